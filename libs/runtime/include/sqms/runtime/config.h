@@ -1,0 +1,49 @@
+#pragma once
+// Configuration every service shares: flags with environment-variable
+// equivalents (flag --redis-address ⇔ env SQMS_REDIS_ADDRESS), parsed by
+// CLI11 and validated in one place. A bad value fails start-up with a
+// message naming the flag, its variable and the problem, e.g.
+//   config: --redis-address (SQMS_REDIS_ADDRESS): "localhost" is not host:port
+
+#include <string>
+
+#include "CLI/CLI.hpp"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "sqms/runtime/grpc_server.h"
+#include "sqms/runtime/kafka_producer.h"
+#include "sqms/runtime/log.h"
+#include "sqms/runtime/redis_client.h"
+
+namespace sqms::runtime {
+
+struct CommonConfig {
+  std::string grpc_listen = "0.0.0.0:50051";
+  std::string metrics_listen = "0.0.0.0:9464";
+  std::string redis_address = "127.0.0.1:6379";
+  std::string redis_password_file;       // optional; secret read from file
+  int redis_timeout_ms = 2000;           // per command
+  std::string kafka_brokers = "127.0.0.1:9092";  // KAFKA_BROKERS also accepted
+  std::string tokens_file;               // required: bearer tokens
+  std::string log_level = "info";
+  int drain_seconds = 10;
+};
+
+// Registers the flags (with env names) on `app`, writing into `config`.
+void AddCommonFlags(CLI::App& app, CommonConfig& config);
+
+// Checks every common value; INVALID_ARGUMENT naming flag and env var.
+absl::Status Validate(const CommonConfig& config);
+
+// Derived option structs (call after Validate).
+absl::StatusOr<RedisOptions> RedisOptionsFrom(const CommonConfig& config);
+KafkaProducerOptions KafkaProducerOptionsFrom(const CommonConfig& config, std::string client_id);
+GrpcServerOptions GrpcServerOptionsFrom(const CommonConfig& config);
+
+// Parses "host:port"; INVALID_ARGUMENT naming `key` when malformed.
+absl::Status ParseHostPort(const std::string& value, const std::string& key, std::string* host,
+                           int* port);
+// Reads a whole file (secrets, tokens); NOT_FOUND / PERMISSION_DENIED naming it.
+absl::StatusOr<std::string> ReadFileToString(const std::string& path);
+
+}  // namespace sqms::runtime

@@ -1,0 +1,88 @@
+#pragma once
+// A Kafka consumer loop with at-least-once semantics the caller controls:
+// auto-commit is off, an offset is committed only after the handler returned
+// OK for that record, and rebalance hooks let a service load its own state
+// and seek to offsets it stored itself (the metrics service's exactly-once
+// checkpoints). Poison records go to a dead-letter topic after N attempts.
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "sqms/runtime/kafka_producer.h"
+
+namespace sqms::runtime {
+
+struct TopicPartition {
+  std::string topic;
+  int32_t partition = 0;
+  auto operator<=>(const TopicPartition&) const = default;
+};
+
+struct ConsumedRecord {
+  std::string topic;
+  int32_t partition = 0;
+  int64_t offset = 0;
+  std::string key;
+  std::string value;
+  KafkaHeaders headers;
+  std::chrono::system_clock::time_point timestamp;
+  // Value of header `name`, or nullopt.
+  std::optional<std::string> Header(const std::string& name) const;
+};
+
+struct KafkaConsumerOptions {
+  std::string brokers;
+  std::string group_id;
+  std::vector<std::string> topics;
+  std::string client_id = "sqms";
+  // Where to start when neither the group nor on_assign gives an offset.
+  std::string auto_offset_reset = "earliest";  // or "latest"
+  // Failed handler attempts before the record goes to the dead-letter topic
+  // (`<topic>.dlq`) and is committed past. 0 = never dead-letter (retry).
+  int max_attempts = 5;
+  std::chrono::milliseconds retry_backoff{200};
+  std::map<std::string, std::string> properties;
+};
+
+struct KafkaConsumerHooks {
+  // Runs with the newly assigned partitions before any record of them is
+  // handled. Return the offset to start each at (the next offset to read);
+  // partitions absent from the map start at the group's committed offset.
+  std::function<absl::StatusOr<std::map<TopicPartition, int64_t>>(
+      const std::vector<TopicPartition>&)>
+      on_assign;
+  // Runs before partitions are taken away (flush/checkpoint here).
+  std::function<void(const std::vector<TopicPartition>&)> on_revoke;
+};
+
+class KafkaConsumerLoop {
+ public:
+  // Handler: OK = processed (commit); error = retry, then dead-letter.
+  using Handler = std::function<absl::Status(const ConsumedRecord&)>;
+
+  static absl::StatusOr<std::unique_ptr<KafkaConsumerLoop>> Create(KafkaConsumerOptions options,
+                                                                   KafkaConsumerHooks hooks,
+                                                                   Handler handler);
+  ~KafkaConsumerLoop();  // Stop() + join
+
+  // Starts the polling thread; handler and hooks run on it.
+  void Start();
+  // Finishes the record in hand, commits, leaves the group. Idempotent.
+  void Stop();
+
+ private:
+  class Impl;
+  explicit KafkaConsumerLoop(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sqms::runtime

@@ -1,0 +1,86 @@
+#pragma once
+// Idempotent Kafka producer (enable.idempotence=true, acks=all) with
+// per-record delivery callbacks. Records with the same key go to the same
+// partition and are delivered in the order produced, without duplicates,
+// across broker outages (message.timeout.ms defaults to infinite: a record is
+// retried until delivered or the producer is destroyed).
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace sqms::runtime {
+
+using KafkaHeaders = std::vector<std::pair<std::string, std::string>>;
+
+struct KafkaRecord {
+  std::string topic;
+  std::string key;
+  std::string value;
+  KafkaHeaders headers;
+};
+
+struct KafkaProducerOptions {
+  std::string brokers;                          // bootstrap.servers
+  std::string client_id = "sqms";
+  std::chrono::milliseconds linger{5};
+  std::chrono::milliseconds message_timeout{0}; // 0 = retry forever
+  // Extra librdkafka properties (e.g. security.protocol); applied last.
+  std::map<std::string, std::string> properties;
+};
+
+// Observer for metrics: called on the delivery thread for every outcome.
+struct KafkaProducerObserver {
+  std::function<void(const std::string& topic)> delivered;
+  std::function<void(const std::string& topic, const std::string& error)> failed;
+};
+
+class KafkaProducer {
+ public:
+  using DeliveryCallback = std::function<void(absl::Status)>;
+
+  // INVALID_ARGUMENT naming the property when librdkafka rejects the config.
+  static absl::StatusOr<std::unique_ptr<KafkaProducer>> Create(KafkaProducerOptions options,
+                                                               KafkaProducerObserver observer = {});
+  ~KafkaProducer();  // flushes for up to 5 s, then destroys
+
+  // Thread-safe. Queues the record; `delivered` runs exactly once on the
+  // producer's poll thread with OK (acked by all in-sync replicas) or the
+  // final error. Returns RESOURCE_EXHAUSTED when the local queue is full
+  // (caller backs off), never blocks.
+  absl::Status Produce(KafkaRecord record, DeliveryCallback delivered);
+
+  // Waits until every queued record has a delivery outcome or the timeout
+  // passes (DEADLINE_EXCEEDED).
+  absl::Status Flush(std::chrono::milliseconds timeout);
+
+  // Records queued or in flight.
+  int OutstandingCount() const;
+
+ private:
+  class Impl;
+  explicit KafkaProducer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// CloudEvents Kafka protocol binding, binary mode: ce_specversion, ce_id,
+// ce_source, ce_type, ce_time (RFC 3339, UTC), content-type, and traceparent
+// when given.
+struct CloudEvent {
+  std::string id;
+  std::string source;   // e.g. "//sqms/complaints"
+  std::string type;     // e.g. "sqms.complaints.v1.submitted"
+  std::chrono::system_clock::time_point time;
+  std::string content_type = "application/protobuf";
+  std::string traceparent;  // optional
+};
+KafkaHeaders CloudEventHeaders(const CloudEvent& event);
+
+}  // namespace sqms::runtime

@@ -1,0 +1,54 @@
+#pragma once
+// Prometheus exposition (/metrics over HTTP) and the RED metrics every gRPC
+// method gets. Components declare their own stats structs against the
+// registry (envoy's "one struct per component").
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "prometheus/counter.h"
+#include "prometheus/family.h"
+#include "prometheus/gauge.h"
+#include "prometheus/histogram.h"
+#include "prometheus/registry.h"
+
+namespace prometheus { class Exposer; }
+
+namespace sqms::runtime {
+
+class MetricsServer {
+ public:
+  // Binds "host:port" (port 0 = any free port). UNAVAILABLE if it cannot bind.
+  static absl::StatusOr<std::unique_ptr<MetricsServer>> Start(const std::string& bind_address);
+  ~MetricsServer();
+
+  prometheus::Registry& registry() { return *registry_; }
+  std::shared_ptr<prometheus::Registry> shared_registry() { return registry_; }
+  int port() const;  // the bound port
+
+ private:
+  MetricsServer() = default;
+  std::shared_ptr<prometheus::Registry> registry_;
+  std::unique_ptr<prometheus::Exposer> exposer_;
+};
+
+// sqms_rpc_requests_total{service,method,code}, sqms_rpc_latency_seconds
+// {service,method} (histogram). Thread-safe.
+class RpcMetrics {
+ public:
+  explicit RpcMetrics(prometheus::Registry& registry);
+  // Records one finished call. `code` is the grpc::StatusCode name, e.g. "OK".
+  void Observe(const std::string& service, const std::string& method, const std::string& code,
+               std::chrono::nanoseconds latency);
+
+ private:
+  prometheus::Family<prometheus::Counter>& requests_;
+  prometheus::Family<prometheus::Histogram>& latency_;
+};
+
+// Latency buckets shared by all services, in seconds (0.5 ms .. 10 s).
+const prometheus::Histogram::BucketBoundaries& LatencyBuckets();
+
+}  // namespace sqms::runtime

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs every Debian package the build, the tests, the demo and the
+# benchmarks need. Idempotent: packages already present are skipped, and
+# apt-get runs only when something is missing. Run as root (or via sudo).
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake pkg-config make
+  # contracts and RPC
+  protobuf-compiler libprotobuf-dev protobuf-compiler-grpc libgrpc++-dev
+  # events, state, metrics
+  librdkafka-dev libhiredis-dev prometheus-cpp-dev
+  # well-kept libraries instead of hand-written code
+  libabsl-dev libspdlog-dev libfmt-dev libcli11-dev libyaml-cpp-dev nlohmann-json3-dev
+  # tests
+  libgtest-dev libgmock-dev
+  # real components for integration tests, the demo and benchmarks
+  redis-server redis-tools prometheus prometheus-alertmanager
+  # time zones for business calendars; OpenSSL for HMAC of personal data
+  tzdata libssl-dev
+  # scripts
+  curl jq procps python3
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Debian starts the packaged daemons; the suite runs its own instances on
+# free ports, so stop the system-wide ones where a service manager exists.
+for svc in redis-server prometheus prometheus-alertmanager prometheus-node-exporter; do
+  if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$svc" 2>/dev/null; then
+    $SUDO systemctl stop "$svc" || true
+  fi
+done
+echo "install-deps: done"

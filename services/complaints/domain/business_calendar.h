@@ -1,0 +1,42 @@
+#pragma once
+// Working hours, time zone and holidays; arithmetic in business time.
+// Pure and immutable: safe to share across threads.
+
+#include <set>
+#include <vector>
+
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+
+namespace sqms::complaints::domain {
+
+struct WorkingHours {
+  absl::Duration start = absl::Hours(8);  // offset from local midnight
+  absl::Duration end = absl::Hours(18);   // end > start
+};
+
+struct BusinessCalendarSpec {
+  absl::TimeZone zone;                           // e.g. Asia/Shanghai
+  // Index 0 = Monday .. 6 = Sunday; nullopt-like: start == end means closed.
+  std::vector<WorkingHours> week = std::vector<WorkingHours>(7);
+  std::set<absl::CivilDay> holidays;             // closed all day
+  std::set<absl::CivilDay> extra_workdays;       // open with Monday's hours (调休)
+  bool always_open = false;                      // 24x7 (e.g. P1 safety)
+};
+
+class BusinessCalendar {
+ public:
+  explicit BusinessCalendar(BusinessCalendarSpec spec);
+
+  // The instant `business` of open time after `from` (from itself may be
+  // outside hours: the clock starts at the next opening).
+  absl::Time Add(absl::Time from, absl::Duration business) const;
+  // Open time in [from, to); zero when to <= from.
+  absl::Duration Between(absl::Time from, absl::Time to) const;
+  bool IsOpen(absl::Time t) const;
+
+ private:
+  BusinessCalendarSpec spec_;
+};
+
+}  // namespace sqms::complaints::domain

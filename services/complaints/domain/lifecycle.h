@@ -1,0 +1,91 @@
+#pragma once
+// The lifecycle state machine (requirements.md §1) and the SLA clock that
+// runs with it. Every function is pure: it changes only the complaint passed
+// in, and only when it succeeds (on error the complaint is untouched).
+//
+// Transitions (command: from → to):
+//   assign:          RECEIVED, ASSIGNED, IN_PROGRESS → ASSIGNED
+//   start_handling:  ASSIGNED → IN_PROGRESS           (meets first response)
+//   wait_customer:   IN_PROGRESS → WAITING_CUSTOMER   (pauses the SLA clock)
+//   resume:          WAITING_CUSTOMER → IN_PROGRESS   (shifts unmet due times)
+//   resolve:         IN_PROGRESS → RESOLVED           (meets resolution)
+//   reply:           RESOLVED → REPLIED               (meets first response if
+//                                                     not yet; starts follow-up)
+//   follow_up:       REPLIED → FOLLOWED_UP (satisfied, meets follow-up)
+//                    REPLIED → IN_PROGRESS (not satisfied: reopens)
+//   close:           FOLLOWED_UP, REPLIED → CLOSED
+//   reopen:          RESOLVED, REPLIED, FOLLOWED_UP, CLOSED → IN_PROGRESS
+//   escalate:        any but CLOSED → same status, escalation_level + 1
+//   note:            any → same status
+// Anything else: FAILED_PRECONDITION "cannot <command> a complaint in status
+// <STATUS>".
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "services/complaints/domain/model.h"
+#include "services/complaints/domain/triage.h"
+
+namespace sqms::complaints::domain {
+
+enum class CommandKind {
+  kAssign, kStartHandling, kWaitOnCustomer, kResume, kResolve, kReply, kFollowUp, kClose,
+  kReopen, kEscalate, kAddNote
+};
+std::string_view CommandName(CommandKind kind);  // "assign", "start_handling", ...
+
+struct Command {
+  CommandKind kind = CommandKind::kAddNote;
+  std::string actor;
+  absl::Time now;
+  std::string note;
+  // kAssign
+  std::string department;
+  std::string assignee;
+  // kResolve
+  std::string findings;
+  std::string root_cause;
+  std::string corrective_action;
+  // kReply
+  std::string reply;
+  // kFollowUp
+  bool satisfied = false;
+  int score = 0;
+  std::string comment;
+};
+
+// Builds a new complaint from a validated submission: status RECEIVED,
+// version 1, triage applied, SLA deadlines from the policy of its priority,
+// first audit entry. Returns it with its kSubmitted event.
+struct Created {
+  Complaint complaint;
+  std::vector<Event> events;
+};
+Created CreateComplaint(const Submission& submission, const std::string& id,
+                        const std::string& actor, absl::Time now, const Triage& triage);
+
+// Applies a command. On success bumps version, sets updated_at, appends one
+// audit entry per event and returns the events (at least one).
+// FAILED_PRECONDITION for an illegal transition (naming the current status);
+// INVALID_ARGUMENT (with field violations) for a missing payload field.
+absl::StatusOr<std::vector<Event>> Apply(Complaint& complaint, const Command& command,
+                                         const Triage& triage);
+
+// A timer the store must fire: the at-risk or breach moment of one target.
+struct SlaTimer {
+  SlaTarget target = SlaTarget::kUnspecified;
+  bool breach = false;  // false: at-risk
+  absl::Time at;
+};
+// Timers still to fire for this complaint (none while paused or closed).
+std::vector<SlaTimer> PendingTimers(const Complaint& complaint);
+
+// Fires due SLA moments at `now`: marks at_risk/breached on each unmet
+// deadline whose moment has passed and returns a kSlaAtRisk/kSlaBreached
+// event per change (empty when nothing is due — a stale timer is a no-op).
+// Bumps version and audits when it returns events.
+std::vector<Event> FireDueTimers(Complaint& complaint, absl::Time now);
+
+}  // namespace sqms::complaints::domain

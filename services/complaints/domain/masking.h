@@ -1,0 +1,28 @@
+#pragma once
+// Personal data masking (requirements: masked to anyone who does not need
+// it, never in logs or events).
+
+#include <string>
+#include <string_view>
+
+#include "services/complaints/domain/model.h"
+
+namespace sqms::complaints::domain {
+
+std::string MaskPhone(std::string_view phone);        // 13812345678 → 138****5678
+std::string MaskEmail(std::string_view email);        // zhang@x.com → z***@x.com
+std::string MaskIdNumber(std::string_view id);        // keep first 3 and last 4
+std::string MaskName(std::string_view name);          // 张三 → 张*, John Smith → J*** S****
+// Masks phone numbers, e-mail addresses and ID numbers found in free text.
+std::string MaskText(std::string_view text);
+Complainant MaskComplainant(const Complainant& complainant);
+// The complaint as an agent may see it: complainant masked, PII in title,
+// content, notes and audit masked.
+Complaint MaskForAgent(const Complaint& complaint);
+
+// Normalized identity used for the keyed hash: the first non-empty of phone
+// (digits only), lower-cased email, upper-cased id_number, prefixed with its
+// kind ("p:", "e:", "i:"); empty when none.
+std::string ComplainantIdentity(const Complainant& complainant);
+
+}  // namespace sqms::complaints::domain

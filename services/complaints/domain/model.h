@@ -1,0 +1,162 @@
+#pragma once
+// The complaint as the domain sees it (requirements.md §1). Pure data: no
+// gRPC, protobuf, Redis or Kafka. Enum values equal the proto enum values of
+// sqms.complaints.v1 so the codec maps them by value (with range checks).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+
+namespace sqms::complaints::domain {
+
+enum class Channel { kUnspecified, kHotline, kEmail, kWeb, kApp, kChat, kCounter, kSocial };
+inline constexpr int kChannelMax = 7;
+
+enum class Category {
+  kUnspecified, kServiceQuality, kServiceAttitude, kFacilities, kTicketing, kTimeliness,
+  kSafety, kHygiene, kCatering, kLuggage, kBilling, kNetworkFault, kOther
+};
+inline constexpr int kCategoryMax = 12;
+
+enum class Priority { kUnspecified, kP1, kP2, kP3, kP4 };
+inline constexpr int kPriorityMax = 4;
+
+enum class Level { kUnspecified, kLow, kMedium, kHigh };
+inline constexpr int kLevelMax = 3;
+
+enum class Status {
+  kUnspecified, kReceived, kAssigned, kInProgress, kWaitingCustomer, kResolved, kReplied,
+  kFollowedUp, kClosed
+};
+inline constexpr int kStatusMax = 8;
+
+enum class SlaTarget { kUnspecified, kFirstResponse, kResolution, kFollowUp };
+
+// Mirrors sqms.events.v1.ComplaintEventType.
+enum class EventType {
+  kUnspecified, kSubmitted, kAssigned, kHandlingStarted, kWaitingCustomer, kResumed,
+  kResolved, kReplied, kFollowedUp, kClosed, kReopened, kEscalated, kNoteAdded, kSlaAtRisk,
+  kSlaBreached, kDuplicateLinked
+};
+
+struct Complainant {
+  std::string name;
+  std::string phone;
+  std::string email;
+  std::string id_number;
+  std::string member_number;
+  std::string ticket_number;
+};
+
+struct Location {
+  std::string region;
+  std::string station;
+  std::string line;
+  std::string service_number;
+};
+
+struct SlaDeadline {
+  SlaTarget target = SlaTarget::kUnspecified;
+  absl::Time at_risk_at = absl::InfinitePast();
+  absl::Time due = absl::InfinitePast();
+  std::optional<absl::Time> met_at;
+  bool at_risk = false;   // at-risk event emitted
+  bool breached = false;  // breach event emitted
+};
+
+struct SlaClock {
+  std::vector<SlaDeadline> deadlines;
+  bool paused = false;
+  absl::Time paused_since = absl::InfinitePast();
+  absl::Duration paused_total = absl::ZeroDuration();  // wall time spent paused
+
+  SlaDeadline* Find(SlaTarget target);
+  const SlaDeadline* Find(SlaTarget target) const;
+  bool AnyBreached() const;
+};
+
+struct Resolution {
+  std::string findings;
+  std::string root_cause;
+  std::string corrective_action;
+  std::optional<absl::Time> resolved_at;
+};
+
+struct FollowUp {
+  bool satisfied = false;
+  int score = 0;  // 1..5
+  std::string comment;
+  std::optional<absl::Time> at;
+};
+
+struct AuditEntry {
+  absl::Time at;
+  std::string actor;
+  std::string action;
+  Status from = Status::kUnspecified;
+  Status to = Status::kUnspecified;
+  std::string note;
+  int64_t version = 0;
+};
+
+struct Complaint {
+  std::string id;
+  int64_t version = 0;  // 1 after submission, +1 per change
+  Status status = Status::kUnspecified;
+  Channel channel = Channel::kUnspecified;
+  Category category = Category::kUnspecified;
+  bool category_overridden = false;
+  Level urgency = Level::kUnspecified;
+  Level importance = Level::kUnspecified;
+  Priority priority = Priority::kUnspecified;
+  std::string department;
+  std::string assignee;
+  std::string title;
+  std::string content;
+  Complainant complainant;
+  Location location;
+  absl::Time occurred_at;
+  absl::Time received_at;
+  absl::Time updated_at;
+  SlaClock sla;
+  std::string duplicate_of;
+  Resolution resolution;
+  std::string reply;
+  std::optional<absl::Time> replied_at;
+  FollowUp follow_up;
+  int escalation_level = 0;
+  int reopen_count = 0;
+  std::string idempotency_key;
+  std::optional<absl::Time> closed_at;
+};
+
+// What happened, produced by the domain; the app gives it an id and a
+// snapshot and publishes it.
+struct Event {
+  EventType type = EventType::kUnspecified;
+  absl::Time at;
+  std::string actor;
+  Status from = Status::kUnspecified;
+  Status to = Status::kUnspecified;
+  SlaTarget sla_target = SlaTarget::kUnspecified;
+  std::string note;
+};
+
+// A submission before triage: what the client sent.
+struct Submission {
+  std::string idempotency_key;
+  Channel channel = Channel::kUnspecified;
+  std::string title;
+  std::string content;
+  Complainant complainant;
+  Location location;
+  std::optional<absl::Time> occurred_at;
+  Category category = Category::kUnspecified;  // override when set
+  Level urgency = Level::kUnspecified;         // override when set
+  Level importance = Level::kUnspecified;      // override when set
+};
+
+}  // namespace sqms::complaints::domain

@@ -1,0 +1,38 @@
+#pragma once
+// Input checks for every field (requirements: bad input → INVALID_ARGUMENT
+// naming the field). Returns OK or INVALID_ARGUMENT carrying one
+// FieldViolation per bad field (sqms/runtime/field_violation.h); field names
+// are proto paths of the API ("complainant.phone").
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "services/complaints/domain/lifecycle.h"
+#include "services/complaints/domain/model.h"
+
+namespace sqms::complaints::domain {
+
+struct ValidationLimits {
+  size_t max_title = 200;           // characters (UTF-8 code points)
+  size_t max_content = 8000;
+  size_t max_short_field = 128;     // names, stations, departments ...
+  size_t max_idempotency_key = 128;
+  absl::Duration max_past = absl::Hours(24 * 365);  // occurred_at no older
+  absl::Duration max_future_skew = absl::Minutes(5);
+};
+
+// Required: channel, title, content, one of phone/email/id_number. Every
+// string valid UTF-8 and within its limit; phone (digits, optional +, 6..20),
+// email (local@domain.tld), id_number (15 or 18 chars, last may be X);
+// enums within range; occurred_at within [now - max_past, now + skew].
+absl::Status ValidateSubmission(const Submission& submission, absl::Time now,
+                                const ValidationLimits& limits = {});
+
+// Payload checks per command kind (assign needs department or assignee,
+// resolve needs findings/root_cause/corrective_action, reply a message,
+// follow-up score 1..5); note and text lengths; valid UTF-8. Field names
+// as in the API: "department", "findings", "score", "command.note".
+absl::Status ValidateCommand(const Command& command, const ValidationLimits& limits = {});
+
+bool IsValidUtf8(std::string_view s);
+
+}  // namespace sqms::complaints::domain
