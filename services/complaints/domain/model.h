@@ -131,6 +131,10 @@ struct Complaint {
   int reopen_count = 0;
   std::string idempotency_key;
   std::optional<absl::Time> closed_at;
+  // The audit trail. Apply()/FireDueTimers()/CreateComplaint() append one
+  // entry per event; the store appends entries newer than the stored version
+  // and returns the whole trail from GetComplaint only.
+  std::vector<AuditEntry> audit;
 };
 
 // What happened, produced by the domain; the app gives it an id and a
