@@ -1,0 +1,67 @@
+#pragma once
+// The complaint use cases: validate → triage/transition in the domain →
+// persist atomically with events and timers. Returns absl::Status codes the
+// rpc layer maps 1:1 (INVALID_ARGUMENT with field violations, NOT_FOUND,
+// FAILED_PRECONDITION, ABORTED, UNAVAILABLE). Thread-safe; every call may
+// block on the store (call from worker threads, not gRPC callback threads).
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "services/complaints/domain/lifecycle.h"
+#include "services/complaints/domain/model.h"
+#include "services/complaints/domain/triage.h"
+#include "services/complaints/domain/validation.h"
+#include "services/complaints/ports/complaint_repository.h"
+#include "sqms/runtime/clock.h"
+
+namespace sqms::complaints::app {
+
+struct SubmitResult {
+  domain::Complaint complaint;
+  bool replayed = false;  // the idempotency key was seen before
+};
+
+// Business counters the service exports (set by main; may be empty).
+struct ComplaintObserver {
+  std::function<void(const domain::Complaint&)> submitted;
+  std::function<void(const domain::Complaint&, domain::SlaTarget)> sla_breached;
+};
+
+class ComplaintService {
+ public:
+  // `pii_key` keys the HMAC of complainant identities (events, dedup).
+  ComplaintService(ports::ComplaintRepository& repository, const domain::Triage& triage,
+                   const runtime::Clock& clock, std::string pii_key,
+                   ComplaintObserver observer = {}, domain::ValidationLimits limits = {});
+
+  absl::StatusOr<SubmitResult> Submit(const domain::Submission& submission,
+                                      const std::string& actor);
+  absl::StatusOr<domain::Complaint> Get(const std::string& id);
+  absl::StatusOr<ports::ListPage> List(const ports::ListQuery& query);
+
+  // Runs a lifecycle command. expected_version 0 = no check (the command is
+  // retried on a concurrent change); otherwise ABORTED when stale.
+  absl::StatusOr<domain::Complaint> Execute(const std::string& id, int64_t expected_version,
+                                            domain::Command command);
+
+  // Fires SLA timers due now; returns how many complaints changed. Called
+  // by the timer loop (adapters/sla_timer_loop.h).
+  absl::StatusOr<int> FireDueTimers(int limit);
+
+ private:
+  std::string NewEventId();
+  std::string ComplainantKey(const domain::Complainant& complainant) const;
+
+  ports::ComplaintRepository& repository_;
+  const domain::Triage& triage_;
+  const runtime::Clock& clock_;
+  std::string pii_key_;
+  ComplaintObserver observer_;
+  domain::ValidationLimits limits_;
+};
+
+}  // namespace sqms::complaints::app

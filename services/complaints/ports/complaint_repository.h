@@ -1,0 +1,112 @@
+#pragma once
+// What the use cases need from storage. The Redis implementation
+// (adapters/redis_complaint_repository.h) makes every write atomic together
+// with its outbox events and SLA timers (architecture.md: transactional
+// outbox), so an acknowledged write is never lost and its events always
+// reach Kafka.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "services/complaints/domain/lifecycle.h"
+#include "services/complaints/domain/model.h"
+
+namespace sqms::complaints::ports {
+
+// An event ready for the outbox; the store encodes it with the complaint's
+// state after the change and gives it to the relay.
+struct PendingEvent {
+  std::string event_id;
+  domain::Event event;
+};
+
+struct NewComplaint {
+  domain::Complaint complaint;       // version 1, with its first audit entries
+  std::vector<PendingEvent> events;
+  std::vector<domain::SlaTimer> timers;
+  std::string complainant_key;       // keyed hash; "" when anonymous
+  std::string fingerprint;           // dedup key; "" = no dedup
+  // The first complaint the caller saw for `fingerprint` ("" = none). If the
+  // store finds another, Create answers kDuplicateRaced and the caller retries.
+  std::string expected_first;
+  absl::Duration duplicate_window;
+  absl::Duration idempotency_ttl;
+};
+
+struct SubmitLookup {
+  std::string existing_id;           // complaint of the idempotency key, or ""
+  std::string first_duplicate_id;    // first complaint of the fingerprint, or ""
+};
+
+enum class CreateOutcome { kCreated, kReplayed, kDuplicateRaced };
+struct CreateResult {
+  CreateOutcome outcome = CreateOutcome::kCreated;
+  std::string id;                    // kReplayed: the original complaint
+  std::string first_duplicate_id;    // kDuplicateRaced: what the store has
+};
+
+struct ComplaintUpdate {
+  domain::Complaint complaint;       // after the change (version bumped)
+  int64_t expected_version = 0;      // the version it was loaded at
+  std::vector<PendingEvent> events;
+  std::vector<domain::SlaTimer> timers;  // replaces the complaint's timers
+  std::string complainant_key;
+};
+
+struct ListQuery {
+  std::vector<domain::Status> statuses;
+  std::vector<domain::Category> categories;
+  std::vector<domain::Priority> priorities;
+  std::string department;
+  domain::Channel channel = domain::Channel::kUnspecified;
+  std::string region;
+  std::string station;
+  std::optional<absl::Time> created_after;   // inclusive
+  std::optional<absl::Time> created_before;  // exclusive
+  bool sla_breached_only = false;
+  int page_size = 50;
+  std::string page_token;                    // opaque, from ListPage
+};
+
+struct ListPage {
+  std::vector<domain::Complaint> complaints;  // by (received_at, id)
+  std::string next_page_token;                // "" = end
+};
+
+// A timer that came due: which complaint to look at.
+struct DueTimer {
+  std::string complaint_id;
+  std::string member;  // opaque handle for the store
+};
+
+// Thread-safe. Every method returns UNAVAILABLE when the store is down, and
+// INVALID_ARGUMENT for a malformed id or page token.
+class ComplaintRepository {
+ public:
+  virtual ~ComplaintRepository() = default;
+
+  // A new id whose storage shard follows from `fingerprint`, so the
+  // idempotency key, dedup key and complaint live together.
+  virtual std::string NewId(const std::string& fingerprint, absl::Time now) = 0;
+  virtual absl::StatusOr<SubmitLookup> Lookup(const std::string& fingerprint,
+                                              const std::string& idempotency_key) = 0;
+  // Atomic: replay check on the idempotency key, duplicate check on the
+  // fingerprint, complaint + indexes + timers + outbox events.
+  // `complaint.complaint.id` must come from NewId(complaint.fingerprint).
+  virtual absl::StatusOr<CreateResult> Create(const NewComplaint& complaint) = 0;
+  // NOT_FOUND when absent. With the whole audit trail when `with_audit`.
+  virtual absl::StatusOr<domain::Complaint> Get(const std::string& id, bool with_audit) = 0;
+  // Atomic compare-and-set on expected_version; false = someone else won.
+  virtual absl::StatusOr<bool> Update(const ComplaintUpdate& update) = 0;
+  virtual absl::StatusOr<ListPage> List(const ListQuery& query) = 0;
+  // Timers due at `now` (at most `limit`), oldest first.
+  virtual absl::StatusOr<std::vector<DueTimer>> DueTimers(absl::Time now, int limit) = 0;
+  // Drops a timer that no longer applies (complaint gone or state moved on).
+  virtual absl::Status DropTimer(const DueTimer& timer) = 0;
+};
+
+}  // namespace sqms::complaints::ports
