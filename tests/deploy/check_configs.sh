@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# Validates the deployment configuration with the real tools:
+#   - promtool check config   on a rendered deploy/prometheus/prometheus.yml
+#   - promtool check rules    on deploy/prometheus/rules/*.rules.yml
+#   - promtool test rules     on deploy/prometheus/rules/*.test.yml
+#   - amtool check-config     on deploy/alertmanager/alertmanager.yml
+#   - every YAML file under deploy/ parses (all documents)
+#   - kubectl kustomize renders base and every overlay (when kubectl exists)
+#   - the kustomize copy of the triage config matches the service's default
+#   - every Grafana dashboard is valid JSON with uid, title and panels, and
+#     every PromQL expression in it parses
+#   - shellcheck on the deploy and stack scripts (when shellcheck exists)
+# Runs every check, prints each result, exits 1 when any failed.
+#
+#   tests/deploy/check_configs.sh [REPO_ROOT]
+set -euo pipefail
+
+REPO_ROOT="${1:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+readonly REPO_ROOT
+readonly DEPLOY="$REPO_ROOT/deploy"
+WORK_DIR=""
+PASSED=0
+FAILED=0
+FAILURES=()
+
+cleanup() { [ -z "$WORK_DIR" ] || rm -rf "$WORK_DIR"; }
+
+# Runs one named check; its output is shown only when it fails. `set -e`
+# does not apply inside a command tested by `if`, so check functions chain
+# their steps with `|| return 1`.
+check() {
+  local name="$1"; shift
+  local out
+  if out="$("$@" 2>&1)"; then
+    echo "ok    $name"
+    PASSED=$((PASSED + 1))
+  else
+    echo "FAIL  $name"
+    printf '%s\n' "$out" | sed 's/^/      /'
+    FAILED=$((FAILED + 1))
+    FAILURES+=("$name")
+  fi
+}
+
+skip() { echo "skip  $1 ($2)"; }
+
+require() {
+  local cmd missing=()
+  for cmd in "$@"; do
+    command -v "$cmd" >/dev/null 2>&1 || missing+=("$cmd")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "check_configs: missing ${missing[*]}; run 'bash scripts/install-deps.sh' (as root)" >&2
+    exit 1
+  fi
+}
+
+# A python3 that has PyYAML (Debian: python3-yaml). A python3 earlier on PATH
+# (pyenv, venv) may lack it, so Debian's own interpreter is tried too.
+find_yaml_python() {
+  local py
+  for py in python3 /usr/bin/python3; do
+    if command -v "$py" >/dev/null 2>&1 && "$py" -c 'import yaml' 2>/dev/null; then
+      command -v "$py"
+      return 0
+    fi
+  done
+  echo "check_configs: no python3 with PyYAML; install python3-yaml (scripts/install-deps.sh)" >&2
+  exit 1
+}
+
+check_prometheus_config() {
+  bash "$DEPLOY/prometheus/render.sh" --out "$WORK_DIR/prometheus" \
+    --complaints 127.0.0.1:9464 --alertmanager 127.0.0.1:9093 --prometheus 127.0.0.1:9090 ||
+    return 1
+  promtool check config "$WORK_DIR/prometheus/prometheus.yml"
+}
+
+check_rule_tests() {
+  local test_file
+  for test_file in "$DEPLOY"/prometheus/rules/*.test.yml; do
+    # rule_files in a test are relative to the test file.
+    (cd "$(dirname "$test_file")" && promtool test rules "$(basename "$test_file")") || return 1
+  done
+}
+
+parse_yaml_files() {
+  local py="$1"
+  find "$DEPLOY" -type f \( -name '*.yml' -o -name '*.yaml' \) -print0 |
+    xargs -0 "$py" -c '
+import sys, yaml
+bad = 0
+for path in sys.argv[1:]:
+    try:
+        with open(path, encoding="utf-8") as f:
+            docs = [d for d in yaml.safe_load_all(f)]
+    except Exception as e:
+        print(f"{path}: {e}")
+        bad += 1
+        continue
+    print(f"{path}: {len(docs)} document(s)")
+sys.exit(1 if bad else 0)
+'
+}
+
+render_kustomizations() {
+  local dir
+  for dir in "$DEPLOY/k8s/base" "$DEPLOY"/k8s/overlays/*/; do
+    echo "== ${dir#"$REPO_ROOT"/}"
+    kubectl kustomize "$dir" >"$WORK_DIR/kustomize.out" || return 1
+    echo "$(grep -c '^kind:' "$WORK_DIR/kustomize.out") objects"
+  done
+}
+
+# Grafana template variables replaced so promtool can parse each expression.
+dashboard_promql_parses() {
+  local json="$1" rules="$WORK_DIR/dashboard-promql.rules.yml"
+  jq -e '(.uid | length > 0) and (.title | length > 0) and (.panels | length > 0)' "$json" ||
+    return 1
+  {
+    echo "groups:"
+    echo "  - name: dashboard"
+    echo "    rules:"
+    jq -r '[.panels[] | .targets[]? | .expr] | to_entries[] |
+           "      - record: dashboard_expr_\(.key)\n        expr: \(.value | @json)"' "$json" |
+      sed -e "s/[$]__rate_interval/5m/g" -e "s/[$]__range/1h/g" -e "s/[$]job/.*/g"
+  } >"$rules" || return 1
+  promtool check rules "$rules"
+}
+
+main() {
+  require promtool amtool jq
+  local py
+  py="$(find_yaml_python)"
+  WORK_DIR="$(mktemp -d)"
+  trap cleanup EXIT
+
+  check "promtool check config (rendered prometheus.yml)" check_prometheus_config
+  check "promtool check rules" promtool check rules "$DEPLOY"/prometheus/rules/*.rules.yml
+  check "promtool test rules" check_rule_tests
+  check "amtool check-config" amtool check-config "$DEPLOY/alertmanager/alertmanager.yml"
+  check "YAML parses (deploy/**/*.y*ml)" parse_yaml_files "$py"
+  if command -v kubectl >/dev/null 2>&1; then
+    check "kubectl kustomize base and overlays" render_kustomizations
+  else
+    skip "kubectl kustomize" "kubectl not installed"
+  fi
+  check "triage config copy in deploy/k8s is current" bash "$DEPLOY/k8s/sync-triage.sh" --check
+
+  local json
+  for json in "$DEPLOY"/grafana/dashboards/*.json; do
+    check "Grafana JSON $(basename "$json")" jq -e . "$json"
+    check "Grafana PromQL $(basename "$json")" dashboard_promql_parses "$json"
+  done
+
+  if command -v shellcheck >/dev/null 2>&1; then
+    check "shellcheck" shellcheck "$REPO_ROOT/scripts/stack.sh" "$DEPLOY/prometheus/render.sh" \
+      "$DEPLOY/k8s/sync-triage.sh" "${BASH_SOURCE[0]}"
+  else
+    skip "shellcheck" "shellcheck not installed"
+  fi
+
+  echo "check_configs: $PASSED checks passed, $FAILED failed"
+  if [ "$FAILED" -gt 0 ]; then
+    printf 'check_configs: failed: %s\n' "${FAILURES[@]}" >&2
+    exit 1
+  fi
+}
+
+main "$@"
