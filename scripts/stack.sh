@@ -278,16 +278,28 @@ cmd_env() {
   done <"$RUN_DIR/stack.env"
 }
 
-# Writes one control line to devkafka's FIFO, e.g. "down all" / "up all".
+# Writes one control line to devkafka's FIFO, e.g. "down all" / "up all",
+# waits for devkafka's acknowledgement ("ok <line>" or "error <line>: why" in
+# <fifo>.out), prints it, and fails on an error.
 cmd_kafka() {
   [ $# -gt 0 ] || die "kafka: a control line is required, e.g. 'down all'"
-  local ctl="$RUN_DIR/devkafka.ctl"
+  local ctl="$RUN_DIR/devkafka.ctl" line="$*" acks before deadline reply
+  acks="$ctl.out"
   running_pid devkafka >/dev/null || die "devkafka is not running in $RUN_DIR"
   [ -p "$ctl" ] || die "$ctl is not a FIFO"
-  # A FIFO write blocks until a reader opens it; never hang the caller.
+  before="$(wc -l <"$acks" 2>/dev/null || echo 0)"
+  # A FIFO write blocks until a reader has it open; never hang the caller.
   # shellcheck disable=SC2016  # $1/$2 expand in the child shell
-  timeout 5 bash -c 'printf "%s\n" "$1" >"$2"' _ "$*" "$ctl" ||
+  timeout 5 bash -c 'printf "%s\n" "$1" >"$2"' _ "$line" "$ctl" ||
     die "devkafka did not read its control FIFO $ctl within 5s"
+  deadline=$((SECONDS + 5))
+  while [ "$(wc -l <"$acks" 2>/dev/null || echo 0)" -le "$before" ]; do
+    [ "$SECONDS" -lt "$deadline" ] || die "no acknowledgement of '$line' in $acks within 5s"
+    sleep 0.05
+  done
+  reply="$(sed -n "$((before + 1))p" "$acks")"
+  echo "$reply"
+  [[ "$reply" == ok* ]]
 }
 
 main() {
