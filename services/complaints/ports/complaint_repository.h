@@ -29,7 +29,7 @@ struct NewComplaint {
   std::vector<PendingEvent> events;
   std::vector<domain::SlaTimer> timers;
   std::string complainant_key;       // keyed hash; "" when anonymous
-  std::string fingerprint;           // dedup key; "" = no dedup
+  std::string fingerprint;           // dedup key; "" = no dedup (anonymous)
   // The first complaint the caller saw for `fingerprint` ("" = none). If the
   // store finds another, Create answers kDuplicateRaced and the caller retries.
   std::string expected_first;
@@ -89,14 +89,23 @@ class ComplaintRepository {
  public:
   virtual ~ComplaintRepository() = default;
 
-  // A new id whose storage shard follows from `fingerprint`, so the
-  // idempotency key, dedup key and complaint live together.
-  virtual std::string NewId(const std::string& fingerprint, absl::Time now) = 0;
-  virtual absl::StatusOr<SubmitLookup> Lookup(const std::string& fingerprint,
+  // Storage shards follow from a seed: the dedup fingerprint, else the
+  // idempotency key, else anything random. The idempotency key, dedup key
+  // and complaint of one submission thus live together (one cluster slot).
+  // An empty seed means "any shard".
+  static std::string ShardSeed(const std::string& fingerprint,
+                               const std::string& idempotency_key) {
+    return fingerprint.empty() ? idempotency_key : fingerprint;
+  }
+
+  // A new id in the shard of `seed`.
+  virtual std::string NewId(const std::string& seed, absl::Time now) = 0;
+  virtual absl::StatusOr<SubmitLookup> Lookup(const std::string& seed,
+                                              const std::string& fingerprint,
                                               const std::string& idempotency_key) = 0;
   // Atomic: replay check on the idempotency key, duplicate check on the
   // fingerprint, complaint + indexes + timers + outbox events.
-  // `complaint.complaint.id` must come from NewId(complaint.fingerprint).
+  // `complaint.complaint.id` must come from NewId(seed).
   virtual absl::StatusOr<CreateResult> Create(const NewComplaint& complaint) = 0;
   // NOT_FOUND when absent. With the whole audit trail when `with_audit`.
   virtual absl::StatusOr<domain::Complaint> Get(const std::string& id, bool with_audit) = 0;

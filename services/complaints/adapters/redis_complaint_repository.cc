@@ -1,0 +1,221 @@
+#include "services/complaints/adapters/redis_complaint_repository.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "services/complaints/adapters/redis_list_page.h"
+#include "services/complaints/adapters/redis_scripts.h"
+#include "services/complaints/codec/complaint_codec.h"
+
+namespace sqms::complaints::adapters {
+namespace {
+
+using runtime::RedisReply;
+
+std::string Ms(absl::Time t) { return std::to_string(absl::ToUnixMillis(t)); }
+std::string Int(int v) { return std::to_string(v); }
+
+char TargetDigit(domain::SlaTarget target) { return static_cast<char>('0' + static_cast<int>(target)); }
+
+// A script's reply as strings: {"created", id} etc.
+absl::StatusOr<std::vector<std::string>> Strings(absl::StatusOr<RedisReply> reply) {
+  if (!reply.ok()) return reply.status();
+  if (reply->type == RedisReply::Type::kError) {
+    return absl::InternalError(absl::StrCat("redis script: ", reply->str));
+  }
+  std::vector<std::string> out;
+  for (const auto& e : reply->elements) out.push_back(e.str);
+  if (out.empty()) return absl::InternalError("redis script: empty reply");
+  return out;
+}
+
+}  // namespace
+
+RedisComplaintRepository::RedisComplaintRepository(runtime::RedisClient& redis,
+                                                   const RedisKeys& keys,
+                                                   std::string complaints_topic,
+                                                   std::function<void()> on_commit)
+    : redis_(redis), keys_(keys), topic_(std::move(complaints_topic)),
+      on_commit_(std::move(on_commit)) {}
+
+std::string RedisComplaintRepository::NewId(const std::string& seed, absl::Time now) {
+  return keys_.NewId(keys_.ShardOfSeed(seed), now);
+}
+
+absl::StatusOr<ports::SubmitLookup> RedisComplaintRepository::Lookup(
+    const std::string& seed, const std::string& fingerprint, const std::string& idempotency_key) {
+  ports::SubmitLookup out;
+  if (fingerprint.empty() && idempotency_key.empty()) return out;
+  const int shard = keys_.ShardOfSeed(seed);
+  auto replies = redis_.Pipeline({
+      {"GET", keys_.Idempotency(shard, idempotency_key)},
+      {"GET", keys_.Dedup(shard, fingerprint)},
+  });
+  for (const auto& r : replies) {
+    if (!r.ok()) return r.status();
+  }
+  if (!idempotency_key.empty()) out.existing_id = replies[0]->str;
+  if (!fingerprint.empty()) out.first_duplicate_id = replies[1]->str;
+  return out;
+}
+
+void RedisComplaintRepository::AppendFields(const domain::Complaint& c,
+                                            const std::string& complainant_key,
+                                            std::vector<std::string>& args) const {
+  args.push_back(std::to_string(c.version));
+  args.push_back(codec::EncodeStored(c));
+  args.push_back(Int(static_cast<int>(c.status)));
+  args.push_back(Int(static_cast<int>(c.category)));
+  args.push_back(Int(static_cast<int>(c.priority)));
+  args.push_back(c.department);
+  args.push_back(Int(static_cast<int>(c.channel)));
+  args.push_back(c.location.region);
+  args.push_back(c.location.station);
+  args.push_back(c.sla.AnyBreached() ? "1" : "0");
+  args.push_back(Ms(c.received_at));
+  args.push_back(complainant_key);
+}
+
+void RedisComplaintRepository::AppendTail(const domain::Complaint& c, int64_t since_version,
+                                          const std::vector<domain::SlaTimer>& timers,
+                                          const std::vector<ports::PendingEvent>& events,
+                                          const std::string& complainant_key,
+                                          std::vector<std::string>& args) const {
+  std::vector<const domain::AuditEntry*> audit;
+  for (const auto& entry : c.audit) {
+    if (entry.version > since_version) audit.push_back(&entry);
+  }
+  args.push_back(std::to_string(audit.size()));
+  args.push_back(std::to_string(timers.size()));
+  args.push_back(std::to_string(events.size()));
+  for (const auto* entry : audit) args.push_back(codec::EncodeAudit(*entry));
+  for (const auto& t : timers) {
+    args.push_back(Ms(t.at));
+    args.push_back(absl::StrCat(c.id, "|", std::string(1, TargetDigit(t.target)), "|",
+                                t.breach ? "b" : "r"));
+  }
+  for (const auto& e : events) {
+    args.push_back(topic_);
+    args.push_back(c.id);
+    args.push_back(e.event_id);
+    args.push_back(codec::CloudEventType(e.event.type));
+    args.push_back(Ms(e.event.at));
+    args.push_back(codec::EncodeEvent(c, e, complainant_key));
+  }
+}
+
+absl::StatusOr<ports::CreateResult> RedisComplaintRepository::Create(
+    const ports::NewComplaint& record) {
+  const domain::Complaint& c = record.complaint;
+  auto shard = keys_.ShardOfId(c.id);
+  if (!shard.ok()) return shard.status();
+  const std::vector<std::string> keys = {
+      keys_.Complaint(*shard, c.id),  keys_.Audit(*shard, c.id),
+      keys_.Idempotency(*shard, c.idempotency_key), keys_.Dedup(*shard, record.fingerprint),
+      keys_.Received(*shard),         keys_.Timers(*shard),
+      keys_.Outbox(*shard)};
+  std::vector<std::string> args = {c.id};
+  AppendFields(c, record.complainant_key, args);
+  args.push_back(c.idempotency_key.empty() ? "0" : "1");
+  args.push_back(std::to_string(absl::ToInt64Milliseconds(record.idempotency_ttl)));
+  args.push_back(record.fingerprint.empty() ? "0" : "1");
+  args.push_back(std::to_string(absl::ToInt64Milliseconds(record.duplicate_window)));
+  args.push_back(record.expected_first);
+  AppendTail(c, 0, record.timers, record.events, record.complainant_key, args);
+
+  auto reply = Strings(redis_.Eval(scripts::CreateComplaint(), keys, args));
+  if (!reply.ok()) return reply.status();
+  const std::string& outcome = (*reply)[0];
+  const std::string value = reply->size() > 1 ? (*reply)[1] : "";
+  if (outcome == "created") {
+    if (on_commit_) on_commit_();
+    return ports::CreateResult{ports::CreateOutcome::kCreated, c.id, ""};
+  }
+  if (outcome == "replayed") return ports::CreateResult{ports::CreateOutcome::kReplayed, value, ""};
+  if (outcome == "raced") {
+    return ports::CreateResult{ports::CreateOutcome::kDuplicateRaced, "", value};
+  }
+  // An id collision (1 in 32^10 per shard and day): the caller retries.
+  return absl::AbortedError(absl::StrCat("complaint id collision on ", c.id, "; retry"));
+}
+
+absl::StatusOr<domain::Complaint> RedisComplaintRepository::Get(const std::string& id,
+                                                                bool with_audit) {
+  auto shard = keys_.ShardOfId(id);
+  if (!shard.ok()) return shard.status();
+  std::vector<runtime::RedisClient::Argv> commands = {
+      {"HGET", keys_.Complaint(*shard, id), "pb"}};
+  if (with_audit) commands.push_back({"LRANGE", keys_.Audit(*shard, id), "0", "-1"});
+  auto replies = redis_.Pipeline(std::move(commands));
+  for (const auto& r : replies) {
+    if (!r.ok()) return r.status();
+  }
+  if (replies[0]->IsNil()) return absl::NotFoundError(absl::StrCat("complaint ", id, " not found"));
+  auto complaint = codec::DecodeStored(replies[0]->str);
+  if (!complaint.ok()) return complaint.status();
+  if (with_audit) {
+    for (const auto& element : replies[1]->elements) {
+      auto entry = codec::DecodeAudit(element.str);
+      if (!entry.ok()) return entry.status();
+      complaint->audit.push_back(*std::move(entry));
+    }
+  }
+  return complaint;
+}
+
+absl::StatusOr<bool> RedisComplaintRepository::Update(const ports::ComplaintUpdate& update) {
+  const domain::Complaint& c = update.complaint;
+  auto shard = keys_.ShardOfId(c.id);
+  if (!shard.ok()) return shard.status();
+  const std::vector<std::string> keys = {keys_.Complaint(*shard, c.id), keys_.Audit(*shard, c.id),
+                                         keys_.Timers(*shard), keys_.Outbox(*shard)};
+  std::vector<std::string> args = {c.id, std::to_string(update.expected_version)};
+  AppendFields(c, update.complainant_key, args);
+  AppendTail(c, update.expected_version, update.timers, update.events, update.complainant_key,
+             args);
+  auto reply = Strings(redis_.Eval(scripts::UpdateComplaint(), keys, args));
+  if (!reply.ok()) return reply.status();
+  if ((*reply)[0] == "ok") {
+    if (on_commit_) on_commit_();
+    return true;
+  }
+  if ((*reply)[0] == "missing") return absl::NotFoundError(absl::StrCat("complaint ", c.id, " not found"));
+  return false;
+}
+
+absl::StatusOr<ports::ListPage> RedisComplaintRepository::List(const ports::ListQuery& query) {
+  return ListAcrossShards(redis_, keys_, query);
+}
+
+absl::StatusOr<std::vector<ports::DueTimer>> RedisComplaintRepository::DueTimers(absl::Time now,
+                                                                                 int limit) {
+  std::vector<runtime::RedisClient::Argv> commands;
+  for (int shard = 0; shard < keys_.shards(); ++shard) {
+    commands.push_back({"ZRANGEBYSCORE", keys_.Timers(shard), "-inf", Ms(now), "LIMIT", "0",
+                        std::to_string(limit)});
+  }
+  auto replies = redis_.Pipeline(std::move(commands));
+  std::vector<ports::DueTimer> due;
+  for (const auto& r : replies) {
+    if (!r.ok()) return r.status();
+    for (const auto& member : r->elements) {
+      std::string id = member.str.substr(0, member.str.find('|'));
+      due.push_back({std::move(id), member.str});
+    }
+  }
+  return due;
+}
+
+absl::Status RedisComplaintRepository::DropTimer(const ports::DueTimer& timer) {
+  auto shard = keys_.ShardOfId(timer.complaint_id);
+  if (!shard.ok()) return shard.status();
+  auto reply = redis_.Command({"ZREM", keys_.Timers(*shard), timer.member});
+  return reply.ok() ? absl::OkStatus() : reply.status();
+}
+
+}  // namespace sqms::complaints::adapters

@@ -1,0 +1,53 @@
+#pragma once
+// ports::ComplaintRepository on Redis (key schema: redis_keys.h, scripts:
+// redis_scripts.h). Every write is one Lua script, so the complaint, its
+// indexes, its SLA timers and its outbox events commit together or not at
+// all; OutboxRelay then moves the events to Kafka.
+//
+// Thread-safe: all calls go through the shared pipelined RedisClient and
+// block the calling (worker) thread for one or two round trips.
+
+#include <functional>
+#include <string>
+
+#include "services/complaints/adapters/redis_keys.h"
+#include "services/complaints/ports/complaint_repository.h"
+#include "sqms/runtime/redis_client.h"
+
+namespace sqms::complaints::adapters {
+
+class RedisComplaintRepository final : public ports::ComplaintRepository {
+ public:
+  // `on_commit` runs after every successful write (wakes the outbox relay);
+  // it must not block. `keys` and `redis` must outlive the repository.
+  RedisComplaintRepository(runtime::RedisClient& redis, const RedisKeys& keys,
+                           std::string complaints_topic, std::function<void()> on_commit = {});
+
+  std::string NewId(const std::string& seed, absl::Time now) override;
+  absl::StatusOr<ports::SubmitLookup> Lookup(const std::string& seed,
+                                             const std::string& fingerprint,
+                                             const std::string& idempotency_key) override;
+  absl::StatusOr<ports::CreateResult> Create(const ports::NewComplaint& complaint) override;
+  absl::StatusOr<domain::Complaint> Get(const std::string& id, bool with_audit) override;
+  absl::StatusOr<bool> Update(const ports::ComplaintUpdate& update) override;
+  absl::StatusOr<ports::ListPage> List(const ports::ListQuery& query) override;
+  absl::StatusOr<std::vector<ports::DueTimer>> DueTimers(absl::Time now, int limit) override;
+  absl::Status DropTimer(const ports::DueTimer& timer) override;
+
+ private:
+  // Appends the write arguments shared by create and update: the 12 record
+  // fields, then audit entries newer than `since_version`, timers, events.
+  void AppendFields(const domain::Complaint& c, const std::string& complainant_key,
+                    std::vector<std::string>& args) const;
+  void AppendTail(const domain::Complaint& c, int64_t since_version,
+                  const std::vector<domain::SlaTimer>& timers,
+                  const std::vector<ports::PendingEvent>& events,
+                  const std::string& complainant_key, std::vector<std::string>& args) const;
+
+  runtime::RedisClient& redis_;
+  const RedisKeys& keys_;
+  std::string topic_;
+  std::function<void()> on_commit_;
+};
+
+}  // namespace sqms::complaints::adapters

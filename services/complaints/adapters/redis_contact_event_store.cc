@@ -1,0 +1,34 @@
+#include "services/complaints/adapters/redis_contact_event_store.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "services/complaints/adapters/redis_scripts.h"
+
+namespace sqms::complaints::adapters {
+
+RedisContactEventStore::RedisContactEventStore(runtime::RedisClient& redis, const RedisKeys& keys,
+                                               std::string contact_topic,
+                                               absl::Duration seen_ttl,
+                                               std::function<void()> on_commit)
+    : redis_(redis), keys_(keys), topic_(std::move(contact_topic)), seen_ttl_(seen_ttl),
+      on_commit_(std::move(on_commit)) {}
+
+absl::StatusOr<bool> RedisContactEventStore::Append(const ports::ContactRecord& record) {
+  const int shard = keys_.ShardOfSeed(record.contact_id);
+  auto reply = redis_.Eval(
+      scripts::AppendContactEvent(),
+      {keys_.ContactSeen(shard, record.event_id), keys_.Outbox(shard)},
+      {std::to_string(absl::ToInt64Milliseconds(seen_ttl_)), topic_, record.contact_id,
+       record.event_id, record.type, std::to_string(absl::ToUnixMillis(record.occurred_at)),
+       record.payload});
+  if (!reply.ok()) return reply.status();
+  if (reply->type != runtime::RedisReply::Type::kInteger) {
+    return absl::InternalError(absl::StrCat("redis contact script: ", reply->str));
+  }
+  const bool appended = reply->integer == 1;
+  if (appended && on_commit_) on_commit_();
+  return appended;
+}
+
+}  // namespace sqms::complaints::adapters

@@ -1,0 +1,58 @@
+#pragma once
+// The complaints service's whole Redis key schema, in one place.
+//
+// State is split into N shards. Every key of a shard carries the hash tag
+// {cN}, so one Lua script only ever touches one Redis Cluster slot:
+//
+//   sqms:{c3}:complaint:<id>       hash  v (version), pb (stored record),
+//                                        st cat pri dept ch reg stn brk ts
+//                                        (filter fields for List), ck
+//   sqms:{c3}:audit:<id>           list  encoded audit entries, oldest first
+//   sqms:{c3}:idem:<key>           string complaint id (TTL: idempotency_ttl)
+//   sqms:{c3}:dedup:<fingerprint>  string first complaint id (TTL: window)
+//   sqms:{c3}:received             zset  id by received time (ms)
+//   sqms:{c3}:timers               zset  "<id>|<target>|<r|b>" by due (ms)
+//   sqms:{c3}:outbox               stream events not yet confirmed by Kafka:
+//                                        topic key id type time payload
+//   sqms:{c3}:outbox:lease         string replica that relays this shard
+//   sqms:{c3}:contact-seen:<id>    string contact event ids seen (TTL)
+//
+// Complaint ids embed their shard: CMP-20261121-03K7Q2M9XW → shard 3.
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace sqms::complaints::adapters {
+
+class RedisKeys {
+ public:
+  explicit RedisKeys(int shards, std::string prefix = "sqms");
+
+  int shards() const { return shards_; }
+  // Shard of a seed (stable hash); a random shard for an empty seed.
+  int ShardOfSeed(const std::string& seed) const;
+  // INVALID_ARGUMENT (field "id") when the id is not one of ours.
+  absl::StatusOr<int> ShardOfId(const std::string& id) const;
+  std::string NewId(int shard, absl::Time now) const;
+
+  std::string Complaint(int shard, const std::string& id) const;
+  std::string Audit(int shard, const std::string& id) const;
+  std::string Idempotency(int shard, const std::string& key) const;
+  std::string Dedup(int shard, const std::string& fingerprint) const;
+  std::string Received(int shard) const;
+  std::string Timers(int shard) const;
+  std::string Outbox(int shard) const;
+  std::string OutboxLease(int shard) const;
+  std::string ContactSeen(int shard, const std::string& event_id) const;
+  // Prefix of complaint hashes in a shard (List's script appends the id).
+  std::string ComplaintPrefix(int shard) const;
+
+ private:
+  std::string Tag(int shard) const;
+  int shards_;
+  std::string prefix_;
+};
+
+}  // namespace sqms::complaints::adapters

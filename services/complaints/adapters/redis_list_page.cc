@@ -1,0 +1,139 @@
+#include "services/complaints/adapters/redis_list_page.h"
+
+#include <algorithm>
+#include <optional>
+#include <tuple>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "services/complaints/adapters/redis_scripts.h"
+#include "services/complaints/codec/complaint_codec.h"
+#include "sqms/runtime/field_violation.h"
+
+namespace sqms::complaints::adapters {
+namespace {
+
+// A position in (received_ms, id) order.
+struct Position {
+  int64_t ms = 0;
+  std::string id;
+  bool operator<(const Position& o) const { return std::tie(ms, id) < std::tie(o.ms, o.id); }
+  bool operator<=(const Position& o) const { return !(o < *this); }
+};
+
+struct Match {
+  Position at;
+  std::string record;
+};
+
+std::string EncodeToken(const Position& p) {
+  return absl::WebSafeBase64Escape(absl::StrCat("v1:", p.ms, ":", p.id));
+}
+
+absl::StatusOr<std::optional<Position>> DecodeToken(const std::string& token) {
+  if (token.empty()) return std::optional<Position>();
+  std::string raw;
+  Position p;
+  if (absl::WebSafeBase64Unescape(token, &raw) && raw.rfind("v1:", 0) == 0) {
+    size_t colon = raw.find(':', 3);
+    if (colon != std::string::npos && absl::SimpleAtoi(raw.substr(3, colon - 3), &p.ms)) {
+      p.id = raw.substr(colon + 1);
+      return std::optional<Position>(p);
+    }
+  }
+  return runtime::InvalidArgument({{"page_token", "not a token from next_page_token"}});
+}
+
+template <typename E>
+std::string CsvSet(const std::vector<E>& values) {
+  if (values.empty()) return "";
+  std::string out = ",";
+  for (E v : values) absl::StrAppend(&out, static_cast<int>(v), ",");
+  return out;
+}
+
+std::vector<std::string> ShardArgs(const RedisKeys& keys, int shard, const ports::ListQuery& q,
+                                   const std::optional<Position>& cursor) {
+  int64_t min_ms = q.created_after ? absl::ToUnixMillis(*q.created_after) : 0;
+  std::string cursor_id;
+  if (cursor && cursor->ms >= min_ms) {
+    min_ms = cursor->ms;
+    cursor_id = cursor->id;
+  }
+  return {keys.ComplaintPrefix(shard),
+          std::to_string(min_ms),
+          cursor_id,
+          q.created_before ? std::to_string(absl::ToUnixMillis(*q.created_before)) : "",
+          std::to_string(q.page_size),
+          std::to_string(kListMaxScanPerShard),
+          CsvSet(q.statuses),
+          CsvSet(q.categories),
+          CsvSet(q.priorities),
+          q.department,
+          q.channel == domain::Channel::kUnspecified ? "" : std::to_string(static_cast<int>(q.channel)),
+          q.region,
+          q.station,
+          q.sla_breached_only ? "1" : "0"};
+}
+
+}  // namespace
+
+absl::StatusOr<ports::ListPage> ListAcrossShards(runtime::RedisClient& redis,
+                                                 const RedisKeys& keys,
+                                                 const ports::ListQuery& query) {
+  auto cursor = DecodeToken(query.page_token);
+  if (!cursor.ok()) return cursor.status();
+
+  std::vector<Match> matches;
+  std::optional<Position> bound;  // smallest position a shard stopped at early
+  for (int shard = 0; shard < keys.shards(); ++shard) {
+    auto reply = redis.Eval(scripts::ListShard(), {keys.Received(shard)},
+                            ShardArgs(keys, shard, query, *cursor));
+    if (!reply.ok()) return reply.status();
+    if (reply->type == runtime::RedisReply::Type::kError || reply->elements.size() != 4) {
+      return absl::InternalError(absl::StrCat("redis list script: ", reply->str));
+    }
+    const auto& found = reply->elements[0].elements;
+    for (size_t i = 0; i + 2 < found.size(); i += 3) {
+      Match m;
+      m.at.id = found[i].str;
+      double score = 0;
+      absl::SimpleAtod(found[i + 1].str, &score);
+      m.at.ms = static_cast<int64_t>(score);
+      m.record = found[i + 2].str;
+      matches.push_back(std::move(m));
+    }
+    const bool exhausted = reply->elements[1].integer == 1;
+    if (!exhausted) {
+      double score = 0;
+      absl::SimpleAtod(reply->elements[2].str, &score);
+      Position stop{static_cast<int64_t>(score), reply->elements[3].str};
+      if (!bound || stop < *bound) bound = stop;
+    }
+  }
+
+  std::sort(matches.begin(), matches.end(),
+            [](const Match& a, const Match& b) { return a.at < b.at; });
+  ports::ListPage page;
+  std::optional<Position> last;
+  size_t taken = 0;
+  for (const Match& m : matches) {
+    if (static_cast<int>(taken) == query.page_size || (bound && !(m.at <= *bound))) break;
+    auto complaint = codec::DecodeStored(m.record);
+    if (!complaint.ok()) return complaint.status();
+    page.complaints.push_back(*std::move(complaint));
+    last = m.at;
+    ++taken;
+  }
+  // A full page continues after its last complaint; a page cut short by a
+  // shard's scan limit continues where that shard stopped.
+  if (static_cast<int>(taken) == query.page_size && taken < matches.size() + (bound ? 1 : 0)) {
+    page.next_page_token = EncodeToken(*last);
+  } else if (bound) {
+    page.next_page_token = EncodeToken(*bound);
+  }
+  return page;
+}
+
+}  // namespace sqms::complaints::adapters

@@ -1,0 +1,144 @@
+#include "services/complaints/adapters/redis_scripts.h"
+
+#include <string>
+
+namespace sqms::complaints::adapters::scripts {
+namespace {
+
+// Shared by create and update.
+//  write_fields(key, a, i): a[i..i+11] = v pb st cat pri dept ch reg stn brk ts ck
+//  append_tail(audit, timers, outbox, id, a, i): a[i] = #audit, a[i+1] =
+//  #timers, a[i+2] = #events, then audit entries, (score, member) pairs, and
+//  (topic, key, id, type, time, payload) tuples. The complaint's previous
+//  timers are replaced.
+constexpr char kCommon[] = R"lua(
+local function write_fields(key, a, i)
+  redis.call('HSET', key, 'v', a[i], 'pb', a[i+1], 'st', a[i+2], 'cat', a[i+3],
+    'pri', a[i+4], 'dept', a[i+5], 'ch', a[i+6], 'reg', a[i+7], 'stn', a[i+8],
+    'brk', a[i+9], 'ts', a[i+10], 'ck', a[i+11])
+end
+local function append_tail(audit_key, timers_key, outbox_key, id, a, i)
+  local na, nt, ne = tonumber(a[i]), tonumber(a[i+1]), tonumber(a[i+2])
+  local j = i + 3
+  for _ = 1, na do redis.call('RPUSH', audit_key, a[j]); j = j + 1 end
+  redis.call('ZREM', timers_key, id..'|1|r', id..'|1|b', id..'|2|r', id..'|2|b',
+    id..'|3|r', id..'|3|b')
+  for _ = 1, nt do redis.call('ZADD', timers_key, a[j], a[j+1]); j = j + 2 end
+  for _ = 1, ne do
+    redis.call('XADD', outbox_key, '*', 'topic', a[j], 'key', a[j+1], 'id', a[j+2],
+      'type', a[j+3], 'time', a[j+4], 'payload', a[j+5])
+    j = j + 6
+  end
+end
+)lua";
+
+// KEYS: complaint audit idem dedup received timers outbox
+// ARGV: 1 id, 2..13 fields, 14 has_idem, 15 idem_ttl_ms, 16 has_dedup,
+//       17 dedup_window_ms, 18 expected_first, 19.. tail
+constexpr char kCreate[] = R"lua(
+if ARGV[14] == '1' then
+  local original = redis.call('GET', KEYS[3])
+  if original then return {'replayed', original} end
+end
+if ARGV[16] == '1' then
+  local first = redis.call('GET', KEYS[4]) or ''
+  if first ~= ARGV[18] then return {'raced', first} end
+end
+if redis.call('EXISTS', KEYS[1]) == 1 then return {'collision', ''} end
+write_fields(KEYS[1], ARGV, 2)
+redis.call('ZADD', KEYS[5], ARGV[12], ARGV[1])
+if ARGV[14] == '1' then redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[15]) end
+if ARGV[16] == '1' and ARGV[18] == '' then redis.call('SET', KEYS[4], ARGV[1], 'PX', ARGV[17]) end
+append_tail(KEYS[2], KEYS[6], KEYS[7], ARGV[1], ARGV, 19)
+return {'created', ARGV[1]}
+)lua";
+
+// KEYS: complaint audit timers outbox
+// ARGV: 1 id, 2 expected version, 3..14 fields, 15.. tail
+constexpr char kUpdate[] = R"lua(
+local v = redis.call('HGET', KEYS[1], 'v')
+if not v then return {'missing'} end
+if v ~= ARGV[2] then return {'conflict', v} end
+write_fields(KEYS[1], ARGV, 3)
+append_tail(KEYS[2], KEYS[3], KEYS[4], ARGV[1], ARGV, 15)
+return {'ok'}
+)lua";
+
+// KEYS: received
+// ARGV: 1 complaint key prefix, 2 min score (ms, inclusive), 3 cursor id
+//       (members at score == min with id <= cursor are skipped; '' = none),
+//       4 max score (ms, exclusive; '' = none), 5 limit, 6 max scanned,
+//       7 statuses ",1,3," ('' = any), 8 categories, 9 priorities,
+//       10 department, 11 channel, 12 region, 13 station, 14 breached only
+constexpr char kList[] = R"lua(
+local function inset(set, v) return set == '' or string.find(set, ','..v..',', 1, true) ~= nil end
+local function eq(want, v) return want == '' or want == v end
+local max = ARGV[4] == '' and '+inf' or '('..ARGV[4]
+local min_score = tonumber(ARGV[2])
+local limit, max_scan = tonumber(ARGV[5]), tonumber(ARGV[6])
+local out, found, scanned, offset = {}, 0, 0, 0
+local last_score, last_id = '', ''
+while true do
+  local batch = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[2], max, 'WITHSCORES', 'LIMIT', offset, 256)
+  if #batch == 0 then return {out, 1, last_score, last_id} end
+  offset = offset + #batch / 2
+  for i = 1, #batch, 2 do
+    local id, score = batch[i], batch[i+1]
+    if not (tonumber(score) == min_score and ARGV[3] ~= '' and id <= ARGV[3]) then
+      scanned = scanned + 1
+      local f = redis.call('HMGET', ARGV[1]..id, 'st', 'cat', 'pri', 'dept', 'ch', 'reg', 'stn', 'brk', 'pb')
+      if f[1] and inset(ARGV[7], f[1]) and inset(ARGV[8], f[2]) and inset(ARGV[9], f[3])
+          and eq(ARGV[10], f[4]) and eq(ARGV[11], f[5]) and eq(ARGV[12], f[6])
+          and eq(ARGV[13], f[7]) and (ARGV[14] ~= '1' or f[8] == '1') then
+        out[#out+1] = id; out[#out+1] = score; out[#out+1] = f[9]
+        found = found + 1
+      end
+      last_score, last_id = score, id
+      if found >= limit or scanned >= max_scan then return {out, 0, last_score, last_id} end
+    end
+  end
+end
+)lua";
+
+// KEYS: seen outbox; ARGV: 1 ttl_ms, 2 topic, 3 key, 4 id, 5 type, 6 time, 7 payload
+constexpr char kAppendContact[] = R"lua(
+if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then return 0 end
+redis.call('XADD', KEYS[2], '*', 'topic', ARGV[2], 'key', ARGV[3], 'id', ARGV[4],
+  'type', ARGV[5], 'time', ARGV[6], 'payload', ARGV[7])
+return 1
+)lua";
+
+// KEYS: lease; ARGV: 1 owner, 2 ttl_ms
+constexpr char kLease[] = R"lua(
+local holder = redis.call('GET', KEYS[1])
+if holder == false or holder == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
+return 0
+)lua";
+
+}  // namespace
+
+const runtime::LuaScript& CreateComplaint() {
+  static const auto* script = new runtime::LuaScript(std::string(kCommon) + kCreate);
+  return *script;
+}
+const runtime::LuaScript& UpdateComplaint() {
+  static const auto* script = new runtime::LuaScript(std::string(kCommon) + kUpdate);
+  return *script;
+}
+const runtime::LuaScript& ListShard() {
+  static const auto* script = new runtime::LuaScript(kList);
+  return *script;
+}
+const runtime::LuaScript& AppendContactEvent() {
+  static const auto* script = new runtime::LuaScript(kAppendContact);
+  return *script;
+}
+const runtime::LuaScript& AcquireLease() {
+  static const auto* script = new runtime::LuaScript(kLease);
+  return *script;
+}
+
+}  // namespace sqms::complaints::adapters::scripts

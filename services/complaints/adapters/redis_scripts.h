@@ -1,0 +1,27 @@
+#pragma once
+// The Lua scripts behind RedisComplaintRepository and the outbox. Each runs
+// atomically in Redis and touches the keys of one shard only (one cluster
+// slot). Argument layouts are documented in redis_scripts.cc beside each
+// script and built only by redis_complaint_repository.cc / outbox_relay.cc.
+
+#include "sqms/runtime/redis_client.h"
+
+namespace sqms::complaints::adapters::scripts {
+
+// Replay check, duplicate check, complaint + indexes + timers + outbox.
+// Returns {"created", id} | {"replayed", id} | {"raced", first_id} |
+// {"collision", ""}.
+const runtime::LuaScript& CreateComplaint();
+// Compare-and-set on the version, then the same writes.
+// Returns {"ok"} | {"conflict", version} | {"missing"}.
+const runtime::LuaScript& UpdateComplaint();
+// One shard's page of List. Returns {matches, exhausted, last_score, last_id}
+// where matches = id, score, record, id, score, record, ...
+const runtime::LuaScript& ListShard();
+// Contact event: idempotent on the event id, appended to the outbox.
+// Returns 1 (appended) or 0 (seen before).
+const runtime::LuaScript& AppendContactEvent();
+// Outbox lease: take or renew. Returns 1 when held by the caller.
+const runtime::LuaScript& AcquireLease();
+
+}  // namespace sqms::complaints::adapters::scripts

@@ -1,0 +1,204 @@
+#include "services/complaints/app/complaint_service.h"
+
+#include <utility>
+
+#include "absl/random/random.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "services/complaints/domain/masking.h"
+#include "sqms/runtime/field_violation.h"
+#include "sqms/runtime/hmac.h"
+
+namespace sqms::complaints::app {
+namespace {
+
+// Optimistic-concurrency retries for commands without an expected version.
+constexpr int kMaxCommandAttempts = 5;
+// A duplicate racing in between lookup and create is re-linked this often.
+constexpr int kMaxCreateAttempts = 3;
+
+std::vector<ports::PendingEvent> WithIds(std::vector<domain::Event> events,
+                                         const std::function<std::string()>& new_id) {
+  std::vector<ports::PendingEvent> out;
+  out.reserve(events.size());
+  for (auto& e : events) out.push_back({new_id(), std::move(e)});
+  return out;
+}
+
+}  // namespace
+
+ComplaintService::ComplaintService(ports::ComplaintRepository& repository,
+                                   const domain::Triage& triage, const runtime::Clock& clock,
+                                   std::string pii_key, ComplaintObserver observer,
+                                   domain::ValidationLimits limits)
+    : repository_(repository),
+      triage_(triage),
+      clock_(clock),
+      pii_key_(std::move(pii_key)),
+      observer_(std::move(observer)),
+      limits_(limits) {}
+
+std::string ComplaintService::NewEventId() {
+  // UUID version 4: unique without coordination between replicas.
+  thread_local absl::BitGen gen;
+  uint64_t hi = absl::Uniform<uint64_t>(gen), lo = absl::Uniform<uint64_t>(gen);
+  hi = (hi & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;
+  lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;
+  return absl::StrFormat("%08x-%04x-%04x-%04x-%012x", hi >> 32, (hi >> 16) & 0xffff, hi & 0xffff,
+                         lo >> 48, lo & 0xffffffffffffULL);
+}
+
+std::string ComplaintService::ComplainantKey(const domain::Complainant& complainant) const {
+  std::string identity = domain::ComplainantIdentity(complainant);
+  return identity.empty() ? "" : runtime::HmacSha256Hex(pii_key_, identity);
+}
+
+absl::StatusOr<SubmitResult> ComplaintService::Submit(const domain::Submission& submission,
+                                                      const std::string& actor) {
+  const absl::Time now = clock_.Now();
+  if (auto s = domain::ValidateSubmission(submission, now, limits_); !s.ok()) return s;
+
+  domain::Created created = domain::CreateComplaint(submission, "", actor, now, triage_);
+  const std::string complainant_key = ComplainantKey(submission.complainant);
+  // Same person, same kind of issue, same place: one fingerprint.
+  std::string fingerprint;
+  if (!complainant_key.empty()) {
+    fingerprint = runtime::HmacSha256Hex(
+        pii_key_, absl::StrCat(complainant_key, "|", static_cast<int>(created.complaint.category),
+                               "|", submission.location.station))
+                      .substr(0, 32);
+  }
+  const std::string seed =
+      ports::ComplaintRepository::ShardSeed(fingerprint, submission.idempotency_key);
+
+  auto lookup = repository_.Lookup(seed, fingerprint, submission.idempotency_key);
+  if (!lookup.ok()) return lookup.status();
+  if (!lookup->existing_id.empty()) {
+    auto original = repository_.Get(lookup->existing_id, /*with_audit=*/false);
+    if (!original.ok()) return original.status();
+    return SubmitResult{*std::move(original), true};
+  }
+
+  ports::NewComplaint record;
+  record.complaint = std::move(created.complaint);
+  record.complaint.id = repository_.NewId(seed, now);
+  for (auto& entry : record.complaint.audit) entry.version = record.complaint.version;
+  record.events = WithIds(std::move(created.events), [this] { return NewEventId(); });
+  record.timers = domain::PendingTimers(record.complaint);
+  record.complainant_key = complainant_key;
+  record.fingerprint = fingerprint;
+  record.duplicate_window = triage_.config().duplicate_window;
+  record.idempotency_ttl = triage_.config().idempotency_ttl;
+  std::string first = lookup->first_duplicate_id;
+
+  for (int attempt = 0; attempt < kMaxCreateAttempts; ++attempt) {
+    record.complaint.duplicate_of = first;
+    record.expected_first = first;
+    auto result = repository_.Create(record);
+    if (!result.ok()) return result.status();
+    switch (result->outcome) {
+      case ports::CreateOutcome::kCreated:
+        if (observer_.submitted) observer_.submitted(record.complaint);
+        return SubmitResult{std::move(record.complaint), false};
+      case ports::CreateOutcome::kReplayed: {
+        auto original = repository_.Get(result->id, /*with_audit=*/false);
+        if (!original.ok()) return original.status();
+        return SubmitResult{*std::move(original), true};
+      }
+      case ports::CreateOutcome::kDuplicateRaced:
+        first = result->first_duplicate_id;
+        break;
+    }
+  }
+  return absl::AbortedError("submission kept racing with duplicates; retry");
+}
+
+absl::StatusOr<domain::Complaint> ComplaintService::Get(const std::string& id) {
+  if (id.empty()) return runtime::InvalidArgument({{"id", "required"}});
+  return repository_.Get(id, /*with_audit=*/true);
+}
+
+absl::StatusOr<ports::ListPage> ComplaintService::List(const ports::ListQuery& query) {
+  if (query.page_size < 1 || query.page_size > 500) {
+    return runtime::InvalidArgument({{"page_size", "must be 1..500"}});
+  }
+  return repository_.List(query);
+}
+
+absl::StatusOr<domain::Complaint> ComplaintService::Execute(const std::string& id,
+                                                            int64_t expected_version,
+                                                            domain::Command command) {
+  std::vector<runtime::FieldViolation> violations;
+  if (id.empty()) violations.push_back({"id", "required"});
+  if (expected_version < 0) violations.push_back({"expected_version", "must be >= 0"});
+  if (!violations.empty()) return runtime::InvalidArgument(std::move(violations));
+  if (auto s = domain::ValidateCommand(command, limits_); !s.ok()) return s;
+
+  for (int attempt = 0; attempt < kMaxCommandAttempts; ++attempt) {
+    auto complaint = repository_.Get(id, /*with_audit=*/false);
+    if (!complaint.ok()) return complaint.status();
+    const int64_t loaded = complaint->version;
+    if (expected_version != 0 && loaded != expected_version) {
+      return absl::AbortedError(absl::StrCat("complaint ", id, " is at version ", loaded,
+                                             ", expected ", expected_version));
+    }
+    command.now = clock_.Now();
+    auto events = domain::Apply(*complaint, command, triage_);
+    if (!events.ok()) return events.status();
+
+    ports::ComplaintUpdate update;
+    update.expected_version = loaded;
+    update.events = WithIds(*std::move(events), [this] { return NewEventId(); });
+    update.timers = domain::PendingTimers(*complaint);
+    update.complainant_key = ComplainantKey(complaint->complainant);
+    update.complaint = *std::move(complaint);
+    auto won = repository_.Update(update);
+    if (!won.ok()) return won.status();
+    if (*won) return std::move(update.complaint);
+    if (expected_version != 0) {
+      return absl::AbortedError(
+          absl::StrCat("complaint ", id, " changed concurrently; version ", expected_version,
+                       " is stale"));
+    }
+  }
+  return absl::AbortedError(absl::StrCat("complaint ", id, " is changing too often; retry"));
+}
+
+absl::StatusOr<int> ComplaintService::FireDueTimers(int limit) {
+  const absl::Time now = clock_.Now();
+  auto due = repository_.DueTimers(now, limit);
+  if (!due.ok()) return due.status();
+  int changed = 0;
+  for (const ports::DueTimer& timer : *due) {
+    auto complaint = repository_.Get(timer.complaint_id, /*with_audit=*/false);
+    if (absl::IsNotFound(complaint.status())) {
+      if (auto s = repository_.DropTimer(timer); !s.ok()) return s;
+      continue;
+    }
+    if (!complaint.ok()) return complaint.status();
+    const int64_t loaded = complaint->version;
+    std::vector<domain::Event> events = domain::FireDueTimers(*complaint, now);
+    if (events.empty()) {  // stale: the state moved on since the timer was set
+      if (auto s = repository_.DropTimer(timer); !s.ok()) return s;
+      continue;
+    }
+    ports::ComplaintUpdate update;
+    update.expected_version = loaded;
+    update.timers = domain::PendingTimers(*complaint);
+    update.complainant_key = ComplainantKey(complaint->complainant);
+    update.events = WithIds(std::move(events), [this] { return NewEventId(); });
+    update.complaint = *std::move(complaint);
+    auto won = repository_.Update(update);
+    if (!won.ok()) return won.status();
+    if (!*won) continue;  // a command or another replica got there first; next scan
+    ++changed;
+    for (const auto& e : update.events) {
+      if (e.event.type == domain::EventType::kSlaBreached && observer_.sla_breached) {
+        observer_.sla_breached(update.complaint, e.event.sla_target);
+      }
+    }
+  }
+  return changed;
+}
+
+}  // namespace sqms::complaints::app

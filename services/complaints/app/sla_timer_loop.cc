@@ -1,0 +1,40 @@
+#include "services/complaints/app/sla_timer_loop.h"
+
+#include "sqms/runtime/log.h"
+
+namespace sqms::complaints::app {
+
+SlaTimerLoop::SlaTimerLoop(ComplaintService& service, absl::Duration period, int batch)
+    : service_(service), period_(period), batch_(batch) {}
+
+SlaTimerLoop::~SlaTimerLoop() { Stop(); }
+
+void SlaTimerLoop::Start() { thread_ = std::thread([this] { Loop(); }); }
+
+void SlaTimerLoop::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+void SlaTimerLoop::Loop() {
+  while (true) {
+    // Drain everything due before waiting again.
+    absl::StatusOr<int> fired;
+    do {
+      fired = service_.FireDueTimers(batch_);
+      if (!fired.ok()) {
+        runtime::log::Warn("sla timers not fired", {{"error", fired.status().ToString()}});
+      }
+    } while (fired.ok() && *fired >= batch_);
+    std::unique_lock lock(mu_);
+    if (wake_.wait_for(lock, absl::ToChronoMilliseconds(period_), [this] { return stopping_; })) {
+      return;
+    }
+  }
+}
+
+}  // namespace sqms::complaints::app
