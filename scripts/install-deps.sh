@@ -12,7 +12,7 @@ packages=(
   # events, state, metrics
   librdkafka-dev libhiredis-dev prometheus-cpp-dev
   # well-kept libraries instead of hand-written code
-  libabsl-dev libspdlog-dev libfmt-dev libcli11-dev libyaml-cpp-dev nlohmann-json3-dev
+  libabsl-dev libcli11-dev libyaml-cpp-dev nlohmann-json3-dev
   # tests
   libgtest-dev libgmock-dev
   # real components for integration tests, the demo and benchmarks
