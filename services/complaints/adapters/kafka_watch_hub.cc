@@ -1,0 +1,121 @@
+#include "services/complaints/adapters/kafka_watch_hub.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "sqms/runtime/log.h"
+
+namespace sqms::complaints::adapters {
+namespace {
+
+namespace pb = ::sqms::complaints::v1;
+namespace ev = ::sqms::events::v1;
+
+template <typename Repeated, typename Value>
+bool AnyOf(const Repeated& wanted, Value value) {
+  return wanted.empty() || std::find(wanted.begin(), wanted.end(), value) != wanted.end();
+}
+
+bool Before(const google::protobuf::Timestamp& a, const google::protobuf::Timestamp& b) {
+  return a.seconds() < b.seconds() || (a.seconds() == b.seconds() && a.nanos() < b.nanos());
+}
+
+bool AnyBreached(const pb::SlaClock& sla) {
+  return std::any_of(sla.deadlines().begin(), sla.deadlines().end(),
+                     [](const pb::SlaDeadline& d) { return d.breached(); });
+}
+
+}  // namespace
+
+bool MatchesFilter(const pb::ComplaintFilter& f, const ev::ComplaintEvent& event) {
+  const pb::Complaint& c = event.complaint();
+  if (!AnyOf(f.statuses(), static_cast<int>(c.status()))) return false;
+  if (!AnyOf(f.categories(), static_cast<int>(c.category()))) return false;
+  if (!AnyOf(f.priorities(), static_cast<int>(c.priority()))) return false;
+  if (!f.department().empty() && f.department() != c.department()) return false;
+  if (f.channel() != pb::CHANNEL_UNSPECIFIED && f.channel() != c.channel()) return false;
+  if (!f.region().empty() && f.region() != c.location().region()) return false;
+  if (!f.station().empty() && f.station() != c.location().station()) return false;
+  if (f.has_created_after() && Before(c.received_at(), f.created_after())) return false;
+  if (f.has_created_before() && !Before(c.received_at(), f.created_before())) return false;
+  if (f.sla_breached_only() && !AnyBreached(c.sla())) return false;
+  return true;
+}
+
+uint64_t WatchHub::Subscribe(pb::ComplaintFilter filter, WatchSink& sink) {
+  absl::MutexLock lock(&mu_);
+  const uint64_t id = next_id_++;
+  subscribers_.emplace(id, Subscriber{std::move(filter), &sink});
+  return id;
+}
+
+void WatchHub::Unsubscribe(uint64_t id) {
+  absl::MutexLock lock(&mu_);  // waits for a Publish in progress
+  subscribers_.erase(id);
+}
+
+void WatchHub::Publish(const ComplaintEventPtr& event) {
+  // Holding mu_ while pushing is what makes Unsubscribe a barrier; Push
+  // never blocks, so this is short.
+  absl::MutexLock lock(&mu_);
+  for (auto& [id, subscriber] : subscribers_) {
+    if (MatchesFilter(subscriber.filter, *event)) dropped_ += subscriber.sink->Push(event);
+  }
+}
+
+int WatchHub::subscribers() const {
+  absl::MutexLock lock(&mu_);
+  return static_cast<int>(subscribers_.size());
+}
+
+uint64_t WatchHub::dropped_total() const {
+  absl::MutexLock lock(&mu_);
+  return dropped_;
+}
+
+std::string KafkaWatchFeed::GroupId() {
+  char host[256] = {};
+  if (gethostname(host, sizeof(host) - 1) != 0) host[0] = '\0';
+  return absl::StrCat("sqms-complaints-watch-", host, "-", getpid());
+}
+
+KafkaWatchFeed::KafkaWatchFeed(std::unique_ptr<runtime::KafkaConsumerLoop> loop)
+    : loop_(std::move(loop)) {}
+
+KafkaWatchFeed::~KafkaWatchFeed() { loop_->Stop(); }
+
+absl::StatusOr<std::unique_ptr<KafkaWatchFeed>> KafkaWatchFeed::Start(const std::string& brokers,
+                                                                      WatchHub& hub) {
+  runtime::KafkaConsumerOptions options;
+  options.brokers = brokers;
+  options.group_id = GroupId();
+  options.topics = {kTopic};
+  options.client_id = "sqms-complaints-watch";
+  options.auto_offset_reset = "latest";
+  options.max_attempts = 0;  // the handler never fails: nothing to dead-letter
+  runtime::KafkaConsumerHooks hooks;
+  hooks.on_error = [](const absl::Status& status) {
+    runtime::log::Warn("watch feed consumer error", {{"error", status.ToString()}});
+  };
+  auto handler = [&hub](const runtime::ConsumedRecord& record) {
+    auto event = std::make_shared<ev::ComplaintEvent>();
+    if (!event->ParseFromString(record.value)) {
+      // Watching is best effort: a record we cannot read is skipped, not retried.
+      runtime::log::Warn("watch feed skipped an undecodable record",
+                         {{"partition", record.partition}, {"offset", record.offset}});
+      return absl::OkStatus();
+    }
+    hub.Publish(std::move(event));
+    return absl::OkStatus();
+  };
+  auto loop = runtime::KafkaConsumerLoop::Create(std::move(options), std::move(hooks),
+                                                 std::move(handler));
+  if (!loop.ok()) return loop.status();
+  (*loop)->Start();
+  return std::unique_ptr<KafkaWatchFeed>(new KafkaWatchFeed(*std::move(loop)));
+}
+
+}  // namespace sqms::complaints::adapters

@@ -1,0 +1,151 @@
+#include "services/complaints/codec/contact_codec.h"
+
+#include "services/complaints/codec/complaint_codec.h"
+#include "services/complaints/domain/masking.h"
+
+namespace sqms::complaints::codec {
+namespace {
+
+namespace ev = ::sqms::events::v1;
+using domain::ContactKind;
+
+void PayloadFromProto(const ev::ContactEvent& p, domain::ContactEvent& e) {
+  switch (p.kind_case()) {
+    case ev::ContactEvent::kCallOffered:
+      e.queue = p.call_offered().queue();
+      break;
+    case ev::ContactEvent::kCallAnswered:
+      e.wait_seconds = p.call_answered().wait_seconds();
+      break;
+    case ev::ContactEvent::kCallAbandoned:
+      e.wait_seconds = p.call_abandoned().wait_seconds();
+      break;
+    case ev::ContactEvent::kCallEnded:
+      e.handle_seconds = p.call_ended().handle_seconds();
+      e.resolved_first_contact = p.call_ended().resolved_first_contact();
+      e.dispatched_work_order = p.call_ended().dispatched_work_order();
+      break;
+    case ev::ContactEvent::kConsultationCreated:
+      e.topic = p.consultation_created().topic();
+      break;
+    case ev::ContactEvent::kConsultationDispatched:
+      e.work_order_id = p.consultation_dispatched().work_order_id();
+      break;
+    case ev::ContactEvent::kSurveyAnswered:
+      e.unsatisfied = p.survey_answered().unsatisfied();
+      e.csat = p.survey_answered().csat();
+      e.nps = p.survey_answered().nps();
+      e.comment = p.survey_answered().comment();
+      break;
+    case ev::ContactEvent::kOutageStarted:
+      e.platform = static_cast<domain::Platform>(static_cast<int>(p.outage_started().platform()));
+      e.description = p.outage_started().description();
+      break;
+    case ev::ContactEvent::kOutageEnded:
+      e.platform = static_cast<domain::Platform>(static_cast<int>(p.outage_ended().platform()));
+      e.outage_seconds = p.outage_ended().outage_seconds();
+      break;
+    case ev::ContactEvent::KIND_NOT_SET:
+      break;
+  }
+}
+
+// The proto oneof field numbers are 10..18 in ContactKind order.
+static_assert(ev::ContactEvent::kCallOffered == 10 && ev::ContactEvent::kOutageEnded == 18);
+static_assert(static_cast<int>(ContactKind::kOutageEnded) == 9);
+ContactKind KindOf(const ev::ContactEvent& p) {
+  if (p.kind_case() == ev::ContactEvent::KIND_NOT_SET) return ContactKind::kUnspecified;
+  return static_cast<ContactKind>(static_cast<int>(p.kind_case()) - 9);
+}
+
+ev::Platform ToPlatform(domain::Platform platform) {
+  return static_cast<ev::Platform>(static_cast<int>(platform));
+}
+
+void PayloadToProto(const domain::ContactEvent& e, ev::ContactEvent* p) {
+  switch (e.kind) {
+    case ContactKind::kCallOffered:
+      p->mutable_call_offered()->set_queue(e.queue);
+      break;
+    case ContactKind::kCallAnswered:
+      p->mutable_call_answered()->set_wait_seconds(e.wait_seconds);
+      break;
+    case ContactKind::kCallAbandoned:
+      p->mutable_call_abandoned()->set_wait_seconds(e.wait_seconds);
+      break;
+    case ContactKind::kCallEnded: {
+      ev::CallEnded* c = p->mutable_call_ended();
+      c->set_handle_seconds(e.handle_seconds);
+      c->set_resolved_first_contact(e.resolved_first_contact);
+      c->set_dispatched_work_order(e.dispatched_work_order);
+      break;
+    }
+    case ContactKind::kConsultationCreated:
+      p->mutable_consultation_created()->set_topic(e.topic);
+      break;
+    case ContactKind::kConsultationDispatched:
+      p->mutable_consultation_dispatched()->set_work_order_id(e.work_order_id);
+      break;
+    case ContactKind::kSurveyAnswered: {
+      ev::SurveyAnswered* s = p->mutable_survey_answered();
+      s->set_unsatisfied(e.unsatisfied);
+      s->set_csat(e.csat);
+      s->set_nps(e.nps);
+      s->set_comment(domain::MaskText(e.comment));
+      break;
+    }
+    case ContactKind::kOutageStarted:
+      p->mutable_outage_started()->set_platform(ToPlatform(e.platform));
+      p->mutable_outage_started()->set_description(domain::MaskText(e.description));
+      break;
+    case ContactKind::kOutageEnded:
+      p->mutable_outage_ended()->set_platform(ToPlatform(e.platform));
+      p->mutable_outage_ended()->set_outage_seconds(e.outage_seconds);
+      break;
+    case ContactKind::kUnspecified:
+      break;
+  }
+}
+
+}  // namespace
+
+domain::ContactEvent FromProto(const ev::ContactEvent& p) {
+  domain::ContactEvent e;
+  e.event_id = p.event_id();
+  e.contact_id = p.contact_id();
+  if (p.has_occurred_at()) e.occurred_at = FromProto(p.occurred_at());
+  e.channel = p.channel();
+  e.department = p.department();
+  e.agent = p.agent();
+  e.region = p.region();
+  e.station = p.station();
+  e.category = p.category();
+  e.kind = KindOf(p);
+  PayloadFromProto(p, e);
+  return e;
+}
+
+void ToPublishedProto(const domain::ContactEvent& e, ev::ContactEvent* p) {
+  p->set_event_id(e.event_id);
+  p->set_contact_id(e.contact_id);
+  if (e.occurred_at != absl::InfinitePast()) ToProto(e.occurred_at, p->mutable_occurred_at());
+  p->set_channel(e.channel);
+  p->set_department(e.department);
+  p->set_agent(e.agent);
+  p->set_region(e.region);
+  p->set_station(e.station);
+  p->set_category(e.category);
+  PayloadToProto(e, p);
+}
+
+std::string EncodeContactEvent(const domain::ContactEvent& event) {
+  ev::ContactEvent p;
+  ToPublishedProto(event, &p);
+  return p.SerializeAsString();
+}
+
+std::string ContactEventType(domain::ContactKind kind) {
+  return "sqms.contact.v1." + std::string(domain::ContactKindName(kind));
+}
+
+}  // namespace sqms::complaints::codec

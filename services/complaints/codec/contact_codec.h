@@ -1,0 +1,23 @@
+#pragma once
+// sqms.events.v1.ContactEvent ↔ domain::ContactEvent, and the payload
+// published on topic sqms.contact.v1. Enum values are mapped by value;
+// out-of-range wire values are kept for validation to reject.
+
+#include <string>
+
+#include "services/complaints/domain/contact_event.h"
+#include "sqms/events/v1/contact_event.pb.h"
+
+namespace sqms::complaints::codec {
+
+// The oneof `kind` becomes ContactKind; an unset occurred_at becomes
+// absl::InfinitePast() (rejected by ValidateContactEvent).
+domain::ContactEvent FromProto(const ::sqms::events::v1::ContactEvent& event);
+// As stored and published: the survey comment and outage description go
+// through domain::MaskText (no personal data on Kafka).
+void ToPublishedProto(const domain::ContactEvent& event, ::sqms::events::v1::ContactEvent* out);
+std::string EncodeContactEvent(const domain::ContactEvent& event);
+// CloudEvents type: "sqms.contact.v1.call_offered", ... .
+std::string ContactEventType(domain::ContactKind kind);
+
+}  // namespace sqms::complaints::codec

@@ -1,0 +1,138 @@
+#include "services/complaints/domain/contact_event.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "services/complaints/domain/validation.h"
+#include "sqms/runtime/field_violation.h"
+
+namespace sqms::complaints::domain {
+namespace {
+
+using runtime::FieldViolation;
+
+// Code points of valid UTF-8: every byte that is not a continuation byte.
+size_t CodePoints(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+class Checker {
+ public:
+  void Text(std::string_view field, std::string_view value, size_t max, bool required = false) {
+    if (value.empty()) {
+      if (required) Add(field, "is required");
+      return;
+    }
+    if (!IsValidUtf8(value)) {
+      Add(field, "must be valid UTF-8");
+    } else if (CodePoints(value) > max) {
+      Add(field, absl::StrCat("must be at most ", max, " characters"));
+    }
+  }
+  void Range(std::string_view field, int64_t value, int64_t lo, int64_t hi) {
+    if (value < lo || value > hi) {
+      Add(field, absl::StrCat("must be between ", lo, " and ", hi));
+    }
+  }
+  void Add(std::string_view field, std::string description) {
+    violations_.push_back({std::string(field), std::move(description)});
+  }
+  absl::Status Done() { return runtime::InvalidArgument(std::move(violations_)); }
+
+ private:
+  std::vector<FieldViolation> violations_;
+};
+
+void CheckTime(Checker& check, absl::Time at, absl::Time now, const ContactLimits& limits) {
+  if (at == absl::InfinitePast()) {
+    check.Add("occurred_at", "is required");
+  } else if (at < now - limits.max_past) {
+    check.Add("occurred_at", "is too far in the past");
+  } else if (at > now + limits.max_future_skew) {
+    check.Add("occurred_at", "is in the future");
+  }
+}
+
+void CheckSurvey(Checker& check, const ContactEvent& e, const ContactLimits& limits) {
+  if (e.csat != 0) check.Range("survey_answered.csat", e.csat, 1, 5);
+  if (e.nps != -1) check.Range("survey_answered.nps", e.nps, 0, 10);
+  check.Text("survey_answered.comment", e.comment, limits.max_text);
+}
+
+void CheckPlatform(Checker& check, std::string_view field, Platform platform) {
+  const int value = static_cast<int>(platform);
+  if (value <= 0 || value > kPlatformMax) check.Add(field, "must be a known platform");
+}
+
+void CheckKind(Checker& check, const ContactEvent& e, const ContactLimits& limits) {
+  const int64_t max_seconds = absl::ToInt64Seconds(limits.max_duration);
+  switch (e.kind) {
+    case ContactKind::kUnspecified:
+      check.Add("kind", "one event kind is required");
+      break;
+    case ContactKind::kCallOffered:
+      check.Text("call_offered.queue", e.queue, limits.max_short_field);
+      break;
+    case ContactKind::kCallAnswered:
+      check.Range("call_answered.wait_seconds", e.wait_seconds, 0, max_seconds);
+      break;
+    case ContactKind::kCallAbandoned:
+      check.Range("call_abandoned.wait_seconds", e.wait_seconds, 0, max_seconds);
+      break;
+    case ContactKind::kCallEnded:
+      check.Range("call_ended.handle_seconds", e.handle_seconds, 0, max_seconds);
+      break;
+    case ContactKind::kConsultationCreated:
+      check.Text("consultation_created.topic", e.topic, limits.max_short_field);
+      break;
+    case ContactKind::kConsultationDispatched:
+      check.Text("consultation_dispatched.work_order_id", e.work_order_id, limits.max_id);
+      break;
+    case ContactKind::kSurveyAnswered:
+      CheckSurvey(check, e, limits);
+      break;
+    case ContactKind::kOutageStarted:
+      CheckPlatform(check, "outage_started.platform", e.platform);
+      check.Text("outage_started.description", e.description, limits.max_text);
+      break;
+    case ContactKind::kOutageEnded:
+      CheckPlatform(check, "outage_ended.platform", e.platform);
+      check.Range("outage_ended.outage_seconds", e.outage_seconds, 0,
+                  absl::ToInt64Seconds(limits.max_outage));
+      break;
+  }
+}
+
+}  // namespace
+
+std::string_view ContactKindName(ContactKind kind) {
+  static constexpr std::string_view kNames[] = {
+      "unspecified",          "call_offered",            "call_answered",
+      "call_abandoned",       "call_ended",              "consultation_created",
+      "consultation_dispatched", "survey_answered",      "outage_started",
+      "outage_ended"};
+  const size_t index = static_cast<size_t>(kind);
+  return index < std::size(kNames) ? kNames[index] : kNames[0];
+}
+
+absl::Status ValidateContactEvent(const ContactEvent& e, absl::Time now,
+                                  const ContactLimits& limits) {
+  Checker check;
+  check.Text("event_id", e.event_id, limits.max_id);
+  check.Text("contact_id", e.contact_id, limits.max_id, /*required=*/true);
+  CheckTime(check, e.occurred_at, now, limits);
+  check.Text("channel", e.channel, limits.max_short_field);
+  check.Text("department", e.department, limits.max_short_field);
+  check.Text("agent", e.agent, limits.max_short_field);
+  check.Text("region", e.region, limits.max_short_field);
+  check.Text("station", e.station, limits.max_short_field);
+  check.Text("category", e.category, limits.max_short_field);
+  CheckKind(check, e, limits);
+  return check.Done();
+}
+
+}  // namespace sqms::complaints::domain

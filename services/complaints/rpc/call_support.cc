@@ -1,0 +1,51 @@
+#include "services/complaints/rpc/call_support.h"
+
+#include <utility>
+
+#include "sqms/runtime/grpc_status.h"
+
+namespace sqms::complaints::rpc {
+
+std::string StatusCodeName(int code) {
+  // gRPC and absl share the canonical codes and their names.
+  return absl::StatusCodeToString(static_cast<absl::StatusCode>(code));
+}
+
+void CallSupport::Observe(Method method, std::string_view suffix, int code,
+                          std::chrono::steady_clock::time_point start) const {
+  std::string name(MethodName(method));
+  name.append(suffix.data(), suffix.size());
+  metrics.Observe(std::string(ServiceName(method)), name, StatusCodeName(code),
+                  std::chrono::steady_clock::now() - start);
+}
+
+grpc::ServerUnaryReactor* RunUnary(const CallSupport& support, grpc::CallbackServerContext* call,
+                                   Method method, UnaryBody body) {
+  const auto start = std::chrono::steady_clock::now();
+  grpc::ServerUnaryReactor* reactor = call->DefaultReactor();
+  absl::StatusOr<runtime::Principal> principal =
+      support.auth.Authorize(*call, AllowedRoles(method));
+  if (!principal.ok()) {
+    support.Observe(method, "", static_cast<int>(principal.status().code()), start);
+    reactor->Finish(runtime::ToGrpcStatus(principal.status()));
+    return reactor;
+  }
+  support.pool.Submit([&support, reactor, method, start, body = std::move(body),
+                       principal = *std::move(principal)] {
+    const absl::Status status = body(principal);
+    support.Observe(method, "", static_cast<int>(status.code()), start);
+    reactor->Finish(runtime::ToGrpcStatus(status));
+  });
+  return reactor;
+}
+
+absl::StatusOr<runtime::Principal> AuthorizeStream(const CallSupport& support,
+                                                   const grpc::CallbackServerContext& call,
+                                                   Method method) {
+  const auto start = std::chrono::steady_clock::now();
+  absl::StatusOr<runtime::Principal> principal = support.auth.Authorize(call, AllowedRoles(method));
+  if (!principal.ok()) support.Observe(method, "", static_cast<int>(principal.status().code()), start);
+  return principal;
+}
+
+}  // namespace sqms::complaints::rpc

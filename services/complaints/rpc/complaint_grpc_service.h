@@ -1,0 +1,102 @@
+#pragma once
+// sqms.complaints.v1.ComplaintService over the callback API. Thin: decode →
+// authorize (rpc/roles.h) → delegate to app::ComplaintService on the worker
+// pool → encode → respond. Errors are mapped only by runtime::ToGrpcStatus /
+// ToRpcStatusProto.
+//
+// Personal data: supervisor and admin get complaints unmasked; agent and
+// service get domain::MaskForAgent. Only GetComplaint carries the audit trail.
+//
+// Threads: the RPC methods run on gRPC callback threads and never block; the
+// app calls run on the WorkerPool. Thread-safe; every dependency must outlive
+// the gRPC server (stop the server before destroying them).
+
+#include "services/complaints/adapters/kafka_watch_hub.h"
+#include "services/complaints/app/complaint_service.h"
+#include "services/complaints/rpc/call_support.h"
+#include "sqms/complaints/v1/service.grpc.pb.h"
+#include "sqms/runtime/clock.h"
+
+namespace sqms::complaints::rpc {
+
+namespace pb = ::sqms::complaints::v1;
+
+class ComplaintGrpcService final : public pb::ComplaintService::CallbackService {
+ public:
+  ComplaintGrpcService(app::ComplaintService& app, adapters::WatchHub& watch_hub,
+                       const runtime::TokenAuthenticator& auth, runtime::WorkerPool& pool,
+                       runtime::RpcMetrics& metrics, const runtime::Clock& clock);
+
+  grpc::ServerUnaryReactor* SubmitComplaint(grpc::CallbackServerContext* call,
+                                            const pb::SubmitComplaintRequest* request,
+                                            pb::SubmitComplaintResponse* response) override;
+  grpc::ServerBidiReactor<pb::SubmitComplaintRequest, pb::StreamComplaintsResponse>*
+  StreamComplaints(grpc::CallbackServerContext* call) override;
+  grpc::ServerUnaryReactor* GetComplaint(grpc::CallbackServerContext* call,
+                                         const pb::GetComplaintRequest* request,
+                                         pb::Complaint* response) override;
+  // page_size 0 → 50; < 0 or > 500 → INVALID_ARGUMENT field "page_size".
+  grpc::ServerUnaryReactor* ListComplaints(grpc::CallbackServerContext* call,
+                                           const pb::ListComplaintsRequest* request,
+                                           pb::ListComplaintsResponse* response) override;
+  grpc::ServerWriteReactor<::sqms::events::v1::ComplaintEvent>* WatchComplaints(
+      grpc::CallbackServerContext* call, const pb::WatchComplaintsRequest* request) override;
+
+  // Lifecycle commands (complaint_lifecycle_handlers.cc): actor = token
+  // subject, now = clock; payload validated by the domain via the app.
+  grpc::ServerUnaryReactor* AssignComplaint(grpc::CallbackServerContext* call,
+                                            const pb::AssignComplaintRequest* request,
+                                            pb::Complaint* response) override;
+  grpc::ServerUnaryReactor* StartHandling(grpc::CallbackServerContext* call,
+                                          const pb::LifecycleRequest* request,
+                                          pb::Complaint* response) override;
+  grpc::ServerUnaryReactor* WaitOnCustomer(grpc::CallbackServerContext* call,
+                                           const pb::LifecycleRequest* request,
+                                           pb::Complaint* response) override;
+  grpc::ServerUnaryReactor* ResumeHandling(grpc::CallbackServerContext* call,
+                                           const pb::LifecycleRequest* request,
+                                           pb::Complaint* response) override;
+  grpc::ServerUnaryReactor* ResolveComplaint(grpc::CallbackServerContext* call,
+                                             const pb::ResolveComplaintRequest* request,
+                                             pb::Complaint* response) override;
+  grpc::ServerUnaryReactor* ReplyToComplainant(grpc::CallbackServerContext* call,
+                                               const pb::ReplyRequest* request,
+                                               pb::Complaint* response) override;
+  grpc::ServerUnaryReactor* RecordFollowUp(grpc::CallbackServerContext* call,
+                                           const pb::FollowUpRequest* request,
+                                           pb::Complaint* response) override;
+  grpc::ServerUnaryReactor* CloseComplaint(grpc::CallbackServerContext* call,
+                                           const pb::LifecycleRequest* request,
+                                           pb::Complaint* response) override;
+  grpc::ServerUnaryReactor* ReopenComplaint(grpc::CallbackServerContext* call,
+                                            const pb::LifecycleRequest* request,
+                                            pb::Complaint* response) override;
+  grpc::ServerUnaryReactor* EscalateComplaint(grpc::CallbackServerContext* call,
+                                              const pb::LifecycleRequest* request,
+                                              pb::Complaint* response) override;
+  grpc::ServerUnaryReactor* AddNote(grpc::CallbackServerContext* call,
+                                    const pb::LifecycleRequest* request,
+                                    pb::Complaint* response) override;
+
+ private:
+  // Runs `command` (payload filled, actor/now not yet) on complaint
+  // `common.id` and answers with the complaint after the change.
+  grpc::ServerUnaryReactor* RunLifecycle(grpc::CallbackServerContext* call, Method method,
+                                         const pb::LifecycleRequest& common,
+                                         domain::Command command, pb::Complaint* response);
+  // One submission, for SubmitComplaint and each StreamComplaints item.
+  absl::Status Submit(const pb::SubmitComplaintRequest& request,
+                      const runtime::Principal& principal, pb::SubmitComplaintResponse* out);
+
+  app::ComplaintService& app_;
+  adapters::WatchHub& watch_hub_;
+  const runtime::Clock& clock_;
+  const CallSupport support_;
+};
+
+// The complaint as `role` may see it, without the audit trail unless
+// `with_audit` (only GetComplaint has it).
+void ComplaintForRole(const domain::Complaint& complaint, runtime::Role role, bool with_audit,
+                      pb::Complaint* out);
+
+}  // namespace sqms::complaints::rpc

@@ -1,0 +1,127 @@
+// The lifecycle commands of ComplaintGrpcService: proto → domain::Command,
+// then app::ComplaintService::Execute. Payload checks (required findings,
+// score 1..5, ...) are the domain's (ValidateCommand, run by the app).
+#include <utility>
+
+#include "services/complaints/rpc/complaint_grpc_service.h"
+
+namespace sqms::complaints::rpc {
+namespace {
+
+domain::Command Make(domain::CommandKind kind) {
+  domain::Command command;
+  command.kind = kind;
+  return command;
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* ComplaintGrpcService::RunLifecycle(grpc::CallbackServerContext* call,
+                                                             Method method,
+                                                             const pb::LifecycleRequest& common,
+                                                             domain::Command command,
+                                                             pb::Complaint* response) {
+  command.note = common.note();
+  return RunUnary(
+      support_, call, method,
+      [this, id = common.id(), version = common.expected_version(),
+       command = std::move(command), response](const runtime::Principal& principal) mutable {
+        command.actor = principal.subject;
+        command.now = clock_.Now();
+        absl::StatusOr<domain::Complaint> after = app_.Execute(id, version, std::move(command));
+        if (!after.ok()) return after.status();
+        ComplaintForRole(*after, principal.role, /*with_audit=*/false, response);
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* ComplaintGrpcService::AssignComplaint(
+    grpc::CallbackServerContext* call, const pb::AssignComplaintRequest* request,
+    pb::Complaint* response) {
+  domain::Command command = Make(domain::CommandKind::kAssign);
+  command.department = request->department();
+  command.assignee = request->assignee();
+  return RunLifecycle(call, Method::kAssignComplaint, request->command(), std::move(command),
+                      response);
+}
+
+grpc::ServerUnaryReactor* ComplaintGrpcService::StartHandling(
+    grpc::CallbackServerContext* call, const pb::LifecycleRequest* request,
+    pb::Complaint* response) {
+  return RunLifecycle(call, Method::kStartHandling, *request,
+                      Make(domain::CommandKind::kStartHandling), response);
+}
+
+grpc::ServerUnaryReactor* ComplaintGrpcService::WaitOnCustomer(
+    grpc::CallbackServerContext* call, const pb::LifecycleRequest* request,
+    pb::Complaint* response) {
+  return RunLifecycle(call, Method::kWaitOnCustomer, *request,
+                      Make(domain::CommandKind::kWaitOnCustomer), response);
+}
+
+grpc::ServerUnaryReactor* ComplaintGrpcService::ResumeHandling(
+    grpc::CallbackServerContext* call, const pb::LifecycleRequest* request,
+    pb::Complaint* response) {
+  return RunLifecycle(call, Method::kResumeHandling, *request,
+                      Make(domain::CommandKind::kResume), response);
+}
+
+grpc::ServerUnaryReactor* ComplaintGrpcService::ResolveComplaint(
+    grpc::CallbackServerContext* call, const pb::ResolveComplaintRequest* request,
+    pb::Complaint* response) {
+  domain::Command command = Make(domain::CommandKind::kResolve);
+  command.findings = request->findings();
+  command.root_cause = request->root_cause();
+  command.corrective_action = request->corrective_action();
+  return RunLifecycle(call, Method::kResolveComplaint, request->command(), std::move(command),
+                      response);
+}
+
+grpc::ServerUnaryReactor* ComplaintGrpcService::ReplyToComplainant(
+    grpc::CallbackServerContext* call, const pb::ReplyRequest* request, pb::Complaint* response) {
+  domain::Command command = Make(domain::CommandKind::kReply);
+  command.reply = request->message();
+  return RunLifecycle(call, Method::kReplyToComplainant, request->command(), std::move(command),
+                      response);
+}
+
+grpc::ServerUnaryReactor* ComplaintGrpcService::RecordFollowUp(
+    grpc::CallbackServerContext* call, const pb::FollowUpRequest* request,
+    pb::Complaint* response) {
+  domain::Command command = Make(domain::CommandKind::kFollowUp);
+  command.satisfied = request->satisfied();
+  command.score = request->score();
+  command.comment = request->comment();
+  return RunLifecycle(call, Method::kRecordFollowUp, request->command(), std::move(command),
+                      response);
+}
+
+grpc::ServerUnaryReactor* ComplaintGrpcService::CloseComplaint(
+    grpc::CallbackServerContext* call, const pb::LifecycleRequest* request,
+    pb::Complaint* response) {
+  return RunLifecycle(call, Method::kCloseComplaint, *request,
+                      Make(domain::CommandKind::kClose), response);
+}
+
+grpc::ServerUnaryReactor* ComplaintGrpcService::ReopenComplaint(
+    grpc::CallbackServerContext* call, const pb::LifecycleRequest* request,
+    pb::Complaint* response) {
+  return RunLifecycle(call, Method::kReopenComplaint, *request,
+                      Make(domain::CommandKind::kReopen), response);
+}
+
+grpc::ServerUnaryReactor* ComplaintGrpcService::EscalateComplaint(
+    grpc::CallbackServerContext* call, const pb::LifecycleRequest* request,
+    pb::Complaint* response) {
+  return RunLifecycle(call, Method::kEscalateComplaint, *request,
+                      Make(domain::CommandKind::kEscalate), response);
+}
+
+grpc::ServerUnaryReactor* ComplaintGrpcService::AddNote(grpc::CallbackServerContext* call,
+                                                        const pb::LifecycleRequest* request,
+                                                        pb::Complaint* response) {
+  return RunLifecycle(call, Method::kAddNote, *request, Make(domain::CommandKind::kAddNote),
+                      response);
+}
+
+}  // namespace sqms::complaints::rpc

@@ -1,0 +1,58 @@
+#include "services/complaints/rpc/contact_grpc_service.h"
+
+#include <chrono>
+#include <utility>
+
+#include "services/complaints/codec/contact_codec.h"
+#include "services/complaints/rpc/ordered_bidi_reactor.h"
+#include "sqms/runtime/grpc_status.h"
+
+namespace sqms::complaints::rpc {
+namespace {
+
+namespace ev = ::sqms::events::v1;
+namespace cpb = ::sqms::contact::v1;
+
+}  // namespace
+
+ContactGrpcService::ContactGrpcService(app::ContactIntake& intake,
+                                       const runtime::TokenAuthenticator& auth,
+                                       runtime::WorkerPool& pool, runtime::RpcMetrics& metrics)
+    : intake_(intake), support_{auth, pool, metrics} {}
+
+cpb::ContactEventAck ContactGrpcService::Handle(const ev::ContactEvent& event, int64_t sequence) {
+  const auto start = std::chrono::steady_clock::now();
+  cpb::ContactEventAck ack;
+  ack.set_sequence(sequence);
+  absl::StatusOr<app::ContactAccepted> accepted = intake_.Accept(codec::FromProto(event));
+  absl::Status status = accepted.status();
+  if (accepted.ok()) {
+    ack.set_event_id(accepted->event_id);
+  } else {
+    ack.set_event_id(event.event_id());
+  }
+  *ack.mutable_status() = runtime::ToRpcStatusProto(status);
+  support_.Observe(Method::kStreamContactEvents, ".item", static_cast<int>(status.code()), start);
+  return ack;
+}
+
+grpc::ServerBidiReactor<ev::ContactEvent, cpb::ContactEventAck>*
+ContactGrpcService::StreamContactEvents(grpc::CallbackServerContext* call) {
+  const Method method = Method::kStreamContactEvents;
+  absl::StatusOr<runtime::Principal> principal = AuthorizeStream(support_, *call, method);
+  if (!principal.ok()) {
+    return new RejectedBidiReactor<ev::ContactEvent, cpb::ContactEventAck>(
+        runtime::ToGrpcStatus(principal.status()));
+  }
+  const auto start = std::chrono::steady_clock::now();
+  auto handle = [this](ev::ContactEvent& event, int64_t sequence) {
+    return Handle(event, sequence);
+  };
+  auto finished = [this, start](const grpc::Status& status) {
+    support_.Observe(Method::kStreamContactEvents, "", status.error_code(), start);
+  };
+  return new OrderedBidiReactor<ev::ContactEvent, cpb::ContactEventAck>(
+      support_.pool, std::move(handle), std::move(finished));
+}
+
+}  // namespace sqms::complaints::rpc

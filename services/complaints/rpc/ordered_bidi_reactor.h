@@ -1,0 +1,189 @@
+#pragma once
+// The ordered, pipelined bidi stream both intake streams use
+// (StreamComplaints, StreamContactEvents): each request read is handled on the
+// worker pool, up to `max_in_flight` at a time per stream, and the responses
+// are written strictly in request order. An item's error is carried in its
+// response; it never ends the stream.
+//
+// Lifecycle: the stream ends with OK after the client half-closed and every
+// response was written; with CANCELLED when the client cancelled or a write
+// failed (pending results are dropped). The reactor deletes itself in OnDone,
+// or — if pool tasks are still running then — when the last one finishes,
+// so a task never touches a freed reactor.
+//
+// Threads: gRPC reactions (OnReadDone, OnWriteDone, OnCancel, OnDone) run on
+// gRPC threads and never block; handlers run on pool threads. All state is
+// guarded by mu_; gRPC operations are started after mu_ is released.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <utility>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "grpcpp/grpcpp.h"
+#include "grpcpp/support/server_callback.h"
+#include "sqms/runtime/worker_pool.h"
+
+namespace sqms::complaints::rpc {
+
+template <typename Request, typename Response>
+class OrderedBidiReactor final : public grpc::ServerBidiReactor<Request, Response> {
+ public:
+  static constexpr int kDefaultMaxInFlight = 32;
+  // Runs on a pool thread; `sequence` is the request's 0-based position.
+  using Handler = std::function<Response(Request& request, int64_t sequence)>;
+  // Runs once from OnDone with the status the stream ended with.
+  using OnFinished = std::function<void(const grpc::Status& status)>;
+
+  // Starts reading at once. `pool` must outlive the call. Owned by gRPC.
+  OrderedBidiReactor(runtime::WorkerPool& pool, Handler handler, OnFinished on_finished,
+                     int max_in_flight = kDefaultMaxInFlight)
+      : pool_(pool),
+        handler_(std::move(handler)),
+        on_finished_(std::move(on_finished)),
+        max_in_flight_(max_in_flight) {
+    reading_ = true;  // no other thread can see the reactor yet
+    this->StartRead(&read_buf_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {
+      Act([this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        reading_ = false;
+        reads_done_ = true;
+      });
+      return;
+    }
+    auto request = std::make_shared<Request>(std::move(read_buf_));
+    int64_t sequence = 0;
+    {
+      absl::MutexLock lock(&mu_);
+      reading_ = false;
+      sequence = next_read_++;
+      ++in_flight_;
+      ++tasks_running_;
+    }
+    pool_.Submit([this, request, sequence] { RunTask(*request, sequence); });
+    Act([] {});
+  }
+
+  void OnWriteDone(bool ok) override {
+    Act([this, ok]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      writing_ = false;
+      if (ok) {
+        --in_flight_;
+        ++next_write_;
+      } else {
+        broken_ = true;
+      }
+    });
+  }
+
+  void OnCancel() override {
+    Act([this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { broken_ = true; });
+  }
+
+  void OnDone() override {
+    on_finished_(final_status_);  // written before Finish(), read after it completed
+    bool last = false;
+    {
+      absl::MutexLock lock(&mu_);
+      done_ = true;
+      last = tasks_running_ == 0;
+    }
+    if (last) delete this;
+  }
+
+ private:
+  struct Action {
+    bool read = false;
+    bool write = false;
+    bool finish = false;
+  };
+
+  void RunTask(Request& request, int64_t sequence) {
+    Response response = handler_(request, sequence);
+    Act([&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      if (!broken_) ready_.emplace(sequence, std::move(response));
+    });
+    bool last = false;
+    {
+      // Released only now, after this task's gRPC operation was started, so
+      // OnDone cannot delete the reactor under it.
+      absl::MutexLock lock(&mu_);
+      last = --tasks_running_ == 0 && done_;
+    }
+    if (last) delete this;
+  }
+
+  // Applies `change` under mu_, decides what to start next, then starts it
+  // with mu_ released (gRPC may run reactions inline).
+  template <typename Change>
+  void Act(Change change) {
+    Action action;
+    {
+      absl::MutexLock lock(&mu_);
+      change();
+      action = NextLocked();
+    }
+    if (action.read) this->StartRead(&read_buf_);
+    if (action.write) this->StartWrite(&write_buf_);
+    if (action.finish) this->Finish(final_status_);
+  }
+
+  Action NextLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    Action action;
+    if (finished_) return action;
+    if (!reading_ && !reads_done_ && !broken_ && in_flight_ < max_in_flight_) {
+      reading_ = action.read = true;
+    }
+    auto next = ready_.find(next_write_);
+    if (!writing_ && !broken_ && next != ready_.end()) {
+      write_buf_ = std::move(next->second);
+      ready_.erase(next);
+      writing_ = action.write = true;
+    }
+    if (!writing_ && (broken_ || (reads_done_ && in_flight_ == 0))) {
+      final_status_ = broken_ ? grpc::Status::CANCELLED : grpc::Status::OK;
+      ready_.clear();
+      finished_ = action.finish = true;
+    }
+    return action;
+  }
+
+  runtime::WorkerPool& pool_;
+  const Handler handler_;
+  const OnFinished on_finished_;
+  const int max_in_flight_;
+
+  // Owned by the one outstanding read / write (see reading_ / writing_).
+  Request read_buf_;
+  Response write_buf_;
+  grpc::Status final_status_;
+
+  absl::Mutex mu_;
+  int64_t next_read_ ABSL_GUARDED_BY(mu_) = 0;   // sequence of the next request read
+  int64_t next_write_ ABSL_GUARDED_BY(mu_) = 0;  // sequence of the next response to write
+  int in_flight_ ABSL_GUARDED_BY(mu_) = 0;       // read, response not yet written
+  int tasks_running_ ABSL_GUARDED_BY(mu_) = 0;   // pool tasks not yet returned
+  std::map<int64_t, Response> ready_ ABSL_GUARDED_BY(mu_);  // handled, waiting their turn
+  bool reading_ ABSL_GUARDED_BY(mu_) = false;
+  bool writing_ ABSL_GUARDED_BY(mu_) = false;
+  bool reads_done_ ABSL_GUARDED_BY(mu_) = false;  // client half-closed (or call ended)
+  bool broken_ ABSL_GUARDED_BY(mu_) = false;      // cancelled or a write failed
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;    // Finish() decided
+  bool done_ ABSL_GUARDED_BY(mu_) = false;        // OnDone() ran
+};
+
+// A bidi stream refused before it started (authentication, authorization):
+// finishes at once with `status`, reads nothing. Deletes itself in OnDone.
+template <typename Request, typename Response>
+class RejectedBidiReactor final : public grpc::ServerBidiReactor<Request, Response> {
+ public:
+  explicit RejectedBidiReactor(const grpc::Status& status) { this->Finish(status); }
+  void OnDone() override { delete this; }
+};
+
+}  // namespace sqms::complaints::rpc

@@ -1,0 +1,43 @@
+#pragma once
+// Which role may call which RPC: the one table (roles.cc) the handlers and
+// docs/api.md follow. Health checks need no token and are not listed.
+//
+//   method                    agent  supervisor  admin  service
+//   SubmitComplaint             x        x         x       x
+//   StreamComplaints            x        x         x       x
+//   GetComplaint                x        x         x       x
+//   WatchComplaints             x        x         x       x
+//   ListComplaints              x        x         x
+//   AssignComplaint ..AddNote   x        x         x        (every lifecycle
+//     command but the three below)
+//   CloseComplaint                       x         x
+//   ReopenComplaint                      x         x
+//   EscalateComplaint                    x         x
+//   StreamContactEvents                  x         x       x
+
+#include <string_view>
+
+#include "sqms/runtime/auth.h"
+
+namespace sqms::complaints::rpc {
+
+enum class Method {
+  kSubmitComplaint, kStreamComplaints, kGetComplaint, kListComplaints, kAssignComplaint,
+  kStartHandling, kWaitOnCustomer, kResumeHandling, kResolveComplaint, kReplyToComplainant,
+  kRecordFollowUp, kCloseComplaint, kReopenComplaint, kEscalateComplaint, kAddNote,
+  kWatchComplaints, kStreamContactEvents
+};
+inline constexpr int kMethodCount = 17;
+
+// The roles allowed to call `method`. Thread-safe (constant table).
+const runtime::Roles& AllowedRoles(Method method);
+// The RPC name as in the proto, e.g. "SubmitComplaint" (metrics label).
+std::string_view MethodName(Method method);
+// The gRPC service the method belongs to, e.g.
+// "sqms.complaints.v1.ComplaintService" (metrics label).
+std::string_view ServiceName(Method method);
+// Whether `role` sees complainant personal data unmasked (GetComplaint and
+// every other complaint in a response): supervisor and admin only.
+bool SeesPersonalData(runtime::Role role);
+
+}  // namespace sqms::complaints::rpc
