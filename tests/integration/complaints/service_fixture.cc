@@ -1,0 +1,309 @@
+#include "tests/integration/complaints/service_fixture.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "sqms/runtime/field_violation.h"
+#include "sqms/runtime/grpc_status.h"
+
+namespace sqms::complaints::it {
+namespace {
+
+using testing::Await;
+using testing::ReadFile;
+
+struct RoleInfo {
+  const char* token;
+  const char* subject;
+  const char* name;
+};
+
+const RoleInfo& Info(Role role) {
+  static const RoleInfo kInfo[] = {{"tok-agent", "agent-ann", "agent"},
+                                   {"tok-supervisor", "supervisor-sam", "supervisor"},
+                                   {"tok-admin", "admin-ada", "admin"},
+                                   {"tok-service", "gateway-1", "service"}};
+  return kInfo[static_cast<int>(role)];
+}
+
+absl::Status WriteText(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) return absl::InternalError(absl::StrCat("cannot write ", path));
+  return absl::OkStatus();
+}
+
+// {"grpc_port": N, "metrics_port": M} → N, or 0 when not (yet) there.
+int GrpcPortOf(const std::string& ready_json) {
+  int grpc = 0, metrics = 0;
+  if (std::sscanf(ready_json.c_str(), " { \"grpc_port\" : %d , \"metrics_port\" : %d", &grpc,
+                  &metrics) != 2) {
+    return 0;
+  }
+  return grpc;
+}
+
+}  // namespace
+
+std::string Token(Role role) { return Info(role).token; }
+std::string Subject(Role role) { return Info(role).subject; }
+std::string RoleName(Role role) { return Info(role).name; }
+
+absl::StatusOr<std::unique_ptr<ComplaintsStack>> ComplaintsStack::Start(
+    const StackOptions& options) {
+  std::unique_ptr<ComplaintsStack> stack(new ComplaintsStack());
+  stack->options_ = options;
+  stack->dir_ = testing::MakeTestDir(options.name);
+  const std::string& dir = stack->dir_;
+  stack->tokens_file_ = dir + "/tokens";
+  stack->pii_key_file_ = dir + "/pii.key";
+  stack->ready_file_ = dir + "/ready.json";
+  stack->triage_file_ = options.triage_yaml.empty()
+                            ? testing::SourcePath("services/complaints/config/triage.yaml")
+                            : dir + "/triage.yaml";
+  std::string tokens = "# test tokens: <token> <subject> <role>\n";
+  for (Role role : kAllRoles) {
+    absl::StrAppend(&tokens, Token(role), " ", Subject(role), " ", RoleName(role), "\n");
+  }
+  if (auto s = WriteText(stack->tokens_file_, tokens); !s.ok()) return s;
+  if (auto s = WriteText(stack->pii_key_file_, "integration-test-pii-key-0123456789abcdef");
+      !s.ok()) {
+    return s;
+  }
+  if (!options.triage_yaml.empty()) {
+    if (auto s = WriteText(stack->triage_file_, options.triage_yaml); !s.ok()) return s;
+  }
+  std::filesystem::create_directories(dir + "/redis");
+  std::filesystem::create_directories(dir + "/kafka");
+  auto redis = testing::RedisServer::Start(dir + "/redis");
+  if (!redis.ok()) return redis.status();
+  stack->redis_ = *std::move(redis);
+  auto kafka = testing::DevKafka::Start(dir + "/kafka");
+  if (!kafka.ok()) return kafka.status();
+  stack->kafka_ = *std::move(kafka);
+  if (auto s = stack->StartService(); !s.ok()) return s;
+  return stack;
+}
+
+ComplaintsStack::~ComplaintsStack() {
+  if (service_ != nullptr) service_->Terminate(absl::Seconds(10));
+  service_.reset();
+  kafka_.reset();  // Process destructors SIGKILL and reap
+  if (redis_ != nullptr) redis_->Stop();
+}
+
+absl::Status ComplaintsStack::StartService() {
+  if (ServiceRunning()) return absl::OkStatus();
+  std::filesystem::remove(ready_file_);
+  std::vector<std::string> argv = {
+      testing::BuildPath("services/complaints/sqms-complaints"),
+      "--grpc-listen", "127.0.0.1:0",
+      "--metrics-listen", "127.0.0.1:0",
+      "--redis-address", redis_->address(),
+      "--kafka-brokers", kafka_->bootstrap(),
+      "--tokens-file", tokens_file_,
+      "--triage-config", triage_file_,
+      "--pii-key-file", pii_key_file_,
+      "--shards", std::to_string(options_.shards),
+      "--ready-file", ready_file_,
+      "--log-level", "debug"};
+  if (options_.redis_timeout_ms > 0) {
+    argv.insert(argv.end(), {"--redis-timeout-ms", std::to_string(options_.redis_timeout_ms)});
+  }
+  const std::string log = absl::StrCat(dir_, "/service-", starts_++, ".log");
+  auto process = testing::Process::Start(argv, log);
+  if (!process.ok()) return process.status();
+  service_ = *std::move(process);
+  int port = 0;
+  bool ready = Await(
+      [&] {
+        port = GrpcPortOf(ReadFile(ready_file_));
+        return port > 0 || !service_->Running();
+      },
+      absl::Seconds(20));
+  if (!ready || port == 0) {
+    std::string tail = ReadFile(log);
+    if (tail.size() > 4000) tail = tail.substr(tail.size() - 4000);
+    service_.reset();
+    return absl::UnavailableError(absl::StrCat("sqms-complaints did not become ready (",
+                                               ready ? "exited" : "timeout", "): ", tail));
+  }
+  grpc_port_ = port;
+  return absl::OkStatus();
+}
+
+void ComplaintsStack::KillService() {
+  if (service_ != nullptr) service_->Kill();
+  service_.reset();
+}
+
+int ComplaintsStack::StopService() {
+  if (service_ == nullptr) return 0;
+  int status = service_->Terminate(absl::Seconds(15));
+  service_.reset();
+  return status;
+}
+
+bool ComplaintsStack::ServiceRunning() { return service_ != nullptr && service_->Running(); }
+
+std::shared_ptr<grpc::Channel> ComplaintsStack::Channel() const {
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 500);
+  return grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", grpc_port_),
+                                   grpc::InsecureChannelCredentials(), args);
+}
+
+std::unique_ptr<v1::ComplaintService::Stub> ComplaintsStack::Complaints() const {
+  return v1::ComplaintService::NewStub(Channel());
+}
+
+std::unique_ptr<contact::v1::ContactEventService::Stub> ComplaintsStack::Contact() const {
+  return contact::v1::ContactEventService::NewStub(Channel());
+}
+
+std::unique_ptr<grpc::ClientContext> CtxWithToken(const std::string& token,
+                                                  absl::Duration deadline) {
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  if (!token.empty()) ctx->AddMetadata("authorization", "Bearer " + token);
+  ctx->set_deadline(absl::ToChronoTime(absl::Now() + deadline));
+  return ctx;
+}
+
+std::unique_ptr<grpc::ClientContext> Ctx(std::optional<Role> role, absl::Duration deadline) {
+  return CtxWithToken(role ? Token(*role) : "", deadline);
+}
+
+std::string Unique(const std::string& prefix) {
+  static std::atomic<int> counter{0};
+  return absl::StrCat(prefix, "-", getpid(), "-", counter++);
+}
+
+v1::SubmitComplaintRequest ValidSubmission(const std::string& tag) {
+  static std::atomic<int> counter{0};
+  // A unique 11-digit mobile number per submission: 139 + 8 digits.
+  const int n = (static_cast<int>(getpid()) % 1000) * 100000 + counter++ % 100000;
+  v1::SubmitComplaintRequest request;
+  request.set_idempotency_key(Unique("idem-" + tag));
+  request.set_channel(v1::CHANNEL_HOTLINE);
+  request.set_title("Air conditioning broken in coach 5");
+  request.set_content("The air conditioning in coach 5 of G101 did not work for two hours.");
+  auto* who = request.mutable_complainant();
+  who->set_name("Zhang Wei");
+  who->set_phone(absl::StrCat("139", absl::StrFormat("%08d", n)));
+  who->set_email(absl::StrCat("zhang.", n, "@example.com"));
+  auto* where = request.mutable_location();
+  where->set_region("East China");
+  where->set_station("Shanghai Hongqiao");
+  where->set_line("Jinghu");
+  where->set_service_number("G101");
+  return request;
+}
+
+ev::ContactEvent ValidContactEvent() {
+  ev::ContactEvent e;
+  e.set_event_id(Unique("evt"));
+  e.set_contact_id(Unique("call"));
+  e.mutable_occurred_at()->set_seconds(absl::ToUnixSeconds(absl::Now()));
+  e.set_channel("hotline");
+  e.set_department("customer-service");
+  e.set_region("East China");
+  e.set_station("Shanghai Hongqiao");
+  e.set_category("ticketing");
+  e.mutable_call_offered()->set_queue("12306-general");
+  return e;
+}
+
+std::vector<std::string> ViolationFields(const grpc::Status& status) {
+  std::vector<std::string> fields;
+  for (const auto& v : runtime::FieldViolations(runtime::FromGrpcStatus(status))) {
+    fields.push_back(v.field);
+  }
+  return fields;
+}
+
+std::vector<std::string> ViolationFields(const google::rpc::Status& status) {
+  std::vector<std::string> fields;
+  for (const google::protobuf::Any& detail : status.details()) {
+    google::rpc::BadRequest bad_request;
+    if (!detail.UnpackTo(&bad_request)) continue;
+    for (const auto& v : bad_request.field_violations()) fields.push_back(v.field());
+  }
+  return fields;
+}
+
+std::vector<ReadEvent> Decode(const std::vector<runtime::ConsumedRecord>& records,
+                              const std::vector<std::string>& ids) {
+  std::vector<ReadEvent> out;
+  for (const auto& record : records) {
+    if (!ids.empty() && std::find(ids.begin(), ids.end(), record.key) == ids.end()) continue;
+    ReadEvent e;
+    e.record = record;
+    if (!e.event.ParseFromString(record.value)) {
+      ADD_FAILURE() << "undecodable ComplaintEvent at offset " << record.offset;
+      continue;
+    }
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+size_t CountType(const std::vector<ReadEvent>& events, ev::ComplaintEventType type) {
+  return static_cast<size_t>(std::count_if(events.begin(), events.end(),
+                                           [&](const ReadEvent& e) { return e.event.type() == type; }));
+}
+
+std::string StatusText(const grpc::Status& status) {
+  return absl::StrCat(status.error_code(), ": ", status.error_message());
+}
+
+v1::Complaint SubmitOk(v1::ComplaintService::Stub& stub, const v1::SubmitComplaintRequest& request,
+                       Role role) {
+  v1::SubmitComplaintResponse response;
+  auto ctx = Ctx(role);
+  grpc::Status status = stub.SubmitComplaint(ctx.get(), request, &response);
+  EXPECT_TRUE(status.ok()) << StatusText(status);
+  return response.complaint();
+}
+
+v1::LifecycleRequest Cmd(const std::string& id, int64_t expected_version, const std::string& note) {
+  v1::LifecycleRequest cmd;
+  cmd.set_id(id);
+  cmd.set_expected_version(expected_version);
+  cmd.set_note(note);
+  return cmd;
+}
+
+void StackTest::SetUpTestSuite() {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_suite();
+  StackOptions options;
+  options.name = info != nullptr ? info->name() : "complaints";
+  auto stack = ComplaintsStack::Start(options);
+  if (!stack.ok()) {
+    ADD_FAILURE() << "stack did not start: " << stack.status();
+    return;
+  }
+  stack_ = *std::move(stack);
+  stub_ = stack_->Complaints();
+}
+
+void StackTest::TearDownTestSuite() {
+  stub_.reset();
+  stack_.reset();
+}
+
+void StackTest::SetUp() {
+  if (stack_ == nullptr) GTEST_FAIL() << "no stack (see the suite set-up failure)";
+}
+
+}  // namespace sqms::complaints::it
