@@ -19,8 +19,19 @@
 //   note:            any → same status
 // Anything else: FAILED_PRECONDITION "cannot <command> a complaint in status
 // <STATUS>".
+//
+// Reopening (reopen, or follow_up not satisfied) starts a new handling cycle,
+// as a ticket-system user expects: reopen_count + 1, closed_at cleared, a
+// fresh resolution deadline of the full policy target counted from the reopen
+// (its at-risk/breach flags reset; earlier breaches stay in the audit trail
+// and the events), and the follow-up deadline dropped until the next reply.
+// follow_up not satisfied emits two events: kFollowedUp (audit action
+// "follow_up") then kReopened (audit action "reopen").
+// Audit actions are the command names below, "submit" for the creation, and
+// "sla_at_risk"/"sla_breached" for timers (actor "sla-timer").
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -34,7 +45,12 @@ enum class CommandKind {
   kAssign, kStartHandling, kWaitOnCustomer, kResume, kResolve, kReply, kFollowUp, kClose,
   kReopen, kEscalate, kAddNote
 };
-std::string_view CommandName(CommandKind kind);  // "assign", "start_handling", ...
+// "assign", "start_handling", "wait_customer", "resume", "resolve", "reply",
+// "follow_up", "close", "reopen", "escalate", "note".
+std::string_view CommandName(CommandKind kind);
+// Proto-style status name: "STATUS_RECEIVED", ... ("STATUS_UNSPECIFIED" for
+// anything out of range).
+std::string_view StatusName(Status status);
 
 struct Command {
   CommandKind kind = CommandKind::kAddNote;

@@ -67,7 +67,15 @@ class Triage {
  public:
   explicit Triage(TriageConfig config);
 
+  // Category: the submission's override (category_overridden), else the
+  // first keyword rule matching title + content, else default_category.
+  // Urgency/importance: override, else urgent keywords → HIGH / by category.
+  // Safety is always P1. Department: the most specific routing rule
+  // (category+station > category+region > category > station > region),
+  // stations and regions compared ASCII case-insensitively; ties → first.
   Assessment Assess(const Submission& submission) const;
+  // The policy of `priority`; a fallback (4h / 72h / 72h, business hours)
+  // when the config lacks it, which the loader never allows.
   const SlaPolicy& Policy(Priority priority) const;
   // The calendar the policy of `priority` runs on.
   const BusinessCalendar& CalendarFor(Priority priority) const;

@@ -21,7 +21,8 @@ struct ValidationLimits {
 };
 
 // Required: channel, title, content, one of phone/email/id_number. Every
-// string valid UTF-8 and within its limit; phone (digits, optional +, 6..20),
+// string valid UTF-8 and within its limit; phone (digits, optional +, 6..20
+// digits, single '-' or ' ' allowed between digits: 010-12345678),
 // email (local@domain.tld), id_number (15 or 18 chars, last may be X);
 // enums within range; occurred_at within [now - max_past, now + skew].
 absl::Status ValidateSubmission(const Submission& submission, absl::Time now,
@@ -29,8 +30,10 @@ absl::Status ValidateSubmission(const Submission& submission, absl::Time now,
 
 // Payload checks per command kind (assign needs department or assignee,
 // resolve needs findings/root_cause/corrective_action, reply a message,
-// follow-up score 1..5); note and text lengths; valid UTF-8. Field names
-// as in the API: "department", "findings", "score", "command.note".
+// follow-up score 1..5, add_note needs a note); note and text lengths; valid
+// UTF-8. Field names as in the API: "department", "assignee", "findings",
+// "root_cause", "corrective_action", "message", "score", "comment",
+// "command.note". Apply() repeats only the required-field checks.
 absl::Status ValidateCommand(const Command& command, const ValidationLimits& limits = {});
 
 bool IsValidUtf8(std::string_view s);

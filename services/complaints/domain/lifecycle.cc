@@ -1,0 +1,299 @@
+#include "services/complaints/domain/lifecycle.h"
+
+#include <algorithm>
+#include <initializer_list>
+#include <optional>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "services/complaints/domain/sla_clock.h"
+#include "services/complaints/domain/validation.h"
+
+namespace sqms::complaints::domain {
+namespace {
+
+constexpr char kTimerActor[] = "sla-timer";
+
+bool In(Status s, std::initializer_list<Status> set) {
+  return std::find(set.begin(), set.end(), s) != set.end();
+}
+
+bool IsRealStatus(Status s) {
+  int v = static_cast<int>(s);
+  return v >= 1 && v <= kStatusMax;
+}
+
+// The status a legal command leads to; nullopt when it is illegal in `from`.
+std::optional<Status> TargetStatus(const Command& command, Status from) {
+  using S = Status;
+  if (!IsRealStatus(from)) return std::nullopt;
+  auto when = [&](std::initializer_list<Status> set, Status to) -> std::optional<Status> {
+    return In(from, set) ? std::optional<Status>(to) : std::nullopt;
+  };
+  switch (command.kind) {
+    case CommandKind::kAssign:
+      return when({S::kReceived, S::kAssigned, S::kInProgress}, S::kAssigned);
+    case CommandKind::kStartHandling: return when({S::kAssigned}, S::kInProgress);
+    case CommandKind::kWaitOnCustomer: return when({S::kInProgress}, S::kWaitingCustomer);
+    case CommandKind::kResume: return when({S::kWaitingCustomer}, S::kInProgress);
+    case CommandKind::kResolve: return when({S::kInProgress}, S::kResolved);
+    case CommandKind::kReply: return when({S::kResolved}, S::kReplied);
+    case CommandKind::kFollowUp:
+      return when({S::kReplied}, command.satisfied ? S::kFollowedUp : S::kInProgress);
+    case CommandKind::kClose: return when({S::kFollowedUp, S::kReplied}, S::kClosed);
+    case CommandKind::kReopen:
+      return when({S::kResolved, S::kReplied, S::kFollowedUp, S::kClosed}, S::kInProgress);
+    case CommandKind::kEscalate: return from == S::kClosed ? std::nullopt : std::optional(from);
+    case CommandKind::kAddNote: return from;
+  }
+  return std::nullopt;
+}
+
+EventType EventFor(CommandKind kind) {
+  switch (kind) {
+    case CommandKind::kAssign: return EventType::kAssigned;
+    case CommandKind::kStartHandling: return EventType::kHandlingStarted;
+    case CommandKind::kWaitOnCustomer: return EventType::kWaitingCustomer;
+    case CommandKind::kResume: return EventType::kResumed;
+    case CommandKind::kResolve: return EventType::kResolved;
+    case CommandKind::kReply: return EventType::kReplied;
+    case CommandKind::kFollowUp: return EventType::kFollowedUp;
+    case CommandKind::kClose: return EventType::kClosed;
+    case CommandKind::kReopen: return EventType::kReopened;
+    case CommandKind::kEscalate: return EventType::kEscalated;
+    case CommandKind::kAddNote: return EventType::kNoteAdded;
+  }
+  return EventType::kUnspecified;
+}
+
+std::string_view TargetName(SlaTarget target) {
+  switch (target) {
+    case SlaTarget::kFirstResponse: return "first_response";
+    case SlaTarget::kResolution: return "resolution";
+    case SlaTarget::kFollowUp: return "follow_up";
+    case SlaTarget::kUnspecified: break;
+  }
+  return "unspecified";
+}
+
+void Audit(Complaint& c, const Event& e, std::string_view action) {
+  AuditEntry entry;
+  entry.at = e.at;
+  entry.actor = e.actor;
+  entry.action = std::string(action);
+  entry.from = e.from;
+  entry.to = e.to;
+  entry.note = e.note;
+  entry.version = c.version;
+  c.audit.push_back(std::move(entry));
+}
+
+Event MakeEvent(EventType type, const Command& command, Status from, Status to) {
+  Event e;
+  e.type = type;
+  e.at = command.now;
+  e.actor = command.actor;
+  e.from = from;
+  e.to = to;
+  e.note = command.note;
+  return e;
+}
+
+// A new handling cycle (see the header): full resolution target from now.
+void StartNewCycle(Complaint& c, absl::Time now, const Triage& triage) {
+  const SlaPolicy& policy = triage.Policy(c.priority);
+  SetDeadline(c.sla, StartDeadline(SlaTarget::kResolution, now, policy.resolution,
+                                   triage.config().at_risk_share,
+                                   triage.CalendarFor(c.priority)));
+  RemoveDeadline(c.sla, SlaTarget::kFollowUp);
+  c.reopen_count += 1;
+  c.closed_at.reset();
+}
+
+void ApplyReply(Complaint& c, const Command& command, const Triage& triage) {
+  c.reply = command.reply;
+  c.replied_at = command.now;
+  MeetDeadline(c.sla, SlaTarget::kFirstResponse, command.now);
+  const SlaPolicy& policy = triage.Policy(c.priority);
+  SetDeadline(c.sla, StartDeadline(SlaTarget::kFollowUp, command.now, policy.follow_up,
+                                   triage.config().at_risk_share,
+                                   triage.CalendarFor(c.priority)));
+}
+
+// Changes the fields a command owns (status is set by the caller).
+void ApplyEffects(Complaint& c, const Command& command, const Triage& triage) {
+  const absl::Time now = command.now;
+  switch (command.kind) {
+    case CommandKind::kAssign:
+      if (!command.department.empty()) c.department = command.department;
+      if (!command.assignee.empty()) c.assignee = command.assignee;
+      break;
+    case CommandKind::kStartHandling:
+      MeetDeadline(c.sla, SlaTarget::kFirstResponse, now);
+      break;
+    case CommandKind::kWaitOnCustomer: PauseClock(c.sla, now); break;
+    case CommandKind::kResume:
+      ResumeClock(c.sla, now, triage.CalendarFor(c.priority));
+      break;
+    case CommandKind::kResolve:
+      c.resolution = {command.findings, command.root_cause, command.corrective_action, now};
+      MeetDeadline(c.sla, SlaTarget::kFirstResponse, now);
+      MeetDeadline(c.sla, SlaTarget::kResolution, now);
+      break;
+    case CommandKind::kReply: ApplyReply(c, command, triage); break;
+    case CommandKind::kFollowUp:
+      c.follow_up = {command.satisfied, command.score, command.comment, now};
+      MeetDeadline(c.sla, SlaTarget::kFollowUp, now);
+      if (!command.satisfied) StartNewCycle(c, now, triage);
+      break;
+    case CommandKind::kClose: c.closed_at = now; break;
+    case CommandKind::kReopen: StartNewCycle(c, now, triage); break;
+    case CommandKind::kEscalate: c.escalation_level += 1; break;
+    case CommandKind::kAddNote: break;
+  }
+}
+
+// Apply() checks only what it needs (required payload, score); lengths are
+// the caller's ValidateCommand with its own limits.
+ValidationLimits UnboundedLimits() {
+  constexpr size_t kMax = static_cast<size_t>(-1);
+  ValidationLimits limits;
+  limits.max_title = limits.max_content = limits.max_short_field = kMax;
+  limits.max_idempotency_key = kMax;
+  return limits;
+}
+
+}  // namespace
+
+std::string_view CommandName(CommandKind kind) {
+  switch (kind) {
+    case CommandKind::kAssign: return "assign";
+    case CommandKind::kStartHandling: return "start_handling";
+    case CommandKind::kWaitOnCustomer: return "wait_customer";
+    case CommandKind::kResume: return "resume";
+    case CommandKind::kResolve: return "resolve";
+    case CommandKind::kReply: return "reply";
+    case CommandKind::kFollowUp: return "follow_up";
+    case CommandKind::kClose: return "close";
+    case CommandKind::kReopen: return "reopen";
+    case CommandKind::kEscalate: return "escalate";
+    case CommandKind::kAddNote: return "note";
+  }
+  return "unknown";
+}
+
+std::string_view StatusName(Status status) {
+  switch (status) {
+    case Status::kReceived: return "STATUS_RECEIVED";
+    case Status::kAssigned: return "STATUS_ASSIGNED";
+    case Status::kInProgress: return "STATUS_IN_PROGRESS";
+    case Status::kWaitingCustomer: return "STATUS_WAITING_CUSTOMER";
+    case Status::kResolved: return "STATUS_RESOLVED";
+    case Status::kReplied: return "STATUS_REPLIED";
+    case Status::kFollowedUp: return "STATUS_FOLLOWED_UP";
+    case Status::kClosed: return "STATUS_CLOSED";
+    case Status::kUnspecified: break;
+  }
+  return "STATUS_UNSPECIFIED";
+}
+
+Created CreateComplaint(const Submission& submission, const std::string& id,
+                        const std::string& actor, absl::Time now, const Triage& triage) {
+  Created out;
+  Complaint& c = out.complaint;
+  c.id = id;
+  c.version = 1;
+  c.status = Status::kReceived;
+  c.channel = submission.channel;
+  Assessment a = triage.Assess(submission);
+  c.category = a.category;
+  c.category_overridden = a.category_overridden;
+  c.urgency = a.urgency;
+  c.importance = a.importance;
+  c.priority = a.priority;
+  c.department = a.department;
+  c.title = submission.title;
+  c.content = submission.content;
+  c.complainant = submission.complainant;
+  c.location = submission.location;
+  c.occurred_at = submission.occurred_at.value_or(now);
+  c.received_at = c.updated_at = now;
+  c.idempotency_key = submission.idempotency_key;
+
+  const SlaPolicy& policy = triage.Policy(c.priority);
+  const BusinessCalendar& calendar = triage.CalendarFor(c.priority);
+  const double share = triage.config().at_risk_share;
+  c.sla.deadlines = {
+      StartDeadline(SlaTarget::kFirstResponse, now, policy.first_response, share, calendar),
+      StartDeadline(SlaTarget::kResolution, now, policy.resolution, share, calendar)};
+
+  Event submitted;
+  submitted.type = EventType::kSubmitted;
+  submitted.at = now;
+  submitted.actor = actor;
+  submitted.to = Status::kReceived;
+  Audit(c, submitted, "submit");
+  out.events.push_back(std::move(submitted));
+  return out;
+}
+
+absl::StatusOr<std::vector<Event>> Apply(Complaint& complaint, const Command& command,
+                                         const Triage& triage) {
+  if (absl::Status s = ValidateCommand(command, UnboundedLimits()); !s.ok()) return s;
+  const Status from = complaint.status;
+  std::optional<Status> to = TargetStatus(command, from);
+  if (!to) {
+    return absl::FailedPreconditionError(absl::StrCat("cannot ", std::string(CommandName(command.kind)),
+                                                      " a complaint in status ",
+                                                      std::string(StatusName(from))));
+  }
+  ApplyEffects(complaint, command, triage);
+  complaint.status = *to;
+  complaint.version += 1;
+  complaint.updated_at = command.now;
+
+  std::vector<Event> events{MakeEvent(EventFor(command.kind), command, from, *to)};
+  Audit(complaint, events.back(), CommandName(command.kind));
+  if (command.kind == CommandKind::kFollowUp && !command.satisfied) {
+    Event reopened = MakeEvent(EventType::kReopened, command, from, *to);
+    reopened.note = "follow-up not satisfied";
+    Audit(complaint, reopened, CommandName(CommandKind::kReopen));
+    events.push_back(std::move(reopened));
+  }
+  return events;
+}
+
+std::vector<Event> FireDueTimers(Complaint& complaint, absl::Time now) {
+  std::vector<Event> events;
+  if (complaint.sla.paused || complaint.status == Status::kClosed) return events;
+  auto emit = [&](EventType type, SlaTarget target, std::string_view what) {
+    Event e;
+    e.type = type;
+    e.at = now;
+    e.actor = kTimerActor;
+    e.from = e.to = complaint.status;
+    e.sla_target = target;
+    e.note = absl::StrCat(std::string(TargetName(target)), " ", std::string(what));
+    events.push_back(std::move(e));
+  };
+  for (SlaDeadline& d : complaint.sla.deadlines) {
+    if (d.met_at) continue;
+    if (!d.at_risk && now >= d.at_risk_at) {
+      d.at_risk = true;
+      emit(EventType::kSlaAtRisk, d.target, "at risk");
+    }
+    if (!d.breached && now >= d.due) {
+      d.breached = true;
+      emit(EventType::kSlaBreached, d.target, "breached");
+    }
+  }
+  if (events.empty()) return events;
+  complaint.version += 1;
+  complaint.updated_at = now;
+  for (const Event& e : events) {
+    Audit(complaint, e, e.type == EventType::kSlaAtRisk ? "sla_at_risk" : "sla_breached");
+  }
+  return events;
+}
+
+}  // namespace sqms::complaints::domain

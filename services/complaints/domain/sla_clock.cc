@@ -1,0 +1,69 @@
+#include "services/complaints/domain/sla_clock.h"
+
+#include <algorithm>
+
+#include "services/complaints/domain/lifecycle.h"
+
+namespace sqms::complaints::domain {
+
+SlaDeadline StartDeadline(SlaTarget target, absl::Time start, absl::Duration duration,
+                          double at_risk_share, const BusinessCalendar& calendar) {
+  SlaDeadline d;
+  d.target = target;
+  d.due = calendar.Add(start, duration);
+  d.at_risk_at = calendar.Add(start, duration * at_risk_share);
+  return d;
+}
+
+void SetDeadline(SlaClock& clock, const SlaDeadline& deadline) {
+  if (SlaDeadline* existing = clock.Find(deadline.target)) {
+    *existing = deadline;
+  } else {
+    clock.deadlines.push_back(deadline);
+  }
+}
+
+void RemoveDeadline(SlaClock& clock, SlaTarget target) {
+  std::erase_if(clock.deadlines, [&](const SlaDeadline& d) { return d.target == target; });
+}
+
+void MeetDeadline(SlaClock& clock, SlaTarget target, absl::Time now) {
+  SlaDeadline* d = clock.Find(target);
+  if (d != nullptr && !d->met_at) d->met_at = now;
+}
+
+void PauseClock(SlaClock& clock, absl::Time now) {
+  if (clock.paused) return;
+  clock.paused = true;
+  clock.paused_since = now;
+}
+
+void ResumeClock(SlaClock& clock, absl::Time now, const BusinessCalendar& calendar) {
+  if (!clock.paused) return;
+  const absl::Time since = clock.paused_since;
+  auto shift = [&](absl::Time moment) {
+    if (moment <= since) return moment;  // already passed when paused
+    return calendar.Add(now, calendar.Between(since, moment));
+  };
+  for (SlaDeadline& d : clock.deadlines) {
+    if (d.met_at) continue;
+    if (!d.at_risk) d.at_risk_at = shift(d.at_risk_at);
+    d.due = shift(d.due);
+  }
+  if (now > since) clock.paused_total += now - since;
+  clock.paused = false;
+  clock.paused_since = absl::InfinitePast();
+}
+
+std::vector<SlaTimer> PendingTimers(const Complaint& complaint) {
+  std::vector<SlaTimer> timers;
+  if (complaint.sla.paused || complaint.status == Status::kClosed) return timers;
+  for (const SlaDeadline& d : complaint.sla.deadlines) {
+    if (d.met_at) continue;
+    if (!d.at_risk) timers.push_back({d.target, false, d.at_risk_at});
+    if (!d.breached) timers.push_back({d.target, true, d.due});
+  }
+  return timers;
+}
+
+}  // namespace sqms::complaints::domain

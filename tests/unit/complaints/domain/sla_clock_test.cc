@@ -1,0 +1,187 @@
+// The SLA clock inside the lifecycle: deadlines at creation, pause/resume
+// shifting, pending timers and firing them.
+#include <gtest/gtest.h>
+
+#include "services/complaints/domain/lifecycle.h"
+#include "tests/unit/complaints/domain/test_config.h"
+
+namespace sqms::complaints::domain {
+namespace {
+
+using test_support::At;
+using test_support::TestTriageConfig;
+
+Submission MakeSubmission(const std::string& title) {
+  Submission s;
+  s.channel = Channel::kApp;
+  s.title = title;
+  s.content = "详情见标题";
+  s.complainant.phone = "13812345678";
+  return s;
+}
+
+Command Cmd(CommandKind kind, absl::Time now) {
+  Command c;
+  c.kind = kind;
+  c.actor = "agent-1";
+  c.now = now;
+  c.department = "d";
+  c.findings = c.root_cause = c.corrective_action = "x";
+  c.reply = "done";
+  c.score = 4;
+  c.satisfied = true;
+  return c;
+}
+
+class SlaClockTest : public ::testing::Test {
+ protected:
+  Complaint Create(const std::string& title, absl::Time now) {
+    return CreateComplaint(MakeSubmission(title), "c-1", "agent-1", now, triage_).complaint;
+  }
+  void Do(Complaint& c, CommandKind kind, absl::Time now) {
+    auto events = Apply(c, Cmd(kind, now), triage_);
+    ASSERT_TRUE(events.ok()) << events.status();
+  }
+  // Brings a fresh complaint to IN_PROGRESS at `now`.
+  void Start(Complaint& c, absl::Time now) {
+    Do(c, CommandKind::kAssign, now);
+    Do(c, CommandKind::kStartHandling, now);
+  }
+
+  Triage triage_{TestTriageConfig()};
+};
+
+TEST_F(SlaClockTest, SafetyRunsOnTheAlwaysOpenClock) {
+  absl::Time sunday_night = At(2026, 11, 22, 23);
+  Complaint c = Create("车厢里有烟", sunday_night);
+  EXPECT_EQ(c.priority, Priority::kP1);
+  const SlaDeadline* fr = c.sla.Find(SlaTarget::kFirstResponse);
+  ASSERT_NE(fr, nullptr);
+  EXPECT_EQ(fr->due, sunday_night + absl::Minutes(30));
+  EXPECT_EQ(fr->at_risk_at, sunday_night + absl::Minutes(24));
+  EXPECT_EQ(c.sla.Find(SlaTarget::kResolution)->due, sunday_night + absl::Hours(4));
+}
+
+TEST_F(SlaClockTest, BusinessHoursDeadlinesSkipClosedTime) {
+  // P3 (ticketing, medium × medium), first response 4h, created Friday 17:00.
+  Complaint c = Create("退票问题", At(2026, 11, 20, 17));
+  ASSERT_EQ(c.priority, Priority::kP3);
+  const SlaDeadline* fr = c.sla.Find(SlaTarget::kFirstResponse);
+  EXPECT_EQ(fr->due, At(2026, 11, 21, 12));          // 1h Friday + 3h Saturday
+  EXPECT_EQ(fr->at_risk_at, At(2026, 11, 21, 11, 12));  // 80% of 4h = 3h12m
+  EXPECT_FALSE(fr->met_at.has_value());
+}
+
+TEST_F(SlaClockTest, PauseAndResumeShiftUnmetDeadlines) {
+  absl::Time t0 = At(2026, 11, 22, 10);  // Sunday; P1 is 24x7
+  Complaint c = Create("fire alarm", t0);
+  Start(c, t0 + absl::Minutes(5));
+  Do(c, CommandKind::kWaitOnCustomer, t0 + absl::Hours(1));
+  EXPECT_TRUE(c.sla.paused);
+  EXPECT_EQ(c.sla.paused_since, t0 + absl::Hours(1));
+  Do(c, CommandKind::kResume, t0 + absl::Hours(3));
+  EXPECT_FALSE(c.sla.paused);
+  EXPECT_EQ(c.sla.paused_total, absl::Hours(2));
+  const SlaDeadline* res = c.sla.Find(SlaTarget::kResolution);
+  EXPECT_EQ(res->due, t0 + absl::Hours(6));  // 3h were left at the pause
+  EXPECT_EQ(res->at_risk_at, t0 + absl::Hours(5) + absl::Minutes(12));
+  // The met first response does not move.
+  EXPECT_EQ(c.sla.Find(SlaTarget::kFirstResponse)->due, t0 + absl::Minutes(30));
+}
+
+TEST_F(SlaClockTest, ResumePreservesRemainingBusinessTime) {
+  // P3 created Monday 09:00: resolution 28h30m business.
+  absl::Time t0 = At(2026, 11, 16, 9);
+  Complaint c = Create("退票问题", t0);
+  Start(c, t0);
+  const absl::Time due_before = c.sla.Find(SlaTarget::kResolution)->due;
+  const BusinessCalendar& cal = triage_.CalendarFor(c.priority);
+  const absl::Time paused = At(2026, 11, 16, 17);
+  const absl::Duration remaining = cal.Between(paused, due_before);
+  Do(c, CommandKind::kWaitOnCustomer, paused);
+  const absl::Time resumed = At(2026, 11, 18, 14);  // Wednesday afternoon
+  Do(c, CommandKind::kResume, resumed);
+  EXPECT_EQ(c.sla.Find(SlaTarget::kResolution)->due, cal.Add(resumed, remaining));
+  EXPECT_EQ(cal.Between(resumed, c.sla.Find(SlaTarget::kResolution)->due), remaining);
+  EXPECT_EQ(c.sla.paused_total, resumed - paused);
+}
+
+TEST_F(SlaClockTest, PendingTimers) {
+  absl::Time t0 = At(2026, 11, 22, 10);
+  Complaint c = Create("fire alarm", t0);
+  std::vector<SlaTimer> timers = PendingTimers(c);
+  ASSERT_EQ(timers.size(), 4u);  // at-risk and breach for first response and resolution
+  EXPECT_EQ(timers[0].target, SlaTarget::kFirstResponse);
+  EXPECT_FALSE(timers[0].breach);
+  EXPECT_EQ(timers[0].at, t0 + absl::Minutes(24));
+  EXPECT_TRUE(timers[1].breach);
+  EXPECT_EQ(timers[1].at, t0 + absl::Minutes(30));
+
+  Start(c, t0 + absl::Minutes(1));  // first response met
+  EXPECT_EQ(PendingTimers(c).size(), 2u);
+  Do(c, CommandKind::kWaitOnCustomer, t0 + absl::Minutes(2));
+  EXPECT_TRUE(PendingTimers(c).empty());  // paused
+  Do(c, CommandKind::kResume, t0 + absl::Minutes(3));
+  EXPECT_EQ(PendingTimers(c).size(), 2u);
+  Do(c, CommandKind::kResolve, t0 + absl::Minutes(4));
+  EXPECT_TRUE(PendingTimers(c).empty());
+  Do(c, CommandKind::kReply, t0 + absl::Minutes(5));
+  timers = PendingTimers(c);
+  ASSERT_EQ(timers.size(), 2u);  // the follow-up deadline
+  EXPECT_EQ(timers[1].target, SlaTarget::kFollowUp);
+  EXPECT_EQ(timers[1].at, t0 + absl::Minutes(5) + absl::Hours(24));
+  Do(c, CommandKind::kClose, t0 + absl::Minutes(6));
+  EXPECT_TRUE(PendingTimers(c).empty());  // closed
+}
+
+TEST_F(SlaClockTest, FireDueTimersAtRiskThenBreach) {
+  absl::Time t0 = At(2026, 11, 22, 10);
+  Complaint c = Create("fire alarm", t0);
+  const int64_t v = c.version;
+
+  EXPECT_TRUE(FireDueTimers(c, t0 + absl::Minutes(10)).empty());  // nothing due yet
+  EXPECT_EQ(c.version, v);
+
+  std::vector<Event> events = FireDueTimers(c, t0 + absl::Minutes(24));
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].type, EventType::kSlaAtRisk);
+  EXPECT_EQ(events[0].sla_target, SlaTarget::kFirstResponse);
+  EXPECT_EQ(c.version, v + 1);
+  EXPECT_EQ(c.audit.back().action, "sla_at_risk");
+  EXPECT_TRUE(c.sla.Find(SlaTarget::kFirstResponse)->at_risk);
+
+  // The same timer delivered again (e.g. after a restart) is a no-op.
+  EXPECT_TRUE(FireDueTimers(c, t0 + absl::Minutes(25)).empty());
+  EXPECT_EQ(c.version, v + 1);
+
+  events = FireDueTimers(c, t0 + absl::Minutes(30));
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].type, EventType::kSlaBreached);
+  EXPECT_EQ(c.audit.back().action, "sla_breached");
+  EXPECT_TRUE(c.sla.AnyBreached());
+  EXPECT_EQ(PendingTimers(c).size(), 2u);  // only the resolution timers remain
+}
+
+TEST_F(SlaClockTest, FireDueTimersLateEmitsAtRiskBeforeBreach) {
+  absl::Time t0 = At(2026, 11, 22, 10);
+  Complaint c = Create("fire alarm", t0);
+  std::vector<Event> events = FireDueTimers(c, t0 + absl::Hours(5));
+  ASSERT_EQ(events.size(), 4u);
+  EXPECT_EQ(events[0].type, EventType::kSlaAtRisk);
+  EXPECT_EQ(events[1].type, EventType::kSlaBreached);
+  EXPECT_EQ(events[2].sla_target, SlaTarget::kResolution);
+  EXPECT_EQ(c.version, 2);  // one change, four audit entries
+  EXPECT_EQ(c.audit.size(), 5u);
+}
+
+TEST_F(SlaClockTest, NoTimersFireWhilePausedOrForMetTargets) {
+  absl::Time t0 = At(2026, 11, 22, 10);
+  Complaint c = Create("fire alarm", t0);
+  Start(c, t0 + absl::Minutes(1));
+  EXPECT_TRUE(FireDueTimers(c, t0 + absl::Minutes(40)).empty());  // first response met
+  Do(c, CommandKind::kWaitOnCustomer, t0 + absl::Hours(1));
+  EXPECT_TRUE(FireDueTimers(c, t0 + absl::Hours(10)).empty());  // paused
+}
+
+}  // namespace
+}  // namespace sqms::complaints::domain

@@ -1,0 +1,177 @@
+#include "services/complaints/config/triage_config.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "absl/strings/str_replace.h"
+
+namespace sqms::complaints::config {
+namespace {
+
+using domain::Category;
+using domain::Priority;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+// The shipped file: $SQMS_SOURCE_DIR (set by CTest), else found upwards from
+// the working directory.
+std::string ShippedPath() {
+  const std::string rel = "services/complaints/config/triage.yaml";
+  if (const char* src = std::getenv("SQMS_SOURCE_DIR")) return std::string(src) + "/" + rel;
+  for (auto dir = std::filesystem::current_path(); dir != dir.root_path();
+       dir = dir.parent_path()) {
+    if (std::filesystem::exists(dir / rel)) return (dir / rel).string();
+  }
+  return rel;
+}
+
+constexpr char kMinimal[] = R"(categories:
+  - {name: safety, keywords: [fire], importance: high}
+sla:
+  P1: {first_response: 30m, resolution: 4h, follow_up: 1d, clock: 24x7}
+  P2: {first_response: 2h, resolution: 1d, follow_up: 2d}
+  P3: {first_response: 4h, resolution: 3d, follow_up: 3d}
+  P4: {first_response: 1d, resolution: 5d, follow_up: 5d}
+calendar:
+  time_zone: Asia/Shanghai
+  hours: {mon: "08:30-18:00"}
+)";
+
+TEST(TriageConfigTest, ShippedDefaultLoads) {
+  auto config = LoadTriageConfig(ShippedPath());
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->keywords.size(), 12u);
+  EXPECT_EQ(config->keywords[0].category, Category::kSafety);
+  EXPECT_EQ(config->sla.size(), 4u);
+  EXPECT_EQ(config->sla.at(Priority::kP1).first_response, absl::Minutes(30));
+  EXPECT_FALSE(config->sla.at(Priority::kP1).business_hours);
+  EXPECT_EQ(config->sla.at(Priority::kP1).follow_up, absl::Hours(24));
+  // On business clocks "1d" is one business day (calendar.business_day).
+  EXPECT_EQ(config->sla.at(Priority::kP2).resolution, absl::Hours(9) + absl::Minutes(30));
+  EXPECT_EQ(config->sla.at(Priority::kP4).resolution, 5 * (absl::Hours(9) + absl::Minutes(30)));
+  EXPECT_DOUBLE_EQ(config->at_risk_share, 0.8);
+  EXPECT_EQ(config->calendar.zone.name(), "Asia/Shanghai");
+  EXPECT_TRUE(config->calendar.holidays.contains(absl::CivilDay(2026, 10, 1)));
+  EXPECT_TRUE(config->calendar.extra_workdays.contains(absl::CivilDay(2026, 10, 10)));
+  EXPECT_EQ(config->calendar.week[6].end, config->calendar.week[6].start);  // Sunday closed
+  EXPECT_EQ(config->duplicate_window, absl::Hours(24));
+  EXPECT_EQ(config->idempotency_ttl, absl::Hours(24));
+}
+
+TEST(TriageConfigTest, ShippedDefaultClassifiesRealComplaints) {
+  auto config = LoadTriageConfig(ShippedPath());
+  ASSERT_TRUE(config.ok()) << config.status();
+  domain::Triage triage(*config);
+  struct Case {
+    std::string text, station;
+    Category category;
+    Priority priority;
+    std::string department;
+  } cases[] = {
+      {"车厢连接处有人吸烟，烟雾很大", "", Category::kSafety, Priority::kP1, "safety-office"},
+      {"火车晚点三小时没有通知", "", Category::kTimeliness, Priority::kP3, "dispatch-center"},
+      {"12306 退票一直不到账", "", Category::kTicketing, Priority::kP3, "ticketing-center"},
+      {"在北京南改签被拒", "北京南", Category::kTicketing, Priority::kP3,
+       "beijing-south-ticketing"},
+      {"Network OUTAGE in my area, urgent", "", Category::kNetworkFault, Priority::kP1,
+       "network-operations"},
+      {"乘务员态度粗鲁", "", Category::kServiceAttitude, Priority::kP3, "service-quality"},
+      {"车厢空调不制冷", "Beijing South", Category::kFacilities, Priority::kP3,
+       "facilities-maintenance"},
+      {"你好，咨询一下", "", Category::kOther, Priority::kP3, "customer-service"},
+  };
+  for (const Case& c : cases) {
+    domain::Submission s;
+    s.content = c.text;
+    s.location.station = c.station;
+    domain::Assessment a = triage.Assess(s);
+    EXPECT_EQ(a.category, c.category) << c.text;
+    EXPECT_EQ(a.priority, c.priority) << c.text;
+    EXPECT_EQ(a.department, c.department) << c.text;
+  }
+}
+
+TEST(TriageConfigTest, MinimalConfigLoadsWithDefaults) {
+  auto config = LoadTriageConfigFromString(kMinimal, "t.yaml");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->default_department, "customer-service");
+  // Default business day is 8h.
+  EXPECT_EQ(config->sla.at(Priority::kP2).resolution, absl::Hours(8));
+  EXPECT_EQ(config->importance_by_category.at(Category::kSafety), domain::Level::kHigh);
+}
+
+TEST(TriageConfigTest, EachBadKeyIsNamed) {
+  struct Case {
+    std::string from, to, message;
+  } cases[] = {
+      {"resolution: 1d,", "resolution: 4x,",
+       R"(t.yaml: sla.P2.resolution: "4x" is not a duration (use 30m, 4h, 2d))"},
+      {"follow_up: 3d}", "follow_up: 0m}",
+       R"(t.yaml: sla.P3.follow_up: "0m" is not a duration (use 30m, 4h, 2d))"},
+      {"name: safety", "name: safty", R"(t.yaml: categories[0].name: unknown category "safty")"},
+      {"importance: high", "importance: huge",
+       R"(t.yaml: categories[0].importance: unknown level "huge" (use low, medium, high))"},
+      {"keywords: [fire]", "keywords: fire", "t.yaml: categories[0].keywords: must be a list"},
+      {"  P3: {first_response: 4h, resolution: 3d, follow_up: 3d}\n", "",
+       "t.yaml: sla.P3: is required"},
+      {"sla:\n", "sla:\n  P5: {first_response: 1h}\n",
+       "t.yaml: sla.P5: unknown priority (use at_risk_share, P1, P2, P3, P4)"},
+      {"sla:\n", "sla:\n  at_risk_share: 1.5\n",
+       "t.yaml: sla.at_risk_share: must be between 0 and 1 (exclusive)"},
+      {"clock: 24x7", "clock: weekly",
+       R"(t.yaml: sla.P1.clock: "weekly" is not a clock (use business, 24x7))"},
+      {"Asia/Shanghai", "Mars/Olympus",
+       R"(t.yaml: calendar.time_zone: unknown time zone "Mars/Olympus" (e.g. Asia/Shanghai))"},
+      {"\"08:30-18:00\"", "\"18:00-08:30\"",
+       R"(t.yaml: calendar.hours.mon: "18:00-08:30" is not opening hours (use 08:30-18:00 or closed))"},
+      {"{mon:", "{monday:", "t.yaml: calendar.hours.monday: unknown key"},
+      {"  hours:", "  holidays: [2026-02-30]\n  hours:",
+       R"(t.yaml: calendar.holidays[0]: "2026-02-30" is not a date (use 2026-10-01))"},
+      {"  hours:", "  holidays: [2026-10-01]\n  workdays: [2026-10-01]\n  hours:",
+       "t.yaml: calendar.workdays: 2026-10-01 is also a holiday"},
+      {"calendar:\n", "colour: red\ncalendar:\n", "t.yaml: colour: unknown key"},
+      {"calendar:\n", "routing:\n  rules:\n    - {category: safety}\ncalendar:\n",
+       "t.yaml: routing.rules[0].department: is required"},
+      {"calendar:\n", "routing:\n  rules:\n    - {department: x}\ncalendar:\n",
+       "t.yaml: routing.rules[0]: needs a category, region or station"},
+      {"calendar:\n",
+       "priority_matrix:\n  low: {low: P4, medium: P3, high: P3}\n"
+       "  medium: {low: P3, medium: P3, high: P2}\n  high: {low: P2, medium: P2, high: P9}\n"
+       "calendar:\n",
+       R"(t.yaml: priority_matrix.high.high: unknown priority "P9")"},
+      {"calendar:\n", "priority_matrix:\n  high: {low: P2, medium: P2, high: P1}\ncalendar:\n",
+       "t.yaml: priority_matrix.low: is required"},
+      {"calendar:\n", "duplicates: {window: soon}\ncalendar:\n",
+       R"(t.yaml: duplicates.window: "soon" is not a duration (use 30m, 4h, 2d))"},
+      {"calendar:\n", "urgency: {default: extreme}\ncalendar:\n",
+       R"(t.yaml: urgency.default: unknown level "extreme")"},
+  };
+  for (const Case& c : cases) {
+    std::string yaml = absl::StrReplaceAll(kMinimal, {{c.from, c.to}});
+    ASSERT_NE(yaml, kMinimal) << "case does not apply: " << c.from;
+    auto config = LoadTriageConfigFromString(yaml, "t.yaml");
+    ASSERT_FALSE(config.ok()) << c.message;
+    EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(std::string(config.status().message()), StartsWith(c.message));
+  }
+}
+
+TEST(TriageConfigTest, SyntaxErrorNamesThePosition) {
+  auto config = LoadTriageConfigFromString("categories: [\n", "t.yaml");
+  ASSERT_FALSE(config.ok());
+  EXPECT_THAT(std::string(config.status().message()), StartsWith("t.yaml: line "));
+  auto empty = LoadTriageConfigFromString("", "t.yaml");
+  EXPECT_THAT(std::string(empty.status().message()), HasSubstr("must be a map"));
+}
+
+TEST(TriageConfigTest, MissingFileIsNotFound) {
+  auto config = LoadTriageConfig("/nonexistent/triage.yaml");
+  EXPECT_EQ(config.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(std::string(config.status().message()), StartsWith("/nonexistent/triage.yaml"));
+}
+
+}  // namespace
+}  // namespace sqms::complaints::config
