@@ -6,6 +6,7 @@
 //   config: --redis-address (SQMS_REDIS_ADDRESS): "localhost" is not host:port
 
 #include <string>
+#include <string_view>
 
 #include "CLI/CLI.hpp"
 #include "absl/status/status.h"
@@ -39,6 +40,13 @@ absl::Status Validate(const CommonConfig& config);
 absl::StatusOr<RedisOptions> RedisOptionsFrom(const CommonConfig& config);
 KafkaProducerOptions KafkaProducerOptionsFrom(const CommonConfig& config, std::string client_id);
 GrpcServerOptions GrpcServerOptionsFrom(const CommonConfig& config);
+
+// Registers one service-specific flag `--<flag>` with its variable
+// SQMS_<FLAG> (dashes become underscores), as the common flags are.
+CLI::Option* AddFlag(CLI::App& app, std::string_view flag, std::string& value, std::string help);
+CLI::Option* AddFlag(CLI::App& app, std::string_view flag, int& value, std::string help);
+// INVALID_ARGUMENT "config: --<flag> (SQMS_<FLAG>): <problem>".
+absl::Status ConfigError(std::string_view flag, std::string_view problem);
 
 // Parses "host:port"; INVALID_ARGUMENT naming `key` when malformed.
 absl::Status ParseHostPort(const std::string& value, const std::string& key, std::string* host,

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -25,8 +26,9 @@ struct GrpcServerOptions {
 
 class GrpcServer {
  public:
-  // Services are not owned and must outlive the server. UNAVAILABLE when the
-  // address cannot be bound.
+  // Builds and starts the server with the default health service (SERVING)
+  // and reflection. Services are not owned and must outlive the server.
+  // UNAVAILABLE when the address cannot be bound.
   static absl::StatusOr<std::unique_ptr<GrpcServer>> Start(const GrpcServerOptions& options,
                                                            const std::vector<grpc::Service*>& services);
   ~GrpcServer();
@@ -34,8 +36,10 @@ class GrpcServer {
   int port() const { return port_; }
   // Health status of the whole server ("" service) — SERVING after Start.
   void SetServing(bool serving);
-  // Stops accepting, waits up to drain_timeout for calls in flight, cancels
-  // the rest. Idempotent; thread-safe.
+  // Health NOT_SERVING, stops accepting, waits up to drain_timeout for calls
+  // in flight, cancels the rest. Idempotent; thread-safe (later callers wait
+  // for the first to finish). Must not be called from a gRPC callback. The
+  // destructor calls it.
   void Shutdown();
   grpc::Server& server() { return *server_; }
 
@@ -44,10 +48,19 @@ class GrpcServer {
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   std::chrono::seconds drain_timeout_{10};
+  std::once_flag shutdown_once_;
 };
 
-// Blocks the calling thread until SIGTERM or SIGINT arrives (installs the
-// handlers on first use; safe to call once per process).
-void WaitForShutdownSignal();
+// Blocks SIGTERM and SIGINT in the calling thread, and so in every thread it
+// starts afterwards. main must call this first, before any thread exists
+// (gRPC, Kafka, Redis, prometheus all start threads), or a signal may be
+// delivered to a thread that does not block it and kill the process
+// instead of draining it.
+void BlockShutdownSignals();
+
+// Blocks the calling thread until SIGTERM or SIGINT arrives (sigwait; needs
+// BlockShutdownSignals() first) and returns the signal number. Safe to call
+// from one thread at a time.
+int WaitForShutdownSignal();
 
 }  // namespace sqms::runtime

@@ -4,6 +4,7 @@
 //    "msg":"...","request_id":"...", ...fields}
 // Callers must never pass personal data; values are logged as given.
 
+#include <string>
 #include <string_view>
 
 #include "nlohmann/json.hpp"
@@ -17,10 +18,33 @@ enum class Level { kDebug, kInfo, kWarn, kError };
 void Init(std::string_view service, Level min_level);
 bool ParseLevel(std::string_view name, Level* out);
 
+// Writes one line when `level` >= the Init level: ts (UTC, millis), level,
+// service, msg, request_id (when a ScopedRequestId is active on this
+// thread), then `fields` (an object; a non-object is logged as "fields").
+// Invalid UTF-8 is replaced, never thrown on. Thread-safe: one write(2) per
+// line, lines never interleave.
 void Write(Level level, std::string_view msg, const nlohmann::json& fields = {});
 inline void Debug(std::string_view m, const nlohmann::json& f = {}) { Write(Level::kDebug, m, f); }
 inline void Info(std::string_view m, const nlohmann::json& f = {}) { Write(Level::kInfo, m, f); }
 inline void Warn(std::string_view m, const nlohmann::json& f = {}) { Write(Level::kWarn, m, f); }
 inline void Error(std::string_view m, const nlohmann::json& f = {}) { Write(Level::kError, m, f); }
+
+// Sets the request id logged by every line this thread writes while it is in
+// scope (restores the previous one after). For work that hops threads (gRPC
+// callbacks, Redis replies), open one on each thread or pass "request_id"
+// in `fields` explicitly.
+class ScopedRequestId {
+ public:
+  explicit ScopedRequestId(std::string request_id);
+  ~ScopedRequestId();
+  ScopedRequestId(const ScopedRequestId&) = delete;
+  ScopedRequestId& operator=(const ScopedRequestId&) = delete;
+
+ private:
+  std::string previous_;
+};
+
+// This thread's current request id ("" when none).
+const std::string& CurrentRequestId();
 
 }  // namespace sqms::runtime::log

@@ -13,6 +13,7 @@ namespace sqms::runtime {
 
 class WorkerPool {
  public:
+  // Starts `threads` threads (at least 1).
   explicit WorkerPool(int threads);
   ~WorkerPool();  // runs what is queued, then joins
   WorkerPool(const WorkerPool&) = delete;

@@ -1,0 +1,182 @@
+#include "sqms/runtime/config.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+
+namespace sqms::runtime {
+namespace {
+
+// Debian's Abseil is built without ABSL_USES_STD_STRING_VIEW.
+absl::string_view Sv(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+
+// "--flag (ENV)", the way every config message names a key.
+std::string Key(std::string_view flag) {
+  std::string env = absl::StrCat("SQMS_", Sv(flag));
+  for (char& c : env) c = c == '-' ? '_' : absl::ascii_toupper(c);
+  return absl::StrCat("--", Sv(flag), " (", env, ")");
+}
+
+absl::Status Invalid(std::string_view flag, std::string_view problem) {
+  return ConfigError(flag, problem);
+}
+
+template <typename T>
+CLI::Option* Add(CLI::App& app, std::string_view flag, T& value, std::string help) {
+  std::string env = Key(flag);
+  env = env.substr(env.find('(') + 1);
+  env.pop_back();
+  return app.add_option(absl::StrCat("--", Sv(flag)), value, std::move(help))
+      ->envname(env)
+      ->capture_default_str();
+}
+
+absl::Status CheckHostPort(std::string_view flag, const std::string& value) {
+  std::string host;
+  int port = 0;
+  return ParseHostPort(value, Key(flag), &host, &port);
+}
+
+}  // namespace
+
+CLI::Option* AddFlag(CLI::App& app, std::string_view flag, std::string& value, std::string help) {
+  return Add(app, flag, value, std::move(help));
+}
+
+CLI::Option* AddFlag(CLI::App& app, std::string_view flag, int& value, std::string help) {
+  return Add(app, flag, value, std::move(help));
+}
+
+absl::Status ConfigError(std::string_view flag, std::string_view problem) {
+  return absl::InvalidArgumentError(absl::StrCat("config: ", Key(flag), ": ", Sv(problem)));
+}
+
+void AddCommonFlags(CLI::App& app, CommonConfig& config) {
+  // The name Kafka tooling and our manifests use; SQMS_KAFKA_BROKERS and the
+  // flag still win over it.
+  if (const char* brokers = std::getenv("KAFKA_BROKERS"); brokers != nullptr && *brokers != 0) {
+    config.kafka_brokers = brokers;
+  }
+  Add(app, "grpc-listen", config.grpc_listen, "gRPC listen address host:port (port 0: any)");
+  Add(app, "metrics-listen", config.metrics_listen, "Prometheus /metrics listen address host:port");
+  Add(app, "redis-address", config.redis_address, "Redis host:port");
+  Add(app, "redis-password-file", config.redis_password_file, "File holding the Redis password");
+  Add(app, "redis-timeout-ms", config.redis_timeout_ms, "Deadline of one Redis command, ms");
+  Add(app, "kafka-brokers", config.kafka_brokers,
+      "Kafka bootstrap servers host:port[,host:port...] (KAFKA_BROKERS also accepted)");
+  Add(app, "tokens-file", config.tokens_file, "Bearer tokens file: <token> <subject> <role>");
+  Add(app, "log-level", config.log_level, "debug, info, warn or error");
+  Add(app, "drain-seconds", config.drain_seconds, "On SIGTERM, finish RPCs for this long");
+}
+
+absl::Status Validate(const CommonConfig& config) {
+  for (auto [flag, value] : {std::pair<std::string_view, const std::string*>{
+                                 "grpc-listen", &config.grpc_listen},
+                             {"metrics-listen", &config.metrics_listen},
+                             {"redis-address", &config.redis_address}}) {
+    if (absl::Status s = CheckHostPort(flag, *value); !s.ok()) return s;
+  }
+  if (config.redis_timeout_ms <= 0) {
+    return Invalid("redis-timeout-ms", absl::StrCat(config.redis_timeout_ms, " is not > 0"));
+  }
+  if (absl::StripAsciiWhitespace(config.kafka_brokers).empty()) {
+    return Invalid("kafka-brokers", "is empty (KAFKA_BROKERS also accepted)");
+  }
+  for (absl::string_view broker : absl::StrSplit(config.kafka_brokers, ',')) {
+    if (auto s = CheckHostPort("kafka-brokers", std::string(absl::StripAsciiWhitespace(broker)));
+        !s.ok()) {
+      return s;
+    }
+  }
+  if (config.tokens_file.empty()) return Invalid("tokens-file", "is required");
+  log::Level level;
+  if (!log::ParseLevel(config.log_level, &level)) {
+    return Invalid("log-level",
+                   absl::StrCat("\"", config.log_level, "\" is not debug, info, warn or error"));
+  }
+  if (config.drain_seconds < 0) {
+    return Invalid("drain-seconds", absl::StrCat(config.drain_seconds, " is negative"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<RedisOptions> RedisOptionsFrom(const CommonConfig& config) {
+  RedisOptions options;
+  if (auto s = ParseHostPort(config.redis_address, Key("redis-address"), &options.host,
+                             &options.port);
+      !s.ok()) {
+    return s;
+  }
+  if (!config.redis_password_file.empty()) {
+    absl::StatusOr<std::string> password = ReadFileToString(config.redis_password_file);
+    if (!password.ok()) {
+      return absl::Status(password.status().code(),
+                          absl::StrCat("config: ", Key("redis-password-file"), ": ",
+                                       password.status().message()));
+    }
+    options.password = std::string(absl::StripTrailingAsciiWhitespace(*password));
+  }
+  options.command_timeout = std::chrono::milliseconds(config.redis_timeout_ms);
+  return options;
+}
+
+KafkaProducerOptions KafkaProducerOptionsFrom(const CommonConfig& config, std::string client_id) {
+  KafkaProducerOptions options;
+  options.brokers = config.kafka_brokers;
+  options.client_id = std::move(client_id);
+  return options;
+}
+
+GrpcServerOptions GrpcServerOptionsFrom(const CommonConfig& config) {
+  GrpcServerOptions options;
+  options.bind_address = config.grpc_listen;
+  options.drain_timeout = std::chrono::seconds(config.drain_seconds);
+  return options;
+}
+
+absl::Status ParseHostPort(const std::string& value, const std::string& key, std::string* host,
+                           int* port) {
+  auto bad = [&] {
+    return absl::InvalidArgumentError(
+        absl::StrCat("config: ", key, ": \"", value, "\" is not host:port"));
+  };
+  size_t colon = value.rfind(':');
+  if (colon == std::string::npos || colon == 0) return bad();
+  std::string_view h(value.data(), colon);
+  if (h.front() == '[') {  // [v6]:port
+    if (h.size() < 3 || h.back() != ']') return bad();
+    h = h.substr(1, h.size() - 2);
+  } else if (h.find(':') != std::string_view::npos) {
+    return bad();
+  }
+  int p = 0;
+  if (!absl::SimpleAtoi(absl::string_view(value).substr(colon + 1), &p) || p < 0 || p > 65535) {
+    return bad();
+  }
+  *host = std::string(h);
+  *port = p;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> ReadFileToString(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    int error = errno;
+    std::string message = absl::StrCat(path, ": ", std::strerror(error));
+    if (error == EACCES) return absl::PermissionDeniedError(message);
+    return absl::NotFoundError(message);
+  }
+  std::ostringstream out;
+  out << in.rdbuf();
+  if (in.bad()) return absl::DataLossError(absl::StrCat(path, ": read failed"));
+  return out.str();
+}
+
+}  // namespace sqms::runtime

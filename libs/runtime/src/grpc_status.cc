@@ -1,0 +1,61 @@
+#include "sqms/runtime/grpc_status.h"
+
+#include <string>
+#include <utility>
+
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "grpcpp/support/status.h"
+
+namespace sqms::runtime {
+
+google::rpc::Status ToRpcStatusProto(const absl::Status& status) {
+  google::rpc::Status proto;
+  proto.set_code(static_cast<int>(status.code()));
+  proto.set_message(std::string(status.message()));
+  std::vector<FieldViolation> violations = FieldViolations(status);
+  if (!violations.empty()) {
+    google::rpc::BadRequest bad_request;
+    for (const FieldViolation& v : violations) {
+      auto* out = bad_request.add_field_violations();
+      out->set_field(v.field);
+      out->set_description(v.description);
+    }
+    proto.add_details()->PackFrom(bad_request);
+  }
+  return proto;
+}
+
+grpc::Status ToGrpcStatus(const absl::Status& status) {
+  if (status.ok()) return grpc::Status::OK;
+  // absl and gRPC share the canonical code numbering.
+  auto code = static_cast<grpc::StatusCode>(status.code());
+  std::string message(status.message());
+  if (FieldViolations(status).empty()) return grpc::Status(code, message);
+  return grpc::Status(code, message, ToRpcStatusProto(status).SerializeAsString());
+}
+
+absl::Status FromGrpcStatus(const grpc::Status& status) {
+  if (status.ok()) return absl::OkStatus();
+  absl::Status out(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
+  google::rpc::Status proto;
+  if (status.error_details().empty() || !proto.ParseFromString(status.error_details())) {
+    return out;
+  }
+  std::vector<FieldViolation> violations;
+  for (const google::protobuf::Any& detail : proto.details()) {
+    google::rpc::BadRequest bad_request;
+    if (!detail.UnpackTo(&bad_request)) continue;
+    for (const auto& v : bad_request.field_violations()) {
+      violations.push_back({v.field(), v.description()});
+    }
+  }
+  // Carry them exactly as InvalidArgument() does, keeping code and message.
+  InvalidArgument(std::move(violations))
+      .ForEachPayload([&out](absl::string_view url, const absl::Cord& payload) {
+        out.SetPayload(url, payload);
+      });
+  return out;
+}
+
+}  // namespace sqms::runtime

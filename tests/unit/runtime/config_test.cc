@@ -1,0 +1,148 @@
+#include "sqms/runtime/config.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace sqms::runtime {
+namespace {
+
+class ConfigTest : public ::testing::Test {
+ protected:
+  void TearDown() override {
+    for (const char* name : {"SQMS_REDIS_ADDRESS", "SQMS_KAFKA_BROKERS", "KAFKA_BROKERS",
+                             "SQMS_LOG_LEVEL"}) {
+      unsetenv(name);
+    }
+  }
+  // Parses `args` (argv[0] implied) into a fresh config.
+  CommonConfig Parse(std::vector<std::string> args) {
+    CommonConfig config;
+    CLI::App app("test");
+    AddCommonFlags(app, config);
+    args.insert(args.begin(), "svc");
+    std::vector<const char*> argv;
+    for (const auto& a : args) argv.push_back(a.c_str());
+    app.parse(static_cast<int>(argv.size()), argv.data());
+    return config;
+  }
+  static CommonConfig Valid() {
+    CommonConfig config;
+    config.tokens_file = "/etc/sqms/tokens";
+    return config;
+  }
+};
+
+TEST_F(ConfigTest, FlagsAndEnvironment) {
+  setenv("SQMS_REDIS_ADDRESS", "10.0.0.1:6380", 1);
+  CommonConfig config = Parse({"--tokens-file", "t.txt", "--redis-timeout-ms", "150"});
+  EXPECT_EQ(config.redis_address, "10.0.0.1:6380");
+  EXPECT_EQ(config.tokens_file, "t.txt");
+  EXPECT_EQ(config.redis_timeout_ms, 150);
+  EXPECT_EQ(Parse({"--redis-address", "h:1"}).redis_address, "h:1");  // the flag wins
+}
+
+TEST_F(ConfigTest, KafkaBrokersFromEitherVariable) {
+  setenv("KAFKA_BROKERS", "k1:9092,k2:9092", 1);
+  EXPECT_EQ(Parse({}).kafka_brokers, "k1:9092,k2:9092");
+  setenv("SQMS_KAFKA_BROKERS", "s1:9092", 1);
+  EXPECT_EQ(Parse({}).kafka_brokers, "s1:9092");
+  EXPECT_EQ(Parse({"--kafka-brokers", "f:1"}).kafka_brokers, "f:1");
+}
+
+TEST_F(ConfigTest, DefaultsAreValidOnceTokensAreSet) {
+  EXPECT_TRUE(Validate(Valid()).ok());
+  EXPECT_EQ(Validate(CommonConfig{}).message(), "config: --tokens-file (SQMS_TOKENS_FILE): is required");
+}
+
+TEST_F(ConfigTest, ErrorsNameFlagAndVariable) {
+  CommonConfig config = Valid();
+  config.redis_address = "localhost";
+  EXPECT_EQ(Validate(config).message(),
+            "config: --redis-address (SQMS_REDIS_ADDRESS): \"localhost\" is not host:port");
+  config = Valid();
+  config.kafka_brokers = "a:1,b";
+  EXPECT_NE(Validate(config).message().find("--kafka-brokers (SQMS_KAFKA_BROKERS): \"b\""),
+            std::string::npos);
+  config = Valid();
+  config.log_level = "loud";
+  EXPECT_NE(Validate(config).message().find("--log-level (SQMS_LOG_LEVEL)"), std::string::npos);
+  config = Valid();
+  config.redis_timeout_ms = 0;
+  EXPECT_NE(Validate(config).message().find("--redis-timeout-ms (SQMS_REDIS_TIMEOUT_MS)"),
+            std::string::npos);
+  config = Valid();
+  config.grpc_listen = "0.0.0.0:70000";
+  EXPECT_EQ(Validate(config).code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(ConfigTest, ParseHostPort) {
+  std::string host;
+  int port = 0;
+  ASSERT_TRUE(ParseHostPort("127.0.0.1:0", "k", &host, &port).ok());
+  EXPECT_EQ(host, "127.0.0.1");
+  EXPECT_EQ(port, 0);
+  ASSERT_TRUE(ParseHostPort("[::1]:6379", "k", &host, &port).ok());
+  EXPECT_EQ(host, "::1");
+  EXPECT_EQ(port, 6379);
+  for (const char* bad : {"", "host", ":1", "h:", "h:x", "h:-1", "::1:5", "[::1:5"}) {
+    EXPECT_FALSE(ParseHostPort(bad, "k", &host, &port).ok()) << bad;
+  }
+}
+
+TEST_F(ConfigTest, DerivedOptionsReadThePasswordFile) {
+  std::string path = ::testing::TempDir() + "/redis-pw-" + std::to_string(getpid());
+  std::ofstream(path) << "s3cret\n";
+  CommonConfig config = Valid();
+  config.redis_address = "redis:6390";
+  config.redis_password_file = path;
+  config.redis_timeout_ms = 300;
+  auto options = RedisOptionsFrom(config);
+  ASSERT_TRUE(options.ok()) << options.status();
+  EXPECT_EQ(options->host, "redis");
+  EXPECT_EQ(options->port, 6390);
+  EXPECT_EQ(options->password, "s3cret");
+  EXPECT_EQ(options->command_timeout, std::chrono::milliseconds(300));
+  config.redis_password_file = "/nonexistent/pw";
+  EXPECT_NE(RedisOptionsFrom(config).status().message().find("--redis-password-file"),
+            std::string::npos);
+  EXPECT_EQ(GrpcServerOptionsFrom(config).drain_timeout, std::chrono::seconds(10));
+  EXPECT_EQ(KafkaProducerOptionsFrom(config, "complaints").client_id, "complaints");
+}
+
+TEST_F(ConfigTest, ReadFileToString) {
+  EXPECT_EQ(ReadFileToString("/nonexistent/file").status().code(), absl::StatusCode::kNotFound);
+  std::string path = ::testing::TempDir() + "/read-" + std::to_string(getpid());
+  std::ofstream(path) << "a\0b";
+  EXPECT_EQ(*ReadFileToString(path), "a");
+}
+
+}  // namespace
+}  // namespace sqms::runtime
+
+namespace sqms::runtime {
+namespace {
+
+TEST(ServiceFlagTest, AddFlagUsesTheSameNamingAsCommonFlags) {
+  setenv("SQMS_TRIAGE_CONFIG", "/etc/triage.yaml", 1);
+  std::string triage;
+  int shards = 4;
+  CLI::App app("test");
+  AddFlag(app, "triage-config", triage, "triage rules");
+  AddFlag(app, "shards", shards, "shards");
+  const char* argv[] = {"svc", "--shards", "8"};
+  app.parse(3, argv);
+  unsetenv("SQMS_TRIAGE_CONFIG");
+  EXPECT_EQ(triage, "/etc/triage.yaml");
+  EXPECT_EQ(shards, 8);
+  EXPECT_EQ(ConfigError("shards", "must be 1..64").message(),
+            "config: --shards (SQMS_SHARDS): must be 1..64");
+}
+
+}  // namespace
+}  // namespace sqms::runtime
