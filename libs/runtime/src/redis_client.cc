@@ -3,7 +3,6 @@
 #include <atomic>
 #include <deque>
 #include <future>
-#include <latch>
 #include <thread>
 #include <utility>
 
@@ -263,29 +262,45 @@ void RedisClient::CommandAsync(Argv argv, Callback done) {
   impl_->Enqueue(&p, 1);
 }
 
+namespace {
+// The waiter's side of a blocking call. The callback owns a reference, so
+// nothing on the caller's stack is touched after the caller wakes up.
+std::pair<RedisClient::Callback, std::future<absl::StatusOr<RedisReply>>> BlockingCallback() {
+  auto promise = std::make_shared<std::promise<absl::StatusOr<RedisReply>>>();
+  auto future = promise->get_future();
+  return {[promise](absl::StatusOr<RedisReply> reply) { promise->set_value(std::move(reply)); },
+          std::move(future)};
+}
+}  // namespace
+
 absl::StatusOr<RedisReply> RedisClient::Command(Argv argv) {
-  std::promise<absl::StatusOr<RedisReply>> promise;
-  std::future<absl::StatusOr<RedisReply>> future = promise.get_future();
-  CommandAsync(std::move(argv),
-               [&promise](absl::StatusOr<RedisReply> reply) { promise.set_value(std::move(reply)); });
+  auto [callback, future] = BlockingCallback();
+  CommandAsync(std::move(argv), std::move(callback));
   return future.get();
 }
 
 std::vector<absl::StatusOr<RedisReply>> RedisClient::Pipeline(std::vector<Argv> commands) {
-  std::vector<absl::StatusOr<RedisReply>> results(commands.size());
-  std::latch done(static_cast<std::ptrdiff_t>(commands.size()));
+  if (commands.empty()) return {};
+  struct Shared {
+    std::vector<absl::StatusOr<RedisReply>> results;
+    std::atomic<size_t> left;
+    std::promise<void> done;
+  };
+  auto shared = std::make_shared<Shared>();
+  shared->results.resize(commands.size());
+  shared->left = commands.size();
+  std::future<void> done = shared->done.get_future();
   std::vector<Pending> pending;
   pending.reserve(commands.size());
   for (size_t i = 0; i < commands.size(); ++i) {
-    pending.push_back(impl_->Make(std::move(commands[i]),
-                                  [&results, &done, i](absl::StatusOr<RedisReply> reply) {
-                                    results[i] = std::move(reply);
-                                    done.count_down();
-                                  }));
+    pending.push_back(impl_->Make(std::move(commands[i]), [shared, i](absl::StatusOr<RedisReply> r) {
+      shared->results[i] = std::move(r);
+      if (shared->left.fetch_sub(1) == 1) shared->done.set_value();
+    }));
   }
   impl_->Enqueue(pending.data(), pending.size());
   done.wait();
-  return results;
+  return std::move(shared->results);
 }
 
 namespace {
@@ -311,10 +326,8 @@ void RedisClient::EvalAsync(const LuaScript& script, const std::vector<std::stri
 absl::StatusOr<RedisReply> RedisClient::Eval(const LuaScript& script,
                                              const std::vector<std::string>& keys,
                                              const std::vector<std::string>& args) {
-  std::promise<absl::StatusOr<RedisReply>> promise;
-  std::future<absl::StatusOr<RedisReply>> future = promise.get_future();
-  EvalAsync(script, keys, args,
-            [&promise](absl::StatusOr<RedisReply> reply) { promise.set_value(std::move(reply)); });
+  auto [callback, future] = BlockingCallback();
+  EvalAsync(script, keys, args, std::move(callback));
   return future.get();
 }
 
