@@ -1,0 +1,204 @@
+#include "services/complaints/complaints_server.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "services/complaints/adapters/kafka_watch_hub.h"
+#include "services/complaints/adapters/outbox_relay.h"
+#include "services/complaints/adapters/redis_complaint_repository.h"
+#include "services/complaints/adapters/redis_contact_event_store.h"
+#include "services/complaints/adapters/redis_keys.h"
+#include "services/complaints/adapters/service_stats.h"
+#include "services/complaints/app/complaint_service.h"
+#include "services/complaints/app/contact_intake.h"
+#include "services/complaints/app/sla_timer_loop.h"
+#include "services/complaints/config/triage_config.h"
+#include "services/complaints/rpc/complaint_grpc_service.h"
+#include "services/complaints/rpc/contact_grpc_service.h"
+#include "sqms/runtime/auth.h"
+#include "sqms/runtime/clock.h"
+#include "sqms/runtime/grpc_server.h"
+#include "sqms/runtime/kafka_producer.h"
+#include "sqms/runtime/log.h"
+#include "sqms/runtime/metrics.h"
+#include "sqms/runtime/redis_client.h"
+#include "sqms/runtime/worker_pool.h"
+
+namespace sqms::complaints {
+namespace {
+
+std::string HostName() {
+  char name[256] = {0};
+  if (gethostname(name, sizeof(name) - 1) != 0) return "sqms-complaints";
+  return name;
+}
+
+// Written atomically (rename) so a reader never sees half a file.
+absl::Status WriteReadyFile(const std::string& path, int grpc_port, int metrics_port) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp);
+    out << "{\"grpc_port\": " << grpc_port << ", \"metrics_port\": " << metrics_port << "}\n";
+    if (!out) return absl::InternalError(absl::StrCat("cannot write ", tmp));
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    return absl::InternalError(absl::StrCat("cannot rename ", tmp, " to ", path));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+// Declaration order is construction order; destruction runs backwards, so
+// everything outlives what uses it.
+struct ComplaintsServer::Parts {
+  runtime::SystemClock clock;
+  std::unique_ptr<domain::Triage> triage;
+  std::string pii_key;
+  std::unique_ptr<runtime::TokenAuthenticator> auth;
+  std::unique_ptr<runtime::MetricsServer> metrics;
+  std::unique_ptr<adapters::ServiceStats> stats;
+  std::unique_ptr<runtime::RpcMetrics> rpc_metrics;
+  std::unique_ptr<runtime::RedisClient> redis;
+  std::unique_ptr<runtime::KafkaProducer> producer;
+  std::unique_ptr<adapters::RedisKeys> keys;
+  std::unique_ptr<adapters::OutboxRelay> relay;
+  std::unique_ptr<adapters::RedisComplaintRepository> repository;
+  std::unique_ptr<adapters::RedisContactEventStore> contact_store;
+  std::unique_ptr<app::ComplaintService> complaints;
+  std::unique_ptr<app::ContactIntake> contact;
+  std::unique_ptr<app::SlaTimerLoop> timers;
+  std::unique_ptr<runtime::WorkerPool> pool;
+  adapters::WatchHub watch_hub;
+  std::unique_ptr<adapters::KafkaWatchFeed> watch_feed;
+  std::unique_ptr<rpc::ComplaintGrpcService> complaint_rpc;
+  std::unique_ptr<rpc::ContactGrpcService> contact_rpc;
+  std::unique_ptr<runtime::GrpcServer> server;
+  bool stopped = false;
+};
+
+namespace {
+
+// Configuration files and secrets: every failure names its key.
+absl::Status LoadInputs(const config::ServiceConfig& config,
+                        std::unique_ptr<domain::Triage>& triage, std::string& pii_key,
+                        std::unique_ptr<runtime::TokenAuthenticator>& auth) {
+  auto triage_config = config::LoadTriageConfig(config.triage_config);
+  if (!triage_config.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "config: --triage-config (SQMS_TRIAGE_CONFIG): ", triage_config.status().message()));
+  }
+  triage = std::make_unique<domain::Triage>(*std::move(triage_config));
+  auto key = runtime::ReadFileToString(config.pii_key_file);
+  if (!key.ok() || key->empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "config: --pii-key-file (SQMS_PII_KEY_FILE): ",
+        key.ok() ? "the file is empty" : std::string(key.status().message())));
+  }
+  pii_key = *std::move(key);
+  auto tokens = runtime::TokenAuthenticator::FromFile(config.common.tokens_file);
+  if (!tokens.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("config: --tokens-file (SQMS_TOKENS_FILE): ", tokens.status().message()));
+  }
+  auth = *std::move(tokens);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ComplaintsServer>> ComplaintsServer::Start(
+    const config::ServiceConfig& config) {
+  runtime::log::Level level = runtime::log::Level::kInfo;
+  runtime::log::ParseLevel(config.common.log_level, &level);
+  runtime::log::Init("complaints", level);
+
+  auto p = std::make_unique<Parts>();
+  if (auto s = LoadInputs(config, p->triage, p->pii_key, p->auth); !s.ok()) return s;
+
+  auto metrics = runtime::MetricsServer::Start(config.common.metrics_listen);
+  if (!metrics.ok()) return metrics.status();
+  p->metrics = *std::move(metrics);
+  p->stats = std::make_unique<adapters::ServiceStats>(p->metrics->registry());
+  p->rpc_metrics = std::make_unique<runtime::RpcMetrics>(p->metrics->registry());
+
+  auto redis_options = runtime::RedisOptionsFrom(config.common);
+  if (!redis_options.ok()) return redis_options.status();
+  adapters::ServiceStats* stats = p->stats.get();
+  p->redis = std::make_unique<runtime::RedisClient>(
+      *redis_options, [stats](std::chrono::nanoseconds latency) {
+        stats->redis_latency.Observe(std::chrono::duration<double>(latency).count());
+      });
+  auto producer = runtime::KafkaProducer::Create(
+      runtime::KafkaProducerOptionsFrom(config.common, "sqms-complaints"));
+  if (!producer.ok()) return producer.status();
+  p->producer = *std::move(producer);
+
+  const std::string instance = config.instance_id.empty() ? HostName() : config.instance_id;
+  p->keys = std::make_unique<adapters::RedisKeys>(config.shards);
+  p->relay = std::make_unique<adapters::OutboxRelay>(
+      *p->redis, *p->keys, *p->producer, *p->stats, adapters::OutboxRelayOptions{.owner = instance});
+  adapters::OutboxRelay* relay = p->relay.get();
+  auto wake_relay = [relay] { relay->Notify(); };
+  p->repository = std::make_unique<adapters::RedisComplaintRepository>(
+      *p->redis, *p->keys, config.complaints_topic, wake_relay);
+  p->contact_store = std::make_unique<adapters::RedisContactEventStore>(
+      *p->redis, *p->keys, config.contact_topic, p->triage->config().idempotency_ttl, wake_relay);
+
+  app::ComplaintObserver observer{
+      .submitted = [stats](const domain::Complaint& c) { stats->Submitted(c); },
+      .sla_breached = [stats](const domain::Complaint& c,
+                              domain::SlaTarget t) { stats->SlaBreached(c, t); }};
+  p->complaints = std::make_unique<app::ComplaintService>(*p->repository, *p->triage, p->clock,
+                                                          p->pii_key, observer);
+  p->contact = std::make_unique<app::ContactIntake>(*p->contact_store, p->clock);
+  p->timers = std::make_unique<app::SlaTimerLoop>(*p->complaints);
+  p->pool = std::make_unique<runtime::WorkerPool>(config.workers);
+
+  p->complaint_rpc = std::make_unique<rpc::ComplaintGrpcService>(
+      *p->complaints, p->watch_hub, *p->auth, *p->pool, *p->rpc_metrics, p->clock);
+  p->contact_rpc =
+      std::make_unique<rpc::ContactGrpcService>(*p->contact, *p->auth, *p->pool, *p->rpc_metrics);
+  auto server = runtime::GrpcServer::Start(runtime::GrpcServerOptionsFrom(config.common),
+                                           {p->complaint_rpc.get(), p->contact_rpc.get()});
+  if (!server.ok()) return server.status();
+  p->server = *std::move(server);
+
+  auto feed = adapters::KafkaWatchFeed::Start(config.common.kafka_brokers, p->watch_hub);
+  if (!feed.ok()) return feed.status();
+  p->watch_feed = *std::move(feed);
+  p->relay->Start();
+  p->timers->Start();
+  runtime::log::Info("serving", {{"grpc_port", p->server->port()},
+                                 {"metrics_port", p->metrics->port()},
+                                 {"shards", config.shards},
+                                 {"instance", instance}});
+  if (!config.ready_file.empty()) {
+    if (auto s = WriteReadyFile(config.ready_file, p->server->port(), p->metrics->port());
+        !s.ok()) {
+      return s;
+    }
+  }
+  return std::unique_ptr<ComplaintsServer>(new ComplaintsServer(std::move(p)));
+}
+
+ComplaintsServer::ComplaintsServer(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+
+ComplaintsServer::~ComplaintsServer() { Shutdown(); }
+
+void ComplaintsServer::Shutdown() {
+  if (parts_->stopped) return;
+  parts_->stopped = true;
+  parts_->server->Shutdown();          // drain RPCs first: they may still commit
+  parts_->timers->Stop();
+  parts_->watch_feed.reset();
+  parts_->relay->Stop(absl::Seconds(5));  // deliver what it can; the rest waits in Redis
+}
+
+int ComplaintsServer::grpc_port() const { return parts_->server->port(); }
+int ComplaintsServer::metrics_port() const { return parts_->metrics->port(); }
+
+}  // namespace sqms::complaints

@@ -1,0 +1,40 @@
+#include "services/complaints/config/service_config.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace sqms::complaints::config {
+
+void AddFlags(CLI::App& app, ServiceConfig& config) {
+  runtime::AddCommonFlags(app, config.common);
+  runtime::AddFlag(app, "triage-config", config.triage_config,
+                   "Triage rules, SLA policies and business calendar (YAML)");
+  runtime::AddFlag(app, "pii-key-file", config.pii_key_file,
+                   "Key of the HMAC that stands for personal data in events");
+  runtime::AddFlag(app, "shards", config.shards, "Redis key shards (1..64; fixed per deployment)");
+  runtime::AddFlag(app, "workers", config.workers, "Threads that run store calls (1..1024)");
+  runtime::AddFlag(app, "complaints-topic", config.complaints_topic, "Kafka topic of complaint events");
+  runtime::AddFlag(app, "contact-topic", config.contact_topic, "Kafka topic of contact events");
+  runtime::AddFlag(app, "instance-id", config.instance_id,
+                   "This replica's name (outbox lease owner); default: host name");
+  runtime::AddFlag(app, "ready-file", config.ready_file,
+                   "Written with {\"grpc_port\",\"metrics_port\"} once serving");
+}
+
+absl::Status Validate(const ServiceConfig& config) {
+  if (auto s = runtime::Validate(config.common); !s.ok()) return s;
+  if (config.triage_config.empty()) return runtime::ConfigError("triage-config", "is required");
+  if (config.pii_key_file.empty()) {
+    return runtime::ConfigError("pii-key-file", "is required (the HMAC key for personal data)");
+  }
+  if (config.shards < 1 || config.shards > 64) {
+    return runtime::ConfigError("shards", absl::StrCat(config.shards, " is not in 1..64"));
+  }
+  if (config.workers < 1 || config.workers > 1024) {
+    return runtime::ConfigError("workers", absl::StrCat(config.workers, " is not in 1..1024"));
+  }
+  if (config.complaints_topic.empty()) return runtime::ConfigError("complaints-topic", "is empty");
+  if (config.contact_topic.empty()) return runtime::ConfigError("contact-topic", "is empty");
+  return absl::OkStatus();
+}
+
+}  // namespace sqms::complaints::config

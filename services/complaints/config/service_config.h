@@ -1,0 +1,29 @@
+#pragma once
+// The complaints service's configuration: the common flags
+// (runtime::CommonConfig) plus its own, each with an environment variable.
+
+#include <string>
+
+#include "CLI/CLI.hpp"
+#include "absl/status/status.h"
+#include "sqms/runtime/config.h"
+
+namespace sqms::complaints::config {
+
+struct ServiceConfig {
+  runtime::CommonConfig common;
+  std::string triage_config = "/etc/sqms/triage.yaml";  // SQMS_TRIAGE_CONFIG
+  std::string pii_key_file;               // required: HMAC key for personal data
+  int shards = 4;                         // Redis key shards (fixed for a deployment)
+  int workers = 64;                       // threads that may block on Redis
+  std::string complaints_topic = "sqms.complaints.v1";
+  std::string contact_topic = "sqms.contact.v1";
+  std::string instance_id;                // default: hostname (outbox lease owner)
+  std::string ready_file;                 // written with the bound ports once serving
+};
+
+void AddFlags(CLI::App& app, ServiceConfig& config);
+// INVALID_ARGUMENT naming the flag and its variable.
+absl::Status Validate(const ServiceConfig& config);
+
+}  // namespace sqms::complaints::config
