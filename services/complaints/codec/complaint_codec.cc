@@ -19,14 +19,12 @@ To Cast(From value) {
   return static_cast<To>(static_cast<int>(value));
 }
 
-// Infinite times ("never") are the unset Timestamp.
-void SetTime(absl::Time t, Timestamp* out) {
-  if (t == absl::InfinitePast() || t == absl::InfiniteFuture()) {
-    out->Clear();
-    return;
-  }
-  ToProto(t, out);
-}
+// Infinite times ("never") are the unset Timestamp: the caller must not
+// even call mutable_<field>() for them, which would mark the field set.
+bool Known(absl::Time t) { return t != absl::InfinitePast() && t != absl::InfiniteFuture(); }
+bool Known(const std::optional<absl::Time>& t) { return t.has_value() && Known(*t); }
+// codec::ToProto(absl::Time, ...) under a name the overloads below don't hide.
+void WriteTime(absl::Time t, Timestamp* out) { codec::ToProto(t, out); }
 
 absl::Time TimeOrPast(bool has, const Timestamp& t) {
   return has ? FromProto(t) : absl::InfinitePast();
@@ -65,14 +63,14 @@ void ToProto(const domain::SlaClock& sla, pb::SlaClock* out) {
   for (const domain::SlaDeadline& d : sla.deadlines) {
     pb::SlaDeadline* p = out->add_deadlines();
     p->set_target(Cast<pb::SlaTarget>(d.target));
-    SetTime(d.at_risk_at, p->mutable_at_risk_at());
-    SetTime(d.due, p->mutable_due());
-    if (d.met_at) SetTime(*d.met_at, p->mutable_met_at());
+    if (Known(d.at_risk_at)) WriteTime(d.at_risk_at, p->mutable_at_risk_at());
+    if (Known(d.due)) WriteTime(d.due, p->mutable_due());
+    if (Known(d.met_at)) WriteTime(*d.met_at, p->mutable_met_at());
     p->set_at_risk(d.at_risk);
     p->set_breached(d.breached);
   }
   out->set_paused(sla.paused);
-  SetTime(sla.paused_since, out->mutable_paused_since());
+  if (Known(sla.paused_since)) WriteTime(sla.paused_since, out->mutable_paused_since());
   out->set_paused_seconds_total(absl::ToInt64Seconds(sla.paused_total));
 }
 
@@ -96,7 +94,7 @@ domain::SlaClock FromProto(const pb::SlaClock& p) {
 void ToProtoNoAudit(const domain::Complaint& c, pb::Complaint* out);
 
 void ToProto(const domain::AuditEntry& e, pb::AuditEntry* out) {
-  SetTime(e.at, out->mutable_at());
+  if (Known(e.at)) WriteTime(e.at, out->mutable_at());
   out->set_actor(e.actor);
   out->set_action(e.action);
   out->set_from_status(Cast<pb::Status>(e.from));
@@ -122,15 +120,17 @@ void ToProtoOutcome(const domain::Complaint& c, pb::Complaint* out) {
   r->set_findings(c.resolution.findings);
   r->set_root_cause(c.resolution.root_cause);
   r->set_corrective_action(c.resolution.corrective_action);
-  if (c.resolution.resolved_at) SetTime(*c.resolution.resolved_at, r->mutable_resolved_at());
+  if (Known(c.resolution.resolved_at)) {
+    WriteTime(*c.resolution.resolved_at, r->mutable_resolved_at());
+  }
   out->set_reply(c.reply);
-  if (c.replied_at) SetTime(*c.replied_at, out->mutable_replied_at());
+  if (Known(c.replied_at)) WriteTime(*c.replied_at, out->mutable_replied_at());
   pb::FollowUp* f = out->mutable_follow_up();
   f->set_satisfied(c.follow_up.satisfied);
   f->set_score(c.follow_up.score);
   f->set_comment(c.follow_up.comment);
-  if (c.follow_up.at) SetTime(*c.follow_up.at, f->mutable_at());
-  if (c.closed_at) SetTime(*c.closed_at, out->mutable_closed_at());
+  if (Known(c.follow_up.at)) WriteTime(*c.follow_up.at, f->mutable_at());
+  if (Known(c.closed_at)) WriteTime(*c.closed_at, out->mutable_closed_at());
 }
 
 void ToProtoNoAudit(const domain::Complaint& c, pb::Complaint* out) {
@@ -149,9 +149,9 @@ void ToProtoNoAudit(const domain::Complaint& c, pb::Complaint* out) {
   out->set_content(c.content);
   ToProto(c.complainant, out->mutable_complainant());
   ToProto(c.location, out->mutable_location());
-  SetTime(c.occurred_at, out->mutable_occurred_at());
-  SetTime(c.received_at, out->mutable_received_at());
-  SetTime(c.updated_at, out->mutable_updated_at());
+  if (Known(c.occurred_at)) WriteTime(c.occurred_at, out->mutable_occurred_at());
+  if (Known(c.received_at)) WriteTime(c.received_at, out->mutable_received_at());
+  if (Known(c.updated_at)) WriteTime(c.updated_at, out->mutable_updated_at());
   ToProto(c.sla, out->mutable_sla());
   out->set_duplicate_of(c.duplicate_of);
   ToProtoOutcome(c, out);
@@ -298,7 +298,7 @@ void ToEventProto(const domain::Complaint& after, const ports::PendingEvent& eve
   const domain::Event& e = event.event;
   out->set_event_id(event.event_id);
   out->set_type(Cast<ev::ComplaintEventType>(e.type));
-  SetTime(e.at, out->mutable_occurred_at());
+  if (Known(e.at)) WriteTime(e.at, out->mutable_occurred_at());
   out->set_actor(e.actor);
   out->set_from_status(Cast<pb::Status>(e.from));
   out->set_to_status(Cast<pb::Status>(e.to));

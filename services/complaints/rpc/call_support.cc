@@ -43,8 +43,11 @@ absl::StatusOr<runtime::Principal> AuthorizeStream(const CallSupport& support,
                                                    const grpc::CallbackServerContext& call,
                                                    Method method) {
   const auto start = std::chrono::steady_clock::now();
-  absl::StatusOr<runtime::Principal> principal = support.auth.Authorize(call, AllowedRoles(method));
-  if (!principal.ok()) support.Observe(method, "", static_cast<int>(principal.status().code()), start);
+  absl::StatusOr<runtime::Principal> principal =
+      support.auth.Authorize(call, AllowedRoles(method));
+  if (!principal.ok()) {
+    support.Observe(method, "", static_cast<int>(principal.status().code()), start);
+  }
   return principal;
 }
 

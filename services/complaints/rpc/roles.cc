@@ -26,7 +26,8 @@ const MethodInfo& Info(Method method) {
        {Role::kAgent, Role::kSupervisor, Role::kAdmin, Role::kService}},
       {Method::kListComplaints, "ListComplaints", {Role::kAgent, Role::kSupervisor, Role::kAdmin}},
       // Day-to-day handling: agents and up.
-      {Method::kAssignComplaint, "AssignComplaint", {Role::kAgent, Role::kSupervisor, Role::kAdmin}},
+      {Method::kAssignComplaint, "AssignComplaint",
+       {Role::kAgent, Role::kSupervisor, Role::kAdmin}},
       {Method::kStartHandling, "StartHandling", {Role::kAgent, Role::kSupervisor, Role::kAdmin}},
       {Method::kWaitOnCustomer, "WaitOnCustomer", {Role::kAgent, Role::kSupervisor, Role::kAdmin}},
       {Method::kResumeHandling, "ResumeHandling", {Role::kAgent, Role::kSupervisor, Role::kAdmin}},
