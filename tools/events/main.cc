@@ -22,10 +22,14 @@ int main(int argc, char** argv) {
   CLI::App app{"sqms-events: summarise the events on a Kafka topic"};
   std::string brokers = "127.0.0.1:9092";
   std::string topic = "sqms.complaints.v1";
-  int idle_ms = 3000;
+  int idle_ms = 2000;
+  int first_ms = 20000;
   app.add_option("--brokers", brokers, "Kafka bootstrap servers")->envname("KAFKA_BROKERS");
   app.add_option("--topic", topic, "Topic to read from the beginning")->capture_default_str();
   app.add_option("--idle-ms", idle_ms, "Stop after this long without a new record")
+      ->capture_default_str();
+  app.add_option("--first-ms", first_ms,
+                 "Wait this long for the first record (joining the group takes seconds)")
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
@@ -60,7 +64,12 @@ int main(int argc, char** argv) {
     return 1;
   }
   (*loop)->Start();
-  while (now_ms() - last_ms < idle_ms) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const int64_t started = now_ms();
+  auto waiting = [&] {
+    std::lock_guard lock(mu);
+    return records == 0 ? now_ms() - started < first_ms : now_ms() - last_ms < idle_ms;
+  };
+  while (waiting()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   (*loop)->Stop();
 
   std::lock_guard lock(mu);
