@@ -1,0 +1,67 @@
+// sqmsctl's command registration. Each Register* adds subcommands to the app;
+// when the user picks one, its callback stores the action in Cli::run, which
+// main calls after parsing. Actions return the process exit code: 0 success,
+// 1 an RPC or I/O failure, 2 bad usage.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "sqms/complaints/v1/service.grpc.pb.h"
+#include "sqms/contact/v1/service.grpc.pb.h"
+#include "tools/sqmsctl/client.h"
+#include "tools/sqmsctl/output.h"
+
+namespace sqms::tools {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+
+struct GlobalOptions {
+  ClientOptions client;
+  std::string output = "table";  // table | json
+  bool timeout_given = false;    // streams get a deadline only when asked for
+
+  OutputFormat format() const {
+    return output == "json" ? OutputFormat::kJson : OutputFormat::kTable;
+  }
+};
+
+struct Cli {
+  GlobalOptions global;
+  std::function<int()> run;
+};
+
+// --server, --token, -o, --timeout with their environment variables.
+void RegisterGlobalFlags(CLI::App& app, GlobalOptions& global);
+
+// submit, get, list, watch.
+void RegisterComplaintCommands(CLI::App& app, Cli& cli);
+
+// assign, start, wait, resume, resolve, reply, follow-up, close, reopen,
+// escalate, note.
+void RegisterLifecycleCommands(CLI::App& app, Cli& cli);
+
+// contact stream FILE.
+void RegisterContactCommands(CLI::App& app, Cli& cli);
+
+// Shared by the command files.
+std::unique_ptr<complaints::v1::ComplaintService::Stub> NewComplaintStub(
+    const GlobalOptions& global);
+std::unique_ptr<contact::v1::ContactEventService::Stub> NewContactStub(const GlobalOptions& global);
+
+// Prints the failure to stderr; returns kExitFailure.
+int ReportRpcError(const grpc::Status& status);
+
+// Prints a bad input (file, flag) to stderr; returns kExitUsage.
+int ReportUsageError(const absl::Status& status);
+
+// Prints a complaint as JSON or as its detail view.
+void PrintComplaint(const GlobalOptions& global, const complaints::v1::Complaint& complaint,
+                    bool with_audit);
+
+}  // namespace sqms::tools

@@ -1,0 +1,58 @@
+// Global flags and the helpers every command file shares.
+#include <cstdio>
+#include <iostream>
+
+#include "tools/sqmsctl/commands.h"
+#include "tools/sqmsctl/complaint_view.h"
+#include "tools/sqmsctl/rpc_error.h"
+
+namespace sqms::tools {
+
+void RegisterGlobalFlags(CLI::App& app, GlobalOptions& global) {
+  app.add_option("--server", global.client.server, "SQMS gRPC endpoint host:port")
+      ->envname("SQMS_SERVER")
+      ->capture_default_str();
+  app.add_option("--token", global.client.token, "bearer token")->envname("SQMS_TOKEN");
+  app.add_option("-o,--output", global.output, "output format")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
+  app.add_option_function<double>(
+         "--timeout",
+         [&global](double seconds) {
+           global.client.timeout_seconds = seconds;
+           global.timeout_given = true;
+         },
+         "seconds per call (default 10; streams: none unless given)")
+      ->check(CLI::NonNegativeNumber);
+}
+
+std::unique_ptr<complaints::v1::ComplaintService::Stub> NewComplaintStub(
+    const GlobalOptions& global) {
+  return complaints::v1::ComplaintService::NewStub(MakeChannel(global.client));
+}
+
+std::unique_ptr<contact::v1::ContactEventService::Stub> NewContactStub(
+    const GlobalOptions& global) {
+  return contact::v1::ContactEventService::NewStub(MakeChannel(global.client));
+}
+
+int ReportRpcError(const grpc::Status& status) {
+  std::cerr << "error: " << FormatGrpcError(status) << std::endl;
+  return kExitFailure;
+}
+
+int ReportUsageError(const absl::Status& status) {
+  std::cerr << "error: " << status.message() << std::endl;
+  return kExitUsage;
+}
+
+void PrintComplaint(const GlobalOptions& global, const complaints::v1::Complaint& complaint,
+                    bool with_audit) {
+  if (global.format() == OutputFormat::kJson) {
+    std::cout << ToJson(complaint) << std::endl;
+  } else {
+    std::cout << ComplaintDetail(complaint, with_audit);
+  }
+}
+
+}  // namespace sqms::tools

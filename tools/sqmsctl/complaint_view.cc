@@ -1,0 +1,170 @@
+#include "tools/sqmsctl/complaint_view.h"
+
+#include "tools/sqmsctl/enum_names.h"
+#include "tools/sqmsctl/rpc_error.h"
+
+namespace sqms::tools {
+
+namespace {
+
+namespace cv1 = ::sqms::complaints::v1;
+
+constexpr int kTitleWidth = 40;
+
+void AddLine(std::string_view key, const std::string& value, std::string& out) {
+  if (value.empty() || value == "-") return;
+  out += PadRight(std::string(key) + ":", 16) + value + "\n";
+}
+
+std::string Transition(cv1::Status from, cv1::Status to) {
+  if (from == to) return EnumShortName(to);
+  return EnumShortName(from) + " -> " + EnumShortName(to);
+}
+
+std::string AuditTable(const cv1::Complaint& complaint) {
+  Table table({"AT", "ACTOR", "ACTION", "STATUS", "VERSION", "NOTE"});
+  for (const cv1::AuditEntry& entry : complaint.audit()) {
+    table.AddRow({FormatTimestamp(entry.at()), entry.actor(), entry.action(),
+                  Transition(entry.from_status(), entry.to_status()),
+                  std::to_string(entry.version()), Truncate(entry.note(), 60)});
+  }
+  return table.Render();
+}
+
+std::string LocationText(const cv1::Location& location) {
+  std::string out;
+  for (const std::string* part :
+       {&location.region(), &location.station(), &location.line(), &location.service_number()}) {
+    if (part->empty()) continue;
+    if (!out.empty()) out += " / ";
+    out += *part;
+  }
+  return out;
+}
+
+std::string ComplainantText(const cv1::Complainant& who) {
+  std::string out = who.name();
+  for (const std::string* part : {&who.phone(), &who.email(), &who.id_number()}) {
+    if (part->empty()) continue;
+    out += (out.empty() ? "" : " ") + *part;
+  }
+  return out;
+}
+
+void AddResolution(const cv1::Complaint& complaint, std::string& out) {
+  const cv1::Resolution& resolution = complaint.resolution();
+  AddLine("findings", resolution.findings(), out);
+  AddLine("root cause", resolution.root_cause(), out);
+  AddLine("action", resolution.corrective_action(), out);
+  AddLine("reply", complaint.reply(), out);
+  if (complaint.has_follow_up()) {
+    const cv1::FollowUp& follow_up = complaint.follow_up();
+    AddLine("follow-up",
+            std::string(follow_up.satisfied() ? "satisfied" : "unsatisfied") + " score " +
+                std::to_string(follow_up.score()) + " " + follow_up.comment(),
+            out);
+  }
+}
+
+}  // namespace
+
+std::string SlaSummary(const cv1::SlaClock& sla) {
+  bool at_risk = false;
+  bool pending = false;
+  for (const cv1::SlaDeadline& deadline : sla.deadlines()) {
+    if (deadline.breached()) return "breached";
+    at_risk = at_risk || (deadline.at_risk() && !deadline.has_met_at());
+    pending = pending || !deadline.has_met_at();
+  }
+  if (sla.paused()) return "paused";
+  if (at_risk) return "at risk";
+  if (!sla.deadlines().empty() && !pending) return "met";
+  return "ok";
+}
+
+Table ComplaintListTable(const std::vector<const cv1::Complaint*>& complaints) {
+  Table table({"ID", "STATUS", "PRI", "CATEGORY", "CHANNEL", "DEPARTMENT", "STATION", "RECEIVED",
+               "SLA", "TITLE"});
+  for (const cv1::Complaint* c : complaints) {
+    table.AddRow({c->id(), EnumShortName(c->status()), EnumShortName(c->priority()),
+                  EnumShortName(c->category()), EnumShortName(c->channel()), c->department(),
+                  c->location().station(), FormatTimestamp(c->received_at()), SlaSummary(c->sla()),
+                  Truncate(c->title(), kTitleWidth)});
+  }
+  return table;
+}
+
+std::string ComplaintDetail(const cv1::Complaint& c, bool with_audit) {
+  std::string out;
+  AddLine("id", c.id(), out);
+  AddLine("status", EnumShortName(c.status()) + " (version " + std::to_string(c.version()) + ")",
+          out);
+  AddLine("priority",
+          EnumShortName(c.priority()) + " (urgency " + EnumShortName(c.urgency()) +
+              ", importance " + EnumShortName(c.importance()) + ")",
+          out);
+  AddLine("category", EnumShortName(c.category()) + (c.category_overridden() ? " (override)" : ""),
+          out);
+  AddLine("channel", EnumShortName(c.channel()), out);
+  AddLine("department", c.department(), out);
+  AddLine("assignee", c.assignee(), out);
+  AddLine("title", c.title(), out);
+  AddLine("content", c.content(), out);
+  AddLine("complainant", ComplainantText(c.complainant()), out);
+  AddLine("location", LocationText(c.location()), out);
+  AddLine("received", FormatTimestamp(c.received_at()), out);
+  AddLine("updated", FormatTimestamp(c.updated_at()), out);
+  AddLine("sla", SlaSummary(c.sla()), out);
+  AddLine("duplicate of", c.duplicate_of(), out);
+  if (c.escalation_level() > 0) AddLine("escalation", std::to_string(c.escalation_level()), out);
+  if (c.reopen_count() > 0) AddLine("reopened", std::to_string(c.reopen_count()) + "x", out);
+  AddResolution(c, out);
+  AddLine("closed", FormatTimestamp(c.closed_at()), out);
+  if (with_audit && !c.audit().empty()) out += "\n" + AuditTable(c);
+  return out;
+}
+
+Table SubmitResultTable() {
+  return Table({"SEQ", "RESULT", "ID", "CATEGORY", "PRI", "DEPARTMENT", "DETAIL"});
+}
+
+void AddSubmitResult(const cv1::StreamComplaintsResponse& response, Table& table) {
+  std::string seq = std::to_string(response.sequence());
+  if (response.has_error()) {
+    std::string detail = FormatRpcStatus(response.error());
+    table.AddRow({seq, StatusCodeName(response.error().code()), "", "", "", "",
+                  Truncate(detail.substr(detail.find(": ") + 2), 100)});
+    return;
+  }
+  const cv1::Complaint& c = response.accepted().complaint();
+  std::string result = response.accepted().replayed() ? "replayed"
+                       : c.duplicate_of().empty()     ? "accepted"
+                                                      : "duplicate";
+  table.AddRow({seq, result, c.id(), EnumShortName(c.category()), EnumShortName(c.priority()),
+                c.department(), c.duplicate_of()});
+}
+
+std::string WatchHeader() {
+  return PadRight("AT", 21) + PadRight("TYPE", 18) + PadRight("ID", 28) + PadRight("STATUS", 30) +
+         PadRight("PRI", 4) + PadRight("CATEGORY", 16) + "DEPARTMENT";
+}
+
+std::string WatchLine(const events::v1::ComplaintEvent& event) {
+  const cv1::Complaint& c = event.complaint();
+  std::string type = EnumShortName(event.type());
+  if (event.sla_target() != cv1::SLA_TARGET_UNSPECIFIED) {
+    type += "(" + EnumShortName(event.sla_target()) + ")";
+  }
+  return PadRight(FormatTimestamp(event.occurred_at()), 21) + PadRight(type, 18) + " " +
+         PadRight(c.id(), 27) + PadRight(Transition(event.from_status(), event.to_status()), 30) +
+         PadRight(EnumShortName(c.priority()), 4) + PadRight(EnumShortName(c.category()), 16) +
+         c.department();
+}
+
+std::string ContactAckLine(const contact::v1::ContactEventAck& ack) {
+  std::string result = ack.status().code() == 0 ? "OK" : FormatRpcStatus(ack.status());
+  return PadRight(std::to_string(ack.sequence()), 6) + " " + PadRight(ack.event_id(), 36) + " " +
+         result;
+}
+
+}  // namespace sqms::tools

@@ -1,0 +1,40 @@
+// Human renderings of SQMS messages for sqmsctl's table output. Pure.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sqms/complaints/v1/service.pb.h"
+#include "sqms/complaints/v1/types.pb.h"
+#include "sqms/contact/v1/service.pb.h"
+#include "sqms/events/v1/complaint_event.pb.h"
+#include "tools/sqmsctl/output.h"
+
+namespace sqms::tools {
+
+// "breached", "at risk", "paused", "met" or "ok": the worst state of the
+// complaint's SLA deadlines, for one table cell.
+std::string SlaSummary(const complaints::v1::SlaClock& sla);
+
+// One row per complaint: ID, STATUS, PRI, CATEGORY, CHANNEL, DEPARTMENT,
+// STATION, RECEIVED, SLA, TITLE (truncated).
+Table ComplaintListTable(const std::vector<const complaints::v1::Complaint*>& complaints);
+
+// "key: value" lines for every set field of a complaint; with its audit
+// trail as a table when with_audit and the trail is not empty.
+std::string ComplaintDetail(const complaints::v1::Complaint& complaint, bool with_audit);
+
+// Header and row of a submission result (SEQ, RESULT, ID, CATEGORY, PRI,
+// DEPARTMENT, DETAIL) where RESULT is accepted, replayed, duplicate or the
+// error code, and DETAIL the duplicate_of id or the error message.
+Table SubmitResultTable();
+void AddSubmitResult(const complaints::v1::StreamComplaintsResponse& response, Table& table);
+
+// Fixed-width lines for events printed as they arrive.
+std::string WatchHeader();
+std::string WatchLine(const events::v1::ComplaintEvent& event);
+
+// One line per contact acknowledgement: sequence, event id, OK or the error.
+std::string ContactAckLine(const contact::v1::ContactEventAck& ack);
+
+}  // namespace sqms::tools

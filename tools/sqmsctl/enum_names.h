@@ -1,0 +1,33 @@
+// The one place where operator-facing enum names are defined: short,
+// case-insensitive names ("hotline", "safety", "p1", "high") derived from the
+// proto enum value names by dropping their common prefix, plus a few aliases
+// ("delay" for timeliness). UNSPECIFIED is never accepted.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "sqms/complaints/v1/types.pb.h"
+#include "sqms/events/v1/complaint_event.pb.h"
+
+namespace sqms::tools {
+
+// Parses a short name ("hotline"), a full name ("CHANNEL_HOTLINE") or an
+// alias, ignoring case and treating '-' as '_'. INVALID_ARGUMENT listing the
+// accepted names otherwise. Defined for complaints::v1::{Channel, Category,
+// Priority, Level, Status} and events::v1::ComplaintEventType.
+template <typename E>
+absl::StatusOr<E> ParseEnum(std::string_view name);
+
+// Lower-case short name of a value ("hotline", "p1"); "-" for UNSPECIFIED and
+// the decimal number for a value this build does not know.
+template <typename E>
+std::string EnumShortName(E value);
+
+// Every accepted short name of E, in declaration order, without UNSPECIFIED.
+template <typename E>
+std::vector<std::string> EnumShortNames();
+
+}  // namespace sqms::tools

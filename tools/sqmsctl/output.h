@@ -1,0 +1,52 @@
+// Rendering helpers for human tables and proto JSON. Pure: no I/O, no RPC.
+#pragma once
+
+#include <google/protobuf/message.h>
+#include <google/protobuf/timestamp.pb.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sqms::tools {
+
+enum class OutputFormat { kTable, kJson };
+
+// Terminal columns a UTF-8 string occupies: East Asian wide characters (CJK,
+// full-width forms, Hangul) count 2, combining marks 0, the rest 1. Invalid
+// bytes count 1 each.
+int DisplayWidth(std::string_view utf8);
+
+// s cut to at most max_width columns, ending in "…" when it was cut. Never
+// splits a UTF-8 sequence. Newlines and tabs become spaces.
+std::string Truncate(std::string_view utf8, int max_width);
+
+// s followed by spaces up to width columns (unchanged when already wider).
+std::string PadRight(std::string_view utf8, int width);
+
+// A table whose columns are aligned by display width, separated by two
+// spaces, with the header row first. Missing cells render empty, extra cells
+// are dropped. Not thread-safe.
+class Table {
+ public:
+  explicit Table(std::vector<std::string> headers);
+
+  void AddRow(std::vector<std::string> cells);
+  size_t row_count() const { return rows_.size(); }
+
+  // Every line ends in '\n'; no trailing spaces.
+  std::string Render() const;
+
+ private:
+  std::vector<std::string> headers_;
+  std::vector<std::vector<std::string>> rows_;
+};
+
+// "2024-05-01T08:30:00Z" (UTC, no fraction); "-" when unset (zero).
+std::string FormatTimestamp(const google::protobuf::Timestamp& timestamp);
+
+// Proto JSON of message on one line (lowerCamelCase names, enums as names).
+// Returns "{}" if serialization fails, which only a broken message can cause.
+std::string ToJson(const google::protobuf::Message& message);
+
+}  // namespace sqms::tools
