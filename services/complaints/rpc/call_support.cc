@@ -6,6 +6,24 @@
 
 namespace sqms::complaints::rpc {
 
+TrackedPool::~TrackedPool() {
+  absl::MutexLock lock(&mu_);
+  mu_.Await(absl::Condition(
+      +[](int* queued) { return *queued == 0; }, &queued_));
+}
+
+void TrackedPool::Submit(std::function<void()> task) {
+  {
+    absl::MutexLock lock(&mu_);
+    ++queued_;
+  }
+  pool_.Submit([this, task = std::move(task)] {
+    task();
+    absl::MutexLock lock(&mu_);
+    --queued_;
+  });
+}
+
 std::string StatusCodeName(int code) {
   // gRPC and absl share the canonical codes and their names.
   return absl::StatusCodeToString(static_cast<absl::StatusCode>(code));

@@ -16,8 +16,10 @@
 #include <functional>
 #include <string>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "grpcpp/grpcpp.h"
 #include "services/complaints/rpc/roles.h"
 #include "sqms/runtime/auth.h"
@@ -26,10 +28,30 @@
 
 namespace sqms::complaints::rpc {
 
+// The worker pool as a service's handlers use it: it counts the tasks it
+// queued, and its destructor waits until every one has returned — they
+// reference the service, its reactors and its dependencies, and gRPC may
+// finish a cancelled call (Server::Shutdown returns) before they ran. Make it
+// the service's last member; the WorkerPool must outlive it. Thread-safe.
+class TrackedPool {
+ public:
+  explicit TrackedPool(runtime::WorkerPool& pool) : pool_(pool) {}
+  ~TrackedPool();
+  TrackedPool(const TrackedPool&) = delete;
+  TrackedPool& operator=(const TrackedPool&) = delete;
+
+  void Submit(std::function<void()> task);
+
+ private:
+  runtime::WorkerPool& pool_;
+  absl::Mutex mu_;
+  int queued_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
 // Borrowed dependencies; all must outlive the gRPC server. Thread-safe.
 struct CallSupport {
   const runtime::TokenAuthenticator& auth;
-  runtime::WorkerPool& pool;
+  TrackedPool& pool;
   runtime::RpcMetrics& metrics;
 
   // Records one observation; `code` as in grpc::StatusCode.

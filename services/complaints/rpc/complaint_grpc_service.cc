@@ -38,7 +38,7 @@ ComplaintGrpcService::ComplaintGrpcService(app::ComplaintService& app,
                                            runtime::WorkerPool& pool,
                                            runtime::RpcMetrics& metrics,
                                            const runtime::Clock& clock)
-    : app_(app), watch_hub_(watch_hub), clock_(clock), support_{auth, pool, metrics} {}
+    : app_(app), watch_hub_(watch_hub), clock_(clock), support_{auth, pool_, metrics}, pool_(pool) {}
 
 absl::Status ComplaintGrpcService::Submit(const pb::SubmitComplaintRequest& request,
                                           const runtime::Principal& principal,

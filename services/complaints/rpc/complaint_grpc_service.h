@@ -91,7 +91,9 @@ class ComplaintGrpcService final : public pb::ComplaintService::CallbackService 
   app::ComplaintService& app_;
   adapters::WatchHub& watch_hub_;
   const runtime::Clock& clock_;
-  const CallSupport support_;
+  const CallSupport support_;  // refers to pool_ (bound before pool_ is built, used after)
+  // Last member: destroyed first, it waits for the pool tasks that use the rest.
+  TrackedPool pool_;
 };
 
 // The complaint as `role` may see it, without the audit trail unless

@@ -18,7 +18,7 @@ namespace cpb = ::sqms::contact::v1;
 ContactGrpcService::ContactGrpcService(app::ContactIntake& intake,
                                        const runtime::TokenAuthenticator& auth,
                                        runtime::WorkerPool& pool, runtime::RpcMetrics& metrics)
-    : intake_(intake), support_{auth, pool, metrics} {}
+    : intake_(intake), support_{auth, pool_, metrics}, pool_(pool) {}
 
 cpb::ContactEventAck ContactGrpcService::Handle(const ev::ContactEvent& event, int64_t sequence) {
   const auto start = std::chrono::steady_clock::now();

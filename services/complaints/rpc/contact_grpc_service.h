@@ -29,7 +29,9 @@ class ContactGrpcService final : public ::sqms::contact::v1::ContactEventService
 
  private:
   app::ContactIntake& intake_;
-  const CallSupport support_;
+  const CallSupport support_;  // refers to pool_ (bound before pool_ is built, used after)
+  // Last member: destroyed first, it waits for the pool tasks that use the rest.
+  TrackedPool pool_;
 };
 
 }  // namespace sqms::complaints::rpc

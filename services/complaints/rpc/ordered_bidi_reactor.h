@@ -24,7 +24,7 @@
 #include "absl/synchronization/mutex.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/support/server_callback.h"
-#include "sqms/runtime/worker_pool.h"
+#include "services/complaints/rpc/call_support.h"
 
 namespace sqms::complaints::rpc {
 
@@ -38,7 +38,7 @@ class OrderedBidiReactor final : public grpc::ServerBidiReactor<Request, Respons
   using OnFinished = std::function<void(const grpc::Status& status)>;
 
   // Starts reading at once. `pool` must outlive the call. Owned by gRPC.
-  OrderedBidiReactor(runtime::WorkerPool& pool, Handler handler, OnFinished on_finished,
+  OrderedBidiReactor(TrackedPool& pool, Handler handler, OnFinished on_finished,
                      int max_in_flight = kDefaultMaxInFlight)
       : pool_(pool),
         handler_(std::move(handler)),
@@ -153,7 +153,7 @@ class OrderedBidiReactor final : public grpc::ServerBidiReactor<Request, Respons
     return action;
   }
 
-  runtime::WorkerPool& pool_;
+  TrackedPool& pool_;
   const Handler handler_;
   const OnFinished on_finished_;
   const int max_in_flight_;
