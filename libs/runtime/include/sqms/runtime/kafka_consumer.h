@@ -50,33 +50,53 @@ struct KafkaConsumerOptions {
   // (`<topic>.dlq`) and is committed past. 0 = never dead-letter (retry).
   int max_attempts = 5;
   std::chrono::milliseconds retry_backoff{200};
+  // Handled offsets are stored at once and committed asynchronously at most
+  // this often (and synchronously on revoke and Stop()), so a crash
+  // redelivers at most this much work.
+  std::chrono::milliseconds commit_interval{100};
+  // Extra librdkafka properties (e.g. security.protocol); applied last, also
+  // to the dead-letter producer.
   std::map<std::string, std::string> properties;
 };
 
 struct KafkaConsumerHooks {
   // Runs with the newly assigned partitions before any record of them is
   // handled. Return the offset to start each at (the next offset to read);
-  // partitions absent from the map start at the group's committed offset.
+  // partitions absent from the map start at the group's committed offset
+  // (or auto_offset_reset). An error is retried every retry_backoff until it
+  // succeeds or Stop(): no record of the partitions is handled meanwhile.
   std::function<absl::StatusOr<std::map<TopicPartition, int64_t>>(
       const std::vector<TopicPartition>&)>
       on_assign;
   // Runs before partitions are taken away (flush/checkpoint here).
   std::function<void(const std::vector<TopicPartition>&)> on_revoke;
+  // Optional: consumer, commit and dead-letter errors, for logs and metrics
+  // (the loop carries on). Runs on the loop thread.
+  std::function<void(const absl::Status&)> on_error;
 };
 
 class KafkaConsumerLoop {
  public:
-  // Handler: OK = processed (commit); error = retry, then dead-letter.
+  // Handler: OK = processed (commit); error = retry after retry_backoff (the
+  // record is redelivered by seeking back), and after max_attempts failures
+  // the record goes to `<topic>.dlq` with its headers plus `x-sqms-error`,
+  // `x-sqms-source-topic`, `x-sqms-source-partition`, `x-sqms-source-offset`,
+  // and is committed past once that write is acknowledged.
   using Handler = std::function<absl::Status(const ConsumedRecord&)>;
 
+  // INVALID_ARGUMENT naming the property when the configuration is rejected
+  // (empty brokers, group_id or topics included). Does not subscribe yet.
   static absl::StatusOr<std::unique_ptr<KafkaConsumerLoop>> Create(KafkaConsumerOptions options,
                                                                    KafkaConsumerHooks hooks,
                                                                    Handler handler);
   ~KafkaConsumerLoop();  // Stop() + join
 
-  // Starts the polling thread; handler and hooks run on it.
+  // Subscribes and starts the polling thread; handler and hooks run on it.
+  // Call at most once.
   void Start();
-  // Finishes the record in hand, commits, leaves the group. Idempotent.
+  // Finishes the record in hand, commits synchronously, leaves the group
+  // (on_revoke runs). Returns within about the poll interval (100 ms) plus
+  // the handler's time. Idempotent; any thread but the loop's.
   void Stop();
 
  private:

@@ -1,0 +1,300 @@
+#include "sqms/runtime/kafka_consumer.h"
+
+#include <cstring>
+#include <thread>
+#include <utility>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "kafka_dead_letter.h"
+#include "rdkafka_handles.h"
+
+namespace sqms::runtime {
+namespace {
+
+constexpr int kPollTimeoutMs = 100;
+constexpr int kSeekTimeoutMs = 5000;
+
+std::vector<TopicPartition> ToVector(const rd_kafka_topic_partition_list_t* list) {
+  std::vector<TopicPartition> out;
+  for (int i = 0; i < list->cnt; ++i) {
+    out.push_back({list->elems[i].topic, list->elems[i].partition});
+  }
+  return out;
+}
+
+ConsumedRecord ToRecord(const rd_kafka_message_t& msg) {
+  ConsumedRecord rec;
+  rec.topic = rd_kafka_topic_name(msg.rkt);
+  rec.partition = msg.partition;
+  rec.offset = msg.offset;
+  if (msg.key != nullptr) rec.key.assign(static_cast<const char*>(msg.key), msg.key_len);
+  if (msg.payload != nullptr) rec.value.assign(static_cast<const char*>(msg.payload), msg.len);
+  rec.headers = rdkafka::ReadHeaders(&msg);
+  rd_kafka_timestamp_type_t type;
+  int64_t ms = rd_kafka_message_timestamp(&msg, &type);
+  if (ms >= 0) rec.timestamp = std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
+  return rec;
+}
+
+// One-partition list holding `offset`.
+rdkafka::PartitionList OnePartition(const std::string& topic, int32_t partition,
+                                    int64_t offset) {
+  rdkafka::PartitionList list(rd_kafka_topic_partition_list_new(1));
+  rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), partition)->offset = offset;
+  return list;
+}
+
+}  // namespace
+
+std::optional<std::string> ConsumedRecord::Header(const std::string& name) const {
+  for (const auto& [key, value] : headers) {
+    if (key == name) return value;
+  }
+  return std::nullopt;
+}
+
+class KafkaConsumerLoop::Impl {
+ public:
+  Impl(KafkaConsumerOptions options, KafkaConsumerHooks hooks, Handler handler)
+      : options_(std::move(options)), hooks_(std::move(hooks)), handler_(std::move(handler)) {}
+
+  ~Impl() {
+    Stop();
+    if (rk_ != nullptr && !closed_) rd_kafka_consumer_close(rk_.get());
+  }
+
+  absl::Status Init();
+
+  void Start() {
+    absl::MutexLock lock(&mu_);
+    if (started_ || stopping_.load()) return;
+    started_ = true;
+    thread_ = std::thread([this] { Run(); });
+  }
+
+  void Stop() {
+    stopping_ = true;
+    absl::MutexLock lock(&mu_);
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  static void OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                          rd_kafka_topic_partition_list_t* partitions, void* opaque);
+  void Assign(rd_kafka_topic_partition_list_t* partitions);
+  void Revoke(rd_kafka_topic_partition_list_t* partitions);
+  void Run();
+  void Handle(const rd_kafka_message_t& msg);
+  void Retry(const ConsumedRecord& rec);
+  void MarkDone(const ConsumedRecord& rec);
+  void MaybeCommit();
+  void CommitSync();
+  bool SleepUnlessStopping(std::chrono::milliseconds duration);
+  void ReportError(const absl::Status& status) {
+    if (!status.ok() && hooks_.on_error) hooks_.on_error(status);
+  }
+  bool Cooperative() const {
+    return std::strcmp(rd_kafka_rebalance_protocol(rk_.get()), "COOPERATIVE") == 0;
+  }
+
+  const KafkaConsumerOptions options_;
+  const KafkaConsumerHooks hooks_;
+  const Handler handler_;
+  rdkafka::KafkaHandle rk_;
+  std::unique_ptr<DeadLetterWriter> dead_letters_;  // null when max_attempts == 0
+  std::atomic<bool> stopping_{false};
+
+  absl::Mutex mu_;  // serializes Start/Stop
+  bool started_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread thread_ ABSL_GUARDED_BY(mu_);
+
+  // Loop thread only (the rebalance callback runs there too).
+  std::map<TopicPartition, std::pair<int64_t, int>> failures_;  // offset, attempts
+  bool commit_pending_ = false;
+  std::chrono::steady_clock::time_point last_commit_{};
+  bool closed_ = false;
+};
+
+absl::Status KafkaConsumerLoop::Impl::Init() {
+  if (options_.brokers.empty()) {
+    return absl::InvalidArgumentError("kafka property 'bootstrap.servers': must not be empty");
+  }
+  if (options_.group_id.empty()) {
+    return absl::InvalidArgumentError("kafka property 'group.id': must not be empty");
+  }
+  if (options_.topics.empty()) return absl::InvalidArgumentError("kafka topics: none given");
+  rdkafka::ConfHandle conf(rd_kafka_conf_new());
+  std::map<std::string, std::string> fixed = {
+      {"bootstrap.servers", options_.brokers},   {"group.id", options_.group_id},
+      {"client.id", options_.client_id},         {"enable.auto.commit", "false"},
+      {"enable.auto.offset.store", "false"},     {"auto.offset.reset", options_.auto_offset_reset},
+      {"enable.partition.eof", "false"},
+  };
+  if (auto s = rdkafka::SetProperties(conf.get(), fixed); !s.ok()) return s;
+  if (auto s = rdkafka::SetProperties(conf.get(), options_.properties); !s.ok()) return s;
+  rd_kafka_conf_set_opaque(conf.get(), this);
+  rd_kafka_conf_set_rebalance_cb(conf.get(), &Impl::OnRebalance);
+  auto rk = rdkafka::NewClient(RD_KAFKA_CONSUMER, std::move(conf));
+  if (!rk.ok()) return rk.status();
+  rk_ = std::move(*rk);
+  rd_kafka_poll_set_consumer(rk_.get());
+  if (options_.max_attempts > 0) {
+    auto writer = DeadLetterWriter::Create(options_);
+    if (!writer.ok()) return writer.status();
+    dead_letters_ = std::move(*writer);
+  }
+  return absl::OkStatus();
+}
+
+void KafkaConsumerLoop::Impl::OnRebalance(rd_kafka_t* /*rk*/, rd_kafka_resp_err_t err,
+                                          rd_kafka_topic_partition_list_t* partitions,
+                                          void* opaque) {
+  auto* self = static_cast<Impl*>(opaque);
+  if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    self->Assign(partitions);
+  } else {
+    self->Revoke(partitions);
+  }
+}
+
+void KafkaConsumerLoop::Impl::Assign(rd_kafka_topic_partition_list_t* partitions) {
+  std::map<TopicPartition, int64_t> start;
+  while (hooks_.on_assign) {
+    auto offsets = hooks_.on_assign(ToVector(partitions));
+    if (offsets.ok()) {
+      start = std::move(*offsets);
+      break;
+    }
+    ReportError(absl::Status(offsets.status().code(),
+                             absl::StrCat("on_assign hook: ", offsets.status().message())));
+    if (!SleepUnlessStopping(options_.retry_backoff)) return;  // closing: assign nothing
+  }
+  for (int i = 0; i < partitions->cnt; ++i) {
+    auto& tp = partitions->elems[i];
+    auto it = start.find({tp.topic, tp.partition});
+    tp.offset = it == start.end() ? RD_KAFKA_OFFSET_INVALID : it->second;
+  }
+  if (Cooperative()) {
+    rdkafka::ErrorHandle error(rd_kafka_incremental_assign(rk_.get(), partitions));
+    if (error) ReportError(absl::UnavailableError(rd_kafka_error_string(error.get())));
+  } else {
+    ReportError(rdkafka::ToStatus(rd_kafka_assign(rk_.get(), partitions), "kafka assign"));
+  }
+}
+
+void KafkaConsumerLoop::Impl::Revoke(rd_kafka_topic_partition_list_t* partitions) {
+  if (hooks_.on_revoke) hooks_.on_revoke(ToVector(partitions));
+  CommitSync();
+  for (int i = 0; i < partitions->cnt; ++i) {
+    failures_.erase({partitions->elems[i].topic, partitions->elems[i].partition});
+  }
+  if (Cooperative()) {
+    rdkafka::ErrorHandle error(rd_kafka_incremental_unassign(rk_.get(), partitions));
+    if (error) ReportError(absl::UnavailableError(rd_kafka_error_string(error.get())));
+  } else {
+    rd_kafka_assign(rk_.get(), nullptr);
+  }
+}
+
+void KafkaConsumerLoop::Impl::Run() {
+  rdkafka::PartitionList topics(rd_kafka_topic_partition_list_new(options_.topics.size()));
+  for (const auto& topic : options_.topics) {
+    rd_kafka_topic_partition_list_add(topics.get(), topic.c_str(), RD_KAFKA_PARTITION_UA);
+  }
+  ReportError(rdkafka::ToStatus(rd_kafka_subscribe(rk_.get(), topics.get()), "kafka subscribe"));
+  while (!stopping_.load()) {
+    rdkafka::MessageHandle msg(rd_kafka_consumer_poll(rk_.get(), kPollTimeoutMs));
+    if (msg != nullptr && msg->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      ReportError(rdkafka::ToStatus(msg->err, rd_kafka_message_errstr(msg.get())));
+    } else if (msg != nullptr) {
+      Handle(*msg);
+    }
+    MaybeCommit();
+  }
+  CommitSync();
+  rd_kafka_consumer_close(rk_.get());  // runs the revoke callback
+  closed_ = true;
+}
+
+void KafkaConsumerLoop::Impl::Handle(const rd_kafka_message_t& msg) {
+  ConsumedRecord rec = ToRecord(msg);
+  absl::Status status = handler_(rec);
+  if (status.ok()) {
+    MarkDone(rec);
+    return;
+  }
+  auto& [offset, attempts] = failures_[{rec.topic, rec.partition}];
+  if (offset != rec.offset) attempts = 0;
+  offset = rec.offset;
+  ++attempts;
+  if (dead_letters_ != nullptr && attempts >= options_.max_attempts) {
+    absl::Status written = dead_letters_->Write(rec, status, stopping_);
+    if (written.ok()) {
+      MarkDone(rec);
+      return;
+    }
+    ReportError(written);
+  }
+  Retry(rec);
+}
+
+void KafkaConsumerLoop::Impl::Retry(const ConsumedRecord& rec) {
+  if (!SleepUnlessStopping(options_.retry_backoff)) return;  // not committed: redelivered later
+  // Seeking back discards what was prefetched after the record, so the
+  // partition's order holds and the record comes back on the next poll.
+  auto list = OnePartition(rec.topic, rec.partition, rec.offset);
+  rdkafka::ErrorHandle error(rd_kafka_seek_partitions(rk_.get(), list.get(), kSeekTimeoutMs));
+  if (error) ReportError(absl::UnavailableError(rd_kafka_error_string(error.get())));
+}
+
+void KafkaConsumerLoop::Impl::MarkDone(const ConsumedRecord& rec) {
+  failures_.erase({rec.topic, rec.partition});
+  auto list = OnePartition(rec.topic, rec.partition, rec.offset + 1);
+  rd_kafka_resp_err_t err = rd_kafka_offsets_store(rk_.get(), list.get());
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) err = list->elems[0].err;
+  // A partition revoked meanwhile refuses the store; its new owner redelivers.
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) commit_pending_ = true;
+}
+
+void KafkaConsumerLoop::Impl::MaybeCommit() {
+  auto now = std::chrono::steady_clock::now();
+  if (!commit_pending_ || now - last_commit_ < options_.commit_interval) return;
+  commit_pending_ = false;
+  last_commit_ = now;
+  rd_kafka_resp_err_t err = rd_kafka_commit(rk_.get(), nullptr, /*async=*/1);
+  if (err != RD_KAFKA_RESP_ERR__NO_OFFSET) ReportError(rdkafka::ToStatus(err, "kafka commit"));
+}
+
+void KafkaConsumerLoop::Impl::CommitSync() {
+  commit_pending_ = false;
+  last_commit_ = std::chrono::steady_clock::now();
+  rd_kafka_resp_err_t err = rd_kafka_commit(rk_.get(), nullptr, /*async=*/0);
+  if (err != RD_KAFKA_RESP_ERR__NO_OFFSET) ReportError(rdkafka::ToStatus(err, "kafka commit"));
+}
+
+bool KafkaConsumerLoop::Impl::SleepUnlessStopping(std::chrono::milliseconds duration) {
+  auto deadline = std::chrono::steady_clock::now() + duration;
+  while (!stopping_.load()) {
+    auto left = deadline - std::chrono::steady_clock::now();
+    if (left <= std::chrono::milliseconds::zero()) return true;
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+        left, std::chrono::milliseconds(20)));
+  }
+  return false;
+}
+
+absl::StatusOr<std::unique_ptr<KafkaConsumerLoop>> KafkaConsumerLoop::Create(
+    KafkaConsumerOptions options, KafkaConsumerHooks hooks, Handler handler) {
+  auto impl = std::make_unique<Impl>(std::move(options), std::move(hooks), std::move(handler));
+  if (auto s = impl->Init(); !s.ok()) return s;
+  return std::unique_ptr<KafkaConsumerLoop>(new KafkaConsumerLoop(std::move(impl)));
+}
+
+KafkaConsumerLoop::KafkaConsumerLoop(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+KafkaConsumerLoop::~KafkaConsumerLoop() = default;
+void KafkaConsumerLoop::Start() { impl_->Start(); }
+void KafkaConsumerLoop::Stop() { impl_->Stop(); }
+
+}  // namespace sqms::runtime

@@ -1,0 +1,69 @@
+#include "rdkafka_handles.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace sqms::runtime::rdkafka {
+
+absl::Status SetProperties(rd_kafka_conf_t* conf,
+                           const std::map<std::string, std::string>& properties) {
+  char errstr[512];
+  for (const auto& [name, value] : properties) {
+    if (rd_kafka_conf_set(conf, name.c_str(), value.c_str(), errstr, sizeof(errstr)) !=
+        RD_KAFKA_CONF_OK) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("kafka property '", name, "': ", errstr));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<KafkaHandle> NewClient(rd_kafka_type_t type, ConfHandle conf) {
+  char errstr[512];
+  // rd_kafka_new takes ownership of conf only when it succeeds.
+  rd_kafka_t* rk = rd_kafka_new(type, conf.get(), errstr, sizeof(errstr));
+  if (rk == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat("kafka client configuration: ", errstr));
+  }
+  conf.release();
+  return KafkaHandle(rk);
+}
+
+KafkaHeaders ReadHeaders(const rd_kafka_message_t* msg) {
+  KafkaHeaders out;
+  rd_kafka_headers_t* headers = nullptr;  // owned by the message
+  if (rd_kafka_message_headers(msg, &headers) != RD_KAFKA_RESP_ERR_NO_ERROR) return out;
+  const char* name = nullptr;
+  const void* value = nullptr;
+  size_t size = 0;
+  for (size_t i = 0; rd_kafka_header_get_all(headers, i, &name, &value, &size) ==
+                     RD_KAFKA_RESP_ERR_NO_ERROR;
+       ++i) {
+    out.emplace_back(name, value == nullptr
+                               ? std::string()
+                               : std::string(static_cast<const char*>(value), size));
+  }
+  return out;
+}
+
+absl::Status ToStatus(rd_kafka_resp_err_t err, const std::string& context) {
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return absl::OkStatus();
+  std::string msg = absl::StrCat(context, ": ", rd_kafka_err2str(err));
+  switch (err) {
+    case RD_KAFKA_RESP_ERR__QUEUE_FULL:
+      return absl::ResourceExhaustedError(msg);
+    case RD_KAFKA_RESP_ERR__TIMED_OUT:
+    case RD_KAFKA_RESP_ERR__MSG_TIMED_OUT:
+      return absl::DeadlineExceededError(msg);
+    case RD_KAFKA_RESP_ERR__INVALID_ARG:
+    case RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC:
+    case RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION:
+    case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE:
+      return absl::InvalidArgumentError(msg);
+    default:
+      return absl::UnavailableError(msg);
+  }
+}
+
+}  // namespace sqms::runtime::rdkafka

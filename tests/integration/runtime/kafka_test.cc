@@ -1,0 +1,276 @@
+// The runtime's Kafka producer and consumer loop against devkafka, including
+// broker outages, redelivery after handler failures, on_assign seeks and the
+// dead-letter topic.
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "sqms/runtime/kafka_consumer.h"
+#include "sqms/runtime/kafka_producer.h"
+#include "tests/integration/support/support.h"
+
+namespace sqms::runtime {
+namespace {
+
+using ::sqms::testing::Await;
+using ::sqms::testing::DevKafka;
+using ::sqms::testing::MakeTestDir;
+using ::sqms::testing::TopicReader;
+using ::testing::Contains;
+using ::testing::IsEmpty;
+using ::testing::Pair;
+
+// Counts delivery outcomes of many Produce calls.
+class Deliveries {
+ public:
+  KafkaProducer::DeliveryCallback Callback() {
+    return [this](absl::Status status) {
+      absl::MutexLock lock(&mu_);
+      (status.ok() ? ok_ : failed_)++;
+    };
+  }
+  bool AllOk(int expected) {
+    absl::MutexLock lock(&mu_);
+    return ok_ == expected && failed_ == 0;
+  }
+  int failed() {
+    absl::MutexLock lock(&mu_);
+    return failed_;
+  }
+
+ private:
+  absl::Mutex mu_;
+  int ok_ ABSL_GUARDED_BY(mu_) = 0;
+  int failed_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+// What a consumer loop's handler and hooks saw, safe to read from the test.
+class Seen {
+ public:
+  void Add(const ConsumedRecord& rec) {
+    absl::MutexLock lock(&mu_);
+    values_.push_back(rec.value);
+    offsets_.push_back({rec.partition, rec.offset});
+  }
+  std::vector<std::string> values() {
+    absl::MutexLock lock(&mu_);
+    return values_;
+  }
+  std::vector<std::pair<int32_t, int64_t>> offsets() {
+    absl::MutexLock lock(&mu_);
+    return offsets_;
+  }
+  size_t Count(const std::string& value) {
+    auto v = values();
+    return static_cast<size_t>(std::count(v.begin(), v.end(), value));
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::vector<std::string> values_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::pair<int32_t, int64_t>> offsets_ ABSL_GUARDED_BY(mu_);
+};
+
+class KafkaTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto kafka = DevKafka::Start(MakeTestDir("kafka"));
+    ASSERT_TRUE(kafka.ok()) << kafka.status();
+    kafka_ = std::move(*kafka);
+    KafkaProducerOptions options;
+    options.brokers = kafka_->bootstrap();
+    auto producer = KafkaProducer::Create(options);
+    ASSERT_TRUE(producer.ok()) << producer.status();
+    producer_ = std::move(*producer);
+  }
+
+  // Produces `values` (key = value's prefix before '#') and awaits every ack.
+  void ProduceAll(const std::string& topic, const std::vector<std::string>& values) {
+    Deliveries deliveries;
+    for (const auto& value : values) {
+      KafkaRecord rec{topic, value.substr(0, value.find('#')), value, {{"x-test", value}}};
+      ASSERT_TRUE(producer_->Produce(std::move(rec), deliveries.Callback()).ok());
+    }
+    ASSERT_TRUE(Await([&] { return deliveries.AllOk(static_cast<int>(values.size())); },
+                      absl::Seconds(30)));
+  }
+
+  std::unique_ptr<KafkaConsumerLoop> Loop(const std::string& topic, const std::string& group,
+                                          KafkaConsumerHooks hooks,
+                                          KafkaConsumerLoop::Handler handler) {
+    KafkaConsumerOptions options;
+    options.brokers = kafka_->bootstrap();
+    options.group_id = group;
+    options.topics = {topic};
+    options.max_attempts = 3;
+    // The mock coordinator waits session.timeout.ms - 1 s to rebalance after
+    // a member left; keep restarts in a test quick.
+    options.properties["session.timeout.ms"] = "6000";
+    options.retry_backoff = std::chrono::milliseconds(20);
+    hooks.on_error = [](const absl::Status& status) { ADD_FAILURE() << "loop: " << status; };
+    auto loop = KafkaConsumerLoop::Create(options, std::move(hooks), std::move(handler));
+    EXPECT_TRUE(loop.ok()) << loop.status();
+    if (!loop.ok()) return nullptr;
+    (*loop)->Start();
+    return std::move(*loop);
+  }
+
+  static std::vector<std::string> Values(const std::string& prefix, int keys, int per_key) {
+    std::vector<std::string> out;
+    for (int i = 0; i < per_key; ++i) {
+      for (int k = 0; k < keys; ++k) out.push_back(absl::StrCat(prefix, k, "#", i));
+    }
+    return out;
+  }
+
+  std::unique_ptr<DevKafka> kafka_;
+  std::unique_ptr<KafkaProducer> producer_;
+};
+
+TEST(KafkaConfigTest, RejectedPropertyIsNamed) {
+  KafkaProducerOptions producer_options;
+  producer_options.brokers = "127.0.0.1:1";
+  producer_options.properties = {{"no.such.property", "1"}};
+  auto producer = KafkaProducer::Create(producer_options);
+  ASSERT_EQ(producer.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(producer.status().message()), ::testing::HasSubstr("no.such.property"));
+  KafkaConsumerOptions consumer_options;
+  consumer_options.brokers = "127.0.0.1:1";
+  consumer_options.topics = {"t"};
+  auto loop = KafkaConsumerLoop::Create(consumer_options, {},
+                                        [](const ConsumedRecord&) { return absl::OkStatus(); });
+  ASSERT_EQ(loop.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(loop.status().message()), ::testing::HasSubstr("group.id"));
+}
+
+TEST_F(KafkaTest, RecordsComeBackInOrderPerKeyWithHeaders) {
+  std::vector<std::string> values = Values("key", 8, 25);
+  ProduceAll("sqms.kpi.v1", values);
+  TopicReader reader(kafka_->bootstrap(), "sqms.kpi.v1");
+  auto records = reader.ReadAtLeast(values.size(), absl::Seconds(30));
+  ASSERT_EQ(records.size(), values.size());
+  std::map<std::string, std::vector<std::string>> by_key;
+  for (const auto& rec : records) {
+    EXPECT_EQ(rec.Header("x-test"), rec.value);
+    by_key[rec.key].push_back(rec.value);
+  }
+  for (const auto& [key, got] : by_key) {
+    for (size_t i = 0; i < got.size(); ++i) EXPECT_EQ(got[i], absl::StrCat(key, "#", i));
+  }
+  EXPECT_EQ(by_key.size(), 8u);
+}
+
+TEST_F(KafkaTest, OutageOfAllBrokersLosesAndDuplicatesNothing) {
+  ProduceAll("sqms.complaints.v1", {"warmup#0"});
+  ASSERT_TRUE(kafka_->AllBrokersDown().ok());
+  Deliveries deliveries;
+  std::vector<std::string> values = Values("c", 20, 15);
+  for (size_t i = 0; i < values.size(); ++i) {
+    KafkaRecord rec{"sqms.complaints.v1", values[i].substr(0, values[i].find('#')), values[i],
+                    {}};
+    ASSERT_TRUE(producer_->Produce(std::move(rec), deliveries.Callback()).ok());
+    absl::SleepFor(absl::Milliseconds(10));  // spread the records over the outage
+  }
+  EXPECT_FALSE(deliveries.AllOk(static_cast<int>(values.size())));
+  ASSERT_TRUE(kafka_->AllBrokersUp().ok());
+  ASSERT_TRUE(Await([&] { return deliveries.AllOk(static_cast<int>(values.size())); },
+                    absl::Seconds(60)))
+      << "failed deliveries: " << deliveries.failed();
+  TopicReader reader(kafka_->bootstrap(), "sqms.complaints.v1");
+  auto records = reader.ReadAtLeast(values.size() + 1, absl::Seconds(30));
+  records = reader.ReadAtLeast(values.size() + 2, absl::Seconds(1));  // any duplicate?
+  std::set<std::string> unique;
+  for (const auto& rec : records) EXPECT_TRUE(unique.insert(rec.value).second) << rec.value;
+  EXPECT_EQ(unique.size(), values.size() + 1);
+}
+
+TEST_F(KafkaTest, CommitsOnlyAfterHandlerSucceededAndResumesThere) {
+  ProduceAll("sqms.incidents.v1", Values("first", 10, 1));
+  Seen seen;
+  std::atomic<bool> failed_once{false};
+  auto loop = Loop("sqms.incidents.v1", "g-commit", {}, [&](const ConsumedRecord& rec) {
+    seen.Add(rec);
+    if (rec.value == "first3#0" && !failed_once.exchange(true)) {
+      return absl::UnavailableError("transient");
+    }
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(Await([&] { return seen.values().size() == 11; }, absl::Seconds(30)));
+  EXPECT_EQ(seen.Count("first3#0"), 2u);
+  loop->Stop();
+
+  // 40 keys reach every partition, so an uncommitted old record would be
+  // redelivered ahead of the new ones.
+  ProduceAll("sqms.incidents.v1", Values("second", 40, 1));
+  Seen again;
+  loop = Loop("sqms.incidents.v1", "g-commit", {}, [&](const ConsumedRecord& rec) {
+    again.Add(rec);
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(Await([&] { return again.values().size() >= 40; }, absl::Seconds(30)))
+      << ::testing::PrintToString(again.values());
+  loop->Stop();
+  for (const auto& value : again.values()) EXPECT_TRUE(value.starts_with("second")) << value;
+  EXPECT_EQ(again.values().size(), 40u);
+}
+
+TEST_F(KafkaTest, OnAssignOffsetsAreHonouredAndRevokeIsCalled) {
+  ProduceAll("sqms.kpi.v1", Values("k", 12, 4));
+  std::atomic<int> revoked{0};
+  KafkaConsumerHooks hooks;
+  hooks.on_assign = [](const std::vector<TopicPartition>& partitions) {
+    std::map<TopicPartition, int64_t> start;
+    for (const auto& tp : partitions) start[tp] = 2;  // skip what "our store" already holds
+    return absl::StatusOr<std::map<TopicPartition, int64_t>>(start);
+  };
+  hooks.on_revoke = [&](const std::vector<TopicPartition>& partitions) {
+    revoked += static_cast<int>(partitions.size());
+  };
+  TopicReader reader(kafka_->bootstrap(), "sqms.kpi.v1");
+  auto all = reader.ReadAtLeast(48, absl::Seconds(30));
+  ASSERT_EQ(all.size(), 48u);
+  size_t expected = 0;
+  for (const auto& rec : all) expected += rec.offset >= 2 ? 1 : 0;
+  Seen seen;
+  auto loop = Loop("sqms.kpi.v1", "g-assign", hooks, [&](const ConsumedRecord& rec) {
+    seen.Add(rec);
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(Await([&] { return seen.values().size() >= expected; }, absl::Seconds(30)));
+  loop->Stop();
+  for (const auto& [partition, offset] : seen.offsets()) EXPECT_GE(offset, 2) << partition;
+  EXPECT_EQ(seen.values().size(), expected);
+  EXPECT_EQ(revoked.load(), 4);
+}
+
+TEST_F(KafkaTest, PoisonRecordGoesToDeadLetterTopicAfterMaxAttempts) {
+  ProduceAll("sqms.contact.v1", {"call#good1", "call#poison", "call#good2"});
+  Seen seen;
+  std::vector<absl::Status> errors;
+  auto loop = Loop("sqms.contact.v1", "g-dlq", {}, [&](const ConsumedRecord& rec) {
+    seen.Add(rec);
+    if (rec.value == "call#poison") return absl::InvalidArgumentError("cannot parse");
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(Await([&] { return seen.Count("call#good2") == 1; }, absl::Seconds(30)));
+  loop->Stop();
+  EXPECT_EQ(seen.Count("call#poison"), 3u);
+  EXPECT_EQ(seen.Count("call#good1"), 1u);
+  TopicReader dlq(kafka_->bootstrap(), "sqms.contact.v1.dlq");
+  auto records = dlq.ReadAtLeast(1, absl::Seconds(30));
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].key, "call");
+  EXPECT_EQ(records[0].value, "call#poison");
+  EXPECT_THAT(records[0].headers, Contains(Pair("x-test", "call#poison")));
+  EXPECT_THAT(records[0].headers, Contains(Pair("x-sqms-error", "INVALID_ARGUMENT: cannot parse")));
+  EXPECT_THAT(records[0].headers, Contains(Pair("x-sqms-source-topic", "sqms.contact.v1")));
+}
+
+}  // namespace
+}  // namespace sqms::runtime
