@@ -167,7 +167,8 @@ absl::StatusOr<std::unique_ptr<ComplaintsServer>> ComplaintsServer::Start(
   if (!server.ok()) return server.status();
   p->server = *std::move(server);
 
-  auto feed = adapters::KafkaWatchFeed::Start(config.common.kafka_brokers, p->watch_hub);
+  auto feed = adapters::KafkaWatchFeed::Start(config.common.kafka_brokers,
+                                              config.complaints_topic, p->watch_hub);
   if (!feed.ok()) return feed.status();
   p->watch_feed = *std::move(feed);
   p->relay->Start();

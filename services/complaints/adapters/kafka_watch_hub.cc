@@ -88,11 +88,12 @@ KafkaWatchFeed::KafkaWatchFeed(std::unique_ptr<runtime::KafkaConsumerLoop> loop)
 KafkaWatchFeed::~KafkaWatchFeed() { loop_->Stop(); }
 
 absl::StatusOr<std::unique_ptr<KafkaWatchFeed>> KafkaWatchFeed::Start(const std::string& brokers,
+                                                                      const std::string& topic,
                                                                       WatchHub& hub) {
   runtime::KafkaConsumerOptions options;
   options.brokers = brokers;
   options.group_id = GroupId();
-  options.topics = {kTopic};
+  options.topics = {topic};
   options.client_id = "sqms-complaints-watch";
   options.auto_offset_reset = "latest";
   options.max_attempts = 0;  // the handler never fails: nothing to dead-letter

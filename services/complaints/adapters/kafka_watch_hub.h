@@ -63,16 +63,15 @@ class WatchHub {
   std::map<uint64_t, Subscriber> subscribers_ ABSL_GUARDED_BY(mu_);
 };
 
-// One per process: consumes sqms.complaints.v1 into a WatchHub.
+// One per process: consumes the complaint events topic into a WatchHub.
 class KafkaWatchFeed {
  public:
-  static constexpr const char* kTopic = "sqms.complaints.v1";
-
   // Starts consuming (group "sqms-complaints-watch-<hostname>-<pid>",
   // auto_offset_reset "latest", no dead-lettering: an undecodable record is
   // logged and skipped). `hub` must outlive the feed. INVALID_ARGUMENT for
   // bad consumer configuration (e.g. empty brokers).
   static absl::StatusOr<std::unique_ptr<KafkaWatchFeed>> Start(const std::string& brokers,
+                                                               const std::string& topic,
                                                                WatchHub& hub);
   ~KafkaWatchFeed();  // stops the consumer (joins its thread)
 
