@@ -59,7 +59,8 @@ bool ParseLevel(std::string_view name, Level* out) {
 
 void Write(Level level, std::string_view msg, const nlohmann::json& fields) {
   if (level < min_level.load(std::memory_order_relaxed)) return;
-  nlohmann::json line = {
+  // Ordered so every line starts ts, level, service, msg: easy to scan.
+  nlohmann::ordered_json line = {
       {"ts", absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone())},
       {"level", LevelName(level)},
       {"service", *service_name},
@@ -71,7 +72,8 @@ void Write(Level level, std::string_view msg, const nlohmann::json& fields) {
   } else if (!fields.is_null()) {
     line["fields"] = fields;
   }
-  std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string text =
+      line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
   text.push_back('\n');
   WriteAll(text);
 }
