@@ -57,7 +57,7 @@ void AddResolution(const cv1::Complaint& complaint, std::string& out) {
   AddLine("root cause", resolution.root_cause(), out);
   AddLine("action", resolution.corrective_action(), out);
   AddLine("reply", complaint.reply(), out);
-  if (complaint.has_follow_up()) {
+  if (complaint.follow_up().has_at()) {  // recorded (the message itself is always present)
     const cv1::FollowUp& follow_up = complaint.follow_up();
     AddLine("follow-up",
             std::string(follow_up.satisfied() ? "satisfied" : "unsatisfied") + " score " +
