@@ -36,6 +36,9 @@ namespace ev = ::sqms::events::v1;
 inline constexpr char kComplaintsTopic[] = "sqms.complaints.v1";
 inline constexpr char kContactTopic[] = "sqms.contact.v1";
 
+// <source dir>/<relative>, also when CTest did not pass SQMS_SOURCE_DIR.
+std::string SourceFile(const std::string& relative);
+
 // The four roles of the tokens file; each has one token and one subject.
 enum class Role { kAgent, kSupervisor, kAdmin, kService };
 inline constexpr Role kAllRoles[] = {Role::kAgent, Role::kSupervisor, Role::kAdmin,
@@ -136,6 +139,7 @@ class StackTest : public ::testing::Test {
  private:
   inline static std::unique_ptr<ComplaintsStack> stack_;
   inline static std::unique_ptr<v1::ComplaintService::Stub> stub_;
+  inline static std::string start_error_;
 };
 
 }  // namespace sqms::complaints::it

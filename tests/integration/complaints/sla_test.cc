@@ -21,7 +21,7 @@ namespace {
 using google::protobuf::util::TimeUtil;
 
 std::string TinySlaConfig() {
-  std::string yaml = testing::ReadFile(testing::SourcePath("services/complaints/config/triage.yaml"));
+  std::string yaml = testing::ReadFile(SourceFile("services/complaints/config/triage.yaml"));
   size_t from = yaml.find("\nsla:\n");
   size_t to = yaml.find("\ncalendar:\n");
   if (from == std::string::npos || to == std::string::npos) return "";
