@@ -22,14 +22,14 @@ using StreamReactor = OrderedBidiReactor<pb::SubmitComplaintRequest, pb::StreamC
 
 }  // namespace
 
-void ComplaintForRole(const domain::Complaint& complaint, runtime::Role role, bool with_audit,
+void ComplaintForRole(const domain::Complaint& complaint, runtime::Role role, View view,
                       pb::Complaint* out) {
-  if (SeesPersonalData(role)) {
+  if (view == View::kDetail && SeesPersonalData(role)) {
     codec::ToProto(complaint, out);
   } else {
     codec::ToProto(domain::MaskForAgent(complaint), out);
   }
-  if (!with_audit) out->clear_audit();
+  if (view == View::kSummary) out->clear_audit();
 }
 
 ComplaintGrpcService::ComplaintGrpcService(app::ComplaintService& app,
@@ -46,7 +46,7 @@ absl::Status ComplaintGrpcService::Submit(const pb::SubmitComplaintRequest& requ
   absl::StatusOr<app::SubmitResult> result =
       app_.Submit(codec::FromProto(request), principal.subject);
   if (!result.ok()) return result.status();
-  ComplaintForRole(result->complaint, principal.role, /*with_audit=*/false,
+  ComplaintForRole(result->complaint, principal.role, View::kSummary,
                    out->mutable_complaint());
   out->set_replayed(result->replayed);
   return absl::OkStatus();
@@ -94,7 +94,7 @@ grpc::ServerUnaryReactor* ComplaintGrpcService::GetComplaint(
                   [this, request, response](const runtime::Principal& principal) {
                     absl::StatusOr<domain::Complaint> complaint = app_.Get(request->id());
                     if (!complaint.ok()) return complaint.status();
-                    ComplaintForRole(*complaint, principal.role, /*with_audit=*/true, response);
+                    ComplaintForRole(*complaint, principal.role, View::kDetail, response);
                     return absl::OkStatus();
                   });
 }
@@ -111,7 +111,7 @@ grpc::ServerUnaryReactor* ComplaintGrpcService::ListComplaints(
                     absl::StatusOr<ports::ListPage> page = app_.List(codec::FromProto(*request));
                     if (!page.ok()) return page.status();
                     for (const domain::Complaint& complaint : page->complaints) {
-                      ComplaintForRole(complaint, principal.role, /*with_audit=*/false,
+                      ComplaintForRole(complaint, principal.role, View::kSummary,
                                        response->add_complaints());
                     }
                     response->set_next_page_token(page->next_page_token);

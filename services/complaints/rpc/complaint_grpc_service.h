@@ -96,9 +96,12 @@ class ComplaintGrpcService final : public pb::ComplaintService::CallbackService 
   TrackedPool pool_;
 };
 
-// The complaint as `role` may see it, without the audit trail unless
-// `with_audit` (only GetComplaint has it).
-void ComplaintForRole(const domain::Complaint& complaint, runtime::Role role, bool with_audit,
+// How a complaint is shown. kDetail is GetComplaint's: with the audit trail,
+// personal data unmasked for roles that may see it (SeesPersonalData).
+// kSummary is every other response: masked for everyone, no audit trail —
+// privacy by default, unmasking is a deliberate look at one complaint.
+enum class View { kDetail, kSummary };
+void ComplaintForRole(const domain::Complaint& complaint, runtime::Role role, View view,
                       pb::Complaint* out);
 
 }  // namespace sqms::complaints::rpc

@@ -30,7 +30,7 @@ grpc::ServerUnaryReactor* ComplaintGrpcService::RunLifecycle(grpc::CallbackServe
         command.now = clock_.Now();
         absl::StatusOr<domain::Complaint> after = app_.Execute(id, version, std::move(command));
         if (!after.ok()) return after.status();
-        ComplaintForRole(*after, principal.role, /*with_audit=*/false, response);
+        ComplaintForRole(*after, principal.role, View::kSummary, response);
         return absl::OkStatus();
       });
 }

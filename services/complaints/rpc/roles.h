@@ -36,8 +36,8 @@ std::string_view MethodName(Method method);
 // The gRPC service the method belongs to, e.g.
 // "sqms.complaints.v1.ComplaintService" (metrics label).
 std::string_view ServiceName(Method method);
-// Whether `role` sees complainant personal data unmasked (GetComplaint and
-// every other complaint in a response): supervisor and admin only.
+// Whether `role` sees complainant personal data unmasked in GetComplaint
+// (every other response is masked for everyone): supervisor and admin only.
 bool SeesPersonalData(runtime::Role role);
 
 }  // namespace sqms::complaints::rpc
