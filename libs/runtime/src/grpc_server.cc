@@ -1,5 +1,7 @@
 #include "sqms/runtime/grpc_server.h"
 
+#include "parse_error_interceptor.h"
+
 #include <signal.h>
 
 #include "absl/strings/str_cat.h"
@@ -50,6 +52,10 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   // take half the traffic; a busy port must fail start-up instead.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   for (grpc::Service* service : services) builder.RegisterService(service);
+  // Requests that fail to parse (invalid UTF-8) answer INVALID_ARGUMENT
+  // naming the field, not gRPC's bare UNIMPLEMENTED.
+  InstallProtobufParseErrorCapture();
+  builder.experimental().SetInterceptorCreators(ParseErrorInterceptors());
 
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {

@@ -1,0 +1,94 @@
+#include "parse_error_interceptor.h"
+
+#include <mutex>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "google/protobuf/stubs/logging.h"
+#include "sqms/runtime/field_violation.h"
+#include "sqms/runtime/grpc_status.h"
+#include "sqms/runtime/log.h"
+
+namespace sqms::runtime {
+namespace {
+
+// The field of the last request that failed to parse on this thread.
+thread_local std::string failed_field;
+
+void OnProtobufLog(google::protobuf::LogLevel level, const char* /*file*/, int /*line*/,
+                   const std::string& message) {
+  // "String field 'pkg.Message.field' contains invalid UTF-8 data when parsing ..."
+  constexpr std::string_view kPrefix = "String field '";
+  if (message.rfind(kPrefix, 0) == 0 && absl::StrContains(message, "when parsing")) {
+    const size_t end = message.find('\'', kPrefix.size());
+    if (end != std::string::npos) {
+      failed_field = message.substr(kPrefix.size(), end - kPrefix.size());
+      return;
+    }
+  }
+  if (level >= google::protobuf::LOGLEVEL_WARNING) log::Warn("protobuf", {{"message", message}});
+}
+
+class ParseErrorInterceptor final : public grpc::experimental::Interceptor {
+ public:
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(
+            grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS) &&
+        !failed_field.empty()) {
+      const grpc::Status status = methods->GetSendStatus();
+      if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED && status.error_message().empty()) {
+        methods->ModifySendStatus(ToGrpcStatus(
+            InvalidArgument({{ApiFieldPath(failed_field), "is not valid UTF-8"}})));
+      }
+      failed_field.clear();
+    }
+    methods->Proceed();
+  }
+};
+
+class ParseErrorInterceptorFactory final
+    : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* /*info*/) override {
+    return new ParseErrorInterceptor();
+  }
+};
+
+// CamelCase → snake_case: "SlaClock" → "sla_clock".
+std::string Snake(const std::string& name) {
+  std::string out;
+  for (char c : name) {
+    if (absl::ascii_isupper(c) && !out.empty()) out.push_back('_');
+    out.push_back(absl::ascii_tolower(c));
+  }
+  return out;
+}
+
+}  // namespace
+
+void InstallProtobufParseErrorCapture() {
+  static std::once_flag once;
+  std::call_once(once, [] { google::protobuf::SetLogHandler(&OnProtobufLog); });
+}
+
+std::string ApiFieldPath(const std::string& full_field_name) {
+  const size_t dot = full_field_name.rfind('.');
+  if (dot == std::string::npos) return full_field_name;
+  const std::string field = full_field_name.substr(dot + 1);
+  const size_t message_start = full_field_name.rfind('.', dot - 1);
+  const std::string message =
+      full_field_name.substr(message_start + 1, dot - message_start - 1);
+  if (message == "LifecycleRequest") return "command." + field;
+  if (absl::EndsWith(message, "Request")) return field;
+  return Snake(message) + "." + field;
+}
+
+std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+ParseErrorInterceptors() {
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> out;
+  out.push_back(std::make_unique<ParseErrorInterceptorFactory>());
+  return out;
+}
+
+}  // namespace sqms::runtime
