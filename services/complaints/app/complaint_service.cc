@@ -38,6 +38,12 @@ ComplaintService::ComplaintService(ports::ComplaintRepository& repository,
       observer_(std::move(observer)),
       limits_(limits) {}
 
+absl::Time ComplaintService::Now() const {
+  // Millisecond precision everywhere: the store's indexes and the events
+  // keep milliseconds, so the API's times compare exactly with them.
+  return absl::FromUnixMillis(absl::ToUnixMillis(clock_.Now()));
+}
+
 std::string ComplaintService::NewEventId() {
   // UUID version 4: unique without coordination between replicas.
   thread_local absl::BitGen gen;
@@ -55,7 +61,7 @@ std::string ComplaintService::ComplainantKey(const domain::Complainant& complain
 
 absl::StatusOr<SubmitResult> ComplaintService::Submit(const domain::Submission& submission,
                                                       const std::string& actor) {
-  const absl::Time now = clock_.Now();
+  const absl::Time now = Now();
   if (auto s = domain::ValidateSubmission(submission, now, limits_); !s.ok()) return s;
 
   domain::Created created = domain::CreateComplaint(submission, "", actor, now, triage_);
@@ -91,9 +97,11 @@ absl::StatusOr<SubmitResult> ComplaintService::Submit(const domain::Submission& 
   record.idempotency_ttl = triage_.config().idempotency_ttl;
   std::string first = lookup->first_duplicate_id;
 
+  const ports::NewComplaint base = record;
   for (int attempt = 0; attempt < kMaxCreateAttempts; ++attempt) {
-    record.complaint.duplicate_of = first;
+    record = base;
     record.expected_first = first;
+    if (!first.empty()) LinkDuplicate(record, first, actor, now);
     auto result = repository_.Create(record);
     if (!result.ok()) return result.status();
     switch (result->outcome) {
@@ -111,6 +119,17 @@ absl::StatusOr<SubmitResult> ComplaintService::Submit(const domain::Submission& 
     }
   }
   return absl::AbortedError("submission kept racing with duplicates; retry");
+}
+
+void ComplaintService::LinkDuplicate(ports::NewComplaint& record, const std::string& first,
+                                     const std::string& actor, absl::Time now) {
+  domain::Complaint& c = record.complaint;
+  c.duplicate_of = first;
+  const std::string note = absl::StrCat("duplicate of ", first);
+  domain::Event linked{domain::EventType::kDuplicateLinked, now, actor, c.status, c.status,
+                       domain::SlaTarget::kUnspecified, note};
+  c.audit.push_back({now, actor, "duplicate_linked", c.status, c.status, note, c.version});
+  record.events.push_back({NewEventId(), std::move(linked)});
 }
 
 absl::StatusOr<domain::Complaint> ComplaintService::Get(const std::string& id) {
@@ -142,7 +161,7 @@ absl::StatusOr<domain::Complaint> ComplaintService::Execute(const std::string& i
       return absl::AbortedError(absl::StrCat("complaint ", id, " is at version ", loaded,
                                              ", expected ", expected_version));
     }
-    command.now = clock_.Now();
+    command.now = Now();
     auto events = domain::Apply(*complaint, command, triage_);
     if (!events.ok()) return events.status();
 
@@ -165,7 +184,7 @@ absl::StatusOr<domain::Complaint> ComplaintService::Execute(const std::string& i
 }
 
 absl::StatusOr<int> ComplaintService::FireDueTimers(int limit) {
-  const absl::Time now = clock_.Now();
+  const absl::Time now = Now();
   auto due = repository_.DueTimers(now, limit);
   if (!due.ok()) return due.status();
   int changed = 0;

@@ -53,7 +53,12 @@ class ComplaintService {
   absl::StatusOr<int> FireDueTimers(int limit);
 
  private:
+  absl::Time Now() const;  // the clock, truncated to milliseconds
   std::string NewEventId();
+  // Marks `record` a duplicate of `first`: duplicate_of, its audit entry and
+  // a kDuplicateLinked event after kSubmitted.
+  void LinkDuplicate(ports::NewComplaint& record, const std::string& first,
+                     const std::string& actor, absl::Time now);
   std::string ComplainantKey(const domain::Complainant& complainant) const;
 
   ports::ComplaintRepository& repository_;
