@@ -82,28 +82,24 @@ struct ComplaintsServer::Parts {
 
 namespace {
 
+// `status` as a configuration error of `flag` (its message names the key).
+absl::Status ConfigFailure(std::string_view flag, const absl::Status& status) {
+  return runtime::ConfigError(flag, std::string(status.message()));
+}
+
 // Configuration files and secrets: every failure names its key.
 absl::Status LoadInputs(const config::ServiceConfig& config,
                         std::unique_ptr<domain::Triage>& triage, std::string& pii_key,
                         std::unique_ptr<runtime::TokenAuthenticator>& auth) {
   auto triage_config = config::LoadTriageConfig(config.triage_config);
-  if (!triage_config.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "config: --triage-config (SQMS_TRIAGE_CONFIG): ", triage_config.status().message()));
-  }
+  if (!triage_config.ok()) return ConfigFailure("triage-config", triage_config.status());
   triage = std::make_unique<domain::Triage>(*std::move(triage_config));
   auto key = runtime::ReadFileToString(config.pii_key_file);
-  if (!key.ok() || key->empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "config: --pii-key-file (SQMS_PII_KEY_FILE): ",
-        key.ok() ? "the file is empty" : std::string(key.status().message())));
-  }
+  if (!key.ok()) return ConfigFailure("pii-key-file", key.status());
+  if (key->empty()) return runtime::ConfigError("pii-key-file", "the file is empty");
   pii_key = *std::move(key);
   auto tokens = runtime::TokenAuthenticator::FromFile(config.common.tokens_file);
-  if (!tokens.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("config: --tokens-file (SQMS_TOKENS_FILE): ", tokens.status().message()));
-  }
+  if (!tokens.ok()) return ConfigFailure("tokens-file", tokens.status());
   auth = *std::move(tokens);
   return absl::OkStatus();
 }
