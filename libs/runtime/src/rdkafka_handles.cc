@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "sqms/runtime/log.h"
 
 namespace sqms::runtime::rdkafka {
 
@@ -19,7 +20,25 @@ absl::Status SetProperties(rd_kafka_conf_t* conf,
   return absl::OkStatus();
 }
 
+namespace {
+
+// librdkafka's own messages (syslog levels) as JSON log lines, from its
+// internal threads (log::Write is thread-safe).
+void LogToJson(const rd_kafka_t* rk, int level, const char* facility, const char* message) {
+  const log::Level ours = level <= 3   ? log::Level::kError
+                          : level == 4 ? log::Level::kWarn
+                          : level <= 6 ? log::Level::kInfo
+                                       : log::Level::kDebug;
+  log::Write(ours, "librdkafka",
+             {{"client", rk != nullptr ? rd_kafka_name(rk) : ""},
+              {"facility", facility},
+              {"message", message}});
+}
+
+}  // namespace
+
 absl::StatusOr<KafkaHandle> NewClient(rd_kafka_type_t type, ConfHandle conf) {
+  rd_kafka_conf_set_log_cb(conf.get(), &LogToJson);
   char errstr[512];
   // rd_kafka_new takes ownership of conf only when it succeeds.
   rd_kafka_t* rk = rd_kafka_new(type, conf.get(), errstr, sizeof(errstr));

@@ -42,7 +42,7 @@ absl::Status SetProperties(rd_kafka_conf_t* conf,
                            const std::map<std::string, std::string>& properties);
 
 // Creates a client of `type`, taking ownership of `conf` on success and on
-// failure. INVALID_ARGUMENT with librdkafka's reason when creation fails.
+// failure. librdkafka's log messages go to the JSON log. INVALID_ARGUMENT with librdkafka's reason when creation fails.
 absl::StatusOr<KafkaHandle> NewClient(rd_kafka_type_t type, ConfHandle conf);
 
 // Copies the headers of `msg` (none → empty).
