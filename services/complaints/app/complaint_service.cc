@@ -1,5 +1,6 @@
 #include "services/complaints/app/complaint_service.h"
 
+#include <optional>
 #include <utility>
 
 #include "absl/random/random.h"
@@ -66,24 +67,14 @@ absl::StatusOr<SubmitResult> ComplaintService::Submit(const domain::Submission& 
 
   domain::Created created = domain::CreateComplaint(submission, "", actor, now, triage_);
   const std::string complainant_key = ComplainantKey(submission.complainant);
-  // Same person, same kind of issue, same place: one fingerprint.
-  std::string fingerprint;
-  if (!complainant_key.empty()) {
-    fingerprint = runtime::HmacSha256Hex(
-        pii_key_, absl::StrCat(complainant_key, "|", static_cast<int>(created.complaint.category),
-                               "|", submission.location.station))
-                      .substr(0, 32);
-  }
+  const std::string fingerprint =
+      Fingerprint(complainant_key, created.complaint.category, submission.location.station);
   const std::string seed =
       ports::ComplaintRepository::ShardSeed(fingerprint, submission.idempotency_key);
 
   auto lookup = repository_.Lookup(seed, fingerprint, submission.idempotency_key);
   if (!lookup.ok()) return lookup.status();
-  if (!lookup->existing_id.empty()) {
-    auto original = repository_.Get(lookup->existing_id, /*with_audit=*/false);
-    if (!original.ok()) return original.status();
-    return SubmitResult{*std::move(original), true};
-  }
+  if (!lookup->existing_id.empty()) return Replay(lookup->existing_id);
 
   ports::NewComplaint record;
   record.complaint = std::move(created.complaint);
@@ -95,24 +86,45 @@ absl::StatusOr<SubmitResult> ComplaintService::Submit(const domain::Submission& 
   record.fingerprint = fingerprint;
   record.duplicate_window = triage_.config().duplicate_window;
   record.idempotency_ttl = triage_.config().idempotency_ttl;
-  std::string first = lookup->first_duplicate_id;
+  return CreateLinkingDuplicates(std::move(record), lookup->first_duplicate_id, actor, now);
+}
 
-  const ports::NewComplaint base = record;
+std::string ComplaintService::Fingerprint(const std::string& complainant_key,
+                                          domain::Category category,
+                                          const std::string& station) const {
+  // Same person, same kind of issue, same place: one fingerprint. Anonymous
+  // complaints have none and are never linked.
+  if (complainant_key.empty()) return "";
+  return runtime::HmacSha256Hex(pii_key_, absl::StrCat(complainant_key, "|",
+                                                       static_cast<int>(category), "|", station))
+      .substr(0, 32);
+}
+
+absl::StatusOr<SubmitResult> ComplaintService::Replay(const std::string& id) {
+  auto original = repository_.Get(id, /*with_audit=*/false);
+  if (!original.ok()) return original.status();
+  return SubmitResult{*std::move(original), true};
+}
+
+absl::StatusOr<SubmitResult> ComplaintService::CreateLinkingDuplicates(
+    ports::NewComplaint record, std::string first, const std::string& actor, absl::Time now) {
   for (int attempt = 0; attempt < kMaxCreateAttempts; ++attempt) {
-    record = base;
-    record.expected_first = first;
-    if (!first.empty()) LinkDuplicate(record, first, actor, now);
-    auto result = repository_.Create(record);
+    // Only a duplicate pays for a copy: `record` stays unlinked for a retry.
+    std::optional<ports::NewComplaint> linked;
+    if (!first.empty()) {
+      linked = record;
+      LinkDuplicate(*linked, first, actor, now);
+    }
+    ports::NewComplaint& attempt_record = linked ? *linked : record;
+    attempt_record.expected_first = first;
+    auto result = repository_.Create(attempt_record);
     if (!result.ok()) return result.status();
     switch (result->outcome) {
       case ports::CreateOutcome::kCreated:
-        if (observer_.submitted) observer_.submitted(record.complaint);
-        return SubmitResult{std::move(record.complaint), false};
-      case ports::CreateOutcome::kReplayed: {
-        auto original = repository_.Get(result->id, /*with_audit=*/false);
-        if (!original.ok()) return original.status();
-        return SubmitResult{*std::move(original), true};
-      }
+        if (observer_.submitted) observer_.submitted(attempt_record.complaint);
+        return SubmitResult{std::move(attempt_record.complaint), false};
+      case ports::CreateOutcome::kReplayed:
+        return Replay(result->id);
       case ports::CreateOutcome::kDuplicateRaced:
         first = result->first_duplicate_id;
         break;

@@ -55,6 +55,15 @@ class ComplaintService {
  private:
   absl::Time Now() const;  // the clock, truncated to milliseconds
   std::string NewEventId();
+  std::string Fingerprint(const std::string& complainant_key, domain::Category category,
+                          const std::string& station) const;
+  // The original complaint of a replayed submission.
+  absl::StatusOr<SubmitResult> Replay(const std::string& id);
+  // Creates `record`, linked to the first complaint of its fingerprint;
+  // when another submission races in first, links to that one instead.
+  absl::StatusOr<SubmitResult> CreateLinkingDuplicates(ports::NewComplaint record,
+                                                       std::string first,
+                                                       const std::string& actor, absl::Time now);
   // Marks `record` a duplicate of `first`: duplicate_of, its audit entry and
   // a kDuplicateLinked event after kSubmitted.
   void LinkDuplicate(ports::NewComplaint& record, const std::string& first,
