@@ -21,15 +21,19 @@ void SlaTimerLoop::Stop() {
 }
 
 void SlaTimerLoop::Loop() {
+  bool failing = false;  // log transitions only, not every period of an outage
   while (true) {
     // Drain everything due before waiting again.
     absl::StatusOr<int> fired;
     do {
       fired = service_.FireDueTimers(batch_);
-      if (!fired.ok()) {
-        runtime::log::Warn("sla timers not fired", {{"error", fired.status().ToString()}});
-      }
     } while (fired.ok() && *fired >= batch_);
+    if (!fired.ok() && !failing) {
+      runtime::log::Warn("sla timers not firing", {{"error", fired.status().ToString()}});
+    } else if (fired.ok() && failing) {
+      runtime::log::Info("sla timers firing again");
+    }
+    failing = !fired.ok();
     std::unique_lock lock(mu_);
     if (wake_.wait_for(lock, absl::ToChronoMilliseconds(period_), [this] { return stopping_; })) {
       return;
