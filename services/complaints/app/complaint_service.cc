@@ -9,6 +9,7 @@
 #include "services/complaints/domain/masking.h"
 #include "sqms/runtime/field_violation.h"
 #include "sqms/runtime/hmac.h"
+#include "sqms/runtime/log.h"
 
 namespace sqms::complaints::app {
 namespace {
@@ -201,35 +202,47 @@ absl::StatusOr<int> ComplaintService::FireDueTimers(int limit) {
   if (!due.ok()) return due.status();
   int changed = 0;
   for (const ports::DueTimer& timer : *due) {
-    auto complaint = repository_.Get(timer.complaint_id, /*with_audit=*/false);
-    if (absl::IsNotFound(complaint.status())) {
-      if (auto s = repository_.DropTimer(timer); !s.ok()) return s;
+    absl::StatusOr<bool> fired = FireTimer(timer, now);
+    if (absl::IsUnavailable(fired.status())) return fired.status();  // store down: stop
+    if (!fired.ok()) {
+      // One bad complaint must not hold up every timer behind it.
+      runtime::log::Warn("sla timer skipped", {{"complaint", timer.complaint_id},
+                                               {"error", fired.status().ToString()}});
       continue;
     }
-    if (!complaint.ok()) return complaint.status();
-    const int64_t loaded = complaint->version;
-    std::vector<domain::Event> events = domain::FireDueTimers(*complaint, now);
-    if (events.empty()) {  // stale: the state moved on since the timer was set
-      if (auto s = repository_.DropTimer(timer); !s.ok()) return s;
-      continue;
-    }
-    ports::ComplaintUpdate update;
-    update.expected_version = loaded;
-    update.timers = domain::PendingTimers(*complaint);
-    update.complainant_key = ComplainantKey(complaint->complainant);
-    update.events = WithIds(std::move(events), [this] { return NewEventId(); });
-    update.complaint = *std::move(complaint);
-    auto won = repository_.Update(update);
-    if (!won.ok()) return won.status();
-    if (!*won) continue;  // a command or another replica got there first; next scan
-    ++changed;
-    for (const auto& e : update.events) {
-      if (e.event.type == domain::EventType::kSlaBreached && observer_.sla_breached) {
-        observer_.sla_breached(update.complaint, e.event.sla_target);
-      }
-    }
+    if (*fired) ++changed;
   }
   return changed;
+}
+
+absl::StatusOr<bool> ComplaintService::FireTimer(const ports::DueTimer& timer, absl::Time now) {
+  auto complaint = repository_.Get(timer.complaint_id, /*with_audit=*/false);
+  if (absl::IsNotFound(complaint.status())) return DroppedTimer(timer);
+  if (!complaint.ok()) return complaint.status();
+  const int64_t loaded = complaint->version;
+  std::vector<domain::Event> events = domain::FireDueTimers(*complaint, now);
+  // Stale: the state moved on since the timer was set.
+  if (events.empty()) return DroppedTimer(timer);
+  ports::ComplaintUpdate update;
+  update.expected_version = loaded;
+  update.timers = domain::PendingTimers(*complaint);
+  update.complainant_key = ComplainantKey(complaint->complainant);
+  update.events = WithIds(std::move(events), [this] { return NewEventId(); });
+  update.complaint = *std::move(complaint);
+  auto won = repository_.Update(update);
+  if (!won.ok()) return won.status();
+  if (!*won) return false;  // a command or another replica got there first; next scan
+  for (const auto& e : update.events) {
+    if (e.event.type == domain::EventType::kSlaBreached && observer_.sla_breached) {
+      observer_.sla_breached(update.complaint, e.event.sla_target);
+    }
+  }
+  return true;
+}
+
+absl::StatusOr<bool> ComplaintService::DroppedTimer(const ports::DueTimer& timer) {
+  if (auto s = repository_.DropTimer(timer); !s.ok()) return s;
+  return false;
 }
 
 }  // namespace sqms::complaints::app

@@ -49,11 +49,15 @@ class ComplaintService {
                                             domain::Command command);
 
   // Fires SLA timers due now; returns how many complaints changed. Called
-  // by the timer loop (adapters/sla_timer_loop.h).
+  // by the timer loop (app/sla_timer_loop.h). UNAVAILABLE stops the batch;
+  // any other failure skips that one timer (logged) and goes on.
   absl::StatusOr<int> FireDueTimers(int limit);
 
  private:
   absl::Time Now() const;  // the clock, truncated to milliseconds
+  // One due timer: true when it changed the complaint.
+  absl::StatusOr<bool> FireTimer(const ports::DueTimer& timer, absl::Time now);
+  absl::StatusOr<bool> DroppedTimer(const ports::DueTimer& timer);  // always false
   std::string NewEventId();
   std::string Fingerprint(const std::string& complainant_key, domain::Category category,
                           const std::string& station) const;
