@@ -16,9 +16,10 @@ class LifecycleTest : public StackTest {
  protected:
   // Runs one command as `role`, expecting OK; returns the complaint after it.
   template <typename Request>
-  v1::Complaint Run(grpc::Status (v1::ComplaintService::Stub::*rpc)(grpc::ClientContext*,
-                                                                     const Request&, v1::Complaint*),
-                    const Request& request, Role role, const char* what) {
+  using Rpc = grpc::Status (v1::ComplaintService::Stub::*)(grpc::ClientContext*, const Request&,
+                                                           v1::Complaint*);
+  template <typename Request>
+  v1::Complaint Run(Rpc<Request> rpc, const Request& request, Role role, const char* what) {
     v1::Complaint out;
     auto ctx = Ctx(role);
     grpc::Status status = (stub().*rpc)(ctx.get(), request, &out);

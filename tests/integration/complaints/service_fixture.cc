@@ -62,7 +62,8 @@ std::string SourceFile(const std::string& relative) {
   if (std::getenv("SQMS_SOURCE_DIR") != nullptr) return testing::SourcePath(relative);
   std::string here = __FILE__;
   const std::string suffix = "tests/integration/complaints/service_fixture.cc";
-  if (here.size() >= suffix.size() && here.compare(here.size() - suffix.size(), suffix.size(), suffix) == 0) {
+  if (here.size() >= suffix.size() &&
+      here.compare(here.size() - suffix.size(), suffix.size(), suffix) == 0) {
     return here.substr(0, here.size() - suffix.size()) + relative;
   }
   return testing::SourcePath(relative);
@@ -272,8 +273,8 @@ std::vector<ReadEvent> Decode(const std::vector<runtime::ConsumedRecord>& record
 }
 
 size_t CountType(const std::vector<ReadEvent>& events, ev::ComplaintEventType type) {
-  return static_cast<size_t>(std::count_if(events.begin(), events.end(),
-                                           [&](const ReadEvent& e) { return e.event.type() == type; }));
+  return static_cast<size_t>(std::count_if(
+      events.begin(), events.end(), [&](const ReadEvent& e) { return e.event.type() == type; }));
 }
 
 std::string StatusText(const grpc::Status& status) {

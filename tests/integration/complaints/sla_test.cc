@@ -118,7 +118,8 @@ TEST_F(SlaTest, AtRiskAndBreachOnTimeAcrossRestartNotWhilePaused) {
   ASSERT_TRUE(b_fr->has_at_risk_at() && b_fr->has_due());
   EXPECT_EQ(T(b_fr->due()) - T(b.received_at()), absl::Minutes(1));
   EXPECT_EQ(T(b_fr->at_risk_at()) - T(b.received_at()), absl::Seconds(6));
-  Expect(b.id(), COMPLAINT_EVENT_TYPE_SLA_AT_RISK, SLA_TARGET_FIRST_RESPONSE, T(b_fr->at_risk_at()));
+  Expect(b.id(), COMPLAINT_EVENT_TYPE_SLA_AT_RISK, SLA_TARGET_FIRST_RESPONSE,
+         T(b_fr->at_risk_at()));
 
   absl::SleepFor(T(b.received_at()) + absl::Seconds(15) - absl::Now());  // schedule, not assert
   v1::Complaint a = SubmitP1(station);
