@@ -9,7 +9,7 @@
 #   --complaints N        complaints in the max-rate run (default 200000)
 #   --streams K           concurrent StreamComplaints streams (default 8)
 #   --rate-complaints M   complaints in the 10,000/s run (default N/2)
-#   --quick               smoke run: N=20000, small baselines
+#   --quick               smoke run: N=20000 (unless --complaints), small baselines
 #   --keep-run-dir        keep run/bench-<time> (logs, redis, samples)
 #
 # Steps, all in one fresh stack (scripts/stack.sh up --run-dir run/bench-*):
@@ -79,8 +79,13 @@ log() { echo "bench: $*" >&2; }
 die() { echo "bench: error: $*" >&2; exit 1; }
 
 usage() {
-  sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
-  exit "${1:-0}"
+  local code="${1:-0}"
+  if [ "$code" -eq 0 ]; then
+    sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  else
+    sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  fi
+  exit "$code"
 }
 
 require() {
@@ -99,9 +104,10 @@ require_built() {
 }
 
 parse_args() {
+  local n_given=0
   while [ $# -gt 0 ]; do
     case "$1" in
-      --complaints) COMPLAINTS="${2:?--complaints needs a number}"; shift 2 ;;
+      --complaints) COMPLAINTS="${2:?--complaints needs a number}"; n_given=1; shift 2 ;;
       --streams) STREAMS="${2:?--streams needs a number}"; shift 2 ;;
       --rate-complaints) RATE_COMPLAINTS="${2:?--rate-complaints needs a number}"; shift 2 ;;
       --quick) QUICK=1; shift ;;
@@ -111,7 +117,8 @@ parse_args() {
     esac
   done
   if [ "$QUICK" -eq 1 ]; then
-    COMPLAINTS=20000 SET_N=50000 EVAL_N=20000 KAFKA_N=20000 WARMUP_N=500
+    SET_N=50000 EVAL_N=20000 KAFKA_N=20000 WARMUP_N=500
+    [ "$n_given" -eq 1 ] || COMPLAINTS=20000
   fi
   [[ "$COMPLAINTS" =~ ^[1-9][0-9]*$ ]] || die "--complaints: '$COMPLAINTS' is not a positive number"
   [[ "$STREAMS" =~ ^[1-9][0-9]*$ ]] || die "--streams: '$STREAMS' is not a positive number"
@@ -188,7 +195,10 @@ await_drained() {
   while true; do
     kill -0 "$SERVICE_PID" 2>/dev/null || { log "the service exited (see $RUN_DIR/service.log)"; return 1; }
     depth="$(metric sqms_outbox_depth || echo unknown)"
-    if [ "$depth" = "0" ] && [ "$(outbox_len)" -eq 0 ]; then break; fi
+    if awk -v d="$depth" 'BEGIN { exit !(d == "0" || (d ~ /^[0-9.e+-]+$/ && d + 0 == 0)) }' &&
+        [ "$(outbox_len)" -eq 0 ]; then
+      break
+    fi
     if awk -v s="$start" -v now="$(date +%s.%N)" -v t="$DRAIN_TIMEOUT" 'BEGIN { exit !(now - s > t) }'; then
       log "outbox not drained after ${DRAIN_TIMEOUT}s (gauge $depth, redis $(outbox_len))"
       return 1
@@ -199,10 +209,11 @@ await_drained() {
   awk -v s="$start" -v e="$end" 'BEGIN { printf "%.2f\n", e - s }'
 }
 
-# CPU seconds (user + system) used so far by a process and its threads.
+# CPU seconds (user + system) used so far by a process, its threads and its
+# reaped children (Redis's AOF rewrite forks count as Redis).
 cpu_seconds() {
   local pid="$1"
-  awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$pid/stat" 2>/dev/null || echo 0
+  awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15 + $16 + $17) / hz }' "/proc/$pid/stat" 2>/dev/null || echo 0
 }
 
 # Busy CPU seconds of the whole machine so far (all cores).
