@@ -1,0 +1,305 @@
+#include "tests/unit/complaints/app/in_memory_complaint_repository.h"
+
+#include <algorithm>
+#include <iterator>
+#include <tuple>
+#include <utility>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "sqms/runtime/field_violation.h"
+
+namespace sqms::complaints::app::testing {
+namespace {
+
+constexpr char kIdPrefix[] = "CMP-";
+constexpr char kTokenPrefix[] = "mem1|";
+
+absl::Status CheckId(const std::string& id) {
+  int64_t n = 0;
+  if (id.rfind(kIdPrefix, 0) == 0 && absl::SimpleAtoi(id.substr(4), &n) && n > 0) {
+    return absl::OkStatus();
+  }
+  return runtime::InvalidArgument({{"id", absl::StrCat("\"", id, "\" is not a complaint id")}});
+}
+
+std::string Member(const std::string& id, domain::SlaTarget target, bool breach) {
+  return absl::StrCat(id, "|", static_cast<int>(target), "|", breach ? "b" : "r");
+}
+
+template <typename T>
+bool InSet(const std::vector<T>& set, T v) {
+  return set.empty() || std::find(set.begin(), set.end(), v) != set.end();
+}
+
+// (received_at, id): the list order and the page position.
+using Position = std::pair<absl::Time, std::string>;
+
+std::string EncodeToken(const Position& p) {
+  return absl::WebSafeBase64Escape(
+      absl::StrCat(kTokenPrefix, absl::ToUnixMillis(p.first), "|", p.second));
+}
+
+absl::StatusOr<std::optional<Position>> DecodeToken(const std::string& token) {
+  if (token.empty()) return std::optional<Position>();
+  std::string raw;
+  if (absl::WebSafeBase64Unescape(token, &raw) && raw.rfind(kTokenPrefix, 0) == 0) {
+    std::vector<std::string> parts = absl::StrSplit(raw.substr(5), absl::MaxSplits('|', 1));
+    int64_t ms = 0;
+    if (parts.size() == 2 && absl::SimpleAtoi(parts[0], &ms)) {
+      return std::optional<Position>(Position{absl::FromUnixMillis(ms), parts[1]});
+    }
+  }
+  return runtime::InvalidArgument({{"page_token", "not a token from next_page_token"}});
+}
+
+}  // namespace
+
+InMemoryComplaintRepository::InMemoryComplaintRepository(const runtime::Clock& clock)
+    : clock_(clock) {}
+
+absl::Status InMemoryComplaintRepository::Enter(Op op) {
+  std::function<void()> hook;
+  {
+    absl::MutexLock lock(&mu_);
+    if (auto it = hooks_.find(op); it != hooks_.end()) {
+      hook = std::move(it->second);
+      hooks_.erase(it);
+    }
+  }
+  if (hook) hook();
+  absl::MutexLock lock(&mu_);
+  return down_;
+}
+
+std::string InMemoryComplaintRepository::Live(const std::map<std::string, Key>& keys,
+                                              const std::string& key) const {
+  auto it = keys.find(key);
+  if (it == keys.end() || clock_.Now() >= it->second.expires) return "";
+  return it->second.value;
+}
+
+std::string InMemoryComplaintRepository::NewId(const std::string& /*seed*/, absl::Time /*now*/) {
+  Enter(Op::kNewId).IgnoreError();  // NewId cannot fail: it runs the hook only
+  absl::MutexLock lock(&mu_);
+  return absl::StrCat(kIdPrefix, next_id_++);
+}
+
+absl::StatusOr<ports::SubmitLookup> InMemoryComplaintRepository::Lookup(
+    const std::string& /*seed*/, const std::string& fingerprint,
+    const std::string& idempotency_key) {
+  if (auto s = Enter(Op::kLookup); !s.ok()) return s;
+  absl::MutexLock lock(&mu_);
+  ports::SubmitLookup out;
+  if (!idempotency_key.empty()) out.existing_id = Live(idempotency_, idempotency_key);
+  if (!fingerprint.empty()) out.first_duplicate_id = Live(dedup_, fingerprint);
+  return out;
+}
+
+absl::StatusOr<ports::CreateResult> InMemoryComplaintRepository::Create(
+    const ports::NewComplaint& record) {
+  if (auto s = Enter(Op::kCreate); !s.ok()) return s;
+  const domain::Complaint& c = record.complaint;
+  if (auto s = CheckId(c.id); !s.ok()) return s;
+  absl::MutexLock lock(&mu_);
+  if (!c.idempotency_key.empty()) {
+    if (std::string original = Live(idempotency_, c.idempotency_key); !original.empty()) {
+      return ports::CreateResult{ports::CreateOutcome::kReplayed, original, ""};
+    }
+  }
+  if (!record.fingerprint.empty()) {
+    if (std::string first = Live(dedup_, record.fingerprint); first != record.expected_first) {
+      return ports::CreateResult{ports::CreateOutcome::kDuplicateRaced, "", first};
+    }
+  }
+  if (records_.contains(c.id)) {
+    return absl::AbortedError(absl::StrCat("complaint id collision on ", c.id, "; retry"));
+  }
+  const absl::Time now = clock_.Now();
+  Record& stored = records_[c.id];
+  stored.complaint = c;
+  stored.complaint.audit.clear();
+  stored.complainant_key = record.complainant_key;
+  stored.fingerprint = record.fingerprint;
+  if (!c.idempotency_key.empty()) {
+    idempotency_[c.idempotency_key] = {c.id, now + record.idempotency_ttl};
+  }
+  if (!record.fingerprint.empty() && record.expected_first.empty()) {
+    dedup_[record.fingerprint] = {c.id, now + record.duplicate_window};
+  }
+  for (const auto& entry : c.audit) stored.audit.push_back(entry);
+  ReplaceTimers(c.id, record.timers);
+  AppendOutbox(stored, record.events);
+  ++creates_;
+  return ports::CreateResult{ports::CreateOutcome::kCreated, c.id, ""};
+}
+
+absl::StatusOr<domain::Complaint> InMemoryComplaintRepository::Get(const std::string& id,
+                                                                   bool with_audit) {
+  if (auto s = Enter(Op::kGet); !s.ok()) return s;
+  if (auto s = CheckId(id); !s.ok()) return s;
+  absl::MutexLock lock(&mu_);
+  auto it = records_.find(id);
+  if (it == records_.end()) return absl::NotFoundError(absl::StrCat("complaint ", id, " not found"));
+  domain::Complaint out = it->second.complaint;
+  if (with_audit) out.audit = it->second.audit;
+  return out;
+}
+
+absl::StatusOr<bool> InMemoryComplaintRepository::Update(const ports::ComplaintUpdate& update) {
+  if (auto s = Enter(Op::kUpdate); !s.ok()) return s;
+  const domain::Complaint& c = update.complaint;
+  if (auto s = CheckId(c.id); !s.ok()) return s;
+  absl::MutexLock lock(&mu_);
+  auto it = records_.find(c.id);
+  if (it == records_.end()) {
+    return absl::NotFoundError(absl::StrCat("complaint ", c.id, " not found"));
+  }
+  Record& stored = it->second;
+  if (stored.complaint.version != update.expected_version) return false;
+  for (const auto& entry : c.audit) {
+    if (entry.version > update.expected_version) stored.audit.push_back(entry);
+  }
+  stored.complaint = c;
+  stored.complaint.audit.clear();
+  stored.complainant_key = update.complainant_key;
+  ReplaceTimers(c.id, update.timers);
+  AppendOutbox(stored, update.events);
+  ++updates_;
+  return true;
+}
+
+void InMemoryComplaintRepository::ReplaceTimers(const std::string& id,
+                                                const std::vector<domain::SlaTimer>& timers) {
+  const std::string prefix = id + "|";
+  for (auto it = timers_.begin(); it != timers_.end();) {
+    it = it->second.rfind(prefix, 0) == 0 ? timers_.erase(it) : std::next(it);
+  }
+  for (const auto& t : timers) timers_.emplace(t.at, Member(id, t.target, t.breach));
+}
+
+void InMemoryComplaintRepository::AppendOutbox(const Record& record,
+                                               const std::vector<ports::PendingEvent>& events) {
+  for (const auto& e : events) outbox_.push_back({e, record.complaint, record.complainant_key});
+}
+
+bool InMemoryComplaintRepository::Matches(const ports::ListQuery& q, const Record& r) const {
+  const domain::Complaint& c = r.complaint;
+  return InSet(q.statuses, c.status) && InSet(q.categories, c.category) &&
+         InSet(q.priorities, c.priority) &&
+         (q.department.empty() || q.department == c.department) &&
+         (q.channel == domain::Channel::kUnspecified || q.channel == c.channel) &&
+         (q.region.empty() || q.region == c.location.region) &&
+         (q.station.empty() || q.station == c.location.station) &&
+         (!q.created_after || c.received_at >= *q.created_after) &&
+         (!q.created_before || c.received_at < *q.created_before) &&
+         (!q.sla_breached_only || c.sla.AnyBreached());
+}
+
+absl::StatusOr<ports::ListPage> InMemoryComplaintRepository::List(const ports::ListQuery& query) {
+  if (auto s = Enter(Op::kList); !s.ok()) return s;
+  auto after = DecodeToken(query.page_token);
+  if (!after.ok()) return after.status();
+  absl::MutexLock lock(&mu_);
+  std::vector<std::pair<Position, const Record*>> matching;
+  for (const auto& [id, record] : records_) {
+    Position p{record.complaint.received_at, id};
+    if (*after && !(**after < p)) continue;
+    if (Matches(query, record)) matching.push_back({std::move(p), &record});
+  }
+  std::sort(matching.begin(), matching.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  ports::ListPage page;
+  const size_t n = std::min(matching.size(), static_cast<size_t>(std::max(query.page_size, 0)));
+  for (size_t i = 0; i < n; ++i) page.complaints.push_back(matching[i].second->complaint);
+  if (n > 0 && n < matching.size()) page.next_page_token = EncodeToken(matching[n - 1].first);
+  return page;
+}
+
+absl::StatusOr<std::vector<ports::DueTimer>> InMemoryComplaintRepository::DueTimers(absl::Time now,
+                                                                                   int limit) {
+  if (auto s = Enter(Op::kDueTimers); !s.ok()) return s;
+  absl::MutexLock lock(&mu_);
+  std::vector<ports::DueTimer> due;
+  for (auto it = timers_.begin();
+       it != timers_.end() && it->first <= now && static_cast<int>(due.size()) < limit; ++it) {
+    due.push_back({it->second.substr(0, it->second.find('|')), it->second});
+  }
+  return due;
+}
+
+absl::Status InMemoryComplaintRepository::DropTimer(const ports::DueTimer& timer) {
+  if (auto s = Enter(Op::kDropTimer); !s.ok()) return s;
+  absl::MutexLock lock(&mu_);
+  for (auto it = timers_.begin(); it != timers_.end(); ++it) {
+    if (it->second == timer.member) {
+      timers_.erase(it);
+      break;  // a sorted-set member exists at most once
+    }
+  }
+  return absl::OkStatus();
+}
+
+void InMemoryComplaintRepository::SetDown(absl::Status status) {
+  absl::MutexLock lock(&mu_);
+  down_ = std::move(status);
+}
+
+void InMemoryComplaintRepository::BeforeNext(Op op, std::function<void()> action) {
+  absl::MutexLock lock(&mu_);
+  hooks_[op] = std::move(action);
+}
+
+absl::Status InMemoryComplaintRepository::SimulateConcurrentWrite(const std::string& id) {
+  absl::MutexLock lock(&mu_);
+  auto it = records_.find(id);
+  if (it == records_.end()) return absl::NotFoundError(id);
+  domain::Complaint& c = it->second.complaint;
+  c.version += 1;
+  it->second.audit.push_back({clock_.Now(), "other-writer", "note", c.status, c.status,
+                              "concurrent change", c.version});
+  ++updates_;
+  return absl::OkStatus();
+}
+
+void InMemoryComplaintRepository::PlantTimer(const std::string& id, domain::SlaTarget target,
+                                             bool breach, absl::Time at) {
+  absl::MutexLock lock(&mu_);
+  timers_.emplace(at, Member(id, target, breach));
+}
+
+int InMemoryComplaintRepository::creates() const {
+  absl::MutexLock lock(&mu_);
+  return creates_;
+}
+
+int InMemoryComplaintRepository::updates() const {
+  absl::MutexLock lock(&mu_);
+  return updates_;
+}
+
+std::vector<InMemoryComplaintRepository::OutboxEntry> InMemoryComplaintRepository::outbox() const {
+  absl::MutexLock lock(&mu_);
+  return outbox_;
+}
+
+std::vector<std::pair<absl::Time, std::string>> InMemoryComplaintRepository::timers() const {
+  absl::MutexLock lock(&mu_);
+  return {timers_.begin(), timers_.end()};
+}
+
+std::string InMemoryComplaintRepository::ComplainantKeyOf(const std::string& id) const {
+  absl::MutexLock lock(&mu_);
+  auto it = records_.find(id);
+  return it == records_.end() ? "" : it->second.complainant_key;
+}
+
+std::string InMemoryComplaintRepository::FingerprintOf(const std::string& id) const {
+  absl::MutexLock lock(&mu_);
+  auto it = records_.find(id);
+  return it == records_.end() ? "" : it->second.fingerprint;
+}
+
+}  // namespace sqms::complaints::app::testing

@@ -1,0 +1,130 @@
+#pragma once
+// ports::ComplaintRepository in memory, with the semantics of the Redis
+// store (adapters/redis_complaint_repository.cc, redis_scripts.cc) so the use
+// cases can be tested without Redis:
+//  - Create: replay check on the idempotency key first, then the duplicate
+//    check (the fingerprint's first complaint must equal expected_first, else
+//    kDuplicateRaced with what the store has); the dedup key is set only by
+//    the first complaint (expected_first ""); both keys expire after their
+//    TTL on the injected clock. An existing id is ABORTED (collision).
+//  - Update: compare-and-set on the stored version (false = lost); NOT_FOUND
+//    when absent; audit entries newer than expected_version are appended; the
+//    complaint's timers are replaced.
+//  - The stored record has no audit trail: Get(with_audit=false) and List
+//    return none, Get(with_audit=true) the whole trail.
+//  - Timers: a multimap (at → "<id>|<target digit>|r|b"), due when at <= now.
+//  - List: by (received_at, id), every filter of ListQuery, an opaque page
+//    token (INVALID_ARGUMENT "page_token" for a foreign one).
+//  - Ids: "CMP-<n>" from NewId; any other id is INVALID_ARGUMENT "id".
+// Test hooks: SetDown() makes every call fail (e.g. UNAVAILABLE);
+// BeforeNext() runs an action (a concurrent writer) right before the next
+// call of one operation. Every write is recorded for assertions.
+//
+// Thread-safe. Hooks run without the lock held, so they may call back in.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "services/complaints/ports/complaint_repository.h"
+#include "sqms/runtime/clock.h"
+
+namespace sqms::complaints::app::testing {
+
+class InMemoryComplaintRepository final : public ports::ComplaintRepository {
+ public:
+  enum class Op { kNewId, kLookup, kCreate, kGet, kUpdate, kList, kDueTimers, kDropTimer };
+
+  // An outbox entry: the event and the complaint's state it was written with.
+  struct OutboxEntry {
+    ports::PendingEvent event;
+    domain::Complaint snapshot;  // without audit
+    std::string complainant_key;
+  };
+
+  // `clock` (for key TTLs) must outlive the repository.
+  explicit InMemoryComplaintRepository(const runtime::Clock& clock);
+
+  std::string NewId(const std::string& seed, absl::Time now) override;
+  absl::StatusOr<ports::SubmitLookup> Lookup(const std::string& seed,
+                                             const std::string& fingerprint,
+                                             const std::string& idempotency_key) override;
+  absl::StatusOr<ports::CreateResult> Create(const ports::NewComplaint& complaint) override;
+  absl::StatusOr<domain::Complaint> Get(const std::string& id, bool with_audit) override;
+  absl::StatusOr<bool> Update(const ports::ComplaintUpdate& update) override;
+  absl::StatusOr<ports::ListPage> List(const ports::ListQuery& query) override;
+  absl::StatusOr<std::vector<ports::DueTimer>> DueTimers(absl::Time now, int limit) override;
+  absl::Status DropTimer(const ports::DueTimer& timer) override;
+
+  // --- Test hooks ---
+
+  // While `status` is not OK every call (but NewId) answers it and changes
+  // nothing; OkStatus() brings the store back.
+  void SetDown(absl::Status status);
+  // Runs `action` once, right before the next call of `op` does its work
+  // (the lock is not held: `action` may use this repository, e.g. to write
+  // concurrently). The hook is consumed before `action` runs.
+  void BeforeNext(Op op, std::function<void()> action);
+  // Another writer changes `id`: version + 1 and a "note" audit entry, as a
+  // committed command would. NOT_FOUND when absent.
+  absl::Status SimulateConcurrentWrite(const std::string& id);
+  // Plants a timer as if an older version of the complaint had set it.
+  void PlantTimer(const std::string& id, domain::SlaTarget target, bool breach, absl::Time at);
+
+  // --- Inspection ---
+
+  int creates() const;  // successful Create calls (kCreated)
+  int updates() const;  // successful Update calls
+  std::vector<OutboxEntry> outbox() const;
+  // The timer members of the store, oldest first: (at, member).
+  std::vector<std::pair<absl::Time, std::string>> timers() const;
+  // The stored complainant key and fingerprint of `id` ("" when absent).
+  std::string ComplainantKeyOf(const std::string& id) const;
+  std::string FingerprintOf(const std::string& id) const;
+
+ private:
+  struct Record {
+    domain::Complaint complaint;  // audit kept apart, as in the store
+    std::vector<domain::AuditEntry> audit;
+    std::string complainant_key;
+    std::string fingerprint;
+  };
+  struct Key {
+    std::string value;
+    absl::Time expires;
+  };
+
+  // Runs the armed hook for `op`, then answers the injected fault if any.
+  absl::Status Enter(Op op);
+  // The value of an unexpired key, or "".
+  std::string Live(const std::map<std::string, Key>& keys, const std::string& key) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void ReplaceTimers(const std::string& id, const std::vector<domain::SlaTimer>& timers)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The events go to the outbox with the record's state after the write.
+  void AppendOutbox(const Record& record, const std::vector<ports::PendingEvent>& events)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  bool Matches(const ports::ListQuery& q, const Record& r) const;
+
+  const runtime::Clock& clock_;
+  mutable absl::Mutex mu_;
+  absl::Status down_ ABSL_GUARDED_BY(mu_);
+  std::map<Op, std::function<void()>> hooks_ ABSL_GUARDED_BY(mu_);
+  int64_t next_id_ ABSL_GUARDED_BY(mu_) = 1;
+  std::map<std::string, Record> records_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, Key> idempotency_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, Key> dedup_ ABSL_GUARDED_BY(mu_);
+  std::multimap<absl::Time, std::string> timers_ ABSL_GUARDED_BY(mu_);
+  std::vector<OutboxEntry> outbox_ ABSL_GUARDED_BY(mu_);
+  int creates_ ABSL_GUARDED_BY(mu_) = 0;
+  int updates_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+}  // namespace sqms::complaints::app::testing

@@ -1,0 +1,78 @@
+// The fake itself: the store semantics the service tests rely on.
+
+#include "tests/unit/complaints/app/in_memory_complaint_repository.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "tests/unit/complaints/app/fake_clock.h"
+
+namespace sqms::complaints::app::testing {
+namespace {
+
+using ports::CreateOutcome;
+
+class InMemoryComplaintRepositoryTest : public ::testing::Test {
+ protected:
+  ports::NewComplaint Record(const std::string& fingerprint, const std::string& expected_first,
+                             const std::string& idempotency_key = "") {
+    ports::NewComplaint r;
+    r.complaint.id = repo_.NewId(fingerprint, clock_.Now());
+    r.complaint.version = 1;
+    r.complaint.received_at = clock_.Now();
+    r.complaint.idempotency_key = idempotency_key;
+    r.complaint.audit.push_back({clock_.Now(), "a", "submit", {}, {}, "", 1});
+    r.fingerprint = fingerprint;
+    r.expected_first = expected_first;
+    r.duplicate_window = absl::Hours(1);
+    r.idempotency_ttl = absl::Hours(1);
+    return r;
+  }
+
+  FakeClock clock_{absl::FromUnixSeconds(1'773'000'000)};
+  InMemoryComplaintRepository repo_{clock_};
+};
+
+TEST_F(InMemoryComplaintRepositoryTest, CreateChecksReplayThenDuplicateFirst) {
+  auto first = repo_.Create(Record("fp", "", "k1"));
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->outcome, CreateOutcome::kCreated);
+  EXPECT_EQ(repo_.Create(Record("fp", "", "k1"))->outcome, CreateOutcome::kReplayed);
+  auto raced = repo_.Create(Record("fp", "", "k2"));
+  EXPECT_EQ(raced->outcome, CreateOutcome::kDuplicateRaced);
+  EXPECT_EQ(raced->first_duplicate_id, first->id);
+  EXPECT_EQ(repo_.Create(Record("fp", first->id, "k2"))->outcome, CreateOutcome::kCreated);
+  EXPECT_EQ(repo_.Lookup("fp", "fp", "k2")->first_duplicate_id, first->id);
+  clock_.Advance(absl::Hours(1));
+  EXPECT_EQ(repo_.Lookup("fp", "fp", "k1")->existing_id, "");
+  EXPECT_EQ(repo_.Lookup("fp", "fp", "k1")->first_duplicate_id, "");
+}
+
+TEST_F(InMemoryComplaintRepositoryTest, UpdateIsCompareAndSetAndAppendsNewAudit) {
+  auto created = repo_.Create(Record("", ""));
+  ASSERT_TRUE(created.ok());
+  domain::Complaint c = *repo_.Get(created->id, /*with_audit=*/false);
+  EXPECT_TRUE(c.audit.empty());
+  c.version = 2;
+  c.audit.push_back({clock_.Now(), "a", "note", {}, {}, "", 2});
+  EXPECT_TRUE(*repo_.Update({c, 1, {}, {}, ""}));
+  EXPECT_FALSE(*repo_.Update({c, 1, {}, {}, ""}));
+  EXPECT_EQ(repo_.Get(c.id, /*with_audit=*/true)->audit.size(), 2u);
+  c.id = "CMP-999";
+  EXPECT_EQ(repo_.Update({c, 2, {}, {}, ""}).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(InMemoryComplaintRepositoryTest, HooksRunBeforeTheCallAndFaultsFailIt) {
+  bool ran = false;
+  repo_.BeforeNext(InMemoryComplaintRepository::Op::kList, [&] { ran = true; });
+  EXPECT_TRUE(repo_.List({}).ok());
+  EXPECT_TRUE(ran);
+  repo_.SetDown(absl::UnavailableError("down"));
+  EXPECT_EQ(repo_.List({}).status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(repo_.Create(Record("", "")).status().code(), absl::StatusCode::kUnavailable);
+  repo_.SetDown(absl::OkStatus());
+  EXPECT_EQ(repo_.creates(), 0);
+}
+
+}  // namespace
+}  // namespace sqms::complaints::app::testing
