@@ -51,8 +51,11 @@ ContactGrpcService::StreamContactEvents(grpc::CallbackServerContext* call) {
   auto finished = [this, start](const grpc::Status& status) {
     support_.Observe(Method::kStreamContactEvents, "", status.error_code(), start);
   };
-  return new OrderedBidiReactor<ev::ContactEvent, cpb::ContactEventAck>(
-      support_.pool, std::move(handle), std::move(finished));
+  // Events of one contact reach the outbox, and so Kafka, in the order sent.
+  auto by_contact = [](const ev::ContactEvent& event) { return event.contact_id(); };
+  using Reactor = OrderedBidiReactor<ev::ContactEvent, cpb::ContactEventAck>;
+  return new Reactor(support_.pool, std::move(handle), std::move(finished),
+                     Reactor::kDefaultMaxInFlight, std::move(by_contact));
 }
 
 }  // namespace sqms::complaints::rpc

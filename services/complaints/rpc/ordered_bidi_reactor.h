@@ -3,7 +3,10 @@
 // (StreamComplaints, StreamContactEvents): each request read is handled on the
 // worker pool, up to `max_in_flight` at a time per stream, and the responses
 // are written strictly in request order. An item's error is carried in its
-// response; it never ends the stream.
+// response; it never ends the stream. With an ordering key (e.g. the contact
+// id), requests with the same key are also *handled* one after another in
+// read order, so their side effects (outbox appends) keep the client's order;
+// requests with different keys still run in parallel.
 //
 // Lifecycle: the stream ends with OK after the client half-closed and every
 // response was written; with CANCELLED when the client cancelled or a write
@@ -16,8 +19,13 @@
 // guarded by mu_; gRPC operations are started after mu_ is released.
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
 #include <utility>
 
 #include "absl/base/thread_annotations.h"
@@ -36,14 +44,18 @@ class OrderedBidiReactor final : public grpc::ServerBidiReactor<Request, Respons
   using Handler = std::function<Response(Request& request, int64_t sequence)>;
   // Runs once from OnDone with the status the stream ended with.
   using OnFinished = std::function<void(const grpc::Status& status)>;
+  // The ordering key of a request ("" = no ordering constraint). Runs on a
+  // gRPC thread; must be cheap and must not block.
+  using OrderingKey = std::function<std::string(const Request& request)>;
 
   // Starts reading at once. `pool` must outlive the call. Owned by gRPC.
   OrderedBidiReactor(TrackedPool& pool, Handler handler, OnFinished on_finished,
-                     int max_in_flight = kDefaultMaxInFlight)
+                     int max_in_flight = kDefaultMaxInFlight, OrderingKey ordering_key = {})
       : pool_(pool),
         handler_(std::move(handler)),
         on_finished_(std::move(on_finished)),
-        max_in_flight_(max_in_flight) {
+        max_in_flight_(max_in_flight),
+        ordering_key_(std::move(ordering_key)) {
     reading_ = true;  // no other thread can see the reactor yet
     this->StartRead(&read_buf_);
   }
@@ -56,16 +68,22 @@ class OrderedBidiReactor final : public grpc::ServerBidiReactor<Request, Respons
       });
       return;
     }
-    auto request = std::make_shared<Request>(std::move(read_buf_));
-    int64_t sequence = 0;
+    Task task{std::make_shared<Request>(std::move(read_buf_)), 0, ""};
+    if (ordering_key_) task.key = ordering_key_(*task.request);
+    bool run_now = true;
     {
       absl::MutexLock lock(&mu_);
       reading_ = false;
-      sequence = next_read_++;
+      task.sequence = next_read_++;
       ++in_flight_;
-      ++tasks_running_;
+      ++tasks_running_;  // also while it waits for its key
+      if (!task.key.empty()) {
+        // Same key as a request still being handled: wait behind it.
+        run_now = busy_keys_.insert(task.key).second;
+        if (!run_now) waiting_[task.key].push_back(task);
+      }
     }
-    pool_.Submit([this, request, sequence] { RunTask(*request, sequence); });
+    if (run_now) Submit(std::move(task));
     Act([] {});
   }
 
@@ -103,19 +121,45 @@ class OrderedBidiReactor final : public grpc::ServerBidiReactor<Request, Respons
     bool finish = false;
   };
 
-  void RunTask(Request& request, int64_t sequence) {
-    Response response = handler_(request, sequence);
+  struct Task {
+    std::shared_ptr<Request> request;
+    int64_t sequence = 0;
+    std::string key;  // "" = unordered
+  };
+
+  void Submit(Task task) {
+    pool_.Submit([this, task = std::move(task)]() mutable { RunTask(std::move(task)); });
+  }
+
+  void RunTask(Task task) {
+    Response response = handler_(*task.request, task.sequence);
     Act([&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-      if (!broken_) ready_.emplace(sequence, std::move(response));
+      if (!broken_) ready_.emplace(task.sequence, std::move(response));
     });
+    std::optional<Task> next;  // the next request waiting for this key
     bool last = false;
     {
       // Released only now, after this task's gRPC operation was started, so
       // OnDone cannot delete the reactor under it.
       absl::MutexLock lock(&mu_);
+      if (!task.key.empty()) next = NextForKeyLocked(task.key);
       last = --tasks_running_ == 0 && done_;
     }
+    if (next) Submit(*std::move(next));
     if (last) delete this;
+  }
+
+  // Hands the key to its next waiting request, or frees it.
+  std::optional<Task> NextForKeyLocked(const std::string& key) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    auto it = waiting_.find(key);
+    if (it == waiting_.end()) {
+      busy_keys_.erase(key);
+      return std::nullopt;
+    }
+    Task next = std::move(it->second.front());
+    it->second.pop_front();
+    if (it->second.empty()) waiting_.erase(it);
+    return next;
   }
 
   // Applies `change` under mu_, decides what to start next, then starts it
@@ -157,6 +201,7 @@ class OrderedBidiReactor final : public grpc::ServerBidiReactor<Request, Respons
   const Handler handler_;
   const OnFinished on_finished_;
   const int max_in_flight_;
+  const OrderingKey ordering_key_;
 
   // Owned by the one outstanding read / write (see reading_ / writing_).
   Request read_buf_;
@@ -169,6 +214,8 @@ class OrderedBidiReactor final : public grpc::ServerBidiReactor<Request, Respons
   int in_flight_ ABSL_GUARDED_BY(mu_) = 0;       // read, response not yet written
   int tasks_running_ ABSL_GUARDED_BY(mu_) = 0;   // pool tasks not yet returned
   std::map<int64_t, Response> ready_ ABSL_GUARDED_BY(mu_);  // handled, waiting their turn
+  std::set<std::string> busy_keys_ ABSL_GUARDED_BY(mu_);    // a request of the key runs
+  std::map<std::string, std::deque<Task>> waiting_ ABSL_GUARDED_BY(mu_);  // behind it
   bool reading_ ABSL_GUARDED_BY(mu_) = false;
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
   bool reads_done_ ABSL_GUARDED_BY(mu_) = false;  // client half-closed (or call ended)
