@@ -229,16 +229,6 @@ TEST_F(AuthTest, EveryRpcTimesEveryRoleNoTokenAndWrongToken) {
   }
 }
 
-TEST_F(AuthTest, AgentMayAssignOnlyToThemself) {
-  v1::AssignComplaintRequest r;
-  *r.mutable_command() = Cmd(In(v1::STATUS_RECEIVED).id());
-  r.set_assignee("someone-else");
-  v1::Complaint out;
-  auto ctx = Ctx(Role::kAgent);
-  grpc::Status s = stub().AssignComplaint(ctx.get(), r, &out);
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << StatusText(s);
-}
-
 TEST_F(AuthTest, PersonalDataMaskedForAgentAndServiceNotForSupervisorAndAdmin) {
   v1::SubmitComplaintRequest r = ValidSubmission("pii");
   r.mutable_complainant()->set_phone("13812345678");

@@ -53,11 +53,11 @@ std::vector<char*> CStrings(std::vector<std::string>& strings) {
 }  // namespace
 
 std::string BuildPath(const std::string& relative) {
-  return EnvOr("SQMS_BUILD_DIR", std::filesystem::current_path().string()) + "/" + relative;
+  return EnvOr("SQMS_BUILD_DIR", SQMS_DEFAULT_BUILD_DIR) + "/" + relative;
 }
 
 std::string SourcePath(const std::string& relative) {
-  return EnvOr("SQMS_SOURCE_DIR", std::filesystem::current_path().string()) + "/" + relative;
+  return EnvOr("SQMS_SOURCE_DIR", SQMS_DEFAULT_SOURCE_DIR) + "/" + relative;
 }
 
 std::string MakeTestDir(const std::string& name) {

@@ -19,7 +19,8 @@
 
 namespace sqms::testing {
 
-// $SQMS_BUILD_DIR/<relative> and $SQMS_SOURCE_DIR/<relative> (set by CTest).
+// <build>/<relative> and <source>/<relative>: the tree this was built from,
+// or $SQMS_BUILD_DIR / $SQMS_SOURCE_DIR when set.
 std::string BuildPath(const std::string& relative);
 std::string SourcePath(const std::string& relative);
 // A fresh, empty directory for one test: <build>/test-runs/<name>-<pid>-<n>.
