@@ -67,19 +67,21 @@ void OutboxRelay::Loop() {
       std::lock_guard lock(mu_);
       if (stopping_) break;
     }
-    bool worked = false;
-    for (int shard = 0; shard < keys_.shards(); ++shard) {
-      RenewLease(shard);
-      if (shards_[shard].leased) worked |= Pump(shard);
-    }
+    for (int shard = 0; shard < keys_.shards(); ++shard) RenewLease(shard);
+    const bool full = PumpAll();
     ApplyConfirmations();
     UpdateGauges();
-    if (!worked) {
-      std::unique_lock lock(mu_);
-      wake_.wait_for(lock, absl::ToChronoMilliseconds(options_.idle_wait),
-                     [this] { return notified_ || stopping_; });
-      notified_ = false;
+    if (full) continue;  // a backlog: keep reading
+    std::unique_lock lock(mu_);
+    const bool woken = wake_.wait_for(lock, absl::ToChronoMilliseconds(options_.idle_wait),
+                                      [this] { return notified_ || stopping_; });
+    if (woken && !stopping_) {
+      // Let commits gather for a moment, so one pass carries many of them
+      // instead of one round trip per commit.
+      wake_.wait_for(lock, absl::ToChronoMilliseconds(options_.linger),
+                     [this] { return stopping_; });
     }
+    notified_ = false;
   }
 }
 
@@ -98,14 +100,32 @@ void OutboxRelay::RenewLease(int shard) {
   s.leased = held;
 }
 
-bool OutboxRelay::Pump(int shard) {
+bool OutboxRelay::PumpAll() {
+  // One pipelined round trip reads every shard this replica relays.
+  std::vector<int> shards;
+  std::vector<runtime::RedisClient::Argv> reads;
+  for (int shard = 0; shard < keys_.shards(); ++shard) {
+    const Shard& s = shards_[shard];
+    if (!s.leased || s.in_flight >= options_.max_in_flight) continue;
+    shards.push_back(shard);
+    reads.push_back({"XRANGE", keys_.Outbox(shard), s.cursor == "-" ? "-" : "(" + s.cursor, "+",
+                     "COUNT", std::to_string(options_.batch)});
+  }
+  if (reads.empty()) return false;
+  auto replies = redis_.Pipeline(std::move(reads));
+  bool full = false;
+  for (size_t i = 0; i < replies.size(); ++i) {
+    if (!replies[i].ok() || replies[i]->type != RedisReply::Type::kArray) continue;
+    const size_t produced = Produce(shards[i], replies[i]->elements);
+    full |= produced == static_cast<size_t>(options_.batch);
+  }
+  return full;
+}
+
+size_t OutboxRelay::Produce(int shard, const std::vector<RedisReply>& entries) {
   Shard& s = shards_[shard];
-  if (s.in_flight >= options_.max_in_flight) return false;
-  const std::string start = s.cursor == "-" ? "-" : "(" + s.cursor;
-  auto reply = redis_.Command({"XRANGE", keys_.Outbox(shard), start, "+", "COUNT",
-                               std::to_string(options_.batch)});
-  if (!reply.ok() || reply->type != RedisReply::Type::kArray) return false;
-  for (const RedisReply& entry : reply->elements) {
+  size_t produced = 0;
+  for (const RedisReply& entry : entries) {
     if (entry.elements.size() != 2) continue;
     const std::string& entry_id = entry.elements[0].str;
     const RedisReply& fields = entry.elements[1];
@@ -118,7 +138,7 @@ bool OutboxRelay::Pump(int shard) {
     event.time = std::chrono::system_clock::time_point(
         std::chrono::milliseconds(EntryMillis(Field(fields, "time"))));
     record.headers = runtime::CloudEventHeaders(event);
-    auto produced = producer_.Produce(std::move(record), [this, shard, entry_id](absl::Status st) {
+    auto queued = producer_.Produce(std::move(record), [this, shard, entry_id](absl::Status st) {
       {
         std::lock_guard lock(mu_);
         confirmations_.push_back({shard, entry_id, st.ok()});
@@ -127,11 +147,12 @@ bool OutboxRelay::Pump(int shard) {
         runtime::log::Warn("outbox delivery failed", {{"shard", shard}, {"error", st.ToString()}});
       }
     });
-    if (!produced.ok()) break;  // local queue full: continue from here next round
+    if (!queued.ok()) break;  // local queue full: continue from here next round
     s.cursor = entry_id;
     ++s.in_flight;
+    ++produced;
   }
-  return !reply->elements.empty();
+  return produced;
 }
 
 void OutboxRelay::ApplyConfirmations() {

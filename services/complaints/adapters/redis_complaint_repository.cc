@@ -47,23 +47,6 @@ std::string RedisComplaintRepository::NewId(const std::string& seed, absl::Time 
   return keys_.NewId(keys_.ShardOfSeed(seed), now);
 }
 
-absl::StatusOr<ports::SubmitLookup> RedisComplaintRepository::Lookup(
-    const std::string& seed, const std::string& fingerprint, const std::string& idempotency_key) {
-  ports::SubmitLookup out;
-  if (fingerprint.empty() && idempotency_key.empty()) return out;
-  const int shard = keys_.ShardOfSeed(seed);
-  auto replies = redis_.Pipeline({
-      {"GET", keys_.Idempotency(shard, idempotency_key)},
-      {"GET", keys_.Dedup(shard, fingerprint)},
-  });
-  for (const auto& r : replies) {
-    if (!r.ok()) return r.status();
-  }
-  if (!idempotency_key.empty()) out.existing_id = replies[0]->str;
-  if (!fingerprint.empty()) out.first_duplicate_id = replies[1]->str;
-  return out;
-}
-
 void RedisComplaintRepository::AppendFields(const domain::Complaint& c,
                                             const std::string& complainant_key,
                                             std::vector<std::string>& args) const {

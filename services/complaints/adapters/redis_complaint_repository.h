@@ -24,9 +24,6 @@ class RedisComplaintRepository final : public ports::ComplaintRepository {
                            std::string complaints_topic, std::function<void()> on_commit = {});
 
   std::string NewId(const std::string& seed, absl::Time now) override;
-  absl::StatusOr<ports::SubmitLookup> Lookup(const std::string& seed,
-                                             const std::string& fingerprint,
-                                             const std::string& idempotency_key) override;
   absl::StatusOr<ports::CreateResult> Create(const ports::NewComplaint& complaint) override;
   absl::StatusOr<domain::Complaint> Get(const std::string& id, bool with_audit) override;
   absl::StatusOr<bool> Update(const ports::ComplaintUpdate& update) override;

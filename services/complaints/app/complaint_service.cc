@@ -73,10 +73,8 @@ absl::StatusOr<SubmitResult> ComplaintService::Submit(const domain::Submission& 
   const std::string seed =
       ports::ComplaintRepository::ShardSeed(fingerprint, submission.idempotency_key);
 
-  auto lookup = repository_.Lookup(seed, fingerprint, submission.idempotency_key);
-  if (!lookup.ok()) return lookup.status();
-  if (!lookup->existing_id.empty()) return Replay(lookup->existing_id);
-
+  // No read first: the create script checks the idempotency key and the
+  // duplicate atomically and says so; a duplicate costs one more round trip.
   ports::NewComplaint record;
   record.complaint = std::move(created.complaint);
   record.complaint.id = repository_.NewId(seed, now);
@@ -87,7 +85,7 @@ absl::StatusOr<SubmitResult> ComplaintService::Submit(const domain::Submission& 
   record.fingerprint = fingerprint;
   record.duplicate_window = triage_.config().duplicate_window;
   record.idempotency_ttl = triage_.config().idempotency_ttl;
-  return CreateLinkingDuplicates(std::move(record), lookup->first_duplicate_id, actor, now);
+  return CreateLinkingDuplicates(std::move(record), /*first=*/"", actor, now);
 }
 
 std::string ComplaintService::Fingerprint(const std::string& complainant_key,

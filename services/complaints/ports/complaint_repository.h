@@ -30,16 +30,12 @@ struct NewComplaint {
   std::vector<domain::SlaTimer> timers;
   std::string complainant_key;       // keyed hash; "" when anonymous
   std::string fingerprint;           // dedup key; "" = no dedup (anonymous)
-  // The first complaint the caller saw for `fingerprint` ("" = none). If the
-  // store finds another, Create answers kDuplicateRaced and the caller retries.
+  // The first complaint the caller believes `fingerprint` has ("" = none).
+  // If the store has another, Create answers kDuplicateRaced with it and the
+  // caller retries linked to it: one round trip for the usual submission.
   std::string expected_first;
   absl::Duration duplicate_window;
   absl::Duration idempotency_ttl;
-};
-
-struct SubmitLookup {
-  std::string existing_id;           // complaint of the idempotency key, or ""
-  std::string first_duplicate_id;    // first complaint of the fingerprint, or ""
 };
 
 enum class CreateOutcome { kCreated, kReplayed, kDuplicateRaced };
@@ -100,9 +96,6 @@ class ComplaintRepository {
 
   // A new id in the shard of `seed`.
   virtual std::string NewId(const std::string& seed, absl::Time now) = 0;
-  virtual absl::StatusOr<SubmitLookup> Lookup(const std::string& seed,
-                                              const std::string& fingerprint,
-                                              const std::string& idempotency_key) = 0;
   // Atomic: replay check on the idempotency key, duplicate check on the
   // fingerprint, complaint + indexes + timers + outbox events.
   // `complaint.complaint.id` must come from NewId(seed).

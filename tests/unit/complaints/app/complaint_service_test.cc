@@ -122,8 +122,8 @@ TEST_F(ComplaintServiceTest, SameIdempotencyKeyReturnsTheOriginal) {
   EXPECT_THAT(submitted_, ElementsAre(original.id)) << "a replay is not a new submission";
 }
 
-TEST_F(ComplaintServiceTest, IdempotencyKeyRacedInBetweenLookupAndCreateIsAReplay) {
-  // Another replica commits the same key after our lookup: the store's
+TEST_F(ComplaintServiceTest, IdempotencyKeyCommittedByAnotherReplicaIsAReplay) {
+  // Another replica commits the same key just before us: the store's
   // answer (kReplayed) wins and we return its complaint.
   std::string theirs;
   repo_.BeforeNext(Op::kCreate, [&] { theirs = Submitted(SafetyReport("key-1")).id; });
@@ -224,8 +224,8 @@ TEST_F(ComplaintServiceTest, DuplicateRacedInIsRelinkedToTheStoresFirst) {
 }
 
 TEST_F(ComplaintServiceTest, DuplicateRaceWhenTheFirstExpiredUnlinks) {
-  // Lookup saw a first; by the time we create, its dedup key has expired:
-  // the store answers kDuplicateRaced with "" and we create unlinked.
+  // The first's dedup key expires just before we create: the store has no
+  // first any more and we create unlinked.
   const std::string first = Submitted(SafetyReport()).id;
   clock_.Advance(triage_->config().duplicate_window - absl::Seconds(1));
   repo_.BeforeNext(Op::kCreate, [&] { clock_.Advance(absl::Seconds(2)); });

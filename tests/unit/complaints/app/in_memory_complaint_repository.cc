@@ -87,17 +87,6 @@ std::string InMemoryComplaintRepository::NewId(const std::string& /*seed*/, absl
   return absl::StrCat(kIdPrefix, next_id_++);
 }
 
-absl::StatusOr<ports::SubmitLookup> InMemoryComplaintRepository::Lookup(
-    const std::string& /*seed*/, const std::string& fingerprint,
-    const std::string& idempotency_key) {
-  if (auto s = Enter(Op::kLookup); !s.ok()) return s;
-  absl::MutexLock lock(&mu_);
-  ports::SubmitLookup out;
-  if (!idempotency_key.empty()) out.existing_id = Live(idempotency_, idempotency_key);
-  if (!fingerprint.empty()) out.first_duplicate_id = Live(dedup_, fingerprint);
-  return out;
-}
-
 absl::StatusOr<ports::CreateResult> InMemoryComplaintRepository::Create(
     const ports::NewComplaint& record) {
   if (auto s = Enter(Op::kCreate); !s.ok()) return s;

@@ -40,7 +40,7 @@ namespace sqms::complaints::app::testing {
 
 class InMemoryComplaintRepository final : public ports::ComplaintRepository {
  public:
-  enum class Op { kNewId, kLookup, kCreate, kGet, kUpdate, kList, kDueTimers, kDropTimer };
+  enum class Op { kNewId, kCreate, kGet, kUpdate, kList, kDueTimers, kDropTimer };
 
   // An outbox entry: the event and the complaint's state it was written with.
   struct OutboxEntry {
@@ -53,9 +53,6 @@ class InMemoryComplaintRepository final : public ports::ComplaintRepository {
   explicit InMemoryComplaintRepository(const runtime::Clock& clock);
 
   std::string NewId(const std::string& seed, absl::Time now) override;
-  absl::StatusOr<ports::SubmitLookup> Lookup(const std::string& seed,
-                                             const std::string& fingerprint,
-                                             const std::string& idempotency_key) override;
   absl::StatusOr<ports::CreateResult> Create(const ports::NewComplaint& complaint) override;
   absl::StatusOr<domain::Complaint> Get(const std::string& id, bool with_audit) override;
   absl::StatusOr<bool> Update(const ports::ComplaintUpdate& update) override;
