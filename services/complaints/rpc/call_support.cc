@@ -3,6 +3,8 @@
 #include <utility>
 
 #include "sqms/runtime/grpc_status.h"
+#include "sqms/runtime/log.h"
+#include "sqms/runtime/request_id.h"
 
 namespace sqms::complaints::rpc {
 
@@ -37,10 +39,30 @@ void CallSupport::Observe(Method method, std::string_view suffix, int code,
                   std::chrono::steady_clock::now() - start);
 }
 
+void LogServerError(Method method, const absl::Status& status) {
+  // Caller errors (bad input, illegal transitions, auth) are the client's to
+  // see; what the service itself failed at is the operator's. Messages never
+  // carry personal data (they name fields and ids, not values).
+  switch (status.code()) {
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kInternal:
+    case absl::StatusCode::kDataLoss:
+    case absl::StatusCode::kUnknown:
+    case absl::StatusCode::kDeadlineExceeded:
+      runtime::log::Warn("rpc failed", {{"method", std::string(MethodName(method))},
+                                        {"code", StatusCodeName(static_cast<int>(status.code()))},
+                                        {"error", std::string(status.message())}});
+      break;
+    default:
+      break;
+  }
+}
+
 grpc::ServerUnaryReactor* RunUnary(const CallSupport& support, grpc::CallbackServerContext* call,
                                    Method method, UnaryBody body) {
   const auto start = std::chrono::steady_clock::now();
   grpc::ServerUnaryReactor* reactor = call->DefaultReactor();
+  std::string request_id = runtime::AdoptRequestId(*call);
   absl::StatusOr<runtime::Principal> principal =
       support.auth.Authorize(*call, AllowedRoles(method));
   if (!principal.ok()) {
@@ -49,9 +71,11 @@ grpc::ServerUnaryReactor* RunUnary(const CallSupport& support, grpc::CallbackSer
     return reactor;
   }
   support.pool.Submit([&support, reactor, method, start, body = std::move(body),
-                       principal = *std::move(principal)] {
+                       principal = *std::move(principal), request_id = std::move(request_id)] {
+    runtime::log::ScopedRequestId scoped(request_id);
     const absl::Status status = body(principal);
     support.Observe(method, "", static_cast<int>(status.code()), start);
+    LogServerError(method, status);
     reactor->Finish(runtime::ToGrpcStatus(status));
   });
   return reactor;

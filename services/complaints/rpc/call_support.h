@@ -62,8 +62,13 @@ struct CallSupport {
 // "OK", "INVALID_ARGUMENT", ... for a grpc::StatusCode value.
 std::string StatusCodeName(int code);
 
-// Runs a unary RPC: authorizes `call` for `method` on the calling gRPC
-// thread; then runs `body` on the pool, finishes the call with its status
+// Logs `status` when it is the service's own failure (UNAVAILABLE,
+// INTERNAL, ...), not the caller's.
+void LogServerError(Method method, const absl::Status& status);
+
+// Runs a unary RPC: adopts the request id (runtime/request_id.h) and
+// authorizes `call` for `method` on the calling gRPC thread; then runs `body`
+// on the pool under that request id, finishes the call with its status
 // (mapped by runtime::ToGrpcStatus) and records the metrics. `body` runs at
 // most once and must fill the response before returning OK; the request and
 // response it captures stay valid until the call is finished.

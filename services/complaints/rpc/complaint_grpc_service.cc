@@ -12,6 +12,8 @@
 #include "services/complaints/rpc/watch_reactor.h"
 #include "sqms/runtime/field_violation.h"
 #include "sqms/runtime/grpc_status.h"
+#include "sqms/runtime/log.h"
+#include "sqms/runtime/request_id.h"
 
 namespace sqms::complaints::rpc {
 namespace {
@@ -64,19 +66,22 @@ grpc::ServerUnaryReactor* ComplaintGrpcService::SubmitComplaint(
 grpc::ServerBidiReactor<pb::SubmitComplaintRequest, pb::StreamComplaintsResponse>*
 ComplaintGrpcService::StreamComplaints(grpc::CallbackServerContext* call) {
   const Method method = Method::kStreamComplaints;
+  std::string request_id = runtime::AdoptRequestId(*call);
   absl::StatusOr<runtime::Principal> principal = AuthorizeStream(support_, *call, method);
   if (!principal.ok()) {
     return new RejectedBidiReactor<pb::SubmitComplaintRequest, pb::StreamComplaintsResponse>(
         runtime::ToGrpcStatus(principal.status()));
   }
   const auto start = std::chrono::steady_clock::now();
-  auto handle = [this, principal = *principal](pb::SubmitComplaintRequest& request,
-                                               int64_t sequence) {
+  auto handle = [this, principal = *principal, request_id = std::move(request_id)](
+                    pb::SubmitComplaintRequest& request, int64_t sequence) {
+    runtime::log::ScopedRequestId scoped(request_id);
     const auto item_start = std::chrono::steady_clock::now();
     pb::StreamComplaintsResponse response;
     response.set_sequence(sequence);
     const absl::Status status = Submit(request, principal, response.mutable_accepted());
     if (!status.ok()) *response.mutable_error() = runtime::ToRpcStatusProto(status);
+    LogServerError(Method::kStreamComplaints, status);
     support_.Observe(Method::kStreamComplaints, ".item", static_cast<int>(status.code()),
                      item_start);
     return response;

@@ -6,6 +6,8 @@
 #include "services/complaints/codec/contact_codec.h"
 #include "services/complaints/rpc/ordered_bidi_reactor.h"
 #include "sqms/runtime/grpc_status.h"
+#include "sqms/runtime/log.h"
+#include "sqms/runtime/request_id.h"
 
 namespace sqms::complaints::rpc {
 namespace {
@@ -39,13 +41,16 @@ cpb::ContactEventAck ContactGrpcService::Handle(const ev::ContactEvent& event, i
 grpc::ServerBidiReactor<ev::ContactEvent, cpb::ContactEventAck>*
 ContactGrpcService::StreamContactEvents(grpc::CallbackServerContext* call) {
   const Method method = Method::kStreamContactEvents;
+  std::string request_id = runtime::AdoptRequestId(*call);
   absl::StatusOr<runtime::Principal> principal = AuthorizeStream(support_, *call, method);
   if (!principal.ok()) {
     return new RejectedBidiReactor<ev::ContactEvent, cpb::ContactEventAck>(
         runtime::ToGrpcStatus(principal.status()));
   }
   const auto start = std::chrono::steady_clock::now();
-  auto handle = [this](ev::ContactEvent& event, int64_t sequence) {
+  auto handle = [this, request_id = std::move(request_id)](ev::ContactEvent& event,
+                                                            int64_t sequence) {
+    runtime::log::ScopedRequestId scoped(request_id);
     return Handle(event, sequence);
   };
   auto finished = [this, start](const grpc::Status& status) {

@@ -175,6 +175,21 @@ TEST_F(IntakeTest, StreamAnswersEveryItemInOrderAndBadItemsDoNotEndIt) {
   }
   EXPECT_EQ(ids.size(), static_cast<size_t>(kItems) - bad_title.size() - bad_phone.size());
 }
+TEST_F(IntakeTest, RequestIdIsAdoptedFromTheClientOrMadeAndEchoed) {
+  v1::SubmitComplaintResponse out;
+  auto ctx = Ctx(Role::kService);
+  ctx->AddMetadata("x-request-id", "callcenter-4711");
+  ASSERT_TRUE(stub().SubmitComplaint(ctx.get(), ValidSubmission("rid"), &out).ok());
+  auto echoed = ctx->GetServerInitialMetadata().find("x-request-id");
+  ASSERT_NE(echoed, ctx->GetServerInitialMetadata().end());
+  EXPECT_EQ(std::string(echoed->second.data(), echoed->second.size()), "callcenter-4711");
+
+  auto fresh = Ctx(Role::kService);
+  ASSERT_TRUE(stub().SubmitComplaint(fresh.get(), ValidSubmission("rid2"), &out).ok());
+  auto made = fresh->GetServerInitialMetadata().find("x-request-id");
+  ASSERT_NE(made, fresh->GetServerInitialMetadata().end());
+  EXPECT_EQ(made->second.size(), 16u);  // a fresh random id
+}
 
 }  // namespace
 }  // namespace sqms::complaints::it
