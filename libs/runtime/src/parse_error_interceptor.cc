@@ -7,13 +7,17 @@
 #include "google/protobuf/stubs/logging.h"
 #include "sqms/runtime/field_violation.h"
 #include "sqms/runtime/grpc_status.h"
+#include "absl/time/clock.h"
 #include "sqms/runtime/log.h"
+#include "sqms/runtime/parse_failure.h"
 
 namespace sqms::runtime {
 namespace {
 
-// The field of the last request that failed to parse on this thread.
+// The field of the last request that failed to parse on this thread, and
+// when (a stream reactor must not mistake an old failure for a new one).
 thread_local std::string failed_field;
+thread_local absl::Time failed_at = absl::InfinitePast();
 
 void OnProtobufLog(google::protobuf::LogLevel level, const char* /*file*/, int /*line*/,
                    const std::string& message) {
@@ -23,6 +27,7 @@ void OnProtobufLog(google::protobuf::LogLevel level, const char* /*file*/, int /
     const size_t end = message.find('\'', kPrefix.size());
     if (end != std::string::npos) {
       failed_field = message.substr(kPrefix.size(), end - kPrefix.size());
+      failed_at = absl::Now();
       return;
     }
   }
@@ -66,6 +71,15 @@ std::string Snake(const std::string& name) {
 }
 
 }  // namespace
+
+std::string TakeRequestParseFailure() {
+  std::string field;
+  if (!failed_field.empty() && absl::Now() - failed_at < absl::Seconds(1)) {
+    field = ApiFieldPath(failed_field);
+  }
+  failed_field.clear();
+  return field;
+}
 
 void InstallProtobufParseErrorCapture() {
   static std::once_flag once;

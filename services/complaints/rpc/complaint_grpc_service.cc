@@ -89,7 +89,14 @@ ComplaintGrpcService::StreamComplaints(grpc::CallbackServerContext* call) {
   auto finished = [this, start](const grpc::Status& status) {
     support_.Observe(Method::kStreamComplaints, "", status.error_code(), start);
   };
-  return new StreamReactor(support_.pool, std::move(handle), std::move(finished));
+  auto bad_item = [](int64_t sequence, const absl::Status& status) {
+    pb::StreamComplaintsResponse response;
+    response.set_sequence(sequence);
+    *response.mutable_error() = runtime::ToRpcStatusProto(status);
+    return response;
+  };
+  return new StreamReactor(support_.pool, std::move(handle), std::move(finished),
+                           std::move(bad_item));
 }
 
 grpc::ServerUnaryReactor* ComplaintGrpcService::GetComplaint(

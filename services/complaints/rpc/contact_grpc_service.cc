@@ -59,7 +59,13 @@ ContactGrpcService::StreamContactEvents(grpc::CallbackServerContext* call) {
   // Events of one contact reach the outbox, and so Kafka, in the order sent.
   auto by_contact = [](const ev::ContactEvent& event) { return event.contact_id(); };
   using Reactor = OrderedBidiReactor<ev::ContactEvent, cpb::ContactEventAck>;
-  return new Reactor(support_.pool, std::move(handle), std::move(finished),
+  auto bad_item = [](int64_t sequence, const absl::Status& status) {
+    cpb::ContactEventAck ack;
+    ack.set_sequence(sequence);
+    *ack.mutable_status() = runtime::ToRpcStatusProto(status);
+    return ack;
+  };
+  return new Reactor(support_.pool, std::move(handle), std::move(finished), std::move(bad_item),
                      Reactor::kDefaultMaxInFlight, std::move(by_contact));
 }
 

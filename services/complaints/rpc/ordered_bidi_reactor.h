@@ -33,6 +33,8 @@
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/support/server_callback.h"
 #include "services/complaints/rpc/call_support.h"
+#include "sqms/runtime/field_violation.h"
+#include "sqms/runtime/parse_failure.h"
 
 namespace sqms::complaints::rpc {
 
@@ -47,13 +49,18 @@ class OrderedBidiReactor final : public grpc::ServerBidiReactor<Request, Respons
   // The ordering key of a request ("" = no ordering constraint). Runs on a
   // gRPC thread; must be cheap and must not block.
   using OrderingKey = std::function<std::string(const Request& request)>;
+  // The response for a request that did not even parse (invalid UTF-8):
+  // the stream answers it in its place and goes on. Cheap, non-blocking.
+  using BadItem = std::function<Response(int64_t sequence, const absl::Status& status)>;
 
   // Starts reading at once. `pool` must outlive the call. Owned by gRPC.
   OrderedBidiReactor(TrackedPool& pool, Handler handler, OnFinished on_finished,
-                     int max_in_flight = kDefaultMaxInFlight, OrderingKey ordering_key = {})
+                     BadItem bad_item, int max_in_flight = kDefaultMaxInFlight,
+                     OrderingKey ordering_key = {})
       : pool_(pool),
         handler_(std::move(handler)),
         on_finished_(std::move(on_finished)),
+        bad_item_(std::move(bad_item)),
         max_in_flight_(max_in_flight),
         ordering_key_(std::move(ordering_key)) {
     reading_ = true;  // no other thread can see the reactor yet
@@ -62,10 +69,7 @@ class OrderedBidiReactor final : public grpc::ServerBidiReactor<Request, Respons
 
   void OnReadDone(bool ok) override {
     if (!ok) {
-      Act([this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-        reading_ = false;
-        reads_done_ = true;
-      });
+      OnReadFailed();
       return;
     }
     Task task{std::make_shared<Request>(std::move(read_buf_)), 0, ""};
@@ -74,6 +78,8 @@ class OrderedBidiReactor final : public grpc::ServerBidiReactor<Request, Respons
     {
       absl::MutexLock lock(&mu_);
       reading_ = false;
+      // The failed read before this one was an item that did not parse.
+      if (suspect_) AnswerBadItemLocked("request");
       task.sequence = next_read_++;
       ++in_flight_;
       ++tasks_running_;  // also while it waits for its key
@@ -120,6 +126,38 @@ class OrderedBidiReactor final : public grpc::ServerBidiReactor<Request, Respons
     bool write = false;
     bool finish = false;
   };
+
+  // A read fails both when the client half-closed and when the message did
+  // not parse (gRPC cannot tell us which). A parse failure noted on this
+  // thread names the field: answer that item and read on. Otherwise read
+  // once more: a half-closed stream fails again at once (then it is the
+  // end); a message means the failed one was a bad item after all.
+  void OnReadFailed() {
+    const std::string field = runtime::TakeRequestParseFailure();
+    Act([&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      reading_ = false;
+      if (!field.empty()) {
+        if (suspect_) AnswerBadItemLocked("request");  // an unnamed bad item came first
+        AnswerBadItemLocked(field);
+      } else if (!suspect_) {
+        suspect_ = true;  // NextLocked reads once more
+      } else {
+        // Failed twice in a row: the client half-closed. (A bad last item
+        // whose failure was not noted on this thread goes unanswered.)
+        suspect_ = false;
+        reads_done_ = true;
+      }
+    });
+  }
+
+  // Answers the next sequence with INVALID_ARGUMENT naming `field`.
+  void AnswerBadItemLocked(const std::string& field) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    suspect_ = false;
+    const int64_t sequence = next_read_++;
+    ++in_flight_;
+    ready_.emplace(sequence, bad_item_(sequence, runtime::InvalidArgument(
+                                                     {{field, "is not valid UTF-8"}})));
+  }
 
   struct Task {
     std::shared_ptr<Request> request;
@@ -200,6 +238,7 @@ class OrderedBidiReactor final : public grpc::ServerBidiReactor<Request, Respons
   TrackedPool& pool_;
   const Handler handler_;
   const OnFinished on_finished_;
+  const BadItem bad_item_;
   const int max_in_flight_;
   const OrderingKey ordering_key_;
 
@@ -219,6 +258,7 @@ class OrderedBidiReactor final : public grpc::ServerBidiReactor<Request, Respons
   bool reading_ ABSL_GUARDED_BY(mu_) = false;
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
   bool reads_done_ ABSL_GUARDED_BY(mu_) = false;  // client half-closed (or call ended)
+  bool suspect_ ABSL_GUARDED_BY(mu_) = false;     // a read failed; half-close or bad item?
   bool broken_ ABSL_GUARDED_BY(mu_) = false;      // cancelled or a write failed
   bool finished_ ABSL_GUARDED_BY(mu_) = false;    // Finish() decided
   bool done_ ABSL_GUARDED_BY(mu_) = false;        // OnDone() ran

@@ -139,6 +139,8 @@ TEST_F(IntakeTest, StreamAnswersEveryItemInOrderAndBadItemsDoNotEndIt) {
   constexpr int kItems = 200;
   const std::set<int> bad_title = {17, 60, 150};
   const std::set<int> bad_phone = {61, 199};
+  // Not even parseable (proto3 strings must be UTF-8): still just a bad item.
+  const std::set<int> bad_utf8 = {90, 120};
   auto ctx = Ctx(Role::kService, absl::Seconds(60));
   auto stream = stub().StreamComplaints(ctx.get());
   std::thread writer([&] {
@@ -146,6 +148,7 @@ TEST_F(IntakeTest, StreamAnswersEveryItemInOrderAndBadItemsDoNotEndIt) {
       v1::SubmitComplaintRequest r = ValidSubmission("stream");
       if (bad_title.count(i)) r.set_title("");
       if (bad_phone.count(i)) r.mutable_complainant()->set_phone("12-ab");
+      if (bad_utf8.count(i)) r.set_content("broken \xff\xfe bytes");
       if (!stream->Write(r)) break;
     }
     stream->WritesDone();
@@ -162,19 +165,23 @@ TEST_F(IntakeTest, StreamAnswersEveryItemInOrderAndBadItemsDoNotEndIt) {
     SCOPED_TRACE(i);
     const auto& a = answers[i];
     EXPECT_EQ(a.sequence(), i);
-    if (bad_title.count(i) || bad_phone.count(i)) {
+    if (bad_title.count(i) || bad_phone.count(i) || bad_utf8.count(i)) {
       ASSERT_TRUE(a.has_error());
       EXPECT_EQ(a.error().code(), static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT));
-      EXPECT_THAT(ViolationFields(a.error()),
-                  ::testing::Contains(bad_title.count(i) ? "title" : "complainant.phone"));
+      const char* field = bad_title.count(i)   ? "title"
+                          : bad_phone.count(i) ? "complainant.phone"
+                                               : "content";
+      EXPECT_THAT(ViolationFields(a.error()), ::testing::Contains(field));
     } else {
       ASSERT_TRUE(a.has_accepted()) << a.error().message();
       EXPECT_FALSE(a.accepted().replayed());
       ids.insert(a.accepted().complaint().id());
     }
   }
-  EXPECT_EQ(ids.size(), static_cast<size_t>(kItems) - bad_title.size() - bad_phone.size());
+  EXPECT_EQ(ids.size(),
+            static_cast<size_t>(kItems) - bad_title.size() - bad_phone.size() - bad_utf8.size());
 }
+
 TEST_F(IntakeTest, RequestIdIsAdoptedFromTheClientOrMadeAndEchoed) {
   v1::SubmitComplaintResponse out;
   auto ctx = Ctx(Role::kService);
