@@ -6,7 +6,7 @@
 //
 // Strict: unknown keys, unknown names (category, level, priority, weekday),
 // a missing SLA priority, bad durations, time zones, hours or dates are all
-// errors. Durations are "30m", "4h", "2d" or combinations ("1h30m"); on a
+// errors. Durations are "30m", "4h", "2d", "45s" or combinations ("1h30m"); on a
 // business-hours SLA clock "d" means one business day of open time
 // (calendar.business_day, default 8h), on a 24x7 clock 24 hours.
 //

@@ -28,7 +28,7 @@ std::string TinySlaConfig() {
   return absl::StrCat(yaml.substr(0, from + 1),
                       "sla:\n"
                       "  at_risk_share: 0.1\n"
-                      "  P1: {first_response: 1m, resolution: 1m, follow_up: 1d, clock: 24x7}\n"
+                      "  P1: {first_response: 30s, resolution: 30s, follow_up: 1d, clock: 24x7}\n"
                       "  P2: {first_response: 1h, resolution: 1d, follow_up: 2d, clock: 24x7}\n"
                       "  P3: {first_response: 2h, resolution: 2d, follow_up: 3d, clock: 24x7}\n"
                       "  P4: {first_response: 4h, resolution: 3d, follow_up: 5d, clock: 24x7}\n",
@@ -110,18 +110,18 @@ using v1::SLA_TARGET_RESOLUTION;
 
 TEST_F(SlaTest, AtRiskAndBreachOnTimeAcrossRestartNotWhilePaused) {
   const std::string station = Unique("SlaStation");
-  // Timeline (s): B submitted at 0 (at risk 6, due 60); A and C at 15 (A at
-  // risk 21, due 75); the service is down from ~23 to 62, across B's due.
+  // Timeline (s): B submitted at 0 (at risk 3, due 30); A and C at 8 (A at
+  // risk 11, due 38); the service is down from ~12 to 32, across B's due.
   v1::Complaint b = SubmitP1(station);
   const v1::SlaDeadline* b_fr = Deadline(b, SLA_TARGET_FIRST_RESPONSE);
   ASSERT_NE(b_fr, nullptr);
   ASSERT_TRUE(b_fr->has_at_risk_at() && b_fr->has_due());
-  EXPECT_EQ(T(b_fr->due()) - T(b.received_at()), absl::Minutes(1));
-  EXPECT_EQ(T(b_fr->at_risk_at()) - T(b.received_at()), absl::Seconds(6));
+  EXPECT_EQ(T(b_fr->due()) - T(b.received_at()), absl::Seconds(30));
+  EXPECT_EQ(T(b_fr->at_risk_at()) - T(b.received_at()), absl::Seconds(3));
   Expect(b.id(), COMPLAINT_EVENT_TYPE_SLA_AT_RISK, SLA_TARGET_FIRST_RESPONSE,
          T(b_fr->at_risk_at()));
 
-  absl::SleepFor(T(b.received_at()) + absl::Seconds(15) - absl::Now());  // schedule, not assert
+  absl::SleepFor(T(b.received_at()) + absl::Seconds(8) - absl::Now());  // schedule, not assert
   v1::Complaint a = SubmitP1(station);
   v1::Complaint c = SubmitP1(station);
   {
