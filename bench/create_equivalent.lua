@@ -24,15 +24,9 @@ redis.call('ZADD', KEYS[5], ARGV[7], id)
 redis.call('SET', KEYS[3], id, 'PX', ARGV[8])
 redis.call('SET', KEYS[4], id, 'PX', ARGV[8])
 redis.call('RPUSH', KEYS[2], ARGV[9])
--- Timers: the previous ones replaced, then first response and resolution,
--- each "at risk" and "breached".
-redis.call('ZREM', KEYS[6], id..'|1|r', id..'|1|b', id..'|2|r', id..'|2|b',
-  id..'|3|r', id..'|3|b')
-local score = tonumber(ARGV[7])
-redis.call('ZADD', KEYS[6], score + 3600000, id..'|1|r')
-redis.call('ZADD', KEYS[6], score + 4500000, id..'|1|b')
-redis.call('ZADD', KEYS[6], score + 86400000, id..'|2|r')
-redis.call('ZADD', KEYS[6], score + 108000000, id..'|2|b')
+-- The complaint's next SLA moment (its only timer; a new complaint has none
+-- to replace).
+redis.call('ZADD', KEYS[6], tonumber(ARGV[7]) + 3600000, id)
 -- The outbox entry.
 redis.call('XADD', KEYS[7], '*', 'topic', 'sqms.complaints.v1', 'key', id,
   'id', ARGV[10], 'type', 'sqms.complaints.v1.submitted', 'time', ARGV[7],

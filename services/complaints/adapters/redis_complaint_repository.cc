@@ -20,8 +20,6 @@ using runtime::RedisReply;
 std::string Ms(absl::Time t) { return std::to_string(absl::ToUnixMillis(t)); }
 std::string Int(int v) { return std::to_string(v); }
 
-char TargetDigit(domain::SlaTarget target) { return static_cast<char>('0' + static_cast<int>(target)); }
-
 // A script's reply as strings: {"created", id} etc.
 absl::StatusOr<std::vector<std::string>> Strings(absl::StatusOr<RedisReply> reply) {
   if (!reply.ok()) return reply.status();
@@ -74,14 +72,13 @@ void RedisComplaintRepository::AppendTail(const domain::Complaint& c, int64_t si
     if (entry.version > since_version) audit.push_back(&entry);
   }
   args.push_back(std::to_string(audit.size()));
-  args.push_back(std::to_string(timers.size()));
+  // Only the next moment is stored: when it fires, the app computes the
+  // one after from the domain and stores that.
+  auto next = std::min_element(timers.begin(), timers.end(),
+                               [](const auto& a, const auto& b) { return a.at < b.at; });
+  args.push_back(next == timers.end() ? "" : Ms(next->at));
   args.push_back(std::to_string(events.size()));
   for (const auto* entry : audit) args.push_back(codec::EncodeAudit(*entry));
-  for (const auto& t : timers) {
-    args.push_back(Ms(t.at));
-    args.push_back(absl::StrCat(c.id, "|", std::string(1, TargetDigit(t.target)), "|",
-                                t.breach ? "b" : "r"));
-  }
   for (const auto& e : events) {
     args.push_back(topic_);
     args.push_back(c.id);
@@ -179,16 +176,18 @@ absl::StatusOr<std::vector<ports::DueTimer>> RedisComplaintRepository::DueTimers
                                                                                  int limit) {
   std::vector<runtime::RedisClient::Argv> commands;
   for (int shard = 0; shard < keys_.shards(); ++shard) {
-    commands.push_back({"ZRANGEBYSCORE", keys_.Timers(shard), "-inf", Ms(now), "LIMIT", "0",
-                        std::to_string(limit)});
+    commands.push_back({"ZRANGEBYSCORE", keys_.Timers(shard), "-inf", Ms(now), "WITHSCORES",
+                        "LIMIT", "0", std::to_string(limit)});
   }
   auto replies = redis_.Pipeline(std::move(commands));
   std::vector<ports::DueTimer> due;
   for (const auto& r : replies) {
     if (!r.ok()) return r.status();
-    for (const auto& member : r->elements) {
-      std::string id = member.str.substr(0, member.str.find('|'));
-      due.push_back({std::move(id), member.str});
+    // WITHSCORES: id, score, id, score, ... The member handle keeps the
+    // score seen, so DropTimer leaves a timer alone that moved since.
+    for (size_t i = 0; i + 1 < r->elements.size(); i += 2) {
+      const std::string& id = r->elements[i].str;
+      due.push_back({id, absl::StrCat(id, "\t", r->elements[i + 1].str)});
     }
   }
   return due;
@@ -197,7 +196,10 @@ absl::StatusOr<std::vector<ports::DueTimer>> RedisComplaintRepository::DueTimers
 absl::Status RedisComplaintRepository::DropTimer(const ports::DueTimer& timer) {
   auto shard = keys_.ShardOfId(timer.complaint_id);
   if (!shard.ok()) return shard.status();
-  auto reply = redis_.Command({"ZREM", keys_.Timers(*shard), timer.member});
+  const size_t tab = timer.member.find('\t');
+  const std::string seen = tab == std::string::npos ? "+inf" : timer.member.substr(tab + 1);
+  auto reply = redis_.Eval(scripts::DropTimer(), {keys_.Timers(*shard)},
+                           {timer.complaint_id, seen == "+inf" ? "1e300" : seen});
   return reply.ok() ? absl::OkStatus() : reply.status();
 }
 

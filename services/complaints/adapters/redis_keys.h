@@ -11,7 +11,7 @@
 //   sqms:{c3}:idem:<key>           string complaint id (TTL: idempotency_ttl)
 //   sqms:{c3}:dedup:<fingerprint>  string first complaint id (TTL: window)
 //   sqms:{c3}:received             zset  id by received time (ms)
-//   sqms:{c3}:timers               zset  "<id>|<target>|<r|b>" by due (ms)
+//   sqms:{c3}:timers               zset  complaint id by its next SLA moment (ms)
 //   sqms:{c3}:outbox               stream events not yet confirmed by Kafka:
 //                                        topic key id type time payload
 //   sqms:{c3}:outbox:lease         string replica that relays this shard

@@ -8,22 +8,25 @@ namespace {
 // Shared by create and update.
 //  write_fields(key, a, i): a[i..i+11] = v pb st cat pri dept ch reg stn brk ts ck
 //  append_tail(audit, timers, outbox, id, a, i): a[i] = #audit, a[i+1] =
-//  #timers, a[i+2] = #events, then audit entries, (score, member) pairs, and
-//  (topic, key, id, type, time, payload) tuples. The complaint's previous
-//  timers are replaced.
+//  next timer (due ms, or '' for none), a[i+2] = #events, then audit
+//  entries and (topic, key, id, type, time, payload) tuples. A complaint has
+//  at most one timer, its next SLA moment, with the complaint id as member:
+//  ZADD moves it, no earlier moment needs removing.
 constexpr char kCommon[] = R"lua(
 local function write_fields(key, a, i)
   redis.call('HSET', key, 'v', a[i], 'pb', a[i+1], 'st', a[i+2], 'cat', a[i+3],
     'pri', a[i+4], 'dept', a[i+5], 'ch', a[i+6], 'reg', a[i+7], 'stn', a[i+8],
     'brk', a[i+9], 'ts', a[i+10], 'ck', a[i+11])
 end
-local function append_tail(audit_key, timers_key, outbox_key, id, a, i)
-  local na, nt, ne = tonumber(a[i]), tonumber(a[i+1]), tonumber(a[i+2])
+local function append_tail(audit_key, timers_key, outbox_key, id, a, i, created)
+  local na, ne = tonumber(a[i]), tonumber(a[i+2])
   local j = i + 3
   for _ = 1, na do redis.call('RPUSH', audit_key, a[j]); j = j + 1 end
-  redis.call('ZREM', timers_key, id..'|1|r', id..'|1|b', id..'|2|r', id..'|2|b',
-    id..'|3|r', id..'|3|b')
-  for _ = 1, nt do redis.call('ZADD', timers_key, a[j], a[j+1]); j = j + 2 end
+  if a[i+1] ~= '' then
+    redis.call('ZADD', timers_key, a[i+1], id)
+  elseif not created then
+    redis.call('ZREM', timers_key, id)
+  end
   for _ = 1, ne do
     redis.call('XADD', outbox_key, '*', 'topic', a[j], 'key', a[j+1], 'id', a[j+2],
       'type', a[j+3], 'time', a[j+4], 'payload', a[j+5])
@@ -49,7 +52,7 @@ write_fields(KEYS[1], ARGV, 2)
 redis.call('ZADD', KEYS[5], ARGV[12], ARGV[1])
 if ARGV[14] == '1' then redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[15]) end
 if ARGV[16] == '1' and ARGV[18] == '' then redis.call('SET', KEYS[4], ARGV[1], 'PX', ARGV[17]) end
-append_tail(KEYS[2], KEYS[6], KEYS[7], ARGV[1], ARGV, 19)
+append_tail(KEYS[2], KEYS[6], KEYS[7], ARGV[1], ARGV, 19, true)
 return {'created', ARGV[1]}
 )lua";
 
@@ -60,7 +63,7 @@ local v = redis.call('HGET', KEYS[1], 'v')
 if not v then return {'missing'} end
 if v ~= ARGV[2] then return {'conflict', v} end
 write_fields(KEYS[1], ARGV, 3)
-append_tail(KEYS[2], KEYS[3], KEYS[4], ARGV[1], ARGV, 15)
+append_tail(KEYS[2], KEYS[3], KEYS[4], ARGV[1], ARGV, 15, false)
 return {'ok'}
 )lua";
 
@@ -118,7 +121,23 @@ end
 return 0
 )lua";
 
+// KEYS: timers; ARGV: 1 complaint id, 2 the due score (ms) the scan saw.
+// Removes the timer only if it was not moved since (a command may have set
+// the next moment in between).
+constexpr char kDropTimer[] = R"lua(
+local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if score and tonumber(score) <= tonumber(ARGV[2]) then
+  return redis.call('ZREM', KEYS[1], ARGV[1])
+end
+return 0
+)lua";
+
 }  // namespace
+
+const runtime::LuaScript& DropTimer() {
+  static const auto* script = new runtime::LuaScript(kDropTimer);
+  return *script;
+}
 
 const runtime::LuaScript& CreateComplaint() {
   static const auto* script = new runtime::LuaScript(std::string(kCommon) + kCreate);
