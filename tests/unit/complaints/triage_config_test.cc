@@ -3,10 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <filesystem>
 
 #include "absl/strings/str_replace.h"
+#include "tests/source_path.h"
 
 namespace sqms::complaints::config {
 namespace {
@@ -16,16 +15,8 @@ using domain::Priority;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-// The shipped file: $SQMS_SOURCE_DIR (set by CTest), else found upwards from
-// the working directory.
 std::string ShippedPath() {
-  const std::string rel = "services/complaints/config/triage.yaml";
-  if (const char* src = std::getenv("SQMS_SOURCE_DIR")) return std::string(src) + "/" + rel;
-  for (auto dir = std::filesystem::current_path(); dir != dir.root_path();
-       dir = dir.parent_path()) {
-    if (std::filesystem::exists(dir / rel)) return (dir / rel).string();
-  }
-  return rel;
+  return sqms::testing::SourceFile("services/complaints/config/triage.yaml");
 }
 
 constexpr char kMinimal[] = R"(categories:

@@ -7,7 +7,6 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <utility>
@@ -19,20 +18,13 @@
 #include "services/complaints/config/triage_config.h"
 #include "sqms/runtime/field_violation.h"
 #include "tests/unit/complaints/app/fake_clock.h"
+#include "tests/source_path.h"
 #include "tests/unit/complaints/app/in_memory_complaint_repository.h"
 
 namespace sqms::complaints::app::testing {
 
-// The shipped file: $SQMS_SOURCE_DIR (set by CTest), else found upwards from
-// the working directory.
 inline std::string ShippedTriagePath() {
-  const std::string rel = "services/complaints/config/triage.yaml";
-  if (const char* src = std::getenv("SQMS_SOURCE_DIR")) return std::string(src) + "/" + rel;
-  for (auto dir = std::filesystem::current_path(); dir != dir.root_path();
-       dir = dir.parent_path()) {
-    if (std::filesystem::exists(dir / rel)) return (dir / rel).string();
-  }
-  return rel;
+  return sqms::testing::SourceFile("services/complaints/config/triage.yaml");
 }
 
 // Tuesday 2026-03-10 10:00 Asia/Shanghai, plus sub-millisecond noise the
