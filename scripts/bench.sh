@@ -75,8 +75,9 @@ REDIS_HOST=""
 GRPC=""
 METRICS=""
 
-log() { echo "bench: $*" >&2; }
-die() { echo "bench: error: $*" >&2; exit 1; }
+export SCRIPT_NAME=bench  # read by lib.sh
+# shellcheck source=scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() {
   local code="${1:-0}"
@@ -88,13 +89,6 @@ usage() {
   exit "$code"
 }
 
-require() {
-  local cmd
-  for cmd in "$@"; do
-    command -v "$cmd" >/dev/null 2>&1 ||
-      die "'$cmd' not found; run 'bash scripts/install-deps.sh' (as root) first"
-  done
-}
 
 require_built() {
   local bin

@@ -26,7 +26,9 @@ CONTACT_EVENTS=400
 SERVICE_PID=""
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-die() { echo "demo: error: $*" >&2; exit 1; }
+export SCRIPT_NAME=demo  # read by lib.sh
+# shellcheck source=scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 while [ $# -gt 0 ]; do
   case "$1" in

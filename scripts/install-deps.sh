@@ -20,7 +20,7 @@ packages=(
   # time zones for business calendars; OpenSSL for HMAC of personal data
   tzdata libssl-dev
   # scripts
-  curl jq procps python3 python3-yaml
+  curl jq procps python3 shellcheck python3-yaml
 )
 
 missing=()

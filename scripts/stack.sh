@@ -37,21 +37,15 @@ RUN_DIR="${SQMS_RUN_DIR:-$REPO_ROOT/run/stack}"
 BROKERS=3
 WITH_MONITORING=0
 
-log() { echo "stack: $*" >&2; }
-die() { echo "stack: error: $*" >&2; exit 1; }
+export SCRIPT_NAME=stack  # read by lib.sh
+# shellcheck source=scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() {
   sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   exit "${1:-0}"
 }
 
-require() {
-  local cmd
-  for cmd in "$@"; do
-    command -v "$cmd" >/dev/null 2>&1 ||
-      die "'$cmd' not found; run 'bash scripts/install-deps.sh' (as root) first"
-  done
-}
 
 # Prints N TCP ports that were free on 127.0.0.1 a moment ago. All sockets
 # are held until every port is chosen, so the N ports are distinct.

@@ -9,7 +9,7 @@
 #   - the kustomize copy of the triage config matches the service's default
 #   - every Grafana dashboard is valid JSON with uid, title and panels, and
 #     every PromQL expression in it parses
-#   - shellcheck on the deploy and stack scripts (when shellcheck exists)
+#   - shellcheck on every script (installed by scripts/install-deps.sh)
 # Runs every check, prints each result, exits 1 when any failed.
 #
 #   tests/deploy/check_configs.sh [REPO_ROOT]
@@ -154,7 +154,9 @@ main() {
   done
 
   if command -v shellcheck >/dev/null 2>&1; then
-    check "shellcheck" shellcheck "$REPO_ROOT/scripts/stack.sh" "$DEPLOY/prometheus/render.sh" \
+    check "shellcheck" shellcheck -x "$REPO_ROOT/scripts/stack.sh" "$REPO_ROOT/scripts/demo.sh" \
+      "$REPO_ROOT/scripts/bench.sh" "$REPO_ROOT/scripts/install-deps.sh" "$REPO_ROOT/scripts/lib.sh" \
+      "$REPO_ROOT/.ci/run" "$DEPLOY/prometheus/render.sh" \
       "$DEPLOY/k8s/sync-triage.sh" "${BASH_SOURCE[0]}"
   else
     skip "shellcheck" "shellcheck not installed"
