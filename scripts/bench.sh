@@ -76,7 +76,7 @@ GRPC=""
 METRICS=""
 
 export SCRIPT_NAME=bench  # read by lib.sh
-# shellcheck source=scripts/lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() {

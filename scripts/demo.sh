@@ -27,7 +27,7 @@ SERVICE_PID=""
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 export SCRIPT_NAME=demo  # read by lib.sh
-# shellcheck source=scripts/lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 while [ $# -gt 0 ]; do

@@ -38,7 +38,7 @@ BROKERS=3
 WITH_MONITORING=0
 
 export SCRIPT_NAME=stack  # read by lib.sh
-# shellcheck source=scripts/lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() {
