@@ -3,12 +3,12 @@
 #include <optional>
 #include <utility>
 
-#include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "services/complaints/domain/masking.h"
 #include "sqms/runtime/field_violation.h"
 #include "sqms/runtime/hmac.h"
+#include "sqms/runtime/ids.h"
 #include "sqms/runtime/log.h"
 
 namespace sqms::complaints::app {
@@ -16,14 +16,14 @@ namespace {
 
 // Optimistic-concurrency retries for commands without an expected version.
 constexpr int kMaxCommandAttempts = 5;
-// A duplicate racing in between lookup and create is re-linked this often.
+// A duplicate racing in with its create is re-linked this often.
 constexpr int kMaxCreateAttempts = 3;
 
-std::vector<ports::PendingEvent> WithIds(std::vector<domain::Event> events,
-                                         const std::function<std::string()>& new_id) {
+// Each event gets its unique id (CloudEvents ce_id) before it is stored.
+std::vector<ports::PendingEvent> WithIds(std::vector<domain::Event> events) {
   std::vector<ports::PendingEvent> out;
   out.reserve(events.size());
-  for (auto& e : events) out.push_back({new_id(), std::move(e)});
+  for (auto& e : events) out.push_back({runtime::NewEventId(), std::move(e)});
   return out;
 }
 
@@ -44,16 +44,6 @@ absl::Time ComplaintService::Now() const {
   // Millisecond precision everywhere: the store's indexes and the events
   // keep milliseconds, so the API's times compare exactly with them.
   return absl::FromUnixMillis(absl::ToUnixMillis(clock_.Now()));
-}
-
-std::string ComplaintService::NewEventId() {
-  // UUID version 4: unique without coordination between replicas.
-  thread_local absl::BitGen gen;
-  uint64_t hi = absl::Uniform<uint64_t>(gen), lo = absl::Uniform<uint64_t>(gen);
-  hi = (hi & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;
-  lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;
-  return absl::StrFormat("%08x-%04x-%04x-%04x-%012x", hi >> 32, (hi >> 16) & 0xffff, hi & 0xffff,
-                         lo >> 48, lo & 0xffffffffffffULL);
 }
 
 std::string ComplaintService::ComplainantKey(const domain::Complainant& complainant) const {
@@ -79,7 +69,7 @@ absl::StatusOr<SubmitResult> ComplaintService::Submit(const domain::Submission& 
   record.complaint = std::move(created.complaint);
   record.complaint.id = repository_.NewId(seed, now);
   for (auto& entry : record.complaint.audit) entry.version = record.complaint.version;
-  record.events = WithIds(std::move(created.events), [this] { return NewEventId(); });
+  record.events = WithIds(std::move(created.events));
   record.timers = domain::PendingTimers(record.complaint);
   record.complainant_key = complainant_key;
   record.fingerprint = fingerprint;
@@ -140,7 +130,7 @@ void ComplaintService::LinkDuplicate(ports::NewComplaint& record, const std::str
   domain::Event linked{domain::EventType::kDuplicateLinked, now, actor, c.status, c.status,
                        domain::SlaTarget::kUnspecified, note};
   c.audit.push_back({now, actor, "duplicate_linked", c.status, c.status, note, c.version});
-  record.events.push_back({NewEventId(), std::move(linked)});
+  record.events.push_back({runtime::NewEventId(), std::move(linked)});
 }
 
 absl::StatusOr<domain::Complaint> ComplaintService::Get(const std::string& id) {
@@ -178,7 +168,7 @@ absl::StatusOr<domain::Complaint> ComplaintService::Execute(const std::string& i
 
     ports::ComplaintUpdate update;
     update.expected_version = loaded;
-    update.events = WithIds(*std::move(events), [this] { return NewEventId(); });
+    update.events = WithIds(*std::move(events));
     update.timers = domain::PendingTimers(*complaint);
     update.complainant_key = ComplainantKey(complaint->complainant);
     update.complaint = *std::move(complaint);
@@ -225,7 +215,7 @@ absl::StatusOr<bool> ComplaintService::FireTimer(const ports::DueTimer& timer, a
   update.expected_version = loaded;
   update.timers = domain::PendingTimers(*complaint);
   update.complainant_key = ComplainantKey(complaint->complainant);
-  update.events = WithIds(std::move(events), [this] { return NewEventId(); });
+  update.events = WithIds(std::move(events));
   update.complaint = *std::move(complaint);
   auto won = repository_.Update(update);
   if (!won.ok()) return won.status();

@@ -58,7 +58,6 @@ class ComplaintService {
   // One due timer: true when it changed the complaint.
   absl::StatusOr<bool> FireTimer(const ports::DueTimer& timer, absl::Time now);
   absl::StatusOr<bool> DroppedTimer(const ports::DueTimer& timer);  // always false
-  std::string NewEventId();
   std::string Fingerprint(const std::string& complainant_key, domain::Category category,
                           const std::string& station) const;
   // The original complaint of a replayed submission.

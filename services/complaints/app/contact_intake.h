@@ -25,7 +25,7 @@ class ContactIntake {
 
   // INVALID_ARGUMENT (field violations) for a bad event — nothing stored;
   // UNAVAILABLE when the store is down (retry with the returned/same
-  // event_id). An empty event_id gets a random 128-bit hex id. Outage
+  // event_id). An empty event_id gets a UUID v4 (runtime::NewEventId). Outage
   // durations are accepted as sent. Thread-safe; blocks on the store (call
   // from worker threads, not gRPC callback threads).
   absl::StatusOr<ContactAccepted> Accept(domain::ContactEvent event);
@@ -35,8 +35,5 @@ class ContactIntake {
   const runtime::Clock& clock_;
   domain::ContactLimits limits_;
 };
-
-// 32 lowercase hex digits from a per-thread CSPRNG-seeded generator.
-std::string NewRandomEventId();
 
 }  // namespace sqms::complaints::app

@@ -1,5 +1,6 @@
 #include "services/complaints/domain/contact_event.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -131,7 +132,9 @@ TEST(ContactIntakeTest, AcceptsOnceMakesIdsAndRejectsBadEvents) {
 
   absl::StatusOr<app::ContactAccepted> made = intake.Accept(Valid());
   ASSERT_TRUE(made.ok()) << made.status();
-  EXPECT_EQ(made->event_id.size(), 32u);
+  // The suite's one event-id form (runtime::NewEventId): a UUID v4.
+  EXPECT_THAT(made->event_id, ::testing::MatchesRegex(
+                                  "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"));
   EXPECT_FALSE(made->duplicate);
   const ports::ContactRecord& record = store.records.at(made->event_id);
   EXPECT_EQ(record.type, "sqms.contact.v1.call_answered");
