@@ -1,20 +1,9 @@
 #include "services/complaints/adapters/service_stats.h"
 
-#include <array>
-
+#include "services/complaints/codec/enum_labels.h"
 #include "sqms/runtime/metrics.h"
 
 namespace sqms::complaints::adapters {
-namespace {
-
-template <size_t N, typename E>
-std::string Label(const std::array<const char*, N>& names, E value) {
-  const auto i = static_cast<size_t>(value);
-  return i < N ? names[i] : "unknown";
-}
-
-}  // namespace
-
 ServiceStats::ServiceStats(prometheus::Registry& registry)
     : submitted(prometheus::BuildCounter()
                     .Name("sqms_complaints_submitted_total")
@@ -52,40 +41,15 @@ ServiceStats::ServiceStats(prometheus::Registry& registry)
 
 void ServiceStats::Submitted(const domain::Complaint& c) {
   submitted
-      .Add({{"channel", ChannelLabel(c.channel)},
-            {"category", CategoryLabel(c.category)},
-            {"priority", PriorityLabel(c.priority)}})
+      .Add({{"channel", codec::Label(c.channel)},
+            {"category", codec::Label(c.category)},
+            {"priority", codec::Label(c.priority)}})
       .Increment();
 }
 
 void ServiceStats::SlaBreached(const domain::Complaint& c, domain::SlaTarget target) {
-  sla_breaches.Add({{"target", SlaTargetLabel(target)}, {"priority", PriorityLabel(c.priority)}})
+  sla_breaches.Add({{"target", codec::Label(target)}, {"priority", codec::Label(c.priority)}})
       .Increment();
-}
-
-std::string ChannelLabel(domain::Channel channel) {
-  static constexpr std::array<const char*, 8> kNames = {
-      "unspecified", "hotline", "email", "web", "app", "chat", "counter", "social"};
-  return Label(kNames, channel);
-}
-
-std::string CategoryLabel(domain::Category category) {
-  static constexpr std::array<const char*, 13> kNames = {
-      "unspecified", "service_quality", "service_attitude", "facilities", "ticketing",
-      "timeliness",  "safety",          "hygiene",          "catering",   "luggage",
-      "billing",     "network_fault",   "other"};
-  return Label(kNames, category);
-}
-
-std::string PriorityLabel(domain::Priority priority) {
-  static constexpr std::array<const char*, 5> kNames = {"unspecified", "p1", "p2", "p3", "p4"};
-  return Label(kNames, priority);
-}
-
-std::string SlaTargetLabel(domain::SlaTarget target) {
-  static constexpr std::array<const char*, 4> kNames = {"unspecified", "first_response",
-                                                        "resolution", "follow_up"};
-  return Label(kNames, target);
 }
 
 }  // namespace sqms::complaints::adapters

@@ -30,10 +30,4 @@ struct ServiceStats {
   prometheus::Histogram& redis_latency;       // sqms_redis_latency_seconds
 };
 
-// Lower-case label values: "hotline", "safety", "p1", "first_response".
-std::string ChannelLabel(domain::Channel channel);
-std::string CategoryLabel(domain::Category category);
-std::string PriorityLabel(domain::Priority priority);
-std::string SlaTargetLabel(domain::SlaTarget target);
-
 }  // namespace sqms::complaints::adapters

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "absl/status/status.h"
+#include "services/complaints/codec/enum_labels.h"
 #include "services/complaints/domain/masking.h"
 
 namespace sqms::complaints::codec {
@@ -317,15 +318,7 @@ std::string EncodeEvent(const domain::Complaint& after, const ports::PendingEven
 }
 
 std::string CloudEventType(domain::EventType type) {
-  static constexpr const char* kNames[] = {
-      "unspecified",      "submitted", "assigned", "handling_started", "waiting_customer",
-      "resumed",          "resolved",  "replied",  "followed_up",      "closed",
-      "reopened",         "escalated", "note_added", "sla_at_risk",    "sla_breached",
-      "duplicate_linked"};
-  const int index = static_cast<int>(type);
-  const int count = static_cast<int>(sizeof(kNames) / sizeof(kNames[0]));
-  const char* name = (index >= 0 && index < count) ? kNames[index] : "unspecified";
-  return std::string("sqms.complaints.v1.") + name;
+  return "sqms.complaints.v1." + Label(type);
 }
 
 }  // namespace sqms::complaints::codec
