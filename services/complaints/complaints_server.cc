@@ -155,7 +155,7 @@ absl::StatusOr<std::unique_ptr<ComplaintsServer>> ComplaintsServer::Start(
   p->pool = std::make_unique<runtime::WorkerPool>(config.workers);
 
   p->complaint_rpc = std::make_unique<rpc::ComplaintGrpcService>(
-      *p->complaints, p->watch_hub, *p->auth, *p->pool, *p->rpc_metrics, p->clock);
+      *p->complaints, p->watch_hub, *p->auth, *p->pool, *p->rpc_metrics);
   p->contact_rpc =
       std::make_unique<rpc::ContactGrpcService>(*p->contact, *p->auth, *p->pool, *p->rpc_metrics);
   auto server = runtime::GrpcServer::Start(runtime::GrpcServerOptionsFrom(config.common),

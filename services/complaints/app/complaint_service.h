@@ -45,6 +45,7 @@ class ComplaintService {
 
   // Runs a lifecycle command. expected_version 0 = no check (the command is
   // retried on a concurrent change); otherwise ABORTED when stale.
+  // `command.now` is set here from the service's clock.
   absl::StatusOr<domain::Complaint> Execute(const std::string& id, int64_t expected_version,
                                             domain::Command command);
 

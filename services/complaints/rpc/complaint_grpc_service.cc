@@ -38,9 +38,8 @@ ComplaintGrpcService::ComplaintGrpcService(app::ComplaintService& app,
                                            adapters::WatchHub& watch_hub,
                                            const runtime::TokenAuthenticator& auth,
                                            runtime::WorkerPool& pool,
-                                           runtime::RpcMetrics& metrics,
-                                           const runtime::Clock& clock)
-    : app_(app), watch_hub_(watch_hub), clock_(clock), support_{auth, pool_, metrics}, pool_(pool) {}
+                                           runtime::RpcMetrics& metrics)
+    : app_(app), watch_hub_(watch_hub), support_{auth, pool_, metrics}, pool_(pool) {}
 
 absl::Status ComplaintGrpcService::Submit(const pb::SubmitComplaintRequest& request,
                                           const runtime::Principal& principal,

@@ -15,7 +15,6 @@
 #include "services/complaints/app/complaint_service.h"
 #include "services/complaints/rpc/call_support.h"
 #include "sqms/complaints/v1/service.grpc.pb.h"
-#include "sqms/runtime/clock.h"
 
 namespace sqms::complaints::rpc {
 
@@ -25,7 +24,7 @@ class ComplaintGrpcService final : public pb::ComplaintService::CallbackService 
  public:
   ComplaintGrpcService(app::ComplaintService& app, adapters::WatchHub& watch_hub,
                        const runtime::TokenAuthenticator& auth, runtime::WorkerPool& pool,
-                       runtime::RpcMetrics& metrics, const runtime::Clock& clock);
+                       runtime::RpcMetrics& metrics);
 
   grpc::ServerUnaryReactor* SubmitComplaint(grpc::CallbackServerContext* call,
                                             const pb::SubmitComplaintRequest* request,
@@ -43,7 +42,7 @@ class ComplaintGrpcService final : public pb::ComplaintService::CallbackService 
       grpc::CallbackServerContext* call, const pb::WatchComplaintsRequest* request) override;
 
   // Lifecycle commands (complaint_lifecycle_handlers.cc): actor = token
-  // subject, now = clock; payload validated by the domain via the app.
+  // subject (the app stamps the time); payload validated by the domain via the app.
   grpc::ServerUnaryReactor* AssignComplaint(grpc::CallbackServerContext* call,
                                             const pb::AssignComplaintRequest* request,
                                             pb::Complaint* response) override;
@@ -90,7 +89,6 @@ class ComplaintGrpcService final : public pb::ComplaintService::CallbackService 
 
   app::ComplaintService& app_;
   adapters::WatchHub& watch_hub_;
-  const runtime::Clock& clock_;
   const CallSupport support_;  // refers to pool_ (bound before pool_ is built, used after)
   // Last member: destroyed first, it waits for the pool tasks that use the rest.
   TrackedPool pool_;

@@ -26,8 +26,7 @@ grpc::ServerUnaryReactor* ComplaintGrpcService::RunLifecycle(grpc::CallbackServe
       support_, call, method,
       [this, id = common.id(), version = common.expected_version(),
        command = std::move(command), response](const runtime::Principal& principal) mutable {
-        command.actor = principal.subject;
-        command.now = clock_.Now();
+        command.actor = principal.subject;  // the time is the app's (its clock)
         absl::StatusOr<domain::Complaint> after = app_.Execute(id, version, std::move(command));
         if (!after.ok()) return after.status();
         ComplaintForRole(*after, principal.role, View::kSummary, response);
