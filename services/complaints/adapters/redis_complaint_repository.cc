@@ -196,10 +196,10 @@ absl::StatusOr<std::vector<ports::DueTimer>> RedisComplaintRepository::DueTimers
 absl::Status RedisComplaintRepository::DropTimer(const ports::DueTimer& timer) {
   auto shard = keys_.ShardOfId(timer.complaint_id);
   if (!shard.ok()) return shard.status();
-  const size_t tab = timer.member.find('\t');
-  const std::string seen = tab == std::string::npos ? "+inf" : timer.member.substr(tab + 1);
-  auto reply = redis_.Eval(scripts::DropTimer(), {keys_.Timers(*shard)},
-                           {timer.complaint_id, seen == "+inf" ? "1e300" : seen});
+  // The member handle is "<id>\t<score seen by DueTimers>".
+  const std::string seen = timer.member.substr(timer.member.find('\t') + 1);
+  auto reply =
+      redis_.Eval(scripts::DropTimer(), {keys_.Timers(*shard)}, {timer.complaint_id, seen});
   return reply.ok() ? absl::OkStatus() : reply.status();
 }
 
