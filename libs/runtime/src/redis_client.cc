@@ -198,14 +198,19 @@ absl::Status RedisClient::Impl::SendBatch(internal::RedisConnection& connection)
   for (const Pending& p : batch_) {
     if (absl::Status s = connection.Append(p.argv); !s.ok()) return s;
   }
+  // The socket timeout (the longest wait for the next bytes) is the time
+  // left to the batch's oldest command — commands are queued in deadline
+  // order — so a stalled Redis cannot hold a caller much past its deadline;
+  // but never under a quarter of the command timeout, or an overloaded client
+  // whose oldest command is nearly expired would drop a healthy connection
+  // and melt down. Set once per batch: most replies are already buffered, and
+  // a per-reply value cost two setsockopt calls per reply.
+  const auto left = std::max(
+      batch_.empty() ? options_.command_timeout
+                     : std::chrono::ceil<std::chrono::milliseconds>(batch_.front().deadline -
+                                                                    Clock::now()),
+      std::chrono::ceil<std::chrono::milliseconds>(options_.command_timeout / 4));
   for (size_t i = 0; i < batch_.size(); ++i) {
-    // The socket timeout is this command's deadline, so a stalled Redis
-    // cannot hold its caller much past it; but never under a quarter of the
-    // command timeout, or an overloaded client whose oldest command is
-    // nearly expired would drop a healthy connection and melt down.
-    auto left = std::max(
-        std::chrono::ceil<std::chrono::milliseconds>(batch_[i].deadline - Clock::now()),
-        std::chrono::ceil<std::chrono::milliseconds>(options_.command_timeout / 4));
     absl::StatusOr<RedisReply> reply = connection.GetReply(left);
     if (!reply.ok()) {
       batch_.erase(batch_.begin(), batch_.begin() + static_cast<long>(i));
