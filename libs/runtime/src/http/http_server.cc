@@ -1,0 +1,205 @@
+#include "sqms/runtime/http/http_server.h"
+
+#include <httplib.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace sqms::runtime {
+namespace {
+
+struct Route {
+  std::string method;
+  HttpServer::Handler handler;
+  std::optional<HttpAuth> auth;
+};
+
+bool CarriesBody(const std::string& method) {
+  return method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE";
+}
+
+// Headers cpp-httplib adds to the request for its own use.
+bool IsSynthetic(const std::string& name) {
+  return name == "REMOTE_ADDR" || name == "REMOTE_PORT" || name == "LOCAL_ADDR" ||
+         name == "LOCAL_PORT";
+}
+
+void Reply(httplib::Response& res, int status, std::string body) {
+  res.status = status;
+  res.set_content(std::move(body), "text/plain; charset=utf-8");
+}
+
+}  // namespace
+
+std::string_view HttpServerRequest::Header(std::string_view name) const {
+  for (const auto& [key, value] : headers) {
+    if (absl::EqualsIgnoreCase(key, absl::string_view(name.data(), name.size()))) return value;
+  }
+  return {};
+}
+
+class HttpServer::Impl {
+ public:
+  explicit Impl(HttpServerOptions options) : options_(std::move(options)) {}
+  ~Impl() { Stop(); }
+
+  void Handle(std::string method, std::string path, Handler handler,
+              std::optional<HttpAuth> auth) {
+    routes_[std::move(path)].push_back(
+        Route{std::move(method), std::move(handler), std::move(auth)});
+  }
+
+  absl::Status Start() {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (started_) return absl::FailedPreconditionError("http server: already started");
+    Configure();
+    const std::string where = absl::StrCat(options_.host, ":", options_.port);
+    port_ = options_.port == 0 ? server_.bind_to_any_port(options_.host)
+                               : (server_.bind_to_port(options_.host, options_.port)
+                                      ? options_.port
+                                      : -1);
+    if (port_ <= 0) return absl::UnavailableError(absl::StrCat("http server: cannot bind ", where));
+    started_ = true;
+    thread_ = std::thread([this] {
+      server_.listen_after_bind();
+      listen_returned_ = true;
+    });
+    // stop() is a no-op until the accept loop runs: wait for it, so a Stop()
+    // right after Start() cannot be lost.
+    while (!server_.is_running() && !listen_returned_) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return absl::OkStatus();
+  }
+
+  int port() const { return port_; }
+
+  void Stop() {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!thread_.joinable()) return;
+    server_.stop();  // closes the listening socket; workers finish, then join
+    thread_.join();
+  }
+
+ private:
+  void Configure() {
+    server_.set_payload_max_length(options_.max_body_bytes);
+    server_.set_read_timeout(options_.read_timeout);
+    server_.set_write_timeout(options_.write_timeout);
+    server_.set_keep_alive_timeout(options_.keep_alive_timeout.count());
+    server_.set_keep_alive_max_count(static_cast<size_t>(std::max(1, options_.keep_alive_max_requests)));
+    const size_t threads = static_cast<size_t>(std::max(1, options_.worker_threads));
+    server_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    server_.set_pre_routing_handler(
+        [this](const httplib::Request& req, httplib::Response& res) { return Precheck(req, res); });
+    auto dispatch = [this](const httplib::Request& req, httplib::Response& res) {
+      Dispatch(req, res);
+    };
+    server_.Get(".*", dispatch);
+    server_.Post(".*", dispatch);
+    server_.Put(".*", dispatch);
+    server_.Patch(".*", dispatch);
+    server_.Delete(".*", dispatch);
+    server_.Options(".*", dispatch);
+  }
+
+  // The route of `req`, or nullptr after writing 404 / 405 into `res`.
+  const Route* Find(const httplib::Request& req, httplib::Response& res) const {
+    auto it = routes_.find(req.path);
+    if (it == routes_.end()) {
+      Reply(res, 404, "not found\n");
+      return nullptr;
+    }
+    const std::string& method = req.method == "HEAD" ? std::string("GET") : req.method;
+    std::vector<std::string> allowed;
+    for (const Route& route : it->second) {
+      if (route.method == method) return &route;
+      allowed.push_back(route.method);
+    }
+    res.set_header("Allow", absl::StrJoin(allowed, ", "));
+    Reply(res, 405, "method not allowed\n");
+    return nullptr;
+  }
+
+  // Runs before cpp-httplib reads the body: nothing is buffered for an
+  // unknown route, a caller without credentials, or an oversized body.
+  httplib::Server::HandlerResponse Precheck(const httplib::Request& req,
+                                            httplib::Response& res) const {
+    using R = httplib::Server::HandlerResponse;
+    const Route* route = Find(req, res);
+    if (route == nullptr) return R::Handled;
+    const HttpAuth& auth = route->auth ? *route->auth : options_.auth;
+    if (!auth.Allows(req.get_header_value("Authorization"))) {
+      res.set_header("WWW-Authenticate", auth.Challenge());
+      Reply(res, 401, "unauthorized\n");
+    } else if (CarriesBody(req.method) &&
+               (req.has_header("Transfer-Encoding") || !req.has_header("Content-Length"))) {
+      Reply(res, 411, "Content-Length required\n");
+    } else if (req.get_header_value<uint64_t>("Content-Length") > options_.max_body_bytes) {
+      Reply(res, 413, absl::StrCat("body over ", options_.max_body_bytes, " bytes\n"));
+    } else {
+      return R::Unhandled;
+    }
+    // The body was not read: the client must not reuse the connection.
+    res.set_header("Connection", "close");
+    return R::Handled;
+  }
+
+  void Dispatch(const httplib::Request& req, httplib::Response& res) const {
+    const Route* route = Find(req, res);
+    if (route == nullptr) return;
+    HttpServerRequest request;
+    request.method = req.method;
+    request.path = req.path;
+    if (size_t q = req.target.find('?'); q != std::string::npos) request.query = req.target.substr(q + 1);
+    for (const auto& [name, value] : req.headers) {
+      if (!IsSynthetic(name)) request.headers.emplace_back(name, value);
+    }
+    request.body = req.body;
+    request.remote_addr = req.remote_addr;
+    request.remote_port = req.remote_port;
+    HttpServerResponse response;
+    try {
+      response = route->handler(request);
+    } catch (const std::exception&) {
+      response = HttpServerResponse{500, "text/plain; charset=utf-8", {}, "internal error\n"};
+    } catch (...) {
+      response = HttpServerResponse{500, "text/plain; charset=utf-8", {}, "internal error\n"};
+    }
+    for (auto& [name, value] : response.headers) res.set_header(name, value);
+    res.status = response.status;
+    res.set_content(std::move(response.body), response.content_type);
+  }
+
+  const HttpServerOptions options_;
+  std::map<std::string, std::vector<Route>> routes_;  // written only before Start
+  httplib::Server server_;
+  std::mutex mu_;  // Start / Stop
+  bool started_ = false;
+  int port_ = 0;
+  std::atomic<bool> listen_returned_{false};
+  std::thread thread_;
+};
+
+HttpServer::HttpServer(HttpServerOptions options)
+    : impl_(std::make_unique<Impl>(std::move(options))) {}
+HttpServer::~HttpServer() = default;
+
+void HttpServer::Handle(std::string method, std::string path, Handler handler,
+                        std::optional<HttpAuth> auth) {
+  impl_->Handle(std::move(method), std::move(path), std::move(handler), std::move(auth));
+}
+absl::Status HttpServer::Start() { return impl_->Start(); }
+int HttpServer::port() const { return impl_->port(); }
+void HttpServer::Stop() { impl_->Stop(); }
+
+}  // namespace sqms::runtime
