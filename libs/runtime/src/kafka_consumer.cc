@@ -74,6 +74,18 @@ class KafkaConsumerLoop::Impl {
     thread_ = std::thread([this] { Run(); });
   }
 
+  void RequestStop() { stopping_ = true; }
+
+  absl::StatusOr<std::pair<int64_t, int64_t>> Watermarks(const TopicPartition& tp) const {
+    int64_t low = -1;
+    int64_t high = -1;
+    rd_kafka_resp_err_t err =
+        rd_kafka_get_watermark_offsets(rk_.get(), tp.topic.c_str(), tp.partition, &low, &high);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return rdkafka::ToStatus(err, "kafka watermarks");
+    if (high < 0) return absl::UnavailableError("kafka watermarks: not known yet");
+    return std::make_pair(low, high);
+  }
+
   void Stop() {
     stopping_ = true;
     absl::MutexLock lock(&mu_);
@@ -212,6 +224,7 @@ void KafkaConsumerLoop::Impl::Run() {
       Handle(*msg);
     }
     MaybeCommit();
+    if (hooks_.on_tick) hooks_.on_tick();
   }
   CommitSync();
   rd_kafka_consumer_close(rk_.get());  // runs the revoke callback
@@ -232,6 +245,7 @@ void KafkaConsumerLoop::Impl::Handle(const rd_kafka_message_t& msg) {
   if (dead_letters_ != nullptr && attempts >= options_.max_attempts) {
     absl::Status written = dead_letters_->Write(rec, status, stopping_);
     if (written.ok()) {
+      if (hooks_.on_dead_lettered) hooks_.on_dead_lettered(rec);
       MarkDone(rec);
       return;
     }
@@ -251,6 +265,7 @@ void KafkaConsumerLoop::Impl::Retry(const ConsumedRecord& rec) {
 
 void KafkaConsumerLoop::Impl::MarkDone(const ConsumedRecord& rec) {
   failures_.erase({rec.topic, rec.partition});
+  if (!options_.commit_offsets) return;
   auto list = OnePartition(rec.topic, rec.partition, rec.offset + 1);
   rd_kafka_resp_err_t err = rd_kafka_offsets_store(rk_.get(), list.get());
   if (err == RD_KAFKA_RESP_ERR_NO_ERROR) err = list->elems[0].err;
@@ -260,6 +275,7 @@ void KafkaConsumerLoop::Impl::MarkDone(const ConsumedRecord& rec) {
 
 void KafkaConsumerLoop::Impl::MaybeCommit() {
   auto now = std::chrono::steady_clock::now();
+  if (!options_.commit_offsets) return;
   if (!commit_pending_ || now - last_commit_ < options_.commit_interval) return;
   commit_pending_ = false;
   last_commit_ = now;
@@ -268,6 +284,7 @@ void KafkaConsumerLoop::Impl::MaybeCommit() {
 }
 
 void KafkaConsumerLoop::Impl::CommitSync() {
+  if (!options_.commit_offsets) return;
   commit_pending_ = false;
   last_commit_ = std::chrono::steady_clock::now();
   rd_kafka_resp_err_t err = rd_kafka_commit(rk_.get(), nullptr, /*async=*/0);
@@ -296,5 +313,10 @@ KafkaConsumerLoop::KafkaConsumerLoop(std::unique_ptr<Impl> impl) : impl_(std::mo
 KafkaConsumerLoop::~KafkaConsumerLoop() = default;
 void KafkaConsumerLoop::Start() { impl_->Start(); }
 void KafkaConsumerLoop::Stop() { impl_->Stop(); }
+void KafkaConsumerLoop::RequestStop() { impl_->RequestStop(); }
+absl::StatusOr<std::pair<int64_t, int64_t>> KafkaConsumerLoop::Watermarks(
+    const TopicPartition& partition) const {
+  return impl_->Watermarks(partition);
+}
 
 }  // namespace sqms::runtime

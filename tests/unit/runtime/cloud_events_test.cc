@@ -50,5 +50,71 @@ TEST(CloudEventHeadersTest, ContentTypeOverridable) {
   EXPECT_THAT(CloudEventHeaders(event)[5], Pair("content-type", "application/json"));
 }
 
+TEST(ParseCloudEventHeadersTest, RoundTripsWhatTheProducerWrites) {
+  CloudEvent event = Event();
+  auto parsed = ParseCloudEventHeaders(CloudEventHeaders(event));
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(*parsed, event);
+  event.traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+  event.content_type = "application/json";
+  parsed = ParseCloudEventHeaders(CloudEventHeaders(event));
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(*parsed, event);
+}
+
+TEST(ParseCloudEventHeadersTest, IgnoresOtherHeadersAndTakesTheFirstOfARepeatedOne) {
+  KafkaHeaders headers = CloudEventHeaders(Event());
+  headers.insert(headers.begin(), {"x-other", "1"});
+  headers.emplace_back("ce_id", "evt-2");
+  auto parsed = ParseCloudEventHeaders(headers);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->id, "evt-1");
+}
+
+TEST(ParseCloudEventHeadersTest, OptionalHeadersMayBeAbsent) {
+  KafkaHeaders headers = {{"ce_specversion", "1.0"}, {"ce_id", "a"}, {"ce_source", "s"},
+                          {"ce_type", "t"}};
+  auto parsed = ParseCloudEventHeaders(headers);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->time, std::chrono::system_clock::time_point());
+  EXPECT_EQ(parsed->content_type, "");
+  EXPECT_EQ(parsed->traceparent, "");
+}
+
+TEST(ParseCloudEventHeadersTest, AcceptsAnyRfc3339Time) {
+  KafkaHeaders headers = CloudEventHeaders(Event());
+  headers[4].second = "2026-11-21T18:00:00.123+08:00";
+  auto parsed = ParseCloudEventHeaders(headers);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->time, Event().time);
+}
+
+TEST(ParseCloudEventHeadersTest, NamesTheHeaderThatIsMissingOrWrong) {
+  auto without = [](const std::string& name) {
+    KafkaHeaders headers;
+    for (const auto& h : CloudEventHeaders(Event())) {
+      if (h.first != name) headers.push_back(h);
+    }
+    return ParseCloudEventHeaders(headers).status();
+  };
+  for (const char* name : {"ce_id", "ce_source", "ce_type", "ce_specversion"}) {
+    absl::Status status = without(name);
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << name;
+    EXPECT_THAT(std::string(status.message()), ::testing::HasSubstr(name));
+  }
+  KafkaHeaders headers = CloudEventHeaders(Event());
+  headers[0].second = "0.3";
+  EXPECT_THAT(std::string(ParseCloudEventHeaders(headers).status().message()),
+              ::testing::HasSubstr("ce_specversion"));
+  headers = CloudEventHeaders(Event());
+  headers[4].second = "yesterday";
+  EXPECT_THAT(std::string(ParseCloudEventHeaders(headers).status().message()),
+              ::testing::HasSubstr("ce_time"));
+  headers = CloudEventHeaders(Event());
+  headers[1].second = "";
+  EXPECT_EQ(ParseCloudEventHeaders(headers).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace sqms::runtime

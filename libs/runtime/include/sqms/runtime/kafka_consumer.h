@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -46,6 +47,10 @@ struct KafkaConsumerOptions {
   std::string client_id = "sqms";
   // Where to start when neither the group nor on_assign gives an offset.
   std::string auto_offset_reset = "earliest";  // or "latest"
+  // false: offsets are never stored in or committed to Kafka; the caller
+  // keeps them itself (CheckpointingConsumer) and on_assign should give every
+  // partition's start, since nothing the group committed is current.
+  bool commit_offsets = true;
   // Failed handler attempts before the record goes to the dead-letter topic
   // (`<topic>.dlq`) and is committed past. 0 = never dead-letter (retry).
   int max_attempts = 5;
@@ -59,11 +64,16 @@ struct KafkaConsumerOptions {
   std::map<std::string, std::string> properties;
 };
 
+// Logical offsets on_assign may return: the partition's first retained
+// record, or the end (only records produced from now on).
+inline constexpr int64_t kOffsetBeginning = -2;  // RD_KAFKA_OFFSET_BEGINNING
+inline constexpr int64_t kOffsetEnd = -1;        // RD_KAFKA_OFFSET_END
+
 struct KafkaConsumerHooks {
   // Runs with the newly assigned partitions before any record of them is
-  // handled. Return the offset to start each at (the next offset to read);
-  // partitions absent from the map start at the group's committed offset
-  // (or auto_offset_reset). An error is retried every retry_backoff until it
+  // handled. Return the offset to start each at (the next offset to read, or
+  // kOffsetBeginning / kOffsetEnd); partitions absent from the map start at
+  // the group's committed offset (or auto_offset_reset). An error is retried every retry_backoff until it
   // succeeds or Stop(): no record of the partitions is handled meanwhile.
   std::function<absl::StatusOr<std::map<TopicPartition, int64_t>>(
       const std::vector<TopicPartition>&)>
@@ -73,6 +83,13 @@ struct KafkaConsumerHooks {
   // Optional: consumer, commit and dead-letter errors, for logs and metrics
   // (the loop carries on). Runs on the loop thread.
   std::function<void(const absl::Status&)> on_error;
+  // Optional: runs after every poll — at least every 100 ms while the loop
+  // runs, also when no record arrives (time-based flushes, lag metrics).
+  std::function<void()> on_tick;
+  // Optional: runs once a record was acknowledged by the dead-letter topic,
+  // before the loop moves past it (a caller keeping its own offsets counts
+  // the record as done here).
+  std::function<void(const ConsumedRecord&)> on_dead_lettered;
 };
 
 class KafkaConsumerLoop {
@@ -98,6 +115,15 @@ class KafkaConsumerLoop {
   // (on_revoke runs). Returns within about the poll interval (100 ms) plus
   // the handler's time. Idempotent; any thread but the loop's.
   void Stop();
+  // Asks the loop to stop after the record or hook in hand and returns at
+  // once; the loop then leaves the group as in Stop(). Any thread, including
+  // the loop's own (from the handler or a hook). Stop() still joins.
+  void RequestStop();
+
+  // The partition's low and high watermark offsets as last seen by the
+  // consumer (cached from fetches, no broker round trip; low is -1 while
+  // unknown); UNAVAILABLE until the high watermark is known. Thread-safe.
+  absl::StatusOr<std::pair<int64_t, int64_t>> Watermarks(const TopicPartition& partition) const;
 
  private:
   class Impl;

@@ -80,7 +80,19 @@ struct CloudEvent {
   std::chrono::system_clock::time_point time;
   std::string content_type = "application/protobuf";
   std::string traceparent;  // optional
+  bool operator==(const CloudEvent&) const = default;
 };
 KafkaHeaders CloudEventHeaders(const CloudEvent& event);
+
+// The inverse, for consumers: reads the binary-mode headers of a record.
+// Header names are matched exactly (the binding's lower case); when one
+// repeats, the first wins. ce_time is optional (absent: time stays at the
+// epoch) and accepts any RFC 3339 time (offsets, any fraction); content-type
+// and traceparent are optional (absent: empty). INVALID_ARGUMENT naming the
+// header when ce_id, ce_source, ce_type or ce_specversion is missing or
+// empty, ce_specversion is not "1.0", or ce_time does not parse.
+// Round trip: ParseCloudEventHeaders(CloudEventHeaders(e)) == e for every
+// event whose time is whole milliseconds.
+absl::StatusOr<CloudEvent> ParseCloudEventHeaders(const KafkaHeaders& headers);
 
 }  // namespace sqms::runtime

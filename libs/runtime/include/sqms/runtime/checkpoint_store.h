@@ -1,0 +1,111 @@
+#pragma once
+// The Redis side of the exactly-once consumer: a service's state delta and
+// the offsets of the records it covers, written in one Lua script, with a
+// per-partition epoch that fences a consumer which lost the partition.
+//
+// Key schema (all under `key_prefix`; give it a hash tag, e.g.
+// "{sqms:metrics}", and put the service's own state keys under the same tag,
+// so that on Redis Cluster every key of one script lives in one slot):
+//   <prefix>:checkpoints             hash: o:<topic>:<partition> next offset,
+//                                          e:<topic>:<partition> epoch,
+//                                          w:<topic>:<partition> owner
+//   <prefix>:ids:<topic>:<partition> list: the partition's dedup window,
+//                                          oldest first, at most K ids
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "sqms/runtime/kafka_consumer.h"
+#include "sqms/runtime/redis_client.h"
+
+namespace sqms::runtime {
+
+// One Redis write of a state delta: `command key args...`. Only commands
+// that write one key and whose effect does not depend on the time are
+// allowed: HINCRBY HINCRBYFLOAT HSET HDEL INCRBY INCRBYFLOAT SET DEL SADD
+// SREM ZADD ZINCRBY ZREM RPUSH LTRIM.
+struct RedisWrite {
+  std::string command;
+  std::string key;
+  std::vector<std::string> args;
+
+  static RedisWrite HIncrBy(std::string key, std::string field, int64_t by);
+  static RedisWrite HSet(std::string key, std::string field, std::string value);
+  static RedisWrite Set(std::string key, std::string value);
+  static RedisWrite Del(std::string key);
+};
+using StateDelta = std::vector<RedisWrite>;
+
+// What a checkpoint says about one partition.
+struct PartitionCheckpoint {
+  TopicPartition partition;
+  int64_t epoch = 0;                   // from Claim
+  std::optional<int64_t> base_offset;  // the stored offset it continues (nullopt: none)
+  int64_t next_offset = 0;             // the next offset to read after this write
+  std::vector<std::string> new_event_ids;  // accepted since base_offset, oldest first
+};
+
+struct Checkpoint {
+  std::vector<PartitionCheckpoint> partitions;  // at least one
+  StateDelta writes;
+};
+
+// A partition as Claim found it.
+struct ClaimedPartition {
+  TopicPartition partition;
+  int64_t epoch = 0;                   // this owner's; later writes must carry it
+  std::optional<int64_t> next_offset;  // nullopt: never checkpointed
+  std::vector<std::string> event_ids;  // the persisted dedup window, oldest first
+};
+
+// Thread-safe (RedisClient is); blocking: call from any thread except the
+// RedisClient's I/O thread. Borrows `redis`, which must outlive it.
+class RedisCheckpointStore {
+ public:
+  // dedup_window: ids kept per partition (0: none are stored or loaded).
+  RedisCheckpointStore(RedisClient& redis, std::string key_prefix, size_t dedup_window);
+
+  // Takes over `partitions` for `owner`: increments each one's epoch (so any
+  // earlier owner's next Write is refused), records the owner and returns
+  // the stored offset and dedup window, all in one script. Same order as
+  // `partitions`. UNAVAILABLE when Redis is unreachable (the epochs may or
+  // may not have moved; claiming again is harmless); INTERNAL for a Redis
+  // error reply.
+  absl::StatusOr<std::vector<ClaimedPartition>> Claim(const std::vector<TopicPartition>& partitions,
+                                                      const std::string& owner);
+
+  // In one script: checks every partition first — its stored epoch equals
+  // the checkpoint's and its stored offset equals base_offset — then applies
+  // `writes` in order, stores each next_offset and appends the new event ids
+  // to the window (trimmed to the newest dedup_window). Returns
+  //   OK                  written; also when this same checkpoint had already
+  //                       been written (a retry after an unknown outcome
+  //                       finds every offset at next_offset and writes
+  //                       nothing), so retrying an UNAVAILABLE is safe;
+  //   ABORTED             fenced: a partition's epoch moved on (another owner
+  //                       claimed it) or its offset is not base_offset;
+  //                       nothing was written;
+  //   INVALID_ARGUMENT    a write's command is not allowed, or no partition;
+  //                       nothing was sent;
+  //   UNAVAILABLE         Redis unreachable or no reply in time: unknown
+  //                       outcome, retry the same Checkpoint;
+  //   INTERNAL            Redis failed a write inside the script (e.g.
+  //                       WRONGTYPE): Redis does not roll back, so the writes
+  //                       before it were applied. A service bug; stop.
+  absl::Status Write(const Checkpoint& checkpoint);
+
+  std::string CheckpointsKey() const { return prefix_ + ":checkpoints"; }
+  std::string EventIdsKey(const TopicPartition& partition) const;
+
+ private:
+  RedisClient& redis_;
+  const std::string prefix_;
+  const size_t dedup_window_;
+};
+
+}  // namespace sqms::runtime

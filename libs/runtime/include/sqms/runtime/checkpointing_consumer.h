@@ -1,0 +1,137 @@
+#pragma once
+// The exactly-once consumer: a service counts records into memory, and this
+// component periodically writes the service's state delta together with the
+// offsets of exactly the records it covers in ONE atomic Redis script
+// (RedisCheckpointStore). Offsets live in Redis, not in Kafka: after a crash
+// or a rebalance the partition's next owner starts at the stored offset with
+// the stored state, so every record's effect is in Redis exactly once.
+//
+// Built on KafkaConsumerLoop (same librdkafka configuration, rebalance
+// handling, retries and dead-letter topic) with Kafka commits switched off.
+//
+// Lifecycle on the loop thread (the only thread that calls the processor):
+//   assign   Claim (epoch+1 per partition, stored offset, dedup window) →
+//            processor.OnAssigned → each partition starts at its stored
+//            offset, or — never checkpointed — at auto_offset_reset
+//            ("earliest"/"latest"); never at an offset the group committed.
+//            Redis or OnAssigned failing: retried every retry_backoff, no
+//            record of the partitions is processed meanwhile.
+//   record   duplicate event id (see dedup below) → skipped; otherwise
+//            processor.Process. Error → the loop retries it, and after
+//            max_attempts sends it to `<topic>.dlq` (then it counts as done).
+//   checkpoint  every checkpoint_every records or checkpoint_interval after
+//            the first unwritten one, on revoke, and on Stop():
+//            processor.TakeDelta() + the offsets/ids of every partition that
+//            advanced, in one script. Redis unreachable → the same checkpoint
+//            is retried every retry_backoff (the script recognises a retry of
+//            a write that did land), and no record is processed meanwhile, so
+//            no offset moves past unwritten state. On Stop the retries end
+//            after stop_timeout: what was not written is redelivered to the
+//            next owner. Fenced (another owner claimed a partition since) or
+//            refused → nothing is written, the delta is dropped, the
+//            `fenced` counter and an error log report it, processor.OnFenced
+//            runs and the consumer stops (status() says why): a fenced
+//            consumer must not go on.
+//   revoke   final checkpoint as above, then processor.OnRevoked.
+//
+// Dedup: a record whose ce_id equals one of the last `dedup_window` ids
+// processed on the SAME partition is skipped (offset advances, state does
+// not). The window is persisted with every checkpoint and reloaded on assign,
+// so it holds across crashes, restarts and rebalances. Duplicates further
+// apart, on other partitions, or without a parseable ce_id are processed.
+//
+// Metrics (label `group`; all created at 0 at start, lag when assigned):
+//   sqms_consumer_records_total{group,topic,outcome=processed|duplicate|dead_lettered}
+//   sqms_consumer_checkpoints_total{group,outcome=written|fenced|failed}
+//   sqms_consumer_checkpoint_duration_seconds{group}   (histogram, per write)
+//   sqms_consumer_checkpoint_age_seconds{group}        (since the last written)
+//   sqms_consumer_lag{group,topic,partition}           (high watermark − next)
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "sqms/runtime/checkpoint_store.h"
+#include "sqms/runtime/kafka_consumer.h"
+#include "sqms/runtime/kafka_producer.h"
+#include "sqms/runtime/redis_client.h"
+
+namespace prometheus { class Registry; }
+
+namespace sqms::runtime {
+
+// Implemented by the service. Every method runs on the consumer's loop
+// thread, one at a time.
+class CheckpointedProcessor {
+ public:
+  virtual ~CheckpointedProcessor() = default;
+
+  // `partitions` are now this consumer's, their previous owners fenced, and
+  // nothing of them is pending: (re)load whatever the service keeps in
+  // memory for them from Redis. An error is retried.
+  virtual absl::Status OnAssigned(const std::vector<TopicPartition>& partitions) = 0;
+
+  // Applies one record to the in-memory state. `event` is its parsed
+  // CloudEvents headers, or why they did not parse. An error must leave the
+  // state as if Process had not been called: the record comes again.
+  virtual absl::Status Process(const ConsumedRecord& record,
+                               const absl::StatusOr<CloudEvent>& event) = 0;
+
+  // The Redis writes that apply every record processed since the last call,
+  // and forget them: from here on they belong to the checkpoint (written,
+  // or dropped when fenced). Keys must share the store's hash tag.
+  virtual StateDelta TakeDelta() = 0;
+
+  // After the final checkpoint of `partitions` (written or given up): drop
+  // what is cached for them; another consumer may own them now.
+  virtual void OnRevoked(const std::vector<TopicPartition>& /*partitions*/) {}
+
+  // The consumer was fenced or hit a fatal error and stops; the in-memory
+  // state is no longer backed by Redis: discard it.
+  virtual void OnFenced(const absl::Status& /*why*/) {}
+};
+
+struct CheckpointingConsumerOptions {
+  // brokers, group_id, topics, client_id, auto_offset_reset (the reset point
+  // of a never-checkpointed partition), max_attempts, retry_backoff (also
+  // between Redis retries), properties. commit_offsets is forced off.
+  KafkaConsumerOptions kafka;
+  std::string key_prefix;   // see checkpoint_store.h, e.g. "{sqms:metrics}"
+  std::string instance_id;  // recorded as the partitions' owner (diagnostics)
+  int checkpoint_every = 1000;                           // records; 0 = off
+  std::chrono::milliseconds checkpoint_interval{1000};   // 0 = off
+  size_t dedup_window = 1024;                            // ids per partition, 0..4096
+  std::chrono::milliseconds stop_timeout{10000};         // final checkpoint's retries
+  prometheus::Registry* metrics = nullptr;               // null: not exported
+};
+
+class CheckpointingConsumer {
+ public:
+  // Borrows `redis` and `processor`, which must outlive the consumer.
+  // INVALID_ARGUMENT naming the option when the configuration is rejected.
+  static absl::StatusOr<std::unique_ptr<CheckpointingConsumer>> Create(
+      CheckpointingConsumerOptions options, RedisClient& redis,
+      CheckpointedProcessor& processor);
+  ~CheckpointingConsumer();  // Stop()
+
+  // Subscribes and starts the loop thread. At most once.
+  void Start();
+  // Stops consuming, writes the final checkpoint (retrying up to
+  // stop_timeout), leaves the group, joins the thread. Idempotent; any
+  // thread except the loop's.
+  void Stop();
+  // OK while running or after a clean Stop; ABORTED once fenced, or the
+  // error that stopped the consumer. Thread-safe.
+  absl::Status status() const;
+
+ private:
+  class Impl;
+  explicit CheckpointingConsumer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sqms::runtime
