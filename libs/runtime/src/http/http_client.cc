@@ -39,7 +39,12 @@ class HttpClient::Impl {
     thread_ = std::thread([this] { Run(); });
   }
 
-  ~Impl() {
+  ~Impl() { Shutdown(); }
+
+  // Idempotent; the owner calls it first, so that callbacks sending during
+  // shutdown still find the HttpClient whole.
+  void Shutdown() {
+    if (!thread_.joinable()) return;
     {
       absl::MutexLock lock(&mu_);
       stopping_ = true;
@@ -158,7 +163,7 @@ class HttpClient::Impl {
 HttpClient::HttpClient(HttpClientOptions options)
     : impl_(std::make_unique<Impl>(std::move(options))) {}
 
-HttpClient::~HttpClient() = default;
+HttpClient::~HttpClient() { impl_->Shutdown(); }
 
 void HttpClient::Send(HttpRequest request, Callback done) {
   impl_->Send(std::move(request), std::move(done));
