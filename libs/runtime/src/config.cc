@@ -44,6 +44,29 @@ absl::Status CheckHostPort(std::string_view flag, const std::string& value) {
   return ParseHostPort(value, Key(flag), &host, &port);
 }
 
+// --redis-mode and --redis-address into `options`: one host:port, or in
+// cluster mode a comma-separated list of seeds.
+absl::Status ParseRedisAddress(const CommonConfig& config, RedisOptions* options) {
+  if (config.redis_mode != "cluster") {
+    return ParseHostPort(config.redis_address, Key("redis-address"), &options->host,
+                         &options->port);
+  }
+  options->mode = RedisMode::kCluster;
+  for (absl::string_view seed : absl::StrSplit(config.redis_address, ',', absl::SkipWhitespace())) {
+    RedisNodeAddress address;
+    if (auto s = ParseHostPort(std::string(absl::StripAsciiWhitespace(seed)), Key("redis-address"),
+                               &address.host, &address.port);
+        !s.ok()) {
+      return s;
+    }
+    options->cluster_seeds.push_back(std::move(address));
+  }
+  if (options->cluster_seeds.empty()) return Invalid("redis-address", "names no seed node");
+  options->host = options->cluster_seeds.front().host;
+  options->port = options->cluster_seeds.front().port;
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 CLI::Option* AddFlag(CLI::App& app, std::string_view flag, std::string& value, std::string help) {
@@ -66,7 +89,10 @@ void AddCommonFlags(CLI::App& app, CommonConfig& config) {
   }
   Add(app, "grpc-listen", config.grpc_listen, "gRPC listen address host:port (port 0: any)");
   Add(app, "metrics-listen", config.metrics_listen, "Prometheus /metrics listen address host:port");
-  Add(app, "redis-address", config.redis_address, "Redis host:port");
+  Add(app, "redis-address", config.redis_address,
+      "Redis host:port; cluster mode: seed nodes host:port[,host:port...]");
+  Add(app, "redis-mode", config.redis_mode,
+      "standalone (one Redis) or cluster (Redis Cluster: slot routing, MOVED/ASK)");
   Add(app, "redis-password-file", config.redis_password_file, "File holding the Redis password");
   Add(app, "redis-timeout-ms", config.redis_timeout_ms, "Deadline of one Redis command, ms");
   Add(app, "kafka-brokers", config.kafka_brokers,
@@ -79,10 +105,15 @@ void AddCommonFlags(CLI::App& app, CommonConfig& config) {
 absl::Status Validate(const CommonConfig& config) {
   for (auto [flag, value] : {std::pair<std::string_view, const std::string*>{
                                  "grpc-listen", &config.grpc_listen},
-                             {"metrics-listen", &config.metrics_listen},
-                             {"redis-address", &config.redis_address}}) {
+                             {"metrics-listen", &config.metrics_listen}}) {
     if (absl::Status s = CheckHostPort(flag, *value); !s.ok()) return s;
   }
+  if (config.redis_mode != "standalone" && config.redis_mode != "cluster") {
+    return Invalid("redis-mode",
+                   absl::StrCat("\"", config.redis_mode, "\" is not standalone or cluster"));
+  }
+  RedisOptions redis;
+  if (absl::Status s = ParseRedisAddress(config, &redis); !s.ok()) return s;
   if (config.redis_timeout_ms <= 0) {
     return Invalid("redis-timeout-ms", absl::StrCat(config.redis_timeout_ms, " is not > 0"));
   }
@@ -109,11 +140,7 @@ absl::Status Validate(const CommonConfig& config) {
 
 absl::StatusOr<RedisOptions> RedisOptionsFrom(const CommonConfig& config) {
   RedisOptions options;
-  if (auto s = ParseHostPort(config.redis_address, Key("redis-address"), &options.host,
-                             &options.port);
-      !s.ok()) {
-    return s;
-  }
+  if (auto s = ParseRedisAddress(config, &options); !s.ok()) return s;
   if (!config.redis_password_file.empty()) {
     absl::StatusOr<std::string> password = ReadFileToString(config.redis_password_file);
     if (!password.ok()) {

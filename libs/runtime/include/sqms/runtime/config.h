@@ -21,7 +21,8 @@ namespace sqms::runtime {
 struct CommonConfig {
   std::string grpc_listen = "0.0.0.0:50051";
   std::string metrics_listen = "0.0.0.0:9464";
-  std::string redis_address = "127.0.0.1:6379";
+  std::string redis_address = "127.0.0.1:6379";  // cluster mode: seeds, comma-separated
+  std::string redis_mode = "standalone";           // standalone or cluster
   std::string redis_password_file;       // optional; secret read from file
   int redis_timeout_ms = 2000;           // per command
   std::string kafka_brokers = "127.0.0.1:9092";  // KAFKA_BROKERS also accepted
