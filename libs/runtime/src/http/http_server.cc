@@ -1,6 +1,7 @@
 #include "sqms/runtime/http/http_server.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <atomic>
@@ -92,6 +93,13 @@ class HttpServer::Impl {
 
  private:
   void Configure() {
+    // cpp-httplib's default sets SO_REUSEPORT, which lets a second process
+    // bind the same port and silently share its traffic; SO_REUSEADDR only
+    // allows a restart while old connections are in TIME_WAIT.
+    server_.set_socket_options([](int sock) {
+      int yes = 1;
+      setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    });
     server_.set_payload_max_length(options_.max_body_bytes);
     server_.set_read_timeout(options_.read_timeout);
     server_.set_write_timeout(options_.write_timeout);
