@@ -19,6 +19,9 @@ packages=(
   redis-server redis-tools prometheus prometheus-alertmanager
   # time zones for business calendars; OpenSSL for HMAC of personal data
   tzdata libssl-dev
+  # HTTP in the runtime (sqms_runtime_http): libcurl for outgoing webhooks,
+  # cpp-httplib for incoming ones; the openssl CLI makes the TLS test certificates
+  libcurl4-openssl-dev libcpp-httplib-dev openssl
   # scripts
   curl jq procps python3 shellcheck python3-yaml
 )
