@@ -1,0 +1,104 @@
+// RedisCheckpointStore against a real redis-server: the epoch fences a
+// stale owner as a whole, a retried write is recognised, nothing is half
+// applied.
+
+#include "sqms/runtime/checkpoint_store.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/integration/runtime_eo/eo_fixture.h"
+
+namespace sqms::runtime {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Optional;
+
+class CheckpointStoreTest : public EoTest {
+ protected:
+  Checkpoint Write(int64_t epoch, std::optional<int64_t> base, int64_t next, int64_t by,
+                   std::vector<std::string> ids = {}) {
+    return {{{kP0, epoch, base, next, std::move(ids)}},
+            {RedisWrite::HIncrBy(std::string(kPrefix) + ":counts", "k", by)}};
+  }
+  const TopicPartition kP0{"t", 0};
+};
+
+TEST_F(CheckpointStoreTest, StaleEpochIsRefusedAndNothingIsWritten) {
+  RedisCheckpointStore store(*redis_, kPrefix, 4);
+  auto first = store.Claim({kP0}, "a");
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ(first->size(), 1u);
+  EXPECT_EQ((*first)[0].next_offset, std::nullopt);
+  int64_t old_epoch = (*first)[0].epoch;
+  ASSERT_TRUE(store.Write(Write(old_epoch, std::nullopt, 10, 5, {"e1", "e2"})).ok());
+
+  auto second = store.Claim({kP0}, "b");  // the partition's new owner
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_GT((*second)[0].epoch, old_epoch);
+  EXPECT_THAT((*second)[0].next_offset, Optional(10));
+  EXPECT_THAT((*second)[0].event_ids, ElementsAre("e1", "e2"));
+
+  // The old owner's next checkpoint: refused whole — neither the counter
+  // nor the offset nor the ids move.
+  absl::Status fenced = store.Write(Write(old_epoch, 10, 20, 7, {"e3"}));
+  EXPECT_EQ(fenced.code(), absl::StatusCode::kAborted) << fenced;
+  EXPECT_THAT(std::string(fenced.message()), HasSubstr("fenced"));
+  EXPECT_EQ(Counts()["k"], 5);
+  EXPECT_EQ(StoredOffsetsTotal(), 10);
+  EXPECT_EQ(redis_->Command({"LLEN", store.EventIdsKey(kP0)})->integer, 2);
+
+  // The new owner writes on.
+  ASSERT_TRUE(store.Write(Write((*second)[0].epoch, 10, 20, 7, {"e3"})).ok());
+  EXPECT_EQ(Counts()["k"], 12);
+  EXPECT_EQ(StoredOffsetsTotal(), 20);
+  EXPECT_THAT(HashOf(store.CheckpointsKey()), ::testing::Contains(::testing::Pair("w:t:0", "b")));
+}
+
+TEST_F(CheckpointStoreTest, RetryOfAWriteThatLandedWritesNothingTwice) {
+  RedisCheckpointStore store(*redis_, kPrefix, 4);
+  auto claimed = store.Claim({kP0}, "a");
+  ASSERT_TRUE(claimed.ok()) << claimed.status();
+  Checkpoint checkpoint = Write((*claimed)[0].epoch, std::nullopt, 3, 3, {"a", "b", "c"});
+  ASSERT_TRUE(store.Write(checkpoint).ok());
+  ASSERT_TRUE(store.Write(checkpoint).ok());  // as after an unknown outcome
+  EXPECT_EQ(Counts()["k"], 3);
+  EXPECT_EQ(redis_->Command({"LLEN", store.EventIdsKey(kP0)})->integer, 3);
+}
+
+TEST_F(CheckpointStoreTest, OffsetThatDoesNotContinueIsRefused) {
+  RedisCheckpointStore store(*redis_, kPrefix, 4);
+  auto claimed = store.Claim({kP0}, "a");
+  ASSERT_TRUE(claimed.ok()) << claimed.status();
+  int64_t epoch = (*claimed)[0].epoch;
+  ASSERT_TRUE(store.Write(Write(epoch, std::nullopt, 10, 1)).ok());
+  EXPECT_EQ(store.Write(Write(epoch, 7, 12, 1)).code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(Counts()["k"], 1);
+}
+
+TEST_F(CheckpointStoreTest, DedupWindowIsTrimmedToItsSize) {
+  RedisCheckpointStore store(*redis_, kPrefix, 3);
+  auto claimed = store.Claim({kP0}, "a");
+  ASSERT_TRUE(claimed.ok()) << claimed.status();
+  int64_t epoch = (*claimed)[0].epoch;
+  ASSERT_TRUE(store.Write(Write(epoch, std::nullopt, 2, 1, {"a", "b"})).ok());
+  ASSERT_TRUE(store.Write(Write(epoch, 2, 6, 1, {"c", "d", "e", "f"})).ok());
+  auto again = store.Claim({kP0}, "a");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_THAT((*again)[0].event_ids, ElementsAre("d", "e", "f"));
+}
+
+TEST_F(CheckpointStoreTest, CommandsOutsideTheAllowListAreNotSent) {
+  RedisCheckpointStore store(*redis_, kPrefix, 4);
+  auto claimed = store.Claim({kP0}, "a");
+  ASSERT_TRUE(claimed.ok()) << claimed.status();
+  Checkpoint checkpoint = Write((*claimed)[0].epoch, std::nullopt, 1, 1);
+  checkpoint.writes.push_back({"FLUSHALL", "x", {}});
+  EXPECT_EQ(store.Write(checkpoint).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(StoredOffsetsTotal(), 0);
+  EXPECT_EQ(store.Write({}).code(), absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace sqms::runtime

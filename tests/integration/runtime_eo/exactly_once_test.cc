@@ -1,0 +1,233 @@
+// The exactly-once consumer end to end: real redis-server and devkafka, two
+// consumers in one group — one a separate process that is SIGKILLed
+// mid-stream and restarted, one stopped during a rebalance — and the counts
+// in Redis equal what was produced, exactly. Also: a fenced consumer stops
+// without writing, and a Redis outage delays but loses nothing.
+
+#include <atomic>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "gtest/gtest.h"
+#include "prometheus/registry.h"
+#include "sqms/runtime/checkpointing_consumer.h"
+#include "sqms/runtime/kafka_producer.h"
+#include "tests/integration/runtime_eo/eo_fixture.h"
+#include "tests/integration/runtime_eo/helper/counting_processor.h"
+
+namespace sqms::runtime {
+namespace {
+
+using ::sqms::testing::Await;
+using ::sqms::testing::BuildPath;
+using ::sqms::testing::CountingProcessor;
+using ::sqms::testing::MakeTestDir;
+using ::sqms::testing::Process;
+
+constexpr int kKeys = 50;
+
+// Value of the series `name` whose labels include `labels`; -1 when absent.
+double MetricValue(prometheus::Registry& registry, const std::string& name,
+                   const std::map<std::string, std::string>& labels) {
+  for (const auto& family : registry.Collect()) {
+    if (family.name != name) continue;
+    for (const auto& metric : family.metric) {
+      size_t matched = 0;
+      for (const auto& label : metric.label) {
+        auto it = labels.find(label.name);
+        if (it != labels.end() && it->second == label.value) ++matched;
+      }
+      if (matched == labels.size()) {
+        return family.type == prometheus::MetricType::Counter ? metric.counter.value
+                                                              : metric.gauge.value;
+      }
+    }
+  }
+  return -1;
+}
+
+class ExactlyOnceTest : public EoTest {
+ protected:
+  void SetUp() override {
+    EoTest::SetUp();
+    if (HasFatalFailure()) return;
+    auto kafka = testing::DevKafka::Start(MakeTestDir("eo-kafka"));
+    ASSERT_TRUE(kafka.ok()) << kafka.status();
+    kafka_ = std::move(*kafka);
+    KafkaProducerOptions options;
+    options.brokers = kafka_->bootstrap();
+    auto producer = KafkaProducer::Create(options);
+    ASSERT_TRUE(producer.ok()) << producer.status();
+    producer_ = std::move(*producer);
+  }
+
+  // Produces events [first, first + count) keyed k<i % kKeys> with ce_id
+  // evt-<i>; every `duplicate_every`-th is sent twice in a row (same id,
+  // key and so partition). Does not wait for acks.
+  void Produce(const std::string& topic, int first, int count, int duplicate_every = 0) {
+    for (int i = first; i < first + count; ++i) {
+      CloudEvent event;
+      event.id = absl::StrCat("evt-", i);
+      event.source = "//sqms/test";
+      event.type = "sqms.test.counted";
+      event.time = std::chrono::system_clock::now();
+      int copies = duplicate_every > 0 && i % duplicate_every == 0 ? 2 : 1;
+      for (int c = 0; c < copies; ++c) {
+        KafkaRecord record{topic, absl::StrCat("k", i % kKeys), "v", CloudEventHeaders(event)};
+        absl::Status queued;
+        while ((queued = producer_->Produce(record, [this](absl::Status s) {
+                  if (!s.ok()) ++failed_deliveries_;
+                })).code() == absl::StatusCode::kResourceExhausted) {
+          ASSERT_TRUE(producer_->Flush(std::chrono::seconds(10)).ok());
+        }
+        ASSERT_TRUE(queued.ok()) << queued;
+      }
+    }
+  }
+
+  CheckpointingConsumerOptions Options(const std::string& group, const std::string& topic,
+                                       const std::string& instance) {
+    CheckpointingConsumerOptions options;
+    options.kafka.brokers = kafka_->bootstrap();
+    options.kafka.group_id = group;
+    options.kafka.topics = {topic};
+    options.kafka.client_id = instance;
+    options.kafka.retry_backoff = std::chrono::milliseconds(50);
+    // The mock coordinator waits session.timeout.ms - 1 s to rebalance after
+    // a member left; keep that short.
+    options.kafka.properties["session.timeout.ms"] = "6000";
+    options.key_prefix = kPrefix;
+    options.instance_id = instance;
+    options.checkpoint_every = 100;
+    options.checkpoint_interval = std::chrono::milliseconds(50);
+    return options;
+  }
+
+  std::unique_ptr<Process> StartCounterProcess(const std::string& group, const std::string& topic,
+                                               const std::string& instance) {
+    auto process = Process::Start(
+        {BuildPath("tests/eo_counter"), "--brokers", kafka_->bootstrap(), "--redis-port",
+         std::to_string(redis_server_->port()), "--group", group, "--topic", topic, "--prefix",
+         kPrefix, "--instance", instance},
+        MakeTestDir("eo-counter-" + instance) + "/log");
+    EXPECT_TRUE(process.ok()) << process.status();
+    return process.ok() ? std::move(*process) : nullptr;
+  }
+
+  std::atomic<int> failed_deliveries_{0};  // outlives the producer's callbacks
+  std::unique_ptr<testing::DevKafka> kafka_;
+  std::unique_ptr<KafkaProducer> producer_;
+};
+
+TEST_F(ExactlyOnceTest, KilledAndStoppedConsumersCountEveryEventExactlyOnce) {
+  const std::string topic = "sqms.contact.v1";  // 12 partitions
+  const std::string group = "eo-count";
+  constexpr int kEvents = 20000;
+  constexpr int kDuplicateEvery = 100;  // 200 duplicates the window must drop
+  constexpr int kRecords = kEvents + kEvents / kDuplicateEvery;
+
+  auto process = StartCounterProcess(group, topic, "proc");
+  ASSERT_NE(process, nullptr);
+  CountingProcessor counter(std::string(kPrefix) + ":counts");
+  auto in_process = CheckpointingConsumer::Create(Options(group, topic, "local"), *redis_, counter);
+  ASSERT_TRUE(in_process.ok()) << in_process.status();
+  (*in_process)->Start();
+  ASSERT_TRUE(Await([&] { return Owners() == std::set<std::string>{"proc", "local"}; },
+                    absl::Seconds(60)))
+      << "both consumers never owned partitions";
+
+  // The stream: events keep coming while consumers die, restart and stop.
+  std::thread producer([&] {
+    for (int first = 0; first < kEvents; first += 100) {
+      Produce(topic, first, 100, kDuplicateEvery);
+      absl::SleepFor(absl::Milliseconds(25));  // a steady rate, not a wait
+    }
+  });
+
+  ASSERT_TRUE(Await([&] { return CountsTotal() >= 3000; }, absl::Seconds(60)));
+  process->Kill();  // SIGKILL: whatever it processed but had not checkpointed is gone
+  int revokes_before = counter.revokes();
+  process = StartCounterProcess(group, topic, "proc-restarted");
+  ASSERT_NE(process, nullptr);
+  // The restarted member's join starts a rebalance: "local" gives its
+  // partitions back (revoke) and waits for the group; stop it right there.
+  ASSERT_TRUE(Await([&] { return counter.revokes() > revokes_before; }, absl::Seconds(60)));
+  (*in_process)->Stop();
+  EXPECT_TRUE((*in_process)->status().ok()) << (*in_process)->status();
+
+  producer.join();
+  ASSERT_TRUE(producer_->Flush(std::chrono::seconds(30)).ok());
+  ASSERT_EQ(failed_deliveries_.load(), 0);
+  ASSERT_TRUE(Await([&] { return StoredOffsetsTotal() == kRecords; }, absl::Seconds(120)))
+      << "checkpoints cover " << StoredOffsetsTotal() << " of " << kRecords << " records";
+  EXPECT_EQ(process->Terminate(), 0) << testing::ReadFile(process->log_path());
+
+  // Every event counted once: per key exactly what was produced, and the
+  // duplicates (same ce_id) not at all.
+  std::map<std::string, int64_t> expected;
+  for (int i = 0; i < kEvents; ++i) ++expected[absl::StrCat("k", i % kKeys)];
+  EXPECT_EQ(Counts(), expected);
+  EXPECT_EQ(CountsTotal(), kEvents);
+  EXPECT_EQ(StoredOffsetsTotal(), kRecords);
+}
+
+TEST_F(ExactlyOnceTest, FencedConsumerStopsAndWritesNothing) {
+  const std::string topic = "sqms.kpi.v1";  // 4 partitions
+  prometheus::Registry registry;
+  CountingProcessor counter(std::string(kPrefix) + ":counts");
+  CheckpointingConsumerOptions options = Options("eo-fence", topic, "stale");
+  options.metrics = &registry;
+  auto consumer = CheckpointingConsumer::Create(options, *redis_, counter);
+  ASSERT_TRUE(consumer.ok()) << consumer.status();
+  const std::map<std::string, std::string> fenced = {{"group", "eo-fence"}, {"outcome", "fenced"}};
+  EXPECT_EQ(MetricValue(registry, "sqms_consumer_checkpoints_total", fenced), 0);
+  EXPECT_EQ(MetricValue(registry, "sqms_consumer_records_total",
+                        {{"topic", topic}, {"outcome", "duplicate"}}),
+            0);
+  (*consumer)->Start();
+  Produce(topic, 0, 100);
+  ASSERT_TRUE(Await([&] { return StoredOffsetsTotal() == 100 && CountsTotal() == 100; },
+                    absl::Seconds(60)));
+
+  // Another owner takes every partition over (as after a rebalance this
+  // consumer missed, e.g. a long pause).
+  RedisCheckpointStore intruder(*redis_, kPrefix, 0);
+  std::vector<TopicPartition> all;
+  for (int p = 0; p < 4; ++p) all.push_back({topic, p});
+  ASSERT_TRUE(intruder.Claim(all, "new-owner").ok());
+  Produce(topic, 100, 50);
+  ASSERT_TRUE(Await([&] { return !(*consumer)->status().ok(); }, absl::Seconds(60)));
+  EXPECT_EQ((*consumer)->status().code(), absl::StatusCode::kAborted) << (*consumer)->status();
+  EXPECT_TRUE(counter.fenced());
+  EXPECT_EQ(MetricValue(registry, "sqms_consumer_checkpoints_total", fenced), 1);
+  (*consumer)->Stop();
+  // The refused checkpoint left no trace: state and offsets as before.
+  EXPECT_EQ(CountsTotal(), 100);
+  EXPECT_EQ(StoredOffsetsTotal(), 100);
+}
+
+TEST_F(ExactlyOnceTest, RedisOutageDelaysCheckpointsButLosesNothing) {
+  const std::string topic = "sqms.incidents.v1";  // 4 partitions
+  CountingProcessor counter(std::string(kPrefix) + ":counts");
+  auto consumer = CheckpointingConsumer::Create(Options("eo-outage", topic, "one"), *redis_, counter);
+  ASSERT_TRUE(consumer.ok()) << consumer.status();
+  (*consumer)->Start();
+  Produce(topic, 0, 200);
+  ASSERT_TRUE(Await([&] { return StoredOffsetsTotal() == 200; }, absl::Seconds(60)));
+  redis_server_->Stop();
+  Produce(topic, 200, 200);
+  ASSERT_TRUE(Await([&] { return counter.processed() >= 201; }, absl::Seconds(60)));
+  ASSERT_TRUE(redis_server_->Restart().ok());
+  ASSERT_TRUE(Await([&] { return StoredOffsetsTotal() == 400; }, absl::Seconds(60)));
+  (*consumer)->Stop();
+  EXPECT_TRUE((*consumer)->status().ok()) << (*consumer)->status();
+  EXPECT_EQ(CountsTotal(), 400);
+}
+
+}  // namespace
+}  // namespace sqms::runtime
