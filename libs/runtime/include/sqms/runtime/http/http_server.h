@@ -73,8 +73,9 @@ class HttpServer {
   // pass HttpAuth{} for a public route. Only before Start. A HEAD request
   // is served by the GET handler without the body. Unknown path → 404;
   // known path, other method → 405 with Allow; failed auth → 401 with
-  // WWW-Authenticate; POST/PUT/PATCH/DELETE without Content-Length or
-  // chunked encoding → 411.
+  // WWW-Authenticate; a POST/PUT/PATCH/DELETE without Content-Length, or
+  // with a chunked body, → 411 (bodies must be sized). These answers come
+  // before the body is read, with "Connection: close".
   void Handle(std::string method, std::string path, Handler handler,
               std::optional<HttpAuth> auth = std::nullopt);
 
