@@ -153,11 +153,41 @@ TEST_F(RedisClientTest, StalledRedisReturnsWithinTheDeadline) {
   Clock::time_point start = Clock::now();
   auto reply = client->Command({"GET", "k"});
   Clock::duration took = Clock::now() - start;
-  EXPECT_EQ(reply.status().code(), absl::StatusCode::kUnavailable) << reply.status();
+  // Sent, no reply in time: the outcome is unknown, not a failure.
+  EXPECT_EQ(reply.status().code(), absl::StatusCode::kDeadlineExceeded) << reply.status();
   EXPECT_NE(reply.status().message().find("deadline exceeded"), std::string::npos);
   EXPECT_LT(took, Options().command_timeout + milliseconds(300));
   // And it recovers once Redis is responsive again.
   EXPECT_TRUE(Await([&] { return client->Command({"PING"}).ok(); }, absl::Seconds(10)));
+}
+
+TEST_F(RedisClientTest, AWriteAnsweredAfterItsDeadlineIsAnUnknownOutcomeNotAFailure) {
+  auto client = Connected(Options());
+  // A script holds Redis for 1.5 s; the write is sent behind it (on this
+  // connection, or on the next once the stalled one is dropped).
+  client->CommandAsync({"EVAL",
+                        "local s = redis.call('TIME') repeat local t = redis.call('TIME') "
+                        "until (t[1] - s[1]) * 1000000 + (t[2] - s[2]) > 1500000 return 1",
+                        "0"},
+                       [](absl::StatusOr<RedisReply>) {});
+  auto reply = client->Command({"SET", "late", "written"});
+  EXPECT_EQ(reply.status().code(), absl::StatusCode::kDeadlineExceeded) << reply.status();
+  // ... and it did run: a caller must not read DEADLINE_EXCEEDED as "failed".
+  EXPECT_TRUE(Await(
+      [&] {
+        auto value = client->Command({"GET", "late"});
+        return value.ok() && value->str == "written";
+      },
+      absl::Seconds(10)));
+}
+
+TEST_F(RedisClientTest, NotSentIsUnavailableAndSentIsDeadlineExceeded) {
+  auto client = Connected(Options());
+  server_->Stop();
+  ASSERT_TRUE(Await([&] { return !client->Command({"PING"}).ok() && !client->connected(); },
+                    absl::Seconds(5)));
+  // Certainly not sent: safe to retry as is.
+  EXPECT_EQ(client->Command({"SET", "k", "v"}).status().code(), absl::StatusCode::kUnavailable);
 }
 
 TEST_F(RedisClientTest, ReconnectsAfterRedisRestarts) {
