@@ -60,8 +60,8 @@ class Results {
 TEST_F(HttpClientTest, RequestsRunConcurrently) {
   // /gate?n=8 answers 200 only once 8 requests are held open at the same
   // time: a client that ran them one after another would get 504s.
+  Results results;  // outlives the client, whose callbacks write into it
   HttpClient client;
-  Results results;
   for (int i = 0; i < 8; ++i) client.Send(Get("/gate?n=8"), results.Add());
   ASSERT_TRUE(Await([&] { return results.size() == 8; }, absl::Seconds(30)));
   for (const auto& r : results.Take()) {
@@ -71,8 +71,8 @@ TEST_F(HttpClientTest, RequestsRunConcurrently) {
 }
 
 TEST_F(HttpClientTest, SlowTargetDoesNotDelayAFastOne) {
+  std::atomic<bool> slow_done{false};  // written by the cancelled slow request's callback
   HttpClient client;
-  std::atomic<bool> slow_done{false};
   client.Send(Get("/sleep?s=5"), [&](absl::StatusOr<HttpResponse>) { slow_done = true; });
   absl::StatusOr<HttpResponse> fast = client.SendAndWait(Get("/fast"));
   ASSERT_TRUE(fast.ok()) << fast.status();
@@ -139,8 +139,8 @@ TEST_F(HttpClientTest, OversizedResponseIsResourceExhausted) {
 }
 
 TEST_F(HttpClientTest, PastMaxPendingIsResourceExhaustedAtOnce) {
+  Results held;  // cancelled into when the client is destroyed
   HttpClient client(HttpClientOptions{.max_pending = 2});
-  Results held;
   client.Send(Get("/sleep?s=5"), held.Add());
   client.Send(Get("/sleep?s=5"), held.Add());
   bool answered = false;
@@ -175,9 +175,9 @@ TEST_F(HttpClientTest, DestructionCancelsEveryPendingRequestOnce) {
 }
 
 TEST_F(HttpClientTest, SendAndWaitFromACallbackFailsInsteadOfDeadlocking) {
-  HttpClient client;
   absl::StatusOr<HttpResponse> nested;
   std::atomic<bool> done{false};
+  HttpClient client;
   client.Send(Get("/fast"), [&](absl::StatusOr<HttpResponse>) {
     nested = client.SendAndWait(Get("/fast"));
     done = true;
