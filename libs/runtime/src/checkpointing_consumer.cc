@@ -245,9 +245,11 @@ void CheckpointingConsumer::Impl::WriteCheckpoint() {
                  {{"group", options_.kafka.group_id}, {"error", written.ToString()}});
       return;
     }
-    log::Warn("exactly-once consumer: checkpoint failed, retrying",
-              {{"group", options_.kafka.group_id}, {"attempt", attempt},
-               {"error", written.ToString()}});
+    if (attempt == 1 || attempt % 50 == 0) {  // an outage logs a line per ~10 s, not per try
+      log::Warn("exactly-once consumer: checkpoint failed, retrying",
+                {{"group", options_.kafka.group_id}, {"attempt", attempt},
+                 {"error", written.ToString()}});
+    }
     std::this_thread::sleep_for(options_.kafka.retry_backoff);
   }
 }

@@ -63,7 +63,7 @@ CheckpointingConsumerMetrics::CheckpointingConsumerMetrics(prometheus::Registry*
                     .Add({{"group", group}}, LatencyBuckets())),
       age_(prometheus::BuildGauge()
                .Name("sqms_consumer_checkpoint_age_seconds")
-               .Help("Seconds since the last checkpoint was written")
+               .Help("Seconds since the last checkpoint while records wait for the next; 0 when none")
                .Register(RegistryOr(registry, own_registry_))
                .Add({{"group", group}})) {
   for (const auto& topic : topics) {

@@ -44,7 +44,8 @@
 //   sqms_consumer_records_total{group,topic,outcome=processed|duplicate|dead_lettered}
 //   sqms_consumer_checkpoints_total{group,outcome=written|fenced|failed}
 //   sqms_consumer_checkpoint_duration_seconds{group}   (histogram, per write)
-//   sqms_consumer_checkpoint_age_seconds{group}        (since the last written)
+//   sqms_consumer_checkpoint_age_seconds{group}        (since the last written, while
+//                                                       records wait; 0 when none wait)
 //   sqms_consumer_lag{group,topic,partition}           (high watermark − next)
 
 #include <chrono>
