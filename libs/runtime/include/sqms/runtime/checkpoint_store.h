@@ -73,8 +73,9 @@ class RedisCheckpointStore {
   // Takes over `partitions` for `owner`: increments each one's epoch (so any
   // earlier owner's next Write is refused), records the owner and returns
   // the stored offset and dedup window, all in one script. Same order as
-  // `partitions`. UNAVAILABLE when Redis is unreachable (the epochs may or
-  // may not have moved; claiming again is harmless); INTERNAL for a Redis
+  // `partitions`. UNAVAILABLE / DEADLINE_EXCEEDED when Redis is unreachable
+  // or slow (the epochs may or may not have moved; claiming again is
+  // harmless); INTERNAL for a Redis
   // error reply.
   absl::StatusOr<std::vector<ClaimedPartition>> Claim(const std::vector<TopicPartition>& partitions,
                                                       const std::string& owner);
@@ -92,8 +93,8 @@ class RedisCheckpointStore {
   //                       nothing was written;
   //   INVALID_ARGUMENT    a write's command is not allowed, or no partition;
   //                       nothing was sent;
-  //   UNAVAILABLE         Redis unreachable or no reply in time: unknown
-  //                       outcome, retry the same Checkpoint;
+  //   UNAVAILABLE,        Redis unreachable (not run) or no reply in time
+  //   DEADLINE_EXCEEDED   (unknown outcome): retry the same Checkpoint;
   //   INTERNAL            Redis failed a write inside the script (e.g.
   //                       WRONGTYPE): Redis does not roll back, so the writes
   //                       before it were applied. A service bug; stop.
