@@ -118,15 +118,14 @@ void RedisPipeline::Impl::Run() {
     connected_.store(true, std::memory_order_relaxed);
     absl::Status status = Serve(**connection);
     connected_.store(false, std::memory_order_relaxed);
-    // Nothing of the batch was sent on a connection found dead: keep it for
-    // the next one instead of failing callers while Redis may be back up.
     if (absl::IsCancelled(status)) break;  // shutdown
     log::Warn("redis: connection lost", {{"address", address},
                                          {"error", std::string(status.message())}});
-    // What was sent was answered by SendBatch; the rest was never sent.
-    if (!absl::IsAborted(status)) {
-      FailAll(absl::UnavailableError(absl::StrCat("redis: not connected (", status.message(), ")")));
-    }
+    // What was sent was answered (DEADLINE_EXCEEDED) by ReadReplies; what was
+    // not — a batch found a dead connection, NOSCRIPT re-sends, the queue —
+    // waits for the next connection (within its deadline) instead of failing
+    // callers while Redis may be back at once; if it is not, the failed
+    // connect fails it as "not connected".
   }
   FailAll(absl::UnavailableError("redis: client shut down"));
 }

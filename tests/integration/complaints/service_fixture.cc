@@ -99,9 +99,11 @@ absl::StatusOr<std::unique_ptr<ComplaintsStack>> ComplaintsStack::Start(
   }
   std::filesystem::create_directories(dir + "/redis");
   std::filesystem::create_directories(dir + "/kafka");
-  auto redis = testing::RedisServer::Start(dir + "/redis");
-  if (!redis.ok()) return redis.status();
-  stack->redis_ = *std::move(redis);
+  if (options.redis_address.empty()) {
+    auto redis = testing::RedisServer::Start(dir + "/redis");
+    if (!redis.ok()) return redis.status();
+    stack->redis_ = *std::move(redis);
+  }
   auto kafka = testing::DevKafka::Start(dir + "/kafka");
   if (!kafka.ok()) return kafka.status();
   stack->kafka_ = *std::move(kafka);
@@ -123,7 +125,7 @@ absl::Status ComplaintsStack::StartService() {
       testing::BuildPath("services/complaints/sqms-complaints"),
       "--grpc-listen", "127.0.0.1:0",
       "--metrics-listen", "127.0.0.1:0",
-      "--redis-address", redis_->address(),
+      "--redis-address", redis_ != nullptr ? redis_->address() : options_.redis_address,
       "--kafka-brokers", kafka_->bootstrap(),
       "--tokens-file", tokens_file_,
       "--triage-config", triage_file_,
@@ -131,6 +133,7 @@ absl::Status ComplaintsStack::StartService() {
       "--shards", std::to_string(options_.shards),
       "--ready-file", ready_file_,
       "--log-level", "debug"};
+  if (!options_.redis_mode.empty()) argv.insert(argv.end(), {"--redis-mode", options_.redis_mode});
   if (options_.redis_timeout_ms > 0) {
     argv.insert(argv.end(), {"--redis-timeout-ms", std::to_string(options_.redis_timeout_ms)});
   }

@@ -52,6 +52,11 @@ struct StackOptions {
   std::string triage_yaml;          // "" = the shipped triage.yaml
   int shards = 4;
   int redis_timeout_ms = 0;         // 0 = the service's default
+  // Another Redis than the stack's own: "--redis-mode" and "--redis-address"
+  // (e.g. "cluster" and a RedisCluster's seeds). When set, the stack starts
+  // no redis-server and redis() must not be called.
+  std::string redis_mode;
+  std::string redis_address;
 };
 
 // Redis + devkafka + the service. Not thread-safe to start/stop; the stubs
