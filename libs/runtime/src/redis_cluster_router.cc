@@ -156,7 +156,15 @@ bool RedisClusterRouter::Intercept(RedisCommand& c, absl::StatusOr<RedisReply>& 
   std::optional<RedisClusterError> refusal;
   if (outcome.ok()) {
     refusal = ParseClusterError(*outcome);
-    if (!refusal.has_value()) return false;
+    if (!refusal.has_value()) {
+      // The pipeline left late error replies to us in case they were
+      // redirects; any other is late like any reply.
+      if (outcome->type == RedisReply::Type::kError && Clock::now() > c.deadline) {
+        outcome = absl::DeadlineExceededError(
+            "redis: deadline exceeded (reply came late: the command ran)");
+      }
+      return false;
+    }
   } else {
     {
       absl::MutexLock lock(&mu_);
