@@ -13,6 +13,10 @@ packages=(
   librdkafka-dev libhiredis-dev prometheus-cpp-dev
   # well-kept libraries instead of hand-written code
   libabsl-dev libcli11-dev libyaml-cpp-dev nlohmann-json3-dev
+  # triage text normalisation: Traditional→Simplified Chinese, Unicode folding
+  libopencc-dev libopencc-data libicu-dev
+  # faster rebuilds of the same tree (CI's several build types)
+  ccache
   # tests
   libgtest-dev libgmock-dev
   # real components for integration tests, the demo and benchmarks

@@ -16,6 +16,8 @@
 #include "services/complaints/app/contact_intake.h"
 #include "services/complaints/app/sla_timer_loop.h"
 #include "services/complaints/config/triage_config.h"
+#include "services/complaints/config/triage_reloader.h"
+#include "services/complaints/text/icu_opencc_normalizer.h"
 #include "services/complaints/rpc/complaint_grpc_service.h"
 #include "services/complaints/rpc/contact_grpc_service.h"
 #include "sqms/runtime/auth.h"
@@ -56,7 +58,8 @@ absl::Status WriteReadyFile(const std::string& path, int grpc_port, int metrics_
 // everything outlives what uses it.
 struct ComplaintsServer::Parts {
   runtime::SystemClock clock;
-  std::unique_ptr<domain::Triage> triage;
+  std::unique_ptr<text::IcuOpenccNormalizer> normalizer;
+  std::unique_ptr<app::TriageSource> triage;
   std::string pii_key;
   std::unique_ptr<runtime::TokenAuthenticator> auth;
   std::unique_ptr<runtime::MetricsServer> metrics;
@@ -71,6 +74,7 @@ struct ComplaintsServer::Parts {
   std::unique_ptr<app::ComplaintService> complaints;
   std::unique_ptr<app::ContactIntake> contact;
   std::unique_ptr<app::SlaTimerLoop> timers;
+  std::unique_ptr<config::TriageReloader> triage_reloader;
   std::unique_ptr<runtime::WorkerPool> pool;
   adapters::WatchHub watch_hub;
   std::unique_ptr<adapters::KafkaWatchFeed> watch_feed;
@@ -89,11 +93,16 @@ absl::Status ConfigFailure(std::string_view flag, const absl::Status& status) {
 
 // Configuration files and secrets: every failure names its key.
 absl::Status LoadInputs(const config::ServiceConfig& config,
-                        std::unique_ptr<domain::Triage>& triage, std::string& pii_key,
+                        std::unique_ptr<text::IcuOpenccNormalizer>& normalizer,
+                        std::unique_ptr<app::TriageSource>& triage, std::string& pii_key,
                         std::unique_ptr<runtime::TokenAuthenticator>& auth) {
+  auto made = text::IcuOpenccNormalizer::Create();
+  if (!made.ok()) return made.status();
+  normalizer = *std::move(made);
   auto triage_config = config::LoadTriageConfig(config.triage_config);
   if (!triage_config.ok()) return ConfigFailure("triage-config", triage_config.status());
-  triage = std::make_unique<domain::Triage>(*std::move(triage_config));
+  triage = std::make_unique<app::TriageSource>(
+      std::make_shared<const domain::Triage>(*std::move(triage_config), *normalizer));
   auto key = runtime::ReadFileToString(config.pii_key_file);
   if (!key.ok()) return ConfigFailure("pii-key-file", key.status());
   if (key->empty()) return runtime::ConfigError("pii-key-file", "the file is empty");
@@ -113,13 +122,17 @@ absl::StatusOr<std::unique_ptr<ComplaintsServer>> ComplaintsServer::Start(
   runtime::log::Init("complaints", level);
 
   auto p = std::make_unique<Parts>();
-  if (auto s = LoadInputs(config, p->triage, p->pii_key, p->auth); !s.ok()) return s;
+  if (auto s = LoadInputs(config, p->normalizer, p->triage, p->pii_key, p->auth); !s.ok()) {
+    return s;
+  }
 
   auto metrics = runtime::MetricsServer::Start(config.common.metrics_listen);
   if (!metrics.ok()) return metrics.status();
   p->metrics = *std::move(metrics);
   p->stats = std::make_unique<adapters::ServiceStats>(p->metrics->registry());
   p->rpc_metrics = std::make_unique<runtime::RpcMetrics>(p->metrics->registry());
+  const std::string triage_version = p->triage->Current()->config().version;
+  p->stats->TriageConfigApplied(triage_version, /*reloaded=*/false);
 
   auto redis_options = runtime::RedisOptionsFrom(config.common);
   if (!redis_options.ok()) return redis_options.status();
@@ -142,16 +155,27 @@ absl::StatusOr<std::unique_ptr<ComplaintsServer>> ComplaintsServer::Start(
   p->repository = std::make_unique<adapters::RedisComplaintRepository>(
       *p->redis, *p->keys, config.complaints_topic, wake_relay);
   p->contact_store = std::make_unique<adapters::RedisContactEventStore>(
-      *p->redis, *p->keys, config.contact_topic, p->triage->config().idempotency_ttl, wake_relay);
+      *p->redis, *p->keys, config.contact_topic,
+      p->triage->Current()->config().idempotency_ttl, wake_relay);
 
   app::ComplaintObserver observer{
       .submitted = [stats](const domain::Complaint& c) { stats->Submitted(c); },
       .sla_breached = [stats](const domain::Complaint& c,
-                              domain::SlaTarget t) { stats->SlaBreached(c, t); }};
+                              domain::SlaTarget t) { stats->SlaBreached(c, t); },
+      .reclassified =
+          [stats](domain::Category category, domain::Priority priority,
+                  const domain::Complaint& after) {
+            stats->TriageOverridden(category, after.category, priority, after.priority);
+          }};
   p->complaints = std::make_unique<app::ComplaintService>(*p->repository, *p->triage, p->clock,
                                                           p->pii_key, observer);
   p->contact = std::make_unique<app::ContactIntake>(*p->contact_store, p->clock);
   p->timers = std::make_unique<app::SlaTimerLoop>(*p->complaints);
+  p->triage_reloader = std::make_unique<config::TriageReloader>(
+      config.triage_config, triage_version, *p->normalizer, *p->triage,
+      config::TriageReloadObserver{
+          .applied = [stats](const std::string& v) { stats->TriageConfigApplied(v, true); },
+          .rejected = [stats](const absl::Status&) { stats->TriageConfigRejected(); }});
   p->pool = std::make_unique<runtime::WorkerPool>(config.workers);
 
   p->complaint_rpc = std::make_unique<rpc::ComplaintGrpcService>(
@@ -169,6 +193,9 @@ absl::StatusOr<std::unique_ptr<ComplaintsServer>> ComplaintsServer::Start(
   p->watch_feed = *std::move(feed);
   p->relay->Start();
   p->timers->Start();
+  if (config.triage_reload_ms > 0) {
+    p->triage_reloader->Start(absl::Milliseconds(config.triage_reload_ms));
+  }
   runtime::log::Info("serving", {{"grpc_port", p->server->port()},
                                  {"metrics_port", p->metrics->port()},
                                  {"shards", config.shards},
@@ -191,6 +218,7 @@ void ComplaintsServer::Shutdown() {
   parts_->stopped = true;
   parts_->server->Shutdown();          // drain RPCs first: they may still commit
   parts_->timers->Stop();
+  parts_->triage_reloader->Stop();
   parts_->watch_feed.reset();
   parts_->relay->Stop(absl::Seconds(5));  // deliver what it can; the rest waits in Redis
 }

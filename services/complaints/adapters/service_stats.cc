@@ -9,6 +9,22 @@ ServiceStats::ServiceStats(prometheus::Registry& registry)
                     .Name("sqms_complaints_submitted_total")
                     .Help("Complaints accepted, by channel, category and priority")
                     .Register(registry)),
+      triage_overrides(prometheus::BuildCounter()
+                           .Name("sqms_complaints_triage_overrides_total")
+                           .Help("Agent overrides of triage's category, by category pair")
+                           .Register(registry)),
+      triage_priority_overrides(prometheus::BuildCounter()
+                                    .Name("sqms_complaints_triage_priority_overrides_total")
+                                    .Help("Agent overrides of triage's priority, by priority pair")
+                                    .Register(registry)),
+      triage_reloads(prometheus::BuildCounter()
+                         .Name("sqms_complaints_triage_config_reloads_total")
+                         .Help("Changed triage configs applied or rejected without a restart")
+                         .Register(registry)),
+      triage_config_info(prometheus::BuildGauge()
+                             .Name("sqms_complaints_triage_config_info")
+                             .Help("1 for the version of the triage config in force")
+                             .Register(registry)),
       sla_breaches(prometheus::BuildCounter()
                        .Name("sqms_complaints_sla_breaches_total")
                        .Help("SLA targets breached, by target and priority")
@@ -37,9 +53,55 @@ ServiceStats::ServiceStats(prometheus::Registry& registry)
                         .Name("sqms_redis_latency_seconds")
                         .Help("Redis command latency, enqueue to reply")
                         .Register(registry)
-                        .Add({}, runtime::LatencyBuckets())) {}
+                        .Add({}, runtime::LatencyBuckets())) {
+  // Every label combination at 0, so increase() sees the first override.
+  using domain::Category;
+  using domain::Priority;
+  for (int from = 1; from <= domain::kCategoryMax; ++from) {
+    for (int to = 1; to <= domain::kCategoryMax; ++to) {
+      triage_overrides.Add({{"from_category", codec::Label(static_cast<Category>(from))},
+                            {"to_category", codec::Label(static_cast<Category>(to))}});
+    }
+  }
+  for (int from = 1; from <= domain::kPriorityMax; ++from) {
+    for (int to = 1; to <= domain::kPriorityMax; ++to) {
+      triage_priority_overrides.Add({{"from_priority", codec::Label(static_cast<Priority>(from))},
+                                     {"to_priority", codec::Label(static_cast<Priority>(to))}});
+    }
+  }
+  for (const char* result : {"applied", "rejected"}) triage_reloads.Add({{"result", result}});
+}
+
+void ServiceStats::TriageOverridden(domain::Category from, domain::Category to,
+                                    domain::Priority from_priority, domain::Priority to_priority) {
+  if (from != to) {
+    triage_overrides.Add({{"from_category", codec::Label(from)}, {"to_category", codec::Label(to)}})
+        .Increment();
+  }
+  if (from_priority != to_priority) {
+    triage_priority_overrides
+        .Add({{"from_priority", codec::Label(from_priority)},
+              {"to_priority", codec::Label(to_priority)}})
+        .Increment();
+  }
+}
+
+void ServiceStats::TriageConfigApplied(const std::string& version, bool reloaded) {
+  std::lock_guard<std::mutex> lock(info_mu_);
+  if (current_info_ != nullptr) triage_config_info.Remove(current_info_);
+  current_info_ = &triage_config_info.Add({{"version", version}});
+  current_info_->Set(1);
+  if (reloaded) triage_reloads.Add({{"result", "applied"}}).Increment();
+}
+
+void ServiceStats::TriageConfigRejected() {
+  triage_reloads.Add({{"result", "rejected"}}).Increment();
+}
 
 void ServiceStats::Submitted(const domain::Complaint& c) {
+  if (c.category_overridden && c.triage.suggested_category != domain::Category::kUnspecified) {
+    TriageOverridden(c.triage.suggested_category, c.category, c.priority, c.priority);
+  }
   submitted
       .Add({{"channel", codec::Label(c.channel)},
             {"category", codec::Label(c.category)},

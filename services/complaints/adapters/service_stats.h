@@ -2,6 +2,7 @@
 // The complaints service's own Prometheus series, declared in one struct
 // (RPC RED metrics come from runtime::RpcMetrics).
 
+#include <mutex>
 #include <string>
 
 #include "prometheus/counter.h"
@@ -21,13 +22,34 @@ struct ServiceStats {
   // sqms_complaints_sla_breaches_total{target,priority}
   void SlaBreached(const domain::Complaint& complaint, domain::SlaTarget target);
 
+  // An agent overrode triage: at submission (a category other than the
+  // rules') or by ReclassifyComplaint. Every pair exists at 0 from start-up.
+  // sqms_complaints_triage_overrides_total{from_category,to_category} and
+  // sqms_complaints_triage_priority_overrides_total{from_priority,to_priority}
+  void TriageOverridden(domain::Category from, domain::Category to, domain::Priority from_priority,
+                        domain::Priority to_priority);
+  // Hot reload of the triage config: sqms_complaints_triage_config_reloads_total
+  // {result="applied"|"rejected"}, and sqms_complaints_triage_config_info
+  // {version} = 1 for the rules in force (the previous version's series is removed).
+  // `reloaded`: false for the config loaded at start-up (not counted).
+  void TriageConfigApplied(const std::string& version, bool reloaded);
+  void TriageConfigRejected();
+
   prometheus::Family<prometheus::Counter>& submitted;
+  prometheus::Family<prometheus::Counter>& triage_overrides;
+  prometheus::Family<prometheus::Counter>& triage_priority_overrides;
+  prometheus::Family<prometheus::Counter>& triage_reloads;
+  prometheus::Family<prometheus::Gauge>& triage_config_info;
   prometheus::Family<prometheus::Counter>& sla_breaches;
   prometheus::Gauge& outbox_depth;            // sqms_outbox_depth
   prometheus::Gauge& outbox_oldest_age;       // sqms_outbox_oldest_age_seconds
   prometheus::Counter& kafka_delivered;       // sqms_kafka_delivered_total
   prometheus::Counter& kafka_delivery_errors; // sqms_kafka_delivery_errors_total
   prometheus::Histogram& redis_latency;       // sqms_redis_latency_seconds
+
+ private:
+  std::mutex info_mu_;                         // serialises the info gauge's swap
+  prometheus::Gauge* current_info_ = nullptr;  // guarded by info_mu_
 };
 
 }  // namespace sqms::complaints::adapters

@@ -30,7 +30,7 @@ std::vector<ports::PendingEvent> WithIds(std::vector<domain::Event> events) {
 }  // namespace
 
 ComplaintService::ComplaintService(ports::ComplaintRepository& repository,
-                                   const domain::Triage& triage, const runtime::Clock& clock,
+                                   const TriageSource& triage, const runtime::Clock& clock,
                                    std::string pii_key, ComplaintObserver observer,
                                    domain::ValidationLimits limits)
     : repository_(repository),
@@ -56,7 +56,8 @@ absl::StatusOr<SubmitResult> ComplaintService::Submit(const domain::Submission& 
   const absl::Time now = Now();
   if (auto s = domain::ValidateSubmission(submission, now, limits_); !s.ok()) return s;
 
-  domain::Created created = domain::CreateComplaint(submission, "", actor, now, triage_);
+  const std::shared_ptr<const domain::Triage> triage = triage_.Current();
+  domain::Created created = domain::CreateComplaint(submission, "", actor, now, *triage);
   const std::string complainant_key = ComplainantKey(submission.complainant);
   const std::string fingerprint =
       Fingerprint(complainant_key, created.complaint.category, submission.location.station);
@@ -73,8 +74,8 @@ absl::StatusOr<SubmitResult> ComplaintService::Submit(const domain::Submission& 
   record.timers = domain::PendingTimers(record.complaint);
   record.complainant_key = complainant_key;
   record.fingerprint = fingerprint;
-  record.duplicate_window = triage_.config().duplicate_window;
-  record.idempotency_ttl = triage_.config().idempotency_ttl;
+  record.duplicate_window = triage->config().duplicate_window;
+  record.idempotency_ttl = triage->config().idempotency_ttl;
   return CreateLinkingDuplicates(std::move(record), /*first=*/"", actor, now);
 }
 
@@ -138,6 +139,17 @@ absl::StatusOr<domain::Complaint> ComplaintService::Get(const std::string& id) {
   return repository_.Get(id, /*with_audit=*/true);
 }
 
+absl::StatusOr<domain::Assessment> ComplaintService::ExplainTriage(
+    const domain::Submission& submission, std::string* normalized_text,
+    domain::SlaPolicy* policy) const {
+  if (auto s = domain::ValidateTriageText(submission, limits_); !s.ok()) return s;
+  const std::shared_ptr<const domain::Triage> triage = triage_.Current();
+  domain::Assessment assessment = triage->Assess(submission);
+  *normalized_text = triage->NormalizedText(submission);
+  *policy = triage->Policy(assessment.priority);
+  return assessment;
+}
+
 absl::StatusOr<ports::ListPage> ComplaintService::List(const ports::ListQuery& query) {
   if (query.page_size < 1 || query.page_size > 500) {
     return runtime::InvalidArgument({{"page_size", "must be 1..500"}});
@@ -163,7 +175,9 @@ absl::StatusOr<domain::Complaint> ComplaintService::Execute(const std::string& i
                                              ", expected ", expected_version));
     }
     command.now = Now();
-    auto events = domain::Apply(*complaint, command, triage_);
+    const domain::Category category_before = complaint->category;
+    const domain::Priority priority_before = complaint->priority;
+    auto events = domain::Apply(*complaint, command, *triage_.Current());
     if (!events.ok()) return events.status();
 
     ports::ComplaintUpdate update;
@@ -174,7 +188,12 @@ absl::StatusOr<domain::Complaint> ComplaintService::Execute(const std::string& i
     update.complaint = *std::move(complaint);
     auto won = repository_.Update(update);
     if (!won.ok()) return won.status();
-    if (*won) return std::move(update.complaint);
+    if (*won) {
+      if (command.kind == domain::CommandKind::kReclassify && observer_.reclassified) {
+        observer_.reclassified(category_before, priority_before, update.complaint);
+      }
+      return std::move(update.complaint);
+    }
     if (expected_version != 0) {
       return absl::AbortedError(
           absl::StrCat("complaint ", id, " changed concurrently; version ", expected_version,

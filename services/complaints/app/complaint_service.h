@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "services/complaints/domain/lifecycle.h"
 #include "services/complaints/domain/model.h"
+#include "services/complaints/app/triage_source.h"
 #include "services/complaints/domain/triage.h"
 #include "services/complaints/domain/validation.h"
 #include "services/complaints/ports/complaint_repository.h"
@@ -29,18 +30,27 @@ struct SubmitResult {
 struct ComplaintObserver {
   std::function<void(const domain::Complaint&)> submitted;
   std::function<void(const domain::Complaint&, domain::SlaTarget)> sla_breached;
+  // An agent's reclassification: the category and priority before, and the
+  // complaint after.
+  std::function<void(domain::Category, domain::Priority, const domain::Complaint&)> reclassified;
 };
 
 class ComplaintService {
  public:
   // `pii_key` keys the HMAC of complainant identities (events, dedup).
-  ComplaintService(ports::ComplaintRepository& repository, const domain::Triage& triage,
+  // `triage` is read once per call (its Current() snapshot).
+  ComplaintService(ports::ComplaintRepository& repository, const TriageSource& triage,
                    const runtime::Clock& clock, std::string pii_key,
                    ComplaintObserver observer = {}, domain::ValidationLimits limits = {});
 
   absl::StatusOr<SubmitResult> Submit(const domain::Submission& submission,
                                       const std::string& actor);
   absl::StatusOr<domain::Complaint> Get(const std::string& id);
+  // What triage decides for `submission` with the rules in force; creates
+  // nothing. INVALID_ARGUMENT when title and content are both empty.
+  absl::StatusOr<domain::Assessment> ExplainTriage(const domain::Submission& submission,
+                                                   std::string* normalized_text,
+                                                   domain::SlaPolicy* policy) const;
   absl::StatusOr<ports::ListPage> List(const ports::ListQuery& query);
 
   // Runs a lifecycle command. expected_version 0 = no check (the command is
@@ -75,7 +85,7 @@ class ComplaintService {
   std::string ComplainantKey(const domain::Complainant& complainant) const;
 
   ports::ComplaintRepository& repository_;
-  const domain::Triage& triage_;
+  const TriageSource& triage_;
   const runtime::Clock& clock_;
   std::string pii_key_;
   ComplaintObserver observer_;

@@ -5,6 +5,7 @@
 
 #include "absl/status/status.h"
 #include "services/complaints/codec/enum_labels.h"
+#include "services/complaints/codec/triage_codec.h"
 #include "services/complaints/domain/masking.h"
 
 namespace sqms::complaints::codec {
@@ -145,6 +146,7 @@ void ToProtoNoAudit(const domain::Complaint& c, pb::Complaint* out) {
   out->set_importance(Cast<pb::Level>(c.importance));
   out->set_priority(Cast<pb::Priority>(c.priority));
   out->set_department(c.department);
+  codec::ToProto(c.triage, out->mutable_triage());
   out->set_assignee(c.assignee);
   out->set_title(c.title);
   out->set_content(c.content);
@@ -184,6 +186,7 @@ domain::Complaint FromProtoComplaint(const pb::Complaint& p) {
   c.importance = Cast<domain::Level>(p.importance());
   c.priority = Cast<domain::Priority>(p.priority());
   c.department = p.department();
+  c.triage = codec::FromProto(p.triage());
   c.assignee = p.assignee();
   c.title = p.title();
   c.content = p.content();
@@ -218,6 +221,8 @@ void MaskFreeText(pb::Complaint* c) {
 }
 
 }  // namespace
+
+domain::Location LocationFromProto(const pb::Location& location) { return FromProto(location); }
 
 absl::Time FromProto(const google::protobuf::Timestamp& t) {
   return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());

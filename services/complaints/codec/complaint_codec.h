@@ -20,6 +20,7 @@ namespace pb = ::sqms::complaints::v1;
 // API.
 void ToProto(const domain::Complaint& complaint, pb::Complaint* out);  // with audit
 domain::Submission FromProto(const pb::SubmitComplaintRequest& request);
+domain::Location LocationFromProto(const pb::Location& location);
 ports::ListQuery FromProto(const pb::ListComplaintsRequest& request);
 
 // Storage: the complaint without its audit trail, and one audit entry.

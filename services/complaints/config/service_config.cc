@@ -8,6 +8,9 @@ void AddFlags(CLI::App& app, ServiceConfig& config) {
   runtime::AddCommonFlags(app, config.common);
   runtime::AddFlag(app, "triage-config", config.triage_config,
                    "Triage rules, SLA policies and business calendar (YAML)");
+  runtime::AddFlag(app, "triage-reload-ms", config.triage_reload_ms,
+                   "Check the triage config for changes this often and apply a valid one "
+                   "without a restart (0: never)");
   runtime::AddFlag(app, "pii-key-file", config.pii_key_file,
                    "Key of the HMAC that stands for personal data in events");
   runtime::AddFlag(app, "shards", config.shards, "Redis key shards (1..64; fixed per deployment)");
@@ -23,6 +26,10 @@ void AddFlags(CLI::App& app, ServiceConfig& config) {
 absl::Status Validate(const ServiceConfig& config) {
   if (auto s = runtime::Validate(config.common); !s.ok()) return s;
   if (config.triage_config.empty()) return runtime::ConfigError("triage-config", "is required");
+  if (config.triage_reload_ms < 0 || config.triage_reload_ms > 3600000) {
+    return runtime::ConfigError("triage-reload-ms",
+                                absl::StrCat(config.triage_reload_ms, " is not in 0..3600000"));
+  }
   if (config.pii_key_file.empty()) {
     return runtime::ConfigError("pii-key-file", "is required (the HMAC key for personal data)");
   }

@@ -13,6 +13,7 @@ namespace sqms::complaints::config {
 struct ServiceConfig {
   runtime::CommonConfig common;
   std::string triage_config = "/etc/sqms/triage.yaml";  // SQMS_TRIAGE_CONFIG
+  int triage_reload_ms = 2000;            // how often the triage file is checked; 0: never
   std::string pii_key_file;               // required: HMAC key for personal data
   int shards = 4;                         // Redis key shards (fixed for a deployment)
   int workers = 64;                       // threads that may block on Redis

@@ -7,7 +7,9 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "services/complaints/config/triage_text_rules.h"
 #include "services/complaints/config/yaml_reader.h"
+#include "sqms/runtime/hmac.h"
 
 namespace sqms::complaints::config {
 namespace {
@@ -94,9 +96,9 @@ class Loader {
 };
 
 absl::StatusOr<TriageConfig> Loader::Load(const YAML::Node& root) {
-  SQMS_RETURN_IF_ERROR(r_.CheckMap(root, "", {"categories", "default_category", "urgency",
-                                              "priority_matrix", "routing", "sla", "calendar",
-                                              "duplicates", "idempotency"}));
+  SQMS_RETURN_IF_ERROR(r_.CheckMap(root, "", {"categories", "default_category", "negation",
+                                              "signals", "urgency", "priority_matrix", "routing",
+                                              "sla", "calendar", "duplicates", "idempotency"}));
   for (std::string_view key : {"categories", "sla", "calendar"}) {
     SQMS_RETURN_IF_ERROR(r_.Require(root, "", key));
   }
@@ -107,6 +109,8 @@ absl::StatusOr<TriageConfig> Loader::Load(const YAML::Node& root) {
                                           kCategories, "category"));
     out.default_category = category;
   }
+  if (root["negation"]) SQMS_RETURN_IF_ERROR(LoadNegation(r_, root["negation"], out));
+  if (root["signals"]) SQMS_RETURN_IF_ERROR(LoadSignals(r_, root["signals"], out));
   if (root["urgency"]) SQMS_RETURN_IF_ERROR(Urgency(root["urgency"], out));
   if (root["priority_matrix"]) SQMS_RETURN_IF_ERROR(Matrix(root["priority_matrix"], out));
   if (root["routing"]) SQMS_RETURN_IF_ERROR(Routing(root["routing"], out));
@@ -129,14 +133,13 @@ absl::Status Loader::Categories(const YAML::Node& node, TriageConfig& out) {
 
 absl::Status Loader::Category1(const YAML::Node& node, const std::string& path,
                                TriageConfig& out, std::set<Category>& seen) {
-  SQMS_RETURN_IF_ERROR(r_.CheckMap(node, path, {"name", "keywords", "importance"}));
+  SQMS_RETURN_IF_ERROR(r_.CheckMap(
+      node, path, {"name", "importance", "decisive", "strong", "keywords", "weak"}));
   SQMS_RETURN_IF_ERROR(r_.Require(node, path, "name"));
-  SQMS_RETURN_IF_ERROR(r_.Require(node, path, "keywords"));
   const std::string name_path = YamlReader::Join(path, "name");
   SQMS_ASSIGN_OR_RETURN(category, Named(node["name"], name_path, kCategories, "category"));
   if (!seen.insert(category).second) return r_.Error(name_path, "category listed twice");
-  SQMS_ASSIGN_OR_RETURN(keywords, r_.ScalarList(node["keywords"], YamlReader::Join(path, "keywords")));
-  out.keywords.push_back({category, std::move(keywords)});
+  SQMS_RETURN_IF_ERROR(LoadCategoryTerms(r_, node, path, category, out));
   if (node["importance"]) {
     SQMS_ASSIGN_OR_RETURN(level, Named(node["importance"], YamlReader::Join(path, "importance"),
                                        kLevels, "level"));
@@ -146,14 +149,10 @@ absl::Status Loader::Category1(const YAML::Node& node, const std::string& path,
 }
 
 absl::Status Loader::Urgency(const YAML::Node& node, TriageConfig& out) {
-  SQMS_RETURN_IF_ERROR(r_.CheckMap(node, "urgency", {"default", "urgent_keywords"}));
+  SQMS_RETURN_IF_ERROR(r_.CheckMap(node, "urgency", {"default"}));
   if (node["default"]) {
     SQMS_ASSIGN_OR_RETURN(level, Named(node["default"], "urgency.default", kLevels, "level"));
     out.default_urgency = level;
-  }
-  if (node["urgent_keywords"]) {
-    SQMS_ASSIGN_OR_RETURN(keywords, r_.ScalarList(node["urgent_keywords"], "urgency.urgent_keywords"));
-    out.urgent_keywords = std::move(keywords);
   }
   return absl::OkStatus();
 }
@@ -361,7 +360,11 @@ absl::StatusOr<TriageConfig> LoadTriageConfigFromString(const std::string& yaml,
                                                         const std::string& name) {
   try {
     YAML::Node root = YAML::Load(yaml);
-    return Loader(name).Load(root);
+    absl::StatusOr<TriageConfig> config = Loader(name).Load(root);
+    // The version recorded with every decision: the content, not the
+    // file's time, so the same rules always carry the same version.
+    if (config.ok()) config->version = runtime::Sha1Hex(yaml).substr(0, 12);
+    return config;
   } catch (const YAML::Exception& e) {
     // Syntax errors (and anything else yaml-cpp throws) name the position.
     return absl::InvalidArgumentError(

@@ -6,6 +6,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "services/complaints/domain/reclassify.h"
 #include "services/complaints/domain/sla_clock.h"
 #include "services/complaints/domain/validation.h"
 
@@ -45,6 +46,7 @@ std::optional<Status> TargetStatus(const Command& command, Status from) {
       return when({S::kResolved, S::kReplied, S::kFollowedUp, S::kClosed}, S::kInProgress);
     case CommandKind::kEscalate: return from == S::kClosed ? std::nullopt : std::optional(from);
     case CommandKind::kAddNote: return from;
+    case CommandKind::kReclassify: return from == S::kClosed ? std::nullopt : std::optional(from);
   }
   return std::nullopt;
 }
@@ -62,6 +64,7 @@ EventType EventFor(CommandKind kind) {
     case CommandKind::kReopen: return EventType::kReopened;
     case CommandKind::kEscalate: return EventType::kEscalated;
     case CommandKind::kAddNote: return EventType::kNoteAdded;
+    case CommandKind::kReclassify: return EventType::kReclassified;
   }
   return EventType::kUnspecified;
 }
@@ -150,6 +153,7 @@ void ApplyEffects(Complaint& c, const Command& command, const Triage& triage) {
     case CommandKind::kReopen: StartNewCycle(c, now, triage); break;
     case CommandKind::kEscalate: c.escalation_level += 1; break;
     case CommandKind::kAddNote: break;
+    case CommandKind::kReclassify: break;  // Apply: it can fail, so it runs first
   }
 }
 
@@ -178,6 +182,7 @@ std::string_view CommandName(CommandKind kind) {
     case CommandKind::kReopen: return "reopen";
     case CommandKind::kEscalate: return "escalate";
     case CommandKind::kAddNote: return "note";
+    case CommandKind::kReclassify: return "reclassify";
   }
   return "unknown";
 }
@@ -212,6 +217,7 @@ Created CreateComplaint(const Submission& submission, const std::string& id,
   c.importance = a.importance;
   c.priority = a.priority;
   c.department = a.department;
+  c.triage = std::move(a.explanation);
   c.title = submission.title;
   c.content = submission.content;
   c.complainant = submission.complainant;
@@ -247,12 +253,21 @@ absl::StatusOr<std::vector<Event>> Apply(Complaint& complaint, const Command& co
                                                       " a complaint in status ",
                                                       std::string(StatusName(from))));
   }
+  std::string change;  // what a reclassification changed, for its audit note
+  if (command.kind == CommandKind::kReclassify) {
+    absl::StatusOr<std::string> note = Reclassify(complaint, command, triage);
+    if (!note.ok()) return note.status();
+    change = *std::move(note);
+  }
   ApplyEffects(complaint, command, triage);
   complaint.status = *to;
   complaint.version += 1;
   complaint.updated_at = command.now;
 
   std::vector<Event> events{MakeEvent(EventFor(command.kind), command, from, *to)};
+  if (!change.empty()) {
+    events.back().note = command.note.empty() ? change : absl::StrCat(change, " (", command.note, ")");
+  }
   Audit(complaint, events.back(), CommandName(command.kind));
   if (command.kind == CommandKind::kFollowUp && !command.satisfied) {
     Event reopened = MakeEvent(EventType::kReopened, command, from, *to);

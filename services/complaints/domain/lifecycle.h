@@ -17,6 +17,8 @@
 //   reopen:          RESOLVED, REPLIED, FOLLOWED_UP, CLOSED → IN_PROGRESS
 //   escalate:        any but CLOSED → same status, escalation_level + 1
 //   note:            any → same status
+//   reclassify:      any but CLOSED → same status (reclassify.h: an agent's
+//                    override of category/priority, audited "from → to")
 // Anything else: FAILED_PRECONDITION "cannot <command> a complaint in status
 // <STATUS>".
 //
@@ -43,10 +45,10 @@ namespace sqms::complaints::domain {
 
 enum class CommandKind {
   kAssign, kStartHandling, kWaitOnCustomer, kResume, kResolve, kReply, kFollowUp, kClose,
-  kReopen, kEscalate, kAddNote
+  kReopen, kEscalate, kAddNote, kReclassify
 };
 // "assign", "start_handling", "wait_customer", "resume", "resolve", "reply",
-// "follow_up", "close", "reopen", "escalate", "note".
+// "follow_up", "close", "reopen", "escalate", "note", "reclassify".
 std::string_view CommandName(CommandKind kind);
 // Proto-style status name: "STATUS_RECEIVED", ... ("STATUS_UNSPECIFIED" for
 // anything out of range).
@@ -70,6 +72,9 @@ struct Command {
   bool satisfied = false;
   int score = 0;
   std::string comment;
+  // kReclassify (at least one set)
+  Category category = Category::kUnspecified;
+  Priority priority = Priority::kUnspecified;
 };
 
 // Builds a new complaint from a validated submission: status RECEIVED,

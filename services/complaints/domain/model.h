@@ -39,7 +39,7 @@ enum class SlaTarget { kUnspecified, kFirstResponse, kResolution, kFollowUp };
 enum class EventType {
   kUnspecified, kSubmitted, kAssigned, kHandlingStarted, kWaitingCustomer, kResumed,
   kResolved, kReplied, kFollowedUp, kClosed, kReopened, kEscalated, kNoteAdded, kSlaAtRisk,
-  kSlaBreached, kDuplicateLinked
+  kSlaBreached, kDuplicateLinked, kReclassified
 };
 
 struct Complainant {
@@ -102,6 +102,43 @@ struct AuditEntry {
   int64_t version = 0;
 };
 
+// Triage's routing rule (config: routing.rules).
+struct RoutingRule {
+  Category category = Category::kUnspecified;  // kUnspecified = any
+  std::string region;                          // empty = any
+  std::string station;                         // empty = any
+  std::string department;
+};
+
+// Why triage decided what it did (triage.h), stored with the complaint.
+struct TermEvidence {
+  std::string term;          // the configured term, normalised
+  double weight = 0;
+  std::string negated_by;    // the negation cue; empty when the term counted
+};
+struct CategoryScore {
+  Category category = Category::kUnspecified;
+  double score = 0;          // sum of the counted weights
+  std::vector<TermEvidence> evidence;
+};
+enum class SignalRaises { kUrgency, kImportance };
+struct SignalEvidence {
+  std::string signal;        // e.g. "vulnerable_person"
+  std::string term;
+  SignalRaises raises = SignalRaises::kUrgency;
+};
+struct TriageExplanation {
+  std::string config_version;
+  std::string category_rule;              // "submitted" | "decisive" | "best_score" | "default"
+  Category suggested_category = Category::kUnspecified;  // the rules' choice, override or not
+  std::vector<CategoryScore> scores;      // categories with evidence, best first
+  std::vector<SignalEvidence> signals;
+  std::string urgency_source;             // "submitted" | "signal:<name>" | "default"
+  std::string importance_source;          // "submitted" | "signal:<name>" | "category" | "default"
+  std::string priority_rule;              // "safety_always_p1" | "matrix"
+  std::optional<RoutingRule> routing_rule;  // the rule that chose; nullopt: the default
+};
+
 struct Complaint {
   std::string id;
   int64_t version = 0;  // 1 after submission, +1 per change
@@ -113,6 +150,7 @@ struct Complaint {
   Level importance = Level::kUnspecified;
   Priority priority = Priority::kUnspecified;
   std::string department;
+  TriageExplanation triage;  // why category, priority and department are what they are
   std::string assignee;
   std::string title;
   std::string content;

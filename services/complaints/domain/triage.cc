@@ -1,35 +1,68 @@
 #include "services/complaints/domain/triage.h"
 
 #include <algorithm>
+#include <set>
 #include <string_view>
 #include <utility>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 
 namespace sqms::complaints::domain {
 namespace {
-
-char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-// Byte-wise substring search, ASCII case-insensitive. UTF-8 is
-// self-synchronising, so a Chinese keyword can only match at a code point
-// boundary and bytes >= 0x80 are compared exactly.
-bool ContainsIgnoreCase(std::string_view haystack, std::string_view needle) {
-  if (needle.empty()) return false;
-  auto it = std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
-                        [](char a, char b) { return AsciiLower(a) == AsciiLower(b); });
-  return it != haystack.end();
-}
-
-bool ContainsAny(std::string_view text, const std::vector<std::string>& keywords) {
-  return std::any_of(keywords.begin(), keywords.end(),
-                     [&](const std::string& k) { return ContainsIgnoreCase(text, k); });
-}
 
 BusinessCalendarSpec AlwaysOpen(const BusinessCalendarSpec& spec) {
   BusinessCalendarSpec always = spec;
   always.always_open = true;
   return always;
+}
+
+std::vector<std::string> NormalizeAll(const std::vector<std::string>& in,
+                                      const TextNormalizer& normalizer) {
+  std::vector<std::string> out;
+  out.reserve(in.size());
+  for (const std::string& s : in) out.push_back(normalizer.Normalize(s));
+  return out;
+}
+
+NegationRules NormalizeNegation(const NegationRules& in, const TextNormalizer& normalizer) {
+  NegationRules out = in;
+  out.before = NormalizeAll(in.before, normalizer);
+  out.after = NormalizeAll(in.after, normalizer);
+  out.absence = NormalizeAll(in.absence, normalizer);
+  out.pseudo = NormalizeAll(in.pseudo, normalizer);
+  out.contrast = NormalizeAll(in.contrast, normalizer);
+  return out;
+}
+
+std::unique_ptr<TermMatcher> CategoryMatcher(const TriageConfig& config,
+                                             const TextNormalizer& normalizer) {
+  std::vector<TermMatcher::Term> terms;
+  for (size_t i = 0; i < config.categories.size(); ++i) {
+    const CategoryRule& rule = config.categories[i];
+    const int owner = static_cast<int>(i);
+    for (const auto& [list, weight] : {std::pair{&rule.strong, kStrongWeight},
+                                       std::pair{&rule.keywords, kKeywordWeight},
+                                       std::pair{&rule.weak, kWeakWeight}}) {
+      for (const std::string& k : *list) {
+        terms.push_back({normalizer.Normalize(k), owner, weight, rule.decisive});
+      }
+    }
+  }
+  return std::make_unique<TermMatcher>(std::move(terms),
+                                       NormalizeNegation(config.negation, normalizer));
+}
+
+std::unique_ptr<TermMatcher> SignalMatcher(const TriageConfig& config,
+                                           const TextNormalizer& normalizer) {
+  std::vector<TermMatcher::Term> terms;
+  for (size_t i = 0; i < config.signals.size(); ++i) {
+    for (const std::string& k : config.signals[i].keywords) {
+      terms.push_back({normalizer.Normalize(k), static_cast<int>(i), 1});
+    }
+  }
+  // Signals are not negated: "不急" is rare, and a missed urgency costs more.
+  return std::make_unique<TermMatcher>(std::move(terms), NegationRules{});
 }
 
 // Routing specificity: category+station > category+region > category >
@@ -49,30 +82,6 @@ int RouteScore(const RoutingRule& rule, Category category, const Location& locat
   return score;
 }
 
-// Category from the override, else the first keyword rule that matches.
-Category Classify(const TriageConfig& config, const Submission& submission,
-                  std::string_view text, bool& overridden) {
-  overridden = submission.category != Category::kUnspecified;
-  if (overridden) return submission.category;
-  for (const KeywordRule& rule : config.keywords) {
-    if (ContainsAny(text, rule.keywords)) return rule.category;
-  }
-  return config.default_category;
-}
-
-std::string Route(const TriageConfig& config, Category category, const Location& location) {
-  std::string department = config.default_department;
-  int best = -1;
-  for (const RoutingRule& rule : config.routing) {
-    int score = RouteScore(rule, category, location);
-    if (score > best) {  // ties: the first rule listed wins
-      best = score;
-      department = rule.department;
-    }
-  }
-  return department;
-}
-
 bool LevelInRange(Level level) {
   int v = static_cast<int>(level);
   return v >= 1 && v <= kLevelMax;
@@ -80,40 +89,139 @@ bool LevelInRange(Level level) {
 
 }  // namespace
 
-Triage::Triage(TriageConfig config)
+Triage::Triage(TriageConfig config, const TextNormalizer& normalizer)
     : config_(std::move(config)),
+      normalizer_(normalizer),
+      categories_(CategoryMatcher(config_, normalizer)),
+      signals_(SignalMatcher(config_, normalizer)),
       business_(config_.calendar),
       always_(AlwaysOpen(config_.calendar)) {}
 
 Assessment Triage::Assess(const Submission& submission) const {
   Assessment a;
-  std::string text = submission.title;
-  text += '\n';
-  text += submission.content;
+  a.explanation.config_version = config_.version;
+  const std::string text = NormalizedText(submission);
+  Classify(submission, text, a);
+  AssessLevels(submission, text, a);
+  if (a.category == Category::kSafety) {
+    a.priority = Priority::kP1;
+    a.explanation.priority_rule = "safety_always_p1";
+  } else {
+    a.priority = config_.priority_matrix[static_cast<int>(a.urgency) - 1]
+                                        [static_cast<int>(a.importance) - 1];
+    a.explanation.priority_rule = "matrix";
+  }
+  a.department = Route(a.category, submission.location, &a.explanation.routing_rule);
+  return a;
+}
 
-  a.category = Classify(config_, submission, text, a.category_overridden);
+std::string Triage::NormalizedText(const Submission& submission) const {
+  return normalizer_.Normalize(absl::StrCat(submission.title, "\n", submission.content));
+}
+
+void Triage::Classify(const Submission& submission, const std::string& text,
+                      Assessment& a) const {
+  // Score every category, counting each distinct term once so a long,
+  // repetitive text does not outweigh a precise one.
+  std::vector<CategoryScore> scores(config_.categories.size());
+  std::vector<std::set<std::string>> seen(config_.categories.size());
+  for (const TermMatcher::Match& m : categories_->FindAll(text)) {
+    CategoryScore& score = scores[m.term->owner];
+    score.category = config_.categories[m.term->owner].category;
+    if (!seen[m.term->owner].insert(m.term->text).second) continue;
+    score.evidence.push_back({m.term->text, m.term->weight, m.negation_cue});
+    if (m.negation_cue.empty()) score.score += m.term->weight;
+  }
+
+  TriageExplanation& why = a.explanation;
+  a.category_overridden = submission.category != Category::kUnspecified;
+  const CategoryScore* best = nullptr;
+  std::string rule;
+  for (size_t i = 0; i < scores.size(); ++i) {
+    const CategoryScore& s = scores[i];
+    if (config_.categories[i].decisive && s.score >= kDecisiveMin) {
+      best = &s;
+      rule = "decisive";
+      break;
+    }
+    if (s.score > 0 && (best == nullptr || s.score > best->score)) best = &s;
+  }
+  if (best == nullptr) {
+    why.suggested_category = config_.default_category;
+    why.category_rule = "default";
+  } else {
+    why.suggested_category = best->category;
+    why.category_rule = rule.empty() ? "best_score" : rule;
+  }
+  a.category = why.suggested_category;
+  if (a.category_overridden) {
+    a.category = submission.category;
+    why.category_rule = "submitted";
+  }
+
+  for (CategoryScore& s : scores) {
+    if (!s.evidence.empty()) why.scores.push_back(std::move(s));
+  }
+  std::stable_sort(why.scores.begin(), why.scores.end(),
+                   [](const CategoryScore& x, const CategoryScore& y) { return x.score > y.score; });
+}
+
+void Triage::AssessLevels(const Submission& submission, const std::string& text,
+                          Assessment& a) const {
+  TriageExplanation& why = a.explanation;
+  std::string urgency_signal, importance_signal;
+  for (const TermMatcher::Match& m : signals_->FindAll(text)) {
+    const SignalRule& rule = config_.signals[m.term->owner];
+    why.signals.push_back({rule.name, m.term->text, rule.raises});
+    std::string& first = rule.raises == SignalRaises::kUrgency ? urgency_signal
+                                                                      : importance_signal;
+    if (first.empty()) first = rule.name;
+  }
+
   if (LevelInRange(submission.urgency)) {
     a.urgency = submission.urgency;
+    why.urgency_source = "submitted";
+  } else if (!urgency_signal.empty()) {
+    a.urgency = Level::kHigh;
+    why.urgency_source = "signal:" + urgency_signal;
   } else {
-    a.urgency = ContainsAny(text, config_.urgent_keywords) ? Level::kHigh
-                                                           : config_.default_urgency;
+    a.urgency = LevelInRange(config_.default_urgency) ? config_.default_urgency : Level::kMedium;
+    why.urgency_source = "default";
   }
+
   if (LevelInRange(submission.importance)) {
     a.importance = submission.importance;
+    why.importance_source = "submitted";
+  } else if (!importance_signal.empty()) {
+    a.importance = Level::kHigh;
+    why.importance_source = "signal:" + importance_signal;
+  } else if (auto it = config_.importance_by_category.find(a.category);
+             it != config_.importance_by_category.end() && LevelInRange(it->second)) {
+    a.importance = it->second;
+    why.importance_source = "category";
   } else {
-    auto it = config_.importance_by_category.find(a.category);
-    a.importance = it == config_.importance_by_category.end() ? Level::kMedium : it->second;
+    a.importance = Level::kMedium;
+    why.importance_source = "default";
   }
-  if (!LevelInRange(a.urgency)) a.urgency = Level::kMedium;
-  if (!LevelInRange(a.importance)) a.importance = Level::kMedium;
+}
 
-  a.priority = a.category == Category::kSafety
-                   ? Priority::kP1
-                   : config_.priority_matrix[static_cast<int>(a.urgency) - 1]
-                                            [static_cast<int>(a.importance) - 1];
-
-  a.department = Route(config_, a.category, submission.location);
-  return a;
+std::string Triage::Route(Category category, const Location& location,
+                          std::optional<RoutingRule>* rule_out) const {
+  const RoutingRule* chosen = nullptr;
+  int best = -1;
+  for (const RoutingRule& rule : config_.routing) {
+    int score = RouteScore(rule, category, location);
+    if (score > best) {  // ties: the first rule listed wins
+      best = score;
+      chosen = &rule;
+    }
+  }
+  if (chosen == nullptr) {
+    rule_out->reset();
+    return config_.default_department;
+  }
+  *rule_out = *chosen;
+  return chosen->department;
 }
 
 const SlaPolicy& Triage::Policy(Priority priority) const {

@@ -1,29 +1,59 @@
 #pragma once
-// Classification and assessment (requirements.md §1 step 2-3): category from
-// keywords (Chinese and English; an explicit override wins), urgency ×
-// importance → priority, safety always P1, department by category and
-// location, SLA policy per priority. Immutable after construction.
+// Classification and assessment (requirements.md §1 steps 2-3), ADR 0006.
+//
+// Category by the best evidence, not the first match: title and content are
+// normalised (TextNormalizer: width, case, Traditional → Simplified), every
+// configured term found (term_matcher.h: longest match, word boundaries,
+// negation), and each category scores the weights of its distinct,
+// un-negated terms. A *decisive* category (safety) wins with any evidence at
+// all — a false alarm costs a supervisor a minute, a miss far more;
+// otherwise the highest score wins (ties: the category listed first), and
+// with no evidence the default category.
+//
+// Urgency and importance: a submitted override wins; else the category's
+// importance and the default urgency, raised to HIGH by text signals
+// (urgent wording, vulnerable people, many affected, repeat complaints…).
+// Safety is always P1; otherwise priority_matrix[urgency][importance].
+// Department: the most specific routing rule.
+//
+// Every decision comes with an Explanation: the terms and weights behind
+// each score, the signals, the rule that chose category, priority and
+// department, and the config version. Immutable after construction;
+// thread-safe.
 
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/time/time.h"
 #include "services/complaints/domain/business_calendar.h"
 #include "services/complaints/domain/model.h"
+#include "services/complaints/domain/term_matcher.h"
+#include "services/complaints/domain/text_normalizer.h"
 
 namespace sqms::complaints::domain {
 
-struct KeywordRule {
-  Category category;
-  std::vector<std::string> keywords;  // matched case-insensitively (ASCII) as substrings
+struct CategoryRule {
+  Category category = Category::kUnspecified;
+  std::vector<std::string> strong;    // weight 3: unambiguous phrases
+  std::vector<std::string> keywords;  // weight 1
+  std::vector<std::string> weak;      // weight 0.5: hints that decide only alone
+  // Any un-negated evidence of at least kDecisiveMin makes this the
+  // category; absence cues (没有, no) negate its terms too.
+  bool decisive = false;
 };
+inline constexpr double kStrongWeight = 3.0;
+inline constexpr double kKeywordWeight = 1.0;
+inline constexpr double kWeakWeight = 0.5;
+inline constexpr double kDecisiveMin = 1.0;
 
-struct RoutingRule {
-  Category category = Category::kUnspecified;  // kUnspecified = any
-  std::string region;                          // empty = any
-  std::string station;                         // empty = any
-  std::string department;
+// Text that raises urgency or importance to HIGH.
+struct SignalRule {
+  std::string name;  // e.g. "vulnerable_person"
+  SignalRaises raises = SignalRaises::kUrgency;
+  std::vector<std::string> keywords;
 };
 
 struct SlaPolicy {
@@ -34,10 +64,11 @@ struct SlaPolicy {
 };
 
 struct TriageConfig {
-  std::vector<KeywordRule> keywords;       // first matching rule wins, in order
+  std::string version;                     // content hash of the file (set by the loader)
+  std::vector<CategoryRule> categories;    // order breaks score ties
   Category default_category = Category::kOther;
-  // Urgency raisers: a keyword here makes urgency HIGH (e.g. 紧急, urgent).
-  std::vector<std::string> urgent_keywords;
+  NegationRules negation;
+  std::vector<SignalRule> signals;
   // Importance by category (missing: MEDIUM).
   std::map<Category, Level> importance_by_category;
   Level default_urgency = Level::kMedium;
@@ -61,19 +92,24 @@ struct Assessment {
   Level importance = Level::kUnspecified;
   Priority priority = Priority::kUnspecified;
   std::string department;
+  TriageExplanation explanation;
 };
 
 class Triage {
  public:
-  explicit Triage(TriageConfig config);
+  // `normalizer` must outlive the Triage; the configured terms are
+  // normalised here, once.
+  explicit Triage(TriageConfig config,
+                  const TextNormalizer& normalizer = AsciiFoldNormalizer::Instance());
 
-  // Category: the submission's override (category_overridden), else the
-  // first keyword rule matching title + content, else default_category.
-  // Urgency/importance: override, else urgent keywords → HIGH / by category.
-  // Safety is always P1. Department: the most specific routing rule
-  // (category+station > category+region > category > station > region),
-  // stations and regions compared ASCII case-insensitively; ties → first.
   Assessment Assess(const Submission& submission) const;
+  // The department of `category` at `location` (routing rules).
+  std::string Department(Category category, const Location& location) const {
+    std::optional<RoutingRule> rule;
+    return Route(category, location, &rule);
+  }
+  // Title and content as the rules see them (normalised).
+  std::string NormalizedText(const Submission& submission) const;
   // The policy of `priority`; a fallback (4h / 72h / 72h, business hours)
   // when the config lacks it, which the loader never allows.
   const SlaPolicy& Policy(Priority priority) const;
@@ -82,7 +118,15 @@ class Triage {
   const TriageConfig& config() const { return config_; }
 
  private:
+  void Classify(const Submission& submission, const std::string& text, Assessment& a) const;
+  void AssessLevels(const Submission& submission, const std::string& text, Assessment& a) const;
+  std::string Route(Category category, const Location& location,
+                    std::optional<RoutingRule>* rule) const;
+
   TriageConfig config_;
+  const TextNormalizer& normalizer_;
+  std::unique_ptr<TermMatcher> categories_;  // owner: index into config_.categories
+  std::unique_ptr<TermMatcher> signals_;     // owner: index into config_.signals
   BusinessCalendar business_;
   BusinessCalendar always_;
 };

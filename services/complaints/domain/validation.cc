@@ -180,6 +180,15 @@ absl::Status ValidateSubmission(const Submission& s, absl::Time now,
   return runtime::InvalidArgument(std::move(out));
 }
 
+absl::Status ValidateTriageText(const Submission& s, const ValidationLimits& limits) {
+  Violations out;
+  CheckText(out, "title", s.title, limits.max_title, false);
+  CheckText(out, "content", s.content, limits.max_content, false);
+  if (s.title.empty() && s.content.empty()) out.push_back({"content", "title or content required"});
+  CheckLocation(out, s.location, limits);
+  return runtime::InvalidArgument(std::move(out));
+}
+
 absl::Status ValidateCommand(const Command& command, const ValidationLimits& limits) {
   Violations out;
   const size_t text = limits.max_content;
@@ -206,6 +215,13 @@ absl::Status ValidateCommand(const Command& command, const ValidationLimits& lim
       CheckText(out, "comment", command.comment, text, false);
       break;
     default: break;
+  }
+  if (command.kind == CommandKind::kReclassify) {
+    CheckEnum(out, "category", command.category, kCategoryMax, false);
+    CheckEnum(out, "priority", command.priority, kPriorityMax, false);
+    if (command.category == Category::kUnspecified && command.priority == Priority::kUnspecified) {
+      out.push_back({"category", "category or priority required"});
+    }
   }
   return runtime::InvalidArgument(std::move(out));
 }

@@ -28,6 +28,10 @@ struct ValidationLimits {
 absl::Status ValidateSubmission(const Submission& submission, absl::Time now,
                                 const ValidationLimits& limits = {});
 
+// ExplainTriage's input: title and/or content (at least one), location;
+// the same limits as a submission.
+absl::Status ValidateTriageText(const Submission& submission, const ValidationLimits& limits = {});
+
 // Payload checks per command kind (assign needs department or assignee,
 // resolve needs findings/root_cause/corrective_action, reply a message,
 // follow-up score 1..5, add_note needs a note); note and text lengths; valid

@@ -76,6 +76,13 @@ class ComplaintGrpcService final : public pb::ComplaintService::CallbackService 
   grpc::ServerUnaryReactor* AddNote(grpc::CallbackServerContext* call,
                                     const pb::LifecycleRequest* request,
                                     pb::Complaint* response) override;
+  grpc::ServerUnaryReactor* ReclassifyComplaint(grpc::CallbackServerContext* call,
+                                                const pb::ReclassifyComplaintRequest* request,
+                                                pb::Complaint* response) override;
+  // What triage would decide for the text, and why (triage_handlers.cc).
+  grpc::ServerUnaryReactor* ExplainTriage(grpc::CallbackServerContext* call,
+                                          const pb::ExplainTriageRequest* request,
+                                          pb::ExplainTriageResponse* response) override;
 
  private:
   // Runs `command` (payload filled, actor/now not yet) on complaint

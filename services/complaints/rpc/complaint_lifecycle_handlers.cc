@@ -123,4 +123,14 @@ grpc::ServerUnaryReactor* ComplaintGrpcService::AddNote(grpc::CallbackServerCont
                       response);
 }
 
+grpc::ServerUnaryReactor* ComplaintGrpcService::ReclassifyComplaint(
+    grpc::CallbackServerContext* call, const pb::ReclassifyComplaintRequest* request,
+    pb::Complaint* response) {
+  domain::Command command = Make(domain::CommandKind::kReclassify);
+  command.category = static_cast<domain::Category>(request->category());
+  command.priority = static_cast<domain::Priority>(request->priority());
+  return RunLifecycle(call, Method::kReclassifyComplaint, request->command(), std::move(command),
+                      response);
+}
+
 }  // namespace sqms::complaints::rpc

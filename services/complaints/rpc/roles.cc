@@ -46,6 +46,10 @@ const MethodInfo& Info(Method method) {
       // Call-center gateways (contact/v1/service.proto: service, supervisor, admin).
       {Method::kStreamContactEvents, "StreamContactEvents",
        {Role::kSupervisor, Role::kAdmin, Role::kService}},
+      // Triage: correcting it is day-to-day work; explaining it creates nothing.
+      {Method::kReclassifyComplaint, "ReclassifyComplaint",
+       {Role::kAgent, Role::kSupervisor, Role::kAdmin}},
+      {Method::kExplainTriage, "ExplainTriage", {Role::kAgent, Role::kSupervisor, Role::kAdmin}},
   };
   return kTable[static_cast<int>(method)];
 }

@@ -14,6 +14,8 @@
 //   ReopenComplaint                      x         x
 //   EscalateComplaint                    x         x
 //   StreamContactEvents                  x         x       x
+//   ReclassifyComplaint         x        x         x
+//   ExplainTriage               x        x         x
 
 #include <string_view>
 
@@ -25,9 +27,9 @@ enum class Method {
   kSubmitComplaint, kStreamComplaints, kGetComplaint, kListComplaints, kAssignComplaint,
   kStartHandling, kWaitOnCustomer, kResumeHandling, kResolveComplaint, kReplyToComplainant,
   kRecordFollowUp, kCloseComplaint, kReopenComplaint, kEscalateComplaint, kAddNote,
-  kWatchComplaints, kStreamContactEvents
+  kWatchComplaints, kStreamContactEvents, kReclassifyComplaint, kExplainTriage
 };
-inline constexpr int kMethodCount = 17;
+inline constexpr int kMethodCount = 19;
 
 // The roles allowed to call `method`. Thread-safe (constant table).
 const runtime::Roles& AllowedRoles(Method method);

@@ -34,6 +34,8 @@ constexpr Row kMatrix[] = {
     {Method::kAddNote, true, true, true, false},
     {Method::kWatchComplaints, true, true, true, true},
     {Method::kStreamContactEvents, false, true, true, true},
+    {Method::kReclassifyComplaint, true, true, true, false},
+    {Method::kExplainTriage, true, true, true, false},
 };
 
 TEST(RolesTest, Matrix) {

@@ -34,8 +34,11 @@ calendar:
 TEST(TriageConfigTest, ShippedDefaultLoads) {
   auto config = LoadTriageConfig(ShippedPath());
   ASSERT_TRUE(config.ok()) << config.status();
-  EXPECT_EQ(config->keywords.size(), 12u);
-  EXPECT_EQ(config->keywords[0].category, Category::kSafety);
+  EXPECT_EQ(config->categories.size(), 12u);
+  EXPECT_EQ(config->categories[0].category, Category::kSafety);
+  EXPECT_TRUE(config->categories[0].decisive);
+  EXPECT_EQ(config->version.size(), 12u);
+  EXPECT_FALSE(config->signals.empty());
   EXPECT_EQ(config->sla.size(), 4u);
   EXPECT_EQ(config->sla.at(Priority::kP1).first_response, absl::Minutes(30));
   EXPECT_FALSE(config->sla.at(Priority::kP1).business_hours);
@@ -124,6 +127,12 @@ TEST(TriageConfigTest, EachBadKeyIsNamed) {
       {"  hours:", "  holidays: [2026-10-01]\n  workdays: [2026-10-01]\n  hours:",
        "t.yaml: calendar.workdays: 2026-10-01 is also a holiday"},
       {"calendar:\n", "colour: red\ncalendar:\n", "t.yaml: colour: unknown key"},
+      {"importance: high}", "importance: high, decisive: maybe}",
+       R"(t.yaml: categories[0].decisive: "maybe" is not true or false)"},
+      {"calendar:\n", "signals:\n  - {name: x, raises: mood, keywords: [a]}\ncalendar:\n",
+       R"(t.yaml: signals[0].raises: "mood" is not urgency or importance)"},
+      {"calendar:\n", "negation: {window: 50}\ncalendar:\n",
+       "t.yaml: negation.window: must be a whole number of tokens in 0..20"},
       {"calendar:\n", "routing:\n  rules:\n    - {category: safety}\ncalendar:\n",
        "t.yaml: routing.rules[0].department: is required"},
       {"calendar:\n", "routing:\n  rules:\n    - {department: x}\ncalendar:\n",

@@ -16,6 +16,7 @@
 #include "absl/time/time.h"
 #include "services/complaints/app/complaint_service.h"
 #include "services/complaints/config/triage_config.h"
+#include "services/complaints/text/icu_opencc_normalizer.h"
 #include "sqms/runtime/field_violation.h"
 #include "tests/unit/complaints/app/fake_clock.h"
 #include "tests/source_path.h"
@@ -97,7 +98,10 @@ class ComplaintServiceTest : public ::testing::Test {
   void SetUp() override {
     auto config = config::LoadTriageConfig(ShippedTriagePath());
     ASSERT_TRUE(config.ok()) << config.status();
-    triage_ = std::make_unique<domain::Triage>(*std::move(config));
+    static const auto normalizer = text::IcuOpenccNormalizer::Create();
+    ASSERT_TRUE(normalizer.ok()) << normalizer.status();
+    triage_ = std::make_unique<TriageSource>(
+        std::make_shared<const domain::Triage>(*std::move(config), **normalizer));
     service_ = MakeService();
   }
 
@@ -106,6 +110,10 @@ class ComplaintServiceTest : public ::testing::Test {
     observer.submitted = [this](const domain::Complaint& c) { submitted_.push_back(c.id); };
     observer.sla_breached = [this](const domain::Complaint& c, domain::SlaTarget target) {
       breached_.push_back({c.id, target});
+    };
+    observer.reclassified = [this](domain::Category category, domain::Priority priority,
+                                   const domain::Complaint& after) {
+      reclassified_.push_back({category, priority, after.category, after.priority});
     };
     return std::make_unique<ComplaintService>(repo_, *triage_, clock_, "test-pii-key",
                                               std::move(observer));
@@ -148,7 +156,14 @@ class ComplaintServiceTest : public ::testing::Test {
 
   FakeClock clock_{StartTime() + absl::Microseconds(1234)};
   InMemoryComplaintRepository repo_{clock_};
-  std::unique_ptr<domain::Triage> triage_;
+  std::unique_ptr<TriageSource> triage_;
+  struct Reclassified {
+    domain::Category from_category;
+    domain::Priority from_priority;
+    domain::Category to_category;
+    domain::Priority to_priority;
+  };
+  std::vector<Reclassified> reclassified_;
   std::vector<std::string> submitted_;
   std::vector<std::pair<std::string, domain::SlaTarget>> breached_;
   std::unique_ptr<ComplaintService> service_;

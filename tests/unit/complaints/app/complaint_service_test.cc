@@ -137,7 +137,7 @@ TEST_F(ComplaintServiceTest, IdempotencyKeyCommittedByAnotherReplicaIsAReplay) {
 TEST_F(ComplaintServiceTest, IdempotencyKeyExpiresAfterItsTtl) {
   domain::Submission s = SafetyReport("key-1");
   const std::string original = Submitted(s).id;
-  clock_.Advance(triage_->config().idempotency_ttl + absl::Seconds(1));
+  clock_.Advance(triage_->Current()->config().idempotency_ttl + absl::Seconds(1));
   auto later = service_->Submit(s, "hotline-agent");
   ASSERT_TRUE(later.ok()) << later.status();
   EXPECT_FALSE(later->replayed);
@@ -197,7 +197,7 @@ TEST_F(ComplaintServiceTest, DifferentPersonStationOrCategoryIsNotADuplicate) {
 
 TEST_F(ComplaintServiceTest, DuplicateWindowEnds) {
   Submitted(SafetyReport());
-  clock_.Advance(triage_->config().duplicate_window + absl::Seconds(1));
+  clock_.Advance(triage_->Current()->config().duplicate_window + absl::Seconds(1));
   const domain::Complaint later = Submitted(SafetyReport());
   EXPECT_TRUE(later.duplicate_of.empty());
   // ... and the later one starts a new window.
@@ -227,7 +227,7 @@ TEST_F(ComplaintServiceTest, DuplicateRaceWhenTheFirstExpiredUnlinks) {
   // The first's dedup key expires just before we create: the store has no
   // first any more and we create unlinked.
   const std::string first = Submitted(SafetyReport()).id;
-  clock_.Advance(triage_->config().duplicate_window - absl::Seconds(1));
+  clock_.Advance(triage_->Current()->config().duplicate_window - absl::Seconds(1));
   repo_.BeforeNext(Op::kCreate, [&] { clock_.Advance(absl::Seconds(2)); });
   auto ours = service_->Submit(SafetyReport(), "hotline-agent");
   ASSERT_TRUE(ours.ok()) << ours.status();
@@ -243,7 +243,7 @@ TEST_F(ComplaintServiceTest, SubmissionThatKeepsRacingGivesUpWithAborted) {
   // new duplicates arrive): after its attempts Submit answers ABORTED and
   // writes nothing of its own.
   std::function<void()> race = [&] {
-    clock_.Advance(triage_->config().duplicate_window + absl::Seconds(1));
+    clock_.Advance(triage_->Current()->config().duplicate_window + absl::Seconds(1));
     Submitted(SafetyReport());
     repo_.BeforeNext(Op::kCreate, race);  // re-armed after the nested create
   };

@@ -53,7 +53,7 @@ class SlaClockTest : public ::testing::Test {
 
 TEST_F(SlaClockTest, SafetyRunsOnTheAlwaysOpenClock) {
   absl::Time sunday_night = At(2026, 11, 22, 23);
-  Complaint c = Create("车厢里有烟", sunday_night);
+  Complaint c = Create("车厢冒烟", sunday_night);
   EXPECT_EQ(c.priority, Priority::kP1);
   const SlaDeadline* fr = c.sla.Find(SlaTarget::kFirstResponse);
   ASSERT_NE(fr, nullptr);

@@ -38,14 +38,19 @@ inline BusinessCalendarSpec TestCalendar() {
 
 inline TriageConfig TestTriageConfig() {
   TriageConfig c;
-  c.keywords = {
-      {Category::kSafety, {"安全", "烟", "fire", "smoke"}},
-      {Category::kTicketing, {"车票", "退票", "ticket", "refund"}},
-      {Category::kServiceAttitude, {"态度", "rude"}},
-      {Category::kTimeliness, {"晚点", "delay"}},
-      {Category::kHygiene, {"厕所", "dirty"}},
+  c.categories = {
+      {Category::kSafety, {"冒烟", "smoke"}, {"安全", "fire"}, {}, /*decisive=*/true},
+      {Category::kTicketing, {"退票"}, {"车票", "ticket", "refund"}, {"12306"}},
+      {Category::kServiceAttitude, {}, {"态度", "rude"}, {}},
+      {Category::kTimeliness, {}, {"晚点", "delay"}, {}},
+      {Category::kHygiene, {"烟头"}, {"厕所", "dirty", "吸烟"}, {}},
+      {Category::kBilling, {"话费"}, {"bill"}, {}},
   };
-  c.urgent_keywords = {"紧急", "urgent"};
+  c.negation.before = {"不是", "not"};
+  c.negation.pseudo = {"不是第一次"};
+  c.negation.contrast = {"但", "but"};
+  c.signals = {{"urgent_wording", SignalRaises::kUrgency, {"紧急", "urgent"}},
+               {"many_affected", SignalRaises::kImportance, {"整个小区", "everyone"}}};
   c.importance_by_category = {{Category::kSafety, Level::kHigh},
                               {Category::kTicketing, Level::kMedium},
                               {Category::kHygiene, Level::kLow}};

@@ -22,7 +22,7 @@ class TriageTest : public ::testing::Test {
 };
 
 TEST_F(TriageTest, ChineseKeywordsMatch) {
-  Assessment a = triage_.Assess(Text("投诉", "列车上有人吸烟"));
+  Assessment a = triage_.Assess(Text("投诉", "列车车厢冒烟"));
   EXPECT_EQ(a.category, Category::kSafety);
   EXPECT_FALSE(a.category_overridden);
   EXPECT_EQ(a.priority, Priority::kP1);
@@ -36,9 +36,62 @@ TEST_F(TriageTest, EnglishKeywordsAreCaseInsensitive) {
             Category::kTimeliness);
 }
 
-TEST_F(TriageTest, FirstMatchingRuleWins) {
-  // Mentions a ticket and smoke: safety is listed first.
-  EXPECT_EQ(triage_.Assess(Text("ticket office full of smoke")).category, Category::kSafety);
+TEST_F(TriageTest, SafetyIsDecisiveWhateverElseScores) {
+  // Three ticketing terms against one safety keyword: safety still wins.
+  Assessment a = triage_.Assess(Text("退票 ticket refund, and a fire in the office"));
+  EXPECT_EQ(a.category, Category::kSafety);
+  EXPECT_EQ(a.explanation.category_rule, "decisive");
+}
+
+TEST_F(TriageTest, BestEvidenceWinsNotTheFirstListed) {
+  // Ticketing is listed before billing, but the billing evidence is stronger
+  // and "12306" is only a weak hint (the hotline's name).
+  Assessment a = triage_.Assess(Text("打12306投诉", "话费 bill"));
+  EXPECT_EQ(a.category, Category::kBilling);
+  EXPECT_EQ(a.explanation.category_rule, "best_score");
+  ASSERT_GE(a.explanation.scores.size(), 2u);
+  EXPECT_EQ(a.explanation.scores[0].category, Category::kBilling);
+  EXPECT_DOUBLE_EQ(a.explanation.scores[0].score, 4.0);
+  EXPECT_EQ(a.explanation.scores[1].category, Category::kTicketing);
+  EXPECT_DOUBLE_EQ(a.explanation.scores[1].score, 0.5);
+}
+
+TEST_F(TriageTest, TiesGoToTheCategoryListedFirst) {
+  EXPECT_EQ(triage_.Assess(Text("rude and delay")).category, Category::kServiceAttitude);
+}
+
+TEST_F(TriageTest, NegatedEvidenceDoesNotCount) {
+  Assessment a = triage_.Assess(Text("", "不是安全问题，就是厕所太脏了"));
+  EXPECT_EQ(a.category, Category::kHygiene);
+  ASSERT_FALSE(a.explanation.scores.empty());
+  const CategoryScore* safety = nullptr;
+  for (const CategoryScore& s : a.explanation.scores) {
+    if (s.category == Category::kSafety) safety = &s;
+  }
+  ASSERT_NE(safety, nullptr);
+  EXPECT_DOUBLE_EQ(safety->score, 0);
+  EXPECT_EQ(safety->evidence[0].negated_by, "不是");
+  EXPECT_EQ(triage_.Assess(Text("It is not a fire, the toilet is dirty")).category,
+            Category::kHygiene);
+}
+
+TEST_F(TriageTest, PseudoNegationAndContrastKeepTheEvidence) {
+  EXPECT_EQ(triage_.Assess(Text("", "不是第一次冒烟了")).category, Category::kSafety);
+  EXPECT_EQ(triage_.Assess(Text("", "not rude but there was smoke")).category,
+            Category::kSafety);
+  EXPECT_EQ(triage_.Assess(Text("", "不是态度问题但是车厢冒烟")).category, Category::kSafety);
+}
+
+TEST_F(TriageTest, LongestTermWinsSoCigaretteButtsAreNotSmoke) {
+  // 烟头 (hygiene) is longer than any safety term starting there.
+  EXPECT_EQ(triage_.Assess(Text("", "地上全是烟头")).category, Category::kHygiene);
+}
+
+TEST_F(TriageTest, EnglishTermsMatchWholeWordsWithInflections) {
+  EXPECT_EQ(triage_.Assess(Text("", "my train was delayed")).category, Category::kTimeliness);
+  EXPECT_EQ(triage_.Assess(Text("", "fires everywhere")).category, Category::kSafety);
+  // "fire" inside another word is no evidence.
+  EXPECT_EQ(triage_.Assess(Text("", "firewall settings")).category, Category::kOther);
 }
 
 TEST_F(TriageTest, NoKeywordGivesTheDefaultCategory) {
@@ -61,6 +114,18 @@ TEST_F(TriageTest, SafetyIsAlwaysP1) {
   s.urgency = Level::kLow;
   s.importance = Level::kLow;
   EXPECT_EQ(triage_.Assess(s).priority, Priority::kP1);
+}
+
+TEST_F(TriageTest, SignalsRaiseUrgencyAndImportance) {
+  Assessment a = triage_.Assess(Text("厕所 dirty, everyone complains"));
+  EXPECT_EQ(a.importance, Level::kHigh);
+  EXPECT_EQ(a.explanation.importance_source, "signal:many_affected");
+  EXPECT_EQ(a.urgency, Level::kMedium);
+  EXPECT_EQ(a.explanation.urgency_source, "default");
+  EXPECT_EQ(a.priority, Priority::kP2);
+  EXPECT_EQ(a.explanation.priority_rule, "matrix");
+  ASSERT_EQ(a.explanation.signals.size(), 1u);
+  EXPECT_EQ(a.explanation.signals[0].term, "everyone");
 }
 
 TEST_F(TriageTest, UrgencyFromKeywordsDefaultAndOverride) {
@@ -109,6 +174,13 @@ TEST_F(TriageTest, RoutingMostSpecificWins) {
     s.location.station = c.station;
     EXPECT_EQ(triage_.Assess(s).department, c.department) << c.title << " " << c.station;
   }
+  Submission s = Text("退票");
+  s.location.station = "北京南";
+  Assessment a = triage_.Assess(s);
+  ASSERT_TRUE(a.explanation.routing_rule.has_value());
+  EXPECT_EQ(a.explanation.routing_rule->category, Category::kTicketing);
+  EXPECT_EQ(a.explanation.routing_rule->station, "北京南");
+  EXPECT_FALSE(triage_.Assess(Text("晚点")).explanation.routing_rule.has_value());
 }
 
 TEST_F(TriageTest, PolicyAndCalendar) {

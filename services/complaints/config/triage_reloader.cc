@@ -1,0 +1,81 @@
+#include "services/complaints/config/triage_reloader.h"
+
+#include <fstream>
+#include <sstream>
+#include <utility>
+
+#include "services/complaints/config/triage_config.h"
+#include "sqms/runtime/hmac.h"
+#include "sqms/runtime/log.h"
+
+namespace sqms::complaints::config {
+
+TriageReloader::TriageReloader(std::string path, std::string loaded_version,
+                               const domain::TextNormalizer& normalizer,
+                               app::TriageSource& source, TriageReloadObserver observer)
+    : path_(std::move(path)),
+      normalizer_(normalizer),
+      source_(source),
+      observer_(std::move(observer)),
+      version_(std::move(loaded_version)) {}
+
+TriageReloader::~TriageReloader() { Stop(); }
+
+void TriageReloader::Start(absl::Duration interval) {
+  thread_ = std::thread([this, interval] { Run(interval); });
+}
+
+void TriageReloader::Stop() {
+  {
+    absl::MutexLock lock(&stop_mu_);
+    stopping_ = true;
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+void TriageReloader::Run(absl::Duration interval) {
+  absl::MutexLock lock(&stop_mu_);
+  while (!stopping_) {
+    // Waits for Stop() or the interval, whichever comes first.
+    if (stop_mu_.AwaitWithTimeout(absl::Condition(&stopping_), interval)) break;
+    stop_mu_.Unlock();
+    (void)CheckNow();  // outcomes are logged and observed inside
+    stop_mu_.Lock();
+  }
+}
+
+absl::StatusOr<bool> TriageReloader::CheckNow() {
+  absl::MutexLock lock(&check_mu_);
+  std::ifstream in(path_, std::ios::binary);
+  std::ostringstream text;
+  if (in) text << in.rdbuf();
+  // The loader's version is a hash of the content: compare before parsing.
+  const std::string content = text.str();
+  const std::string version = runtime::Sha1Hex(content).substr(0, 12);
+  if (in && version == version_) return false;
+
+  absl::StatusOr<domain::TriageConfig> config =
+      in ? LoadTriageConfigFromString(content, path_)
+         : absl::StatusOr<domain::TriageConfig>(
+               absl::NotFoundError(path_ + ": cannot read the file"));
+  if (!config.ok()) {
+    if (refused_ != version) {  // log a bad file once, not every interval
+      refused_ = version;
+      runtime::log::Error("triage config refused; the rules in force stay",
+                          {{"file", path_},
+                           {"problem", std::string(config.status().message())},
+                           {"version_in_force", version_}});
+      if (observer_.rejected) observer_.rejected(config.status());
+    }
+    return config.status();
+  }
+  source_.Replace(std::make_shared<const domain::Triage>(*std::move(config), normalizer_));
+  runtime::log::Info("triage config applied",
+                     {{"file", path_}, {"version", version}, {"previous_version", version_}});
+  version_ = version;
+  refused_.clear();
+  if (observer_.applied) observer_.applied(version);
+  return true;
+}
+
+}  // namespace sqms::complaints::config

@@ -1,0 +1,99 @@
+#include "services/complaints/domain/reclassify.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "services/complaints/domain/sla_clock.h"
+#include "sqms/runtime/field_violation.h"
+
+namespace sqms::complaints::domain {
+namespace {
+
+std::string PriorityName(Priority p) { return absl::StrCat("P", static_cast<int>(p)); }
+
+Priority AssessedPriority(const Complaint& c, Category category, const Triage& triage) {
+  if (category == Category::kSafety) return Priority::kP1;
+  const TriageConfig& config = triage.config();
+  auto it = config.importance_by_category.find(category);
+  Level importance = it == config.importance_by_category.end() ? Level::kMedium : it->second;
+  importance = std::max(importance, c.importance);
+  const Level urgency = c.urgency == Level::kUnspecified ? Level::kMedium : c.urgency;
+  return config.priority_matrix[static_cast<int>(urgency) - 1][static_cast<int>(importance) - 1];
+}
+
+// Unmet deadlines under the new priority's policy (see the header).
+void RecomputeDeadlines(Complaint& c, const Triage& triage) {
+  const SlaPolicy& policy = triage.Policy(c.priority);
+  const BusinessCalendar& calendar = triage.CalendarFor(c.priority);
+  const double share = triage.config().at_risk_share;
+  for (SlaDeadline& d : c.sla.deadlines) {
+    if (d.met_at) continue;
+    absl::Duration target;
+    if (d.target == SlaTarget::kFirstResponse) {
+      target = policy.first_response;
+    } else if (d.target == SlaTarget::kResolution && c.reopen_count == 0) {
+      target = policy.resolution;
+    } else {
+      continue;  // follow-up runs from the reply; a reopened cycle keeps its own
+    }
+    SlaDeadline next = StartDeadline(d.target, c.received_at, target, share, calendar);
+    next.due += c.sla.paused_total;
+    next.at_risk_at += c.sla.paused_total;
+    next.at_risk = d.at_risk;
+    next.breached = d.breached;
+    d = next;
+  }
+}
+
+}  // namespace
+
+std::string_view CategoryName(Category category) {
+  switch (category) {
+    case Category::kServiceQuality: return "service_quality";
+    case Category::kServiceAttitude: return "service_attitude";
+    case Category::kFacilities: return "facilities";
+    case Category::kTicketing: return "ticketing";
+    case Category::kTimeliness: return "timeliness";
+    case Category::kSafety: return "safety";
+    case Category::kHygiene: return "hygiene";
+    case Category::kCatering: return "catering";
+    case Category::kLuggage: return "luggage";
+    case Category::kBilling: return "billing";
+    case Category::kNetworkFault: return "network_fault";
+    case Category::kOther: return "other";
+    case Category::kUnspecified: break;
+  }
+  return "unspecified";
+}
+
+absl::StatusOr<std::string> Reclassify(Complaint& c, const Command& command,
+                                       const Triage& triage) {
+  const Category category =
+      command.category == Category::kUnspecified ? c.category : command.category;
+  Priority priority = command.priority;
+  if (priority == Priority::kUnspecified) {
+    priority = category == c.category ? c.priority : AssessedPriority(c, category, triage);
+  }
+  if (category == Category::kSafety && priority != Priority::kP1) {
+    return runtime::InvalidArgument({{"priority", "a safety complaint is always P1"}});
+  }
+
+  std::string note;
+  if (category != c.category) {
+    note = absl::StrCat("category: ", std::string(CategoryName(c.category)), " → ",
+                        std::string(CategoryName(category)));
+    c.category = category;
+    c.category_overridden = true;
+    if (c.status == Status::kReceived) c.department = triage.Department(category, c.location);
+  }
+  if (priority != c.priority) {
+    absl::StrAppend(&note, note.empty() ? "" : "; ", "priority: ", PriorityName(c.priority), " → ",
+                    PriorityName(priority));
+    c.priority = priority;
+    RecomputeDeadlines(c, triage);
+  }
+  if (note.empty()) note = "no change";
+  return note;
+}
+
+}  // namespace sqms::complaints::domain

@@ -1,0 +1,37 @@
+#pragma once
+// An agent's correction of triage (CommandKind::kReclassify, applied by
+// lifecycle.h's Apply): a new category and/or priority, recorded as an
+// override.
+//
+// - category: set (category_overridden = true); a complaint still RECEIVED
+//   is re-routed to the new category's department (routing rules), an
+//   assigned one keeps its department.
+// - priority: the one given; else, when the category changed, safety → P1
+//   and any other category the priority matrix at the complaint's urgency
+//   and the higher of its importance and the new category's.
+// - A safety complaint is always P1: a lower priority is INVALID_ARGUMENT
+//   on "priority".
+// - SLA: when the priority changes, unmet deadlines are recomputed with the
+//   new priority's policy from received_at (the resolution deadline of a
+//   reopened cycle is kept), plus the time spent paused; a moment already
+//   past fires at once. Emitted at-risk/breach flags stay.
+// Returns the audit note, e.g. "category: billing → ticketing; priority:
+// P3 → P2"; the complaint is unchanged on error.
+
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "services/complaints/domain/lifecycle.h"
+#include "services/complaints/domain/model.h"
+#include "services/complaints/domain/triage.h"
+
+namespace sqms::complaints::domain {
+
+absl::StatusOr<std::string> Reclassify(Complaint& complaint, const Command& command,
+                                       const Triage& triage);
+
+// The config name of a category ("billing"), "unspecified" out of range.
+std::string_view CategoryName(Category category);
+
+}  // namespace sqms::complaints::domain

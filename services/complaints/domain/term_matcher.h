@@ -1,0 +1,66 @@
+#pragma once
+// Finds configured terms in normalised text (see text_normalizer.h): the
+// longest term at each position wins and matches do not overlap, so a
+// phrase ("烟头", "no signal") consumes the shorter terms inside it.
+//
+// Terms whose edge is an ASCII letter or digit match on word boundaries
+// ("ac" never matches inside "back"); a word may carry an English
+// inflection (s, es, ed, d, ing, er, ers) unless the term ends in '*', which
+// matches any continuation ("overcharg*"). CJK terms match as substrings.
+//
+// Negation: a match is negated when a `before` cue stands in front of it, or
+// an `after` cue behind it, at most `window` tokens away in the same clause
+// (a token: one CJK character or one ASCII word)
+// (clauses end at punctuation; a contrast word such as 但/but starts a new
+// one). Pseudo-cues ("不是第一次", "not only") are never negations.
+// Immutable after construction; thread-safe.
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace sqms::complaints::domain {
+
+struct NegationRules {
+  std::vector<std::string> before;   // denials for every term: 不是, 并非, not, isn't …
+  // Absence (没有, no, never …) negates only terms marked absence_negates:
+  // "没有起火" is no fire, but "没有空调" is the complaint itself.
+  std::vector<std::string> absence;
+  std::vector<std::string> after;    // 无关, 没问题 …
+  std::vector<std::string> pseudo;   // 不是第一次, not only …
+  std::vector<std::string> contrast; // 但, 而是, but …
+  int window = 4;                    // tokens between cue and term
+};
+
+class TermMatcher {
+ public:
+  struct Term {
+    std::string text;  // normalised; a trailing '*' marks a prefix
+    int owner = 0;     // caller's index (category, signal)
+    double weight = 1;
+    bool absence_negates = false;  // NegationRules::absence applies too
+  };
+  struct Match {
+    const Term* term = nullptr;
+    size_t begin = 0, end = 0;  // byte offsets in the text
+    std::string negation_cue;   // empty: not negated
+  };
+
+  // `negation` cues must be normalised like the terms.
+  TermMatcher(std::vector<Term> terms, NegationRules negation);
+
+  // All matches in `text`, left to right.
+  std::vector<Match> FindAll(std::string_view text) const;
+
+ private:
+  bool MatchesAt(const Term& term, std::string_view text, size_t pos, size_t* end) const;
+  std::string NegationCue(std::string_view text, size_t begin, size_t end, bool absence) const;
+
+  std::vector<Term> terms_;
+  // Terms by their first two bytes, longest first.
+  std::unordered_map<unsigned, std::vector<const Term*>> by_prefix_;
+  NegationRules negation_;
+};
+
+}  // namespace sqms::complaints::domain

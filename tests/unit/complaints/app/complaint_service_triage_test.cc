@@ -1,0 +1,198 @@
+// Triage through the use cases: the explanation stored with each complaint,
+// ExplainTriage (creates nothing), an agent's reclassification (recorded as
+// an override, one version, one event), and hot reload of the rules.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <unistd.h>
+#include <string>
+
+#include "services/complaints/app/complaint_service.h"
+#include "services/complaints/config/triage_reloader.h"
+#include "sqms/runtime/field_violation.h"
+#include "tests/unit/complaints/app/complaint_service_fixture.h"
+
+namespace sqms::complaints::app::testing {
+namespace {
+
+using domain::Category;
+using domain::CommandKind;
+using domain::EventType;
+using domain::Priority;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+std::string ReadSource(const std::string& relative) {
+  std::ifstream in(sqms::testing::SourceFile(relative));
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+domain::Command Reclassify(Category category, Priority priority = Priority::kUnspecified) {
+  domain::Command c = MakeCommand(CommandKind::kReclassify);
+  c.category = category;
+  c.priority = priority;
+  return c;
+}
+
+TEST_F(ComplaintServiceTest, EveryComplaintCarriesTheExplanationOfItsTriage) {
+  domain::Complaint c = Submitted(SafetyReport());
+  EXPECT_EQ(c.category, Category::kSafety);
+  EXPECT_EQ(c.triage.category_rule, "decisive");
+  EXPECT_EQ(c.triage.suggested_category, Category::kSafety);
+  EXPECT_EQ(c.triage.priority_rule, "safety_always_p1");
+  EXPECT_EQ(c.triage.config_version, triage_->Current()->config().version);
+  ASSERT_FALSE(c.triage.scores.empty());
+  EXPECT_EQ(c.triage.scores[0].category, Category::kSafety);
+  EXPECT_EQ(c.triage.scores[0].evidence[0].term, "smoke");
+  auto stored = repo_.Get(c.id, /*with_audit=*/false);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->triage.scores.size(), c.triage.scores.size());
+}
+
+TEST_F(ComplaintServiceTest, ExplainTriageDecidesWithoutCreatingAnything) {
+  domain::Submission s;
+  s.content = "車廂冒煙了";  // Traditional: folded to 车厢冒烟
+  std::string normalized;
+  domain::SlaPolicy policy;
+  auto a = service_->ExplainTriage(s, &normalized, &policy);
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(a->category, Category::kSafety);
+  EXPECT_EQ(a->priority, Priority::kP1);
+  EXPECT_THAT(normalized, HasSubstr("车厢冒烟"));
+  EXPECT_EQ(policy.first_response, absl::Minutes(30));
+  EXPECT_TRUE(repo_.outbox().empty());
+  EXPECT_TRUE(submitted_.empty());
+}
+
+TEST_F(ComplaintServiceTest, ExplainTriageNamesTheMissingText) {
+  std::string normalized;
+  domain::SlaPolicy policy;
+  auto a = service_->ExplainTriage(domain::Submission{}, &normalized, &policy);
+  EXPECT_EQ(a.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(Fields(a.status()), ElementsAre("content"));
+}
+
+TEST_F(ComplaintServiceTest, ReclassifyIsAnAuditedOverrideWithOneVersionAndOneEvent) {
+  domain::Complaint c = Submitted(HygieneReport());
+  ASSERT_EQ(c.category, Category::kHygiene);
+  auto after = service_->Execute(c.id, c.version, Reclassify(Category::kFacilities));
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(after->category, Category::kFacilities);
+  EXPECT_TRUE(after->category_overridden);
+  EXPECT_EQ(after->version, c.version + 1);
+  // Still RECEIVED: routed anew (facilities in East China has its own team).
+  EXPECT_EQ(after->department, "east-china-facilities");
+  EXPECT_THAT(EventTypes(c.id), ElementsAre(EventType::kSubmitted, EventType::kReclassified));
+  auto stored = repo_.Get(c.id, /*with_audit=*/true);
+  ASSERT_TRUE(stored.ok());
+  const domain::AuditEntry& entry = stored->audit.back();
+  EXPECT_EQ(entry.action, "reclassify");
+  EXPECT_EQ(entry.actor, "agent-7");
+  EXPECT_EQ(entry.note, "category: hygiene → facilities");
+  EXPECT_EQ(entry.version, after->version);
+  ASSERT_EQ(reclassified_.size(), 1u);
+  EXPECT_EQ(reclassified_[0].from_category, Category::kHygiene);
+  EXPECT_EQ(reclassified_[0].to_category, Category::kFacilities);
+}
+
+TEST_F(ComplaintServiceTest, ReclassifyToSafetyMakesItP1AndTightensTheSla) {
+  domain::Complaint c = Submitted(HygieneReport());
+  ASSERT_EQ(c.priority, Priority::kP3);
+  clock_.Advance(absl::Hours(1));
+  auto after = service_->Execute(c.id, 0, Reclassify(Category::kSafety));
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(after->priority, Priority::kP1);
+  const domain::SlaDeadline* first = after->sla.Find(domain::SlaTarget::kFirstResponse);
+  ASSERT_NE(first, nullptr);
+  // P1: 30 minutes from receipt on the 24x7 clock — already past, so it fires.
+  EXPECT_EQ(first->due, c.received_at + absl::Minutes(30));
+  auto stored = repo_.Get(c.id, /*with_audit=*/true);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->audit.back().note, "category: hygiene → safety; priority: P3 → P1");
+}
+
+TEST_F(ComplaintServiceTest, ASafetyComplaintCannotBeLoweredBelowP1) {
+  domain::Complaint c = Submitted(SafetyReport());
+  auto after = service_->Execute(c.id, 0, Reclassify(Category::kUnspecified, Priority::kP3));
+  EXPECT_EQ(after.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(Fields(after.status()), ElementsAre("priority"));
+  EXPECT_EQ(StoredVersion(c.id), c.version);  // nothing written
+}
+
+TEST_F(ComplaintServiceTest, ReclassifyNeedsACategoryOrAPriority) {
+  domain::Complaint c = Submitted(HygieneReport());
+  auto after = service_->Execute(c.id, 0, Reclassify(Category::kUnspecified));
+  EXPECT_EQ(after.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(Fields(after.status()), ElementsAre("category"));
+}
+
+class TriageReloadTest : public ComplaintServiceTest {
+ protected:
+  void SetUp() override {
+    ComplaintServiceTest::SetUp();
+    path_ = ::testing::TempDir() + "/triage-reload-" + std::to_string(::getpid()) + ".yaml";
+    Write(ReadSource("services/complaints/config/triage.yaml"));
+  }
+  void TearDown() override { std::remove(path_.c_str()); }
+  void Write(const std::string& text) { std::ofstream(path_, std::ios::trunc) << text; }
+  config::TriageReloader Reloader() {
+    return config::TriageReloader(path_, triage_->Current()->config().version,
+                                  AsciiNormalizer(), *triage_,
+                                  {.applied = [this](const std::string& v) { applied_.push_back(v); },
+                                   .rejected = [this](const absl::Status&) { ++rejected_; }});
+  }
+  static const domain::TextNormalizer& AsciiNormalizer() {
+    return domain::AsciiFoldNormalizer::Instance();
+  }
+  std::string path_;
+  std::vector<std::string> applied_;
+  int rejected_ = 0;
+};
+
+TEST_F(TriageReloadTest, AChangedConfigIsAppliedAndRecordedWithNewDecisions) {
+  config::TriageReloader reloader = Reloader();
+  auto unchanged = reloader.CheckNow();
+  ASSERT_TRUE(unchanged.ok());
+  EXPECT_FALSE(*unchanged);
+  const std::string old_version = triage_->Current()->config().version;
+
+  std::string text = ReadSource("services/complaints/config/triage.yaml");
+  text.replace(text.find("  - name: hygiene\n    importance: medium"),
+               std::string("  - name: hygiene\n    importance: medium").size(),
+               "  - name: hygiene\n    importance: high");
+  Write(text);
+  auto applied = reloader.CheckNow();
+  ASSERT_TRUE(applied.ok()) << applied.status();
+  EXPECT_TRUE(*applied);
+  ASSERT_EQ(applied_.size(), 1u);
+  EXPECT_NE(applied_[0], old_version);
+
+  domain::Complaint c = Submitted(HygieneReport());
+  EXPECT_EQ(c.triage.config_version, applied_[0]);
+  EXPECT_EQ(c.priority, Priority::kP2);  // medium urgency × high importance
+}
+
+TEST_F(TriageReloadTest, ABadConfigIsRefusedNamingTheKeyAndTheOldRulesStay) {
+  config::TriageReloader reloader = Reloader();
+  const std::string old_version = triage_->Current()->config().version;
+  std::string text = ReadSource("services/complaints/config/triage.yaml");
+  text.replace(text.find("resolution: 4h"), std::string("resolution: 4h").size(), "resolution: 4x");
+  Write(text);
+  auto refused = reloader.CheckNow();
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(refused.status().message()),
+              HasSubstr(path_ + ": sla.P1.resolution: \"4x\" is not a duration"));
+  EXPECT_EQ(rejected_, 1);
+  EXPECT_EQ(triage_->Current()->config().version, old_version);
+  EXPECT_EQ(Submitted(SafetyReport()).triage.config_version, old_version);
+  // Refused once, reported once, however often it is checked.
+  EXPECT_FALSE(reloader.CheckNow().ok());
+  EXPECT_EQ(rejected_, 1);
+}
+
+}  // namespace
+}  // namespace sqms::complaints::app::testing
