@@ -84,6 +84,7 @@ EOF
   head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$RUN_DIR/pii.key"
   "$SERVICE" --tokens-file "$RUN_DIR/tokens.txt" --pii-key-file "$RUN_DIR/pii.key" \
     --triage-config "$REPO_ROOT/services/complaints/config/triage.yaml" \
+    --triage-training-data "$(triage_training_data "$REPO_ROOT")" \
     --ready-file "$RUN_DIR/complaints.ready" >"$RUN_DIR/complaints.log" 2>&1 &
   SERVICE_PID=$!
   for _ in $(seq 1 150); do

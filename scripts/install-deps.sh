@@ -15,8 +15,12 @@ packages=(
   libabsl-dev libcli11-dev libyaml-cpp-dev nlohmann-json3-dev
   # triage text normalisation: Traditional→Simplified Chinese, Unicode folding
   libopencc-dev libopencc-data libicu-dev
+  # triage's trained classifier (ADR 0007)
+  libfasttext-dev
   # faster rebuilds of the same tree (CI's several build types)
   ccache
+  # make test's clang build: -Wthread-safety checks the ABSL_GUARDED_BY annotations
+  clang
   # tests
   libgtest-dev libgmock-dev
   # real components for integration tests, the demo and benchmarks

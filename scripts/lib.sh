@@ -14,3 +14,14 @@ require() {
       die "'$cmd' not found; run 'bash scripts/install-deps.sh' (as root) first"
   done
 }
+
+# The triage model's training data (tests/data/triage/train*.jsonl) as the
+# comma-separated list --triage-training-data takes.
+triage_training_data() {
+  local root="$1" files=()
+  shopt -s nullglob
+  files=("$root"/tests/data/triage/train*.jsonl)
+  shopt -u nullglob
+  local IFS=,
+  echo "${files[*]}"
+}

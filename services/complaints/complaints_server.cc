@@ -17,6 +17,7 @@
 #include "services/complaints/app/sla_timer_loop.h"
 #include "services/complaints/config/triage_config.h"
 #include "services/complaints/config/triage_reloader.h"
+#include "services/complaints/text/fasttext_classifier.h"
 #include "services/complaints/text/icu_opencc_normalizer.h"
 #include "services/complaints/rpc/complaint_grpc_service.h"
 #include "services/complaints/rpc/contact_grpc_service.h"
@@ -59,6 +60,7 @@ absl::Status WriteReadyFile(const std::string& path, int grpc_port, int metrics_
 struct ComplaintsServer::Parts {
   runtime::SystemClock clock;
   std::unique_ptr<text::IcuOpenccNormalizer> normalizer;
+  std::unique_ptr<text::FastTextClassifier> classifier;  // null: rules only
   std::unique_ptr<app::TriageSource> triage;
   std::string pii_key;
   std::unique_ptr<runtime::TokenAuthenticator> auth;
@@ -92,17 +94,30 @@ absl::Status ConfigFailure(std::string_view flag, const absl::Status& status) {
 }
 
 // Configuration files and secrets: every failure names its key.
-absl::Status LoadInputs(const config::ServiceConfig& config,
+// The normaliser, the model (trained when --triage-training-data is set)
+// and the rules in force.
+absl::Status LoadTriage(const config::ServiceConfig& config,
                         std::unique_ptr<text::IcuOpenccNormalizer>& normalizer,
-                        std::unique_ptr<app::TriageSource>& triage, std::string& pii_key,
-                        std::unique_ptr<runtime::TokenAuthenticator>& auth) {
+                        std::unique_ptr<text::FastTextClassifier>& classifier,
+                        std::unique_ptr<app::TriageSource>& triage) {
   auto made = text::IcuOpenccNormalizer::Create();
   if (!made.ok()) return made.status();
   normalizer = *std::move(made);
+  if (!config.triage_training_data.empty()) {
+    auto trained = text::FastTextClassifier::Train(config.triage_training_data, *normalizer);
+    if (!trained.ok()) return ConfigFailure("triage-training-data", trained.status());
+    classifier = *std::move(trained);
+    runtime::log::Info("triage model trained", {{"examples", classifier->examples()}});
+  }
   auto triage_config = config::LoadTriageConfig(config.triage_config);
   if (!triage_config.ok()) return ConfigFailure("triage-config", triage_config.status());
-  triage = std::make_unique<app::TriageSource>(
-      std::make_shared<const domain::Triage>(*std::move(triage_config), *normalizer));
+  triage = std::make_unique<app::TriageSource>(std::make_shared<const domain::Triage>(
+      *std::move(triage_config), *normalizer, classifier.get()));
+  return absl::OkStatus();
+}
+
+absl::Status LoadSecrets(const config::ServiceConfig& config, std::string& pii_key,
+                         std::unique_ptr<runtime::TokenAuthenticator>& auth) {
   auto key = runtime::ReadFileToString(config.pii_key_file);
   if (!key.ok()) return ConfigFailure("pii-key-file", key.status());
   if (key->empty()) return runtime::ConfigError("pii-key-file", "the file is empty");
@@ -122,9 +137,8 @@ absl::StatusOr<std::unique_ptr<ComplaintsServer>> ComplaintsServer::Start(
   runtime::log::Init("complaints", level);
 
   auto p = std::make_unique<Parts>();
-  if (auto s = LoadInputs(config, p->normalizer, p->triage, p->pii_key, p->auth); !s.ok()) {
-    return s;
-  }
+  if (auto s = LoadTriage(config, p->normalizer, p->classifier, p->triage); !s.ok()) return s;
+  if (auto s = LoadSecrets(config, p->pii_key, p->auth); !s.ok()) return s;
 
   auto metrics = runtime::MetricsServer::Start(config.common.metrics_listen);
   if (!metrics.ok()) return metrics.status();
@@ -172,7 +186,7 @@ absl::StatusOr<std::unique_ptr<ComplaintsServer>> ComplaintsServer::Start(
   p->contact = std::make_unique<app::ContactIntake>(*p->contact_store, p->clock);
   p->timers = std::make_unique<app::SlaTimerLoop>(*p->complaints);
   p->triage_reloader = std::make_unique<config::TriageReloader>(
-      config.triage_config, triage_version, *p->normalizer, *p->triage,
+      config.triage_config, triage_version, *p->normalizer, p->classifier.get(), *p->triage,
       config::TriageReloadObserver{
           .applied = [stats](const std::string& v) { stats->TriageConfigApplied(v, true); },
           .rejected = [stats](const absl::Status&) { stats->TriageConfigRejected(); }});

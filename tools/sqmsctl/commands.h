@@ -43,8 +43,11 @@ void RegisterGlobalFlags(CLI::App& app, GlobalOptions& global);
 void RegisterComplaintCommands(CLI::App& app, Cli& cli);
 
 // assign, start, wait, resume, resolve, reply, follow-up, close, reopen,
-// escalate, note.
+// escalate, note, reclassify.
 void RegisterLifecycleCommands(CLI::App& app, Cli& cli);
+
+// triage explain TEXT (creates nothing).
+void RegisterTriageCommands(CLI::App& app, Cli& cli);
 
 // contact stream FILE.
 void RegisterContactCommands(CLI::App& app, Cli& cli);

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "tools/sqmsctl/commands.h"
+#include "tools/sqmsctl/flags.h"
 
 namespace sqms::tools {
 
@@ -174,6 +175,27 @@ void RegisterFollowUp(CLI::App& app, Cli& cli) {
   });
 }
 
+void RegisterReclassify(CLI::App& app, Cli& cli) {
+  auto flags = std::make_shared<CommandFlags>();
+  auto request = std::make_shared<cv1::ReclassifyComplaintRequest>();
+  auto category = std::make_shared<std::string>();
+  auto priority = std::make_shared<std::string>();
+  CLI::App* cmd = AddCommand(
+      app, "reclassify", "override triage's category and/or priority (audited from -> to)", *flags);
+  cmd->add_option("--category", *category, "new category (e.g. safety, billing)")
+      ->check(EnumValidator<cv1::Category>());
+  cmd->add_option("--priority", *priority,
+                  "new priority p1..p4 (default: the new category's assessed priority)")
+      ->check(EnumValidator<cv1::Priority>());
+  SetAction(*cmd, cli, flags, request, &Stub::ReclassifyComplaint, [request, category, priority] {
+    if (category->empty() && priority->empty()) {
+      throw CLI::RequiredError("--category or --priority");
+    }
+    request->set_category(EnumOrUnspecified<cv1::Category>(*category));
+    request->set_priority(EnumOrUnspecified<cv1::Priority>(*priority));
+  });
+}
+
 }  // namespace
 
 void RegisterLifecycleCommands(CLI::App& app, Cli& cli) {
@@ -183,6 +205,7 @@ void RegisterLifecycleCommands(CLI::App& app, Cli& cli) {
   RegisterReply(app, cli);
   RegisterFollowUp(app, cli);
   RegisterNote(app, cli);
+  RegisterReclassify(app, cli);
 }
 
 }  // namespace sqms::tools

@@ -2,6 +2,7 @@
 
 #include "tools/sqmsctl/enum_names.h"
 #include "tools/sqmsctl/rpc_error.h"
+#include "tools/sqmsctl/triage_view.h"
 
 namespace sqms::tools {
 
@@ -120,6 +121,7 @@ std::string ComplaintDetail(const cv1::Complaint& c, bool with_audit) {
   if (c.reopen_count() > 0) AddLine("reopened", std::to_string(c.reopen_count()) + "x", out);
   AddResolution(c, out);
   AddLine("closed", FormatTimestamp(c.closed_at()), out);
+  if (c.has_triage()) out += "triage:\n" + TriageExplanationText(c.triage(), "  ");
   if (with_audit && !c.audit().empty()) out += "\n" + AuditTable(c);
   return out;
 }

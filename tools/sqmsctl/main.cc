@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   RegisterGlobalFlags(app, cli.global);
   RegisterComplaintCommands(app, cli);
   RegisterLifecycleCommands(app, cli);
+  RegisterTriageCommands(app, cli);
   RegisterContactCommands(app, cli);
   try {
     app.parse(argc, argv);

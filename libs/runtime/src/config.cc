@@ -77,6 +77,11 @@ CLI::Option* AddFlag(CLI::App& app, std::string_view flag, int& value, std::stri
   return Add(app, flag, value, std::move(help));
 }
 
+CLI::Option* AddFlag(CLI::App& app, std::string_view flag, std::vector<std::string>& value,
+                     std::string help) {
+  return Add(app, flag, value, std::move(help))->delimiter(',');
+}
+
 absl::Status ConfigError(std::string_view flag, std::string_view problem) {
   return absl::InvalidArgumentError(absl::StrCat("config: ", Key(flag), ": ", Sv(problem)));
 }

@@ -20,6 +20,7 @@ pb::TriageSignal::Raises ToProto(domain::SignalRaises raises) {
 void ToProto(const domain::TriageExplanation& e, pb::TriageExplanation* out) {
   out->set_config_version(e.config_version);
   out->set_category_rule(e.category_rule);
+  out->set_suggested_category(Cast<pb::Category>(e.suggested_category));
   for (const domain::CategoryScore& s : e.scores) {
     pb::TriageCategoryScore* score = out->add_scores();
     score->set_category(Cast<pb::Category>(s.category));
@@ -40,6 +41,11 @@ void ToProto(const domain::TriageExplanation& e, pb::TriageExplanation* out) {
   out->set_urgency_source(e.urgency_source);
   out->set_importance_source(e.importance_source);
   out->set_priority_rule(e.priority_rule);
+  for (const auto& [category, probability] : e.model) {
+    pb::TriageModelScore* score = out->add_model();
+    score->set_category(Cast<pb::Category>(category));
+    score->set_probability(probability);
+  }
   if (e.routing_rule) {
     pb::TriageRoutingRule* rule = out->mutable_routing_rule();
     rule->set_category(Cast<pb::Category>(e.routing_rule->category));
@@ -53,6 +59,7 @@ domain::TriageExplanation FromProto(const pb::TriageExplanation& p) {
   domain::TriageExplanation e;
   e.config_version = p.config_version();
   e.category_rule = p.category_rule();
+  e.suggested_category = Cast<domain::Category>(p.suggested_category());
   for (const pb::TriageCategoryScore& s : p.scores()) {
     domain::CategoryScore score{Cast<domain::Category>(s.category()), s.score(), {}};
     for (const pb::TriageEvidence& t : s.evidence()) {
@@ -69,6 +76,9 @@ domain::TriageExplanation FromProto(const pb::TriageExplanation& p) {
   e.urgency_source = p.urgency_source();
   e.importance_source = p.importance_source();
   e.priority_rule = p.priority_rule();
+  for (const pb::TriageModelScore& m : p.model()) {
+    e.model.emplace_back(Cast<domain::Category>(m.category()), m.probability());
+  }
   if (p.has_routing_rule()) {
     const pb::TriageRoutingRule& r = p.routing_rule();
     e.routing_rule = domain::RoutingRule{Cast<domain::Category>(r.category()), r.region(),

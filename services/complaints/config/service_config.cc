@@ -8,6 +8,9 @@ void AddFlags(CLI::App& app, ServiceConfig& config) {
   runtime::AddCommonFlags(app, config.common);
   runtime::AddFlag(app, "triage-config", config.triage_config,
                    "Triage rules, SLA policies and business calendar (YAML)");
+  runtime::AddFlag(app, "triage-training-data", config.triage_training_data,
+                   "Labelled complaints (JSON Lines, comma-separated files) to train the "
+                   "triage model on at start-up; empty: rules only");
   runtime::AddFlag(app, "triage-reload-ms", config.triage_reload_ms,
                    "Check the triage config for changes this often and apply a valid one "
                    "without a restart (0: never)");

@@ -3,6 +3,7 @@
 // (runtime::CommonConfig) plus its own, each with an environment variable.
 
 #include <string>
+#include <vector>
 
 #include "CLI/CLI.hpp"
 #include "absl/status/status.h"
@@ -13,6 +14,9 @@ namespace sqms::complaints::config {
 struct ServiceConfig {
   runtime::CommonConfig common;
   std::string triage_config = "/etc/sqms/triage.yaml";  // SQMS_TRIAGE_CONFIG
+  // Labelled complaints (JSON Lines, tests/data/triage format) the triage
+  // model is trained on at start-up; empty: rules only.
+  std::vector<std::string> triage_training_data;  // SQMS_TRIAGE_TRAINING_DATA
   int triage_reload_ms = 2000;            // how often the triage file is checked; 0: never
   std::string pii_key_file;               // required: HMAC key for personal data
   int shards = 4;                         // Redis key shards (fixed for a deployment)

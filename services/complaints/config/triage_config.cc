@@ -96,7 +96,7 @@ class Loader {
 };
 
 absl::StatusOr<TriageConfig> Loader::Load(const YAML::Node& root) {
-  SQMS_RETURN_IF_ERROR(r_.CheckMap(root, "", {"categories", "default_category", "negation",
+  SQMS_RETURN_IF_ERROR(r_.CheckMap(root, "", {"categories", "default_category", "negation", "model",
                                               "signals", "urgency", "priority_matrix", "routing",
                                               "sla", "calendar", "duplicates", "idempotency"}));
   for (std::string_view key : {"categories", "sla", "calendar"}) {
@@ -110,6 +110,7 @@ absl::StatusOr<TriageConfig> Loader::Load(const YAML::Node& root) {
     out.default_category = category;
   }
   if (root["negation"]) SQMS_RETURN_IF_ERROR(LoadNegation(r_, root["negation"], out));
+  if (root["model"]) SQMS_RETURN_IF_ERROR(LoadModelPolicy(r_, root["model"], out));
   if (root["signals"]) SQMS_RETURN_IF_ERROR(LoadSignals(r_, root["signals"], out));
   if (root["urgency"]) SQMS_RETURN_IF_ERROR(Urgency(root["urgency"], out));
   if (root["priority_matrix"]) SQMS_RETURN_IF_ERROR(Matrix(root["priority_matrix"], out));

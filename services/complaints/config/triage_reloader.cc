@@ -12,9 +12,11 @@ namespace sqms::complaints::config {
 
 TriageReloader::TriageReloader(std::string path, std::string loaded_version,
                                const domain::TextNormalizer& normalizer,
+                               const domain::TextClassifier* classifier,
                                app::TriageSource& source, TriageReloadObserver observer)
     : path_(std::move(path)),
       normalizer_(normalizer),
+      classifier_(classifier),
       source_(source),
       observer_(std::move(observer)),
       version_(std::move(loaded_version)) {}
@@ -69,7 +71,8 @@ absl::StatusOr<bool> TriageReloader::CheckNow() {
     }
     return config.status();
   }
-  source_.Replace(std::make_shared<const domain::Triage>(*std::move(config), normalizer_));
+  source_.Replace(
+      std::make_shared<const domain::Triage>(*std::move(config), normalizer_, classifier_));
   runtime::log::Info("triage config applied",
                      {{"file", path_}, {"version", version}, {"previous_version", version_}});
   version_ = version;

@@ -20,6 +20,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "services/complaints/app/triage_source.h"
+#include "services/complaints/domain/text_classifier.h"
 #include "services/complaints/domain/text_normalizer.h"
 
 namespace sqms::complaints::config {
@@ -34,8 +35,10 @@ class TriageReloader {
   // `loaded_version` is the version of the rules `source` holds now (so an
   // unchanged file is not re-applied). `normalizer` and `source` must
   // outlive the reloader.
+  // `classifier` may be null (rules only).
   TriageReloader(std::string path, std::string loaded_version,
-                 const domain::TextNormalizer& normalizer, app::TriageSource& source,
+                 const domain::TextNormalizer& normalizer,
+                 const domain::TextClassifier* classifier, app::TriageSource& source,
                  TriageReloadObserver observer);
   ~TriageReloader();  // Stop()
 
@@ -53,6 +56,7 @@ class TriageReloader {
 
   const std::string path_;
   const domain::TextNormalizer& normalizer_;
+  const domain::TextClassifier* classifier_;
   app::TriageSource& source_;
   const TriageReloadObserver observer_;
 

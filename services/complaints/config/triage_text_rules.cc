@@ -83,6 +83,23 @@ absl::Status LoadSignals(const YamlReader& r, const YAML::Node& node, domain::Tr
   return absl::OkStatus();
 }
 
+absl::Status LoadModelPolicy(const YamlReader& r, const YAML::Node& node,
+                             domain::TriageConfig& out) {
+  if (auto s = r.CheckMap(node, "model", {"safety_probability", "min_probability"}); !s.ok()) {
+    return s;
+  }
+  for (auto [key, field] : {std::pair{"safety_probability", &out.model.safety_probability},
+                            std::pair{"min_probability", &out.model.min_probability}}) {
+    if (!node[key]) continue;
+    const std::string path = YamlReader::Join("model", key);
+    auto value = r.Number(node[key], path);
+    if (!value.ok()) return value.status();
+    if (*value < 0 || *value > 1) return r.Error(path, "must be between 0 and 1");
+    *field = *value;
+  }
+  return absl::OkStatus();
+}
+
 absl::Status LoadNegation(const YamlReader& r, const YAML::Node& node, domain::TriageConfig& out) {
   if (auto s = r.CheckMap(node, "negation",
                           {"before", "absence", "after", "pseudo", "contrast", "window"});

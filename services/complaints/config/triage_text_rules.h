@@ -20,6 +20,9 @@ absl::Status LoadCategoryTerms(const YamlReader& r, const YAML::Node& node,
                                domain::TriageConfig& out);
 // signals: [{name, raises: urgency|importance, keywords}].
 absl::Status LoadSignals(const YamlReader& r, const YAML::Node& node, domain::TriageConfig& out);
+// model: {safety_probability, min_probability}, each in [0, 1].
+absl::Status LoadModelPolicy(const YamlReader& r, const YAML::Node& node,
+                             domain::TriageConfig& out);
 // negation: {before, absence, after, pseudo, contrast, window}.
 absl::Status LoadNegation(const YamlReader& r, const YAML::Node& node, domain::TriageConfig& out);
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/time/time.h"
@@ -129,7 +130,8 @@ struct SignalEvidence {
 };
 struct TriageExplanation {
   std::string config_version;
-  std::string category_rule;              // "submitted" | "decisive" | "best_score" | "default"
+  // "submitted" | "decisive" | "model_safety" | "best_score" | "model" | "default"
+  std::string category_rule;
   Category suggested_category = Category::kUnspecified;  // the rules' choice, override or not
   std::vector<CategoryScore> scores;      // categories with evidence, best first
   std::vector<SignalEvidence> signals;
@@ -137,6 +139,8 @@ struct TriageExplanation {
   std::string importance_source;          // "submitted" | "signal:<name>" | "category" | "default"
   std::string priority_rule;              // "safety_always_p1" | "matrix"
   std::optional<RoutingRule> routing_rule;  // the rule that chose; nullopt: the default
+  // The trained model's most probable categories (empty without a model).
+  std::vector<std::pair<Category, double>> model;
 };
 
 struct Complaint {

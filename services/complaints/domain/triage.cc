@@ -11,6 +11,8 @@
 namespace sqms::complaints::domain {
 namespace {
 
+constexpr int kModelTopK = 3;  // categories the explanation shows
+
 BusinessCalendarSpec AlwaysOpen(const BusinessCalendarSpec& spec) {
   BusinessCalendarSpec always = spec;
   always.always_open = true;
@@ -89,9 +91,11 @@ bool LevelInRange(Level level) {
 
 }  // namespace
 
-Triage::Triage(TriageConfig config, const TextNormalizer& normalizer)
+Triage::Triage(TriageConfig config, const TextNormalizer& normalizer,
+               const TextClassifier* classifier)
     : config_(std::move(config)),
       normalizer_(normalizer),
+      classifier_(classifier),
       categories_(CategoryMatcher(config_, normalizer)),
       signals_(SignalMatcher(config_, normalizer)),
       business_(config_.calendar),
@@ -146,12 +150,39 @@ void Triage::Classify(const Submission& submission, const std::string& text,
     }
     if (s.score > 0 && (best == nullptr || s.score > best->score)) best = &s;
   }
-  if (best == nullptr) {
-    why.suggested_category = config_.default_category;
-    why.category_rule = "default";
+  std::vector<CategoryProbability> model;
+  if (classifier_ != nullptr) model = classifier_->Predict(text, kModelTopK);
+  for (const CategoryProbability& p : model) why.model.emplace_back(p.category, p.probability);
+  const CategoryProbability* model_top = model.empty() ? nullptr : &model.front();
+  auto model_safety = [&]() -> bool {
+    for (const CategoryProbability& p : model) {
+      if (p.category == Category::kSafety &&
+          p.probability >= config_.model.safety_probability) {
+        return true;
+      }
+    }
+    return false;
+  };
+  auto decide = [&](Category category, const char* name) {
+    why.suggested_category = category;
+    why.category_rule = name;
+  };
+  if (!rule.empty()) {
+    decide(best->category, "decisive");
+  } else if (model_safety() && (best == nullptr || best->score < kStrongWeight)) {
+    // The model's safety call counts unless the rules found strong evidence
+    // of another topic: false alarms from its guesses stay rare.
+    decide(Category::kSafety, "model_safety");
+  } else if (best != nullptr && best->score >= kStrongWeight) {
+    decide(best->category, "best_score");
+  } else if (model_top != nullptr && model_top->probability >= config_.model.min_probability) {
+    decide(model_top->category, "model");
+  } else if (best != nullptr) {
+    decide(best->category, "best_score");
+  } else if (model_top != nullptr) {
+    decide(model_top->category, "model");
   } else {
-    why.suggested_category = best->category;
-    why.category_rule = rule.empty() ? "best_score" : rule;
+    decide(config_.default_category, "default");
   }
   a.category = why.suggested_category;
   if (a.category_overridden) {

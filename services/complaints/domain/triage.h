@@ -5,10 +5,17 @@
 // normalised (TextNormalizer: width, case, Traditional → Simplified), every
 // configured term found (term_matcher.h: longest match, word boundaries,
 // negation), and each category scores the weights of its distinct,
-// un-negated terms. A *decisive* category (safety) wins with any evidence at
-// all — a false alarm costs a supervisor a minute, a miss far more;
-// otherwise the highest score wins (ties: the category listed first), and
-// with no evidence the default category.
+// un-negated terms. In order:
+//   1. a submitted category wins (an override);
+//   2. a *decisive* category (safety) wins with any evidence of weight >= 1 —
+//      a false alarm costs a supervisor a minute, a miss far more;
+//   3. safety wins when the trained model (if any) gives it at least
+//      model.safety_probability and the rules found no strong evidence
+//      (>= kStrongWeight) of another category;
+//   4. the highest rule score wins when it is strong (>= kStrongWeight);
+//   5. else the model's top category when it is at least min_probability;
+//   6. else the highest rule score (ties: the category listed first), the
+//      model's top category, or the default category.
 //
 // Urgency and importance: a submitted override wins; else the category's
 // importance and the default urgency, raised to HIGH by text signals
@@ -31,6 +38,7 @@
 #include "services/complaints/domain/business_calendar.h"
 #include "services/complaints/domain/model.h"
 #include "services/complaints/domain/term_matcher.h"
+#include "services/complaints/domain/text_classifier.h"
 #include "services/complaints/domain/text_normalizer.h"
 
 namespace sqms::complaints::domain {
@@ -63,11 +71,22 @@ struct SlaPolicy {
   bool business_hours = true;      // false: 24x7 clock
 };
 
+// When the trained model (text_classifier.h) decides, ADR 0007.
+struct ModelPolicy {
+  // Safety when the model gives it at least this probability, whatever the
+  // rules found: recall before precision.
+  double safety_probability = 0.35;
+  // Otherwise the model decides when the rules found no strong evidence
+  // (a score below kStrongWeight) and its top category has at least this.
+  double min_probability = 0.5;
+};
+
 struct TriageConfig {
   std::string version;                     // content hash of the file (set by the loader)
   std::vector<CategoryRule> categories;    // order breaks score ties
   Category default_category = Category::kOther;
   NegationRules negation;
+  ModelPolicy model;
   std::vector<SignalRule> signals;
   // Importance by category (missing: MEDIUM).
   std::map<Category, Level> importance_by_category;
@@ -99,8 +118,10 @@ class Triage {
  public:
   // `normalizer` must outlive the Triage; the configured terms are
   // normalised here, once.
+  // `classifier` may be null (rules only); it must outlive the Triage.
   explicit Triage(TriageConfig config,
-                  const TextNormalizer& normalizer = AsciiFoldNormalizer::Instance());
+                  const TextNormalizer& normalizer = AsciiFoldNormalizer::Instance(),
+                  const TextClassifier* classifier = nullptr);
 
   Assessment Assess(const Submission& submission) const;
   // The department of `category` at `location` (routing rules).
@@ -125,6 +146,7 @@ class Triage {
 
   TriageConfig config_;
   const TextNormalizer& normalizer_;
+  const TextClassifier* classifier_;
   std::unique_ptr<TermMatcher> categories_;  // owner: index into config_.categories
   std::unique_ptr<TermMatcher> signals_;     // owner: index into config_.signals
   BusinessCalendar business_;

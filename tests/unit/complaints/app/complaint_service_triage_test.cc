@@ -141,7 +141,7 @@ class TriageReloadTest : public ComplaintServiceTest {
   void Write(const std::string& text) { std::ofstream(path_, std::ios::trunc) << text; }
   config::TriageReloader Reloader() {
     return config::TriageReloader(path_, triage_->Current()->config().version,
-                                  AsciiNormalizer(), *triage_,
+                                  AsciiNormalizer(), nullptr, *triage_,
                                   {.applied = [this](const std::string& v) { applied_.push_back(v); },
                                    .rejected = [this](const absl::Status&) { ++rejected_; }});
   }

@@ -7,6 +7,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "CLI/CLI.hpp"
 #include "absl/status/status.h"
@@ -46,6 +47,9 @@ GrpcServerOptions GrpcServerOptionsFrom(const CommonConfig& config);
 // SQMS_<FLAG> (dashes become underscores), as the common flags are.
 CLI::Option* AddFlag(CLI::App& app, std::string_view flag, std::string& value, std::string help);
 CLI::Option* AddFlag(CLI::App& app, std::string_view flag, int& value, std::string help);
+// A list: comma-separated in one value, or the flag repeated.
+CLI::Option* AddFlag(CLI::App& app, std::string_view flag, std::vector<std::string>& value,
+                     std::string help);
 // INVALID_ARGUMENT "config: --<flag> (SQMS_<FLAG>): <problem>".
 absl::Status ConfigError(std::string_view flag, std::string_view problem);
 
