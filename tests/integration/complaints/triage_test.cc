@@ -1,0 +1,171 @@
+// Triage over gRPC, as agents and operators use it: ExplainTriage creates
+// nothing and explains; every complaint stores its explanation and config
+// version; ReclassifyComplaint is an audited override counted by category
+// pair in /metrics (every pair present at 0 from start-up); a changed config
+// is applied without a restart and a bad one is refused, the rules in force
+// staying.
+
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "sqms/runtime/http/http_client.h"
+#include "tests/integration/complaints/service_fixture.h"
+
+namespace sqms::complaints::it {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+std::string ShippedTriage() {
+  std::ifstream in(SourceFile("services/complaints/config/triage.yaml"));
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+class TriageRpcTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    StackOptions options;
+    options.name = "triage";
+    options.triage_yaml = ShippedTriage();
+    auto stack = ComplaintsStack::Start(options);
+    ASSERT_TRUE(stack.ok()) << stack.status();
+    stack_ = *std::move(stack);
+    stub_ = stack_->Complaints();
+  }
+
+  // GET /metrics of the running service ("" on error).
+  std::string Metrics() {
+    int grpc = 0, metrics = 0;
+    std::sscanf(testing::ReadFile(stack_->dir() + "/ready.json").c_str(),
+                " { \"grpc_port\" : %d , \"metrics_port\" : %d", &grpc, &metrics);
+    runtime::HttpRequest request;
+    request.url = "http://127.0.0.1:" + std::to_string(metrics) + "/metrics";
+    auto response = http_.SendAndWait(request);
+    return response.ok() ? response->body : "";
+  }
+
+  v1::ExplainTriageResponse Explain(const std::string& text, grpc::Status* status = nullptr,
+                                    Role role = Role::kAgent) {
+    v1::ExplainTriageRequest request;
+    request.set_content(text);
+    v1::ExplainTriageResponse response;
+    grpc::Status s = stub_->ExplainTriage(Ctx(role).get(), request, &response);
+    if (status != nullptr) *status = s;
+    return response;
+  }
+
+  void WriteTriage(const std::string& text) {
+    std::ofstream(stack_->dir() + "/triage.yaml", std::ios::trunc) << text;
+  }
+
+  std::unique_ptr<ComplaintsStack> stack_;
+  std::unique_ptr<v1::ComplaintService::Stub> stub_;
+  runtime::HttpClient http_;
+};
+
+TEST_F(TriageRpcTest, ExplainTriageClassifiesTraditionalChineseAndCreatesNothing) {
+  grpc::Status status;
+  v1::ExplainTriageResponse r = Explain("車廂冒煙了，請馬上派人", &status);
+  ASSERT_TRUE(status.ok()) << StatusText(status);
+  EXPECT_EQ(r.category(), v1::CATEGORY_SAFETY);
+  EXPECT_EQ(r.priority(), v1::PRIORITY_P1);
+  EXPECT_EQ(r.department(), "safety-office");
+  EXPECT_EQ(r.explanation().category_rule(), "decisive");
+  EXPECT_EQ(r.explanation().priority_rule(), "safety_always_p1");
+  EXPECT_EQ(r.explanation().urgency_source(), "signal:urgent_wording");
+  EXPECT_THAT(r.normalized_text(), HasSubstr("车厢冒烟"));
+  EXPECT_EQ(r.explanation().config_version().size(), 12u);
+  EXPECT_EQ(r.first_response_seconds(), 30 * 60);
+  EXPECT_FALSE(r.business_hours());
+
+  v1::ListComplaintsRequest list;
+  v1::ListComplaintsResponse page;
+  ASSERT_TRUE(stub_->ListComplaints(Ctx(Role::kSupervisor).get(), list, &page).ok());
+  EXPECT_EQ(page.complaints_size(), 0);
+}
+
+TEST_F(TriageRpcTest, ExplainTriageNamesTheMissingTextAndIsNotForGateways) {
+  grpc::Status status;
+  Explain("", &status);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolationFields(status), ElementsAre("content"));
+  Explain("车厢冒烟", &status, Role::kService);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(TriageRpcTest, NegationAndCigaretteButtsAreNoSafetyAlarm) {
+  EXPECT_EQ(Explain("不是安全问题，就是车厢太脏了").category(), v1::CATEGORY_HYGIENE);
+  EXPECT_EQ(Explain("地上全是烟头，没人打扫").category(), v1::CATEGORY_HYGIENE);
+}
+
+TEST_F(TriageRpcTest, ReclassifyIsStoredAuditedAndCountedByCategoryPair) {
+  // Counted from start-up, so increase() sees the first override.
+  const std::string pair =
+      "sqms_complaints_triage_overrides_total{from_category=\"hygiene\","
+      "to_category=\"facilities\"}";
+  EXPECT_THAT(Metrics(), HasSubstr(pair + " 0"));
+
+  v1::SubmitComplaintRequest submit = ValidSubmission(Unique("reclassify"));
+  submit.set_title("Dirty toilet");
+  submit.set_content("The toilet in coach 3 was dirty the whole trip.");
+  v1::Complaint c = SubmitOk(*stub_, submit);
+  ASSERT_EQ(c.category(), v1::CATEGORY_HYGIENE);
+  EXPECT_FALSE(c.triage().scores().empty());
+
+  v1::ReclassifyComplaintRequest request;
+  *request.mutable_command() = Cmd(c.id(), c.version(), "the flush is broken");
+  request.set_category(v1::CATEGORY_FACILITIES);
+  v1::Complaint after;
+  grpc::Status status = stub_->ReclassifyComplaint(Ctx(Role::kAgent).get(), request, &after);
+  ASSERT_TRUE(status.ok()) << StatusText(status);
+  EXPECT_EQ(after.category(), v1::CATEGORY_FACILITIES);
+  EXPECT_TRUE(after.category_overridden());
+
+  v1::GetComplaintRequest get;
+  get.set_id(c.id());
+  v1::Complaint stored;
+  ASSERT_TRUE(stub_->GetComplaint(Ctx(Role::kSupervisor).get(), get, &stored).ok());
+  EXPECT_EQ(stored.triage().config_version(), c.triage().config_version());
+  const v1::AuditEntry& entry = stored.audit(stored.audit_size() - 1);
+  EXPECT_EQ(entry.action(), "reclassify");
+  EXPECT_EQ(entry.actor(), Subject(Role::kAgent));
+  EXPECT_EQ(entry.note(), "category: hygiene → facilities (the flush is broken)");
+  EXPECT_TRUE(testing::Await([&] { return Metrics().find(pair + " 1") != std::string::npos; },
+                             absl::Seconds(5)));
+}
+
+TEST_F(TriageRpcTest, AChangedConfigIsAppliedWithoutARestartAndABadOneIsRefused) {
+  const std::string before = Explain("厕所很脏").explanation().config_version();
+  std::string text = ShippedTriage();
+  const std::string from = "  - name: hygiene\n    importance: medium";
+  text.replace(text.find(from), from.size(), "  - name: hygiene\n    importance: high");
+  WriteTriage(text);
+  std::string after;
+  ASSERT_TRUE(testing::Await(
+      [&] {
+        after = Explain("厕所很脏").explanation().config_version();
+        return after != before;
+      },
+      absl::Seconds(10)));
+  EXPECT_EQ(Explain("厕所很脏").priority(), v1::PRIORITY_P2);  // high importance now
+  EXPECT_THAT(Metrics(), HasSubstr("sqms_complaints_triage_config_info{version=\"" + after +
+                                   "\"} 1"));
+
+  WriteTriage("categories: [oops\n");
+  ASSERT_TRUE(testing::Await(
+      [&] {
+        return Metrics().find(
+                   "sqms_complaints_triage_config_reloads_total{result=\"rejected\"} 1") !=
+               std::string::npos;
+      },
+      absl::Seconds(10)));
+  EXPECT_EQ(Explain("厕所很脏").explanation().config_version(), after);
+  EXPECT_TRUE(stack_->ServiceRunning());
+}
+
+}  // namespace
+}  // namespace sqms::complaints::it
