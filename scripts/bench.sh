@@ -22,7 +22,9 @@
 #      --rate 10000 and (for reference) at half the measured max rate; after
 #      each, the time until the outbox is drained
 #      (sqms_outbox_depth == 0 and every outbox stream empty)
-#   e. a table of figures, ceilings, ratios and targets, written with the
+#   e. bench/triage_bench: triage's cost per complaint (rules, rules + model)
+#      beside normalising the text alone
+#   f. a table of figures, ceilings, ratios and targets, written with the
 #      load average, commit and nproc to bench/results/latest.json
 #
 # Exit 0 when everything ran, whether or not a target was met (this is a
@@ -361,6 +363,12 @@ bench_kafka() {
     "$RUN_DIR/kafka-raw.json"
 }
 
+# Triage cost per complaint over the whole labelled corpus, beside its
+# normalisation floor (bench/triage_bench.cc); one JSON object.
+bench_triage() {
+  "$BUILD_DIR/bench/triage_bench" "$REPO_ROOT" 5
+}
+
 start_service() {
   echo "$TOKEN bench service" >"$RUN_DIR/tokens"
   head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$RUN_DIR/pii.key"
@@ -369,6 +377,7 @@ start_service() {
     "$BUILD_DIR/services/complaints/sqms-complaints" \
     --tokens-file "$RUN_DIR/tokens" --pii-key-file "$RUN_DIR/pii.key" \
     --triage-config "$REPO_ROOT/services/complaints/config/triage.yaml" \
+    --triage-training-data "$(triage_training_data "$REPO_ROOT")" \
     --ready-file "$ready" --shards "$SHARDS" \
     >"$RUN_DIR/service.log" 2>&1 </dev/null &
   SERVICE_PID=$!
@@ -390,7 +399,7 @@ import json, sys; r = json.load(open(sys.argv[1])); print(r["grpc_port"], r["met
 
 report() {
   local set_rps="$1" eval_rps="$2" kafka_rps="$3" max_json="$4" rate_json="$5"
-  local load_before="$6" load_after="$7" half_json="$8"
+  local load_before="$6" load_after="$7" half_json="$8" triage_json="$9"
   mkdir -p "$REPO_ROOT/bench/results"
   local commit
   commit="$(git -C "$REPO_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
@@ -402,6 +411,7 @@ import json, sys, datetime
 max_run = json.loads('''$max_json''')
 rate_run = json.loads('''$rate_json''')
 half_run = json.loads('''$half_json''')
+triage = json.loads('''$triage_json''')
 set_rps, eval_rps, kafka_rps = float("$set_rps"), float("$eval_rps"), float("$kafka_rps")
 svc = max_run["throughput_per_s"]
 # Sustained: the intake rate, provided Kafka kept up (the outbox drained
@@ -425,6 +435,7 @@ result = {
     "service_max_rate": max_run,
     "service_at_10k": rate_run,
     "service_at_half_max": half_run,
+    "triage": triage,
     "ratios": {
         "service_per_evalsha": round(svc / eval_rps, 3),
         "service_per_kafka_raw": round(svc / kafka_rps, 3),
@@ -468,6 +479,13 @@ if "error" in half_run:
 else:
     row(f"service at {half_run['target_rate_per_s']:,.0f}/s (half max)", f"{half_run['throughput_per_s']:,.0f}", "complaints/s")
     row("  p50 / p99 / p99.9", f"{half_run['p50_ms']:.1f}/{half_run['p99_ms']:.1f}/{half_run['p999_ms']:.1f}", "ms")
+row("triage per complaint, rules + model", f"{triage['rules_and_model_us_per_complaint']:.1f}", "us",
+    f"{triage['normalize_us_per_complaint']:.1f}", f"{triage['normalize_us_per_complaint']/triage['rules_and_model_us_per_complaint']:.3f}")
+row("  rules only", f"{triage['rules_us_per_complaint']:.1f}", "us",
+    f"{triage['normalize_us_per_complaint']:.1f}", f"{triage['normalize_us_per_complaint']/triage['rules_us_per_complaint']:.3f}")
+row("  (raw floor: normalise the text)", f"{triage['normalize_us_per_complaint']:.1f}", "us")
+row("  share of the intake budget at max rate", f"{100*triage['rules_and_model_us_per_complaint']*svc/1e6:.1f}", "% of 1 core")
+row("  model training at start-up", f"{triage['training_ms']:.0f}", f"ms ({triage['training_examples']} items)")
 c = max_run["cores_used"]
 print(f"  cores used at max rate: service {c['service']}, redis {c['redis']}, devkafka {c['devkafka']}, "
       f"loadgen {c['loadgen']}, other {c['other']} (machine {c['machine']} of {result['nproc']})")
@@ -484,7 +502,7 @@ PY
 main() {
   parse_args "$@"
   require redis-benchmark redis-cli python3 curl git
-  require_built services/complaints/sqms-complaints tools/loadgen/sqms-loadgen \
+  require_built services/complaints/sqms-complaints tools/loadgen/sqms-loadgen bench/triage_bench \
     bench/kafka_raw_producer tools/devkafka/devkafka
   trap cleanup EXIT
   trap on_signal INT TERM
@@ -513,7 +531,11 @@ main() {
   half_json="$(run_load halfmax "$half_n" "$half_rate")" ||
     half_json="{\"error\": \"the half-max run failed; see the log above\", \"target_rate_per_s\": $half_rate}"
   stop_service
-  report "$set_rps" "$eval_rps" "$kafka_rps" "$max_json" "$rate_json" "$load_before" "$(loadavg)" "$half_json"
+  local triage_json
+  triage_json="$(bench_triage)"
+  log "triage: $triage_json"
+  report "$set_rps" "$eval_rps" "$kafka_rps" "$max_json" "$rate_json" "$load_before" "$(loadavg)" \
+    "$half_json" "$triage_json"
 }
 
 main "$@"
