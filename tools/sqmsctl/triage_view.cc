@@ -50,6 +50,16 @@ std::string SignalsText(const cv1::TriageExplanation& e) {
   return out;
 }
 
+std::string ModelText(const cv1::TriageExplanation& e) {
+  std::string out;
+  for (const cv1::TriageModelScore& m : e.model()) {
+    if (!out.empty()) out += ", ";
+    const int percent = static_cast<int>(m.probability() * 100 + 0.5);
+    out += EnumShortName(m.category()) + " " + std::to_string(percent) + "%";
+  }
+  return out;
+}
+
 std::string RouteText(const cv1::TriageExplanation& e) {
   if (!e.has_routing_rule()) return "default department";
   const cv1::TriageRoutingRule& r = e.routing_rule();
@@ -77,6 +87,7 @@ std::string TriageExplanationText(const cv1::TriageExplanation& e, const std::st
   Line(indent, "rule", rule, out);
   Line(indent, "scores", ScoresText(e), out);
   Line(indent, "signals", SignalsText(e), out);
+  Line(indent, "model", ModelText(e), out);
   Line(indent, "levels", "urgency from " + e.urgency_source() + ", importance from " +
                              e.importance_source(), out);
   Line(indent, "priority", e.priority_rule() == "safety_always_p1" ? "safety is always P1"

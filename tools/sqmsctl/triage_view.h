@@ -13,6 +13,7 @@ namespace sqms::tools {
 //   rule:       decisive (safety wins with any evidence)
 //   scores:     safety 6 = 冒烟 3 + smoke 3; hygiene 0 = 烟头 1 (negated by 不是)
 //   signals:    urgent_wording "马上" → urgency
+//   model:      safety 91%, hygiene 4%, other 2%
 //   urgency:    high (signal:urgent_wording); importance: high (category)
 //   priority:   p1 (safety is always P1)
 //   routed by:  category=safety station=北京南
