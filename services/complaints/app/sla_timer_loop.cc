@@ -13,10 +13,9 @@ void SlaTimerLoop::Start() { thread_ = std::thread([this] { Loop(); }); }
 
 void SlaTimerLoop::Stop() {
   {
-    std::lock_guard lock(mu_);
+    absl::MutexLock lock(&mu_);
     stopping_ = true;
   }
-  wake_.notify_one();
   if (thread_.joinable()) thread_.join();
 }
 
@@ -34,10 +33,8 @@ void SlaTimerLoop::Loop() {
       runtime::log::Info("sla timers firing again");
     }
     failing = !fired.ok();
-    std::unique_lock lock(mu_);
-    if (wake_.wait_for(lock, absl::ToChronoMilliseconds(period_), [this] { return stopping_; })) {
-      return;
-    }
+    absl::MutexLock lock(&mu_);
+    if (mu_.AwaitWithTimeout(absl::Condition(&stopping_), period_)) return;
   }
 }
 

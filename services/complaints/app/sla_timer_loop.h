@@ -4,11 +4,10 @@
 // version check makes a double fire impossible. With the default period a
 // due moment is acted on within ~period + one round trip (issue: ≤ 2 s).
 
-#include <condition_variable>
-#include <mutex>
 #include <thread>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "services/complaints/app/complaint_service.h"
 
@@ -28,8 +27,7 @@ class SlaTimerLoop {
   ComplaintService& service_;
   absl::Duration period_;
   int batch_;
-  std::mutex mu_;
-  std::condition_variable wake_;
+  absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;
 };
