@@ -99,7 +99,9 @@ absl::StatusOr<ports::ListPage> ListAcrossShards(runtime::RedisClient& redis,
       Match m;
       m.at.id = found[i].str;
       double score = 0;
-      absl::SimpleAtod(found[i + 1].str, &score);
+      if (!absl::SimpleAtod(found[i + 1].str, &score)) {
+        return absl::InternalError(absl::StrCat("redis list script: bad score ", found[i + 1].str));
+      }
       m.at.ms = static_cast<int64_t>(score);
       m.record = found[i + 2].str;
       matches.push_back(std::move(m));
@@ -107,7 +109,10 @@ absl::StatusOr<ports::ListPage> ListAcrossShards(runtime::RedisClient& redis,
     const bool exhausted = reply->elements[1].integer == 1;
     if (!exhausted) {
       double score = 0;
-      absl::SimpleAtod(reply->elements[2].str, &score);
+      if (!absl::SimpleAtod(reply->elements[2].str, &score)) {
+        return absl::InternalError(
+            absl::StrCat("redis list script: bad score ", reply->elements[2].str));
+      }
       Position stop{static_cast<int64_t>(score), reply->elements[3].str};
       if (!bound || stop < *bound) bound = stop;
     }
