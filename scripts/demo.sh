@@ -139,6 +139,16 @@ walk_lifecycles() {
   ctl wait "$c" --note "asked for photos" >/dev/null
   ctl get "$c" | head -3
 
+  say "Triage explained (nothing is created): Traditional Chinese, a negation"
+  ctl triage explain "車廂連接處冒煙了，有燒焦味，請馬上派人" --station 北京南
+  echo
+  ctl triage explain "不是安全问题，就是厕所太脏了"
+
+  say "An agent overrides triage: recorded from → to and counted by category pair"
+  ctl reclassify "$c" --category facilities --note "it is the broken flush" | head -5
+  curl -fsS "127.0.0.1:$METRICS_PORT/metrics" | grep '^sqms_complaints_triage_overrides_total' |
+    grep -v ' 0$' || true
+
   say "Errors are clear: an illegal transition and a bad submission"
   ctl resolve "$a" --findings x --root-cause y --action z || true
   ctl submit --channel hotline --title "" --content "x" --phone 12 || true

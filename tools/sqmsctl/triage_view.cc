@@ -1,5 +1,6 @@
 #include "tools/sqmsctl/triage_view.h"
 
+#include <cstdint>
 #include <cstdio>
 
 #include "tools/sqmsctl/enum_names.h"
@@ -15,6 +16,24 @@ std::string Number(double v) {
   char buffer[32];
   std::snprintf(buffer, sizeof(buffer), "%g", v);
   return buffer;
+}
+
+// 1800 → "30m", 14400 → "4h", 102600 → "28h30m" (business hours).
+std::string Duration(int64_t seconds) {
+  const int64_t hours = seconds / 3600, minutes = seconds % 3600 / 60;
+  std::string out;
+  if (hours > 0) out += std::to_string(hours) + "h";
+  if (minutes > 0 || hours == 0) out += std::to_string(minutes) + "m";
+  return out;
+}
+
+// The normalised title and content on one line.
+std::string OneLine(std::string text) {
+  while (!text.empty() && text.front() == '\n') text.erase(0, 1);
+  for (size_t at = text.find('\n'); at != std::string::npos; at = text.find('\n', at)) {
+    text.replace(at, 1, " / ");
+  }
+  return text;
 }
 
 std::string RuleText(const std::string& rule) {
@@ -106,11 +125,11 @@ std::string ExplainTriageText(const cv1::ExplainTriageResponse& r) {
   line("priority", EnumShortName(r.priority()) + " (urgency " + EnumShortName(r.urgency()) +
                        ", importance " + EnumShortName(r.importance()) + ")");
   line("department", r.department());
-  line("sla", "first response " + Number(r.first_response_seconds() / 60.0) + "m, resolution " +
-                  Number(r.resolution_seconds() / 3600.0) + "h, " +
-                  (r.business_hours() ? "business hours" : "24x7"));
+  line("sla", "first response " + Duration(r.first_response_seconds()) + ", resolution " +
+                  Duration(r.resolution_seconds()) + " " +
+                  (r.business_hours() ? "of business hours" : "on a 24x7 clock"));
   out += TriageExplanationText(r.explanation(), "");
-  line("text", r.normalized_text());
+  line("text", OneLine(r.normalized_text()));
   return out;
 }
 

@@ -65,13 +65,13 @@ TEST(TriageViewTest, ExplainShowsOutcomeSlaAndTheTextAsTheRulesSawIt) {
   r.set_first_response_seconds(1800);
   r.set_resolution_seconds(4 * 3600);
   r.set_business_hours(false);
-  r.set_normalized_text("车厢冒烟了");
+  r.set_normalized_text("\n车厢冒烟了");
   *r.mutable_explanation() = Explanation();
   const std::string text = ExplainTriageText(r);
   EXPECT_THAT(text, HasSubstr("category:   safety"));
   EXPECT_THAT(text, HasSubstr("p1 (urgency high, importance high)"));
-  EXPECT_THAT(text, HasSubstr("first response 30m, resolution 4h, 24x7"));
-  EXPECT_THAT(text, HasSubstr("车厢冒烟了"));
+  EXPECT_THAT(text, HasSubstr("first response 30m, resolution 4h on a 24x7 clock"));
+  EXPECT_THAT(text, HasSubstr("text:       车厢冒烟了\n"));
 }
 
 TEST(TriageViewTest, NoEvidenceIsSaidPlainly) {
