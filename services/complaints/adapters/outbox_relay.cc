@@ -138,10 +138,13 @@ size_t OutboxRelay::Produce(int shard, const std::vector<RedisReply>& entries) {
     event.time = std::chrono::system_clock::time_point(
         std::chrono::milliseconds(EntryMillis(Field(fields, "time"))));
     record.headers = runtime::CloudEventHeaders(event);
-    auto queued = producer_.Produce(std::move(record), [this, shard, entry_id](absl::Status st) {
+    // Captures the inbox, not `this`: the callback may run after the relay
+    // is gone (the producer's destructor reports what it purged).
+    auto queued = producer_.Produce(std::move(record), [inbox = inbox_, shard,
+                                                        entry_id](absl::Status st) {
       {
-        std::lock_guard lock(mu_);
-        confirmations_.push_back({shard, entry_id, st.ok()});
+        absl::MutexLock lock(&inbox->mu);
+        inbox->confirmations.push_back({shard, entry_id, st.ok()});
       }
       if (!st.ok()) {
         runtime::log::Warn("outbox delivery failed", {{"shard", shard}, {"error", st.ToString()}});
@@ -158,8 +161,8 @@ size_t OutboxRelay::Produce(int shard, const std::vector<RedisReply>& entries) {
 void OutboxRelay::ApplyConfirmations() {
   std::deque<Confirmation> batch;
   {
-    std::lock_guard lock(mu_);
-    batch.swap(confirmations_);
+    absl::MutexLock lock(&inbox_->mu);
+    batch.swap(inbox_->confirmations);
   }
   if (batch.empty()) return;
   std::map<int, std::vector<std::string>> confirmed;

@@ -10,17 +10,22 @@
 // Several replicas may run a relay: a lease per shard (Redis, TTL) makes one
 // of them its only sender.
 //
-// Threading: one relay thread; Notify() and Stop() from any thread.
+// Threading: one relay thread; Notify() and Stop() from any thread. Delivery
+// callbacks (the producer's poll thread, or its flush and destructor) touch
+// only state they share with the relay, so the producer may outlive the
+// relay and report deliveries after it is gone.
 
 #include <condition_variable>
 #include <deque>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "services/complaints/adapters/redis_keys.h"
 #include "services/complaints/adapters/service_stats.h"
@@ -66,6 +71,13 @@ class OutboxRelay {
     std::string entry_id;
     bool ok;
   };
+  // Where delivery callbacks put their outcome. Each callback holds a
+  // reference: the producer reports (purged) records from its destructor,
+  // after the relay is destroyed when the relay has no time left to wait.
+  struct Inbox {
+    absl::Mutex mu;
+    std::deque<Confirmation> confirmations ABSL_GUARDED_BY(mu);
+  };
 
   void Loop();
   // Reads every leased shard in one pipeline and produces what it found;
@@ -86,11 +98,11 @@ class OutboxRelay {
   std::vector<Shard> shards_;  // relay thread only
   absl::Time gauges_updated_ = absl::InfinitePast();
 
+  const std::shared_ptr<Inbox> inbox_ = std::make_shared<Inbox>();
   std::mutex mu_;
   std::condition_variable wake_;
   bool notified_ ABSL_GUARDED_BY(mu_) = false;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  std::deque<Confirmation> confirmations_ ABSL_GUARDED_BY(mu_);
   std::thread thread_;
 };
 

@@ -164,9 +164,9 @@ void ComplaintsStack::KillService() {
   service_.reset();
 }
 
-int ComplaintsStack::StopService() {
+int ComplaintsStack::StopService(absl::Duration timeout) {
   if (service_ == nullptr) return 0;
-  int status = service_->Terminate(absl::Seconds(15));
+  int status = service_->Terminate(timeout);
   service_.reset();
   return status;
 }

@@ -69,7 +69,8 @@ class ComplaintsStack {
   // Starts the binary (if not running) and waits for its ready file.
   absl::Status StartService();
   void KillService();          // SIGKILL
-  int StopService();           // SIGTERM; the exit status
+  // SIGTERM; the exit status (SIGKILL after `timeout`: 128 + 9).
+  int StopService(absl::Duration timeout = absl::Seconds(15));
   absl::Status RestartService() { StopService(); return StartService(); }
   bool ServiceRunning();
 
