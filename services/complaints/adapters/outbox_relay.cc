@@ -41,20 +41,16 @@ OutboxRelay::~OutboxRelay() { Stop(absl::Seconds(5)); }
 void OutboxRelay::Start() { thread_ = std::thread([this] { Loop(); }); }
 
 void OutboxRelay::Notify() {
-  {
-    std::lock_guard lock(mu_);
-    notified_ = true;
-  }
-  wake_.notify_one();
+  absl::MutexLock lock(&mu_);
+  notified_ = true;
 }
 
 void OutboxRelay::Stop(absl::Duration flush) {
   {
-    std::lock_guard lock(mu_);
+    absl::MutexLock lock(&mu_);
     if (stopping_ && !thread_.joinable()) return;
     stopping_ = true;
   }
-  wake_.notify_one();
   if (thread_.joinable()) thread_.join();
   (void)producer_.Flush(absl::ToChronoMilliseconds(flush));
   ApplyConfirmations();
@@ -64,7 +60,7 @@ void OutboxRelay::Loop() {
   runtime::log::Info("outbox relay started", {{"shards", keys_.shards()}, {"owner", options_.owner}});
   while (true) {
     {
-      std::lock_guard lock(mu_);
+      absl::MutexLock lock(&mu_);
       if (stopping_) break;
     }
     for (int shard = 0; shard < keys_.shards(); ++shard) RenewLease(shard);
@@ -72,14 +68,16 @@ void OutboxRelay::Loop() {
     ApplyConfirmations();
     UpdateGauges();
     if (full) continue;  // a backlog: keep reading
-    std::unique_lock lock(mu_);
-    const bool woken = wake_.wait_for(lock, absl::ToChronoMilliseconds(options_.idle_wait),
-                                      [this] { return notified_ || stopping_; });
+    absl::MutexLock lock(&mu_);
+    auto woken_or_stopping = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return notified_ || stopping_;
+    };
+    const bool woken =
+        mu_.AwaitWithTimeout(absl::Condition(&woken_or_stopping), options_.idle_wait);
     if (woken && !stopping_) {
       // Let commits gather for a moment, so one pass carries many of them
       // instead of one round trip per commit.
-      wake_.wait_for(lock, absl::ToChronoMilliseconds(options_.linger),
-                     [this] { return stopping_; });
+      mu_.AwaitWithTimeout(absl::Condition(&stopping_), options_.linger);
     }
     notified_ = false;
   }

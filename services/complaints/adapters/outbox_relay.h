@@ -15,11 +15,9 @@
 // only state they share with the relay, so the producer may outlive the
 // relay and report deliveries after it is gone.
 
-#include <condition_variable>
 #include <deque>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -99,8 +97,7 @@ class OutboxRelay {
   absl::Time gauges_updated_ = absl::InfinitePast();
 
   const std::shared_ptr<Inbox> inbox_ = std::make_shared<Inbox>();
-  std::mutex mu_;
-  std::condition_variable wake_;
+  absl::Mutex mu_;
   bool notified_ ABSL_GUARDED_BY(mu_) = false;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;
