@@ -102,7 +102,8 @@ absl::Status LoadModelPolicy(const YamlReader& r, const YAML::Node& node,
 
 absl::Status LoadNegation(const YamlReader& r, const YAML::Node& node, domain::TriageConfig& out) {
   if (auto s = r.CheckMap(node, "negation",
-                          {"before", "absence", "after", "pseudo", "contrast", "window"});
+                          {"before", "absence", "after", "pseudo", "contrast", "window",
+                           "after_window"});
       !s.ok()) {
     return s;
   }
@@ -112,13 +113,16 @@ absl::Status LoadNegation(const YamlReader& r, const YAML::Node& node, domain::T
                            std::pair{"pseudo", &n.pseudo}, std::pair{"contrast", &n.contrast}}) {
     if (auto s = OptionalList(r, node, "negation", key, *list); !s.ok()) return s;
   }
-  if (node["window"]) {
-    auto window = r.Number(node["window"], "negation.window");
+  for (auto [key, field] : {std::pair{"window", &n.window},
+                            std::pair{"after_window", &n.after_window}}) {
+    if (!node[key]) continue;
+    const std::string path = YamlReader::Join("negation", key);
+    auto window = r.Number(node[key], path);
     if (!window.ok()) return window.status();
     if (*window < 0 || *window > 20 || *window != static_cast<int>(*window)) {
-      return r.Error("negation.window", "must be a whole number of tokens in 0..20");
+      return r.Error(path, "must be a whole number of tokens in 0..20");
     }
-    n.window = static_cast<int>(*window);
+    *field = static_cast<int>(*window);
   }
   return absl::OkStatus();
 }

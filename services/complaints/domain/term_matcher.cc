@@ -208,7 +208,7 @@ std::string TermMatcher::NegationCue(std::string_view text, size_t begin, size_t
   std::string cue;
   if (CueBefore(before, negation_.before, negation_.window, &cue)) return cue;
   if (absence && CueBefore(before, negation_.absence, negation_.window, &cue)) return cue;
-  if (CueAfter(after, negation_.after, negation_.window, &cue)) return cue;
+  if (CueAfter(after, negation_.after, negation_.after_window, &cue)) return cue;
   return "";
 }
 

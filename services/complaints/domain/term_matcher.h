@@ -9,8 +9,8 @@
 // matches any continuation ("overcharg*"). CJK terms match as substrings.
 //
 // Negation: a match is negated when a `before` cue stands in front of it, or
-// an `after` cue behind it, at most `window` tokens away in the same clause
-// (a token: one CJK character or one ASCII word)
+// an `after` cue behind it (at most `window`, resp. `after_window`, tokens
+// away in the same clause; a token: one CJK character or one ASCII word)
 // (clauses end at punctuation; a contrast word such as 但/but starts a new
 // one). Pseudo-cues ("不是第一次", "not only") are never negations.
 // Immutable after construction; thread-safe.
@@ -30,7 +30,10 @@ struct NegationRules {
   std::vector<std::string> after;    // 无关, 没问题 …
   std::vector<std::string> pseudo;   // 不是第一次, not only …
   std::vector<std::string> contrast; // 但, 而是, but …
-  int window = 4;                    // tokens between cue and term
+  int window = 4;                    // tokens between a before-cue and the term
+  // Tokens between the term and an after-cue: concessions come at the end of
+  // a clause ("晚点四十分钟我也认了", "the delay I can live with").
+  int after_window = 8;
 };
 
 class TermMatcher {
