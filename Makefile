@@ -9,6 +9,9 @@
 #   4. $(RELEASE_DIR)  Release, GCC: everything compiled, the unit tests run
 # Each build dir uses ccache when it is installed (CMake picks it up).
 SHELL := bash
+# ccache hashes paths relative to the checkout, so a fresh clone in another
+# folder (CI) reuses what a developer's tree compiled on the same machine.
+export CCACHE_BASEDIR := $(CURDIR)
 BUILD_DIR ?= build
 ASAN_DIR ?= $(BUILD_DIR)-asan
 CLANG_DIR ?= $(BUILD_DIR)-clang
