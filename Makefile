@@ -12,6 +12,9 @@ SHELL := bash
 # ccache hashes paths relative to the checkout, so a fresh clone in another
 # folder (CI) reuses what a developer's tree compiled on the same machine.
 export CCACHE_BASEDIR := $(CURDIR)
+# Debug info then names the tree that compiled first; the hashes no longer
+# include the working directory, so other clones hit the same entries.
+export CCACHE_NOHASHDIR := 1
 BUILD_DIR ?= build
 ASAN_DIR ?= $(BUILD_DIR)-asan
 CLANG_DIR ?= $(BUILD_DIR)-clang
