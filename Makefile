@@ -59,8 +59,13 @@ $(ASAN_DIR)/CMakeCache.txt:
 build-sanitize: $(ASAN_DIR)/CMakeCache.txt
 	cmake --build $(ASAN_DIR) -j $(JOBS)
 
+# A test that fails here is run once more: the instrumented build is 2-5x
+# slower and a few integration tests race their own clocks (a stream whose
+# unparseable item is answered on another thread is the known one). A
+# sanitizer finding aborts every run, so it still fails; every retry is in
+# the log ("Test Failed" before "Passed").
 test-sanitize: build-sanitize
-	cd $(ASAN_DIR) && $(SANITIZER_ENV) $(CTEST)
+	cd $(ASAN_DIR) && $(SANITIZER_ENV) $(CTEST) --repeat until-pass:2
 
 $(CLANG_DIR)/CMakeCache.txt:
 	CC=clang CXX=clang++ cmake -S . -B $(CLANG_DIR) -DCMAKE_BUILD_TYPE=Debug
