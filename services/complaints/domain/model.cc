@@ -19,4 +19,30 @@ bool SlaClock::AnyBreached() const {
                      [](const SlaDeadline& d) { return d.breached; });
 }
 
+std::string_view CategoryName(Category category) {
+  switch (category) {
+    case Category::kServiceQuality: return "service_quality";
+    case Category::kServiceAttitude: return "service_attitude";
+    case Category::kFacilities: return "facilities";
+    case Category::kTicketing: return "ticketing";
+    case Category::kTimeliness: return "timeliness";
+    case Category::kSafety: return "safety";
+    case Category::kHygiene: return "hygiene";
+    case Category::kCatering: return "catering";
+    case Category::kLuggage: return "luggage";
+    case Category::kBilling: return "billing";
+    case Category::kNetworkFault: return "network_fault";
+    case Category::kOther: return "other";
+    case Category::kUnspecified: break;
+  }
+  return "unspecified";
+}
+
+Category CategoryFromName(std::string_view name) {
+  for (int c = 1; c <= kCategoryMax; ++c) {
+    if (CategoryName(static_cast<Category>(c)) == name) return static_cast<Category>(c);
+  }
+  return Category::kUnspecified;
+}
+
 }  // namespace sqms::complaints::domain

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -21,6 +22,11 @@ enum class Category {
   kSafety, kHygiene, kCatering, kLuggage, kBilling, kNetworkFault, kOther
 };
 inline constexpr int kCategoryMax = 12;
+// The name a category has in triage.yaml and the corpus ("billing");
+// "unspecified" out of range.
+std::string_view CategoryName(Category category);
+// The category of such a name; kUnspecified if none.
+Category CategoryFromName(std::string_view name);
 
 enum class Priority { kUnspecified, kP1, kP2, kP3, kP4 };
 inline constexpr int kPriorityMax = 4;

@@ -47,25 +47,6 @@ void RecomputeDeadlines(Complaint& c, const Triage& triage) {
 
 }  // namespace
 
-std::string_view CategoryName(Category category) {
-  switch (category) {
-    case Category::kServiceQuality: return "service_quality";
-    case Category::kServiceAttitude: return "service_attitude";
-    case Category::kFacilities: return "facilities";
-    case Category::kTicketing: return "ticketing";
-    case Category::kTimeliness: return "timeliness";
-    case Category::kSafety: return "safety";
-    case Category::kHygiene: return "hygiene";
-    case Category::kCatering: return "catering";
-    case Category::kLuggage: return "luggage";
-    case Category::kBilling: return "billing";
-    case Category::kNetworkFault: return "network_fault";
-    case Category::kOther: return "other";
-    case Category::kUnspecified: break;
-  }
-  return "unspecified";
-}
-
 absl::StatusOr<std::string> Reclassify(Complaint& c, const Command& command,
                                        const Triage& triage) {
   const Category category =

@@ -31,7 +31,4 @@ namespace sqms::complaints::domain {
 absl::StatusOr<std::string> Reclassify(Complaint& complaint, const Command& command,
                                        const Triage& triage);
 
-// The config name of a category ("billing"), "unspecified" out of range.
-std::string_view CategoryName(Category category);
-
 }  // namespace sqms::complaints::domain

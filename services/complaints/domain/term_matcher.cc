@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "services/complaints/domain/utf8.h"
+
 namespace sqms::complaints::domain {
 namespace {
 
@@ -11,17 +13,7 @@ constexpr std::string_view kInflections[] = {"ing", "ers", "es", "ed", "er", "s"
 // normaliser) and the CJK marks NFKC keeps.
 constexpr std::string_view kClauseMarks[] = {"。", "、", "…", "；", "，", "！", "？"};
 
-bool IsWord(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-size_t CodePointLength(unsigned char lead) {
-  if (lead < 0x80) return 1;
-  if ((lead >> 5) == 0x6) return 2;
-  if ((lead >> 4) == 0xE) return 3;
-  if ((lead >> 3) == 0x1E) return 4;
-  return 1;  // stray continuation byte
-}
+bool IsWord(char c) { return IsAsciiWordChar(c); }
 
 unsigned Key(std::string_view s) {
   auto b = [&](size_t i) { return static_cast<unsigned>(static_cast<unsigned char>(s[i])); };
@@ -62,7 +54,7 @@ int Tokens(std::string_view s) {
       while (i < s.size() && IsWord(s[i])) ++i;
     } else {
       if (c >= 0x80 && c != 0x01) ++n;
-      i += CodePointLength(c);
+      i += Utf8Length(c);
     }
   }
   return n;
@@ -162,7 +154,7 @@ std::vector<TermMatcher::Match> TermMatcher::FindAll(std::string_view text) cons
       }
     }
     if (best == nullptr) {
-      pos += CodePointLength(static_cast<unsigned char>(text[pos]));
+      pos += Utf8Length(static_cast<unsigned char>(text[pos]));
       continue;
     }
     out.push_back({best, pos, best_end, NegationCue(text, pos, best_end, best->absence_negates)});
@@ -174,9 +166,14 @@ std::vector<TermMatcher::Match> TermMatcher::FindAll(std::string_view text) cons
 std::string TermMatcher::NegationCue(std::string_view text, size_t begin, size_t end,
                                      bool absence) const {
   // The clause around the match.
+  // Back to the nearest clause mark (a mark may be several bytes; one that
+  // ends exactly at `begin` still counts), forward to the next one.
   size_t clause_begin = 0;
-  for (size_t i = 0; i < begin; ++i) {
-    if (size_t n = ClauseMarkAt(text, i)) clause_begin = i + n;
+  for (size_t i = begin; i-- > 0;) {
+    if (size_t n = ClauseMarkAt(text, i); n > 0 && i + n <= begin) {
+      clause_begin = i + n;
+      break;
+    }
   }
   size_t clause_end = text.size();
   for (size_t i = end; i < text.size(); ++i) {

@@ -2,23 +2,13 @@
 
 #include <algorithm>
 
-#include "services/complaints/domain/reclassify.h"
+#include "services/complaints/domain/utf8.h"
 
 namespace sqms::complaints::domain {
 namespace {
 
-bool IsWordByte(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c == '\'' || c == '-';
-}
-
-size_t CodePointLength(unsigned char lead) {
-  if (lead < 0x80) return 1;
-  if ((lead >> 5) == 0x6) return 2;
-  if ((lead >> 4) == 0xE) return 3;
-  if ((lead >> 3) == 0x1E) return 4;
-  return 1;
-}
+// A model token also keeps apostrophes and hyphens ("don't", "e-ticket").
+bool IsWordByte(char c) { return IsAsciiWordChar(c) || c == '\'' || c == '-'; }
 
 }  // namespace
 
@@ -37,7 +27,7 @@ std::string ModelTokens(std::string_view text) {
       i = end;
       continue;
     }
-    const size_t n = std::min(CodePointLength(c), text.size() - i);
+    const size_t n = std::min(Utf8Length(c), text.size() - i);
     // CJK and other scripts from U+2E80 (3-byte lead >= 0xE2 0xBA): one
     // token a character; punctuation and symbols below it are dropped.
     if (n >= 3 && (c > 0xE2 || (c == 0xE2 && static_cast<unsigned char>(text[i + 1]) >= 0xBA))) {
@@ -50,13 +40,6 @@ std::string ModelTokens(std::string_view text) {
     i += n;
   }
   return out;
-}
-
-Category CategoryFromName(std::string_view name) {
-  for (int c = 1; c <= kCategoryMax; ++c) {
-    if (CategoryName(static_cast<Category>(c)) == name) return static_cast<Category>(c);
-  }
-  return Category::kUnspecified;
 }
 
 }  // namespace sqms::complaints::domain

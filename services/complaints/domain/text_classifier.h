@@ -31,7 +31,4 @@ class TextClassifier {
 // spaces, everything else dropped. Training and prediction both use it.
 std::string ModelTokens(std::string_view normalized_text);
 
-// The category named as in triage.yaml ("billing"); kUnspecified if none.
-Category CategoryFromName(std::string_view name);
-
 }  // namespace sqms::complaints::domain

@@ -19,6 +19,16 @@ namespace sqms::runtime {
 namespace {
 
 using std::chrono::milliseconds;
+
+// Queues a script that keeps Redis busy for 1.5 s, stalling every command
+// sent behind it on this connection.
+void HoldRedis(RedisClient& client) {
+  client.CommandAsync({"EVAL",
+                       "local s = redis.call('TIME') repeat local t = redis.call('TIME') "
+                       "until (t[1] - s[1]) * 1000000 + (t[2] - s[2]) > 1500000 return 1",
+                       "0"},
+                      [](absl::StatusOr<RedisReply>) {});
+}
 using Clock = std::chrono::steady_clock;
 using sqms::testing::Await;
 
@@ -146,11 +156,7 @@ TEST_F(RedisClientTest, StoppedRedisFailsFastWithUnavailable) {
 TEST_F(RedisClientTest, StalledRedisReturnsWithinTheDeadline) {
   auto client = Connected(Options());
   // A script that holds Redis for 1.5 s stalls the connection behind it.
-  client->CommandAsync({"EVAL",
-                        "local s = redis.call('TIME') repeat local t = redis.call('TIME') "
-                        "until (t[1] - s[1]) * 1000000 + (t[2] - s[2]) > 1500000 return 1",
-                        "0"},
-                       [](absl::StatusOr<RedisReply>) {});
+  HoldRedis(*client);
   Clock::time_point start = Clock::now();
   auto reply = client->Command({"GET", "k"});
   Clock::duration took = Clock::now() - start;
@@ -170,11 +176,7 @@ TEST_F(RedisClientTest, AWriteAnsweredAfterItsDeadlineIsAnUnknownOutcomeNotAFail
   auto client = Connected(Options());
   // A script holds Redis for 1.5 s; the write is sent behind it (on this
   // connection, or on the next once the stalled one is dropped).
-  client->CommandAsync({"EVAL",
-                        "local s = redis.call('TIME') repeat local t = redis.call('TIME') "
-                        "until (t[1] - s[1]) * 1000000 + (t[2] - s[2]) > 1500000 return 1",
-                        "0"},
-                       [](absl::StatusOr<RedisReply>) {});
+  HoldRedis(*client);
   auto reply = client->Command({"SET", "late", "written"});
   EXPECT_EQ(reply.status().code(), absl::StatusCode::kDeadlineExceeded) << reply.status();
   // ... and it did run: a caller must not read DEADLINE_EXCEEDED as "failed".
