@@ -87,7 +87,7 @@ void ServiceStats::TriageOverridden(domain::Category from, domain::Category to,
 }
 
 void ServiceStats::TriageConfigApplied(const std::string& version, bool reloaded) {
-  std::lock_guard<std::mutex> lock(info_mu_);
+  absl::MutexLock lock(&info_mu_);
   if (current_info_ != nullptr) triage_config_info.Remove(current_info_);
   current_info_ = &triage_config_info.Add({{"version", version}});
   current_info_->Set(1);

@@ -2,8 +2,10 @@
 // The complaints service's own Prometheus series, declared in one struct
 // (RPC RED metrics come from runtime::RpcMetrics).
 
-#include <mutex>
 #include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
@@ -48,8 +50,8 @@ struct ServiceStats {
   prometheus::Histogram& redis_latency;       // sqms_redis_latency_seconds
 
  private:
-  std::mutex info_mu_;                         // serialises the info gauge's swap
-  prometheus::Gauge* current_info_ = nullptr;  // guarded by info_mu_
+  absl::Mutex info_mu_;  // serialises the info gauge's swap
+  prometheus::Gauge* current_info_ ABSL_GUARDED_BY(info_mu_) = nullptr;
 };
 
 }  // namespace sqms::complaints::adapters
