@@ -14,7 +14,6 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -136,39 +135,6 @@ TEST(TriageCorpusTest, TrainingPartIsClassified) {
   EXPECT_GE(r.overall.Ratio(), 0.85);
   EXPECT_GE(r.safety_recall.Ratio(), 0.97);
   EXPECT_LE(r.FalseAlarmRate(), 0.03);
-}
-
-}  // namespace
-}  // namespace sqms::complaints
-
-namespace sqms::complaints {
-namespace {
-
-// For tuning: TRIAGE_TEXT="..." unit_triage_corpus
-//   --gtest_also_run_disabled_tests --gtest_filter=*Explain
-// prints the evidence behind one text (sqmsctl triage explain does the same
-// against a running service).
-TEST(TriageCorpusTest, DISABLED_Explain) {
-  const char* text = std::getenv("TRIAGE_TEXT");
-  if (text == nullptr) GTEST_SKIP();
-  const domain::Triage& triage = testing::ShippedTriage();
-  domain::Submission s;
-  s.content = text;
-  domain::Assessment a = triage.Assess(s);
-  std::cout << triage.NormalizedText(s) << "\n" << domain::CategoryName(a.category) << " ("
-            << a.explanation.category_rule << ")\n";
-  for (const auto& score : a.explanation.scores) {
-    std::cout << "  " << domain::CategoryName(score.category) << " " << score.score << ":";
-    for (const auto& e : score.evidence) {
-      std::cout << " " << e.term << "(" << e.weight
-                << (e.negated_by.empty() ? "" : " negated by " + e.negated_by) << ")";
-    }
-    std::cout << "\n";
-  }
-  for (const auto& sig : a.explanation.signals) std::cout << "  signal " << sig.signal << ": " << sig.term << "\n";
-  for (const auto& [category, p] : a.explanation.model) {
-    std::cout << "  model " << domain::CategoryName(category) << " " << p << "\n";
-  }
 }
 
 }  // namespace
