@@ -15,6 +15,7 @@
 #include "services/complaints/app/complaint_service.h"
 #include "services/complaints/app/contact_intake.h"
 #include "services/complaints/app/sla_timer_loop.h"
+#include "services/complaints/app/holiday_coverage.h"
 #include "services/complaints/config/triage_config.h"
 #include "services/complaints/config/triage_reloader.h"
 #include "services/complaints/text/fasttext_classifier.h"
@@ -76,6 +77,7 @@ struct ComplaintsServer::Parts {
   std::unique_ptr<app::ComplaintService> complaints;
   std::unique_ptr<app::ContactIntake> contact;
   std::unique_ptr<app::SlaTimerLoop> timers;
+  std::unique_ptr<app::HolidayCoverage> holidays;
   std::unique_ptr<config::TriageReloader> triage_reloader;
   std::unique_ptr<runtime::WorkerPool> pool;
   adapters::WatchHub watch_hub;
@@ -147,6 +149,12 @@ absl::StatusOr<std::unique_ptr<ComplaintsServer>> ComplaintsServer::Start(
   p->rpc_metrics = std::make_unique<runtime::RpcMetrics>(p->metrics->registry());
   const std::string triage_version = p->triage->Current()->config().version;
   p->stats->TriageConfigApplied(triage_version, /*reloaded=*/false);
+  p->holidays = std::make_unique<app::HolidayCoverage>(
+      [stats = p->stats.get()](bool current, bool next) { stats->HolidaysConfigured(current, next); });
+  auto check_holidays = [holidays = p->holidays.get(), triage = p->triage.get(), clock = &p->clock] {
+    holidays->Check(triage->Current()->config().calendar, clock->Now());
+  };
+  check_holidays();
 
   auto redis_options = runtime::RedisOptionsFrom(config.common);
   if (!redis_options.ok()) return redis_options.status();
@@ -189,7 +197,8 @@ absl::StatusOr<std::unique_ptr<ComplaintsServer>> ComplaintsServer::Start(
       config.triage_config, triage_version, *p->normalizer, p->classifier.get(), *p->triage,
       config::TriageReloadObserver{
           .applied = [stats](const std::string& v) { stats->TriageConfigApplied(v, true); },
-          .rejected = [stats](const absl::Status&) { stats->TriageConfigRejected(); }});
+          .rejected = [stats](const absl::Status&) { stats->TriageConfigRejected(); },
+          .checked = check_holidays});
   p->pool = std::make_unique<runtime::WorkerPool>(config.workers);
 
   p->complaint_rpc = std::make_unique<rpc::ComplaintGrpcService>(

@@ -29,6 +29,11 @@ ServiceStats::ServiceStats(prometheus::Registry& registry)
                        .Name("sqms_complaints_sla_breaches_total")
                        .Help("SLA targets breached, by target and priority")
                        .Register(registry)),
+      holidays_configured(prometheus::BuildGauge()
+                              .Name("sqms_complaints_calendar_holidays_configured")
+                              .Help("1 when the business calendar has the year's public "
+                                    "holidays (year=current|next), else 0")
+                              .Register(registry)),
       outbox_depth(prometheus::BuildGauge()
                        .Name("sqms_outbox_depth")
                        .Help("Events committed in Redis and not yet confirmed by Kafka")
@@ -112,6 +117,11 @@ void ServiceStats::Submitted(const domain::Complaint& c) {
 void ServiceStats::SlaBreached(const domain::Complaint& c, domain::SlaTarget target) {
   sla_breaches.Add({{"target", codec::Label(target)}, {"priority", codec::Label(c.priority)}})
       .Increment();
+}
+
+void ServiceStats::HolidaysConfigured(bool current_year, bool next_year) {
+  holidays_configured.Add({{"year", "current"}}).Set(current_year ? 1 : 0);
+  holidays_configured.Add({{"year", "next"}}).Set(next_year ? 1 : 0);
 }
 
 }  // namespace sqms::complaints::adapters

@@ -36,6 +36,9 @@ struct ServiceStats {
   // `reloaded`: false for the config loaded at start-up (not counted).
   void TriageConfigApplied(const std::string& version, bool reloaded);
   void TriageConfigRejected();
+  // sqms_complaints_calendar_holidays_configured{year="current"|"next"}: 1
+  // when the business calendar has that year's public holidays, else 0.
+  void HolidaysConfigured(bool current_year, bool next_year);
 
   prometheus::Family<prometheus::Counter>& submitted;
   prometheus::Family<prometheus::Counter>& triage_overrides;
@@ -43,6 +46,7 @@ struct ServiceStats {
   prometheus::Family<prometheus::Counter>& triage_reloads;
   prometheus::Family<prometheus::Gauge>& triage_config_info;
   prometheus::Family<prometheus::Counter>& sla_breaches;
+  prometheus::Family<prometheus::Gauge>& holidays_configured;
   prometheus::Gauge& outbox_depth;            // sqms_outbox_depth
   prometheus::Gauge& outbox_oldest_age;       // sqms_outbox_oldest_age_seconds
   prometheus::Counter& kafka_delivered;       // sqms_kafka_delivered_total

@@ -7,9 +7,9 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "services/complaints/config/holiday_files.h"
 #include "services/complaints/config/triage_text_rules.h"
 #include "services/complaints/config/yaml_reader.h"
-#include "sqms/runtime/hmac.h"
 
 namespace sqms::complaints::config {
 namespace {
@@ -61,7 +61,7 @@ std::string Names(const std::pair<std::string_view, T> (&table)[N]) {
 
 class Loader {
  public:
-  explicit Loader(const std::string& name) : r_(name) {}
+  explicit Loader(const std::string& name) : r_(name), name_(name) {}
   absl::StatusOr<TriageConfig> Load(const YAML::Node& root);
 
  private:
@@ -86,12 +86,14 @@ class Loader {
   absl::Status Policy(const YAML::Node& node, const std::string& path, Priority priority,
                       TriageConfig& out);
   absl::Status Calendar(const YAML::Node& node, TriageConfig& out);
+  absl::Status HolidayFiles(const YAML::Node& node, TriageConfig& out);
   absl::Status Hours(const YAML::Node& node, TriageConfig& out);
   absl::Status Days(const YAML::Node& node, const std::string& path,
                     std::set<absl::CivilDay>& out);
   absl::Status Windows(const YAML::Node& root, TriageConfig& out);
 
   YamlReader r_;
+  std::string name_;  // the config file: holiday files are found beside it
   absl::Duration business_day_ = absl::Hours(8);
 };
 
@@ -265,7 +267,8 @@ absl::Status Loader::Policy(const YAML::Node& node, const std::string& path, Pri
 
 absl::Status Loader::Calendar(const YAML::Node& node, TriageConfig& out) {
   SQMS_RETURN_IF_ERROR(r_.CheckMap(node, "calendar",
-                                   {"time_zone", "business_day", "hours", "holidays", "workdays"}));
+                                   {"time_zone", "business_day", "hours", "holidays", "workdays",
+                                    "holiday_files"}));
   SQMS_RETURN_IF_ERROR(r_.Require(node, "calendar", "time_zone"));
   SQMS_RETURN_IF_ERROR(r_.Require(node, "calendar", "hours"));
   SQMS_ASSIGN_OR_RETURN(zone_name, r_.Scalar(node["time_zone"], "calendar.time_zone"));
@@ -285,11 +288,34 @@ absl::Status Loader::Calendar(const YAML::Node& node, TriageConfig& out) {
   if (node["workdays"]) {
     SQMS_RETURN_IF_ERROR(Days(node["workdays"], "calendar.workdays", out.calendar.extra_workdays));
   }
+  for (const absl::CivilDay& day : out.calendar.holidays) {
+    out.calendar.holiday_years.insert(static_cast<int>(day.year()));
+  }
+  if (node["holiday_files"]) SQMS_RETURN_IF_ERROR(HolidayFiles(node["holiday_files"], out));
   for (const absl::CivilDay& day : out.calendar.extra_workdays) {
     if (out.calendar.holidays.contains(day)) {
       return r_.Error("calendar.workdays",
                       absl::StrCat(absl::FormatCivilTime(day), " is also a holiday"));
     }
+  }
+  return absl::OkStatus();
+}
+
+// calendar.holiday_files: one file per year, beside the config (holiday_files.h).
+absl::Status Loader::HolidayFiles(const YAML::Node& node, TriageConfig& out) {
+  SQMS_ASSIGN_OR_RETURN(names, r_.ScalarList(node, "calendar.holiday_files"));
+  for (size_t i = 0; i < names.size(); ++i) {
+    const std::string path = YamlReader::Index("calendar.holiday_files", i);
+    absl::StatusOr<HolidayYear> year = LoadHolidayFile(ResolveBeside(name_, names[i]));
+    if (absl::IsNotFound(year.status())) {
+      return r_.Error(path, absl::StrCat("cannot read ", ResolveBeside(name_, names[i])));
+    }
+    if (!year.ok()) return year.status();  // names the holiday file and its key
+    if (!out.calendar.holiday_years.insert(year->year).second) {
+      return r_.Error(path, absl::StrCat("a second set of holidays for ", year->year));
+    }
+    out.calendar.holidays.insert(year->holidays.begin(), year->holidays.end());
+    out.calendar.extra_workdays.insert(year->workdays.begin(), year->workdays.end());
   }
   return absl::OkStatus();
 }
@@ -364,7 +390,7 @@ absl::StatusOr<TriageConfig> LoadTriageConfigFromString(const std::string& yaml,
     absl::StatusOr<TriageConfig> config = Loader(name).Load(root);
     // The version recorded with every decision: the content, not the
     // file's time, so the same rules always carry the same version.
-    if (config.ok()) config->version = runtime::Sha1Hex(yaml).substr(0, 12);
+    if (config.ok()) config->version = TriageConfigVersion(yaml, name);
     return config;
   } catch (const YAML::Exception& e) {
     // Syntax errors (and anything else yaml-cpp throws) name the position.

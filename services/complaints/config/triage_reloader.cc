@@ -5,7 +5,7 @@
 #include <utility>
 
 #include "services/complaints/config/triage_config.h"
-#include "sqms/runtime/hmac.h"
+#include "services/complaints/config/holiday_files.h"
 #include "sqms/runtime/log.h"
 
 namespace sqms::complaints::config {
@@ -42,6 +42,7 @@ void TriageReloader::Run(absl::Duration interval) {
     if (stop_mu_.AwaitWithTimeout(absl::Condition(&stopping_), interval)) break;
     stop_mu_.Unlock();
     (void)CheckNow();  // outcomes are logged and observed inside
+    if (observer_.checked) observer_.checked();
     stop_mu_.Lock();
   }
 }
@@ -51,9 +52,10 @@ absl::StatusOr<bool> TriageReloader::CheckNow() {
   std::ifstream in(path_, std::ios::binary);
   std::ostringstream text;
   if (in) text << in.rdbuf();
-  // The loader's version is a hash of the content: compare before parsing.
+  // The loader's version is a hash of the content and of the holiday files
+  // it lists: compare before parsing.
   const std::string content = text.str();
-  const std::string version = runtime::Sha1Hex(content).substr(0, 12);
+  const std::string version = TriageConfigVersion(content, path_);
   if (in && version == version_) return false;
 
   absl::StatusOr<domain::TriageConfig> config =

@@ -1,6 +1,6 @@
 #pragma once
-// Hot reload of the triage config: checks the file every `interval` and,
-// when its content changed, loads and validates it and swaps it into the
+// Hot reload of the triage config: checks the file (and the holiday files it
+// lists) every `interval` and, when their content changed, loads and validates it and swaps it into the
 // TriageSource. A file that does not load is refused — logged with the
 // file, key and problem, counted — and the rules in force stay. A
 // Kubernetes ConfigMap update (an atomic symlink swap) is seen like any
@@ -28,6 +28,9 @@ namespace sqms::complaints::config {
 struct TriageReloadObserver {
   std::function<void(const std::string& version)> applied;       // may be empty
   std::function<void(const absl::Status& problem)> rejected;     // may be empty
+  // After every periodic check, changed or not (e.g. to re-evaluate what
+  // depends on today's date); may be empty.
+  std::function<void()> checked;
 };
 
 class TriageReloader {

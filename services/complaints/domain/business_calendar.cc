@@ -108,4 +108,14 @@ bool BusinessCalendar::IsOpen(absl::Time t) const {
   return !open.empty() && open.start <= t && t < open.end;
 }
 
+std::vector<int> YearsWithoutHolidays(const BusinessCalendarSpec& spec, absl::Time now) {
+  std::vector<int> missing;
+  if (spec.always_open) return missing;
+  const int year = static_cast<int>(absl::ToCivilYear(now, spec.zone).year());
+  for (int y : {year, year + 1}) {
+    if (!spec.holiday_years.contains(y)) missing.push_back(y);
+  }
+  return missing;
+}
+
 }  // namespace sqms::complaints::domain

@@ -21,8 +21,17 @@ struct BusinessCalendarSpec {
   std::vector<WorkingHours> week = std::vector<WorkingHours>(7);
   std::set<absl::CivilDay> holidays;             // closed all day
   std::set<absl::CivilDay> extra_workdays;       // open with Monday's hours (调休)
+  // Years whose official holidays were configured (a holiday file each, or
+  // inline holidays in that year). A year missing here has no holidays at
+  // all: every public holiday would count as a working day.
+  std::set<int> holiday_years;
   bool always_open = false;                      // 24x7 (e.g. P1 safety)
 };
+
+// Of the year `now` falls in (in the calendar's zone) and the next one, those
+// without configured holidays, in order: what an operator must add before
+// the SLA clocks count holidays as working days. Empty for a 24x7 calendar.
+std::vector<int> YearsWithoutHolidays(const BusinessCalendarSpec& spec, absl::Time now);
 
 class BusinessCalendar {
  public:

@@ -14,6 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "tests/integration/complaints/service_fixture.h"
+#include "tests/source_path.h"
 
 namespace sqms::complaints::it {
 namespace {
@@ -21,7 +22,7 @@ namespace {
 using google::protobuf::util::TimeUtil;
 
 std::string TinySlaConfig() {
-  std::string yaml = testing::ReadFile(SourceFile("services/complaints/config/triage.yaml"));
+  std::string yaml = testing::ShippedTriageText();
   size_t from = yaml.find("\nsla:\n");
   size_t to = yaml.find("\ncalendar:\n");
   if (from == std::string::npos || to == std::string::npos) return "";

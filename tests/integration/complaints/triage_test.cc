@@ -12,6 +12,7 @@
 
 #include "sqms/runtime/http/http_client.h"
 #include "tests/integration/complaints/service_fixture.h"
+#include "tests/source_path.h"
 
 namespace sqms::complaints::it {
 namespace {
@@ -20,10 +21,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-std::string ShippedTriage() {
-  std::ifstream in(SourceFile("services/complaints/config/triage.yaml"));
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
+std::string ShippedTriage() { return sqms::testing::ShippedTriageText(); }
 
 class TriageRpcTest : public ::testing::Test {
  protected:

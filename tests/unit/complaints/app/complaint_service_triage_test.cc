@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <unistd.h>
@@ -25,11 +26,6 @@ using domain::EventType;
 using domain::Priority;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-
-std::string ReadSource(const std::string& relative) {
-  std::ifstream in(sqms::testing::SourceFile(relative));
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 domain::Command Reclassify(Category category, Priority priority = Priority::kUnspecified) {
   domain::Command c = MakeCommand(CommandKind::kReclassify);
@@ -134,17 +130,27 @@ class TriageReloadTest : public ComplaintServiceTest {
  protected:
   void SetUp() override {
     ComplaintServiceTest::SetUp();
-    path_ = ::testing::TempDir() + "/triage-reload-" + std::to_string(::getpid()) + ".yaml";
-    Write(ReadSource("services/complaints/config/triage.yaml"));
+    const std::string dir = ::testing::TempDir() + "/triage-reload-" + std::to_string(::getpid());
+    std::filesystem::create_directories(dir);
+    path_ = dir + "/triage.yaml";
+    holidays_ = dir + "/holidays-2026.yaml";
+    std::filesystem::copy_file(
+        sqms::testing::SourceFile("services/complaints/config/holidays-2026.yaml"), holidays_,
+        std::filesystem::copy_options::overwrite_existing);
+    // The shipped file, as a ConfigMap would mount it: holiday files beside it.
+    std::ifstream shipped(ShippedTriagePath());
+    Write(std::string(std::istreambuf_iterator<char>(shipped), {}));
   }
-  void TearDown() override { std::remove(path_.c_str()); }
+  void TearDown() override { std::filesystem::remove_all(std::filesystem::path(path_).parent_path()); }
   void Write(const std::string& text) { std::ofstream(path_, std::ios::trunc) << text; }
   config::TriageReloader Reloader() {
     return config::TriageReloader(path_, triage_->Current()->config().version,
                                   AsciiNormalizer(), nullptr, *triage_,
                                   {.applied = [this](const std::string& v) { applied_.push_back(v); },
-                                   .rejected = [this](const absl::Status&) { ++rejected_; }});
+                                   .rejected = [this](const absl::Status&) { ++rejected_; },
+                                   .checked = {}});
   }
+  std::string holidays_;
   static const domain::TextNormalizer& AsciiNormalizer() {
     return domain::AsciiFoldNormalizer::Instance();
   }
@@ -160,7 +166,7 @@ TEST_F(TriageReloadTest, AChangedConfigIsAppliedAndRecordedWithNewDecisions) {
   EXPECT_FALSE(*unchanged);
   const std::string old_version = triage_->Current()->config().version;
 
-  std::string text = ReadSource("services/complaints/config/triage.yaml");
+  std::string text = sqms::testing::ShippedTriageText();
   text.replace(text.find("  - name: hygiene\n    importance: medium"),
                std::string("  - name: hygiene\n    importance: medium").size(),
                "  - name: hygiene\n    importance: high");
@@ -179,7 +185,7 @@ TEST_F(TriageReloadTest, AChangedConfigIsAppliedAndRecordedWithNewDecisions) {
 TEST_F(TriageReloadTest, ABadConfigIsRefusedNamingTheKeyAndTheOldRulesStay) {
   config::TriageReloader reloader = Reloader();
   const std::string old_version = triage_->Current()->config().version;
-  std::string text = ReadSource("services/complaints/config/triage.yaml");
+  std::string text = sqms::testing::ShippedTriageText();
   text.replace(text.find("resolution: 4h"), std::string("resolution: 4h").size(), "resolution: 4x");
   Write(text);
   auto refused = reloader.CheckNow();
@@ -192,6 +198,36 @@ TEST_F(TriageReloadTest, ABadConfigIsRefusedNamingTheKeyAndTheOldRulesStay) {
   // Refused once, reported once, however often it is checked.
   EXPECT_FALSE(reloader.CheckNow().ok());
   EXPECT_EQ(rejected_, 1);
+}
+
+TEST_F(TriageReloadTest, AChangedHolidayFileIsANewVersionAndApplied) {
+  config::TriageReloader reloader = Reloader();
+  const std::string old_version = triage_->Current()->config().version;
+  ASSERT_FALSE(triage_->Current()->config().calendar.holidays.contains(absl::CivilDay(2026, 12, 24)));
+  std::string text;
+  {
+    std::ifstream in(holidays_);
+    text.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  text.replace(text.find("holidays:\n"), 10, "holidays:\n  - 2026-12-24\n");
+  std::ofstream(holidays_, std::ios::trunc) << text;  // triage.yaml itself unchanged
+
+  auto applied = reloader.CheckNow();
+  ASSERT_TRUE(applied.ok()) << applied.status();
+  EXPECT_TRUE(*applied);
+  EXPECT_NE(triage_->Current()->config().version, old_version);
+  EXPECT_TRUE(triage_->Current()->config().calendar.holidays.contains(absl::CivilDay(2026, 12, 24)));
+}
+
+TEST_F(TriageReloadTest, ABadHolidayFileIsRefusedNamingItsKey) {
+  config::TriageReloader reloader = Reloader();
+  const std::string old_version = triage_->Current()->config().version;
+  std::ofstream(holidays_, std::ios::trunc) << "year: 2026\nholidays:\n  - 2027-01-01\n";
+  auto refused = reloader.CheckNow();
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(refused.status().message()),
+              HasSubstr(holidays_ + ": holidays[0]: 2027-01-01 is not in 2026"));
+  EXPECT_EQ(triage_->Current()->config().version, old_version);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "services/complaints/domain/business_calendar.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "tests/unit/complaints/domain/test_config.h"
@@ -99,6 +100,26 @@ TEST(BusinessCalendarTest, NeverOpenCalendarGivesInfiniteFuture) {
   spec.week.assign(7, WorkingHours{absl::ZeroDuration(), absl::ZeroDuration()});
   BusinessCalendar cal(spec);
   EXPECT_EQ(cal.Add(At(2026, 11, 16, 9), absl::Hours(1)), absl::InfiniteFuture());
+}
+
+}  // namespace
+}  // namespace sqms::complaints::domain
+
+namespace sqms::complaints::domain {
+namespace {
+
+TEST(YearsWithoutHolidaysTest, NamesTheCurrentAndNextYearWhenMissing) {
+  BusinessCalendarSpec spec;
+  ASSERT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &spec.zone));
+  spec.holiday_years = {2026};
+  const absl::Time december = absl::FromCivil(absl::CivilSecond(2026, 12, 2, 9, 0, 0), spec.zone);
+  EXPECT_THAT(YearsWithoutHolidays(spec, december), ::testing::ElementsAre(2027));
+  // 2026-12-31 16:30 UTC is already 2027 in Shanghai.
+  const absl::Time new_year = absl::FromCivil(absl::CivilSecond(2026, 12, 31, 16, 30, 0),
+                                              absl::UTCTimeZone());
+  EXPECT_THAT(YearsWithoutHolidays(spec, new_year), ::testing::ElementsAre(2027, 2028));
+  spec.holiday_years = {2026, 2027};
+  EXPECT_TRUE(YearsWithoutHolidays(spec, december).empty());
 }
 
 }  // namespace
