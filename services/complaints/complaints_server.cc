@@ -14,7 +14,6 @@
 #include "services/complaints/adapters/service_stats.h"
 #include "services/complaints/app/complaint_service.h"
 #include "services/complaints/app/contact_intake.h"
-#include "services/complaints/app/sla_timer_loop.h"
 #include "services/complaints/app/holiday_coverage.h"
 #include "services/complaints/config/triage_config.h"
 #include "services/complaints/config/triage_reloader.h"
@@ -24,6 +23,7 @@
 #include "services/complaints/rpc/contact_grpc_service.h"
 #include "sqms/runtime/auth.h"
 #include "sqms/runtime/clock.h"
+#include "sqms/runtime/durable_timers.h"
 #include "sqms/runtime/grpc_server.h"
 #include "sqms/runtime/kafka_producer.h"
 #include "sqms/runtime/log.h"
@@ -76,7 +76,7 @@ struct ComplaintsServer::Parts {
   std::unique_ptr<adapters::RedisContactEventStore> contact_store;
   std::unique_ptr<app::ComplaintService> complaints;
   std::unique_ptr<app::ContactIntake> contact;
-  std::unique_ptr<app::SlaTimerLoop> timers;
+  std::unique_ptr<runtime::DurableTimers> timers;  // SLA timers
   std::unique_ptr<app::HolidayCoverage> holidays;
   std::unique_ptr<config::TriageReloader> triage_reloader;
   std::unique_ptr<runtime::WorkerPool> pool;
@@ -192,7 +192,18 @@ absl::StatusOr<std::unique_ptr<ComplaintsServer>> ComplaintsServer::Start(
   p->complaints = std::make_unique<app::ComplaintService>(*p->repository, *p->triage, p->clock,
                                                           p->pii_key, observer);
   p->contact = std::make_unique<app::ContactIntake>(*p->contact_store, p->clock);
-  p->timers = std::make_unique<app::SlaTimerLoop>(*p->complaints);
+  // SLA timers: the sets the complaint scripts write (member = complaint id).
+  runtime::DurableTimersOptions sla_timers;
+  sla_timers.name = "sla";
+  sla_timers.metrics = &p->metrics->registry();
+  for (int shard = 0; shard < p->keys->shards(); ++shard) {
+    sla_timers.shard_keys.push_back(p->keys->Timers(shard));
+  }
+  p->timers = std::make_unique<runtime::DurableTimers>(
+      *p->redis, std::move(sla_timers),
+      [complaints = p->complaints.get()](const runtime::DueTimer& timer) {
+        return complaints->FireTimer(timer.id).status();
+      });
   p->triage_reloader = std::make_unique<config::TriageReloader>(
       config.triage_config, triage_version, *p->normalizer, p->classifier.get(), *p->triage,
       config::TriageReloadObserver{

@@ -172,35 +172,4 @@ absl::StatusOr<ports::ListPage> RedisComplaintRepository::List(const ports::List
   return ListAcrossShards(redis_, keys_, query);
 }
 
-absl::StatusOr<std::vector<ports::DueTimer>> RedisComplaintRepository::DueTimers(absl::Time now,
-                                                                                 int limit) {
-  std::vector<runtime::RedisClient::Argv> commands;
-  for (int shard = 0; shard < keys_.shards(); ++shard) {
-    commands.push_back({"ZRANGEBYSCORE", keys_.Timers(shard), "-inf", Ms(now), "WITHSCORES",
-                        "LIMIT", "0", std::to_string(limit)});
-  }
-  auto replies = redis_.Pipeline(std::move(commands));
-  std::vector<ports::DueTimer> due;
-  for (const auto& r : replies) {
-    if (!r.ok()) return r.status();
-    // WITHSCORES: id, score, id, score, ... The member handle keeps the
-    // score seen, so DropTimer leaves a timer alone that moved since.
-    for (size_t i = 0; i + 1 < r->elements.size(); i += 2) {
-      const std::string& id = r->elements[i].str;
-      due.push_back({id, absl::StrCat(id, "\t", r->elements[i + 1].str)});
-    }
-  }
-  return due;
-}
-
-absl::Status RedisComplaintRepository::DropTimer(const ports::DueTimer& timer) {
-  auto shard = keys_.ShardOfId(timer.complaint_id);
-  if (!shard.ok()) return shard.status();
-  // The member handle is "<id>\t<score seen by DueTimers>".
-  const std::string seen = timer.member.substr(timer.member.find('\t') + 1);
-  auto reply =
-      redis_.Eval(scripts::DropTimer(), {keys_.Timers(*shard)}, {timer.complaint_id, seen});
-  return reply.ok() ? absl::OkStatus() : reply.status();
-}
-
 }  // namespace sqms::complaints::adapters

@@ -28,8 +28,6 @@ class RedisComplaintRepository final : public ports::ComplaintRepository {
   absl::StatusOr<domain::Complaint> Get(const std::string& id, bool with_audit) override;
   absl::StatusOr<bool> Update(const ports::ComplaintUpdate& update) override;
   absl::StatusOr<ports::ListPage> List(const ports::ListQuery& query) override;
-  absl::StatusOr<std::vector<ports::DueTimer>> DueTimers(absl::Time now, int limit) override;
-  absl::Status DropTimer(const ports::DueTimer& timer) override;
 
  private:
   // Appends the write arguments shared by create and update: the 12 record

@@ -11,7 +11,9 @@ namespace {
 //  next timer (due ms, or '' for none), a[i+2] = #events, then audit
 //  entries and (topic, key, id, type, time, payload) tuples. A complaint has
 //  at most one timer, its next SLA moment, with the complaint id as member:
-//  ZADD moves it, no earlier moment needs removing.
+//  ZADD moves it, no earlier moment needs removing. This is
+//  runtime::DurableTimers' format (durable_timers.h): integer ms scores; the
+//  ZADD also overrides a claim, so a write during a fire wins.
 constexpr char kCommon[] = R"lua(
 local function write_fields(key, a, i)
   redis.call('HSET', key, 'v', a[i], 'pb', a[i+1], 'st', a[i+2], 'cat', a[i+3],
@@ -121,23 +123,7 @@ end
 return 0
 )lua";
 
-// KEYS: timers; ARGV: 1 complaint id, 2 the due score (ms) the scan saw.
-// Removes the timer only if it was not moved since (a command may have set
-// the next moment in between).
-constexpr char kDropTimer[] = R"lua(
-local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
-if score and tonumber(score) <= tonumber(ARGV[2]) then
-  return redis.call('ZREM', KEYS[1], ARGV[1])
-end
-return 0
-)lua";
-
 }  // namespace
-
-const runtime::LuaScript& DropTimer() {
-  static const auto* script = new runtime::LuaScript(kDropTimer);
-  return *script;
-}
 
 const runtime::LuaScript& CreateComplaint() {
   static const auto* script = new runtime::LuaScript(std::string(kCommon) + kCreate);

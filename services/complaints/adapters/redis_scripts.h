@@ -18,8 +18,6 @@ const runtime::LuaScript& UpdateComplaint();
 // One shard's page of List. Returns {matches, exhausted, last_score, last_id}
 // where matches = id, score, record, id, score, record, ...
 const runtime::LuaScript& ListShard();
-// Drops a due timer unless it moved since the scan. Returns 1 or 0.
-const runtime::LuaScript& DropTimer();
 // Contact event: idempotent on the event id, appended to the outbox.
 // Returns 1 (appended) or 0 (seen before).
 const runtime::LuaScript& AppendContactEvent();

@@ -203,33 +203,18 @@ absl::StatusOr<domain::Complaint> ComplaintService::Execute(const std::string& i
   return absl::AbortedError(absl::StrCat("complaint ", id, " is changing too often; retry"));
 }
 
-absl::StatusOr<int> ComplaintService::FireDueTimers(int limit) {
+absl::StatusOr<bool> ComplaintService::FireTimer(const std::string& complaint_id) {
   const absl::Time now = Now();
-  auto due = repository_.DueTimers(now, limit);
-  if (!due.ok()) return due.status();
-  int changed = 0;
-  for (const ports::DueTimer& timer : *due) {
-    absl::StatusOr<bool> fired = FireTimer(timer, now);
-    if (absl::IsUnavailable(fired.status())) return fired.status();  // store down: stop
-    if (!fired.ok()) {
-      // One bad complaint must not hold up every timer behind it.
-      runtime::log::Warn("sla timer skipped", {{"complaint", timer.complaint_id},
-                                               {"error", fired.status().ToString()}});
-      continue;
-    }
-    if (*fired) ++changed;
+  auto complaint = repository_.Get(complaint_id, /*with_audit=*/false);
+  // Gone, or an id that cannot be ours: nothing will ever fire, drop it.
+  if (absl::IsNotFound(complaint.status()) || absl::IsInvalidArgument(complaint.status())) {
+    return false;
   }
-  return changed;
-}
-
-absl::StatusOr<bool> ComplaintService::FireTimer(const ports::DueTimer& timer, absl::Time now) {
-  auto complaint = repository_.Get(timer.complaint_id, /*with_audit=*/false);
-  if (absl::IsNotFound(complaint.status())) return DroppedTimer(timer);
   if (!complaint.ok()) return complaint.status();
   const int64_t loaded = complaint->version;
   std::vector<domain::Event> events = domain::FireDueTimers(*complaint, now);
-  // Stale: the state moved on since the timer was set.
-  if (events.empty()) return DroppedTimer(timer);
+  // Stale: the state moved on since the timer was set (its write re-set it).
+  if (events.empty()) return false;
   ports::ComplaintUpdate update;
   update.expected_version = loaded;
   update.timers = domain::PendingTimers(*complaint);
@@ -238,18 +223,13 @@ absl::StatusOr<bool> ComplaintService::FireTimer(const ports::DueTimer& timer, a
   update.complaint = *std::move(complaint);
   auto won = repository_.Update(update);
   if (!won.ok()) return won.status();
-  if (!*won) return false;  // a command or another replica got there first; next scan
+  if (!*won) return false;  // a command or another replica got there first
   for (const auto& e : update.events) {
     if (e.event.type == domain::EventType::kSlaBreached && observer_.sla_breached) {
       observer_.sla_breached(update.complaint, e.event.sla_target);
     }
   }
   return true;
-}
-
-absl::StatusOr<bool> ComplaintService::DroppedTimer(const ports::DueTimer& timer) {
-  if (auto s = repository_.DropTimer(timer); !s.ok()) return s;
-  return false;
 }
 
 }  // namespace sqms::complaints::app

@@ -59,16 +59,19 @@ class ComplaintService {
   absl::StatusOr<domain::Complaint> Execute(const std::string& id, int64_t expected_version,
                                             domain::Command command);
 
-  // Fires SLA timers due now; returns how many complaints changed. Called
-  // by the timer loop (app/sla_timer_loop.h). UNAVAILABLE stops the batch;
-  // any other failure skips that one timer (logged) and goes on.
-  absl::StatusOr<int> FireDueTimers(int limit);
+  // The SLA timer handler (runtime::DurableTimers calls it for a due timer
+  // whose id is the complaint id): fires the SLA moments due now. Returns
+  // true when the complaint changed, false when there was nothing to do
+  // (complaint gone, id not ours, state moved on, or another writer won
+  // the version compare-and-set — whose write re-set the timer). Idempotent:
+  // a second fire of the same moment finds it already marked and writes
+  // nothing, so an at-least-once timer never double-reports a breach. An
+  // error (e.g. UNAVAILABLE, DEADLINE_EXCEEDED) means "retry later": the
+  // caller keeps the timer.
+  absl::StatusOr<bool> FireTimer(const std::string& complaint_id);
 
  private:
   absl::Time Now() const;  // the clock, truncated to milliseconds
-  // One due timer: true when it changed the complaint.
-  absl::StatusOr<bool> FireTimer(const ports::DueTimer& timer, absl::Time now);
-  absl::StatusOr<bool> DroppedTimer(const ports::DueTimer& timer);  // always false
   std::string Fingerprint(const std::string& complainant_key, domain::Category category,
                           const std::string& station) const;
   // The original complaint of a replayed submission.

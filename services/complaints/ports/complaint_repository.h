@@ -73,12 +73,6 @@ struct ListPage {
   std::string next_page_token;                // "" = end
 };
 
-// A timer that came due: which complaint to look at.
-struct DueTimer {
-  std::string complaint_id;
-  std::string member;  // opaque handle for the store
-};
-
 // Thread-safe. Every method returns UNAVAILABLE when the store is down, and
 // INVALID_ARGUMENT for a malformed id or page token.
 class ComplaintRepository {
@@ -105,10 +99,6 @@ class ComplaintRepository {
   // Atomic compare-and-set on expected_version; false = someone else won.
   virtual absl::StatusOr<bool> Update(const ComplaintUpdate& update) = 0;
   virtual absl::StatusOr<ListPage> List(const ListQuery& query) = 0;
-  // Timers due at `now` (at most `limit`), oldest first.
-  virtual absl::StatusOr<std::vector<DueTimer>> DueTimers(absl::Time now, int limit) = 0;
-  // Drops a timer that no longer applies (complaint gone or state moved on).
-  virtual absl::Status DropTimer(const DueTimer& timer) = 0;
 };
 
 }  // namespace sqms::complaints::ports

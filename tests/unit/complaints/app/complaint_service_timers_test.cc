@@ -1,5 +1,7 @@
-// ComplaintService::FireDueTimers with a FakeClock: at-risk, breach, stale
-// timers, the paused clock, contention and store failures.
+// ComplaintService::FireTimer, the SLA timer handler, driven the way
+// runtime::DurableTimers drives it (fire each due timer; on OK remove it
+// unless a write re-set it; on error keep it), with a FakeClock: at-risk,
+// breach, stale timers, the paused clock, contention and store failures.
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -30,8 +32,28 @@ class TimersTest : public ComplaintServiceTest {
     id_ = Submitted(SafetyReport()).id;  // P1, 24x7: first response 24m/30m
   }
 
+  // One pass of the timer loop over the in-memory timer set: how many
+  // complaints changed, or the first error (the pass still goes on).
+  absl::StatusOr<int> FireDue(int limit) {
+    auto due = repo_.DueTimers(clock_.Now(), limit);
+    if (!due.ok()) return due.status();
+    int changed = 0;
+    absl::Status first_error;
+    for (const auto& timer : *due) {
+      absl::StatusOr<bool> fired = service_->FireTimer(timer.complaint_id);
+      if (!fired.ok()) {
+        if (first_error.ok()) first_error = fired.status();
+        continue;  // kept: fired again later
+      }
+      if (*fired) ++changed;
+      if (auto s = repo_.DropTimer(timer); !s.ok() && first_error.ok()) first_error = s;
+    }
+    if (!first_error.ok()) return first_error;
+    return changed;
+  }
+
   int Fire() {
-    auto fired = service_->FireDueTimers(100);
+    auto fired = FireDue(100);
     EXPECT_TRUE(fired.ok()) << fired.status();
     return fired.ok() ? *fired : -1;
   }
@@ -175,7 +197,7 @@ TEST_F(TimersTest, LimitBoundsOneScan) {
     Submitted(s);
   }
   clock_.Set(t0_ + absl::Minutes(24));
-  auto first = service_->FireDueTimers(2);
+  auto first = FireDue(2);
   ASSERT_TRUE(first.ok());
   EXPECT_EQ(*first, 2);
   EXPECT_EQ(Fire(), 2);
@@ -184,15 +206,54 @@ TEST_F(TimersTest, LimitBoundsOneScan) {
 TEST_F(TimersTest, StoreUnavailablePropagates) {
   clock_.Set(t0_ + absl::Hours(1));
   repo_.SetDown(absl::UnavailableError("redis down"));
-  EXPECT_EQ(service_->FireDueTimers(100).status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(FireDue(100).status().code(), absl::StatusCode::kUnavailable);
   repo_.SetDown(absl::OkStatus());
   // Down between the read and the write.
   repo_.BeforeNext(Op::kUpdate, [&] { repo_.SetDown(absl::UnavailableError("redis down")); });
-  EXPECT_EQ(service_->FireDueTimers(100).status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(FireDue(100).status().code(), absl::StatusCode::kUnavailable);
   repo_.SetDown(absl::OkStatus());
   EXPECT_THAT(breached_, IsEmpty());
   EXPECT_EQ(StoredVersion(id_), 1);
   EXPECT_EQ(Fire(), 1) << "the timers survived the outage";
+}
+
+TEST_F(TimersTest, FiringOneMomentTwiceReportsItOnce) {
+  // At-least-once timers: a crash after the write but before the timer's
+  // completion fires it again; the second fire finds it marked already.
+  clock_.Set(t0_ + absl::Minutes(30));
+  auto first = service_->FireTimer(id_);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_TRUE(*first);
+  auto second = service_->FireTimer(id_);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_FALSE(*second);
+  EXPECT_EQ(StoredVersion(id_), 2);
+  EXPECT_EQ(breached_.size(), 1u);
+}
+
+TEST_F(TimersTest, TwoReplicasFiringAtOnceWriteOnce) {
+  // Both read version 1; the one that writes second loses the version
+  // compare-and-set and reports nothing.
+  clock_.Set(t0_ + absl::Minutes(30));
+  repo_.BeforeNext(Op::kUpdate, [&] {
+    auto inner = service_->FireTimer(id_);
+    ASSERT_TRUE(inner.ok());
+    EXPECT_TRUE(*inner);
+  });
+  auto outer = service_->FireTimer(id_);
+  ASSERT_TRUE(outer.ok()) << outer.status();
+  EXPECT_FALSE(*outer);
+  EXPECT_EQ(StoredVersion(id_), 2);
+  EXPECT_EQ(breached_.size(), 1u);
+  EXPECT_THAT(SlaEvents(id_),
+              ElementsAre(Pair(EventType::kSlaAtRisk, SlaTarget::kFirstResponse),
+                          Pair(EventType::kSlaBreached, SlaTarget::kFirstResponse)));
+}
+
+TEST_F(TimersTest, ForeignIdIsNothingToFire) {
+  auto fired = service_->FireTimer("not-a-complaint");
+  ASSERT_TRUE(fired.ok()) << fired.status();
+  EXPECT_FALSE(*fired);
 }
 
 }  // namespace

@@ -167,6 +167,7 @@ void InMemoryComplaintRepository::ReplaceTimers(const std::string& id,
     it = it->second.rfind(prefix, 0) == 0 ? timers_.erase(it) : std::next(it);
   }
   for (const auto& t : timers) timers_.emplace(t.at, Member(id, t.target, t.breach));
+  ++timer_generation_[id];
 }
 
 void InMemoryComplaintRepository::AppendOutbox(const Record& record,
@@ -207,23 +208,26 @@ absl::StatusOr<ports::ListPage> InMemoryComplaintRepository::List(const ports::L
   return page;
 }
 
-absl::StatusOr<std::vector<ports::DueTimer>> InMemoryComplaintRepository::DueTimers(absl::Time now,
-                                                                                   int limit) {
+absl::StatusOr<std::vector<InMemoryComplaintRepository::DueTimer>>
+InMemoryComplaintRepository::DueTimers(absl::Time now, int limit) {
   if (auto s = Enter(Op::kDueTimers); !s.ok()) return s;
   absl::MutexLock lock(&mu_);
-  std::vector<ports::DueTimer> due;
+  std::vector<DueTimer> due;
   for (auto it = timers_.begin();
        it != timers_.end() && it->first <= now && static_cast<int>(due.size()) < limit; ++it) {
-    due.push_back({it->second.substr(0, it->second.find('|')), it->second});
+    std::string id = it->second.substr(0, it->second.find('|'));
+    const int64_t generation = timer_generation_[id];
+    due.push_back({std::move(id), it->second, it->first, generation});
   }
   return due;
 }
 
-absl::Status InMemoryComplaintRepository::DropTimer(const ports::DueTimer& timer) {
+absl::Status InMemoryComplaintRepository::DropTimer(const DueTimer& timer) {
   if (auto s = Enter(Op::kDropTimer); !s.ok()) return s;
   absl::MutexLock lock(&mu_);
+  if (timer_generation_[timer.complaint_id] != timer.generation) return absl::OkStatus();
   for (auto it = timers_.begin(); it != timers_.end(); ++it) {
-    if (it->second == timer.member) {
+    if (it->first == timer.at && it->second == timer.member) {
       timers_.erase(it);
       break;  // a sorted-set member exists at most once
     }
@@ -249,6 +253,7 @@ absl::Status InMemoryComplaintRepository::SimulateConcurrentWrite(const std::str
   c.version += 1;
   it->second.audit.push_back({clock_.Now(), "other-writer", "note", c.status, c.status,
                               "concurrent change", c.version});
+  ReplaceTimers(id, domain::PendingTimers(c));
   ++updates_;
   return absl::OkStatus();
 }

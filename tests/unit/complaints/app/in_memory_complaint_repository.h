@@ -13,6 +13,9 @@
 //  - The stored record has no audit trail: Get(with_audit=false) and List
 //    return none, Get(with_audit=true) the whole trail.
 //  - Timers: a multimap (at → "<id>|<target digit>|r|b"), due when at <= now.
+//    Not part of the port: runtime::DurableTimers owns the Redis timer sets;
+//    DueTimers/DropTimer below let a test play its loop (DropTimer removes
+//    only what no write re-set since DueTimers, like its completion).
 //  - List: by (received_at, id), every filter of ListQuery, an opaque page
 //    token (INVALID_ARGUMENT "page_token" for a foreign one).
 //  - Ids: "CMP-<n>" from NewId; any other id is INVALID_ARGUMENT "id".
@@ -57,8 +60,19 @@ class InMemoryComplaintRepository final : public ports::ComplaintRepository {
   absl::StatusOr<domain::Complaint> Get(const std::string& id, bool with_audit) override;
   absl::StatusOr<bool> Update(const ports::ComplaintUpdate& update) override;
   absl::StatusOr<ports::ListPage> List(const ports::ListQuery& query) override;
-  absl::StatusOr<std::vector<ports::DueTimer>> DueTimers(absl::Time now, int limit) override;
-  absl::Status DropTimer(const ports::DueTimer& timer) override;
+
+  // --- The timer set, as runtime::DurableTimers would see it ---
+
+  struct DueTimer {
+    std::string complaint_id;
+    std::string member;
+    absl::Time at;
+    int64_t generation = 0;  // of the complaint's timers when seen
+  };
+  // Timers due at `now` (at most `limit`), oldest first.
+  absl::StatusOr<std::vector<DueTimer>> DueTimers(absl::Time now, int limit);
+  // Removes `timer` unless the complaint's timers were rewritten since.
+  absl::Status DropTimer(const DueTimer& timer);
 
   // --- Test hooks ---
 
@@ -69,8 +83,8 @@ class InMemoryComplaintRepository final : public ports::ComplaintRepository {
   // (the lock is not held: `action` may use this repository, e.g. to write
   // concurrently). The hook is consumed before `action` runs.
   void BeforeNext(Op op, std::function<void()> action);
-  // Another writer changes `id`: version + 1 and a "note" audit entry, as a
-  // committed command would. NOT_FOUND when absent.
+  // Another writer changes `id`: version + 1, a "note" audit entry and its
+  // timers re-set, as a committed command would. NOT_FOUND when absent.
   absl::Status SimulateConcurrentWrite(const std::string& id);
   // Plants a timer as if an older version of the complaint had set it.
   void PlantTimer(const std::string& id, domain::SlaTarget target, bool breach, absl::Time at);
@@ -119,6 +133,7 @@ class InMemoryComplaintRepository final : public ports::ComplaintRepository {
   std::map<std::string, Key> idempotency_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, Key> dedup_ ABSL_GUARDED_BY(mu_);
   std::multimap<absl::Time, std::string> timers_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, int64_t> timer_generation_ ABSL_GUARDED_BY(mu_);  // by id
   std::vector<OutboxEntry> outbox_ ABSL_GUARDED_BY(mu_);
   int creates_ ABSL_GUARDED_BY(mu_) = 0;
   int updates_ ABSL_GUARDED_BY(mu_) = 0;

@@ -1,0 +1,125 @@
+// DurableTimers against a real redis-server: timely firing, exactly one
+// replica per timer, restarts and crashes between claim and completion.
+
+#include <string>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "tests/integration/runtime_timers/timers_fixture.h"
+
+namespace sqms::runtime::testing {
+namespace {
+
+using sqms::testing::Await;
+
+TEST_F(DurableTimersTest, FiresEachTimerWithinOneSecondOfItsMoment) {
+  auto client = Client();
+  FireLog log;
+  auto timers = Timers(*client, log, Options());
+  timers->Start();
+  std::map<std::string, absl::Time> due;
+  const absl::Time start = absl::Now();
+  for (int i = 0; i < 12; ++i) {
+    const std::string id = absl::StrCat("t", i);
+    due[id] = start + absl::Milliseconds(300 + 100 * i);
+    ASSERT_TRUE(timers->Schedule(i % 3, id, due[id]).ok());
+  }
+  ASSERT_TRUE(Await([&] { return log.calls().size() == due.size(); }, absl::Seconds(10)));
+  for (const auto& [id, at] : due) {
+    const absl::Time fired = log.FirstCall(id);
+    // Due moments are whole milliseconds: not fired before its millisecond.
+    EXPECT_GE(fired, at - absl::Milliseconds(1)) << id << " fired early";
+    EXPECT_LT(fired - at, absl::Seconds(1)) << id << " fired late";
+  }
+  ASSERT_TRUE(Await([&] { return Left() == 0; }, absl::Seconds(5))) << "completed timers go";
+}
+
+TEST_F(DurableTimersTest, TwoReplicasFireEachTimerExactlyOnce) {
+  auto client_a = Client();
+  auto client_b = Client();
+  FireLog log;  // shared: counts per id across both replicas
+  auto a = Timers(*client_a, log, Options());
+  auto b = Timers(*client_b, log, Options());
+  const absl::Time start = absl::Now();
+  constexpr int kTimers = 300;
+  for (int i = 0; i < kTimers; ++i) {
+    // A third already overdue (as after a restart), the rest over ~1.5 s.
+    const absl::Time at = start + absl::Milliseconds(i % 3 == 0 ? -1000 : 5 * i);
+    ASSERT_TRUE(a->Schedule(i % 3, absl::StrCat("t", i), at).ok());
+  }
+  a->Start();
+  b->Start();
+  ASSERT_TRUE(Await([&] { return Left() == 0; }, absl::Seconds(20)));
+  // Nothing is left to claim, so no later double fire is possible.
+  a->Stop();
+  b->Stop();
+  const auto calls = log.calls();
+  EXPECT_EQ(calls.size(), static_cast<size_t>(kTimers));
+  for (const auto& [id, at] : calls) EXPECT_EQ(at.size(), 1u) << id << " fired twice";
+}
+
+TEST_F(DurableTimersTest, TimersOutliveTheInstanceThatScheduledThem) {
+  FireLog log;
+  {
+    auto client = Client();
+    auto gone = Timers(*client, log, Options());
+    ASSERT_TRUE(gone->Schedule(1, "kept", absl::Now() + absl::Milliseconds(300)).ok());
+  }  // a replica that stopped before the moment (e.g. a rolling restart)
+  auto client = Client();
+  auto timers = Timers(*client, log, Options());
+  timers->Start();
+  ASSERT_TRUE(Await([&] { return log.Calls("kept") == 1; }, absl::Seconds(5)));
+}
+
+TEST_F(DurableTimersTest, ClaimedButNeverCompletedFiresAgainAfterClaimTtl) {
+  FireLog log;
+  const DurableTimersOptions options = Options();  // claim_ttl 2 s
+  absl::Time claimed_at;
+  {
+    auto client = Client();
+    auto crashed = Timers(*client, log, options);
+    ASSERT_TRUE(crashed->Schedule(2, "orphan", absl::Now() - absl::Milliseconds(10)).ok());
+    claimed_at = absl::Now();
+    auto claimed = crashed->Claim(2, claimed_at, 10);
+    ASSERT_TRUE(claimed.ok()) << claimed.status();
+    ASSERT_EQ(claimed->size(), 1u);
+    // Dropped here without handler or completion: a crash after the claim.
+  }
+  auto client = Client();
+  auto survivor = Timers(*client, log, options);
+  survivor->Start();
+  ASSERT_TRUE(Await([&] { return log.Calls("orphan") == 1; }, absl::Seconds(10)));
+  EXPECT_GE(log.FirstCall("orphan"), claimed_at + options.claim_ttl)
+      << "a live claim is not fired by another replica";
+  ASSERT_TRUE(Await([&] { return Left() == 0; }, absl::Seconds(5)));
+}
+
+TEST_F(DurableTimersTest, RedisDownAndBackLosesNothing) {
+  auto client = Client();
+  FireLog log;
+  prometheus::Registry registry;
+  auto timers = Timers(*client, log, Options(&registry));
+  ASSERT_TRUE(timers->Schedule(0, "through-outage", absl::Now() + absl::Seconds(1)).ok());
+  timers->Start();
+  redis_server_->Stop();
+  ASSERT_TRUE(Await([&] { return MetricValue(registry, "sqms_timer_store_errors_total") > 0; },
+                    absl::Seconds(10)))
+      << "the loop keeps polling through the outage";
+  ASSERT_TRUE(redis_server_->Restart().ok());
+  ASSERT_TRUE(Await([&] { return log.Calls("through-outage") == 1; }, absl::Seconds(10)));
+}
+
+TEST_F(DurableTimersTest, StopIsIdempotentFromAnyThread) {
+  auto client = Client();
+  FireLog log;
+  auto timers = Timers(*client, log, Options());
+  timers->Start();
+  std::thread other([&] { timers->Stop(); });
+  timers->Stop();
+  other.join();
+  timers->Stop();
+}
+
+}  // namespace
+}  // namespace sqms::runtime::testing
