@@ -72,7 +72,8 @@ TEST_F(DurableTimersTest, FailingTimersAreRetriedAndHoldUpNoOthers) {
       },
       absl::Seconds(10)));
   for (const auto& [id, at] : good) {
-    EXPECT_LT(log.FirstCall(id) - at, absl::Seconds(1)) << id << " was held up";
+    // Loose bound for loaded CI machines; a held-up timer waits for ever.
+    EXPECT_LT(log.FirstCall(id) - at, absl::Seconds(5)) << id << " was held up";
   }
   // Every failure mode is retried (backoff 100 ms doubling), none dropped.
   ASSERT_TRUE(Await(
