@@ -75,6 +75,14 @@ ServiceStats::ServiceStats(prometheus::Registry& registry)
     }
   }
   for (const char* result : {"applied", "rejected"}) triage_reloads.Add({{"result", result}});
+  // The P1 page counts increase(): a breach series born at 1 would be missed.
+  for (auto target : {domain::SlaTarget::kFirstResponse, domain::SlaTarget::kResolution,
+                      domain::SlaTarget::kFollowUp}) {
+    for (int priority = 1; priority <= domain::kPriorityMax; ++priority) {
+      sla_breaches.Add({{"target", codec::Label(target)},
+                        {"priority", codec::Label(static_cast<Priority>(priority))}});
+    }
+  }
 }
 
 void ServiceStats::TriageOverridden(domain::Category from, domain::Category to,

@@ -21,7 +21,8 @@ struct ServiceStats {
 
   // sqms_complaints_submitted_total{channel,category,priority}
   void Submitted(const domain::Complaint& complaint);
-  // sqms_complaints_sla_breaches_total{target,priority}
+  // sqms_complaints_sla_breaches_total{target,priority}; every combination
+  // exists at 0 from start-up.
   void SlaBreached(const domain::Complaint& complaint, domain::SlaTarget target);
 
   // An agent overrode triage: at submission (a category other than the
