@@ -3,11 +3,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <memory>
 #include <random>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
 
 namespace sqms::runtime {
 namespace {
@@ -55,6 +57,14 @@ const LuaScript& ReleaseScript() {
   return *script;
 }
 
+// The answers of one DeleteMany, filled on Redis I/O threads.
+struct PendingDeletes {
+  absl::Mutex mu;
+  int left ABSL_GUARDED_BY(mu) = 0;
+  std::vector<absl::StatusOr<int64_t>> results ABSL_GUARDED_BY(mu);
+  bool Done() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) { return left == 0; }
+};
+
 constexpr size_t kDeleteChunk = 1000;  // Lua's unpack() stack limit is ~8000
 
 absl::StatusOr<int64_t> Integer(absl::StatusOr<RedisReply> reply, const char* what) {
@@ -80,22 +90,56 @@ absl::StatusOr<LeaseGrant> OutboxLease::Acquire(const OutboxShardKeys& keys) con
 
 absl::StatusOr<int64_t> OutboxLease::Delete(const OutboxShardKeys& keys, int64_t token,
                                             const std::vector<std::string>& ids) const {
-  int64_t deleted = 0;
-  const std::string holder = absl::StrCat(owner_, " ", token);
-  for (size_t begin = 0; begin < ids.size(); begin += kDeleteChunk) {
-    std::vector<std::string> args = {holder};
-    const size_t end = std::min(ids.size(), begin + kDeleteChunk);
-    args.insert(args.end(), ids.begin() + static_cast<ptrdiff_t>(begin),
-                ids.begin() + static_cast<ptrdiff_t>(end));
-    auto n = Integer(redis_.Eval(DeleteScript(), {keys.lease, keys.stream}, args), "delete");
-    if (!n.ok()) return n.status();
-    if (*n < 0) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("outbox write refused: ", keys.lease, " is not held by ", holder));
+  return DeleteMany({FencedDelete{keys, token, ids}})[0];
+}
+
+std::vector<absl::StatusOr<int64_t>> OutboxLease::DeleteMany(
+    const std::vector<FencedDelete>& deletes) const {
+  auto pending = std::make_shared<PendingDeletes>();
+  std::vector<std::vector<std::string>> calls;  // args per script call
+  std::vector<size_t> owner_of;                 // index into `deletes` per call
+  for (size_t i = 0; i < deletes.size(); ++i) {
+    const std::string holder = absl::StrCat(owner_, " ", deletes[i].token);
+    const auto& ids = deletes[i].ids;
+    for (size_t begin = 0; begin < ids.size(); begin += kDeleteChunk) {
+      std::vector<std::string> args = {holder};
+      const size_t end = std::min(ids.size(), begin + kDeleteChunk);
+      args.insert(args.end(), ids.begin() + static_cast<ptrdiff_t>(begin),
+                  ids.begin() + static_cast<ptrdiff_t>(end));
+      calls.push_back(std::move(args));
+      owner_of.push_back(i);
     }
-    deleted += *n;
   }
-  return deleted;
+  {
+    absl::MutexLock lock(&pending->mu);
+    pending->results.assign(deletes.size(), int64_t{0});
+    pending->left = static_cast<int>(calls.size());
+  }
+  for (size_t c = 0; c < calls.size(); ++c) {
+    const size_t i = owner_of[c];
+    const OutboxShardKeys& keys = deletes[i].keys;
+    redis_.EvalAsync(DeleteScript(), {keys.lease, keys.stream}, calls[c],
+                     [pending, i, lease = keys.lease](absl::StatusOr<RedisReply> reply) {
+                       auto n = Integer(std::move(reply), "delete");
+                       absl::MutexLock lock(&pending->mu);
+                       absl::StatusOr<int64_t>& result = pending->results[i];
+                       if (result.ok()) {
+                         if (!n.ok()) {
+                           result = n.status();
+                         } else if (*n < 0) {
+                           result = absl::FailedPreconditionError(
+                               absl::StrCat("outbox write refused: ", lease,
+                                            " is held by another owner or token"));
+                         } else {
+                           result = *result + *n;
+                         }
+                       }
+                       --pending->left;
+                     });
+  }
+  absl::MutexLock lock(&pending->mu);
+  pending->mu.Await(absl::Condition(pending.get(), &PendingDeletes::Done));
+  return pending->results;
 }
 
 absl::Status OutboxLease::Release(const OutboxShardKeys& keys, int64_t token) const {

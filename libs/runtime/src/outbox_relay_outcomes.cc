@@ -14,6 +14,7 @@ void OutboxRelay::Core::ApplyOutcomes() {
     absl::MutexLock lock(&inbox_->mu);
     reports.swap(inbox_->reports);
   }
+  if (producer_ != nullptr && !producer_->FatalError().ok()) fatal_ = true;
   if (reports.empty()) return;
   std::map<int, std::vector<std::string>> confirmed;
   int64_t delivered = 0;
@@ -54,7 +55,6 @@ void OutboxRelay::Core::ApplyOutcomes() {
         break;
     }
   }
-  if (producer_ != nullptr && !producer_->FatalError().ok()) fatal_ = true;
   if (delivered > 0) stats_.Delivered(delivered);
   if (dead > 0) stats_.DeadLettered(dead);
   if (failed > 0) {
@@ -107,15 +107,23 @@ void OutboxRelay::Core::DeadLetter(int shard, const std::string& entry_id,
 }
 
 void OutboxRelay::Core::DeleteConfirmed(const std::map<int, std::vector<std::string>>& confirmed) {
+  std::vector<int> shards;
+  std::vector<OutboxLease::FencedDelete> deletes;
   for (const auto& [shard, ids] : confirmed) {
-    OutboxShardState& s = shards_[shard];
     // Not held: the next owner sends these again (duplicates, same ce_id).
-    if (s.token() == 0) continue;
-    auto deleted = lease_.Delete(keys_[shard], s.token(), ids);
-    if (absl::IsFailedPrecondition(deleted.status())) {
+    if (shards_[shard].token() == 0) continue;
+    shards.push_back(shard);
+    deletes.push_back({keys_[shard], shards_[shard].token(), ids});
+  }
+  if (deletes.empty()) return;
+  // One round trip for every shard's deletes.
+  const auto results = lease_.DeleteMany(deletes);
+  for (size_t i = 0; i < shards.size(); ++i) {
+    if (absl::IsFailedPrecondition(results[i].status())) {
       log::Warn("outbox write refused: lease fenced off",
-                {{"shard", shard}, {"token", s.token()}, {"error", deleted.status().ToString()}});
-      s.Lost();
+                {{"shard", shards[i]}, {"token", deletes[i].token},
+                 {"error", results[i].status().ToString()}});
+      shards_[shards[i]].Lost();
     }
     // Other errors: the entries stay and are sent again after a rewind or
     // by the next owner (duplicates, same ce_id).

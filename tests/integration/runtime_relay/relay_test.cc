@@ -78,6 +78,14 @@ class InProcessRelayTest : public RelayTest {
     KafkaProducerOptions options;
     options.brokers = kafka_->bootstrap();
     options.properties = std::move(properties);
+    OutboxRelayOptions relay_options;
+    relay_options.shards = 1;
+    relay_options.shard_keys = [](int) { return Keys0(); };
+    relay_options.source = "//sqms/relay-test";
+    relay_options.dead_letter_topic = kDeadLetters;
+    relay_options.dead_letter_max_payload = 1000;
+    relay_options.lease_ttl = std::chrono::milliseconds(2000);
+    relay_options.retry_backoff = std::chrono::milliseconds(50);
     auto relay = OutboxRelay::Create(
         *redis_,
         [this, options]() -> absl::StatusOr<std::unique_ptr<KafkaProducer>> {
@@ -85,14 +93,7 @@ class InProcessRelayTest : public RelayTest {
           if (made.ok()) latest_producer_ = made->get();
           return made;
         },
-        stats_,
-        OutboxRelayOptions{.shards = 1,
-                           .shard_keys = [](int) { return Keys0(); },
-                           .source = "//sqms/relay-test",
-                           .dead_letter_topic = kDeadLetters,
-                           .dead_letter_max_payload = 1000,
-                           .lease_ttl = std::chrono::milliseconds(2000),
-                           .retry_backoff = std::chrono::milliseconds(50)});
+        stats_, std::move(relay_options));
     EXPECT_TRUE(relay.ok()) << relay.status();
     if (!relay.ok()) return nullptr;
     (*relay)->Start();

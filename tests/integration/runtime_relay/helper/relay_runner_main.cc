@@ -54,21 +54,20 @@ int main(int argc, char** argv) {
   producer_options.brokers = flags["--brokers"];
   producer_options.client_id = "relay-runner";
   const std::string prefix = flags["--prefix"];
+  sqms::runtime::OutboxRelayOptions options;
+  options.shards = std::atoi(flags["--shards"].c_str());
+  options.shard_keys = [prefix](int shard) {
+    const std::string tag = "{" + prefix + std::to_string(shard) + "}";
+    return sqms::runtime::OutboxShardKeys{tag + ":outbox", tag + ":outbox:lease"};
+  };
+  options.owner = sqms::runtime::UniqueOwnerId(flags["--owner-prefix"]);
+  options.source = "//sqms/relay-test";
+  options.dead_letter_topic = flags["--dead-letter-topic"];
+  options.lease_ttl = std::chrono::milliseconds(std::atoi(flags["--lease-ms"].c_str()));
+  options.retry_backoff = std::chrono::milliseconds(50);
   auto relay = sqms::runtime::OutboxRelay::Create(
       redis, [producer_options] { return sqms::runtime::KafkaProducer::Create(producer_options); },
-      stats,
-      sqms::runtime::OutboxRelayOptions{
-          .shards = std::atoi(flags["--shards"].c_str()),
-          .shard_keys =
-              [prefix](int shard) {
-                const std::string tag = "{" + prefix + std::to_string(shard) + "}";
-                return sqms::runtime::OutboxShardKeys{tag + ":outbox", tag + ":outbox:lease"};
-              },
-          .owner = sqms::runtime::UniqueOwnerId(flags["--owner-prefix"]),
-          .source = "//sqms/relay-test",
-          .dead_letter_topic = flags["--dead-letter-topic"],
-          .lease_ttl = std::chrono::milliseconds(std::atoi(flags["--lease-ms"].c_str())),
-          .retry_backoff = std::chrono::milliseconds(50)});
+      stats, std::move(options));
   if (!relay.ok()) {
     std::fprintf(stderr, "relay_runner: %s\n", relay.status().ToString().c_str());
     return 2;

@@ -54,6 +54,15 @@ class OutboxLease {
   absl::StatusOr<int64_t> Delete(const OutboxShardKeys& keys, int64_t token,
                                  const std::vector<std::string>& ids) const;
 
+  // Several Delete()s (e.g. one per shard) sent at once, concurrently;
+  // results in the same order. Blocks until all are answered.
+  struct FencedDelete {
+    OutboxShardKeys keys;
+    int64_t token = 0;
+    std::vector<std::string> ids;
+  };
+  std::vector<absl::StatusOr<int64_t>> DeleteMany(const std::vector<FencedDelete>& deletes) const;
+
   // Gives the lease up if this owner still holds it with `token` (on a
   // clean stop, so the next owner need not wait for the TTL).
   absl::Status Release(const OutboxShardKeys& keys, int64_t token) const;
