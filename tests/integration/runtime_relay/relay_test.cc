@@ -66,12 +66,6 @@ TEST_F(RelayTest, AStaleOwnersDeleteIsRefusedAfterATakeover) {
   EXPECT_EQ(StreamLength(), 0);
 }
 
-TEST_F(RelayTest, OwnerIdsAreUniquePerProcessAndCall) {
-  const std::string a = UniqueOwnerId("svc");
-  EXPECT_NE(a, UniqueOwnerId("svc"));
-  EXPECT_NE(a.find("-" + std::to_string(getpid()) + "-"), std::string::npos) << a;
-}
-
 class InProcessRelayTest : public RelayTest {
  protected:
   std::unique_ptr<OutboxRelay> StartRelay(std::map<std::string, std::string> properties = {}) {
