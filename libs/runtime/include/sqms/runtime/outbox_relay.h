@@ -27,7 +27,7 @@
 //    (ClassifyKafkaError: kPermanent — too large, invalid record, unknown
 //    topic after librdkafka's metadata wait, not authorised) is written to
 //    `dead_letter_topic` with its key, its headers and its payload (cut to
-//    dead_letter_max_payload when the payload was what was too large), plus
+//    dead_letter_max_payload when longer, so a too-large one fits), plus
 //    headers x-sqms-error, x-sqms-topic, x-sqms-key, x-sqms-outbox-entry
 //    (stream entry id) and, if cut, x-sqms-payload-size; one log line,
 //    stats.DeadLettered(), and only then deleted. Entries behind it go on.
