@@ -7,7 +7,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/complaints/adapters/kafka_watch_hub.h"
-#include "services/complaints/adapters/outbox_relay.h"
 #include "services/complaints/adapters/redis_complaint_repository.h"
 #include "services/complaints/adapters/redis_contact_event_store.h"
 #include "services/complaints/adapters/redis_keys.h"
@@ -28,6 +27,7 @@
 #include "sqms/runtime/kafka_producer.h"
 #include "sqms/runtime/log.h"
 #include "sqms/runtime/metrics.h"
+#include "sqms/runtime/outbox_relay.h"
 #include "sqms/runtime/redis_client.h"
 #include "sqms/runtime/worker_pool.h"
 
@@ -69,9 +69,8 @@ struct ComplaintsServer::Parts {
   std::unique_ptr<adapters::ServiceStats> stats;
   std::unique_ptr<runtime::RpcMetrics> rpc_metrics;
   std::unique_ptr<runtime::RedisClient> redis;
-  std::unique_ptr<runtime::KafkaProducer> producer;
   std::unique_ptr<adapters::RedisKeys> keys;
-  std::unique_ptr<adapters::OutboxRelay> relay;
+  std::unique_ptr<runtime::OutboxRelay> relay;  // owns its Kafka producer
   std::unique_ptr<adapters::RedisComplaintRepository> repository;
   std::unique_ptr<adapters::RedisContactEventStore> contact_store;
   std::unique_ptr<app::ComplaintService> complaints;
@@ -163,16 +162,26 @@ absl::StatusOr<std::unique_ptr<ComplaintsServer>> ComplaintsServer::Start(
       *redis_options, [stats](std::chrono::nanoseconds latency) {
         stats->redis_latency.Observe(std::chrono::duration<double>(latency).count());
       });
-  auto producer = runtime::KafkaProducer::Create(
-      runtime::KafkaProducerOptionsFrom(config.common, "sqms-complaints"));
-  if (!producer.ok()) return producer.status();
-  p->producer = *std::move(producer);
-
   const std::string instance = config.instance_id.empty() ? HostName() : config.instance_id;
   p->keys = std::make_unique<adapters::RedisKeys>(config.shards);
-  p->relay = std::make_unique<adapters::OutboxRelay>(
-      *p->redis, *p->keys, *p->producer, *p->stats, adapters::OutboxRelayOptions{.owner = instance});
-  adapters::OutboxRelay* relay = p->relay.get();
+  const adapters::RedisKeys* keys = p->keys.get();
+  auto relay_made = runtime::OutboxRelay::Create(
+      *p->redis,
+      [producer_options = runtime::KafkaProducerOptionsFrom(config.common, "sqms-complaints")] {
+        return runtime::KafkaProducer::Create(producer_options);
+      },
+      *p->stats,
+      runtime::OutboxRelayOptions{
+          .shards = config.shards,
+          .shard_keys = [keys](int shard) {
+            return runtime::OutboxShardKeys{keys->Outbox(shard), keys->OutboxLease(shard)};
+          },
+          .owner = runtime::UniqueOwnerId(instance),
+          .source = "//sqms/complaints",
+          .dead_letter_topic = config.complaints_topic + ".dlq"});
+  if (!relay_made.ok()) return relay_made.status();
+  p->relay = *std::move(relay_made);
+  runtime::OutboxRelay* relay = p->relay.get();
   auto wake_relay = [relay] { relay->Notify(); };
   p->repository = std::make_unique<adapters::RedisComplaintRepository>(
       *p->redis, *p->keys, config.complaints_topic, wake_relay);
@@ -254,7 +263,7 @@ void ComplaintsServer::Shutdown() {
   parts_->timers->Stop();
   parts_->triage_reloader->Stop();
   parts_->watch_feed.reset();
-  parts_->relay->Stop(absl::Seconds(5));  // deliver what it can; the rest waits in Redis
+  parts_->relay->Stop(std::chrono::seconds(5));  // deliver what it can; the rest waits in Redis
 }
 
 int ComplaintsServer::grpc_port() const { return parts_->server->port(); }

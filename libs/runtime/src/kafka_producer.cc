@@ -4,6 +4,8 @@
 #include <thread>
 #include <utility>
 
+#include "absl/strings/cord.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "rdkafka_handles.h"
 
@@ -11,6 +13,13 @@ namespace sqms::runtime {
 namespace {
 
 constexpr std::chrono::milliseconds kPollInterval{100};
+constexpr char kErrPayload[] = "type.sqms/kafka-error";
+
+// `status` carrying librdkafka's error code for ClassifyKafkaError.
+absl::Status WithCode(absl::Status status, rd_kafka_resp_err_t err) {
+  if (!status.ok()) status.SetPayload(kErrPayload, absl::Cord(std::to_string(static_cast<int>(err))));
+  return status;
+}
 constexpr std::chrono::milliseconds kDestroyFlushTimeout{5000};
 
 // Builds the fixed reliability settings first so that callers' extra
@@ -104,14 +113,28 @@ class KafkaProducer::Impl {
 
   int OutstandingCount() const { return outstanding_.load(); }
 
+  absl::Status FatalError() const {
+    char reason[512] = {0};
+    rd_kafka_resp_err_t err = rd_kafka_fatal_error(rk_.get(), reason, sizeof(reason));
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return absl::OkStatus();
+    return WithCode(absl::InternalError(absl::StrCat("kafka producer fatal error: ", reason)),
+                    RD_KAFKA_RESP_ERR__FATAL);
+  }
+
+  void RaiseFatalError() {
+    rd_kafka_test_fatal_error(rk_.get(), RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER,
+                              "raised for testing");
+  }
+
  private:
   absl::Status ProduceError(rd_kafka_resp_err_t err, const std::string& topic) {
     if (err == RD_KAFKA_RESP_ERR__FATAL) {
       char reason[512];
       rd_kafka_fatal_error(rk_.get(), reason, sizeof(reason));
-      return absl::InternalError(absl::StrCat("kafka producer fatal error: ", reason));
+      return WithCode(absl::InternalError(absl::StrCat("kafka producer fatal error: ", reason)),
+                      err);
     }
-    return rdkafka::ToStatus(err, absl::StrCat("kafka produce to ", topic));
+    return WithCode(rdkafka::ToStatus(err, absl::StrCat("kafka produce to ", topic)), err);
   }
 
   void PollLoop() {
@@ -122,7 +145,8 @@ class KafkaProducer::Impl {
     auto* self = static_cast<Impl*>(opaque);
     std::unique_ptr<DeliveryCallback> callback(static_cast<DeliveryCallback*>(msg->_private));
     std::string topic = rd_kafka_topic_name(msg->rkt);
-    absl::Status status = rdkafka::ToStatus(msg->err, absl::StrCat("kafka delivery to ", topic));
+    absl::Status status =
+        WithCode(rdkafka::ToStatus(msg->err, absl::StrCat("kafka delivery to ", topic)), msg->err);
     if (status.ok()) {
       if (self->observer_.delivered) self->observer_.delivered(topic);
     } else if (self->observer_.failed) {
@@ -158,5 +182,37 @@ absl::Status KafkaProducer::Flush(std::chrono::milliseconds timeout) {
 }
 
 int KafkaProducer::OutstandingCount() const { return impl_->OutstandingCount(); }
+
+absl::Status KafkaProducer::FatalError() const { return impl_->FatalError(); }
+
+void KafkaProducer::RaiseFatalErrorForTesting() { impl_->RaiseFatalError(); }
+
+KafkaErrorKind ClassifyKafkaError(const absl::Status& status) {
+  auto payload = status.GetPayload(kErrPayload);
+  int code = 0;
+  if (!payload.has_value() || !absl::SimpleAtoi(std::string(*payload), &code)) {
+    return KafkaErrorKind::kTransient;
+  }
+  switch (static_cast<rd_kafka_resp_err_t>(code)) {
+    case RD_KAFKA_RESP_ERR__FATAL:
+      return KafkaErrorKind::kFatal;
+    case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE:
+    case RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE:
+    case RD_KAFKA_RESP_ERR_INVALID_RECORD:
+    case RD_KAFKA_RESP_ERR_INVALID_MSG_SIZE:
+    case RD_KAFKA_RESP_ERR_INVALID_TIMESTAMP:
+    case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:
+    case RD_KAFKA_RESP_ERR_TOPIC_EXCEPTION:
+    case RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED:
+    case RD_KAFKA_RESP_ERR_POLICY_VIOLATION:
+    case RD_KAFKA_RESP_ERR_UNSUPPORTED_FOR_MESSAGE_FORMAT:
+    case RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC:
+    case RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION:
+    case RD_KAFKA_RESP_ERR__INVALID_ARG:
+      return KafkaErrorKind::kPermanent;
+    default:
+      return KafkaErrorKind::kTransient;
+  }
+}
 
 }  // namespace sqms::runtime

@@ -14,7 +14,8 @@
 //   sqms:{c3}:timers               zset  complaint id by its next SLA moment (ms)
 //   sqms:{c3}:outbox               stream events not yet confirmed by Kafka:
 //                                        topic key id type time payload
-//   sqms:{c3}:outbox:lease         string replica that relays this shard
+//   sqms:{c3}:outbox:lease         string "<owner> <token>": the relay of this shard
+//   sqms:{c3}:outbox:lease:fence   string the shard's last fencing token (INCR)
 //   sqms:{c3}:contact-seen:<id>    string contact event ids seen (TTL)
 //
 // Complaint ids embed their shard: CMP-20261121-03K7Q2M9XW → shard 3.

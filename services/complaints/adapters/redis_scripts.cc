@@ -113,16 +113,6 @@ redis.call('XADD', KEYS[2], '*', 'topic', ARGV[2], 'key', ARGV[3], 'id', ARGV[4]
 return 1
 )lua";
 
-// KEYS: lease; ARGV: 1 owner, 2 ttl_ms
-constexpr char kLease[] = R"lua(
-local holder = redis.call('GET', KEYS[1])
-if holder == false or holder == ARGV[1] then
-  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-  return 1
-end
-return 0
-)lua";
-
 }  // namespace
 
 const runtime::LuaScript& CreateComplaint() {
@@ -139,10 +129,6 @@ const runtime::LuaScript& ListShard() {
 }
 const runtime::LuaScript& AppendContactEvent() {
   static const auto* script = new runtime::LuaScript(kAppendContact);
-  return *script;
-}
-const runtime::LuaScript& AcquireLease() {
-  static const auto* script = new runtime::LuaScript(kLease);
   return *script;
 }
 

@@ -2,7 +2,8 @@
 // The Lua scripts behind RedisComplaintRepository and the outbox. Each runs
 // atomically in Redis and touches the keys of one shard only (one cluster
 // slot). Argument layouts are documented in redis_scripts.cc beside each
-// script and built only by redis_complaint_repository.cc / outbox_relay.cc.
+// script and built only by redis_complaint_repository.cc / redis_contact_event_store.cc.
+// (The outbox lease scripts are the runtime relay's: sqms/runtime/outbox_lease.h.)
 
 #include "sqms/runtime/redis_client.h"
 
@@ -21,7 +22,5 @@ const runtime::LuaScript& ListShard();
 // Contact event: idempotent on the event id, appended to the outbox.
 // Returns 1 (appended) or 0 (seen before).
 const runtime::LuaScript& AppendContactEvent();
-// Outbox lease: take or renew. Returns 1 when held by the caller.
-const runtime::LuaScript& AcquireLease();
 
 }  // namespace sqms::complaints::adapters::scripts

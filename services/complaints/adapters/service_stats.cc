@@ -54,6 +54,17 @@ ServiceStats::ServiceStats(prometheus::Registry& registry)
                                 .Help("Outbox events whose delivery failed (re-sent)")
                                 .Register(registry)
                                 .Add({})),
+      outbox_dead_lettered(prometheus::BuildCounter()
+                               .Name("sqms_outbox_dead_lettered_total")
+                               .Help("Outbox events that could never be delivered, written to "
+                                     "the dead-letter topic")
+                               .Register(registry)
+                               .Add({})),
+      kafka_producer_recreated(prometheus::BuildCounter()
+                                   .Name("sqms_kafka_producer_recreated_total")
+                                   .Help("Kafka producers recreated after a fatal error")
+                                   .Register(registry)
+                                   .Add({})),
       redis_latency(prometheus::BuildHistogram()
                         .Name("sqms_redis_latency_seconds")
                         .Help("Redis command latency, enqueue to reply")

@@ -64,11 +64,31 @@ class KafkaProducer {
   // Records queued or in flight.
   int OutstandingCount() const;
 
+  // OK, or the fatal error that made this producer unusable (the idempotent
+  // producer lost its guarantees, rd_kafka_fatal_error): every later
+  // Produce() fails and the producer must be destroyed and recreated.
+  absl::Status FatalError() const;
+
+  // Tests only: raises a fatal error as the broker would (rd_kafka_test_fatal_error).
+  void RaiseFatalErrorForTesting();
+
  private:
   class Impl;
   explicit KafkaProducer(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// What a failed Produce() or delivery outcome allows (from the librdkafka
+// error code the status carries as a payload; a status without one, e.g. from
+// elsewhere, is kTransient):
+//  - kTransient: may succeed if sent again (queue full, purged on shutdown,
+//    timed out, broker unreachable past the retries);
+//  - kPermanent: this record can never be delivered as it is (too large,
+//    invalid or corrupt record, unknown topic or partition, not authorised,
+//    policy violation);
+//  - kFatal: the producer itself is unusable (see FatalError()).
+enum class KafkaErrorKind { kTransient, kPermanent, kFatal };
+KafkaErrorKind ClassifyKafkaError(const absl::Status& status);
 
 // CloudEvents Kafka protocol binding, binary mode: ce_specversion, ce_id,
 // ce_source, ce_type, ce_time (RFC 3339, UTC), content-type, and traceparent
