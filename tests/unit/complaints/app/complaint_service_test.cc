@@ -150,6 +150,30 @@ TEST_F(ComplaintServiceTest, IdempotencyKeyCommittedByAnotherReplicaIsAReplay) {
   EXPECT_EQ(repo_.creates(), 1);
 }
 
+TEST_F(ComplaintServiceTest, ACrashBetweenReservingTheKeyAndCreatingIsCompletedByTheRetry) {
+  // The key is reserved, then the store fails before the complaint is
+  // written (as a SIGKILL between the two steps would leave it).
+  repo_.BeforeNext(Op::kCreate, [&] { repo_.SetDown(absl::UnavailableError("killed")); });
+  auto lost = service_->Submit(SafetyReport("key-1"), "hotline-agent");
+  ASSERT_EQ(lost.status().code(), absl::StatusCode::kUnavailable);
+  repo_.SetDown(absl::OkStatus());
+  EXPECT_EQ(repo_.creates(), 0);
+
+  auto retry = service_->Submit(SafetyReport("key-1"), "hotline-agent");
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_FALSE(retry->replayed) << "nothing was created before";
+  auto again = service_->Submit(SafetyReport("key-1"), "hotline-agent");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(again->replayed);
+  EXPECT_EQ(again->complaint.id, retry->complaint.id);
+  EXPECT_EQ(repo_.creates(), 1);
+  // The reserved key still refuses another request.
+  domain::Submission other = SafetyReport("key-1");
+  other.content = "Something else entirely";
+  EXPECT_EQ(service_->Submit(other, "hotline-agent").status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
 TEST_F(ComplaintServiceTest, IdempotencyKeyExpiresAfterItsTtl) {
   domain::Submission s = SafetyReport("key-1");
   const std::string original = Submitted(s).id;
