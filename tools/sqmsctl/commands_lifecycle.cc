@@ -3,9 +3,7 @@
 // that ends UNAVAILABLE or DEADLINE_EXCEEDED (outcome unknown) is retried
 // with the same request id (AIP-155), so a retry never applies twice.
 #include <chrono>
-#include <cstdio>
 #include <iostream>
-#include <random>
 #include <thread>
 
 #include "tools/sqmsctl/commands.h"
@@ -19,21 +17,6 @@ namespace cv1 = ::sqms::complaints::v1;
 using Stub = cv1::ComplaintService::Stub;
 
 constexpr int kAttempts = 3;  // first call + 2 retries with the same request id
-
-// A random (version 4) UUID.
-std::string NewRequestId() {
-  std::random_device rd;
-  std::mt19937_64 gen((static_cast<uint64_t>(rd()) << 32) ^ rd());
-  uint64_t hi = gen(), lo = gen();
-  hi = (hi & ~0xF000ULL) | 0x4000ULL;                    // version 4
-  lo = (lo & ~(0xC000ULL << 48)) | (0x8000ULL << 48);    // variant 10
-  char out[37];
-  std::snprintf(out, sizeof out, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
-                static_cast<unsigned>((hi >> 16) & 0xFFFF), static_cast<unsigned>(hi & 0xFFFF),
-                static_cast<unsigned>(lo >> 48),
-                static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
-  return out;
-}
 
 struct CommandFlags {
   std::string id;
