@@ -1,6 +1,10 @@
-// The lifecycle commands: one RPC each, all taking ID, --expected-version and
-// --note, printing the complaint after the change.
+// The lifecycle commands: one RPC each, all taking ID, --expected-version,
+// --note and --request-id, printing the complaint after the change. A call
+// that ends UNAVAILABLE or DEADLINE_EXCEEDED (outcome unknown) is retried
+// with the same request id (AIP-155), so a retry never applies twice.
+#include <chrono>
 #include <iostream>
+#include <thread>
 
 #include "tools/sqmsctl/commands.h"
 #include "tools/sqmsctl/flags.h"
@@ -12,16 +16,21 @@ namespace {
 namespace cv1 = ::sqms::complaints::v1;
 using Stub = cv1::ComplaintService::Stub;
 
+constexpr int kAttempts = 3;  // first call + 2 retries with the same request id
+
 struct CommandFlags {
   std::string id;
   int64_t expected_version = 0;
   std::string note;
+  std::string request_id;  // "" = a new UUID per invocation
 
-  cv1::LifecycleRequest ToProto() const {
+  cv1::LifecycleRequest ToProto() {
+    if (request_id.empty()) request_id = NewRequestId();
     cv1::LifecycleRequest command;
     command.set_id(id);
     command.set_expected_version(expected_version);
     command.set_note(note);
+    command.set_request_id(request_id);
     return command;
   }
 };
@@ -35,6 +44,9 @@ CLI::App* AddCommand(CLI::App& app, const std::string& name, const std::string& 
                   "fail with ABORTED unless the complaint is at this version (0: don't check)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--note", flags.note, "recorded in the audit trail");
+  cmd->add_option("--request-id", flags.request_id,
+                  "retry key (AIP-155); default: a new UUID, reused by this invocation's own "
+                  "retries. Pass the same one to retry a command whose outcome is unknown");
   return cmd;
 }
 
@@ -43,11 +55,19 @@ template <typename Request>
 int Call(const GlobalOptions& global,
          grpc::Status (Stub::*rpc)(grpc::ClientContext*, const Request&, cv1::Complaint*),
          const Request& request) {
-  grpc::ClientContext context;
-  PrepareContext(global.client, true, context);
   cv1::Complaint complaint;
   auto stub = NewComplaintStub(global);
-  grpc::Status status = ((*stub).*rpc)(&context, request, &complaint);
+  grpc::Status status;
+  for (int attempt = 1; attempt <= kAttempts; ++attempt) {
+    grpc::ClientContext context;
+    PrepareContext(global.client, true, context);
+    status = ((*stub).*rpc)(&context, request, &complaint);
+    const bool unknown = status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+                         status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
+    if (!unknown || attempt == kAttempts) break;
+    std::cerr << "retrying (" << status.error_message() << ") with the same request id\n";
+    std::this_thread::sleep_for(std::chrono::milliseconds(200 * attempt));
+  }
   if (!status.ok()) return ReportRpcError(status);
   PrintComplaint(global, complaint, false);
   return kExitOk;

@@ -95,14 +95,13 @@ absl::StatusOr<ports::CreateResult> RedisComplaintRepository::Create(
   auto shard = keys_.ShardOfId(c.id);
   if (!shard.ok()) return shard.status();
   const std::vector<std::string> keys = {
-      keys_.Complaint(*shard, c.id),  keys_.Audit(*shard, c.id),
-      keys_.Idempotency(*shard, c.idempotency_key), keys_.Dedup(*shard, record.fingerprint),
-      keys_.Received(*shard),         keys_.Timers(*shard),
-      keys_.Outbox(*shard)};
+      keys_.Complaint(*shard, c.id), keys_.Audit(*shard, c.id),
+      keys_.Dedup(*shard, record.fingerprint), keys_.Received(*shard),
+      keys_.Timers(*shard), keys_.Outbox(*shard)};
   std::vector<std::string> args = {c.id};
   AppendFields(c, record.complainant_key, args);
-  args.push_back(c.idempotency_key.empty() ? "0" : "1");
-  args.push_back(std::to_string(absl::ToInt64Milliseconds(record.idempotency_ttl)));
+  args.push_back(record.idempotency_scope.empty() ? ""
+                                                  : keys_.Idempotency(record.idempotency_scope));
   args.push_back(record.fingerprint.empty() ? "0" : "1");
   args.push_back(std::to_string(absl::ToInt64Milliseconds(record.duplicate_window)));
   args.push_back(record.expected_first);
@@ -153,19 +152,58 @@ absl::StatusOr<bool> RedisComplaintRepository::Update(const ports::ComplaintUpda
   auto shard = keys_.ShardOfId(c.id);
   if (!shard.ok()) return shard.status();
   const std::vector<std::string> keys = {keys_.Complaint(*shard, c.id), keys_.Audit(*shard, c.id),
-                                         keys_.Timers(*shard), keys_.Outbox(*shard)};
+                                         keys_.Timers(*shard), keys_.Outbox(*shard),
+                                         keys_.Requests(*shard, c.id)};
   std::vector<std::string> args = {c.id, std::to_string(update.expected_version)};
   AppendFields(c, update.complainant_key, args);
   AppendTail(c, update.expected_version, update.timers, update.events, update.complainant_key,
              args);
+  args.push_back(update.request_id);
+  args.push_back(update.request_fingerprint);
+  args.push_back(std::to_string(
+      std::max<int64_t>(1, absl::ToInt64Milliseconds(update.request_ttl))));
   auto reply = Strings(redis_.Eval(scripts::UpdateComplaint(), keys, args));
   if (!reply.ok()) return reply.status();
   if ((*reply)[0] == "ok") {
     if (on_commit_) on_commit_();
     return true;
   }
+  // 'replayed': the request id is recorded (the caller reads FindRequest).
   if ((*reply)[0] == "missing") return absl::NotFoundError(absl::StrCat("complaint ", c.id, " not found"));
   return false;
+}
+
+absl::StatusOr<ports::IdempotencyReservation> RedisComplaintRepository::Reserve(
+    const std::string& scope, const std::string& request_fingerprint,
+    const std::string& complaint_id, absl::Duration ttl) {
+  // One command on the key's own slot: set it unless held, and say what is
+  // held. "<fingerprint>\t<complaint id>".
+  const std::string value = absl::StrCat(request_fingerprint, "\t", complaint_id);
+  auto reply = redis_.Command(
+      {"SET", keys_.Idempotency(scope), value, "NX", "GET", "PX",
+       std::to_string(std::max<int64_t>(1, absl::ToInt64Milliseconds(ttl)))});
+  if (!reply.ok()) return reply.status();
+  if (reply->type == RedisReply::Type::kError) {
+    return absl::InternalError(absl::StrCat("redis SET NX GET: ", reply->str));
+  }
+  if (reply->IsNil()) return ports::IdempotencyReservation{request_fingerprint, complaint_id, true};
+  std::pair<std::string, std::string> held = absl::StrSplit(reply->str, absl::MaxSplits('\t', 1));
+  return ports::IdempotencyReservation{held.first, held.second, false};
+}
+
+absl::StatusOr<std::optional<ports::RecordedRequest>> RedisComplaintRepository::FindRequest(
+    const std::string& id, const std::string& request_id) {
+  auto shard = keys_.ShardOfId(id);
+  if (!shard.ok()) return shard.status();
+  auto reply = redis_.Command({"HGET", keys_.Requests(*shard, id), request_id});
+  if (!reply.ok()) return reply.status();
+  if (reply->IsNil()) return std::nullopt;
+  // "<fingerprint>\n<stored record>"
+  const size_t cut = reply->str.find('\n');
+  if (cut == std::string::npos) return absl::InternalError("redis: malformed request record");
+  auto complaint = codec::DecodeStored(reply->str.substr(cut + 1));
+  if (!complaint.ok()) return complaint.status();
+  return ports::RecordedRequest{reply->str.substr(0, cut), *std::move(complaint)};
 }
 
 absl::StatusOr<ports::ListPage> RedisComplaintRepository::List(const ports::ListQuery& query) {

@@ -24,9 +24,16 @@ class RedisComplaintRepository final : public ports::ComplaintRepository {
                            std::string complaints_topic, std::function<void()> on_commit = {});
 
   std::string NewId(const std::string& seed, absl::Time now) override;
+  // SET NX GET on the key's own slot (RedisKeys::Idempotency).
+  absl::StatusOr<ports::IdempotencyReservation> Reserve(const std::string& scope,
+                                                        const std::string& request_fingerprint,
+                                                        const std::string& complaint_id,
+                                                        absl::Duration ttl) override;
   absl::StatusOr<ports::CreateResult> Create(const ports::NewComplaint& complaint) override;
   absl::StatusOr<domain::Complaint> Get(const std::string& id, bool with_audit) override;
   absl::StatusOr<bool> Update(const ports::ComplaintUpdate& update) override;
+  absl::StatusOr<std::optional<ports::RecordedRequest>> FindRequest(
+      const std::string& id, const std::string& request_id) override;
   absl::StatusOr<ports::ListPage> List(const ports::ListQuery& query) override;
 
  private:

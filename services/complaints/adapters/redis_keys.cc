@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "sqms/runtime/field_violation.h"
+#include "sqms/runtime/hmac.h"
 
 namespace sqms::complaints::adapters {
 namespace {
@@ -58,8 +59,14 @@ std::string RedisKeys::ComplaintPrefix(int shard) const { return Tag(shard) + "c
 std::string RedisKeys::Audit(int shard, const std::string& id) const {
   return absl::StrCat(Tag(shard), "audit:", id);
 }
-std::string RedisKeys::Idempotency(int shard, const std::string& key) const {
-  return absl::StrCat(Tag(shard), "idem:", key);
+std::string RedisKeys::Idempotency(const std::string& scope) const {
+  // 128 bits of SHA-256 (HMAC under a fixed label): no clash in practice,
+  // and the key name does not show who sent what.
+  return absl::StrCat(prefix_, ":{i:", runtime::HmacSha256Hex("sqms-idempotency", scope).substr(0, 32),
+                      "}:idem");
+}
+std::string RedisKeys::Requests(int shard, const std::string& id) const {
+  return absl::StrCat(Tag(shard), "requests:", id);
 }
 std::string RedisKeys::Dedup(int shard, const std::string& fingerprint) const {
   return absl::StrCat(Tag(shard), "dedup:", fingerprint);

@@ -8,7 +8,9 @@
 //                                        st cat pri dept ch reg stn brk ts
 //                                        (filter fields for List), ck
 //   sqms:{c3}:audit:<id>           list  encoded audit entries, oldest first
-//   sqms:{c3}:idem:<key>           string complaint id (TTL: idempotency_ttl)
+//   sqms:{c3}:requests:<id>        hash  lifecycle request id → fingerprint
+//                                        "\n" stored record after that command
+//                                        (TTL: idempotency_ttl, renewed per write)
 //   sqms:{c3}:dedup:<fingerprint>  string first complaint id (TTL: window)
 //   sqms:{c3}:received             zset  id by received time (ms)
 //   sqms:{c3}:timers               zset  complaint id by its next SLA moment (ms)
@@ -19,6 +21,13 @@
 //   sqms:{c3}:contact-seen:<id>    string contact event ids seen (TTL)
 //
 // Complaint ids embed their shard: CMP-20261121-03K7Q2M9XW → shard 3.
+//
+// Idempotency keys are not sharded: each is located by itself, hashed from
+// the calling subject and the key, in its own slot, so it stays where it is
+// when the shard count changes:
+//
+//   sqms:{i:<hash>}:idem           string "<request fingerprint>\t<complaint id>"
+//                                        (TTL: idempotency_ttl)
 
 #include <string>
 
@@ -40,7 +49,9 @@ class RedisKeys {
 
   std::string Complaint(int shard, const std::string& id) const;
   std::string Audit(int shard, const std::string& id) const;
-  std::string Idempotency(int shard, const std::string& key) const;
+  // `scope` = subject + key (opaque); stored hashed, never in clear.
+  std::string Idempotency(const std::string& scope) const;
+  std::string Requests(int shard, const std::string& id) const;
   std::string Dedup(int shard, const std::string& fingerprint) const;
   std::string Received(int shard) const;
   std::string Timers(int shard) const;

@@ -37,35 +37,49 @@ local function append_tail(audit_key, timers_key, outbox_key, id, a, i, created)
 end
 )lua";
 
-// KEYS: complaint audit idem dedup received timers outbox
-// ARGV: 1 id, 2..13 fields, 14 has_idem, 15 idem_ttl_ms, 16 has_dedup,
-//       17 dedup_window_ms, 18 expected_first, 19.. tail
+// KEYS: complaint audit dedup received timers outbox
+// ARGV: 1 id, 2..13 fields, 14 idempotency key name ('' = none), 15 has_dedup,
+//       16 dedup_window_ms, 17 expected_first, 18.. tail
+// The idempotency key itself lives in another slot (reserved first, see
+// RedisComplaintRepository::Reserve); the complaint remembers it in 'ik',
+// so a retry of the same reservation finds its complaint and replays.
 constexpr char kCreate[] = R"lua(
-if ARGV[14] == '1' then
-  local original = redis.call('GET', KEYS[3])
-  if original then return {'replayed', original} end
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  if ARGV[14] ~= '' and redis.call('HGET', KEYS[1], 'ik') == ARGV[14] then
+    return {'replayed', ARGV[1]}
+  end
+  return {'collision', ''}
 end
-if ARGV[16] == '1' then
-  local first = redis.call('GET', KEYS[4]) or ''
-  if first ~= ARGV[18] then return {'raced', first} end
+if ARGV[15] == '1' then
+  local first = redis.call('GET', KEYS[3]) or ''
+  if first ~= ARGV[17] then return {'raced', first} end
 end
-if redis.call('EXISTS', KEYS[1]) == 1 then return {'collision', ''} end
 write_fields(KEYS[1], ARGV, 2)
-redis.call('ZADD', KEYS[5], ARGV[12], ARGV[1])
-if ARGV[14] == '1' then redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[15]) end
-if ARGV[16] == '1' and ARGV[18] == '' then redis.call('SET', KEYS[4], ARGV[1], 'PX', ARGV[17]) end
-append_tail(KEYS[2], KEYS[6], KEYS[7], ARGV[1], ARGV, 19, true)
+if ARGV[14] ~= '' then redis.call('HSET', KEYS[1], 'ik', ARGV[14]) end
+redis.call('ZADD', KEYS[4], ARGV[12], ARGV[1])
+if ARGV[15] == '1' and ARGV[17] == '' then redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[16]) end
+append_tail(KEYS[2], KEYS[5], KEYS[6], ARGV[1], ARGV, 18, true)
 return {'created', ARGV[1]}
 )lua";
 
-// KEYS: complaint audit timers outbox
-// ARGV: 1 id, 2 expected version, 3..14 fields, 15.. tail
+// KEYS: complaint audit timers outbox requests
+// ARGV: 1 id, 2 expected version, 3..14 fields, 15.. tail; the last three:
+//       request id ('' = none), request fingerprint, request TTL (ms).
+// A recorded request id changes nothing ('replayed'); else it is recorded
+// with the stored record after the change, in the same write.
 constexpr char kUpdate[] = R"lua(
+local n = #ARGV
+local rid = ARGV[n-2]
+if rid ~= '' and redis.call('HEXISTS', KEYS[5], rid) == 1 then return {'replayed'} end
 local v = redis.call('HGET', KEYS[1], 'v')
 if not v then return {'missing'} end
 if v ~= ARGV[2] then return {'conflict', v} end
 write_fields(KEYS[1], ARGV, 3)
 append_tail(KEYS[2], KEYS[3], KEYS[4], ARGV[1], ARGV, 15, false)
+if rid ~= '' then
+  redis.call('HSET', KEYS[5], rid, ARGV[n-1]..'\n'..ARGV[4])
+  redis.call('PEXPIRE', KEYS[5], ARGV[n])
+end
 return {'ok'}
 )lua";
 

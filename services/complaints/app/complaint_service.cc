@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "services/complaints/domain/masking.h"
+#include "services/complaints/domain/request_fingerprint.h"
 #include "sqms/runtime/field_violation.h"
 #include "sqms/runtime/hmac.h"
 #include "sqms/runtime/ids.h"
@@ -61,21 +62,28 @@ absl::StatusOr<SubmitResult> ComplaintService::Submit(const domain::Submission& 
   const std::string complainant_key = ComplainantKey(submission.complainant);
   const std::string fingerprint =
       Fingerprint(complainant_key, created.complaint.category, submission.location.station);
-  const std::string seed =
-      ports::ComplaintRepository::ShardSeed(fingerprint, submission.idempotency_key);
+  const std::string scope = IdempotencyScope(actor, submission.idempotency_key);
+  const std::string seed = ports::ComplaintRepository::ShardSeed(fingerprint, scope);
 
-  // No read first: the create script checks the idempotency key and the
-  // duplicate atomically and says so; a duplicate costs one more round trip.
+  // No read first: the create script checks the duplicate atomically and
+  // says so; a duplicate costs one more round trip. An idempotency key is
+  // reserved first, in its own slot (ReserveKey).
   ports::NewComplaint record;
   record.complaint = std::move(created.complaint);
   record.complaint.id = repository_.NewId(seed, now);
+  if (!scope.empty()) {
+    auto id = ReserveKey(submission, scope, record.complaint.id,
+                         triage->config().idempotency_ttl);
+    if (!id.ok()) return id.status();
+    record.complaint.id = *std::move(id);
+    record.idempotency_scope = scope;
+  }
   for (auto& entry : record.complaint.audit) entry.version = record.complaint.version;
   record.events = WithIds(std::move(created.events));
   record.timers = domain::PendingTimers(record.complaint);
   record.complainant_key = complainant_key;
   record.fingerprint = fingerprint;
   record.duplicate_window = triage->config().duplicate_window;
-  record.idempotency_ttl = triage->config().idempotency_ttl;
   return CreateLinkingDuplicates(std::move(record), /*first=*/"", actor, now);
 }
 
@@ -166,6 +174,16 @@ absl::StatusOr<domain::Complaint> ComplaintService::Execute(const std::string& i
   if (!violations.empty()) return runtime::InvalidArgument(std::move(violations));
   if (auto s = domain::ValidateCommand(command, limits_); !s.ok()) return s;
 
+  // A retry of a recorded request id answers its first outcome.
+  std::string request_fingerprint;
+  if (!command.request_id.empty()) {
+    request_fingerprint =
+        RequestFingerprint(domain::CanonicalCommand(id, expected_version, command));
+    auto first = FirstOutcome(id, command.request_id, request_fingerprint);
+    if (!first.ok()) return first.status();
+    if (*first) return **std::move(first);
+  }
+
   for (int attempt = 0; attempt < kMaxCommandAttempts; ++attempt) {
     auto complaint = repository_.Get(id, /*with_audit=*/false);
     if (!complaint.ok()) return complaint.status();
@@ -186,6 +204,9 @@ absl::StatusOr<domain::Complaint> ComplaintService::Execute(const std::string& i
     update.timers = domain::PendingTimers(*complaint);
     update.complainant_key = ComplainantKey(complaint->complainant);
     update.complaint = *std::move(complaint);
+    update.request_id = command.request_id;
+    update.request_fingerprint = request_fingerprint;
+    update.request_ttl = triage_.Current()->config().idempotency_ttl;
     auto won = repository_.Update(update);
     if (!won.ok()) return won.status();
     if (*won) {
@@ -193,6 +214,12 @@ absl::StatusOr<domain::Complaint> ComplaintService::Execute(const std::string& i
         observer_.reclassified(category_before, priority_before, update.complaint);
       }
       return std::move(update.complaint);
+    }
+    if (!command.request_id.empty()) {
+      // Lost to a concurrent attempt of the same request id?
+      auto first = FirstOutcome(id, command.request_id, request_fingerprint);
+      if (!first.ok()) return first.status();
+      if (*first) return **std::move(first);
     }
     if (expected_version != 0) {
       return absl::AbortedError(

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -43,6 +44,11 @@ class ComplaintService {
                    const runtime::Clock& clock, std::string pii_key,
                    ComplaintObserver observer = {}, domain::ValidationLimits limits = {});
 
+  // `actor` is the authenticated subject. An idempotency key is scoped to
+  // it: the same key and the same request replay the first complaint
+  // (replayed=true); the same key with another request is
+  // FAILED_PRECONDITION naming the key, with a violation on
+  // "idempotency_key". Different subjects never share a key.
   absl::StatusOr<SubmitResult> Submit(const domain::Submission& submission,
                                       const std::string& actor);
   absl::StatusOr<domain::Complaint> Get(const std::string& id);
@@ -56,6 +62,12 @@ class ComplaintService {
   // Runs a lifecycle command. expected_version 0 = no check (the command is
   // retried on a concurrent change); otherwise ABORTED when stale.
   // `command.now` is set here from the service's clock.
+  // With `command.request_id`: the request id is recorded in the same
+  // atomic write as the change (for the idempotency TTL); a retry of the
+  // same request returns the complaint as the first call left it, writes
+  // and publishes nothing, even when the complaint moved on since. The same
+  // request id with another command (or other id, version, actor, payload)
+  // is FAILED_PRECONDITION with a violation on "command.request_id".
   absl::StatusOr<domain::Complaint> Execute(const std::string& id, int64_t expected_version,
                                             domain::Command command);
 
@@ -86,6 +98,22 @@ class ComplaintService {
   void LinkDuplicate(ports::NewComplaint& record, const std::string& first,
                      const std::string& actor, absl::Time now);
   std::string ComplainantKey(const domain::Complainant& complainant) const;
+
+  // Retries (complaint_service_retries.cc).
+  // "" without a key; else the subject and key, unambiguously joined.
+  static std::string IdempotencyScope(const std::string& subject, const std::string& key);
+  // HMAC-SHA-256 (PII key) of a canonical request (request_fingerprint.h).
+  std::string RequestFingerprint(const std::string& canonical) const;
+  // Binds the key to this submission and `proposed_id`, or finds it bound:
+  // the complaint id to create (or replay); FAILED_PRECONDITION when the
+  // key is bound to another request.
+  absl::StatusOr<std::string> ReserveKey(const domain::Submission& submission,
+                                         const std::string& scope,
+                                         const std::string& proposed_id, absl::Duration ttl);
+  // The first outcome of `request_id` on `id` (nullopt: not recorded);
+  // FAILED_PRECONDITION when it was another request.
+  absl::StatusOr<std::optional<domain::Complaint>> FirstOutcome(
+      const std::string& id, const std::string& request_id, const std::string& fingerprint);
 
   ports::ComplaintRepository& repository_;
   const TriageSource& triage_;

@@ -6,6 +6,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "services/complaints/domain/reclassify.h"
 #include "services/complaints/domain/sla_clock.h"
 #include "services/complaints/domain/validation.h"
@@ -268,13 +269,19 @@ absl::StatusOr<std::vector<Event>> Apply(Complaint& complaint, const Command& co
   if (!change.empty()) {
     events.back().note = command.note.empty() ? change : absl::StrCat(change, " (", command.note, ")");
   }
-  Audit(complaint, events.back(), CommandName(command.kind));
   if (command.kind == CommandKind::kFollowUp && !command.satisfied) {
     Event reopened = MakeEvent(EventType::kReopened, command, from, *to);
     reopened.note = "follow-up not satisfied";
-    Audit(complaint, reopened, CommandName(CommandKind::kReopen));
     events.push_back(std::move(reopened));
   }
+  // One change, one entry (see the header), whatever events it caused.
+  Event audited = events.front();
+  if (events.size() > 1) {
+    audited.note = command.note.empty()
+                       ? std::string("not satisfied: reopened")
+                       : absl::StrCat("not satisfied: reopened (", command.note, ")");
+  }
+  Audit(complaint, audited, CommandName(command.kind));
   return events;
 }
 
@@ -305,9 +312,16 @@ std::vector<Event> FireDueTimers(Complaint& complaint, absl::Time now) {
   if (events.empty()) return events;
   complaint.version += 1;
   complaint.updated_at = now;
+  // One change, one entry: the worst moment names it, the note lists all.
+  Event audited = events.front();
+  std::vector<std::string> notes;
+  bool breached = false;
   for (const Event& e : events) {
-    Audit(complaint, e, e.type == EventType::kSlaAtRisk ? "sla_at_risk" : "sla_breached");
+    notes.push_back(e.note);
+    breached = breached || e.type == EventType::kSlaBreached;
   }
+  audited.note = absl::StrJoin(notes, "; ");
+  Audit(complaint, audited, breached ? "sla_breached" : "sla_at_risk");
   return events;
 }
 

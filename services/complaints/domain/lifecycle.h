@@ -27,8 +27,15 @@
 // fresh resolution deadline of the full policy target counted from the reopen
 // (its at-risk/breach flags reset; earlier breaches stay in the audit trail
 // and the events), and the follow-up deadline dropped until the next reply.
-// follow_up not satisfied emits two events: kFollowedUp (audit action
-// "follow_up") then kReopened (audit action "reopen").
+// follow_up not satisfied emits two events, kFollowedUp then kReopened.
+//
+// One change, one version, one audit entry: every successful Apply or
+// FireDueTimers bumps the version by exactly one and appends exactly one
+// audit entry carrying that version; every event the change caused carries
+// the same version (the complaint's state after the change). follow_up not
+// satisfied is one entry "follow_up" REPLIED → IN_PROGRESS noted "not
+// satisfied: reopened"; a timer scan that finds several moments due is one
+// entry ("sla_breached" if any breached, else "sla_at_risk") noting each.
 // Audit actions are the command names below, "submit" for the creation, and
 // "sla_at_risk"/"sla_breached" for timers (actor "sla-timer").
 
@@ -58,6 +65,9 @@ struct Command {
   CommandKind kind = CommandKind::kAddNote;
   std::string actor;
   absl::Time now;
+  // AIP-155 request id chosen by the client ("" = none): a retry with the
+  // same id returns the first outcome (app/complaint_service.h, Execute).
+  std::string request_id;
   std::string note;
   // kAssign
   std::string department;
@@ -88,7 +98,7 @@ Created CreateComplaint(const Submission& submission, const std::string& id,
                         const std::string& actor, absl::Time now, const Triage& triage);
 
 // Applies a command. On success bumps version, sets updated_at, appends one
-// audit entry per event and returns the events (at least one).
+// audit entry and returns the events (at least one).
 // FAILED_PRECONDITION for an illegal transition (naming the current status);
 // INVALID_ARGUMENT (with field violations) for a missing payload field.
 absl::StatusOr<std::vector<Event>> Apply(Complaint& complaint, const Command& command,
@@ -106,7 +116,7 @@ std::vector<SlaTimer> PendingTimers(const Complaint& complaint);
 // Fires due SLA moments at `now`: marks at_risk/breached on each unmet
 // deadline whose moment has passed and returns a kSlaAtRisk/kSlaBreached
 // event per change (empty when nothing is due — a stale timer is a no-op).
-// Bumps version and audits when it returns events.
+// Bumps version and appends one audit entry when it returns events.
 std::vector<Event> FireDueTimers(Complaint& complaint, absl::Time now);
 
 }  // namespace sqms::complaints::domain

@@ -121,19 +121,24 @@ void CheckLocation(Violations& out, const Location& loc, const ValidationLimits&
   CheckText(out, "location.service_number", loc.service_number, l.max_short_field, false);
 }
 
-void CheckIdempotencyKey(Violations& out, std::string_view key, const ValidationLimits& l) {
+// Idempotency keys and request ids: printable ASCII, at most the limit.
+void CheckRequestId(Violations& out, const std::string& field, std::string_view key,
+                    const ValidationLimits& l) {
   if (key.size() > l.max_idempotency_key) {
-    out.push_back({"idempotency_key",
-                   absl::StrCat("must be at most ", l.max_idempotency_key, " bytes")});
+    out.push_back({field, absl::StrCat("must be at most ", l.max_idempotency_key, " bytes")});
     return;
   }
   for (char c : key) {
     auto u = static_cast<unsigned char>(c);
     if (u < 0x21 || u > 0x7E) {
-      out.push_back({"idempotency_key", "must be printable ASCII without spaces"});
+      out.push_back({field, "must be printable ASCII without spaces"});
       return;
     }
   }
+}
+
+void CheckIdempotencyKey(Violations& out, std::string_view key, const ValidationLimits& l) {
+  CheckRequestId(out, "idempotency_key", key, l);
 }
 
 }  // namespace
@@ -194,6 +199,7 @@ absl::Status ValidateCommand(const Command& command, const ValidationLimits& lim
   const size_t text = limits.max_content;
   const size_t shortf = limits.max_short_field;
   CheckText(out, "command.note", command.note, text, command.kind == CommandKind::kAddNote);
+  CheckRequestId(out, "command.request_id", command.request_id, limits);
   switch (command.kind) {
     case CommandKind::kAssign:
       if (command.department.empty() && command.assignee.empty()) {

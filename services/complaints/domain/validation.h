@@ -15,7 +15,7 @@ struct ValidationLimits {
   size_t max_title = 200;           // characters (UTF-8 code points)
   size_t max_content = 8000;
   size_t max_short_field = 128;     // names, stations, departments ...
-  size_t max_idempotency_key = 128;
+  size_t max_idempotency_key = 128;  // also lifecycle request ids
   absl::Duration max_past = absl::Hours(24 * 365);  // occurred_at no older
   absl::Duration max_future_skew = absl::Minutes(5);
 };

@@ -35,10 +35,27 @@ struct NewComplaint {
   // caller retries linked to it: one round trip for the usual submission.
   std::string expected_first;
   absl::Duration duplicate_window;
-  absl::Duration idempotency_ttl;
+  // With an idempotency key: the Reserve()d key. Create answers kReplayed
+  // when a complaint with this id and key exists (an earlier attempt of the
+  // same request got there).
+  std::string idempotency_scope;     // "" = no idempotency key
 };
 
 enum class CreateOutcome { kCreated, kReplayed, kDuplicateRaced };
+
+// What an idempotency key is bound to: the first request's fingerprint and
+// the id its complaint has (or will have).
+struct IdempotencyReservation {
+  std::string request_fingerprint;
+  std::string complaint_id;
+  bool reserved_now = false;         // false: an earlier request holds the key
+};
+
+// The first outcome of a lifecycle command with a request id.
+struct RecordedRequest {
+  std::string request_fingerprint;
+  domain::Complaint complaint;       // as that command left it (no audit)
+};
 struct CreateResult {
   CreateOutcome outcome = CreateOutcome::kCreated;
   std::string id;                    // kReplayed: the original complaint
@@ -51,6 +68,12 @@ struct ComplaintUpdate {
   std::vector<PendingEvent> events;
   std::vector<domain::SlaTimer> timers;  // replaces the complaint's timers
   std::string complainant_key;
+  // AIP-155 request id ("" = none): recorded with its fingerprint and the
+  // complaint after the change in the same atomic write, kept request_ttl.
+  // A write whose request id is recorded already changes nothing (false).
+  std::string request_id;
+  std::string request_fingerprint;
+  absl::Duration request_ttl = absl::Hours(24);
 };
 
 struct ListQuery {
@@ -80,24 +103,39 @@ class ComplaintRepository {
   virtual ~ComplaintRepository() = default;
 
   // Storage shards follow from a seed: the dedup fingerprint, else the
-  // idempotency key, else anything random. The idempotency key, dedup key
-  // and complaint of one submission thus live together (one cluster slot).
-  // An empty seed means "any shard".
+  // idempotency scope, else anything random. The dedup key and complaint of
+  // one submission thus live together (one cluster slot). An empty seed
+  // means "any shard". Idempotency keys live apart (Reserve).
   static std::string ShardSeed(const std::string& fingerprint,
-                               const std::string& idempotency_key) {
-    return fingerprint.empty() ? idempotency_key : fingerprint;
+                               const std::string& idempotency_scope) {
+    return fingerprint.empty() ? idempotency_scope : fingerprint;
   }
 
   // A new id in the shard of `seed`.
   virtual std::string NewId(const std::string& seed, absl::Time now) = 0;
-  // Atomic: replay check on the idempotency key, duplicate check on the
-  // fingerprint, complaint + indexes + timers + outbox events.
-  // `complaint.complaint.id` must come from NewId(seed).
+  // Binds the idempotency key `scope` (subject + key; located by the key
+  // alone, whatever the shard count) to (`request_fingerprint`,
+  // `complaint_id`) for `ttl`, unless it is bound already: then returns
+  // the binding held (reserved_now false). Atomic. The reservation comes
+  // before Create, so a crash between the two leaves a key whose retry
+  // creates the complaint under the reserved id (docs/api.md, "Retries").
+  virtual absl::StatusOr<IdempotencyReservation> Reserve(const std::string& scope,
+                                                         const std::string& request_fingerprint,
+                                                         const std::string& complaint_id,
+                                                         absl::Duration ttl) = 0;
+  // Atomic: replay check (this id with this idempotency scope exists),
+  // duplicate check on the fingerprint, complaint + indexes + timers +
+  // outbox events. `complaint.complaint.id` must come from NewId(seed).
   virtual absl::StatusOr<CreateResult> Create(const NewComplaint& complaint) = 0;
   // NOT_FOUND when absent. With the whole audit trail when `with_audit`.
   virtual absl::StatusOr<domain::Complaint> Get(const std::string& id, bool with_audit) = 0;
-  // Atomic compare-and-set on expected_version; false = someone else won.
+  // Atomic compare-and-set on expected_version; false = someone else won
+  // (or update.request_id is recorded already: see FindRequest).
   virtual absl::StatusOr<bool> Update(const ComplaintUpdate& update) = 0;
+  // The recorded outcome of `request_id` on complaint `id` (nullopt: none
+  // within the request TTL).
+  virtual absl::StatusOr<std::optional<RecordedRequest>> FindRequest(
+      const std::string& id, const std::string& request_id) = 0;
   virtual absl::StatusOr<ListPage> List(const ListQuery& query) = 0;
 };
 

@@ -22,6 +22,7 @@ grpc::ServerUnaryReactor* ComplaintGrpcService::RunLifecycle(grpc::CallbackServe
                                                              domain::Command command,
                                                              pb::Complaint* response) {
   command.note = common.note();
+  command.request_id = common.request_id();
   return RunUnary(
       support_, call, method,
       [this, id = common.id(), version = common.expected_version(),

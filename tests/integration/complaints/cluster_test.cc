@@ -1,7 +1,8 @@
 // The service on a Redis Cluster (issue 6 §4): complaints submitted
 // continuously while a shard's slot migrates to another primary and while a
 // primary fails over; every complaint the service acknowledged is readable
-// afterwards.
+// afterwards; retries stay exact though an idempotency key and its
+// complaint live in different slots.
 
 #include <atomic>
 #include <mutex>
@@ -107,6 +108,36 @@ TEST_F(ClusterTest, AcknowledgedComplaintsSurviveASlotMigrationAndAFailover) {
   EXPECT_EQ(missing, 0) << "of " << acked.size() << " acknowledged complaints";
   RecordProperty("acknowledged", static_cast<int>(acked.size()));
   RecordProperty("failed", failed.load());
+}
+
+// Idempotency keys live in their own slot (not the complaint's): on a
+// cluster the reservation and the create go to different slots and the
+// retry semantics hold; request ids live in the complaint's slot.
+TEST_F(ClusterTest, RetriesAreExactAcrossSlots) {
+  auto stub = stack_->Complaints();
+  const v1::SubmitComplaintRequest request = ValidSubmission("cluster-retry");
+  v1::SubmitComplaintResponse first, again, refused;
+  auto ctx1 = Ctx(Role::kService);
+  ASSERT_TRUE(stub->SubmitComplaint(ctx1.get(), request, &first).ok());
+  auto ctx2 = Ctx(Role::kService);
+  ASSERT_TRUE(stub->SubmitComplaint(ctx2.get(), request, &again).ok());
+  EXPECT_TRUE(again.replayed());
+  EXPECT_EQ(again.complaint().id(), first.complaint().id());
+  v1::SubmitComplaintRequest changed = request;
+  changed.set_content("I was charged twice for my ticket and want a refund.");
+  auto ctx3 = Ctx(Role::kService);
+  EXPECT_EQ(stub->SubmitComplaint(ctx3.get(), changed, &refused).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+
+  v1::LifecycleRequest note = Cmd(first.complaint().id(), 0, "once");
+  note.set_request_id(Unique("rid"));
+  v1::Complaint a, b;
+  auto ctx4 = Ctx(Role::kSupervisor);
+  ASSERT_TRUE(stub->AddNote(ctx4.get(), note, &a).ok());
+  auto ctx5 = Ctx(Role::kSupervisor);
+  ASSERT_TRUE(stub->AddNote(ctx5.get(), note, &b).ok());
+  EXPECT_EQ(a.version(), 2);
+  EXPECT_EQ(b.version(), 2);
 }
 
 }  // namespace

@@ -19,6 +19,7 @@ namespace {
 using domain::EventType;
 using domain::SlaTarget;
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
 
@@ -109,9 +110,7 @@ TEST_F(ComplaintServiceTest, SameIdempotencyKeyReturnsTheOriginal) {
   const domain::Complaint original = Submitted(SafetyReport("key-1"));
   clock_.Advance(absl::Minutes(5));
 
-  domain::Submission retry = SafetyReport("key-1");
-  retry.title = "Smoke in carriage 6 (retyped)";
-  auto again = service_->Submit(retry, "hotline-agent");
+  auto again = service_->Submit(SafetyReport("key-1"), "hotline-agent");
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_TRUE(again->replayed);
   EXPECT_EQ(again->complaint.id, original.id);
@@ -120,6 +119,23 @@ TEST_F(ComplaintServiceTest, SameIdempotencyKeyReturnsTheOriginal) {
   EXPECT_EQ(repo_.creates(), 1);
   EXPECT_EQ(repo_.outbox().size(), 1u);
   EXPECT_THAT(submitted_, ElementsAre(original.id)) << "a replay is not a new submission";
+}
+
+TEST_F(ComplaintServiceTest, SameIdempotencyKeyWithAnotherRequestIsRefused) {
+  const domain::Complaint original = Submitted(SafetyReport("key-1"));
+  domain::Submission retry = SafetyReport("key-1");
+  retry.title = "Smoke in carriage 6 (retyped)";
+  auto again = service_->Submit(retry, "hotline-agent");
+  ASSERT_EQ(again.status().code(), absl::StatusCode::kFailedPrecondition) << again.status();
+  EXPECT_THAT(std::string(again.status().message()), HasSubstr("\"key-1\""));
+  EXPECT_THAT(Fields(again.status()), ElementsAre("idempotency_key"));
+  EXPECT_EQ(repo_.creates(), 1);
+
+  // Another subject's key of the same name is another key.
+  auto theirs = service_->Submit(retry, "web-portal");
+  ASSERT_TRUE(theirs.ok()) << theirs.status();
+  EXPECT_FALSE(theirs->replayed);
+  EXPECT_NE(theirs->complaint.id, original.id);
 }
 
 TEST_F(ComplaintServiceTest, IdempotencyKeyCommittedByAnotherReplicaIsAReplay) {
@@ -132,6 +148,30 @@ TEST_F(ComplaintServiceTest, IdempotencyKeyCommittedByAnotherReplicaIsAReplay) {
   EXPECT_TRUE(ours->replayed);
   EXPECT_EQ(ours->complaint.id, theirs);
   EXPECT_EQ(repo_.creates(), 1);
+}
+
+TEST_F(ComplaintServiceTest, ACrashBetweenReservingTheKeyAndCreatingIsCompletedByTheRetry) {
+  // The key is reserved, then the store fails before the complaint is
+  // written (as a SIGKILL between the two steps would leave it).
+  repo_.BeforeNext(Op::kCreate, [&] { repo_.SetDown(absl::UnavailableError("killed")); });
+  auto lost = service_->Submit(SafetyReport("key-1"), "hotline-agent");
+  ASSERT_EQ(lost.status().code(), absl::StatusCode::kUnavailable);
+  repo_.SetDown(absl::OkStatus());
+  EXPECT_EQ(repo_.creates(), 0);
+
+  auto retry = service_->Submit(SafetyReport("key-1"), "hotline-agent");
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_FALSE(retry->replayed) << "nothing was created before";
+  auto again = service_->Submit(SafetyReport("key-1"), "hotline-agent");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(again->replayed);
+  EXPECT_EQ(again->complaint.id, retry->complaint.id);
+  EXPECT_EQ(repo_.creates(), 1);
+  // The reserved key still refuses another request.
+  domain::Submission other = SafetyReport("key-1");
+  other.content = "Something else entirely";
+  EXPECT_EQ(service_->Submit(other, "hotline-agent").status().code(),
+            absl::StatusCode::kFailedPrecondition);
 }
 
 TEST_F(ComplaintServiceTest, IdempotencyKeyExpiresAfterItsTtl) {

@@ -93,18 +93,17 @@ absl::StatusOr<ports::CreateResult> InMemoryComplaintRepository::Create(
   const domain::Complaint& c = record.complaint;
   if (auto s = CheckId(c.id); !s.ok()) return s;
   absl::MutexLock lock(&mu_);
-  if (!c.idempotency_key.empty()) {
-    if (std::string original = Live(idempotency_, c.idempotency_key); !original.empty()) {
-      return ports::CreateResult{ports::CreateOutcome::kReplayed, original, ""};
+  if (auto it = records_.find(c.id); it != records_.end()) {
+    if (!record.idempotency_scope.empty() &&
+        it->second.idempotency_scope == record.idempotency_scope) {
+      return ports::CreateResult{ports::CreateOutcome::kReplayed, c.id, ""};
     }
+    return absl::AbortedError(absl::StrCat("complaint id collision on ", c.id, "; retry"));
   }
   if (!record.fingerprint.empty()) {
     if (std::string first = Live(dedup_, record.fingerprint); first != record.expected_first) {
       return ports::CreateResult{ports::CreateOutcome::kDuplicateRaced, "", first};
     }
-  }
-  if (records_.contains(c.id)) {
-    return absl::AbortedError(absl::StrCat("complaint id collision on ", c.id, "; retry"));
   }
   const absl::Time now = clock_.Now();
   Record& stored = records_[c.id];
@@ -112,9 +111,7 @@ absl::StatusOr<ports::CreateResult> InMemoryComplaintRepository::Create(
   stored.complaint.audit.clear();
   stored.complainant_key = record.complainant_key;
   stored.fingerprint = record.fingerprint;
-  if (!c.idempotency_key.empty()) {
-    idempotency_[c.idempotency_key] = {c.id, now + record.idempotency_ttl};
-  }
+  stored.idempotency_scope = record.idempotency_scope;
   if (!record.fingerprint.empty() && record.expected_first.empty()) {
     dedup_[record.fingerprint] = {c.id, now + record.duplicate_window};
   }
@@ -147,6 +144,11 @@ absl::StatusOr<bool> InMemoryComplaintRepository::Update(const ports::ComplaintU
     return absl::NotFoundError(absl::StrCat("complaint ", c.id, " not found"));
   }
   Record& stored = it->second;
+  const std::string request_key = absl::StrCat(c.id, "\n", update.request_id);
+  if (!update.request_id.empty()) {
+    auto seen = requests_.find(request_key);
+    if (seen != requests_.end() && seen->second.expires > clock_.Now()) return false;
+  }
   if (stored.complaint.version != update.expected_version) return false;
   for (const auto& entry : c.audit) {
     if (entry.version > update.expected_version) stored.audit.push_back(entry);
@@ -156,8 +158,36 @@ absl::StatusOr<bool> InMemoryComplaintRepository::Update(const ports::ComplaintU
   stored.complainant_key = update.complainant_key;
   ReplaceTimers(c.id, update.timers);
   AppendOutbox(stored, update.events);
+  if (!update.request_id.empty()) {
+    requests_[request_key] = {{update.request_fingerprint, stored.complaint},
+                              clock_.Now() + update.request_ttl};
+  }
   ++updates_;
   return true;
+}
+
+absl::StatusOr<ports::IdempotencyReservation> InMemoryComplaintRepository::Reserve(
+    const std::string& scope, const std::string& request_fingerprint,
+    const std::string& complaint_id, absl::Duration ttl) {
+  if (auto s = Enter(Op::kReserve); !s.ok()) return s;
+  absl::MutexLock lock(&mu_);
+  if (std::string held = Live(idempotency_, scope); !held.empty()) {
+    const size_t tab = held.find('\t');
+    return ports::IdempotencyReservation{held.substr(0, tab), held.substr(tab + 1), false};
+  }
+  idempotency_[scope] = {absl::StrCat(request_fingerprint, "\t", complaint_id),
+                         clock_.Now() + ttl};
+  return ports::IdempotencyReservation{request_fingerprint, complaint_id, true};
+}
+
+absl::StatusOr<std::optional<ports::RecordedRequest>> InMemoryComplaintRepository::FindRequest(
+    const std::string& id, const std::string& request_id) {
+  if (auto s = Enter(Op::kFindRequest); !s.ok()) return s;
+  if (auto s = CheckId(id); !s.ok()) return s;
+  absl::MutexLock lock(&mu_);
+  auto it = requests_.find(absl::StrCat(id, "\n", request_id));
+  if (it == requests_.end() || it->second.expires <= clock_.Now()) return std::nullopt;
+  return it->second.request;
 }
 
 void InMemoryComplaintRepository::ReplaceTimers(const std::string& id,

@@ -2,14 +2,18 @@
 // ports::ComplaintRepository in memory, with the semantics of the Redis
 // store (adapters/redis_complaint_repository.cc, redis_scripts.cc) so the use
 // cases can be tested without Redis:
-//  - Create: replay check on the idempotency key first, then the duplicate
+//  - Reserve: binds an idempotency scope to (fingerprint, id) unless bound
+//    (until its TTL on the injected clock).
+//  - Create: replay when the id exists with the same idempotency scope
+//    (another existing id is ABORTED, a collision), then the duplicate
 //    check (the fingerprint's first complaint must equal expected_first, else
 //    kDuplicateRaced with what the store has); the dedup key is set only by
-//    the first complaint (expected_first ""); both keys expire after their
-//    TTL on the injected clock. An existing id is ABORTED (collision).
-//  - Update: compare-and-set on the stored version (false = lost); NOT_FOUND
+//    the first complaint (expected_first ""), expiring after its TTL.
+//  - Update: a recorded request id changes nothing (false); else
+//    compare-and-set on the stored version (false = lost); NOT_FOUND
 //    when absent; audit entries newer than expected_version are appended; the
-//    complaint's timers are replaced.
+//    complaint's timers are replaced; the request id, if any, is recorded
+//    with the complaint after the change until request_ttl.
 //  - The stored record has no audit trail: Get(with_audit=false) and List
 //    return none, Get(with_audit=true) the whole trail.
 //  - Timers: a multimap (at → "<id>|<target digit>|r|b"), due when at <= now.
@@ -43,7 +47,8 @@ namespace sqms::complaints::app::testing {
 
 class InMemoryComplaintRepository final : public ports::ComplaintRepository {
  public:
-  enum class Op { kNewId, kCreate, kGet, kUpdate, kList, kDueTimers, kDropTimer };
+  enum class Op { kNewId, kCreate, kGet, kUpdate, kList, kDueTimers, kDropTimer, kReserve,
+                  kFindRequest };
 
   // An outbox entry: the event and the complaint's state it was written with.
   struct OutboxEntry {
@@ -56,9 +61,15 @@ class InMemoryComplaintRepository final : public ports::ComplaintRepository {
   explicit InMemoryComplaintRepository(const runtime::Clock& clock);
 
   std::string NewId(const std::string& seed, absl::Time now) override;
+  absl::StatusOr<ports::IdempotencyReservation> Reserve(const std::string& scope,
+                                                        const std::string& request_fingerprint,
+                                                        const std::string& complaint_id,
+                                                        absl::Duration ttl) override;
   absl::StatusOr<ports::CreateResult> Create(const ports::NewComplaint& complaint) override;
   absl::StatusOr<domain::Complaint> Get(const std::string& id, bool with_audit) override;
   absl::StatusOr<bool> Update(const ports::ComplaintUpdate& update) override;
+  absl::StatusOr<std::optional<ports::RecordedRequest>> FindRequest(
+      const std::string& id, const std::string& request_id) override;
   absl::StatusOr<ports::ListPage> List(const ports::ListQuery& query) override;
 
   // --- The timer set, as runtime::DurableTimers would see it ---
@@ -106,6 +117,11 @@ class InMemoryComplaintRepository final : public ports::ComplaintRepository {
     std::vector<domain::AuditEntry> audit;
     std::string complainant_key;
     std::string fingerprint;
+    std::string idempotency_scope;
+  };
+  struct Recorded {
+    ports::RecordedRequest request;
+    absl::Time expires;
   };
   struct Key {
     std::string value;
@@ -132,6 +148,8 @@ class InMemoryComplaintRepository final : public ports::ComplaintRepository {
   std::map<std::string, Record> records_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, Key> idempotency_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, Key> dedup_ ABSL_GUARDED_BY(mu_);
+  // "<complaint id>\n<request id>" → its first outcome.
+  std::map<std::string, Recorded> requests_ ABSL_GUARDED_BY(mu_);
   std::multimap<absl::Time, std::string> timers_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, int64_t> timer_generation_ ABSL_GUARDED_BY(mu_);  // by id
   std::vector<OutboxEntry> outbox_ ABSL_GUARDED_BY(mu_);

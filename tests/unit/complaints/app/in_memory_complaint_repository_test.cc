@@ -25,7 +25,7 @@ class InMemoryComplaintRepositoryTest : public ::testing::Test {
     r.fingerprint = fingerprint;
     r.expected_first = expected_first;
     r.duplicate_window = absl::Hours(1);
-    r.idempotency_ttl = absl::Hours(1);
+    r.idempotency_scope = idempotency_key;
     return r;
   }
 
@@ -34,16 +34,34 @@ class InMemoryComplaintRepositoryTest : public ::testing::Test {
 };
 
 TEST_F(InMemoryComplaintRepositoryTest, CreateChecksReplayThenDuplicateFirst) {
-  auto first = repo_.Create(Record("fp", "", "k1"));
+  const ports::NewComplaint mine = Record("fp", "", "k1");
+  auto first = repo_.Create(mine);
   ASSERT_TRUE(first.ok());
   EXPECT_EQ(first->outcome, CreateOutcome::kCreated);
-  EXPECT_EQ(repo_.Create(Record("fp", "", "k1"))->outcome, CreateOutcome::kReplayed);
+  // The same id again with the same idempotency scope: an earlier attempt.
+  EXPECT_EQ(repo_.Create(mine)->outcome, CreateOutcome::kReplayed);
+  ports::NewComplaint foreign = mine;
+  foreign.idempotency_scope = "k9";
+  EXPECT_EQ(repo_.Create(foreign).status().code(), absl::StatusCode::kAborted);
   auto raced = repo_.Create(Record("fp", "", "k2"));
   EXPECT_EQ(raced->outcome, CreateOutcome::kDuplicateRaced);
   EXPECT_EQ(raced->first_duplicate_id, first->id);
   EXPECT_EQ(repo_.Create(Record("fp", first->id, "k2"))->outcome, CreateOutcome::kCreated);
-  clock_.Advance(absl::Hours(1));  // both keys expired: a fresh first
+  clock_.Advance(absl::Hours(1));  // the dedup key expired: a fresh first
   EXPECT_EQ(repo_.Create(Record("fp", "", "k1"))->outcome, CreateOutcome::kCreated);
+}
+
+TEST_F(InMemoryComplaintRepositoryTest, ReserveBindsAKeyOnceUntilItsTtl) {
+  auto mine = repo_.Reserve("scope", "fp1", "CMP-1", absl::Hours(1));
+  ASSERT_TRUE(mine.ok());
+  EXPECT_TRUE(mine->reserved_now);
+  auto held = repo_.Reserve("scope", "fp2", "CMP-2", absl::Hours(1));
+  ASSERT_TRUE(held.ok());
+  EXPECT_FALSE(held->reserved_now);
+  EXPECT_EQ(held->request_fingerprint, "fp1");
+  EXPECT_EQ(held->complaint_id, "CMP-1");
+  clock_.Advance(absl::Hours(1));
+  EXPECT_TRUE(repo_.Reserve("scope", "fp2", "CMP-2", absl::Hours(1))->reserved_now);
 }
 
 TEST_F(InMemoryComplaintRepositoryTest, UpdateIsCompareAndSetAndAppendsNewAudit) {
@@ -53,11 +71,15 @@ TEST_F(InMemoryComplaintRepositoryTest, UpdateIsCompareAndSetAndAppendsNewAudit)
   EXPECT_TRUE(c.audit.empty());
   c.version = 2;
   c.audit.push_back({clock_.Now(), "a", "note", {}, {}, "", 2});
-  EXPECT_TRUE(*repo_.Update({c, 1, {}, {}, ""}));
-  EXPECT_FALSE(*repo_.Update({c, 1, {}, {}, ""}));
+  ports::ComplaintUpdate update;
+  update.complaint = c;
+  update.expected_version = 1;
+  EXPECT_TRUE(*repo_.Update(update));
+  EXPECT_FALSE(*repo_.Update(update));
   EXPECT_EQ(repo_.Get(c.id, /*with_audit=*/true)->audit.size(), 2u);
-  c.id = "CMP-999";
-  EXPECT_EQ(repo_.Update({c, 2, {}, {}, ""}).status().code(), absl::StatusCode::kNotFound);
+  update.complaint.id = "CMP-999";
+  update.expected_version = 2;
+  EXPECT_EQ(repo_.Update(update).status().code(), absl::StatusCode::kNotFound);
 }
 
 TEST_F(InMemoryComplaintRepositoryTest, HooksRunBeforeTheCallAndFaultsFailIt) {

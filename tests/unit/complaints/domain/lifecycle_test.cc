@@ -209,9 +209,13 @@ TEST_F(LifecycleTest, UnsatisfiedFollowUpReopensWithAFreshResolutionTarget) {
   ASSERT_EQ(events->size(), 2u);
   EXPECT_EQ((*events)[0].type, EventType::kFollowedUp);
   EXPECT_EQ((*events)[1].type, EventType::kReopened);
-  ASSERT_EQ(c.audit.size(), 3u);
+  // One change, one version, one audit entry; both events at that version.
+  ASSERT_EQ(c.audit.size(), 2u);
   EXPECT_EQ(c.audit[1].action, "follow_up");
-  EXPECT_EQ(c.audit[2].action, "reopen");
+  EXPECT_EQ(c.audit[1].version, 2);
+  EXPECT_EQ(c.audit[1].from, Status::kReplied);
+  EXPECT_EQ(c.audit[1].to, Status::kInProgress);
+  EXPECT_EQ(c.audit[1].note, "not satisfied: reopened (note)");
   const SlaDeadline* resolution = c.sla.Find(SlaTarget::kResolution);
   ASSERT_NE(resolution, nullptr);
   EXPECT_FALSE(resolution->met_at.has_value());

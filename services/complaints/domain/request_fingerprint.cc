@@ -1,0 +1,73 @@
+#include "services/complaints/domain/request_fingerprint.h"
+
+#include <string_view>
+
+#include "absl/strings/str_cat.h"
+
+namespace sqms::complaints::domain {
+namespace {
+
+// Length-prefixed, so "ab"+"c" and "a"+"bc" differ.
+class Canon {
+ public:
+  Canon& Add(std::string_view name, std::string_view value) {
+    out_.append(name).append("=").append(std::to_string(value.size())).append(":");
+    out_.append(value).append(";");
+    return *this;
+  }
+  Canon& Add(std::string_view name, int64_t value) { return Add(name, absl::StrCat(value)); }
+  std::string Take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+};
+
+}  // namespace
+
+std::string CanonicalSubmission(const Submission& s) {
+  Canon c;
+  c.Add("kind", "submit")
+      .Add("channel", static_cast<int64_t>(s.channel))
+      .Add("title", s.title)
+      .Add("content", s.content)
+      .Add("complainant.name", s.complainant.name)
+      .Add("complainant.phone", s.complainant.phone)
+      .Add("complainant.email", s.complainant.email)
+      .Add("complainant.id_number", s.complainant.id_number)
+      .Add("complainant.member_number", s.complainant.member_number)
+      .Add("complainant.ticket_number", s.complainant.ticket_number)
+      .Add("location.region", s.location.region)
+      .Add("location.station", s.location.station)
+      .Add("location.line", s.location.line)
+      .Add("location.service_number", s.location.service_number)
+      // Absent and the epoch differ: "" vs "0".
+      .Add("occurred_at", s.occurred_at ? absl::StrCat(absl::ToUnixNanos(*s.occurred_at)) : "")
+      .Add("category", static_cast<int64_t>(s.category))
+      .Add("urgency", static_cast<int64_t>(s.urgency))
+      .Add("importance", static_cast<int64_t>(s.importance));
+  return c.Take();
+}
+
+std::string CanonicalCommand(const std::string& complaint_id, int64_t expected_version,
+                             const Command& command) {
+  Canon c;
+  c.Add("kind", std::string(CommandName(command.kind)))
+      .Add("id", complaint_id)
+      .Add("expected_version", expected_version)
+      .Add("actor", command.actor)
+      .Add("note", command.note)
+      .Add("department", command.department)
+      .Add("assignee", command.assignee)
+      .Add("findings", command.findings)
+      .Add("root_cause", command.root_cause)
+      .Add("corrective_action", command.corrective_action)
+      .Add("reply", command.reply)
+      .Add("satisfied", command.satisfied ? 1 : 0)
+      .Add("score", command.score)
+      .Add("comment", command.comment)
+      .Add("category", static_cast<int64_t>(command.category))
+      .Add("priority", static_cast<int64_t>(command.priority));
+  return c.Take();
+}
+
+}  // namespace sqms::complaints::domain
