@@ -26,7 +26,7 @@
 #include "sqms/events/v1/complaint_event.pb.h"
 #include "sqms/events/v1/contact_event.pb.h"
 #include "sqms/runtime/kafka_consumer.h"
-#include "tests/integration/support/support.h"
+#include "tests/support/support.h"
 
 namespace sqms::complaints::it {
 
