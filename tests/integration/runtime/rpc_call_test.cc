@@ -43,6 +43,7 @@ class WorkService : public grpc::Service {
         0, new grpc::internal::CallbackUnaryHandler<grpc::ByteBuffer, grpc::ByteBuffer>(
                [this](grpc::CallbackServerContext* call, const grpc::ByteBuffer*,
                       grpc::ByteBuffer* response) {
+                 last_call.store(call);
                  return RunUnary(support_, call, kDo, [this, response](const Principal&) {
                    body_runs.fetch_add(1);
                    gate.WaitForNotification();
@@ -55,6 +56,8 @@ class WorkService : public grpc::Service {
 
   std::atomic<int> body_runs{0};
   absl::Notification gate;
+  // The server side of the latest call (valid until that call finishes).
+  std::atomic<grpc::CallbackServerContext*> last_call{nullptr};
 
  private:
   const CallSupport support_;
@@ -158,7 +161,11 @@ TEST_F(RpcCallTest, DeadlinePassedWhileQueuedNeverReachesTheBody) {
   auto busy = Occupy();
   auto late = Start("tok-admin", std::chrono::milliseconds(300));
   ASSERT_TRUE(Await([&] { return pool_.queued() == 1; }, absl::Seconds(10)));
+  grpc::CallbackServerContext* server_side = service_.last_call.load();
   EXPECT_EQ(late->status.get().error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  // The client gives up on its own clock; wait until the server's deadline
+  // (a little later: it counts from arrival) has passed too.
+  ASSERT_TRUE(Await([&] { return server_side->IsCancelled(); }, absl::Seconds(10)));
 
   service_.gate.Notify();  // the pool now picks the expired call up
   EXPECT_TRUE(busy->status.get().ok());
@@ -171,8 +178,11 @@ TEST_F(RpcCallTest, ClientCancelledWhileQueuedNeverReachesTheBody) {
   auto busy = Occupy();
   auto gone = Start("tok-admin");
   ASSERT_TRUE(Await([&] { return pool_.queued() == 1; }, absl::Seconds(10)));
+  grpc::CallbackServerContext* server_side = service_.last_call.load();
   gone->context.TryCancel();
   EXPECT_EQ(gone->status.get().error_code(), grpc::StatusCode::CANCELLED);
+  // The cancellation reaches the server asynchronously.
+  ASSERT_TRUE(Await([&] { return server_side->IsCancelled(); }, absl::Seconds(10)));
 
   service_.gate.Notify();
   EXPECT_TRUE(busy->status.get().ok());
