@@ -11,6 +11,8 @@
 // app calls run on the WorkerPool. Thread-safe; every dependency must outlive
 // the gRPC server (stop the server before destroying them).
 
+#include <utility>
+
 #include "services/complaints/adapters/kafka_watch_hub.h"
 #include "services/complaints/app/complaint_service.h"
 #include "services/complaints/rpc/roles.h"
