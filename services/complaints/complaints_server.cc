@@ -219,7 +219,8 @@ absl::StatusOr<std::unique_ptr<ComplaintsServer>> ComplaintsServer::Start(
           .applied = [stats](const std::string& v) { stats->TriageConfigApplied(v, true); },
           .rejected = [stats](const absl::Status&) { stats->TriageConfigRejected(); },
           .checked = check_holidays});
-  p->pool = std::make_unique<runtime::WorkerPool>(config.workers);
+  p->pool = std::make_unique<runtime::WorkerPool>(config.workers,
+                                                  static_cast<size_t>(config.worker_queue));
 
   p->complaint_rpc = std::make_unique<rpc::ComplaintGrpcService>(
       *p->complaints, p->watch_hub, *p->auth, *p->pool, *p->rpc_metrics);

@@ -45,35 +45,10 @@ bool MatchesFilter(const pb::ComplaintFilter& f, const ev::ComplaintEvent& event
   return true;
 }
 
-uint64_t WatchHub::Subscribe(pb::ComplaintFilter filter, WatchSink& sink) {
-  absl::MutexLock lock(&mu_);
-  const uint64_t id = next_id_++;
-  subscribers_.emplace(id, Subscriber{std::move(filter), &sink});
-  return id;
-}
-
-void WatchHub::Unsubscribe(uint64_t id) {
-  absl::MutexLock lock(&mu_);  // waits for a Publish in progress
-  subscribers_.erase(id);
-}
-
-void WatchHub::Publish(const ComplaintEventPtr& event) {
-  // Holding mu_ while pushing is what makes Unsubscribe a barrier; Push
-  // never blocks, so this is short.
-  absl::MutexLock lock(&mu_);
-  for (auto& [id, subscriber] : subscribers_) {
-    if (MatchesFilter(subscriber.filter, *event)) dropped_ += subscriber.sink->Push(event);
-  }
-}
-
-int WatchHub::subscribers() const {
-  absl::MutexLock lock(&mu_);
-  return static_cast<int>(subscribers_.size());
-}
-
-uint64_t WatchHub::dropped_total() const {
-  absl::MutexLock lock(&mu_);
-  return dropped_;
+WatchHub::Filter WatchFilter(pb::ComplaintFilter filter) {
+  return [filter = std::move(filter)](const ev::ComplaintEvent& event) {
+    return MatchesFilter(filter, event);
+  };
 }
 
 std::string KafkaWatchFeed::GroupId() {

@@ -18,6 +18,9 @@ void AddFlags(CLI::App& app, ServiceConfig& config) {
                    "Key of the HMAC that stands for personal data in events");
   runtime::AddFlag(app, "shards", config.shards, "Redis key shards (1..64; fixed per deployment)");
   runtime::AddFlag(app, "workers", config.workers, "Threads that run store calls (1..1024)");
+  runtime::AddFlag(app, "worker-queue", config.worker_queue,
+                   "Calls waiting for a worker before new ones are refused with "
+                   "RESOURCE_EXHAUSTED and a retry hint (1..1000000)");
   runtime::AddFlag(app, "complaints-topic", config.complaints_topic, "Kafka topic of complaint events");
   runtime::AddFlag(app, "contact-topic", config.contact_topic, "Kafka topic of contact events");
   runtime::AddFlag(app, "instance-id", config.instance_id,
@@ -41,6 +44,10 @@ absl::Status Validate(const ServiceConfig& config) {
   }
   if (config.workers < 1 || config.workers > 1024) {
     return runtime::ConfigError("workers", absl::StrCat(config.workers, " is not in 1..1024"));
+  }
+  if (config.worker_queue < 1 || config.worker_queue > 1000000) {
+    return runtime::ConfigError("worker-queue",
+                                absl::StrCat(config.worker_queue, " is not in 1..1000000"));
   }
   if (config.complaints_topic.empty()) return runtime::ConfigError("complaints-topic", "is empty");
   if (config.contact_topic.empty()) return runtime::ConfigError("contact-topic", "is empty");

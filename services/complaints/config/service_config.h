@@ -21,6 +21,9 @@ struct ServiceConfig {
   std::string pii_key_file;               // required: HMAC key for personal data
   int shards = 4;                         // Redis key shards (fixed for a deployment)
   int workers = 64;                       // threads that may block on Redis
+  // Calls and stream items waiting for a worker; beyond it new ones are
+  // refused with RESOURCE_EXHAUSTED + RetryInfo instead of queued.
+  int worker_queue = 4096;                // SQMS_WORKER_QUEUE
   std::string complaints_topic = "sqms.complaints.v1";
   std::string contact_topic = "sqms.contact.v1";
   std::string instance_id;                // default: hostname (outbox lease owner)

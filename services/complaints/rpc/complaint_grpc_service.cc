@@ -8,19 +8,15 @@
 
 #include "services/complaints/codec/complaint_codec.h"
 #include "services/complaints/domain/masking.h"
-#include "services/complaints/rpc/ordered_bidi_reactor.h"
 #include "services/complaints/rpc/watch_reactor.h"
 #include "sqms/runtime/field_violation.h"
 #include "sqms/runtime/grpc_status.h"
-#include "sqms/runtime/log.h"
-#include "sqms/runtime/request_id.h"
+#include "sqms/runtime/ordered_bidi_reactor.h"
 
 namespace sqms::complaints::rpc {
 namespace {
 
 constexpr int kMaxPageSize = 500;
-
-using StreamReactor = OrderedBidiReactor<pb::SubmitComplaintRequest, pb::StreamComplaintsResponse>;
 
 }  // namespace
 
@@ -64,38 +60,18 @@ grpc::ServerUnaryReactor* ComplaintGrpcService::SubmitComplaint(
 
 grpc::ServerBidiReactor<pb::SubmitComplaintRequest, pb::StreamComplaintsResponse>*
 ComplaintGrpcService::StreamComplaints(grpc::CallbackServerContext* call) {
-  const Method method = Method::kStreamComplaints;
-  std::string request_id = runtime::AdoptRequestId(*call);
-  absl::StatusOr<runtime::Principal> principal = AuthorizeStream(support_, *call, method);
-  if (!principal.ok()) {
-    return new RejectedBidiReactor<pb::SubmitComplaintRequest, pb::StreamComplaintsResponse>(
-        runtime::ToGrpcStatus(principal.status()));
-  }
-  const auto start = std::chrono::steady_clock::now();
-  auto handle = [this, principal = *principal, request_id = std::move(request_id)](
-                    pb::SubmitComplaintRequest& request, int64_t sequence) {
-    runtime::log::ScopedRequestId scoped(request_id);
-    const auto item_start = std::chrono::steady_clock::now();
-    pb::StreamComplaintsResponse response;
+  runtime::OrderedStreamSpec<pb::SubmitComplaintRequest, pb::StreamComplaintsResponse> spec;
+  spec.handle = [this](const runtime::Principal& principal, pb::SubmitComplaintRequest& request,
+                       pb::StreamComplaintsResponse& response) {
+    return Submit(request, principal, response.mutable_accepted());
+  };
+  spec.answer = [](int64_t sequence, const absl::Status& status,
+                   pb::StreamComplaintsResponse& response) {
     response.set_sequence(sequence);
-    const absl::Status status = Submit(request, principal, response.mutable_accepted());
     if (!status.ok()) *response.mutable_error() = runtime::ToRpcStatusProto(status);
-    LogServerError(Method::kStreamComplaints, status);
-    support_.Observe(Method::kStreamComplaints, ".item", static_cast<int>(status.code()),
-                     item_start);
-    return response;
   };
-  auto finished = [this, start](const grpc::Status& status) {
-    support_.Observe(Method::kStreamComplaints, "", status.error_code(), start);
-  };
-  auto bad_item = [](int64_t sequence, const absl::Status& status) {
-    pb::StreamComplaintsResponse response;
-    response.set_sequence(sequence);
-    *response.mutable_error() = runtime::ToRpcStatusProto(status);
-    return response;
-  };
-  return new StreamReactor(support_.pool, std::move(handle), std::move(finished),
-                           std::move(bad_item));
+  return runtime::OpenOrderedStream(support_, call, Describe(Method::kStreamComplaints),
+                                    std::move(spec));
 }
 
 grpc::ServerUnaryReactor* ComplaintGrpcService::GetComplaint(
@@ -133,21 +109,16 @@ grpc::ServerUnaryReactor* ComplaintGrpcService::ListComplaints(
 grpc::ServerWriteReactor<::sqms::events::v1::ComplaintEvent>*
 ComplaintGrpcService::WatchComplaints(grpc::CallbackServerContext* call,
                                       const pb::WatchComplaintsRequest* request) {
-  absl::StatusOr<runtime::Principal> principal =
-      AuthorizeStream(support_, *call, Method::kWatchComplaints);
-  if (!principal.ok()) {
-    // A write reactor that ends at once.
-    class Rejected final : public grpc::ServerWriteReactor<::sqms::events::v1::ComplaintEvent> {
-     public:
-      explicit Rejected(const grpc::Status& status) { Finish(status); }
-      void OnDone() override { delete this; }
-    };
-    return new Rejected(runtime::ToGrpcStatus(principal.status()));
+  const runtime::RpcMethod method = Describe(Method::kWatchComplaints);
+  absl::StatusOr<runtime::AdmittedStream> admitted = runtime::AdmitStream(support_, *call, method);
+  if (!admitted.ok()) {
+    return new runtime::RejectedWriteReactor<::sqms::events::v1::ComplaintEvent>(
+        runtime::ToGrpcStatus(admitted.status()));
   }
-  const auto start = std::chrono::steady_clock::now();
-  return new WatchReactor(watch_hub_, request->filter(), [this, start](const grpc::Status& s) {
-    support_.Observe(Method::kWatchComplaints, "", s.error_code(), start);
-  });
+  return new WatchReactor(watch_hub_, adapters::WatchFilter(request->filter()),
+                          [this, method, start = admitted->start](const grpc::Status& s) {
+                            support_.Observe(method, "", s.error_code(), start);
+                          });
 }
 
 }  // namespace sqms::complaints::rpc

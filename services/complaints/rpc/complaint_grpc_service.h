@@ -11,12 +11,22 @@
 // app calls run on the WorkerPool. Thread-safe; every dependency must outlive
 // the gRPC server (stop the server before destroying them).
 
+#include <utility>
+
 #include "services/complaints/adapters/kafka_watch_hub.h"
 #include "services/complaints/app/complaint_service.h"
-#include "services/complaints/rpc/call_support.h"
+#include "services/complaints/rpc/roles.h"
 #include "sqms/complaints/v1/service.grpc.pb.h"
+#include "sqms/runtime/rpc_call.h"
 
 namespace sqms::complaints::rpc {
+
+// runtime::RunUnary for one of the service's methods (rpc/roles.h).
+inline grpc::ServerUnaryReactor* RunUnary(const runtime::CallSupport& support,
+                                          grpc::CallbackServerContext* call, Method method,
+                                          runtime::UnaryBody body) {
+  return runtime::RunUnary(support, call, Describe(method), std::move(body));
+}
 
 namespace pb = ::sqms::complaints::v1;
 
@@ -96,9 +106,9 @@ class ComplaintGrpcService final : public pb::ComplaintService::CallbackService 
 
   app::ComplaintService& app_;
   adapters::WatchHub& watch_hub_;
-  const CallSupport support_;  // refers to pool_ (bound before pool_ is built, used after)
+  const runtime::CallSupport support_;  // refers to pool_ (bound before it is built, used after)
   // Last member: destroyed first, it waits for the pool tasks that use the rest.
-  TrackedPool pool_;
+  runtime::TrackedPool pool_;
 };
 
 // How a complaint is shown. kDetail is GetComplaint's: with the audit trail,

@@ -1,13 +1,11 @@
 #include "services/complaints/rpc/contact_grpc_service.h"
 
-#include <chrono>
 #include <utility>
 
 #include "services/complaints/codec/contact_codec.h"
-#include "services/complaints/rpc/ordered_bidi_reactor.h"
+#include "services/complaints/rpc/roles.h"
 #include "sqms/runtime/grpc_status.h"
-#include "sqms/runtime/log.h"
-#include "sqms/runtime/request_id.h"
+#include "sqms/runtime/ordered_bidi_reactor.h"
 
 namespace sqms::complaints::rpc {
 namespace {
@@ -22,51 +20,25 @@ ContactGrpcService::ContactGrpcService(app::ContactIntake& intake,
                                        runtime::WorkerPool& pool, runtime::RpcMetrics& metrics)
     : intake_(intake), support_{auth, pool_, metrics}, pool_(pool) {}
 
-cpb::ContactEventAck ContactGrpcService::Handle(const ev::ContactEvent& event, int64_t sequence) {
-  const auto start = std::chrono::steady_clock::now();
-  cpb::ContactEventAck ack;
-  ack.set_sequence(sequence);
+absl::Status ContactGrpcService::Handle(const ev::ContactEvent& event, cpb::ContactEventAck& ack) {
   absl::StatusOr<app::ContactAccepted> accepted = intake_.Accept(codec::FromProto(event));
-  absl::Status status = accepted.status();
-  if (accepted.ok()) {
-    ack.set_event_id(accepted->event_id);
-  } else {
-    ack.set_event_id(event.event_id());
-  }
-  *ack.mutable_status() = runtime::ToRpcStatusProto(status);
-  support_.Observe(Method::kStreamContactEvents, ".item", static_cast<int>(status.code()), start);
-  return ack;
+  ack.set_event_id(accepted.ok() ? accepted->event_id : event.event_id());
+  return accepted.status();
 }
 
 grpc::ServerBidiReactor<ev::ContactEvent, cpb::ContactEventAck>*
 ContactGrpcService::StreamContactEvents(grpc::CallbackServerContext* call) {
-  const Method method = Method::kStreamContactEvents;
-  std::string request_id = runtime::AdoptRequestId(*call);
-  absl::StatusOr<runtime::Principal> principal = AuthorizeStream(support_, *call, method);
-  if (!principal.ok()) {
-    return new RejectedBidiReactor<ev::ContactEvent, cpb::ContactEventAck>(
-        runtime::ToGrpcStatus(principal.status()));
-  }
-  const auto start = std::chrono::steady_clock::now();
-  auto handle = [this, request_id = std::move(request_id)](ev::ContactEvent& event,
-                                                            int64_t sequence) {
-    runtime::log::ScopedRequestId scoped(request_id);
-    return Handle(event, sequence);
-  };
-  auto finished = [this, start](const grpc::Status& status) {
-    support_.Observe(Method::kStreamContactEvents, "", status.error_code(), start);
-  };
-  // Events of one contact reach the outbox, and so Kafka, in the order sent.
-  auto by_contact = [](const ev::ContactEvent& event) { return event.contact_id(); };
-  using Reactor = OrderedBidiReactor<ev::ContactEvent, cpb::ContactEventAck>;
-  auto bad_item = [](int64_t sequence, const absl::Status& status) {
-    cpb::ContactEventAck ack;
+  runtime::OrderedStreamSpec<ev::ContactEvent, cpb::ContactEventAck> spec;
+  spec.handle = [this](const runtime::Principal&, ev::ContactEvent& event,
+                       cpb::ContactEventAck& ack) { return Handle(event, ack); };
+  spec.answer = [](int64_t sequence, const absl::Status& status, cpb::ContactEventAck& ack) {
     ack.set_sequence(sequence);
     *ack.mutable_status() = runtime::ToRpcStatusProto(status);
-    return ack;
   };
-  return new Reactor(support_.pool, std::move(handle), std::move(finished), std::move(bad_item),
-                     Reactor::kDefaultMaxInFlight, std::move(by_contact));
+  // Events of one contact reach the outbox, and so Kafka, in the order sent.
+  spec.ordering_key = [](const ev::ContactEvent& event) { return event.contact_id(); };
+  return runtime::OpenOrderedStream(support_, call, Describe(Method::kStreamContactEvents),
+                                    std::move(spec));
 }
 
 }  // namespace sqms::complaints::rpc

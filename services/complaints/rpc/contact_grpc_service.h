@@ -10,8 +10,8 @@
 // Thread-safe; every dependency must outlive the gRPC server.
 
 #include "services/complaints/app/contact_intake.h"
-#include "services/complaints/rpc/call_support.h"
 #include "sqms/contact/v1/service.grpc.pb.h"
+#include "sqms/runtime/rpc_call.h"
 
 namespace sqms::complaints::rpc {
 
@@ -23,15 +23,16 @@ class ContactGrpcService final : public ::sqms::contact::v1::ContactEventService
   grpc::ServerBidiReactor<::sqms::events::v1::ContactEvent, ::sqms::contact::v1::ContactEventAck>*
   StreamContactEvents(grpc::CallbackServerContext* call) override;
 
-  // One event → its acknowledgement (pool thread). Public for tests.
-  ::sqms::contact::v1::ContactEventAck Handle(const ::sqms::events::v1::ContactEvent& event,
-                                              int64_t sequence);
+  // One event: accepts it and fills `ack`'s event_id; returns the event's
+  // status (the stream stamps sequence and status). Pool thread.
+  absl::Status Handle(const ::sqms::events::v1::ContactEvent& event,
+                      ::sqms::contact::v1::ContactEventAck& ack);
 
  private:
   app::ContactIntake& intake_;
-  const CallSupport support_;  // refers to pool_ (bound before pool_ is built, used after)
+  const runtime::CallSupport support_;  // refers to pool_ (bound before it is built, used after)
   // Last member: destroyed first, it waits for the pool tasks that use the rest.
-  TrackedPool pool_;
+  runtime::TrackedPool pool_;
 };
 
 }  // namespace sqms::complaints::rpc

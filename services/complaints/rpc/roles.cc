@@ -64,6 +64,10 @@ std::string_view ServiceName(Method method) {
   return method == Method::kStreamContactEvents ? kContactService : kComplaintService;
 }
 
+runtime::RpcMethod Describe(Method method) {
+  return {ServiceName(method), MethodName(method), &AllowedRoles(method)};
+}
+
 bool SeesPersonalData(runtime::Role role) {
   return role == Role::kSupervisor || role == Role::kAdmin;
 }

@@ -20,6 +20,7 @@
 #include <string_view>
 
 #include "sqms/runtime/auth.h"
+#include "sqms/runtime/rpc_call.h"
 
 namespace sqms::complaints::rpc {
 
@@ -38,6 +39,9 @@ std::string_view MethodName(Method method);
 // The gRPC service the method belongs to, e.g.
 // "sqms.complaints.v1.ComplaintService" (metrics label).
 std::string_view ServiceName(Method method);
+// The method as runtime::RunUnary / OpenOrderedStream take it (names for
+// the metrics, AllowedRoles for authorization).
+runtime::RpcMethod Describe(Method method);
 // Whether `role` sees complainant personal data unmasked in GetComplaint
 // (every other response is masked for everyone): supervisor and admin only.
 bool SeesPersonalData(runtime::Role role);

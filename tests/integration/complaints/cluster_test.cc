@@ -12,7 +12,7 @@
 
 #include "libs/runtime/src/redis_slot.h"
 #include "tests/integration/complaints/service_fixture.h"
-#include "tests/integration/support/redis_cluster.h"
+#include "tests/support/redis_cluster.h"
 
 namespace sqms::complaints::it {
 namespace {

@@ -4,23 +4,16 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "google/rpc/error_details.pb.h"
-#include "google/rpc/status.pb.h"
-#include "sqms/runtime/field_violation.h"
-#include "sqms/runtime/grpc_status.h"
 
 namespace sqms::complaints::it {
 namespace {
 
-using testing::Await;
-using testing::ReadFile;
+using testing::WriteTextFile;
 
 struct RoleInfo {
   const char* token;
@@ -34,24 +27,6 @@ const RoleInfo& Info(Role role) {
                                    {"tok-admin", "admin-ada", "admin"},
                                    {"tok-service", "gateway-1", "service"}};
   return kInfo[static_cast<int>(role)];
-}
-
-absl::Status WriteText(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::trunc);
-  out << text;
-  out.close();
-  if (!out) return absl::InternalError(absl::StrCat("cannot write ", path));
-  return absl::OkStatus();
-}
-
-// {"grpc_port": N, "metrics_port": M} → N, or 0 when not (yet) there.
-int GrpcPortOf(const std::string& ready_json) {
-  int grpc = 0, metrics = 0;
-  if (std::sscanf(ready_json.c_str(), " { \"grpc_port\" : %d , \"metrics_port\" : %d", &grpc,
-                  &metrics) != 2) {
-    return 0;
-  }
-  return grpc;
 }
 
 }  // namespace
@@ -89,13 +64,13 @@ absl::StatusOr<std::unique_ptr<ComplaintsStack>> ComplaintsStack::Start(
   for (Role role : kAllRoles) {
     absl::StrAppend(&tokens, Token(role), " ", Subject(role), " ", RoleName(role), "\n");
   }
-  if (auto s = WriteText(stack->tokens_file_, tokens); !s.ok()) return s;
-  if (auto s = WriteText(stack->pii_key_file_, "integration-test-pii-key-0123456789abcdef");
+  if (auto s = WriteTextFile(stack->tokens_file_, tokens); !s.ok()) return s;
+  if (auto s = WriteTextFile(stack->pii_key_file_, "integration-test-pii-key-0123456789abcdef");
       !s.ok()) {
     return s;
   }
   if (!options.triage_yaml.empty()) {
-    if (auto s = WriteText(stack->triage_file_, options.triage_yaml); !s.ok()) return s;
+    if (auto s = WriteTextFile(stack->triage_file_, options.triage_yaml); !s.ok()) return s;
   }
   std::filesystem::create_directories(dir + "/redis");
   std::filesystem::create_directories(dir + "/kafka");
@@ -120,7 +95,6 @@ ComplaintsStack::~ComplaintsStack() {
 
 absl::Status ComplaintsStack::StartService() {
   if (ServiceRunning()) return absl::OkStatus();
-  std::filesystem::remove(ready_file_);
   std::vector<std::string> argv = {
       testing::BuildPath("services/complaints/sqms-complaints"),
       "--grpc-listen", "127.0.0.1:0",
@@ -138,24 +112,11 @@ absl::Status ComplaintsStack::StartService() {
     argv.insert(argv.end(), {"--redis-timeout-ms", std::to_string(options_.redis_timeout_ms)});
   }
   const std::string log = absl::StrCat(dir_, "/service-", starts_++, ".log");
-  auto process = testing::Process::Start(argv, log);
+  testing::ReadyPorts ports;
+  auto process = testing::StartServiceProcess(argv, log, ready_file_, &ports);
   if (!process.ok()) return process.status();
   service_ = *std::move(process);
-  int port = 0;
-  bool ready = Await(
-      [&] {
-        port = GrpcPortOf(ReadFile(ready_file_));
-        return port > 0 || !service_->Running();
-      },
-      absl::Seconds(20));
-  if (!ready || port == 0) {
-    std::string tail = ReadFile(log);
-    if (tail.size() > 4000) tail = tail.substr(tail.size() - 4000);
-    service_.reset();
-    return absl::UnavailableError(absl::StrCat("sqms-complaints did not become ready (",
-                                               ready ? "exited" : "timeout", "): ", tail));
-  }
-  grpc_port_ = port;
+  grpc_port_ = ports.grpc_port;
   return absl::OkStatus();
 }
 
@@ -174,11 +135,7 @@ int ComplaintsStack::StopService(absl::Duration timeout) {
 bool ComplaintsStack::ServiceRunning() { return service_ != nullptr && service_->Running(); }
 
 std::shared_ptr<grpc::Channel> ComplaintsStack::Channel() const {
-  grpc::ChannelArguments args;
-  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
-  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 500);
-  return grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", grpc_port_),
-                                   grpc::InsecureChannelCredentials(), args);
+  return testing::LocalChannel(grpc_port_);
 }
 
 std::unique_ptr<v1::ComplaintService::Stub> ComplaintsStack::Complaints() const {
@@ -191,19 +148,11 @@ std::unique_ptr<contact::v1::ContactEventService::Stub> ComplaintsStack::Contact
 
 std::unique_ptr<grpc::ClientContext> CtxWithToken(const std::string& token,
                                                   absl::Duration deadline) {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  if (!token.empty()) ctx->AddMetadata("authorization", "Bearer " + token);
-  ctx->set_deadline(absl::ToChronoTime(absl::Now() + deadline));
-  return ctx;
+  return testing::CallContext(token, deadline);
 }
 
 std::unique_ptr<grpc::ClientContext> Ctx(std::optional<Role> role, absl::Duration deadline) {
   return CtxWithToken(role ? Token(*role) : "", deadline);
-}
-
-std::string Unique(const std::string& prefix) {
-  static std::atomic<int> counter{0};
-  return absl::StrCat(prefix, "-", getpid(), "-", counter++);
 }
 
 v1::SubmitComplaintRequest ValidSubmission(const std::string& tag) {
@@ -241,24 +190,6 @@ ev::ContactEvent ValidContactEvent() {
   return e;
 }
 
-std::vector<std::string> ViolationFields(const grpc::Status& status) {
-  std::vector<std::string> fields;
-  for (const auto& v : runtime::FieldViolations(runtime::FromGrpcStatus(status))) {
-    fields.push_back(v.field);
-  }
-  return fields;
-}
-
-std::vector<std::string> ViolationFields(const google::rpc::Status& status) {
-  std::vector<std::string> fields;
-  for (const google::protobuf::Any& detail : status.details()) {
-    google::rpc::BadRequest bad_request;
-    if (!detail.UnpackTo(&bad_request)) continue;
-    for (const auto& v : bad_request.field_violations()) fields.push_back(v.field());
-  }
-  return fields;
-}
-
 std::vector<ReadEvent> Decode(const std::vector<runtime::ConsumedRecord>& records,
                               const std::vector<std::string>& ids) {
   std::vector<ReadEvent> out;
@@ -278,10 +209,6 @@ std::vector<ReadEvent> Decode(const std::vector<runtime::ConsumedRecord>& record
 size_t CountType(const std::vector<ReadEvent>& events, ev::ComplaintEventType type) {
   return static_cast<size_t>(std::count_if(
       events.begin(), events.end(), [&](const ReadEvent& e) { return e.event.type() == type; }));
-}
-
-std::string StatusText(const grpc::Status& status) {
-  return absl::StrCat(status.error_code(), ": ", status.error_message());
 }
 
 v1::Complaint SubmitOk(v1::ComplaintService::Stub& stub, const v1::SubmitComplaintRequest& request,

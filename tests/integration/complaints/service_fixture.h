@@ -26,7 +26,8 @@
 #include "sqms/events/v1/complaint_event.pb.h"
 #include "sqms/events/v1/contact_event.pb.h"
 #include "sqms/runtime/kafka_consumer.h"
-#include "tests/integration/support/support.h"
+#include "tests/support/service_client.h"
+#include "tests/support/support.h"
 
 namespace sqms::complaints::it {
 
@@ -108,12 +109,10 @@ std::unique_ptr<grpc::ClientContext> CtxWithToken(const std::string& token,
 v1::SubmitComplaintRequest ValidSubmission(const std::string& tag);
 // A valid call_offered contact event (event_id and contact_id unique).
 ev::ContactEvent ValidContactEvent();
-// Unique-per-process string: "<prefix>-<pid>-<counter>".
-std::string Unique(const std::string& prefix);
-
-// Field names of the BadRequest violations of `status` (empty if none).
-std::vector<std::string> ViolationFields(const grpc::Status& status);
-std::vector<std::string> ViolationFields(const google::rpc::Status& status);
+// From sqms_test_support (tests/support/service_client.h).
+using testing::StatusText;
+using testing::Unique;
+using testing::ViolationFields;
 
 // One decoded record of sqms.complaints.v1.
 struct ReadEvent {
@@ -125,7 +124,6 @@ struct ReadEvent {
 std::vector<ReadEvent> Decode(const std::vector<runtime::ConsumedRecord>& records,
                               const std::vector<std::string>& ids = {});
 size_t CountType(const std::vector<ReadEvent>& events, ev::ComplaintEventType type);
-std::string StatusText(const grpc::Status& status);  // "CODE: message" for failure output
 
 // Shortcuts over a stub; they fail the current test on an RPC error.
 v1::Complaint SubmitOk(v1::ComplaintService::Stub& stub, const v1::SubmitComplaintRequest& request,

@@ -13,7 +13,7 @@
 #include "gtest/gtest.h"
 #include "sqms/runtime/kafka_consumer.h"
 #include "sqms/runtime/kafka_producer.h"
-#include "tests/integration/support/support.h"
+#include "tests/support/support.h"
 
 namespace sqms::runtime {
 namespace {

@@ -1,4 +1,4 @@
-// RedisClient against a real redis-server (tests/integration/support).
+// RedisClient against a real redis-server (tests/support).
 
 #include "sqms/runtime/redis_client.h"
 
@@ -13,7 +13,7 @@
 #include "absl/synchronization/mutex.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/integration/support/support.h"
+#include "tests/support/support.h"
 
 namespace sqms::runtime {
 namespace {

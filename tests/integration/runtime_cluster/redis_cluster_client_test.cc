@@ -1,5 +1,5 @@
 // RedisClient in cluster mode against a real local Redis Cluster
-// (tests/integration/support/redis_cluster.h): routing, MOVED, ASK, and a
+// (tests/support/redis_cluster.h): routing, MOVED, ASK, and a
 // primary failover under writes.
 
 #include <atomic>
@@ -14,7 +14,7 @@
 #include "gtest/gtest.h"
 #include "libs/runtime/src/redis_slot.h"
 #include "sqms/runtime/redis_client.h"
-#include "tests/integration/support/redis_cluster.h"
+#include "tests/support/redis_cluster.h"
 
 namespace sqms::runtime {
 namespace {

@@ -12,7 +12,7 @@
 #include "absl/strings/numbers.h"
 #include "gtest/gtest.h"
 #include "sqms/runtime/redis_client.h"
-#include "tests/integration/support/support.h"
+#include "tests/support/support.h"
 
 namespace sqms::runtime {
 

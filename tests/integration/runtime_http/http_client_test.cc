@@ -10,7 +10,7 @@
 #include "absl/synchronization/mutex.h"
 #include "gtest/gtest.h"
 #include "tests/integration/runtime_http/peer.h"
-#include "tests/integration/support/support.h"
+#include "tests/support/support.h"
 
 namespace sqms::runtime {
 namespace {

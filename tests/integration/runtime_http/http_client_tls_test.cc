@@ -6,7 +6,7 @@
 #include "gtest/gtest.h"
 #include "sqms/runtime/http/http_client.h"
 #include "tests/integration/runtime_http/peer.h"
-#include "tests/integration/support/support.h"
+#include "tests/support/support.h"
 
 namespace sqms::runtime {
 namespace {

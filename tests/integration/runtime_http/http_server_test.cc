@@ -11,7 +11,7 @@
 #include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
 #include "sqms/runtime/http/http_client.h"
-#include "tests/integration/support/support.h"
+#include "tests/support/support.h"
 
 namespace sqms::runtime {
 namespace {

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "tests/integration/support/support.h"
+#include "tests/support/support.h"
 
 namespace sqms::runtime::testing {
 

@@ -13,7 +13,7 @@
 #include "prometheus/registry.h"
 #include "sqms/runtime/durable_timers.h"
 #include "sqms/runtime/redis_client.h"
-#include "tests/integration/support/support.h"
+#include "tests/support/support.h"
 
 namespace sqms::runtime::testing {
 

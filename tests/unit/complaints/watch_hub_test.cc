@@ -25,7 +25,7 @@ ComplaintEventPtr Event(pb::Status status, const std::string& station, bool brea
   return event;
 }
 
-// Bounded, drop-oldest like rpc::WatchReactor.
+// Bounded, drop-oldest like runtime::FanOutWriteReactor.
 class QueueSink : public WatchSink {
  public:
   explicit QueueSink(size_t capacity) : capacity_(capacity) {}
@@ -73,8 +73,8 @@ TEST(WatchHubTest, FansOutToMatchingSubscribersAndCountsDrops) {
   QueueSink all(2), closed(10);
   pb::ComplaintFilter only_closed;
   only_closed.add_statuses(pb::STATUS_CLOSED);
-  const uint64_t a = hub.Subscribe({}, all);
-  hub.Subscribe(only_closed, closed);
+  const uint64_t a = hub.Subscribe({}, all);  // no filter: everything
+  hub.Subscribe(WatchFilter(only_closed), closed);
   EXPECT_EQ(hub.subscribers(), 2);
 
   hub.Publish(Event(pb::STATUS_RECEIVED, "x"));

@@ -49,6 +49,24 @@ TEST(GrpcStatusTest, RoundTripKeepsCodeMessageAndViolations) {
   EXPECT_EQ(violations[0].description, "unknown channel 7");
 }
 
+TEST(GrpcStatusTest, RetryDelayBecomesRetryInfoAndComesBack) {
+  absl::Status in = WithRetryDelay(absl::ResourceExhaustedError("busy"), absl::Milliseconds(1500));
+  grpc::Status status = ToGrpcStatus(in);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  google::rpc::Status proto;
+  ASSERT_TRUE(proto.ParseFromString(status.error_details()));
+  ASSERT_EQ(proto.details_size(), 1);
+  google::rpc::RetryInfo retry;
+  ASSERT_TRUE(proto.details(0).UnpackTo(&retry));
+  EXPECT_EQ(retry.retry_delay().seconds(), 1);
+  EXPECT_EQ(retry.retry_delay().nanos(), 500000000);
+  absl::Status out = FromGrpcStatus(status);
+  EXPECT_EQ(out.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(RetryDelay(out), absl::Milliseconds(1500));
+  EXPECT_FALSE(RetryDelay(absl::ResourceExhaustedError("no hint")).has_value());
+  EXPECT_TRUE(WithRetryDelay(absl::OkStatus(), absl::Seconds(1)).ok());
+}
+
 TEST(GrpcStatusTest, ProtoForStreamItems) {
   google::rpc::Status proto = ToRpcStatusProto(absl::AbortedError("version 3, expected 2"));
   EXPECT_EQ(proto.code(), static_cast<int>(absl::StatusCode::kAborted));

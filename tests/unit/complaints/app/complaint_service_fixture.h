@@ -18,11 +18,13 @@
 #include "services/complaints/config/triage_config.h"
 #include "services/complaints/text/icu_opencc_normalizer.h"
 #include "sqms/runtime/field_violation.h"
-#include "tests/unit/complaints/app/fake_clock.h"
+#include "tests/support/fake_clock.h"
 #include "tests/source_path.h"
 #include "tests/unit/complaints/app/in_memory_complaint_repository.h"
 
 namespace sqms::complaints::app::testing {
+
+using ::sqms::testing::FakeClock;
 
 inline std::string ShippedTriagePath() {
   return sqms::testing::SourceFile("services/complaints/config/triage.yaml");

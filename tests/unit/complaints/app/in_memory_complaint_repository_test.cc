@@ -5,9 +5,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "tests/unit/complaints/app/fake_clock.h"
+#include "tests/support/fake_clock.h"
 
 namespace sqms::complaints::app::testing {
+
+using ::sqms::testing::FakeClock;
 namespace {
 
 using ports::CreateOutcome;

@@ -1,6 +1,6 @@
 // RedisCluster: six redis-server nodes made into a cluster by redis-cli.
 
-#include "tests/integration/support/redis_cluster.h"
+#include "tests/support/redis_cluster.h"
 
 #include <algorithm>
 #include <filesystem>

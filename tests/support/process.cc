@@ -20,7 +20,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "tests/integration/support/support.h"
+#include "tests/support/support.h"
 
 extern char** environ;
 

@@ -1,12 +1,19 @@
 #pragma once
-// The ordered, pipelined bidi stream both intake streams use
-// (StreamComplaints, StreamContactEvents): each request read is handled on the
-// worker pool, up to `max_in_flight` at a time per stream, and the responses
-// are written strictly in request order. An item's error is carried in its
-// response; it never ends the stream. With an ordering key (e.g. the contact
-// id), requests with the same key are also *handled* one after another in
-// read order, so their side effects (outbox appends) keep the client's order;
-// requests with different keys still run in parallel.
+// An ordered, pipelined bidi stream (e.g. the complaints service's intake
+// streams): each request read is handled on the worker pool, up to
+// `max_in_flight` at a time per stream, and the responses are written
+// strictly in request order. An item's error is carried in its response; it
+// never ends the stream. With an ordering key (e.g. a contact id), requests
+// with the same key are also *handled* one after another in read order, so
+// their side effects (outbox appends) keep the client's order; requests with
+// different keys still run in parallel.
+//
+// Items that are answered without running the handler (Answer gets the
+// status): a request that did not parse (INVALID_ARGUMENT naming the field);
+// a request read while the pool's queue is full (RESOURCE_EXHAUSTED with
+// RetryInfo — refused, not queued). An item whose client already left
+// (cancelled, deadline passed, a write failed) is never handled: OnItem sees
+// CANCELLED and nothing is written.
 //
 // Lifecycle: the stream ends with OK after the client half-closed and every
 // response was written; with CANCELLED when the client cancelled or a write
@@ -17,7 +24,11 @@
 // Threads: gRPC reactions (OnReadDone, OnWriteDone, OnCancel, OnDone) run on
 // gRPC threads and never block; handlers run on pool threads. All state is
 // guarded by mu_; gRPC operations are started after mu_ is released.
+//
+// OpenOrderedStream (end of file) is the stream set-up every service uses:
+// admission, request id, principal, per-item and per-stream metrics.
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -32,37 +43,50 @@
 #include "absl/synchronization/mutex.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/support/server_callback.h"
-#include "services/complaints/rpc/call_support.h"
 #include "sqms/runtime/field_violation.h"
+#include "sqms/runtime/grpc_status.h"
+#include "sqms/runtime/log.h"
 #include "sqms/runtime/parse_failure.h"
+#include "sqms/runtime/rpc_call.h"
 
-namespace sqms::complaints::rpc {
+namespace sqms::runtime {
 
 template <typename Request, typename Response>
 class OrderedBidiReactor final : public grpc::ServerBidiReactor<Request, Response> {
  public:
   static constexpr int kDefaultMaxInFlight = 32;
-  // Runs on a pool thread; `sequence` is the request's 0-based position.
-  using Handler = std::function<Response(Request& request, int64_t sequence)>;
+  // Handles one request on a pool thread: fills `response` (not its
+  // sequence/status fields, see Answer) and returns the item's status.
+  using Handler = std::function<absl::Status(Request& request, Response& response)>;
+  // Stamps an item's 0-based `sequence` and its `status` into its response:
+  // after the handler, or in its place for an item that was not handled.
+  // Cheap and non-blocking (runs on gRPC or pool threads).
+  using Answer =
+      std::function<void(int64_t sequence, const absl::Status& status, Response& response)>;
+  // Optional: sees every item's final status and when it was read (for
+  // metrics); runs on the thread that decided it.
+  using OnItem = std::function<void(const absl::Status& status,
+                                    std::chrono::steady_clock::time_point read_at)>;
   // Runs once from OnDone with the status the stream ended with.
   using OnFinished = std::function<void(const grpc::Status& status)>;
   // The ordering key of a request ("" = no ordering constraint). Runs on a
   // gRPC thread; must be cheap and must not block.
   using OrderingKey = std::function<std::string(const Request& request)>;
-  // The response for a request that did not even parse (invalid UTF-8):
-  // the stream answers it in its place and goes on. Cheap, non-blocking.
-  using BadItem = std::function<Response(int64_t sequence, const absl::Status& status)>;
 
   // Starts reading at once. `pool` must outlive the call. Owned by gRPC.
-  OrderedBidiReactor(TrackedPool& pool, Handler handler, OnFinished on_finished,
-                     BadItem bad_item, int max_in_flight = kDefaultMaxInFlight,
-                     OrderingKey ordering_key = {})
+  // `retry_after`: the RetryInfo delay of items refused because the pool
+  // is full.
+  OrderedBidiReactor(TrackedPool& pool, Handler handler, Answer answer, OnFinished on_finished,
+                     int max_in_flight = kDefaultMaxInFlight, OrderingKey ordering_key = {},
+                     OnItem on_item = {}, absl::Duration retry_after = absl::Milliseconds(100))
       : pool_(pool),
         handler_(std::move(handler)),
+        answer_(std::move(answer)),
         on_finished_(std::move(on_finished)),
-        bad_item_(std::move(bad_item)),
+        on_item_(std::move(on_item)),
         max_in_flight_(max_in_flight),
-        ordering_key_(std::move(ordering_key)) {
+        ordering_key_(std::move(ordering_key)),
+        retry_after_(retry_after) {
     reading_ = true;  // no other thread can see the reactor yet
     this->StartRead(&read_buf_);
   }
@@ -72,7 +96,8 @@ class OrderedBidiReactor final : public grpc::ServerBidiReactor<Request, Respons
       OnReadFailed();
       return;
     }
-    Task task{std::make_shared<Request>(std::move(read_buf_)), 0, ""};
+    Task task{std::make_shared<Request>(std::move(read_buf_)), 0, "",
+              std::chrono::steady_clock::now()};
     if (ordering_key_) task.key = ordering_key_(*task.request);
     bool run_now = true;
     {
@@ -89,7 +114,7 @@ class OrderedBidiReactor final : public grpc::ServerBidiReactor<Request, Respons
         if (!run_now) waiting_[task.key].push_back(task);
       }
     }
-    if (run_now) Submit(std::move(task));
+    if (run_now) Start(std::move(task));
     Act([] {});
   }
 
@@ -155,22 +180,52 @@ class OrderedBidiReactor final : public grpc::ServerBidiReactor<Request, Respons
     suspect_ = false;
     const int64_t sequence = next_read_++;
     ++in_flight_;
-    ready_.emplace(sequence, bad_item_(sequence, runtime::InvalidArgument(
-                                                     {{field, "is not valid UTF-8"}})));
+    const absl::Status status = InvalidArgument({{field, "is not valid UTF-8"}});
+    Response response;
+    answer_(sequence, status, response);
+    ready_.emplace(sequence, std::move(response));
+    if (on_item_) on_item_(status, std::chrono::steady_clock::now());
   }
 
   struct Task {
     std::shared_ptr<Request> request;
     int64_t sequence = 0;
     std::string key;  // "" = unordered
+    std::chrono::steady_clock::time_point read_at;
   };
 
-  void Submit(Task task) {
-    pool_.Submit([this, task = std::move(task)]() mutable { RunTask(std::move(task)); });
+  // A newly read request: refused (answered RESOURCE_EXHAUSTED at once) when
+  // the pool's queue is full.
+  void Start(Task task) {
+    auto shared = std::make_shared<Task>(std::move(task));
+    if (pool_.TrySubmit([this, shared] { RunTask(std::move(*shared), true); })) return;
+    RunTask(std::move(*shared), false);
   }
 
-  void RunTask(Task task) {
-    Response response = handler_(*task.request, task.sequence);
+  // A request that waited for its key: already admitted, always queued.
+  void Submit(Task task) {
+    pool_.Submit([this, task = std::move(task)]() mutable { RunTask(std::move(task), true); });
+  }
+
+  // Handles `task` (or, when `admitted` is false, answers it as refused) and
+  // hands its key on.
+  void RunTask(Task task, bool admitted) {
+    bool gone = false;
+    {
+      absl::MutexLock lock(&mu_);
+      gone = broken_;
+    }
+    absl::Status status;
+    Response response;
+    if (gone) {
+      status = absl::CancelledError("the client left before the item was handled");
+    } else if (!admitted) {
+      status = Busy(retry_after_);
+    } else {
+      status = handler_(*task.request, response);
+    }
+    answer_(task.sequence, status, response);
+    if (on_item_) on_item_(status, task.read_at);
     Act([&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
       if (!broken_) ready_.emplace(task.sequence, std::move(response));
     });
@@ -237,10 +292,12 @@ class OrderedBidiReactor final : public grpc::ServerBidiReactor<Request, Respons
 
   TrackedPool& pool_;
   const Handler handler_;
+  const Answer answer_;
   const OnFinished on_finished_;
-  const BadItem bad_item_;
+  const OnItem on_item_;
   const int max_in_flight_;
   const OrderingKey ordering_key_;
+  const absl::Duration retry_after_;
 
   // Owned by the one outstanding read / write (see reading_ / writing_).
   Request read_buf_;
@@ -264,13 +321,45 @@ class OrderedBidiReactor final : public grpc::ServerBidiReactor<Request, Respons
   bool done_ ABSL_GUARDED_BY(mu_) = false;        // OnDone() ran
 };
 
-// A bidi stream refused before it started (authentication, authorization):
-// finishes at once with `status`, reads nothing. Deletes itself in OnDone.
+// The set-up of an ordered stream, shared by every service: AdmitStream
+// (request id, deadline/cancellation, authorization; a refusal finishes
+// the stream at once), then an OrderedBidiReactor whose handler runs under
+// the call's request id with its principal, and whose items and end are
+// recorded in the metrics ("<name>.item" per item, "<name>" per stream).
 template <typename Request, typename Response>
-class RejectedBidiReactor final : public grpc::ServerBidiReactor<Request, Response> {
- public:
-  explicit RejectedBidiReactor(const grpc::Status& status) { this->Finish(status); }
-  void OnDone() override { delete this; }
+struct OrderedStreamSpec {
+  // Pool thread, under the request id; see OrderedBidiReactor::Handler.
+  std::function<absl::Status(const Principal& principal, Request& request, Response& response)>
+      handle;
+  typename OrderedBidiReactor<Request, Response>::Answer answer;
+  typename OrderedBidiReactor<Request, Response>::OrderingKey ordering_key;  // optional
+  int max_in_flight = OrderedBidiReactor<Request, Response>::kDefaultMaxInFlight;
 };
 
-}  // namespace sqms::complaints::rpc
+template <typename Request, typename Response>
+grpc::ServerBidiReactor<Request, Response>* OpenOrderedStream(
+    const CallSupport& support, grpc::CallbackServerContext* call, RpcMethod method,
+    OrderedStreamSpec<Request, Response> spec) {
+  absl::StatusOr<AdmittedStream> admitted = AdmitStream(support, *call, method);
+  if (!admitted.ok()) {
+    return new RejectedBidiReactor<Request, Response>(ToGrpcStatus(admitted.status()));
+  }
+  auto handler = [handle = std::move(spec.handle), principal = admitted->principal,
+                  request_id = admitted->request_id](Request& request, Response& response) {
+    log::ScopedRequestId scoped(request_id);
+    return handle(principal, request, response);
+  };
+  auto on_item = [&support, method](const absl::Status& status,
+                                    std::chrono::steady_clock::time_point read_at) {
+    LogServerError(method, status);
+    support.Observe(method, ".item", static_cast<int>(status.code()), read_at);
+  };
+  auto finished = [&support, method, start = admitted->start](const grpc::Status& status) {
+    support.Observe(method, "", status.error_code(), start);
+  };
+  return new OrderedBidiReactor<Request, Response>(
+      support.pool, std::move(handler), std::move(spec.answer), std::move(finished),
+      spec.max_in_flight, std::move(spec.ordering_key), std::move(on_item), support.retry_after);
+}
+
+}  // namespace sqms::runtime

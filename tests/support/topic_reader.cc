@@ -9,7 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "tests/integration/support/support.h"
+#include "tests/support/support.h"
 
 namespace sqms::testing {
 namespace {

@@ -1,11 +1,12 @@
 #pragma once
-// A runtime::Clock that moves only when a test moves it.
+// A runtime::Clock that moves only when a test moves it (every service's
+// unit tests; part of sqms_test_support).
 
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "sqms/runtime/clock.h"
 
-namespace sqms::complaints::app::testing {
+namespace sqms::testing {
 
 // Thread-safe: Now() may be read from any thread while a test sets or
 // advances the time.
@@ -31,4 +32,4 @@ class FakeClock final : public runtime::Clock {
   absl::Time now_ ABSL_GUARDED_BY(mu_);
 };
 
-}  // namespace sqms::complaints::app::testing
+}  // namespace sqms::testing

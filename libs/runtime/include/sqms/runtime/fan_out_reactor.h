@@ -1,0 +1,118 @@
+#pragma once
+// One server-streaming "watch" call: a FanOutHub subscriber that writes the
+// events it wants to the client, one write at a time. Its queue is bounded
+// (DropOldestQueue): when the client reads slower than events arrive, the
+// oldest queued events are dropped (counted by the hub) — the publisher is
+// never held up.
+//
+// Ends only when the client cancels (or its deadline passes, or the server
+// shuts down): Finish with CANCELLED. Deletes itself in OnDone after
+// unsubscribing.
+//
+// Threads: Push runs on the publishing thread, the reactions on gRPC
+// threads; state is guarded by mu_ and gRPC operations start outside it.
+
+#include <cstddef>
+#include <functional>
+#include <utility>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "grpcpp/grpcpp.h"
+#include "sqms/runtime/fan_out_hub.h"
+
+namespace sqms::runtime {
+
+template <typename Event>
+class FanOutWriteReactor final : public grpc::ServerWriteReactor<Event>,
+                                 public FanOutHub<Event>::Sink {
+ public:
+  static constexpr size_t kDefaultQueueCapacity = 1024;
+  using Hub = FanOutHub<Event>;
+  using EventPtr = typename Hub::EventPtr;
+  using OnFinished = std::function<void(const grpc::Status& status)>;
+
+  // Subscribes at once. `hub` must outlive the call. Owned by gRPC.
+  FanOutWriteReactor(Hub& hub, typename Hub::Filter filter, OnFinished on_finished,
+                     size_t queue_capacity = kDefaultQueueCapacity)
+      : hub_(hub), on_finished_(std::move(on_finished)), queue_(queue_capacity) {
+    subscription_ = hub_.Subscribe(std::move(filter), *this);
+  }
+
+  int Push(const EventPtr& event) override {
+    int dropped = 0;
+    Action action;
+    {
+      absl::MutexLock lock(&mu_);
+      if (finished_ || broken_) return 0;
+      dropped = queue_.Push(event);
+      action = NextLocked();
+    }
+    Run(action);
+    return dropped;
+  }
+
+  void OnWriteDone(bool ok) override {
+    Action action;
+    {
+      absl::MutexLock lock(&mu_);
+      writing_.reset();
+      if (!ok) broken_ = true;
+      action = NextLocked();
+    }
+    Run(action);
+  }
+
+  void OnCancel() override {
+    Action action;
+    {
+      absl::MutexLock lock(&mu_);
+      broken_ = true;
+      action = NextLocked();
+    }
+    Run(action);
+  }
+
+  void OnDone() override {
+    hub_.Unsubscribe(subscription_);  // no Push runs after this returns
+    on_finished_(grpc::Status::CANCELLED);
+    delete this;
+  }
+
+ private:
+  struct Action {
+    const Event* write = nullptr;  // kept alive by writing_
+    bool finish = false;
+  };
+
+  Action NextLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    Action action;
+    if (finished_ || writing_ != nullptr) return action;
+    if (broken_) {
+      queue_.Clear();
+      finished_ = action.finish = true;
+    } else if (std::optional<EventPtr> next = queue_.Pop()) {
+      writing_ = std::move(*next);
+      action.write = writing_.get();
+    }
+    return action;
+  }
+
+  void Run(Action action) {
+    // writing_ is only released after this write completes.
+    if (action.write != nullptr) this->StartWrite(action.write);
+    if (action.finish) this->Finish(grpc::Status::CANCELLED);
+  }
+
+  Hub& hub_;
+  const OnFinished on_finished_;
+  uint64_t subscription_ = 0;  // set in the constructor, read in OnDone
+
+  absl::Mutex mu_;
+  DropOldestQueue<EventPtr> queue_ ABSL_GUARDED_BY(mu_);
+  EventPtr writing_ ABSL_GUARDED_BY(mu_);  // alive while written
+  bool broken_ ABSL_GUARDED_BY(mu_) = false;  // cancelled or a write failed
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace sqms::runtime

@@ -1,0 +1,143 @@
+#pragma once
+// What every gRPC handler of every service shares: admission (deadline,
+// cancellation, back-pressure), authorization on the gRPC thread
+// (in-memory), the blocking work on the worker pool, one status mapping
+// (ToGrpcStatus) and the RED metrics. The service supplies, per method, an
+// RpcMethod: its names and the roles allowed to call it (its own policy
+// table); the runtime knows no service's methods, roles or messages.
+//
+// Admission, in this order, before any work is done:
+//   1. the client's deadline already passed → DEADLINE_EXCEEDED;
+//      the client cancelled (or left)      → CANCELLED;
+//   2. authentication / role               → UNAUTHENTICATED / PERMISSION_DENIED;
+//   3. the pool's queue is full            → RESOURCE_EXHAUSTED with a
+//      google.rpc.RetryInfo detail (CallSupport::retry_after): the call is
+//      refused, not queued.
+// A unary call is checked again (1.) when a pool thread picks it up, so a
+// call that expired or was cancelled while queued never reaches its body.
+//
+// Metrics (RpcMetrics, labels service/method/code): unary RPCs — one
+// observation per call with its final status, refusals included; streams —
+// one per stream when it ends (latency = stream lifetime), plus one per item
+// of an ordered stream under method "<name>.item" (ordered_bidi_reactor.h).
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "grpcpp/grpcpp.h"
+#include "sqms/runtime/auth.h"
+#include "sqms/runtime/metrics.h"
+#include "sqms/runtime/worker_pool.h"
+
+namespace sqms::runtime {
+
+// One RPC as the service describes it. The views and `allowed` must outlive
+// every call (a static table).
+struct RpcMethod {
+  std::string_view service;  // full gRPC service name, e.g. "pkg.v1.FooService"
+  std::string_view name;     // method name as in the proto, e.g. "GetFoo"
+  const Roles* allowed;      // who may call it; never null
+};
+
+// The worker pool as a service's handlers use it: it counts the tasks it
+// queued, and its destructor waits until every one has returned — they
+// reference the service, its reactors and its dependencies, and gRPC may
+// finish a cancelled call (Server::Shutdown returns) before they ran. Make
+// it the service's last member; the WorkerPool must outlive it. Thread-safe.
+class TrackedPool {
+ public:
+  explicit TrackedPool(WorkerPool& pool) : pool_(pool) {}
+  ~TrackedPool();
+  TrackedPool(const TrackedPool&) = delete;
+  TrackedPool& operator=(const TrackedPool&) = delete;
+
+  // Always queues (work already admitted).
+  void Submit(std::function<void()> task);
+  // New work: false (task dropped unrun) when the pool's queue is full.
+  bool TrySubmit(std::function<void()> task);
+
+ private:
+  std::function<void()> Track(std::function<void()> task);
+  WorkerPool& pool_;
+  absl::Mutex mu_;
+  int queued_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+// Borrowed dependencies; all must outlive the gRPC server. Thread-safe.
+struct CallSupport {
+  const TokenAuthenticator& auth;
+  TrackedPool& pool;
+  RpcMetrics& metrics;
+  // The RetryInfo delay a client is told when the pool is full.
+  absl::Duration retry_after = absl::Milliseconds(100);
+
+  // Records one observation for `method` + `suffix` (e.g. ".item"); `code`
+  // as in grpc::StatusCode, latency from `start` to now.
+  void Observe(const RpcMethod& method, std::string_view suffix, int code,
+               std::chrono::steady_clock::time_point start) const;
+};
+
+// "OK", "INVALID_ARGUMENT", ... for a grpc::StatusCode value.
+std::string StatusCodeName(int code);
+
+// Logs `status` when it is the service's own failure (UNAVAILABLE,
+// INTERNAL, ...), not the caller's.
+void LogServerError(const RpcMethod& method, const absl::Status& status);
+
+// OK while the call is still wanted; DEADLINE_EXCEEDED once its deadline
+// passed, CANCELLED once the client cancelled or left. Any thread.
+absl::Status StillWanted(const grpc::CallbackServerContext& call);
+
+// RESOURCE_EXHAUSTED "server busy" carrying RetryInfo{retry_after}.
+absl::Status Busy(absl::Duration retry_after);
+
+// Runs a unary RPC: adopts the request id (request_id.h), admits the call
+// (see the top of this file) on the calling gRPC thread, then runs `body` on
+// the pool under that request id, finishes the call with its status and
+// records the metrics. `body` runs at most once (never for a refused,
+// expired or cancelled call) and must fill the response before returning
+// OK; the request and response it captures stay valid until the call is
+// finished.
+using UnaryBody = std::function<absl::Status(const Principal& principal)>;
+grpc::ServerUnaryReactor* RunUnary(const CallSupport& support, grpc::CallbackServerContext* call,
+                                   RpcMethod method, UnaryBody body);
+
+// A stream that passed admission steps 1 and 2.
+struct AdmittedStream {
+  Principal principal;
+  std::string request_id;  // adopted from the call's metadata (or generated)
+  std::chrono::steady_clock::time_point start;
+};
+// Stream set-up, on the gRPC thread: adopts the request id, checks that the
+// call is still wanted and authorizes it; a refusal is recorded in the
+// metrics here and is ready for Finish(ToGrpcStatus(...)).
+absl::StatusOr<AdmittedStream> AdmitStream(const CallSupport& support,
+                                           grpc::CallbackServerContext& call,
+                                           const RpcMethod& method);
+
+// A server-streaming call refused before it started: finishes at once with
+// `status`. Deletes itself in OnDone.
+template <typename Response>
+class RejectedWriteReactor final : public grpc::ServerWriteReactor<Response> {
+ public:
+  explicit RejectedWriteReactor(const grpc::Status& status) { this->Finish(status); }
+  void OnDone() override { delete this; }
+};
+
+// A bidi stream refused before it started: finishes at once with `status`,
+// reads nothing. Deletes itself in OnDone.
+template <typename Request, typename Response>
+class RejectedBidiReactor final : public grpc::ServerBidiReactor<Request, Response> {
+ public:
+  explicit RejectedBidiReactor(const grpc::Status& status) { this->Finish(status); }
+  void OnDone() override { delete this; }
+};
+
+}  // namespace sqms::runtime
