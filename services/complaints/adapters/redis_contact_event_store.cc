@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/complaints/adapters/redis_scripts.h"
+#include "services/complaints/codec/contact_codec.h"
 
 namespace sqms::complaints::adapters {
 
@@ -14,14 +15,14 @@ RedisContactEventStore::RedisContactEventStore(runtime::RedisClient& redis, cons
     : redis_(redis), keys_(keys), topic_(std::move(contact_topic)), seen_ttl_(seen_ttl),
       on_commit_(std::move(on_commit)) {}
 
-absl::StatusOr<bool> RedisContactEventStore::Append(const ports::ContactRecord& record) {
-  const int shard = keys_.ShardOfSeed(record.contact_id);
+absl::StatusOr<bool> RedisContactEventStore::Append(const domain::ContactEvent& event) {
+  const int shard = keys_.ShardOfSeed(event.contact_id);
   auto reply = redis_.Eval(
       scripts::AppendContactEvent(),
-      {keys_.ContactSeen(shard, record.event_id), keys_.Outbox(shard)},
-      {std::to_string(absl::ToInt64Milliseconds(seen_ttl_)), topic_, record.contact_id,
-       record.event_id, record.type, std::to_string(absl::ToUnixMillis(record.occurred_at)),
-       record.payload});
+      {keys_.ContactSeen(shard, event.event_id), keys_.Outbox(shard)},
+      {std::to_string(absl::ToInt64Milliseconds(seen_ttl_)), topic_, event.contact_id,
+       event.event_id, codec::ContactEventType(event.kind),
+       std::to_string(absl::ToUnixMillis(event.occurred_at)), codec::EncodeContactEvent(event)});
   if (!reply.ok()) return reply.status();
   if (reply->type != runtime::RedisReply::Type::kInteger) {
     return absl::InternalError(absl::StrCat("redis contact script: ", reply->str));

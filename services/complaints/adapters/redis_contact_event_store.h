@@ -20,7 +20,7 @@ class RedisContactEventStore final : public ports::ContactEventStore {
                          std::string contact_topic, absl::Duration seen_ttl,
                          std::function<void()> on_commit = {});
 
-  absl::StatusOr<bool> Append(const ports::ContactRecord& record) override;
+  absl::StatusOr<bool> Append(const domain::ContactEvent& event) override;
 
  private:
   runtime::RedisClient& redis_;

@@ -2,7 +2,6 @@
 
 #include <utility>
 
-#include "services/complaints/codec/contact_codec.h"
 #include "sqms/runtime/ids.h"
 
 namespace sqms::complaints::app {
@@ -16,16 +15,9 @@ absl::StatusOr<ContactAccepted> ContactIntake::Accept(domain::ContactEvent event
   if (!valid.ok()) return valid;
   if (event.event_id.empty()) event.event_id = runtime::NewEventId();
 
-  ports::ContactRecord record;
-  record.event_id = event.event_id;
-  record.contact_id = event.contact_id;
-  record.type = codec::ContactEventType(event.kind);
-  record.occurred_at = event.occurred_at;
-  record.payload = codec::EncodeContactEvent(event);
-
-  absl::StatusOr<bool> appended = store_.Append(record);
+  absl::StatusOr<bool> appended = store_.Append(event);
   if (!appended.ok()) return appended.status();
-  return ContactAccepted{std::move(record.event_id), !*appended};
+  return ContactAccepted{std::move(event.event_id), !*appended};
 }
 
 }  // namespace sqms::complaints::app

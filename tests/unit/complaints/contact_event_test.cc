@@ -112,12 +112,12 @@ TEST(ContactEventTest, LengthsCountCharactersNotBytes) {
 
 class FakeContactEventStore : public ports::ContactEventStore {
  public:
-  absl::StatusOr<bool> Append(const ports::ContactRecord& record) override {
+  absl::StatusOr<bool> Append(const ContactEvent& event) override {
     if (!up) return absl::UnavailableError("store down");
-    return records.emplace(record.event_id, record).second;
+    return records.emplace(event.event_id, event).second;
   }
   bool up = true;
-  std::map<std::string, ports::ContactRecord> records;
+  std::map<std::string, ContactEvent> records;
 };
 
 class FixedClock : public runtime::Clock {
@@ -136,9 +136,9 @@ TEST(ContactIntakeTest, AcceptsOnceMakesIdsAndRejectsBadEvents) {
   EXPECT_THAT(made->event_id, ::testing::MatchesRegex(
                                   "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"));
   EXPECT_FALSE(made->duplicate);
-  const ports::ContactRecord& record = store.records.at(made->event_id);
-  EXPECT_EQ(record.type, "sqms.contact.v1.call_answered");
-  EXPECT_EQ(record.contact_id, "call-1");
+  const ContactEvent& stored = store.records.at(made->event_id);
+  EXPECT_EQ(stored.kind, Valid().kind);
+  EXPECT_EQ(stored.contact_id, "call-1");
   EXPECT_NE(intake.Accept(Valid())->event_id, made->event_id);
 
   ContactEvent sent = Valid();

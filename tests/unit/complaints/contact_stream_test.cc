@@ -13,6 +13,7 @@
 
 #include "grpcpp/grpcpp.h"
 #include "services/complaints/app/contact_intake.h"
+#include "services/complaints/codec/contact_codec.h"
 #include "services/complaints/codec/complaint_codec.h"
 #include "services/complaints/rpc/contact_grpc_service.h"
 #include "sqms/contact/v1/service.grpc.pb.h"
@@ -25,7 +26,7 @@ namespace cpb = ::sqms::contact::v1;
 
 class SlowStore : public ports::ContactEventStore {
  public:
-  absl::StatusOr<bool> Append(const ports::ContactRecord& record) override {
+  absl::StatusOr<bool> Append(const domain::ContactEvent& event) override {
     int delay_us = 0;
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -33,7 +34,7 @@ class SlowStore : public ports::ContactEventStore {
     }
     std::this_thread::sleep_for(std::chrono::microseconds(delay_us));
     std::lock_guard<std::mutex> lock(mu_);
-    return records_.emplace(record.event_id, record.payload).second;
+    return records_.emplace(event.event_id, codec::EncodeContactEvent(event)).second;
   }
   size_t size() {
     std::lock_guard<std::mutex> lock(mu_);

@@ -29,7 +29,7 @@ using sqms::testing::Await;
 // Every Append waits for the gate; counts the appends that started.
 class GatedStore : public ports::ContactEventStore {
  public:
-  absl::StatusOr<bool> Append(const ports::ContactRecord&) override {
+  absl::StatusOr<bool> Append(const domain::ContactEvent&) override {
     appends.fetch_add(1);
     gate.WaitForNotification();
     return true;

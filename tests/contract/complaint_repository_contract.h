@@ -1,0 +1,246 @@
+#pragma once
+// The contract of ports::ComplaintRepository, as typed tests every
+// implementation runs: the in-memory fake (tests/unit/complaints/app,
+// in_memory_repository_contract_test.cc) and the Redis store against a real
+// redis-server (tests/integration/complaints/redis_repository_contract_test.cc).
+// The service's unit tests trust the fake only as far as these hold for both.
+//
+// Instantiate with a traits type T:
+//   struct T { static std::unique_ptr<RepositoryEnv> Make(); };
+//   INSTANTIATE_TYPED_TEST_SUITE_P(Name, ComplaintRepositoryContract, ::testing::Types<T>);
+// Ids, shards and key TTLs are the implementation's: not part of the contract.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <set>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "services/complaints/ports/complaint_repository.h"
+
+namespace sqms::complaints::contract {
+
+class RepositoryEnv {
+ public:
+  virtual ~RepositoryEnv() = default;
+  virtual ports::ComplaintRepository& repo() = 0;
+  virtual absl::Time Now() = 0;
+};
+
+template <typename Traits>
+class ComplaintRepositoryContract : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    env_ = Traits::Make();
+    ASSERT_NE(env_, nullptr);
+  }
+  ports::ComplaintRepository& repo() { return env_->repo(); }
+
+  domain::Event MakeEvent(domain::EventType type) {
+    domain::Event e;
+    e.type = type;
+    e.at = env_->Now();
+    e.actor = "agent-1";
+    return e;
+  }
+
+  // A submitted complaint (version 1, one audit entry, one event).
+  ports::NewComplaint Record(const std::string& fingerprint = "",
+                             const std::string& expected_first = "",
+                             const std::string& scope = "") {
+    ports::NewComplaint r;
+    const std::string seed = ports::ComplaintRepository::ShardSeed(fingerprint, scope);
+    r.complaint.id = repo().NewId(seed, env_->Now());
+    r.complaint.version = 1;
+    r.complaint.status = domain::Status::kReceived;
+    r.complaint.category = domain::Category::kHygiene;
+    r.complaint.priority = domain::Priority::kP3;
+    r.complaint.channel = domain::Channel::kHotline;
+    r.complaint.department = "station-services";
+    r.complaint.location.station = absl::StrCat("contract-", ++stations_);
+    r.complaint.received_at = env_->Now();
+    r.complaint.updated_at = env_->Now();
+    r.complaint.idempotency_key = scope;
+    r.complaint.audit.push_back({env_->Now(), "agent-1", "submit", {}, {}, "", 1});
+    r.events.push_back({absl::StrCat("ev-", r.complaint.id, "-1"),
+                        MakeEvent(domain::EventType::kSubmitted)});
+    r.fingerprint = fingerprint;
+    r.expected_first = expected_first;
+    r.duplicate_window = absl::Hours(1);
+    r.idempotency_scope = scope;
+    return r;
+  }
+
+  // `c` after one change: version + 1, one more audit entry.
+  ports::ComplaintUpdate Change(domain::Complaint c, const std::string& request_id = "") {
+    ports::ComplaintUpdate u;
+    u.expected_version = c.version;
+    c.version += 1;
+    c.status = domain::Status::kAssigned;
+    c.assignee = "agent-2";
+    c.audit.push_back({env_->Now(), "agent-1", "assign", {}, {}, "", c.version});
+    u.complaint = c;
+    u.events.push_back({absl::StrCat("ev-", c.id, "-", c.version),
+                        MakeEvent(domain::EventType::kAssigned)});
+    u.request_id = request_id;
+    u.request_fingerprint = request_id.empty() ? "" : "fp-" + request_id;
+    return u;
+  }
+
+  std::unique_ptr<RepositoryEnv> env_;
+  int stations_ = 0;
+};
+
+TYPED_TEST_SUITE_P(ComplaintRepositoryContract);
+
+TYPED_TEST_P(ComplaintRepositoryContract, NewIdsAreDistinct) {
+  std::set<std::string> ids;
+  for (int i = 0; i < 50; ++i) ids.insert(this->repo().NewId(absl::StrCat("seed", i % 5), this->env_->Now()));
+  EXPECT_EQ(ids.size(), 50u);
+}
+
+TYPED_TEST_P(ComplaintRepositoryContract, ACreatedComplaintReadsBackWithAndWithoutAudit) {
+  const ports::NewComplaint r = this->Record();
+  auto created = this->repo().Create(r);
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(created->outcome, ports::CreateOutcome::kCreated);
+  EXPECT_EQ(created->id, r.complaint.id);
+  auto plain = this->repo().Get(r.complaint.id, /*with_audit=*/false);
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_EQ(plain->version, 1);
+  EXPECT_EQ(plain->status, domain::Status::kReceived);
+  EXPECT_EQ(plain->category, domain::Category::kHygiene);
+  EXPECT_EQ(plain->location.station, r.complaint.location.station);
+  EXPECT_TRUE(plain->audit.empty());
+  auto full = this->repo().Get(r.complaint.id, /*with_audit=*/true);
+  ASSERT_TRUE(full.ok()) << full.status();
+  ASSERT_EQ(full->audit.size(), 1u);
+  EXPECT_EQ(full->audit[0].action, "submit");
+}
+
+TYPED_TEST_P(ComplaintRepositoryContract, UnknownAndMalformedIds) {
+  const std::string unknown = this->repo().NewId("", this->env_->Now());
+  EXPECT_EQ(this->repo().Get(unknown, false).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(this->repo().Get("not an id", false).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TYPED_TEST_P(ComplaintRepositoryContract, TheSameIdAndKeyReplaysAnotherKeyCollides) {
+  const ports::NewComplaint r = this->Record("", "", "subject-a/key-1");
+  ASSERT_EQ(this->repo().Create(r)->outcome, ports::CreateOutcome::kCreated);
+  auto again = this->repo().Create(r);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->outcome, ports::CreateOutcome::kReplayed);
+  EXPECT_EQ(again->id, r.complaint.id);
+  ports::NewComplaint other = r;
+  other.idempotency_scope = "subject-b/key-1";
+  other.complaint.idempotency_key = other.idempotency_scope;
+  EXPECT_EQ(this->repo().Create(other).status().code(), absl::StatusCode::kAborted);
+}
+
+TYPED_TEST_P(ComplaintRepositoryContract, TheFirstOfAFingerprintWinsOthersAreToldIt) {
+  const std::string fp = absl::StrCat("fp-", this->repo().NewId("", this->env_->Now()));
+  auto first = this->repo().Create(this->Record(fp));
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ(first->outcome, ports::CreateOutcome::kCreated);
+  auto raced = this->repo().Create(this->Record(fp));
+  ASSERT_TRUE(raced.ok()) << raced.status();
+  EXPECT_EQ(raced->outcome, ports::CreateOutcome::kDuplicateRaced);
+  EXPECT_EQ(raced->first_duplicate_id, first->id);
+  auto linked = this->repo().Create(this->Record(fp, first->id));
+  ASSERT_TRUE(linked.ok()) << linked.status();
+  EXPECT_EQ(linked->outcome, ports::CreateOutcome::kCreated);
+}
+
+TYPED_TEST_P(ComplaintRepositoryContract, ReserveBindsAKeyOnce) {
+  const std::string scope = absl::StrCat("subject/", this->repo().NewId("", this->env_->Now()));
+  auto mine = this->repo().Reserve(scope, "fp1", "id-1", absl::Hours(1));
+  ASSERT_TRUE(mine.ok()) << mine.status();
+  EXPECT_TRUE(mine->reserved_now);
+  auto held = this->repo().Reserve(scope, "fp2", "id-2", absl::Hours(1));
+  ASSERT_TRUE(held.ok()) << held.status();
+  EXPECT_FALSE(held->reserved_now);
+  EXPECT_EQ(held->request_fingerprint, "fp1");
+  EXPECT_EQ(held->complaint_id, "id-1");
+}
+
+TYPED_TEST_P(ComplaintRepositoryContract, UpdateIsACompareAndSetOnTheVersion) {
+  const ports::NewComplaint r = this->Record();
+  ASSERT_TRUE(this->repo().Create(r).ok());
+  const ports::ComplaintUpdate u = this->Change(r.complaint);
+  auto applied = this->repo().Update(u);
+  ASSERT_TRUE(applied.ok()) << applied.status();
+  EXPECT_TRUE(*applied);
+  auto lost = this->repo().Update(u);  // loaded at version 1, which is gone
+  ASSERT_TRUE(lost.ok()) << lost.status();
+  EXPECT_FALSE(*lost);
+  auto after = this->repo().Get(r.complaint.id, true);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->version, 2);
+  EXPECT_EQ(after->status, domain::Status::kAssigned);
+  EXPECT_EQ(after->assignee, "agent-2");
+  EXPECT_EQ(after->audit.size(), 2u) << "one audit entry per change";
+
+  ports::ComplaintUpdate missing = this->Change(this->Record().complaint);
+  EXPECT_EQ(this->repo().Update(missing).status().code(), absl::StatusCode::kNotFound);
+}
+
+TYPED_TEST_P(ComplaintRepositoryContract, ARecordedRequestIdChangesNothingTheSecondTime) {
+  const ports::NewComplaint r = this->Record();
+  ASSERT_TRUE(this->repo().Create(r).ok());
+  const std::string request_id = absl::StrCat("req-", r.complaint.id);
+  EXPECT_FALSE(this->repo().FindRequest(r.complaint.id, request_id)->has_value());
+  ASSERT_TRUE(*this->repo().Update(this->Change(r.complaint, request_id)));
+  auto recorded = this->repo().FindRequest(r.complaint.id, request_id);
+  ASSERT_TRUE(recorded.ok()) << recorded.status();
+  ASSERT_TRUE(recorded->has_value());
+  EXPECT_EQ((*recorded)->request_fingerprint, "fp-" + request_id);
+  EXPECT_EQ((*recorded)->complaint.version, 2);
+  // The same request again, even built on the new version: nothing changes.
+  auto now = this->repo().Get(r.complaint.id, false);
+  ASSERT_TRUE(now.ok());
+  auto retry = this->repo().Update(this->Change(*now, request_id));
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_FALSE(*retry);
+  EXPECT_EQ(this->repo().Get(r.complaint.id, false)->version, 2);
+}
+
+TYPED_TEST_P(ComplaintRepositoryContract, ListFiltersAndPages) {
+  const std::string station = absl::StrCat("list-", this->repo().NewId("", this->env_->Now()));
+  for (int i = 0; i < 5; ++i) {
+    ports::NewComplaint r = this->Record();
+    r.complaint.location.station = station;
+    r.complaint.received_at = this->env_->Now() + absl::Seconds(i);
+    ASSERT_TRUE(this->repo().Create(r).ok());
+  }
+  ports::ListQuery query;
+  query.station = station;
+  query.page_size = 2;
+  std::vector<std::string> seen;
+  for (int pages = 0; pages < 10; ++pages) {
+    auto page = this->repo().List(query);
+    ASSERT_TRUE(page.ok()) << page.status();
+    for (const auto& c : page->complaints) {
+      EXPECT_EQ(c.location.station, station);
+      seen.push_back(c.id);
+    }
+    if (page->next_page_token.empty()) break;
+    query.page_token = page->next_page_token;
+  }
+  EXPECT_EQ(seen.size(), 5u);
+  EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), 5u) << "no repeats across pages";
+  query.page_token = "not-a-token";
+  EXPECT_EQ(this->repo().List(query).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+REGISTER_TYPED_TEST_SUITE_P(ComplaintRepositoryContract, NewIdsAreDistinct,
+                            ACreatedComplaintReadsBackWithAndWithoutAudit, UnknownAndMalformedIds,
+                            TheSameIdAndKeyReplaysAnotherKeyCollides,
+                            TheFirstOfAFingerprintWinsOthersAreToldIt, ReserveBindsAKeyOnce,
+                            UpdateIsACompareAndSetOnTheVersion,
+                            ARecordedRequestIdChangesNothingTheSecondTime, ListFiltersAndPages);
+
+}  // namespace sqms::complaints::contract
