@@ -1,9 +1,12 @@
 #include "parse_error_interceptor.h"
 
+#include <algorithm>
 #include <mutex>
+#include <optional>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "google/protobuf/descriptor.h"
 #include "google/protobuf/stubs/logging.h"
 #include "sqms/runtime/field_violation.h"
 #include "sqms/runtime/grpc_status.h"
@@ -36,6 +39,9 @@ void OnProtobufLog(google::protobuf::LogLevel level, const char* /*file*/, int /
 
 class ParseErrorInterceptor final : public grpc::experimental::Interceptor {
  public:
+  explicit ParseErrorInterceptor(const google::protobuf::Descriptor* request)
+      : request_(request) {}
+
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(
             grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS) &&
@@ -43,20 +49,49 @@ class ParseErrorInterceptor final : public grpc::experimental::Interceptor {
       const grpc::Status status = methods->GetSendStatus();
       if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED && status.error_message().empty()) {
         methods->ModifySendStatus(ToGrpcStatus(
-            InvalidArgument({{ApiFieldPath(failed_field), "is not valid UTF-8"}})));
+            InvalidArgument({{ApiFieldPath(request_, failed_field), "is not valid UTF-8"}})));
       }
       failed_field.clear();
     }
     methods->Proceed();
   }
+
+ private:
+  const google::protobuf::Descriptor* request_;  // null when not in the generated pool
 };
+
+// "/pkg.Service/Method" → the method's request type, from the generated pool.
+const google::protobuf::Descriptor* RequestType(const char* method) {
+  if (method == nullptr) return nullptr;
+  std::string name(method);
+  if (!name.empty() && name[0] == '/') name.erase(0, 1);
+  std::replace(name.begin(), name.end(), '/', '.');
+  const auto* m = google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(name);
+  return m == nullptr ? nullptr : m->input_type();
+}
+
+// Depth-first from `message` to the message declaring `field`: the dotted
+// path of message fields leading there ("" when `message` declares it), or
+// nullopt. Repeated messages are named without an index (parsing reports no
+// index).
+std::optional<std::string> PathTo(const google::protobuf::Descriptor* message,
+                                  const google::protobuf::FieldDescriptor* field, int depth) {
+  if (field->containing_type() == message) return std::string();
+  if (depth == 0) return std::nullopt;
+  for (int i = 0; i < message->field_count(); ++i) {
+    const google::protobuf::FieldDescriptor* f = message->field(i);
+    if (f->message_type() == nullptr) continue;
+    if (auto rest = PathTo(f->message_type(), field, depth - 1)) return f->name() + "." + *rest;
+  }
+  return std::nullopt;
+}
 
 class ParseErrorInterceptorFactory final
     : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
   grpc::experimental::Interceptor* CreateServerInterceptor(
-      grpc::experimental::ServerRpcInfo* /*info*/) override {
-    return new ParseErrorInterceptor();
+      grpc::experimental::ServerRpcInfo* info) override {
+    return new ParseErrorInterceptor(RequestType(info->method()));
   }
 };
 
@@ -72,10 +107,10 @@ std::string Snake(const std::string& name) {
 
 }  // namespace
 
-std::string TakeRequestParseFailure() {
+std::string TakeRequestParseFailure(const google::protobuf::Descriptor* request) {
   std::string field;
   if (!failed_field.empty() && absl::Now() - failed_at < absl::Seconds(1)) {
-    field = ApiFieldPath(failed_field);
+    field = ApiFieldPath(request, failed_field);
   }
   failed_field.clear();
   return field;
@@ -86,16 +121,21 @@ void InstallProtobufParseErrorCapture() {
   std::call_once(once, [] { google::protobuf::SetLogHandler(&OnProtobufLog); });
 }
 
-std::string ApiFieldPath(const std::string& full_field_name) {
+std::string ApiFieldPath(const google::protobuf::Descriptor* request,
+                         const std::string& full_field_name) {
+  const auto* field =
+      google::protobuf::DescriptorPool::generated_pool()->FindFieldByName(full_field_name);
+  if (request != nullptr && field != nullptr) {
+    if (auto path = PathTo(request, field, /*depth=*/6)) return *path + field->name();
+  }
+  // Unknown request: "<message in snake_case>.<field>", the best guess.
   const size_t dot = full_field_name.rfind('.');
   if (dot == std::string::npos) return full_field_name;
-  const std::string field = full_field_name.substr(dot + 1);
+  const std::string name = full_field_name.substr(dot + 1);
   const size_t message_start = full_field_name.rfind('.', dot - 1);
   const std::string message =
       full_field_name.substr(message_start + 1, dot - message_start - 1);
-  if (message == "LifecycleRequest") return "command." + field;
-  if (absl::EndsWith(message, "Request")) return field;
-  return Snake(message) + "." + field;
+  return Snake(message) + "." + name;
 }
 
 std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>

@@ -7,13 +7,15 @@
 // message, on the thread that parses, and gRPC sends that status from the
 // same thread; so a log handler notes the field in a thread-local and a
 // server interceptor rewrites the status to INVALID_ARGUMENT with a
-// google.rpc.BadRequest violation for that field ("content",
-// "complainant.name", "command.note").
+// google.rpc.BadRequest violation for that field, named by its path from the
+// method's request message ("content", "complainant.name", "command.note" in
+// a request wrapping a LifecycleRequest as `command`, "note" in a bare one).
 
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "google/protobuf/descriptor.h"
 #include "grpcpp/support/server_interceptor.h"
 
 namespace sqms::runtime {
@@ -22,10 +24,13 @@ namespace sqms::runtime {
 // messages go to the JSON log as warnings).
 void InstallProtobufParseErrorCapture();
 
-// "sqms.complaints.v1.SubmitComplaintRequest.content" → "content";
-// "sqms.complaints.v1.Complainant.name" → "complainant.name";
-// "sqms.complaints.v1.LifecycleRequest.note" → "command.note".
-std::string ApiFieldPath(const std::string& full_field_name);
+// The path of field `full_field_name` ("pkg.Message.field") from `request`
+// (the method's request type): with request SubmitComplaintRequest,
+// "pkg.Complainant.name" → "complainant.name". The first path found, depth
+// first; a repeated message on the way is named without an index. With a
+// null or unrelated request: "<message in snake_case>.<field>".
+std::string ApiFieldPath(const google::protobuf::Descriptor* request,
+                         const std::string& full_field_name);
 
 std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
 ParseErrorInterceptors();

@@ -37,7 +37,9 @@ absl::Status ValidateTriageText(const Submission& submission, const ValidationLi
 // follow-up score 1..5, add_note needs a note); note and text lengths; valid
 // UTF-8. Field names as in the API: "department", "assignee", "findings",
 // "root_cause", "corrective_action", "message", "score", "comment",
-// "command.note". Apply() repeats only the required-field checks.
+// "command.note", "command.request_id" (rpc/request_checks.h rebases the
+// "command." ones to "note", "request_id" when the request is a bare
+// LifecycleRequest). Apply() repeats only the required-field checks.
 absl::Status ValidateCommand(const Command& command, const ValidationLimits& limits = {});
 
 bool IsValidUtf8(std::string_view s);

@@ -8,6 +8,7 @@
 
 #include "services/complaints/codec/complaint_codec.h"
 #include "services/complaints/domain/masking.h"
+#include "services/complaints/rpc/request_checks.h"
 #include "services/complaints/rpc/watch_reactor.h"
 #include "sqms/runtime/field_violation.h"
 #include "sqms/runtime/grpc_status.h"
@@ -17,6 +18,7 @@ namespace sqms::complaints::rpc {
 namespace {
 
 constexpr int kMaxPageSize = 500;
+constexpr size_t kMaxPageToken = 512;
 
 }  // namespace
 
@@ -40,6 +42,7 @@ ComplaintGrpcService::ComplaintGrpcService(app::ComplaintService& app,
 absl::Status ComplaintGrpcService::Submit(const pb::SubmitComplaintRequest& request,
                                           const runtime::Principal& principal,
                                           pb::SubmitComplaintResponse* out) {
+  if (absl::Status s = CheckWellFormed(request); !s.ok()) return s;
   absl::StatusOr<app::SubmitResult> result =
       app_.Submit(codec::FromProto(request), principal.subject);
   if (!result.ok()) return result.status();
@@ -79,6 +82,7 @@ grpc::ServerUnaryReactor* ComplaintGrpcService::GetComplaint(
     pb::Complaint* response) {
   return RunUnary(support_, call, Method::kGetComplaint,
                   [this, request, response](const runtime::Principal& principal) {
+                    if (absl::Status s = CheckWellFormed(*request); !s.ok()) return s;
                     absl::StatusOr<domain::Complaint> complaint = app_.Get(request->id());
                     if (!complaint.ok()) return complaint.status();
                     ComplaintForRole(*complaint, principal.role, View::kDetail, response);
@@ -91,10 +95,15 @@ grpc::ServerUnaryReactor* ComplaintGrpcService::ListComplaints(
     pb::ListComplaintsResponse* response) {
   return RunUnary(support_, call, Method::kListComplaints,
                   [this, request, response](const runtime::Principal& principal) {
+                    std::vector<runtime::FieldViolation> violations =
+                        runtime::FieldViolations(CheckFilter(request->filter(), "filter."));
                     if (request->page_size() < 0 || request->page_size() > kMaxPageSize) {
-                      return runtime::InvalidArgument(
-                          {{"page_size", "must be between 1 and 500 (0 = 50)"}});
+                      violations.push_back({"page_size", "must be between 1 and 500 (0 = 50)"});
                     }
+                    if (request->page_token().size() > kMaxPageToken) {
+                      violations.push_back({"page_token", "not a token from next_page_token"});
+                    }
+                    if (!violations.empty()) return runtime::InvalidArgument(violations);
                     absl::StatusOr<ports::ListPage> page = app_.List(codec::FromProto(*request));
                     if (!page.ok()) return page.status();
                     for (const domain::Complaint& complaint : page->complaints) {
@@ -114,6 +123,11 @@ ComplaintGrpcService::WatchComplaints(grpc::CallbackServerContext* call,
   if (!admitted.ok()) {
     return new runtime::RejectedWriteReactor<::sqms::events::v1::ComplaintEvent>(
         runtime::ToGrpcStatus(admitted.status()));
+  }
+  if (absl::Status s = CheckFilter(request->filter(), "filter."); !s.ok()) {
+    support_.Observe(method, "", grpc::StatusCode::INVALID_ARGUMENT, admitted->start);
+    return new runtime::RejectedWriteReactor<::sqms::events::v1::ComplaintEvent>(
+        runtime::ToGrpcStatus(s));
   }
   return new WatchReactor(watch_hub_, adapters::WatchFilter(request->filter()),
                           [this, method, start = admitted->start](const grpc::Status& s) {

@@ -96,8 +96,11 @@ class ComplaintGrpcService final : public pb::ComplaintService::CallbackService 
 
  private:
   // Runs `command` (payload filled, actor/now not yet) on complaint
-  // `common.id` and answers with the complaint after the change.
+  // `common.id` and answers with the complaint after the change. `request`
+  // is the whole request (`common` itself or the message wrapping it); it
+  // outlives the call and gives violations their path (request_checks.h).
   grpc::ServerUnaryReactor* RunLifecycle(grpc::CallbackServerContext* call, Method method,
+                                         const google::protobuf::Message& request,
                                          const pb::LifecycleRequest& common,
                                          domain::Command command, pb::Complaint* response);
   // One submission, for SubmitComplaint and each StreamComplaints item.

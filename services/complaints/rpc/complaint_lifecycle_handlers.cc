@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "services/complaints/rpc/complaint_grpc_service.h"
+#include "services/complaints/rpc/request_checks.h"
 
 namespace sqms::complaints::rpc {
 namespace {
@@ -18,6 +19,7 @@ domain::Command Make(domain::CommandKind kind) {
 
 grpc::ServerUnaryReactor* ComplaintGrpcService::RunLifecycle(grpc::CallbackServerContext* call,
                                                              Method method,
+                                                             const google::protobuf::Message& request,
                                                              const pb::LifecycleRequest& common,
                                                              domain::Command command,
                                                              pb::Complaint* response) {
@@ -25,11 +27,13 @@ grpc::ServerUnaryReactor* ComplaintGrpcService::RunLifecycle(grpc::CallbackServe
   command.request_id = common.request_id();
   return RunUnary(
       support_, call, method,
-      [this, id = common.id(), version = common.expected_version(),
-       command = std::move(command), response](const runtime::Principal& principal) mutable {
+      [this, &request, wrapped = &request != &common, id = common.id(),
+       version = common.expected_version(), command = std::move(command),
+       response](const runtime::Principal& principal) mutable {
+        if (absl::Status s = CheckWellFormed(request); !s.ok()) return s;
         command.actor = principal.subject;  // the time is the app's (its clock)
         absl::StatusOr<domain::Complaint> after = app_.Execute(id, version, std::move(command));
-        if (!after.ok()) return after.status();
+        if (!after.ok()) return RebaseCommandPaths(after.status(), wrapped);
         ComplaintForRole(*after, principal.role, View::kSummary, response);
         return absl::OkStatus();
       });
@@ -41,28 +45,28 @@ grpc::ServerUnaryReactor* ComplaintGrpcService::AssignComplaint(
   domain::Command command = Make(domain::CommandKind::kAssign);
   command.department = request->department();
   command.assignee = request->assignee();
-  return RunLifecycle(call, Method::kAssignComplaint, request->command(), std::move(command),
+  return RunLifecycle(call, Method::kAssignComplaint, *request, request->command(), std::move(command),
                       response);
 }
 
 grpc::ServerUnaryReactor* ComplaintGrpcService::StartHandling(
     grpc::CallbackServerContext* call, const pb::LifecycleRequest* request,
     pb::Complaint* response) {
-  return RunLifecycle(call, Method::kStartHandling, *request,
+  return RunLifecycle(call, Method::kStartHandling, *request, *request,
                       Make(domain::CommandKind::kStartHandling), response);
 }
 
 grpc::ServerUnaryReactor* ComplaintGrpcService::WaitOnCustomer(
     grpc::CallbackServerContext* call, const pb::LifecycleRequest* request,
     pb::Complaint* response) {
-  return RunLifecycle(call, Method::kWaitOnCustomer, *request,
+  return RunLifecycle(call, Method::kWaitOnCustomer, *request, *request,
                       Make(domain::CommandKind::kWaitOnCustomer), response);
 }
 
 grpc::ServerUnaryReactor* ComplaintGrpcService::ResumeHandling(
     grpc::CallbackServerContext* call, const pb::LifecycleRequest* request,
     pb::Complaint* response) {
-  return RunLifecycle(call, Method::kResumeHandling, *request,
+  return RunLifecycle(call, Method::kResumeHandling, *request, *request,
                       Make(domain::CommandKind::kResume), response);
 }
 
@@ -73,7 +77,7 @@ grpc::ServerUnaryReactor* ComplaintGrpcService::ResolveComplaint(
   command.findings = request->findings();
   command.root_cause = request->root_cause();
   command.corrective_action = request->corrective_action();
-  return RunLifecycle(call, Method::kResolveComplaint, request->command(), std::move(command),
+  return RunLifecycle(call, Method::kResolveComplaint, *request, request->command(), std::move(command),
                       response);
 }
 
@@ -81,7 +85,7 @@ grpc::ServerUnaryReactor* ComplaintGrpcService::ReplyToComplainant(
     grpc::CallbackServerContext* call, const pb::ReplyRequest* request, pb::Complaint* response) {
   domain::Command command = Make(domain::CommandKind::kReply);
   command.reply = request->message();
-  return RunLifecycle(call, Method::kReplyToComplainant, request->command(), std::move(command),
+  return RunLifecycle(call, Method::kReplyToComplainant, *request, request->command(), std::move(command),
                       response);
 }
 
@@ -92,35 +96,35 @@ grpc::ServerUnaryReactor* ComplaintGrpcService::RecordFollowUp(
   command.satisfied = request->satisfied();
   command.score = request->score();
   command.comment = request->comment();
-  return RunLifecycle(call, Method::kRecordFollowUp, request->command(), std::move(command),
+  return RunLifecycle(call, Method::kRecordFollowUp, *request, request->command(), std::move(command),
                       response);
 }
 
 grpc::ServerUnaryReactor* ComplaintGrpcService::CloseComplaint(
     grpc::CallbackServerContext* call, const pb::LifecycleRequest* request,
     pb::Complaint* response) {
-  return RunLifecycle(call, Method::kCloseComplaint, *request,
+  return RunLifecycle(call, Method::kCloseComplaint, *request, *request,
                       Make(domain::CommandKind::kClose), response);
 }
 
 grpc::ServerUnaryReactor* ComplaintGrpcService::ReopenComplaint(
     grpc::CallbackServerContext* call, const pb::LifecycleRequest* request,
     pb::Complaint* response) {
-  return RunLifecycle(call, Method::kReopenComplaint, *request,
+  return RunLifecycle(call, Method::kReopenComplaint, *request, *request,
                       Make(domain::CommandKind::kReopen), response);
 }
 
 grpc::ServerUnaryReactor* ComplaintGrpcService::EscalateComplaint(
     grpc::CallbackServerContext* call, const pb::LifecycleRequest* request,
     pb::Complaint* response) {
-  return RunLifecycle(call, Method::kEscalateComplaint, *request,
+  return RunLifecycle(call, Method::kEscalateComplaint, *request, *request,
                       Make(domain::CommandKind::kEscalate), response);
 }
 
 grpc::ServerUnaryReactor* ComplaintGrpcService::AddNote(grpc::CallbackServerContext* call,
                                                         const pb::LifecycleRequest* request,
                                                         pb::Complaint* response) {
-  return RunLifecycle(call, Method::kAddNote, *request, Make(domain::CommandKind::kAddNote),
+  return RunLifecycle(call, Method::kAddNote, *request, *request, Make(domain::CommandKind::kAddNote),
                       response);
 }
 
@@ -130,7 +134,7 @@ grpc::ServerUnaryReactor* ComplaintGrpcService::ReclassifyComplaint(
   domain::Command command = Make(domain::CommandKind::kReclassify);
   command.category = static_cast<domain::Category>(request->category());
   command.priority = static_cast<domain::Priority>(request->priority());
-  return RunLifecycle(call, Method::kReclassifyComplaint, request->command(), std::move(command),
+  return RunLifecycle(call, Method::kReclassifyComplaint, *request, request->command(), std::move(command),
                       response);
 }
 

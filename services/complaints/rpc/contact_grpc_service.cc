@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "services/complaints/codec/contact_codec.h"
+#include "services/complaints/rpc/request_checks.h"
 #include "services/complaints/rpc/roles.h"
 #include "sqms/runtime/grpc_status.h"
 #include "sqms/runtime/ordered_bidi_reactor.h"
@@ -21,6 +22,10 @@ ContactGrpcService::ContactGrpcService(app::ContactIntake& intake,
     : intake_(intake), support_{auth, pool_, metrics}, pool_(pool) {}
 
 absl::Status ContactGrpcService::Handle(const ev::ContactEvent& event, cpb::ContactEventAck& ack) {
+  if (absl::Status s = CheckWellFormed(event); !s.ok()) {
+    ack.set_event_id(event.event_id());
+    return s;
+  }
   absl::StatusOr<app::ContactAccepted> accepted = intake_.Accept(codec::FromProto(event));
   ack.set_event_id(accepted.ok() ? accepted->event_id : event.event_id());
   return accepted.status();

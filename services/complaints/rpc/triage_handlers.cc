@@ -3,6 +3,7 @@
 #include "services/complaints/codec/complaint_codec.h"
 #include "services/complaints/codec/triage_codec.h"
 #include "services/complaints/rpc/complaint_grpc_service.h"
+#include "services/complaints/rpc/request_checks.h"
 
 namespace sqms::complaints::rpc {
 
@@ -11,6 +12,7 @@ grpc::ServerUnaryReactor* ComplaintGrpcService::ExplainTriage(
     pb::ExplainTriageResponse* response) {
   return RunUnary(support_, call, Method::kExplainTriage,
                   [this, request, response](const runtime::Principal&) {
+                    if (absl::Status s = CheckWellFormed(*request); !s.ok()) return s;
                     domain::Submission submission;
                     submission.title = request->title();
                     submission.content = request->content();

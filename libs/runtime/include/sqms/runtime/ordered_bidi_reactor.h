@@ -158,7 +158,7 @@ class OrderedBidiReactor final : public grpc::ServerBidiReactor<Request, Respons
   // once more: a half-closed stream fails again at once (then it is the
   // end); a message means the failed one was a bad item after all.
   void OnReadFailed() {
-    const std::string field = runtime::TakeRequestParseFailure();
+    const std::string field = runtime::TakeRequestParseFailure(Request::descriptor());
     Act([&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
       reading_ = false;
       if (!field.empty()) {

@@ -7,11 +7,14 @@
 
 #include <string>
 
+#include "google/protobuf/descriptor.h"
+
 namespace sqms::runtime {
 
-// The API field path ("content", "complainant.name") of the message that last
+// The field path ("content", "complainant.name"), from `request` (the
+// stream's request type; null: a best guess), of the message that last
 // failed to parse on this thread within the last second, and forgets it; ""
 // when there is none.
-std::string TakeRequestParseFailure();
+std::string TakeRequestParseFailure(const google::protobuf::Descriptor* request = nullptr);
 
 }  // namespace sqms::runtime

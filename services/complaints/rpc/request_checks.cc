@@ -1,0 +1,153 @@
+#include "services/complaints/rpc/request_checks.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/timestamp.pb.h"
+#include "services/complaints/domain/validation.h"
+#include "sqms/runtime/field_violation.h"
+
+namespace sqms::complaints::rpc {
+namespace {
+
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+using google::protobuf::Reflection;
+using runtime::FieldViolation;
+using Violations = std::vector<FieldViolation>;
+
+// google.protobuf.Timestamp's documented range.
+constexpr int64_t kMinSeconds = -62135596800;  // 0001-01-01T00:00:00Z
+constexpr int64_t kMaxSeconds = 253402300799;  // 9999-12-31T23:59:59Z
+constexpr size_t kMaxFilterText = 128;
+
+void Walk(const Message& m, const std::string& prefix, Violations& out);
+
+void CheckTimestamp(const Message& m, const std::string& path, Violations& out) {
+  const Reflection* r = m.GetReflection();
+  const auto* d = m.GetDescriptor();
+  const int64_t seconds = r->GetInt64(m, d->FindFieldByName("seconds"));
+  const int32_t nanos = r->GetInt32(m, d->FindFieldByName("nanos"));
+  if (seconds < kMinSeconds || seconds > kMaxSeconds) {
+    out.push_back({path + ".seconds", "must be within 0001-01-01 and 9999-12-31"});
+  }
+  if (nanos < 0 || nanos > 999'999'999) {
+    out.push_back({path + ".nanos", "must be between 0 and 999999999"});
+  }
+}
+
+void CheckEnum(const FieldDescriptor* f, int value, const std::string& path, Violations& out) {
+  if (f->enum_type()->FindValueByNumber(value) == nullptr) {
+    out.push_back({path, absl::StrCat("unknown value ", value)});
+  }
+}
+
+void CheckMessage(const Message& m, const std::string& path, Violations& out) {
+  if (m.GetDescriptor()->full_name() == google::protobuf::Timestamp::descriptor()->full_name()) {
+    CheckTimestamp(m, path, out);
+  } else {
+    Walk(m, path + ".", out);
+  }
+}
+
+void Walk(const Message& m, const std::string& prefix, Violations& out) {
+  const Reflection* r = m.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  r->ListFields(m, &fields);  // set fields only; unset ones have no bad value
+  for (const FieldDescriptor* f : fields) {
+    const std::string path = prefix + f->name();
+    if (f->is_repeated()) {
+      const int n = r->FieldSize(m, f);
+      if (n > kMaxRepeated) {
+        out.push_back({path, absl::StrCat("must have at most ", kMaxRepeated, " elements")});
+        continue;
+      }
+      for (int i = 0; i < n; ++i) {
+        const std::string element = absl::StrCat(path, "[", i, "]");
+        if (f->cpp_type() == FieldDescriptor::CPPTYPE_ENUM) {
+          CheckEnum(f, r->GetRepeatedEnumValue(m, f, i), element, out);
+        } else if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+          CheckMessage(r->GetRepeatedMessage(m, f, i), element, out);
+        }
+      }
+    } else if (f->cpp_type() == FieldDescriptor::CPPTYPE_ENUM) {
+      CheckEnum(f, r->GetEnumValue(m, f), path, out);
+    } else if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+      CheckMessage(r->GetMessage(m, f), path, out);
+    }
+  }
+}
+
+void FilterText(const std::string& path, const std::string& value, Violations& out) {
+  if (!domain::IsValidUtf8(value)) {
+    out.push_back({path, "must be valid UTF-8"});
+    return;
+  }
+  size_t n = 0;
+  for (char c : value) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  if (n > kMaxFilterText) {
+    out.push_back({path, absl::StrCat("must be at most ", kMaxFilterText, " characters")});
+  }
+}
+
+template <typename Repeated>
+void NoUnspecified(const std::string& path, const Repeated& values, Violations& out) {
+  for (int i = 0; i < values.size(); ++i) {
+    if (values.Get(i) == 0) out.push_back({absl::StrCat(path, "[", i, "]"), "must be specified"});
+  }
+}
+
+}  // namespace
+
+absl::Status CheckWellFormed(const Message& request) {
+  Violations out;
+  Walk(request, "", out);
+  return runtime::InvalidArgument(std::move(out));
+}
+
+absl::Status CheckFilter(const ::sqms::complaints::v1::ComplaintFilter& f,
+                         const std::string& prefix) {
+  Violations out;
+  Walk(f, prefix, out);
+  if (out.empty()) {
+    NoUnspecified(prefix + "statuses", f.statuses(), out);
+    NoUnspecified(prefix + "categories", f.categories(), out);
+    NoUnspecified(prefix + "priorities", f.priorities(), out);
+    if (f.has_created_after() && f.has_created_before()) {
+      const auto& a = f.created_after();
+      const auto& b = f.created_before();
+      if (a.seconds() > b.seconds() || (a.seconds() == b.seconds() && a.nanos() >= b.nanos())) {
+        out.push_back({prefix + "created_before", "must be after created_after"});
+      }
+    }
+  }
+  FilterText(prefix + "department", f.department(), out);
+  FilterText(prefix + "region", f.region(), out);
+  FilterText(prefix + "station", f.station(), out);
+  return runtime::InvalidArgument(std::move(out));
+}
+
+absl::Status RebaseCommandPaths(const absl::Status& status, bool wrapped) {
+  std::vector<FieldViolation> violations = runtime::FieldViolations(status);
+  if (violations.empty()) return status;
+  for (FieldViolation& v : violations) {
+    std::string base = v.field;
+    if (absl::StartsWith(base, "command.")) base = base.substr(8);
+    if (base == "id" || base == "expected_version" || base == "note" || base == "request_id") {
+      v.field = wrapped ? "command." + base : base;
+    }
+  }
+  absl::Status rebuilt = runtime::InvalidArgument(std::move(violations));
+  if (status.code() == absl::StatusCode::kInvalidArgument) return rebuilt;
+  absl::Status out(status.code(), status.message());
+  rebuilt.ForEachPayload([&out](absl::string_view url, const absl::Cord& payload) {
+    out.SetPayload(url, payload);
+  });
+  return out;
+}
+
+}  // namespace sqms::complaints::rpc
