@@ -21,7 +21,11 @@ absl::StatusOr<std::unique_ptr<MetricsServer>> MetricsServer::Start(
         absl::StrCat("metrics: cannot listen on ", bind_address, ": ", e.what()));
   }
   server->exposer_->RegisterCollectable(server->registry_);
-  server->exposer_->RegisterCollectable(MakeProcessCollector());
+  // The exposer holds collectables by weak_ptr; the process's metrics are
+  // one per process, so one collector lives for the whole run.
+  static const auto* process_collector =
+      new std::shared_ptr<prometheus::Collectable>(MakeProcessCollector());
+  server->exposer_->RegisterCollectable(*process_collector);
   return server;
 }
 

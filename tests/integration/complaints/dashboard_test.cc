@@ -7,6 +7,7 @@
 // token, a cancelled stream) the error panels still read 0 — they count
 // server faults only, as the SLO does — while the request panels rise.
 
+#include <atomic>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -14,6 +15,7 @@
 #include <map>
 #include <regex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -187,13 +189,29 @@ TEST_F(DashboardTest, ClientErrorsAndCancellationsDoNotCountAsErrors) {
             grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(stub->GetComplaint(Ctx(std::nullopt).get(), unknown, &ignored).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
-  {  // a watch the client cancels
+  {  // a live watch (it delivered an event) the client then cancels
+    const std::string station = Unique("DashboardWatch");
+    v1::WatchComplaintsRequest request;
+    request.mutable_filter()->set_station(station);
     auto ctx = Ctx(Role::kAgent);
-    auto reader = stub->WatchComplaints(ctx.get(), v1::WatchComplaintsRequest());
+    auto reader = stub->WatchComplaints(ctx.get(), request);
+    std::atomic<bool> got{false};
+    std::thread t([&] {
+      ev::ComplaintEvent event;
+      if (reader->Read(&event)) got = true;
+    });
+    // The watch may register after the call starts: submit until seen.
+    EXPECT_TRUE(testing::Await(
+        [&] {
+          if (got) return true;
+          v1::SubmitComplaintRequest r = ValidSubmission("dashboard-watch");
+          r.mutable_location()->set_station(station);
+          SubmitOk(*stub, r);
+          return false;
+        },
+        absl::Seconds(10), absl::Milliseconds(200)));
     ctx->TryCancel();
-    ev::ComplaintEvent event;
-    while (reader->Read(&event)) {
-    }
+    t.join();
     EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
   }
 
