@@ -146,6 +146,12 @@ absl::StatusOr<std::unique_ptr<ComplaintsServer>> ComplaintsServer::Start(
   p->metrics = *std::move(metrics);
   p->stats = std::make_unique<adapters::ServiceStats>(p->metrics->registry());
   p->rpc_metrics = std::make_unique<runtime::RpcMetrics>(p->metrics->registry());
+  // Every RPC series at 0 from start-up; the build in sqms_build_info.
+  for (const char* service :
+       {"sqms.complaints.v1.ComplaintService", "sqms.contact.v1.ContactEventService"}) {
+    if (auto s = p->rpc_metrics->DeclareService(service); !s.ok()) return s;
+  }
+  p->metrics->SetBuildInfo(SQMS_VERSION, SQMS_REVISION);
   const std::string triage_version = p->triage->Current()->config().version;
   p->stats->TriageConfigApplied(triage_version, /*reloaded=*/false);
   p->holidays = std::make_unique<app::HolidayCoverage>(

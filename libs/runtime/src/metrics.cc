@@ -2,7 +2,9 @@
 
 #include <exception>
 
+#include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/descriptor.h"
 #include "prometheus/exposer.h"
 
 namespace sqms::runtime {
@@ -19,6 +21,11 @@ absl::StatusOr<std::unique_ptr<MetricsServer>> MetricsServer::Start(
         absl::StrCat("metrics: cannot listen on ", bind_address, ": ", e.what()));
   }
   server->exposer_->RegisterCollectable(server->registry_);
+  // The exposer holds collectables by weak_ptr; the process's metrics are
+  // one per process, so one collector lives for the whole run.
+  static const auto* process_collector =
+      new std::shared_ptr<prometheus::Collectable>(MakeProcessCollector());
+  server->exposer_->RegisterCollectable(*process_collector);
   return server;
 }
 
@@ -27,6 +34,15 @@ MetricsServer::~MetricsServer() = default;
 int MetricsServer::port() const {
   std::vector<int> ports = exposer_->GetListeningPorts();
   return ports.empty() ? 0 : ports.front();
+}
+
+void MetricsServer::SetBuildInfo(const std::string& version, const std::string& revision) {
+  prometheus::BuildGauge()
+      .Name("sqms_build_info")
+      .Help("Always 1; the labels name the running build (version, git revision)")
+      .Register(*registry_)
+      .Add({{"version", version}, {"revision", revision}})
+      .Set(1);
 }
 
 RpcMetrics::RpcMetrics(prometheus::Registry& registry)
@@ -44,6 +60,32 @@ void RpcMetrics::Observe(const std::string& service, const std::string& method,
   requests_.Add({{"service", service}, {"method", method}, {"code", code}}).Increment();
   latency_.Add({{"service", service}, {"method", method}}, LatencyBuckets())
       .Observe(std::chrono::duration<double>(latency).count());
+}
+
+absl::Status RpcMetrics::DeclareService(std::string_view full_service_name) {
+  const std::string service_name(full_service_name);
+  const google::protobuf::ServiceDescriptor* service =
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service_name);
+  if (service == nullptr) {
+    return absl::NotFoundError(absl::StrCat("metrics: no gRPC service ", service_name));
+  }
+  auto declare = [&](const std::string& method) {
+    // Every canonical code, 0 (OK) .. 16 (UNAUTHENTICATED).
+    for (int code = 0; code <= 16; ++code) {
+      requests_.Add({{"service", service_name},
+                     {"method", method},
+                     {"code", absl::StatusCodeToString(static_cast<absl::StatusCode>(code))}});
+    }
+    latency_.Add({{"service", service_name}, {"method", method}}, LatencyBuckets());
+  };
+  for (int i = 0; i < service->method_count(); ++i) {
+    const google::protobuf::MethodDescriptor* method = service->method(i);
+    declare(method->name());
+    if (method->client_streaming() && method->server_streaming()) {
+      declare(absl::StrCat(method->name(), ".item"));
+    }
+  }
+  return absl::OkStatus();
 }
 
 const prometheus::Histogram::BucketBoundaries& LatencyBuckets() {

@@ -86,6 +86,16 @@ ServiceStats::ServiceStats(prometheus::Registry& registry)
     }
   }
   for (const char* result : {"applied", "rejected"}) triage_reloads.Add({{"result", result}});
+  // Intake panels read 0, not "No data", before the first complaint.
+  for (int channel = 1; channel <= domain::kChannelMax; ++channel) {
+    for (int category = 1; category <= domain::kCategoryMax; ++category) {
+      for (int priority = 1; priority <= domain::kPriorityMax; ++priority) {
+        submitted.Add({{"channel", codec::Label(static_cast<domain::Channel>(channel))},
+                       {"category", codec::Label(static_cast<Category>(category))},
+                       {"priority", codec::Label(static_cast<Priority>(priority))}});
+      }
+    }
+  }
   // The P1 page counts increase(): a breach series born at 1 would be missed.
   for (auto target : {domain::SlaTarget::kFirstResponse, domain::SlaTarget::kResolution,
                       domain::SlaTarget::kFollowUp}) {

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "absl/status/statusor.h"
 #include "prometheus/counter.h"
@@ -28,6 +29,9 @@ class MetricsServer {
   std::shared_ptr<prometheus::Registry> shared_registry() { return registry_; }
   int port() const;  // the bound port
 
+  // sqms_build_info{version,revision} = 1, present from the first scrape.
+  void SetBuildInfo(const std::string& version, const std::string& revision);
+
  private:
   MetricsServer() = default;
   std::shared_ptr<prometheus::Registry> registry_;
@@ -39,6 +43,12 @@ class MetricsServer {
 class RpcMetrics {
  public:
   explicit RpcMetrics(prometheus::Registry& registry);
+  // Creates at 0, before any call, the series of every method of the gRPC
+  // service `full_service_name` (looked up in the generated descriptor pool;
+  // NOT_FOUND when it is not linked in): each method x every status code,
+  // and for bidirectional streams also "<method>.item" (rpc_call.h). So
+  // rate() and ratio panels read 0, not "No data", on an idle system.
+  absl::Status DeclareService(std::string_view full_service_name);
   // Records one finished call. `code` is the grpc::StatusCode name, e.g. "OK".
   void Observe(const std::string& service, const std::string& method, const std::string& code,
                std::chrono::nanoseconds latency);
@@ -50,5 +60,11 @@ class RpcMetrics {
 
 // Latency buckets shared by all services, in seconds (0.5 ms .. 10 s).
 const prometheus::Histogram::BucketBoundaries& LatencyBuckets();
+
+// process_cpu_seconds_total, process_resident_memory_bytes,
+// process_open_fds and process_start_time_seconds of this process, read
+// from /proc/self at each scrape (the Prometheus client conventions).
+// MetricsServer registers one; thread-safe.
+std::shared_ptr<prometheus::Collectable> MakeProcessCollector();
 
 }  // namespace sqms::runtime

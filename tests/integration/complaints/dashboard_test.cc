@@ -1,0 +1,247 @@
+// The Grafana dashboard against a real Prometheus: Debian's prometheus
+// scrapes the real service every second with the shipped recording rules
+// loaded, and every panel target of deploy/grafana/dashboards/
+// sqms-complaints.json is evaluated through its HTTP API. On an idle, healthy
+// system every target returns a series (no "No data") and the panels of
+// things going wrong read 0; after client errors (bad input, a malformed id, no
+// token, a cancelled stream) the error panels still read 0 — they count
+// server faults only, as the SLO does — while the request panels rise.
+
+#include <atomic>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "nlohmann/json.hpp"
+#include "sqms/runtime/http/http_client.h"
+#include "tests/integration/complaints/service_fixture.h"
+
+namespace sqms::complaints::it {
+namespace {
+
+using json = nlohmann::json;
+
+struct Target {
+  std::string panel;  // title
+  std::string expr;   // with the Grafana variables substituted
+  bool bad = false;   // counts something going wrong: must read 0
+};
+
+std::string UrlEncode(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      absl::StrAppend(&out, "%", absl::Hex(c, absl::kZeroPad2));
+    }
+  }
+  return out;
+}
+
+// Every target of the dashboard, variables replaced like check_configs.sh
+// does ($__rate_interval 1m: 60 scrapes at 1s).
+std::vector<Target> DashboardTargets() {
+  std::ifstream in(SourceFile("deploy/grafana/dashboards/sqms-complaints.json"));
+  const json dashboard = json::parse(in);
+  const std::regex bad_title("error|breach|dead.letter|burn", std::regex::icase);
+  std::vector<Target> targets;
+  for (const json& panel : dashboard.at("panels")) {
+    if (!panel.contains("targets")) continue;
+    const std::string title = panel.at("title");
+    for (const json& target : panel.at("targets")) {
+      targets.push_back({title,
+                         absl::StrReplaceAll(target.at("expr").get<std::string>(),
+                                             {{"$__rate_interval", "1m"},
+                                              {"$__range", "1h"},
+                                              {"$job", "sqms-complaints"}}),
+                         std::regex_search(title, bad_title)});
+    }
+  }
+  return targets;
+}
+
+class DashboardTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    StackOptions options;
+    options.name = "dashboard";
+    auto stack = ComplaintsStack::Start(options);
+    ASSERT_TRUE(stack.ok()) << stack.status();
+    stack_ = *std::move(stack);
+    int grpc = 0, metrics = 0;
+    std::sscanf(testing::ReadFile(stack_->dir() + "/ready.json").c_str(),
+                " { \"grpc_port\" : %d , \"metrics_port\" : %d", &grpc, &metrics);
+    ASSERT_GT(metrics, 0);
+
+    // The shipped rules, evaluated every second instead of every 30 s.
+    std::ifstream rules_in(SourceFile("deploy/prometheus/rules/complaints.rules.yml"));
+    std::string rules((std::istreambuf_iterator<char>(rules_in)), {});
+    std::ofstream(stack_->dir() + "/complaints.rules.yml")
+        << absl::StrReplaceAll(rules, {{"interval: 30s", "interval: 1s"}});
+    std::ofstream(stack_->dir() + "/prometheus.yml")
+        << "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
+        << "rule_files: [complaints.rules.yml]\n"
+        << "scrape_configs:\n  - job_name: sqms-complaints\n    static_configs:\n"
+        << "      - targets: ['127.0.0.1:" << metrics << "']\n";
+    prom_port_ = testing::FreePort();
+    auto prometheus = testing::Process::Start(
+        {"/usr/bin/prometheus", "--config.file=" + stack_->dir() + "/prometheus.yml",
+         "--storage.tsdb.path=" + stack_->dir() + "/prometheus-data",
+         absl::StrCat("--web.listen-address=127.0.0.1:", prom_port_)},
+        stack_->dir() + "/prometheus.log");
+    ASSERT_TRUE(prometheus.ok()) << prometheus.status();
+    prometheus_ = *std::move(prometheus);
+    // Scraped twice (rate() needs two samples) and the rules evaluated.
+    ASSERT_TRUE(testing::Await(
+        [&] {
+          return Values("count_over_time(up{job=\"sqms-complaints\"}[1m]) >= 3").size() == 1 &&
+                 !Values("service:sqms_rpc_errors:ratio_rate5m").empty();
+        },
+        absl::Seconds(60), absl::Milliseconds(500)))
+        << testing::ReadFile(stack_->dir() + "/prometheus.log");
+  }
+
+  void TearDown() override {
+    if (prometheus_ != nullptr) prometheus_->Terminate(absl::Seconds(10));
+  }
+
+  // The values of an instant query, one per series; empty on any error.
+  std::vector<double> Values(const std::string& promql) {
+    runtime::HttpRequest request;
+    request.url = absl::StrCat("http://127.0.0.1:", prom_port_, "/api/v1/query?query=",
+                               UrlEncode(promql));
+    auto response = http_.SendAndWait(request);
+    if (!response.ok() || response->status != 200) return {};
+    const json body = json::parse(response->body, nullptr, /*allow_exceptions=*/false);
+    std::vector<double> values;
+    if (!body.is_object() || body.value("status", "") != "success") return values;
+    for (const json& series : body["data"]["result"]) {
+      values.push_back(std::stod(series["value"][1].get<std::string>()));
+    }
+    return values;
+  }
+
+  // Every bad panel's series read exactly 0; returns the offenders.
+  std::vector<std::string> NonZeroBadPanels() {
+    std::vector<std::string> offenders;
+    for (const Target& target : DashboardTargets()) {
+      if (!target.bad) continue;
+      for (double v : Values(target.expr)) {
+        if (v != 0) offenders.push_back(absl::StrCat(target.panel, " = ", v, ": ", target.expr));
+      }
+    }
+    return offenders;
+  }
+
+  std::unique_ptr<ComplaintsStack> stack_;
+  std::unique_ptr<testing::Process> prometheus_;
+  int prom_port_ = 0;
+  runtime::HttpClient http_;
+};
+
+TEST_F(DashboardTest, EveryPanelHasDataAndBadPanelsReadZeroOnAnIdleSystem) {
+  const std::vector<Target> targets = DashboardTargets();
+  ASSERT_GE(targets.size(), 20u);
+  for (const Target& target : targets) {
+    SCOPED_TRACE(target.panel + ": " + target.expr);
+    std::vector<double> values;
+    // A rule-based panel may need one more evaluation after the first.
+    testing::Await([&] { return !(values = Values(target.expr)).empty(); }, absl::Seconds(10),
+                   absl::Milliseconds(250));
+    EXPECT_FALSE(values.empty()) << "No data";
+    if (!target.bad) continue;
+    for (double v : values) EXPECT_EQ(v, 0);
+  }
+  EXPECT_EQ(Values("sqms_build_info{job=\"sqms-complaints\",version!=\"\",revision!=\"\"}"),
+            std::vector<double>{1});
+  EXPECT_THAT(Values("process_resident_memory_bytes{job=\"sqms-complaints\"}"),
+              ::testing::ElementsAre(::testing::Gt(1e6)));
+}
+
+TEST_F(DashboardTest, ClientErrorsAndCancellationsDoNotCountAsErrors) {
+  auto stub = stack_->Complaints();
+  SubmitOk(*stub, ValidSubmission("dashboard"));
+  {  // one stream item: the latency SLO covers "StreamComplaints.item"
+    auto ctx = Ctx(Role::kService);
+    auto stream = stub->StreamComplaints(ctx.get());
+    ASSERT_TRUE(stream->Write(ValidSubmission("dashboard-stream")));
+    stream->WritesDone();
+    v1::StreamComplaintsResponse answer;
+    while (stream->Read(&answer)) {
+    }
+    EXPECT_TRUE(stream->Finish().ok());
+  }
+  v1::Complaint ignored;
+  v1::GetComplaintRequest unknown;
+  unknown.set_id("CMP-does-not-exist");  // malformed: INVALID_ARGUMENT
+  EXPECT_FALSE(stub->GetComplaint(Ctx(Role::kAgent).get(), unknown, &ignored).ok());
+  v1::SubmitComplaintResponse submitted;
+  EXPECT_EQ(stub->SubmitComplaint(Ctx(Role::kService).get(), {}, &submitted).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(stub->GetComplaint(Ctx(std::nullopt).get(), unknown, &ignored).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  {  // a live watch (it delivered an event) the client then cancels
+    const std::string station = Unique("DashboardWatch");
+    v1::WatchComplaintsRequest request;
+    request.mutable_filter()->set_station(station);
+    auto ctx = Ctx(Role::kAgent);
+    auto reader = stub->WatchComplaints(ctx.get(), request);
+    std::atomic<bool> got{false};
+    std::thread t([&] {
+      ev::ComplaintEvent event;
+      if (reader->Read(&event)) got = true;
+    });
+    // The watch may register after the call starts: submit until seen.
+    EXPECT_TRUE(testing::Await(
+        [&] {
+          if (got) return true;
+          v1::SubmitComplaintRequest r = ValidSubmission("dashboard-watch");
+          r.mutable_location()->set_station(station);
+          SubmitOk(*stub, r);
+          return false;
+        },
+        absl::Seconds(10), absl::Milliseconds(200)));
+    ctx->TryCancel();
+    t.join();
+    EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  }
+
+  // Scraped and evaluated: every client outcome and the stream item counted.
+  for (const std::string& query : {
+           std::string("sum(sqms_rpc_requests_total{code=\"INVALID_ARGUMENT\"})"),
+           std::string("sum(sqms_rpc_requests_total{code=\"UNAUTHENTICATED\"})"),
+           std::string("sum(sqms_rpc_requests_total"
+                       "{method=\"WatchComplaints\",code=\"CANCELLED\"})"),
+           std::string("sum(rate(sqms_rpc_requests_total{code=\"OK\"}[1m]))"),
+           std::string("count(service_method:sqms_rpc_latency_seconds:p99_5m"
+                       "{method=\"StreamComplaints.item\"} > 0)")}) {
+    EXPECT_TRUE(testing::Await(
+        [&] {
+          std::vector<double> v = Values(query);
+          return v.size() == 1 && v[0] > 0;
+        },
+        absl::Seconds(30), absl::Milliseconds(500)))
+        << query << " never > 0";
+  }
+
+  EXPECT_THAT(NonZeroBadPanels(), ::testing::IsEmpty());
+  for (const Target& target : DashboardTargets()) {
+    if (target.panel != "Requests per second by method") continue;
+    std::vector<double> values = Values(target.expr);
+    double sum = 0;
+    for (double v : values) sum += v;
+    EXPECT_GT(sum, 0) << target.expr;
+  }
+}
+
+}  // namespace
+}  // namespace sqms::complaints::it
