@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/complaints/adapters/redis_scripts.h"
+#include "sqms/runtime/trace_context.h"
 
 namespace sqms::complaints::adapters {
 
@@ -21,7 +22,8 @@ absl::StatusOr<bool> RedisContactEventStore::Append(const ports::ContactRecord& 
       {keys_.ContactSeen(shard, record.event_id), keys_.Outbox(shard)},
       {std::to_string(absl::ToInt64Milliseconds(seen_ttl_)), topic_, record.contact_id,
        record.event_id, record.type, std::to_string(absl::ToUnixMillis(record.occurred_at)),
-       record.payload});
+       record.payload, runtime::CurrentTraceContext().Traceparent(),
+       runtime::CurrentTraceContext().tracestate});
   if (!reply.ok()) return reply.status();
   if (reply->type != runtime::RedisReply::Type::kInteger) {
     return absl::InternalError(absl::StrCat("redis contact script: ", reply->str));
