@@ -199,7 +199,9 @@ TEST_F(TraceTest, BadTokenFloodWritesRateLimitedSecurityEvents) {
   EXPECT_FALSE(absl::StrContains(text, bad_token)) << "the token itself was logged";
   // A refused authentication is a security event, not also an rpc line.
   for (const auto& line : LogLines()) {
-    if (line.value("msg", "") == "rpc") EXPECT_NE(line.value("code", ""), "UNAUTHENTICATED");
+    if (line.value("msg", "") == "rpc") {
+      EXPECT_NE(line.value("code", ""), "UNAUTHENTICATED");
+    }
   }
 }
 
