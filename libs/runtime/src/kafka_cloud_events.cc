@@ -37,7 +37,12 @@ KafkaHeaders CloudEventHeaders(const CloudEvent& event) {
                                    absl::UTCTimeZone())},
       {"content-type", event.content_type},
   };
-  if (!event.traceparent.empty()) headers.emplace_back("traceparent", event.traceparent);
+  // The CloudEvents distributed-tracing extension: attributes are ce_-prefixed
+  // headers in the Kafka binding.
+  if (!event.traceparent.empty()) headers.emplace_back("ce_traceparent", event.traceparent);
+  if (!event.traceparent.empty() && !event.tracestate.empty()) {
+    headers.emplace_back("ce_tracestate", event.tracestate);
+  }
   return headers;
 }
 
@@ -65,7 +70,8 @@ absl::StatusOr<CloudEvent> ParseCloudEventHeaders(const KafkaHeaders& headers) {
     event.time = absl::ToChronoTime(parsed);
   }
   event.content_type = First(headers, "content-type").value_or("");
-  event.traceparent = First(headers, "traceparent").value_or("");
+  event.traceparent = First(headers, "ce_traceparent").value_or("");
+  event.tracestate = First(headers, "ce_tracestate").value_or("");
   return event;
 }
 

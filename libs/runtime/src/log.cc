@@ -10,6 +10,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "sqms/runtime/trace_context.h"
 
 namespace sqms::runtime::log {
 namespace {
@@ -67,6 +68,9 @@ void Write(Level level, std::string_view msg, const nlohmann::json& fields) {
       {"msg", msg},
   };
   if (!current_request_id.empty()) line["request_id"] = current_request_id;
+  if (const TraceContext& trace = CurrentTraceContext(); trace.valid()) {
+    line["trace_id"] = trace.trace_id;
+  }
   if (fields.is_object()) {
     for (const auto& [key, value] : fields.items()) line[key] = value;
   } else if (!fields.is_null()) {

@@ -109,6 +109,8 @@ KafkaRecord OutboxRelay::Core::ToRecord(const RedisReply& fields) const {
   event.type = Field(fields, "type");
   event.time = std::chrono::system_clock::time_point(
       std::chrono::milliseconds(Millis(Field(fields, "time"))));
+  event.traceparent = Field(fields, "traceparent");  // absent in older entries: ""
+  event.tracestate = Field(fields, "tracestate");
   record.headers = CloudEventHeaders(event);
   return record;
 }

@@ -85,10 +85,25 @@ absl::Status Busy(absl::Duration retry_after) {
 namespace {
 
 // Finishes a unary call that never ran its body.
-grpc::ServerUnaryReactor* Refuse(const CallSupport& support, grpc::ServerUnaryReactor* reactor,
-                                 const RpcMethod& method, const absl::Status& status,
-                                 std::chrono::steady_clock::time_point start) {
+// Records and logs a call refused at admission (on the gRPC thread, under
+// its request id and trace context).
+void Refused(const CallSupport& support, const grpc::CallbackServerContext& call,
+             const RpcMethod& method, const absl::Status& status,
+             std::chrono::steady_clock::time_point start) {
   support.Observe(method, "", static_cast<int>(status.code()), start);
+  if (status.code() == absl::StatusCode::kUnauthenticated ||
+      status.code() == absl::StatusCode::kPermissionDenied) {
+    LogSecurityEvent(method, status, call.peer());
+  } else {
+    LogRpc(method, static_cast<int>(status.code()), start, "");
+  }
+}
+
+grpc::ServerUnaryReactor* Refuse(const CallSupport& support, grpc::CallbackServerContext& call,
+                                 grpc::ServerUnaryReactor* reactor, const RpcMethod& method,
+                                 const absl::Status& status,
+                                 std::chrono::steady_clock::time_point start) {
+  Refused(support, call, method, status, start);
   reactor->Finish(ToGrpcStatus(status));
   return reactor;
 }
@@ -100,25 +115,31 @@ grpc::ServerUnaryReactor* RunUnary(const CallSupport& support, grpc::CallbackSer
   const auto start = std::chrono::steady_clock::now();
   grpc::ServerUnaryReactor* reactor = call->DefaultReactor();
   std::string request_id = AdoptRequestId(*call);
+  TraceContext trace = AdoptTraceContext(*call);
+  log::ScopedRequestId scoped_id(request_id);
+  ScopedTraceContext scoped_trace(trace);
   if (absl::Status wanted = StillWanted(*call); !wanted.ok()) {
-    return Refuse(support, reactor, method, wanted, start);
+    return Refuse(support, *call, reactor, method, wanted, start);
   }
   absl::StatusOr<Principal> principal = support.auth.Authorize(*call, *method.allowed);
-  if (!principal.ok()) return Refuse(support, reactor, method, principal.status(), start);
+  if (!principal.ok()) return Refuse(support, *call, reactor, method, principal.status(), start);
   const bool queued = support.pool.TrySubmit(
       [&support, call, reactor, method, start, body = std::move(body),
-       principal = *std::move(principal), request_id = std::move(request_id)] {
+       principal = *std::move(principal), request_id = std::move(request_id),
+       trace = std::move(trace)] {
+        log::ScopedRequestId scoped_id(request_id);
+        ScopedTraceContext scoped_trace(trace);
         // Waited in the queue: the client may have left or run out of time.
         absl::Status status = StillWanted(*call);
         if (status.ok()) {
-          log::ScopedRequestId scoped(request_id);
           status = body(principal);
           LogServerError(method, status);
         }
         support.Observe(method, "", static_cast<int>(status.code()), start);
+        LogRpc(method, static_cast<int>(status.code()), start, principal.subject);
         reactor->Finish(ToGrpcStatus(status));
       });
-  if (!queued) return Refuse(support, reactor, method, Busy(support.retry_after), start);
+  if (!queued) return Refuse(support, *call, reactor, method, Busy(support.retry_after), start);
   return reactor;
 }
 
@@ -129,6 +150,9 @@ absl::StatusOr<AdmittedStream> AdmitStream(const CallSupport& support,
   AdmittedStream admitted;
   admitted.start = start;
   admitted.request_id = AdoptRequestId(call);
+  admitted.trace = AdoptTraceContext(call);
+  log::ScopedRequestId scoped_id(admitted.request_id);
+  ScopedTraceContext scoped_trace(admitted.trace);
   absl::Status status = StillWanted(call);
   if (status.ok()) {
     absl::StatusOr<Principal> principal = support.auth.Authorize(call, *method.allowed);
@@ -138,7 +162,7 @@ absl::StatusOr<AdmittedStream> AdmitStream(const CallSupport& support,
     }
     status = principal.status();
   }
-  support.Observe(method, "", static_cast<int>(status.code()), start);
+  Refused(support, call, method, status, start);
   return status;
 }
 

@@ -11,6 +11,7 @@
 #include "services/complaints/adapters/redis_list_page.h"
 #include "services/complaints/adapters/redis_scripts.h"
 #include "services/complaints/codec/complaint_codec.h"
+#include "sqms/runtime/trace_context.h"
 
 namespace sqms::complaints::adapters {
 namespace {
@@ -86,6 +87,10 @@ void RedisComplaintRepository::AppendTail(const domain::Complaint& c, int64_t si
     args.push_back(codec::CloudEventType(e.event.type));
     args.push_back(Ms(e.event.at));
     args.push_back(codec::EncodeEvent(c, e, complainant_key));
+    // The request that caused it (none for timer-fired events).
+    const runtime::TraceContext& trace = runtime::CurrentTraceContext();
+    args.push_back(trace.Traceparent());
+    args.push_back(trace.tracestate);
   }
 }
 

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/complaints/adapters/redis_scripts.h"
 #include "services/complaints/codec/contact_codec.h"
+#include "sqms/runtime/trace_context.h"
 
 namespace sqms::complaints::adapters {
 
@@ -22,7 +23,8 @@ absl::StatusOr<bool> RedisContactEventStore::Append(const domain::ContactEvent& 
       {keys_.ContactSeen(shard, event.event_id), keys_.Outbox(shard)},
       {std::to_string(absl::ToInt64Milliseconds(seen_ttl_)), topic_, event.contact_id,
        event.event_id, codec::ContactEventType(event.kind),
-       std::to_string(absl::ToUnixMillis(event.occurred_at)), codec::EncodeContactEvent(event)});
+       std::to_string(absl::ToUnixMillis(event.occurred_at)), codec::EncodeContactEvent(event),
+       runtime::CurrentTraceContext().Traceparent(), runtime::CurrentTraceContext().tracestate});
   if (!reply.ok()) return reply.status();
   if (reply->type != runtime::RedisReply::Type::kInteger) {
     return absl::InternalError(absl::StrCat("redis contact script: ", reply->str));

@@ -9,7 +9,8 @@ namespace {
 //  write_fields(key, a, i): a[i..i+11] = v pb st cat pri dept ch reg stn brk ts ck
 //  append_tail(audit, timers, outbox, id, a, i): a[i] = #audit, a[i+1] =
 //  next timer (due ms, or '' for none), a[i+2] = #events, then audit
-//  entries and (topic, key, id, type, time, payload) tuples. A complaint has
+//  entries and (topic, key, id, type, time, payload, traceparent,
+//  tracestate) tuples (the trace context of the request: outbox_relay.h). A complaint has
 //  at most one timer, its next SLA moment, with the complaint id as member:
 //  ZADD moves it, no earlier moment needs removing. This is
 //  runtime::DurableTimers' format (durable_timers.h): integer ms scores; the
@@ -31,8 +32,9 @@ local function append_tail(audit_key, timers_key, outbox_key, id, a, i, created)
   end
   for _ = 1, ne do
     redis.call('XADD', outbox_key, '*', 'topic', a[j], 'key', a[j+1], 'id', a[j+2],
-      'type', a[j+3], 'time', a[j+4], 'payload', a[j+5])
-    j = j + 6
+      'type', a[j+3], 'time', a[j+4], 'payload', a[j+5], 'traceparent', a[j+6],
+      'tracestate', a[j+7])
+    j = j + 8
   end
 end
 )lua";
@@ -119,11 +121,13 @@ while true do
 end
 )lua";
 
-// KEYS: seen outbox; ARGV: 1 ttl_ms, 2 topic, 3 key, 4 id, 5 type, 6 time, 7 payload
+// KEYS: seen outbox; ARGV: 1 ttl_ms, 2 topic, 3 key, 4 id, 5 type, 6 time, 7 payload,
+//       8 traceparent, 9 tracestate
 constexpr char kAppendContact[] = R"lua(
 if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then return 0 end
 redis.call('XADD', KEYS[2], '*', 'topic', ARGV[2], 'key', ARGV[3], 'id', ARGV[4],
-  'type', ARGV[5], 'time', ARGV[6], 'payload', ARGV[7])
+  'type', ARGV[5], 'time', ARGV[6], 'payload', ARGV[7], 'traceparent', ARGV[8],
+  'tracestate', ARGV[9])
 return 1
 )lua";
 

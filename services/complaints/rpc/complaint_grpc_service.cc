@@ -130,8 +130,8 @@ ComplaintGrpcService::WatchComplaints(grpc::CallbackServerContext* call,
         runtime::ToGrpcStatus(s));
   }
   return new WatchReactor(watch_hub_, adapters::WatchFilter(request->filter()),
-                          [this, method, start = admitted->start](const grpc::Status& s) {
-                            support_.Observe(method, "", s.error_code(), start);
+                          [this, method, stream = *admitted](const grpc::Status& s) {
+                            runtime::StreamEnded(support_, method, stream, s.error_code());
                           });
 }
 

@@ -30,12 +30,17 @@ TEST(CloudEventHeadersTest, BinaryModeHeadersInOrder) {
                           Pair("content-type", "application/protobuf")));
 }
 
-TEST(CloudEventHeadersTest, TraceparentOnlyWhenGiven) {
+TEST(CloudEventHeadersTest, TraceparentOnlyWhenGivenAsTheDistributedTracingExtension) {
   CloudEvent event = Event();
+  event.tracestate = "vendor=1";  // not without a traceparent
+  EXPECT_EQ(CloudEventHeaders(event).size(), 6u);
   event.traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
   KafkaHeaders headers = CloudEventHeaders(event);
-  ASSERT_EQ(headers.size(), 7u);
-  EXPECT_THAT(headers.back(), Pair("traceparent", event.traceparent));
+  ASSERT_EQ(headers.size(), 8u);
+  EXPECT_THAT(headers[6], Pair("ce_traceparent", event.traceparent));
+  EXPECT_THAT(headers[7], Pair("ce_tracestate", "vendor=1"));
+  event.tracestate = "";
+  EXPECT_THAT(CloudEventHeaders(event).back(), Pair("ce_traceparent", event.traceparent));
 }
 
 TEST(CloudEventHeadersTest, TimeIsUtcWithMillisecondsEvenWhenWhole) {
@@ -56,6 +61,7 @@ TEST(ParseCloudEventHeadersTest, RoundTripsWhatTheProducerWrites) {
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   EXPECT_EQ(*parsed, event);
   event.traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+  event.tracestate = "rojo=00f067aa0ba902b7,congo=t61rcWkgMzE";
   event.content_type = "application/json";
   parsed = ParseCloudEventHeaders(CloudEventHeaders(event));
   ASSERT_TRUE(parsed.ok()) << parsed.status();
@@ -79,6 +85,7 @@ TEST(ParseCloudEventHeadersTest, OptionalHeadersMayBeAbsent) {
   EXPECT_EQ(parsed->time, std::chrono::system_clock::time_point());
   EXPECT_EQ(parsed->content_type, "");
   EXPECT_EQ(parsed->traceparent, "");
+  EXPECT_EQ(parsed->tracestate, "");
 }
 
 TEST(ParseCloudEventHeadersTest, AcceptsAnyRfc3339Time) {

@@ -91,15 +91,16 @@ enum class KafkaErrorKind { kTransient, kPermanent, kFatal };
 KafkaErrorKind ClassifyKafkaError(const absl::Status& status);
 
 // CloudEvents Kafka protocol binding, binary mode: ce_specversion, ce_id,
-// ce_source, ce_type, ce_time (RFC 3339, UTC), content-type, and traceparent
-// when given.
+// ce_source, ce_type, ce_time (RFC 3339, UTC), content-type, and the
+// distributed-tracing extension ce_traceparent (+ ce_tracestate) when given.
 struct CloudEvent {
   std::string id;
   std::string source;   // e.g. "//sqms/complaints"
   std::string type;     // e.g. "sqms.complaints.v1.submitted"
   std::chrono::system_clock::time_point time;
   std::string content_type = "application/protobuf";
-  std::string traceparent;  // optional
+  std::string traceparent;  // optional: W3C trace context (ce_traceparent)
+  std::string tracestate;   // optional; sent only with a traceparent (ce_tracestate)
   bool operator==(const CloudEvent&) const = default;
 };
 KafkaHeaders CloudEventHeaders(const CloudEvent& event);
@@ -108,11 +109,12 @@ KafkaHeaders CloudEventHeaders(const CloudEvent& event);
 // Header names are matched exactly (the binding's lower case); when one
 // repeats, the first wins. ce_time is optional (absent: time stays at the
 // epoch) and accepts any RFC 3339 time (offsets, any fraction); content-type
-// and traceparent are optional (absent: empty). INVALID_ARGUMENT naming the
+// ce_traceparent and ce_tracestate are optional (absent: empty). INVALID_ARGUMENT naming the
 // header when ce_id, ce_source, ce_type or ce_specversion is missing or
 // empty, ce_specversion is not "1.0", or ce_time does not parse.
 // Round trip: ParseCloudEventHeaders(CloudEventHeaders(e)) == e for every
-// event whose time is whole milliseconds.
+// event whose time is whole milliseconds and that has no tracestate without
+// a traceparent.
 absl::StatusOr<CloudEvent> ParseCloudEventHeaders(const KafkaHeaders& headers);
 
 }  // namespace sqms::runtime

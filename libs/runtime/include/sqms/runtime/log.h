@@ -1,7 +1,7 @@
 #pragma once
 // Structured JSON logs on stderr, one object per line:
 //   {"ts":"2026-11-21T10:00:00.123Z","level":"info","service":"complaints",
-//    "msg":"...","request_id":"...", ...fields}
+//    "msg":"...","request_id":"...","trace_id":"...", ...fields}
 // Callers must never pass personal data; values are logged as given.
 
 #include <string>
@@ -20,7 +20,8 @@ bool ParseLevel(std::string_view name, Level* out);
 
 // Writes one line when `level` >= the Init level: ts (UTC, millis), level,
 // service, msg, request_id (when a ScopedRequestId is active on this
-// thread), then `fields` (an object; a non-object is logged as "fields").
+// thread), trace_id (when a ScopedTraceContext is, trace_context.h),
+// then `fields` (an object; a non-object is logged as "fields").
 // Invalid UTF-8 is replaced, never thrown on. Thread-safe: one write(2) per
 // line, lines never interleave.
 void Write(Level level, std::string_view msg, const nlohmann::json& fields = {});

@@ -322,10 +322,11 @@ class OrderedBidiReactor final : public grpc::ServerBidiReactor<Request, Respons
 };
 
 // The set-up of an ordered stream, shared by every service: AdmitStream
-// (request id, deadline/cancellation, authorization; a refusal finishes
-// the stream at once), then an OrderedBidiReactor whose handler runs under
-// the call's request id with its principal, and whose items and end are
-// recorded in the metrics ("<name>.item" per item, "<name>" per stream).
+// (request id, trace context, deadline/cancellation, authorization; a
+// refusal finishes the stream at once), then an OrderedBidiReactor whose
+// handler runs under the call's request id and trace context with its
+// principal, and whose items and end are recorded in the metrics
+// ("<name>.item" per item, "<name>" per stream) and whose end is logged.
 template <typename Request, typename Response>
 struct OrderedStreamSpec {
   // Pool thread, under the request id; see OrderedBidiReactor::Handler.
@@ -345,17 +346,21 @@ grpc::ServerBidiReactor<Request, Response>* OpenOrderedStream(
     return new RejectedBidiReactor<Request, Response>(ToGrpcStatus(admitted.status()));
   }
   auto handler = [handle = std::move(spec.handle), principal = admitted->principal,
-                  request_id = admitted->request_id](Request& request, Response& response) {
+                  request_id = admitted->request_id,
+                  trace = admitted->trace](Request& request, Response& response) {
     log::ScopedRequestId scoped(request_id);
+    ScopedTraceContext scoped_trace(trace);
     return handle(principal, request, response);
   };
-  auto on_item = [&support, method](const absl::Status& status,
-                                    std::chrono::steady_clock::time_point read_at) {
+  auto on_item = [&support, method, request_id = admitted->request_id, trace = admitted->trace](
+                     const absl::Status& status, std::chrono::steady_clock::time_point read_at) {
+    log::ScopedRequestId scoped(request_id);
+    ScopedTraceContext scoped_trace(trace);
     LogServerError(method, status);
     support.Observe(method, ".item", static_cast<int>(status.code()), read_at);
   };
-  auto finished = [&support, method, start = admitted->start](const grpc::Status& status) {
-    support.Observe(method, "", status.error_code(), start);
+  auto finished = [&support, method, stream = *admitted](const grpc::Status& status) {
+    StreamEnded(support, method, stream, status.error_code());
   };
   return new OrderedBidiReactor<Request, Response>(
       support.pool, std::move(handler), std::move(spec.answer), std::move(finished),

@@ -1,8 +1,10 @@
 #pragma once
 // Transactional outbox relay (architecture.md): moves events a service
 // committed to Redis outbox streams — one per shard, entries with the fields
-// topic, key, id, type, time (ms since the epoch) and payload — to Kafka as
-// CloudEvents (binary mode, ce_id = the entry's id field).
+// topic, key, id, type, time (ms since the epoch), payload and optionally
+// traceparent and tracestate (W3C trace context of the request that caused
+// the event; "" or absent = none) — to Kafka as CloudEvents (binary mode,
+// ce_id = the entry's id field, ce_traceparent/ce_tracestate when set).
 //
 // Guarantees
 //  - At least once: an entry is deleted from its stream only after Kafka

@@ -20,6 +20,20 @@
 // observation per call with its final status, refusals included; streams —
 // one per stream when it ends (latency = stream lifetime), plus one per item
 // of an ordered stream under method "<name>.item" (ordered_bidi_reactor.h).
+//
+// Logs (log.h, JSON on stderr), never personal data:
+//  - one "rpc" line at info per unary call and per stream (when it ends;
+//    stream items only when one fails, LogServerError): method, code,
+//    latency_ms, subject (the principal's; "" when refused before
+//    authentication), request_id and trace_id;
+//  - a call refused with UNAUTHENTICATED or PERMISSION_DENIED writes a
+//    security event instead ("event":"security", reason, method, peer),
+//    rate-limited per process (kSecurityLogPerSecond, kSecurityLogBurst;
+//    what is dropped is reported as "suppressed K security events" with the
+//    next one written), so a flood of bad tokens cannot fill the disk.
+// Every call adopts a request id (request_id.h) and a W3C trace context
+// (trace_context.h); both are current on the threads that run its body or
+// its stream items, so their log lines and the events they write carry them.
 
 #include <chrono>
 #include <functional>
@@ -34,6 +48,7 @@
 #include "grpcpp/grpcpp.h"
 #include "sqms/runtime/auth.h"
 #include "sqms/runtime/metrics.h"
+#include "sqms/runtime/trace_context.h"
 #include "sqms/runtime/worker_pool.h"
 
 namespace sqms::runtime {
@@ -84,6 +99,9 @@ struct CallSupport {
                std::chrono::steady_clock::time_point start) const;
 };
 
+inline constexpr double kSecurityLogPerSecond = 5;
+inline constexpr int kSecurityLogBurst = 10;
+
 // "OK", "INVALID_ARGUMENT", ... for a grpc::StatusCode value.
 std::string StatusCodeName(int code);
 
@@ -113,11 +131,25 @@ grpc::ServerUnaryReactor* RunUnary(const CallSupport& support, grpc::CallbackSer
 struct AdmittedStream {
   Principal principal;
   std::string request_id;  // adopted from the call's metadata (or generated)
+  TraceContext trace;      // adopted from the call's metadata (or new)
   std::chrono::steady_clock::time_point start;
 };
-// Stream set-up, on the gRPC thread: adopts the request id, checks that the
-// call is still wanted and authorizes it; a refusal is recorded in the
-// metrics here and is ready for Finish(ToGrpcStatus(...)).
+// The end of an admitted stream, any thread: records the stream's metrics
+// observation and writes its "rpc" log line.
+void StreamEnded(const CallSupport& support, const RpcMethod& method,
+                 const AdmittedStream& stream, int code);
+
+// The "rpc" log line of a call that ends now; the caller has the call's
+// request id and trace context in scope. Any thread.
+void LogRpc(const RpcMethod& method, int code, std::chrono::steady_clock::time_point start,
+            std::string_view subject);
+// The rate-limited security event of a refused authentication. Any thread.
+void LogSecurityEvent(const RpcMethod& method, const absl::Status& status,
+                      std::string_view peer);
+// Stream set-up, on the gRPC thread: adopts the request id and trace
+// context, checks that the call is still wanted and authorizes it; a
+// refusal is recorded in the metrics and logged here and is ready for
+// Finish(ToGrpcStatus(...)).
 absl::StatusOr<AdmittedStream> AdmitStream(const CallSupport& support,
                                            grpc::CallbackServerContext& call,
                                            const RpcMethod& method);
