@@ -86,6 +86,13 @@ grpc::ServerUnaryReactor* ComplaintGrpcService::GetComplaint(
                   });
 }
 
+namespace {
+// The personal queue: filter.assignee "me" is the caller's own subject.
+std::string ResolveAssignee(const std::string& assignee, const runtime::Principal& principal) {
+  return assignee == "me" ? principal.subject : assignee;
+}
+}  // namespace
+
 grpc::ServerUnaryReactor* ComplaintGrpcService::ListComplaints(
     grpc::CallbackServerContext* call, const pb::ListComplaintsRequest* request,
     pb::ListComplaintsResponse* response) {
@@ -95,7 +102,9 @@ grpc::ServerUnaryReactor* ComplaintGrpcService::ListComplaints(
                       return runtime::InvalidArgument(
                           {{"page_size", "must be between 1 and 500 (0 = 50)"}});
                     }
-                    absl::StatusOr<ports::ListPage> page = app_.List(codec::FromProto(*request));
+                    ports::ListQuery query = codec::FromProto(*request);
+                    query.assignee = ResolveAssignee(query.assignee, principal);
+                    absl::StatusOr<ports::ListPage> page = app_.List(query);
                     if (!page.ok()) return page.status();
                     for (const domain::Complaint& complaint : page->complaints) {
                       ComplaintForRole(complaint, principal.role, View::kSummary,
@@ -115,7 +124,9 @@ ComplaintGrpcService::WatchComplaints(grpc::CallbackServerContext* call,
     return new runtime::RejectedWriteReactor<::sqms::events::v1::ComplaintEvent>(
         runtime::ToGrpcStatus(admitted.status()));
   }
-  return new WatchReactor(watch_hub_, adapters::WatchFilter(request->filter()),
+  pb::ComplaintFilter filter = request->filter();
+  filter.set_assignee(ResolveAssignee(filter.assignee(), admitted->principal));
+  return new WatchReactor(watch_hub_, adapters::WatchFilter(std::move(filter)),
                           [this, method, start = admitted->start](const grpc::Status& s) {
                             support_.Observe(method, "", s.error_code(), start);
                           });
