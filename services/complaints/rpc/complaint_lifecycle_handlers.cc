@@ -1,13 +1,12 @@
 // The lifecycle commands of ComplaintGrpcService: proto → domain::Command,
 // then app::ComplaintService::Execute. Payload checks (required findings,
 // score 1..5, ...) are the domain's (ValidateCommand, run by the app).
-#include <string_view>
 #include <utility>
 
 #include "absl/strings/cord.h"
-#include "sqms/runtime/field_violation.h"
-
+#include "absl/strings/string_view.h"
 #include "services/complaints/rpc/complaint_grpc_service.h"
+#include "sqms/runtime/field_violation.h"
 
 namespace sqms::complaints::rpc {
 namespace {
@@ -30,7 +29,7 @@ absl::Status CheckAssignee(const domain::Command& command, const runtime::Princi
   absl::Status violation = runtime::InvalidArgument(
       {{"assignee", "an agent may assign only to themselves (" + principal.subject + ")"}});
   absl::Status denied = absl::PermissionDeniedError(violation.message());
-  violation.ForEachPayload([&denied](std::string_view url, const absl::Cord& payload) {
+  violation.ForEachPayload([&denied](absl::string_view url, const absl::Cord& payload) {
     denied.SetPayload(url, payload);
   });
   return denied;
