@@ -235,7 +235,7 @@ sla_story() {
   say "SLA: a P1 nobody answers (demo targets: first response 40 s, at risk at 20 s)"
   ctl watch --station "$station" --count 3 --timeout 120 &
   WATCH_PID=$!
-  sleep 1 # the watch registers before the submission
+  sleep 2 # the watch registers before the submission (a missed one shows 2 lines)
   d=$(submit --channel hotline --title "站台电梯冒烟" --urgency high --importance high \
     --content "雄安站2号站台的电梯冒烟了，有烧焦味，请马上派人处理！" \
     --name 陈晨 --phone 13544445555 --station "$station")
