@@ -87,8 +87,9 @@ unit: build
 integration: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -L integration
 
-demo: build
-	@bash scripts/demo.sh $(DEMO_ARGS)
+# The demo builds only what it runs, quietly (run/demo-build.log).
+demo: deps
+	@SQMS_BUILD_DIR=$(abspath $(BUILD_DIR)) JOBS=$(JOBS) bash scripts/demo.sh --build $(DEMO_ARGS)
 
 bench: build
 	@bash scripts/bench.sh $(BENCH_ARGS)

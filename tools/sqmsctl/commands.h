@@ -25,6 +25,7 @@ struct GlobalOptions {
   ClientOptions client;
   std::string output = "table";  // table | json
   bool timeout_given = false;    // streams get a deadline only when asked for
+  bool utc = false;              // --utc: times in UTC, not the operator's zone
 
   OutputFormat format() const {
     return output == "json" ? OutputFormat::kJson : OutputFormat::kTable;
@@ -36,7 +37,8 @@ struct Cli {
   std::function<int()> run;
 };
 
-// --server, --token, -o, --timeout with their environment variables.
+// --server, --token, -o, --timeout, --utc, --version with their environment
+// variables.
 void RegisterGlobalFlags(CLI::App& app, GlobalOptions& global);
 
 // submit, get, list, watch.
@@ -51,6 +53,10 @@ void RegisterTriageCommands(CLI::App& app, Cli& cli);
 
 // contact stream FILE.
 void RegisterContactCommands(CLI::App& app, Cli& cli);
+
+// After parsing: the zone times are shown in (output.h DisplayZoneFor);
+// kExitUsage with the message on stderr when $TZ names no zone.
+int ApplyDisplayZone(const GlobalOptions& global);
 
 // Shared by the command files.
 std::unique_ptr<complaints::v1::ComplaintService::Stub> NewComplaintStub(

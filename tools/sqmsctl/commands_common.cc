@@ -1,5 +1,6 @@
 // Global flags and the helpers every command file shares.
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 #include "tools/sqmsctl/commands.h"
@@ -24,6 +25,16 @@ void RegisterGlobalFlags(CLI::App& app, GlobalOptions& global) {
          },
          "seconds per call (default 10; streams: none unless given)")
       ->check(CLI::NonNegativeNumber);
+  app.add_flag("--utc", global.utc,
+               "show times in UTC (default: $TZ, else Asia/Shanghai, the calendar's zone)");
+  app.set_version_flag("--version", std::string("sqmsctl ") + SQMS_VERSION);
+}
+
+int ApplyDisplayZone(const GlobalOptions& global) {
+  absl::StatusOr<absl::TimeZone> zone = DisplayZoneFor(global.utc, std::getenv("TZ"));
+  if (!zone.ok()) return ReportUsageError(zone.status());
+  SetDisplayZone(*zone);
+  return kExitOk;
 }
 
 std::unique_ptr<complaints::v1::ComplaintService::Stub> NewComplaintStub(

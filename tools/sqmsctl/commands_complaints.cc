@@ -80,30 +80,40 @@ int SubmitOne(const GlobalOptions& global, const SubmitFlags& flags) {
 }
 
 int SubmitFile(const GlobalOptions& global, const std::string& path) {
-  auto requests = ReadJsonLines<cv1::SubmitComplaintRequest>(path);
-  if (!requests.ok()) return ReportUsageError(requests.status());
-  grpc::ClientContext context;
-  PrepareContext(global.client, global.timeout_given, context);
-  auto stream = NewComplaintStub(global)->StreamComplaints(&context);
+  auto file = ReadJsonLines<cv1::SubmitComplaintRequest>(path);
+  if (!file.ok()) return ReportUsageError(file.status());
+  // A bad line is reported and skipped; the rest is still sent.
+  for (const BadLine& bad : file->bad) {
+    std::cerr << "error: " << FormatBadLine(path, bad) << " (not sent)" << std::endl;
+  }
+  const std::vector<cv1::SubmitComplaintRequest>& requests = file->messages;
   Table table = SubmitResultTable();
   size_t failed = 0;
   size_t answered = 0;
-  grpc::Status status = RunBidiStream<cv1::SubmitComplaintRequest, cv1::StreamComplaintsResponse>(
-      *stream, *requests, [&](const cv1::StreamComplaintsResponse& response) {
-        ++answered;
-        failed += response.has_error() ? 1 : 0;
-        if (global.format() == OutputFormat::kJson) {
-          std::cout << ToJson(response) << std::endl;
-        } else {
-          AddSubmitResult(response, table);
-        }
-      });
+  grpc::Status status = grpc::Status::OK;
+  if (!requests.empty()) {
+    grpc::ClientContext context;
+    PrepareContext(global.client, global.timeout_given, context);
+    auto stream = NewComplaintStub(global)->StreamComplaints(&context);
+    status = RunBidiStream<cv1::SubmitComplaintRequest, cv1::StreamComplaintsResponse>(
+        *stream, requests, [&](const cv1::StreamComplaintsResponse& response) {
+          ++answered;
+          failed += response.has_error() ? 1 : 0;
+          if (global.format() == OutputFormat::kJson) {
+            std::cout << ToJson(response) << std::endl;
+          } else {
+            AddSubmitResult(response, table);
+          }
+        });
+  }
   if (global.format() == OutputFormat::kTable) {
     std::cout << table.Render() << answered << " answered, " << answered - failed << " accepted, "
-              << failed << " rejected of " << requests->size() << std::endl;
+              << failed << " rejected of " << requests.size() << " sent; " << file->bad.size()
+              << " unreadable line(s)" << std::endl;
   }
   if (!status.ok()) return ReportRpcError(status);
-  return failed == 0 && answered == requests->size() ? kExitOk : kExitFailure;
+  bool all_good = failed == 0 && answered == requests.size() && file->bad.empty();
+  return all_good ? kExitOk : kExitFailure;
 }
 
 void RegisterSubmit(CLI::App& app, Cli& cli) {
@@ -142,6 +152,7 @@ struct ListFlags {
   int page_size = 50;
   std::string page_token;
   bool all = false;
+  std::string sort = "received";  // received | due
 };
 
 // Fetches one page, or every page with --all, into response.
@@ -177,6 +188,7 @@ int List(const GlobalOptions& global, const ListFlags& flags) {
   }
   std::vector<const cv1::Complaint*> rows;
   for (const cv1::Complaint& complaint : response.complaints()) rows.push_back(&complaint);
+  if (flags.sort == "due") SortByNextDue(rows);
   std::cout << ComplaintListTable(rows).Render() << rows.size() << " complaint(s)";
   if (!response.next_page_token().empty()) {
     std::cout << "; more with --page-token " << response.next_page_token() << " or --all";
@@ -194,6 +206,11 @@ void RegisterList(CLI::App& app, Cli& cli) {
       ->capture_default_str();
   cmd->add_option("--page-token", flags->page_token, "continue from a previous page");
   cmd->add_flag("--all", flags->all, "follow page tokens to the end");
+  cmd->add_option("--sort", flags->sort,
+                  "received (the server's order) or due: the next SLA deadline first, "
+                  "sorted here among the fetched rows (use --all for the whole queue)")
+      ->check(CLI::IsMember({"received", "due"}))
+      ->capture_default_str();
   cmd->callback([&cli, flags] { cli.run = [&cli, flags] { return List(cli.global, *flags); }; });
 }
 

@@ -1,5 +1,9 @@
 #include "tools/sqmsctl/complaint_view.h"
 
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+
 #include "tools/sqmsctl/enum_names.h"
 #include "tools/sqmsctl/rpc_error.h"
 #include "tools/sqmsctl/triage_view.h"
@@ -83,13 +87,41 @@ std::string SlaSummary(const cv1::SlaClock& sla) {
   return "ok";
 }
 
+std::string NextDue(const cv1::SlaClock& sla) {
+  const cv1::SlaDeadline* next = nullptr;
+  for (const cv1::SlaDeadline& deadline : sla.deadlines()) {
+    if (deadline.has_met_at() || !deadline.has_due()) continue;
+    if (next == nullptr || deadline.due().seconds() < next->due().seconds()) next = &deadline;
+  }
+  if (next == nullptr) return "-";
+  return FormatTimestamp(next->due()) + " (" + EnumShortName(next->target()) + ")";
+}
+
+namespace {
+// Seconds of the earliest pending due time; INT64_MAX when none.
+int64_t NextDueSeconds(const cv1::SlaClock& sla) {
+  int64_t next = std::numeric_limits<int64_t>::max();
+  for (const cv1::SlaDeadline& d : sla.deadlines()) {
+    if (!d.has_met_at() && d.has_due()) next = std::min(next, d.due().seconds());
+  }
+  return next;
+}
+}  // namespace
+
+void SortByNextDue(std::vector<const cv1::Complaint*>& rows) {
+  std::stable_sort(rows.begin(), rows.end(), [](const cv1::Complaint* a, const cv1::Complaint* b) {
+    return NextDueSeconds(a->sla()) < NextDueSeconds(b->sla());
+  });
+}
+
 Table ComplaintListTable(const std::vector<const cv1::Complaint*>& complaints) {
-  Table table({"ID", "STATUS", "PRI", "CATEGORY", "CHANNEL", "DEPARTMENT", "STATION", "RECEIVED",
-               "SLA", "TITLE"});
+  Table table({"ID", "STATUS", "PRI", "CATEGORY", "CHANNEL", "DEPARTMENT", "ASSIGNEE", "STATION",
+               "RECEIVED", "SLA", "NEXT DUE", "TITLE"});
   for (const cv1::Complaint* c : complaints) {
     table.AddRow({c->id(), EnumShortName(c->status()), EnumShortName(c->priority()),
                   EnumShortName(c->category()), EnumShortName(c->channel()), c->department(),
-                  c->location().station(), FormatTimestamp(c->received_at()), SlaSummary(c->sla()),
+                  c->assignee().empty() ? "-" : c->assignee(), c->location().station(),
+                  FormatTimestamp(c->received_at()), SlaSummary(c->sla()), NextDue(c->sla()),
                   Truncate(c->title(), kTitleWidth)});
   }
   return table;
@@ -116,6 +148,14 @@ std::string ComplaintDetail(const cv1::Complaint& c, bool with_audit) {
   AddLine("received", FormatTimestamp(c.received_at()), out);
   AddLine("updated", FormatTimestamp(c.updated_at()), out);
   AddLine("sla", SlaSummary(c.sla()), out);
+  for (const cv1::SlaDeadline& deadline : c.sla().deadlines()) {
+    std::string state = deadline.has_met_at() ? "met " + FormatTimestamp(deadline.met_at())
+                        : deadline.breached() ? "breached"
+                        : deadline.at_risk()  ? "at risk"
+                                              : "pending";
+    AddLine("due", PadRight(EnumShortName(deadline.target()), 15) +
+                       FormatTimestamp(deadline.due()) + "  " + state, out);
+  }
   AddLine("duplicate of", c.duplicate_of(), out);
   if (c.escalation_level() > 0) AddLine("escalation", std::to_string(c.escalation_level()), out);
   if (c.reopen_count() > 0) AddLine("reopened", std::to_string(c.reopen_count()) + "x", out);
@@ -146,9 +186,22 @@ void AddSubmitResult(const cv1::StreamComplaintsResponse& response, Table& table
                 c.department(), c.duplicate_of()});
 }
 
+namespace {
+// AT, TYPE, ID, STATUS, PRI, CATEGORY, then DEPARTMENT (last, unpadded).
+constexpr int kWatchWidths[] = {25, 28, 25, 31, 3, 16};
+
+std::string WatchRow(const std::vector<std::string>& cells) {
+  std::string line;
+  for (size_t i = 0; i < cells.size(); ++i) {
+    if (i + 1 == cells.size()) return line + cells[i];
+    line += PadRight(cells[i], kWatchWidths[i]) + "  ";
+  }
+  return line;
+}
+}  // namespace
+
 std::string WatchHeader() {
-  return PadRight("AT", 21) + PadRight("TYPE", 18) + PadRight("ID", 28) + PadRight("STATUS", 30) +
-         PadRight("PRI", 4) + PadRight("CATEGORY", 16) + "DEPARTMENT";
+  return WatchRow({"AT", "TYPE", "ID", "STATUS", "PRI", "CATEGORY", "DEPARTMENT"});
 }
 
 std::string WatchLine(const events::v1::ComplaintEvent& event) {
@@ -157,10 +210,9 @@ std::string WatchLine(const events::v1::ComplaintEvent& event) {
   if (event.sla_target() != cv1::SLA_TARGET_UNSPECIFIED) {
     type += "(" + EnumShortName(event.sla_target()) + ")";
   }
-  return PadRight(FormatTimestamp(event.occurred_at()), 21) + PadRight(type, 18) + " " +
-         PadRight(c.id(), 27) + PadRight(Transition(event.from_status(), event.to_status()), 30) +
-         PadRight(EnumShortName(c.priority()), 4) + PadRight(EnumShortName(c.category()), 16) +
-         c.department();
+  return WatchRow({FormatTimestamp(event.occurred_at()), type, c.id(),
+                   Transition(event.from_status(), event.to_status()),
+                   EnumShortName(c.priority()), EnumShortName(c.category()), c.department()});
 }
 
 std::string ContactAckLine(const contact::v1::ContactEventAck& ack) {

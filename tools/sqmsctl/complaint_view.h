@@ -16,12 +16,22 @@ namespace sqms::tools {
 // complaint's SLA deadlines, for one table cell.
 std::string SlaSummary(const complaints::v1::SlaClock& sla);
 
+// The earliest due time among the SLA deadlines not yet met, as
+// "<time> (<target>)" (FormatTimestamp, display zone); "-" when none is
+// pending. For one table cell.
+std::string NextDue(const complaints::v1::SlaClock& sla);
+
+// Orders rows by their next pending SLA due time, earliest first; rows with
+// none pending last; ties keep their order.
+void SortByNextDue(std::vector<const complaints::v1::Complaint*>& rows);
+
 // One row per complaint: ID, STATUS, PRI, CATEGORY, CHANNEL, DEPARTMENT,
-// STATION, RECEIVED, SLA, TITLE (truncated).
+// ASSIGNEE, STATION, RECEIVED, SLA, NEXT DUE, TITLE (truncated).
 Table ComplaintListTable(const std::vector<const complaints::v1::Complaint*>& complaints);
 
-// "key: value" lines for every set field of a complaint; with its audit
-// trail as a table when with_audit and the trail is not empty.
+// "key: value" lines for every set field of a complaint, one "due" line per
+// SLA deadline (target, due time, state); with its audit trail as a table
+// when with_audit and the trail is not empty.
 std::string ComplaintDetail(const complaints::v1::Complaint& complaint, bool with_audit);
 
 // Header and row of a submission result (SEQ, RESULT, ID, CATEGORY, PRI,
@@ -30,7 +40,9 @@ std::string ComplaintDetail(const complaints::v1::Complaint& complaint, bool wit
 Table SubmitResultTable();
 void AddSubmitResult(const complaints::v1::StreamComplaintsResponse& response, Table& table);
 
-// Fixed-width lines for events printed as they arrive.
+// Lines for events printed as they arrive: fixed columns, each at least as
+// wide as its longest usual value and always followed by two spaces, so
+// columns never run together; a longer value shifts only its own line.
 std::string WatchHeader();
 std::string WatchLine(const events::v1::ComplaintEvent& event);
 

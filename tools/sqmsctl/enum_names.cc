@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
 
 namespace sqms::tools {
@@ -87,6 +88,17 @@ absl::StatusOr<int> Parse(const EnumDescriptor& descriptor, std::string_view nam
 }
 
 }  // namespace
+
+absl::StatusOr<int> ParseEnumValue(const EnumDescriptor& descriptor, std::string_view name) {
+  const auto* zero = descriptor.FindValueByNumber(0);
+  if (zero == nullptr || !absl::EndsWith(zero->name(), "UNSPECIFIED")) {
+    const auto* value = descriptor.FindValueByName(std::string(name));
+    if (value != nullptr) return value->number();
+    return absl::InvalidArgumentError("unknown " + std::string(descriptor.name()) + " \"" +
+                                      std::string(name) + "\"");
+  }
+  return Parse(descriptor, name);
+}
 
 template <typename E>
 absl::StatusOr<E> ParseEnum(std::string_view name) {

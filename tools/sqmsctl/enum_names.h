@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include <google/protobuf/descriptor.h>
+
 #include "absl/status/statusor.h"
 #include "sqms/complaints/v1/types.pb.h"
 #include "sqms/events/v1/complaint_event.pb.h"
@@ -20,6 +22,11 @@ namespace sqms::tools {
 // Priority, Level, Status} and events::v1::ComplaintEventType.
 template <typename E>
 absl::StatusOr<E> ParseEnum(std::string_view name);
+
+// The same rule for any SQMS enum by descriptor (used to read enum names in
+// JSON files exactly as the flags read them): the value's number.
+absl::StatusOr<int> ParseEnumValue(const google::protobuf::EnumDescriptor& descriptor,
+                                   std::string_view name);
 
 // Lower-case short name of a value ("hotline", "p1"); "-" for UNSPECIFIED and
 // the decimal number for a value this build does not know.

@@ -56,6 +56,12 @@ void FilterFlags::Register(CLI::App& command) {
   command.add_option("--created-before", created_before, "received before (RFC 3339)")
       ->check(TimestampValidator());
   command.add_flag("--sla-breached", sla_breached, "only complaints whose SLA is breached");
+  command.add_flag("--sla-at-risk", sla_at_risk,
+                   "only complaints with a deadline at risk (not yet breached)");
+  command.add_flag("--escalated", escalated, "only escalated complaints");
+  command.add_option("--assignee", assignee,
+                     "only complaints assigned to this agent; \"me\": your own queue (the "
+                     "token's subject)");
 }
 
 cv1::ComplaintFilter FilterFlags::ToProto() const {
@@ -72,6 +78,9 @@ cv1::ComplaintFilter FilterFlags::ToProto() const {
     TimeUtil::FromString(created_before, filter.mutable_created_before());
   }
   filter.set_sla_breached_only(sla_breached);
+  filter.set_sla_at_risk_only(sla_at_risk);
+  filter.set_escalated_only(escalated);
+  filter.set_assignee(assignee);
   return filter;
 }
 

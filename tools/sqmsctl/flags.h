@@ -43,6 +43,9 @@ struct FilterFlags {
   std::string created_after;
   std::string created_before;
   bool sla_breached = false;
+  bool sla_at_risk = false;
+  bool escalated = false;
+  std::string assignee;  // "me": the token's subject (resolved by the server)
 
   void Register(CLI::App& command);
   complaints::v1::ComplaintFilter ToProto() const;

@@ -1,10 +1,11 @@
 // Reading JSON-lines files of proto messages (one proto JSON object a line).
+// Enum values are read by the same names the flags take ("p1", "P1",
+// "PRIORITY_P1", "hotline", aliases; see enum_names.h), so a file and a
+// command line spell them alike.
 #pragma once
 
 #include <google/protobuf/message.h>
-#include <google/protobuf/util/json_util.h>
 
-#include <fstream>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -16,14 +17,30 @@
 namespace sqms::tools {
 
 // Parses one proto JSON object into message. INVALID_ARGUMENT naming the
-// problem otherwise. Unknown fields are errors (typos should not pass).
+// problem (and the field, where there is one) otherwise. Unknown fields are
+// errors (typos should not pass).
 absl::Status ParseJsonMessage(std::string_view json, google::protobuf::Message& message);
 
-// Parses text line by line; blank lines and lines starting with '#' are
-// skipped. INVALID_ARGUMENT "line N: ..." on the first bad line.
+// A line of the file that could not be read, and why.
+struct BadLine {
+  int line = 0;         // 1-based
+  std::string message;  // names the field where there is one
+};
+
+// The readable messages of a file (with their line numbers) and its bad
+// lines: one bad line does not hide the others.
 template <typename T>
-absl::StatusOr<std::vector<T>> ParseJsonLines(std::string_view text) {
+struct JsonLines {
   std::vector<T> messages;
+  std::vector<int> lines;  // lines[i]: the line messages[i] came from
+  std::vector<BadLine> bad;
+};
+
+// Parses text line by line; blank lines and lines starting with '#' are
+// skipped; every other line is a message or a BadLine.
+template <typename T>
+JsonLines<T> ParseJsonLines(std::string_view text) {
+  JsonLines<T> out;
   std::istringstream in{std::string(text)};
   std::string line;
   for (int number = 1; std::getline(in, line); ++number) {
@@ -32,25 +49,27 @@ absl::StatusOr<std::vector<T>> ParseJsonLines(std::string_view text) {
     T message;
     absl::Status status = ParseJsonMessage(line, message);
     if (!status.ok()) {
-      return absl::InvalidArgumentError("line " + std::to_string(number) + ": " +
-                                        std::string(status.message()));
+      out.bad.push_back({number, std::string(status.message())});
+      continue;
     }
-    messages.push_back(std::move(message));
+    out.messages.push_back(std::move(message));
+    out.lines.push_back(number);
   }
-  return messages;
+  return out;
 }
 
 // Reads the whole file; NOT_FOUND when it cannot be opened.
 absl::StatusOr<std::string> ReadFile(const std::string& path);
 
-// ReadFile then ParseJsonLines; errors are prefixed with the path.
+// ReadFile then ParseJsonLines; NOT_FOUND when the file cannot be opened.
 template <typename T>
-absl::StatusOr<std::vector<T>> ReadJsonLines(const std::string& path) {
+absl::StatusOr<JsonLines<T>> ReadJsonLines(const std::string& path) {
   absl::StatusOr<std::string> text = ReadFile(path);
   if (!text.ok()) return text.status();
-  absl::StatusOr<std::vector<T>> messages = ParseJsonLines<T>(*text);
-  if (messages.ok()) return messages;
-  return absl::InvalidArgumentError(path + ": " + std::string(messages.status().message()));
+  return ParseJsonLines<T>(*text);
 }
+
+// "path:line: message", for stderr.
+std::string FormatBadLine(const std::string& path, const BadLine& bad);
 
 }  // namespace sqms::tools

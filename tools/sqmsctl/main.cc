@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
     return code == 0 ? kExitOk : kExitUsage;
   }
   if (!cli.run) return kExitUsage;
+  if (int code = ApplyDisplayZone(cli.global); code != kExitOk) return code;
   try {
     return cli.run();
   } catch (const std::exception& e) {

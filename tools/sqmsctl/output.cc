@@ -1,7 +1,6 @@
 #include "tools/sqmsctl/output.h"
 
 #include <google/protobuf/util/json_util.h>
-#include <google/protobuf/util/time_util.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -107,11 +106,33 @@ std::string Table::Render() const {
   return out;
 }
 
+namespace {
+absl::TimeZone& DisplayZone() {
+  static absl::TimeZone zone = absl::UTCTimeZone();
+  return zone;
+}
+}  // namespace
+
+void SetDisplayZone(absl::TimeZone zone) { DisplayZone() = zone; }
+
+absl::StatusOr<absl::TimeZone> DisplayZoneFor(bool utc, const char* tz_env) {
+  if (utc) return absl::UTCTimeZone();
+  std::string name = tz_env != nullptr && *tz_env != '\0' ? tz_env : "Asia/Shanghai";
+  if (name[0] == ':') name.erase(0, 1);
+  absl::TimeZone zone;
+  if (!absl::LoadTimeZone(name, &zone)) {
+    return absl::InvalidArgumentError("unknown time zone \"" + name +
+                                      "\" (from $TZ); use --utc or a name such as Asia/Shanghai");
+  }
+  return zone;
+}
+
 std::string FormatTimestamp(const google::protobuf::Timestamp& timestamp) {
   if (timestamp.seconds() == 0 && timestamp.nanos() == 0) return "-";
-  google::protobuf::Timestamp whole;
-  whole.set_seconds(timestamp.seconds());
-  return google::protobuf::util::TimeUtil::ToString(whole);
+  absl::Time at = absl::FromUnixSeconds(timestamp.seconds());
+  const absl::TimeZone& zone = DisplayZone();
+  if (zone.name() == "UTC") return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", at, zone);
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%S%Ez", at, zone);
 }
 
 std::string ToJson(const google::protobuf::Message& message) {

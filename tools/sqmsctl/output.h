@@ -8,6 +8,9 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
 namespace sqms::tools {
 
 enum class OutputFormat { kTable, kJson };
@@ -42,7 +45,18 @@ class Table {
   std::vector<std::vector<std::string>> rows_;
 };
 
-// "2024-05-01T08:30:00Z" (UTC, no fraction); "-" when unset (zero).
+// The zone every FormatTimestamp shows times in: the operator's. UTC until
+// set; sqmsctl sets it once after parsing its flags (DisplayZoneFor), before
+// any output. Not thread-safe against concurrent FormatTimestamp calls.
+void SetDisplayZone(absl::TimeZone zone);
+
+// sqmsctl's rule: UTC with --utc; else $TZ when set (":Area/City" too);
+// else Asia/Shanghai, the business calendar's zone (triage.yaml). Returns
+// INVALID_ARGUMENT naming the zone when $TZ names none that is installed.
+absl::StatusOr<absl::TimeZone> DisplayZoneFor(bool utc, const char* tz_env);
+
+// RFC 3339 in the display zone, no fraction: "2024-05-01T16:30:00+08:00",
+// or "2024-05-01T08:30:00Z" in UTC; "-" when unset (zero).
 std::string FormatTimestamp(const google::protobuf::Timestamp& timestamp);
 
 // Proto JSON of message on one line (lowerCamelCase names, enums as names).

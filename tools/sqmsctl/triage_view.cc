@@ -18,12 +18,14 @@ std::string Number(double v) {
   return buffer;
 }
 
-// 1800 → "30m", 14400 → "4h", 102600 → "28h30m" (business hours).
+// 1800 → "30m", 14400 → "4h", 102600 → "28h30m" (business hours), 40 →
+// "40s" (drill and demo targets).
 std::string Duration(int64_t seconds) {
-  const int64_t hours = seconds / 3600, minutes = seconds % 3600 / 60;
+  const int64_t hours = seconds / 3600, minutes = seconds % 3600 / 60, rest = seconds % 60;
   std::string out;
   if (hours > 0) out += std::to_string(hours) + "h";
-  if (minutes > 0 || hours == 0) out += std::to_string(minutes) + "m";
+  if (minutes > 0 || (hours == 0 && rest == 0)) out += std::to_string(minutes) + "m";
+  if (rest > 0) out += std::to_string(rest) + "s";
   return out;
 }
 

@@ -42,6 +42,15 @@ bool MatchesFilter(const pb::ComplaintFilter& f, const ev::ComplaintEvent& event
   if (f.has_created_after() && Before(c.received_at(), f.created_after())) return false;
   if (f.has_created_before() && !Before(c.received_at(), f.created_before())) return false;
   if (f.sla_breached_only() && !AnyBreached(c.sla())) return false;
+  if (!f.assignee().empty() && f.assignee() != c.assignee()) return false;
+  if (f.escalated_only() && c.escalation_level() <= 0) return false;
+  if (f.sla_at_risk_only() &&
+      std::none_of(c.sla().deadlines().begin(), c.sla().deadlines().end(),
+                   [](const pb::SlaDeadline& d) {
+                     return d.at_risk() && !d.breached() && !d.has_met_at();
+                   })) {
+    return false;
+  }
   return true;
 }
 

@@ -77,6 +77,21 @@ std::vector<std::string> ShardArgs(const RedisKeys& keys, int shard, const ports
           q.sla_breached_only ? "1" : "0"};
 }
 
+// The filters the list script does not index (assignee, at risk,
+// escalated), checked on the decoded record: a page may then hold fewer
+// than page_size complaints, its token continuing after the last examined.
+bool MatchesUnindexed(const ports::ListQuery& q, const domain::Complaint& c) {
+  if (!q.assignee.empty() && c.assignee != q.assignee) return false;
+  if (q.escalated_only && c.escalation_level <= 0) return false;
+  if (q.sla_at_risk_only &&
+      std::none_of(c.sla.deadlines.begin(), c.sla.deadlines.end(), [](const auto& d) {
+        return d.at_risk && !d.breached && !d.met_at.has_value();
+      })) {
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 absl::StatusOr<ports::ListPage> ListAcrossShards(runtime::RedisClient& redis,
@@ -123,17 +138,20 @@ absl::StatusOr<ports::ListPage> ListAcrossShards(runtime::RedisClient& redis,
   ports::ListPage page;
   std::optional<Position> last;
   size_t taken = 0;
+  size_t examined = 0;
   for (const Match& m : matches) {
     if (static_cast<int>(taken) == query.page_size || (bound && !(m.at <= *bound))) break;
     auto complaint = codec::DecodeStored(m.record);
     if (!complaint.ok()) return complaint.status();
-    page.complaints.push_back(*std::move(complaint));
+    ++examined;
     last = m.at;
+    if (!MatchesUnindexed(query, *complaint)) continue;
+    page.complaints.push_back(*std::move(complaint));
     ++taken;
   }
   // A full page continues after its last complaint; a page cut short by a
   // shard's scan limit continues where that shard stopped.
-  if (static_cast<int>(taken) == query.page_size && taken < matches.size() + (bound ? 1 : 0)) {
+  if (static_cast<int>(taken) == query.page_size && (examined < matches.size() || bound)) {
     page.next_page_token = EncodeToken(*last);
   } else if (bound) {
     page.next_page_token = EncodeToken(*bound);

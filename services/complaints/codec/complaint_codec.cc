@@ -270,6 +270,9 @@ ports::ListQuery FromProto(const pb::ListComplaintsRequest& r) {
   q.created_after = OptionalTime(f.has_created_after(), f.created_after());
   q.created_before = OptionalTime(f.has_created_before(), f.created_before());
   q.sla_breached_only = f.sla_breached_only();
+  q.assignee = f.assignee();
+  q.sla_at_risk_only = f.sla_at_risk_only();
+  q.escalated_only = f.escalated_only();
   q.page_size = r.page_size() == 0 ? 50 : r.page_size();
   q.page_token = r.page_token();
   return q;

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <initializer_list>
 #include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -90,6 +93,21 @@ void Audit(Complaint& c, const Event& e, std::string_view action) {
   entry.note = e.note;
   entry.version = c.version;
   c.audit.push_back(std::move(entry));
+}
+
+// What an assignment changes, for its audit note and event: "department:
+// a → b; assignee: - → agent.li" ("-": none before); empty when nothing.
+std::string AssignChange(const Complaint& c, const Command& command) {
+  std::vector<std::string> parts;
+  auto from_to = [&parts](std::string_view field, const std::string& from, const std::string& to) {
+    if (to.empty() || to == from) return;
+    std::string part(field);
+    part += ": " + (from.empty() ? std::string("-") : from) + " → " + to;
+    parts.push_back(std::move(part));
+  };
+  from_to("department", c.department, command.department);
+  from_to("assignee", c.assignee, command.assignee);
+  return absl::StrJoin(parts, "; ");
 }
 
 Event MakeEvent(EventType type, const Command& command, Status from, Status to) {
@@ -260,6 +278,7 @@ absl::StatusOr<std::vector<Event>> Apply(Complaint& complaint, const Command& co
     if (!note.ok()) return note.status();
     change = *std::move(note);
   }
+  if (command.kind == CommandKind::kAssign) change = AssignChange(complaint, command);
   ApplyEffects(complaint, command, triage);
   complaint.status = *to;
   complaint.version += 1;

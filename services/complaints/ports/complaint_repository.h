@@ -87,6 +87,9 @@ struct ListQuery {
   std::optional<absl::Time> created_after;   // inclusive
   std::optional<absl::Time> created_before;  // exclusive
   bool sla_breached_only = false;
+  std::string assignee;        // "" = any; the rpc layer has resolved "me"
+  bool sla_at_risk_only = false;
+  bool escalated_only = false;
   int page_size = 50;
   std::string page_token;                    // opaque, from ListPage
 };

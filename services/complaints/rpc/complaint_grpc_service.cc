@@ -90,6 +90,13 @@ grpc::ServerUnaryReactor* ComplaintGrpcService::GetComplaint(
                   });
 }
 
+namespace {
+// The personal queue: filter.assignee "me" is the caller's own subject.
+std::string ResolveAssignee(const std::string& assignee, const runtime::Principal& principal) {
+  return assignee == "me" ? principal.subject : assignee;
+}
+}  // namespace
+
 grpc::ServerUnaryReactor* ComplaintGrpcService::ListComplaints(
     grpc::CallbackServerContext* call, const pb::ListComplaintsRequest* request,
     pb::ListComplaintsResponse* response) {
@@ -104,7 +111,9 @@ grpc::ServerUnaryReactor* ComplaintGrpcService::ListComplaints(
                       violations.push_back({"page_token", "not a token from next_page_token"});
                     }
                     if (!violations.empty()) return runtime::InvalidArgument(violations);
-                    absl::StatusOr<ports::ListPage> page = app_.List(codec::FromProto(*request));
+                    ports::ListQuery query = codec::FromProto(*request);
+                    query.assignee = ResolveAssignee(query.assignee, principal);
+                    absl::StatusOr<ports::ListPage> page = app_.List(query);
                     if (!page.ok()) return page.status();
                     for (const domain::Complaint& complaint : page->complaints) {
                       ComplaintForRole(complaint, principal.role, View::kSummary,
@@ -129,7 +138,9 @@ ComplaintGrpcService::WatchComplaints(grpc::CallbackServerContext* call,
     return new runtime::RejectedWriteReactor<::sqms::events::v1::ComplaintEvent>(
         runtime::ToGrpcStatus(s));
   }
-  return new WatchReactor(watch_hub_, adapters::WatchFilter(request->filter()),
+  pb::ComplaintFilter filter = request->filter();
+  filter.set_assignee(ResolveAssignee(filter.assignee(), admitted->principal));
+  return new WatchReactor(watch_hub_, adapters::WatchFilter(std::move(filter)),
                           [this, method, stream = *admitted](const grpc::Status& s) {
                             runtime::StreamEnded(support_, method, stream, s.error_code());
                           });

@@ -3,8 +3,11 @@
 // score 1..5, ...) are the domain's (ValidateCommand, run by the app).
 #include <utility>
 
+#include "absl/strings/cord.h"
+#include "absl/strings/string_view.h"
 #include "services/complaints/rpc/complaint_grpc_service.h"
 #include "services/complaints/rpc/request_checks.h"
+#include "sqms/runtime/field_violation.h"
 
 namespace sqms::complaints::rpc {
 namespace {
@@ -13,6 +16,24 @@ domain::Command Make(domain::CommandKind kind) {
   domain::Command command;
   command.kind = kind;
   return command;
+}
+
+// docs/api.md: a front-line agent dispatches, and may assign a complaint to
+// themselves, never to someone else. PERMISSION_DENIED carrying a violation
+// on `assignee` (the AssignComplaintRequest field), checked before anything
+// is read or written.
+absl::Status CheckAssignee(const domain::Command& command, const runtime::Principal& principal) {
+  if (command.kind != domain::CommandKind::kAssign || principal.role != runtime::Role::kAgent ||
+      command.assignee.empty() || command.assignee == principal.subject) {
+    return absl::OkStatus();
+  }
+  absl::Status violation = runtime::InvalidArgument(
+      {{"assignee", "an agent may assign only to themselves (" + principal.subject + ")"}});
+  absl::Status denied = absl::PermissionDeniedError(violation.message());
+  violation.ForEachPayload([&denied](absl::string_view url, const absl::Cord& payload) {
+    denied.SetPayload(url, payload);
+  });
+  return denied;
 }
 
 }  // namespace
@@ -31,6 +52,7 @@ grpc::ServerUnaryReactor* ComplaintGrpcService::RunLifecycle(grpc::CallbackServe
        version = common.expected_version(), command = std::move(command),
        response](const runtime::Principal& principal) mutable {
         if (absl::Status s = CheckWellFormed(request); !s.ok()) return s;
+        if (auto denied = CheckAssignee(command, principal); !denied.ok()) return denied;
         command.actor = principal.subject;  // the time is the app's (its clock)
         absl::StatusOr<domain::Complaint> after = app_.Execute(id, version, std::move(command));
         if (!after.ok()) return RebaseCommandPaths(after.status(), wrapped);

@@ -262,5 +262,42 @@ TEST_F(AuthTest, PersonalDataMaskedForAgentAndServiceNotForSupervisorAndAdmin) {
       << as_agent.complainant().phone();
 }
 
+// docs/api.md: an agent dispatches, and may assign to themselves but never
+// to someone else; supervisors may. The refusal names the field and changes
+// nothing (the complaint stays RECEIVED at its version).
+TEST_F(AuthTest, AgentMayAssignOnlyToThemselves) {
+  v1::Complaint c = In(v1::STATUS_RECEIVED);
+  v1::AssignComplaintRequest other;
+  *other.mutable_command() = Cmd(c.id());
+  other.set_department("customer-service");
+  other.set_assignee(Subject(Role::kSupervisor));
+  v1::Complaint out;
+  auto ctx = Ctx(Role::kAgent);
+  grpc::Status denied = stub().AssignComplaint(ctx.get(), other, &out);
+  EXPECT_EQ(denied.error_code(), grpc::StatusCode::PERMISSION_DENIED) << StatusText(denied);
+  EXPECT_EQ(ViolationFields(denied), std::vector<std::string>{"assignee"});
+  v1::GetComplaintRequest get;
+  get.set_id(c.id());
+  v1::Complaint now;
+  auto get_ctx = Ctx(Role::kAdmin);
+  ASSERT_TRUE(stub().GetComplaint(get_ctx.get(), get, &now).ok());
+  EXPECT_EQ(now.status(), v1::STATUS_RECEIVED);
+  EXPECT_EQ(now.version(), c.version());
+
+  v1::AssignComplaintRequest self = other;
+  self.set_assignee(Subject(Role::kAgent));
+  auto self_ctx = Ctx(Role::kAgent);
+  grpc::Status own = stub().AssignComplaint(self_ctx.get(), self, &out);
+  ASSERT_TRUE(own.ok()) << StatusText(own);
+  EXPECT_EQ(out.assignee(), Subject(Role::kAgent));
+
+  v1::AssignComplaintRequest by_supervisor = other;
+  *by_supervisor.mutable_command() = Cmd(c.id());
+  auto sup_ctx = Ctx(Role::kSupervisor);
+  grpc::Status dispatched = stub().AssignComplaint(sup_ctx.get(), by_supervisor, &out);
+  ASSERT_TRUE(dispatched.ok()) << StatusText(dispatched);
+  EXPECT_EQ(out.assignee(), Subject(Role::kSupervisor));
+}
+
 }  // namespace
 }  // namespace sqms::complaints::it

@@ -224,5 +224,69 @@ TEST_F(ListTest, ListIsMaskedEvenForSupervisors) {
   EXPECT_NE(listed[0].complainant().email(), r.complainant().email());
 }
 
+// The personal queue: assignee "me" is the caller's subject (the token's);
+// another agent's complaints and unassigned ones are not in it; escalated
+// selects escalated complaints only. Filters the script does not index may
+// leave pages short: every page is followed.
+TEST_F(ListTest, PersonalQueueAndEscalatedFilters) {
+  const std::string station = Unique("Queue");
+  auto submit = [&] {
+    v1::SubmitComplaintRequest r = ValidSubmission("queue");
+    r.mutable_location()->set_station(station);
+    return SubmitOk(stub(), r, Role::kAdmin);
+  };
+  auto assign = [&](const v1::Complaint& c, Role as, const std::string& assignee) {
+    v1::AssignComplaintRequest request;
+    *request.mutable_command() = Cmd(c.id());
+    request.set_assignee(assignee);
+    v1::Complaint out;
+    auto ctx = Ctx(as);
+    grpc::Status s = stub().AssignComplaint(ctx.get(), request, &out);
+    EXPECT_TRUE(s.ok()) << StatusText(s);
+  };
+  v1::Complaint mine = submit(), mine_escalated = submit(), theirs = submit(), nobodys = submit();
+  assign(mine, Role::kAgent, Subject(Role::kAgent));
+  assign(mine_escalated, Role::kSupervisor, Subject(Role::kAgent));
+  assign(theirs, Role::kSupervisor, Subject(Role::kSupervisor));
+  for (const v1::Complaint* c : {&mine_escalated, &theirs}) {
+    v1::Complaint out;
+    auto ctx = Ctx(Role::kSupervisor);
+    ASSERT_TRUE(stub().EscalateComplaint(ctx.get(), Cmd(c->id()), &out).ok());
+  }
+
+  auto list_as = [&](Role role, const v1::ComplaintFilter& filter) {
+    std::vector<std::string> ids;
+    v1::ListComplaintsRequest request;
+    *request.mutable_filter() = filter;
+    request.set_page_size(1);
+    for (int page = 0; page < 50; ++page) {
+      v1::ListComplaintsResponse response;
+      auto ctx = Ctx(role);
+      grpc::Status s = stub().ListComplaints(ctx.get(), request, &response);
+      EXPECT_TRUE(s.ok()) << StatusText(s);
+      for (const auto& c : response.complaints()) ids.push_back(c.id());
+      if (!s.ok() || response.next_page_token().empty()) break;
+      request.set_page_token(response.next_page_token());
+    }
+    return ids;
+  };
+  v1::ComplaintFilter filter;
+  filter.set_station(station);
+  filter.set_assignee("me");
+  EXPECT_THAT(list_as(Role::kAgent, filter),
+              UnorderedElementsAreArray({mine.id(), mine_escalated.id()}));
+  EXPECT_THAT(list_as(Role::kSupervisor, filter), UnorderedElementsAreArray({theirs.id()}));
+  filter.set_assignee(Subject(Role::kAgent));
+  EXPECT_THAT(list_as(Role::kSupervisor, filter),
+              UnorderedElementsAreArray({mine.id(), mine_escalated.id()}));
+  filter.set_assignee("me");
+  filter.set_escalated_only(true);
+  EXPECT_THAT(list_as(Role::kAgent, filter), UnorderedElementsAreArray({mine_escalated.id()}));
+  filter.clear_assignee();
+  EXPECT_THAT(list_as(Role::kAgent, filter),
+              UnorderedElementsAreArray({mine_escalated.id(), theirs.id()}));
+  (void)nobodys;
+}
+
 }  // namespace
 }  // namespace sqms::complaints::it

@@ -200,5 +200,37 @@ TEST_F(SlaTest, AtRiskAndBreachOnTimeAcrossRestartNotWhilePaused) {
   EXPECT_THAT(ids, ::testing::UnorderedElementsAre(a.id(), b.id()));
 }
 
+// --sla-at-risk: a P1 whose deadlines are at risk (3 s into 30 s) is listed,
+// a P2 at the same station (hours to go) is not.
+TEST_F(SlaTest, AtRiskFilterListsComplaintsAtRiskOnly) {
+  const std::string station = Unique("AtRisk");
+  v1::Complaint p1 = SubmitP1(station);
+  v1::SubmitComplaintRequest r = ValidSubmission("sla-p2");
+  r.set_category(v1::CATEGORY_HYGIENE);
+  r.set_urgency(v1::LEVEL_HIGH);
+  r.set_importance(v1::LEVEL_LOW);
+  r.mutable_location()->set_station(station);
+  auto stub = stack_->Complaints();
+  v1::Complaint p2 = SubmitOk(*stub, r);
+  ASSERT_NE(p2.priority(), v1::PRIORITY_P1);
+
+  v1::ListComplaintsRequest list;
+  list.mutable_filter()->set_station(station);
+  list.mutable_filter()->set_sla_at_risk_only(true);
+  list.set_page_size(50);
+  std::vector<std::string> ids;
+  EXPECT_TRUE(testing::Await(
+      [&] {
+        v1::ListComplaintsResponse listed;
+        auto ctx = Ctx(Role::kSupervisor);
+        if (!stub->ListComplaints(ctx.get(), list, &listed).ok()) return false;
+        ids.clear();
+        for (const auto& x : listed.complaints()) ids.push_back(x.id());
+        return !ids.empty();
+      },
+      absl::Seconds(20)));
+  EXPECT_EQ(ids, std::vector<std::string>{p1.id()});
+}
+
 }  // namespace
 }  // namespace sqms::complaints::it

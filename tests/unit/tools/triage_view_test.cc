@@ -72,6 +72,10 @@ TEST(TriageViewTest, ExplainShowsOutcomeSlaAndTheTextAsTheRulesSawIt) {
   EXPECT_THAT(text, HasSubstr("p1 (urgency high, importance high)"));
   EXPECT_THAT(text, HasSubstr("first response 30m, resolution 4h on a 24x7 clock"));
   EXPECT_THAT(text, HasSubstr("text:       车厢冒烟了\n"));
+  // Demo and drill targets in seconds are shown as such, not as "0m".
+  r.set_first_response_seconds(40);
+  r.set_resolution_seconds(3 * 60 + 30);
+  EXPECT_THAT(ExplainTriageText(r), HasSubstr("first response 40s, resolution 3m30s on"));
 }
 
 TEST(TriageViewTest, NoEvidenceIsSaidPlainly) {

@@ -261,6 +261,28 @@ TEST_F(LifecycleTest, AssignKeepsWhatIsNotGiven) {
   EXPECT_EQ(c.assignee, "agent-7");
 }
 
+// The audit trail (and the event) says from whom to whom: "assigned" alone
+// does not tell a supervisor who had the complaint before.
+TEST_F(LifecycleTest, AssignRecordsFromAndTo) {
+  Complaint c = InStatus(Status::kReceived);
+  Command first = MakeCommand(CommandKind::kAssign, t0_);
+  first.department = "ticketing-center";  // the triage's department: unchanged
+  first.assignee = "agent-7";
+  first.note.clear();
+  auto events = Apply(c, first, triage_);
+  ASSERT_TRUE(events.ok()) << events.status();
+  EXPECT_EQ(c.audit.back().note, "assignee: - → agent-7");
+  EXPECT_EQ(events->front().note, "assignee: - → agent-7");
+
+  Command second = MakeCommand(CommandKind::kAssign, t0_ + absl::Minutes(5));
+  second.department = "billing-center";
+  second.assignee = "agent-9";
+  ASSERT_TRUE(Apply(c, second, triage_).ok());
+  EXPECT_EQ(c.audit.back().action, "assign");
+  EXPECT_EQ(c.audit.back().note,
+            "department: ticketing-center → billing-center; assignee: agent-7 → agent-9 (note)");
+}
+
 TEST_F(LifecycleTest, Names) {
   EXPECT_EQ(CommandName(CommandKind::kWaitOnCustomer), "wait_customer");
   EXPECT_EQ(CommandName(CommandKind::kAddNote), "note");

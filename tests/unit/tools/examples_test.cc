@@ -1,0 +1,77 @@
+// Every shipped example file (tools/sqmsctl/examples/*.jsonl) is read by
+// sqmsctl's parser without a bad line and passes the service's own
+// validation (the codec, then the domain checks the RPCs run): an example
+// that the service would reject fails here. Contact events are replayed the
+// way the example's header says (--shift-to-now).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "absl/time/clock.h"
+#include "services/complaints/codec/complaint_codec.h"
+#include "services/complaints/codec/contact_codec.h"
+#include "services/complaints/domain/contact_event.h"
+#include "services/complaints/domain/validation.h"
+#include "sqms/complaints/v1/service.pb.h"
+#include "sqms/events/v1/contact_event.pb.h"
+#include "tools/sqmsctl/jsonl.h"
+#include "tools/sqmsctl/replay.h"
+
+namespace sqms::tools {
+namespace {
+
+namespace fs = std::filesystem;
+namespace domain = ::sqms::complaints::domain;
+namespace codec = ::sqms::complaints::codec;
+
+const fs::path kExamples = fs::path(SQMS_TEST_SOURCE_DIR) / "tools/sqmsctl/examples";
+
+template <typename T>
+std::vector<T> ReadClean(const fs::path& path) {
+  auto file = ReadJsonLines<T>(path.string());
+  EXPECT_TRUE(file.ok()) << file.status();
+  if (!file.ok()) return {};
+  for (const BadLine& bad : file->bad) ADD_FAILURE() << FormatBadLine(path.string(), bad);
+  EXPECT_FALSE(file->messages.empty()) << path;
+  return file->messages;
+}
+
+TEST(ShippedExamplesTest, EveryExampleFileIsKnownToThisTest) {
+  for (const auto& entry : fs::directory_iterator(kExamples)) {
+    std::string name = entry.path().filename().string();
+    EXPECT_TRUE(name == "complaints.jsonl" || name == "contact_events.jsonl")
+        << name << ": a new example needs its check in examples_test.cc";
+  }
+}
+
+TEST(ShippedExamplesTest, ComplaintsPassTheServiceValidation) {
+  auto requests = ReadClean<complaints::v1::SubmitComplaintRequest>(kExamples / "complaints.jsonl");
+  for (size_t i = 0; i < requests.size(); ++i) {
+    absl::Status s = domain::ValidateSubmission(codec::FromProto(requests[i]), absl::Now());
+    EXPECT_TRUE(s.ok()) << "complaint " << i + 1 << ": " << s;
+  }
+}
+
+TEST(ShippedExamplesTest, ContactEventsPassTheServiceValidationWhenReplayedNow) {
+  auto events = ReadClean<events::v1::ContactEvent>(kExamples / "contact_events.jsonl");
+  ShiftToNow(events, absl::Now());
+  for (const auto& event : events) {
+    absl::Status s =
+        domain::ValidateContactEvent(codec::FromProto(event), absl::Now() + absl::Seconds(1));
+    EXPECT_TRUE(s.ok()) << event.event_id() << ": " << s;
+  }
+}
+
+TEST(ShippedExamplesTest, ShiftToNowKeepsTheGaps) {
+  std::vector<events::v1::ContactEvent> events(3);
+  events[0].mutable_occurred_at()->set_seconds(100);
+  events[1].mutable_occurred_at()->set_seconds(160);
+  const absl::Time now = absl::FromUnixSeconds(1'800'000'000);
+  ShiftToNow(events, now);
+  EXPECT_EQ(events[0].occurred_at().seconds(), 1'800'000'000 - 60);
+  EXPECT_EQ(events[1].occurred_at().seconds(), 1'800'000'000);
+  EXPECT_FALSE(events[2].has_occurred_at());
+}
+
+}  // namespace
+}  // namespace sqms::tools
