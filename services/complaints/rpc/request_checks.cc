@@ -128,6 +128,7 @@ absl::Status CheckFilter(const ::sqms::complaints::v1::ComplaintFilter& f,
   FilterText(prefix + "department", f.department(), out);
   FilterText(prefix + "region", f.region(), out);
   FilterText(prefix + "station", f.station(), out);
+  FilterText(prefix + "assignee", f.assignee(), out);  // "me": the caller
   return runtime::InvalidArgument(std::move(out));
 }
 

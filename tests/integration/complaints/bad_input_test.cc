@@ -30,6 +30,8 @@ const std::map<std::string, std::string> kAcceptsAnyValue = {
     {"command.expected_version:huge", "any version may be expected; a stale one is ABORTED"},
     {"satisfied:any", "bool: both values are answers"},
     {"filter.sla_breached_only:any", "bool: both values are filters"},
+    {"filter.sla_at_risk_only:any", "bool: both values are filters"},
+    {"filter.escalated_only:any", "bool: both values are filters"},
     {"call_ended.resolved_first_contact:any", "bool: both values are facts"},
     {"call_ended.dispatched_work_order:any", "bool: both values are facts"},
     {"survey_answered.unsatisfied:any", "bool: both values are answers"},
