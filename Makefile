@@ -59,13 +59,15 @@ $(ASAN_DIR)/CMakeCache.txt:
 build-sanitize: $(ASAN_DIR)/CMakeCache.txt
 	cmake --build $(ASAN_DIR) -j $(JOBS)
 
-# A test that fails here is run once more: the instrumented build is 2-5x
-# slower and a few integration tests race their own clocks (a stream whose
-# unparseable item is answered on another thread is the known one). A
-# sanitizer finding aborts every run, so it still fails; every retry is in
-# the log ("Test Failed" before "Passed").
+# Every test runs once; only the one with a known race gets a second run:
+# an intake stream item that does not parse is noticed through a per-thread
+# note, and on the slower instrumented build the note can reach another
+# thread's item (BadInputTest's kStreamUtf8Gap names the gap). A sanitizer
+# finding aborts every run, so it still fails; a retry is in the log.
+KNOWN_RACE = ^IntakeTest\.StreamAnswersEveryItemInOrderAndBadItemsDoNotEndIt$$
 test-sanitize: build-sanitize
-	cd $(ASAN_DIR) && $(SANITIZER_ENV) $(CTEST) --repeat until-pass:2
+	cd $(ASAN_DIR) && $(SANITIZER_ENV) $(CTEST) -E '$(KNOWN_RACE)'
+	cd $(ASAN_DIR) && $(SANITIZER_ENV) $(CTEST) -R '$(KNOWN_RACE)' --repeat until-pass:2
 
 $(CLANG_DIR)/CMakeCache.txt:
 	CC=clang CXX=clang++ cmake -S . -B $(CLANG_DIR) -DCMAKE_BUILD_TYPE=Debug

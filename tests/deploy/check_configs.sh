@@ -107,16 +107,19 @@ render_kustomizations() {
   local dir
   for dir in "$DEPLOY/k8s/base" "$DEPLOY"/k8s/overlays/*/; do
     echo "== ${dir#"$REPO_ROOT"/}"
-    "${KUSTOMIZE[@]}" "$dir" >"$WORK_DIR/kustomize.out" || return 1
-    echo "$(grep -c '^kind:' "$WORK_DIR/kustomize.out") objects"
+    local out
+    out="$WORK_DIR/kustomize-$(basename "$dir").out"
+    "${KUSTOMIZE[@]}" "$dir" >"$out" || return 1
+    echo "$(grep -c '^kind:' "$out") objects"
   done
 }
 
 # The production overlay talks to a Redis Cluster with a password from a
 # Secret, mounted as the file the service reads.
+# Reads what render_kustomizations rendered.
 production_wires_redis() {
-  local out="$WORK_DIR/production.out"
-  "${KUSTOMIZE[@]}" "$DEPLOY/k8s/overlays/production" >"$out" || return 1
+  local out="$WORK_DIR/kustomize-production.out"
+  [ -s "$out" ] || { echo "the production overlay did not render"; return 1; }
   grep -q 'SQMS_REDIS_MODE: cluster' "$out" || { echo "no SQMS_REDIS_MODE=cluster"; return 1; }
   grep -q 'SQMS_REDIS_PASSWORD_FILE: /etc/sqms/redis/password' "$out" ||
     { echo "no SQMS_REDIS_PASSWORD_FILE"; return 1; }

@@ -21,14 +21,15 @@ class ListTest : public StackTest {
  protected:
   // All pages of `filter`; fails the test on an error or a runaway cursor.
   std::vector<v1::Complaint> ListAll(const v1::ComplaintFilter& filter, int page_size = 50,
-                                     const std::function<void(int)>& between_pages = {}) {
+                                     const std::function<void(int)>& between_pages = {},
+                                     Role role = Role::kSupervisor) {
     std::vector<v1::Complaint> all;
     v1::ListComplaintsRequest request;
     *request.mutable_filter() = filter;
     request.set_page_size(page_size);
     for (int page = 0; page < 100; ++page) {
       v1::ListComplaintsResponse response;
-      auto ctx = Ctx(Role::kSupervisor);
+      auto ctx = Ctx(role);
       grpc::Status status = stub().ListComplaints(ctx.get(), request, &response);
       EXPECT_TRUE(status.ok()) << StatusText(status);
       if (!status.ok()) return all;
@@ -255,20 +256,7 @@ TEST_F(ListTest, PersonalQueueAndEscalatedFilters) {
   }
 
   auto list_as = [&](Role role, const v1::ComplaintFilter& filter) {
-    std::vector<std::string> ids;
-    v1::ListComplaintsRequest request;
-    *request.mutable_filter() = filter;
-    request.set_page_size(1);
-    for (int page = 0; page < 50; ++page) {
-      v1::ListComplaintsResponse response;
-      auto ctx = Ctx(role);
-      grpc::Status s = stub().ListComplaints(ctx.get(), request, &response);
-      EXPECT_TRUE(s.ok()) << StatusText(s);
-      for (const auto& c : response.complaints()) ids.push_back(c.id());
-      if (!s.ok() || response.next_page_token().empty()) break;
-      request.set_page_token(response.next_page_token());
-    }
-    return ids;
+    return Ids(ListAll(filter, /*page_size=*/1, {}, role));
   };
   v1::ComplaintFilter filter;
   filter.set_station(station);

@@ -187,19 +187,11 @@ TEST_F(RetriesLifecycleTest, TheSameRequestIdWithAnotherCommandIsRefusedNamingIt
 
 TEST_F(RetriesLifecycleTest, DeadlineExpiredAfterTheWriteTheRetryAppliesNothing) {
   v1::Complaint c = SubmitOk(stub(), ValidSubmission("retry-late"));
-  runtime::RedisOptions redis;
-  redis.port = stack().redis().port();
-  redis.command_timeout = std::chrono::milliseconds(5000);
-  runtime::RedisClient blocker(redis);
-  ASSERT_TRUE(testing::Await([&] { return blocker.connected(); }, absl::Seconds(5)));
-  // Redis busy for 1.5 s: the service's call waits (its Redis timeout is
-  // longer) and writes after the client's 300 ms deadline has passed.
-  blocker.CommandAsync({"EVAL",
-                        "local s = redis.call('TIME') repeat local t = redis.call('TIME') "
-                        "until (t[1] - s[1]) * 1000000 + (t[2] - s[2]) > 1500000 return 1",
-                        "0"},
-                       [](absl::StatusOr<runtime::RedisReply>) {});
-  absl::SleepFor(absl::Milliseconds(100));  // pacing: the script runs before our call
+  // Redis holds every write for 1.5 s (reads go on): the service's update
+  // script waits (its Redis timeout is longer) and runs after the client's
+  // 300 ms deadline has passed. CLIENT PAUSE returns once the pause is in
+  // place, so nothing races the call below.
+  ASSERT_EQ(stack().redis().Cli({"CLIENT", "PAUSE", "1500", "WRITE"}), "OK\n");
   const v1::LifecycleRequest request = Command(c, Unique("rid"));
   v1::Complaint lost;
   auto ctx = Ctx(Role::kSupervisor, absl::Milliseconds(300));

@@ -117,6 +117,7 @@ absl::Status ComplaintsStack::StartService() {
   if (!process.ok()) return process.status();
   service_ = *std::move(process);
   grpc_port_ = ports.grpc_port;
+  metrics_port_ = ports.metrics_port;
   return absl::OkStatus();
 }
 

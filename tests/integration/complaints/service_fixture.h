@@ -79,6 +79,7 @@ class ComplaintsStack {
   testing::DevKafka& kafka() { return *kafka_; }
   const std::string& dir() const { return dir_; }
   int grpc_port() const { return grpc_port_; }
+  int metrics_port() const { return metrics_port_; }
 
   // A fresh channel to the running service (changes across restarts).
   std::shared_ptr<grpc::Channel> Channel() const;
@@ -91,6 +92,7 @@ class ComplaintsStack {
   std::string dir_;
   std::string tokens_file_, pii_key_file_, triage_file_, ready_file_;
   int grpc_port_ = 0;
+  int metrics_port_ = 0;
   int starts_ = 0;
   std::unique_ptr<testing::RedisServer> redis_;
   std::unique_ptr<testing::DevKafka> kafka_;

@@ -6,6 +6,7 @@
 // client cancelled) while queued never reaches the body, a role not allowed
 // is PERMISSION_DENIED — and each is counted in the RED metrics.
 
+#include "tests/support/metric_value.h"
 #include "sqms/runtime/rpc_call.h"
 
 #include <atomic>
@@ -104,18 +105,8 @@ class RpcCallTest : public ::testing::Test {
 
   // sqms_rpc_requests_total{service="test.Work",method="Do",code=<code>}.
   double Count(const std::string& code) {
-    for (const auto& family : registry_.Collect()) {
-      if (family.name != "sqms_rpc_requests_total") continue;
-      for (const auto& metric : family.metric) {
-        std::map<std::string, std::string> labels;
-        for (const auto& label : metric.label) labels[label.name] = label.value;
-        if (labels["service"] == "test.Work" && labels["method"] == "Do" &&
-            labels["code"] == code) {
-          return metric.counter.value;
-        }
-      }
-    }
-    return 0;
+    return sqms::testing::MetricValue(registry_, "sqms_rpc_requests_total",
+                                      {{"service", "test.Work"}, {"method", "Do"}, {"code", code}});
   }
 
   // Occupies the pool's one thread with a call whose body waits for the gate.

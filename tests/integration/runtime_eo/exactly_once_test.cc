@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/metric_value.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
@@ -32,24 +33,7 @@ using ::sqms::testing::Process;
 constexpr int kKeys = 50;
 
 // Value of the series `name` whose labels include `labels`; -1 when absent.
-double MetricValue(prometheus::Registry& registry, const std::string& name,
-                   const std::map<std::string, std::string>& labels) {
-  for (const auto& family : registry.Collect()) {
-    if (family.name != name) continue;
-    for (const auto& metric : family.metric) {
-      size_t matched = 0;
-      for (const auto& label : metric.label) {
-        auto it = labels.find(label.name);
-        if (it != labels.end() && it->second == label.value) ++matched;
-      }
-      if (matched == labels.size()) {
-        return family.type == prometheus::MetricType::Counter ? metric.counter.value
-                                                              : metric.gauge.value;
-      }
-    }
-  }
-  return -1;
-}
+using sqms::testing::MetricValue;
 
 class ExactlyOnceTest : public EoTest {
  protected:

@@ -14,6 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "sqms/runtime/outbox_lease.h"
 #include "sqms/runtime/redis_client.h"
 #include "tests/support/support.h"
 
@@ -40,6 +41,7 @@ class RelayTest : public ::testing::Test {
 
   static std::string Stream(int shard) { return absl::StrCat("{", kPrefix, shard, "}:outbox"); }
   static std::string Lease(int shard) { return Stream(shard) + ":lease"; }
+  static OutboxShardKeys Keys(int shard) { return {Stream(shard), Lease(shard)}; }
 
   // Appends events seq in [from, to) to shard 0's outbox: id "e<seq>", key
   // "k<seq % keys>", payload "<seq>".

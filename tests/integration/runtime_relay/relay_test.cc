@@ -21,46 +21,42 @@ class CountingStats : public OutboxRelayStats {
   std::atomic<int64_t> delivered{0}, failed{0}, dead_lettered{0}, recreated{0};
 };
 
-OutboxShardKeys Keys0() {
-  return OutboxShardKeys{"{rt0}:outbox", "{rt0}:outbox:lease"};
-}
-
 TEST_F(RelayTest, AStaleOwnersDeleteIsRefusedAfterATakeover) {
   Append(0, 3);
-  auto ids = redis_->Command({"XRANGE", Keys0().stream, "-", "+"});
+  auto ids = redis_->Command({"XRANGE", Keys(0).stream, "-", "+"});
   ASSERT_TRUE(ids.ok());
   std::vector<std::string> entry_ids;
   for (const auto& e : ids->elements) entry_ids.push_back(e.elements[0].str);
 
   OutboxLease a(*redis_, UniqueOwnerId("a"), std::chrono::milliseconds(200));
   OutboxLease b(*redis_, UniqueOwnerId("b"), std::chrono::milliseconds(10000));
-  auto grant_a = a.Acquire(Keys0());
+  auto grant_a = a.Acquire(Keys(0));
   ASSERT_TRUE(grant_a.ok() && grant_a->held);
-  auto refused = b.Acquire(Keys0());
+  auto refused = b.Acquire(Keys(0));
   ASSERT_TRUE(refused.ok());
   EXPECT_FALSE(refused->held);
   // Renewing keeps the token.
-  auto renewed = a.Acquire(Keys0());
+  auto renewed = a.Acquire(Keys(0));
   ASSERT_TRUE(renewed.ok() && renewed->held);
   EXPECT_EQ(renewed->token, grant_a->token);
 
   // a stalls past its TTL; b takes the shard with a larger token.
   ASSERT_TRUE(testing::Await([&] { return LeaseValue().empty(); }, absl::Seconds(5)));
-  auto grant_b = b.Acquire(Keys0());
+  auto grant_b = b.Acquire(Keys(0));
   ASSERT_TRUE(grant_b.ok() && grant_b->held);
   EXPECT_GT(grant_b->token, grant_a->token);
 
   // a's confirmation write (its token) is refused, and deletes nothing.
-  auto stale = a.Delete(Keys0(), grant_a->token, {entry_ids[0]});
+  auto stale = a.Delete(Keys(0), grant_a->token, {entry_ids[0]});
   EXPECT_EQ(stale.status().code(), absl::StatusCode::kFailedPrecondition) << stale.status();
   EXPECT_EQ(StreamLength(), 3);
   // Neither can a, nor b with a's token, forge its way in.
-  EXPECT_FALSE(b.Delete(Keys0(), grant_a->token, {entry_ids[0]}).ok());
-  auto again = a.Acquire(Keys0());
+  EXPECT_FALSE(b.Delete(Keys(0), grant_a->token, {entry_ids[0]}).ok());
+  auto again = a.Acquire(Keys(0));
   ASSERT_TRUE(again.ok());
   EXPECT_FALSE(again->held);
   // The holder's writes go through.
-  auto deleted = b.Delete(Keys0(), grant_b->token, entry_ids);
+  auto deleted = b.Delete(Keys(0), grant_b->token, entry_ids);
   ASSERT_TRUE(deleted.ok()) << deleted.status();
   EXPECT_EQ(*deleted, 3);
   EXPECT_EQ(StreamLength(), 0);
@@ -74,7 +70,7 @@ class InProcessRelayTest : public RelayTest {
     options.properties = std::move(properties);
     OutboxRelayOptions relay_options;
     relay_options.shards = 1;
-    relay_options.shard_keys = [](int) { return Keys0(); };
+    relay_options.shard_keys = [](int) { return Keys(0); };
     relay_options.source = "//sqms/relay-test";
     relay_options.dead_letter_topic = kDeadLetters;
     relay_options.dead_letter_max_payload = 1000;
@@ -102,7 +98,7 @@ TEST_F(InProcessRelayTest, AnOversizedEntryGoesToTheDeadLetterTopicWithoutBlocki
   auto relay = StartRelay({{"message.max.bytes", "20000"}});
   ASSERT_NE(relay, nullptr);
   Append(0, 10);
-  auto big = redis_->Command({"XADD", Keys0().stream, "*", "topic", kTopic, "key", "k0", "id",
+  auto big = redis_->Command({"XADD", Keys(0).stream, "*", "topic", kTopic, "key", "k0", "id",
                               "big", "type", "sqms.test.v1.counted", "time", "1700000000000",
                               "payload", std::string(50000, 'x')});
   ASSERT_TRUE(big.ok());

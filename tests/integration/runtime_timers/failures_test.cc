@@ -11,19 +11,6 @@
 
 namespace sqms::runtime::testing {
 
-double MetricValue(prometheus::Registry& registry, const std::string& name) {
-  for (const auto& family : registry.Collect()) {
-    if (family.name != name) continue;
-    double sum = 0;
-    for (const auto& m : family.metric) {
-      sum += family.type == prometheus::MetricType::Histogram
-                 ? static_cast<double>(m.histogram.sample_count)
-                 : m.counter.value;
-    }
-    return sum;
-  }
-  return -1;
-}
 
 namespace {
 

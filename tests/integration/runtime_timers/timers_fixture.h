@@ -13,6 +13,7 @@
 #include "prometheus/registry.h"
 #include "sqms/runtime/durable_timers.h"
 #include "sqms/runtime/redis_client.h"
+#include "tests/support/metric_value.h"
 #include "tests/support/support.h"
 
 namespace sqms::runtime::testing {
@@ -108,8 +109,6 @@ class DurableTimersTest : public ::testing::Test {
   std::unique_ptr<RedisClient> probe_;
 };
 
-// Sum of a metric family's values (counters) or sample counts (histograms);
-// -1 when the family is absent.
-double MetricValue(prometheus::Registry& registry, const std::string& name);
+using sqms::testing::MetricValue;  // tests/support/metric_value.h
 
 }  // namespace sqms::runtime::testing

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "tests/support/metric_value.h"
 #include "absl/synchronization/notification.h"
 #include "google/rpc/error_details.pb.h"
 #include "grpcpp/grpcpp.h"
@@ -66,17 +67,8 @@ class StreamAdmissionTest : public ::testing::Test {
 
   // sqms_rpc_requests_total for StreamContactEvents<suffix> with `code`.
   double Count(const std::string& suffix, const std::string& code) {
-    for (const auto& family : registry_.Collect()) {
-      if (family.name != "sqms_rpc_requests_total") continue;
-      for (const auto& metric : family.metric) {
-        std::map<std::string, std::string> labels;
-        for (const auto& label : metric.label) labels[label.name] = label.value;
-        if (labels["method"] == "StreamContactEvents" + suffix && labels["code"] == code) {
-          return metric.counter.value;
-        }
-      }
-    }
-    return 0;
+    return sqms::testing::MetricValue(registry_, "sqms_rpc_requests_total",
+                                      {{"method", "StreamContactEvents" + suffix}, {"code", code}});
   }
 
   GatedStore store_;

@@ -4,7 +4,6 @@
 //
 //   eo_counter --brokers B --redis-port P --group G --topic T --prefix X --instance I
 
-#include <signal.h>
 
 #include <cstdlib>
 #include <map>
@@ -12,6 +11,7 @@
 
 #include "sqms/runtime/checkpointing_consumer.h"
 #include "sqms/runtime/log.h"
+#include "sqms/runtime/grpc_server.h"
 #include "sqms/runtime/redis_client.h"
 #include "tests/integration/runtime_eo/helper/counting_processor.h"
 
@@ -25,12 +25,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  // Block the stop signals before any thread starts, so only sigwait sees them.
-  sigset_t stop;
-  sigemptyset(&stop);
-  sigaddset(&stop, SIGTERM);
-  sigaddset(&stop, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+  sqms::runtime::BlockShutdownSignals();  // before any thread starts
   sqms::runtime::log::Init("eo_counter", sqms::runtime::log::Level::kInfo);
 
   sqms::runtime::RedisOptions redis_options;
@@ -54,8 +49,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   (*consumer)->Start();
-  int signal = 0;
-  sigwait(&stop, &signal);
+  sqms::runtime::WaitForShutdownSignal();
   (*consumer)->Stop();
   sqms::runtime::log::Info("eo_counter stopped", {{"status", (*consumer)->status().ToString()}});
   return (*consumer)->status().ok() ? 0 : 1;

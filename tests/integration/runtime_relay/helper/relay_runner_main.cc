@@ -6,7 +6,6 @@
 //   relay_runner --brokers B --redis-port P --prefix X --shards N
 //                --owner-prefix O --lease-ms L --dead-letter-topic D
 
-#include <signal.h>
 
 #include <cstdlib>
 #include <map>
@@ -14,6 +13,7 @@
 
 #include "sqms/runtime/log.h"
 #include "sqms/runtime/outbox_relay.h"
+#include "sqms/runtime/grpc_server.h"
 #include "sqms/runtime/redis_client.h"
 
 namespace {
@@ -39,11 +39,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  sigset_t stop;
-  sigemptyset(&stop);
-  sigaddset(&stop, SIGTERM);
-  sigaddset(&stop, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+  sqms::runtime::BlockShutdownSignals();  // before any thread starts
   sqms::runtime::log::Init("relay_runner", sqms::runtime::log::Level::kInfo);
 
   sqms::runtime::RedisOptions redis_options;
@@ -73,8 +69,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   (*relay)->Start();
-  int signal = 0;
-  sigwait(&stop, &signal);
+  sqms::runtime::WaitForShutdownSignal();
   (*relay)->Stop(std::chrono::seconds(2));
   sqms::runtime::log::Info("relay_runner stopped", {{"owner", (*relay)->owner()}});
   return 0;
