@@ -331,11 +331,12 @@ bench_redis_eval() {
     "CMP-20260101-00__rand_int__" "$record" "billing-center" "region" "station-name-18byt" \
     "__rand_int____rand_int____rand_int____rand_int____rand_int__abcd" \
     "1__rand_int__" 86400000 "$audit" "__rand_int__-0000-0000-0000-__rand_int__" \
-    "$payload" 2>"$RUN_DIR/redis-eval.err" >"$RUN_DIR/redis-eval.csv" ||
+    "$payload" "00-__rand_int__0123456789abcdef0123-0123__rand_int__-01" \
+    2>"$RUN_DIR/redis-eval.err" >"$RUN_DIR/redis-eval.csv" ||
     { cat "$RUN_DIR/redis-eval.err" >&2; die "redis-benchmark EVALSHA failed"; }
   local created
   created="$(redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" -n 1 XLEN "${tag}outbox")"
-  log "b. the script created $created of $EVAL_N (the rest hit a random-key collision)"
+  log "b. the script created $created of $EVAL_N (the rest hit a random-key collision or replayed a key)"
   csv_rps <"$RUN_DIR/redis-eval.csv"
 }
 
