@@ -154,12 +154,19 @@ absl::StatusOr<std::unique_ptr<ComplaintsServer>> ComplaintsServer::Start(
   p->metrics->SetBuildInfo(SQMS_VERSION, SQMS_REVISION);
   const std::string triage_version = p->triage->Current()->config().version;
   p->stats->TriageConfigApplied(triage_version, /*reloaded=*/false);
-  p->holidays = std::make_unique<app::HolidayCoverage>(
-      [stats = p->stats.get()](bool current, bool next) { stats->HolidaysConfigured(current, next); });
+  p->holidays = std::make_unique<app::HolidayCoverage>();
   auto check_holidays = [holidays = p->holidays.get(), triage = p->triage.get(), clock = &p->clock] {
-    holidays->Check(triage->Current()->config().calendar, clock->Now());
+    return holidays->Check(triage->Current()->config().calendar, clock->Now());
   };
-  check_holidays();
+  check_holidays();  // warns at start-up; the gauge re-checks at every scrape
+  p->metrics->AddComputedGauge(
+      "sqms_complaints_calendar_holidays_configured",
+      "1 when the business calendar has the year's public holidays (year=current|next), else 0",
+      [check_holidays] {
+        const app::HolidayCoverage::Configured c = check_holidays();
+        return runtime::MetricsServer::GaugeSeries{{{{"year", "current"}}, c.current_year ? 1.0 : 0.0},
+                                                   {{{"year", "next"}}, c.next_year ? 1.0 : 0.0}};
+      });
 
   auto redis_options = runtime::RedisOptionsFrom(config.common);
   if (!redis_options.ok()) return redis_options.status();
@@ -223,8 +230,7 @@ absl::StatusOr<std::unique_ptr<ComplaintsServer>> ComplaintsServer::Start(
       config.triage_config, triage_version, *p->normalizer, p->classifier.get(), *p->triage,
       config::TriageReloadObserver{
           .applied = [stats](const std::string& v) { stats->TriageConfigApplied(v, true); },
-          .rejected = [stats](const absl::Status&) { stats->TriageConfigRejected(); },
-          .checked = check_holidays});
+          .rejected = [stats](const absl::Status&) { stats->TriageConfigRejected(); }});
   p->pool = std::make_unique<runtime::WorkerPool>(config.workers,
                                                   static_cast<size_t>(config.worker_queue));
 

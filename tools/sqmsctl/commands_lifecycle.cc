@@ -6,6 +6,7 @@
 #include <iostream>
 #include <thread>
 
+#include "sqms/runtime/ids.h"
 #include "tools/sqmsctl/commands.h"
 #include "tools/sqmsctl/flags.h"
 
@@ -25,7 +26,8 @@ struct CommandFlags {
   std::string request_id;  // "" = a new UUID per invocation
 
   cv1::LifecycleRequest ToProto() {
-    if (request_id.empty()) request_id = NewRequestId();
+    // Default: a fresh UUID per invocation, reused by sqmsctl's own retries.
+    if (request_id.empty()) request_id = runtime::NewEventId();
     cv1::LifecycleRequest command;
     command.set_id(id);
     command.set_expected_version(expected_version);

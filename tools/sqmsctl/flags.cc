@@ -3,8 +3,6 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <cstdint>
-#include <cstdio>
-#include <random>
 
 #include "absl/strings/str_join.h"
 
@@ -84,20 +82,5 @@ cv1::ComplaintFilter FilterFlags::ToProto() const {
   return filter;
 }
 
-std::string NewRequestId() {
-  thread_local std::mt19937_64 gen([] {
-    std::random_device rd;
-    return (static_cast<uint64_t>(rd()) << 32) ^ rd();
-  }());
-  uint64_t hi = gen(), lo = gen();
-  hi = (hi & ~0xF000ULL) | 0x4000ULL;                                 // version 4
-  lo = (lo & ~(0xC000ULL << 48)) | (0x8000ULL << 48);                 // variant 10
-  char out[37];
-  std::snprintf(out, sizeof out, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
-                static_cast<unsigned>((hi >> 16) & 0xFFFF), static_cast<unsigned>(hi & 0xFFFF),
-                static_cast<unsigned>(lo >> 48),
-                static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
-  return out;
-}
 
 }  // namespace sqms::tools

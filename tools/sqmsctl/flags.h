@@ -26,10 +26,6 @@ CLI::Validator EnumValidator() {
 // Accepts RFC 3339 timestamps ("2024-05-01T08:00:00Z").
 CLI::Validator TimestampValidator();
 
-// The default of --request-id: a random (version 4) UUID, lower-case
-// 8-4-4-4-12 hex. Thread-safe.
-std::string NewRequestId();
-
 // The flag values behind a ComplaintFilter; ToProto after parsing (the
 // validators have already checked every value).
 struct FilterFlags {

@@ -7,13 +7,6 @@
 namespace sqms::runtime {
 namespace {
 
-prometheus::Registry& RegistryOr(prometheus::Registry* given,
-                                 std::shared_ptr<prometheus::Registry>& own) {
-  if (given != nullptr) return *given;
-  if (own == nullptr) own = std::make_shared<prometheus::Registry>();
-  return *own;
-}
-
 const char* Name(CheckpointingConsumerMetrics::Record outcome) {
   switch (outcome) {
     case CheckpointingConsumerMetrics::Record::kProcessed:

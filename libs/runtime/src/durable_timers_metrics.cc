@@ -1,14 +1,9 @@
 #include "durable_timers_metrics.h"
 
+#include "sqms/runtime/metrics.h"
+
 namespace sqms::runtime {
 namespace {
-
-prometheus::Registry& RegistryOr(prometheus::Registry* given,
-                                 std::shared_ptr<prometheus::Registry>& own) {
-  if (given != nullptr) return *given;
-  if (own == nullptr) own = std::make_shared<prometheus::Registry>();
-  return *own;
-}
 
 // Lateness: a healthy loop fires within the poll period; retries and
 // outages show up in the long tail.

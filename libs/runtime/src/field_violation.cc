@@ -9,17 +9,19 @@ namespace {
 constexpr char kViolationsUrl[] = "type.googleapis.com/google.rpc.BadRequest";
 }  // namespace
 
+absl::Status WithFieldViolations(absl::Status status,
+                                 const std::vector<FieldViolation>& violations) {
+  std::string payload;
+  for (const auto& v : violations) payload += v.field + '\t' + v.description + '\n';
+  if (!payload.empty()) status.SetPayload(kViolationsUrl, absl::Cord(payload));
+  return status;
+}
+
 absl::Status InvalidArgument(std::vector<FieldViolation> violations) {
   if (violations.empty()) return absl::OkStatus();
   std::vector<std::string> fields;
-  std::string payload;
-  for (const auto& v : violations) {
-    fields.push_back(v.field + ": " + v.description);
-    payload += v.field + '\t' + v.description + '\n';
-  }
-  absl::Status status = absl::InvalidArgumentError(absl::StrJoin(fields, "; "));
-  status.SetPayload(kViolationsUrl, absl::Cord(payload));
-  return status;
+  for (const auto& v : violations) fields.push_back(v.field + ": " + v.description);
+  return WithFieldViolations(absl::InvalidArgumentError(absl::StrJoin(fields, "; ")), violations);
 }
 
 std::vector<FieldViolation> FieldViolations(const absl::Status& status) {

@@ -82,12 +82,7 @@ absl::Status FromGrpcStatus(const grpc::Status& status) {
       violations.push_back({v.field(), v.description()});
     }
   }
-  // Carry them exactly as InvalidArgument() does, keeping code and message.
-  InvalidArgument(std::move(violations))
-      .ForEachPayload([&out](absl::string_view url, const absl::Cord& payload) {
-        out.SetPayload(url, payload);
-      });
-  return out;
+  return WithFieldViolations(std::move(out), violations);
 }
 
 }  // namespace sqms::runtime

@@ -5,7 +5,6 @@
 #include <utility>
 
 #include "absl/strings/cord.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "rdkafka_handles.h"
 
@@ -13,13 +12,6 @@ namespace sqms::runtime {
 namespace {
 
 constexpr std::chrono::milliseconds kPollInterval{100};
-constexpr char kErrPayload[] = "type.sqms/kafka-error";
-
-// `status` carrying librdkafka's error code for ClassifyKafkaError.
-absl::Status WithCode(absl::Status status, rd_kafka_resp_err_t err) {
-  if (!status.ok()) status.SetPayload(kErrPayload, absl::Cord(std::to_string(static_cast<int>(err))));
-  return status;
-}
 constexpr std::chrono::milliseconds kDestroyFlushTimeout{5000};
 
 // Builds the fixed reliability settings first so that callers' extra
@@ -117,8 +109,7 @@ class KafkaProducer::Impl {
     char reason[512] = {0};
     rd_kafka_resp_err_t err = rd_kafka_fatal_error(rk_.get(), reason, sizeof(reason));
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return absl::OkStatus();
-    return WithCode(absl::InternalError(absl::StrCat("kafka producer fatal error: ", reason)),
-                    RD_KAFKA_RESP_ERR__FATAL);
+    return Fatal(reason);
   }
 
   void RaiseFatalError() {
@@ -127,14 +118,20 @@ class KafkaProducer::Impl {
   }
 
  private:
+  // The producer's own fatal error, classified like librdkafka's.
+  static absl::Status Fatal(const char* reason) {
+    absl::Status status = absl::InternalError(absl::StrCat("kafka producer fatal error: ", reason));
+    status.SetPayload(rdkafka::kErrorKindPayload, absl::Cord("fatal"));
+    return status;
+  }
+
   absl::Status ProduceError(rd_kafka_resp_err_t err, const std::string& topic) {
     if (err == RD_KAFKA_RESP_ERR__FATAL) {
       char reason[512];
       rd_kafka_fatal_error(rk_.get(), reason, sizeof(reason));
-      return WithCode(absl::InternalError(absl::StrCat("kafka producer fatal error: ", reason)),
-                      err);
+      return Fatal(reason);
     }
-    return WithCode(rdkafka::ToStatus(err, absl::StrCat("kafka produce to ", topic)), err);
+    return rdkafka::ToStatus(err, absl::StrCat("kafka produce to ", topic));
   }
 
   void PollLoop() {
@@ -145,8 +142,7 @@ class KafkaProducer::Impl {
     auto* self = static_cast<Impl*>(opaque);
     std::unique_ptr<DeliveryCallback> callback(static_cast<DeliveryCallback*>(msg->_private));
     std::string topic = rd_kafka_topic_name(msg->rkt);
-    absl::Status status =
-        WithCode(rdkafka::ToStatus(msg->err, absl::StrCat("kafka delivery to ", topic)), msg->err);
+    absl::Status status = rdkafka::ToStatus(msg->err, absl::StrCat("kafka delivery to ", topic));
     if (status.ok()) {
       if (self->observer_.delivered) self->observer_.delivered(topic);
     } else if (self->observer_.failed) {
@@ -188,31 +184,10 @@ absl::Status KafkaProducer::FatalError() const { return impl_->FatalError(); }
 void KafkaProducer::RaiseFatalErrorForTesting() { impl_->RaiseFatalError(); }
 
 KafkaErrorKind ClassifyKafkaError(const absl::Status& status) {
-  auto payload = status.GetPayload(kErrPayload);
-  int code = 0;
-  if (!payload.has_value() || !absl::SimpleAtoi(std::string(*payload), &code)) {
-    return KafkaErrorKind::kTransient;
-  }
-  switch (static_cast<rd_kafka_resp_err_t>(code)) {
-    case RD_KAFKA_RESP_ERR__FATAL:
-      return KafkaErrorKind::kFatal;
-    case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE:
-    case RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE:
-    case RD_KAFKA_RESP_ERR_INVALID_RECORD:
-    case RD_KAFKA_RESP_ERR_INVALID_MSG_SIZE:
-    case RD_KAFKA_RESP_ERR_INVALID_TIMESTAMP:
-    case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:
-    case RD_KAFKA_RESP_ERR_TOPIC_EXCEPTION:
-    case RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED:
-    case RD_KAFKA_RESP_ERR_POLICY_VIOLATION:
-    case RD_KAFKA_RESP_ERR_UNSUPPORTED_FOR_MESSAGE_FORMAT:
-    case RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC:
-    case RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION:
-    case RD_KAFKA_RESP_ERR__INVALID_ARG:
-      return KafkaErrorKind::kPermanent;
-    default:
-      return KafkaErrorKind::kTransient;
-  }
+  const auto kind = status.GetPayload(rdkafka::kErrorKindPayload);
+  if (kind == "fatal") return KafkaErrorKind::kFatal;
+  if (kind == "permanent") return KafkaErrorKind::kPermanent;
+  return KafkaErrorKind::kTransient;
 }
 
 }  // namespace sqms::runtime

@@ -18,7 +18,8 @@ namespace {
 std::atomic<Level> min_level{Level::kInfo};
 std::string* service_name = new std::string("sqms");  // set by Init before threads
 absl::Mutex write_mu;
-thread_local std::string current_request_id;
+const std::string kNoRequestId;
+thread_local const std::string* current_request_id = &kNoRequestId;
 
 const char* LevelName(Level level) {
   switch (level) {
@@ -67,7 +68,7 @@ void Write(Level level, std::string_view msg, const nlohmann::json& fields) {
       {"service", *service_name},
       {"msg", msg},
   };
-  if (!current_request_id.empty()) line["request_id"] = current_request_id;
+  if (!current_request_id->empty()) line["request_id"] = *current_request_id;
   if (const TraceContext& trace = CurrentTraceContext(); trace.valid()) {
     line["trace_id"] = trace.trace_id;
   }
@@ -82,11 +83,11 @@ void Write(Level level, std::string_view msg, const nlohmann::json& fields) {
   WriteAll(text);
 }
 
-ScopedRequestId::ScopedRequestId(std::string request_id)
-    : previous_(std::exchange(current_request_id, std::move(request_id))) {}
+ScopedRequestId::ScopedRequestId(const std::string& request_id)
+    : previous_(std::exchange(current_request_id, &request_id)) {}
 
-ScopedRequestId::~ScopedRequestId() { current_request_id = std::move(previous_); }
+ScopedRequestId::~ScopedRequestId() { current_request_id = previous_; }
 
-const std::string& CurrentRequestId() { return current_request_id; }
+const std::string& CurrentRequestId() { return *current_request_id; }
 
 }  // namespace sqms::runtime::log

@@ -5,9 +5,18 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/descriptor.h"
+#include "prometheus/client_metric.h"
 #include "prometheus/exposer.h"
+#include "prometheus/metric_family.h"
 
 namespace sqms::runtime {
+
+prometheus::Registry& RegistryOr(prometheus::Registry* given,
+                                 std::shared_ptr<prometheus::Registry>& own) {
+  if (given != nullptr) return *given;
+  if (own == nullptr) own = std::make_shared<prometheus::Registry>();
+  return *own;
+}
 
 absl::StatusOr<std::unique_ptr<MetricsServer>> MetricsServer::Start(
     const std::string& bind_address) {
@@ -30,6 +39,40 @@ absl::StatusOr<std::unique_ptr<MetricsServer>> MetricsServer::Start(
 }
 
 MetricsServer::~MetricsServer() = default;
+
+namespace {
+
+class ComputedGauge : public prometheus::Collectable {
+ public:
+  ComputedGauge(std::string name, std::string help,
+                std::function<MetricsServer::GaugeSeries()> read)
+      : name_(std::move(name)), help_(std::move(help)), read_(std::move(read)) {}
+
+  std::vector<prometheus::MetricFamily> Collect() const override {
+    prometheus::MetricFamily family{name_, help_, prometheus::MetricType::Gauge, {}};
+    for (const auto& [labels, value] : read_()) {
+      prometheus::ClientMetric metric;
+      for (const auto& [label, label_value] : labels) metric.label.push_back({label, label_value});
+      metric.gauge.value = value;
+      family.metric.push_back(std::move(metric));
+    }
+    return {std::move(family)};
+  }
+
+ private:
+  const std::string name_;
+  const std::string help_;
+  const std::function<MetricsServer::GaugeSeries()> read_;
+};
+
+}  // namespace
+
+void MetricsServer::AddComputedGauge(std::string name, std::string help,
+                                     std::function<GaugeSeries()> read) {
+  computed_.push_back(
+      std::make_shared<ComputedGauge>(std::move(name), std::move(help), std::move(read)));
+  exposer_->RegisterCollectable(computed_.back());
+}
 
 int MetricsServer::port() const {
   std::vector<int> ports = exposer_->GetListeningPorts();

@@ -45,8 +45,7 @@ void OutboxRelay::Notify() {
 void OutboxRelay::Stop(std::chrono::milliseconds flush) {
   {
     absl::MutexLock lock(&mu_);
-    if (stopped_) return;
-    stopped_ = true;
+    if (stopping_) return;
     stopping_ = true;
   }
   if (thread_.joinable()) thread_.join();

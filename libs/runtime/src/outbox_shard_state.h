@@ -52,7 +52,6 @@ class OutboxShardState {
   bool MaybeFinishRewind();
 
   int in_flight() const { return in_flight_; }
-  bool rewinding() const { return rewind_; }
 
  private:
   const int max_in_flight_;

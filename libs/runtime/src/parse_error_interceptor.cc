@@ -37,39 +37,6 @@ void OnProtobufLog(google::protobuf::LogLevel level, const char* /*file*/, int /
   if (level >= google::protobuf::LOGLEVEL_WARNING) log::Warn("protobuf", {{"message", message}});
 }
 
-class ParseErrorInterceptor final : public grpc::experimental::Interceptor {
- public:
-  explicit ParseErrorInterceptor(const google::protobuf::Descriptor* request)
-      : request_(request) {}
-
-  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
-    if (methods->QueryInterceptionHookPoint(
-            grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS) &&
-        !failed_field.empty()) {
-      const grpc::Status status = methods->GetSendStatus();
-      if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED && status.error_message().empty()) {
-        methods->ModifySendStatus(ToGrpcStatus(
-            InvalidArgument({{ApiFieldPath(request_, failed_field), "is not valid UTF-8"}})));
-      }
-      failed_field.clear();
-    }
-    methods->Proceed();
-  }
-
- private:
-  const google::protobuf::Descriptor* request_;  // null when not in the generated pool
-};
-
-// "/pkg.Service/Method" → the method's request type, from the generated pool.
-const google::protobuf::Descriptor* RequestType(const char* method) {
-  if (method == nullptr) return nullptr;
-  std::string name(method);
-  if (!name.empty() && name[0] == '/') name.erase(0, 1);
-  std::replace(name.begin(), name.end(), '/', '.');
-  const auto* m = google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(name);
-  return m == nullptr ? nullptr : m->input_type();
-}
-
 // Depth-first from `message` to the message declaring `field`: the dotted
 // path of message fields leading there ("" when `message` declares it), or
 // nullopt. Repeated messages are named without an index (parsing reports no
@@ -86,12 +53,47 @@ std::optional<std::string> PathTo(const google::protobuf::Descriptor* message,
   return std::nullopt;
 }
 
+// "/pkg.Service/Method" → the method's request type, from the generated pool.
+const google::protobuf::Descriptor* RequestType(const char* method) {
+  if (method == nullptr) return nullptr;
+  std::string name(method);
+  if (!name.empty() && name[0] == '/') name.erase(0, 1);
+  std::replace(name.begin(), name.end(), '/', '.');
+  const auto* m = google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(name);
+  return m == nullptr ? nullptr : m->input_type();
+}
+
+// Created for every call, so it only keeps the method name (valid for the
+// call); the request type is looked up on the rare call whose request did
+// not parse.
+class ParseErrorInterceptor final : public grpc::experimental::Interceptor {
+ public:
+  explicit ParseErrorInterceptor(const char* method) : method_(method) {}
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(
+            grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS) &&
+        !failed_field.empty()) {
+      const grpc::Status status = methods->GetSendStatus();
+      if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED && status.error_message().empty()) {
+        methods->ModifySendStatus(ToGrpcStatus(InvalidArgument(
+            {{ApiFieldPath(RequestType(method_), failed_field), "is not valid UTF-8"}})));
+      }
+      failed_field.clear();
+    }
+    methods->Proceed();
+  }
+
+ private:
+  const char* method_;  // "/pkg.Service/Method"
+};
+
 class ParseErrorInterceptorFactory final
     : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
   grpc::experimental::Interceptor* CreateServerInterceptor(
       grpc::experimental::ServerRpcInfo* info) override {
-    return new ParseErrorInterceptor(RequestType(info->method()));
+    return new ParseErrorInterceptor(info->method());
   }
 };
 

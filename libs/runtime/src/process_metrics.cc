@@ -23,33 +23,47 @@ struct ProcStat {
   double start_seconds = 0;  // since the epoch
 };
 
-// /proc/self/stat fields after "(comm)": utime 14, stime 15, starttime 22,
-// rss 24 (1-based, as in proc(5)); boot time from /proc/stat "btime".
-ProcStat ReadProcStat() {
-  ProcStat out;
+// The fields of /proc/self/stat after "(comm)"; f[0] is field 3 (state).
+std::vector<std::string> SelfStatFields() {
   std::ifstream stat_file("/proc/self/stat");
   std::string line;
-  if (!std::getline(stat_file, line)) return out;
+  if (!std::getline(stat_file, line)) return {};
   const size_t close = line.rfind(')');
-  if (close == std::string::npos) return out;
+  if (close == std::string::npos) return {};
   std::istringstream fields(line.substr(close + 2));
-  std::vector<std::string> f;  // f[0] is field 3 (state)
+  std::vector<std::string> f;
   for (std::string v; fields >> v;) f.push_back(v);
+  return f;
+}
+
+// When the process started, since the epoch: boot time (/proc/stat "btime")
+// + starttime (field 22). It never changes, so it is read once.
+double StartSeconds(const std::vector<std::string>& f, double ticks) {
+  static const double start = [&] {
+    std::ifstream boot("/proc/stat");
+    for (std::string key; boot >> key;) {
+      if (key == "btime") {
+        double btime = 0;
+        boot >> btime;
+        return btime + std::stod(f[19]) / ticks;
+      }
+      std::getline(boot, key);
+    }
+    return 0.0;
+  }();
+  return start;
+}
+
+// utime 14, stime 15, starttime 22, rss 24 (1-based, as in proc(5)).
+ProcStat ReadProcStat() {
+  ProcStat out;
+  const std::vector<std::string> f = SelfStatFields();
   if (f.size() < 22) return out;
   const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
   const double page = static_cast<double>(sysconf(_SC_PAGESIZE));
   out.cpu_seconds = (std::stod(f[11]) + std::stod(f[12])) / ticks;
   out.rss_bytes = std::stod(f[21]) * page;
-  std::ifstream boot("/proc/stat");
-  for (std::string key; boot >> key;) {
-    if (key == "btime") {
-      double btime = 0;
-      boot >> btime;
-      out.start_seconds = btime + std::stod(f[19]) / ticks;
-      break;
-    }
-    std::getline(boot, key);
-  }
+  out.start_seconds = StartSeconds(f, ticks);
   return out;
 }
 

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "sqms/runtime/log.h"
 
@@ -69,20 +70,45 @@ KafkaHeaders ReadHeaders(const rd_kafka_message_t* msg) {
 absl::Status ToStatus(rd_kafka_resp_err_t err, const std::string& context) {
   if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return absl::OkStatus();
   std::string msg = absl::StrCat(context, ": ", rd_kafka_err2str(err));
+  absl::Status status;
+  const char* kind = "transient";
   switch (err) {
+    case RD_KAFKA_RESP_ERR__FATAL:
+      status = absl::InternalError(msg);  // the producer is unusable
+      kind = "fatal";
+      break;
     case RD_KAFKA_RESP_ERR__QUEUE_FULL:
-      return absl::ResourceExhaustedError(msg);
+      status = absl::ResourceExhaustedError(msg);
+      break;
     case RD_KAFKA_RESP_ERR__TIMED_OUT:
     case RD_KAFKA_RESP_ERR__MSG_TIMED_OUT:
-      return absl::DeadlineExceededError(msg);
+      status = absl::DeadlineExceededError(msg);
+      break;
+    case RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED:
+      status = absl::PermissionDeniedError(msg);
+      kind = "permanent";
+      break;
+    // This record can never be delivered as it is.
     case RD_KAFKA_RESP_ERR__INVALID_ARG:
     case RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC:
     case RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION:
     case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE:
-      return absl::InvalidArgumentError(msg);
+    case RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE:
+    case RD_KAFKA_RESP_ERR_INVALID_RECORD:
+    case RD_KAFKA_RESP_ERR_INVALID_MSG_SIZE:
+    case RD_KAFKA_RESP_ERR_INVALID_TIMESTAMP:
+    case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:
+    case RD_KAFKA_RESP_ERR_TOPIC_EXCEPTION:
+    case RD_KAFKA_RESP_ERR_POLICY_VIOLATION:
+    case RD_KAFKA_RESP_ERR_UNSUPPORTED_FOR_MESSAGE_FORMAT:
+      status = absl::InvalidArgumentError(msg);
+      kind = "permanent";
+      break;
     default:
-      return absl::UnavailableError(msg);
+      status = absl::UnavailableError(msg);
   }
+  status.SetPayload(kErrorKindPayload, absl::Cord(kind));
+  return status;
 }
 
 }  // namespace sqms::runtime::rdkafka

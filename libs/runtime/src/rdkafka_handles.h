@@ -48,9 +48,16 @@ absl::StatusOr<KafkaHandle> NewClient(rd_kafka_type_t type, ConfHandle conf);
 // Copies the headers of `msg` (none → empty).
 KafkaHeaders ReadHeaders(const rd_kafka_message_t* msg);
 
-// Maps a librdkafka error to an absl status: queue full → RESOURCE_EXHAUSTED,
-// timeouts → DEADLINE_EXCEEDED, invalid arguments → INVALID_ARGUMENT,
-// anything else → UNAVAILABLE. The message carries rd_kafka_err2str.
+// Maps a librdkafka error to an absl status: fatal → INTERNAL, queue full →
+// RESOURCE_EXHAUSTED, timeouts → DEADLINE_EXCEEDED, not authorised →
+// PERMISSION_DENIED, a record that can never be delivered as it is →
+// INVALID_ARGUMENT, anything else → UNAVAILABLE. The message carries
+// rd_kafka_err2str; the status carries what the error allows
+// (ClassifyKafkaError, kafka_producer.h) as a payload. The one mapping of
+// librdkafka's errors in the runtime.
 absl::Status ToStatus(rd_kafka_resp_err_t err, const std::string& context);
+
+// The payload ToStatus sets: "transient", "permanent" or "fatal".
+inline constexpr char kErrorKindPayload[] = "type.sqms/kafka-error-kind";
 
 }  // namespace sqms::runtime::rdkafka

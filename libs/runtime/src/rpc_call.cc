@@ -123,10 +123,10 @@ grpc::ServerUnaryReactor* RunUnary(const CallSupport& support, grpc::CallbackSer
   }
   absl::StatusOr<Principal> principal = support.auth.Authorize(*call, *method.allowed);
   if (!principal.ok()) return Refuse(support, *call, reactor, method, principal.status(), start);
+  // The task copies the ids: the scopes above refer to the locals.
   const bool queued = support.pool.TrySubmit(
       [&support, call, reactor, method, start, body = std::move(body),
-       principal = *std::move(principal), request_id = std::move(request_id),
-       trace = std::move(trace)] {
+       principal = *std::move(principal), request_id, trace] {
         log::ScopedRequestId scoped_id(request_id);
         ScopedTraceContext scoped_trace(trace);
         // Waited in the queue: the client may have left or run out of time.

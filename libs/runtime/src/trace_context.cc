@@ -14,7 +14,8 @@ namespace {
 constexpr size_t kVersion00Size = 55;  // 2 + 1 + 32 + 1 + 16 + 1 + 2
 constexpr size_t kMaxTracestate = 512;
 
-thread_local TraceContext current;
+const TraceContext kNoTrace;
+thread_local const TraceContext* current = &kNoTrace;
 
 bool LowerHex(std::string_view s) {
   for (char c : s) {
@@ -101,11 +102,11 @@ TraceContext AdoptTraceContext(const grpc::CallbackServerContext& call) {
   return ChildSpan(*parent);
 }
 
-ScopedTraceContext::ScopedTraceContext(TraceContext context)
-    : previous_(std::exchange(current, std::move(context))) {}
+ScopedTraceContext::ScopedTraceContext(const TraceContext& context)
+    : previous_(std::exchange(current, &context)) {}
 
-ScopedTraceContext::~ScopedTraceContext() { current = std::move(previous_); }
+ScopedTraceContext::~ScopedTraceContext() { current = previous_; }
 
-const TraceContext& CurrentTraceContext() { return current; }
+const TraceContext& CurrentTraceContext() { return *current; }
 
 }  // namespace sqms::runtime

@@ -80,6 +80,9 @@ void RedisComplaintRepository::AppendTail(const domain::Complaint& c, int64_t si
   args.push_back(next == timers.end() ? "" : Ms(next->at));
   args.push_back(std::to_string(events.size()));
   for (const auto* entry : audit) args.push_back(codec::EncodeAudit(*entry));
+  // The request that caused the events (none for timer-fired ones).
+  const runtime::TraceContext& trace = runtime::CurrentTraceContext();
+  const std::string traceparent = trace.Traceparent();
   for (const auto& e : events) {
     args.push_back(topic_);
     args.push_back(c.id);
@@ -87,9 +90,7 @@ void RedisComplaintRepository::AppendTail(const domain::Complaint& c, int64_t si
     args.push_back(codec::CloudEventType(e.event.type));
     args.push_back(Ms(e.event.at));
     args.push_back(codec::EncodeEvent(c, e, complainant_key));
-    // The request that caused it (none for timer-fired events).
-    const runtime::TraceContext& trace = runtime::CurrentTraceContext();
-    args.push_back(trace.Traceparent());
+    args.push_back(traceparent);
     args.push_back(trace.tracestate);
   }
 }

@@ -29,11 +29,6 @@ ServiceStats::ServiceStats(prometheus::Registry& registry)
                        .Name("sqms_complaints_sla_breaches_total")
                        .Help("SLA targets breached, by target and priority")
                        .Register(registry)),
-      holidays_configured(prometheus::BuildGauge()
-                              .Name("sqms_complaints_calendar_holidays_configured")
-                              .Help("1 when the business calendar has the year's public "
-                                    "holidays (year=current|next), else 0")
-                              .Register(registry)),
       outbox_depth(prometheus::BuildGauge()
                        .Name("sqms_outbox_depth")
                        .Help("Events committed in Redis and not yet confirmed by Kafka")
@@ -90,9 +85,10 @@ ServiceStats::ServiceStats(prometheus::Registry& registry)
   for (int channel = 1; channel <= domain::kChannelMax; ++channel) {
     for (int category = 1; category <= domain::kCategoryMax; ++category) {
       for (int priority = 1; priority <= domain::kPriorityMax; ++priority) {
-        submitted.Add({{"channel", codec::Label(static_cast<domain::Channel>(channel))},
-                       {"category", codec::Label(static_cast<Category>(category))},
-                       {"priority", codec::Label(static_cast<Priority>(priority))}});
+        submitted_by_[SubmittedIndex(channel, category, priority)] =
+            &submitted.Add({{"channel", codec::Label(static_cast<domain::Channel>(channel))},
+                            {"category", codec::Label(static_cast<Category>(category))},
+                            {"priority", codec::Label(static_cast<Priority>(priority))}});
       }
     }
   }
@@ -136,6 +132,14 @@ void ServiceStats::Submitted(const domain::Complaint& c) {
   if (c.category_overridden && c.triage.suggested_category != domain::Category::kUnspecified) {
     TriageOverridden(c.triage.suggested_category, c.category, c.priority, c.priority);
   }
+  // Every submission: the counter made at start-up, no label lookup.
+  const int channel = static_cast<int>(c.channel), category = static_cast<int>(c.category),
+            priority = static_cast<int>(c.priority);
+  if (channel >= 1 && channel <= domain::kChannelMax && category >= 1 &&
+      category <= domain::kCategoryMax && priority >= 1 && priority <= domain::kPriorityMax) {
+    submitted_by_[SubmittedIndex(channel, category, priority)]->Increment();
+    return;
+  }
   submitted
       .Add({{"channel", codec::Label(c.channel)},
             {"category", codec::Label(c.category)},
@@ -148,9 +152,5 @@ void ServiceStats::SlaBreached(const domain::Complaint& c, domain::SlaTarget tar
       .Increment();
 }
 
-void ServiceStats::HolidaysConfigured(bool current_year, bool next_year) {
-  holidays_configured.Add({{"year", "current"}}).Set(current_year ? 1 : 0);
-  holidays_configured.Add({{"year", "next"}}).Set(next_year ? 1 : 0);
-}
 
 }  // namespace sqms::complaints::adapters

@@ -2,6 +2,7 @@
 // The complaints service's own Prometheus series, declared in one struct
 // (RPC RED metrics come from runtime::RpcMetrics).
 
+#include <array>
 #include <string>
 
 #include "absl/base/thread_annotations.h"
@@ -52,9 +53,6 @@ struct ServiceStats : runtime::OutboxRelayStats {
   // `reloaded`: false for the config loaded at start-up (not counted).
   void TriageConfigApplied(const std::string& version, bool reloaded);
   void TriageConfigRejected();
-  // sqms_complaints_calendar_holidays_configured{year="current"|"next"}: 1
-  // when the business calendar has that year's public holidays, else 0.
-  void HolidaysConfigured(bool current_year, bool next_year);
 
   prometheus::Family<prometheus::Counter>& submitted;
   prometheus::Family<prometheus::Counter>& triage_overrides;
@@ -62,7 +60,6 @@ struct ServiceStats : runtime::OutboxRelayStats {
   prometheus::Family<prometheus::Counter>& triage_reloads;
   prometheus::Family<prometheus::Gauge>& triage_config_info;
   prometheus::Family<prometheus::Counter>& sla_breaches;
-  prometheus::Family<prometheus::Gauge>& holidays_configured;
   prometheus::Gauge& outbox_depth;            // sqms_outbox_depth
   prometheus::Gauge& outbox_oldest_age;       // sqms_outbox_oldest_age_seconds
   prometheus::Counter& kafka_delivered;       // sqms_kafka_delivered_total
@@ -72,6 +69,16 @@ struct ServiceStats : runtime::OutboxRelayStats {
   prometheus::Histogram& redis_latency;       // sqms_redis_latency_seconds
 
  private:
+  // submitted's series, made at start-up, by (channel, category, priority),
+  // each 1-based (unspecified values take the family's label lookup).
+  static constexpr int SubmittedIndex(int channel, int category, int priority) {
+    return ((channel - 1) * domain::kCategoryMax + (category - 1)) * domain::kPriorityMax +
+           (priority - 1);
+  }
+  std::array<prometheus::Counter*,
+             domain::kChannelMax * domain::kCategoryMax * domain::kPriorityMax>
+      submitted_by_{};
+
   absl::Mutex info_mu_;  // serialises the info gauge's swap
   prometheus::Gauge* current_info_ ABSL_GUARDED_BY(info_mu_) = nullptr;
 };

@@ -174,29 +174,37 @@ absl::StatusOr<domain::Complaint> ComplaintService::Execute(const std::string& i
   if (!violations.empty()) return runtime::InvalidArgument(std::move(violations));
   if (auto s = domain::ValidateCommand(command, limits_); !s.ok()) return s;
 
-  // A retry of a recorded request id answers its first outcome.
+  // A retry of a recorded request id answers its first outcome. The record
+  // is looked up only when the command does not simply apply (the write
+  // itself refuses a recorded id), so a first attempt costs no extra round
+  // trip: a retry finds it where the fresh path fails — a version that moved
+  // on, a transition no longer legal, a write that changed nothing.
   std::string request_fingerprint;
   if (!command.request_id.empty()) {
     request_fingerprint =
         RequestFingerprint(domain::CanonicalCommand(id, expected_version, command));
+  }
+  auto first_outcome_or = [&](absl::Status otherwise) -> absl::StatusOr<domain::Complaint> {
+    if (command.request_id.empty()) return otherwise;
     auto first = FirstOutcome(id, command.request_id, request_fingerprint);
     if (!first.ok()) return first.status();
     if (*first) return **std::move(first);
-  }
+    return otherwise;
+  };
 
   for (int attempt = 0; attempt < kMaxCommandAttempts; ++attempt) {
     auto complaint = repository_.Get(id, /*with_audit=*/false);
     if (!complaint.ok()) return complaint.status();
     const int64_t loaded = complaint->version;
     if (expected_version != 0 && loaded != expected_version) {
-      return absl::AbortedError(absl::StrCat("complaint ", id, " is at version ", loaded,
-                                             ", expected ", expected_version));
+      return first_outcome_or(absl::AbortedError(absl::StrCat(
+          "complaint ", id, " is at version ", loaded, ", expected ", expected_version)));
     }
     command.now = Now();
     const domain::Category category_before = complaint->category;
     const domain::Priority priority_before = complaint->priority;
     auto events = domain::Apply(*complaint, command, *triage_.Current());
-    if (!events.ok()) return events.status();
+    if (!events.ok()) return first_outcome_or(events.status());
 
     ports::ComplaintUpdate update;
     update.expected_version = loaded;
@@ -215,8 +223,9 @@ absl::StatusOr<domain::Complaint> ComplaintService::Execute(const std::string& i
       }
       return std::move(update.complaint);
     }
+    // Recorded already (a retry, or a concurrent attempt of the same
+    // request), or lost to another writer.
     if (!command.request_id.empty()) {
-      // Lost to a concurrent attempt of the same request id?
       auto first = FirstOutcome(id, command.request_id, request_fingerprint);
       if (!first.ok()) return first.status();
       if (*first) return **std::move(first);

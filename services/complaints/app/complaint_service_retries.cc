@@ -15,11 +15,8 @@ namespace {
 // FAILED_PRECONDITION carrying one field violation (google.rpc.BadRequest
 // at the gRPC boundary), so clients see which field to change.
 absl::Status Refused(std::string message, std::string field, std::string description) {
-  const absl::Status carrier = runtime::InvalidArgument({{std::move(field), std::move(description)}});
-  absl::Status out = absl::FailedPreconditionError(std::move(message));
-  carrier.ForEachPayload(
-      [&out](absl::string_view url, const absl::Cord& payload) { out.SetPayload(url, payload); });
-  return out;
+  return runtime::WithFieldViolations(absl::FailedPreconditionError(std::move(message)),
+                                      {{std::move(field), std::move(description)}});
 }
 
 }  // namespace

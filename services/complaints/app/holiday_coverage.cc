@@ -8,19 +8,21 @@
 
 namespace sqms::complaints::app {
 
-void HolidayCoverage::Check(const domain::BusinessCalendarSpec& calendar, absl::Time now) {
+HolidayCoverage::Configured HolidayCoverage::Check(const domain::BusinessCalendarSpec& calendar,
+                                                   absl::Time now) {
   const std::vector<int> missing = domain::YearsWithoutHolidays(calendar, now);
   const int year = static_cast<int>(absl::ToCivilYear(now, calendar.zone).year());
-  bool current = true, next = true;
+  Configured out;
+  absl::MutexLock lock(&mu_);
   for (int y : missing) {
-    (y == year ? current : next) = false;
+    (y == year ? out.current_year : out.next_year) = false;
     if (!warned_.insert(y).second) continue;
     runtime::log::Warn(
         "no public holidays configured for a year: its holidays count as working days on "
         "business-hours SLA clocks; add holidays-<year>.yaml to calendar.holiday_files",
         {{"year", y}, {"from", absl::StrCat(y, "-01-01")}});
   }
-  if (report_) report_(current, next);
+  return out;
 }
 
 }  // namespace sqms::complaints::app

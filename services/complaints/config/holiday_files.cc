@@ -1,27 +1,17 @@
 #include "services/complaints/config/holiday_files.h"
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <vector>
 
 #include <yaml-cpp/yaml.h>
 
 #include "absl/strings/str_cat.h"
 #include "services/complaints/config/yaml_reader.h"
+#include "sqms/runtime/config.h"
 #include "sqms/runtime/hmac.h"
 
 namespace sqms::complaints::config {
 namespace {
-
-bool ReadFile(const std::string& path, std::string* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream text;
-  text << in.rdbuf();
-  *out = text.str();
-  return true;
-}
 
 absl::Status Dates(const YamlReader& r, const YAML::Node& node, const std::string& key, int year,
                    std::set<absl::CivilDay>& out) {
@@ -71,9 +61,8 @@ absl::StatusOr<HolidayYear> Parse(const YAML::Node& root, const YamlReader& r) {
 
 }  // namespace
 
-absl::StatusOr<HolidayYear> LoadHolidayFile(const std::string& path) {
-  std::string content;
-  if (!ReadFile(path, &content)) return absl::NotFoundError(absl::StrCat(path, ": cannot read the file"));
+absl::StatusOr<HolidayYear> ParseHolidayFile(const std::string& content,
+                                             const std::string& path) {
   try {
     return Parse(YAML::Load(content), YamlReader(path));
   } catch (const YAML::Exception& e) {
@@ -88,6 +77,14 @@ std::string ResolveBeside(const std::string& config_path, const std::string& nam
   return (std::filesystem::path(config_path).parent_path() / file).string();
 }
 
+void AddVersionSource(std::string& material, const std::string& name, const std::string& content) {
+  absl::StrAppend(&material, std::string(1, '\0'), name, std::string(1, '\0'), content);
+}
+
+std::string VersionOf(const std::string& material) {
+  return runtime::Sha1Hex(material).substr(0, 12);
+}
+
 std::string TriageConfigVersion(const std::string& config_content, const std::string& config_path) {
   std::string material = config_content;
   try {
@@ -95,16 +92,16 @@ std::string TriageConfigVersion(const std::string& config_content, const std::st
     if (files && files.IsSequence()) {
       for (const YAML::Node& file : files) {
         if (!file.IsScalar()) continue;
-        std::string content;
-        (void)ReadFile(ResolveBeside(config_path, file.Scalar()), &content);
-        absl::StrAppend(&material, std::string(1, '\0'), file.Scalar(), std::string(1, '\0'),
-                        content);
+        // A listed file that cannot be read counts as empty.
+        AddVersionSource(material, file.Scalar(),
+                         runtime::ReadFileToString(ResolveBeside(config_path, file.Scalar()))
+                             .value_or(""));
       }
     }
   } catch (const YAML::Exception&) {
     // Not YAML: the content alone versions it (the loader reports the error).
   }
-  return runtime::Sha1Hex(material).substr(0, 12);
+  return VersionOf(material);
 }
 
 }  // namespace sqms::complaints::config

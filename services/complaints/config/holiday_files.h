@@ -25,19 +25,26 @@ struct HolidayYear {
   std::set<absl::CivilDay> workdays;
 };
 
-// Reads and validates the holiday file at `path`. NOT_FOUND when it cannot be
-// read; INVALID_ARGUMENT "<path>: <key path>: <problem>" for bad content
-// (e.g. "holidays-2027.yaml: holidays[3]: 2026-12-31 is not in 2027").
-absl::StatusOr<HolidayYear> LoadHolidayFile(const std::string& path);
+// Validates the content of the holiday file at `path` (named in errors):
+// INVALID_ARGUMENT "<path>: <key path>: <problem>" for bad content (e.g.
+// "holidays-2027.yaml: holidays[3]: 2026-12-31 is not in 2027").
+absl::StatusOr<HolidayYear> ParseHolidayFile(const std::string& content, const std::string& path);
 
 // `name` relative to the directory of `config_path` (absolute names as is):
 // holiday files live beside the config, also in a Kubernetes ConfigMap.
 std::string ResolveBeside(const std::string& config_path, const std::string& name);
 
 // The version recorded with every triage decision: a hash of the config's
-// content and of every holiday file it lists (a listed file that cannot be
-// read counts as empty), so a changed holiday file is a new version and is
-// hot-reloaded like the config itself. `config_path` locates the files.
+// content and of every holiday file it lists, so a changed holiday file is a
+// new version and is hot-reloaded like the config itself. The loader builds
+// it from the bytes it actually read: start the material with the config's
+// content, AddVersionSource() each listed file, then VersionOf().
+void AddVersionSource(std::string& material, const std::string& name, const std::string& content);
+std::string VersionOf(const std::string& material);
+
+// The same version, reading the listed files now (a file that cannot be
+// read counts as empty): the reloader's cheap "did anything change?" check.
+// `config_path` locates the files.
 std::string TriageConfigVersion(const std::string& config_content, const std::string& config_path);
 
 }  // namespace sqms::complaints::config

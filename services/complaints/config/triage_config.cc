@@ -10,6 +10,7 @@
 #include "services/complaints/config/holiday_files.h"
 #include "services/complaints/config/triage_text_rules.h"
 #include "services/complaints/config/yaml_reader.h"
+#include "sqms/runtime/config.h"
 
 namespace sqms::complaints::config {
 namespace {
@@ -61,8 +62,12 @@ std::string Names(const std::pair<std::string_view, T> (&table)[N]) {
 
 class Loader {
  public:
-  explicit Loader(const std::string& name) : r_(name), name_(name) {}
+  // `content`: the config file's text (the start of the version's material).
+  Loader(const std::string& name, std::string content)
+      : r_(name), name_(name), version_material_(std::move(content)) {}
   absl::StatusOr<TriageConfig> Load(const YAML::Node& root);
+  // The version of what Load() read: the config and each holiday file.
+  std::string Version() const { return VersionOf(version_material_); }
 
  private:
   // Named enum values: `what` is "category", "level" or "priority".
@@ -94,6 +99,7 @@ class Loader {
 
   YamlReader r_;
   std::string name_;  // the config file: holiday files are found beside it
+  std::string version_material_;  // the config, then each holiday file as read
   absl::Duration business_day_ = absl::Hours(8);
 };
 
@@ -306,10 +312,11 @@ absl::Status Loader::HolidayFiles(const YAML::Node& node, TriageConfig& out) {
   SQMS_ASSIGN_OR_RETURN(names, r_.ScalarList(node, "calendar.holiday_files"));
   for (size_t i = 0; i < names.size(); ++i) {
     const std::string path = YamlReader::Index("calendar.holiday_files", i);
-    absl::StatusOr<HolidayYear> year = LoadHolidayFile(ResolveBeside(name_, names[i]));
-    if (absl::IsNotFound(year.status())) {
-      return r_.Error(path, absl::StrCat("cannot read ", ResolveBeside(name_, names[i])));
-    }
+    const std::string file = ResolveBeside(name_, names[i]);
+    absl::StatusOr<std::string> content = runtime::ReadFileToString(file);
+    if (!content.ok()) return r_.Error(path, absl::StrCat("cannot read ", file));
+    AddVersionSource(version_material_, names[i], *content);
+    absl::StatusOr<HolidayYear> year = ParseHolidayFile(*content, file);
     if (!year.ok()) return year.status();  // names the holiday file and its key
     if (!out.calendar.holiday_years.insert(year->year).second) {
       return r_.Error(path, absl::StrCat("a second set of holidays for ", year->year));
@@ -387,10 +394,12 @@ absl::StatusOr<TriageConfig> LoadTriageConfigFromString(const std::string& yaml,
                                                         const std::string& name) {
   try {
     YAML::Node root = YAML::Load(yaml);
-    absl::StatusOr<TriageConfig> config = Loader(name).Load(root);
+    Loader loader(name, yaml);
+    absl::StatusOr<TriageConfig> config = loader.Load(root);
     // The version recorded with every decision: the content, not the
-    // file's time, so the same rules always carry the same version.
-    if (config.ok()) config->version = TriageConfigVersion(yaml, name);
+    // file's time, so the same rules always carry the same version; of the
+    // very bytes this load used.
+    if (config.ok()) config->version = loader.Version();
     return config;
   } catch (const YAML::Exception& e) {
     // Syntax errors (and anything else yaml-cpp throws) name the position.

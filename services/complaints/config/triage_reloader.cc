@@ -1,11 +1,10 @@
 #include "services/complaints/config/triage_reloader.h"
 
-#include <fstream>
-#include <sstream>
 #include <utility>
 
 #include "services/complaints/config/triage_config.h"
 #include "services/complaints/config/holiday_files.h"
+#include "sqms/runtime/config.h"
 #include "sqms/runtime/log.h"
 
 namespace sqms::complaints::config {
@@ -42,26 +41,23 @@ void TriageReloader::Run(absl::Duration interval) {
     if (stop_mu_.AwaitWithTimeout(absl::Condition(&stopping_), interval)) break;
     stop_mu_.Unlock();
     (void)CheckNow();  // outcomes are logged and observed inside
-    if (observer_.checked) observer_.checked();
     stop_mu_.Lock();
   }
 }
 
 absl::StatusOr<bool> TriageReloader::CheckNow() {
   absl::MutexLock lock(&check_mu_);
-  std::ifstream in(path_, std::ios::binary);
-  std::ostringstream text;
-  if (in) text << in.rdbuf();
+  absl::StatusOr<std::string> read = runtime::ReadFileToString(path_);
   // The loader's version is a hash of the content and of the holiday files
   // it lists: compare before parsing.
-  const std::string content = text.str();
+  const std::string content = read.value_or("");
   const std::string version = TriageConfigVersion(content, path_);
-  if (in && version == version_) return false;
+  if (read.ok() && version == version_) return false;
 
   absl::StatusOr<domain::TriageConfig> config =
-      in ? LoadTriageConfigFromString(content, path_)
-         : absl::StatusOr<domain::TriageConfig>(
-               absl::NotFoundError(path_ + ": cannot read the file"));
+      read.ok() ? LoadTriageConfigFromString(content, path_)
+                : absl::StatusOr<domain::TriageConfig>(
+                      absl::NotFoundError(path_ + ": cannot read the file"));
   if (!config.ok()) {
     if (refused_ != version) {  // log a bad file once, not every interval
       refused_ = version;
@@ -73,13 +69,16 @@ absl::StatusOr<bool> TriageReloader::CheckNow() {
     }
     return config.status();
   }
+  // In force from now: the version of what was loaded (a holiday file that
+  // changed since the check above is then seen by the next check).
+  const std::string applied = config->version;
   source_.Replace(
       std::make_shared<const domain::Triage>(*std::move(config), normalizer_, classifier_));
   runtime::log::Info("triage config applied",
-                     {{"file", path_}, {"version", version}, {"previous_version", version_}});
-  version_ = version;
+                     {{"file", path_}, {"version", applied}, {"previous_version", version_}});
+  version_ = applied;
   refused_.clear();
-  if (observer_.applied) observer_.applied(version);
+  if (observer_.applied) observer_.applied(applied);
   return true;
 }
 

@@ -28,9 +28,6 @@ namespace sqms::complaints::config {
 struct TriageReloadObserver {
   std::function<void(const std::string& version)> applied;       // may be empty
   std::function<void(const absl::Status& problem)> rejected;     // may be empty
-  // After every periodic check, changed or not (e.g. to re-evaluate what
-  // depends on today's date); may be empty.
-  std::function<void()> checked;
 };
 
 class TriageReloader {

@@ -26,18 +26,6 @@ bool IsBlank(std::string_view s) {
                      [](char c) { return absl::ascii_isspace(static_cast<unsigned char>(c)); });
 }
 
-// UTF-8 validity and length; `required` adds a non-blank check.
-void CheckText(Violations& out, std::string field, std::string_view value, size_t max,
-               bool required) {
-  if (!IsValidUtf8(value)) {
-    out.push_back({std::move(field), "must be valid UTF-8"});
-  } else if (required && IsBlank(value)) {
-    out.push_back({std::move(field), "is required"});
-  } else if (CodePoints(value) > max) {
-    out.push_back({std::move(field), absl::StrCat("must be at most ", max, " characters")});
-  }
-}
-
 template <typename Enum>
 void CheckEnum(Violations& out, std::string field, Enum value, int max, bool required) {
   int v = static_cast<int>(value);
@@ -142,6 +130,17 @@ void CheckIdempotencyKey(Violations& out, std::string_view key, const Validation
 }
 
 }  // namespace
+
+void CheckText(std::vector<runtime::FieldViolation>& out, std::string field,
+               std::string_view value, size_t max, bool required) {
+  if (!IsValidUtf8(value)) {
+    out.push_back({std::move(field), "must be valid UTF-8"});
+  } else if (required && IsBlank(value)) {
+    out.push_back({std::move(field), "is required"});
+  } else if (CodePoints(value) > max) {
+    out.push_back({std::move(field), absl::StrCat("must be at most ", max, " characters")});
+  }
+}
 
 bool IsValidUtf8(std::string_view s) {
   size_t i = 0;

@@ -8,6 +8,7 @@
 #include "absl/time/time.h"
 #include "services/complaints/domain/lifecycle.h"
 #include "services/complaints/domain/model.h"
+#include "sqms/runtime/field_violation.h"
 
 namespace sqms::complaints::domain {
 
@@ -43,5 +44,10 @@ absl::Status ValidateTriageText(const Submission& submission, const ValidationLi
 absl::Status ValidateCommand(const Command& command, const ValidationLimits& limits = {});
 
 bool IsValidUtf8(std::string_view s);
+
+// A text field's check: valid UTF-8, at most `max` code points, and — when
+// `required` — not blank; appends the violation for `field` to `out`.
+void CheckText(std::vector<runtime::FieldViolation>& out, std::string field,
+               std::string_view value, size_t max, bool required);
 
 }  // namespace sqms::complaints::domain

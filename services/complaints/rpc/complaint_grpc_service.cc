@@ -134,7 +134,7 @@ ComplaintGrpcService::WatchComplaints(grpc::CallbackServerContext* call,
         runtime::ToGrpcStatus(admitted.status()));
   }
   if (absl::Status s = CheckFilter(request->filter(), "filter."); !s.ok()) {
-    support_.Observe(method, "", grpc::StatusCode::INVALID_ARGUMENT, admitted->start);
+    runtime::StreamEnded(support_, method, *admitted, grpc::StatusCode::INVALID_ARGUMENT);
     return new runtime::RejectedWriteReactor<::sqms::events::v1::ComplaintEvent>(
         runtime::ToGrpcStatus(s));
   }

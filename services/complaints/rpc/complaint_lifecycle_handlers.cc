@@ -27,13 +27,9 @@ absl::Status CheckAssignee(const domain::Command& command, const runtime::Princi
       command.assignee.empty() || command.assignee == principal.subject) {
     return absl::OkStatus();
   }
-  absl::Status violation = runtime::InvalidArgument(
-      {{"assignee", "an agent may assign only to themselves (" + principal.subject + ")"}});
-  absl::Status denied = absl::PermissionDeniedError(violation.message());
-  violation.ForEachPayload([&denied](absl::string_view url, const absl::Cord& payload) {
-    denied.SetPayload(url, payload);
-  });
-  return denied;
+  const std::string why = "an agent may assign only to themselves (" + principal.subject + ")";
+  return runtime::WithFieldViolations(absl::PermissionDeniedError("assignee: " + why),
+                                      {{"assignee", why}});
 }
 
 }  // namespace

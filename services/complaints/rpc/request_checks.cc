@@ -27,17 +27,31 @@ constexpr size_t kMaxFilterText = 128;
 
 void Walk(const Message& m, const std::string& prefix, Violations& out);
 
-void CheckTimestamp(const Message& m, const std::string& path, Violations& out) {
-  const Reflection* r = m.GetReflection();
-  const auto* d = m.GetDescriptor();
-  const int64_t seconds = r->GetInt64(m, d->FindFieldByName("seconds"));
-  const int32_t nanos = r->GetInt32(m, d->FindFieldByName("nanos"));
-  if (seconds < kMinSeconds || seconds > kMaxSeconds) {
+void CheckTimestamp(const google::protobuf::Timestamp& t, const std::string& path,
+                    Violations& out) {
+  if (t.seconds() < kMinSeconds || t.seconds() > kMaxSeconds) {
     out.push_back({path + ".seconds", "must be within 0001-01-01 and 9999-12-31"});
   }
-  if (nanos < 0 || nanos > 999'999'999) {
+  if (t.nanos() < 0 || t.nanos() > 999'999'999) {
     out.push_back({path + ".nanos", "must be between 0 and 999999999"});
   }
+}
+
+// Whether a field of this kind can hold a value the walk refuses: enums,
+// messages (a Timestamp, or what they contain) and repeated fields. Strings
+// and numbers are checked where they are used (domain validation).
+bool Checkable(const FieldDescriptor* f) {
+  return f->is_repeated() || f->cpp_type() == FieldDescriptor::CPPTYPE_ENUM ||
+         f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE;
+}
+
+// Whether `d` has any checkable field: most requests (ids, notes, versions)
+// have none, and then the walk costs nothing.
+bool HasCheckableField(const google::protobuf::Descriptor* d) {
+  for (int i = 0; i < d->field_count(); ++i) {
+    if (Checkable(d->field(i))) return true;
+  }
+  return false;
 }
 
 void CheckEnum(const FieldDescriptor* f, int value, const std::string& path, Violations& out) {
@@ -47,18 +61,21 @@ void CheckEnum(const FieldDescriptor* f, int value, const std::string& path, Vio
 }
 
 void CheckMessage(const Message& m, const std::string& path, Violations& out) {
-  if (m.GetDescriptor()->full_name() == google::protobuf::Timestamp::descriptor()->full_name()) {
-    CheckTimestamp(m, path, out);
+  if (m.GetDescriptor() == google::protobuf::Timestamp::descriptor()) {
+    // Requests are generated messages: the Timestamp is the generated type.
+    CheckTimestamp(static_cast<const google::protobuf::Timestamp&>(m), path, out);
   } else {
     Walk(m, path + ".", out);
   }
 }
 
 void Walk(const Message& m, const std::string& prefix, Violations& out) {
+  if (!HasCheckableField(m.GetDescriptor())) return;
   const Reflection* r = m.GetReflection();
   std::vector<const FieldDescriptor*> fields;
   r->ListFields(m, &fields);  // set fields only; unset ones have no bad value
   for (const FieldDescriptor* f : fields) {
+    if (!Checkable(f)) continue;
     const std::string path = prefix + f->name();
     if (f->is_repeated()) {
       const int n = r->FieldSize(m, f);
@@ -79,18 +96,6 @@ void Walk(const Message& m, const std::string& prefix, Violations& out) {
     } else if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
       CheckMessage(r->GetMessage(m, f), path, out);
     }
-  }
-}
-
-void FilterText(const std::string& path, const std::string& value, Violations& out) {
-  if (!domain::IsValidUtf8(value)) {
-    out.push_back({path, "must be valid UTF-8"});
-    return;
-  }
-  size_t n = 0;
-  for (char c : value) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  if (n > kMaxFilterText) {
-    out.push_back({path, absl::StrCat("must be at most ", kMaxFilterText, " characters")});
   }
 }
 
@@ -125,10 +130,11 @@ absl::Status CheckFilter(const ::sqms::complaints::v1::ComplaintFilter& f,
       }
     }
   }
-  FilterText(prefix + "department", f.department(), out);
-  FilterText(prefix + "region", f.region(), out);
-  FilterText(prefix + "station", f.station(), out);
-  FilterText(prefix + "assignee", f.assignee(), out);  // "me": the caller
+  domain::CheckText(out, prefix + "department", f.department(), kMaxFilterText, /*required=*/false);
+  domain::CheckText(out, prefix + "region", f.region(), kMaxFilterText, /*required=*/false);
+  domain::CheckText(out, prefix + "station", f.station(), kMaxFilterText, /*required=*/false);
+  // assignee "me" is the caller, resolved by the handler.
+  domain::CheckText(out, prefix + "assignee", f.assignee(), kMaxFilterText, /*required=*/false);
   return runtime::InvalidArgument(std::move(out));
 }
 
@@ -142,13 +148,10 @@ absl::Status RebaseCommandPaths(const absl::Status& status, bool wrapped) {
       v.field = wrapped ? "command." + base : base;
     }
   }
-  absl::Status rebuilt = runtime::InvalidArgument(std::move(violations));
-  if (status.code() == absl::StatusCode::kInvalidArgument) return rebuilt;
-  absl::Status out(status.code(), status.message());
-  rebuilt.ForEachPayload([&out](absl::string_view url, const absl::Cord& payload) {
-    out.SetPayload(url, payload);
-  });
-  return out;
+  if (status.code() == absl::StatusCode::kInvalidArgument) {
+    return runtime::InvalidArgument(std::move(violations));
+  }
+  return runtime::WithFieldViolations(absl::Status(status.code(), status.message()), violations);
 }
 
 }  // namespace sqms::complaints::rpc

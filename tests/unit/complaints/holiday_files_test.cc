@@ -13,24 +13,15 @@
 #include "absl/strings/str_cat.h"
 #include "services/complaints/config/triage_config.h"
 #include "tests/source_path.h"
+#include "tests/unit/complaints/minimal_triage_config.h"
 
 namespace sqms::complaints::config {
 namespace {
 
 using ::testing::HasSubstr;
 
-constexpr char kConfig[] = R"(categories:
-  - {name: safety, keywords: [fire], importance: high}
-sla:
-  P1: {first_response: 30m, resolution: 4h, follow_up: 1d, clock: 24x7}
-  P2: {first_response: 2h, resolution: 1d, follow_up: 2d}
-  P3: {first_response: 4h, resolution: 3d, follow_up: 3d}
-  P4: {first_response: 1d, resolution: 5d, follow_up: 5d}
-calendar:
-  time_zone: Asia/Shanghai
-  hours: {mon: "08:30-18:00"}
-  holiday_files: [holidays-2030.yaml, holidays-2031.yaml]
-)";
+const std::string kConfig = std::string(sqms::complaints::testing::kMinimalTriageConfig) +
+                            "  holiday_files: [holidays-2030.yaml, holidays-2031.yaml]\n";
 
 class HolidayFilesTest : public ::testing::Test {
  protected:

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_replace.h"
 #include "tests/source_path.h"
+#include "tests/unit/complaints/minimal_triage_config.h"
 
 namespace sqms::complaints::config {
 namespace {
@@ -19,17 +20,7 @@ std::string ShippedPath() {
   return sqms::testing::SourceFile("services/complaints/config/triage.yaml");
 }
 
-constexpr char kMinimal[] = R"(categories:
-  - {name: safety, keywords: [fire], importance: high}
-sla:
-  P1: {first_response: 30m, resolution: 4h, follow_up: 1d, clock: 24x7}
-  P2: {first_response: 2h, resolution: 1d, follow_up: 2d}
-  P3: {first_response: 4h, resolution: 3d, follow_up: 3d}
-  P4: {first_response: 1d, resolution: 5d, follow_up: 5d}
-calendar:
-  time_zone: Asia/Shanghai
-  hours: {mon: "08:30-18:00"}
-)";
+constexpr const char* kMinimal = sqms::complaints::testing::kMinimalTriageConfig;
 
 TEST(TriageConfigTest, ShippedDefaultLoads) {
   auto config = LoadTriageConfig(ShippedPath());

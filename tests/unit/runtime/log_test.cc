@@ -83,10 +83,11 @@ TEST_F(LogTest, EscapesAndReplacesInvalidUtf8) {
 
 TEST_F(LogTest, ScopedRequestIdNestsAndRestores) {
   {
-    ScopedRequestId outer("req-1");
+    const std::string req1 = "req-1", req2 = "req-2";
+    ScopedRequestId outer(req1);
     Info("a");
     {
-      ScopedRequestId inner("req-2");
+      ScopedRequestId inner(req2);
       EXPECT_EQ(CurrentRequestId(), "req-2");
       Info("b");
     }

@@ -6,7 +6,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tools/sqmsctl/flags.h"
+#include "sqms/runtime/ids.h"
 
 namespace sqms::tools {
 namespace {
@@ -14,7 +14,7 @@ namespace {
 TEST(RequestIdTest, IsAVersionFourUuidAndFresh) {
   std::set<std::string> seen;
   for (int i = 0; i < 1000; ++i) {
-    const std::string id = NewRequestId();
+    const std::string id = runtime::NewEventId();  // what sqmsctl sends by default
     EXPECT_THAT(id, ::testing::MatchesRegex(
                         "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"));
     seen.insert(id);

@@ -147,8 +147,7 @@ class TriageReloadTest : public ComplaintServiceTest {
     return config::TriageReloader(path_, triage_->Current()->config().version,
                                   AsciiNormalizer(), nullptr, *triage_,
                                   {.applied = [this](const std::string& v) { applied_.push_back(v); },
-                                   .rejected = [this](const absl::Status&) { ++rejected_; },
-                                   .checked = {}});
+                                   .rejected = [this](const absl::Status&) { ++rejected_; }});
   }
   std::string holidays_;
   static const domain::TextNormalizer& AsciiNormalizer() {

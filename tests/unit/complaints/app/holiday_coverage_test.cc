@@ -11,16 +11,20 @@ namespace {
 
 TEST(HolidayCoverageTest, ReportsTheCurrentAndNextYearEveryCheck) {
   std::vector<std::pair<bool, bool>> reports;
-  HolidayCoverage coverage([&](bool current, bool next) { reports.emplace_back(current, next); });
+  HolidayCoverage coverage;
+  auto check = [&](const domain::BusinessCalendarSpec& s, absl::Time now) {
+    const HolidayCoverage::Configured c = coverage.Check(s, now);
+    reports.emplace_back(c.current_year, c.next_year);
+  };
   domain::BusinessCalendarSpec spec;
   ASSERT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &spec.zone));
   spec.holiday_years = {2026};
   const absl::Time december = absl::FromCivil(absl::CivilSecond(2026, 12, 2, 9, 0, 0), spec.zone);
-  coverage.Check(spec, december);
-  coverage.Check(spec, december);
-  coverage.Check(spec, december + absl::Hours(24 * 31));  // 2027-01-02: 2027 itself missing
+  check(spec, december);
+  check(spec, december);
+  check(spec, december + absl::Hours(24 * 31));  // 2027-01-02: 2027 itself missing
   spec.holiday_years = {2026, 2027, 2028};
-  coverage.Check(spec, december + absl::Hours(24 * 31));
+  check(spec, december + absl::Hours(24 * 31));
   ASSERT_EQ(reports.size(), 4u);
   EXPECT_EQ(reports[0], std::make_pair(true, false));
   EXPECT_EQ(reports[1], std::make_pair(true, false));

@@ -18,6 +18,10 @@ struct FieldViolation {
 // INVALID_ARGUMENT whose message lists the fields, carrying the violations.
 // An empty list returns OK.
 absl::Status InvalidArgument(std::vector<FieldViolation> violations);
+// `status` (its code and message kept) carrying `violations` the way
+// InvalidArgument does: e.g. FAILED_PRECONDITION or PERMISSION_DENIED that
+// still names the field to change. `status` must not be OK.
+absl::Status WithFieldViolations(absl::Status status, const std::vector<FieldViolation>& violations);
 // The violations carried by `status` (empty if none).
 std::vector<FieldViolation> FieldViolations(const absl::Status& status);
 

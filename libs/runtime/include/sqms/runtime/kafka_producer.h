@@ -78,9 +78,9 @@ class KafkaProducer {
   std::unique_ptr<Impl> impl_;
 };
 
-// What a failed Produce() or delivery outcome allows (from the librdkafka
-// error code the status carries as a payload; a status without one, e.g. from
-// elsewhere, is kTransient):
+// What a failed Produce() or delivery outcome allows (the runtime maps
+// librdkafka's errors in one place and marks the status; a status not from
+// the producer is kTransient):
 //  - kTransient: may succeed if sent again (queue full, purged on shutdown,
 //    timed out, broker unreachable past the retries);
 //  - kPermanent: this record can never be delivered as it is (too large,

@@ -33,16 +33,18 @@ inline void Error(std::string_view m, const nlohmann::json& f = {}) { Write(Leve
 // Sets the request id logged by every line this thread writes while it is in
 // scope (restores the previous one after). For work that hops threads (gRPC
 // callbacks, Redis replies), open one on each thread or pass "request_id"
-// in `fields` explicitly.
+// in `fields` explicitly. Refers to `request_id`, which must outlive the
+// scope (no copy: scopes open per call and per stream item).
 class ScopedRequestId {
  public:
-  explicit ScopedRequestId(std::string request_id);
+  explicit ScopedRequestId(const std::string& request_id);
+  explicit ScopedRequestId(std::string&&) = delete;  // would dangle
   ~ScopedRequestId();
   ScopedRequestId(const ScopedRequestId&) = delete;
   ScopedRequestId& operator=(const ScopedRequestId&) = delete;
 
  private:
-  std::string previous_;
+  const std::string* previous_;
 };
 
 // This thread's current request id ("" when none).

@@ -4,11 +4,16 @@
 // registry (envoy's "one struct per component").
 
 #include <chrono>
+#include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
+#include "prometheus/collectable.h"
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
 #include "prometheus/gauge.h"
@@ -18,6 +23,12 @@
 namespace prometheus { class Exposer; }
 
 namespace sqms::runtime {
+
+// The registry a component's stats register on: `given`, or — when a caller
+// passed none (tests, tools) — a private one created in `own`, which the
+// component keeps alive (declare it before the metric references).
+prometheus::Registry& RegistryOr(prometheus::Registry* given,
+                                 std::shared_ptr<prometheus::Registry>& own);
 
 class MetricsServer {
  public:
@@ -32,10 +43,19 @@ class MetricsServer {
   // sqms_build_info{version,revision} = 1, present from the first scrape.
   void SetBuildInfo(const std::string& version, const std::string& revision);
 
+  // A gauge whose series are computed at each scrape by `read` (on the
+  // metrics thread; thread-safe, quick): for values that follow from the
+  // clock or from state owned elsewhere, so nothing has to tick to keep them
+  // current. `read` must outlive the server.
+  using GaugeSeries = std::vector<std::pair<std::map<std::string, std::string>, double>>;
+  void AddComputedGauge(std::string name, std::string help, std::function<GaugeSeries()> read);
+
  private:
   MetricsServer() = default;
   std::shared_ptr<prometheus::Registry> registry_;
   std::unique_ptr<prometheus::Exposer> exposer_;
+  // Held here: the exposer keeps collectables by weak_ptr.
+  std::vector<std::shared_ptr<prometheus::Collectable>> computed_;
 };
 
 // sqms_rpc_requests_total{service,method,code}, sqms_rpc_latency_seconds

@@ -51,16 +51,18 @@ TraceContext AdoptTraceContext(const grpc::CallbackServerContext& call);
 
 // Makes `context` current on this thread while in scope (restores the
 // previous one after). Like log::ScopedRequestId: open one on each thread
-// that works for the request.
+// that works for the request; refers to `context`, which must outlive the
+// scope (no copy).
 class ScopedTraceContext {
  public:
-  explicit ScopedTraceContext(TraceContext context);
+  explicit ScopedTraceContext(const TraceContext& context);
+  explicit ScopedTraceContext(TraceContext&&) = delete;  // would dangle
   ~ScopedTraceContext();
   ScopedTraceContext(const ScopedTraceContext&) = delete;
   ScopedTraceContext& operator=(const ScopedTraceContext&) = delete;
 
  private:
-  TraceContext previous_;
+  const TraceContext* previous_;
 };
 
 // This thread's current context (!valid() when none).

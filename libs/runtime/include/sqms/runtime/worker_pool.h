@@ -39,7 +39,6 @@ class WorkerPool {
 
   // Tasks waiting for a thread now (not those running). Thread-safe.
   size_t queued() const;
-  size_t max_queued() const { return max_queued_; }
 
  private:
   void Loop();
