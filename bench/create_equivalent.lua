@@ -1,6 +1,6 @@
 -- The raw Redis ceiling for `make bench` (scripts/bench.sh): the same reads
 -- and writes as one submission of the complaints service, with no SQMS code
--- around them, run by `redis-benchmark ... EVALSHA <sha> 7 ...`. Keys and ids
+-- around them, run by `redis-benchmark ... EVALSHA <sha> 8 ...`. Keys and ids
 -- vary with __rand_int__; the values are plain bytes of the sizes the service
 -- writes for a bench-corpus complaint (scripts/bench.sh sets them).
 --
@@ -13,6 +13,7 @@
 -- carry a key (here: the id's last digit is not 0).
 --
 -- KEYS: 1 complaint 2 audit 3 idem 4 dedup 5 received 6 timers 7 outbox
+--       8 counts
 -- ARGV: 1 id, 2 record (protobuf), 3 department, 4 region, 5 station,
 --       6 complainant hash, 7 score (ms), 8 ttl (ms), 9 audit entry,
 --       10 event id, 11 event payload, 12 traceparent
@@ -27,10 +28,12 @@ end
 if redis.call('EXISTS', KEYS[1]) == 1 then return {'collision', ''} end
 local first = redis.call('GET', KEYS[4]) or ''
 if first ~= '' then return {'raced', first} end
--- The record: 12 fields, and the idempotency key it was created under.
+-- The record: 12 fields and "counted", the idempotency key it was created
+-- under, and the shard's count of complaints by status and priority.
 redis.call('HSET', KEYS[1], 'v', '1', 'pb', ARGV[2], 'st', '1', 'cat', '10',
   'pri', '2', 'dept', ARGV[3], 'ch', '3', 'reg', ARGV[4], 'stn', ARGV[5],
-  'brk', '0', 'ts', ARGV[7], 'ck', ARGV[6])
+  'brk', '0', 'ts', ARGV[7], 'ck', ARGV[6], 'cn', '1')
+redis.call('HINCRBY', KEYS[8], '1:2', 1)
 if keyed then redis.call('HSET', KEYS[1], 'ik', KEYS[3]) end
 redis.call('ZADD', KEYS[5], ARGV[7], id)
 redis.call('SET', KEYS[4], id, 'PX', ARGV[8])

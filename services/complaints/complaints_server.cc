@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/complaints/adapters/kafka_watch_hub.h"
+#include "services/complaints/adapters/open_complaints_gauge.h"
 #include "services/complaints/adapters/redis_complaint_repository.h"
 #include "services/complaints/adapters/redis_contact_event_store.h"
 #include "services/complaints/adapters/redis_keys.h"
@@ -72,6 +73,7 @@ struct ComplaintsServer::Parts {
   std::unique_ptr<adapters::RedisKeys> keys;
   std::unique_ptr<runtime::OutboxRelay> relay;  // owns its Kafka producer
   std::unique_ptr<adapters::RedisComplaintRepository> repository;
+  std::unique_ptr<adapters::OpenComplaintsGauge> open_gauge;
   std::unique_ptr<adapters::RedisContactEventStore> contact_store;
   std::unique_ptr<app::ComplaintService> complaints;
   std::unique_ptr<app::ContactIntake> contact;
@@ -202,6 +204,13 @@ absl::StatusOr<std::unique_ptr<ComplaintsServer>> ComplaintsServer::Start(
       *p->redis, *p->keys, config.contact_topic,
       p->triage->Current()->config().idempotency_ttl, wake_relay);
 
+  p->open_gauge = std::make_unique<adapters::OpenComplaintsGauge>(*p->repository);
+  p->metrics->AddComputedGauge(
+      "sqms_complaints_open",
+      "Complaints not closed, by status and priority (the store's counts: the same on every "
+      "replica)",
+      [gauge = p->open_gauge.get()] { return gauge->Read(); });
+
   app::ComplaintObserver observer{
       .submitted = [stats](const domain::Complaint& c) { stats->Submitted(c); },
       .sla_breached = [stats](const domain::Complaint& c,
@@ -277,6 +286,7 @@ void ComplaintsServer::Shutdown() {
   parts_->triage_reloader->Stop();
   parts_->watch_feed.reset();
   parts_->relay->Stop(std::chrono::seconds(5));  // deliver what it can; the rest waits in Redis
+  parts_->metrics->StopComputedGauges();  // they read parts destroyed before the metrics server
 }
 
 int ComplaintsServer::grpc_port() const { return parts_->server->port(); }

@@ -236,11 +236,65 @@ TYPED_TEST_P(ComplaintRepositoryContract, ListFiltersAndPages) {
   EXPECT_EQ(this->repo().List(query).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+TYPED_TEST_P(ComplaintRepositoryContract, ListFindsAComplainantsComplaintsByKey) {
+  const std::string key = absl::StrCat("ck-", this->repo().NewId("", this->env_->Now()));
+  std::set<std::string> theirs;
+  for (int i = 0; i < 3; ++i) {
+    ports::NewComplaint r = this->Record();
+    if (i < 2) r.complainant_key = key;
+    ASSERT_TRUE(this->repo().Create(r).ok());
+    if (i < 2) theirs.insert(r.complaint.id);
+  }
+  ports::ListQuery query;
+  query.complainant_key = key;
+  query.page_size = 500;
+  std::set<std::string> found;
+  for (int pages = 0; pages < 100; ++pages) {
+    auto page = this->repo().List(query);
+    ASSERT_TRUE(page.ok()) << page.status();
+    for (const auto& c : page->complaints) found.insert(c.id);
+    if (page->next_page_token.empty()) break;
+    query.page_token = page->next_page_token;
+  }
+  EXPECT_EQ(found, theirs);
+}
+
+// The store may hold complaints of other tests: counts are compared as
+// differences.
+TYPED_TEST_P(ComplaintRepositoryContract, CountsFollowEachComplaintsStatusAndPriority) {
+  using domain::Priority;
+  using domain::Status;
+  auto before = this->repo().CountByStatusAndPriority();
+  ASSERT_TRUE(before.ok()) << before.status();
+  const ports::NewComplaint a = this->Record();
+  const ports::NewComplaint b = this->Record();
+  ASSERT_TRUE(this->repo().Create(a).ok());
+  ASSERT_TRUE(this->repo().Create(b).ok());
+  ASSERT_TRUE(*this->repo().Update(this->Change(a.complaint)));  // received → assigned
+  ports::ComplaintUpdate lost = this->Change(a.complaint);       // stale version: no change
+  lost.complaint.priority = Priority::kP1;
+  ASSERT_FALSE(*this->repo().Update(lost));
+  auto after = this->repo().CountByStatusAndPriority();
+  ASSERT_TRUE(after.ok()) << after.status();
+  auto delta = [&](Status s, Priority p) {
+    auto count = [&](const ports::StatusCounts& c) {
+      auto it = c.find({s, p});
+      return it == c.end() ? int64_t{0} : it->second;
+    };
+    return count(*after) - count(*before);
+  };
+  EXPECT_EQ(delta(Status::kReceived, Priority::kP3), 1);
+  EXPECT_EQ(delta(Status::kAssigned, Priority::kP3), 1);
+  EXPECT_EQ(delta(Status::kAssigned, Priority::kP1), 0) << "a lost compare-and-set counts nothing";
+}
+
 REGISTER_TYPED_TEST_SUITE_P(ComplaintRepositoryContract, NewIdsAreDistinct,
                             ACreatedComplaintReadsBackWithAndWithoutAudit, UnknownAndMalformedIds,
                             TheSameIdAndKeyReplaysAnotherKeyCollides,
                             TheFirstOfAFingerprintWinsOthersAreToldIt, ReserveBindsAKeyOnce,
                             UpdateIsACompareAndSetOnTheVersion,
-                            ARecordedRequestIdChangesNothingTheSecondTime, ListFiltersAndPages);
+                            ARecordedRequestIdChangesNothingTheSecondTime, ListFiltersAndPages,
+                            CountsFollowEachComplaintsStatusAndPriority,
+                            ListFindsAComplainantsComplaintsByKey);
 
 }  // namespace sqms::complaints::contract

@@ -60,6 +60,9 @@ void FilterFlags::Register(CLI::App& command) {
   command.add_option("--assignee", assignee,
                      "only complaints assigned to this agent; \"me\": your own queue (the "
                      "token's subject)");
+  command.add_option("--phone", phone,
+                     "a caller's history: complaints of the complainant with this phone (any "
+                     "spelling; matched through the service's keyed hash, list only)");
 }
 
 cv1::ComplaintFilter FilterFlags::ToProto() const {
@@ -79,6 +82,7 @@ cv1::ComplaintFilter FilterFlags::ToProto() const {
   filter.set_sla_at_risk_only(sla_at_risk);
   filter.set_escalated_only(escalated);
   filter.set_assignee(assignee);
+  filter.set_complainant_phone(phone);
   return filter;
 }
 

@@ -42,6 +42,7 @@ struct FilterFlags {
   bool sla_at_risk = false;
   bool escalated = false;
   std::string assignee;  // "me": the token's subject (resolved by the server)
+  std::string phone;     // a caller's history (list only)
 
   void Register(CLI::App& command);
   complaints::v1::ComplaintFilter ToProto() const;

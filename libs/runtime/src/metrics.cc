@@ -1,6 +1,7 @@
 #include "sqms/runtime/metrics.h"
 
 #include <exception>
+#include <mutex>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -50,6 +51,8 @@ class ComputedGauge : public prometheus::Collectable {
 
   std::vector<prometheus::MetricFamily> Collect() const override {
     prometheus::MetricFamily family{name_, help_, prometheus::MetricType::Gauge, {}};
+    std::lock_guard<std::mutex> lock(mu_);  // held through read_: Stop() waits for it
+    if (stopped_) return {};
     for (const auto& [labels, value] : read_()) {
       prometheus::ClientMetric metric;
       for (const auto& [label, label_value] : labels) metric.label.push_back({label, label_value});
@@ -59,7 +62,14 @@ class ComputedGauge : public prometheus::Collectable {
     return {std::move(family)};
   }
 
+  void Stop() {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopped_ = true;
+  }
+
  private:
+  mutable std::mutex mu_;
+  bool stopped_ = false;  // guarded by mu_
   const std::string name_;
   const std::string help_;
   const std::function<MetricsServer::GaugeSeries()> read_;
@@ -69,9 +79,13 @@ class ComputedGauge : public prometheus::Collectable {
 
 void MetricsServer::AddComputedGauge(std::string name, std::string help,
                                      std::function<GaugeSeries()> read) {
-  computed_.push_back(
-      std::make_shared<ComputedGauge>(std::move(name), std::move(help), std::move(read)));
-  exposer_->RegisterCollectable(computed_.back());
+  auto gauge = std::make_shared<ComputedGauge>(std::move(name), std::move(help), std::move(read));
+  exposer_->RegisterCollectable(gauge);
+  computed_.push_back(std::move(gauge));
+}
+
+void MetricsServer::StopComputedGauges() {
+  for (const auto& gauge : computed_) static_cast<ComputedGauge&>(*gauge).Stop();
 }
 
 int MetricsServer::port() const {

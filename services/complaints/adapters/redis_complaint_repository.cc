@@ -103,7 +103,7 @@ absl::StatusOr<ports::CreateResult> RedisComplaintRepository::Create(
   const std::vector<std::string> keys = {
       keys_.Complaint(*shard, c.id), keys_.Audit(*shard, c.id),
       keys_.Dedup(*shard, record.fingerprint), keys_.Received(*shard),
-      keys_.Timers(*shard), keys_.Outbox(*shard)};
+      keys_.Timers(*shard), keys_.Outbox(*shard), keys_.Counts(*shard)};
   std::vector<std::string> args = {c.id};
   AppendFields(c, record.complainant_key, args);
   args.push_back(record.idempotency_scope.empty() ? ""
@@ -159,7 +159,7 @@ absl::StatusOr<bool> RedisComplaintRepository::Update(const ports::ComplaintUpda
   if (!shard.ok()) return shard.status();
   const std::vector<std::string> keys = {keys_.Complaint(*shard, c.id), keys_.Audit(*shard, c.id),
                                          keys_.Timers(*shard), keys_.Outbox(*shard),
-                                         keys_.Requests(*shard, c.id)};
+                                         keys_.Requests(*shard, c.id), keys_.Counts(*shard)};
   std::vector<std::string> args = {c.id, std::to_string(update.expected_version)};
   AppendFields(c, update.complainant_key, args);
   AppendTail(c, update.expected_version, update.timers, update.events, update.complainant_key,
@@ -214,6 +214,36 @@ absl::StatusOr<std::optional<ports::RecordedRequest>> RedisComplaintRepository::
 
 absl::StatusOr<ports::ListPage> RedisComplaintRepository::List(const ports::ListQuery& query) {
   return ListAcrossShards(redis_, keys_, query);
+}
+
+absl::StatusOr<ports::StatusCounts> RedisComplaintRepository::CountByStatusAndPriority() {
+  std::vector<std::vector<std::string>> commands;
+  for (int shard = 0; shard < keys_.shards(); ++shard) {
+    commands.push_back({"HGETALL", keys_.Counts(shard)});
+  }
+  ports::StatusCounts counts;
+  for (const absl::StatusOr<RedisReply>& answer : redis_.Pipeline(std::move(commands))) {
+    if (!answer.ok()) return answer.status();
+    const RedisReply& reply = *answer;
+    if (reply.type == RedisReply::Type::kError) {
+      return absl::InternalError(absl::StrCat("redis HGETALL counts: ", reply.str));
+    }
+    for (size_t i = 0; i + 1 < reply.elements.size(); i += 2) {
+      // "<status>:<priority>" → count, as the scripts write them.
+      std::pair<std::string, std::string> pair =
+          absl::StrSplit(reply.elements[i].str, absl::MaxSplits(':', 1));
+      int status = 0, priority = 0;
+      int64_t count = 0;
+      if (!absl::SimpleAtoi(pair.first, &status) || !absl::SimpleAtoi(pair.second, &priority) ||
+          !absl::SimpleAtoi(reply.elements[i + 1].str, &count)) {
+        return absl::InternalError(absl::StrCat("redis: malformed count ",
+                                                reply.elements[i].str));
+      }
+      counts[{static_cast<domain::Status>(status), static_cast<domain::Priority>(priority)}] +=
+          count;
+    }
+  }
+  return counts;
 }
 
 }  // namespace sqms::complaints::adapters

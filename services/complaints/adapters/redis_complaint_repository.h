@@ -35,6 +35,8 @@ class RedisComplaintRepository final : public ports::ComplaintRepository {
   absl::StatusOr<std::optional<ports::RecordedRequest>> FindRequest(
       const std::string& id, const std::string& request_id) override;
   absl::StatusOr<ports::ListPage> List(const ports::ListQuery& query) override;
+  // One HGETALL per shard's counts hash, pipelined.
+  absl::StatusOr<ports::StatusCounts> CountByStatusAndPriority() override;
 
  private:
   // Appends the write arguments shared by create and update: the 12 record

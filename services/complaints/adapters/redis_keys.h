@@ -6,7 +6,7 @@
 //
 //   sqms:{c3}:complaint:<id>       hash  v (version), pb (stored record),
 //                                        st cat pri dept ch reg stn brk ts
-//                                        (filter fields for List), ck
+//                                        (filter fields for List), ck, cn (1: in counts)
 //   sqms:{c3}:audit:<id>           list  encoded audit entries, oldest first
 //   sqms:{c3}:requests:<id>        hash  lifecycle request id → fingerprint
 //                                        "\n" stored record after that command
@@ -14,6 +14,9 @@
 //   sqms:{c3}:dedup:<fingerprint>  string first complaint id (TTL: window)
 //   sqms:{c3}:received             zset  id by received time (ms)
 //   sqms:{c3}:timers               zset  complaint id by its next SLA moment (ms)
+//   sqms:{c3}:counts               hash  "<st>:<pri>" → complaints of the shard
+//                                        in that status and priority (kept by
+//                                        the create and update scripts)
 //   sqms:{c3}:outbox               stream events not yet confirmed by Kafka:
 //                                        topic key id type time payload
 //   sqms:{c3}:outbox:lease         string "<owner> <token>": the relay of this shard
@@ -55,6 +58,7 @@ class RedisKeys {
   std::string Dedup(int shard, const std::string& fingerprint) const;
   std::string Received(int shard) const;
   std::string Timers(int shard) const;
+  std::string Counts(int shard) const;
   std::string Outbox(int shard) const;
   std::string OutboxLease(int shard) const;
   std::string ContactSeen(int shard, const std::string& event_id) const;

@@ -74,7 +74,8 @@ std::vector<std::string> ShardArgs(const RedisKeys& keys, int shard, const ports
           q.channel == domain::Channel::kUnspecified ? "" : std::to_string(static_cast<int>(q.channel)),
           q.region,
           q.station,
-          q.sla_breached_only ? "1" : "0"};
+          q.sla_breached_only ? "1" : "0",
+          q.complainant_key};
 }
 
 // The filters the list script does not index (assignee, at risk,

@@ -6,7 +6,9 @@ namespace sqms::complaints::adapters::scripts {
 namespace {
 
 // Shared by create and update.
-//  write_fields(key, a, i): a[i..i+11] = v pb st cat pri dept ch reg stn brk ts ck
+//  write_fields(key, a, i): a[i..i+11] = v pb st cat pri dept ch reg stn brk ts ck;
+//  also cn = 1: the complaint is in its shard's counts (a complaint written
+//  before the counts existed is added at its next update, never subtracted).
 //  append_tail(audit, timers, outbox, id, a, i): a[i] = #audit, a[i+1] =
 //  next timer (due ms, or '' for none), a[i+2] = #events, then audit
 //  entries and (topic, key, id, type, time, payload, traceparent,
@@ -19,7 +21,7 @@ constexpr char kCommon[] = R"lua(
 local function write_fields(key, a, i)
   redis.call('HSET', key, 'v', a[i], 'pb', a[i+1], 'st', a[i+2], 'cat', a[i+3],
     'pri', a[i+4], 'dept', a[i+5], 'ch', a[i+6], 'reg', a[i+7], 'stn', a[i+8],
-    'brk', a[i+9], 'ts', a[i+10], 'ck', a[i+11])
+    'brk', a[i+9], 'ts', a[i+10], 'ck', a[i+11], 'cn', '1')
 end
 local function append_tail(audit_key, timers_key, outbox_key, id, a, i, created)
   local na, ne = tonumber(a[i]), tonumber(a[i+2])
@@ -39,8 +41,8 @@ local function append_tail(audit_key, timers_key, outbox_key, id, a, i, created)
 end
 )lua";
 
-// KEYS: complaint audit dedup received timers outbox
-// ARGV: 1 id, 2..13 fields, 14 idempotency key name ('' = none), 15 has_dedup,
+// KEYS: complaint audit dedup received timers outbox counts
+// ARGV: 1 id, 2..13 fields (4 st, 6 pri), 14 idempotency key name ('' = none), 15 has_dedup,
 //       16 dedup_window_ms, 17 expected_first, 18.. tail
 // The idempotency key itself lives in another slot (reserved first, see
 // RedisComplaintRepository::Reserve); the complaint remembers it in 'ik',
@@ -57,6 +59,7 @@ if ARGV[15] == '1' then
   if first ~= ARGV[17] then return {'raced', first} end
 end
 write_fields(KEYS[1], ARGV, 2)
+redis.call('HINCRBY', KEYS[7], ARGV[4]..':'..ARGV[6], 1)
 if ARGV[14] ~= '' then redis.call('HSET', KEYS[1], 'ik', ARGV[14]) end
 redis.call('ZADD', KEYS[4], ARGV[12], ARGV[1])
 if ARGV[15] == '1' and ARGV[17] == '' then redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[16]) end
@@ -64,8 +67,8 @@ append_tail(KEYS[2], KEYS[5], KEYS[6], ARGV[1], ARGV, 18, true)
 return {'created', ARGV[1]}
 )lua";
 
-// KEYS: complaint audit timers outbox requests
-// ARGV: 1 id, 2 expected version, 3..14 fields, 15.. tail; the last three:
+// KEYS: complaint audit timers outbox requests counts
+// ARGV: 1 id, 2 expected version, 3..14 fields (5 st, 7 pri), 15.. tail; the last three:
 //       request id ('' = none), request fingerprint, request TTL (ms).
 // A recorded request id changes nothing ('replayed'); else it is recorded
 // with the stored record after the change, in the same write.
@@ -73,10 +76,16 @@ constexpr char kUpdate[] = R"lua(
 local n = #ARGV
 local rid = ARGV[n-2]
 if rid ~= '' and redis.call('HEXISTS', KEYS[5], rid) == 1 then return {'replayed'} end
-local v = redis.call('HGET', KEYS[1], 'v')
-if not v then return {'missing'} end
-if v ~= ARGV[2] then return {'conflict', v} end
+local was = redis.call('HMGET', KEYS[1], 'v', 'st', 'pri', 'cn')
+if not was[1] then return {'missing'} end
+if was[1] ~= ARGV[2] then return {'conflict', was[1]} end
 write_fields(KEYS[1], ARGV, 3)
+if was[4] ~= '1' then
+  redis.call('HINCRBY', KEYS[6], ARGV[5]..':'..ARGV[7], 1)
+elseif was[2] ~= ARGV[5] or was[3] ~= ARGV[7] then
+  redis.call('HINCRBY', KEYS[6], was[2]..':'..was[3], -1)
+  redis.call('HINCRBY', KEYS[6], ARGV[5]..':'..ARGV[7], 1)
+end
 append_tail(KEYS[2], KEYS[3], KEYS[4], ARGV[1], ARGV, 15, false)
 if rid ~= '' then
   redis.call('HSET', KEYS[5], rid, ARGV[n-1]..'\n'..ARGV[4])
@@ -90,7 +99,8 @@ return {'ok'}
 //       (members at score == min with id <= cursor are skipped; '' = none),
 //       4 max score (ms, exclusive; '' = none), 5 limit, 6 max scanned,
 //       7 statuses ",1,3," ('' = any), 8 categories, 9 priorities,
-//       10 department, 11 channel, 12 region, 13 station, 14 breached only
+//       10 department, 11 channel, 12 region, 13 station, 14 breached only,
+//       15 complainant key ('' = any)
 constexpr char kList[] = R"lua(
 local function inset(set, v) return set == '' or string.find(set, ','..v..',', 1, true) ~= nil end
 local function eq(want, v) return want == '' or want == v end
@@ -107,10 +117,10 @@ while true do
     local id, score = batch[i], batch[i+1]
     if not (tonumber(score) == min_score and ARGV[3] ~= '' and id <= ARGV[3]) then
       scanned = scanned + 1
-      local f = redis.call('HMGET', ARGV[1]..id, 'st', 'cat', 'pri', 'dept', 'ch', 'reg', 'stn', 'brk', 'pb')
+      local f = redis.call('HMGET', ARGV[1]..id, 'st', 'cat', 'pri', 'dept', 'ch', 'reg', 'stn', 'brk', 'pb', 'ck')
       if f[1] and inset(ARGV[7], f[1]) and inset(ARGV[8], f[2]) and inset(ARGV[9], f[3])
           and eq(ARGV[10], f[4]) and eq(ARGV[11], f[5]) and eq(ARGV[12], f[6])
-          and eq(ARGV[13], f[7]) and (ARGV[14] ~= '1' or f[8] == '1') then
+          and eq(ARGV[13], f[7]) and (ARGV[14] ~= '1' or f[8] == '1') and eq(ARGV[15], f[10]) then
         out[#out+1] = id; out[#out+1] = score; out[#out+1] = f[9]
         found = found + 1
       end

@@ -162,7 +162,16 @@ absl::StatusOr<ports::ListPage> ComplaintService::List(const ports::ListQuery& q
   if (query.page_size < 1 || query.page_size > 500) {
     return runtime::InvalidArgument({{"page_size", "must be 1..500"}});
   }
-  return repository_.List(query);
+  if (query.complainant_phone.empty()) return repository_.List(query);
+  domain::Complainant complainant;
+  complainant.phone = query.complainant_phone;
+  ports::ListQuery by_key = query;
+  by_key.complainant_key = ComplainantKey(complainant);
+  by_key.complainant_phone.clear();
+  if (by_key.complainant_key.empty()) {  // no digits: no phone identity
+    return runtime::InvalidArgument({{"filter.complainant_phone", "has no digits"}});
+  }
+  return repository_.List(by_key);
 }
 
 absl::StatusOr<domain::Complaint> ComplaintService::Execute(const std::string& id,

@@ -273,6 +273,7 @@ ports::ListQuery FromProto(const pb::ListComplaintsRequest& r) {
   q.assignee = f.assignee();
   q.sla_at_risk_only = f.sla_at_risk_only();
   q.escalated_only = f.escalated_only();
+  q.complainant_phone = f.complainant_phone();
   q.page_size = r.page_size() == 0 ? 50 : r.page_size();
   q.page_token = r.page_token();
   return q;

@@ -44,6 +44,10 @@ const std::string& Lookup(const EnumLabels& labels, E value) {
 
 }  // namespace
 
+const std::string& Label(domain::Status status) {
+  static const EnumLabels labels(*v1::Status_descriptor());
+  return Lookup(labels, status);
+}
 const std::string& Label(domain::Channel channel) {
   static const EnumLabels labels(*v1::Channel_descriptor());
   return Lookup(labels, channel);

@@ -12,6 +12,7 @@
 
 namespace sqms::complaints::codec {
 
+const std::string& Label(domain::Status status);
 const std::string& Label(domain::Channel channel);
 const std::string& Label(domain::Category category);
 const std::string& Label(domain::Priority priority);

@@ -6,8 +6,10 @@
 // reach Kafka.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -90,6 +92,11 @@ struct ListQuery {
   std::string assignee;        // "" = any; the rpc layer has resolved "me"
   bool sla_at_risk_only = false;
   bool escalated_only = false;
+  // The caller's history: the request's phone, which ComplaintService::List
+  // turns into `complainant_key` (the keyed hash stored with each complaint)
+  // and clears; a store filters on the key only and never sees the phone.
+  std::string complainant_phone;
+  std::string complainant_key;               // "" = any
   int page_size = 50;
   std::string page_token;                    // opaque, from ListPage
 };
@@ -98,6 +105,11 @@ struct ListPage {
   std::vector<domain::Complaint> complaints;  // by (received_at, id)
   std::string next_page_token;                // "" = end
 };
+
+// How many complaints the store holds per (status, priority), closed ones
+// included; a pair with none may be absent. Kept with every write, so
+// reading it never scans complaints.
+using StatusCounts = std::map<std::pair<domain::Status, domain::Priority>, int64_t>;
 
 // Thread-safe. Every method returns UNAVAILABLE when the store is down, and
 // INVALID_ARGUMENT for a malformed id or page token.
@@ -140,6 +152,10 @@ class ComplaintRepository {
   virtual absl::StatusOr<std::optional<RecordedRequest>> FindRequest(
       const std::string& id, const std::string& request_id) = 0;
   virtual absl::StatusOr<ListPage> List(const ListQuery& query) = 0;
+  // Counted by the same atomic writes as the complaints themselves: a
+  // complaint is in exactly one pair, the one of its last write. Complaints
+  // written before the counts existed (an upgrade) are not in them.
+  virtual absl::StatusOr<StatusCounts> CountByStatusAndPriority() = 0;
 };
 
 }  // namespace sqms::complaints::ports

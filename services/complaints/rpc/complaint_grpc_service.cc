@@ -133,7 +133,13 @@ ComplaintGrpcService::WatchComplaints(grpc::CallbackServerContext* call,
     return new runtime::RejectedWriteReactor<::sqms::events::v1::ComplaintEvent>(
         runtime::ToGrpcStatus(admitted.status()));
   }
-  if (absl::Status s = CheckFilter(request->filter(), "filter."); !s.ok()) {
+  absl::Status s = CheckFilter(request->filter(), "filter.");
+  if (s.ok() && !request->filter().complainant_phone().empty()) {
+    s = runtime::InvalidArgument({{"filter.complainant_phone",
+                                   "not supported by WatchComplaints (events carry no phone); "
+                                   "use ListComplaints"}});
+  }
+  if (!s.ok()) {
     runtime::StreamEnded(support_, method, *admitted, grpc::StatusCode::INVALID_ARGUMENT);
     return new runtime::RejectedWriteReactor<::sqms::events::v1::ComplaintEvent>(
         runtime::ToGrpcStatus(s));

@@ -24,6 +24,7 @@ using Violations = std::vector<FieldViolation>;
 constexpr int64_t kMinSeconds = -62135596800;  // 0001-01-01T00:00:00Z
 constexpr int64_t kMaxSeconds = 253402300799;  // 9999-12-31T23:59:59Z
 constexpr size_t kMaxFilterText = 128;
+constexpr size_t kMaxFilterPhone = 64;
 
 void Walk(const Message& m, const std::string& prefix, Violations& out);
 
@@ -135,6 +136,8 @@ absl::Status CheckFilter(const ::sqms::complaints::v1::ComplaintFilter& f,
   domain::CheckText(out, prefix + "station", f.station(), kMaxFilterText, /*required=*/false);
   // assignee "me" is the caller, resolved by the handler.
   domain::CheckText(out, prefix + "assignee", f.assignee(), kMaxFilterText, /*required=*/false);
+  domain::CheckText(out, prefix + "complainant_phone", f.complainant_phone(), kMaxFilterPhone,
+                    /*required=*/false);
   return runtime::InvalidArgument(std::move(out));
 }
 

@@ -278,3 +278,47 @@ TEST_F(ListTest, PersonalQueueAndEscalatedFilters) {
 
 }  // namespace
 }  // namespace sqms::complaints::it
+
+namespace sqms::complaints::it {
+namespace {
+
+// A caller's history: found by phone in any spelling, through the keyed
+// hash (the phone is in no index), across stations and shards.
+TEST_F(ListTest, ACallersHistoryIsFoundByPhoneInAnySpelling) {
+  const std::string tag = Unique("history");
+  v1::SubmitComplaintRequest first = ValidSubmission(tag + "-a");
+  v1::SubmitComplaintRequest second = ValidSubmission(tag + "-b");
+  second.mutable_complainant()->set_phone(first.complainant().phone());
+  second.mutable_location()->set_station(first.location().station() + "-other");
+  second.set_content(second.content() + " (a second visit)");
+  const v1::Complaint a = SubmitOk(stub(), first);
+  const v1::Complaint b = SubmitOk(stub(), second);
+  const v1::Complaint someone_else = SubmitOk(stub(), ValidSubmission(tag + "-c"));
+
+  const std::string phone = first.complainant().phone();  // 139xxxxxxxx
+  v1::ComplaintFilter filter;
+  filter.set_complainant_phone("+86 " + phone.substr(0, 3) + "-" + phone.substr(3, 4) + "-" +
+                               phone.substr(7));
+  EXPECT_THAT(Ids(ListAll(filter, /*page_size=*/1)), UnorderedElementsAreArray({a.id(), b.id()}));
+  (void)someone_else;
+
+  v1::ListComplaintsRequest bad;
+  bad.mutable_filter()->set_complainant_phone("no digits");
+  v1::ListComplaintsResponse response;
+  grpc::Status status = stub().ListComplaints(Ctx(Role::kAgent).get(), bad, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolationFields(status), ::testing::ElementsAre("filter.complainant_phone"));
+
+  v1::WatchComplaintsRequest watch;
+  watch.mutable_filter()->set_complainant_phone(phone);
+  auto ctx = Ctx(Role::kSupervisor);
+  auto reader = stub().WatchComplaints(ctx.get(), watch);
+  ::sqms::events::v1::ComplaintEvent event;
+  EXPECT_FALSE(reader->Read(&event));
+  status = reader->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolationFields(status), ::testing::ElementsAre("filter.complainant_phone"));
+}
+
+}  // namespace
+}  // namespace sqms::complaints::it

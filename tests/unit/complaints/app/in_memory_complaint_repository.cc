@@ -215,7 +215,8 @@ bool InMemoryComplaintRepository::Matches(const ports::ListQuery& q, const Recor
          (q.station.empty() || q.station == c.location.station) &&
          (!q.created_after || c.received_at >= *q.created_after) &&
          (!q.created_before || c.received_at < *q.created_before) &&
-         (!q.sla_breached_only || c.sla.AnyBreached());
+         (!q.sla_breached_only || c.sla.AnyBreached()) &&
+         (q.complainant_key.empty() || q.complainant_key == r.complainant_key);
 }
 
 absl::StatusOr<ports::ListPage> InMemoryComplaintRepository::List(const ports::ListQuery& query) {
@@ -236,6 +237,16 @@ absl::StatusOr<ports::ListPage> InMemoryComplaintRepository::List(const ports::L
   for (size_t i = 0; i < n; ++i) page.complaints.push_back(matching[i].second->complaint);
   if (n > 0 && n < matching.size()) page.next_page_token = EncodeToken(matching[n - 1].first);
   return page;
+}
+
+absl::StatusOr<ports::StatusCounts> InMemoryComplaintRepository::CountByStatusAndPriority() {
+  if (auto s = Enter(Op::kCount); !s.ok()) return s;
+  absl::MutexLock lock(&mu_);
+  ports::StatusCounts counts;
+  for (const auto& [id, record] : records_) {
+    ++counts[{record.complaint.status, record.complaint.priority}];
+  }
+  return counts;
 }
 
 absl::StatusOr<std::vector<InMemoryComplaintRepository::DueTimer>>

@@ -48,7 +48,7 @@ namespace sqms::complaints::app::testing {
 class InMemoryComplaintRepository final : public ports::ComplaintRepository {
  public:
   enum class Op { kNewId, kCreate, kGet, kUpdate, kList, kDueTimers, kDropTimer, kReserve,
-                  kFindRequest };
+                  kFindRequest, kCount };
 
   // An outbox entry: the event and the complaint's state it was written with.
   struct OutboxEntry {
@@ -71,6 +71,8 @@ class InMemoryComplaintRepository final : public ports::ComplaintRepository {
   absl::StatusOr<std::optional<ports::RecordedRequest>> FindRequest(
       const std::string& id, const std::string& request_id) override;
   absl::StatusOr<ports::ListPage> List(const ports::ListQuery& query) override;
+  // Counted from the records at each call (the store keeps running counts).
+  absl::StatusOr<ports::StatusCounts> CountByStatusAndPriority() override;
 
   // --- The timer set, as runtime::DurableTimers would see it ---
 

@@ -46,9 +46,13 @@ class MetricsServer {
   // A gauge whose series are computed at each scrape by `read` (on the
   // metrics thread; thread-safe, quick): for values that follow from the
   // clock or from state owned elsewhere, so nothing has to tick to keep them
-  // current. `read` must outlive the server.
+  // current. What `read` uses must live until StopComputedGauges() (or the
+  // server's end).
   using GaugeSeries = std::vector<std::pair<std::map<std::string, std::string>, double>>;
   void AddComputedGauge(std::string name, std::string help, std::function<GaugeSeries()> read);
+  // Waits for a scrape running a `read`, then drops these gauges from every
+  // later scrape: call it before destroying what the reads use.
+  void StopComputedGauges();
 
  private:
   MetricsServer() = default;
