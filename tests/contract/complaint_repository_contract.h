@@ -16,6 +16,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
@@ -259,6 +260,63 @@ TYPED_TEST_P(ComplaintRepositoryContract, ListFindsAComplainantsComplaintsByKey)
   EXPECT_EQ(found, theirs);
 }
 
+TYPED_TEST_P(ComplaintRepositoryContract, ListInNextDueOrderIsAQueueMostUrgentFirst) {
+  const std::string station = absl::StrCat("due-", this->repo().NewId("", this->env_->Now()));
+  const absl::Time now = this->env_->Now();
+  // Received in this order; due in another; the last has nothing due.
+  const std::vector<int> due_hours = {5, 1, 3, -1};
+  std::vector<std::string> ids;
+  std::vector<domain::Complaint> created;
+  for (size_t i = 0; i < due_hours.size(); ++i) {
+    ports::NewComplaint r = this->Record();
+    r.complaint.location.station = station;
+    r.complaint.received_at = now + absl::Seconds(i);
+    if (due_hours[i] >= 0) {
+      domain::SlaDeadline d;
+      d.target = domain::SlaTarget::kFirstResponse;
+      d.due = now + absl::Hours(due_hours[i]);
+      r.complaint.sla.deadlines.push_back(d);
+    }
+    ASSERT_TRUE(this->repo().Create(r).ok());
+    ids.push_back(r.complaint.id);
+    created.push_back(r.complaint);
+  }
+  auto list = [&](ports::ListQuery query) {
+    std::vector<std::string> seen;
+    for (int pages = 0; pages < 100; ++pages) {
+      auto page = this->repo().List(query);
+      EXPECT_TRUE(page.ok()) << page.status();
+      if (!page.ok()) break;
+      for (const auto& c : page->complaints) seen.push_back(c.id);
+      if (page->next_page_token.empty()) break;
+      query.page_token = page->next_page_token;
+    }
+    return seen;
+  };
+  ports::ListQuery query;
+  query.station = station;
+  query.order = ports::ListOrder::kNextDue;
+  query.page_size = 1;
+  EXPECT_EQ(list(query), (std::vector<std::string>{ids[1], ids[2], ids[0]}));
+  query.created_after = now + absl::Seconds(1);  // received range, in due order
+  EXPECT_EQ(list(query), (std::vector<std::string>{ids[1], ids[2]}));
+  query.created_after.reset();
+
+  // Meeting the first deadline takes the complaint out of the queue.
+  ports::ComplaintUpdate met = this->Change(created[1]);
+  met.complaint.sla.deadlines[0].met_at = now;
+  ASSERT_TRUE(*this->repo().Update(met));
+  EXPECT_EQ(list(query), (std::vector<std::string>{ids[2], ids[0]}));
+
+  // A token belongs to its order.
+  auto first = this->repo().List(query);
+  ASSERT_TRUE(first.ok());
+  ASSERT_FALSE(first->next_page_token.empty());
+  query.order = ports::ListOrder::kReceived;
+  query.page_token = first->next_page_token;
+  EXPECT_EQ(this->repo().List(query).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
 // The store may hold complaints of other tests: counts are compared as
 // differences.
 TYPED_TEST_P(ComplaintRepositoryContract, CountsFollowEachComplaintsStatusAndPriority) {
@@ -295,6 +353,7 @@ REGISTER_TYPED_TEST_SUITE_P(ComplaintRepositoryContract, NewIdsAreDistinct,
                             UpdateIsACompareAndSetOnTheVersion,
                             ARecordedRequestIdChangesNothingTheSecondTime, ListFiltersAndPages,
                             CountsFollowEachComplaintsStatusAndPriority,
-                            ListFindsAComplainantsComplaintsByKey);
+                            ListFindsAComplainantsComplaintsByKey,
+                            ListInNextDueOrderIsAQueueMostUrgentFirst);
 
 }  // namespace sqms::complaints::contract

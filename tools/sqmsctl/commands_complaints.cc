@@ -163,6 +163,7 @@ grpc::Status FetchPages(const GlobalOptions& global, const ListFlags& flags,
   *request.mutable_filter() = flags.filter.ToProto();
   request.set_page_size(flags.page_size);
   request.set_page_token(flags.page_token);
+  request.set_order_by(flags.sort == "due" ? "next_due" : "");
   do {
     grpc::ClientContext context;
     PrepareContext(global.client, true, context);
@@ -188,7 +189,6 @@ int List(const GlobalOptions& global, const ListFlags& flags) {
   }
   std::vector<const cv1::Complaint*> rows;
   for (const cv1::Complaint& complaint : response.complaints()) rows.push_back(&complaint);
-  if (flags.sort == "due") SortByNextDue(rows);
   std::cout << ComplaintListTable(rows).Render() << rows.size() << " complaint(s)";
   if (!response.next_page_token().empty()) {
     std::cout << "; more with --page-token " << response.next_page_token() << " or --all";
@@ -207,8 +207,8 @@ void RegisterList(CLI::App& app, Cli& cli) {
   cmd->add_option("--page-token", flags->page_token, "continue from a previous page");
   cmd->add_flag("--all", flags->all, "follow page tokens to the end");
   cmd->add_option("--sort", flags->sort,
-                  "received (the server's order) or due: the next SLA deadline first, "
-                  "sorted here among the fetched rows (use --all for the whole queue)")
+                  "received (when received) or due: the queue by its next SLA deadline, "
+                  "overdue first (the server's order; only complaints with a deadline pending)")
       ->check(CLI::IsMember({"received", "due"}))
       ->capture_default_str();
   cmd->callback([&cli, flags] { cli.run = [&cli, flags] { return List(cli.global, *flags); }; });

@@ -97,23 +97,6 @@ std::string NextDue(const cv1::SlaClock& sla) {
   return FormatTimestamp(next->due()) + " (" + EnumShortName(next->target()) + ")";
 }
 
-namespace {
-// Seconds of the earliest pending due time; INT64_MAX when none.
-int64_t NextDueSeconds(const cv1::SlaClock& sla) {
-  int64_t next = std::numeric_limits<int64_t>::max();
-  for (const cv1::SlaDeadline& d : sla.deadlines()) {
-    if (!d.has_met_at() && d.has_due()) next = std::min(next, d.due().seconds());
-  }
-  return next;
-}
-}  // namespace
-
-void SortByNextDue(std::vector<const cv1::Complaint*>& rows) {
-  std::stable_sort(rows.begin(), rows.end(), [](const cv1::Complaint* a, const cv1::Complaint* b) {
-    return NextDueSeconds(a->sla()) < NextDueSeconds(b->sla());
-  });
-}
-
 Table ComplaintListTable(const std::vector<const cv1::Complaint*>& complaints) {
   Table table({"ID", "STATUS", "PRI", "CATEGORY", "CHANNEL", "DEPARTMENT", "ASSIGNEE", "STATION",
                "RECEIVED", "SLA", "NEXT DUE", "TITLE"});

@@ -21,10 +21,6 @@ std::string SlaSummary(const complaints::v1::SlaClock& sla);
 // pending. For one table cell.
 std::string NextDue(const complaints::v1::SlaClock& sla);
 
-// Orders rows by their next pending SLA due time, earliest first; rows with
-// none pending last; ties keep their order.
-void SortByNextDue(std::vector<const complaints::v1::Complaint*>& rows);
-
 // One row per complaint: ID, STATUS, PRI, CATEGORY, CHANNEL, DEPARTMENT,
 // ASSIGNEE, STATION, RECEIVED, SLA, NEXT DUE, TITLE (truncated).
 Table ComplaintListTable(const std::vector<const complaints::v1::Complaint*>& complaints);

@@ -78,6 +78,8 @@ void RedisComplaintRepository::AppendTail(const domain::Complaint& c, int64_t si
   auto next = std::min_element(timers.begin(), timers.end(),
                                [](const auto& a, const auto& b) { return a.at < b.at; });
   args.push_back(next == timers.end() ? "" : Ms(next->at));
+  const std::optional<absl::Time> due = domain::NextDue(c);
+  args.push_back(due ? Ms(*due) : "");
   args.push_back(std::to_string(events.size()));
   for (const auto* entry : audit) args.push_back(codec::EncodeAudit(*entry));
   // The request that caused the events (none for timer-fired ones).
@@ -103,7 +105,7 @@ absl::StatusOr<ports::CreateResult> RedisComplaintRepository::Create(
   const std::vector<std::string> keys = {
       keys_.Complaint(*shard, c.id), keys_.Audit(*shard, c.id),
       keys_.Dedup(*shard, record.fingerprint), keys_.Received(*shard),
-      keys_.Timers(*shard), keys_.Outbox(*shard), keys_.Counts(*shard)};
+      keys_.Timers(*shard), keys_.Outbox(*shard), keys_.Counts(*shard), keys_.Due(*shard)};
   std::vector<std::string> args = {c.id};
   AppendFields(c, record.complainant_key, args);
   args.push_back(record.idempotency_scope.empty() ? ""
@@ -159,7 +161,8 @@ absl::StatusOr<bool> RedisComplaintRepository::Update(const ports::ComplaintUpda
   if (!shard.ok()) return shard.status();
   const std::vector<std::string> keys = {keys_.Complaint(*shard, c.id), keys_.Audit(*shard, c.id),
                                          keys_.Timers(*shard), keys_.Outbox(*shard),
-                                         keys_.Requests(*shard, c.id), keys_.Counts(*shard)};
+                                         keys_.Requests(*shard, c.id), keys_.Counts(*shard),
+                                         keys_.Due(*shard)};
   std::vector<std::string> args = {c.id, std::to_string(update.expected_version)};
   AppendFields(c, update.complainant_key, args);
   AppendTail(c, update.expected_version, update.timers, update.events, update.complainant_key,

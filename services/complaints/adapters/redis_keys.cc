@@ -74,6 +74,7 @@ std::string RedisKeys::Dedup(int shard, const std::string& fingerprint) const {
 std::string RedisKeys::Received(int shard) const { return Tag(shard) + "received"; }
 std::string RedisKeys::Timers(int shard) const { return Tag(shard) + "timers"; }
 std::string RedisKeys::Counts(int shard) const { return Tag(shard) + "counts"; }
+std::string RedisKeys::Due(int shard) const { return Tag(shard) + "due"; }
 std::string RedisKeys::Outbox(int shard) const { return Tag(shard) + "outbox"; }
 std::string RedisKeys::OutboxLease(int shard) const { return Tag(shard) + "outbox:lease"; }
 std::string RedisKeys::ContactSeen(int shard, const std::string& event_id) const {

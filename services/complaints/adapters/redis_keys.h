@@ -14,6 +14,8 @@
 //   sqms:{c3}:dedup:<fingerprint>  string first complaint id (TTL: window)
 //   sqms:{c3}:received             zset  id by received time (ms)
 //   sqms:{c3}:timers               zset  complaint id by its next SLA moment (ms)
+//   sqms:{c3}:due                  zset  complaint id by its earliest deadline not
+//                                        yet met (ms): List's next-due order
 //   sqms:{c3}:counts               hash  "<st>:<pri>" → complaints of the shard
 //                                        in that status and priority (kept by
 //                                        the create and update scripts)
@@ -59,6 +61,7 @@ class RedisKeys {
   std::string Received(int shard) const;
   std::string Timers(int shard) const;
   std::string Counts(int shard) const;
+  std::string Due(int shard) const;
   std::string Outbox(int shard) const;
   std::string OutboxLease(int shard) const;
   std::string ContactSeen(int shard, const std::string& event_id) const;

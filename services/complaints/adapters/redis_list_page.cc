@@ -14,7 +14,7 @@
 namespace sqms::complaints::adapters {
 namespace {
 
-// A position in (received_ms, id) order.
+// A position in (received_ms, id) or (next due ms, id) order.
 struct Position {
   int64_t ms = 0;
   std::string id;
@@ -27,15 +27,22 @@ struct Match {
   std::string record;
 };
 
-std::string EncodeToken(const Position& p) {
-  return absl::WebSafeBase64Escape(absl::StrCat("v1:", p.ms, ":", p.id));
+// A token names its order ("v1:" received, "d1:" next due): a token of one
+// order given with the other is refused, not misread.
+std::string TokenPrefix(ports::ListOrder order) {
+  return order == ports::ListOrder::kNextDue ? "d1:" : "v1:";
 }
 
-absl::StatusOr<std::optional<Position>> DecodeToken(const std::string& token) {
+std::string EncodeToken(const Position& p, ports::ListOrder order) {
+  return absl::WebSafeBase64Escape(absl::StrCat(TokenPrefix(order), p.ms, ":", p.id));
+}
+
+absl::StatusOr<std::optional<Position>> DecodeToken(const std::string& token,
+                                                    ports::ListOrder order) {
   if (token.empty()) return std::optional<Position>();
   std::string raw;
   Position p;
-  if (absl::WebSafeBase64Unescape(token, &raw) && raw.rfind("v1:", 0) == 0) {
+  if (absl::WebSafeBase64Unescape(token, &raw) && raw.rfind(TokenPrefix(order), 0) == 0) {
     size_t colon = raw.find(':', 3);
     if (colon != std::string::npos && absl::SimpleAtoi(raw.substr(3, colon - 3), &p.ms)) {
       p.id = raw.substr(colon + 1);
@@ -53,9 +60,16 @@ std::string CsvSet(const std::vector<E>& values) {
   return out;
 }
 
+// In received order the created range is the scan's score range; in due
+// order the scores are due times, and the range is checked on each record.
 std::vector<std::string> ShardArgs(const RedisKeys& keys, int shard, const ports::ListQuery& q,
                                    const std::optional<Position>& cursor) {
-  int64_t min_ms = q.created_after ? absl::ToUnixMillis(*q.created_after) : 0;
+  const bool by_due = q.order == ports::ListOrder::kNextDue;
+  const std::string after =
+      q.created_after ? std::to_string(absl::ToUnixMillis(*q.created_after)) : "";
+  const std::string before =
+      q.created_before ? std::to_string(absl::ToUnixMillis(*q.created_before)) : "";
+  int64_t min_ms = !by_due && q.created_after ? absl::ToUnixMillis(*q.created_after) : 0;
   std::string cursor_id;
   if (cursor && cursor->ms >= min_ms) {
     min_ms = cursor->ms;
@@ -64,7 +78,7 @@ std::vector<std::string> ShardArgs(const RedisKeys& keys, int shard, const ports
   return {keys.ComplaintPrefix(shard),
           std::to_string(min_ms),
           cursor_id,
-          q.created_before ? std::to_string(absl::ToUnixMillis(*q.created_before)) : "",
+          by_due ? "" : before,
           std::to_string(q.page_size),
           std::to_string(kListMaxScanPerShard),
           CsvSet(q.statuses),
@@ -75,7 +89,9 @@ std::vector<std::string> ShardArgs(const RedisKeys& keys, int shard, const ports
           q.region,
           q.station,
           q.sla_breached_only ? "1" : "0",
-          q.complainant_key};
+          q.complainant_key,
+          by_due ? after : "",
+          by_due ? before : ""};
 }
 
 // The filters the list script does not index (assignee, at risk,
@@ -98,13 +114,15 @@ bool MatchesUnindexed(const ports::ListQuery& q, const domain::Complaint& c) {
 absl::StatusOr<ports::ListPage> ListAcrossShards(runtime::RedisClient& redis,
                                                  const RedisKeys& keys,
                                                  const ports::ListQuery& query) {
-  auto cursor = DecodeToken(query.page_token);
+  auto cursor = DecodeToken(query.page_token, query.order);
   if (!cursor.ok()) return cursor.status();
 
   std::vector<Match> matches;
   std::optional<Position> bound;  // smallest position a shard stopped at early
   for (int shard = 0; shard < keys.shards(); ++shard) {
-    auto reply = redis.Eval(scripts::ListShard(), {keys.Received(shard)},
+    const std::string index = query.order == ports::ListOrder::kNextDue ? keys.Due(shard)
+                                                                        : keys.Received(shard);
+    auto reply = redis.Eval(scripts::ListShard(), {index},
                             ShardArgs(keys, shard, query, *cursor));
     if (!reply.ok()) return reply.status();
     if (reply->type == runtime::RedisReply::Type::kError || reply->elements.size() != 4) {
@@ -153,9 +171,9 @@ absl::StatusOr<ports::ListPage> ListAcrossShards(runtime::RedisClient& redis,
   // A full page continues after its last complaint; a page cut short by a
   // shard's scan limit continues where that shard stopped.
   if (static_cast<int>(taken) == query.page_size && (examined < matches.size() || bound)) {
-    page.next_page_token = EncodeToken(*last);
+    page.next_page_token = EncodeToken(*last, query.order);
   } else if (bound) {
-    page.next_page_token = EncodeToken(*bound);
+    page.next_page_token = EncodeToken(*bound, query.order);
   }
   return page;
 }

@@ -1,6 +1,7 @@
 #pragma once
 // ListComplaints across shards: each shard's script scans its `received`
-// index in (received_ms, id) order from the cursor and filters; the pages
+// index in (received_ms, id) order — or its `due` index in (next due ms,
+// id) order — from the cursor and filters; the pages
 // are merged, and the next cursor never skips an unscanned complaint (it is
 // the smallest position any shard stopped at early).
 

@@ -9,9 +9,10 @@ namespace {
 //  write_fields(key, a, i): a[i..i+11] = v pb st cat pri dept ch reg stn brk ts ck;
 //  also cn = 1: the complaint is in its shard's counts (a complaint written
 //  before the counts existed is added at its next update, never subtracted).
-//  append_tail(audit, timers, outbox, id, a, i): a[i] = #audit, a[i+1] =
-//  next timer (due ms, or '' for none), a[i+2] = #events, then audit
-//  entries and (topic, key, id, type, time, payload, traceparent,
+//  append_tail(audit, timers, due, outbox, id, a, i): a[i] = #audit, a[i+1] =
+//  next timer (ms, or '' for none), a[i+2] = next due time (ms of the
+//  earliest deadline not met, or '' for none: the `due` index List orders
+//  by), a[i+3] = #events, then audit entries and (topic, key, id, type, time, payload, traceparent,
 //  tracestate) tuples (the trace context of the request: outbox_relay.h). A complaint has
 //  at most one timer, its next SLA moment, with the complaint id as member:
 //  ZADD moves it, no earlier moment needs removing. This is
@@ -23,14 +24,19 @@ local function write_fields(key, a, i)
     'pri', a[i+4], 'dept', a[i+5], 'ch', a[i+6], 'reg', a[i+7], 'stn', a[i+8],
     'brk', a[i+9], 'ts', a[i+10], 'ck', a[i+11], 'cn', '1')
 end
-local function append_tail(audit_key, timers_key, outbox_key, id, a, i, created)
-  local na, ne = tonumber(a[i]), tonumber(a[i+2])
-  local j = i + 3
+local function append_tail(audit_key, timers_key, due_key, outbox_key, id, a, i, created)
+  local na, ne = tonumber(a[i]), tonumber(a[i+3])
+  local j = i + 4
   for _ = 1, na do redis.call('RPUSH', audit_key, a[j]); j = j + 1 end
   if a[i+1] ~= '' then
     redis.call('ZADD', timers_key, a[i+1], id)
   elseif not created then
     redis.call('ZREM', timers_key, id)
+  end
+  if a[i+2] ~= '' then
+    redis.call('ZADD', due_key, a[i+2], id)
+  elseif not created then
+    redis.call('ZREM', due_key, id)
   end
   for _ = 1, ne do
     redis.call('XADD', outbox_key, '*', 'topic', a[j], 'key', a[j+1], 'id', a[j+2],
@@ -41,7 +47,7 @@ local function append_tail(audit_key, timers_key, outbox_key, id, a, i, created)
 end
 )lua";
 
-// KEYS: complaint audit dedup received timers outbox counts
+// KEYS: complaint audit dedup received timers outbox counts due
 // ARGV: 1 id, 2..13 fields (4 st, 6 pri), 14 idempotency key name ('' = none), 15 has_dedup,
 //       16 dedup_window_ms, 17 expected_first, 18.. tail
 // The idempotency key itself lives in another slot (reserved first, see
@@ -63,11 +69,11 @@ redis.call('HINCRBY', KEYS[7], ARGV[4]..':'..ARGV[6], 1)
 if ARGV[14] ~= '' then redis.call('HSET', KEYS[1], 'ik', ARGV[14]) end
 redis.call('ZADD', KEYS[4], ARGV[12], ARGV[1])
 if ARGV[15] == '1' and ARGV[17] == '' then redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[16]) end
-append_tail(KEYS[2], KEYS[5], KEYS[6], ARGV[1], ARGV, 18, true)
+append_tail(KEYS[2], KEYS[5], KEYS[8], KEYS[6], ARGV[1], ARGV, 18, true)
 return {'created', ARGV[1]}
 )lua";
 
-// KEYS: complaint audit timers outbox requests counts
+// KEYS: complaint audit timers outbox requests counts due
 // ARGV: 1 id, 2 expected version, 3..14 fields (5 st, 7 pri), 15.. tail; the last three:
 //       request id ('' = none), request fingerprint, request TTL (ms).
 // A recorded request id changes nothing ('replayed'); else it is recorded
@@ -86,7 +92,7 @@ elseif was[2] ~= ARGV[5] or was[3] ~= ARGV[7] then
   redis.call('HINCRBY', KEYS[6], was[2]..':'..was[3], -1)
   redis.call('HINCRBY', KEYS[6], ARGV[5]..':'..ARGV[7], 1)
 end
-append_tail(KEYS[2], KEYS[3], KEYS[4], ARGV[1], ARGV, 15, false)
+append_tail(KEYS[2], KEYS[3], KEYS[7], KEYS[4], ARGV[1], ARGV, 15, false)
 if rid ~= '' then
   redis.call('HSET', KEYS[5], rid, ARGV[n-1]..'\n'..ARGV[4])
   redis.call('PEXPIRE', KEYS[5], ARGV[n])
@@ -94,13 +100,15 @@ end
 return {'ok'}
 )lua";
 
-// KEYS: received
+// KEYS: the index scanned: received (received order) or due (next-due order)
 // ARGV: 1 complaint key prefix, 2 min score (ms, inclusive), 3 cursor id
 //       (members at score == min with id <= cursor are skipped; '' = none),
 //       4 max score (ms, exclusive; '' = none), 5 limit, 6 max scanned,
 //       7 statuses ",1,3," ('' = any), 8 categories, 9 priorities,
 //       10 department, 11 channel, 12 region, 13 station, 14 breached only,
-//       15 complainant key ('' = any)
+//       15 complainant key ('' = any), 16/17 received-at range in ms
+//       (inclusive/exclusive, '' = open) checked on the record: for a
+//       scan of the due index, whose scores are not received times
 constexpr char kList[] = R"lua(
 local function inset(set, v) return set == '' or string.find(set, ','..v..',', 1, true) ~= nil end
 local function eq(want, v) return want == '' or want == v end
@@ -117,10 +125,12 @@ while true do
     local id, score = batch[i], batch[i+1]
     if not (tonumber(score) == min_score and ARGV[3] ~= '' and id <= ARGV[3]) then
       scanned = scanned + 1
-      local f = redis.call('HMGET', ARGV[1]..id, 'st', 'cat', 'pri', 'dept', 'ch', 'reg', 'stn', 'brk', 'pb', 'ck')
+      local f = redis.call('HMGET', ARGV[1]..id, 'st', 'cat', 'pri', 'dept', 'ch', 'reg', 'stn', 'brk', 'pb', 'ck', 'ts')
       if f[1] and inset(ARGV[7], f[1]) and inset(ARGV[8], f[2]) and inset(ARGV[9], f[3])
           and eq(ARGV[10], f[4]) and eq(ARGV[11], f[5]) and eq(ARGV[12], f[6])
-          and eq(ARGV[13], f[7]) and (ARGV[14] ~= '1' or f[8] == '1') and eq(ARGV[15], f[10]) then
+          and eq(ARGV[13], f[7]) and (ARGV[14] ~= '1' or f[8] == '1') and eq(ARGV[15], f[10])
+          and (ARGV[16] == '' or tonumber(f[11]) >= tonumber(ARGV[16]))
+          and (ARGV[17] == '' or tonumber(f[11]) < tonumber(ARGV[17])) then
         out[#out+1] = id; out[#out+1] = score; out[#out+1] = f[9]
         found = found + 1
       end

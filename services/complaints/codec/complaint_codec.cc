@@ -274,6 +274,7 @@ ports::ListQuery FromProto(const pb::ListComplaintsRequest& r) {
   q.sla_at_risk_only = f.sla_at_risk_only();
   q.escalated_only = f.escalated_only();
   q.complainant_phone = f.complainant_phone();
+  q.order = r.order_by() == "next_due" ? ports::ListOrder::kNextDue : ports::ListOrder::kReceived;
   q.page_size = r.page_size() == 0 ? 50 : r.page_size();
   q.page_token = r.page_token();
   return q;

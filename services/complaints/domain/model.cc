@@ -19,6 +19,16 @@ bool SlaClock::AnyBreached() const {
                      [](const SlaDeadline& d) { return d.breached; });
 }
 
+std::optional<absl::Time> NextDue(const Complaint& complaint) {
+  if (complaint.status == Status::kClosed) return std::nullopt;
+  std::optional<absl::Time> next;
+  for (const SlaDeadline& d : complaint.sla.deadlines) {
+    if (d.met_at.has_value()) continue;
+    if (!next || d.due < *next) next = d.due;
+  }
+  return next;
+}
+
 std::string_view CategoryName(Category category) {
   switch (category) {
     case Category::kServiceQuality: return "service_quality";

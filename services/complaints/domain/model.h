@@ -185,6 +185,11 @@ struct Complaint {
   std::vector<AuditEntry> audit;
 };
 
+// The complaint's next due time: the earliest deadline not yet met (a
+// breached one included: it is overdue), none when closed or when every
+// deadline is met. The order of ListComplaints' `order_by: "next_due"`.
+std::optional<absl::Time> NextDue(const Complaint& complaint);
+
 // What happened, produced by the domain; the app gives it an id and a
 // snapshot and publishes it.
 struct Event {

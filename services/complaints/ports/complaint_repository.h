@@ -78,6 +78,12 @@ struct ComplaintUpdate {
   absl::Duration request_ttl = absl::Hours(24);
 };
 
+// kReceived: by (received_at, id), every complaint. kNextDue: by (next due
+// time, id) — domain::NextDue — only complaints that have one (not closed,
+// a deadline not met): a queue, most urgent first. A page token belongs to
+// its order.
+enum class ListOrder { kReceived, kNextDue };
+
 struct ListQuery {
   std::vector<domain::Status> statuses;
   std::vector<domain::Category> categories;
@@ -97,12 +103,13 @@ struct ListQuery {
   // and clears; a store filters on the key only and never sees the phone.
   std::string complainant_phone;
   std::string complainant_key;               // "" = any
+  ListOrder order = ListOrder::kReceived;
   int page_size = 50;
   std::string page_token;                    // opaque, from ListPage
 };
 
 struct ListPage {
-  std::vector<domain::Complaint> complaints;  // by (received_at, id)
+  std::vector<domain::Complaint> complaints;  // in the query's order
   std::string next_page_token;                // "" = end
 };
 

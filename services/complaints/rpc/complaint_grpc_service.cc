@@ -107,6 +107,10 @@ grpc::ServerUnaryReactor* ComplaintGrpcService::ListComplaints(
                     if (request->page_size() < 0 || request->page_size() > kMaxPageSize) {
                       violations.push_back({"page_size", "must be between 1 and 500 (0 = 50)"});
                     }
+                    if (request->order_by() != "" && request->order_by() != "received_at" &&
+                        request->order_by() != "next_due") {
+                      violations.push_back({"order_by", "must be received_at or next_due"});
+                    }
                     if (request->page_token().size() > kMaxPageToken) {
                       violations.push_back({"page_token", "not a token from next_page_token"});
                     }

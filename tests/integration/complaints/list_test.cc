@@ -5,6 +5,8 @@
 
 #include <google/protobuf/util/time_util.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <map>
 #include <set>
 #include <thread>
@@ -318,6 +320,62 @@ TEST_F(ListTest, ACallersHistoryIsFoundByPhoneInAnySpelling) {
   status = reader->Finish();
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(ViolationFields(status), ::testing::ElementsAre("filter.complainant_phone"));
+}
+
+}  // namespace
+}  // namespace sqms::complaints::it
+
+namespace sqms::complaints::it {
+namespace {
+
+// Seconds of the earliest deadline not met.
+int64_t NextDueSeconds(const v1::Complaint& c) {
+  int64_t next = INT64_MAX;
+  for (const auto& d : c.sla().deadlines()) {
+    if (!d.has_met_at()) next = std::min(next, d.due().seconds());
+  }
+  return next;
+}
+
+// The queue by next due time is the server's order, across shards and
+// pages; a closed complaint has nothing due and is not in it.
+TEST_F(ListTest, OrderByNextDueIsAQueueMostUrgentFirst) {
+  const std::string station = Unique("DueStation");
+  std::vector<v1::Complaint> submitted;
+  for (v1::Level level : {v1::LEVEL_LOW, v1::LEVEL_HIGH, v1::LEVEL_MEDIUM, v1::LEVEL_LOW,
+                          v1::LEVEL_HIGH}) {
+    v1::SubmitComplaintRequest r = ValidSubmission("due");
+    r.set_urgency(level);
+    r.set_importance(level);
+    r.mutable_location()->set_station(station);
+    submitted.push_back(SubmitOk(stub(), r));
+  }
+  v1::ListComplaintsRequest request;
+  request.mutable_filter()->set_station(station);
+  request.set_order_by("next_due");
+  request.set_page_size(2);
+  std::vector<v1::Complaint> queue;
+  for (int page = 0; page < 20; ++page) {
+    v1::ListComplaintsResponse response;
+    grpc::Status status = stub().ListComplaints(Ctx(Role::kAgent).get(), request, &response);
+    ASSERT_TRUE(status.ok()) << StatusText(status);
+    queue.insert(queue.end(), response.complaints().begin(), response.complaints().end());
+    if (response.next_page_token().empty()) break;
+    request.set_page_token(response.next_page_token());
+  }
+  ASSERT_EQ(queue.size(), submitted.size());
+  for (size_t i = 1; i < queue.size(); ++i) {
+    EXPECT_LE(NextDueSeconds(queue[i - 1]), NextDueSeconds(queue[i])) << "position " << i;
+  }
+  EXPECT_LT(NextDueSeconds(queue.front()), NextDueSeconds(queue.back()))
+      << "the priorities' SLAs differ, so the order is not the received one by chance";
+
+  v1::ListComplaintsRequest bad;
+  bad.set_order_by("priority");
+  v1::ListComplaintsResponse response;
+  grpc::Status status = stub().ListComplaints(Ctx(Role::kAgent).get(), bad, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolationFields(status), ::testing::ElementsAre("order_by"));
 }
 
 }  // namespace

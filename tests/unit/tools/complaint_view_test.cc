@@ -81,16 +81,6 @@ TEST(ComplaintDetailTest, OneDueLinePerDeadline) {
       << detail;
 }
 
-TEST(SortByNextDueTest, EarliestFirstNonePendingLast) {
-  cv1::Complaint none, late, early;
-  none.set_id("none");
-  AddDeadline(late, cv1::SLA_TARGET_RESOLUTION, kT0 + 500);
-  AddDeadline(early, cv1::SLA_TARGET_FIRST_RESPONSE, kT0 + 5);
-  std::vector<const cv1::Complaint*> rows{&none, &late, &early};
-  SortByNextDue(rows);
-  EXPECT_EQ(rows, (std::vector<const cv1::Complaint*>{&early, &late, &none}));
-}
-
 // Every column starts where the header's does, even for the longest event
 // type and a status transition; a column never touches the next.
 TEST(WatchLineTest, ColumnsAlignWithTheHeader) {

@@ -15,7 +15,10 @@ namespace sqms::complaints::app::testing {
 namespace {
 
 constexpr char kIdPrefix[] = "CMP-";
-constexpr char kTokenPrefix[] = "mem1|";
+// A page token names its order: one from another order is refused.
+std::string TokenPrefix(ports::ListOrder order) {
+  return order == ports::ListOrder::kNextDue ? "mem1d|" : "mem1|";
+}
 
 absl::Status CheckId(const std::string& id) {
   int64_t n = 0;
@@ -34,19 +37,22 @@ bool InSet(const std::vector<T>& set, T v) {
   return set.empty() || std::find(set.begin(), set.end(), v) != set.end();
 }
 
-// (received_at, id): the list order and the page position.
+// (received_at or next due, id): the list order and the page position.
 using Position = std::pair<absl::Time, std::string>;
 
-std::string EncodeToken(const Position& p) {
+std::string EncodeToken(const Position& p, ports::ListOrder order) {
   return absl::WebSafeBase64Escape(
-      absl::StrCat(kTokenPrefix, absl::ToUnixMillis(p.first), "|", p.second));
+      absl::StrCat(TokenPrefix(order), absl::ToUnixMillis(p.first), "|", p.second));
 }
 
-absl::StatusOr<std::optional<Position>> DecodeToken(const std::string& token) {
+absl::StatusOr<std::optional<Position>> DecodeToken(const std::string& token,
+                                                    ports::ListOrder order) {
   if (token.empty()) return std::optional<Position>();
   std::string raw;
-  if (absl::WebSafeBase64Unescape(token, &raw) && raw.rfind(kTokenPrefix, 0) == 0) {
-    std::vector<std::string> parts = absl::StrSplit(raw.substr(5), absl::MaxSplits('|', 1));
+  const std::string prefix = TokenPrefix(order);
+  if (absl::WebSafeBase64Unescape(token, &raw) && raw.rfind(prefix, 0) == 0) {
+    std::vector<std::string> parts =
+        absl::StrSplit(raw.substr(prefix.size()), absl::MaxSplits('|', 1));
     int64_t ms = 0;
     if (parts.size() == 2 && absl::SimpleAtoi(parts[0], &ms)) {
       return std::optional<Position>(Position{absl::FromUnixMillis(ms), parts[1]});
@@ -221,12 +227,17 @@ bool InMemoryComplaintRepository::Matches(const ports::ListQuery& q, const Recor
 
 absl::StatusOr<ports::ListPage> InMemoryComplaintRepository::List(const ports::ListQuery& query) {
   if (auto s = Enter(Op::kList); !s.ok()) return s;
-  auto after = DecodeToken(query.page_token);
+  auto after = DecodeToken(query.page_token, query.order);
   if (!after.ok()) return after.status();
   absl::MutexLock lock(&mu_);
   std::vector<std::pair<Position, const Record*>> matching;
   for (const auto& [id, record] : records_) {
     Position p{record.complaint.received_at, id};
+    if (query.order == ports::ListOrder::kNextDue) {
+      const std::optional<absl::Time> due = domain::NextDue(record.complaint);
+      if (!due) continue;
+      p.first = absl::FromUnixMillis(absl::ToUnixMillis(*due));  // ms, as the store keeps it
+    }
     if (*after && !(**after < p)) continue;
     if (Matches(query, record)) matching.push_back({std::move(p), &record});
   }
@@ -235,7 +246,9 @@ absl::StatusOr<ports::ListPage> InMemoryComplaintRepository::List(const ports::L
   ports::ListPage page;
   const size_t n = std::min(matching.size(), static_cast<size_t>(std::max(query.page_size, 0)));
   for (size_t i = 0; i < n; ++i) page.complaints.push_back(matching[i].second->complaint);
-  if (n > 0 && n < matching.size()) page.next_page_token = EncodeToken(matching[n - 1].first);
+  if (n > 0 && n < matching.size()) {
+    page.next_page_token = EncodeToken(matching[n - 1].first, query.order);
+  }
   return page;
 }
 
