@@ -1,6 +1,6 @@
 -- The raw Redis ceiling for `make bench` (scripts/bench.sh): the same reads
 -- and writes as one submission of the complaints service, with no SQMS code
--- around them, run by `redis-benchmark ... EVALSHA <sha> 8 ...`. Keys and ids
+-- around them, run by `redis-benchmark ... EVALSHA <sha> 9 ...`. Keys and ids
 -- vary with __rand_int__; the values are plain bytes of the sizes the service
 -- writes for a bench-corpus complaint (scripts/bench.sh sets them).
 --
@@ -13,7 +13,7 @@
 -- carry a key (here: the id's last digit is not 0).
 --
 -- KEYS: 1 complaint 2 audit 3 idem 4 dedup 5 received 6 timers 7 outbox
---       8 counts
+--       8 counts 9 due
 -- ARGV: 1 id, 2 record (protobuf), 3 department, 4 region, 5 station,
 --       6 complainant hash, 7 score (ms), 8 ttl (ms), 9 audit entry,
 --       10 event id, 11 event payload, 12 traceparent
@@ -41,6 +41,8 @@ redis.call('RPUSH', KEYS[2], ARGV[9])
 -- The complaint's next SLA moment (its only timer; a new complaint has none
 -- to replace).
 redis.call('ZADD', KEYS[6], tonumber(ARGV[7]) + 3600000, id)
+-- Its next due time, in the index of ListComplaints' next-due order.
+redis.call('ZADD', KEYS[9], tonumber(ARGV[7]) + 7200000, id)
 -- The outbox entry, with the request's trace context.
 redis.call('XADD', KEYS[7], '*', 'topic', 'sqms.complaints.v1', 'key', id,
   'id', ARGV[10], 'type', 'sqms.complaints.v1.submitted', 'time', ARGV[7],

@@ -324,10 +324,10 @@ bench_redis_eval() {
   local tag='bench:{c0}:'
   redis-benchmark -h "$REDIS_HOST" -p "$REDIS_PORT" --dbnum 1 -P 16 -n "$EVAL_N" \
     -r 1000000000 -q --csv \
-    EVALSHA "$sha" 8 \
+    EVALSHA "$sha" 9 \
     "${tag}complaint:CMP-__rand_int__" "${tag}audit:CMP-__rand_int__" \
     "${tag}idem:lg-__rand_int__" "${tag}dedup:__rand_int__0123456789abcdef0123" \
-    "${tag}received" "${tag}timers" "${tag}outbox" "${tag}counts" \
+    "${tag}received" "${tag}timers" "${tag}outbox" "${tag}counts" "${tag}due" \
     "CMP-20260101-00__rand_int__" "$record" "billing-center" "region" "station-name-18byt" \
     "__rand_int____rand_int____rand_int____rand_int____rand_int__abcd" \
     "1__rand_int__" 86400000 "$audit" "__rand_int__-0000-0000-0000-__rand_int__" \
