@@ -91,6 +91,20 @@ class ComplaintRepositoryContract : public ::testing::Test {
     return u;
   }
 
+  // The ids of every page of `query`, in order (fails the test on an error).
+  std::vector<std::string> ListAllIds(ports::ListQuery query) {
+    std::vector<std::string> ids;
+    for (int pages = 0; pages < 100; ++pages) {
+      auto page = repo().List(query);
+      EXPECT_TRUE(page.ok()) << page.status();
+      if (!page.ok()) break;
+      for (const auto& c : page->complaints) ids.push_back(c.id);
+      if (page->next_page_token.empty()) break;
+      query.page_token = page->next_page_token;
+    }
+    return ids;
+  }
+
   std::unique_ptr<RepositoryEnv> env_;
   int stations_ = 0;
 };
@@ -249,15 +263,8 @@ TYPED_TEST_P(ComplaintRepositoryContract, ListFindsAComplainantsComplaintsByKey)
   ports::ListQuery query;
   query.complainant_key = key;
   query.page_size = 500;
-  std::set<std::string> found;
-  for (int pages = 0; pages < 100; ++pages) {
-    auto page = this->repo().List(query);
-    ASSERT_TRUE(page.ok()) << page.status();
-    for (const auto& c : page->complaints) found.insert(c.id);
-    if (page->next_page_token.empty()) break;
-    query.page_token = page->next_page_token;
-  }
-  EXPECT_EQ(found, theirs);
+  const std::vector<std::string> found = this->ListAllIds(query);
+  EXPECT_EQ(std::set<std::string>(found.begin(), found.end()), theirs);
 }
 
 TYPED_TEST_P(ComplaintRepositoryContract, ListInNextDueOrderIsAQueueMostUrgentFirst) {
@@ -281,18 +288,7 @@ TYPED_TEST_P(ComplaintRepositoryContract, ListInNextDueOrderIsAQueueMostUrgentFi
     ids.push_back(r.complaint.id);
     created.push_back(r.complaint);
   }
-  auto list = [&](ports::ListQuery query) {
-    std::vector<std::string> seen;
-    for (int pages = 0; pages < 100; ++pages) {
-      auto page = this->repo().List(query);
-      EXPECT_TRUE(page.ok()) << page.status();
-      if (!page.ok()) break;
-      for (const auto& c : page->complaints) seen.push_back(c.id);
-      if (page->next_page_token.empty()) break;
-      query.page_token = page->next_page_token;
-    }
-    return seen;
-  };
+  auto list = [this](const ports::ListQuery& query) { return this->ListAllIds(query); };
   ports::ListQuery query;
   query.station = station;
   query.order = ports::ListOrder::kNextDue;

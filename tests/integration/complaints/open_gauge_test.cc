@@ -8,7 +8,6 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "sqms/runtime/http/http_client.h"
 #include "tests/integration/complaints/service_fixture.h"
 
 namespace sqms::complaints::it {
@@ -25,13 +24,7 @@ class OpenGaugeTest : public ::testing::Test {
     stub_ = stack_->Complaints();
   }
 
-  // GET /metrics of the running service ("" on error).
-  std::string Metrics() {
-    runtime::HttpRequest request;
-    request.url = absl::StrCat("http://127.0.0.1:", stack_->metrics_port(), "/metrics");
-    auto response = http_.SendAndWait(request);
-    return response.ok() ? response->body : "";
-  }
+  std::string Metrics() { return stack_->ScrapeMetrics(); }
 
   // The exposition line of one pair with `value` (labels sorted by name).
   static std::string Line(const std::string& status, const std::string& priority, int value) {
@@ -46,7 +39,6 @@ class OpenGaugeTest : public ::testing::Test {
 
   std::unique_ptr<ComplaintsStack> stack_;
   std::unique_ptr<v1::ComplaintService::Stub> stub_;
-  runtime::HttpClient http_;
 };
 
 TEST_F(OpenGaugeTest, EveryPairReadsZeroAtStartUpAndClosedIsNotOpen) {

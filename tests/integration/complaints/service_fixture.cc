@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "sqms/runtime/http/http_client.h"
 
 namespace sqms::complaints::it {
 namespace {
@@ -137,6 +138,14 @@ bool ComplaintsStack::ServiceRunning() { return service_ != nullptr && service_-
 
 std::shared_ptr<grpc::Channel> ComplaintsStack::Channel() const {
   return testing::LocalChannel(grpc_port_);
+}
+
+std::string ComplaintsStack::ScrapeMetrics() const {
+  runtime::HttpClient http;
+  runtime::HttpRequest request;
+  request.url = absl::StrCat("http://127.0.0.1:", metrics_port_, "/metrics");
+  auto response = http.SendAndWait(request);
+  return response.ok() ? response->body : "";
 }
 
 std::unique_ptr<v1::ComplaintService::Stub> ComplaintsStack::Complaints() const {

@@ -80,6 +80,8 @@ class ComplaintsStack {
   const std::string& dir() const { return dir_; }
   int grpc_port() const { return grpc_port_; }
   int metrics_port() const { return metrics_port_; }
+  // GET /metrics of the running service ("" on error).
+  std::string ScrapeMetrics() const;
 
   // A fresh channel to the running service (changes across restarts).
   std::shared_ptr<grpc::Channel> Channel() const;

@@ -5,12 +5,10 @@
 // is applied without a restart and a bad one is refused, the rules in force
 // staying.
 
-#include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <string>
 
-#include "sqms/runtime/http/http_client.h"
 #include "tests/integration/complaints/service_fixture.h"
 #include "tests/source_path.h"
 
@@ -35,16 +33,7 @@ class TriageRpcTest : public ::testing::Test {
     stub_ = stack_->Complaints();
   }
 
-  // GET /metrics of the running service ("" on error).
-  std::string Metrics() {
-    int grpc = 0, metrics = 0;
-    std::sscanf(testing::ReadFile(stack_->dir() + "/ready.json").c_str(),
-                " { \"grpc_port\" : %d , \"metrics_port\" : %d", &grpc, &metrics);
-    runtime::HttpRequest request;
-    request.url = "http://127.0.0.1:" + std::to_string(metrics) + "/metrics";
-    auto response = http_.SendAndWait(request);
-    return response.ok() ? response->body : "";
-  }
+  std::string Metrics() { return stack_->ScrapeMetrics(); }
 
   v1::ExplainTriageResponse Explain(const std::string& text, grpc::Status* status = nullptr,
                                     Role role = Role::kAgent) {
@@ -62,7 +51,6 @@ class TriageRpcTest : public ::testing::Test {
 
   std::unique_ptr<ComplaintsStack> stack_;
   std::unique_ptr<v1::ComplaintService::Stub> stub_;
-  runtime::HttpClient http_;
 };
 
 TEST_F(TriageRpcTest, ExplainTriageClassifiesTraditionalChineseAndCreatesNothing) {
