@@ -279,6 +279,15 @@ summarise() {
   say "Service metrics (/metrics) and Prometheus"
   curl -s "127.0.0.1:$METRICS_PORT/metrics" |
     grep -E '^sqms_(outbox_depth|kafka_delivered_total|kafka_delivery_errors_total) ' || true
+  # Open complaints by status (summed over priorities), from the store's counts.
+  curl -s "127.0.0.1:$METRICS_PORT/metrics" |
+    awk '/^sqms_complaints_open\{/ {
+        match($0, /status="[^"]*"/)
+        open[substr($0, RSTART + 8, RLENGTH - 9)] += $NF
+      }
+      END { line = "open complaints by status:"
+            for (s in open) if (open[s] > 0) line = line " " s "=" open[s]
+            print line }' || true
   local query='sum(sqms_complaints_submitted_total)' value=""
   for _ in $(seq 1 40); do
     value=$(curl -s --get "$PROMETHEUS_URL/api/v1/query" --data-urlencode "query=$query" |
