@@ -60,9 +60,10 @@ build-sanitize: $(ASAN_DIR)/CMakeCache.txt
 	cmake --build $(ASAN_DIR) -j $(JOBS)
 
 # Every test runs once; only the one with a known race gets a second run:
-# an intake stream item that does not parse is noticed through a per-thread
-# note, and on the slower instrumented build the note can reach another
-# thread's item (BadInputTest's kStreamUtf8Gap names the gap). A sanitizer
+# an intake stream item that does not parse used to be noticed through a
+# per-thread note only, and on the slower instrumented build gRPC often
+# parses on another thread. Notes are process-wide too now (parse_failure.h);
+# the retry stays until sanitizer runs show the race gone. A sanitizer
 # finding aborts every run, so it still fails; a retry is in the log.
 KNOWN_RACE = ^IntakeTest\.StreamAnswersEveryItemInOrderAndBadItemsDoNotEndIt$$
 test-sanitize: build-sanitize

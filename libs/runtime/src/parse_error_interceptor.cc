@@ -1,11 +1,14 @@
 #include "parse_error_interceptor.h"
 
 #include <algorithm>
+#include <atomic>
+#include <cstdint>
 #include <mutex>
 #include <optional>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/synchronization/mutex.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/stubs/logging.h"
 #include "sqms/runtime/field_violation.h"
@@ -19,8 +22,34 @@ namespace {
 
 // The field of the last request that failed to parse on this thread, and
 // when (a stream reactor must not mistake an old failure for a new one).
+// Each failure has a number, so the two notes below are consumed together.
 thread_local std::string failed_field;
 thread_local absl::Time failed_at = absl::InfinitePast();
+thread_local uint64_t failed_seq = 0;
+
+// The newest failure of the process, for a stream reactor whose read
+// completes on another thread than the one gRPC parsed on (the usual case
+// for the callback API). Shared by all calls: it names a field only of the
+// reactor's own request type, only briefly, and is consumed once.
+struct SharedFailure {
+  std::string field;
+  absl::Time at = absl::InfinitePast();
+  uint64_t seq = 0;
+};
+ABSL_CONST_INIT absl::Mutex shared_mu(absl::kConstInit);
+SharedFailure& Shared() ABSL_EXCLUSIVE_LOCKS_REQUIRED(shared_mu) {
+  static auto* shared = new SharedFailure;
+  return *shared;
+}
+std::atomic<uint64_t> next_seq{1};
+constexpr absl::Duration kOwnThreadWindow = absl::Seconds(1);
+constexpr absl::Duration kSharedWindow = absl::Milliseconds(250);
+
+// Forgets the shared note if it is failure `seq` (consumed elsewhere).
+void DropShared(uint64_t seq) {
+  absl::MutexLock lock(&shared_mu);
+  if (seq != 0 && Shared().seq == seq) Shared() = SharedFailure{};
+}
 
 void OnProtobufLog(google::protobuf::LogLevel level, const char* /*file*/, int /*line*/,
                    const std::string& message) {
@@ -31,6 +60,9 @@ void OnProtobufLog(google::protobuf::LogLevel level, const char* /*file*/, int /
     if (end != std::string::npos) {
       failed_field = message.substr(kPrefix.size(), end - kPrefix.size());
       failed_at = absl::Now();
+      failed_seq = next_seq.fetch_add(1);
+      absl::MutexLock lock(&shared_mu);
+      Shared() = SharedFailure{failed_field, failed_at, failed_seq};
       return;
     }
   }
@@ -80,6 +112,7 @@ class ParseErrorInterceptor final : public grpc::experimental::Interceptor {
             {{ApiFieldPath(RequestType(method_), failed_field), "is not valid UTF-8"}})));
       }
       failed_field.clear();
+      DropShared(failed_seq);
     }
     methods->Proceed();
   }
@@ -110,12 +143,24 @@ std::string Snake(const std::string& name) {
 }  // namespace
 
 std::string TakeRequestParseFailure(const google::protobuf::Descriptor* request) {
-  std::string field;
-  if (!failed_field.empty() && absl::Now() - failed_at < absl::Seconds(1)) {
-    field = ApiFieldPath(request, failed_field);
+  const absl::Time now = absl::Now();
+  if (!failed_field.empty() && now - failed_at < kOwnThreadWindow) {
+    std::string field = ApiFieldPath(request, failed_field);
+    failed_field.clear();
+    DropShared(failed_seq);
+    return field;
   }
   failed_field.clear();
-  return field;
+  if (request == nullptr) return "";
+  absl::MutexLock lock(&shared_mu);
+  SharedFailure& shared = Shared();
+  if (shared.field.empty() || now - shared.at >= kSharedWindow) return "";
+  const auto* field =
+      google::protobuf::DescriptorPool::generated_pool()->FindFieldByName(shared.field);
+  if (field == nullptr || !PathTo(request, field, /*depth=*/6)) return "";
+  std::string path = ApiFieldPath(request, shared.field);
+  shared = SharedFailure{};
+  return path;
 }
 
 void InstallProtobufParseErrorCapture() {

@@ -153,8 +153,8 @@ class OrderedBidiReactor final : public grpc::ServerBidiReactor<Request, Respons
   };
 
   // A read fails both when the client half-closed and when the message did
-  // not parse (gRPC cannot tell us which). A parse failure noted on this
-  // thread names the field: answer that item and read on. Otherwise read
+  // not parse (gRPC cannot tell us which). A parse failure noted just now
+  // (parse_failure.h) names the field: answer that item and read on. Otherwise read
   // once more: a half-closed stream fails again at once (then it is the
   // end); a message means the failed one was a bad item after all.
   void OnReadFailed() {
@@ -168,7 +168,7 @@ class OrderedBidiReactor final : public grpc::ServerBidiReactor<Request, Respons
         suspect_ = true;  // NextLocked reads once more
       } else {
         // Failed twice in a row: the client half-closed. (A bad last item
-        // whose failure was not noted on this thread goes unanswered.)
+        // whose failure was not noted goes unanswered.)
         suspect_ = false;
         reads_done_ = true;
       }
