@@ -42,8 +42,7 @@ SharedFailure& Shared() ABSL_EXCLUSIVE_LOCKS_REQUIRED(shared_mu) {
   return *shared;
 }
 std::atomic<uint64_t> next_seq{1};
-constexpr absl::Duration kOwnThreadWindow = absl::Seconds(1);
-constexpr absl::Duration kSharedWindow = absl::Milliseconds(250);
+constexpr absl::Duration kSharedWindow = absl::Seconds(1);
 
 // Forgets the shared note if it is failure `seq` (consumed elsewhere).
 void DropShared(uint64_t seq) {
@@ -143,15 +142,11 @@ std::string Snake(const std::string& name) {
 }  // namespace
 
 std::string TakeRequestParseFailure(const google::protobuf::Descriptor* request) {
-  const absl::Time now = absl::Now();
-  if (!failed_field.empty() && now - failed_at < kOwnThreadWindow) {
-    std::string field = ApiFieldPath(request, failed_field);
-    failed_field.clear();
-    DropShared(failed_seq);
-    return field;
-  }
+  // Only the process-wide note: this thread's may be an older failure whose
+  // reactor ran elsewhere (it would name another item's field).
   failed_field.clear();
   if (request == nullptr) return "";
+  const absl::Time now = absl::Now();
   absl::MutexLock lock(&shared_mu);
   SharedFailure& shared = Shared();
   if (shared.field.empty() || now - shared.at >= kSharedWindow) return "";

@@ -156,7 +156,12 @@ TEST_F(RpcCallTest, DeadlinePassedWhileQueuedNeverReachesTheBody) {
   EXPECT_EQ(late->status.get().error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
   // The client gives up on its own clock; wait until the server's deadline
   // (a little later: it counts from arrival) has passed too.
-  ASSERT_TRUE(Await([&] { return server_side->IsCancelled(); }, absl::Seconds(10)));
+  ASSERT_TRUE(Await(
+      [&] {
+        return server_side->IsCancelled() &&
+               server_side->deadline() <= std::chrono::system_clock::now();
+      },
+      absl::Seconds(10)));
 
   service_.gate.Notify();  // the pool now picks the expired call up
   EXPECT_TRUE(busy->status.get().ok());

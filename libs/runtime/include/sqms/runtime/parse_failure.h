@@ -4,8 +4,8 @@
 // itself (src/parse_error_interceptor.h). A stream reactor sees only a failed
 // read — the same as the client half-closing — so it asks here: a field name
 // means the read failed on a bad item just now. gRPC may parse on another
-// thread than the one that runs the reactor, so a failure is noted for its
-// thread and, briefly, for the process; each note is used once.
+// thread than the one that runs the reactor, so the newest failure is noted
+// for the whole process, briefly, and each note is used once.
 
 #include <string>
 
@@ -13,13 +13,14 @@
 
 namespace sqms::runtime {
 
-// The field path ("content", "complainant.name"), from `request` (the
-// stream's request type; null: a best guess), of the message that last
-// failed to parse — on this thread within the last second, else in the
-// process within the last 250 ms and only if the field belongs to
-// `request` — and forgets it; "" when there is none. Two streams of one
-// request type whose items fail within the same 250 ms may swap their
-// notes; each bad item is still answered once.
+// The field path ("content", "complainant.name") in `request` (the
+// stream's request type) of the message that last failed to parse in this
+// process, if that was within the last second and the field belongs to
+// `request`; it is then forgotten. "" when there is none (or `request` is
+// null). Two streams of one request type whose items fail within the same
+// moment may swap their notes, and a failure superseded by a newer one
+// before its reactor asks is not named (that item is answered naming
+// "request" if another item follows, as before).
 std::string TakeRequestParseFailure(const google::protobuf::Descriptor* request = nullptr);
 
 }  // namespace sqms::runtime
