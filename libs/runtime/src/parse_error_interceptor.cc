@@ -20,11 +20,10 @@
 namespace sqms::runtime {
 namespace {
 
-// The field of the last request that failed to parse on this thread, and
-// when (a stream reactor must not mistake an old failure for a new one).
-// Each failure has a number, so the two notes below are consumed together.
+// The field of the last request that failed to parse on this thread, for
+// the unary interceptor (which runs on the parsing thread). Each failure has
+// a number, so this note and the shared one below are consumed together.
 thread_local std::string failed_field;
-thread_local absl::Time failed_at = absl::InfinitePast();
 thread_local uint64_t failed_seq = 0;
 
 // The newest failure of the process, for a stream reactor whose read
@@ -58,10 +57,9 @@ void OnProtobufLog(google::protobuf::LogLevel level, const char* /*file*/, int /
     const size_t end = message.find('\'', kPrefix.size());
     if (end != std::string::npos) {
       failed_field = message.substr(kPrefix.size(), end - kPrefix.size());
-      failed_at = absl::Now();
       failed_seq = next_seq.fetch_add(1);
       absl::MutexLock lock(&shared_mu);
-      Shared() = SharedFailure{failed_field, failed_at, failed_seq};
+      Shared() = SharedFailure{failed_field, absl::Now(), failed_seq};
       return;
     }
   }
@@ -144,7 +142,6 @@ std::string Snake(const std::string& name) {
 std::string TakeRequestParseFailure(const google::protobuf::Descriptor* request) {
   // Only the process-wide note: this thread's may be an older failure whose
   // reactor ran elsewhere (it would name another item's field).
-  failed_field.clear();
   if (request == nullptr) return "";
   const absl::Time now = absl::Now();
   absl::MutexLock lock(&shared_mu);
