@@ -1,0 +1,42 @@
+#pragma once
+// The dimensions a KPI is broken down by, and the cells one event counts
+// in: every window size × every dimension (the total included).
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "services/metrics/domain/event.h"
+#include "services/metrics/domain/window.h"
+
+namespace sqms::metrics::domain {
+
+enum class Dimension { kTotal, kDepartment, kChannel, kCategory, kRegion, kStation, kBand, kAgent };
+
+std::span<const Dimension> AllDimensions();
+// "total", "department", "channel", "category", "region", "station",
+// "band" (time of day), "agent".
+std::string_view DimensionName(Dimension d);
+std::optional<Dimension> ParseDimension(std::string_view name);
+
+// The value an event has in `d`: "all" for the total, "unknown" when the
+// event does not say, the band's name for kBand.
+std::string DimensionValue(const Event& event, Dimension d, std::span<const DayBand> bands,
+                           const absl::TimeZone& zone);
+
+// One aggregation cell: a window and a unit of one dimension.
+struct Cell {
+  Window window;
+  Dimension dimension = Dimension::kTotal;
+  std::string value;
+  bool operator==(const Cell&) const = default;
+};
+
+// Every cell `event` counts in: for each window size in `sizes`, the
+// window containing occurred_at, and for each dimension its value.
+std::vector<Cell> CellsOf(const Event& event, std::span<const WindowSize> sizes,
+                          std::span<const DayBand> bands, const absl::TimeZone& zone);
+
+}  // namespace sqms::metrics::domain

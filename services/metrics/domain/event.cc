@@ -1,0 +1,36 @@
+#include "services/metrics/domain/event.h"
+
+#include <type_traits>
+
+namespace sqms::metrics::domain {
+namespace {
+
+template <typename T>
+constexpr std::string_view NameOf() {
+  if constexpr (std::is_same_v<T, CallOffered>) return "call_offered";
+  else if constexpr (std::is_same_v<T, CallAnswered>) return "call_answered";
+  else if constexpr (std::is_same_v<T, CallAbandoned>) return "call_abandoned";
+  else if constexpr (std::is_same_v<T, CallEnded>) return "call_ended";
+  else if constexpr (std::is_same_v<T, ConsultationCreated>) return "consultation_created";
+  else if constexpr (std::is_same_v<T, ConsultationDispatched>) return "consultation_dispatched";
+  else if constexpr (std::is_same_v<T, SurveyAnswered>) return "survey_answered";
+  else if constexpr (std::is_same_v<T, OutageEnded>) return "outage_ended";
+  else if constexpr (std::is_same_v<T, ComplaintSubmitted>) return "complaint_submitted";
+  else if constexpr (std::is_same_v<T, ComplaintFirstResponse>) return "complaint_first_response";
+  else if constexpr (std::is_same_v<T, ComplaintResolved>) return "complaint_resolved";
+  else if constexpr (std::is_same_v<T, ComplaintReplied>) return "complaint_replied";
+  else if constexpr (std::is_same_v<T, ComplaintFollowedUp>) return "complaint_followed_up";
+  else if constexpr (std::is_same_v<T, ComplaintReopened>) return "complaint_reopened";
+  else {
+    static_assert(std::is_same_v<T, ComplaintSlaBreached>, "a body type without a name");
+    return "complaint_sla_breached";
+  }
+}
+
+}  // namespace
+
+std::string_view EventTypeName(const EventBody& body) {
+  return std::visit([](const auto& b) { return NameOf<std::decay_t<decltype(b)>>(); }, body);
+}
+
+}  // namespace sqms::metrics::domain

@@ -1,0 +1,75 @@
+#pragma once
+// What the KPIs read of one input event, in the metrics service's own terms.
+// codec/ maps the Kafka payloads (sqms.contact.v1, sqms.complaints.v1) onto
+// it; everything downstream — contributions, windows, KPIs — sees only this.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "absl/time/time.h"
+
+namespace sqms::metrics::domain {
+
+// The units an event is counted under. Empty means "not known"; the
+// aggregation files it under the value "unknown" of that dimension.
+struct Dimensions {
+  std::string department;  // department id (one vocabulary on both topics)
+  std::string channel;     // hotline, web, app, counter, ...
+  std::string category;    // complaint category or consultation topic
+  std::string region;
+  std::string station;
+  std::string line;
+  std::string agent;
+};
+
+// Call-center contact events (sqms.contact.v1).
+struct CallOffered {};                           // a call asked for an agent
+struct CallAnswered { int64_t wait_seconds = 0; };
+struct CallAbandoned { int64_t wait_seconds = 0; };
+struct CallEnded { int64_t handle_seconds = 0; };
+struct ConsultationCreated {};
+struct ConsultationDispatched {};                // went out as a work order
+// Each answer present only when it was asked and answered.
+struct SurveyAnswered {
+  std::optional<bool> unsatisfied;               // the 95598 "unsatisfied" answer
+  std::optional<int> csat;                       // 1..5
+  std::optional<int> nps;                        // 0..10
+  std::vector<std::pair<std::string, int>> csi;  // CSI dimension -> score 1..5
+};
+struct OutageEnded {
+  std::string platform;                          // call_platform, backbone_network, ...
+  int64_t outage_seconds = 0;
+};
+
+// Complaint lifecycle events (sqms.complaints.v1), reduced to what counts.
+struct ComplaintSubmitted { bool duplicate = false; };
+// The first response was given: seconds from receipt (SLA pauses excluded),
+// and whether it met its due time.
+struct ComplaintFirstResponse { int64_t seconds = 0; bool on_time = true; };
+struct ComplaintResolved { int64_t seconds = 0; bool on_time = true; };
+struct ComplaintReplied {};
+struct ComplaintFollowedUp { bool satisfied = false; };
+struct ComplaintReopened {};
+struct ComplaintSlaBreached {};
+
+using EventBody =
+    std::variant<CallOffered, CallAnswered, CallAbandoned, CallEnded, ConsultationCreated,
+                 ConsultationDispatched, SurveyAnswered, OutageEnded, ComplaintSubmitted,
+                 ComplaintFirstResponse, ComplaintResolved, ComplaintReplied, ComplaintFollowedUp,
+                 ComplaintReopened, ComplaintSlaBreached>;
+
+struct Event {
+  std::string id;           // the CloudEvents id; duplicates are dropped before this
+  absl::Time occurred_at;   // event time: the window it counts in
+  Dimensions dimensions;
+  bool drill = false;       // aggregated apart, never in official KPIs
+  EventBody body;
+};
+
+// A short stable name of the body's type, e.g. "call_offered" (lineage).
+std::string_view EventTypeName(const EventBody& body);
+
+}  // namespace sqms::metrics::domain

@@ -1,0 +1,61 @@
+#pragma once
+// The KPI catalogue: one definition per KPI (requirements.md §2, issue 8
+// §1). A KPI is a formula over the counters of one window and unit; adding
+// a KPI is adding one row to the table in kpi.cc, nothing else.
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "services/metrics/domain/counters.h"
+
+namespace sqms::metrics::domain {
+
+enum class Direction { kHigherIsBetter, kLowerIsBetter };
+
+enum class Unit {
+  kPercent,   // 0..100
+  kSeconds,
+  kCount,
+  kScore,     // NPS −100..100, CSI 0..100
+};
+
+// How the value is computed from numerator n, denominator d (and n2):
+enum class Form {
+  kRatio,          // n / d × 100
+  kOneMinusRatio,  // (1 − n / d) × 100
+  kMean,           // n / d
+  kCount,          // n (d unused)
+  kNps,            // (n − n2) / d × 100
+  kIndex,          // n / d × 20  (a 1..5 weighted mean on a 0..100 scale)
+};
+
+struct KpiDefinition {
+  std::string_view name;         // stable id, e.g. "answer_rate"
+  std::string_view title;        // "Call answer rate 接通率"
+  std::string_view formula;      // human-readable, e.g. "answered / offered × 100 %"
+  Form form;
+  Counter numerator;
+  std::optional<Counter> denominator;   // none for kCount
+  std::optional<Counter> numerator2;    // kNps: the detractors
+  std::span<const std::string_view> sources;  // event types it reads (EventTypeName)
+  Unit unit;
+  Direction direction;
+};
+
+// Every KPI, in a fixed order (the docs' and the API's).
+std::span<const KpiDefinition> KpiDefinitions();
+const KpiDefinition* FindKpi(std::string_view name);
+
+struct KpiValue {
+  std::optional<double> value;  // none when the denominator is 0 (no sample)
+  int64_t numerator = 0;
+  int64_t denominator = 0;      // the sample size; for kCount, the count
+  int64_t numerator2 = 0;
+};
+
+KpiValue Compute(const KpiDefinition& kpi, const CounterValues& counters);
+
+}  // namespace sqms::metrics::domain

@@ -1,0 +1,55 @@
+#pragma once
+// Tumbling windows by event time on the calendar of a time zone: an
+// Asia/Shanghai month is that month's days in Shanghai, not 30 UTC days;
+// a day in Europe/Berlin may last 23 or 25 hours. Weeks start on Monday
+// (ISO 8601), quarters on January, April, July and October 1.
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "absl/time/time.h"
+
+namespace sqms::metrics::domain {
+
+enum class WindowSize { kMinute, kHour, kDay, kWeek, kMonth, kQuarter };
+
+// All sizes, smallest first.
+std::span<const WindowSize> AllWindowSizes();
+// "minute", "hour", "day", "week", "month", "quarter".
+std::string_view WindowSizeName(WindowSize size);
+std::optional<WindowSize> ParseWindowSize(std::string_view name);
+
+struct Window {
+  WindowSize size = WindowSize::kDay;
+  absl::Time start;  // inclusive
+  absl::Time end;    // exclusive
+  bool operator==(const Window&) const = default;
+};
+
+// The window of `size` that contains `t` in `zone`.
+Window WindowOf(absl::Time t, WindowSize size, const absl::TimeZone& zone);
+// The window right after / before `w`.
+Window NextWindow(const Window& w, const absl::TimeZone& zone);
+Window PreviousWindow(const Window& w, const absl::TimeZone& zone);
+
+// The window's name in `zone`: "2026-12-02T10:05" (minute), "2026-12-02T10"
+// (hour), "2026-12-02" (day), "2026-W49" (ISO week), "2026-12" (month),
+// "2026-Q4" (quarter).
+std::string WindowLabel(const Window& w, const absl::TimeZone& zone);
+// The inverse of WindowLabel; nullopt when `label` is not a label of `size`.
+std::optional<Window> ParseWindowLabel(std::string_view label, WindowSize size,
+                                       const absl::TimeZone& zone);
+
+// A time-of-day band (e.g. "night" 22:00–06:00), in the zone's local time;
+// `from` may be later than `to` (the band crosses midnight).
+struct DayBand {
+  std::string name;
+  int from_minute = 0;  // minutes after local midnight, 0..1439
+  int to_minute = 0;    // exclusive
+};
+// The name of the first band containing `t`'s local time, or "other".
+std::string BandOf(absl::Time t, std::span<const DayBand> bands, const absl::TimeZone& zone);
+
+}  // namespace sqms::metrics::domain
