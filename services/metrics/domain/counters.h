@@ -22,6 +22,7 @@ enum class Counter : int {
   kCallsAnsweredInTime,       // answered within the channel's service-level T
   kCallsAbandoned,
   kCallsAbandonedShort,       // abandoned before S seconds: out of service level
+  kServiceLevelCalls,         // answered + abandoned after S seconds: the service level's base
   kAnswerWaitSeconds,         // sum over answered calls
   kCallsEnded,
   kHandleSeconds,             // sum over ended calls

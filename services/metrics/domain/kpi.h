@@ -30,6 +30,8 @@ enum class Form {
   kCount,          // n (d unused)
   kNps,            // (n − n2) / d × 100
   kIndex,          // n / d × 20  (a 1..5 weighted mean on a 0..100 scale)
+  kPerTenThousand, // n / base × 10,000 (base: Bases::volume; none configured → no value)
+  kScheduleShare,  // (1 − n / Bases::scheduled_seconds) × 100 (system reliability)
 };
 
 struct KpiDefinition {
@@ -56,6 +58,17 @@ struct KpiValue {
   int64_t numerator2 = 0;
 };
 
-KpiValue Compute(const KpiDefinition& kpi, const CounterValues& counters);
+// What some KPIs divide by that no event carries, for one window and unit,
+// from configuration (issue 8 §0): the scheduled working time of the
+// platforms (system reliability) and a volume base (passengers,
+// subscribers) for rates per 10,000.
+struct Bases {
+  std::optional<int64_t> scheduled_seconds;
+  std::optional<int64_t> volume;
+};
+
+// For kPerTenThousand and kScheduleShare `denominator` in the result is the
+// base used (0 and no value when the base is not configured).
+KpiValue Compute(const KpiDefinition& kpi, const CounterValues& counters, const Bases& bases = {});
 
 }  // namespace sqms::metrics::domain
