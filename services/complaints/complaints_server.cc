@@ -1,10 +1,5 @@
 #include "services/complaints/complaints_server.h"
 
-#include <unistd.h>
-
-#include <cstdio>
-#include <fstream>
-
 #include "absl/strings/str_cat.h"
 #include "services/complaints/adapters/kafka_watch_hub.h"
 #include "services/complaints/adapters/open_complaints_gauge.h"
@@ -33,29 +28,6 @@
 #include "sqms/runtime/worker_pool.h"
 
 namespace sqms::complaints {
-namespace {
-
-std::string HostName() {
-  char name[256] = {0};
-  if (gethostname(name, sizeof(name) - 1) != 0) return "sqms-complaints";
-  return name;
-}
-
-// Written atomically (rename) so a reader never sees half a file.
-absl::Status WriteReadyFile(const std::string& path, int grpc_port, int metrics_port) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp);
-    out << "{\"grpc_port\": " << grpc_port << ", \"metrics_port\": " << metrics_port << "}\n";
-    if (!out) return absl::InternalError(absl::StrCat("cannot write ", tmp));
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    return absl::InternalError(absl::StrCat("cannot rename ", tmp, " to ", path));
-  }
-  return absl::OkStatus();
-}
-
-}  // namespace
 
 // Declaration order is construction order; destruction runs backwards, so
 // everything outlives what uses it.
@@ -177,7 +149,7 @@ absl::StatusOr<std::unique_ptr<ComplaintsServer>> ComplaintsServer::Start(
       *redis_options, [stats](std::chrono::nanoseconds latency) {
         stats->redis_latency.Observe(std::chrono::duration<double>(latency).count());
       });
-  const std::string instance = config.instance_id.empty() ? HostName() : config.instance_id;
+  const std::string instance = config.instance_id.empty() ? runtime::HostName("sqms-complaints") : config.instance_id;
   p->keys = std::make_unique<adapters::RedisKeys>(config.shards);
   const adapters::RedisKeys* keys = p->keys.get();
   auto relay_made = runtime::OutboxRelay::Create(
@@ -266,7 +238,7 @@ absl::StatusOr<std::unique_ptr<ComplaintsServer>> ComplaintsServer::Start(
                                  {"shards", config.shards},
                                  {"instance", instance}});
   if (!config.ready_file.empty()) {
-    if (auto s = WriteReadyFile(config.ready_file, p->server->port(), p->metrics->port());
+    if (auto s = runtime::WriteReadyFile(config.ready_file, p->server->port(), p->metrics->port());
         !s.ok()) {
       return s;
     }

@@ -86,7 +86,8 @@ const LuaScript& WriteScript() {
 bool Allowed(const std::string& command) {
   static const auto* allowed = new absl::flat_hash_set<std::string>{
       "HINCRBY", "HINCRBYFLOAT", "HSET", "HDEL", "INCRBY", "INCRBYFLOAT", "SET", "DEL",
-      "SADD",    "SREM",         "ZADD", "ZINCRBY", "ZREM", "RPUSH",     "LTRIM"};
+      "SADD",    "SREM",         "ZADD", "ZINCRBY", "ZREM", "RPUSH",     "LTRIM",
+      "EXPIREAT"};
   return allowed->contains(absl::AsciiStrToUpper(command));
 }
 
@@ -116,6 +117,10 @@ RedisWrite RedisWrite::Set(std::string key, std::string value) {
   return {"SET", std::move(key), {std::move(value)}};
 }
 RedisWrite RedisWrite::Del(std::string key) { return {"DEL", std::move(key), {}}; }
+
+RedisWrite RedisWrite::ExpireAt(std::string key, int64_t unix_seconds) {
+  return {"EXPIREAT", std::move(key), {std::to_string(unix_seconds)}};
+}
 
 RedisCheckpointStore::RedisCheckpointStore(RedisClient& redis, std::string key_prefix,
                                            size_t dedup_window)

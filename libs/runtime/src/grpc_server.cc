@@ -3,6 +3,10 @@
 #include "parse_error_interceptor.h"
 
 #include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
 
 #include "absl/strings/str_cat.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
@@ -84,6 +88,25 @@ void GrpcServer::Shutdown() {
     SetServing(false);
     server_->Shutdown(std::chrono::system_clock::now() + drain_timeout_);
   });
+}
+
+std::string HostName(std::string_view fallback) {
+  char name[256] = {0};
+  if (gethostname(name, sizeof(name) - 1) != 0) return std::string(fallback);
+  return name;
+}
+
+absl::Status WriteReadyFile(const std::string& path, int grpc_port, int metrics_port) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp);
+    out << "{\"grpc_port\": " << grpc_port << ", \"metrics_port\": " << metrics_port << "}\n";
+    if (!out) return absl::InternalError(absl::StrCat("cannot write ", tmp));
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    return absl::InternalError(absl::StrCat("cannot rename ", tmp, " to ", path));
+  }
+  return absl::OkStatus();
 }
 
 void BlockShutdownSignals() {

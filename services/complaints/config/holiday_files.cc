@@ -6,11 +6,17 @@
 #include <yaml-cpp/yaml.h>
 
 #include "absl/strings/str_cat.h"
-#include "services/complaints/config/yaml_reader.h"
+#include "sqms/runtime/yaml_reader.h"
 #include "sqms/runtime/config.h"
 #include "sqms/runtime/hmac.h"
 
 namespace sqms::complaints::config {
+
+// The YAML reading plumbing lives in the runtime.
+using runtime::ParseClock;
+using runtime::ParseDate;
+using runtime::ParseDuration;
+using runtime::YamlReader;
 namespace {
 
 absl::Status Dates(const YamlReader& r, const YAML::Node& node, const std::string& key, int year,

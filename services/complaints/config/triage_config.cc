@@ -9,10 +9,16 @@
 #include "absl/strings/str_cat.h"
 #include "services/complaints/config/holiday_files.h"
 #include "services/complaints/config/triage_text_rules.h"
-#include "services/complaints/config/yaml_reader.h"
+#include "sqms/runtime/yaml_reader.h"
 #include "sqms/runtime/config.h"
 
 namespace sqms::complaints::config {
+
+// The YAML reading plumbing lives in the runtime.
+using runtime::ParseClock;
+using runtime::ParseDate;
+using runtime::ParseDuration;
+using runtime::YamlReader;
 namespace {
 
 using domain::Category;

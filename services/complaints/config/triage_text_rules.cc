@@ -6,6 +6,12 @@
 #include "absl/strings/str_cat.h"
 
 namespace sqms::complaints::config {
+
+// The YAML reading plumbing lives in the runtime.
+using runtime::ParseClock;
+using runtime::ParseDate;
+using runtime::ParseDuration;
+using runtime::YamlReader;
 namespace {
 
 absl::Status OptionalList(const YamlReader& r, const YAML::Node& node, const std::string& path,

@@ -7,10 +7,16 @@
 #include <yaml-cpp/yaml.h>
 
 #include "absl/status/status.h"
-#include "services/complaints/config/yaml_reader.h"
+#include "sqms/runtime/yaml_reader.h"
 #include "services/complaints/domain/triage.h"
 
 namespace sqms::complaints::config {
+
+// The YAML reading plumbing lives in the runtime.
+using runtime::ParseClock;
+using runtime::ParseDate;
+using runtime::ParseDuration;
+using runtime::YamlReader;
 
 // categories[i]: {name, importance?, decisive?, strong?, keywords?, weak?}.
 // Appends to out.categories and out.importance_by_category; `category` is

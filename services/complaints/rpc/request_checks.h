@@ -4,25 +4,22 @@
 // (docs/api.md, "Field paths"): relative to the request message, dotted,
 // repeated elements as name[i] ("filter.statuses[2]", "occurred_at.nanos").
 //
-// CheckWellFormed walks any request by reflection, so every field of every
-// request gets the same checks: enum values the schema does not know (proto3
-// enums are open and keep them), Timestamps outside
-// 0001-01-01..9999-12-31 or with nanos outside [0, 1e9), and repeated fields
-// longer than kMaxRepeated. What a field means (required, length limits,
-// formats, ranges) stays with the domain's validation.
+// CheckWellFormed (runtime/well_formed.h) walks any request by reflection;
+// what a field means (required, length limits, formats, ranges) stays with
+// the domain's validation.
 
 #include <string>
 
 #include "absl/status/status.h"
 #include "google/protobuf/message.h"
 #include "sqms/complaints/v1/service.pb.h"
+#include "sqms/runtime/well_formed.h"
 
 namespace sqms::complaints::rpc {
 
-inline constexpr int kMaxRepeated = 32;
-
-// OK, or INVALID_ARGUMENT with one violation per malformed field.
-absl::Status CheckWellFormed(const google::protobuf::Message& request);
+// The reflection walk lives in the runtime (well_formed.h).
+using runtime::CheckWellFormed;
+using runtime::kMaxRepeated;
 
 // CheckWellFormed plus the filter's own rules: no UNSPECIFIED in the
 // repeated enums, strings at most 128 characters of valid UTF-8,

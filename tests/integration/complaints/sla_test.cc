@@ -3,7 +3,7 @@
 // comes after the restart, a paused clock does not breach, and breached
 // complaints are listable.
 //
-// The triage parser's smallest unit is the minute (config/yaml_reader.cc
+// The triage parser's smallest unit is the minute (libs/runtime/src/yaml_reader.cc
 // ParseDuration accepts d/h/m, no seconds), so P1 targets are 1m with
 // at_risk_share 0.1 (at risk after 6 s). One test covers all of it so the
 // suite waits for one minute of SLA, not four.

@@ -26,9 +26,10 @@
 namespace sqms::runtime {
 
 // One Redis write of a state delta: `command key args...`. Only commands
-// that write one key and whose effect does not depend on the time are
-// allowed: HINCRBY HINCRBYFLOAT HSET HDEL INCRBY INCRBYFLOAT SET DEL SADD
-// SREM ZADD ZINCRBY ZREM RPUSH LTRIM.
+// that write one key and whose effect does not depend on when the script
+// runs are allowed: HINCRBY HINCRBYFLOAT HSET HDEL INCRBY INCRBYFLOAT SET
+// DEL SADD SREM ZADD ZINCRBY ZREM RPUSH LTRIM, and EXPIREAT (an absolute
+// time: retention of a state key).
 struct RedisWrite {
   std::string command;
   std::string key;
@@ -38,6 +39,7 @@ struct RedisWrite {
   static RedisWrite HSet(std::string key, std::string field, std::string value);
   static RedisWrite Set(std::string key, std::string value);
   static RedisWrite Del(std::string key);
+  static RedisWrite ExpireAt(std::string key, int64_t unix_seconds);
 };
 using StateDelta = std::vector<RedisWrite>;
 

@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -62,5 +63,13 @@ void BlockShutdownSignals();
 // BlockShutdownSignals() first) and returns the signal number. Safe to call
 // from one thread at a time.
 int WaitForShutdownSignal();
+
+// The machine's host name (a replica's default instance id), or `fallback`.
+std::string HostName(std::string_view fallback);
+
+// Writes {"grpc_port": G, "metrics_port": M} to `path` atomically (a
+// temporary file renamed), so a test waiting for it never reads half a
+// file. INTERNAL naming the file when it cannot.
+absl::Status WriteReadyFile(const std::string& path, int grpc_port, int metrics_port);
 
 }  // namespace sqms::runtime

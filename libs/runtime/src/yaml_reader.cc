@@ -1,4 +1,4 @@
-#include "services/complaints/config/yaml_reader.h"
+#include "sqms/runtime/yaml_reader.h"
 
 #include <algorithm>
 #include <cctype>
@@ -7,7 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
-namespace sqms::complaints::config {
+namespace sqms::runtime {
 namespace {
 
 bool AllDigits(std::string_view s) {
@@ -147,4 +147,4 @@ std::string YamlReader::Index(const std::string& path, size_t i) {
   return absl::StrCat(path, "[", i, "]");
 }
 
-}  // namespace sqms::complaints::config
+}  // namespace sqms::runtime

@@ -16,7 +16,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 
-namespace sqms::complaints::config {
+namespace sqms::runtime {
 
 // "30m", "4h", "2d", "1h30m": whole numbers with units d (= `day`), h, m;
 // positive. nullopt-like: returns false when malformed.
@@ -56,4 +56,4 @@ class YamlReader {
   std::string file_;
 };
 
-}  // namespace sqms::complaints::config
+}  // namespace sqms::runtime

@@ -1,0 +1,24 @@
+#pragma once
+// Checks any request message by reflection, so every field of every request
+// of every service gets the same checks: enum values the schema does not
+// know (proto3 enums are open and keep them), Timestamps outside
+// 0001-01-01..9999-12-31 or with nanos outside [0, 1e9), and repeated fields
+// longer than kMaxRepeated. What a field means (required, length limits,
+// formats, ranges) stays with each service's validation. Pure, thread-safe.
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "google/protobuf/message.h"
+
+namespace sqms::runtime {
+
+inline constexpr int kMaxRepeated = 32;
+
+// OK, or INVALID_ARGUMENT with one FieldViolation per malformed field,
+// named by its proto path ("filter.statuses[2]", "period.label"); `prefix`
+// (e.g. "filter.") is put before every path, for a message inside a request.
+absl::Status CheckWellFormed(const google::protobuf::Message& request,
+                             const std::string& prefix = "");
+
+}  // namespace sqms::runtime
