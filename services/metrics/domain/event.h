@@ -23,6 +23,7 @@ struct Dimensions {
   std::string station;
   std::string line;
   std::string agent;
+  bool operator==(const Dimensions&) const = default;
 };
 
 // Call-center contact events (sqms.contact.v1).

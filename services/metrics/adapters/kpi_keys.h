@@ -1,0 +1,52 @@
+#pragma once
+// The metrics service's whole Redis key schema. Every key carries the hash
+// tag of the checkpoint store's prefix, so the exactly-once checkpoint (one
+// Lua script: state delta + offsets) touches a single Redis Cluster slot.
+//
+//   {sqms:metrics}:checkpoints, :ids:*     the runtime's checkpoint store
+//   {sqms:metrics}:w:<size>:<start>        hash: one window's aggregates
+//   {sqms:metrics}:drill:w:<size>:<start>  hash: the same for drills
+//       <dimension>|<unit>|<counter>       a counter's sum (counters.h)
+//       <dimension>|<unit>|#<event type>   events that contributed, by type
+//       _late                              events counted after the window closed
+//       _rev                               checkpoints that corrected it since
+//   {sqms:metrics}:watermarks              hash: <topic>:<partition> → the
+//                                          latest event time seen (unix s)
+// <start> is the window's start in unix seconds; a unit's '|' is stored as
+// '/'. Window hashes expire at their window's end plus the size's retention.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "services/metrics/domain/counters.h"
+#include "services/metrics/domain/dimension.h"
+#include "services/metrics/domain/window.h"
+
+namespace sqms::metrics::adapters {
+
+inline constexpr std::string_view kKeyPrefix = "{sqms:metrics}";
+inline constexpr std::string_view kLateField = "_late";
+inline constexpr std::string_view kRevisionField = "_rev";
+
+std::string WindowKey(const domain::Window& window, bool drill);
+std::string WatermarksKey();
+
+// "<dimension>|<unit>|" — the prefix of every field of one unit.
+std::string UnitFieldPrefix(domain::Dimension dimension, std::string_view unit);
+std::string CounterField(domain::Dimension dimension, std::string_view unit,
+                         domain::Counter counter);
+std::string EventTypeField(domain::Dimension dimension, std::string_view unit,
+                           std::string_view event_type);
+
+// A window hash's field, split. nullopt for the window-level fields.
+struct ParsedField {
+  std::string dimension;
+  std::string unit;
+  std::string name;        // a counter's name, or an event type
+  bool event_type = false;
+};
+std::optional<ParsedField> ParseField(std::string_view field);
+
+}  // namespace sqms::metrics::adapters

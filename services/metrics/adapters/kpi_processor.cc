@@ -1,0 +1,219 @@
+#include "services/metrics/adapters/kpi_processor.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "prometheus/counter.h"
+#include "prometheus/family.h"
+#include "prometheus/registry.h"
+#include "services/metrics/adapters/kpi_keys.h"
+#include "services/metrics/codec/event_codec.h"
+#include "sqms/runtime/log.h"
+
+namespace sqms::metrics::adapters {
+
+using domain::Counter;
+using domain::Dimension;
+using domain::WindowSize;
+
+namespace {
+
+constexpr const char* kOutcomes[] = {"counted", "late", "ignored", "unparsed"};
+
+std::string PartitionField(const std::string& topic, int32_t partition) {
+  return absl::StrCat(topic, ":", partition);
+}
+
+int SizeIndex(WindowSize size) { return static_cast<int>(size); }
+
+}  // namespace
+
+// sqms_metrics_events_total{topic,outcome} and
+// sqms_kpi_counter_total{counter,department}, every series created at 0.
+struct KpiProcessor::Stats {
+  Stats(prometheus::Registry& registry, const KpiProcessorOptions& options)
+      : events(prometheus::BuildCounter()
+                   .Name("sqms_metrics_events_total")
+                   .Help("Input events by topic and outcome: counted, late (counted after "
+                         "their window closed), ignored (no KPI reads them), unparsed")
+                   .Register(registry)),
+        counters(prometheus::BuildCounter()
+                     .Name("sqms_kpi_counter_total")
+                     .Help("KPI numerators and denominators as checkpointed, by department "
+                           "(configured ids, unknown, other); official figures only")
+                     .Register(registry)) {
+    for (const std::string& topic : {options.complaints_topic, options.contact_topic}) {
+      for (const char* outcome : kOutcomes) events.Add({{"topic", topic}, {"outcome", outcome}});
+    }
+    departments = options.departments;
+    departments.push_back("unknown");
+    departments.push_back("other");
+    for (const std::string& department : departments) {
+      for (int c = 0; c < domain::kCounterCount; ++c) {
+        Counter counter = static_cast<Counter>(c);
+        by_department[department][c] = &counters.Add(
+            {{"counter", std::string(domain::CounterName(counter))}, {"department", department}});
+      }
+    }
+  }
+
+  void Event(const std::string& topic, const char* outcome) {
+    events.Add({{"topic", topic}, {"outcome", outcome}}).Increment();
+  }
+
+  // The bounded label value of a department id.
+  const std::string& Department(const std::string& id) const {
+    if (id.empty()) return departments[departments.size() - 2];
+    auto it = std::find(departments.begin(), departments.end() - 2, id);
+    return it != departments.end() - 2 ? *it : departments.back();
+  }
+
+  prometheus::Family<prometheus::Counter>& events;
+  prometheus::Family<prometheus::Counter>& counters;
+  std::vector<std::string> departments;
+  std::map<std::string, std::array<prometheus::Counter*, domain::kCounterCount>> by_department;
+};
+
+KpiProcessor::KpiProcessor(runtime::RedisClient& redis, KpiProcessorOptions options)
+    : redis_(redis), options_(std::move(options)) {
+  if (options_.metrics != nullptr) stats_ = std::make_unique<Stats>(*options_.metrics, options_);
+}
+
+KpiProcessor::~KpiProcessor() = default;
+
+absl::Status KpiProcessor::OnAssigned(const std::vector<runtime::TopicPartition>& partitions) {
+  runtime::RedisClient::Argv argv = {"HMGET", WatermarksKey()};
+  for (const auto& tp : partitions) argv.push_back(PartitionField(tp.topic, tp.partition));
+  auto reply = redis_.Command(std::move(argv));
+  if (!reply.ok()) return reply.status();
+  for (size_t i = 0; i < partitions.size() && i < reply->elements.size(); ++i) {
+    const std::string field = PartitionField(partitions[i].topic, partitions[i].partition);
+    int64_t seconds = 0;
+    if (!reply->elements[i].IsNil() && absl::SimpleAtoi(reply->elements[i].str, &seconds)) {
+      watermarks_[field] = absl::FromUnixSeconds(seconds);
+    } else {
+      watermarks_.erase(field);
+    }
+  }
+  return absl::OkStatus();
+}
+
+uint32_t KpiProcessor::LateSizes(absl::Time at, absl::Time watermark) const {
+  uint32_t late = 0;
+  for (WindowSize size : domain::AllWindowSizes()) {
+    const domain::Window w = domain::WindowOf(at, size, options_.zone);
+    if (w.end + options_.grace <= watermark) late |= 1u << SizeIndex(size);
+  }
+  return late;
+}
+
+void KpiProcessor::Add(const domain::Event& event, absl::Time watermark) {
+  Grain grain{.minute = absl::ToUnixSeconds(event.occurred_at) / 60,
+              .dimensions = event.dimensions,
+              .drill = event.drill,
+              .late_sizes = LateSizes(event.occurred_at, watermark)};
+  Sums& sums = pending_[grain];
+  for (const domain::Increment& inc : domain::Contributions(event, options_.policy)) {
+    sums.counters[static_cast<int>(inc.counter)] += inc.by;
+  }
+  sums.events[domain::EventTypeName(event.body)] += 1;
+  sums.records += 1;
+}
+
+absl::Status KpiProcessor::Process(const runtime::ConsumedRecord& record,
+                                   const absl::StatusOr<runtime::CloudEvent>& /*event*/) {
+  const bool complaints = record.topic == options_.complaints_topic;
+  auto decoded = complaints ? codec::DecodeComplaintEvent(record.value)
+                            : codec::DecodeContactEvent(record.value);
+  if (!decoded.ok()) {
+    // It will never parse: the consumer retries it, then dead-letters it.
+    if (stats_) stats_->Event(record.topic, "unparsed");
+    return decoded.status();
+  }
+  const std::string field = PartitionField(record.topic, record.partition);
+  auto [it, inserted] = watermarks_.try_emplace(field, absl::InfinitePast());
+  const absl::Time watermark = it->second;
+  bool late = false;
+  for (const domain::Event& event : *decoded) {
+    late = late || LateSizes(event.occurred_at, watermark) != 0;
+    Add(event, watermark);
+    if (event.occurred_at > it->second) it->second = event.occurred_at;
+  }
+  dirty_watermarks_[field] = it->second;
+  if (stats_) stats_->Event(record.topic, decoded->empty() ? "ignored" : late ? "late" : "counted");
+  return absl::OkStatus();
+}
+
+void KpiProcessor::RollUp(
+    const Grain& grain, const Sums& sums,
+    absl::flat_hash_map<std::string, absl::flat_hash_map<std::string, int64_t>>& writes,
+    std::map<std::string, int64_t>& expiry) const {
+  const absl::Time at = absl::FromUnixSeconds(grain.minute * 60);
+  domain::Event probe;
+  probe.occurred_at = at;
+  probe.dimensions = grain.dimensions;
+  for (WindowSize size : domain::AllWindowSizes()) {
+    const domain::Window window = domain::WindowOf(at, size, options_.zone);
+    const std::string key = WindowKey(window, grain.drill);
+    auto& fields = writes[key];
+    const absl::Duration keep = options_.retention[SizeIndex(size)];
+    if (keep > absl::ZeroDuration()) expiry[key] = absl::ToUnixSeconds(window.end + keep);
+    if (grain.late_sizes & (1u << SizeIndex(size))) fields[std::string(kLateField)] += sums.records;
+    for (Dimension d : domain::AllDimensions()) {
+      const std::string unit = domain::DimensionValue(probe, d, options_.bands, options_.zone);
+      for (int c = 0; c < domain::kCounterCount; ++c) {
+        if (sums.counters[c] == 0) continue;
+        fields[CounterField(d, unit, static_cast<Counter>(c))] += sums.counters[c];
+      }
+      for (const auto& [type, count] : sums.events) fields[EventTypeField(d, unit, type)] += count;
+    }
+  }
+}
+
+runtime::StateDelta KpiProcessor::TakeDelta() {
+  absl::flat_hash_map<std::string, absl::flat_hash_map<std::string, int64_t>> writes;
+  std::map<std::string, int64_t> expiry;
+  for (const auto& [grain, sums] : pending_) {
+    RollUp(grain, sums, writes, expiry);
+    if (stats_ && !grain.drill) {
+      auto& counters = stats_->by_department.at(stats_->Department(grain.dimensions.department));
+      for (int c = 0; c < domain::kCounterCount; ++c) {
+        if (sums.counters[c] != 0) counters[c]->Increment(static_cast<double>(sums.counters[c]));
+      }
+    }
+  }
+  pending_.clear();
+
+  runtime::StateDelta delta;
+  for (auto& [key, fields] : writes) {
+    // One revision per checkpoint that corrected a closed window.
+    if (fields.contains(std::string(kLateField))) fields[std::string(kRevisionField)] = 1;
+    for (const auto& [field, by] : fields) {
+      delta.push_back(runtime::RedisWrite::HIncrBy(key, field, by));
+    }
+    if (auto it = expiry.find(key); it != expiry.end()) {
+      delta.push_back(runtime::RedisWrite::ExpireAt(key, it->second));
+    }
+  }
+  for (const auto& [field, at] : dirty_watermarks_) {
+    delta.push_back(
+        runtime::RedisWrite::HSet(WatermarksKey(), field, absl::StrCat(absl::ToUnixSeconds(at))));
+  }
+  dirty_watermarks_.clear();
+  return delta;
+}
+
+void KpiProcessor::OnRevoked(const std::vector<runtime::TopicPartition>& partitions) {
+  for (const auto& tp : partitions) watermarks_.erase(PartitionField(tp.topic, tp.partition));
+}
+
+void KpiProcessor::OnFenced(const absl::Status& why) {
+  runtime::log::Error("metrics consumer fenced; in-memory sums dropped",
+                      {{"error", std::string(why.message())}});
+  pending_.clear();
+  watermarks_.clear();
+  dirty_watermarks_.clear();
+}
+
+}  // namespace sqms::metrics::adapters

@@ -1,0 +1,110 @@
+#pragma once
+// The metrics service's side of the exactly-once consumer
+// (runtime::CheckpointingConsumer): events in, KPI counters out, written to
+// Redis together with the offsets of exactly the records they came from.
+//
+// In memory, records are summed at the finest grain only — per minute of
+// event time, full set of dimensions, drill flag and lateness — so a record
+// costs one map update whatever the number of windows and dimensions.
+// TakeDelta rolls those sums up into every window size and dimension
+// (kpi_keys.h) as HINCRBY writes, so the write per checkpoint is bounded by
+// the distinct cells touched, not by the records.
+//
+// Late events: per partition the latest event time seen is its watermark
+// (persisted with every checkpoint, reloaded on assign). A record whose
+// window of some size ended more than `grace` before the watermark is late
+// for that size: it is still counted — never dropped — and the window's
+// `_late` counter and, once per checkpoint, its `_rev` revision increase.
+//
+// Threads: every CheckpointedProcessor method runs on the consumer's loop
+// thread (runtime contract); the Prometheus counters are thread-safe.
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/time/time.h"
+#include "services/metrics/domain/counters.h"
+#include "services/metrics/domain/dimension.h"
+#include "services/metrics/domain/window.h"
+#include "sqms/runtime/checkpointing_consumer.h"
+#include "sqms/runtime/redis_client.h"
+
+namespace prometheus { class Registry; }
+
+namespace sqms::metrics::adapters {
+
+struct KpiProcessorOptions {
+  std::string complaints_topic = "sqms.complaints.v1";
+  std::string contact_topic = "sqms.contact.v1";
+  absl::TimeZone zone = absl::UTCTimeZone();
+  absl::Duration grace = absl::Minutes(5);
+  domain::ContributionPolicy policy;
+  std::vector<domain::DayBand> bands;
+  // How long a window's aggregates are kept after it ended, per size
+  // (indexed by WindowSize); zero or less keeps them forever.
+  std::array<absl::Duration, 6> retention = {absl::Hours(24 * 7),    absl::Hours(24 * 90),
+                                             absl::Hours(24 * 3660), absl::Hours(24 * 3660),
+                                             absl::Hours(24 * 3660), absl::Hours(24 * 3660)};
+  // Prometheus label `department` of sqms_kpi_counter_total: these ids,
+  // "unknown" (not given) and "other" (anything else), so the series stay
+  // bounded.
+  std::vector<std::string> departments;
+  prometheus::Registry* metrics = nullptr;  // null: not exported
+};
+
+class KpiProcessor final : public runtime::CheckpointedProcessor {
+ public:
+  // Borrows `redis` (watermarks are read on assign); it must outlive this.
+  KpiProcessor(runtime::RedisClient& redis, KpiProcessorOptions options);
+  ~KpiProcessor() override;
+
+  absl::Status OnAssigned(const std::vector<runtime::TopicPartition>& partitions) override;
+  absl::Status Process(const runtime::ConsumedRecord& record,
+                       const absl::StatusOr<runtime::CloudEvent>& event) override;
+  runtime::StateDelta TakeDelta() override;
+  void OnRevoked(const std::vector<runtime::TopicPartition>& partitions) override;
+  void OnFenced(const absl::Status& why) override;
+
+ private:
+  struct Stats;
+  // The finest grain records are summed at.
+  struct Grain {
+    int64_t minute = 0;          // unix minute of the event time
+    domain::Dimensions dimensions;
+    bool drill = false;
+    uint32_t late_sizes = 0;     // bit per WindowSize the record was late for
+    bool operator==(const Grain&) const = default;
+    template <typename H>
+    friend H AbslHashValue(H h, const Grain& g) {
+      const domain::Dimensions& d = g.dimensions;
+      return H::combine(std::move(h), g.minute, d.department, d.channel, d.category, d.region,
+                        d.station, d.line, d.agent, g.drill, g.late_sizes);
+    }
+  };
+  struct Sums {
+    domain::CounterValues counters{};
+    std::map<std::string_view, int64_t> events;  // by EventTypeName (static strings)
+    int64_t records = 0;
+  };
+
+  uint32_t LateSizes(absl::Time at, absl::Time watermark) const;
+  void Add(const domain::Event& event, absl::Time watermark);
+  void RollUp(const Grain& grain, const Sums& sums,
+              absl::flat_hash_map<std::string, absl::flat_hash_map<std::string, int64_t>>& writes,
+              std::map<std::string, int64_t>& expiry) const;
+
+  runtime::RedisClient& redis_;
+  const KpiProcessorOptions options_;
+  std::unique_ptr<Stats> stats_;
+  absl::flat_hash_map<Grain, Sums> pending_;
+  // "<topic>:<partition>" → latest event time seen (the watermark).
+  std::map<std::string, absl::Time> watermarks_;
+  std::map<std::string, absl::Time> dirty_watermarks_;
+};
+
+}  // namespace sqms::metrics::adapters

@@ -1,0 +1,289 @@
+#include "services/metrics/app/kpi_queries.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "sqms/runtime/field_violation.h"
+
+namespace sqms::metrics::app {
+
+using domain::Dimension;
+using domain::Window;
+using runtime::FieldViolation;
+
+namespace {
+
+constexpr int64_t kSecondsPerDay = 86400;
+
+// The dimension named by `name` ("" = total), or a violation at `path`.
+std::optional<Dimension> DimensionOf(const std::string& name, const std::string& path,
+                                     std::vector<FieldViolation>& violations) {
+  if (name.empty()) return Dimension::kTotal;
+  if (auto d = domain::ParseDimension(name)) return d;
+  violations.push_back({path, absl::StrCat("unknown dimension '", name, "'")});
+  return std::nullopt;
+}
+
+const domain::KpiDefinition* KpiOf(const std::string& name, const std::string& path,
+                                   std::vector<FieldViolation>& violations) {
+  if (name.empty()) {
+    violations.push_back({path, "required"});
+    return nullptr;
+  }
+  const domain::KpiDefinition* kpi = domain::FindKpi(name);
+  if (kpi == nullptr) {
+    violations.push_back({path, absl::StrCat("unknown KPI '", name, "' (ListKpiDefinitions)")});
+  }
+  return kpi;
+}
+
+// The unit within `dimension`: "all" for the total, else required.
+std::string UnitOf(Dimension dimension, const std::string& unit, bool required,
+                   std::vector<FieldViolation>& violations) {
+  if (dimension == Dimension::kTotal) return "all";
+  if (unit.empty() && required) violations.push_back({"unit", "required for this dimension"});
+  return unit;
+}
+
+}  // namespace
+
+KpiQueries::KpiQueries(ports::KpiReader& reader, const runtime::Clock& clock, QueryConfig config)
+    : reader_(reader), clock_(clock), config_(std::move(config)) {}
+
+absl::StatusOr<Window> KpiQueries::Resolve(const PeriodSpec& period,
+                                           const std::string& path) const {
+  if (!period.size) return runtime::InvalidArgument({{path + ".size", "required"}});
+  if (period.label.empty()) return domain::WindowOf(clock_.Now(), *period.size, config_.zone);
+  std::optional<Window> w = domain::ParseWindowLabel(period.label, *period.size, config_.zone);
+  if (!w) {
+    std::string problem = absl::StrCat("'", period.label, "' is not a ");
+    absl::StrAppend(&problem, std::string(domain::WindowSizeName(*period.size)), " label");
+    return runtime::InvalidArgument({{path + ".label", std::move(problem)}});
+  }
+  return *w;
+}
+
+domain::Bases KpiQueries::BasesFor(const Window& window, Dimension dimension,
+                                   const std::string& unit) const {
+  const int64_t seconds = absl::ToInt64Seconds(window.end - window.start);
+  domain::Bases bases;
+  bases.scheduled_seconds = static_cast<int64_t>(config_.bases.platforms) *
+                            config_.bases.hours_per_day * 3600 * seconds / kSecondsPerDay;
+  for (const VolumeBase& v : config_.bases.volumes) {
+    if (v.dimension == dimension && v.unit == unit && v.per_day > 0) {
+      bases.volume = v.per_day * seconds / kSecondsPerDay;
+    }
+  }
+  return bases;
+}
+
+KpiResult KpiQueries::Result(const domain::KpiDefinition& kpi, const Window& window,
+                             Dimension dimension, const std::string& unit,
+                             const ports::WindowAggregate& aggregate) const {
+  KpiResult r;
+  r.kpi = &kpi;
+  r.window = window;
+  r.label = domain::WindowLabel(window, config_.zone);
+  r.dimension = dimension;
+  r.unit = unit;
+  r.revision = aggregate.revision;
+  r.closed = window.end + config_.grace <= clock_.Now();
+  domain::CounterValues counters{};
+  if (auto it = aggregate.units.find(unit); it != aggregate.units.end()) {
+    counters = it->second.counters;
+  }
+  r.value = domain::Compute(kpi, counters, BasesFor(window, dimension, unit));
+  return r;
+}
+
+absl::StatusOr<Explanation> KpiQueries::Explain(const KpiRequest& request) {
+  std::vector<FieldViolation> violations;
+  const domain::KpiDefinition* kpi = KpiOf(request.kpi, "kpi", violations);
+  const std::optional<Dimension> dimension = DimensionOf(request.dimension, "dimension", violations);
+  const std::string unit =
+      UnitOf(dimension.value_or(Dimension::kTotal), request.unit, true, violations);
+  absl::StatusOr<Window> window = Resolve(request.period, "period");
+  if (!window.ok()) {
+    for (auto& v : runtime::FieldViolations(window.status())) violations.push_back(std::move(v));
+  }
+  std::optional<absl::StatusOr<Window>> baseline;
+  if (request.baseline) {
+    baseline = Resolve(*request.baseline, "baseline");
+    if (baseline->ok() && window.ok() && (*baseline)->size != window->size) {
+      violations.push_back({"baseline.size", "must be the period's size"});
+    } else if (!baseline->ok()) {
+      for (auto& v : runtime::FieldViolations(baseline->status())) violations.push_back(v);
+    }
+  }
+  if (!violations.empty()) return runtime::InvalidArgument(std::move(violations));
+
+  std::vector<Window> windows = {*window};
+  const bool compare = request.compare_previous || request.baseline;
+  if (compare) {
+    windows.push_back(request.baseline ? **baseline
+                                       : domain::PreviousWindow(*window, config_.zone));
+  }
+  auto aggregates = reader_.Read(windows, *dimension, request.drill);
+  if (!aggregates.ok()) return aggregates.status();
+  Explanation out;
+  out.result = Result(*kpi, windows[0], *dimension, unit, (*aggregates)[0]);
+  if (auto it = (*aggregates)[0].units.find(unit); it != (*aggregates)[0].units.end()) {
+    out.counters = it->second.counters;
+    out.events_by_type = it->second.events_by_type;
+  }
+  out.late_events = (*aggregates)[0].late_events;
+  if (compare) {
+    KpiResult base = Result(*kpi, windows[1], *dimension, unit, (*aggregates)[1]);
+    out.result.comparison = Comparison{
+        .baseline_label = base.label,
+        .baseline = base.value,
+        .change = domain::Compare(*kpi, out.result.value, base.value)};
+  }
+  return out;
+}
+
+absl::StatusOr<KpiResult> KpiQueries::Get(const KpiRequest& request) {
+  auto explained = Explain(request);
+  if (!explained.ok()) return explained.status();
+  return std::move(explained->result);
+}
+
+absl::StatusOr<std::vector<KpiResult>> KpiQueries::Query(const RangeRequest& request) {
+  std::vector<FieldViolation> violations;
+  std::vector<const domain::KpiDefinition*> kpis;
+  if (request.kpis.empty()) violations.push_back({"kpis", "at least one KPI"});
+  if (request.kpis.size() > kMaxQueryKpis) {
+    violations.push_back({"kpis", absl::StrCat("at most ", kMaxQueryKpis)});
+  }
+  for (size_t i = 0; i < request.kpis.size(); ++i) {
+    kpis.push_back(KpiOf(request.kpis[i], absl::StrCat("kpis[", i, "]"), violations));
+  }
+  const std::optional<Dimension> dimension = DimensionOf(request.dimension, "dimension", violations);
+  if (!request.size) violations.push_back({"size", "required"});
+  if (request.from.empty()) violations.push_back({"from", "required"});
+  if (!violations.empty()) return runtime::InvalidArgument(std::move(violations));
+
+  auto first = Resolve({request.size, request.from}, "");
+  auto last = Resolve({request.size, request.to.empty() ? request.from : request.to}, "");
+  if (!first.ok()) violations.push_back({"from", std::string(first.status().message())});
+  if (!last.ok()) violations.push_back({"to", std::string(last.status().message())});
+  if (first.ok() && last.ok() && last->start < first->start) {
+    violations.push_back({"to", "before from"});
+  }
+  std::vector<Window> windows;
+  if (violations.empty()) {
+    for (Window w = *first; w.start <= last->start; w = domain::NextWindow(w, config_.zone)) {
+      if (windows.size() == kMaxQueryPeriods) {
+        violations.push_back({"to", absl::StrCat("at most ", kMaxQueryPeriods, " periods")});
+        break;
+      }
+      windows.push_back(w);
+    }
+  }
+  if (!violations.empty()) return runtime::InvalidArgument(std::move(violations));
+
+  const size_t periods = windows.size();
+  if (request.compare_previous) {
+    for (size_t i = 0; i < periods; ++i) {
+      windows.push_back(domain::PreviousWindow(windows[i], config_.zone));
+    }
+  }
+  auto aggregates = reader_.Read(windows, *dimension, request.drill);
+  if (!aggregates.ok()) return aggregates.status();
+
+  std::vector<KpiResult> out;
+  for (size_t i = 0; i < periods; ++i) {
+    std::vector<std::string> units;
+    if (*dimension == Dimension::kTotal) {
+      units = {"all"};
+    } else if (!request.unit.empty()) {
+      units = {request.unit};
+    } else {
+      for (const auto& [unit, _] : (*aggregates)[i].units) units.push_back(unit);
+    }
+    for (const domain::KpiDefinition* kpi : kpis) {
+      for (const std::string& unit : units) {
+        KpiResult r = Result(*kpi, windows[i], *dimension, unit, (*aggregates)[i]);
+        if (request.compare_previous) {
+          KpiResult base =
+              Result(*kpi, windows[periods + i], *dimension, unit, (*aggregates)[periods + i]);
+          r.comparison = Comparison{.baseline_label = base.label,
+                                    .baseline = base.value,
+                                    .change = domain::Compare(*kpi, r.value, base.value)};
+        }
+        out.push_back(std::move(r));
+      }
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<RankResult> KpiQueries::Rank(const RankRequest& request) {
+  std::vector<FieldViolation> violations;
+  std::optional<Dimension> dimension;
+  if (request.dimension.empty()) {
+    violations.push_back({"dimension", "required"});
+  } else {
+    dimension = DimensionOf(request.dimension, "dimension", violations);
+    if (dimension == Dimension::kTotal) {
+      violations.push_back({"dimension", "the total has one unit; rank a dimension"});
+    }
+  }
+  std::vector<const domain::KpiDefinition*> kpis;
+  if (request.kpis.empty()) violations.push_back({"kpis", "at least one KPI"});
+  for (size_t i = 0; i < request.kpis.size(); ++i) {
+    kpis.push_back(KpiOf(request.kpis[i].first, absl::StrCat("kpis[", i, "].kpi"), violations));
+    if (!(request.kpis[i].second > 0)) {
+      violations.push_back({absl::StrCat("kpis[", i, "].weight"), "must be > 0"});
+    }
+  }
+  if (request.bottom_n < 0) violations.push_back({"bottom_n", "must be >= 0"});
+  absl::StatusOr<Window> window = Resolve(request.period, "period");
+  if (!window.ok()) {
+    for (auto& v : runtime::FieldViolations(window.status())) violations.push_back(std::move(v));
+  }
+  if (!violations.empty()) return runtime::InvalidArgument(std::move(violations));
+
+  auto aggregates = reader_.Read({*window}, *dimension, false);
+  if (!aggregates.ok()) return aggregates.status();
+  const ports::WindowAggregate& aggregate = (*aggregates)[0];
+
+  RankResult out;
+  domain::RankingInput input;
+  input.bottom_n = request.bottom_n == 0 ? 1 : request.bottom_n;
+  std::map<std::string, std::vector<KpiResult>> by_unit;
+  for (const auto& [unit, _] : aggregate.units) {
+    std::vector<KpiResult> values;
+    bool complete = true;
+    for (const domain::KpiDefinition* kpi : kpis) {
+      values.push_back(Result(*kpi, *window, *dimension, unit, aggregate));
+      complete = complete && values.back().value.value.has_value();
+    }
+    if (complete) {
+      input.units.push_back(unit);
+      by_unit[unit] = std::move(values);
+    } else {
+      out.excluded.push_back(unit);
+    }
+  }
+  for (size_t k = 0; k < kpis.size(); ++k) {
+    domain::RankingColumn column;
+    column.kpi = std::string(kpis[k]->name);
+    column.direction = kpis[k]->direction;
+    column.weight = request.kpis[k].second;
+    for (const std::string& unit : input.units) column.values.push_back(*by_unit[unit][k].value.value);
+    input.columns.push_back(std::move(column));
+  }
+  auto ranking = domain::Rank(input);
+  if (!ranking.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "cannot rank the ", request.dimension, " units of this period: ",
+        ranking.status().message()));
+  }
+  out.ranking = *std::move(ranking);
+  for (const domain::RankedUnit& u : out.ranking.units) out.values.push_back(by_unit[u.unit]);
+  return out;
+}
+
+}  // namespace sqms::metrics::app

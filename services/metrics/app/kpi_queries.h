@@ -1,0 +1,139 @@
+#pragma once
+// The metrics service's read use cases: one KPI, a series, a ranking, an
+// explanation — computed from the stored counters (ports::KpiReader) at
+// query time, so a correction by a late event shows in the next query.
+//
+// Input errors are INVALID_ARGUMENT carrying runtime::FieldViolation with
+// the request's proto path ("kpi", "period.size", "period.label",
+// "baseline.label", "kpis[1]", "from", "dimension", ...), checked before
+// anything is read. Thread-safe (the reader is); blocking.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "services/metrics/domain/comparison.h"
+#include "services/metrics/domain/dimension.h"
+#include "services/metrics/domain/kpi.h"
+#include "services/metrics/domain/ranking.h"
+#include "services/metrics/domain/window.h"
+#include "services/metrics/ports/kpi_reader.h"
+#include "sqms/runtime/clock.h"
+
+namespace sqms::metrics::app {
+
+// What some KPIs divide by that no event carries (issue 8 §0), from config.
+struct VolumeBase {
+  domain::Dimension dimension = domain::Dimension::kTotal;
+  std::string unit = "all";
+  int64_t per_day = 0;  // passengers / subscribers per day
+};
+struct BaseConfig {
+  // System reliability: the platforms' scheduled working time is
+  // `platforms` × `hours_per_day` per day of the window (pro rata below a day).
+  int platforms = 4;
+  int hours_per_day = 24;
+  std::vector<VolumeBase> volumes;
+};
+
+struct QueryConfig {
+  absl::TimeZone zone = absl::UTCTimeZone();
+  absl::Duration grace = absl::Minutes(5);
+  BaseConfig bases;
+};
+
+// A period as the request gives it: a size and a label ("" = the current).
+struct PeriodSpec {
+  std::optional<domain::WindowSize> size;  // nullopt: not given
+  std::string label;
+};
+
+struct KpiRequest {
+  std::string kpi;
+  PeriodSpec period;
+  std::string dimension;  // "" = total
+  std::string unit;       // required unless total
+  bool compare_previous = false;
+  std::optional<PeriodSpec> baseline;
+  bool drill = false;
+};
+
+struct Comparison {
+  std::string baseline_label;
+  domain::KpiValue baseline;
+  domain::Change change;
+};
+
+struct KpiResult {
+  const domain::KpiDefinition* kpi = nullptr;
+  domain::Window window;
+  std::string label;
+  domain::Dimension dimension = domain::Dimension::kTotal;
+  std::string unit;
+  domain::KpiValue value;
+  int64_t revision = 0;
+  bool closed = false;   // the window's end + grace has passed
+  std::optional<Comparison> comparison;
+};
+
+struct Explanation {
+  KpiResult result;
+  domain::CounterValues counters{};
+  std::map<std::string, int64_t> events_by_type;
+  int64_t late_events = 0;
+};
+
+struct RangeRequest {
+  std::vector<std::string> kpis;
+  std::optional<domain::WindowSize> size;
+  std::string from, to;
+  std::string dimension;
+  std::string unit;       // "" = every unit seen
+  bool compare_previous = false;
+  bool drill = false;
+};
+
+struct RankRequest {
+  PeriodSpec period;
+  std::string dimension;
+  std::vector<std::pair<std::string, double>> kpis;  // name, weight
+  int bottom_n = 1;
+};
+
+struct RankResult {
+  domain::Ranking ranking;
+  std::vector<std::vector<KpiResult>> values;  // per ranked unit (ranking order), per KPI
+  std::vector<std::string> excluded;           // units without a value for some KPI
+};
+
+inline constexpr int kMaxQueryKpis = 20;
+inline constexpr int kMaxQueryPeriods = 400;
+
+class KpiQueries {
+ public:
+  // Borrows `reader` and `clock`; both must outlive this.
+  KpiQueries(ports::KpiReader& reader, const runtime::Clock& clock, QueryConfig config);
+
+  absl::StatusOr<KpiResult> Get(const KpiRequest& request);
+  absl::StatusOr<Explanation> Explain(const KpiRequest& request);
+  absl::StatusOr<std::vector<KpiResult>> Query(const RangeRequest& request);
+  absl::StatusOr<RankResult> Rank(const RankRequest& request);
+
+  const QueryConfig& config() const { return config_; }
+
+ private:
+  absl::StatusOr<domain::Window> Resolve(const PeriodSpec& period, const std::string& path) const;
+  domain::Bases BasesFor(const domain::Window& window, domain::Dimension dimension,
+                         const std::string& unit) const;
+  KpiResult Result(const domain::KpiDefinition& kpi, const domain::Window& window,
+                   domain::Dimension dimension, const std::string& unit,
+                   const ports::WindowAggregate& aggregate) const;
+
+  ports::KpiReader& reader_;
+  const runtime::Clock& clock_;
+  const QueryConfig config_;
+};
+
+}  // namespace sqms::metrics::app

@@ -1,0 +1,171 @@
+#include "services/metrics/codec/event_codec.h"
+
+#include <algorithm>
+#include <string>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/time_util.h"
+#include "sqms/events/v1/complaint_event.pb.h"
+#include "sqms/events/v1/contact_event.pb.h"
+
+namespace sqms::metrics::codec {
+namespace {
+
+namespace ev = ::sqms::events::v1;
+namespace cpb = ::sqms::complaints::v1;
+using domain::Event;
+
+absl::Time ToTime(const google::protobuf::Timestamp& t) {
+  return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
+}
+
+// "CHANNEL_HOTLINE" → "hotline": the enum value's name without its prefix.
+std::string EnumValueName(std::string name, std::string_view prefix) {
+  if (name.starts_with(prefix)) name.erase(0, prefix.size());
+  if (name == "UNSPECIFIED") return "";
+  return absl::AsciiStrToLower(name);
+}
+
+domain::Dimensions ComplaintDimensions(const cpb::Complaint& c) {
+  return {.department = c.department(),
+          .channel = EnumValueName(cpb::Channel_Name(c.channel()), "CHANNEL_"),
+          .category = EnumValueName(cpb::Category_Name(c.category()), "CATEGORY_"),
+          .region = c.location().region(),
+          .station = c.location().station(),
+          .line = c.location().line(),
+          .agent = c.assignee()};
+}
+
+const cpb::SlaDeadline* Deadline(const cpb::Complaint& c, cpb::SlaTarget target) {
+  for (const cpb::SlaDeadline& d : c.sla().deadlines()) {
+    if (d.target() == target) return &d;
+  }
+  return nullptr;
+}
+
+// Working seconds from receipt to `at`: wall time minus the time the SLA
+// clock was paused waiting on the customer.
+int64_t HandlingSeconds(const cpb::Complaint& c, absl::Time at) {
+  const int64_t wall = absl::ToInt64Seconds(at - ToTime(c.received_at()));
+  return std::max<int64_t>(0, wall - c.sla().paused_seconds_total());
+}
+
+// The deadline of `target` was met by this very change.
+bool MetNow(const cpb::SlaDeadline* d, absl::Time now) {
+  return d != nullptr && d->has_met_at() && ToTime(d->met_at()) == now;
+}
+
+bool OnTime(const cpb::SlaDeadline* d) {
+  return d == nullptr || !d->has_due() || ToTime(d->met_at()) <= ToTime(d->due());
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<Event>> DecodeComplaintEvent(std::string_view payload) {
+  ev::ComplaintEvent e;
+  if (!e.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+    return absl::InvalidArgumentError("sqms.complaints.v1: the payload is not a ComplaintEvent");
+  }
+  if (!e.has_occurred_at()) {
+    return absl::InvalidArgumentError(absl::StrCat("complaint event ", e.event_id(),
+                                                   ": occurred_at is not set"));
+  }
+  const cpb::Complaint& c = e.complaint();
+  const absl::Time now = ToTime(e.occurred_at());
+  std::vector<Event> out;
+  auto add = [&](domain::EventBody body) {
+    out.push_back({.id = e.event_id(), .occurred_at = now, .dimensions = ComplaintDimensions(c),
+                   .drill = false, .body = std::move(body)});
+  };
+  const cpb::SlaDeadline* first = Deadline(c, cpb::SLA_TARGET_FIRST_RESPONSE);
+  if (e.type() != ev::COMPLAINT_EVENT_TYPE_SUBMITTED && MetNow(first, now)) {
+    add(domain::ComplaintFirstResponse{.seconds = HandlingSeconds(c, now), .on_time = OnTime(first)});
+  }
+  switch (e.type()) {
+    case ev::COMPLAINT_EVENT_TYPE_SUBMITTED:
+      add(domain::ComplaintSubmitted{.duplicate = !c.duplicate_of().empty()});
+      break;
+    case ev::COMPLAINT_EVENT_TYPE_RESOLVED: {
+      const cpb::SlaDeadline* resolution = Deadline(c, cpb::SLA_TARGET_RESOLUTION);
+      add(domain::ComplaintResolved{.seconds = HandlingSeconds(c, now),
+                                    .on_time = MetNow(resolution, now) ? OnTime(resolution) : true});
+      break;
+    }
+    case ev::COMPLAINT_EVENT_TYPE_REPLIED: add(domain::ComplaintReplied{}); break;
+    case ev::COMPLAINT_EVENT_TYPE_FOLLOWED_UP:
+      add(domain::ComplaintFollowedUp{.satisfied = c.follow_up().satisfied()});
+      break;
+    case ev::COMPLAINT_EVENT_TYPE_REOPENED: add(domain::ComplaintReopened{}); break;
+    case ev::COMPLAINT_EVENT_TYPE_SLA_BREACHED: add(domain::ComplaintSlaBreached{}); break;
+    default: break;
+  }
+  return out;
+}
+
+namespace {
+
+std::string PlatformName(ev::Platform p) {
+  return EnumValueName(ev::Platform_Name(p), "PLATFORM_");
+}
+
+domain::SurveyAnswered Survey(const ev::SurveyAnswered& s) {
+  domain::SurveyAnswered out;
+  if (s.has_unsatisfied()) out.unsatisfied = s.unsatisfied();
+  if (s.has_csat()) out.csat = s.csat();
+  if (s.has_nps()) out.nps = s.nps();
+  for (const auto& [dimension, score] : s.csi()) out.csi.emplace_back(dimension, score);
+  // A map has no order; the domain's sums do not care, lineage reads sorted.
+  std::sort(out.csi.begin(), out.csi.end());
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<Event>> DecodeContactEvent(std::string_view payload) {
+  ev::ContactEvent e;
+  if (!e.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+    return absl::InvalidArgumentError("sqms.contact.v1: the payload is not a ContactEvent");
+  }
+  if (!e.has_occurred_at()) {
+    return absl::InvalidArgumentError(absl::StrCat("contact event ", e.event_id(),
+                                                   ": occurred_at is not set"));
+  }
+  Event out{.id = e.event_id(),
+            .occurred_at = ToTime(e.occurred_at()),
+            .dimensions = {.department = e.department(),
+                           .channel = e.channel(),
+                           .category = e.category(),
+                           .region = e.region(),
+                           .station = e.station(),
+                           .line = e.line(),
+                           .agent = e.agent()},
+            .drill = e.drill(),
+            .body = domain::CallOffered{}};
+  switch (e.kind_case()) {
+    case ev::ContactEvent::kCallOffered: out.body = domain::CallOffered{}; break;
+    case ev::ContactEvent::kCallAnswered:
+      out.body = domain::CallAnswered{.wait_seconds = e.call_answered().wait_seconds()};
+      break;
+    case ev::ContactEvent::kCallAbandoned:
+      out.body = domain::CallAbandoned{.wait_seconds = e.call_abandoned().wait_seconds()};
+      break;
+    case ev::ContactEvent::kCallEnded:
+      out.body = domain::CallEnded{.handle_seconds = e.call_ended().handle_seconds()};
+      break;
+    case ev::ContactEvent::kConsultationCreated: out.body = domain::ConsultationCreated{}; break;
+    case ev::ContactEvent::kConsultationDispatched:
+      out.body = domain::ConsultationDispatched{};
+      break;
+    case ev::ContactEvent::kSurveyAnswered: out.body = Survey(e.survey_answered()); break;
+    case ev::ContactEvent::kOutageEnded:
+      out.body = domain::OutageEnded{.platform = PlatformName(e.outage_ended().platform()),
+                                     .outage_seconds = e.outage_ended().outage_seconds()};
+      break;
+    case ev::ContactEvent::kOutageStarted:
+    case ev::ContactEvent::KIND_NOT_SET: return std::vector<Event>{};
+  }
+  return std::vector<Event>{std::move(out)};
+}
+
+}  // namespace sqms::metrics::codec

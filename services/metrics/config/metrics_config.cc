@@ -1,0 +1,273 @@
+#include "services/metrics/config/metrics_config.h"
+
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "sqms/runtime/yaml_reader.h"
+
+namespace sqms::metrics::config {
+
+using runtime::YamlReader;
+
+void AddFlags(CLI::App& app, ServiceConfig& config) {
+  runtime::AddCommonFlags(app, config.common);
+  runtime::AddFlag(app, "config", config.config_file,
+                   "Time zone, grace, departments, service levels, bases (YAML; metrics.yaml)");
+  runtime::AddFlag(app, "instance-id", config.instance_id,
+                   "This replica's name (the partitions' owner); default: host name");
+  runtime::AddFlag(app, "ready-file", config.ready_file,
+                   "Written with {\"grpc_port\",\"metrics_port\"} once serving");
+  runtime::AddFlag(app, "group", config.group, "Kafka consumer group");
+  runtime::AddFlag(app, "complaints-topic", config.complaints_topic, "Kafka topic of complaint events");
+  runtime::AddFlag(app, "contact-topic", config.contact_topic, "Kafka topic of contact events");
+  runtime::AddFlag(app, "checkpoint-every", config.checkpoint_every,
+                   "Checkpoint after this many records (1..1000000)");
+  runtime::AddFlag(app, "checkpoint-interval-ms", config.checkpoint_interval_ms,
+                   "Checkpoint this long after the first unwritten record (10..60000)");
+  runtime::AddFlag(app, "workers", config.workers, "Threads that run queries (1..1024)");
+  runtime::AddFlag(app, "worker-queue", config.worker_queue,
+                   "Queries waiting for a worker before new ones are refused (1..1000000)");
+}
+
+absl::Status Validate(const ServiceConfig& config) {
+  if (auto s = runtime::Validate(config.common); !s.ok()) return s;
+  if (config.config_file.empty()) return runtime::ConfigError("config", "is required");
+  auto range = [](std::string_view flag, int value, int lo, int hi) {
+    if (value >= lo && value <= hi) return absl::OkStatus();
+    return runtime::ConfigError(flag, absl::StrCat(value, " is not in ", lo, "..", hi));
+  };
+  for (absl::Status s : {range("checkpoint-every", config.checkpoint_every, 1, 1000000),
+                         range("checkpoint-interval-ms", config.checkpoint_interval_ms, 10, 60000),
+                         range("workers", config.workers, 1, 1024),
+                         range("worker-queue", config.worker_queue, 1, 1000000)}) {
+    if (!s.ok()) return s;
+  }
+  if (config.group.empty()) return runtime::ConfigError("group", "is empty");
+  if (config.complaints_topic.empty()) return runtime::ConfigError("complaints-topic", "is empty");
+  if (config.contact_topic.empty()) return runtime::ConfigError("contact-topic", "is empty");
+  return absl::OkStatus();
+}
+
+namespace {
+
+// Reads one section of the file into `out`; each returns the first error.
+class Loader {
+ public:
+  explicit Loader(std::string path) : r_(std::move(path)) {}
+
+  absl::Status Load(const YAML::Node& root, MetricsSettings& out) {
+    if (auto s = r_.CheckMap(root, "", {"time_zone", "grace", "departments", "service_level",
+                                         "csi_weights", "bands", "reliability", "volumes",
+                                         "retention"});
+        !s.ok()) {
+      return s;
+    }
+    for (absl::Status s : {Zone(root["time_zone"], out), Grace(root["grace"], out),
+                           Departments(root["departments"], out),
+                           ServiceLevels(root["service_level"], out),
+                           CsiWeights(root["csi_weights"], out), Bands(root["bands"], out),
+                           Reliability(root["reliability"], out), Volumes(root["volumes"], out),
+                           Retention(root["retention"], out)}) {
+      if (!s.ok()) return s;
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  absl::Status Zone(const YAML::Node& node, MetricsSettings& out) {
+    out.zone_name = "UTC";
+    if (node) {
+      auto name = r_.Scalar(node, "time_zone");
+      if (!name.ok()) return name.status();
+      out.zone_name = *name;
+    }
+    if (!absl::LoadTimeZone(out.zone_name, &out.zone)) {
+      return r_.Error("time_zone", absl::StrCat("unknown time zone '", out.zone_name, "'"));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Grace(const YAML::Node& node, MetricsSettings& out) {
+    if (!node) return absl::OkStatus();
+    auto grace = r_.Duration(node, "grace");
+    if (!grace.ok()) return grace.status();
+    out.grace = *grace;
+    return absl::OkStatus();
+  }
+
+  absl::Status Departments(const YAML::Node& node, MetricsSettings& out) {
+    if (!node) return absl::OkStatus();
+    if (!node.IsSequence()) return r_.Error("departments", "must be a list");
+    std::set<std::string> seen;
+    for (size_t i = 0; i < node.size(); ++i) {
+      const std::string path = YamlReader::Index("departments", i);
+      if (auto s = r_.CheckMap(node[i], path, {"id", "name"}); !s.ok()) return s;
+      if (auto s = r_.Require(node[i], path, "id"); !s.ok()) return s;
+      auto id = r_.Scalar(node[i]["id"], YamlReader::Join(path, "id"));
+      if (!id.ok()) return id.status();
+      if (id->empty()) return r_.Error(YamlReader::Join(path, "id"), "must not be empty");
+      if (!seen.insert(*id).second) {
+        return r_.Error(YamlReader::Join(path, "id"), absl::StrCat("'", *id, "' is listed twice"));
+      }
+      Department d{*id, *id};
+      if (node[i]["name"]) {
+        auto name = r_.Scalar(node[i]["name"], YamlReader::Join(path, "name"));
+        if (!name.ok()) return name.status();
+        d.name = *name;
+      }
+      out.departments.push_back(std::move(d));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<domain::ServiceLevelPolicy> Level(const YAML::Node& node, const std::string& path) {
+    if (auto s = r_.CheckMap(node, path, {"answer_within_seconds", "short_abandon_seconds"});
+        !s.ok()) {
+      return s;
+    }
+    domain::ServiceLevelPolicy p;
+    for (auto [key, field] : {std::pair{"answer_within_seconds", &p.answer_within_seconds},
+                              std::pair{"short_abandon_seconds", &p.short_abandon_seconds}}) {
+      if (!node[key]) continue;
+      auto n = r_.Number(node[key], YamlReader::Join(path, key));
+      if (!n.ok()) return n.status();
+      if (*n < 0 || *n > 3600) return r_.Error(YamlReader::Join(path, key), "must be in 0..3600");
+      *field = static_cast<int64_t>(*n);
+    }
+    return p;
+  }
+
+  absl::Status ServiceLevels(const YAML::Node& node, MetricsSettings& out) {
+    if (!node) return absl::OkStatus();
+    if (auto s = r_.CheckMap(node, "service_level", {"default", "channels"}); !s.ok()) return s;
+    if (node["default"]) {
+      auto p = Level(node["default"], "service_level.default");
+      if (!p.ok()) return p.status();
+      out.policy.default_service_level = *p;
+    }
+    if (!node["channels"]) return absl::OkStatus();
+    if (auto s = r_.CheckMap(node["channels"], "service_level.channels", {}); !s.ok()) return s;
+    for (const std::string& channel : YamlReader::Keys(node["channels"])) {
+      auto p = Level(node["channels"][channel], YamlReader::Join("service_level.channels", channel));
+      if (!p.ok()) return p.status();
+      out.policy.service_level_by_channel.emplace_back(channel, *p);
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status CsiWeights(const YAML::Node& node, MetricsSettings& out) {
+    if (!node) return absl::OkStatus();
+    if (auto s = r_.CheckMap(node, "csi_weights", {}); !s.ok()) return s;
+    for (const std::string& dimension : YamlReader::Keys(node)) {
+      const std::string path = YamlReader::Join("csi_weights", dimension);
+      auto w = r_.Number(node[dimension], path);
+      if (!w.ok()) return w.status();
+      if (!(*w > 0)) return r_.Error(path, "must be > 0");
+      out.policy.csi_weights.emplace_back(dimension, *w);
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Bands(const YAML::Node& node, MetricsSettings& out) {
+    if (!node) return absl::OkStatus();
+    if (!node.IsSequence()) return r_.Error("bands", "must be a list");
+    for (size_t i = 0; i < node.size(); ++i) {
+      const std::string path = YamlReader::Index("bands", i);
+      if (auto s = r_.CheckMap(node[i], path, {"name", "from", "to"}); !s.ok()) return s;
+      domain::DayBand band;
+      for (const char* key : {"name", "from", "to"}) {
+        if (auto s = r_.Require(node[i], path, key); !s.ok()) return s;
+      }
+      auto name = r_.Scalar(node[i]["name"], YamlReader::Join(path, "name"));
+      if (!name.ok()) return name.status();
+      band.name = *name;
+      for (auto [key, field] : {std::pair{"from", &band.from_minute}, std::pair{"to", &band.to_minute}}) {
+        auto text = r_.Scalar(node[i][key], YamlReader::Join(path, key));
+        if (!text.ok()) return text.status();
+        absl::Duration at;
+        if (!runtime::ParseClock(*text, &at) || at >= absl::Hours(24)) {
+          return r_.Error(YamlReader::Join(path, key), absl::StrCat("'", *text, "' is not HH:MM"));
+        }
+        *field = static_cast<int>(absl::ToInt64Minutes(at));
+      }
+      out.bands.push_back(std::move(band));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Reliability(const YAML::Node& node, MetricsSettings& out) {
+    if (!node) return absl::OkStatus();
+    if (auto s = r_.CheckMap(node, "reliability", {"platforms", "hours_per_day"}); !s.ok()) return s;
+    for (auto [key, field, hi] : {std::tuple{"platforms", &out.bases.platforms, 100},
+                                  std::tuple{"hours_per_day", &out.bases.hours_per_day, 24}}) {
+      if (!node[key]) continue;
+      auto n = r_.Number(node[key], YamlReader::Join("reliability", key));
+      if (!n.ok()) return n.status();
+      if (*n < 1 || *n > hi) {
+        return r_.Error(YamlReader::Join("reliability", key), absl::StrCat("must be in 1..", hi));
+      }
+      *field = static_cast<int>(*n);
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Volumes(const YAML::Node& node, MetricsSettings& out) {
+    if (!node) return absl::OkStatus();
+    if (!node.IsSequence()) return r_.Error("volumes", "must be a list");
+    for (size_t i = 0; i < node.size(); ++i) {
+      const std::string path = YamlReader::Index("volumes", i);
+      if (auto s = r_.CheckMap(node[i], path, {"dimension", "unit", "per_day"}); !s.ok()) return s;
+      for (const char* key : {"dimension", "unit", "per_day"}) {
+        if (auto s = r_.Require(node[i], path, key); !s.ok()) return s;
+      }
+      app::VolumeBase v;
+      auto dimension = r_.Scalar(node[i]["dimension"], YamlReader::Join(path, "dimension"));
+      if (!dimension.ok()) return dimension.status();
+      auto d = domain::ParseDimension(*dimension);
+      if (!d) return r_.Error(YamlReader::Join(path, "dimension"), "unknown dimension");
+      v.dimension = *d;
+      auto unit = r_.Scalar(node[i]["unit"], YamlReader::Join(path, "unit"));
+      if (!unit.ok()) return unit.status();
+      v.unit = *unit;
+      auto per_day = r_.Number(node[i]["per_day"], YamlReader::Join(path, "per_day"));
+      if (!per_day.ok()) return per_day.status();
+      if (!(*per_day > 0)) return r_.Error(YamlReader::Join(path, "per_day"), "must be > 0");
+      v.per_day = static_cast<int64_t>(*per_day);
+      out.bases.volumes.push_back(std::move(v));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Retention(const YAML::Node& node, MetricsSettings& out) {
+    out.retention = adapters::KpiProcessorOptions{}.retention;
+    if (!node) return absl::OkStatus();
+    if (auto s = r_.CheckMap(node, "retention", {}); !s.ok()) return s;
+    for (const std::string& key : YamlReader::Keys(node)) {
+      auto size = domain::ParseWindowSize(key);
+      if (!size) return r_.Error(YamlReader::Join("retention", key), "not a window size");
+      auto keep = r_.Duration(node[key], YamlReader::Join("retention", key));
+      if (!keep.ok()) return keep.status();
+      out.retention[static_cast<int>(*size)] = *keep;
+    }
+    return absl::OkStatus();
+  }
+
+  YamlReader r_;
+};
+
+}  // namespace
+
+absl::StatusOr<MetricsSettings> LoadSettings(const std::string& path) {
+  auto content = runtime::ReadFileToString(path);
+  if (!content.ok()) return runtime::ConfigError("config", std::string(content.status().message()));
+  MetricsSettings out;
+  try {
+    const YAML::Node root = YAML::Load(*content);
+    if (auto s = Loader(path).Load(root, out); !s.ok()) return s;
+  } catch (const YAML::Exception& e) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": not YAML: ", e.what()));
+  }
+  return out;
+}
+
+}  // namespace sqms::metrics::config

@@ -1,0 +1,36 @@
+#pragma once
+// sqms-metrics assembled: the exactly-once consumer that aggregates the
+// events into Redis, the gRPC query service, and /metrics. main.cc parses
+// the configuration and runs it; tests start it in-process.
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "services/metrics/config/metrics_config.h"
+
+namespace sqms::metrics {
+
+class MetricsServiceServer {
+ public:
+  // Loads the settings file, connects, starts consuming and serving. An
+  // error names the flag or the file and key at fault.
+  static absl::StatusOr<std::unique_ptr<MetricsServiceServer>> Start(
+      const config::ServiceConfig& config);
+  ~MetricsServiceServer();  // Shutdown()
+
+  // Drains RPCs, writes the consumer's final checkpoint, stops. Idempotent.
+  void Shutdown();
+
+  int grpc_port() const;
+  int metrics_port() const;
+
+ private:
+  struct Parts;
+  static absl::Status StartConsumer(const config::ServiceConfig& config,
+                                    const std::string& instance, Parts& p);
+  explicit MetricsServiceServer(std::unique_ptr<Parts> parts);
+  std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace sqms::metrics

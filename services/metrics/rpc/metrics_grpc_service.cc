@@ -1,0 +1,90 @@
+#include "services/metrics/rpc/metrics_grpc_service.h"
+
+#include "services/metrics/codec/kpi_codec.h"
+#include "sqms/runtime/well_formed.h"
+
+namespace sqms::metrics::rpc {
+namespace {
+
+using runtime::Role;
+
+// Every method: every role (KPIs carry no personal data).
+const runtime::Roles& Everyone() {
+  static const auto* const roles =
+      new runtime::Roles{Role::kAgent, Role::kSupervisor, Role::kAdmin, Role::kService};
+  return *roles;
+}
+
+}  // namespace
+
+MetricsGrpcService::MetricsGrpcService(app::KpiQueries& queries,
+                                       const runtime::TokenAuthenticator& auth,
+                                       runtime::WorkerPool& pool, runtime::RpcMetrics& metrics)
+    : queries_(queries), support_{auth, pool_, metrics}, pool_(pool) {}
+
+grpc::ServerUnaryReactor* MetricsGrpcService::Run(grpc::CallbackServerContext* call,
+                                                  std::string_view method,
+                                                  runtime::UnaryBody body) {
+  return runtime::RunUnary(support_, call, {kServiceName, method, &Everyone()}, std::move(body));
+}
+
+grpc::ServerUnaryReactor* MetricsGrpcService::ListKpiDefinitions(
+    grpc::CallbackServerContext* call, const pb::ListKpiDefinitionsRequest* /*request*/,
+    pb::ListKpiDefinitionsResponse* response) {
+  return Run(call, "ListKpiDefinitions", [response](const runtime::Principal&) {
+    for (const domain::KpiDefinition& kpi : domain::KpiDefinitions()) {
+      codec::ToProto(kpi, response->add_kpis());
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* MetricsGrpcService::GetKpi(grpc::CallbackServerContext* call,
+                                                     const pb::GetKpiRequest* request,
+                                                     pb::KpiValue* response) {
+  return Run(call, "GetKpi", [this, request, response](const runtime::Principal&) {
+    if (absl::Status s = runtime::CheckWellFormed(*request); !s.ok()) return s;
+    auto result = queries_.Get(codec::FromProto(*request));
+    if (!result.ok()) return result.status();
+    codec::ToProto(*result, response);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* MetricsGrpcService::QueryKpis(grpc::CallbackServerContext* call,
+                                                        const pb::QueryKpisRequest* request,
+                                                        pb::QueryKpisResponse* response) {
+  return Run(call, "QueryKpis", [this, request, response](const runtime::Principal&) {
+    if (absl::Status s = runtime::CheckWellFormed(*request); !s.ok()) return s;
+    auto results = queries_.Query(codec::FromProto(*request));
+    if (!results.ok()) return results.status();
+    for (const app::KpiResult& r : *results) codec::ToProto(r, response->add_values());
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* MetricsGrpcService::RankUnits(grpc::CallbackServerContext* call,
+                                                        const pb::RankUnitsRequest* request,
+                                                        pb::RankUnitsResponse* response) {
+  return Run(call, "RankUnits", [this, request, response](const runtime::Principal&) {
+    if (absl::Status s = runtime::CheckWellFormed(*request); !s.ok()) return s;
+    auto ranked = queries_.Rank(codec::FromProto(*request));
+    if (!ranked.ok()) return ranked.status();
+    codec::ToProto(*ranked, response);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* MetricsGrpcService::ExplainKpi(grpc::CallbackServerContext* call,
+                                                         const pb::GetKpiRequest* request,
+                                                         pb::KpiExplanation* response) {
+  return Run(call, "ExplainKpi", [this, request, response](const runtime::Principal&) {
+    if (absl::Status s = runtime::CheckWellFormed(*request); !s.ok()) return s;
+    auto explained = queries_.Explain(codec::FromProto(*request));
+    if (!explained.ok()) return explained.status();
+    codec::ToProto(*explained, response);
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace sqms::metrics::rpc

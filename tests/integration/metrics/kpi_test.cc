@@ -1,0 +1,295 @@
+// sqms-metrics against real Redis and devkafka: the KPIs it serves equal an
+// independent recompute from the events produced, duplicates count once, a
+// late event corrects its closed window, a SIGKILL loses and doubles
+// nothing, bad queries name their field, and every series exists at start.
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <random>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "tests/integration/metrics/metrics_stack.h"
+#include "tests/support/service_client.h"
+
+namespace sqms::metrics::it {
+namespace {
+
+using testing::Await;
+
+// The start of the day two days ago in the service's zone: its windows are
+// closed by the time a test asks, and far from any retention limit.
+absl::Time DayStart() {
+  absl::TimeZone zone;
+  absl::LoadTimeZone(kZone, &zone);
+  const absl::CivilDay today = absl::ToCivilDay(absl::Now(), zone);
+  return absl::FromCivil(today - 2, zone);
+}
+
+std::string DayLabel(absl::Time t) {
+  absl::TimeZone zone;
+  absl::LoadTimeZone(kZone, &zone);
+  return absl::FormatCivilTime(absl::ToCivilDay(t, zone));
+}
+
+mv1::GetKpiRequest Get(const std::string& kpi, absl::Time day, const std::string& department) {
+  mv1::GetKpiRequest r;
+  r.set_kpi(kpi);
+  r.mutable_period()->set_size(mv1::WINDOW_SIZE_DAY);
+  r.mutable_period()->set_label(DayLabel(day));
+  if (!department.empty()) {
+    r.set_dimension("department");
+    r.set_unit(department);
+  }
+  return r;
+}
+
+// Awaits GetKpi returning `denominator` (the sample), then returns it.
+mv1::KpiValue AwaitSample(MetricsStack& stack, const mv1::GetKpiRequest& request,
+                          int64_t denominator, absl::Duration timeout = absl::Seconds(30)) {
+  mv1::KpiValue last;
+  Await([&] {
+    auto stub = stack.Metrics();
+    mv1::KpiValue v;
+    if (!stub->GetKpi(Ctx().get(), request, &v).ok()) return false;
+    last = v;
+    return v.denominator() >= denominator;
+  }, timeout, absl::Milliseconds(100));
+  return last;
+}
+
+// What the test expects, computed from the events it makes — not by the
+// service's code.
+struct Expected {
+  int64_t offered = 0, answered = 0, wait = 0, ended = 0, handle = 0;
+  int64_t ratings = 0, unsatisfied = 0, consultations = 0, dispatched = 0;
+};
+
+// One department's calls, surveys and consultations on `day`.
+std::vector<ev::ContactEvent> CallDay(const std::string& department, absl::Time day, int calls,
+                                      std::mt19937& rng, Expected& e) {
+  std::vector<ev::ContactEvent> out;
+  for (int i = 0; i < calls; ++i) {
+    const std::string id = testing::Unique("call-" + department);
+    const absl::Time t = day + absl::Minutes(static_cast<int>(rng() % (24 * 60)));
+    const int64_t wait = static_cast<int64_t>(rng() % 60);
+    out.push_back(Contact(id, t, department));
+    out.back().mutable_call_offered();
+    ++e.offered;
+    if (rng() % 10 == 0) {
+      out.push_back(Contact(id, t + absl::Seconds(wait), department));
+      out.back().mutable_call_abandoned()->set_wait_seconds(wait);
+      continue;
+    }
+    out.push_back(Contact(id, t + absl::Seconds(wait), department));
+    out.back().mutable_call_answered()->set_wait_seconds(wait);
+    ++e.answered;
+    e.wait += wait;
+    const int64_t handle = 60 + static_cast<int64_t>(rng() % 300);
+    out.push_back(Contact(id, t + absl::Seconds(wait + handle), department));
+    out.back().mutable_call_ended()->set_handle_seconds(handle);
+    ++e.ended;
+    e.handle += handle;
+    if (rng() % 3 == 0) {
+      out.push_back(Contact(id, t + absl::Seconds(wait + handle + 30), department));
+      const bool unhappy = rng() % 20 == 0;
+      out.back().mutable_survey_answered()->set_unsatisfied(unhappy);
+      ++e.ratings;
+      e.unsatisfied += unhappy;
+    } else if (rng() % 5 == 0) {
+      // Asked nothing the 95598 rate reads: must not count as a rating.
+      out.push_back(Contact(id, t + absl::Seconds(wait + handle + 30), department));
+      out.back().mutable_survey_answered()->set_csat(4);
+    }
+    if (rng() % 4 == 0) {
+      out.push_back(Contact(id + "-c", t + absl::Seconds(wait + 10), department));
+      out.back().mutable_consultation_created()->set_topic("refund");
+      ++e.consultations;
+      if (rng() % 6 == 0) {
+        out.push_back(Contact(id + "-c", t + absl::Seconds(wait + 20), department));
+        out.back().mutable_consultation_dispatched()->set_work_order_id(id + "-wo");
+        ++e.dispatched;
+      }
+    }
+  }
+  return out;
+}
+
+class MetricsKpiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto stack = MetricsStack::Start({.name = "metrics-kpi"});
+    ASSERT_TRUE(stack.ok()) << stack.status();
+    stack_ = *std::move(stack);
+  }
+  std::unique_ptr<MetricsStack> stack_;
+};
+
+TEST_F(MetricsKpiTest, KpisEqualAnIndependentRecomputeFromTheEvents) {
+  std::mt19937 rng(7);
+  const absl::Time day = DayStart();
+  std::map<std::string, Expected> expected;
+  std::vector<ev::ContactEvent> events;
+  for (const std::string department : {"ticketing-center", "customer-service"}) {
+    auto made = CallDay(department, day, 150, rng, expected[department]);
+    events.insert(events.end(), made.begin(), made.end());
+  }
+  ASSERT_TRUE(stack_->Produce(events).ok());
+
+  for (const auto& [department, e] : expected) {
+    SCOPED_TRACE(department);
+    mv1::KpiValue answer = AwaitSample(*stack_, Get("answer_rate", day, department), e.offered);
+    EXPECT_EQ(answer.numerator(), e.answered);
+    EXPECT_EQ(answer.denominator(), e.offered);
+    EXPECT_NEAR(answer.value(), 100.0 * e.answered / e.offered, 1e-9);
+
+    mv1::KpiValue satisfaction = AwaitSample(*stack_, Get("satisfaction_rate", day, department), e.ratings);
+    EXPECT_EQ(satisfaction.denominator(), e.ratings) << "a survey without the question is no rating";
+    EXPECT_NEAR(satisfaction.value(), 100.0 * (1 - static_cast<double>(e.unsatisfied) / e.ratings), 1e-9);
+
+    mv1::KpiValue one_time = AwaitSample(*stack_, Get("one_time_answer_rate", day, department), e.consultations);
+    EXPECT_NEAR(one_time.value(), 100.0 * (1 - static_cast<double>(e.dispatched) / e.consultations), 1e-9);
+
+    mv1::KpiValue asa = AwaitSample(*stack_, Get("average_speed_of_answer", day, department), e.answered);
+    EXPECT_NEAR(asa.value(), static_cast<double>(e.wait) / e.answered, 1e-9);
+
+    mv1::KpiValue aht = AwaitSample(*stack_, Get("average_handle_time", day, department), e.ended);
+    EXPECT_NEAR(aht.value(), static_cast<double>(e.handle) / e.ended, 1e-9);
+    EXPECT_EQ(aht.period(), DayLabel(day));
+    EXPECT_EQ(aht.revision(), 0);
+  }
+  // The total is the sum of the departments.
+  mv1::KpiValue total = AwaitSample(
+      *stack_, Get("answer_rate", day, ""),
+      expected["ticketing-center"].offered + expected["customer-service"].offered);
+  EXPECT_EQ(total.numerator(),
+            expected["ticketing-center"].answered + expected["customer-service"].answered);
+}
+
+TEST_F(MetricsKpiTest, ADuplicateDeliveryOfAnEventCountsOnce) {
+  const absl::Time day = DayStart();
+  ev::ContactEvent offered = Contact("dup-call", day + absl::Hours(9), "ticketing-center");
+  offered.mutable_call_offered();
+  ev::ContactEvent second = Contact("dup-call-2", day + absl::Hours(9), "ticketing-center");
+  second.mutable_call_offered();
+  // The relay delivers at least once: the same record (same ce_id) twice.
+  ASSERT_TRUE(stack_->Produce({offered, offered, second}).ok());
+  mv1::KpiValue v = AwaitSample(*stack_, Get("answer_rate", day, "ticketing-center"), 2);
+  EXPECT_EQ(v.denominator(), 2);
+  // Nothing more arrives later either.
+  ev::ContactEvent marker = Contact("dup-marker", day + absl::Hours(10), "ticketing-center");
+  marker.mutable_call_offered();
+  ASSERT_TRUE(stack_->Produce({marker}).ok());
+  EXPECT_EQ(AwaitSample(*stack_, Get("answer_rate", day, "ticketing-center"), 3).denominator(), 3);
+}
+
+TEST_F(MetricsKpiTest, ALateEventCorrectsItsClosedWindowAndRaisesTheRevision) {
+  const absl::Time day = DayStart();
+  ev::ContactEvent first = Contact("late-1", day + absl::Hours(9), "ticketing-center");
+  first.mutable_call_offered();
+  // The next day's event moves the watermark past the day's end + grace.
+  ev::ContactEvent next_day = Contact("late-2", day + absl::Hours(33), "ticketing-center");
+  next_day.mutable_call_offered();
+  ASSERT_TRUE(stack_->Produce({first, next_day}).ok());
+  ASSERT_EQ(AwaitSample(*stack_, Get("answer_rate", day, "ticketing-center"), 1).revision(), 0);
+
+  ev::ContactEvent late = Contact("late-1", day + absl::Hours(9), "ticketing-center");
+  late.mutable_call_answered()->set_wait_seconds(5);
+  ASSERT_TRUE(stack_->Produce({late}).ok());
+  mv1::KpiValue v;
+  ASSERT_TRUE(Await([&] {
+    auto stub = stack_->Metrics();
+    return stub->GetKpi(Ctx().get(), Get("answer_rate", day, "ticketing-center"), &v).ok() &&
+           v.numerator() == 1;
+  }, absl::Seconds(30)));
+  EXPECT_EQ(v.revision(), 1) << "the correction is visible";
+  EXPECT_TRUE(v.closed());
+  mv1::KpiExplanation why;
+  auto stub = stack_->Metrics();
+  ASSERT_TRUE(stub->ExplainKpi(Ctx().get(), Get("answer_rate", day, "ticketing-center"), &why).ok());
+  EXPECT_EQ(why.late_events(), 1);
+  EXPECT_EQ(why.events_by_type().at("call_answered"), 1);
+  EXPECT_EQ(why.counters().at("calls_offered"), 1);
+}
+
+TEST_F(MetricsKpiTest, SigkillDuringAStreamLosesAndDoublesNothing) {
+  const absl::Time day = DayStart();
+  constexpr int kEvents = 20000;
+  std::vector<ev::ContactEvent> events;
+  for (int i = 0; i < kEvents; ++i) {
+    events.push_back(Contact(absl::StrCat("kill-", i % 997), day + absl::Seconds(i),
+                             i % 2 ? "ticketing-center" : "customer-service"));
+    events.back().mutable_call_offered();
+  }
+  std::thread producer([&] { ASSERT_TRUE(stack_->Produce(events).ok()); });
+  // Kill it once it has checkpointed some but not all of the stream.
+  ASSERT_TRUE(Await([&] {
+    mv1::KpiValue v;
+    auto stub = stack_->Metrics();
+    return stub->GetKpi(Ctx().get(), Get("answer_rate", day, ""), &v).ok() && v.denominator() > 0;
+  }, absl::Seconds(60)));
+  stack_->KillService();
+  producer.join();
+  ASSERT_TRUE(stack_->StartService().ok());
+  mv1::KpiValue v = AwaitSample(*stack_, Get("answer_rate", day, ""), kEvents, absl::Seconds(90));
+  EXPECT_EQ(v.denominator(), kEvents);
+  // And it stays there: nothing is counted twice later.
+  ev::ContactEvent marker = Contact("kill-marker", day + absl::Hours(23), "ticketing-center");
+  marker.mutable_call_offered();
+  ASSERT_TRUE(stack_->Produce({marker}).ok());
+  EXPECT_EQ(AwaitSample(*stack_, Get("answer_rate", day, ""), kEvents + 1).denominator(),
+            kEvents + 1);
+}
+
+TEST_F(MetricsKpiTest, BadQueriesAreRefusedNamingTheField) {
+  auto stub = stack_->Metrics();
+  auto fields = [&](const mv1::GetKpiRequest& r) {
+    mv1::KpiValue v;
+    grpc::Status s = stub->GetKpi(Ctx().get(), r, &v);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << testing::StatusText(s);
+    return testing::ViolationFields(s);
+  };
+  mv1::GetKpiRequest r = Get("no_such_kpi", DayStart(), "");
+  EXPECT_EQ(fields(r), std::vector<std::string>{"kpi"});
+  r = Get("answer_rate", DayStart(), "");
+  r.mutable_period()->set_label("2026-13-01");
+  EXPECT_EQ(fields(r), std::vector<std::string>{"period.label"});
+  r = Get("answer_rate", DayStart(), "");
+  r.mutable_period()->set_size(mv1::WINDOW_SIZE_UNSPECIFIED);
+  EXPECT_EQ(fields(r), std::vector<std::string>{"period.size"});
+  r = Get("answer_rate", DayStart(), "");
+  r.mutable_period()->set_size(static_cast<mv1::WindowSize>(42));
+  EXPECT_EQ(fields(r), std::vector<std::string>{"period.size"});
+  r = Get("answer_rate", DayStart(), "");
+  r.set_dimension("planet");
+  EXPECT_EQ(fields(r), std::vector<std::string>{"dimension"});
+  r = Get("answer_rate", DayStart(), "");
+  r.set_dimension("department");
+  EXPECT_EQ(fields(r), std::vector<std::string>{"unit"});
+
+  mv1::QueryKpisRequest q;
+  q.add_kpis("answer_rate");
+  q.add_kpis("nope");
+  q.set_size(mv1::WINDOW_SIZE_DAY);
+  q.set_from(DayLabel(DayStart()));
+  mv1::QueryKpisResponse out;
+  grpc::Status s = stub->QueryKpis(Ctx().get(), q, &out);
+  EXPECT_EQ(testing::ViolationFields(s), std::vector<std::string>{"kpis[1]"});
+}
+
+TEST_F(MetricsKpiTest, EverySeriesExistsAtZeroFromStartUp) {
+  const std::string text = stack_->ScrapeMetrics();
+  for (const char* series :
+       {"sqms_kpi_counter_total{counter=\"calls_offered\",department=\"ticketing-center\"} 0",
+        "sqms_kpi_counter_total{counter=\"ratings_unsatisfied\",department=\"other\"} 0",
+        "sqms_metrics_events_total{outcome=\"late\",topic=\"sqms.contact.v1\"} 0",
+        "sqms_consumer_checkpoints_total{group=\"sqms-metrics\",outcome=\"fenced\"} 0",
+        "sqms_rpc_requests_total{code=\"OK\",method=\"GetKpi\",service=\"sqms.metrics.v1.MetricsService\"} 0"}) {
+    EXPECT_NE(text.find(series), std::string::npos) << series;
+  }
+}
+
+}  // namespace
+}  // namespace sqms::metrics::it

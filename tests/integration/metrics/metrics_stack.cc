@@ -1,0 +1,210 @@
+#include "tests/integration/metrics/metrics_stack.h"
+
+#include <atomic>
+#include <future>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "google/protobuf/util/time_util.h"
+#include "sqms/runtime/http/http_client.h"
+#include "tests/support/service_client.h"
+
+namespace sqms::metrics::it {
+namespace {
+
+constexpr char kToken[] = "tok-agent";
+
+google::protobuf::Timestamp Ts(absl::Time t) {
+  return google::protobuf::util::TimeUtil::SecondsToTimestamp(absl::ToUnixSeconds(t));
+}
+
+std::string Config(const MetricsStackOptions& options) {
+  return absl::StrCat("time_zone: ", kZone, "\ngrace: ", options.grace, "\n",
+                      "departments:\n  - {id: ticketing-center, name: 票务中心}\n"
+                      "  - {id: customer-service, name: 客服中心}\n"
+                      "csi_weights: {timeliness: 0.5, attitude: 0.5}\n");
+}
+
+// Produces every record and waits for all deliveries.
+absl::Status ProduceAll(runtime::KafkaProducer& producer, std::vector<runtime::KafkaRecord> records) {
+  std::vector<std::promise<absl::Status>> done(records.size());
+  for (size_t i = 0; i < records.size(); ++i) {
+    auto* promise = &done[i];
+    absl::Status s;
+    do {
+      s = producer.Produce(records[i], [promise](absl::Status st) { promise->set_value(st); });
+      if (absl::IsResourceExhausted(s)) producer.Flush(std::chrono::milliseconds(100)).IgnoreError();
+    } while (absl::IsResourceExhausted(s));
+    if (!s.ok()) return s;
+  }
+  for (auto& d : done) {
+    if (absl::Status s = d.get_future().get(); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+template <typename Event>
+runtime::KafkaRecord Record(const std::string& topic, const std::string& key, const Event& e,
+                            const std::string& type) {
+  runtime::CloudEvent ce;
+  ce.id = e.event_id();
+  ce.source = "//sqms/test";
+  ce.type = type;
+  return {topic, key, e.SerializeAsString(), runtime::CloudEventHeaders(ce)};
+}
+
+}  // namespace
+
+absl::Time Local(const std::string& civil) {
+  absl::TimeZone zone;
+  absl::LoadTimeZone(kZone, &zone);
+  absl::CivilSecond cs;
+  absl::ParseCivilTime(civil.size() == 19 ? civil.substr(0, 10) + "T" + civil.substr(11) : civil,
+                       &cs);
+  return absl::FromCivil(cs, zone);
+}
+
+absl::StatusOr<std::unique_ptr<MetricsStack>> MetricsStack::Start(
+    const MetricsStackOptions& options) {
+  auto stack = std::unique_ptr<MetricsStack>(new MetricsStack());
+  stack->options_ = options;
+  stack->dir_ = testing::MakeTestDir(options.name);
+  stack->tokens_file_ = stack->dir_ + "/tokens";
+  stack->config_file_ = stack->dir_ + "/metrics.yaml";
+  if (auto s = testing::WriteTextFile(stack->tokens_file_,
+                                      absl::StrCat(kToken, " agent-ann agent\n"));
+      !s.ok()) {
+    return s;
+  }
+  if (auto s = testing::WriteTextFile(stack->config_file_, Config(options)); !s.ok()) return s;
+  auto redis = testing::RedisServer::Start(stack->dir_);
+  if (!redis.ok()) return redis.status();
+  stack->redis_ = *std::move(redis);
+  auto kafka = testing::DevKafka::Start(stack->dir_);
+  if (!kafka.ok()) return kafka.status();
+  stack->kafka_ = *std::move(kafka);
+  runtime::KafkaProducerOptions producer_options;
+  producer_options.brokers = stack->kafka_->bootstrap();
+  producer_options.client_id = "metrics-test";
+  auto producer = runtime::KafkaProducer::Create(producer_options);
+  if (!producer.ok()) return producer.status();
+  stack->producer_ = *std::move(producer);
+  if (auto s = stack->StartService(); !s.ok()) return s;
+  return stack;
+}
+
+MetricsStack::~MetricsStack() {
+  for (Replica& r : replicas_) {
+    if (r.process != nullptr) r.process->Terminate(absl::Seconds(10));
+    r.process.reset();
+  }
+  producer_.reset();
+  kafka_.reset();
+  if (redis_ != nullptr) redis_->Stop();
+}
+
+absl::Status MetricsStack::StartService(int replica) {
+  Replica& r = replicas_[replica];
+  if (ServiceRunning(replica)) return absl::OkStatus();
+  r.ready_file = absl::StrCat(dir_, "/ready-", replica, ".json");
+  std::remove(r.ready_file.c_str());
+  std::vector<std::string> argv = {
+      testing::BuildPath("services/metrics/sqms-metrics"),
+      "--grpc-listen", "127.0.0.1:0",
+      "--metrics-listen", "127.0.0.1:0",
+      "--redis-address", redis_->address(),
+      "--kafka-brokers", kafka_->bootstrap(),
+      "--tokens-file", tokens_file_,
+      "--config", config_file_,
+      "--instance-id", absl::StrCat("metrics-", replica),
+      "--checkpoint-every", std::to_string(options_.checkpoint_every),
+      "--checkpoint-interval-ms", "100",
+      "--ready-file", r.ready_file,
+      "--log-level", "debug"};
+  const std::string log = absl::StrCat(dir_, "/metrics-", replica, "-", r.starts++, ".log");
+  testing::ReadyPorts ports;
+  auto process = testing::StartServiceProcess(argv, log, r.ready_file, &ports);
+  if (!process.ok()) return process.status();
+  r.process = *std::move(process);
+  r.grpc_port = ports.grpc_port;
+  r.metrics_port = ports.metrics_port;
+  return absl::OkStatus();
+}
+
+void MetricsStack::KillService(int replica) {
+  if (replicas_[replica].process != nullptr) replicas_[replica].process->Kill();
+  replicas_[replica].process.reset();
+}
+
+int MetricsStack::StopService(int replica) {
+  if (replicas_[replica].process == nullptr) return 0;
+  const int status = replicas_[replica].process->Terminate(absl::Seconds(15));
+  replicas_[replica].process.reset();
+  return status;
+}
+
+bool MetricsStack::ServiceRunning(int replica) {
+  return replicas_[replica].process != nullptr && replicas_[replica].process->Running();
+}
+
+std::unique_ptr<mv1::MetricsService::Stub> MetricsStack::Metrics(int replica) const {
+  return mv1::MetricsService::NewStub(testing::LocalChannel(replicas_[replica].grpc_port));
+}
+
+std::string MetricsStack::ScrapeMetrics(int replica) const {
+  runtime::HttpClient http;
+  runtime::HttpRequest request;
+  request.url = absl::StrCat("http://127.0.0.1:", replicas_[replica].metrics_port, "/metrics");
+  auto response = http.SendAndWait(request);
+  return response.ok() ? response->body : "";
+}
+
+absl::Status MetricsStack::Produce(const std::vector<ev::ContactEvent>& events) {
+  std::vector<runtime::KafkaRecord> records;
+  for (const ev::ContactEvent& e : events) {
+    records.push_back(Record("sqms.contact.v1", e.contact_id(), e, "sqms.contact.v1.event"));
+  }
+  return ProduceAll(*producer_, std::move(records));
+}
+
+absl::Status MetricsStack::Produce(const std::vector<ev::ComplaintEvent>& events) {
+  std::vector<runtime::KafkaRecord> records;
+  for (const ev::ComplaintEvent& e : events) {
+    records.push_back(
+        Record("sqms.complaints.v1", e.complaint().id(), e, "sqms.complaints.v1.event"));
+  }
+  return ProduceAll(*producer_, std::move(records));
+}
+
+std::unique_ptr<grpc::ClientContext> Ctx(absl::Duration deadline) {
+  return testing::CallContext(kToken, deadline);
+}
+
+ev::ContactEvent Contact(const std::string& contact, absl::Time at, const std::string& department) {
+  ev::ContactEvent e;
+  e.set_event_id(testing::Unique("ce"));
+  e.set_contact_id(contact);
+  *e.mutable_occurred_at() = Ts(at);
+  e.set_channel("hotline");
+  e.set_department(department);
+  e.set_station("beijing-south");
+  e.set_region("north");
+  return e;
+}
+
+ev::ComplaintEvent Complaint(const std::string& id, ev::ComplaintEventType type, absl::Time at,
+                             const std::string& department) {
+  ev::ComplaintEvent e;
+  e.set_event_id(testing::Unique("cev"));
+  e.set_type(type);
+  *e.mutable_occurred_at() = Ts(at);
+  auto* c = e.mutable_complaint();
+  c->set_id(id);
+  c->set_department(department);
+  c->set_channel(::sqms::complaints::v1::CHANNEL_HOTLINE);
+  c->set_category(::sqms::complaints::v1::CATEGORY_TICKETING);
+  *c->mutable_received_at() = Ts(at);
+  return e;
+}
+
+}  // namespace sqms::metrics::it
