@@ -89,21 +89,32 @@ std::vector<double> Normalised(const std::vector<double>& values, Direction dire
   return out;
 }
 
+// Units ascending by WRSR, cut into groups of tied values (each group a
+// run of that order). Ties are found once, here, so that probits, order and
+// positions agree even where equal sums differ in their last bits.
+std::vector<std::vector<size_t>> TieGroups(const std::vector<double>& wrsr) {
+  std::vector<size_t> order(wrsr.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return wrsr[a] < wrsr[b]; });
+  std::vector<std::vector<size_t>> groups;
+  for (size_t i : order) {
+    if (groups.empty() || !Tied(wrsr[groups.back().front()], wrsr[i])) groups.emplace_back();
+    groups.back().push_back(i);
+  }
+  return groups;
+}
+
 // The probit of each unit from its WRSR's cumulative frequency: a group of
 // tied units at ascending positions k..l gets p = (k + l) / 2 / n, the top
 // group 1 − 1/(4n) (p = 1 has no probit).
-std::vector<double> Probits(const std::vector<double>& wrsr) {
-  const size_t n = wrsr.size();
-  std::vector<size_t> order(n);
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return wrsr[a] < wrsr[b]; });
+std::vector<double> Probits(const std::vector<std::vector<size_t>>& groups, size_t n) {
   std::vector<double> probits(n);
-  for (size_t k = 0; k < n;) {
-    size_t l = k;
-    while (l + 1 < n && Tied(wrsr[order[l + 1]], wrsr[order[k]])) ++l;
-    double p = (static_cast<double>(k + 1) + static_cast<double>(l + 1)) / 2.0 / n;
-    if (l + 1 == n) p = 1.0 - 1.0 / (4.0 * n);
-    for (size_t i = k; i <= l; ++i) probits[order[i]] = 5.0 + InverseNormalCdf(p);
+  size_t k = 1;
+  for (size_t g = 0; g < groups.size(); ++g) {
+    const size_t l = k + groups[g].size() - 1;
+    double p = (static_cast<double>(k) + static_cast<double>(l)) / 2.0 / n;
+    if (g + 1 == groups.size()) p = 1.0 - 1.0 / (4.0 * n);
+    for (size_t i : groups[g]) probits[i] = 5.0 + InverseNormalCdf(p);
     k = l + 1;
   }
   return probits;
@@ -153,19 +164,29 @@ std::vector<RankedUnit> Score(const RankingInput& input) {
   return units;
 }
 
-// Sorts best first and sets position (ties share it) and flagged.
-void Order(std::vector<RankedUnit>& units, int bottom_n) {
-  std::stable_sort(units.begin(), units.end(),
-                   [](const RankedUnit& a, const RankedUnit& b) { return a.wrsr > b.wrsr; });
-  const int n = static_cast<int>(units.size());
-  for (int i = 0; i < n; ++i) {
-    units[i].position = i > 0 && Tied(units[i].wrsr, units[i - 1].wrsr) ? units[i - 1].position
-                                                                         : i + 1;
+// Best first (tied units in input order), with positions (a tie shares
+// the best one) and the bottom_n flagged (ties at the cut included).
+std::vector<RankedUnit> Order(std::vector<RankedUnit> units,
+                              const std::vector<std::vector<size_t>>& groups, int bottom_n) {
+  const size_t n = units.size();
+  const size_t flag_up_to = static_cast<size_t>(std::clamp(bottom_n, 0, static_cast<int>(n)));
+  size_t k = 1;  // the group's first ascending position
+  for (const std::vector<size_t>& group : groups) {
+    const size_t l = k + group.size() - 1;
+    for (size_t i : group) {
+      units[i].position = static_cast<int>(n - l + 1);
+      units[i].flagged = k <= flag_up_to;
+    }
+    k = l + 1;
   }
-  const int flagged = std::clamp(bottom_n, 0, n);
-  if (flagged == 0) return;
-  const double cut = units[n - flagged].wrsr;
-  for (RankedUnit& unit : units) unit.flagged = unit.wrsr <= cut || Tied(unit.wrsr, cut);
+  std::vector<RankedUnit> out;
+  out.reserve(n);
+  for (auto g = groups.rbegin(); g != groups.rend(); ++g) {
+    std::vector<size_t> members = *g;
+    std::sort(members.begin(), members.end());
+    for (size_t i : members) out.push_back(std::move(units[i]));
+  }
+  return out;
 }
 
 }  // namespace
@@ -212,7 +233,8 @@ absl::StatusOr<Ranking> Rank(const RankingInput& input) {
   std::vector<RankedUnit> units = Score(input);
   std::vector<double> wrsr(units.size());
   for (size_t i = 0; i < units.size(); ++i) wrsr[i] = units[i].wrsr;
-  const std::vector<double> probits = Probits(wrsr);
+  const std::vector<std::vector<size_t>> groups = TieGroups(wrsr);
+  const std::vector<double> probits = Probits(groups, units.size());
   Ranking ranking;
   std::tie(ranking.a, ranking.b) = FitLine(probits, wrsr);
   for (size_t i = 0; i < units.size(); ++i) {
@@ -220,8 +242,7 @@ absl::StatusOr<Ranking> Rank(const RankingInput& input) {
     units[i].fitted = ranking.a + ranking.b * probits[i];
     units[i].tier = TierOf(probits[i], input.tier_thresholds);
   }
-  Order(units, input.bottom_n);
-  ranking.units = std::move(units);
+  ranking.units = Order(std::move(units), groups, input.bottom_n);
   return ranking;
 }
 
