@@ -95,7 +95,8 @@ std::vector<double> Normalised(const std::vector<double>& values, Direction dire
 std::vector<std::vector<size_t>> TieGroups(const std::vector<double>& wrsr) {
   std::vector<size_t> order(wrsr.size());
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return wrsr[a] < wrsr[b]; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return wrsr[a] < wrsr[b]; });
   std::vector<std::vector<size_t>> groups;
   for (size_t i : order) {
     if (groups.empty() || !Tied(wrsr[groups.back().front()], wrsr[i])) groups.emplace_back();

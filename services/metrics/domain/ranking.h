@@ -66,8 +66,9 @@ struct Ranking {
 // when every unit ties, b = 0 and a = their WRSR.
 absl::StatusOr<Ranking> Rank(const RankingInput& input);
 
-// Φ⁻¹, the standard normal quantile, for 0 < p < 1 (absolute error below
-// 1e-12); −∞ / +∞ at 0 / 1, NaN outside [0, 1].
+// Φ⁻¹, the standard normal quantile, for 0 < p < 1, exact to within the
+// rounding of p (within 1e-12 for 0.001 <= p <= 0.999); −∞ / +∞ at 0 / 1,
+// NaN outside [0, 1].
 double InverseNormalCdf(double p);
 
 }  // namespace sqms::metrics::domain

@@ -119,7 +119,8 @@ TEST(ContributionsTest, NegativeDurationsCountAsZero) {
                           Inc(Counter::kCallsAnsweredInTime, 1)));
   EXPECT_THAT(Contributions(On(CallAbandoned{-3}), Policy()),
               ElementsAre(Inc(Counter::kCallsAbandoned, 1), Inc(Counter::kCallsAbandonedShort, 1)));
-  EXPECT_THAT(Contributions(On(CallEnded{-1}), Policy()), ElementsAre(Inc(Counter::kCallsEnded, 1)));
+  EXPECT_THAT(Contributions(On(CallEnded{-1}), Policy()),
+              ElementsAre(Inc(Counter::kCallsEnded, 1)));
   EXPECT_THAT(Contributions(On(OutageEnded{"backbone_network", -60}), Policy()), IsEmpty());
   EXPECT_THAT(Contributions(On(ComplaintResolved{-5, true}), Policy()),
               ElementsAre(Inc(Counter::kResolutions, 1), Inc(Counter::kResolutionsOnTime, 1)));

@@ -40,6 +40,10 @@ TEST(InverseNormalCdfTest, KnownQuantiles) {
   for (double p : {0.01, 0.02425, 0.1, 0.3, 0.7, 0.9, 0.97575}) {
     EXPECT_NEAR(InverseNormalCdf(p), -InverseNormalCdf(1 - p), 1e-12) << p;  // symmetry
   }
+  // Round trip through Φ across the documented range.
+  for (double p = 0.001; p < 0.999; p += 0.0137) {
+    EXPECT_NEAR(0.5 * std::erfc(-InverseNormalCdf(p) / std::sqrt(2.0)), p, 1e-15) << p;
+  }
   EXPECT_EQ(InverseNormalCdf(0), -INFINITY);
   EXPECT_EQ(InverseNormalCdf(1), INFINITY);
   EXPECT_TRUE(std::isnan(InverseNormalCdf(1.5)));
