@@ -81,8 +81,9 @@ struct Increment {
   int64_t by = 0;
 };
 
-// The counter increments of one event. Pure; never fails: an event that
-// counts for nothing gives an empty list.
+// The counter increments of one event, never one by 0. Pure; never fails:
+// an event that counts for nothing gives an empty list. Negative durations
+// count as 0.
 std::vector<Increment> Contributions(const Event& event, const ContributionPolicy& policy);
 
 }  // namespace sqms::metrics::domain

@@ -35,7 +35,8 @@ struct Cell {
 };
 
 // Every cell `event` counts in: for each window size in `sizes`, the
-// window containing occurred_at, and for each dimension its value.
+// window containing occurred_at, and for each dimension its value. Sizes
+// in the order given, within each the dimensions in AllDimensions() order.
 std::vector<Cell> CellsOf(const Event& event, std::span<const WindowSize> sizes,
                           std::span<const DayBand> bands, const absl::TimeZone& zone);
 

@@ -29,7 +29,9 @@ struct RankingColumn {
 struct RankingInput {
   std::vector<std::string> units;
   std::vector<RankingColumn> columns;
-  int bottom_n = 1;             // how many of the worst are flagged
+  // How many of the worst are flagged (clamped to 0..n). Units tied with
+  // the last one flagged are flagged too, so ties never split arbitrarily.
+  int bottom_n = 1;
   // Probit thresholds between tiers, ascending; tiers are numbered from 1
   // (worst). Default: three tiers at probit 4 and 6 (the usual
   // "poor / middle / good" grading).
@@ -55,7 +57,18 @@ struct Ranking {
 };
 
 // INVALID_ARGUMENT naming the problem: fewer than 2 units, no column, a
-// column whose value count differs from the units', a weight < 0 or all 0.
+// column whose value count differs from the units', a value that is not
+// finite, a weight < 0 (or not finite) or all 0, tier thresholds not
+// ascending.
+//
+// Details: WRSR values equal within 1e-9 count as tied (sums of weighted
+// ranks differ in the last bits); the regression has one point per unit;
+// when every unit ties, b = 0 and a = their WRSR.
 absl::StatusOr<Ranking> Rank(const RankingInput& input);
+
+// Φ⁻¹, the standard normal quantile, for 0 < p < 1, exact to within the
+// rounding of p (within 1e-12 for 0.001 <= p <= 0.999); −∞ / +∞ at 0 / 1,
+// NaN outside [0, 1].
+double InverseNormalCdf(double p);
 
 }  // namespace sqms::metrics::domain

@@ -6,7 +6,8 @@
 //   kUnknown  → no decision yet (sample below min_sample)
 //   kMet      → breached when the value is worse than the threshold
 //   kBreached → met again only when the value is better than the
-//               threshold by at least `hysteresis` (in the KPI's unit)
+//               threshold by at least `hysteresis` (in the KPI's unit;
+//               equal within 1e-9 relative rounding counts)
 // A sample below min_sample never changes the state.
 
 #include <cstdint>

@@ -3,6 +3,15 @@
 // Asia/Shanghai month is that month's days in Shanghai, not 30 UTC days;
 // a day in Europe/Berlin may last 23 or 25 hours. Weeks start on Monday
 // (ISO 8601), quarters on January, April, July and October 1.
+//
+// A window runs from the first instant the zone's clock reads its start to
+// the first instant it reads the next window's start, so windows tile the
+// time line and every label names one window. Where the clock springs
+// forward, periods inside the gap have no window (Berlin 2026-03-29 has no
+// hour "T02"). Where it falls back, the repeated time stays in the window
+// that was open when the clock went back: the repeated hour "T02" of
+// Berlin 2026-10-25 is one two-hour window, and in minutes the second pass
+// through 02:00–02:59 belongs to "02:59", which ends when 03:00 is first read.
 
 #include <optional>
 #include <span>
@@ -28,7 +37,7 @@ struct Window {
   bool operator==(const Window&) const = default;
 };
 
-// The window of `size` that contains `t` in `zone`.
+// The window of `size` that contains `t` in `zone` (start <= t < end).
 Window WindowOf(absl::Time t, WindowSize size, const absl::TimeZone& zone);
 // The window right after / before `w`.
 Window NextWindow(const Window& w, const absl::TimeZone& zone);
@@ -38,12 +47,15 @@ Window PreviousWindow(const Window& w, const absl::TimeZone& zone);
 // (hour), "2026-12-02" (day), "2026-W49" (ISO week), "2026-12" (month),
 // "2026-Q4" (quarter).
 std::string WindowLabel(const Window& w, const absl::TimeZone& zone);
-// The inverse of WindowLabel; nullopt when `label` is not a label of `size`.
+// The inverse of WindowLabel; nullopt when `label` is not the exact label
+// of a window of `size` in `zone` (wrong form, no such date, ISO week 53 of
+// a 52-week year, an hour skipped by a clock change).
 std::optional<Window> ParseWindowLabel(std::string_view label, WindowSize size,
                                        const absl::TimeZone& zone);
 
 // A time-of-day band (e.g. "night" 22:00–06:00), in the zone's local time;
-// `from` may be later than `to` (the band crosses midnight).
+// `from` may be later than `to` (the band crosses midnight); `from` equal
+// to `to` is an empty band.
 struct DayBand {
   std::string name;
   int from_minute = 0;  // minutes after local midnight, 0..1439

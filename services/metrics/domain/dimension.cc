@@ -1,0 +1,71 @@
+#include "services/metrics/domain/dimension.h"
+
+#include <array>
+
+namespace sqms::metrics::domain {
+namespace {
+
+constexpr std::array<Dimension, 8> kDimensions = {
+    Dimension::kTotal,  Dimension::kDepartment, Dimension::kChannel, Dimension::kCategory,
+    Dimension::kRegion, Dimension::kStation,    Dimension::kBand,    Dimension::kAgent};
+constexpr std::array<std::string_view, 8> kDimensionNames = {
+    "total", "department", "channel", "category", "region", "station", "band", "agent"};
+
+std::string OrUnknown(const std::string& value) { return value.empty() ? "unknown" : value; }
+
+}  // namespace
+
+std::span<const Dimension> AllDimensions() { return kDimensions; }
+
+std::string_view DimensionName(Dimension d) { return kDimensionNames[static_cast<size_t>(d)]; }
+
+std::optional<Dimension> ParseDimension(std::string_view name) {
+  for (size_t i = 0; i < kDimensions.size(); ++i) {
+    if (kDimensionNames[i] == name) return kDimensions[i];
+  }
+  return std::nullopt;
+}
+
+std::string DimensionValue(const Event& event, Dimension d, std::span<const DayBand> bands,
+                           const absl::TimeZone& zone) {
+  const Dimensions& dims = event.dimensions;
+  switch (d) {
+    case Dimension::kTotal:
+      return "all";
+    case Dimension::kDepartment:
+      return OrUnknown(dims.department);
+    case Dimension::kChannel:
+      return OrUnknown(dims.channel);
+    case Dimension::kCategory:
+      return OrUnknown(dims.category);
+    case Dimension::kRegion:
+      return OrUnknown(dims.region);
+    case Dimension::kStation:
+      return OrUnknown(dims.station);
+    case Dimension::kBand:
+      return BandOf(event.occurred_at, bands, zone);
+    case Dimension::kAgent:
+      return OrUnknown(dims.agent);
+  }
+  return "unknown";
+}
+
+std::vector<Cell> CellsOf(const Event& event, std::span<const WindowSize> sizes,
+                          std::span<const DayBand> bands, const absl::TimeZone& zone) {
+  // The values do not depend on the window size: compute them once.
+  std::array<std::string, kDimensions.size()> values;
+  for (size_t i = 0; i < kDimensions.size(); ++i) {
+    values[i] = DimensionValue(event, kDimensions[i], bands, zone);
+  }
+  std::vector<Cell> cells;
+  cells.reserve(sizes.size() * kDimensions.size());
+  for (WindowSize size : sizes) {
+    const Window window = WindowOf(event.occurred_at, size, zone);
+    for (size_t i = 0; i < kDimensions.size(); ++i) {
+      cells.push_back(Cell{window, kDimensions[i], values[i]});
+    }
+  }
+  return cells;
+}
+
+}  // namespace sqms::metrics::domain

@@ -1,0 +1,235 @@
+#include "services/metrics/domain/counters.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace sqms::metrics::domain {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+MATCHER_P2(Inc, counter, by, "") { return arg.counter == counter && arg.by == by; }
+
+Event On(EventBody body, std::string channel = "hotline") {
+  Event e;
+  e.id = "e1";
+  e.occurred_at = absl::FromUnixSeconds(1'790'000'000);
+  e.dimensions.channel = std::move(channel);
+  e.body = std::move(body);
+  return e;
+}
+
+SurveyAnswered Rating(bool unsatisfied) {
+  SurveyAnswered s;
+  s.unsatisfied = unsatisfied;
+  return s;
+}
+SurveyAnswered Csat(int score) {
+  SurveyAnswered s;
+  s.csat = score;
+  return s;
+}
+SurveyAnswered Nps(int score) {
+  SurveyAnswered s;
+  s.nps = score;
+  return s;
+}
+SurveyAnswered Csi(std::vector<std::pair<std::string, int>> scores) {
+  SurveyAnswered s;
+  s.csi = std::move(scores);
+  return s;
+}
+
+// T = 20 s, S = 5 s by default; the web channel answers within 60 s.
+ContributionPolicy Policy() {
+  ContributionPolicy p;
+  p.service_level_by_channel = {{"web", ServiceLevelPolicy{60, 10}}};
+  p.csi_weights = {{"speed", 0.5}, {"attitude", 0.3}, {"accuracy", 0.2}};
+  return p;
+}
+
+TEST(CounterNameTest, IsTheEnumInSnakeCaseWithoutTheK) {
+  EXPECT_EQ(CounterName(Counter::kCallsOffered), "calls_offered");
+  EXPECT_EQ(CounterName(Counter::kCsiWeightedScore), "csi_weighted_score");
+  EXPECT_EQ(CounterName(Counter::kCallsAnsweredInTime), "calls_answered_in_time");
+  EXPECT_EQ(CounterName(Counter::kServiceLevelCalls), "service_level_calls");
+  EXPECT_EQ(CounterName(Counter::kNpsDetractors), "nps_detractors");
+  EXPECT_EQ(CounterName(Counter::kSlaBreaches), "sla_breaches");
+}
+
+TEST(CounterNameTest, EveryNameParsesBackAndIsUnique) {
+  for (int i = 0; i < kCounterCount; ++i) {
+    const auto counter = static_cast<Counter>(i);
+    ASSERT_FALSE(CounterName(counter).empty()) << i;
+    EXPECT_EQ(ParseCounter(CounterName(counter)), counter) << CounterName(counter);
+  }
+  EXPECT_EQ(ParseCounter("calls"), std::nullopt);
+  EXPECT_EQ(ParseCounter("CallsOffered"), std::nullopt);
+  EXPECT_EQ(ParseCounter(""), std::nullopt);
+}
+
+TEST(ContributionsTest, CallOfferedCountsOffered) {
+  EXPECT_THAT(Contributions(On(CallOffered{}), Policy()),
+              ElementsAre(Inc(Counter::kCallsOffered, 1)));
+}
+
+TEST(ContributionsTest, CallAnsweredWithinTCountsInTime) {
+  EXPECT_THAT(Contributions(On(CallAnswered{20}), Policy()),
+              ElementsAre(Inc(Counter::kCallsAnswered, 1), Inc(Counter::kAnswerWaitSeconds, 20),
+                          Inc(Counter::kServiceLevelCalls, 1),
+                          Inc(Counter::kCallsAnsweredInTime, 1)));
+}
+
+TEST(ContributionsTest, CallAnsweredAfterTIsInTheBaseButNotInTime) {
+  EXPECT_THAT(Contributions(On(CallAnswered{21}), Policy()),
+              ElementsAre(Inc(Counter::kCallsAnswered, 1), Inc(Counter::kAnswerWaitSeconds, 21),
+                          Inc(Counter::kServiceLevelCalls, 1)));
+}
+
+TEST(ContributionsTest, TheChannelsOwnPolicyAppliesToItsCalls) {
+  // 45 s is late on the hotline (T = 20) but in time on the web (T = 60).
+  EXPECT_THAT(Contributions(On(CallAnswered{45}, "web"), Policy()),
+              ElementsAre(Inc(Counter::kCallsAnswered, 1), Inc(Counter::kAnswerWaitSeconds, 45),
+                          Inc(Counter::kServiceLevelCalls, 1),
+                          Inc(Counter::kCallsAnsweredInTime, 1)));
+  // An abandon after 7 s is short on the web (S = 10), not on the hotline.
+  EXPECT_THAT(Contributions(On(CallAbandoned{7}, "web"), Policy()),
+              ElementsAre(Inc(Counter::kCallsAbandoned, 1), Inc(Counter::kCallsAbandonedShort, 1)));
+  EXPECT_THAT(Contributions(On(CallAbandoned{7}, "hotline"), Policy()),
+              ElementsAre(Inc(Counter::kCallsAbandoned, 1), Inc(Counter::kServiceLevelCalls, 1)));
+}
+
+TEST(ContributionsTest, AnAbandonShorterThanSIsOutOfTheServiceLevel) {
+  EXPECT_THAT(Contributions(On(CallAbandoned{4}), Policy()),
+              ElementsAre(Inc(Counter::kCallsAbandoned, 1), Inc(Counter::kCallsAbandonedShort, 1)));
+  // Exactly S seconds is no longer short.
+  EXPECT_THAT(Contributions(On(CallAbandoned{5}), Policy()),
+              ElementsAre(Inc(Counter::kCallsAbandoned, 1), Inc(Counter::kServiceLevelCalls, 1)));
+}
+
+TEST(ContributionsTest, CallEndedAddsHandleTime) {
+  EXPECT_THAT(Contributions(On(CallEnded{300}), Policy()),
+              ElementsAre(Inc(Counter::kCallsEnded, 1), Inc(Counter::kHandleSeconds, 300)));
+}
+
+TEST(ContributionsTest, NegativeDurationsCountAsZero) {
+  EXPECT_THAT(Contributions(On(CallAnswered{-3}), Policy()),
+              ElementsAre(Inc(Counter::kCallsAnswered, 1), Inc(Counter::kServiceLevelCalls, 1),
+                          Inc(Counter::kCallsAnsweredInTime, 1)));
+  EXPECT_THAT(Contributions(On(CallAbandoned{-3}), Policy()),
+              ElementsAre(Inc(Counter::kCallsAbandoned, 1), Inc(Counter::kCallsAbandonedShort, 1)));
+  EXPECT_THAT(Contributions(On(CallEnded{-1}), Policy()),
+              ElementsAre(Inc(Counter::kCallsEnded, 1)));
+  EXPECT_THAT(Contributions(On(OutageEnded{"backbone_network", -60}), Policy()), IsEmpty());
+  EXPECT_THAT(Contributions(On(ComplaintResolved{-5, true}), Policy()),
+              ElementsAre(Inc(Counter::kResolutions, 1), Inc(Counter::kResolutionsOnTime, 1)));
+}
+
+TEST(ContributionsTest, Consultations) {
+  EXPECT_THAT(Contributions(On(ConsultationCreated{}), Policy()),
+              ElementsAre(Inc(Counter::kConsultations, 1)));
+  EXPECT_THAT(Contributions(On(ConsultationDispatched{}), Policy()),
+              ElementsAre(Inc(Counter::kConsultationsDispatched, 1)));
+}
+
+TEST(ContributionsTest, SurveyCountsOnlyTheAnswersGiven) {
+  EXPECT_THAT(Contributions(On(SurveyAnswered{}), Policy()), IsEmpty());
+  EXPECT_THAT(Contributions(On(Rating(false)), Policy()),
+              ElementsAre(Inc(Counter::kRatings, 1)));
+  EXPECT_THAT(Contributions(On(Rating(true)), Policy()),
+              ElementsAre(Inc(Counter::kRatings, 1), Inc(Counter::kRatingsUnsatisfied, 1)));
+}
+
+TEST(ContributionsTest, CsatCountsFourAndFiveAsSatisfied) {
+  EXPECT_THAT(Contributions(On(Csat(3)), Policy()),
+              ElementsAre(Inc(Counter::kCsatResponses, 1)));
+  EXPECT_THAT(Contributions(On(Csat(4)), Policy()),
+              ElementsAre(Inc(Counter::kCsatResponses, 1), Inc(Counter::kCsatSatisfied, 1)));
+  EXPECT_THAT(Contributions(On(Csat(5)), Policy()),
+              ElementsAre(Inc(Counter::kCsatResponses, 1), Inc(Counter::kCsatSatisfied, 1)));
+}
+
+TEST(ContributionsTest, NpsPromotersNineToTenDetractorsZeroToSix) {
+  EXPECT_THAT(Contributions(On(Nps(9)), Policy()),
+              ElementsAre(Inc(Counter::kNpsResponses, 1), Inc(Counter::kNpsPromoters, 1)));
+  EXPECT_THAT(Contributions(On(Nps(8)), Policy()),
+              ElementsAre(Inc(Counter::kNpsResponses, 1)));
+  EXPECT_THAT(Contributions(On(Nps(7)), Policy()),
+              ElementsAre(Inc(Counter::kNpsResponses, 1)));
+  EXPECT_THAT(Contributions(On(Nps(6)), Policy()),
+              ElementsAre(Inc(Counter::kNpsResponses, 1), Inc(Counter::kNpsDetractors, 1)));
+  EXPECT_THAT(Contributions(On(Nps(0)), Policy()),
+              ElementsAre(Inc(Counter::kNpsResponses, 1), Inc(Counter::kNpsDetractors, 1)));
+}
+
+TEST(ContributionsTest, CsiAddsWeightedScoresOfWeightedDimensionsTimesAThousand) {
+  // speed 4 × 0.5 + accuracy 5 × 0.2 = 3.0 → 3000; weights 0.5 + 0.2 → 700.
+  // "waiting_room" has no weight and is ignored.
+  SurveyAnswered s = Csi({{"speed", 4}, {"accuracy", 5}, {"waiting_room", 1}});
+  EXPECT_THAT(Contributions(On(s), Policy()),
+              ElementsAre(Inc(Counter::kCsiWeightedScore, 3000), Inc(Counter::kCsiWeight, 700)));
+}
+
+TEST(ContributionsTest, CsiWithoutAWeightedDimensionAddsNothing) {
+  SurveyAnswered s = Csi({{"waiting_room", 5}});
+  EXPECT_THAT(Contributions(On(s), Policy()), IsEmpty());
+}
+
+TEST(ContributionsTest, AllSurveyAnswersTogether) {
+  SurveyAnswered s = Csi({{"attitude", 3}});
+  s.unsatisfied = false;
+  s.csat = 5;
+  s.nps = 10;
+  EXPECT_THAT(Contributions(On(s), Policy()),
+              ElementsAre(Inc(Counter::kRatings, 1), Inc(Counter::kCsatResponses, 1),
+                          Inc(Counter::kCsatSatisfied, 1), Inc(Counter::kNpsResponses, 1),
+                          Inc(Counter::kNpsPromoters, 1), Inc(Counter::kCsiWeightedScore, 900),
+                          Inc(Counter::kCsiWeight, 300)));
+}
+
+TEST(ContributionsTest, OutageEndedAddsItsSeconds) {
+  EXPECT_THAT(Contributions(On(OutageEnded{"call_platform", 900}), Policy()),
+              ElementsAre(Inc(Counter::kOutageSeconds, 900)));
+}
+
+TEST(ContributionsTest, ComplaintSubmitted) {
+  EXPECT_THAT(Contributions(On(ComplaintSubmitted{}), Policy()),
+              ElementsAre(Inc(Counter::kComplaints, 1)));
+  EXPECT_THAT(Contributions(On(ComplaintSubmitted{true}), Policy()),
+              ElementsAre(Inc(Counter::kComplaints, 1), Inc(Counter::kComplaintsDuplicate, 1)));
+}
+
+TEST(ContributionsTest, ComplaintFirstResponse) {
+  EXPECT_THAT(Contributions(On(ComplaintFirstResponse{3600, true}), Policy()),
+              ElementsAre(Inc(Counter::kFirstResponses, 1),
+                          Inc(Counter::kFirstResponseSeconds, 3600),
+                          Inc(Counter::kFirstResponsesOnTime, 1)));
+  EXPECT_THAT(Contributions(On(ComplaintFirstResponse{90000, false}), Policy()),
+              ElementsAre(Inc(Counter::kFirstResponses, 1),
+                          Inc(Counter::kFirstResponseSeconds, 90000)));
+}
+
+TEST(ContributionsTest, ComplaintResolved) {
+  EXPECT_THAT(Contributions(On(ComplaintResolved{7200, true}), Policy()),
+              ElementsAre(Inc(Counter::kResolutions, 1), Inc(Counter::kResolutionSeconds, 7200),
+                          Inc(Counter::kResolutionsOnTime, 1)));
+  EXPECT_THAT(Contributions(On(ComplaintResolved{7200, false}), Policy()),
+              ElementsAre(Inc(Counter::kResolutions, 1), Inc(Counter::kResolutionSeconds, 7200)));
+}
+
+TEST(ContributionsTest, ComplaintLifecycleCounters) {
+  EXPECT_THAT(Contributions(On(ComplaintReplied{}), Policy()),
+              ElementsAre(Inc(Counter::kReplies, 1)));
+  EXPECT_THAT(Contributions(On(ComplaintFollowedUp{false}), Policy()),
+              ElementsAre(Inc(Counter::kFollowUps, 1)));
+  EXPECT_THAT(Contributions(On(ComplaintFollowedUp{true}), Policy()),
+              ElementsAre(Inc(Counter::kFollowUps, 1), Inc(Counter::kFollowUpsSatisfied, 1)));
+  EXPECT_THAT(Contributions(On(ComplaintReopened{}), Policy()),
+              ElementsAre(Inc(Counter::kReopens, 1)));
+  EXPECT_THAT(Contributions(On(ComplaintSlaBreached{}), Policy()),
+              ElementsAre(Inc(Counter::kSlaBreaches, 1)));
+}
+
+}  // namespace
+}  // namespace sqms::metrics::domain

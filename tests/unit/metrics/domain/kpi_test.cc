@@ -1,0 +1,290 @@
+#include "services/metrics/domain/kpi.h"
+
+#include <set>
+#include <string>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "services/metrics/domain/event.h"
+
+namespace sqms::metrics::domain {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::Optional;
+using ::testing::DoubleNear;
+
+class Counters {
+ public:
+  Counters& Set(Counter c, int64_t v) {
+    values_[static_cast<size_t>(c)] = v;
+    return *this;
+  }
+  const CounterValues& values() const { return values_; }
+
+ private:
+  CounterValues values_{};
+};
+
+KpiValue Of(std::string_view name, const Counters& counters, const Bases& bases = {}) {
+  const KpiDefinition* kpi = FindKpi(name);
+  EXPECT_NE(kpi, nullptr) << name;
+  return kpi == nullptr ? KpiValue{} : Compute(*kpi, counters.values(), bases);
+}
+
+Bases Schedule(int64_t seconds) {
+  Bases b;
+  b.scheduled_seconds = seconds;
+  return b;
+}
+Bases Volume(int64_t volume) {
+  Bases b;
+  b.volume = volume;
+  return b;
+}
+
+std::vector<std::string> Names() {
+  std::vector<std::string> names;
+  for (const KpiDefinition& kpi : KpiDefinitions()) names.emplace_back(kpi.name);
+  return names;
+}
+
+TEST(KpiCatalogueTest, HasEveryKpiInTheDocumentedOrder) {
+  EXPECT_THAT(Names(),
+              ElementsAre("answer_rate", "satisfaction_rate", "one_time_answer_rate",
+                          "system_reliability", "csat", "nps", "csi", "complaint_volume",
+                          "complaint_rate", "handling_rate", "first_response_on_time",
+                          "resolution_on_time", "mean_first_response_time",
+                          "mean_resolution_time", "reopen_rate", "follow_up_coverage",
+                          "follow_up_satisfaction", "duplicate_share", "sla_breaches",
+                          "abandonment_rate", "average_speed_of_answer", "service_level",
+                          "average_handle_time"));
+}
+
+TEST(KpiCatalogueTest, FindKpi) {
+  ASSERT_NE(FindKpi("answer_rate"), nullptr);
+  EXPECT_EQ(FindKpi("answer_rate")->title, "Call answer rate 接通率");
+  EXPECT_EQ(FindKpi("no_such_kpi"), nullptr);
+}
+
+TEST(KpiCatalogueTest, EveryDefinitionIsComplete) {
+  std::set<std::string_view> event_types;
+  for (const EventBody& body :
+       {EventBody(CallOffered{}), EventBody(CallAnswered{}), EventBody(CallAbandoned{}),
+        EventBody(CallEnded{}), EventBody(ConsultationCreated{}),
+        EventBody(ConsultationDispatched{}), EventBody(SurveyAnswered{}),
+        EventBody(OutageEnded{}), EventBody(ComplaintSubmitted{}),
+        EventBody(ComplaintFirstResponse{}), EventBody(ComplaintResolved{}),
+        EventBody(ComplaintReplied{}), EventBody(ComplaintFollowedUp{}),
+        EventBody(ComplaintReopened{}), EventBody(ComplaintSlaBreached{})}) {
+    event_types.insert(EventTypeName(body));
+  }
+  for (const KpiDefinition& kpi : KpiDefinitions()) {
+    SCOPED_TRACE(kpi.name);
+    EXPECT_FALSE(kpi.title.empty());
+    EXPECT_FALSE(kpi.formula.empty());
+    EXPECT_FALSE(kpi.sources.empty());
+    for (std::string_view source : kpi.sources) EXPECT_TRUE(event_types.contains(source)) << source;
+    const bool needs_denominator = kpi.form != Form::kCount && kpi.form != Form::kPerTenThousand &&
+                                   kpi.form != Form::kScheduleShare;
+    EXPECT_EQ(kpi.denominator.has_value(), needs_denominator);
+    EXPECT_EQ(kpi.numerator2.has_value(), kpi.form == Form::kNps);
+  }
+}
+
+TEST(KpiCatalogueTest, UnitsAndDirections) {
+  EXPECT_EQ(FindKpi("answer_rate")->unit, Unit::kPercent);
+  EXPECT_EQ(FindKpi("nps")->unit, Unit::kScore);
+  EXPECT_EQ(FindKpi("csi")->unit, Unit::kScore);
+  EXPECT_EQ(FindKpi("complaint_volume")->unit, Unit::kCount);
+  EXPECT_EQ(FindKpi("mean_resolution_time")->unit, Unit::kSeconds);
+  EXPECT_EQ(FindKpi("average_handle_time")->unit, Unit::kSeconds);
+  EXPECT_EQ(FindKpi("answer_rate")->direction, Direction::kHigherIsBetter);
+  EXPECT_EQ(FindKpi("complaint_rate")->direction, Direction::kLowerIsBetter);
+  EXPECT_EQ(FindKpi("reopen_rate")->direction, Direction::kLowerIsBetter);
+  EXPECT_EQ(FindKpi("service_level")->direction, Direction::kHigherIsBetter);
+}
+
+// requirements §2: agent-answered calls / calls that requested an agent.
+TEST(KpiComputeTest, AnswerRate) {
+  const KpiValue v = Of("answer_rate", Counters()
+                                           .Set(Counter::kCallsOffered, 400)
+                                           .Set(Counter::kCallsAnswered, 362));
+  EXPECT_THAT(v.value, Optional(DoubleNear(90.5, 1e-9)));
+  EXPECT_EQ(v.numerator, 362);
+  EXPECT_EQ(v.denominator, 400);
+}
+
+// 95598: (1 − "unsatisfied" / all ratings) × 100 %; 200 ratings with 6
+// unsatisfied is 97 %.
+TEST(KpiComputeTest, SatisfactionRateIs95598Definition) {
+  const KpiValue v = Of("satisfaction_rate", Counters()
+                                                 .Set(Counter::kRatings, 200)
+                                                 .Set(Counter::kRatingsUnsatisfied, 6));
+  EXPECT_THAT(v.value, Optional(DoubleNear(97.0, 1e-9)));
+  EXPECT_EQ(v.numerator, 6);
+  EXPECT_EQ(v.denominator, 200);
+}
+
+TEST(KpiComputeTest, OneTimeAnswerRate) {
+  // 80 consultations, 12 went out as work orders: (1 − 12/80) × 100 = 85 %.
+  const KpiValue v = Of("one_time_answer_rate", Counters()
+                                                    .Set(Counter::kConsultations, 80)
+                                                    .Set(Counter::kConsultationsDispatched, 12));
+  EXPECT_THAT(v.value, Optional(DoubleNear(85.0, 1e-9)));
+}
+
+TEST(KpiComputeTest, SystemReliabilityIsOverTheScheduledTime) {
+  // A 30-day month scheduled 24 h a day = 2,592,000 s; 2,592 s of outage:
+  // (1 − 2592/2592000) × 100 = 99.9 %.
+  Counters c;
+  c.Set(Counter::kOutageSeconds, 2592);
+  const KpiValue v = Of("system_reliability", c, Schedule(2'592'000));
+  EXPECT_THAT(v.value, Optional(DoubleNear(99.9, 1e-9)));
+  EXPECT_EQ(v.numerator, 2592);
+  EXPECT_EQ(v.denominator, 2'592'000);
+  // No outage at all is 100 %.
+  EXPECT_THAT(Of("system_reliability", Counters(), Schedule(3600)).value,
+              Optional(100.0));
+}
+
+TEST(KpiComputeTest, SystemReliabilityWithoutAScheduleHasNoValue) {
+  Counters c;
+  c.Set(Counter::kOutageSeconds, 60);
+  const KpiValue v = Of("system_reliability", c);
+  EXPECT_EQ(v.value, std::nullopt);
+  EXPECT_EQ(v.denominator, 0);
+  EXPECT_EQ(Of("system_reliability", c, Schedule(0)).value, std::nullopt);
+}
+
+TEST(KpiComputeTest, Csat) {
+  // 50 responses, 41 scored 4 or 5: 82 %.
+  const KpiValue v = Of("csat", Counters()
+                                    .Set(Counter::kCsatResponses, 50)
+                                    .Set(Counter::kCsatSatisfied, 41));
+  EXPECT_THAT(v.value, Optional(DoubleNear(82.0, 1e-9)));
+}
+
+TEST(KpiComputeTest, NpsIsPromotersMinusDetractors) {
+  // 200 responses: 90 promoters, 30 detractors: (90 − 30) / 200 × 100 = 30.
+  const KpiValue v = Of("nps", Counters()
+                                   .Set(Counter::kNpsResponses, 200)
+                                   .Set(Counter::kNpsPromoters, 90)
+                                   .Set(Counter::kNpsDetractors, 30));
+  EXPECT_THAT(v.value, Optional(DoubleNear(30.0, 1e-9)));
+  EXPECT_EQ(v.numerator, 90);
+  EXPECT_EQ(v.numerator2, 30);
+  EXPECT_EQ(v.denominator, 200);
+  // More detractors than promoters goes negative.
+  EXPECT_THAT(Of("nps", Counters()
+                            .Set(Counter::kNpsResponses, 10)
+                            .Set(Counter::kNpsDetractors, 10))
+                  .value,
+              Optional(DoubleNear(-100.0, 1e-9)));
+}
+
+TEST(KpiComputeTest, CsiIsTheWeightedMeanOnAHundredScale) {
+  // Two surveys (weights 0.5/0.3/0.2): (4, 5, 3) → 4.3 and (5, 5, 5) → 5.0.
+  // Σ w·score ×1000 = 4300 + 5000 = 9300; Σ w ×1000 = 2000.
+  // 9300 / 2000 = 4.65 on 1..5, × 20 = 93.
+  const KpiValue v = Of("csi", Counters()
+                                   .Set(Counter::kCsiWeightedScore, 9300)
+                                   .Set(Counter::kCsiWeight, 2000));
+  EXPECT_THAT(v.value, Optional(DoubleNear(93.0, 1e-9)));
+}
+
+TEST(KpiComputeTest, ComplaintVolumeAlwaysHasAValue) {
+  const KpiValue none = Of("complaint_volume", Counters());
+  EXPECT_THAT(none.value, Optional(0.0));
+  EXPECT_EQ(none.denominator, 0);
+  const KpiValue some = Of("complaint_volume", Counters().Set(Counter::kComplaints, 17));
+  EXPECT_THAT(some.value, Optional(17.0));
+  EXPECT_EQ(some.numerator, 17);
+  EXPECT_EQ(some.denominator, 17);
+}
+
+TEST(KpiComputeTest, ComplaintRateIsPerTenThousandOfTheVolumeBase) {
+  // 37 complaints over 185,000 passengers: 37 / 185000 × 10000 = 2.
+  Counters c;
+  c.Set(Counter::kComplaints, 37);
+  const KpiValue v = Of("complaint_rate", c, Volume(185'000));
+  EXPECT_THAT(v.value, Optional(DoubleNear(2.0, 1e-9)));
+  EXPECT_EQ(v.denominator, 185'000);
+  EXPECT_EQ(Of("complaint_rate", c).value, std::nullopt);
+  EXPECT_EQ(Of("complaint_rate", c).denominator, 0);
+}
+
+TEST(KpiComputeTest, ComplaintHandling) {
+  // 120 complaints; 96 first responses (90 on time, Σ 345,600 s);
+  // 100 resolutions (85 on time, Σ 8,640,000 s); 4 reopens; 70 follow-ups
+  // (63 satisfied); 6 duplicates.
+  const Counters c = Counters()
+                         .Set(Counter::kComplaints, 120)
+                         .Set(Counter::kFirstResponses, 96)
+                         .Set(Counter::kFirstResponsesOnTime, 90)
+                         .Set(Counter::kFirstResponseSeconds, 345'600)
+                         .Set(Counter::kResolutions, 100)
+                         .Set(Counter::kResolutionsOnTime, 85)
+                         .Set(Counter::kResolutionSeconds, 8'640'000)
+                         .Set(Counter::kReopens, 4)
+                         .Set(Counter::kFollowUps, 70)
+                         .Set(Counter::kFollowUpsSatisfied, 63)
+                         .Set(Counter::kComplaintsDuplicate, 6)
+                         .Set(Counter::kSlaBreaches, 9);
+  EXPECT_THAT(Of("handling_rate", c).value, Optional(DoubleNear(100.0 * 100 / 120, 1e-9)));
+  EXPECT_THAT(Of("first_response_on_time", c).value, Optional(DoubleNear(93.75, 1e-9)));
+  EXPECT_THAT(Of("resolution_on_time", c).value, Optional(DoubleNear(85.0, 1e-9)));
+  EXPECT_THAT(Of("mean_first_response_time", c).value, Optional(DoubleNear(3600.0, 1e-9)));
+  EXPECT_THAT(Of("mean_resolution_time", c).value, Optional(DoubleNear(86400.0, 1e-9)));
+  EXPECT_THAT(Of("reopen_rate", c).value, Optional(DoubleNear(4.0, 1e-9)));
+  EXPECT_THAT(Of("follow_up_coverage", c).value, Optional(DoubleNear(70.0, 1e-9)));
+  EXPECT_THAT(Of("follow_up_satisfaction", c).value, Optional(DoubleNear(90.0, 1e-9)));
+  EXPECT_THAT(Of("duplicate_share", c).value, Optional(DoubleNear(5.0, 1e-9)));
+  EXPECT_THAT(Of("sla_breaches", c).value, Optional(9.0));
+}
+
+TEST(KpiComputeTest, CallCenterOperations) {
+  // 400 offered, 362 answered (Σ wait 5,430 s; 331 within T), 38 abandoned
+  // of which 8 shorter than S, so the service level's base is 362 + 30.
+  // 350 calls ended with Σ 84,000 s of handling.
+  const Counters c = Counters()
+                         .Set(Counter::kCallsOffered, 400)
+                         .Set(Counter::kCallsAnswered, 362)
+                         .Set(Counter::kAnswerWaitSeconds, 5430)
+                         .Set(Counter::kCallsAnsweredInTime, 331)
+                         .Set(Counter::kCallsAbandoned, 38)
+                         .Set(Counter::kCallsAbandonedShort, 8)
+                         .Set(Counter::kServiceLevelCalls, 392)
+                         .Set(Counter::kCallsEnded, 350)
+                         .Set(Counter::kHandleSeconds, 84'000);
+  EXPECT_THAT(Of("abandonment_rate", c).value, Optional(DoubleNear(9.5, 1e-9)));
+  EXPECT_THAT(Of("average_speed_of_answer", c).value, Optional(DoubleNear(15.0, 1e-9)));
+  EXPECT_THAT(Of("service_level", c).value, Optional(DoubleNear(100.0 * 331 / 392, 1e-9)));
+  EXPECT_EQ(Of("service_level", c).denominator, 392);
+  EXPECT_THAT(Of("average_handle_time", c).value, Optional(DoubleNear(240.0, 1e-9)));
+}
+
+TEST(KpiComputeTest, NoSampleMeansNoValue) {
+  for (const KpiDefinition& kpi : KpiDefinitions()) {
+    if (kpi.form == Form::kCount) continue;
+    const KpiValue v = Compute(kpi, CounterValues{});
+    EXPECT_EQ(v.value, std::nullopt) << kpi.name;
+    EXPECT_EQ(v.denominator, 0) << kpi.name;
+  }
+}
+
+TEST(KpiComputeTest, RatiosAreNotClampedSoBadDataShows) {
+  // More answered than offered (events lost or duplicated upstream).
+  const KpiValue v = Of("answer_rate", Counters()
+                                           .Set(Counter::kCallsOffered, 100)
+                                           .Set(Counter::kCallsAnswered, 110));
+  EXPECT_THAT(v.value, Optional(DoubleNear(110.0, 1e-9)));
+  const KpiValue below = Of("satisfaction_rate", Counters()
+                                                     .Set(Counter::kRatings, 10)
+                                                     .Set(Counter::kRatingsUnsatisfied, 12));
+  EXPECT_THAT(below.value, Optional(DoubleNear(-20.0, 1e-9)));
+}
+
+}  // namespace
+}  // namespace sqms::metrics::domain
