@@ -2,7 +2,9 @@
 # Renders deploy/prometheus/prometheus.yml for a local run.
 #
 #   render.sh --out DIR --complaints HOST:PORT --alertmanager HOST:PORT --prometheus HOST:PORT
+#             [--metrics HOST:PORT]
 #
+# Without --metrics the sqms-metrics scrape job is left out.
 # Writes DIR/prometheus.yml and DIR/rules/*.rules.yml (unit tests are not
 # copied). Used by scripts/stack.sh and tests/deploy/check_configs.sh.
 set -euo pipefail
@@ -18,13 +20,14 @@ check_target() {
 }
 
 main() {
-  local out="" complaints="" alertmanager="" prometheus=""
+  local out="" complaints="" alertmanager="" prometheus="" metrics=""
   while [ $# -gt 0 ]; do
     case "$1" in
       --out) out="${2:?--out needs a directory}"; shift 2 ;;
       --complaints) complaints="${2:?--complaints needs host:port}"; shift 2 ;;
       --alertmanager) alertmanager="${2:?--alertmanager needs host:port}"; shift 2 ;;
       --prometheus) prometheus="${2:?--prometheus needs host:port}"; shift 2 ;;
+      --metrics) metrics="${2:?--metrics needs host:port}"; shift 2 ;;
       *) die "unknown argument '$1'" ;;
     esac
   done
@@ -32,11 +35,18 @@ main() {
   check_target complaints "$complaints"
   check_target alertmanager "$alertmanager"
   check_target prometheus "$prometheus"
+  local drop_metrics=(-e '/# BEGIN sqms-metrics/,/# END sqms-metrics/d')
+  if [ -n "$metrics" ]; then
+    check_target metrics "$metrics"
+    drop_metrics=()
+  fi
 
   mkdir -p "$out/rules"
   sed -e "s|@COMPLAINTS_METRICS_TARGET@|$complaints|g" \
       -e "s|@ALERTMANAGER_TARGET@|$alertmanager|g" \
       -e "s|@PROMETHEUS_TARGET@|$prometheus|g" \
+      -e "s|@METRICS_METRICS_TARGET@|$metrics|g" \
+      "${drop_metrics[@]}" \
       "$SRC_DIR/prometheus.yml" >"$out/prometheus.yml"
   if grep -q '@[A-Z_]*@' "$out/prometheus.yml"; then
     die "unreplaced placeholder in $out/prometheus.yml"

@@ -6,9 +6,11 @@
 #   - amtool check-config     on deploy/alertmanager/alertmanager.yml
 #   - every YAML file under deploy/ parses (all documents)
 #   - kustomize (pinned in tools/k8s-render) renders base and every overlay
-#   - the kustomize copy of the triage config matches the service's default
+#   - the kustomize copies of the triage and metrics configs match the
+#     services' defaults
 #   - every Grafana dashboard is valid JSON with uid, title and panels, and
-#     every PromQL expression in it parses
+#     every PromQL expression in it parses, and every recording rule it reads
+#     is defined in deploy/prometheus/rules/
 #   - shellcheck on every script (installed by scripts/install-deps.sh)
 # Runs every check, prints each result, exits 1 when any failed.
 #
@@ -71,7 +73,8 @@ find_yaml_python() {
 
 check_prometheus_config() {
   bash "$DEPLOY/prometheus/render.sh" --out "$WORK_DIR/prometheus" \
-    --complaints 127.0.0.1:9464 --alertmanager 127.0.0.1:9093 --prometheus 127.0.0.1:9090 ||
+    --complaints 127.0.0.1:9464 --alertmanager 127.0.0.1:9093 --prometheus 127.0.0.1:9090 \
+    --metrics 127.0.0.1:9465 ||
     return 1
   promtool check config "$WORK_DIR/prometheus/prometheus.yml"
 }
@@ -125,6 +128,21 @@ production_wires_redis() {
     { echo "no SQMS_REDIS_PASSWORD_FILE"; return 1; }
   grep -q 'mountPath: /etc/sqms/redis' "$out" || { echo "password not mounted"; return 1; }
   grep -q 'secretName: complaints-redis' "$out" || { echo "no complaints-redis secret"; return 1; }
+  # Both services (complaints, metrics) use the cluster with its password.
+  [ "$(grep -c 'mountPath: /etc/sqms/redis$' "$out")" -eq 2 ] ||
+    { echo "the Redis password is not mounted into both Deployments"; return 1; }
+}
+
+# A recorded series the dashboard reads ("level:metric:operations") that no
+# rule file records would be an empty panel.
+dashboard_records_defined() {
+  local json="$1" name undefined=0
+  while read -r name; do
+    grep -q -- "- record: $name\$" "$DEPLOY"/prometheus/rules/*.rules.yml ||
+      { echo "$name is not recorded by any rule in deploy/prometheus/rules/"; undefined=1; }
+  done < <(jq -r '.panels[] | .targets[]? | .expr' "$json" |
+             grep -oE '[a-zA-Z_][a-zA-Z0-9_]*:[a-zA-Z0-9_]+:[a-zA-Z0-9_]+' | sort -u)
+  return "$undefined"
 }
 
 # Grafana template variables replaced so promtool can parse each expression.
@@ -138,7 +156,8 @@ dashboard_promql_parses() {
     echo "    rules:"
     jq -r '[.panels[] | .targets[]? | .expr] | to_entries[] |
            "      - record: dashboard_expr_\(.key)\n        expr: \(.value | @json)"' "$json" |
-      sed -e "s/[$]__rate_interval/5m/g" -e "s/[$]__range/1h/g" -e "s/[$]job/.*/g"
+      sed -e "s/[$]__rate_interval/5m/g" -e "s/[$]__range/1h/g" -e "s/[$]job/.*/g" \
+        -e "s/[$]department/.*/g"
   } >"$rules" || return 1
   promtool check rules "$rules"
 }
@@ -162,18 +181,20 @@ main() {
   check "kustomize build base and overlays (tools/k8s-render)" render_kustomizations
   check "production overlay: Redis Cluster with its password secret" production_wires_redis
   check "triage config copy in deploy/k8s is current" bash "$DEPLOY/k8s/sync-triage.sh" --check
+  check "metrics config copy in deploy/k8s is current" bash "$DEPLOY/k8s/sync-metrics.sh" --check
 
   local json
   for json in "$DEPLOY"/grafana/dashboards/*.json; do
     check "Grafana JSON $(basename "$json")" jq -e . "$json"
     check "Grafana PromQL $(basename "$json")" dashboard_promql_parses "$json"
+    check "Grafana recorded series $(basename "$json")" dashboard_records_defined "$json"
   done
 
   if command -v shellcheck >/dev/null 2>&1; then
     check "shellcheck" shellcheck -x "$REPO_ROOT/scripts/stack.sh" "$REPO_ROOT/scripts/demo.sh" \
       "$REPO_ROOT/scripts/bench.sh" "$REPO_ROOT/scripts/install-deps.sh" "$REPO_ROOT/scripts/lib.sh" \
       "$REPO_ROOT/.ci/run" "$DEPLOY/prometheus/render.sh" \
-      "$DEPLOY/k8s/sync-triage.sh" "${BASH_SOURCE[0]}"
+      "$DEPLOY/k8s/sync-triage.sh" "$DEPLOY/k8s/sync-metrics.sh" "${BASH_SOURCE[0]}"
   else
     skip "shellcheck" "shellcheck not installed"
   fi

@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "sqms/complaints/v1/service.grpc.pb.h"
 #include "sqms/contact/v1/service.grpc.pb.h"
+#include "sqms/metrics/v1/service.grpc.pb.h"
 #include "tools/sqmsctl/client.h"
 #include "tools/sqmsctl/output.h"
 
@@ -23,6 +24,8 @@ inline constexpr int kExitUsage = 2;
 
 struct GlobalOptions {
   ClientOptions client;
+  // The metrics service (kpi commands); token and timeout from `client`.
+  std::string metrics_server = "127.0.0.1:50061";
   std::string output = "table";  // table | json
   bool timeout_given = false;    // streams get a deadline only when asked for
   bool utc = false;              // --utc: times in UTC, not the operator's zone
@@ -37,8 +40,8 @@ struct Cli {
   std::function<int()> run;
 };
 
-// --server, --token, -o, --timeout, --utc, --version with their environment
-// variables.
+// --server, --metrics-addr, --token, -o, --timeout, --utc, --version with
+// their environment variables.
 void RegisterGlobalFlags(CLI::App& app, GlobalOptions& global);
 
 // submit, get, list, watch.
@@ -54,6 +57,9 @@ void RegisterTriageCommands(CLI::App& app, Cli& cli);
 // contact stream FILE.
 void RegisterContactCommands(CLI::App& app, Cli& cli);
 
+// kpi defs | get | query | rank | explain (sqms.metrics.v1.MetricsService).
+void RegisterKpiCommands(CLI::App& app, Cli& cli);
+
 // After parsing: the zone times are shown in (output.h DisplayZoneFor);
 // kExitUsage with the message on stderr when $TZ names no zone.
 int ApplyDisplayZone(const GlobalOptions& global);
@@ -62,6 +68,8 @@ int ApplyDisplayZone(const GlobalOptions& global);
 std::unique_ptr<complaints::v1::ComplaintService::Stub> NewComplaintStub(
     const GlobalOptions& global);
 std::unique_ptr<contact::v1::ContactEventService::Stub> NewContactStub(const GlobalOptions& global);
+// At global.metrics_server, with the same token and timeout.
+std::unique_ptr<metrics::v1::MetricsService::Stub> NewMetricsStub(const GlobalOptions& global);
 
 // Prints the failure to stderr; returns kExitFailure.
 int ReportRpcError(const grpc::Status& status);

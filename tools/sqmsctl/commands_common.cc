@@ -13,6 +13,10 @@ void RegisterGlobalFlags(CLI::App& app, GlobalOptions& global) {
   app.add_option("--server", global.client.server, "SQMS gRPC endpoint host:port")
       ->envname("SQMS_SERVER")
       ->capture_default_str();
+  app.add_option("--metrics-addr", global.metrics_server,
+                 "SQMS metrics service gRPC endpoint host:port (kpi commands)")
+      ->envname("SQMS_METRICS_ADDR")
+      ->capture_default_str();
   app.add_option("--token", global.client.token, "bearer token")->envname("SQMS_TOKEN");
   app.add_option("-o,--output", global.output, "output format")
       ->check(CLI::IsMember({"table", "json"}))
@@ -45,6 +49,12 @@ std::unique_ptr<complaints::v1::ComplaintService::Stub> NewComplaintStub(
 std::unique_ptr<contact::v1::ContactEventService::Stub> NewContactStub(
     const GlobalOptions& global) {
   return contact::v1::ContactEventService::NewStub(MakeChannel(global.client));
+}
+
+std::unique_ptr<metrics::v1::MetricsService::Stub> NewMetricsStub(const GlobalOptions& global) {
+  ClientOptions options = global.client;
+  options.server = global.metrics_server;
+  return metrics::v1::MetricsService::NewStub(MakeChannel(options));
 }
 
 int ReportRpcError(const grpc::Status& status) {

@@ -15,6 +15,7 @@ namespace {
 
 namespace cv1 = ::sqms::complaints::v1;
 namespace ev1 = ::sqms::events::v1;
+namespace mv1 = ::sqms::metrics::v1;
 using google::protobuf::EnumDescriptor;
 
 struct Alias {
@@ -129,6 +130,8 @@ SQMS_INSTANTIATE_ENUM_NAMES(cv1::Level)
 SQMS_INSTANTIATE_ENUM_NAMES(cv1::Status)
 SQMS_INSTANTIATE_ENUM_NAMES(cv1::SlaTarget)
 SQMS_INSTANTIATE_ENUM_NAMES(ev1::ComplaintEventType)
+SQMS_INSTANTIATE_ENUM_NAMES(mv1::WindowSize)
+SQMS_INSTANTIATE_ENUM_NAMES(mv1::Direction)
 
 #undef SQMS_INSTANTIATE_ENUM_NAMES
 

@@ -13,13 +13,15 @@
 #include "absl/status/statusor.h"
 #include "sqms/complaints/v1/types.pb.h"
 #include "sqms/events/v1/complaint_event.pb.h"
+#include "sqms/metrics/v1/service.pb.h"
 
 namespace sqms::tools {
 
 // Parses a short name ("hotline"), a full name ("CHANNEL_HOTLINE") or an
 // alias, ignoring case and treating '-' as '_'. INVALID_ARGUMENT listing the
 // accepted names otherwise. Defined for complaints::v1::{Channel, Category,
-// Priority, Level, Status} and events::v1::ComplaintEventType.
+// Priority, Level, Status}, events::v1::ComplaintEventType and
+// metrics::v1::{WindowSize, Direction}.
 template <typename E>
 absl::StatusOr<E> ParseEnum(std::string_view name);
 

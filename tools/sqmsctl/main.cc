@@ -7,7 +7,7 @@
 
 int main(int argc, char** argv) {
   using namespace sqms::tools;
-  CLI::App app{"sqmsctl: operate SQMS complaints and contact events"};
+  CLI::App app{"sqmsctl: operate SQMS complaints, contact events and KPIs"};
   app.require_subcommand(1);
   app.fallthrough();  // global flags also after the subcommand (inherited)
   Cli cli;
@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   RegisterLifecycleCommands(app, cli);
   RegisterTriageCommands(app, cli);
   RegisterContactCommands(app, cli);
+  RegisterKpiCommands(app, cli);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,264 @@
+#include "tools/sqmsctl/kpi_view.h"
+
+#include <cmath>
+#include <cstdio>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_join.h"
+#include "tools/sqmsctl/enum_names.h"
+
+namespace sqms::tools {
+namespace {
+
+namespace mv1 = ::sqms::metrics::v1;
+
+constexpr char kMinus[] = "\u2212";  // "−", not the hyphen
+
+std::string Printf(const char* format, double v) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof(buffer), format, v);
+  return buffer;
+}
+
+// The magnitude of v in the unit's precision, without a sign.
+std::string Magnitude(double v, const std::string& unit) {
+  const double a = std::fabs(v);
+  if (unit == "percent") return Printf("%.1f", a);
+  if (unit == "seconds") return a >= 10 ? Printf("%.0f", a) : Printf("%.1f", a);
+  if (unit == "count") return Printf("%.0f", a);
+  if (unit == "score") {
+    std::string s = Printf("%.1f", a);
+    if (s.size() > 2 && s.compare(s.size() - 2, 2, ".0") == 0) s.resize(s.size() - 2);
+    return s;
+  }
+  return Printf("%.4g", a);
+}
+
+// True when v shows as a non-zero number in the unit's precision: "−0.0"
+// must not happen.
+bool ShowsNegative(double v, const std::string& unit) {
+  if (!(v < 0)) return false;
+  const std::string m = Magnitude(v, unit);
+  return m.find_first_not_of("0.") != std::string::npos;
+}
+
+std::string Suffix(const std::string& unit) {
+  if (unit == "percent") return " %";
+  if (unit == "seconds") return " s";
+  return "";
+}
+
+const std::string& UnitOf(const KpiCatalog& catalog, const std::string& kpi) {
+  static const std::string kNone;
+  auto it = catalog.find(kpi);
+  return it == catalog.end() ? kNone : it->second.unit();
+}
+
+std::string ValueText(const mv1::KpiValue& v, const std::string& unit) {
+  return v.has_value() ? FormatKpiNumber(v.value(), unit) : "-";
+}
+
+std::string CountsText(const mv1::KpiValue& v) {
+  return std::to_string(v.numerator()) + "/" + std::to_string(v.denominator());
+}
+
+std::string UnitText(const std::string& dimension, const std::string& unit) {
+  if (dimension.empty() || dimension == "total") return "total";
+  return dimension + " " + unit;
+}
+
+std::string PeriodText(const mv1::KpiValue& v) {
+  return v.period() + " (" + EnumShortName(v.size()) + ", " + FormatTimestamp(v.start()) +
+         " → " + FormatTimestamp(v.end()) + ", " + (v.closed() ? "closed" : "open") + ")";
+}
+
+void Line(const std::string& key, const std::string& value, std::string& out) {
+  out += PadRight(key + ":", 13) + value + "\n";
+}
+
+void ComparisonLines(const mv1::KpiValue& v, const std::string& unit, std::string& out) {
+  if (!v.has_comparison() || v.comparison().baseline_label().empty()) return;
+  const mv1::Comparison& c = v.comparison();
+  Line("baseline", c.baseline_label() + ": " +
+                       (c.has_baseline_value() ? FormatKpiNumber(c.baseline_value(), unit)
+                                               : "- (no sample)"),
+       out);
+  if (c.has_change()) {
+    Line("change", FormatKpiChange(c.change(), unit) +
+                       (c.significant() ? " (significant at 95 %)" : " (not significant)"),
+         out);
+  }
+}
+
+void ValueLines(const mv1::KpiValue& v, const std::string& title, const std::string& unit,
+                std::string& out) {
+  Line("kpi", title.empty() ? v.kpi() : v.kpi() + " — " + title, out);
+  Line("period", PeriodText(v), out);
+  Line("unit", UnitText(v.dimension(), v.unit()), out);
+  Line("value", v.has_value() ? ValueText(v, unit) + " (" + CountsText(v) + ")"
+                              : "- (no sample: denominator 0)",
+       out);
+}
+
+// Two columns sorted by name (proto maps have no order).
+std::string CountTable(const std::string& key_header, const std::string& value_header,
+                       const google::protobuf::Map<std::string, int64_t>& counts) {
+  std::map<std::string, int64_t> sorted(counts.begin(), counts.end());
+  Table table({key_header, value_header});
+  for (const auto& [name, count] : sorted) table.AddRow({name, std::to_string(count)});
+  return table.Render();
+}
+
+std::string Indented(const std::string& text, const std::string& indent) {
+  std::string out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    out += indent + text.substr(start, end - start) + "\n";
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+KpiCatalog CatalogOf(const mv1::ListKpiDefinitionsResponse& response) {
+  KpiCatalog catalog;
+  for (const mv1::KpiDefinition& kpi : response.kpis()) catalog.emplace(kpi.name(), kpi);
+  return catalog;
+}
+
+std::string FormatKpiNumber(double number, const std::string& unit) {
+  return (ShowsNegative(number, unit) ? kMinus : "") + Magnitude(number, unit) + Suffix(unit);
+}
+
+std::string FormatKpiChange(double change, const std::string& unit) {
+  const std::string sign = ShowsNegative(change, unit) ? kMinus : "+";
+  const std::string suffix = unit == "percent" ? " pp" : Suffix(unit);
+  return sign + Magnitude(change, unit) + suffix;
+}
+
+std::string KpiCell(const mv1::KpiValue& value, const KpiCatalog& catalog, bool with_counts) {
+  const std::string& unit = UnitOf(catalog, value.kpi());
+  std::string cell = ValueText(value, unit);
+  if (with_counts) cell += " (" + CountsText(value) + ")";
+  if (value.revision() > 0) cell += " r" + std::to_string(value.revision());
+  if (value.has_comparison() && value.comparison().has_change()) {
+    cell += " Δ" + FormatKpiChange(value.comparison().change(), unit);
+    if (value.comparison().significant()) cell += "*";
+  }
+  return cell;
+}
+
+Table KpiDefinitionsTable(const mv1::ListKpiDefinitionsResponse& response) {
+  Table table({"NAME", "TITLE", "FORMULA", "UNIT", "DIRECTION"});
+  for (const mv1::KpiDefinition& kpi : response.kpis()) {
+    const std::string direction =
+        kpi.direction() == mv1::DIRECTION_HIGHER_IS_BETTER  ? "higher is better"
+        : kpi.direction() == mv1::DIRECTION_LOWER_IS_BETTER ? "lower is better"
+                                                            : "-";
+    table.AddRow({kpi.name(), kpi.title(), kpi.formula(), kpi.unit(), direction});
+  }
+  return table;
+}
+
+std::string KpiValueDetail(const mv1::KpiValue& value, const KpiCatalog& catalog) {
+  auto it = catalog.find(value.kpi());
+  const std::string title = it == catalog.end() ? "" : it->second.title();
+  const std::string& unit = UnitOf(catalog, value.kpi());
+  std::string out;
+  ValueLines(value, title, unit, out);
+  if (value.revision() > 0) {
+    Line("revision", "r" + std::to_string(value.revision()) +
+                         " (corrected by late events after the window closed)",
+         out);
+  }
+  ComparisonLines(value, unit, out);
+  return out;
+}
+
+Table KpiQueryTable(const mv1::QueryKpisResponse& response, const std::vector<std::string>& kpis,
+                    const std::string& dimension, const KpiCatalog& catalog, bool with_counts) {
+  std::vector<std::string> headers = {
+      "PERIOD", dimension.empty() || dimension == "total" ? "UNIT"
+                                                          : absl::AsciiStrToUpper(dimension)};
+  headers.insert(headers.end(), kpis.begin(), kpis.end());
+  // Rows in the order the answer first names each (period, unit).
+  std::vector<std::pair<std::string, std::string>> keys;
+  std::map<std::pair<std::string, std::string>, std::vector<std::string>> rows;
+  for (const mv1::KpiValue& value : response.values()) {
+    auto key = std::make_pair(value.period(), value.unit());
+    auto [row, added] = rows.try_emplace(key, std::vector<std::string>(kpis.size(), "-"));
+    if (added) keys.push_back(key);
+    for (size_t k = 0; k < kpis.size(); ++k) {
+      if (kpis[k] == value.kpi()) row->second[k] = KpiCell(value, catalog, with_counts);
+    }
+  }
+  Table table(std::move(headers));
+  for (const auto& key : keys) {
+    std::vector<std::string> cells = {key.first, key.second};
+    const std::vector<std::string>& values = rows.at(key);
+    cells.insert(cells.end(), values.begin(), values.end());
+    table.AddRow(std::move(cells));
+  }
+  return table;
+}
+
+std::string RankUnitsText(const mv1::RankUnitsResponse& response,
+                          const std::vector<std::string>& kpis, const KpiCatalog& catalog) {
+  std::vector<std::string> headers = {"POS", "UNIT", "WRSR", "TIER", "FLAGGED"};
+  headers.insert(headers.end(), kpis.begin(), kpis.end());
+  Table table(std::move(headers));
+  for (const mv1::RankedUnit& unit : response.units()) {
+    std::vector<std::string> cells = {std::to_string(unit.position()), unit.unit(),
+                                      Printf("%.3f", unit.wrsr()), std::to_string(unit.tier()),
+                                      unit.flagged() ? "yes" : ""};
+    for (const std::string& kpi : kpis) {
+      std::string cell = "-";
+      for (const mv1::KpiValue& value : unit.values()) {
+        if (value.kpi() == kpi) cell = KpiCell(value, catalog, false);
+      }
+      cells.push_back(std::move(cell));
+    }
+    table.AddRow(std::move(cells));
+  }
+  std::string out = table.Render();
+  out += "RSR = a + b·probit: a = " + Printf("%.3f", response.a()) + ", b = " +
+         Printf("%.3f", response.b()) + "; tier 1 is the worst\n";
+  if (!response.excluded().empty()) {
+    out += "not ranked (no value for some KPI): " + absl::StrJoin(response.excluded(), ", ") +
+           "\n";
+  }
+  return out;
+}
+
+std::string ExplainKpiText(const mv1::KpiExplanation& e) {
+  const mv1::KpiDefinition& d = e.definition();
+  const mv1::KpiValue& v = e.value();
+  std::string out;
+  ValueLines(v, d.title(), d.unit(), out);
+  ComparisonLines(v, d.unit(), out);
+  Line("formula", d.formula(), out);
+  Line("numerator", d.numerator() + " = " + std::to_string(v.numerator()), out);
+  if (!d.denominator().empty()) {
+    Line("denominator", d.denominator() + " = " + std::to_string(v.denominator()), out);
+  }
+  if (!d.sources().empty()) Line("sources", absl::StrJoin(d.sources(), ", "), out);
+  Line("late events", std::to_string(e.late_events()) + " counted after the window closed",
+       out);
+  Line("revision", e.revision() > 0 ? "r" + std::to_string(e.revision()) +
+                                          " (corrected by late events after the window closed)"
+                                    : "0 (as first computed)",
+       out);
+  if (!e.counters().empty()) {
+    out += "counters:\n" + Indented(CountTable("COUNTER", "VALUE", e.counters()), "  ");
+  }
+  if (!e.events_by_type().empty()) {
+    out += "events:\n" + Indented(CountTable("TYPE", "COUNT", e.events_by_type()), "  ");
+  }
+  return out;
+}
+
+}  // namespace sqms::tools

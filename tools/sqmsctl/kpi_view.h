@@ -1,0 +1,68 @@
+// Human renderings of sqms.metrics.v1 answers for `sqmsctl kpi`. Pure: no
+// I/O, no RPC; times through FormatTimestamp (the operator's zone).
+//
+// A KpiValue does not carry its KPI's unit, so the commands fetch the
+// definitions once (ListKpiDefinitions) and pass them as a KpiCatalog. A KPI
+// missing from the catalog is shown as a bare number.
+//
+// Numbers by the KPI's unit (KpiDefinition.unit):
+//   percent  one decimal and " %"        "92.4 %"
+//   seconds  whole seconds from 10 s up  "37 s", "4.5 s"
+//   count    whole                       "1204"
+//   score    one decimal, ".0" dropped   "−12", "81.5"
+// Negative numbers take the minus sign U+2212 ("−12"); no value (the
+// denominator was 0) is "-".
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "sqms/metrics/v1/service.pb.h"
+#include "tools/sqmsctl/output.h"
+
+namespace sqms::tools {
+
+using KpiCatalog = std::map<std::string, metrics::v1::KpiDefinition, std::less<>>;
+
+KpiCatalog CatalogOf(const metrics::v1::ListKpiDefinitionsResponse& response);
+
+// `number` in `unit` as above ("percent", "seconds", "count", "score";
+// anything else: up to 4 significant digits).
+std::string FormatKpiNumber(double number, const std::string& unit);
+
+// A change in the KPI's unit, always signed: "+1.2 pp" (percentage points),
+// "−3 s", "+5".
+std::string FormatKpiChange(double change, const std::string& unit);
+
+// One table cell: the value ("-" when none), then " (n/d)" when
+// with_counts, " r<revision>" when corrected after its window closed, and
+// with a comparison " Δ<change>" plus "*" when significant.
+std::string KpiCell(const metrics::v1::KpiValue& value, const KpiCatalog& catalog,
+                    bool with_counts);
+
+// NAME, TITLE, FORMULA, UNIT, DIRECTION (higher / lower is better).
+Table KpiDefinitionsTable(const metrics::v1::ListKpiDefinitionsResponse& response);
+
+// "key: value" lines of one value: kpi and title, period (label, size,
+// start → end, open/closed), unit, value with n/d, revision, comparison.
+std::string KpiValueDetail(const metrics::v1::KpiValue& value, const KpiCatalog& catalog);
+
+// One row per period and unit (in the answer's order), one column per KPI of
+// `kpis` (cells as KpiCell): PERIOD, the dimension in capitals ("DEPARTMENT";
+// "UNIT" for the total), then the KPI names.
+Table KpiQueryTable(const metrics::v1::QueryKpisResponse& response,
+                    const std::vector<std::string>& kpis, const std::string& dimension,
+                    const KpiCatalog& catalog, bool with_counts);
+
+// The ranking table (POS, UNIT, WRSR, TIER, FLAGGED, one column per ranked
+// KPI), then the fit "RSR = a + b·probit" and the units left out.
+std::string RankUnitsText(const metrics::v1::RankUnitsResponse& response,
+                          const std::vector<std::string>& kpis, const KpiCatalog& catalog);
+
+// ExplainKpi: the value (as KpiValueDetail), formula, numerator and
+// denominator by counter name, late events and revision, then every counter
+// and the events by type as two-column tables sorted by name.
+std::string ExplainKpiText(const metrics::v1::KpiExplanation& explanation);
+
+}  // namespace sqms::tools
