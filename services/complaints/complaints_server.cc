@@ -157,7 +157,7 @@ absl::StatusOr<std::unique_ptr<ComplaintsServer>> ComplaintsServer::Start(
       [producer_options = runtime::KafkaProducerOptionsFrom(config.common, "sqms-complaints")] {
         return runtime::KafkaProducer::Create(producer_options);
       },
-      *p->stats,
+      p->stats->relay,
       runtime::OutboxRelayOptions{
           .shards = config.shards,
           .shard_keys = [keys](int shard) {

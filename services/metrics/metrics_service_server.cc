@@ -4,7 +4,9 @@
 #include "services/metrics/adapters/kpi_keys.h"
 #include "services/metrics/adapters/kpi_processor.h"
 #include "services/metrics/adapters/redis_kpi_reader.h"
+#include "services/metrics/adapters/redis_target_store.h"
 #include "services/metrics/app/kpi_queries.h"
+#include "services/metrics/app/target_monitor.h"
 #include "services/metrics/rpc/metrics_grpc_service.h"
 #include "sqms/runtime/auth.h"
 #include "sqms/runtime/checkpointing_consumer.h"
@@ -12,6 +14,9 @@
 #include "sqms/runtime/grpc_server.h"
 #include "sqms/runtime/log.h"
 #include "sqms/runtime/metrics.h"
+#include "sqms/runtime/outbox_relay.h"
+#include "sqms/runtime/outbox_relay_metrics.h"
+#include "sqms/runtime/periodic_task.h"
 #include "sqms/runtime/redis_client.h"
 #include "sqms/runtime/worker_pool.h"
 
@@ -26,10 +31,15 @@ struct MetricsServiceServer::Parts {
   std::unique_ptr<runtime::MetricsServer> metrics;
   std::unique_ptr<runtime::RpcMetrics> rpc_metrics;
   std::unique_ptr<runtime::RedisClient> redis;
+  std::unique_ptr<runtime::OutboxRelayMetrics> relay_stats;
+  std::unique_ptr<runtime::OutboxRelay> relay;  // sqms.kpi.v1; owns its Kafka producer
   std::unique_ptr<adapters::KpiProcessor> processor;
   std::unique_ptr<runtime::CheckpointingConsumer> consumer;
   std::unique_ptr<adapters::RedisKpiReader> reader;
   std::unique_ptr<app::KpiQueries> queries;
+  std::unique_ptr<adapters::RedisTargetStore> target_store;
+  std::unique_ptr<app::TargetMonitor> monitor;
+  std::unique_ptr<runtime::PeriodicTask> evaluation;
   std::unique_ptr<runtime::WorkerPool> pool;
   std::unique_ptr<rpc::MetricsGrpcService> rpc;
   std::unique_ptr<runtime::GrpcServer> server;
@@ -102,6 +112,7 @@ absl::StatusOr<std::unique_ptr<MetricsServiceServer>> MetricsServiceServer::Star
       *p->reader, p->clock,
       app::QueryConfig{.zone = p->settings.zone, .grace = p->settings.grace,
                        .bases = p->settings.bases});
+  if (auto s = StartTargets(config, instance, *p); !s.ok()) return s;
   p->metrics->AddComputedGauge(
       "sqms_kpi_value", "The current day's and month's KPIs per department (store figures)",
       [queries = p->queries.get(), clock = &p->clock, reader = p->reader.get()] {
@@ -116,6 +127,8 @@ absl::StatusOr<std::unique_ptr<MetricsServiceServer>> MetricsServiceServer::Star
   if (!server.ok()) return server.status();
   p->server = *std::move(server);
   p->consumer->Start();
+  p->relay->Start();
+  p->evaluation->Start();
   runtime::log::Info("serving", {{"grpc_port", p->server->port()},
                                  {"metrics_port", p->metrics->port()},
                                  {"time_zone", p->settings.zone_name},
@@ -160,6 +173,42 @@ absl::Status MetricsServiceServer::StartConsumer(const config::ServiceConfig& co
   return absl::OkStatus();
 }
 
+absl::Status MetricsServiceServer::StartTargets(const config::ServiceConfig& config,
+                                                const std::string& instance, Parts& p) {
+  p.relay_stats = std::make_unique<runtime::OutboxRelayMetrics>(p.metrics->registry());
+  auto relay = runtime::OutboxRelay::Create(
+      *p.redis,
+      [options = runtime::KafkaProducerOptionsFrom(config.common, "sqms-metrics")] {
+        return runtime::KafkaProducer::Create(options);
+      },
+      *p.relay_stats,
+      runtime::OutboxRelayOptions{
+          .shards = 1,
+          .shard_keys = [](int) {
+            return runtime::OutboxShardKeys{adapters::OutboxKey(), adapters::OutboxLeaseKey()};
+          },
+          .owner = runtime::UniqueOwnerId(instance),
+          .source = "//sqms/metrics",
+          .dead_letter_topic = config.kpi_topic + ".dlq"});
+  if (!relay.ok()) return relay.status();
+  p.relay = *std::move(relay);
+  p.target_store = std::make_unique<adapters::RedisTargetStore>(
+      *p.redis, config.kpi_topic, [relay = p.relay.get()] { relay->Notify(); });
+  p.monitor = std::make_unique<app::TargetMonitor>(*p.reader, *p.target_store, p.clock,
+                                                   p.settings.targets, p.queries->config());
+  p.evaluation = std::make_unique<runtime::PeriodicTask>(
+      absl::Milliseconds(config.evaluate_interval_ms), [monitor = p.monitor.get()] {
+        auto events = monitor->EvaluateOnce();
+        if (!events.ok()) {
+          runtime::log::Warn("target evaluation failed; retried next round",
+                             {{"error", events.status().ToString()}});
+        } else if (*events > 0) {
+          runtime::log::Info("target events queued", {{"events", *events}});
+        }
+      });
+  return absl::OkStatus();
+}
+
 MetricsServiceServer::MetricsServiceServer(std::unique_ptr<Parts> parts)
     : parts_(std::move(parts)) {}
 
@@ -169,7 +218,9 @@ void MetricsServiceServer::Shutdown() {
   if (parts_->stopped) return;
   parts_->stopped = true;
   parts_->server->Shutdown();
+  parts_->evaluation->Stop();
   parts_->consumer->Stop();             // final checkpoint
+  parts_->relay->Stop(std::chrono::seconds(5));  // the rest waits in Redis
   parts_->metrics->StopComputedGauges();  // they read parts destroyed before the metrics server
 }
 

@@ -29,6 +29,9 @@ class MetricsServiceServer {
   struct Parts;
   static absl::Status StartConsumer(const config::ServiceConfig& config,
                                     const std::string& instance, Parts& p);
+  // The outbox relay to sqms.kpi.v1 and the periodic target evaluation.
+  static absl::Status StartTargets(const config::ServiceConfig& config,
+                                   const std::string& instance, Parts& p);
   explicit MetricsServiceServer(std::unique_ptr<Parts> parts);
   std::unique_ptr<Parts> parts_;
 };

@@ -5,7 +5,8 @@
 
 namespace sqms::complaints::adapters {
 ServiceStats::ServiceStats(prometheus::Registry& registry)
-    : submitted(prometheus::BuildCounter()
+    : relay(registry),
+      submitted(prometheus::BuildCounter()
                     .Name("sqms_complaints_submitted_total")
                     .Help("Complaints accepted, by channel, category and priority")
                     .Register(registry)),
@@ -29,37 +30,6 @@ ServiceStats::ServiceStats(prometheus::Registry& registry)
                        .Name("sqms_complaints_sla_breaches_total")
                        .Help("SLA targets breached, by target and priority")
                        .Register(registry)),
-      outbox_depth(prometheus::BuildGauge()
-                       .Name("sqms_outbox_depth")
-                       .Help("Events committed in Redis and not yet confirmed by Kafka")
-                       .Register(registry)
-                       .Add({})),
-      outbox_oldest_age(prometheus::BuildGauge()
-                            .Name("sqms_outbox_oldest_age_seconds")
-                            .Help("Age of the oldest event waiting in the outbox")
-                            .Register(registry)
-                            .Add({})),
-      kafka_delivered(prometheus::BuildCounter()
-                          .Name("sqms_kafka_delivered_total")
-                          .Help("Outbox events confirmed by Kafka (acks=all)")
-                          .Register(registry)
-                          .Add({})),
-      kafka_delivery_errors(prometheus::BuildCounter()
-                                .Name("sqms_kafka_delivery_errors_total")
-                                .Help("Outbox events whose delivery failed (re-sent)")
-                                .Register(registry)
-                                .Add({})),
-      outbox_dead_lettered(prometheus::BuildCounter()
-                               .Name("sqms_outbox_dead_lettered_total")
-                               .Help("Outbox events that could never be delivered, written to "
-                                     "the dead-letter topic")
-                               .Register(registry)
-                               .Add({})),
-      kafka_producer_recreated(prometheus::BuildCounter()
-                                   .Name("sqms_kafka_producer_recreated_total")
-                                   .Help("Kafka producers recreated after a fatal error")
-                                   .Register(registry)
-                                   .Add({})),
       redis_latency(prometheus::BuildHistogram()
                         .Name("sqms_redis_latency_seconds")
                         .Help("Redis command latency, enqueue to reply")

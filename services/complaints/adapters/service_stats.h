@@ -14,26 +14,15 @@
 #include "prometheus/histogram.h"
 #include "prometheus/registry.h"
 #include "services/complaints/domain/model.h"
-#include "sqms/runtime/outbox_relay.h"
+#include "sqms/runtime/outbox_relay_metrics.h"
 
 namespace sqms::complaints::adapters {
 
-struct ServiceStats : runtime::OutboxRelayStats {
+struct ServiceStats {
   explicit ServiceStats(prometheus::Registry& registry);
 
-  // The outbox relay's series (runtime::OutboxRelayStats), all at 0 from start-up.
-  void Delivered(int64_t records) override { kafka_delivered.Increment(static_cast<double>(records)); }
-  void DeliveryFailed(int64_t records) override {
-    kafka_delivery_errors.Increment(static_cast<double>(records));
-  }
-  void DeadLettered(int64_t records) override {
-    outbox_dead_lettered.Increment(static_cast<double>(records));
-  }
-  void ProducerRecreated() override { kafka_producer_recreated.Increment(); }
-  void Backlog(int64_t depth, double oldest_age_seconds) override {
-    outbox_depth.Set(static_cast<double>(depth));
-    outbox_oldest_age.Set(oldest_age_seconds);
-  }
+  // The outbox relay's series, all at 0 from start-up.
+  runtime::OutboxRelayMetrics relay;
 
   // sqms_complaints_submitted_total{channel,category,priority}
   void Submitted(const domain::Complaint& complaint);
@@ -60,12 +49,6 @@ struct ServiceStats : runtime::OutboxRelayStats {
   prometheus::Family<prometheus::Counter>& triage_reloads;
   prometheus::Family<prometheus::Gauge>& triage_config_info;
   prometheus::Family<prometheus::Counter>& sla_breaches;
-  prometheus::Gauge& outbox_depth;            // sqms_outbox_depth
-  prometheus::Gauge& outbox_oldest_age;       // sqms_outbox_oldest_age_seconds
-  prometheus::Counter& kafka_delivered;       // sqms_kafka_delivered_total
-  prometheus::Counter& kafka_delivery_errors; // sqms_kafka_delivery_errors_total
-  prometheus::Counter& outbox_dead_lettered;  // sqms_outbox_dead_lettered_total
-  prometheus::Counter& kafka_producer_recreated;  // sqms_kafka_producer_recreated_total
   prometheus::Histogram& redis_latency;       // sqms_redis_latency_seconds
 
  private:

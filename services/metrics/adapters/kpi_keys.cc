@@ -24,6 +24,9 @@ std::string WindowKey(const domain::Window& window, bool drill) {
 }
 
 std::string WatermarksKey() { return std::string(kKeyPrefix) + ":watermarks"; }
+std::string TargetsKey() { return std::string(kKeyPrefix) + ":targets"; }
+std::string OutboxKey() { return std::string(kKeyPrefix) + ":outbox"; }
+std::string OutboxLeaseKey() { return std::string(kKeyPrefix) + ":outbox:lease"; }
 
 std::string UnitFieldPrefix(domain::Dimension dimension, std::string_view unit) {
   return absl::StrCat(std::string(domain::DimensionName(dimension)), "|", SafeUnit(unit), "|");

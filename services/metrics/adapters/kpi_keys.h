@@ -12,6 +12,10 @@
 //       _rev                               checkpoints that corrected it since
 //   {sqms:metrics}:watermarks              hash: <topic>:<partition> → the
 //                                          latest event time seen (unix s)
+//   {sqms:metrics}:targets                 hash: <target id>|<unit> → its
+//                                          status (redis_target_store.cc)
+//   {sqms:metrics}:outbox, :outbox:lease   the sqms.kpi.v1 outbox stream and
+//                                          its relay's lease (runtime)
 // <start> is the window's start in unix seconds; a unit's '|' is stored as
 // '/'. Window hashes expire at their window's end plus the size's retention.
 
@@ -32,6 +36,9 @@ inline constexpr std::string_view kRevisionField = "_rev";
 
 std::string WindowKey(const domain::Window& window, bool drill);
 std::string WatermarksKey();
+std::string TargetsKey();
+std::string OutboxKey();
+std::string OutboxLeaseKey();
 
 // "<dimension>|<unit>|" — the prefix of every field of one unit.
 std::string UnitFieldPrefix(domain::Dimension dimension, std::string_view unit);

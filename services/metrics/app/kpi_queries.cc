@@ -64,13 +64,13 @@ absl::StatusOr<Window> KpiQueries::Resolve(const PeriodSpec& period,
   return *w;
 }
 
-domain::Bases KpiQueries::BasesFor(const Window& window, Dimension dimension,
-                                   const std::string& unit) const {
+domain::Bases BasesFor(const BaseConfig& config, const Window& window, Dimension dimension,
+                       const std::string& unit) {
   const int64_t seconds = absl::ToInt64Seconds(window.end - window.start);
   domain::Bases bases;
-  bases.scheduled_seconds = static_cast<int64_t>(config_.bases.platforms) *
-                            config_.bases.hours_per_day * 3600 * seconds / kSecondsPerDay;
-  for (const VolumeBase& v : config_.bases.volumes) {
+  bases.scheduled_seconds = static_cast<int64_t>(config.platforms) * config.hours_per_day * 3600 *
+                            seconds / kSecondsPerDay;
+  for (const VolumeBase& v : config.volumes) {
     if (v.dimension == dimension && v.unit == unit && v.per_day > 0) {
       bases.volume = v.per_day * seconds / kSecondsPerDay;
     }
@@ -93,7 +93,7 @@ KpiResult KpiQueries::Result(const domain::KpiDefinition& kpi, const Window& win
   if (auto it = aggregate.units.find(unit); it != aggregate.units.end()) {
     counters = it->second.counters;
   }
-  r.value = domain::Compute(kpi, counters, BasesFor(window, dimension, unit));
+  r.value = domain::Compute(kpi, counters, BasesFor(config_.bases, window, dimension, unit));
   return r;
 }
 

@@ -44,6 +44,10 @@ struct QueryConfig {
   BaseConfig bases;
 };
 
+// The configured bases of `unit` of `dimension` for `window`.
+domain::Bases BasesFor(const BaseConfig& config, const domain::Window& window,
+                       domain::Dimension dimension, const std::string& unit);
+
 // A period as the request gives it: a size and a label ("" = the current).
 struct PeriodSpec {
   std::optional<domain::WindowSize> size;  // nullopt: not given
@@ -125,8 +129,6 @@ class KpiQueries {
 
  private:
   absl::StatusOr<domain::Window> Resolve(const PeriodSpec& period, const std::string& path) const;
-  domain::Bases BasesFor(const domain::Window& window, domain::Dimension dimension,
-                         const std::string& unit) const;
   KpiResult Result(const domain::KpiDefinition& kpi, const domain::Window& window,
                    domain::Dimension dimension, const std::string& unit,
                    const ports::WindowAggregate& aggregate) const;

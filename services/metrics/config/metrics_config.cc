@@ -24,6 +24,9 @@ void AddFlags(CLI::App& app, ServiceConfig& config) {
                    "Checkpoint after this many records (1..1000000)");
   runtime::AddFlag(app, "checkpoint-interval-ms", config.checkpoint_interval_ms,
                    "Checkpoint this long after the first unwritten record (10..60000)");
+  runtime::AddFlag(app, "kpi-topic", config.kpi_topic, "Kafka topic of breach and recovery events");
+  runtime::AddFlag(app, "evaluate-interval-ms", config.evaluate_interval_ms,
+                   "Check the targets this often (100..600000)");
   runtime::AddFlag(app, "workers", config.workers, "Threads that run queries (1..1024)");
   runtime::AddFlag(app, "worker-queue", config.worker_queue,
                    "Queries waiting for a worker before new ones are refused (1..1000000)");
@@ -38,6 +41,7 @@ absl::Status Validate(const ServiceConfig& config) {
   };
   for (absl::Status s : {range("checkpoint-every", config.checkpoint_every, 1, 1000000),
                          range("checkpoint-interval-ms", config.checkpoint_interval_ms, 10, 60000),
+                         range("evaluate-interval-ms", config.evaluate_interval_ms, 100, 600000),
                          range("workers", config.workers, 1, 1024),
                          range("worker-queue", config.worker_queue, 1, 1000000)}) {
     if (!s.ok()) return s;
@@ -45,6 +49,7 @@ absl::Status Validate(const ServiceConfig& config) {
   if (config.group.empty()) return runtime::ConfigError("group", "is empty");
   if (config.complaints_topic.empty()) return runtime::ConfigError("complaints-topic", "is empty");
   if (config.contact_topic.empty()) return runtime::ConfigError("contact-topic", "is empty");
+  if (config.kpi_topic.empty()) return runtime::ConfigError("kpi-topic", "is empty");
   return absl::OkStatus();
 }
 
@@ -58,7 +63,7 @@ class Loader {
   absl::Status Load(const YAML::Node& root, MetricsSettings& out) {
     if (auto s = r_.CheckMap(root, "", {"time_zone", "grace", "departments", "service_level",
                                          "csi_weights", "bands", "reliability", "volumes",
-                                         "retention"});
+                                         "retention", "targets"});
         !s.ok()) {
       return s;
     }
@@ -67,7 +72,7 @@ class Loader {
                            ServiceLevels(root["service_level"], out),
                            CsiWeights(root["csi_weights"], out), Bands(root["bands"], out),
                            Reliability(root["reliability"], out), Volumes(root["volumes"], out),
-                           Retention(root["retention"], out)}) {
+                           Retention(root["retention"], out), Targets(root["targets"], out)}) {
       if (!s.ok()) return s;
     }
     return absl::OkStatus();
@@ -250,6 +255,71 @@ class Loader {
       out.retention[static_cast<int>(*size)] = *keep;
     }
     return absl::OkStatus();
+  }
+
+  absl::Status Targets(const YAML::Node& node, MetricsSettings& out) {
+    if (!node) return absl::OkStatus();
+    if (!node.IsSequence()) return r_.Error("targets", "must be a list");
+    for (size_t i = 0; i < node.size(); ++i) {
+      auto target = Target(node[i], YamlReader::Index("targets", i));
+      if (!target.ok()) return target.status();
+      out.targets.push_back(*std::move(target));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<domain::Target> Target(const YAML::Node& node, const std::string& path) {
+    if (auto s = r_.CheckMap(node, path, {"kpi", "dimension", "unit", "window", "threshold",
+                                          "min_sample", "hysteresis", "consecutive_misses"});
+        !s.ok()) {
+      return s;
+    }
+    for (const char* key : {"kpi", "window", "threshold"}) {
+      if (auto s = r_.Require(node, path, key); !s.ok()) return s;
+    }
+    domain::Target t;
+    auto text = [&](const char* key, std::string& into) {
+      if (!node[key]) return absl::OkStatus();
+      auto v = r_.Scalar(node[key], YamlReader::Join(path, key));
+      if (!v.ok()) return v.status();
+      into = *v;
+      return absl::OkStatus();
+    };
+    std::string window;
+    t.dimension = "total";
+    for (absl::Status s : {text("kpi", t.kpi), text("dimension", t.dimension),
+                           text("unit", t.unit), text("window", window)}) {
+      if (!s.ok()) return s;
+    }
+    if (domain::FindKpi(t.kpi) == nullptr) {
+      return r_.Error(YamlReader::Join(path, "kpi"), absl::StrCat("unknown KPI '", t.kpi, "'"));
+    }
+    if (!domain::ParseDimension(t.dimension)) {
+      return r_.Error(YamlReader::Join(path, "dimension"),
+                      absl::StrCat("unknown dimension '", t.dimension, "'"));
+    }
+    auto size = domain::ParseWindowSize(window);
+    if (!size) return r_.Error(YamlReader::Join(path, "window"), "not a window size");
+    t.window = *size;
+    auto number = [&](const char* key, double lo, double* into) {
+      if (!node[key]) return absl::OkStatus();
+      auto v = r_.Number(node[key], YamlReader::Join(path, key));
+      if (!v.ok()) return v.status();
+      if (*v < lo) return r_.Error(YamlReader::Join(path, key), absl::StrCat("must be >= ", lo));
+      *into = *v;
+      return absl::OkStatus();
+    };
+    double min_sample = static_cast<double>(t.min_sample);
+    double misses = t.consecutive_misses;
+    for (absl::Status s : {number("threshold", -1e18, &t.threshold),
+                           number("min_sample", 1, &min_sample),
+                           number("hysteresis", 0, &t.hysteresis),
+                           number("consecutive_misses", 1, &misses)}) {
+      if (!s.ok()) return s;
+    }
+    t.min_sample = static_cast<int64_t>(min_sample);
+    t.consecutive_misses = static_cast<int>(misses);
+    return t;
   }
 
   YamlReader r_;

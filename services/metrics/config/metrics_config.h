@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "services/metrics/adapters/kpi_processor.h"
 #include "services/metrics/app/kpi_queries.h"
+#include "services/metrics/domain/target.h"
 #include "sqms/runtime/config.h"
 
 namespace sqms::metrics::config {
@@ -30,6 +31,7 @@ struct MetricsSettings {
   std::vector<domain::DayBand> bands;
   app::BaseConfig bases;
   std::array<absl::Duration, 6> retention{};  // by WindowSize
+  std::vector<domain::Target> targets;         // checked: known KPI, dimension, window
 };
 
 struct ServiceConfig {
@@ -42,6 +44,8 @@ struct ServiceConfig {
   std::string contact_topic = "sqms.contact.v1";
   int checkpoint_every = 5000;         // records
   int checkpoint_interval_ms = 1000;
+  std::string kpi_topic = "sqms.kpi.v1";
+  int evaluate_interval_ms = 1000;     // targets are checked this often
   int workers = 4;
   int worker_queue = 256;
 };

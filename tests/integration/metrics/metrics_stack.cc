@@ -22,7 +22,7 @@ std::string Config(const MetricsStackOptions& options) {
   return absl::StrCat("time_zone: ", kZone, "\ngrace: ", options.grace, "\n",
                       "departments:\n  - {id: ticketing-center, name: 票务中心}\n"
                       "  - {id: customer-service, name: 客服中心}\n"
-                      "csi_weights: {timeliness: 0.5, attitude: 0.5}\n");
+                      "csi_weights: {timeliness: 0.5, attitude: 0.5}\n", options.extra_config);
 }
 
 // Produces every record and waits for all deliveries.
@@ -119,6 +119,7 @@ absl::Status MetricsStack::StartService(int replica) {
       "--instance-id", absl::StrCat("metrics-", replica),
       "--checkpoint-every", std::to_string(options_.checkpoint_every),
       "--checkpoint-interval-ms", "100",
+      "--evaluate-interval-ms", "100",
       "--ready-file", r.ready_file,
       "--log-level", "debug"};
   const std::string log = absl::StrCat(dir_, "/metrics-", replica, "-", r.starts++, ".log");

@@ -29,6 +29,7 @@ struct MetricsStackOptions {
   std::string name = "metrics";
   std::string grace = "5m";
   int checkpoint_every = 200;
+  std::string extra_config = "";  // appended to the YAML file (e.g. targets)
 };
 
 class MetricsStack {
@@ -43,6 +44,7 @@ class MetricsStack {
   bool ServiceRunning(int replica = 0);
 
   testing::RedisServer& redis() { return *redis_; }
+  const std::string& dir() const { return dir_; }
   testing::DevKafka& kafka() { return *kafka_; }
   std::unique_ptr<mv1::MetricsService::Stub> Metrics(int replica = 0) const;
   std::string ScrapeMetrics(int replica = 0) const;

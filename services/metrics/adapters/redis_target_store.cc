@@ -1,0 +1,94 @@
+#include "services/metrics/adapters/redis_target_store.h"
+
+#include <utility>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "services/metrics/adapters/kpi_keys.h"
+#include "services/metrics/codec/kpi_event_codec.h"
+#include "sqms/runtime/ids.h"
+
+namespace sqms::metrics::adapters {
+namespace {
+
+// KEYS[1] statuses hash, KEYS[2] outbox stream. ARGV: field, expected,
+// next, then per event: topic, key, id, type, time (ms), payload.
+constexpr char kTransition[] = R"lua(
+local current = redis.call('HGET', KEYS[1], ARGV[1]) or ''
+if current ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+for i = 4, #ARGV, 6 do
+  redis.call('XADD', KEYS[2], '*', 'topic', ARGV[i], 'key', ARGV[i + 1], 'id', ARGV[i + 2],
+             'type', ARGV[i + 3], 'time', ARGV[i + 4], 'payload', ARGV[i + 5])
+end
+return 1
+)lua";
+
+// "<state>|<misses>|<last closed>"; "" for the initial status.
+std::string Encode(const ports::TargetStatus& s) {
+  if (s == ports::TargetStatus{}) return "";
+  return absl::StrCat(static_cast<int>(s.state), "|", s.misses, "|", s.last_closed);
+}
+
+ports::TargetStatus Decode(const std::string& text) {
+  ports::TargetStatus s;
+  std::vector<std::string> parts = absl::StrSplit(text, absl::MaxSplits('|', 2));
+  int state = 0;
+  if (parts.size() == 3 && absl::SimpleAtoi(parts[0], &state) && state >= 0 && state <= 2 &&
+      absl::SimpleAtoi(parts[1], &s.misses)) {
+    s.state = static_cast<domain::TargetState>(state);
+    s.last_closed = parts[2];
+  }
+  return s;
+}
+
+std::string Field(const std::string& target_id, const std::string& unit) {
+  return absl::StrCat(target_id, "|", unit);
+}
+
+}  // namespace
+
+RedisTargetStore::RedisTargetStore(runtime::RedisClient& redis, std::string kpi_topic,
+                                   std::function<void()> wake_relay)
+    : redis_(redis), topic_(std::move(kpi_topic)), wake_relay_(std::move(wake_relay)) {}
+
+absl::StatusOr<std::map<std::string, ports::TargetStatus>> RedisTargetStore::Load(
+    const std::string& target_id) {
+  auto reply = redis_.Command({"HGETALL", TargetsKey()});
+  if (!reply.ok()) return reply.status();
+  std::map<std::string, ports::TargetStatus> out;
+  const std::string prefix = target_id + "|";
+  for (size_t i = 0; i + 1 < reply->elements.size(); i += 2) {
+    const std::string& field = reply->elements[i].str;
+    if (field.rfind(prefix, 0) != 0) continue;
+    out[field.substr(prefix.size())] = Decode(reply->elements[i + 1].str);
+  }
+  return out;
+}
+
+absl::StatusOr<bool> RedisTargetStore::Transition(const std::string& target_id,
+                                                  const std::string& unit,
+                                                  const ports::TargetStatus& expected,
+                                                  const ports::TargetStatus& next,
+                                                  const std::vector<ports::TargetEvent>& events) {
+  static const runtime::LuaScript* script = new runtime::LuaScript(kTransition);
+  std::vector<std::string> args = {Field(target_id, unit), Encode(expected), Encode(next)};
+  for (const ports::TargetEvent& e : events) {
+    const std::string id = runtime::NewEventId();
+    codec::EncodedKpiEvent encoded = codec::EncodeKpiEvent(e, id);
+    args.insert(args.end(), {topic_, encoded.key, id, encoded.type,
+                             absl::StrCat(absl::ToUnixMillis(e.at)), std::move(encoded.payload)});
+  }
+  auto reply = redis_.Eval(*script, {TargetsKey(), OutboxKey()}, args);
+  if (!reply.ok()) return reply.status();
+  if (reply->type == runtime::RedisReply::Type::kError) {
+    return absl::InternalError(absl::StrCat("redis: ", reply->str));
+  }
+  const bool applied = reply->integer == 1;
+  if (applied && !events.empty() && wake_relay_) wake_relay_();
+  return applied;
+}
+
+}  // namespace sqms::metrics::adapters

@@ -1,0 +1,111 @@
+#include "services/metrics/app/target_monitor.h"
+
+#include <set>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace sqms::metrics::app {
+
+using ports::TargetEvent;
+using ports::TargetEventType;
+using ports::TargetStatus;
+
+TargetMonitor::TargetMonitor(ports::KpiReader& reader, ports::TargetStore& store,
+                             const runtime::Clock& clock, std::vector<domain::Target> targets,
+                             QueryConfig config)
+    : reader_(reader), store_(store), clock_(clock), targets_(std::move(targets)),
+      config_(std::move(config)) {}
+
+std::string TargetMonitor::TargetId(const domain::Target& t) {
+  return absl::StrCat(t.kpi, "/", t.dimension, "/", t.unit.empty() ? "*" : t.unit, "/",
+                      std::string(domain::WindowSizeName(t.window)));
+}
+
+absl::StatusOr<int> TargetMonitor::EvaluateOnce() {
+  int events = 0;
+  for (const domain::Target& target : targets_) {
+    auto n = Evaluate(target);
+    if (!n.ok()) return n.status();
+    events += *n;
+  }
+  return events;
+}
+
+namespace {
+
+domain::CounterValues CountersOf(const ports::WindowAggregate& aggregate, const std::string& unit) {
+  auto it = aggregate.units.find(unit);
+  return it == aggregate.units.end() ? domain::CounterValues{} : it->second.counters;
+}
+
+}  // namespace
+
+absl::StatusOr<int> TargetMonitor::Evaluate(const domain::Target& target) {
+  const domain::KpiDefinition* kpi = domain::FindKpi(target.kpi);
+  const std::optional<domain::Dimension> dimension = domain::ParseDimension(target.dimension);
+  if (kpi == nullptr || !dimension) {
+    return absl::FailedPreconditionError(absl::StrCat("target ", TargetId(target), " is invalid"));
+  }
+  const absl::Time now = clock_.Now();
+  const domain::Window current = domain::WindowOf(now, target.window, config_.zone);
+  const domain::Window previous = domain::PreviousWindow(current, config_.zone);
+  auto aggregates = reader_.Read({current, previous}, *dimension, false);
+  if (!aggregates.ok()) return aggregates.status();
+  const std::string id = TargetId(target);
+  auto statuses = store_.Load(id);
+  if (!statuses.ok()) return statuses.status();
+
+  std::set<std::string> units;
+  if (*dimension == domain::Dimension::kTotal) {
+    units = {"all"};
+  } else if (!target.unit.empty()) {
+    units = {target.unit};
+  } else {
+    for (const auto& aggregate : *aggregates) {
+      for (const auto& [unit, _] : aggregate.units) units.insert(unit);
+    }
+    for (const auto& [unit, _] : *statuses) units.insert(unit);
+  }
+  const bool previous_closed = previous.end + config_.grace <= now;
+  const std::string previous_label = domain::WindowLabel(previous, config_.zone);
+  const std::string current_label = domain::WindowLabel(current, config_.zone);
+
+  int published = 0;
+  for (const std::string& unit : units) {
+    const TargetStatus status = (*statuses)[unit];
+    TargetStatus next = status;
+    std::vector<TargetEvent> events;
+    auto event = [&](TargetEventType type, const std::string& period, const domain::KpiValue& v) {
+      events.push_back({.type = type, .target = target, .kpi = kpi, .unit = unit,
+                        .period = period, .value = v, .misses = next.misses, .at = now});
+    };
+    if (previous_closed && status.last_closed != previous_label) {
+      const domain::KpiValue closed = domain::Compute(
+          *kpi, CountersOf((*aggregates)[1], unit), BasesFor(config_.bases, previous, *dimension, unit));
+      if (closed.value && closed.denominator >= target.min_sample) {
+        next.misses = domain::Meets(target, *kpi, *closed.value) ? 0 : next.misses + 1;
+        if (next.misses == target.consecutive_misses) {
+          event(TargetEventType::kMissedRepeatedly, previous_label, closed);
+        }
+      }
+      next.last_closed = previous_label;
+    }
+    const domain::KpiValue value = domain::Compute(
+        *kpi, CountersOf((*aggregates)[0], unit), BasesFor(config_.bases, current, *dimension, unit));
+    const domain::TargetDecision decision = domain::Evaluate(target, *kpi, status.state, value);
+    next.state = decision.state;
+    if (decision.transition == domain::TargetTransition::kBreached) {
+      event(TargetEventType::kBreached, current_label, value);
+    } else if (decision.transition == domain::TargetTransition::kRecovered) {
+      event(TargetEventType::kRecovered, current_label, value);
+    }
+    if (next == status) continue;
+    auto applied = store_.Transition(id, unit, status, next, events);
+    if (!applied.ok()) return applied.status();
+    if (*applied) published += static_cast<int>(events.size());
+  }
+  return published;
+}
+
+}  // namespace sqms::metrics::app

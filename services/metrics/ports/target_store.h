@@ -1,0 +1,53 @@
+#pragma once
+// Where the target monitor keeps each (target, unit)'s state and publishes
+// its events: the state change and the events it causes are one atomic
+// compare-and-set, so of any number of replicas evaluating the same
+// figures exactly one publishes each breach and recovery.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "services/metrics/domain/kpi.h"
+#include "services/metrics/domain/target.h"
+#include "services/metrics/domain/window.h"
+
+namespace sqms::metrics::ports {
+
+struct TargetStatus {
+  domain::TargetState state = domain::TargetState::kUnknown;
+  int misses = 0;               // closed windows in a row that missed the target
+  std::string last_closed;      // label of the last closed window counted in `misses`
+  bool operator==(const TargetStatus&) const = default;
+};
+
+enum class TargetEventType { kBreached, kRecovered, kMissedRepeatedly };
+
+struct TargetEvent {
+  TargetEventType type = TargetEventType::kBreached;
+  domain::Target target;
+  const domain::KpiDefinition* kpi = nullptr;
+  std::string unit;
+  std::string period;           // the window's label
+  domain::KpiValue value;
+  int misses = 0;
+  absl::Time at;
+};
+
+class TargetStore {
+ public:
+  virtual ~TargetStore() = default;
+  // Every unit's status of `target_id` (absent: kUnknown, never evaluated).
+  virtual absl::StatusOr<std::map<std::string, TargetStatus>> Load(const std::string& target_id) = 0;
+  // If the stored status of (target_id, unit) is `expected`, stores `next`
+  // and queues `events` for publishing, atomically; false (nothing written)
+  // when another replica changed it first. UNAVAILABLE / DEADLINE_EXCEEDED:
+  // unknown outcome — the next evaluation re-reads the status.
+  virtual absl::StatusOr<bool> Transition(const std::string& target_id, const std::string& unit,
+                                          const TargetStatus& expected, const TargetStatus& next,
+                                          const std::vector<TargetEvent>& events) = 0;
+};
+
+}  // namespace sqms::metrics::ports
