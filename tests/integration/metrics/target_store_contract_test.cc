@@ -1,0 +1,28 @@
+// RedisTargetStore keeps the contract the in-memory fake keeps
+// (tests/support/metrics/target_store_contract.h), against a real Redis.
+
+#include <gtest/gtest.h>
+
+#include "services/metrics/adapters/redis_target_store.h"
+#include "tests/support/metrics/target_store_contract.h"
+#include "tests/support/support.h"
+
+namespace sqms::metrics::it {
+namespace {
+
+TEST(RedisTargetStoreTest, KeepsTheTargetStoreContract) {
+  auto redis = sqms::testing::RedisServer::Start(sqms::testing::MakeTestDir("metrics-target-store"));
+  ASSERT_TRUE(redis.ok()) << redis.status();
+  runtime::RedisOptions options;
+  options.port = (*redis)->port();
+  runtime::RedisClient client(options);
+  int wakes = 0;
+  adapters::RedisTargetStore store(client, "sqms.kpi.v1", [&] { ++wakes; });
+  metrics::testing::ExpectTargetStoreContract(store);
+  EXPECT_EQ(wakes, 1) << "the relay is woken for the one transition that queued an event";
+  // The one event is in the outbox, for the relay.
+  EXPECT_EQ((*redis)->Cli({"XLEN", "{sqms:metrics}:outbox"}), "1\n");
+}
+
+}  // namespace
+}  // namespace sqms::metrics::it

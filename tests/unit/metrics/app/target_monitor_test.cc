@@ -1,0 +1,119 @@
+// The target monitor as a specification: a breach once, a recovery once
+// past the hysteresis, nothing on a small sample, and a target missed N
+// closed windows in a row published once.
+
+#include "services/metrics/app/target_monitor.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "tests/support/fake_clock.h"
+#include "tests/support/metrics/in_memory_target_store.h"
+#include "tests/support/metrics/target_store_contract.h"
+
+namespace sqms::metrics::app {
+namespace {
+
+using domain::Counter;
+using ports::TargetEventType;
+
+// The aggregates a test sets, by window start and unit.
+class StubKpiReader final : public ports::KpiReader {
+ public:
+  absl::StatusOr<std::vector<ports::WindowAggregate>> Read(
+      const std::vector<domain::Window>& windows, domain::Dimension, bool) override {
+    std::vector<ports::WindowAggregate> out;
+    for (const domain::Window& w : windows) out.push_back(windows_[w.start]);
+    return out;
+  }
+  void Set(const domain::Window& w, const std::string& unit, int64_t offered, int64_t answered) {
+    auto& counters = windows_[w.start].units[unit].counters;
+    counters[static_cast<int>(Counter::kCallsOffered)] = offered;
+    counters[static_cast<int>(Counter::kCallsAnswered)] = answered;
+  }
+
+ private:
+  std::map<absl::Time, ports::WindowAggregate> windows_;
+};
+
+class TargetMonitorTest : public ::testing::Test {
+ protected:
+  TargetMonitorTest() : clock_(absl::FromUnixSeconds(1796191200)) {  // 2026-12-02 14:00 +08
+    absl::LoadTimeZone("Asia/Shanghai", &config_.zone);
+    config_.grace = absl::Minutes(5);
+    domain::Target t;
+    t.kpi = "answer_rate";
+    t.dimension = "department";
+    t.window = domain::WindowSize::kDay;
+    t.threshold = 90;
+    t.min_sample = 10;
+    t.hysteresis = 2;
+    t.consecutive_misses = 2;
+    monitor_ = std::make_unique<TargetMonitor>(reader_, store_, clock_, std::vector{t}, config_);
+  }
+  domain::Window Today() const {
+    return domain::WindowOf(clock_.Now(), domain::WindowSize::kDay, config_.zone);
+  }
+  std::vector<ports::TargetEvent> Published() const { return store_.published(); }
+
+  QueryConfig config_;
+  sqms::testing::FakeClock clock_;
+  StubKpiReader reader_;
+  testing::InMemoryTargetStore store_;
+  std::unique_ptr<TargetMonitor> monitor_;
+};
+
+TEST_F(TargetMonitorTest, ABreachIsPublishedOnceHoweverOftenItIsEvaluated) {
+  reader_.Set(Today(), "ticketing-center", 20, 15);
+  ASSERT_EQ(*monitor_->EvaluateOnce(), 1);
+  ASSERT_EQ(*monitor_->EvaluateOnce(), 0);
+  ASSERT_EQ(Published().size(), 1u);
+  EXPECT_EQ(Published()[0].type, TargetEventType::kBreached);
+  EXPECT_EQ(Published()[0].unit, "ticketing-center");
+  EXPECT_EQ(Published()[0].period, "2026-12-02");
+  EXPECT_DOUBLE_EQ(*Published()[0].value.value, 75.0);
+}
+
+TEST_F(TargetMonitorTest, ASmallSampleDecidesNothing) {
+  reader_.Set(Today(), "ticketing-center", 5, 1);
+  ASSERT_EQ(*monitor_->EvaluateOnce(), 0);
+  EXPECT_TRUE(Published().empty());
+}
+
+TEST_F(TargetMonitorTest, RecoveryNeedsTheHysteresisAndIsPublishedOnce) {
+  reader_.Set(Today(), "ticketing-center", 20, 15);
+  ASSERT_EQ(*monitor_->EvaluateOnce(), 1);
+  reader_.Set(Today(), "ticketing-center", 100, 91);  // 91 %: above 90, within the hysteresis
+  ASSERT_EQ(*monitor_->EvaluateOnce(), 0);
+  reader_.Set(Today(), "ticketing-center", 100, 93);  // 93 % ≥ 92: recovered
+  ASSERT_EQ(*monitor_->EvaluateOnce(), 1);
+  ASSERT_EQ(*monitor_->EvaluateOnce(), 0);
+  ASSERT_EQ(Published().size(), 2u);
+  EXPECT_EQ(Published()[1].type, TargetEventType::kRecovered);
+}
+
+TEST_F(TargetMonitorTest, ATargetMissedInConsecutiveClosedWindowsIsPublishedOnce) {
+  const domain::Window day1 = Today();
+  reader_.Set(day1, "customer-service", 50, 40);  // 80 %: missed
+  clock_.Advance(absl::Hours(24));
+  ASSERT_TRUE(monitor_->EvaluateOnce().ok());     // day 1 closed: 1 miss
+  const domain::Window day2 = Today();
+  reader_.Set(day2, "customer-service", 50, 40);
+  clock_.Advance(absl::Hours(24));
+  ASSERT_TRUE(monitor_->EvaluateOnce().ok());     // day 2 closed: 2 misses → published
+  ASSERT_TRUE(monitor_->EvaluateOnce().ok());     // nothing new
+  int repeated = 0;
+  for (const auto& e : Published()) repeated += e.type == TargetEventType::kMissedRepeatedly;
+  EXPECT_EQ(repeated, 1);
+  EXPECT_EQ(Published().back().misses, 2);
+  EXPECT_EQ(Published().back().period, domain::WindowLabel(day2, config_.zone));
+}
+
+TEST(InMemoryTargetStoreTest, KeepsTheTargetStoreContract) {
+  testing::InMemoryTargetStore store;
+  testing::ExpectTargetStoreContract(store);
+}
+
+}  // namespace
+}  // namespace sqms::metrics::app
