@@ -120,8 +120,8 @@ absl::StatusOr<std::unique_ptr<MetricsServiceServer>> MetricsServiceServer::Star
       });
   p->pool = std::make_unique<runtime::WorkerPool>(config.workers,
                                                   static_cast<size_t>(config.worker_queue));
-  p->rpc = std::make_unique<rpc::MetricsGrpcService>(*p->queries, *p->auth, *p->pool,
-                                                     *p->rpc_metrics);
+  p->rpc = std::make_unique<rpc::MetricsGrpcService>(*p->queries, *p->monitor, *p->auth,
+                                                     *p->pool, *p->rpc_metrics);
   auto server = runtime::GrpcServer::Start(runtime::GrpcServerOptionsFrom(config.common),
                                            {p->rpc.get()});
   if (!server.ok()) return server.status();
@@ -162,6 +162,7 @@ absl::Status MetricsServiceServer::StartConsumer(const config::ServiceConfig& co
   options.kafka.topics = {config.complaints_topic, config.contact_topic};
   options.kafka.client_id = absl::StrCat("sqms-metrics-", instance);
   options.kafka.auto_offset_reset = "earliest";
+  options.kafka.properties["session.timeout.ms"] = std::to_string(config.session_timeout_ms);
   options.key_prefix = std::string(adapters::kKeyPrefix);
   options.instance_id = instance;
   options.checkpoint_every = config.checkpoint_every;

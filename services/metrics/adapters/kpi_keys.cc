@@ -25,6 +25,7 @@ std::string WindowKey(const domain::Window& window, bool drill) {
 
 std::string WatermarksKey() { return std::string(kKeyPrefix) + ":watermarks"; }
 std::string TargetsKey() { return std::string(kKeyPrefix) + ":targets"; }
+std::string RecentEventsKey() { return std::string(kKeyPrefix) + ":kpi-events"; }
 std::string OutboxKey() { return std::string(kKeyPrefix) + ":outbox"; }
 std::string OutboxLeaseKey() { return std::string(kKeyPrefix) + ":outbox:lease"; }
 

@@ -14,6 +14,8 @@
 //                                          latest event time seen (unix s)
 //   {sqms:metrics}:targets                 hash: <target id>|<unit> → its
 //                                          status (redis_target_store.cc)
+//   {sqms:metrics}:kpi-events             list: the last 1,000 sqms.kpi.v1
+//                                          payloads, newest first
 //   {sqms:metrics}:outbox, :outbox:lease   the sqms.kpi.v1 outbox stream and
 //                                          its relay's lease (runtime)
 // <start> is the window's start in unix seconds; a unit's '|' is stored as
@@ -37,6 +39,7 @@ inline constexpr std::string_view kRevisionField = "_rev";
 std::string WindowKey(const domain::Window& window, bool drill);
 std::string WatermarksKey();
 std::string TargetsKey();
+std::string RecentEventsKey();
 std::string OutboxKey();
 std::string OutboxLeaseKey();
 

@@ -13,8 +13,9 @@
 namespace sqms::metrics::adapters {
 namespace {
 
-// KEYS[1] statuses hash, KEYS[2] outbox stream. ARGV: field, expected,
-// next, then per event: topic, key, id, type, time (ms), payload.
+// KEYS[1] statuses hash, KEYS[2] outbox stream, KEYS[3] the recent events
+// list. ARGV: field, expected, next, then per event: topic, key, id, type,
+// time (ms), payload.
 constexpr char kTransition[] = R"lua(
 local current = redis.call('HGET', KEYS[1], ARGV[1]) or ''
 if current ~= ARGV[2] then return 0 end
@@ -22,6 +23,8 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 for i = 4, #ARGV, 6 do
   redis.call('XADD', KEYS[2], '*', 'topic', ARGV[i], 'key', ARGV[i + 1], 'id', ARGV[i + 2],
              'type', ARGV[i + 3], 'time', ARGV[i + 4], 'payload', ARGV[i + 5])
+  redis.call('LPUSH', KEYS[3], ARGV[i + 5])
+  redis.call('LTRIM', KEYS[3], 0, 999)
 end
 return 1
 )lua";
@@ -81,7 +84,7 @@ absl::StatusOr<bool> RedisTargetStore::Transition(const std::string& target_id,
     args.insert(args.end(), {topic_, encoded.key, id, encoded.type,
                              absl::StrCat(absl::ToUnixMillis(e.at)), std::move(encoded.payload)});
   }
-  auto reply = redis_.Eval(*script, {TargetsKey(), OutboxKey()}, args);
+  auto reply = redis_.Eval(*script, {TargetsKey(), OutboxKey(), RecentEventsKey()}, args);
   if (!reply.ok()) return reply.status();
   if (reply->type == runtime::RedisReply::Type::kError) {
     return absl::InternalError(absl::StrCat("redis: ", reply->str));
@@ -89,6 +92,14 @@ absl::StatusOr<bool> RedisTargetStore::Transition(const std::string& target_id,
   const bool applied = reply->integer == 1;
   if (applied && !events.empty() && wake_relay_) wake_relay_();
   return applied;
+}
+
+absl::StatusOr<std::vector<std::string>> RedisTargetStore::RecentEvents(int limit) {
+  auto reply = redis_.Command({"LRANGE", RecentEventsKey(), "0", absl::StrCat(limit - 1)});
+  if (!reply.ok()) return reply.status();
+  std::vector<std::string> out;
+  for (const runtime::RedisReply& e : reply->elements) out.push_back(e.str);
+  return out;
 }
 
 }  // namespace sqms::metrics::adapters

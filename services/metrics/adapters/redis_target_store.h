@@ -25,6 +25,7 @@ class RedisTargetStore final : public ports::TargetStore {
                                   const ports::TargetStatus& expected,
                                   const ports::TargetStatus& next,
                                   const std::vector<ports::TargetEvent>& events) override;
+  absl::StatusOr<std::vector<std::string>> RecentEvents(int limit) override;
 
  private:
   runtime::RedisClient& redis_;

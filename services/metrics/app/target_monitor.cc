@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "sqms/runtime/field_violation.h"
 
 namespace sqms::metrics::app {
 
@@ -30,6 +31,13 @@ absl::StatusOr<int> TargetMonitor::EvaluateOnce() {
     events += *n;
   }
   return events;
+}
+
+absl::StatusOr<std::vector<std::string>> TargetMonitor::RecentEvents(int limit) {
+  if (limit < 1 || limit > 1000) {
+    return runtime::InvalidArgument({{"limit", "must be in 1..1000 (0 means 50)"}});
+  }
+  return store_.RecentEvents(limit);
 }
 
 namespace {

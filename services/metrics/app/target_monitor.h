@@ -32,6 +32,11 @@ class TargetMonitor {
   // first store error (the next pass starts over).
   absl::StatusOr<int> EvaluateOnce();
 
+  // The last `limit` (1..1000) published events, newest first, as their
+  // sqms.kpi.v1 payloads; INVALID_ARGUMENT "limit" otherwise. Thread-safe
+  // (unlike EvaluateOnce, it may run beside it).
+  absl::StatusOr<std::vector<std::string>> RecentEvents(int limit);
+
   // "<kpi>/<dimension>/<unit or *>/<window>": the target's key in the store.
   static std::string TargetId(const domain::Target& target);
 

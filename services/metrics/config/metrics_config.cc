@@ -24,6 +24,9 @@ void AddFlags(CLI::App& app, ServiceConfig& config) {
                    "Checkpoint after this many records (1..1000000)");
   runtime::AddFlag(app, "checkpoint-interval-ms", config.checkpoint_interval_ms,
                    "Checkpoint this long after the first unwritten record (10..60000)");
+  runtime::AddFlag(app, "session-timeout-ms", config.session_timeout_ms,
+                   "How soon the consumer group reassigns a dead replica's partitions "
+                   "(6000..300000)");
   runtime::AddFlag(app, "kpi-topic", config.kpi_topic, "Kafka topic of breach and recovery events");
   runtime::AddFlag(app, "evaluate-interval-ms", config.evaluate_interval_ms,
                    "Check the targets this often (100..600000)");
@@ -41,6 +44,7 @@ absl::Status Validate(const ServiceConfig& config) {
   };
   for (absl::Status s : {range("checkpoint-every", config.checkpoint_every, 1, 1000000),
                          range("checkpoint-interval-ms", config.checkpoint_interval_ms, 10, 60000),
+                         range("session-timeout-ms", config.session_timeout_ms, 6000, 300000),
                          range("evaluate-interval-ms", config.evaluate_interval_ms, 100, 600000),
                          range("workers", config.workers, 1, 1024),
                          range("worker-queue", config.worker_queue, 1, 1000000)}) {

@@ -44,6 +44,9 @@ struct ServiceConfig {
   std::string contact_topic = "sqms.contact.v1";
   int checkpoint_every = 5000;         // records
   int checkpoint_interval_ms = 1000;
+  // How soon the group notices a replica that died (librdkafka's
+  // session.timeout.ms; its default, 45 s, leaves partitions unread that long).
+  int session_timeout_ms = 10000;
   std::string kpi_topic = "sqms.kpi.v1";
   int evaluate_interval_ms = 1000;     // targets are checked this often
   int workers = 4;

@@ -48,6 +48,9 @@ class TargetStore {
   virtual absl::StatusOr<bool> Transition(const std::string& target_id, const std::string& unit,
                                           const TargetStatus& expected, const TargetStatus& next,
                                           const std::vector<TargetEvent>& events) = 0;
+  // The last `limit` events queued by Transition, newest first, as the
+  // sqms.kpi.v1 payloads published (at most the last 1,000 are kept).
+  virtual absl::StatusOr<std::vector<std::string>> RecentEvents(int limit) = 0;
 };
 
 }  // namespace sqms::metrics::ports

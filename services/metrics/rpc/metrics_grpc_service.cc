@@ -17,10 +17,10 @@ const runtime::Roles& Everyone() {
 
 }  // namespace
 
-MetricsGrpcService::MetricsGrpcService(app::KpiQueries& queries,
+MetricsGrpcService::MetricsGrpcService(app::KpiQueries& queries, app::TargetMonitor& monitor,
                                        const runtime::TokenAuthenticator& auth,
                                        runtime::WorkerPool& pool, runtime::RpcMetrics& metrics)
-    : queries_(queries), support_{auth, pool_, metrics}, pool_(pool) {}
+    : queries_(queries), monitor_(monitor), support_{auth, pool_, metrics}, pool_(pool) {}
 
 grpc::ServerUnaryReactor* MetricsGrpcService::Run(grpc::CallbackServerContext* call,
                                                   std::string_view method,
@@ -83,6 +83,26 @@ grpc::ServerUnaryReactor* MetricsGrpcService::ExplainKpi(grpc::CallbackServerCon
     auto explained = queries_.Explain(codec::FromProto(*request));
     if (!explained.ok()) return explained.status();
     codec::ToProto(*explained, response);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* MetricsGrpcService::ListBreaches(grpc::CallbackServerContext* call,
+                                                           const pb::ListBreachesRequest* request,
+                                                           pb::ListBreachesResponse* response) {
+  return Run(call, "ListBreaches", [this, request, response](const runtime::Principal&) {
+    const int limit = request->limit() == 0 ? 50 : request->limit();
+    // A bad limit goes through as it is, to be refused naming the field.
+    const bool valid = limit >= 1 && limit <= 1000;
+    auto payloads = monitor_.RecentEvents(valid && !request->kpi().empty() ? 1000 : limit);
+    if (!payloads.ok()) return payloads.status();
+    for (const std::string& payload : *payloads) {
+      if (response->events_size() == limit) break;
+      ::sqms::events::v1::KpiEvent event;
+      if (!event.ParseFromString(payload)) continue;
+      if (!request->kpi().empty() && event.kpi() != request->kpi()) continue;
+      *response->add_events() = std::move(event);
+    }
     return absl::OkStatus();
   });
 }

@@ -9,6 +9,7 @@
 // queries run on the WorkerPool. Every dependency must outlive the server.
 
 #include "services/metrics/app/kpi_queries.h"
+#include "services/metrics/app/target_monitor.h"
 #include "sqms/metrics/v1/service.grpc.pb.h"
 #include "sqms/runtime/rpc_call.h"
 
@@ -20,7 +21,8 @@ inline constexpr std::string_view kServiceName = "sqms.metrics.v1.MetricsService
 
 class MetricsGrpcService final : public pb::MetricsService::CallbackService {
  public:
-  MetricsGrpcService(app::KpiQueries& queries, const runtime::TokenAuthenticator& auth,
+  MetricsGrpcService(app::KpiQueries& queries, app::TargetMonitor& monitor,
+                     const runtime::TokenAuthenticator& auth,
                      runtime::WorkerPool& pool, runtime::RpcMetrics& metrics);
 
   grpc::ServerUnaryReactor* ListKpiDefinitions(grpc::CallbackServerContext* call,
@@ -38,12 +40,17 @@ class MetricsGrpcService final : public pb::MetricsService::CallbackService {
   grpc::ServerUnaryReactor* ExplainKpi(grpc::CallbackServerContext* call,
                                        const pb::GetKpiRequest* request,
                                        pb::KpiExplanation* response) override;
+  // limit 0 → 50; with `kpi`, the latest 1,000 are searched.
+  grpc::ServerUnaryReactor* ListBreaches(grpc::CallbackServerContext* call,
+                                         const pb::ListBreachesRequest* request,
+                                         pb::ListBreachesResponse* response) override;
 
  private:
   grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* call, std::string_view method,
                                 runtime::UnaryBody body);
 
   app::KpiQueries& queries_;
+  app::TargetMonitor& monitor_;
   const runtime::CallSupport support_;  // refers to pool_ (bound before it is built, used after)
   runtime::TrackedPool pool_;           // last: waits for queued calls
 };

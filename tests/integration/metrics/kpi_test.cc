@@ -234,7 +234,9 @@ TEST_F(MetricsKpiTest, SigkillDuringAStreamLosesAndDoublesNothing) {
   stack_->KillService();
   producer.join();
   ASSERT_TRUE(stack_->StartService().ok());
-  mv1::KpiValue v = AwaitSample(*stack_, Get("answer_rate", day, ""), kEvents, absl::Seconds(90));
+  // The group reassigns the dead replica's partitions after its session
+  // timeout (10 s), then the restarted one resumes at the checkpoints.
+  mv1::KpiValue v = AwaitSample(*stack_, Get("answer_rate", day, ""), kEvents, absl::Seconds(180));
   EXPECT_EQ(v.denominator(), kEvents);
   // And it stays there: nothing is counted twice later.
   ev::ContactEvent marker = Contact("kill-marker", day + absl::Hours(23), "ticketing-center");
@@ -242,6 +244,30 @@ TEST_F(MetricsKpiTest, SigkillDuringAStreamLosesAndDoublesNothing) {
   ASSERT_TRUE(stack_->Produce({marker}).ok());
   EXPECT_EQ(AwaitSample(*stack_, Get("answer_rate", day, ""), kEvents + 1).denominator(),
             kEvents + 1);
+}
+
+TEST_F(MetricsKpiTest, TwoReplicasShareThePartitionsAndOneLeavingLosesNothing) {
+  const absl::Time day = DayStart();
+  ASSERT_TRUE(stack_->StartService(1).ok());
+  auto offered = [&](int from, int to) {
+    std::vector<ev::ContactEvent> events;
+    for (int i = from; i < to; ++i) {
+      events.push_back(Contact(absl::StrCat("pair-", i), day + absl::Seconds(i), "ticketing-center"));
+      events.back().mutable_call_offered();
+    }
+    return events;
+  };
+  ASSERT_TRUE(stack_->Produce(offered(0, 2000)).ok());
+  ASSERT_EQ(AwaitSample(*stack_, Get("answer_rate", day, ""), 2000).denominator(), 2000);
+  EXPECT_EQ(stack_->StopService(0), 0);  // leaves the group: its partitions move to replica 1
+  ASSERT_TRUE(stack_->Produce(offered(2000, 4000)).ok());
+  mv1::KpiValue v;
+  ASSERT_TRUE(Await([&] {
+    auto stub = stack_->Metrics(1);
+    return stub->GetKpi(Ctx().get(), Get("answer_rate", day, ""), &v).ok() &&
+           v.denominator() >= 4000;
+  }, absl::Seconds(120), absl::Milliseconds(100)));
+  EXPECT_EQ(v.denominator(), 4000);
 }
 
 TEST_F(MetricsKpiTest, BadQueriesAreRefusedNamingTheField) {

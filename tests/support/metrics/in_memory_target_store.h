@@ -33,6 +33,16 @@ class InMemoryTargetStore final : public ports::TargetStore {
     return true;
   }
 
+  // The fake keeps no payloads: the events' periods stand in for them.
+  absl::StatusOr<std::vector<std::string>> RecentEvents(int limit) override {
+    absl::MutexLock lock(&mu_);
+    std::vector<std::string> out;
+    for (auto it = published_.rbegin(); it != published_.rend() && static_cast<int>(out.size()) < limit; ++it) {
+      out.push_back(it->period);
+    }
+    return out;
+  }
+
   std::vector<ports::TargetEvent> published() const {
     absl::MutexLock lock(&mu_);
     return published_;

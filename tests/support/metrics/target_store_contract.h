@@ -51,6 +51,11 @@ inline void ExpectTargetStoreContract(ports::TargetStore& store) {
   loaded = store.Load(target);
   ASSERT_TRUE(loaded.ok());
   EXPECT_EQ(loaded->size(), 2u);
+
+  // The one event queued (the refused transition's is not) is the recent one.
+  auto recent = store.RecentEvents(10);
+  ASSERT_TRUE(recent.ok()) << recent.status();
+  EXPECT_EQ(recent->size(), 1u);
 }
 
 }  // namespace sqms::metrics::testing
