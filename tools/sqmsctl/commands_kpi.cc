@@ -1,4 +1,4 @@
-// kpi defs | get | query | rank | explain: the handbooks' KPIs from the
+// kpi defs | get | query | rank | breaches | explain: the handbooks' KPIs from the
 // metrics service (sqms.metrics.v1.MetricsService at --metrics-addr). Flags
 // become requests in kpi_args, answers become text in kpi_view; here only
 // the calls.
@@ -115,6 +115,33 @@ int Rank(const GlobalOptions& global, const KpiRankFlags& flags) {
       });
 }
 
+int Breaches(const GlobalOptions& global, const std::string& kpi, int limit) {
+  mv1::ListBreachesRequest request;
+  request.set_kpi(kpi);
+  request.set_limit(limit);
+  return CallAndPrint<mv1::ListBreachesResponse>(
+      global,
+      [&](Stub& stub, grpc::ClientContext& context, mv1::ListBreachesResponse& response) {
+        return stub.ListBreaches(&context, request, &response);
+      },
+      [](const mv1::ListBreachesResponse& response, const KpiCatalog& catalog) {
+        Table table = KpiBreachesTable(response, catalog);
+        return table.Render() + std::to_string(table.row_count()) + " event(s)\n";
+      });
+}
+
+void RegisterBreaches(CLI::App& kpi, Cli& cli) {
+  auto kpi_name = std::make_shared<std::string>();
+  auto limit = std::make_shared<int>(50);
+  CLI::App* cmd = kpi.add_subcommand(
+      "breaches", "the latest breach, recovery and missed-repeatedly events, newest first");
+  cmd->add_option("--kpi", *kpi_name, "only this KPI");
+  cmd->add_option("--limit", *limit, "how many (1..1000)")->capture_default_str();
+  cmd->callback([&cli, kpi_name, limit] {
+    cli.run = [&cli, kpi_name, limit] { return Breaches(cli.global, *kpi_name, *limit); };
+  });
+}
+
 constexpr char kPeriodHelp[] =
     "SIZE[:LABEL]: minute, hour, day, week, month or quarter, and the window's label in the "
     "service's time zone (day:2026-12-02, week:2026-W49, month:2026-12, quarter:2026-Q4); no "
@@ -189,6 +216,7 @@ void RegisterKpiCommands(CLI::App& app, Cli& cli) {
                   false);
   RegisterQuery(*kpi, cli);
   RegisterRank(*kpi, cli);
+  RegisterBreaches(*kpi, cli);
   RegisterGetLike(*kpi, cli, "explain",
                   "a KPI value with everything behind it: counters, events, late events", true);
 }

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "tools/sqmsctl/enum_names.h"
 
@@ -259,6 +260,23 @@ std::string ExplainKpiText(const mv1::KpiExplanation& e) {
     out += "events:\n" + Indented(CountTable("TYPE", "COUNT", e.events_by_type()), "  ");
   }
   return out;
+}
+
+Table KpiBreachesTable(const metrics::v1::ListBreachesResponse& response,
+                       const KpiCatalog& catalog) {
+  Table table({"AT", "EVENT", "KPI", "UNIT", "PERIOD", "VALUE", "TARGET", "SAMPLE"});
+  for (const ::sqms::events::v1::KpiEvent& e : response.events()) {
+    auto it = catalog.find(e.kpi());
+    const std::string unit = it == catalog.end() ? "" : it->second.unit();
+    std::string type = ::sqms::events::v1::KpiEventType_Name(e.type());
+    type = absl::AsciiStrToLower(type.substr(std::string("KPI_EVENT_TYPE_").size()));
+    const char* side = e.direction() == "lower_is_better" ? "≤ " : "≥ ";
+    table.AddRow({FormatTimestamp(e.occurred_at()), type, e.kpi(),
+                  absl::StrCat(e.dimension(), "=", e.unit()), e.period(),
+                  e.has_value() ? FormatKpiNumber(e.value(), unit) : "-",
+                  side + FormatKpiNumber(e.threshold(), unit), absl::StrCat(e.sample())});
+  }
+  return table;
 }
 
 }  // namespace sqms::tools

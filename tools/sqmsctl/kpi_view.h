@@ -65,4 +65,8 @@ std::string RankUnitsText(const metrics::v1::RankUnitsResponse& response,
 // and the events by type as two-column tables sorted by name.
 std::string ExplainKpiText(const metrics::v1::KpiExplanation& explanation);
 
+// ListBreaches as a table, newest first: time, event, KPI, unit, period,
+// value against threshold, sample.
+Table KpiBreachesTable(const metrics::v1::ListBreachesResponse& response, const KpiCatalog& catalog);
+
 }  // namespace sqms::tools

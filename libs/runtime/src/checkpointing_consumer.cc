@@ -229,6 +229,7 @@ void CheckpointingConsumer::Impl::WriteCheckpoint() {
       }
       policy_.Written();
       last_written_ = now;
+      processor_.OnCheckpointWritten();
       return;
     }
     bool fenced = written.code() == absl::StatusCode::kAborted;

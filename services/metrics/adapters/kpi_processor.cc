@@ -177,10 +177,8 @@ runtime::StateDelta KpiProcessor::TakeDelta() {
   for (const auto& [grain, sums] : pending_) {
     RollUp(grain, sums, writes, expiry);
     if (stats_ && !grain.drill) {
-      auto& counters = stats_->by_department.at(stats_->Department(grain.dimensions.department));
-      for (int c = 0; c < domain::kCounterCount; ++c) {
-        if (sums.counters[c] != 0) counters[c]->Increment(static_cast<double>(sums.counters[c]));
-      }
+      auto& counters = unexported_[stats_->Department(grain.dimensions.department)];
+      for (int c = 0; c < domain::kCounterCount; ++c) counters[c] += sums.counters[c];
     }
   }
   pending_.clear();
@@ -204,7 +202,20 @@ runtime::StateDelta KpiProcessor::TakeDelta() {
   return delta;
 }
 
+void KpiProcessor::OnCheckpointWritten() {
+  if (stats_) {
+    for (const auto& [department, sums] : unexported_) {
+      auto& counters = stats_->by_department.at(department);
+      for (int c = 0; c < domain::kCounterCount; ++c) {
+        if (sums[c] != 0) counters[c]->Increment(static_cast<double>(sums[c]));
+      }
+    }
+  }
+  unexported_.clear();
+}
+
 void KpiProcessor::OnRevoked(const std::vector<runtime::TopicPartition>& partitions) {
+  unexported_.clear();  // a final checkpoint given up: the next owner counts them
   for (const auto& tp : partitions) watermarks_.erase(PartitionField(tp.topic, tp.partition));
 }
 
@@ -212,6 +223,7 @@ void KpiProcessor::OnFenced(const absl::Status& why) {
   runtime::log::Error("metrics consumer fenced; in-memory sums dropped",
                       {{"error", std::string(why.message())}});
   pending_.clear();
+  unexported_.clear();
   watermarks_.clear();
   dirty_watermarks_.clear();
 }

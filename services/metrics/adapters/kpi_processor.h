@@ -67,6 +67,7 @@ class KpiProcessor final : public runtime::CheckpointedProcessor {
   absl::Status Process(const runtime::ConsumedRecord& record,
                        const absl::StatusOr<runtime::CloudEvent>& event) override;
   runtime::StateDelta TakeDelta() override;
+  void OnCheckpointWritten() override;
   void OnRevoked(const std::vector<runtime::TopicPartition>& partitions) override;
   void OnFenced(const absl::Status& why) override;
 
@@ -102,6 +103,9 @@ class KpiProcessor final : public runtime::CheckpointedProcessor {
   const KpiProcessorOptions options_;
   std::unique_ptr<Stats> stats_;
   absl::flat_hash_map<Grain, Sums> pending_;
+  // The Prometheus increments of the delta taken last, by department label:
+  // counted once that delta is written.
+  std::map<std::string, domain::CounterValues> unexported_;
   // "<topic>:<partition>" → latest event time seen (the watermark).
   std::map<std::string, absl::Time> watermarks_;
   std::map<std::string, absl::Time> dirty_watermarks_;

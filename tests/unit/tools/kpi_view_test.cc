@@ -253,5 +253,26 @@ TEST_F(KpiViewTest, ExplainOfACountHasNoDenominatorLine) {
   EXPECT_THAT(text, Not(HasSubstr("counters:")));
 }
 
+TEST_F(KpiViewTest, BreachesTableShowsEachEventAgainstItsTarget) {
+  mv1::ListBreachesResponse r;
+  ::sqms::events::v1::KpiEvent* e = r.add_events();
+  e->set_type(::sqms::events::v1::KPI_EVENT_TYPE_BREACHED);
+  *e->mutable_occurred_at() = TimeUtil::SecondsToTimestamp(1796140800 + 3600);  // 01:00 in Shanghai
+  e->set_kpi("answer_rate");
+  e->set_dimension("department");
+  e->set_unit("ticketing-center");
+  e->set_period("2026-12-02");
+  e->set_value(75);
+  e->set_threshold(90);
+  e->set_sample(20);
+  e->set_direction("higher_is_better");
+  const std::string text = KpiBreachesTable(r, CatalogOf(Definitions())).Render();
+  EXPECT_THAT(text, HasSubstr("breached"));
+  EXPECT_THAT(text, HasSubstr("department=ticketing-center"));
+  EXPECT_THAT(text, HasSubstr("75.0 %"));
+  EXPECT_THAT(text, HasSubstr("≥ 90.0 %"));
+  EXPECT_THAT(text, HasSubstr("2026-12-02T01:00:00+08:00"));
+}
+
 }  // namespace
 }  // namespace sqms::tools

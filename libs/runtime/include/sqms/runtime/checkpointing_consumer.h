@@ -87,6 +87,12 @@ class CheckpointedProcessor {
   // or dropped when fenced). Keys must share the store's hash tag.
   virtual StateDelta TakeDelta() = 0;
 
+  // The delta of the last TakeDelta is in Redis (with its offsets). Side
+  // effects that must happen once per record — e.g. Prometheus counters —
+  // belong here, not in TakeDelta: a delta that is never written (fenced,
+  // given up at stop) is processed again by the partition's next owner.
+  virtual void OnCheckpointWritten() {}
+
   // After the final checkpoint of `partitions` (written or given up): drop
   // what is cached for them; another consumer may own them now.
   virtual void OnRevoked(const std::vector<TopicPartition>& /*partitions*/) {}
