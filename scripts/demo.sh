@@ -441,7 +441,7 @@ if [ "$KEEP_RUNNING" -eq 1 ]; then
   say "Still running (Ctrl-C stops everything)"
   echo "  export SQMS_SERVER=$SQMS_SERVER SQMS_METRICS_ADDR=$SQMS_METRICS_ADDR SQMS_TOKEN=demo-supervisor-token"
   echo "  $SQMSCTL list --status received"
-  echo "  $SQMSCTL kpi get answer_rate --period day --by department --unit 票务中心"
+  echo "  $SQMSCTL kpi get answer_rate --period day --by department --unit ticketing-center"
   echo "  Prometheus: $PROMETHEUS_URL   Alertmanager: ${ALERTMANAGER_URL:-}"
   wait "$SERVICE_PID"
 fi
