@@ -7,7 +7,9 @@
 #    run/demo-build.log, its tail printed only when the build fails);
 # 1. starts the local stack (Redis, devkafka, Prometheus, Alertmanager) and
 #    the complaints service on free ports (scripts/stack.sh), with the demo
-#    SLA targets (scripts/demo/sla.yaml: P1 due in seconds and minutes);
+#    SLA targets (scripts/demo/sla.yaml: P1 due in seconds and minutes), and
+#    the metrics service (sqms-metrics, the shipped metrics.yaml) reading
+#    the complaint and contact events; Prometheus scrapes both;
 # 2. streams a realistic sample of complaints and contact events
 #    (sqms-loadgen: hotline, counter, app, web and email complaints in
 #    Chinese and English, duplicates, retried submissions, calls, surveys,
@@ -19,7 +21,10 @@
 #    breaches its first-response SLA while `sqmsctl watch` shows it;
 # 4. prints what happened: complaints by category, priority and department,
 #    SLA state, the events on Kafka, what Prometheus scraped;
-# 5. stops everything (also on Ctrl-C, which exits 0) unless --keep-running.
+# 5. the KPIs of the day by department next to their targets, a late
+#    contact event correcting yesterday's closed window (its revision
+#    raised), and the departments ranked by weighted rank-sum ratio;
+# 6. stops everything (also on Ctrl-C, which exits 0) unless --keep-running.
 # Quiet: each step prints what it shows; the stack's and the service's logs
 # stay in run/demo/ and their tails are printed only when something fails.
 set -euo pipefail
@@ -31,6 +36,7 @@ KEEP_RUNNING=0
 COMPLAINTS=300
 CONTACT_EVENTS=400
 SERVICE_PID=""
+KPI_SERVICE_PID=""
 WATCH_PID=""
 BUILD=0
 INTERRUPTED=0
@@ -46,7 +52,7 @@ while [ $# -gt 0 ]; do
     --build) BUILD=1; shift ;;
     --complaints) COMPLAINTS="$2"; shift 2 ;;
     --contact-events) CONTACT_EVENTS="$2"; shift 2 ;;
-    -h | --help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument '$1' (see --help)" ;;
   esac
 done
@@ -59,7 +65,7 @@ build_quietly() {
   if { [ -f "$BUILD_DIR/CMakeCache.txt" ] ||
     cmake -S "$REPO_ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo; } >"$log" 2>&1 &&
     cmake --build "$BUILD_DIR" -j "${JOBS:-$(nproc)}" --target sqmsctl sqms-loadgen sqms-events \
-      sqms-complaints devkafka >>"$log" 2>&1; then
+      sqms-complaints sqms-metrics devkafka >>"$log" 2>&1; then
     echo "done"
   else
     echo failed
@@ -73,7 +79,8 @@ SQMSCTL="$BUILD_DIR/tools/sqmsctl/sqmsctl"
 LOADGEN="$BUILD_DIR/tools/loadgen/sqms-loadgen"
 EVENTS="$BUILD_DIR/tools/events/sqms-events"
 SERVICE="$BUILD_DIR/services/complaints/sqms-complaints"
-for bin in "$SQMSCTL" "$LOADGEN" "$EVENTS" "$SERVICE"; do
+KPI_SERVICE="$BUILD_DIR/services/metrics/sqms-metrics"
+for bin in "$SQMSCTL" "$LOADGEN" "$EVENTS" "$SERVICE" "$KPI_SERVICE"; do
   [ -x "$bin" ] || die "$bin is missing: run 'make build' first"
 done
 
@@ -85,15 +92,18 @@ cleanup() {
     kill -TERM "$WATCH_PID" 2>/dev/null || true
     wait "$WATCH_PID" 2>/dev/null || true
   fi
-  if [ -n "$SERVICE_PID" ] && kill -0 "$SERVICE_PID" 2>/dev/null; then
-    kill -TERM "$SERVICE_PID" 2>/dev/null || true
-    wait "$SERVICE_PID" 2>/dev/null || true
-  fi
+  local pid
+  for pid in "$KPI_SERVICE_PID" "$SERVICE_PID"; do
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    fi
+  done
   SQMS_RUN_DIR="$RUN_DIR" bash "$REPO_ROOT/scripts/stack.sh" down >/dev/null 2>&1 || true
   if [ "$status" -eq 0 ]; then
     echo "demo: stopped cleanly; logs in $RUN_DIR"
   else
-    for f in "$RUN_DIR"/complaints.log "$RUN_DIR"/stack-up.log; do
+    for f in "$RUN_DIR"/complaints.log "$RUN_DIR"/metrics.log "$RUN_DIR"/stack-up.log; do
       [ -s "$f" ] && { echo "----- last lines of $f -----"; tail -15 "$f"; }
     done
   fi
@@ -132,6 +142,18 @@ demo_triage_config() {
   echo "$out"
 }
 
+# await_ready_file NAME PID: waits up to 30 s for $RUN_DIR/NAME.ready, which
+# the service writes once it serves; dies when the process exits first.
+await_ready_file() {
+  local name="$1" pid="$2"
+  for _ in $(seq 1 150); do
+    [ -s "$RUN_DIR/$name.ready" ] && return 0
+    kill -0 "$pid" 2>/dev/null || { tail -5 "$RUN_DIR/$name.log"; die "the $name service exited"; }
+    sleep 0.2
+  done
+  die "the $name service is not ready after 30 s (see $RUN_DIR/$name.log)"
+}
+
 start_service() {
   say "Starting the complaints service"
   cat >"$RUN_DIR/tokens.txt" <<'EOF'
@@ -146,16 +168,26 @@ EOF
     --triage-training-data "$(triage_training_data "$REPO_ROOT")" \
     --ready-file "$RUN_DIR/complaints.ready" >"$RUN_DIR/complaints.log" 2>&1 &
   SERVICE_PID=$!
-  for _ in $(seq 1 150); do
-    [ -s "$RUN_DIR/complaints.ready" ] && break
-    kill -0 "$SERVICE_PID" 2>/dev/null || { tail -5 "$RUN_DIR/complaints.log"; die "service exited"; }
-    sleep 0.2
-  done
-  [ -s "$RUN_DIR/complaints.ready" ] || die "service not ready after 30 s (see $RUN_DIR/complaints.log)"
+  await_ready_file complaints "$SERVICE_PID"
   GRPC_PORT=$(jq -r .grpc_port "$RUN_DIR/complaints.ready")
   METRICS_PORT=$(jq -r .metrics_port "$RUN_DIR/complaints.ready")
   export SQMS_SERVER="127.0.0.1:$GRPC_PORT"
   echo "gRPC on $SQMS_SERVER, /metrics on 127.0.0.1:$METRICS_PORT"
+}
+
+# sqms-metrics on the ports stack.sh reserved for it (Prometheus scrapes
+# them), with the shipped metrics.yaml; it reads both topics from the start.
+start_kpi_service() {
+  say "Starting the metrics service (KPIs from the complaint and contact events)"
+  "$KPI_SERVICE" --grpc-listen "$METRICS_SERVICE_GRPC_LISTEN" \
+    --metrics-listen "$METRICS_SERVICE_METRICS_LISTEN" \
+    --tokens-file "$RUN_DIR/tokens.txt" --config "$REPO_ROOT/services/metrics/config/metrics.yaml" \
+    --instance-id demo-metrics-0 --ready-file "$RUN_DIR/metrics.ready" \
+    >"$RUN_DIR/metrics.log" 2>&1 &
+  KPI_SERVICE_PID=$!
+  await_ready_file metrics "$KPI_SERVICE_PID"
+  export SQMS_METRICS_ADDR="$METRICS_SERVICE_GRPC_LISTEN"
+  echo "gRPC on $SQMS_METRICS_ADDR, /metrics on $METRICS_SERVICE_METRICS_LISTEN (time zone Asia/Shanghai)"
 }
 
 simulate_call_center() {
@@ -288,27 +320,128 @@ summarise() {
       END { line = "open complaints by status:"
             for (s in open) if (open[s] > 0) line = line " " s "=" open[s]
             print line }' || true
-  local query='sum(sqms_complaints_submitted_total)' value=""
-  for _ in $(seq 1 40); do
-    value=$(curl -s --get "$PROMETHEUS_URL/api/v1/query" --data-urlencode "query=$query" |
-      jq -r '.data.result[0].value[1] // empty')
-    [ -n "$value" ] && break
+  local query value
+  for query in 'sum(sqms_complaints_submitted_total)' 'up{job="sqms-metrics",service="metrics"}'; do
+    value=""
+    for _ in $(seq 1 40); do
+      value=$(curl -s --get "$PROMETHEUS_URL/api/v1/query" --data-urlencode "query=$query" |
+        jq -r '.data.result[0].value[1] // empty')
+      [ -n "$value" ] && break
+      sleep 0.5
+    done
+    echo "Prometheus ($PROMETHEUS_URL) scraped $query = ${value:-not yet scraped}"
+  done
+}
+
+# --- KPIs (sqms-metrics) -------------------------------------------------
+
+# The day's KPIs the handbooks report per department.
+readonly DAY_KPIS=answer_rate,satisfaction_rate,one_time_answer_rate,abandonment_rate,average_speed_of_answer,average_handle_time,complaint_volume
+# The handbooks' targets, "KPI OP THRESHOLD" in the KPI's unit. The service
+# has no targets configured yet (they come with the breach evaluator), so
+# the demo compares against this list.
+readonly KPI_TARGETS=("answer_rate >= 90 %" "satisfaction_rate >= 95 %" "average_speed_of_answer <= 20 s")
+
+# Today's label in the service's zone (metrics.yaml: Asia/Shanghai).
+shanghai_today() { TZ=Asia/Shanghai date +%F; }
+
+# Records not yet reflected in the KPIs: the complaints service's outbox,
+# the metrics consumer's lag, and whether records wait for a checkpoint.
+kpi_pending() {
+  {
+    curl -fsS "127.0.0.1:$METRICS_PORT/metrics" | awk '/^sqms_outbox_depth / { print $NF }'
+    curl -fsS "http://$METRICS_SERVICE_METRICS_LISTEN/metrics" |
+      awk '/^sqms_consumer_(lag|checkpoint_age_seconds)\{/ { print $NF }'
+  } | awk '{ s += $1 } END { print s + 0 }'
+}
+
+# await_kpis CMD...: polls until nothing is pending and CMD's output (a KPI
+# query as JSON) is the same twice in a row, half a second apart.
+await_kpis() {
+  local deadline=$((SECONDS + 90)) previous="" current
+  while :; do
+    current="$("$@" 2>/dev/null || true)"
+    if [ -n "$current" ] && [ "$current" = "$previous" ] && [ "$(kpi_pending)" = 0 ]; then
+      return 0
+    fi
+    [ "$SECONDS" -lt "$deadline" ] || die "the KPIs did not settle within 90 s (see $RUN_DIR/metrics.log)"
+    previous="$current"
     sleep 0.5
   done
-  echo "Prometheus ($PROMETHEUS_URL) scraped $query = ${value:-not yet scraped}"
+}
+
+kpi_day_table() {
+  local today query
+  today="$(shanghai_today)"
+  query=(kpi query "$DAY_KPIS" --period day --from "$today" --by department)
+  say "KPIs of today ($today, Asia/Shanghai) by department"
+  await_kpis ctl "${query[@]}" -o json
+  ctl "${query[@]}"
+  echo
+  # Each target against each department's value (no sample: not judged).
+  local json target kpi op threshold unit
+  json="$(ctl "${query[@]}" -o json)"
+  echo "targets (the handbooks'):"
+  for target in "${KPI_TARGETS[@]}"; do
+    read -r kpi op threshold unit <<<"$target"
+    jq -r --arg kpi "$kpi" --arg op "$op" --argjson t "$threshold" --arg unit "$unit" '
+      [.values[]? | select(.kpi == $kpi and .value != null) | {unit, v: .value}
+        | select(if $op == ">=" then .v < $t else .v > $t end)]
+      | "  \($kpi) \(if $op == ">=" then "≥" else "≤" end) \($t) \($unit): "
+        + (if length == 0 then "met by every department with a sample"
+           else "missed by " + (map("\(.unit) \(.v * 10 | round / 10) \($unit)") | join(", ")) end)' \
+      <<<"$json"
+  done
+}
+
+# One contact event of the day before the stream's, sent after the stream
+# moved every partition's watermark on: the metrics service counts it into
+# that day's closed window and raises the window's revision.
+late_event() {
+  # The stream's events lie up to 3 h in the past (sqms-loadgen), so the
+  # day before theirs is closed (yesterday, unless run just after midnight).
+  local day at before revision file="$RUN_DIR/late-event.jsonl" unit=ticketing-center
+  day="$(TZ=Asia/Shanghai date -d "-3 hours -1 day" +%F)"
+  at="$(date -u -d "$day 21:30:00 +0800" +%FT%TZ)"
+  local get=(kpi get answer_rate --period "day:$day" --by department --unit "$unit" -o json)
+  say "A late event: a call offered at 21:30 on $day arrives now, after its day closed"
+  before="$(ctl "${get[@]}" | jq -r '.revision // "0"')"
+  echo "$day, $unit: revision $before before the event"
+  printf '{"eventId":"demo-late-1","contactId":"demo-late-call","occurredAt":"%s","channel":"hotline","department":"%s","callOffered":{"queue":"12306"}}\n' \
+    "$at" "$unit" >"$file"
+  ctl contact stream "$file" | tail -1
+  local deadline=$((SECONDS + 60))
+  until revision="$(ctl "${get[@]}" 2>/dev/null | jq -r '.revision // "0"')" && [ "$revision" -gt "$before" ]; do
+    [ "$SECONDS" -lt "$deadline" ] ||
+      die "the late event did not raise the revision of day:$day within 60 s (see $RUN_DIR/metrics.log)"
+    sleep 0.5
+  done
+  echo
+  ctl kpi explain answer_rate --period "day:$day" --by department --unit "$unit"
+}
+
+kpi_ranking() {
+  say "Today's departments ranked by weighted rank-sum ratio (answer rate weighs 2), the 2 worst flagged"
+  ctl kpi rank --period day --by department --bottom 2 \
+    --kpi answer_rate=2,satisfaction_rate=1,one_time_answer_rate=1,abandonment_rate=1,average_speed_of_answer=1
 }
 
 start_stack
 start_service
+start_kpi_service
 simulate_call_center
 walk_lifecycles
 sla_story
 summarise
+kpi_day_table
+late_event
+kpi_ranking
 
 if [ "$KEEP_RUNNING" -eq 1 ]; then
   say "Still running (Ctrl-C stops everything)"
-  echo "  export SQMS_SERVER=$SQMS_SERVER SQMS_TOKEN=demo-supervisor-token"
+  echo "  export SQMS_SERVER=$SQMS_SERVER SQMS_METRICS_ADDR=$SQMS_METRICS_ADDR SQMS_TOKEN=demo-supervisor-token"
   echo "  $SQMSCTL list --status received"
+  echo "  $SQMSCTL kpi get answer_rate --period day --by department --unit ticketing-center"
   echo "  Prometheus: $PROMETHEUS_URL   Alertmanager: ${ALERTMANAGER_URL:-}"
   wait "$SERVICE_PID"
 fi

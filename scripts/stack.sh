@@ -24,7 +24,9 @@
 #
 # `up` writes $RUN_DIR/stack.env (KEY=VALUE lines: SQMS_REDIS_ADDRESS,
 # KAFKA_BROKERS, SQMS_GRPC_LISTEN and SQMS_METRICS_LISTEN reserved for the
-# complaints service, PROMETHEUS_URL, ALERTMANAGER_URL), one <name>.pid and
+# complaints service, METRICS_SERVICE_GRPC_LISTEN and
+# METRICS_SERVICE_METRICS_LISTEN reserved for sqms-metrics (Prometheus
+# scrapes both services), PROMETHEUS_URL, ALERTMANAGER_URL), one <name>.pid and
 # <name>.log per component. `down` stops everything (SIGTERM, then SIGKILL
 # after $SQMS_STOP_TIMEOUT seconds, default 15) and is idempotent.
 #
@@ -184,7 +186,7 @@ start_devkafka() {
 }
 
 start_monitoring() {
-  local prom_port="$1" am_port="$2" metrics_listen="$3"
+  local prom_port="$1" am_port="$2" metrics_listen="$3" kpi_metrics_listen="$4"
   require prometheus prometheus-alertmanager curl
   local am_dir="$RUN_DIR/alertmanager" prom_dir="$RUN_DIR/prometheus"
   mkdir -p "$am_dir/data" "$prom_dir/data"
@@ -197,12 +199,12 @@ start_monitoring() {
   log "alertmanager http://127.0.0.1:$am_port"
 
   bash "$REPO_ROOT/deploy/prometheus/render.sh" --out "$prom_dir" \
-    --complaints "$metrics_listen" --alertmanager "127.0.0.1:$am_port" \
-    --prometheus "127.0.0.1:$prom_port"
+    --complaints "$metrics_listen" --metrics "$kpi_metrics_listen" \
+    --alertmanager "127.0.0.1:$am_port" --prometheus "127.0.0.1:$prom_port"
   spawn prometheus prometheus --config.file="$prom_dir/prometheus.yml" \
     --storage.tsdb.path="$prom_dir/data" --web.listen-address="127.0.0.1:$prom_port"
   await_ready prometheus http_ready "http://127.0.0.1:$prom_port/-/ready"
-  log "prometheus  http://127.0.0.1:$prom_port (scrapes complaints at $metrics_listen)"
+  log "prometheus  http://127.0.0.1:$prom_port (scrapes complaints at $metrics_listen, metrics at $kpi_metrics_listen)"
 }
 
 cmd_up() {
@@ -216,8 +218,9 @@ cmd_up() {
   mkdir -p "$RUN_DIR"
   rm -f "$RUN_DIR/stack.env"
 
-  local redis_port grpc_port metrics_port prom_port am_port
-  read -r redis_port grpc_port metrics_port prom_port am_port <<<"$(free_ports 5)"
+  local redis_port grpc_port metrics_port prom_port am_port kpi_grpc_port kpi_metrics_port
+  read -r redis_port grpc_port metrics_port prom_port am_port kpi_grpc_port kpi_metrics_port \
+    <<<"$(free_ports 7)"
 
   if [ "$REDIS_CLUSTER" -eq 1 ]; then
     start_redis_cluster
@@ -226,7 +229,7 @@ cmd_up() {
   fi
   start_devkafka
   if [ "$WITH_MONITORING" -eq 1 ]; then
-    start_monitoring "$prom_port" "$am_port" "127.0.0.1:$metrics_port"
+    start_monitoring "$prom_port" "$am_port" "127.0.0.1:$metrics_port" "127.0.0.1:$kpi_metrics_port"
   fi
 
   local env_file="$RUN_DIR/stack.env"
@@ -244,6 +247,10 @@ cmd_up() {
     # Free ports reserved for the complaints service (Prometheus scrapes this one).
     echo "SQMS_GRPC_LISTEN=127.0.0.1:$grpc_port"
     echo "SQMS_METRICS_LISTEN=127.0.0.1:$metrics_port"
+    # Free ports reserved for sqms-metrics (Prometheus scrapes the second one).
+    # Not SQMS_-prefixed: the services read SQMS_* as their flags' defaults.
+    echo "METRICS_SERVICE_GRPC_LISTEN=127.0.0.1:$kpi_grpc_port"
+    echo "METRICS_SERVICE_METRICS_LISTEN=127.0.0.1:$kpi_metrics_port"
     if [ "$WITH_MONITORING" -eq 1 ]; then
       echo "PROMETHEUS_URL=http://127.0.0.1:$prom_port"
       echo "ALERTMANAGER_URL=http://127.0.0.1:$am_port"

@@ -8,26 +8,17 @@
 // server faults only, as the SLO does — while the request panels rise.
 
 #include <atomic>
-#include <cctype>
-#include <cmath>
-#include <fstream>
-#include <map>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/str_replace.h"
-#include "nlohmann/json.hpp"
-#include "sqms/runtime/http/http_client.h"
 #include "tests/integration/complaints/service_fixture.h"
+#include "tests/support/prometheus_server.h"
 
 namespace sqms::complaints::it {
 namespace {
-
-using json = nlohmann::json;
 
 struct Target {
   std::string panel;  // title
@@ -35,23 +26,9 @@ struct Target {
   bool bad = false;   // counts something going wrong: must read 0
 };
 
-std::string UrlEncode(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      absl::StrAppend(&out, "%", absl::Hex(c, absl::kZeroPad2));
-    }
-  }
-  return out;
-}
-
 // Every target of the dashboard, variables replaced like check_configs.sh
 // does ($__rate_interval 1m: 60 scrapes at 1s).
 std::vector<Target> DashboardTargets() {
-  std::ifstream in(SourceFile("deploy/grafana/dashboards/sqms-complaints.json"));
-  const json dashboard = json::parse(in);
   // Panels that must read 0 on a healthy system, by title. (No std::regex:
   // GCC 12 flags <regex> maybe-uninitialized under ASan, a false positive.)
   auto bad_title = [](const std::string& title) {
@@ -62,17 +39,11 @@ std::vector<Target> DashboardTargets() {
     return false;
   };
   std::vector<Target> targets;
-  for (const json& panel : dashboard.at("panels")) {
-    if (!panel.contains("targets")) continue;
-    const std::string title = panel.at("title");
-    for (const json& target : panel.at("targets")) {
-      targets.push_back({title,
-                         absl::StrReplaceAll(target.at("expr").get<std::string>(),
-                                             {{"$__rate_interval", "1m"},
-                                              {"$__range", "1h"},
-                                              {"$job", "sqms-complaints"}}),
-                         bad_title(title)});
-    }
+  for (testing::DashboardTarget& target : testing::DashboardTargets(
+           "deploy/grafana/dashboards/sqms-complaints.json",
+           {{"$__rate_interval", "1m"}, {"$__range", "1h"}, {"$job", "sqms-complaints"}})) {
+    const bool bad = bad_title(target.panel);
+    targets.push_back({std::move(target.panel), std::move(target.expr), bad});
   }
   return targets;
 }
@@ -89,21 +60,10 @@ class DashboardTest : public ::testing::Test {
     ASSERT_GT(metrics, 0);
 
     // The shipped rules, evaluated every second instead of every 30 s.
-    std::ifstream rules_in(SourceFile("deploy/prometheus/rules/complaints.rules.yml"));
-    std::string rules((std::istreambuf_iterator<char>(rules_in)), {});
-    std::ofstream(stack_->dir() + "/complaints.rules.yml")
-        << absl::StrReplaceAll(rules, {{"interval: 30s", "interval: 1s"}});
-    std::ofstream(stack_->dir() + "/prometheus.yml")
-        << "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
-        << "rule_files: [complaints.rules.yml]\n"
-        << "scrape_configs:\n  - job_name: sqms-complaints\n    static_configs:\n"
-        << "      - targets: ['127.0.0.1:" << metrics << "']\n";
-    prom_port_ = testing::FreePort();
-    auto prometheus = testing::Process::Start(
-        {"/usr/bin/prometheus", "--config.file=" + stack_->dir() + "/prometheus.yml",
-         "--storage.tsdb.path=" + stack_->dir() + "/prometheus-data",
-         absl::StrCat("--web.listen-address=127.0.0.1:", prom_port_)},
-        stack_->dir() + "/prometheus.log");
+    auto prometheus = testing::PrometheusServer::Start(
+        stack_->dir(),
+        {{.name = "sqms-complaints", .port = metrics, .labels = {{"service", "complaints"}}}},
+        {"deploy/prometheus/rules/complaints.rules.yml"});
     ASSERT_TRUE(prometheus.ok()) << prometheus.status();
     prometheus_ = *std::move(prometheus);
     // Scraped twice (rate() needs two samples) and the rules evaluated.
@@ -113,28 +73,10 @@ class DashboardTest : public ::testing::Test {
                  !Values("service:sqms_rpc_errors:ratio_rate5m").empty();
         },
         absl::Seconds(60), absl::Milliseconds(500)))
-        << testing::ReadFile(stack_->dir() + "/prometheus.log");
+        << prometheus_->Log();
   }
 
-  void TearDown() override {
-    if (prometheus_ != nullptr) prometheus_->Terminate(absl::Seconds(10));
-  }
-
-  // The values of an instant query, one per series; empty on any error.
-  std::vector<double> Values(const std::string& promql) {
-    runtime::HttpRequest request;
-    request.url = absl::StrCat("http://127.0.0.1:", prom_port_, "/api/v1/query?query=",
-                               UrlEncode(promql));
-    auto response = http_.SendAndWait(request);
-    if (!response.ok() || response->status != 200) return {};
-    const json body = json::parse(response->body, nullptr, /*allow_exceptions=*/false);
-    std::vector<double> values;
-    if (!body.is_object() || body.value("status", "") != "success") return values;
-    for (const json& series : body["data"]["result"]) {
-      values.push_back(std::stod(series["value"][1].get<std::string>()));
-    }
-    return values;
-  }
+  std::vector<double> Values(const std::string& promql) { return prometheus_->Values(promql); }
 
   // Every bad panel's series read exactly 0; returns the offenders.
   std::vector<std::string> NonZeroBadPanels() {
@@ -149,9 +91,7 @@ class DashboardTest : public ::testing::Test {
   }
 
   std::unique_ptr<ComplaintsStack> stack_;
-  std::unique_ptr<testing::Process> prometheus_;
-  int prom_port_ = 0;
-  runtime::HttpClient http_;
+  std::unique_ptr<testing::PrometheusServer> prometheus_;
 };
 
 TEST_F(DashboardTest, EveryPanelHasDataAndBadPanelsReadZeroOnAnIdleSystem) {

@@ -43,6 +43,10 @@ class MetricsStack {
   int StopService(int replica = 0);   // SIGTERM; the exit status
   bool ServiceRunning(int replica = 0);
 
+  // The per-test directory (logs, config); also for a test's own files.
+  const std::string& dir() const { return dir_; }
+  // The /metrics port of a replica that was started (0 before).
+  int metrics_port(int replica = 0) const { return replicas_[replica].metrics_port; }
   testing::RedisServer& redis() { return *redis_; }
   const std::string& dir() const { return dir_; }
   testing::DevKafka& kafka() { return *kafka_; }
