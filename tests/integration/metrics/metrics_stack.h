@@ -48,7 +48,6 @@ class MetricsStack {
   // The /metrics port of a replica that was started (0 before).
   int metrics_port(int replica = 0) const { return replicas_[replica].metrics_port; }
   testing::RedisServer& redis() { return *redis_; }
-  const std::string& dir() const { return dir_; }
   testing::DevKafka& kafka() { return *kafka_; }
   std::unique_ptr<mv1::MetricsService::Stub> Metrics(int replica = 0) const;
   std::string ScrapeMetrics(int replica = 0) const;
