@@ -5,7 +5,6 @@
 // consultations with category and agent, outage durations from the start.
 
 #include <map>
-#include <thread>
 
 #include "tests/integration/complaints/service_fixture.h"
 
@@ -17,23 +16,8 @@ using ::testing::ElementsAre;
 
 class ContactRulesTest : public StackTest {
  protected:
-  // Streams `events` in one StreamContactEvents call; the acks, in order.
   std::vector<contact::v1::ContactEventAck> Send(const std::vector<ev::ContactEvent>& events) {
-    auto contact = stack().Contact();
-    auto ctx = Ctx(Role::kService, absl::Seconds(30));
-    auto stream = contact->StreamContactEvents(ctx.get());
-    std::thread writer([&] {
-      for (const auto& e : events) {
-        if (!stream->Write(e)) break;
-      }
-      stream->WritesDone();
-    });
-    std::vector<contact::v1::ContactEventAck> acks;
-    contact::v1::ContactEventAck ack;
-    while (stream->Read(&ack)) acks.push_back(ack);
-    writer.join();
-    grpc::Status status = stream->Finish();
-    EXPECT_TRUE(status.ok()) << StatusText(status);
+    auto acks = StreamContact(stack(), events);
     EXPECT_EQ(acks.size(), events.size());
     return acks;
   }
