@@ -74,15 +74,18 @@ void CheckSurvey(Checker& check, const ContactEvent& e, const ContactLimits& lim
     check.Add("survey_answered.csi", absl::StrCat("must have at most ", limits.max_csi,
                                                   " dimensions"));
   } else {
+    bool bad_key = false;
     for (const auto& [key, score] : e.csi) {
       if (!IsIdentifier(key, "_-") || key.size() > limits.max_csi_key) {
-        // The key is not echoed in the path: it is what is wrong.
-        check.Add("survey_answered.csi",
-                  absl::StrCat("keys must be CSI dimension ids: [a-z0-9][a-z0-9_-]*, at most ",
-                               limits.max_csi_key, " characters"));
+        bad_key = true;  // named once, below: the key is what is wrong, not echoed
       } else {
         check.Range(absl::StrCat("survey_answered.csi[", key, "]"), score, 1, 5);
       }
+    }
+    if (bad_key) {
+      check.Add("survey_answered.csi",
+                absl::StrCat("keys must be CSI dimension ids: [a-z0-9][a-z0-9_-]*, at most ",
+                             limits.max_csi_key, " characters"));
     }
   }
   if (!e.unsatisfied && !e.csat && !e.nps && e.csi.empty()) {
