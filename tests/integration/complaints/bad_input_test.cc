@@ -1,9 +1,10 @@
 // Bad input, generated from the proto descriptors: for every request message
 // of ComplaintService and ContactEventService, every field (recursing into
-// sub-messages) gets the bad values of its kind, starting from a valid
-// request of that method. Each is sent over gRPC to the real service and must
-// be INVALID_ARGUMENT with a google.rpc.BadRequest violation whose field is
-// exactly the generated path (docs/api.md, "Field paths"); nothing is written.
+// sub-messages; maps by key and value) gets the bad values of its kind,
+// starting from a valid request of that method. Each is sent over gRPC to
+// the real service and must be INVALID_ARGUMENT with a google.rpc.BadRequest
+// violation whose field is exactly the generated path (docs/api.md, "Field
+// paths"); nothing is written.
 // A field with no check fails here until it gets one or an entry in
 // kAcceptsAnyValue, the one allow-list.
 

@@ -336,5 +336,26 @@ TEST_F(ContactIntakeTest, AnOutageEndWithoutAKnownStartMustSendItsDuration) {
   EXPECT_EQ(store_.Stored("o-9").outage_seconds, 600);
 }
 
+// A record that changes under every attempt (another writer of the same
+// contact each time): the event is not published on a stale basis.
+class ChurningStore : public testing::InMemoryContactEventStore {
+ public:
+  absl::StatusOr<ports::AppendOutcome> Append(const ContactEvent&,
+                                              const domain::ContactRecord&) override {
+    domain::ContactRecord moved;
+    moved.line = "line-" + std::to_string(++attempts);
+    return ports::AppendOutcome{ports::AppendResult::kStale, moved};
+  }
+  int attempts = 0;
+};
+
+TEST(ContactIntakeRaceTest, ARecordChangingUnderEveryAttemptIsAbortedNotPublished) {
+  ChurningStore store;
+  FixedClock clock;
+  app::ContactIntake intake(store, clock);
+  EXPECT_EQ(intake.Accept(Valid()).status().code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(store.attempts, 4);
+}
+
 }  // namespace
 }  // namespace sqms::complaints
