@@ -1,5 +1,8 @@
 #include "tools/loadgen/corpus.h"
 
+#include <cctype>
+#include <string>
+
 namespace sqms::loadgen {
 
 namespace {
@@ -100,11 +103,31 @@ constexpr WeightedChannel kChannelMix[] = {
     {cv1::CHANNEL_SOCIAL, 5},
 };
 
-constexpr std::string_view kDepartments[] = {"客服中心", "客运段",   "车站服务",
-                                             "票务中心", "网络运维", "计费中心"};
+// services/complaints/config/triage.yaml, routing: the default and the
+// department of each category (generator_test checks they are routed there).
+constexpr std::string_view kDefaultDepartment = "customer-service";
+constexpr RoutedCategory kRouting[] = {
+    {cv1::CATEGORY_SAFETY, "safety-office"},
+    {cv1::CATEGORY_TICKETING, "ticketing-center"},
+    {cv1::CATEGORY_TIMELINESS, "dispatch-center"},
+    {cv1::CATEGORY_NETWORK_FAULT, "network-operations"},
+    {cv1::CATEGORY_BILLING, "billing-center"},
+    {cv1::CATEGORY_HYGIENE, "onboard-services"},
+    {cv1::CATEGORY_CATERING, "onboard-services"},
+    {cv1::CATEGORY_LUGGAGE, "luggage-services"},
+    {cv1::CATEGORY_FACILITIES, "facilities-maintenance"},
+    {cv1::CATEGORY_SERVICE_ATTITUDE, "service-quality"},
+    {cv1::CATEGORY_SERVICE_QUALITY, "service-quality"},
+};
 constexpr std::string_view kQueues[] = {"12306", "95598", "10086", "vip"};
-constexpr std::string_view kTopics[] = {"退改签规则", "列车时刻", "话费查询",
-                                        "宽带办理",   "停电报修", "遗失物品"};
+constexpr ConsultationTopic kTopics[] = {
+    {"退改签规则", cv1::CATEGORY_TICKETING},   {"列车时刻", cv1::CATEGORY_TIMELINESS},
+    {"话费查询", cv1::CATEGORY_BILLING},        {"宽带办理", cv1::CATEGORY_NETWORK_FAULT},
+    {"设施报修", cv1::CATEGORY_FACILITIES},     {"遗失物品", cv1::CATEGORY_LUGGAGE},
+    {"服务咨询", cv1::CATEGORY_SERVICE_QUALITY}, {"其他问题", cv1::CATEGORY_OTHER},
+};
+constexpr std::string_view kCsiDimensions[] = {"attitude", "speed", "accuracy",
+                                               "professionalism"};
 
 }  // namespace
 
@@ -116,8 +139,22 @@ std::span<const std::string_view> GivenNames() { return kGivenNames; }
 std::span<const std::string_view> PhonePrefixes() { return kPhonePrefixes; }
 std::span<const std::string_view> TrainPrefixes() { return kTrainPrefixes; }
 std::span<const WeightedChannel> ChannelMix() { return kChannelMix; }
-std::span<const std::string_view> Departments() { return kDepartments; }
+std::span<const RoutedCategory> CategoryRouting() { return kRouting; }
+std::string_view DefaultDepartment() { return kDefaultDepartment; }
+std::string_view DepartmentOf(cv1::Category category) {
+  for (const RoutedCategory& r : kRouting) {
+    if (r.category == category) return r.department;
+  }
+  return kDefaultDepartment;
+}
+std::string CategoryId(cv1::Category category) {
+  std::string name = cv1::Category_Name(category);
+  name.erase(0, std::string_view("CATEGORY_").size());
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return name;
+}
 std::span<const std::string_view> Queues() { return kQueues; }
-std::span<const std::string_view> ConsultationTopics() { return kTopics; }
+std::span<const ConsultationTopic> ConsultationTopics() { return kTopics; }
+std::span<const std::string_view> CsiDimensions() { return kCsiDimensions; }
 
 }  // namespace sqms::loadgen

@@ -1,9 +1,10 @@
 // The vocabulary of the call-center simulation: complaint texts that hit
-// the triage keywords (Chinese and English), stations, lines, names and the
-// channel mix. Data only.
+// the triage keywords (Chinese and English), stations, lines, names, the
+// channel mix and the department ids of triage.yaml's routing. Data only.
 #pragma once
 
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "sqms/complaints/v1/types.pb.h"
@@ -40,8 +41,25 @@ std::span<const std::string_view> GivenNames();
 std::span<const std::string_view> PhonePrefixes();
 std::span<const std::string_view> TrainPrefixes();  // G, D, C, K, Z, T
 std::span<const WeightedChannel> ChannelMix();
-std::span<const std::string_view> Departments();
+// Departments are ids, the vocabulary of both topics: the ones triage.yaml's
+// routing sends each category to (display names never go into events).
+struct RoutedCategory {
+  complaints::v1::Category category;
+  std::string_view department;  // e.g. "ticketing-center"
+};
+std::span<const RoutedCategory> CategoryRouting();
+std::string_view DefaultDepartment();  // routing.default: "customer-service"
+std::string_view DepartmentOf(complaints::v1::Category category);
+// The category as triage.yaml names it: CATEGORY_NETWORK_FAULT → "network_fault".
+std::string CategoryId(complaints::v1::Category category);
+
+struct ConsultationTopic {
+  std::string_view topic;
+  complaints::v1::Category category;
+};
+
 std::span<const std::string_view> Queues();
-std::span<const std::string_view> ConsultationTopics();
+std::span<const ConsultationTopic> ConsultationTopics();
+std::span<const std::string_view> CsiDimensions();  // survey CSI dimension ids
 
 }  // namespace sqms::loadgen

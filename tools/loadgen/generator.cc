@@ -117,92 +117,152 @@ void ComplaintGenerator::Next(cv1::SubmitComplaintRequest* request) {
 
 ContactGenerator::ContactGenerator(GeneratorOptions options, int64_t planned_events,
                                    bool with_outage)
-    : options_(std::move(options)),
-      rng_(options_.seed ^ 0xC0FFEEULL),
-      planned_(planned_events),
-      outage_pending_(with_outage) {}
+    : options_(std::move(options)), rng_(options_.seed ^ 0xC0FFEEULL), planned_(planned_events) {
+  if (with_outage) {
+    outages_.push_back({0.0, 0.8, ev1::PLATFORM_CALL_PLATFORM, true});
+    outages_.push_back({0.3, 0.5, ev1::PLATFORM_BUSINESS_SUPPORT, false});
+  }
+}
 
-ev1::ContactEvent& ContactGenerator::Queue(const std::string& contact_id, int64_t at) {
+ev1::ContactEvent& ContactGenerator::Queue(const std::string& contact_id, int64_t at,
+                                           const Dimensions* dims) {
   ev1::ContactEvent& event = pending_.emplace_back();
   event.set_contact_id(contact_id);
   SetTime(options_.base_unix_seconds + at, event.mutable_occurred_at());
-  const Station& station = rng_.Pick(RailwayStations());
-  event.set_region(std::string(station.region));
-  event.set_station(std::string(station.name));
-  event.set_department(std::string(rng_.Pick(Departments())));
+  if (dims != nullptr) {
+    event.set_channel(dims->channel);
+    event.set_department(dims->department);
+    event.set_region(dims->region);
+    event.set_station(dims->station);
+    event.set_line(dims->line);
+    event.set_category(dims->category);
+  }
   return event;
 }
 
+ContactGenerator::Dimensions ContactGenerator::CallDimensions(cv1::Category category,
+                                                              std::string channel) {
+  const Station& station = rng_.Pick(RailwayStations());
+  Dimensions dims;
+  dims.channel = std::move(channel);
+  // The general hotline takes a share of every kind of call; the rest go
+  // straight to the department triage routes the category to.
+  dims.department =
+      std::string(rng_.Chance(0.3) ? DefaultDepartment() : DepartmentOf(category));
+  dims.region = std::string(station.region);
+  dims.station = std::string(station.name);
+  dims.line = std::string(station.line);
+  dims.category = CategoryId(category);
+  return dims;
+}
+
 void ContactGenerator::QueueCall(int64_t at) {
-  std::string id = options_.id_prefix + "-call" + std::to_string(contacts_++);
-  std::string agent = "agent-" + std::to_string(rng_.Between(1, 40));
-  std::string category = cv1::Category_Name(rng_.Pick(IssueTemplates()).category);
-  auto common = [&](ev1::ContactEvent& e) {
-    e.set_channel("hotline");
-    e.set_category(category);
-  };
-  ev1::ContactEvent& offered = Queue(id, at);
-  common(offered);
+  const std::string id = options_.id_prefix + "-call" + std::to_string(contacts_++);
+  const std::string agent = "agent-" + std::to_string(rng_.Between(1, 40));
+  const Dimensions dims = CallDimensions(rng_.Pick(IssueTemplates()).category, "hotline");
+  ev1::ContactEvent& offered = Queue(id, at, &dims);
   offered.mutable_call_offered()->set_queue(std::string(rng_.Pick(Queues())));
-  int64_t wait = rng_.Chance(0.8) ? rng_.Between(2, 20) : rng_.Between(21, 180);
-  if (rng_.Chance(0.08 + (wait > 60 ? 0.4 : 0))) {
-    ev1::ContactEvent& abandoned = Queue(id, at + wait);
-    common(abandoned);
-    abandoned.mutable_call_abandoned()->set_wait_seconds(wait);
+  // Most calls wait seconds, some a minute, a few minutes; the longer the
+  // wait, the likelier the caller hangs up (about 92 % answered overall).
+  const double draw = static_cast<double>(rng_.Below(1000)) / 1000.0;
+  const int64_t wait = draw < 0.70   ? rng_.Between(2, 20)
+                       : draw < 0.92 ? rng_.Between(21, 60)
+                                     : rng_.Between(61, 240);
+  const double abandon = wait <= 20 ? 0.03 : wait <= 60 ? 0.08 : 0.45;
+  if (rng_.Chance(abandon)) {
+    const int64_t gave_up = rng_.Between(1, wait);
+    Queue(id, at + gave_up, &dims).mutable_call_abandoned()->set_wait_seconds(gave_up);
     return;
   }
-  ev1::ContactEvent& answered = Queue(id, at + wait);
-  common(answered);
+  ev1::ContactEvent& answered = Queue(id, at + wait, &dims);
   answered.set_agent(agent);
   answered.mutable_call_answered()->set_wait_seconds(wait);
-  int64_t handle = rng_.Between(60, 600);
-  ev1::ContactEvent& ended = Queue(id, at + wait + handle);
-  common(ended);
+  const int64_t handle = rng_.Chance(0.9) ? rng_.Between(60, 480) : rng_.Between(481, 1500);
+  ev1::ContactEvent& ended = Queue(id, at + wait + handle, &dims);
   ended.set_agent(agent);
-  bool resolved = rng_.Chance(0.78);
+  const bool resolved = rng_.Chance(0.78);
   ended.mutable_call_ended()->set_handle_seconds(handle);
   ended.mutable_call_ended()->set_resolved_first_contact(resolved);
   ended.mutable_call_ended()->set_dispatched_work_order(!resolved);
-  if (!rng_.Chance(0.4)) return;
-  ev1::ContactEvent& survey = Queue(id, at + wait + handle + rng_.Between(30, 300));
-  common(survey);
-  survey.set_agent(agent);
-  auto csat = static_cast<int32_t>(rng_.Chance(0.85) ? rng_.Between(4, 5) : rng_.Between(1, 3));
-  survey.mutable_survey_answered()->set_csat(csat);
-  survey.mutable_survey_answered()->set_unsatisfied(csat <= 2);
-  survey.mutable_survey_answered()->set_nps(
-      static_cast<int32_t>(rng_.Chance(0.7) ? rng_.Between(7, 10) : rng_.Between(0, 6)));
+  if (rng_.Chance(0.4)) QueueSurvey(dims, id, agent, at + wait + handle + rng_.Between(30, 300));
+}
+
+void ContactGenerator::QueueSurvey(const Dimensions& dims, const std::string& id,
+                                   const std::string& agent, int64_t at) {
+  ev1::ContactEvent& event = Queue(id, at, &dims);
+  event.set_agent(agent);
+  ev1::SurveyAnswered* survey = event.mutable_survey_answered();
+  const bool satisfied = rng_.Chance(0.95);
+  // Each question is asked only sometimes; what was not asked stays unset.
+  const bool ask_unsatisfied = rng_.Chance(0.9);
+  const bool ask_csat = rng_.Chance(0.6);
+  const bool ask_nps = rng_.Chance(0.4);
+  const bool ask_csi = rng_.Chance(0.25);
+  if (ask_unsatisfied || !(ask_csat || ask_nps || ask_csi)) survey->set_unsatisfied(!satisfied);
+  if (ask_csat) {
+    survey->set_csat(static_cast<int32_t>(satisfied ? (rng_.Chance(0.9) ? rng_.Between(4, 5) : 3)
+                                                    : rng_.Between(1, 2)));
+  }
+  if (ask_nps) {
+    survey->set_nps(static_cast<int32_t>(satisfied ? (rng_.Chance(0.8) ? rng_.Between(9, 10)
+                                                                        : rng_.Between(6, 8))
+                                                   : rng_.Between(0, 5)));
+  }
+  if (ask_csi) {
+    for (std::string_view dimension : CsiDimensions()) {
+      if (!rng_.Chance(0.8)) continue;
+      (*survey->mutable_csi())[std::string(dimension)] =
+          static_cast<int32_t>(satisfied ? rng_.Between(3, 5) : rng_.Between(1, 3));
+    }
+    if (survey->csi().empty()) (*survey->mutable_csi())["attitude"] = satisfied ? 5 : 2;
+  }
 }
 
 void ContactGenerator::QueueConsultation(int64_t at) {
-  std::string id = options_.id_prefix + "-cons" + std::to_string(contacts_++);
-  ev1::ContactEvent& created = Queue(id, at);
-  created.set_channel(rng_.Chance(0.5) ? "chat" : "hotline");
-  created.mutable_consultation_created()->set_topic(std::string(rng_.Pick(ConsultationTopics())));
+  const std::string id = options_.id_prefix + "-cons" + std::to_string(contacts_++);
+  const ConsultationTopic& topic = rng_.Pick(ConsultationTopics());
+  const std::string agent = "agent-" + std::to_string(rng_.Between(1, 40));
+  const Dimensions dims = CallDimensions(topic.category, rng_.Chance(0.5) ? "chat" : "hotline");
+  ev1::ContactEvent& created = Queue(id, at, &dims);
+  created.set_agent(agent);
+  created.mutable_consultation_created()->set_topic(std::string(topic.topic));
   if (!rng_.Chance(0.15)) return;
-  ev1::ContactEvent& dispatched = Queue(id, at + rng_.Between(60, 900));
-  dispatched.set_channel(created.channel());
+  ev1::ContactEvent& dispatched = Queue(id, at + rng_.Between(60, 900), &dims);
+  dispatched.set_agent(agent);
   dispatched.mutable_consultation_dispatched()->set_work_order_id("wo-" + id);
+}
+
+bool ContactGenerator::QueueOutageStep(int64_t at) {
+  for (size_t i = 0; i < outages_.size(); ++i) {
+    Outage& outage = outages_[i];
+    const std::string id = options_.id_prefix + "-outage" + std::to_string(i);
+    const auto due = [&](double share) {
+      return static_cast<double>(emitted_) >= share * static_cast<double>(planned_);
+    };
+    if (outage.started_at < 0 && due(outage.start_share)) {
+      outage.started_at = at;
+      ev1::ContactEvent& started = Queue(id, at, nullptr);
+      started.mutable_outage_started()->set_platform(outage.platform);
+      started.mutable_outage_started()->set_description(
+          outage.platform == ev1::PLATFORM_CALL_PLATFORM ? "呼叫平台中断 call platform down"
+                                                         : "业务支撑系统故障 BSS degraded");
+      return true;
+    }
+    if (outage.started_at >= 0 && !outage.ended && due(outage.end_share)) {
+      outage.ended = true;
+      const int64_t lasted = rng_.Between(120, 900);
+      ev1::ContactEvent& ended = Queue(id, outage.started_at + lasted, nullptr);
+      ended.mutable_outage_ended()->set_platform(outage.platform);
+      if (outage.send_duration) ended.mutable_outage_ended()->set_outage_seconds(lasted);
+      return true;
+    }
+  }
+  return false;
 }
 
 void ContactGenerator::QueueScenario() {
   clock_ += rng_.Between(0, 2);
-  int64_t at = clock_ % kTimeWindowSeconds;
-  if (outage_pending_ && outage_started_at_ < 0) {
-    outage_started_at_ = at;
-    ev1::ContactEvent& started = Queue(options_.id_prefix + "-outage", at);
-    started.mutable_outage_started()->set_platform(ev1::PLATFORM_CALL_PLATFORM);
-    started.mutable_outage_started()->set_description("呼叫平台中断 call platform down");
-    return;
-  }
-  if (outage_pending_ && emitted_ >= planned_ * 8 / 10) {
-    outage_pending_ = false;
-    int64_t end = outage_started_at_ + rng_.Between(120, 900);
-    ev1::ContactEvent& ended = Queue(options_.id_prefix + "-outage", end);
-    ended.mutable_outage_ended()->set_platform(ev1::PLATFORM_CALL_PLATFORM);
-    ended.mutable_outage_ended()->set_outage_seconds(end - outage_started_at_);
-    return;
-  }
+  const int64_t at = clock_ % kTimeWindowSeconds;
   if (rng_.Chance(0.75)) {
     QueueCall(at);
   } else {
@@ -211,7 +271,9 @@ void ContactGenerator::QueueScenario() {
 }
 
 void ContactGenerator::Next(ev1::ContactEvent* event) {
-  if (pending_.empty() || (outage_pending_ && emitted_ >= planned_ * 8 / 10)) QueueScenario();
+  // An outage step falls due by the count of events, whatever is queued.
+  QueueOutageStep(clock_ % kTimeWindowSeconds);
+  if (pending_.empty()) QueueScenario();
   *event = std::move(pending_.front());
   pending_.pop_front();
   event->set_event_id(options_.id_prefix + "-e" + std::to_string(emitted_++));

@@ -54,10 +54,19 @@ class ComplaintGenerator {
   complaints::v1::SubmitComplaintRequest previous_;
 };
 
+// Coherent call-center traffic: every event of one contact carries the same
+// department (an id of triage.yaml's routing), station, region, channel and
+// line. About 92 % of offered calls are answered (abandoning grows with the
+// wait); 40 % of answered calls are surveyed, 95 % satisfied, each answer
+// (unsatisfied, csat, nps, csi) present only when that question was asked;
+// a quarter of contacts are consultations, about 15 % of them dispatched as
+// work orders; with_outage adds outages with their start and end.
 class ContactGenerator {
  public:
-  // planned_events: how many Next calls are expected; an outage (when
-  // with_outage) starts early and ends at about 80% of them.
+  // planned_events: how many Next calls are expected; the outages (when
+  // with_outage) start and end at fixed shares of them: a call-platform
+  // outage from the start to about 80 %, a business-support outage from
+  // about 30 % to 50 % whose end leaves the duration to the gateway.
   ContactGenerator(GeneratorOptions options, int64_t planned_events, bool with_outage);
 
   // Overwrites *event with the next contact event. Events of one contact
@@ -65,16 +74,32 @@ class ContactGenerator {
   void Next(events::v1::ContactEvent* event);
 
  private:
+  // What every event of one contact shares.
+  struct Dimensions {
+    std::string channel, department, region, station, line, category;
+  };
+  struct Outage {
+    double start_share, end_share;  // of planned events
+    events::v1::Platform platform;
+    bool send_duration;             // else the gateway computes it from the start
+    int64_t started_at = -1;        // simulated seconds; -1 = not yet
+    bool ended = false;
+  };
+
   void QueueScenario();
+  bool QueueOutageStep(int64_t at);
   void QueueCall(int64_t at);
+  void QueueSurvey(const Dimensions& dims, const std::string& id, const std::string& agent,
+                   int64_t at);
   void QueueConsultation(int64_t at);
-  events::v1::ContactEvent& Queue(const std::string& contact_id, int64_t at);
+  Dimensions CallDimensions(complaints::v1::Category category, std::string channel);
+  events::v1::ContactEvent& Queue(const std::string& contact_id, int64_t at,
+                                  const Dimensions* dims);
 
   GeneratorOptions options_;
   Rng rng_;
   int64_t planned_;
-  bool outage_pending_;
-  int64_t outage_started_at_ = -1;
+  std::vector<Outage> outages_;
   int64_t emitted_ = 0;
   int64_t contacts_ = 0;
   int64_t clock_ = 0;  // simulated seconds since base

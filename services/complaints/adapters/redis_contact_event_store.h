@@ -1,7 +1,10 @@
 #pragma once
-// ports::ContactEventStore on Redis: one script sets the "seen" marker of
-// the event id and appends the event to the outbox of the contact's shard,
-// so events of one contact stay in order on Kafka.
+// ports::ContactEventStore on Redis (key schema: redis_keys.h). One script
+// checks the "seen" marker of the event id and the contact's record
+// (sqms:{cN}:contact:<contact id>), then sets the marker, updates the record
+// and appends the event to the outbox of the contact's shard — atomically,
+// so events of one contact stay in order on Kafka and the record never
+// disagrees with what was published.
 
 #include <functional>
 #include <string>
@@ -15,18 +18,23 @@ namespace sqms::complaints::adapters {
 
 class RedisContactEventStore final : public ports::ContactEventStore {
  public:
-  // `seen_ttl`: how long a repeated event id is recognised. Thread-safe.
+  // `ttl`: how long a repeated event id is recognised, and how long a
+  // contact's record is kept after its latest event (renewed by each).
+  // Outages that last longer must send outage_seconds. Thread-safe.
   RedisContactEventStore(runtime::RedisClient& redis, const RedisKeys& keys,
-                         std::string contact_topic, absl::Duration seen_ttl,
+                         std::string contact_topic, absl::Duration ttl,
                          std::function<void()> on_commit = {});
 
-  absl::StatusOr<bool> Append(const domain::ContactEvent& event) override;
+  absl::StatusOr<ports::ContactLookup> Load(const std::string& contact_id,
+                                            const std::string& event_id) override;
+  absl::StatusOr<ports::AppendOutcome> Append(const domain::ContactEvent& event,
+                                              const domain::ContactRecord& basis) override;
 
  private:
   runtime::RedisClient& redis_;
   const RedisKeys& keys_;
   std::string topic_;
-  absl::Duration seen_ttl_;
+  absl::Duration ttl_;
   std::function<void()> on_commit_;
 };
 

@@ -80,5 +80,8 @@ std::string RedisKeys::OutboxLease(int shard) const { return Tag(shard) + "outbo
 std::string RedisKeys::ContactSeen(int shard, const std::string& event_id) const {
   return absl::StrCat(Tag(shard), "contact-seen:", event_id);
 }
+std::string RedisKeys::Contact(int shard, const std::string& contact_id) const {
+  return absl::StrCat(Tag(shard), "contact:", contact_id);
+}
 
 }  // namespace sqms::complaints::adapters

@@ -23,7 +23,14 @@
 //                                        topic key id type time payload
 //   sqms:{c3}:outbox:lease         string "<owner> <token>": the relay of this shard
 //   sqms:{c3}:outbox:lease:fence   string the shard's last fencing token (INCR)
-//   sqms:{c3}:contact-seen:<id>    string contact event ids seen (TTL)
+//   sqms:{c3}:contact-seen:<id>    string contact event ids seen (TTL: idempotency_ttl)
+//   sqms:{c3}:contact:<contact id> hash  what one contact's events share: dept stn
+//                                        reg ch line (the first non-empty value of
+//                                        each), os (first outage start, unix ms)
+//                                        (TTL: idempotency_ttl, renewed per event)
+//
+// Contact keys live in the shard of their contact id (ShardOfSeed), so one
+// script writes a contact's seen marker, record and outbox entry together.
 //
 // Complaint ids embed their shard: CMP-20261121-03K7Q2M9XW → shard 3.
 //
@@ -65,6 +72,7 @@ class RedisKeys {
   std::string Outbox(int shard) const;
   std::string OutboxLease(int shard) const;
   std::string ContactSeen(int shard, const std::string& event_id) const;
+  std::string Contact(int shard, const std::string& contact_id) const;
   // Prefix of complaint hashes in a shard (List's script appends the id).
   std::string ComplaintPrefix(int shard) const;
 

@@ -141,14 +141,47 @@ while true do
 end
 )lua";
 
-// KEYS: seen outbox; ARGV: 1 ttl_ms, 2 topic, 3 key, 4 id, 5 type, 6 time, 7 payload,
-//       8 traceparent, 9 tracestate
+// The contact record's hash fields, in domain::kContactDimensions order, then
+// the outage start (unix ms). Shared by the two contact scripts.
+constexpr char kContactFields[] = R"lua(
+local fields = {'ch', 'dept', 'reg', 'stn', 'line', 'os'}
+local function record(cur, out)
+  for i = 1, 6 do out[#out + 1] = cur[i] or '' end
+  return out
+end
+)lua";
+
+// KEYS: seen contact. Returns {seen 0|1, ch, dept, reg, stn, line, os} ('' = none).
+constexpr char kLoadContact[] = R"lua(
+local cur = redis.call('HMGET', KEYS[2], unpack(fields))
+return record(cur, {redis.call('EXISTS', KEYS[1])})
+)lua";
+
+// KEYS: seen outbox contact; ARGV: 1 ttl_ms, 2 topic, 3 key, 4 id, 5 type,
+//       6 time, 7 payload, 8 traceparent, 9 tracestate, 10..14 the event's
+//       ch dept reg stn line, 15 outage start the event was completed from
+//       ('' = not an outage end, 'none', or unix ms), 16 outage start to
+//       record ('' = none: not an outage start)
+// Returns {'seen'} | {'stale', ch, dept, reg, stn, line, os} | {'appended'}.
 constexpr char kAppendContact[] = R"lua(
-if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then return 0 end
+if redis.call('EXISTS', KEYS[1]) == 1 then return {'seen'} end
+local cur = redis.call('HMGET', KEYS[3], unpack(fields))
+local stale = ARGV[15] ~= '' and ARGV[15] ~= (cur[6] or 'none')
+for i = 1, 5 do
+  if cur[i] and cur[i] ~= ARGV[9 + i] then stale = true end
+end
+if stale then return record(cur, {'stale'}) end
+redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
+for i = 1, 5 do
+  if not cur[i] and ARGV[9 + i] ~= '' then redis.call('HSET', KEYS[3], fields[i], ARGV[9 + i]) end
+end
+if ARGV[16] ~= '' and not cur[6] then redis.call('HSET', KEYS[3], 'os', ARGV[16]) end
+-- Renewed by every event; a contact with nothing to remember has no record.
+redis.call('PEXPIRE', KEYS[3], ARGV[1])
 redis.call('XADD', KEYS[2], '*', 'topic', ARGV[2], 'key', ARGV[3], 'id', ARGV[4],
   'type', ARGV[5], 'time', ARGV[6], 'payload', ARGV[7], 'traceparent', ARGV[8],
   'tracestate', ARGV[9])
-return 1
+return {'appended'}
 )lua";
 
 }  // namespace
@@ -165,8 +198,12 @@ const runtime::LuaScript& ListShard() {
   static const auto* script = new runtime::LuaScript(kList);
   return *script;
 }
+const runtime::LuaScript& LoadContact() {
+  static const auto* script = new runtime::LuaScript(std::string(kContactFields) + kLoadContact);
+  return *script;
+}
 const runtime::LuaScript& AppendContactEvent() {
-  static const auto* script = new runtime::LuaScript(kAppendContact);
+  static const auto* script = new runtime::LuaScript(std::string(kContactFields) + kAppendContact);
   return *script;
 }
 

@@ -19,8 +19,12 @@ const runtime::LuaScript& UpdateComplaint();
 // One shard's page of List. Returns {matches, exhausted, last_score, last_id}
 // where matches = id, score, record, id, score, record, ...
 const runtime::LuaScript& ListShard();
-// Contact event: idempotent on the event id, appended to the outbox.
-// Returns 1 (appended) or 0 (seen before).
+// Whether a contact event id was seen, and the contact's record.
+const runtime::LuaScript& LoadContact();
+// Contact event: idempotent on the event id; compare-and-set against the
+// contact's record (ports::ContactEventStore::Append); appended to the
+// outbox with the record's update. Returns {'seen'} | {'stale', record...} |
+// {'appended'}.
 const runtime::LuaScript& AppendContactEvent();
 
 }  // namespace sqms::complaints::adapters::scripts

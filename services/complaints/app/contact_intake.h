@@ -1,7 +1,8 @@
 #pragma once
-// Contact-event intake (requirements.md §2): validate → encode (personal data
-// masked) → append to the durable outbox, which relays to Kafka topic
-// sqms.contact.v1. Idempotent on the event id.
+// Contact-event intake (requirements.md §2): validate → complete from the
+// contact's record (one set of dimensions per contact, outage durations) →
+// encode (personal data masked) → append to the durable outbox, which relays
+// to Kafka topic sqms.contact.v1. Idempotent on the event id.
 
 #include <string>
 
@@ -23,11 +24,20 @@ class ContactIntake {
   ContactIntake(ports::ContactEventStore& store, const runtime::Clock& clock,
                 domain::ContactLimits limits = {});
 
-  // INVALID_ARGUMENT (field violations) for a bad event — nothing stored;
-  // UNAVAILABLE when the store is down (retry with the returned/same
-  // event_id). An empty event_id gets a UUID v4 (runtime::NewEventId). Outage
-  // durations are accepted as sent. Thread-safe; blocks on the store (call
-  // from worker threads, not gRPC callback threads).
+  // INVALID_ARGUMENT (field violations) for a bad event — nothing stored:
+  // domain::ValidateContactEvent's checks, then domain::CompleteContactEvent's
+  // against the contact's record (a dimension differing from the contact's
+  // earlier events; an outage end with neither a known start nor
+  // outage_seconds). A later event inherits the dimensions it omits; an
+  // outage end gets its duration from the recorded start when there is one.
+  // A retried event id is acknowledged (duplicate) without these record
+  // checks. UNAVAILABLE when the store is down (retry with the returned/same
+  // event_id); ABORTED when the contact's record changed under every attempt
+  // (concurrent writers of one contact; retry). An empty event_id gets a
+  // UUID v4 (runtime::NewEventId). One store round trip when the event
+  // agrees with what is stored; more when it omits what the record knows.
+  // Thread-safe; blocks on the store (call from worker threads, not gRPC
+  // callback threads).
   absl::StatusOr<ContactAccepted> Accept(domain::ContactEvent event);
 
  private:

@@ -9,19 +9,38 @@ namespace {
 namespace ev = ::sqms::events::v1;
 using domain::ContactKind;
 
+void SurveyFromProto(const ev::SurveyAnswered& s, domain::ContactEvent& e) {
+  if (s.has_unsatisfied()) e.unsatisfied = s.unsatisfied();
+  if (s.has_csat()) e.csat = s.csat();
+  if (s.has_nps()) e.nps = s.nps();
+  e.csi.insert(s.csi().begin(), s.csi().end());
+  e.comment = s.comment();
+}
+
+void SurveyToProto(const domain::ContactEvent& e, ev::SurveyAnswered* s) {
+  // Presence is the meaning: an answer not asked stays unset.
+  if (e.unsatisfied) s->set_unsatisfied(*e.unsatisfied);
+  if (e.csat) s->set_csat(*e.csat);
+  if (e.nps) s->set_nps(*e.nps);
+  s->mutable_csi()->insert(e.csi.begin(), e.csi.end());
+  s->set_comment(domain::MaskText(e.comment));
+}
+
 void PayloadFromProto(const ev::ContactEvent& p, domain::ContactEvent& e) {
   switch (p.kind_case()) {
     case ev::ContactEvent::kCallOffered:
       e.queue = p.call_offered().queue();
       break;
     case ev::ContactEvent::kCallAnswered:
-      e.wait_seconds = p.call_answered().wait_seconds();
+      if (p.call_answered().has_wait_seconds()) e.wait_seconds = p.call_answered().wait_seconds();
       break;
     case ev::ContactEvent::kCallAbandoned:
-      e.wait_seconds = p.call_abandoned().wait_seconds();
+      if (p.call_abandoned().has_wait_seconds()) {
+        e.wait_seconds = p.call_abandoned().wait_seconds();
+      }
       break;
     case ev::ContactEvent::kCallEnded:
-      e.handle_seconds = p.call_ended().handle_seconds();
+      if (p.call_ended().has_handle_seconds()) e.handle_seconds = p.call_ended().handle_seconds();
       e.resolved_first_contact = p.call_ended().resolved_first_contact();
       e.dispatched_work_order = p.call_ended().dispatched_work_order();
       break;
@@ -32,10 +51,7 @@ void PayloadFromProto(const ev::ContactEvent& p, domain::ContactEvent& e) {
       e.work_order_id = p.consultation_dispatched().work_order_id();
       break;
     case ev::ContactEvent::kSurveyAnswered:
-      e.unsatisfied = p.survey_answered().unsatisfied();
-      e.csat = p.survey_answered().csat();
-      e.nps = p.survey_answered().nps();
-      e.comment = p.survey_answered().comment();
+      SurveyFromProto(p.survey_answered(), e);
       break;
     case ev::ContactEvent::kOutageStarted:
       e.platform = static_cast<domain::Platform>(static_cast<int>(p.outage_started().platform()));
@@ -43,7 +59,8 @@ void PayloadFromProto(const ev::ContactEvent& p, domain::ContactEvent& e) {
       break;
     case ev::ContactEvent::kOutageEnded:
       e.platform = static_cast<domain::Platform>(static_cast<int>(p.outage_ended().platform()));
-      e.outage_seconds = p.outage_ended().outage_seconds();
+      // 0 on the wire is "not sent" (proto3 int64 without presence).
+      if (p.outage_ended().outage_seconds() != 0) e.outage_seconds = p.outage_ended().outage_seconds();
       break;
     case ev::ContactEvent::KIND_NOT_SET:
       break;
@@ -67,15 +84,19 @@ void PayloadToProto(const domain::ContactEvent& e, ev::ContactEvent* p) {
     case ContactKind::kCallOffered:
       p->mutable_call_offered()->set_queue(e.queue);
       break;
-    case ContactKind::kCallAnswered:
-      p->mutable_call_answered()->set_wait_seconds(e.wait_seconds);
+    case ContactKind::kCallAnswered: {
+      ev::CallAnswered* c = p->mutable_call_answered();  // selects the kind, even when empty
+      if (e.wait_seconds) c->set_wait_seconds(*e.wait_seconds);
       break;
-    case ContactKind::kCallAbandoned:
-      p->mutable_call_abandoned()->set_wait_seconds(e.wait_seconds);
+    }
+    case ContactKind::kCallAbandoned: {
+      ev::CallAbandoned* c = p->mutable_call_abandoned();
+      if (e.wait_seconds) c->set_wait_seconds(*e.wait_seconds);
       break;
+    }
     case ContactKind::kCallEnded: {
       ev::CallEnded* c = p->mutable_call_ended();
-      c->set_handle_seconds(e.handle_seconds);
+      if (e.handle_seconds) c->set_handle_seconds(*e.handle_seconds);
       c->set_resolved_first_contact(e.resolved_first_contact);
       c->set_dispatched_work_order(e.dispatched_work_order);
       break;
@@ -86,21 +107,16 @@ void PayloadToProto(const domain::ContactEvent& e, ev::ContactEvent* p) {
     case ContactKind::kConsultationDispatched:
       p->mutable_consultation_dispatched()->set_work_order_id(e.work_order_id);
       break;
-    case ContactKind::kSurveyAnswered: {
-      ev::SurveyAnswered* s = p->mutable_survey_answered();
-      s->set_unsatisfied(e.unsatisfied);
-      s->set_csat(e.csat);
-      s->set_nps(e.nps);
-      s->set_comment(domain::MaskText(e.comment));
+    case ContactKind::kSurveyAnswered:
+      SurveyToProto(e, p->mutable_survey_answered());
       break;
-    }
     case ContactKind::kOutageStarted:
       p->mutable_outage_started()->set_platform(ToPlatform(e.platform));
       p->mutable_outage_started()->set_description(domain::MaskText(e.description));
       break;
     case ContactKind::kOutageEnded:
       p->mutable_outage_ended()->set_platform(ToPlatform(e.platform));
-      p->mutable_outage_ended()->set_outage_seconds(e.outage_seconds);
+      p->mutable_outage_ended()->set_outage_seconds(e.outage_seconds.value_or(0));
       break;
     case ContactKind::kUnspecified:
       break;
@@ -119,7 +135,9 @@ domain::ContactEvent FromProto(const ev::ContactEvent& p) {
   e.agent = p.agent();
   e.region = p.region();
   e.station = p.station();
+  e.line = p.line();
   e.category = p.category();
+  e.drill = p.drill();
   e.kind = KindOf(p);
   PayloadFromProto(p, e);
   return e;
@@ -134,7 +152,9 @@ void ToPublishedProto(const domain::ContactEvent& e, ev::ContactEvent* p) {
   p->set_agent(e.agent);
   p->set_region(e.region);
   p->set_station(e.station);
+  p->set_line(e.line);
   p->set_category(e.category);
+  p->set_drill(e.drill);
   PayloadToProto(e, p);
 }
 

@@ -11,10 +11,13 @@
 namespace sqms::complaints::codec {
 
 // The oneof `kind` becomes ContactKind; an unset occurred_at becomes
-// absl::InfinitePast() (rejected by ValidateContactEvent).
+// absl::InfinitePast() (rejected by ValidateContactEvent). Presence is kept:
+// an unset duration or survey answer stays std::nullopt; outage_seconds 0
+// (proto3 without presence) becomes std::nullopt, "not sent".
 domain::ContactEvent FromProto(const ::sqms::events::v1::ContactEvent& event);
 // As stored and published: the survey comment and outage description go
-// through domain::MaskText (no personal data on Kafka).
+// through domain::MaskText (no personal data on Kafka); only the answers and
+// durations present in `event` are set.
 void ToPublishedProto(const domain::ContactEvent& event, ::sqms::events::v1::ContactEvent* out);
 std::string EncodeContactEvent(const domain::ContactEvent& event);
 // CloudEvents type: "sqms.contact.v1.call_offered", ... .

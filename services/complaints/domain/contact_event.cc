@@ -57,10 +57,50 @@ void CheckTime(Checker& check, absl::Time at, absl::Time now, const ContactLimit
   }
 }
 
+// [a-z0-9] then [a-z0-9<extra>]*.
+bool IsIdentifier(std::string_view s, std::string_view extra) {
+  auto base = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  if (s.empty() || !base(s[0])) return false;
+  for (char c : s.substr(1)) {
+    if (!base(c) && extra.find(c) == std::string_view::npos) return false;
+  }
+  return true;
+}
+
 void CheckSurvey(Checker& check, const ContactEvent& e, const ContactLimits& limits) {
-  if (e.csat != 0) check.Range("survey_answered.csat", e.csat, 1, 5);
-  if (e.nps != -1) check.Range("survey_answered.nps", e.nps, 0, 10);
+  if (e.csat) check.Range("survey_answered.csat", *e.csat, 1, 5);
+  if (e.nps) check.Range("survey_answered.nps", *e.nps, 0, 10);
+  if (e.csi.size() > limits.max_csi) {
+    check.Add("survey_answered.csi", absl::StrCat("must have at most ", limits.max_csi,
+                                                  " dimensions"));
+  } else {
+    bool bad_key = false;
+    for (const auto& [key, score] : e.csi) {
+      if (!IsIdentifier(key, "_-") || key.size() > limits.max_csi_key) {
+        bad_key = true;  // named once, below: the key is what is wrong, not echoed
+      } else {
+        check.Range(absl::StrCat("survey_answered.csi[", key, "]"), score, 1, 5);
+      }
+    }
+    if (bad_key) {
+      check.Add("survey_answered.csi",
+                absl::StrCat("keys must be CSI dimension ids: [a-z0-9][a-z0-9_-]*, at most ",
+                             limits.max_csi_key, " characters"));
+    }
+  }
+  if (!e.unsatisfied && !e.csat && !e.nps && e.csi.empty()) {
+    check.Add("survey_answered", "at least one answer (unsatisfied, csat, nps, csi) is required");
+  }
   check.Text("survey_answered.comment", e.comment, limits.max_text);
+}
+
+void CheckDuration(Checker& check, std::string_view field, const std::optional<int64_t>& seconds,
+                   int64_t max_seconds) {
+  if (!seconds) {
+    check.Add(field, "is required");
+  } else {
+    check.Range(field, *seconds, 0, max_seconds);
+  }
 }
 
 void CheckPlatform(Checker& check, std::string_view field, Platform platform) {
@@ -78,15 +118,18 @@ void CheckKind(Checker& check, const ContactEvent& e, const ContactLimits& limit
       check.Text("call_offered.queue", e.queue, limits.max_short_field);
       break;
     case ContactKind::kCallAnswered:
-      check.Range("call_answered.wait_seconds", e.wait_seconds, 0, max_seconds);
+      CheckDuration(check, "call_answered.wait_seconds", e.wait_seconds, max_seconds);
       break;
     case ContactKind::kCallAbandoned:
-      check.Range("call_abandoned.wait_seconds", e.wait_seconds, 0, max_seconds);
+      CheckDuration(check, "call_abandoned.wait_seconds", e.wait_seconds, max_seconds);
       break;
     case ContactKind::kCallEnded:
-      check.Range("call_ended.handle_seconds", e.handle_seconds, 0, max_seconds);
+      CheckDuration(check, "call_ended.handle_seconds", e.handle_seconds, max_seconds);
       break;
     case ContactKind::kConsultationCreated:
+      // The one-time answer rate is counted by category and agent.
+      if (e.category.empty()) check.Add("category", "is required for a consultation");
+      if (e.agent.empty()) check.Add("agent", "is required for a consultation");
       check.Text("consultation_created.topic", e.topic, limits.max_short_field);
       break;
     case ContactKind::kConsultationDispatched:
@@ -101,8 +144,11 @@ void CheckKind(Checker& check, const ContactEvent& e, const ContactLimits& limit
       break;
     case ContactKind::kOutageEnded:
       CheckPlatform(check, "outage_ended.platform", e.platform);
-      check.Range("outage_ended.outage_seconds", e.outage_seconds, 0,
-                  absl::ToInt64Seconds(limits.max_outage));
+      // Absent is fine here: CompleteContactEvent computes it or requires it.
+      if (e.outage_seconds) {
+        check.Range("outage_ended.outage_seconds", *e.outage_seconds, 1,
+                    absl::ToInt64Seconds(limits.max_outage));
+      }
       break;
   }
 }
@@ -119,6 +165,10 @@ std::string_view ContactKindName(ContactKind kind) {
   return index < std::size(kNames) ? kNames[index] : kNames[0];
 }
 
+bool IsDepartmentId(std::string_view id, size_t max) {
+  return id.size() <= max && IsIdentifier(id, "-");
+}
+
 absl::Status ValidateContactEvent(const ContactEvent& e, absl::Time now,
                                   const ContactLimits& limits) {
   Checker check;
@@ -126,10 +176,15 @@ absl::Status ValidateContactEvent(const ContactEvent& e, absl::Time now,
   check.Text("contact_id", e.contact_id, limits.max_id, /*required=*/true);
   CheckTime(check, e.occurred_at, now, limits);
   check.Text("channel", e.channel, limits.max_short_field);
-  check.Text("department", e.department, limits.max_short_field);
+  if (!e.department.empty() && !IsDepartmentId(e.department, limits.max_department)) {
+    check.Add("department",
+              absl::StrCat("must be a department id: lowercase letters, digits and '-', at most ",
+                           limits.max_department, " characters (e.g. ticketing-center)"));
+  }
   check.Text("agent", e.agent, limits.max_short_field);
   check.Text("region", e.region, limits.max_short_field);
   check.Text("station", e.station, limits.max_short_field);
+  check.Text("line", e.line, limits.max_short_field);
   check.Text("category", e.category, limits.max_short_field);
   CheckKind(check, e, limits);
   return check.Done();

@@ -4,6 +4,8 @@
 // sqms.events.v1.ContactEvent to and from this struct.
 
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -31,33 +33,43 @@ struct ContactEvent {
   std::string event_id;       // "" = the server makes one
   std::string contact_id;     // required: call / consultation / outage id
   absl::Time occurred_at = absl::InfinitePast();  // InfinitePast = unset
+  // The contact's dimensions (see contact_record.h: one set per contact).
   std::string channel;
-  std::string department;
-  std::string agent;
+  std::string department;     // a department id ("ticketing-center"), never a display name
   std::string region;
   std::string station;
-  std::string category;
+  std::string line;           // line / route
+  std::string agent;
+  std::string category;       // required for consultation_created
+  bool drill = false;         // an event of a drill: passed through unchanged
   ContactKind kind = ContactKind::kUnspecified;
   // Payload of `kind`; only the fields of that kind are meaningful.
-  std::string queue;              // call_offered
-  int64_t wait_seconds = 0;       // call_answered, call_abandoned
-  int64_t handle_seconds = 0;     // call_ended
-  bool resolved_first_contact = false;  // call_ended
-  bool dispatched_work_order = false;   // call_ended
-  std::string topic;              // consultation_created
-  std::string work_order_id;      // consultation_dispatched
-  bool unsatisfied = false;       // survey_answered (95598 definition)
-  int csat = 0;                   // survey_answered: 1..5, 0 = not asked
-  int nps = -1;                   // survey_answered: 0..10, -1 = not asked
-  std::string comment;            // survey_answered; masked before publishing
+  std::string queue;                       // call_offered
+  std::optional<int64_t> wait_seconds;     // call_answered, call_abandoned: required
+  std::optional<int64_t> handle_seconds;   // call_ended: required
+  bool resolved_first_contact = false;     // call_ended
+  bool dispatched_work_order = false;      // call_ended
+  std::string topic;                       // consultation_created
+  std::string work_order_id;               // consultation_dispatched
+  // survey_answered: each answer present only when asked and answered.
+  std::optional<bool> unsatisfied;         // 95598 definition
+  std::optional<int> csat;                 // 1..5
+  std::optional<int> nps;                  // 0..10
+  std::map<std::string, int> csi;          // CSI dimension id → score 1..5
+  std::string comment;                     // masked before publishing
   Platform platform = Platform::kUnspecified;  // outage_started, outage_ended
-  std::string description;        // outage_started
-  int64_t outage_seconds = 0;     // outage_ended, as sent
+  std::string description;                 // outage_started
+  // outage_ended: as sent (0 on the wire = not sent); CompleteContactEvent
+  // computes it from the contact's recorded outage start when it knows it.
+  std::optional<int64_t> outage_seconds;
 };
 
 struct ContactLimits {
   size_t max_id = 128;            // event_id, contact_id, work_order_id
-  size_t max_short_field = 128;   // channel, department, agent, region, ...
+  size_t max_short_field = 128;   // channel, agent, region, station, line, ...
+  size_t max_department = 64;     // department id
+  size_t max_csi_key = 32;        // CSI dimension id
+  size_t max_csi = 16;            // CSI dimensions per survey
   size_t max_text = 2000;         // comment, description
   absl::Duration max_past = absl::Hours(24 * 30);
   absl::Duration max_future_skew = absl::Minutes(5);
@@ -65,14 +77,30 @@ struct ContactLimits {
   absl::Duration max_outage = absl::Hours(24 * 30);
 };
 
+// Whether `id` has the form of a department id, the one vocabulary of both
+// topics (triage.yaml's routing): [a-z0-9][a-z0-9-]*, at most `max` bytes.
+bool IsDepartmentId(std::string_view id, size_t max = 64);
+
 // OK, or INVALID_ARGUMENT carrying one runtime::FieldViolation per bad field
-// (proto paths: "contact_id", "occurred_at", "call_answered.wait_seconds",
-// "survey_answered.csat", "outage_started.platform", "kind", ...). Checks:
-// kind set; contact_id required; ids ≤ max_id; occurred_at set and within
-// [now - max_past, now + max_future_skew]; waits/handles in
-// [0, max_duration]; outage_seconds in [0, max_outage]; csat 0|1..5; nps
-// -1|0..10; platform set for outages; every string valid UTF-8 and within
-// its limit (code points). Pure and thread-safe.
+// (proto paths: "contact_id", "occurred_at", "department",
+// "call_answered.wait_seconds", "survey_answered.csat",
+// "survey_answered.csi[attitude]", "outage_started.platform", "kind", ...).
+// Checks what the event says by itself (what depends on the contact's
+// earlier events is CompleteContactEvent's, contact_record.h):
+// - kind set; contact_id required; ids ≤ max_id; occurred_at set and within
+//   [now - max_past, now + max_future_skew];
+// - department, when given, a department id (IsDepartmentId);
+// - waits (call_answered, call_abandoned) and handle times (call_ended)
+//   present and in [0, max_duration];
+// - consultation_created: category and agent present;
+// - survey_answered: csat 1..5, nps 0..10 when present; csi at most max_csi
+//   entries (else "survey_answered.csi"), each key of the form
+//   [a-z0-9][a-z0-9_-]* within max_csi_key (else "survey_answered.csi") and
+//   each score 1..5 (else "survey_answered.csi[<key>]"); at least one of
+//   unsatisfied, csat, nps, csi present (else "survey_answered");
+// - outage_seconds, when sent, in [1, max_outage]; platform set for outages;
+// - every string valid UTF-8 and within its limit (code points).
+// Pure and thread-safe.
 absl::Status ValidateContactEvent(const ContactEvent& event, absl::Time now,
                                   const ContactLimits& limits = {});
 

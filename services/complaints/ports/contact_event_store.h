@@ -1,21 +1,55 @@
 #pragma once
 // Durable intake of call-center contact events: appended to the outbox with
-// idempotency on the event id, relayed to Kafka topic sqms.contact.v1.
+// idempotency on the event id, relayed to Kafka topic sqms.contact.v1, and
+// the contact's record (domain::ContactRecord: its dimensions, an outage's
+// start) kept beside it in the same atomic write.
+
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "services/complaints/domain/contact_event.h"
+#include "services/complaints/domain/contact_record.h"
 
 namespace sqms::complaints::ports {
+
+struct ContactLookup {
+  bool seen = false;              // the event id was appended before (within the TTL)
+  domain::ContactRecord record;   // empty when none is stored (new contact, or expired)
+};
+
+enum class AppendResult {
+  kAppended,   // appended now, the record updated
+  kDuplicate,  // the event id was seen before: nothing written
+  kStale,      // the record disagrees with the event: nothing written; see `current`
+};
+
+struct AppendOutcome {
+  AppendResult result = AppendResult::kAppended;
+  domain::ContactRecord current;  // kStale: the record as stored now
+};
 
 class ContactEventStore {
  public:
   virtual ~ContactEventStore() = default;
-  // Appends a validated event whose event_id is set (unique: a repeat is
-  // acknowledged, not re-published), keyed by its contact id. How it is
-  // encoded on the topic is the adapter's business.
-  // true: appended now; false: seen before (within the idempotency TTL).
-  // UNAVAILABLE when the store is down. Thread-safe.
-  virtual absl::StatusOr<bool> Append(const domain::ContactEvent& event) = 0;
+
+  // Whether `event_id` was seen, and the record of `contact_id`.
+  // UNAVAILABLE / DEADLINE_EXCEEDED when the store is down or slow.
+  // Thread-safe.
+  virtual absl::StatusOr<ContactLookup> Load(const std::string& contact_id,
+                                             const std::string& event_id) = 0;
+
+  // Appends a validated, completed event whose event_id is set, keyed by its
+  // contact id, in one atomic step:
+  // 1. event id seen before (within the TTL) → kDuplicate;
+  // 2. !domain::AgreesWith(event, basis, stored record) → kStale with the
+  //    stored record (the caller completes the event again from it);
+  // 3. else the event goes to the outbox, the record becomes
+  //    domain::Remember(event, record) and its TTL is renewed → kAppended.
+  // `basis` is the record the event was completed from. How the event is
+  // encoded on the topic is the adapter's business. UNAVAILABLE when the
+  // store is down. Thread-safe.
+  virtual absl::StatusOr<AppendOutcome> Append(const domain::ContactEvent& event,
+                                               const domain::ContactRecord& basis) = 0;
 };
 
 }  // namespace sqms::complaints::ports

@@ -1,10 +1,11 @@
 #pragma once
 // sqms.contact.v1.ContactEventService over the callback API.
 // StreamContactEvents: every event is handled on the worker pool
-// (app::ContactIntake: validate → mask → durable append), up to 32 in flight
-// per stream, and acknowledged in order with ContactEventAck{sequence,
-// event_id, status} — status code 0, or the error with BadRequest details
-// (runtime::ToRpcStatusProto). A bad event never ends the stream.
+// (app::ContactIntake: validate → complete from the contact's record → mask →
+// durable append), up to 32 in flight per stream, and acknowledged in order
+// with ContactEventAck{sequence, event_id, status} — status code 0, or the
+// error with BadRequest details (runtime::ToRpcStatusProto). A bad event
+// never ends the stream.
 //
 // Threads: the RPC method runs on a gRPC callback thread and never blocks.
 // Thread-safe; every dependency must outlive the gRPC server.

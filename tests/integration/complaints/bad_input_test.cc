@@ -1,9 +1,10 @@
 // Bad input, generated from the proto descriptors: for every request message
 // of ComplaintService and ContactEventService, every field (recursing into
-// sub-messages) gets the bad values of its kind, starting from a valid
-// request of that method. Each is sent over gRPC to the real service and must
-// be INVALID_ARGUMENT with a google.rpc.BadRequest violation whose field is
-// exactly the generated path (docs/api.md, "Field paths"); nothing is written.
+// sub-messages; maps by key and value) gets the bad values of its kind,
+// starting from a valid request of that method. Each is sent over gRPC to
+// the real service and must be INVALID_ARGUMENT with a google.rpc.BadRequest
+// violation whose field is exactly the generated path (docs/api.md, "Field
+// paths"); nothing is written.
 // A field with no check fails here until it gets one or an entry in
 // kAcceptsAnyValue, the one allow-list.
 
@@ -35,6 +36,7 @@ const std::map<std::string, std::string> kAcceptsAnyValue = {
     {"call_ended.resolved_first_contact:any", "bool: both values are facts"},
     {"call_ended.dispatched_work_order:any", "bool: both values are facts"},
     {"survey_answered.unsatisfied:any", "bool: both values are answers"},
+    {"drill:any", "bool: an event is of a drill or it is not (passed through)"},
 };
 
 // Fields a method requires (proto3 cannot say so): each also gets its empty
@@ -55,7 +57,9 @@ const std::map<std::string, std::set<std::string>> kRequired = {
     {"ReopenComplaint", {"id"}},
     {"EscalateComplaint", {"id"}},
     {"AddNote", {"id", "note"}},
-    {"StreamContactEvents", {"contact_id", "occurred_at"}},
+    {"StreamContactEvents",
+     {"contact_id", "occurred_at", "call_answered.wait_seconds", "call_abandoned.wait_seconds",
+      "call_ended.handle_seconds"}},
 };
 
 constexpr int64_t kTimestampMax = 253402300799;   // 9999-12-31T23:59:59Z
@@ -84,12 +88,46 @@ BadCase Make(const Chain& chain, const FieldDescriptor* f, std::string path, std
           }};
 }
 
+// map<string, int32> (a survey's CSI scores): a bad key names the map, a bad
+// value names its entry as "<map>[<key>]" (docs/api.md, "Field paths").
+void GenerateMap(const Chain& chain, const FieldDescriptor* f, const std::string& path,
+                 std::vector<BadCase>& out) {
+  const Descriptor* entry = f->message_type();
+  if (entry->map_key()->cpp_type() != FieldDescriptor::CPPTYPE_STRING ||
+      entry->map_value()->cpp_type() != FieldDescriptor::CPPTYPE_INT32) {
+    out.push_back({path, "no generator for this map kind", nullptr});
+    return;
+  }
+  auto entries = [](std::vector<std::pair<std::string, int32_t>> kvs) {
+    return [kvs](Message* m, const FieldDescriptor* f) {
+      for (const auto& [key, value] : kvs) {
+        Message* e = m->GetReflection()->AddMessage(m, f);
+        e->GetReflection()->SetString(e, e->GetDescriptor()->map_key(), key);
+        e->GetReflection()->SetInt32(e, e->GetDescriptor()->map_value(), value);
+      }
+    };
+  };
+  out.push_back(Make(chain, f, path, "empty_key", entries({{"", 3}})));
+  out.push_back(Make(chain, f, path, "long_key", entries({{std::string(9000, 'k'), 3}})));
+  out.push_back(Make(chain, f, path, "key_not_an_id", entries({{"服务 态度", 3}})));
+  out.push_back(Make(chain, f, path + "[k]", "negative_value", entries({{"k", -7}})));
+  out.push_back(Make(chain, f, path + "[k]", "huge_value",
+                     entries({{"k", std::numeric_limits<int32_t>::max()}})));
+  std::vector<std::pair<std::string, int32_t>> many;
+  for (int k = 0; k < kTooMany; ++k) many.emplace_back("k" + std::to_string(k), 3);
+  out.push_back(Make(chain, f, path, "too_many", entries(many)));
+}
+
 void Generate(const Descriptor* d, const Chain& chain, const std::string& prefix,
               std::vector<BadCase>& out) {
   for (int i = 0; i < d->field_count(); ++i) {
     const FieldDescriptor* f = d->field(i);
     const std::string path = prefix + f->name();
     auto refl = [](Message* m) { return m->GetReflection(); };
+    if (f->is_map()) {
+      GenerateMap(chain, f, path, out);
+      continue;
+    }
     if (f->is_repeated()) {
       if (f->cpp_type() != FieldDescriptor::CPPTYPE_ENUM) {
         out.push_back({path, "no generator for this repeated kind", nullptr});

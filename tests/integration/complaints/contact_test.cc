@@ -4,7 +4,6 @@
 // goes on.
 
 #include <map>
-#include <thread>
 
 #include "absl/strings/match.h"
 #include "tests/integration/complaints/service_fixture.h"
@@ -53,21 +52,7 @@ TEST_F(ContactTest, RealisticCallIsAckedInOrderAndPublishedOnce) {
   sent.push_back(no_id);
   const size_t kBad = 3, kDup = 2;
 
-  auto contact = stack().Contact();
-  auto ctx = Ctx(Role::kService, absl::Seconds(30));
-  auto stream = contact->StreamContactEvents(ctx.get());
-  std::thread writer([&] {
-    for (const auto& e : sent) {
-      if (!stream->Write(e)) break;
-    }
-    stream->WritesDone();
-  });
-  std::vector<contact::v1::ContactEventAck> acks;
-  contact::v1::ContactEventAck ack;
-  while (stream->Read(&ack)) acks.push_back(ack);
-  writer.join();
-  grpc::Status status = stream->Finish();
-  EXPECT_TRUE(status.ok()) << StatusText(status);
+  std::vector<contact::v1::ContactEventAck> acks = StreamContact(stack(), sent);
   ASSERT_EQ(acks.size(), sent.size());
   for (size_t i = 0; i < acks.size(); ++i) {
     SCOPED_TRACE(i);

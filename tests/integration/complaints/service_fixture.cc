@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -198,6 +199,26 @@ ev::ContactEvent ValidContactEvent() {
   e.set_category("ticketing");
   e.mutable_call_offered()->set_queue("12306-general");
   return e;
+}
+
+std::vector<contact::v1::ContactEventAck> StreamContact(const ComplaintsStack& stack,
+                                                        const std::vector<ev::ContactEvent>& events) {
+  auto contact = stack.Contact();
+  auto ctx = Ctx(Role::kService, absl::Seconds(30));
+  auto stream = contact->StreamContactEvents(ctx.get());
+  std::thread writer([&] {
+    for (const auto& e : events) {
+      if (!stream->Write(e)) break;
+    }
+    stream->WritesDone();
+  });
+  std::vector<contact::v1::ContactEventAck> acks;
+  contact::v1::ContactEventAck ack;
+  while (stream->Read(&ack)) acks.push_back(ack);
+  writer.join();
+  grpc::Status status = stream->Finish();
+  EXPECT_TRUE(status.ok()) << StatusText(status);
+  return acks;
 }
 
 std::vector<ReadEvent> Decode(const std::vector<runtime::ConsumedRecord>& records,

@@ -113,6 +113,11 @@ std::unique_ptr<grpc::ClientContext> CtxWithToken(const std::string& token,
 v1::SubmitComplaintRequest ValidSubmission(const std::string& tag);
 // A valid call_offered contact event (event_id and contact_id unique).
 ev::ContactEvent ValidContactEvent();
+// Streams `events` in one StreamContactEvents call as role service, writing
+// while it reads; the acks, in order. Fails the current test when the
+// stream ends with an error.
+std::vector<contact::v1::ContactEventAck> StreamContact(const ComplaintsStack& stack,
+                                                        const std::vector<ev::ContactEvent>& events);
 // From sqms_test_support (tests/support/service_client.h).
 using testing::StatusText;
 using testing::Unique;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
 
 #include "services/complaints/codec/contact_codec.h"
@@ -181,10 +182,12 @@ TEST(ContactCodecTest, RoundTripMasksComments) {
   p.mutable_survey_answered()->set_nps(9);
   p.mutable_survey_answered()->set_unsatisfied(true);
   p.mutable_survey_answered()->set_comment(std::string("ring ") + kPhone);
+  (*p.mutable_survey_answered()->mutable_csi())["attitude"] = 5;
   domain::ContactEvent e = FromProto(p);
   EXPECT_EQ(e.kind, domain::ContactKind::kSurveyAnswered);
   EXPECT_EQ(e.occurred_at, kT0);
   EXPECT_EQ(e.csat, 4);
+  EXPECT_EQ(e.csi, (std::map<std::string, int>{{"attitude", 5}}));
   EXPECT_EQ(ContactEventType(e.kind), "sqms.contact.v1.survey_answered");
 
   const std::string bytes = EncodeContactEvent(e);
@@ -193,7 +196,47 @@ TEST(ContactCodecTest, RoundTripMasksComments) {
   ASSERT_TRUE(published.ParseFromString(bytes));
   EXPECT_EQ(published.survey_answered().nps(), 9);
   EXPECT_TRUE(published.survey_answered().unsatisfied());
+  EXPECT_EQ(published.survey_answered().csi().at("attitude"), 5);
   EXPECT_EQ(published.contact_id(), "call-1");
+}
+
+TEST(ContactCodecTest, AnswersAndDurationsKeepTheirPresence) {
+  ::sqms::events::v1::ContactEvent p;
+  p.mutable_survey_answered()->set_nps(0);  // asked, answered 0: present
+  domain::ContactEvent e = FromProto(p);
+  EXPECT_EQ(e.nps, 0);
+  EXPECT_FALSE(e.csat.has_value());
+  EXPECT_FALSE(e.unsatisfied.has_value());
+  ::sqms::events::v1::ContactEvent published;
+  ASSERT_TRUE(published.ParseFromString(EncodeContactEvent(e)));
+  EXPECT_TRUE(published.survey_answered().has_nps());
+  EXPECT_EQ(published.survey_answered().nps(), 0);
+  EXPECT_FALSE(published.survey_answered().has_csat()) << "not asked stays unset";
+  EXPECT_FALSE(published.survey_answered().has_unsatisfied());
+  EXPECT_TRUE(published.survey_answered().csi().empty());
+
+  ::sqms::events::v1::ContactEvent answered;
+  answered.mutable_call_answered();  // the kind, without its wait
+  EXPECT_FALSE(FromProto(answered).wait_seconds.has_value());
+  answered.mutable_call_answered()->set_wait_seconds(0);
+  EXPECT_EQ(FromProto(answered).wait_seconds, 0);
+  ASSERT_TRUE(published.ParseFromString(EncodeContactEvent(FromProto(answered))));
+  EXPECT_TRUE(published.call_answered().has_wait_seconds());
+
+  ::sqms::events::v1::ContactEvent ended;
+  ended.mutable_outage_ended()->set_outage_seconds(0);  // proto3: "not sent"
+  EXPECT_FALSE(FromProto(ended).outage_seconds.has_value());
+}
+
+TEST(ContactCodecTest, LineAndDrillPassThrough) {
+  ::sqms::events::v1::ContactEvent p;
+  p.set_line("京沪高铁");
+  p.set_drill(true);
+  p.mutable_call_offered();
+  ::sqms::events::v1::ContactEvent published;
+  ASSERT_TRUE(published.ParseFromString(EncodeContactEvent(FromProto(p))));
+  EXPECT_EQ(published.line(), "京沪高铁");
+  EXPECT_TRUE(published.drill());
 }
 
 TEST(ContactCodecTest, EveryKindMapsBothWays) {

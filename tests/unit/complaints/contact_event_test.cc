@@ -4,12 +4,13 @@
 #include <gtest/gtest.h>
 
 #include <functional>
-#include <map>
 #include <string>
 #include <vector>
 
 #include "services/complaints/app/contact_intake.h"
+#include "sqms/events/v1/contact_event.pb.h"
 #include "sqms/runtime/field_violation.h"
+#include "tests/unit/complaints/in_memory_contact_event_store.h"
 
 namespace sqms::complaints {
 namespace {
@@ -29,33 +30,56 @@ ContactEvent Valid() {
   return e;
 }
 
-std::vector<std::string> BadFields(const ContactEvent& e) {
+std::vector<std::string> BadFields(const absl::Status& status) {
   std::vector<std::string> fields;
-  for (const auto& v : runtime::FieldViolations(domain::ValidateContactEvent(e, kNow))) {
-    fields.push_back(v.field);
-  }
+  for (const auto& v : runtime::FieldViolations(status)) fields.push_back(v.field);
   return fields;
+}
+std::vector<std::string> BadFields(const ContactEvent& e) {
+  return BadFields(domain::ValidateContactEvent(e, kNow));
 }
 
 TEST(ContactEventTest, ValidEventsPass) {
   EXPECT_TRUE(domain::ValidateContactEvent(Valid(), kNow).ok());
   ContactEvent survey = Valid();
   survey.kind = ContactKind::kSurveyAnswered;
-  survey.csat = 0;  // not asked
-  survey.nps = -1;  // not asked
+  survey.unsatisfied = false;  // the only question asked
   survey.comment = "很好";
+  EXPECT_TRUE(domain::ValidateContactEvent(survey, kNow).ok());
+  survey.unsatisfied.reset();
+  survey.csi = {{"attitude", 5}, {"speed", 1}, {"first_contact-fix", 3}};
+  EXPECT_TRUE(domain::ValidateContactEvent(survey, kNow).ok());
+  survey.csi.clear();
+  survey.csat = 1;
+  survey.nps = 0;
   EXPECT_TRUE(domain::ValidateContactEvent(survey, kNow).ok());
   ContactEvent outage = Valid();
   outage.kind = ContactKind::kOutageEnded;
   outage.platform = domain::Platform::kCallPlatform;
   outage.outage_seconds = 3600;
   EXPECT_TRUE(domain::ValidateContactEvent(outage, kNow).ok());
+  outage.outage_seconds.reset();  // the start decides (CompleteContactEvent)
+  EXPECT_TRUE(domain::ValidateContactEvent(outage, kNow).ok());
+  ContactEvent consultation = Valid();
+  consultation.kind = ContactKind::kConsultationCreated;
+  consultation.category = "ticketing";
+  consultation.agent = "agent-7";
+  consultation.department = "ticketing-center";
+  consultation.drill = true;
+  EXPECT_TRUE(domain::ValidateContactEvent(consultation, kNow).ok());
+  ContactEvent zero_wait = Valid();
+  zero_wait.wait_seconds = 0;  // answered at once: present, so valid
+  EXPECT_TRUE(domain::ValidateContactEvent(zero_wait, kNow).ok());
 }
 
 TEST(ContactEventTest, EachBadFieldIsNamed) {
   struct Case {
     std::string field;
     std::function<void(ContactEvent&)> spoil;
+  };
+  auto survey = [](ContactEvent& e) {
+    e.kind = ContactKind::kSurveyAnswered;
+    e.csat = 4;
   };
   const std::vector<Case> cases = {
       {"kind", [](ContactEvent& e) { e.kind = ContactKind::kUnspecified; }},
@@ -67,18 +91,45 @@ TEST(ContactEventTest, EachBadFieldIsNamed) {
       {"occurred_at", [](ContactEvent& e) { e.occurred_at = kNow + absl::Minutes(6); }},
       {"channel", [](ContactEvent& e) { e.channel = "\xff\xfe"; }},
       {"agent", [](ContactEvent& e) { e.agent = std::string(129, 'a'); }},
+      {"line", [](ContactEvent& e) { e.line = std::string(129, 'l'); }},
+      // Department ids, never display names: one vocabulary on both topics.
+      {"department", [](ContactEvent& e) { e.department = "票务中心"; }},
+      {"department", [](ContactEvent& e) { e.department = "Ticketing-Center"; }},
+      {"department", [](ContactEvent& e) { e.department = "-ticketing"; }},
+      {"department", [](ContactEvent& e) { e.department = "ticketing center"; }},
+      {"department", [](ContactEvent& e) { e.department = std::string(65, 'd'); }},
+      // Durations are required: never 0 by omission.
+      {"call_answered.wait_seconds", [](ContactEvent& e) { e.wait_seconds.reset(); }},
       {"call_answered.wait_seconds", [](ContactEvent& e) { e.wait_seconds = -1; }},
       {"call_answered.wait_seconds", [](ContactEvent& e) { e.wait_seconds = 86401; }},
       {"call_abandoned.wait_seconds",
+       [](ContactEvent& e) { e.kind = ContactKind::kCallAbandoned; e.wait_seconds.reset(); }},
+      {"call_abandoned.wait_seconds",
        [](ContactEvent& e) { e.kind = ContactKind::kCallAbandoned; e.wait_seconds = -5; }},
+      {"call_ended.handle_seconds", [](ContactEvent& e) { e.kind = ContactKind::kCallEnded; }},
       {"call_ended.handle_seconds",
        [](ContactEvent& e) { e.kind = ContactKind::kCallEnded; e.handle_seconds = 86401; }},
-      {"survey_answered.csat",
-       [](ContactEvent& e) { e.kind = ContactKind::kSurveyAnswered; e.csat = 6; }},
-      {"survey_answered.nps",
-       [](ContactEvent& e) { e.kind = ContactKind::kSurveyAnswered; e.nps = 11; }},
-      {"survey_answered.nps",
-       [](ContactEvent& e) { e.kind = ContactKind::kSurveyAnswered; e.nps = -2; }},
+      // Consultations are counted by category and agent.
+      {"category",
+       [](ContactEvent& e) { e.kind = ContactKind::kConsultationCreated; e.agent = "a-1"; }},
+      {"agent",
+       [](ContactEvent& e) { e.kind = ContactKind::kConsultationCreated; e.category = "c"; }},
+      {"survey_answered.csat", [&](ContactEvent& e) { survey(e); e.csat = 6; }},
+      {"survey_answered.csat", [&](ContactEvent& e) { survey(e); e.csat = 0; }},
+      {"survey_answered.nps", [&](ContactEvent& e) { survey(e); e.nps = 11; }},
+      {"survey_answered.nps", [&](ContactEvent& e) { survey(e); e.nps = -1; }},
+      {"survey_answered.csi[attitude]", [&](ContactEvent& e) { survey(e); e.csi["attitude"] = 6; }},
+      {"survey_answered.csi[speed]", [&](ContactEvent& e) { survey(e); e.csi["speed"] = 0; }},
+      {"survey_answered.csi", [&](ContactEvent& e) { survey(e); e.csi[""] = 3; }},
+      {"survey_answered.csi", [&](ContactEvent& e) { survey(e); e.csi["服务态度"] = 3; }},
+      {"survey_answered.csi", [&](ContactEvent& e) { survey(e); e.csi[std::string(33, 'k')] = 3; }},
+      {"survey_answered.csi",
+       [&](ContactEvent& e) {
+         survey(e);
+         for (int i = 0; i < 17; ++i) e.csi["d" + std::to_string(i)] = 3;
+       }},
+      {"survey_answered",
+       [&](ContactEvent& e) { survey(e); e.csat.reset(); e.comment = "only a comment"; }},
       {"outage_started.platform", [](ContactEvent& e) { e.kind = ContactKind::kOutageStarted; }},
       {"outage_ended.platform",
        [](ContactEvent& e) {
@@ -90,6 +141,12 @@ TEST(ContactEventTest, EachBadFieldIsNamed) {
          e.kind = ContactKind::kOutageEnded;
          e.platform = domain::Platform::kCallPlatform;
          e.outage_seconds = -1;
+       }},
+      {"outage_ended.outage_seconds",
+       [](ContactEvent& e) {
+         e.kind = ContactKind::kOutageEnded;
+         e.platform = domain::Platform::kCallPlatform;
+         e.outage_seconds = 0;
        }},
   };
   for (const Case& c : cases) {
@@ -103,58 +160,201 @@ TEST(ContactEventTest, EachBadFieldIsNamed) {
 
 TEST(ContactEventTest, LengthsCountCharactersNotBytes) {
   ContactEvent e = Valid();
-  e.department = std::string();
-  for (int i = 0; i < 128; ++i) e.department += "客";  // 128 characters, 384 bytes
+  e.station = std::string();
+  for (int i = 0; i < 128; ++i) e.station += "站";  // 128 characters, 384 bytes
   EXPECT_TRUE(domain::ValidateContactEvent(e, kNow).ok());
-  e.department += "客";
-  EXPECT_EQ(BadFields(e), std::vector<std::string>{"department"});
+  e.station += "站";
+  EXPECT_EQ(BadFields(e), std::vector<std::string>{"station"});
 }
 
-class FakeContactEventStore : public ports::ContactEventStore {
- public:
-  absl::StatusOr<bool> Append(const ContactEvent& event) override {
-    if (!up) return absl::UnavailableError("store down");
-    return records.emplace(event.event_id, event).second;
-  }
-  bool up = true;
-  std::map<std::string, ContactEvent> records;
-};
+TEST(ContactEventTest, DepartmentIdsAreTheTriageRoutingForm) {
+  EXPECT_TRUE(domain::IsDepartmentId("ticketing-center"));
+  EXPECT_TRUE(domain::IsDepartmentId("beijing-south-station"));
+  EXPECT_TRUE(domain::IsDepartmentId("9x"));
+  EXPECT_TRUE(domain::IsDepartmentId(std::string(64, 'a')));
+  EXPECT_FALSE(domain::IsDepartmentId(std::string(65, 'a')));
+  EXPECT_FALSE(domain::IsDepartmentId(""));
+  EXPECT_FALSE(domain::IsDepartmentId("客服中心"));
+  EXPECT_FALSE(domain::IsDepartmentId("ticketing_center"));
+}
 
 class FixedClock : public runtime::Clock {
  public:
   absl::Time Now() const override { return kNow; }
 };
 
-TEST(ContactIntakeTest, AcceptsOnceMakesIdsAndRejectsBadEvents) {
-  FakeContactEventStore store;
-  FixedClock clock;
-  app::ContactIntake intake(store, clock);
+class ContactIntakeTest : public ::testing::Test {
+ protected:
+  // An event of call-1 with every dimension.
+  static ContactEvent Full(std::string event_id) {
+    ContactEvent e = Valid();
+    e.event_id = std::move(event_id);
+    e.kind = ContactKind::kCallOffered;
+    e.wait_seconds.reset();
+    e.department = "ticketing-center";
+    e.station = "北京南";
+    e.region = "北京";
+    e.line = "京沪高铁";
+    return e;
+  }
 
-  absl::StatusOr<app::ContactAccepted> made = intake.Accept(Valid());
+  testing::InMemoryContactEventStore store_;
+  FixedClock clock_;
+  app::ContactIntake intake_{store_, clock_};
+};
+
+TEST_F(ContactIntakeTest, AcceptsOnceMakesIdsAndRejectsBadEvents) {
+  absl::StatusOr<app::ContactAccepted> made = intake_.Accept(Valid());
   ASSERT_TRUE(made.ok()) << made.status();
   // The suite's one event-id form (runtime::NewEventId): a UUID v4.
   EXPECT_THAT(made->event_id, ::testing::MatchesRegex(
                                   "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"));
   EXPECT_FALSE(made->duplicate);
-  const ContactEvent& stored = store.records.at(made->event_id);
+  const ContactEvent stored = store_.Stored(made->event_id);
   EXPECT_EQ(stored.kind, Valid().kind);
   EXPECT_EQ(stored.contact_id, "call-1");
-  EXPECT_NE(intake.Accept(Valid())->event_id, made->event_id);
+  EXPECT_NE(intake_.Accept(Valid())->event_id, made->event_id);
 
   ContactEvent sent = Valid();
   sent.event_id = "client-1";
-  EXPECT_FALSE(intake.Accept(sent)->duplicate);
-  absl::StatusOr<app::ContactAccepted> again = intake.Accept(sent);
+  EXPECT_FALSE(intake_.Accept(sent)->duplicate);
+  absl::StatusOr<app::ContactAccepted> again = intake_.Accept(sent);
   EXPECT_TRUE(again->duplicate);
   EXPECT_EQ(again->event_id, "client-1");
 
-  const size_t before = store.records.size();
+  const size_t before = store_.size();
   sent.contact_id.clear();
-  EXPECT_EQ(intake.Accept(sent).status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(store.records.size(), before);
+  EXPECT_EQ(intake_.Accept(sent).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_.size(), before);
 
-  store.up = false;
-  EXPECT_EQ(intake.Accept(Valid()).status().code(), absl::StatusCode::kUnavailable);
+  store_.SetAvailable(false);
+  EXPECT_EQ(intake_.Accept(Valid()).status().code(), absl::StatusCode::kUnavailable);
+}
+
+TEST_F(ContactIntakeTest, AnEventThatSendsTheContactsDimensionsTakesOneRoundTrip) {
+  ASSERT_TRUE(intake_.Accept(Full("e-1")).ok());
+  ContactEvent answered = Full("e-2");
+  answered.kind = ContactKind::kCallAnswered;
+  answered.wait_seconds = 7;
+  ASSERT_TRUE(intake_.Accept(answered).ok());
+  EXPECT_EQ(store_.appends(), 2);
+  EXPECT_EQ(store_.loads(), 0);
+}
+
+TEST_F(ContactIntakeTest, ALaterEventInheritsTheFirstEventsDimensions) {
+  ASSERT_TRUE(intake_.Accept(Full("e-1")).ok());
+  ContactEvent ended = Valid();  // channel only, as a bare switch might send it
+  ended.event_id = "e-2";
+  ended.kind = ContactKind::kCallEnded;
+  ended.handle_seconds = 180;
+  ASSERT_TRUE(intake_.Accept(ended).ok());
+  const ContactEvent stored = store_.Stored("e-2");
+  EXPECT_EQ(stored.department, "ticketing-center");
+  EXPECT_EQ(stored.station, "北京南");
+  EXPECT_EQ(stored.region, "北京");
+  EXPECT_EQ(stored.line, "京沪高铁");
+  EXPECT_EQ(stored.channel, "hotline");
+  // And so on the topic.
+  events::v1::ContactEvent published;
+  ASSERT_TRUE(published.ParseFromString(store_.Published().back()));
+  EXPECT_EQ(published.department(), "ticketing-center");
+  EXPECT_EQ(published.line(), "京沪高铁");
+}
+
+TEST_F(ContactIntakeTest, ADimensionUnknownAtFirstIsTakenFromTheFirstEventThatGivesIt) {
+  ContactEvent offered = Full("e-1");
+  offered.line.clear();
+  ASSERT_TRUE(intake_.Accept(offered).ok());
+  ContactEvent answered = Full("e-2");
+  answered.kind = ContactKind::kCallAnswered;
+  answered.wait_seconds = 3;
+  ASSERT_TRUE(intake_.Accept(answered).ok());
+  ContactEvent ended = Valid();
+  ended.event_id = "e-3";
+  ended.kind = ContactKind::kCallEnded;
+  ended.handle_seconds = 60;
+  ASSERT_TRUE(intake_.Accept(ended).ok());
+  EXPECT_EQ(store_.Stored("e-3").line, "京沪高铁");
+}
+
+TEST_F(ContactIntakeTest, AConflictingDimensionIsRefusedNamingTheField) {
+  ASSERT_TRUE(intake_.Accept(Full("e-1")).ok());
+  ContactEvent other = Full("e-2");
+  other.department = "billing-center";
+  other.station = "上海虹桥";
+  absl::Status refused = intake_.Accept(other).status();
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(BadFields(refused), ::testing::UnorderedElementsAre("department", "station"));
+  EXPECT_EQ(store_.size(), 1u);
+  // Another contact may have its own.
+  other.contact_id = "call-2";
+  EXPECT_TRUE(intake_.Accept(other).ok());
+}
+
+TEST_F(ContactIntakeTest, AnOutageEndGetsItsDurationFromTheRecordedStart) {
+  ContactEvent started = Valid();
+  started.event_id = "o-1";
+  started.contact_id = "outage-1";
+  started.kind = ContactKind::kOutageStarted;
+  started.platform = domain::Platform::kBackboneNetwork;
+  started.occurred_at = kNow - absl::Minutes(50);
+  ASSERT_TRUE(intake_.Accept(started).ok());
+  ContactEvent ended = started;
+  ended.event_id = "o-2";
+  ended.kind = ContactKind::kOutageEnded;
+  ended.occurred_at = kNow - absl::Minutes(20);  // outage_seconds not sent
+  ASSERT_TRUE(intake_.Accept(ended).ok());
+  EXPECT_EQ(store_.Stored("o-2").outage_seconds, 1800);
+  // A retry is acknowledged, not published again.
+  absl::StatusOr<app::ContactAccepted> again = intake_.Accept(ended);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(again->duplicate);
+
+  // Known start: the server's figure wins over the one sent.
+  ended.event_id = "o-3";
+  ended.outage_seconds = 5;
+  ASSERT_TRUE(intake_.Accept(ended).ok());
+  EXPECT_EQ(store_.Stored("o-3").outage_seconds, 1800);
+
+  ended.event_id = "o-4";
+  ended.occurred_at = kNow - absl::Hours(1);
+  EXPECT_THAT(BadFields(intake_.Accept(ended).status()), ::testing::ElementsAre("occurred_at"));
+}
+
+TEST_F(ContactIntakeTest, AnOutageEndWithoutAKnownStartMustSendItsDuration) {
+  ContactEvent ended = Valid();
+  ended.event_id = "o-9";
+  ended.contact_id = "outage-9";
+  ended.kind = ContactKind::kOutageEnded;
+  ended.platform = domain::Platform::kCallPlatform;
+  absl::Status refused = intake_.Accept(ended).status();
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(BadFields(refused), ::testing::ElementsAre("outage_ended.outage_seconds"));
+  EXPECT_EQ(store_.size(), 0u);
+  ended.outage_seconds = 600;
+  ASSERT_TRUE(intake_.Accept(ended).ok());
+  EXPECT_EQ(store_.Stored("o-9").outage_seconds, 600);
+}
+
+// A record that changes under every attempt (another writer of the same
+// contact each time): the event is not published on a stale basis.
+class ChurningStore : public testing::InMemoryContactEventStore {
+ public:
+  absl::StatusOr<ports::AppendOutcome> Append(const ContactEvent&,
+                                              const domain::ContactRecord&) override {
+    domain::ContactRecord moved;
+    moved.line = "line-" + std::to_string(++attempts);
+    return ports::AppendOutcome{ports::AppendResult::kStale, moved};
+  }
+  int attempts = 0;
+};
+
+TEST(ContactIntakeRaceTest, ARecordChangingUnderEveryAttemptIsAbortedNotPublished) {
+  ChurningStore store;
+  FixedClock clock;
+  app::ContactIntake intake(store, clock);
+  EXPECT_EQ(intake.Accept(Valid()).status().code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(store.attempts, 4);
 }
 
 }  // namespace

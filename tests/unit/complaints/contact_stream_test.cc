@@ -17,6 +17,7 @@
 #include "services/complaints/codec/complaint_codec.h"
 #include "services/complaints/rpc/contact_grpc_service.h"
 #include "sqms/contact/v1/service.grpc.pb.h"
+#include "tests/unit/complaints/in_memory_contact_event_store.h"
 
 namespace sqms::complaints::rpc {
 namespace {
@@ -24,30 +25,26 @@ namespace {
 namespace ev = ::sqms::events::v1;
 namespace cpb = ::sqms::contact::v1;
 
-class SlowStore : public ports::ContactEventStore {
+// The in-memory store behind a random delay, so items finish out of order.
+class SlowStore : public complaints::testing::InMemoryContactEventStore {
  public:
-  absl::StatusOr<bool> Append(const domain::ContactEvent& event) override {
+  absl::StatusOr<ports::AppendOutcome> Append(const domain::ContactEvent& event,
+                                              const domain::ContactRecord& basis) override {
     int delay_us = 0;
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      std::lock_guard<std::mutex> lock(random_mu_);
       delay_us = static_cast<int>(random_() % 2000);
     }
     std::this_thread::sleep_for(std::chrono::microseconds(delay_us));
-    std::lock_guard<std::mutex> lock(mu_);
-    return records_.emplace(event.event_id, codec::EncodeContactEvent(event)).second;
-  }
-  size_t size() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return records_.size();
+    return InMemoryContactEventStore::Append(event, basis);
   }
 
  private:
-  std::mutex mu_;
+  std::mutex random_mu_;
   std::mt19937 random_{42};
-  std::map<std::string, std::string> records_;
 };
 
-class ContactStreamTest : public testing::Test {
+class ContactStreamTest : public ::testing::Test {
  protected:
   void SetUp() override {
     grpc::ServerBuilder builder;

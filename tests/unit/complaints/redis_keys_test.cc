@@ -1,6 +1,7 @@
 // RedisKeys: an idempotency key is located by itself (subject + key), in
 // its own cluster slot, the same whatever the shard count, and never shows
-// the subject or key in clear; request ids live in the complaint's slot.
+// the subject or key in clear; request ids live in the complaint's slot; a
+// contact's record lives in the slot of its events.
 #include "services/complaints/adapters/redis_keys.h"
 
 #include "absl/strings/str_cat.h"
@@ -34,6 +35,15 @@ TEST(RedisKeysTest, RequestIdsLiveInTheComplaintsSlot) {
   const std::string id = keys.NewId(3, absl::FromUnixSeconds(1'780'000'000));
   EXPECT_EQ(keys.Requests(3, id), absl::StrCat("sqms:{c3}:requests:", id));
   EXPECT_EQ(keys.Complaint(3, id).substr(0, 10), keys.Requests(3, id).substr(0, 10));
+}
+
+TEST(RedisKeysTest, AContactsRecordSeenMarkersAndOutboxShareItsShard) {
+  const RedisKeys keys(4);
+  const int shard = keys.ShardOfSeed("call-7");
+  const std::string tag = absl::StrCat("sqms:{c", shard, "}:");
+  EXPECT_EQ(keys.Contact(shard, "call-7"), tag + "contact:call-7");
+  EXPECT_EQ(keys.ContactSeen(shard, "e-1"), tag + "contact-seen:e-1");
+  EXPECT_EQ(keys.Outbox(shard), tag + "outbox");
 }
 
 }  // namespace

@@ -30,10 +30,14 @@ using sqms::testing::Await;
 // Every Append waits for the gate; counts the appends that started.
 class GatedStore : public ports::ContactEventStore {
  public:
-  absl::StatusOr<bool> Append(const domain::ContactEvent&) override {
+  absl::StatusOr<ports::ContactLookup> Load(const std::string&, const std::string&) override {
+    return ports::ContactLookup{};
+  }
+  absl::StatusOr<ports::AppendOutcome> Append(const domain::ContactEvent&,
+                                              const domain::ContactRecord&) override {
     appends.fetch_add(1);
     gate.WaitForNotification();
-    return true;
+    return ports::AppendOutcome{};
   }
   std::atomic<int> appends{0};
   absl::Notification gate;

@@ -1,19 +1,22 @@
 // Every shipped example file (tools/sqmsctl/examples/*.jsonl) is read by
 // sqmsctl's parser without a bad line and passes the service's own
-// validation (the codec, then the domain checks the RPCs run): an example
-// that the service would reject fails here. Contact events are replayed the
+// validation (the codec, then the domain checks the RPCs run; contact events
+// through the gateway's intake on an in-memory store): an example that the
+// service would reject fails here. Contact events are replayed the
 // way the example's header says (--shift-to-now).
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
 #include "absl/time/clock.h"
+#include "services/complaints/app/contact_intake.h"
 #include "services/complaints/codec/complaint_codec.h"
 #include "services/complaints/codec/contact_codec.h"
 #include "services/complaints/domain/contact_event.h"
 #include "services/complaints/domain/validation.h"
 #include "sqms/complaints/v1/service.pb.h"
 #include "sqms/events/v1/contact_event.pb.h"
+#include "tests/unit/complaints/in_memory_contact_event_store.h"
 #include "tools/sqmsctl/jsonl.h"
 #include "tools/sqmsctl/replay.h"
 
@@ -52,14 +55,28 @@ TEST(ShippedExamplesTest, ComplaintsPassTheServiceValidation) {
   }
 }
 
-TEST(ShippedExamplesTest, ContactEventsPassTheServiceValidationWhenReplayedNow) {
+class ShortlyAfter : public runtime::Clock {
+ public:
+  absl::Time Now() const override { return now_; }
+
+ private:
+  absl::Time now_ = absl::Now() + absl::Seconds(1);
+};
+
+// Through the gateway's intake (validation, then completion from each
+// contact's record), in file order, as `contact stream` sends them.
+TEST(ShippedExamplesTest, ContactEventsAreAcceptedByTheIntakeWhenReplayedNow) {
   auto events = ReadClean<events::v1::ContactEvent>(kExamples / "contact_events.jsonl");
   ShiftToNow(events, absl::Now());
+  complaints::testing::InMemoryContactEventStore store;
+  ShortlyAfter clock;
+  complaints::app::ContactIntake intake(store, clock);
   for (const auto& event : events) {
-    absl::Status s =
-        domain::ValidateContactEvent(codec::FromProto(event), absl::Now() + absl::Seconds(1));
-    EXPECT_TRUE(s.ok()) << event.event_id() << ": " << s;
+    absl::StatusOr<complaints::app::ContactAccepted> accepted =
+        intake.Accept(codec::FromProto(event));
+    EXPECT_TRUE(accepted.ok()) << event.event_id() << ": " << accepted.status();
   }
+  EXPECT_EQ(store.size(), events.size());
 }
 
 TEST(ShippedExamplesTest, ShiftToNowKeepsTheGaps) {

@@ -1,0 +1,65 @@
+#include "services/complaints/domain/contact_record.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "sqms/runtime/field_violation.h"
+
+namespace sqms::complaints::domain {
+
+absl::Status CompleteContactEvent(const ContactRecord& record, ContactEvent& event,
+                                  const ContactLimits& limits) {
+  std::vector<runtime::FieldViolation> violations;
+  for (const ContactDimension& d : kContactDimensions) {
+    const std::string& known = record.*d.record;
+    std::string& sent = event.*d.event;
+    if (known.empty()) continue;
+    if (sent.empty()) {
+      sent = known;
+    } else if (sent != known) {
+      violations.push_back({d.field, absl::StrCat("differs from this contact's earlier events (\"",
+                                                  known, "\"): one contact, one ", d.field)});
+    }
+  }
+  if (event.kind == ContactKind::kOutageEnded) {
+    if (record.outage_started_at) {
+      const absl::Duration lasted = event.occurred_at - *record.outage_started_at;
+      if (lasted < absl::ZeroDuration()) {
+        violations.push_back({"occurred_at", "is before the outage's start"});
+      } else if (lasted > limits.max_outage) {
+        violations.push_back({"outage_ended.outage_seconds",
+                              "the outage since its recorded start is too long"});
+      } else {
+        event.outage_seconds = absl::ToInt64Seconds(lasted);
+      }
+    } else if (!event.outage_seconds) {
+      violations.push_back({"outage_ended.outage_seconds",
+                            "is required: no outage_started of this contact_id is known"});
+    }
+  }
+  return runtime::InvalidArgument(std::move(violations));
+}
+
+bool AgreesWith(const ContactEvent& event, const ContactRecord& basis,
+                const ContactRecord& stored) {
+  for (const ContactDimension& d : kContactDimensions) {
+    const std::string& known = stored.*d.record;
+    if (!known.empty() && known != event.*d.event) return false;
+  }
+  return event.kind != ContactKind::kOutageEnded ||
+         basis.outage_started_at == stored.outage_started_at;
+}
+
+void Remember(const ContactEvent& event, ContactRecord& record) {
+  for (const ContactDimension& d : kContactDimensions) {
+    std::string& known = record.*d.record;
+    if (known.empty()) known = event.*d.event;
+  }
+  if (event.kind == ContactKind::kOutageStarted && !record.outage_started_at) {
+    record.outage_started_at = event.occurred_at;
+  }
+}
+
+}  // namespace sqms::complaints::domain

@@ -1,0 +1,72 @@
+#pragma once
+// What the gateway remembers of one contact (call, consultation, outage)
+// between its events, and how an event is completed from it: one call, one
+// set of dimensions (the KPIs count every event of a call under the same
+// department, station, region, channel and line), and an outage's duration
+// computed from its recorded start. Pure.
+
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "services/complaints/domain/contact_event.h"
+
+namespace sqms::complaints::domain {
+
+struct ContactRecord {
+  // The first non-empty value any event of the contact gave; "" = none yet.
+  std::string department;
+  std::string station;
+  std::string region;
+  std::string channel;
+  std::string line;
+  // occurred_at of the contact's first outage_started.
+  std::optional<absl::Time> outage_started_at;
+
+  bool operator==(const ContactRecord&) const = default;
+};
+
+// The dimensions one contact shares, as (proto field name, event member,
+// record member), in proto field order.
+struct ContactDimension {
+  const char* field;
+  std::string ContactEvent::*event;
+  std::string ContactRecord::*record;
+};
+inline constexpr ContactDimension kContactDimensions[] = {
+    {"channel", &ContactEvent::channel, &ContactRecord::channel},
+    {"department", &ContactEvent::department, &ContactRecord::department},
+    {"region", &ContactEvent::region, &ContactRecord::region},
+    {"station", &ContactEvent::station, &ContactRecord::station},
+    {"line", &ContactEvent::line, &ContactRecord::line},
+};
+
+// Completes a validated `event` from its contact's `record`:
+// - each dimension the event omits is filled from the record;
+// - a dimension the event sends that differs from the record's non-empty
+//   value is refused: INVALID_ARGUMENT naming the field ("department", ...)
+//   — a call is counted under one unit, and which of two values is right is
+//   the sender's to say;
+// - outage_ended: outage_seconds = occurred_at − the recorded start (whole
+//   seconds), replacing what was sent; INVALID_ARGUMENT "occurred_at" when
+//   the end is before the start, "outage_ended.outage_seconds" when the
+//   result exceeds limits.max_outage or when no start is recorded and none
+//   was sent.
+// On error `event` is unspecified. Pure and thread-safe.
+absl::Status CompleteContactEvent(const ContactRecord& record, ContactEvent& event,
+                                  const ContactLimits& limits = {});
+
+// Whether a completed `event` may be appended on top of `stored`: each of its
+// dimensions equals the stored one, or none is stored (an empty one only when
+// none is stored); for outage_ended, `stored`'s outage start is the one it
+// was completed from (`basis`). The store's compare-and-set rule.
+bool AgreesWith(const ContactEvent& event, const ContactRecord& basis,
+                const ContactRecord& stored);
+
+// `record` after `event` was appended: dimensions not yet known are taken
+// from the event; an outage_started records its time unless a start is
+// recorded already (the first start wins).
+void Remember(const ContactEvent& event, ContactRecord& record);
+
+}  // namespace sqms::complaints::domain

@@ -1,0 +1,215 @@
+// The contact event contract through the real gateway, Redis and Kafka
+// (docs/api.md, "Contact events"): durations required, survey answers
+// published only when present, one set of dimensions per contact (inherited
+// by later events, a different value refused), department ids only,
+// consultations with category and agent, outage durations from the start.
+
+#include <map>
+
+#include "tests/integration/complaints/service_fixture.h"
+
+namespace sqms::complaints::it {
+namespace {
+
+using ::testing::Contains;
+using ::testing::ElementsAre;
+
+class ContactRulesTest : public StackTest {
+ protected:
+  std::vector<contact::v1::ContactEventAck> Send(const std::vector<ev::ContactEvent>& events) {
+    auto acks = StreamContact(stack(), events);
+    EXPECT_EQ(acks.size(), events.size());
+    return acks;
+  }
+
+  // The published events of `contact_id`, in topic order, up to and
+  // including the one with `last_event_id`.
+  std::vector<ev::ContactEvent> Published(const std::string& contact_id,
+                                          const std::string& last_event_id) {
+    testing::TopicReader reader(stack().kafka().bootstrap(), kContactTopic);
+    auto records = reader.ReadUntil(
+        [&](const auto& rs) {
+          for (const auto& r : rs) {
+            if (r.key == contact_id && r.Header("ce_id") == last_event_id) return true;
+          }
+          return false;
+        },
+        absl::Seconds(20));
+    std::vector<ev::ContactEvent> out;
+    for (const auto& r : records) {
+      if (r.key != contact_id) continue;
+      ev::ContactEvent e;
+      EXPECT_TRUE(e.ParseFromString(r.value));
+      out.push_back(std::move(e));
+    }
+    return out;
+  }
+};
+
+// An event of `contact_id` at `ago`, with no dimensions and no kind.
+ev::ContactEvent Bare(const std::string& contact_id, absl::Duration ago) {
+  ev::ContactEvent e;
+  e.set_event_id(Unique("evt"));
+  e.set_contact_id(contact_id);
+  e.mutable_occurred_at()->set_seconds(absl::ToUnixSeconds(absl::Now() - ago));
+  return e;
+}
+
+std::string Code(const contact::v1::ContactEventAck& ack) {
+  return std::to_string(ack.status().code()) + " " + ack.status().message();
+}
+
+TEST_F(ContactRulesTest, MissingDurationsAreRefusedNamingTheirField) {
+  const std::string call = Unique("call");
+  ev::ContactEvent answered = Bare(call, absl::Seconds(60));
+  answered.mutable_call_answered();  // no wait_seconds
+  ev::ContactEvent abandoned = Bare(call, absl::Seconds(60));
+  abandoned.mutable_call_abandoned();
+  ev::ContactEvent ended = Bare(call, absl::Seconds(60));
+  ended.mutable_call_ended()->set_resolved_first_contact(true);
+  ev::ContactEvent outage = Bare(Unique("outage"), absl::Seconds(60));  // no start known
+  outage.mutable_outage_ended()->set_platform(ev::PLATFORM_CALL_PLATFORM);
+  auto acks = Send({answered, abandoned, ended, outage});
+  ASSERT_EQ(acks.size(), 4u);
+  const char* fields[] = {"call_answered.wait_seconds", "call_abandoned.wait_seconds",
+                          "call_ended.handle_seconds", "outage_ended.outage_seconds"};
+  for (size_t i = 0; i < acks.size(); ++i) {
+    EXPECT_EQ(acks[i].status().code(), static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT))
+        << Code(acks[i]);
+    EXPECT_THAT(ViolationFields(acks[i].status()), ElementsAre(fields[i]));
+  }
+}
+
+TEST_F(ContactRulesTest, SurveyAnswersArePublishedOnlyWhenPresent) {
+  const std::string call = Unique("call");
+  ev::ContactEvent partial = ValidContactEvent();
+  partial.set_contact_id(call);
+  partial.clear_call_offered();
+  partial.mutable_survey_answered()->set_unsatisfied(false);
+  partial.mutable_survey_answered()->set_nps(0);  // asked, answered 0
+  ev::ContactEvent full = partial;
+  full.set_event_id(Unique("evt"));
+  full.mutable_survey_answered()->set_csat(4);
+  (*full.mutable_survey_answered()->mutable_csi())["attitude"] = 5;
+  (*full.mutable_survey_answered()->mutable_csi())["speed"] = 3;
+  auto acks = Send({partial, full});
+  for (const auto& ack : acks) EXPECT_EQ(ack.status().code(), 0) << Code(ack);
+
+  auto published = Published(call, full.event_id());
+  ASSERT_EQ(published.size(), 2u);
+  const ev::SurveyAnswered& p = published[0].survey_answered();
+  EXPECT_TRUE(p.has_unsatisfied());
+  EXPECT_FALSE(p.unsatisfied());
+  EXPECT_TRUE(p.has_nps());
+  EXPECT_EQ(p.nps(), 0);
+  EXPECT_FALSE(p.has_csat()) << "not asked stays unset";
+  EXPECT_TRUE(p.csi().empty());
+  const ev::SurveyAnswered& f = published[1].survey_answered();
+  EXPECT_EQ(f.csat(), 4);
+  EXPECT_EQ((std::map<std::string, int32_t>(f.csi().begin(), f.csi().end())),
+            (std::map<std::string, int32_t>{{"attitude", 5}, {"speed", 3}}));
+}
+
+TEST_F(ContactRulesTest, LaterEventsInheritTheFirstEventsDimensions) {
+  const std::string call = Unique("call");
+  ev::ContactEvent offered = Bare(call, absl::Seconds(300));
+  offered.set_channel("hotline");
+  offered.set_department("ticketing-center");
+  offered.set_region("北京");
+  offered.set_station("北京南");
+  offered.set_line("京沪高铁");
+  offered.set_drill(true);
+  offered.mutable_call_offered()->set_queue("12306");
+  ev::ContactEvent answered = Bare(call, absl::Seconds(280));  // no dimensions at all
+  answered.set_agent("agent-7");
+  answered.set_drill(true);
+  answered.mutable_call_answered()->set_wait_seconds(20);
+  ev::ContactEvent ended = Bare(call, absl::Seconds(40));
+  ended.set_department("ticketing-center");  // the same value again: fine
+  ended.mutable_call_ended()->set_handle_seconds(240);
+  auto acks = Send({offered, answered, ended});
+  for (const auto& ack : acks) EXPECT_EQ(ack.status().code(), 0) << Code(ack);
+
+  auto published = Published(call, ended.event_id());
+  ASSERT_EQ(published.size(), 3u);
+  for (const auto& e : published) {
+    SCOPED_TRACE(e.event_id());
+    EXPECT_EQ(e.channel(), "hotline");
+    EXPECT_EQ(e.department(), "ticketing-center");
+    EXPECT_EQ(e.region(), "北京");
+    EXPECT_EQ(e.station(), "北京南");
+    EXPECT_EQ(e.line(), "京沪高铁");
+  }
+  EXPECT_TRUE(published[0].drill());
+  EXPECT_TRUE(published[1].drill());
+  EXPECT_FALSE(published[2].drill()) << "drill is passed through as sent";
+  EXPECT_TRUE(published[1].call_answered().has_wait_seconds());
+  EXPECT_EQ(published[1].agent(), "agent-7");
+}
+
+TEST_F(ContactRulesTest, AConflictingDimensionIsRefusedAndNothingIsPublished) {
+  const std::string call = Unique("call");
+  ev::ContactEvent offered = ValidContactEvent();  // department customer-service
+  offered.set_contact_id(call);
+  ev::ContactEvent moved = Bare(call, absl::Seconds(1));
+  moved.set_department("billing-center");
+  moved.mutable_call_answered()->set_wait_seconds(5);
+  ev::ContactEvent marker = Bare(call, absl::Seconds(0));
+  marker.mutable_call_abandoned()->set_wait_seconds(6);
+  auto acks = Send({offered, moved, marker});
+  ASSERT_EQ(acks.size(), 3u);
+  EXPECT_EQ(acks[0].status().code(), 0) << Code(acks[0]);
+  EXPECT_EQ(acks[1].status().code(), static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT));
+  EXPECT_THAT(ViolationFields(acks[1].status()), ElementsAre("department"));
+  EXPECT_EQ(acks[2].status().code(), 0) << Code(acks[2]);
+
+  auto published = Published(call, marker.event_id());
+  ASSERT_EQ(published.size(), 2u);
+  EXPECT_EQ(published[1].event_id(), marker.event_id());
+  EXPECT_EQ(published[1].department(), "customer-service");
+}
+
+TEST_F(ContactRulesTest, DisplayNamesAreNotDepartmentIds) {
+  ev::ContactEvent named = ValidContactEvent();
+  named.set_department("票务中心");
+  ev::ContactEvent upper = ValidContactEvent();
+  upper.set_department("Ticketing-Center");
+  auto acks = Send({named, upper});
+  for (const auto& ack : acks) {
+    EXPECT_EQ(ack.status().code(), static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT));
+    EXPECT_THAT(ViolationFields(ack.status()), ElementsAre("department"));
+  }
+}
+
+TEST_F(ContactRulesTest, AConsultationNeedsItsCategoryAndAgent) {
+  ev::ContactEvent created = ValidContactEvent();
+  created.clear_category();
+  created.mutable_consultation_created()->set_topic("退改签规则");
+  ev::ContactEvent with_both = created;
+  with_both.set_event_id(Unique("evt"));
+  with_both.set_category("ticketing");
+  with_both.set_agent("agent-3");
+  auto acks = Send({created, with_both});
+  ASSERT_EQ(acks.size(), 2u);
+  EXPECT_EQ(acks[0].status().code(), static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT));
+  EXPECT_THAT(ViolationFields(acks[0].status()),
+              ::testing::UnorderedElementsAre("category", "agent"));
+  EXPECT_EQ(acks[1].status().code(), 0) << Code(acks[1]);
+}
+
+TEST_F(ContactRulesTest, AnOutageEndGetsItsDurationFromTheStoredStart) {
+  const std::string outage = Unique("outage");
+  ev::ContactEvent started = Bare(outage, absl::Seconds(900));
+  started.mutable_outage_started()->set_platform(ev::PLATFORM_BACKBONE_NETWORK);
+  ev::ContactEvent ended = Bare(outage, absl::Seconds(300));
+  ended.mutable_outage_ended()->set_platform(ev::PLATFORM_BACKBONE_NETWORK);  // no seconds
+  auto acks = Send({started, ended, ended});  // the last one a retry
+  for (const auto& ack : acks) EXPECT_EQ(ack.status().code(), 0) << Code(ack);
+
+  auto published = Published(outage, ended.event_id());
+  ASSERT_EQ(published.size(), 2u);
+  EXPECT_EQ(published[1].outage_ended().outage_seconds(), 600);
+}
+
+}  // namespace
+}  // namespace sqms::complaints::it

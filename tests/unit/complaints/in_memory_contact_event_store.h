@@ -1,0 +1,82 @@
+#pragma once
+// ports::ContactEventStore in memory, with the contract's rules
+// (domain::AgreesWith, domain::Remember): the fake the contact intake's
+// tests run on. Thread-safe.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "services/complaints/codec/contact_codec.h"
+#include "services/complaints/ports/contact_event_store.h"
+
+namespace sqms::complaints::testing {
+
+class InMemoryContactEventStore : public ports::ContactEventStore {
+ public:
+  absl::StatusOr<ports::ContactLookup> Load(const std::string& contact_id,
+                                            const std::string& event_id) override {
+    absl::MutexLock lock(&mu_);
+    if (!up_) return absl::UnavailableError("store down");
+    ++loads_;
+    auto record = records_.find(contact_id);
+    return ports::ContactLookup{
+        seen_.count(event_id) > 0,
+        record == records_.end() ? domain::ContactRecord{} : record->second};
+  }
+
+  absl::StatusOr<ports::AppendOutcome> Append(const domain::ContactEvent& event,
+                                              const domain::ContactRecord& basis) override {
+    absl::MutexLock lock(&mu_);
+    if (!up_) return absl::UnavailableError("store down");
+    ++appends_;
+    if (seen_.count(event.event_id)) return ports::AppendOutcome{ports::AppendResult::kDuplicate, {}};
+    domain::ContactRecord& record = records_[event.contact_id];
+    if (!domain::AgreesWith(event, basis, record)) {
+      return ports::AppendOutcome{ports::AppendResult::kStale, record};
+    }
+    domain::Remember(event, record);
+    seen_[event.event_id] = event;
+    published_.push_back(codec::EncodeContactEvent(event));
+    return ports::AppendOutcome{ports::AppendResult::kAppended, {}};
+  }
+
+  void SetAvailable(bool up) {
+    absl::MutexLock lock(&mu_);
+    up_ = up;
+  }
+  // The stored (completed) event of an id; fails the test's lookup if absent.
+  domain::ContactEvent Stored(const std::string& event_id) {
+    absl::MutexLock lock(&mu_);
+    return seen_.at(event_id);
+  }
+  // The payloads appended, in order, as published on the topic.
+  std::vector<std::string> Published() {
+    absl::MutexLock lock(&mu_);
+    return published_;
+  }
+  size_t size() {
+    absl::MutexLock lock(&mu_);
+    return seen_.size();
+  }
+  int loads() {
+    absl::MutexLock lock(&mu_);
+    return loads_;
+  }
+  int appends() {
+    absl::MutexLock lock(&mu_);
+    return appends_;
+  }
+
+ private:
+  absl::Mutex mu_;
+  bool up_ ABSL_GUARDED_BY(mu_) = true;
+  int loads_ ABSL_GUARDED_BY(mu_) = 0;
+  int appends_ ABSL_GUARDED_BY(mu_) = 0;
+  std::map<std::string, domain::ContactEvent> seen_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, domain::ContactRecord> records_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::string> published_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace sqms::complaints::testing
