@@ -122,9 +122,10 @@ on_signal() { log "interrupted"; exit 130; }
 
 rcli() { redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" "$@"; }
 
-# CPU seconds (user + system) a process has used so far.
+# CPU seconds (user + system) a process has used so far, with its reaped
+# children (Redis's AOF rewrite forks count as Redis), as bench.sh counts.
 cpu_seconds() {
-  awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$1/stat" 2>/dev/null || echo 0
+  awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15 + $16 + $17) / hz }' "/proc/$1/stat" 2>/dev/null || echo 0
 }
 
 used_memory() { rcli INFO memory | tr -d '\r' | awk -F: '$1 == "used_memory" { print $2 }'; }
@@ -175,8 +176,9 @@ checkpointed() {
 
 now() { date +%s.%N; }
 
-# 3. The service from start until every event is checkpointed. Prints one
-# JSON object.
+# 3. The service from start until every event is checkpointed; writes one
+# JSON object to $RUN_DIR/service.json. Not to be run in a subshell: the
+# service's pid must reach cleanup.
 run_service() {
   echo "$TOKEN bench-agent agent" >"$RUN_DIR/tokens"
   local ready="$RUN_DIR/ready.json" t0 t_claimed="" t_done="" claimed sum
@@ -248,7 +250,7 @@ print(json.dumps({
     "redis_evalsha_ms_per_call": round(evalsha_usec / 1000 / evalsha_calls, 1) if evalsha_calls else None,
     "redis_hincrby_calls": hincrby, "redis_hincrby_per_event": round(hincrby / n, 1)}))
 PY
-}
+} >"$RUN_DIR/service.json"
 
 # sum_series TEXT NAME FILTER: the sum of NAME's samples whose labels match FILTER.
 sum_series() {
@@ -401,7 +403,8 @@ main() {
   fill
   raw_consume
   mem_before="$(used_memory)"
-  service_json="$(run_service)"
+  run_service
+  service_json="$(cat "$RUN_DIR/service.json")"
   mem_after="$(used_memory)"
   footprint="$(window_footprint)"
   log "4. used_memory $mem_before -> $mem_after; windows: $(echo "$footprint" | tr '\n' ';')"
