@@ -267,6 +267,18 @@ grpc_port() {
   python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["grpc_port"])' "$1"
 }
 
+# Events the day window counts (the dimension total, every event type): E
+# when every event was counted exactly once (all of them are of one day).
+counted_in_day() {
+  local key
+  key="$(rcli --scan --pattern "$KEY_PREFIX:w:day:*" | head -n 1)"
+  [ -n "$key" ] || { echo 0; return; }
+  rcli HGETALL "$key" | awk '
+    NR % 2 == 1 { field = $0; next }
+    index(field, "total|") == 1 && index(field, "|#") > 0 { sum += $0 }
+    END { printf "%d\n", sum }'
+}
+
 # 4. The window hashes by size: "<size> <keys> <fields> <bytes>" lines.
 window_footprint() {
   rcli --scan --pattern "$KEY_PREFIX:w:*" >"$RUN_DIR/window-keys.txt"
@@ -289,7 +301,7 @@ freshness() {
 
 report() {
   local service_json="$1" mem_before="$2" mem_after="$3" footprint="$4" load_before="$5"
-  local fresh_json="${6:-null}"
+  local fresh_json="${6:-null}" counted="$7"
   local commit
   commit="$(git -C "$REPO_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
   [ -z "$(git -C "$REPO_ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ] ||
@@ -299,6 +311,7 @@ import datetime, json, sys
 fill = json.load(open("$RUN_DIR/fill.json"))
 raw = json.load(open("$RUN_DIR/raw.json"))
 svc = json.loads('''$service_json''')
+svc["counted_in_day_window"] = $counted
 fresh = json.loads('''$fresh_json''')
 n = $EVENTS
 windows = {}
@@ -368,6 +381,8 @@ if svc["checkpoint_mean_s"] is not None:
     row("  checkpoint write, mean", f"{svc['checkpoint_mean_s'] * 1000:,.0f}", "ms")
 row("  redis CPU meanwhile", f"{svc['redis_cpu_s']:.2f}", "s")
 row("  HINCRBY in checkpoints per event", f"{svc['redis_hincrby_per_event']:.1f}", "")
+row("  events counted (day window, total)", f"{svc['counted_in_day_window']:,}", "",
+    f"{n:,}", "exact" if svc['counted_in_day_window'] == n else "WRONG")
 row("redis used_memory per 1M events", f"{delta * 1e6 / n / 2**20:,.1f}", "MiB")
 row("  window hashes (keys, fields)", f"{sum(w['keys'] for w in windows.values()):,}",
     f"{sum(w['fields'] for w in windows.values()):,} fields")
@@ -397,7 +412,7 @@ main() {
     die "$BUILD_DIR/bench/metrics_freshness is not built (run 'make build' first)"
   trap cleanup EXIT
   trap on_signal INT TERM
-  local load_before mem_before mem_after service_json footprint fresh_json=null
+  local load_before mem_before mem_after service_json footprint counted fresh_json=null
   load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
   stack_up
   fill
@@ -407,13 +422,16 @@ main() {
   service_json="$(cat "$RUN_DIR/service.json")"
   mem_after="$(used_memory)"
   footprint="$(window_footprint)"
+  counted="$(counted_in_day)"
+  log "4. the day window counts $counted events of $EVENTS"
   log "4. used_memory $mem_before -> $mem_after; windows: $(echo "$footprint" | tr '\n' ';')"
   if [ "$PROBES" -gt 0 ]; then
     freshness
     fresh_json="$(cat "$RUN_DIR/freshness.json")"
   fi
   stop_service
-  report "$service_json" "$mem_before" "$mem_after" "$footprint" "$load_before" "$fresh_json"
+  report "$service_json" "$mem_before" "$mem_after" "$footprint" "$load_before" "$fresh_json" \
+    "$counted"
 }
 
 main "$@"
