@@ -4,12 +4,16 @@
 # they are compared to.
 #
 #   scripts/bench.sh [--complaints N] [--streams K] [--rate-complaints M]
+#                    [--metrics-events E] [--only complaints|metrics]
 #                    [--quick] [--keep-run-dir]
 #
 #   --complaints N        complaints in the max-rate run (default 200000)
 #   --streams K           concurrent StreamComplaints streams (default 8)
 #   --rate-complaints M   complaints in the 10,000/s run (default N/2)
-#   --quick               smoke run: N=20000 (unless --complaints), small baselines
+#   --metrics-events E    contact events of the metrics step (default 150000)
+#   --only complaints|metrics   run the steps of one service (metrics: only
+#                         the "metrics" section of latest.json is replaced)
+#   --quick               smoke run: N=20000, E=30000 (unless given), small baselines
 #   --keep-run-dir        keep run/bench-<time> (logs, redis, samples)
 #
 # Steps, all in one fresh stack (scripts/stack.sh up --run-dir run/bench-*):
@@ -26,6 +30,11 @@
 #      beside normalising the text alone
 #   f. a table of figures, ceilings, ratios and targets, written with the
 #      load average, commit and nproc to bench/results/latest.json
+#   g. the metrics service, in a fresh stack of its own after this one is
+#      down (scripts/bench-metrics.sh): aggregation rate from a pre-filled
+#      sqms.contact.v1 beside a raw librdkafka consumer over the same topic,
+#      Redis memory, freshness; its table, and latest.json's "metrics"
+#      section
 #
 # Exit 0 when everything ran, whether or not a target was met (this is a
 # measurement); non-zero only when something failed to run.
@@ -61,6 +70,9 @@ readonly TOKEN="bench-token"
 
 COMPLAINTS=200000
 STREAMS=8
+METRICS_EVENTS=150000
+METRICS_PROBES=200
+ONLY=
 RATE_COMPLAINTS=""
 QUICK=0
 KEEP=0
@@ -84,9 +96,9 @@ export SCRIPT_NAME=bench  # read by lib.sh
 usage() {
   local code="${1:-0}"
   if [ "$code" -eq 0 ]; then
-    sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   else
-    sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   fi
   exit "$code"
 }
@@ -100,12 +112,14 @@ require_built() {
 }
 
 parse_args() {
-  local n_given=0
+  local n_given=0 e_given=0
   while [ $# -gt 0 ]; do
     case "$1" in
       --complaints) COMPLAINTS="${2:?--complaints needs a number}"; n_given=1; shift 2 ;;
       --streams) STREAMS="${2:?--streams needs a number}"; shift 2 ;;
       --rate-complaints) RATE_COMPLAINTS="${2:?--rate-complaints needs a number}"; shift 2 ;;
+      --metrics-events) METRICS_EVENTS="${2:?--metrics-events needs a number}"; e_given=1; shift 2 ;;
+      --only) ONLY="${2:?--only needs complaints or metrics}"; shift 2 ;;
       --quick) QUICK=1; shift ;;
       --keep-run-dir) KEEP=1; shift ;;
       -h | --help) usage 0 ;;
@@ -115,7 +129,10 @@ parse_args() {
   if [ "$QUICK" -eq 1 ]; then
     SET_N=50000 EVAL_N=20000 KAFKA_N=20000 WARMUP_N=500
     [ "$n_given" -eq 1 ] || COMPLAINTS=20000
+    [ "$e_given" -eq 1 ] || METRICS_EVENTS=30000
+    METRICS_PROBES=50
   fi
+  case "$ONLY" in "" | complaints | metrics) ;; *) die "--only: '$ONLY' is not complaints or metrics" ;; esac
   [[ "$COMPLAINTS" =~ ^[1-9][0-9]*$ ]] || die "--complaints: '$COMPLAINTS' is not a positive number"
   [[ "$STREAMS" =~ ^[1-9][0-9]*$ ]] || die "--streams: '$STREAMS' is not a positive number"
   RATE_COMPLAINTS="${RATE_COMPLAINTS:-$((COMPLAINTS / 2))}"
@@ -163,6 +180,14 @@ cleanup() {
 }
 
 on_signal() { log "interrupted"; exit 130; }
+
+# Takes the complaints stack down before the metrics step starts its own.
+stack_down() {
+  [ "$STACK_UP" -eq 1 ] || return 0
+  bash "$REPO_ROOT/scripts/stack.sh" down --run-dir "$RUN_DIR" >/dev/null 2>&1 ||
+    log "stack down failed; see $RUN_DIR"
+  STACK_UP=0
+}
 
 # ---------------------------------------------------------------- helpers
 
@@ -500,11 +525,28 @@ print(f"  written to bench/results/latest.json")
 PY
 }
 
+# g. The metrics service (scripts/bench-metrics.sh): its table on stdout,
+# its figures in latest.json's "metrics" section.
+bench_metrics() {
+  local args=(--events "$METRICS_EVENTS" --probes "$METRICS_PROBES"
+              --results "$REPO_ROOT/bench/results/latest.json")
+  [ "$KEEP" -eq 1 ] && args+=(--keep-run-dir)
+  mkdir -p "$REPO_ROOT/bench/results"
+  log "g. the metrics service: $METRICS_EVENTS contact events"
+  SQMS_BUILD_DIR="$BUILD_DIR" bash "$REPO_ROOT/scripts/bench-metrics.sh" "${args[@]}"
+}
+
 main() {
   parse_args "$@"
+  if [ "$ONLY" = metrics ]; then
+    bench_metrics
+    return
+  fi
   require redis-benchmark redis-cli python3 curl git
   require_built services/complaints/sqms-complaints tools/loadgen/sqms-loadgen bench/triage_bench \
     bench/kafka_raw_producer tools/devkafka/devkafka
+  [ "$ONLY" = complaints ] || require_built services/metrics/sqms-metrics bench/metrics_fill \
+    bench/kafka_raw_consumer bench/metrics_freshness
   trap cleanup EXIT
   trap on_signal INT TERM
 
@@ -537,6 +579,9 @@ main() {
   log "triage: $triage_json"
   report "$set_rps" "$eval_rps" "$kafka_rps" "$max_json" "$rate_json" "$load_before" "$(loadavg)" \
     "$half_json" "$triage_json"
+  [ "$ONLY" = complaints ] && return
+  stack_down
+  bench_metrics
 }
 
 main "$@"

@@ -192,7 +192,8 @@ main() {
 
   if command -v shellcheck >/dev/null 2>&1; then
     check "shellcheck" shellcheck -x "$REPO_ROOT/scripts/stack.sh" "$REPO_ROOT/scripts/demo.sh" \
-      "$REPO_ROOT/scripts/bench.sh" "$REPO_ROOT/scripts/install-deps.sh" "$REPO_ROOT/scripts/lib.sh" \
+      "$REPO_ROOT/scripts/bench.sh" "$REPO_ROOT/scripts/bench-metrics.sh" \
+      "$REPO_ROOT/scripts/install-deps.sh" "$REPO_ROOT/scripts/lib.sh" \
       "$REPO_ROOT/.ci/run" "$DEPLOY/prometheus/render.sh" \
       "$DEPLOY/k8s/sync-triage.sh" "$DEPLOY/k8s/sync-metrics.sh" "${BASH_SOURCE[0]}"
   else
