@@ -1,6 +1,9 @@
 #include "services/metrics/adapters/kpi_processor.h"
 
 #include <algorithm>
+#include <array>
+#include <map>
+#include <tuple>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -145,55 +148,112 @@ absl::Status KpiProcessor::Process(const runtime::ConsumedRecord& record,
   return absl::OkStatus();
 }
 
-void KpiProcessor::RollUp(
-    const Grain& grain, const Sums& sums,
-    absl::flat_hash_map<std::string, absl::flat_hash_map<std::string, int64_t>>& writes,
-    std::map<std::string, int64_t>& expiry) const {
-  const absl::Time at = absl::FromUnixSeconds(grain.minute * 60);
-  domain::Event probe;
-  probe.occurred_at = at;
-  probe.dimensions = grain.dimensions;
-  for (WindowSize size : domain::AllWindowSizes()) {
-    const domain::Window window = domain::WindowOf(at, size, options_.zone);
-    const std::string key = WindowKey(window, grain.drill);
-    auto& fields = writes[key];
-    const absl::Duration keep = options_.retention[SizeIndex(size)];
-    if (keep > absl::ZeroDuration()) expiry[key] = absl::ToUnixSeconds(window.end + keep);
-    if (grain.late_sizes & (1u << SizeIndex(size))) fields[std::string(kLateField)] += sums.records;
-    for (Dimension d : domain::AllDimensions()) {
-      const std::string unit = domain::DimensionValue(probe, d, options_.bands, options_.zone);
-      for (int c = 0; c < domain::kCounterCount; ++c) {
-        if (sums.counters[c] == 0) continue;
-        fields[CounterField(d, unit, static_cast<Counter>(c))] += sums.counters[c];
+namespace {
+
+// One aggregation cell of a roll-up: a window of one size, drill or not, a
+// dimension and its unit.
+struct CellKey {
+  int size = 0;
+  int64_t start = 0;
+  bool drill = false;
+  int dimension = 0;
+  std::string unit;
+  bool operator==(const CellKey&) const = default;
+  template <typename H>
+  friend H AbslHashValue(H h, const CellKey& k) {
+    return H::combine(std::move(h), k.size, k.start, k.drill, k.dimension, k.unit);
+  }
+};
+
+struct CellSums {
+  domain::CounterValues counters{};
+  std::map<std::string_view, int64_t> events;
+};
+
+// A window's own fields: its key, expiry and late records.
+struct WindowFields {
+  std::string key;
+  int64_t expire_at = 0;  // 0: kept
+  int64_t late = 0;
+};
+
+}  // namespace
+
+runtime::StateDelta KpiProcessor::RollUp() const {
+  absl::flat_hash_map<CellKey, CellSums> cells;
+  std::map<std::tuple<int, int64_t, bool>, WindowFields> windows;
+  std::map<int64_t, std::array<domain::Window, 6>> by_minute;  // WindowOf is civil-time work
+  for (const auto& [grain, sums] : pending_) {
+    auto [m, fresh] = by_minute.try_emplace(grain.minute);
+    const absl::Time at = absl::FromUnixSeconds(grain.minute * 60);
+    if (fresh) {
+      for (WindowSize size : domain::AllWindowSizes()) {
+        m->second[SizeIndex(size)] = domain::WindowOf(at, size, options_.zone);
       }
-      for (const auto& [type, count] : sums.events) fields[EventTypeField(d, unit, type)] += count;
+    }
+    domain::Event probe;
+    probe.occurred_at = at;
+    probe.dimensions = grain.dimensions;
+    std::array<std::string, 8> units;
+    for (Dimension d : domain::AllDimensions()) {
+      units[static_cast<int>(d)] = domain::DimensionValue(probe, d, options_.bands, options_.zone);
+    }
+    for (WindowSize size : domain::AllWindowSizes()) {
+      const int s = SizeIndex(size);
+      const domain::Window& window = m->second[s];
+      const int64_t start = absl::ToUnixSeconds(window.start);
+      auto [w, added] = windows.try_emplace({s, start, grain.drill});
+      if (added) {
+        w->second.key = WindowKey(window, grain.drill);
+        const absl::Duration keep = options_.retention[s];
+        if (keep > absl::ZeroDuration()) w->second.expire_at = absl::ToUnixSeconds(window.end + keep);
+      }
+      if (grain.late_sizes & (1u << s)) w->second.late += sums.records;
+      for (Dimension d : domain::AllDimensions()) {
+        CellSums& cell =
+            cells[CellKey{s, start, grain.drill, static_cast<int>(d), units[static_cast<int>(d)]}];
+        for (int c = 0; c < domain::kCounterCount; ++c) cell.counters[c] += sums.counters[c];
+        for (const auto& [type, count] : sums.events) cell.events[type] += count;
+      }
     }
   }
+
+  runtime::StateDelta delta;
+  for (const auto& [key, cell] : cells) {
+    const std::string& window_key = windows.at({key.size, key.start, key.drill}).key;
+    const auto dimension = static_cast<Dimension>(key.dimension);
+    const std::string prefix = UnitFieldPrefix(dimension, key.unit);
+    for (int c = 0; c < domain::kCounterCount; ++c) {
+      if (cell.counters[c] == 0) continue;
+      delta.push_back(runtime::RedisWrite::HIncrBy(
+          window_key, prefix + std::string(domain::CounterName(static_cast<Counter>(c))),
+          cell.counters[c]));
+    }
+    for (const auto& [type, count] : cell.events) {
+      delta.push_back(runtime::RedisWrite::HIncrBy(window_key, prefix + "#" + std::string(type), count));
+    }
+  }
+  for (const auto& [_, w] : windows) {
+    if (w.late > 0) {
+      delta.push_back(runtime::RedisWrite::HIncrBy(w.key, std::string(kLateField), w.late));
+      // One revision per checkpoint that corrected a closed window.
+      delta.push_back(runtime::RedisWrite::HIncrBy(w.key, std::string(kRevisionField), 1));
+    }
+    if (w.expire_at > 0) delta.push_back(runtime::RedisWrite::ExpireAt(w.key, w.expire_at));
+  }
+  return delta;
 }
 
 runtime::StateDelta KpiProcessor::TakeDelta() {
-  absl::flat_hash_map<std::string, absl::flat_hash_map<std::string, int64_t>> writes;
-  std::map<std::string, int64_t> expiry;
-  for (const auto& [grain, sums] : pending_) {
-    RollUp(grain, sums, writes, expiry);
-    if (stats_ && !grain.drill) {
+  runtime::StateDelta delta = RollUp();
+  if (stats_) {
+    for (const auto& [grain, sums] : pending_) {
+      if (grain.drill) continue;
       auto& counters = unexported_[stats_->Department(grain.dimensions.department)];
       for (int c = 0; c < domain::kCounterCount; ++c) counters[c] += sums.counters[c];
     }
   }
   pending_.clear();
-
-  runtime::StateDelta delta;
-  for (auto& [key, fields] : writes) {
-    // One revision per checkpoint that corrected a closed window.
-    if (fields.contains(std::string(kLateField))) fields[std::string(kRevisionField)] = 1;
-    for (const auto& [field, by] : fields) {
-      delta.push_back(runtime::RedisWrite::HIncrBy(key, field, by));
-    }
-    if (auto it = expiry.find(key); it != expiry.end()) {
-      delta.push_back(runtime::RedisWrite::ExpireAt(key, it->second));
-    }
-  }
   for (const auto& [field, at] : dirty_watermarks_) {
     delta.push_back(
         runtime::RedisWrite::HSet(WatermarksKey(), field, absl::StrCat(absl::ToUnixSeconds(at))));

@@ -95,9 +95,10 @@ class KpiProcessor final : public runtime::CheckpointedProcessor {
 
   uint32_t LateSizes(absl::Time at, absl::Time watermark) const;
   void Add(const domain::Event& event, absl::Time watermark);
-  void RollUp(const Grain& grain, const Sums& sums,
-              absl::flat_hash_map<std::string, absl::flat_hash_map<std::string, int64_t>>& writes,
-              std::map<std::string, int64_t>& expiry) const;
+  // The HINCRBYs (and EXPIREATs) of `pending` in every window and
+  // dimension: grains are first summed per cell (window, dimension, unit),
+  // so the strings of a field are built once per cell, not per grain.
+  runtime::StateDelta RollUp() const;
 
   runtime::RedisClient& redis_;
   const KpiProcessorOptions options_;
