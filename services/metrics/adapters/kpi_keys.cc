@@ -24,7 +24,9 @@ std::string WindowKey(const domain::Window& window, bool drill) {
 }
 
 std::string WatermarksKey() { return std::string(kKeyPrefix) + ":watermarks"; }
-std::string TargetsKey() { return std::string(kKeyPrefix) + ":targets"; }
+std::string TargetKey(std::string_view target_id) {
+  return std::string(kKeyPrefix) + ":target:" + std::string(target_id);
+}
 std::string RecentEventsKey() { return std::string(kKeyPrefix) + ":kpi-events"; }
 std::string OutboxKey() { return std::string(kKeyPrefix) + ":outbox"; }
 std::string OutboxLeaseKey() { return std::string(kKeyPrefix) + ":outbox:lease"; }

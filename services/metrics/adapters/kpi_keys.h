@@ -12,8 +12,8 @@
 //       _rev                               checkpoints that corrected it since
 //   {sqms:metrics}:watermarks              hash: <topic>:<partition> → the
 //                                          latest event time seen (unix s)
-//   {sqms:metrics}:targets                 hash: <target id>|<unit> → its
-//                                          status (redis_target_store.cc)
+//   {sqms:metrics}:target:<target id>      hash: <unit> → the target's status
+//                                          there (redis_target_store.cc)
 //   {sqms:metrics}:kpi-events             list: the last 1,000 sqms.kpi.v1
 //                                          payloads, newest first
 //   {sqms:metrics}:outbox, :outbox:lease   the sqms.kpi.v1 outbox stream and
@@ -38,7 +38,7 @@ inline constexpr std::string_view kRevisionField = "_rev";
 
 std::string WindowKey(const domain::Window& window, bool drill);
 std::string WatermarksKey();
-std::string TargetsKey();
+std::string TargetKey(std::string_view target_id);
 std::string RecentEventsKey();
 std::string OutboxKey();
 std::string OutboxLeaseKey();

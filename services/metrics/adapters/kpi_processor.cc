@@ -103,6 +103,9 @@ absl::Status KpiProcessor::OnAssigned(const std::vector<runtime::TopicPartition>
 }
 
 uint32_t KpiProcessor::LateSizes(absl::Time at, absl::Time watermark) const {
+  // Every window containing `at` ends after it: an event within `grace` of
+  // the watermark is on time for every size (the common case, no calendar work).
+  if (watermark < at + options_.grace) return 0;
   uint32_t late = 0;
   for (WindowSize size : domain::AllWindowSizes()) {
     const domain::Window w = domain::WindowOf(at, size, options_.zone);
@@ -111,11 +114,11 @@ uint32_t KpiProcessor::LateSizes(absl::Time at, absl::Time watermark) const {
   return late;
 }
 
-void KpiProcessor::Add(const domain::Event& event, absl::Time watermark) {
+void KpiProcessor::Add(const domain::Event& event, uint32_t late_sizes) {
   Grain grain{.minute = absl::ToUnixSeconds(event.occurred_at) / 60,
               .dimensions = event.dimensions,
               .drill = event.drill,
-              .late_sizes = LateSizes(event.occurred_at, watermark)};
+              .late_sizes = late_sizes};
   Sums& sums = pending_[grain];
   for (const domain::Increment& inc : domain::Contributions(event, options_.policy)) {
     sums.counters[static_cast<int>(inc.counter)] += inc.by;
@@ -139,8 +142,9 @@ absl::Status KpiProcessor::Process(const runtime::ConsumedRecord& record,
   const absl::Time watermark = it->second;
   bool late = false;
   for (const domain::Event& event : *decoded) {
-    late = late || LateSizes(event.occurred_at, watermark) != 0;
-    Add(event, watermark);
+    const uint32_t late_sizes = LateSizes(event.occurred_at, watermark);
+    late = late || late_sizes != 0;
+    Add(event, late_sizes);
     if (event.occurred_at > it->second) it->second = event.occurred_at;
   }
   dirty_watermarks_[field] = it->second;

@@ -94,7 +94,7 @@ class KpiProcessor final : public runtime::CheckpointedProcessor {
   };
 
   uint32_t LateSizes(absl::Time at, absl::Time watermark) const;
-  void Add(const domain::Event& event, absl::Time watermark);
+  void Add(const domain::Event& event, uint32_t late_sizes);
   // The HINCRBYs (and EXPIREATs) of `pending` in every window and
   // dimension: grains are first summed per cell (window, dimension, unit),
   // so the strings of a field are built once per cell, not per grain.

@@ -13,8 +13,8 @@
 namespace sqms::metrics::adapters {
 namespace {
 
-// KEYS[1] statuses hash, KEYS[2] outbox stream, KEYS[3] the recent events
-// list. ARGV: field, expected, next, then per event: topic, key, id, type,
+// KEYS[1] the target's statuses hash, KEYS[2] outbox stream, KEYS[3] the recent events
+// list. ARGV: unit, expected, next, then per event: topic, key, id, type,
 // time (ms), payload.
 constexpr char kTransition[] = R"lua(
 local current = redis.call('HGET', KEYS[1], ARGV[1]) or ''
@@ -47,9 +47,6 @@ ports::TargetStatus Decode(const std::string& text) {
   return s;
 }
 
-std::string Field(const std::string& target_id, const std::string& unit) {
-  return absl::StrCat(target_id, "|", unit);
-}
 
 }  // namespace
 
@@ -59,14 +56,12 @@ RedisTargetStore::RedisTargetStore(runtime::RedisClient& redis, std::string kpi_
 
 absl::StatusOr<std::map<std::string, ports::TargetStatus>> RedisTargetStore::Load(
     const std::string& target_id) {
-  auto reply = redis_.Command({"HGETALL", TargetsKey()});
+  // One hash per target: a pass reads each target's units, not every target's.
+  auto reply = redis_.Command({"HGETALL", TargetKey(target_id)});
   if (!reply.ok()) return reply.status();
   std::map<std::string, ports::TargetStatus> out;
-  const std::string prefix = target_id + "|";
   for (size_t i = 0; i + 1 < reply->elements.size(); i += 2) {
-    const std::string& field = reply->elements[i].str;
-    if (field.rfind(prefix, 0) != 0) continue;
-    out[field.substr(prefix.size())] = Decode(reply->elements[i + 1].str);
+    out[reply->elements[i].str] = Decode(reply->elements[i + 1].str);
   }
   return out;
 }
@@ -77,14 +72,14 @@ absl::StatusOr<bool> RedisTargetStore::Transition(const std::string& target_id,
                                                   const ports::TargetStatus& next,
                                                   const std::vector<ports::TargetEvent>& events) {
   static const runtime::LuaScript* script = new runtime::LuaScript(kTransition);
-  std::vector<std::string> args = {Field(target_id, unit), Encode(expected), Encode(next)};
+  std::vector<std::string> args = {unit, Encode(expected), Encode(next)};
   for (const ports::TargetEvent& e : events) {
     const std::string id = runtime::NewEventId();
     codec::EncodedKpiEvent encoded = codec::EncodeKpiEvent(e, id);
     args.insert(args.end(), {topic_, encoded.key, id, encoded.type,
                              absl::StrCat(absl::ToUnixMillis(e.at)), std::move(encoded.payload)});
   }
-  auto reply = redis_.Eval(*script, {TargetsKey(), OutboxKey(), RecentEventsKey()}, args);
+  auto reply = redis_.Eval(*script, {TargetKey(target_id), OutboxKey(), RecentEventsKey()}, args);
   if (!reply.ok()) return reply.status();
   if (reply->type == runtime::RedisReply::Type::kError) {
     return absl::InternalError(absl::StrCat("redis: ", reply->str));
