@@ -17,6 +17,8 @@ packages=(
   libopencc-dev libopencc-data libicu-dev
   # triage's trained classifier (ADR 0007)
   libfasttext-dev
+  # alert matchers (=~, !~): RE2, linear-time regexes (also gRPC's own)
+  libre2-dev
   # faster rebuilds of the same tree (CI's several build types)
   ccache
   # make test's clang build: -Wthread-safety checks the ABSL_GUARDED_BY annotations

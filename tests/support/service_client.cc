@@ -22,6 +22,9 @@ std::optional<ReadyPorts> ParseReadyFile(const std::string& ready_json) {
       ports.grpc_port <= 0) {
     return std::nullopt;
   }
+  if (const size_t at = ready_json.find("\"webhook_port\""); at != std::string::npos) {
+    std::sscanf(ready_json.c_str() + at, "\"webhook_port\" : %d", &ports.webhook_port);
+  }
   return ports;
 }
 

@@ -23,6 +23,7 @@ namespace sqms::testing {
 struct ReadyPorts {
   int grpc_port = 0;
   int metrics_port = 0;
+  int webhook_port = 0;  // sqms-alerts' HTTP receiver, when it writes one
 };
 // The ports in `ready_json`, or nullopt when it is not (yet) complete.
 std::optional<ReadyPorts> ParseReadyFile(const std::string& ready_json);

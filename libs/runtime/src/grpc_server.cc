@@ -96,11 +96,14 @@ std::string HostName(std::string_view fallback) {
   return name;
 }
 
-absl::Status WriteReadyFile(const std::string& path, int grpc_port, int metrics_port) {
+absl::Status WriteReadyFile(const std::string& path, int grpc_port, int metrics_port,
+                            int webhook_port) {
   const std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp);
-    out << "{\"grpc_port\": " << grpc_port << ", \"metrics_port\": " << metrics_port << "}\n";
+    out << "{\"grpc_port\": " << grpc_port << ", \"metrics_port\": " << metrics_port;
+    if (webhook_port > 0) out << ", \"webhook_port\": " << webhook_port;
+    out << "}\n";
     if (!out) return absl::InternalError(absl::StrCat("cannot write ", tmp));
   }
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {

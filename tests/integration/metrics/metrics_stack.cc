@@ -1,12 +1,11 @@
 #include "tests/integration/metrics/metrics_stack.h"
 
-#include <atomic>
-#include <future>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "google/protobuf/util/time_util.h"
 #include "sqms/runtime/http/http_client.h"
+#include "tests/support/event_producer.h"
 #include "tests/support/service_client.h"
 
 namespace sqms::metrics::it {
@@ -25,32 +24,10 @@ std::string Config(const MetricsStackOptions& options) {
                       "csi_weights: {timeliness: 0.5, attitude: 0.5}\n", options.extra_config);
 }
 
-// Produces every record and waits for all deliveries.
-absl::Status ProduceAll(runtime::KafkaProducer& producer, std::vector<runtime::KafkaRecord> records) {
-  std::vector<std::promise<absl::Status>> done(records.size());
-  for (size_t i = 0; i < records.size(); ++i) {
-    auto* promise = &done[i];
-    absl::Status s;
-    do {
-      s = producer.Produce(records[i], [promise](absl::Status st) { promise->set_value(st); });
-      if (absl::IsResourceExhausted(s)) producer.Flush(std::chrono::milliseconds(100)).IgnoreError();
-    } while (absl::IsResourceExhausted(s));
-    if (!s.ok()) return s;
-  }
-  for (auto& d : done) {
-    if (absl::Status s = d.get_future().get(); !s.ok()) return s;
-  }
-  return absl::OkStatus();
-}
-
 template <typename Event>
 runtime::KafkaRecord Record(const std::string& topic, const std::string& key, const Event& e,
                             const std::string& type) {
-  runtime::CloudEvent ce;
-  ce.id = e.event_id();
-  ce.source = "//sqms/test";
-  ce.type = type;
-  return {topic, key, e.SerializeAsString(), runtime::CloudEventHeaders(ce)};
+  return testing::EventRecord(topic, key, e.event_id(), e.SerializeAsString(), type);
 }
 
 }  // namespace
@@ -165,7 +142,7 @@ absl::Status MetricsStack::Produce(const std::vector<ev::ContactEvent>& events) 
   for (const ev::ContactEvent& e : events) {
     records.push_back(Record("sqms.contact.v1", e.contact_id(), e, "sqms.contact.v1.event"));
   }
-  return ProduceAll(*producer_, std::move(records));
+  return testing::ProduceAll(*producer_, std::move(records));
 }
 
 absl::Status MetricsStack::Produce(const std::vector<ev::ComplaintEvent>& events) {
@@ -174,7 +151,7 @@ absl::Status MetricsStack::Produce(const std::vector<ev::ComplaintEvent>& events
     records.push_back(
         Record("sqms.complaints.v1", e.complaint().id(), e, "sqms.complaints.v1.event"));
   }
-  return ProduceAll(*producer_, std::move(records));
+  return testing::ProduceAll(*producer_, std::move(records));
 }
 
 std::unique_ptr<grpc::ClientContext> Ctx(absl::Duration deadline) {

@@ -69,7 +69,9 @@ std::string HostName(std::string_view fallback);
 
 // Writes {"grpc_port": G, "metrics_port": M} to `path` atomically (a
 // temporary file renamed), so a test waiting for it never reads half a
-// file. INTERNAL naming the file when it cannot.
-absl::Status WriteReadyFile(const std::string& path, int grpc_port, int metrics_port);
+// file; `webhook_port` > 0 adds "webhook_port" (a service's HTTP receiver).
+// INTERNAL naming the file when it cannot.
+absl::Status WriteReadyFile(const std::string& path, int grpc_port, int metrics_port,
+                            int webhook_port = 0);
 
 }  // namespace sqms::runtime

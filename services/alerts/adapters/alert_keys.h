@@ -1,0 +1,42 @@
+#pragma once
+// The whole Redis key schema of sqms-alerts, in one place. Every key shares
+// the hash tag {sqms:alerts}, so each incident change is one script on one
+// cluster slot (the price: all alerts state on one slot — incidents are
+// few, unlike complaints).
+//
+//   {sqms:alerts}:inc:<id>        hash: doc (JSON), state, version
+//   {sqms:alerts}:incidents       zset: id → opened ms (newest first lists)
+//   {sqms:alerts}:active          set: ids of active incidents
+//   {sqms:alerts}:group:<key>     string: the group's current incident id
+//   {sqms:alerts}:seen:cmd|<req>  string: a command already applied (24 h)
+//   {sqms:alerts}:dlv:<id>        hash: doc (JSON), status, attempts, last_*
+//   {sqms:alerts}:dlv:<id>:log    list: every attempt (JSON), newest first
+//   {sqms:alerts}:timers          zset: durable timers (esc|, ackx|, dlv|)
+//   {sqms:alerts}:outbox          stream: events for sqms.incidents.v1
+//   {sqms:alerts}:outbox:lease    the relay's lease
+//   {sqms:alerts}:silences        hash: id → JSON
+//   {sqms:alerts}:seen:<alert>    string: an alert's first answer (7 days)
+//   {sqms:alerts}:count:<key>     zset: a counting trigger's window
+
+#include <string>
+#include <string_view>
+
+namespace sqms::alerts::adapters {
+
+inline constexpr char kKeyPrefix[] = "{sqms:alerts}";
+
+std::string IncidentKey(std::string_view id);
+std::string IncidentsKey();
+std::string ActiveKey();
+std::string GroupKey(std::string_view group);
+std::string CommandKey(std::string_view request_id);
+std::string DeliveryKey(std::string_view id);
+std::string DeliveryLogKey(std::string_view id);
+std::string TimersKey();
+std::string OutboxKey();
+std::string OutboxLeaseKey();
+std::string SilencesKey();
+std::string SeenKey(std::string_view alert_id);
+std::string CountKey(std::string_view key);
+
+}  // namespace sqms::alerts::adapters

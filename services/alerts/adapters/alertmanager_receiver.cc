@@ -1,0 +1,79 @@
+#include "services/alerts/adapters/alertmanager_receiver.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "nlohmann/json.hpp"
+#include "services/alerts/codec/alertmanager_json.h"
+#include "sqms/runtime/log.h"
+
+namespace sqms::alerts::adapters {
+namespace {
+
+using json = nlohmann::json;
+
+runtime::HttpServerResponse JsonResponse(int status, const json& body) {
+  runtime::HttpServerResponse response;
+  response.status = status;
+  response.content_type = "application/json";
+  response.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  return response;
+}
+
+runtime::HttpServerResponse Error(int status, const absl::Status& error) {
+  return JsonResponse(status, {{"status", "error"}, {"error", std::string(error.message())}});
+}
+
+}  // namespace
+
+runtime::HttpServerResponse HandleAlertmanagerWebhook(const runtime::HttpServerRequest& request,
+                                                      const AlertSink& sink) {
+  absl::StatusOr<std::vector<domain::Alert>> alerts =
+      codec::ParseAlertmanagerWebhook(request.body);
+  if (!alerts.ok()) {
+    runtime::log::Warn("alertmanager webhook refused",
+                       {{"remote", request.remote_addr},
+                        {"error", std::string(alerts.status().message())}});
+    return Error(400, alerts.status());
+  }
+  std::vector<std::string> incidents;
+  for (const domain::Alert& alert : *alerts) {
+    absl::StatusOr<app::ProcessResult> result = sink(alert);
+    if (!result.ok()) {
+      runtime::log::Warn("alertmanager alert not processed; answering 503 for a retry",
+                         {{"alert_id", alert.id},
+                          {"error", std::string(result.status().message())}});
+      return Error(503, result.status());
+    }
+    for (const app::Decision& decision : result->decisions) {
+      const std::string& id = decision.incident_id;
+      if (!id.empty() && std::find(incidents.begin(), incidents.end(), id) == incidents.end()) {
+        incidents.push_back(id);
+      }
+    }
+  }
+  return JsonResponse(200,
+                      {{"status", "ok"}, {"alerts", alerts->size()}, {"incidents", incidents}});
+}
+
+void RegisterAlertmanagerReceiver(runtime::HttpServer& server, runtime::HttpAuth auth,
+                                  AlertSink sink) {
+  server.Handle(
+      "POST", kAlertmanagerWebhookPath,
+      [sink = std::move(sink)](const runtime::HttpServerRequest& request) {
+        return HandleAlertmanagerWebhook(request, sink);
+      },
+      std::move(auth));
+  server.Handle(
+      "GET", kHealthPath,
+      [](const runtime::HttpServerRequest&) {
+        runtime::HttpServerResponse response;
+        response.body = "ok";
+        return response;
+      },
+      runtime::HttpAuth{});
+}
+
+}  // namespace sqms::alerts::adapters

@@ -1,0 +1,44 @@
+#pragma once
+// Alertmanager → alert intake over HTTP: the webhook_config receiver
+// (Alertmanager POSTs each notification of a group to it) and a health
+// route, on an HttpServer the composition root owns.
+//
+//   POST /api/v1/alertmanager   bearer/basic auth as given
+//     200 {"status":"ok","alerts":N,"incidents":["<id>",…]}
+//         every alert of the body was processed; incidents: the distinct
+//         incidents they opened, joined or resolved, in order
+//     400 {"status":"error","error":"<path>: <problem>"}
+//         the body is not a version-4 webhook payload (not retried:
+//         Alertmanager retries only 5xx)
+//     503 {"status":"error","error":"…"}
+//         the processor failed (store unreachable). Alertmanager retries the
+//         whole notification; the alerts already processed are then
+//         recognised by their ids (codec/alertmanager_json.h) and change
+//         nothing, so a retry is safe.
+//   GET /healthz                public: 200 "ok"
+//
+// Thread-safety: handlers run on the server's worker threads, several at
+// once; `sink` must be thread-safe (AlertProcessor::Process is).
+
+#include "services/alerts/adapters/event_consumer.h"
+#include "sqms/runtime/http/http_auth.h"
+#include "sqms/runtime/http/http_server.h"
+
+namespace sqms::alerts::adapters {
+
+inline constexpr char kAlertmanagerWebhookPath[] = "/api/v1/alertmanager";
+inline constexpr char kHealthPath[] = "/healthz";
+
+// The webhook's answer to one request (the POST route's handler, callable
+// without a server in tests).
+runtime::HttpServerResponse HandleAlertmanagerWebhook(const runtime::HttpServerRequest& request,
+                                                      const AlertSink& sink);
+
+// Registers both routes on `server`; call before server.Start(). The webhook
+// accepts the credentials in `auth` (an open HttpAuth makes it public: the
+// caller's configuration decides). `sink` is copied into the route and
+// called until server.Stop() returned: what it refers to must outlive that.
+void RegisterAlertmanagerReceiver(runtime::HttpServer& server, runtime::HttpAuth auth,
+                                  AlertSink sink);
+
+}  // namespace sqms::alerts::adapters

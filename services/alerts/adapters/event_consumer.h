@@ -1,0 +1,111 @@
+#pragma once
+// Kafka → alert intake: consumes sqms.complaints.v1 and sqms.kpi.v1, turns
+// each record into a domain::Alert (codec/event_alerts.h) and hands it to
+// the alert processor.
+//
+// Delivery contract:
+//  - At least once, from runtime::KafkaConsumerLoop: auto-commit off, a
+//    record's offset is committed only after its handler returned OK, so a
+//    crash redelivers the records in flight.
+//  - Exactly-once EFFECT comes from app::AlertProcessor, not from here: the
+//    alert id is the record's ce_id (the event_id when the header is
+//    missing), and the processor answers a redelivered id with its recorded
+//    first answer; should a crash fall between the incident write and that
+//    record, the alert's fingerprint is already in the incident
+//    (kDuplicate). So a redelivery never opens a second incident.
+//  - Poison records: a payload that does not parse (or yields invalid
+//    labels) fails permanently; after `max_attempts` failures the loop
+//    writes it to `<topic>.dlq` and commits past it.
+//  - Store outages never dead-letter an alert: a processor error of code
+//    UNAVAILABLE, DEADLINE_EXCEEDED, ABORTED or RESOURCE_EXHAUSTED is retried
+//    within the handler (backoff 200 ms doubling to 5 s) until it succeeds
+//    or Stop() — the partition waits, its lag shows the outage. Any other
+//    processor error is treated like a poison record.
+//  - Records of other types (a complaint assigned, a KPI event of an
+//    unknown type) are skipped: handler OK, committed.
+//
+// Metrics: the runtime loop exports none, and this class adds none: every
+// alert that reaches the processor is counted there (AlertStats::Received
+// by source, Decided by outcome); consumer and dead-letter errors go to
+// `on_error` (default: a warning log line).
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/notification.h"
+#include "services/alerts/app/alert_processor.h"
+#include "services/alerts/domain/alert.h"
+#include "sqms/runtime/kafka_consumer.h"
+
+namespace sqms::alerts::adapters {
+
+// What receives the converted alerts: AlertProcessor::Process in
+// production, a fake in tests. Called on the consumer's thread, one record
+// at a time.
+using AlertSink = std::function<absl::StatusOr<app::ProcessResult>(const domain::Alert&)>;
+
+struct EventConsumerOptions {
+  std::string brokers;                             // required
+  std::string group = "sqms-alerts";               // consumer group id
+  std::string complaints_topic = "sqms.complaints.v1";
+  std::string kpi_topic = "sqms.kpi.v1";
+  std::string client_id = "sqms-alerts";
+  // Failed attempts of a poison record before it is dead-lettered. At least
+  // 2: a processor retry cut short by Stop() counts as one failed attempt.
+  int max_attempts = 5;
+  std::chrono::milliseconds retry_backoff{200};
+  // Extra librdkafka properties (security.protocol, …), applied last.
+  std::map<std::string, std::string> properties;
+};
+
+// One record, start to end: ce_id header, conversion by topic, sink. OK when
+// the record is done (alert processed, or nothing to raise); the conversion
+// error (INVALID_ARGUMENT), or the sink's error as it is, otherwise. A
+// record of neither topic is INVALID_ARGUMENT. Pure apart from `sink`;
+// EventConsumer's handler is this plus the retries above.
+absl::Status HandleEventRecord(const runtime::ConsumedRecord& record,
+                               const std::string& complaints_topic, const std::string& kpi_topic,
+                               const AlertSink& sink);
+
+class EventConsumer {
+ public:
+  // INVALID_ARGUMENT naming the option when the configuration is refused
+  // (empty brokers, group or topics, equal topics, max_attempts < 2, or a
+  // property librdkafka rejects). Does not connect yet. `sink` must stay
+  // callable until Stop() returned; `on_error` (optional) runs on the
+  // consumer's thread.
+  static absl::StatusOr<std::unique_ptr<EventConsumer>> Create(
+      EventConsumerOptions options, AlertSink sink,
+      std::function<void(const absl::Status&)> on_error = nullptr);
+
+  ~EventConsumer();  // Stop()
+  EventConsumer(const EventConsumer&) = delete;
+  EventConsumer& operator=(const EventConsumer&) = delete;
+
+  // Subscribes to both topics and starts the consumer thread. At most once.
+  void Start();
+  // Ends a processor retry in hand at once (its record is not committed and
+  // comes back on the next start), commits what was handled, leaves the
+  // group and joins the thread. Idempotent; any thread but the consumer's.
+  void Stop();
+
+ private:
+  EventConsumer(EventConsumerOptions options, AlertSink sink);
+  // The loop's handler: HandleEventRecord, retrying transient sink errors
+  // until OK or stopping_.
+  absl::Status Handle(const runtime::ConsumedRecord& record);
+
+  const EventConsumerOptions options_;
+  const AlertSink sink_;
+  std::once_flag stop_once_;
+  absl::Notification stopping_;  // notified once, by Stop()
+  std::unique_ptr<runtime::KafkaConsumerLoop> loop_;  // last: stopped first
+};
+
+}  // namespace sqms::alerts::adapters

@@ -1,0 +1,50 @@
+#pragma once
+// ports::AlertStore on Redis (one node or a cluster: every key carries the
+// {sqms:alerts} hash tag, alert_keys.h). Each incident change is one Lua
+// script: compare-and-set on the incident's version, then the document, the
+// indexes, the deliveries and their timers, the escalation timers and the
+// outbox entries for sqms.incidents.v1 — all or nothing. The acknowledgement
+// and the escalation of one incident are two such scripts; Redis runs them
+// one after the other, so exactly one of them sees the version it read.
+//
+// Threads: any, except the Redis client's I/O thread (calls block).
+
+#include <functional>
+#include <string>
+
+#include "services/alerts/ports/alert_store.h"
+#include "sqms/runtime/redis_client.h"
+
+namespace sqms::alerts::adapters {
+
+class RedisAlertStore final : public ports::AlertStore {
+ public:
+  // `incidents_topic`: where the outbox entries go (sqms.incidents.v1).
+  // `wake_relay` runs after a write that queued events. Borrows `redis`.
+  RedisAlertStore(runtime::RedisClient& redis, std::string incidents_topic,
+                  std::function<void()> wake_relay);
+
+  absl::StatusOr<std::optional<ports::Incident>> Get(const std::string& id) override;
+  absl::StatusOr<std::string> FindGroup(const std::string& group_key) override;
+  absl::StatusOr<std::vector<ports::Incident>> List(const ports::ListFilter& filter) override;
+  absl::StatusOr<ports::WriteOutcome> Write(ports::IncidentWrite& write) override;
+  absl::StatusOr<std::optional<ports::Delivery>> GetDelivery(const std::string& id) override;
+  absl::StatusOr<ports::DeliveryClaim> ClaimDelivery(const std::string& id,
+                                                     absl::Time retry_at) override;
+  absl::Status RecordAttempt(const ports::Delivery& after, absl::Time retry_at) override;
+  absl::Status PutSilence(const domain::Silence& silence) override;
+  absl::StatusOr<std::vector<domain::Silence>> ListSilences() override;
+  absl::StatusOr<std::optional<std::string>> Seen(const std::string& alert_id) override;
+  absl::Status MarkSeen(const std::string& alert_id, const std::string& answer) override;
+  absl::StatusOr<int> Count(const std::string& key, const std::string& member, absl::Time at,
+                            absl::Duration within) override;
+
+ private:
+  absl::StatusOr<std::vector<ports::Incident>> Load(const std::vector<std::string>& ids);
+
+  runtime::RedisClient& redis_;
+  std::string topic_;
+  std::function<void()> wake_relay_;
+};
+
+}  // namespace sqms::alerts::adapters

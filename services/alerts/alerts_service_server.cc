@@ -1,0 +1,280 @@
+#include "services/alerts/alerts_service_server.h"
+
+#include <fstream>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "services/alerts/adapters/alert_keys.h"
+#include "services/alerts/adapters/alert_stats.h"
+#include "services/alerts/adapters/alertmanager_receiver.h"
+#include "services/alerts/adapters/event_consumer.h"
+#include "services/alerts/adapters/redis_alert_store.h"
+#include "services/alerts/adapters/webhook_dispatcher.h"
+#include "services/alerts/app/alert_processor.h"
+#include "services/alerts/app/catalog.h"
+#include "services/alerts/app/escalator.h"
+#include "services/alerts/app/incident_commands.h"
+#include "services/alerts/rpc/alerts_grpc_service.h"
+#include "sqms/runtime/auth.h"
+#include "sqms/runtime/clock.h"
+#include "sqms/runtime/durable_timers.h"
+#include "sqms/runtime/grpc_server.h"
+#include "sqms/runtime/http/http_client.h"
+#include "sqms/runtime/http/http_server.h"
+#include "sqms/runtime/log.h"
+#include "sqms/runtime/metrics.h"
+#include "sqms/runtime/outbox_relay.h"
+#include "sqms/runtime/outbox_relay_metrics.h"
+#include "sqms/runtime/redis_client.h"
+#include "sqms/runtime/worker_pool.h"
+
+namespace sqms::alerts {
+
+// Declaration order is construction order; destruction runs backwards, so
+// everything outlives what uses it.
+struct AlertsServiceServer::Parts {
+  runtime::SystemClock clock;
+  std::unique_ptr<app::Catalog> catalog;
+  std::unique_ptr<runtime::TokenAuthenticator> auth;
+  std::unique_ptr<runtime::MetricsServer> metrics;
+  std::unique_ptr<runtime::RpcMetrics> rpc_metrics;
+  std::unique_ptr<adapters::AlertMetrics> alert_metrics;
+  std::unique_ptr<runtime::RedisClient> redis;
+  std::unique_ptr<runtime::OutboxRelayMetrics> relay_stats;
+  std::unique_ptr<runtime::OutboxRelay> relay;  // sqms.incidents.v1
+  std::unique_ptr<adapters::RedisAlertStore> store;
+  std::unique_ptr<runtime::HttpClient> http;
+  // Set once the timers exist; the app wakes them after writing deliveries.
+  runtime::DurableTimers* timers_ptr = nullptr;
+  std::unique_ptr<app::AlertProcessor> processor;
+  std::unique_ptr<app::IncidentCommands> commands;
+  std::unique_ptr<app::Escalator> escalator;
+  std::unique_ptr<adapters::WebhookDispatcher> dispatcher;
+  std::unique_ptr<runtime::DurableTimers> timers;
+  std::unique_ptr<adapters::EventConsumer> consumer;
+  std::unique_ptr<runtime::HttpServer> webhook;
+  std::unique_ptr<runtime::WorkerPool> pool;
+  std::unique_ptr<rpc::AlertsGrpcService> rpc;
+  std::unique_ptr<runtime::GrpcServer> server;
+  bool stopped = false;
+};
+
+namespace {
+
+// sqms_incidents_open{level,drill}: active incidents by response level, read
+// from the store at scrape (the same figure on every replica); every level
+// at 0 when none.
+runtime::MetricsServer::GaugeSeries OpenIncidents(ports::AlertStore& store) {
+  std::map<std::pair<std::string, std::string>, double> counts;
+  for (const char* level : {"I", "II", "III", "IV"}) {
+    for (const char* drill : {"false", "true"}) counts[{level, drill}] = 0;
+  }
+  auto active = store.List({.active_only = true, .plan_id = "", .limit = 100000});
+  if (active.ok()) {
+    for (const ports::Incident& i : *active) counts[{i.level, i.drill ? "true" : "false"}] += 1;
+  }
+  runtime::MetricsServer::GaugeSeries out;
+  for (const auto& [key, n] : counts) {
+    out.push_back({{{"level", key.first}, {"drill", key.second}}, n});
+  }
+  return out;
+}
+
+// Bearer tokens, one per line (blank lines and # comments skipped).
+absl::StatusOr<runtime::HttpAuth> WebhookAuth(const std::string& path) {
+  runtime::HttpAuth auth;
+  if (path.empty()) return auth;
+  std::ifstream in(path);
+  if (!in) return runtime::ConfigError("webhook-tokens-file", absl::StrCat("cannot read ", path));
+  std::string line;
+  while (std::getline(in, line)) {
+    const std::string token(absl::StripAsciiWhitespace(line));
+    if (!token.empty() && token[0] != '#') auth.bearer_tokens.emplace_back(token);
+  }
+  if (auth.open()) return runtime::ConfigError("webhook-tokens-file", "no token in the file");
+  return auth;
+}
+
+absl::StatusOr<runtime::HttpServerOptions> WebhookOptions(const std::string& listen) {
+  runtime::HttpServerOptions options;
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || !absl::SimpleAtoi(listen.substr(colon + 1), &options.port)) {
+    return runtime::ConfigError("webhook-listen", "expected host:port");
+  }
+  options.host = listen.substr(0, colon);
+  return options;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<AlertsServiceServer>> AlertsServiceServer::Start(
+    const config::ServiceConfig& config) {
+  runtime::log::Level level = runtime::log::Level::kInfo;
+  runtime::log::ParseLevel(config.common.log_level, &level);
+  runtime::log::Init("alerts", level);
+
+  auto p = std::make_unique<Parts>();
+  auto settings = config::LoadSettings(config.config_file);
+  if (!settings.ok()) return settings.status();
+  std::vector<std::string> target_ids;
+  for (const notify::Target& t : settings->targets) target_ids.push_back(t.id);
+  p->catalog = std::make_unique<app::Catalog>(app::CatalogData{
+      .zone = settings->zone, .risks = settings->risks, .rotations = settings->rotations,
+      .targets = settings->targets, .plans = settings->plans,
+      .inhibit_rules = settings->inhibit_rules});
+  auto tokens = runtime::TokenAuthenticator::FromFile(config.common.tokens_file);
+  if (!tokens.ok()) return runtime::ConfigError("tokens-file", std::string(tokens.status().message()));
+  p->auth = *std::move(tokens);
+
+  auto metrics = runtime::MetricsServer::Start(config.common.metrics_listen);
+  if (!metrics.ok()) return metrics.status();
+  p->metrics = *std::move(metrics);
+  p->rpc_metrics = std::make_unique<runtime::RpcMetrics>(p->metrics->registry());
+  if (auto s = p->rpc_metrics->DeclareService(rpc::kServiceName); !s.ok()) return s;
+  p->metrics->SetBuildInfo(SQMS_VERSION, SQMS_REVISION);
+  p->alert_metrics = std::make_unique<adapters::AlertMetrics>(p->metrics->registry(), target_ids);
+
+  auto redis_options = runtime::RedisOptionsFrom(config.common);
+  if (!redis_options.ok()) return redis_options.status();
+  p->redis = std::make_unique<runtime::RedisClient>(*redis_options);
+  const std::string instance =
+      config.instance_id.empty() ? runtime::HostName("sqms-alerts") : config.instance_id;
+  if (auto s = StartRelay(config, instance, *p); !s.ok()) return s;
+
+  Parts* parts = p.get();
+  auto wake = [parts] {
+    if (parts->timers_ptr != nullptr) parts->timers_ptr->Notify();
+  };
+  p->http = std::make_unique<runtime::HttpClient>();
+  p->processor = std::make_unique<app::AlertProcessor>(*p->store, *p->catalog, p->clock,
+                                                       *p->alert_metrics, *p->alert_metrics, wake);
+  p->commands = std::make_unique<app::IncidentCommands>(*p->store, *p->catalog, p->clock,
+                                                        *p->alert_metrics, wake);
+  p->escalator = std::make_unique<app::Escalator>(*p->store, *p->catalog, p->clock, wake);
+  p->dispatcher = std::make_unique<adapters::WebhookDispatcher>(
+      *p->store, *p->catalog, *p->http, p->clock, *p->alert_metrics,
+      [parts](const std::string& timer, absl::Time due) {
+        if (parts->timers_ptr != nullptr) (void)parts->timers_ptr->Schedule(0, timer, due);
+      });
+  p->timers = std::make_unique<runtime::DurableTimers>(
+      *p->redis,
+      runtime::DurableTimersOptions{.shard_keys = {adapters::TimersKey()},
+                                    .name = "alerts",
+                                    .poll_period = absl::Milliseconds(100),
+                                    .claim_ttl = absl::Seconds(30),
+                                    .batch = 100,
+                                    .retry_initial = absl::Seconds(1),
+                                    .retry_max = absl::Minutes(1),
+                                    .metrics = &p->metrics->registry(),
+                                    .clock = &p->clock},
+      [parts](const runtime::DueTimer& timer) -> absl::Status {
+        if (timer.id.rfind("dlv|", 0) == 0) return parts->dispatcher->OnTimer(timer.id);
+        return parts->escalator->OnTimer(timer.id);
+      });
+  p->timers_ptr = p->timers.get();
+  p->metrics->AddComputedGauge("sqms_incidents_open",
+                               "Active incidents (triggered, acknowledged, mitigating) by level",
+                               [store = p->store.get()] { return OpenIncidents(*store); });
+  if (auto s = StartIntake(config, instance, *p); !s.ok()) return s;
+
+  p->pool = std::make_unique<runtime::WorkerPool>(config.workers,
+                                                  static_cast<size_t>(config.worker_queue));
+  p->rpc = std::make_unique<rpc::AlertsGrpcService>(*p->processor, *p->commands, *p->catalog,
+                                                    p->clock, *p->auth, *p->pool,
+                                                    *p->rpc_metrics);
+  auto server = runtime::GrpcServer::Start(runtime::GrpcServerOptionsFrom(config.common),
+                                           {p->rpc.get()});
+  if (!server.ok()) return server.status();
+  p->server = *std::move(server);
+  p->relay->Start();
+  p->timers->Start();
+  p->consumer->Start();
+  const int webhook_port = p->webhook ? p->webhook->port() : 0;
+  runtime::log::Info("serving", {{"grpc_port", p->server->port()},
+                                 {"metrics_port", p->metrics->port()},
+                                 {"webhook_port", webhook_port},
+                                 {"plans", static_cast<int>(settings->plans.size())},
+                                 {"time_zone", settings->zone_name},
+                                 {"instance", instance}});
+  if (!config.ready_file.empty()) {
+    if (auto s = runtime::WriteReadyFile(config.ready_file, p->server->port(), p->metrics->port(),
+                                         webhook_port);
+        !s.ok()) {
+      return s;
+    }
+  }
+  return std::unique_ptr<AlertsServiceServer>(new AlertsServiceServer(std::move(p)));
+}
+
+absl::Status AlertsServiceServer::StartRelay(const config::ServiceConfig& config,
+                                             const std::string& instance, Parts& p) {
+  p.relay_stats = std::make_unique<runtime::OutboxRelayMetrics>(p.metrics->registry());
+  auto relay = runtime::OutboxRelay::Create(
+      *p.redis,
+      [options = runtime::KafkaProducerOptionsFrom(config.common, "sqms-alerts")] {
+        return runtime::KafkaProducer::Create(options);
+      },
+      *p.relay_stats,
+      runtime::OutboxRelayOptions{
+          .shards = 1,
+          .shard_keys = [](int) {
+            return runtime::OutboxShardKeys{adapters::OutboxKey(), adapters::OutboxLeaseKey()};
+          },
+          .owner = runtime::UniqueOwnerId(instance),
+          .source = "//sqms/alerts",
+          .dead_letter_topic = config.incidents_topic + ".dlq"});
+  if (!relay.ok()) return relay.status();
+  p.relay = *std::move(relay);
+  p.store = std::make_unique<adapters::RedisAlertStore>(
+      *p.redis, config.incidents_topic, [relay = p.relay.get()] { relay->Notify(); });
+  return absl::OkStatus();
+}
+
+absl::Status AlertsServiceServer::StartIntake(const config::ServiceConfig& config,
+                                              const std::string& instance, Parts& p) {
+  adapters::AlertSink sink = [processor = p.processor.get()](const domain::Alert& alert) {
+    return processor->Process(alert);
+  };
+  adapters::EventConsumerOptions options;
+  options.brokers = config.common.kafka_brokers;
+  options.group = config.group;
+  options.complaints_topic = config.complaints_topic;
+  options.kpi_topic = config.kpi_topic;
+  options.client_id = absl::StrCat("sqms-alerts-", instance);
+  auto consumer = adapters::EventConsumer::Create(std::move(options), sink);
+  if (!consumer.ok()) return consumer.status();
+  p.consumer = *std::move(consumer);
+  if (config.webhook_listen.empty()) return absl::OkStatus();
+  auto auth = WebhookAuth(config.webhook_tokens_file);
+  if (!auth.ok()) return auth.status();
+  auto options_http = WebhookOptions(config.webhook_listen);
+  if (!options_http.ok()) return options_http.status();
+  p.webhook = std::make_unique<runtime::HttpServer>(*options_http);
+  adapters::RegisterAlertmanagerReceiver(*p.webhook, *auth, sink);
+  return p.webhook->Start();
+}
+
+AlertsServiceServer::AlertsServiceServer(std::unique_ptr<Parts> parts)
+    : parts_(std::move(parts)) {}
+
+AlertsServiceServer::~AlertsServiceServer() { Shutdown(); }
+
+void AlertsServiceServer::Shutdown() {
+  if (parts_->stopped) return;
+  parts_->stopped = true;
+  if (parts_->webhook) parts_->webhook->Stop();
+  parts_->consumer->Stop();
+  parts_->server->Shutdown();
+  parts_->timers->Stop();
+  parts_->relay->Stop(std::chrono::seconds(5));  // the rest waits in Redis
+  parts_->metrics->StopComputedGauges();
+}
+
+int AlertsServiceServer::grpc_port() const { return parts_->server->port(); }
+int AlertsServiceServer::metrics_port() const { return parts_->metrics->port(); }
+int AlertsServiceServer::webhook_port() const {
+  return parts_->webhook ? parts_->webhook->port() : 0;
+}
+
+}  // namespace sqms::alerts

@@ -1,0 +1,274 @@
+#include "services/alerts/app/alert_processor.h"
+
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "services/alerts/app/escalator.h"
+#include "services/alerts/domain/inhibition.h"
+
+namespace sqms::alerts::app {
+namespace {
+
+constexpr int kMaxAttempts = 10;  // writes lost to concurrent changes before giving up
+constexpr size_t kMaxLinked = 1000;
+
+constexpr std::string_view kOutcomeNames[] = {"opened",    "grouped",  "duplicate",
+                                              "silenced",  "inhibited", "resolved",
+                                              "no_incident", "counted"};
+
+// The recorded answer of an alert: one line per decision, fields tab-separated.
+std::string EncodeAnswer(const ProcessResult& r) {
+  std::vector<std::string> lines = {r.fingerprint};
+  for (const Decision& d : r.decisions) {
+    lines.push_back(absl::StrJoin({d.plan_id, std::to_string(static_cast<int>(d.outcome)),
+                                   d.incident_id, d.silence_id, d.inhibited_by},
+                                  "\t"));
+  }
+  return absl::StrJoin(lines, "\n");
+}
+
+ProcessResult DecodeAnswer(const std::string& text) {
+  ProcessResult r;
+  r.replayed = true;
+  std::vector<std::string> lines = absl::StrSplit(text, '\n');
+  r.fingerprint = lines.empty() ? "" : lines[0];
+  for (size_t i = 1; i < lines.size(); ++i) {
+    std::vector<std::string> f = absl::StrSplit(lines[i], '\t');
+    int outcome = 0;
+    if (f.size() != 5 || !absl::SimpleAtoi(f[1], &outcome)) continue;
+    r.decisions.push_back({f[0], static_cast<Outcome>(outcome), f[2], f[3], f[4]});
+  }
+  return r;
+}
+
+std::string TitleHint(const domain::Alert& alert) {
+  for (const char* name : {"title", "summary"}) {
+    auto it = alert.annotations.find(name);
+    if (it != alert.annotations.end() && !it->second.empty()) return it->second;
+  }
+  auto it = alert.labels.find("alertname");
+  return it == alert.labels.end() ? "" : it->second;
+}
+
+std::string GroupKeyFor(const domain::Plan& plan, const domain::Labels& group, bool drill) {
+  return absl::StrCat(drill ? "drill|" : "", domain::GroupKey(plan, group));
+}
+
+}  // namespace
+
+std::string_view OutcomeName(Outcome outcome) { return kOutcomeNames[static_cast<int>(outcome)]; }
+
+AlertProcessor::AlertProcessor(ports::AlertStore& store, const Catalog& catalog,
+                               const runtime::Clock& clock, AlertStats& stats,
+                               IncidentStats& incident_stats, std::function<void()> wake)
+    : store_(store),
+      catalog_(catalog),
+      clock_(clock),
+      stats_(stats),
+      incident_stats_(incident_stats),
+      wake_(std::move(wake)) {}
+
+absl::StatusOr<ProcessResult> AlertProcessor::Process(const domain::Alert& alert) {
+  auto seen = store_.Seen(alert.id);
+  if (!seen.ok()) return seen.status();
+  if (seen->has_value()) return DecodeAnswer(**seen);
+  stats_.Received(alert.source);
+
+  ProcessResult result;
+  result.fingerprint = domain::Fingerprint(alert.labels);
+  auto catalog = catalog_.Snapshot();
+  std::vector<const domain::Plan*> matched;
+  for (const domain::Plan& plan : catalog->plans) {
+    if (domain::MatchingTrigger(plan, alert.labels) >= 0) matched.push_back(&plan);
+  }
+  std::vector<domain::Silence> silences;
+  std::vector<domain::ActiveIncident> active;
+  if (!matched.empty() && alert.firing && !alert.drill) {
+    auto s = store_.ListSilences();
+    if (!s.ok()) return s.status();
+    silences = *std::move(s);
+    if (!catalog->inhibit_rules.empty()) {
+      auto incidents = store_.List({.active_only = true, .plan_id = "", .limit = 10000});
+      if (!incidents.ok()) return incidents.status();
+      for (const ports::Incident& i : *incidents) {
+        if (!i.drill) active.push_back({i.id, i.first_alert});
+      }
+    }
+  }
+  for (const domain::Plan* plan : matched) {
+    auto decision = ForPlan(*plan, *catalog, alert, result.fingerprint, silences, active);
+    if (!decision.ok()) return decision.status();
+    result.decisions.push_back(*std::move(decision));
+  }
+  if (auto s = store_.MarkSeen(alert.id, EncodeAnswer(result)); !s.ok()) return s;
+  for (const Decision& d : result.decisions) stats_.Decided(d.outcome);
+  return result;
+}
+
+absl::StatusOr<Decision> AlertProcessor::ForPlan(const domain::Plan& plan,
+                                                 const CatalogData& catalog,
+                                                 const domain::Alert& alert,
+                                                 const std::string& fingerprint,
+                                                 const std::vector<domain::Silence>& silences,
+                                                 const std::vector<domain::ActiveIncident>& active) {
+  if (!alert.firing) return Resolve(plan, catalog, alert, fingerprint);
+  Decision decision{.plan_id = plan.id, .outcome = Outcome::kNoIncident, .incident_id = "",
+                    .silence_id = "", .inhibited_by = ""};
+  const absl::Time now = clock_.Now();
+  if (const domain::Silence* s = domain::MutedBy(silences, alert.labels, now, catalog.zone)) {
+    decision.outcome = Outcome::kSilenced;
+    decision.silence_id = s->id;
+    return decision;
+  }
+  if (std::string by = domain::InhibitedBy(catalog.inhibit_rules, alert.labels, active);
+      !by.empty()) {
+    decision.outcome = Outcome::kInhibited;
+    decision.inhibited_by = by;
+    return decision;
+  }
+  // A counting trigger activates the plan at its count; alerts of a group
+  // whose incident is already active join it either way.
+  const domain::Trigger& trigger = plan.triggers[domain::MatchingTrigger(plan, alert.labels)];
+  bool may_open = true;
+  if (trigger.count > 1 && !alert.drill) {
+    const std::string window = GroupKeyFor(plan, domain::GroupLabels(plan, alert.labels), false);
+    auto n = store_.Count(window, fingerprint, alert.at, trigger.within);
+    if (!n.ok()) return n.status();
+    may_open = *n >= trigger.count;
+  }
+  return Fire(plan, catalog, alert, fingerprint, may_open);
+}
+
+absl::StatusOr<Decision> AlertProcessor::Fire(const domain::Plan& plan, const CatalogData& catalog,
+                                              const domain::Alert& alert,
+                                              const std::string& fingerprint, bool may_open) {
+  Decision decision{.plan_id = plan.id, .outcome = Outcome::kCounted, .incident_id = "",
+                    .silence_id = "", .inhibited_by = ""};
+  const domain::Labels group = domain::GroupLabels(plan, alert.labels);
+  const std::string key = GroupKeyFor(plan, group, alert.drill);
+  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    auto id = store_.FindGroup(key);
+    if (!id.ok()) return id.status();
+    absl::StatusOr<ports::WriteOutcome> outcome = ports::WriteOutcome::kConflict;
+    std::optional<ports::Incident> current;
+    if (!id->empty()) {
+      auto found = store_.Get(*id);
+      if (!found.ok()) return found.status();
+      current = *std::move(found);
+    }
+    if (current && domain::IsActive(current->state)) {
+      outcome = Join(*current, alert, fingerprint, decision);
+    } else if (!may_open) {
+      return decision;  // kCounted: below the trigger's count
+    } else {
+      outcome = Open(plan, catalog, alert, fingerprint, decision);
+    }
+    if (!outcome.ok()) return outcome.status();
+    if (*outcome == ports::WriteOutcome::kWritten) return decision;
+    // kConflict / kGroupTaken: another change or replica came first; look again.
+  }
+  return absl::AbortedError(absl::StrCat("group ", key, " kept changing; retry the alert"));
+}
+
+absl::StatusOr<ports::WriteOutcome> AlertProcessor::Join(const ports::Incident& incident,
+                                                         const domain::Alert& alert,
+                                                         const std::string& fingerprint,
+                                                         Decision& decision) {
+  decision.incident_id = incident.id;
+  auto it = incident.alerts.find(fingerprint);
+  if (it != incident.alerts.end() && it->second) {
+    decision.outcome = Outcome::kDuplicate;  // changes nothing: no write
+    return ports::WriteOutcome::kWritten;
+  }
+  decision.outcome = Outcome::kGrouped;
+  ports::IncidentWrite write;
+  write.incident = incident;
+  write.expected_version = incident.version;
+  write.incident.alerts[fingerprint] = true;
+  write.incident.alerts_total += 1;
+  if (auto c = alert.labels.find("complaint_id");
+      c != alert.labels.end() && write.incident.linked_complaints.size() < kMaxLinked) {
+    write.incident.linked_complaints.push_back(c->second);
+  }
+  changes::AddTimeline(write.incident, clock_.Now(), "system", "alert",
+                       absl::StrCat(TitleHint(alert), " (", fingerprint, ")"));
+  write.events.push_back(ports::IncidentEventKind::kAlertAdded);
+  return store_.Write(write);
+}
+
+absl::StatusOr<ports::WriteOutcome> AlertProcessor::Open(const domain::Plan& plan,
+                                                         const CatalogData& catalog,
+                                                         const domain::Alert& alert,
+                                                         const std::string& fingerprint,
+                                                         Decision& decision) {
+  const absl::Time now = clock_.Now();
+  const domain::Labels group = domain::GroupLabels(plan, alert.labels);
+  ports::IncidentWrite write;
+  write.incident = changes::NewIncident(plan, group, GroupKeyFor(plan, group, alert.drill),
+                                        alert.labels, TitleHint(alert), alert.drill, now);
+  write.incident.alerts[fingerprint] = true;
+  write.incident.alerts_total = 1;
+  if (auto c = alert.labels.find("complaint_id"); c != alert.labels.end()) {
+    write.incident.linked_complaints.push_back(c->second);
+  }
+  write.claim_group = true;
+  changes::Page(plan, catalog, {0, 0}, "triggered", now, write);
+  changes::ScheduleNext(plan, now, write);
+  write.events.push_back(ports::IncidentEventKind::kOpened);
+  auto outcome = store_.Write(write);
+  if (outcome.ok() && *outcome == ports::WriteOutcome::kWritten) {
+    decision.outcome = Outcome::kOpened;
+    decision.incident_id = write.incident.id;
+    if (wake_) wake_();
+  }
+  return outcome;
+}
+
+absl::StatusOr<Decision> AlertProcessor::Resolve(const domain::Plan& plan,
+                                                 const CatalogData& /*catalog*/,
+                                                 const domain::Alert& alert,
+                                                 const std::string& fingerprint) {
+  Decision decision{.plan_id = plan.id, .outcome = Outcome::kNoIncident, .incident_id = "",
+                    .silence_id = "", .inhibited_by = ""};
+  const std::string key =
+      GroupKeyFor(plan, domain::GroupLabels(plan, alert.labels), alert.drill);
+  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    auto id = store_.FindGroup(key);
+    if (!id.ok()) return id.status();
+    if (id->empty()) return decision;
+    auto found = store_.Get(*id);
+    if (!found.ok()) return found.status();
+    if (!found->has_value() || !domain::IsActive((*found)->state)) return decision;
+    const ports::Incident& incident = **found;
+    auto it = incident.alerts.find(fingerprint);
+    if (it == incident.alerts.end() || !it->second) return decision;
+    decision.incident_id = incident.id;
+    decision.outcome = Outcome::kResolved;
+    const absl::Time now = clock_.Now();
+    ports::IncidentWrite write;
+    write.incident = incident;
+    write.expected_version = incident.version;
+    write.incident.alerts[fingerprint] = false;
+    changes::AddTimeline(write.incident, now, "system", "alert-resolved",
+                         absl::StrCat(TitleHint(alert), " (", fingerprint, ")"));
+    const bool last = write.incident.FiringAlerts() == 0;
+    if (last && plan.auto_resolve) {
+      changes::Resolve(&plan, now, "system", "every alert resolved", write);
+    }
+    auto outcome = store_.Write(write);
+    if (!outcome.ok()) return outcome.status();
+    if (*outcome == ports::WriteOutcome::kWritten) {
+      if (last && plan.auto_resolve) {
+        incident_stats_.Resolved(write.incident);
+        if (wake_) wake_();
+      }
+      return decision;
+    }
+  }
+  return absl::AbortedError(absl::StrCat("group ", key, " kept changing; retry the alert"));
+}
+
+}  // namespace sqms::alerts::app

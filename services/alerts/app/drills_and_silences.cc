@@ -1,0 +1,158 @@
+// IncidentCommands: drills (StartDrill, Report) and silences.
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "services/alerts/app/escalator.h"
+#include "services/alerts/app/incident_commands.h"
+#include "sqms/runtime/field_violation.h"
+#include "sqms/runtime/ids.h"
+
+namespace sqms::alerts::app {
+
+absl::StatusOr<ports::Incident> IncidentCommands::StartDrill(const std::string& plan_id,
+                                                             const domain::Labels& labels,
+                                                             const CommandContext& ctx) {
+  if (ctx.request_id.empty()) return runtime::InvalidArgument({{"request_id", "required"}});
+  auto catalog = catalog_.Snapshot();
+  const domain::Plan* plan = catalog->FindPlan(plan_id);
+  if (plan == nullptr) {
+    return runtime::InvalidArgument({{"plan_id", absl::StrCat("no plan \"", plan_id, "\"")}});
+  }
+  // The id follows from the request id, so a retry finds its own drill.
+  const std::string id = absl::StrCat("drill-", domain::Fingerprint({{"request_id", ctx.request_id}}));
+  if (auto existing = store_.Get(id); !existing.ok() || existing->has_value()) {
+    if (!existing.ok()) return existing.status();
+    return **existing;
+  }
+  const absl::Time now = clock_.Now();
+  const domain::Labels group = domain::GroupLabels(*plan, labels);
+  domain::Labels first = labels;
+  first["drill"] = "true";
+  ports::IncidentWrite write;
+  write.incident = changes::NewIncident(*plan, group, absl::StrCat("drill|", id), first,
+                                        "", /*drill=*/true, now);
+  write.incident.id = id;
+  write.incident.alerts[domain::Fingerprint(first)] = true;
+  write.incident.alerts_total = 1;
+  write.actor = ctx.actor;
+  write.request_id = ctx.request_id;
+  changes::AddTimeline(write.incident, now, ctx.actor, "drill", "drill started");
+  changes::Page(*plan, *catalog, {0, 0}, "triggered", now, write);
+  changes::ScheduleNext(*plan, now, write);
+  write.events.push_back(ports::IncidentEventKind::kOpened);
+  auto outcome = store_.Write(write);
+  if (!outcome.ok()) return outcome.status();
+  if (*outcome != ports::WriteOutcome::kWritten) return Get(id);
+  if (wake_) wake_();
+  return write.incident;
+}
+
+namespace {
+std::optional<absl::Duration> Since(absl::Time from, absl::Time to) {
+  if (to == absl::InfinitePast() || to == absl::InfiniteFuture()) return std::nullopt;
+  return to - from;
+}
+}  // namespace
+
+absl::StatusOr<DrillReport> IncidentCommands::Report(const std::string& incident_id) {
+  auto incident = Get(incident_id);
+  if (!incident.ok()) return incident.status();
+  if (!incident->drill) {
+    return absl::FailedPreconditionError(absl::StrCat("incident ", incident_id, " is not a drill"));
+  }
+  auto catalog = catalog_.Snapshot();
+  const domain::Plan* plan = catalog->FindPlan(incident->plan_id);
+  DrillReport r;
+  r.incident_id = incident->id;
+  r.plan_id = incident->plan_id;
+  r.started_at = incident->opened_at;
+  r.to_acknowledge = Since(incident->opened_at, incident->acknowledged_at);
+  r.acknowledged_at_tier = incident->acknowledged_tier;
+  r.to_resolve = Since(incident->opened_at, incident->resolved_at);
+  std::map<int, absl::Time> tiers;
+  for (const std::string& id : incident->deliveries) {
+    auto d = store_.GetDelivery(id);
+    if (!d.ok()) return d.status();
+    if (!d->has_value() || (*d)->kind == "resolved") continue;
+    auto [it, added] = tiers.emplace((*d)->tier, (*d)->created_at);
+    if (!added) it->second = std::min(it->second, (*d)->created_at);
+  }
+  r.tiers_notified.assign(tiers.begin(), tiers.end());
+  for (size_t s = 0; s < incident->steps.size(); ++s) {
+    DrillReport::Step step;
+    step.index = static_cast<int>(s);
+    if (plan != nullptr && s < plan->steps.size()) {
+      step.title = plan->steps[s].title;
+      step.expected_minutes = plan->steps[s].expected_minutes;
+    }
+    if (incident->steps[s].done) {
+      step.taken = incident->steps[s].done_at - incident->opened_at;
+      step.late = *step.taken > absl::Minutes(step.expected_minutes);
+    } else {
+      ++r.missed_steps;
+    }
+    r.steps.push_back(std::move(step));
+  }
+  auto previous = store_.List({.active_only = false, .plan_id = incident->plan_id, .limit = 1000});
+  if (!previous.ok()) return previous.status();
+  for (const ports::Incident& p : *previous) {  // newest first
+    if (!p.drill || p.id == incident->id || p.opened_at >= incident->opened_at) continue;
+    r.previous_incident_id = p.id;
+    r.previous_to_acknowledge = Since(p.opened_at, p.acknowledged_at);
+    r.previous_to_resolve = Since(p.opened_at, p.resolved_at);
+    break;
+  }
+  return r;
+}
+
+absl::StatusOr<domain::Silence> IncidentCommands::CreateSilence(domain::Silence silence,
+                                                                const CommandContext& ctx) {
+  if (ctx.request_id.empty()) return runtime::InvalidArgument({{"request_id", "required"}});
+  const absl::Time now = clock_.Now();
+  silence.id = absl::StrCat("sil-", domain::Fingerprint({{"request_id", ctx.request_id}}));
+  silence.created_by = ctx.actor;
+  if (silence.starts_at == absl::InfinitePast()) silence.starts_at = now;
+  if (auto s = domain::ValidateSilence(silence); !s.ok()) return s;
+  auto existing = store_.ListSilences();
+  if (!existing.ok()) return existing.status();
+  for (const domain::Silence& s : *existing) {
+    if (s.id == silence.id) return s;  // a retry of this request
+  }
+  if (auto s = store_.PutSilence(silence); !s.ok()) return s;
+  return silence;
+}
+
+absl::StatusOr<std::vector<domain::Silence>> IncidentCommands::ListSilences(bool include_expired) {
+  auto all = store_.ListSilences();
+  if (!all.ok()) return all.status();
+  const absl::Time now = clock_.Now();
+  std::vector<domain::Silence> out;
+  for (domain::Silence& s : *all) {
+    if (include_expired || domain::StateAt(s, now) != domain::SilenceState::kExpired) {
+      out.push_back(std::move(s));
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const domain::Silence& a, const domain::Silence& b) {
+    return a.starts_at > b.starts_at || (a.starts_at == b.starts_at && a.id < b.id);
+  });
+  return out;
+}
+
+absl::StatusOr<domain::Silence> IncidentCommands::ExpireSilence(const std::string& id) {
+  if (id.empty()) return runtime::InvalidArgument({{"id", "required"}});
+  auto all = store_.ListSilences();
+  if (!all.ok()) return all.status();
+  for (domain::Silence& s : *all) {
+    if (s.id != id) continue;
+    const absl::Time now = clock_.Now();
+    if (domain::StateAt(s, now) == domain::SilenceState::kExpired) return s;  // already
+    s.ends_at = now;
+    if (s.starts_at > now) s.starts_at = now;
+    if (auto st = store_.PutSilence(s); !st.ok()) return st;
+    return s;
+  }
+  return absl::NotFoundError(absl::StrCat("silence ", id, " not found"));
+}
+
+}  // namespace sqms::alerts::app

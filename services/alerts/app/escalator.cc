@@ -1,0 +1,92 @@
+#include "services/alerts/app/escalator.h"
+
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+
+namespace sqms::alerts::app {
+
+Escalator::Escalator(ports::AlertStore& store, const Catalog& catalog, const runtime::Clock& clock,
+                     std::function<void()> wake)
+    : store_(store), catalog_(catalog), clock_(clock), wake_(std::move(wake)) {}
+
+absl::Status Escalator::OnTimer(const std::string& timer_id) {
+  std::vector<std::string> parts = absl::StrSplit(timer_id, '|');
+  int64_t number = 0;
+  if (parts.size() != 3 || !absl::SimpleAtoi(parts[2], &number)) return absl::OkStatus();
+  if (parts[0] == "esc") return Escalate(parts[1], number);
+  if (parts[0] == "ackx") return ExpireAck(parts[1], number);
+  return absl::OkStatus();
+}
+
+absl::Status Escalator::Escalate(const std::string& incident_id, int64_t seq) {
+  // A conflict means someone else changed the incident meanwhile (an ack, a
+  // new alert): re-read and decide again.
+  for (int attempt = 0; attempt < 10; ++attempt) {
+    auto current = store_.Get(incident_id);
+    if (!current.ok()) return current.status();
+    if (!current->has_value()) return absl::OkStatus();
+    const ports::Incident& incident = **current;
+    if (incident.state != domain::IncidentState::kTriggered || incident.escalation_seq != seq) {
+      return absl::OkStatus();  // acknowledged, resolved, or this step already applied
+    }
+    auto catalog = catalog_.Snapshot();
+    const domain::Plan* plan = catalog->FindPlan(incident.plan_id);
+    if (plan == nullptr) return absl::OkStatus();  // plan removed: nothing to page
+    std::optional<domain::EscalationStep> next = domain::NextStep(plan->escalation, incident.step);
+    if (!next) return absl::OkStatus();
+    const absl::Time now = clock_.Now();
+    ports::IncidentWrite write;
+    write.incident = incident;
+    write.expected_version = incident.version;
+    write.incident.escalation_seq = seq + 1;
+    const bool repeat = next->tier == incident.step.tier;
+    changes::Page(*plan, *catalog, *next, repeat ? "repeated" : "escalated", now, write);
+    changes::AddTimeline(write.incident, now, "system", "escalated",
+                         absl::StrCat("no acknowledgement: tier ", next->tier + 1,
+                                      repeat ? absl::StrCat(" again (", next->repeat, ")") : ""));
+    changes::ScheduleNext(*plan, now, write);
+    write.events.push_back(ports::IncidentEventKind::kEscalated);
+    auto outcome = store_.Write(write);
+    if (!outcome.ok()) return outcome.status();
+    if (*outcome == ports::WriteOutcome::kWritten) {
+      if (wake_) wake_();
+      return absl::OkStatus();
+    }
+  }
+  return absl::AbortedError(absl::StrCat("incident ", incident_id, " kept changing; retried"));
+}
+
+absl::Status Escalator::ExpireAck(const std::string& incident_id, int64_t version) {
+  auto current = store_.Get(incident_id);
+  if (!current.ok()) return current.status();
+  if (!current->has_value()) return absl::OkStatus();
+  const ports::Incident& incident = **current;
+  // Only the acknowledgement that scheduled this timer expires: any later
+  // change (mitigating, resolved, a newer ack) makes it moot.
+  if (incident.state != domain::IncidentState::kAcknowledged || incident.version != version) {
+    return absl::OkStatus();
+  }
+  auto catalog = catalog_.Snapshot();
+  const domain::Plan* plan = catalog->FindPlan(incident.plan_id);
+  if (plan == nullptr) return absl::OkStatus();
+  const absl::Time now = clock_.Now();
+  ports::IncidentWrite write;
+  write.incident = incident;
+  write.expected_version = incident.version;
+  write.incident.state = domain::IncidentState::kTriggered;
+  write.incident.escalation_seq += 1;
+  changes::AddTimeline(write.incident, now, "system", "ack-expired",
+                       "acknowledgement expired (plan ack_expiry): paging again");
+  changes::Page(*plan, *catalog, write.incident.step, "repeated", now, write);
+  changes::ScheduleNext(*plan, now, write);
+  write.events.push_back(ports::IncidentEventKind::kEscalated);
+  auto outcome = store_.Write(write);
+  if (!outcome.ok()) return outcome.status();
+  if (*outcome == ports::WriteOutcome::kWritten && wake_) wake_();
+  return absl::OkStatus();  // a conflict: a newer change decided already
+}
+
+}  // namespace sqms::alerts::app

@@ -1,0 +1,69 @@
+#pragma once
+// The escalation engine, on the runtime's durable timers. An incident's
+// next step is timer "esc|<incident>|<seq>"; an acknowledgement expiry is
+// "ackx|<incident>|<version>". OnTimer re-reads the incident and applies
+// the step only if the incident is still triggered and still at `seq` —
+// by compare-and-set on its version, so an acknowledgement written first
+// wins and this writes nothing, and one written after finds the step (and
+// its deliveries) already decided. Idempotent: a timer fired twice (crash
+// between effect and completion) finds seq moved on and does nothing.
+
+#include <functional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "services/alerts/domain/alert.h"
+#include "services/alerts/app/catalog.h"
+#include "services/alerts/ports/alert_store.h"
+#include "sqms/runtime/clock.h"
+
+namespace sqms::alerts::app {
+
+class Escalator {
+ public:
+  Escalator(ports::AlertStore& store, const Catalog& catalog, const runtime::Clock& clock,
+            std::function<void()> wake);
+
+  // For timers whose id starts "esc|" or "ackx|"; OK for ids it does not
+  // know (they are dropped). An error: retried by the timers.
+  absl::Status OnTimer(const std::string& timer_id);
+
+ private:
+  absl::Status Escalate(const std::string& incident_id, int64_t seq);
+  absl::Status ExpireAck(const std::string& incident_id, int64_t version);
+
+  ports::AlertStore& store_;
+  const Catalog& catalog_;
+  const runtime::Clock& clock_;
+  std::function<void()> wake_;
+};
+
+// Pure helpers shared by the use cases (incident_changes.cc).
+namespace changes {
+// Timer ids.
+std::string EscalationTimer(const std::string& incident_id, int64_t seq);
+std::string AckExpiryTimer(const std::string& incident_id, int64_t version);
+std::string DeliveryTimer(const std::string& delivery_id);
+// Deliveries for `tier` of `plan` (one per target), kind "triggered" /
+// "escalated" / "repeated", recipients expanded at `now`; appended to the
+// incident's list and to `write`.
+void Page(const domain::Plan& plan, const CatalogData& catalog, domain::EscalationStep step,
+          const std::string& kind, absl::Time now, ports::IncidentWrite& write);
+// Schedules the step after incident.step (or nothing at the chain's end).
+void ScheduleNext(const domain::Plan& plan, absl::Time notified_at, ports::IncidentWrite& write);
+// "resolved" notices to every target of tiers 0..incident.step.tier.
+void NotifyResolved(const domain::Plan& plan, absl::Time now, ports::IncidentWrite& write);
+// A new incident of `plan` for `alert` (id, title, level, steps, labels),
+// not yet written: the caller pages tier 0 and writes it.
+ports::Incident NewIncident(const domain::Plan& plan, const domain::Labels& group_labels,
+                            const std::string& group_key, const domain::Labels& first_alert,
+                            const std::string& title_hint, bool drill, absl::Time now);
+// Resolves write.incident: state, time, timers cancelled, group released,
+// resolved notices, the event.
+void Resolve(const domain::Plan* plan, absl::Time now, const std::string& actor,
+             const std::string& why, ports::IncidentWrite& write);
+void AddTimeline(ports::Incident& incident, absl::Time at, std::string actor, std::string kind,
+                 std::string text);
+}  // namespace changes
+
+}  // namespace sqms::alerts::app

@@ -1,0 +1,137 @@
+// The pieces every incident change is made of (escalator.h, namespace
+// changes): pages for a tier, the next escalation timer, resolved notices,
+// timeline entries.
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "services/alerts/app/escalator.h"
+#include "services/alerts/domain/rotation.h"
+#include "sqms/runtime/ids.h"
+
+namespace sqms::alerts::app::changes {
+
+std::string EscalationTimer(const std::string& incident_id, int64_t seq) {
+  return absl::StrCat("esc|", incident_id, "|", seq);
+}
+std::string AckExpiryTimer(const std::string& incident_id, int64_t version) {
+  return absl::StrCat("ackx|", incident_id, "|", version);
+}
+std::string DeliveryTimer(const std::string& delivery_id) {
+  return absl::StrCat("dlv|", delivery_id);
+}
+
+namespace {
+ports::Delivery NewDelivery(const ports::Incident& incident, const std::string& target,
+                            const std::string& kind, domain::EscalationStep step,
+                            std::vector<std::string> recipients, absl::Time now) {
+  ports::Delivery d;
+  d.id = runtime::NewEventId();
+  d.incident_id = incident.id;
+  d.target = target;
+  d.kind = kind;
+  d.tier = step.tier;
+  d.repeat = step.repeat;
+  d.recipients = std::move(recipients);
+  d.decided_version = incident.version + 1;  // the version this write stores
+  d.created_at = now;
+  return d;
+}
+}  // namespace
+
+void Page(const domain::Plan& plan, const CatalogData& catalog, domain::EscalationStep step,
+          const std::string& kind, absl::Time now, ports::IncidentWrite& write) {
+  ports::Incident& incident = write.incident;
+  if (step.tier < 0 || step.tier >= static_cast<int>(plan.escalation.size())) return;
+  const domain::Tier& tier = plan.escalation[step.tier];
+  std::vector<std::string> recipients =
+      domain::Recipients(tier.notify, catalog.rotations, now, catalog.zone);
+  for (const std::string& target : tier.targets) {
+    ports::Delivery d = NewDelivery(incident, target, kind, step, recipients, now);
+    incident.deliveries.push_back(d.id);
+    write.deliveries.push_back(std::move(d));
+  }
+  incident.step = step;
+  AddTimeline(incident, now, "system", "notified",
+              absl::StrCat("tier ", step.tier + 1, step.repeat > 0 ? absl::StrCat(" repeat ", step.repeat) : "",
+                           ": ", absl::StrJoin(recipients, ", "), " via ",
+                           absl::StrJoin(tier.targets, ", ")));
+}
+
+void ScheduleNext(const domain::Plan& plan, absl::Time notified_at, ports::IncidentWrite& write) {
+  ports::Incident& incident = write.incident;
+  std::optional<absl::Time> due = domain::NextDue(plan.escalation, incident.step, notified_at);
+  if (!due) {
+    incident.next_escalation_at = absl::InfiniteFuture();
+    return;
+  }
+  incident.next_escalation_at = *due;
+  write.schedule.push_back({EscalationTimer(incident.id, incident.escalation_seq), *due});
+}
+
+void NotifyResolved(const domain::Plan& plan, absl::Time now, ports::IncidentWrite& write) {
+  ports::Incident& incident = write.incident;
+  for (int t = 0; t <= incident.step.tier && t < static_cast<int>(plan.escalation.size()); ++t) {
+    for (const std::string& target : plan.escalation[t].targets) {
+      ports::Delivery d = NewDelivery(incident, target, "resolved", {t, 0}, {}, now);
+      incident.deliveries.push_back(d.id);
+      write.deliveries.push_back(std::move(d));
+    }
+  }
+}
+
+void AddTimeline(ports::Incident& incident, absl::Time at, std::string actor, std::string kind,
+                 std::string text) {
+  // Bounded: a flapping source must not grow a document without end.
+  constexpr size_t kMaxTimeline = 500;
+  if (incident.timeline.size() >= kMaxTimeline) {
+    incident.timeline.erase(incident.timeline.begin() + 1);  // keep "opened"
+  }
+  incident.timeline.push_back({at, std::move(actor), std::move(kind), std::move(text)});
+}
+
+}  // namespace sqms::alerts::app::changes
+
+namespace sqms::alerts::app::changes {
+
+ports::Incident NewIncident(const domain::Plan& plan, const domain::Labels& group_labels,
+                            const std::string& group_key, const domain::Labels& first_alert,
+                            const std::string& title_hint, bool drill, absl::Time now) {
+  ports::Incident i;
+  i.id = absl::StrCat("inc-", runtime::NewEventId().substr(0, 13));
+  i.plan_id = plan.id;
+  i.risk_id = plan.risk_id;
+  std::vector<std::string> where;
+  for (const auto& [name, value] : group_labels) where.push_back(value);
+  i.title = absl::StrCat(drill ? "[DRILL] " : "", plan.name,
+                         where.empty() ? "" : absl::StrCat(" — ", absl::StrJoin(where, ", ")),
+                         title_hint.empty() ? "" : absl::StrCat(": ", title_hint));
+  i.level = std::string(domain::ResponseLevelName(plan.level));
+  i.state = domain::IncidentState::kTriggered;
+  i.drill = drill;
+  i.outage = plan.outage;
+  i.group_key = group_key;
+  i.labels = group_labels;
+  i.first_alert = first_alert;
+  i.opened_at = now;
+  i.steps.resize(plan.steps.size());
+  AddTimeline(i, now, "system", "opened",
+              absl::StrCat("plan ", plan.id, " activated, level ", i.level));
+  return i;
+}
+
+void Resolve(const domain::Plan* plan, absl::Time now, const std::string& actor,
+             const std::string& why, ports::IncidentWrite& write) {
+  ports::Incident& i = write.incident;
+  i.state = domain::IncidentState::kResolved;
+  i.resolved_at = now;
+  write.cancel.push_back(EscalationTimer(i.id, i.escalation_seq));
+  i.next_escalation_at = absl::InfiniteFuture();
+  write.release_group = true;
+  write.events.push_back(ports::IncidentEventKind::kResolved);
+  write.actor = actor;
+  AddTimeline(i, now, actor, "resolved", why);
+  if (plan != nullptr) NotifyResolved(*plan, now, write);
+}
+
+}  // namespace sqms::alerts::app::changes

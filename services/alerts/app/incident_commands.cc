@@ -1,0 +1,207 @@
+#include "services/alerts/app/incident_commands.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "services/alerts/app/escalator.h"
+#include "sqms/runtime/field_violation.h"
+#include "sqms/runtime/ids.h"
+
+namespace sqms::alerts::app {
+namespace {
+
+constexpr int kMaxAttempts = 10;
+
+absl::Status Required(const std::string& value, const char* field) {
+  if (!value.empty()) return absl::OkStatus();
+  return runtime::InvalidArgument({{field, "required"}});
+}
+
+// The transition, or FAILED_PRECONDITION naming the state.
+absl::Status Transition(ports::Incident& incident, domain::IncidentCommandKind command) {
+  auto next = domain::Apply(incident.state, command);
+  if (!next.ok()) return next.status();
+  incident.state = *next;
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+IncidentCommands::IncidentCommands(ports::AlertStore& store, const Catalog& catalog,
+                                   const runtime::Clock& clock, IncidentStats& stats,
+                                   std::function<void()> wake)
+    : store_(store), catalog_(catalog), clock_(clock), stats_(stats), wake_(std::move(wake)) {}
+
+absl::StatusOr<ports::Incident> IncidentCommands::Get(const std::string& id) {
+  if (auto s = Required(id, "id"); !s.ok()) return s;
+  auto incident = store_.Get(id);
+  if (!incident.ok()) return incident.status();
+  if (!incident->has_value()) return absl::NotFoundError(absl::StrCat("incident ", id, " not found"));
+  return **std::move(incident);
+}
+
+absl::StatusOr<std::vector<ports::Incident>> IncidentCommands::List(const ports::ListFilter& filter) {
+  return store_.List(filter);
+}
+
+absl::StatusOr<std::vector<ports::Delivery>> IncidentCommands::Deliveries(
+    const ports::Incident& incident) {
+  std::vector<ports::Delivery> out;
+  for (const std::string& id : incident.deliveries) {
+    auto d = store_.GetDelivery(id);
+    if (!d.ok()) return d.status();
+    if (d->has_value()) out.push_back(**std::move(d));
+  }
+  return out;
+}
+
+absl::StatusOr<ports::Incident> IncidentCommands::Change(const std::string& id,
+                                                         const CommandContext& ctx,
+                                                         const Mutation& mutate) {
+  if (auto s = Required(id, "id"); !s.ok()) return s;
+  if (auto s = Required(ctx.request_id, "request_id"); !s.ok()) return s;
+  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    auto current = Get(id);
+    if (!current.ok()) return current.status();
+    // A retry of a command that landed gets the incident as it is, not an
+    // error about the state the command itself produced. The record is
+    // written in the same script as the command's effect.
+    auto replay = store_.Seen(absl::StrCat("cmd|", ctx.request_id));
+    if (!replay.ok()) return replay.status();
+    if (replay->has_value()) return *current;
+    ports::IncidentWrite write;
+    write.incident = *current;
+    write.expected_version = current->version;
+    write.actor = ctx.actor;
+    write.request_id = ctx.request_id;
+    if (absl::Status s = mutate(write); !s.ok()) return s;
+    auto outcome = store_.Write(write);
+    if (!outcome.ok()) return outcome.status();
+    switch (*outcome) {
+      case ports::WriteOutcome::kWritten:
+        if (!write.deliveries.empty() && wake_) wake_();
+        return write.incident;
+      case ports::WriteOutcome::kReplayed:
+        return Get(id);
+      case ports::WriteOutcome::kConflict:
+      case ports::WriteOutcome::kGroupTaken:
+        break;  // changed meanwhile: decide again on the new state
+    }
+  }
+  return absl::AbortedError(absl::StrCat("incident ", id, " kept changing; retry"));
+}
+
+absl::StatusOr<ports::Incident> IncidentCommands::Acknowledge(const std::string& id,
+                                                              const CommandContext& ctx,
+                                                              const std::string& comment) {
+  auto result = Change(id, ctx, [&](ports::IncidentWrite& w) -> absl::Status {
+    ports::Incident& i = w.incident;
+    if (auto s = Transition(i, domain::IncidentCommandKind::kAcknowledge); !s.ok()) return s;
+    const absl::Time now = clock_.Now();
+    i.acknowledged_at = now;
+    i.acknowledged_by = ctx.actor;
+    i.acknowledged_tier = i.step.tier;
+    // The pending escalation dies in this same write: a timer that fires
+    // later finds the incident acknowledged and does nothing.
+    w.cancel.push_back(changes::EscalationTimer(i.id, i.escalation_seq));
+    i.next_escalation_at = absl::InfiniteFuture();
+    auto catalog = catalog_.Snapshot();
+    if (const domain::Plan* plan = catalog->FindPlan(i.plan_id);
+        plan != nullptr && plan->ack_expiry > absl::ZeroDuration()) {
+      w.schedule.push_back({changes::AckExpiryTimer(i.id, w.expected_version + 1),
+                            now + plan->ack_expiry});
+    }
+    changes::AddTimeline(i, now, ctx.actor, "acknowledged", comment);
+    w.events.push_back(ports::IncidentEventKind::kAcknowledged);
+    return absl::OkStatus();
+  });
+  if (result.ok() && result->acknowledged_by == ctx.actor) stats_.Acknowledged(*result);
+  return result;
+}
+
+absl::StatusOr<ports::Incident> IncidentCommands::Mitigate(const std::string& id,
+                                                           const CommandContext& ctx,
+                                                           const std::string& comment) {
+  return Change(id, ctx, [&](ports::IncidentWrite& w) -> absl::Status {
+    ports::Incident& i = w.incident;
+    const bool was_triggered = i.state == domain::IncidentState::kTriggered;
+    if (auto s = Transition(i, domain::IncidentCommandKind::kMitigate); !s.ok()) return s;
+    const absl::Time now = clock_.Now();
+    if (was_triggered) {  // mitigating implies someone has it
+      i.acknowledged_at = now;
+      i.acknowledged_by = ctx.actor;
+      i.acknowledged_tier = i.step.tier;
+    }
+    w.cancel.push_back(changes::EscalationTimer(i.id, i.escalation_seq));
+    i.next_escalation_at = absl::InfiniteFuture();
+    changes::AddTimeline(i, now, ctx.actor, "mitigating", comment);
+    w.events.push_back(ports::IncidentEventKind::kMitigating);
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<ports::Incident> IncidentCommands::Resolve(const std::string& id,
+                                                          const CommandContext& ctx,
+                                                          const std::string& comment) {
+  auto result = Change(id, ctx, [&](ports::IncidentWrite& w) -> absl::Status {
+    if (auto s = domain::Apply(w.incident.state, domain::IncidentCommandKind::kResolve); !s.ok()) {
+      return s.status();
+    }
+    auto catalog = catalog_.Snapshot();
+    changes::Resolve(catalog->FindPlan(w.incident.plan_id), clock_.Now(), ctx.actor,
+                     comment.empty() ? "resolved" : comment, w);
+    return absl::OkStatus();
+  });
+  if (result.ok() && result->state == domain::IncidentState::kResolved) stats_.Resolved(*result);
+  return result;
+}
+
+absl::StatusOr<ports::Incident> IncidentCommands::Close(const std::string& id,
+                                                        const CommandContext& ctx,
+                                                        const std::string& review) {
+  if (auto s = Required(review, "review"); !s.ok()) return s;
+  return Change(id, ctx, [&](ports::IncidentWrite& w) -> absl::Status {
+    ports::Incident& i = w.incident;
+    if (auto s = Transition(i, domain::IncidentCommandKind::kClose); !s.ok()) return s;
+    const absl::Time now = clock_.Now();
+    i.closed_at = now;
+    i.review = review;
+    changes::AddTimeline(i, now, ctx.actor, "closed", review);
+    w.events.push_back(ports::IncidentEventKind::kClosed);
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<ports::Incident> IncidentCommands::CompleteStep(const std::string& id,
+                                                               const CommandContext& ctx, int step) {
+  return Change(id, ctx, [&](ports::IncidentWrite& w) -> absl::Status {
+    ports::Incident& i = w.incident;
+    if (step < 0 || step >= static_cast<int>(i.steps.size())) {
+      return runtime::InvalidArgument(
+          {{"step", absl::StrCat("no step ", step, "; the plan has ", i.steps.size())}});
+    }
+    if (i.state == domain::IncidentState::kClosed) {
+      return absl::FailedPreconditionError("cannot complete a step of a closed incident");
+    }
+    if (i.steps[step].done) {
+      return absl::FailedPreconditionError(absl::StrCat("step ", step, " is already done"));
+    }
+    const absl::Time now = clock_.Now();
+    i.steps[step] = {true, now, ctx.actor};
+    changes::AddTimeline(i, now, ctx.actor, "step", absl::StrCat("step ", step + 1, " done"));
+    w.events.push_back(ports::IncidentEventKind::kStepCompleted);
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<ports::Incident> IncidentCommands::AddNote(const std::string& id,
+                                                          const CommandContext& ctx,
+                                                          const std::string& text) {
+  if (auto s = Required(text, "text"); !s.ok()) return s;
+  return Change(id, ctx, [&](ports::IncidentWrite& w) -> absl::Status {
+    changes::AddTimeline(w.incident, clock_.Now(), ctx.actor, "note", text);
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace sqms::alerts::app

@@ -1,0 +1,108 @@
+#pragma once
+// What people do to incidents (AlertService's commands), drills and
+// silences. Every command is one compare-and-set write of the incident,
+// retried on a version conflict, carrying the caller's request id: a retry
+// of a command that landed returns the incident as it is, changing nothing.
+// Illegal transitions are FAILED_PRECONDITION ("cannot acknowledge a
+// resolved incident"); an unknown incident NOT_FOUND; bad input
+// INVALID_ARGUMENT naming the field.
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "services/alerts/app/catalog.h"
+#include "services/alerts/ports/alert_store.h"
+#include "sqms/runtime/clock.h"
+
+namespace sqms::alerts::app {
+
+struct CommandContext {
+  std::string actor;       // token subject
+  std::string request_id;  // required (field "request_id")
+};
+
+struct DrillReport {
+  std::string incident_id;
+  std::string plan_id;
+  absl::Time started_at;
+  std::optional<absl::Duration> to_acknowledge;
+  int acknowledged_at_tier = -1;
+  std::vector<std::pair<int, absl::Time>> tiers_notified;  // tier, first notified
+  struct Step {
+    int index = 0;
+    std::string title;
+    int expected_minutes = 0;
+    std::optional<absl::Duration> taken;  // since the drill opened
+    bool late = false;
+  };
+  std::vector<Step> steps;
+  int missed_steps = 0;
+  std::optional<absl::Duration> to_resolve;
+  std::string previous_incident_id;
+  std::optional<absl::Duration> previous_to_acknowledge;
+  std::optional<absl::Duration> previous_to_resolve;
+};
+
+// Observes lifecycle milestones for MTTA / MTTR histograms.
+class IncidentStats {
+ public:
+  virtual ~IncidentStats() = default;
+  virtual void Acknowledged(const ports::Incident& incident) = 0;
+  virtual void Resolved(const ports::Incident& incident) = 0;
+};
+
+class IncidentCommands {
+ public:
+  IncidentCommands(ports::AlertStore& store, const Catalog& catalog, const runtime::Clock& clock,
+                   IncidentStats& stats, std::function<void()> wake);
+
+  absl::StatusOr<ports::Incident> Get(const std::string& id);
+  absl::StatusOr<std::vector<ports::Incident>> List(const ports::ListFilter& filter);
+  // The incident's deliveries with their status and last attempt, in order.
+  absl::StatusOr<std::vector<ports::Delivery>> Deliveries(const ports::Incident& incident);
+
+  absl::StatusOr<ports::Incident> Acknowledge(const std::string& id, const CommandContext& ctx,
+                                              const std::string& comment);
+  absl::StatusOr<ports::Incident> Mitigate(const std::string& id, const CommandContext& ctx,
+                                           const std::string& comment);
+  // Sends a "resolved" notice to every target notified so far.
+  absl::StatusOr<ports::Incident> Resolve(const std::string& id, const CommandContext& ctx,
+                                          const std::string& comment);
+  // `review` required (field "review").
+  absl::StatusOr<ports::Incident> Close(const std::string& id, const CommandContext& ctx,
+                                        const std::string& review);
+  absl::StatusOr<ports::Incident> CompleteStep(const std::string& id, const CommandContext& ctx,
+                                               int step);
+  absl::StatusOr<ports::Incident> AddNote(const std::string& id, const CommandContext& ctx,
+                                          const std::string& text);
+
+  // Opens a drill incident of `plan_id` (field "plan_id") with `labels` as
+  // its alert's labels, through the same path as a real one, drill-marked.
+  absl::StatusOr<ports::Incident> StartDrill(const std::string& plan_id,
+                                             const domain::Labels& labels,
+                                             const CommandContext& ctx);
+  absl::StatusOr<DrillReport> Report(const std::string& incident_id);
+
+  // Silences: id, created_by and starts_at (when unset) filled in.
+  absl::StatusOr<domain::Silence> CreateSilence(domain::Silence silence, const CommandContext& ctx);
+  absl::StatusOr<std::vector<domain::Silence>> ListSilences(bool include_expired);
+  absl::StatusOr<domain::Silence> ExpireSilence(const std::string& id);
+
+ private:
+  using Mutation = std::function<absl::Status(ports::IncidentWrite&)>;
+  // Reads, applies `mutate` to a copy, writes with compare-and-set; retries
+  // on a conflict (re-reading and re-deciding), returns the stored incident.
+  absl::StatusOr<ports::Incident> Change(const std::string& id, const CommandContext& ctx,
+                                         const Mutation& mutate);
+
+  ports::AlertStore& store_;
+  const Catalog& catalog_;
+  const runtime::Clock& clock_;
+  IncidentStats& stats_;
+  std::function<void()> wake_;
+};
+
+}  // namespace sqms::alerts::app

@@ -1,0 +1,48 @@
+#include "services/alerts/domain/escalation.h"
+
+#include <cstddef>
+#include <utility>
+
+namespace sqms::alerts::domain {
+namespace {
+
+bool InChain(const std::vector<Tier>& chain, EscalationStep step) {
+  return step.tier >= 0 && static_cast<size_t>(step.tier) < chain.size() && step.repeat >= 0 &&
+         step.repeat <= chain[step.tier].repeats;
+}
+
+}  // namespace
+
+std::optional<EscalationStep> NextStep(const std::vector<Tier>& chain, EscalationStep current) {
+  if (!InChain(chain, current)) return std::nullopt;
+  if (current.repeat < chain[current.tier].repeats) {
+    return EscalationStep{current.tier, current.repeat + 1};
+  }
+  if (static_cast<size_t>(current.tier) + 1 < chain.size()) {
+    return EscalationStep{current.tier + 1, 0};
+  }
+  return std::nullopt;
+}
+
+std::optional<absl::Time> NextDue(const std::vector<Tier>& chain, EscalationStep current,
+                                  absl::Time notified_at) {
+  if (!NextStep(chain, current)) return std::nullopt;
+  return notified_at + chain[current.tier].ack_timeout;
+}
+
+std::vector<std::pair<EscalationStep, absl::Time>> Schedule(const std::vector<Tier>& chain,
+                                                            absl::Time opened_at) {
+  std::vector<std::pair<EscalationStep, absl::Time>> out;
+  if (chain.empty()) return out;
+  std::optional<EscalationStep> step = EscalationStep{0, 0};
+  absl::Time at = opened_at;
+  while (step) {
+    out.emplace_back(*step, at);
+    std::optional<absl::Time> due = NextDue(chain, *step, at);
+    step = NextStep(chain, *step);
+    if (due) at = *due;
+  }
+  return out;
+}
+
+}  // namespace sqms::alerts::domain

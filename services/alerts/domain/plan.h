@@ -1,0 +1,82 @@
+#pragma once
+// Emergency plans (requirements.md §3.2): what activates a plan (triggers),
+// how its alerts are grouped into incidents, the procedure, and the
+// escalation chain. Pure data and checks; loaded by config/, stored by
+// adapters/.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "services/alerts/domain/labels.h"
+
+namespace sqms::alerts::domain {
+
+// Response level: I is the most severe (national/company-wide), IV the least.
+enum class ResponseLevel { kI = 1, kII = 2, kIII = 3, kIV = 4 };
+std::string_view ResponseLevelName(ResponseLevel level);  // "I" … "IV"
+std::optional<ResponseLevel> ParseResponseLevel(std::string_view text);
+
+struct Trigger {
+  std::vector<Matcher> matchers;  // all must match; at least one
+  // Counting trigger: activates when `count` matching alerts of one group
+  // arrived within `within`. count ≤ 1: every matching alert activates.
+  int count = 0;
+  absl::Duration within = absl::ZeroDuration();
+};
+
+struct Step {
+  std::string title;
+  std::string owner_role;
+  int expected_minutes = 0;
+};
+
+struct Tier {
+  // Whom to notify: "user:<id>", "role:<role>", "rotation:<rotation id>".
+  std::vector<std::string> notify;
+  std::vector<std::string> targets;  // notification target ids (config)
+  absl::Duration ack_timeout = absl::Minutes(5);  // > 0
+  int repeats = 0;  // extra notifications of this tier before the next, ≥ 0
+};
+
+struct Plan {
+  std::string id;        // [a-z0-9][a-z0-9-]*
+  std::string name;
+  std::string risk_id;
+  ResponseLevel level = ResponseLevel::kIII;
+  std::vector<Trigger> triggers;     // at least one
+  std::vector<std::string> group_by; // labels; empty: one incident per plan
+  std::vector<Step> steps;
+  std::vector<Tier> escalation;      // at least one tier
+  bool auto_resolve = true;
+  bool outage = false;
+  absl::Duration ack_expiry = absl::ZeroDuration();  // 0: an ack holds
+  int64_t version = 1;
+};
+
+// One problem with a plan: `field` is its path inside the plan, as the API
+// and the config name it ("escalation[1].ack_timeout_seconds",
+// "triggers[0].matchers[2].value").
+struct PlanViolation {
+  std::string field;
+  std::string problem;
+};
+// Every violation (empty: valid). `known_risks` / `known_targets`, when
+// non-empty, are the ids a reference must name.
+std::vector<PlanViolation> ValidatePlan(const Plan& plan,
+                                        const std::vector<std::string>& known_risks,
+                                        const std::vector<std::string>& known_targets);
+
+// The index of the first trigger of `plan` that matches `labels`, or -1.
+int MatchingTrigger(const Plan& plan, const Labels& labels);
+
+// The group labels of an alert under `plan`: its group_by labels (absent
+// ones left out) — and the group key that identifies the incident, stable
+// text "plan-id|name=value|…" (sorted by label name).
+Labels GroupLabels(const Plan& plan, const Labels& labels);
+std::string GroupKey(const Plan& plan, const Labels& group_labels);
+
+}  // namespace sqms::alerts::domain

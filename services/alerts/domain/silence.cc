@@ -1,0 +1,85 @@
+#include "services/alerts/domain/silence.h"
+
+#include <algorithm>
+
+namespace sqms::alerts::domain {
+namespace {
+
+constexpr int kMinutesPerDay = 24 * 60;
+constexpr int kMaxWindowDays = 7;
+
+bool OnWeekday(const Recurrence& r, absl::CivilDay day) {
+  return r.weekdays.empty() ||
+         std::find(r.weekdays.begin(), r.weekdays.end(), absl::GetWeekday(day)) != r.weekdays.end();
+}
+
+// Whether `t` lies in a window of `r`. A window may run up to 7 days, so it
+// can have begun on any of the 7 local days before today as well.
+bool InWindow(const Recurrence& r, absl::Time t, absl::TimeZone zone) {
+  const absl::CivilDay today(zone.At(t).cs);
+  for (int back = 0; back <= kMaxWindowDays; ++back) {
+    const absl::CivilDay day = today - back;
+    if (!OnWeekday(r, day)) continue;
+    const absl::Time start = absl::FromCivil(absl::CivilMinute(day) + r.start_minute, zone);
+    if (start <= t && t < start + r.duration) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string_view SilenceStateName(SilenceState state) {
+  switch (state) {
+    case SilenceState::kPending: return "pending";
+    case SilenceState::kActive: return "active";
+    case SilenceState::kExpired: return "expired";
+  }
+  return "pending";
+}
+
+SilenceState StateAt(const Silence& silence, absl::Time t) {
+  if (silence.ends_at <= t) return SilenceState::kExpired;
+  if (t < silence.starts_at) return SilenceState::kPending;
+  return SilenceState::kActive;
+}
+
+bool Mutes(const Silence& silence, const Labels& labels, absl::Time t, absl::TimeZone zone) {
+  if (StateAt(silence, t) != SilenceState::kActive) return false;
+  if (!MatchesAll(silence.matchers, labels)) return false;
+  return !silence.recurrence || InWindow(*silence.recurrence, t, zone);
+}
+
+const Silence* MutedBy(const std::vector<Silence>& silences, const Labels& labels, absl::Time t,
+                       absl::TimeZone zone) {
+  for (const Silence& s : silences) {
+    if (Mutes(s, labels, t, zone)) return &s;
+  }
+  return nullptr;
+}
+
+absl::Status ValidateSilence(const Silence& silence) {
+  if (silence.matchers.empty()) {
+    return absl::InvalidArgumentError("silence.matchers: at least one matcher is required");
+  }
+  if (MatchesAll(silence.matchers, Labels{})) {
+    return absl::InvalidArgumentError(
+        "silence.matchers: would mute every alert (each matcher matches an alert without "
+        "labels; add one that requires a label value)");
+  }
+  if (silence.ends_at <= silence.starts_at) {
+    return absl::InvalidArgumentError("silence.ends_at: must be after starts_at");
+  }
+  if (!silence.recurrence) return absl::OkStatus();
+  const Recurrence& r = *silence.recurrence;
+  if (r.start_minute < 0 || r.start_minute >= kMinutesPerDay) {
+    return absl::InvalidArgumentError(
+        "silence.recurrence.start: must be a time of day, 00:00..23:59");
+  }
+  if (r.duration <= absl::ZeroDuration() || r.duration > absl::Hours(24 * kMaxWindowDays)) {
+    return absl::InvalidArgumentError(
+        "silence.recurrence.duration_minutes: must be in 1..10080 (at most 7 days)");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace sqms::alerts::domain

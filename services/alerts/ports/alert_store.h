@@ -1,0 +1,104 @@
+#pragma once
+// What the use cases need from storage (Redis in production:
+// adapters/redis_alert_store.h; an in-memory fake for unit tests). Every
+// incident change is ONE atomic write: the document, compare-and-set on its
+// version, together with its deliveries, its timers, its events for
+// sqms.incidents.v1 and its group index — so an acknowledgement and an
+// escalation of one incident can never both win, and nothing is ever
+// half-written.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "services/alerts/domain/silence.h"
+#include "services/alerts/ports/incident.h"
+
+namespace sqms::alerts::ports {
+
+// Kinds of sqms.incidents.v1 events a write publishes (the store encodes
+// them from the written document).
+enum class IncidentEventKind {
+  kOpened, kEscalated, kAcknowledged, kMitigating, kResolved, kClosed, kStepCompleted, kAlertAdded
+};
+
+struct TimerChange {
+  std::string id;  // timer id, e.g. "esc|<incident>|<seq>"
+  absl::Time due;  // ignored for cancellations
+};
+
+struct IncidentWrite {
+  Incident incident;          // the new document; its version is set by the store
+  int64_t expected_version = 0;  // 0: create (refused when the id exists)
+  std::vector<Delivery> deliveries;  // new; each gets timer "dlv|<id>" due now
+  std::vector<TimerChange> schedule;  // ZADD
+  std::vector<std::string> cancel;    // ZREM
+  std::vector<IncidentEventKind> events;
+  std::string actor = "system";       // for the events
+  // Point group_key at this incident; refused (kGroupTaken) when it points
+  // at another one.
+  bool claim_group = false;
+  bool release_group = false;  // remove the group key if it points here
+  // A command's request id: when already recorded the write is not applied
+  // (kReplayed); otherwise recorded with it (kept 24 h).
+  std::string request_id;
+};
+
+enum class WriteOutcome { kWritten, kConflict, kGroupTaken, kReplayed };
+
+// The outcome of claiming a delivery for sending.
+struct DeliveryClaim {
+  enum class Kind { kClaimed, kCancelled, kDone } kind = Kind::kDone;
+  Delivery delivery;  // after the claim (attempts counted)
+  Incident incident;  // kClaimed: the incident as it is now
+};
+
+struct ListFilter {
+  bool active_only = false;
+  std::string plan_id;   // "" = any
+  int limit = 100;
+};
+
+class AlertStore {
+ public:
+  virtual ~AlertStore() = default;
+
+  virtual absl::StatusOr<std::optional<Incident>> Get(const std::string& id) = 0;
+  // The incident the group key points at ("" when none).
+  virtual absl::StatusOr<std::string> FindGroup(const std::string& group_key) = 0;
+  virtual absl::StatusOr<std::vector<Incident>> List(const ListFilter& filter) = 0;
+  // Applies `write` atomically (see IncidentWrite). On kWritten,
+  // write.incident.version is the stored version.
+  virtual absl::StatusOr<WriteOutcome> Write(IncidentWrite& write) = 0;
+
+  // Deliveries. Claim: a pending delivery gets attempts + 1 and its timer
+  // moved to `retry_at` (the safety net should this process die sending);
+  // a page whose incident is no longer triggered is cancelled instead, in
+  // the same atomic step — so no page is started after an acknowledgement
+  // was written. Done: it is not pending (or gone).
+  virtual absl::StatusOr<std::optional<Delivery>> GetDelivery(const std::string& id) = 0;
+  virtual absl::StatusOr<DeliveryClaim> ClaimDelivery(const std::string& id,
+                                                      absl::Time retry_at) = 0;
+  // Records an attempt's result: status "delivered" / "failed" remove the
+  // timer; "pending" moves it to `retry_at`.
+  virtual absl::Status RecordAttempt(const Delivery& after, absl::Time retry_at) = 0;
+
+  // Silences, by id.
+  virtual absl::Status PutSilence(const domain::Silence& silence) = 0;
+  virtual absl::StatusOr<std::vector<domain::Silence>> ListSilences() = 0;
+
+  // Alerts already handled: the recorded answer for `alert_id`, or nullopt.
+  virtual absl::StatusOr<std::optional<std::string>> Seen(const std::string& alert_id) = 0;
+  virtual absl::Status MarkSeen(const std::string& alert_id, const std::string& answer) = 0;
+
+  // Counting triggers: adds `member` at `at` to the window `key`, drops
+  // members older than at − within, returns how many remain. Idempotent
+  // per member.
+  virtual absl::StatusOr<int> Count(const std::string& key, const std::string& member,
+                                    absl::Time at, absl::Duration within) = 0;
+};
+
+}  // namespace sqms::alerts::ports

@@ -1,0 +1,97 @@
+#include "services/alerts/rpc/alerts_grpc_service.h"
+
+#include <utility>
+
+#include "services/alerts/codec/incident_codec.h"
+#include "services/alerts/rpc/request_checks.h"
+
+namespace sqms::alerts::rpc {
+
+AlertsGrpcService::AlertsGrpcService(app::AlertProcessor& processor,
+                                     app::IncidentCommands& commands, app::Catalog& catalog,
+                                     const runtime::Clock& clock,
+                                     const runtime::TokenAuthenticator& auth,
+                                     runtime::WorkerPool& pool, runtime::RpcMetrics& metrics)
+    : processor_(processor),
+      commands_(commands),
+      catalog_(catalog),
+      clock_(clock),
+      support_{auth, pool_, metrics},
+      pool_(pool) {}
+
+grpc::ServerUnaryReactor* AlertsGrpcService::Run(grpc::CallbackServerContext* call,
+                                                 Method method, runtime::UnaryBody body) {
+  return runtime::RunUnary(support_, call, Describe(method), std::move(body));
+}
+
+void AlertsGrpcService::Encode(const ports::Incident& incident, pb::Incident* out) const {
+  *out = codec::IncidentToProto(incident, *catalog_.Snapshot(), {});
+}
+
+grpc::ServerUnaryReactor* AlertsGrpcService::RaiseAlert(grpc::CallbackServerContext* call,
+                                                        const pb::RaiseAlertRequest* request,
+                                                        pb::RaiseAlertResponse* response) {
+  return Run(call, Method::kRaiseAlert, [this, request, response](const runtime::Principal&) {
+    absl::StatusOr<domain::Alert> alert = AlertFromRequest(*request, clock_.Now());
+    if (!alert.ok()) return alert.status();
+    absl::StatusOr<app::ProcessResult> result = processor_.Process(*alert);
+    if (!result.ok()) return result.status();
+    *response = codec::ProcessResultToProto(*result);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* AlertsGrpcService::GetIncident(grpc::CallbackServerContext* call,
+                                                         const pb::GetIncidentRequest* request,
+                                                         pb::Incident* response) {
+  return Run(call, Method::kGetIncident, [this, request, response](const runtime::Principal&) {
+    if (absl::Status s = CheckRequest(*request, {{"id", &request->id()}}); !s.ok()) return s;
+    absl::StatusOr<ports::Incident> incident = commands_.Get(request->id());
+    if (!incident.ok()) return incident.status();
+    auto deliveries = commands_.Deliveries(*incident);
+    if (!deliveries.ok()) return deliveries.status();
+    *response = codec::IncidentToProto(*incident, *catalog_.Snapshot(), *deliveries);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* AlertsGrpcService::ListIncidents(
+    grpc::CallbackServerContext* call, const pb::ListIncidentsRequest* request,
+    pb::ListIncidentsResponse* response) {
+  return Run(call, Method::kListIncidents, [this, request, response](const runtime::Principal&) {
+    absl::StatusOr<int> limit = IncidentLimit(request->limit());
+    if (!limit.ok()) return limit.status();
+    auto incidents = commands_.List({.active_only = request->active_only(),
+                                     .plan_id = request->plan_id(), .limit = *limit});
+    if (!incidents.ok()) return incidents.status();
+    for (const ports::Incident& incident : *incidents) Encode(incident, response->add_incidents());
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerWriteReactor<pb::Incident>* AlertsGrpcService::WatchIncidents(
+    grpc::CallbackServerContext* /*call*/, const pb::WatchIncidentsRequest* /*request*/) {
+  return new runtime::RejectedWriteReactor<pb::Incident>(
+      grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "WatchIncidents is not available yet"));
+}
+
+grpc::ServerUnaryReactor* AlertsGrpcService::RunCommand(grpc::CallbackServerContext* call,
+                                                        Method method,
+                                                        const google::protobuf::Message& request,
+                                                        const std::string& id,
+                                                        const std::string& request_id,
+                                                        Command command, pb::Incident* response) {
+  return Run(call, method,
+             [this, &request, &id, &request_id, command = std::move(command),
+              response](const runtime::Principal& principal) {
+               absl::Status s = CheckRequest(request, {{"id", &id}, {"request_id", &request_id}});
+               if (!s.ok()) return s;
+               absl::StatusOr<ports::Incident> after =
+                   command({.actor = principal.subject, .request_id = request_id});
+               if (!after.ok()) return after.status();
+               Encode(*after, response);
+               return absl::OkStatus();
+             });
+}
+
+}  // namespace sqms::alerts::rpc

@@ -1,0 +1,48 @@
+#pragma once
+// Checks of AlertService requests that need their proto shape, run by the
+// handlers before a request reaches the app. Field paths are relative to
+// the request message ("request_id", "labels[region]", "plan.level"). Each
+// function reports every problem it finds in one INVALID_ARGUMENT carrying
+// field violations (runtime/field_violation.h). Pure, thread-safe.
+
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "google/protobuf/map.h"
+#include "google/protobuf/message.h"
+#include "services/alerts/domain/alert.h"
+#include "services/alerts/domain/labels.h"
+#include "sqms/alerts/v1/service.pb.h"
+
+namespace sqms::alerts::rpc {
+
+// A request's field name and its string value.
+using RequiredField = std::pair<std::string_view, const std::string*>;
+
+// runtime::CheckWellFormed(request), and each of `required` non-empty
+// ("is required").
+absl::Status CheckRequest(const google::protobuf::Message& request,
+                          std::initializer_list<RequiredField> required);
+
+// CheckRequest, and the request's labels map `labels` (field "labels")
+// checked label by label with domain::ValidateLabels: a bad label is
+// "labels[<name>]", too many — or none, when `labels_required` — "labels".
+absl::StatusOr<domain::Labels> CheckWithLabels(
+    const google::protobuf::Message& request, std::initializer_list<RequiredField> required,
+    const google::protobuf::Map<std::string, std::string>& labels, bool labels_required);
+
+// RaiseAlert's alert: labels required and checked, request_id required;
+// id "api|<request_id>", source "api", firing unless status is RESOLVED,
+// at = `now`.
+absl::StatusOr<domain::Alert> AlertFromRequest(const ::sqms::alerts::v1::RaiseAlertRequest& request,
+                                               absl::Time now);
+
+// ListIncidents' limit: 0 → 100; outside 0..1000 INVALID_ARGUMENT "limit".
+absl::StatusOr<int> IncidentLimit(int32_t limit);
+
+}  // namespace sqms::alerts::rpc

@@ -1,0 +1,40 @@
+#pragma once
+// Which role may call which AlertService RPC: the one table (roles.cc) the
+// handlers follow. Health checks need no token and are not listed.
+//
+//   method                               agent  supervisor  admin  service
+//   RaiseAlert                                      x         x       x
+//   GetIncident, ListIncidents,            x        x         x       x
+//     WatchIncidents, ListPlans, GetPlan,
+//     ListRisks, GetDrillReport, ListSilences
+//   Acknowledge/Mitigate/Resolve/Close-    x        x         x
+//     Incident, CompleteStep, AddNote
+//   StartDrill, CreateSilence,                      x         x
+//     ExpireSilence
+//   UpsertPlan                                                x
+
+#include <string_view>
+
+#include "sqms/runtime/auth.h"
+#include "sqms/runtime/rpc_call.h"
+
+namespace sqms::alerts::rpc {
+
+inline constexpr std::string_view kServiceName = "sqms.alerts.v1.AlertService";
+
+enum class Method {
+  kRaiseAlert, kGetIncident, kListIncidents, kAcknowledgeIncident, kMitigateIncident,
+  kResolveIncident, kCloseIncident, kCompleteStep, kAddNote, kWatchIncidents, kListPlans,
+  kGetPlan, kUpsertPlan, kListRisks, kStartDrill, kGetDrillReport, kCreateSilence,
+  kListSilences, kExpireSilence
+};
+inline constexpr int kMethodCount = 19;
+
+// The roles allowed to call `method`. Thread-safe (constant table).
+const runtime::Roles& AllowedRoles(Method method);
+// The RPC name as in the proto, e.g. "RaiseAlert" (metrics label).
+std::string_view MethodName(Method method);
+// The method as runtime::RunUnary / AdmitStream take it.
+runtime::RpcMethod Describe(Method method);
+
+}  // namespace sqms::alerts::rpc

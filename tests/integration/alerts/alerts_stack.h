@@ -1,0 +1,93 @@
+#pragma once
+// The alerts integration tests' stack: a real redis-server, devkafka, a
+// webhook-sink (tools/webhook-sink) receiving every notification, and one
+// or two sqms-alerts replicas with a per-test plans file whose targets
+// point at the sink.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "grpcpp/grpcpp.h"
+#include "sqms/alerts/v1/service.grpc.pb.h"
+#include "sqms/events/v1/complaint_event.pb.h"
+#include "sqms/runtime/kafka_producer.h"
+#include "tests/support/support.h"
+
+namespace sqms::alerts::it {
+
+namespace av1 = ::sqms::alerts::v1;
+namespace ev = ::sqms::events::v1;
+
+struct AlertsStackOptions {
+  std::string name = "alerts";
+  // The plans file's `plans:` and `inhibit_rules:` (targets "sink" → /hook
+  // and "down" → a path the sink answers 503 are defined by the stack).
+  std::string plans;
+};
+
+// One request the sink received.
+struct SinkRequest {
+  int64_t received_at_ms = 0;
+  std::string path;
+  nlohmann::json body;
+};
+
+class AlertsStack {
+ public:
+  static absl::StatusOr<std::unique_ptr<AlertsStack>> Start(const AlertsStackOptions& options);
+  ~AlertsStack();
+
+  absl::Status StartService(int replica = 0);
+  void KillService(int replica = 0);  // SIGKILL
+  int StopService(int replica = 0);   // SIGTERM; the exit status
+
+  const std::string& dir() const { return dir_; }
+  const std::string& config_file() const { return config_file_; }
+  testing::RedisServer& redis() { return *redis_; }
+  testing::DevKafka& kafka() { return *kafka_; }
+  std::unique_ptr<av1::AlertService::Stub> Alerts(int replica = 0) const;
+  int webhook_port(int replica = 0) const { return replicas_[replica].webhook_port; }
+  int metrics_port(int replica = 0) const { return replicas_[replica].metrics_port; }
+  std::string ScrapeMetrics(int replica = 0) const;
+
+  // Every request the sink received so far, in arrival order.
+  std::vector<SinkRequest> SinkRequests() const;
+  // Those of `incident_id` (generic bodies at /hook), optionally of one kind.
+  std::vector<SinkRequest> Pages(const std::string& incident_id, const std::string& kind = "") const;
+
+  absl::Status Produce(const std::vector<ev::ComplaintEvent>& events);
+
+ private:
+  AlertsStack() = default;
+  struct Replica {
+    std::unique_ptr<testing::Process> process;
+    int grpc_port = 0, metrics_port = 0, webhook_port = 0, starts = 0;
+  };
+  std::string dir_, tokens_file_, config_file_, sink_out_;
+  int sink_port_ = 0;
+  std::unique_ptr<testing::RedisServer> redis_;
+  std::unique_ptr<testing::DevKafka> kafka_;
+  std::unique_ptr<testing::Process> sink_;
+  std::unique_ptr<runtime::KafkaProducer> producer_;
+  Replica replicas_[2];
+};
+
+// A client context with the supervisor's bearer token and a deadline.
+std::unique_ptr<grpc::ClientContext> Ctx(absl::Duration deadline = absl::Seconds(10));
+
+// RaiseAlert with `labels` and a fresh request id; the response or the error.
+absl::StatusOr<av1::RaiseAlertResponse> Raise(av1::AlertService::Stub& stub,
+                                              const std::map<std::string, std::string>& labels,
+                                              bool resolved = false);
+
+// A submitted complaint of `category` ("safety" …) and priority (1–4) at
+// `station`, as the complaints service publishes it.
+ev::ComplaintEvent Submitted(const std::string& complaint_id, const std::string& category,
+                             int priority, const std::string& station);
+
+}  // namespace sqms::alerts::it

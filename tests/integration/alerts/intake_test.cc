@@ -1,0 +1,243 @@
+// Alert intake and the rest of an incident's life against the real binary:
+// Alertmanager's webhook opens and resolves an incident; silences mute; a
+// failing notification target is retried without holding up the others;
+// drills are marked everywhere and reported; bad configuration is refused
+// naming the file and key; every series exists at 0 from start-up.
+
+#include <gtest/gtest.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "google/protobuf/util/time_util.h"
+#include "sqms/runtime/http/http_client.h"
+#include "tests/integration/alerts/alerts_stack.h"
+#include "tests/integration/alerts/plans.h"
+#include "tests/support/service_client.h"
+
+namespace sqms::alerts::it {
+namespace {
+
+absl::StatusOr<runtime::HttpResponse> PostAlertmanager(int port, const std::string& status) {
+  const std::string body = absl::StrReplaceAll(R"json({
+    "version": "4", "groupKey": "{}:{alertname=\"SqmsComplaintsDown\"}", "status": "STATUS",
+    "receiver": "sqms-alerts", "groupLabels": {"alertname": "SqmsComplaintsDown"},
+    "commonLabels": {"alertname": "SqmsComplaintsDown", "service": "complaints"},
+    "commonAnnotations": {}, "externalURL": "http://alertmanager:9093", "truncatedAlerts": 0,
+    "alerts": [{"status": "STATUS", "labels": {"alertname": "SqmsComplaintsDown",
+      "service": "complaints", "severity": "critical"},
+      "annotations": {"summary": "complaints service down"},
+      "startsAt": "2026-12-02T10:00:00Z", "endsAt": "ENDS",
+      "generatorURL": "http://prometheus:9090/graph", "fingerprint": "c0ffee0123456789"}]})json",
+      {{"STATUS", status},
+       {"ENDS", status == "firing" ? "0001-01-01T00:00:00Z" : "2026-12-02T10:05:00Z"}});
+  runtime::HttpClient http;
+  runtime::HttpRequest request;
+  request.method = "POST";
+  request.url = absl::StrCat("http://127.0.0.1:", port, "/api/v1/alertmanager");
+  request.headers = {{"Content-Type", "application/json"}};
+  request.body = body;
+  return http.SendAndWait(request);
+}
+
+av1::Incident GetIncident(av1::AlertService::Stub& stub, const std::string& id) {
+  av1::GetIncidentRequest request;
+  request.set_id(id);
+  av1::Incident incident;
+  stub.GetIncident(Ctx().get(), request, &incident);
+  return incident;
+}
+
+TEST(AlertsIntakeTest, AlertmanagersWebhookOpensAnIncidentAndItsResolutionResolvesIt) {
+  auto stack = AlertsStack::Start({.name = "alerts-am", .plans = kPlans});
+  ASSERT_TRUE(stack.ok()) << stack.status();
+  auto firing = PostAlertmanager((*stack)->webhook_port(), "firing");
+  ASSERT_TRUE(firing.ok()) << firing.status();
+  ASSERT_EQ(firing->status, 200) << firing->body;
+  auto stub = (*stack)->Alerts();
+  av1::ListIncidentsRequest list;
+  list.set_plan_id("outage");
+  av1::ListIncidentsResponse incidents;
+  ASSERT_TRUE(stub->ListIncidents(Ctx().get(), list, &incidents).ok());
+  ASSERT_EQ(incidents.incidents_size(), 1);
+  const std::string id = incidents.incidents(0).id();
+  EXPECT_TRUE(incidents.incidents(0).outage());
+  ASSERT_TRUE(testing::Await([&] { return !(*stack)->Pages(id, "triggered").empty(); },
+                             absl::Seconds(10)));
+  // Alertmanager repeats a notification on retry: the same alert changes nothing.
+  ASSERT_EQ(PostAlertmanager((*stack)->webhook_port(), "firing")->status, 200);
+  EXPECT_EQ(GetIncident(*stub, id).alerts_total(), 1);
+  auto resolved = PostAlertmanager((*stack)->webhook_port(), "resolved");
+  ASSERT_TRUE(resolved.ok());
+  ASSERT_EQ(resolved->status, 200) << resolved->body;
+  EXPECT_EQ(GetIncident(*stub, id).state(), av1::INCIDENT_STATE_RESOLVED);
+  ASSERT_TRUE(testing::Await([&] { return !(*stack)->Pages(id, "resolved").empty(); },
+                             absl::Seconds(10)));
+  // A payload that is not Alertmanager's: 400 naming the field.
+  runtime::HttpClient http;
+  runtime::HttpRequest bad;
+  bad.method = "POST";
+  bad.url = absl::StrCat("http://127.0.0.1:", (*stack)->webhook_port(), "/api/v1/alertmanager");
+  bad.body = R"({"version": "3", "alerts": []})";
+  auto refused = http.SendAndWait(bad);
+  ASSERT_TRUE(refused.ok());
+  EXPECT_EQ(refused->status, 400);
+  EXPECT_NE(refused->body.find("version"), std::string::npos) << refused->body;
+}
+
+TEST(AlertsIntakeTest, ASilencedAlertOpensNothingAndAnExpiredSilenceMutesNoMore) {
+  auto stack = AlertsStack::Start({.name = "alerts-silence", .plans = kPlans});
+  ASSERT_TRUE(stack.ok()) << stack.status();
+  auto stub = (*stack)->Alerts();
+  av1::CreateSilenceRequest create;
+  create.set_request_id(testing::Unique("silence"));
+  auto* m = create.mutable_silence()->add_matchers();
+  m->set_label("case");
+  m->set_op("=");
+  m->set_value("maintenance");
+  create.mutable_silence()->set_comment("planned work");
+  av1::Silence silence;
+  ASSERT_TRUE(stub->CreateSilence(Ctx().get(), create, &silence).ok());
+  EXPECT_EQ(silence.state(), "active");
+  EXPECT_EQ(silence.created_by(), "sup-sue");
+  auto muted = Raise(*stub, {{"alertname", "PageTest"}, {"case", "maintenance"}});
+  ASSERT_TRUE(muted.ok());
+  ASSERT_EQ(muted->decisions_size(), 1);
+  EXPECT_EQ(muted->decisions(0).outcome(), av1::OUTCOME_SILENCED);
+  EXPECT_EQ(muted->decisions(0).silence_id(), silence.id());
+
+  av1::ExpireSilenceRequest expire;
+  expire.set_id(silence.id());
+  ASSERT_TRUE(stub->ExpireSilence(Ctx().get(), expire, &silence).ok());
+  EXPECT_EQ(silence.state(), "expired");
+  auto opened = Raise(*stub, {{"alertname", "PageTest"}, {"case", "maintenance"}});
+  ASSERT_TRUE(opened.ok());
+  EXPECT_EQ(opened->decisions(0).outcome(), av1::OUTCOME_OPENED);
+
+  // A silence that would mute everything is refused, naming the field.
+  av1::CreateSilenceRequest everything;
+  everything.set_request_id(testing::Unique("silence"));
+  auto* all = everything.mutable_silence()->add_matchers();
+  all->set_label("alertname");
+  all->set_op("=~");
+  all->set_value(".*");
+  grpc::Status refused = stub->CreateSilence(Ctx().get(), everything, &silence);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_FALSE(testing::ViolationFields(refused).empty());
+}
+
+TEST(AlertsIntakeTest, AFailingTargetIsRetriedAndRecordedWhileTheOtherIsDeliveredAtOnce) {
+  auto stack = AlertsStack::Start({.name = "alerts-flaky", .plans = kPlans});
+  ASSERT_TRUE(stack.ok()) << stack.status();
+  auto stub = (*stack)->Alerts();
+  auto r = Raise(*stub, {{"alertname", "FlakyTarget"}});
+  ASSERT_TRUE(r.ok());
+  const std::string id = r->decisions(0).incident_id();
+  ASSERT_TRUE(testing::Await([&] { return !(*stack)->Pages(id, "triggered").empty(); },
+                             absl::Seconds(10)));
+  av1::Incident incident;
+  ASSERT_TRUE(testing::Await([&] {
+    incident = GetIncident(*stub, id);
+    for (const av1::Delivery& d : incident.deliveries()) {
+      if (d.target() == "down" && d.status() == "failed") return true;
+    }
+    return false;
+  }, absl::Seconds(30)));
+  for (const av1::Delivery& d : incident.deliveries()) {
+    if (d.target() == "down") {
+      EXPECT_EQ(d.attempts(), 3) << "max_attempts";
+      EXPECT_EQ(d.last_http_status(), 503);
+    } else {
+      EXPECT_EQ(d.status(), "delivered");
+      EXPECT_EQ(d.attempts(), 1);
+    }
+  }
+}
+
+TEST(AlertsIntakeTest, ADrillIsMarkedEverywhereAndReportedStepByStep) {
+  auto stack = AlertsStack::Start({.name = "alerts-drill", .plans = kPlans});
+  ASSERT_TRUE(stack.ok()) << stack.status();
+  auto stub = (*stack)->Alerts();
+  av1::StartDrillRequest start;
+  start.set_plan_id("page");
+  start.set_request_id(testing::Unique("drill"));
+  (*start.mutable_labels())["case"] = "drill-1";
+  av1::Incident drill;
+  ASSERT_TRUE(stub->StartDrill(Ctx().get(), start, &drill).ok());
+  EXPECT_TRUE(drill.drill());
+  av1::Incident again;
+  ASSERT_TRUE(stub->StartDrill(Ctx().get(), start, &again).ok());
+  EXPECT_EQ(again.id(), drill.id()) << "a retried StartDrill starts no second drill";
+  ASSERT_TRUE(testing::Await([&] { return !(*stack)->Pages(drill.id(), "triggered").empty(); },
+                             absl::Seconds(10)));
+  EXPECT_TRUE((*stack)->Pages(drill.id(), "triggered")[0].body.value("drill", false));
+
+  av1::IncidentCommand ack;
+  ack.set_id(drill.id());
+  ack.set_request_id(testing::Unique("ack"));
+  av1::Incident out;
+  ASSERT_TRUE(stub->AcknowledgeIncident(Ctx().get(), ack, &out).ok());
+  ASSERT_TRUE(stub->AcknowledgeIncident(Ctx().get(), ack, &out).ok()) << "a retry answers OK";
+  av1::CompleteStepRequest step;
+  step.set_id(drill.id());
+  step.set_request_id(testing::Unique("step"));
+  step.set_step(0);
+  ASSERT_TRUE(stub->CompleteStep(Ctx().get(), step, &out).ok());
+  av1::IncidentCommand resolve;
+  resolve.set_id(drill.id());
+  resolve.set_request_id(testing::Unique("resolve"));
+  ASSERT_TRUE(stub->ResolveIncident(Ctx().get(), resolve, &out).ok());
+  av1::GetDrillReportRequest report_request;
+  report_request.set_incident_id(drill.id());
+  av1::DrillReport report;
+  ASSERT_TRUE(stub->GetDrillReport(Ctx().get(), report_request, &report).ok());
+  EXPECT_GE(report.seconds_to_acknowledge(), 0);
+  EXPECT_EQ(report.acknowledged_at_tier(), 0);
+  ASSERT_EQ(report.steps_size(), 2);
+  EXPECT_TRUE(report.steps(0).done());
+  EXPECT_FALSE(report.steps(1).done());
+  EXPECT_EQ(report.missed_steps(), 1);
+  EXPECT_GE(report.seconds_to_resolve(), report.seconds_to_acknowledge());
+}
+
+TEST(AlertsIntakeTest, EverySeriesExistsAtZeroFromStartUp) {
+  auto stack = AlertsStack::Start({.name = "alerts-series", .plans = kPlans});
+  ASSERT_TRUE(stack.ok()) << stack.status();
+  const std::string text = (*stack)->ScrapeMetrics();
+  for (const char* series : {
+           "sqms_alerts_received_total{source=\"alertmanager\"} 0",
+           "sqms_alerts_decisions_total{outcome=\"silenced\"} 0",
+           "sqms_alerts_decisions_total{outcome=\"inhibited\"} 0",
+           "sqms_incidents_open{drill=\"false\",level=\"I\"} 0",
+           "sqms_notifications_total{outcome=\"failed\",target=\"down\"} 0",
+           "sqms_incidents_acknowledged_seconds_count{drill=\"false\",level=\"II\"} 0",
+           "sqms_incidents_resolved_seconds_count{drill=\"true\",level=\"IV\"} 0",
+           "sqms_timers_fired_total{timers=\"alerts\"} 0",
+       }) {
+    EXPECT_NE(text.find(series), std::string::npos) << series;
+  }
+}
+
+TEST(AlertsIntakeTest, ABadPlanIsRefusedAtStartNamingTheFileAndKey) {
+  const std::string dir = testing::MakeTestDir("alerts-badconfig");
+  const std::string file = dir + "/alerts.yaml";
+  ASSERT_TRUE(testing::WriteTextFile(file, absl::StrCat(
+      "time_zone: Asia/Shanghai\nrisks:\n  - {id: r, name: R, probability: 2, impact: 2}\n"
+      "targets:\n  - {id: t, kind: generic, url: \"http://127.0.0.1:1/x\"}\n"
+      "plans:\n  - id: p\n    name: P\n    risk: r\n    level: V\n"
+      "    triggers:\n      - matchers: ['alertname=\"X\"']\n"
+      "    escalation:\n      - {targets: [t], ack_timeout: 5m}\n")).ok());
+  ASSERT_TRUE(testing::WriteTextFile(dir + "/tokens", "tok sup-sue supervisor\n").ok());
+  auto process = testing::Process::Start(
+      {testing::BuildPath("services/alerts/sqms-alerts"), "--config", file, "--tokens-file",
+       dir + "/tokens", "--redis-address",
+       "127.0.0.1:1", "--kafka-brokers", "127.0.0.1:1"},
+      dir + "/alerts.log");
+  ASSERT_TRUE(process.ok());
+  ASSERT_TRUE(testing::Await([&] { return !(*process)->Running(); }, absl::Seconds(10)));
+  EXPECT_NE((*process)->Terminate(), 0) << "a configuration error stops the service";
+  const std::string log = testing::ReadFile(dir + "/alerts.log");
+  EXPECT_NE(log.find("alerts.yaml: plans[0].level"), std::string::npos) << log;
+}
+
+}  // namespace
+}  // namespace sqms::alerts::it

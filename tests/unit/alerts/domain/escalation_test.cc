@@ -1,0 +1,71 @@
+#include "services/alerts/domain/escalation.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace sqms::alerts::domain {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using ::testing::Pair;
+
+const absl::Time kOpened = absl::FromUnixSeconds(1767225600);  // 2026-01-01T00:00Z
+
+// Tier 0 paged twice (repeats 1) five minutes apart, then tier 1 once,
+// then tier 2 three times.
+std::vector<Tier> Chain() {
+  return {Tier{{"rotation:noc"}, {}, absl::Minutes(5), 1},
+          Tier{{"role:duty-manager"}, {}, absl::Minutes(10), 0},
+          Tier{{"role:director"}, {}, absl::Minutes(15), 2}};
+}
+
+TEST(NextStepTest, RepeatsATierBeforeMovingOn) {
+  const auto chain = Chain();
+  EXPECT_EQ(NextStep(chain, {0, 0}), (EscalationStep{0, 1}));
+  EXPECT_EQ(NextStep(chain, {0, 1}), (EscalationStep{1, 0}));
+  EXPECT_EQ(NextStep(chain, {1, 0}), (EscalationStep{2, 0}));
+  EXPECT_EQ(NextStep(chain, {2, 1}), (EscalationStep{2, 2}));
+}
+
+TEST(NextStepTest, EndsAfterTheLastTiersLastRepeat) {
+  const auto chain = Chain();
+  EXPECT_EQ(NextStep(chain, {2, 2}), std::nullopt);
+  EXPECT_EQ(NextDue(chain, {2, 2}, kOpened), std::nullopt);
+}
+
+TEST(NextStepTest, AStepOutsideTheChainHasNoSuccessor) {
+  const auto chain = Chain();
+  EXPECT_EQ(NextStep(chain, {3, 0}), std::nullopt);
+  EXPECT_EQ(NextStep(chain, {-1, 0}), std::nullopt);
+  EXPECT_EQ(NextStep(chain, {1, 1}), std::nullopt);  // tier 1 has no repeats
+  EXPECT_EQ(NextStep(chain, {0, -1}), std::nullopt);
+  EXPECT_EQ(NextStep({}, {0, 0}), std::nullopt);
+  EXPECT_EQ(NextDue(chain, {3, 0}, kOpened), std::nullopt);
+}
+
+TEST(NextDueTest, IsTheCurrentTiersAckTimeoutAfterItsNotification) {
+  const auto chain = Chain();
+  EXPECT_EQ(NextDue(chain, {0, 0}, kOpened), kOpened + absl::Minutes(5));
+  EXPECT_EQ(NextDue(chain, {1, 0}, kOpened), kOpened + absl::Minutes(10));
+  EXPECT_EQ(NextDue(chain, {2, 0}, kOpened), kOpened + absl::Minutes(15));
+}
+
+TEST(ScheduleTest, ListsEveryStepUntilTheEndOfTheChain) {
+  EXPECT_THAT(Schedule(Chain(), kOpened),
+              ElementsAre(Pair(EscalationStep{0, 0}, kOpened),
+                          Pair(EscalationStep{0, 1}, kOpened + absl::Minutes(5)),
+                          Pair(EscalationStep{1, 0}, kOpened + absl::Minutes(10)),
+                          Pair(EscalationStep{2, 0}, kOpened + absl::Minutes(20)),
+                          Pair(EscalationStep{2, 1}, kOpened + absl::Minutes(35)),
+                          Pair(EscalationStep{2, 2}, kOpened + absl::Minutes(50))));
+}
+
+TEST(ScheduleTest, OneTierWithoutRepeatsIsOneNotification) {
+  EXPECT_THAT(Schedule({Tier{{"role:noc"}, {}, absl::Seconds(30), 0}}, kOpened),
+              ElementsAre(Pair(EscalationStep{0, 0}, kOpened)));
+  EXPECT_THAT(Schedule({}, kOpened), IsEmpty());
+}
+
+}  // namespace
+}  // namespace sqms::alerts::domain
