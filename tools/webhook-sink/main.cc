@@ -189,6 +189,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (!flags.token.empty()) options.auth.bearer_tokens = {flags.token};
+  // Each idle keep-alive connection holds a worker; a sender's burst opens a
+  // connection per request, which must not queue behind idle ones (they
+  // would time out waiting and be sent again).
+  options.worker_threads = 128;
   int out_fd = -1;
   if (!flags.out.empty() &&
       (out_fd = open(flags.out.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644)) < 0) {

@@ -141,6 +141,15 @@ std::string AlertsStack::ScrapeMetrics(int replica) const {
   return response.ok() ? response->body : "";
 }
 
+int AlertsStack::PendingTimers() const {
+  int n = -1;
+  if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(redis_->Cli({"ZCARD", "{sqms:alerts}:timers"})),
+                        &n)) {
+    return -1;
+  }
+  return n;
+}
+
 std::vector<SinkRequest> AlertsStack::SinkRequests() const {
   std::vector<SinkRequest> out;
   std::istringstream in(testing::ReadFile(sink_out_));

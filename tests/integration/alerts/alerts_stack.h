@@ -54,6 +54,8 @@ class AlertsStack {
   int webhook_port(int replica = 0) const { return replicas_[replica].webhook_port; }
   int metrics_port(int replica = 0) const { return replicas_[replica].metrics_port; }
   std::string ScrapeMetrics(int replica = 0) const;
+  // Durable timers (escalations, deliveries) not yet done; -1 if unreadable.
+  int PendingTimers() const;
 
   // Every request the sink received so far, in arrival order.
   std::vector<SinkRequest> SinkRequests() const;

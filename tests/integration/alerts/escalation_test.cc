@@ -170,9 +170,7 @@ TEST(AlertsEscalationTest, AcknowledgementsRacingTheTimerNeverLetAPageThroughAft
   ASSERT_FALSE(failed);
   // Every page decided before the acks has had time to arrive once nothing
   // is pending any more.
-  ASSERT_TRUE(testing::Await([&] {
-    return (*stack)->redis().Cli({"ZCARD", "{sqms:alerts}:timers"}) == "0";
-  }, absl::Seconds(60)));
+  ASSERT_TRUE(testing::Await([&] { return (*stack)->PendingTimers() == 0; }, absl::Seconds(60)));
   int escalated = 0;
   for (const SinkRequest& r : (*stack)->SinkRequests()) {
     if (r.path != "/hook") continue;
@@ -203,9 +201,8 @@ TEST(AlertsEscalationTest, TimersPendingAtSigkillFireOnceAfterTheRestart) {
     }
     return true;
   }, absl::Seconds(30)));
-  ASSERT_TRUE(testing::Await([&] {
-    return (*stack)->redis().Cli({"ZCARD", "{sqms:alerts}:timers"}) == "0";
-  }, absl::Seconds(30)));
+  ASSERT_TRUE(testing::Await([&] { return (*stack)->PendingTimers() == 0; }, absl::Seconds(30)))
+      << (*stack)->redis().Cli({"ZRANGE", "{sqms:alerts}:timers", "0", "5", "WITHSCORES"});
   for (const std::string& id : ids) {
     EXPECT_EQ((*stack)->Pages(id, "escalated").size(), 1u) << id;
   }
@@ -222,9 +219,8 @@ TEST(AlertsEscalationTest, TwoReplicasFireEachTimerOnce) {
     ASSERT_TRUE(r.ok()) << r.status();
     ids.push_back(OpenedIncident(*r));
   }
-  ASSERT_TRUE(testing::Await([&] {
-    return (*stack)->redis().Cli({"ZCARD", "{sqms:alerts}:timers"}) == "0";
-  }, absl::Seconds(30)));
+  ASSERT_TRUE(testing::Await([&] { return (*stack)->PendingTimers() == 0; }, absl::Seconds(30)))
+      << (*stack)->redis().Cli({"ZRANGE", "{sqms:alerts}:timers", "0", "5", "WITHSCORES"});
   std::set<std::string> deliveries;
   for (const std::string& id : ids) {
     EXPECT_EQ((*stack)->Pages(id, "triggered").size(), 1u) << id;

@@ -95,8 +95,11 @@ TEST(AlertsIntakeTest, ASilencedAlertOpensNothingAndAnExpiredSilenceMutesNoMore)
   m->set_op("=");
   m->set_value("maintenance");
   create.mutable_silence()->set_comment("planned work");
+  *create.mutable_silence()->mutable_ends_at() =
+      google::protobuf::util::TimeUtil::SecondsToTimestamp(absl::ToUnixSeconds(absl::Now()) + 3600);
   av1::Silence silence;
-  ASSERT_TRUE(stub->CreateSilence(Ctx().get(), create, &silence).ok());
+  grpc::Status created = stub->CreateSilence(Ctx().get(), create, &silence);
+  ASSERT_TRUE(created.ok()) << created.error_message();
   EXPECT_EQ(silence.state(), "active");
   EXPECT_EQ(silence.created_by(), "sup-sue");
   auto muted = Raise(*stub, {{"alertname", "PageTest"}, {"case", "maintenance"}});
