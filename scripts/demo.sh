@@ -24,7 +24,13 @@
 # 5. the KPIs of the day by department next to their targets, a late
 #    contact event correcting yesterday's closed window (its revision
 #    raised), and the departments ranked by weighted rank-sum ratio;
-# 6. stops everything (also on Ctrl-C, which exits 0) unless --keep-running.
+# 6. emergency response (sqms-alerts, the shipped plans with acknowledgement
+#    timeouts of seconds): the incidents its plans opened from the safety
+#    complaints, the breached P1 and the answer-rate breaches, their pages
+#    arriving at a local webhook receiver (tools/webhook-sink); one
+#    acknowledged, a new complaint joining it, one escalating to its second
+#    tier, a resolution and review, a drill and its report;
+# 7. stops everything (also on Ctrl-C, which exits 0) unless --keep-running.
 # Quiet: each step prints what it shows; the stack's and the service's logs
 # stay in run/demo/ and their tails are printed only when something fails.
 set -euo pipefail
@@ -37,6 +43,8 @@ COMPLAINTS=300
 CONTACT_EVENTS=400
 SERVICE_PID=""
 KPI_SERVICE_PID=""
+ALERTS_SERVICE_PID=""
+SINK_PID=""
 WATCH_PID=""
 BUILD=0
 INTERRUPTED=0
@@ -52,7 +60,7 @@ while [ $# -gt 0 ]; do
     --build) BUILD=1; shift ;;
     --complaints) COMPLAINTS="$2"; shift 2 ;;
     --contact-events) CONTACT_EVENTS="$2"; shift 2 ;;
-    -h | --help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,35p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument '$1' (see --help)" ;;
   esac
 done
@@ -65,7 +73,7 @@ build_quietly() {
   if { [ -f "$BUILD_DIR/CMakeCache.txt" ] ||
     cmake -S "$REPO_ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo; } >"$log" 2>&1 &&
     cmake --build "$BUILD_DIR" -j "${JOBS:-$(nproc)}" --target sqmsctl sqms-loadgen sqms-events \
-      sqms-complaints sqms-metrics devkafka >>"$log" 2>&1; then
+      sqms-complaints sqms-metrics sqms-alerts webhook-sink devkafka >>"$log" 2>&1; then
     echo "done"
   else
     echo failed
@@ -80,7 +88,9 @@ LOADGEN="$BUILD_DIR/tools/loadgen/sqms-loadgen"
 EVENTS="$BUILD_DIR/tools/events/sqms-events"
 SERVICE="$BUILD_DIR/services/complaints/sqms-complaints"
 KPI_SERVICE="$BUILD_DIR/services/metrics/sqms-metrics"
-for bin in "$SQMSCTL" "$LOADGEN" "$EVENTS" "$SERVICE" "$KPI_SERVICE"; do
+ALERTS_SERVICE="$BUILD_DIR/services/alerts/sqms-alerts"
+SINK="$BUILD_DIR/tools/webhook-sink/webhook-sink"
+for bin in "$SQMSCTL" "$LOADGEN" "$EVENTS" "$SERVICE" "$KPI_SERVICE" "$ALERTS_SERVICE" "$SINK"; do
   [ -x "$bin" ] || die "$bin is missing: run 'make build' first"
 done
 
@@ -93,7 +103,7 @@ cleanup() {
     wait "$WATCH_PID" 2>/dev/null || true
   fi
   local pid
-  for pid in "$KPI_SERVICE_PID" "$SERVICE_PID"; do
+  for pid in "$ALERTS_SERVICE_PID" "$KPI_SERVICE_PID" "$SERVICE_PID" "$SINK_PID"; do
     if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
       kill -TERM "$pid" 2>/dev/null || true
       wait "$pid" 2>/dev/null || true
@@ -103,7 +113,8 @@ cleanup() {
   if [ "$status" -eq 0 ]; then
     echo "demo: stopped cleanly; logs in $RUN_DIR"
   else
-    for f in "$RUN_DIR"/complaints.log "$RUN_DIR"/metrics.log "$RUN_DIR"/stack-up.log; do
+    for f in "$RUN_DIR"/complaints.log "$RUN_DIR"/metrics.log "$RUN_DIR"/alerts.log \
+      "$RUN_DIR"/stack-up.log; do
       [ -s "$f" ] && { echo "----- last lines of $f -----"; tail -15 "$f"; }
     done
   fi
@@ -196,6 +207,126 @@ start_kpi_service() {
   await_ready_file metrics "$KPI_SERVICE_PID"
   export SQMS_METRICS_ADDR="$METRICS_SERVICE_GRPC_LISTEN"
   echo "gRPC on $SQMS_METRICS_ADDR, /metrics on $METRICS_SERVICE_METRICS_LISTEN (time zone Asia/Shanghai)"
+}
+
+# --- Emergency response (sqms-alerts) ------------------------------------
+
+# The shipped plans with the demo's clock: acknowledgement timeouts of
+# seconds instead of minutes, and the notification targets pointed at the
+# local webhook receiver (tools/webhook-sink) on port $1.
+demo_alerts_config() {
+  sed -e "s|http://127.0.0.1:9096/|http://127.0.0.1:$1/|" \
+    -e 's/ack_timeout: 5m/ack_timeout: 20s/; s/ack_timeout: 10m/ack_timeout: 40s/' \
+    -e 's/ack_timeout: 15m/ack_timeout: 60s/' \
+    "$REPO_ROOT/services/alerts/config/alerts.yaml" >"$RUN_DIR/alerts.yaml"
+}
+
+start_alerts_service() {
+  say "Starting the alerts service (emergency plans) and a webhook receiver for its notifications"
+  "$SINK" --listen 127.0.0.1:0 --port-file "$RUN_DIR/sink.port" \
+    --out "$RUN_DIR/notifications.jsonl" >"$RUN_DIR/notifications.log" 2>&1 &
+  SINK_PID=$!
+  for _ in $(seq 1 50); do [ -s "$RUN_DIR/sink.port" ] && break; sleep 0.1; done
+  [ -s "$RUN_DIR/sink.port" ] || die "the webhook receiver did not start"
+  demo_alerts_config "$(cat "$RUN_DIR/sink.port")"
+  echo "demo-alertmanager-token" >"$RUN_DIR/webhook-tokens.txt"
+  "$ALERTS_SERVICE" --grpc-listen "$ALERTS_SERVICE_GRPC_LISTEN" \
+    --metrics-listen "$ALERTS_SERVICE_METRICS_LISTEN" \
+    --webhook-listen "$ALERTS_SERVICE_WEBHOOK_LISTEN" \
+    --webhook-tokens-file "$RUN_DIR/webhook-tokens.txt" \
+    --tokens-file "$RUN_DIR/tokens.txt" --config "$RUN_DIR/alerts.yaml" \
+    --instance-id demo-alerts-0 --ready-file "$RUN_DIR/alerts.ready" \
+    >"$RUN_DIR/alerts.log" 2>&1 &
+  ALERTS_SERVICE_PID=$!
+  await_ready_file alerts "$ALERTS_SERVICE_PID"
+  export SQMS_ALERTS_ADDR="$ALERTS_SERVICE_GRPC_LISTEN"
+  echo "gRPC on $SQMS_ALERTS_ADDR, Alertmanager's webhook on $ALERTS_SERVICE_WEBHOOK_LISTEN," \
+    "notifications to 127.0.0.1:$(cat "$RUN_DIR/sink.port") (acknowledgement timeouts 20/40/60 s)"
+}
+
+# notified ID KIND: how many notifications of incident ID of KIND
+# (triggered, escalated, repeated, resolved) the receiver got.
+notified() {
+  jq -r --arg id "$1" --arg kind "$2" \
+    'select(.body.incident_id? == $id and .body.kind? == $kind) | .body.delivery_id' \
+    "$RUN_DIR/notifications.jsonl" 2>/dev/null | sort -u | wc -l
+}
+
+# first_incident PLAN: the newest active incident of PLAN ("" when none).
+first_incident() {
+  ctl incident list --active --plan "$1" -o json | jq -r '[.incidents[]?][0].id // empty'
+}
+
+alerts_story() {
+  say "Incidents the plans opened on their own: safety complaints, the breached P1, answer-rate breaches"
+  local deadline=$((SECONDS + 30))
+  until [ -n "$(first_incident safety-complaint)" ]; do
+    [ "$SECONDS" -lt "$deadline" ] || die "no safety incident within 30 s (see $RUN_DIR/alerts.log)"
+    sleep 0.5
+  done
+  ctl incident list --active
+  echo
+  echo "notifications received so far (tools/webhook-sink):"
+  grep -E '/hook ' "$RUN_DIR/notifications.log" | head -8
+
+  local safety p1
+  safety="$(first_incident safety-complaint)"
+  say "The duty manager acknowledges $safety: its pages stop there"
+  ctl incident ack "$safety" --comment "duty manager on the way to the platform" | head -6
+
+  say "A new safety complaint at the same station joins the active incident (a known issue)"
+  local station
+  station="$(ctl incident get "$safety" -o json | jq -r '.labels.station // empty')"
+  submit --channel hotline --title "站台又有烟味" --urgency high --importance high \
+    --content "${station}站台还有烟味，旅客很担心。" --name 孙悦 --phone 13455556666 \
+    --station "$station" >/dev/null
+  deadline=$((SECONDS + 30))
+  until [ "$(ctl incident get "$safety" -o json | jq '.linkedComplaints | length')" -ge 2 ]; do
+    [ "$SECONDS" -lt "$deadline" ] || die "the complaint did not join $safety within 30 s"
+    sleep 0.5
+  done
+  ctl incident get "$safety" -o json | jq -r '"linked complaints of \(.id): \(.linkedComplaints | join(", "))"'
+
+  p1="$(first_incident p1-sla-breach)"
+  if [ -n "$p1" ]; then
+    say "Nobody acknowledges $p1 (P1 SLA breach): after 20 s it escalates to its second tier"
+    deadline=$((SECONDS + 60))
+    until [ "$(notified "$p1" escalated)" -ge 1 ]; do
+      [ "$SECONDS" -lt "$deadline" ] || die "$p1 did not escalate within 60 s (see $RUN_DIR/alerts.log)"
+      sleep 0.5
+    done
+    grep -F "$(ctl incident get "$p1" -o json | jq -r .title)" "$RUN_DIR/notifications.log" | tail -3
+    ctl incident ack "$p1" --comment "department head takes it" >/dev/null
+    ctl incident get "$p1" | sed -n '1,40p'
+  fi
+
+  say "The safety incident is resolved and closed with its review"
+  ctl incident resolve "$safety" --comment "smoke from a brake pad; train inspected" >/dev/null
+  ctl incident close "$safety" --review "Cause: overheated brake pad. Change: earlier pad checks." | head -4
+  echo "a '[resolved]' notice went to the notified targets: $(notified "$safety" resolved)"
+
+  say "A drill of the safety plan, marked [DRILL] everywhere"
+  local drill
+  drill="$(ctl drill start safety-complaint --label station=演练站 -o json | jq -r .id)"
+  deadline=$((SECONDS + 10))
+  until [ "$(notified "$drill" triggered)" -ge 1 ]; do
+    [ "$SECONDS" -lt "$deadline" ] || die "the drill's page did not arrive"
+    sleep 0.2
+  done
+  grep -F '[DRILL]' "$RUN_DIR/notifications.log" | head -2
+  sleep 2  # the drill team takes a moment to answer
+  ctl incident ack "$drill" --comment "drill: duty manager answers" >/dev/null
+  ctl incident step "$drill" 0 >/dev/null
+  ctl incident resolve "$drill" --comment "drill over" >/dev/null
+  ctl drill report "$drill"
+
+  say "Every incident change on sqms.incidents.v1 (the metrics service's MTTA/MTTR source)"
+  "$EVENTS" --brokers "$KAFKA_BROKERS" --topic sqms.incidents.v1
+
+  say "Alert intake and paging, as /metrics counts them"
+  curl -fsS "http://$ALERTS_SERVICE_METRICS_LISTEN/metrics" |
+    grep -E '^sqms_(alerts_received_total|alerts_decisions_total|notifications_total|incidents_open)\{' |
+    grep -v ' 0$' | head -20
 }
 
 simulate_call_center() {
@@ -452,6 +583,7 @@ kpi_ranking() {
 start_stack
 start_service
 start_kpi_service
+start_alerts_service
 simulate_call_center
 walk_lifecycles
 sla_story
@@ -460,10 +592,12 @@ kpi_day_table
 kpi_breaches
 late_event
 kpi_ranking
+alerts_story
 
 if [ "$KEEP_RUNNING" -eq 1 ]; then
   say "Still running (Ctrl-C stops everything)"
-  echo "  export SQMS_SERVER=$SQMS_SERVER SQMS_METRICS_ADDR=$SQMS_METRICS_ADDR SQMS_TOKEN=demo-supervisor-token"
+  echo "  export SQMS_SERVER=$SQMS_SERVER SQMS_METRICS_ADDR=$SQMS_METRICS_ADDR SQMS_ALERTS_ADDR=$SQMS_ALERTS_ADDR SQMS_TOKEN=demo-supervisor-token"
+  echo "  $SQMSCTL incident list --active"
   echo "  $SQMSCTL list --status received"
   echo "  $SQMSCTL kpi get answer_rate --period day --by department --unit ticketing-center"
   echo "  Prometheus: $PROMETHEUS_URL   Alertmanager: ${ALERTMANAGER_URL:-}"

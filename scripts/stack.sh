@@ -25,8 +25,9 @@
 # `up` writes $RUN_DIR/stack.env (KEY=VALUE lines: SQMS_REDIS_ADDRESS,
 # KAFKA_BROKERS, SQMS_GRPC_LISTEN and SQMS_METRICS_LISTEN reserved for the
 # complaints service, METRICS_SERVICE_GRPC_LISTEN and
-# METRICS_SERVICE_METRICS_LISTEN reserved for sqms-metrics (Prometheus
-# scrapes both services), PROMETHEUS_URL, ALERTMANAGER_URL), one <name>.pid and
+# METRICS_SERVICE_METRICS_LISTEN reserved for sqms-metrics,
+# ALERTS_SERVICE_{GRPC,METRICS,WEBHOOK}_LISTEN for sqms-alerts (Prometheus
+# scrapes the three services), PROMETHEUS_URL, ALERTMANAGER_URL), one <name>.pid and
 # <name>.log per component. `down` stops everything (SIGTERM, then SIGKILL
 # after $SQMS_STOP_TIMEOUT seconds, default 15) and is idempotent.
 #
@@ -219,8 +220,9 @@ cmd_up() {
   rm -f "$RUN_DIR/stack.env"
 
   local redis_port grpc_port metrics_port prom_port am_port kpi_grpc_port kpi_metrics_port
+  local alerts_grpc_port alerts_metrics_port alerts_webhook_port
   read -r redis_port grpc_port metrics_port prom_port am_port kpi_grpc_port kpi_metrics_port \
-    <<<"$(free_ports 7)"
+    alerts_grpc_port alerts_metrics_port alerts_webhook_port <<<"$(free_ports 10)"
 
   if [ "$REDIS_CLUSTER" -eq 1 ]; then
     start_redis_cluster
@@ -251,6 +253,11 @@ cmd_up() {
     # Not SQMS_-prefixed: the services read SQMS_* as their flags' defaults.
     echo "METRICS_SERVICE_GRPC_LISTEN=127.0.0.1:$kpi_grpc_port"
     echo "METRICS_SERVICE_METRICS_LISTEN=127.0.0.1:$kpi_metrics_port"
+    # Free ports reserved for sqms-alerts: gRPC, /metrics (scraped) and the
+    # receiver of Alertmanager's webhook (Alertmanager routes to it).
+    echo "ALERTS_SERVICE_GRPC_LISTEN=127.0.0.1:$alerts_grpc_port"
+    echo "ALERTS_SERVICE_METRICS_LISTEN=127.0.0.1:$alerts_metrics_port"
+    echo "ALERTS_SERVICE_WEBHOOK_LISTEN=127.0.0.1:$alerts_webhook_port"
     if [ "$WITH_MONITORING" -eq 1 ]; then
       echo "PROMETHEUS_URL=http://127.0.0.1:$prom_port"
       echo "ALERTMANAGER_URL=http://127.0.0.1:$am_port"

@@ -13,6 +13,7 @@ namespace sqms::tools {
 
 namespace {
 
+namespace av1 = ::sqms::alerts::v1;
 namespace cv1 = ::sqms::complaints::v1;
 namespace ev1 = ::sqms::events::v1;
 namespace mv1 = ::sqms::metrics::v1;
@@ -132,6 +133,9 @@ SQMS_INSTANTIATE_ENUM_NAMES(cv1::SlaTarget)
 SQMS_INSTANTIATE_ENUM_NAMES(ev1::ComplaintEventType)
 SQMS_INSTANTIATE_ENUM_NAMES(mv1::WindowSize)
 SQMS_INSTANTIATE_ENUM_NAMES(mv1::Direction)
+SQMS_INSTANTIATE_ENUM_NAMES(av1::IncidentState)
+SQMS_INSTANTIATE_ENUM_NAMES(av1::Outcome)
+SQMS_INSTANTIATE_ENUM_NAMES(av1::AlertStatus)
 
 #undef SQMS_INSTANTIATE_ENUM_NAMES
 

@@ -11,6 +11,7 @@
 #include <google/protobuf/descriptor.h>
 
 #include "absl/status/statusor.h"
+#include "sqms/alerts/v1/service.pb.h"
 #include "sqms/complaints/v1/types.pb.h"
 #include "sqms/events/v1/complaint_event.pb.h"
 #include "sqms/metrics/v1/service.pb.h"
@@ -21,7 +22,8 @@ namespace sqms::tools {
 // alias, ignoring case and treating '-' as '_'. INVALID_ARGUMENT listing the
 // accepted names otherwise. Defined for complaints::v1::{Channel, Category,
 // Priority, Level, Status}, events::v1::ComplaintEventType and
-// metrics::v1::{WindowSize, Direction}.
+// metrics::v1::{WindowSize, Direction} and alerts::v1::{IncidentState, Outcome,
+// AlertStatus}.
 template <typename E>
 absl::StatusOr<E> ParseEnum(std::string_view name);
 

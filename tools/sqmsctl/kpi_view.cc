@@ -111,18 +111,6 @@ std::string CountTable(const std::string& key_header, const std::string& value_h
   return table.Render();
 }
 
-std::string Indented(const std::string& text, const std::string& indent) {
-  std::string out;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    out += indent + text.substr(start, end - start) + "\n";
-    start = end + 1;
-  }
-  return out;
-}
-
 }  // namespace
 
 KpiCatalog CatalogOf(const mv1::ListKpiDefinitionsResponse& response) {

@@ -106,6 +106,18 @@ std::string Table::Render() const {
   return out;
 }
 
+std::string Indented(std::string_view text, std::string_view indent) {
+  std::string out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    out.append(indent).append(text.substr(start, end - start)).append("\n");
+    start = end + 1;
+  }
+  return out;
+}
+
 namespace {
 absl::TimeZone& DisplayZone() {
   static absl::TimeZone zone = absl::UTCTimeZone();

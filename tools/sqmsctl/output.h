@@ -45,6 +45,10 @@ class Table {
   std::vector<std::vector<std::string>> rows_;
 };
 
+// Every line of text (a Table's Render, say) prefixed by indent; the last
+// line ends in '\n' even when text did not. "" stays "".
+std::string Indented(std::string_view text, std::string_view indent);
+
 // The zone every FormatTimestamp shows times in: the operator's. UTC until
 // set; sqmsctl sets it once after parsing its flags (DisplayZoneFor), before
 // any output. Not thread-safe against concurrent FormatTimestamp calls.

@@ -1,0 +1,88 @@
+#pragma once
+// ports::AlertStore in memory, for the app's unit tests. It keeps the
+// port's contract as RedisAlertStore does (tests/support/alerts/
+// alert_store_contract.h runs the same checks on both): one Write is one
+// atomic step under one mutex — replay by request id first, then the
+// compare-and-set on the version, then the group claim — and the request
+// ids share the "seen" records (Seen("cmd|<request id>")), as in Redis.
+//
+// What Redis keeps in its sorted sets and stream is open to tests: the
+// durable timers (esc|, ackx|, dlv| → due) so a test can fire them, and the
+// events every write queued for sqms.incidents.v1, in order.
+//
+// Not modelled: the 24 h / 7 day expiry of request ids and seen records,
+// the real-time expiry of a counting window's key, the delivery attempt
+// log. Times are kept as given (Redis rounds them to milliseconds; the
+// counting window is computed in milliseconds here too).
+//
+// Thread-safe: every method may be called from any thread.
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "services/alerts/ports/alert_store.h"
+
+namespace sqms::alerts::testing {
+
+// One entry of the outbox: what a write queued for sqms.incidents.v1.
+struct QueuedEvent {
+  std::string incident_id;
+  ports::IncidentEventKind kind;
+  std::string actor;
+  int64_t version = 0;  // the incident version the write stored
+};
+
+class InMemoryAlertStore final : public ports::AlertStore {
+ public:
+  absl::StatusOr<std::optional<ports::Incident>> Get(const std::string& id) override;
+  absl::StatusOr<std::string> FindGroup(const std::string& group_key) override;
+  absl::StatusOr<std::vector<ports::Incident>> List(const ports::ListFilter& filter) override;
+  absl::StatusOr<ports::WriteOutcome> Write(ports::IncidentWrite& write) override;
+  absl::StatusOr<std::optional<ports::Delivery>> GetDelivery(const std::string& id) override;
+  absl::StatusOr<ports::DeliveryClaim> ClaimDelivery(const std::string& id,
+                                                     absl::Time retry_at) override;
+  absl::Status RecordAttempt(const ports::Delivery& after, absl::Time retry_at) override;
+  absl::Status PutSilence(const domain::Silence& silence) override;
+  absl::StatusOr<std::vector<domain::Silence>> ListSilences() override;
+  absl::StatusOr<std::optional<std::string>> Seen(const std::string& alert_id) override;
+  absl::Status MarkSeen(const std::string& alert_id, const std::string& answer) override;
+  absl::StatusOr<int> Count(const std::string& key, const std::string& member, absl::Time at,
+                            absl::Duration within) override;
+
+  // The durable timers (id → due), as the timers' sorted set holds them.
+  std::map<std::string, absl::Time> Timers() const;
+  // The timers due at `now` (due ≤ now), earliest first.
+  std::vector<std::string> DueTimers(absl::Time now) const;
+  // What DurableTimers does after a handler returned OK: removes `id` if it
+  // is still due at `due` (a write that re-scheduled it keeps it). True if
+  // removed.
+  bool CompleteTimer(const std::string& id, absl::Time due);
+
+  // Every event queued by a written Write, oldest first.
+  std::vector<QueuedEvent> Events() const;
+  // The kinds of the events queued for `incident_id`, oldest first.
+  std::vector<ports::IncidentEventKind> EventKinds(const std::string& incident_id) const;
+  // How many Write calls were applied (kWritten).
+  int writes() const;
+
+ private:
+  mutable absl::Mutex mu_;
+  std::map<std::string, ports::Incident> incidents_ ABSL_GUARDED_BY(mu_);
+  std::set<std::string> active_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, std::string> groups_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, std::string> seen_ ABSL_GUARDED_BY(mu_);  // alert ids and "cmd|<req>"
+  std::map<std::string, ports::Delivery> deliveries_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, absl::Time> timers_ ABSL_GUARDED_BY(mu_);
+  std::vector<QueuedEvent> events_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, domain::Silence> silences_ ABSL_GUARDED_BY(mu_);
+  // window key → member → score (Unix ms).
+  std::map<std::string, std::map<std::string, int64_t>> windows_ ABSL_GUARDED_BY(mu_);
+  int writes_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+}  // namespace sqms::alerts::testing

@@ -1,0 +1,80 @@
+// Human renderings of sqms.alerts.v1 answers for `sqmsctl incident | plan |
+// risk | silence | drill`. Pure: no I/O, no RPC; times through
+// FormatTimestamp (the operator's zone).
+//
+// Conventions:
+//   tiers     0-based, as in alerts.yaml ("tier 0 is notified when the
+//             incident opens"); "1 r2" is tier 1's second repeat
+//   durations absl's shortest form: "5m", "1h30m", "2m5s"
+//   matchers  Alertmanager text: alertname="kpi_breached", station=~"北京.*"
+//   a drill   "[drill]" after the title (tables) or the state (details)
+#pragma once
+
+#include <string>
+
+#include "sqms/alerts/v1/service.pb.h"
+#include "tools/sqmsctl/output.h"
+
+namespace sqms::tools {
+
+// "triggered", "acknowledged", "mitigating", "resolved", "closed".
+std::string IncidentStateText(alerts::v1::IncidentState state);
+
+// label op "value": severity="page", station=~"北京.*".
+std::string MatcherText(const alerts::v1::Matcher& matcher);
+
+// The matchers joined by ", " in braces: {alertname="x", category="safety"};
+// a counting trigger adds " ×3 within 1h".
+std::string TriggerText(const alerts::v1::Trigger& trigger);
+
+// Whole seconds in absl's shortest form ("5m", "1h30m", "45s"); "-" for a
+// negative number (the service's "not yet").
+std::string SecondsText(double seconds);
+
+// One row per incident, in the answer's order (newest first): ID, LEVEL,
+// STATE, PLAN, TITLE (truncated; "[drill]" appended), OPENED, TIER (tier,
+// " r<repeat>" when repeated), FIRING (firing/total alerts).
+Table IncidentsTable(const alerts::v1::ListIncidentsResponse& response);
+
+// "key: value" lines: id, title, state (drill, outage), level, plan, risk,
+// group labels, opened / acknowledged (by) / resolved / closed, tier and
+// the next escalation, alerts firing/total, linked complaints, version and
+// review; then the steps as a table (#, DONE, TITLE, OWNER, EXPECTED, DONE
+// AT, BY). With `full` also the timeline (AT, ACTOR, KIND, TEXT) and the
+// deliveries (ID, TARGET, TIER, STATUS, ATTEMPTS, HTTP, LATENCY, ERROR),
+// each under its own heading, "(none)" when empty.
+std::string IncidentDetail(const alerts::v1::Incident& incident, bool full);
+
+// RaiseAlert: "fingerprint: …", then one row per plan's decision (PLAN,
+// OUTCOME, INCIDENT, DETAIL — the silence or the inhibiting incident), or
+// "no plan matched".
+std::string RaiseAlertText(const alerts::v1::RaiseAlertResponse& response);
+
+// ID, NAME, LEVEL, RISK, TRIGGERS (count), STEPS (count), TIERS (count),
+// FLAGS (auto-resolve, outage).
+Table PlansTable(const alerts::v1::ListPlansResponse& response);
+
+// A plan: id, name, level, risk, version, group by, auto-resolve, outage,
+// ack expiry; the triggers as matcher text; the steps (#, TITLE, OWNER,
+// EXPECTED); the escalation tiers (TIER, NOTIFY, TARGETS, ACK TIMEOUT,
+// REPEATS).
+std::string PlanDetail(const alerts::v1::Plan& plan);
+
+// ID, NAME, PROBABILITY, IMPACT, SCORE, LEVEL, PLANS (comma-separated, "-"
+// when none), highest score first (ties in the register's order).
+Table RisksTable(const alerts::v1::ListRisksResponse& response);
+
+// ID, STATE, MATCHERS, STARTS, ENDS ("never" for an open-ended window),
+// WINDOW ("mon,sun 01:00 +120m", "daily 01:00 +120m" or "-"), BY, COMMENT
+// (truncated).
+Table SilencesTable(const alerts::v1::ListSilencesResponse& response);
+
+// The drill report: incident, plan, start, time to acknowledge and the tier
+// it was acknowledged at, time to resolve, the tiers notified (TIER,
+// NOTIFIED, AFTER), the steps (#, STEP, EXPECTED, TAKEN, LATE — "missed"
+// for a step not done) and the missed count, then the previous drill of
+// the plan with each time's change ("faster" / "slower"), or "no earlier
+// drill of this plan".
+std::string DrillReportText(const alerts::v1::DrillReport& report);
+
+}  // namespace sqms::tools
