@@ -4,16 +4,17 @@
 # they are compared to.
 #
 #   scripts/bench.sh [--complaints N] [--streams K] [--rate-complaints M]
-#                    [--metrics-events E] [--only complaints|metrics]
+#                    [--metrics-events E] [--only complaints|metrics|alerts]
 #                    [--quick] [--keep-run-dir]
 #
 #   --complaints N        complaints in the max-rate run (default 200000)
 #   --streams K           concurrent StreamComplaints streams (default 8)
 #   --rate-complaints M   complaints in the 10,000/s run (default N/2)
 #   --metrics-events E    contact events of the metrics step (default 150000)
-#   --only complaints|metrics   run the steps of one service (metrics: only
-#                         the "metrics" section of latest.json is replaced)
-#   --quick               smoke run: N=20000, E=30000 (unless given), small baselines
+#   --only complaints|metrics|alerts   run the steps of one service (metrics,
+#                         alerts: only that section of latest.json is replaced)
+#   --quick               smoke run: N=20000, E=30000 (unless given), small
+#                         baselines, a smaller alerts step
 #   --keep-run-dir        keep run/bench-<time> (logs, redis, samples)
 #
 # Steps, all in one fresh stack (scripts/stack.sh up --run-dir run/bench-*):
@@ -35,6 +36,12 @@
 #      sqms.contact.v1 beside a raw librdkafka consumer over the same topic,
 #      Redis memory, freshness; its table, and latest.json's "metrics"
 #      section
+#   h. the alerts service, in a fresh stack of its own after that one is
+#      down (scripts/bench-alerts.sh): RaiseAlert ingest with dedup beside a
+#      raw Redis EVALSHA at the same concurrency, complaint submission to
+#      webhook received (p99 target 1 s; Alertmanager's default group_wait
+#      is 30 s), timer firing lag at 100,000 pending timers; its table, and
+#      latest.json's "alerts" section
 #
 # Exit 0 when everything ran, whether or not a target was met (this is a
 # measurement); non-zero only when something failed to run.
@@ -72,6 +79,7 @@ COMPLAINTS=200000
 STREAMS=8
 METRICS_EVENTS=150000
 METRICS_PROBES=200
+ALERTS_ARGS=()
 ONLY=
 RATE_COMPLAINTS=""
 QUICK=0
@@ -96,9 +104,9 @@ export SCRIPT_NAME=bench  # read by lib.sh
 usage() {
   local code="${1:-0}"
   if [ "$code" -eq 0 ]; then
-    sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   else
-    sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   fi
   exit "$code"
 }
@@ -119,7 +127,7 @@ parse_args() {
       --streams) STREAMS="${2:?--streams needs a number}"; shift 2 ;;
       --rate-complaints) RATE_COMPLAINTS="${2:?--rate-complaints needs a number}"; shift 2 ;;
       --metrics-events) METRICS_EVENTS="${2:?--metrics-events needs a number}"; e_given=1; shift 2 ;;
-      --only) ONLY="${2:?--only needs complaints or metrics}"; shift 2 ;;
+      --only) ONLY="${2:?--only needs complaints, metrics or alerts}"; shift 2 ;;
       --quick) QUICK=1; shift ;;
       --keep-run-dir) KEEP=1; shift ;;
       -h | --help) usage 0 ;;
@@ -131,8 +139,12 @@ parse_args() {
     [ "$n_given" -eq 1 ] || COMPLAINTS=20000
     [ "$e_given" -eq 1 ] || METRICS_EVENTS=30000
     METRICS_PROBES=50
+    ALERTS_ARGS=(--alerts 1000 --probes 20 --pending 20000 --timer-probes 10)
   fi
-  case "$ONLY" in "" | complaints | metrics) ;; *) die "--only: '$ONLY' is not complaints or metrics" ;; esac
+  case "$ONLY" in
+    "" | complaints | metrics | alerts) ;;
+    *) die "--only: '$ONLY' is not complaints, metrics or alerts" ;;
+  esac
   [[ "$COMPLAINTS" =~ ^[1-9][0-9]*$ ]] || die "--complaints: '$COMPLAINTS' is not a positive number"
   [[ "$STREAMS" =~ ^[1-9][0-9]*$ ]] || die "--streams: '$STREAMS' is not a positive number"
   RATE_COMPLAINTS="${RATE_COMPLAINTS:-$((COMPLAINTS / 2))}"
@@ -536,17 +548,32 @@ bench_metrics() {
   SQMS_BUILD_DIR="$BUILD_DIR" bash "$REPO_ROOT/scripts/bench-metrics.sh" "${args[@]}"
 }
 
+# h. The alerts service (scripts/bench-alerts.sh): its table on stdout,
+# its figures in latest.json's "alerts" section.
+bench_alerts() {
+  local args=("${ALERTS_ARGS[@]}" --results "$REPO_ROOT/bench/results/latest.json")
+  [ "$KEEP" -eq 1 ] && args+=(--keep-run-dir)
+  mkdir -p "$REPO_ROOT/bench/results"
+  log "h. the alerts service"
+  SQMS_BUILD_DIR="$BUILD_DIR" bash "$REPO_ROOT/scripts/bench-alerts.sh" "${args[@]}"
+}
+
 main() {
   parse_args "$@"
   if [ "$ONLY" = metrics ]; then
     bench_metrics
     return
   fi
+  if [ "$ONLY" = alerts ]; then
+    bench_alerts
+    return
+  fi
   require redis-benchmark redis-cli python3 curl git
   require_built services/complaints/sqms-complaints tools/loadgen/sqms-loadgen bench/triage_bench \
     bench/kafka_raw_producer tools/devkafka/devkafka
   [ "$ONLY" = complaints ] || require_built services/metrics/sqms-metrics bench/metrics_fill \
-    bench/kafka_raw_consumer bench/metrics_freshness
+    bench/kafka_raw_consumer bench/metrics_freshness services/alerts/sqms-alerts \
+    tools/webhook-sink/webhook-sink bench/alerts_bench
   trap cleanup EXIT
   trap on_signal INT TERM
 
@@ -582,6 +609,7 @@ main() {
   [ "$ONLY" = complaints ] && return
   stack_down
   bench_metrics
+  bench_alerts
 }
 
 main "$@"

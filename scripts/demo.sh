@@ -229,7 +229,9 @@ start_alerts_service() {
   for _ in $(seq 1 50); do [ -s "$RUN_DIR/sink.port" ] && break; sleep 0.1; done
   [ -s "$RUN_DIR/sink.port" ] || die "the webhook receiver did not start"
   demo_alerts_config "$(cat "$RUN_DIR/sink.port")"
-  echo "demo-alertmanager-token" >"$RUN_DIR/webhook-tokens.txt"
+  # The token the local Alertmanager sends (scripts/stack.sh), so the suite's
+  # own alerts reach this service too.
+  cp "$RUN_DIR/alertmanager/alerts-webhook-token" "$RUN_DIR/webhook-tokens.txt"
   "$ALERTS_SERVICE" --grpc-listen "$ALERTS_SERVICE_GRPC_LISTEN" \
     --metrics-listen "$ALERTS_SERVICE_METRICS_LISTEN" \
     --webhook-listen "$ALERTS_SERVICE_WEBHOOK_LISTEN" \

@@ -188,10 +188,16 @@ start_devkafka() {
 
 start_monitoring() {
   local prom_port="$1" am_port="$2" metrics_listen="$3" kpi_metrics_listen="$4"
+  local alerts_metrics_listen="$5" alerts_webhook_listen="$6"
   require prometheus prometheus-alertmanager curl
   local am_dir="$RUN_DIR/alertmanager" prom_dir="$RUN_DIR/prometheus"
   mkdir -p "$am_dir/data" "$prom_dir/data"
-  cp "$REPO_ROOT/deploy/alertmanager/alertmanager.yml" "$am_dir/alertmanager.yml"
+  # The shipped config with the suite's own alerts routed to the local
+  # sqms-alerts receiver (the port reserved below) and its token.
+  echo "local-alertmanager-token" >"$am_dir/alerts-webhook-token"
+  sed -e "s|http://alerts.sqms.svc:9095/|http://$alerts_webhook_listen/|" \
+    -e "s|credentials_file: /etc/alertmanager/secrets/alerts-webhook-token/token|credentials_file: $am_dir/alerts-webhook-token|" \
+    "$REPO_ROOT/deploy/alertmanager/alertmanager.yml" >"$am_dir/alertmanager.yml"
   # --cluster.listen-address= turns gossip off: one local instance, no port 9094.
   spawn alertmanager prometheus-alertmanager \
     --config.file="$am_dir/alertmanager.yml" --storage.path="$am_dir/data" \
@@ -200,12 +206,12 @@ start_monitoring() {
   log "alertmanager http://127.0.0.1:$am_port"
 
   bash "$REPO_ROOT/deploy/prometheus/render.sh" --out "$prom_dir" \
-    --complaints "$metrics_listen" --metrics "$kpi_metrics_listen" \
+    --complaints "$metrics_listen" --metrics "$kpi_metrics_listen" --alerts "$alerts_metrics_listen" \
     --alertmanager "127.0.0.1:$am_port" --prometheus "127.0.0.1:$prom_port"
   spawn prometheus prometheus --config.file="$prom_dir/prometheus.yml" \
     --storage.tsdb.path="$prom_dir/data" --web.listen-address="127.0.0.1:$prom_port"
   await_ready prometheus http_ready "http://127.0.0.1:$prom_port/-/ready"
-  log "prometheus  http://127.0.0.1:$prom_port (scrapes complaints at $metrics_listen, metrics at $kpi_metrics_listen)"
+  log "prometheus  http://127.0.0.1:$prom_port (scrapes complaints at $metrics_listen, metrics at $kpi_metrics_listen, alerts at $alerts_metrics_listen)"
 }
 
 cmd_up() {
@@ -231,7 +237,8 @@ cmd_up() {
   fi
   start_devkafka
   if [ "$WITH_MONITORING" -eq 1 ]; then
-    start_monitoring "$prom_port" "$am_port" "127.0.0.1:$metrics_port" "127.0.0.1:$kpi_metrics_port"
+    start_monitoring "$prom_port" "$am_port" "127.0.0.1:$metrics_port" "127.0.0.1:$kpi_metrics_port" \
+      "127.0.0.1:$alerts_metrics_port" "127.0.0.1:$alerts_webhook_port"
   fi
 
   local env_file="$RUN_DIR/stack.env"

@@ -2,9 +2,10 @@
 # Renders deploy/prometheus/prometheus.yml for a local run.
 #
 #   render.sh --out DIR --complaints HOST:PORT --alertmanager HOST:PORT --prometheus HOST:PORT
-#             [--metrics HOST:PORT]
+#             [--metrics HOST:PORT] [--alerts HOST:PORT]
 #
-# Without --metrics the sqms-metrics scrape job is left out.
+# Without --metrics the sqms-metrics scrape job is left out, without
+# --alerts the sqms-alerts one.
 # Writes DIR/prometheus.yml and DIR/rules/*.rules.yml (unit tests are not
 # copied). Used by scripts/stack.sh and tests/deploy/check_configs.sh.
 set -euo pipefail
@@ -20,7 +21,7 @@ check_target() {
 }
 
 main() {
-  local out="" complaints="" alertmanager="" prometheus="" metrics=""
+  local out="" complaints="" alertmanager="" prometheus="" metrics="" alerts=""
   while [ $# -gt 0 ]; do
     case "$1" in
       --out) out="${2:?--out needs a directory}"; shift 2 ;;
@@ -28,6 +29,7 @@ main() {
       --alertmanager) alertmanager="${2:?--alertmanager needs host:port}"; shift 2 ;;
       --prometheus) prometheus="${2:?--prometheus needs host:port}"; shift 2 ;;
       --metrics) metrics="${2:?--metrics needs host:port}"; shift 2 ;;
+      --alerts) alerts="${2:?--alerts needs host:port}"; shift 2 ;;
       *) die "unknown argument '$1'" ;;
     esac
   done
@@ -40,13 +42,19 @@ main() {
     check_target metrics "$metrics"
     drop_metrics=()
   fi
+  local drop_alerts=(-e '/# BEGIN sqms-alerts/,/# END sqms-alerts/d')
+  if [ -n "$alerts" ]; then
+    check_target alerts "$alerts"
+    drop_alerts=()
+  fi
 
   mkdir -p "$out/rules"
   sed -e "s|@COMPLAINTS_METRICS_TARGET@|$complaints|g" \
       -e "s|@ALERTMANAGER_TARGET@|$alertmanager|g" \
       -e "s|@PROMETHEUS_TARGET@|$prometheus|g" \
       -e "s|@METRICS_METRICS_TARGET@|$metrics|g" \
-      "${drop_metrics[@]}" \
+      -e "s|@ALERTS_METRICS_TARGET@|$alerts|g" \
+      "${drop_metrics[@]}" "${drop_alerts[@]}" \
       "$SRC_DIR/prometheus.yml" >"$out/prometheus.yml"
   if grep -q '@[A-Z_]*@' "$out/prometheus.yml"; then
     die "unreplaced placeholder in $out/prometheus.yml"

@@ -9,6 +9,7 @@
 #include "services/alerts/adapters/alert_stats.h"
 #include "services/alerts/adapters/alertmanager_receiver.h"
 #include "services/alerts/adapters/event_consumer.h"
+#include "services/alerts/adapters/incident_watch_feed.h"
 #include "services/alerts/adapters/redis_alert_store.h"
 #include "services/alerts/adapters/webhook_dispatcher.h"
 #include "services/alerts/app/alert_processor.h"
@@ -54,6 +55,8 @@ struct AlertsServiceServer::Parts {
   std::unique_ptr<runtime::DurableTimers> timers;
   std::unique_ptr<adapters::EventConsumer> consumer;
   std::unique_ptr<runtime::HttpServer> webhook;
+  rpc::IncidentHub watch_hub;
+  std::unique_ptr<runtime::KafkaWatchFeed> watch_feed;  // feeds watch_hub
   std::unique_ptr<runtime::WorkerPool> pool;
   std::unique_ptr<rpc::AlertsGrpcService> rpc;
   std::unique_ptr<runtime::GrpcServer> server;
@@ -180,9 +183,16 @@ absl::StatusOr<std::unique_ptr<AlertsServiceServer>> AlertsServiceServer::Start(
 
   p->pool = std::make_unique<runtime::WorkerPool>(config.workers,
                                                   static_cast<size_t>(config.worker_queue));
+  auto feed = adapters::StartIncidentWatchFeed(
+      config.common.kafka_brokers, config.incidents_topic, *p->commands, *p->catalog,
+      [hub = &p->watch_hub](std::shared_ptr<const rpc::pb::Incident> incident) {
+        hub->Publish(std::move(incident));
+      });
+  if (!feed.ok()) return feed.status();
+  p->watch_feed = *std::move(feed);
   p->rpc = std::make_unique<rpc::AlertsGrpcService>(*p->processor, *p->commands, *p->catalog,
                                                     p->clock, *p->auth, *p->pool,
-                                                    *p->rpc_metrics);
+                                                    *p->rpc_metrics, p->watch_hub);
   auto server = runtime::GrpcServer::Start(runtime::GrpcServerOptionsFrom(config.common),
                                            {p->rpc.get()});
   if (!server.ok()) return server.status();
@@ -266,6 +276,7 @@ void AlertsServiceServer::Shutdown() {
   if (parts_->webhook) parts_->webhook->Stop();
   parts_->consumer->Stop();
   parts_->server->Shutdown();
+  parts_->watch_feed.reset();
   parts_->timers->Stop();
   parts_->relay->Stop(std::chrono::seconds(5));  // the rest waits in Redis
   parts_->metrics->StopComputedGauges();

@@ -54,7 +54,7 @@ struct ComplaintsServer::Parts {
   std::unique_ptr<config::TriageReloader> triage_reloader;
   std::unique_ptr<runtime::WorkerPool> pool;
   adapters::WatchHub watch_hub;
-  std::unique_ptr<adapters::KafkaWatchFeed> watch_feed;
+  std::unique_ptr<runtime::KafkaWatchFeed> watch_feed;
   std::unique_ptr<rpc::ComplaintGrpcService> complaint_rpc;
   std::unique_ptr<rpc::ContactGrpcService> contact_rpc;
   std::unique_ptr<runtime::GrpcServer> server;

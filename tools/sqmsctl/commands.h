@@ -10,6 +10,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "sqms/alerts/v1/service.grpc.pb.h"
 #include "sqms/complaints/v1/service.grpc.pb.h"
 #include "sqms/contact/v1/service.grpc.pb.h"
 #include "sqms/metrics/v1/service.grpc.pb.h"
@@ -26,6 +27,8 @@ struct GlobalOptions {
   ClientOptions client;
   // The metrics service (kpi commands); token and timeout from `client`.
   std::string metrics_server = "127.0.0.1:50061";
+  // The alerts service (incident, plan, risk, silence, drill commands).
+  std::string alerts_server = "127.0.0.1:50071";
   std::string output = "table";  // table | json
   bool timeout_given = false;    // streams get a deadline only when asked for
   bool utc = false;              // --utc: times in UTC, not the operator's zone
@@ -40,7 +43,7 @@ struct Cli {
   std::function<int()> run;
 };
 
-// --server, --metrics-addr, --token, -o, --timeout, --utc, --version with
+// --server, --metrics-addr, --alerts-addr, --token, -o, --timeout, --utc, --version with
 // their environment variables.
 void RegisterGlobalFlags(CLI::App& app, GlobalOptions& global);
 
@@ -60,6 +63,9 @@ void RegisterContactCommands(CLI::App& app, Cli& cli);
 // kpi defs | get | query | rank | explain (sqms.metrics.v1.MetricsService).
 void RegisterKpiCommands(CLI::App& app, Cli& cli);
 
+// incident, plan, risk, silence, drill (sqms.alerts.v1.AlertService).
+void RegisterAlertsCommands(CLI::App& app, Cli& cli);
+
 // After parsing: the zone times are shown in (output.h DisplayZoneFor);
 // kExitUsage with the message on stderr when $TZ names no zone.
 int ApplyDisplayZone(const GlobalOptions& global);
@@ -70,6 +76,17 @@ std::unique_ptr<complaints::v1::ComplaintService::Stub> NewComplaintStub(
 std::unique_ptr<contact::v1::ContactEventService::Stub> NewContactStub(const GlobalOptions& global);
 // At global.metrics_server, with the same token and timeout.
 std::unique_ptr<metrics::v1::MetricsService::Stub> NewMetricsStub(const GlobalOptions& global);
+
+// At global.alerts_server, with the same token and timeout.
+std::unique_ptr<alerts::v1::AlertService::Stub> NewAlertsStub(const GlobalOptions& global);
+
+// Runs `call` with a fresh context (token, deadline) per attempt, retrying
+// up to twice when the outcome is unknown (UNAVAILABLE, DEADLINE_EXCEEDED),
+// with a note on stderr. Only for requests carrying a request id (AIP-155):
+// the retry must be the same request, so the service answers it with the
+// first outcome instead of applying it twice. Returns the last status.
+grpc::Status CallWithRetries(const ClientOptions& client,
+                             const std::function<grpc::Status(grpc::ClientContext&)>& call);
 
 // Prints the failure to stderr; returns kExitFailure.
 int ReportRpcError(const grpc::Status& status);

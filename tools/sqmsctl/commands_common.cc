@@ -1,7 +1,9 @@
 // Global flags and the helpers every command file shares.
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <thread>
 
 #include "tools/sqmsctl/commands.h"
 #include "tools/sqmsctl/complaint_view.h"
@@ -16,6 +18,11 @@ void RegisterGlobalFlags(CLI::App& app, GlobalOptions& global) {
   app.add_option("--metrics-addr", global.metrics_server,
                  "SQMS metrics service gRPC endpoint host:port (kpi commands)")
       ->envname("SQMS_METRICS_ADDR")
+      ->capture_default_str();
+  app.add_option("--alerts-addr", global.alerts_server,
+                 "SQMS alerts service gRPC endpoint host:port (incident, plan, risk, silence, "
+                 "drill commands)")
+      ->envname("SQMS_ALERTS_ADDR")
       ->capture_default_str();
   app.add_option("--token", global.client.token, "bearer token")->envname("SQMS_TOKEN");
   app.add_option("-o,--output", global.output, "output format")
@@ -55,6 +62,29 @@ std::unique_ptr<metrics::v1::MetricsService::Stub> NewMetricsStub(const GlobalOp
   ClientOptions options = global.client;
   options.server = global.metrics_server;
   return metrics::v1::MetricsService::NewStub(MakeChannel(options));
+}
+
+std::unique_ptr<alerts::v1::AlertService::Stub> NewAlertsStub(const GlobalOptions& global) {
+  ClientOptions options = global.client;
+  options.server = global.alerts_server;
+  return alerts::v1::AlertService::NewStub(MakeChannel(options));
+}
+
+grpc::Status CallWithRetries(const ClientOptions& client,
+                             const std::function<grpc::Status(grpc::ClientContext&)>& call) {
+  constexpr int kAttempts = 3;  // first call + 2 retries with the same request id
+  grpc::Status status;
+  for (int attempt = 1; attempt <= kAttempts; ++attempt) {
+    grpc::ClientContext context;
+    PrepareContext(client, true, context);
+    status = call(context);
+    const bool unknown = status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+                         status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
+    if (!unknown || attempt == kAttempts) break;
+    std::cerr << "retrying (" << status.error_message() << ") with the same request id\n";
+    std::this_thread::sleep_for(std::chrono::milliseconds(200 * attempt));
+  }
+  return status;
 }
 
 int ReportRpcError(const grpc::Status& status) {

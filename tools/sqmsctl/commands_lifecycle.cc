@@ -2,9 +2,7 @@
 // --note and --request-id, printing the complaint after the change. A call
 // that ends UNAVAILABLE or DEADLINE_EXCEEDED (outcome unknown) is retried
 // with the same request id (AIP-155), so a retry never applies twice.
-#include <chrono>
 #include <iostream>
-#include <thread>
 
 #include "sqms/runtime/ids.h"
 #include "tools/sqmsctl/commands.h"
@@ -16,8 +14,6 @@ namespace {
 
 namespace cv1 = ::sqms::complaints::v1;
 using Stub = cv1::ComplaintService::Stub;
-
-constexpr int kAttempts = 3;  // first call + 2 retries with the same request id
 
 struct CommandFlags {
   std::string id;
@@ -59,17 +55,9 @@ int Call(const GlobalOptions& global,
          const Request& request) {
   cv1::Complaint complaint;
   auto stub = NewComplaintStub(global);
-  grpc::Status status;
-  for (int attempt = 1; attempt <= kAttempts; ++attempt) {
-    grpc::ClientContext context;
-    PrepareContext(global.client, true, context);
-    status = ((*stub).*rpc)(&context, request, &complaint);
-    const bool unknown = status.error_code() == grpc::StatusCode::UNAVAILABLE ||
-                         status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
-    if (!unknown || attempt == kAttempts) break;
-    std::cerr << "retrying (" << status.error_message() << ") with the same request id\n";
-    std::this_thread::sleep_for(std::chrono::milliseconds(200 * attempt));
-  }
+  grpc::Status status = CallWithRetries(global.client, [&](grpc::ClientContext& context) {
+    return ((*stub).*rpc)(&context, request, &complaint);
+  });
   if (!status.ok()) return ReportRpcError(status);
   PrintComplaint(global, complaint, false);
   return kExitOk;

@@ -7,7 +7,7 @@
 
 int main(int argc, char** argv) {
   using namespace sqms::tools;
-  CLI::App app{"sqmsctl: operate SQMS complaints, contact events and KPIs"};
+  CLI::App app{"sqmsctl: operate SQMS complaints, contact events, KPIs and emergency response"};
   app.require_subcommand(1);
   app.fallthrough();  // global flags also after the subcommand (inherited)
   Cli cli;
@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   RegisterTriageCommands(app, cli);
   RegisterContactCommands(app, cli);
   RegisterKpiCommands(app, cli);
+  RegisterAlertsCommands(app, cli);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

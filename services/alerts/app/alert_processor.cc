@@ -1,5 +1,6 @@
 #include "services/alerts/app/alert_processor.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -90,7 +91,12 @@ absl::StatusOr<ProcessResult> AlertProcessor::Process(const domain::Alert& alert
     auto s = store_.ListSilences();
     if (!s.ok()) return s.status();
     silences = *std::move(s);
-    if (!catalog->inhibit_rules.empty()) {
+    // The active incidents are read only when a rule could inhibit this
+    // alert at all: most alerts match no rule's target.
+    const bool inhibitable = std::any_of(
+        catalog->inhibit_rules.begin(), catalog->inhibit_rules.end(),
+        [&](const domain::InhibitRule& r) { return domain::MatchesAll(r.target, alert.labels); });
+    if (inhibitable) {
       auto incidents = store_.List({.active_only = true, .plan_id = "", .limit = 10000});
       if (!incidents.ok()) return incidents.status();
       for (const ports::Incident& i : *incidents) {

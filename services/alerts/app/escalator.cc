@@ -59,14 +59,16 @@ absl::Status Escalator::Escalate(const std::string& incident_id, int64_t seq) {
   return absl::AbortedError(absl::StrCat("incident ", incident_id, " kept changing; retried"));
 }
 
-absl::Status Escalator::ExpireAck(const std::string& incident_id, int64_t version) {
+absl::Status Escalator::ExpireAck(const std::string& incident_id, int64_t seq) {
   auto current = store_.Get(incident_id);
   if (!current.ok()) return current.status();
   if (!current->has_value()) return absl::OkStatus();
   const ports::Incident& incident = **current;
-  // Only the acknowledgement that scheduled this timer expires: any later
-  // change (mitigating, resolved, a newer ack) makes it moot.
-  if (incident.state != domain::IncidentState::kAcknowledged || incident.version != version) {
+  // Only the acknowledgement that scheduled this timer expires: mitigating
+  // or resolving makes it moot, and so does a newer ack (after an expiry,
+  // which moved seq on). Joined alerts, notes and steps change the version
+  // but not seq: the acknowledgement still expires.
+  if (incident.state != domain::IncidentState::kAcknowledged || incident.escalation_seq != seq) {
     return absl::OkStatus();
   }
   auto catalog = catalog_.Snapshot();

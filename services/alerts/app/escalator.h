@@ -1,7 +1,9 @@
 #pragma once
 // The escalation engine, on the runtime's durable timers. An incident's
 // next step is timer "esc|<incident>|<seq>"; an acknowledgement expiry is
-// "ackx|<incident>|<version>". OnTimer re-reads the incident and applies
+// "ackx|<incident>|<seq>", seq as the acknowledgement found it (only an
+// expiry moves it on while acknowledged, so a new alert, a note or a step
+// leaves the expiry standing). OnTimer re-reads the incident and applies
 // the step only if the incident is still triggered and still at `seq` —
 // by compare-and-set on its version, so an acknowledgement written first
 // wins and this writes nothing, and one written after finds the step (and
@@ -30,7 +32,7 @@ class Escalator {
 
  private:
   absl::Status Escalate(const std::string& incident_id, int64_t seq);
-  absl::Status ExpireAck(const std::string& incident_id, int64_t version);
+  absl::Status ExpireAck(const std::string& incident_id, int64_t seq);
 
   ports::AlertStore& store_;
   const Catalog& catalog_;
@@ -42,7 +44,7 @@ class Escalator {
 namespace changes {
 // Timer ids.
 std::string EscalationTimer(const std::string& incident_id, int64_t seq);
-std::string AckExpiryTimer(const std::string& incident_id, int64_t version);
+std::string AckExpiryTimer(const std::string& incident_id, int64_t seq);
 std::string DeliveryTimer(const std::string& delivery_id);
 // Deliveries for `tier` of `plan` (one per target), kind "triggered" /
 // "escalated" / "repeated", recipients expanded at `now`; appended to the

@@ -14,8 +14,8 @@ namespace sqms::alerts::app::changes {
 std::string EscalationTimer(const std::string& incident_id, int64_t seq) {
   return absl::StrCat("esc|", incident_id, "|", seq);
 }
-std::string AckExpiryTimer(const std::string& incident_id, int64_t version) {
-  return absl::StrCat("ackx|", incident_id, "|", version);
+std::string AckExpiryTimer(const std::string& incident_id, int64_t seq) {
+  return absl::StrCat("ackx|", incident_id, "|", seq);
 }
 std::string DeliveryTimer(const std::string& delivery_id) {
   return absl::StrCat("dlv|", delivery_id);

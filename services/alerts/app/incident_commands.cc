@@ -57,7 +57,8 @@ absl::StatusOr<std::vector<ports::Delivery>> IncidentCommands::Deliveries(
 
 absl::StatusOr<ports::Incident> IncidentCommands::Change(const std::string& id,
                                                          const CommandContext& ctx,
-                                                         const Mutation& mutate) {
+                                                         const Mutation& mutate, bool* written) {
+  if (written != nullptr) *written = false;
   if (auto s = Required(id, "id"); !s.ok()) return s;
   if (auto s = Required(ctx.request_id, "request_id"); !s.ok()) return s;
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
@@ -79,6 +80,7 @@ absl::StatusOr<ports::Incident> IncidentCommands::Change(const std::string& id,
     if (!outcome.ok()) return outcome.status();
     switch (*outcome) {
       case ports::WriteOutcome::kWritten:
+        if (written != nullptr) *written = true;
         if (!write.deliveries.empty() && wake_) wake_();
         return write.incident;
       case ports::WriteOutcome::kReplayed:
@@ -94,6 +96,7 @@ absl::StatusOr<ports::Incident> IncidentCommands::Change(const std::string& id,
 absl::StatusOr<ports::Incident> IncidentCommands::Acknowledge(const std::string& id,
                                                               const CommandContext& ctx,
                                                               const std::string& comment) {
+  bool written = false;
   auto result = Change(id, ctx, [&](ports::IncidentWrite& w) -> absl::Status {
     ports::Incident& i = w.incident;
     if (auto s = Transition(i, domain::IncidentCommandKind::kAcknowledge); !s.ok()) return s;
@@ -108,14 +111,14 @@ absl::StatusOr<ports::Incident> IncidentCommands::Acknowledge(const std::string&
     auto catalog = catalog_.Snapshot();
     if (const domain::Plan* plan = catalog->FindPlan(i.plan_id);
         plan != nullptr && plan->ack_expiry > absl::ZeroDuration()) {
-      w.schedule.push_back({changes::AckExpiryTimer(i.id, w.expected_version + 1),
+      w.schedule.push_back({changes::AckExpiryTimer(i.id, i.escalation_seq),
                             now + plan->ack_expiry});
     }
     changes::AddTimeline(i, now, ctx.actor, "acknowledged", comment);
     w.events.push_back(ports::IncidentEventKind::kAcknowledged);
     return absl::OkStatus();
-  });
-  if (result.ok() && result->acknowledged_by == ctx.actor) stats_.Acknowledged(*result);
+  }, &written);
+  if (written) stats_.Acknowledged(*result);
   return result;
 }
 
@@ -143,6 +146,7 @@ absl::StatusOr<ports::Incident> IncidentCommands::Mitigate(const std::string& id
 absl::StatusOr<ports::Incident> IncidentCommands::Resolve(const std::string& id,
                                                           const CommandContext& ctx,
                                                           const std::string& comment) {
+  bool written = false;
   auto result = Change(id, ctx, [&](ports::IncidentWrite& w) -> absl::Status {
     if (auto s = domain::Apply(w.incident.state, domain::IncidentCommandKind::kResolve); !s.ok()) {
       return s.status();
@@ -151,8 +155,8 @@ absl::StatusOr<ports::Incident> IncidentCommands::Resolve(const std::string& id,
     changes::Resolve(catalog->FindPlan(w.incident.plan_id), clock_.Now(), ctx.actor,
                      comment.empty() ? "resolved" : comment, w);
     return absl::OkStatus();
-  });
-  if (result.ok() && result->state == domain::IncidentState::kResolved) stats_.Resolved(*result);
+  }, &written);
+  if (written) stats_.Resolved(*result);
   return result;
 }
 

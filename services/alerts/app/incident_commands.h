@@ -95,8 +95,10 @@ class IncidentCommands {
   using Mutation = std::function<absl::Status(ports::IncidentWrite&)>;
   // Reads, applies `mutate` to a copy, writes with compare-and-set; retries
   // on a conflict (re-reading and re-deciding), returns the stored incident.
+  // `written` (if given) says whether this call wrote it — false for a
+  // retry of a command that had landed — so milestones are observed once.
   absl::StatusOr<ports::Incident> Change(const std::string& id, const CommandContext& ctx,
-                                         const Mutation& mutate);
+                                         const Mutation& mutate, bool* written = nullptr);
 
   ports::AlertStore& store_;
   const Catalog& catalog_;

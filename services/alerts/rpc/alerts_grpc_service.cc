@@ -4,6 +4,8 @@
 
 #include "services/alerts/codec/incident_codec.h"
 #include "services/alerts/rpc/request_checks.h"
+#include "sqms/runtime/fan_out_reactor.h"
+#include "sqms/runtime/grpc_status.h"
 
 namespace sqms::alerts::rpc {
 
@@ -11,11 +13,13 @@ AlertsGrpcService::AlertsGrpcService(app::AlertProcessor& processor,
                                      app::IncidentCommands& commands, app::Catalog& catalog,
                                      const runtime::Clock& clock,
                                      const runtime::TokenAuthenticator& auth,
-                                     runtime::WorkerPool& pool, runtime::RpcMetrics& metrics)
+                                     runtime::WorkerPool& pool, runtime::RpcMetrics& metrics,
+                                     IncidentHub& hub)
     : processor_(processor),
       commands_(commands),
       catalog_(catalog),
       clock_(clock),
+      hub_(hub),
       support_{auth, pool_, metrics},
       pool_(pool) {}
 
@@ -70,9 +74,22 @@ grpc::ServerUnaryReactor* AlertsGrpcService::ListIncidents(
 }
 
 grpc::ServerWriteReactor<pb::Incident>* AlertsGrpcService::WatchIncidents(
-    grpc::CallbackServerContext* /*call*/, const pb::WatchIncidentsRequest* /*request*/) {
-  return new runtime::RejectedWriteReactor<pb::Incident>(
-      grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "WatchIncidents is not available yet"));
+    grpc::CallbackServerContext* call, const pb::WatchIncidentsRequest* request) {
+  const runtime::RpcMethod method = Describe(Method::kWatchIncidents);
+  absl::StatusOr<runtime::AdmittedStream> admitted = runtime::AdmitStream(support_, *call, method);
+  if (!admitted.ok()) {
+    return new runtime::RejectedWriteReactor<pb::Incident>(
+        runtime::ToGrpcStatus(admitted.status()));
+  }
+  IncidentHub::Filter filter = [active_only = request->active_only()](const pb::Incident& i) {
+    return !active_only || i.state() == pb::INCIDENT_STATE_TRIGGERED ||
+           i.state() == pb::INCIDENT_STATE_ACKNOWLEDGED ||
+           i.state() == pb::INCIDENT_STATE_MITIGATING;
+  };
+  return new runtime::FanOutWriteReactor<pb::Incident>(
+      hub_, std::move(filter), [this, method, stream = *admitted](const grpc::Status& s) {
+        runtime::StreamEnded(support_, method, stream, s.error_code());
+      });
 }
 
 grpc::ServerUnaryReactor* AlertsGrpcService::RunCommand(grpc::CallbackServerContext* call,

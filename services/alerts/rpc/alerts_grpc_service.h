@@ -6,8 +6,8 @@
 // runtime::ToGrpcStatus only; bad input is INVALID_ARGUMENT naming the
 // field ("request_id", "labels[region]", "plan.triggers[0].matchers[1].op").
 //
-// Incidents are answered without their deliveries (Incident.deliveries
-// empty): the use cases do not read them yet.
+// GetIncident and WatchIncidents answer with every delivery; lists and
+// commands without (Incident.deliveries empty: one read per delivery).
 //
 // Threads: the RPC methods run on gRPC callback threads and never block;
 // the use cases run on the WorkerPool. Thread-safe; every dependency must
@@ -21,18 +21,23 @@
 #include "services/alerts/rpc/roles.h"
 #include "sqms/alerts/v1/service.grpc.pb.h"
 #include "sqms/runtime/clock.h"
+#include "sqms/runtime/fan_out_hub.h"
 #include "sqms/runtime/rpc_call.h"
 
 namespace sqms::alerts::rpc {
 
 namespace pb = ::sqms::alerts::v1;
 
+// Incidents as they change, for WatchIncidents (fed by
+// adapters/incident_watch_feed.h).
+using IncidentHub = runtime::FanOutHub<pb::Incident>;
+
 class AlertsGrpcService final : public pb::AlertService::CallbackService {
  public:
   AlertsGrpcService(app::AlertProcessor& processor, app::IncidentCommands& commands,
                     app::Catalog& catalog, const runtime::Clock& clock,
                     const runtime::TokenAuthenticator& auth, runtime::WorkerPool& pool,
-                    runtime::RpcMetrics& metrics);
+                    runtime::RpcMetrics& metrics, IncidentHub& hub);
 
   // labels (at least one) and request_id required; the alert's id is
   // "api|<request_id>", so a retry is answered with the first outcome.
@@ -46,7 +51,8 @@ class AlertsGrpcService final : public pb::AlertService::CallbackService {
   grpc::ServerUnaryReactor* ListIncidents(grpc::CallbackServerContext* call,
                                           const pb::ListIncidentsRequest* request,
                                           pb::ListIncidentsResponse* response) override;
-  // Not there yet: finishes at once with UNIMPLEMENTED.
+  // Every incident change from now on (active_only: those still active
+  // after the change), until the client cancels.
   grpc::ServerWriteReactor<pb::Incident>* WatchIncidents(
       grpc::CallbackServerContext* call, const pb::WatchIncidentsRequest* request) override;
 
@@ -124,6 +130,7 @@ class AlertsGrpcService final : public pb::AlertService::CallbackService {
   app::IncidentCommands& commands_;
   app::Catalog& catalog_;
   const runtime::Clock& clock_;
+  IncidentHub& hub_;
   const runtime::CallSupport support_;  // refers to pool_ (bound before it is built, used after)
   // Last member: destroyed first, it waits for the pool tasks that use the rest.
   runtime::TrackedPool pool_;

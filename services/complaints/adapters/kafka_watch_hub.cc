@@ -1,7 +1,5 @@
 #include "services/complaints/adapters/kafka_watch_hub.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <utility>
 
@@ -61,46 +59,22 @@ WatchHub::Filter WatchFilter(pb::ComplaintFilter filter) {
 }
 
 std::string KafkaWatchFeed::GroupId() {
-  char host[256] = {};
-  if (gethostname(host, sizeof(host) - 1) != 0) host[0] = '\0';
-  return absl::StrCat("sqms-complaints-watch-", host, "-", getpid());
+  return runtime::KafkaWatchFeed::GroupId("sqms-complaints-watch");
 }
 
-KafkaWatchFeed::KafkaWatchFeed(std::unique_ptr<runtime::KafkaConsumerLoop> loop)
-    : loop_(std::move(loop)) {}
-
-KafkaWatchFeed::~KafkaWatchFeed() { loop_->Stop(); }
-
-absl::StatusOr<std::unique_ptr<KafkaWatchFeed>> KafkaWatchFeed::Start(const std::string& brokers,
-                                                                      const std::string& topic,
-                                                                      WatchHub& hub) {
-  runtime::KafkaConsumerOptions options;
-  options.brokers = brokers;
-  options.group_id = GroupId();
-  options.topics = {topic};
-  options.client_id = "sqms-complaints-watch";
-  options.auto_offset_reset = "latest";
-  options.max_attempts = 0;  // the handler never fails: nothing to dead-letter
-  runtime::KafkaConsumerHooks hooks;
-  hooks.on_error = [](const absl::Status& status) {
-    runtime::log::Warn("watch feed consumer error", {{"error", status.ToString()}});
-  };
-  auto handler = [&hub](const runtime::ConsumedRecord& record) {
-    auto event = std::make_shared<ev::ComplaintEvent>();
-    if (!event->ParseFromString(record.value)) {
-      // Watching is best effort: a record we cannot read is skipped, not retried.
-      runtime::log::Warn("watch feed skipped an undecodable record",
-                         {{"partition", record.partition}, {"offset", record.offset}});
-      return absl::OkStatus();
-    }
-    hub.Publish(std::move(event));
-    return absl::OkStatus();
-  };
-  auto loop = runtime::KafkaConsumerLoop::Create(std::move(options), std::move(hooks),
-                                                 std::move(handler));
-  if (!loop.ok()) return loop.status();
-  (*loop)->Start();
-  return std::unique_ptr<KafkaWatchFeed>(new KafkaWatchFeed(*std::move(loop)));
+absl::StatusOr<std::unique_ptr<runtime::KafkaWatchFeed>> KafkaWatchFeed::Start(
+    const std::string& brokers, const std::string& topic, WatchHub& hub) {
+  return runtime::KafkaWatchFeed::Start(
+      brokers, topic, "sqms-complaints-watch", [&hub](const runtime::ConsumedRecord& record) {
+        auto event = std::make_shared<ev::ComplaintEvent>();
+        if (!event->ParseFromString(record.value)) {
+          // Watching is best effort: a record we cannot read is skipped, not retried.
+          runtime::log::Warn("watch feed skipped an undecodable record",
+                             {{"partition", record.partition}, {"offset", record.offset}});
+          return;
+        }
+        hub.Publish(std::move(event));
+      });
 }
 
 }  // namespace sqms::complaints::adapters

@@ -14,7 +14,7 @@
 #include "sqms/complaints/v1/service.pb.h"
 #include "sqms/events/v1/complaint_event.pb.h"
 #include "sqms/runtime/fan_out_hub.h"
-#include "sqms/runtime/kafka_consumer.h"
+#include "sqms/runtime/kafka_watch_feed.h"
 
 namespace sqms::complaints::adapters {
 
@@ -32,23 +32,16 @@ bool MatchesFilter(const ::sqms::complaints::v1::ComplaintFilter& filter,
 // `filter` as the hub's subscriber filter.
 WatchHub::Filter WatchFilter(::sqms::complaints::v1::ComplaintFilter filter);
 
-// One per process: consumes the complaint events topic into a WatchHub.
-class KafkaWatchFeed {
- public:
-  // Starts consuming (group "sqms-complaints-watch-<hostname>-<pid>",
-  // auto_offset_reset "latest", no dead-lettering: an undecodable record is
-  // logged and skipped). `hub` must outlive the feed. INVALID_ARGUMENT for
-  // bad consumer configuration (e.g. empty brokers).
-  static absl::StatusOr<std::unique_ptr<KafkaWatchFeed>> Start(const std::string& brokers,
-                                                               const std::string& topic,
-                                                               WatchHub& hub);
-  ~KafkaWatchFeed();  // stops the consumer (joins its thread)
-
+// One per process: consumes the complaint events topic into a WatchHub
+// (runtime/kafka_watch_feed.h: its own group, from "latest"; an
+// undecodable record is logged and skipped).
+struct KafkaWatchFeed {
+  // Starts consuming; `hub` must outlive the feed. INVALID_ARGUMENT for bad
+  // consumer configuration (e.g. empty brokers).
+  static absl::StatusOr<std::unique_ptr<runtime::KafkaWatchFeed>> Start(const std::string& brokers,
+                                                                        const std::string& topic,
+                                                                        WatchHub& hub);
   static std::string GroupId();
-
- private:
-  explicit KafkaWatchFeed(std::unique_ptr<runtime::KafkaConsumerLoop> loop);
-  std::unique_ptr<runtime::KafkaConsumerLoop> loop_;
 };
 
 }  // namespace sqms::complaints::adapters

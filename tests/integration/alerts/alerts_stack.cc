@@ -34,6 +34,11 @@ std::string Config(const AlertsStackOptions& options, int sink_port) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<AlertsStack>> AlertsStack::Start(const AlertsStackOptions& options) {
+  return Start(options, "");
+}
+
+absl::StatusOr<std::unique_ptr<AlertsStack>> AlertsStack::Start(const AlertsStackOptions& options,
+                                                                const std::string& webhook_token) {
   auto stack = std::unique_ptr<AlertsStack>(new AlertsStack());
   stack->dir_ = testing::MakeTestDir(options.name);
   stack->tokens_file_ = stack->dir_ + "/tokens";
@@ -44,6 +49,13 @@ absl::StatusOr<std::unique_ptr<AlertsStack>> AlertsStack::Start(const AlertsStac
           absl::StrCat(kToken, " sup-sue supervisor\ntok-agent agent-ann agent\n"));
       !s.ok()) {
     return s;
+  }
+  if (!webhook_token.empty()) {
+    stack->webhook_tokens_file_ = stack->dir_ + "/webhook-tokens";
+    if (auto s = testing::WriteTextFile(stack->webhook_tokens_file_, webhook_token + "\n");
+        !s.ok()) {
+      return s;
+    }
   }
   const std::string port_file = stack->dir_ + "/sink.port";
   auto sink = testing::Process::Start(
@@ -106,6 +118,9 @@ absl::Status AlertsStack::StartService(int replica) {
       "--instance-id", absl::StrCat("alerts-", replica),
       "--ready-file", ready,
       "--log-level", "debug"};
+  if (!webhook_tokens_file_.empty()) {
+    argv.insert(argv.end(), {"--webhook-tokens-file", webhook_tokens_file_});
+  }
   const std::string log = absl::StrCat(dir_, "/alerts-", replica, "-", r.starts++, ".log");
   testing::ReadyPorts ports;
   auto process = testing::StartServiceProcess(argv, log, ready, &ports);

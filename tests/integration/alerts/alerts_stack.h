@@ -40,6 +40,10 @@ struct SinkRequest {
 class AlertsStack {
  public:
   static absl::StatusOr<std::unique_ptr<AlertsStack>> Start(const AlertsStackOptions& options);
+  // The same, the Alertmanager webhook receiver accepting only
+  // `webhook_token` (--webhook-tokens-file); "" = no flag, any request.
+  static absl::StatusOr<std::unique_ptr<AlertsStack>> Start(const AlertsStackOptions& options,
+                                                            const std::string& webhook_token);
   ~AlertsStack();
 
   absl::Status StartService(int replica = 0);
@@ -71,6 +75,7 @@ class AlertsStack {
     int grpc_port = 0, metrics_port = 0, webhook_port = 0, starts = 0;
   };
   std::string dir_, tokens_file_, config_file_, sink_out_;
+  std::string webhook_tokens_file_;  // "" = no --webhook-tokens-file
   int sink_port_ = 0;
   std::unique_ptr<testing::RedisServer> redis_;
   std::unique_ptr<testing::DevKafka> kafka_;

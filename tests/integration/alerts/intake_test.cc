@@ -4,6 +4,9 @@
 // drills are marked everywhere and reported; bad configuration is refused
 // naming the file and key; every series exists at 0 from start-up.
 
+#include <atomic>
+#include <thread>
+
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
@@ -200,6 +203,44 @@ TEST(AlertsIntakeTest, ADrillIsMarkedEverywhereAndReportedStepByStep) {
   EXPECT_FALSE(report.steps(1).done());
   EXPECT_EQ(report.missed_steps(), 1);
   EXPECT_GE(report.seconds_to_resolve(), report.seconds_to_acknowledge());
+}
+
+TEST(AlertsIntakeTest, WatchIncidentsStreamsEveryChangeAsItHappens) {
+  auto stack = AlertsStack::Start({.name = "alerts-watch", .plans = kPlans});
+  ASSERT_TRUE(stack.ok()) << stack.status();
+  auto stub = (*stack)->Alerts();
+  auto context = Ctx(absl::Seconds(60));
+  av1::WatchIncidentsRequest request;
+  auto reader = stub->WatchIncidents(context.get(), request);
+  // The watch sees changes from its start on; its consumer joins its group
+  // asynchronously: open incidents until the first one shows.
+  std::atomic<bool> seen_one{false};
+  std::thread raiser([&] {
+    for (int i = 0; i < 150 && !seen_one; ++i) {
+      (void)Raise(*(*stack)->Alerts(), {{"alertname", "PageTest"}, {"case", absl::StrCat("w", i)}});
+      absl::SleepFor(absl::Milliseconds(200));
+    }
+  });
+  av1::Incident seen;
+  const bool read = reader->Read(&seen);
+  seen_one = true;
+  raiser.join();
+  ASSERT_TRUE(read);
+  EXPECT_EQ(seen.plan_id(), "page");
+  EXPECT_EQ(seen.state(), av1::INCIDENT_STATE_TRIGGERED);
+  const std::string id = seen.id();
+  av1::IncidentCommand ack;
+  ack.set_id(id);
+  ack.set_request_id(testing::Unique("ack"));
+  av1::Incident out;
+  ASSERT_TRUE(stub->AcknowledgeIncident(Ctx().get(), ack, &out).ok());
+  bool acknowledged = false;
+  while (!acknowledged && reader->Read(&seen)) {
+    acknowledged = seen.id() == id && seen.state() == av1::INCIDENT_STATE_ACKNOWLEDGED;
+  }
+  EXPECT_TRUE(acknowledged);
+  context->TryCancel();
+  reader->Finish();
 }
 
 TEST(AlertsIntakeTest, EverySeriesExistsAtZeroFromStartUp) {

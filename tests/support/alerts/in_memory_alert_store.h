@@ -17,6 +17,7 @@
 //
 // Thread-safe: every method may be called from any thread.
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>

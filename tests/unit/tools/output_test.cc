@@ -37,6 +37,12 @@ TEST(TableTest, PadsMissingCellsAndTrimsTrailingSpaces) {
   EXPECT_EQ(table.Render(), "A  B  C\nx\n");
 }
 
+TEST(IndentedTest, PrefixesEveryLine) {
+  EXPECT_EQ(Indented("a\nb\n", "  "), "  a\n  b\n");
+  EXPECT_EQ(Indented("a\nb", "  "), "  a\n  b\n");
+  EXPECT_EQ(Indented("", "  "), "");
+}
+
 TEST(FormatTimestampTest, UnsetIsDashElseRfc3339) {
   google::protobuf::Timestamp ts;
   EXPECT_EQ(FormatTimestamp(ts), "-");

@@ -1,0 +1,81 @@
+// RedisAlertStore keeps the AlertStore contract the in-memory fake keeps
+// (tests/support/alerts/alert_store_contract.h), against a real Redis: one
+// redis-server for the suite, flushed before each test.
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "services/alerts/adapters/redis_alert_store.h"
+#include "tests/support/alerts/alert_store_contract.h"
+#include "tests/support/alerts/contract_helpers.h"
+#include "tests/support/support.h"
+
+namespace sqms::alerts::testing {
+namespace {
+
+// The suite's redis-server, started at first use, killed at exit; null
+// (and a recorded failure) when it would not start.
+sqms::testing::RedisServer* Redis() {
+  static const std::unique_ptr<sqms::testing::RedisServer> server = [] {
+    auto started = sqms::testing::RedisServer::Start(
+        sqms::testing::MakeTestDir("alerts-store-contract"));
+    EXPECT_TRUE(started.ok()) << started.status();
+    return started.ok() ? *std::move(started) : nullptr;
+  }();
+  return server.get();
+}
+
+runtime::RedisOptions OptionsFor(int port) {
+  runtime::RedisOptions options;
+  options.port = port;
+  return options;
+}
+
+// A store and the client it borrows; counts the relay wake-ups.
+struct RedisStoreParts {
+  explicit RedisStoreParts(int port)
+      : client(OptionsFor(port)), store(client, "sqms.incidents.v1", [this] { ++wakes; }) {}
+  runtime::RedisClient client;
+  adapters::RedisAlertStore store;
+  int wakes = 0;
+};
+
+// A store on the flushed Redis, or null when there is no Redis.
+std::shared_ptr<RedisStoreParts> NewRedisStore() {
+  sqms::testing::RedisServer* redis = Redis();
+  if (redis == nullptr) return nullptr;
+  EXPECT_EQ(redis->Cli({"FLUSHALL"}), "OK\n");
+  return std::make_shared<RedisStoreParts>(redis->port());
+}
+
+INSTANTIATE_TEST_SUITE_P(Redis, AlertStoreContractTest,
+                         ::testing::Values(AlertStoreFactory{
+                             "Redis",
+                             [] {
+                               std::shared_ptr<RedisStoreParts> parts = NewRedisStore();
+                               if (parts == nullptr) return std::shared_ptr<ports::AlertStore>();
+                               // Aliasing: the store, owning the client with it.
+                               return std::shared_ptr<ports::AlertStore>(parts, &parts->store);
+                             }}),
+                         AlertStoreFactoryName);
+
+// Beyond the port: a written change's events go to the outbox for the relay
+// (and wake it); a refused one queues nothing.
+TEST(RedisAlertStoreTest, AWrittenChangeQueuesItsEventsAndWakesTheRelay) {
+  std::shared_ptr<RedisStoreParts> parts = NewRedisStore();
+  ASSERT_NE(parts, nullptr);
+  ports::IncidentWrite create = CreateOf(SampleIncident("inc-a"));
+  create.events = {ports::IncidentEventKind::kOpened};
+  ASSERT_EQ(ValueOf(parts->store.Write(create)), ports::WriteOutcome::kWritten);
+  ports::IncidentWrite again = CreateOf(SampleIncident("inc-a"));
+  again.events = {ports::IncidentEventKind::kOpened};
+  ASSERT_EQ(ValueOf(parts->store.Write(again)), ports::WriteOutcome::kConflict);
+
+  EXPECT_EQ(Redis()->Cli({"XLEN", "{sqms:alerts}:outbox"}), "1\n");
+  EXPECT_EQ(parts->wakes, 1);
+}
+
+}  // namespace
+}  // namespace sqms::alerts::testing

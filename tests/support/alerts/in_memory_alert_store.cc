@@ -1,0 +1,234 @@
+#include "tests/support/alerts/in_memory_alert_store.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace sqms::alerts::testing {
+namespace {
+
+std::string DeliveryTimer(const std::string& id) { return absl::StrCat("dlv|", id); }
+std::string CommandRecord(const std::string& request_id) {
+  return absl::StrCat("cmd|", request_id);
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<ports::Incident>> InMemoryAlertStore::Get(const std::string& id) {
+  absl::MutexLock lock(&mu_);
+  auto it = incidents_.find(id);
+  if (it == incidents_.end()) return std::nullopt;
+  return std::optional<ports::Incident>(it->second);
+}
+
+absl::StatusOr<std::string> InMemoryAlertStore::FindGroup(const std::string& group_key) {
+  absl::MutexLock lock(&mu_);
+  auto it = groups_.find(group_key);
+  return it == groups_.end() ? std::string() : it->second;
+}
+
+absl::StatusOr<std::vector<ports::Incident>> InMemoryAlertStore::List(
+    const ports::ListFilter& filter) {
+  absl::MutexLock lock(&mu_);
+  std::vector<ports::Incident> out;
+  for (const auto& [id, incident] : incidents_) {
+    if (filter.active_only && !active_.contains(id)) continue;
+    if (!filter.plan_id.empty() && incident.plan_id != filter.plan_id) continue;
+    out.push_back(incident);
+  }
+  std::sort(out.begin(), out.end(), [](const ports::Incident& a, const ports::Incident& b) {
+    return a.opened_at > b.opened_at || (a.opened_at == b.opened_at && a.id > b.id);
+  });
+  if (static_cast<int>(out.size()) > filter.limit) out.resize(std::max(0, filter.limit));
+  return out;
+}
+
+absl::StatusOr<ports::WriteOutcome> InMemoryAlertStore::Write(ports::IncidentWrite& w) {
+  absl::MutexLock lock(&mu_);
+  ports::Incident& inc = w.incident;
+  // The order of RedisAlertStore's script: replay, version, group.
+  if (!w.request_id.empty() && seen_.contains(CommandRecord(w.request_id))) {
+    return ports::WriteOutcome::kReplayed;
+  }
+  auto current = incidents_.find(inc.id);
+  const int64_t version = current == incidents_.end() ? 0 : current->second.version;
+  if (version != w.expected_version) return ports::WriteOutcome::kConflict;
+  if (w.claim_group) {
+    auto holder = groups_.find(inc.group_key);
+    if (holder != groups_.end() && holder->second != inc.id) {
+      return ports::WriteOutcome::kGroupTaken;
+    }
+    groups_[inc.group_key] = inc.id;
+  }
+  if (w.release_group) {
+    auto holder = groups_.find(inc.group_key);
+    if (holder != groups_.end() && holder->second == inc.id) groups_.erase(holder);
+  }
+  inc.version = version + 1;
+  incidents_[inc.id] = inc;
+  if (domain::IsActive(inc.state)) {
+    active_.insert(inc.id);
+  } else {
+    active_.erase(inc.id);
+  }
+  if (!w.request_id.empty()) seen_[CommandRecord(w.request_id)] = std::to_string(inc.version);
+  for (const ports::Delivery& d : w.deliveries) {
+    ports::Delivery stored = d;
+    stored.status = "pending";
+    stored.attempts = 0;
+    deliveries_[d.id] = std::move(stored);
+    timers_[DeliveryTimer(d.id)] = d.created_at;
+  }
+  for (const ports::TimerChange& t : w.schedule) timers_[t.id] = t.due;
+  for (const std::string& t : w.cancel) timers_.erase(t);
+  for (ports::IncidentEventKind kind : w.events) {
+    events_.push_back({inc.id, kind, w.actor, inc.version});
+  }
+  ++writes_;
+  return ports::WriteOutcome::kWritten;
+}
+
+absl::StatusOr<std::optional<ports::Delivery>> InMemoryAlertStore::GetDelivery(
+    const std::string& id) {
+  absl::MutexLock lock(&mu_);
+  auto it = deliveries_.find(id);
+  if (it == deliveries_.end()) return std::nullopt;
+  return std::optional<ports::Delivery>(it->second);
+}
+
+absl::StatusOr<ports::DeliveryClaim> InMemoryAlertStore::ClaimDelivery(const std::string& id,
+                                                                       absl::Time retry_at) {
+  absl::MutexLock lock(&mu_);
+  ports::DeliveryClaim claim;
+  auto it = deliveries_.find(id);
+  if (it == deliveries_.end()) return claim;  // kDone: gone
+  ports::Delivery& d = it->second;
+  claim.delivery = d;
+  if (d.status != "pending") return claim;  // kDone
+  auto incident = incidents_.find(d.incident_id);
+  const bool triggered = incident != incidents_.end() &&
+                         incident->second.state == domain::IncidentState::kTriggered;
+  if (d.IsPage() && !triggered) {
+    d.status = "cancelled";
+    timers_.erase(DeliveryTimer(id));
+    claim.kind = ports::DeliveryClaim::Kind::kCancelled;
+    claim.delivery = d;
+    return claim;
+  }
+  d.attempts += 1;
+  timers_[DeliveryTimer(id)] = retry_at;
+  if (incident == incidents_.end()) {
+    // A notice of a removed incident: Redis claims it too, then cannot
+    // decode the missing document.
+    return absl::InternalError(
+        absl::StrCat("delivery ", id, ": incident ", d.incident_id, " not found"));
+  }
+  claim.kind = ports::DeliveryClaim::Kind::kClaimed;
+  claim.delivery = d;
+  claim.incident = incident->second;
+  return claim;
+}
+
+absl::Status InMemoryAlertStore::RecordAttempt(const ports::Delivery& after, absl::Time retry_at) {
+  absl::MutexLock lock(&mu_);
+  auto it = deliveries_.find(after.id);
+  if (it != deliveries_.end()) {
+    // As the Redis script: the status and last_* are recorded; the attempt
+    // count is the claim's.
+    it->second.status = after.status;
+    it->second.last_http_status = after.last_http_status;
+    it->second.last_error = after.last_error;
+    it->second.last_latency_ms = after.last_latency_ms;
+  }
+  if (after.status == "pending") {
+    timers_[DeliveryTimer(after.id)] = retry_at;
+  } else {
+    timers_.erase(DeliveryTimer(after.id));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status InMemoryAlertStore::PutSilence(const domain::Silence& silence) {
+  absl::MutexLock lock(&mu_);
+  silences_.insert_or_assign(silence.id, silence);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<domain::Silence>> InMemoryAlertStore::ListSilences() {
+  absl::MutexLock lock(&mu_);
+  std::vector<domain::Silence> out;
+  for (const auto& [id, silence] : silences_) out.push_back(silence);
+  return out;
+}
+
+absl::StatusOr<std::optional<std::string>> InMemoryAlertStore::Seen(const std::string& alert_id) {
+  absl::MutexLock lock(&mu_);
+  auto it = seen_.find(alert_id);
+  if (it == seen_.end()) return std::nullopt;
+  return std::optional<std::string>(it->second);
+}
+
+absl::Status InMemoryAlertStore::MarkSeen(const std::string& alert_id, const std::string& answer) {
+  absl::MutexLock lock(&mu_);
+  seen_[alert_id] = answer;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int> InMemoryAlertStore::Count(const std::string& key, const std::string& member,
+                                              absl::Time at, absl::Duration within) {
+  absl::MutexLock lock(&mu_);
+  std::map<std::string, int64_t>& window = windows_[key];
+  const int64_t at_ms = absl::ToUnixMillis(at);
+  window[member] = at_ms;  // ZADD: a member counts once, at its latest time
+  const int64_t oldest = at_ms - absl::ToInt64Milliseconds(within);
+  std::erase_if(window, [oldest](const auto& entry) { return entry.second < oldest; });
+  return static_cast<int>(window.size());
+}
+
+std::map<std::string, absl::Time> InMemoryAlertStore::Timers() const {
+  absl::MutexLock lock(&mu_);
+  return timers_;
+}
+
+std::vector<std::string> InMemoryAlertStore::DueTimers(absl::Time now) const {
+  absl::MutexLock lock(&mu_);
+  std::vector<std::pair<absl::Time, std::string>> due;
+  for (const auto& [id, at] : timers_) {
+    if (at <= now) due.emplace_back(at, id);
+  }
+  std::sort(due.begin(), due.end());
+  std::vector<std::string> out;
+  for (auto& [at, id] : due) out.push_back(std::move(id));
+  return out;
+}
+
+bool InMemoryAlertStore::CompleteTimer(const std::string& id, absl::Time due) {
+  absl::MutexLock lock(&mu_);
+  auto it = timers_.find(id);
+  if (it == timers_.end() || it->second != due) return false;
+  timers_.erase(it);
+  return true;
+}
+
+std::vector<QueuedEvent> InMemoryAlertStore::Events() const {
+  absl::MutexLock lock(&mu_);
+  return events_;
+}
+
+std::vector<ports::IncidentEventKind> InMemoryAlertStore::EventKinds(
+    const std::string& incident_id) const {
+  absl::MutexLock lock(&mu_);
+  std::vector<ports::IncidentEventKind> out;
+  for (const QueuedEvent& e : events_) {
+    if (e.incident_id == incident_id) out.push_back(e.kind);
+  }
+  return out;
+}
+
+int InMemoryAlertStore::writes() const {
+  absl::MutexLock lock(&mu_);
+  return writes_;
+}
+
+}  // namespace sqms::alerts::testing

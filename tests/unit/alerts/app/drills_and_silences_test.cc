@@ -1,0 +1,234 @@
+// IncidentCommands' drills (StartDrill, Report) and silences (create, list,
+// expire), with a FakeClock: every duration in a drill report is the fake
+// clock's.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "tests/unit/alerts/app/alerts_app_fixture.h"
+
+namespace sqms::alerts::app::testing {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Pair;
+using ::testing::SizeIs;
+
+class DrillTest : public AlertsAppTest {
+ protected:
+  std::string StartDrill(const std::string& request_id) {
+    auto drill = commands_.StartDrill("safety", {{"station", "S9"}}, Ctx(request_id));
+    EXPECT_TRUE(drill.ok()) << drill.status();
+    return drill.ok() ? drill->id : "";
+  }
+  DrillReport Report(const std::string& id) {
+    auto r = commands_.Report(id);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? *std::move(r) : DrillReport{};
+  }
+  // Acknowledged after 3 min, step 0 done after 4, resolved after 20.
+  void Rehearse(const std::string& id, absl::Time opened) {
+    clock_.Set(opened + absl::Minutes(3));
+    ASSERT_TRUE(commands_.Acknowledge(id, Ctx(absl::StrCat(id, "-ack")), "").ok());
+    clock_.Set(opened + absl::Minutes(4));
+    ASSERT_TRUE(commands_.CompleteStep(id, Ctx(absl::StrCat(id, "-step")), 0).ok());
+    clock_.Set(opened + absl::Minutes(20));
+    ASSERT_TRUE(commands_.Resolve(id, Ctx(absl::StrCat(id, "-resolve")), "").ok());
+  }
+};
+
+TEST_F(DrillTest, ADrillOpensADrillMarkedIncidentAndPagesLikeARealOne) {
+  const std::string id = StartDrill("drill-1");
+  ports::Incident i = Incident(id);
+  EXPECT_TRUE(i.drill);
+  EXPECT_EQ(i.plan_id, "safety");
+  EXPECT_EQ(i.first_alert.at("drill"), "true");
+  EXPECT_THAT(Pages(id), ElementsAre("triggered 0.0 sink", "triggered 0.0 robot"));
+  EXPECT_THAT(IncidentTimers(), ElementsAre(Pair(absl::StrCat("esc|", id, "|0"),
+                                                 kT0 + absl::Minutes(5))));
+}
+
+TEST_F(DrillTest, ARetriedStartReturnsTheSameDrill) {
+  const std::string id = StartDrill("drill-1");
+  const int writes = store_.writes();
+  EXPECT_EQ(StartDrill("drill-1"), id);
+  EXPECT_EQ(store_.writes(), writes);
+  EXPECT_THAT(store_.List({}).value(), SizeIs(1));
+}
+
+TEST_F(DrillTest, AnUnknownPlanNamesThePlanIdField) {
+  auto drill = commands_.StartDrill("no-such-plan", {}, Ctx("drill-1"));
+  EXPECT_EQ(drill.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(Fields(drill.status()), ElementsAre("plan_id"));
+}
+
+TEST_F(DrillTest, TheReportTimesTheResponseByTheClock) {
+  const std::string id = StartDrill("drill-1");
+  Rehearse(id, kT0);
+  DrillReport r = Report(id);
+  EXPECT_EQ(r.started_at, kT0);
+  EXPECT_EQ(r.to_acknowledge, absl::Minutes(3));
+  EXPECT_EQ(r.acknowledged_at_tier, 0);
+  EXPECT_EQ(r.to_resolve, absl::Minutes(20));
+  EXPECT_THAT(r.tiers_notified, ElementsAre(Pair(0, kT0)));
+}
+
+TEST_F(DrillTest, TheReportOfAnOpenDrillHasNoResponseTimesYet) {
+  DrillReport r = Report(StartDrill("drill-1"));
+  EXPECT_EQ(r.to_acknowledge, std::nullopt);
+  EXPECT_EQ(r.to_resolve, std::nullopt);
+  EXPECT_EQ(r.acknowledged_at_tier, -1);
+}
+
+TEST_F(DrillTest, TheReportListsWhenEachTierWasFirstNotified) {
+  const std::string id = StartDrill("drill-1");
+  clock_.Advance(absl::Minutes(5));
+  ASSERT_EQ(FireDueTimers(), 1);  // tier 0 again
+  clock_.Advance(absl::Minutes(5));
+  ASSERT_EQ(FireDueTimers(), 1);  // tier 1
+  EXPECT_THAT(Report(id).tiers_notified,
+              ElementsAre(Pair(0, kT0), Pair(1, kT0 + absl::Minutes(10))));
+}
+
+TEST_F(DrillTest, TheReportMarksStepsDoneLateAndCountsMissedOnes) {
+  const std::string id = StartDrill("drill-1");
+  clock_.Advance(absl::Minutes(4));
+  ASSERT_TRUE(commands_.CompleteStep(id, Ctx("s0"), 0).ok());  // 5 expected
+  DrillReport on_time = Report(id);
+  ASSERT_THAT(on_time.steps, SizeIs(2));
+  EXPECT_EQ(on_time.steps[0].title, "Confirm on site");
+  EXPECT_EQ(on_time.steps[0].taken, absl::Minutes(4));
+  EXPECT_FALSE(on_time.steps[0].late);
+  EXPECT_EQ(on_time.steps[1].taken, std::nullopt);
+  EXPECT_EQ(on_time.missed_steps, 1);
+
+  clock_.Set(kT0 + absl::Minutes(31));
+  ASSERT_TRUE(commands_.CompleteStep(id, Ctx("s1"), 1).ok());  // 30 expected
+  DrillReport late = Report(id);
+  EXPECT_EQ(late.steps[1].taken, absl::Minutes(31));
+  EXPECT_TRUE(late.steps[1].late);
+  EXPECT_EQ(late.missed_steps, 0);
+}
+
+TEST_F(DrillTest, TheReportComparesWithThePreviousDrillOfThePlan) {
+  const std::string first = StartDrill("drill-1");
+  Rehearse(first, kT0);
+  EXPECT_EQ(Report(first).previous_incident_id, "") << "the first drill has none";
+
+  clock_.Set(kT0 + absl::Hours(24));
+  const std::string second = StartDrill("drill-2");
+  DrillReport r = Report(second);
+  EXPECT_EQ(r.previous_incident_id, first);
+  EXPECT_EQ(r.previous_to_acknowledge, absl::Minutes(3));
+  EXPECT_EQ(r.previous_to_resolve, absl::Minutes(20));
+}
+
+TEST_F(DrillTest, AReportOfARealIncidentIsAFailedPrecondition) {
+  const std::string id = OpenSafety();
+  auto r = commands_.Report(id);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(r.status().message(), HasSubstr("is not a drill"));
+}
+
+class SilencesTest : public AlertsAppTest {
+ protected:
+  static domain::Silence StationSilence(const std::string& station, absl::Duration length) {
+    domain::Silence s;
+    s.matchers = {M("station", "=", station)};
+    s.ends_at = kT0 + length;
+    s.comment = "works";
+    return s;
+  }
+  domain::Silence Create(const domain::Silence& s, const std::string& request_id) {
+    auto created = commands_.CreateSilence(s, Ctx(request_id, "ops"));
+    EXPECT_TRUE(created.ok()) << created.status();
+    return created.ok() ? *std::move(created) : domain::Silence{};
+  }
+  std::vector<std::string> Listed(bool include_expired) {
+    auto all = commands_.ListSilences(include_expired);
+    EXPECT_TRUE(all.ok()) << all.status();
+    std::vector<std::string> ids;
+    for (const domain::Silence& s : all.value_or(std::vector<domain::Silence>{})) {
+      ids.push_back(s.id);
+    }
+    return ids;
+  }
+};
+
+TEST_F(SilencesTest, CreateFillsInTheIdTheCreatorAndTheStart) {
+  domain::Silence s = Create(StationSilence("S1", absl::Hours(1)), "sil-1");
+  EXPECT_TRUE(s.id.starts_with("sil-")) << s.id;
+  EXPECT_EQ(s.created_by, "ops");
+  EXPECT_EQ(s.starts_at, kT0);
+  EXPECT_THAT(Listed(false), ElementsAre(s.id));
+}
+
+TEST_F(SilencesTest, CreateIsIdempotentPerRequestId) {
+  domain::Silence first = Create(StationSilence("S1", absl::Hours(1)), "sil-1");
+  domain::Silence retry = Create(StationSilence("S1", absl::Hours(2)), "sil-1");
+  EXPECT_EQ(retry.id, first.id);
+  EXPECT_EQ(retry.ends_at, first.ends_at) << "the retry returns what the first stored";
+  EXPECT_THAT(Listed(true), SizeIs(1));
+  domain::Silence other = Create(StationSilence("S1", absl::Hours(1)), "sil-2");
+  EXPECT_NE(other.id, first.id);
+}
+
+TEST_F(SilencesTest, ASilenceThatWouldMuteEverythingIsRefused) {
+  domain::Silence s;
+  s.matchers = {M("station", "!=", "S1")};  // matches alerts without a station
+  s.ends_at = kT0 + absl::Hours(1);
+  auto created = commands_.CreateSilence(s, Ctx("sil-1"));
+  EXPECT_EQ(created.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(created.status().message(), HasSubstr("silence.matchers"));
+  EXPECT_THAT(Listed(true), IsEmpty());
+}
+
+TEST_F(SilencesTest, ListLeavesOutExpiredSilencesUnlessAsked) {
+  domain::Silence short_one = Create(StationSilence("S1", absl::Hours(1)), "sil-1");
+  domain::Silence long_one = Create(StationSilence("S2", absl::Hours(3)), "sil-2");
+  clock_.Advance(absl::Hours(2));
+  EXPECT_THAT(Listed(false), ElementsAre(long_one.id));
+  EXPECT_THAT(Listed(true), SizeIs(2));
+}
+
+TEST_F(SilencesTest, ExpireEndsTheSilenceNow) {
+  domain::Silence s = Create(StationSilence("S1", absl::Hours(1)), "sil-1");
+  clock_.Advance(absl::Minutes(10));
+  auto expired = commands_.ExpireSilence(s.id);
+  ASSERT_TRUE(expired.ok()) << expired.status();
+  EXPECT_EQ(expired->ends_at, kT0 + absl::Minutes(10));
+  EXPECT_THAT(Listed(false), IsEmpty());
+  EXPECT_THAT(Listed(true), ElementsAre(s.id));
+  EXPECT_EQ(Decide(Safety("a1", "S1", "c-1")).outcome, Outcome::kOpened)
+      << "an expired silence mutes nothing";
+}
+
+TEST_F(SilencesTest, ExpiringAnExpiredSilenceChangesNothing) {
+  domain::Silence s = Create(StationSilence("S1", absl::Hours(1)), "sil-1");
+  clock_.Advance(absl::Hours(2));
+  auto expired = commands_.ExpireSilence(s.id);
+  ASSERT_TRUE(expired.ok()) << expired.status();
+  EXPECT_EQ(expired->ends_at, kT0 + absl::Hours(1));
+}
+
+TEST_F(SilencesTest, ExpiringAnUnknownSilenceIsNotFound) {
+  EXPECT_EQ(commands_.ExpireSilence("sil-none").status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(SilencesTest, ARecurringSilenceMutesOnlyInsideItsWindow) {
+  // kT0 is a Thursday, 20:26 UTC: inside Thursday 20:00–21:00.
+  domain::Silence s = StationSilence("S1", absl::Hours(24 * 30));
+  s.recurrence = domain::Recurrence{{absl::Weekday::thursday}, 20 * 60, absl::Hours(1)};
+  domain::Silence created = Create(s, "sil-1");
+  Decision inside = Decide(Safety("a1", "S1", "c-1"));
+  EXPECT_EQ(inside.outcome, Outcome::kSilenced);
+  EXPECT_EQ(inside.silence_id, created.id);
+
+  clock_.Advance(absl::Hours(1));  // 21:26
+  EXPECT_EQ(Decide(Safety("a2", "S1", "c-2")).outcome, Outcome::kOpened);
+}
+
+}  // namespace
+}  // namespace sqms::alerts::app::testing

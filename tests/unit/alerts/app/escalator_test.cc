@@ -1,0 +1,165 @@
+// Escalator: the escalation and ack-expiry timers, fired the way the
+// durable timers fire them, with a FakeClock. Plan "safety": tier 0 for 5
+// min with one repeat, tier 1 for 10 min, ack_expiry 30 min.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "tests/unit/alerts/app/alerts_app_fixture.h"
+
+namespace sqms::alerts::app::testing {
+namespace {
+
+using ports::IncidentEventKind;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using ::testing::Pair;
+
+class EscalatorTest : public AlertsAppTest {
+ protected:
+  void SetUp() override { id_ = OpenSafety(); }
+  std::string Esc(int seq) const { return absl::StrCat("esc|", id_, "|", seq); }
+  std::string id_;
+};
+
+TEST_F(EscalatorTest, NothingIsDueBeforeTheAckTimeout) {
+  clock_.Advance(absl::Minutes(5) - absl::Seconds(1));
+  EXPECT_EQ(FireDueTimers(), 0);
+  EXPECT_THAT(Pages(id_), ElementsAre("triggered 0.0 sink", "triggered 0.0 robot"));
+}
+
+TEST_F(EscalatorTest, AnUnacknowledgedTierIsPagedAgainWhileItHasRepeats) {
+  clock_.Advance(absl::Minutes(5));
+  EXPECT_EQ(FireDueTimers(), 1);
+  EXPECT_THAT(Pages(id_), ElementsAre("triggered 0.0 sink", "triggered 0.0 robot",
+                                      "repeated 0.1 sink", "repeated 0.1 robot"));
+  EXPECT_THAT(IncidentTimers(), ElementsAre(Pair(Esc(1), kT0 + absl::Minutes(10))));
+  EXPECT_EQ(Incident(id_).step, (domain::EscalationStep{0, 1}));
+  EXPECT_THAT(store_.EventKinds(id_),
+              ElementsAre(IncidentEventKind::kOpened, IncidentEventKind::kEscalated));
+}
+
+TEST_F(EscalatorTest, AfterItsRepeatsTheNextTierIsPaged) {
+  clock_.Advance(absl::Minutes(5));
+  ASSERT_EQ(FireDueTimers(), 1);
+  clock_.Advance(absl::Minutes(5));
+  ASSERT_EQ(FireDueTimers(), 1);
+
+  std::vector<ports::Delivery> all = Deliveries(id_);
+  ASSERT_EQ(all.size(), 5u);
+  EXPECT_EQ(all[4].kind, "escalated");
+  EXPECT_EQ(all[4].tier, 1);
+  EXPECT_EQ(all[4].target, "sink");
+  EXPECT_THAT(all[4].recipients, ElementsAre("second"));
+  EXPECT_EQ(all[4].created_at, kT0 + absl::Minutes(10));
+}
+
+TEST_F(EscalatorTest, TheEndOfTheChainSchedulesNothing) {
+  clock_.Advance(absl::Minutes(5));
+  ASSERT_EQ(FireDueTimers(), 1);
+  clock_.Advance(absl::Minutes(5));
+  ASSERT_EQ(FireDueTimers(), 1);  // tier 1, the last, with no repeats
+  EXPECT_THAT(IncidentTimers(), IsEmpty());
+  EXPECT_EQ(Incident(id_).next_escalation_at, absl::InfiniteFuture());
+
+  clock_.Advance(absl::Hours(1));
+  EXPECT_EQ(FireDueTimers(), 0);
+  EXPECT_EQ(Deliveries(id_).size(), 5u);
+}
+
+TEST_F(EscalatorTest, APlanOfOneTierWithoutRepeatsNeverSchedulesAnEscalation) {
+  Decision d = Decide(WithLabels("m1", {{"alertname", "Manual"}}, kT0));
+  ASSERT_EQ(d.outcome, Outcome::kOpened);
+  EXPECT_EQ(IncidentTimers().count(absl::StrCat("esc|", d.incident_id, "|0")), 0u);
+  EXPECT_EQ(Incident(d.incident_id).next_escalation_at, absl::InfiniteFuture());
+}
+
+TEST_F(EscalatorTest, ATimerFiredTwiceDoesNothingTheSecondTime) {
+  clock_.Advance(absl::Minutes(5));
+  ASSERT_TRUE(escalator_.OnTimer(Esc(0)).ok());
+  const int writes = store_.writes();
+  // A crash between the effect and the timer's completion fires it again.
+  EXPECT_TRUE(escalator_.OnTimer(Esc(0)).ok());
+  EXPECT_EQ(store_.writes(), writes);
+  EXPECT_EQ(Deliveries(id_).size(), 4u);
+}
+
+TEST_F(EscalatorTest, AfterAnAcknowledgementTheEscalationDoesNothing) {
+  clock_.Advance(absl::Minutes(2));
+  ASSERT_TRUE(commands_.Acknowledge(id_, Ctx("ack-1"), "on it").ok());
+  EXPECT_EQ(IncidentTimers().count(Esc(0)), 0u) << "the acknowledgement cancels it";
+
+  // A timer claimed just before the acknowledgement still fires.
+  clock_.Advance(absl::Minutes(3));
+  const int writes = store_.writes();
+  EXPECT_TRUE(escalator_.OnTimer(Esc(0)).ok());
+  EXPECT_EQ(store_.writes(), writes);
+  EXPECT_EQ(Deliveries(id_).size(), 2u);
+}
+
+TEST_F(EscalatorTest, AnAcknowledgementSchedulesItsExpiry) {
+  clock_.Advance(absl::Minutes(2));
+  auto acked = commands_.Acknowledge(id_, Ctx("ack-1"), "on it");
+  ASSERT_TRUE(acked.ok()) << acked.status();
+  EXPECT_THAT(IncidentTimers(),
+              ElementsAre(Pair(absl::StrCat("ackx|", id_, "|", acked->escalation_seq),
+                               kT0 + absl::Minutes(32))));
+}
+
+TEST_F(EscalatorTest, AnExpiredAcknowledgementReturnsTheIncidentToTriggeredAndPagesAgain) {
+  clock_.Advance(absl::Minutes(2));
+  ASSERT_TRUE(commands_.Acknowledge(id_, Ctx("ack-1"), "on it").ok());
+  clock_.Advance(absl::Minutes(30));
+  EXPECT_EQ(FireDueTimers(), 1);
+
+  ports::Incident i = Incident(id_);
+  EXPECT_EQ(i.state, domain::IncidentState::kTriggered);
+  EXPECT_THAT(Pages(id_), ElementsAre("triggered 0.0 sink", "triggered 0.0 robot",
+                                      "repeated 0.0 sink", "repeated 0.0 robot"));
+  EXPECT_THAT(IncidentTimers(), ElementsAre(Pair(absl::StrCat("esc|", id_, "|", i.escalation_seq),
+                                                 kT0 + absl::Minutes(37))));
+}
+
+TEST_F(EscalatorTest, AnAlertJoiningAnAcknowledgedIncidentKeepsItsAckExpiry) {
+  ASSERT_TRUE(commands_.Acknowledge(id_, Ctx("ack-1"), "").ok());
+  clock_.Advance(absl::Minutes(10));
+  ASSERT_EQ(Decide(Safety("a2", "S1", "c-2")).outcome, Outcome::kGrouped);
+  ASSERT_TRUE(commands_.AddNote(id_, Ctx("note-1"), "still looking").ok());
+  clock_.Advance(absl::Minutes(20));
+  EXPECT_EQ(FireDueTimers(), 1);
+  EXPECT_EQ(Incident(id_).state, domain::IncidentState::kTriggered)
+      << "more alerts or a note are no reason to stop the acknowledgement expiring";
+}
+
+TEST_F(EscalatorTest, AnAckExpiryFiredAgainAfterANewAcknowledgementDoesNothing) {
+  ASSERT_TRUE(commands_.Acknowledge(id_, Ctx("ack-1"), "").ok());
+  const std::string expiry = IncidentTimers().begin()->first;
+  clock_.Advance(absl::Minutes(30));
+  ASSERT_TRUE(escalator_.OnTimer(expiry).ok());  // reopened; the completion is lost
+  ASSERT_EQ(Incident(id_).state, domain::IncidentState::kTriggered);
+  clock_.Advance(absl::Minutes(1));
+  ASSERT_TRUE(commands_.Acknowledge(id_, Ctx("ack-2"), "").ok());
+
+  EXPECT_TRUE(escalator_.OnTimer(expiry).ok());
+  EXPECT_EQ(Incident(id_).state, domain::IncidentState::kAcknowledged)
+      << "the new acknowledgement has its own expiry";
+}
+
+TEST_F(EscalatorTest, AnAcknowledgementExpiryAfterMitigationDoesNothing) {
+  ASSERT_TRUE(commands_.Acknowledge(id_, Ctx("ack-1"), "").ok());
+  ASSERT_TRUE(commands_.Mitigate(id_, Ctx("mit-1"), "").ok());
+  clock_.Advance(absl::Minutes(30));
+  const int writes = store_.writes();
+  EXPECT_EQ(FireDueTimers(), 1);
+  EXPECT_EQ(store_.writes(), writes);
+  EXPECT_EQ(Incident(id_).state, domain::IncidentState::kMitigating);
+}
+
+TEST_F(EscalatorTest, UnknownTimerIdsAreDroppedWithoutError) {
+  EXPECT_TRUE(escalator_.OnTimer("other|x|1").ok());
+  EXPECT_TRUE(escalator_.OnTimer("esc|no-such-incident|0").ok());
+  EXPECT_TRUE(escalator_.OnTimer("esc|malformed").ok());
+}
+
+}  // namespace
+}  // namespace sqms::alerts::app::testing

@@ -1,0 +1,186 @@
+// IncidentCommands: what people do to an incident — acknowledge, mitigate,
+// resolve, close, complete a step — its transitions, refusals and retries
+// (drills and silences: drills_and_silences_test.cc).
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "tests/unit/alerts/app/alerts_app_fixture.h"
+
+namespace sqms::alerts::app::testing {
+namespace {
+
+using domain::IncidentState;
+using ports::IncidentEventKind;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+class IncidentCommandsTest : public AlertsAppTest {
+ protected:
+  void SetUp() override { id_ = OpenSafety(); }
+
+  ports::Incident Ok(absl::StatusOr<ports::Incident> result) {
+    EXPECT_TRUE(result.ok()) << result.status();
+    return result.ok() ? *std::move(result) : ports::Incident{};
+  }
+  void Resolve() { Ok(commands_.Resolve(id_, Ctx("resolve-1"), "fixed")); }
+
+  std::string id_;
+};
+
+TEST_F(IncidentCommandsTest, AcknowledgeRecordsWhoWhenAndAtWhichTier) {
+  clock_.Advance(absl::Minutes(2));
+  ports::Incident i = Ok(commands_.Acknowledge(id_, Ctx("ack-1", "alice"), "on my way"));
+  EXPECT_EQ(i.state, IncidentState::kAcknowledged);
+  EXPECT_EQ(i.acknowledged_at, kT0 + absl::Minutes(2));
+  EXPECT_EQ(i.acknowledged_by, "alice");
+  EXPECT_EQ(i.acknowledged_tier, 0);
+  EXPECT_EQ(i.next_escalation_at, absl::InfiniteFuture());
+  EXPECT_EQ(Incident(id_).version, i.version);
+  EXPECT_EQ(store_.Events().back().actor, "alice");
+  EXPECT_THAT(store_.EventKinds(id_),
+              ElementsAre(IncidentEventKind::kOpened, IncidentEventKind::kAcknowledged));
+  EXPECT_THAT(incident_stats_.acknowledged, ElementsAre(id_));
+}
+
+TEST_F(IncidentCommandsTest, AcknowledgingAnAcknowledgedIncidentIsAFailedPrecondition) {
+  Ok(commands_.Acknowledge(id_, Ctx("ack-1"), ""));
+  auto again = commands_.Acknowledge(id_, Ctx("ack-2", "bob"), "");
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(again.status().message(), "cannot acknowledge an acknowledged incident");
+  EXPECT_EQ(Incident(id_).acknowledged_by, "alice");
+}
+
+TEST_F(IncidentCommandsTest, ARetriedCommandReturnsTheIncidentAndChangesNothing) {
+  ports::Incident acked = Ok(commands_.Acknowledge(id_, Ctx("ack-1"), ""));
+  const int writes = store_.writes();
+  clock_.Advance(absl::Minutes(1));
+  // The reply was lost; the client sends the same request again.
+  ports::Incident retried = Ok(commands_.Acknowledge(id_, Ctx("ack-1"), ""));
+  EXPECT_EQ(retried.version, acked.version);
+  EXPECT_EQ(retried.acknowledged_at, acked.acknowledged_at);
+  EXPECT_EQ(store_.writes(), writes);
+  EXPECT_THAT(incident_stats_.acknowledged, ElementsAre(id_)) << "MTTA observed once";
+}
+
+TEST_F(IncidentCommandsTest, ARetriedResolveIsObservedOnce) {
+  Resolve();
+  ports::Incident retried = Ok(commands_.Resolve(id_, Ctx("resolve-1"), "fixed"));
+  EXPECT_EQ(retried.state, IncidentState::kResolved);
+  EXPECT_THAT(incident_stats_.resolved, ElementsAre(id_)) << "MTTR observed once";
+}
+
+TEST_F(IncidentCommandsTest, ARetryFindsTheIncidentAsItIsNowWithoutError) {
+  Ok(commands_.Acknowledge(id_, Ctx("ack-1"), ""));
+  Ok(commands_.Mitigate(id_, Ctx("mit-1"), ""));
+  ports::Incident retried = Ok(commands_.Acknowledge(id_, Ctx("ack-1"), ""));
+  EXPECT_EQ(retried.state, IncidentState::kMitigating);
+}
+
+TEST_F(IncidentCommandsTest, MitigatingATriggeredIncidentAcknowledgesItToo) {
+  clock_.Advance(absl::Minutes(1));
+  ports::Incident i = Ok(commands_.Mitigate(id_, Ctx("mit-1", "bob"), "rerouted"));
+  EXPECT_EQ(i.state, IncidentState::kMitigating);
+  EXPECT_EQ(i.acknowledged_by, "bob");
+  EXPECT_EQ(i.acknowledged_at, kT0 + absl::Minutes(1));
+  EXPECT_THAT(IncidentTimers(), IsEmpty()) << "the escalation dies with it";
+}
+
+TEST_F(IncidentCommandsTest, MitigatingAnAcknowledgedIncidentKeepsTheAcknowledgement) {
+  Ok(commands_.Acknowledge(id_, Ctx("ack-1", "alice"), ""));
+  clock_.Advance(absl::Minutes(1));
+  ports::Incident i = Ok(commands_.Mitigate(id_, Ctx("mit-1", "bob"), ""));
+  EXPECT_EQ(i.acknowledged_by, "alice");
+  EXPECT_EQ(i.acknowledged_at, kT0);
+}
+
+TEST_F(IncidentCommandsTest, ResolveSendsResolvedNoticesAndReleasesTheGroup) {
+  clock_.Advance(absl::Minutes(7));
+  ports::Incident i = Ok(commands_.Resolve(id_, Ctx("resolve-1", "carol"), "fixed"));
+  EXPECT_EQ(i.state, IncidentState::kResolved);
+  EXPECT_EQ(i.resolved_at, kT0 + absl::Minutes(7));
+  EXPECT_THAT(Pages(id_), ElementsAre("triggered 0.0 sink", "triggered 0.0 robot",
+                                      "resolved 0.0 sink", "resolved 0.0 robot"));
+  EXPECT_THAT(IncidentTimers(), IsEmpty());
+  EXPECT_EQ(store_.FindGroup("safety|station=S1").value(), "");
+  EXPECT_THAT(incident_stats_.resolved, ElementsAre(id_));
+}
+
+TEST_F(IncidentCommandsTest, ResolvingAResolvedIncidentIsAFailedPrecondition) {
+  Resolve();
+  auto again = commands_.Resolve(id_, Ctx("resolve-2"), "");
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(again.status().message(), "cannot resolve a resolved incident");
+}
+
+TEST_F(IncidentCommandsTest, AcknowledgingAResolvedIncidentIsAFailedPrecondition) {
+  Resolve();
+  auto ack = commands_.Acknowledge(id_, Ctx("ack-1"), "");
+  EXPECT_EQ(ack.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ack.status().message(), "cannot acknowledge a resolved incident");
+}
+
+TEST_F(IncidentCommandsTest, CloseRequiresAReview) {
+  Resolve();
+  auto closed = commands_.Close(id_, Ctx("close-1"), "");
+  EXPECT_EQ(closed.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(Fields(closed.status()), ElementsAre("review"));
+  EXPECT_EQ(Incident(id_).state, IncidentState::kResolved);
+}
+
+TEST_F(IncidentCommandsTest, CloseKeepsTheReviewOfAResolvedIncident) {
+  Resolve();
+  clock_.Advance(absl::Hours(1));
+  ports::Incident i = Ok(commands_.Close(id_, Ctx("close-1"), "root cause: power"));
+  EXPECT_EQ(i.state, IncidentState::kClosed);
+  EXPECT_EQ(i.closed_at, kT0 + absl::Hours(1));
+  EXPECT_EQ(i.review, "root cause: power");
+  EXPECT_EQ(store_.EventKinds(id_).back(), IncidentEventKind::kClosed);
+}
+
+TEST_F(IncidentCommandsTest, ClosingAnUnresolvedIncidentIsAFailedPrecondition) {
+  auto closed = commands_.Close(id_, Ctx("close-1"), "too early");
+  EXPECT_EQ(closed.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(closed.status().message(), "cannot close a triggered incident");
+}
+
+TEST_F(IncidentCommandsTest, CompleteStepRecordsWhoAndWhen) {
+  clock_.Advance(absl::Minutes(4));
+  ports::Incident i = Ok(commands_.CompleteStep(id_, Ctx("step-1", "dave"), 1));
+  EXPECT_FALSE(i.steps[0].done);
+  EXPECT_TRUE(i.steps[1].done);
+  EXPECT_EQ(i.steps[1].done_at, kT0 + absl::Minutes(4));
+  EXPECT_EQ(i.steps[1].done_by, "dave");
+  EXPECT_EQ(store_.EventKinds(id_).back(), IncidentEventKind::kStepCompleted);
+}
+
+TEST_F(IncidentCommandsTest, CompleteStepOutsideThePlanNamesTheStepField) {
+  for (int step : {-1, 2}) {
+    auto r = commands_.CompleteStep(id_, Ctx(absl::StrCat("step-", step)), step);
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << step;
+    EXPECT_THAT(Fields(r.status()), ElementsAre("step")) << step;
+  }
+}
+
+TEST_F(IncidentCommandsTest, CompletingADoneStepIsAFailedPrecondition) {
+  Ok(commands_.CompleteStep(id_, Ctx("step-a"), 0));
+  auto again = commands_.CompleteStep(id_, Ctx("step-b"), 0);
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(again.status().message(), HasSubstr("already done"));
+}
+
+TEST_F(IncidentCommandsTest, ACommandWithoutARequestIdNamesTheField) {
+  auto r = commands_.Acknowledge(id_, Ctx(""), "");
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(Fields(r.status()), ElementsAre("request_id"));
+}
+
+TEST_F(IncidentCommandsTest, AnUnknownIncidentIsNotFound) {
+  EXPECT_EQ(commands_.Acknowledge("inc-none", Ctx("ack-1"), "").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(commands_.Get("inc-none").status().code(), absl::StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace sqms::alerts::app::testing
