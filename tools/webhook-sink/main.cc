@@ -77,8 +77,10 @@ std::string StringAt(const json& body, const char* at) {
 std::string DescribeGeneric(const json& body) {
   bool drill = body.contains("drill") && body["drill"] == true;
   int tier = body.contains("tier") && body["tier"].is_number_integer() ? body["tier"].get<int>() : 0;
+  std::string title = StringAt(body, "/title");
+  if (drill && title.rfind("[DRILL] ", 0) == 0) title = title.substr(8);  // marked once
   return absl::StrCat(drill ? "[DRILL] " : "", "[", StringAt(body, "/level"), "] ",
-                      StringAt(body, "/title"), " — ", StringAt(body, "/kind"), " (tier ",
+                      title, " — ", StringAt(body, "/kind"), " (tier ",
                       tier + 1, ")");
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
@@ -33,7 +34,11 @@ std::string OneLine(const std::string& text) {
 
 // "[DRILL] [I] Safety complaint": what a reader must see first.
 std::string Headline(const Notification& n) {
-  return absl::StrCat(n.drill ? "[DRILL] " : "", "[", n.level, "] ", OneLine(n.title));
+  // A drill incident's title already carries the marker (incident_changes.cc):
+  // shown once, in front.
+  std::string title = OneLine(n.title);
+  if (n.drill && absl::StartsWith(title, "[DRILL] ")) title = title.substr(8);
+  return absl::StrCat(n.drill ? "[DRILL] " : "", "[", n.level, "] ", title);
 }
 
 // Tiers are 0-based in the model and 1-based for people.
