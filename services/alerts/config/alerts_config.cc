@@ -114,11 +114,14 @@ class Loader {
     // In this order: later sections refer to the ids of earlier ones.
     using Section =
         absl::Status (Loader::*)(const YAML::Node&, const std::string&, AlertsSettings&);
-    for (auto [key, read] : {std::pair<const char*, Section>{"risks", &Loader::Risk},
-                             {"rotations", &Loader::Rotation},
-                             {"targets", &Loader::Target},
-                             {"plans", &Loader::Plan},
-                             {"inhibit_rules", &Loader::InhibitRule}}) {
+    for (const auto& section : {std::pair<const char*, Section>{"risks", &Loader::Risk},
+                                {"rotations", &Loader::Rotation},
+                                {"targets", &Loader::Target},
+                                {"plans", &Loader::Plan},
+                                {"inhibit_rules", &Loader::InhibitRule}}) {
+      // Not a structured binding: clang 14 cannot capture one in a lambda.
+      const char* key = section.first;
+      const Section read = section.second;
       auto each = [&](const YAML::Node& n, const std::string& p) {
         return (this->*read)(n, p, out);
       };
