@@ -5,6 +5,8 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <filesystem>
+#include <unistd.h>
 
 #include "absl/strings/str_cat.h"
 #include "services/alerts/domain/escalation.h"
@@ -35,8 +37,16 @@ plans:
       - {notify: ["rotation:noc"], targets: [ops-webhook], ack_timeout: 30s}
 )";
 
+// A directory of this process's own: CTest runs the tests of this file as
+// parallel processes, which must not write one another's files.
+std::string OwnDir() {
+  const std::string dir = absl::StrCat(::testing::TempDir(), "alerts-config-test-", getpid());
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
 std::string Write(const std::string& yaml) {
-  const std::string path = ::testing::TempDir() + "alerts.yaml";
+  const std::string path = OwnDir() + "/alerts.yaml";
   std::ofstream(path) << yaml;
   return path;
 }
@@ -252,7 +262,7 @@ TEST(LoadSettingsTest, AckExpiryAndCountingTriggers) {
 }
 
 TEST(LoadSettingsTest, HeadersFromTheFileAFileOrTheEnvironment) {
-  const std::string secret = ::testing::TempDir() + "alerts_hook_secret";
+  const std::string secret = OwnDir() + "/alerts_hook_secret";
   std::ofstream(secret) << "Bearer from-file\n";
   setenv("SQMS_TEST_HOOK_TOKEN", "from-env", 1);
   auto s = LoadSettings(Write(Minimal(
