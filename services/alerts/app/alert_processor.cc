@@ -81,9 +81,9 @@ absl::StatusOr<ProcessResult> AlertProcessor::Process(const domain::Alert& alert
   ProcessResult result;
   result.fingerprint = domain::Fingerprint(alert.labels);
   auto catalog = catalog_.Snapshot();
-  std::vector<const domain::Plan*> matched;
+  std::vector<std::pair<const domain::Plan*, int>> matched;  // plan, its matching trigger
   for (const domain::Plan& plan : catalog->plans) {
-    if (domain::MatchingTrigger(plan, alert.labels) >= 0) matched.push_back(&plan);
+    if (int t = domain::MatchingTrigger(plan, alert.labels); t >= 0) matched.push_back({&plan, t});
   }
   std::vector<domain::Silence> silences;
   std::vector<domain::ActiveIncident> active;
@@ -104,8 +104,9 @@ absl::StatusOr<ProcessResult> AlertProcessor::Process(const domain::Alert& alert
       }
     }
   }
-  for (const domain::Plan* plan : matched) {
-    auto decision = ForPlan(*plan, *catalog, alert, result.fingerprint, silences, active);
+  for (const auto& [plan, trigger] : matched) {
+    auto decision =
+        ForPlan(*plan, plan->triggers[trigger], *catalog, alert, result.fingerprint, silences, active);
     if (!decision.ok()) return decision.status();
     result.decisions.push_back(*std::move(decision));
   }
@@ -115,6 +116,7 @@ absl::StatusOr<ProcessResult> AlertProcessor::Process(const domain::Alert& alert
 }
 
 absl::StatusOr<Decision> AlertProcessor::ForPlan(const domain::Plan& plan,
+                                                 const domain::Trigger& trigger,
                                                  const CatalogData& catalog,
                                                  const domain::Alert& alert,
                                                  const std::string& fingerprint,
@@ -137,7 +139,6 @@ absl::StatusOr<Decision> AlertProcessor::ForPlan(const domain::Plan& plan,
   }
   // A counting trigger activates the plan at its count; alerts of a group
   // whose incident is already active join it either way.
-  const domain::Trigger& trigger = plan.triggers[domain::MatchingTrigger(plan, alert.labels)];
   bool may_open = true;
   if (trigger.count > 1 && !alert.drill) {
     const std::string window = GroupKeyFor(plan, domain::GroupLabels(plan, alert.labels), false);

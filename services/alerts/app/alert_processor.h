@@ -64,7 +64,8 @@ class AlertProcessor {
   absl::StatusOr<ProcessResult> Process(const domain::Alert& alert);
 
  private:
-  absl::StatusOr<Decision> ForPlan(const domain::Plan& plan, const CatalogData& catalog,
+  absl::StatusOr<Decision> ForPlan(const domain::Plan& plan, const domain::Trigger& trigger,
+                                   const CatalogData& catalog,
                                    const domain::Alert& alert, const std::string& fingerprint,
                                    const std::vector<domain::Silence>& silences,
                                    const std::vector<domain::ActiveIncident>& active);

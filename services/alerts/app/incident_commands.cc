@@ -61,15 +61,16 @@ absl::StatusOr<ports::Incident> IncidentCommands::Change(const std::string& id,
   if (written != nullptr) *written = false;
   if (auto s = Required(id, "id"); !s.ok()) return s;
   if (auto s = Required(ctx.request_id, "request_id"); !s.ok()) return s;
+  // A retry of a command that landed gets the incident as it is, not an
+  // error about the state the command itself produced. The record is written
+  // in the same script as the command's effect, which also refuses a replay
+  // racing this check (kReplayed below): checked once, not per attempt.
+  auto replay = store_.Seen(absl::StrCat("cmd|", ctx.request_id));
+  if (!replay.ok()) return replay.status();
+  if (replay->has_value()) return Get(id);
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     auto current = Get(id);
     if (!current.ok()) return current.status();
-    // A retry of a command that landed gets the incident as it is, not an
-    // error about the state the command itself produced. The record is
-    // written in the same script as the command's effect.
-    auto replay = store_.Seen(absl::StrCat("cmd|", ctx.request_id));
-    if (!replay.ok()) return replay.status();
-    if (replay->has_value()) return *current;
     ports::IncidentWrite write;
     write.incident = *current;
     write.expected_version = current->version;
