@@ -91,17 +91,40 @@ absl::Status LoadSignals(const YamlReader& r, const YAML::Node& node, domain::Tr
 
 absl::Status LoadModelPolicy(const YamlReader& r, const YAML::Node& node,
                              domain::TriageConfig& out) {
-  if (auto s = r.CheckMap(node, "model", {"safety_probability", "min_probability"}); !s.ok()) {
+  if (auto s = r.CheckMap(node, "model",
+                          {"safety_probability", "min_probability", "safety_sure_probability",
+                           "sentence_safety_probability",
+                           "rules_win_score", "safety_veto_score", "model_weight"});
+      !s.ok()) {
     return s;
   }
-  for (auto [key, field] : {std::pair{"safety_probability", &out.model.safety_probability},
-                            std::pair{"min_probability", &out.model.min_probability}}) {
+  for (auto [key, field] :
+       {std::pair{"safety_probability", &out.model.safety_probability},
+        std::pair{"min_probability", &out.model.min_probability},
+        std::pair{"safety_sure_probability", &out.model.safety_sure_probability},
+        std::pair{"sentence_safety_probability", &out.model.sentence_safety_probability}}) {
     if (!node[key]) continue;
     const std::string path = YamlReader::Join("model", key);
     auto value = r.Number(node[key], path);
     if (!value.ok()) return value.status();
     if (*value < 0 || *value > 1) return r.Error(path, "must be between 0 and 1");
     *field = *value;
+  }
+  for (auto [key, field] : {std::pair{"rules_win_score", &out.model.rules_win_score},
+                            std::pair{"safety_veto_score", &out.model.safety_veto_score}}) {
+    if (!node[key]) continue;
+    const std::string path = YamlReader::Join("model", key);
+    auto value = r.Number(node[key], path);
+    if (!value.ok()) return value.status();
+    if (*value <= 0) return r.Error(path, "must be greater than 0");
+    *field = *value;
+  }
+  if (node["model_weight"]) {
+    const std::string path = YamlReader::Join("model", "model_weight");
+    auto value = r.Number(node["model_weight"], path);
+    if (!value.ok()) return value.status();
+    if (*value < 0) return r.Error(path, "must not be negative");
+    out.model.model_weight = *value;
   }
   return absl::OkStatus();
 }

@@ -12,6 +12,7 @@ namespace sqms::complaints::domain {
 namespace {
 
 constexpr int kModelTopK = 3;  // categories the explanation shows
+constexpr int kCategoryCount = 12;  // every category, when the model's weight counts
 
 BusinessCalendarSpec AlwaysOpen(const BusinessCalendarSpec& spec) {
   BusinessCalendarSpec always = spec;
@@ -84,6 +85,39 @@ int RouteScore(const RoutingRule& rule, Category category, const Location& locat
   return score;
 }
 
+// The sentences of a normalised text (split at . ! ? ; and their CJK forms
+// and at line ends, so a title is one) of at least kMinSentenceBytes bytes
+// (8 CJK characters, a short English clause: a bare title such as "座椅烟味"
+// says too little on its own); none unless there are two or more.
+constexpr size_t kMinSentenceBytes = 24;
+std::vector<std::string> Sentences(std::string_view text) {
+  static constexpr std::string_view kEnds[] = {"。", "！", "？", "；", ".", "!", "?", ";", "\n"};
+  std::vector<std::string> out;
+  size_t start = 0;
+  for (size_t i = 0; i <= text.size();) {
+    size_t n = 0;
+    if (i == text.size()) {
+      n = 1;
+    } else {
+      for (std::string_view end : kEnds) {
+        if (text.substr(i, end.size()) == end) {
+          n = end.size();
+          break;
+        }
+      }
+    }
+    if (n == 0) {
+      ++i;
+      continue;
+    }
+    if (i - start >= kMinSentenceBytes) out.emplace_back(text.substr(start, i - start));
+    i += n;
+    start = i;
+  }
+  if (out.size() < 2) out.clear();
+  return out;
+}
+
 bool LevelInRange(Level level) {
   int v = static_cast<int>(level);
   return v >= 1 && v <= kLevelMax;
@@ -151,15 +185,30 @@ void Triage::Classify(const Submission& submission, const std::string& text,
     if (s.score > 0 && (best == nullptr || s.score > best->score)) best = &s;
   }
   std::vector<CategoryProbability> model;
-  if (classifier_ != nullptr) model = classifier_->Predict(text, kModelTopK);
-  for (const CategoryProbability& p : model) why.model.emplace_back(p.category, p.probability);
+  if (classifier_ != nullptr) {
+    model = classifier_->Predict(text,
+                                 config_.model.model_weight > 0 ? kCategoryCount : kModelTopK);
+  }
+  for (size_t i = 0; i < model.size() && i < kModelTopK; ++i) {
+    why.model.emplace_back(model[i].category, model[i].probability);
+  }
   const CategoryProbability* model_top = model.empty() ? nullptr : &model.front();
-  auto model_safety = [&]() -> bool {
-    for (const CategoryProbability& p : model) {
-      if (p.category == Category::kSafety &&
-          p.probability >= config_.model.safety_probability) {
-        return true;
+  // The model's safety probability of each sentence on its own.
+  auto sentence_safety = [&]() -> bool {
+    if (classifier_ == nullptr || config_.model.sentence_safety_probability > 1) return false;
+    for (const std::string& sentence : Sentences(text)) {
+      for (const CategoryProbability& p : classifier_->Predict(sentence, 1)) {
+        if (p.category == Category::kSafety &&
+            p.probability >= config_.model.sentence_safety_probability) {
+          return true;
+        }
       }
+    }
+    return false;
+  };
+  auto model_safety = [&](double at_least) -> bool {
+    for (const CategoryProbability& p : model) {
+      if (p.category == Category::kSafety && p.probability >= at_least) return true;
     }
     return false;
   };
@@ -169,12 +218,40 @@ void Triage::Classify(const Submission& submission, const std::string& text,
   };
   if (!rule.empty()) {
     decide(best->category, "decisive");
-  } else if (model_safety() && (best == nullptr || best->score < kStrongWeight)) {
+  } else if ((model_safety(config_.model.safety_probability) &&
+              (best == nullptr || best->score < config_.model.safety_veto_score)) ||
+             model_safety(config_.model.safety_sure_probability)) {
     // The model's safety call counts unless the rules found strong evidence
     // of another topic: false alarms from its guesses stay rare.
     decide(Category::kSafety, "model_safety");
-  } else if (best != nullptr && best->score >= kStrongWeight) {
+  } else if (sentence_safety()) {
+    // A hazard in a sentence of its own inside a complaint about something
+    // else ("…另外候车厅刚拖完地…摔了"): the model is sure of that sentence.
+    decide(Category::kSafety, "model_safety_sentence");
+  } else if (best != nullptr && best->score >= config_.model.rules_win_score) {
     decide(best->category, "best_score");
+  } else if (config_.model.model_weight > 0 && !model.empty()) {
+    // Rule scores plus the model's weighted probabilities; ties: the
+    // category listed first.
+    Category top = Category::kUnspecified;
+    double top_score = 0;
+    for (size_t i = 0; i < scores.size(); ++i) {
+      double combined = scores[i].score;
+      for (const CategoryProbability& p : model) {
+        if (p.category == config_.categories[i].category) {
+          combined += config_.model.model_weight * p.probability;
+        }
+      }
+      if (combined > top_score) {
+        top_score = combined;
+        top = config_.categories[i].category;
+      }
+    }
+    if (top != Category::kUnspecified) {
+      decide(top, "combined");
+    } else {
+      decide(config_.default_category, "default");
+    }
   } else if (model_top != nullptr && model_top->probability >= config_.model.min_probability) {
     decide(model_top->category, "model");
   } else if (best != nullptr) {

@@ -10,12 +10,20 @@
 //   2. a *decisive* category (safety) wins with any evidence of weight >= 1 —
 //      a false alarm costs a supervisor a minute, a miss far more;
 //   3. safety wins when the trained model (if any) gives it at least
-//      model.safety_probability and the rules found no strong evidence
-//      (>= kStrongWeight) of another category;
-//   4. the highest rule score wins when it is strong (>= kStrongWeight);
-//   5. else the model's top category when it is at least min_probability;
-//   6. else the highest rule score (ties: the category listed first), the
-//      model's top category, or the default category.
+//      model.safety_probability and no other category's rule score reaches
+//      model.safety_veto_score, or at least model.safety_sure_probability
+//      whatever the rules found ("model_safety");
+//   4. safety wins when the model gives any one sentence of a longer text at
+//      least model.sentence_safety_probability — a hazard mentioned in
+//      passing ("model_safety_sentence");
+//   5. the highest rule score wins when it reaches model.rules_win_score
+//      ("best_score"; ties: the category listed first);
+//   6. with model.model_weight > 0: the highest rule score plus
+//      model_weight × the model's probability of the category ("combined");
+//      otherwise the model's top category when it is at least
+//      min_probability ("model");
+//   7. else the highest rule score, the model's top category, or the
+//      default category.
 //
 // Urgency and importance: a submitted override wins; else the category's
 // importance and the default urgency, raised to HIGH by text signals
@@ -77,8 +85,25 @@ struct ModelPolicy {
   // rules found: recall before precision.
   double safety_probability = 0.35;
   // Otherwise the model decides when the rules found no strong evidence
-  // (a score below kStrongWeight) and its top category has at least this.
+  // (a best score below rules_win_score) and its top category has at least
+  // this.
   double min_probability = 0.5;
+  // A rule score from which the rules decide without the model.
+  double rules_win_score = kStrongWeight;
+  // The model's safety call is overruled when another category's rule score
+  // reaches this.
+  double safety_veto_score = kStrongWeight;
+  // Safety whatever the rules found when the model gives it at least this
+  // (a hazard mentioned in passing inside a complaint about something else;
+  // above 1: never).
+  double safety_sure_probability = 2;
+  // The same for any one sentence of the text on its own (a hazard in a
+  // sentence of its own inside a longer complaint; above 1: never).
+  double sentence_safety_probability = 2;
+  // When > 0, a text whose best rule score is below rules_win_score goes to
+  // the category with the highest rule score plus model_weight × the
+  // model's probability for it (min_probability is then unused).
+  double model_weight = 0;
 };
 
 struct TriageConfig {

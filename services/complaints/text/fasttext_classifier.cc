@@ -19,11 +19,39 @@ namespace {
 
 constexpr std::string_view kLabelPrefix = "__label__";
 
-// One labelled example a line, as fastText reads them.
-absl::Status AppendExamples(const std::string& file, const domain::TextNormalizer& normalizer,
-                            std::ostream& out, int* count) {
+fasttext::loss_name LossName(std::string_view loss) {
+  if (loss == "ova") return fasttext::loss_name::ova;
+  if (loss == "hs") return fasttext::loss_name::hs;
+  if (loss == "ns") return fasttext::loss_name::ns;
+  return fasttext::loss_name::softmax;
+}
+
+fasttext::Args TrainingArgs(const std::string& input, const TrainingOptions& o) {
+  fasttext::Args args;
+  args.input = input;
+  args.model = fasttext::model_name::sup;
+  args.loss = LossName(o.loss);
+  args.minCount = 1;
+  args.minn = o.minn;
+  args.maxn = o.maxn;
+  args.wordNgrams = o.word_ngrams;
+  args.lr = o.lr;
+  args.epoch = o.epoch;
+  args.dim = o.dim;
+  args.bucket = o.bucket;
+  args.thread = 1;  // deterministic
+  args.seed = o.seed;
+  args.verbose = 0;
+  return args;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<LabelledText>> FastTextClassifier::ReadExamples(
+    const std::string& file, const domain::TextNormalizer& normalizer) {
   std::ifstream in(file);
   if (!in) return absl::NotFoundError(absl::StrCat(file, ": cannot read the file"));
+  std::vector<LabelledText> out;
   int line_number = 0;
   for (std::string line; std::getline(in, line);) {
     ++line_number;
@@ -37,55 +65,51 @@ absl::Status AppendExamples(const std::string& file, const domain::TextNormalize
     if (domain::CategoryFromName(category) == domain::Category::kUnspecified) {
       return absl::InvalidArgumentError(where + "unknown category \"" + category + "\"");
     }
-    const std::string tokens = domain::ModelTokens(normalizer.Normalize(
-        absl::StrCat(item.value("title", ""), "\n", item.value("content", ""))));
-    if (tokens.empty()) return absl::InvalidArgumentError(where + "no title or content");
-    out << kLabelPrefix << category << ' ' << tokens << '\n';
-    ++*count;
+    std::string text = normalizer.Normalize(
+        absl::StrCat(item.value("title", ""), "\n", item.value("content", "")));
+    if (domain::ModelTokens(text).empty()) {
+      return absl::InvalidArgumentError(where + "no title or content");
+    }
+    out.push_back({category, std::move(text)});
   }
-  return absl::OkStatus();
+  return out;
 }
-
-fasttext::Args TrainingArgs(const std::string& input) {
-  fasttext::Args args;
-  args.input = input;
-  args.model = fasttext::model_name::sup;
-  args.loss = fasttext::loss_name::softmax;
-  args.minCount = 1;
-  args.minn = 0;  // CJK tokens are single characters; no sub-words needed
-  args.maxn = 0;
-  args.wordNgrams = 2;  // character bigrams carry most of Chinese
-  args.lr = 0.5;
-  args.epoch = 50;
-  args.dim = 50;
-  args.bucket = 200000;  // the default 2M buckets would cost 400 MB at dim 50
-  args.thread = 1;       // deterministic
-  args.seed = 1;
-  args.verbose = 0;
-  return args;
-}
-
-}  // namespace
 
 absl::StatusOr<std::unique_ptr<FastTextClassifier>> FastTextClassifier::Train(
-    const std::vector<std::string>& files, const domain::TextNormalizer& normalizer) {
-  std::ostringstream examples;
-  int count = 0;
+    const std::vector<std::string>& files, const domain::TextNormalizer& normalizer,
+    const TrainingOptions& options) {
+  std::vector<LabelledText> examples;
   for (const std::string& file : files) {
-    if (auto s = AppendExamples(file, normalizer, examples, &count); !s.ok()) return s;
+    auto items = ReadExamples(file, normalizer);
+    if (!items.ok()) return items.status();
+    for (LabelledText& item : *items) examples.push_back(std::move(item));
   }
-  // fastText trains from a file only.
+  return Train(examples, options);
+}
+
+absl::StatusOr<std::unique_ptr<FastTextClassifier>> FastTextClassifier::Train(
+    const std::vector<LabelledText>& examples, const TrainingOptions& options) {
+  // One labelled example a line, as fastText reads them; fastText trains
+  // from a file only.
+  std::ostringstream lines;
+  int count = 0;
+  for (const LabelledText& example : examples) {
+    const std::string tokens = domain::ModelTokens(example.normalized_text);
+    if (tokens.empty()) continue;
+    lines << kLabelPrefix << example.category << ' ' << tokens << '\n';
+    ++count;
+  }
   char path[] = "/tmp/sqms-triage-training-XXXXXX";
   const int fd = mkstemp(path);
   if (fd < 0) return absl::FailedPreconditionError("cannot create a temporary training file");
   close(fd);
   {
     std::ofstream out(path, std::ios::trunc);
-    out << examples.str();
+    out << lines.str();
   }
   auto model = std::make_unique<fasttext::FastText>();
   try {
-    model->train(TrainingArgs(path));
+    model->train(TrainingArgs(path, options));
   } catch (const std::exception& e) {
     std::remove(path);
     return absl::FailedPreconditionError(absl::StrCat("fastText training failed: ", e.what()));

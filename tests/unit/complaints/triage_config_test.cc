@@ -44,6 +44,11 @@ TEST(TriageConfigTest, ShippedDefaultLoads) {
   EXPECT_EQ(config->calendar.week[6].end, config->calendar.week[6].start);  // Sunday closed
   EXPECT_EQ(config->duplicate_window, absl::Hours(24));
   EXPECT_EQ(config->idempotency_ttl, absl::Hours(24));
+  // The model policy chosen by cross-validation (tools/triage-cv, ADR 0007).
+  EXPECT_DOUBLE_EQ(config->model.model_weight, 4);
+  EXPECT_DOUBLE_EQ(config->model.sentence_safety_probability, 0.8);
+  EXPECT_DOUBLE_EQ(config->model.rules_win_score, 6);
+  EXPECT_GT(config->model.safety_sure_probability, 1);  // unset: never
 }
 
 TEST(TriageConfigTest, ShippedDefaultClassifiesRealComplaints) {
@@ -139,6 +144,12 @@ TEST(TriageConfigTest, EachBadKeyIsNamed) {
        R"(t.yaml: duplicates.window: "soon" is not a duration (use 30m, 4h, 2d))"},
       {"calendar:\n", "urgency: {default: extreme}\ncalendar:\n",
        R"(t.yaml: urgency.default: unknown level "extreme")"},
+      {"calendar:\n", "model: {sentence_safety_probability: 1.5}\ncalendar:\n",
+       "t.yaml: model.sentence_safety_probability: must be between 0 and 1"},
+      {"calendar:\n", "model: {model_weight: -1}\ncalendar:\n",
+       "t.yaml: model.model_weight: must not be negative"},
+      {"calendar:\n", "model: {safety_veto_score: 0}\ncalendar:\n",
+       "t.yaml: model.safety_veto_score: must be greater than 0"},
   };
   for (const Case& c : cases) {
     std::string yaml = absl::StrReplaceAll(kMinimal, {{c.from, c.to}});

@@ -8,9 +8,11 @@
 // tuning never reads the held-out texts).
 //
 // Issue 5 asks for >= 85 % accuracy and 100 % safety recall on the held-out
-// part. Measured at this commit: 80.9 % (178/220) and 58/61 — both targets
-// missed (docs/decisions/0007). The assertions below guard what is reached,
-// so a change that makes triage worse fails; raise them as it improves.
+// part. Measured at this commit: 87.3 % (192/220) — met — and 58/61 safety
+// — missed — with 5.7 % false alarms (docs/decisions/0007; thresholds tuned
+// by cross-validation over the training part, tools/triage-cv). The
+// assertions below guard what is reached, so a change that makes triage
+// worse fails; raise them as it improves.
 
 #include <gtest/gtest.h>
 
@@ -119,7 +121,7 @@ TEST(TriageCorpusTest, HeldOutMeetsTheTargets) {
   std::vector<Item> items = Load("heldout.jsonl");
   ASSERT_GE(items.size(), 200u);
   Report r = Measure(items, /*show_text=*/false);
-  EXPECT_GE(r.overall.Ratio(), 0.80);
+  EXPECT_GE(r.overall.Ratio(), 0.85);
   EXPECT_GE(r.safety_recall.right, r.safety_recall.total - 3) << "more safety complaints missed";
   EXPECT_LE(r.FalseAlarmRate(), 0.06);
   EXPECT_GE(r.urgency.Ratio(), 0.90);
@@ -132,8 +134,8 @@ TEST(TriageCorpusTest, TrainingPartIsClassified) {
   }
   ASSERT_GE(items.size(), 1700u);
   Report r = Measure(items, /*show_text=*/true);
-  EXPECT_GE(r.overall.Ratio(), 0.85);
-  EXPECT_GE(r.safety_recall.Ratio(), 0.97);
+  EXPECT_GE(r.overall.Ratio(), 0.95);
+  EXPECT_GE(r.safety_recall.Ratio(), 0.99);
   EXPECT_LE(r.FalseAlarmRate(), 0.03);
 }
 

@@ -191,5 +191,83 @@ TEST_F(TriageTest, PolicyAndCalendar) {
   EXPECT_FALSE(triage_.CalendarFor(Priority::kP3).IsOpen(sunday));
 }
 
+
+// A model that answers from the words it sees: "ticket" is ticketing,
+// "slipped" (without a ticket) safety, anything else billing — enough to
+// drive each step.
+class ScriptedClassifier final : public TextClassifier {
+ public:
+  std::vector<CategoryProbability> Predict(std::string_view text, int k) const override {
+    std::vector<CategoryProbability> out;
+    if (text.find("ticket") != std::string_view::npos) {
+      out = {{Category::kTicketing, 0.7}, {Category::kBilling, 0.2}, {Category::kSafety, 0.1}};
+    } else if (text.find("slipped") != std::string_view::npos) {
+      out = {{Category::kSafety, 0.9}, {Category::kTicketing, 0.05}, {Category::kBilling, 0.05}};
+    } else {
+      out = {{Category::kBilling, 0.6}, {Category::kTicketing, 0.3}, {Category::kSafety, 0.1}};
+    }
+    if (static_cast<int>(out.size()) > k) out.resize(k);
+    return out;
+  }
+};
+
+TEST(TriageModelTest, CombinedScoreAddsTheWeightedProbabilityToTheRules) {
+  TriageConfig config = test_support::TestTriageConfig();
+  config.model.model_weight = 4;
+  config.model.rules_win_score = 6;
+  ScriptedClassifier model;
+  Triage triage(config, AsciiFoldNormalizer::Instance(), &model);
+  // Rules: attitude 1 ("rude"); model: billing 0.6 -> 2.4 beats 1.
+  Assessment a = triage.Assess(Text("", "rude people here"));
+  EXPECT_EQ(a.category, Category::kBilling);
+  EXPECT_EQ(a.explanation.category_rule, "combined");
+  EXPECT_EQ(a.explanation.model.size(), 3u);  // the explanation keeps the top three
+  // Rules: ticketing 1 ("ticket") + 4 * 0.7 beats billing 4 * 0.2.
+  EXPECT_EQ(triage.Assess(Text("", "my ticket")).category, Category::kTicketing);
+  // Strong rule evidence outweighs the model: 话费 3 + bill 1 + 4 * 0.2 > 1 + 4 * 0.7.
+  Assessment strong = triage.Assess(Text("", "ticket 话费 bill"));
+  EXPECT_EQ(strong.category, Category::kBilling);
+  EXPECT_EQ(strong.explanation.category_rule, "combined");
+  // From rules_win_score on, the rules decide without the model.
+  config.model.rules_win_score = 4;
+  Triage rules_first(config, AsciiFoldNormalizer::Instance(), &model);
+  EXPECT_EQ(rules_first.Assess(Text("", "ticket 话费 bill")).explanation.category_rule,
+            "best_score");
+}
+
+TEST(TriageModelTest, ASureSentenceOfItsOwnMakesSafety) {
+  TriageConfig config = test_support::TestTriageConfig();
+  config.model.model_weight = 4;
+  ScriptedClassifier model;
+  const std::string text = "I want a refund of my ticket. Also a man slipped on the stairs.";
+  {
+    Triage triage(config, AsciiFoldNormalizer::Instance(), &model);
+    // The whole text reads as ticketing (no sentence check configured).
+    EXPECT_EQ(triage.Assess(Text("", text)).category, Category::kTicketing);
+  }
+  config.model.sentence_safety_probability = 0.8;
+  Triage triage(config, AsciiFoldNormalizer::Instance(), &model);
+  Assessment a = triage.Assess(Text("", text));
+  EXPECT_EQ(a.category, Category::kSafety);
+  EXPECT_EQ(a.explanation.category_rule, "model_safety_sentence");
+  EXPECT_EQ(a.priority, Priority::kP1);
+  // One sentence only: the whole-text rules apply, not the sentence check.
+  EXPECT_EQ(triage.Assess(Text("", "my ticket refund")).category, Category::kTicketing);
+}
+
+TEST(TriageModelTest, WithoutModelWeightTheRulesThenTheModelDecide) {
+  TriageConfig config = test_support::TestTriageConfig();
+  ScriptedClassifier model;
+  Triage triage(config, AsciiFoldNormalizer::Instance(), &model);
+  // Weak rule evidence (1 < rules_win_score 3): the model's top (0.6 >= 0.5).
+  Assessment a = triage.Assess(Text("", "rude people here"));
+  EXPECT_EQ(a.category, Category::kBilling);
+  EXPECT_EQ(a.explanation.category_rule, "model");
+  config.model.rules_win_score = 1;
+  Triage rules_first(config, AsciiFoldNormalizer::Instance(), &model);
+  EXPECT_EQ(rules_first.Assess(Text("", "rude people here")).category,
+            Category::kServiceAttitude);
+}
+
 }  // namespace
 }  // namespace sqms::complaints::domain
