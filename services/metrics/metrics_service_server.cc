@@ -149,6 +149,7 @@ absl::Status MetricsServiceServer::StartConsumer(const config::ServiceConfig& co
   p.processor = std::make_unique<adapters::KpiProcessor>(
       *p.redis, adapters::KpiProcessorOptions{.complaints_topic = config.complaints_topic,
                                               .contact_topic = config.contact_topic,
+                                              .incidents_topic = config.incidents_topic,
                                               .zone = p.settings.zone,
                                               .grace = p.settings.grace,
                                               .policy = p.settings.policy,
@@ -159,7 +160,7 @@ absl::Status MetricsServiceServer::StartConsumer(const config::ServiceConfig& co
   runtime::CheckpointingConsumerOptions options;
   options.kafka.brokers = config.common.kafka_brokers;
   options.kafka.group_id = config.group;
-  options.kafka.topics = {config.complaints_topic, config.contact_topic};
+  options.kafka.topics = {config.complaints_topic, config.contact_topic, config.incidents_topic};
   options.kafka.client_id = absl::StrCat("sqms-metrics-", instance);
   options.kafka.auto_offset_reset = "earliest";
   options.kafka.properties["session.timeout.ms"] = std::to_string(config.session_timeout_ms);

@@ -147,7 +147,8 @@ constexpr char kPeriodHelp[] =
     "service's time zone (day:2026-12-02, week:2026-W49, month:2026-12, quarter:2026-Q4); no "
     "label: the window that contains now";
 constexpr char kByHelp[] =
-    "dimension: total, department, channel, category, region, station, band, agent";
+    "dimension: total, department, channel, category, region, station, band, agent, plan "
+    "(incidents), level (incidents)";
 
 void AddUnitFlags(CLI::App& cmd, std::string& by, std::string& unit) {
   cmd.add_option("--by", by, kByHelp);

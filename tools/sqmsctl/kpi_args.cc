@@ -81,7 +81,8 @@ absl::Status CheckUnitSelection(const std::string& by, const std::string& unit,
 
 const std::vector<std::string>& KpiDimensions() {
   static const auto* dimensions = new std::vector<std::string>{
-      "total", "department", "channel", "category", "region", "station", "band", "agent"};
+      "total", "department", "channel", "category", "region",
+      "station", "band", "agent", "plan", "level"};
   return *dimensions;
 }
 

@@ -24,6 +24,9 @@ std::string WindowKey(const domain::Window& window, bool drill) {
 }
 
 std::string WatermarksKey() { return std::string(kKeyPrefix) + ":watermarks"; }
+std::string IncidentMarksKey(std::string_view topic, int32_t partition) {
+  return absl::StrCat(std::string(kKeyPrefix), ":incidents:", std::string(topic), ":", partition);
+}
 std::string TargetKey(std::string_view target_id) {
   return std::string(kKeyPrefix) + ":target:" + std::string(target_id);
 }

@@ -12,6 +12,11 @@
 //       _rev                               checkpoints that corrected it since
 //   {sqms:metrics}:watermarks              hash: <topic>:<partition> → the
 //                                          latest event time seen (unix s)
+//   {sqms:metrics}:incidents:<topic>:<partition>  hash: <incident id> → the
+//                                          milestones already counted ("a":
+//                                          MTTA, "r": MTTR and downtime;
+//                                          kpi_processor.h), written with the
+//                                          counts; one field per incident, kept
 //   {sqms:metrics}:target:<target id>      hash: <unit> → the target's status
 //                                          there (redis_target_store.cc)
 //   {sqms:metrics}:kpi-events             list: the last 1,000 sqms.kpi.v1
@@ -38,6 +43,7 @@ inline constexpr std::string_view kRevisionField = "_rev";
 
 std::string WindowKey(const domain::Window& window, bool drill);
 std::string WatermarksKey();
+std::string IncidentMarksKey(std::string_view topic, int32_t partition);
 std::string TargetKey(std::string_view target_id);
 std::string RecentEventsKey();
 std::string OutboxKey();

@@ -12,6 +12,7 @@
 #include "prometheus/registry.h"
 #include "services/metrics/adapters/kpi_keys.h"
 #include "services/metrics/codec/event_codec.h"
+#include "services/metrics/codec/incident_codec.h"
 #include "sqms/runtime/log.h"
 
 namespace sqms::metrics::adapters {
@@ -30,6 +31,18 @@ std::string PartitionField(const std::string& topic, int32_t partition) {
 
 int SizeIndex(WindowSize size) { return static_cast<int>(size); }
 
+// An incident's marks as stored: "a" (acknowledgement counted), "r"
+// (resolution counted), both, or "-" for none.
+std::string EncodeMarks(const domain::IncidentMarks& m) {
+  std::string out = absl::StrCat(m.acknowledged ? "a" : "", m.resolved ? "r" : "");
+  return out.empty() ? "-" : out;
+}
+
+domain::IncidentMarks DecodeMarks(std::string_view s) {
+  return {.acknowledged = s.find('a') != std::string_view::npos,
+          .resolved = s.find('r') != std::string_view::npos};
+}
+
 }  // namespace
 
 // sqms_metrics_events_total{topic,outcome} and
@@ -46,7 +59,8 @@ struct KpiProcessor::Stats {
                      .Help("KPI numerators and denominators as checkpointed, by department "
                            "(configured ids, unknown, other); official figures only")
                      .Register(registry)) {
-    for (const std::string& topic : {options.complaints_topic, options.contact_topic}) {
+    for (const std::string& topic :
+         {options.complaints_topic, options.contact_topic, options.incidents_topic}) {
       for (const char* outcome : kOutcomes) events.Add({{"topic", topic}, {"outcome", outcome}});
     }
     departments = options.departments;
@@ -85,7 +99,22 @@ KpiProcessor::KpiProcessor(runtime::RedisClient& redis, KpiProcessorOptions opti
 
 KpiProcessor::~KpiProcessor() = default;
 
+absl::Status KpiProcessor::LoadMarks(const runtime::TopicPartition& tp) {
+  auto reply = redis_.Command({"HGETALL", IncidentMarksKey(tp.topic, tp.partition)});
+  if (!reply.ok()) return reply.status();
+  Marks& marks = marks_[PartitionField(tp.topic, tp.partition)];
+  marks.clear();
+  for (size_t i = 0; i + 1 < reply->elements.size(); i += 2) {
+    marks[reply->elements[i].str] = DecodeMarks(reply->elements[i + 1].str);
+  }
+  return absl::OkStatus();
+}
+
 absl::Status KpiProcessor::OnAssigned(const std::vector<runtime::TopicPartition>& partitions) {
+  for (const auto& tp : partitions) {
+    if (tp.topic != options_.incidents_topic) continue;
+    if (auto s = LoadMarks(tp); !s.ok()) return s;
+  }
   runtime::RedisClient::Argv argv = {"HMGET", WatermarksKey()};
   for (const auto& tp : partitions) argv.push_back(PartitionField(tp.topic, tp.partition));
   auto reply = redis_.Command(std::move(argv));
@@ -127,11 +156,30 @@ void KpiProcessor::Add(const domain::Event& event, uint32_t late_sizes) {
   sums.records += 1;
 }
 
+absl::StatusOr<std::vector<domain::Event>> KpiProcessor::DecodeIncident(
+    const runtime::ConsumedRecord& record) {
+  auto change = codec::DecodeIncidentEvent(record.value);
+  if (!change.ok()) return change.status();
+  const std::string field = PartitionField(record.topic, record.partition);
+  domain::IncidentMarks& marks = marks_[field][change->incident_id];
+  domain::CountedChange out = domain::CountIncidentChange(*change, marks, options_.zone);
+  if (!(out.marks == marks)) {
+    marks = out.marks;
+    dirty_marks_[{record.topic, record.partition}][change->incident_id] = out.marks;
+  }
+  return std::move(out.events);
+}
+
+absl::StatusOr<std::vector<domain::Event>> KpiProcessor::Decode(
+    const runtime::ConsumedRecord& record) {
+  if (record.topic == options_.incidents_topic) return DecodeIncident(record);
+  if (record.topic == options_.complaints_topic) return codec::DecodeComplaintEvent(record.value);
+  return codec::DecodeContactEvent(record.value);
+}
+
 absl::Status KpiProcessor::Process(const runtime::ConsumedRecord& record,
                                    const absl::StatusOr<runtime::CloudEvent>& /*event*/) {
-  const bool complaints = record.topic == options_.complaints_topic;
-  auto decoded = complaints ? codec::DecodeComplaintEvent(record.value)
-                            : codec::DecodeContactEvent(record.value);
+  auto decoded = Decode(record);
   if (!decoded.ok()) {
     // It will never parse: the consumer retries it, then dead-letters it.
     if (stats_) stats_->Event(record.topic, "unparsed");
@@ -198,7 +246,7 @@ runtime::StateDelta KpiProcessor::RollUp() const {
     domain::Event probe;
     probe.occurred_at = at;
     probe.dimensions = grain.dimensions;
-    std::array<std::string, 8> units;
+    std::array<std::string, domain::kDimensionCount> units;
     for (Dimension d : domain::AllDimensions()) {
       units[static_cast<int>(d)] = domain::DimensionValue(probe, d, options_.bands, options_.zone);
     }
@@ -214,6 +262,7 @@ runtime::StateDelta KpiProcessor::RollUp() const {
       }
       if (grain.late_sizes & (1u << s)) w->second.late += sums.records;
       for (Dimension d : domain::AllDimensions()) {
+        if (units[static_cast<int>(d)].empty()) continue;  // not counted in d (dimension.h)
         CellSums& cell =
             cells[CellKey{s, start, grain.drill, static_cast<int>(d), units[static_cast<int>(d)]}];
         for (int c = 0; c < domain::kCounterCount; ++c) cell.counters[c] += sums.counters[c];
@@ -263,6 +312,13 @@ runtime::StateDelta KpiProcessor::TakeDelta() {
         runtime::RedisWrite::HSet(WatermarksKey(), field, absl::StrCat(absl::ToUnixSeconds(at))));
   }
   dirty_watermarks_.clear();
+  for (const auto& [tp, changed] : dirty_marks_) {
+    const std::string key = IncidentMarksKey(tp.topic, tp.partition);
+    for (const auto& [incident, marks] : changed) {
+      delta.push_back(runtime::RedisWrite::HSet(key, incident, EncodeMarks(marks)));
+    }
+  }
+  dirty_marks_.clear();
   return delta;
 }
 
@@ -280,7 +336,12 @@ void KpiProcessor::OnCheckpointWritten() {
 
 void KpiProcessor::OnRevoked(const std::vector<runtime::TopicPartition>& partitions) {
   unexported_.clear();  // a final checkpoint given up: the next owner counts them
-  for (const auto& tp : partitions) watermarks_.erase(PartitionField(tp.topic, tp.partition));
+  for (const auto& tp : partitions) {
+    const std::string field = PartitionField(tp.topic, tp.partition);
+    watermarks_.erase(field);
+    marks_.erase(field);
+    dirty_marks_.erase(tp);
+  }
 }
 
 void KpiProcessor::OnFenced(const absl::Status& why) {
@@ -290,6 +351,8 @@ void KpiProcessor::OnFenced(const absl::Status& why) {
   unexported_.clear();
   watermarks_.clear();
   dirty_watermarks_.clear();
+  marks_.clear();
+  dirty_marks_.clear();
 }
 
 }  // namespace sqms::metrics::adapters

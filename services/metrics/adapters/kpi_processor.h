@@ -10,6 +10,16 @@
 // (kpi_keys.h) as HINCRBY writes, so the write per checkpoint is bounded by
 // the distinct cells touched, not by the records.
 //
+// Incidents (sqms.incidents.v1): domain/incident.h decides what a change
+// counts given the incident's milestones already counted (its marks). The
+// marks are kept per input partition (the incident id is the Kafka key, so
+// one incident's changes share a partition and its owner), loaded on
+// assign and written in the same checkpoint as the counts they guard: a
+// redelivered change — or a second acknowledgement — never counts twice,
+// across restarts and rebalances. Process does no I/O. The marks hash grows
+// by one short field per incident (incidents are few: thousands a year);
+// adding partitions to the topic moves ids and would recount them.
+//
 // Late events: per partition the latest event time seen is its watermark
 // (persisted with every checkpoint, reloaded on assign). A record whose
 // window of some size ended more than `grace` before the watermark is late
@@ -30,6 +40,7 @@
 #include "absl/time/time.h"
 #include "services/metrics/domain/counters.h"
 #include "services/metrics/domain/dimension.h"
+#include "services/metrics/domain/incident.h"
 #include "services/metrics/domain/window.h"
 #include "sqms/runtime/checkpointing_consumer.h"
 #include "sqms/runtime/redis_client.h"
@@ -41,6 +52,7 @@ namespace sqms::metrics::adapters {
 struct KpiProcessorOptions {
   std::string complaints_topic = "sqms.complaints.v1";
   std::string contact_topic = "sqms.contact.v1";
+  std::string incidents_topic = "sqms.incidents.v1";
   absl::TimeZone zone = absl::UTCTimeZone();
   absl::Duration grace = absl::Minutes(5);
   domain::ContributionPolicy policy;
@@ -84,7 +96,7 @@ class KpiProcessor final : public runtime::CheckpointedProcessor {
     friend H AbslHashValue(H h, const Grain& g) {
       const domain::Dimensions& d = g.dimensions;
       return H::combine(std::move(h), g.minute, d.department, d.channel, d.category, d.region,
-                        d.station, d.line, d.agent, g.drill, g.late_sizes);
+                        d.station, d.line, d.agent, d.plan, d.level, g.drill, g.late_sizes);
     }
   };
   struct Sums {
@@ -93,6 +105,11 @@ class KpiProcessor final : public runtime::CheckpointedProcessor {
     int64_t records = 0;
   };
 
+  // The domain events of one record; for an incident change, its marks
+  // are updated in marks_ and dirty_marks_.
+  absl::StatusOr<std::vector<domain::Event>> Decode(const runtime::ConsumedRecord& record);
+  absl::StatusOr<std::vector<domain::Event>> DecodeIncident(const runtime::ConsumedRecord& record);
+  absl::Status LoadMarks(const runtime::TopicPartition& partition);
   uint32_t LateSizes(absl::Time at, absl::Time watermark) const;
   void Add(const domain::Event& event, uint32_t late_sizes);
   // The HINCRBYs (and EXPIREATs) of `pending` in every window and
@@ -110,6 +127,11 @@ class KpiProcessor final : public runtime::CheckpointedProcessor {
   // "<topic>:<partition>" → latest event time seen (the watermark).
   std::map<std::string, absl::Time> watermarks_;
   std::map<std::string, absl::Time> dirty_watermarks_;
+  // "<topic>:<partition>" of the incidents topic → incident id → its marks
+  // (all of the partition's), and those changed since the last TakeDelta.
+  using Marks = std::map<std::string, domain::IncidentMarks>;
+  std::map<std::string, Marks> marks_;
+  std::map<runtime::TopicPartition, Marks> dirty_marks_;
 };
 
 }  // namespace sqms::metrics::adapters

@@ -34,7 +34,9 @@ domain::Dimensions ComplaintDimensions(const cpb::Complaint& c) {
           .region = c.location().region(),
           .station = c.location().station(),
           .line = c.location().line(),
-          .agent = c.assignee()};
+          .agent = c.assignee(),
+          .plan = {},
+          .level = {}};
 }
 
 const cpb::SlaDeadline* Deadline(const cpb::Complaint& c, cpb::SlaTarget target) {
@@ -139,7 +141,9 @@ absl::StatusOr<std::vector<Event>> DecodeContactEvent(std::string_view payload) 
                            .region = e.region(),
                            .station = e.station(),
                            .line = e.line(),
-                           .agent = e.agent()},
+                           .agent = e.agent(),
+                           .plan = {},
+                           .level = {}},
             .drill = e.drill(),
             .body = domain::CallOffered{}};
   switch (e.kind_case()) {

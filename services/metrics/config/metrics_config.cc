@@ -20,6 +20,8 @@ void AddFlags(CLI::App& app, ServiceConfig& config) {
   runtime::AddFlag(app, "group", config.group, "Kafka consumer group");
   runtime::AddFlag(app, "complaints-topic", config.complaints_topic, "Kafka topic of complaint events");
   runtime::AddFlag(app, "contact-topic", config.contact_topic, "Kafka topic of contact events");
+  runtime::AddFlag(app, "incidents-topic", config.incidents_topic,
+                   "Kafka topic of incident changes (MTTA, MTTR, outage time)");
   runtime::AddFlag(app, "checkpoint-every", config.checkpoint_every,
                    "Checkpoint after this many records (1..1000000)");
   runtime::AddFlag(app, "checkpoint-interval-ms", config.checkpoint_interval_ms,
@@ -53,6 +55,7 @@ absl::Status Validate(const ServiceConfig& config) {
   if (config.group.empty()) return runtime::ConfigError("group", "is empty");
   if (config.complaints_topic.empty()) return runtime::ConfigError("complaints-topic", "is empty");
   if (config.contact_topic.empty()) return runtime::ConfigError("contact-topic", "is empty");
+  if (config.incidents_topic.empty()) return runtime::ConfigError("incidents-topic", "is empty");
   if (config.kpi_topic.empty()) return runtime::ConfigError("kpi-topic", "is empty");
   return absl::OkStatus();
 }

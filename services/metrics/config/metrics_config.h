@@ -42,6 +42,7 @@ struct ServiceConfig {
   std::string group = "sqms-metrics";  // the consumer group
   std::string complaints_topic = "sqms.complaints.v1";
   std::string contact_topic = "sqms.contact.v1";
+  std::string incidents_topic = "sqms.incidents.v1";
   int checkpoint_every = 5000;         // records
   int checkpoint_interval_ms = 1000;
   // How soon the group notices a replica that died (librdkafka's

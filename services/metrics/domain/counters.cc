@@ -44,6 +44,10 @@ constexpr std::array<std::string_view, kCounterCount> kCounterNames = {
     "follow_ups_satisfied",
     "reopens",
     "sla_breaches",
+    "incidents_acknowledged",
+    "acknowledge_seconds",
+    "incidents_resolved",
+    "restore_seconds",
 };
 
 // The codec validates durations; a negative one must still not subtract
@@ -150,6 +154,18 @@ void AddComplaint(const EventBody& body, Collector& c) {
   }
 }
 
+void AddIncident(const EventBody& body, Collector& c) {
+  if (const auto* acknowledged = std::get_if<IncidentAcknowledged>(&body)) {
+    c.Add(Counter::kIncidentsAcknowledged);
+    c.Add(Counter::kAcknowledgeSeconds, NonNegative(acknowledged->seconds));
+  } else if (const auto* resolved = std::get_if<IncidentResolved>(&body)) {
+    c.Add(Counter::kIncidentsResolved);
+    c.Add(Counter::kRestoreSeconds, NonNegative(resolved->seconds));
+  } else if (const auto* outage = std::get_if<IncidentOutage>(&body)) {
+    c.Add(Counter::kOutageSeconds, NonNegative(outage->outage_seconds));
+  }
+}
+
 }  // namespace
 
 std::string_view CounterName(Counter counter) {
@@ -185,6 +201,7 @@ std::vector<Increment> Contributions(const Event& event, const ContributionPolic
     c.Add(Counter::kOutageSeconds, NonNegative(outage->outage_seconds));
   } else {
     AddComplaint(body, c);
+    AddIncident(body, c);
   }
   return c.Take();
 }

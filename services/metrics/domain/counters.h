@@ -51,6 +51,10 @@ enum class Counter : int {
   kFollowUpsSatisfied,
   kReopens,
   kSlaBreaches,
+  kIncidentsAcknowledged,     // incidents acknowledged (first acknowledgement only)
+  kAcknowledgeSeconds,        // sum over them of acknowledged_at − opened_at
+  kIncidentsResolved,         // incidents resolved (first resolution only)
+  kRestoreSeconds,            // sum over them of resolved_at − opened_at
   kCount  // not a counter: the number of them
 };
 inline constexpr int kCounterCount = static_cast<int>(Counter::kCount);

@@ -5,13 +5,21 @@
 namespace sqms::metrics::domain {
 namespace {
 
-constexpr std::array<Dimension, 8> kDimensions = {
+constexpr std::array<Dimension, kDimensionCount> kDimensions = {
     Dimension::kTotal,  Dimension::kDepartment, Dimension::kChannel, Dimension::kCategory,
-    Dimension::kRegion, Dimension::kStation,    Dimension::kBand,    Dimension::kAgent};
-constexpr std::array<std::string_view, 8> kDimensionNames = {
-    "total", "department", "channel", "category", "region", "station", "band", "agent"};
+    Dimension::kRegion, Dimension::kStation,    Dimension::kBand,    Dimension::kAgent,
+    Dimension::kPlan,   Dimension::kLevel};
+constexpr std::array<std::string_view, kDimensionCount> kDimensionNames = {
+    "total", "department", "channel", "category", "region",
+    "station", "band", "agent", "plan", "level"};
 
 std::string OrUnknown(const std::string& value) { return value.empty() ? "unknown" : value; }
+
+// Plan and level exist for incident events only (see the header).
+std::string IncidentOnly(const Dimensions& dims, const std::string& value) {
+  if (dims.plan.empty() && dims.level.empty()) return "";
+  return OrUnknown(value);
+}
 
 }  // namespace
 
@@ -46,6 +54,10 @@ std::string DimensionValue(const Event& event, Dimension d, std::span<const DayB
       return BandOf(event.occurred_at, bands, zone);
     case Dimension::kAgent:
       return OrUnknown(dims.agent);
+    case Dimension::kPlan:
+      return IncidentOnly(dims, dims.plan);
+    case Dimension::kLevel:
+      return IncidentOnly(dims, dims.level);
   }
   return "unknown";
 }
@@ -62,7 +74,7 @@ std::vector<Cell> CellsOf(const Event& event, std::span<const WindowSize> sizes,
   for (WindowSize size : sizes) {
     const Window window = WindowOf(event.occurred_at, size, zone);
     for (size_t i = 0; i < kDimensions.size(); ++i) {
-      cells.push_back(Cell{window, kDimensions[i], values[i]});
+      if (!values[i].empty()) cells.push_back(Cell{window, kDimensions[i], values[i]});
     }
   }
   return cells;

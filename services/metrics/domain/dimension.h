@@ -2,6 +2,7 @@
 // The dimensions a KPI is broken down by, and the cells one event counts
 // in: every window size × every dimension (the total included).
 
+#include <cstddef>
 #include <optional>
 #include <span>
 #include <string>
@@ -13,16 +14,24 @@
 
 namespace sqms::metrics::domain {
 
-enum class Dimension { kTotal, kDepartment, kChannel, kCategory, kRegion, kStation, kBand, kAgent };
+enum class Dimension {
+  kTotal, kDepartment, kChannel, kCategory, kRegion, kStation, kBand, kAgent, kPlan, kLevel
+};
+inline constexpr size_t kDimensionCount = 10;
 
 std::span<const Dimension> AllDimensions();
 // "total", "department", "channel", "category", "region", "station",
-// "band" (time of day), "agent".
+// "band" (time of day), "agent", "plan" (emergency plan id), "level"
+// (response level I–IV).
 std::string_view DimensionName(Dimension d);
 std::optional<Dimension> ParseDimension(std::string_view name);
 
 // The value an event has in `d`: "all" for the total, "unknown" when the
-// event does not say, the band's name for kBand.
+// event does not say, the band's name for kBand. Plan and level are the
+// incident events' own dimensions: "" (the event is not counted in `d` at
+// all) when the event carries neither a plan nor a level, so complaints and
+// calls do not fill a "plan|unknown" unit; "unknown" for the one missing
+// when the other is given.
 std::string DimensionValue(const Event& event, Dimension d, std::span<const DayBand> bands,
                            const absl::TimeZone& zone);
 
@@ -35,8 +44,9 @@ struct Cell {
 };
 
 // Every cell `event` counts in: for each window size in `sizes`, the
-// window containing occurred_at, and for each dimension its value. Sizes
-// in the order given, within each the dimensions in AllDimensions() order.
+// window containing occurred_at, and for each dimension its value (those
+// whose value is "" left out). Sizes in the order given, within each the
+// dimensions in AllDimensions() order.
 std::vector<Cell> CellsOf(const Event& event, std::span<const WindowSize> sizes,
                           std::span<const DayBand> bands, const absl::TimeZone& zone);
 

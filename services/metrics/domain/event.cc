@@ -21,9 +21,12 @@ constexpr std::string_view NameOf() {
   else if constexpr (std::is_same_v<T, ComplaintReplied>) return "complaint_replied";
   else if constexpr (std::is_same_v<T, ComplaintFollowedUp>) return "complaint_followed_up";
   else if constexpr (std::is_same_v<T, ComplaintReopened>) return "complaint_reopened";
+  else if constexpr (std::is_same_v<T, ComplaintSlaBreached>) return "complaint_sla_breached";
+  else if constexpr (std::is_same_v<T, IncidentAcknowledged>) return "incident_acknowledged";
+  else if constexpr (std::is_same_v<T, IncidentResolved>) return "incident_resolved";
   else {
-    static_assert(std::is_same_v<T, ComplaintSlaBreached>, "a body type without a name");
-    return "complaint_sla_breached";
+    static_assert(std::is_same_v<T, IncidentOutage>, "a body type without a name");
+    return "incident_outage";
   }
 }
 

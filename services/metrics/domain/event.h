@@ -1,7 +1,8 @@
 #pragma once
 // What the KPIs read of one input event, in the metrics service's own terms.
-// codec/ maps the Kafka payloads (sqms.contact.v1, sqms.complaints.v1) onto
-// it; everything downstream — contributions, windows, KPIs — sees only this.
+// codec/ maps the Kafka payloads (sqms.contact.v1, sqms.complaints.v1) and
+// domain/incident.h the incident changes (sqms.incidents.v1) onto it;
+// everything downstream — contributions, windows, KPIs — sees only this.
 
 #include <cstdint>
 #include <optional>
@@ -23,6 +24,11 @@ struct Dimensions {
   std::string station;
   std::string line;
   std::string agent;
+  // Incident events only (incident.h): the emergency plan's id and its
+  // response level "I" … "IV". Events that carry neither are not filed
+  // under these dimensions at all (dimension.h), not under "unknown".
+  std::string plan;
+  std::string level;
   bool operator==(const Dimensions&) const = default;
 };
 
@@ -56,11 +62,23 @@ struct ComplaintFollowedUp { bool satisfied = false; };
 struct ComplaintReopened {};
 struct ComplaintSlaBreached {};
 
+// Incident milestones (sqms.incidents.v1), each counted once per incident
+// (incident.h): seconds from opening to the first acknowledgement (MTTA)
+// and to resolution (MTTR); an outage incident's downtime, one piece per
+// minute window it spanned (system reliability).
+struct IncidentAcknowledged { int64_t seconds = 0; };
+struct IncidentResolved { int64_t seconds = 0; };
+struct IncidentOutage {
+  std::string platform;                          // the incident's platform or service label
+  int64_t outage_seconds = 0;
+};
+
 using EventBody =
     std::variant<CallOffered, CallAnswered, CallAbandoned, CallEnded, ConsultationCreated,
                  ConsultationDispatched, SurveyAnswered, OutageEnded, ComplaintSubmitted,
                  ComplaintFirstResponse, ComplaintResolved, ComplaintReplied, ComplaintFollowedUp,
-                 ComplaintReopened, ComplaintSlaBreached>;
+                 ComplaintReopened, ComplaintSlaBreached, IncidentAcknowledged,
+                 IncidentResolved, IncidentOutage>;
 
 struct Event {
   std::string id;           // the CloudEvents id; duplicates are dropped before this

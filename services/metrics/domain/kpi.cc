@@ -19,7 +19,7 @@ constexpr std::string_view kEndedSources[] = {"call_ended"};
 constexpr std::string_view kConsultationSources[] = {"consultation_created",
                                                      "consultation_dispatched"};
 constexpr std::string_view kSurveySources[] = {"survey_answered"};
-constexpr std::string_view kOutageSources[] = {"outage_ended"};
+constexpr std::string_view kOutageSources[] = {"outage_ended", "incident_outage"};
 constexpr std::string_view kSubmittedSources[] = {"complaint_submitted"};
 constexpr std::string_view kHandlingSources[] = {"complaint_submitted", "complaint_resolved"};
 constexpr std::string_view kFirstResponseSources[] = {"complaint_first_response"};
@@ -28,6 +28,8 @@ constexpr std::string_view kReopenSources[] = {"complaint_reopened", "complaint_
 constexpr std::string_view kFollowUpSources[] = {"complaint_followed_up", "complaint_resolved"};
 constexpr std::string_view kFollowUpOnlySources[] = {"complaint_followed_up"};
 constexpr std::string_view kBreachSources[] = {"complaint_sla_breached"};
+constexpr std::string_view kIncidentAckSources[] = {"incident_acknowledged"};
+constexpr std::string_view kIncidentResolvedSources[] = {"incident_resolved"};
 
 // The catalogue, in the order of docs/kpis.md and the API. One row per KPI.
 constexpr KpiDefinition kKpis[] = {
@@ -99,6 +101,16 @@ constexpr KpiDefinition kKpis[] = {
      U::kPercent, D::kHigherIsBetter},
     {"average_handle_time", "Average handle time 平均处理时长", "Σ handle seconds / calls ended",
      F::kMean, C::kHandleSeconds, C::kCallsEnded, std::nullopt, kEndedSources, U::kSeconds,
+     D::kLowerIsBetter},
+    // Incidents (sqms.incidents.v1); drills are the same KPIs queried with
+    // the drill flag, never part of these.
+    {"mtta", "Mean time to acknowledge MTTA 平均确认时长",
+     "Σ (acknowledged_at − opened_at) / incidents acknowledged", F::kMean,
+     C::kAcknowledgeSeconds, C::kIncidentsAcknowledged, std::nullopt, kIncidentAckSources,
+     U::kSeconds, D::kLowerIsBetter},
+    {"mttr", "Mean time to resolve MTTR 平均恢复时长",
+     "Σ (resolved_at − opened_at) / incidents resolved", F::kMean, C::kRestoreSeconds,
+     C::kIncidentsResolved, std::nullopt, kIncidentResolvedSources, U::kSeconds,
      D::kLowerIsBetter},
 };
 

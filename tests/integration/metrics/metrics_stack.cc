@@ -1,6 +1,7 @@
 #include "tests/integration/metrics/metrics_stack.h"
 
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "google/protobuf/util/time_util.h"
@@ -154,6 +155,18 @@ absl::Status MetricsStack::Produce(const std::vector<ev::ComplaintEvent>& events
   return testing::ProduceAll(*producer_, std::move(records));
 }
 
+absl::Status MetricsStack::Produce(const std::vector<ev::IncidentEvent>& events,
+                                  const std::string& key) {
+  std::vector<runtime::KafkaRecord> records;
+  for (const ev::IncidentEvent& e : events) {
+    const std::string type =
+        ev::IncidentEventType_Name(e.type()).substr(std::string("INCIDENT_EVENT_TYPE_").size());
+    records.push_back(Record("sqms.incidents.v1", key.empty() ? e.incident_id() : key, e,
+                             "sqms.incidents.v1." + absl::AsciiStrToLower(type)));
+  }
+  return testing::ProduceAll(*producer_, std::move(records));
+}
+
 std::unique_ptr<grpc::ClientContext> Ctx(absl::Duration deadline) {
   return testing::CallContext(kToken, deadline);
 }
@@ -182,6 +195,20 @@ ev::ComplaintEvent Complaint(const std::string& id, ev::ComplaintEventType type,
   c->set_channel(::sqms::complaints::v1::CHANNEL_HOTLINE);
   c->set_category(::sqms::complaints::v1::CATEGORY_TICKETING);
   *c->mutable_received_at() = Ts(at);
+  return e;
+}
+
+ev::IncidentEvent Incident(const std::string& id, ev::IncidentEventType type, absl::Time at,
+                           const std::string& plan, const std::string& level, absl::Time opened) {
+  ev::IncidentEvent e;
+  e.set_event_id(testing::Unique("iev"));
+  e.set_type(type);
+  *e.mutable_occurred_at() = Ts(at);
+  e.set_incident_id(id);
+  e.set_plan_id(plan);
+  e.set_level(level);
+  e.set_actor("system");
+  *e.mutable_opened_at() = Ts(opened);
   return e;
 }
 

@@ -2,8 +2,9 @@
 // The metrics integration tests' stack: a real redis-server, devkafka and
 // the sqms-metrics binary in a per-test directory, a producer that writes
 // contact and complaint events to Kafka as the complaints service's relay
-// does (CloudEvents headers, keyed by contact or complaint id), and stubs
-// to query the service.
+// does (CloudEvents headers, keyed by contact or complaint id) and incident
+// events as the alerts service's does (keyed by incident id), and stubs to
+// query the service.
 
 #include <memory>
 #include <string>
@@ -14,6 +15,7 @@
 #include "grpcpp/grpcpp.h"
 #include "sqms/events/v1/complaint_event.pb.h"
 #include "sqms/events/v1/contact_event.pb.h"
+#include "sqms/events/v1/incident_event.pb.h"
 #include "sqms/metrics/v1/service.grpc.pb.h"
 #include "sqms/runtime/kafka_producer.h"
 #include "tests/support/support.h"
@@ -57,6 +59,9 @@ class MetricsStack {
   // send a duplicate delivery of an event).
   absl::Status Produce(const std::vector<ev::ContactEvent>& events);
   absl::Status Produce(const std::vector<ev::ComplaintEvent>& events);
+  // Keyed by the incident id unless `key` is given (to put events on the
+  // partition of another incident's).
+  absl::Status Produce(const std::vector<ev::IncidentEvent>& events, const std::string& key = "");
 
  private:
   MetricsStack() = default;
@@ -81,6 +86,11 @@ ev::ContactEvent Contact(const std::string& contact, absl::Time at, const std::s
 // A complaint event of type `type` for complaint `id` at `at`.
 ev::ComplaintEvent Complaint(const std::string& id, ev::ComplaintEventType type, absl::Time at,
                              const std::string& department);
+
+// An incident change of type `type` at `at`, with the incident as it is
+// after it (opened_at always; acknowledged_at and resolved_at as the caller sets).
+ev::IncidentEvent Incident(const std::string& id, ev::IncidentEventType type, absl::Time at,
+                           const std::string& plan, const std::string& level, absl::Time opened);
 
 // A time in kZone: "2026-11-30 10:00:00".
 absl::Time Local(const std::string& civil);

@@ -69,6 +69,17 @@ TEST(CounterNameTest, EveryNameParsesBackAndIsUnique) {
   EXPECT_EQ(ParseCounter(""), std::nullopt);
 }
 
+TEST(ContributionsTest, IncidentMilestonesCountOnceWithTheirSeconds) {
+  EXPECT_THAT(Contributions(On(IncidentAcknowledged{.seconds = 300}), Policy()),
+              ElementsAre(Inc(Counter::kIncidentsAcknowledged, 1),
+                          Inc(Counter::kAcknowledgeSeconds, 300)));
+  EXPECT_THAT(Contributions(On(IncidentResolved{.seconds = -5}), Policy()),
+              ElementsAre(Inc(Counter::kIncidentsResolved, 1)));
+  EXPECT_THAT(Contributions(On(IncidentOutage{.platform = "call_platform", .outage_seconds = 42}),
+                            Policy()),
+              ElementsAre(Inc(Counter::kOutageSeconds, 42)));
+}
+
 TEST(ContributionsTest, CallOfferedCountsOffered) {
   EXPECT_THAT(Contributions(On(CallOffered{}), Policy()),
               ElementsAre(Inc(Counter::kCallsOffered, 1)));

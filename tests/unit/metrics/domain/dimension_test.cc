@@ -42,7 +42,7 @@ TEST(DimensionTest, NamesRoundTripInTheirFixedOrder) {
     EXPECT_EQ(ParseDimension(DimensionName(d)), d);
   }
   EXPECT_THAT(names, ElementsAre("total", "department", "channel", "category", "region",
-                                 "station", "band", "agent"));
+                                 "station", "band", "agent", "plan", "level"));
   EXPECT_EQ(ParseDimension("line"), std::nullopt);
   EXPECT_EQ(ParseDimension("Total"), std::nullopt);
 }
@@ -59,18 +59,36 @@ TEST(DimensionValueTest, TheEventsUnitsUnknownWhenNotSaidAndAllForTheTotal) {
   EXPECT_EQ(DimensionValue(e, Dimension::kBand, kBands, zone), "night");
   EXPECT_EQ(DimensionValue(e, Dimension::kAgent, kBands, zone), "a-42");
   EXPECT_EQ(DimensionValue(e, Dimension::kBand, {}, zone), "other");
+  // Not an incident: not in the plan and level dimensions at all.
+  EXPECT_EQ(DimensionValue(e, Dimension::kPlan, kBands, zone), "");
+  EXPECT_EQ(DimensionValue(e, Dimension::kLevel, kBands, zone), "");
 }
+
+TEST(DimensionValueTest, AnIncidentEventHasItsPlanAndLevel) {
+  Event e = NightComplaint();
+  const absl::TimeZone zone = Shanghai();
+  e.dimensions.plan = "platform-outage";
+  EXPECT_EQ(DimensionValue(e, Dimension::kPlan, kBands, zone), "platform-outage");
+  EXPECT_EQ(DimensionValue(e, Dimension::kLevel, kBands, zone), "unknown");
+  e.dimensions.level = "I";
+  EXPECT_EQ(DimensionValue(e, Dimension::kLevel, kBands, zone), "I");
+  const WindowSize day[] = {WindowSize::kDay};
+  EXPECT_EQ(CellsOf(e, day, kBands, zone).size(), AllDimensions().size());
+}
+
+// The dimensions a non-incident event counts in: all but plan and level.
+constexpr size_t kEventDimensions = kDimensionCount - 2;
 
 TEST(CellsOfTest, EverySizeTimesEveryDimensionInAFixedOrder) {
   const Event e = NightComplaint();
   const absl::TimeZone zone = Shanghai();
   const WindowSize sizes[] = {WindowSize::kHour, WindowSize::kMonth};
   const std::vector<Cell> cells = CellsOf(e, sizes, kBands, zone);
-  ASSERT_EQ(cells.size(), 2u * AllDimensions().size());
+  ASSERT_EQ(cells.size(), 2u * kEventDimensions);
   // Sizes outer, dimensions inner, both in the order given.
   for (size_t s = 0; s < 2; ++s) {
-    for (size_t d = 0; d < AllDimensions().size(); ++d) {
-      const Cell& cell = cells[s * AllDimensions().size() + d];
+    for (size_t d = 0; d < kEventDimensions; ++d) {
+      const Cell& cell = cells[s * kEventDimensions + d];
       EXPECT_EQ(cell.window, WindowOf(e.occurred_at, sizes[s], zone));
       EXPECT_EQ(cell.dimension, AllDimensions()[d]);
       EXPECT_EQ(cell.value, DimensionValue(e, cell.dimension, kBands, zone));
@@ -85,7 +103,7 @@ TEST(CellsOfTest, EverySizeTimesEveryDimensionInAFixedOrder) {
 TEST(CellsOfTest, AllSizesGiveDistinctCells) {
   const Event e = NightComplaint();
   const std::vector<Cell> cells = CellsOf(e, AllWindowSizes(), kBands, Shanghai());
-  EXPECT_EQ(cells.size(), AllWindowSizes().size() * AllDimensions().size());
+  EXPECT_EQ(cells.size(), AllWindowSizes().size() * kEventDimensions);
   std::set<std::tuple<absl::Time, int, std::string>> distinct;
   for (const Cell& c : cells) {
     distinct.emplace(c.window.start, static_cast<int>(c.dimension) * 10 +

@@ -11,6 +11,7 @@
 namespace sqms::metrics::domain {
 namespace {
 
+using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::Optional;
 using ::testing::DoubleNear;
@@ -59,7 +60,7 @@ TEST(KpiCatalogueTest, HasEveryKpiInTheDocumentedOrder) {
                           "mean_resolution_time", "reopen_rate", "follow_up_coverage",
                           "follow_up_satisfaction", "duplicate_share", "sla_breaches",
                           "abandonment_rate", "average_speed_of_answer", "service_level",
-                          "average_handle_time"));
+                          "average_handle_time", "mtta", "mttr"));
 }
 
 TEST(KpiCatalogueTest, FindKpi) {
@@ -77,7 +78,9 @@ TEST(KpiCatalogueTest, EveryDefinitionIsComplete) {
         EventBody(OutageEnded{}), EventBody(ComplaintSubmitted{}),
         EventBody(ComplaintFirstResponse{}), EventBody(ComplaintResolved{}),
         EventBody(ComplaintReplied{}), EventBody(ComplaintFollowedUp{}),
-        EventBody(ComplaintReopened{}), EventBody(ComplaintSlaBreached{})}) {
+        EventBody(ComplaintReopened{}), EventBody(ComplaintSlaBreached{}),
+        EventBody(IncidentAcknowledged{}), EventBody(IncidentResolved{}),
+        EventBody(IncidentOutage{})}) {
     event_types.insert(EventTypeName(body));
   }
   for (const KpiDefinition& kpi : KpiDefinitions()) {
@@ -263,6 +266,21 @@ TEST(KpiComputeTest, CallCenterOperations) {
   EXPECT_THAT(Of("service_level", c).value, Optional(DoubleNear(100.0 * 331 / 392, 1e-9)));
   EXPECT_EQ(Of("service_level", c).denominator, 392);
   EXPECT_THAT(Of("average_handle_time", c).value, Optional(DoubleNear(240.0, 1e-9)));
+}
+
+TEST(KpiComputeTest, MttaAndMttrAreMeansOverIncidents) {
+  const Counters c = Counters()
+                              .Set(Counter::kIncidentsAcknowledged, 4)
+                              .Set(Counter::kAcknowledgeSeconds, 1'200)
+                              .Set(Counter::kIncidentsResolved, 3)
+                              .Set(Counter::kRestoreSeconds, 5'400);
+  EXPECT_THAT(Of("mtta", c).value, Optional(DoubleNear(300.0, 1e-9)));
+  EXPECT_EQ(Of("mtta", c).denominator, 4);
+  EXPECT_THAT(Of("mttr", c).value, Optional(DoubleNear(1'800.0, 1e-9)));
+  EXPECT_EQ(FindKpi("mtta")->unit, Unit::kSeconds);
+  EXPECT_EQ(FindKpi("mttr")->direction, Direction::kLowerIsBetter);
+  // Incident downtime is system reliability's outage time.
+  EXPECT_THAT(FindKpi("system_reliability")->sources, Contains("incident_outage"));
 }
 
 TEST(KpiComputeTest, NoSampleMeansNoValue) {

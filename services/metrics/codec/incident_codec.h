@@ -1,0 +1,26 @@
+#pragma once
+// sqms.incidents.v1 payloads (sqms.events.v1.IncidentEvent) → the domain's
+// IncidentChange. The only place that knows that proto's shape.
+//
+// Labels → dimensions: the incident's group labels `department`,
+// `channel`, `category`, `region`, `station` and `line` file it under the
+// units of those dimensions, as the same fields of a contact event do; the
+// plan id and the response level are the `plan` and `level` dimensions.
+// Its `platform` label (else its `service` label) is the outage's platform,
+// kept as contact outages keep theirs (lineage): system reliability has no
+// platform dimension — its base is the scheduled time of all configured
+// platforms together (metrics.yaml `reliability`), so an outage counts in
+// the total and in the units its labels name.
+
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "services/metrics/domain/incident.h"
+
+namespace sqms::metrics::codec {
+
+// INVALID_ARGUMENT when the payload does not parse, or lacks its event
+// time or incident id.
+absl::StatusOr<domain::IncidentChange> DecodeIncidentEvent(std::string_view payload);
+
+}  // namespace sqms::metrics::codec
