@@ -277,17 +277,19 @@ alerts_story() {
   ctl incident ack "$safety" --comment "duty manager on the way to the platform" | head -6
 
   say "A new safety complaint at the same station joins the active incident (a known issue)"
-  local station
+  local station known
   station="$(ctl incident get "$safety" -o json | jq -r '.labels.station // empty')"
-  submit --channel hotline --title "站台又有烟味" --urgency high --importance high \
+  known="$(submit --channel hotline --title "站台又有烟味" --urgency high --importance high \
     --content "${station}站台还有烟味，旅客很担心。" --name 孙悦 --phone 13455556666 \
-    --station "$station" >/dev/null
+    --station "$station")"
   deadline=$((SECONDS + 30))
   until [ "$(ctl incident get "$safety" -o json | jq '.linkedComplaints | length')" -ge 2 ]; do
     [ "$SECONDS" -lt "$deadline" ] || die "the complaint did not join $safety within 30 s"
     sleep 0.5
   done
   ctl incident get "$safety" -o json | jq -r '"linked complaints of \(.id): \(.linkedComplaints | join(", "))"'
+  echo "the complaint itself says so, and holds its SLA escalations while the incident is active:"
+  ctl get "$known" | grep -E '^(id|category|priority|known issue)' || true
 
   p1="$(first_incident p1-sla-breach)"
   if [ -n "$p1" ]; then
@@ -306,6 +308,13 @@ alerts_story() {
   ctl incident resolve "$safety" --comment "smoke from a brake pad; train inspected" >/dev/null
   ctl incident close "$safety" --review "Cause: overheated brake pad. Change: earlier pad checks." | head -4
   echo "a '[resolved]' notice went to the notified targets: $(notified "$safety" resolved)"
+  deadline=$((SECONDS + 30))
+  until [ "$(ctl get "$known" -o json | jq -r '.knownIssue.held // false')" = false ]; do
+    [ "$SECONDS" -lt "$deadline" ] || die "$known was not released within 30 s of the resolution"
+    sleep 0.5
+  done
+  echo "complaints linked to $safety, released for one bulk reply:"
+  ctl list --incident "$safety"
 
   say "A drill of the safety plan, marked [DRILL] everywhere"
   local drill

@@ -1,10 +1,12 @@
 #include "services/complaints/complaints_server.h"
 
 #include "absl/strings/str_cat.h"
+#include "services/complaints/adapters/incident_consumer.h"
 #include "services/complaints/adapters/kafka_watch_hub.h"
 #include "services/complaints/adapters/open_complaints_gauge.h"
 #include "services/complaints/adapters/redis_complaint_repository.h"
 #include "services/complaints/adapters/redis_contact_event_store.h"
+#include "services/complaints/adapters/redis_incident_registry.h"
 #include "services/complaints/adapters/redis_keys.h"
 #include "services/complaints/adapters/service_stats.h"
 #include "services/complaints/app/complaint_service.h"
@@ -24,6 +26,7 @@
 #include "sqms/runtime/log.h"
 #include "sqms/runtime/metrics.h"
 #include "sqms/runtime/outbox_relay.h"
+#include "sqms/runtime/periodic_task.h"
 #include "sqms/runtime/redis_client.h"
 #include "sqms/runtime/worker_pool.h"
 
@@ -47,6 +50,9 @@ struct ComplaintsServer::Parts {
   std::unique_ptr<adapters::RedisComplaintRepository> repository;
   std::unique_ptr<adapters::OpenComplaintsGauge> open_gauge;
   std::unique_ptr<adapters::RedisContactEventStore> contact_store;
+  // Known issues (null when --incidents-topic is empty).
+  std::unique_ptr<adapters::RedisIncidentRegistry> incident_registry;
+  std::unique_ptr<app::KnownIssues> known_issues;
   std::unique_ptr<app::ComplaintService> complaints;
   std::unique_ptr<app::ContactIntake> contact;
   std::unique_ptr<runtime::DurableTimers> timers;  // SLA timers
@@ -55,6 +61,8 @@ struct ComplaintsServer::Parts {
   std::unique_ptr<runtime::WorkerPool> pool;
   adapters::WatchHub watch_hub;
   std::unique_ptr<runtime::KafkaWatchFeed> watch_feed;
+  std::unique_ptr<runtime::PeriodicTask> known_issues_refresh;
+  std::unique_ptr<runtime::KafkaConsumerLoop> incident_consumer;
   std::unique_ptr<rpc::ComplaintGrpcService> complaint_rpc;
   std::unique_ptr<rpc::ContactGrpcService> contact_rpc;
   std::unique_ptr<runtime::GrpcServer> server;
@@ -191,9 +199,17 @@ absl::StatusOr<std::unique_ptr<ComplaintsServer>> ComplaintsServer::Start(
           [stats](domain::Category category, domain::Priority priority,
                   const domain::Complaint& after) {
             stats->TriageOverridden(category, after.category, priority, after.priority);
-          }};
-  p->complaints = std::make_unique<app::ComplaintService>(*p->repository, *p->triage, p->clock,
-                                                          p->pii_key, observer);
+          },
+      .known_issue_linked = [stats](const domain::Complaint&) { stats->KnownIssueLinked(); },
+      .known_issue_released = [stats](const domain::Complaint&) { stats->KnownIssueReleased(); }};
+  if (!config.incidents_topic.empty()) {
+    p->incident_registry = std::make_unique<adapters::RedisIncidentRegistry>(*p->redis, *p->keys);
+    p->known_issues = std::make_unique<app::KnownIssues>(
+        *p->incident_registry, absl::Minutes(config.known_issue_lookback_minutes));
+  }
+  p->complaints = std::make_unique<app::ComplaintService>(
+      *p->repository, *p->triage, p->clock, p->pii_key, observer, domain::ValidationLimits{},
+      p->known_issues.get());
   p->contact = std::make_unique<app::ContactIntake>(*p->contact_store, p->clock);
   // SLA timers: the sets the complaint scripts write (member = complaint id).
   runtime::DurableTimersOptions sla_timers;
@@ -228,6 +244,27 @@ absl::StatusOr<std::unique_ptr<ComplaintsServer>> ComplaintsServer::Start(
                                               config.complaints_topic, p->watch_hub);
   if (!feed.ok()) return feed.status();
   p->watch_feed = *std::move(feed);
+  if (p->known_issues != nullptr) {
+    // Other replicas' incident changes reach this one's snapshot within a second.
+    p->known_issues_refresh = std::make_unique<runtime::PeriodicTask>(
+        absl::Seconds(1), [known = p->known_issues.get()] {
+          if (auto s = known->Refresh(); !s.ok()) {
+            runtime::log::Warn("known issues: refresh failed",
+                               {{"error", std::string(s.message())}});
+          }
+        });
+    p->known_issues_refresh->Start();
+    adapters::IncidentConsumerOptions consumer_options;
+    consumer_options.brokers = config.common.kafka_brokers;
+    consumer_options.topic = config.incidents_topic;
+    auto consumer = adapters::StartIncidentConsumer(
+        std::move(consumer_options),
+        [complaints = p->complaints.get()](const domain::IncidentChange& change) {
+          return complaints->ApplyIncidentChange(change);
+        });
+    if (!consumer.ok()) return ConfigFailure("incidents-topic", consumer.status());
+    p->incident_consumer = *std::move(consumer);
+  }
   p->relay->Start();
   p->timers->Start();
   if (config.triage_reload_ms > 0) {
@@ -255,6 +292,8 @@ void ComplaintsServer::Shutdown() {
   parts_->stopped = true;
   parts_->server->Shutdown();          // drain RPCs first: they may still commit
   parts_->timers->Stop();
+  if (parts_->incident_consumer) parts_->incident_consumer->Stop();
+  if (parts_->known_issues_refresh) parts_->known_issues_refresh->Stop();
   parts_->triage_reloader->Stop();
   parts_->watch_feed.reset();
   parts_->relay->Stop(std::chrono::seconds(5));  // deliver what it can; the rest waits in Redis

@@ -267,6 +267,48 @@ TYPED_TEST_P(ComplaintRepositoryContract, ListFindsAComplainantsComplaintsByKey)
   EXPECT_EQ(std::set<std::string>(found.begin(), found.end()), theirs);
 }
 
+TYPED_TEST_P(ComplaintRepositoryContract, ListFindsTheComplaintsOfAKnownIssueAndItSurvivesAWrite) {
+  const std::string incident = absl::StrCat("inc-", this->repo().NewId("", this->env_->Now()));
+  std::set<std::string> linked;
+  for (int i = 0; i < 3; ++i) {
+    ports::NewComplaint r = this->Record();
+    if (i < 2) {
+      r.complaint.known_issue = domain::KnownIssue{.incident_id = incident,
+                                                   .title = "smoke at Changsha South",
+                                                   .plan_id = "safety-complaint",
+                                                   .level = "I",
+                                                   .linked_at = this->env_->Now(),
+                                                   .held = true,
+                                                   .released_at = std::nullopt};
+      linked.insert(r.complaint.id);
+    }
+    ASSERT_TRUE(this->repo().Create(r).ok());
+  }
+  ports::ListQuery query;
+  query.incident_id = incident;
+  query.page_size = 500;
+  const std::vector<std::string> found = this->ListAllIds(query);
+  EXPECT_EQ(std::set<std::string>(found.begin(), found.end()), linked);
+
+  // The link reads back as written, and an update keeps it.
+  auto stored = this->repo().Get(*linked.begin(), /*with_audit=*/false);
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  ASSERT_TRUE(stored->known_issue.has_value());
+  EXPECT_EQ(stored->known_issue->incident_id, incident);
+  EXPECT_EQ(stored->known_issue->level, "I");
+  EXPECT_TRUE(stored->known_issue->held);
+  ports::ComplaintUpdate u = this->Change(*stored);
+  u.complaint.known_issue->held = false;
+  u.complaint.known_issue->released_at = this->env_->Now();
+  ASSERT_TRUE(*this->repo().Update(u));
+  auto after = this->repo().Get(*linked.begin(), /*with_audit=*/false);
+  ASSERT_TRUE(after.ok()) << after.status();
+  ASSERT_TRUE(after->known_issue.has_value());
+  EXPECT_FALSE(after->known_issue->held);
+  EXPECT_TRUE(after->known_issue->released_at.has_value());
+  EXPECT_EQ(this->ListAllIds(query).size(), 2u) << "released complaints stay listed";
+}
+
 TYPED_TEST_P(ComplaintRepositoryContract, ListInNextDueOrderIsAQueueMostUrgentFirst) {
   const std::string station = absl::StrCat("due-", this->repo().NewId("", this->env_->Now()));
   const absl::Time now = this->env_->Now();
@@ -350,6 +392,7 @@ REGISTER_TYPED_TEST_SUITE_P(ComplaintRepositoryContract, NewIdsAreDistinct,
                             ARecordedRequestIdChangesNothingTheSecondTime, ListFiltersAndPages,
                             CountsFollowEachComplaintsStatusAndPriority,
                             ListFindsAComplainantsComplaintsByKey,
+                            ListFindsTheComplaintsOfAKnownIssueAndItSurvivesAWrite,
                             ListInNextDueOrderIsAQueueMostUrgentFirst);
 
 }  // namespace sqms::complaints::contract

@@ -140,6 +140,14 @@ std::string ComplaintDetail(const cv1::Complaint& c, bool with_audit) {
                        FormatTimestamp(deadline.due()) + "  " + state, out);
   }
   AddLine("duplicate of", c.duplicate_of(), out);
+  if (c.has_known_issue()) {
+    const cv1::KnownIssue& k = c.known_issue();
+    AddLine("known issue",
+            k.incident_id() + " (" + k.title() + ", level " + k.level() + "), " +
+                (k.held() ? "SLA escalations held until it is resolved"
+                          : "resolved " + FormatTimestamp(k.released_at())),
+            out);
+  }
   if (c.escalation_level() > 0) AddLine("escalation", std::to_string(c.escalation_level()), out);
   if (c.reopen_count() > 0) AddLine("reopened", std::to_string(c.reopen_count()) + "x", out);
   AddResolution(c, out);

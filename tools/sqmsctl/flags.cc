@@ -63,6 +63,9 @@ void FilterFlags::Register(CLI::App& command) {
   command.add_option("--phone", phone,
                      "a caller's history: complaints of the complainant with this phone (any "
                      "spelling; matched through the service's keyed hash, list only)");
+  command.add_option("--incident", incident,
+                     "complaints linked to this incident as a known issue (the list to answer "
+                     "together once it is resolved)");
 }
 
 cv1::ComplaintFilter FilterFlags::ToProto() const {
@@ -83,6 +86,7 @@ cv1::ComplaintFilter FilterFlags::ToProto() const {
   filter.set_escalated_only(escalated);
   filter.set_assignee(assignee);
   filter.set_complainant_phone(phone);
+  filter.set_incident_id(incident);
   return filter;
 }
 

@@ -43,6 +43,7 @@ struct FilterFlags {
   bool escalated = false;
   std::string assignee;  // "me": the token's subject (resolved by the server)
   std::string phone;     // a caller's history (list only)
+  std::string incident;  // complaints linked to this incident (known issue)
 
   void Register(CLI::App& command);
   complaints::v1::ComplaintFilter ToProto() const;

@@ -43,6 +43,12 @@ std::string RuleText(const std::string& rule) {
   if (rule == "best_score") return "best_score (the highest score wins)";
   if (rule == "submitted") return "submitted (the category given at intake)";
   if (rule == "default") return "default (no evidence)";
+  if (rule == "model_safety") return "model_safety (the model is fairly sure of safety)";
+  if (rule == "model_safety_sentence") {
+    return "model_safety_sentence (the model is sure one sentence describes a hazard)";
+  }
+  if (rule == "combined") return "combined (rule scores plus the model's weighted probabilities)";
+  if (rule == "model") return "model (the rules had little to say)";
   return rule;
 }
 

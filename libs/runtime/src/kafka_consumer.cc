@@ -48,6 +48,16 @@ rdkafka::PartitionList OnePartition(const std::string& topic, int32_t partition,
 
 }  // namespace
 
+bool IsTransientError(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kDeadlineExceeded:
+    case absl::StatusCode::kAborted:
+    case absl::StatusCode::kResourceExhausted: return true;
+    default: return false;
+  }
+}
+
 std::optional<std::string> ConsumedRecord::Header(const std::string& name) const {
   for (const auto& [key, value] : headers) {
     if (key == name) return value;
@@ -236,6 +246,11 @@ void KafkaConsumerLoop::Impl::Handle(const rd_kafka_message_t& msg) {
   absl::Status status = handler_(rec);
   if (status.ok()) {
     MarkDone(rec);
+    return;
+  }
+  if (options_.is_transient && options_.is_transient(status)) {
+    ReportError(status);
+    Retry(rec);
     return;
   }
   auto& [offset, attempts] = failures_[{rec.topic, rec.partition}];

@@ -81,6 +81,7 @@ std::string EncodeIncident(const ports::Incident& i) {
             {"state", std::string(domain::IncidentStateName(i.state))},
             {"drill", i.drill},
             {"outage", i.outage},
+            {"known_issue", i.known_issue_categories},
             {"group", i.group_key},
             {"labels", LabelsJson(i.labels)},
             {"first_alert", LabelsJson(i.first_alert)},
@@ -119,6 +120,8 @@ absl::StatusOr<ports::Incident> DecodeIncident(const std::string& text) {
     i.state = *state;
     i.drill = Get<bool>(j, "drill", false);
     i.outage = Get<bool>(j, "outage", false);
+    i.known_issue_categories =
+        Get<std::vector<std::string>>(j, "known_issue", std::vector<std::string>());
     i.group_key = Get<std::string>(j, "group", "");
     i.labels = JsonLabels(j, "labels");
     i.first_alert = JsonLabels(j, "first_alert");

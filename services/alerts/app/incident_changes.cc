@@ -110,6 +110,7 @@ ports::Incident NewIncident(const domain::Plan& plan, const domain::Labels& grou
   i.state = domain::IncidentState::kTriggered;
   i.drill = drill;
   i.outage = plan.outage;
+  i.known_issue_categories = plan.known_issue_categories;
   i.group_key = group_key;
   i.labels = group_labels;
   i.first_alert = first_alert;

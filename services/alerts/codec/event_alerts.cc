@@ -29,6 +29,18 @@ std::string EnumLabel(const std::string& name, std::string_view prefix) {
   return absl::AsciiStrToLower(rest);
 }
 
+}  // namespace
+
+bool IsComplaintCategory(std::string_view name) {
+  const std::string lower(name);
+  cpb::Category category{};
+  return !lower.empty() && absl::AsciiStrToLower(lower) == lower &&
+         cpb::Category_Parse(absl::StrCat("CATEGORY_", absl::AsciiStrToUpper(lower)), &category) &&
+         category != cpb::CATEGORY_UNSPECIFIED;
+}
+
+namespace {
+
 // "PRIORITY_P1" → "P1" (the priority keeps its upper case: that is how
 // people write it, and how plans match it).
 std::string PriorityLabel(cpb::Priority priority) {

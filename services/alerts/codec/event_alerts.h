@@ -53,4 +53,9 @@ absl::StatusOr<std::optional<domain::Alert>> ComplaintEventToAlert(std::string_v
 absl::StatusOr<std::optional<domain::Alert>> KpiEventToAlert(std::string_view payload,
                                                              const std::string& ce_id);
 
+// True when `name` is a complaint category as the `category` label spells
+// it ("safety", "network_fault"; not "unspecified"). Plans' known-issue
+// categories must be one.
+bool IsComplaintCategory(std::string_view name);
+
 }  // namespace sqms::alerts::codec

@@ -101,6 +101,7 @@ pb::Incident IncidentToProto(const ports::Incident& incident, const app::Catalog
     ToTimestamp(incident.next_escalation_at, out.mutable_next_escalation_at());
   }
   out.set_outage(incident.outage);
+  for (const std::string& c : incident.known_issue_categories) out.add_known_issue_categories(c);
   for (const std::string& c : incident.linked_complaints) out.add_linked_complaints(c);
   return out;
 }

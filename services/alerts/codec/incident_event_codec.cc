@@ -52,6 +52,7 @@ std::string EncodeIncidentEvent(const ports::Incident& incident, ports::Incident
   out.set_tier(incident.step.tier);
   out.set_outage(incident.outage);
   out.set_title(incident.title);
+  for (const std::string& c : incident.known_issue_categories) out.add_known_issue_categories(c);
   return out.SerializeAsString();
 }
 

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "services/alerts/codec/event_alerts.h"
 #include "services/alerts/codec/matcher_codec.h"
 #include "services/alerts/codec/violations.h"
 #include "sqms/runtime/field_violation.h"
@@ -70,6 +71,7 @@ pb::Plan PlanToProto(const domain::Plan& plan) {
   out.set_outage(plan.outage);
   out.set_version(plan.version);
   out.set_ack_expiry_seconds(Seconds(plan.ack_expiry));
+  for (const std::string& c : plan.known_issue_categories) out.add_known_issue_categories(c);
   return out;
 }
 
@@ -98,11 +100,20 @@ absl::StatusOr<domain::Plan> PlanFromProto(const pb::Plan& in) {
   plan.auto_resolve = in.auto_resolve();
   plan.outage = in.outage();
   plan.ack_expiry = absl::Seconds(in.ack_expiry_seconds());
+  plan.known_issue_categories.assign(in.known_issue_categories().begin(),
+                                     in.known_issue_categories().end());
   plan.version = in.version();
 
   Violations domain_violations;
   for (domain::PlanViolation& v : domain::ValidatePlan(plan, {}, {})) {
     domain_violations.push_back({absl::StrCat(kPrefix, v.field), std::move(v.problem)});
+  }
+  for (int i = 0; i < in.known_issue_categories_size(); ++i) {
+    if (!IsComplaintCategory(in.known_issue_categories(i))) {
+      domain_violations.push_back(
+          {absl::StrCat(kPrefix, "known_issue_categories[", i, "]"),
+           absl::StrCat("'", in.known_issue_categories(i), "' is not a complaint category")});
+    }
   }
   Merge(std::move(domain_violations), &violations);
   if (!violations.empty()) return runtime::InvalidArgument(std::move(violations));

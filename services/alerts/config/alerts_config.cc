@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "services/alerts/codec/event_alerts.h"
 #include "services/alerts/config/yaml_values.h"
 #include "sqms/runtime/yaml_reader.h"
 
@@ -209,7 +210,8 @@ class Loader {
   absl::Status Plan(const YAML::Node& node, const std::string& path, AlertsSettings& out) {
     if (auto s = r_.CheckMap(node, path,
                              {"id", "name", "risk", "level", "triggers", "group_by", "steps",
-                              "escalation", "auto_resolve", "outage", "ack_expiry"});
+                              "escalation", "auto_resolve", "outage", "ack_expiry",
+                              "known_issue_categories"});
         !s.ok()) {
       return s;
     }
@@ -220,6 +222,7 @@ class Loader {
           v_.Text(node, path, "risk", plan.risk_id, true),
           v_.Text(node, path, "level", level, true),
           v_.Names(node, path, "group_by", plan.group_by, false),
+          v_.Names(node, path, "known_issue_categories", plan.known_issue_categories, false),
           v_.Bool(node, path, "auto_resolve", plan.auto_resolve),
           v_.Bool(node, path, "outage", plan.outage),
           v_.Span(node, path, "ack_expiry", plan.ack_expiry, true)}) {
@@ -277,6 +280,13 @@ class Loader {
   // The domain's own rules, reported under the file's key names.
   absl::Status Check(const domain::Plan& plan, const std::string& path, const AlertsSettings& out) {
     auto violations = domain::ValidatePlan(plan, IdsOf(out.risks), IdsOf(out.targets));
+    for (size_t i = 0; i < plan.known_issue_categories.size(); ++i) {
+      if (!codec::IsComplaintCategory(plan.known_issue_categories[i])) {
+        violations.push_back({absl::StrCat("known_issue_categories[", i, "]"),
+                              absl::StrCat("'", plan.known_issue_categories[i],
+                                           "' is not a complaint category (safety, timeliness, …)")});
+      }
+    }
     if (violations.empty()) return absl::OkStatus();
     return r_.Error(YamlReader::Join(path, FileKey(violations.front().field)),
                     violations.front().problem);

@@ -54,6 +54,10 @@ struct Plan {
   bool auto_resolve = true;
   bool outage = false;
   absl::Duration ack_expiry = absl::ZeroDuration();  // 0: an ack holds
+  // Complaint category names whose new complaints the complaints service
+  // links to this plan's active incidents as a known issue (docs/alerts.md,
+  // "Known issues"); empty: none.
+  std::vector<std::string> known_issue_categories;
   int64_t version = 1;
 };
 

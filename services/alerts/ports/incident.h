@@ -39,6 +39,7 @@ struct Incident {
   domain::IncidentState state = domain::IncidentState::kTriggered;
   bool drill = false;
   bool outage = false;
+  std::vector<std::string> known_issue_categories;  // the plan's, at opening
   std::string group_key;
   domain::Labels labels;        // group labels
   domain::Labels first_alert;   // the first alert's labels (inhibition source)

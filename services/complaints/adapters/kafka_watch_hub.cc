@@ -42,6 +42,7 @@ bool MatchesFilter(const pb::ComplaintFilter& f, const ev::ComplaintEvent& event
   if (f.sla_breached_only() && !AnyBreached(c.sla())) return false;
   if (!f.assignee().empty() && f.assignee() != c.assignee()) return false;
   if (f.escalated_only() && c.escalation_level() <= 0) return false;
+  if (!f.incident_id().empty() && f.incident_id() != c.known_issue().incident_id()) return false;
   if (f.sla_at_risk_only() &&
       std::none_of(c.sla().deadlines().begin(), c.sla().deadlines().end(),
                    [](const pb::SlaDeadline& d) {

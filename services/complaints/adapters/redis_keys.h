@@ -40,6 +40,14 @@
 //
 //   sqms:{i:<hash>}:idem           string "<request fingerprint>\t<complaint id>"
 //                                        (TTL: idempotency_ttl)
+//
+// The alerts service's active incidents (known issues), shared by every
+// replica, in one slot of their own:
+//
+//   sqms:{incidents}:active        hash  incident id → stored ActiveIncident
+//   sqms:{incidents}:ended:<id>    string "1": the incident ended (TTL: 7 days),
+//                                        so a redelivered older event cannot
+//                                        revive it
 
 #include <string>
 
@@ -73,6 +81,8 @@ class RedisKeys {
   std::string OutboxLease(int shard) const;
   std::string ContactSeen(int shard, const std::string& event_id) const;
   std::string Contact(int shard, const std::string& contact_id) const;
+  std::string ActiveIncidents() const;
+  std::string EndedIncident(const std::string& incident_id) const;
   // Prefix of complaint hashes in a shard (List's script appends the id).
   std::string ComplaintPrefix(int shard) const;
 

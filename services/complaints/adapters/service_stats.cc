@@ -35,6 +35,14 @@ ServiceStats::ServiceStats(prometheus::Registry& registry)
                         .Help("Redis command latency, enqueue to reply")
                         .Register(registry)
                         .Add({}, runtime::LatencyBuckets())) {
+  auto& known_issues =
+      prometheus::BuildCounter()
+          .Name("sqms_complaints_known_issues_total")
+          .Help("Complaints linked to an active incident as a known issue (change=linked), and "
+                "their SLA holds ended by its resolution (change=released)")
+          .Register(registry);
+  known_issue_linked_ = &known_issues.Add({{"change", "linked"}});
+  known_issue_released_ = &known_issues.Add({{"change", "released"}});
   // Every label combination at 0, so increase() sees the first override.
   using domain::Category;
   using domain::Priority;

@@ -43,6 +43,12 @@ struct ServiceStats {
   void TriageConfigApplied(const std::string& version, bool reloaded);
   void TriageConfigRejected();
 
+  // Known issues: sqms_complaints_known_issues_total{change="linked"|
+  // "released"} — complaints linked to an active incident at submission,
+  // and holds ended by its resolution. Both at 0 from start-up.
+  void KnownIssueLinked() { known_issue_linked_->Increment(); }
+  void KnownIssueReleased() { known_issue_released_->Increment(); }
+
   prometheus::Family<prometheus::Counter>& submitted;
   prometheus::Family<prometheus::Counter>& triage_overrides;
   prometheus::Family<prometheus::Counter>& triage_priority_overrides;
@@ -61,6 +67,9 @@ struct ServiceStats {
   std::array<prometheus::Counter*,
              domain::kChannelMax * domain::kCategoryMax * domain::kPriorityMax>
       submitted_by_{};
+
+  prometheus::Counter* known_issue_linked_ = nullptr;
+  prometheus::Counter* known_issue_released_ = nullptr;
 
   absl::Mutex info_mu_;  // serialises the info gauge's swap
   prometheus::Gauge* current_info_ ABSL_GUARDED_BY(info_mu_) = nullptr;

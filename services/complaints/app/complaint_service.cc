@@ -33,13 +33,15 @@ std::vector<ports::PendingEvent> WithIds(std::vector<domain::Event> events) {
 ComplaintService::ComplaintService(ports::ComplaintRepository& repository,
                                    const TriageSource& triage, const runtime::Clock& clock,
                                    std::string pii_key, ComplaintObserver observer,
-                                   domain::ValidationLimits limits)
+                                   domain::ValidationLimits limits,
+                                   KnownIssues* known_issues)
     : repository_(repository),
       triage_(triage),
       clock_(clock),
       pii_key_(std::move(pii_key)),
       observer_(std::move(observer)),
-      limits_(limits) {}
+      limits_(limits),
+      known_issues_(known_issues) {}
 
 absl::Time ComplaintService::Now() const {
   // Millisecond precision everywhere: the store's indexes and the events
@@ -59,6 +61,11 @@ absl::StatusOr<SubmitResult> ComplaintService::Submit(const domain::Submission& 
 
   const std::shared_ptr<const domain::Triage> triage = triage_.Current();
   domain::Created created = domain::CreateComplaint(submission, "", actor, now, *triage);
+  if (known_issues_ != nullptr) {
+    if (auto incident = known_issues_->Match(created.complaint)) {
+      domain::LinkKnownIssue(created.complaint, *incident, actor, now, created.events);
+    }
+  }
   const std::string complainant_key = ComplainantKey(submission.complainant);
   const std::string fingerprint =
       Fingerprint(complainant_key, created.complaint.category, submission.location.station);
@@ -120,6 +127,9 @@ absl::StatusOr<SubmitResult> ComplaintService::CreateLinkingDuplicates(
     switch (result->outcome) {
       case ports::CreateOutcome::kCreated:
         if (observer_.submitted) observer_.submitted(attempt_record.complaint);
+        if (attempt_record.complaint.known_issue && observer_.known_issue_linked) {
+          observer_.known_issue_linked(attempt_record.complaint);
+        }
         return SubmitResult{std::move(attempt_record.complaint), false};
       case ports::CreateOutcome::kReplayed:
         return Replay(result->id);

@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "services/complaints/domain/lifecycle.h"
 #include "services/complaints/domain/model.h"
+#include "services/complaints/app/known_issues.h"
 #include "services/complaints/app/triage_source.h"
 #include "services/complaints/domain/triage.h"
 #include "services/complaints/domain/validation.h"
@@ -34,15 +35,21 @@ struct ComplaintObserver {
   // An agent's reclassification: the category and priority before, and the
   // complaint after.
   std::function<void(domain::Category, domain::Priority, const domain::Complaint&)> reclassified;
+  // Known issues: linked at submission; its hold ended by the resolution.
+  std::function<void(const domain::Complaint&)> known_issue_linked;
+  std::function<void(const domain::Complaint&)> known_issue_released;
 };
 
 class ComplaintService {
  public:
   // `pii_key` keys the HMAC of complainant identities (events, dedup).
   // `triage` is read once per call (its Current() snapshot).
+  // `known_issues` (optional): new complaints matching an active incident
+  // are linked to it (domain/known_issue.h); null: none are.
   ComplaintService(ports::ComplaintRepository& repository, const TriageSource& triage,
                    const runtime::Clock& clock, std::string pii_key,
-                   ComplaintObserver observer = {}, domain::ValidationLimits limits = {});
+                   ComplaintObserver observer = {}, domain::ValidationLimits limits = {},
+                   KnownIssues* known_issues = nullptr);
 
   // `actor` is the authenticated subject. An idempotency key is scoped to
   // it: the same key and the same request replay the first complaint
@@ -82,6 +89,15 @@ class ComplaintService {
   // caller keeps the timer.
   absl::StatusOr<bool> FireTimer(const std::string& complaint_id);
 
+  // Known issues (complaint_service_known_issues.cc). Applies one incident
+  // change from sqms.incidents.v1: records it (KnownIssues::Record); when
+  // the incident ended, ends the hold of every complaint linked to it
+  // (domain::ReleaseKnownIssue), each in its own compare-and-set write with
+  // its kIncidentResolved event. At least once is enough: a second call
+  // finds nothing held. An error (UNAVAILABLE, …) means "retry the change".
+  // FAILED_PRECONDITION without known_issues.
+  absl::Status ApplyIncidentChange(const domain::IncidentChange& change);
+
  private:
   absl::Time Now() const;  // the clock, truncated to milliseconds
   std::string Fingerprint(const std::string& complainant_key, domain::Category category,
@@ -98,6 +114,9 @@ class ComplaintService {
   void LinkDuplicate(ports::NewComplaint& record, const std::string& first,
                      const std::string& actor, absl::Time now);
   std::string ComplainantKey(const domain::Complainant& complainant) const;
+  // Ends the hold of complaint `id` for `incident_id`, retrying lost
+  // compare-and-sets; OK also when there was nothing to do.
+  absl::Status ReleaseOne(const std::string& id, const std::string& incident_id);
 
   // Retries (complaint_service_retries.cc).
   // "" without a key; else the subject and key, unambiguously joined.
@@ -121,6 +140,7 @@ class ComplaintService {
   std::string pii_key_;
   ComplaintObserver observer_;
   domain::ValidationLimits limits_;
+  KnownIssues* known_issues_;
 };
 
 }  // namespace sqms::complaints::app

@@ -135,6 +135,26 @@ void ToProtoOutcome(const domain::Complaint& c, pb::Complaint* out) {
   if (Known(c.closed_at)) WriteTime(*c.closed_at, out->mutable_closed_at());
 }
 
+void ToProto(const domain::KnownIssue& k, pb::KnownIssue* out) {
+  out->set_incident_id(k.incident_id);
+  out->set_title(k.title);
+  out->set_plan_id(k.plan_id);
+  out->set_level(k.level);
+  if (Known(k.linked_at)) WriteTime(k.linked_at, out->mutable_linked_at());
+  out->set_held(k.held);
+  if (Known(k.released_at)) WriteTime(*k.released_at, out->mutable_released_at());
+}
+
+domain::KnownIssue FromProto(const pb::KnownIssue& p) {
+  return {.incident_id = p.incident_id(),
+          .title = p.title(),
+          .plan_id = p.plan_id(),
+          .level = p.level(),
+          .linked_at = TimeOrPast(p.has_linked_at(), p.linked_at()),
+          .held = p.held(),
+          .released_at = OptionalTime(p.has_released_at(), p.released_at())};
+}
+
 void ToProtoNoAudit(const domain::Complaint& c, pb::Complaint* out) {
   out->set_id(c.id);
   out->set_version(c.version);
@@ -157,6 +177,7 @@ void ToProtoNoAudit(const domain::Complaint& c, pb::Complaint* out) {
   if (Known(c.updated_at)) WriteTime(c.updated_at, out->mutable_updated_at());
   ToProto(c.sla, out->mutable_sla());
   out->set_duplicate_of(c.duplicate_of);
+  if (c.known_issue) ToProto(*c.known_issue, out->mutable_known_issue());
   ToProtoOutcome(c, out);
   out->set_escalation_level(c.escalation_level);
   out->set_reopen_count(c.reopen_count);
@@ -197,6 +218,7 @@ domain::Complaint FromProtoComplaint(const pb::Complaint& p) {
   c.updated_at = TimeOrPast(p.has_updated_at(), p.updated_at());
   c.sla = FromProto(p.sla());
   c.duplicate_of = p.duplicate_of();
+  if (p.has_known_issue()) c.known_issue = FromProto(p.known_issue());
   FromProtoOutcome(p, c);
   c.escalation_level = p.escalation_level();
   c.reopen_count = p.reopen_count();
@@ -274,6 +296,7 @@ ports::ListQuery FromProto(const pb::ListComplaintsRequest& r) {
   q.sla_at_risk_only = f.sla_at_risk_only();
   q.escalated_only = f.escalated_only();
   q.complainant_phone = f.complainant_phone();
+  q.incident_id = f.incident_id();
   q.order = r.order_by() == "next_due" ? ports::ListOrder::kNextDue : ports::ListOrder::kReceived;
   q.page_size = r.page_size() == 0 ? 50 : r.page_size();
   q.page_token = r.page_token();

@@ -23,6 +23,12 @@ void AddFlags(CLI::App& app, ServiceConfig& config) {
                    "RESOURCE_EXHAUSTED and a retry hint (1..1000000)");
   runtime::AddFlag(app, "complaints-topic", config.complaints_topic, "Kafka topic of complaint events");
   runtime::AddFlag(app, "contact-topic", config.contact_topic, "Kafka topic of contact events");
+  runtime::AddFlag(app, "incidents-topic", config.incidents_topic,
+                   "Kafka topic of sqms-alerts' incident events: new complaints matching an "
+                   "active incident are linked to it as a known issue (empty: never)");
+  runtime::AddFlag(app, "known-issue-lookback-minutes", config.known_issue_lookback_minutes,
+                   "How long before an incident opened a complaint may have occurred and still "
+                   "be linked to it (0..1440)");
   runtime::AddFlag(app, "instance-id", config.instance_id,
                    "This replica's name (outbox lease owner); default: host name");
   runtime::AddFlag(app, "ready-file", config.ready_file,
@@ -51,6 +57,11 @@ absl::Status Validate(const ServiceConfig& config) {
   }
   if (config.complaints_topic.empty()) return runtime::ConfigError("complaints-topic", "is empty");
   if (config.contact_topic.empty()) return runtime::ConfigError("contact-topic", "is empty");
+  if (config.known_issue_lookback_minutes < 0 || config.known_issue_lookback_minutes > 1440) {
+    return runtime::ConfigError(
+        "known-issue-lookback-minutes",
+        absl::StrCat(config.known_issue_lookback_minutes, " is not in 0..1440"));
+  }
   return absl::OkStatus();
 }
 

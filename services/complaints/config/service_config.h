@@ -26,6 +26,11 @@ struct ServiceConfig {
   int worker_queue = 4096;                // SQMS_WORKER_QUEUE
   std::string complaints_topic = "sqms.complaints.v1";
   std::string contact_topic = "sqms.contact.v1";
+  // Incident events of sqms-alerts, for known issues; "": none are linked.
+  std::string incidents_topic = "sqms.incidents.v1";
+  // A complaint that occurred up to this long before an incident opened
+  // may still be linked to it (minutes, 0..1440).
+  int known_issue_lookback_minutes = 60;
   std::string instance_id;                // default: hostname (outbox lease owner)
   std::string ready_file;                 // written with the bound ports once serving
 };

@@ -110,13 +110,15 @@ struct SlaTimer {
   bool breach = false;  // false: at-risk
   absl::Time at;
 };
-// Timers still to fire for this complaint (none while paused or closed).
+// Timers still to fire for this complaint (none while paused, closed, or
+// held by a known issue: known_issue.h).
 std::vector<SlaTimer> PendingTimers(const Complaint& complaint);
 
 // Fires due SLA moments at `now`: marks at_risk/breached on each unmet
 // deadline whose moment has passed and returns a kSlaAtRisk/kSlaBreached
 // event per change (empty when nothing is due — a stale timer is a no-op).
 // Bumps version and appends one audit entry when it returns events.
+// Nothing fires while a known issue holds the complaint.
 std::vector<Event> FireDueTimers(Complaint& complaint, absl::Time now);
 
 }  // namespace sqms::complaints::domain

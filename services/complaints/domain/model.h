@@ -46,7 +46,7 @@ enum class SlaTarget { kUnspecified, kFirstResponse, kResolution, kFollowUp };
 enum class EventType {
   kUnspecified, kSubmitted, kAssigned, kHandlingStarted, kWaitingCustomer, kResumed,
   kResolved, kReplied, kFollowedUp, kClosed, kReopened, kEscalated, kNoteAdded, kSlaAtRisk,
-  kSlaBreached, kDuplicateLinked, kReclassified
+  kSlaBreached, kDuplicateLinked, kReclassified, kIncidentLinked, kIncidentResolved
 };
 
 struct Complainant {
@@ -117,6 +117,20 @@ struct RoutingRule {
   std::string department;
 };
 
+// An active incident of the alerts service this complaint is a known
+// instance of (known_issue.h). While `held`, the complaint's SLA timers do
+// not fire: its deadlines run on, and what passed meanwhile is reported
+// when the hold ends.
+struct KnownIssue {
+  std::string incident_id;
+  std::string title;
+  std::string plan_id;
+  std::string level;                       // "I" … "IV"
+  absl::Time linked_at;
+  bool held = true;                        // until the incident is resolved
+  std::optional<absl::Time> released_at;   // when the hold ended
+};
+
 // Why triage decided what it did (triage.h), stored with the complaint.
 struct TermEvidence {
   std::string term;          // the configured term, normalised
@@ -171,6 +185,7 @@ struct Complaint {
   absl::Time updated_at;
   SlaClock sla;
   std::string duplicate_of;
+  std::optional<KnownIssue> known_issue;  // linked at submission, or never
   Resolution resolution;
   std::string reply;
   std::optional<absl::Time> replied_at;

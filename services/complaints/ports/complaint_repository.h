@@ -103,6 +103,8 @@ struct ListQuery {
   // and clears; a store filters on the key only and never sees the phone.
   std::string complainant_phone;
   std::string complainant_key;               // "" = any
+  // Complaints linked to this incident as a known issue ("" = any).
+  std::string incident_id;
   ListOrder order = ListOrder::kReceived;
   int page_size = 50;
   std::string page_token;                    // opaque, from ListPage

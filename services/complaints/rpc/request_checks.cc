@@ -50,6 +50,8 @@ absl::Status CheckFilter(const ::sqms::complaints::v1::ComplaintFilter& f,
   domain::CheckText(out, prefix + "assignee", f.assignee(), kMaxFilterText, /*required=*/false);
   domain::CheckText(out, prefix + "complainant_phone", f.complainant_phone(), kMaxFilterPhone,
                     /*required=*/false);
+  domain::CheckText(out, prefix + "incident_id", f.incident_id(), kMaxFilterText,
+                    /*required=*/false);
   return runtime::InvalidArgument(std::move(out));
 }
 

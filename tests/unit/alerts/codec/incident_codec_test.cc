@@ -31,6 +31,7 @@ ports::Incident Opened() {
   incident.title = "Network outage";
   incident.level = "I";
   incident.outage = true;
+  incident.known_issue_categories = {"network_fault"};
   incident.labels = {{"region", "north"}};
   incident.opened_at = kOpened;
   incident.step = {.tier = 1, .repeat = 2};
@@ -215,6 +216,8 @@ TEST(IncidentEventCodecTest, EncodesTheIncidentAfterTheChange) {
   EXPECT_EQ(event.tier(), 1);
   EXPECT_TRUE(event.outage());
   EXPECT_EQ(event.title(), "Network outage");
+  ASSERT_EQ(event.known_issue_categories_size(), 1);
+  EXPECT_EQ(event.known_issue_categories(0), "network_fault");
 }
 
 TEST(IncidentEventCodecTest, CloudEventTypes) {

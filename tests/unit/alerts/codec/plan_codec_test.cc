@@ -39,6 +39,7 @@ domain::Plan SamplePlan() {
   plan.auto_resolve = false;
   plan.outage = true;
   plan.ack_expiry = absl::Minutes(30);
+  plan.known_issue_categories = {"billing", "network_fault"};
   plan.version = 4;
   return plan;
 }
@@ -62,6 +63,8 @@ TEST(PlanCodecTest, RoundTripKeepsEveryField) {
   EXPECT_EQ(back->ack_expiry, absl::Minutes(30));
   EXPECT_FALSE(back->auto_resolve);
   EXPECT_TRUE(back->outage);
+  EXPECT_EQ(back->known_issue_categories,
+            (std::vector<std::string>{"billing", "network_fault"}));
   EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(PlanToProto(*back), proto));
 }
 
@@ -75,6 +78,7 @@ TEST(PlanCodecTest, ReportsEveryProblemWithItsPath) {
   proto.mutable_escalation(0)->set_ack_timeout_seconds(0);
   proto.mutable_escalation(1)->set_repeats(-1);
   proto.set_name("");
+  proto.set_known_issue_categories(1, "Network_Fault");
 
   absl::StatusOr<domain::Plan> plan = PlanFromProto(proto);
   ASSERT_EQ(plan.status().code(), absl::StatusCode::kInvalidArgument);
@@ -88,6 +92,7 @@ TEST(PlanCodecTest, ReportsEveryProblemWithItsPath) {
       "plan.triggers[1].matchers[0].value",
       "plan.escalation[0].ack_timeout_seconds",
       "plan.escalation[1].repeats",
+      "plan.known_issue_categories[1]",
   };
   EXPECT_EQ(Fields(plan.status()), expected) << plan.status();
   EXPECT_EQ(BadRequestFields(plan.status()), expected);

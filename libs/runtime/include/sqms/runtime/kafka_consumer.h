@@ -55,6 +55,11 @@ struct KafkaConsumerOptions {
   // (`<topic>.dlq`) and is committed past. 0 = never dead-letter (retry).
   int max_attempts = 5;
   std::chrono::milliseconds retry_backoff{200};
+  // Optional: handler errors it answers true for (e.g. IsTransientError: a
+  // store outage) are retried every retry_backoff without counting an
+  // attempt, so they never dead-letter a record: the partition waits and
+  // its lag shows the outage. Each is also reported to on_error.
+  std::function<bool(const absl::Status&)> is_transient;
   // Handled offsets are stored at once and committed asynchronously at most
   // this often (and synchronously on revoke and Stop()), so a crash
   // redelivers at most this much work.
@@ -91,6 +96,10 @@ struct KafkaConsumerHooks {
   // the record as done here).
   std::function<void(const ConsumedRecord&)> on_dead_lettered;
 };
+
+// UNAVAILABLE, DEADLINE_EXCEEDED, ABORTED or RESOURCE_EXHAUSTED: an error
+// that may go away by itself (KafkaConsumerOptions::is_transient).
+bool IsTransientError(const absl::Status& status);
 
 class KafkaConsumerLoop {
  public:

@@ -1,0 +1,135 @@
+// ComplaintService and known issues: a new complaint matching an active
+// incident is linked in its creating write and sets no SLA timers; the
+// incident's resolution releases every linked complaint once, and their
+// timers come back.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <memory>
+#include <string>
+
+#include "services/complaints/app/known_issues.h"
+#include "tests/unit/complaints/app/complaint_service_fixture.h"
+#include "tests/unit/complaints/app/in_memory_incident_registry.h"
+
+namespace sqms::complaints::app::testing {
+namespace {
+
+using domain::EventType;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+class KnownIssuesServiceTest : public ComplaintServiceTest {
+ protected:
+  void SetUp() override {
+    ComplaintServiceTest::SetUp();
+    if (HasFatalFailure()) return;
+    service_ = std::make_unique<ComplaintService>(repo_, *triage_, clock_, "test-pii-key",
+                                                  ComplaintObserver{}, domain::ValidationLimits{},
+                                                  &known_);
+  }
+
+  // An incident of the safety plan at SafetyReport()'s station.
+  domain::IncidentChange Opened(const std::string& id) const {
+    domain::IncidentChange change;
+    change.incident.id = id;
+    change.incident.title = "Safety complaint — Beijing South";
+    change.incident.plan_id = "safety-complaint";
+    change.incident.level = "I";
+    change.incident.labels = {{"station", "Beijing South"}};
+    change.incident.categories = {domain::Category::kSafety};
+    change.incident.opened_at = opened_at_;
+    return change;
+  }
+  domain::IncidentChange Ended(const std::string& id) const {
+    domain::IncidentChange change = Opened(id);
+    change.ended = true;
+    return change;
+  }
+  bool HasTimer(const std::string& id) const {
+    auto timers = repo_.timers();
+    return std::any_of(timers.begin(), timers.end(),
+                       [&](const auto& t) { return t.second.starts_with(id + "|"); });
+  }
+
+  const absl::Time opened_at_ = StartTime() - absl::Minutes(1);
+  InMemoryIncidentRegistry registry_;
+  KnownIssues known_{registry_, absl::Hours(1)};
+};
+
+TEST_F(KnownIssuesServiceTest, WithoutAnActiveIncidentNothingIsLinked) {
+  const domain::Complaint c = Submitted(SafetyReport());
+  EXPECT_FALSE(c.known_issue.has_value());
+  EXPECT_THAT(EventTypes(c.id), ElementsAre(EventType::kSubmitted));
+  EXPECT_TRUE(HasTimer(c.id));
+}
+
+TEST_F(KnownIssuesServiceTest, AMatchingComplaintIsLinkedInItsCreatingWriteWithoutTimers) {
+  ASSERT_TRUE(service_->ApplyIncidentChange(Opened("inc-1")).ok());
+  const domain::Complaint linked = Submitted(SafetyReport());
+  ASSERT_TRUE(linked.known_issue.has_value());
+  EXPECT_EQ(linked.known_issue->incident_id, "inc-1");
+  EXPECT_TRUE(linked.known_issue->held);
+  EXPECT_EQ(linked.version, 1);
+  EXPECT_THAT(EventTypes(linked.id), ElementsAre(EventType::kSubmitted, EventType::kIncidentLinked));
+  EXPECT_THAT(AuditActions(linked.id), ElementsAre("submit", "incident_linked"));
+  EXPECT_FALSE(HasTimer(linked.id)) << "its SLA escalations are held";
+
+  const domain::Complaint elsewhere = Submitted(HygieneReport());
+  EXPECT_FALSE(elsewhere.known_issue.has_value());
+  EXPECT_TRUE(HasTimer(elsewhere.id));
+}
+
+TEST_F(KnownIssuesServiceTest, ResolutionReleasesEachLinkedComplaintOnceAndItsTimersReturn) {
+  ASSERT_TRUE(service_->ApplyIncidentChange(Opened("inc-1")).ok());
+  const std::string a = Submitted(SafetyReport()).id;
+  domain::Submission other = SafetyReport();
+  other.complainant.phone = "13700137000";  // another person: not a duplicate
+  const std::string b = Submitted(other).id;
+  ASSERT_FALSE(HasTimer(a));
+
+  clock_.Advance(absl::Hours(5));  // past every P1 deadline
+  ASSERT_TRUE(service_->ApplyIncidentChange(Ended("inc-1")).ok());
+  for (const std::string& id : {a, b}) {
+    auto c = service_->Get(id);
+    ASSERT_TRUE(c.ok()) << c.status();
+    ASSERT_TRUE(c->known_issue.has_value());
+    EXPECT_FALSE(c->known_issue->held) << id;
+    EXPECT_EQ(c->version, 2);
+    EXPECT_TRUE(HasTimer(id)) << "timers resume: the missed deadlines fire next";
+    const std::vector<EventType> events = EventTypes(id);
+    EXPECT_EQ(std::count(events.begin(), events.end(), EventType::kIncidentResolved), 1);
+  }
+
+  // Redelivered: nothing more happens.
+  ASSERT_TRUE(service_->ApplyIncidentChange(Ended("inc-1")).ok());
+  ASSERT_TRUE(service_->ApplyIncidentChange(Opened("inc-1")).ok()) << "a late opening";
+  EXPECT_EQ(StoredVersion(a), 2);
+  EXPECT_FALSE(Submitted(SafetyReport("k-after")).known_issue.has_value())
+      << "an ended incident is never revived by a late event";
+}
+
+TEST_F(KnownIssuesServiceTest, AStoreOutageIsReportedForARetryThatThenCompletes) {
+  registry_.FailNext();
+  EXPECT_EQ(service_->ApplyIncidentChange(Opened("inc-1")).code(), absl::StatusCode::kUnavailable);
+  ASSERT_TRUE(service_->ApplyIncidentChange(Opened("inc-1")).ok());
+  const std::string id = Submitted(SafetyReport()).id;
+  repo_.SetDown(absl::UnavailableError("down"));
+  EXPECT_EQ(service_->ApplyIncidentChange(Ended("inc-1")).code(), absl::StatusCode::kUnavailable);
+  repo_.SetDown(absl::OkStatus());
+  ASSERT_TRUE(service_->ApplyIncidentChange(Ended("inc-1")).ok()) << "the retry";
+  auto c = service_->Get(id);
+  ASSERT_TRUE(c.ok());
+  EXPECT_FALSE(c->known_issue->held);
+}
+
+TEST_F(KnownIssuesServiceTest, WithoutKnownIssuesAChangeIsRefused) {
+  ComplaintService plain(repo_, *triage_, clock_, "test-pii-key");
+  EXPECT_EQ(plain.ApplyIncidentChange(Opened("inc-1")).code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace sqms::complaints::app::testing

@@ -1,0 +1,143 @@
+// Known issues: which new complaint an active incident explains, the link
+// at creation, the SLA hold while the incident is active, and its release.
+#include "services/complaints/domain/known_issue.h"
+
+#include <gtest/gtest.h>
+
+#include "services/complaints/domain/lifecycle.h"
+#include "tests/unit/complaints/domain/test_config.h"
+
+namespace sqms::complaints::domain {
+namespace {
+
+using test_support::At;
+using test_support::TestTriageConfig;
+
+ActiveIncident Incident(const std::string& id, absl::Time opened) {
+  ActiveIncident i;
+  i.id = id;
+  i.title = "Safety complaint — Changsha South";
+  i.plan_id = "safety-complaint";
+  i.level = "I";
+  i.labels = {{"station", "长沙南"}};
+  i.categories = {Category::kSafety};
+  i.opened_at = opened;
+  return i;
+}
+
+class KnownIssueTest : public ::testing::Test {
+ protected:
+  // A safety complaint ("车厢冒烟": P1 on the always-open clock) at `station`.
+  Created Submit(const std::string& station, absl::Time now) {
+    Submission s;
+    s.channel = Channel::kApp;
+    s.title = "车厢冒烟";
+    s.content = "三号车厢有烟";
+    s.location.station = station;
+    return CreateComplaint(s, "c-1", "agent-1", now, triage_);
+  }
+
+  const absl::Time t0_ = At(2026, 11, 22, 10);
+  Triage triage_{TestTriageConfig()};
+};
+
+TEST_F(KnownIssueTest, AComplaintOfTheCategoryAtTheIncidentsPlaceMatches) {
+  Created c = Submit("长沙南", t0_ + absl::Minutes(3));
+  ASSERT_EQ(c.complaint.category, Category::kSafety);
+  const std::vector<ActiveIncident> active = {Incident("inc-1", t0_)};
+  const ActiveIncident* found = FindKnownIssue(c.complaint, active, absl::Hours(1));
+  ASSERT_NE(found, nullptr);
+  EXPECT_EQ(found->id, "inc-1");
+}
+
+TEST_F(KnownIssueTest, AnotherPlaceCategoryOrAnOlderOccurrenceDoesNotMatch) {
+  const std::vector<ActiveIncident> active = {Incident("inc-1", t0_)};
+  EXPECT_EQ(FindKnownIssue(Submit("哈尔滨西", t0_).complaint, active, absl::Hours(1)), nullptr)
+      << "another station";
+
+  Submission hygiene;
+  hygiene.channel = Channel::kApp;
+  hygiene.title = "厕所很脏";
+  hygiene.location.station = "长沙南";
+  Complaint dirty = CreateComplaint(hygiene, "c-2", "agent-1", t0_, triage_).complaint;
+  ASSERT_NE(dirty.category, Category::kSafety);
+  EXPECT_EQ(FindKnownIssue(dirty, active, absl::Hours(1)), nullptr) << "another category";
+
+  Created early = Submit("长沙南", t0_);
+  early.complaint.occurred_at = t0_ - absl::Hours(2);
+  EXPECT_EQ(FindKnownIssue(early.complaint, active, absl::Hours(1)), nullptr)
+      << "occurred long before the incident";
+  early.complaint.occurred_at = t0_ - absl::Minutes(30);
+  EXPECT_NE(FindKnownIssue(early.complaint, active, absl::Hours(1)), nullptr)
+      << "within the lookback";
+}
+
+TEST_F(KnownIssueTest, AnIncidentWithoutAKnownPlaceExplainsNoComplaint) {
+  const Complaint c = Submit("长沙南", t0_).complaint;
+  ActiveIncident nowhere = Incident("inc-1", t0_);
+  nowhere.labels.clear();
+  EXPECT_EQ(FindKnownIssue(c, {nowhere}, absl::Hours(1)), nullptr) << "no labels";
+  ActiveIncident service = Incident("inc-2", t0_);
+  service.labels = {{"station", "长沙南"}, {"service", "12306"}};
+  EXPECT_EQ(FindKnownIssue(c, {service}, absl::Hours(1)), nullptr)
+      << "a label the complaint has no value for";
+  ActiveIncident no_categories = Incident("inc-3", t0_);
+  no_categories.categories.clear();
+  EXPECT_EQ(FindKnownIssue(c, {no_categories}, absl::Hours(1)), nullptr);
+}
+
+TEST_F(KnownIssueTest, OfSeveralTheEarliestOpenedWins) {
+  const Complaint c = Submit("长沙南", t0_ + absl::Minutes(30)).complaint;
+  ActiveIncident later = Incident("inc-a", t0_ + absl::Minutes(10));
+  later.labels = {{"station", "长沙南"}, {"department", c.department}};
+  const std::vector<ActiveIncident> active = {later, Incident("inc-z", t0_)};
+  ASSERT_NE(FindKnownIssue(c, active, absl::Hours(1)), nullptr);
+  EXPECT_EQ(FindKnownIssue(c, active, absl::Hours(1))->id, "inc-z");
+}
+
+TEST_F(KnownIssueTest, ALinkedComplaintHasNoTimersAndFiresNothingWhileHeld) {
+  Created c = Submit("长沙南", t0_);
+  ASSERT_FALSE(PendingTimers(c.complaint).empty());
+  LinkKnownIssue(c.complaint, Incident("inc-1", t0_), "agent-1", t0_, c.events);
+
+  ASSERT_TRUE(c.complaint.known_issue.has_value());
+  EXPECT_TRUE(c.complaint.known_issue->held);
+  EXPECT_EQ(c.complaint.known_issue->incident_id, "inc-1");
+  EXPECT_EQ(c.complaint.version, 1) << "linked in the creating write";
+  ASSERT_EQ(c.events.size(), 2u);
+  EXPECT_EQ(c.events[0].type, EventType::kSubmitted);
+  EXPECT_EQ(c.events[1].type, EventType::kIncidentLinked);
+  EXPECT_EQ(c.complaint.audit.back().action, "incident_linked");
+
+  EXPECT_TRUE(PendingTimers(c.complaint).empty());
+  EXPECT_TRUE(FireDueTimers(c.complaint, t0_ + absl::Hours(5)).empty())
+      << "no breach is reported while the incident is active";
+  EXPECT_FALSE(c.complaint.sla.AnyBreached());
+}
+
+TEST_F(KnownIssueTest, ReleaseEndsTheHoldOnceAndTheMissedDeadlinesFireThen) {
+  Created c = Submit("长沙南", t0_);
+  LinkKnownIssue(c.complaint, Incident("inc-1", t0_), "agent-1", t0_, c.events);
+  const absl::Time resolved = t0_ + absl::Hours(5);  // past the P1 deadlines
+
+  EXPECT_TRUE(ReleaseKnownIssue(c.complaint, "inc-other", resolved).empty())
+      << "another incident's resolution changes nothing";
+  std::vector<Event> released = ReleaseKnownIssue(c.complaint, "inc-1", resolved);
+  ASSERT_EQ(released.size(), 1u);
+  EXPECT_EQ(released[0].type, EventType::kIncidentResolved);
+  EXPECT_EQ(c.complaint.version, 2);
+  EXPECT_EQ(c.complaint.audit.back().action, "incident_resolved");
+  EXPECT_EQ(c.complaint.audit.back().version, 2);
+  EXPECT_FALSE(c.complaint.known_issue->held);
+  EXPECT_EQ(c.complaint.known_issue->released_at, resolved);
+  EXPECT_TRUE(ReleaseKnownIssue(c.complaint, "inc-1", resolved).empty()) << "idempotent";
+
+  EXPECT_FALSE(PendingTimers(c.complaint).empty()) << "the timers resume";
+  std::vector<Event> fired = FireDueTimers(c.complaint, resolved);
+  EXPECT_TRUE(std::any_of(fired.begin(), fired.end(), [](const Event& e) {
+    return e.type == EventType::kSlaBreached;
+  })) << "a deadline that passed during the hold is reported now";
+}
+
+}  // namespace
+}  // namespace sqms::complaints::domain
