@@ -16,6 +16,8 @@
 #include "services/alerts/app/catalog.h"
 #include "services/alerts/app/escalator.h"
 #include "services/alerts/app/incident_commands.h"
+#include "services/alerts/app/plan_changes.h"
+#include "services/alerts/codec/plan_codec.h"
 #include "services/alerts/rpc/alerts_grpc_service.h"
 #include "sqms/runtime/auth.h"
 #include "sqms/runtime/clock.h"
@@ -27,6 +29,7 @@
 #include "sqms/runtime/metrics.h"
 #include "sqms/runtime/outbox_relay.h"
 #include "sqms/runtime/outbox_relay_metrics.h"
+#include "sqms/runtime/periodic_task.h"
 #include "sqms/runtime/redis_client.h"
 #include "sqms/runtime/worker_pool.h"
 
@@ -45,6 +48,8 @@ struct AlertsServiceServer::Parts {
   std::unique_ptr<runtime::OutboxRelayMetrics> relay_stats;
   std::unique_ptr<runtime::OutboxRelay> relay;  // sqms.incidents.v1
   std::unique_ptr<adapters::RedisAlertStore> store;
+  std::unique_ptr<app::PlanChanges> plans;  // the plans in force into `catalog`
+  std::unique_ptr<runtime::PeriodicTask> plan_refresh;
   std::unique_ptr<runtime::HttpClient> http;
   // Set once the timers exist; the app wakes them after writing deliveries.
   runtime::DurableTimers* timers_ptr = nullptr;
@@ -64,6 +69,9 @@ struct AlertsServiceServer::Parts {
 };
 
 namespace {
+
+// How soon a plan changed on another replica is in force here.
+constexpr absl::Duration kPlanRefreshPeriod = absl::Seconds(1);
 
 // sqms_incidents_open{level,drill}: active incidents by response level, read
 // from the store at scrape (the same figure on every replica); every level
@@ -144,6 +152,7 @@ absl::StatusOr<std::unique_ptr<AlertsServiceServer>> AlertsServiceServer::Start(
   const std::string instance =
       config.instance_id.empty() ? runtime::HostName("sqms-alerts") : config.instance_id;
   if (auto s = StartRelay(config, instance, *p); !s.ok()) return s;
+  StartPlanRefresh(*p);
 
   Parts* parts = p.get();
   auto wake = [parts] {
@@ -191,13 +200,14 @@ absl::StatusOr<std::unique_ptr<AlertsServiceServer>> AlertsServiceServer::Start(
   if (!feed.ok()) return feed.status();
   p->watch_feed = *std::move(feed);
   p->rpc = std::make_unique<rpc::AlertsGrpcService>(*p->processor, *p->commands, *p->catalog,
-                                                    p->clock, *p->auth, *p->pool,
+                                                    *p->plans, p->clock, *p->auth, *p->pool,
                                                     *p->rpc_metrics, p->watch_hub);
   auto server = runtime::GrpcServer::Start(runtime::GrpcServerOptionsFrom(config.common),
                                            {p->rpc.get()});
   if (!server.ok()) return server.status();
   p->server = *std::move(server);
   p->relay->Start();
+  p->plan_refresh->Start();
   p->timers->Start();
   p->consumer->Start();
   const int webhook_port = p->webhook ? p->webhook->port() : 0;
@@ -241,6 +251,22 @@ absl::Status AlertsServiceServer::StartRelay(const config::ServiceConfig& config
   return absl::OkStatus();
 }
 
+void AlertsServiceServer::StartPlanRefresh(Parts& p) {
+  p.plans = std::make_unique<app::PlanChanges>(*p.store, *p.catalog, &codec::PlanFingerprint);
+  // The stored plans in force before the first alert is handled; should
+  // Redis not answer yet, the config file's serve until the next refresh.
+  if (absl::Status s = p.plans->Refresh(); !s.ok()) {
+    runtime::log::Warn("stored plans not read; serving the config file's",
+                       {{"error", std::string(s.message())}});
+  }
+  p.plan_refresh =
+      std::make_unique<runtime::PeriodicTask>(kPlanRefreshPeriod, [plans = p.plans.get()] {
+        if (absl::Status s = plans->Refresh(); !s.ok()) {
+          runtime::log::Warn("plan refresh failed", {{"error", std::string(s.message())}});
+        }
+      });
+}
+
 absl::Status AlertsServiceServer::StartIntake(const config::ServiceConfig& config,
                                               const std::string& instance, Parts& p) {
   adapters::AlertSink sink = [processor = p.processor.get()](const domain::Alert& alert) {
@@ -278,6 +304,7 @@ void AlertsServiceServer::Shutdown() {
   parts_->server->Shutdown();
   parts_->watch_feed.reset();
   parts_->timers->Stop();
+  parts_->plan_refresh->Stop();
   parts_->relay->Stop(std::chrono::seconds(5));  // the rest waits in Redis
   parts_->metrics->StopComputedGauges();
 }

@@ -1,7 +1,8 @@
 #pragma once
 // sqms-alerts assembled: alert intake from Kafka, gRPC and Alertmanager's
 // webhook; the incident store; the escalation and delivery timers; the
-// webhook dispatcher; the outbox relay to sqms.incidents.v1; /metrics.
+// webhook dispatcher; the outbox relay to sqms.incidents.v1; the plans
+// changed through UpsertPlan, refreshed from Redis every second; /metrics.
 // main.cc parses the configuration and runs it; tests start it in-process.
 
 #include <memory>
@@ -33,6 +34,8 @@ class AlertsServiceServer {
                                   const std::string& instance, Parts& p);
   static absl::Status StartRelay(const config::ServiceConfig& config,
                                  const std::string& instance, Parts& p);
+  // The plans in force now (config file + store) and their refresh.
+  static void StartPlanRefresh(Parts& p);
   explicit AlertsServiceServer(std::unique_ptr<Parts> parts);
   std::unique_ptr<Parts> parts_;
 };

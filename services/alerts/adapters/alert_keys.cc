@@ -21,5 +21,7 @@ std::string OutboxLeaseKey() { return absl::StrCat(kKeyPrefix, ":outbox:lease");
 std::string SilencesKey() { return absl::StrCat(kKeyPrefix, ":silences"); }
 std::string SeenKey(std::string_view alert_id) { return absl::StrCat(kKeyPrefix, ":seen:", std::string(alert_id)); }
 std::string CountKey(std::string_view key) { return absl::StrCat(kKeyPrefix, ":count:", std::string(key)); }
+std::string PlanKey(std::string_view id) { return absl::StrCat(kKeyPrefix, ":plan:", std::string(id)); }
+std::string PlansKey() { return absl::StrCat(kKeyPrefix, ":plans"); }
 
 }  // namespace sqms::alerts::adapters

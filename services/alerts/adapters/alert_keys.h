@@ -17,6 +17,10 @@
 //   {sqms:alerts}:silences        hash: id → JSON
 //   {sqms:alerts}:seen:<alert>    string: an alert's first answer (7 days)
 //   {sqms:alerts}:count:<key>     zset: a counting trigger's window
+//   {sqms:alerts}:plan:<id>       hash: doc (sqms.alerts.v1.Plan bytes),
+//                                 version, seed — a plan changed through
+//                                 UpsertPlan (never expires)
+//   {sqms:alerts}:plans           set: ids of the stored plans
 
 #include <string>
 #include <string_view>
@@ -38,5 +42,7 @@ std::string OutboxLeaseKey();
 std::string SilencesKey();
 std::string SeenKey(std::string_view alert_id);
 std::string CountKey(std::string_view key);
+std::string PlanKey(std::string_view id);
+std::string PlansKey();
 
 }  // namespace sqms::alerts::adapters

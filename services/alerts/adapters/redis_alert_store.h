@@ -6,6 +6,8 @@
 // outbox entries for sqms.incidents.v1 — all or nothing. The acknowledgement
 // and the escalation of one incident are two such scripts; Redis runs them
 // one after the other, so exactly one of them sees the version it read.
+// A plan change is one script too: compare-and-set on the version in force
+// (domain/plan_source.h), then the plan (redis_alert_store_plans.cc).
 //
 // Threads: any, except the Redis client's I/O thread (calls block).
 
@@ -38,6 +40,9 @@ class RedisAlertStore final : public ports::AlertStore {
   absl::Status MarkSeen(const std::string& alert_id, const std::string& answer) override;
   absl::StatusOr<int> Count(const std::string& key, const std::string& member, absl::Time at,
                             absl::Duration within) override;
+  // redis_alert_store_plans.cc
+  absl::StatusOr<std::vector<ports::StoredPlan>> ListPlans() override;
+  absl::StatusOr<ports::WriteOutcome> WritePlan(ports::PlanWrite& write) override;
 
  private:
   absl::StatusOr<std::vector<ports::Incident>> Load(const std::vector<std::string>& ids);

@@ -2,9 +2,6 @@
 
 #include <utility>
 
-#include "absl/strings/str_cat.h"
-#include "sqms/runtime/field_violation.h"
-
 namespace sqms::alerts::app {
 
 const domain::Plan* CatalogData::FindPlan(const std::string& id) const {
@@ -28,34 +25,11 @@ std::shared_ptr<const CatalogData> Catalog::Snapshot() const {
   return data_;
 }
 
-absl::StatusOr<domain::Plan> Catalog::Upsert(domain::Plan plan, int64_t expected_version) {
+void Catalog::ReplacePlans(std::vector<domain::Plan> plans) {
   absl::MutexLock lock(&mu_);
-  std::vector<std::string> risks, targets;
-  for (const domain::Risk& r : data_->risks) risks.push_back(r.id);
-  for (const notify::Target& t : data_->targets) targets.push_back(t.id);
-  std::vector<runtime::FieldViolation> violations;
-  for (const domain::PlanViolation& v : domain::ValidatePlan(plan, risks, targets)) {
-    violations.push_back({absl::StrCat("plan.", v.field), v.problem});
-  }
-  if (!violations.empty()) return runtime::InvalidArgument(std::move(violations));
-  const domain::Plan* current = data_->FindPlan(plan.id);
-  const int64_t version = current == nullptr ? 0 : current->version;
-  if (version != expected_version) {
-    return absl::AbortedError(absl::StrCat("plan ", plan.id, " is at version ", version,
-                                           ", not ", expected_version));
-  }
-  plan.version = version + 1;
   auto next = std::make_shared<CatalogData>(*data_);
-  bool replaced = false;
-  for (domain::Plan& p : next->plans) {
-    if (p.id == plan.id) {
-      p = plan;
-      replaced = true;
-    }
-  }
-  if (!replaced) next->plans.push_back(plan);
+  next->plans = std::move(plans);
   data_ = std::move(next);
-  return plan;
 }
 
 }  // namespace sqms::alerts::app

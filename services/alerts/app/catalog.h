@@ -1,15 +1,16 @@
 #pragma once
 // The configuration the use cases read: plans, risks, targets, rotations,
 // inhibition rules and the operator's time zone. Loaded at start from the
-// YAML file; UpsertPlan replaces a plan at run time. Thread-safe: readers
-// get a snapshot (shared_ptr), a change swaps in a new one.
+// YAML file; the plans in force are then installed by app::PlanChanges
+// (the file's merged with those changed through UpsertPlan, kept in the
+// store). Thread-safe: readers get a snapshot (shared_ptr), a change swaps
+// in a new one.
 
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "services/alerts/domain/inhibition.h"
@@ -36,11 +37,9 @@ class Catalog {
  public:
   explicit Catalog(CatalogData data);
   std::shared_ptr<const CatalogData> Snapshot() const;
-  // Validates `plan` (domain::ValidatePlan against the known risks and
-  // targets; violations as INVALID_ARGUMENT field violations "plan.<field>")
-  // and replaces or adds it. `expected_version`: 0 = must be new, else the
-  // current version (ABORTED when it moved). The stored plan gets version+1.
-  absl::StatusOr<domain::Plan> Upsert(domain::Plan plan, int64_t expected_version);
+  // Swaps in `plans` as the plans in force (everything else kept). Snapshots
+  // already handed out are unchanged.
+  void ReplacePlans(std::vector<domain::Plan> plans);
 
  private:
   mutable absl::Mutex mu_;

@@ -120,6 +120,17 @@ absl::StatusOr<domain::Plan> PlanFromProto(const pb::Plan& in) {
   return plan;
 }
 
+std::string PlanFingerprint(const domain::Plan& plan) {
+  pb::Plan encoded = PlanToProto(plan);
+  encoded.set_version(0);
+  uint64_t h = 14695981039346656037ULL;
+  for (char c : encoded.SerializeAsString()) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ULL;
+  }
+  return absl::StrCat(absl::Hex(h, absl::kZeroPad16));
+}
+
 pb::Risk RiskToProto(const domain::Risk& risk, const std::vector<domain::Plan>& plans) {
   pb::Risk out;
   out.set_id(risk.id);

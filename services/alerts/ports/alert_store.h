@@ -6,6 +6,8 @@
 // sqms.incidents.v1 and its group index — so an acknowledgement and an
 // escalation of one incident can never both win, and nothing is ever
 // half-written.
+// Plans changed through UpsertPlan are stored here too, each change one
+// compare-and-set on the plan's version (WritePlan).
 
 #include <cstdint>
 #include <optional>
@@ -14,6 +16,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "services/alerts/domain/plan.h"
 #include "services/alerts/domain/silence.h"
 #include "services/alerts/ports/incident.h"
 
@@ -62,6 +65,29 @@ struct ListFilter {
   int limit = 100;
 };
 
+// A plan changed through UpsertPlan, as stored.
+struct StoredPlan {
+  std::string id;
+  int64_t version = 0;
+  // The fingerprint of the config file's plan the change was made over; ""
+  // when the file had no such plan (domain/plan_source.h).
+  std::string seed;
+  domain::Plan plan;  // at `version`; only id and version when `problem`
+  // Non-empty: the stored document does not decode into a plan (why).
+  std::string problem;
+};
+
+// A change of a plan: compare-and-set on the version in force, which the
+// store works out by domain::ChoosePlanSource from what it holds and the
+// writer's config file plan.
+struct PlanWrite {
+  domain::Plan plan;  // on kWritten its version is the stored one
+  int64_t expected_version = 0;  // the version in force the change was decided on; 0: create
+  int64_t config_version = 0;    // the writer's config file plan of this id; 0: none
+  std::string config_seed;       // its fingerprint (stored as the plan's seed)
+  int64_t current_version = 0;   // out, on kConflict: the version in force
+};
+
 class AlertStore {
  public:
   virtual ~AlertStore() = default;
@@ -99,6 +125,16 @@ class AlertStore {
   // per member.
   virtual absl::StatusOr<int> Count(const std::string& key, const std::string& member,
                                     absl::Time at, absl::Duration within) = 0;
+
+  // Plans changed through UpsertPlan (the config file's are not stored
+  // until changed), by id; one that does not decode comes with `problem`.
+  virtual absl::StatusOr<std::vector<StoredPlan>> ListPlans() = 0;
+  // One atomic step: the version in force (domain::ChoosePlanSource of the
+  // writer's config plan and the stored one) must be write.expected_version
+  // — else kConflict, nothing changed, write.current_version set. Then the
+  // plan is stored at expected_version + 1 with seed write.config_seed and
+  // write.plan.version set to it (kWritten). Plans are never removed.
+  virtual absl::StatusOr<WriteOutcome> WritePlan(PlanWrite& write) = 0;
 };
 
 }  // namespace sqms::alerts::ports

@@ -1,7 +1,8 @@
 #pragma once
 // sqms.alerts.v1.AlertService over the callback API. Thin: check the
 // request's shape (request_checks.h) → map it (codec/) → the use case
-// (app::AlertProcessor, app::IncidentCommands, app::Catalog) on the worker
+// (app::AlertProcessor, app::IncidentCommands, app::Catalog,
+// app::PlanChanges) on the worker
 // pool → encode. Who may call what: rpc/roles.h. Errors are mapped by
 // runtime::ToGrpcStatus only; bad input is INVALID_ARGUMENT naming the
 // field ("request_id", "labels[region]", "plan.triggers[0].matchers[1].op").
@@ -18,6 +19,7 @@
 #include "services/alerts/app/alert_processor.h"
 #include "services/alerts/app/catalog.h"
 #include "services/alerts/app/incident_commands.h"
+#include "services/alerts/app/plan_changes.h"
 #include "services/alerts/rpc/roles.h"
 #include "sqms/alerts/v1/service.grpc.pb.h"
 #include "sqms/runtime/clock.h"
@@ -35,7 +37,7 @@ using IncidentHub = runtime::FanOutHub<pb::Incident>;
 class AlertsGrpcService final : public pb::AlertService::CallbackService {
  public:
   AlertsGrpcService(app::AlertProcessor& processor, app::IncidentCommands& commands,
-                    app::Catalog& catalog, const runtime::Clock& clock,
+                    app::Catalog& catalog, app::PlanChanges& plans, const runtime::Clock& clock,
                     const runtime::TokenAuthenticator& auth, runtime::WorkerPool& pool,
                     runtime::RpcMetrics& metrics, IncidentHub& hub);
 
@@ -84,7 +86,9 @@ class AlertsGrpcService final : public pb::AlertService::CallbackService {
   grpc::ServerUnaryReactor* GetPlan(grpc::CallbackServerContext* call,
                                     const pb::GetPlanRequest* request,
                                     pb::Plan* response) override;
-  // Every problem of the plan as a field violation "plan.<path>".
+  // Every problem of the plan as a field violation "plan.<path>". Stored
+  // and shared by every replica (app::PlanChanges); a stale
+  // expected_version is ABORTED and changes nothing.
   grpc::ServerUnaryReactor* UpsertPlan(grpc::CallbackServerContext* call,
                                        const pb::UpsertPlanRequest* request,
                                        pb::Plan* response) override;
@@ -129,6 +133,7 @@ class AlertsGrpcService final : public pb::AlertService::CallbackService {
   app::AlertProcessor& processor_;
   app::IncidentCommands& commands_;
   app::Catalog& catalog_;
+  app::PlanChanges& plans_;
   const runtime::Clock& clock_;
   IncidentHub& hub_;
   const runtime::CallSupport support_;  // refers to pool_ (bound before it is built, used after)

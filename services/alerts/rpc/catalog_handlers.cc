@@ -43,7 +43,7 @@ grpc::ServerUnaryReactor* AlertsGrpcService::UpsertPlan(grpc::CallbackServerCont
     absl::StatusOr<domain::Plan> plan = codec::PlanFromProto(request->plan());
     if (!plan.ok()) return plan.status();
     absl::StatusOr<domain::Plan> stored =
-        catalog_.Upsert(*std::move(plan), request->expected_version());
+        plans_.Upsert(*std::move(plan), request->expected_version());
     if (!stored.ok()) return stored.status();
     *response = codec::PlanToProto(*stored);
     return absl::OkStatus();

@@ -15,6 +15,7 @@ namespace sqms::alerts::it {
 namespace {
 
 constexpr char kToken[] = "tok-supervisor";
+constexpr char kAdminToken[] = "tok-admin";
 
 std::string Config(const AlertsStackOptions& options, int sink_port) {
   return absl::StrCat(
@@ -46,7 +47,8 @@ absl::StatusOr<std::unique_ptr<AlertsStack>> AlertsStack::Start(const AlertsStac
   stack->sink_out_ = stack->dir_ + "/sink.jsonl";
   if (auto s = testing::WriteTextFile(
           stack->tokens_file_,
-          absl::StrCat(kToken, " sup-sue supervisor\ntok-agent agent-ann agent\n"));
+          absl::StrCat(kToken, " sup-sue supervisor\ntok-agent agent-ann agent\n", kAdminToken,
+                       " admin-ada admin\n"));
       !s.ok()) {
     return s;
   }
@@ -200,6 +202,10 @@ absl::Status AlertsStack::Produce(const std::vector<ev::ComplaintEvent>& events)
 
 std::unique_ptr<grpc::ClientContext> Ctx(absl::Duration deadline) {
   return testing::CallContext(kToken, deadline);
+}
+
+std::unique_ptr<grpc::ClientContext> AdminCtx(absl::Duration deadline) {
+  return testing::CallContext(kAdminToken, deadline);
 }
 
 absl::StatusOr<av1::RaiseAlertResponse> Raise(av1::AlertService::Stub& stub,

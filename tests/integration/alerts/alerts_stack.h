@@ -86,6 +86,8 @@ class AlertsStack {
 
 // A client context with the supervisor's bearer token and a deadline.
 std::unique_ptr<grpc::ClientContext> Ctx(absl::Duration deadline = absl::Seconds(10));
+// The same with the admin's token (UpsertPlan).
+std::unique_ptr<grpc::ClientContext> AdminCtx(absl::Duration deadline = absl::Seconds(10));
 
 // RaiseAlert with `labels` and a fresh request id; the response or the error.
 absl::StatusOr<av1::RaiseAlertResponse> Raise(av1::AlertService::Stub& stub,

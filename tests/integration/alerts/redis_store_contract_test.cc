@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "services/alerts/adapters/redis_alert_store.h"
 #include "tests/support/alerts/alert_store_contract.h"
@@ -75,6 +76,24 @@ TEST(RedisAlertStoreTest, AWrittenChangeQueuesItsEventsAndWakesTheRelay) {
 
   EXPECT_EQ(Redis()->Cli({"XLEN", "{sqms:alerts}:outbox"}), "1\n");
   EXPECT_EQ(parts->wakes, 1);
+}
+
+// Beyond the port: a stored plan whose document does not decode is listed
+// with its problem (the app keeps the config file's plan), never an error
+// that would hide the others.
+TEST(RedisAlertStoreTest, AnUndecodableStoredPlanIsListedWithItsProblem) {
+  std::shared_ptr<RedisStoreParts> parts = NewRedisStore();
+  ASSERT_NE(parts, nullptr);
+  EXPECT_EQ(Redis()->Cli({"HSET", "{sqms:alerts}:plan:broken", "doc", "\xff\xff not a plan",
+                          "version", "4", "seed", "s"}),
+            "3\n");
+  EXPECT_EQ(Redis()->Cli({"SADD", "{sqms:alerts}:plans", "broken"}), "1\n");
+  std::vector<ports::StoredPlan> plans = ValueOf(parts->store.ListPlans());
+  ASSERT_EQ(plans.size(), 1u);
+  EXPECT_EQ(plans[0].id, "broken");
+  EXPECT_EQ(plans[0].version, 4);
+  EXPECT_EQ(plans[0].plan.id, "broken");
+  EXPECT_FALSE(plans[0].problem.empty());
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "services/alerts/domain/plan_source.h"
 
 namespace sqms::alerts::testing {
 namespace {
@@ -224,6 +225,30 @@ std::vector<ports::IncidentEventKind> InMemoryAlertStore::EventKinds(
     if (e.incident_id == incident_id) out.push_back(e.kind);
   }
   return out;
+}
+
+absl::StatusOr<std::vector<ports::StoredPlan>> InMemoryAlertStore::ListPlans() {
+  absl::MutexLock lock(&mu_);
+  std::vector<ports::StoredPlan> out;
+  for (const auto& [id, stored] : plans_) out.push_back(stored);
+  return out;
+}
+
+absl::StatusOr<ports::WriteOutcome> InMemoryAlertStore::WritePlan(ports::PlanWrite& w) {
+  absl::MutexLock lock(&mu_);
+  auto it = plans_.find(w.plan.id);
+  const bool stored = it != plans_.end();
+  const domain::PlanSourceChoice in_force =
+      domain::ChoosePlanSource(w.config_version, w.config_seed, stored ? it->second.version : 0,
+                               stored ? it->second.seed : std::string());
+  if (in_force.version != w.expected_version) {
+    w.current_version = in_force.version;
+    return ports::WriteOutcome::kConflict;
+  }
+  w.plan.version = w.expected_version + 1;
+  plans_[w.plan.id] = ports::StoredPlan{.id = w.plan.id, .version = w.plan.version,
+                                        .seed = w.config_seed, .plan = w.plan, .problem = ""};
+  return ports::WriteOutcome::kWritten;
 }
 
 int InMemoryAlertStore::writes() const {

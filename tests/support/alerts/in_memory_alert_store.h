@@ -10,6 +10,10 @@
 // durable timers (esc|, ackx|, dlv| → due) so a test can fire them, and the
 // events every write queued for sqms.incidents.v1, in order.
 //
+// Plans are kept as domain::Plan values (nothing to decode, so a stored
+// plan never comes back with a `problem`); the version in force is
+// domain::ChoosePlanSource's, as in the Redis script.
+//
 // Not modelled: the 24 h / 7 day expiry of request ids and seen records,
 // the real-time expiry of a counting window's key, the delivery attempt
 // log. Times are kept as given (Redis rounds them to milliseconds; the
@@ -54,6 +58,8 @@ class InMemoryAlertStore final : public ports::AlertStore {
   absl::Status MarkSeen(const std::string& alert_id, const std::string& answer) override;
   absl::StatusOr<int> Count(const std::string& key, const std::string& member, absl::Time at,
                             absl::Duration within) override;
+  absl::StatusOr<std::vector<ports::StoredPlan>> ListPlans() override;
+  absl::StatusOr<ports::WriteOutcome> WritePlan(ports::PlanWrite& write) override;
 
   // The durable timers (id → due), as the timers' sorted set holds them.
   std::map<std::string, absl::Time> Timers() const;
@@ -83,6 +89,7 @@ class InMemoryAlertStore final : public ports::AlertStore {
   std::map<std::string, domain::Silence> silences_ ABSL_GUARDED_BY(mu_);
   // window key → member → score (Unix ms).
   std::map<std::string, std::map<std::string, int64_t>> windows_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, ports::StoredPlan> plans_ ABSL_GUARDED_BY(mu_);
   int writes_ ABSL_GUARDED_BY(mu_) = 0;
 };
 

@@ -1,0 +1,116 @@
+// UpsertPlan against real Redis and two sqms-alerts replicas: a change made
+// on one replica is in force on the other within the refresh period, an
+// alert raised there afterwards is handled by the changed plan, a stale
+// expected_version is refused and changes nothing, the change survives
+// SIGKILL and restart — and an edited config file wins over it again.
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "tests/integration/alerts/alerts_stack.h"
+#include "tests/integration/alerts/plans.h"
+#include "tests/support/service_client.h"
+
+namespace sqms::alerts::it {
+namespace {
+
+absl::StatusOr<av1::Plan> GetPlan(av1::AlertService::Stub& stub, const std::string& id) {
+  av1::GetPlanRequest request;
+  request.set_id(id);
+  av1::Plan plan;
+  grpc::Status s = stub.GetPlan(Ctx().get(), request, &plan);
+  if (!s.ok()) return absl::Status(static_cast<absl::StatusCode>(s.error_code()), s.error_message());
+  return plan;
+}
+
+absl::StatusOr<av1::Plan> UpsertPlan(av1::AlertService::Stub& stub, const av1::Plan& plan,
+                                     int64_t expected_version) {
+  av1::UpsertPlanRequest request;
+  *request.mutable_plan() = plan;
+  request.set_expected_version(expected_version);
+  av1::Plan stored;
+  grpc::Status s = stub.UpsertPlan(AdminCtx().get(), request, &stored);
+  if (!s.ok()) return absl::Status(static_cast<absl::StatusCode>(s.error_code()), s.error_message());
+  return stored;
+}
+
+// "<version> <name>" of plan `id` on `stub`, or the error.
+std::string Shown(av1::AlertService::Stub& stub, const std::string& id) {
+  absl::StatusOr<av1::Plan> plan = GetPlan(stub, id);
+  if (!plan.ok()) return plan.status().ToString();
+  return absl::StrCat(plan->version(), " ", plan->name());
+}
+
+TEST(AlertsPlanChangesTest, AnUpsertIsSharedDurableAndGuardedByItsVersion) {
+  auto stack = AlertsStack::Start({.name = "alerts-plan-changes", .plans = kPlans});
+  ASSERT_TRUE(stack.ok()) << stack.status();
+  ASSERT_TRUE((*stack)->StartService(1).ok());
+  auto replica0 = (*stack)->Alerts(0);
+  auto replica1 = (*stack)->Alerts(1);
+  EXPECT_EQ(Shown(*replica1, "page"), "1 Paging test");
+
+  // Replica 0 changes the plan: a new trigger, level I.
+  absl::StatusOr<av1::Plan> page = GetPlan(*replica0, "page");
+  ASSERT_TRUE(page.ok()) << page.status();
+  av1::Plan changed = *page;
+  changed.set_name("Paging test v2");
+  changed.set_level("I");
+  changed.mutable_triggers(0)->mutable_matchers(0)->set_value("PageTestV2");
+  absl::StatusOr<av1::Plan> stored = UpsertPlan(*replica0, changed, 1);
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  EXPECT_EQ(stored->version(), 2);
+  EXPECT_EQ(Shown(*replica0, "page"), "2 Paging test v2") << "at once where it was made";
+  EXPECT_TRUE(testing::Await([&] { return Shown(*replica1, "page") == "2 Paging test v2"; },
+                             absl::Seconds(3)))
+      << Shown(*replica1, "page");
+
+  // A change decided on version 1 is refused, on either replica.
+  av1::Plan stale = *page;
+  stale.set_name("Stale");
+  for (auto* stub : {replica0.get(), replica1.get()}) {
+    absl::StatusOr<av1::Plan> refused = UpsertPlan(*stub, stale, 1);
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kAborted) << refused.status();
+  }
+  EXPECT_EQ(Shown(*replica0, "page"), "2 Paging test v2");
+  EXPECT_EQ(Shown(*replica1, "page"), "2 Paging test v2");
+
+  // An alert raised on replica 1 now is the changed plan's.
+  absl::StatusOr<av1::RaiseAlertResponse> raised =
+      Raise(*replica1, {{"alertname", "PageTestV2"}, {"case", "plan-v2"}});
+  ASSERT_TRUE(raised.ok()) << raised.status();
+  ASSERT_EQ(raised->decisions_size(), 1);
+  EXPECT_EQ(raised->decisions(0).plan_id(), "page");
+  EXPECT_EQ(raised->decisions(0).outcome(), av1::OUTCOME_OPENED);
+  av1::GetIncidentRequest get;
+  get.set_id(raised->decisions(0).incident_id());
+  av1::Incident incident;
+  ASSERT_TRUE(replica1->GetIncident(Ctx().get(), get, &incident).ok());
+  EXPECT_EQ(incident.level(), "I");
+  absl::StatusOr<av1::RaiseAlertResponse> old =
+      Raise(*replica1, {{"alertname", "PageTest"}, {"case", "plan-v1"}});
+  ASSERT_TRUE(old.ok()) << old.status();
+  EXPECT_EQ(old->decisions_size(), 0) << "the old trigger matches no more";
+
+  // SIGKILL both; a restarted replica has the change before it serves.
+  (*stack)->KillService(0);
+  (*stack)->KillService(1);
+  ASSERT_TRUE((*stack)->StartService(0).ok());
+  EXPECT_EQ(Shown(*(*stack)->Alerts(0), "page"), "2 Paging test v2");
+
+  // The config file's plan edited (a deploy): the file wins, above the
+  // stored version, until the next UpsertPlan.
+  const std::string file = testing::ReadFile((*stack)->config_file());
+  ASSERT_TRUE(testing::WriteTextFile((*stack)->config_file(),
+                                     absl::StrReplaceAll(file, {{"name: Paging test\n",
+                                                                 "name: Paging test (file)\n"}}))
+                  .ok());
+  (*stack)->KillService(0);
+  ASSERT_TRUE((*stack)->StartService(0).ok());
+  EXPECT_EQ(Shown(*(*stack)->Alerts(0), "page"), "3 Paging test (file)");
+}
+
+}  // namespace
+}  // namespace sqms::alerts::it

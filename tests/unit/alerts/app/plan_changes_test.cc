@@ -1,0 +1,193 @@
+// UpsertPlan made durable and shared (app/plan_changes.h), on the
+// in-memory store: a change is in force at once on the replica that took
+// it, on every other at its next refresh, and after a restart; a stale
+// version changes nothing; the config file's plan wins again once edited;
+// a stored plan that no longer validates never takes the service down.
+
+#include <memory>
+#include <string>
+
+#include "services/alerts/app/plan_changes.h"
+#include "services/alerts/codec/plan_codec.h"
+#include "tests/unit/alerts/app/alerts_app_fixture.h"
+
+namespace sqms::alerts::app::testing {
+namespace {
+
+// The fixture's plans, with the risks and targets they name.
+CatalogData Config() {
+  CatalogData c = TestCatalog();
+  c.risks = {{.id = "test-risk", .name = "Test risk", .probability = 3, .impact = 4}};
+  for (const char* id : {"sink", "robot"}) {
+    notify::Target t;
+    t.id = id;
+    c.targets.push_back(t);
+  }
+  return c;
+}
+
+// One sqms-alerts replica's plans: its catalog (from `config`) and its
+// PlanChanges on the shared store.
+struct Replica {
+  Replica(ports::AlertStore& store, CatalogData config)
+      : catalog(std::move(config)), plans(store, catalog, &codec::PlanFingerprint) {}
+
+  domain::Plan Plan(const std::string& id) const {
+    const auto snapshot = catalog.Snapshot();
+    const domain::Plan* plan = snapshot->FindPlan(id);
+    EXPECT_NE(plan, nullptr) << id;
+    return plan == nullptr ? domain::Plan{} : *plan;
+  }
+  void Refresh() { ASSERT_TRUE(plans.Refresh().ok()); }
+
+  Catalog catalog;
+  PlanChanges plans;
+};
+
+class PlanChangesTest : public AlertsAppTest {
+ protected:
+  // The file's plan `id` of replica `r`, renamed.
+  static domain::Plan Renamed(const Replica& r, const std::string& id, const std::string& name) {
+    domain::Plan plan = r.Plan(id);
+    plan.name = name;
+    return plan;
+  }
+  domain::Plan Upsert(Replica& r, domain::Plan plan, int64_t expected) {
+    absl::StatusOr<domain::Plan> stored = r.plans.Upsert(std::move(plan), expected);
+    EXPECT_TRUE(stored.ok()) << stored.status();
+    return stored.ok() ? *stored : domain::Plan{};
+  }
+
+  Replica r0_{store_, Config()};
+  Replica r1_{store_, Config()};
+};
+
+TEST_F(PlanChangesTest, AnUpsertIsInForceAtOnceOnTheReplicaThatTookIt) {
+  EXPECT_EQ(r0_.Plan("manual").version, 1);
+  domain::Plan stored = Upsert(r0_, Renamed(r0_, "manual", "Manual v2"), 1);
+  EXPECT_EQ(stored.version, 2);
+  EXPECT_EQ(r0_.Plan("manual").name, "Manual v2");
+  EXPECT_EQ(r0_.Plan("manual").version, 2);
+  std::vector<ports::StoredPlan> kept = *store_.ListPlans();
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_EQ(kept[0].plan.name, "Manual v2");
+  EXPECT_EQ(kept[0].version, 2);
+}
+
+TEST_F(PlanChangesTest, AnotherReplicaHasItAfterItsNextRefresh) {
+  Upsert(r0_, Renamed(r0_, "manual", "Manual v2"), 1);
+  EXPECT_EQ(r1_.Plan("manual").version, 1) << "not before its refresh";
+  r1_.Refresh();
+  EXPECT_EQ(r1_.Plan("manual").version, 2);
+  EXPECT_EQ(r1_.Plan("manual").name, "Manual v2");
+  EXPECT_EQ(r1_.Plan("safety").version, 1) << "the other plans are the file's";
+}
+
+TEST_F(PlanChangesTest, ARestartedReplicaKeepsTheChange) {
+  Upsert(r0_, Renamed(r0_, "manual", "Manual v2"), 1);
+  Replica restarted(store_, Config());
+  EXPECT_EQ(restarted.Plan("manual").name, "Plan manual") << "the file's, before the first refresh";
+  restarted.Refresh();
+  EXPECT_EQ(restarted.Plan("manual").name, "Manual v2");
+  EXPECT_EQ(restarted.Plan("manual").version, 2);
+}
+
+TEST_F(PlanChangesTest, AStaleVersionIsAbortedAndChangesNothing) {
+  Upsert(r0_, Renamed(r0_, "manual", "Manual v2"), 1);
+  absl::StatusOr<domain::Plan> stale = r1_.plans.Upsert(Renamed(r1_, "manual", "Stale"), 1);
+  EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(stale.status().message(), "plan manual is at version 2, not 1");
+  EXPECT_EQ(r1_.Plan("manual").name, "Plan manual") << "nothing installed";
+  r1_.Refresh();
+  EXPECT_EQ(r1_.Plan("manual").name, "Manual v2");
+  EXPECT_EQ((*store_.ListPlans())[0].version, 2);
+}
+
+TEST_F(PlanChangesTest, CreateIsForNewPlansOnly) {
+  absl::StatusOr<domain::Plan> known = r0_.plans.Upsert(Renamed(r0_, "manual", "again"), 0);
+  EXPECT_EQ(known.status().code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(known.status().message(), "plan manual is at version 1, not 0");
+
+  domain::Plan extra = r0_.Plan("manual");
+  extra.id = "extra";
+  EXPECT_EQ(Upsert(r0_, extra, 0).version, 1);
+  EXPECT_EQ(r0_.Plan("extra").version, 1);
+  r1_.Refresh();
+  EXPECT_EQ(r1_.Plan("extra").name, "Plan manual");
+  EXPECT_EQ(r1_.catalog.Snapshot()->plans.back().id, "extra") << "after the file's plans";
+}
+
+TEST_F(PlanChangesTest, AnInvalidPlanIsRefusedNamingTheFieldsAndNotStored) {
+  domain::Plan plan = r0_.Plan("manual");
+  plan.risk_id = "no-such-risk";
+  plan.escalation[0].targets = {"sink", "nowhere"};
+  absl::StatusOr<domain::Plan> refused = r0_.plans.Upsert(plan, 1);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(Fields(refused.status()),
+              ::testing::ElementsAre("plan.risk_id", "plan.escalation[0].targets[1]"));
+  EXPECT_TRUE(store_.ListPlans()->empty());
+  EXPECT_EQ(r0_.Plan("manual").risk_id, "test-risk");
+}
+
+TEST_F(PlanChangesTest, AnEditedConfigFileWinsUntilTheNextUpsert) {
+  Upsert(r0_, Renamed(r0_, "manual", "From the API"), 1);
+  CatalogData edited = Config();
+  for (domain::Plan& p : edited.plans) {
+    if (p.id == "manual") p.name = "Edited in the file";
+  }
+  Replica after_deploy(store_, edited);
+  after_deploy.Refresh();
+  EXPECT_EQ(after_deploy.Plan("manual").name, "Edited in the file");
+  EXPECT_EQ(after_deploy.Plan("manual").version, 3) << "one above the stored plan";
+
+  EXPECT_EQ(after_deploy.plans.Upsert(Renamed(after_deploy, "manual", "x"), 2).status().code(),
+            absl::StatusCode::kAborted);
+  Upsert(after_deploy, Renamed(after_deploy, "manual", "From the API again"), 3);
+  Replica restarted(store_, edited);
+  restarted.Refresh();
+  EXPECT_EQ(restarted.Plan("manual").name, "From the API again");
+  EXPECT_EQ(restarted.Plan("manual").version, 4);
+}
+
+TEST_F(PlanChangesTest, AStoredPlanThatNoLongerValidatesLeavesTheFilesPlanInForce) {
+  // Stored while target "robot" existed; the file has since dropped it.
+  domain::Plan uses_robot = r0_.Plan("manual");
+  uses_robot.name = "Pages the robot";
+  uses_robot.escalation[0].targets = {"robot"};
+  Upsert(r0_, uses_robot, 1);
+  CatalogData without_robot = Config();
+  without_robot.targets.pop_back();
+  Replica restarted(store_, without_robot);
+  restarted.Refresh();
+  EXPECT_EQ(restarted.Plan("manual").name, "Plan manual") << "the file's";
+  EXPECT_EQ(restarted.Plan("manual").version, 2) << "at the stored version, to repair it";
+  restarted.Refresh();  // logged once, still fine
+
+  // A plan only the store has, invalid now: not in force at all.
+  uses_robot.id = "api-only";
+  Upsert(r0_, uses_robot, 0);
+  restarted.Refresh();
+  EXPECT_EQ(restarted.catalog.Snapshot()->FindPlan("api-only"), nullptr);
+
+  EXPECT_EQ(Upsert(restarted, Renamed(restarted, "manual", "Repaired"), 2).version, 3);
+}
+
+TEST_F(PlanChangesTest, AnAlertAfterTheChangeIsHandledByTheChangedPlan) {
+  // The fixture's processor reads catalog_: this replica refreshes into it.
+  PlanChanges here(store_, catalog_, &codec::PlanFingerprint);
+  domain::Plan manual = r0_.Plan("manual");
+  manual.triggers[0].matchers = {M("alertname", "=", "ManualV2")};
+  manual.level = domain::ResponseLevel::kI;
+  Upsert(r0_, manual, 1);
+  ASSERT_TRUE(here.Refresh().ok());
+
+  Decision d = Decide(WithLabels("a-1", {{"alertname", "ManualV2"}}, clock_.Now()));
+  EXPECT_EQ(d.plan_id, "manual");
+  EXPECT_EQ(d.outcome, Outcome::kOpened);
+  EXPECT_EQ(Incident(d.incident_id).level, "I");
+  EXPECT_TRUE(Process(WithLabels("a-2", {{"alertname", "Manual"}}, clock_.Now())).decisions.empty())
+      << "the old trigger no longer matches";
+}
+
+}  // namespace
+}  // namespace sqms::alerts::app::testing
