@@ -340,10 +340,29 @@ alerts_story() {
     grep -v ' 0$' | head -20
 }
 
+# The simulated events' times lie in the 90 minutes after STREAM_BASE, all
+# in one day of the service's zone (metrics.yaml: Asia/Shanghai): from 3 h
+# ago, or — run just after midnight, when that would straddle two days —
+# in the last 90 minutes of the day before. STREAM_DAY is that day: the
+# day the KPIs below are shown for.
+stream_base() {
+  local base end midnight
+  base=$(($(date +%s) - 3 * 3600))
+  end=$((base + 90 * 60))
+  if [ "$(TZ=Asia/Shanghai date -d "@$base" +%F)" != "$(TZ=Asia/Shanghai date -d "@$end" +%F)" ]; then
+    midnight="$(TZ=Asia/Shanghai date -d "$(TZ=Asia/Shanghai date -d "@$end" +%F) 00:00:00" +%s)"
+    base=$((midnight - 90 * 60 - 60))
+  fi
+  echo "$base"
+}
+STREAM_BASE="$(stream_base)"
+STREAM_DAY="$(TZ=Asia/Shanghai date -d "@$STREAM_BASE" +%F)"
+
 simulate_call_center() {
   say "Call-center simulation: $COMPLAINTS complaints, $CONTACT_EVENTS contact events"
   SQMS_TOKEN=demo-loadgen-token "$LOADGEN" --mode demo --complaints "$COMPLAINTS" \
-    --contact-events "$CONTACT_EVENTS" --streams 2 --ids-out "$RUN_DIR/ids.txt"
+    --contact-events "$CONTACT_EVENTS" --streams 2 --ids-out "$RUN_DIR/ids.txt" \
+    --base-unix-seconds "$STREAM_BASE"
 }
 
 ctl() { SQMS_TOKEN=demo-supervisor-token "$SQMSCTL" "$@"; }
@@ -492,8 +511,8 @@ readonly DAY_KPIS=answer_rate,satisfaction_rate,one_time_answer_rate,abandonment
 # the demo compares against this list.
 readonly KPI_TARGETS=("answer_rate >= 90 %" "satisfaction_rate >= 95 %" "average_speed_of_answer <= 20 s")
 
-# Today's label in the service's zone (metrics.yaml: Asia/Shanghai).
-shanghai_today() { TZ=Asia/Shanghai date +%F; }
+# The simulated stream's day in the service's zone (STREAM_DAY above).
+shanghai_today() { echo "$STREAM_DAY"; }
 
 # Records not yet reflected in the KPIs: the complaints service's outbox,
 # the metrics consumer's lag, and whether records wait for a checkpoint.
@@ -524,7 +543,7 @@ kpi_day_table() {
   local today query
   today="$(shanghai_today)"
   query=(kpi query "$DAY_KPIS" --period day --from "$today" --by department)
-  say "KPIs of today ($today, Asia/Shanghai) by department"
+  say "KPIs of the simulated day ($today, Asia/Shanghai) by department"
   await_kpis ctl "${query[@]}" -o json
   ctl "${query[@]}"
   echo
@@ -548,10 +567,10 @@ kpi_day_table() {
 # moved every partition's watermark on: the metrics service counts it into
 # that day's closed window and raises the window's revision.
 late_event() {
-  # The stream's events lie up to 3 h in the past (sqms-loadgen), so the
-  # day before theirs is closed (yesterday, unless run just after midnight).
+  # The stream's events lie in STREAM_DAY, so the day before it is closed
+  # once they moved every partition's watermark on.
   local day at before revision file="$RUN_DIR/late-event.jsonl" unit=ticketing-center
-  day="$(TZ=Asia/Shanghai date -d "-3 hours -1 day" +%F)"
+  day="$(TZ=Asia/Shanghai date -d "$STREAM_DAY -1 day" +%F)"
   at="$(date -u -d "$day 21:30:00 +0800" +%FT%TZ)"
   local get=(kpi get answer_rate --period "day:$day" --by department --unit "$unit" -o json)
   say "A late event: a call offered at 21:30 on $day arrives now, after its day closed"
@@ -586,8 +605,8 @@ kpi_breaches() {
 }
 
 kpi_ranking() {
-  say "Today's departments ranked by weighted rank-sum ratio (answer rate weighs 2), the 2 worst flagged"
-  ctl kpi rank --period day --by department --bottom 2 \
+  say "The stream day's departments ranked by weighted rank-sum ratio (answer rate weighs 2), the 2 worst flagged"
+  ctl kpi rank --period "day:$STREAM_DAY" --by department --bottom 2 \
     --kpi answer_rate=2,satisfaction_rate=1,one_time_answer_rate=1,abandonment_rate=1,average_speed_of_answer=1
 }
 

@@ -68,6 +68,10 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   app.add_option("--ids-out", ids_out, "demo: write accepted complaint ids to this file");
+  int64_t base_unix_seconds = 0;
+  app.add_option("--base-unix-seconds", base_unix_seconds,
+                 "event times fall in the 90 minutes after this (0: from 3 h ago)")
+      ->check(CLI::NonNegativeNumber);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -77,7 +81,8 @@ int main(int argc, char** argv) {
   if (options.complaints < 0) options.complaints = bench ? 100000 : 200;
   if (options.contact_events < 0) options.contact_events = bench ? 0 : 300;
   options.generator.id_prefix = "lg" + (run_id.empty() ? DefaultRunId() : run_id);
-  options.generator.base_unix_seconds = NowUnixSeconds() - 3 * 3600;
+  options.generator.base_unix_seconds =
+      base_unix_seconds > 0 ? base_unix_seconds : NowUnixSeconds() - 3 * 3600;
   options.detailed = !bench;
   try {
     return bench ? sqms::loadgen::RunBench(options) : sqms::loadgen::RunDemo(options, ids_out);

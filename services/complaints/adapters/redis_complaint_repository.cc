@@ -61,6 +61,7 @@ void RedisComplaintRepository::AppendFields(const domain::Complaint& c,
   args.push_back(c.sla.AnyBreached() ? "1" : "0");
   args.push_back(Ms(c.received_at));
   args.push_back(complainant_key);
+  args.push_back(c.known_issue ? c.known_issue->incident_id : "");
 }
 
 void RedisComplaintRepository::AppendTail(const domain::Complaint& c, int64_t since_version,

@@ -5,7 +5,7 @@
 // {cN}, so one Lua script only ever touches one Redis Cluster slot:
 //
 //   sqms:{c3}:complaint:<id>       hash  v (version), pb (stored record),
-//                                        st cat pri dept ch reg stn brk ts
+//                                        st cat pri dept ch reg stn brk ts inc
 //                                        (filter fields for List), ck, cn (1: in counts)
 //   sqms:{c3}:audit:<id>           list  encoded audit entries, oldest first
 //   sqms:{c3}:requests:<id>        hash  lifecycle request id → fingerprint

@@ -91,19 +91,16 @@ std::vector<std::string> ShardArgs(const RedisKeys& keys, int shard, const ports
           q.sla_breached_only ? "1" : "0",
           q.complainant_key,
           by_due ? after : "",
-          by_due ? before : ""};
+          by_due ? before : "",
+          q.incident_id};
 }
 
 // The filters the list script does not index (assignee, at risk,
-// escalated, incident), checked on the decoded record: a page may then hold fewer
+// escalated), checked on the decoded record: a page may then hold fewer
 // than page_size complaints, its token continuing after the last examined.
 bool MatchesUnindexed(const ports::ListQuery& q, const domain::Complaint& c) {
   if (!q.assignee.empty() && c.assignee != q.assignee) return false;
   if (q.escalated_only && c.escalation_level <= 0) return false;
-  if (!q.incident_id.empty() &&
-      (!c.known_issue || c.known_issue->incident_id != q.incident_id)) {
-    return false;
-  }
   if (q.sla_at_risk_only &&
       std::none_of(c.sla.deadlines.begin(), c.sla.deadlines.end(), [](const auto& d) {
         return d.at_risk && !d.breached && !d.met_at.has_value();

@@ -6,7 +6,8 @@ namespace sqms::complaints::adapters::scripts {
 namespace {
 
 // Shared by create and update.
-//  write_fields(key, a, i): a[i..i+11] = v pb st cat pri dept ch reg stn brk ts ck;
+//  write_fields(key, a, i): a[i..i+12] = v pb st cat pri dept ch reg stn brk ts ck inc
+//  (inc: the incident of the complaint's known issue, '' = none);
 //  also cn = 1: the complaint is in its shard's counts (a complaint written
 //  before the counts existed is added at its next update, never subtracted).
 //  append_tail(audit, timers, due, outbox, id, a, i): a[i] = #audit, a[i+1] =
@@ -22,7 +23,7 @@ constexpr char kCommon[] = R"lua(
 local function write_fields(key, a, i)
   redis.call('HSET', key, 'v', a[i], 'pb', a[i+1], 'st', a[i+2], 'cat', a[i+3],
     'pri', a[i+4], 'dept', a[i+5], 'ch', a[i+6], 'reg', a[i+7], 'stn', a[i+8],
-    'brk', a[i+9], 'ts', a[i+10], 'ck', a[i+11], 'cn', '1')
+    'brk', a[i+9], 'ts', a[i+10], 'ck', a[i+11], 'inc', a[i+12], 'cn', '1')
 end
 local function append_tail(audit_key, timers_key, due_key, outbox_key, id, a, i, created)
   local na, ne = tonumber(a[i]), tonumber(a[i+3])
@@ -48,33 +49,33 @@ end
 )lua";
 
 // KEYS: complaint audit dedup received timers outbox counts due
-// ARGV: 1 id, 2..13 fields (4 st, 6 pri), 14 idempotency key name ('' = none), 15 has_dedup,
-//       16 dedup_window_ms, 17 expected_first, 18.. tail
+// ARGV: 1 id, 2..14 fields (4 st, 6 pri), 15 idempotency key name ('' = none), 16 has_dedup,
+//       17 dedup_window_ms, 18 expected_first, 19.. tail
 // The idempotency key itself lives in another slot (reserved first, see
 // RedisComplaintRepository::Reserve); the complaint remembers it in 'ik',
 // so a retry of the same reservation finds its complaint and replays.
 constexpr char kCreate[] = R"lua(
 if redis.call('EXISTS', KEYS[1]) == 1 then
-  if ARGV[14] ~= '' and redis.call('HGET', KEYS[1], 'ik') == ARGV[14] then
+  if ARGV[15] ~= '' and redis.call('HGET', KEYS[1], 'ik') == ARGV[15] then
     return {'replayed', ARGV[1]}
   end
   return {'collision', ''}
 end
-if ARGV[15] == '1' then
+if ARGV[16] == '1' then
   local first = redis.call('GET', KEYS[3]) or ''
-  if first ~= ARGV[17] then return {'raced', first} end
+  if first ~= ARGV[18] then return {'raced', first} end
 end
 write_fields(KEYS[1], ARGV, 2)
 redis.call('HINCRBY', KEYS[7], ARGV[4]..':'..ARGV[6], 1)
-if ARGV[14] ~= '' then redis.call('HSET', KEYS[1], 'ik', ARGV[14]) end
+if ARGV[15] ~= '' then redis.call('HSET', KEYS[1], 'ik', ARGV[15]) end
 redis.call('ZADD', KEYS[4], ARGV[12], ARGV[1])
-if ARGV[15] == '1' and ARGV[17] == '' then redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[16]) end
-append_tail(KEYS[2], KEYS[5], KEYS[8], KEYS[6], ARGV[1], ARGV, 18, true)
+if ARGV[16] == '1' and ARGV[18] == '' then redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[17]) end
+append_tail(KEYS[2], KEYS[5], KEYS[8], KEYS[6], ARGV[1], ARGV, 19, true)
 return {'created', ARGV[1]}
 )lua";
 
 // KEYS: complaint audit timers outbox requests counts due
-// ARGV: 1 id, 2 expected version, 3..14 fields (5 st, 7 pri), 15.. tail; the last three:
+// ARGV: 1 id, 2 expected version, 3..15 fields (5 st, 7 pri), 16.. tail; the last three:
 //       request id ('' = none), request fingerprint, request TTL (ms).
 // A recorded request id changes nothing ('replayed'); else it is recorded
 // with the stored record after the change, in the same write.
@@ -92,7 +93,7 @@ elseif was[2] ~= ARGV[5] or was[3] ~= ARGV[7] then
   redis.call('HINCRBY', KEYS[6], was[2]..':'..was[3], -1)
   redis.call('HINCRBY', KEYS[6], ARGV[5]..':'..ARGV[7], 1)
 end
-append_tail(KEYS[2], KEYS[3], KEYS[7], KEYS[4], ARGV[1], ARGV, 15, false)
+append_tail(KEYS[2], KEYS[3], KEYS[7], KEYS[4], ARGV[1], ARGV, 16, false)
 if rid ~= '' then
   redis.call('HSET', KEYS[5], rid, ARGV[n-1]..'\n'..ARGV[4])
   redis.call('PEXPIRE', KEYS[5], ARGV[n])
@@ -108,7 +109,8 @@ return {'ok'}
 //       10 department, 11 channel, 12 region, 13 station, 14 breached only,
 //       15 complainant key ('' = any), 16/17 received-at range in ms
 //       (inclusive/exclusive, '' = open) checked on the record: for a
-//       scan of the due index, whose scores are not received times
+//       scan of the due index, whose scores are not received times,
+//       18 known issue's incident ('' = any)
 constexpr char kList[] = R"lua(
 local function inset(set, v) return set == '' or string.find(set, ','..v..',', 1, true) ~= nil end
 local function eq(want, v) return want == '' or want == v end
@@ -125,12 +127,13 @@ while true do
     local id, score = batch[i], batch[i+1]
     if not (tonumber(score) == min_score and ARGV[3] ~= '' and id <= ARGV[3]) then
       scanned = scanned + 1
-      local f = redis.call('HMGET', ARGV[1]..id, 'st', 'cat', 'pri', 'dept', 'ch', 'reg', 'stn', 'brk', 'pb', 'ck', 'ts')
+      local f = redis.call('HMGET', ARGV[1]..id, 'st', 'cat', 'pri', 'dept', 'ch', 'reg', 'stn', 'brk', 'pb', 'ck', 'ts', 'inc')
       if f[1] and inset(ARGV[7], f[1]) and inset(ARGV[8], f[2]) and inset(ARGV[9], f[3])
           and eq(ARGV[10], f[4]) and eq(ARGV[11], f[5]) and eq(ARGV[12], f[6])
           and eq(ARGV[13], f[7]) and (ARGV[14] ~= '1' or f[8] == '1') and eq(ARGV[15], f[10])
           and (ARGV[16] == '' or tonumber(f[11]) >= tonumber(ARGV[16]))
-          and (ARGV[17] == '' or tonumber(f[11]) < tonumber(ARGV[17])) then
+          and (ARGV[17] == '' or tonumber(f[11]) < tonumber(ARGV[17]))
+          and eq(ARGV[18], f[12]) then
         out[#out+1] = id; out[#out+1] = score; out[#out+1] = f[9]
         found = found + 1
       end
