@@ -164,6 +164,8 @@ absl::StatusOr<std::unique_ptr<AlertsServiceServer>> AlertsServiceServer::Start(
   p->commands = std::make_unique<app::IncidentCommands>(*p->store, *p->catalog, p->clock,
                                                         *p->alert_metrics, wake);
   p->escalator = std::make_unique<app::Escalator>(*p->store, *p->catalog, p->clock, wake);
+  p->escalator->OnResolved(
+      [stats = p->alert_metrics.get()](const ports::Incident& i) { stats->Resolved(i); });
   p->dispatcher = std::make_unique<adapters::WebhookDispatcher>(
       *p->store, *p->catalog, *p->http, p->clock, *p->alert_metrics,
       [parts](const std::string& timer, absl::Time due) {

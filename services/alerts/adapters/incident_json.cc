@@ -103,6 +103,7 @@ std::string EncodeIncident(const ports::Incident& i) {
   PutTime(j, "resolved", i.resolved_at);
   PutTime(j, "closed", i.closed_at);
   PutTime(j, "next_escalation", i.next_escalation_at);
+  PutTime(j, "quiet", i.quiet_since);
   return j.dump();
 }
 
@@ -131,6 +132,7 @@ absl::StatusOr<ports::Incident> DecodeIncident(const std::string& text) {
     i.acknowledged_tier = Get<int>(j, "acked_tier", -1);
     i.resolved_at = GetTime(j, "resolved", absl::InfinitePast());
     i.closed_at = GetTime(j, "closed", absl::InfinitePast());
+    i.quiet_since = GetTime(j, "quiet", absl::InfinitePast());
     i.review = Get<std::string>(j, "review", "");
     i.step = {Get<int>(j, "tier", 0), Get<int>(j, "repeat", 0)};
     i.escalation_seq = Get<int64_t>(j, "seq", 0);

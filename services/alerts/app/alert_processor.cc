@@ -196,6 +196,12 @@ absl::StatusOr<ports::WriteOutcome> AlertProcessor::Join(const ports::Incident& 
   write.expected_version = incident.version;
   write.incident.alerts[fingerprint] = true;
   write.incident.alerts_total += 1;
+  if (write.incident.quiet_since != absl::InfinitePast()) {
+    // A flap: the quiet spell ends, its timer finds it so and does nothing.
+    write.incident.quiet_since = absl::InfinitePast();
+    changes::AddTimeline(write.incident, clock_.Now(), "system", "flap",
+                         "an alert fired again before the incident resolved (flap protection)");
+  }
   if (auto c = alert.labels.find("complaint_id");
       c != alert.labels.end() && write.incident.linked_complaints.size() < kMaxLinked) {
     write.incident.linked_complaints.push_back(c->second);
@@ -262,13 +268,24 @@ absl::StatusOr<Decision> AlertProcessor::Resolve(const domain::Plan& plan,
     changes::AddTimeline(write.incident, now, "system", "alert-resolved",
                          absl::StrCat(TitleHint(alert), " (", fingerprint, ")"));
     const bool last = write.incident.FiringAlerts() == 0;
-    if (last && plan.auto_resolve) {
+    // Flap protection: with resolve_after, the last resolution only starts
+    // a quiet spell; its timer resolves the incident unless an alert fires.
+    const bool resolve_now = last && plan.auto_resolve && plan.resolve_after <= absl::ZeroDuration();
+    if (resolve_now) {
       changes::Resolve(&plan, now, "system", "every alert resolved", write);
+    } else if (last && plan.auto_resolve) {
+      write.incident.quiet_since = now;
+      write.schedule.push_back(
+          {changes::QuietTimer(write.incident.id, now), now + plan.resolve_after});
+      changes::AddTimeline(write.incident, now, "system", "quiet",
+                           absl::StrCat("every alert resolved: resolving after ",
+                                        absl::FormatDuration(plan.resolve_after),
+                                        " unless one fires again (flap protection)"));
     }
     auto outcome = store_.Write(write);
     if (!outcome.ok()) return outcome.status();
     if (*outcome == ports::WriteOutcome::kWritten) {
-      if (last && plan.auto_resolve) {
+      if (resolve_now) {
         incident_stats_.Resolved(write.incident);
         if (wake_) wake_();
       }

@@ -18,7 +18,42 @@ absl::Status Escalator::OnTimer(const std::string& timer_id) {
   if (parts.size() != 3 || !absl::SimpleAtoi(parts[2], &number)) return absl::OkStatus();
   if (parts[0] == "esc") return Escalate(parts[1], number);
   if (parts[0] == "ackx") return ExpireAck(parts[1], number);
+  if (parts[0] == "quiet") return ResolveQuiet(parts[1], number);
   return absl::OkStatus();
+}
+
+absl::Status Escalator::ResolveQuiet(const std::string& incident_id, int64_t quiet_ms) {
+  for (int attempt = 0; attempt < 10; ++attempt) {
+    auto current = store_.Get(incident_id);
+    if (!current.ok()) return current.status();
+    if (!current->has_value()) return absl::OkStatus();
+    const ports::Incident& incident = **current;
+    if (!domain::IsActive(incident.state) || incident.FiringAlerts() > 0 ||
+        incident.quiet_since == absl::InfinitePast() ||
+        absl::ToUnixMillis(incident.quiet_since) != quiet_ms) {
+      return absl::OkStatus();  // resolved meanwhile, or an alert fired again
+    }
+    auto catalog = catalog_.Snapshot();
+    const domain::Plan* plan = catalog->FindPlan(incident.plan_id);
+    const absl::Time now = clock_.Now();
+    ports::IncidentWrite write;
+    write.incident = incident;
+    write.expected_version = incident.version;
+    write.incident.quiet_since = absl::InfinitePast();
+    changes::Resolve(plan, now, "system",
+                     absl::StrCat("every alert stayed resolved for ",
+                                  absl::FormatDuration(now - incident.quiet_since),
+                                  " (flap protection)"),
+                     write);
+    auto outcome = store_.Write(write);
+    if (!outcome.ok()) return outcome.status();
+    if (*outcome == ports::WriteOutcome::kWritten) {
+      if (resolved_) resolved_(write.incident);
+      if (wake_) wake_();
+      return absl::OkStatus();
+    }
+  }
+  return absl::AbortedError(absl::StrCat("incident ", incident_id, " kept changing; retried"));
 }
 
 absl::Status Escalator::Escalate(const std::string& incident_id, int64_t seq) {

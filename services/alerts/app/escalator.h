@@ -26,11 +26,20 @@ class Escalator {
   Escalator(ports::AlertStore& store, const Catalog& catalog, const runtime::Clock& clock,
             std::function<void()> wake);
 
-  // For timers whose id starts "esc|" or "ackx|"; OK for ids it does not
-  // know (they are dropped). An error: retried by the timers.
+  // For timers whose id starts "esc|", "ackx|" or "quiet|"; OK for ids it
+  // does not know (they are dropped). An error: retried by the timers.
   absl::Status OnTimer(const std::string& timer_id);
+  // Called after this resolved an incident (flap protection's delayed
+  // auto-resolution), with the incident as written: for the MTTR metric.
+  void OnResolved(std::function<void(const ports::Incident&)> resolved) {
+    resolved_ = std::move(resolved);
+  }
 
  private:
+  // "quiet|<incident>|<ms>": resolves the incident when it is still active,
+  // no alert fires, and it has been quiet since `quiet_ms` (a newer quiet
+  // spell, after a flap, has its own timer).
+  absl::Status ResolveQuiet(const std::string& incident_id, int64_t quiet_ms);
   absl::Status Escalate(const std::string& incident_id, int64_t seq);
   absl::Status ExpireAck(const std::string& incident_id, int64_t seq);
 
@@ -38,6 +47,7 @@ class Escalator {
   const Catalog& catalog_;
   const runtime::Clock& clock_;
   std::function<void()> wake_;
+  std::function<void(const ports::Incident&)> resolved_;
 };
 
 // Pure helpers shared by the use cases (incident_changes.cc).
@@ -46,6 +56,8 @@ namespace changes {
 std::string EscalationTimer(const std::string& incident_id, int64_t seq);
 std::string AckExpiryTimer(const std::string& incident_id, int64_t seq);
 std::string DeliveryTimer(const std::string& delivery_id);
+// Flap protection: resolve `incident_id` if it stayed quiet since then.
+std::string QuietTimer(const std::string& incident_id, absl::Time quiet_since);
 // Deliveries for `tier` of `plan` (one per target), kind "triggered" /
 // "escalated" / "repeated", recipients expanded at `now`; appended to the
 // incident's list and to `write`.

@@ -17,6 +17,9 @@ std::string EscalationTimer(const std::string& incident_id, int64_t seq) {
 std::string AckExpiryTimer(const std::string& incident_id, int64_t seq) {
   return absl::StrCat("ackx|", incident_id, "|", seq);
 }
+std::string QuietTimer(const std::string& incident_id, absl::Time quiet_since) {
+  return absl::StrCat("quiet|", incident_id, "|", absl::ToUnixMillis(quiet_since));
+}
 std::string DeliveryTimer(const std::string& delivery_id) {
   return absl::StrCat("dlv|", delivery_id);
 }

@@ -71,6 +71,7 @@ pb::Plan PlanToProto(const domain::Plan& plan) {
   out.set_outage(plan.outage);
   out.set_version(plan.version);
   out.set_ack_expiry_seconds(Seconds(plan.ack_expiry));
+  out.set_resolve_after_seconds(Seconds(plan.resolve_after));
   for (const std::string& c : plan.known_issue_categories) out.add_known_issue_categories(c);
   return out;
 }
@@ -100,6 +101,7 @@ absl::StatusOr<domain::Plan> PlanFromProto(const pb::Plan& in) {
   plan.auto_resolve = in.auto_resolve();
   plan.outage = in.outage();
   plan.ack_expiry = absl::Seconds(in.ack_expiry_seconds());
+  plan.resolve_after = absl::Seconds(in.resolve_after_seconds());
   plan.known_issue_categories.assign(in.known_issue_categories().begin(),
                                      in.known_issue_categories().end());
   plan.version = in.version();

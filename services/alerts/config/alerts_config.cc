@@ -77,7 +77,8 @@ std::string FileKey(const std::string& api_field) {
       {"owner_role", "owner"},
       {"within_seconds", "within"},
       {"ack_timeout_seconds", "ack_timeout"},
-      {"ack_expiry_seconds", "ack_expiry"}};
+      {"ack_expiry_seconds", "ack_expiry"},
+      {"resolve_after_seconds", "resolve_after"}};
   std::vector<std::string> out;
   for (absl::string_view part : absl::StrSplit(api_field, '.')) {
     std::string segment(part);
@@ -211,7 +212,7 @@ class Loader {
     if (auto s = r_.CheckMap(node, path,
                              {"id", "name", "risk", "level", "triggers", "group_by", "steps",
                               "escalation", "auto_resolve", "outage", "ack_expiry",
-                              "known_issue_categories"});
+                              "known_issue_categories", "resolve_after"});
         !s.ok()) {
       return s;
     }
@@ -225,7 +226,8 @@ class Loader {
           v_.Names(node, path, "known_issue_categories", plan.known_issue_categories, false),
           v_.Bool(node, path, "auto_resolve", plan.auto_resolve),
           v_.Bool(node, path, "outage", plan.outage),
-          v_.Span(node, path, "ack_expiry", plan.ack_expiry, true)}) {
+          v_.Span(node, path, "ack_expiry", plan.ack_expiry, true),
+          v_.Span(node, path, "resolve_after", plan.resolve_after, true)}) {
       if (!s.ok()) return s;
     }
     if (!Contains(IdsOf(out.risks), plan.risk_id)) {

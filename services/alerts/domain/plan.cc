@@ -105,6 +105,9 @@ void CheckHeader(const Plan& plan, const std::vector<std::string>& known_risks, 
   }
   if (ResponseLevelName(plan.level).empty()) c.Add("level", "must be I, II, III or IV");
   if (plan.ack_expiry < absl::ZeroDuration()) c.Add("ack_expiry_seconds", "must not be negative");
+  if (plan.resolve_after < absl::ZeroDuration() || plan.resolve_after > absl::Hours(24)) {
+    c.Add("resolve_after_seconds", "must be 0..86400 seconds");
+  }
 }
 
 void CheckGroupBy(const Plan& plan, Checker& c) {

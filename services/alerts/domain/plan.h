@@ -54,6 +54,11 @@ struct Plan {
   bool auto_resolve = true;
   bool outage = false;
   absl::Duration ack_expiry = absl::ZeroDuration();  // 0: an ack holds
+  // Flap protection (with auto_resolve): the incident resolves only once
+  // every alert stayed resolved this long; an alert firing again meanwhile
+  // keeps the incident as it is — no second incident, no new page.
+  // 0: it resolves when the last alert resolves. 0..24 h.
+  absl::Duration resolve_after = absl::ZeroDuration();
   // Complaint category names whose new complaints the complaints service
   // links to this plan's active incidents as a known issue (docs/alerts.md,
   // "Known issues"); empty: none.

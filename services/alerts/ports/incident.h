@@ -53,6 +53,10 @@ struct Incident {
   domain::EscalationStep step;  // last notified
   int64_t escalation_seq = 0;   // +1 per escalation step; names its timer
   absl::Time next_escalation_at = absl::InfiniteFuture();  // InfiniteFuture: none
+  // Flap protection: when the last alert resolved under a plan with
+  // resolve_after (its resolution timer "quiet|<id>|<ms>" is due
+  // resolve_after later); InfinitePast while an alert fires.
+  absl::Time quiet_since = absl::InfinitePast();
   std::map<std::string, bool> alerts;  // fingerprint → firing
   int alerts_total = 0;                // alerts received, duplicates included
   std::vector<std::string> linked_complaints;

@@ -285,3 +285,34 @@ TEST(AlertsIntakeTest, ABadPlanIsRefusedAtStartNamingTheFileAndKey) {
 
 }  // namespace
 }  // namespace sqms::alerts::it
+
+namespace sqms::alerts::it {
+namespace {
+
+// Flap protection against the binary: the quiet spell's durable timer
+// ("quiet|…") resolves the incident; a flap before it keeps the incident.
+TEST(AlertsIntakeTest, AFlapKeepsItsIncidentAndAQuietSpellResolvesIt) {
+  auto stack = AlertsStack::Start({.name = "alerts-flap", .plans = kPlans});
+  ASSERT_TRUE(stack.ok()) << stack.status();
+  auto stub = (*stack)->Alerts();
+  const std::map<std::string, std::string> labels = {{"alertname", "FlappyCheck"},
+                                                     {"case", "ivr"}};
+  auto opened = Raise(*stub, labels);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  ASSERT_EQ(opened->decisions_size(), 1);
+  const std::string id = opened->decisions(0).incident_id();
+  ASSERT_TRUE(Raise(*stub, labels, /*resolved=*/true).ok());
+  auto again = Raise(*stub, labels);  // fires again within 2 s: a flap
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->decisions(0).incident_id(), id) << "no second incident";
+  EXPECT_EQ(GetIncident(*stub, id).state(), av1::INCIDENT_STATE_TRIGGERED);
+
+  ASSERT_TRUE(Raise(*stub, labels, /*resolved=*/true).ok());
+  ASSERT_TRUE(testing::Await(
+      [&] { return GetIncident(*stub, id).state() == av1::INCIDENT_STATE_RESOLVED; },
+      absl::Seconds(15)));
+  EXPECT_EQ((*stack)->Pages(id, "triggered").size(), 1u) << "the flap paged nobody";
+}
+
+}  // namespace
+}  // namespace sqms::alerts::it

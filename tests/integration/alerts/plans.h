@@ -58,6 +58,16 @@ plans:
     group_by: [service]
     escalation:
       - {notify: ["user:first"], targets: [sink], ack_timeout: 1h}
+  - id: flappy
+    name: Flapping check
+    risk: test-risk
+    level: IV
+    resolve_after: 2s
+    triggers:
+      - matchers: ['alertname="FlappyCheck"']
+    group_by: [case]
+    escalation:
+      - {notify: ["user:first"], targets: [sink], ack_timeout: 1h}
 )yaml";
 
 }  // namespace sqms::alerts::it

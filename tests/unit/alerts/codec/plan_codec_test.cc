@@ -40,6 +40,7 @@ domain::Plan SamplePlan() {
   plan.outage = true;
   plan.ack_expiry = absl::Minutes(30);
   plan.known_issue_categories = {"billing", "network_fault"};
+  plan.resolve_after = absl::Minutes(10);
   plan.version = 4;
   return plan;
 }
@@ -63,6 +64,7 @@ TEST(PlanCodecTest, RoundTripKeepsEveryField) {
   EXPECT_EQ(back->ack_expiry, absl::Minutes(30));
   EXPECT_FALSE(back->auto_resolve);
   EXPECT_TRUE(back->outage);
+  EXPECT_EQ(back->resolve_after, absl::Minutes(10));
   EXPECT_EQ(back->known_issue_categories,
             (std::vector<std::string>{"billing", "network_fault"}));
   EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(PlanToProto(*back), proto));

@@ -185,7 +185,7 @@ TEST(LoadSettingsTest, ErrorsNameTheKeyAndTheProblem) {
   } cases[] = {
       {Minimal({{"    level: I", "    level: I\n    colour: red"}}),
        "plans[0].colour: unknown key (expected one of: id, name, risk, level, triggers, group_by, "
-       "steps, escalation, auto_resolve, outage, ack_expiry, known_issue_categories)"},
+       "steps, escalation, auto_resolve, outage, ack_expiry, known_issue_categories, resolve_after)"},
       {Minimal({{"level: I", "level: V"}}),
        "plans[0].level: 'V' is not a response level (I, II, III or IV)"},
       {Minimal({{"risk: safety-incident", "risk: fire"}}), "plans[0].risk: unknown risk 'fire'"},
@@ -245,6 +245,8 @@ TEST(LoadSettingsTest, ErrorsNameTheKeyAndTheProblem) {
            {{"category=\"safety\"", absl::StrCat("category=\"", std::string(1025, 's'), "\"")}}),
        "plans[0].triggers[0].matchers[1]: longer than 1024 bytes"},
       {"plans: {id: x}\n", "plans: must be a list"},
+      {Minimal({{"    level: I\n", "    level: I\n    resolve_after: 25h\n"}}),
+       "plans[0].resolve_after: must be 0..86400 seconds"},
       {Minimal({{"    level: I\n", "    level: I\n    known_issue_categories: [safety, saftey]\n"}}),
        "plans[0].known_issue_categories[1]: 'saftey' is not a complaint category (safety, "
        "timeliness, …)"},
