@@ -6,6 +6,7 @@
 #include "services/metrics/adapters/redis_kpi_reader.h"
 #include "services/metrics/adapters/redis_target_store.h"
 #include "services/metrics/app/kpi_queries.h"
+#include "services/metrics/app/surge_monitor.h"
 #include "services/metrics/app/target_monitor.h"
 #include "services/metrics/rpc/metrics_grpc_service.h"
 #include "sqms/runtime/auth.h"
@@ -39,6 +40,7 @@ struct MetricsServiceServer::Parts {
   std::unique_ptr<app::KpiQueries> queries;
   std::unique_ptr<adapters::RedisTargetStore> target_store;
   std::unique_ptr<app::TargetMonitor> monitor;
+  std::unique_ptr<app::SurgeMonitor> surges;  // same store, same outbox
   std::unique_ptr<runtime::PeriodicTask> evaluation;
   std::unique_ptr<runtime::WorkerPool> pool;
   std::unique_ptr<rpc::MetricsGrpcService> rpc;
@@ -198,14 +200,19 @@ absl::Status MetricsServiceServer::StartTargets(const config::ServiceConfig& con
       *p.redis, config.kpi_topic, [relay = p.relay.get()] { relay->Notify(); });
   p.monitor = std::make_unique<app::TargetMonitor>(*p.reader, *p.target_store, p.clock,
                                                    p.settings.targets, p.queries->config());
+  p.surges = std::make_unique<app::SurgeMonitor>(*p.reader, *p.target_store, p.clock,
+                                                 p.settings.surges, p.queries->config());
   p.evaluation = std::make_unique<runtime::PeriodicTask>(
-      absl::Milliseconds(config.evaluate_interval_ms), [monitor = p.monitor.get()] {
-        auto events = monitor->EvaluateOnce();
-        if (!events.ok()) {
-          runtime::log::Warn("target evaluation failed; retried next round",
-                             {{"error", events.status().ToString()}});
-        } else if (*events > 0) {
-          runtime::log::Info("target events queued", {{"events", *events}});
+      absl::Milliseconds(config.evaluate_interval_ms),
+      [monitor = p.monitor.get(), surges = p.surges.get()] {
+        for (auto [what, events] : {std::pair{"target", monitor->EvaluateOnce()},
+                                    std::pair{"surge", surges->EvaluateOnce()}}) {
+          if (!events.ok()) {
+            runtime::log::Warn(absl::StrCat(what, " evaluation failed; retried next round"),
+                               {{"error", events.status().ToString()}});
+          } else if (*events > 0) {
+            runtime::log::Info(absl::StrCat(what, " events queued"), {{"events", *events}});
+          }
         }
       });
   return absl::OkStatus();

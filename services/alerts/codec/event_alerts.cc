@@ -116,6 +116,7 @@ std::string KpiAlertName(ev::KpiEventType type) {
     case ev::KPI_EVENT_TYPE_BREACHED:
     case ev::KPI_EVENT_TYPE_RECOVERED: return "kpi_breached";
     case ev::KPI_EVENT_TYPE_TARGET_MISSED_REPEATEDLY: return "kpi_target_missed_repeatedly";
+    case ev::KPI_EVENT_TYPE_SURGE: return "kpi_surge";
     default: return "";
   }
 }
@@ -129,6 +130,13 @@ std::string KpiSummary(const ev::KpiEvent& e) {
       return absl::StrCat(subject, " breached its target: ", value, " against ", e.threshold());
     case ev::KPI_EVENT_TYPE_RECOVERED:
       return absl::StrCat(subject, " recovered: ", value, " against ", e.threshold());
+    case ev::KPI_EVENT_TYPE_SURGE:
+      return absl::StrCat(subject, " surged: ", value, " reached ", e.threshold(), " (",
+                          e.has_baseline() ? absl::StrCat(e.factor(), " × the baseline ",
+                                                          e.baseline(), " of ",
+                                                          e.baseline_weeks(), " weeks")
+                                           : "no baseline yet",
+                          ")");
     default:
       return absl::StrCat(subject, " missed its target ", e.consecutive_misses(),
                           " windows in a row (threshold ", e.threshold(), ")");
@@ -216,6 +224,11 @@ absl::StatusOr<std::optional<Alert>> KpiEventToAlert(std::string_view payload,
   Put(notes, "direction", e.direction());
   if (e.type() == ev::KPI_EVENT_TYPE_TARGET_MISSED_REPEATEDLY) {
     notes["consecutive_misses"] = absl::StrCat(e.consecutive_misses());
+  }
+  if (e.type() == ev::KPI_EVENT_TYPE_SURGE) {
+    if (e.has_baseline()) notes["baseline"] = absl::StrCat(e.baseline());
+    notes["baseline_weeks"] = absl::StrCat(e.baseline_weeks());
+    notes["factor"] = absl::StrCat(e.factor());
   }
   notes["summary"] = KpiSummary(e);
   return Finish(std::move(alert), "kpi event");

@@ -42,14 +42,16 @@ absl::StatusOr<std::optional<domain::Alert>> ComplaintEventToAlert(std::string_v
 // BREACHED → alertname "kpi_breached", firing; RECOVERED → "kpi_breached"
 // with firing false (the same labels, so the same fingerprint: it resolves
 // the breach's alert); TARGET_MISSED_REPEATEDLY →
-// "kpi_target_missed_repeatedly", firing; UNSPECIFIED or unknown → nullopt.
+// "kpi_target_missed_repeatedly", firing; SURGE → "kpi_surge", firing (a
+// surge has no recovery event); UNSPECIFIED or unknown → nullopt.
 //
 // Labels: alertname, source="metrics", kpi, dimension, unit, window, and
 // department / station / region = unit when the dimension is that one.
 // The period is deliberately NOT a label: a breach that lasts past the
 // window's end (midnight) stays one alert. Annotations: period, value (when
 // known), threshold, sample, direction, consecutive_misses (repeated misses
-// only), summary. source "metrics", at = occurred_at, drill false.
+// only), baseline (when known), baseline_weeks and factor (surges only),
+// summary. source "metrics", at = occurred_at, drill false.
 absl::StatusOr<std::optional<domain::Alert>> KpiEventToAlert(std::string_view payload,
                                                              const std::string& ce_id);
 

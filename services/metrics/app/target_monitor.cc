@@ -86,7 +86,8 @@ absl::StatusOr<int> TargetMonitor::Evaluate(const domain::Target& target) {
     std::vector<TargetEvent> events;
     auto event = [&](TargetEventType type, const std::string& period, const domain::KpiValue& v) {
       events.push_back({.type = type, .target = target, .kpi = kpi, .unit = unit,
-                        .period = period, .value = v, .misses = next.misses, .at = now});
+                        .period = period, .value = v, .misses = next.misses, .surge = {},
+                        .at = now});
     };
     if (previous_closed && status.last_closed != previous_label) {
       const domain::KpiValue closed = domain::Compute(

@@ -15,6 +15,7 @@ std::pair<ev::KpiEventType, std::string> TypeOf(ports::TargetEventType type) {
     case ports::TargetEventType::kRecovered: return {ev::KPI_EVENT_TYPE_RECOVERED, "recovered"};
     case ports::TargetEventType::kMissedRepeatedly:
       return {ev::KPI_EVENT_TYPE_TARGET_MISSED_REPEATEDLY, "target_missed_repeatedly"};
+    case ports::TargetEventType::kSurge: return {ev::KPI_EVENT_TYPE_SURGE, "surge"};
   }
   return {ev::KPI_EVENT_TYPE_UNSPECIFIED, "unspecified"};
 }
@@ -41,6 +42,11 @@ EncodedKpiEvent EncodeKpiEvent(const ports::TargetEvent& e, const std::string& e
   out.set_direction(e.kpi != nullptr && e.kpi->direction == domain::Direction::kLowerIsBetter
                         ? "lower_is_better"
                         : "higher_is_better");
+  if (e.type == ports::TargetEventType::kSurge) {
+    if (e.surge.baseline) out.set_baseline(*e.surge.baseline);
+    out.set_baseline_weeks(e.surge.baseline_weeks);
+    out.set_factor(e.surge.factor);
+  }
   return {absl::StrCat(e.target.kpi, "|", e.target.dimension, "|", e.unit),
           absl::StrCat("sqms.kpi.v1.", name), out.SerializeAsString()};
 }

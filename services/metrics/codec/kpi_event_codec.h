@@ -1,5 +1,6 @@
 #pragma once
-// A target's event → the sqms.kpi.v1 payload (sqms.events.v1.KpiEvent).
+// A target's or surge rule's event → the sqms.kpi.v1 payload
+// (sqms.events.v1.KpiEvent).
 
 #include <string>
 

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "services/metrics/config/surge_rules.h"
 #include "sqms/runtime/yaml_reader.h"
 
 namespace sqms::metrics::config {
@@ -29,9 +30,10 @@ void AddFlags(CLI::App& app, ServiceConfig& config) {
   runtime::AddFlag(app, "session-timeout-ms", config.session_timeout_ms,
                    "How soon the consumer group reassigns a dead replica's partitions "
                    "(6000..300000)");
-  runtime::AddFlag(app, "kpi-topic", config.kpi_topic, "Kafka topic of breach and recovery events");
+  runtime::AddFlag(app, "kpi-topic", config.kpi_topic,
+                   "Kafka topic of breach, recovery and surge events");
   runtime::AddFlag(app, "evaluate-interval-ms", config.evaluate_interval_ms,
-                   "Check the targets this often (100..600000)");
+                   "Check the targets and surge rules this often (100..600000)");
   runtime::AddFlag(app, "workers", config.workers, "Threads that run queries (1..1024)");
   runtime::AddFlag(app, "worker-queue", config.worker_queue,
                    "Queries waiting for a worker before new ones are refused (1..1000000)");
@@ -70,7 +72,7 @@ class Loader {
   absl::Status Load(const YAML::Node& root, MetricsSettings& out) {
     if (auto s = r_.CheckMap(root, "", {"time_zone", "grace", "departments", "service_level",
                                          "csi_weights", "bands", "reliability", "volumes",
-                                         "retention", "targets"});
+                                         "retention", "targets", "surges"});
         !s.ok()) {
       return s;
     }
@@ -82,6 +84,9 @@ class Loader {
                            Retention(root["retention"], out), Targets(root["targets"], out)}) {
       if (!s.ok()) return s;
     }
+    auto surges = LoadSurgeRules(r_, root["surges"], out.retention);
+    if (!surges.ok()) return surges.status();
+    out.surges = *std::move(surges);
     return absl::OkStatus();
   }
 

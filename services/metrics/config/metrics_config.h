@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "services/metrics/adapters/kpi_processor.h"
 #include "services/metrics/app/kpi_queries.h"
+#include "services/metrics/domain/surge.h"
 #include "services/metrics/domain/target.h"
 #include "sqms/runtime/config.h"
 
@@ -32,6 +33,7 @@ struct MetricsSettings {
   app::BaseConfig bases;
   std::array<absl::Duration, 6> retention{};  // by WindowSize
   std::vector<domain::Target> targets;         // checked: known KPI, dimension, window
+  std::vector<domain::SurgeRule> surges;       // checked: count KPI, dimension, hour/day (surge_rules.h)
 };
 
 struct ServiceConfig {

@@ -2,9 +2,11 @@
 // Where the target monitor keeps each (target, unit)'s state and publishes
 // its events: the state change and the events it causes are one atomic
 // compare-and-set, so of any number of replicas evaluating the same
-// figures exactly one publishes each breach and recovery.
+// figures exactly one publishes each breach and recovery. The surge monitor
+// (app/surge_monitor.h) keeps its rules' statuses here too, the same way.
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,20 +21,30 @@ namespace sqms::metrics::ports {
 struct TargetStatus {
   domain::TargetState state = domain::TargetState::kUnknown;
   int misses = 0;               // closed windows in a row that missed the target
-  std::string last_closed;      // label of the last closed window counted in `misses`
+  std::string last_closed;      // label of the last closed window counted in `misses`;
+                                // of a surge rule: the last window that surged
   bool operator==(const TargetStatus&) const = default;
 };
 
-enum class TargetEventType { kBreached, kRecovered, kMissedRepeatedly };
+enum class TargetEventType { kBreached, kRecovered, kMissedRepeatedly, kSurge };
+
+// What a surge event adds (domain/surge.h).
+struct SurgeFigures {
+  std::optional<double> baseline;  // the mean of the baseline weeks; none without data
+  int baseline_weeks = 0;          // how many weeks had data
+  double factor = 0;               // the rule's factor
+};
 
 struct TargetEvent {
   TargetEventType type = TargetEventType::kBreached;
-  domain::Target target;
+  domain::Target target;        // of a surge: kpi, dimension, window and the
+                                // threshold the count reached (SurgeDecision)
   const domain::KpiDefinition* kpi = nullptr;
   std::string unit;
   std::string period;           // the window's label
   domain::KpiValue value;
   int misses = 0;
+  SurgeFigures surge;           // kSurge only
   absl::Time at;
 };
 

@@ -193,6 +193,44 @@ TEST(KpiEventToAlert, RepeatedMissesIsItsOwnAlert) {
   EXPECT_THAT((*alert)->annotations, Contains(Pair("consecutive_misses", "3")));
 }
 
+TEST(KpiEventToAlert, SurgeFiresWithTheBreachLabelsAndItsBaseline) {
+  ev::KpiEvent e = Kpi(ev::KPI_EVENT_TYPE_SURGE);
+  e.set_kpi("complaint_volume");
+  e.set_window("hour");
+  e.set_period("2026-12-02T14");
+  e.set_value(24);
+  e.set_threshold(18);
+  e.set_baseline(9);
+  e.set_baseline_weeks(4);
+  e.set_factor(2);
+  auto alert = KpiEventToAlert(e.SerializeAsString(), "ce-s");
+  ASSERT_TRUE(alert.ok()) << alert.status();
+  ASSERT_TRUE(alert->has_value());
+  EXPECT_TRUE((*alert)->firing);
+  EXPECT_THAT((*alert)->labels,
+              UnorderedElementsAre(Pair("alertname", "kpi_surge"), Pair("source", "metrics"),
+                                   Pair("kpi", "complaint_volume"),
+                                   Pair("dimension", "department"), Pair("unit", "ops"),
+                                   Pair("window", "hour"), Pair("department", "ops")));
+  EXPECT_THAT((*alert)->annotations, Contains(Pair("period", "2026-12-02T14")));
+  EXPECT_THAT((*alert)->annotations, Contains(Pair("value", "24")));
+  EXPECT_THAT((*alert)->annotations, Contains(Pair("threshold", "18")));
+  EXPECT_THAT((*alert)->annotations, Contains(Pair("baseline", "9")));
+  EXPECT_THAT((*alert)->annotations, Contains(Pair("baseline_weeks", "4")));
+  EXPECT_THAT((*alert)->annotations, Contains(Pair("factor", "2")));
+  EXPECT_THAT((*alert)->annotations, Not(Contains(Key("consecutive_misses"))));
+}
+
+TEST(KpiEventToAlert, SurgeWithoutHistoryHasNoBaselineAnnotation) {
+  ev::KpiEvent e = Kpi(ev::KPI_EVENT_TYPE_SURGE);
+  e.set_factor(2);
+  auto alert = KpiEventToAlert(e.SerializeAsString(), "ce");
+  ASSERT_TRUE(alert.ok() && alert->has_value());
+  EXPECT_THAT((*alert)->annotations, Not(Contains(Key("baseline"))));
+  EXPECT_THAT((*alert)->annotations, Contains(Pair("baseline_weeks", "0")));
+  EXPECT_NE((*alert)->annotations.at("summary").find("no baseline yet"), std::string::npos);
+}
+
 TEST(KpiEventToAlert, TotalDimensionAddsNoRoutingLabelAndUnknownValueIsLeftOut) {
   ev::KpiEvent e = Kpi(ev::KPI_EVENT_TYPE_BREACHED);
   e.set_dimension("total");

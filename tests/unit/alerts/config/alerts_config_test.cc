@@ -150,6 +150,10 @@ TEST(LoadSettingsTest, TheShippedPlansMatchTheAlertsTheServicesRaise) {
                                              {"kpi", "answer_rate"},
                                              {"department", "ticketing-center"}}),
             0);
+  EXPECT_EQ(trigger("complaint-surge", {{"alertname", "kpi_surge"},
+                                        {"kpi", "complaint_volume"},
+                                        {"department", "ticketing-center"}}),
+            1);
   EXPECT_EQ(trigger("platform-outage", {{"alertname", "SqmsComplaintsDown"}}), 0);
   EXPECT_EQ(trigger("platform-outage", {{"alertname", "SqmsComplaintsDownstreamSlow"}}), -1);
   EXPECT_EQ(

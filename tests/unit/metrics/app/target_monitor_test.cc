@@ -6,11 +6,10 @@
 
 #include <gtest/gtest.h>
 
-#include <map>
-
 #include "tests/support/fake_clock.h"
 #include "tests/support/metrics/in_memory_target_store.h"
 #include "tests/support/metrics/target_store_contract.h"
+#include "tests/unit/metrics/app/stub_kpi_reader.h"
 
 namespace sqms::metrics::app {
 namespace {
@@ -18,24 +17,12 @@ namespace {
 using domain::Counter;
 using ports::TargetEventType;
 
-// The aggregates a test sets, by window start and unit.
-class StubKpiReader final : public ports::KpiReader {
- public:
-  absl::StatusOr<std::vector<ports::WindowAggregate>> Read(
-      const std::vector<domain::Window>& windows, domain::Dimension, bool) override {
-    std::vector<ports::WindowAggregate> out;
-    for (const domain::Window& w : windows) out.push_back(windows_[w.start]);
-    return out;
-  }
-  void Set(const domain::Window& w, const std::string& unit, int64_t offered, int64_t answered) {
-    auto& counters = windows_[w.start].units[unit].counters;
-    counters[static_cast<int>(Counter::kCallsOffered)] = offered;
-    counters[static_cast<int>(Counter::kCallsAnswered)] = answered;
-  }
-
- private:
-  std::map<absl::Time, ports::WindowAggregate> windows_;
-};
+// Calls offered and answered in `w` for `unit`.
+void SetCalls(testing::StubKpiReader& reader, const domain::Window& w, const std::string& unit,
+              int64_t offered, int64_t answered) {
+  reader.Set(w, unit, Counter::kCallsOffered, offered);
+  reader.Set(w, unit, Counter::kCallsAnswered, answered);
+}
 
 class TargetMonitorTest : public ::testing::Test {
  protected:
@@ -59,13 +46,13 @@ class TargetMonitorTest : public ::testing::Test {
 
   QueryConfig config_;
   sqms::testing::FakeClock clock_;
-  StubKpiReader reader_;
+  testing::StubKpiReader reader_;
   testing::InMemoryTargetStore store_;
   std::unique_ptr<TargetMonitor> monitor_;
 };
 
 TEST_F(TargetMonitorTest, ABreachIsPublishedOnceHoweverOftenItIsEvaluated) {
-  reader_.Set(Today(), "ticketing-center", 20, 15);
+  SetCalls(reader_, Today(), "ticketing-center", 20, 15);
   ASSERT_EQ(*monitor_->EvaluateOnce(), 1);
   ASSERT_EQ(*monitor_->EvaluateOnce(), 0);
   ASSERT_EQ(Published().size(), 1u);
@@ -76,17 +63,17 @@ TEST_F(TargetMonitorTest, ABreachIsPublishedOnceHoweverOftenItIsEvaluated) {
 }
 
 TEST_F(TargetMonitorTest, ASmallSampleDecidesNothing) {
-  reader_.Set(Today(), "ticketing-center", 5, 1);
+  SetCalls(reader_, Today(), "ticketing-center", 5, 1);
   ASSERT_EQ(*monitor_->EvaluateOnce(), 0);
   EXPECT_TRUE(Published().empty());
 }
 
 TEST_F(TargetMonitorTest, RecoveryNeedsTheHysteresisAndIsPublishedOnce) {
-  reader_.Set(Today(), "ticketing-center", 20, 15);
+  SetCalls(reader_, Today(), "ticketing-center", 20, 15);
   ASSERT_EQ(*monitor_->EvaluateOnce(), 1);
-  reader_.Set(Today(), "ticketing-center", 100, 91);  // 91 %: above 90, within the hysteresis
+  SetCalls(reader_, Today(), "ticketing-center", 100, 91);  // 91 %: above 90, within the hysteresis
   ASSERT_EQ(*monitor_->EvaluateOnce(), 0);
-  reader_.Set(Today(), "ticketing-center", 100, 93);  // 93 % ≥ 92: recovered
+  SetCalls(reader_, Today(), "ticketing-center", 100, 93);  // 93 % ≥ 92: recovered
   ASSERT_EQ(*monitor_->EvaluateOnce(), 1);
   ASSERT_EQ(*monitor_->EvaluateOnce(), 0);
   ASSERT_EQ(Published().size(), 2u);
@@ -95,11 +82,11 @@ TEST_F(TargetMonitorTest, RecoveryNeedsTheHysteresisAndIsPublishedOnce) {
 
 TEST_F(TargetMonitorTest, ATargetMissedInConsecutiveClosedWindowsIsPublishedOnce) {
   const domain::Window day1 = Today();
-  reader_.Set(day1, "customer-service", 50, 40);  // 80 %: missed
+  SetCalls(reader_, day1, "customer-service", 50, 40);  // 80 %: missed
   clock_.Advance(absl::Hours(24));
   ASSERT_TRUE(monitor_->EvaluateOnce().ok());     // day 1 closed: 1 miss
   const domain::Window day2 = Today();
-  reader_.Set(day2, "customer-service", 50, 40);
+  SetCalls(reader_, day2, "customer-service", 50, 40);
   clock_.Advance(absl::Hours(24));
   ASSERT_TRUE(monitor_->EvaluateOnce().ok());     // day 2 closed: 2 misses → published
   ASSERT_TRUE(monitor_->EvaluateOnce().ok());     // nothing new
