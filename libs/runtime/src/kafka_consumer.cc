@@ -1,5 +1,6 @@
 #include "sqms/runtime/kafka_consumer.h"
 
+#include <algorithm>
 #include <cstring>
 #include <thread>
 #include <utility>
@@ -37,6 +38,9 @@ ConsumedRecord ToRecord(const rd_kafka_message_t& msg) {
   if (ms >= 0) rec.timestamp = std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
   return rec;
 }
+
+// Transient errors (is_transient) back off to at most this.
+constexpr std::chrono::milliseconds kLongestTransientBackoff{5000};
 
 // One-partition list holding `offset`.
 rdkafka::PartitionList OnePartition(const std::string& topic, int32_t partition,
@@ -109,7 +113,8 @@ class KafkaConsumerLoop::Impl {
   void Revoke(rd_kafka_topic_partition_list_t* partitions);
   void Run();
   void Handle(const rd_kafka_message_t& msg);
-  void Retry(const ConsumedRecord& rec);
+  // Waits `wait` (unless stopping), then seeks back to `rec`.
+  void Retry(const ConsumedRecord& rec, std::chrono::milliseconds wait);
   void MarkDone(const ConsumedRecord& rec);
   void MaybeCommit();
   void CommitSync();
@@ -134,6 +139,9 @@ class KafkaConsumerLoop::Impl {
 
   // Loop thread only (the rebalance callback runs there too).
   std::map<TopicPartition, std::pair<int64_t, int>> failures_;  // offset, attempts
+  // The next wait after a transient error; back to retry_backoff once a
+  // record is done.
+  std::chrono::milliseconds transient_backoff_ = options_.retry_backoff;
   bool commit_pending_ = false;
   std::chrono::steady_clock::time_point last_commit_{};
   bool closed_ = false;
@@ -250,7 +258,10 @@ void KafkaConsumerLoop::Impl::Handle(const rd_kafka_message_t& msg) {
   }
   if (options_.is_transient && options_.is_transient(status)) {
     ReportError(status);
-    Retry(rec);
+    // Back off while the outage lasts: retry_backoff doubling to 5 s.
+    const std::chrono::milliseconds wait = transient_backoff_;
+    transient_backoff_ = std::min(transient_backoff_ * 2, kLongestTransientBackoff);
+    Retry(rec, wait);
     return;
   }
   auto& [offset, attempts] = failures_[{rec.topic, rec.partition}];
@@ -266,11 +277,11 @@ void KafkaConsumerLoop::Impl::Handle(const rd_kafka_message_t& msg) {
     }
     ReportError(written);
   }
-  Retry(rec);
+  Retry(rec, options_.retry_backoff);
 }
 
-void KafkaConsumerLoop::Impl::Retry(const ConsumedRecord& rec) {
-  if (!SleepUnlessStopping(options_.retry_backoff)) return;  // not committed: redelivered later
+void KafkaConsumerLoop::Impl::Retry(const ConsumedRecord& rec, std::chrono::milliseconds wait) {
+  if (!SleepUnlessStopping(wait)) return;  // not committed: redelivered later
   // Seeking back discards what was prefetched after the record, so the
   // partition's order holds and the record comes back on the next poll.
   auto list = OnePartition(rec.topic, rec.partition, rec.offset);
@@ -280,6 +291,7 @@ void KafkaConsumerLoop::Impl::Retry(const ConsumedRecord& rec) {
 
 void KafkaConsumerLoop::Impl::MarkDone(const ConsumedRecord& rec) {
   failures_.erase({rec.topic, rec.partition});
+  transient_backoff_ = options_.retry_backoff;
   if (!options_.commit_offsets) return;
   auto list = OnePartition(rec.topic, rec.partition, rec.offset + 1);
   rd_kafka_resp_err_t err = rd_kafka_offsets_store(rk_.get(), list.get());

@@ -1,33 +1,12 @@
 #include "services/alerts/adapters/event_consumer.h"
 
-#include <algorithm>
-#include <mutex>
-#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/time.h"
 #include "services/alerts/codec/event_alerts.h"
 #include "sqms/runtime/log.h"
 
 namespace sqms::alerts::adapters {
-namespace {
-
-constexpr std::chrono::milliseconds kFirstRetry{200};
-constexpr std::chrono::milliseconds kLongestRetry{5000};
-
-// The store may answer later: wait for it rather than dead-letter an alert.
-bool Transient(const absl::Status& status) {
-  switch (status.code()) {
-    case absl::StatusCode::kUnavailable:
-    case absl::StatusCode::kDeadlineExceeded:
-    case absl::StatusCode::kAborted:
-    case absl::StatusCode::kResourceExhausted: return true;
-    default: return false;
-  }
-}
-
-}  // namespace
 
 absl::Status HandleEventRecord(const runtime::ConsumedRecord& record,
                                const std::string& complaints_topic, const std::string& kpi_topic,
@@ -59,13 +38,10 @@ absl::StatusOr<std::unique_ptr<EventConsumer>> EventConsumer::Create(
     return absl::InvalidArgumentError(absl::StrCat(
         "kpi_topic: equals complaints_topic (", options.kpi_topic, "); records need their topic"));
   }
-  // An attempt cut short by Stop() counts as a failure with the loop: with a
-  // single attempt, stopping during a store outage would dead-letter an alert.
-  if (options.max_attempts < 2) {
+  if (options.max_attempts < 1) {
     return absl::InvalidArgumentError(absl::StrCat(
         "max_attempts: ", options.max_attempts,
-        " is below 2 (poison records are dead-lettered, never retried forever, and an attempt "
-        "cut short by Stop() must not dead-letter a record)"));
+        " is below 1 (poison records are dead-lettered, never retried forever)"));
   }
   if (!sink) return absl::InvalidArgumentError("sink: must be set");
 
@@ -79,6 +55,9 @@ absl::StatusOr<std::unique_ptr<EventConsumer>> EventConsumer::Create(
   loop_options.auto_offset_reset = "earliest";
   loop_options.max_attempts = options.max_attempts;
   loop_options.retry_backoff = options.retry_backoff;
+  // Conversion errors are INVALID_ARGUMENT: only the processor's can be
+  // transient, and those wait for the store rather than dead-letter.
+  loop_options.is_transient = runtime::IsTransientError;
   loop_options.properties = options.properties;
 
   runtime::KafkaConsumerHooks hooks;
@@ -86,47 +65,24 @@ absl::StatusOr<std::unique_ptr<EventConsumer>> EventConsumer::Create(
     runtime::log::Warn("alert event consumer error", {{"error", std::string(status.message())}});
   };
 
-  std::unique_ptr<EventConsumer> consumer(new EventConsumer(std::move(options), std::move(sink)));
-  EventConsumer* self = consumer.get();
   absl::StatusOr<std::unique_ptr<runtime::KafkaConsumerLoop>> loop =
       runtime::KafkaConsumerLoop::Create(
           std::move(loop_options), std::move(hooks),
-          [self](const runtime::ConsumedRecord& record) { return self->Handle(record); });
+          [complaints = options.complaints_topic, kpi = options.kpi_topic,
+           sink = std::move(sink)](const runtime::ConsumedRecord& record) {
+            return HandleEventRecord(record, complaints, kpi, sink);
+          });
   if (!loop.ok()) return loop.status();
-  consumer->loop_ = *std::move(loop);
-  return consumer;
+  return std::unique_ptr<EventConsumer>(new EventConsumer(*std::move(loop)));
 }
 
-EventConsumer::EventConsumer(EventConsumerOptions options, AlertSink sink)
-    : options_(std::move(options)), sink_(std::move(sink)) {}
+EventConsumer::EventConsumer(std::unique_ptr<runtime::KafkaConsumerLoop> loop)
+    : loop_(std::move(loop)) {}
 
 EventConsumer::~EventConsumer() { Stop(); }
 
 void EventConsumer::Start() { loop_->Start(); }
 
-void EventConsumer::Stop() {
-  std::call_once(stop_once_, [this] { stopping_.Notify(); });
-  // Null only when Create failed. Joined here, before any member the
-  // handler reads goes away.
-  if (loop_ != nullptr) loop_->Stop();
-}
-
-absl::Status EventConsumer::Handle(const runtime::ConsumedRecord& record) {
-  std::chrono::milliseconds backoff = kFirstRetry;
-  for (;;) {
-    absl::Status status =
-        HandleEventRecord(record, options_.complaints_topic, options_.kpi_topic, sink_);
-    // Conversion errors are INVALID_ARGUMENT: only the sink's can be transient.
-    if (status.ok() || !Transient(status)) return status;
-    runtime::log::Warn("alert processing failed; retrying",
-                       {{"topic", record.topic},
-                        {"partition", record.partition},
-                        {"offset", record.offset},
-                        {"retry_ms", backoff.count()},
-                        {"error", std::string(status.message())}});
-    if (stopping_.WaitForNotificationWithTimeout(absl::FromChrono(backoff))) return status;
-    backoff = std::min(backoff * 2, kLongestRetry);
-  }
-}
+void EventConsumer::Stop() { loop_->Stop(); }
 
 }  // namespace sqms::alerts::adapters

@@ -17,10 +17,11 @@
 //    labels) fails permanently; after `max_attempts` failures the loop
 //    writes it to `<topic>.dlq` and commits past it.
 //  - Store outages never dead-letter an alert: a processor error of code
-//    UNAVAILABLE, DEADLINE_EXCEEDED, ABORTED or RESOURCE_EXHAUSTED is retried
-//    within the handler (backoff 200 ms doubling to 5 s) until it succeeds
-//    or Stop() — the partition waits, its lag shows the outage. Any other
-//    processor error is treated like a poison record.
+//    UNAVAILABLE, DEADLINE_EXCEEDED, ABORTED or RESOURCE_EXHAUSTED
+//    (runtime::IsTransientError) is retried by the loop (backoff 200 ms
+//    doubling to 5 s) until it succeeds or Stop() — the partition waits,
+//    its lag shows the outage. Any other processor error is treated like a
+//    poison record.
 //  - Records of other types (a complaint assigned, a KPI event of an
 //    unknown type) are skipped: handler OK, committed.
 //
@@ -33,12 +34,10 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/notification.h"
 #include "services/alerts/app/alert_processor.h"
 #include "services/alerts/domain/alert.h"
 #include "sqms/runtime/kafka_consumer.h"
@@ -56,8 +55,7 @@ struct EventConsumerOptions {
   std::string complaints_topic = "sqms.complaints.v1";
   std::string kpi_topic = "sqms.kpi.v1";
   std::string client_id = "sqms-alerts";
-  // Failed attempts of a poison record before it is dead-lettered. At least
-  // 2: a processor retry cut short by Stop() counts as one failed attempt.
+  // Failed attempts of a poison record before it is dead-lettered (≥ 1).
   int max_attempts = 5;
   std::chrono::milliseconds retry_backoff{200};
   // Extra librdkafka properties (security.protocol, …), applied last.
@@ -90,22 +88,15 @@ class EventConsumer {
 
   // Subscribes to both topics and starts the consumer thread. At most once.
   void Start();
-  // Ends a processor retry in hand at once (its record is not committed and
+  // Ends a retry wait in hand at once (its record is not committed and
   // comes back on the next start), commits what was handled, leaves the
   // group and joins the thread. Idempotent; any thread but the consumer's.
   void Stop();
 
  private:
-  EventConsumer(EventConsumerOptions options, AlertSink sink);
-  // The loop's handler: HandleEventRecord, retrying transient sink errors
-  // until OK or stopping_.
-  absl::Status Handle(const runtime::ConsumedRecord& record);
+  explicit EventConsumer(std::unique_ptr<runtime::KafkaConsumerLoop> loop);
 
-  const EventConsumerOptions options_;
-  const AlertSink sink_;
-  std::once_flag stop_once_;
-  absl::Notification stopping_;  // notified once, by Stop()
-  std::unique_ptr<runtime::KafkaConsumerLoop> loop_;  // last: stopped first
+  std::unique_ptr<runtime::KafkaConsumerLoop> loop_;
 };
 
 }  // namespace sqms::alerts::adapters

@@ -2,6 +2,7 @@
 // broker outages, redelivery after handler failures, on_assign seeks and the
 // dead-letter topic.
 
+#include <atomic>
 #include <map>
 #include <set>
 #include <string>
@@ -270,6 +271,50 @@ TEST_F(KafkaTest, PoisonRecordGoesToDeadLetterTopicAfterMaxAttempts) {
   EXPECT_THAT(records[0].headers, Contains(Pair("x-test", "call#poison")));
   EXPECT_THAT(records[0].headers, Contains(Pair("x-sqms-error", "INVALID_ARGUMENT: cannot parse")));
   EXPECT_THAT(records[0].headers, Contains(Pair("x-sqms-source-topic", "sqms.contact.v1")));
+}
+
+TEST_F(KafkaTest, TransientErrorsWaitWithBackoffAndNeverDeadLetter) {
+  ProduceAll("sqms.kpi.v1", {"unit#1", "unit#2"});
+  Seen seen;
+  std::atomic<int> outage_left{6};  // the store is down for six attempts
+  std::atomic<int> reported{0};
+  KafkaConsumerOptions options;
+  options.brokers = kafka_->bootstrap();
+  options.group_id = "g-transient";
+  options.topics = {"sqms.kpi.v1"};
+  options.max_attempts = 1;  // a counted failure would dead-letter at once
+  options.retry_backoff = std::chrono::milliseconds(20);
+  options.is_transient = IsTransientError;
+  KafkaConsumerHooks hooks;
+  hooks.on_error = [&](const absl::Status& status) {
+    EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << status;
+    ++reported;
+  };
+  auto loop = KafkaConsumerLoop::Create(options, std::move(hooks), [&](const ConsumedRecord& rec) {
+    if (outage_left.fetch_sub(1) > 0) return absl::UnavailableError("store down");
+    seen.Add(rec);
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(loop.ok()) << loop.status();
+  (*loop)->Start();
+  ASSERT_TRUE(Await([&] { return seen.Count("unit#2") == 1; }, absl::Seconds(30)));
+  (*loop)->Stop();
+  // With max_attempts 1 a counted failure would have dead-lettered unit#1
+  // at its first attempt: the handler would never have seen it succeed.
+  EXPECT_EQ(seen.values(), (std::vector<std::string>{"unit#1", "unit#2"}))
+      << "in order, once, nothing dead-lettered";
+  EXPECT_EQ(reported.load(), 6) << "each transient error reported";
+}
+
+TEST(KafkaTransientTest, TheStoreErrorsThatMayPassByThemselvesAreTransient) {
+  for (absl::Status s : {absl::UnavailableError(""), absl::DeadlineExceededError(""),
+                         absl::AbortedError(""), absl::ResourceExhaustedError("")}) {
+    EXPECT_TRUE(IsTransientError(s)) << s;
+  }
+  for (absl::Status s : {absl::OkStatus(), absl::InvalidArgumentError(""),
+                         absl::FailedPreconditionError(""), absl::InternalError("")}) {
+    EXPECT_FALSE(IsTransientError(s)) << s;
+  }
 }
 
 }  // namespace

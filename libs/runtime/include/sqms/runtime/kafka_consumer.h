@@ -56,9 +56,11 @@ struct KafkaConsumerOptions {
   int max_attempts = 5;
   std::chrono::milliseconds retry_backoff{200};
   // Optional: handler errors it answers true for (e.g. IsTransientError: a
-  // store outage) are retried every retry_backoff without counting an
-  // attempt, so they never dead-letter a record: the partition waits and
-  // its lag shows the outage. Each is also reported to on_error.
+  // store outage) are retried without counting an attempt — after
+  // retry_backoff, doubling to 5 s while they last — so they never
+  // dead-letter a record: the partition waits and its lag shows the
+  // outage. Each is also reported to on_error. Stop() ends a wait at once
+  // (the record is not committed).
   std::function<bool(const absl::Status&)> is_transient;
   // Handled offsets are stored at once and committed asynchronously at most
   // this often (and synchronously on revoke and Stop()), so a crash
