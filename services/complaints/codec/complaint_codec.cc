@@ -141,7 +141,7 @@ void ToProto(const domain::KnownIssue& k, pb::KnownIssue* out) {
   out->set_plan_id(k.plan_id);
   out->set_level(k.level);
   if (Known(k.linked_at)) WriteTime(k.linked_at, out->mutable_linked_at());
-  out->set_held(k.held);
+  out->set_held(k.held());  // derived, for API readers
   if (Known(k.released_at)) WriteTime(*k.released_at, out->mutable_released_at());
 }
 
@@ -151,7 +151,6 @@ domain::KnownIssue FromProto(const pb::KnownIssue& p) {
           .plan_id = p.plan_id(),
           .level = p.level(),
           .linked_at = TimeOrPast(p.has_linked_at(), p.linked_at()),
-          .held = p.held(),
           .released_at = OptionalTime(p.has_released_at(), p.released_at())};
 }
 

@@ -59,7 +59,6 @@ void LinkKnownIssue(Complaint& complaint, const ActiveIncident& incident,
                                      .plan_id = incident.plan_id,
                                      .level = incident.level,
                                      .linked_at = now,
-                                     .held = true,
                                      .released_at = std::nullopt};
   const std::string note = absl::StrCat("known issue: incident ", incident.id, " (",
                                         incident.title, "); SLA escalations held");
@@ -73,10 +72,9 @@ std::vector<Event> ReleaseKnownIssue(Complaint& complaint, const std::string& in
                                      absl::Time now) {
   std::vector<Event> events;
   if (!complaint.known_issue || complaint.known_issue->incident_id != incident_id ||
-      !complaint.known_issue->held || complaint.status == Status::kClosed) {
+      !complaint.known_issue->held() || complaint.status == Status::kClosed) {
     return events;
   }
-  complaint.known_issue->held = false;
   complaint.known_issue->released_at = now;
   complaint.version += 1;
   complaint.updated_at = now;

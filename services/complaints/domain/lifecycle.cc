@@ -307,7 +307,7 @@ absl::StatusOr<std::vector<Event>> Apply(Complaint& complaint, const Command& co
 std::vector<Event> FireDueTimers(Complaint& complaint, absl::Time now) {
   std::vector<Event> events;
   if (complaint.sla.paused || complaint.status == Status::kClosed) return events;
-  if (complaint.known_issue && complaint.known_issue->held) return events;
+  if (complaint.known_issue && complaint.known_issue->held()) return events;
   auto emit = [&](EventType type, SlaTarget target, std::string_view what) {
     Event e;
     e.type = type;

@@ -118,7 +118,7 @@ struct RoutingRule {
 };
 
 // An active incident of the alerts service this complaint is a known
-// instance of (known_issue.h). While `held`, the complaint's SLA timers do
+// instance of (known_issue.h). While held(), the complaint's SLA timers do
 // not fire: its deadlines run on, and what passed meanwhile is reported
 // when the hold ends.
 struct KnownIssue {
@@ -127,8 +127,8 @@ struct KnownIssue {
   std::string plan_id;
   std::string level;                       // "I" … "IV"
   absl::Time linked_at;
-  bool held = true;                        // until the incident is resolved
-  std::optional<absl::Time> released_at;   // when the hold ended
+  std::optional<absl::Time> released_at;   // when the incident was resolved
+  bool held() const { return !released_at.has_value(); }
 };
 
 // Why triage decided what it did (triage.h), stored with the complaint.

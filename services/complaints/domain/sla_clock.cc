@@ -58,7 +58,7 @@ void ResumeClock(SlaClock& clock, absl::Time now, const BusinessCalendar& calend
 std::vector<SlaTimer> PendingTimers(const Complaint& complaint) {
   std::vector<SlaTimer> timers;
   if (complaint.sla.paused || complaint.status == Status::kClosed) return timers;
-  if (complaint.known_issue && complaint.known_issue->held) return timers;
+  if (complaint.known_issue && complaint.known_issue->held()) return timers;
   for (const SlaDeadline& d : complaint.sla.deadlines) {
     if (d.met_at) continue;
     if (!d.at_risk) timers.push_back({d.target, false, d.at_risk_at});

@@ -71,7 +71,7 @@ TEST_F(KnownIssuesServiceTest, AMatchingComplaintIsLinkedInItsCreatingWriteWitho
   const domain::Complaint linked = Submitted(SafetyReport());
   ASSERT_TRUE(linked.known_issue.has_value());
   EXPECT_EQ(linked.known_issue->incident_id, "inc-1");
-  EXPECT_TRUE(linked.known_issue->held);
+  EXPECT_TRUE(linked.known_issue->held());
   EXPECT_EQ(linked.version, 1);
   EXPECT_THAT(EventTypes(linked.id), ElementsAre(EventType::kSubmitted, EventType::kIncidentLinked));
   EXPECT_THAT(AuditActions(linked.id), ElementsAre("submit", "incident_linked"));
@@ -96,7 +96,7 @@ TEST_F(KnownIssuesServiceTest, ResolutionReleasesEachLinkedComplaintOnceAndItsTi
     auto c = service_->Get(id);
     ASSERT_TRUE(c.ok()) << c.status();
     ASSERT_TRUE(c->known_issue.has_value());
-    EXPECT_FALSE(c->known_issue->held) << id;
+    EXPECT_FALSE(c->known_issue->held()) << id;
     EXPECT_EQ(c->version, 2);
     EXPECT_TRUE(HasTimer(id)) << "timers resume: the missed deadlines fire next";
     const std::vector<EventType> events = EventTypes(id);
@@ -122,7 +122,7 @@ TEST_F(KnownIssuesServiceTest, AStoreOutageIsReportedForARetryThatThenCompletes)
   ASSERT_TRUE(service_->ApplyIncidentChange(Ended("inc-1")).ok()) << "the retry";
   auto c = service_->Get(id);
   ASSERT_TRUE(c.ok());
-  EXPECT_FALSE(c->known_issue->held);
+  EXPECT_FALSE(c->known_issue->held());
 }
 
 TEST_F(KnownIssuesServiceTest, WithoutKnownIssuesAChangeIsRefused) {

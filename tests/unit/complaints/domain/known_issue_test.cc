@@ -101,7 +101,7 @@ TEST_F(KnownIssueTest, ALinkedComplaintHasNoTimersAndFiresNothingWhileHeld) {
   LinkKnownIssue(c.complaint, Incident("inc-1", t0_), "agent-1", t0_, c.events);
 
   ASSERT_TRUE(c.complaint.known_issue.has_value());
-  EXPECT_TRUE(c.complaint.known_issue->held);
+  EXPECT_TRUE(c.complaint.known_issue->held());
   EXPECT_EQ(c.complaint.known_issue->incident_id, "inc-1");
   EXPECT_EQ(c.complaint.version, 1) << "linked in the creating write";
   ASSERT_EQ(c.events.size(), 2u);
@@ -128,7 +128,7 @@ TEST_F(KnownIssueTest, ReleaseEndsTheHoldOnceAndTheMissedDeadlinesFireThen) {
   EXPECT_EQ(c.complaint.version, 2);
   EXPECT_EQ(c.complaint.audit.back().action, "incident_resolved");
   EXPECT_EQ(c.complaint.audit.back().version, 2);
-  EXPECT_FALSE(c.complaint.known_issue->held);
+  EXPECT_FALSE(c.complaint.known_issue->held());
   EXPECT_EQ(c.complaint.known_issue->released_at, resolved);
   EXPECT_TRUE(ReleaseKnownIssue(c.complaint, "inc-1", resolved).empty()) << "idempotent";
 
