@@ -116,7 +116,8 @@ std::string KpiAlertName(ev::KpiEventType type) {
     case ev::KPI_EVENT_TYPE_BREACHED:
     case ev::KPI_EVENT_TYPE_RECOVERED: return "kpi_breached";
     case ev::KPI_EVENT_TYPE_TARGET_MISSED_REPEATEDLY: return "kpi_target_missed_repeatedly";
-    case ev::KPI_EVENT_TYPE_SURGE: return "kpi_surge";
+    case ev::KPI_EVENT_TYPE_SURGE:
+    case ev::KPI_EVENT_TYPE_SURGE_ENDED: return "kpi_surge";
     default: return "";
   }
 }
@@ -137,6 +138,9 @@ std::string KpiSummary(const ev::KpiEvent& e) {
                                                           e.baseline_weeks(), " weeks")
                                            : "no baseline yet",
                           ")");
+    case ev::KPI_EVENT_TYPE_SURGE_ENDED:
+      return absl::StrCat(subject, " surge ended: the open window counts ", value,
+                          ", under ", e.threshold());
     default:
       return absl::StrCat(subject, " missed its target ", e.consecutive_misses(),
                           " windows in a row (threshold ", e.threshold(), ")");
@@ -202,7 +206,8 @@ absl::StatusOr<std::optional<Alert>> KpiEventToAlert(std::string_view payload,
   Alert alert;
   alert.id = ce_id.empty() ? e.event_id() : ce_id;
   alert.source = "metrics";
-  alert.firing = e.type() != ev::KPI_EVENT_TYPE_RECOVERED;
+  alert.firing =
+      e.type() != ev::KPI_EVENT_TYPE_RECOVERED && e.type() != ev::KPI_EVENT_TYPE_SURGE_ENDED;
   alert.drill = false;
   alert.at = FromTimestamp(e.occurred_at());
   Labels& labels = alert.labels;
@@ -225,7 +230,7 @@ absl::StatusOr<std::optional<Alert>> KpiEventToAlert(std::string_view payload,
   if (e.type() == ev::KPI_EVENT_TYPE_TARGET_MISSED_REPEATEDLY) {
     notes["consecutive_misses"] = absl::StrCat(e.consecutive_misses());
   }
-  if (e.type() == ev::KPI_EVENT_TYPE_SURGE) {
+  if (e.type() == ev::KPI_EVENT_TYPE_SURGE || e.type() == ev::KPI_EVENT_TYPE_SURGE_ENDED) {
     if (e.has_baseline()) notes["baseline"] = absl::StrCat(e.baseline());
     notes["baseline_weeks"] = absl::StrCat(e.baseline_weeks());
     notes["factor"] = absl::StrCat(e.factor());

@@ -42,8 +42,9 @@ absl::StatusOr<std::optional<domain::Alert>> ComplaintEventToAlert(std::string_v
 // BREACHED → alertname "kpi_breached", firing; RECOVERED → "kpi_breached"
 // with firing false (the same labels, so the same fingerprint: it resolves
 // the breach's alert); TARGET_MISSED_REPEATEDLY →
-// "kpi_target_missed_repeatedly", firing; SURGE → "kpi_surge", firing (a
-// surge has no recovery event); UNSPECIFIED or unknown → nullopt.
+// "kpi_target_missed_repeatedly", firing; SURGE → "kpi_surge", firing;
+// SURGE_ENDED → "kpi_surge" with firing false (same labels: it resolves the
+// surge's alert); UNSPECIFIED or unknown → nullopt.
 //
 // Labels: alertname, source="metrics", kpi, dimension, unit, window, and
 // department / station / region = unit when the dimension is that one.

@@ -1,5 +1,6 @@
 #include "services/metrics/app/surge_monitor.h"
 
+#include <set>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -61,8 +62,15 @@ absl::StatusOr<int> SurgeMonitor::Evaluate(const domain::SurgeRule& rule) {
   if (!statuses.ok()) return statuses.status();
   const std::string label = domain::WindowLabel(windows[0], config_.zone);
 
+  // The units counted in the open window, and those whose surge is still
+  // in force (it may have no event in the open window at all).
+  std::set<std::string> units;
+  for (const auto& entry : (*aggregates)[0].units) units.insert(entry.first);
+  for (const auto& [unit, status] : *statuses) {
+    if (status.state == domain::TargetState::kBreached) units.insert(unit);
+  }
   int published = 0;
-  for (const auto& [unit, _] : (*aggregates)[0].units) {
+  for (const std::string& unit : units) {
     const TargetStatus status = (*statuses)[unit];
     if (status.last_closed == label) continue;  // this window already surged
     std::vector<int64_t> history;
@@ -71,18 +79,27 @@ absl::StatusOr<int> SurgeMonitor::Evaluate(const domain::SurgeRule& rule) {
     }
     const int64_t count = CountOf(*kpi, (*aggregates)[0], unit);
     const domain::SurgeDecision decision = domain::EvaluateSurge(rule, count, history);
-    if (!decision.surge) continue;
+    const bool in_force = status.state == domain::TargetState::kBreached;
+    if (!decision.surge && !in_force) continue;
+    // A surge in this window; or the one in force belongs to a closed
+    // window and this one has not surged (so far): it ended.
     TargetStatus next = status;
-    next.last_closed = label;
+    next.state = decision.surge ? domain::TargetState::kBreached : domain::TargetState::kMet;
+    if (decision.surge) next.last_closed = label;
     domain::Target target;
     target.kpi = rule.kpi;
     target.dimension = rule.dimension;
     target.window = rule.window;
     target.threshold = decision.threshold;
     target.min_sample = rule.min_count;
+    auto counted = (*aggregates)[0].units.find(unit);
     const TargetEvent event{
-        .type = TargetEventType::kSurge, .target = target, .kpi = kpi, .unit = unit,
-        .period = label, .value = domain::Compute(*kpi, (*aggregates)[0].units.at(unit).counters),
+        .type = decision.surge ? TargetEventType::kSurge : TargetEventType::kSurgeEnded,
+        .target = target, .kpi = kpi, .unit = unit,
+        .period = decision.surge ? label : status.last_closed,
+        .value = counted == (*aggregates)[0].units.end()
+                     ? domain::Compute(*kpi, domain::CounterValues{})
+                     : domain::Compute(*kpi, counted->second.counters),
         .misses = 0,
         .surge = {.baseline = decision.baseline, .baseline_weeks = decision.baseline_weeks,
                   .factor = rule.factor},

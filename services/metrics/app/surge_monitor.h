@@ -2,7 +2,11 @@
 // Surge detection (突增预警): every evaluation counts each surge rule's KPI
 // in the current, still open window per unit of its dimension, compares it
 // with the same window of the week in the previous weeks (domain/surge.h)
-// and publishes a surge event once per (rule, unit, window).
+// and publishes a surge event once per (rule, unit, window). A surge stays
+// in force until its window has closed and an evaluation finds the open
+// window of that unit not surging: then one "surge ended" event (the
+// alerts service resolves the surge's alert on it). A unit that surges
+// window after window stays in force, with one surge event per window.
 //
 // Once: like the target monitor's breaches, the rule's per-unit status (the
 // label of the window that last surged) and the event change in one

@@ -16,6 +16,8 @@ std::pair<ev::KpiEventType, std::string> TypeOf(ports::TargetEventType type) {
     case ports::TargetEventType::kMissedRepeatedly:
       return {ev::KPI_EVENT_TYPE_TARGET_MISSED_REPEATEDLY, "target_missed_repeatedly"};
     case ports::TargetEventType::kSurge: return {ev::KPI_EVENT_TYPE_SURGE, "surge"};
+    case ports::TargetEventType::kSurgeEnded:
+      return {ev::KPI_EVENT_TYPE_SURGE_ENDED, "surge_ended"};
   }
   return {ev::KPI_EVENT_TYPE_UNSPECIFIED, "unspecified"};
 }
@@ -42,7 +44,7 @@ EncodedKpiEvent EncodeKpiEvent(const ports::TargetEvent& e, const std::string& e
   out.set_direction(e.kpi != nullptr && e.kpi->direction == domain::Direction::kLowerIsBetter
                         ? "lower_is_better"
                         : "higher_is_better");
-  if (e.type == ports::TargetEventType::kSurge) {
+  if (e.type == ports::TargetEventType::kSurge || e.type == ports::TargetEventType::kSurgeEnded) {
     if (e.surge.baseline) out.set_baseline(*e.surge.baseline);
     out.set_baseline_weeks(e.surge.baseline_weeks);
     out.set_factor(e.surge.factor);

@@ -23,10 +23,12 @@ struct TargetStatus {
   int misses = 0;               // closed windows in a row that missed the target
   std::string last_closed;      // label of the last closed window counted in `misses`;
                                 // of a surge rule: the last window that surged
+                                // (and `state` kBreached while that surge is in
+                                // force, kMet once it ended)
   bool operator==(const TargetStatus&) const = default;
 };
 
-enum class TargetEventType { kBreached, kRecovered, kMissedRepeatedly, kSurge };
+enum class TargetEventType { kBreached, kRecovered, kMissedRepeatedly, kSurge, kSurgeEnded };
 
 // What a surge event adds (domain/surge.h).
 struct SurgeFigures {

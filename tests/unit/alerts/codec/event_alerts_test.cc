@@ -221,6 +221,23 @@ TEST(KpiEventToAlert, SurgeFiresWithTheBreachLabelsAndItsBaseline) {
   EXPECT_THAT((*alert)->annotations, Not(Contains(Key("consecutive_misses"))));
 }
 
+TEST(KpiEventToAlert, SurgeEndedResolvesTheSurgeAlert) {
+  ev::KpiEvent surge = Kpi(ev::KPI_EVENT_TYPE_SURGE);
+  surge.set_kpi("complaint_volume");
+  surge.set_window("hour");
+  ev::KpiEvent ended = surge;
+  ended.set_type(ev::KPI_EVENT_TYPE_SURGE_ENDED);
+  ended.set_value(3);
+  auto fired = KpiEventToAlert(surge.SerializeAsString(), "a");
+  auto resolved = KpiEventToAlert(ended.SerializeAsString(), "b");
+  ASSERT_TRUE(fired.ok() && fired->has_value());
+  ASSERT_TRUE(resolved.ok() && resolved->has_value());
+  EXPECT_TRUE((*fired)->firing);
+  EXPECT_FALSE((*resolved)->firing);
+  EXPECT_EQ((*resolved)->labels, (*fired)->labels);
+  EXPECT_NE((*resolved)->annotations.at("summary").find("surge ended"), std::string::npos);
+}
+
 TEST(KpiEventToAlert, SurgeWithoutHistoryHasNoBaselineAnnotation) {
   ev::KpiEvent e = Kpi(ev::KPI_EVENT_TYPE_SURGE);
   e.set_factor(2);

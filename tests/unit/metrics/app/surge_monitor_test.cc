@@ -85,6 +85,40 @@ TEST_F(SurgeMonitorTest, TheNextWindowCanSurgeAgain) {
   EXPECT_EQ(Published()[1].period, "2026-12-02T15");
 }
 
+TEST_F(SurgeMonitorTest, ASurgeEndsOnceAfterItsWindowWhenTheNextOneIsQuiet) {
+  SetComplaints(WeeksAgo(1), "billing-center", 1);
+  SetComplaints(Hour(), "billing-center", 12);
+  ASSERT_EQ(*monitor_->EvaluateOnce(), 1);
+  ASSERT_EQ(*monitor_->EvaluateOnce(), 0) << "still the surging window: nothing ends";
+  clock_.Advance(absl::Hours(1));  // 15:00: no complaint of the unit yet
+  ASSERT_EQ(*monitor_->EvaluateOnce(), 1);
+  ASSERT_EQ(*monitor_->EvaluateOnce(), 0);
+  ASSERT_EQ(*NewMonitor()->EvaluateOnce(), 0) << "another replica, or a restart, shares the store";
+  ASSERT_EQ(Published().size(), 2u);
+  const ports::TargetEvent& ended = Published()[1];
+  EXPECT_EQ(ended.type, TargetEventType::kSurgeEnded);
+  EXPECT_EQ(ended.unit, "billing-center");
+  EXPECT_EQ(ended.period, "2026-12-02T14") << "the window that surged";
+  EXPECT_EQ(ended.value.numerator, 0);
+  // And the unit may surge again later in the open window.
+  SetComplaints(WeeksAgo(1), "billing-center", 1);
+  SetComplaints(Hour(), "billing-center", 15);
+  ASSERT_EQ(*monitor_->EvaluateOnce(), 1);
+  EXPECT_EQ(Published().back().type, TargetEventType::kSurge);
+  EXPECT_EQ(Published().back().period, "2026-12-02T15");
+}
+
+TEST_F(SurgeMonitorTest, AUnitSurgingWindowAfterWindowNeverEndsInBetween) {
+  SetComplaints(WeeksAgo(1), "billing-center", 1);
+  SetComplaints(Hour(), "billing-center", 12);
+  ASSERT_EQ(*monitor_->EvaluateOnce(), 1);
+  clock_.Advance(absl::Hours(1));
+  SetComplaints(WeeksAgo(1), "billing-center", 1);
+  SetComplaints(Hour(), "billing-center", 13);
+  ASSERT_EQ(*monitor_->EvaluateOnce(), 1);
+  for (const ports::TargetEvent& e : Published()) EXPECT_EQ(e.type, TargetEventType::kSurge);
+}
+
 TEST_F(SurgeMonitorTest, ACountWithinTheBaselineRaisesNothing) {
   for (int week = 1; week <= 4; ++week) SetComplaints(WeeksAgo(week), "dispatch-center", 20);
   SetComplaints(Hour(), "dispatch-center", 39);  // < 2 × 20
