@@ -27,10 +27,9 @@
 #include "sqms/runtime/http/http_server.h"
 #include "sqms/runtime/log.h"
 #include "sqms/runtime/metrics.h"
-#include "sqms/runtime/outbox_relay.h"
-#include "sqms/runtime/outbox_relay_metrics.h"
 #include "sqms/runtime/periodic_task.h"
 #include "sqms/runtime/redis_client.h"
+#include "sqms/runtime/single_outbox_relay.h"
 #include "sqms/runtime/worker_pool.h"
 
 namespace sqms::alerts {
@@ -45,8 +44,7 @@ struct AlertsServiceServer::Parts {
   std::unique_ptr<runtime::RpcMetrics> rpc_metrics;
   std::unique_ptr<adapters::AlertMetrics> alert_metrics;
   std::unique_ptr<runtime::RedisClient> redis;
-  std::unique_ptr<runtime::OutboxRelayMetrics> relay_stats;
-  std::unique_ptr<runtime::OutboxRelay> relay;  // sqms.incidents.v1
+  runtime::SingleOutboxRelay outbox;  // sqms.incidents.v1
   std::unique_ptr<adapters::RedisAlertStore> store;
   std::unique_ptr<app::PlanChanges> plans;  // the plans in force into `catalog`
   std::unique_ptr<runtime::PeriodicTask> plan_refresh;
@@ -208,7 +206,7 @@ absl::StatusOr<std::unique_ptr<AlertsServiceServer>> AlertsServiceServer::Start(
                                            {p->rpc.get()});
   if (!server.ok()) return server.status();
   p->server = *std::move(server);
-  p->relay->Start();
+  p->outbox.relay->Start();
   p->plan_refresh->Start();
   p->timers->Start();
   p->consumer->Start();
@@ -231,25 +229,17 @@ absl::StatusOr<std::unique_ptr<AlertsServiceServer>> AlertsServiceServer::Start(
 
 absl::Status AlertsServiceServer::StartRelay(const config::ServiceConfig& config,
                                              const std::string& instance, Parts& p) {
-  p.relay_stats = std::make_unique<runtime::OutboxRelayMetrics>(p.metrics->registry());
-  auto relay = runtime::OutboxRelay::Create(
-      *p.redis,
-      [options = runtime::KafkaProducerOptionsFrom(config.common, "sqms-alerts")] {
-        return runtime::KafkaProducer::Create(options);
-      },
-      *p.relay_stats,
-      runtime::OutboxRelayOptions{
-          .shards = 1,
-          .shard_keys = [](int) {
-            return runtime::OutboxShardKeys{adapters::OutboxKey(), adapters::OutboxLeaseKey()};
-          },
-          .owner = runtime::UniqueOwnerId(instance),
-          .source = "//sqms/alerts",
-          .dead_letter_topic = config.incidents_topic + ".dlq"});
-  if (!relay.ok()) return relay.status();
-  p.relay = *std::move(relay);
+  auto outbox = runtime::MakeSingleOutboxRelay(
+      *p.redis, config.common, p.metrics->registry(),
+      {.client_id = "sqms-alerts",
+       .source = "//sqms/alerts",
+       .instance = instance,
+       .topic = config.incidents_topic,
+       .keys = {adapters::OutboxKey(), adapters::OutboxLeaseKey()}});
+  if (!outbox.ok()) return outbox.status();
+  p.outbox = *std::move(outbox);
   p.store = std::make_unique<adapters::RedisAlertStore>(
-      *p.redis, config.incidents_topic, [relay = p.relay.get()] { relay->Notify(); });
+      *p.redis, config.incidents_topic, [relay = p.outbox.relay.get()] { relay->Notify(); });
   return absl::OkStatus();
 }
 
@@ -307,7 +297,7 @@ void AlertsServiceServer::Shutdown() {
   parts_->watch_feed.reset();
   parts_->timers->Stop();
   parts_->plan_refresh->Stop();
-  parts_->relay->Stop(std::chrono::seconds(5));  // the rest waits in Redis
+  parts_->outbox.relay->Stop(std::chrono::seconds(5));  // the rest waits in Redis
   parts_->metrics->StopComputedGauges();
 }
 
