@@ -6,6 +6,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
+#include "tools/sqmsctl/jsonl.h"
 
 namespace sqms::tools {
 namespace {
@@ -234,6 +235,22 @@ absl::StatusOr<av1::CreateSilenceRequest> BuildCreateSilenceRequest(
   if (absl::Status s = AddRecurrence(flags, silence); !s.ok()) return s;
   if (absl::Status s = AddEnd(flags, now, silence); !s.ok()) return s;
   silence.set_comment(flags.comment);
+  return request;
+}
+
+absl::StatusOr<av1::UpsertPlanRequest> BuildUpsertPlanRequest(
+    std::string_view file, std::string_view json, std::optional<int64_t> expected_version) {
+  if (expected_version && *expected_version < 0) {
+    return absl::InvalidArgumentError("--expected-version: must be >= 0");
+  }
+  av1::UpsertPlanRequest request;
+  if (absl::Status s = ParseJsonMessage(json, *request.mutable_plan()); !s.ok()) {
+    return absl::InvalidArgumentError(std::string(file) + ": " + std::string(s.message()));
+  }
+  if (request.plan().id().empty()) {
+    return absl::InvalidArgumentError(std::string(file) + ": id is empty");
+  }
+  request.set_expected_version(expected_version.value_or(request.plan().version()));
   return request;
 }
 

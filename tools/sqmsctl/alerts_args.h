@@ -11,7 +11,9 @@
 // its flag before anything is sent; regexes are left to the service (RE2).
 #pragma once
 
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -72,5 +74,17 @@ struct SilenceCreateFlags {
 };
 absl::StatusOr<alerts::v1::CreateSilenceRequest> BuildCreateSilenceRequest(
     const SilenceCreateFlags& flags, absl::Time now);
+
+// `sqmsctl plan apply FILE`: `json` is the file's text, one Plan in proto
+// JSON as `sqmsctl plan get ID -o json` prints it (field names in either
+// spelling; unknown fields are errors). The version replaced is the
+// plan's own `version` — the one it was read at, so an edit of a plan
+// someone changed meanwhile is refused by the service rather than
+// overwriting theirs — or `expected_version` when given (0: create).
+// Errors name `file`: "plan.json: not a JSON object", "plan.json: id is
+// empty", "--expected-version: must be >= 0". The plan itself is checked
+// by the service, which names the field (plan.steps[0].title, …).
+absl::StatusOr<alerts::v1::UpsertPlanRequest> BuildUpsertPlanRequest(
+    std::string_view file, std::string_view json, std::optional<int64_t> expected_version);
 
 }  // namespace sqms::tools

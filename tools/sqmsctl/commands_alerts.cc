@@ -8,12 +8,16 @@
 // outcome is unknown (UNAVAILABLE, DEADLINE_EXCEEDED), so that a retry
 // never applies twice.
 #include <iostream>
+#include <iterator>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "sqms/runtime/ids.h"
 #include "tools/sqmsctl/alerts_args.h"
 #include "tools/sqmsctl/alerts_view.h"
 #include "tools/sqmsctl/commands.h"
+#include "tools/sqmsctl/jsonl.h"
 
 namespace sqms::tools {
 namespace {
@@ -241,6 +245,32 @@ void RegisterPlanAndRisk(CLI::App& app, Cli& cli) {
   get_cmd->callback([&cli, get] {
     cli.run = [&cli, get] {
       return CallAndPrint(cli.global, &Stub::GetPlan, *get, false, PlanDetail);
+    };
+  });
+
+  // plan apply: UpsertPlan from a file (admin). Sent once, not retried: the
+  // write is a compare-and-set on the version, so a retry of one that
+  // landed would be refused as stale — after a lost answer, `plan get`
+  // tells whether it applied.
+  struct ApplyFlags {
+    std::string file;
+    std::optional<int64_t> expected_version;
+  };
+  auto apply = std::make_shared<ApplyFlags>();
+  CLI::App* apply_cmd = plan->add_subcommand(
+      "apply", "create or replace a plan from its JSON, as `plan get ID -o json` prints it");
+  apply_cmd->add_option("file", apply->file, "the plan's JSON file; - for stdin")->required();
+  apply_cmd->add_option("--expected-version", apply->expected_version,
+                        "the version it replaces (default: the file's version; 0 creates)");
+  apply_cmd->callback([&cli, apply] {
+    cli.run = [&cli, apply]() -> int {
+      absl::StatusOr<std::string> text =
+          apply->file == "-" ? std::string(std::istreambuf_iterator<char>(std::cin), {})
+                             : ReadFile(apply->file);
+      if (!text.ok()) return ReportUsageError(text.status());
+      auto request = BuildUpsertPlanRequest(apply->file, *text, apply->expected_version);
+      if (!request.ok()) return ReportUsageError(request.status());
+      return CallAndPrint(cli.global, &Stub::UpsertPlan, *request, false, PlanDetail);
     };
   });
 

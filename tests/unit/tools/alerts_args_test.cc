@@ -7,6 +7,7 @@
 
 #include "absl/strings/match.h"
 #include "tools/sqmsctl/commands.h"
+#include "tools/sqmsctl/output.h"
 
 namespace sqms::tools {
 namespace {
@@ -249,6 +250,53 @@ TEST(AlertsArgsTest, EveryCommandParses) {
   EXPECT_THROW(Parse("incident list --limit 0"), CLI::ValidationError);
   // One pair per --label: the plan after it is not swallowed as a label.
   EXPECT_NO_THROW(Parse("drill start --label a=b safety-complaint"));
+}
+
+TEST(AlertsArgsTest, PlanApplyReplacesTheVersionTheFileWasReadAt) {
+  auto request = BuildUpsertPlanRequest(
+      "plan.json", R"({"id": "outage", "name": "Outage", "version": "4"})", std::nullopt);
+  ASSERT_TRUE(request.ok()) << request.status();
+  EXPECT_EQ(request->plan().id(), "outage");
+  EXPECT_EQ(request->plan().name(), "Outage");
+  EXPECT_EQ(request->expected_version(), 4);
+  auto create = BuildUpsertPlanRequest("plan.json", R"({"id": "new"})", std::nullopt);
+  ASSERT_TRUE(create.ok()) << create.status();
+  EXPECT_EQ(create->expected_version(), 0) << "a plan without a version is created";
+  auto forced = BuildUpsertPlanRequest("plan.json", R"({"id": "outage", "version": "4"})", 7);
+  ASSERT_TRUE(forced.ok()) << forced.status();
+  EXPECT_EQ(forced->expected_version(), 7);
+}
+
+TEST(AlertsArgsTest, PlanApplyTakesWhatPlanGetPrints) {
+  av1::Plan plan;
+  plan.set_id("outage");
+  plan.set_name("通信中断 outage");
+  plan.set_level("II");
+  plan.add_group_by("station");
+  plan.add_known_issue_categories("network_fault");
+  plan.set_resolve_after_seconds(600);
+  plan.set_version(3);
+  plan.add_triggers()->add_matchers()->set_value("CallPlatformDown");
+  auto request = BuildUpsertPlanRequest("plan.json", ToJson(plan), std::nullopt);
+  ASSERT_TRUE(request.ok()) << request.status();
+  EXPECT_EQ(request->plan().SerializeAsString(), plan.SerializeAsString());
+  EXPECT_EQ(request->expected_version(), 3);
+}
+
+TEST(AlertsArgsTest, PlanApplyNamesTheFileAndTheProblem) {
+  EXPECT_THAT(BuildUpsertPlanRequest("p.json", "[1]", std::nullopt),
+              FailsNaming("p.json: not a JSON object"));
+  EXPECT_THAT(BuildUpsertPlanRequest("p.json", R"({"id": "x", "colour": 1})", std::nullopt),
+              FailsNaming("p.json: "));
+  EXPECT_THAT(BuildUpsertPlanRequest("p.json", R"({"name": "x"})", std::nullopt),
+              FailsNaming("p.json: id is empty"));
+  EXPECT_THAT(BuildUpsertPlanRequest("p.json", R"({"id": "x"})", -1),
+              FailsNaming("--expected-version: must be >= 0"));
+}
+
+TEST(AlertsArgsTest, PlanApplyParses) {
+  EXPECT_NO_THROW(Parse("plan apply plan.json"));
+  EXPECT_NO_THROW(Parse("plan apply - --expected-version 3"));
 }
 
 }  // namespace
