@@ -27,6 +27,9 @@ std::string WatermarksKey() { return std::string(kKeyPrefix) + ":watermarks"; }
 std::string IncidentMarksKey(std::string_view topic, int32_t partition) {
   return absl::StrCat(std::string(kKeyPrefix), ":incidents:", std::string(topic), ":", partition);
 }
+std::string AdmittedUnitsKey(std::string_view topic, int32_t partition) {
+  return absl::StrCat(std::string(kKeyPrefix), ":units:", std::string(topic), ":", partition);
+}
 std::string TargetKey(std::string_view target_id) {
   return std::string(kKeyPrefix) + ":target:" + std::string(target_id);
 }

@@ -17,6 +17,11 @@
 //                                          MTTA, "r": MTTR and downtime;
 //                                          kpi_processor.h), written with the
 //                                          counts; one field per incident, kept
+//   {sqms:metrics}:units:<topic>:<partition>  hash: <dimension>|<value> → "1":
+//                                          the values the partition admitted
+//                                          under the cardinality limit
+//                                          (domain/cardinality.h), written
+//                                          with the counts; kept
 //   {sqms:metrics}:target:<target id>      hash: <unit> → the target's status
 //                                          there (redis_target_store.cc)
 //   {sqms:metrics}:kpi-events             list: the last 1,000 sqms.kpi.v1
@@ -44,6 +49,7 @@ inline constexpr std::string_view kRevisionField = "_rev";
 std::string WindowKey(const domain::Window& window, bool drill);
 std::string WatermarksKey();
 std::string IncidentMarksKey(std::string_view topic, int32_t partition);
+std::string AdmittedUnitsKey(std::string_view topic, int32_t partition);
 std::string TargetKey(std::string_view target_id);
 std::string RecentEventsKey();
 std::string OutboxKey();

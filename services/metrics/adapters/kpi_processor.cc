@@ -7,10 +7,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "prometheus/counter.h"
-#include "prometheus/family.h"
-#include "prometheus/registry.h"
 #include "services/metrics/adapters/kpi_keys.h"
+#include "services/metrics/adapters/kpi_processor_stats.h"
 #include "services/metrics/codec/event_codec.h"
 #include "services/metrics/codec/incident_codec.h"
 #include "sqms/runtime/log.h"
@@ -22,8 +20,6 @@ using domain::Dimension;
 using domain::WindowSize;
 
 namespace {
-
-constexpr const char* kOutcomes[] = {"counted", "late", "ignored", "unparsed"};
 
 std::string PartitionField(const std::string& topic, int32_t partition) {
   return absl::StrCat(topic, ":", partition);
@@ -45,56 +41,15 @@ domain::IncidentMarks DecodeMarks(std::string_view s) {
 
 }  // namespace
 
-// sqms_metrics_events_total{topic,outcome} and
-// sqms_kpi_counter_total{counter,department}, every series created at 0.
-struct KpiProcessor::Stats {
-  Stats(prometheus::Registry& registry, const KpiProcessorOptions& options)
-      : events(prometheus::BuildCounter()
-                   .Name("sqms_metrics_events_total")
-                   .Help("Input events by topic and outcome: counted, late (counted after "
-                         "their window closed), ignored (no KPI reads them), unparsed")
-                   .Register(registry)),
-        counters(prometheus::BuildCounter()
-                     .Name("sqms_kpi_counter_total")
-                     .Help("KPI numerators and denominators as checkpointed, by department "
-                           "(configured ids, unknown, other); official figures only")
-                     .Register(registry)) {
-    for (const std::string& topic :
-         {options.complaints_topic, options.contact_topic, options.incidents_topic}) {
-      for (const char* outcome : kOutcomes) events.Add({{"topic", topic}, {"outcome", outcome}});
-    }
-    departments = options.departments;
-    departments.push_back("unknown");
-    departments.push_back("other");
-    for (const std::string& department : departments) {
-      for (int c = 0; c < domain::kCounterCount; ++c) {
-        Counter counter = static_cast<Counter>(c);
-        by_department[department][c] = &counters.Add(
-            {{"counter", std::string(domain::CounterName(counter))}, {"department", department}});
-      }
-    }
-  }
-
-  void Event(const std::string& topic, const char* outcome) {
-    events.Add({{"topic", topic}, {"outcome", outcome}}).Increment();
-  }
-
-  // The bounded label value of a department id.
-  const std::string& Department(const std::string& id) const {
-    if (id.empty()) return departments[departments.size() - 2];
-    auto it = std::find(departments.begin(), departments.end() - 2, id);
-    return it != departments.end() - 2 ? *it : departments.back();
-  }
-
-  prometheus::Family<prometheus::Counter>& events;
-  prometheus::Family<prometheus::Counter>& counters;
-  std::vector<std::string> departments;
-  std::map<std::string, std::array<prometheus::Counter*, domain::kCounterCount>> by_department;
-};
-
 KpiProcessor::KpiProcessor(runtime::RedisClient& redis, KpiProcessorOptions options)
     : redis_(redis), options_(std::move(options)) {
-  if (options_.metrics != nullptr) stats_ = std::make_unique<Stats>(*options_.metrics, options_);
+  if (options_.metrics != nullptr) {
+    stats_ = std::make_unique<KpiProcessorStats>(
+        *options_.metrics,
+        std::vector<std::string>{options_.complaints_topic, options_.contact_topic,
+                                 options_.incidents_topic},
+        options_.departments);
+  }
 }
 
 KpiProcessor::~KpiProcessor() = default;
@@ -110,11 +65,37 @@ absl::Status KpiProcessor::LoadMarks(const runtime::TopicPartition& tp) {
   return absl::OkStatus();
 }
 
+absl::Status KpiProcessor::LoadAdmitted(const std::vector<runtime::TopicPartition>& partitions) {
+  if (partitions.empty()) return absl::OkStatus();
+  std::vector<runtime::RedisClient::Argv> commands;
+  for (const auto& tp : partitions) {
+    commands.push_back({"HGETALL", AdmittedUnitsKey(tp.topic, tp.partition)});
+  }
+  std::vector<absl::StatusOr<runtime::RedisReply>> replies = redis_.Pipeline(std::move(commands));
+  for (size_t i = 0; i < partitions.size() && i < replies.size(); ++i) {
+    if (!replies[i].ok()) return replies[i].status();
+    if (replies[i]->type == runtime::RedisReply::Type::kError) {
+      return absl::UnavailableError(absl::StrCat("redis: ", replies[i]->str));
+    }
+    const runtime::TopicPartition& tp = partitions[i];
+    domain::AdmittedValues& admitted = admitted_[PartitionField(tp.topic, tp.partition)];
+    admitted.Clear();
+    const auto& elements = replies[i]->elements;
+    for (size_t f = 0; f + 1 < elements.size(); f += 2) {
+      if (auto entry = domain::ParseAdmittedField(elements[f].str)) {
+        admitted.Admit(entry->first, std::move(entry->second));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status KpiProcessor::OnAssigned(const std::vector<runtime::TopicPartition>& partitions) {
   for (const auto& tp : partitions) {
     if (tp.topic != options_.incidents_topic) continue;
     if (auto s = LoadMarks(tp); !s.ok()) return s;
   }
+  if (auto s = LoadAdmitted(partitions); !s.ok()) return s;
   runtime::RedisClient::Argv argv = {"HMGET", WatermarksKey()};
   for (const auto& tp : partitions) argv.push_back(PartitionField(tp.topic, tp.partition));
   auto reply = redis_.Command(std::move(argv));
@@ -177,6 +158,16 @@ absl::StatusOr<std::vector<domain::Event>> KpiProcessor::Decode(
   return codec::DecodeContactEvent(record.value);
 }
 
+void KpiProcessor::Fold(const std::string& partition_field, const runtime::TopicPartition& tp,
+                        domain::Event& event) {
+  domain::FoldOutcome fold = domain::FoldDimensions(event.dimensions, options_.cardinality,
+                                                    admitted_[partition_field]);
+  for (const auto& [dimension, value] : fold.admitted) {
+    dirty_admitted_[tp].push_back(domain::AdmittedField(dimension, value));
+  }
+  for (domain::Dimension d : fold.folded) folded_[static_cast<size_t>(d)] += 1;
+}
+
 absl::Status KpiProcessor::Process(const runtime::ConsumedRecord& record,
                                    const absl::StatusOr<runtime::CloudEvent>& /*event*/) {
   auto decoded = Decode(record);
@@ -187,10 +178,15 @@ absl::Status KpiProcessor::Process(const runtime::ConsumedRecord& record,
   }
   const std::string field = PartitionField(record.topic, record.partition);
   auto [it, inserted] = watermarks_.try_emplace(field, absl::InfinitePast());
-  const absl::Time watermark = it->second;
   bool late = false;
-  for (const domain::Event& event : *decoded) {
-    const uint32_t late_sizes = LateSizes(event.occurred_at, watermark);
+  const runtime::TopicPartition tp{record.topic, record.partition};
+  for (domain::Event& event : *decoded) {
+    Fold(field, tp, event);
+    // Against the watermark so far, the record's earlier events included: a
+    // reopen's revocation dated at the resolution (reopen.h), an outage's
+    // pieces before its resolution (incident.h), correct the windows that
+    // closed by the record's own time.
+    const uint32_t late_sizes = LateSizes(event.occurred_at, it->second);
     late = late || late_sizes != 0;
     Add(event, late_sizes);
     if (event.occurred_at > it->second) it->second = event.occurred_at;
@@ -307,6 +303,13 @@ runtime::StateDelta KpiProcessor::TakeDelta() {
     }
   }
   pending_.clear();
+  for (size_t d = 0; d < folded_.size(); ++d) unexported_folded_[d] += folded_[d];
+  folded_ = {};
+  for (const auto& [tp, fields] : dirty_admitted_) {
+    const std::string key = AdmittedUnitsKey(tp.topic, tp.partition);
+    for (const std::string& f : fields) delta.push_back(runtime::RedisWrite::HSet(key, f, "1"));
+  }
+  dirty_admitted_.clear();
   for (const auto& [field, at] : dirty_watermarks_) {
     delta.push_back(
         runtime::RedisWrite::HSet(WatermarksKey(), field, absl::StrCat(absl::ToUnixSeconds(at))));
@@ -324,23 +327,23 @@ runtime::StateDelta KpiProcessor::TakeDelta() {
 
 void KpiProcessor::OnCheckpointWritten() {
   if (stats_) {
-    for (const auto& [department, sums] : unexported_) {
-      auto& counters = stats_->by_department.at(department);
-      for (int c = 0; c < domain::kCounterCount; ++c) {
-        if (sums[c] != 0) counters[c]->Increment(static_cast<double>(sums[c]));
-      }
-    }
+    for (const auto& [department, sums] : unexported_) stats_->AddCounters(department, sums);
+    stats_->AddFolded(unexported_folded_);
   }
   unexported_.clear();
+  unexported_folded_ = {};
 }
 
 void KpiProcessor::OnRevoked(const std::vector<runtime::TopicPartition>& partitions) {
   unexported_.clear();  // a final checkpoint given up: the next owner counts them
+  unexported_folded_ = {};
   for (const auto& tp : partitions) {
     const std::string field = PartitionField(tp.topic, tp.partition);
     watermarks_.erase(field);
     marks_.erase(field);
     dirty_marks_.erase(tp);
+    admitted_.erase(field);
+    dirty_admitted_.erase(tp);
   }
 }
 
@@ -353,6 +356,10 @@ void KpiProcessor::OnFenced(const absl::Status& why) {
   dirty_watermarks_.clear();
   marks_.clear();
   dirty_marks_.clear();
+  folded_ = {};
+  unexported_folded_ = {};
+  admitted_.clear();
+  dirty_admitted_.clear();
 }
 
 }  // namespace sqms::metrics::adapters

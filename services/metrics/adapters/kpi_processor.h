@@ -21,10 +21,23 @@
 // adding partitions to the topic moves ids and would recount them.
 //
 // Late events: per partition the latest event time seen is its watermark
-// (persisted with every checkpoint, reloaded on assign). A record whose
-// window of some size ended more than `grace` before the watermark is late
-// for that size: it is still counted — never dropped — and the window's
-// `_late` counter and, once per checkpoint, its `_rev` revision increase.
+// (persisted with every checkpoint, reloaded on assign). An event whose
+// window of some size ended more than `grace` before the watermark — the
+// latest event time seen before it, the earlier events of its own record
+// included — is late for that size: it is still counted — never dropped —
+// and the window's `_late` counter and, once per checkpoint, its `_rev`
+// revision increase. So a reopen's revocation of a first-contact
+// resolution (domain/reopen.h: the reopen, then the revocation dated at the
+// resolution) corrects the resolution's windows that had closed by the
+// reopen, as does an outage's downtime those closed by its resolution.
+//
+// Cardinality (domain/cardinality.h): each input partition admits up to a
+// limit of values per dimension; the excess counts under "other" and in
+// sqms_metrics_dimension_values_folded_total. The admitted set is per
+// partition, loaded on assign and written in the same checkpoint as the
+// counts it decided (kpi_keys.h), so a replay folds exactly as the first
+// pass did. Like the marks, it is partition state: adding partitions to a
+// topic moves keys to partitions with other sets.
 //
 // Threads: every CheckpointedProcessor method runs on the consumer's loop
 // thread (runtime contract); the Prometheus counters are thread-safe.
@@ -38,6 +51,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/time/time.h"
+#include "services/metrics/domain/cardinality.h"
 #include "services/metrics/domain/counters.h"
 #include "services/metrics/domain/dimension.h"
 #include "services/metrics/domain/incident.h"
@@ -48,6 +62,8 @@
 namespace prometheus { class Registry; }
 
 namespace sqms::metrics::adapters {
+
+class KpiProcessorStats;
 
 struct KpiProcessorOptions {
   std::string complaints_topic = "sqms.complaints.v1";
@@ -66,6 +82,8 @@ struct KpiProcessorOptions {
   // "unknown" (not given) and "other" (anything else), so the series stay
   // bounded.
   std::vector<std::string> departments;
+  // Values admitted per dimension and partition; the excess folds into "other".
+  domain::CardinalityLimits cardinality = {};
   prometheus::Registry* metrics = nullptr;  // null: not exported
 };
 
@@ -84,7 +102,6 @@ class KpiProcessor final : public runtime::CheckpointedProcessor {
   void OnFenced(const absl::Status& why) override;
 
  private:
-  struct Stats;
   // The finest grain records are summed at.
   struct Grain {
     int64_t minute = 0;          // unix minute of the event time
@@ -110,6 +127,11 @@ class KpiProcessor final : public runtime::CheckpointedProcessor {
   absl::StatusOr<std::vector<domain::Event>> Decode(const runtime::ConsumedRecord& record);
   absl::StatusOr<std::vector<domain::Event>> DecodeIncident(const runtime::ConsumedRecord& record);
   absl::Status LoadMarks(const runtime::TopicPartition& partition);
+  absl::Status LoadAdmitted(const std::vector<runtime::TopicPartition>& partitions);
+  // Folds the dimensions of `event` (the record's partition's set) and
+  // notes what was admitted and folded.
+  void Fold(const std::string& partition_field, const runtime::TopicPartition& tp,
+            domain::Event& event);
   uint32_t LateSizes(absl::Time at, absl::Time watermark) const;
   void Add(const domain::Event& event, uint32_t late_sizes);
   // The HINCRBYs (and EXPIREATs) of `pending` in every window and
@@ -119,11 +141,15 @@ class KpiProcessor final : public runtime::CheckpointedProcessor {
 
   runtime::RedisClient& redis_;
   const KpiProcessorOptions options_;
-  std::unique_ptr<Stats> stats_;
+  std::unique_ptr<KpiProcessorStats> stats_;
   absl::flat_hash_map<Grain, Sums> pending_;
   // The Prometheus increments of the delta taken last, by department label:
   // counted once that delta is written.
   std::map<std::string, domain::CounterValues> unexported_;
+  // Events folded per Dimension: since the last TakeDelta, and in the
+  // delta taken last (exported once it is written).
+  std::array<int64_t, domain::kDimensionCount> folded_{};
+  std::array<int64_t, domain::kDimensionCount> unexported_folded_{};
   // "<topic>:<partition>" → latest event time seen (the watermark).
   std::map<std::string, absl::Time> watermarks_;
   std::map<std::string, absl::Time> dirty_watermarks_;
@@ -132,6 +158,10 @@ class KpiProcessor final : public runtime::CheckpointedProcessor {
   using Marks = std::map<std::string, domain::IncidentMarks>;
   std::map<std::string, Marks> marks_;
   std::map<runtime::TopicPartition, Marks> dirty_marks_;
+  // "<topic>:<partition>" → the values it admitted (every input topic), and
+  // the fields (AdmittedField) admitted since the last TakeDelta.
+  std::map<std::string, domain::AdmittedValues> admitted_;
+  std::map<runtime::TopicPartition, std::vector<std::string>> dirty_admitted_;
 };
 
 }  // namespace sqms::metrics::adapters

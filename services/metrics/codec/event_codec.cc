@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
+#include "services/metrics/domain/reopen.h"
 #include "sqms/events/v1/complaint_event.pb.h"
 #include "sqms/events/v1/contact_event.pb.h"
 
@@ -91,14 +92,22 @@ absl::StatusOr<std::vector<Event>> DecodeComplaintEvent(std::string_view payload
     case ev::COMPLAINT_EVENT_TYPE_RESOLVED: {
       const cpb::SlaDeadline* resolution = Deadline(c, cpb::SLA_TARGET_RESOLUTION);
       add(domain::ComplaintResolved{.seconds = HandlingSeconds(c, now),
-                                    .on_time = MetNow(resolution, now) ? OnTime(resolution) : true});
+                                    .on_time = MetNow(resolution, now) ? OnTime(resolution) : true,
+                                    .reopens_before = c.reopen_count()});
       break;
     }
     case ev::COMPLAINT_EVENT_TYPE_REPLIED: add(domain::ComplaintReplied{}); break;
     case ev::COMPLAINT_EVENT_TYPE_FOLLOWED_UP:
       add(domain::ComplaintFollowedUp{.satisfied = c.follow_up().satisfied()});
       break;
-    case ev::COMPLAINT_EVENT_TYPE_REOPENED: add(domain::ComplaintReopened{}); break;
+    case ev::COMPLAINT_EVENT_TYPE_REOPENED: {
+      // A reopen leaves the resolution it reopens in the snapshot.
+      std::optional<absl::Time> resolved_at;
+      if (c.resolution().has_resolved_at()) resolved_at = ToTime(c.resolution().resolved_at());
+      add(domain::ComplaintReopened{.reopen_count = c.reopen_count(), .resolved_at = resolved_at});
+      if (auto revoked = domain::RevocationOf(out.back())) out.push_back(*std::move(revoked));
+      break;
+    }
     case ev::COMPLAINT_EVENT_TYPE_SLA_BREACHED: add(domain::ComplaintSlaBreached{}); break;
     default: break;
   }

@@ -13,8 +13,9 @@ namespace sqms::metrics::codec {
 // The metrics events one sqms.complaints.v1 payload stands for: none for a
 // change no KPI reads (assigned, note added, ...), more than one when one
 // change completes several things (a resolution that is also the first
-// response). INVALID_ARGUMENT when the payload does not parse or lacks its
-// event time.
+// response; a complaint's first reopen, which also revokes its first-contact
+// resolution — an event dated at that resolution, domain/reopen.h).
+// INVALID_ARGUMENT when the payload does not parse or lacks its event time.
 absl::StatusOr<std::vector<domain::Event>> DecodeComplaintEvent(std::string_view payload);
 
 // The same for one sqms.contact.v1 payload (an outage's start counts for

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "services/metrics/config/cardinality_limits.h"
 #include "services/metrics/config/surge_rules.h"
 #include "sqms/runtime/yaml_reader.h"
 
@@ -34,6 +35,8 @@ void AddFlags(CLI::App& app, ServiceConfig& config) {
                    "Kafka topic of breach, recovery and surge events");
   runtime::AddFlag(app, "evaluate-interval-ms", config.evaluate_interval_ms,
                    "Check the targets and surge rules this often (100..600000)");
+  runtime::AddFlag(app, "watch-poll-interval-ms", config.watch_poll_interval_ms,
+                   "WatchKpis: read the watched figures this often (10..60000)");
   runtime::AddFlag(app, "workers", config.workers, "Threads that run queries (1..1024)");
   runtime::AddFlag(app, "worker-queue", config.worker_queue,
                    "Queries waiting for a worker before new ones are refused (1..1000000)");
@@ -50,6 +53,7 @@ absl::Status Validate(const ServiceConfig& config) {
                          range("checkpoint-interval-ms", config.checkpoint_interval_ms, 10, 60000),
                          range("session-timeout-ms", config.session_timeout_ms, 6000, 300000),
                          range("evaluate-interval-ms", config.evaluate_interval_ms, 100, 600000),
+                         range("watch-poll-interval-ms", config.watch_poll_interval_ms, 10, 60000),
                          range("workers", config.workers, 1, 1024),
                          range("worker-queue", config.worker_queue, 1, 1000000)}) {
     if (!s.ok()) return s;
@@ -72,7 +76,7 @@ class Loader {
   absl::Status Load(const YAML::Node& root, MetricsSettings& out) {
     if (auto s = r_.CheckMap(root, "", {"time_zone", "grace", "departments", "service_level",
                                          "csi_weights", "bands", "reliability", "volumes",
-                                         "retention", "targets", "surges"});
+                                         "retention", "targets", "surges", "cardinality"});
         !s.ok()) {
       return s;
     }
@@ -87,6 +91,9 @@ class Loader {
     auto surges = LoadSurgeRules(r_, root["surges"], out.retention);
     if (!surges.ok()) return surges.status();
     out.surges = *std::move(surges);
+    auto cardinality = LoadCardinalityLimits(r_, root["cardinality"]);
+    if (!cardinality.ok()) return cardinality.status();
+    out.cardinality = *cardinality;
     return absl::OkStatus();
   }
 

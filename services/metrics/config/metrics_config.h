@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "services/metrics/adapters/kpi_processor.h"
 #include "services/metrics/app/kpi_queries.h"
+#include "services/metrics/domain/cardinality.h"
 #include "services/metrics/domain/surge.h"
 #include "services/metrics/domain/target.h"
 #include "sqms/runtime/config.h"
@@ -34,6 +35,7 @@ struct MetricsSettings {
   std::array<absl::Duration, 6> retention{};  // by WindowSize
   std::vector<domain::Target> targets;         // checked: known KPI, dimension, window
   std::vector<domain::SurgeRule> surges;       // checked: count KPI, dimension, hour/day (surge_rules.h)
+  domain::CardinalityLimits cardinality;       // values per dimension and partition (cardinality_limits.h)
 };
 
 struct ServiceConfig {
@@ -52,6 +54,9 @@ struct ServiceConfig {
   int session_timeout_ms = 10000;
   std::string kpi_topic = "sqms.kpi.v1";
   int evaluate_interval_ms = 1000;     // targets are checked this often
+  // WatchKpis (app/kpi_watcher.h): how often the figures the open streams
+  // cover are read from Redis.
+  int watch_poll_interval_ms = 200;
   int workers = 4;
   int worker_queue = 256;
 };

@@ -48,6 +48,38 @@ constexpr std::array<std::string_view, kCounterCount> kCounterNames = {
     "acknowledge_seconds",
     "incidents_resolved",
     "restore_seconds",
+    "first_resolutions",
+    "first_resolutions_revoked",
+    "first_response_bucket_300",
+    "first_response_bucket_900",
+    "first_response_bucket_1800",
+    "first_response_bucket_3600",
+    "first_response_bucket_7200",
+    "first_response_bucket_14400",
+    "first_response_bucket_28800",
+    "first_response_bucket_86400",
+    "first_response_bucket_172800",
+    "first_response_bucket_259200",
+    "first_response_bucket_432000",
+    "first_response_bucket_604800",
+    "first_response_bucket_1209600",
+    "first_response_bucket_2592000",
+    "first_response_bucket_inf",
+    "resolution_bucket_300",
+    "resolution_bucket_900",
+    "resolution_bucket_1800",
+    "resolution_bucket_3600",
+    "resolution_bucket_7200",
+    "resolution_bucket_14400",
+    "resolution_bucket_28800",
+    "resolution_bucket_86400",
+    "resolution_bucket_172800",
+    "resolution_bucket_259200",
+    "resolution_bucket_432000",
+    "resolution_bucket_604800",
+    "resolution_bucket_1209600",
+    "resolution_bucket_2592000",
+    "resolution_bucket_inf",
 };
 
 // The codec validates durations; a negative one must still not subtract
@@ -138,10 +170,15 @@ void AddComplaint(const EventBody& body, Collector& c) {
     c.Add(Counter::kFirstResponses);
     c.Add(Counter::kFirstResponseSeconds, NonNegative(first->seconds));
     c.AddIf(first->on_time, Counter::kFirstResponsesOnTime);
+    c.Add(BucketCounter(Counter::kFirstResponseBucket0, DurationBucketOf(first->seconds)));
   } else if (const auto* resolved = std::get_if<ComplaintResolved>(&body)) {
     c.Add(Counter::kResolutions);
     c.Add(Counter::kResolutionSeconds, NonNegative(resolved->seconds));
     c.AddIf(resolved->on_time, Counter::kResolutionsOnTime);
+    c.Add(BucketCounter(Counter::kResolutionBucket0, DurationBucketOf(resolved->seconds)));
+    c.AddIf(resolved->reopens_before == 0, Counter::kFirstResolutions);
+  } else if (std::holds_alternative<ComplaintResolutionRevoked>(body)) {
+    c.Add(Counter::kFirstResolutionsRevoked);
   } else if (std::holds_alternative<ComplaintReplied>(body)) {
     c.Add(Counter::kReplies);
   } else if (const auto* follow_up = std::get_if<ComplaintFollowedUp>(&body)) {
@@ -171,6 +208,14 @@ void AddIncident(const EventBody& body, Collector& c) {
 std::string_view CounterName(Counter counter) {
   const int i = static_cast<int>(counter);
   return i >= 0 && i < kCounterCount ? kCounterNames[i] : std::string_view();
+}
+
+bool IsBucketCounter(Counter counter) {
+  const int i = static_cast<int>(counter);
+  return (i >= static_cast<int>(Counter::kFirstResponseBucket0) &&
+          i <= static_cast<int>(Counter::kFirstResponseBucketInf)) ||
+         (i >= static_cast<int>(Counter::kResolutionBucket0) &&
+          i <= static_cast<int>(Counter::kResolutionBucketInf));
 }
 
 std::optional<Counter> ParseCounter(std::string_view name) {

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "services/metrics/domain/duration_buckets.h"
 #include "services/metrics/domain/event.h"
 
 namespace sqms::metrics::domain {
@@ -55,11 +56,35 @@ enum class Counter : int {
   kAcknowledgeSeconds,        // sum over them of acknowledged_at − opened_at
   kIncidentsResolved,         // incidents resolved (first resolution only)
   kRestoreSeconds,            // sum over them of resolved_at − opened_at
+  // First-contact resolution (reopen.h): complaints resolved for the first
+  // time (no reopen before), and of those the ones reopened later — added
+  // by the reopen to the window of the resolution it revokes.
+  kFirstResolutions,
+  kFirstResolutionsRevoked,
+  // Duration histograms (duration_buckets.h): first responses and
+  // resolutions by the bucket their seconds fall in, kDurationBucketCount
+  // contiguous counters each, from bucket 0 (<= 5 min) to +inf.
+  kFirstResponseBucket0,
+  kFirstResponseBucketInf = kFirstResponseBucket0 + kDurationBucketCount - 1,
+  kResolutionBucket0,
+  kResolutionBucketInf = kResolutionBucket0 + kDurationBucketCount - 1,
   kCount  // not a counter: the number of them
 };
 inline constexpr int kCounterCount = static_cast<int>(Counter::kCount);
 
-// Stable names (Redis fields, Prometheus labels), e.g. "calls_offered".
+// The counter of bucket `bucket` (0..kDurationBucketCount − 1) of the
+// histogram whose bucket 0 is `first` (kFirstResponseBucket0,
+// kResolutionBucket0).
+constexpr Counter BucketCounter(Counter first, int bucket) {
+  return static_cast<Counter>(static_cast<int>(first) + bucket);
+}
+// Whether `counter` is a histogram bucket (not exported per department to
+// Prometheus: 30 series per department for figures the store answers).
+bool IsBucketCounter(Counter counter);
+
+// Stable names (Redis fields, Prometheus labels), e.g. "calls_offered";
+// buckets "first_response_bucket_300" … "first_response_bucket_inf" and
+// "resolution_bucket_300" … (named by their upper bound in seconds).
 std::string_view CounterName(Counter counter);
 std::optional<Counter> ParseCounter(std::string_view name);
 

@@ -24,6 +24,9 @@ constexpr std::string_view NameOf() {
   else if constexpr (std::is_same_v<T, ComplaintSlaBreached>) return "complaint_sla_breached";
   else if constexpr (std::is_same_v<T, IncidentAcknowledged>) return "incident_acknowledged";
   else if constexpr (std::is_same_v<T, IncidentResolved>) return "incident_resolved";
+  else if constexpr (std::is_same_v<T, ComplaintResolutionRevoked>) {
+    return "complaint_resolution_revoked";
+  }
   else {
     static_assert(std::is_same_v<T, IncidentOutage>, "a body type without a name");
     return "incident_outage";

@@ -56,10 +56,28 @@ struct ComplaintSubmitted { bool duplicate = false; };
 // The first response was given: seconds from receipt (SLA pauses excluded),
 // and whether it met its due time.
 struct ComplaintFirstResponse { int64_t seconds = 0; bool on_time = true; };
-struct ComplaintResolved { int64_t seconds = 0; bool on_time = true; };
+// Resolved: seconds from receipt (SLA pauses excluded; a resolution after a
+// reopen counts from the original receipt), whether it met its due time,
+// and how often the complaint was reopened before (0: its first
+// resolution, the one first-contact resolution counts).
+struct ComplaintResolved {
+  int64_t seconds = 0;
+  bool on_time = true;
+  int32_t reopens_before = 0;
+};
 struct ComplaintReplied {};
 struct ComplaintFollowedUp { bool satisfied = false; };
-struct ComplaintReopened {};
+// Reopened: the reopens so far, this one included, and when the resolution
+// it reopens happened (none when the complaint does not say). reopen.h
+// derives the first-contact revocation from them.
+struct ComplaintReopened {
+  int32_t reopen_count = 0;
+  std::optional<absl::Time> resolved_at = std::nullopt;
+};
+// A complaint's first resolution was reopened: dated at that resolution, so
+// it counts in the resolution's windows (a correction when they are
+// closed). Made by reopen.h from a ComplaintReopened, never decoded.
+struct ComplaintResolutionRevoked {};
 struct ComplaintSlaBreached {};
 
 // Incident milestones (sqms.incidents.v1), each counted once per incident
@@ -78,7 +96,7 @@ using EventBody =
                  ConsultationDispatched, SurveyAnswered, OutageEnded, ComplaintSubmitted,
                  ComplaintFirstResponse, ComplaintResolved, ComplaintReplied, ComplaintFollowedUp,
                  ComplaintReopened, ComplaintSlaBreached, IncidentAcknowledged,
-                 IncidentResolved, IncidentOutage>;
+                 IncidentResolved, IncidentOutage, ComplaintResolutionRevoked>;
 
 struct Event {
   std::string id;           // the CloudEvents id; duplicates are dropped before this

@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "services/metrics/domain/duration_buckets.h"
+
 namespace sqms::metrics::domain {
 namespace {
 
@@ -25,6 +27,8 @@ constexpr std::string_view kHandlingSources[] = {"complaint_submitted", "complai
 constexpr std::string_view kFirstResponseSources[] = {"complaint_first_response"};
 constexpr std::string_view kResolvedSources[] = {"complaint_resolved"};
 constexpr std::string_view kReopenSources[] = {"complaint_reopened", "complaint_resolved"};
+constexpr std::string_view kFirstContactSources[] = {"complaint_resolved",
+                                                     "complaint_resolution_revoked"};
 constexpr std::string_view kFollowUpSources[] = {"complaint_followed_up", "complaint_resolved"};
 constexpr std::string_view kFollowUpOnlySources[] = {"complaint_followed_up"};
 constexpr std::string_view kBreachSources[] = {"complaint_sla_breached"};
@@ -75,9 +79,21 @@ constexpr KpiDefinition kKpis[] = {
     {"mean_resolution_time", "Average resolution time 平均办结时长",
      "Σ resolution seconds / resolutions", F::kMean, C::kResolutionSeconds, C::kResolutions,
      std::nullopt, kResolvedSources, U::kSeconds, D::kLowerIsBetter},
+    {"p90_first_response_time", "90th percentile response time 响应时长P90",
+     "90th percentile of first-response seconds, interpolated in its bucket", F::kP90,
+     C::kFirstResponseBucket0, std::nullopt, std::nullopt, kFirstResponseSources, U::kSeconds,
+     D::kLowerIsBetter},
+    {"p90_resolution_time", "90th percentile resolution time 办结时长P90",
+     "90th percentile of resolution seconds, interpolated in its bucket", F::kP90,
+     C::kResolutionBucket0, std::nullopt, std::nullopt, kResolvedSources, U::kSeconds,
+     D::kLowerIsBetter},
     {"reopen_rate", "Reopen rate 重开率", "reopens / resolutions × 100 %", F::kRatio,
      C::kReopens, C::kResolutions, std::nullopt, kReopenSources, U::kPercent,
      D::kLowerIsBetter},
+    {"first_contact_resolution", "First-contact resolution rate 投诉一次解决率",
+     "(1 − first resolutions reopened / first resolutions) × 100 %", F::kOneMinusRatio,
+     C::kFirstResolutionsRevoked, C::kFirstResolutions, std::nullopt, kFirstContactSources,
+     U::kPercent, D::kHigherIsBetter},
     {"follow_up_coverage", "Follow-up coverage 回访率", "follow-ups / resolutions × 100 %",
      F::kRatio, C::kFollowUps, C::kResolutions, std::nullopt, kFollowUpSources, U::kPercent,
      D::kHigherIsBetter},
@@ -136,8 +152,23 @@ double ValueOf(Form form, double n, double d, double n2) {
       return n / d * 20.0;
     case Form::kPerTenThousand:
       return n / d * 10000.0;
+    case Form::kP90:
+      break;  // not a ratio: Percentile
   }
   return 0;
+}
+
+// kP90: the histogram of kDurationBucketCount counters from kpi.numerator.
+KpiValue Percentile(const KpiDefinition& kpi, const CounterValues& counters) {
+  const auto first = static_cast<size_t>(kpi.numerator);
+  const std::span<const int64_t> buckets(counters.data() + first, kDurationBucketCount);
+  KpiValue out;
+  for (int64_t in : buckets) out.denominator += in;
+  if (auto p = PercentileOfBuckets(buckets, 90)) {
+    out.value = p->value;
+    out.numerator = p->through;
+  }
+  return out;
 }
 
 // What `kpi` divides by: a counter, a configured base, or (kCount) the count.
@@ -167,6 +198,7 @@ const KpiDefinition* FindKpi(std::string_view name) {
 }
 
 KpiValue Compute(const KpiDefinition& kpi, const CounterValues& counters, const Bases& bases) {
+  if (kpi.form == Form::kP90) return Percentile(kpi, counters);
   KpiValue out;
   out.numerator = Read(counters, kpi.numerator);
   if (kpi.numerator2.has_value()) out.numerator2 = Read(counters, *kpi.numerator2);

@@ -32,6 +32,8 @@ enum class Form {
   kIndex,          // n / d × 20  (a 1..5 weighted mean on a 0..100 scale)
   kPerTenThousand, // n / base × 10,000 (base: Bases::volume; none configured → no value)
   kScheduleShare,  // (1 − n / Bases::scheduled_seconds) × 100 (system reliability)
+  kP90,            // the 90th percentile of a duration histogram whose bucket 0 is the
+                   // numerator (duration_buckets.h); no denominator counter
 };
 
 struct KpiDefinition {
@@ -68,7 +70,11 @@ struct Bases {
 };
 
 // For kPerTenThousand and kScheduleShare `denominator` in the result is the
-// base used (0 and no value when the base is not configured).
+// base used (0 and no value when the base is not configured). For kP90
+// `denominator` is the number of observations in the histogram (the
+// sample), `numerator` those in the buckets up to and including the one the
+// percentile lies in, and the value the interpolated seconds
+// (PercentileOfBuckets; in the +inf bucket its lower bound, 30 days).
 KpiValue Compute(const KpiDefinition& kpi, const CounterValues& counters, const Bases& bases = {});
 
 }  // namespace sqms::metrics::domain

@@ -28,6 +28,12 @@ absl::Time DayStart() {
   return absl::FromCivil(today - 2, zone);
 }
 
+google::protobuf::Timestamp Ts(absl::Time t) {
+  google::protobuf::Timestamp out;
+  out.set_seconds(absl::ToUnixSeconds(t));
+  return out;
+}
+
 std::string DayLabel(absl::Time t) {
   absl::TimeZone zone;
   absl::LoadTimeZone(kZone, &zone);
@@ -215,6 +221,42 @@ TEST_F(MetricsKpiTest, ALateEventCorrectsItsClosedWindowAndRaisesTheRevision) {
   EXPECT_EQ(why.counters().at("calls_offered"), 1);
 }
 
+TEST_F(MetricsKpiTest, AReopenRevokesTheFirstContactResolutionOfItsClosedWindow) {
+  // Resolved 3 h after receipt on `day`, reopened two days later: the
+  // resolution's day loses its first-contact resolution, as a correction.
+  const absl::Time day = DayStart();
+  const absl::Time received = day + absl::Hours(7);
+  const absl::Time resolved = day + absl::Hours(10);
+  auto change = [&](ev::ComplaintEventType type, absl::Time at, int reopens) {
+    ev::ComplaintEvent e = Complaint("fcr-1", type, at, "ticketing-center");
+    *e.mutable_complaint()->mutable_received_at() = Ts(received);
+    *e.mutable_complaint()->mutable_resolution()->mutable_resolved_at() = Ts(resolved);
+    e.mutable_complaint()->set_reopen_count(reopens);
+    return e;
+  };
+  ASSERT_TRUE(stack_->Produce({change(ev::COMPLAINT_EVENT_TYPE_RESOLVED, resolved, 0)}).ok());
+  mv1::KpiValue before =
+      AwaitSample(*stack_, Get("first_contact_resolution", day, "ticketing-center"), 1);
+  EXPECT_NEAR(before.value(), 100.0, 1e-9);
+  EXPECT_EQ(before.revision(), 0);
+  mv1::KpiValue p90 = AwaitSample(*stack_, Get("p90_resolution_time", day, ""), 1);
+  // One resolution of 3 h in (2 h, 4 h]: 7200 + 7200 × 0.9.
+  EXPECT_NEAR(p90.value(), 13'680.0, 1e-6);
+
+  ASSERT_TRUE(stack_->Produce({change(ev::COMPLAINT_EVENT_TYPE_REOPENED,
+                                      day + absl::Hours(57), 1)}).ok());
+  mv1::KpiValue after;
+  ASSERT_TRUE(Await([&] {
+    auto stub = stack_->Metrics();
+    return stub->GetKpi(Ctx().get(), Get("first_contact_resolution", day, "ticketing-center"),
+                        &after).ok() &&
+           after.numerator() == 1;
+  }, absl::Seconds(30)));
+  EXPECT_NEAR(after.value(), 0.0, 1e-9);
+  EXPECT_EQ(after.denominator(), 1);
+  EXPECT_EQ(after.revision(), 1) << "the correction is visible";
+}
+
 TEST_F(MetricsKpiTest, SigkillDuringAStreamLosesAndDoublesNothing) {
   const absl::Time day = DayStart();
   constexpr int kEvents = 20000;
@@ -312,6 +354,8 @@ TEST_F(MetricsKpiTest, EverySeriesExistsAtZeroFromStartUp) {
        {"sqms_kpi_counter_total{counter=\"calls_offered\",department=\"ticketing-center\"} 0",
         "sqms_kpi_counter_total{counter=\"ratings_unsatisfied\",department=\"other\"} 0",
         "sqms_metrics_events_total{outcome=\"late\",topic=\"sqms.contact.v1\"} 0",
+        "sqms_metrics_dimension_values_folded_total{dimension=\"agent\"} 0",
+        "sqms_metrics_dimension_values_folded_total{dimension=\"station\"} 0",
         "sqms_consumer_checkpoints_total{group=\"sqms-metrics\",outcome=\"fenced\"} 0",
         "sqms_rpc_requests_total{code=\"OK\",method=\"GetKpi\",service=\"sqms.metrics.v1.MetricsService\"} 0"}) {
     EXPECT_NE(text.find(series), std::string::npos) << series;

@@ -56,6 +56,26 @@ TEST(CounterNameTest, IsTheEnumInSnakeCaseWithoutTheK) {
   EXPECT_EQ(CounterName(Counter::kServiceLevelCalls), "service_level_calls");
   EXPECT_EQ(CounterName(Counter::kNpsDetractors), "nps_detractors");
   EXPECT_EQ(CounterName(Counter::kSlaBreaches), "sla_breaches");
+  EXPECT_EQ(CounterName(Counter::kFirstResolutionsRevoked), "first_resolutions_revoked");
+}
+
+TEST(CounterNameTest, BucketsAreNamedByTheirUpperBound) {
+  EXPECT_EQ(CounterName(Counter::kFirstResponseBucket0), "first_response_bucket_300");
+  EXPECT_EQ(CounterName(BucketCounter(Counter::kFirstResponseBucket0, 7)),
+            "first_response_bucket_86400");
+  EXPECT_EQ(CounterName(Counter::kFirstResponseBucketInf), "first_response_bucket_inf");
+  EXPECT_EQ(CounterName(Counter::kResolutionBucket0), "resolution_bucket_300");
+  EXPECT_EQ(CounterName(BucketCounter(Counter::kResolutionBucket0, 13)),
+            "resolution_bucket_2592000");
+  EXPECT_EQ(CounterName(Counter::kResolutionBucketInf), "resolution_bucket_inf");
+  for (int b = 0; b + 1 < kDurationBucketCount; ++b) {
+    EXPECT_EQ(CounterName(BucketCounter(Counter::kResolutionBucket0, b)),
+              "resolution_bucket_" + std::to_string(kDurationBucketBounds[b]));
+  }
+  EXPECT_TRUE(IsBucketCounter(Counter::kFirstResponseBucket0));
+  EXPECT_TRUE(IsBucketCounter(Counter::kResolutionBucketInf));
+  EXPECT_FALSE(IsBucketCounter(Counter::kFirstResolutionsRevoked));
+  EXPECT_FALSE(IsBucketCounter(Counter::kResolutionSeconds));
 }
 
 TEST(CounterNameTest, EveryNameParsesBackAndIsUnique) {
@@ -133,8 +153,10 @@ TEST(ContributionsTest, NegativeDurationsCountAsZero) {
   EXPECT_THAT(Contributions(On(CallEnded{-1}), Policy()),
               ElementsAre(Inc(Counter::kCallsEnded, 1)));
   EXPECT_THAT(Contributions(On(OutageEnded{"backbone_network", -60}), Policy()), IsEmpty());
-  EXPECT_THAT(Contributions(On(ComplaintResolved{-5, true}), Policy()),
-              ElementsAre(Inc(Counter::kResolutions, 1), Inc(Counter::kResolutionsOnTime, 1)));
+  EXPECT_THAT(Contributions(On(ComplaintResolved{-5, true, 0}), Policy()),
+              ElementsAre(Inc(Counter::kResolutions, 1), Inc(Counter::kResolutionsOnTime, 1),
+                          Inc(Counter::kResolutionBucket0, 1),
+                          Inc(Counter::kFirstResolutions, 1)));
 }
 
 TEST(ContributionsTest, Consultations) {
@@ -212,21 +234,39 @@ TEST(ContributionsTest, ComplaintSubmitted) {
 }
 
 TEST(ContributionsTest, ComplaintFirstResponse) {
+  // 1 h is the upper bound of bucket 3 (30 min, 1 h]; 25 h is in (1 d, 2 d].
   EXPECT_THAT(Contributions(On(ComplaintFirstResponse{3600, true}), Policy()),
               ElementsAre(Inc(Counter::kFirstResponses, 1),
                           Inc(Counter::kFirstResponseSeconds, 3600),
-                          Inc(Counter::kFirstResponsesOnTime, 1)));
+                          Inc(Counter::kFirstResponsesOnTime, 1),
+                          Inc(BucketCounter(Counter::kFirstResponseBucket0, 3), 1)));
   EXPECT_THAT(Contributions(On(ComplaintFirstResponse{90000, false}), Policy()),
               ElementsAre(Inc(Counter::kFirstResponses, 1),
-                          Inc(Counter::kFirstResponseSeconds, 90000)));
+                          Inc(Counter::kFirstResponseSeconds, 90000),
+                          Inc(BucketCounter(Counter::kFirstResponseBucket0, 8), 1)));
 }
 
 TEST(ContributionsTest, ComplaintResolved) {
-  EXPECT_THAT(Contributions(On(ComplaintResolved{7200, true}), Policy()),
+  // 2 h is the upper bound of bucket 4 (1 h, 2 h]; a first resolution
+  // (no reopen before) counts for first-contact resolution, a later one not.
+  EXPECT_THAT(Contributions(On(ComplaintResolved{7200, true, 0}), Policy()),
               ElementsAre(Inc(Counter::kResolutions, 1), Inc(Counter::kResolutionSeconds, 7200),
-                          Inc(Counter::kResolutionsOnTime, 1)));
-  EXPECT_THAT(Contributions(On(ComplaintResolved{7200, false}), Policy()),
-              ElementsAre(Inc(Counter::kResolutions, 1), Inc(Counter::kResolutionSeconds, 7200)));
+                          Inc(Counter::kResolutionsOnTime, 1),
+                          Inc(BucketCounter(Counter::kResolutionBucket0, 4), 1),
+                          Inc(Counter::kFirstResolutions, 1)));
+  EXPECT_THAT(Contributions(On(ComplaintResolved{7200, false, 1}), Policy()),
+              ElementsAre(Inc(Counter::kResolutions, 1), Inc(Counter::kResolutionSeconds, 7200),
+                          Inc(BucketCounter(Counter::kResolutionBucket0, 4), 1)));
+  // Beyond 30 days: the +inf bucket.
+  EXPECT_THAT(Contributions(On(ComplaintResolved{40 * 86400, false, 2}), Policy()),
+              ElementsAre(Inc(Counter::kResolutions, 1),
+                          Inc(Counter::kResolutionSeconds, 40 * 86400),
+                          Inc(Counter::kResolutionBucketInf, 1)));
+}
+
+TEST(ContributionsTest, ARevokedFirstResolutionCountsAsRevokedOnly) {
+  EXPECT_THAT(Contributions(On(ComplaintResolutionRevoked{}), Policy()),
+              ElementsAre(Inc(Counter::kFirstResolutionsRevoked, 1)));
 }
 
 TEST(ContributionsTest, ComplaintLifecycleCounters) {
@@ -237,6 +277,11 @@ TEST(ContributionsTest, ComplaintLifecycleCounters) {
   EXPECT_THAT(Contributions(On(ComplaintFollowedUp{true}), Policy()),
               ElementsAre(Inc(Counter::kFollowUps, 1), Inc(Counter::kFollowUpsSatisfied, 1)));
   EXPECT_THAT(Contributions(On(ComplaintReopened{}), Policy()),
+              ElementsAre(Inc(Counter::kReopens, 1)));
+  // The revocation is a separate event (reopen.h): the reopen itself counts
+  // in its own window only.
+  EXPECT_THAT(Contributions(On(ComplaintReopened{1, absl::FromUnixSeconds(1'789'000'000)}),
+                            Policy()),
               ElementsAre(Inc(Counter::kReopens, 1)));
   EXPECT_THAT(Contributions(On(ComplaintSlaBreached{}), Policy()),
               ElementsAre(Inc(Counter::kSlaBreaches, 1)));

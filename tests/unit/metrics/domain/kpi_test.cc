@@ -57,7 +57,9 @@ TEST(KpiCatalogueTest, HasEveryKpiInTheDocumentedOrder) {
                           "system_reliability", "csat", "nps", "csi", "complaint_volume",
                           "complaint_rate", "handling_rate", "first_response_on_time",
                           "resolution_on_time", "mean_first_response_time",
-                          "mean_resolution_time", "reopen_rate", "follow_up_coverage",
+                          "mean_resolution_time", "p90_first_response_time",
+                          "p90_resolution_time", "reopen_rate", "first_contact_resolution",
+                          "follow_up_coverage",
                           "follow_up_satisfaction", "duplicate_share", "sla_breaches",
                           "abandonment_rate", "average_speed_of_answer", "service_level",
                           "average_handle_time", "mtta", "mttr"));
@@ -80,7 +82,7 @@ TEST(KpiCatalogueTest, EveryDefinitionIsComplete) {
         EventBody(ComplaintReplied{}), EventBody(ComplaintFollowedUp{}),
         EventBody(ComplaintReopened{}), EventBody(ComplaintSlaBreached{}),
         EventBody(IncidentAcknowledged{}), EventBody(IncidentResolved{}),
-        EventBody(IncidentOutage{})}) {
+        EventBody(IncidentOutage{}), EventBody(ComplaintResolutionRevoked{})}) {
     event_types.insert(EventTypeName(body));
   }
   for (const KpiDefinition& kpi : KpiDefinitions()) {
@@ -90,7 +92,7 @@ TEST(KpiCatalogueTest, EveryDefinitionIsComplete) {
     EXPECT_FALSE(kpi.sources.empty());
     for (std::string_view source : kpi.sources) EXPECT_TRUE(event_types.contains(source)) << source;
     const bool needs_denominator = kpi.form != Form::kCount && kpi.form != Form::kPerTenThousand &&
-                                   kpi.form != Form::kScheduleShare;
+                                   kpi.form != Form::kScheduleShare && kpi.form != Form::kP90;
     EXPECT_EQ(kpi.denominator.has_value(), needs_denominator);
     EXPECT_EQ(kpi.numerator2.has_value(), kpi.form == Form::kNps);
   }
@@ -281,6 +283,64 @@ TEST(KpiComputeTest, MttaAndMttrAreMeansOverIncidents) {
   EXPECT_EQ(FindKpi("mttr")->direction, Direction::kLowerIsBetter);
   // Incident downtime is system reliability's outage time.
   EXPECT_THAT(FindKpi("system_reliability")->sources, Contains("incident_outage"));
+}
+
+// Buckets (duration_buckets.h): 0 ≤5m, 1 ≤15m, 2 ≤30m, 3 ≤1h, 4 ≤2h, …,
+// 13 ≤30d, 14 +inf.
+Counters FirstResponseBuckets(std::initializer_list<std::pair<int, int64_t>> counts) {
+  Counters c;
+  for (const auto& [bucket, count] : counts) {
+    c.Set(BucketCounter(Counter::kFirstResponseBucket0, bucket), count);
+  }
+  return c;
+}
+
+TEST(KpiComputeTest, P90IsInterpolatedInsideItsBucket) {
+  // 2 within 5 min, 5 in (5, 15] min, 3 in (15, 30] min: n = 10, rank 9,
+  // 7 below the third bucket → 900 + (1800 − 900) × (9 − 7) / 3 = 1500 s.
+  const KpiValue v = Of("p90_first_response_time", FirstResponseBuckets({{0, 2}, {1, 5}, {2, 3}}));
+  EXPECT_THAT(v.value, Optional(DoubleNear(1'500.0, 1e-9)));
+  EXPECT_EQ(v.denominator, 10);
+  EXPECT_EQ(v.numerator, 10);
+  const KpiDefinition* kpi = FindKpi("p90_first_response_time");
+  EXPECT_EQ(kpi->unit, Unit::kSeconds);
+  EXPECT_EQ(kpi->direction, Direction::kLowerIsBetter);
+  EXPECT_EQ(kpi->numerator, Counter::kFirstResponseBucket0);
+  EXPECT_EQ(FindKpi("p90_resolution_time")->numerator, Counter::kResolutionBucket0);
+}
+
+TEST(KpiComputeTest, P90OfAllInOneBucketAndOfTheInfBucket) {
+  // 4 resolutions in (1 h, 2 h]: rank 3.6 → 3600 + 3600 × 3.6 / 4 = 6840 s.
+  Counters one;
+  one.Set(BucketCounter(Counter::kResolutionBucket0, 4), 4);
+  EXPECT_THAT(Of("p90_resolution_time", one).value, Optional(DoubleNear(6'840.0, 1e-9)));
+  // 8 quick, 2 beyond 30 days: the p90 is in +inf, reported as its lower
+  // bound (30 days).
+  Counters slow;
+  slow.Set(Counter::kResolutionBucket0, 8).Set(Counter::kResolutionBucketInf, 2);
+  const KpiValue v = Of("p90_resolution_time", slow);
+  EXPECT_THAT(v.value, Optional(DoubleNear(2'592'000.0, 1e-9)));
+  EXPECT_EQ(v.numerator, 10);
+  // No observation: no value, sample 0; the mean's counters do not matter.
+  Counters none;
+  none.Set(Counter::kResolutions, 5).Set(Counter::kResolutionSeconds, 500);
+  EXPECT_EQ(Of("p90_resolution_time", none).value, std::nullopt);
+  EXPECT_EQ(Of("p90_resolution_time", none).denominator, 0);
+}
+
+TEST(KpiComputeTest, FirstContactResolutionLosesTheRevokedOnes) {
+  // 20 complaints resolved for the first time, 3 of them reopened later:
+  // (1 − 3 / 20) × 100 = 85 %.
+  const KpiValue v = Of("first_contact_resolution", Counters()
+                                                        .Set(Counter::kFirstResolutions, 20)
+                                                        .Set(Counter::kFirstResolutionsRevoked, 3)
+                                                        .Set(Counter::kResolutions, 26));
+  EXPECT_THAT(v.value, Optional(DoubleNear(85.0, 1e-9)));
+  EXPECT_EQ(v.denominator, 20);
+  EXPECT_EQ(v.numerator, 3);
+  EXPECT_EQ(FindKpi("first_contact_resolution")->direction, Direction::kHigherIsBetter);
+  EXPECT_THAT(FindKpi("first_contact_resolution")->sources,
+              Contains("complaint_resolution_revoked"));
 }
 
 TEST(KpiComputeTest, NoSampleMeansNoValue) {

@@ -1,0 +1,84 @@
+// codec/event_codec.h for what first-contact resolution and the p90s read
+// of sqms.complaints.v1: the reopen count at a resolution, and a reopen's
+// revocation dated at the resolution it reopens (domain/reopen.h).
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "services/metrics/codec/event_codec.h"
+#include "sqms/events/v1/complaint_event.pb.h"
+
+namespace sqms::metrics::codec {
+namespace {
+
+namespace ev = ::sqms::events::v1;
+
+const absl::Time kReceived = absl::FromUnixSeconds(1'790'000'000);
+const absl::Time kResolved = kReceived + absl::Hours(3);
+const absl::Time kReopened = kResolved + absl::Hours(49);
+
+void SetTime(absl::Time t, google::protobuf::Timestamp* out) {
+  out->set_seconds(absl::ToUnixSeconds(t));
+}
+
+std::string Payload(ev::ComplaintEventType type, absl::Time at, int reopen_count,
+                    bool with_resolution) {
+  ev::ComplaintEvent e;
+  e.set_event_id("evt-1");
+  e.set_type(type);
+  SetTime(at, e.mutable_occurred_at());
+  auto* c = e.mutable_complaint();
+  c->set_id("c-1");
+  c->set_department("ticketing-center");
+  SetTime(kReceived, c->mutable_received_at());
+  c->set_reopen_count(reopen_count);
+  if (with_resolution) SetTime(kResolved, c->mutable_resolution()->mutable_resolved_at());
+  return e.SerializeAsString();
+}
+
+TEST(ComplaintCodecTest, AResolutionCarriesTheReopensBeforeIt) {
+  auto first = DecodeComplaintEvent(
+      Payload(ev::COMPLAINT_EVENT_TYPE_RESOLVED, kResolved, 0, true));
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ(first->size(), 1u);
+  const auto* resolved = std::get_if<domain::ComplaintResolved>(&(*first)[0].body);
+  ASSERT_NE(resolved, nullptr);
+  EXPECT_EQ(resolved->seconds, 3 * 3600);
+  EXPECT_EQ(resolved->reopens_before, 0);
+
+  auto again = DecodeComplaintEvent(
+      Payload(ev::COMPLAINT_EVENT_TYPE_RESOLVED, kReopened + absl::Hours(1), 1, true));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(std::get<domain::ComplaintResolved>((*again)[0].body).reopens_before, 1);
+}
+
+TEST(ComplaintCodecTest, TheFirstReopenAlsoRevokesTheResolutionAtItsTime) {
+  auto events =
+      DecodeComplaintEvent(Payload(ev::COMPLAINT_EVENT_TYPE_REOPENED, kReopened, 1, true));
+  ASSERT_TRUE(events.ok()) << events.status();
+  ASSERT_EQ(events->size(), 2u);
+  const domain::Event& reopened = (*events)[0];
+  EXPECT_EQ(reopened.occurred_at, kReopened);
+  const auto& body = std::get<domain::ComplaintReopened>(reopened.body);
+  EXPECT_EQ(body.reopen_count, 1);
+  EXPECT_EQ(body.resolved_at, kResolved);
+  const domain::Event& revoked = (*events)[1];
+  EXPECT_TRUE(std::holds_alternative<domain::ComplaintResolutionRevoked>(revoked.body));
+  EXPECT_EQ(revoked.occurred_at, kResolved);
+  EXPECT_EQ(revoked.dimensions.department, "ticketing-center");
+}
+
+TEST(ComplaintCodecTest, OtherReopensRevokeNothing) {
+  auto second =
+      DecodeComplaintEvent(Payload(ev::COMPLAINT_EVENT_TYPE_REOPENED, kReopened, 2, true));
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->size(), 1u);
+  auto unknown =
+      DecodeComplaintEvent(Payload(ev::COMPLAINT_EVENT_TYPE_REOPENED, kReopened, 1, false));
+  ASSERT_TRUE(unknown.ok());
+  ASSERT_EQ(unknown->size(), 1u);
+  EXPECT_EQ(std::get<domain::ComplaintReopened>((*unknown)[0].body).resolved_at, std::nullopt);
+}
+
+}  // namespace
+}  // namespace sqms::metrics::codec

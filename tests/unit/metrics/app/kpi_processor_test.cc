@@ -1,0 +1,288 @@
+// adapters::KpiProcessor without Redis: records in, the checkpoint's state
+// delta out, applied to an in-memory store, then the KPIs computed from it
+// as a query would. Covers the first-contact revocation (a correction of a
+// closed window), the p90's buckets and the cardinality fold. (OnAssigned
+// reads Redis, so these tests start from an empty partition state; the
+// integration tests cover loading it.)
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+
+#include "absl/strings/numbers.h"
+#include "prometheus/registry.h"
+#include "services/metrics/adapters/kpi_keys.h"
+#include "services/metrics/adapters/kpi_processor.h"
+#include "services/metrics/domain/kpi.h"
+#include "sqms/events/v1/complaint_event.pb.h"
+#include "tests/support/metric_value.h"
+
+namespace sqms::metrics::adapters {
+namespace {
+
+namespace ev = ::sqms::events::v1;
+using domain::Counter;
+using domain::Dimension;
+using domain::WindowSize;
+
+constexpr char kTopic[] = "sqms.complaints.v1";
+const absl::Time kDay = absl::FromUnixSeconds(1'790'208'000);  // a UTC midnight
+
+// The window hashes as Redis would hold them after the checkpoints.
+class Store {
+ public:
+  void Apply(const runtime::StateDelta& delta) {
+    for (const runtime::RedisWrite& w : delta) {
+      if (w.command == "HINCRBY") {
+        int64_t by = 0;
+        ASSERT_TRUE(absl::SimpleAtoi(w.args[1], &by));
+        int64_t now = 0;
+        (void)absl::SimpleAtoi(hashes_[w.key][w.args[0]], &now);
+        hashes_[w.key][w.args[0]] = std::to_string(now + by);
+      } else if (w.command == "HSET") {
+        hashes_[w.key][w.args[0]] = w.args[1];
+      }
+    }
+  }
+  int64_t Field(const std::string& key, const std::string& field) const {
+    auto h = hashes_.find(key);
+    if (h == hashes_.end()) return 0;
+    auto f = h->second.find(field);
+    int64_t v = 0;
+    return f != h->second.end() && absl::SimpleAtoi(f->second, &v) ? v : 0;
+  }
+  bool Has(const std::string& key, const std::string& field) const {
+    auto h = hashes_.find(key);
+    return h != hashes_.end() && h->second.contains(field);
+  }
+  domain::CounterValues Counters(absl::Time at, Dimension d, const std::string& unit) const {
+    domain::CounterValues out{};
+    const std::string key = DayKey(at);
+    for (int c = 0; c < domain::kCounterCount; ++c) {
+      out[c] = Field(key, CounterField(d, unit, static_cast<Counter>(c)));
+    }
+    return out;
+  }
+  static std::string DayKey(absl::Time at) {
+    return WindowKey(domain::WindowOf(at, WindowSize::kDay, absl::UTCTimeZone()), false);
+  }
+
+ private:
+  std::map<std::string, std::map<std::string, std::string>> hashes_;
+};
+
+domain::KpiValue Kpi(const Store& store, std::string_view name, absl::Time day,
+                     Dimension d = Dimension::kTotal, const std::string& unit = "all") {
+  return domain::Compute(*domain::FindKpi(name), store.Counters(day, d, unit));
+}
+
+void SetTime(absl::Time t, google::protobuf::Timestamp* out) {
+  out->set_seconds(absl::ToUnixSeconds(t));
+}
+
+struct Change {
+  std::string complaint = "c-1";
+  ev::ComplaintEventType type = ev::COMPLAINT_EVENT_TYPE_RESOLVED;
+  absl::Time at = {};
+  absl::Time received = {};
+  int reopen_count = 0;
+  std::optional<absl::Time> resolved_at = std::nullopt;
+  std::string station = "";
+};
+
+runtime::ConsumedRecord Record(const Change& change, int64_t offset) {
+  ev::ComplaintEvent e;
+  e.set_event_id(change.complaint + "-" + std::to_string(offset));
+  e.set_type(change.type);
+  SetTime(change.at, e.mutable_occurred_at());
+  auto* c = e.mutable_complaint();
+  c->set_id(change.complaint);
+  c->set_department("ticketing-center");
+  c->mutable_location()->set_station(change.station);
+  SetTime(change.received, c->mutable_received_at());
+  c->set_reopen_count(change.reopen_count);
+  if (change.resolved_at) SetTime(*change.resolved_at, c->mutable_resolution()->mutable_resolved_at());
+  runtime::ConsumedRecord r;
+  r.topic = kTopic;
+  r.partition = 0;
+  r.offset = offset;
+  r.key = change.complaint;
+  r.value = e.SerializeAsString();
+  return r;
+}
+
+class KpiProcessorTest : public ::testing::Test {
+ protected:
+  KpiProcessorTest() : redis_(Unreachable()) {}
+
+  static runtime::RedisOptions Unreachable() {
+    runtime::RedisOptions o;
+    o.port = 1;  // never connected: Process and TakeDelta do no I/O
+    return o;
+  }
+
+  KpiProcessor& Processor(domain::CardinalityLimits limits = {}) {
+    KpiProcessorOptions options;
+    options.complaints_topic = kTopic;
+    options.zone = absl::UTCTimeZone();
+    options.departments = {"ticketing-center"};
+    options.cardinality = limits;
+    options.metrics = &registry_;
+    processor_ = std::make_unique<KpiProcessor>(redis_, std::move(options));
+    return *processor_;
+  }
+
+  // Processes `changes` and writes them as one checkpoint.
+  void Checkpoint(const std::vector<Change>& changes) {
+    for (const Change& change : changes) {
+      ASSERT_TRUE(processor_->Process(Record(change, offset_++), absl::NotFoundError("")).ok());
+    }
+    store_.Apply(processor_->TakeDelta());
+    processor_->OnCheckpointWritten();
+  }
+
+  runtime::RedisClient redis_;
+  prometheus::Registry registry_;
+  std::unique_ptr<KpiProcessor> processor_;
+  Store store_;
+  int64_t offset_ = 0;
+};
+
+TEST_F(KpiProcessorTest, AReopenTwoDaysLaterRevokesTheFirstContactResolutionOfItsWindow) {
+  Processor();
+  const absl::Time resolved = kDay + absl::Hours(10);   // window W
+  const absl::Time reopened = kDay + absl::Hours(57);   // W + 2, 09:00
+  Checkpoint({{.complaint = "c-1", .at = resolved, .received = kDay + absl::Hours(8)},
+              {.complaint = "c-2", .at = resolved + absl::Hours(1), .received = kDay}});
+  EXPECT_THAT(Kpi(store_, "first_contact_resolution", kDay).value, ::testing::Optional(100.0));
+  EXPECT_EQ(store_.Field(Store::DayKey(kDay), std::string(kRevisionField)), 0);
+
+  Checkpoint({{.complaint = "c-1", .type = ev::COMPLAINT_EVENT_TYPE_REOPENED, .at = reopened,
+               .received = kDay + absl::Hours(8), .reopen_count = 1, .resolved_at = resolved}});
+  const domain::KpiValue w = Kpi(store_, "first_contact_resolution", kDay);
+  EXPECT_THAT(w.value, ::testing::Optional(50.0)) << "1 of its 2 first resolutions revoked";
+  EXPECT_EQ(w.denominator, 2);
+  EXPECT_EQ(store_.Field(Store::DayKey(kDay), std::string(kRevisionField)), 1)
+      << "a correction of a closed window raises its revision like a late event";
+  EXPECT_EQ(store_.Field(Store::DayKey(kDay), std::string(kLateField)), 1);
+  EXPECT_EQ(store_.Field(Store::DayKey(kDay),
+                         EventTypeField(Dimension::kDepartment, "ticketing-center",
+                                        "complaint_resolution_revoked")),
+            1);
+  // The reopen itself counts where it happened, and revokes nothing there.
+  EXPECT_EQ(Kpi(store_, "reopen_rate", reopened).numerator, 1);
+  EXPECT_EQ(store_.Counters(reopened, Dimension::kTotal, "all")[static_cast<int>(
+                Counter::kFirstResolutionsRevoked)],
+            0);
+  EXPECT_FALSE(store_.Has(Store::DayKey(reopened), std::string(kRevisionField)));
+}
+
+TEST_F(KpiProcessorTest, AReopenOfAComplaintNeverResolvedInAKnownWindowCountsNothing) {
+  Processor();
+  const absl::Time reopened = kDay + absl::Hours(57);
+  Checkpoint({{.complaint = "c-9", .type = ev::COMPLAINT_EVENT_TYPE_REOPENED, .at = reopened,
+               .received = kDay, .reopen_count = 1, .resolved_at = std::nullopt},
+              // A second reopen: its resolution was not a first one.
+              {.complaint = "c-8", .type = ev::COMPLAINT_EVENT_TYPE_REOPENED, .at = reopened,
+               .received = kDay, .reopen_count = 2, .resolved_at = kDay + absl::Hours(10)}});
+  EXPECT_EQ(Kpi(store_, "reopen_rate", reopened).numerator, 2);
+  for (absl::Time day : {kDay, reopened}) {
+    EXPECT_EQ(store_.Counters(day, Dimension::kTotal, "all")[static_cast<int>(
+                  Counter::kFirstResolutionsRevoked)],
+              0);
+  }
+  EXPECT_FALSE(store_.Has(Store::DayKey(kDay), std::string(kRevisionField)));
+  EXPECT_EQ(Kpi(store_, "first_contact_resolution", kDay).value, std::nullopt);
+}
+
+TEST_F(KpiProcessorTest, ResolutionSecondsFillTheBucketsThatP90Reads) {
+  Processor();
+  // Resolved 10 min, 20 min, 20 min and 3 h after receipt.
+  std::vector<Change> changes;
+  int i = 0;
+  for (absl::Duration took : {absl::Minutes(10), absl::Minutes(20), absl::Minutes(20),
+                              absl::Hours(3)}) {
+    const absl::Time at = kDay + absl::Hours(12);
+    changes.push_back({.complaint = "p-" + std::to_string(i++), .at = at, .received = at - took});
+  }
+  Checkpoint(changes);
+  const std::string key = Store::DayKey(kDay);
+  EXPECT_EQ(store_.Field(key, "total|all|resolution_bucket_900"), 1);
+  EXPECT_EQ(store_.Field(key, "total|all|resolution_bucket_1800"), 2);
+  EXPECT_EQ(store_.Field(key, "total|all|resolution_bucket_14400"), 1);
+  // n = 4, rank 3.6: 3 in the first two buckets → (2 h, 4 h]:
+  // 7200 + 7200 × 0.6 = 11520 s.
+  const domain::KpiValue p90 = Kpi(store_, "p90_resolution_time", kDay);
+  EXPECT_THAT(p90.value, ::testing::Optional(::testing::DoubleNear(11'520.0, 1e-6)));
+  EXPECT_EQ(p90.denominator, 4);
+  // The buckets are not exported per department to Prometheus.
+  EXPECT_EQ(sqms::testing::MetricValue(registry_, "sqms_kpi_counter_total",
+                                       {{"counter", "resolution_bucket_900"}}),
+            0);
+  EXPECT_EQ(sqms::testing::MetricValue(registry_, "sqms_kpi_counter_total",
+                                       {{"counter", "first_resolutions"}}),
+            4);
+}
+
+TEST_F(KpiProcessorTest, ValuesBeyondTheLimitFoldIntoOtherAndAreCounted) {
+  domain::CardinalityLimits limits;
+  limits[Dimension::kStation] = 2;
+  Processor(limits);
+  for (Dimension d : domain::FoldableDimensions()) {
+    EXPECT_EQ(sqms::testing::MetricValue(registry_, "sqms_metrics_dimension_values_folded_total",
+                                         {{"dimension", std::string(domain::DimensionName(d))}}),
+              0)
+        << "present at 0 from start-up: " << domain::DimensionName(d);
+  }
+  std::vector<Change> changes;
+  for (const char* station : {"a", "b", "c", "a", "d", ""}) {
+    changes.push_back({.complaint = std::string("s-") + station,
+                       .type = ev::COMPLAINT_EVENT_TYPE_SUBMITTED,
+                       .at = kDay + absl::Hours(9),
+                       .received = kDay + absl::Hours(9),
+                       .station = station});
+  }
+  Checkpoint(changes);
+  auto volume = [&](const std::string& unit) {
+    return Kpi(store_, "complaint_volume", kDay, Dimension::kStation, unit).numerator;
+  };
+  EXPECT_EQ(volume("a"), 2);
+  EXPECT_EQ(volume("b"), 1);
+  EXPECT_EQ(volume("other"), 2) << "c and d";
+  EXPECT_EQ(volume("unknown"), 1) << "not given: never folded";
+  EXPECT_EQ(volume("c"), 0);
+  EXPECT_EQ(Kpi(store_, "complaint_volume", kDay).numerator, 6) << "the total is unchanged";
+  EXPECT_EQ(sqms::testing::MetricValue(registry_, "sqms_metrics_dimension_values_folded_total",
+                                       {{"dimension", "station"}}),
+            2);
+  // The admitted set is written with the counts it decided.
+  const std::string units = AdmittedUnitsKey(kTopic, 0);
+  EXPECT_TRUE(store_.Has(units, "station|a"));
+  EXPECT_TRUE(store_.Has(units, "station|b"));
+  EXPECT_FALSE(store_.Has(units, "station|c"));
+  EXPECT_TRUE(store_.Has(units, "department|ticketing-center"));
+}
+
+TEST_F(KpiProcessorTest, FoldsOfADeltaNeverWrittenAreNotExported) {
+  domain::CardinalityLimits limits;
+  limits[Dimension::kStation] = 1;
+  Processor(limits);
+  for (const char* station : {"a", "b"}) {
+    ASSERT_TRUE(processor_
+                    ->Process(Record({.type = ev::COMPLAINT_EVENT_TYPE_SUBMITTED,
+                                      .at = kDay, .received = kDay, .station = station},
+                                     offset_++),
+                              absl::NotFoundError(""))
+                    .ok());
+  }
+  (void)processor_->TakeDelta();
+  processor_->OnFenced(absl::AbortedError("fenced"));
+  EXPECT_EQ(sqms::testing::MetricValue(registry_, "sqms_metrics_dimension_values_folded_total",
+                                       {{"dimension", "station"}}),
+            0);
+}
+
+}  // namespace
+}  // namespace sqms::metrics::adapters
