@@ -1,20 +1,20 @@
 // Freshness of sqms-metrics for the metrics benchmark (scripts/bench.sh,
-// step g): how long from producing a contact event until the KPI the
-// service serves includes it. The service has no WatchKpis stream yet, so
-// "visible" is read by polling.
+// step g): how long from producing a contact event until the KPI update
+// that includes it is seen on WatchKpis.
 //
 //   metrics_freshness BROKERS TOPIC GRPC_ADDRESS TOKEN PROBES INTERVAL_MS
 //
-// Every INTERVAL_MS one probe: a call_offered event at `now` in a
-// department of its own ("fresh-<pid>-<i>"), produced as the relay writes
-// it (runtime KafkaProducer, CloudEvents headers). A poller asks QueryKpis
-// (answer_rate, today's day window in Asia/Shanghai, by department) every
-// 10 ms — one RPC for every probe still waiting — and a probe is visible
-// once its department's denominator is 1. Latency: from just before
-// Produce() to the reply that showed it (so up to ~10 ms of polling is
-// included). Probes not visible within 10 s count as lost. Prints one JSON
-// object; exit 0 when probes were lost (a measurement), 1 when it could
-// not run.
+// One WatchKpis stream is opened first (answer_rate, the day window that
+// contains now in the service's zone, by department, every unit) and read
+// on a thread of its own. Every INTERVAL_MS one probe: a call_offered event
+// at `now` in a department of its own ("fresh-<pid>-<i>"), produced as the
+// relay writes it (runtime KafkaProducer, CloudEvents headers). A probe is
+// visible once an update of its department with denominator 1 arrives.
+// Latency: from just before Produce() to the arrival of that update (the
+// service's checkpoint interval plus its --watch-poll-interval-ms bound
+// it). Probes not visible within 10 s count as lost; a stream that ends is
+// counted in rpc_errors and opened again. Prints one JSON object; exit 0
+// when probes were lost (a measurement), 1 when it could not run.
 
 #include <unistd.h>
 
@@ -28,7 +28,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/civil_time.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "grpcpp/grpcpp.h"
@@ -61,8 +61,7 @@ int main(int argc, char** argv) {
   const std::string brokers = argv[1], topic = argv[2], address = argv[3], token = argv[4];
   const int probes = std::atoi(argv[5]);
   const auto interval = std::chrono::milliseconds(std::atoi(argv[6]));
-  absl::TimeZone zone;
-  if (probes < 1 || interval.count() < 1 || !absl::LoadTimeZone("Asia/Shanghai", &zone)) {
+  if (probes < 1 || interval.count() < 1) {
     std::fprintf(stderr, "metrics_freshness: PROBES and INTERVAL_MS must be >= 1\n");
     return 2;
   }
@@ -78,11 +77,58 @@ int main(int argc, char** argv) {
       grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
 
   const std::string prefix = absl::StrCat("fresh-", getpid(), "-");
-  std::map<std::string, Clock::time_point> waiting;  // department -> produced at
-  std::vector<double> latencies_ms;
-  int sent = 0, lost = 0, rpc_errors = 0;
-  auto next_probe = Clock::now();
-  while (sent < probes || !waiting.empty()) {
+  absl::Mutex mu;
+  std::map<std::string, Clock::time_point> waiting;  // department -> produced at; guarded by mu
+  std::vector<double> latencies_ms;                   // guarded by mu
+  int rpc_errors = 0;                                 // guarded by mu
+  absl::Mutex stream_mu;
+  bool done = false;                   // guarded by stream_mu
+  grpc::ClientContext* open = nullptr;  // the reader's stream; guarded by stream_mu
+  mv1::WatchKpisRequest watch;
+  watch.add_kpis("answer_rate");
+  watch.set_size(mv1::WINDOW_SIZE_DAY);
+  watch.set_dimension("department");
+  // The reader: one stream at a time, opened again if it ends before we do.
+  std::thread reader([&] {
+    while (true) {
+      grpc::ClientContext ctx;
+      ctx.AddMetadata("authorization", "Bearer " + token);
+      {
+        absl::MutexLock lock(&stream_mu);
+        if (done) return;
+        open = &ctx;
+      }
+      auto stream = stub->WatchKpis(&ctx, watch);
+      mv1::KpiUpdate update;
+      while (stream->Read(&update)) {
+        const auto seen = Clock::now();
+        if (update.value().denominator() < 1) continue;
+        absl::MutexLock lock(&mu);
+        auto it = waiting.find(update.value().unit());
+        if (it == waiting.end()) continue;
+        latencies_ms.push_back(
+            std::chrono::duration<double, std::milli>(seen - it->second).count());
+        waiting.erase(it);
+      }
+      grpc::Status status = stream->Finish();
+      {
+        absl::MutexLock lock(&stream_mu);
+        open = nullptr;
+        if (done) return;
+      }
+      {
+        absl::MutexLock lock(&mu);
+        ++rpc_errors;
+      }
+      std::fprintf(stderr, "metrics_freshness: WatchKpis ended: %s\n",
+                   status.error_message().c_str());
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));  // before opening it again
+    }
+  });
+
+  int sent = 0, lost = 0;
+  auto next_probe = Clock::now() + std::chrono::milliseconds(500);  // the stream's snapshot first
+  while (true) {
     const auto now = Clock::now();
     if (sent < probes && now >= next_probe) {
       ev::ContactEvent e;
@@ -98,51 +144,41 @@ int main(int argc, char** argv) {
       ce.source = "//sqms/complaints";
       ce.type = "sqms.contact.v1.call_offered";
       ce.time = std::chrono::system_clock::now();
-      waiting[department] = Clock::now();
+      {
+        absl::MutexLock lock(&mu);
+        waiting[department] = Clock::now();
+      }
       absl::Status s = (*producer)->Produce(
           {topic, e.contact_id(), e.SerializeAsString(), sqms::runtime::CloudEventHeaders(ce)},
           [](absl::Status) {});
       if (!s.ok()) {
         std::fprintf(stderr, "metrics_freshness: produce: %s\n", s.ToString().c_str());
-        return 1;
+        std::_Exit(1);  // the reader thread is still blocked on its stream
       }
       ++sent;
       next_probe += interval;
     }
-    if (!waiting.empty()) {
-      mv1::QueryKpisRequest q;
-      q.add_kpis("answer_rate");
-      q.set_size(mv1::WINDOW_SIZE_DAY);
-      q.set_from(absl::FormatCivilTime(absl::ToCivilDay(absl::Now(), zone)));
-      q.set_dimension("department");
-      grpc::ClientContext ctx;
-      ctx.AddMetadata("authorization", "Bearer " + token);
-      ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
-      mv1::QueryKpisResponse out;
-      grpc::Status s = stub->QueryKpis(&ctx, q, &out);
-      const auto replied = Clock::now();
-      if (!s.ok()) {
-        ++rpc_errors;
-      } else {
-        for (const mv1::KpiValue& v : out.values()) {
-          auto it = waiting.find(v.unit());
-          if (it == waiting.end() || v.denominator() < 1) continue;
-          latencies_ms.push_back(
-              std::chrono::duration<double, std::milli>(replied - it->second).count());
-          waiting.erase(it);
-        }
-      }
+    {
+      absl::MutexLock lock(&mu);
       for (auto it = waiting.begin(); it != waiting.end();) {
-        if (replied - it->second > std::chrono::seconds(10)) {
+        if (now - it->second > std::chrono::seconds(10)) {
           ++lost;
           it = waiting.erase(it);
         } else {
           ++it;
         }
       }
+      if (sent == probes && waiting.empty()) break;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
+  {
+    absl::MutexLock lock(&stream_mu);
+    done = true;
+    if (open != nullptr) open->TryCancel();
+  }
+  reader.join();
+  absl::MutexLock lock(&mu);
   std::printf("{\"probes\": %d, \"visible\": %zu, \"lost\": %d, \"rpc_errors\": %d, "
               "\"interval_ms\": %lld, \"p50_ms\": %.1f, \"p90_ms\": %.1f, \"p99_ms\": %.1f, "
               "\"max_ms\": %.1f}\n",

@@ -24,7 +24,7 @@
 #   4. Redis used_memory before and after, the window hashes by size; the
 #      events the day window counts (must be N: each counted exactly once)
 #   5. freshness: P single events at `now`, 100 ms apart, each time until
-#      QueryKpis shows it (bench/metrics_freshness)   -> p50 / p99
+#      a WatchKpis stream shows it (bench/metrics_freshness)   -> p50 / p99
 # Prints the figures on stdout (logs on stderr); exit 0 whether or not a
 # target was met, non-zero only when something failed to run.
 #
@@ -290,7 +290,7 @@ window_footprint() {
          END { for (s in keys) print s, keys[s], fields[s], bytes[s] }'
 }
 
-# 5. Freshness: a probe every 100 ms, each until QueryKpis shows it.
+# 5. Freshness: a probe every 100 ms, each until a WatchKpis stream shows it.
 freshness() {
   local ready="$RUN_DIR/ready.json"
   log "5. freshness: $PROBES single events, 100 ms apart"

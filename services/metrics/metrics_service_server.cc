@@ -6,8 +6,10 @@
 #include "services/metrics/adapters/redis_kpi_reader.h"
 #include "services/metrics/adapters/redis_target_store.h"
 #include "services/metrics/app/kpi_queries.h"
+#include "services/metrics/app/kpi_watcher.h"
 #include "services/metrics/app/surge_monitor.h"
 #include "services/metrics/app/target_monitor.h"
+#include "services/metrics/rpc/kpi_watch_stream.h"
 #include "services/metrics/rpc/metrics_grpc_service.h"
 #include "sqms/runtime/auth.h"
 #include "sqms/runtime/checkpointing_consumer.h"
@@ -15,8 +17,7 @@
 #include "sqms/runtime/grpc_server.h"
 #include "sqms/runtime/log.h"
 #include "sqms/runtime/metrics.h"
-#include "sqms/runtime/outbox_relay.h"
-#include "sqms/runtime/outbox_relay_metrics.h"
+#include "sqms/runtime/single_outbox_relay.h"
 #include "sqms/runtime/periodic_task.h"
 #include "sqms/runtime/redis_client.h"
 #include "sqms/runtime/worker_pool.h"
@@ -32,8 +33,7 @@ struct MetricsServiceServer::Parts {
   std::unique_ptr<runtime::MetricsServer> metrics;
   std::unique_ptr<runtime::RpcMetrics> rpc_metrics;
   std::unique_ptr<runtime::RedisClient> redis;
-  std::unique_ptr<runtime::OutboxRelayMetrics> relay_stats;
-  std::unique_ptr<runtime::OutboxRelay> relay;  // sqms.kpi.v1; owns its Kafka producer
+  runtime::SingleOutboxRelay outbox;  // sqms.kpi.v1; owns its Kafka producer
   std::unique_ptr<adapters::KpiProcessor> processor;
   std::unique_ptr<runtime::CheckpointingConsumer> consumer;
   std::unique_ptr<adapters::RedisKpiReader> reader;
@@ -42,6 +42,9 @@ struct MetricsServiceServer::Parts {
   std::unique_ptr<app::TargetMonitor> monitor;
   std::unique_ptr<app::SurgeMonitor> surges;  // same store, same outbox
   std::unique_ptr<runtime::PeriodicTask> evaluation;
+  rpc::KpiUpdateHub watch_hub;                    // WatchKpis' streams subscribe here
+  std::unique_ptr<app::KpiWatcher> watcher;       // publishes to watch_hub
+  std::unique_ptr<runtime::PeriodicTask> watch_poll;
   std::unique_ptr<runtime::WorkerPool> pool;
   std::unique_ptr<rpc::MetricsGrpcService> rpc;
   std::unique_ptr<runtime::GrpcServer> server;
@@ -120,17 +123,20 @@ absl::StatusOr<std::unique_ptr<MetricsServiceServer>> MetricsServiceServer::Star
       [queries = p->queries.get(), clock = &p->clock, reader = p->reader.get()] {
         return CurrentKpis(*queries, *clock, *reader);
       });
+  StartWatch(config, *p);
   p->pool = std::make_unique<runtime::WorkerPool>(config.workers,
                                                   static_cast<size_t>(config.worker_queue));
-  p->rpc = std::make_unique<rpc::MetricsGrpcService>(*p->queries, *p->monitor, *p->auth,
-                                                     *p->pool, *p->rpc_metrics);
+  p->rpc = std::make_unique<rpc::MetricsGrpcService>(*p->queries, *p->monitor, *p->watcher,
+                                                     p->watch_hub, *p->auth, *p->pool,
+                                                     *p->rpc_metrics);
   auto server = runtime::GrpcServer::Start(runtime::GrpcServerOptionsFrom(config.common),
                                            {p->rpc.get()});
   if (!server.ok()) return server.status();
   p->server = *std::move(server);
   p->consumer->Start();
-  p->relay->Start();
+  p->outbox.relay->Start();
   p->evaluation->Start();
+  p->watch_poll->Start();
   runtime::log::Info("serving", {{"grpc_port", p->server->port()},
                                  {"metrics_port", p->metrics->port()},
                                  {"time_zone", p->settings.zone_name},
@@ -158,6 +164,7 @@ absl::Status MetricsServiceServer::StartConsumer(const config::ServiceConfig& co
                                               .bands = p.settings.bands,
                                               .retention = p.settings.retention,
                                               .departments = std::move(departments),
+                                              .cardinality = p.settings.cardinality,
                                               .metrics = &p.metrics->registry()});
   runtime::CheckpointingConsumerOptions options;
   options.kafka.brokers = config.common.kafka_brokers;
@@ -179,25 +186,17 @@ absl::Status MetricsServiceServer::StartConsumer(const config::ServiceConfig& co
 
 absl::Status MetricsServiceServer::StartTargets(const config::ServiceConfig& config,
                                                 const std::string& instance, Parts& p) {
-  p.relay_stats = std::make_unique<runtime::OutboxRelayMetrics>(p.metrics->registry());
-  auto relay = runtime::OutboxRelay::Create(
-      *p.redis,
-      [options = runtime::KafkaProducerOptionsFrom(config.common, "sqms-metrics")] {
-        return runtime::KafkaProducer::Create(options);
-      },
-      *p.relay_stats,
-      runtime::OutboxRelayOptions{
-          .shards = 1,
-          .shard_keys = [](int) {
-            return runtime::OutboxShardKeys{adapters::OutboxKey(), adapters::OutboxLeaseKey()};
-          },
-          .owner = runtime::UniqueOwnerId(instance),
-          .source = "//sqms/metrics",
-          .dead_letter_topic = config.kpi_topic + ".dlq"});
-  if (!relay.ok()) return relay.status();
-  p.relay = *std::move(relay);
+  auto outbox = runtime::MakeSingleOutboxRelay(
+      *p.redis, config.common, p.metrics->registry(),
+      {.client_id = "sqms-metrics",
+       .source = "//sqms/metrics",
+       .instance = instance,
+       .topic = config.kpi_topic,
+       .keys = {adapters::OutboxKey(), adapters::OutboxLeaseKey()}});
+  if (!outbox.ok()) return outbox.status();
+  p.outbox = *std::move(outbox);
   p.target_store = std::make_unique<adapters::RedisTargetStore>(
-      *p.redis, config.kpi_topic, [relay = p.relay.get()] { relay->Notify(); });
+      *p.redis, config.kpi_topic, [relay = p.outbox.relay.get()] { relay->Notify(); });
   p.monitor = std::make_unique<app::TargetMonitor>(*p.reader, *p.target_store, p.clock,
                                                    p.settings.targets, p.queries->config());
   p.surges = std::make_unique<app::SurgeMonitor>(*p.reader, *p.target_store, p.clock,
@@ -218,6 +217,24 @@ absl::Status MetricsServiceServer::StartTargets(const config::ServiceConfig& con
   return absl::OkStatus();
 }
 
+void MetricsServiceServer::StartWatch(const config::ServiceConfig& config, Parts& p) {
+  p.watcher = std::make_unique<app::KpiWatcher>(*p.reader, *p.queries, p.clock,
+                                                rpc::PublishTo(p.watch_hub));
+  // Failures are logged when they start and when they stop, not every round.
+  p.watch_poll = std::make_unique<runtime::PeriodicTask>(
+      absl::Milliseconds(config.watch_poll_interval_ms),
+      [watcher = p.watcher.get(), failing = false]() mutable {
+        absl::Status s = watcher->PollOnce();
+        if (!s.ok() && !failing) {
+          runtime::log::Warn("watch poll failed; retried every round",
+                             {{"error", s.ToString()}});
+        } else if (s.ok() && failing) {
+          runtime::log::Info("watch poll recovered");
+        }
+        failing = !s.ok();
+      });
+}
+
 MetricsServiceServer::MetricsServiceServer(std::unique_ptr<Parts> parts)
     : parts_(std::move(parts)) {}
 
@@ -227,9 +244,10 @@ void MetricsServiceServer::Shutdown() {
   if (parts_->stopped) return;
   parts_->stopped = true;
   parts_->server->Shutdown();
+  parts_->watch_poll->Stop();  // every stream has ended: nothing left to feed
   parts_->evaluation->Stop();
   parts_->consumer->Stop();             // final checkpoint
-  parts_->relay->Stop(std::chrono::seconds(5));  // the rest waits in Redis
+  parts_->outbox.relay->Stop(std::chrono::seconds(5));  // the rest waits in Redis
   parts_->metrics->StopComputedGauges();  // they read parts destroyed before the metrics server
 }
 

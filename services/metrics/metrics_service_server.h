@@ -19,7 +19,9 @@ class MetricsServiceServer {
       const config::ServiceConfig& config);
   ~MetricsServiceServer();  // Shutdown()
 
-  // Drains RPCs, writes the consumer's final checkpoint, stops. Idempotent.
+  // Drains RPCs (open WatchKpis streams are cancelled when the drain
+  // times out), stops the watch poller, writes the consumer's final
+  // checkpoint, stops. Idempotent.
   void Shutdown();
 
   int grpc_port() const;
@@ -32,6 +34,8 @@ class MetricsServiceServer {
   // The outbox relay to sqms.kpi.v1 and the periodic target evaluation.
   static absl::Status StartTargets(const config::ServiceConfig& config,
                                    const std::string& instance, Parts& p);
+  // WatchKpis: the hub, the watcher and its poll task (started by Start).
+  static void StartWatch(const config::ServiceConfig& config, Parts& p);
   explicit MetricsServiceServer(std::unique_ptr<Parts> parts);
   std::unique_ptr<Parts> parts_;
 };

@@ -1,4 +1,4 @@
-// kpi defs | get | query | rank | breaches | explain: the handbooks' KPIs from the
+// kpi defs | get | query | rank | breaches | explain | watch: the handbooks' KPIs from the
 // metrics service (sqms.metrics.v1.MetricsService at --metrics-addr). Flags
 // become requests in kpi_args, answers become text in kpi_view; here only
 // the calls.
@@ -205,6 +205,64 @@ void RegisterRank(CLI::App& kpi, Cli& cli) {
   cmd->callback([&cli, flags] { cli.run = [&cli, flags] { return Rank(cli.global, *flags); }; });
 }
 
+struct WatchOptions {
+  KpiWatchFlags flags;
+  int count = 0;  // stop after this many updates; 0 = until interrupted
+};
+
+// Prints every update as it arrives (JSON lines with -o json). Returns the
+// exit code: 0 once --count updates were printed.
+int Watch(const GlobalOptions& global, const WatchOptions& options) {
+  absl::StatusOr<mv1::WatchKpisRequest> request = BuildWatchKpisRequest(options.flags);
+  if (!request.ok()) return ReportUsageError(request.status());
+  std::unique_ptr<Stub> stub = NewMetricsStub(global);
+  const bool json = global.format() == OutputFormat::kJson;
+  KpiCatalog catalog;
+  if (!json) {
+    if (grpc::Status s = FetchCatalog(global, *stub, catalog); !s.ok()) return ReportRpcError(s);
+  }
+  grpc::ClientContext context;
+  PrepareContext(global.client, global.timeout_given, context);
+  auto reader = stub->WatchKpis(&context, *request);
+  if (!json) std::cout << KpiWatchHeader() << std::endl;
+  mv1::KpiUpdate update;
+  int seen = 0;
+  while (reader->Read(&update)) {
+    std::cout << (json ? ToJson(update) : KpiWatchLine(update, catalog)) << std::endl;
+    if (options.count > 0 && ++seen >= options.count) {
+      context.TryCancel();
+      break;
+    }
+  }
+  grpc::Status status = reader->Finish();
+  const bool done = options.count > 0 && seen >= options.count;
+  return status.ok() || done ? kExitOk : ReportRpcError(status);
+}
+
+void RegisterWatch(CLI::App& kpi, Cli& cli) {
+  auto options = std::make_shared<WatchOptions>();
+  KpiWatchFlags& flags = options->flags;
+  CLI::App* cmd = kpi.add_subcommand(
+      "watch", "KPIs as they change: the current figures, then every change and correction");
+  cmd->add_option("kpis", flags.kpis, "KPI[,KPI…] (at most 20)")->required();
+  cmd->add_option("--period", flags.period,
+                  "window size: minute, hour, day, week, month, quarter (the window that "
+                  "contains now, moving on with the clock)")
+      ->required();
+  cmd->add_option("--by", flags.by, kByHelp);
+  cmd->add_option("--unit", flags.unit,
+                  "only this unit of the --by dimension (default: every unit)");
+  cmd->add_option("--previous", flags.previous,
+                  "also the N windows before the current one, for late corrections (0..31)")
+      ->capture_default_str();
+  cmd->add_flag("--drill", flags.drill, "the drills' figures instead of the official ones");
+  cmd->add_option("--count", options->count, "stop after N updates (default: until Ctrl-C)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->callback([&cli, options] {
+    cli.run = [&cli, options] { return Watch(cli.global, *options); };
+  });
+}
+
 }  // namespace
 
 void RegisterKpiCommands(CLI::App& app, Cli& cli) {
@@ -220,6 +278,7 @@ void RegisterKpiCommands(CLI::App& app, Cli& cli) {
   RegisterBreaches(*kpi, cli);
   RegisterGetLike(*kpi, cli, "explain",
                   "a KPI value with everything behind it: counters, events, late events", true);
+  RegisterWatch(*kpi, cli);
 }
 
 }  // namespace sqms::tools

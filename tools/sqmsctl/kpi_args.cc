@@ -259,4 +259,32 @@ absl::StatusOr<mv1::RankUnitsRequest> BuildRankUnitsRequest(const KpiRankFlags& 
   return request;
 }
 
+absl::StatusOr<mv1::WatchKpisRequest> BuildWatchKpisRequest(const KpiWatchFlags& flags) {
+  absl::StatusOr<std::vector<std::string>> names = ParseKpiNames("KPI", flags.kpis);
+  if (!names.ok()) return names.status();
+  if (names->size() > kMaxQueryKpis) {
+    return FlagError("KPI", flags.kpis,
+                     "at most " + std::to_string(kMaxQueryKpis) + " KPIs in one watch");
+  }
+  absl::StatusOr<mv1::Period> period = ParsePeriod("--period", flags.period);
+  if (!period.ok()) return period.status();
+  if (!period->label().empty()) {
+    return FlagError("--period", flags.period,
+                     "a size only here: a watch follows the window that contains now "
+                     "(--previous N adds the N before it)");
+  }
+  if (absl::Status s = CheckUnitSelection(flags.by, flags.unit, false); !s.ok()) return s;
+  if (flags.previous < 0 || flags.previous > 31) {
+    return FlagError("--previous", std::to_string(flags.previous), "must be 0..31");
+  }
+  mv1::WatchKpisRequest request;
+  for (const std::string& name : *names) request.add_kpis(name);
+  request.set_size(period->size());
+  request.set_dimension(flags.by);
+  request.set_unit(flags.unit);
+  request.set_previous_windows(flags.previous);
+  request.set_drill(flags.drill);
+  return request;
+}
+
 }  // namespace sqms::tools

@@ -76,4 +76,16 @@ struct KpiRankFlags {
 };
 absl::StatusOr<metrics::v1::RankUnitsRequest> BuildRankUnitsRequest(const KpiRankFlags& flags);
 
+// `sqmsctl kpi watch KPI[,KPI…] --period SIZE [--by D] [--unit U] [--previous N] [--drill]`:
+// the window that contains now (and the N before it), as it changes.
+struct KpiWatchFlags {
+  std::string kpis;     // comma-separated, at most 20
+  std::string period;   // SIZE only: the watch follows the current window
+  std::string by;
+  std::string unit;     // "" = every unit of --by
+  int previous = 0;     // 0..31 windows before the current one
+  bool drill = false;
+};
+absl::StatusOr<metrics::v1::WatchKpisRequest> BuildWatchKpisRequest(const KpiWatchFlags& flags);
+
 }  // namespace sqms::tools

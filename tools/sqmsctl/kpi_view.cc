@@ -267,4 +267,34 @@ Table KpiBreachesTable(const metrics::v1::ListBreachesResponse& response,
   return table;
 }
 
+namespace {
+
+constexpr int kKpiWatchWidths[] = {25, 10, 24, 16, 20};
+
+std::string KpiWatchRow(const std::vector<std::string>& cells) {
+  std::string line;
+  for (size_t i = 0; i < cells.size(); ++i) {
+    if (i + 1 == cells.size()) return line + cells[i];
+    line += PadRight(cells[i], kKpiWatchWidths[i]) + "  ";
+  }
+  return line;
+}
+
+}  // namespace
+
+std::string KpiWatchHeader() {
+  return KpiWatchRow({"AT", "KIND", "KPI", "PERIOD", "UNIT", "VALUE"});
+}
+
+std::string KpiWatchLine(const mv1::KpiUpdate& update, const KpiCatalog& catalog) {
+  const mv1::KpiValue& v = update.value();
+  const std::string kind = update.snapshot()     ? "snapshot"
+                           : update.correction() ? "correction"
+                                                 : "change";
+  std::string value = KpiCell(v, catalog, true);
+  if (v.closed()) value += " closed";
+  return KpiWatchRow({FormatTimestamp(update.observed_at()), kind, v.kpi(), v.period(), v.unit(),
+                      value});
+}
+
 }  // namespace sqms::tools

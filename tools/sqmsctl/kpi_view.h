@@ -69,4 +69,12 @@ std::string ExplainKpiText(const metrics::v1::KpiExplanation& explanation);
 // value against threshold, sample.
 Table KpiBreachesTable(const metrics::v1::ListBreachesResponse& response, const KpiCatalog& catalog);
 
+// `sqmsctl kpi watch`, one line per KpiUpdate under KpiWatchHeader: AT (when
+// the service read it, in the operator's zone), KIND ("snapshot" when the
+// stream opened, then "change" or "correction"), KPI, PERIOD, UNIT, then the
+// value as KpiCell with counts and " closed" once the window's end plus the
+// grace period passed.
+std::string KpiWatchHeader();
+std::string KpiWatchLine(const metrics::v1::KpiUpdate& update, const KpiCatalog& catalog);
+
 }  // namespace sqms::tools

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "services/metrics/app/request_checks.h"
 #include "sqms/runtime/field_violation.h"
 
 namespace sqms::metrics::app {
@@ -15,28 +16,6 @@ using runtime::FieldViolation;
 namespace {
 
 constexpr int64_t kSecondsPerDay = 86400;
-
-// The dimension named by `name` ("" = total), or a violation at `path`.
-std::optional<Dimension> DimensionOf(const std::string& name, const std::string& path,
-                                     std::vector<FieldViolation>& violations) {
-  if (name.empty()) return Dimension::kTotal;
-  if (auto d = domain::ParseDimension(name)) return d;
-  violations.push_back({path, absl::StrCat("unknown dimension '", name, "'")});
-  return std::nullopt;
-}
-
-const domain::KpiDefinition* KpiOf(const std::string& name, const std::string& path,
-                                   std::vector<FieldViolation>& violations) {
-  if (name.empty()) {
-    violations.push_back({path, "required"});
-    return nullptr;
-  }
-  const domain::KpiDefinition* kpi = domain::FindKpi(name);
-  if (kpi == nullptr) {
-    violations.push_back({path, absl::StrCat("unknown KPI '", name, "' (ListKpiDefinitions)")});
-  }
-  return kpi;
-}
 
 // The unit within `dimension`: "all" for the total, else required.
 std::string UnitOf(Dimension dimension, const std::string& unit, bool required,

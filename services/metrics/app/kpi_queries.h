@@ -127,11 +127,15 @@ class KpiQueries {
 
   const QueryConfig& config() const { return config_; }
 
- private:
-  absl::StatusOr<domain::Window> Resolve(const PeriodSpec& period, const std::string& path) const;
+  // `kpi` of `unit` in `window` from the window's stored `aggregate` (a unit
+  // absent from it counted nothing), as Get answers it without comparison;
+  // `closed` as of the clock's now. Pure but for the clock; thread-safe.
   KpiResult Result(const domain::KpiDefinition& kpi, const domain::Window& window,
                    domain::Dimension dimension, const std::string& unit,
                    const ports::WindowAggregate& aggregate) const;
+
+ private:
+  absl::StatusOr<domain::Window> Resolve(const PeriodSpec& period, const std::string& path) const;
 
   ports::KpiReader& reader_;
   const runtime::Clock& clock_;

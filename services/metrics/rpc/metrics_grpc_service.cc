@@ -1,6 +1,7 @@
 #include "services/metrics/rpc/metrics_grpc_service.h"
 
 #include "services/metrics/codec/kpi_codec.h"
+#include "sqms/runtime/grpc_status.h"
 #include "sqms/runtime/well_formed.h"
 
 namespace sqms::metrics::rpc {
@@ -18,9 +19,15 @@ const runtime::Roles& Everyone() {
 }  // namespace
 
 MetricsGrpcService::MetricsGrpcService(app::KpiQueries& queries, app::TargetMonitor& monitor,
+                                       app::KpiWatcher& watcher, KpiUpdateHub& hub,
                                        const runtime::TokenAuthenticator& auth,
                                        runtime::WorkerPool& pool, runtime::RpcMetrics& metrics)
-    : queries_(queries), monitor_(monitor), support_{auth, pool_, metrics}, pool_(pool) {}
+    : queries_(queries),
+      monitor_(monitor),
+      watcher_(watcher),
+      hub_(hub),
+      support_{auth, pool_, metrics},
+      pool_(pool) {}
 
 grpc::ServerUnaryReactor* MetricsGrpcService::Run(grpc::CallbackServerContext* call,
                                                   std::string_view method,
@@ -105,6 +112,44 @@ grpc::ServerUnaryReactor* MetricsGrpcService::ListBreaches(grpc::CallbackServerC
     }
     return absl::OkStatus();
   });
+}
+
+grpc::ServerWriteReactor<pb::KpiUpdate>* MetricsGrpcService::WatchKpis(
+    grpc::CallbackServerContext* call, const pb::WatchKpisRequest* request) {
+  const runtime::RpcMethod method{kServiceName, "WatchKpis", &Everyone()};
+  absl::StatusOr<runtime::AdmittedStream> admitted = runtime::AdmitStream(support_, *call, method);
+  if (!admitted.ok()) {
+    return new runtime::RejectedWriteReactor<pb::KpiUpdate>(
+        runtime::ToGrpcStatus(admitted.status()));
+  }
+  absl::StatusOr<app::WatchSpec> spec = absl::InternalError("unchecked");
+  if (absl::Status shape = runtime::CheckWellFormed(*request); !shape.ok()) {
+    spec = shape;
+  } else {
+    spec = app::CheckWatch(FromProto(*request));
+  }
+  if (!spec.ok()) {
+    runtime::StreamEnded(support_, method, *admitted, grpc::StatusCode::INVALID_ARGUMENT);
+    return new runtime::RejectedWriteReactor<pb::KpiUpdate>(runtime::ToGrpcStatus(spec.status()));
+  }
+  auto target = std::make_shared<app::WatchTarget>(*std::move(spec));
+  // OnDone runs on_finished before deleting the reactor, and Remove is a
+  // barrier: the snapshot callback below never sees a deleted reactor.
+  auto* reactor = new KpiWatchReactor(
+      hub_, FilterFor(target),
+      [this, method, target, stream = *admitted](const grpc::Status& s) {
+        watcher_.Remove(*target);
+        runtime::StreamEnded(support_, method, stream, s.error_code());
+      },
+      kWatchQueueCapacity);
+  watcher_.Add(target, [reactor](const std::vector<app::KpiUpdate>& snapshot) {
+    for (const app::KpiUpdate& update : snapshot) {
+      auto message = std::make_shared<pb::KpiUpdate>();
+      ToProto(update, message.get());
+      reactor->Push(message);
+    }
+  });
+  return reactor;
 }
 
 }  // namespace sqms::metrics::rpc

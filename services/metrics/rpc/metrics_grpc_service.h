@@ -4,12 +4,15 @@
 // (codec/kpi_codec.h) → app::KpiQueries on the worker pool → encode. Every
 // method is open to every role (agent, supervisor, admin, service): KPIs
 // carry no personal data. Errors are mapped by runtime::ToGrpcStatus only.
+// WatchKpis registers the stream with the watcher (app/kpi_watcher.h) and
+// the hub (kpi_watch_stream.h); the watcher's thread feeds it.
 //
 // Threads: the RPC methods run on gRPC callback threads and never block;
 // queries run on the WorkerPool. Every dependency must outlive the server.
 
 #include "services/metrics/app/kpi_queries.h"
 #include "services/metrics/app/target_monitor.h"
+#include "services/metrics/rpc/kpi_watch_stream.h"
 #include "sqms/metrics/v1/service.grpc.pb.h"
 #include "sqms/runtime/rpc_call.h"
 
@@ -22,6 +25,7 @@ inline constexpr std::string_view kServiceName = "sqms.metrics.v1.MetricsService
 class MetricsGrpcService final : public pb::MetricsService::CallbackService {
  public:
   MetricsGrpcService(app::KpiQueries& queries, app::TargetMonitor& monitor,
+                     app::KpiWatcher& watcher, KpiUpdateHub& hub,
                      const runtime::TokenAuthenticator& auth,
                      runtime::WorkerPool& pool, runtime::RpcMetrics& metrics);
 
@@ -44,6 +48,10 @@ class MetricsGrpcService final : public pb::MetricsService::CallbackService {
   grpc::ServerUnaryReactor* ListBreaches(grpc::CallbackServerContext* call,
                                          const pb::ListBreachesRequest* request,
                                          pb::ListBreachesResponse* response) override;
+  // Admitted and checked like the unary methods (INVALID_ARGUMENT names the
+  // field); the snapshot follows within one poll interval.
+  grpc::ServerWriteReactor<pb::KpiUpdate>* WatchKpis(grpc::CallbackServerContext* call,
+                                                     const pb::WatchKpisRequest* request) override;
 
  private:
   grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* call, std::string_view method,
@@ -51,6 +59,8 @@ class MetricsGrpcService final : public pb::MetricsService::CallbackService {
 
   app::KpiQueries& queries_;
   app::TargetMonitor& monitor_;
+  app::KpiWatcher& watcher_;
+  KpiUpdateHub& hub_;
   const runtime::CallSupport support_;  // refers to pool_ (bound before it is built, used after)
   runtime::TrackedPool pool_;           // last: waits for queued calls
 };

@@ -1,0 +1,28 @@
+#include "services/metrics/app/request_checks.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace sqms::metrics::app {
+
+std::optional<domain::Dimension> DimensionOf(const std::string& name, const std::string& path,
+                                             std::vector<runtime::FieldViolation>& violations) {
+  if (name.empty()) return domain::Dimension::kTotal;
+  if (auto d = domain::ParseDimension(name)) return d;
+  violations.push_back({path, absl::StrCat("unknown dimension '", name, "'")});
+  return std::nullopt;
+}
+
+const domain::KpiDefinition* KpiOf(const std::string& name, const std::string& path,
+                                   std::vector<runtime::FieldViolation>& violations) {
+  if (name.empty()) {
+    violations.push_back({path, "required"});
+    return nullptr;
+  }
+  const domain::KpiDefinition* kpi = domain::FindKpi(name);
+  if (kpi == nullptr) {
+    violations.push_back({path, absl::StrCat("unknown KPI '", name, "' (ListKpiDefinitions)")});
+  }
+  return kpi;
+}
+
+}  // namespace sqms::metrics::app

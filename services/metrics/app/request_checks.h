@@ -1,0 +1,27 @@
+#pragma once
+// The request checks the read use cases share (KpiQueries, the KPI watch):
+// each appends a runtime::FieldViolation naming the request's proto path
+// instead of failing at once, so one answer lists every bad field. Pure,
+// thread-safe.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "services/metrics/domain/dimension.h"
+#include "services/metrics/domain/kpi.h"
+#include "sqms/runtime/field_violation.h"
+
+namespace sqms::metrics::app {
+
+// The dimension named by `name` ("" = total), or nullopt and a violation at
+// `path` ("unknown dimension '…'").
+std::optional<domain::Dimension> DimensionOf(const std::string& name, const std::string& path,
+                                             std::vector<runtime::FieldViolation>& violations);
+
+// The catalogue's KPI named `name`, or null and a violation at `path`
+// ("required" when empty, "unknown KPI '…'" otherwise).
+const domain::KpiDefinition* KpiOf(const std::string& name, const std::string& path,
+                                   std::vector<runtime::FieldViolation>& violations);
+
+}  // namespace sqms::metrics::app
