@@ -174,6 +174,48 @@ TEST(KpiArgsTest, RankRejectsBadFlags) {
   EXPECT_THAT(BuildRankUnitsRequest(flags), FailsNaming("--bottom \"0\": must be at least 1"));
 }
 
+TEST(KpiArgsTest, WatchRequestFromFlags) {
+  KpiWatchFlags flags;
+  flags.kpis = "answer_rate,satisfaction_rate";
+  flags.period = "day";
+  flags.by = "department";
+  flags.unit = "ticketing-center";
+  flags.previous = 2;
+  flags.drill = true;
+  auto request = BuildWatchKpisRequest(flags);
+  ASSERT_TRUE(request.ok()) << request.status();
+  ASSERT_EQ(request->kpis_size(), 2);
+  EXPECT_EQ(request->kpis(1), "satisfaction_rate");
+  EXPECT_EQ(request->size(), mv1::WINDOW_SIZE_DAY);
+  EXPECT_EQ(request->dimension(), "department");
+  EXPECT_EQ(request->unit(), "ticketing-center");
+  EXPECT_EQ(request->previous_windows(), 2);
+  EXPECT_TRUE(request->drill());
+}
+
+TEST(KpiArgsTest, WatchRejectsALabelAndTooManyPreviousWindows) {
+  KpiWatchFlags flags;
+  flags.kpis = "answer_rate";
+  flags.period = "day:2026-12-02";
+  EXPECT_THAT(BuildWatchKpisRequest(flags), FailsNaming("a size only here"));
+  flags.period = "hour";
+  flags.previous = 32;
+  EXPECT_THAT(BuildWatchKpisRequest(flags), FailsNaming("--previous \"32\": must be 0..31"));
+  flags.previous = 0;
+  flags.kpis = "";
+  EXPECT_FALSE(BuildWatchKpisRequest(flags).ok());
+}
+
+TEST(KpiArgsTest, WatchParses) {
+  CLI::App app;
+  app.fallthrough();
+  Cli cli;
+  RegisterGlobalFlags(app, cli.global);
+  RegisterKpiCommands(app, cli);
+  app.parse("kpi watch answer_rate --period day --by department --previous 1", false);
+  EXPECT_TRUE(static_cast<bool>(cli.run));
+}
+
 // The commands are registered under `kpi` and --metrics-addr reaches them
 // (flag, or SQMS_METRICS_ADDR).
 TEST(KpiArgsTest, MetricsAddressFlag) {
