@@ -388,9 +388,9 @@ row("redis used_memory per 1M events", f"{delta * 1e6 / n / 2**20:,.1f}", "MiB")
 row("  window hashes (keys, fields)", f"{sum(w['keys'] for w in windows.values()):,}",
     f"{sum(w['fields'] for w in windows.values()):,} fields")
 if fresh:
-    row("freshness produce -> QueryKpis p50/p99", f"{fresh['p50_ms']:.0f}/{fresh['p99_ms']:.0f}", "ms")
+    row("freshness produce -> WatchKpis p50/p99", f"{fresh['p50_ms']:.0f}/{fresh['p99_ms']:.0f}", "ms")
 else:
-    row("freshness produce -> QueryKpis", "not measured", "")
+    row("freshness produce -> WatchKpis", "not measured", "")
 t = result["targets"]
 verdict = lambda ok: "n/a" if ok is None else ("PASS" if ok else "MISS")
 print(f"  target >= {$TARGET_PER_CORE:,} events/s per core: {verdict(t['per_core']['met'])} ({per_core:,.0f})")

@@ -162,6 +162,11 @@ absl::Status KafkaConsumerLoop::Impl::Init() {
       {"enable.auto.offset.store", "false"},     {"auto.offset.reset", options_.auto_offset_reset},
       {"enable.partition.eof", "false"},
   };
+  // A broker answers a fetch as soon as a record is there; this bounds the
+  // wait of one that does not long-poll (devkafka's mock brokers wait the
+  // whole time), at the cost of an idle fetch every 100 ms (librdkafka's
+  // default: 500 ms). Overridable through `properties`.
+  fixed.emplace("fetch.wait.max.ms", "100");
   if (auto s = rdkafka::SetProperties(conf.get(), fixed); !s.ok()) return s;
   if (auto s = rdkafka::SetProperties(conf.get(), options_.properties); !s.ok()) return s;
   rd_kafka_conf_set_opaque(conf.get(), this);

@@ -48,8 +48,8 @@ struct ServiceConfig {
   std::string contact_topic = "sqms.contact.v1";
   std::string incidents_topic = "sqms.incidents.v1";
   int checkpoint_every = 5000;         // records
-  // 500 ms keeps an event's way to a WatchKpis stream (this + the watch
-  // poll + a read) under the 1 s freshness target; docs/metrics.md.
+  // 500 ms keeps an event's way to a WatchKpis stream (the fetch, this,
+  // the watch poll and a read) under the 1 s freshness target; docs/metrics.md.
   int checkpoint_interval_ms = 500;
   // How soon the group notices a replica that died (librdkafka's
   // session.timeout.ms; its default, 45 s, leaves partitions unread that long).
@@ -58,7 +58,7 @@ struct ServiceConfig {
   int evaluate_interval_ms = 1000;     // targets are checked this often
   // WatchKpis (app/kpi_watcher.h): how often the figures the open streams
   // cover are read from Redis.
-  int watch_poll_interval_ms = 200;
+  int watch_poll_interval_ms = 100;
   int workers = 4;
   int worker_queue = 256;
 };

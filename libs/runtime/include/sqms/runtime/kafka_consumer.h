@@ -66,6 +66,8 @@ struct KafkaConsumerOptions {
   // this often (and synchronously on revoke and Stop()), so a crash
   // redelivers at most this much work.
   std::chrono::milliseconds commit_interval{100};
+  // fetch.wait.max.ms is 100 (librdkafka: 500), so a broker that does not
+  // long-poll holds a record at most that long before a consumer sees it.
   // Extra librdkafka properties (e.g. security.protocol); applied last, also
   // to the dead-letter producer.
   std::map<std::string, std::string> properties;
