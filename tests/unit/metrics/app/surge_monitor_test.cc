@@ -94,8 +94,9 @@ TEST_F(SurgeMonitorTest, ASurgeEndsOnceAfterItsWindowWhenTheNextOneIsQuiet) {
   ASSERT_EQ(*monitor_->EvaluateOnce(), 1);
   ASSERT_EQ(*monitor_->EvaluateOnce(), 0);
   ASSERT_EQ(*NewMonitor()->EvaluateOnce(), 0) << "another replica, or a restart, shares the store";
-  ASSERT_EQ(Published().size(), 2u);
-  const ports::TargetEvent& ended = Published()[1];
+  const std::vector<ports::TargetEvent> published = Published();
+  ASSERT_EQ(published.size(), 2u);
+  const ports::TargetEvent& ended = published[1];
   EXPECT_EQ(ended.type, TargetEventType::kSurgeEnded);
   EXPECT_EQ(ended.unit, "billing-center");
   EXPECT_EQ(ended.period, "2026-12-02T14") << "the window that surged";
