@@ -231,8 +231,11 @@ absl::StatusOr<std::unique_ptr<ComplaintsServer>> ComplaintsServer::Start(
   p->pool = std::make_unique<runtime::WorkerPool>(config.workers,
                                                   static_cast<size_t>(config.worker_queue));
 
+  // Submissions no longer hold a worker while they wait for Redis: bound
+  // what is admitted and unanswered as threads + queue bounded it before.
   p->complaint_rpc = std::make_unique<rpc::ComplaintGrpcService>(
-      *p->complaints, p->watch_hub, *p->auth, *p->pool, *p->rpc_metrics);
+      *p->complaints, p->watch_hub, *p->auth, *p->pool, *p->rpc_metrics,
+      static_cast<size_t>(config.workers) + static_cast<size_t>(config.worker_queue));
   p->contact_rpc =
       std::make_unique<rpc::ContactGrpcService>(*p->contact, *p->auth, *p->pool, *p->rpc_metrics);
   auto server = runtime::GrpcServer::Start(runtime::GrpcServerOptionsFrom(config.common),

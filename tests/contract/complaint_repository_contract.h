@@ -14,11 +14,13 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <utility>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "services/complaints/ports/complaint_repository.h"
 
@@ -382,7 +384,86 @@ TYPED_TEST_P(ComplaintRepositoryContract, CountsFollowEachComplaintsStatusAndPri
   EXPECT_EQ(delta(Status::kAssigned, Priority::kP1), 0) << "a lost compare-and-set counts nothing";
 }
 
+// The asynchronous forms (the blocking ones above are built on them): each
+// calls back exactly once with what the blocking form answers, whether the
+// store calls back inline or from its I/O thread.
+TYPED_TEST_P(ComplaintRepositoryContract, AsyncOperationsCallBackOnceWithTheBlockingAnswers) {
+  // Collects one callback's answer; counts the calls.
+  struct Answer {
+    absl::Mutex mu;
+    int calls = 0;
+    absl::StatusOr<ports::CreateResult> create;
+    absl::StatusOr<ports::IdempotencyReservation> reserve;
+    absl::StatusOr<domain::Complaint> get;
+  };
+  auto wait_for = [](Answer& a, int calls) {
+    std::pair<Answer*, int> want(&a, calls);
+    absl::MutexLock lock(&a.mu);
+    return a.mu.AwaitWithTimeout(
+        absl::Condition(
+            +[](std::pair<Answer*, int>* p) { return p->first->calls >= p->second; }, &want),
+        absl::Seconds(10));
+  };
+  auto answer = std::make_shared<Answer>();
+  // The argument is read before the call returns: it may go at once.
+  auto record = std::make_unique<ports::NewComplaint>(this->Record("", "", "subject-a/async"));
+  const std::string id = record->complaint.id;
+  this->repo().CreateAsync(*record, [answer](absl::StatusOr<ports::CreateResult> r) {
+    absl::MutexLock lock(&answer->mu);
+    answer->create = std::move(r);
+    ++answer->calls;
+  });
+  record.reset();
+  ASSERT_TRUE(wait_for(*answer, 1));
+  {
+    absl::MutexLock lock(&answer->mu);
+    ASSERT_TRUE(answer->create.ok()) << answer->create.status();
+    EXPECT_EQ(answer->create->outcome, ports::CreateOutcome::kCreated);
+    EXPECT_EQ(answer->create->id, id);
+  }
+  this->repo().GetAsync(id, /*with_audit=*/true, [answer](absl::StatusOr<domain::Complaint> c) {
+    absl::MutexLock lock(&answer->mu);
+    answer->get = std::move(c);
+    ++answer->calls;
+  });
+  ASSERT_TRUE(wait_for(*answer, 2));
+  {
+    absl::MutexLock lock(&answer->mu);
+    ASSERT_TRUE(answer->get.ok()) << answer->get.status();
+    EXPECT_EQ(answer->get->id, id);
+    EXPECT_EQ(answer->get->audit.size(), 1u);
+  }
+  this->repo().GetAsync(this->repo().NewId("", this->env_->Now()), false,
+                        [answer](absl::StatusOr<domain::Complaint> c) {
+                          absl::MutexLock lock(&answer->mu);
+                          answer->get = std::move(c);
+                          ++answer->calls;
+                        });
+  ASSERT_TRUE(wait_for(*answer, 3));
+  {
+    absl::MutexLock lock(&answer->mu);
+    EXPECT_EQ(answer->get.status().code(), absl::StatusCode::kNotFound);
+  }
+  const std::string scope = absl::StrCat("subject/", id);
+  ASSERT_TRUE(this->repo().Reserve(scope, "fp1", "id-1", absl::Hours(1)).ok());
+  this->repo().ReserveAsync(scope, "fp2", "id-2", absl::Hours(1),
+                            [answer](absl::StatusOr<ports::IdempotencyReservation> r) {
+                              absl::MutexLock lock(&answer->mu);
+                              answer->reserve = std::move(r);
+                              ++answer->calls;
+                            });
+  ASSERT_TRUE(wait_for(*answer, 4));
+  absl::SleepFor(absl::Milliseconds(50));  // a second callback would come now
+  absl::MutexLock lock(&answer->mu);
+  EXPECT_EQ(answer->calls, 4) << "a callback ran more than once";
+  ASSERT_TRUE(answer->reserve.ok()) << answer->reserve.status();
+  EXPECT_FALSE(answer->reserve->reserved_now);
+  EXPECT_EQ(answer->reserve->request_fingerprint, "fp1");
+  EXPECT_EQ(answer->reserve->complaint_id, "id-1");
+}
+
 REGISTER_TYPED_TEST_SUITE_P(ComplaintRepositoryContract, NewIdsAreDistinct,
+                            AsyncOperationsCallBackOnceWithTheBlockingAnswers,
                             ACreatedComplaintReadsBackWithAndWithoutAudit, UnknownAndMalformedIds,
                             TheSameIdAndKeyReplaysAnotherKeyCollides,
                             TheFirstOfAFingerprintWinsOthersAreToldIt, ReserveBindsAKeyOnce,

@@ -1,7 +1,11 @@
 #include "sqms/runtime/rpc_call.h"
 
+#include <atomic>
+#include <memory>
+#include <string>
 #include <utility>
 
+#include "sqms/runtime/call_context.h"
 #include "sqms/runtime/grpc_status.h"
 #include "sqms/runtime/log.h"
 #include "sqms/runtime/request_id.h"
@@ -11,7 +15,7 @@ namespace sqms::runtime {
 TrackedPool::~TrackedPool() {
   absl::MutexLock lock(&mu_);
   mu_.Await(absl::Condition(
-      +[](int* queued) { return *queued == 0; }, &queued_));
+      +[](size_t* queued) { return *queued == 0; }, &queued_));
 }
 
 std::function<void()> TrackedPool::Track(std::function<void()> task) {
@@ -26,9 +30,34 @@ std::function<void()> TrackedPool::Track(std::function<void()> task) {
   };
 }
 
+std::shared_ptr<const void> TrackedPool::Hold() {
+  {
+    absl::MutexLock lock(&mu_);
+    ++queued_;
+  }
+  // No object to own: the deleter is the release. A non-null dummy pointer,
+  // so that the deleter runs.
+  return std::shared_ptr<const void>(this, [this](const void*) {
+    absl::MutexLock lock(&mu_);
+    --queued_;
+  });
+}
+
+std::shared_ptr<const void> TrackedPool::TryHold() {
+  {
+    absl::MutexLock lock(&mu_);
+    if (queued_ >= max_outstanding_) return nullptr;
+  }
+  return Hold();
+}
+
 void TrackedPool::Submit(std::function<void()> task) { pool_.Submit(Track(std::move(task))); }
 
 bool TrackedPool::TrySubmit(std::function<void()> task) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (queued_ >= max_outstanding_) return false;  // dropped unrun
+  }
   if (pool_.TrySubmit(Track(std::move(task)))) return true;
   absl::MutexLock lock(&mu_);  // refused: it will never run
   --queued_;
@@ -110,37 +139,87 @@ grpc::ServerUnaryReactor* Refuse(const CallSupport& support, grpc::CallbackServe
 
 }  // namespace
 
-grpc::ServerUnaryReactor* RunUnary(const CallSupport& support, grpc::CallbackServerContext* call,
-                                   RpcMethod method, UnaryBody body) {
+namespace {
+
+// The end of an admitted unary call, shared by every copy of its `done`:
+// records and finishes the call once, then lets the pool's destructor go.
+class UnaryFinisher {
+ public:
+  UnaryFinisher(const CallSupport& support, grpc::ServerUnaryReactor* reactor, RpcMethod method,
+                std::chrono::steady_clock::time_point start, std::string subject,
+                CallContext context)
+      : support_(support), reactor_(reactor), method_(method), start_(start),
+        subject_(std::move(subject)), context_(std::move(context)),
+        hold_(support.pool.Hold()) {}
+
+  void Finish(const absl::Status& status) {
+    ScopedCallContext scoped(context_);
+    if (finished_.exchange(true)) {
+      log::Error("unary call completed twice; the second status is ignored",
+                 {{"method", std::string(method_.name)},
+                  {"code", StatusCodeName(static_cast<int>(status.code()))}});
+      return;
+    }
+    LogServerError(method_, status);
+    support_.Observe(method_, "", static_cast<int>(status.code()), start_);
+    LogRpc(method_, static_cast<int>(status.code()), start_, subject_);
+    // Moved out first: once the reactor is finished, gRPC may free the call
+    // (and the service may go as soon as the hold is released).
+    std::shared_ptr<const void> hold = std::move(hold_);
+    reactor_->Finish(ToGrpcStatus(status));
+  }
+
+  const CallContext& context() const { return context_; }
+
+ private:
+  const CallSupport& support_;
+  grpc::ServerUnaryReactor* const reactor_;
+  const RpcMethod method_;
+  const std::chrono::steady_clock::time_point start_;
+  const std::string subject_;
+  const CallContext context_;
+  std::atomic<bool> finished_{false};
+  std::shared_ptr<const void> hold_;
+};
+
+}  // namespace
+
+grpc::ServerUnaryReactor* RunUnaryAsync(const CallSupport& support,
+                                        grpc::CallbackServerContext* call, RpcMethod method,
+                                        AsyncUnaryBody body) {
   const auto start = std::chrono::steady_clock::now();
   grpc::ServerUnaryReactor* reactor = call->DefaultReactor();
-  std::string request_id = AdoptRequestId(*call);
-  TraceContext trace = AdoptTraceContext(*call);
-  log::ScopedRequestId scoped_id(request_id);
-  ScopedTraceContext scoped_trace(trace);
+  CallContext context{AdoptRequestId(*call), AdoptTraceContext(*call)};
+  ScopedCallContext scoped(context);
   if (absl::Status wanted = StillWanted(*call); !wanted.ok()) {
     return Refuse(support, *call, reactor, method, wanted, start);
   }
   absl::StatusOr<Principal> principal = support.auth.Authorize(*call, *method.allowed);
   if (!principal.ok()) return Refuse(support, *call, reactor, method, principal.status(), start);
-  // The task copies the ids: the scopes above refer to the locals.
+  // The task copies the context: the scope above refers to the local.
   const bool queued = support.pool.TrySubmit(
       [&support, call, reactor, method, start, body = std::move(body),
-       principal = *std::move(principal), request_id, trace] {
-        log::ScopedRequestId scoped_id(request_id);
-        ScopedTraceContext scoped_trace(trace);
+       principal = *std::move(principal), context] {
+        auto finisher = std::make_shared<UnaryFinisher>(support, reactor, method, start,
+                                                        principal.subject, context);
+        ScopedCallContext scoped(finisher->context());
         // Waited in the queue: the client may have left or run out of time.
-        absl::Status status = StillWanted(*call);
-        if (status.ok()) {
-          status = body(principal);
-          LogServerError(method, status);
+        if (absl::Status wanted = StillWanted(*call); !wanted.ok()) {
+          finisher->Finish(wanted);
+          return;
         }
-        support.Observe(method, "", static_cast<int>(status.code()), start);
-        LogRpc(method, static_cast<int>(status.code()), start, principal.subject);
-        reactor->Finish(ToGrpcStatus(status));
+        body(principal, [finisher](absl::Status status) { finisher->Finish(status); });
       });
   if (!queued) return Refuse(support, *call, reactor, method, Busy(support.retry_after), start);
   return reactor;
+}
+
+grpc::ServerUnaryReactor* RunUnary(const CallSupport& support, grpc::CallbackServerContext* call,
+                                   RpcMethod method, UnaryBody body) {
+  return RunUnaryAsync(support, call, method,
+                       [body = std::move(body)](const Principal& principal, UnaryDone done) {
+                         done(body(principal));
+                       });
 }
 
 absl::StatusOr<AdmittedStream> AdmitStream(const CallSupport& support,

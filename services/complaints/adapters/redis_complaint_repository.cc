@@ -1,6 +1,8 @@
 #include "services/complaints/adapters/redis_complaint_repository.h"
 
 #include <algorithm>
+#include <memory>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/escaping.h"
@@ -8,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "services/complaints/adapters/redis_list_page.h"
 #include "services/complaints/adapters/redis_scripts.h"
 #include "services/complaints/codec/complaint_codec.h"
@@ -98,11 +101,14 @@ void RedisComplaintRepository::AppendTail(const domain::Complaint& c, int64_t si
   }
 }
 
-absl::StatusOr<ports::CreateResult> RedisComplaintRepository::Create(
-    const ports::NewComplaint& record) {
+void RedisComplaintRepository::CreateAsync(const ports::NewComplaint& record,
+                                           ports::Done<ports::CreateResult> done) {
   const domain::Complaint& c = record.complaint;
   auto shard = keys_.ShardOfId(c.id);
-  if (!shard.ok()) return shard.status();
+  if (!shard.ok()) {
+    done(shard.status());
+    return;
+  }
   const std::vector<std::string> keys = {
       keys_.Complaint(*shard, c.id), keys_.Audit(*shard, c.id),
       keys_.Dedup(*shard, record.fingerprint), keys_.Received(*shard),
@@ -116,44 +122,96 @@ absl::StatusOr<ports::CreateResult> RedisComplaintRepository::Create(
   args.push_back(record.expected_first);
   AppendTail(c, 0, record.timers, record.events, record.complainant_key, args);
 
-  auto reply = Strings(redis_.Eval(scripts::CreateComplaint(), keys, args));
-  if (!reply.ok()) return reply.status();
-  const std::string& outcome = (*reply)[0];
-  const std::string value = reply->size() > 1 ? (*reply)[1] : "";
-  if (outcome == "created") {
-    if (on_commit_) on_commit_();
-    return ports::CreateResult{ports::CreateOutcome::kCreated, c.id, ""};
-  }
-  if (outcome == "replayed") return ports::CreateResult{ports::CreateOutcome::kReplayed, value, ""};
-  if (outcome == "raced") {
-    return ports::CreateResult{ports::CreateOutcome::kDuplicateRaced, "", value};
-  }
-  // An id collision (1 in 32^10 per shard and day): the caller retries.
-  return absl::AbortedError(absl::StrCat("complaint id collision on ", c.id, "; retry"));
+  redis_.EvalAsync(
+      scripts::CreateComplaint(), keys, args,
+      [this, id = c.id, done = std::move(done)](absl::StatusOr<RedisReply> answer) {
+        auto reply = Strings(std::move(answer));
+        if (!reply.ok()) return done(reply.status());
+        const std::string& outcome = (*reply)[0];
+        std::string value = reply->size() > 1 ? (*reply)[1] : "";
+        if (outcome == "created") {
+          if (on_commit_) on_commit_();
+          return done(ports::CreateResult{ports::CreateOutcome::kCreated, id, ""});
+        }
+        if (outcome == "replayed") {
+          return done(ports::CreateResult{ports::CreateOutcome::kReplayed, std::move(value), ""});
+        }
+        if (outcome == "raced") {
+          return done(
+              ports::CreateResult{ports::CreateOutcome::kDuplicateRaced, "", std::move(value)});
+        }
+        // An id collision (1 in 32^10 per shard and day): the caller retries.
+        done(absl::AbortedError(absl::StrCat("complaint id collision on ", id, "; retry")));
+      });
 }
 
-absl::StatusOr<domain::Complaint> RedisComplaintRepository::Get(const std::string& id,
-                                                                bool with_audit) {
-  auto shard = keys_.ShardOfId(id);
-  if (!shard.ok()) return shard.status();
-  std::vector<runtime::RedisClient::Argv> commands = {
-      {"HGET", keys_.Complaint(*shard, id), "pb"}};
-  if (with_audit) commands.push_back({"LRANGE", keys_.Audit(*shard, id), "0", "-1"});
-  auto replies = redis_.Pipeline(std::move(commands));
-  for (const auto& r : replies) {
-    if (!r.ok()) return r.status();
-  }
-  if (replies[0]->IsNil()) return absl::NotFoundError(absl::StrCat("complaint ", id, " not found"));
-  auto complaint = codec::DecodeStored(replies[0]->str);
+namespace {
+
+// The record (and audit trail) of GetAsync, decoded.
+absl::StatusOr<domain::Complaint> DecodeComplaint(const std::string& id,
+                                                  const absl::StatusOr<RedisReply>& record,
+                                                  const absl::StatusOr<RedisReply>* audit) {
+  if (!record.ok()) return record.status();
+  if (audit != nullptr && !audit->ok()) return audit->status();
+  if (record->IsNil()) return absl::NotFoundError(absl::StrCat("complaint ", id, " not found"));
+  auto complaint = codec::DecodeStored(record->str);
   if (!complaint.ok()) return complaint.status();
-  if (with_audit) {
-    for (const auto& element : replies[1]->elements) {
+  if (audit != nullptr) {
+    for (const auto& element : (*audit)->elements) {
       auto entry = codec::DecodeAudit(element.str);
       if (!entry.ok()) return entry.status();
       complaint->audit.push_back(*std::move(entry));
     }
   }
   return complaint;
+}
+
+}  // namespace
+
+void RedisComplaintRepository::GetAsync(const std::string& id, bool with_audit,
+                                        ports::Done<domain::Complaint> done) {
+  auto shard = keys_.ShardOfId(id);
+  if (!shard.ok()) {
+    done(shard.status());
+    return;
+  }
+  if (!with_audit) {
+    redis_.CommandAsync({"HGET", keys_.Complaint(*shard, id), "pb"},
+                        [id, done = std::move(done)](absl::StatusOr<RedisReply> record) {
+                          done(DecodeComplaint(id, record, nullptr));
+                        });
+    return;
+  }
+  // Both commands go out with the same pipeline; whichever reply comes
+  // second answers (under the mutex, so the first one's write is seen).
+  struct Join {
+    absl::Mutex mu;
+    std::optional<absl::StatusOr<RedisReply>> record ABSL_GUARDED_BY(mu);
+    std::optional<absl::StatusOr<RedisReply>> audit ABSL_GUARDED_BY(mu);
+    std::string id;
+    ports::Done<domain::Complaint> done;
+  };
+  auto join = std::make_shared<Join>();
+  join->id = id;
+  join->done = std::move(done);
+  auto arrived = [join](absl::StatusOr<RedisReply> reply, bool is_record) {
+    absl::StatusOr<domain::Complaint> result;
+    {
+      absl::MutexLock lock(&join->mu);
+      (is_record ? join->record : join->audit) = std::move(reply);
+      if (!join->record || !join->audit) return;
+      result = DecodeComplaint(join->id, *join->record, &*join->audit);
+    }
+    join->done(std::move(result));
+  };
+  redis_.CommandAsync({"HGET", keys_.Complaint(*shard, id), "pb"},
+                      [arrived](absl::StatusOr<RedisReply> reply) {
+                        arrived(std::move(reply), /*is_record=*/true);
+                      });
+  redis_.CommandAsync({"LRANGE", keys_.Audit(*shard, id), "0", "-1"},
+                      [arrived](absl::StatusOr<RedisReply> reply) {
+                        arrived(std::move(reply), /*is_record=*/false);
+                      });
 }
 
 absl::StatusOr<bool> RedisComplaintRepository::Update(const ports::ComplaintUpdate& update) {
@@ -183,22 +241,29 @@ absl::StatusOr<bool> RedisComplaintRepository::Update(const ports::ComplaintUpda
   return false;
 }
 
-absl::StatusOr<ports::IdempotencyReservation> RedisComplaintRepository::Reserve(
-    const std::string& scope, const std::string& request_fingerprint,
-    const std::string& complaint_id, absl::Duration ttl) {
+void RedisComplaintRepository::ReserveAsync(const std::string& scope,
+                                            const std::string& request_fingerprint,
+                                            const std::string& complaint_id, absl::Duration ttl,
+                                            ports::Done<ports::IdempotencyReservation> done) {
   // One command on the key's own slot: set it unless held, and say what is
   // held. "<fingerprint>\t<complaint id>".
-  const std::string value = absl::StrCat(request_fingerprint, "\t", complaint_id);
-  auto reply = redis_.Command(
-      {"SET", keys_.Idempotency(scope), value, "NX", "GET", "PX",
-       std::to_string(std::max<int64_t>(1, absl::ToInt64Milliseconds(ttl)))});
-  if (!reply.ok()) return reply.status();
-  if (reply->type == RedisReply::Type::kError) {
-    return absl::InternalError(absl::StrCat("redis SET NX GET: ", reply->str));
-  }
-  if (reply->IsNil()) return ports::IdempotencyReservation{request_fingerprint, complaint_id, true};
-  std::pair<std::string, std::string> held = absl::StrSplit(reply->str, absl::MaxSplits('\t', 1));
-  return ports::IdempotencyReservation{held.first, held.second, false};
+  std::string value = absl::StrCat(request_fingerprint, "\t", complaint_id);
+  redis_.CommandAsync(
+      {"SET", keys_.Idempotency(scope), std::move(value), "NX", "GET", "PX",
+       std::to_string(std::max<int64_t>(1, absl::ToInt64Milliseconds(ttl)))},
+      [request_fingerprint, complaint_id,
+       done = std::move(done)](absl::StatusOr<RedisReply> reply) {
+        if (!reply.ok()) return done(reply.status());
+        if (reply->type == RedisReply::Type::kError) {
+          return done(absl::InternalError(absl::StrCat("redis SET NX GET: ", reply->str)));
+        }
+        if (reply->IsNil()) {
+          return done(ports::IdempotencyReservation{request_fingerprint, complaint_id, true});
+        }
+        std::pair<std::string, std::string> held =
+            absl::StrSplit(reply->str, absl::MaxSplits('\t', 1));
+        done(ports::IdempotencyReservation{std::move(held.first), std::move(held.second), false});
+      });
 }
 
 absl::StatusOr<std::optional<ports::RecordedRequest>> RedisComplaintRepository::FindRequest(

@@ -4,8 +4,10 @@
 // indexes, its SLA timers and its outbox events commit together or not at
 // all; OutboxRelay then moves the events to Kafka.
 //
-// Thread-safe: all calls go through the shared pipelined RedisClient and
-// block the calling (worker) thread for one or two round trips.
+// Thread-safe: all calls go through the shared pipelined RedisClient. The
+// asynchronous operations (ReserveAsync, CreateAsync, GetAsync) never block
+// and call back on the client's I/O thread (see ports::ComplaintRepository);
+// the others block the calling (worker) thread for one round trip.
 
 #include <functional>
 #include <string>
@@ -25,12 +27,16 @@ class RedisComplaintRepository final : public ports::ComplaintRepository {
 
   std::string NewId(const std::string& seed, absl::Time now) override;
   // SET NX GET on the key's own slot (RedisKeys::Idempotency).
-  absl::StatusOr<ports::IdempotencyReservation> Reserve(const std::string& scope,
-                                                        const std::string& request_fingerprint,
-                                                        const std::string& complaint_id,
-                                                        absl::Duration ttl) override;
-  absl::StatusOr<ports::CreateResult> Create(const ports::NewComplaint& complaint) override;
-  absl::StatusOr<domain::Complaint> Get(const std::string& id, bool with_audit) override;
+  void ReserveAsync(const std::string& scope, const std::string& request_fingerprint,
+                    const std::string& complaint_id, absl::Duration ttl,
+                    ports::Done<ports::IdempotencyReservation> done) override;
+  // The create script (EVALSHA); `on_commit` runs on the I/O thread before
+  // `done` when the complaint was created.
+  void CreateAsync(const ports::NewComplaint& complaint,
+                   ports::Done<ports::CreateResult> done) override;
+  // HGET of the record (and LRANGE of the audit trail), sent together.
+  void GetAsync(const std::string& id, bool with_audit,
+                ports::Done<domain::Complaint> done) override;
   absl::StatusOr<bool> Update(const ports::ComplaintUpdate& update) override;
   absl::StatusOr<std::optional<ports::RecordedRequest>> FindRequest(
       const std::string& id, const std::string& request_id) override;

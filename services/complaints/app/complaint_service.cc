@@ -17,16 +17,6 @@ namespace {
 
 // Optimistic-concurrency retries for commands without an expected version.
 constexpr int kMaxCommandAttempts = 5;
-// A duplicate racing in with its create is re-linked this often.
-constexpr int kMaxCreateAttempts = 3;
-
-// Each event gets its unique id (CloudEvents ce_id) before it is stored.
-std::vector<ports::PendingEvent> WithIds(std::vector<domain::Event> events) {
-  std::vector<ports::PendingEvent> out;
-  out.reserve(events.size());
-  for (auto& e : events) out.push_back({runtime::NewEventId(), std::move(e)});
-  return out;
-}
 
 }  // namespace
 
@@ -43,6 +33,13 @@ ComplaintService::ComplaintService(ports::ComplaintRepository& repository,
       limits_(limits),
       known_issues_(known_issues) {}
 
+std::vector<ports::PendingEvent> ComplaintService::WithIds(std::vector<domain::Event> events) {
+  std::vector<ports::PendingEvent> out;
+  out.reserve(events.size());
+  for (auto& e : events) out.push_back({runtime::NewEventId(), std::move(e)});
+  return out;
+}
+
 absl::Time ComplaintService::Now() const {
   // Millisecond precision everywhere: the store's indexes and the events
   // keep milliseconds, so the API's times compare exactly with them.
@@ -54,46 +51,6 @@ std::string ComplaintService::ComplainantKey(const domain::Complainant& complain
   return identity.empty() ? "" : runtime::HmacSha256Hex(pii_key_, identity);
 }
 
-absl::StatusOr<SubmitResult> ComplaintService::Submit(const domain::Submission& submission,
-                                                      const std::string& actor) {
-  const absl::Time now = Now();
-  if (auto s = domain::ValidateSubmission(submission, now, limits_); !s.ok()) return s;
-
-  const std::shared_ptr<const domain::Triage> triage = triage_.Current();
-  domain::Created created = domain::CreateComplaint(submission, "", actor, now, *triage);
-  if (known_issues_ != nullptr) {
-    if (auto incident = known_issues_->Match(created.complaint)) {
-      domain::LinkKnownIssue(created.complaint, *incident, actor, now, created.events);
-    }
-  }
-  const std::string complainant_key = ComplainantKey(submission.complainant);
-  const std::string fingerprint =
-      Fingerprint(complainant_key, created.complaint.category, submission.location.station);
-  const std::string scope = IdempotencyScope(actor, submission.idempotency_key);
-  const std::string seed = ports::ComplaintRepository::ShardSeed(fingerprint, scope);
-
-  // No read first: the create script checks the duplicate atomically and
-  // says so; a duplicate costs one more round trip. An idempotency key is
-  // reserved first, in its own slot (ReserveKey).
-  ports::NewComplaint record;
-  record.complaint = std::move(created.complaint);
-  record.complaint.id = repository_.NewId(seed, now);
-  if (!scope.empty()) {
-    auto id = ReserveKey(submission, scope, record.complaint.id,
-                         triage->config().idempotency_ttl);
-    if (!id.ok()) return id.status();
-    record.complaint.id = *std::move(id);
-    record.idempotency_scope = scope;
-  }
-  for (auto& entry : record.complaint.audit) entry.version = record.complaint.version;
-  record.events = WithIds(std::move(created.events));
-  record.timers = domain::PendingTimers(record.complaint);
-  record.complainant_key = complainant_key;
-  record.fingerprint = fingerprint;
-  record.duplicate_window = triage->config().duplicate_window;
-  return CreateLinkingDuplicates(std::move(record), /*first=*/"", actor, now);
-}
-
 std::string ComplaintService::Fingerprint(const std::string& complainant_key,
                                           domain::Category category,
                                           const std::string& station) const {
@@ -103,53 +60,6 @@ std::string ComplaintService::Fingerprint(const std::string& complainant_key,
   return runtime::HmacSha256Hex(pii_key_, absl::StrCat(complainant_key, "|",
                                                        static_cast<int>(category), "|", station))
       .substr(0, 32);
-}
-
-absl::StatusOr<SubmitResult> ComplaintService::Replay(const std::string& id) {
-  auto original = repository_.Get(id, /*with_audit=*/false);
-  if (!original.ok()) return original.status();
-  return SubmitResult{*std::move(original), true};
-}
-
-absl::StatusOr<SubmitResult> ComplaintService::CreateLinkingDuplicates(
-    ports::NewComplaint record, std::string first, const std::string& actor, absl::Time now) {
-  for (int attempt = 0; attempt < kMaxCreateAttempts; ++attempt) {
-    // Only a duplicate pays for a copy: `record` stays unlinked for a retry.
-    std::optional<ports::NewComplaint> linked;
-    if (!first.empty()) {
-      linked = record;
-      LinkDuplicate(*linked, first, actor, now);
-    }
-    ports::NewComplaint& attempt_record = linked ? *linked : record;
-    attempt_record.expected_first = first;
-    auto result = repository_.Create(attempt_record);
-    if (!result.ok()) return result.status();
-    switch (result->outcome) {
-      case ports::CreateOutcome::kCreated:
-        if (observer_.submitted) observer_.submitted(attempt_record.complaint);
-        if (attempt_record.complaint.known_issue && observer_.known_issue_linked) {
-          observer_.known_issue_linked(attempt_record.complaint);
-        }
-        return SubmitResult{std::move(attempt_record.complaint), false};
-      case ports::CreateOutcome::kReplayed:
-        return Replay(result->id);
-      case ports::CreateOutcome::kDuplicateRaced:
-        first = result->first_duplicate_id;
-        break;
-    }
-  }
-  return absl::AbortedError("submission kept racing with duplicates; retry");
-}
-
-void ComplaintService::LinkDuplicate(ports::NewComplaint& record, const std::string& first,
-                                     const std::string& actor, absl::Time now) {
-  domain::Complaint& c = record.complaint;
-  c.duplicate_of = first;
-  const std::string note = absl::StrCat("duplicate of ", first);
-  domain::Event linked{domain::EventType::kDuplicateLinked, now, actor, c.status, c.status,
-                       domain::SlaTarget::kUnspecified, note};
-  c.audit.push_back({now, actor, "duplicate_linked", c.status, c.status, note, c.version});
-  record.events.push_back({runtime::NewEventId(), std::move(linked)});
 }
 
 absl::StatusOr<domain::Complaint> ComplaintService::Get(const std::string& id) {

@@ -2,12 +2,14 @@
 // The complaint use cases: validate → triage/transition in the domain →
 // persist atomically with events and timers. Returns absl::Status codes the
 // rpc layer maps 1:1 (INVALID_ARGUMENT with field violations, NOT_FOUND,
-// FAILED_PRECONDITION, ABORTED, UNAVAILABLE). Thread-safe; every call may
-// block on the store (call from worker threads, not gRPC callback threads).
+// FAILED_PRECONDITION, ABORTED, UNAVAILABLE). Thread-safe; every call but
+// SubmitAsync may block on the store (call from worker threads, not gRPC
+// callback threads, nor the store's I/O thread).
 
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -56,8 +58,27 @@ class ComplaintService {
   // (replayed=true); the same key with another request is
   // FAILED_PRECONDITION naming the key, with a violation on
   // "idempotency_key". Different subjects never share a key.
+  // Submit is SubmitAsync plus a wait for its answer.
   absl::StatusOr<SubmitResult> Submit(const domain::Submission& submission,
                                       const std::string& actor);
+  // The same use case without blocking (complaint_service_submit.cc): the
+  // CPU steps (validation, triage, known-issue link, fingerprints, the new
+  // id) run on the calling thread; the store's round trips (reservation,
+  // create, the re-link of a duplicate that raced in, a replay's read)
+  // continue as the store's callbacks (ports::ComplaintRepository), i.e.
+  // on its I/O thread. `done` runs exactly once with what Submit returns:
+  // on the calling thread before SubmitAsync returns when the submission
+  // fails before the store is asked (or the store answers inline), else on
+  // the store's I/O thread — so it must not block. The request id and
+  // trace context current at the call are current again in every
+  // continuation (the events written carry the trace) and in `done`.
+  // `submission` and `actor` are read before SubmitAsync returns. The
+  // service and its repository must outlive `done`: the caller keeps
+  // track of pending submissions and waits for them before destroying
+  // either (runtime::TrackedPool::Hold).
+  using SubmitDone = std::function<void(absl::StatusOr<SubmitResult>)>;
+  void SubmitAsync(const domain::Submission& submission, const std::string& actor,
+                   SubmitDone done);
   absl::StatusOr<domain::Complaint> Get(const std::string& id);
   // What triage decides for `submission` with the rules in force; creates
   // nothing. INVALID_ARGUMENT when title and content are both empty.
@@ -100,15 +121,21 @@ class ComplaintService {
 
  private:
   absl::Time Now() const;  // the clock, truncated to milliseconds
+  // Each event gets its unique id (CloudEvents ce_id) before it is stored.
+  static std::vector<ports::PendingEvent> WithIds(std::vector<domain::Event> events);
   std::string Fingerprint(const std::string& complainant_key, domain::Category category,
                           const std::string& station) const;
-  // The original complaint of a replayed submission.
-  absl::StatusOr<SubmitResult> Replay(const std::string& id);
-  // Creates `record`, linked to the first complaint of its fingerprint;
-  // when another submission races in first, links to that one instead.
-  absl::StatusOr<SubmitResult> CreateLinkingDuplicates(ports::NewComplaint record,
-                                                       std::string first,
-                                                       const std::string& actor, absl::Time now);
+  // One submission on its way through the store (complaint_service_submit.cc).
+  struct SubmitFlow;
+  using Flow = std::shared_ptr<SubmitFlow>;
+  // Creates the flow's record — linked to `flow->first` when a duplicate
+  // raced in first — and goes on in OnCreated.
+  void CreateAttempt(const Flow& flow);
+  void OnCreated(const Flow& flow, absl::StatusOr<ports::CreateResult> result);
+  // Answers the original complaint of a replayed submission.
+  void Replay(const Flow& flow, const std::string& id);
+  // Hands `result` to the flow's `done` (once; the flow lets go of it first).
+  static void Finish(const Flow& flow, absl::StatusOr<SubmitResult> result);
   // Marks `record` a duplicate of `first`: duplicate_of, its audit entry and
   // a kDuplicateLinked event after kSubmitted.
   void LinkDuplicate(ports::NewComplaint& record, const std::string& first,
@@ -123,12 +150,12 @@ class ComplaintService {
   static std::string IdempotencyScope(const std::string& subject, const std::string& key);
   // HMAC-SHA-256 (PII key) of a canonical request (request_fingerprint.h).
   std::string RequestFingerprint(const std::string& canonical) const;
-  // Binds the key to this submission and `proposed_id`, or finds it bound:
-  // the complaint id to create (or replay); FAILED_PRECONDITION when the
-  // key is bound to another request.
-  absl::StatusOr<std::string> ReserveKey(const domain::Submission& submission,
-                                         const std::string& scope,
-                                         const std::string& proposed_id, absl::Duration ttl);
+  // What a Reserve of idempotency key `key` for a request with
+  // `fingerprint` found: the complaint id to create (or replay);
+  // FAILED_PRECONDITION when the key is bound to another request.
+  static absl::StatusOr<std::string> KeyBinding(
+      const absl::StatusOr<ports::IdempotencyReservation>& held, const std::string& fingerprint,
+      const std::string& key);
   // The first outcome of `request_id` on `id` (nullopt: not recorded);
   // FAILED_PRECONDITION when it was another request.
   absl::StatusOr<std::optional<domain::Complaint>> FirstOutcome(

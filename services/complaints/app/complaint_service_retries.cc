@@ -31,15 +31,12 @@ std::string ComplaintService::RequestFingerprint(const std::string& canonical) c
   return runtime::HmacSha256Hex(pii_key_, absl::StrCat("request-fingerprint|", canonical));
 }
 
-absl::StatusOr<std::string> ComplaintService::ReserveKey(const domain::Submission& submission,
-                                                         const std::string& scope,
-                                                         const std::string& proposed_id,
-                                                         absl::Duration ttl) {
-  const std::string fingerprint = RequestFingerprint(domain::CanonicalSubmission(submission));
-  auto held = repository_.Reserve(scope, fingerprint, proposed_id, ttl);
+absl::StatusOr<std::string> ComplaintService::KeyBinding(
+    const absl::StatusOr<ports::IdempotencyReservation>& held, const std::string& fingerprint,
+    const std::string& key) {
   if (!held.ok()) return held.status();
   if (held->request_fingerprint != fingerprint) {
-    return Refused(absl::StrCat("idempotency key \"", submission.idempotency_key,
+    return Refused(absl::StrCat("idempotency key \"", key,
                                 "\" was already used for a different request; a retry must "
                                 "resend the same request, a new complaint needs a new key"),
                    "idempotency_key", "already used for a different request");

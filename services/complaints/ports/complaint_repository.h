@@ -6,6 +6,7 @@
 // reach Kafka.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -122,6 +123,25 @@ using StatusCounts = std::map<std::pair<domain::Status, domain::Priority>, int64
 
 // Thread-safe. Every method returns UNAVAILABLE when the store is down, and
 // INVALID_ARGUMENT for a malformed id or page token.
+//
+// The operations of a submission (Reserve, Create, and Get for a replay)
+// come in two forms with one meaning and one implementation:
+//  - XAsync(..., done): starts the operation and returns without waiting;
+//    `done` runs exactly once with what the blocking form would return.
+//    It runs on the store's I/O thread (the Redis client's: it must not
+//    block, nor call the blocking forms; it may start further XAsync
+//    operations), or on the calling thread before XAsync returns when the
+//    operation fails before it is sent or the store answers at once (the
+//    in-memory fake always does). The arguments are read before XAsync
+//    returns; the store keeps no reference to them.
+//  - X(...): XAsync plus a wait for `done`. Blocks the calling thread for
+//    the round trip: never call it from the store's I/O thread.
+// Failures are the same in both: UNAVAILABLE (did not run, may be retried),
+// DEADLINE_EXCEEDED (the outcome is unknown: it may have run), INTERNAL,
+// and what each operation names below.
+template <typename T>
+using Done = std::function<void(absl::StatusOr<T>)>;
+
 class ComplaintRepository {
  public:
   virtual ~ComplaintRepository() = default;
@@ -143,16 +163,23 @@ class ComplaintRepository {
   // the binding held (reserved_now false). Atomic. The reservation comes
   // before Create, so a crash between the two leaves a key whose retry
   // creates the complaint under the reserved id (docs/api.md, "Retries").
-  virtual absl::StatusOr<IdempotencyReservation> Reserve(const std::string& scope,
-                                                         const std::string& request_fingerprint,
-                                                         const std::string& complaint_id,
-                                                         absl::Duration ttl) = 0;
+  virtual void ReserveAsync(const std::string& scope, const std::string& request_fingerprint,
+                            const std::string& complaint_id, absl::Duration ttl,
+                            Done<IdempotencyReservation> done) = 0;
+  absl::StatusOr<IdempotencyReservation> Reserve(const std::string& scope,
+                                                 const std::string& request_fingerprint,
+                                                 const std::string& complaint_id,
+                                                 absl::Duration ttl);
   // Atomic: replay check (this id with this idempotency scope exists),
   // duplicate check on the fingerprint, complaint + indexes + timers +
   // outbox events. `complaint.complaint.id` must come from NewId(seed).
-  virtual absl::StatusOr<CreateResult> Create(const NewComplaint& complaint) = 0;
+  // ABORTED on an id collision (another complaint has the id).
+  virtual void CreateAsync(const NewComplaint& complaint, Done<CreateResult> done) = 0;
+  absl::StatusOr<CreateResult> Create(const NewComplaint& complaint);
   // NOT_FOUND when absent. With the whole audit trail when `with_audit`.
-  virtual absl::StatusOr<domain::Complaint> Get(const std::string& id, bool with_audit) = 0;
+  virtual void GetAsync(const std::string& id, bool with_audit,
+                        Done<domain::Complaint> done) = 0;
+  absl::StatusOr<domain::Complaint> Get(const std::string& id, bool with_audit);
   // Atomic compare-and-set on expected_version; false = someone else won
   // (or update.request_id is recorded already: see FindRequest).
   virtual absl::StatusOr<bool> Update(const ComplaintUpdate& update) = 0;

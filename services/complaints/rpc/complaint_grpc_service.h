@@ -8,9 +8,14 @@
 // service get domain::MaskForAgent. Only GetComplaint carries the audit trail.
 //
 // Threads: the RPC methods run on gRPC callback threads and never block; the
-// app calls run on the WorkerPool. Thread-safe; every dependency must outlive
-// the gRPC server (stop the server before destroying them).
+// app calls run on the WorkerPool. Submissions (SubmitComplaint and each
+// StreamComplaints item) block no thread: they start on the pool (the CPU
+// work: validation, triage) and are answered from the Redis I/O thread's
+// completion (runtime::RunUnaryAsync, OrderedStreamSpec::handle_async).
+// Thread-safe; every dependency must outlive the gRPC server and every
+// pending submission (pool_'s destructor waits for both).
 
+#include <functional>
 #include <utility>
 
 #include "services/complaints/adapters/kafka_watch_hub.h"
@@ -32,9 +37,13 @@ namespace pb = ::sqms::complaints::v1;
 
 class ComplaintGrpcService final : public pb::ComplaintService::CallbackService {
  public:
+  // `max_outstanding`: calls and stream items admitted and not yet answered
+  // (running, queued, or waiting for Redis) beyond which new ones are
+  // refused RESOURCE_EXHAUSTED (runtime::TrackedPool).
   ComplaintGrpcService(app::ComplaintService& app, adapters::WatchHub& watch_hub,
                        const runtime::TokenAuthenticator& auth, runtime::WorkerPool& pool,
-                       runtime::RpcMetrics& metrics);
+                       runtime::RpcMetrics& metrics,
+                       size_t max_outstanding = runtime::WorkerPool::kUnbounded);
 
   grpc::ServerUnaryReactor* SubmitComplaint(grpc::CallbackServerContext* call,
                                             const pb::SubmitComplaintRequest* request,
@@ -103,9 +112,13 @@ class ComplaintGrpcService final : public pb::ComplaintService::CallbackService 
                                          const google::protobuf::Message& request,
                                          const pb::LifecycleRequest& common,
                                          domain::Command command, pb::Complaint* response);
-  // One submission, for SubmitComplaint and each StreamComplaints item.
-  absl::Status Submit(const pb::SubmitComplaintRequest& request,
-                      const runtime::Principal& principal, pb::SubmitComplaintResponse* out);
+  // One submission, for SubmitComplaint and each StreamComplaints item:
+  // starts on the calling (pool) thread and calls `done` once, without
+  // blocking, from the Redis I/O thread when the store was asked (see
+  // app::ComplaintService::SubmitAsync), after filling `out`.
+  void SubmitAsync(const pb::SubmitComplaintRequest& request,
+                   const runtime::Principal& principal, pb::SubmitComplaintResponse* out,
+                   std::function<void(absl::Status)> done);
 
   app::ComplaintService& app_;
   adapters::WatchHub& watch_hub_;

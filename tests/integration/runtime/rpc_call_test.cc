@@ -7,6 +7,7 @@
 // is PERMISSION_DENIED — and each is counted in the RED metrics.
 
 #include "tests/support/metric_value.h"
+#include "tests/support/raw_unary.h"
 #include "sqms/runtime/rpc_call.h"
 
 #include <atomic>
@@ -16,7 +17,6 @@
 #include <string>
 
 #include "absl/synchronization/notification.h"
-#include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/impl/codegen/server_callback_handlers.h"
 #include "gtest/gtest.h"
@@ -29,6 +29,7 @@ namespace sqms::runtime {
 namespace {
 
 using sqms::testing::Await;
+using sqms::testing::RawUnaryCall;
 
 const Roles kAdminsOnly{Role::kAdmin};
 constexpr RpcMethod kDo{"test.Work", "Do", &kAdminsOnly};
@@ -67,40 +68,17 @@ class WorkService : public grpc::Service {
 
 class RpcCallTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    GrpcServerOptions options;
-    options.bind_address = "127.0.0.1:0";
-    auto server = GrpcServer::Start(options, {&service_});
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    channel_ = grpc::CreateChannel("127.0.0.1:" + std::to_string(server_->port()),
-                                   grpc::InsecureChannelCredentials());
-    stub_ = std::make_unique<grpc::GenericStub>(channel_);
-  }
+  void SetUp() override { ASSERT_TRUE(server_.Start(&service_).ok()); }
   void TearDown() override {
     if (!service_.gate.HasBeenNotified()) service_.gate.Notify();
-    server_.reset();
+    server_.Stop();
   }
 
-  // An asynchronous call of /test.Work/Do; the future yields its status.
-  struct Call {
-    grpc::ClientContext context;
-    grpc::ByteBuffer request, response;
-    std::promise<grpc::Status> done;
-    std::future<grpc::Status> status = done.get_future();
-  };
-  std::unique_ptr<Call> Start(const std::string& token,
-                              std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
-    auto call = std::make_unique<Call>();
-    call->context.set_deadline(std::chrono::system_clock::now() + timeout);
-    call->context.AddMetadata("authorization", "Bearer " + token);
-    grpc::Slice empty("", 0);
-    call->request = grpc::ByteBuffer(&empty, 1);
-    Call* raw = call.get();
-    stub_->UnaryCall(&raw->context, "/test.Work/Do", grpc::StubOptions(), &raw->request,
-                     &raw->response,
-                     [raw](grpc::Status status) { raw->done.set_value(std::move(status)); });
-    return call;
+  // An asynchronous call of /test.Work/Do; its `status` yields the outcome.
+  std::unique_ptr<RawUnaryCall> Start(
+      const std::string& token,
+      std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+    return server_.Call("/test.Work/Do", token, timeout);
   }
 
   // sqms_rpc_requests_total{service="test.Work",method="Do",code=<code>}.
@@ -110,7 +88,7 @@ class RpcCallTest : public ::testing::Test {
   }
 
   // Occupies the pool's one thread with a call whose body waits for the gate.
-  std::unique_ptr<Call> Occupy() {
+  std::unique_ptr<RawUnaryCall> Occupy() {
     auto busy = Start("tok-admin");
     EXPECT_TRUE(Await([&] { return service_.body_runs.load() == 1; }, absl::Seconds(10)));
     return busy;
@@ -122,9 +100,7 @@ class RpcCallTest : public ::testing::Test {
   RpcMetrics metrics_{registry_};
   WorkerPool pool_{1, /*max_queued=*/1};
   WorkService service_{*auth_, pool_, metrics_};
-  std::unique_ptr<GrpcServer> server_;
-  std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<grpc::GenericStub> stub_;
+  sqms::testing::RawUnaryServer server_;
 };
 
 TEST_F(RpcCallTest, FullPoolRefusesWithResourceExhaustedAndRetryInfo) {

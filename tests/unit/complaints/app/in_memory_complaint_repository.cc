@@ -93,7 +93,7 @@ std::string InMemoryComplaintRepository::NewId(const std::string& /*seed*/, absl
   return absl::StrCat(kIdPrefix, next_id_++);
 }
 
-absl::StatusOr<ports::CreateResult> InMemoryComplaintRepository::Create(
+absl::StatusOr<ports::CreateResult> InMemoryComplaintRepository::CreateNow(
     const ports::NewComplaint& record) {
   if (auto s = Enter(Op::kCreate); !s.ok()) return s;
   const domain::Complaint& c = record.complaint;
@@ -128,8 +128,8 @@ absl::StatusOr<ports::CreateResult> InMemoryComplaintRepository::Create(
   return ports::CreateResult{ports::CreateOutcome::kCreated, c.id, ""};
 }
 
-absl::StatusOr<domain::Complaint> InMemoryComplaintRepository::Get(const std::string& id,
-                                                                   bool with_audit) {
+absl::StatusOr<domain::Complaint> InMemoryComplaintRepository::GetNow(const std::string& id,
+                                                                      bool with_audit) {
   if (auto s = Enter(Op::kGet); !s.ok()) return s;
   if (auto s = CheckId(id); !s.ok()) return s;
   absl::MutexLock lock(&mu_);
@@ -172,7 +172,7 @@ absl::StatusOr<bool> InMemoryComplaintRepository::Update(const ports::ComplaintU
   return true;
 }
 
-absl::StatusOr<ports::IdempotencyReservation> InMemoryComplaintRepository::Reserve(
+absl::StatusOr<ports::IdempotencyReservation> InMemoryComplaintRepository::ReserveNow(
     const std::string& scope, const std::string& request_fingerprint,
     const std::string& complaint_id, absl::Duration ttl) {
   if (auto s = Enter(Op::kReserve); !s.ok()) return s;

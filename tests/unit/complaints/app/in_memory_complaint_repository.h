@@ -23,6 +23,9 @@
 //  - List: by (received_at, id), every filter of ListQuery, an opaque page
 //    token (INVALID_ARGUMENT "page_token" for a foreign one).
 //  - Ids: "CMP-<n>" from NewId; any other id is INVALID_ARGUMENT "id".
+//  - The asynchronous operations call back inline, on the calling thread,
+//    before they return (allowed by the port); the blocking forms are the
+//    port's (async + wait).
 // Test hooks: SetDown() makes every call fail (e.g. UNAVAILABLE);
 // BeforeNext() runs an action (a concurrent writer) right before the next
 // call of one operation. Every write is recorded for assertions.
@@ -61,12 +64,19 @@ class InMemoryComplaintRepository final : public ports::ComplaintRepository {
   explicit InMemoryComplaintRepository(const runtime::Clock& clock);
 
   std::string NewId(const std::string& seed, absl::Time now) override;
-  absl::StatusOr<ports::IdempotencyReservation> Reserve(const std::string& scope,
-                                                        const std::string& request_fingerprint,
-                                                        const std::string& complaint_id,
-                                                        absl::Duration ttl) override;
-  absl::StatusOr<ports::CreateResult> Create(const ports::NewComplaint& complaint) override;
-  absl::StatusOr<domain::Complaint> Get(const std::string& id, bool with_audit) override;
+  void ReserveAsync(const std::string& scope, const std::string& request_fingerprint,
+                    const std::string& complaint_id, absl::Duration ttl,
+                    ports::Done<ports::IdempotencyReservation> done) override {
+    done(ReserveNow(scope, request_fingerprint, complaint_id, ttl));
+  }
+  void CreateAsync(const ports::NewComplaint& complaint,
+                   ports::Done<ports::CreateResult> done) override {
+    done(CreateNow(complaint));
+  }
+  void GetAsync(const std::string& id, bool with_audit,
+                ports::Done<domain::Complaint> done) override {
+    done(GetNow(id, with_audit));
+  }
   absl::StatusOr<bool> Update(const ports::ComplaintUpdate& update) override;
   absl::StatusOr<std::optional<ports::RecordedRequest>> FindRequest(
       const std::string& id, const std::string& request_id) override;
@@ -129,6 +139,13 @@ class InMemoryComplaintRepository final : public ports::ComplaintRepository {
     std::string value;
     absl::Time expires;
   };
+
+  absl::StatusOr<ports::IdempotencyReservation> ReserveNow(const std::string& scope,
+                                                           const std::string& request_fingerprint,
+                                                           const std::string& complaint_id,
+                                                           absl::Duration ttl);
+  absl::StatusOr<ports::CreateResult> CreateNow(const ports::NewComplaint& complaint);
+  absl::StatusOr<domain::Complaint> GetNow(const std::string& id, bool with_audit);
 
   // Runs the armed hook for `op`, then answers the injected fault if any.
   absl::Status Enter(Op op);

@@ -10,24 +10,37 @@
 //
 // Items that are answered without running the handler (Answer gets the
 // status): a request that did not parse (INVALID_ARGUMENT naming the field);
-// a request read while the pool's queue is full (RESOURCE_EXHAUSTED with
-// RetryInfo — refused, not queued). An item whose client already left
+// a request read while the pool's queue is full, or the TrackedPool's bound
+// on outstanding work is reached (RESOURCE_EXHAUSTED with RetryInfo —
+// refused, not queued).
+//
+// Where a handler starts: on a pool thread (default), or — StartOn::
+// kGrpcThread, for an AsyncHandler whose synchronous part is short CPU work
+// that never blocks — on the gRPC thread that read the request, which saves
+// a thread hand-off per item. Items that waited behind their ordering key
+// always start on the pool. An item whose client already left
 // (cancelled, deadline passed, a write failed) is never handled: OnItem sees
 // CANCELLED and nothing is written.
 //
 // Lifecycle: the stream ends with OK after the client half-closed and every
 // response was written; with CANCELLED when the client cancelled or a write
 // failed (pending results are dropped). The reactor deletes itself in OnDone,
-// or — if pool tasks are still running then — when the last one finishes,
-// so a task never touches a freed reactor.
+// or — if items are still being handled then (on the pool, or waiting for
+// an asynchronous completion) — when the last one is answered, so a task or
+// a completion never touches a freed reactor.
 //
 // Threads: gRPC reactions (OnReadDone, OnWriteDone, OnCancel, OnDone) run on
-// gRPC threads and never block; handlers run on pool threads. All state is
-// guarded by mu_; gRPC operations are started after mu_ is released.
+// gRPC threads and never block; handlers start on pool threads. An
+// asynchronous handler (AsyncHandler) may complete its item from another
+// thread (e.g. a Redis I/O thread): the item is answered from there, and
+// until then it counts as running (the reactor stays alive) and holds the
+// TrackedPool (its destructor waits). All state is guarded by mu_; gRPC
+// operations are started after mu_ is released.
 //
 // OpenOrderedStream (end of file) is the stream set-up every service uses:
 // admission, request id, principal, per-item and per-stream metrics.
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -55,9 +68,16 @@ template <typename Request, typename Response>
 class OrderedBidiReactor final : public grpc::ServerBidiReactor<Request, Response> {
  public:
   static constexpr int kDefaultMaxInFlight = 32;
+  enum class StartOn { kPool, kGrpcThread };
   // Handles one request on a pool thread: fills `response` (not its
   // sequence/status fields, see Answer) and returns the item's status.
   using Handler = std::function<absl::Status(Request& request, Response& response)>;
+  // The asynchronous form: starts handling one request on a pool thread and
+  // returns; calls `done` exactly once with the item's status, from any
+  // thread, after it filled `response`. `request` and `response` stay valid
+  // until `done` returned. `done` does not block.
+  using ItemDone = std::function<void(absl::Status status)>;
+  using AsyncHandler = std::function<void(Request& request, Response& response, ItemDone done)>;
   // Stamps an item's 0-based `sequence` and its `status` into its response:
   // after the handler, or in its place for an item that was not handled.
   // Cheap and non-blocking (runs on gRPC or pool threads).
@@ -76,9 +96,11 @@ class OrderedBidiReactor final : public grpc::ServerBidiReactor<Request, Respons
   // Starts reading at once. `pool` must outlive the call. Owned by gRPC.
   // `retry_after`: the RetryInfo delay of items refused because the pool
   // is full.
-  OrderedBidiReactor(TrackedPool& pool, Handler handler, Answer answer, OnFinished on_finished,
-                     int max_in_flight = kDefaultMaxInFlight, OrderingKey ordering_key = {},
-                     OnItem on_item = {}, absl::Duration retry_after = absl::Milliseconds(100))
+  OrderedBidiReactor(TrackedPool& pool, AsyncHandler handler, Answer answer,
+                     OnFinished on_finished, int max_in_flight = kDefaultMaxInFlight,
+                     OrderingKey ordering_key = {}, OnItem on_item = {},
+                     absl::Duration retry_after = absl::Milliseconds(100),
+                     StartOn start_on = StartOn::kPool)
       : pool_(pool),
         handler_(std::move(handler)),
         answer_(std::move(answer)),
@@ -86,7 +108,8 @@ class OrderedBidiReactor final : public grpc::ServerBidiReactor<Request, Respons
         on_item_(std::move(on_item)),
         max_in_flight_(max_in_flight),
         ordering_key_(std::move(ordering_key)),
-        retry_after_(retry_after) {
+        retry_after_(retry_after),
+        start_on_(start_on) {
     reading_ = true;  // no other thread can see the reactor yet
     this->StartRead(&read_buf_);
   }
@@ -113,6 +136,11 @@ class OrderedBidiReactor final : public grpc::ServerBidiReactor<Request, Respons
         run_now = busy_keys_.insert(task.key).second;
         if (!run_now) waiting_[task.key].push_back(task);
       }
+    }
+    if (start_on_ == StartOn::kGrpcThread) {
+      Act([] {});  // read on while this item is handled here
+      if (run_now) Start(std::move(task));
+      return;
     }
     if (run_now) Start(std::move(task));
     Act([] {});
@@ -197,6 +225,12 @@ class OrderedBidiReactor final : public grpc::ServerBidiReactor<Request, Respons
   // A newly read request: refused (answered RESOURCE_EXHAUSTED at once) when
   // the pool's queue is full.
   void Start(Task task) {
+    if (start_on_ == StartOn::kGrpcThread) {
+      std::shared_ptr<const void> hold = pool_.TryHold();
+      const bool admitted = hold != nullptr;
+      RunTask(std::move(task), admitted, std::move(hold));
+      return;
+    }
     auto shared = std::make_shared<Task>(std::move(task));
     if (pool_.TrySubmit([this, shared] { RunTask(std::move(*shared), true); })) return;
     RunTask(std::move(*shared), false);
@@ -207,23 +241,60 @@ class OrderedBidiReactor final : public grpc::ServerBidiReactor<Request, Respons
     pool_.Submit([this, task = std::move(task)]() mutable { RunTask(std::move(task), true); });
   }
 
-  // Handles `task` (or, when `admitted` is false, answers it as refused) and
-  // hands its key on.
-  void RunTask(Task task, bool admitted) {
+  // Handles `task` (or, when `admitted` is false, answers it as refused);
+  // Complete answers it when the handler is done. `hold`: the item's
+  // TrackedPool hold when the caller took it already.
+  void RunTask(Task task, bool admitted, std::shared_ptr<const void> hold = nullptr) {
     bool gone = false;
     {
       absl::MutexLock lock(&mu_);
       gone = broken_;
     }
-    absl::Status status;
-    Response response;
     if (gone) {
-      status = absl::CancelledError("the client left before the item was handled");
-    } else if (!admitted) {
-      status = Busy(retry_after_);
-    } else {
-      status = handler_(*task.request, response);
+      Complete(std::move(task), absl::CancelledError("the client left before the item was handled"),
+               Response());
+      return;
     }
+    if (!admitted) {
+      Complete(std::move(task), Busy(retry_after_), Response());
+      return;
+    }
+    // Shared by every copy of `done`; the hold keeps the pool's owner (the
+    // service) alive until the item is answered, wherever that happens.
+    struct Pending {
+      Task task;
+      Response response;
+      std::shared_ptr<const void> hold;
+      std::atomic<bool> done{false};
+    };
+    auto pending = std::make_shared<Pending>();
+    pending->task = std::move(task);
+    pending->hold = hold != nullptr ? std::move(hold) : pool_.Hold();
+    {
+      // Counted while the handler runs too: an item answered inside it (or
+      // concurrently) must not delete the reactor, whose handler_ runs.
+      absl::MutexLock lock(&mu_);
+      ++tasks_running_;
+    }
+    handler_(*pending->task.request, pending->response, [this, pending](absl::Status status) {
+      if (pending->done.exchange(true)) {
+        log::Error("stream item completed twice; the second status is ignored");
+        return;
+      }
+      std::shared_ptr<const void> hold = std::move(pending->hold);
+      Complete(std::move(pending->task), status, std::move(pending->response));
+    });
+    bool last = false;
+    {
+      absl::MutexLock lock(&mu_);
+      last = --tasks_running_ == 0 && done_;
+    }
+    if (last) delete this;
+  }
+
+  // Answers `task` with `status` and `response` and hands its key on. Any
+  // thread; the last access to the reactor when it was the last task.
+  void Complete(Task task, const absl::Status& status, Response response) {
     answer_(task.sequence, status, response);
     if (on_item_) on_item_(status, task.read_at);
     Act([&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
@@ -291,13 +362,14 @@ class OrderedBidiReactor final : public grpc::ServerBidiReactor<Request, Respons
   }
 
   TrackedPool& pool_;
-  const Handler handler_;
+  const AsyncHandler handler_;
   const Answer answer_;
   const OnFinished on_finished_;
   const OnItem on_item_;
   const int max_in_flight_;
   const OrderingKey ordering_key_;
   const absl::Duration retry_after_;
+  const StartOn start_on_;
 
   // Owned by the one outstanding read / write (see reading_ / writing_).
   Request read_buf_;
@@ -308,7 +380,7 @@ class OrderedBidiReactor final : public grpc::ServerBidiReactor<Request, Respons
   int64_t next_read_ ABSL_GUARDED_BY(mu_) = 0;   // sequence of the next request read
   int64_t next_write_ ABSL_GUARDED_BY(mu_) = 0;  // sequence of the next response to write
   int in_flight_ ABSL_GUARDED_BY(mu_) = 0;       // read, response not yet written
-  int tasks_running_ ABSL_GUARDED_BY(mu_) = 0;   // pool tasks not yet returned
+  int tasks_running_ ABSL_GUARDED_BY(mu_) = 0;   // items read, not yet answered
   std::map<int64_t, Response> ready_ ABSL_GUARDED_BY(mu_);  // handled, waiting their turn
   std::set<std::string> busy_keys_ ABSL_GUARDED_BY(mu_);    // a request of the key runs
   std::map<std::string, std::deque<Task>> waiting_ ABSL_GUARDED_BY(mu_);  // behind it
@@ -330,11 +402,21 @@ class OrderedBidiReactor final : public grpc::ServerBidiReactor<Request, Respons
 template <typename Request, typename Response>
 struct OrderedStreamSpec {
   // Pool thread, under the request id; see OrderedBidiReactor::Handler.
+  // Set this or handle_async.
   std::function<absl::Status(const Principal& principal, Request& request, Response& response)>
       handle;
+  // Or: starts on a pool thread, under the request id, and completes the
+  // item with `done` from any thread; see OrderedBidiReactor::AsyncHandler.
+  // `principal` is valid until `done` returned.
+  std::function<void(const Principal& principal, Request& request, Response& response,
+                     typename OrderedBidiReactor<Request, Response>::ItemDone done)>
+      handle_async;
   typename OrderedBidiReactor<Request, Response>::Answer answer;
   typename OrderedBidiReactor<Request, Response>::OrderingKey ordering_key;  // optional
   int max_in_flight = OrderedBidiReactor<Request, Response>::kDefaultMaxInFlight;
+  // kGrpcThread only with handle_async (see OrderedBidiReactor's header).
+  typename OrderedBidiReactor<Request, Response>::StartOn start_on =
+      OrderedBidiReactor<Request, Response>::StartOn::kPool;
 };
 
 template <typename Request, typename Response>
@@ -345,12 +427,19 @@ grpc::ServerBidiReactor<Request, Response>* OpenOrderedStream(
   if (!admitted.ok()) {
     return new RejectedBidiReactor<Request, Response>(ToGrpcStatus(admitted.status()));
   }
-  auto handler = [handle = std::move(spec.handle), principal = admitted->principal,
-                  request_id = admitted->request_id,
-                  trace = admitted->trace](Request& request, Response& response) {
+  using Done = typename OrderedBidiReactor<Request, Response>::ItemDone;
+  // The principal lives in the handler, which lives as long as the reactor
+  // (every item is answered before the reactor goes).
+  auto handler = [handle = std::move(spec.handle), handle_async = std::move(spec.handle_async),
+                  principal = admitted->principal, request_id = admitted->request_id,
+                  trace = admitted->trace](Request& request, Response& response, Done done) {
     log::ScopedRequestId scoped(request_id);
     ScopedTraceContext scoped_trace(trace);
-    return handle(principal, request, response);
+    if (handle_async) {
+      handle_async(principal, request, response, std::move(done));
+    } else {
+      done(handle(principal, request, response));
+    }
   };
   auto on_item = [&support, method, request_id = admitted->request_id, trace = admitted->trace](
                      const absl::Status& status, std::chrono::steady_clock::time_point read_at) {
@@ -364,7 +453,8 @@ grpc::ServerBidiReactor<Request, Response>* OpenOrderedStream(
   };
   return new OrderedBidiReactor<Request, Response>(
       support.pool, std::move(handler), std::move(spec.answer), std::move(finished),
-      spec.max_in_flight, std::move(spec.ordering_key), std::move(on_item), support.retry_after);
+      spec.max_in_flight, std::move(spec.ordering_key), std::move(on_item), support.retry_after,
+      spec.start_on);
 }
 
 }  // namespace sqms::runtime

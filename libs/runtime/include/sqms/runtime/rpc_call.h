@@ -10,7 +10,8 @@
 //   1. the client's deadline already passed → DEADLINE_EXCEEDED;
 //      the client cancelled (or left)      → CANCELLED;
 //   2. authentication / role               → UNAUTHENTICATED / PERMISSION_DENIED;
-//   3. the pool's queue is full            → RESOURCE_EXHAUSTED with a
+//   3. the pool's queue is full (or TrackedPool's bound on outstanding
+//      work is reached)                    → RESOURCE_EXHAUSTED with a
 //      google.rpc.RetryInfo detail (CallSupport::retry_after): the call is
 //      refused, not queued.
 // A unary call is checked again (1.) when a pool thread picks it up, so a
@@ -37,6 +38,7 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -66,23 +68,42 @@ struct RpcMethod {
 // reference the service, its reactors and its dependencies, and gRPC may
 // finish a cancelled call (Server::Shutdown returns) before they ran. Make
 // it the service's last member; the WorkerPool must outlive it. Thread-safe.
+//
+// Outstanding work = tasks queued or running + holds (Hold) not released.
+// A blocking body is outstanding while it waits for its I/O; an
+// asynchronous one only until it started it, then its completion is, as a
+// hold. `max_outstanding` bounds that sum for new work (TrySubmit), so
+// completions still to come count against admission as blocked threads
+// did; WorkerPool's own queue bound applies as well.
 class TrackedPool {
  public:
-  explicit TrackedPool(WorkerPool& pool) : pool_(pool) {}
+  explicit TrackedPool(WorkerPool& pool, size_t max_outstanding = WorkerPool::kUnbounded)
+      : pool_(pool), max_outstanding_(max_outstanding) {}
   ~TrackedPool();
   TrackedPool(const TrackedPool&) = delete;
   TrackedPool& operator=(const TrackedPool&) = delete;
 
   // Always queues (work already admitted).
   void Submit(std::function<void()> task);
-  // New work: false (task dropped unrun) when the pool's queue is full.
+  // New work: false (task dropped unrun) when the pool's queue is full or
+  // max_outstanding work is outstanding.
   bool TrySubmit(std::function<void()> task);
+  // Admitted asynchronous work that finishes off the pool (e.g. a
+  // completion that a Redis I/O thread will run): the destructor waits, as
+  // for a queued task, until every copy of the returned token is gone. Keep
+  // a copy in the completion and drop it once the completion has done its
+  // last access to the service.
+  std::shared_ptr<const void> Hold();
+  // New work that starts at once on the calling thread (no queue): a Hold,
+  // or null (refused) when max_outstanding work is outstanding.
+  std::shared_ptr<const void> TryHold();
 
  private:
   std::function<void()> Track(std::function<void()> task);
   WorkerPool& pool_;
+  const size_t max_outstanding_;
   absl::Mutex mu_;
-  int queued_ ABSL_GUARDED_BY(mu_) = 0;
+  size_t queued_ ABSL_GUARDED_BY(mu_) = 0;  // outstanding work
 };
 
 // Borrowed dependencies; all must outlive the gRPC server. Thread-safe.
@@ -126,6 +147,28 @@ absl::Status Busy(absl::Duration retry_after);
 using UnaryBody = std::function<absl::Status(const Principal& principal)>;
 grpc::ServerUnaryReactor* RunUnary(const CallSupport& support, grpc::CallbackServerContext* call,
                                    RpcMethod method, UnaryBody body);
+
+// The asynchronous form of RunUnary, for a body that waits on I/O without
+// blocking a thread: the same request id, trace context, admission (all
+// three steps, on the gRPC thread; the body starts on the pool, so a full
+// queue still refuses the call), metrics and logs. `body` starts the work
+// and returns; the call finishes when it calls `done` with the status
+// (OK only after it filled the response).
+//  - `done` must be called exactly once (a second call is ignored and
+//    logged), from any thread — typically an I/O thread's completion;
+//    it does not block (it finishes the reactor), and the call's request
+//    id and trace context are made current while it records the call.
+//  - The request and response the body captures stay valid until `done`
+//    returned; `principal` only until `body` returns (copy what a
+//    continuation needs).
+//  - Shutdown: every `done` still to come holds the TrackedPool
+//    (TrackedPool::Hold), so the service's destructor waits for it.
+// RunUnary is this with a body that calls `done` before it returns.
+using UnaryDone = std::function<void(absl::Status status)>;
+using AsyncUnaryBody = std::function<void(const Principal& principal, UnaryDone done)>;
+grpc::ServerUnaryReactor* RunUnaryAsync(const CallSupport& support,
+                                        grpc::CallbackServerContext* call, RpcMethod method,
+                                        AsyncUnaryBody body);
 
 // A stream that passed admission steps 1 and 2.
 struct AdmittedStream {
