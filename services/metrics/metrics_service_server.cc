@@ -53,9 +53,10 @@ struct MetricsServiceServer::Parts {
 
 namespace {
 
-constexpr std::string_view kGaugeKpis[] = {"answer_rate",     "satisfaction_rate",
-                                           "one_time_answer_rate", "complaint_volume",
-                                           "first_response_on_time", "resolution_on_time"};
+constexpr std::string_view kGaugeKpis[] = {
+    "answer_rate",          "satisfaction_rate",       "one_time_answer_rate",
+    "complaint_volume",     "first_response_on_time",  "resolution_on_time",
+    "first_contact_resolution", "p90_first_response_time", "p90_resolution_time"};
 
 // sqms_kpi_value{kpi,window,department}: the current day's and month's
 // value per department, read from the store at scrape time (the same on
