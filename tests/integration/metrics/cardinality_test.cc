@@ -11,7 +11,6 @@
 #include <string>
 #include <vector>
 
-#include "absl/time/civil_time.h"
 #include "tests/integration/metrics/metrics_stack.h"
 
 namespace sqms::metrics::it {
@@ -19,20 +18,11 @@ namespace {
 
 using testing::Await;
 
-// The start of the day two days ago in the service's zone (as kpi_test.cc).
-absl::Time DayStart() {
-  absl::TimeZone zone;
-  absl::LoadTimeZone(kZone, &zone);
-  return absl::FromCivil(absl::ToCivilDay(absl::Now(), zone) - 2, zone);
-}
-
 mv1::GetKpiRequest OfferedAt(const std::string& station, absl::Time day) {
-  absl::TimeZone zone;
-  absl::LoadTimeZone(kZone, &zone);
   mv1::GetKpiRequest r;
   r.set_kpi("answer_rate");  // denominator: calls offered
   r.mutable_period()->set_size(mv1::WINDOW_SIZE_DAY);
-  r.mutable_period()->set_label(absl::FormatCivilTime(absl::ToCivilDay(day, zone)));
+  r.mutable_period()->set_label(DayLabel(day));
   r.set_dimension(station.empty() ? "" : "station");
   r.set_unit(station);
   return r;

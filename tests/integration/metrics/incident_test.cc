@@ -18,19 +18,6 @@ using testing::Await;
 
 constexpr int64_t kScheduledPerDay = 4 * 24 * 3600;  // the default reliability base
 
-absl::TimeZone Zone() {
-  absl::TimeZone zone;
-  absl::LoadTimeZone(kZone, &zone);
-  return zone;
-}
-
-// The start of the day two days ago in the service's zone (closed windows).
-absl::Time DayStart() {
-  return absl::FromCivil(absl::ToCivilDay(absl::Now(), Zone()) - 2, Zone());
-}
-
-std::string DayLabel(absl::Time t) { return absl::FormatCivilTime(absl::ToCivilDay(t, Zone())); }
-
 google::protobuf::Timestamp Ts(absl::Time t) {
   google::protobuf::Timestamp ts;
   ts.set_seconds(absl::ToUnixSeconds(t));

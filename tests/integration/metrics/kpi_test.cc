@@ -19,25 +19,10 @@ namespace {
 
 using testing::Await;
 
-// The start of the day two days ago in the service's zone: its windows are
-// closed by the time a test asks, and far from any retention limit.
-absl::Time DayStart() {
-  absl::TimeZone zone;
-  absl::LoadTimeZone(kZone, &zone);
-  const absl::CivilDay today = absl::ToCivilDay(absl::Now(), zone);
-  return absl::FromCivil(today - 2, zone);
-}
-
 google::protobuf::Timestamp Ts(absl::Time t) {
   google::protobuf::Timestamp out;
   out.set_seconds(absl::ToUnixSeconds(t));
   return out;
-}
-
-std::string DayLabel(absl::Time t) {
-  absl::TimeZone zone;
-  absl::LoadTimeZone(kZone, &zone);
-  return absl::FormatCivilTime(absl::ToCivilDay(t, zone));
 }
 
 mv1::GetKpiRequest Get(const std::string& kpi, absl::Time day, const std::string& department) {

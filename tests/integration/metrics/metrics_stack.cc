@@ -42,6 +42,18 @@ absl::Time Local(const std::string& civil) {
   return absl::FromCivil(cs, zone);
 }
 
+absl::Time DayStart() {
+  absl::TimeZone zone;
+  absl::LoadTimeZone(kZone, &zone);
+  return absl::FromCivil(absl::ToCivilDay(absl::Now(), zone) - 2, zone);
+}
+
+std::string DayLabel(absl::Time t) {
+  absl::TimeZone zone;
+  absl::LoadTimeZone(kZone, &zone);
+  return absl::FormatCivilTime(absl::ToCivilDay(t, zone));
+}
+
 absl::StatusOr<std::unique_ptr<MetricsStack>> MetricsStack::Start(
     const MetricsStackOptions& options) {
   auto stack = std::unique_ptr<MetricsStack>(new MetricsStack());

@@ -95,4 +95,10 @@ ev::IncidentEvent Incident(const std::string& id, ev::IncidentEventType type, ab
 // A time in kZone: "2026-11-30 10:00:00".
 absl::Time Local(const std::string& civil);
 
+// Midnight two days ago in kZone: its day's windows are closed by the time a
+// test asks, and far from any retention limit.
+absl::Time DayStart();
+// The day window's label of `t` in kZone: "2026-11-30".
+std::string DayLabel(absl::Time t);
+
 }  // namespace sqms::metrics::it

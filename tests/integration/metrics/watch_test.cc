@@ -20,19 +20,6 @@ namespace {
 
 using testing::Await;
 
-// Midnight two days ago in the service's zone: closed windows, as in kpi_test.
-absl::Time DayStart() {
-  absl::TimeZone zone;
-  absl::LoadTimeZone(kZone, &zone);
-  return absl::FromCivil(absl::ToCivilDay(absl::Now(), zone) - 2, zone);
-}
-
-std::string DayLabel(absl::Time t) {
-  absl::TimeZone zone;
-  absl::LoadTimeZone(kZone, &zone);
-  return absl::FormatCivilTime(absl::ToCivilDay(t, zone));
-}
-
 // answer_rate of ticketing-center per day: today and the two days before.
 mv1::WatchKpisRequest Request() {
   mv1::WatchKpisRequest r;
