@@ -151,6 +151,12 @@ TEST_F(MetricsIncidentTest, MttaMttrPerPlanAndLevelDrillsApartAndOutagesInReliab
                               "inc-a").ok());
   AwaitKpi(*stack_, Get("mtta", day, "plan", "sentinel"),
            [](const mv1::KpiValue& v) { return v.denominator() == 1; });
+  // B is on another partition than the sentinel: await its ack and its
+  // resolution too (level II has B alone).
+  for (const char* kpi : {"mtta", "mttr"}) {
+    AwaitKpi(*stack_, Get(kpi, day, "level", "II"),
+             [](const mv1::KpiValue& v) { return v.denominator() == 1; });
+  }
 
   // MTTA: A's first ack (300 s), B (600 s); the sentinel (30 s) is level IV.
   const mv1::KpiValue mtta_outage = KpiNow(*stack_, Get("mtta", day, "plan", "platform-outage"));
