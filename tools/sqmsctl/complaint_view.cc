@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <limits>
 
+#include "absl/time/time.h"
+
 #include "tools/sqmsctl/enum_names.h"
 #include "tools/sqmsctl/rpc_error.h"
 #include "tools/sqmsctl/triage_view.h"
@@ -45,6 +47,17 @@ std::string LocationText(const cv1::Location& location) {
     out += *part;
   }
   return out;
+}
+
+// "met <when>", with the working time since receipt when the service
+// measured it: "met 2026-11-21T12:00:00+08:00 after 4h working".
+std::string MetText(const cv1::SlaDeadline& deadline) {
+  std::string text = "met " + FormatTimestamp(deadline.met_at());
+  if (deadline.has_met_after_working_seconds()) {
+    text += " after " + absl::FormatDuration(absl::Seconds(deadline.met_after_working_seconds())) +
+            " working";
+  }
+  return text;
 }
 
 std::string ComplainantText(const cv1::Complainant& who) {
@@ -132,7 +145,7 @@ std::string ComplaintDetail(const cv1::Complaint& c, bool with_audit) {
   AddLine("updated", FormatTimestamp(c.updated_at()), out);
   AddLine("sla", SlaSummary(c.sla()), out);
   for (const cv1::SlaDeadline& deadline : c.sla().deadlines()) {
-    std::string state = deadline.has_met_at() ? "met " + FormatTimestamp(deadline.met_at())
+    std::string state = deadline.has_met_at() ? MetText(deadline)
                         : deadline.breached() ? "breached"
                         : deadline.at_risk()  ? "at risk"
                                               : "pending";

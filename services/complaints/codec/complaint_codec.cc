@@ -68,12 +68,16 @@ void ToProto(const domain::SlaClock& sla, pb::SlaClock* out) {
     if (Known(d.at_risk_at)) WriteTime(d.at_risk_at, p->mutable_at_risk_at());
     if (Known(d.due)) WriteTime(d.due, p->mutable_due());
     if (Known(d.met_at)) WriteTime(*d.met_at, p->mutable_met_at());
+    if (d.met_after_working) {
+      p->set_met_after_working_seconds(absl::ToInt64Seconds(*d.met_after_working));
+    }
     p->set_at_risk(d.at_risk);
     p->set_breached(d.breached);
   }
   out->set_paused(sla.paused);
   if (Known(sla.paused_since)) WriteTime(sla.paused_since, out->mutable_paused_since());
   out->set_paused_seconds_total(absl::ToInt64Seconds(sla.paused_total));
+  out->set_paused_working_seconds_total(absl::ToInt64Seconds(sla.paused_working));
 }
 
 domain::SlaClock FromProto(const pb::SlaClock& p) {
@@ -84,12 +88,16 @@ domain::SlaClock FromProto(const pb::SlaClock& p) {
     out.at_risk_at = TimeOrPast(d.has_at_risk_at(), d.at_risk_at());
     out.due = TimeOrPast(d.has_due(), d.due());
     out.met_at = OptionalTime(d.has_met_at(), d.met_at());
+    if (d.has_met_after_working_seconds()) {
+      out.met_after_working = absl::Seconds(d.met_after_working_seconds());
+    }
     out.at_risk = d.at_risk();
     out.breached = d.breached();
   }
   sla.paused = p.paused();
   sla.paused_since = TimeOrPast(p.has_paused_since(), p.paused_since());
   sla.paused_total = absl::Seconds(p.paused_seconds_total());
+  sla.paused_working = absl::Seconds(p.paused_working_seconds_total());
   return sla;
 }
 

@@ -132,10 +132,15 @@ void StartNewCycle(Complaint& c, absl::Time now, const Triage& triage) {
   c.closed_at.reset();
 }
 
+// Meets `target` at `now` on the complaint's calendar (sla_clock.h).
+void Meet(Complaint& c, SlaTarget target, absl::Time now, const Triage& triage) {
+  MeetDeadline(c.sla, target, now, c.received_at, triage.CalendarFor(c.priority));
+}
+
 void ApplyReply(Complaint& c, const Command& command, const Triage& triage) {
   c.reply = command.reply;
   c.replied_at = command.now;
-  MeetDeadline(c.sla, SlaTarget::kFirstResponse, command.now);
+  Meet(c, SlaTarget::kFirstResponse, command.now, triage);
   const SlaPolicy& policy = triage.Policy(c.priority);
   SetDeadline(c.sla, StartDeadline(SlaTarget::kFollowUp, command.now, policy.follow_up,
                                    triage.config().at_risk_share,
@@ -151,7 +156,7 @@ void ApplyEffects(Complaint& c, const Command& command, const Triage& triage) {
       if (!command.assignee.empty()) c.assignee = command.assignee;
       break;
     case CommandKind::kStartHandling:
-      MeetDeadline(c.sla, SlaTarget::kFirstResponse, now);
+      Meet(c, SlaTarget::kFirstResponse, now, triage);
       break;
     case CommandKind::kWaitOnCustomer: PauseClock(c.sla, now); break;
     case CommandKind::kResume:
@@ -159,13 +164,13 @@ void ApplyEffects(Complaint& c, const Command& command, const Triage& triage) {
       break;
     case CommandKind::kResolve:
       c.resolution = {command.findings, command.root_cause, command.corrective_action, now};
-      MeetDeadline(c.sla, SlaTarget::kFirstResponse, now);
-      MeetDeadline(c.sla, SlaTarget::kResolution, now);
+      Meet(c, SlaTarget::kFirstResponse, now, triage);
+      Meet(c, SlaTarget::kResolution, now, triage);
       break;
     case CommandKind::kReply: ApplyReply(c, command, triage); break;
     case CommandKind::kFollowUp:
       c.follow_up = {command.satisfied, command.score, command.comment, now};
-      MeetDeadline(c.sla, SlaTarget::kFollowUp, now);
+      Meet(c, SlaTarget::kFollowUp, now, triage);
       if (!command.satisfied) StartNewCycle(c, now, triage);
       break;
     case CommandKind::kClose: c.closed_at = now; break;

@@ -70,6 +70,10 @@ struct SlaDeadline {
   absl::Time at_risk_at = absl::InfinitePast();
   absl::Time due = absl::InfinitePast();
   std::optional<absl::Time> met_at;
+  // Set with met_at: the working time from the complaint's receipt to
+  // met_at (sla_clock.h, WorkingTimeSince). What the metrics service's
+  // response and resolution times are.
+  std::optional<absl::Duration> met_after_working;
   bool at_risk = false;   // at-risk event emitted
   bool breached = false;  // breach event emitted
 };
@@ -79,6 +83,8 @@ struct SlaClock {
   bool paused = false;
   absl::Time paused_since = absl::InfinitePast();
   absl::Duration paused_total = absl::ZeroDuration();  // wall time spent paused
+  // Open time on the business calendar spent paused (finished pauses).
+  absl::Duration paused_working = absl::ZeroDuration();
 
   SlaDeadline* Find(SlaTarget target);
   const SlaDeadline* Find(SlaTarget target) const;

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "services/complaints/domain/sla_clock.h"
+#include "services/complaints/domain/business_calendar.h"
 #include "sqms/runtime/field_violation.h"
 
 namespace sqms::complaints::domain {
@@ -36,12 +36,11 @@ void RecomputeDeadlines(Complaint& c, const Triage& triage) {
     } else {
       continue;  // follow-up runs from the reply; a reopened cycle keeps its own
     }
-    SlaDeadline next = StartDeadline(d.target, c.received_at, target, share, calendar);
-    next.due += c.sla.paused_total;
-    next.at_risk_at += c.sla.paused_total;
-    next.at_risk = d.at_risk;
-    next.breached = d.breached;
-    d = next;
+    // Open time from receipt, plus the open time spent in finished pauses
+    // (a pause still running shifts them again when it ends).
+    const absl::Duration paused = c.sla.paused_working;
+    d.due = calendar.Add(c.received_at, target + paused);
+    d.at_risk_at = calendar.Add(c.received_at, target * share + paused);
   }
 }
 

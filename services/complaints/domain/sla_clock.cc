@@ -27,9 +27,19 @@ void RemoveDeadline(SlaClock& clock, SlaTarget target) {
   std::erase_if(clock.deadlines, [&](const SlaDeadline& d) { return d.target == target; });
 }
 
-void MeetDeadline(SlaClock& clock, SlaTarget target, absl::Time now) {
+absl::Duration WorkingTimeSince(const SlaClock& clock, absl::Time received_at, absl::Time now,
+                                const BusinessCalendar& calendar) {
+  absl::Duration paused = clock.paused_working;
+  if (clock.paused) paused += calendar.Between(clock.paused_since, now);
+  return std::max(absl::ZeroDuration(), calendar.Between(received_at, now) - paused);
+}
+
+void MeetDeadline(SlaClock& clock, SlaTarget target, absl::Time now, absl::Time received_at,
+                  const BusinessCalendar& calendar) {
   SlaDeadline* d = clock.Find(target);
-  if (d != nullptr && !d->met_at) d->met_at = now;
+  if (d == nullptr || d->met_at) return;
+  d->met_at = now;
+  d->met_after_working = WorkingTimeSince(clock, received_at, now, calendar);
 }
 
 void PauseClock(SlaClock& clock, absl::Time now) {
@@ -51,6 +61,7 @@ void ResumeClock(SlaClock& clock, absl::Time now, const BusinessCalendar& calend
     d.due = shift(d.due);
   }
   if (now > since) clock.paused_total += now - since;
+  clock.paused_working += calendar.Between(since, now);
   clock.paused = false;
   clock.paused_since = absl::InfinitePast();
 }

@@ -47,9 +47,14 @@ const cpb::SlaDeadline* Deadline(const cpb::Complaint& c, cpb::SlaTarget target)
   return nullptr;
 }
 
-// Working seconds from receipt to `at`: wall time minus the time the SLA
-// clock was paused waiting on the customer.
-int64_t HandlingSeconds(const cpb::Complaint& c, absl::Time at) {
+// Seconds from receipt to `at`, when `met` (met at `at`) was: working time
+// as the SLA clock measured it on the complaint's business calendar. Without
+// that figure (no such deadline, or an event of a producer older than the
+// field): wall time minus the time the clock was paused.
+int64_t HandlingSeconds(const cpb::Complaint& c, const cpb::SlaDeadline* met, absl::Time at) {
+  if (met != nullptr && met->has_met_after_working_seconds()) {
+    return std::max<int64_t>(0, met->met_after_working_seconds());
+  }
   const int64_t wall = absl::ToInt64Seconds(at - ToTime(c.received_at()));
   return std::max<int64_t>(0, wall - c.sla().paused_seconds_total());
 }
@@ -83,7 +88,8 @@ absl::StatusOr<std::vector<Event>> DecodeComplaintEvent(std::string_view payload
   };
   const cpb::SlaDeadline* first = Deadline(c, cpb::SLA_TARGET_FIRST_RESPONSE);
   if (e.type() != ev::COMPLAINT_EVENT_TYPE_SUBMITTED && MetNow(first, now)) {
-    add(domain::ComplaintFirstResponse{.seconds = HandlingSeconds(c, now), .on_time = OnTime(first)});
+    add(domain::ComplaintFirstResponse{.seconds = HandlingSeconds(c, first, now),
+                                       .on_time = OnTime(first)});
   }
   switch (e.type()) {
     case ev::COMPLAINT_EVENT_TYPE_SUBMITTED:
@@ -91,8 +97,9 @@ absl::StatusOr<std::vector<Event>> DecodeComplaintEvent(std::string_view payload
       break;
     case ev::COMPLAINT_EVENT_TYPE_RESOLVED: {
       const cpb::SlaDeadline* resolution = Deadline(c, cpb::SLA_TARGET_RESOLUTION);
-      add(domain::ComplaintResolved{.seconds = HandlingSeconds(c, now),
-                                    .on_time = MetNow(resolution, now) ? OnTime(resolution) : true,
+      const bool met = MetNow(resolution, now);
+      add(domain::ComplaintResolved{.seconds = HandlingSeconds(c, met ? resolution : nullptr, now),
+                                    .on_time = met ? OnTime(resolution) : true,
                                     .reopens_before = c.reopen_count()});
       break;
     }

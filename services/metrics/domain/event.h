@@ -53,10 +53,11 @@ struct OutageEnded {
 
 // Complaint lifecycle events (sqms.complaints.v1), reduced to what counts.
 struct ComplaintSubmitted { bool duplicate = false; };
-// The first response was given: seconds from receipt (SLA pauses excluded),
-// and whether it met its due time.
+// The first response was given: working seconds from receipt (the open
+// time of the complaint's business calendar, SLA pauses excluded), and
+// whether it met its due time.
 struct ComplaintFirstResponse { int64_t seconds = 0; bool on_time = true; };
-// Resolved: seconds from receipt (SLA pauses excluded; a resolution after a
+// Resolved: working seconds from receipt, as above (a resolution after a
 // reopen counts from the original receipt), whether it met its due time,
 // and how often the complaint was reopened before (0: its first
 // resolution, the one first-contact resolution counts).

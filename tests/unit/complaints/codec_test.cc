@@ -37,13 +37,16 @@ domain::Complaint FullComplaint() {
   c.received_at = kT0;
   c.updated_at = kT0 + absl::Hours(5);
   domain::SlaDeadline met{domain::SlaTarget::kFirstResponse, kT0 + absl::Hours(1),
-                          kT0 + absl::Hours(2), kT0 + absl::Minutes(30), true, false};
+                          kT0 + absl::Hours(2), kT0 + absl::Minutes(30),
+                          absl::Minutes(25), true, false};
   domain::SlaDeadline pending{domain::SlaTarget::kResolution, kT0 + absl::Hours(20),
-                              kT0 + absl::Hours(24), std::nullopt, false, true};
+                              kT0 + absl::Hours(24), std::nullopt,
+                              std::nullopt, false, true};
   c.sla.deadlines = {met, pending};
   c.sla.paused = true;
   c.sla.paused_since = kT0 + absl::Hours(3);
   c.sla.paused_total = absl::Seconds(600);
+  c.sla.paused_working = absl::Seconds(420);
   c.duplicate_of = "c-0";
   c.resolution = {std::string("called ") + kPhone, "root", "fix", kT0 + absl::Hours(4)};
   c.reply = "sorry";
@@ -70,11 +73,14 @@ TEST(ComplaintCodecTest, StoredRoundTripKeepsEverythingButAudit) {
   EXPECT_EQ(back->received_at, kT0);  // nanoseconds survive
   ASSERT_EQ(back->sla.deadlines.size(), 2u);
   EXPECT_EQ(back->sla.deadlines[0].met_at, kT0 + absl::Minutes(30));
+  EXPECT_EQ(back->sla.deadlines[0].met_after_working, absl::Minutes(25));
   EXPECT_TRUE(back->sla.deadlines[0].at_risk);
   EXPECT_EQ(back->sla.deadlines[1].met_at, std::nullopt);
+  EXPECT_EQ(back->sla.deadlines[1].met_after_working, std::nullopt);
   EXPECT_TRUE(back->sla.deadlines[1].breached);
   EXPECT_EQ(back->sla.paused_since, kT0 + absl::Hours(3));
   EXPECT_EQ(back->sla.paused_total, absl::Seconds(600));
+  EXPECT_EQ(back->sla.paused_working, absl::Seconds(420));
   EXPECT_EQ(back->resolution.resolved_at, kT0 + absl::Hours(4));
   EXPECT_EQ(back->replied_at, kT0 + absl::Hours(5));
   EXPECT_EQ(back->follow_up.at, std::nullopt);
@@ -94,6 +100,7 @@ TEST(ComplaintCodecTest, UnsetTimesStayUnset) {
   pb::Complaint p;
   ToProto(c, &p);
   EXPECT_FALSE(p.sla().has_paused_since());
+  EXPECT_FALSE(p.sla().deadlines(0).has_met_after_working_seconds());
   EXPECT_FALSE(p.has_closed_at());
 }
 

@@ -81,6 +81,23 @@ TEST(ComplaintDetailTest, OneDueLinePerDeadline) {
       << detail;
 }
 
+TEST(ComplaintDetailTest, AMetDeadlineShowsTheWorkingTimeItTook) {
+  cv1::Complaint c;
+  c.set_id("c-1");
+  cv1::SlaDeadline* first = AddDeadline(c, cv1::SLA_TARGET_FIRST_RESPONSE, kT0 + 7200);
+  first->mutable_met_at()->set_seconds(kT0 + 600);
+  first->set_met_after_working_seconds(4 * 3600 + 30 * 60);
+  AddDeadline(c, cv1::SLA_TARGET_RESOLUTION, kT0 + 7200)->mutable_met_at()->set_seconds(kT0);
+  std::string detail = ComplaintDetail(c, false);
+  EXPECT_NE(detail.find("first_response 2026-12-02T04:00:00Z  met 2026-12-02T02:10:00Z after "
+                        "4h30m working"),
+            std::string::npos)
+      << detail;
+  EXPECT_NE(detail.find("resolution     2026-12-02T04:00:00Z  met 2026-12-02T02:00:00Z\n"),
+            std::string::npos)
+      << "an older complaint, without the figure: " << detail;
+}
+
 // Every column starts where the header's does, even for the longest event
 // type and a status transition; a column never touches the next.
 TEST(WatchLineTest, ColumnsAlignWithTheHeader) {

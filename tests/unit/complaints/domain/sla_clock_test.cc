@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "services/complaints/domain/lifecycle.h"
+#include "services/complaints/domain/sla_clock.h"
 #include "tests/unit/complaints/domain/test_config.h"
 
 namespace sqms::complaints::domain {
@@ -104,6 +105,53 @@ TEST_F(SlaClockTest, ResumePreservesRemainingBusinessTime) {
   EXPECT_EQ(c.sla.Find(SlaTarget::kResolution)->due, cal.Add(resumed, remaining));
   EXPECT_EQ(cal.Between(resumed, c.sla.Find(SlaTarget::kResolution)->due), remaining);
   EXPECT_EQ(c.sla.paused_total, resumed - paused);
+}
+
+TEST_F(SlaClockTest, AMetTargetRecordsTheWorkingTimeSinceReceipt) {
+  // P3 created Friday 17:00, handling started Saturday 12:00: 19 h of wall
+  // time, of which 1 h Friday and 3 h Saturday are open.
+  Complaint c = Create("退票问题", At(2026, 11, 20, 17));
+  Start(c, At(2026, 11, 21, 12));
+  const SlaDeadline* fr = c.sla.Find(SlaTarget::kFirstResponse);
+  ASSERT_TRUE(fr->met_at.has_value());
+  EXPECT_EQ(fr->met_after_working, absl::Hours(4));
+  EXPECT_FALSE(c.sla.Find(SlaTarget::kResolution)->met_after_working.has_value());
+}
+
+TEST_F(SlaClockTest, WorkingTimeLeavesOutTheOpenTimePaused) {
+  // P3 created and started Monday 09:00, waiting on the customer from
+  // Monday 17:00 to Wednesday 14:00, resolved Wednesday 16:00: worked 8 h
+  // Monday and 2 h Wednesday. The pause held 1 h Monday, 9.5 h Tuesday and
+  // 5.5 h Wednesday of open time.
+  Complaint c = Create("退票问题", At(2026, 11, 16, 9));
+  Start(c, At(2026, 11, 16, 9));
+  Do(c, CommandKind::kWaitOnCustomer, At(2026, 11, 16, 17));
+  const BusinessCalendar& cal = triage_.CalendarFor(c.priority);
+  EXPECT_EQ(WorkingTimeSince(c.sla, c.received_at, At(2026, 11, 17, 12), cal), absl::Hours(8))
+      << "a pause still running counts up to now";
+  Do(c, CommandKind::kResume, At(2026, 11, 18, 14));
+  EXPECT_EQ(c.sla.paused_working, absl::Hours(16));
+  Do(c, CommandKind::kResolve, At(2026, 11, 18, 16));
+  EXPECT_EQ(c.sla.Find(SlaTarget::kFirstResponse)->met_after_working, absl::ZeroDuration());
+  EXPECT_EQ(c.sla.Find(SlaTarget::kResolution)->met_after_working, absl::Hours(10));
+}
+
+TEST_F(SlaClockTest, AReclassifiedDeadlineAddsTheOpenTimePausedNotTheWallTime) {
+  // As above, paused 16 h of open time (45 h of wall time), then raised to
+  // P2: resolution 9.5 h + 16 h of open time from Monday 09:00 is Monday
+  // 9 h, Tuesday 9.5 h and Wednesday 08:30-15:30. (Adding the 45 h of wall
+  // time would put it at Thursday 06:00, before opening.)
+  Complaint c = Create("退票问题", At(2026, 11, 16, 9));
+  ASSERT_EQ(c.priority, Priority::kP3);
+  Start(c, At(2026, 11, 16, 9));
+  Do(c, CommandKind::kWaitOnCustomer, At(2026, 11, 16, 17));
+  Do(c, CommandKind::kResume, At(2026, 11, 18, 14));
+  Command raise = Cmd(CommandKind::kReclassify, At(2026, 11, 18, 14, 30));
+  raise.priority = Priority::kP2;
+  auto events = Apply(c, raise, triage_);
+  ASSERT_TRUE(events.ok()) << events.status();
+  ASSERT_EQ(c.priority, Priority::kP2);
+  EXPECT_EQ(c.sla.Find(SlaTarget::kResolution)->due, At(2026, 11, 18, 15, 30));
 }
 
 TEST_F(SlaClockTest, PendingTimers) {

@@ -12,6 +12,7 @@ namespace sqms::metrics::codec {
 namespace {
 
 namespace ev = ::sqms::events::v1;
+namespace cpb = ::sqms::complaints::v1;
 
 const absl::Time kReceived = absl::FromUnixSeconds(1'790'000'000);
 const absl::Time kResolved = kReceived + absl::Hours(3);
@@ -78,6 +79,38 @@ TEST(ComplaintCodecTest, OtherReopensRevokeNothing) {
   ASSERT_TRUE(unknown.ok());
   ASSERT_EQ(unknown->size(), 1u);
   EXPECT_EQ(std::get<domain::ComplaintReopened>((*unknown)[0].body).resolved_at, std::nullopt);
+}
+
+// A resolution whose SLA clock measured working time, with the first
+// response met by the same change: both take the clock's figures, not the
+// wall time since receipt (3 h here, 600 s of it paused).
+TEST(ComplaintCodecTest, DurationsAreTheWorkingTimeTheSlaClockMeasured) {
+  ev::ComplaintEvent e;
+  e.ParseFromString(Payload(ev::COMPLAINT_EVENT_TYPE_RESOLVED, kResolved, 0, true));
+  auto* sla = e.mutable_complaint()->mutable_sla();
+  sla->set_paused_seconds_total(600);
+  for (auto [target, working] : {std::pair{cpb::SLA_TARGET_FIRST_RESPONSE, 1800},
+                                 std::pair{cpb::SLA_TARGET_RESOLUTION, 5400}}) {
+    auto* d = sla->add_deadlines();
+    d->set_target(target);
+    SetTime(kResolved + absl::Hours(1), d->mutable_due());
+    SetTime(kResolved, d->mutable_met_at());
+    d->set_met_after_working_seconds(working);
+  }
+  auto events = DecodeComplaintEvent(e.SerializeAsString());
+  ASSERT_TRUE(events.ok()) << events.status();
+  ASSERT_EQ(events->size(), 2u);
+  EXPECT_EQ(std::get<domain::ComplaintFirstResponse>((*events)[0].body).seconds, 1800);
+  EXPECT_EQ(std::get<domain::ComplaintResolved>((*events)[1].body).seconds, 5400);
+
+  // The same event from a producer that did not measure working time yet:
+  // wall time minus the pauses.
+  for (auto& d : *sla->mutable_deadlines()) d.clear_met_after_working_seconds();
+  events = DecodeComplaintEvent(e.SerializeAsString());
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 2u);
+  EXPECT_EQ(std::get<domain::ComplaintFirstResponse>((*events)[0].body).seconds, 3 * 3600 - 600);
+  EXPECT_EQ(std::get<domain::ComplaintResolved>((*events)[1].body).seconds, 3 * 3600 - 600);
 }
 
 }  // namespace
