@@ -117,7 +117,8 @@ absl::StatusOr<std::unique_ptr<MetricsServiceServer>> MetricsServiceServer::Star
   p->queries = std::make_unique<app::KpiQueries>(
       *p->reader, p->clock,
       app::QueryConfig{.zone = p->settings.zone, .grace = p->settings.grace,
-                       .bases = p->settings.bases});
+                       .bases = p->settings.bases,
+                       .window_dimensions = p->settings.window_dimensions});
   if (auto s = StartTargets(config, instance, *p); !s.ok()) return s;
   p->metrics->AddComputedGauge(
       "sqms_kpi_value", "The current day's and month's KPIs per department (store figures)",
@@ -164,6 +165,7 @@ absl::Status MetricsServiceServer::StartConsumer(const config::ServiceConfig& co
                                               .policy = p.settings.policy,
                                               .bands = p.settings.bands,
                                               .retention = p.settings.retention,
+                                              .window_dimensions = p.settings.window_dimensions,
                                               .departments = std::move(departments),
                                               .cardinality = p.settings.cardinality,
                                               .metrics = &p.metrics->registry()});

@@ -259,6 +259,7 @@ runtime::StateDelta KpiProcessor::RollUp() const {
       if (grain.late_sizes & (1u << s)) w->second.late += sums.records;
       for (Dimension d : domain::AllDimensions()) {
         if (units[static_cast<int>(d)].empty()) continue;  // not counted in d (dimension.h)
+        if (!options_.window_dimensions.Keeps(size, d)) continue;
         CellSums& cell =
             cells[CellKey{s, start, grain.drill, static_cast<int>(d), units[static_cast<int>(d)]}];
         for (int c = 0; c < domain::kCounterCount; ++c) cell.counters[c] += sums.counters[c];

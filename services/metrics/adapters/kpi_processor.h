@@ -6,9 +6,10 @@
 // In memory, records are summed at the finest grain only — per minute of
 // event time, full set of dimensions, drill flag and lateness — so a record
 // costs one map update whatever the number of windows and dimensions.
-// TakeDelta rolls those sums up into every window size and dimension
-// (kpi_keys.h) as HINCRBY writes, so the write per checkpoint is bounded by
-// the distinct cells touched, not by the records.
+// TakeDelta rolls those sums up into every window size and the dimensions
+// it keeps (options.window_dimensions; kpi_keys.h) as HINCRBY writes, so
+// the write per checkpoint is bounded by the distinct cells touched, not by
+// the records.
 //
 // Incidents (sqms.incidents.v1): domain/incident.h decides what a change
 // counts given the incident's milestones already counted (its marks). The
@@ -56,6 +57,7 @@
 #include "services/metrics/domain/dimension.h"
 #include "services/metrics/domain/incident.h"
 #include "services/metrics/domain/window.h"
+#include "services/metrics/domain/window_dimensions.h"
 #include "sqms/runtime/checkpointing_consumer.h"
 #include "sqms/runtime/redis_client.h"
 
@@ -78,6 +80,9 @@ struct KpiProcessorOptions {
   std::array<absl::Duration, 6> retention = {absl::Hours(24 * 7),    absl::Hours(24 * 90),
                                              absl::Hours(24 * 3660), absl::Hours(24 * 3660),
                                              absl::Hours(24 * 3660), absl::Hours(24 * 3660)};
+  // The dimensions each window size is kept by; a cell of a dimension its
+  // size does not keep is not written.
+  domain::WindowDimensions window_dimensions;
   // Prometheus label `department` of sqms_kpi_counter_total: these ids,
   // "unknown" (not given) and "other" (anything else), so the series stay
   // bounded.

@@ -85,6 +85,8 @@ absl::StatusOr<Explanation> KpiQueries::Explain(const KpiRequest& request) {
   absl::StatusOr<Window> window = Resolve(request.period, "period");
   if (!window.ok()) {
     for (auto& v : runtime::FieldViolations(window.status())) violations.push_back(std::move(v));
+  } else if (dimension) {
+    CheckKept(config_.window_dimensions, window->size, *dimension, "dimension", violations);
   }
   std::optional<absl::StatusOr<Window>> baseline;
   if (request.baseline) {
@@ -140,6 +142,9 @@ absl::StatusOr<std::vector<KpiResult>> KpiQueries::Query(const RangeRequest& req
   }
   const std::optional<Dimension> dimension = DimensionOf(request.dimension, "dimension", violations);
   if (!request.size) violations.push_back({"size", "required"});
+  if (request.size && dimension) {
+    CheckKept(config_.window_dimensions, *request.size, *dimension, "dimension", violations);
+  }
   if (request.from.empty()) violations.push_back({"from", "required"});
   if (!violations.empty()) return runtime::InvalidArgument(std::move(violations));
 
@@ -221,6 +226,8 @@ absl::StatusOr<RankResult> KpiQueries::Rank(const RankRequest& request) {
   absl::StatusOr<Window> window = Resolve(request.period, "period");
   if (!window.ok()) {
     for (auto& v : runtime::FieldViolations(window.status())) violations.push_back(std::move(v));
+  } else if (dimension) {
+    CheckKept(config_.window_dimensions, window->size, *dimension, "dimension", violations);
   }
   if (!violations.empty()) return runtime::InvalidArgument(std::move(violations));
 

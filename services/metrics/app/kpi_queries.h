@@ -19,6 +19,7 @@
 #include "services/metrics/domain/kpi.h"
 #include "services/metrics/domain/ranking.h"
 #include "services/metrics/domain/window.h"
+#include "services/metrics/domain/window_dimensions.h"
 #include "services/metrics/ports/kpi_reader.h"
 #include "sqms/runtime/clock.h"
 
@@ -42,6 +43,9 @@ struct QueryConfig {
   absl::TimeZone zone = absl::UTCTimeZone();
   absl::Duration grace = absl::Minutes(5);
   BaseConfig bases;
+  // A query of a size by a dimension not kept is INVALID_ARGUMENT on its
+  // "dimension" (metrics.yaml window_dimensions).
+  domain::WindowDimensions window_dimensions;
 };
 
 // The configured bases of `unit` of `dimension` for `window`.

@@ -35,7 +35,8 @@ bool CountsAnything(const KpiResult& r) {
 bool FigureKey::operator<(const FigureKey& other) const { return Tie(*this) < Tie(other); }
 bool FigureKey::operator==(const FigureKey& other) const { return Tie(*this) == Tie(other); }
 
-absl::StatusOr<WatchSpec> CheckWatch(const WatchRequest& request) {
+absl::StatusOr<WatchSpec> CheckWatch(const WatchRequest& request,
+                                     const domain::WindowDimensions& kept) {
   std::vector<runtime::FieldViolation> violations;
   WatchSpec spec;
   if (request.kpis.empty()) violations.push_back({"kpis", "at least one KPI"});
@@ -56,6 +57,7 @@ absl::StatusOr<WatchSpec> CheckWatch(const WatchRequest& request) {
   }
   const std::optional<domain::Dimension> dimension =
       DimensionOf(request.dimension, "dimension", violations);
+  if (request.size && dimension) CheckKept(kept, *request.size, *dimension, "dimension", violations);
   if (request.previous_windows < 0 || request.previous_windows > kMaxWatchPreviousWindows) {
     violations.push_back({"previous_windows", absl::StrCat(request.previous_windows,
                                                            " is not in 0..",

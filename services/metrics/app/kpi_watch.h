@@ -16,6 +16,7 @@
 #include "services/metrics/domain/dimension.h"
 #include "services/metrics/domain/kpi.h"
 #include "services/metrics/domain/window.h"
+#include "services/metrics/domain/window_dimensions.h"
 
 namespace sqms::metrics::app {
 
@@ -44,10 +45,12 @@ struct WatchSpec {
 
 // The spec, or INVALID_ARGUMENT with a runtime::FieldViolation per bad
 // field, named by its proto path: "kpis" (none, more than kMaxWatchKpis),
-// "kpis[i]" (empty, unknown), "size", "dimension", "previous_windows"
+// "kpis[i]" (empty, unknown), "size", "dimension" (unknown, or not kept
+// for the size: `kept`), "previous_windows"
 // (outside 0..kMaxWatchPreviousWindows). A unit given with the total is
 // ignored, as QueryKpis does.
-absl::StatusOr<WatchSpec> CheckWatch(const WatchRequest& request);
+absl::StatusOr<WatchSpec> CheckWatch(const WatchRequest& request,
+                                     const domain::WindowDimensions& kept = {});
 
 // The windows `spec` covers at `now`: the `previous_windows` before the
 // window that contains `now`, then that window (oldest first).

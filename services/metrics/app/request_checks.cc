@@ -25,4 +25,14 @@ const domain::KpiDefinition* KpiOf(const std::string& name, const std::string& p
   return kpi;
 }
 
+void CheckKept(const domain::WindowDimensions& kept, domain::WindowSize size,
+               domain::Dimension dimension, const std::string& path,
+               std::vector<runtime::FieldViolation>& violations) {
+  if (kept.Keeps(size, dimension)) return;
+  violations.push_back({path, absl::StrCat("'", std::string(domain::DimensionName(dimension)),
+                                           "' is not kept for ",
+                                           std::string(domain::WindowSizeName(size)),
+                                           " windows (kept: ", kept.KeptNames(size), ")")});
+}
+
 }  // namespace sqms::metrics::app

@@ -10,6 +10,7 @@
 
 #include "services/metrics/domain/dimension.h"
 #include "services/metrics/domain/kpi.h"
+#include "services/metrics/domain/window_dimensions.h"
 #include "sqms/runtime/field_violation.h"
 
 namespace sqms::metrics::app {
@@ -23,5 +24,12 @@ std::optional<domain::Dimension> DimensionOf(const std::string& name, const std:
 // ("required" when empty, "unknown KPI '…'" otherwise).
 const domain::KpiDefinition* KpiOf(const std::string& name, const std::string& path,
                                    std::vector<runtime::FieldViolation>& violations);
+
+// A violation at `path` when windows of `size` are not kept by `dimension`
+// (metrics.yaml `window_dimensions`): "'agent' is not kept for minute
+// windows (kept: total, department, channel)".
+void CheckKept(const domain::WindowDimensions& kept, domain::WindowSize size,
+               domain::Dimension dimension, const std::string& path,
+               std::vector<runtime::FieldViolation>& violations);
 
 }  // namespace sqms::metrics::app

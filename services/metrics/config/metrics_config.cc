@@ -76,7 +76,8 @@ class Loader {
   absl::Status Load(const YAML::Node& root, MetricsSettings& out) {
     if (auto s = r_.CheckMap(root, "", {"time_zone", "grace", "departments", "service_level",
                                          "csi_weights", "bands", "reliability", "volumes",
-                                         "retention", "targets", "surges", "cardinality"});
+                                         "retention", "window_dimensions", "targets", "surges",
+                                         "cardinality"});
         !s.ok()) {
       return s;
     }
@@ -85,12 +86,27 @@ class Loader {
                            ServiceLevels(root["service_level"], out),
                            CsiWeights(root["csi_weights"], out), Bands(root["bands"], out),
                            Reliability(root["reliability"], out), Volumes(root["volumes"], out),
-                           Retention(root["retention"], out), Targets(root["targets"], out)}) {
+                           Retention(root["retention"], out),
+                           WindowDimensions(root["window_dimensions"], out),
+                           Targets(root["targets"], out)}) {
       if (!s.ok()) return s;
     }
     auto surges = LoadSurgeRules(r_, root["surges"], out.retention);
     if (!surges.ok()) return surges.status();
     out.surges = *std::move(surges);
+    for (size_t i = 0; i < out.targets.size(); ++i) {
+      const domain::Target& t = out.targets[i];
+      if (auto s = CheckKept(out, t.window, t.dimension, YamlReader::Index("targets", i)); !s.ok()) {
+        return s;
+      }
+    }
+    for (size_t i = 0; i < out.surges.size(); ++i) {
+      const domain::SurgeRule& rule = out.surges[i];
+      if (auto s = CheckKept(out, rule.window, rule.dimension, YamlReader::Index("surges", i));
+          !s.ok()) {
+        return s;
+      }
+    }
     auto cardinality = LoadCardinalityLimits(r_, root["cardinality"]);
     if (!cardinality.ok()) return cardinality.status();
     out.cardinality = *cardinality;
@@ -274,6 +290,48 @@ class Loader {
       out.retention[static_cast<int>(*size)] = *keep;
     }
     return absl::OkStatus();
+  }
+
+  // window_dimensions: {<size>: [<dimension>, ...]}; sizes left out keep
+  // every dimension.
+  absl::Status WindowDimensions(const YAML::Node& node, MetricsSettings& out) {
+    if (!node) return absl::OkStatus();
+    if (auto s = r_.CheckMap(node, "window_dimensions", {}); !s.ok()) return s;
+    for (const std::string& key : YamlReader::Keys(node)) {
+      const std::string path = YamlReader::Join("window_dimensions", key);
+      auto size = domain::ParseWindowSize(key);
+      if (!size) return r_.Error(path, "not a window size");
+      const YAML::Node& list = node[key];
+      if (!list.IsSequence() || list.size() == 0) {
+        return r_.Error(path, "must be a list of at least one dimension");
+      }
+      std::vector<domain::Dimension> kept;
+      for (size_t i = 0; i < list.size(); ++i) {
+        auto name = r_.Scalar(list[i], YamlReader::Index(path, i));
+        if (!name.ok()) return name.status();
+        auto dimension = domain::ParseDimension(*name);
+        if (!dimension) {
+          return r_.Error(YamlReader::Index(path, i),
+                          absl::StrCat("unknown dimension '", *name, "'"));
+        }
+        kept.push_back(*dimension);
+      }
+      out.window_dimensions.KeepOnly(*size, kept);
+    }
+    return absl::OkStatus();
+  }
+
+  // A target or surge rule (at `path`) on a window size and dimension the
+  // aggregates are kept by.
+  absl::Status CheckKept(const MetricsSettings& out, domain::WindowSize size,
+                         const std::string& dimension, const std::string& path) {
+    const std::optional<domain::Dimension> d = domain::ParseDimension(dimension);
+    if (!d || out.window_dimensions.Keeps(size, *d)) return absl::OkStatus();
+    const std::string name(domain::WindowSizeName(size));
+    return r_.Error(YamlReader::Join(path, "dimension"),
+                    absl::StrCat("'", dimension, "' is not kept for ", name,
+                                 " windows (window_dimensions.", name, ": ",
+                                 out.window_dimensions.KeptNames(size), ")"));
   }
 
   absl::Status Targets(const YAML::Node& node, MetricsSettings& out) {

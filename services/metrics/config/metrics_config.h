@@ -14,6 +14,7 @@
 #include "services/metrics/domain/cardinality.h"
 #include "services/metrics/domain/surge.h"
 #include "services/metrics/domain/target.h"
+#include "services/metrics/domain/window_dimensions.h"
 #include "sqms/runtime/config.h"
 
 namespace sqms::metrics::config {
@@ -33,6 +34,7 @@ struct MetricsSettings {
   std::vector<domain::DayBand> bands;
   app::BaseConfig bases;
   std::array<absl::Duration, 6> retention{};  // by WindowSize
+  domain::WindowDimensions window_dimensions;  // checked: targets and surges are on kept ones
   std::vector<domain::Target> targets;         // checked: known KPI, dimension, window
   std::vector<domain::SurgeRule> surges;       // checked: count KPI, dimension, hour/day (surge_rules.h)
   domain::CardinalityLimits cardinality;       // values per dimension and partition (cardinality_limits.h)

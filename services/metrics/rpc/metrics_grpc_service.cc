@@ -126,7 +126,7 @@ grpc::ServerWriteReactor<pb::KpiUpdate>* MetricsGrpcService::WatchKpis(
   if (absl::Status shape = runtime::CheckWellFormed(*request); !shape.ok()) {
     spec = shape;
   } else {
-    spec = app::CheckWatch(FromProto(*request));
+    spec = app::CheckWatch(FromProto(*request), queries_.config().window_dimensions);
   }
   if (!spec.ok()) {
     runtime::StreamEnded(support_, method, *admitted, grpc::StatusCode::INVALID_ARGUMENT);

@@ -123,8 +123,10 @@ class KpiProcessorTest : public ::testing::Test {
     return o;
   }
 
-  KpiProcessor& Processor(domain::CardinalityLimits limits = {}) {
+  KpiProcessor& Processor(domain::CardinalityLimits limits = {},
+                          domain::WindowDimensions kept = {}) {
     KpiProcessorOptions options;
+    options.window_dimensions = kept;
     options.complaints_topic = kTopic;
     options.zone = absl::UTCTimeZone();
     options.departments = {"ticketing-center"};
@@ -224,6 +226,29 @@ TEST_F(KpiProcessorTest, ResolutionSecondsFillTheBucketsThatP90Reads) {
   EXPECT_EQ(sqms::testing::MetricValue(registry_, "sqms_kpi_counter_total",
                                        {{"counter", "first_resolutions"}}),
             4);
+}
+
+TEST_F(KpiProcessorTest, AWindowSizeIsWrittenOnlyByTheDimensionsItKeeps) {
+  domain::WindowDimensions kept;
+  kept.KeepOnly(WindowSize::kMinute, std::vector{Dimension::kTotal, Dimension::kDepartment});
+  Processor({}, kept);
+  const absl::Time at = kDay + absl::Hours(12);
+  Checkpoint({{.complaint = "k-1", .at = at, .received = at - absl::Minutes(5),
+               .station = "beijing-south"}});
+  auto key = [&](WindowSize size) {
+    return WindowKey(domain::WindowOf(at, size, absl::UTCTimeZone()), false);
+  };
+  const std::string resolutions(domain::CounterName(Counter::kResolutions));
+  EXPECT_EQ(store_.Field(key(WindowSize::kMinute), "total|all|" + resolutions), 1);
+  EXPECT_EQ(store_.Field(key(WindowSize::kMinute), "department|ticketing-center|" + resolutions),
+            1);
+  EXPECT_FALSE(store_.Has(key(WindowSize::kMinute), "station|beijing-south|" + resolutions))
+      << "minute windows do not keep stations";
+  EXPECT_FALSE(store_.Has(key(WindowSize::kMinute), "station|beijing-south|#complaint_resolved"));
+  for (WindowSize size : {WindowSize::kHour, WindowSize::kDay, WindowSize::kQuarter}) {
+    EXPECT_EQ(store_.Field(key(size), "station|beijing-south|" + resolutions), 1)
+        << domain::WindowSizeName(size) << " keeps every dimension";
+  }
 }
 
 TEST_F(KpiProcessorTest, ValuesBeyondTheLimitFoldIntoOtherAndAreCounted) {

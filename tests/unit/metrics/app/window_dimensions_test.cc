@@ -1,0 +1,145 @@
+// metrics.yaml's `window_dimensions` (domain/window_dimensions.h): what the
+// file sets and the errors naming its keys; a query, watch, target or surge
+// on a dimension its window size does not keep is refused on "dimension".
+// (That the processor writes no such cell: kpi_processor_test.cc.)
+
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <fstream>
+#include <string>
+
+#include "services/metrics/app/kpi_queries.h"
+#include "services/metrics/app/kpi_watch.h"
+#include "services/metrics/config/metrics_config.h"
+#include "sqms/runtime/field_violation.h"
+#include "tests/source_path.h"
+#include "tests/support/fake_clock.h"
+#include "tests/unit/metrics/app/stub_kpi_reader.h"
+
+namespace sqms::metrics {
+namespace {
+
+using domain::Dimension;
+using domain::WindowSize;
+
+absl::StatusOr<config::MetricsSettings> Load(const std::string& yaml) {
+  // Per process: CTest runs each test of the suite in a process of its own.
+  const std::string path =
+      ::testing::TempDir() + "/window-dimensions-" + std::to_string(getpid()) + ".yaml";
+  std::ofstream(path) << yaml;
+  return config::LoadSettings(path);
+}
+
+std::string ErrorOf(const std::string& yaml) {
+  auto settings = Load(yaml);
+  return settings.ok() ? "ok" : std::string(settings.status().message());
+}
+
+TEST(WindowDimensionsConfigTest, AListedSizeKeepsOnlyItsDimensionsTheOthersKeepAll) {
+  auto settings = Load("window_dimensions: {minute: [total, department, channel]}\n");
+  ASSERT_TRUE(settings.ok()) << settings.status();
+  const domain::WindowDimensions& kept = settings->window_dimensions;
+  EXPECT_EQ(kept.KeptNames(WindowSize::kMinute), "total, department, channel");
+  EXPECT_FALSE(kept.Keeps(WindowSize::kMinute, Dimension::kAgent));
+  for (WindowSize size : domain::AllWindowSizes()) {
+    if (size == WindowSize::kMinute) continue;
+    for (Dimension d : domain::AllDimensions()) EXPECT_TRUE(kept.Keeps(size, d));
+  }
+  auto defaults = Load("grace: 5m\n");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_TRUE(defaults->window_dimensions.Keeps(WindowSize::kMinute, Dimension::kAgent));
+}
+
+TEST(WindowDimensionsConfigTest, ErrorsNameTheFileTheKeyAndTheProblem) {
+  EXPECT_NE(ErrorOf("window_dimensions: {fortnight: [total]}\n")
+                .find("window_dimensions.fortnight: not a window size"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("window_dimensions: {minute: [total, planet]}\n")
+                .find("window_dimensions.minute[1]: unknown dimension 'planet'"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("window_dimensions: {minute: []}\n")
+                .find("window_dimensions.minute: must be a list of at least one dimension"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("window_dimensions: {day: [total]}\n"
+                    "targets:\n  - {kpi: answer_rate, dimension: department, window: day, "
+                    "threshold: 90}\n")
+                .find("targets[0].dimension: 'department' is not kept for day windows "
+                      "(window_dimensions.day: total)"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("window_dimensions: {hour: [total]}\n"
+                    "surges:\n  - {kpi: complaint_volume, dimension: station}\n")
+                .find("surges[0].dimension: 'station' is not kept for hour windows"),
+            std::string::npos);
+}
+
+TEST(WindowDimensionsConfigTest, TheShippedFileKeepsWhatItsTargetsAndSurgesUse) {
+  auto settings =
+      config::LoadSettings(sqms::testing::SourceFile("services/metrics/config/metrics.yaml"));
+  ASSERT_TRUE(settings.ok()) << settings.status();
+  EXPECT_FALSE(settings->window_dimensions.Keeps(WindowSize::kMinute, Dimension::kAgent));
+}
+
+class KeptDimensionQueryTest : public ::testing::Test {
+ protected:
+  KeptDimensionQueryTest() : clock_(absl::FromUnixSeconds(1'796'191'200)) {
+    app::QueryConfig config;
+    config.window_dimensions.KeepOnly(WindowSize::kMinute, std::vector{Dimension::kTotal});
+    queries_ = std::make_unique<app::KpiQueries>(reader_, clock_, config);
+  }
+  static std::string Violation(const absl::Status& status) {
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
+    std::string out;
+    for (const auto& v : runtime::FieldViolations(status)) out += v.field + ": " + v.description;
+    return out;
+  }
+  // answer_rate of `dimension` ("" = total) in the current window of `size`.
+  static app::KpiRequest Get(WindowSize size, const std::string& dimension) {
+    app::KpiRequest r;
+    r.kpi = "answer_rate";
+    r.period.size = size;
+    r.dimension = dimension;
+    if (!dimension.empty()) r.unit = "a-1";
+    return r;
+  }
+
+  testing::StubKpiReader reader_;
+  sqms::testing::FakeClock clock_;
+  std::unique_ptr<app::KpiQueries> queries_;
+};
+
+TEST_F(KeptDimensionQueryTest, EveryReadOfANotKeptDimensionIsRefusedOnDimension) {
+  const std::string expected = "dimension: 'agent' is not kept for minute windows (kept: total)";
+  EXPECT_EQ(Violation(queries_->Get(Get(WindowSize::kMinute, "agent")).status()), expected);
+  EXPECT_EQ(Violation(queries_->Explain(Get(WindowSize::kMinute, "agent")).status()), expected);
+
+  app::RangeRequest range;
+  range.kpis = {"answer_rate"};
+  range.size = WindowSize::kMinute;
+  range.from = "2026-12-02T10:05";
+  range.dimension = "agent";
+  EXPECT_EQ(Violation(queries_->Query(range).status()), expected);
+
+  app::RankRequest rank;
+  rank.period.size = WindowSize::kMinute;
+  rank.dimension = "agent";
+  rank.kpis = {{"answer_rate", 1.0}};
+  EXPECT_EQ(Violation(queries_->Rank(rank).status()), expected);
+
+  app::WatchRequest watch;
+  watch.kpis = {"answer_rate"};
+  watch.size = WindowSize::kMinute;
+  watch.dimension = "agent";
+  EXPECT_EQ(Violation(app::CheckWatch(watch, queries_->config().window_dimensions).status()),
+            expected);
+
+  // The total of a minute and an agent's hour are kept.
+  EXPECT_TRUE(queries_->Get(Get(WindowSize::kMinute, "")).ok());
+  EXPECT_TRUE(queries_->Get(Get(WindowSize::kHour, "agent")).ok());
+  watch.size = WindowSize::kHour;
+  EXPECT_TRUE(app::CheckWatch(watch, queries_->config().window_dimensions).ok());
+}
+
+}  // namespace
+}  // namespace sqms::metrics
