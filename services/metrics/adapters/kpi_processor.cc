@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <deque>
 #include <map>
 #include <tuple>
 #include <utility>
@@ -133,7 +134,7 @@ void KpiProcessor::Add(const domain::Event& event, uint32_t late_sizes) {
   for (const domain::Increment& inc : domain::Contributions(event, options_.policy)) {
     sums.counters[static_cast<int>(inc.counter)] += inc.by;
   }
-  sums.events[domain::EventTypeName(event.body)] += 1;
+  sums.events[event.body.index()] += 1;
   sums.records += 1;
 }
 
@@ -199,13 +200,14 @@ absl::Status KpiProcessor::Process(const runtime::ConsumedRecord& record,
 namespace {
 
 // One aggregation cell of a roll-up: a window of one size, drill or not, a
-// dimension and its unit.
+// dimension and its unit (an index into the roll-up's unit names, so the
+// key is hashed and compared without touching a string).
 struct CellKey {
   int size = 0;
   int64_t start = 0;
   bool drill = false;
   int dimension = 0;
-  std::string unit;
+  uint32_t unit = 0;
   bool operator==(const CellKey&) const = default;
   template <typename H>
   friend H AbslHashValue(H h, const CellKey& k) {
@@ -215,7 +217,7 @@ struct CellKey {
 
 struct CellSums {
   domain::CounterValues counters{};
-  std::map<std::string_view, int64_t> events;
+  std::array<int64_t, domain::kEventTypeCount> events{};
 };
 
 // A window's own fields: its key, expiry and late records.
@@ -225,12 +227,41 @@ struct WindowFields {
   int64_t late = 0;
 };
 
+// The distinct unit values of one roll-up, each stored once.
+class UnitNames {
+ public:
+  uint32_t Id(std::string value) {
+    if (auto it = ids_.find(value); it != ids_.end()) return it->second;
+    names_.push_back(std::move(value));
+    const auto id = static_cast<uint32_t>(names_.size() - 1);
+    ids_.emplace(names_.back(), id);  // a deque's elements stay where they are
+    return id;
+  }
+  const std::string& Name(uint32_t id) const { return names_[id]; }
+
+ private:
+  std::deque<std::string> names_;
+  absl::flat_hash_map<std::string_view, uint32_t> ids_;
+};
+
+// The indices of the non-zero entries of `values`.
+template <size_t N>
+std::vector<int> NonZero(const std::array<int64_t, N>& values) {
+  std::vector<int> out;
+  for (size_t i = 0; i < N; ++i) {
+    if (values[i] != 0) out.push_back(static_cast<int>(i));
+  }
+  return out;
+}
+
 }  // namespace
 
 runtime::StateDelta KpiProcessor::RollUp() const {
   absl::flat_hash_map<CellKey, CellSums> cells;
   std::map<std::tuple<int, int64_t, bool>, WindowFields> windows;
   std::map<int64_t, std::array<domain::Window, 6>> by_minute;  // WindowOf is civil-time work
+  UnitNames units;
+  constexpr uint32_t kNotCounted = ~0u;
   for (const auto& [grain, sums] : pending_) {
     auto [m, fresh] = by_minute.try_emplace(grain.minute);
     const absl::Time at = absl::FromUnixSeconds(grain.minute * 60);
@@ -242,10 +273,14 @@ runtime::StateDelta KpiProcessor::RollUp() const {
     domain::Event probe;
     probe.occurred_at = at;
     probe.dimensions = grain.dimensions;
-    std::array<std::string, domain::kDimensionCount> units;
+    std::array<uint32_t, domain::kDimensionCount> unit_of;
     for (Dimension d : domain::AllDimensions()) {
-      units[static_cast<int>(d)] = domain::DimensionValue(probe, d, options_.bands, options_.zone);
+      std::string value = domain::DimensionValue(probe, d, options_.bands, options_.zone);
+      // "": not counted in d (dimension.h)
+      unit_of[static_cast<int>(d)] = value.empty() ? kNotCounted : units.Id(std::move(value));
     }
+    const std::vector<int> counters = NonZero(sums.counters);
+    const std::vector<int> event_types = NonZero(sums.events);
     for (WindowSize size : domain::AllWindowSizes()) {
       const int s = SizeIndex(size);
       const domain::Window& window = m->second[s];
@@ -258,12 +293,11 @@ runtime::StateDelta KpiProcessor::RollUp() const {
       }
       if (grain.late_sizes & (1u << s)) w->second.late += sums.records;
       for (Dimension d : domain::AllDimensions()) {
-        if (units[static_cast<int>(d)].empty()) continue;  // not counted in d (dimension.h)
-        if (!options_.window_dimensions.Keeps(size, d)) continue;
-        CellSums& cell =
-            cells[CellKey{s, start, grain.drill, static_cast<int>(d), units[static_cast<int>(d)]}];
-        for (int c = 0; c < domain::kCounterCount; ++c) cell.counters[c] += sums.counters[c];
-        for (const auto& [type, count] : sums.events) cell.events[type] += count;
+        const uint32_t unit = unit_of[static_cast<int>(d)];
+        if (unit == kNotCounted || !options_.window_dimensions.Keeps(size, d)) continue;
+        CellSums& cell = cells[CellKey{s, start, grain.drill, static_cast<int>(d), unit}];
+        for (int c : counters) cell.counters[c] += sums.counters[c];
+        for (int e : event_types) cell.events[e] += sums.events[e];
       }
     }
   }
@@ -272,15 +306,17 @@ runtime::StateDelta KpiProcessor::RollUp() const {
   for (const auto& [key, cell] : cells) {
     const std::string& window_key = windows.at({key.size, key.start, key.drill}).key;
     const auto dimension = static_cast<Dimension>(key.dimension);
-    const std::string prefix = UnitFieldPrefix(dimension, key.unit);
+    const std::string prefix = UnitFieldPrefix(dimension, units.Name(key.unit));
     for (int c = 0; c < domain::kCounterCount; ++c) {
       if (cell.counters[c] == 0) continue;
       delta.push_back(runtime::RedisWrite::HIncrBy(
           window_key, prefix + std::string(domain::CounterName(static_cast<Counter>(c))),
           cell.counters[c]));
     }
-    for (const auto& [type, count] : cell.events) {
-      delta.push_back(runtime::RedisWrite::HIncrBy(window_key, prefix + "#" + std::string(type), count));
+    for (size_t e = 0; e < cell.events.size(); ++e) {
+      if (cell.events[e] == 0) continue;
+      delta.push_back(runtime::RedisWrite::HIncrBy(
+          window_key, prefix + "#" + std::string(domain::EventTypeNameAt(e)), cell.events[e]));
     }
   }
   for (const auto& [_, w] : windows) {

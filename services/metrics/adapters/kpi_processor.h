@@ -123,7 +123,7 @@ class KpiProcessor final : public runtime::CheckpointedProcessor {
   };
   struct Sums {
     domain::CounterValues counters{};
-    std::map<std::string_view, int64_t> events;  // by EventTypeName (static strings)
+    std::array<int64_t, domain::kEventTypeCount> events{};  // by the body's index
     int64_t records = 0;
   };
 

@@ -1,6 +1,8 @@
 #include "services/metrics/domain/event.h"
 
+#include <array>
 #include <type_traits>
+#include <utility>
 
 namespace sqms::metrics::domain {
 namespace {
@@ -34,6 +36,14 @@ constexpr std::string_view NameOf() {
 }
 
 }  // namespace
+
+std::string_view EventTypeNameAt(size_t index) {
+  static constexpr auto kNames = []<size_t... I>(std::index_sequence<I...>) {
+    return std::array<std::string_view, kEventTypeCount>{
+        NameOf<std::variant_alternative_t<I, EventBody>>()...};
+  }(std::make_index_sequence<kEventTypeCount>());
+  return index < kNames.size() ? kNames[index] : std::string_view();
+}
 
 std::string_view EventTypeName(const EventBody& body) {
   return std::visit([](const auto& b) { return NameOf<std::decay_t<decltype(b)>>(); }, body);

@@ -110,4 +110,8 @@ struct Event {
 // A short stable name of the body's type, e.g. "call_offered" (lineage).
 std::string_view EventTypeName(const EventBody& body);
 
+// The event types by index: body.index() of an event of that type.
+inline constexpr size_t kEventTypeCount = std::variant_size_v<EventBody>;
+std::string_view EventTypeNameAt(size_t index);
+
 }  // namespace sqms::metrics::domain
