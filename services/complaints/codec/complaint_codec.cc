@@ -77,7 +77,9 @@ void ToProto(const domain::SlaClock& sla, pb::SlaClock* out) {
   out->set_paused(sla.paused);
   if (Known(sla.paused_since)) WriteTime(sla.paused_since, out->mutable_paused_since());
   out->set_paused_seconds_total(absl::ToInt64Seconds(sla.paused_total));
-  out->set_paused_working_seconds_total(absl::ToInt64Seconds(sla.paused_working));
+  if (sla.paused_working) {
+    out->set_paused_working_seconds_total(absl::ToInt64Seconds(*sla.paused_working));
+  }
 }
 
 domain::SlaClock FromProto(const pb::SlaClock& p) {
@@ -97,7 +99,12 @@ domain::SlaClock FromProto(const pb::SlaClock& p) {
   sla.paused = p.paused();
   sla.paused_since = TimeOrPast(p.has_paused_since(), p.paused_since());
   sla.paused_total = absl::Seconds(p.paused_seconds_total());
-  sla.paused_working = absl::Seconds(p.paused_working_seconds_total());
+  // Stored before it was measured: known (zero) only if it never paused.
+  if (p.has_paused_working_seconds_total()) {
+    sla.paused_working = absl::Seconds(p.paused_working_seconds_total());
+  } else if (p.paused_seconds_total() > 0) {
+    sla.paused_working = std::nullopt;
+  }
   return sla;
 }
 

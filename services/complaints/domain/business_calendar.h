@@ -43,6 +43,7 @@ class BusinessCalendar {
   // Open time in [from, to); zero when to <= from.
   absl::Duration Between(absl::Time from, absl::Time to) const;
   bool IsOpen(absl::Time t) const;
+  bool always_open() const { return spec_.always_open; }
 
  private:
   BusinessCalendarSpec spec_;

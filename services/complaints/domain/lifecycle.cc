@@ -160,7 +160,7 @@ void ApplyEffects(Complaint& c, const Command& command, const Triage& triage) {
       break;
     case CommandKind::kWaitOnCustomer: PauseClock(c.sla, now); break;
     case CommandKind::kResume:
-      ResumeClock(c.sla, now, triage.CalendarFor(c.priority));
+      ResumeClock(c.sla, now, triage.CalendarFor(c.priority), triage.BusinessHours());
       break;
     case CommandKind::kResolve:
       c.resolution = {command.findings, command.root_cause, command.corrective_action, now};

@@ -83,8 +83,11 @@ struct SlaClock {
   bool paused = false;
   absl::Time paused_since = absl::InfinitePast();
   absl::Duration paused_total = absl::ZeroDuration();  // wall time spent paused
-  // Open time on the business calendar spent paused (finished pauses).
-  absl::Duration paused_working = absl::ZeroDuration();
+  // Open time of the business-hours calendar (the one of every priority
+  // not on a 24x7 clock) spent in finished pauses; on a 24x7 clock that is
+  // paused_total. nullopt for a complaint that had paused before this was
+  // measured (stored by an older version): its working times are unknown.
+  std::optional<absl::Duration> paused_working = absl::ZeroDuration();
 
   SlaDeadline* Find(SlaTarget target);
   const SlaDeadline* Find(SlaTarget target) const;

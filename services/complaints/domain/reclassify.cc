@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "services/complaints/domain/business_calendar.h"
+#include "services/complaints/domain/sla_clock.h"
 #include "sqms/runtime/field_violation.h"
 
 namespace sqms::complaints::domain {
@@ -37,10 +37,15 @@ void RecomputeDeadlines(Complaint& c, const Triage& triage) {
       continue;  // follow-up runs from the reply; a reopened cycle keeps its own
     }
     // Open time from receipt, plus the open time spent in finished pauses
-    // (a pause still running shifts them again when it ends).
-    const absl::Duration paused = c.sla.paused_working;
-    d.due = calendar.Add(c.received_at, target + paused);
-    d.at_risk_at = calendar.Add(c.received_at, target * share + paused);
+    // (a pause still running shifts them again when it ends). Paused before
+    // that was measured (an older version's complaint): the wall time.
+    if (const std::optional<absl::Duration> paused = PausedOpenTime(c.sla, calendar)) {
+      d.due = calendar.Add(c.received_at, target + *paused);
+      d.at_risk_at = calendar.Add(c.received_at, target * share + *paused);
+    } else {
+      d.due = calendar.Add(c.received_at, target) + c.sla.paused_total;
+      d.at_risk_at = calendar.Add(c.received_at, target * share) + c.sla.paused_total;
+    }
   }
 }
 

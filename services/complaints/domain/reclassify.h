@@ -13,8 +13,9 @@
 //   on "priority".
 // - SLA: when the priority changes, unmet deadlines are recomputed with the
 //   new priority's policy from received_at (the resolution deadline of a
-//   reopened cycle is kept), plus the business time spent paused; a
-//   moment already past fires at once. Emitted at-risk/breach flags stay.
+//   reopened cycle is kept), plus the open time of the new calendar spent
+//   paused (sla_clock.h, PausedOpenTime); a moment already past fires at
+//   once. Emitted at-risk/breach flags stay.
 // Returns the audit note, e.g. "category: billing → ticketing; priority:
 // P3 → P2"; the complaint is unchanged on error.
 

@@ -27,11 +27,18 @@ void RemoveDeadline(SlaClock& clock, SlaTarget target) {
   std::erase_if(clock.deadlines, [&](const SlaDeadline& d) { return d.target == target; });
 }
 
-absl::Duration WorkingTimeSince(const SlaClock& clock, absl::Time received_at, absl::Time now,
-                                const BusinessCalendar& calendar) {
-  absl::Duration paused = clock.paused_working;
-  if (clock.paused) paused += calendar.Between(clock.paused_since, now);
-  return std::max(absl::ZeroDuration(), calendar.Between(received_at, now) - paused);
+std::optional<absl::Duration> PausedOpenTime(const SlaClock& clock,
+                                             const BusinessCalendar& calendar) {
+  if (calendar.always_open()) return clock.paused_total;
+  return clock.paused_working;
+}
+
+std::optional<absl::Duration> WorkingTimeSince(const SlaClock& clock, absl::Time received_at,
+                                               absl::Time now, const BusinessCalendar& calendar) {
+  std::optional<absl::Duration> paused = PausedOpenTime(clock, calendar);
+  if (!paused) return std::nullopt;
+  if (clock.paused) *paused += calendar.Between(clock.paused_since, now);
+  return std::max(absl::ZeroDuration(), calendar.Between(received_at, now) - *paused);
 }
 
 void MeetDeadline(SlaClock& clock, SlaTarget target, absl::Time now, absl::Time received_at,
@@ -39,7 +46,7 @@ void MeetDeadline(SlaClock& clock, SlaTarget target, absl::Time now, absl::Time 
   SlaDeadline* d = clock.Find(target);
   if (d == nullptr || d->met_at) return;
   d->met_at = now;
-  d->met_after_working = WorkingTimeSince(clock, received_at, now, calendar);
+  d->met_after_working = WorkingTimeSince(clock, received_at, now, calendar);  // nullopt: unknown
 }
 
 void PauseClock(SlaClock& clock, absl::Time now) {
@@ -48,7 +55,8 @@ void PauseClock(SlaClock& clock, absl::Time now) {
   clock.paused_since = now;
 }
 
-void ResumeClock(SlaClock& clock, absl::Time now, const BusinessCalendar& calendar) {
+void ResumeClock(SlaClock& clock, absl::Time now, const BusinessCalendar& calendar,
+                 const BusinessCalendar& business_hours) {
   if (!clock.paused) return;
   const absl::Time since = clock.paused_since;
   auto shift = [&](absl::Time moment) {
@@ -61,7 +69,7 @@ void ResumeClock(SlaClock& clock, absl::Time now, const BusinessCalendar& calend
     d.due = shift(d.due);
   }
   if (now > since) clock.paused_total += now - since;
-  clock.paused_working += calendar.Between(since, now);
+  if (clock.paused_working) *clock.paused_working += business_hours.Between(since, now);
   clock.paused = false;
   clock.paused_since = absl::InfinitePast();
 }

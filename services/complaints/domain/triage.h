@@ -161,6 +161,8 @@ class Triage {
   const SlaPolicy& Policy(Priority priority) const;
   // The calendar the policy of `priority` runs on.
   const BusinessCalendar& CalendarFor(Priority priority) const;
+  // The calendar of every priority with business_hours (the other one is 24x7).
+  const BusinessCalendar& BusinessHours() const { return business_; }
   const TriageConfig& config() const { return config_; }
 
  private:

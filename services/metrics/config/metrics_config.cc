@@ -94,6 +94,13 @@ class Loader {
     auto surges = LoadSurgeRules(r_, root["surges"], out.retention);
     if (!surges.ok()) return surges.status();
     out.surges = *std::move(surges);
+    // The sqms_kpi_value gauges (metrics_service_server.cc) read these.
+    for (domain::WindowSize size : {domain::WindowSize::kDay, domain::WindowSize::kMonth}) {
+      if (!out.window_dimensions.Keeps(size, domain::Dimension::kDepartment)) {
+        return r_.Error(YamlReader::Join("window_dimensions", domain::WindowSizeName(size)),
+                        "must keep department: the sqms_kpi_value gauges read it");
+      }
+    }
     for (size_t i = 0; i < out.targets.size(); ++i) {
       const domain::Target& t = out.targets[i];
       if (auto s = CheckKept(out, t.window, t.dimension, YamlReader::Index("targets", i)); !s.ok()) {

@@ -104,6 +104,24 @@ TEST(ComplaintCodecTest, UnsetTimesStayUnset) {
   EXPECT_FALSE(p.has_closed_at());
 }
 
+TEST(ComplaintCodecTest, APauseStoredBeforeItsOpenTimeWasMeasuredIsUnknown) {
+  pb::Complaint paused;
+  paused.mutable_sla()->set_paused_seconds_total(600);
+  auto back = DecodeStored(paused.SerializeAsString());
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->sla.paused_working, std::nullopt);
+  pb::Complaint never_paused;
+  never_paused.set_id("c-1");
+  back = DecodeStored(never_paused.SerializeAsString());
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->sla.paused_working, absl::ZeroDuration());
+  pb::Complaint out;
+  domain::Complaint unknown;
+  unknown.sla.paused_working = std::nullopt;
+  ToProto(unknown, &out);
+  EXPECT_FALSE(out.sla().has_paused_working_seconds_total());
+}
+
 TEST(ComplaintCodecTest, CorruptBytesAreDataLoss) {
   const std::string corrupt("\x0a\xff", 2);
   EXPECT_EQ(DecodeStored(corrupt).status().code(), absl::StatusCode::kDataLoss);

@@ -154,6 +154,65 @@ TEST_F(SlaClockTest, AReclassifiedDeadlineAddsTheOpenTimePausedNotTheWallTime) {
   EXPECT_EQ(c.sla.Find(SlaTarget::kResolution)->due, At(2026, 11, 18, 15, 30));
 }
 
+TEST_F(SlaClockTest, RaisedToA24x7ClockThePauseCountsInWallTime) {
+  // P3 created and started Monday 09:00, paused Monday 10:00 to Tuesday
+  // 10:00 (24 h of wall time, 9.5 h of business hours), raised to P1 at
+  // 10:30: on P1's 24x7 clock the resolution is due 4 h + 24 h after
+  // receipt, Tuesday 13:00; resolved at 11:00 it took 26 h - 24 h = 2 h.
+  Complaint c = Create("退票问题", At(2026, 11, 16, 9));
+  Start(c, At(2026, 11, 16, 9));
+  Do(c, CommandKind::kWaitOnCustomer, At(2026, 11, 16, 10));
+  Do(c, CommandKind::kResume, At(2026, 11, 17, 10));
+  EXPECT_EQ(c.sla.paused_total, absl::Hours(24));
+  EXPECT_EQ(c.sla.paused_working, absl::Hours(9) + absl::Minutes(30));
+  Command raise = Cmd(CommandKind::kReclassify, At(2026, 11, 17, 10, 30));
+  raise.priority = Priority::kP1;
+  ASSERT_TRUE(Apply(c, raise, triage_).ok());
+  EXPECT_EQ(c.sla.Find(SlaTarget::kResolution)->due, At(2026, 11, 17, 13));
+  Do(c, CommandKind::kResolve, At(2026, 11, 17, 11));
+  EXPECT_EQ(c.sla.Find(SlaTarget::kResolution)->met_after_working, absl::Hours(2));
+}
+
+TEST_F(SlaClockTest, APauseOnA24x7ClockStillCountsInBusinessHoursForALaterLowering) {
+  // Raised to P1 at once, paused Monday 10:00 to Tuesday 10:00 on the 24x7
+  // clock, then lowered to P3: the pause held 9.5 h of business hours, so
+  // P3's 28.5 h resolution runs to 38 h of business hours after receipt.
+  Complaint c = Create("退票问题", At(2026, 11, 16, 9));
+  Command raise = Cmd(CommandKind::kReclassify, At(2026, 11, 16, 9));
+  raise.priority = Priority::kP1;
+  ASSERT_TRUE(Apply(c, raise, triage_).ok());
+  Start(c, At(2026, 11, 16, 9));
+  Do(c, CommandKind::kWaitOnCustomer, At(2026, 11, 16, 10));
+  Do(c, CommandKind::kResume, At(2026, 11, 17, 10));
+  EXPECT_EQ(c.sla.paused_working, absl::Hours(9) + absl::Minutes(30));
+  Command lower = Cmd(CommandKind::kReclassify, At(2026, 11, 17, 11));
+  lower.priority = Priority::kP3;
+  ASSERT_TRUE(Apply(c, lower, triage_).ok());
+  const BusinessCalendar& business = triage_.BusinessHours();
+  EXPECT_EQ(business.Between(c.received_at, c.sla.Find(SlaTarget::kResolution)->due),
+            absl::Hours(38));
+}
+
+TEST_F(SlaClockTest, AComplaintPausedBeforePausesWereMeasuredInOpenTimeHasNoWorkingTime) {
+  // As an older version stored it: paused 2 h of wall time, the open time
+  // of it unknown. Its working time is unknown, not guessed; a
+  // reclassification shifts by the wall time, as that version did.
+  Complaint c = Create("退票问题", At(2026, 11, 16, 9));
+  Start(c, At(2026, 11, 16, 9));
+  c.sla.paused_total = absl::Hours(2);
+  c.sla.paused_working = std::nullopt;
+  Command raise = Cmd(CommandKind::kReclassify, At(2026, 11, 16, 12));
+  raise.priority = Priority::kP2;
+  ASSERT_TRUE(Apply(c, raise, triage_).ok());
+  const BusinessCalendar& business = triage_.BusinessHours();
+  EXPECT_EQ(c.sla.Find(SlaTarget::kResolution)->due,
+            business.Add(c.received_at, absl::Hours(9) + absl::Minutes(30)) + absl::Hours(2));
+  Do(c, CommandKind::kResolve, At(2026, 11, 16, 14));
+  const SlaDeadline* resolution = c.sla.Find(SlaTarget::kResolution);
+  ASSERT_TRUE(resolution->met_at.has_value());
+  EXPECT_FALSE(resolution->met_after_working.has_value());
+}
+
 TEST_F(SlaClockTest, PendingTimers) {
   absl::Time t0 = At(2026, 11, 22, 10);
   Complaint c = Create("fire alarm", t0);

@@ -245,6 +245,8 @@ TEST_F(KpiProcessorTest, AWindowSizeIsWrittenOnlyByTheDimensionsItKeeps) {
   EXPECT_FALSE(store_.Has(key(WindowSize::kMinute), "station|beijing-south|" + resolutions))
       << "minute windows do not keep stations";
   EXPECT_FALSE(store_.Has(key(WindowSize::kMinute), "station|beijing-south|#complaint_resolved"));
+  EXPECT_EQ(store_.Field(key(WindowSize::kHour), "station|beijing-south|#complaint_resolved"), 1)
+      << "an event type is counted by its name";
   for (WindowSize size : {WindowSize::kHour, WindowSize::kDay, WindowSize::kQuarter}) {
     EXPECT_EQ(store_.Field(key(size), "station|beijing-south|" + resolutions), 1)
         << domain::WindowSizeName(size) << " keeps every dimension";

@@ -62,11 +62,14 @@ TEST(WindowDimensionsConfigTest, ErrorsNameTheFileTheKeyAndTheProblem) {
   EXPECT_NE(ErrorOf("window_dimensions: {minute: []}\n")
                 .find("window_dimensions.minute: must be a list of at least one dimension"),
             std::string::npos);
-  EXPECT_NE(ErrorOf("window_dimensions: {day: [total]}\n"
-                    "targets:\n  - {kpi: answer_rate, dimension: department, window: day, "
+  EXPECT_NE(ErrorOf("window_dimensions: {week: [total]}\n"
+                    "targets:\n  - {kpi: answer_rate, dimension: department, window: week, "
                     "threshold: 90}\n")
-                .find("targets[0].dimension: 'department' is not kept for day windows "
-                      "(window_dimensions.day: total)"),
+                .find("targets[0].dimension: 'department' is not kept for week windows "
+                      "(window_dimensions.week: total)"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("window_dimensions: {month: [total]}\n")
+                .find("window_dimensions.month: must keep department: the sqms_kpi_value gauges"),
             std::string::npos);
   EXPECT_NE(ErrorOf("window_dimensions: {hour: [total]}\n"
                     "surges:\n  - {kpi: complaint_volume, dimension: station}\n")
