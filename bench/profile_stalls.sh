@@ -52,13 +52,14 @@ sample() {
   awk -v now="$now" -v psi="$psi" \
       -v rewrite="$(sed -n 's/^aof_rewrite_in_progress://p' <<<"$info")" \
       -v delayed="$(sed -n 's/^aof_delayed_fsync://p' <<<"$info")" '
+    # Summed over the series (one per status code).
     /^sqms_rpc_latency_seconds_bucket/ && /method="StreamComplaints.item"/ {
-      if ($0 ~ /le="0.01"/) items_fast = $NF
-      if ($0 ~ /le="\+Inf"/) items = $NF
+      if ($0 ~ /le="0.01"/) items_fast += $NF
+      if ($0 ~ /le="\+Inf"/) items += $NF
     }
     /^sqms_redis_latency_seconds_bucket/ {
-      if ($0 ~ /le="0.01"/) redis_fast = $NF
-      if ($0 ~ /le="\+Inf"/) redis = $NF
+      if ($0 ~ /le="0.01"/) redis_fast += $NF
+      if ($0 ~ /le="\+Inf"/) redis += $NF
     }
     END {
       printf "%s %d %d %d %d %s %s %s\n", now, items, items - items_fast, redis,
