@@ -54,8 +54,10 @@ std::string LocationText(const cv1::Location& location) {
 std::string MetText(const cv1::SlaDeadline& deadline) {
   std::string text = "met " + FormatTimestamp(deadline.met_at());
   if (deadline.has_met_after_working_seconds()) {
-    text += " after " + absl::FormatDuration(absl::Seconds(deadline.met_after_working_seconds())) +
-            " working";
+    const int64_t seconds = deadline.met_after_working_seconds();
+    const std::string took =
+        seconds == 0 ? std::string("0s") : absl::FormatDuration(absl::Seconds(seconds));
+    text += " after " + took + " working";
   }
   return text;
 }

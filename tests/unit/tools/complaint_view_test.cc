@@ -88,7 +88,11 @@ TEST(ComplaintDetailTest, AMetDeadlineShowsTheWorkingTimeItTook) {
   first->mutable_met_at()->set_seconds(kT0 + 600);
   first->set_met_after_working_seconds(4 * 3600 + 30 * 60);
   AddDeadline(c, cv1::SLA_TARGET_RESOLUTION, kT0 + 7200)->mutable_met_at()->set_seconds(kT0);
+  cv1::SlaDeadline* follow_up = AddDeadline(c, cv1::SLA_TARGET_FOLLOW_UP, kT0 + 7200);
+  follow_up->mutable_met_at()->set_seconds(kT0);
+  follow_up->set_met_after_working_seconds(0);  // met outside opening hours
   std::string detail = ComplaintDetail(c, false);
+  EXPECT_NE(detail.find("after 0s working"), std::string::npos) << detail;
   EXPECT_NE(detail.find("first_response 2026-12-02T04:00:00Z  met 2026-12-02T02:10:00Z after "
                         "4h30m working"),
             std::string::npos)
