@@ -25,13 +25,10 @@ command -v perf >/dev/null || { echo "profile_intake: needs perf (apt install li
 mkdir -p "$(dirname "$OUT")"
 BUILD_DIR="${BUILD_DIR:-build}"
 log="$OUT.bench.log"
-bash scripts/bench.sh --complaints "$N" --streams 8 >"$log" 2>&1 &
-bench=$!
-trap 'kill "$bench" 2>/dev/null || true' EXIT
-until grep -q '^bench: max:' "$log" 2>/dev/null; do
-  kill -0 "$bench" 2>/dev/null || { cat "$log" >&2; exit 1; }
-  sleep 0.3
-done
+# shellcheck source=bench/profile_lib.sh
+source bench/profile_lib.sh
+start_bench "$log" --complaints "$N" --streams 8
+await_log "$log" '^bench: max:' 0.3
 pid="$(pgrep -f "$PWD/$BUILD_DIR/services/complaints/sqms-complaints" | head -1)"
 metrics="$(grep -o 'metrics 127.0.0.1:[0-9]*' "$log" | head -1 | cut -d: -f2)"
 sleep 2  # past the stream set-up

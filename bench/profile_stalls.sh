@@ -30,13 +30,10 @@ done
 [ -r /proc/pressure/cpu ] || { echo "profile_stalls: needs /proc/pressure/cpu (PSI)" >&2; exit 2; }
 mkdir -p "$(dirname "$OUT")"
 log="$OUT.bench.log"
-bash scripts/bench.sh --only complaints --complaints "$N" >"$log" 2>&1 &
-bench=$!
-trap 'kill "$bench" 2>/dev/null || true' EXIT
-until grep -q 'halfmax: .* complaints over' "$log" 2>/dev/null; do
-  kill -0 "$bench" 2>/dev/null || { cat "$log" >&2; exit 1; }
-  sleep 0.05
-done
+# shellcheck source=bench/profile_lib.sh
+source bench/profile_lib.sh
+start_bench "$log" --only complaints --complaints "$N"
+await_log "$log" 'halfmax: .* complaints over' 0.05
 metrics="$(grep -o 'metrics 127.0.0.1:[0-9]*' "$log" | tail -1 | cut -d' ' -f2)"
 pid="$(grep -o 'service pid [0-9]*' "$log" | tail -1 | awk '{print $3}')"
 redis_port="$(ss -ltnp 2>/dev/null | awk '/redis-server/ {split($4, a, ":"); print a[2]; exit}')"

@@ -3,32 +3,25 @@
 
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
-#include <fstream>
 #include <string>
 
 #include "services/metrics/config/metrics_config.h"
 #include "tests/source_path.h"
+#include "tests/unit/metrics/app/settings_file.h"
 
 namespace sqms::metrics::config {
 namespace {
 
 using domain::Dimension;
 
-std::string PathFor() {
-  return ::testing::TempDir() + "/cardinality-metrics-" + std::to_string(getpid()) + ".yaml";
-}
+std::string PathFor() { return testing::SettingsPath("cardinality-metrics"); }
 
 absl::StatusOr<MetricsSettings> Load(const std::string& yaml) {
-  const std::string path = PathFor();
-  std::ofstream(path) << yaml;
-  return LoadSettings(path);
+  return testing::LoadSettingsText(yaml, "cardinality-metrics");
 }
 
 std::string ErrorOf(const std::string& yaml) {
-  auto settings = Load(yaml);
-  return settings.ok() ? "ok" : std::string(settings.status().message());
+  return testing::SettingsError(yaml, "cardinality-metrics");
 }
 
 TEST(CardinalityConfigTest, LeftOutMeansTheDefaults) {

@@ -4,30 +4,20 @@
 
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
-#include <fstream>
 #include <string>
 
 #include "services/metrics/config/metrics_config.h"
 #include "tests/source_path.h"
+#include "tests/unit/metrics/app/settings_file.h"
 
 namespace sqms::metrics::config {
 namespace {
 
 absl::StatusOr<MetricsSettings> Load(const std::string& yaml) {
-  // Per process: CTest runs each test of the suite in a process of its own,
-  // in parallel.
-  const std::string path =
-      ::testing::TempDir() + "/surge-metrics-" + std::to_string(getpid()) + ".yaml";
-  std::ofstream(path) << yaml;
-  return LoadSettings(path);
+  return testing::LoadSettingsText(yaml, "surge-metrics");
 }
 
-std::string ErrorOf(const std::string& yaml) {
-  auto settings = Load(yaml);
-  return settings.ok() ? "ok" : std::string(settings.status().message());
-}
+std::string ErrorOf(const std::string& yaml) { return testing::SettingsError(yaml, "surge-metrics"); }
 
 TEST(SurgeConfigTest, ReadsARuleWithItsDefaults) {
   auto settings = Load("surges:\n  - {kpi: complaint_volume, dimension: department}\n");

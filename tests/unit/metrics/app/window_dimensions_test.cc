@@ -5,9 +5,6 @@
 
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
-#include <fstream>
 #include <string>
 
 #include "services/metrics/app/kpi_queries.h"
@@ -16,6 +13,7 @@
 #include "sqms/runtime/field_violation.h"
 #include "tests/source_path.h"
 #include "tests/support/fake_clock.h"
+#include "tests/unit/metrics/app/settings_file.h"
 #include "tests/unit/metrics/app/stub_kpi_reader.h"
 
 namespace sqms::metrics {
@@ -25,16 +23,11 @@ using domain::Dimension;
 using domain::WindowSize;
 
 absl::StatusOr<config::MetricsSettings> Load(const std::string& yaml) {
-  // Per process: CTest runs each test of the suite in a process of its own.
-  const std::string path =
-      ::testing::TempDir() + "/window-dimensions-" + std::to_string(getpid()) + ".yaml";
-  std::ofstream(path) << yaml;
-  return config::LoadSettings(path);
+  return testing::LoadSettingsText(yaml, "window-dimensions");
 }
 
 std::string ErrorOf(const std::string& yaml) {
-  auto settings = Load(yaml);
-  return settings.ok() ? "ok" : std::string(settings.status().message());
+  return testing::SettingsError(yaml, "window-dimensions");
 }
 
 TEST(WindowDimensionsConfigTest, AListedSizeKeepsOnlyItsDimensionsTheOthersKeepAll) {
