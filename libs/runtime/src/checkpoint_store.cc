@@ -1,13 +1,12 @@
 #include "sqms/runtime/checkpoint_store.h"
 
-#include <map>
 #include <string_view>
 #include <utility>
 
-#include "absl/container/flat_hash_set.h"
-#include "absl/strings/ascii.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "checkpoint_delta.h"
 
 namespace sqms::runtime {
 namespace {
@@ -32,10 +31,38 @@ return out
 
 // KEYS[1] checkpoints hash, then the id lists and the state keys, addressed
 // by index. ARGV: window, partition count, per partition
-// (tp, epoch, base or "", next, ids key index, id count, ids...), write
-// count, per write (command, key index, arg count, args...).
+// (tp, epoch, base or "", next, ids key index, id count, ids...), then the
+// writes as checkpoint_delta.h encodes them.
 // Checks everything before the first write, so a refusal writes nothing.
 constexpr std::string_view kWriteScript = R"lua(
+-- HINCRBY of `count` distinct fields of `key` (ARGV[first] a field,
+-- ARGV[first + 1] its increment, ...): one HMGET, the sums in Lua, one
+-- HSET. Exact: Lua's numbers are doubles, and a value or an increment of
+-- up to 15 characters is below 2^53, as is the sum of two. Anything else —
+-- longer, or not an integer as Redis writes one — goes to HINCRBY itself,
+-- which adds it or refuses it as always.
+local function add_fields(key, first, count)
+  local fields = {}
+  for j = 1, count do fields[j] = ARGV[first + 2 * j - 2] end
+  local old = redis.call('HMGET', key, unpack(fields))
+  local set, s = {}, 0
+  for j = 1, count do
+    local by, cur, sum = ARGV[first + 2 * j - 1], old[j], nil
+    if not cur then
+      if #by <= 15 then sum = tonumber(by) end
+    elseif #cur <= 15 and #by <= 15 then
+      local a = tonumber(cur)
+      if a and string.format('%d', a) == cur then sum = a + tonumber(by) end
+    end
+    if sum then
+      set[s + 1], set[s + 2], s = fields[j], string.format('%d', sum), s + 2
+    else
+      redis.call('HINCRBY', key, fields[j], by)
+    end
+  end
+  if s > 0 then redis.call('HSET', key, unpack(set)) end
+end
+
 local h = KEYS[1]
 local window = tonumber(ARGV[1])
 local count = tonumber(ARGV[2])
@@ -56,12 +83,17 @@ for n = 1, count do
 end
 if written == count then return {'written'} end
 if written > 0 then return {'offset', 'partly written', ''} end
-local writes = tonumber(ARGV[i])
+local ops = tonumber(ARGV[i])
 i = i + 1
-for n = 1, writes do
-  local args = tonumber(ARGV[i + 2])
-  redis.call(ARGV[i], KEYS[tonumber(ARGV[i + 1])], unpack(ARGV, i + 3, i + 2 + args))
-  i = i + 3 + args
+for n = 1, ops do
+  local op, key, args = ARGV[i], KEYS[tonumber(ARGV[i + 1])], tonumber(ARGV[i + 2])
+  if op == '+' then
+    add_fields(key, i + 3, args)
+    i = i + 3 + 2 * args
+  else
+    redis.call(op, key, unpack(ARGV, i + 3, i + 2 + args))
+    i = i + 3 + args
+  end
 end
 for _, p in ipairs(parts) do
   redis.call('HSET', h, 'o:' .. p.tp, p.next)
@@ -83,23 +115,22 @@ const LuaScript& WriteScript() {
   return *script;
 }
 
-bool Allowed(const std::string& command) {
-  static const auto* allowed = new absl::flat_hash_set<std::string>{
-      "HINCRBY", "HINCRBYFLOAT", "HSET", "HDEL", "INCRBY", "INCRBYFLOAT", "SET", "DEL",
-      "SADD",    "SREM",         "ZADD", "ZINCRBY", "ZREM", "RPUSH",     "LTRIM",
-      "EXPIREAT"};
-  return allowed->contains(absl::AsciiStrToUpper(command));
-}
-
 std::string Field(const TopicPartition& tp) { return absl::StrCat(tp.topic, ":", tp.partition); }
 
-// Adds `key` to KEYS once; returns its 1-based Lua index.
-int KeyIndex(std::vector<std::string>& keys, std::map<std::string, int>& index,
-             const std::string& key) {
-  auto [it, added] = index.emplace(key, static_cast<int>(keys.size()) + 1);
-  if (added) keys.push_back(key);
-  return it->second;
-}
+// The script's KEYS: each key once, with its 1-based Lua index.
+class ScriptKeys {
+ public:
+  int Index(const std::string& key) {
+    auto [it, added] = index_.try_emplace(key, static_cast<int>(keys_.size()) + 1);
+    if (added) keys_.push_back(key);
+    return it->second;
+  }
+  std::vector<std::string> Take() && { return std::move(keys_); }
+
+ private:
+  std::vector<std::string> keys_;
+  absl::flat_hash_map<std::string, int> index_;
+};
 
 absl::Status RedisError(const RedisReply& reply, const char* what) {
   return absl::InternalError(absl::StrCat("checkpoint ", what, ": redis: ", reply.str));
@@ -110,6 +141,14 @@ absl::Status RedisError(const RedisReply& reply, const char* what) {
 RedisWrite RedisWrite::HIncrBy(std::string key, std::string field, int64_t by) {
   return {"HINCRBY", std::move(key), {std::move(field), std::to_string(by)}};
 }
+RedisWrite RedisWrite::HIncrBy(std::string key) { return {"HINCRBY", std::move(key), {}}; }
+
+RedisWrite& RedisWrite::Increment(std::string field, int64_t by) {
+  args.push_back(std::move(field));
+  args.push_back(std::to_string(by));
+  return *this;
+}
+
 RedisWrite RedisWrite::HSet(std::string key, std::string field, std::string value) {
   return {"HSET", std::move(key), {std::move(field), std::move(value)}};
 }
@@ -167,16 +206,15 @@ absl::Status RedisCheckpointStore::Write(const Checkpoint& checkpoint) {
   if (checkpoint.partitions.empty()) {
     return absl::InvalidArgumentError("checkpoint: no partition");
   }
-  std::vector<std::string> keys = {CheckpointsKey()};
-  std::map<std::string, int> index = {{keys[0], 1}};
+  ScriptKeys keys;
+  keys.Index(CheckpointsKey());
   std::vector<std::string> args = {std::to_string(dedup_window_),
                                    std::to_string(checkpoint.partitions.size())};
   for (const auto& p : checkpoint.partitions) {
     args.insert(args.end(),
                 {Field(p.partition), std::to_string(p.epoch),
                  p.base_offset ? std::to_string(*p.base_offset) : "",
-                 std::to_string(p.next_offset),
-                 std::to_string(KeyIndex(keys, index, EventIdsKey(p.partition)))});
+                 std::to_string(p.next_offset), std::to_string(keys.Index(EventIdsKey(p.partition)))});
     // Only the newest `window` ids can survive the trim; send no more.
     size_t skip = p.new_event_ids.size() > dedup_window_ ? p.new_event_ids.size() - dedup_window_
                                                           : 0;
@@ -184,17 +222,12 @@ absl::Status RedisCheckpointStore::Write(const Checkpoint& checkpoint) {
     args.insert(args.end(), p.new_event_ids.begin() + static_cast<ptrdiff_t>(skip),
                 p.new_event_ids.end());
   }
-  args.push_back(std::to_string(checkpoint.writes.size()));
-  for (const auto& w : checkpoint.writes) {
-    if (!Allowed(w.command)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("checkpoint: command '", w.command, "' is not allowed in a state delta"));
-    }
-    args.insert(args.end(), {w.command, std::to_string(KeyIndex(keys, index, w.key)),
-                             std::to_string(w.args.size())});
-    args.insert(args.end(), w.args.begin(), w.args.end());
+  if (absl::Status s = internal::EncodeDelta(
+          checkpoint.writes, [&keys](const std::string& key) { return keys.Index(key); }, args);
+      !s.ok()) {
+    return s;
   }
-  auto reply = redis_.Eval(WriteScript(), keys, args);
+  auto reply = redis_.Eval(WriteScript(), std::move(keys).Take(), args);
   if (!reply.ok()) return reply.status();
   if (reply->type == RedisReply::Type::kError) return RedisError(*reply, "write");
   if (reply->type != RedisReply::Type::kArray || reply->elements.empty()) {

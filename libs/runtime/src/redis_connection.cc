@@ -94,17 +94,22 @@ absl::Status RedisConnection::SetTimeout(std::chrono::milliseconds timeout) {
 }
 
 absl::Status RedisConnection::Append(const std::vector<std::string>& argv) {
-  argv_.clear();
-  argv_len_.clear();
+  // RESP, written here in one pass into a reused buffer: hiredis's own
+  // formatting runs an sdscatfmt per argument, and a metrics checkpoint
+  // sends over 100,000 arguments (it showed in the service's profile).
+  size_t size = 16;
+  for (const std::string& arg : argv) size += arg.size() + 24;
+  resp_.clear();
+  resp_.reserve(size);
+  absl::StrAppend(&resp_, "*", argv.size(), "\r\n");
   for (const std::string& arg : argv) {
-    argv_.push_back(arg.data());
-    argv_len_.push_back(arg.size());
+    absl::StrAppend(&resp_, "$", arg.size(), "\r\n");
+    resp_.append(arg).append("\r\n");
   }
-  if (redisAppendCommandArgv(context_, static_cast<int>(argv_.size()), argv_.data(),
-                             argv_len_.data()) != REDIS_OK) {
-    return Error("append");
-  }
-  return absl::OkStatus();
+  const bool appended =
+      redisAppendFormattedCommand(context_, resp_.data(), resp_.size()) == REDIS_OK;
+  if (resp_.capacity() > (size_t{1} << 20)) resp_ = std::string();  // a rare big one: let it go
+  return appended ? absl::OkStatus() : Error("append");
 }
 
 absl::StatusOr<RedisReply> RedisConnection::GetReply(std::chrono::milliseconds timeout) {

@@ -41,8 +41,7 @@ class RedisConnection {
 
   redisContext* context_;  // owned; freed with redisFree
   std::chrono::milliseconds timeout_{-1};  // the socket timeout currently set
-  std::vector<const char*> argv_;          // reused: no allocation per command
-  std::vector<size_t> argv_len_;
+  std::string resp_;  // the command in RESP, reused: no allocation per command
 };
 
 }  // namespace sqms::runtime::internal

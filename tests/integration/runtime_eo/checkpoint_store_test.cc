@@ -4,6 +4,7 @@
 
 #include "sqms/runtime/checkpoint_store.h"
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/integration/runtime_eo/eo_fixture.h"
@@ -98,6 +99,63 @@ TEST_F(CheckpointStoreTest, CommandsOutsideTheAllowListAreNotSent) {
   EXPECT_EQ(store.Write(checkpoint).code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(StoredOffsetsTotal(), 0);
   EXPECT_EQ(store.Write({}).code(), absl::StatusCode::kInvalidArgument);
+}
+
+// The script sends a key's HINCRBYs as one HMGET and one HSET
+// (checkpoint_delta.h): the hash must end exactly as HINCRBY, one write at a
+// time, leaves it — here a reference hash written that way.
+TEST_F(CheckpointStoreTest, GroupedIncrementsLeaveWhatHincrbyOneByOneLeaves) {
+  const std::string state = std::string(kPrefix) + ":counts";
+  const std::string reference = std::string(kPrefix) + ":reference";
+  for (const std::string& key : {state, reference}) {
+    ASSERT_TRUE(redis_->Command({"HSET", key, "long", "12345678901234567", "edge",
+                                 "999999999999999", "neg", "-42"})
+                    .ok());
+  }
+  StateDelta writes;
+  for (int i = 0; i < 2500; ++i) {  // several groups of kMaxGroupFields
+    writes.push_back(RedisWrite::HIncrBy(state, absl::StrCat("f", i % 1800), i % 7 - 3));
+  }
+  writes.push_back(RedisWrite::HIncrBy(state, "long", 3));   // beyond 15 digits: HINCRBY itself
+  writes.push_back(RedisWrite::HIncrBy(state, "edge", 1));   // to 1e15
+  writes.push_back(RedisWrite::HIncrBy(state, "neg", -9000000000000));
+  writes.push_back(RedisWrite::HIncrBy(state, "big", 4611686018427387904));  // 2^62
+  writes.push_back(RedisWrite::HSet(state, "neg", "5"));     // closes the group
+  writes.push_back(RedisWrite::HIncrBy(state, "neg", 2));
+  std::vector<RedisClient::Argv> one_by_one;
+  for (const RedisWrite& w : writes) {
+    RedisClient::Argv argv = {w.command, reference};
+    argv.insert(argv.end(), w.args.begin(), w.args.end());
+    one_by_one.push_back(std::move(argv));
+  }
+  for (const auto& reply : redis_->Pipeline(std::move(one_by_one))) {
+    ASSERT_TRUE(reply.ok()) << reply.status();
+    ASSERT_NE(reply->type, RedisReply::Type::kError) << reply->str;
+  }
+
+  RedisCheckpointStore store(*redis_, kPrefix, 0);
+  auto claimed = store.Claim({kP0}, "a");
+  ASSERT_TRUE(claimed.ok()) << claimed.status();
+  ASSERT_TRUE(store.Write({{{kP0, (*claimed)[0].epoch, std::nullopt, 1, {}}}, writes}).ok());
+  std::map<std::string, std::string> got = HashOf(state);
+  EXPECT_EQ(got, HashOf(reference));
+  EXPECT_EQ(got.size(), 1804u);
+  EXPECT_EQ(got["long"], "12345678901234570");
+  EXPECT_EQ(got["edge"], "1000000000000000");
+  EXPECT_EQ(got["neg"], "7");
+}
+
+TEST_F(CheckpointStoreTest, AnIncrementOfAValueThatIsNoIntegerFailsAsHincrbyDoes) {
+  const std::string state = std::string(kPrefix) + ":counts";
+  ASSERT_TRUE(redis_->Command({"HSET", state, "x", "1.5"}).ok());
+  RedisCheckpointStore store(*redis_, kPrefix, 0);
+  auto claimed = store.Claim({kP0}, "a");
+  ASSERT_TRUE(claimed.ok()) << claimed.status();
+  absl::Status s = store.Write({{{kP0, (*claimed)[0].epoch, std::nullopt, 1, {}}},
+                                {RedisWrite::HIncrBy(state, "x", 1)}});
+  EXPECT_EQ(s.code(), absl::StatusCode::kInternal) << s;
+  EXPECT_THAT(std::string(s.message()), HasSubstr("not an integer"));
+  EXPECT_EQ(HashOf(state)["x"], "1.5");
 }
 
 }  // namespace

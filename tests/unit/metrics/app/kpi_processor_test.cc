@@ -35,12 +35,15 @@ class Store {
  public:
   void Apply(const runtime::StateDelta& delta) {
     for (const runtime::RedisWrite& w : delta) {
-      if (w.command == "HINCRBY") {
-        int64_t by = 0;
-        ASSERT_TRUE(absl::SimpleAtoi(w.args[1], &by));
-        int64_t now = 0;
-        (void)absl::SimpleAtoi(hashes_[w.key][w.args[0]], &now);
-        hashes_[w.key][w.args[0]] = std::to_string(now + by);
+      if (w.command == "HINCRBY") {  // field by [field by ...] (checkpoint_store.h)
+        ASSERT_EQ(w.args.size() % 2, 0u);
+        for (size_t i = 0; i + 1 < w.args.size(); i += 2) {
+          int64_t by = 0;
+          ASSERT_TRUE(absl::SimpleAtoi(w.args[i + 1], &by));
+          int64_t now = 0;
+          (void)absl::SimpleAtoi(hashes_[w.key][w.args[i]], &now);
+          hashes_[w.key][w.args[i]] = std::to_string(now + by);
+        }
       } else if (w.command == "HSET") {
         hashes_[w.key][w.args[0]] = w.args[1];
       }

@@ -30,12 +30,20 @@ namespace sqms::runtime {
 // runs are allowed: HINCRBY HINCRBYFLOAT HSET HDEL INCRBY INCRBYFLOAT SET
 // DEL SADD SREM ZADD ZINCRBY ZREM RPUSH LTRIM, and EXPIREAT (an absolute
 // time: retention of a state key).
+//
+// One extension: `HINCRBY key field by [field by ...]` increments several
+// fields of its key (a field may repeat; its increments add up). Build it
+// with HIncrBy(key) and Increment; a delta of many counters is cheapest as
+// one such write per key (checkpoint_delta.h: how the script applies them).
 struct RedisWrite {
   std::string command;
   std::string key;
   std::vector<std::string> args;
 
   static RedisWrite HIncrBy(std::string key, std::string field, int64_t by);
+  static RedisWrite HIncrBy(std::string key);  // no field yet: see Increment
+  // Adds `field by` to this HINCRBY.
+  RedisWrite& Increment(std::string field, int64_t by);
   static RedisWrite HSet(std::string key, std::string field, std::string value);
   static RedisWrite Set(std::string key, std::string value);
   static RedisWrite Del(std::string key);

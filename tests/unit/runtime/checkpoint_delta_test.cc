@@ -1,0 +1,124 @@
+// EncodeDelta: HINCRBYs grouped per key without changing what the writes,
+// applied one by one in order, would leave in Redis.
+
+#include "libs/runtime/src/checkpoint_delta.h"
+
+#include <algorithm>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace sqms::runtime::internal {
+namespace {
+
+using ::testing::ElementsAre;
+
+// Keys get their index in order of first use: "a" 1, "b" 2, ...
+std::vector<std::string> Encode(const StateDelta& writes) {
+  std::vector<std::string> keys;
+  std::vector<std::string> args;
+  absl::Status s = EncodeDelta(
+      writes,
+      [&keys](const std::string& key) {
+        auto it = std::find(keys.begin(), keys.end(), key);
+        if (it == keys.end()) it = keys.insert(keys.end(), key);
+        return static_cast<int>(it - keys.begin()) + 1;
+      },
+      args);
+  EXPECT_TRUE(s.ok()) << s;
+  return args;
+}
+
+TEST(CheckpointDeltaTest, IncrementsOfOneKeyGoAsOneGroupWithEachFieldOnce) {
+  EXPECT_THAT(Encode({RedisWrite::HIncrBy("a", "x", 1), RedisWrite::HIncrBy("b", "y", 2),
+                      RedisWrite::HIncrBy("a", "z", 3), RedisWrite::HIncrBy("a", "x", -5)}),
+              ElementsAre("2",                             // ops
+                          "+", "1", "2", "x", "-4", "z", "3",  // a: x summed
+                          "+", "2", "1", "y", "2"));       // b
+}
+
+TEST(CheckpointDeltaTest, AnotherWriteToTheKeyClosesItsGroup) {
+  // HSET a x 7 between two increments of a.x: the second must come after it.
+  EXPECT_THAT(Encode({RedisWrite::HIncrBy("a", "x", 1), RedisWrite::HSet("a", "x", "7"),
+                      RedisWrite::HIncrBy("a", "x", 2), RedisWrite::ExpireAt("b", 100),
+                      RedisWrite::HIncrBy("b", "y", 1)}),
+              ElementsAre("5", "+", "1", "1", "x", "1",       //
+                          "HSET", "1", "2", "x", "7",         //
+                          "+", "1", "1", "x", "2",            //
+                          "EXPIREAT", "2", "1", "100",        //
+                          "+", "2", "1", "y", "1"));
+}
+
+TEST(CheckpointDeltaTest, WritesToOtherKeysDoNotCloseAGroup) {
+  EXPECT_THAT(Encode({RedisWrite::HIncrBy("a", "x", 1), RedisWrite::Set("b", "v"),
+                      RedisWrite::HIncrBy("a", "x", 1)}),
+              ElementsAre("2", "+", "1", "1", "x", "2", "SET", "2", "1", "v"));
+}
+
+TEST(CheckpointDeltaTest, AWriteOfSeveralFieldsJoinsItsKeysGroup) {
+  EXPECT_THAT(Encode({RedisWrite::HIncrBy("a", "x", 1),
+                      RedisWrite::HIncrBy("a").Increment("y", 2).Increment("x", 3).Increment("y", 1)}),
+              ElementsAre("1", "+", "1", "2", "x", "4", "y", "3"));
+}
+
+TEST(CheckpointDeltaTest, ASumBeyondInt64StartsANewGroup) {
+  const int64_t max = std::numeric_limits<int64_t>::max();
+  EXPECT_THAT(Encode({RedisWrite::HIncrBy("a", "x", max), RedisWrite::HIncrBy("a", "x", 1),
+                      RedisWrite::HIncrBy("a", "y", 1)}),
+              ElementsAre("2", "+", "1", "1", "x", std::to_string(max),  //
+                          "+", "1", "2", "x", "1", "y", "1"));
+}
+
+TEST(CheckpointDeltaTest, IncrementsNotWrittenAsRedisWritesIntegersAreSentAsGiven) {
+  for (const char* by : {"+1", "01", "-0", "1.5", "", "x", " 1", "99999999999999999999"}) {
+    EXPECT_THAT(Encode({RedisWrite{"HINCRBY", "a", {"x", by}}}),
+                ElementsAre("1", "HINCRBY", "1", "2", "x", by))
+        << by;
+  }
+  EXPECT_THAT(Encode({RedisWrite{"hincrby", "a", {"x", "-12"}}}),
+              ElementsAre("1", "+", "1", "1", "x", "-12"));
+  // One bad increment among several: the write goes field by field, in order.
+  EXPECT_THAT(Encode({RedisWrite::HIncrBy("a", "w", 1), RedisWrite{"HINCRBY", "a", {"x", "1", "y", "+2"}},
+                      RedisWrite::HIncrBy("a", "w", 1)}),
+              ElementsAre("4", "+", "1", "1", "w", "1",        //
+                          "HINCRBY", "1", "2", "x", "1",       //
+                          "HINCRBY", "1", "2", "y", "+2",      //
+                          "+", "1", "1", "w", "1"));
+}
+
+TEST(CheckpointDeltaTest, AGroupLongerThanTheLimitIsSentAsSeveral) {
+  StateDelta writes;
+  const size_t n = kMaxGroupFields * 2 + 1;
+  for (size_t i = 0; i < n; ++i) writes.push_back(RedisWrite::HIncrBy("a", std::to_string(i), 1));
+  std::vector<std::string> args = Encode(writes);
+  ASSERT_EQ(args.size(), 1 + 3 * 3 + 2 * n);
+  EXPECT_EQ(args[0], "3");
+  EXPECT_THAT(std::vector<std::string>(args.begin() + 1, args.begin() + 4),
+              ElementsAre("+", "1", std::to_string(kMaxGroupFields)));
+  const size_t last = 1 + 2 * (3 + 2 * kMaxGroupFields);
+  EXPECT_THAT(std::vector<std::string>(args.begin() + static_cast<ptrdiff_t>(last),
+                                       args.end()),
+              ElementsAre("+", "1", "1", std::to_string(n - 1), "1"));
+}
+
+TEST(CheckpointDeltaTest, ACommandOutsideTheAllowListIsRefusedAndNothingAppended) {
+  std::vector<std::string> args = {"before"};
+  absl::Status s = EncodeDelta({RedisWrite::HIncrBy("a", "x", 1), {"FLUSHALL", "a", {}}},
+                               [](const std::string&) { return 1; }, args);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.message(), ::testing::HasSubstr("FLUSHALL"));
+  EXPECT_THAT(args, ElementsAre("before"));
+  EXPECT_THAT(Encode({}), ElementsAre("0"));
+  for (const RedisWrite& w : {RedisWrite::HIncrBy("a"), RedisWrite{"HINCRBY", "a", {"x", "1", "y"}}}) {
+    s = EncodeDelta({w}, [](const std::string&) { return 1; }, args);
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(s.message(), ::testing::HasSubstr("pairs"));
+  }
+  EXPECT_THAT(args, ElementsAre("before"));
+}
+
+}  // namespace
+}  // namespace sqms::runtime::internal
