@@ -29,7 +29,8 @@
 # target was met, non-zero only when something failed to run.
 #
 # Environment: SQMS_BUILD_DIR or BUILD_DIR (default build),
-# BENCH_METRICS_TIMEOUT (seconds to wait for the checkpoints, default 150).
+# BENCH_METRICS_TIMEOUT (seconds to wait for the checkpoints, default 150),
+# BENCH_METRICS_FLAGS (more sqms-metrics flags, e.g. "--checkpoint-every 20000").
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -195,7 +196,7 @@ run_service() {
     --grpc-listen 127.0.0.1:0 --metrics-listen 127.0.0.1:0 \
     --redis-address "$REDIS_HOST:$REDIS_PORT" --kafka-brokers "$BROKERS" \
     --tokens-file "$RUN_DIR/tokens" --instance-id bench --ready-file "$ready" \
-    --log-level warn >"$RUN_DIR/service.log" 2>&1 </dev/null &
+    --log-level warn ${BENCH_METRICS_FLAGS:-} >"$RUN_DIR/service.log" 2>&1 </dev/null &
   SERVICE_PID=$!
   while true; do
     kill -0 "$SERVICE_PID" 2>/dev/null ||
