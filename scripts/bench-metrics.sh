@@ -226,7 +226,9 @@ run_service() {
     sed -n 's/^cmdstat_evalsha:calls=\([0-9]*\),usec=\([0-9]*\),.*/\1 \2/p')"
   # Commands a script runs count in commandstats too: the delta's writes,
   # one HMGET and one HSET per group of up to 1,000 fields of a window
-  # (libs/runtime/src/checkpoint_delta.h), HINCRBY only for what no group takes.
+  # (libs/runtime/src/checkpoint_delta.h), HINCRBY only for what no group
+  # takes — and, a few per checkpoint, the store's own (an HSET of each
+  # partition's offset, the claim's HINCRBY of its epoch).
   local stats hincrby hmget hset
   stats="$(rcli INFO commandstats | tr -d '\r')"
   hincrby="$(echo "$stats" | sed -n 's/^cmdstat_hincrby:calls=\([0-9]*\),.*/\1/p')"

@@ -74,13 +74,15 @@ class Ops {
         group.fields.emplace_back(&field, by);
         return;
       }
+      // Summed only while the sign stays: then no step one by one overflows
+      // unless the sum does, so Redis refuses exactly what it would have.
       int64_t& sum = group.fields[at->second].second;
       int64_t total = 0;
-      if (!__builtin_add_overflow(sum, by, &total)) {
+      if ((sum < 0) == (by < 0) && !__builtin_add_overflow(sum, by, &total)) {
         sum = total;
         return;
       }
-      it->second = groups_.size();  // beyond int64: a new group, so Redis sees the two apart
+      it->second = groups_.size();  // a new group: Redis sees the two apart
     }
     Group& group = groups_.emplace_back();
     group.key = &key;
@@ -147,6 +149,9 @@ absl::Status EncodeDelta(const StateDelta& writes,
       if (!Allowed(w.command)) {
         return absl::InvalidArgumentError(
             absl::StrCat("checkpoint: command '", w.command, "' is not allowed in a state delta"));
+      }
+      if (absl::EqualsIgnoreCase(w.command, "DEL") && !w.args.empty()) {
+        return absl::InvalidArgumentError("checkpoint: a DEL in a state delta deletes its one key");
       }
       ops.AsGiven(w);
       continue;

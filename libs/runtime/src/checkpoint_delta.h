@@ -1,22 +1,29 @@
 #pragma once
 // How a state delta travels to the checkpoint script (checkpoint_store.cc).
 //
-// Called from Lua once per field, HINCRBY costs Redis about 4 µs of CPU,
-// mostly the cost of the call itself, and a metrics checkpoint carries tens
-// of thousands of them: the script, which holds Redis for its whole run,
-// spent most of its time there. So the HINCRBYs of one key are sent as one
-// group, and the script reads the group's fields with one HMGET, adds in Lua
-// and writes them back with one HSET.
+// Called from Lua once per field, HINCRBY cost Redis about 4.5 µs of CPU
+// per field in the metrics benchmark (docs/benchmarks.md), and a metrics
+// checkpoint carries tens of thousands of them, in a script that holds
+// Redis for its whole run. So the HINCRBYs of one key are sent as one
+// group, and the script reads the group's fields with one HMGET, adds in
+// Lua and writes them back with one HSET: ~40 % less Redis CPU.
 //
 // What this encoding guarantees, for the script's reader:
 //  - Redis ends in the state the writes applied one by one in order would
 //    leave: HINCRBYs of a key move forward only past writes to other keys
-//    (which they commute with) and past HINCRBYs of the same key, and a
-//    group is closed by any other write to its key, so a later HINCRBY
-//    starts a new group after it;
-//  - within a group each field appears once, its increments summed (a sum
-//    beyond int64 closes the group instead, so Redis reports the overflow
-//    as it would have);
+//    (which they commute with: every write has its one key, so a DEL with
+//    more keys is refused) and past HINCRBYs of the same key, and a group
+//    is closed by any other write to its key, so a later HINCRBY starts a
+//    new group after it;
+//  - not the same partial state, though, when Redis fails a write inside
+//    the script (INTERNAL): what was applied before it is not a prefix of
+//    the writes in their order;
+//  - the script writes a group with HSET, which (Redis 7.4+) drops a
+//    field's own TTL where HINCRBY keeps it: state keys use no field TTLs;
+//  - within a group each field appears once, its increments summed while
+//    they have one sign and the sum fits an int64 (otherwise the group is
+//    closed and a new one starts), so Redis refuses an overflow exactly
+//    when one write at a time would have hit it;
 //  - a group has at most kMaxGroupFields fields (Lua 5.1's unpack is
 //    limited to 8,000 values); a longer one is sent as several;
 //  - a HINCRBY of several fields (checkpoint_store.h) joins its key's
@@ -45,8 +52,8 @@ inline constexpr size_t kMaxGroupFields = 1000;
 // Appends `writes` in the layout above to `args`; `key_index` returns a
 // key's 1-based index in the script's KEYS. INVALID_ARGUMENT, with `args`
 // unchanged, when a command is not allowed in a state delta
-// (checkpoint_store.h lists them) or a HINCRBY has no field, or a field
-// without its increment.
+// (checkpoint_store.h lists them), a DEL names more than its key, or a
+// HINCRBY has no field, or a field without its increment.
 absl::Status EncodeDelta(const StateDelta& writes,
                          const std::function<int(const std::string&)>& key_index,
                          std::vector<std::string>& args);

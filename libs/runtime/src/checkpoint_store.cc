@@ -36,11 +36,12 @@ return out
 // Checks everything before the first write, so a refusal writes nothing.
 constexpr std::string_view kWriteScript = R"lua(
 -- HINCRBY of `count` distinct fields of `key` (ARGV[first] a field,
--- ARGV[first + 1] its increment, ...): one HMGET, the sums in Lua, one
--- HSET. Exact: Lua's numbers are doubles, and a value or an increment of
--- up to 15 characters is below 2^53, as is the sum of two. Anything else —
--- longer, or not an integer as Redis writes one — goes to HINCRBY itself,
--- which adds it or refuses it as always.
+-- ARGV[first + 1] its increment, written by the encoder as an integer):
+-- one HMGET, the sums in Lua, one HSET. Exact: Lua's numbers are doubles,
+-- and a value or an increment of up to 15 characters is below 2^53, as is
+-- the sum of two ('%.0f' writes it digit for digit). A stored value that
+-- is longer, or not an integer as Redis writes one (the '%d' round trip),
+-- and a longer increment go to HINCRBY itself, which adds or refuses them.
 local function add_fields(key, first, count)
   local fields = {}
   for j = 1, count do fields[j] = ARGV[first + 2 * j - 2] end
@@ -55,7 +56,7 @@ local function add_fields(key, first, count)
       if a and string.format('%d', a) == cur then sum = a + tonumber(by) end
     end
     if sum then
-      set[s + 1], set[s + 2], s = fields[j], string.format('%d', sum), s + 2
+      set[s + 1], set[s + 2], s = fields[j], string.format('%.0f', sum), s + 2
     else
       redis.call('HINCRBY', key, fields[j], by)
     end

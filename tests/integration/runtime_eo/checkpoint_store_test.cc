@@ -147,15 +147,19 @@ TEST_F(CheckpointStoreTest, GroupedIncrementsLeaveWhatHincrbyOneByOneLeaves) {
 
 TEST_F(CheckpointStoreTest, AnIncrementOfAValueThatIsNoIntegerFailsAsHincrbyDoes) {
   const std::string state = std::string(kPrefix) + ":counts";
-  ASSERT_TRUE(redis_->Command({"HSET", state, "x", "1.5"}).ok());
   RedisCheckpointStore store(*redis_, kPrefix, 0);
-  auto claimed = store.Claim({kP0}, "a");
-  ASSERT_TRUE(claimed.ok()) << claimed.status();
-  absl::Status s = store.Write({{{kP0, (*claimed)[0].epoch, std::nullopt, 1, {}}},
-                                {RedisWrite::HIncrBy(state, "x", 1)}});
-  EXPECT_EQ(s.code(), absl::StatusCode::kInternal) << s;
-  EXPECT_THAT(std::string(s.message()), HasSubstr("not an integer"));
-  EXPECT_EQ(HashOf(state)["x"], "1.5");
+  // Lua's tonumber reads each of these as a number; HINCRBY refuses them.
+  for (const char* stored : {"1.5", "1e3", " 12", "12 ", "0x10", "01", "-0"}) {
+    ASSERT_TRUE(redis_->Command({"HSET", state, "x", stored}).ok());
+    auto claimed = store.Claim({kP0}, "a");
+    ASSERT_TRUE(claimed.ok()) << claimed.status();
+    absl::Status s = store.Write({{{kP0, (*claimed)[0].epoch, std::nullopt, 1, {}}},
+                                  {RedisWrite::HIncrBy(state, "x", 1)}});
+    EXPECT_EQ(s.code(), absl::StatusCode::kInternal) << stored << ": " << s;
+    EXPECT_THAT(std::string(s.message()), HasSubstr("not an integer")) << stored;
+    EXPECT_EQ(HashOf(state)["x"], stored);
+    EXPECT_EQ(StoredOffsetsTotal(), 0) << stored;
+  }
 }
 
 }  // namespace

@@ -72,6 +72,15 @@ TEST(CheckpointDeltaTest, ASumBeyondInt64StartsANewGroup) {
                           "+", "1", "2", "x", "1", "y", "1"));
 }
 
+TEST(CheckpointDeltaTest, AnIncrementOfTheOtherSignStartsANewGroup) {
+  // Stored max − 5, then +10, then −10: one at a time, Redis refuses the
+  // +10 (overflow); summed to 0 it would not. So the −10 goes apart.
+  EXPECT_THAT(Encode({RedisWrite::HIncrBy("a", "x", 10), RedisWrite::HIncrBy("a", "x", -10),
+                      RedisWrite::HIncrBy("a", "x", -1), RedisWrite::HIncrBy("a", "x", 0)}),
+              ElementsAre("2", "+", "1", "1", "x", "10",  //
+                          "+", "1", "1", "x", "-11"));
+}
+
 TEST(CheckpointDeltaTest, IncrementsNotWrittenAsRedisWritesIntegersAreSentAsGiven) {
   for (const char* by : {"+1", "01", "-0", "1.5", "", "x", " 1", "99999999999999999999"}) {
     EXPECT_THAT(Encode({RedisWrite{"HINCRBY", "a", {"x", by}}}),
@@ -112,6 +121,9 @@ TEST(CheckpointDeltaTest, ACommandOutsideTheAllowListIsRefusedAndNothingAppended
   EXPECT_THAT(s.message(), ::testing::HasSubstr("FLUSHALL"));
   EXPECT_THAT(args, ElementsAre("before"));
   EXPECT_THAT(Encode({}), ElementsAre("0"));
+  s = EncodeDelta({RedisWrite::HIncrBy("a", "x", 1), RedisWrite{"DEL", "a", {"b"}}},
+                  [](const std::string&) { return 1; }, args);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);  // b would miss KEYS and the grouping
   for (const RedisWrite& w : {RedisWrite::HIncrBy("a"), RedisWrite{"HINCRBY", "a", {"x", "1", "y"}}}) {
     s = EncodeDelta({w}, [](const std::string&) { return 1; }, args);
     EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);

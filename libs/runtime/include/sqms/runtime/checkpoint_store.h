@@ -92,8 +92,10 @@ class RedisCheckpointStore {
 
   // In one script: checks every partition first — its stored epoch equals
   // the checkpoint's and its stored offset equals base_offset — then applies
-  // `writes` in order, stores each next_offset and appends the new event ids
-  // to the window (trimmed to the newest dedup_window). Returns
+  // `writes` (to the state they would leave applied in order: a key's
+  // HINCRBYs go as one group, checkpoint_delta.h), stores each next_offset
+  // and appends the new event ids to the window (trimmed to the newest
+  // dedup_window). Returns
   //   OK                  written; also when this same checkpoint had already
   //                       been written (a retry after an unknown outcome
   //                       finds every offset at next_offset and writes
@@ -101,13 +103,15 @@ class RedisCheckpointStore {
   //   ABORTED             fenced: a partition's epoch moved on (another owner
   //                       claimed it) or its offset is not base_offset;
   //                       nothing was written;
-  //   INVALID_ARGUMENT    a write's command is not allowed, or no partition;
-  //                       nothing was sent;
+  //   INVALID_ARGUMENT    a write's command is not allowed, a DEL names more
+  //                       keys, a HINCRBY lacks field/increment pairs, or no
+  //                       partition; nothing was sent;
   //   UNAVAILABLE,        Redis unreachable (not run) or no reply in time
   //   DEADLINE_EXCEEDED   (unknown outcome): retry the same Checkpoint;
   //   INTERNAL            Redis failed a write inside the script (e.g.
-  //                       WRONGTYPE): Redis does not roll back, so the writes
-  //                       before it were applied. A service bug; stop.
+  //                       WRONGTYPE): Redis does not roll back, so part of
+  //                       the writes were applied (not necessarily those
+  //                       before it in order). A service bug; stop.
   absl::Status Write(const Checkpoint& checkpoint);
 
   std::string CheckpointsKey() const { return prefix_ + ":checkpoints"; }
