@@ -190,13 +190,15 @@ run_service() {
   redis_cpu0="$(cpu_seconds "$redis_pid")"
   devkafka_cpu0="$(cpu_seconds "$devkafka_pid")"
   log "3. sqms-metrics (services/metrics/config/metrics.yaml), fresh Redis and group"
+  local extra=()
+  read -r -a extra <<<"${BENCH_METRICS_FLAGS:-}"
   t0="$(now)"
   "$BUILD_DIR/services/metrics/sqms-metrics" \
     --config "$REPO_ROOT/services/metrics/config/metrics.yaml" \
     --grpc-listen 127.0.0.1:0 --metrics-listen 127.0.0.1:0 \
     --redis-address "$REDIS_HOST:$REDIS_PORT" --kafka-brokers "$BROKERS" \
     --tokens-file "$RUN_DIR/tokens" --instance-id bench --ready-file "$ready" \
-    --log-level warn ${BENCH_METRICS_FLAGS:-} >"$RUN_DIR/service.log" 2>&1 </dev/null &
+    --log-level warn "${extra[@]}" >"$RUN_DIR/service.log" 2>&1 </dev/null &
   SERVICE_PID=$!
   while true; do
     kill -0 "$SERVICE_PID" 2>/dev/null ||
