@@ -78,7 +78,8 @@ class Ops {
       // unless the sum does, so Redis refuses exactly what it would have.
       int64_t& sum = group.fields[at->second].second;
       int64_t total = 0;
-      if ((sum < 0) == (by < 0) && !__builtin_add_overflow(sum, by, &total)) {
+      const bool one_sign = by == 0 || sum == 0 || (sum < 0) == (by < 0);
+      if (one_sign && !__builtin_add_overflow(sum, by, &total)) {
         sum = total;
         return;
       }

@@ -34,9 +34,9 @@ std::vector<std::string> Encode(const StateDelta& writes) {
 
 TEST(CheckpointDeltaTest, IncrementsOfOneKeyGoAsOneGroupWithEachFieldOnce) {
   EXPECT_THAT(Encode({RedisWrite::HIncrBy("a", "x", 1), RedisWrite::HIncrBy("b", "y", 2),
-                      RedisWrite::HIncrBy("a", "z", 3), RedisWrite::HIncrBy("a", "x", -5)}),
+                      RedisWrite::HIncrBy("a", "z", 3), RedisWrite::HIncrBy("a", "x", 4)}),
               ElementsAre("2",                             // ops
-                          "+", "1", "2", "x", "-4", "z", "3",  // a: x summed
+                          "+", "1", "2", "x", "5", "z", "3",  // a: x summed
                           "+", "2", "1", "y", "2"));       // b
 }
 
