@@ -22,7 +22,8 @@ namespace sqms::testing {
 class RedisCluster {
  public:
   // Starts 6 nodes in `dir`, creates the cluster and returns once every node
-  // reports cluster_state:ok and every replica is in sync.
+  // reports cluster_state:ok and every replica is in sync; if that fails, a
+  // second attempt starts over in `dir`/second-attempt on fresh ports.
   static absl::StatusOr<std::unique_ptr<RedisCluster>> Start(const std::string& dir);
   ~RedisCluster();  // SIGKILLs every node
   RedisCluster(const RedisCluster&) = delete;
@@ -69,6 +70,8 @@ class RedisCluster {
     std::unique_ptr<runtime::RedisClient> client;
   };
   RedisCluster() = default;
+  // Start's work, once; a failure leaves no node running.
+  static absl::StatusOr<std::unique_ptr<RedisCluster>> TryStart(const std::string& dir);
   absl::Status StartNode(Node& node);
   Node* NodeAt(int port);
   absl::StatusOr<std::string> IdOf(int port);
