@@ -224,15 +224,15 @@ run_service() {
   duration_sum="$(sum_series "$scrape" sqms_consumer_checkpoint_duration_seconds_sum '')"
   # The checkpoint script's Redis time (the service's only EVALSHA load here
   # besides target evaluation and the relay's lease).
-  evalsha="$(rcli INFO commandstats | tr -d '\r' |
-    sed -n 's/^cmdstat_evalsha:calls=\([0-9]*\),usec=\([0-9]*\),.*/\1 \2/p')"
+  local stats
+  stats="$(rcli INFO commandstats | tr -d '\r')"
+  evalsha="$(echo "$stats" | sed -n 's/^cmdstat_evalsha:calls=\([0-9]*\),usec=\([0-9]*\),.*/\1 \2/p')"
   # Commands a script runs count in commandstats too: the delta's writes,
   # one HMGET and one HSET per group of up to 1,000 fields of a window
   # (libs/runtime/src/checkpoint_delta.h), HINCRBY only for what no group
   # takes — and, a few per checkpoint, the store's own (an HSET of each
   # partition's offset, the claim's HINCRBY of its epoch).
-  local stats hincrby hmget hset
-  stats="$(rcli INFO commandstats | tr -d '\r')"
+  local hincrby hmget hset
   hincrby="$(echo "$stats" | sed -n 's/^cmdstat_hincrby:calls=\([0-9]*\),.*/\1/p')"
   hmget="$(echo "$stats" | sed -n 's/^cmdstat_hmget:calls=\([0-9]*\),.*/\1/p')"
   hset="$(echo "$stats" | sed -n 's/^cmdstat_hset:calls=\([0-9]*\),.*/\1/p')"

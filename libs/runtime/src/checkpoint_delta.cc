@@ -47,49 +47,31 @@ struct Group {
   absl::flat_hash_map<absl::string_view, size_t> at;           // field → index in fields
 };
 
-// One op in order: a group, or a write sent as given — all of it, or (a
-// HINCRBY sent field by field) the pair at args[pair].
+// One op in order: a write sent as given, or a group (write == nullptr).
 struct Op {
-  const RedisWrite* write = nullptr;  // nullptr: groups[group]
+  const RedisWrite* write = nullptr;
   size_t group = 0;
-  size_t pair = kWhole;
-  static constexpr size_t kWhole = ~size_t{0};
 };
 
 // Builds the ops of a delta, write by write.
 class Ops {
  public:
-  void AsGiven(const RedisWrite& w, size_t pair = Op::kWhole) {
+  void AsGiven(const RedisWrite& w) {
     open_.erase(w.key);
-    ops_.push_back({&w, 0, pair});
+    ops_.push_back({&w, 0});
   }
 
-  // HINCRBY key field by, into the key's open group.
-  void Increment(const std::string& key, const std::string& field, int64_t by) {
-    auto [it, fresh] = open_.try_emplace(key, groups_.size());
-    if (!fresh) {
-      Group& group = groups_[it->second];
-      auto [at, added] = group.at.try_emplace(field, group.fields.size());
-      if (added) {
-        group.fields.emplace_back(&field, by);
-        return;
+  // HINCRBY key field by [field by ...] (`increments` parsed from args),
+  // into the key's open group: the key is looked up once per write.
+  void Increments(const RedisWrite& w, const std::vector<int64_t>& increments) {
+    auto [it, fresh] = open_.try_emplace(w.key, 0);
+    if (fresh) it->second = NewGroup(w.key);
+    for (size_t i = 0; i < increments.size(); ++i) {
+      if (!Add(groups_[it->second], w.args[2 * i], increments[i])) {
+        it->second = NewGroup(w.key);  // Redis must see the two apart
+        Add(groups_[it->second], w.args[2 * i], increments[i]);
       }
-      // Summed only while the sign stays: then no step one by one overflows
-      // unless the sum does, so Redis refuses exactly what it would have.
-      int64_t& sum = group.fields[at->second].second;
-      int64_t total = 0;
-      const bool one_sign = by == 0 || sum == 0 || (sum < 0) == (by < 0);
-      if (one_sign && !__builtin_add_overflow(sum, by, &total)) {
-        sum = total;
-        return;
-      }
-      it->second = groups_.size();  // a new group: Redis sees the two apart
     }
-    Group& group = groups_.emplace_back();
-    group.key = &key;
-    group.at.emplace(field, 0);
-    group.fields.emplace_back(&field, by);
-    ops_.push_back({nullptr, it->second});
   }
 
   void AppendTo(const std::function<int(const std::string&)>& key_index,
@@ -107,17 +89,37 @@ class Ops {
         continue;
       }
       const RedisWrite& w = *op.write;
-      const std::string index = std::to_string(key_index(w.key));
-      if (op.pair == Op::kWhole) {
-        args.insert(args.end(), {w.command, index, std::to_string(w.args.size())});
-        args.insert(args.end(), w.args.begin(), w.args.end());
-      } else {
-        args.insert(args.end(), {"HINCRBY", index, "2", w.args[op.pair], w.args[op.pair + 1]});
-      }
+      args.insert(args.end(), {w.command, std::to_string(key_index(w.key)),
+                               std::to_string(w.args.size())});
+      args.insert(args.end(), w.args.begin(), w.args.end());
     }
   }
 
  private:
+  size_t NewGroup(const std::string& key) {
+    groups_.emplace_back().key = &key;
+    ops_.push_back({nullptr, groups_.size() - 1});
+    return groups_.size() - 1;
+  }
+
+  // Adds `by` to the group's `field`; false when it cannot join: a field's
+  // increments are summed only while they keep one sign and fit an int64,
+  // since then no step one by one overflows unless the sum does, so Redis
+  // refuses exactly what it would have.
+  static bool Add(Group& group, const std::string& field, int64_t by) {
+    auto [at, added] = group.at.try_emplace(field, group.fields.size());
+    if (added) {
+      group.fields.emplace_back(&field, by);
+      return true;
+    }
+    int64_t& sum = group.fields[at->second].second;
+    int64_t total = 0;
+    const bool one_sign = by == 0 || sum == 0 || (sum < 0) == (by < 0);
+    if (!one_sign || __builtin_add_overflow(sum, by, &total)) return false;
+    sum = total;
+    return true;
+  }
+
   static void AppendGroup(const Group& group,
                           const std::function<int(const std::string&)>& key_index,
                           std::vector<std::string>& args) {
@@ -164,17 +166,16 @@ absl::Status EncodeDelta(const StateDelta& writes,
     increments.clear();
     for (size_t i = 1; i < w.args.size(); i += 2) {
       std::optional<int64_t> by = PlainInteger(w.args[i]);
-      if (!by) break;
+      if (!by) {
+        // Redis would refuse it in the middle of the script, after the
+        // writes before it: refused here, nothing is half-written.
+        return absl::InvalidArgumentError(absl::StrCat("checkpoint: HINCRBY of '", w.key, "' field '",
+                                                       w.args[i - 1], "': increment '", w.args[i],
+                                                       "' is not an int64 as Redis writes one"));
+      }
       increments.push_back(*by);
     }
-    if (increments.size() * 2 != w.args.size()) {
-      // Redis refuses such an increment: let it, one field at a time, in order.
-      for (size_t i = 0; i < w.args.size(); i += 2) ops.AsGiven(w, i);
-      continue;
-    }
-    for (size_t i = 0; i < increments.size(); ++i) {
-      ops.Increment(w.key, w.args[2 * i], increments[i]);
-    }
+    ops.Increments(w, increments);
   }
   ops.AppendTo(key_index, args);
   return absl::OkStatus();

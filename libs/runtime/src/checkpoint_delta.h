@@ -28,9 +28,9 @@
 //    limited to 8,000 values); a longer one is sent as several;
 //  - a HINCRBY of several fields (checkpoint_store.h) joins its key's
 //    group field by field;
-//  - an increment that is not a plain integer as Redis writes one (e.g.
-//    "+1", "01", "x") is not grouped: its write goes as one HINCRBY per
-//    field, and Redis refuses that one as before.
+//  - an increment that is not an int64 as Redis writes one (e.g. "+1",
+//    "01", "x"), which Redis would refuse in the middle of the script, is
+//    refused before anything is sent.
 //
 // ARGV layout, appended to `args`: the op count, then per op either
 //   <COMMAND> <key index> <arg count> <args...>            one write as given
@@ -53,7 +53,8 @@ inline constexpr size_t kMaxGroupFields = 1000;
 // key's 1-based index in the script's KEYS. INVALID_ARGUMENT, with `args`
 // unchanged, when a command is not allowed in a state delta
 // (checkpoint_store.h lists them), a DEL names more than its key, or a
-// HINCRBY has no field, or a field without its increment.
+// HINCRBY has no field, a field without its increment, or an increment
+// Redis would refuse.
 absl::Status EncodeDelta(const StateDelta& writes,
                          const std::function<int(const std::string&)>& key_index,
                          std::vector<std::string>& args);

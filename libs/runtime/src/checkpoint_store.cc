@@ -139,10 +139,13 @@ absl::Status RedisError(const RedisReply& reply, const char* what) {
 
 }  // namespace
 
-RedisWrite RedisWrite::HIncrBy(std::string key, std::string field, int64_t by) {
-  return {"HINCRBY", std::move(key), {std::move(field), std::to_string(by)}};
-}
 RedisWrite RedisWrite::HIncrBy(std::string key) { return {"HINCRBY", std::move(key), {}}; }
+
+RedisWrite RedisWrite::HIncrBy(std::string key, std::string field, int64_t by) {
+  RedisWrite w = HIncrBy(std::move(key));
+  w.Increment(std::move(field), by);
+  return w;
+}
 
 RedisWrite& RedisWrite::Increment(std::string field, int64_t by) {
   args.push_back(std::move(field));

@@ -81,21 +81,26 @@ TEST(CheckpointDeltaTest, AnIncrementOfTheOtherSignStartsANewGroup) {
                           "+", "1", "1", "x", "-11"));
 }
 
-TEST(CheckpointDeltaTest, IncrementsNotWrittenAsRedisWritesIntegersAreSentAsGiven) {
+// Redis would refuse these in the middle of the script, after the writes
+// before them: refused before anything is sent, naming the field.
+TEST(CheckpointDeltaTest, IncrementsNotWrittenAsRedisWritesIntegersAreRefusedBeforeSending) {
   for (const char* by : {"+1", "01", "-0", "1.5", "", "x", " 1", "99999999999999999999"}) {
-    EXPECT_THAT(Encode({RedisWrite{"HINCRBY", "a", {"x", by}}}),
-                ElementsAre("1", "HINCRBY", "1", "2", "x", by))
-        << by;
+    std::vector<std::string> args = {"before"};
+    absl::Status s = EncodeDelta({RedisWrite::HIncrBy("a", "w", 1), RedisWrite{"HINCRBY", "a", {"x", by}}},
+                                 [](const std::string&) { return 1; }, args);
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << by;
+    EXPECT_THAT(s.message(), ::testing::HasSubstr("field 'x'")) << by;
+    EXPECT_THAT(args, ElementsAre("before")) << by;
   }
   EXPECT_THAT(Encode({RedisWrite{"hincrby", "a", {"x", "-12"}}}),
               ElementsAre("1", "+", "1", "1", "x", "-12"));
-  // One bad increment among several: the write goes field by field, in order.
-  EXPECT_THAT(Encode({RedisWrite::HIncrBy("a", "w", 1), RedisWrite{"HINCRBY", "a", {"x", "1", "y", "+2"}},
-                      RedisWrite::HIncrBy("a", "w", 1)}),
-              ElementsAre("4", "+", "1", "1", "w", "1",        //
-                          "HINCRBY", "1", "2", "x", "1",       //
-                          "HINCRBY", "1", "2", "y", "+2",      //
-                          "+", "1", "1", "w", "1"));
+  // One bad increment among several: the whole delta is refused.
+  std::vector<std::string> args;
+  absl::Status s = EncodeDelta({RedisWrite{"HINCRBY", "a", {"x", "1", "y", "+2"}}},
+                               [](const std::string&) { return 1; }, args);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.message(), ::testing::HasSubstr("field 'y'"));
+  EXPECT_THAT(args, ::testing::IsEmpty());
 }
 
 TEST(CheckpointDeltaTest, AGroupLongerThanTheLimitIsSentAsSeveral) {

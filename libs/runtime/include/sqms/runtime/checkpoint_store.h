@@ -104,8 +104,9 @@ class RedisCheckpointStore {
   //                       claimed it) or its offset is not base_offset;
   //                       nothing was written;
   //   INVALID_ARGUMENT    a write's command is not allowed, a DEL names more
-  //                       keys, a HINCRBY lacks field/increment pairs, or no
-  //                       partition; nothing was sent;
+  //                       keys, a HINCRBY lacks field/increment pairs or has
+  //                       an increment that is no int64, or no partition;
+  //                       nothing was sent;
   //   UNAVAILABLE,        Redis unreachable (not run) or no reply in time
   //   DEADLINE_EXCEEDED   (unknown outcome): retry the same Checkpoint;
   //   INTERNAL            Redis failed a write inside the script (e.g.
