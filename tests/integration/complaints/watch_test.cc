@@ -68,8 +68,13 @@ TEST_F(WatchTest, CategoryFilterDeliversMatchingEventsOnly) {
     ASSERT_TRUE(stub().AddNote(nctx.get(), Cmd(c->id(), 0, "called the station"), &out).ok());
   }
   v1::Complaint marker = Submit(v1::CATEGORY_LUGGAGE, station);
+  // Complaints land on different partitions and outbox shards, so the
+  // marker may overtake the match's last event: await both.
   EXPECT_TRUE(testing::Await(
-      [&] { return count_of(marker.id(), ev::COMPLAINT_EVENT_TYPE_SUBMITTED) > 0; },
+      [&] {
+        return count_of(marker.id(), ev::COMPLAINT_EVENT_TYPE_SUBMITTED) > 0 &&
+               count_of(match.id(), ev::COMPLAINT_EVENT_TYPE_NOTE_ADDED) > 0;
+      },
       absl::Seconds(10)));
   ctx->TryCancel();
   t.join();
