@@ -180,6 +180,8 @@ absl::Status MetricsServiceServer::StartConsumer(const config::ServiceConfig& co
   options.instance_id = instance;
   options.checkpoint_every = config.checkpoint_every;
   options.checkpoint_interval = std::chrono::milliseconds(config.checkpoint_interval_ms);
+  options.checkpoint_idle_interval =
+      std::chrono::milliseconds(config.checkpoint_idle_interval_ms);
   options.metrics = &p.metrics->registry();
   auto consumer = runtime::CheckpointingConsumer::Create(std::move(options), *p.redis, *p.processor);
   if (!consumer.ok()) return consumer.status();

@@ -61,17 +61,29 @@ class Ops {
     ops_.push_back({&w, 0});
   }
 
-  // HINCRBY key field by [field by ...] (`increments` parsed from args),
-  // into the key's open group: the key is looked up once per write.
-  void Increments(const RedisWrite& w, const std::vector<int64_t>& increments) {
+  // HINCRBY key field by [field by ...], into the key's open group (the
+  // key is looked up once per write). INVALID_ARGUMENT for an increment
+  // Redis would refuse in the middle of the script, after the writes before
+  // it: refused here, so nothing is half-written (the caller then appends
+  // nothing).
+  absl::Status Increments(const RedisWrite& w) {
     auto [it, fresh] = open_.try_emplace(w.key, 0);
     if (fresh) it->second = NewGroup(w.key);
-    for (size_t i = 0; i < increments.size(); ++i) {
-      if (!Add(groups_[it->second], w.args[2 * i], increments[i])) {
+    for (size_t i = 0; i + 1 < w.args.size(); i += 2) {
+      const std::string& field = w.args[i];
+      std::optional<int64_t> by = PlainInteger(w.args[i + 1]);
+      if (!by) {
+        return absl::InvalidArgumentError(absl::StrCat("checkpoint: HINCRBY of '", w.key,
+                                                       "' field '", field, "': increment '",
+                                                       w.args[i + 1],
+                                                       "' is not an int64 as Redis writes one"));
+      }
+      if (!Add(groups_[it->second], field, *by)) {
         it->second = NewGroup(w.key);  // Redis must see the two apart
-        Add(groups_[it->second], w.args[2 * i], increments[i]);
+        Add(groups_[it->second], field, *by);
       }
     }
+    return absl::OkStatus();
   }
 
   void AppendTo(const std::function<int(const std::string&)>& key_index,
@@ -146,7 +158,6 @@ absl::Status EncodeDelta(const StateDelta& writes,
                          const std::function<int(const std::string&)>& key_index,
                          std::vector<std::string>& args) {
   Ops ops;
-  std::vector<int64_t> increments;
   for (const RedisWrite& w : writes) {
     if (!IsHIncrBy(w)) {
       if (!Allowed(w.command)) {
@@ -163,19 +174,7 @@ absl::Status EncodeDelta(const StateDelta& writes,
       return absl::InvalidArgumentError(
           absl::StrCat("checkpoint: HINCRBY of '", w.key, "' needs field and increment pairs"));
     }
-    increments.clear();
-    for (size_t i = 1; i < w.args.size(); i += 2) {
-      std::optional<int64_t> by = PlainInteger(w.args[i]);
-      if (!by) {
-        // Redis would refuse it in the middle of the script, after the
-        // writes before it: refused here, nothing is half-written.
-        return absl::InvalidArgumentError(absl::StrCat("checkpoint: HINCRBY of '", w.key, "' field '",
-                                                       w.args[i - 1], "': increment '", w.args[i],
-                                                       "' is not an int64 as Redis writes one"));
-      }
-      increments.push_back(*by);
-    }
-    ops.Increments(w, increments);
+    if (absl::Status s = ops.Increments(w); !s.ok()) return s;
   }
   ops.AppendTo(key_index, args);
   return absl::OkStatus();

@@ -13,6 +13,15 @@ bool CheckpointPolicy::Due(Clock::time_point now) const {
   return interval_ > std::chrono::milliseconds::zero() && now - first_pending_ >= interval_;
 }
 
-void CheckpointPolicy::Written() { pending_ = 0; }
+bool CheckpointPolicy::DueIdle(Clock::time_point now) const {
+  if (Due(now)) return true;
+  if (pending_ == 0 || idle_interval_ <= std::chrono::milliseconds::zero()) return false;
+  return !last_written_ || now - *last_written_ >= idle_interval_;
+}
+
+void CheckpointPolicy::Written(Clock::time_point now) {
+  pending_ = 0;
+  last_written_ = now;
+}
 
 }  // namespace sqms::runtime

@@ -31,7 +31,8 @@ class CheckpointingConsumer::Impl {
         store_(redis, options_.key_prefix, options_.dedup_window),
         processor_(processor),
         metrics_(options_.metrics, options_.kafka.group_id, options_.kafka.topics),
-        policy_(options_.checkpoint_every, options_.checkpoint_interval) {}
+        policy_(options_.checkpoint_every, options_.checkpoint_interval,
+                options_.checkpoint_idle_interval) {}
 
   ~Impl() {
     Stop();
@@ -71,6 +72,7 @@ class CheckpointingConsumer::Impl {
   absl::Status Handle(const ConsumedRecord& record);
   void Done(const ConsumedRecord& record, CheckpointingConsumerMetrics::Record outcome);
   void OnTick();
+  void OnIdle();
   void WriteCheckpoint();
   Checkpoint Pending();
   void Halt(const absl::Status& why);
@@ -118,6 +120,7 @@ absl::Status CheckpointingConsumer::Impl::Init() {
     log::Warn("exactly-once consumer: kafka error", {{"error", s.ToString()}});
   };
   hooks.on_tick = [this] { OnTick(); };
+  hooks.on_idle = [this] { OnIdle(); };
   hooks.on_dead_lettered = [this](const ConsumedRecord& r) {
     Done(r, CheckpointingConsumerMetrics::Record::kDeadLettered);
   };
@@ -199,6 +202,10 @@ void CheckpointingConsumer::Impl::OnTick() {
   if (now - last_gauges_ >= kGaugeInterval) UpdateGauges(now);
 }
 
+void CheckpointingConsumer::Impl::OnIdle() {
+  if (policy_.DueIdle(SteadyClock::now())) WriteCheckpoint();
+}
+
 Checkpoint CheckpointingConsumer::Impl::Pending() {
   Checkpoint checkpoint;
   for (const auto& [tp, owned] : owned_) {
@@ -212,7 +219,7 @@ void CheckpointingConsumer::Impl::WriteCheckpoint() {
   if (halted_) return;
   Checkpoint checkpoint = Pending();
   if (checkpoint.partitions.empty()) {
-    policy_.Written();
+    policy_.Written(SteadyClock::now());
     return;
   }
   checkpoint.writes = processor_.TakeDelta();
@@ -227,7 +234,7 @@ void CheckpointingConsumer::Impl::WriteCheckpoint() {
         owned.stored = p.next_offset;
         owned.new_ids.clear();
       }
-      policy_.Written();
+      policy_.Written(now);
       last_written_ = now;
       processor_.OnCheckpointWritten();
       return;
@@ -244,6 +251,9 @@ void CheckpointingConsumer::Impl::WriteCheckpoint() {
     if (GiveUp()) {
       log::Error("exactly-once consumer: final checkpoint abandoned; the next owner reprocesses",
                  {{"group", options_.kafka.group_id}, {"error", written.ToString()}});
+      // Its delta is gone: a later checkpoint (the revoke's) would store
+      // offsets past it.
+      halted_ = true;
       return;
     }
     if (attempt == 1 || attempt % 50 == 0) {  // an outage logs a line per ~10 s, not per try

@@ -15,6 +15,10 @@ namespace sqms::runtime {
 namespace {
 
 constexpr int kPollTimeoutMs = 100;
+// Right after a record: how long a poll waits before the loop counts as
+// caught up (on_idle). Short, so a paused stream is noticed at once; a
+// stream in full flow has records queued and never waits for it.
+constexpr int kCaughtUpPollMs = 10;
 constexpr int kSeekTimeoutMs = 5000;
 
 std::vector<TopicPartition> ToVector(const rd_kafka_topic_partition_list_t* list) {
@@ -239,14 +243,17 @@ void KafkaConsumerLoop::Impl::Run() {
     rd_kafka_topic_partition_list_add(topics.get(), topic.c_str(), RD_KAFKA_PARTITION_UA);
   }
   ReportError(rdkafka::ToStatus(rd_kafka_subscribe(rk_.get(), topics.get()), "kafka subscribe"));
+  int timeout_ms = kPollTimeoutMs;
   while (!stopping_.load()) {
-    rdkafka::MessageHandle msg(rd_kafka_consumer_poll(rk_.get(), kPollTimeoutMs));
+    rdkafka::MessageHandle msg(rd_kafka_consumer_poll(rk_.get(), timeout_ms));
     if (msg != nullptr && msg->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
       ReportError(rdkafka::ToStatus(msg->err, rd_kafka_message_errstr(msg.get())));
     } else if (msg != nullptr) {
       Handle(*msg);
     }
+    timeout_ms = msg == nullptr ? kPollTimeoutMs : kCaughtUpPollMs;
     MaybeCommit();
+    if (msg == nullptr && hooks_.on_idle) hooks_.on_idle();
     if (hooks_.on_tick) hooks_.on_tick();
   }
   CommitSync();

@@ -28,6 +28,9 @@ void AddFlags(CLI::App& app, ServiceConfig& config) {
                    "Checkpoint after this many records (1..1000000)");
   runtime::AddFlag(app, "checkpoint-interval-ms", config.checkpoint_interval_ms,
                    "Checkpoint this long after the first unwritten record (10..60000)");
+  runtime::AddFlag(app, "checkpoint-idle-interval-ms", config.checkpoint_idle_interval_ms,
+                   "Once caught up, checkpoint when this long has passed since the last "
+                   "checkpoint (0..60000; 0 = off)");
   runtime::AddFlag(app, "session-timeout-ms", config.session_timeout_ms,
                    "How soon the consumer group reassigns a dead replica's partitions "
                    "(6000..300000)");
@@ -51,6 +54,8 @@ absl::Status Validate(const ServiceConfig& config) {
   };
   for (absl::Status s : {range("checkpoint-every", config.checkpoint_every, 1, 1000000),
                          range("checkpoint-interval-ms", config.checkpoint_interval_ms, 10, 60000),
+                         range("checkpoint-idle-interval-ms", config.checkpoint_idle_interval_ms,
+                               0, 60000),
                          range("session-timeout-ms", config.session_timeout_ms, 6000, 300000),
                          range("evaluate-interval-ms", config.evaluate_interval_ms, 100, 600000),
                          range("watch-poll-interval-ms", config.watch_poll_interval_ms, 10, 60000),

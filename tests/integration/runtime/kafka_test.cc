@@ -221,6 +221,26 @@ TEST_F(KafkaTest, CommitsOnlyAfterHandlerSucceededAndResumesThere) {
   EXPECT_EQ(again.values().size(), 40u);
 }
 
+TEST_F(KafkaTest, OnIdleRunsOnceEveryRecordSoFarIsHandled) {
+  ProduceAll("sqms.kpi.v1", Values("k", 4, 5));
+  std::atomic<int> handled{0};
+  std::atomic<int> handled_at_idle{-1};  // the count at the latest on_idle
+  KafkaConsumerHooks hooks;
+  hooks.on_idle = [&] { handled_at_idle = handled.load(); };
+  auto loop = Loop("sqms.kpi.v1", "g-idle", hooks, [&](const ConsumedRecord&) {
+    ++handled;
+    return absl::OkStatus();
+  });
+  ASSERT_NE(loop, nullptr);
+  // Caught up with the first burst: on_idle sees all of it.
+  ASSERT_TRUE(Await([&] { return handled_at_idle.load() == 20; }, absl::Seconds(30)))
+      << "handled " << handled.load() << ", at the latest on_idle " << handled_at_idle.load();
+  ProduceAll("sqms.kpi.v1", Values("k", 4, 1));
+  ASSERT_TRUE(Await([&] { return handled_at_idle.load() == 24; }, absl::Seconds(30)))
+      << "handled " << handled.load() << ", at the latest on_idle " << handled_at_idle.load();
+  loop->Stop();
+}
+
 TEST_F(KafkaTest, OnAssignOffsetsAreHonouredAndRevokeIsCalled) {
   ProduceAll("sqms.kpi.v1", Values("k", 12, 4));
   std::atomic<int> revoked{0};

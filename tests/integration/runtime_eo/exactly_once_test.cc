@@ -195,6 +195,27 @@ TEST_F(ExactlyOnceTest, FencedConsumerStopsAndWritesNothing) {
   EXPECT_EQ(StoredOffsetsTotal(), 100);
 }
 
+TEST_F(ExactlyOnceTest, CaughtUpConsumerCheckpointsWithoutWaitingForCountOrInterval) {
+  const std::string topic = "sqms.incidents.v1";  // 4 partitions
+  CountingProcessor counter(std::string(kPrefix) + ":counts");
+  CheckpointingConsumerOptions options = Options("eo-idle", topic, "one");
+  options.checkpoint_every = 1000000;                          // never reached
+  options.checkpoint_interval = std::chrono::milliseconds(0);  // off
+  options.checkpoint_idle_interval = std::chrono::milliseconds(50);
+  auto consumer = CheckpointingConsumer::Create(std::move(options), *redis_, counter);
+  ASSERT_TRUE(consumer.ok()) << consumer.status();
+  (*consumer)->Start();
+  // Only the idle trigger can write these before Stop().
+  Produce(topic, 0, 1);
+  ASSERT_TRUE(Await([&] { return StoredOffsetsTotal() == 1; }, absl::Seconds(60)));
+  EXPECT_EQ(CountsTotal(), 1);
+  Produce(topic, 1, 30);
+  ASSERT_TRUE(Await([&] { return StoredOffsetsTotal() == 31; }, absl::Seconds(60)));
+  EXPECT_EQ(CountsTotal(), 31);
+  (*consumer)->Stop();
+  EXPECT_TRUE((*consumer)->status().ok()) << (*consumer)->status();
+}
+
 TEST_F(ExactlyOnceTest, RedisOutageDelaysCheckpointsButLosesNothing) {
   const std::string topic = "sqms.incidents.v1";  // 4 partitions
   CountingProcessor counter(std::string(kPrefix) + ":counts");

@@ -20,7 +20,9 @@
 //            processor.Process. Error → the loop retries it, and after
 //            max_attempts sends it to `<topic>.dlq` (then it counts as done).
 //   checkpoint  every checkpoint_every records or checkpoint_interval after
-//            the first unwritten one, on revoke, and on Stop():
+//            the first unwritten one; when caught up with the brokers, once
+//            checkpoint_idle_interval has passed since the previous one (if
+//            set); on revoke, and on Stop():
 //            processor.TakeDelta() + the offsets/ids of every partition that
 //            advanced, in one script. Redis unreachable → the same checkpoint
 //            is retried every retry_backoff (the script recognises a retry of
@@ -111,6 +113,11 @@ struct CheckpointingConsumerOptions {
   std::string instance_id;  // recorded as the partitions' owner (diagnostics)
   int checkpoint_every = 1000;                           // records; 0 = off
   std::chrono::milliseconds checkpoint_interval{1000};   // 0 = off
+  // Also checkpoint once the consumer has caught up (a poll found no
+  // record) and this long has passed since the previous checkpoint: a quiet
+  // stream's records reach Redis within a poll, not checkpoint_interval
+  // later (checkpoint_policy.h). 0 = off.
+  std::chrono::milliseconds checkpoint_idle_interval{0};
   size_t dedup_window = 1024;                            // ids per partition, 0..4096
   std::chrono::milliseconds stop_timeout{10000};         // final checkpoint's retries
   prometheus::Registry* metrics = nullptr;               // null: not exported

@@ -95,6 +95,11 @@ struct KafkaConsumerHooks {
   // Optional: runs after every poll — at least every 100 ms while the loop
   // runs, also when no record arrives (time-based flushes, lag metrics).
   std::function<void()> on_tick;
+  // Optional: runs, before on_tick, after a poll that found no record: the
+  // consumer has caught up with what the brokers sent. Within 10 ms of the
+  // last record of a burst, then about every 100 ms while nothing comes. A
+  // batching consumer flushes here (CheckpointingConsumer's idle checkpoint).
+  std::function<void()> on_idle;
   // Optional: runs once a record was acknowledged by the dead-letter topic,
   // before the loop moves past it (a caller keeping its own offsets counts
   // the record as done here).
