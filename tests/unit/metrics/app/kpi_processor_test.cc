@@ -155,6 +155,81 @@ class KpiProcessorTest : public ::testing::Test {
   int64_t offset_ = 0;
 };
 
+// Every write of a delta, summed per key and field (HINCRBY), or the last
+// value (HSET, EXPIREAT).
+std::map<std::pair<std::string, std::string>, int64_t> Totals(
+    const std::vector<runtime::StateDelta>& deltas) {
+  std::map<std::pair<std::string, std::string>, int64_t> out;
+  for (const runtime::StateDelta& delta : deltas) {
+    for (const runtime::RedisWrite& w : delta) {
+      if (w.command == "HINCRBY") {
+        for (size_t i = 0; i + 1 < w.args.size(); i += 2) {
+          int64_t by = 0;
+          EXPECT_TRUE(absl::SimpleAtoi(w.args[i + 1], &by)) << w.args[i + 1];
+          out[{w.key, w.args[i]}] += by;
+        }
+      } else if (w.command == "EXPIREAT") {
+        int64_t at = 0;
+        EXPECT_TRUE(absl::SimpleAtoi(w.args[0], &at));
+        out[{w.key, "EXPIREAT"}] = at;
+      } else if (w.command == "HSET") {
+        int64_t v = 0;
+        out[{w.key, w.args[0]}] = absl::SimpleAtoi(w.args[1], &v) ? v : -1;
+      }
+    }
+  }
+  return out;
+}
+
+TEST_F(KpiProcessorTest, ADeltaOfManyRecordsAddsUpToTheirDeltasOneByOne) {
+  const ev::ComplaintEventType types[] = {
+      ev::COMPLAINT_EVENT_TYPE_SUBMITTED, ev::COMPLAINT_EVENT_TYPE_RESOLVED,
+      ev::COMPLAINT_EVENT_TYPE_REPLIED,   ev::COMPLAINT_EVENT_TYPE_CLOSED,
+      ev::COMPLAINT_EVENT_TYPE_REOPENED,  ev::COMPLAINT_EVENT_TYPE_SLA_BREACHED};
+  const char* stations[] = {"北京南站", "上海虹桥站", "", "雄安站"};
+  std::vector<Change> changes;
+  for (int i = 0; i < 600; ++i) {
+    Change c;
+    c.complaint = "c-" + std::to_string(i % 37);
+    c.type = types[i % 6];
+    // Mostly forward over two days, every 50th two days back (late).
+    c.at = i % 50 == 49 ? kDay - absl::Hours(48) + absl::Seconds(i)
+                        : kDay + absl::Seconds(i * 293);
+    c.received = c.at - absl::Hours(i % 5);
+    c.reopen_count = c.type == ev::COMPLAINT_EVENT_TYPE_REOPENED ? 1 : 0;
+    if (c.type == ev::COMPLAINT_EVENT_TYPE_REOPENED) c.resolved_at = c.at - absl::Hours(30);
+    c.station = stations[i % 4];
+    changes.push_back(c);
+  }
+  KpiProcessor& batched = Processor();
+  std::vector<runtime::StateDelta> one;
+  for (size_t i = 0; i < changes.size(); ++i) {
+    ASSERT_TRUE(batched.Process(Record(changes[i], static_cast<int64_t>(i)),
+                                absl::NotFoundError("")).ok());
+  }
+  one.push_back(batched.TakeDelta());
+
+  KpiProcessorOptions options;
+  options.complaints_topic = kTopic;
+  options.zone = absl::UTCTimeZone();
+  KpiProcessor alone(redis_, std::move(options));
+  std::vector<runtime::StateDelta> each;
+  for (size_t i = 0; i < changes.size(); ++i) {
+    ASSERT_TRUE(alone.Process(Record(changes[i], static_cast<int64_t>(i)),
+                              absl::NotFoundError("")).ok());
+    each.push_back(alone.TakeDelta());
+  }
+  auto batched_totals = Totals(one);
+  auto each_totals = Totals(each);
+  // A window's revision counts checkpoints that corrected it: not additive.
+  std::erase_if(batched_totals, [](const auto& e) { return e.first.second == kRevisionField; });
+  std::erase_if(each_totals, [](const auto& e) { return e.first.second == kRevisionField; });
+  EXPECT_GT(batched_totals.size(), 1000u);
+  EXPECT_GT(batched_totals.count({Store::DayKey(kDay - absl::Hours(48)), std::string(kLateField)}),
+            0u);
+  EXPECT_EQ(batched_totals, each_totals);
+}
+
 TEST_F(KpiProcessorTest, AReopenTwoDaysLaterRevokesTheFirstContactResolutionOfItsWindow) {
   Processor();
   const absl::Time resolved = kDay + absl::Hours(10);   // window W
