@@ -7,11 +7,15 @@
 #   SQMS_SANITIZE  comma-separated -fsanitize= list for the whole build, e.g.
 #                  address,undefined (make test's sanitizer build). Any finding
 #                  aborts the process, so the test that hit it fails.
+#   SQMS_JEMALLOC  the three service binaries allocate with jemalloc
+#                  (sqms_service_allocator below); ignored under
+#                  SQMS_SANITIZE, whose runtime brings its own allocator.
 #   ccache         used as the compiler launcher when it is installed, unless
 #                  CMAKE_CXX_COMPILER_LAUNCHER is given.
 #   clang          project code is also checked with -Wthread-safety, so
 #                  ABSL_GUARDED_BY and friends are enforced, not decoration.
 option(SQMS_WERROR "Treat warnings in project code as errors (OFF for packagers)" ON)
+option(SQMS_JEMALLOC "Link the service binaries with jemalloc (not with SQMS_SANITIZE)" ON)
 set(SQMS_SANITIZE "" CACHE STRING "Sanitizers for the whole build, e.g. address,undefined")
 
 if(NOT CMAKE_CXX_COMPILER_LAUNCHER)
@@ -45,3 +49,20 @@ if(SQMS_SANITIZE)
                       -fno-omit-frame-pointer)
   add_link_options(-fsanitize=${SQMS_SANITIZE})
 endif()
+
+# A service binary's allocator: jemalloc (README, "Dependencies and why":
+# the metrics service spends a quarter less CPU per event with it). Linked
+# into the executables only — libraries and tests keep the system's — and
+# not under sanitizers, which replace malloc themselves.
+if(SQMS_JEMALLOC AND NOT SQMS_SANITIZE)
+  pkg_check_modules(JEMALLOC REQUIRED IMPORTED_TARGET jemalloc)
+endif()
+function(sqms_service_allocator target)
+  if(TARGET PkgConfig::JEMALLOC)
+    target_link_libraries(${target} PRIVATE PkgConfig::JEMALLOC)
+    # The promise, checked: the binary loads libjemalloc at start.
+    add_test(NAME ${target}_allocator
+             COMMAND sh -c "ldd \"$1\" | grep -q libjemalloc" sh $<TARGET_FILE:${target}>)
+    set_tests_properties(${target}_allocator PROPERTIES LABELS unit)
+  endif()
+endfunction()

@@ -19,6 +19,8 @@ packages=(
   libfasttext-dev
   # alert matchers (=~, !~): RE2, linear-time regexes (also gRPC's own)
   libre2-dev
+  # the services' allocator (README, "Dependencies and why")
+  libjemalloc-dev
   # faster rebuilds of the same tree (CI's several build types)
   ccache
   # make test's clang build: -Wthread-safety checks the ABSL_GUARDED_BY annotations
