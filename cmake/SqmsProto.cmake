@@ -35,6 +35,7 @@ function(sqms_proto_library)
   if(P_GRPC)
     target_link_libraries(${P_NAME} PUBLIC gRPC::grpc++)
   endif()
-  # Generated code is not ours to lint.
-  set_target_properties(${P_NAME} PROPERTIES COMPILE_OPTIONS "-w")
+  # Generated code is not ours to lint. Appended, not set: the directory's
+  # options (a sanitizer build's -fsanitize) apply to it as to our code.
+  set_property(TARGET ${P_NAME} APPEND PROPERTY COMPILE_OPTIONS -w)
 endfunction()
