@@ -5,6 +5,7 @@
 # service with perf (Debian package linux-perf; not needed by make bench):
 #
 #   bench/profile_intake.sh [--complaints N] [--window S] [--out PREFIX]
+#                           [--call-graph fp|dwarf]
 #
 # Writes PREFIX.txt: complaints in the window, service CPU per complaint,
 # futex calls and context switches per complaint; PREFIX.perf.data for
@@ -12,12 +13,13 @@
 # commits by running it in a worktree of each, one after the other.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-N=60000 WINDOW=6 OUT=run/profile-intake
+N=60000 WINDOW=6 OUT=run/profile-intake CALL_GRAPH=fp
 while [ $# -gt 0 ]; do
   case "$1" in
     --complaints) N="$2"; shift 2 ;;
     --window) WINDOW="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
+    --call-graph) CALL_GRAPH="$2"; shift 2 ;;  # dwarf: whole stacks, larger files
     *) echo "profile_intake: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -39,7 +41,7 @@ submitted() {
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 c0="$(submitted)" t0="$(cpu_ticks)"
 perf stat -x, -e 'syscalls:sys_enter_futex,context-switches' -p "$pid" -o "$OUT.stat" -- \
-  perf record -F 499 -g -p "$pid" -o "$OUT.perf.data" -- sleep "$WINDOW" >/dev/null 2>&1
+  perf record -F 499 --call-graph "$CALL_GRAPH" -p "$pid" -o "$OUT.perf.data" -- sleep "$WINDOW" >/dev/null 2>&1
 c1="$(submitted)" t1="$(cpu_ticks)"
 wait "$bench"
 trap - EXIT

@@ -154,7 +154,14 @@ std::vector<TermMatcher::Match> TermMatcher::FindAll(std::string_view text) cons
       }
     }
     if (best == nullptr) {
-      pos += Utf8Length(static_cast<unsigned char>(text[pos]));
+      // No term starts inside an ASCII word: a term that begins with a word
+      // character needs a boundary in front of it. So a word without a
+      // match at its start is skipped whole.
+      if (IsWord(text[pos])) {
+        while (pos < text.size() && IsWord(text[pos])) ++pos;
+      } else {
+        pos += Utf8Length(static_cast<unsigned char>(text[pos]));
+      }
       continue;
     }
     out.push_back({best, pos, best_end, NegationCue(text, pos, best_end, best->absence_negates)});
