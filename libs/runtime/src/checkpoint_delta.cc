@@ -40,6 +40,47 @@ std::optional<int64_t> PlainInteger(const std::string& s) {
 }
 
 bool IsHIncrBy(const RedisWrite& w) { return absl::EqualsIgnoreCase(w.command, "HINCRBY"); }
+bool IsHAddVector(const RedisWrite& w) { return absl::EqualsIgnoreCase(w.command, "HADDVECTOR"); }
+
+constexpr size_t kEntryBytes = 10;  // uint16 index, int64 value
+
+void PutLittleEndian(uint64_t value, int bytes, std::string& out) {
+  for (int b = 0; b < bytes; ++b) out.push_back(static_cast<char>((value >> (8 * b)) & 0xff));
+}
+
+uint64_t GetLittleEndian(std::string_view in, size_t at, int bytes) {
+  uint64_t value = 0;
+  for (int b = 0; b < bytes; ++b) {
+    value |= static_cast<uint64_t>(static_cast<unsigned char>(in[at + b])) << (8 * b);
+  }
+  return value;
+}
+
+// INVALID_ARGUMENT unless `w` (a HADDVECTOR) names each field once with a
+// well-formed delta.
+absl::Status CheckVectors(const RedisWrite& w) {
+  if (w.args.empty() || w.args.size() % 2 != 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("checkpoint: HADDVECTOR of '", w.key, "' needs field and delta pairs"));
+  }
+  absl::flat_hash_map<absl::string_view, bool> seen;
+  for (size_t i = 0; i + 1 < w.args.size(); i += 2) {
+    const std::string& field = w.args[i];
+    const std::string& delta = w.args[i + 1];
+    auto fail = [&](absl::string_view why) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("checkpoint: HADDVECTOR of '", w.key, "' field '", field, "': ", why));
+    };
+    if (!seen.try_emplace(field, true).second) return fail("named twice in one write");
+    if (delta.size() % kEntryBytes != 0) return fail("the delta is not made of whole entries");
+    for (size_t at = 0; at < delta.size(); at += kEntryBytes) {
+      if (GetLittleEndian(delta, at, 2) >= kMaxVectorLength) {
+        return fail(absl::StrCat("an index beyond the longest vector (", kMaxVectorLength, ")"));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
 
 struct Group {
   const std::string* key = nullptr;
@@ -88,11 +129,16 @@ class Ops {
 
   void AppendTo(const std::function<int(const std::string&)>& key_index,
                 std::vector<std::string>& args) const {
+    auto chunks = [](size_t fields) { return (fields + kMaxGroupFields - 1) / kMaxGroupFields; };
     size_t count = 0;
     for (const Op& op : ops_) {
-      count += op.write != nullptr
-                   ? 1
-                   : (groups_[op.group].fields.size() + kMaxGroupFields - 1) / kMaxGroupFields;
+      if (op.write == nullptr) {
+        count += chunks(groups_[op.group].fields.size());
+      } else if (IsHAddVector(*op.write)) {
+        count += chunks(op.write->args.size() / 2);
+      } else {
+        ++count;
+      }
     }
     args.push_back(std::to_string(count));
     for (const Op& op : ops_) {
@@ -101,6 +147,10 @@ class Ops {
         continue;
       }
       const RedisWrite& w = *op.write;
+      if (IsHAddVector(w)) {
+        AppendVectors(w, key_index, args);
+        continue;
+      }
       args.insert(args.end(), {w.command, std::to_string(key_index(w.key)),
                                std::to_string(w.args.size())});
       args.insert(args.end(), w.args.begin(), w.args.end());
@@ -146,6 +196,19 @@ class Ops {
     }
   }
 
+  // A HADDVECTOR as "v" ops of at most kMaxGroupFields fields each.
+  static void AppendVectors(const RedisWrite& w,
+                            const std::function<int(const std::string&)>& key_index,
+                            std::vector<std::string>& args) {
+    const std::string index = std::to_string(key_index(w.key));
+    const size_t fields = w.args.size() / 2;
+    for (size_t first = 0; first < fields; first += kMaxGroupFields) {
+      const size_t n = std::min(kMaxGroupFields, fields - first);
+      args.insert(args.end(), {"v", index, std::to_string(n)});
+      args.insert(args.end(), w.args.begin() + 2 * first, w.args.begin() + 2 * (first + n));
+    }
+  }
+
   std::vector<Group> groups_;
   std::vector<Op> ops_;
   // Per key, the group its next HINCRBY joins; closed by any other write to it.
@@ -154,11 +217,36 @@ class Ops {
 
 }  // namespace
 
+std::string PackVectorDelta(const std::vector<int64_t>& values) {
+  std::string out;
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (values[i] == 0) continue;
+    // An index beyond uint16 is written as the first one CheckVectors refuses.
+    PutLittleEndian(i < 0x10000 ? i : kMaxVectorLength, 2, out);
+    PutLittleEndian(static_cast<uint64_t>(values[i]), 8, out);
+  }
+  return out;
+}
+
+std::optional<std::vector<int64_t>> UnpackVector(std::string_view stored) {
+  if (stored.size() % 8 != 0) return std::nullopt;
+  std::vector<int64_t> out(stored.size() / 8);
+  for (size_t i = 0; i < out.size(); ++i) {
+    out[i] = static_cast<int64_t>(GetLittleEndian(stored, 8 * i, 8));
+  }
+  return out;
+}
+
 absl::Status EncodeDelta(const StateDelta& writes,
                          const std::function<int(const std::string&)>& key_index,
                          std::vector<std::string>& args) {
   Ops ops;
   for (const RedisWrite& w : writes) {
+    if (IsHAddVector(w)) {
+      if (absl::Status s = CheckVectors(w); !s.ok()) return s;
+      ops.AsGiven(w);
+      continue;
+    }
     if (!IsHIncrBy(w)) {
       if (!Allowed(w.command)) {
         return absl::InvalidArgumentError(

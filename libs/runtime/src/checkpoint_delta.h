@@ -32,14 +32,27 @@
 //    "01", "x"), which Redis would refuse in the middle of the script, is
 //    refused before anything is sent.
 //
+// HADDVECTOR (checkpoint_store.h) is sent in its place among the writes,
+// closing its key's group like any other write to the key, as at most
+// kMaxGroupFields fields per op. Its field's delta travels as 10-byte
+// entries, the non-zero elements only: the element's index (uint16) and
+// its value (int64), little-endian. Refused before anything is sent: a
+// field named twice in one write, a delta not made of whole entries or
+// with an index from kMaxVectorLength on (AddVector writes such a delta
+// for a vector longer than that).
+//
 // ARGV layout, appended to `args`: the op count, then per op either
 //   <COMMAND> <key index> <arg count> <args...>            one write as given
 //   +         <key index> <field count> <field> <by> ...   a group
-// ("+" is no Redis command, so it cannot be mistaken for one).
+//   v         <key index> <field count> <field> <delta> ...  HADDVECTOR
+// ("+" and "v" are no Redis commands, so they cannot be mistaken for one).
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -55,6 +68,12 @@ inline constexpr size_t kMaxGroupFields = 1000;
 // (checkpoint_store.h lists them), a DEL names more than its key, or a
 // HINCRBY has no field, a field without its increment, or an increment
 // Redis would refuse.
+// The delta entries of `values` (above); longer than kMaxVectorLength: an
+// entry EncodeDelta refuses.
+std::string PackVectorDelta(const std::vector<int64_t>& values);
+// A stored vector (little-endian int64s); nullopt unless whole values.
+std::optional<std::vector<int64_t>> UnpackVector(std::string_view stored);
+
 absl::Status EncodeDelta(const StateDelta& writes,
                          const std::function<int(const std::string&)>& key_index,
                          std::vector<std::string>& args);

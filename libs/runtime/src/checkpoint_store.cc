@@ -64,6 +64,58 @@ local function add_fields(key, first, count)
   if s > 0 then redis.call('HSET', key, unpack(set)) end
 end
 
+-- HADDVECTOR of `count` distinct fields of `key` (ARGV[first] a field,
+-- ARGV[first + 1] its delta: 10-byte entries, uint16 index and int64
+-- value, little-endian; checkpoint_delta.h). A field holds int64s, 8 bytes
+-- each. Each int64 is handled as its low (unsigned) and high (signed)
+-- 32-bit halves, which Lua's doubles add exactly, with the carry.
+local formats = {}
+local function format(unit, n)
+  local key = unit .. n
+  local f = formats[key]
+  if not f then
+    f = '<' .. string.rep(unit, n)
+    formats[key] = f
+  end
+  return f
+end
+local TWO32 = 4294967296
+local function add_vectors(key, first, count)
+  local fields = {}
+  for j = 1, count do fields[j] = ARGV[first + 2 * j - 2] end
+  local old = redis.call('HMGET', key, unpack(fields))
+  local set = {}
+  for j = 1, count do
+    local cur, delta = old[j] or '', ARGV[first + 2 * j - 1]
+    if #cur % 8 ~= 0 then
+      error({err = 'ERR HADDVECTOR ' .. key .. ' ' .. fields[j] .. ': value is not a vector'})
+    end
+    local n = #cur / 8
+    local v = {struct.unpack(format('I4i4', n), cur)}
+    v[2 * n + 1] = nil  -- struct.unpack's next position
+    local k = #delta / 10
+    local d = {struct.unpack(format('HI4i4', k), delta)}
+    for e = 0, k - 1 do
+      local i = d[3 * e + 1] + 1
+      while n < i do
+        n = n + 1
+        v[2 * n - 1], v[2 * n] = 0, 0
+      end
+      local lo, hi = v[2 * i - 1] + d[3 * e + 2], v[2 * i] + d[3 * e + 3]
+      if lo >= TWO32 then lo, hi = lo - TWO32, hi + 1 end
+      if hi < -2147483648 or hi > 2147483647 then
+        error({err = 'ERR HADDVECTOR ' .. key .. ' ' .. fields[j] ..
+                     ': increment or decrement would overflow'})
+      end
+      v[2 * i - 1], v[2 * i] = lo, hi
+    end
+    while n > 0 and v[2 * n - 1] == 0 and v[2 * n] == 0 do n = n - 1 end
+    set[2 * j - 1] = fields[j]
+    set[2 * j] = n > 0 and struct.pack(format('I4i4', n), unpack(v, 1, 2 * n)) or ''
+  end
+  redis.call('HSET', key, unpack(set))
+end
+
 local h = KEYS[1]
 local window = tonumber(ARGV[1])
 local count = tonumber(ARGV[2])
@@ -90,6 +142,9 @@ for n = 1, ops do
   local op, key, args = ARGV[i], KEYS[tonumber(ARGV[i + 1])], tonumber(ARGV[i + 2])
   if op == '+' then
     add_fields(key, i + 3, args)
+    i = i + 3 + 2 * args
+  elseif op == 'v' then
+    add_vectors(key, i + 3, args)
     i = i + 3 + 2 * args
   else
     redis.call(op, key, unpack(ARGV, i + 3, i + 2 + args))
@@ -163,6 +218,18 @@ RedisWrite RedisWrite::Del(std::string key) { return {"DEL", std::move(key), {}}
 
 RedisWrite RedisWrite::ExpireAt(std::string key, int64_t unix_seconds) {
   return {"EXPIREAT", std::move(key), {std::to_string(unix_seconds)}};
+}
+
+RedisWrite RedisWrite::HAddVector(std::string key) { return {"HADDVECTOR", std::move(key), {}}; }
+
+RedisWrite& RedisWrite::AddVector(std::string field, const std::vector<int64_t>& values) {
+  args.push_back(std::move(field));
+  args.push_back(internal::PackVectorDelta(values));
+  return *this;
+}
+
+std::optional<std::vector<int64_t>> DecodeVector(std::string_view stored) {
+  return internal::UnpackVector(stored);
 }
 
 RedisCheckpointStore::RedisCheckpointStore(RedisClient& redis, std::string key_prefix,

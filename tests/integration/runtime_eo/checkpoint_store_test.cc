@@ -4,6 +4,10 @@
 
 #include "sqms/runtime/checkpoint_store.h"
 
+#include <limits>
+#include <map>
+#include <optional>
+
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -160,6 +164,76 @@ TEST_F(CheckpointStoreTest, AnIncrementOfAValueThatIsNoIntegerFailsAsHincrbyDoes
     EXPECT_EQ(HashOf(state)["x"], stored);
     EXPECT_EQ(StoredOffsetsTotal(), 0) << stored;
   }
+}
+
+// HADDVECTOR adds element by element, exactly over the whole int64 range
+// (the script adds 32-bit halves with their carry): here against sums
+// computed in C++, over several checkpoints, vectors of differing lengths,
+// negative values and sums that cross 2^32 and 2^53.
+TEST_F(CheckpointStoreTest, VectorsAddUpExactlyOverTheWholeInt64Range) {
+  const std::string state = std::string(kPrefix) + ":vectors";
+  RedisCheckpointStore store(*redis_, kPrefix, 0);
+  auto claimed = store.Claim({kP0}, "a");
+  ASSERT_TRUE(claimed.ok()) << claimed.status();
+  const int64_t epoch = (*claimed)[0].epoch;
+  const std::vector<int64_t> values = {1,          -1,         4294967295,  4294967296,
+                                       -4294967296, 9007199254740993, -9007199254740993,
+                                       (int64_t{1} << 60), -(int64_t{1} << 60), 0, 7};
+  std::map<std::string, std::vector<int64_t>> expected;
+  std::optional<int64_t> base;
+  for (int round = 0; round < 4; ++round) {
+    RedisWrite write = RedisWrite::HAddVector(state);
+    for (int f = 0; f < 30; ++f) {
+      std::vector<int64_t> delta(static_cast<size_t>((f + round) % 9 + 1));
+      for (size_t i = 0; i < delta.size(); ++i) {
+        delta[i] = values[(static_cast<size_t>(f) * 7 + i * 3 + static_cast<size_t>(round)) %
+                          values.size()];
+        if (round == 3) delta[i] = -delta[i];  // back towards zero: trailing zeros trimmed
+      }
+      const std::string field = absl::StrCat("f", f);
+      std::vector<int64_t>& sum = expected[field];
+      if (sum.size() < delta.size()) sum.resize(delta.size());
+      for (size_t i = 0; i < delta.size(); ++i) sum[i] += delta[i];
+      write.AddVector(field, delta);
+    }
+    absl::Status s = store.Write({{{kP0, epoch, base, round + 1, {}}}, {write}});
+    ASSERT_TRUE(s.ok()) << round << ": " << s;  // 4 rounds of at most 2^60: no overflow
+    base = round + 1;
+  }
+  const std::map<std::string, std::string> got = HashOf(state);
+  ASSERT_EQ(got.size(), expected.size());
+  for (auto& [field, sum] : expected) {
+    while (!sum.empty() && sum.back() == 0) sum.pop_back();
+    EXPECT_THAT(DecodeVector(got.at(field)), Optional(::testing::ElementsAreArray(sum))) << field;
+  }
+}
+
+TEST_F(CheckpointStoreTest, AVectorSumBeyondInt64OrOfAnIntegerFieldFailsTheScript) {
+  const std::string state = std::string(kPrefix) + ":vectors";
+  RedisCheckpointStore store(*redis_, kPrefix, 0);
+  auto claimed = store.Claim({kP0}, "a");
+  ASSERT_TRUE(claimed.ok()) << claimed.status();
+  const int64_t epoch = (*claimed)[0].epoch;
+  ASSERT_TRUE(store.Write({{{kP0, epoch, std::nullopt, 1, {}}},
+                           {RedisWrite::HAddVector(state).AddVector(
+                               "max", {std::numeric_limits<int64_t>::max()})}})
+                  .ok());
+  ASSERT_TRUE(redis_->Command({"HSET", state, "int", "12"}).ok());
+  for (const auto& [field, why] : {std::pair("max", "overflow"), std::pair("int", "not a vector")}) {
+    absl::Status s = store.Write(
+        {{{kP0, epoch, 1, 2, {}}}, {RedisWrite::HAddVector(state).AddVector(field, {1})}});
+    EXPECT_EQ(s.code(), absl::StatusCode::kInternal) << s;
+    EXPECT_THAT(std::string(s.message()), HasSubstr(why));
+    EXPECT_EQ(StoredOffsetsTotal(), 1);
+  }
+  EXPECT_THAT(DecodeVector(HashOf(state)["max"]),
+              Optional(ElementsAre(std::numeric_limits<int64_t>::max())));
+  // Back to zero: stored without its trailing zeros, the empty string.
+  ASSERT_TRUE(store.Write({{{kP0, epoch, 1, 2, {}}},
+                           {RedisWrite::HAddVector(state).AddVector(
+                               "max", {-std::numeric_limits<int64_t>::max()})}})
+                  .ok());
+  EXPECT_EQ(HashOf(state)["max"], "");
 }
 
 }  // namespace

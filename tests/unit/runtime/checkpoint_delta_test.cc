@@ -137,5 +137,82 @@ TEST(CheckpointDeltaTest, ACommandOutsideTheAllowListIsRefusedAndNothingAppended
   EXPECT_THAT(args, ElementsAre("before"));
 }
 
+// The delta of one field as (index, value) entries, decoded from its
+// 10-byte little-endian form.
+std::vector<std::pair<int, int64_t>> Entries(const std::string& delta) {
+  std::vector<std::pair<int, int64_t>> out;
+  for (size_t at = 0; at + 10 <= delta.size(); at += 10) {
+    auto byte = [&](size_t i) { return static_cast<uint64_t>(static_cast<unsigned char>(delta[i])); };
+    uint64_t value = 0;
+    for (int b = 0; b < 8; ++b) value |= byte(at + 2 + b) << (8 * b);
+    out.emplace_back(static_cast<int>(byte(at) | byte(at + 1) << 8), static_cast<int64_t>(value));
+  }
+  return out;
+}
+
+TEST(CheckpointDeltaTest, AVectorTravelsAsItsNonZeroElementsInItsPlaceAmongTheWrites) {
+  RedisWrite vectors = RedisWrite::HAddVector("a");
+  vectors.AddVector("x", {0, 5, 0, -1, std::numeric_limits<int64_t>::min()});
+  vectors.AddVector("y", {0, 0});
+  std::vector<std::string> args =
+      Encode({RedisWrite::HIncrBy("a", "n", 1), vectors, RedisWrite::HIncrBy("a", "n", 2)});
+  ASSERT_EQ(args.size(), 1 + 5 + 7 + 5u);
+  EXPECT_EQ(args[0], "3");  // the vectors close a's group: n is incremented twice
+  EXPECT_THAT(std::vector<std::string>(args.begin() + 1, args.begin() + 6),
+              ElementsAre("+", "1", "1", "n", "1"));
+  EXPECT_THAT(std::vector<std::string>(args.begin() + 6, args.begin() + 9), ElementsAre("v", "1", "2"));
+  EXPECT_EQ(args[9], "x");
+  EXPECT_THAT(Entries(args[10]),
+              ElementsAre(std::pair(1, int64_t{5}), std::pair(3, int64_t{-1}),
+                          std::pair(4, std::numeric_limits<int64_t>::min())));
+  EXPECT_EQ(args[11], "y");
+  EXPECT_EQ(args[12], "");  // all zero: nothing to add
+  EXPECT_THAT(std::vector<std::string>(args.begin() + 13, args.end()),
+              ElementsAre("+", "1", "1", "n", "2"));
+}
+
+TEST(CheckpointDeltaTest, AVectorWriteOfManyFieldsIsSentAsSeveralOps) {
+  RedisWrite vectors = RedisWrite::HAddVector("a");
+  const size_t n = kMaxGroupFields + 1;
+  for (size_t i = 0; i < n; ++i) vectors.AddVector(std::to_string(i), {1});
+  std::vector<std::string> args = Encode({vectors});
+  ASSERT_EQ(args.size(), 1 + 2 * 3 + 2 * n);
+  EXPECT_EQ(args[0], "2");
+  EXPECT_THAT(std::vector<std::string>(args.begin() + 1, args.begin() + 4),
+              ElementsAre("v", "1", std::to_string(kMaxGroupFields)));
+  const size_t last = 1 + 3 + 2 * kMaxGroupFields;
+  EXPECT_THAT(std::vector<std::string>(args.begin() + static_cast<ptrdiff_t>(last),
+                                       args.begin() + static_cast<ptrdiff_t>(last) + 4),
+              ElementsAre("v", "1", "1", std::to_string(n - 1)));
+}
+
+TEST(CheckpointDeltaTest, MalformedVectorsAreRefusedNamingTheFieldAndNothingAppended) {
+  std::vector<int64_t> too_long(kMaxVectorLength + 1, 0);
+  too_long.back() = 1;
+  RedisWrite twice = RedisWrite::HAddVector("a");
+  twice.AddVector("x", {1}).AddVector("x", {2});
+  const std::vector<std::pair<RedisWrite, std::string>> cases = {
+      {RedisWrite::HAddVector("a").AddVector("long", too_long), "'long': an index beyond"},
+      {twice, "'x': named twice"},
+      {RedisWrite{"HADDVECTOR", "a", {"odd", "123"}}, "'odd': the delta is not made of whole"},
+      {RedisWrite::HAddVector("a"), "pairs"},
+  };
+  for (const auto& [write, why] : cases) {
+    std::vector<std::string> args = {"before"};
+    absl::Status s = EncodeDelta({RedisWrite::HIncrBy("a", "n", 1), write},
+                                 [](const std::string&) { return 1; }, args);
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << why;
+    EXPECT_THAT(s.message(), ::testing::HasSubstr(why));
+    EXPECT_THAT(args, ElementsAre("before"));
+  }
+}
+
+TEST(CheckpointDeltaTest, AStoredVectorDecodesAsLittleEndianInt64s) {
+  const std::string stored("\x01\0\0\0\0\0\0\0\xff\xff\xff\xff\xff\xff\xff\xff", 16);
+  EXPECT_THAT(DecodeVector(stored), ::testing::Optional(ElementsAre(1, -1)));
+  EXPECT_THAT(DecodeVector(""), ::testing::Optional(::testing::IsEmpty()));
+  EXPECT_EQ(DecodeVector("1234567"), std::nullopt);  // an integer field, not a vector
+}
+
 }  // namespace
 }  // namespace sqms::runtime::internal

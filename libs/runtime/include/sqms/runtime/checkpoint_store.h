@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -35,6 +36,18 @@ namespace sqms::runtime {
 // fields of its key (a field may repeat; its increments add up). Build it
 // with HIncrBy(key) and Increment; a delta of many counters is cheapest as
 // one such write per key (checkpoint_delta.h: how the script applies them).
+//
+// Another: `HADDVECTOR key field delta [field delta ...]` adds a vector of
+// int64 counters to each field, element by element — many counters of one
+// cell in one hash field, for a fraction of the Redis CPU of a field each
+// (docs/benchmarks.md). Build it with HAddVector(key) and AddVector. The
+// field holds its vector as little-endian int64s, 8 bytes each (read it
+// with DecodeVector); a missing field is the empty vector, and a shorter
+// vector counts as padded with zeros; the sum is stored without trailing
+// zeros (all zero: the empty string). Exact over the whole int64 range: a
+// sum beyond it fails the script as HINCRBY's overflow does (INTERNAL).
+// A field appears once per write; a field holds vectors or integers, never
+// both.
 struct RedisWrite {
   std::string command;
   std::string key;
@@ -48,8 +61,18 @@ struct RedisWrite {
   static RedisWrite Set(std::string key, std::string value);
   static RedisWrite Del(std::string key);
   static RedisWrite ExpireAt(std::string key, int64_t unix_seconds);
+  static RedisWrite HAddVector(std::string key);  // no field yet: see AddVector
+  // Adds `values` (element i to element i of the field's vector; at most
+  // kMaxVectorLength) to this HADDVECTOR; only the non-zero ones travel.
+  RedisWrite& AddVector(std::string field, const std::vector<int64_t>& values);
 };
 using StateDelta = std::vector<RedisWrite>;
+
+inline constexpr size_t kMaxVectorLength = 1024;
+
+// A field written by HADDVECTOR, as its int64s; nullopt when `stored` is
+// not a whole number of 8-byte values.
+std::optional<std::vector<int64_t>> DecodeVector(std::string_view stored);
 
 // What a checkpoint says about one partition.
 struct PartitionCheckpoint {
