@@ -286,10 +286,15 @@ counted_in_day() {
   local key
   key="$(rcli --scan --pattern "$KEY_PREFIX:w:day:*" | head -n 1)"
   [ -n "$key" ] || { echo 0; return; }
-  rcli HGETALL "$key" | awk '
-    NR % 2 == 1 { field = $0; next }
-    index(field, "total|") == 1 && index(field, "|#") > 0 { sum += $0 }
-    END { printf "%d\n", sum }'
+  # The total's cell is a vector of little-endian int64s whose first 19
+  # slots are the event types (services/metrics/adapters/kpi_keys.cc);
+  # redis-cli --no-raw quotes binary values as Python reads bytes literals.
+  rcli --no-raw HGET "$key" "total|all" | python3 -c '
+import ast, struct, sys
+line = sys.stdin.read().strip()
+value = ast.literal_eval("b" + line) if line.startswith("\"") else b""
+n = len(value) // 8
+print(sum(struct.unpack("<%dq" % n, value[: 8 * n])[:19]))'
 }
 
 # 4. The window hashes by size: "<size> <keys> <fields> <bytes>" lines.

@@ -237,6 +237,26 @@ std::optional<std::vector<int64_t>> UnpackVector(std::string_view stored) {
   return out;
 }
 
+absl::Status AddPackedDelta(std::string_view delta, std::vector<int64_t>& into) {
+  if (delta.size() % kEntryBytes != 0) {
+    return absl::InvalidArgumentError("vector delta: not made of whole entries");
+  }
+  std::vector<int64_t> sum = into;
+  for (size_t at = 0; at < delta.size(); at += kEntryBytes) {
+    const uint64_t index = GetLittleEndian(delta, at, 2);
+    if (index >= kMaxVectorLength) {
+      return absl::InvalidArgumentError("vector delta: an index beyond the longest vector");
+    }
+    if (index >= sum.size()) sum.resize(index + 1, 0);
+    const auto by = static_cast<int64_t>(GetLittleEndian(delta, at + 2, 8));
+    if (__builtin_add_overflow(sum[index], by, &sum[index])) {
+      return absl::OutOfRangeError("vector delta: increment or decrement would overflow");
+    }
+  }
+  into = std::move(sum);
+  return absl::OkStatus();
+}
+
 absl::Status EncodeDelta(const StateDelta& writes,
                          const std::function<int(const std::string&)>& key_index,
                          std::vector<std::string>& args) {

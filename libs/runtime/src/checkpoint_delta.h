@@ -73,6 +73,8 @@ inline constexpr size_t kMaxGroupFields = 1000;
 std::string PackVectorDelta(const std::vector<int64_t>& values);
 // A stored vector (little-endian int64s); nullopt unless whole values.
 std::optional<std::vector<int64_t>> UnpackVector(std::string_view stored);
+// Adds the entries of `delta` to `into` (checkpoint_store.h, AddVectorDelta).
+absl::Status AddPackedDelta(std::string_view delta, std::vector<int64_t>& into);
 
 absl::Status EncodeDelta(const StateDelta& writes,
                          const std::function<int(const std::string&)>& key_index,

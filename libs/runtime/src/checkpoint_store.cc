@@ -67,19 +67,70 @@ end
 -- HADDVECTOR of `count` distinct fields of `key` (ARGV[first] a field,
 -- ARGV[first + 1] its delta: 10-byte entries, uint16 index and int64
 -- value, little-endian; checkpoint_delta.h). A field holds int64s, 8 bytes
--- each. Each int64 is handled as its low (unsigned) and high (signed)
--- 32-bit halves, which Lua's doubles add exactly, with the carry.
+-- each. A cell whose values and sums stay below 2^53 in magnitude is added
+-- as Lua's doubles, which hold those integers exactly; any other as each
+-- int64's low (unsigned) and high (signed) 32-bit halves with the carry.
 local formats = {}
 local function format(unit, n)
-  local key = unit .. n
-  local f = formats[key]
+  local by_n = formats[unit]
+  if not by_n then
+    by_n = {}
+    formats[unit] = by_n
+  end
+  local f = by_n[n]
   if not f then
     f = '<' .. string.rep(unit, n)
-    formats[key] = f
+    by_n[n] = f
   end
   return f
 end
+local BIG = 9007199254740992  -- 2^53
+-- The sum as doubles; nil when a value or a sum is not below 2^53.
+local function add_fast(cur, delta)
+  local n = #cur / 8
+  local v = {struct.unpack(format('i8', n), cur)}
+  v[n + 1] = nil  -- struct.unpack's next position
+  if n > 0 and (math.max(unpack(v, 1, n)) >= BIG or math.min(unpack(v, 1, n)) <= -BIG) then
+    return nil
+  end
+  local d = {struct.unpack(format('Hi8', #delta / 10), delta)}
+  for e = 1, #d - 1, 2 do
+    local i, by = d[e] + 1, d[e + 1]
+    while n < i do
+      n = n + 1
+      v[n] = 0
+    end
+    local sum = v[i] + by
+    if by >= BIG or by <= -BIG or sum >= BIG or sum <= -BIG then return nil end
+    v[i] = sum
+  end
+  while n > 0 and v[n] == 0 do n = n - 1 end
+  return n > 0 and struct.pack(format('i8', n), unpack(v, 1, n)) or ''
+end
 local TWO32 = 4294967296
+-- The exact sum, in 32-bit halves; fails the script on overflow.
+local function add_exact(key, field, cur, delta)
+  local n = #cur / 8
+  local v = {struct.unpack(format('I4i4', n), cur)}
+  v[2 * n + 1] = nil
+  local d = {struct.unpack(format('HI4i4', #delta / 10), delta)}
+  for e = 1, #d - 2, 3 do
+    local i = d[e] + 1
+    while n < i do
+      n = n + 1
+      v[2 * n - 1], v[2 * n] = 0, 0
+    end
+    local lo, hi = v[2 * i - 1] + d[e + 1], v[2 * i] + d[e + 2]
+    if lo >= TWO32 then lo, hi = lo - TWO32, hi + 1 end
+    if hi < -2147483648 or hi > 2147483647 then
+      error({err = 'ERR HADDVECTOR ' .. key .. ' ' .. field ..
+                   ': increment or decrement would overflow'})
+    end
+    v[2 * i - 1], v[2 * i] = lo, hi
+  end
+  while n > 0 and v[2 * n - 1] == 0 and v[2 * n] == 0 do n = n - 1 end
+  return n > 0 and struct.pack(format('I4i4', n), unpack(v, 1, 2 * n)) or ''
+end
 local function add_vectors(key, first, count)
   local fields = {}
   for j = 1, count do fields[j] = ARGV[first + 2 * j - 2] end
@@ -90,28 +141,8 @@ local function add_vectors(key, first, count)
     if #cur % 8 ~= 0 then
       error({err = 'ERR HADDVECTOR ' .. key .. ' ' .. fields[j] .. ': value is not a vector'})
     end
-    local n = #cur / 8
-    local v = {struct.unpack(format('I4i4', n), cur)}
-    v[2 * n + 1] = nil  -- struct.unpack's next position
-    local k = #delta / 10
-    local d = {struct.unpack(format('HI4i4', k), delta)}
-    for e = 0, k - 1 do
-      local i = d[3 * e + 1] + 1
-      while n < i do
-        n = n + 1
-        v[2 * n - 1], v[2 * n] = 0, 0
-      end
-      local lo, hi = v[2 * i - 1] + d[3 * e + 2], v[2 * i] + d[3 * e + 3]
-      if lo >= TWO32 then lo, hi = lo - TWO32, hi + 1 end
-      if hi < -2147483648 or hi > 2147483647 then
-        error({err = 'ERR HADDVECTOR ' .. key .. ' ' .. fields[j] ..
-                     ': increment or decrement would overflow'})
-      end
-      v[2 * i - 1], v[2 * i] = lo, hi
-    end
-    while n > 0 and v[2 * n - 1] == 0 and v[2 * n] == 0 do n = n - 1 end
     set[2 * j - 1] = fields[j]
-    set[2 * j] = n > 0 and struct.pack(format('I4i4', n), unpack(v, 1, 2 * n)) or ''
+    set[2 * j] = add_fast(cur, delta) or add_exact(key, fields[j], cur, delta)
   end
   redis.call('HSET', key, unpack(set))
 end
@@ -230,6 +261,10 @@ RedisWrite& RedisWrite::AddVector(std::string field, const std::vector<int64_t>&
 
 std::optional<std::vector<int64_t>> DecodeVector(std::string_view stored) {
   return internal::UnpackVector(stored);
+}
+
+absl::Status AddVectorDelta(std::string_view delta, std::vector<int64_t>& into) {
+  return internal::AddPackedDelta(delta, into);
 }
 
 RedisCheckpointStore::RedisCheckpointStore(RedisClient& redis, std::string key_prefix,

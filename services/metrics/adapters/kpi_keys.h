@@ -6,8 +6,15 @@
 //   {sqms:metrics}:checkpoints, :ids:*     the runtime's checkpoint store
 //   {sqms:metrics}:w:<size>:<start>        hash: one window's aggregates
 //   {sqms:metrics}:drill:w:<size>:<start>  hash: the same for drills
-//       <dimension>|<unit>|<counter>       a counter's sum (counters.h)
-//       <dimension>|<unit>|#<event type>   events that contributed, by type
+//       <dimension>|<unit>                 the cell's vector (runtime HADDVECTOR:
+//                                          little-endian int64s): at each slot
+//                                          of CellSlotName a counter's sum
+//                                          (counters.h) or, "#<event type>",
+//                                          the events of that type that
+//                                          contributed
+//       <dimension>|<unit>|<counter>       \ the same, one field each, as
+//       <dimension>|<unit>|#<event type>   / written before the vectors (read
+//                                          still, and added to them)
 //       _late                              events counted after the window closed
 //       _rev                               checkpoints that corrected it since
 //   {sqms:metrics}:watermarks              hash: <topic>:<partition> → the
@@ -38,6 +45,7 @@
 
 #include "services/metrics/domain/counters.h"
 #include "services/metrics/domain/dimension.h"
+#include "services/metrics/domain/event.h"
 #include "services/metrics/domain/window.h"
 
 namespace sqms::metrics::adapters {
@@ -62,12 +70,25 @@ std::string CounterField(domain::Dimension dimension, std::string_view unit,
 std::string EventTypeField(domain::Dimension dimension, std::string_view unit,
                            std::string_view event_type);
 
+// A cell's field: "<dimension>|<unit>".
+std::string CellField(domain::Dimension dimension, std::string_view unit);
+
+// The slots of a cell's vector. The layout is stored data: append only —
+// never reorder, rename or reuse a slot (kpi_keys_test pins it).
+int CounterSlot(domain::Counter counter);
+int EventTypeSlot(size_t event_type_index);  // domain::EventTypeNameAt's index
+// What slot `slot` holds: a counter's name, or "#" and an event type; ""
+// beyond the layout.
+std::string_view CellSlotName(size_t slot);
+inline constexpr size_t kCellSlotCount = domain::kCounterCount + domain::kEventTypeCount;
+
 // A window hash's field, split. nullopt for the window-level fields.
 struct ParsedField {
   std::string dimension;
   std::string unit;
-  std::string name;        // a counter's name, or an event type
+  std::string name;        // a counter's name, or an event type; "" for a cell
   bool event_type = false;
+  bool cell = false;       // "<dimension>|<unit>": the value is the cell's vector
 };
 std::optional<ParsedField> ParseField(std::string_view field);
 

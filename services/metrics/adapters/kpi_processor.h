@@ -7,9 +7,10 @@
 // event time, full set of dimensions, drill flag and lateness — so a record
 // costs one map update whatever the number of windows and dimensions.
 // TakeDelta rolls those sums up into every window size and the dimensions
-// it keeps (options.window_dimensions; kpi_keys.h) as HINCRBY writes, so
-// the write per checkpoint is bounded by the distinct cells touched, not by
-// the records.
+// it keeps (options.window_dimensions; kpi_keys.h) as one vector per cell
+// (HADDVECTOR: a cell's counters and event types in one hash field), so the
+// write per checkpoint is bounded by the distinct cells touched, not by the
+// records.
 //
 // Incidents (sqms.incidents.v1): domain/incident.h decides what a change
 // counts given the incident's milestones already counted (its marks). The
@@ -139,9 +140,9 @@ class KpiProcessor final : public runtime::CheckpointedProcessor {
             domain::Event& event);
   uint32_t LateSizes(absl::Time at, absl::Time watermark) const;
   void Add(const domain::Event& event, uint32_t late_sizes);
-  // The HINCRBYs (and EXPIREATs) of `pending` in every window and
-  // dimension: grains are first summed per cell (window, dimension, unit),
-  // so the strings of a field are built once per cell, not per grain.
+  // The cell vectors (and late counts, EXPIREATs) of `pending` in every
+  // window and dimension: grains are first summed per cell (window,
+  // dimension, unit), so a field is built once per cell, not per grain.
   runtime::StateDelta RollUp() const;
 
   runtime::RedisClient& redis_;

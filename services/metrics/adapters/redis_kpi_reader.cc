@@ -3,9 +3,28 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "services/metrics/adapters/kpi_keys.h"
+#include "sqms/runtime/checkpoint_store.h"
 
 namespace sqms::metrics::adapters {
 namespace {
+
+// Adds a cell's vector (kpi_keys.h) to `unit`; a value that is no vector
+// (not a whole number of int64s) is skipped, as a field that is no integer.
+void AddCell(std::string_view stored, ports::UnitAggregate& unit) {
+  std::optional<std::vector<int64_t>> values = runtime::DecodeVector(stored);
+  if (!values) return;
+  for (size_t slot = 0; slot < values->size(); ++slot) {
+    const int64_t value = (*values)[slot];
+    if (value == 0) continue;
+    const std::string_view name = CellSlotName(slot);
+    if (name.empty()) continue;  // a slot of a newer layout
+    if (name.front() == '#') {
+      unit.events_by_type[std::string(name.substr(1))] += value;
+    } else if (auto counter = domain::ParseCounter(name)) {
+      unit.counters[static_cast<int>(*counter)] += value;
+    }
+  }
+}
 
 // One HGETALL reply (field, value, field, value, ...) → the units of `dimension`.
 ports::WindowAggregate Parse(const runtime::RedisReply& reply, domain::Dimension dimension) {
@@ -13,6 +32,11 @@ ports::WindowAggregate Parse(const runtime::RedisReply& reply, domain::Dimension
   const std::string_view wanted = domain::DimensionName(dimension);
   for (size_t i = 0; i + 1 < reply.elements.size(); i += 2) {
     const std::string& field = reply.elements[i].str;
+    std::optional<ParsedField> parsed = ParseField(field);
+    if (parsed && parsed->cell) {
+      if (parsed->dimension == wanted) AddCell(reply.elements[i + 1].str, out.units[parsed->unit]);
+      continue;
+    }
     int64_t value = 0;
     if (!absl::SimpleAtoi(reply.elements[i + 1].str, &value)) continue;
     if (field == kLateField) {
@@ -23,8 +47,8 @@ ports::WindowAggregate Parse(const runtime::RedisReply& reply, domain::Dimension
       out.revision = value;
       continue;
     }
-    std::optional<ParsedField> parsed = ParseField(field);
     if (!parsed || parsed->dimension != wanted) continue;
+    // A field of its own per counter: written before the cell vectors.
     ports::UnitAggregate& unit = out.units[parsed->unit];
     if (parsed->event_type) {
       unit.events_by_type[parsed->name] += value;

@@ -8,12 +8,15 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "absl/strings/numbers.h"
 #include "prometheus/registry.h"
 #include "services/metrics/adapters/kpi_keys.h"
+#include "sqms/runtime/checkpoint_store.h"
 #include "services/metrics/adapters/kpi_processor.h"
 #include "services/metrics/domain/kpi.h"
 #include "sqms/events/v1/complaint_event.pb.h"
@@ -44,19 +47,63 @@ class Store {
           (void)absl::SimpleAtoi(hashes_[w.key][w.args[i]], &now);
           hashes_[w.key][w.args[i]] = std::to_string(now + by);
         }
+      } else if (w.command == "HADDVECTOR") {  // field delta [field delta ...]
+        ASSERT_EQ(w.args.size() % 2, 0u);
+        for (size_t i = 0; i + 1 < w.args.size(); i += 2) {
+          ASSERT_TRUE(runtime::AddVectorDelta(w.args[i + 1], vectors_[w.key][w.args[i]]).ok());
+        }
       } else if (w.command == "HSET") {
         hashes_[w.key][w.args[0]] = w.args[1];
       }
     }
   }
+  // A cell's slot (kpi_keys.h) in the window `key`.
+  int64_t Slot(const std::string& key, Dimension d, const std::string& unit, int slot) const {
+    return SlotValue(key, CellField(d, unit), slot);
+  }
+  int64_t SlotValue(const std::string& key, const std::string& cell, int slot) const {
+    auto h = vectors_.find(key);
+    if (h == vectors_.end()) return 0;
+    auto f = h->second.find(cell);
+    if (f == h->second.end() || static_cast<size_t>(slot) >= f->second.size()) return 0;
+    return f->second[slot];
+  }
+  // "<dimension>|<unit>|<slot name>" → the cell's field and the slot.
+  static std::optional<std::pair<std::string, int>> CellSlot(const std::string& field) {
+    const size_t last = field.rfind('|');
+    if (std::count(field.begin(), field.end(), '|') != 2) return std::nullopt;  // not a slot name
+    for (size_t slot = 0; slot < kCellSlotCount; ++slot) {
+      if (CellSlotName(slot) == std::string_view(field).substr(last + 1)) {
+        return std::pair(field.substr(0, last), static_cast<int>(slot));
+      }
+    }
+    ADD_FAILURE() << "no slot named by " << field;
+    return std::nullopt;
+  }
+  int64_t Events(const std::string& key, Dimension d, const std::string& unit,
+                 std::string_view event_type) const {
+    for (size_t e = 0; e < domain::kEventTypeCount; ++e) {
+      if (domain::EventTypeNameAt(e) == event_type) return Slot(key, d, unit, EventTypeSlot(e));
+    }
+    ADD_FAILURE() << "no event type " << event_type;
+    return 0;
+  }
+  // A window-level field ("_late"), or a cell's slot by the name it had as
+  // a field of its own: "<dimension>|<unit>|<counter or #event type>".
   int64_t Field(const std::string& key, const std::string& field) const {
+    if (auto slot = CellSlot(field)) return SlotValue(key, slot->first, slot->second);
     auto h = hashes_.find(key);
     if (h == hashes_.end()) return 0;
     auto f = h->second.find(field);
     int64_t v = 0;
     return f != h->second.end() && absl::SimpleAtoi(f->second, &v) ? v : 0;
   }
+  // Whether the field, or the cell a slot name belongs to, was written.
   bool Has(const std::string& key, const std::string& field) const {
+    if (auto slot = CellSlot(field)) {
+      auto h = vectors_.find(key);
+      return h != vectors_.end() && h->second.contains(slot->first);
+    }
     auto h = hashes_.find(key);
     return h != hashes_.end() && h->second.contains(field);
   }
@@ -64,7 +111,7 @@ class Store {
     domain::CounterValues out{};
     const std::string key = DayKey(at);
     for (int c = 0; c < domain::kCounterCount; ++c) {
-      out[c] = Field(key, CounterField(d, unit, static_cast<Counter>(c)));
+      out[c] = Slot(key, d, unit, CounterSlot(static_cast<Counter>(c)));
     }
     return out;
   }
@@ -74,6 +121,7 @@ class Store {
 
  private:
   std::map<std::string, std::map<std::string, std::string>> hashes_;
+  std::map<std::string, std::map<std::string, std::vector<int64_t>>> vectors_;
 };
 
 domain::KpiValue Kpi(const Store& store, std::string_view name, absl::Time day,
@@ -168,6 +216,15 @@ std::map<std::pair<std::string, std::string>, int64_t> Totals(
           EXPECT_TRUE(absl::SimpleAtoi(w.args[i + 1], &by)) << w.args[i + 1];
           out[{w.key, w.args[i]}] += by;
         }
+      } else if (w.command == "HADDVECTOR") {  // per slot: "<cell>|<slot name>"
+        for (size_t i = 0; i + 1 < w.args.size(); i += 2) {
+          std::vector<int64_t> values;
+          EXPECT_TRUE(runtime::AddVectorDelta(w.args[i + 1], values).ok());
+          for (size_t slot = 0; slot < values.size(); ++slot) {
+            if (values[slot] == 0) continue;
+            out[{w.key, w.args[i] + "|" + std::string(CellSlotName(slot))}] += values[slot];
+          }
+        }
       } else if (w.command == "EXPIREAT") {
         int64_t at = 0;
         EXPECT_TRUE(absl::SimpleAtoi(w.args[0], &at));
@@ -247,9 +304,8 @@ TEST_F(KpiProcessorTest, AReopenTwoDaysLaterRevokesTheFirstContactResolutionOfIt
   EXPECT_EQ(store_.Field(Store::DayKey(kDay), std::string(kRevisionField)), 1)
       << "a correction of a closed window raises its revision like a late event";
   EXPECT_EQ(store_.Field(Store::DayKey(kDay), std::string(kLateField)), 1);
-  EXPECT_EQ(store_.Field(Store::DayKey(kDay),
-                         EventTypeField(Dimension::kDepartment, "ticketing-center",
-                                        "complaint_resolution_revoked")),
+  EXPECT_EQ(store_.Events(Store::DayKey(kDay), Dimension::kDepartment, "ticketing-center",
+                          "complaint_resolution_revoked"),
             1);
   // The reopen itself counts where it happened, and revokes nothing there.
   EXPECT_EQ(Kpi(store_, "reopen_rate", reopened).numerator, 1);

@@ -74,6 +74,13 @@ inline constexpr size_t kMaxVectorLength = 1024;
 // not a whole number of 8-byte values.
 std::optional<std::vector<int64_t>> DecodeVector(std::string_view stored);
 
+// What the checkpoint script does with one field's HADDVECTOR delta (an
+// args value of AddVector), in memory: for fakes and tests of a service's
+// deltas. `into` grows as needed (trailing zeros are kept). INVALID_ARGUMENT
+// for a malformed delta, OUT_OF_RANGE for a sum beyond int64 (`into`
+// unchanged in both cases).
+absl::Status AddVectorDelta(std::string_view delta, std::vector<int64_t>& into);
+
 // What a checkpoint says about one partition.
 struct PartitionCheckpoint {
   TopicPartition partition;
