@@ -125,13 +125,16 @@ uint32_t KpiProcessor::LateSizes(absl::Time at, absl::Time watermark) const {
   return late;
 }
 
-void KpiProcessor::Add(const domain::Event& event, uint32_t late_sizes) {
+void KpiProcessor::Add(domain::Event& event, uint32_t late_sizes) {
+  // Before the dimensions move into the grain: contributions may read them.
+  const std::vector<domain::Increment> contributions =
+      domain::Contributions(event, options_.policy);
   Grain grain{.minute = absl::ToUnixSeconds(event.occurred_at) / 60,
-              .dimensions = event.dimensions,
+              .dimensions = std::move(event.dimensions),
               .drill = event.drill,
               .late_sizes = late_sizes};
-  Sums& sums = pending_[grain];
-  for (const domain::Increment& inc : domain::Contributions(event, options_.policy)) {
+  Sums& sums = pending_.try_emplace(std::move(grain)).first->second;
+  for (const domain::Increment& inc : contributions) {
     sums.counters[static_cast<int>(inc.counter)] += inc.by;
   }
   sums.events[event.body.index()] += 1;
@@ -260,6 +263,7 @@ std::vector<int> NonZero(const std::array<int64_t, N>& values) {
 
 runtime::StateDelta KpiProcessor::RollUp() const {
   absl::flat_hash_map<CellKey, CellSums> cells;
+  cells.reserve(cells_hint_);  // grown once, not rehashed on the way up
   std::map<std::tuple<int, int64_t, bool>, WindowFields> windows;
   std::map<int64_t, std::array<domain::Window, 6>> by_minute;  // WindowOf is civil-time work
   UnitNames units;
@@ -319,6 +323,7 @@ runtime::StateDelta KpiProcessor::RollUp() const {
     w.cells.AddVector(CellField(static_cast<Dimension>(key.dimension), units.Name(key.unit)),
                       vector);
   }
+  cells_hint_ = cells.size();
   runtime::StateDelta delta;
   for (auto& [_, w] : windows) {
     if (!w.cells.args.empty()) delta.push_back(std::move(w.cells));
@@ -343,7 +348,11 @@ runtime::StateDelta KpiProcessor::TakeDelta() {
       for (int c = 0; c < domain::kCounterCount; ++c) counters[c] += sums.counters[c];
     }
   }
+  // A large flat_hash_map frees its table on clear(): keep the capacity, so
+  // the next batch does not rehash (and move every grain) while it grows.
+  const size_t grains = pending_.size();
   pending_.clear();
+  pending_.reserve(grains);
   for (size_t d = 0; d < folded_.size(); ++d) unexported_folded_[d] += folded_[d];
   folded_ = {};
   for (const auto& [tp, fields] : dirty_admitted_) {

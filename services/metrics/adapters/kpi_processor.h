@@ -139,7 +139,8 @@ class KpiProcessor final : public runtime::CheckpointedProcessor {
   void Fold(const std::string& partition_field, const runtime::TopicPartition& tp,
             domain::Event& event);
   uint32_t LateSizes(absl::Time at, absl::Time watermark) const;
-  void Add(const domain::Event& event, uint32_t late_sizes);
+  // Moves the event's dimensions into its grain.
+  void Add(domain::Event& event, uint32_t late_sizes);
   // The cell vectors (and late counts, EXPIREATs) of `pending` in every
   // window and dimension: grains are first summed per cell (window,
   // dimension, unit), so a field is built once per cell, not per grain.
@@ -149,6 +150,8 @@ class KpiProcessor final : public runtime::CheckpointedProcessor {
   const KpiProcessorOptions options_;
   std::unique_ptr<KpiProcessorStats> stats_;
   absl::flat_hash_map<Grain, Sums> pending_;
+  // The cells of the last roll-up: the next one's capacity (a hint only).
+  mutable size_t cells_hint_ = 0;
   // The Prometheus increments of the delta taken last, by department label:
   // counted once that delta is written.
   std::map<std::string, domain::CounterValues> unexported_;
