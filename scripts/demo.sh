@@ -50,6 +50,10 @@ BUILD=0
 INTERRUPTED=0
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+# The first N lines of stdin, reading all of it: `head` would exit early,
+# and under pipefail the writer's SIGPIPE (once its output outgrows one
+# pipe buffer) would stop the demo.
+first() { awk -v n="$1" 'NR <= n'; }
 export SCRIPT_NAME=demo  # read by lib.sh
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -269,12 +273,12 @@ alerts_story() {
   ctl incident list --active
   echo
   echo "notifications received so far (tools/webhook-sink):"
-  grep -E '/hook ' "$RUN_DIR/notifications.log" | head -8
+  grep -E '/hook ' "$RUN_DIR/notifications.log" | first 8
 
   local safety p1
   safety="$(first_incident safety-complaint)"
   say "The duty manager acknowledges $safety: its pages stop there"
-  ctl incident ack "$safety" --comment "duty manager on the way to the platform" | head -6
+  ctl incident ack "$safety" --comment "duty manager on the way to the platform" | first 6
 
   say "A new safety complaint at the same station joins the active incident (a known issue)"
   local station known
@@ -306,7 +310,7 @@ alerts_story() {
 
   say "The safety incident is resolved and closed with its review"
   ctl incident resolve "$safety" --comment "smoke from a brake pad; train inspected" >/dev/null
-  ctl incident close "$safety" --review "Cause: overheated brake pad. Change: earlier pad checks." | head -4
+  ctl incident close "$safety" --review "Cause: overheated brake pad. Change: earlier pad checks." | first 4
   echo "a '[resolved]' notice went to the notified targets: $(notified "$safety" resolved)"
   deadline=$((SECONDS + 30))
   until [ "$(ctl get "$known" -o json | jq -r '.knownIssue.held // false')" = false ]; do
@@ -324,7 +328,7 @@ alerts_story() {
     [ "$SECONDS" -lt "$deadline" ] || die "the drill's page did not arrive"
     sleep 0.2
   done
-  grep -F '[DRILL]' "$RUN_DIR/notifications.log" | head -2
+  grep -F '[DRILL]' "$RUN_DIR/notifications.log" | first 2
   sleep 2  # the drill team takes a moment to answer
   ctl incident ack "$drill" --comment "drill: duty manager answers" >/dev/null
   ctl incident step "$drill" 0 >/dev/null
@@ -337,7 +341,7 @@ alerts_story() {
   say "Alert intake and paging, as /metrics counts them"
   curl -fsS "http://$ALERTS_SERVICE_METRICS_LISTEN/metrics" |
     grep -E '^sqms_(alerts_received_total|alerts_decisions_total|notifications_total|incidents_open)\{' |
-    grep -v ' 0$' | head -20
+    grep -v ' 0$' | first 20
 }
 
 # The simulated events' times lie in the 90 minutes after STREAM_BASE, all
@@ -401,7 +405,7 @@ walk_lifecycles() {
     --action "30 yuan refunded to the account" >/dev/null
   ctl reply "$b" --message "多扣的30元已退回您的账户。" >/dev/null
   ctl follow-up "$b" --unsatisfied --score 2 --comment "账户里还没看到退款" >/dev/null
-  ctl get "$b" | head -3
+  ctl get "$b" | first 3
 
   c=$(submit --channel counter --title "G101次5号车厢厕所很脏" \
     --content "G101次5号车厢的厕所很脏，冲水按钮坏了，一直没人处理。" \
@@ -411,7 +415,7 @@ walk_lifecycles() {
   ctl start "$c" >/dev/null
   ctl escalate "$c" --note "VIP member, supervisor informed" >/dev/null
   ctl wait "$c" --note "asked for photos of the toilet" >/dev/null
-  ctl get "$c" | head -3
+  ctl get "$c" | first 3
 
   say "Triage explained (nothing is created): Traditional Chinese, a negation"
   ctl triage explain "車廂連接處冒煙了，有燒焦味，請馬上派人" --station 北京南
@@ -419,7 +423,7 @@ walk_lifecycles() {
   ctl triage explain "不是安全问题，就是厕所太脏了"
 
   say "An agent overrides triage: recorded from → to and counted by category pair"
-  ctl reclassify "$c" --category facilities --note "it is the broken flush" | head -5
+  ctl reclassify "$c" --category facilities --note "it is the broken flush" | first 5
   curl -fsS "127.0.0.1:$METRICS_PORT/metrics" | grep '^sqms_complaints_triage_overrides_total' |
     grep -v ' 0$' || true
 
