@@ -284,11 +284,13 @@ grpc_port() {
 # when every event was counted exactly once (all of them are of one day).
 counted_in_day() {
   local key
-  key="$(rcli --scan --pattern "$KEY_PREFIX:w:day:*" | head -n 1)"
+  key="$(rcli --scan --pattern "$KEY_PREFIX:w:day:*" | awk 'NR == 1')"
   [ -n "$key" ] || { echo 0; return; }
   # The total's cell is a vector of little-endian int64s whose first 19
-  # slots are the event types (services/metrics/adapters/kpi_keys.cc);
-  # redis-cli --no-raw quotes binary values as Python reads bytes literals.
+  # slots are the event types (services/metrics/adapters/kpi_keys.cc; a
+  # type added later gets a slot after the counters, and this sum would
+  # have to take it too); redis-cli --no-raw quotes binary values as
+  # Python reads bytes literals.
   rcli --no-raw HGET "$key" "total|all" | python3 -c '
 import ast, struct, sys
 line = sys.stdin.read().strip()

@@ -56,6 +56,25 @@ uint64_t GetLittleEndian(std::string_view in, size_t at, int bytes) {
   return value;
 }
 
+// INVALID_ARGUMENT unless `delta` is whole entries with increasing indices
+// below kMaxVectorLength.
+absl::Status CheckEntries(std::string_view delta) {
+  if (delta.size() % kEntryBytes != 0) {
+    return absl::InvalidArgumentError("the delta is not made of whole entries");
+  }
+  int64_t previous = -1;
+  for (size_t at = 0; at < delta.size(); at += kEntryBytes) {
+    const auto index = static_cast<int64_t>(GetLittleEndian(delta, at, 2));
+    if (index >= static_cast<int64_t>(kMaxVectorLength)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("an index beyond the longest vector (", kMaxVectorLength, ")"));
+    }
+    if (index <= previous) return absl::InvalidArgumentError("the indices are not increasing");
+    previous = index;
+  }
+  return absl::OkStatus();
+}
+
 // INVALID_ARGUMENT unless `w` (a HADDVECTOR) names each field once with a
 // well-formed delta.
 absl::Status CheckVectors(const RedisWrite& w) {
@@ -72,12 +91,7 @@ absl::Status CheckVectors(const RedisWrite& w) {
           absl::StrCat("checkpoint: HADDVECTOR of '", w.key, "' field '", field, "': ", why));
     };
     if (!seen.try_emplace(field, true).second) return fail("named twice in one write");
-    if (delta.size() % kEntryBytes != 0) return fail("the delta is not made of whole entries");
-    for (size_t at = 0; at < delta.size(); at += kEntryBytes) {
-      if (GetLittleEndian(delta, at, 2) >= kMaxVectorLength) {
-        return fail(absl::StrCat("an index beyond the longest vector (", kMaxVectorLength, ")"));
-      }
-    }
+    if (absl::Status s = CheckEntries(delta); !s.ok()) return fail(s.message());
   }
   return absl::OkStatus();
 }
@@ -238,15 +252,12 @@ std::optional<std::vector<int64_t>> UnpackVector(std::string_view stored) {
 }
 
 absl::Status AddPackedDelta(std::string_view delta, std::vector<int64_t>& into) {
-  if (delta.size() % kEntryBytes != 0) {
-    return absl::InvalidArgumentError("vector delta: not made of whole entries");
+  if (absl::Status s = CheckEntries(delta); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("vector delta: ", s.message()));
   }
   std::vector<int64_t> sum = into;
   for (size_t at = 0; at < delta.size(); at += kEntryBytes) {
     const uint64_t index = GetLittleEndian(delta, at, 2);
-    if (index >= kMaxVectorLength) {
-      return absl::InvalidArgumentError("vector delta: an index beyond the longest vector");
-    }
     if (index >= sum.size()) sum.resize(index + 1, 0);
     const auto by = static_cast<int64_t>(GetLittleEndian(delta, at + 2, 8));
     if (__builtin_add_overflow(sum[index], by, &sum[index])) {

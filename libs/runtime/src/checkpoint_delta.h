@@ -36,10 +36,12 @@
 // closing its key's group like any other write to the key, as at most
 // kMaxGroupFields fields per op. Its field's delta travels as 10-byte
 // entries, the non-zero elements only: the element's index (uint16) and
-// its value (int64), little-endian. Refused before anything is sent: a
-// field named twice in one write, a delta not made of whole entries or
-// with an index from kMaxVectorLength on (AddVector writes such a delta
-// for a vector longer than that).
+// its value (int64), little-endian, indices increasing (so a delta has at
+// most kMaxVectorLength entries: Lua's unpack takes about 8,000 values).
+// Refused before anything is sent: a field named twice in one write, a
+// delta not made of whole entries, with indices not increasing, or with
+// an index from kMaxVectorLength on (AddVector writes such a delta for a
+// vector longer than that).
 //
 // ARGV layout, appended to `args`: the op count, then per op either
 //   <COMMAND> <key index> <arg count> <args...>            one write as given
@@ -62,20 +64,20 @@ namespace sqms::runtime::internal {
 
 inline constexpr size_t kMaxGroupFields = 1000;
 
-// Appends `writes` in the layout above to `args`; `key_index` returns a
-// key's 1-based index in the script's KEYS. INVALID_ARGUMENT, with `args`
-// unchanged, when a command is not allowed in a state delta
-// (checkpoint_store.h lists them), a DEL names more than its key, or a
-// HINCRBY has no field, a field without its increment, or an increment
-// Redis would refuse.
-// The delta entries of `values` (above); longer than kMaxVectorLength: an
-// entry EncodeDelta refuses.
+// The delta entries of `values` (above), indices increasing; longer than
+// kMaxVectorLength: an entry EncodeDelta refuses.
 std::string PackVectorDelta(const std::vector<int64_t>& values);
 // A stored vector (little-endian int64s); nullopt unless whole values.
 std::optional<std::vector<int64_t>> UnpackVector(std::string_view stored);
 // Adds the entries of `delta` to `into` (checkpoint_store.h, AddVectorDelta).
 absl::Status AddPackedDelta(std::string_view delta, std::vector<int64_t>& into);
 
+// Appends `writes` in the layout above to `args`; `key_index` returns a
+// key's 1-based index in the script's KEYS. INVALID_ARGUMENT, with `args`
+// unchanged, when a command is not allowed in a state delta
+// (checkpoint_store.h lists them), a DEL names more than its key, a
+// HINCRBY has no field, a field without its increment, or an increment
+// Redis would refuse, or a HADDVECTOR is malformed (above).
 absl::Status EncodeDelta(const StateDelta& writes,
                          const std::function<int(const std::string&)>& key_index,
                          std::vector<std::string>& args);

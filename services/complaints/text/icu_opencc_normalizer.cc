@@ -10,6 +10,7 @@
 #include <unicode/normalizer2.h>
 #include <unicode/unistr.h>
 
+#include <algorithm>
 #include <exception>
 #include <utility>
 #include <vector>
@@ -123,11 +124,22 @@ std::string IcuOpenccNormalizer::Normalize(std::string_view utf8) const {
 }
 
 std::string IcuOpenccNormalizer::Convert(const std::string& folded) const {
-  try {
-    absl::MutexLock lock(&opencc_mu_);
-    return handles_->converter->Convert(folded);
-  } catch (const std::exception&) {
-    return folded;  // conversion error: keep the folded text
+  // OpenCC stops at a NUL (it walks C strings): each piece between NULs is
+  // converted on its own, so the whole text is, as when OpenCC is skipped.
+  std::string out;
+  out.reserve(folded.size());
+  absl::MutexLock lock(&opencc_mu_);
+  for (size_t begin = 0;;) {
+    const size_t end = std::min(folded.find('\0', begin), folded.size());
+    const std::string piece = folded.substr(begin, end - begin);
+    try {
+      out += handles_->converter->Convert(piece);
+    } catch (const std::exception&) {
+      out += piece;  // conversion error: keep the folded piece
+    }
+    if (end == folded.size()) return out;
+    out.push_back('\0');
+    begin = end + 1;
   }
 }
 

@@ -261,7 +261,7 @@ std::vector<int> NonZero(const std::array<int64_t, N>& values) {
 
 }  // namespace
 
-runtime::StateDelta KpiProcessor::RollUp() const {
+runtime::StateDelta KpiProcessor::RollUp() {
   absl::flat_hash_map<CellKey, CellSums> cells;
   cells.reserve(cells_hint_);  // grown once, not rehashed on the way up
   std::map<std::tuple<int, int64_t, bool>, WindowFields> windows;
@@ -312,16 +312,16 @@ runtime::StateDelta KpiProcessor::RollUp() const {
   // One HADDVECTOR per window, a vector per cell (checkpoint_store.h): the
   // cell's counters and event types in one field cost the checkpoint script
   // a fraction of a field each.
-  std::vector<int64_t> vector(kCellSlotCount);
+  std::vector<int64_t> slots(kCellSlotCount);
   for (const auto& [key, cell] : cells) {
     WindowFields& w = windows.at({key.size, key.start, key.drill});
-    std::fill(vector.begin(), vector.end(), 0);
+    std::fill(slots.begin(), slots.end(), 0);
     for (int c = 0; c < domain::kCounterCount; ++c) {
-      vector[CounterSlot(static_cast<Counter>(c))] = cell.counters[c];
+      slots[CounterSlot(static_cast<Counter>(c))] = cell.counters[c];
     }
-    for (size_t e = 0; e < cell.events.size(); ++e) vector[EventTypeSlot(e)] = cell.events[e];
+    for (size_t e = 0; e < cell.events.size(); ++e) slots[EventTypeSlot(e)] = cell.events[e];
     w.cells.AddVector(CellField(static_cast<Dimension>(key.dimension), units.Name(key.unit)),
-                      vector);
+                      slots);
   }
   cells_hint_ = cells.size();
   runtime::StateDelta delta;

@@ -144,14 +144,14 @@ class KpiProcessor final : public runtime::CheckpointedProcessor {
   // The cell vectors (and late counts, EXPIREATs) of `pending` in every
   // window and dimension: grains are first summed per cell (window,
   // dimension, unit), so a field is built once per cell, not per grain.
-  runtime::StateDelta RollUp() const;
+  runtime::StateDelta RollUp();
 
   runtime::RedisClient& redis_;
   const KpiProcessorOptions options_;
   std::unique_ptr<KpiProcessorStats> stats_;
   absl::flat_hash_map<Grain, Sums> pending_;
   // The cells of the last roll-up: the next one's capacity (a hint only).
-  mutable size_t cells_hint_ = 0;
+  size_t cells_hint_ = 0;
   // The Prometheus increments of the delta taken last, by department label:
   // counted once that delta is written.
   std::map<std::string, domain::CounterValues> unexported_;

@@ -212,7 +212,7 @@ TEST_F(CheckpointStoreTest, VectorsAddUpExactlyOverTheWholeInt64Range) {
   }
 }
 
-TEST_F(CheckpointStoreTest, AVectorSumBeyondInt64OrOfAnIntegerFieldFailsTheScript) {
+TEST_F(CheckpointStoreTest, AVectorSumBeyondInt64OrOfAFieldThatIsNoVectorFailsTheScript) {
   const std::string state = std::string(kPrefix) + ":vectors";
   RedisCheckpointStore store(*redis_, kPrefix, 0);
   auto claimed = store.Claim({kP0}, "a");
@@ -222,7 +222,7 @@ TEST_F(CheckpointStoreTest, AVectorSumBeyondInt64OrOfAnIntegerFieldFailsTheScrip
                            {RedisWrite::HAddVector(state).AddVector(
                                "max", {std::numeric_limits<int64_t>::max()})}})
                   .ok());
-  ASSERT_TRUE(redis_->Command({"HSET", state, "int", "12"}).ok());
+  ASSERT_TRUE(redis_->Command({"HSET", state, "int", "12"}).ok());  // not whole 8-byte values
   for (const auto& [field, why] : {std::pair("max", "overflow"), std::pair("int", "not a vector")}) {
     absl::Status s = store.Write(
         {{{kP0, epoch, 1, 2, {}}}, {RedisWrite::HAddVector(state).AddVector(field, {1})}});

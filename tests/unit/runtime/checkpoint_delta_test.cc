@@ -186,6 +186,16 @@ TEST(CheckpointDeltaTest, AVectorWriteOfManyFieldsIsSentAsSeveralOps) {
               ElementsAre("v", "1", "1", std::to_string(n - 1)));
 }
 
+// One 10-byte delta entry: uint16 index, int64 value, little-endian.
+std::string Entry(uint16_t index, int64_t value) {
+  std::string out;
+  for (int b = 0; b < 2; ++b) out.push_back(static_cast<char>((index >> (8 * b)) & 0xff));
+  for (int b = 0; b < 8; ++b) {
+    out.push_back(static_cast<char>((static_cast<uint64_t>(value) >> (8 * b)) & 0xff));
+  }
+  return out;
+}
+
 TEST(CheckpointDeltaTest, MalformedVectorsAreRefusedNamingTheFieldAndNothingAppended) {
   std::vector<int64_t> too_long(kMaxVectorLength + 1, 0);
   too_long.back() = 1;
@@ -195,6 +205,11 @@ TEST(CheckpointDeltaTest, MalformedVectorsAreRefusedNamingTheFieldAndNothingAppe
       {RedisWrite::HAddVector("a").AddVector("long", too_long), "'long': an index beyond"},
       {twice, "'x': named twice"},
       {RedisWrite{"HADDVECTOR", "a", {"odd", "123"}}, "'odd': the delta is not made of whole"},
+      // Increasing indices bound a delta's length (Lua's unpack limit).
+      {RedisWrite{"HADDVECTOR", "a", {"back", Entry(2, 1) + Entry(1, 1)}},
+       "'back': the indices are not increasing"},
+      {RedisWrite{"HADDVECTOR", "a", {"again", Entry(1, 1) + Entry(1, 1)}},
+       "'again': the indices are not increasing"},
       {RedisWrite::HAddVector("a"), "pairs"},
   };
   for (const auto& [write, why] : cases) {
@@ -205,6 +220,16 @@ TEST(CheckpointDeltaTest, MalformedVectorsAreRefusedNamingTheFieldAndNothingAppe
     EXPECT_THAT(s.message(), ::testing::HasSubstr(why));
     EXPECT_THAT(args, ElementsAre("before"));
   }
+}
+
+TEST(CheckpointDeltaTest, TheInMemoryReferenceAddsAsTheScriptAndRefusesWhatItRefuses) {
+  std::vector<int64_t> v = {1};
+  ASSERT_TRUE(AddVectorDelta(Entry(0, 2) + Entry(3, -4), v).ok());
+  EXPECT_THAT(v, ElementsAre(3, 0, 0, -4));
+  EXPECT_EQ(AddVectorDelta(Entry(3, 1) + Entry(0, 1), v).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(AddVectorDelta(Entry(0, std::numeric_limits<int64_t>::max()), v).code(),
+            absl::StatusCode::kOutOfRange);
+  EXPECT_THAT(v, ElementsAre(3, 0, 0, -4));  // unchanged by a refusal
 }
 
 TEST(CheckpointDeltaTest, AStoredVectorDecodesAsLittleEndianInt64s) {

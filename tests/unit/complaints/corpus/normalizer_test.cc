@@ -112,6 +112,11 @@ TEST(IcuOpenccNormalizerTest, ConvertsTraditionalAndKeepsWhatNeedsNoConversion) 
   EXPECT_EQ(Normalizer().Normalize("车厢冒烟"), "车厢冒烟");
   EXPECT_EQ(Normalizer().Normalize("ＡＣ Broken at １２３０６"), "ac broken at 12306");
   EXPECT_EQ(Normalizer().Normalize(""), "");
+  // A NUL does not cut the text, whether or not OpenCC runs on it.
+  using std::string_literals::operator""s;
+  EXPECT_EQ(Normalizer().Normalize("abc\0def"s), "abc\0def"s);
+  EXPECT_EQ(Normalizer().Normalize("車\0火車"s), "车\0火车"s);
+  EXPECT_EQ(Normalizer().Normalize("abc\0車廂"s), "abc\0车厢"s);
   EXPECT_EQ(Normalizer().Normalize("bad \xff byte"), "bad \xef\xbf\xbd byte");  // U+FFFD
 }
 

@@ -47,7 +47,9 @@ namespace sqms::runtime {
 // zeros (all zero: the empty string). Exact over the whole int64 range: a
 // sum beyond it fails the script as HINCRBY's overflow does (INTERNAL).
 // A field appears once per write; a field holds vectors or integers, never
-// both.
+// both: the script knows a vector by its length only (a value that is not
+// a whole number of 8 bytes fails it; an integer written as 8 or 16
+// digits would be read as a vector).
 struct RedisWrite {
   std::string command;
   std::string key;
@@ -135,12 +137,17 @@ class RedisCheckpointStore {
   //                       nothing was written;
   //   INVALID_ARGUMENT    a write's command is not allowed, a DEL names more
   //                       keys, a HINCRBY lacks field/increment pairs or has
-  //                       an increment that is no int64, or no partition;
-  //                       nothing was sent;
+  //                       an increment that is no int64, a HADDVECTOR names a
+  //                       field twice or carries a malformed delta (not whole
+  //                       entries, indices not increasing or from
+  //                       kMaxVectorLength on), or no partition; nothing was
+  //                       sent;
   //   UNAVAILABLE,        Redis unreachable (not run) or no reply in time
   //   DEADLINE_EXCEEDED   (unknown outcome): retry the same Checkpoint;
   //   INTERNAL            Redis failed a write inside the script (e.g.
-  //                       WRONGTYPE): Redis does not roll back, so part of
+  //                       WRONGTYPE, a HINCRBY or HADDVECTOR sum beyond
+  //                       int64, a HADDVECTOR of a field whose value is not
+  //                       a whole number of 8 bytes): Redis does not roll back, so part of
   //                       the writes were applied (not necessarily those
   //                       before it in order). A service bug; stop.
   absl::Status Write(const Checkpoint& checkpoint);
