@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
@@ -82,7 +83,7 @@ absl::Status CheckVectors(const RedisWrite& w) {
     return absl::InvalidArgumentError(
         absl::StrCat("checkpoint: HADDVECTOR of '", w.key, "' needs field and delta pairs"));
   }
-  absl::flat_hash_map<absl::string_view, bool> seen;
+  absl::flat_hash_set<absl::string_view> seen;
   for (size_t i = 0; i + 1 < w.args.size(); i += 2) {
     const std::string& field = w.args[i];
     const std::string& delta = w.args[i + 1];
@@ -90,7 +91,7 @@ absl::Status CheckVectors(const RedisWrite& w) {
       return absl::InvalidArgumentError(
           absl::StrCat("checkpoint: HADDVECTOR of '", w.key, "' field '", field, "': ", why));
     };
-    if (!seen.try_emplace(field, true).second) return fail("named twice in one write");
+    if (!seen.insert(field).second) return fail("named twice in one write");
     if (absl::Status s = CheckEntries(delta); !s.ok()) return fail(s.message());
   }
   return absl::OkStatus();
@@ -231,7 +232,7 @@ class Ops {
 
 }  // namespace
 
-std::string PackVectorDelta(const std::vector<int64_t>& values) {
+std::string PackVectorDelta(std::span<const int64_t> values) {
   std::string out;
   for (size_t i = 0; i < values.size(); ++i) {
     if (values[i] == 0) continue;

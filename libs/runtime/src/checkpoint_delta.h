@@ -53,6 +53,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -66,7 +67,7 @@ inline constexpr size_t kMaxGroupFields = 1000;
 
 // The delta entries of `values` (above), indices increasing; longer than
 // kMaxVectorLength: an entry EncodeDelta refuses.
-std::string PackVectorDelta(const std::vector<int64_t>& values);
+std::string PackVectorDelta(std::span<const int64_t> values);
 // A stored vector (little-endian int64s); nullopt unless whole values.
 std::optional<std::vector<int64_t>> UnpackVector(std::string_view stored);
 // Adds the entries of `delta` to `into` (checkpoint_store.h, AddVectorDelta).

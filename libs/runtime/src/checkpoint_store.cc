@@ -253,7 +253,7 @@ RedisWrite RedisWrite::ExpireAt(std::string key, int64_t unix_seconds) {
 
 RedisWrite RedisWrite::HAddVector(std::string key) { return {"HADDVECTOR", std::move(key), {}}; }
 
-RedisWrite& RedisWrite::AddVector(std::string field, const std::vector<int64_t>& values) {
+RedisWrite& RedisWrite::AddVector(std::string field, std::span<const int64_t> values) {
   args.push_back(std::move(field));
   args.push_back(internal::PackVectorDelta(values));
   return *this;

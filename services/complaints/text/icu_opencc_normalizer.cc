@@ -68,7 +68,6 @@ struct IcuOpenccNormalizer::Handles {
   const icu::Normalizer2* nfkc_casefold = nullptr;  // owned by ICU
   opencc::ConverterPtr converter;
   std::vector<bool> witnesses;  // indexed by code point
-  size_t witness_count = 0;
 
   bool HasWitness(const icu::UnicodeString& s) const {
     for (int32_t i = 0; i < s.length(); i = s.moveIndex32(i, 1)) {
@@ -100,7 +99,6 @@ absl::StatusOr<std::unique_ptr<IcuOpenccNormalizer>> IcuOpenccNormalizer::Create
         "OpenCC config ", opencc_config, " cannot be opened: ", e.what(),
         " (install libopencc-data)"));
   }
-  for (bool w : handles->witnesses) handles->witness_count += w ? 1 : 0;
   return std::unique_ptr<IcuOpenccNormalizer>(new IcuOpenccNormalizer(std::move(handles)));
 }
 
@@ -109,7 +107,10 @@ IcuOpenccNormalizer::IcuOpenccNormalizer(std::unique_ptr<Handles> handles)
 
 IcuOpenccNormalizer::~IcuOpenccNormalizer() = default;
 
-size_t IcuOpenccNormalizer::WitnessCount() const { return handles_->witness_count; }
+size_t IcuOpenccNormalizer::WitnessCount() const {
+  return static_cast<size_t>(
+      std::count(handles_->witnesses.begin(), handles_->witnesses.end(), true));
+}
 
 std::string IcuOpenccNormalizer::Normalize(std::string_view utf8) const {
   // fromUTF8 replaces invalid sequences with U+FFFD, so the output is valid.

@@ -63,15 +63,21 @@ int SlotOf(std::string_view name) {
   std::abort();  // a missing slot would lose counts; kpi_keys_test catches it first
 }
 
+// The layout both ways: each counter's and event type's slot, and each
+// slot's content.
 struct Slots {
   std::array<int, domain::kCounterCount> counters{};
   std::array<int, domain::kEventTypeCount> event_types{};
+  std::array<CellSlot, kCellSlotCount> content{};
   Slots() {
     for (int c = 0; c < domain::kCounterCount; ++c) {
-      counters[c] = SlotOf(domain::CounterName(static_cast<domain::Counter>(c)));
+      const auto counter = static_cast<domain::Counter>(c);
+      counters[c] = SlotOf(domain::CounterName(counter));
+      content[counters[c]].counter = counter;
     }
     for (size_t e = 0; e < domain::kEventTypeCount; ++e) {
       event_types[e] = SlotOf("#" + std::string(domain::EventTypeNameAt(e)));
+      content[event_types[e]].event_type = e;
     }
   }
 };
@@ -126,6 +132,10 @@ int CounterSlot(domain::Counter counter) {
 }
 
 int EventTypeSlot(size_t event_type_index) { return SlotTable().event_types[event_type_index]; }
+
+CellSlot CellSlotAt(size_t slot) {
+  return slot < kCellSlotCount ? SlotTable().content[slot] : CellSlot{};
+}
 
 std::string_view CellSlotName(size_t slot) {
   return slot < std::size(kCellSlots) ? kCellSlots[slot] : std::string_view();

@@ -81,6 +81,13 @@ int EventTypeSlot(size_t event_type_index);  // domain::EventTypeNameAt's index
 // beyond the layout.
 std::string_view CellSlotName(size_t slot);
 inline constexpr size_t kCellSlotCount = domain::kCounterCount + domain::kEventTypeCount;
+// What slot `slot` holds, for readers: a counter or an event type (its
+// domain::EventTypeNameAt index); neither beyond the layout.
+struct CellSlot {
+  std::optional<domain::Counter> counter;
+  std::optional<size_t> event_type;
+};
+CellSlot CellSlotAt(size_t slot);
 
 // A window hash's field, split. nullopt for the window-level fields.
 struct ParsedField {

@@ -218,10 +218,8 @@ struct CellKey {
   }
 };
 
-struct CellSums {
-  domain::CounterValues counters{};
-  std::array<int64_t, domain::kEventTypeCount> events{};
-};
+// A cell's sums, in its stored vector's slot order (kpi_keys.h).
+using CellSums = std::array<int64_t, kCellSlotCount>;
 
 // A window's own fields: its key, expiry, late records and the vectors of
 // its cells.
@@ -285,8 +283,14 @@ runtime::StateDelta KpiProcessor::RollUp() {
       // "": not counted in d (dimension.h)
       unit_of[static_cast<int>(d)] = value.empty() ? kNotCounted : units.Id(std::move(value));
     }
-    const std::vector<int> counters = NonZero(sums.counters);
-    const std::vector<int> event_types = NonZero(sums.events);
+    // The grain's non-zero sums with their slots, found once per grain.
+    std::vector<std::pair<int, int64_t>> by_slot;
+    for (int c : NonZero(sums.counters)) {
+      by_slot.emplace_back(CounterSlot(static_cast<Counter>(c)), sums.counters[c]);
+    }
+    for (int e : NonZero(sums.events)) {
+      by_slot.emplace_back(EventTypeSlot(static_cast<size_t>(e)), sums.events[e]);
+    }
     for (WindowSize size : domain::AllWindowSizes()) {
       const int s = SizeIndex(size);
       const domain::Window& window = m->second[s];
@@ -303,8 +307,7 @@ runtime::StateDelta KpiProcessor::RollUp() {
         const uint32_t unit = unit_of[static_cast<int>(d)];
         if (unit == kNotCounted || !options_.window_dimensions.Keeps(size, d)) continue;
         CellSums& cell = cells[CellKey{s, start, grain.drill, static_cast<int>(d), unit}];
-        for (int c : counters) cell.counters[c] += sums.counters[c];
-        for (int e : event_types) cell.events[e] += sums.events[e];
+        for (const auto& [slot, value] : by_slot) cell[slot] += value;
       }
     }
   }
@@ -312,16 +315,10 @@ runtime::StateDelta KpiProcessor::RollUp() {
   // One HADDVECTOR per window, a vector per cell (checkpoint_store.h): the
   // cell's counters and event types in one field cost the checkpoint script
   // a fraction of a field each.
-  std::vector<int64_t> slots(kCellSlotCount);
   for (const auto& [key, cell] : cells) {
-    WindowFields& w = windows.at({key.size, key.start, key.drill});
-    std::fill(slots.begin(), slots.end(), 0);
-    for (int c = 0; c < domain::kCounterCount; ++c) {
-      slots[CounterSlot(static_cast<Counter>(c))] = cell.counters[c];
-    }
-    for (size_t e = 0; e < cell.events.size(); ++e) slots[EventTypeSlot(e)] = cell.events[e];
-    w.cells.AddVector(CellField(static_cast<Dimension>(key.dimension), units.Name(key.unit)),
-                      slots);
+    windows.at({key.size, key.start, key.drill})
+        .cells.AddVector(CellField(static_cast<Dimension>(key.dimension), units.Name(key.unit)),
+                         cell);
   }
   cells_hint_ = cells.size();
   runtime::StateDelta delta;

@@ -16,12 +16,11 @@ void AddCell(std::string_view stored, ports::UnitAggregate& unit) {
   for (size_t slot = 0; slot < values->size(); ++slot) {
     const int64_t value = (*values)[slot];
     if (value == 0) continue;
-    const std::string_view name = CellSlotName(slot);
-    if (name.empty()) continue;  // a slot of a newer layout
-    if (name.front() == '#') {
-      unit.events_by_type[std::string(name.substr(1))] += value;
-    } else if (auto counter = domain::ParseCounter(name)) {
-      unit.counters[static_cast<int>(*counter)] += value;
+    const CellSlot at = CellSlotAt(slot);  // neither: a slot of a newer layout
+    if (at.counter) {
+      unit.counters[static_cast<int>(*at.counter)] += value;
+    } else if (at.event_type) {
+      unit.events_by_type[std::string(domain::EventTypeNameAt(*at.event_type))] += value;
     }
   }
 }

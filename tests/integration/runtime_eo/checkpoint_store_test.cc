@@ -27,6 +27,12 @@ class CheckpointStoreTest : public EoTest {
     return {{{kP0, epoch, base, next, std::move(ids)}},
             {RedisWrite::HIncrBy(std::string(kPrefix) + ":counts", "k", by)}};
   }
+  // Claims kP0 as owner "a"; its epoch.
+  int64_t ClaimP0(RedisCheckpointStore& store) {
+    auto claimed = store.Claim({kP0}, "a");
+    EXPECT_TRUE(claimed.ok()) << claimed.status();
+    return claimed.ok() ? (*claimed)[0].epoch : -1;
+  }
   const TopicPartition kP0{"t", 0};
 };
 
@@ -173,9 +179,7 @@ TEST_F(CheckpointStoreTest, AnIncrementOfAValueThatIsNoIntegerFailsAsHincrbyDoes
 TEST_F(CheckpointStoreTest, VectorsAddUpExactlyOverTheWholeInt64Range) {
   const std::string state = std::string(kPrefix) + ":vectors";
   RedisCheckpointStore store(*redis_, kPrefix, 0);
-  auto claimed = store.Claim({kP0}, "a");
-  ASSERT_TRUE(claimed.ok()) << claimed.status();
-  const int64_t epoch = (*claimed)[0].epoch;
+  const int64_t epoch = ClaimP0(store);
   const std::vector<int64_t> values = {1,          -1,         4294967295,  4294967296,
                                        -4294967296, 9007199254740993, -9007199254740993,
                                        (int64_t{1} << 60), -(int64_t{1} << 60), 0, 7};
@@ -215,9 +219,7 @@ TEST_F(CheckpointStoreTest, VectorsAddUpExactlyOverTheWholeInt64Range) {
 TEST_F(CheckpointStoreTest, AVectorSumBeyondInt64OrOfAFieldThatIsNoVectorFailsTheScript) {
   const std::string state = std::string(kPrefix) + ":vectors";
   RedisCheckpointStore store(*redis_, kPrefix, 0);
-  auto claimed = store.Claim({kP0}, "a");
-  ASSERT_TRUE(claimed.ok()) << claimed.status();
-  const int64_t epoch = (*claimed)[0].epoch;
+  const int64_t epoch = ClaimP0(store);
   ASSERT_TRUE(store.Write({{{kP0, epoch, std::nullopt, 1, {}}},
                            {RedisWrite::HAddVector(state).AddVector(
                                "max", {std::numeric_limits<int64_t>::max()})}})

@@ -57,15 +57,19 @@ TEST(KpiKeysTest, EveryCounterAndEventTypeHasASlotOfItsOwn) {
     const auto counter = static_cast<domain::Counter>(c);
     const int slot = CounterSlot(counter);
     EXPECT_EQ(CellSlotName(slot), domain::CounterName(counter));
+    EXPECT_EQ(CellSlotAt(slot).counter, counter);
     EXPECT_TRUE(used.insert(slot).second) << slot;
   }
   for (size_t e = 0; e < domain::kEventTypeCount; ++e) {
     const int slot = EventTypeSlot(e);
     EXPECT_EQ(CellSlotName(slot), "#" + std::string(domain::EventTypeNameAt(e)));
+    EXPECT_EQ(CellSlotAt(slot).event_type, e);
+    EXPECT_EQ(CellSlotAt(slot).counter, std::nullopt);
     EXPECT_TRUE(used.insert(slot).second) << slot;
   }
   EXPECT_EQ(used.size(), kCellSlotCount);
   EXPECT_EQ(CellSlotName(kCellSlotCount), "");
+  EXPECT_FALSE(CellSlotAt(kCellSlotCount).counter || CellSlotAt(kCellSlotCount).event_type);
 }
 
 TEST(KpiKeysTest, ACellFieldParsesAsACellAndTheOlderFieldsStillParse) {

@@ -14,9 +14,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -66,7 +69,10 @@ struct RedisWrite {
   static RedisWrite HAddVector(std::string key);  // no field yet: see AddVector
   // Adds `values` (element i to element i of the field's vector; at most
   // kMaxVectorLength) to this HADDVECTOR; only the non-zero ones travel.
-  RedisWrite& AddVector(std::string field, const std::vector<int64_t>& values);
+  RedisWrite& AddVector(std::string field, std::span<const int64_t> values);
+  RedisWrite& AddVector(std::string field, std::initializer_list<int64_t> values) {
+    return AddVector(std::move(field), std::span<const int64_t>(values.begin(), values.size()));
+  }
 };
 using StateDelta = std::vector<RedisWrite>;
 
