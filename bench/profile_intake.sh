@@ -10,7 +10,10 @@
 # Writes PREFIX.txt: complaints in the window, service CPU per complaint,
 # futex calls and context switches per complaint; PREFIX.perf.data for
 # `perf report -i PREFIX.perf.data --no-children -n --sort dso`. Compare two
-# commits by running it in a worktree of each, one after the other.
+# commits by running it in a worktree of each, one after the other. make's
+# build/ is Release, without debug info: for source lines and inlined frames
+# profile a RelWithDebInfo build (`cmake -S . -B build-prof
+# -DCMAKE_BUILD_TYPE=RelWithDebInfo`, then BUILD_DIR=build-prof).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=60000 WINDOW=6 OUT=run/profile-intake CALL_GRAPH=fp

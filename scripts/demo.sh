@@ -75,7 +75,7 @@ build_quietly() {
   mkdir -p "$REPO_ROOT/run"
   printf 'Building the demo binaries (log: %s) ... ' "${log#"$REPO_ROOT"/}"
   if { [ -f "$BUILD_DIR/CMakeCache.txt" ] ||
-    cmake -S "$REPO_ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo; } >"$log" 2>&1 &&
+    cmake -S "$REPO_ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release; } >"$log" 2>&1 &&
     cmake --build "$BUILD_DIR" -j "${JOBS:-$(nproc)}" --target sqmsctl sqms-loadgen sqms-events \
       sqms-complaints sqms-metrics sqms-alerts webhook-sink devkafka >>"$log" 2>&1; then
     echo "done"
