@@ -2,9 +2,7 @@
 
 #include <algorithm>
 #include <array>
-#include <deque>
 #include <map>
-#include <tuple>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -43,7 +41,9 @@ domain::IncidentMarks DecodeMarks(std::string_view s) {
 }  // namespace
 
 KpiProcessor::KpiProcessor(runtime::RedisClient& redis, KpiProcessorOptions options)
-    : redis_(redis), options_(std::move(options)) {
+    : redis_(redis),
+      options_(std::move(options)),
+      roll_up_(options_.zone, options_.bands, options_.window_dimensions, options_.retention) {
   if (options_.metrics != nullptr) {
     stats_ = std::make_unique<KpiProcessorStats>(
         *options_.metrics,
@@ -133,7 +133,7 @@ void KpiProcessor::Add(domain::Event& event, uint32_t late_sizes) {
               .dimensions = std::move(event.dimensions),
               .drill = event.drill,
               .late_sizes = late_sizes};
-  Sums& sums = pending_.try_emplace(std::move(grain)).first->second;
+  GrainSums& sums = pending_.try_emplace(std::move(grain)).first->second;
   for (const domain::Increment& inc : contributions) {
     sums.counters[static_cast<int>(inc.counter)] += inc.by;
   }
@@ -200,144 +200,8 @@ absl::Status KpiProcessor::Process(const runtime::ConsumedRecord& record,
   return absl::OkStatus();
 }
 
-namespace {
-
-// One aggregation cell of a roll-up: a window of one size, drill or not, a
-// dimension and its unit (an index into the roll-up's unit names, so the
-// key is hashed and compared without touching a string).
-struct CellKey {
-  int size = 0;
-  int64_t start = 0;
-  bool drill = false;
-  int dimension = 0;
-  uint32_t unit = 0;
-  bool operator==(const CellKey&) const = default;
-  template <typename H>
-  friend H AbslHashValue(H h, const CellKey& k) {
-    return H::combine(std::move(h), k.size, k.start, k.drill, k.dimension, k.unit);
-  }
-};
-
-// A cell's sums, in its stored vector's slot order (kpi_keys.h).
-using CellSums = std::array<int64_t, kCellSlotCount>;
-
-// A window's own fields: its key, expiry, late records and the vectors of
-// its cells.
-struct WindowFields {
-  std::string key;
-  int64_t expire_at = 0;  // 0: kept
-  int64_t late = 0;
-  runtime::RedisWrite cells;
-};
-
-// The distinct unit values of one roll-up, each stored once.
-class UnitNames {
- public:
-  uint32_t Id(std::string value) {
-    if (auto it = ids_.find(value); it != ids_.end()) return it->second;
-    names_.push_back(std::move(value));
-    const auto id = static_cast<uint32_t>(names_.size() - 1);
-    ids_.emplace(names_.back(), id);  // a deque's elements stay where they are
-    return id;
-  }
-  const std::string& Name(uint32_t id) const { return names_[id]; }
-
- private:
-  std::deque<std::string> names_;
-  absl::flat_hash_map<std::string_view, uint32_t> ids_;
-};
-
-// The indices of the non-zero entries of `values`.
-template <size_t N>
-std::vector<int> NonZero(const std::array<int64_t, N>& values) {
-  std::vector<int> out;
-  for (size_t i = 0; i < N; ++i) {
-    if (values[i] != 0) out.push_back(static_cast<int>(i));
-  }
-  return out;
-}
-
-}  // namespace
-
-runtime::StateDelta KpiProcessor::RollUp() {
-  absl::flat_hash_map<CellKey, CellSums> cells;
-  cells.reserve(cells_hint_);  // grown once, not rehashed on the way up
-  std::map<std::tuple<int, int64_t, bool>, WindowFields> windows;
-  std::map<int64_t, std::array<domain::Window, 6>> by_minute;  // WindowOf is civil-time work
-  UnitNames units;
-  constexpr uint32_t kNotCounted = ~0u;
-  for (const auto& [grain, sums] : pending_) {
-    auto [m, fresh] = by_minute.try_emplace(grain.minute);
-    const absl::Time at = absl::FromUnixSeconds(grain.minute * 60);
-    if (fresh) {
-      for (WindowSize size : domain::AllWindowSizes()) {
-        m->second[SizeIndex(size)] = domain::WindowOf(at, size, options_.zone);
-      }
-    }
-    domain::Event probe;
-    probe.occurred_at = at;
-    probe.dimensions = grain.dimensions;
-    std::array<uint32_t, domain::kDimensionCount> unit_of;
-    for (Dimension d : domain::AllDimensions()) {
-      std::string value = domain::DimensionValue(probe, d, options_.bands, options_.zone);
-      // "": not counted in d (dimension.h)
-      unit_of[static_cast<int>(d)] = value.empty() ? kNotCounted : units.Id(std::move(value));
-    }
-    // The grain's non-zero sums with their slots, found once per grain.
-    std::vector<std::pair<int, int64_t>> by_slot;
-    for (int c : NonZero(sums.counters)) {
-      by_slot.emplace_back(CounterSlot(static_cast<Counter>(c)), sums.counters[c]);
-    }
-    for (int e : NonZero(sums.events)) {
-      by_slot.emplace_back(EventTypeSlot(static_cast<size_t>(e)), sums.events[e]);
-    }
-    for (WindowSize size : domain::AllWindowSizes()) {
-      const int s = SizeIndex(size);
-      const domain::Window& window = m->second[s];
-      const int64_t start = absl::ToUnixSeconds(window.start);
-      auto [w, added] = windows.try_emplace({s, start, grain.drill});
-      if (added) {
-        w->second.key = WindowKey(window, grain.drill);
-        w->second.cells = runtime::RedisWrite::HAddVector(w->second.key);
-        const absl::Duration keep = options_.retention[s];
-        if (keep > absl::ZeroDuration()) w->second.expire_at = absl::ToUnixSeconds(window.end + keep);
-      }
-      if (grain.late_sizes & (1u << s)) w->second.late += sums.records;
-      for (Dimension d : domain::AllDimensions()) {
-        const uint32_t unit = unit_of[static_cast<int>(d)];
-        if (unit == kNotCounted || !options_.window_dimensions.Keeps(size, d)) continue;
-        CellSums& cell = cells[CellKey{s, start, grain.drill, static_cast<int>(d), unit}];
-        for (const auto& [slot, value] : by_slot) cell[slot] += value;
-      }
-    }
-  }
-
-  // One HADDVECTOR per window, a vector per cell (checkpoint_store.h): the
-  // cell's counters and event types in one field cost the checkpoint script
-  // a fraction of a field each.
-  for (const auto& [key, cell] : cells) {
-    windows.at({key.size, key.start, key.drill})
-        .cells.AddVector(CellField(static_cast<Dimension>(key.dimension), units.Name(key.unit)),
-                         cell);
-  }
-  cells_hint_ = cells.size();
-  runtime::StateDelta delta;
-  for (auto& [_, w] : windows) {
-    if (!w.cells.args.empty()) delta.push_back(std::move(w.cells));
-    if (w.late > 0) {
-      runtime::RedisWrite late = runtime::RedisWrite::HIncrBy(w.key);
-      late.Increment(std::string(kLateField), w.late);
-      // One revision per checkpoint that corrected a closed window.
-      late.Increment(std::string(kRevisionField), 1);
-      delta.push_back(std::move(late));
-    }
-    if (w.expire_at > 0) delta.push_back(runtime::RedisWrite::ExpireAt(w.key, w.expire_at));
-  }
-  return delta;
-}
-
 runtime::StateDelta KpiProcessor::TakeDelta() {
-  runtime::StateDelta delta = RollUp();
+  runtime::StateDelta delta = roll_up_.RollUp(pending_);
   if (stats_) {
     for (const auto& [grain, sums] : pending_) {
       if (grain.drill) continue;
@@ -345,11 +209,11 @@ runtime::StateDelta KpiProcessor::TakeDelta() {
       for (int c = 0; c < domain::kCounterCount; ++c) counters[c] += sums.counters[c];
     }
   }
-  // A large flat_hash_map frees its table on clear(): keep the capacity, so
-  // the next batch does not rehash (and move every grain) while it grows.
-  const size_t grains = pending_.size();
-  pending_.clear();
-  pending_.reserve(grains);
+  // Emptied element by element: a large flat_hash_map frees its table on
+  // clear(), and the allocator hands the next batch's table out as fresh
+  // pages, each a page fault when first touched (docs/benchmarks.md,
+  // seventh session). Erasing keeps the table, and its slots mostly empty.
+  absl::erase_if(pending_, [](const auto&) { return true; });
   for (size_t d = 0; d < folded_.size(); ++d) unexported_folded_[d] += folded_[d];
   folded_ = {};
   for (const auto& [tp, fields] : dirty_admitted_) {

@@ -7,10 +7,10 @@
 // event time, full set of dimensions, drill flag and lateness — so a record
 // costs one map update whatever the number of windows and dimensions.
 // TakeDelta rolls those sums up into every window size and the dimensions
-// it keeps (options.window_dimensions; kpi_keys.h) as one vector per cell
-// (HADDVECTOR: a cell's counters and event types in one hash field), so the
-// write per checkpoint is bounded by the distinct cells touched, not by the
-// records.
+// it keeps (cell_roll_up.h; options.window_dimensions; kpi_keys.h) as one
+// vector per cell (HADDVECTOR: a cell's counters and event types in one hash
+// field), so the write per checkpoint is bounded by the distinct cells
+// touched, not by the records.
 //
 // Incidents (sqms.incidents.v1): domain/incident.h decides what a change
 // counts given the incident's milestones already counted (its marks). The
@@ -51,8 +51,8 @@
 #include <string>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/time/time.h"
+#include "services/metrics/adapters/cell_roll_up.h"
 #include "services/metrics/domain/cardinality.h"
 #include "services/metrics/domain/counters.h"
 #include "services/metrics/domain/dimension.h"
@@ -108,26 +108,6 @@ class KpiProcessor final : public runtime::CheckpointedProcessor {
   void OnFenced(const absl::Status& why) override;
 
  private:
-  // The finest grain records are summed at.
-  struct Grain {
-    int64_t minute = 0;          // unix minute of the event time
-    domain::Dimensions dimensions;
-    bool drill = false;
-    uint32_t late_sizes = 0;     // bit per WindowSize the record was late for
-    bool operator==(const Grain&) const = default;
-    template <typename H>
-    friend H AbslHashValue(H h, const Grain& g) {
-      const domain::Dimensions& d = g.dimensions;
-      return H::combine(std::move(h), g.minute, d.department, d.channel, d.category, d.region,
-                        d.station, d.line, d.agent, d.plan, d.level, g.drill, g.late_sizes);
-    }
-  };
-  struct Sums {
-    domain::CounterValues counters{};
-    std::array<int64_t, domain::kEventTypeCount> events{};  // by the body's index
-    int64_t records = 0;
-  };
-
   // The domain events of one record; for an incident change, its marks
   // are updated in marks_ and dirty_marks_.
   absl::StatusOr<std::vector<domain::Event>> Decode(const runtime::ConsumedRecord& record);
@@ -141,17 +121,13 @@ class KpiProcessor final : public runtime::CheckpointedProcessor {
   uint32_t LateSizes(absl::Time at, absl::Time watermark) const;
   // Moves the event's dimensions into its grain.
   void Add(domain::Event& event, uint32_t late_sizes);
-  // The cell vectors (and late counts, EXPIREATs) of `pending` in every
-  // window and dimension: grains are first summed per cell (window,
-  // dimension, unit), so a field is built once per cell, not per grain.
-  runtime::StateDelta RollUp();
 
   runtime::RedisClient& redis_;
   const KpiProcessorOptions options_;
   std::unique_ptr<KpiProcessorStats> stats_;
-  absl::flat_hash_map<Grain, Sums> pending_;
-  // The cells of the last roll-up: the next one's capacity (a hint only).
-  size_t cells_hint_ = 0;
+  // The records since the last TakeDelta, summed per grain.
+  Grains pending_;
+  CellRollUp roll_up_;  // borrows options_
   // The Prometheus increments of the delta taken last, by department label:
   // counted once that delta is written.
   std::map<std::string, domain::CounterValues> unexported_;

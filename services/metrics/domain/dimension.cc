@@ -13,10 +13,12 @@ constexpr std::array<std::string_view, kDimensionCount> kDimensionNames = {
     "total", "department", "channel", "category", "region",
     "station", "band", "agent", "plan", "level"};
 
-std::string OrUnknown(const std::string& value) { return value.empty() ? "unknown" : value; }
+std::string_view OrUnknown(const std::string& value) {
+  return value.empty() ? std::string_view("unknown") : std::string_view(value);
+}
 
 // Plan and level exist for incident events only (see the header).
-std::string IncidentOnly(const Dimensions& dims, const std::string& value) {
+std::string_view IncidentOnly(const Dimensions& dims, const std::string& value) {
   if (dims.plan.empty() && dims.level.empty()) return "";
   return OrUnknown(value);
 }
@@ -36,7 +38,11 @@ std::optional<Dimension> ParseDimension(std::string_view name) {
 
 std::string DimensionValue(const Event& event, Dimension d, std::span<const DayBand> bands,
                            const absl::TimeZone& zone) {
-  const Dimensions& dims = event.dimensions;
+  const std::string_view band = d == Dimension::kBand ? BandOf(event.occurred_at, bands, zone) : "";
+  return std::string(DimensionValueOf(event.dimensions, d, band));
+}
+
+std::string_view DimensionValueOf(const Dimensions& dims, Dimension d, std::string_view band) {
   switch (d) {
     case Dimension::kTotal:
       return "all";
@@ -51,7 +57,7 @@ std::string DimensionValue(const Event& event, Dimension d, std::span<const DayB
     case Dimension::kStation:
       return OrUnknown(dims.station);
     case Dimension::kBand:
-      return BandOf(event.occurred_at, bands, zone);
+      return band;
     case Dimension::kAgent:
       return OrUnknown(dims.agent);
     case Dimension::kPlan:

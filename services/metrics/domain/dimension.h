@@ -34,6 +34,9 @@ std::optional<Dimension> ParseDimension(std::string_view name);
 // when the other is given.
 std::string DimensionValue(const Event& event, Dimension d, std::span<const DayBand> bands,
                            const absl::TimeZone& zone);
+// The same for an event with these dimensions in time-of-day band `band`
+// (BandOf), without a copy: a view into `dims`, into `band` or of a literal.
+std::string_view DimensionValueOf(const Dimensions& dims, Dimension d, std::string_view band);
 
 // One aggregation cell: a window and a unit of one dimension.
 struct Cell {

@@ -189,7 +189,8 @@ std::optional<Window> ParseWindowLabel(std::string_view label, WindowSize size,
   return w;
 }
 
-std::string BandOf(absl::Time t, std::span<const DayBand> bands, const absl::TimeZone& zone) {
+std::string_view BandOf(absl::Time t, std::span<const DayBand> bands,
+                        const absl::TimeZone& zone) {
   const absl::CivilSecond local = absl::ToCivilSecond(t, zone);
   const int minute = local.hour() * 60 + local.minute();
   for (const DayBand& band : bands) {

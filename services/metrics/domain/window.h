@@ -61,7 +61,8 @@ struct DayBand {
   int from_minute = 0;  // minutes after local midnight, 0..1439
   int to_minute = 0;    // exclusive
 };
-// The name of the first band containing `t`'s local time, or "other".
-std::string BandOf(absl::Time t, std::span<const DayBand> bands, const absl::TimeZone& zone);
+// The name of the first band containing `t`'s local time (a view into
+// `bands`), or "other".
+std::string_view BandOf(absl::Time t, std::span<const DayBand> bands, const absl::TimeZone& zone);
 
 }  // namespace sqms::metrics::domain

@@ -18,6 +18,7 @@
 #include "services/metrics/adapters/kpi_keys.h"
 #include "sqms/runtime/checkpoint_store.h"
 #include "services/metrics/adapters/kpi_processor.h"
+#include "services/metrics/codec/event_codec.h"
 #include "services/metrics/domain/kpi.h"
 #include "sqms/events/v1/complaint_event.pb.h"
 #include "tests/support/metric_value.h"
@@ -175,17 +176,21 @@ class KpiProcessorTest : public ::testing::Test {
   }
 
   KpiProcessor& Processor(domain::CardinalityLimits limits = {},
-                          domain::WindowDimensions kept = {}) {
+                          domain::WindowDimensions kept = {},
+                          absl::TimeZone zone = absl::UTCTimeZone()) {
     KpiProcessorOptions options;
     options.window_dimensions = kept;
     options.complaints_topic = kTopic;
-    options.zone = absl::UTCTimeZone();
+    options.zone = zone;
     options.departments = {"ticketing-center"};
     options.cardinality = limits;
     options.metrics = &registry_;
     processor_ = std::make_unique<KpiProcessor>(redis_, std::move(options));
     return *processor_;
   }
+
+  // The same records as one delta and one delta each, in `zone`, from `base`.
+  void ExpectABatchAddsUpToItsRecordsOneByOne(const char* zone_name, absl::Time base);
 
   // Processes `changes` and writes them as one checkpoint.
   void Checkpoint(const std::vector<Change>& changes) {
@@ -238,7 +243,17 @@ std::map<std::pair<std::string, std::string>, int64_t> Totals(
   return out;
 }
 
-TEST_F(KpiProcessorTest, ADeltaOfManyRecordsAddsUpToTheirDeltasOneByOne) {
+// The roll-up sums a batch's grains through the window sizes (hours into
+// days, days into weeks and months, months into quarters:
+// cell_roll_up.h); one record per delta sums each grain on its own. Both
+// must write the same: over two days from `base`, across a clock change in
+// the zones that have one, with every size keeping every dimension and with
+// minutes keeping only the shipped three.
+void KpiProcessorTest::ExpectABatchAddsUpToItsRecordsOneByOne(const char* zone_name,
+                                                              absl::Time base) {
+  SCOPED_TRACE(zone_name);
+  absl::TimeZone zone;
+  ASSERT_TRUE(absl::LoadTimeZone(zone_name, &zone));
   const ev::ComplaintEventType types[] = {
       ev::COMPLAINT_EVENT_TYPE_SUBMITTED, ev::COMPLAINT_EVENT_TYPE_RESOLVED,
       ev::COMPLAINT_EVENT_TYPE_REPLIED,   ev::COMPLAINT_EVENT_TYPE_CLOSED,
@@ -250,41 +265,77 @@ TEST_F(KpiProcessorTest, ADeltaOfManyRecordsAddsUpToTheirDeltasOneByOne) {
     c.complaint = "c-" + std::to_string(i % 37);
     c.type = types[i % 6];
     // Mostly forward over two days, every 50th two days back (late).
-    c.at = i % 50 == 49 ? kDay - absl::Hours(48) + absl::Seconds(i)
-                        : kDay + absl::Seconds(i * 293);
+    c.at = i % 50 == 49 ? base - absl::Hours(48) + absl::Seconds(i) : base + absl::Seconds(i * 293);
     c.received = c.at - absl::Hours(i % 5);
     c.reopen_count = c.type == ev::COMPLAINT_EVENT_TYPE_REOPENED ? 1 : 0;
     if (c.type == ev::COMPLAINT_EVENT_TYPE_REOPENED) c.resolved_at = c.at - absl::Hours(30);
     c.station = stations[i % 4];
     changes.push_back(c);
   }
-  KpiProcessor& batched = Processor();
-  std::vector<runtime::StateDelta> one;
-  for (size_t i = 0; i < changes.size(); ++i) {
-    ASSERT_TRUE(batched.Process(Record(changes[i], static_cast<int64_t>(i)),
-                                absl::NotFoundError("")).ok());
-  }
-  one.push_back(batched.TakeDelta());
+  domain::WindowDimensions shipped;
+  const Dimension minute_keeps[] = {Dimension::kTotal, Dimension::kDepartment, Dimension::kChannel};
+  shipped.KeepOnly(WindowSize::kMinute, minute_keeps);
+  for (const domain::WindowDimensions& kept : {domain::WindowDimensions(), shipped}) {
+    KpiProcessor& batched = Processor({}, kept, zone);
+    std::vector<runtime::StateDelta> one;
+    for (size_t i = 0; i < changes.size(); ++i) {
+      ASSERT_TRUE(batched.Process(Record(changes[i], static_cast<int64_t>(i)),
+                                  absl::NotFoundError("")).ok());
+    }
+    one.push_back(batched.TakeDelta());
 
-  KpiProcessorOptions options;
-  options.complaints_topic = kTopic;
-  options.zone = absl::UTCTimeZone();
-  KpiProcessor alone(redis_, std::move(options));
-  std::vector<runtime::StateDelta> each;
-  for (size_t i = 0; i < changes.size(); ++i) {
-    ASSERT_TRUE(alone.Process(Record(changes[i], static_cast<int64_t>(i)),
-                              absl::NotFoundError("")).ok());
-    each.push_back(alone.TakeDelta());
+    KpiProcessorOptions options;
+    options.complaints_topic = kTopic;
+    options.zone = zone;
+    options.window_dimensions = kept;
+    KpiProcessor alone(redis_, std::move(options));
+    std::vector<runtime::StateDelta> each;
+    for (size_t i = 0; i < changes.size(); ++i) {
+      ASSERT_TRUE(alone.Process(Record(changes[i], static_cast<int64_t>(i)),
+                                absl::NotFoundError("")).ok());
+      each.push_back(alone.TakeDelta());
+    }
+    auto batched_totals = Totals(one);
+    auto each_totals = Totals(each);
+    // A window's revision counts checkpoints that corrected it: not additive.
+    std::erase_if(batched_totals, [](const auto& e) { return e.first.second == kRevisionField; });
+    std::erase_if(each_totals, [](const auto& e) { return e.first.second == kRevisionField; });
+    EXPECT_GT(batched_totals.size(), 1000u);
+    const std::string late_day =
+        WindowKey(domain::WindowOf(base - absl::Hours(48), WindowSize::kDay, zone), false);
+    EXPECT_GT(batched_totals.count({late_day, std::string(kLateField)}), 0u);
+    EXPECT_EQ(batched_totals, each_totals);
+
+    // And each window holds the events whose time it contains, found
+    // directly by WindowOf, not through the smaller sizes.
+    std::map<std::string, int64_t> expected, written;
+    for (size_t i = 0; i < changes.size(); ++i) {
+      auto events = codec::DecodeComplaintEvent(Record(changes[i], static_cast<int64_t>(i)).value);
+      ASSERT_TRUE(events.ok()) << events.status();
+      for (const domain::Event& e : *events) {
+        for (WindowSize size : domain::AllWindowSizes()) {
+          expected[WindowKey(domain::WindowOf(e.occurred_at, size, zone), false)] += 1;
+        }
+      }
+    }
+    const std::string total_events = CellField(Dimension::kTotal, "all") + "|#";
+    for (const auto& [key_field, value] : batched_totals) {
+      if (key_field.second.starts_with(total_events)) written[key_field.first] += value;
+    }
+    EXPECT_EQ(written, expected);
   }
-  auto batched_totals = Totals(one);
-  auto each_totals = Totals(each);
-  // A window's revision counts checkpoints that corrected it: not additive.
-  std::erase_if(batched_totals, [](const auto& e) { return e.first.second == kRevisionField; });
-  std::erase_if(each_totals, [](const auto& e) { return e.first.second == kRevisionField; });
-  EXPECT_GT(batched_totals.size(), 1000u);
-  EXPECT_GT(batched_totals.count({Store::DayKey(kDay - absl::Hours(48)), std::string(kLateField)}),
-            0u);
-  EXPECT_EQ(batched_totals, each_totals);
+}
+
+TEST_F(KpiProcessorTest, ADeltaOfManyRecordsAddsUpToTheirDeltasOneByOne) {
+  ExpectABatchAddsUpToItsRecordsOneByOne("UTC", kDay);
+  // Back an hour on 2026-10-25 at 01:00 UTC.
+  ExpectABatchAddsUpToItsRecordsOneByOne("Europe/Berlin", absl::FromUnixSeconds(1'792'800'000));
+  // Back half an hour on 2026-04-04 at 15:00 UTC.
+  ExpectABatchAddsUpToItsRecordsOneByOne("Australia/Lord_Howe",
+                                         absl::FromUnixSeconds(1'775'217'600));
+  // Back from midnight to 23:00 on 2026-04-05 at 03:00 UTC.
+  ExpectABatchAddsUpToItsRecordsOneByOne("America/Santiago",
+                                         absl::FromUnixSeconds(1'775'260'800));
 }
 
 TEST_F(KpiProcessorTest, AReopenTwoDaysLaterRevokesTheFirstContactResolutionOfItsWindow) {

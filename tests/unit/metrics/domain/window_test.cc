@@ -232,6 +232,48 @@ TEST(WindowPropertyTest, WindowsTileTheTimeLineAndLabelsRoundTrip) {
   }
 }
 
+// What the metrics roll-up (adapters/cell_roll_up.h) relies on: windows
+// nest — an hour lies inside the day holding its start, a day inside its
+// week and its month, a month inside its quarter — and every boundary is a
+// whole unix minute, so a unix minute lies in one window of every size.
+// Two years of every hour, in zones whose clocks change at 02:00 (Berlin),
+// by half an hour (Lord Howe), at midnight (Santiago, Havana), or sit at a
+// half-hour offset (Kolkata).
+TEST(WindowPropertyTest, WindowsNestInTheLargerSizesAndStartOnWholeMinutes) {
+  const std::pair<WindowSize, WindowSize> kInside[] = {
+      {WindowSize::kMinute, WindowSize::kHour}, {WindowSize::kHour, WindowSize::kDay},
+      {WindowSize::kDay, WindowSize::kWeek},    {WindowSize::kDay, WindowSize::kMonth},
+      {WindowSize::kMonth, WindowSize::kQuarter}};
+  for (const char* name : {"Asia/Shanghai", "Europe/Berlin", "Australia/Lord_Howe",
+                           "America/Santiago", "America/Havana", "Asia/Kolkata"}) {
+    SCOPED_TRACE(name);
+    const absl::TimeZone zone = Zone(name);
+    for (const auto& [small, large] : kInside) {
+      SCOPED_TRACE(WindowSizeName(small));
+      const auto check = [&](const Window& w) {
+        const Window outer = WindowOf(w.start, large, zone);
+        ASSERT_EQ(absl::ToUnixSeconds(w.start) % 60, 0) << WindowLabel(w, zone);
+        ASSERT_EQ(absl::ToUnixSeconds(outer.start) % 60, 0) << WindowLabel(outer, zone);
+        ASSERT_TRUE(outer.start <= w.start && w.end <= outer.end)
+            << WindowLabel(w, zone) << " in " << WindowLabel(outer, zone);
+      };
+      if (small == WindowSize::kMinute) {
+        // Sampled every 37 minutes: every minute of the hour in turn.
+        for (absl::Time t = Utc(2025, 1, 1); t < Utc(2027, 1, 1); t += absl::Minutes(37)) {
+          check(WindowOf(t, small, zone));
+          if (HasFatalFailure()) return;
+        }
+        continue;
+      }
+      for (Window w = WindowOf(Utc(2025, 1, 1), small, zone); w.start < Utc(2027, 1, 1);
+           w = NextWindow(w, zone)) {
+        check(w);
+        if (HasFatalFailure()) return;
+      }
+    }
+  }
+}
+
 TEST(ParseWindowLabelTest, ParsesEverySize) {
   EXPECT_EQ(ParseWindowLabel("2026-12-02T10:05", WindowSize::kMinute, kShanghai),
             W(WindowSize::kMinute, Sh(2026, 12, 2, 10, 5), Sh(2026, 12, 2, 10, 6)));
