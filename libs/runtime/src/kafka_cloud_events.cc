@@ -1,7 +1,11 @@
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "sqms/runtime/kafka_producer.h"
@@ -9,20 +13,64 @@
 namespace sqms::runtime {
 namespace {
 
-std::optional<std::string> First(const KafkaHeaders& headers, const std::string& name) {
+// The first header named `name`, or null. Called per consumed record: no
+// copies of the name or the value.
+const std::string* First(const KafkaHeaders& headers, std::string_view name) {
   for (const auto& [key, value] : headers) {
-    if (key == name) return value;
+    if (key == name) return &value;
   }
-  return std::nullopt;
+  return nullptr;
 }
 
-absl::StatusOr<std::string> Required(const KafkaHeaders& headers, const std::string& name) {
-  std::optional<std::string> value = First(headers, name);
-  if (!value.has_value() || value->empty()) {
+absl::StatusOr<std::string> Required(const KafkaHeaders& headers, std::string_view name) {
+  const std::string* value = First(headers, name);
+  if (value == nullptr || value->empty()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("cloudevents header '", name, "': missing or empty"));
+        absl::StrCat("cloudevents header '", std::string(name), "': missing or empty"));
   }
   return *value;
+}
+
+// `n` decimal digits of `s` from `at`, or -1.
+int Digits(std::string_view s, size_t at, size_t n) {
+  int out = 0;
+  for (size_t i = at; i < at + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return -1;
+    out = out * 10 + (s[i] - '0');
+  }
+  return out;
+}
+
+// "YYYY-MM-DDTHH:MM:SS[.F]Z" (F: 1 to 9 digits), the form CloudEventHeaders
+// writes, parsed by hand: absl::ParseTime, a general strptime, cost a
+// consumer about 1 µs a record. nullopt for every other form — valid RFC
+// 3339 ones too (an offset, a lower-case 't' or 'z', a leap second) — and
+// for fields out of range, which absl::ParseTime then decides.
+std::optional<absl::Time> ParseUtcTime(std::string_view s) {
+  if (s.size() < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
+      s[16] != ':' || s.back() != 'Z') {
+    return std::nullopt;
+  }
+  const int y = Digits(s, 0, 4), mo = Digits(s, 5, 2), d = Digits(s, 8, 2);
+  const int h = Digits(s, 11, 2), mi = Digits(s, 14, 2), sec = Digits(s, 17, 2);
+  if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || sec < 0) return std::nullopt;
+  const absl::CivilSecond civil(y, mo, d, h, mi, sec);
+  // CivilSecond normalises (February 30 is March 2): out of range → not ours.
+  if (civil.year() != y || civil.month() != mo || civil.day() != d || civil.hour() != h ||
+      civil.minute() != mi || civil.second() != sec) {
+    return std::nullopt;
+  }
+  int64_t nanos = 0;
+  const size_t end = s.size() - 1;  // the 'Z'
+  if (end > 19) {
+    const size_t digits = end - 20;
+    if (s[19] != '.' || digits < 1 || digits > 9) return std::nullopt;
+    const int fraction = Digits(s, 20, digits);
+    if (fraction < 0) return std::nullopt;
+    nanos = fraction;
+    for (size_t k = digits; k < 9; ++k) nanos *= 10;
+  }
+  return absl::FromCivil(civil, absl::UTCTimeZone()) + absl::Nanoseconds(nanos);
 }
 
 }  // namespace
@@ -60,18 +108,25 @@ absl::StatusOr<CloudEvent> ParseCloudEventHeaders(const KafkaHeaders& headers) {
     if (!value.ok()) return value.status();
     *field = *std::move(value);
   }
-  if (std::optional<std::string> time = First(headers, "ce_time"); time.has_value()) {
-    absl::Time parsed;
-    std::string error;
-    if (!absl::ParseTime(absl::RFC3339_full, *time, &parsed, &error)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("cloudevents header 'ce_time': \"", *time, "\" is not RFC 3339: ", error));
+  if (const std::string* time = First(headers, "ce_time"); time != nullptr) {
+    std::optional<absl::Time> parsed = ParseUtcTime(*time);
+    if (!parsed.has_value()) {
+      absl::Time any;
+      std::string error;
+      if (!absl::ParseTime(absl::RFC3339_full, *time, &any, &error)) {
+        return absl::InvalidArgumentError(absl::StrCat("cloudevents header 'ce_time': \"", *time,
+                                                       "\" is not RFC 3339: ", error));
+      }
+      parsed = any;
     }
-    event.time = absl::ToChronoTime(parsed);
+    event.time = absl::ToChronoTime(*parsed);
   }
-  event.content_type = First(headers, "content-type").value_or("");
-  event.traceparent = First(headers, "ce_traceparent").value_or("");
-  event.tracestate = First(headers, "ce_tracestate").value_or("");
+  for (auto [name, field] : {std::pair{"content-type", &event.content_type},
+                             std::pair{"ce_traceparent", &event.traceparent},
+                             std::pair{"ce_tracestate", &event.tracestate}}) {
+    const std::string* value = First(headers, name);
+    *field = value != nullptr ? *value : std::string();  // absent: "", not the default
+  }
   return event;
 }
 

@@ -1,6 +1,8 @@
 #include "services/metrics/adapters/kpi_processor_stats.h"
 
 #include <algorithm>
+#include <cstring>
+#include <iterator>
 
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
@@ -34,7 +36,10 @@ KpiProcessorStats::KpiProcessorStats(prometheus::Registry& registry,
                   .Register(registry)),
       departments_(std::move(departments)) {
   for (const std::string& topic : topics) {
-    for (const char* outcome : kOutcomes) events_.Add({{"topic", topic}, {"outcome", outcome}});
+    auto& series = by_topic_[topic];
+    for (size_t o = 0; o < std::size(kOutcomes); ++o) {
+      series[o] = &events_.Add({{"topic", topic}, {"outcome", kOutcomes[o]}});
+    }
   }
   departments_.push_back("unknown");
   departments_.push_back("other");
@@ -55,6 +60,16 @@ KpiProcessorStats::KpiProcessorStats(prometheus::Registry& registry,
 }
 
 void KpiProcessorStats::Event(const std::string& topic, const char* outcome) {
+  // Once per record: the series created up front, found without building
+  // a label map (prometheus-cpp's Family::Add hashes one and takes a lock).
+  if (auto t = by_topic_.find(topic); t != by_topic_.end()) {
+    for (size_t o = 0; o < std::size(kOutcomes); ++o) {
+      if (std::strcmp(kOutcomes[o], outcome) == 0) {
+        t->second[o]->Increment();
+        return;
+      }
+    }
+  }
   events_.Add({{"topic", topic}, {"outcome", outcome}}).Increment();
 }
 

@@ -58,6 +58,9 @@ class KpiProcessorStats {
   prometheus::Family<prometheus::Counter>& events_;
   prometheus::Family<prometheus::Counter>& counters_;
   prometheus::Family<prometheus::Counter>& folded_;
+  // Per topic, its series by outcome (Event's order: counted, late,
+  // ignored, unparsed).
+  std::map<std::string, std::array<prometheus::Counter*, 4>, std::less<>> by_topic_;
   std::vector<std::string> departments_;  // the configured ids, then "unknown", "other"
   // Null for the bucket counters (not exported).
   std::map<std::string, std::array<prometheus::Counter*, domain::kCounterCount>> by_department_;

@@ -27,13 +27,13 @@
 #include <array>
 #include <cstddef>
 #include <optional>
-#include <set>
 #include <span>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "services/metrics/domain/dimension.h"
 #include "services/metrics/domain/event.h"
 
@@ -66,7 +66,7 @@ class AdmittedValues {
   void Clear();
 
  private:
-  std::array<std::set<std::string, std::less<>>, kDimensionCount> values_;
+  std::array<absl::flat_hash_set<std::string>, kDimensionCount> values_;
 };
 
 struct FoldOutcome {

@@ -1,6 +1,7 @@
 #include <chrono>
 #include <string>
 
+#include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "sqms/runtime/kafka_producer.h"
@@ -94,6 +95,33 @@ TEST(ParseCloudEventHeadersTest, AcceptsAnyRfc3339Time) {
   auto parsed = ParseCloudEventHeaders(headers);
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   EXPECT_EQ(parsed->time, Event().time);
+}
+
+// The producer's own form is parsed by hand, everything else by
+// absl::ParseTime: both must read every string as absl::ParseTime alone
+// does, or refuse it as it does.
+TEST(ParseCloudEventHeadersTest, ReadsEveryTimeAsAbslParseTimeDoes) {
+  for (const char* time :
+       {"2026-11-21T10:00:00.123Z", "2026-11-21T10:00:00Z", "1970-01-01T00:00:00.000Z",
+        "2026-11-21T10:00:00.1Z", "2026-11-21T10:00:00.123456789Z", "2026-11-21T10:00:00.0000000001Z",
+        "2026-11-21T10:00:00.Z", "2026-11-21t10:00:00.123z", "2026-11-21T18:00:00.123+08:00",
+        "2024-02-29T23:59:59.999Z", "2026-02-29T10:00:00Z", "2026-13-01T10:00:00Z",
+        "2026-11-31T10:00:00Z", "2026-11-21T24:00:00Z", "2026-11-21T10:60:00Z",
+        "2016-12-31T23:59:60Z", "2026-11-21T10:00:00.12aZ", "2026-11-21T10:00:00+00:00",
+        "2026-11-21 10:00:00Z", "02026-11-21T10:00:00Z", "2026-1-21T10:00:00Z", "Z", ""}) {
+    SCOPED_TRACE(time);
+    KafkaHeaders headers = CloudEventHeaders(Event());
+    headers[4].second = time;
+    auto parsed = ParseCloudEventHeaders(headers);
+    absl::Time expected;
+    std::string error;
+    if (absl::ParseTime(absl::RFC3339_full, time, &expected, &error)) {
+      ASSERT_TRUE(parsed.ok()) << parsed.status();
+      EXPECT_EQ(parsed->time, absl::ToChronoTime(expected));
+    } else {
+      EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument);
+    }
+  }
 }
 
 TEST(ParseCloudEventHeadersTest, NamesTheHeaderThatIsMissingOrWrong) {

@@ -9,8 +9,9 @@
 #include <deque>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 #include <vector>
+
+#include "absl/container/flat_hash_set.h"
 
 namespace sqms::runtime {
 
@@ -33,7 +34,7 @@ class EventIdWindow {
  private:
   size_t capacity_;
   std::deque<std::string> order_;  // oldest first
-  std::unordered_set<std::string_view> index_;  // views into order_ (deque keeps addresses)
+  absl::flat_hash_set<std::string_view> index_;  // views into order_ (deque keeps addresses)
 };
 
 }  // namespace sqms::runtime
