@@ -26,6 +26,7 @@ constexpr const char* kDepartments[] = {
 constexpr const char* kRegions[] = {"north", "south", "east", "west", "central", "northeast"};
 constexpr const char* kCategories[] = {"ticketing", "delay",   "refund",  "service",
                                        "facilities", "luggage", "safety", "other"};
+
 class Generator {
  public:
   explicit Generator(uint32_t seed) : rng_(seed) {}
@@ -125,6 +126,5 @@ std::vector<Timed> GenerateContactStream(long count, int64_t day_start, uint32_t
     contacts += contacts / 10;
   }
 }
-
 
 }  // namespace sqms::bench

@@ -8,14 +8,8 @@
 //   metrics_fill BROKERS TOPIC COUNT DAY [SEED]
 //
 // DAY is the local day (Asia/Shanghai, the shipped metrics.yaml's zone) the
-// event times are spread over, "YYYY-MM-DD". The mix, per contact: 80 %
-// calls (offered; 92 % answered, else abandoned; an answered call ends, and
-// 35 % of the ended ones get a survey), 20 % consultations (created; 15 %
-// dispatched as a work order). 10 departments (metrics.yaml's), 40
-// stations, 6 regions, 12 lines, 300 agents, 8 categories, hotline or chat.
-// Events are produced in event-time order (a contact's events minutes
-// apart), as a live stream arrives, so none is late for its window.
-// Prints one JSON object: counts by type, average record size, seconds.
+// event times are spread over, "YYYY-MM-DD"; the events are
+// contact_stream.h's, produced in event-time order. Prints one JSON object: counts by type, average record size, seconds.
 
 #include <atomic>
 #include <chrono>

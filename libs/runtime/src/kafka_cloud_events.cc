@@ -26,7 +26,8 @@ absl::StatusOr<std::string> Required(const KafkaHeaders& headers, std::string_vi
   const std::string* value = First(headers, name);
   if (value == nullptr || value->empty()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("cloudevents header '", std::string(name), "': missing or empty"));
+        absl::StrCat("cloudevents header '", absl::string_view(name.data(), name.size()),
+                     "': missing or empty"));
   }
   return *value;
 }

@@ -114,24 +114,46 @@ CellRollUp::CellRollUp(const absl::TimeZone& zone, std::span<const domain::DayBa
                        std::span<const absl::Duration, 6> retention)
     : zone_(zone), bands_(bands), window_dimensions_(window_dimensions), retention_(retention) {}
 
-runtime::StateDelta CellRollUp::RollUp(const Grains& grains) {
+// One roll-up's working state.
+struct CellRollUp::Batch {
   std::array<SizeCells, 6> sizes;  // by WindowSize
-  SizeCells& minutes = sizes[SizeIndex(WindowSize::kMinute)];
-  SizeCells& hours = sizes[SizeIndex(WindowSize::kHour)];
-  minutes.cells.reserve(minute_cells_hint_);  // grown once, not rehashed on the way up
-  hours.cells.reserve(hour_cells_hint_);
-  // Late records per window: (size, start, drill) → records.
-  std::map<std::tuple<int, int64_t, bool>, int64_t> late;
-  // Civil-time work once per distinct minute: its windows and its band.
+  // The windows the grains touched directly (their minute windows; the
+  // larger ones are reached through the cells) and the ones they were late
+  // for: (size, start, drill) → late records.
+  std::map<std::tuple<int, int64_t, bool>, int64_t> touched;
+  UnitNames units;
+};
+
+runtime::StateDelta CellRollUp::RollUp(const Grains& grains) {
+  Batch batch;
+  batch.sizes[SizeIndex(WindowSize::kMinute)].cells.reserve(minute_cells_hint_);
+  batch.sizes[SizeIndex(WindowSize::kHour)].cells.reserve(hour_cells_hint_);
+  SumGrains(grains, batch);
+  minute_cells_hint_ = batch.sizes[SizeIndex(WindowSize::kMinute)].cells.size();
+  hour_cells_hint_ = batch.sizes[SizeIndex(WindowSize::kHour)].cells.size();
+  auto& sizes = batch.sizes;
+  RollInto(sizes[SizeIndex(WindowSize::kHour)], WindowSize::kDay, zone_,
+           sizes[SizeIndex(WindowSize::kDay)]);
+  RollInto(sizes[SizeIndex(WindowSize::kDay)], WindowSize::kWeek, zone_,
+           sizes[SizeIndex(WindowSize::kWeek)]);
+  RollInto(sizes[SizeIndex(WindowSize::kDay)], WindowSize::kMonth, zone_,
+           sizes[SizeIndex(WindowSize::kMonth)]);
+  RollInto(sizes[SizeIndex(WindowSize::kMonth)], WindowSize::kQuarter, zone_,
+           sizes[SizeIndex(WindowSize::kQuarter)]);
+  return Writes(batch);
+}
+
+void CellRollUp::SumGrains(const Grains& grains, Batch& batch) const {
+  SizeCells& minutes = batch.sizes[SizeIndex(WindowSize::kMinute)];
+  SizeCells& hours = batch.sizes[SizeIndex(WindowSize::kHour)];
+  // Civil-time work once per distinct minute: its windows and its band;
+  // and whether its minute window was touched, by drill.
   struct Minute {
     std::array<Window, 6> windows;
     std::string_view band;
+    std::array<bool, 2> touched = {false, false};
   };
   absl::flat_hash_map<int64_t, Minute> by_minute;
-  UnitNames units;
-
-  // Each grain into its minute cells (the dimensions minutes keep) and its
-  // hour cells (every dimension: the larger sizes are summed from them).
   for (const auto& [grain, sums] : grains) {
     auto [m, fresh] = by_minute.try_emplace(grain.minute);
     Minute& minute = m->second;
@@ -143,7 +165,7 @@ runtime::StateDelta CellRollUp::RollUp(const Grains& grains) {
       minute.band = domain::BandOf(at, bands_, zone_);
       for (WindowSize size : {WindowSize::kMinute, WindowSize::kHour}) {
         const Window& window = minute.windows[SizeIndex(size)];
-        sizes[SizeIndex(size)].windows.try_emplace(absl::ToUnixSeconds(window.start), window);
+        batch.sizes[SizeIndex(size)].windows.try_emplace(absl::ToUnixSeconds(window.start), window);
       }
     }
     const auto start_of = [&](WindowSize size) {
@@ -151,15 +173,19 @@ runtime::StateDelta CellRollUp::RollUp(const Grains& grains) {
     };
     const int64_t minute_start = start_of(WindowSize::kMinute);
     const int64_t hour_start = start_of(WindowSize::kHour);
+    if (!minute.touched[grain.drill]) {  // expires even when it keeps none of the grain's units
+      minute.touched[grain.drill] = true;
+      batch.touched[{SizeIndex(WindowSize::kMinute), minute_start, grain.drill}] += 0;
+    }
     for (WindowSize size : domain::AllWindowSizes()) {
       if ((grain.late_sizes & (1u << SizeIndex(size))) == 0) continue;
-      late[{SizeIndex(size), start_of(size), grain.drill}] += sums.records;
+      batch.touched[{SizeIndex(size), start_of(size), grain.drill}] += sums.records;
     }
     const SparseSums slots = NonZeroSlots(sums);
     for (Dimension d : domain::AllDimensions()) {
       const std::string_view value = domain::DimensionValueOf(grain.dimensions, d, minute.band);
       if (value.empty()) continue;  // not counted in d (dimension.h)
-      const uint32_t unit = units.Id(value);
+      const uint32_t unit = batch.units.Id(value);
       const int dimension = static_cast<int>(d);
       if (window_dimensions_.Keeps(WindowSize::kMinute, d)) {
         AddSparse(minutes.cells[CellKey{minute_start, grain.drill, dimension, unit}], slots);
@@ -167,18 +193,9 @@ runtime::StateDelta CellRollUp::RollUp(const Grains& grains) {
       AddSparse(hours.cells[CellKey{hour_start, grain.drill, dimension, unit}], slots);
     }
   }
-  minute_cells_hint_ = minutes.cells.size();
-  hour_cells_hint_ = hours.cells.size();
-  RollInto(hours, WindowSize::kDay, zone_, sizes[SizeIndex(WindowSize::kDay)]);
-  RollInto(sizes[SizeIndex(WindowSize::kDay)], WindowSize::kWeek, zone_,
-           sizes[SizeIndex(WindowSize::kWeek)]);
-  RollInto(sizes[SizeIndex(WindowSize::kDay)], WindowSize::kMonth, zone_,
-           sizes[SizeIndex(WindowSize::kMonth)]);
-  RollInto(sizes[SizeIndex(WindowSize::kMonth)], WindowSize::kQuarter, zone_,
-           sizes[SizeIndex(WindowSize::kQuarter)]);
+}
 
-  // Per window: one HADDVECTOR of its kept cells, a vector each
-  // (checkpoint_store.h), its late records and revision, its expiry.
+runtime::StateDelta CellRollUp::Writes(const Batch& batch) const {
   std::map<std::tuple<int, int64_t, bool>, WindowFields> windows;
   auto fields_of = [&](WindowSize size, const Window& window, bool drill) -> WindowFields& {
     const int s = SizeIndex(size);
@@ -192,19 +209,21 @@ runtime::StateDelta CellRollUp::RollUp(const Grains& grains) {
     return w->second;
   };
   for (WindowSize size : domain::AllWindowSizes()) {
-    const SizeCells& of_size = sizes[SizeIndex(size)];
+    const SizeCells& of_size = batch.sizes[SizeIndex(size)];
     for (const auto& [key, cell] : of_size.cells) {
       WindowFields& fields = fields_of(size, of_size.windows.at(key.start), key.drill);
       const auto dimension = static_cast<Dimension>(key.dimension);
       if (!window_dimensions_.Keeps(size, dimension)) continue;
-      fields.cells.AddVector(CellField(dimension, units.Name(key.unit)), cell);
+      fields.cells.AddVector(CellField(dimension, batch.units.Name(key.unit)), cell);
     }
   }
-  for (const auto& [window, records] : late) {
+  for (const auto& [window, records] : batch.touched) {
     const auto& [s, start, drill] = window;
-    fields_of(static_cast<WindowSize>(s), sizes[s].windows.at(start), drill).late += records;
+    fields_of(static_cast<WindowSize>(s), batch.sizes[s].windows.at(start), drill).late += records;
   }
 
+  // Per window: one HADDVECTOR of its kept cells, a vector each
+  // (checkpoint_store.h), its late records and revision, its expiry.
   runtime::StateDelta delta;
   for (auto& [_, w] : windows) {
     if (!w.cells.args.empty()) delta.push_back(std::move(w.cells));

@@ -17,8 +17,8 @@
 // is a boundary of the smaller sizes, so the window of a larger size that
 // holds a smaller window is the one holding its start (and a unix minute
 // lies in one window of every size). domain/window_test checks the nesting
-// in zones with clock changes, kpi_processor_test that a batch's roll-up
-// equals the sum of its records' own.
+// in zones with clock changes; kpi_processor_test checks every cell a
+// batch writes against domain::CellsOf of its events, window by window.
 //
 // Not thread-safe; used on the consumer's loop thread.
 
@@ -77,6 +77,13 @@ class CellRollUp {
   runtime::StateDelta RollUp(const Grains& grains);
 
  private:
+  struct Batch;
+  // Each grain into its minute cells (the dimensions minutes keep) and its
+  // hour cells (every dimension), and the windows it touched.
+  void SumGrains(const Grains& grains, Batch& batch) const;
+  // The writes of the batch's cells (those their size keeps) and windows.
+  runtime::StateDelta Writes(const Batch& batch) const;
+
   const absl::TimeZone& zone_;
   std::span<const domain::DayBand> bands_;
   const domain::WindowDimensions& window_dimensions_;

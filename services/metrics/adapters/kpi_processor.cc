@@ -14,8 +14,6 @@
 
 namespace sqms::metrics::adapters {
 
-using domain::Counter;
-using domain::Dimension;
 using domain::WindowSize;
 
 namespace {
@@ -210,9 +208,10 @@ runtime::StateDelta KpiProcessor::TakeDelta() {
     }
   }
   // Emptied element by element: a large flat_hash_map frees its table on
-  // clear(), and the allocator hands the next batch's table out as fresh
-  // pages, each a page fault when first touched (docs/benchmarks.md,
-  // seventh session). Erasing keeps the table, and its slots mostly empty.
+  // clear(), and jemalloc handed the next batch's table out as fresh pages,
+  // a page fault each when first touched (docs/benchmarks.md). Erasing
+  // keeps the table; slots in probe groups that were full stay tombstones
+  // until a later insert rehashes the table in place.
   absl::erase_if(pending_, [](const auto&) { return true; });
   for (size_t d = 0; d < folded_.size(); ++d) unexported_folded_[d] += folded_[d];
   folded_ = {};

@@ -13,6 +13,7 @@ namespace sqms::metrics::adapters {
 namespace {
 
 constexpr const char* kOutcomes[] = {"counted", "late", "ignored", "unparsed"};
+static_assert(std::size(kOutcomes) == KpiProcessorStats::kOutcomeCount);
 
 }  // namespace
 

@@ -43,6 +43,7 @@ class KpiProcessorStats {
 
   // `outcome`: "counted", "late", "ignored" or "unparsed".
   void Event(const std::string& topic, const char* outcome);
+  static constexpr size_t kOutcomeCount = 4;
 
   // The bounded label value of a department id: itself when configured,
   // "unknown" when empty, else "other".
@@ -60,7 +61,7 @@ class KpiProcessorStats {
   prometheus::Family<prometheus::Counter>& folded_;
   // Per topic, its series by outcome (Event's order: counted, late,
   // ignored, unparsed).
-  std::map<std::string, std::array<prometheus::Counter*, 4>, std::less<>> by_topic_;
+  std::map<std::string, std::array<prometheus::Counter*, kOutcomeCount>, std::less<>> by_topic_;
   std::vector<std::string> departments_;  // the configured ids, then "unknown", "other"
   // Null for the bucket counters (not exported).
   std::map<std::string, std::array<prometheus::Counter*, domain::kCounterCount>> by_department_;

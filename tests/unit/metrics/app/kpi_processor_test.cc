@@ -19,6 +19,7 @@
 #include "sqms/runtime/checkpoint_store.h"
 #include "services/metrics/adapters/kpi_processor.h"
 #include "services/metrics/codec/event_codec.h"
+#include "services/metrics/domain/dimension.h"
 #include "services/metrics/domain/kpi.h"
 #include "sqms/events/v1/complaint_event.pb.h"
 #include "tests/support/metric_value.h"
@@ -177,11 +178,13 @@ class KpiProcessorTest : public ::testing::Test {
 
   KpiProcessor& Processor(domain::CardinalityLimits limits = {},
                           domain::WindowDimensions kept = {},
-                          absl::TimeZone zone = absl::UTCTimeZone()) {
+                          absl::TimeZone zone = absl::UTCTimeZone(),
+                          std::vector<domain::DayBand> bands = {}) {
     KpiProcessorOptions options;
     options.window_dimensions = kept;
     options.complaints_topic = kTopic;
     options.zone = zone;
+    options.bands = std::move(bands);
     options.departments = {"ticketing-center"};
     options.cardinality = limits;
     options.metrics = &registry_;
@@ -247,8 +250,9 @@ std::map<std::pair<std::string, std::string>, int64_t> Totals(
 // days, days into weeks and months, months into quarters:
 // cell_roll_up.h); one record per delta sums each grain on its own. Both
 // must write the same: over two days from `base`, across a clock change in
-// the zones that have one, with every size keeping every dimension and with
-// minutes keeping only the shipped three.
+// the zones that have one, with every size keeping every dimension, with
+// minutes keeping only the shipped three, and with minutes keeping none of
+// the complaints' dimensions.
 void KpiProcessorTest::ExpectABatchAddsUpToItsRecordsOneByOne(const char* zone_name,
                                                               absl::Time base) {
   SCOPED_TRACE(zone_name);
@@ -275,8 +279,15 @@ void KpiProcessorTest::ExpectABatchAddsUpToItsRecordsOneByOne(const char* zone_n
   domain::WindowDimensions shipped;
   const Dimension minute_keeps[] = {Dimension::kTotal, Dimension::kDepartment, Dimension::kChannel};
   shipped.KeepOnly(WindowSize::kMinute, minute_keeps);
-  for (const domain::WindowDimensions& kept : {domain::WindowDimensions(), shipped}) {
-    KpiProcessor& batched = Processor({}, kept, zone);
+  // Minutes keep a dimension complaints never have: no minute cell at all,
+  // yet each minute window touched still gets its expiry.
+  domain::WindowDimensions plan_only;
+  const Dimension plan[] = {Dimension::kPlan};
+  plan_only.KeepOnly(WindowSize::kMinute, plan);
+  // Bands by local time, so a clock change moves events between them.
+  const std::vector<domain::DayBand> bands = {{"night", 22 * 60, 6 * 60}, {"day", 6 * 60, 22 * 60}};
+  for (const domain::WindowDimensions& kept : {domain::WindowDimensions(), shipped, plan_only}) {
+    KpiProcessor& batched = Processor({}, kept, zone, bands);
     std::vector<runtime::StateDelta> one;
     for (size_t i = 0; i < changes.size(); ++i) {
       ASSERT_TRUE(batched.Process(Record(changes[i], static_cast<int64_t>(i)),
@@ -288,6 +299,7 @@ void KpiProcessorTest::ExpectABatchAddsUpToItsRecordsOneByOne(const char* zone_n
     options.complaints_topic = kTopic;
     options.zone = zone;
     options.window_dimensions = kept;
+    options.bands = bands;
     KpiProcessor alone(redis_, std::move(options));
     std::vector<runtime::StateDelta> each;
     for (size_t i = 0; i < changes.size(); ++i) {
@@ -306,21 +318,27 @@ void KpiProcessorTest::ExpectABatchAddsUpToItsRecordsOneByOne(const char* zone_n
     EXPECT_GT(batched_totals.count({late_day, std::string(kLateField)}), 0u);
     EXPECT_EQ(batched_totals, each_totals);
 
-    // And each window holds the events whose time it contains, found
-    // directly by WindowOf, not through the smaller sizes.
-    std::map<std::string, int64_t> expected, written;
+    // And each cell holds the events domain::CellsOf files in it — its
+    // window found directly by WindowOf, not through the smaller sizes —
+    // and each window an event falls in expires.
+    std::map<std::pair<std::string, std::string>, int64_t> expected, written;
     for (size_t i = 0; i < changes.size(); ++i) {
       auto events = codec::DecodeComplaintEvent(Record(changes[i], static_cast<int64_t>(i)).value);
       ASSERT_TRUE(events.ok()) << events.status();
       for (const domain::Event& e : *events) {
-        for (WindowSize size : domain::AllWindowSizes()) {
-          expected[WindowKey(domain::WindowOf(e.occurred_at, size, zone), false)] += 1;
+        for (const domain::Cell& cell :
+             domain::CellsOf(e, domain::AllWindowSizes(), bands, zone)) {
+          const std::string key = WindowKey(cell.window, false);
+          EXPECT_EQ(batched_totals.count({key, "EXPIREAT"}), 1u) << key;
+          if (!kept.Keeps(cell.window.size, cell.dimension)) continue;
+          expected[{key, CellField(cell.dimension, cell.value)}] += 1;
         }
       }
     }
-    const std::string total_events = CellField(Dimension::kTotal, "all") + "|#";
     for (const auto& [key_field, value] : batched_totals) {
-      if (key_field.second.starts_with(total_events)) written[key_field.first] += value;
+      const size_t event_type = key_field.second.rfind("|#");  // "<cell>|#<event type>"
+      if (event_type == std::string::npos) continue;
+      written[{key_field.first, key_field.second.substr(0, event_type)}] += value;
     }
     EXPECT_EQ(written, expected);
   }
