@@ -250,8 +250,9 @@ TEST(WindowPropertyTest, WindowsNestInTheLargerSizesAndStartOnWholeMinutes) {
     const absl::TimeZone zone = Zone(name);
     for (const auto& [small, large] : kInside) {
       SCOPED_TRACE(WindowSizeName(small));
+      const WindowSize outer_size = large;  // clang 14 captures no structured binding
       const auto check = [&](const Window& w) {
-        const Window outer = WindowOf(w.start, large, zone);
+        const Window outer = WindowOf(w.start, outer_size, zone);
         ASSERT_EQ(absl::ToUnixSeconds(w.start) % 60, 0) << WindowLabel(w, zone);
         ASSERT_EQ(absl::ToUnixSeconds(outer.start) % 60, 0) << WindowLabel(outer, zone);
         ASSERT_TRUE(outer.start <= w.start && w.end <= outer.end)
