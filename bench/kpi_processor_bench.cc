@@ -68,18 +68,9 @@ int main(int argc, char** argv) {
   size_t writes = 0;
   for (int round = 0; round < rounds; ++round) {
     prometheus::Registry registry;  // the service exports the processor's counters
-    std::vector<std::string> departments;
-    for (const auto& d : settings->departments) departments.push_back(d.id);
-    metrics::adapters::KpiProcessor processor(
-        redis, metrics::adapters::KpiProcessorOptions{.zone = settings->zone,
-                                                      .grace = settings->grace,
-                                                      .policy = settings->policy,
-                                                      .bands = settings->bands,
-                                                      .retention = settings->retention,
-                                                      .window_dimensions = settings->window_dimensions,
-                                                      .departments = std::move(departments),
-                                                      .cardinality = settings->cardinality,
-                                                      .metrics = &registry});
+    metrics::adapters::KpiProcessorOptions options = metrics::config::ProcessorOptions(*settings);
+    options.metrics = &registry;
+    metrics::adapters::KpiProcessor processor(redis, std::move(options));
     Clock::duration processing{}, rolling_up{};
     writes = 0;
     for (size_t i = 0; i < records.size(); ++i) {

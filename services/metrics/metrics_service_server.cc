@@ -154,21 +154,12 @@ absl::StatusOr<std::unique_ptr<MetricsServiceServer>> MetricsServiceServer::Star
 
 absl::Status MetricsServiceServer::StartConsumer(const config::ServiceConfig& config,
                                                  const std::string& instance, Parts& p) {
-  std::vector<std::string> departments;
-  for (const config::Department& d : p.settings.departments) departments.push_back(d.id);
-  p.processor = std::make_unique<adapters::KpiProcessor>(
-      *p.redis, adapters::KpiProcessorOptions{.complaints_topic = config.complaints_topic,
-                                              .contact_topic = config.contact_topic,
-                                              .incidents_topic = config.incidents_topic,
-                                              .zone = p.settings.zone,
-                                              .grace = p.settings.grace,
-                                              .policy = p.settings.policy,
-                                              .bands = p.settings.bands,
-                                              .retention = p.settings.retention,
-                                              .window_dimensions = p.settings.window_dimensions,
-                                              .departments = std::move(departments),
-                                              .cardinality = p.settings.cardinality,
-                                              .metrics = &p.metrics->registry()});
+  adapters::KpiProcessorOptions processor = config::ProcessorOptions(p.settings);
+  processor.complaints_topic = config.complaints_topic;
+  processor.contact_topic = config.contact_topic;
+  processor.incidents_topic = config.incidents_topic;
+  processor.metrics = &p.metrics->registry();
+  p.processor = std::make_unique<adapters::KpiProcessor>(*p.redis, std::move(processor));
   runtime::CheckpointingConsumerOptions options;
   options.kafka.brokers = config.common.kafka_brokers;
   options.kafka.group_id = config.group;

@@ -429,4 +429,19 @@ absl::StatusOr<MetricsSettings> LoadSettings(const std::string& path) {
   return out;
 }
 
+adapters::KpiProcessorOptions ProcessorOptions(const MetricsSettings& settings) {
+  std::vector<std::string> departments;
+  for (const Department& d : settings.departments) departments.push_back(d.id);
+  adapters::KpiProcessorOptions options;
+  options.zone = settings.zone;
+  options.grace = settings.grace;
+  options.policy = settings.policy;
+  options.bands = settings.bands;
+  options.retention = settings.retention;
+  options.window_dimensions = settings.window_dimensions;
+  options.departments = std::move(departments);
+  options.cardinality = settings.cardinality;
+  return options;
+}
+
 }  // namespace sqms::metrics::config

@@ -76,4 +76,9 @@ absl::Status Validate(const ServiceConfig& config);
 // Reads and checks the YAML file: INVALID_ARGUMENT "<file>: <key>: <problem>".
 absl::StatusOr<MetricsSettings> LoadSettings(const std::string& path);
 
+// The processor's options the settings decide (zone, grace, policy, bands,
+// retention, window dimensions, departments, cardinality); topics and the
+// metrics registry are left at their defaults for the caller.
+adapters::KpiProcessorOptions ProcessorOptions(const MetricsSettings& settings);
+
 }  // namespace sqms::metrics::config
