@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/container/inlined_vector.h"
+
 #include "services/complaints/domain/utf8.h"
 
 namespace sqms::complaints::domain {
@@ -12,12 +14,38 @@ constexpr std::string_view kInflections[] = {"ing", "ers", "es", "ed", "er", "s"
 // Clause ends: ASCII punctuation (full-width forms are folded to it by the
 // normaliser) and the CJK marks NFKC keeps.
 constexpr std::string_view kClauseMarks[] = {"。", "、", "…", "；", "，", "！", "？"};
+static_assert([] {
+  for (std::string_view mark : kClauseMarks) {
+    const unsigned char lead = static_cast<unsigned char>(mark[0]);
+    if (lead != 0xE2 && lead != 0xE3 && lead != 0xEF) return false;
+  }
+  return true;
+}(), "ClauseMarkAt skips every byte but these leads");
 
 bool IsWord(char c) { return IsAsciiWordChar(c); }
 
-unsigned Key(std::string_view s) {
-  auto b = [&](size_t i) { return static_cast<unsigned>(static_cast<unsigned char>(s[i])); };
-  return s.size() >= 2 ? (b(0) << 8) | b(1) : 0x10000u | b(0);
+// The bucket a term starting at `s` is filed under, and the buckets a text
+// position looks in: a non-ASCII code point is its own key (all of its
+// bytes; a two-byte key would put the 64 CJK characters sharing their first
+// two bytes into one bucket, each compared at every position); ASCII keys
+// by the first two bytes, or by the one byte of a one-byte term. The ranges
+// do not overlap: ASCII pairs < 0x8000, one ASCII byte 0x10000 | b, code
+// points from 0xC280 (two bytes) up.
+uint32_t CodePointKey(std::string_view s) {
+  const size_t n = std::min(Utf8Length(static_cast<unsigned char>(s[0])), s.size());
+  uint32_t key = 0;
+  for (size_t i = 0; i < n; ++i) key = (key << 8) | static_cast<unsigned char>(s[i]);
+  return key;
+}
+uint32_t AsciiPairKey(std::string_view s) {
+  return (static_cast<uint32_t>(static_cast<unsigned char>(s[0])) << 8) |
+         static_cast<unsigned char>(s[1]);
+}
+uint32_t AsciiByteKey(char c) { return 0x10000u | static_cast<unsigned char>(c); }
+
+uint32_t TermKey(std::string_view core) {
+  if (static_cast<unsigned char>(core[0]) >= 0x80) return CodePointKey(core);
+  return core.size() >= 2 ? AsciiPairKey(core) : AsciiByteKey(core[0]);
 }
 
 // Where the clause around [begin, end) starts (exclusive of the mark) and
@@ -25,10 +53,25 @@ unsigned Key(std::string_view s) {
 size_t ClauseMarkAt(std::string_view text, size_t pos) {
   char c = text[pos];
   if (c == ',' || c == '.' || c == ';' || c == '!' || c == '?' || c == ':' || c == '\n') return 1;
+  // Every CJK mark starts with one of these lead bytes: the other bytes,
+  // most of a clause, are not compared with each mark.
+  const unsigned char lead = static_cast<unsigned char>(c);
+  if (lead != 0xE2 && lead != 0xE3 && lead != 0xEF) return 0;
   for (std::string_view mark : kClauseMarks) {
     if (text.substr(pos, mark.size()) == mark) return mark.size();
   }
   return 0;
+}
+
+// The last occurrence of a non-empty `needle` in `hay`, as
+// std::string_view::rfind, which compares the whole needle at every
+// position: here only where the first byte matches.
+size_t RFind(std::string_view hay, std::string_view needle) {
+  if (needle.size() > hay.size()) return std::string_view::npos;
+  for (size_t at = hay.size() - needle.size() + 1; at-- > 0;) {
+    if (hay[at] == needle[0] && hay.compare(at, needle.size(), needle) == 0) return at;
+  }
+  return std::string_view::npos;
 }
 
 // `needle` occurs in `hay` with ASCII word boundaries at ASCII edges.
@@ -60,45 +103,91 @@ int Tokens(std::string_view s) {
   return n;
 }
 
-// A cue in `before` whose end is at most `window` tokens from the term.
-bool CueBefore(std::string_view before, const std::vector<std::string>& cues, int window,
-               std::string* found) {
-  for (const std::string& cue : cues) {
-    if (cue.empty()) continue;
-    size_t last = std::string_view::npos;
-    for (size_t at = FindWord(before, cue); at != std::string_view::npos;
-         at = FindWord(before, cue, at + 1)) {
-      last = at;
-    }
-    if (last != std::string_view::npos && Tokens(before.substr(last + cue.size())) <= window) {
-      *found = cue;
-      return true;
-    }
-  }
-  return false;
-}
-
-// A cue in `after` that starts at most `window` tokens after the term.
-bool CueAfter(std::string_view after, const std::vector<std::string>& cues, int window,
-              std::string* found) {
-  for (const std::string& cue : cues) {
-    if (cue.empty()) continue;
-    size_t at = FindWord(after, cue);
-    if (at != std::string_view::npos && Tokens(after.substr(0, at)) <= window) {
-      *found = cue;
-      return true;
-    }
-  }
-  return false;
-}
-
 }  // namespace
 
+TermMatcher::CueSet::CueSet(const std::vector<std::string>& cue_list) : cues(cue_list) {
+  for (size_t i = 0; i < cues.size(); ++i) {
+    if (!cues[i].empty()) by_key[TermKey(cues[i])].push_back(i);
+  }
+}
+
+template <typename Fn>
+void TermMatcher::CueSet::ForEachOccurrence(std::string_view hay, Fn fn) const {
+  if (by_key.empty()) return;
+  auto look_in = [&](uint32_t key, size_t at) {
+    auto it = by_key.find(key);
+    if (it == by_key.end()) return;
+    for (size_t i : it->second) {
+      const std::string& cue = cues[i];
+      if (hay.compare(at, cue.size(), cue) != 0) continue;
+      const size_t end = at + cue.size();
+      const bool left_ok = !IsWord(cue.front()) || at == 0 || !IsWord(hay[at - 1]);
+      const bool right_ok = !IsWord(cue.back()) || end == hay.size() || !IsWord(hay[end]);
+      if (left_ok && right_ok) fn(i, at);
+    }
+  };
+  for (size_t at = 0; at < hay.size();) {
+    const std::string_view rest = hay.substr(at);
+    if (static_cast<unsigned char>(rest[0]) >= 0x80) {
+      look_in(CodePointKey(rest), at);
+    } else {
+      if (rest.size() >= 2) look_in(AsciiPairKey(rest), at);
+      look_in(AsciiByteKey(rest[0]), at);
+    }
+    at += Utf8Length(static_cast<unsigned char>(rest[0]));
+  }
+}
+
+bool TermMatcher::CueSet::Before(std::string_view before, int window, std::string* found) const {
+  absl::InlinedVector<size_t, 64> last(cues.size(), std::string_view::npos);
+  bool any = false;
+  ForEachOccurrence(before, [&](size_t i, size_t at) {
+    last[i] = at;
+    any = true;
+  });
+  if (!any) return false;
+  // The first cue, in the configured order, whose last occurrence ends
+  // within `window` tokens of the term.
+  for (size_t i = 0; i < cues.size(); ++i) {
+    if (last[i] != std::string_view::npos &&
+        Tokens(before.substr(last[i] + cues[i].size())) <= window) {
+      *found = cues[i];
+      return true;
+    }
+  }
+  return false;
+}
+
+bool TermMatcher::CueSet::After(std::string_view after, int window, std::string* found) const {
+  absl::InlinedVector<size_t, 64> first(cues.size(), std::string_view::npos);
+  bool any = false;
+  ForEachOccurrence(after, [&](size_t i, size_t at) {
+    if (first[i] == std::string_view::npos) first[i] = at;
+    any = true;
+  });
+  if (!any) return false;
+  // The first cue, in the configured order, whose first occurrence starts
+  // within `window` tokens of the term.
+  for (size_t i = 0; i < cues.size(); ++i) {
+    if (first[i] != std::string_view::npos && Tokens(after.substr(0, first[i])) <= window) {
+      *found = cues[i];
+      return true;
+    }
+  }
+  return false;
+}
+
 TermMatcher::TermMatcher(std::vector<Term> terms, NegationRules negation)
-    : terms_(std::move(terms)), negation_(std::move(negation)) {
+    : terms_(std::move(terms)),
+      negation_(std::move(negation)),
+      before_cues_(negation_.before),
+      absence_cues_(negation_.absence),
+      after_cues_(negation_.after) {
   for (const Term& term : terms_) {
-    if (term.text.empty() || term.text == "*") continue;
-    by_prefix_[Key(term.text)].push_back(&term);
+    std::string_view core = term.text;
+    if (!core.empty() && core.back() == '*') core.remove_suffix(1);
+    if (core.empty()) continue;
+    by_prefix_[TermKey(core)].push_back(&term);
   }
   for (auto& [key, bucket] : by_prefix_) {
     std::stable_sort(bucket.begin(), bucket.end(), [](const Term* a, const Term* b) {
@@ -142,9 +231,9 @@ std::vector<TermMatcher::Match> TermMatcher::FindAll(std::string_view text) cons
   while (pos < text.size()) {
     const Term* best = nullptr;
     size_t best_end = 0;
-    for (unsigned key : {Key(text.substr(pos)), 0x10000u | static_cast<unsigned char>(text[pos])}) {
+    auto look_in = [&](uint32_t key) {
       auto it = by_prefix_.find(key);
-      if (it == by_prefix_.end()) continue;
+      if (it == by_prefix_.end()) return;
       for (const Term* term : it->second) {
         size_t end = 0;
         if (MatchesAt(*term, text, pos, &end) && end > best_end) {
@@ -152,6 +241,13 @@ std::vector<TermMatcher::Match> TermMatcher::FindAll(std::string_view text) cons
           best_end = end;
         }
       }
+    };
+    const std::string_view rest = text.substr(pos);
+    if (static_cast<unsigned char>(rest[0]) >= 0x80) {
+      look_in(CodePointKey(rest));
+    } else {
+      if (rest.size() >= 2) look_in(AsciiPairKey(rest));
+      look_in(AsciiByteKey(rest[0]));
     }
     if (best == nullptr) {
       // No term starts inside an ASCII word: a term that begins with a word
@@ -189,30 +285,35 @@ std::string TermMatcher::NegationCue(std::string_view text, size_t begin, size_t
       break;
     }
   }
-  std::string before(text.substr(clause_begin, begin - clause_begin));
-  std::string after(text.substr(end, clause_end - end));
+  std::string_view before = text.substr(clause_begin, begin - clause_begin);
+  std::string_view after = text.substr(end, clause_end - end);
   // A contrast word starts a new thought: only what follows it (before the
   // term) or precedes it (after the term) can negate.
   for (const std::string& word : negation_.contrast) {
-    if (size_t at = before.rfind(word); at != std::string::npos && !word.empty()) {
-      before.erase(0, at + word.size());
+    if (word.empty()) continue;
+    if (size_t at = RFind(before, word); at != std::string_view::npos) {
+      before.remove_prefix(at + word.size());
     }
-    if (size_t at = FindWord(after, word); at != std::string::npos && !word.empty()) {
-      after.erase(at);
+    if (size_t at = FindWord(after, word); at != std::string_view::npos) {
+      after = after.substr(0, at);
     }
   }
-  for (std::string* region : {&before, &after}) {
+  // Pseudo-cues are blanked out (copies only when one occurs).
+  std::string before_copy, after_copy;
+  for (auto [region, copy] : {std::pair{&before, &before_copy}, std::pair{&after, &after_copy}}) {
     for (const std::string& pseudo : negation_.pseudo) {
-      for (size_t at = region->find(pseudo); !pseudo.empty() && at != std::string::npos;
-           at = region->find(pseudo, at)) {
-        region->replace(at, pseudo.size(), std::string(pseudo.size(), '\x01'));
+      if (pseudo.empty() || region->find(pseudo) == std::string_view::npos) continue;
+      if (copy->empty()) *copy = std::string(*region);
+      for (size_t at = copy->find(pseudo); at != std::string::npos; at = copy->find(pseudo, at)) {
+        copy->replace(at, pseudo.size(), std::string(pseudo.size(), '\x01'));
       }
+      *region = *copy;
     }
   }
   std::string cue;
-  if (CueBefore(before, negation_.before, negation_.window, &cue)) return cue;
-  if (absence && CueBefore(before, negation_.absence, negation_.window, &cue)) return cue;
-  if (CueAfter(after, negation_.after, negation_.after_window, &cue)) return cue;
+  if (before_cues_.Before(before, negation_.window, &cue)) return cue;
+  if (absence && absence_cues_.Before(before, negation_.window, &cue)) return cue;
+  if (after_cues_.After(after, negation_.after_window, &cue)) return cue;
   return "";
 }
 

@@ -15,10 +15,12 @@
 // one). Pseudo-cues ("不是第一次", "not only") are never negations.
 // Immutable after construction; thread-safe.
 
+#include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
+
+#include "absl/container/flat_hash_map.h"
 
 namespace sqms::complaints::domain {
 
@@ -60,10 +62,31 @@ class TermMatcher {
   bool MatchesAt(const Term& term, std::string_view text, size_t pos, size_t* end) const;
   std::string NegationCue(std::string_view text, size_t begin, size_t end, bool absence) const;
 
+  // Negation cues indexed like the terms, so a clause is scanned once for
+  // all of them instead of once per cue.
+  struct CueSet {
+    explicit CueSet(const std::vector<std::string>& cue_list);
+    // The first cue (configured order) whose last occurrence in `before`
+    // ends at most `window` tokens before the term.
+    bool Before(std::string_view before, int window, std::string* found) const;
+    // The first cue whose first occurrence in `after` starts at most
+    // `window` tokens after the term.
+    bool After(std::string_view after, int window, std::string* found) const;
+    // fn(cue index, byte offset) for every occurrence, on ASCII word
+    // boundaries at ASCII edges, left to right.
+    template <typename Fn>
+    void ForEachOccurrence(std::string_view hay, Fn fn) const;
+
+    std::vector<std::string> cues;
+    absl::flat_hash_map<uint32_t, std::vector<size_t>> by_key;
+  };
+
   std::vector<Term> terms_;
-  // Terms by their first two bytes, longest first.
-  std::unordered_map<unsigned, std::vector<const Term*>> by_prefix_;
-  NegationRules negation_;
+  // Terms by their first character (CJK) or two bytes (ASCII), longest
+  // first: the candidates FindAll compares at a position (TermKey in the .cc).
+  absl::flat_hash_map<uint32_t, std::vector<const Term*>> by_prefix_;
+  NegationRules negation_;  // before the cue sets, which are built from it
+  CueSet before_cues_, absence_cues_, after_cues_;
 };
 
 }  // namespace sqms::complaints::domain
