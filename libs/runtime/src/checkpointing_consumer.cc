@@ -94,6 +94,7 @@ class CheckpointingConsumer::Impl {
   bool halted_ = false;
   SteadyClock::time_point last_written_{};
   SteadyClock::time_point last_gauges_{};
+  absl::StatusOr<CloudEvent> event_;  // Handle's: the current record's headers
 
   std::unique_ptr<KafkaConsumerLoop> loop_;  // last: destroyed first
 };
@@ -166,7 +167,14 @@ absl::Status CheckpointingConsumer::Impl::Handle(const ConsumedRecord& record) {
   auto it = owned_.find({record.topic, record.partition});
   if (it == owned_.end()) return absl::OkStatus();  // not (any longer) ours
   Owned& owned = it->second;
-  absl::StatusOr<CloudEvent> event = ParseCloudEventHeaders(record.headers);
+  // Parsed into the same object record after record (no allocations once
+  // its strings are long enough); the StatusOr holds the error instead when
+  // the headers do not parse.
+  absl::StatusOr<CloudEvent>& event = event_;
+  if (!event.ok()) event = CloudEvent{};
+  if (absl::Status parsed = ParseCloudEventHeaders(record.headers, &*event); !parsed.ok()) {
+    event = parsed;
+  }
   if (event.ok() && owned.window.Contains(event->id)) {
     Done(record, CheckpointingConsumerMetrics::Record::kDuplicate);
     return absl::OkStatus();

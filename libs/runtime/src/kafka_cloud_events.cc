@@ -22,14 +22,9 @@ const std::string* First(const KafkaHeaders& headers, std::string_view name) {
   return nullptr;
 }
 
-absl::StatusOr<std::string> Required(const KafkaHeaders& headers, std::string_view name) {
-  const std::string* value = First(headers, name);
-  if (value == nullptr || value->empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("cloudevents header '", absl::string_view(name.data(), name.size()),
-                     "': missing or empty"));
-  }
-  return *value;
+absl::Status MissingHeader(std::string_view name) {
+  return absl::InvalidArgumentError(absl::StrCat(
+      "cloudevents header '", absl::string_view(name.data(), name.size()), "': missing or empty"));
 }
 
 // `n` decimal digits of `s` from `at`, or -1.
@@ -96,19 +91,25 @@ KafkaHeaders CloudEventHeaders(const CloudEvent& event) {
 }
 
 absl::StatusOr<CloudEvent> ParseCloudEventHeaders(const KafkaHeaders& headers) {
-  auto version = Required(headers, "ce_specversion");
-  if (!version.ok()) return version.status();
+  CloudEvent event;
+  if (absl::Status s = ParseCloudEventHeaders(headers, &event); !s.ok()) return s;
+  return event;
+}
+
+absl::Status ParseCloudEventHeaders(const KafkaHeaders& headers, CloudEvent* out) {
+  const std::string* version = First(headers, "ce_specversion");
+  if (version == nullptr || version->empty()) return MissingHeader("ce_specversion");
   if (*version != "1.0") {
     return absl::InvalidArgumentError(
         absl::StrCat("cloudevents header 'ce_specversion': \"", *version, "\" is not 1.0"));
   }
-  CloudEvent event;
-  for (auto [name, field] : {std::pair{"ce_id", &event.id}, std::pair{"ce_source", &event.source},
-                             std::pair{"ce_type", &event.type}}) {
-    auto value = Required(headers, name);
-    if (!value.ok()) return value.status();
-    *field = *std::move(value);
+  for (auto [name, field] : {std::pair{"ce_id", &out->id}, std::pair{"ce_source", &out->source},
+                             std::pair{"ce_type", &out->type}}) {
+    const std::string* value = First(headers, name);
+    if (value == nullptr || value->empty()) return MissingHeader(name);
+    field->assign(*value);
   }
+  out->time = {};  // absent: the epoch
   if (const std::string* time = First(headers, "ce_time"); time != nullptr) {
     std::optional<absl::Time> parsed = ParseUtcTime(*time);
     if (!parsed.has_value()) {
@@ -120,15 +121,19 @@ absl::StatusOr<CloudEvent> ParseCloudEventHeaders(const KafkaHeaders& headers) {
       }
       parsed = any;
     }
-    event.time = absl::ToChronoTime(*parsed);
+    out->time = absl::ToChronoTime(*parsed);
   }
-  for (auto [name, field] : {std::pair{"content-type", &event.content_type},
-                             std::pair{"ce_traceparent", &event.traceparent},
-                             std::pair{"ce_tracestate", &event.tracestate}}) {
+  for (auto [name, field] : {std::pair{"content-type", &out->content_type},
+                             std::pair{"ce_traceparent", &out->traceparent},
+                             std::pair{"ce_tracestate", &out->tracestate}}) {
     const std::string* value = First(headers, name);
-    *field = value != nullptr ? *value : std::string();  // absent: "", not the default
+    if (value != nullptr) {
+      field->assign(*value);
+    } else {
+      field->clear();  // absent: "", not the default
+    }
   }
-  return event;
+  return absl::OkStatus();
 }
 
 }  // namespace sqms::runtime

@@ -29,18 +29,27 @@ std::vector<TopicPartition> ToVector(const rd_kafka_topic_partition_list_t* list
   return out;
 }
 
-ConsumedRecord ToRecord(const rd_kafka_message_t& msg) {
-  ConsumedRecord rec;
-  rec.topic = rd_kafka_topic_name(msg.rkt);
-  rec.partition = msg.partition;
-  rec.offset = msg.offset;
-  if (msg.key != nullptr) rec.key.assign(static_cast<const char*>(msg.key), msg.key_len);
-  if (msg.payload != nullptr) rec.value.assign(static_cast<const char*>(msg.payload), msg.len);
-  rec.headers = rdkafka::ReadHeaders(&msg);
+// Fills `rec` from `msg`, reusing its strings' buffers (the loop reads
+// every record into the same object).
+void ReadRecord(const rd_kafka_message_t& msg, ConsumedRecord* rec) {
+  rec->topic.assign(rd_kafka_topic_name(msg.rkt));
+  rec->partition = msg.partition;
+  rec->offset = msg.offset;
+  if (msg.key != nullptr) {
+    rec->key.assign(static_cast<const char*>(msg.key), msg.key_len);
+  } else {
+    rec->key.clear();
+  }
+  if (msg.payload != nullptr) {
+    rec->value.assign(static_cast<const char*>(msg.payload), msg.len);
+  } else {
+    rec->value.clear();
+  }
+  rdkafka::ReadHeaders(&msg, &rec->headers);
   rd_kafka_timestamp_type_t type;
   int64_t ms = rd_kafka_message_timestamp(&msg, &type);
-  if (ms >= 0) rec.timestamp = std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
-  return rec;
+  rec->timestamp = ms >= 0 ? std::chrono::system_clock::time_point(std::chrono::milliseconds(ms))
+                           : std::chrono::system_clock::time_point();
 }
 
 // Transient errors (is_transient) back off to at most this.
@@ -149,6 +158,8 @@ class KafkaConsumerLoop::Impl {
   bool commit_pending_ = false;
   std::chrono::steady_clock::time_point last_commit_{};
   bool closed_ = false;
+  // Every record is read into this one (Handle), so its buffers are reused.
+  ConsumedRecord record_;
 };
 
 absl::Status KafkaConsumerLoop::Impl::Init() {
@@ -262,7 +273,8 @@ void KafkaConsumerLoop::Impl::Run() {
 }
 
 void KafkaConsumerLoop::Impl::Handle(const rd_kafka_message_t& msg) {
-  ConsumedRecord rec = ToRecord(msg);
+  ConsumedRecord& rec = record_;
+  ReadRecord(msg, &rec);
   absl::Status status = handler_(rec);
   if (status.ok()) {
     MarkDone(rec);

@@ -50,21 +50,27 @@ absl::StatusOr<KafkaHandle> NewClient(rd_kafka_type_t type, ConfHandle conf) {
   return KafkaHandle(rk);
 }
 
-KafkaHeaders ReadHeaders(const rd_kafka_message_t* msg) {
-  KafkaHeaders out;
+void ReadHeaders(const rd_kafka_message_t* msg, KafkaHeaders* out) {
+  size_t count = 0;
   rd_kafka_headers_t* headers = nullptr;  // owned by the message
-  if (rd_kafka_message_headers(msg, &headers) != RD_KAFKA_RESP_ERR_NO_ERROR) return out;
-  const char* name = nullptr;
-  const void* value = nullptr;
-  size_t size = 0;
-  for (size_t i = 0; rd_kafka_header_get_all(headers, i, &name, &value, &size) ==
-                     RD_KAFKA_RESP_ERR_NO_ERROR;
-       ++i) {
-    out.emplace_back(name, value == nullptr
-                               ? std::string()
-                               : std::string(static_cast<const char*>(value), size));
+  if (rd_kafka_message_headers(msg, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    const char* name = nullptr;
+    const void* value = nullptr;
+    size_t size = 0;
+    for (; rd_kafka_header_get_all(headers, count, &name, &value, &size) ==
+           RD_KAFKA_RESP_ERR_NO_ERROR;
+         ++count) {
+      if (count == out->size()) out->emplace_back();
+      auto& [key, text] = (*out)[count];
+      key.assign(name);
+      if (value == nullptr) {
+        text.clear();
+      } else {
+        text.assign(static_cast<const char*>(value), size);
+      }
+    }
   }
-  return out;
+  out->resize(count);
 }
 
 absl::Status ToStatus(rd_kafka_resp_err_t err, const std::string& context) {

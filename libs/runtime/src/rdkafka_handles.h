@@ -45,8 +45,10 @@ absl::Status SetProperties(rd_kafka_conf_t* conf,
 // failure. librdkafka's log messages go to the JSON log. INVALID_ARGUMENT with librdkafka's reason when creation fails.
 absl::StatusOr<KafkaHandle> NewClient(rd_kafka_type_t type, ConfHandle conf);
 
-// Copies the headers of `msg` (none → empty).
-KafkaHeaders ReadHeaders(const rd_kafka_message_t* msg);
+// Copies the headers of `msg` into `out` (none → empty), reusing the
+// elements `out` already has and their buffers: a consumer reads record
+// after record into the same object without allocating.
+void ReadHeaders(const rd_kafka_message_t* msg, KafkaHeaders* out);
 
 // Maps a librdkafka error to an absl status: fatal → INTERNAL, queue full →
 // RESOURCE_EXHAUSTED, timeouts → DEADLINE_EXCEEDED, not authorised →

@@ -71,7 +71,9 @@ bool OnTime(const cpb::SlaDeadline* d) {
 }  // namespace
 
 absl::StatusOr<std::vector<Event>> DecodeComplaintEvent(std::string_view payload) {
-  ev::ComplaintEvent e;
+  // One message per thread, parsed into again and again: parsing clears it
+  // but keeps its strings' buffers, about ten allocations a record fewer.
+  thread_local ev::ComplaintEvent e;
   if (!e.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
     return absl::InvalidArgumentError("sqms.complaints.v1: the payload is not a ComplaintEvent");
   }
@@ -141,7 +143,9 @@ domain::SurveyAnswered Survey(const ev::SurveyAnswered& s) {
 }  // namespace
 
 absl::StatusOr<std::vector<Event>> DecodeContactEvent(std::string_view payload) {
-  ev::ContactEvent e;
+  // One message per thread, parsed into again and again: parsing clears it
+  // but keeps its strings' buffers, about ten allocations a record fewer.
+  thread_local ev::ContactEvent e;
   if (!e.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
     return absl::InvalidArgumentError("sqms.contact.v1: the payload is not a ContactEvent");
   }

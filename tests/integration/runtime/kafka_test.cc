@@ -221,6 +221,43 @@ TEST_F(KafkaTest, CommitsOnlyAfterHandlerSucceededAndResumesThere) {
   EXPECT_EQ(again.values().size(), 40u);
 }
 
+TEST_F(KafkaTest, EachRecordReachesTheHandlerWithOnlyItsOwnValueAndHeaders) {
+  // The loop reads every record into one reused object: a short record
+  // after a long one, or one with fewer headers, must not keep any of the
+  // previous record's bytes or headers.
+  const std::string long_value(300, 'x');
+  std::vector<KafkaRecord> sent = {
+      {"sqms.kpi.v1", "k", long_value, {{"a", "1"}, {"b", std::string(80, 'b')}, {"c", "3"}}},
+      {"sqms.kpi.v1", "k", "short", {}},
+      {"sqms.kpi.v1", "k", "", {{"a", ""}}},
+      {"sqms.kpi.v1", "k", long_value + "y", {{"b", "2"}, {"a", "1"}}},
+  };
+  Deliveries deliveries;
+  for (KafkaRecord rec : sent) {
+    ASSERT_TRUE(producer_->Produce(std::move(rec), deliveries.Callback()).ok());
+  }
+  ASSERT_TRUE(Await([&] { return deliveries.AllOk(4); }, absl::Seconds(30)));
+  absl::Mutex mu;
+  std::vector<std::pair<std::string, KafkaHeaders>> got;
+  auto loop = Loop("sqms.kpi.v1", "g-whole", {}, [&](const ConsumedRecord& rec) {
+    absl::MutexLock lock(&mu);
+    got.emplace_back(rec.value, rec.headers);
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(Await(
+      [&] {
+        absl::MutexLock lock(&mu);
+        return got.size() == sent.size();
+      },
+      absl::Seconds(30)));
+  loop->Stop();
+  absl::MutexLock lock(&mu);
+  for (size_t i = 0; i < sent.size(); ++i) {
+    EXPECT_EQ(got[i].first, sent[i].value) << "record " << i;
+    EXPECT_EQ(got[i].second, sent[i].headers) << "record " << i;
+  }
+}
+
 TEST_F(KafkaTest, OnIdleRunsOnceEveryRecordSoFarIsHandled) {
   ProduceAll("sqms.kpi.v1", Values("k", 4, 5));
   std::atomic<int> handled{0};

@@ -89,6 +89,24 @@ TEST(ParseCloudEventHeadersTest, OptionalHeadersMayBeAbsent) {
   EXPECT_EQ(parsed->tracestate, "");
 }
 
+TEST(ParseCloudEventHeadersTest, IntoAnObjectThatHeldAnotherRecordLeavesNothingOfIt) {
+  // A consumer parses record after record into one CloudEvent: what the
+  // second record leaves out must not keep the first one's value.
+  CloudEvent first = Event();
+  first.traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+  first.tracestate = "vendor=1";
+  CloudEvent into;
+  ASSERT_TRUE(ParseCloudEventHeaders(CloudEventHeaders(first), &into).ok());
+  EXPECT_EQ(into, first);
+  KafkaHeaders bare = {{"ce_specversion", "1.0"}, {"ce_id", "b"}, {"ce_source", "s"},
+                       {"ce_type", "t"}};
+  ASSERT_TRUE(ParseCloudEventHeaders(bare, &into).ok());
+  EXPECT_EQ(into, *ParseCloudEventHeaders(bare));
+  EXPECT_EQ(into.time, std::chrono::system_clock::time_point());
+  EXPECT_EQ(into.traceparent, "");
+  EXPECT_EQ(into.content_type, "");
+}
+
 TEST(ParseCloudEventHeadersTest, AcceptsAnyRfc3339Time) {
   KafkaHeaders headers = CloudEventHeaders(Event());
   headers[4].second = "2026-11-21T18:00:00.123+08:00";

@@ -116,7 +116,9 @@ class KafkaConsumerLoop {
   // record is redelivered by seeking back), and after max_attempts failures
   // the record goes to `<topic>.dlq` with its headers plus `x-sqms-error`,
   // `x-sqms-source-topic`, `x-sqms-source-partition`, `x-sqms-source-offset`,
-  // and is committed past once that write is acknowledged.
+  // and is committed past once that write is acknowledged. The record is
+  // valid for the call only: the loop reads the next one into the same
+  // object (copy what must outlive the call).
   using Handler = std::function<absl::Status(const ConsumedRecord&)>;
 
   // INVALID_ARGUMENT naming the property when the configuration is rejected

@@ -116,5 +116,9 @@ KafkaHeaders CloudEventHeaders(const CloudEvent& event);
 // event whose time is whole milliseconds and that has no tracestate without
 // a traceparent.
 absl::StatusOr<CloudEvent> ParseCloudEventHeaders(const KafkaHeaders& headers);
+// The same into `out`, reusing its strings' buffers (a consumer parses
+// record after record into one object). On an error `out` is partly
+// overwritten: use it only after OK.
+absl::Status ParseCloudEventHeaders(const KafkaHeaders& headers, CloudEvent* out);
 
 }  // namespace sqms::runtime
