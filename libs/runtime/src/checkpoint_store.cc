@@ -223,6 +223,27 @@ absl::Status RedisError(const RedisReply& reply, const char* what) {
   return absl::InternalError(absl::StrCat("checkpoint ", what, ": redis: ", reply.str));
 }
 
+// The write script's reply as RedisCheckpointStore::Write reports it.
+absl::Status WriteOutcome(const absl::StatusOr<RedisReply>& reply) {
+  if (!reply.ok()) return reply.status();
+  if (reply->type == RedisReply::Type::kError) return RedisError(*reply, "write");
+  if (reply->type != RedisReply::Type::kArray || reply->elements.empty()) {
+    return absl::InternalError("checkpoint write: unexpected reply shape");
+  }
+  const std::string& outcome = reply->elements[0].str;
+  if (outcome == "ok" || outcome == "written") return absl::OkStatus();
+  std::string partition = reply->elements.size() > 1 ? reply->elements[1].str : "";
+  std::string stored = reply->elements.size() > 2 ? reply->elements[2].str : "";
+  if (outcome == "fenced") {
+    return absl::AbortedError(absl::StrCat("checkpoint fenced: partition ", partition,
+                                           " is at epoch ", stored.empty() ? "none" : stored,
+                                           ", not this owner's"));
+  }
+  return absl::AbortedError(absl::StrCat("checkpoint refused: stored offset of ", partition,
+                                         " is ", stored.empty() ? "none" : stored,
+                                         ", not the base of this write"));
+}
+
 }  // namespace
 
 RedisWrite RedisWrite::HIncrBy(std::string key) { return {"HINCRBY", std::move(key), {}}; }
@@ -308,7 +329,8 @@ absl::StatusOr<std::vector<ClaimedPartition>> RedisCheckpointStore::Claim(
   return out;
 }
 
-absl::Status RedisCheckpointStore::Write(const Checkpoint& checkpoint) {
+absl::StatusOr<EncodedCheckpoint> RedisCheckpointStore::Encode(
+    const Checkpoint& checkpoint) const {
   if (checkpoint.partitions.empty()) {
     return absl::InvalidArgumentError("checkpoint: no partition");
   }
@@ -333,24 +355,21 @@ absl::Status RedisCheckpointStore::Write(const Checkpoint& checkpoint) {
       !s.ok()) {
     return s;
   }
-  auto reply = redis_.Eval(WriteScript(), std::move(keys).Take(), args);
-  if (!reply.ok()) return reply.status();
-  if (reply->type == RedisReply::Type::kError) return RedisError(*reply, "write");
-  if (reply->type != RedisReply::Type::kArray || reply->elements.empty()) {
-    return absl::InternalError("checkpoint write: unexpected reply shape");
-  }
-  const std::string& outcome = reply->elements[0].str;
-  if (outcome == "ok" || outcome == "written") return absl::OkStatus();
-  std::string partition = reply->elements.size() > 1 ? reply->elements[1].str : "";
-  std::string stored = reply->elements.size() > 2 ? reply->elements[2].str : "";
-  if (outcome == "fenced") {
-    return absl::AbortedError(absl::StrCat("checkpoint fenced: partition ", partition,
-                                           " is at epoch ", stored.empty() ? "none" : stored,
-                                           ", not this owner's"));
-  }
-  return absl::AbortedError(absl::StrCat("checkpoint refused: stored offset of ", partition,
-                                         " is ", stored.empty() ? "none" : stored,
-                                         ", not the base of this write"));
+  return EncodedCheckpoint{std::move(keys).Take(), std::move(args)};
+}
+
+absl::Status RedisCheckpointStore::Write(const Checkpoint& checkpoint) {
+  auto encoded = Encode(checkpoint);
+  if (!encoded.ok()) return encoded.status();
+  return WriteOutcome(redis_.Eval(WriteScript(), encoded->keys, encoded->args));
+}
+
+void RedisCheckpointStore::WriteAsync(const EncodedCheckpoint& encoded,
+                                      std::function<void(absl::Status)> done) {
+  redis_.EvalAsync(WriteScript(), encoded.keys, encoded.args,
+                   [done = std::move(done)](absl::StatusOr<RedisReply> reply) {
+                     done(WriteOutcome(reply));
+                   });
 }
 
 }  // namespace sqms::runtime

@@ -1,6 +1,9 @@
 #include "sqms/runtime/checkpointing_consumer.h"
 
+#include <algorithm>
 #include <atomic>
+#include <future>
+#include <memory>
 #include <map>
 #include <optional>
 #include <thread>
@@ -64,6 +67,25 @@ class CheckpointingConsumer::Impl {
     std::optional<int64_t> next;    // next offset to process, once known
     EventIdWindow window;
     std::vector<std::string> new_ids;  // accepted since `stored`, oldest first
+    size_t in_flight_ids = 0;          // the first of new_ids, sent in the write in flight
+  };
+
+  // The checkpoint sent and not yet answered; at most one. Records go on
+  // being processed while Redis runs its script, and the next checkpoint
+  // is taken only once this one is answered (so deltas apply in order, and
+  // each checkpoint's base offsets are the previous one's, stored).
+  struct InFlight {
+    std::vector<PartitionCheckpoint> partitions;  // what it stores, for the bookkeeping
+    EncodedCheckpoint encoded;                    // sent again after an unknown outcome
+    SteadyClock::time_point sent;
+    // Set once by the store's callback (RedisClient I/O thread); read on
+    // the loop thread.
+    struct Answer {
+      absl::Status status;
+      SteadyClock::time_point at;
+    };
+    std::shared_ptr<std::promise<Answer>> promise;
+    std::future<Answer> answer;
   };
 
   absl::StatusOr<std::map<TopicPartition, int64_t>> OnAssign(
@@ -73,7 +95,14 @@ class CheckpointingConsumer::Impl {
   void Done(const ConsumedRecord& record, CheckpointingConsumerMetrics::Record outcome);
   void OnTick();
   void OnIdle();
-  void WriteCheckpoint();
+  // Sends what is pending (if anything) once the write in flight is
+  // answered; with `wait`, also waits for this one (revoke, stop).
+  void WriteCheckpoint(bool wait);
+  void Send(InFlight& in_flight);
+  // Settles the write in flight: its answer, retries of an unknown outcome,
+  // the bookkeeping of a written one. Without `block`, returns false at once
+  // while it is unanswered. True when nothing is in flight any more.
+  bool Settle(bool block);
   Checkpoint Pending();
   void Halt(const absl::Status& why);
   bool GiveUp() const;
@@ -95,6 +124,7 @@ class CheckpointingConsumer::Impl {
   SteadyClock::time_point last_written_{};
   SteadyClock::time_point last_gauges_{};
   absl::StatusOr<CloudEvent> event_;  // Handle's: the current record's headers
+  std::optional<InFlight> in_flight_;
 
   std::unique_ptr<KafkaConsumerLoop> loop_;  // last: destroyed first
 };
@@ -135,6 +165,9 @@ absl::Status CheckpointingConsumer::Impl::Init() {
 absl::StatusOr<std::map<TopicPartition, int64_t>> CheckpointingConsumer::Impl::OnAssign(
     const std::vector<TopicPartition>& partitions) {
   if (halted_) return absl::FailedPreconditionError("exactly-once consumer stopped");
+  // The write in flight first: the claim reads the stored offsets.
+  Settle(/*block=*/true);
+  if (halted_) return absl::FailedPreconditionError("exactly-once consumer stopped");
   auto claimed = store_.Claim(partitions, options_.instance_id);
   if (!claimed.ok()) return claimed.status();
   std::map<TopicPartition, int64_t> start;
@@ -154,7 +187,7 @@ absl::StatusOr<std::map<TopicPartition, int64_t>> CheckpointingConsumer::Impl::O
 }
 
 void CheckpointingConsumer::Impl::OnRevoke(const std::vector<TopicPartition>& partitions) {
-  WriteCheckpoint();  // every owned partition: the delta cannot be split
+  WriteCheckpoint(/*wait=*/true);  // every owned partition: the delta cannot be split
   for (const auto& tp : partitions) {
     owned_.erase(tp);
     metrics_.RemovePartition(tp);
@@ -185,8 +218,10 @@ absl::Status CheckpointingConsumer::Impl::Handle(const ConsumedRecord& record) {
     owned.new_ids.push_back(event->id);
     // Only the newest window's worth can survive the store's trim.
     if (owned.new_ids.size() > 2 * options_.dedup_window) {
+      const size_t dropped = owned.new_ids.size() - options_.dedup_window;
       owned.new_ids.erase(owned.new_ids.begin(),
-                          owned.new_ids.end() - static_cast<ptrdiff_t>(options_.dedup_window));
+                          owned.new_ids.begin() + static_cast<ptrdiff_t>(dropped));
+      owned.in_flight_ids -= std::min(owned.in_flight_ids, dropped);
     }
   }
   Done(record, CheckpointingConsumerMetrics::Record::kProcessed);
@@ -201,17 +236,18 @@ void CheckpointingConsumer::Impl::Done(const ConsumedRecord& record,
   metrics_.CountRecord(record.topic, outcome);
   auto now = SteadyClock::now();
   policy_.Count(now);
-  if (policy_.Due(now)) WriteCheckpoint();
+  if (policy_.Due(now)) WriteCheckpoint(/*wait=*/false);
 }
 
 void CheckpointingConsumer::Impl::OnTick() {
+  Settle(/*block=*/false);
   auto now = SteadyClock::now();
-  if (policy_.Due(now)) WriteCheckpoint();
+  if (policy_.Due(now)) WriteCheckpoint(/*wait=*/false);
   if (now - last_gauges_ >= kGaugeInterval) UpdateGauges(now);
 }
 
 void CheckpointingConsumer::Impl::OnIdle() {
-  if (policy_.DueIdle(SteadyClock::now())) WriteCheckpoint();
+  if (policy_.DueIdle(SteadyClock::now())) WriteCheckpoint(/*wait=*/false);
 }
 
 Checkpoint CheckpointingConsumer::Impl::Pending() {
@@ -223,53 +259,99 @@ Checkpoint CheckpointingConsumer::Impl::Pending() {
   return checkpoint;
 }
 
-void CheckpointingConsumer::Impl::WriteCheckpoint() {
-  if (halted_) return;
+void CheckpointingConsumer::Impl::WriteCheckpoint(bool wait) {
+  if (halted_ || !Settle(/*block=*/true) || halted_) return;
   Checkpoint checkpoint = Pending();
   if (checkpoint.partitions.empty()) {
     policy_.Written(SteadyClock::now());
     return;
   }
   checkpoint.writes = processor_.TakeDelta();
+  auto encoded = store_.Encode(checkpoint);
+  if (!encoded.ok()) {  // a service bug (a malformed delta): nothing was sent
+    metrics_.CountCheckpoint(CheckpointingConsumerMetrics::Checkpoint::kFailed,
+                             std::chrono::nanoseconds::zero());
+    Halt(encoded.status());
+    return;
+  }
+  for (const auto& p : checkpoint.partitions) {
+    owned_.at(p.partition).in_flight_ids = p.new_event_ids.size();
+  }
+  InFlight& in_flight = in_flight_.emplace();
+  in_flight.partitions = std::move(checkpoint.partitions);
+  in_flight.encoded = *std::move(encoded);
+  Send(in_flight);
+  // The next checkpoint counts its records from here.
+  policy_.Written(in_flight.sent);
+  if (wait) Settle(/*block=*/true);
+}
+
+void CheckpointingConsumer::Impl::Send(InFlight& in_flight) {
+  in_flight.sent = SteadyClock::now();
+  in_flight.promise = std::make_shared<std::promise<InFlight::Answer>>();
+  in_flight.answer = in_flight.promise->get_future();
+  store_.WriteAsync(in_flight.encoded, [promise = in_flight.promise](absl::Status status) {
+    promise->set_value({std::move(status), SteadyClock::now()});
+  });
+}
+
+bool CheckpointingConsumer::Impl::Settle(bool block) {
+  if (!in_flight_.has_value()) return true;
+  InFlight& in_flight = *in_flight_;
   for (int attempt = 1;; ++attempt) {
-    auto start = SteadyClock::now();
-    absl::Status written = store_.Write(checkpoint);
-    auto now = SteadyClock::now();
+    if (!block && in_flight.answer.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+      return false;
+    }
+    const InFlight::Answer answer = in_flight.answer.get();
+    const absl::Status& written = answer.status;
     if (written.ok()) {
-      metrics_.CountCheckpoint(CheckpointingConsumerMetrics::Checkpoint::kWritten, now - start);
-      for (const auto& p : checkpoint.partitions) {
-        Owned& owned = owned_.at(p.partition);
+      metrics_.CountCheckpoint(CheckpointingConsumerMetrics::Checkpoint::kWritten,
+                               answer.at - in_flight.sent);
+      for (const auto& p : in_flight.partitions) {
+        auto it = owned_.find(p.partition);
+        if (it == owned_.end()) continue;
+        Owned& owned = it->second;
         owned.stored = p.next_offset;
-        owned.new_ids.clear();
+        owned.new_ids.erase(owned.new_ids.begin(),
+                            owned.new_ids.begin() + static_cast<ptrdiff_t>(std::min(
+                                                        owned.in_flight_ids, owned.new_ids.size())));
+        owned.in_flight_ids = 0;
       }
-      policy_.Written(now);
-      last_written_ = now;
+      last_written_ = answer.at;
+      in_flight_.reset();
       processor_.OnCheckpointWritten();
-      return;
+      return true;
     }
     bool fenced = written.code() == absl::StatusCode::kAborted;
     metrics_.CountCheckpoint(fenced ? CheckpointingConsumerMetrics::Checkpoint::kFenced
                                     : CheckpointingConsumerMetrics::Checkpoint::kFailed,
-                             now - start);
+                             answer.at - in_flight.sent);
     if (fenced || written.code() == absl::StatusCode::kInvalidArgument ||
         written.code() == absl::StatusCode::kInternal) {
+      in_flight_.reset();
       Halt(written);
-      return;
+      return true;
     }
     if (GiveUp()) {
       log::Error("exactly-once consumer: final checkpoint abandoned; the next owner reprocesses",
                  {{"group", options_.kafka.group_id}, {"error", written.ToString()}});
       // Its delta is gone: a later checkpoint (the revoke's) would store
       // offsets past it.
+      in_flight_.reset();
       halted_ = true;
-      return;
+      return true;
     }
     if (attempt == 1 || attempt % 50 == 0) {  // an outage logs a line per ~10 s, not per try
       log::Warn("exactly-once consumer: checkpoint failed, retrying",
                 {{"group", options_.kafka.group_id}, {"attempt", attempt},
                  {"error", written.ToString()}});
     }
+    // An unknown outcome is retried as it is: the script finds its offsets
+    // already stored and writes nothing twice (RedisCheckpointStore::Write).
+    // From here on the loop waits for it, as the old synchronous path did.
     std::this_thread::sleep_for(options_.kafka.retry_backoff);
+    Send(in_flight);
+    block = true;
   }
 }
 

@@ -216,6 +216,37 @@ TEST_F(ExactlyOnceTest, CaughtUpConsumerCheckpointsWithoutWaitingForCountOrInter
   EXPECT_TRUE((*consumer)->status().ok()) << (*consumer)->status();
 }
 
+TEST_F(ExactlyOnceTest, EveryAcceptedIdReachesTheStoredWindowOnceThoughCheckpointsOverlapRecords) {
+  // A checkpoint is written while the next records are processed: the ids
+  // those records bring must go with the next checkpoint, and the ones it
+  // carried must not be sent again.
+  const std::string topic = "sqms.kpi.v1";  // 4 partitions
+  constexpr int kEvents = 2000;            // ~500 a partition, under the window of 1024
+  CountingProcessor counter(std::string(kPrefix) + ":counts");
+  CheckpointingConsumerOptions options = Options("eo-ids", topic, "one");
+  options.checkpoint_every = 20;  // many checkpoints, each overlapping the next records
+  auto consumer = CheckpointingConsumer::Create(std::move(options), *redis_, counter);
+  ASSERT_TRUE(consumer.ok()) << consumer.status();
+  (*consumer)->Start();
+  Produce(topic, 0, kEvents);
+  ASSERT_TRUE(Await([&] { return StoredOffsetsTotal() == kEvents; }, absl::Seconds(60)));
+  (*consumer)->Stop();
+  ASSERT_TRUE((*consumer)->status().ok()) << (*consumer)->status();
+
+  RedisCheckpointStore store(*redis_, kPrefix, 1024);
+  std::map<std::string, int> stored;  // id → times in the partitions' lists
+  for (int p = 0; p < 4; ++p) {
+    auto ids = redis_->Command({"LRANGE", store.EventIdsKey({topic, p}), "0", "-1"});
+    ASSERT_TRUE(ids.ok()) << ids.status();
+    for (const auto& id : ids->elements) ++stored[id.str];
+  }
+  EXPECT_EQ(stored.size(), static_cast<size_t>(kEvents));
+  for (int i = 0; i < kEvents; ++i) {
+    EXPECT_EQ(stored[absl::StrCat("evt-", i)], 1) << "evt-" << i;
+  }
+  EXPECT_EQ(CountsTotal(), kEvents);
+}
+
 TEST_F(ExactlyOnceTest, RedisOutageDelaysCheckpointsButLosesNothing) {
   const std::string topic = "sqms.incidents.v1";  // 4 partitions
   CountingProcessor counter(std::string(kPrefix) + ":counts");

@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <optional>
 #include <span>
@@ -111,8 +112,16 @@ struct ClaimedPartition {
   std::vector<std::string> event_ids;  // the persisted dedup window, oldest first
 };
 
-// Thread-safe (RedisClient is); blocking: call from any thread except the
-// RedisClient's I/O thread. Borrows `redis`, which must outlive it.
+// A Checkpoint encoded for the write script (RedisCheckpointStore::Encode):
+// sent once, and again as it is to retry an unknown outcome.
+struct EncodedCheckpoint {
+  std::vector<std::string> keys;
+  std::vector<std::string> args;
+};
+
+// Thread-safe (RedisClient is); blocking (except WriteAsync): call from any
+// thread except the RedisClient's I/O thread. Borrows `redis`, which must
+// outlive it.
 class RedisCheckpointStore {
  public:
   // dedup_window: ids kept per partition (0: none are stored or loaded).
@@ -157,6 +166,16 @@ class RedisCheckpointStore {
   //                       the writes were applied (not necessarily those
   //                       before it in order). A service bug; stop.
   absl::Status Write(const Checkpoint& checkpoint);
+
+  // Write in two steps, for a caller that works on while its write is in
+  // flight (CheckpointingConsumer): Encode fails with Write's
+  // INVALID_ARGUMENT (nothing sent); WriteAsync sends the script and calls
+  // `done` once with Write's outcome, on the RedisClient's I/O thread (or
+  // the calling thread when the command is refused before it is queued);
+  // `done` must not block. To retry an UNAVAILABLE or DEADLINE_EXCEEDED,
+  // send the same encoding again.
+  absl::StatusOr<EncodedCheckpoint> Encode(const Checkpoint& checkpoint) const;
+  void WriteAsync(const EncodedCheckpoint& encoded, std::function<void(absl::Status)> done);
 
   std::string CheckpointsKey() const { return prefix_ + ":checkpoints"; }
   std::string EventIdsKey(const TopicPartition& partition) const;

@@ -24,10 +24,17 @@
 //            checkpoint_idle_interval has passed since the previous one (if
 //            set); on revoke, and on Stop():
 //            processor.TakeDelta() + the offsets/ids of every partition that
-//            advanced, in one script. Redis unreachable → the same checkpoint
-//            is retried every retry_backoff (the script recognises a retry of
-//            a write that did land), and no record is processed meanwhile, so
-//            no offset moves past unwritten state. On Stop the retries end
+//            advanced, in one script. One checkpoint is in flight at a time:
+//            records go on being processed while Redis runs its script, and
+//            the next checkpoint is taken (TakeDelta) only once that one is
+//            answered, so deltas apply in order and each continues the
+//            offsets the previous one stored; processor.OnCheckpointWritten
+//            runs when the answer is seen (at the latest at the next
+//            checkpoint; revoke and Stop wait for it). Redis unreachable or
+//            no answer in time → the same checkpoint is retried every
+//            retry_backoff (the script recognises a retry of a write that did
+//            land), and no record is processed meanwhile, so no offset moves
+//            past unwritten state. On Stop the retries end
 //            after stop_timeout: what was not written is redelivered to the
 //            next owner. Fenced (another owner claimed a partition since) or
 //            refused → nothing is written, the delta is dropped, the
