@@ -7,6 +7,7 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <random>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
@@ -204,6 +205,67 @@ TEST_F(CheckpointStoreTest, VectorsAddUpExactlyOverTheWholeInt64Range) {
     }
     absl::Status s = store.Write({{{kP0, epoch, base, round + 1, {}}}, {write}});
     ASSERT_TRUE(s.ok()) << round << ": " << s;  // 4 rounds of at most 2^60: no overflow
+    base = round + 1;
+  }
+  const std::map<std::string, std::string> got = HashOf(state);
+  ASSERT_EQ(got.size(), expected.size());
+  for (auto& [field, sum] : expected) {
+    while (!sum.empty() && sum.back() == 0) sum.pop_back();
+    while (!fake[field].empty() && fake[field].back() == 0) fake[field].pop_back();
+    EXPECT_EQ(fake[field], sum) << field;
+    EXPECT_THAT(DecodeVector(got.at(field)), Optional(::testing::ElementsAreArray(sum))) << field;
+  }
+}
+
+// Deltas of few entries against long vectors, as the metrics service's
+// minute cells send them: same sums with touched and untouched values
+// beyond 2^53, a vector that grows past its end, trailing values back to
+// zero, entries at the first and the last index — against C++ sums and the
+// in-memory reference.
+TEST_F(CheckpointStoreTest, SparseDeltasOfLongVectorsAddUpExactly) {
+  const std::string state = std::string(kPrefix) + ":sparse";
+  RedisCheckpointStore store(*redis_, kPrefix, 0);
+  const int64_t epoch = ClaimP0(store);
+  std::mt19937_64 random(20261205);
+  const std::vector<int64_t> magnitudes = {1, 1000, 4294967296, 9007199254740991,
+                                           9007199254740993, int64_t{1} << 58};
+  std::map<std::string, std::vector<int64_t>> expected, fake;
+  std::optional<int64_t> base;
+  for (int round = 0; round < 8; ++round) {
+    RedisWrite write = RedisWrite::HAddVector(state);
+    for (int f = 0; f < 24; ++f) {
+      const std::string field = absl::StrCat("f", f);
+      std::vector<int64_t>& sum = expected[field];
+      std::vector<int64_t> delta;
+      if (round == 0) {
+        delta.assign(89, 0);  // dense: every value set
+        for (auto& v : delta) v = static_cast<int64_t>(random() % 1000) + 1;
+        if (f % 3 == 0) delta[40] = int64_t{1} << 60;  // untouched later: copied as bytes
+      } else if (round == 7) {
+        delta.assign(sum.size(), 0);  // the tail back to zero: trimmed
+        for (size_t i = sum.size() > 30 ? sum.size() - 30 : 0; i < sum.size(); ++i) {
+          delta[i] = -sum[i];
+        }
+        if (!delta.empty()) delta[0] = 5;
+      } else {
+        // 1 to 5 entries, some past the end (growth), the first and the last.
+        const size_t length = 89 + static_cast<size_t>(round) * 4;
+        delta.assign(length, 0);
+        const int entries = static_cast<int>(random() % 5) + 1;
+        for (int e = 0; e < entries; ++e) {
+          const size_t at = e == 0 ? 0 : e == 1 ? length - 1 : random() % length;
+          int64_t v = magnitudes[random() % magnitudes.size()];
+          if (random() % 2 == 0) v = -v;
+          delta[at] = v;
+        }
+      }
+      if (sum.size() < delta.size()) sum.resize(delta.size());
+      for (size_t i = 0; i < delta.size(); ++i) sum[i] += delta[i];
+      write.AddVector(field, delta);
+      ASSERT_TRUE(AddVectorDelta(write.args.back(), fake[field]).ok());
+    }
+    absl::Status s = store.Write({{{kP0, epoch, base, round + 1, {}}}, {write}});
+    ASSERT_TRUE(s.ok()) << round << ": " << s;
     base = round + 1;
   }
   const std::map<std::string, std::string> got = HashOf(state);
