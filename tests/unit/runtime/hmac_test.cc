@@ -21,6 +21,15 @@ TEST(HmacTest, MatchesRfc4231) {
             "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
 }
 
+TEST(HmacTest, EachMessageUnderTheSameKeyStartsAfresh) {
+  // The thread's context for a key is re-initialised per message: nothing
+  // of the previous message may remain in it.
+  for (const char* before : {"", "x", "a longer message than the one after it, by far"}) {
+    HmacSha256Hex("Jefe", before);
+    EXPECT_EQ(HmacSha256Hex("Jefe", "what do ya want for nothing?"), kJefe) << before;
+  }
+}
+
 TEST(HmacTest, ManyKeysInTurnEachGiveTheirOwnDigest) {
   std::vector<std::string> first;
   for (int round = 0; round < 3; ++round) {
