@@ -260,7 +260,9 @@ Checkpoint CheckpointingConsumer::Impl::Pending() {
 }
 
 void CheckpointingConsumer::Impl::WriteCheckpoint(bool wait) {
-  if (halted_ || !Settle(/*block=*/true) || halted_) return;
+  if (halted_) return;
+  Settle(/*block=*/true);
+  if (halted_) return;
   Checkpoint checkpoint = Pending();
   if (checkpoint.partitions.empty()) {
     policy_.Written(SteadyClock::now());
@@ -309,7 +311,7 @@ bool CheckpointingConsumer::Impl::Settle(bool block) {
                                answer.at - in_flight.sent);
       for (const auto& p : in_flight.partitions) {
         auto it = owned_.find(p.partition);
-        if (it == owned_.end()) continue;
+        if (it == owned_.end()) continue;  // defensive: revoke settles before it erases
         Owned& owned = it->second;
         owned.stored = p.next_offset;
         owned.new_ids.erase(owned.new_ids.begin(),
@@ -333,7 +335,8 @@ bool CheckpointingConsumer::Impl::Settle(bool block) {
       return true;
     }
     if (GiveUp()) {
-      log::Error("exactly-once consumer: final checkpoint abandoned; the next owner reprocesses",
+      log::Error("exactly-once consumer: checkpoint abandoned at the stop deadline; the next "
+                 "owner reprocesses",
                  {{"group", options_.kafka.group_id}, {"error", written.ToString()}});
       // Its delta is gone: a later checkpoint (the revoke's) would store
       // offsets past it.
@@ -374,8 +377,10 @@ bool CheckpointingConsumer::Impl::GiveUp() const {
 
 void CheckpointingConsumer::Impl::UpdateGauges(SteadyClock::time_point now) {
   last_gauges_ = now;
-  metrics_.SetCheckpointAge(policy_.pending() == 0 ? std::chrono::nanoseconds::zero()
-                                                   : now - last_written_);
+  // Records wait while they are pending or in the write still in flight.
+  metrics_.SetCheckpointAge(policy_.pending() == 0 && !in_flight_.has_value()
+                                ? std::chrono::nanoseconds::zero()
+                                : now - last_written_);
   for (const auto& [tp, owned] : owned_) {
     auto marks = loop_->Watermarks(tp);
     if (!marks.ok()) continue;

@@ -28,9 +28,11 @@ bool IsWord(char c) { return IsAsciiWordChar(c); }
 // position looks in: a non-ASCII code point is its own key (all of its
 // bytes; a two-byte key would put the 64 CJK characters sharing their first
 // two bytes into one bucket, each compared at every position); ASCII keys
-// by the first two bytes, or by the one byte of a one-byte term. The ranges
-// do not overlap: ASCII pairs < 0x8000, one ASCII byte 0x10000 | b, code
-// points from 0xC280 (two bytes) up.
+// by the first two bytes, or by the one byte of a one-byte term. For valid
+// UTF-8 the ranges do not overlap (ASCII pairs < 0x8000, one ASCII byte
+// 0x10000 | b, code points from 0xC280 up); a stray byte may share a key,
+// which costs a comparison, never a wrong match: every candidate is
+// compared in full.
 uint32_t CodePointKey(std::string_view s) {
   const size_t n = std::min(Utf8Length(static_cast<unsigned char>(s[0])), s.size());
   uint32_t key = 0;
@@ -42,6 +44,20 @@ uint32_t AsciiPairKey(std::string_view s) {
          static_cast<unsigned char>(s[1]);
 }
 uint32_t AsciiByteKey(char c) { return 0x10000u | static_cast<unsigned char>(c); }
+
+// Bytes of the code point at the start of `s` when it is well formed (its
+// continuation bytes all there), else 1: a scan that steps by it tries
+// every position a valid cue can start at, also in text with broken
+// sequences (the normaliser's output is valid; Triage's default one,
+// AsciiFoldNormalizer, passes bytes through).
+size_t WholeCodePoint(std::string_view s) {
+  const size_t n = Utf8Length(static_cast<unsigned char>(s[0]));
+  if (n > s.size()) return 1;
+  for (size_t i = 1; i < n; ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) return 1;
+  }
+  return n;
+}
 
 uint32_t TermKey(std::string_view core) {
   if (static_cast<unsigned char>(core[0]) >= 0x80) return CodePointKey(core);
@@ -134,7 +150,7 @@ void TermMatcher::CueSet::ForEachOccurrence(std::string_view hay, Fn fn) const {
       if (rest.size() >= 2) look_in(AsciiPairKey(rest), at);
       look_in(AsciiByteKey(rest[0]), at);
     }
-    at += Utf8Length(static_cast<unsigned char>(rest[0]));
+    at += WholeCodePoint(rest);
   }
 }
 

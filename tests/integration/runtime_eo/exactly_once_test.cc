@@ -4,6 +4,7 @@
 // in Redis equal what was produced, exactly. Also: a fenced consumer stops
 // without writing, and a Redis outage delays but loses nothing.
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <string>
@@ -243,6 +244,45 @@ TEST_F(ExactlyOnceTest, EveryAcceptedIdReachesTheStoredWindowOnceThoughCheckpoin
   EXPECT_EQ(stored.size(), static_cast<size_t>(kEvents));
   for (int i = 0; i < kEvents; ++i) {
     EXPECT_EQ(stored[absl::StrCat("evt-", i)], 1) << "evt-" << i;
+  }
+  EXPECT_EQ(CountsTotal(), kEvents);
+}
+
+TEST_F(ExactlyOnceTest, ASmallWindowKeepsEachPartitionsNewestIdsThoughTrimmedMidFlight) {
+  // With a window of 8 the consumer trims a partition's unsent ids while
+  // checkpoints of 50 records are in flight: what is stored must still be
+  // exactly the partition's newest 8 ids, in order.
+  const std::string topic = "sqms.kpi.v1";  // 4 partitions
+  constexpr int kEvents = 1000;
+  CountingProcessor counter(std::string(kPrefix) + ":counts");
+  CheckpointingConsumerOptions options = Options("eo-trim", topic, "one");
+  options.dedup_window = 8;
+  options.checkpoint_every = 50;
+  auto consumer = CheckpointingConsumer::Create(std::move(options), *redis_, counter);
+  ASSERT_TRUE(consumer.ok()) << consumer.status();
+  (*consumer)->Start();
+  Produce(topic, 0, kEvents);
+  ASSERT_TRUE(Await([&] { return StoredOffsetsTotal() == kEvents; }, absl::Seconds(60)));
+  (*consumer)->Stop();
+  ASSERT_TRUE((*consumer)->status().ok()) << (*consumer)->status();
+
+  testing::TopicReader reader(kafka_->bootstrap(), topic);
+  std::map<int32_t, std::vector<std::pair<int64_t, std::string>>> by_partition;
+  for (const ConsumedRecord& record : reader.ReadAtLeast(kEvents, absl::Seconds(30))) {
+    by_partition[record.partition].emplace_back(record.offset, *record.Header("ce_id"));
+  }
+  RedisCheckpointStore store(*redis_, kPrefix, 8);
+  for (auto& [partition, records] : by_partition) {
+    std::sort(records.begin(), records.end());
+    std::vector<std::string> newest;
+    for (size_t i = records.size() > 8 ? records.size() - 8 : 0; i < records.size(); ++i) {
+      newest.push_back(records[i].second);
+    }
+    auto ids = redis_->Command({"LRANGE", store.EventIdsKey({topic, partition}), "0", "-1"});
+    ASSERT_TRUE(ids.ok()) << ids.status();
+    std::vector<std::string> stored;
+    for (const auto& id : ids->elements) stored.push_back(id.str);
+    EXPECT_EQ(stored, newest) << "partition " << partition;
   }
   EXPECT_EQ(CountsTotal(), kEvents);
 }

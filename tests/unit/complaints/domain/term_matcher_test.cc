@@ -50,6 +50,8 @@ TEST(TermMatcherTest, TheFirstConfiguredCueWithinTheWindowNegates) {
   TermMatcher m({T("冒烟")}, rules);
   // Both cues precede the term within the window: the one listed first.
   EXPECT_EQ(Found(m, "不是没冒烟"), (std::vector<std::string>{"冒烟!没"}));
+  // ... also when another cue stands nearer to the term.
+  EXPECT_EQ(Found(m, "没不是冒烟"), (std::vector<std::string>{"冒烟!没"}));
   // A cue three tokens away is outside a window of two.
   EXPECT_EQ(Found(m, "不是车厢里冒烟"), (std::vector<std::string>{"冒烟"}));
   // The cue's last occurrence counts: the nearer one.
@@ -61,6 +63,16 @@ TEST(TermMatcherTest, TheFirstConfiguredCueWithinTheWindowNegates) {
   // A clause mark ends the clause, the CJK comma as much as the ASCII one.
   EXPECT_EQ(Found(m, "不是，冒烟"), (std::vector<std::string>{"冒烟"}));
   EXPECT_EQ(Found(m, "不是,冒烟"), (std::vector<std::string>{"冒烟"}));
+}
+
+TEST(TermMatcherTest, ACueAfterABrokenSequenceStillNegates) {
+  // Text that is not valid UTF-8 (a lead byte without its continuation
+  // bytes) is scanned byte by byte there: the cue right after it is found.
+  NegationRules rules{.before = {"not", "不是"}, .absence = {}, .after = {}, .pseudo = {},
+                      .contrast = {}, .window = 3, .after_window = 3};
+  TermMatcher m({T("smoke"), T("冒烟")}, rules);
+  EXPECT_EQ(Found(m, "\xE4not smoke"), (std::vector<std::string>{"smoke!not"}));
+  EXPECT_EQ(Found(m, "\xE4\xB8不是冒烟"), (std::vector<std::string>{"冒烟!不是"}));
 }
 
 TEST(TermMatcherTest, EnglishCuesNegateOnWordBoundariesOnly) {

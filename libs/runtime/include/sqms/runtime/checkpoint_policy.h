@@ -35,7 +35,8 @@ class CheckpointPolicy {
   // Due(now), or — the consumer having caught up — records are pending and
   // idle_interval has passed since the last Written (or none was yet).
   bool DueIdle(Clock::time_point now) const;
-  // A checkpoint covering everything counted so far was written at `now`.
+  // A checkpoint covering everything counted so far was taken at `now`
+  // (CheckpointingConsumer: sent; the next one counts from here).
   void Written(Clock::time_point now);
 
   int64_t pending() const { return pending_; }

@@ -33,8 +33,10 @@
 //            checkpoint; revoke and Stop wait for it). Redis unreachable or
 //            no answer in time → the same checkpoint is retried every
 //            retry_backoff (the script recognises a retry of a write that did
-//            land), and no record is processed meanwhile, so no offset moves
-//            past unwritten state. On Stop the retries end
+//            land); from that failed answer on no record is processed until
+//            it is written (records read while the first attempt was in
+//            flight are only in memory), so no offset moves past unwritten
+//            state. On Stop the retries end
 //            after stop_timeout: what was not written is redelivered to the
 //            next owner. Fenced (another owner claimed a partition since) or
 //            refused → nothing is written, the delta is dropped, the
@@ -86,7 +88,8 @@ class CheckpointedProcessor {
   virtual absl::Status OnAssigned(const std::vector<TopicPartition>& partitions) = 0;
 
   // Applies one record to the in-memory state. `event` is its parsed
-  // CloudEvents headers, or why they did not parse. An error must leave the
+  // CloudEvents headers, or why they did not parse. Both are valid for the
+  // call only: the consumer reads the next record into the same objects. An error must leave the
   // state as if Process had not been called: the record comes again.
   virtual absl::Status Process(const ConsumedRecord& record,
                                const absl::StatusOr<CloudEvent>& event) = 0;

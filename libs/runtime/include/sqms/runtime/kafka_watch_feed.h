@@ -18,6 +18,7 @@ namespace sqms::runtime {
 
 class KafkaWatchFeed {
  public:
+  // The record is valid for the call only (KafkaConsumerLoop::Handler).
   using OnRecord = std::function<void(const ConsumedRecord&)>;
 
   // Starts consuming `topic` in group GroupId(group_prefix).
