@@ -271,8 +271,7 @@ void CheckpointingConsumer::Impl::WriteCheckpoint(bool wait) {
   checkpoint.writes = processor_.TakeDelta();
   auto encoded = store_.Encode(checkpoint);
   if (!encoded.ok()) {  // a service bug (a malformed delta): nothing was sent
-    metrics_.CountCheckpoint(CheckpointingConsumerMetrics::Checkpoint::kFailed,
-                             std::chrono::nanoseconds::zero());
+    metrics_.CountCheckpoint(CheckpointingConsumerMetrics::Checkpoint::kFailed, std::nullopt);
     Halt(encoded.status());
     return;
   }

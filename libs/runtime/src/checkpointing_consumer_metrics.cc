@@ -81,10 +81,10 @@ void CheckpointingConsumerMetrics::CountRecord(const std::string& topic, Record 
   it->second->Increment();
 }
 
-void CheckpointingConsumerMetrics::CountCheckpoint(Checkpoint outcome,
-                                                   std::chrono::nanoseconds duration) {
+void CheckpointingConsumerMetrics::CountCheckpoint(
+    Checkpoint outcome, std::optional<std::chrono::nanoseconds> duration) {
   checkpoint_counters_.at(outcome)->Increment();
-  duration_.Observe(std::chrono::duration<double>(duration).count());
+  if (duration.has_value()) duration_.Observe(std::chrono::duration<double>(*duration).count());
 }
 
 void CheckpointingConsumerMetrics::SetCheckpointAge(std::chrono::nanoseconds age) {

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,7 +30,8 @@ class CheckpointingConsumerMetrics {
                                const std::vector<std::string>& topics);
 
   void CountRecord(const std::string& topic, Record outcome);
-  void CountCheckpoint(Checkpoint outcome, std::chrono::nanoseconds duration);
+  // `duration`: of the write; none for a checkpoint that was never sent.
+  void CountCheckpoint(Checkpoint outcome, std::optional<std::chrono::nanoseconds> duration);
   void SetCheckpointAge(std::chrono::nanoseconds age);
   // Lag series exist while the partition is assigned.
   void AddPartition(const TopicPartition& partition);
