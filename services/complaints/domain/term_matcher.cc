@@ -59,6 +59,17 @@ size_t WholeCodePoint(std::string_view s) {
   return n;
 }
 
+// fn(key) for each bucket a match starting at `rest` (non-empty) may be in.
+template <typename Fn>
+void ForEachKeyAt(std::string_view rest, Fn fn) {
+  if (static_cast<unsigned char>(rest[0]) >= 0x80) {
+    fn(CodePointKey(rest));
+  } else {
+    if (rest.size() >= 2) fn(AsciiPairKey(rest));
+    fn(AsciiByteKey(rest[0]));
+  }
+}
+
 uint32_t TermKey(std::string_view core) {
   if (static_cast<unsigned char>(core[0]) >= 0x80) return CodePointKey(core);
   return core.size() >= 2 ? AsciiPairKey(core) : AsciiByteKey(core[0]);
@@ -144,12 +155,7 @@ void TermMatcher::CueSet::ForEachOccurrence(std::string_view hay, Fn fn) const {
   };
   for (size_t at = 0; at < hay.size();) {
     const std::string_view rest = hay.substr(at);
-    if (static_cast<unsigned char>(rest[0]) >= 0x80) {
-      look_in(CodePointKey(rest), at);
-    } else {
-      if (rest.size() >= 2) look_in(AsciiPairKey(rest), at);
-      look_in(AsciiByteKey(rest[0]), at);
-    }
+    ForEachKeyAt(rest, [&](uint32_t key) { look_in(key, at); });
     at += WholeCodePoint(rest);
   }
 }
@@ -258,13 +264,7 @@ std::vector<TermMatcher::Match> TermMatcher::FindAll(std::string_view text) cons
         }
       }
     };
-    const std::string_view rest = text.substr(pos);
-    if (static_cast<unsigned char>(rest[0]) >= 0x80) {
-      look_in(CodePointKey(rest));
-    } else {
-      if (rest.size() >= 2) look_in(AsciiPairKey(rest));
-      look_in(AsciiByteKey(rest[0]));
-    }
+    ForEachKeyAt(text.substr(pos), look_in);
     if (best == nullptr) {
       // No term starts inside an ASCII word: a term that begins with a word
       // character needs a boundary in front of it. So a word without a

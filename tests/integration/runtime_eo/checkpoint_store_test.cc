@@ -34,6 +34,19 @@ class CheckpointStoreTest : public EoTest {
     EXPECT_TRUE(claimed.ok()) << claimed.status();
     return claimed.ok() ? (*claimed)[0].epoch : -1;
   }
+  // Each field of hash `state` holds `expected[field]` (C++ sums), and the
+  // in-memory reference summed the same (`fake`); trailing zeros aside.
+  void ExpectVectors(const std::string& state, std::map<std::string, std::vector<int64_t>> expected,
+                     std::map<std::string, std::vector<int64_t>> fake) {
+    const std::map<std::string, std::string> got = HashOf(state);
+    ASSERT_EQ(got.size(), expected.size());
+    for (auto& [field, sum] : expected) {
+      while (!sum.empty() && sum.back() == 0) sum.pop_back();
+      while (!fake[field].empty() && fake[field].back() == 0) fake[field].pop_back();
+      EXPECT_EQ(fake[field], sum) << field;
+      EXPECT_THAT(DecodeVector(got.at(field)), Optional(::testing::ElementsAreArray(sum))) << field;
+    }
+  }
   const TopicPartition kP0{"t", 0};
 };
 
@@ -207,14 +220,7 @@ TEST_F(CheckpointStoreTest, VectorsAddUpExactlyOverTheWholeInt64Range) {
     ASSERT_TRUE(s.ok()) << round << ": " << s;  // 4 rounds of at most 2^60: no overflow
     base = round + 1;
   }
-  const std::map<std::string, std::string> got = HashOf(state);
-  ASSERT_EQ(got.size(), expected.size());
-  for (auto& [field, sum] : expected) {
-    while (!sum.empty() && sum.back() == 0) sum.pop_back();
-    while (!fake[field].empty() && fake[field].back() == 0) fake[field].pop_back();
-    EXPECT_EQ(fake[field], sum) << field;
-    EXPECT_THAT(DecodeVector(got.at(field)), Optional(::testing::ElementsAreArray(sum))) << field;
-  }
+  ExpectVectors(state, expected, fake);
 }
 
 // Deltas of few entries against long vectors, as the metrics service's
@@ -268,14 +274,7 @@ TEST_F(CheckpointStoreTest, SparseDeltasOfLongVectorsAddUpExactly) {
     ASSERT_TRUE(s.ok()) << round << ": " << s;
     base = round + 1;
   }
-  const std::map<std::string, std::string> got = HashOf(state);
-  ASSERT_EQ(got.size(), expected.size());
-  for (auto& [field, sum] : expected) {
-    while (!sum.empty() && sum.back() == 0) sum.pop_back();
-    while (!fake[field].empty() && fake[field].back() == 0) fake[field].pop_back();
-    EXPECT_EQ(fake[field], sum) << field;
-    EXPECT_THAT(DecodeVector(got.at(field)), Optional(::testing::ElementsAreArray(sum))) << field;
-  }
+  ExpectVectors(state, expected, fake);
 }
 
 TEST_F(CheckpointStoreTest, AVectorSumBeyondInt64OrOfAFieldThatIsNoVectorFailsTheScript) {

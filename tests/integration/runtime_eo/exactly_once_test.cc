@@ -104,6 +104,31 @@ class ExactlyOnceTest : public EoTest {
     return process.ok() ? std::move(*process) : nullptr;
   }
 
+  // Runs one consumer with `options` until it has checkpointed events
+  // [0, count) of `topic`, then stops it.
+  void ConsumeAll(CheckpointingConsumerOptions options, const std::string& topic, int count,
+                  CountingProcessor& counter) {
+    auto consumer = CheckpointingConsumer::Create(std::move(options), *redis_, counter);
+    ASSERT_TRUE(consumer.ok()) << consumer.status();
+    (*consumer)->Start();
+    Produce(topic, 0, count);
+    ASSERT_TRUE(Await([&] { return StoredOffsetsTotal() == count; }, absl::Seconds(60)));
+    (*consumer)->Stop();
+    ASSERT_TRUE((*consumer)->status().ok()) << (*consumer)->status();
+  }
+
+  // The dedup window stored for `partition` of `topic`, oldest first.
+  std::vector<std::string> StoredIds(const std::string& topic, int32_t partition) {
+    RedisCheckpointStore store(*redis_, kPrefix, 0);
+    auto ids = redis_->Command({"LRANGE", store.EventIdsKey({topic, partition}), "0", "-1"});
+    EXPECT_TRUE(ids.ok()) << ids.status();
+    std::vector<std::string> out;
+    if (ids.ok()) {
+      for (const auto& id : ids->elements) out.push_back(id.str);
+    }
+    return out;
+  }
+
   std::atomic<int> failed_deliveries_{0};  // outlives the producer's callbacks
   std::unique_ptr<testing::DevKafka> kafka_;
   std::unique_ptr<KafkaProducer> producer_;
@@ -226,20 +251,12 @@ TEST_F(ExactlyOnceTest, EveryAcceptedIdReachesTheStoredWindowOnceThoughCheckpoin
   CountingProcessor counter(std::string(kPrefix) + ":counts");
   CheckpointingConsumerOptions options = Options("eo-ids", topic, "one");
   options.checkpoint_every = 20;  // many checkpoints, each overlapping the next records
-  auto consumer = CheckpointingConsumer::Create(std::move(options), *redis_, counter);
-  ASSERT_TRUE(consumer.ok()) << consumer.status();
-  (*consumer)->Start();
-  Produce(topic, 0, kEvents);
-  ASSERT_TRUE(Await([&] { return StoredOffsetsTotal() == kEvents; }, absl::Seconds(60)));
-  (*consumer)->Stop();
-  ASSERT_TRUE((*consumer)->status().ok()) << (*consumer)->status();
+  ConsumeAll(std::move(options), topic, kEvents, counter);
+  ASSERT_FALSE(HasFatalFailure());
 
-  RedisCheckpointStore store(*redis_, kPrefix, 1024);
   std::map<std::string, int> stored;  // id → times in the partitions' lists
   for (int p = 0; p < 4; ++p) {
-    auto ids = redis_->Command({"LRANGE", store.EventIdsKey({topic, p}), "0", "-1"});
-    ASSERT_TRUE(ids.ok()) << ids.status();
-    for (const auto& id : ids->elements) ++stored[id.str];
+    for (const std::string& id : StoredIds(topic, p)) ++stored[id];
   }
   EXPECT_EQ(stored.size(), static_cast<size_t>(kEvents));
   for (int i = 0; i < kEvents; ++i) {
@@ -258,31 +275,21 @@ TEST_F(ExactlyOnceTest, ASmallWindowKeepsEachPartitionsNewestIdsThoughTrimmedMid
   CheckpointingConsumerOptions options = Options("eo-trim", topic, "one");
   options.dedup_window = 8;
   options.checkpoint_every = 50;
-  auto consumer = CheckpointingConsumer::Create(std::move(options), *redis_, counter);
-  ASSERT_TRUE(consumer.ok()) << consumer.status();
-  (*consumer)->Start();
-  Produce(topic, 0, kEvents);
-  ASSERT_TRUE(Await([&] { return StoredOffsetsTotal() == kEvents; }, absl::Seconds(60)));
-  (*consumer)->Stop();
-  ASSERT_TRUE((*consumer)->status().ok()) << (*consumer)->status();
+  ConsumeAll(std::move(options), topic, kEvents, counter);
+  ASSERT_FALSE(HasFatalFailure());
 
   testing::TopicReader reader(kafka_->bootstrap(), topic);
   std::map<int32_t, std::vector<std::pair<int64_t, std::string>>> by_partition;
   for (const ConsumedRecord& record : reader.ReadAtLeast(kEvents, absl::Seconds(30))) {
     by_partition[record.partition].emplace_back(record.offset, *record.Header("ce_id"));
   }
-  RedisCheckpointStore store(*redis_, kPrefix, 8);
   for (auto& [partition, records] : by_partition) {
     std::sort(records.begin(), records.end());
     std::vector<std::string> newest;
     for (size_t i = records.size() > 8 ? records.size() - 8 : 0; i < records.size(); ++i) {
       newest.push_back(records[i].second);
     }
-    auto ids = redis_->Command({"LRANGE", store.EventIdsKey({topic, partition}), "0", "-1"});
-    ASSERT_TRUE(ids.ok()) << ids.status();
-    std::vector<std::string> stored;
-    for (const auto& id : ids->elements) stored.push_back(id.str);
-    EXPECT_EQ(stored, newest) << "partition " << partition;
+    EXPECT_EQ(StoredIds(topic, partition), newest) << "partition " << partition;
   }
   EXPECT_EQ(CountsTotal(), kEvents);
 }
