@@ -101,14 +101,29 @@ size_t RFind(std::string_view hay, std::string_view needle) {
   return std::string_view::npos;
 }
 
-// `needle` occurs in `hay` with ASCII word boundaries at ASCII edges.
-size_t FindWord(std::string_view hay, std::string_view needle, size_t from = 0) {
-  for (size_t at = hay.find(needle, from); at != std::string_view::npos;
+// `needle` stands at `at` in `hay` with ASCII word boundaries at its ASCII
+// edges ("but" not inside "button").
+bool WordAt(std::string_view hay, std::string_view needle, size_t at) {
+  size_t end = at + needle.size();
+  bool left_ok = !IsWord(needle.front()) || at == 0 || !IsWord(hay[at - 1]);
+  bool right_ok = !IsWord(needle.back()) || end == hay.size() || !IsWord(hay[end]);
+  return left_ok && right_ok;
+}
+
+// The first occurrence of `needle` in `hay` as a word (WordAt).
+size_t FindWord(std::string_view hay, std::string_view needle) {
+  for (size_t at = hay.find(needle); at != std::string_view::npos;
        at = hay.find(needle, at + 1)) {
-    size_t end = at + needle.size();
-    bool left_ok = !IsWord(needle.front()) || at == 0 || !IsWord(hay[at - 1]);
-    bool right_ok = !IsWord(needle.back()) || end == hay.size() || !IsWord(hay[end]);
-    if (left_ok && right_ok) return at;
+    if (WordAt(hay, needle, at)) return at;
+  }
+  return std::string_view::npos;
+}
+
+// The last occurrence of `needle` in `hay` as a word (WordAt).
+size_t RFindWord(std::string_view hay, std::string_view needle) {
+  for (size_t at = RFind(hay, needle); at != std::string_view::npos;
+       at = RFind(hay.substr(0, at + needle.size() - 1), needle)) {
+    if (WordAt(hay, needle, at)) return at;
   }
   return std::string_view::npos;
 }
@@ -146,11 +161,7 @@ void TermMatcher::CueSet::ForEachOccurrence(std::string_view hay, Fn fn) const {
     if (it == by_key.end()) return;
     for (size_t i : it->second) {
       const std::string& cue = cues[i];
-      if (hay.compare(at, cue.size(), cue) != 0) continue;
-      const size_t end = at + cue.size();
-      const bool left_ok = !IsWord(cue.front()) || at == 0 || !IsWord(hay[at - 1]);
-      const bool right_ok = !IsWord(cue.back()) || end == hay.size() || !IsWord(hay[end]);
-      if (left_ok && right_ok) fn(i, at);
+      if (hay.compare(at, cue.size(), cue) == 0 && WordAt(hay, cue, at)) fn(i, at);
     }
   };
   for (size_t at = 0; at < hay.size();) {
@@ -307,7 +318,7 @@ std::string TermMatcher::NegationCue(std::string_view text, size_t begin, size_t
   // term) or precedes it (after the term) can negate.
   for (const std::string& word : negation_.contrast) {
     if (word.empty()) continue;
-    if (size_t at = RFind(before, word); at != std::string_view::npos) {
+    if (size_t at = RFindWord(before, word); at != std::string_view::npos) {
       before.remove_prefix(at + word.size());
     }
     if (size_t at = FindWord(after, word); at != std::string_view::npos) {

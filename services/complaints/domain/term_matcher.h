@@ -12,7 +12,8 @@
 // an `after` cue behind it (at most `window`, resp. `after_window`, tokens
 // away in the same clause; a token: one CJK character or one ASCII word)
 // (clauses end at punctuation; a contrast word such as 但/but starts a new
-// one). Pseudo-cues ("不是第一次", "not only") are never negations.
+// one, an English one on word boundaries: "button" holds no "but").
+// Pseudo-cues ("不是第一次", "not only") are never negations.
 // Immutable after construction; thread-safe.
 
 #include <cstdint>

@@ -88,5 +88,20 @@ TEST(TermMatcherTest, EnglishCuesNegateOnWordBoundariesOnly) {
   EXPECT_EQ(Found(m, "not only smoke"), (std::vector<std::string>{"smoke"}));
 }
 
+TEST(TermMatcherTest, AnEnglishContrastWordCutsTheClauseOnWordBoundariesOnly) {
+  NegationRules rules{.before = {"not"}, .absence = {}, .after = {"fine"}, .pseudo = {},
+                      .contrast = {"but"}, .window = 3, .after_window = 3};
+  TermMatcher m({T("smoke")}, rules);
+  // Before the term: "but" cuts the cue off; "button" and "rebut" do not.
+  EXPECT_EQ(Found(m, "not but smoke"), (std::vector<std::string>{"smoke"}));
+  EXPECT_EQ(Found(m, "not button smoke"), (std::vector<std::string>{"smoke!not"}));
+  EXPECT_EQ(Found(m, "not rebut smoke"), (std::vector<std::string>{"smoke!not"}));
+  // The word nearest the term counts, though a longer one holds it later.
+  EXPECT_EQ(Found(m, "not but button smoke"), (std::vector<std::string>{"smoke"}));
+  // After the term, the same.
+  EXPECT_EQ(Found(m, "smoke but fine"), (std::vector<std::string>{"smoke"}));
+  EXPECT_EQ(Found(m, "smoke button fine"), (std::vector<std::string>{"smoke!fine"}));
+}
+
 }  // namespace
 }  // namespace sqms::complaints::domain
