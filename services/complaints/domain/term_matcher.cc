@@ -48,8 +48,7 @@ uint32_t AsciiByteKey(char c) { return 0x10000u | static_cast<unsigned char>(c);
 // Bytes of the code point at the start of `s` when it is well formed (its
 // continuation bytes all there), else 1: a scan that steps by it tries
 // every position a valid cue can start at, also in text with broken
-// sequences (the normaliser's output is valid; Triage's default one,
-// AsciiFoldNormalizer, passes bytes through).
+// sequences (a normaliser's output is valid, but FindAll takes any text).
 size_t WholeCodePoint(std::string_view s) {
   const size_t n = Utf8Length(static_cast<unsigned char>(s[0]));
   if (n > s.size()) return 1;

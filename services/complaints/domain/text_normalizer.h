@@ -17,8 +17,9 @@ class TextNormalizer {
   virtual std::string Normalize(std::string_view utf8) const = 0;
 };
 
-// ASCII lower-casing only: for unit tests of pure rules, and the fallback
-// when nothing better is wired. Thread-safe.
+// ASCII lower-casing only (and each byte of an ill-formed sequence replaced
+// by U+FFFD): for unit tests of pure rules, and the fallback when nothing
+// better is wired. Thread-safe.
 class AsciiFoldNormalizer final : public TextNormalizer {
  public:
   std::string Normalize(std::string_view utf8) const override;
