@@ -221,16 +221,18 @@ TEST_F(KafkaTest, CommitsOnlyAfterHandlerSucceededAndResumesThere) {
   EXPECT_EQ(again.values().size(), 40u);
 }
 
-TEST_F(KafkaTest, EachRecordReachesTheHandlerWithOnlyItsOwnValueAndHeaders) {
+TEST_F(KafkaTest, EachRecordReachesTheHandlerWithOnlyItsOwnKeyValueAndHeaders) {
   // The loop reads every record into one reused object: a short record
-  // after a long one, or one with fewer headers, must not keep any of the
-  // previous record's bytes or headers.
+  // after a long one, one with fewer headers or an empty key must not keep
+  // any of the previous record's bytes, headers or key, whatever the order
+  // the partitions' records arrive in.
   const std::string long_value(300, 'x');
+  const std::string long_key(100, 'k');
   std::vector<KafkaRecord> sent = {
-      {"sqms.kpi.v1", "k", long_value, {{"a", "1"}, {"b", std::string(80, 'b')}, {"c", "3"}}},
-      {"sqms.kpi.v1", "k", "short", {}},
-      {"sqms.kpi.v1", "k", "", {{"a", ""}}},
-      {"sqms.kpi.v1", "k", long_value + "y", {{"b", "2"}, {"a", "1"}}},
+      {"sqms.kpi.v1", long_key, long_value, {{"a", "1"}, {"b", std::string(80, 'b')}, {"c", "3"}}},
+      {"sqms.kpi.v1", "", "short", {}},
+      {"sqms.kpi.v1", "k2", "", {{"a", ""}}},
+      {"sqms.kpi.v1", "", long_value + "y", {{"b", "2"}, {"a", "1"}}},
   };
   Deliveries deliveries;
   for (KafkaRecord rec : sent) {
@@ -238,10 +240,10 @@ TEST_F(KafkaTest, EachRecordReachesTheHandlerWithOnlyItsOwnValueAndHeaders) {
   }
   ASSERT_TRUE(Await([&] { return deliveries.AllOk(4); }, absl::Seconds(30)));
   absl::Mutex mu;
-  std::vector<std::pair<std::string, KafkaHeaders>> got;
+  std::map<std::pair<int32_t, int64_t>, KafkaRecord> got;  // by (partition, offset)
   auto loop = Loop("sqms.kpi.v1", "g-whole", {}, [&](const ConsumedRecord& rec) {
     absl::MutexLock lock(&mu);
-    got.emplace_back(rec.value, rec.headers);
+    got[{rec.partition, rec.offset}] = KafkaRecord{rec.topic, rec.key, rec.value, rec.headers};
     return absl::OkStatus();
   });
   ASSERT_TRUE(Await(
@@ -252,9 +254,17 @@ TEST_F(KafkaTest, EachRecordReachesTheHandlerWithOnlyItsOwnValueAndHeaders) {
       absl::Seconds(30)));
   loop->Stop();
   absl::MutexLock lock(&mu);
-  for (size_t i = 0; i < sent.size(); ++i) {
-    EXPECT_EQ(got[i].first, sent[i].value) << "record " << i;
-    EXPECT_EQ(got[i].second, sent[i].headers) << "record " << i;
+  // Each sent record arrived whole, exactly once: match them by value and
+  // headers (the values differ), then compare keys.
+  for (const KafkaRecord& want : sent) {
+    int found = 0;
+    for (const auto& [at, rec] : got) {
+      if (rec.value != want.value || rec.headers != want.headers) continue;
+      ++found;
+      EXPECT_EQ(rec.key, want.key) << "value of " << want.value.size() << " bytes";
+      EXPECT_EQ(rec.topic, want.topic);
+    }
+    EXPECT_EQ(found, 1) << "value of " << want.value.size() << " bytes";
   }
 }
 
