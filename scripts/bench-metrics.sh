@@ -183,7 +183,7 @@ now() { date +%s.%N; }
 # service's pid must reach cleanup.
 run_service() {
   echo "$TOKEN bench-agent agent" >"$RUN_DIR/tokens"
-  local ready="$RUN_DIR/ready.json" t0 t_claimed="" t_done="" claimed sum
+  local ready="$RUN_DIR/ready.json" t0 t_claimed="" t_done="" claimed sum cpu_claimed=""
   local redis_pid devkafka_pid redis_cpu0 devkafka_cpu0
   redis_pid="$(cat "$RUN_DIR/redis.pid")"
   devkafka_pid="$(cat "$RUN_DIR/devkafka.pid")"
@@ -204,7 +204,10 @@ run_service() {
     kill -0 "$SERVICE_PID" 2>/dev/null ||
       { tail -n 20 "$RUN_DIR/service.log" >&2; die "sqms-metrics exited"; }
     read -r claimed sum < <(checkpointed)
-    [ -z "$t_claimed" ] && [ "$claimed" -gt 0 ] && t_claimed="$(now)"
+    if [ -z "$t_claimed" ] && [ "$claimed" -gt 0 ]; then
+      t_claimed="$(now)"
+      cpu_claimed="$(cpu_seconds "$SERVICE_PID")"
+    fi
     if [ "$sum" -ge "$EVENTS" ]; then t_done="$(now)"; break; fi
     awk -v s="$t0" -v n="$(now)" -v t="$TIMEOUT" 'BEGIN { exit !(n - s > t) }' &&
       die "after ${TIMEOUT}s only $sum of $EVENTS events are checkpointed"
@@ -236,16 +239,17 @@ run_service() {
   hincrby="$(echo "$stats" | sed -n 's/^cmdstat_hincrby:calls=\([0-9]*\),.*/\1/p')"
   hmget="$(echo "$stats" | sed -n 's/^cmdstat_hmget:calls=\([0-9]*\),.*/\1/p')"
   hset="$(echo "$stats" | sed -n 's/^cmdstat_hset:calls=\([0-9]*\),.*/\1/p')"
-  log "3. every event checkpointed $(awk -v a="$t0" -v b="$t_done" 'BEGIN { printf "%.2f", b - a }')s after start; service CPU ${cpu}s"
+  log "3. every event checkpointed $(awk -v a="$t0" -v b="$t_done" 'BEGIN { printf "%.2f", b - a }')s after start; service CPU ${cpu}s (${cpu_claimed:-0}s of it before the assignment)"
   python3 - "$EVENTS" "$t0" "$t_claimed" "$t_done" "$cpu" "$redis_cpu" "$devkafka_cpu" "$dead" \
     "$written" "$failed" "$duration_sum" "${evalsha:-0 0}" "${hincrby:-0}" \
-    "${hmget:-0}" "${hset:-0}" <<'PY'
+    "${hmget:-0}" "${hset:-0}" "${cpu_claimed:-0}" <<'PY'
 import json, sys
 n, t0, t_claimed, t_done, cpu, redis_cpu, devkafka_cpu, dead = sys.argv[1:9]
 written, failed = int(float(sys.argv[9])), int(float(sys.argv[10]))
 duration_sum = float(sys.argv[11])
 evalsha_calls, evalsha_usec = (int(x) for x in sys.argv[12].split())
 hincrby, hmget, hset = int(sys.argv[13]), int(sys.argv[14]), int(sys.argv[15])
+cpu_at_assignment = float(sys.argv[16])  # start-up, config, group join
 n, t0, t_done, cpu = int(n), float(t0), float(t_done), float(cpu)
 t_claimed = float(t_claimed) if t_claimed else t0
 total, steady = t_done - t0, t_done - t_claimed
@@ -253,6 +257,9 @@ print(json.dumps({
     "events": n, "seconds": round(total, 3), "seconds_from_assignment": round(steady, 3),
     "events_per_s": round(n / total, 1), "events_per_s_from_assignment": round(n / steady, 1),
     "cpu_s": round(cpu, 2), "events_per_cpu_s": round(n / cpu, 1) if cpu > 0 else None,
+    "cpu_s_at_assignment": round(cpu_at_assignment, 2),
+    "events_per_cpu_s_from_assignment":
+        round(n / (cpu - cpu_at_assignment), 1) if cpu > cpu_at_assignment else None,
     "cores_used": round(cpu / total, 2),
     "redis_cpu_s": round(float(redis_cpu), 2), "devkafka_cpu_s": round(float(devkafka_cpu), 2),
     "dead_lettered": int(float(dead)),
@@ -395,6 +402,9 @@ row("  from start (group join included)", f"{svc['events_per_s']:,.0f}", "events
     f"{raw['records_per_s']:,.0f}", f"{ratio_total:.3f}")
 row("  per CPU-second of the service", f"{per_core:,.0f}", "events/cpu-s",
     f"{raw['records_per_cpu_s']:,.0f}", f"{per_core / raw['records_per_cpu_s']:.3f}")
+if svc.get("events_per_cpu_s_from_assignment"):
+    row("    from assignment (no start-up)", f"{svc['events_per_cpu_s_from_assignment']:,.0f}",
+        "events/cpu-s")
 row("  service CPU; cores while it ran", f"{svc['cpu_s']:.2f}; {svc['cores_used']:.2f}", "s; cores")
 row("  checkpoints written / failed", f"{svc['checkpoints_written']}/{svc['checkpoints_failed']}", "")
 if svc["checkpoint_mean_s"] is not None:
