@@ -10,6 +10,7 @@
 #include "services/metrics/adapters/kpi_processor_stats.h"
 #include "services/metrics/codec/event_codec.h"
 #include "services/metrics/codec/incident_codec.h"
+#include "services/metrics/domain/outage.h"
 #include "sqms/runtime/log.h"
 
 namespace sqms::metrics::adapters {
@@ -157,7 +158,13 @@ absl::StatusOr<std::vector<domain::Event>> KpiProcessor::Decode(
     const runtime::ConsumedRecord& record) {
   if (record.topic == options_.incidents_topic) return DecodeIncident(record);
   if (record.topic == options_.complaints_topic) return codec::DecodeComplaintEvent(record.value);
-  return codec::DecodeContactEvent(record.value);
+  auto decoded = codec::DecodeContactEvent(record.value);
+  if (!decoded.ok() || decoded->size() != 1 ||
+      !std::holds_alternative<domain::OutageEnded>(decoded->front().body)) {
+    return decoded;
+  }
+  // Its downtime counts in the windows it spanned (outage.h).
+  return domain::SpreadOutage(std::move(decoded->front()), options_.zone);
 }
 
 void KpiProcessor::Fold(const std::string& partition_field, const runtime::TopicPartition& tp,
@@ -186,8 +193,8 @@ absl::Status KpiProcessor::Process(const runtime::ConsumedRecord& record,
     Fold(field, tp, event);
     // Against the watermark so far, the record's earlier events included: a
     // reopen's revocation dated at the resolution (reopen.h), an outage's
-    // pieces before its resolution (incident.h), correct the windows that
-    // closed by the record's own time.
+    // pieces before its resolution or end (incident.h, outage.h), correct
+    // the windows that closed by the record's own time.
     const uint32_t late_sizes = LateSizes(event.occurred_at, it->second);
     late = late || late_sizes != 0;
     Add(event, late_sizes);

@@ -22,6 +22,7 @@
 #include "services/metrics/domain/dimension.h"
 #include "services/metrics/domain/kpi.h"
 #include "sqms/events/v1/complaint_event.pb.h"
+#include "sqms/events/v1/contact_event.pb.h"
 #include "tests/support/metric_value.h"
 
 namespace sqms::metrics::adapters {
@@ -512,6 +513,32 @@ TEST_F(KpiProcessorTest, FoldsOfADeltaNeverWrittenAreNotExported) {
   EXPECT_EQ(sqms::testing::MetricValue(registry_, "sqms_metrics_dimension_values_folded_total",
                                        {{"dimension", "station"}}),
             0);
+}
+
+TEST_F(KpiProcessorTest, AContactOutageCountsInEveryDayItSpanned) {
+  // Ended at 01:00 UTC after two hours: an hour in each day, each hour's
+  // seconds in its hour window.
+  Processor();
+  ev::ContactEvent e;
+  e.set_event_id("outage-1");
+  const absl::Time end = kDay + absl::Hours(25);
+  SetTime(end, e.mutable_occurred_at());
+  e.set_department("network-operations");
+  e.mutable_outage_ended()->set_platform(ev::PLATFORM_CALL_PLATFORM);
+  e.mutable_outage_ended()->set_outage_seconds(7200);
+  runtime::ConsumedRecord r;
+  r.topic = "sqms.contact.v1";
+  r.value = e.SerializeAsString();
+  ASSERT_TRUE(processor_->Process(r, absl::NotFoundError("")).ok());
+  store_.Apply(processor_->TakeDelta());
+  const int outage = CounterSlot(Counter::kOutageSeconds);
+  EXPECT_EQ(store_.Slot(Store::DayKey(kDay), Dimension::kTotal, "all", outage), 3600);
+  EXPECT_EQ(store_.Slot(Store::DayKey(end), Dimension::kTotal, "all", outage), 3600);
+  const auto hour_key = [](absl::Time at) {
+    return WindowKey(domain::WindowOf(at, WindowSize::kHour, absl::UTCTimeZone()), false);
+  };
+  EXPECT_EQ(store_.Slot(hour_key(end - absl::Hours(2)), Dimension::kTotal, "all", outage), 3600);
+  EXPECT_EQ(store_.Slot(hour_key(end - absl::Hours(1)), Dimension::kTotal, "all", outage), 3600);
 }
 
 }  // namespace
