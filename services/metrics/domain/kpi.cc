@@ -59,13 +59,19 @@ constexpr KpiDefinition kKpis[] = {
     {"csi", "Customer satisfaction index CSI 顾客满意度指数",
      "Σ weight × score / Σ weight × 20 (scores 1–5)", F::kIndex, C::kCsiWeightedScore,
      C::kCsiWeight, std::nullopt, kSurveySources, U::kScore, D::kHigherIsBetter},
-    {"complaint_volume", "Complaint volume 投诉量", "complaints", F::kCount, C::kComplaints,
-     std::nullopt, std::nullopt, kSubmittedSources, U::kCount, D::kLowerIsBetter},
-    {"complaint_rate", "Complaint rate 投诉率", "complaints / volume base × 10,000",
-     F::kPerTenThousand, C::kComplaints, std::nullopt, std::nullopt, kSubmittedSources,
-     U::kCount, D::kLowerIsBetter},
-    {"handling_rate", "Complaint handling rate 处理率", "resolutions / complaints × 100 %",
-     F::kRatio, C::kResolutions, C::kComplaints, std::nullopt, kHandlingSources, U::kPercent,
+    // Duplicates are linked, not counted twice (requirements.md §1).
+    {"complaint_volume", "Complaint volume 投诉量", "complaints − linked duplicates", F::kCount,
+     C::kComplaints, std::nullopt, C::kComplaintsDuplicate, kSubmittedSources, U::kCount,
+     D::kLowerIsBetter},
+    {"complaint_rate", "Complaint rate 投诉率",
+     "(complaints − linked duplicates) / volume base × 10,000", F::kPerTenThousand,
+     C::kComplaints, std::nullopt, C::kComplaintsDuplicate, kSubmittedSources, U::kCount,
+     D::kLowerIsBetter},
+    // Each complaint once: its first resolution, not a re-resolution after
+    // a reopen. Duplicates are complaints of their own, handled too.
+    {"handling_rate", "Complaint handling rate 处理率",
+     "complaints resolved (first resolutions) / complaints × 100 %", F::kRatio,
+     C::kFirstResolutions, C::kComplaints, std::nullopt, kHandlingSources, U::kPercent,
      D::kHigherIsBetter},
     {"first_response_on_time", "On-time first response rate 按时响应率",
      "first responses on time / first responses × 100 %", F::kRatio, C::kFirstResponsesOnTime,
@@ -202,6 +208,10 @@ KpiValue Compute(const KpiDefinition& kpi, const CounterValues& counters, const 
   KpiValue out;
   out.numerator = Read(counters, kpi.numerator);
   if (kpi.numerator2.has_value()) out.numerator2 = Read(counters, *kpi.numerator2);
+  if (kpi.numerator2.has_value() &&
+      (kpi.form == Form::kCount || kpi.form == Form::kPerTenThousand)) {
+    out.numerator -= out.numerator2;  // a net count
+  }
   out.denominator = DenominatorOf(kpi, counters, bases, out.numerator);
   if (kpi.form == Form::kCount) {
     out.value = static_cast<double>(out.numerator);

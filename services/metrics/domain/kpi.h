@@ -27,10 +27,11 @@ enum class Form {
   kRatio,          // n / d × 100
   kOneMinusRatio,  // (1 − n / d) × 100
   kMean,           // n / d
-  kCount,          // n (d unused)
+  kCount,          // n, less n2 when the KPI has one (d unused)
   kNps,            // (n − n2) / d × 100
   kIndex,          // n / d × 20  (a 1..5 weighted mean on a 0..100 scale)
-  kPerTenThousand, // n / base × 10,000 (base: Bases::volume; none configured → no value)
+  kPerTenThousand, // n (less n2 when set) / base × 10,000 (base: Bases::volume; none
+                   // configured → no value)
   kScheduleShare,  // (1 − n / Bases::scheduled_seconds) × 100 (system reliability)
   kP90,            // the 90th percentile of a duration histogram whose bucket 0 is the
                    // numerator (duration_buckets.h); no denominator counter
@@ -43,7 +44,8 @@ struct KpiDefinition {
   Form form;
   Counter numerator;
   std::optional<Counter> denominator;   // none for kCount
-  std::optional<Counter> numerator2;    // kNps: the detractors
+  std::optional<Counter> numerator2;    // kNps: the detractors; kCount, kPerTenThousand:
+                                        // subtracted (linked duplicates)
   std::span<const std::string_view> sources;  // event types it reads (EventTypeName)
   Unit unit;
   Direction direction;
