@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/metrics/app/request_checks.h"
+#include "services/metrics/domain/cardinality.h"
 #include "sqms/runtime/field_violation.h"
 
 namespace sqms::metrics::app {
@@ -240,6 +241,10 @@ absl::StatusOr<RankResult> KpiQueries::Rank(const RankRequest& request) {
   input.bottom_n = request.bottom_n == 0 ? 1 : request.bottom_n;
   std::map<std::string, std::vector<KpiResult>> by_unit;
   for (const auto& [unit, _] : aggregate.units) {
+    if (domain::IsBucketUnit(unit)) {  // not a unit: never ranked nor flagged
+      out.excluded.push_back(unit);
+      continue;
+    }
     std::vector<KpiResult> values;
     bool complete = true;
     for (const domain::KpiDefinition* kpi : kpis) {

@@ -113,7 +113,9 @@ struct RankRequest {
 struct RankResult {
   domain::Ranking ranking;
   std::vector<std::vector<KpiResult>> values;  // per ranked unit (ranking order), per KPI
-  std::vector<std::string> excluded;           // units without a value for some KPI
+  // Not ranked: units without a value for some KPI, and the buckets
+  // "unknown" and "other" (domain::IsBucketUnit), which are no units.
+  std::vector<std::string> excluded;
 };
 
 inline constexpr int kMaxQueryKpis = 20;

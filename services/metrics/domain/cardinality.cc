@@ -24,7 +24,7 @@ std::string& FieldOf(Dimensions& dims, Dimension d) {
 }
 
 bool Reserved(const std::string& value) {
-  return value.empty() || value == "unknown" || value == kFoldedUnit;
+  return value.empty() || IsBucketUnit(value);
 }
 
 }  // namespace
@@ -75,5 +75,7 @@ std::optional<std::pair<Dimension, std::string>> ParseAdmittedField(std::string_
   if (!d || !IsFoldable(*d)) return std::nullopt;
   return std::pair{*d, std::string(field.substr(bar + 1))};
 }
+
+bool IsBucketUnit(std::string_view unit) { return unit == kUnknownUnit || unit == kFoldedUnit; }
 
 }  // namespace sqms::metrics::domain

@@ -41,6 +41,12 @@ namespace sqms::metrics::domain {
 
 inline constexpr std::string_view kFoldedUnit = "other";
 
+// "unknown" (kUnknownUnit: events without the value) and "other"
+// (kFoldedUnit: values over the limit) are buckets of events, not units: they
+// are counted and can be queried, but a ranking of units leaves them out (a
+// bucket at the bottom would hide the worst unit).
+bool IsBucketUnit(std::string_view unit);
+
 // The dimensions that fold: department, channel, category, region, station,
 // agent, plan, level.
 std::span<const Dimension> FoldableDimensions();

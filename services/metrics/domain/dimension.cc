@@ -14,7 +14,7 @@ constexpr std::array<std::string_view, kDimensionCount> kDimensionNames = {
     "station", "band", "agent", "plan", "level"};
 
 std::string_view OrUnknown(const std::string& value) {
-  return value.empty() ? std::string_view("unknown") : std::string_view(value);
+  return value.empty() ? kUnknownUnit : std::string_view(value);
 }
 
 // Plan and level exist for incident events only (see the header).
@@ -65,7 +65,7 @@ std::string_view DimensionValueOf(const Dimensions& dims, Dimension d, std::stri
     case Dimension::kLevel:
       return IncidentOnly(dims, dims.level);
   }
-  return "unknown";
+  return kUnknownUnit;
 }
 
 std::vector<Cell> CellsOf(const Event& event, std::span<const WindowSize> sizes,

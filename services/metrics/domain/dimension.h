@@ -26,6 +26,9 @@ std::span<const Dimension> AllDimensions();
 std::string_view DimensionName(Dimension d);
 std::optional<Dimension> ParseDimension(std::string_view name);
 
+// The unit of an event that does not say its value in a dimension.
+inline constexpr std::string_view kUnknownUnit = "unknown";
+
 // The value an event has in `d`: "all" for the total, "unknown" when the
 // event does not say, the band's name for kBand. Plan and level are the
 // incident events' own dimensions: "" (the event is not counted in `d` at
