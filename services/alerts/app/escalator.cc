@@ -70,8 +70,10 @@ absl::Status Escalator::Escalate(const std::string& incident_id, int64_t seq) {
     auto catalog = catalog_.Snapshot();
     const domain::Plan* plan = catalog->FindPlan(incident.plan_id);
     if (plan == nullptr) return absl::OkStatus();  // plan removed: nothing to page
-    std::optional<domain::EscalationStep> next = domain::NextStep(plan->escalation, incident.step);
-    if (!next) return absl::OkStatus();
+    // By the plan in force, which may have changed since the incident's
+    // last step: DueStep maps the step onto it, so this always pages.
+    std::optional<domain::EscalationStep> next = domain::DueStep(plan->escalation, incident.step);
+    if (!next) return absl::OkStatus();  // no tiers at all (ValidatePlan refuses that)
     const absl::Time now = clock_.Now();
     ports::IncidentWrite write;
     write.incident = incident;
@@ -117,7 +119,9 @@ absl::Status Escalator::ExpireAck(const std::string& incident_id, int64_t seq) {
   write.incident.escalation_seq += 1;
   changes::AddTimeline(write.incident, now, "system", "ack-expired",
                        "acknowledgement expired (plan ack_expiry): paging again");
-  changes::Page(*plan, *catalog, write.incident.step, "repeated", now, write);
+  // The tier it was at, mapped onto the plan in force (it may have changed).
+  changes::Page(*plan, *catalog, domain::ClampStep(plan->escalation, write.incident.step),
+                "repeated", now, write);
   changes::ScheduleNext(*plan, now, write);
   write.events.push_back(ports::IncidentEventKind::kEscalated);
   auto outcome = store_.Write(write);

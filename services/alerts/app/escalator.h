@@ -9,6 +9,10 @@
 // wins and this writes nothing, and one written after finds the step (and
 // its deliveries) already decided. Idempotent: a timer fired twice (crash
 // between effect and completion) finds seq moved on and does nothing.
+// Steps are decided by the plan in force when the timer fires; a plan
+// changed meanwhile (UpsertPlan) with fewer tiers or repeats does not stop
+// the escalation: the incident's step is mapped onto the new chain
+// (domain::DueStep, domain::ClampStep).
 
 #include <functional>
 #include <string>

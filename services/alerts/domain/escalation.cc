@@ -1,5 +1,6 @@
 #include "services/alerts/domain/escalation.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <utility>
 
@@ -22,6 +23,20 @@ std::optional<EscalationStep> NextStep(const std::vector<Tier>& chain, Escalatio
     return EscalationStep{current.tier + 1, 0};
   }
   return std::nullopt;
+}
+
+EscalationStep ClampStep(const std::vector<Tier>& chain, EscalationStep current) {
+  if (chain.empty()) return current;
+  const int last = static_cast<int>(chain.size()) - 1;
+  const int tier = std::clamp(current.tier, 0, last);
+  return EscalationStep{tier, std::clamp(current.repeat, 0, std::max(chain[tier].repeats, 0))};
+}
+
+std::optional<EscalationStep> DueStep(const std::vector<Tier>& chain, EscalationStep current) {
+  if (chain.empty()) return std::nullopt;
+  const EscalationStep clamped = ClampStep(chain, current);
+  if (std::optional<EscalationStep> next = NextStep(chain, clamped)) return next;
+  return clamped;  // the chain (changed meanwhile) ends here: its last step again
 }
 
 std::optional<absl::Time> NextDue(const std::vector<Tier>& chain, EscalationStep current,

@@ -9,6 +9,11 @@
 // unacknowledged: the same tier again while repeat < tier.repeats, else the
 // next tier's repeat 0. After the last tier's last repeat nothing further
 // is scheduled (the last tier has been paged 1 + repeats times).
+//
+// A plan changed while an incident is open (UpsertPlan) may no longer
+// contain the incident's last step; the incident does not record the chain
+// it opened under, so its position is mapped onto the chain in force
+// (ClampStep, DueStep) — an escalation already scheduled always pages.
 
 #include <optional>
 #include <vector>
@@ -27,6 +32,19 @@ struct EscalationStep {
 // The step after `current`, or nullopt at the end of the chain (or when
 // `current` lies outside it).
 std::optional<EscalationStep> NextStep(const std::vector<Tier>& chain, EscalationStep current);
+
+// `current` mapped into `chain`: its tier clamped to 0..last tier, then its
+// repeat to 0..that tier's repeats; `current` itself when it lies in the
+// chain. An empty chain returns `current` unchanged.
+EscalationStep ClampStep(const std::vector<Tier>& chain, EscalationStep current);
+
+// The step to notify when the escalation scheduled after `current` falls
+// due, by `chain` as it is now (it may have changed since `current` was
+// notified): NextStep of ClampStep(current); where the chain ends there,
+// its last step again — so a scheduled escalation never silently stops.
+// With an unchanged chain this is NextStep(current). nullopt only for an
+// empty chain.
+std::optional<EscalationStep> DueStep(const std::vector<Tier>& chain, EscalationStep current);
 
 // When the step after `current` is due, given when `current` was notified:
 // notified_at + chain[current.tier].ack_timeout; nullopt at the end.

@@ -1,10 +1,15 @@
 // Escalator: the escalation and ack-expiry timers, fired the way the
 // durable timers fire them, with a FakeClock. Plan "safety": tier 0 for 5
-// min with one repeat, tier 1 for 10 min, ack_expiry 30 min.
+// min with one repeat, tier 1 for 10 min, ack_expiry 30 min — and changed
+// through UpsertPlan while its incident is open.
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <functional>
+
+#include "services/alerts/app/plan_changes.h"
+#include "services/alerts/codec/plan_codec.h"
 #include "tests/unit/alerts/app/alerts_app_fixture.h"
 
 namespace sqms::alerts::app::testing {
@@ -153,6 +158,71 @@ TEST_F(EscalatorTest, AnAcknowledgementExpiryAfterMitigationDoesNothing) {
   EXPECT_EQ(FireDueTimers(), 1);
   EXPECT_EQ(store_.writes(), writes);
   EXPECT_EQ(Incident(id_).state, domain::IncidentState::kMitigating);
+}
+
+// Plans changed through UpsertPlan while an incident is open: the escalation
+// goes on by the plan in force, from the step the incident reached.
+class EscalatorPlanChangeTest : public EscalatorTest {
+ protected:
+  // Upserts "safety" as `change` makes it, in force at once in catalog_.
+  void ChangeSafety(const std::function<void(domain::Plan&)>& change) {
+    domain::Plan plan = *catalog_.Snapshot()->FindPlan("safety");
+    change(plan);
+    auto stored = plans_.Upsert(plan, plan.version);
+    ASSERT_TRUE(stored.ok()) << stored.status();
+  }
+  PlanChanges plans_{store_, catalog_, &codec::PlanFingerprint};
+};
+
+TEST_F(EscalatorPlanChangeTest, FewerRepeatsOfTheCurrentTierMoveOnToTheNextTier) {
+  clock_.Advance(absl::Minutes(5));
+  ASSERT_EQ(FireDueTimers(), 1);  // tier 0 paged twice: step 0.1
+  ChangeSafety([](domain::Plan& p) { p.escalation[0].repeats = 0; });
+
+  clock_.Advance(absl::Minutes(5));
+  EXPECT_EQ(FireDueTimers(), 1);
+  EXPECT_THAT(Pages(id_), ElementsAre("triggered 0.0 sink", "triggered 0.0 robot",
+                                      "repeated 0.1 sink", "repeated 0.1 robot",
+                                      "escalated 1.0 sink"));
+  ports::Incident i = Incident(id_);
+  EXPECT_EQ(i.state, domain::IncidentState::kTriggered);
+  EXPECT_EQ(i.step, (domain::EscalationStep{1, 0}));
+  EXPECT_EQ(i.next_escalation_at, absl::InfiniteFuture()) << "the end of the new chain";
+  EXPECT_THAT(IncidentTimers(), IsEmpty());
+}
+
+TEST_F(EscalatorPlanChangeTest, ATierRemovedFromTheChainIsReplacedByTheLastOneAndPagedAgain) {
+  clock_.Advance(absl::Minutes(5));
+  ASSERT_EQ(FireDueTimers(), 1);  // step 0.1, tier 1 due at +10 min
+  ChangeSafety([](domain::Plan& p) {
+    p.escalation.resize(1);
+    p.escalation[0].repeats = 0;
+  });
+  clock_.Advance(absl::Minutes(5));
+  EXPECT_EQ(FireDueTimers(), 1);
+  EXPECT_THAT(Pages(id_), ElementsAre("triggered 0.0 sink", "triggered 0.0 robot",
+                                      "repeated 0.1 sink", "repeated 0.1 robot",
+                                      "repeated 0.0 sink", "repeated 0.0 robot"));
+  EXPECT_EQ(Incident(id_).next_escalation_at, absl::InfiniteFuture());
+}
+
+TEST_F(EscalatorPlanChangeTest, AnExpiredAcknowledgementPagesTheTierMappedOntoTheNewChain) {
+  clock_.Advance(absl::Minutes(5));
+  ASSERT_EQ(FireDueTimers(), 1);
+  clock_.Advance(absl::Minutes(5));
+  ASSERT_EQ(FireDueTimers(), 1);  // tier 1
+  ASSERT_TRUE(commands_.Acknowledge(id_, Ctx("ack-1"), "").ok());
+  ChangeSafety([](domain::Plan& p) { p.escalation.resize(1); });  // tier 0, one repeat
+
+  clock_.Advance(absl::Minutes(30));
+  EXPECT_EQ(FireDueTimers(), 1);
+  ports::Incident i = Incident(id_);
+  EXPECT_EQ(i.state, domain::IncidentState::kTriggered);
+  EXPECT_EQ(i.step, (domain::EscalationStep{0, 0}));
+  EXPECT_EQ(Pages(id_).back(), "repeated 0.0 robot");
+  EXPECT_THAT(IncidentTimers(), ElementsAre(Pair(absl::StrCat("esc|", id_, "|", i.escalation_seq),
+                                                 kT0 + absl::Minutes(45))))
+      << "and escalates on by the new chain";
 }
 
 TEST_F(EscalatorTest, UnknownTimerIdsAreDroppedWithoutError) {

@@ -44,6 +44,37 @@ TEST(NextStepTest, AStepOutsideTheChainHasNoSuccessor) {
   EXPECT_EQ(NextDue(chain, {3, 0}, kOpened), std::nullopt);
 }
 
+TEST(ClampStepTest, MapsAStepOntoAChainThatNoLongerContainsIt) {
+  const auto chain = Chain();
+  EXPECT_EQ(ClampStep(chain, {0, 1}), (EscalationStep{0, 1})) << "in the chain: unchanged";
+  EXPECT_EQ(ClampStep(chain, {1, 3}), (EscalationStep{1, 0})) << "tier 1 has no repeats";
+  EXPECT_EQ(ClampStep(chain, {5, 7}), (EscalationStep{2, 2})) << "past the last tier";
+  EXPECT_EQ(ClampStep(chain, {-1, -1}), (EscalationStep{0, 0}));
+}
+
+TEST(DueStepTest, IsTheNextStepWhileTheChainIsUnchanged) {
+  const auto chain = Chain();
+  for (EscalationStep s : {EscalationStep{0, 0}, EscalationStep{0, 1}, EscalationStep{1, 0},
+                           EscalationStep{2, 1}}) {
+    EXPECT_EQ(DueStep(chain, s), NextStep(chain, s));
+  }
+}
+
+TEST(DueStepTest, ContinuesWhenTheChainLostTheCurrentRepeat) {
+  // Tier 0 paged twice under repeats 1; the plan now has tier 0 repeats 0.
+  std::vector<Tier> changed = Chain();
+  changed[0].repeats = 0;
+  EXPECT_EQ(DueStep(changed, {0, 1}), (EscalationStep{1, 0}));
+}
+
+TEST(DueStepTest, RepeatsTheLastStepWhenTheChainNowEndsBeforeIt) {
+  std::vector<Tier> shorter = Chain();
+  shorter.resize(2);  // tiers 0 and 1 (no repeats)
+  EXPECT_EQ(DueStep(shorter, {2, 1}), (EscalationStep{1, 0}));
+  EXPECT_EQ(DueStep(shorter, {1, 0}), (EscalationStep{1, 0}));
+  EXPECT_EQ(DueStep({}, {0, 0}), std::nullopt);
+}
+
 TEST(NextDueTest, IsTheCurrentTiersAckTimeoutAfterItsNotification) {
   const auto chain = Chain();
   EXPECT_EQ(NextDue(chain, {0, 0}, kOpened), kOpened + absl::Minutes(5));
