@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -45,6 +46,53 @@ ProcessResult DecodeAnswer(const std::string& text) {
   return r;
 }
 
+// Silenced and inhibited are no final answer for an alert id: the silence
+// ends, the inhibiting incident resolves, and Alertmanager re-sends a
+// still-firing alert under the same id. Every other decision stands.
+bool IsFinal(const Decision& d) {
+  return d.outcome != Outcome::kSilenced && d.outcome != Outcome::kInhibited;
+}
+
+// What may mute a firing alert now: the silences, and the active real
+// incidents when an inhibition rule could target these labels at all (most
+// alerts match no rule's target, and the list is a read of every incident).
+struct Mutes {
+  std::vector<domain::Silence> silences;
+  std::vector<domain::ActiveIncident> active;
+};
+
+absl::StatusOr<Mutes> LoadMutes(ports::AlertStore& store, const CatalogData& catalog,
+                                const domain::Labels& labels) {
+  Mutes out;
+  auto silences = store.ListSilences();
+  if (!silences.ok()) return silences.status();
+  out.silences = *std::move(silences);
+  const bool inhibitable = std::any_of(
+      catalog.inhibit_rules.begin(), catalog.inhibit_rules.end(),
+      [&](const domain::InhibitRule& r) { return domain::MatchesAll(r.target, labels); });
+  if (!inhibitable) return out;
+  auto incidents = store.List({.active_only = true, .plan_id = "", .limit = 10000});
+  if (!incidents.ok()) return incidents.status();
+  for (const ports::Incident& i : *incidents) {
+    if (!i.drill) out.active.push_back({i.id, i.first_alert});
+  }
+  return out;
+}
+
+// The plans a trigger of which matches `labels`, with that trigger's
+// index — but those `decided` already for this alert id.
+using PlanTrigger = std::pair<const domain::Plan*, int>;
+std::vector<PlanTrigger> PlansToDecide(const CatalogData& catalog, const domain::Labels& labels,
+                                       const std::vector<Decision>& decided) {
+  std::vector<PlanTrigger> out;
+  for (const domain::Plan& plan : catalog.plans) {
+    const bool done = std::any_of(decided.begin(), decided.end(),
+                                  [&](const Decision& d) { return d.plan_id == plan.id; });
+    if (int t = domain::MatchingTrigger(plan, labels); t >= 0 && !done) out.push_back({&plan, t});
+  }
+  return out;
+}
+
 std::string TitleHint(const domain::Alert& alert) {
   for (const char* name : {"title", "summary"}) {
     auto it = alert.annotations.find(name);
@@ -75,43 +123,36 @@ AlertProcessor::AlertProcessor(ports::AlertStore& store, const Catalog& catalog,
 absl::StatusOr<ProcessResult> AlertProcessor::Process(const domain::Alert& alert) {
   auto seen = store_.Seen(alert.id);
   if (!seen.ok()) return seen.status();
-  if (seen->has_value()) return DecodeAnswer(**seen);
-  stats_.Received(alert.source);
-
   ProcessResult result;
+  if (seen->has_value()) {
+    result = DecodeAnswer(**seen);
+    if (std::all_of(result.decisions.begin(), result.decisions.end(), IsFinal)) return result;
+    // Muted at an earlier delivery: those plans are decided again below;
+    // the final decisions stand (no second incident).
+    std::erase_if(result.decisions, [](const Decision& d) { return !IsFinal(d); });
+    result.replayed = false;
+  }
+  stats_.Received(alert.source);
   result.fingerprint = domain::Fingerprint(alert.labels);
   auto catalog = catalog_.Snapshot();
-  std::vector<std::pair<const domain::Plan*, int>> matched;  // plan, its matching trigger
-  for (const domain::Plan& plan : catalog->plans) {
-    if (int t = domain::MatchingTrigger(plan, alert.labels); t >= 0) matched.push_back({&plan, t});
+  const auto pending = PlansToDecide(*catalog, alert.labels, result.decisions);
+  Mutes mutes;
+  if (!pending.empty() && alert.firing && !alert.drill) {
+    auto loaded = LoadMutes(store_, *catalog, alert.labels);
+    if (!loaded.ok()) return loaded.status();
+    mutes = *std::move(loaded);
   }
-  std::vector<domain::Silence> silences;
-  std::vector<domain::ActiveIncident> active;
-  if (!matched.empty() && alert.firing && !alert.drill) {
-    auto s = store_.ListSilences();
-    if (!s.ok()) return s.status();
-    silences = *std::move(s);
-    // The active incidents are read only when a rule could inhibit this
-    // alert at all: most alerts match no rule's target.
-    const bool inhibitable = std::any_of(
-        catalog->inhibit_rules.begin(), catalog->inhibit_rules.end(),
-        [&](const domain::InhibitRule& r) { return domain::MatchesAll(r.target, alert.labels); });
-    if (inhibitable) {
-      auto incidents = store_.List({.active_only = true, .plan_id = "", .limit = 10000});
-      if (!incidents.ok()) return incidents.status();
-      for (const ports::Incident& i : *incidents) {
-        if (!i.drill) active.push_back({i.id, i.first_alert});
-      }
-    }
-  }
-  for (const auto& [plan, trigger] : matched) {
-    auto decision =
-        ForPlan(*plan, plan->triggers[trigger], *catalog, alert, result.fingerprint, silences, active);
+  const size_t first_new = result.decisions.size();
+  for (const auto& [plan, trigger] : pending) {
+    auto decision = ForPlan(*plan, plan->triggers[trigger], *catalog, alert, result.fingerprint,
+                            mutes.silences, mutes.active);
     if (!decision.ok()) return decision.status();
     result.decisions.push_back(*std::move(decision));
   }
   if (auto s = store_.MarkSeen(alert.id, EncodeAnswer(result)); !s.ok()) return s;
-  for (const Decision& d : result.decisions) stats_.Decided(d.outcome);
+  for (size_t i = first_new; i < result.decisions.size(); ++i) {
+    stats_.Decided(result.decisions[i].outcome);
+  }
   return result;
 }
 

@@ -6,11 +6,15 @@
 // one and the plan resolves automatically.
 //
 // Exactly once per alert id: a redelivered alert (same id) is answered with
-// the recorded first answer and changes nothing; should a crash fall
-// between the incident write and that record, the redelivery finds its
-// fingerprint already in the incident (kDuplicate) — never a second
-// incident. Two replicas opening one group race on the group index: one
-// opens, the other joins.
+// the recorded answer and changes nothing; should a crash fall between the
+// incident write and that record, the redelivery finds its fingerprint
+// already in the incident (kDuplicate) — never a second incident. Except
+// kSilenced and kInhibited, which are not final: a silence ends, an
+// inhibiting incident resolves, and Alertmanager re-sends a still-firing
+// alert under the same id. Each delivery decides the plans it was muted
+// for afresh (and records the new answer); the plans it opened, joined or
+// counted for keep their recorded decision. Two replicas opening one group
+// race on the group index: one opens, the other joins.
 
 #include <functional>
 #include <string>
@@ -41,7 +45,9 @@ struct Decision {
 struct ProcessResult {
   std::string fingerprint;
   std::vector<Decision> decisions;  // empty: no plan matched
-  bool replayed = false;            // answered from the record of an earlier delivery
+  // Answered wholly from the record of an earlier delivery (false when a
+  // plan muted then was decided again).
+  bool replayed = false;
 };
 
 // Counters the server exports (sqms_alerts_*); all called after the write.

@@ -117,6 +117,8 @@ class AlertStore {
   virtual absl::StatusOr<std::vector<domain::Silence>> ListSilences() = 0;
 
   // Alerts already handled: the recorded answer for `alert_id`, or nullopt.
+  // MarkSeen records it, replacing an earlier answer (an alert muted before
+  // is decided again on its next delivery: app/alert_processor.h).
   virtual absl::StatusOr<std::optional<std::string>> Seen(const std::string& alert_id) = 0;
   virtual absl::Status MarkSeen(const std::string& alert_id, const std::string& answer) = 0;
 

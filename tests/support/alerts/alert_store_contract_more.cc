@@ -150,6 +150,13 @@ TEST_P(AlertStoreContractTest, AnAlertIsUnseenUntilMarkedThenReadsItsAnswer) {
   EXPECT_EQ(ValueOf(store().Seen("alert-2")), std::nullopt);
 }
 
+TEST_P(AlertStoreContractTest, MarkingAnAlertAgainReplacesItsAnswer) {
+  // A delivery that was silenced, decided again once the silence ended.
+  ASSERT_TRUE(store().MarkSeen("alert-1", "fp\nsafety\t3\t\tsil-1\t").ok());
+  ASSERT_TRUE(store().MarkSeen("alert-1", "fp\nsafety\t0\tinc-a\t\t").ok());
+  EXPECT_EQ(ValueOf(store().Seen("alert-1")), "fp\nsafety\t0\tinc-a\t\t");
+}
+
 TEST_P(AlertStoreContractTest, CountCountsDistinctMembersInTheWindow) {
   const absl::Duration within = absl::Minutes(10);
   EXPECT_EQ(ValueOf(store().Count("w", "a", kT0, within)), 1);

@@ -128,6 +128,48 @@ TEST_F(AlertProcessorTest, AnActiveOutageInhibitsComplaintAlertsOfItsStation) {
       << "another station is not inhibited";
 }
 
+TEST_F(AlertProcessorTest, ASilencedAlertResentAfterTheSilenceEndsOpensTheIncidentOnce) {
+  domain::Silence s;
+  s.matchers = {M("station", "=", "S1")};
+  s.ends_at = kT0 + absl::Hours(1);
+  ASSERT_TRUE(commands_.CreateSilence(s, Ctx("sil-req")).ok());
+  ASSERT_EQ(Decide(Safety("am|a1", "S1", "c-1")).outcome, Outcome::kSilenced);
+
+  // Alertmanager re-sends the still-firing alert: same startsAt, same id.
+  clock_.Advance(absl::Hours(1));
+  ProcessResult resent = Process(Safety("am|a1", "S1", "c-1"));
+  EXPECT_FALSE(resent.replayed);
+  ASSERT_THAT(resent.decisions, SizeIs(1));
+  EXPECT_EQ(resent.decisions[0].outcome, Outcome::kOpened) << "the silence has ended";
+
+  const int writes = store_.writes();
+  ProcessResult again = Process(Safety("am|a1", "S1", "c-1"));
+  EXPECT_TRUE(again.replayed);
+  ASSERT_THAT(again.decisions, SizeIs(1));
+  EXPECT_EQ(again.decisions[0].outcome, Outcome::kOpened);
+  EXPECT_EQ(again.decisions[0].incident_id, resent.decisions[0].incident_id);
+  EXPECT_EQ(store_.writes(), writes);
+  EXPECT_THAT(store_.List({}).value(), SizeIs(1)) << "no second incident";
+  EXPECT_THAT(alert_stats_.decided, ElementsAre(Outcome::kSilenced, Outcome::kOpened));
+}
+
+TEST_F(AlertProcessorTest, AnInhibitedAlertResentAfterTheOutageResolvedOpensTheIncidentOnce) {
+  Decision outage = Decide(WithLabels("o1", {{"alertname", "SqmsDown"}, {"station", "S1"}}, kT0));
+  ASSERT_EQ(outage.outcome, Outcome::kOpened);
+  ASSERT_EQ(Decide(Safety("am|a1", "S1", "c-1")).outcome, Outcome::kInhibited);
+  ASSERT_EQ(Decide(Safety("am|a1", "S1", "c-1")).outcome, Outcome::kInhibited)
+      << "still inhibited while the outage is active";
+  ASSERT_TRUE(commands_.Resolve(outage.incident_id, Ctx("res-1"), "back").ok());
+
+  Decision resent = Decide(Safety("am|a1", "S1", "c-1"));
+  EXPECT_EQ(resent.outcome, Outcome::kOpened);
+  Decision again = Decide(Safety("am|a1", "S1", "c-1"));
+  EXPECT_EQ(again.outcome, Outcome::kOpened);
+  EXPECT_EQ(again.incident_id, resent.incident_id);
+  EXPECT_THAT(store_.List({.active_only = true, .plan_id = "safety", .limit = 10}).value(),
+              SizeIs(1));
+}
+
 TEST_F(AlertProcessorTest, LabelsAbsentOnBothSidesNeverCountAsEqual) {
   ASSERT_EQ(Decide(WithLabels("o1", {{"alertname", "SqmsDown"}}, kT0)).outcome, Outcome::kOpened);
   Decision d = Decide(WithLabels(
