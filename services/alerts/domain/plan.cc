@@ -74,8 +74,11 @@ void CheckNotify(const std::string& entry, const std::string& path, Checker& c) 
 
 void CheckTier(const Tier& tier, const std::string& path,
                const std::vector<std::string>& known_targets, Checker& c) {
-  if (tier.notify.empty() && tier.targets.empty()) {
-    c.Add(path + ".notify", "the tier notifies nobody (no notify, no targets)");
+  // Pages go out only through targets (webhooks); notify names the people
+  // a page is addressed to. Without a target the tier would page nobody.
+  if (tier.targets.empty()) {
+    c.Add(path + ".targets",
+          "at least one target is required (the people in notify are reached through targets)");
   }
   for (size_t k = 0; k < tier.notify.size(); ++k) {
     CheckNotify(tier.notify[k], At(path + ".notify", k), c);
@@ -126,6 +129,8 @@ void CheckSteps(const Plan& plan, Checker& c) {
   for (size_t i = 0; i < plan.steps.size(); ++i) {
     const Step& step = plan.steps[i];
     if (step.title.empty()) c.Add(At("steps", i) + ".title", "is required");
+    // requirements.md §3.2: "ordered steps with owners".
+    if (step.owner_role.empty()) c.Add(At("steps", i) + ".owner_role", "is required");
     if (step.expected_minutes < 0) {
       c.Add(At("steps", i) + ".expected_minutes", "must not be negative");
     }

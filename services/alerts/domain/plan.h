@@ -29,15 +29,18 @@ struct Trigger {
 };
 
 struct Step {
-  std::string title;
-  std::string owner_role;
+  std::string title;       // required
+  std::string owner_role;  // required: who does it (requirements.md §3.2)
   int expected_minutes = 0;
 };
 
 struct Tier {
-  // Whom to notify: "user:<id>", "role:<role>", "rotation:<rotation id>".
+  // Whom to notify: "user:<id>", "role:<role>", "rotation:<rotation id>";
+  // may be empty (a page to a team channel names nobody).
   std::vector<std::string> notify;
-  std::vector<std::string> targets;  // notification target ids (config)
+  // Notification target ids (config), at least one: a page reaches the
+  // people in `notify` only through the tier's targets.
+  std::vector<std::string> targets;
   absl::Duration ack_timeout = absl::Minutes(5);  // > 0
   int repeats = 0;  // extra notifications of this tier before the next, ≥ 0
 };

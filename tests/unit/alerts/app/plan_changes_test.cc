@@ -129,6 +129,16 @@ TEST_F(PlanChangesTest, AnInvalidPlanIsRefusedNamingTheFieldsAndNotStored) {
   EXPECT_EQ(r0_.Plan("manual").risk_id, "test-risk");
 }
 
+TEST_F(PlanChangesTest, ATierThatWouldPageNobodyIsRefusedAndNotStored) {
+  domain::Plan plan = r0_.Plan("safety");
+  plan.escalation[1].targets.clear();  // user:second, but no webhook to reach them
+  absl::StatusOr<domain::Plan> refused = r0_.plans.Upsert(plan, 1);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(Fields(refused.status()), ::testing::ElementsAre("plan.escalation[1].targets"));
+  EXPECT_TRUE(store_.ListPlans()->empty());
+  EXPECT_EQ(r0_.Plan("safety").escalation[1].targets, std::vector<std::string>{"sink"});
+}
+
 TEST_F(PlanChangesTest, AnEditedConfigFileWinsUntilTheNextUpsert) {
   Upsert(r0_, Renamed(r0_, "manual", "From the API"), 1);
   CatalogData edited = Config();

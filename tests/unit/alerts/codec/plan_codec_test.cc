@@ -34,7 +34,8 @@ domain::Plan SamplePlan() {
                 {.title = "Post a status note", .owner_role = "comms", .expected_minutes = 30}};
   plan.escalation = {{.notify = {"rotation:noc"}, .targets = {"pager"},
                       .ack_timeout = absl::Minutes(5), .repeats = 2},
-                     {.notify = {"role:duty-manager", "user:zhang"}, .targets = {},
+                     {.notify = {"role:duty-manager", "user:zhang"},
+                      .targets = {"pager", "sms"},
                       .ack_timeout = absl::Minutes(15), .repeats = 0}};
   plan.auto_resolve = false;
   plan.outage = true;
@@ -111,6 +112,13 @@ TEST(PlanCodecTest, DomainRulesComeWithThePlanPrefix) {
             (std::set<std::string>{"plan.id", "plan.name", "plan.risk_id", "plan.triggers",
                                    "plan.group_by[1]", "plan.escalation"}))
       << plan.status();
+}
+
+TEST(PlanCodecTest, ATierWithoutTargetsIsNamedByItsProtoPath) {
+  pb::Plan proto = PlanToProto(SamplePlan());
+  proto.mutable_escalation(1)->clear_targets();  // people to notify, through nothing
+  EXPECT_EQ(Fields(PlanFromProto(proto).status()),
+            std::set<std::string>{"plan.escalation[1].targets"});
 }
 
 TEST(PlanCodecTest, CountingTriggerNeedsAWindow) {

@@ -195,6 +195,9 @@ TEST(LoadSettingsTest, ErrorsNameTheKeyAndTheProblem) {
       {Minimal({{"risk: safety-incident", "risk: fire"}}), "plans[0].risk: unknown risk 'fire'"},
       {Minimal({{"targets: [ops-webhook]", "targets: [sms]"}}),
        "plans[0].escalation[0].targets[0]: unknown target 'sms'"},
+      {Minimal({{"targets: [ops-webhook]", "targets: []"}}),
+       "plans[0].escalation[0].targets: at least one target is required (the people in notify "
+       "are reached through targets)"},
       {Minimal({{"rotation:noc", "rotation:night"}}),
        "plans[0].escalation[0].notify[0]: unknown rotation 'night'"},
       {Minimal({{"'category=\"safety\"'", "'category safety'"}}),

@@ -28,7 +28,7 @@ Plan SafetyPlan() {
   p.group_by = {"station"};
   p.steps = {Step{"Call the station", "duty-manager", 5}};
   p.escalation = {Tier{{"rotation:noc"}, {"ops-webhook"}, absl::Minutes(5), 1},
-                  Tier{{"role:duty-manager"}, {}, absl::Minutes(10), 0}};
+                  Tier{{"role:duty-manager"}, {"ops-webhook"}, absl::Minutes(10), 0}};
   return p;
 }
 
@@ -102,6 +102,7 @@ TEST(ValidatePlanTest, NamesTheGroupStepAndTierFields) {
   Plan p = SafetyPlan();
   p.group_by = {"station", "bad-label", "station"};
   p.steps.push_back(Step{"", "duty-manager", -1});
+  p.steps.push_back(Step{"Report", "", 5});
   p.escalation.push_back(
       Tier{{"zhang", "user:"}, {"ops-webhook", "sms"}, absl::ZeroDuration(), -1});
   p.escalation.push_back(Tier{{}, {}, absl::Minutes(1), 101});
@@ -110,6 +111,7 @@ TEST(ValidatePlanTest, NamesTheGroupStepAndTierFields) {
                           Violation("group_by[2]", "'station' is listed twice"),
                           Violation("steps[1].title", "is required"),
                           Violation("steps[1].expected_minutes", "must not be negative"),
+                          Violation("steps[2].owner_role", "is required"),
                           Violation("escalation[2].notify[0]",
                                     "'zhang' is not user:<id>, role:<role> or rotation:<id>"),
                           Violation("escalation[2].notify[1]",
@@ -117,9 +119,24 @@ TEST(ValidatePlanTest, NamesTheGroupStepAndTierFields) {
                           Violation("escalation[2].targets[1]", "unknown target 'sms'"),
                           Violation("escalation[2].ack_timeout_seconds", "must be positive"),
                           Violation("escalation[2].repeats", "must be in 0..100"),
-                          Violation("escalation[3].notify",
-                                    "the tier notifies nobody (no notify, no targets)"),
+                          Violation("escalation[3].targets",
+                                    "at least one target is required (the people in notify are "
+                                    "reached through targets)"),
                           Violation("escalation[3].repeats", "must be in 0..100")));
+}
+
+TEST(ValidatePlanTest, ATierWithPeopleButNoTargetIsRefused) {
+  Plan p = SafetyPlan();
+  p.escalation[1].targets.clear();  // notify role:duty-manager, through nothing
+  EXPECT_THAT(ValidatePlan(p, kRisks, kTargets),
+              ElementsAre(Violation("escalation[1].targets",
+                                    "at least one target is required (the people in notify are "
+                                    "reached through targets)")));
+  EXPECT_THAT(ValidatePlan(p, {}, {}), ::testing::SizeIs(1)) << "with or without known targets";
+
+  p.escalation[1].targets = {"ops-webhook"};
+  p.escalation[1].notify.clear();  // a team channel: a target without people is fine
+  EXPECT_THAT(ValidatePlan(p, kRisks, kTargets), IsEmpty());
 }
 
 TEST(MatchingTriggerTest, TheFirstMatchingTriggerWins) {
