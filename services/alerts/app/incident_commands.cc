@@ -25,6 +25,24 @@ absl::Status Transition(ports::Incident& incident, domain::IncidentCommandKind c
   return absl::OkStatus();
 }
 
+// What an acknowledgement records, explicit (Acknowledge) or implied
+// (Mitigate of a triggered incident): who, when, at which tier; the
+// pending escalation dies in this same write (a timer that fires later
+// finds the incident no longer triggered and does nothing); the timeline
+// entry and the ACKNOWLEDGED event. The caller observes the MTTA once the
+// write landed.
+void RecordAcknowledgement(ports::IncidentWrite& w, const std::string& actor, absl::Time now,
+                           const std::string& text) {
+  ports::Incident& i = w.incident;
+  i.acknowledged_at = now;
+  i.acknowledged_by = actor;
+  i.acknowledged_tier = i.step.tier;
+  w.cancel.push_back(changes::EscalationTimer(i.id, i.escalation_seq));
+  i.next_escalation_at = absl::InfiniteFuture();
+  changes::AddTimeline(i, now, actor, "acknowledged", text);
+  w.events.push_back(ports::IncidentEventKind::kAcknowledged);
+}
+
 }  // namespace
 
 IncidentCommands::IncidentCommands(ports::AlertStore& store, const Catalog& catalog,
@@ -102,21 +120,13 @@ absl::StatusOr<ports::Incident> IncidentCommands::Acknowledge(const std::string&
     ports::Incident& i = w.incident;
     if (auto s = Transition(i, domain::IncidentCommandKind::kAcknowledge); !s.ok()) return s;
     const absl::Time now = clock_.Now();
-    i.acknowledged_at = now;
-    i.acknowledged_by = ctx.actor;
-    i.acknowledged_tier = i.step.tier;
-    // The pending escalation dies in this same write: a timer that fires
-    // later finds the incident acknowledged and does nothing.
-    w.cancel.push_back(changes::EscalationTimer(i.id, i.escalation_seq));
-    i.next_escalation_at = absl::InfiniteFuture();
+    RecordAcknowledgement(w, ctx.actor, now, comment);
     auto catalog = catalog_.Snapshot();
     if (const domain::Plan* plan = catalog->FindPlan(i.plan_id);
         plan != nullptr && plan->ack_expiry > absl::ZeroDuration()) {
       w.schedule.push_back({changes::AckExpiryTimer(i.id, i.escalation_seq),
                             now + plan->ack_expiry});
     }
-    changes::AddTimeline(i, now, ctx.actor, "acknowledged", comment);
-    w.events.push_back(ports::IncidentEventKind::kAcknowledged);
     return absl::OkStatus();
   }, &written);
   if (written) stats_.Acknowledged(*result);
@@ -126,22 +136,23 @@ absl::StatusOr<ports::Incident> IncidentCommands::Acknowledge(const std::string&
 absl::StatusOr<ports::Incident> IncidentCommands::Mitigate(const std::string& id,
                                                            const CommandContext& ctx,
                                                            const std::string& comment) {
-  return Change(id, ctx, [&](ports::IncidentWrite& w) -> absl::Status {
+  bool written = false;
+  bool acknowledged = false;  // by the attempt that was written
+  auto result = Change(id, ctx, [&](ports::IncidentWrite& w) -> absl::Status {
     ports::Incident& i = w.incident;
-    const bool was_triggered = i.state == domain::IncidentState::kTriggered;
+    acknowledged = i.state == domain::IncidentState::kTriggered;
     if (auto s = Transition(i, domain::IncidentCommandKind::kMitigate); !s.ok()) return s;
     const absl::Time now = clock_.Now();
-    if (was_triggered) {  // mitigating implies someone has it
-      i.acknowledged_at = now;
-      i.acknowledged_by = ctx.actor;
-      i.acknowledged_tier = i.step.tier;
-    }
-    w.cancel.push_back(changes::EscalationTimer(i.id, i.escalation_seq));
-    i.next_escalation_at = absl::InfiniteFuture();
+    // Mitigating implies someone has it: the acknowledgement it skips is
+    // recorded as an Acknowledge would (an acknowledged incident has no
+    // escalation pending: its acknowledgement cancelled it).
+    if (acknowledged) RecordAcknowledgement(w, ctx.actor, now, "by moving it to mitigating");
     changes::AddTimeline(i, now, ctx.actor, "mitigating", comment);
     w.events.push_back(ports::IncidentEventKind::kMitigating);
     return absl::OkStatus();
-  });
+  }, &written);
+  if (written && acknowledged) stats_.Acknowledged(*result);
+  return result;
 }
 
 absl::StatusOr<ports::Incident> IncidentCommands::Resolve(const std::string& id,

@@ -64,8 +64,13 @@ class IncidentCommands {
   // The incident's deliveries with their status and last attempt, in order.
   absl::StatusOr<std::vector<ports::Delivery>> Deliveries(const ports::Incident& incident);
 
+  // Who, when and at which tier; cancels the pending escalation; schedules
+  // the plan's ack_expiry; ACKNOWLEDGED event; MTTA observed once.
   absl::StatusOr<ports::Incident> Acknowledge(const std::string& id, const CommandContext& ctx,
                                               const std::string& comment);
+  // From triggered it acknowledges too, recording exactly what Acknowledge
+  // records (ACKNOWLEDGED event before MITIGATING, MTTA observed) except
+  // the ack_expiry, which a mitigating incident does not have.
   absl::StatusOr<ports::Incident> Mitigate(const std::string& id, const CommandContext& ctx,
                                            const std::string& comment);
   // Sends a "resolved" notice to every target notified so far.

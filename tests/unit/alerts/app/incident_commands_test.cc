@@ -87,12 +87,33 @@ TEST_F(IncidentCommandsTest, MitigatingATriggeredIncidentAcknowledgesItToo) {
   EXPECT_THAT(IncidentTimers(), IsEmpty()) << "the escalation dies with it";
 }
 
+TEST_F(IncidentCommandsTest, MitigatingATriggeredIncidentRecordsAnAcknowledgement) {
+  clock_.Advance(absl::Minutes(1));
+  ports::Incident i = Ok(commands_.Mitigate(id_, Ctx("mit-1", "bob"), "rerouted"));
+  EXPECT_EQ(i.acknowledged_tier, 0);
+  EXPECT_THAT(store_.EventKinds(id_),
+              ElementsAre(IncidentEventKind::kOpened, IncidentEventKind::kAcknowledged,
+                          IncidentEventKind::kMitigating));
+  EXPECT_THAT(incident_stats_.acknowledged, ElementsAre(id_)) << "MTTA observed";
+  std::vector<std::string> kinds;
+  for (const ports::TimelineEntry& e : i.timeline) kinds.push_back(e.kind);
+  EXPECT_THAT(kinds, ::testing::IsSupersetOf({"acknowledged", "mitigating"}));
+
+  Ok(commands_.Mitigate(id_, Ctx("mit-1", "bob"), "rerouted"));  // a retry
+  EXPECT_THAT(incident_stats_.acknowledged, ElementsAre(id_)) << "observed once";
+}
+
 TEST_F(IncidentCommandsTest, MitigatingAnAcknowledgedIncidentKeepsTheAcknowledgement) {
   Ok(commands_.Acknowledge(id_, Ctx("ack-1", "alice"), ""));
   clock_.Advance(absl::Minutes(1));
   ports::Incident i = Ok(commands_.Mitigate(id_, Ctx("mit-1", "bob"), ""));
   EXPECT_EQ(i.acknowledged_by, "alice");
   EXPECT_EQ(i.acknowledged_at, kT0);
+  EXPECT_THAT(store_.EventKinds(id_),
+              ElementsAre(IncidentEventKind::kOpened, IncidentEventKind::kAcknowledged,
+                          IncidentEventKind::kMitigating))
+      << "no second acknowledgement";
+  EXPECT_THAT(incident_stats_.acknowledged, ElementsAre(id_));
 }
 
 TEST_F(IncidentCommandsTest, ResolveSendsResolvedNoticesAndReleasesTheGroup) {
