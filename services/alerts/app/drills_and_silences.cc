@@ -86,11 +86,15 @@ absl::StatusOr<DrillReport> IncidentCommands::Report(const std::string& incident
       step.title = plan->steps[s].title;
       step.expected_minutes = plan->steps[s].expected_minutes;
     }
+    // expected_minutes 0: the plan sets no time for the step.
+    const bool timed = step.expected_minutes > 0;
+    const absl::Duration expected = absl::Minutes(step.expected_minutes);
     if (incident->steps[s].done) {
       step.taken = incident->steps[s].done_at - incident->opened_at;
-      step.late = *step.taken > absl::Minutes(step.expected_minutes);
-    } else {
-      ++r.missed_steps;
+      step.late = timed && *step.taken > expected;
+    } else if (r.to_resolve.has_value() ||
+               (timed && clock_.Now() - incident->opened_at > expected)) {
+      ++r.missed_steps;  // the drill ended (resolved), or the step's time passed, without it
     }
     r.steps.push_back(std::move(step));
   }

@@ -34,11 +34,13 @@ struct DrillReport {
   struct Step {
     int index = 0;
     std::string title;
-    int expected_minutes = 0;
+    int expected_minutes = 0;             // 0: no time set for it
     std::optional<absl::Duration> taken;  // since the drill opened
-    bool late = false;
+    bool late = false;                    // taken > expected (timed steps only)
   };
   std::vector<Step> steps;
+  // Steps not done by the drill's end, or, while it runs, past their
+  // expected minutes; a step still within its time is not missed yet.
   int missed_steps = 0;
   std::optional<absl::Duration> to_resolve;
   std::string previous_incident_id;

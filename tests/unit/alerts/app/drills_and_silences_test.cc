@@ -102,14 +102,23 @@ TEST_F(DrillTest, TheReportMarksStepsDoneLateAndCountsMissedOnes) {
   EXPECT_EQ(on_time.steps[0].taken, absl::Minutes(4));
   EXPECT_FALSE(on_time.steps[0].late);
   EXPECT_EQ(on_time.steps[1].taken, std::nullopt);
-  EXPECT_EQ(on_time.missed_steps, 1);
+  EXPECT_EQ(on_time.missed_steps, 0) << "step 1 still has 26 of its 30 minutes";
 
   clock_.Set(kT0 + absl::Minutes(31));
+  EXPECT_EQ(Report(id).missed_steps, 1) << "step 1's 30 minutes have passed";
   ASSERT_TRUE(commands_.CompleteStep(id, Ctx("s1"), 1).ok());  // 30 expected
   DrillReport late = Report(id);
   EXPECT_EQ(late.steps[1].taken, absl::Minutes(31));
   EXPECT_TRUE(late.steps[1].late);
   EXPECT_EQ(late.missed_steps, 0);
+}
+
+TEST_F(DrillTest, AStepNotDoneWhenTheDrillEndsIsMissedThoughWithinItsTime) {
+  const std::string id = StartDrill("drill-1");
+  Rehearse(id, kT0);  // step 0 done, resolved after 20 minutes; step 1 has 30
+  const DrillReport r = Report(id);
+  EXPECT_EQ(r.steps[1].taken, std::nullopt);
+  EXPECT_EQ(r.missed_steps, 1);
 }
 
 TEST_F(DrillTest, TheReportComparesWithThePreviousDrillOfThePlan) {
