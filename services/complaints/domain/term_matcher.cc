@@ -45,18 +45,11 @@ uint32_t AsciiPairKey(std::string_view s) {
 }
 uint32_t AsciiByteKey(char c) { return 0x10000u | static_cast<unsigned char>(c); }
 
-// Bytes of the code point at the start of `s` when it is well formed (its
-// continuation bytes all there), else 1: a scan that steps by it tries
-// every position a valid cue can start at, also in text with broken
-// sequences (a normaliser's output is valid, but FindAll takes any text).
-size_t WholeCodePoint(std::string_view s) {
-  const size_t n = Utf8Length(static_cast<unsigned char>(s[0]));
-  if (n > s.size()) return 1;
-  for (size_t i = 1; i < n; ++i) {
-    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) return 1;
-  }
-  return n;
-}
+// Bytes of the code point at the start of `s` when it is well formed
+// (utf8.h), else 1: a scan that steps by it tries every position a valid
+// cue can start at, also in text with broken sequences (a normaliser's
+// output is valid, but FindAll takes any text).
+size_t WholeCodePoint(std::string_view s) { return std::max<size_t>(WellFormedLength(s), 1); }
 
 // fn(key) for each bucket a match starting at `rest` (non-empty) may be in.
 template <typename Fn>
