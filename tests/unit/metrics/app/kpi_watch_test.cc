@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "sqms/runtime/field_violation.h"
+#include "tests/unit/metrics/shanghai.h"
 
 namespace sqms::metrics::app {
 namespace {
@@ -14,11 +15,7 @@ namespace {
 using domain::Dimension;
 using domain::WindowSize;
 
-absl::TimeZone Shanghai() {
-  absl::TimeZone zone;
-  absl::LoadTimeZone("Asia/Shanghai", &zone);
-  return zone;
-}
+using testing::Shanghai;
 
 const absl::Time kNow = absl::FromUnixSeconds(1796191200);  // 2026-12-02 14:00 +08
 

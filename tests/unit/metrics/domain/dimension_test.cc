@@ -7,17 +7,14 @@
 #include <gtest/gtest.h>
 
 #include "absl/time/civil_time.h"
+#include "tests/unit/metrics/shanghai.h"
 
 namespace sqms::metrics::domain {
 namespace {
 
 using ::testing::ElementsAre;
 
-absl::TimeZone Shanghai() {
-  absl::TimeZone zone;
-  EXPECT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &zone));
-  return zone;
-}
+using testing::Shanghai;
 
 const DayBand kBands[] = {{"day", 8 * 60, 22 * 60}, {"night", 22 * 60, 8 * 60}};
 

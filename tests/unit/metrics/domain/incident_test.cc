@@ -9,6 +9,7 @@
 #include "absl/time/civil_time.h"
 #include "services/metrics/domain/counters.h"
 #include "services/metrics/domain/window.h"
+#include "tests/unit/metrics/shanghai.h"
 
 namespace sqms::metrics::domain {
 namespace {
@@ -17,15 +18,8 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::Pair;
 
-absl::TimeZone Shanghai() {
-  absl::TimeZone zone;
-  EXPECT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &zone));
-  return zone;
-}
-
-absl::Time At(int day, int hour, int minute, int second = 0) {
-  return absl::FromCivil(absl::CivilSecond(2026, 12, day, hour, minute, second), Shanghai());
-}
+using testing::Shanghai;
+using testing::ShanghaiAt;
 
 // Plays the alerts service: an incident whose changes are published with
 // its state after each change, on a clock the test moves.
@@ -93,14 +87,14 @@ class Counting {
 };
 
 TEST(CountIncidentChangeTest, AcknowledgementAndResolutionCountOnceAtTheirOwnTimes) {
-  IncidentFeed feed(At(2, 10, 0));
+  IncidentFeed feed(ShanghaiAt(2, 10, 0));
   Counting counting;
   EXPECT_THAT(counting.Apply(feed.Opened()), IsEmpty()) << "opening is no milestone";
   feed.Advance(absl::Minutes(4));
   const std::vector<Event> acked = counting.Apply(feed.Acknowledged());
   ASSERT_EQ(acked.size(), 1u);
   EXPECT_EQ(std::get<IncidentAcknowledged>(acked[0].body).seconds, 240);
-  EXPECT_EQ(acked[0].occurred_at, At(2, 10, 4));
+  EXPECT_EQ(acked[0].occurred_at, ShanghaiAt(2, 10, 4));
   EXPECT_EQ(acked[0].dimensions.plan, "platform-outage");
   EXPECT_EQ(acked[0].dimensions.level, "I");
   EXPECT_FALSE(acked[0].drill);
@@ -108,7 +102,7 @@ TEST(CountIncidentChangeTest, AcknowledgementAndResolutionCountOnceAtTheirOwnTim
   const std::vector<Event> resolved = counting.Apply(feed.Resolved());
   ASSERT_EQ(resolved.size(), 1u) << "not an outage: no downtime";
   EXPECT_EQ(std::get<IncidentResolved>(resolved[0].body).seconds, 3600);
-  EXPECT_EQ(resolved[0].occurred_at, At(2, 11, 0));
+  EXPECT_EQ(resolved[0].occurred_at, ShanghaiAt(2, 11, 0));
   EXPECT_THAT(counting.Apply(feed.Closed()), IsEmpty());
   EXPECT_EQ(counting.Total(Counter::kIncidentsAcknowledged), 1);
   EXPECT_EQ(counting.Total(Counter::kAcknowledgeSeconds), 240);
@@ -118,7 +112,7 @@ TEST(CountIncidentChangeTest, AcknowledgementAndResolutionCountOnceAtTheirOwnTim
 }
 
 TEST(CountIncidentChangeTest, ARedeliveredChangeCountsNothing) {
-  IncidentFeed feed(At(2, 10, 0));
+  IncidentFeed feed(ShanghaiAt(2, 10, 0));
   Counting counting;
   const IncidentChange ack = (feed.Advance(absl::Minutes(2)), feed.Acknowledged());
   feed.Advance(absl::Minutes(8));
@@ -134,7 +128,7 @@ TEST(CountIncidentChangeTest, ARedeliveredChangeCountsNothing) {
 }
 
 TEST(CountIncidentChangeTest, AckThenAckExpiryThenAckCountsTheFirstAcknowledgement) {
-  IncidentFeed feed(At(2, 10, 0));
+  IncidentFeed feed(ShanghaiAt(2, 10, 0));
   Counting counting;
   feed.Advance(absl::Minutes(3));
   counting.Apply(feed.Acknowledged());
@@ -149,7 +143,7 @@ TEST(CountIncidentChangeTest, AckThenAckExpiryThenAckCountsTheFirstAcknowledgeme
 TEST(CountIncidentChangeTest, AFirstSeenResolutionCarryingTheAckCountsBoth) {
   // The consumer may see an incident first when it is resolved (its
   // earlier changes compacted away, or a replay from a later offset).
-  IncidentFeed feed(At(2, 10, 0));
+  IncidentFeed feed(ShanghaiAt(2, 10, 0));
   feed.Advance(absl::Minutes(1));
   feed.Acknowledged();
   feed.Advance(absl::Minutes(9));
@@ -157,12 +151,12 @@ TEST(CountIncidentChangeTest, AFirstSeenResolutionCarryingTheAckCountsBoth) {
   const std::vector<Event> events = counting.Apply(feed.Resolved());
   ASSERT_EQ(events.size(), 2u);
   EXPECT_TRUE(std::holds_alternative<IncidentAcknowledged>(events[0].body));
-  EXPECT_EQ(events[0].occurred_at, At(2, 10, 1));
+  EXPECT_EQ(events[0].occurred_at, ShanghaiAt(2, 10, 1));
   EXPECT_TRUE(std::holds_alternative<IncidentResolved>(events[1].body));
 }
 
 TEST(CountIncidentChangeTest, DrillsAreMarkedAndAddNoDowntime) {
-  IncidentFeed feed(At(2, 10, 0), /*outage=*/true, /*drill=*/true);
+  IncidentFeed feed(ShanghaiAt(2, 10, 0), /*outage=*/true, /*drill=*/true);
   Counting counting;
   feed.Advance(absl::Minutes(5));
   const std::vector<Event> acked = counting.Apply(feed.Acknowledged());
@@ -178,7 +172,7 @@ TEST(CountIncidentChangeTest, DrillsAreMarkedAndAddNoDowntime) {
 
 TEST(CountIncidentChangeTest, AnOutageIsCountedAtResolutionClippedToEachPeriod) {
   // 23:50:30 to 00:20:10 the next day: 9 min 30 s on Dec 2, 20 min 10 s on Dec 3.
-  IncidentFeed feed(At(2, 23, 50, 30), /*outage=*/true);
+  IncidentFeed feed(ShanghaiAt(2, 23, 50, 30), /*outage=*/true);
   Counting counting;
   counting.Apply(feed.Opened());
   feed.Advance(absl::Minutes(5));
@@ -213,7 +207,7 @@ TEST(CountIncidentChangeTest, AnOutageIsCountedAtResolutionClippedToEachPeriod) 
 }
 
 TEST(CountIncidentChangeTest, AnUnresolvedOutageCountsNothingYet) {
-  IncidentFeed feed(At(2, 10, 0), /*outage=*/true);
+  IncidentFeed feed(ShanghaiAt(2, 10, 0), /*outage=*/true);
   Counting counting;
   counting.Apply(feed.Opened());
   feed.Advance(absl::Hours(30));
@@ -223,7 +217,7 @@ TEST(CountIncidentChangeTest, AnUnresolvedOutageCountsNothingYet) {
 }
 
 TEST(CountIncidentChangeTest, WithoutOpenedAtNothingCountsAndNothingIsMarked) {
-  IncidentFeed feed(At(2, 10, 0));
+  IncidentFeed feed(ShanghaiAt(2, 10, 0));
   IncidentChange change = (feed.Advance(absl::Minutes(1)), feed.Acknowledged());
   change.opened_at.reset();
   const CountedChange out = CountIncidentChange(change, IncidentMarks{}, Shanghai());
@@ -232,11 +226,11 @@ TEST(CountIncidentChangeTest, WithoutOpenedAtNothingCountsAndNothingIsMarked) {
 }
 
 TEST(SplitByMinuteTest, PiecesTileTheIntervalAtMinuteWindows) {
-  const absl::Time from = At(2, 10, 0, 15);
-  const absl::Time to = At(2, 10, 3, 5);
+  const absl::Time from = ShanghaiAt(2, 10, 0, 15);
+  const absl::Time to = ShanghaiAt(2, 10, 3, 5);
   const auto pieces = SplitByMinute(from, to, Shanghai());
-  EXPECT_THAT(pieces, ElementsAre(Pair(from, 45), Pair(At(2, 10, 1), 60), Pair(At(2, 10, 2), 60),
-                                  Pair(At(2, 10, 3), 5)));
+  EXPECT_THAT(pieces, ElementsAre(Pair(from, 45), Pair(ShanghaiAt(2, 10, 1), 60),
+                                  Pair(ShanghaiAt(2, 10, 2), 60), Pair(ShanghaiAt(2, 10, 3), 5)));
   EXPECT_THAT(SplitByMinute(to, from, Shanghai()), IsEmpty());
   EXPECT_THAT(SplitByMinute(from, from, Shanghai()), IsEmpty());
 }

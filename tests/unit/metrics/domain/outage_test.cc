@@ -4,23 +4,16 @@
 
 #include <map>
 
-#include "absl/time/civil_time.h"
 #include "services/metrics/domain/counters.h"
 #include "services/metrics/domain/kpi.h"
 #include "services/metrics/domain/window.h"
+#include "tests/unit/metrics/shanghai.h"
 
 namespace sqms::metrics::domain {
 namespace {
 
-absl::TimeZone Shanghai() {
-  absl::TimeZone zone;
-  EXPECT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &zone));
-  return zone;
-}
-
-absl::Time At(int day, int hour, int minute, int second = 0) {
-  return absl::FromCivil(absl::CivilSecond(2026, 12, day, hour, minute, second), Shanghai());
-}
+using testing::Shanghai;
+using testing::ShanghaiAt;
 
 Event OutageEndedAt(absl::Time end, int64_t seconds) {
   Event e;
@@ -46,16 +39,19 @@ std::map<absl::Time, int64_t> OutageBy(const std::vector<Event>& events, WindowS
 
 TEST(SpreadOutageTest, AnOutageAcrossMidnightCountsInBothDays) {
   // 23:00 on the 1st to 01:00 on the 2nd: an hour in each day.
-  auto pieces = SpreadOutage(OutageEndedAt(At(2, 1, 0), 7200), Shanghai());
+  auto pieces = SpreadOutage(OutageEndedAt(ShanghaiAt(2, 1, 0), 7200), Shanghai());
   ASSERT_TRUE(pieces.ok()) << pieces.status();
-  EXPECT_EQ(OutageBy(*pieces, WindowSize::kDay),
-            (std::map<absl::Time, int64_t>{{At(1, 0, 0), 3600}, {At(2, 0, 0), 3600}}));
-  EXPECT_EQ(OutageBy(*pieces, WindowSize::kHour),
-            (std::map<absl::Time, int64_t>{{At(1, 23, 0), 3600}, {At(2, 0, 0), 3600}}));
+  EXPECT_EQ(
+      OutageBy(*pieces, WindowSize::kDay),
+      (std::map<absl::Time, int64_t>{{ShanghaiAt(1, 0, 0), 3600}, {ShanghaiAt(2, 0, 0), 3600}}));
+  EXPECT_EQ(
+      OutageBy(*pieces, WindowSize::kHour),
+      (std::map<absl::Time, int64_t>{{ShanghaiAt(1, 23, 0), 3600}, {ShanghaiAt(2, 0, 0), 3600}}));
   // So the day's reliability is (1 − 3,600 / 4 platforms × 86,400 s) on both days.
   const KpiDefinition* reliability = FindKpi("system_reliability");
   CounterValues day{};
-  day[static_cast<size_t>(Counter::kOutageSeconds)] = OutageBy(*pieces, WindowSize::kDay)[At(1, 0, 0)];
+  day[static_cast<size_t>(Counter::kOutageSeconds)] =
+      OutageBy(*pieces, WindowSize::kDay)[ShanghaiAt(1, 0, 0)];
   Bases bases;
   bases.scheduled_seconds = 4 * 86400;
   EXPECT_NEAR(*Compute(*reliability, day, bases).value, 98.958, 0.001);
@@ -63,28 +59,28 @@ TEST(SpreadOutageTest, AnOutageAcrossMidnightCountsInBothDays) {
 
 TEST(SpreadOutageTest, EachMinuteGetsAtMostItsOwnSecondsAndThePiecesAddUp) {
   // 10:00:30 to 10:03:10, ended with a fraction of a second (floored).
-  auto pieces = SpreadOutage(OutageEndedAt(At(3, 10, 3, 10) + absl::Milliseconds(700), 160),
+  auto pieces = SpreadOutage(OutageEndedAt(ShanghaiAt(3, 10, 3, 10) + absl::Milliseconds(700), 160),
                              Shanghai());
   ASSERT_TRUE(pieces.ok()) << pieces.status();
   EXPECT_EQ(OutageBy(*pieces, WindowSize::kMinute),
-            (std::map<absl::Time, int64_t>{{At(3, 10, 0), 30},
-                                           {At(3, 10, 1), 60},
-                                           {At(3, 10, 2), 60},
-                                           {At(3, 10, 3), 10}}));
+            (std::map<absl::Time, int64_t>{{ShanghaiAt(3, 10, 0), 30},
+                                           {ShanghaiAt(3, 10, 1), 60},
+                                           {ShanghaiAt(3, 10, 2), 60},
+                                           {ShanghaiAt(3, 10, 3), 10}}));
   for (const Event& piece : *pieces) {
     EXPECT_EQ(piece.id, "ev-1");
     EXPECT_EQ(piece.dimensions.department, "network-operations");
     EXPECT_EQ(std::get<OutageEnded>(piece.body).platform, "call_platform");
   }
-  EXPECT_EQ(pieces->front().occurred_at, At(3, 10, 0, 30));
+  EXPECT_EQ(pieces->front().occurred_at, ShanghaiAt(3, 10, 0, 30));
 }
 
 TEST(SpreadOutageTest, OtherEventsAndEmptyOutagesPassUnchanged) {
-  Event call = OutageEndedAt(At(3, 10, 0), 0);
+  Event call = OutageEndedAt(ShanghaiAt(3, 10, 0), 0);
   auto same = SpreadOutage(call, Shanghai());
   ASSERT_TRUE(same.ok());
   ASSERT_EQ(same->size(), 1u);
-  EXPECT_EQ(same->front().occurred_at, At(3, 10, 0));
+  EXPECT_EQ(same->front().occurred_at, ShanghaiAt(3, 10, 0));
   call.body = CallOffered{};
   same = SpreadOutage(call, Shanghai());
   ASSERT_TRUE(same.ok());
@@ -93,8 +89,8 @@ TEST(SpreadOutageTest, OtherEventsAndEmptyOutagesPassUnchanged) {
 }
 
 TEST(SpreadOutageTest, AnOutageLongerThanTheBoundIsRefusedNamingTheField) {
-  auto refused =
-      SpreadOutage(OutageEndedAt(At(3, 10, 0), absl::ToInt64Seconds(kMaxOutage) + 1), Shanghai());
+  auto refused = SpreadOutage(
+      OutageEndedAt(ShanghaiAt(3, 10, 0), absl::ToInt64Seconds(kMaxOutage) + 1), Shanghai());
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(refused.status().message().find("outage_ended.outage_seconds"), std::string::npos)
