@@ -42,8 +42,9 @@ EscalationStep ClampStep(const std::vector<Tier>& chain, EscalationStep current)
 // due, by `chain` as it is now (it may have changed since `current` was
 // notified): NextStep of ClampStep(current); where the chain ends there,
 // its last step again — so a scheduled escalation never silently stops.
-// With an unchanged chain this is NextStep(current). nullopt only for an
-// empty chain.
+// With an unchanged chain and `current` before its end this is
+// NextStep(current) (at the end NextDue schedules nothing). nullopt only
+// for an empty chain.
 std::optional<EscalationStep> DueStep(const std::vector<Tier>& chain, EscalationStep current);
 
 // When the step after `current` is due, given when `current` was notified:
