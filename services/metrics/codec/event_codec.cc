@@ -64,8 +64,21 @@ bool MetNow(const cpb::SlaDeadline* d, absl::Time now) {
   return d != nullptr && d->has_met_at() && ToTime(d->met_at()) == now;
 }
 
-bool OnTime(const cpb::SlaDeadline* d) {
-  return d == nullptr || !d->has_due() || ToTime(d->met_at()) <= ToTime(d->due());
+// What meeting `d` decided (it was met by this change; null: the complaint
+// has no such deadline, so it was met in time).
+domain::SlaMet Met(const cpb::SlaDeadline* d) {
+  if (d == nullptr || !d->has_due() || ToTime(d->met_at()) <= ToTime(d->due())) {
+    return domain::SlaMet::kOnTime;
+  }
+  return d->breached() ? domain::SlaMet::kLateAfterBreach : domain::SlaMet::kLate;
+}
+
+domain::SlaTargetKind TargetKind(cpb::SlaTarget target) {
+  switch (target) {
+    case cpb::SLA_TARGET_FIRST_RESPONSE: return domain::SlaTargetKind::kFirstResponse;
+    case cpb::SLA_TARGET_RESOLUTION: return domain::SlaTargetKind::kResolution;
+    default: return domain::SlaTargetKind::kOther;
+  }
 }
 
 }  // namespace
@@ -91,7 +104,7 @@ absl::StatusOr<std::vector<Event>> DecodeComplaintEvent(std::string_view payload
   const cpb::SlaDeadline* first = Deadline(c, cpb::SLA_TARGET_FIRST_RESPONSE);
   if (e.type() != ev::COMPLAINT_EVENT_TYPE_SUBMITTED && MetNow(first, now)) {
     add(domain::ComplaintFirstResponse{.seconds = HandlingSeconds(c, first, now),
-                                       .on_time = OnTime(first)});
+                                       .sla = Met(first)});
   }
   switch (e.type()) {
     case ev::COMPLAINT_EVENT_TYPE_SUBMITTED:
@@ -99,10 +112,14 @@ absl::StatusOr<std::vector<Event>> DecodeComplaintEvent(std::string_view payload
       break;
     case ev::COMPLAINT_EVENT_TYPE_RESOLVED: {
       const cpb::SlaDeadline* resolution = Deadline(c, cpb::SLA_TARGET_RESOLUTION);
+      // Met now, or before this resolution: by the first one, which a
+      // reopen undid (a re-resolution decides no deadline).
       const bool met = MetNow(resolution, now);
-      add(domain::ComplaintResolved{.seconds = HandlingSeconds(c, met ? resolution : nullptr, now),
-                                    .on_time = met ? OnTime(resolution) : true,
-                                    .reopens_before = c.reopen_count()});
+      const bool met_before = resolution != nullptr && resolution->has_met_at() && !met;
+      add(domain::ComplaintResolved{
+          .seconds = HandlingSeconds(c, met ? resolution : nullptr, now),
+          .sla = met_before ? std::nullopt : std::optional(Met(resolution)),
+          .reopens_before = c.reopen_count()});
       break;
     }
     case ev::COMPLAINT_EVENT_TYPE_REPLIED: add(domain::ComplaintReplied{}); break;
@@ -117,7 +134,9 @@ absl::StatusOr<std::vector<Event>> DecodeComplaintEvent(std::string_view payload
       if (auto revoked = domain::RevocationOf(out.back())) out.push_back(*std::move(revoked));
       break;
     }
-    case ev::COMPLAINT_EVENT_TYPE_SLA_BREACHED: add(domain::ComplaintSlaBreached{}); break;
+    case ev::COMPLAINT_EVENT_TYPE_SLA_BREACHED:
+      add(domain::ComplaintSlaBreached{.target = TargetKind(e.sla_target())});
+      break;
     default: break;
   }
   return out;

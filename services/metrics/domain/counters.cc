@@ -50,6 +50,8 @@ constexpr std::array<std::string_view, kCounterCount> kCounterNames = {
     "restore_seconds",
     "first_resolutions",
     "first_resolutions_revoked",
+    "first_response_deadlines",
+    "resolution_deadlines",
     "first_response_bucket_300",
     "first_response_bucket_900",
     "first_response_bucket_1800",
@@ -169,12 +171,15 @@ void AddComplaint(const EventBody& body, Collector& c) {
   } else if (const auto* first = std::get_if<ComplaintFirstResponse>(&body)) {
     c.Add(Counter::kFirstResponses);
     c.Add(Counter::kFirstResponseSeconds, NonNegative(first->seconds));
-    c.AddIf(first->on_time, Counter::kFirstResponsesOnTime);
+    c.AddIf(first->sla == SlaMet::kOnTime, Counter::kFirstResponsesOnTime);
+    c.AddIf(first->sla != SlaMet::kLateAfterBreach, Counter::kFirstResponseDeadlines);
     c.Add(BucketCounter(Counter::kFirstResponseBucket0, DurationBucketOf(first->seconds)));
   } else if (const auto* resolved = std::get_if<ComplaintResolved>(&body)) {
     c.Add(Counter::kResolutions);
     c.Add(Counter::kResolutionSeconds, NonNegative(resolved->seconds));
-    c.AddIf(resolved->on_time, Counter::kResolutionsOnTime);
+    c.AddIf(resolved->sla == SlaMet::kOnTime, Counter::kResolutionsOnTime);
+    c.AddIf(resolved->sla.has_value() && *resolved->sla != SlaMet::kLateAfterBreach,
+            Counter::kResolutionDeadlines);
     c.Add(BucketCounter(Counter::kResolutionBucket0, DurationBucketOf(resolved->seconds)));
     c.AddIf(resolved->reopens_before == 0, Counter::kFirstResolutions);
   } else if (std::holds_alternative<ComplaintResolutionRevoked>(body)) {
@@ -186,8 +191,10 @@ void AddComplaint(const EventBody& body, Collector& c) {
     c.AddIf(follow_up->satisfied, Counter::kFollowUpsSatisfied);
   } else if (std::holds_alternative<ComplaintReopened>(body)) {
     c.Add(Counter::kReopens);
-  } else if (std::holds_alternative<ComplaintSlaBreached>(body)) {
+  } else if (const auto* breached = std::get_if<ComplaintSlaBreached>(&body)) {
     c.Add(Counter::kSlaBreaches);
+    c.AddIf(breached->target == SlaTargetKind::kFirstResponse, Counter::kFirstResponseDeadlines);
+    c.AddIf(breached->target == SlaTargetKind::kResolution, Counter::kResolutionDeadlines);
   }
 }
 

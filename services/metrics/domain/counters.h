@@ -61,6 +61,12 @@ enum class Counter : int {
   // by the reopen to the window of the resolution it revokes.
   kFirstResolutions,
   kFirstResolutionsRevoked,
+  // SLA compliance's bases: each complaint's first-response (resolution)
+  // deadline once it is decided — met on time, breached, or met late with
+  // no breach reported (event.h SlaMet). An overdue complaint still
+  // unanswered counts as missed from its breach on, not only once answered.
+  kFirstResponseDeadlines,
+  kResolutionDeadlines,
   // Duration histograms (duration_buckets.h): first responses and
   // resolutions by the bucket their seconds fall in, kDurationBucketCount
   // contiguous counters each, from bucket 0 (<= 5 min) to +inf.

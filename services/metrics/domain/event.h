@@ -53,17 +53,28 @@ struct OutageEnded {
 
 // Complaint lifecycle events (sqms.complaints.v1), reduced to what counts.
 struct ComplaintSubmitted { bool duplicate = false; };
+// What meeting an SLA deadline decides about it. Each deadline of a
+// complaint is decided once: met in time, or missed — counted when its
+// breach is reported (ComplaintSlaBreached), or when it is met late if no
+// breach was reported before (the deadline fell due while the clock was
+// held, or the breach timer had not fired yet).
+enum class SlaMet {
+  kOnTime,          // met by its due time (or it has none): decided, on time
+  kLate,            // met late, no breach reported before: decided here, missed
+  kLateAfterBreach  // met late; its breach already counted the miss
+};
 // The first response was given: working seconds from receipt (the open
 // time of the complaint's business calendar, SLA pauses excluded), and
-// whether it met its due time.
-struct ComplaintFirstResponse { int64_t seconds = 0; bool on_time = true; };
+// what it decided about the first-response deadline.
+struct ComplaintFirstResponse { int64_t seconds = 0; SlaMet sla = SlaMet::kOnTime; };
 // Resolved: working seconds from receipt, as above (a resolution after a
-// reopen counts from the original receipt), whether it met its due time,
-// and how often the complaint was reopened before (0: its first
+// reopen counts from the original receipt), what it decided about the
+// resolution deadline (nothing, after a reopen: the first resolution met
+// it), and how often the complaint was reopened before (0: its first
 // resolution, the one first-contact resolution counts).
 struct ComplaintResolved {
   int64_t seconds = 0;
-  bool on_time = true;
+  std::optional<SlaMet> sla = SlaMet::kOnTime;
   int32_t reopens_before = 0;
 };
 struct ComplaintReplied {};
@@ -79,7 +90,10 @@ struct ComplaintReopened {
 // it counts in the resolution's windows (a correction when they are
 // closed). Made by reopen.h from a ComplaintReopened, never decoded.
 struct ComplaintResolutionRevoked {};
-struct ComplaintSlaBreached {};
+// An SLA deadline passed unmet (reported once per deadline). The first
+// response's and the resolution's count as missed in their on-time rates.
+enum class SlaTargetKind { kFirstResponse, kResolution, kOther };
+struct ComplaintSlaBreached { SlaTargetKind target = SlaTargetKind::kOther; };
 
 // Incident milestones (sqms.incidents.v1), each counted once per incident
 // (incident.h): seconds from opening to the first acknowledgement (MTTA)

@@ -26,6 +26,10 @@ constexpr std::string_view kSubmittedSources[] = {"complaint_submitted"};
 constexpr std::string_view kHandlingSources[] = {"complaint_submitted", "complaint_resolved"};
 constexpr std::string_view kFirstResponseSources[] = {"complaint_first_response"};
 constexpr std::string_view kResolvedSources[] = {"complaint_resolved"};
+constexpr std::string_view kFirstResponseSlaSources[] = {"complaint_first_response",
+                                                         "complaint_sla_breached"};
+constexpr std::string_view kResolutionSlaSources[] = {"complaint_resolved",
+                                                      "complaint_sla_breached"};
 constexpr std::string_view kReopenSources[] = {"complaint_reopened", "complaint_resolved"};
 constexpr std::string_view kFirstContactSources[] = {"complaint_resolved",
                                                      "complaint_resolution_revoked"};
@@ -73,12 +77,18 @@ constexpr KpiDefinition kKpis[] = {
      "complaints resolved (first resolutions) / complaints × 100 %", F::kRatio,
      C::kFirstResolutions, C::kComplaints, std::nullopt, kHandlingSources, U::kPercent,
      D::kHigherIsBetter},
+    // SLA compliance over deadlines decided, so a complaint overdue and
+    // still unanswered counts as missed from its breach, not only once (or
+    // if ever) answered; each complaint's deadline once (a re-resolution
+    // after a reopen decides nothing).
     {"first_response_on_time", "On-time first response rate 按时响应率",
-     "first responses on time / first responses × 100 %", F::kRatio, C::kFirstResponsesOnTime,
-     C::kFirstResponses, std::nullopt, kFirstResponseSources, U::kPercent, D::kHigherIsBetter},
+     "first responses on time / first-response deadlines decided (met, or breached) × 100 %",
+     F::kRatio, C::kFirstResponsesOnTime, C::kFirstResponseDeadlines, std::nullopt,
+     kFirstResponseSlaSources, U::kPercent, D::kHigherIsBetter},
     {"resolution_on_time", "On-time resolution rate 按时办结率",
-     "resolutions on time / resolutions × 100 %", F::kRatio, C::kResolutionsOnTime,
-     C::kResolutions, std::nullopt, kResolvedSources, U::kPercent, D::kHigherIsBetter},
+     "resolutions on time / resolution deadlines decided (met, or breached) × 100 %", F::kRatio,
+     C::kResolutionsOnTime, C::kResolutionDeadlines, std::nullopt, kResolutionSlaSources,
+     U::kPercent, D::kHigherIsBetter},
     {"mean_first_response_time", "Average response time 平均响应时长",
      "Σ first-response seconds / first responses", F::kMean, C::kFirstResponseSeconds,
      C::kFirstResponses, std::nullopt, kFirstResponseSources, U::kSeconds, D::kLowerIsBetter},

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -17,6 +18,7 @@
 namespace sqms::metrics::it {
 namespace {
 
+namespace cpb = ::sqms::complaints::v1;
 using testing::Await;
 
 google::protobuf::Timestamp Ts(absl::Time t) {
@@ -240,6 +242,49 @@ TEST_F(MetricsKpiTest, AReopenRevokesTheFirstContactResolutionOfItsClosedWindow)
   EXPECT_NEAR(after.value(), 0.0, 1e-9);
   EXPECT_EQ(after.denominator(), 1);
   EXPECT_EQ(after.revision(), 1) << "the correction is visible";
+}
+
+TEST_F(MetricsKpiTest, AnOverdueComplaintCountsAsMissedFromItsBreachAndOnlyOnce) {
+  // Two complaints due for a first response at 09:00. "on-time" is answered
+  // at 08:30; "overdue" is not: its breach at 09:00 is a miss while it is
+  // still unanswered, and its late answer at 11:00 does not count it again.
+  const absl::Time day = DayStart();
+  const absl::Time due = day + absl::Hours(9);
+  auto change = [&](const std::string& id, ev::ComplaintEventType type, absl::Time at,
+                    std::optional<absl::Time> met, bool breached) {
+    ev::ComplaintEvent e = Complaint(id, type, at, "ticketing-center");
+    *e.mutable_complaint()->mutable_received_at() = Ts(day + absl::Hours(8));
+    cpb::SlaDeadline* d = e.mutable_complaint()->mutable_sla()->add_deadlines();
+    d->set_target(cpb::SLA_TARGET_FIRST_RESPONSE);
+    *d->mutable_due() = Ts(due);
+    if (met) *d->mutable_met_at() = Ts(*met);
+    d->set_breached(breached);
+    if (type == ev::COMPLAINT_EVENT_TYPE_SLA_BREACHED) {
+      e.set_sla_target(cpb::SLA_TARGET_FIRST_RESPONSE);
+    }
+    return e;
+  };
+  const absl::Time answered = day + absl::Hours(8) + absl::Minutes(30);
+  ASSERT_TRUE(stack_->Produce({change("ontime-1", ev::COMPLAINT_EVENT_TYPE_HANDLING_STARTED,
+                                      answered, answered, false),
+                               change("overdue-1", ev::COMPLAINT_EVENT_TYPE_SLA_BREACHED, due,
+                                      std::nullopt, true)}).ok());
+  mv1::KpiValue v = AwaitSample(*stack_, Get("first_response_on_time", day, "ticketing-center"), 2);
+  EXPECT_EQ(v.numerator(), 1);
+  EXPECT_EQ(v.denominator(), 2) << "the unanswered overdue complaint is a miss already";
+  EXPECT_NEAR(v.value(), 50.0, 1e-9);
+
+  const absl::Time late = day + absl::Hours(11);
+  ASSERT_TRUE(stack_->Produce({change("overdue-1", ev::COMPLAINT_EVENT_TYPE_HANDLING_STARTED,
+                                      late, late, true)}).ok());
+  // The late answer is counted (mean first-response time sees it) …
+  AwaitSample(*stack_, Get("mean_first_response_time", day, "ticketing-center"), 2);
+  // … and the on-time rate still has one miss in two.
+  auto stub = stack_->Metrics();
+  ASSERT_TRUE(stub->GetKpi(Ctx().get(), Get("first_response_on_time", day, "ticketing-center"),
+                           &v).ok());
+  EXPECT_EQ(v.numerator(), 1);
+  EXPECT_EQ(v.denominator(), 2);
 }
 
 TEST_F(MetricsKpiTest, SigkillDuringAStreamLosesAndDoublesNothing) {

@@ -113,5 +113,61 @@ TEST(ComplaintCodecTest, DurationsAreTheWorkingTimeTheSlaClockMeasured) {
   EXPECT_EQ(std::get<domain::ComplaintResolved>((*events)[1].body).seconds, 3 * 3600 - 600);
 }
 
+// A deadline met by this change, due `due_after` after the resolution.
+void AddMetDeadline(cpb::SlaTarget target, absl::Duration due_after, bool breached,
+                    ev::ComplaintEvent& e) {
+  auto* d = e.mutable_complaint()->mutable_sla()->add_deadlines();
+  d->set_target(target);
+  SetTime(kResolved + due_after, d->mutable_due());
+  SetTime(kResolved, d->mutable_met_at());
+  d->set_breached(breached);
+}
+
+domain::ComplaintResolved DecodeResolved(const ev::ComplaintEvent& e) {
+  auto events = DecodeComplaintEvent(e.SerializeAsString());
+  EXPECT_TRUE(events.ok()) << events.status();
+  EXPECT_EQ(events->size(), 1u);
+  return std::get<domain::ComplaintResolved>(events->back().body);
+}
+
+// Each deadline is decided once: met in time, met late (a miss, unless its
+// breach was reported and counted the miss already), or not at all by a
+// re-resolution after a reopen.
+TEST(ComplaintCodecTest, AResolutionSaysWhatItDecidedAboutItsDeadline) {
+  ev::ComplaintEvent e;
+  e.ParseFromString(Payload(ev::COMPLAINT_EVENT_TYPE_RESOLVED, kResolved, 0, true));
+  AddMetDeadline(cpb::SLA_TARGET_RESOLUTION, absl::Hours(1), false, e);
+  EXPECT_EQ(DecodeResolved(e).sla, domain::SlaMet::kOnTime);
+
+  e.mutable_complaint()->mutable_sla()->clear_deadlines();
+  AddMetDeadline(cpb::SLA_TARGET_RESOLUTION, -absl::Hours(1), false, e);
+  EXPECT_EQ(DecodeResolved(e).sla, domain::SlaMet::kLate);
+
+  e.mutable_complaint()->mutable_sla()->clear_deadlines();
+  AddMetDeadline(cpb::SLA_TARGET_RESOLUTION, -absl::Hours(1), true, e);
+  EXPECT_EQ(DecodeResolved(e).sla, domain::SlaMet::kLateAfterBreach);
+
+  // Resolved again after a reopen: the deadline was met at kResolved.
+  SetTime(kReopened + absl::Hours(1), e.mutable_occurred_at());
+  e.mutable_complaint()->set_reopen_count(1);
+  EXPECT_EQ(DecodeResolved(e).sla, std::nullopt);
+}
+
+TEST(ComplaintCodecTest, ABreachSaysWhichDeadline) {
+  for (auto [target, kind] :
+       {std::pair{cpb::SLA_TARGET_FIRST_RESPONSE, domain::SlaTargetKind::kFirstResponse},
+        std::pair{cpb::SLA_TARGET_RESOLUTION, domain::SlaTargetKind::kResolution},
+        std::pair{cpb::SLA_TARGET_FOLLOW_UP, domain::SlaTargetKind::kOther}}) {
+    ev::ComplaintEvent e;
+    e.ParseFromString(Payload(ev::COMPLAINT_EVENT_TYPE_SLA_BREACHED, kReopened, 0, false));
+    e.set_sla_target(target);
+    auto events = DecodeComplaintEvent(e.SerializeAsString());
+    ASSERT_TRUE(events.ok()) << events.status();
+    ASSERT_EQ(events->size(), 1u);
+    EXPECT_EQ(std::get<domain::ComplaintSlaBreached>((*events)[0].body).target, kind)
+        << cpb::SlaTarget_Name(target);
+  }
+}
+
 }  // namespace
 }  // namespace sqms::metrics::codec

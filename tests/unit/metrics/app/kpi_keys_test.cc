@@ -42,7 +42,8 @@ constexpr std::string_view kStoredLayout[] = {
     "resolution_bucket_7200", "resolution_bucket_14400", "resolution_bucket_28800",
     "resolution_bucket_86400", "resolution_bucket_172800", "resolution_bucket_259200",
     "resolution_bucket_432000", "resolution_bucket_604800", "resolution_bucket_1209600",
-    "resolution_bucket_2592000", "resolution_bucket_inf",
+    "resolution_bucket_2592000", "resolution_bucket_inf", "first_response_deadlines",
+    "resolution_deadlines",
 };
 
 TEST(KpiKeysTest, TheCellLayoutKeepsEverySlotItHasStored) {

@@ -153,8 +153,9 @@ TEST(ContributionsTest, NegativeDurationsCountAsZero) {
   EXPECT_THAT(Contributions(On(CallEnded{-1}), Policy()),
               ElementsAre(Inc(Counter::kCallsEnded, 1)));
   EXPECT_THAT(Contributions(On(OutageEnded{"backbone_network", -60}), Policy()), IsEmpty());
-  EXPECT_THAT(Contributions(On(ComplaintResolved{-5, true, 0}), Policy()),
+  EXPECT_THAT(Contributions(On(ComplaintResolved{-5, SlaMet::kOnTime, 0}), Policy()),
               ElementsAre(Inc(Counter::kResolutions, 1), Inc(Counter::kResolutionsOnTime, 1),
+                          Inc(Counter::kResolutionDeadlines, 1),
                           Inc(Counter::kResolutionBucket0, 1),
                           Inc(Counter::kFirstResolutions, 1)));
 }
@@ -235,12 +236,24 @@ TEST(ContributionsTest, ComplaintSubmitted) {
 
 TEST(ContributionsTest, ComplaintFirstResponse) {
   // 1 h is the upper bound of bucket 3 (30 min, 1 h]; 25 h is in (1 d, 2 d].
-  EXPECT_THAT(Contributions(On(ComplaintFirstResponse{3600, true}), Policy()),
+  EXPECT_THAT(Contributions(On(ComplaintFirstResponse{3600, SlaMet::kOnTime}), Policy()),
               ElementsAre(Inc(Counter::kFirstResponses, 1),
                           Inc(Counter::kFirstResponseSeconds, 3600),
                           Inc(Counter::kFirstResponsesOnTime, 1),
+                          Inc(Counter::kFirstResponseDeadlines, 1),
                           Inc(BucketCounter(Counter::kFirstResponseBucket0, 3), 1)));
-  EXPECT_THAT(Contributions(On(ComplaintFirstResponse{90000, false}), Policy()),
+}
+
+TEST(ContributionsTest, ALateFirstResponseIsAMissUnlessItsBreachCountedIt) {
+  // No breach reported before (e.g. the deadline fell due while the clock
+  // was held): the late response decides the deadline, missed.
+  EXPECT_THAT(Contributions(On(ComplaintFirstResponse{90000, SlaMet::kLate}), Policy()),
+              ElementsAre(Inc(Counter::kFirstResponses, 1),
+                          Inc(Counter::kFirstResponseSeconds, 90000),
+                          Inc(Counter::kFirstResponseDeadlines, 1),
+                          Inc(BucketCounter(Counter::kFirstResponseBucket0, 8), 1)));
+  // The breach decided it already: a second miss would count it twice.
+  EXPECT_THAT(Contributions(On(ComplaintFirstResponse{90000, SlaMet::kLateAfterBreach}), Policy()),
               ElementsAre(Inc(Counter::kFirstResponses, 1),
                           Inc(Counter::kFirstResponseSeconds, 90000),
                           Inc(BucketCounter(Counter::kFirstResponseBucket0, 8), 1)));
@@ -249,19 +262,32 @@ TEST(ContributionsTest, ComplaintFirstResponse) {
 TEST(ContributionsTest, ComplaintResolved) {
   // 2 h is the upper bound of bucket 4 (1 h, 2 h]; a first resolution
   // (no reopen before) counts for first-contact resolution, a later one not.
-  EXPECT_THAT(Contributions(On(ComplaintResolved{7200, true, 0}), Policy()),
+  EXPECT_THAT(Contributions(On(ComplaintResolved{7200, SlaMet::kOnTime, 0}), Policy()),
               ElementsAre(Inc(Counter::kResolutions, 1), Inc(Counter::kResolutionSeconds, 7200),
                           Inc(Counter::kResolutionsOnTime, 1),
+                          Inc(Counter::kResolutionDeadlines, 1),
                           Inc(BucketCounter(Counter::kResolutionBucket0, 4), 1),
                           Inc(Counter::kFirstResolutions, 1)));
-  EXPECT_THAT(Contributions(On(ComplaintResolved{7200, false, 1}), Policy()),
+  EXPECT_THAT(Contributions(On(ComplaintResolved{7200, SlaMet::kLate, 0}), Policy()),
               ElementsAre(Inc(Counter::kResolutions, 1), Inc(Counter::kResolutionSeconds, 7200),
-                          Inc(BucketCounter(Counter::kResolutionBucket0, 4), 1)));
+                          Inc(Counter::kResolutionDeadlines, 1),
+                          Inc(BucketCounter(Counter::kResolutionBucket0, 4), 1),
+                          Inc(Counter::kFirstResolutions, 1)));
   // Beyond 30 days: the +inf bucket.
-  EXPECT_THAT(Contributions(On(ComplaintResolved{40 * 86400, false, 2}), Policy()),
+  EXPECT_THAT(Contributions(On(ComplaintResolved{40 * 86400, SlaMet::kLateAfterBreach, 0}),
+                            Policy()),
               ElementsAre(Inc(Counter::kResolutions, 1),
                           Inc(Counter::kResolutionSeconds, 40 * 86400),
-                          Inc(Counter::kResolutionBucketInf, 1)));
+                          Inc(Counter::kResolutionBucketInf, 1),
+                          Inc(Counter::kFirstResolutions, 1)));
+}
+
+TEST(ContributionsTest, AResolutionAfterAReopenDecidesNoDeadline) {
+  // The first resolution met (or missed) the deadline; this one counts as a
+  // resolution only — neither on time nor missed a second time.
+  EXPECT_THAT(Contributions(On(ComplaintResolved{7200, std::nullopt, 1}), Policy()),
+              ElementsAre(Inc(Counter::kResolutions, 1), Inc(Counter::kResolutionSeconds, 7200),
+                          Inc(BucketCounter(Counter::kResolutionBucket0, 4), 1)));
 }
 
 TEST(ContributionsTest, ARevokedFirstResolutionCountsAsRevokedOnly) {
@@ -284,6 +310,18 @@ TEST(ContributionsTest, ComplaintLifecycleCounters) {
                             Policy()),
               ElementsAre(Inc(Counter::kReopens, 1)));
   EXPECT_THAT(Contributions(On(ComplaintSlaBreached{}), Policy()),
+              ElementsAre(Inc(Counter::kSlaBreaches, 1)));
+}
+
+TEST(ContributionsTest, ABreachDecidesItsDeadlineAsMissed) {
+  // An overdue complaint counts against its on-time rate from the breach
+  // on, answered or not.
+  EXPECT_THAT(Contributions(On(ComplaintSlaBreached{SlaTargetKind::kFirstResponse}), Policy()),
+              ElementsAre(Inc(Counter::kSlaBreaches, 1),
+                          Inc(Counter::kFirstResponseDeadlines, 1)));
+  EXPECT_THAT(Contributions(On(ComplaintSlaBreached{SlaTargetKind::kResolution}), Policy()),
+              ElementsAre(Inc(Counter::kSlaBreaches, 1), Inc(Counter::kResolutionDeadlines, 1)));
+  EXPECT_THAT(Contributions(On(ComplaintSlaBreached{SlaTargetKind::kOther}), Policy()),
               ElementsAre(Inc(Counter::kSlaBreaches, 1)));
 }
 

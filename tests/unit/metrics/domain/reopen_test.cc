@@ -54,7 +54,7 @@ TEST(RevocationOfTest, AReopenWithoutAKnownResolutionCountsNothing) {
 
 TEST(RevocationOfTest, OnlyReopensRevoke) {
   Event resolved = Reopen(1, kResolved);
-  resolved.body = ComplaintResolved{.seconds = 60, .on_time = true, .reopens_before = 0};
+  resolved.body = ComplaintResolved{.seconds = 60, .sla = SlaMet::kOnTime, .reopens_before = 0};
   EXPECT_EQ(RevocationOf(resolved), std::nullopt);
 }
 
