@@ -33,7 +33,8 @@ struct VolumeBase {
 };
 struct BaseConfig {
   // System reliability: the platforms' scheduled working time is
-  // `platforms` × `hours_per_day` per day of the window (pro rata below a day).
+  // `platforms` (how many ContributionPolicy::reliability_platforms lists)
+  // × `hours_per_day` per day of the window (pro rata below a day).
   int platforms = 4;
   int hours_per_day = 24;
   std::vector<VolumeBase> volumes;

@@ -247,18 +247,47 @@ class Loader {
     return absl::OkStatus();
   }
 
+  // reliability: {hours_per_day: H, platforms: [{id: P, outages_from: contact|incidents}]}
   absl::Status Reliability(const YAML::Node& node, MetricsSettings& out) {
     if (!node) return absl::OkStatus();
     if (auto s = r_.CheckMap(node, "reliability", {"platforms", "hours_per_day"}); !s.ok()) return s;
-    for (auto [key, field, hi] : {std::tuple{"platforms", &out.bases.platforms, 100},
-                                  std::tuple{"hours_per_day", &out.bases.hours_per_day, 24}}) {
-      if (!node[key]) continue;
-      auto n = r_.Number(node[key], YamlReader::Join("reliability", key));
+    if (node["hours_per_day"]) {
+      auto n = r_.Number(node["hours_per_day"], "reliability.hours_per_day");
       if (!n.ok()) return n.status();
-      if (*n < 1 || *n > hi) {
-        return r_.Error(YamlReader::Join("reliability", key), absl::StrCat("must be in 1..", hi));
+      if (*n < 1 || *n > 24) return r_.Error("reliability.hours_per_day", "must be in 1..24");
+      out.bases.hours_per_day = static_cast<int>(*n);
+    }
+    if (const YAML::Node list = node["platforms"]) {
+      if (!list.IsSequence() || list.size() == 0) {
+        return r_.Error("reliability.platforms", "must be a non-empty list of {id, outages_from}");
       }
-      *field = static_cast<int>(*n);
+      std::vector<domain::ReliabilityPlatform> platforms;
+      for (size_t i = 0; i < list.size(); ++i) {
+        const std::string path = YamlReader::Index("reliability.platforms", i);
+        if (auto s = r_.CheckMap(list[i], path, {"id", "outages_from"}); !s.ok()) return s;
+        for (const char* key : {"id", "outages_from"}) {
+          if (auto s = r_.Require(list[i], path, key); !s.ok()) return s;
+        }
+        auto id = r_.Scalar(list[i]["id"], YamlReader::Join(path, "id"));
+        if (!id.ok()) return id.status();
+        for (const domain::ReliabilityPlatform& p : platforms) {
+          if (p.id == *id) {
+            return r_.Error(YamlReader::Join(path, "id"), absl::StrCat("'", *id, "' is listed twice"));
+          }
+        }
+        auto from = r_.Scalar(list[i]["outages_from"], YamlReader::Join(path, "outages_from"));
+        if (!from.ok()) return from.status();
+        if (*from != "contact" && *from != "incidents") {
+          return r_.Error(YamlReader::Join(path, "outages_from"),
+                          absl::StrCat("'", *from, "' is not contact or incidents (one source per "
+                                       "platform, so that an outage reported both ways counts once)"));
+        }
+        platforms.push_back({.id = *id,
+                             .outages_from = *from == "contact" ? domain::OutageSource::kContact
+                                                                : domain::OutageSource::kIncidents});
+      }
+      out.bases.platforms = static_cast<int>(platforms.size());
+      out.policy.reliability_platforms = std::move(platforms);
     }
     return absl::OkStatus();
   }

@@ -102,6 +102,15 @@ const double* CsiWeight(const ContributionPolicy& policy, const std::string& dim
   return nullptr;
 }
 
+// Whether an outage of `platform` reported by `source` counts.
+bool CountsOutage(const ContributionPolicy& policy, const std::string& platform,
+                  OutageSource source) {
+  for (const ReliabilityPlatform& p : policy.reliability_platforms) {
+    if (p.id == platform) return p.outages_from == source;
+  }
+  return false;
+}
+
 // Collects increments, leaving out those by 0 so that an event that counts
 // for nothing yields an empty list.
 class Collector {
@@ -198,7 +207,7 @@ void AddComplaint(const EventBody& body, Collector& c) {
   }
 }
 
-void AddIncident(const EventBody& body, Collector& c) {
+void AddIncident(const EventBody& body, const ContributionPolicy& policy, Collector& c) {
   if (const auto* acknowledged = std::get_if<IncidentAcknowledged>(&body)) {
     c.Add(Counter::kIncidentsAcknowledged);
     c.Add(Counter::kAcknowledgeSeconds, NonNegative(acknowledged->seconds));
@@ -206,11 +215,22 @@ void AddIncident(const EventBody& body, Collector& c) {
     c.Add(Counter::kIncidentsResolved);
     c.Add(Counter::kRestoreSeconds, NonNegative(resolved->seconds));
   } else if (const auto* outage = std::get_if<IncidentOutage>(&body)) {
-    c.Add(Counter::kOutageSeconds, NonNegative(outage->outage_seconds));
+    if (CountsOutage(policy, outage->platform, OutageSource::kIncidents)) {
+      c.Add(Counter::kOutageSeconds, NonNegative(outage->outage_seconds));
+    }
   }
 }
 
 }  // namespace
+
+std::vector<ReliabilityPlatform> DefaultReliabilityPlatforms() {
+  std::vector<ReliabilityPlatform> out;
+  for (const char* id :
+       {"call_platform", "backbone_network", "business_support", "regional_system"}) {
+    out.push_back({.id = id, .outages_from = OutageSource::kContact});
+  }
+  return out;
+}
 
 std::string_view CounterName(Counter counter) {
   const int i = static_cast<int>(counter);
@@ -250,10 +270,12 @@ std::vector<Increment> Contributions(const Event& event, const ContributionPolic
   } else if (const auto* survey = std::get_if<SurveyAnswered>(&body)) {
     AddSurvey(*survey, policy, c);
   } else if (const auto* outage = std::get_if<OutageEnded>(&body)) {
-    c.Add(Counter::kOutageSeconds, NonNegative(outage->outage_seconds));
+    if (CountsOutage(policy, outage->platform, OutageSource::kContact)) {
+      c.Add(Counter::kOutageSeconds, NonNegative(outage->outage_seconds));
+    }
   } else {
     AddComplaint(body, c);
-    AddIncident(body, c);
+    AddIncident(body, policy, c);
   }
   return c.Take();
 }

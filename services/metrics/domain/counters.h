@@ -104,11 +104,28 @@ struct ServiceLevelPolicy {
   int64_t short_abandon_seconds = 5;   // S
 };
 
+// Where a platform's outages are reported: outage_ended contact events, or
+// incidents of an outage plan (sqms.incidents.v1). One source per platform,
+// so that an outage reported both ways counts once.
+enum class OutageSource { kContact, kIncidents };
+// A platform whose outages count for system reliability (requirements §2:
+// call platform, backbone network, business support system, regional
+// systems), by its id: a contact event's platform ("call_platform", ...) or
+// an incident's platform label (else its service label).
+struct ReliabilityPlatform {
+  std::string id;
+  OutageSource outages_from = OutageSource::kContact;
+};
+// The handbook's four, their outages from the contact events.
+std::vector<ReliabilityPlatform> DefaultReliabilityPlatforms();
+
 // What turns events into counter increments; from the service's config.
 struct ContributionPolicy {
   ServiceLevelPolicy default_service_level;
   std::vector<std::pair<std::string, ServiceLevelPolicy>> service_level_by_channel;
   std::vector<std::pair<std::string, double>> csi_weights;  // dimension -> weight
+  // An outage counts only on a listed platform, and only from its source.
+  std::vector<ReliabilityPlatform> reliability_platforms = DefaultReliabilityPlatforms();
 };
 
 struct Increment {

@@ -16,7 +16,16 @@ namespace {
 
 using testing::Await;
 
-constexpr int64_t kScheduledPerDay = 4 * 24 * 3600;  // the default reliability base
+// The stack's reliability platforms: the handbook's four, outages of
+// "call-platform" (the incidents' service label) from incidents.
+constexpr const char* kReliability =
+    "reliability:\n"
+    "  platforms:\n"
+    "    - {id: call-platform, outages_from: incidents}\n"
+    "    - {id: backbone_network, outages_from: contact}\n"
+    "    - {id: business_support, outages_from: contact}\n"
+    "    - {id: regional_system, outages_from: contact}\n";
+constexpr int64_t kScheduledPerDay = 4 * 24 * 3600;
 
 google::protobuf::Timestamp Ts(absl::Time t) {
   google::protobuf::Timestamp ts;
@@ -98,7 +107,7 @@ class IncidentScript {
 class MetricsIncidentTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto stack = MetricsStack::Start({.name = "metrics-incidents"});
+    auto stack = MetricsStack::Start({.name = "metrics-incidents", .extra_config = kReliability});
     ASSERT_TRUE(stack.ok()) << stack.status();
     stack_ = *std::move(stack);
   }
@@ -144,6 +153,14 @@ TEST_F(MetricsIncidentTest, MttaMttrPerPlanAndLevelDrillsApartAndOutagesInReliab
                                c.Resolved(day + absl::Hours(12) + absl::Minutes(30))}).ok());
   ASSERT_TRUE(stack_->Produce({a_opened, a_ack, a_ack, a_ack_again, a_expired, a_reack,
                                a_resolved, a_resolved, a_resolved_again}).ok());
+  // E: an outage incident of a service that is no reliability platform,
+  // 13:00–13:30: no downtime for the KPI. On A's partition, before the
+  // sentinel below.
+  IncidentScript e("inc-e", "service-down", "IV", day + absl::Hours(13), /*outage=*/true);
+  std::vector<ev::IncidentEvent> e_changes = {e.Opened(), e.Resolved(day + absl::Hours(13) +
+                                                                     absl::Minutes(30))};
+  for (ev::IncidentEvent& change : e_changes) (*change.mutable_labels())["service"] = "sqms-alerts";
+  ASSERT_TRUE(stack_->Produce(e_changes, "inc-a").ok());
   // A sentinel on A's partition: once it is counted, everything of A before
   // it was processed and checkpointed.
   IncidentScript sentinel("inc-sentinel", "sentinel", "IV", day + absl::Hours(18));
@@ -174,12 +191,13 @@ TEST_F(MetricsIncidentTest, MttaMttrPerPlanAndLevelDrillsApartAndOutagesInReliab
   EXPECT_EQ(mtta.denominator(), 3);
   EXPECT_EQ(mtta.numerator(), 300 + 600 + 30);
 
-  // MTTR: A 3600 s, B 7200 s, D 1800 s (counted on the day it was resolved).
+  // MTTR: A 3600 s, B 7200 s, D 1800 s (counted on the day it was
+  // resolved), E 1800 s.
   const mv1::KpiValue mttr = AwaitKpi(*stack_, Get("mttr", day),
-                                      [](const mv1::KpiValue& v) { return v.denominator() >= 3; });
-  EXPECT_EQ(mttr.denominator(), 3);
-  EXPECT_EQ(mttr.numerator(), 3600 + 7200 + 1800);
-  EXPECT_DOUBLE_EQ(mttr.value(), 4200.0);
+                                      [](const mv1::KpiValue& v) { return v.denominator() >= 4; });
+  EXPECT_EQ(mttr.denominator(), 4);
+  EXPECT_EQ(mttr.numerator(), 3600 + 7200 + 1800 + 1800);
+  EXPECT_DOUBLE_EQ(mttr.value(), 3600.0);
   const mv1::KpiValue mttr_outage = KpiNow(*stack_, Get("mttr", day, "plan", "platform-outage"));
   EXPECT_EQ(mttr_outage.denominator(), 2);
   EXPECT_DOUBLE_EQ(mttr_outage.value(), 2700.0);
@@ -194,7 +212,7 @@ TEST_F(MetricsIncidentTest, MttaMttrPerPlanAndLevelDrillsApartAndOutagesInReliab
   EXPECT_DOUBLE_EQ(drill_mttr.value(), 1800.0);
 
   // Reliability: A's hour and D's 20 minutes after midnight on the day;
-  // D's first 10 minutes on the day before; the drill adds nothing.
+  // D's first 10 minutes on the day before; the drill and E add nothing.
   const mv1::KpiValue reliability = AwaitKpi(
       *stack_, Get("system_reliability", day), [](const mv1::KpiValue& v) { return v.numerator() >= 4800; });
   EXPECT_EQ(reliability.numerator(), 3600 + 1200);

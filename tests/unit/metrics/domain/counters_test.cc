@@ -95,9 +95,24 @@ TEST(ContributionsTest, IncidentMilestonesCountOnceWithTheirSeconds) {
                           Inc(Counter::kAcknowledgeSeconds, 300)));
   EXPECT_THAT(Contributions(On(IncidentResolved{.seconds = -5}), Policy()),
               ElementsAre(Inc(Counter::kIncidentsResolved, 1)));
-  EXPECT_THAT(Contributions(On(IncidentOutage{.platform = "call_platform", .outage_seconds = 42}),
-                            Policy()),
+}
+
+TEST(ContributionsTest, AnOutageCountsOnAListedPlatformFromItsOneSourceOnly) {
+  ContributionPolicy policy = Policy();
+  policy.reliability_platforms = {{.id = "call_platform", .outages_from = OutageSource::kContact},
+                                  {.id = "regional_system",
+                                   .outages_from = OutageSource::kIncidents}};
+  EXPECT_THAT(Contributions(On(OutageEnded{"call_platform", 900}), policy),
+              ElementsAre(Inc(Counter::kOutageSeconds, 900)));
+  EXPECT_THAT(Contributions(On(IncidentOutage{"regional_system", 42}), policy),
               ElementsAre(Inc(Counter::kOutageSeconds, 42)));
+  // The same outage reported by the other source counts once, not twice.
+  EXPECT_THAT(Contributions(On(IncidentOutage{"call_platform", 900}), policy), IsEmpty());
+  EXPECT_THAT(Contributions(On(OutageEnded{"regional_system", 42}), policy), IsEmpty());
+  // Not a reliability platform (e.g. an outage incident of one of our own
+  // services): no downtime.
+  EXPECT_THAT(Contributions(On(IncidentOutage{"sqms-alerts", 600}), policy), IsEmpty());
+  EXPECT_THAT(Contributions(On(OutageEnded{"backbone_network", 600}), policy), IsEmpty());
 }
 
 TEST(ContributionsTest, CallOfferedCountsOffered) {

@@ -68,8 +68,12 @@ class Counting {
   std::vector<Event> Apply(const IncidentChange& change) {
     CountedChange out = CountIncidentChange(change, marks_, Shanghai());
     marks_ = out.marks;
+    // The incidents' platform takes its outage time from incidents.
+    ContributionPolicy policy;
+    policy.reliability_platforms = {{.id = "call_platform",
+                                     .outages_from = OutageSource::kIncidents}};
     for (const Event& e : out.events) {
-      for (const Increment& inc : Contributions(e, ContributionPolicy{})) {
+      for (const Increment& inc : Contributions(e, policy)) {
         totals_[inc.counter] += inc.by;
       }
     }
