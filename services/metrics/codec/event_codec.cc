@@ -65,12 +65,14 @@ bool MetNow(const cpb::SlaDeadline* d, absl::Time now) {
 }
 
 // What meeting `d` decided (it was met by this change; null: the complaint
-// has no such deadline, so it was met in time).
+// has no such deadline, so it was met in time). A reported breach decided
+// it already, whatever its due time reads now.
 domain::SlaMet Met(const cpb::SlaDeadline* d) {
+  if (d != nullptr && d->breached()) return domain::SlaMet::kLateAfterBreach;
   if (d == nullptr || !d->has_due() || ToTime(d->met_at()) <= ToTime(d->due())) {
     return domain::SlaMet::kOnTime;
   }
-  return d->breached() ? domain::SlaMet::kLateAfterBreach : domain::SlaMet::kLate;
+  return domain::SlaMet::kLate;
 }
 
 domain::SlaTargetKind TargetKind(cpb::SlaTarget target) {
