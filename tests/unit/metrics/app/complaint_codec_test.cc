@@ -147,6 +147,12 @@ TEST(ComplaintCodecTest, AResolutionSaysWhatItDecidedAboutItsDeadline) {
   AddMetDeadline(cpb::SLA_TARGET_RESOLUTION, -absl::Hours(1), true, e);
   EXPECT_EQ(DecodeResolved(e).sla, domain::SlaMet::kLateAfterBreach);
 
+  // Breached, though the due time now reads later than the meeting: the
+  // breach decided it, never on time as well.
+  e.mutable_complaint()->mutable_sla()->clear_deadlines();
+  AddMetDeadline(cpb::SLA_TARGET_RESOLUTION, absl::Hours(1), true, e);
+  EXPECT_EQ(DecodeResolved(e).sla, domain::SlaMet::kLateAfterBreach);
+
   // Resolved again after a reopen: the deadline was met at kResolved.
   SetTime(kReopened + absl::Hours(1), e.mutable_occurred_at());
   e.mutable_complaint()->set_reopen_count(1);
