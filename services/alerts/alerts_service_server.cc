@@ -131,7 +131,7 @@ absl::StatusOr<std::unique_ptr<AlertsServiceServer>> AlertsServiceServer::Start(
   p->catalog = std::make_unique<app::Catalog>(app::CatalogData{
       .zone = settings->zone, .risks = settings->risks, .rotations = settings->rotations,
       .targets = settings->targets, .plans = settings->plans,
-      .inhibit_rules = settings->inhibit_rules});
+      .inhibit_rules = settings->inhibit_rules, .retired_plans = {}});
   auto tokens = runtime::TokenAuthenticator::FromFile(config.common.tokens_file);
   if (!tokens.ok()) return runtime::ConfigError("tokens-file", std::string(tokens.status().message()));
   p->auth = *std::move(tokens);
@@ -211,12 +211,14 @@ absl::StatusOr<std::unique_ptr<AlertsServiceServer>> AlertsServiceServer::Start(
   p->timers->Start();
   p->consumer->Start();
   const int webhook_port = p->webhook ? p->webhook->port() : 0;
-  runtime::log::Info("serving", {{"grpc_port", p->server->port()},
-                                 {"metrics_port", p->metrics->port()},
-                                 {"webhook_port", webhook_port},
-                                 {"plans", static_cast<int>(settings->plans.size())},
-                                 {"time_zone", settings->zone_name},
-                                 {"instance", instance}});
+  runtime::log::Info(
+      "serving", {{"grpc_port", p->server->port()},
+                  {"metrics_port", p->metrics->port()},
+                  {"webhook_port", webhook_port},
+                  {"plans", static_cast<int>(settings->plans.size())},
+                  {"retired_plans", static_cast<int>(p->catalog->Snapshot()->retired_plans.size())},
+                  {"time_zone", settings->zone_name},
+                  {"instance", instance}});
   if (!config.ready_file.empty()) {
     if (auto s = runtime::WriteReadyFile(config.ready_file, p->server->port(), p->metrics->port(),
                                          webhook_port);

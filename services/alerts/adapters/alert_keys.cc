@@ -23,5 +23,6 @@ std::string SeenKey(std::string_view alert_id) { return absl::StrCat(kKeyPrefix,
 std::string CountKey(std::string_view key) { return absl::StrCat(kKeyPrefix, ":count:", std::string(key)); }
 std::string PlanKey(std::string_view id) { return absl::StrCat(kKeyPrefix, ":plan:", std::string(id)); }
 std::string PlansKey() { return absl::StrCat(kKeyPrefix, ":plans"); }
+std::string KnownPlansKey() { return absl::StrCat(kKeyPrefix, ":known-plans"); }
 
 }  // namespace sqms::alerts::adapters

@@ -21,6 +21,11 @@
 //                                 version, seed — a plan changed through
 //                                 UpsertPlan (never expires)
 //   {sqms:alerts}:plans           set: ids of the stored plans
+//   {sqms:alerts}:known-plans     hash: id → the plan last in force
+//                                 (sqms.alerts.v1.Plan bytes): what an
+//                                 open incident follows once its plan is
+//                                 gone from the configuration; dropped
+//                                 when none of its incidents is open
 
 #include <string>
 #include <string_view>
@@ -44,5 +49,6 @@ std::string SeenKey(std::string_view alert_id);
 std::string CountKey(std::string_view key);
 std::string PlanKey(std::string_view id);
 std::string PlansKey();
+std::string KnownPlansKey();
 
 }  // namespace sqms::alerts::adapters

@@ -43,6 +43,9 @@ class RedisAlertStore final : public ports::AlertStore {
   // redis_alert_store_plans.cc
   absl::StatusOr<std::vector<ports::StoredPlan>> ListPlans() override;
   absl::StatusOr<ports::WriteOutcome> WritePlan(ports::PlanWrite& write) override;
+  absl::StatusOr<std::vector<ports::StoredPlan>> ListKnownPlans() override;
+  absl::Status PutKnownPlan(const domain::Plan& plan) override;
+  absl::Status DropKnownPlan(const std::string& id) override;
 
  private:
   absl::StatusOr<std::vector<ports::Incident>> Load(const std::vector<std::string>& ids);

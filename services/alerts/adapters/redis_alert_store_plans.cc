@@ -1,6 +1,7 @@
 // RedisAlertStore: plans changed through UpsertPlan. Each is a hash
 // (alert_keys.h: PlanKey) holding the plan as sqms.alerts.v1.Plan bytes,
-// its version and its seed; PlansKey lists their ids.
+// its version and its seed; PlansKey lists their ids. The last known plans
+// are one hash (KnownPlansKey): id → sqms.alerts.v1.Plan bytes.
 
 #include <algorithm>
 #include <map>
@@ -41,6 +42,8 @@ return {'ok', current}
   return script;
 }
 
+void Decode(const std::string& doc, ports::StoredPlan& out);
+
 // The stored plan of `id` from its hash's fields (HGETALL).
 ports::StoredPlan FromFields(const std::string& id, const runtime::RedisReply& reply) {
   std::map<std::string, std::string> fields;
@@ -53,17 +56,23 @@ ports::StoredPlan FromFields(const std::string& id, const runtime::RedisReply& r
   if (!absl::SimpleAtoi(fields["version"], &out.version)) {
     out.problem = absl::StrCat("version '", fields["version"], "' is not a number");
   }
+  Decode(fields["doc"], out);
+  out.plan.version = out.version;
+  return out;
+}
+
+// out.plan from `doc` (sqms.alerts.v1.Plan bytes), or out.problem; out.id
+// set. The plan's id is out.id either way.
+void Decode(const std::string& doc, ports::StoredPlan& out) {
   ::sqms::alerts::v1::Plan encoded;
   absl::StatusOr<domain::Plan> plan = absl::InvalidArgumentError("not a sqms.alerts.v1.Plan");
-  if (encoded.ParseFromString(fields["doc"])) plan = codec::PlanFromProto(encoded);
+  if (encoded.ParseFromString(doc)) plan = codec::PlanFromProto(encoded);
   if (!plan.ok() && out.problem.empty()) out.problem = std::string(plan.status().message());
-  if (plan.ok() && plan->id != id && out.problem.empty()) {
+  if (plan.ok() && plan->id != out.id && out.problem.empty()) {
     out.problem = absl::StrCat("the document is plan '", plan->id, "'");
   }
   if (out.problem.empty()) out.plan = *std::move(plan);
-  out.plan.id = id;
-  out.plan.version = out.version;
-  return out;
+  out.plan.id = out.id;
 }
 
 }  // namespace
@@ -108,6 +117,32 @@ absl::StatusOr<ports::WriteOutcome> RedisAlertStore::WritePlan(ports::PlanWrite&
   if (tag != "ok") return absl::InternalError(absl::StrCat("plan write: unexpected reply ", tag));
   plan.version = reply->elements[1].integer;
   return ports::WriteOutcome::kWritten;
+}
+
+absl::StatusOr<std::vector<ports::StoredPlan>> RedisAlertStore::ListKnownPlans() {
+  auto reply = redis_.Command({"HGETALL", KnownPlansKey()});
+  if (!reply.ok()) return reply.status();
+  std::vector<ports::StoredPlan> out;
+  for (size_t i = 0; i + 1 < reply->elements.size(); i += 2) {
+    ports::StoredPlan known;
+    known.id = reply->elements[i].str;
+    Decode(reply->elements[i + 1].str, known);
+    known.version = known.plan.version;
+    out.push_back(std::move(known));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const ports::StoredPlan& a, const ports::StoredPlan& b) { return a.id < b.id; });
+  return out;
+}
+
+absl::Status RedisAlertStore::PutKnownPlan(const domain::Plan& plan) {
+  return redis_
+      .Command({"HSET", KnownPlansKey(), plan.id, codec::PlanToProto(plan).SerializeAsString()})
+      .status();
+}
+
+absl::Status RedisAlertStore::DropKnownPlan(const std::string& id) {
+  return redis_.Command({"HDEL", KnownPlansKey(), id}).status();
 }
 
 }  // namespace sqms::alerts::adapters

@@ -79,17 +79,25 @@ absl::StatusOr<Mutes> LoadMutes(ports::AlertStore& store, const CatalogData& cat
   return out;
 }
 
-// The plans a trigger of which matches `labels`, with that trigger's
-// index — but those `decided` already for this alert id.
+// The plans a trigger of which matches the alert's labels, with that
+// trigger's index — but those `decided` already for this alert id. A
+// retired plan only for a resolved alert: its open incidents still
+// resolve, but it takes no new alert (it opens, joins and counts nothing).
 using PlanTrigger = std::pair<const domain::Plan*, int>;
-std::vector<PlanTrigger> PlansToDecide(const CatalogData& catalog, const domain::Labels& labels,
+std::vector<PlanTrigger> PlansToDecide(const CatalogData& catalog, const domain::Alert& alert,
                                        const std::vector<Decision>& decided) {
   std::vector<PlanTrigger> out;
-  for (const domain::Plan& plan : catalog.plans) {
-    const bool done = std::any_of(decided.begin(), decided.end(),
-                                  [&](const Decision& d) { return d.plan_id == plan.id; });
-    if (int t = domain::MatchingTrigger(plan, labels); t >= 0 && !done) out.push_back({&plan, t});
-  }
+  auto consider = [&](const std::vector<domain::Plan>& plans) {
+    for (const domain::Plan& plan : plans) {
+      const bool done = std::any_of(decided.begin(), decided.end(),
+                                    [&](const Decision& d) { return d.plan_id == plan.id; });
+      if (int t = domain::MatchingTrigger(plan, alert.labels); t >= 0 && !done) {
+        out.push_back({&plan, t});
+      }
+    }
+  };
+  consider(catalog.plans);
+  if (!alert.firing) consider(catalog.retired_plans);
   return out;
 }
 
@@ -135,7 +143,7 @@ absl::StatusOr<ProcessResult> AlertProcessor::Process(const domain::Alert& alert
   stats_.Received(alert.source);
   result.fingerprint = domain::Fingerprint(alert.labels);
   auto catalog = catalog_.Snapshot();
-  const auto pending = PlansToDecide(*catalog, alert.labels, result.decisions);
+  const auto pending = PlansToDecide(*catalog, alert, result.decisions);
   Mutes mutes;
   if (!pending.empty() && alert.firing && !alert.drill) {
     auto loaded = LoadMutes(store_, *catalog, alert.labels);

@@ -15,9 +15,13 @@ absl::StatusOr<ports::Incident> IncidentCommands::StartDrill(const std::string& 
                                                              const CommandContext& ctx) {
   if (ctx.request_id.empty()) return runtime::InvalidArgument({{"request_id", "required"}});
   auto catalog = catalog_.Snapshot();
-  const domain::Plan* plan = catalog->FindPlan(plan_id);
+  // A retired plan opens nothing, drills included.
+  const domain::Plan* plan = catalog->FindPlanInForce(plan_id);
   if (plan == nullptr) {
-    return runtime::InvalidArgument({{"plan_id", absl::StrCat("no plan \"", plan_id, "\"")}});
+    return runtime::InvalidArgument(
+        {{"plan_id", catalog->IsRetired(plan_id)
+                         ? absl::StrCat("plan \"", plan_id, "\" is retired (gone from the config)")
+                         : absl::StrCat("no plan \"", plan_id, "\"")}});
   }
   // The id follows from the request id, so a retry finds its own drill.
   const std::string id = absl::StrCat("drill-", domain::Fingerprint({{"request_id", ctx.request_id}}));

@@ -7,6 +7,20 @@
 #include "absl/strings/str_split.h"
 
 namespace sqms::alerts::app {
+namespace {
+
+// An incident's plan is neither in force nor retired here: not yet
+// installed by the plan refresh (the store was unreachable at start-up),
+// or gone with nothing of it recorded (app/plan_changes.h logs that). The
+// timer must not be dropped — pages stop only at acknowledgement — so it
+// fails and the durable timers retry it with backoff.
+absl::Status UnknownPlan(const ports::Incident& incident) {
+  return absl::UnavailableError(absl::StrCat("plan ", incident.plan_id, " of incident ",
+                                             incident.id,
+                                             " is not known here (yet); retried until it is"));
+}
+
+}  // namespace
 
 Escalator::Escalator(ports::AlertStore& store, const Catalog& catalog, const runtime::Clock& clock,
                      std::function<void()> wake)
@@ -69,7 +83,7 @@ absl::Status Escalator::Escalate(const std::string& incident_id, int64_t seq) {
     }
     auto catalog = catalog_.Snapshot();
     const domain::Plan* plan = catalog->FindPlan(incident.plan_id);
-    if (plan == nullptr) return absl::OkStatus();  // plan removed: nothing to page
+    if (plan == nullptr) return UnknownPlan(incident);
     // By the plan in force, which may have changed since the incident's
     // last step: DueStep maps the step onto it, so this always pages.
     std::optional<domain::EscalationStep> next = domain::DueStep(plan->escalation, incident.step);
@@ -110,7 +124,7 @@ absl::Status Escalator::ExpireAck(const std::string& incident_id, int64_t seq) {
   }
   auto catalog = catalog_.Snapshot();
   const domain::Plan* plan = catalog->FindPlan(incident.plan_id);
-  if (plan == nullptr) return absl::OkStatus();
+  if (plan == nullptr) return UnknownPlan(incident);
   const absl::Time now = clock_.Now();
   ports::IncidentWrite write;
   write.incident = incident;

@@ -12,7 +12,11 @@
 // Steps are decided by the plan in force when the timer fires; a plan
 // changed meanwhile (UpsertPlan) with fewer tiers or repeats does not stop
 // the escalation: the incident's step is mapped onto the new chain
-// (domain::DueStep, domain::ClampStep).
+// (domain::DueStep, domain::ClampStep). Nor does a plan gone from the
+// configuration: the incident follows the retired plan
+// (CatalogData::FindPlan, app/plan_changes.h); should this replica know no
+// plan of the incident at all, the timer fails (UNAVAILABLE) and is
+// retried — never dropped.
 
 #include <functional>
 #include <string>
@@ -31,7 +35,9 @@ class Escalator {
             std::function<void()> wake);
 
   // For timers whose id starts "esc|", "ackx|" or "quiet|"; OK for ids it
-  // does not know (they are dropped). An error: retried by the timers.
+  // does not know (they are dropped). An error: retried by the timers —
+  // UNAVAILABLE for an escalation or acknowledgement expiry whose plan is
+  // not known here (neither in force nor retired).
   absl::Status OnTimer(const std::string& timer_id);
   // Called after this resolved an incident (flap protection's delayed
   // auto-resolution), with the incident as written: for the MTTR metric.

@@ -1,5 +1,6 @@
 #include "services/alerts/app/plan_changes.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -19,6 +20,22 @@ std::vector<domain::PlanViolation> Violations(const domain::Plan& plan,
   return domain::ValidatePlan(plan, risks, targets);
 }
 
+// The problem when `plan` in place of the plan in force of its id would
+// leave a high or critical risk without a plan in force ("" if none).
+std::string RiskLeftWithoutPlan(const domain::Plan& plan, const CatalogData& catalog) {
+  const domain::Plan* before = catalog.FindPlanInForce(plan.id);
+  if (before == nullptr || before->risk_id == plan.risk_id) return "";
+  for (const domain::Plan& p : catalog.plans) {
+    if (p.id != plan.id && p.risk_id == before->risk_id) return "";
+  }
+  for (const domain::Risk& risk : catalog.risks) {
+    if (risk.id != before->risk_id || !domain::NeedsPlan(risk)) continue;
+    return absl::StrCat(domain::DescribeLevel(risk), " and would have no plan left (plan ", plan.id,
+                        " is its last): a high or critical risk needs one");
+  }
+  return "";
+}
+
 // `plans` with `plan` in place of the one of its id, or added last.
 std::vector<domain::Plan> With(std::vector<domain::Plan> plans, const domain::Plan& plan) {
   for (domain::Plan& p : plans) {
@@ -34,10 +51,10 @@ std::vector<domain::Plan> With(std::vector<domain::Plan> plans, const domain::Pl
 }  // namespace
 
 PlanChanges::PlanChanges(ports::AlertStore& store, Catalog& catalog, PlanFingerprint fingerprint)
-    : store_(store), catalog_(catalog) {
+    : store_(store), catalog_(catalog), fingerprint_(std::move(fingerprint)) {
   for (const domain::Plan& plan : catalog_.Snapshot()->plans) {
     config_order_.push_back(plan.id);
-    config_[plan.id] = ConfigPlan{.plan = plan, .seed = fingerprint(plan)};
+    config_[plan.id] = ConfigPlan{.plan = plan, .seed = fingerprint_(plan)};
   }
 }
 
@@ -47,6 +64,9 @@ absl::StatusOr<domain::Plan> PlanChanges::Upsert(domain::Plan plan, int64_t expe
   std::vector<runtime::FieldViolation> violations;
   for (const domain::PlanViolation& v : Violations(plan, *catalog)) {
     violations.push_back({absl::StrCat("plan.", v.field), v.problem});
+  }
+  if (std::string problem = RiskLeftWithoutPlan(plan, *catalog); !problem.empty()) {
+    violations.push_back({"plan.risk_id", std::move(problem)});
   }
   if (!violations.empty()) return runtime::InvalidArgument(std::move(violations));
   const auto config = config_.find(plan.id);
@@ -70,10 +90,21 @@ absl::Status PlanChanges::Refresh() {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<std::vector<ports::StoredPlan>> stored = store_.ListPlans();
   if (!stored.ok()) return stored.status();
-  std::map<std::string, const ports::StoredPlan*> by_id;
-  for (const ports::StoredPlan& s : *stored) by_id[s.id] = &s;
+  absl::StatusOr<std::vector<ports::StoredPlan>> known = store_.ListKnownPlans();
+  if (!known.ok()) return known.status();
   const std::shared_ptr<const CatalogData> catalog = catalog_.Snapshot();
+  std::vector<domain::Plan> plans = InForce(*stored, *catalog);
+  absl::StatusOr<std::vector<domain::Plan>> retired = Retired(plans, *known, *catalog);
+  if (!retired.ok()) return retired.status();
+  WarnUncoveredRisks(plans, *catalog);
+  catalog_.ReplacePlans(plans, *std::move(retired));
+  return RecordKnown(plans, *known);
+}
 
+std::vector<domain::Plan> PlanChanges::InForce(const std::vector<ports::StoredPlan>& stored,
+                                               const CatalogData& catalog) {
+  std::map<std::string, const ports::StoredPlan*> by_id;
+  for (const ports::StoredPlan& s : stored) by_id[s.id] = &s;
   std::vector<domain::Plan> plans;
   for (const std::string& id : config_order_) {
     const ConfigPlan& config = config_.at(id);
@@ -84,7 +115,7 @@ absl::Status PlanChanges::Refresh() {
           domain::ChoosePlanSource(config.plan.version, config.seed, s.version, s.seed);
       in_force.version = choice.version;
       if (choice.stored) {
-        const std::string problem = s.problem.empty() ? Problems(s.plan, *catalog) : s.problem;
+        const std::string problem = s.problem.empty() ? Problems(s.plan, catalog) : s.problem;
         if (problem.empty()) {
           in_force = s.plan;
         } else {
@@ -94,17 +125,16 @@ absl::Status PlanChanges::Refresh() {
     }
     plans.push_back(std::move(in_force));
   }
-  for (const ports::StoredPlan& s : *stored) {
+  for (const ports::StoredPlan& s : stored) {
     if (config_.contains(s.id)) continue;
-    const std::string problem = s.problem.empty() ? Problems(s.plan, *catalog) : s.problem;
+    const std::string problem = s.problem.empty() ? Problems(s.plan, catalog) : s.problem;
     if (problem.empty()) {
       plans.push_back(s.plan);
     } else {
       Reject(s, problem);
     }
   }
-  catalog_.ReplacePlans(std::move(plans));
-  return absl::OkStatus();
+  return plans;
 }
 
 std::string PlanChanges::Problems(const domain::Plan& plan, const CatalogData& catalog) const {
@@ -123,6 +153,55 @@ void PlanChanges::Reject(const ports::StoredPlan& stored, const std::string& pro
                 : "stored plan is invalid and the config file has none; plan not in force",
       {{"plan", stored.id}, {"version", stored.version}, {"problem", problem},
        {"fix", "UpsertPlan a valid plan at this version"}});
+}
+
+void PlanChanges::WarnUncoveredRisks(const std::vector<domain::Plan>& in_force,
+                                     const CatalogData& catalog) {
+  for (const domain::Risk& risk : catalog.risks) {
+    const bool covered = std::any_of(in_force.begin(), in_force.end(),
+                                     [&](const domain::Plan& p) { return p.risk_id == risk.id; });
+    if (covered || !domain::NeedsPlan(risk)) {
+      uncovered_.erase(risk.id);
+    } else if (uncovered_.insert(risk.id).second) {
+      runtime::log::Warn(
+          "a high or critical risk has no plan in force",
+          {{"risk", risk.id},
+           {"problem", domain::DescribeLevel(risk)},
+           {"fix", "give a plan in force this risk (UpsertPlan or the config file)"}});
+    }
+  }
+}
+
+std::string PlanChanges::RecordKey(const domain::Plan& plan) const {
+  return absl::StrCat(plan.version, "|", fingerprint_(plan));
+}
+
+absl::Status PlanChanges::RecordKnown(const std::vector<domain::Plan>& in_force,
+                                      const std::vector<ports::StoredPlan>& known) {
+  std::map<std::string, const ports::StoredPlan*> by_id;
+  for (const ports::StoredPlan& k : known) by_id[k.id] = &k;
+  absl::Status first_error;
+  for (const domain::Plan& plan : in_force) {
+    const std::string key = RecordKey(plan);
+    const auto there = by_id.find(plan.id);
+    const auto mine = recorded_.find(plan.id);
+    if (there != by_id.end()) {
+      // Recorded by this replica: a different plan there is another
+      // replica's (a rolling deploy), not to be fought over every second.
+      if (mine != recorded_.end() && mine->second == key) continue;
+      const ports::StoredPlan& k = *there->second;
+      if (mine == recorded_.end() && k.problem.empty() && RecordKey(k.plan) == key) {
+        recorded_[plan.id] = key;
+        continue;
+      }
+    }
+    if (absl::Status s = store_.PutKnownPlan(plan); !s.ok()) {
+      first_error.Update(s);
+      continue;
+    }
+    recorded_[plan.id] = key;
+  }
+  return first_error;
 }
 
 }  // namespace sqms::alerts::app

@@ -16,6 +16,31 @@
 // in force, at the stored plan's version, so an UpsertPlan decided on it
 // can repair it.
 //
+// An UpsertPlan may not move the last plan of a high or critical risk to
+// another risk (requirements.md §3.1; the file is checked at load, and
+// plans cannot be deleted through the API).
+//
+// Retired plans: an open incident keeps its plan after the configuration
+// lost it. Every refresh records the plans in force in the store as the
+// last known plans (ports::AlertStore::PutKnownPlan; a plan is written
+// when the store lacks it or this replica's plan of that id changed since
+// it last recorded it). A last known plan no longer in force — removed
+// from the config file, or only the store had it and it no longer
+// validates — while incidents opened under it are still open (triggered,
+// acknowledged or mitigating; drills too) is installed as retired
+// (CatalogData::retired_plans): it escalates, re-pages, resolves and
+// reports those incidents and does nothing else. A warning names it with
+// its open incident count when this replica first retires it (at
+// start-up). Once none of its incidents is open it is dropped, here and
+// from the store. An UpsertPlan of its id makes it a plan in force again.
+// An open incident whose plan no replica recorded (opened before last
+// known plans existed) gets a stand-in rebuilt from the pages it sent —
+// each tier's targets and recipients as paged, the default ack timeout, no
+// triggers or steps — and an error is logged; with no page recorded there
+// is nobody to page, the error says so and its escalation timers fail
+// (and are retried) until the plan is back. Open incidents are read at
+// the first refresh and afterwards only while a plan is retired.
+//
 // Thread-safe. Upsert and Refresh are serialised (a mutex held over the
 // store call), so a refresh that read before an upsert never installs the
 // older plan after it. Both block on the store: call them from worker
@@ -24,6 +49,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -48,16 +74,21 @@ class PlanChanges {
   PlanChanges(ports::AlertStore& store, Catalog& catalog, PlanFingerprint fingerprint);
 
   // Validates `plan` (domain::ValidatePlan against the catalog's risks and
-  // targets: INVALID_ARGUMENT with field violations "plan.<field>"), then
-  // writes it. `expected_version`: 0 = create (the id must be unknown),
+  // targets; a risk_id change that leaves a high or critical risk without
+  // a plan in force: INVALID_ARGUMENT with field violations
+  // "plan.<field>"), then writes it. `expected_version`: 0 = create (the id must be unknown),
   // else the version in force being replaced; ABORTED ("plan <id> is at
   // version <n>, not <expected>") when it moved, and nothing changes. The
   // result carries the stored version (expected_version + 1); it is in this
   // replica's catalog on return. Store errors are returned as they are.
   absl::StatusOr<domain::Plan> Upsert(domain::Plan plan, int64_t expected_version);
 
-  // Reads the stored plans and installs the plans in force into the
-  // catalog. On a store error nothing changes and the error is returned.
+  // Reads the stored and the last known plans, installs the plans in
+  // force and the retired plans into the catalog, then records the plans
+  // in force as last known. On a store error while reading nothing
+  // changes and the error is returned; an error recording them is
+  // returned after the plans were installed (recorded at the next
+  // refresh).
   absl::Status Refresh();
 
  private:
@@ -65,19 +96,52 @@ class PlanChanges {
     domain::Plan plan;
     std::string seed;
   };
+  using OpenIncidents = std::vector<const ports::Incident*>;
+
+  // The plans in force: the file's merged with `stored` (see above).
+  std::vector<domain::Plan> InForce(const std::vector<ports::StoredPlan>& stored,
+                                    const CatalogData& catalog) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The problem with `plan` against the catalog's risks and targets ("" if
   // none): "<field>: <problem>; …".
   std::string Problems(const domain::Plan& plan, const CatalogData& catalog) const;
   // Logs a stored plan not put in force, once per id, version and problem.
   void Reject(const ports::StoredPlan& stored, const std::string& problem)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Logs each high or critical risk without a plan in force (once, until
+  // it has one again).
+  void WarnUncoveredRisks(const std::vector<domain::Plan>& in_force, const CatalogData& catalog)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // plan_retirement.cc: the retired plans given the plans in force and the
+  // last known ones; drops those none of whose incidents is open.
+  absl::StatusOr<std::vector<domain::Plan>> Retired(const std::vector<domain::Plan>& in_force,
+                                                    const std::vector<ports::StoredPlan>& known,
+                                                    const CatalogData& catalog)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // A stand-in for plan `id` of `open` from their pages; nullopt (logged)
+  // when none was recorded.
+  absl::StatusOr<std::optional<domain::Plan>> StandIn(const std::string& id,
+                                                      const OpenIncidents& open);
+  // Records `in_force` as the last known plans (see above).
+  absl::Status RecordKnown(const std::vector<domain::Plan>& in_force,
+                           const std::vector<ports::StoredPlan>& known)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // "<version>|<fingerprint>": a plan as recorded.
+  std::string RecordKey(const domain::Plan& plan) const;
 
   ports::AlertStore& store_;
   Catalog& catalog_;
+  const PlanFingerprint fingerprint_;
   std::vector<std::string> config_order_;  // the file's plan ids, in its order
   std::map<std::string, ConfigPlan> config_;
   absl::Mutex mu_;
   std::set<std::string> rejected_ ABSL_GUARDED_BY(mu_);
+  // id → RecordKey of the plan this replica last recorded as last known.
+  std::map<std::string, std::string> recorded_ ABSL_GUARDED_BY(mu_);
+  // Stand-ins of plans nobody recorded, kept while their incidents are open.
+  std::map<std::string, domain::Plan> stand_ins_ ABSL_GUARDED_BY(mu_);
+  bool open_incidents_read_ ABSL_GUARDED_BY(mu_) = false;
+  std::set<std::string> retired_ ABSL_GUARDED_BY(mu_);    // logged as retired
+  std::set<std::string> uncovered_ ABSL_GUARDED_BY(mu_);  // risks logged without a plan
 };
 
 }  // namespace sqms::alerts::app

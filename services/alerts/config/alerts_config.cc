@@ -129,7 +129,7 @@ class Loader {
       };
       if (auto s = v_.List(root[key], key, each); !s.ok()) return s;
     }
-    return absl::OkStatus();
+    return RisksHavePlans(out);
   }
 
  private:
@@ -159,6 +159,24 @@ class Loader {
     }
     if (risk.name.empty()) risk.name = risk.id;
     out.risks.push_back(std::move(risk));
+    return absl::OkStatus();
+  }
+
+  // requirements.md §3.1: a high or critical risk needs a plan of this
+  // file. Plans created through UpsertPlan do not count: the store may be
+  // empty (a new Redis) and no such plan can be relied on at start-up.
+  absl::Status RisksHavePlans(const AlertsSettings& out) {
+    for (size_t i = 0; i < out.risks.size(); ++i) {
+      const domain::Risk& risk = out.risks[i];
+      const bool planned = std::any_of(out.plans.begin(), out.plans.end(),
+                                       [&](const domain::Plan& p) { return p.risk_id == risk.id; });
+      if (planned || !domain::NeedsPlan(risk)) continue;
+      return r_.Error(absl::StrCat("risks[", i, "]"),
+                      absl::StrCat(domain::DescribeLevel(risk),
+                                   " and has no plan: a high or critical risk needs one (a plan "
+                                   "with risk: ",
+                                   risk.id, ")"));
+    }
     return absl::OkStatus();
   }
 

@@ -22,7 +22,9 @@ namespace sqms::alerts::config {
 
 // What the YAML file holds. Every cross-reference is checked: a plan's
 // risk_id names a risk, a tier's targets name targets, "rotation:<id>"
-// names a rotation.
+// names a rotation. Every high or critical risk has a plan in the file
+// (domain::NeedsPlan; "risks[2]: risk 'mass-delay' is critical (score 20)
+// and has no plan: …"); medium and low ones need none.
 struct AlertsSettings {
   absl::TimeZone zone;            // key `time_zone`, e.g. "Asia/Shanghai"
   std::string zone_name;

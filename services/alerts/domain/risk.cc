@@ -1,5 +1,7 @@
 #include "services/alerts/domain/risk.h"
 
+#include "absl/strings/str_cat.h"
+
 namespace sqms::alerts::domain {
 
 int RiskScore(const Risk& risk) { return risk.probability * risk.impact; }
@@ -10,6 +12,14 @@ RiskLevel RiskLevelOf(int score) {
   if (score <= 16) return RiskLevel::kHigh;
   // 17–19 are no product of two factors 1–5; anything above 16 is critical.
   return RiskLevel::kCritical;
+}
+
+bool NeedsPlan(const Risk& risk) { return RiskLevelOf(RiskScore(risk)) >= RiskLevel::kHigh; }
+
+std::string DescribeLevel(const Risk& risk) {
+  const int score = RiskScore(risk);
+  return absl::StrCat("risk '", risk.id, "' is ", std::string(RiskLevelName(RiskLevelOf(score))),
+                      " (score ", score, ")");
 }
 
 std::string_view RiskLevelName(RiskLevel level) {

@@ -21,4 +21,11 @@ int RiskScore(const Risk& risk);              // probability × impact, 1–25
 RiskLevel RiskLevelOf(int score);
 std::string_view RiskLevelName(RiskLevel level);  // "low", "medium", "high", "critical"
 
+// requirements.md §3.1: the product decides which risks get a plan — a
+// high or critical risk must have one (a plan whose risk_id names it);
+// medium and low ones need none.
+bool NeedsPlan(const Risk& risk);
+// "risk 'mass-delay' is critical (score 20)".
+std::string DescribeLevel(const Risk& risk);
+
 }  // namespace sqms::alerts::domain

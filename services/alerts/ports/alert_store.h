@@ -7,7 +7,9 @@
 // escalation of one incident can never both win, and nothing is ever
 // half-written.
 // Plans changed through UpsertPlan are stored here too, each change one
-// compare-and-set on the plan's version (WritePlan).
+// compare-and-set on the plan's version (WritePlan); and the plans last in
+// force, so an open incident keeps its plan after the configuration lost it
+// (app/plan_changes.h, "Retired plans").
 
 #include <cstdint>
 #include <optional>
@@ -137,6 +139,16 @@ class AlertStore {
   // plan is stored at expected_version + 1 with seed write.config_seed and
   // write.plan.version set to it (kWritten). Plans are never removed.
   virtual absl::StatusOr<WriteOutcome> WritePlan(PlanWrite& write) = 0;
+
+  // The last known plans: each plan as a replica last installed it in force
+  // (app::PlanChanges), by id, kept apart from the plans above. `seed` is
+  // unused (""); one that does not decode comes with `problem`.
+  virtual absl::StatusOr<std::vector<StoredPlan>> ListKnownPlans() = 0;
+  // Records `plan` (at its version) as the last known plan of its id,
+  // replacing the one recorded before, whatever its version.
+  virtual absl::Status PutKnownPlan(const domain::Plan& plan) = 0;
+  // Forgets the last known plan `id`; OK when there is none.
+  virtual absl::Status DropKnownPlan(const std::string& id) = 0;
 };
 
 }  // namespace sqms::alerts::ports

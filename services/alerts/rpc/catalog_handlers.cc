@@ -14,6 +14,8 @@ namespace sqms::alerts::rpc {
 grpc::ServerUnaryReactor* AlertsGrpcService::ListPlans(grpc::CallbackServerContext* call,
                                                        const pb::ListPlansRequest* /*request*/,
                                                        pb::ListPlansResponse* response) {
+  // The plans in force; retired ones (app/plan_changes.h) are not listed:
+  // sqms.alerts.v1.Plan has no field to mark them.
   return Run(call, Method::kListPlans, [this, response](const runtime::Principal&) {
     for (const domain::Plan& plan : catalog_.Snapshot()->plans) {
       *response->add_plans() = codec::PlanToProto(plan);
@@ -28,7 +30,12 @@ grpc::ServerUnaryReactor* AlertsGrpcService::GetPlan(grpc::CallbackServerContext
   return Run(call, Method::kGetPlan, [this, request, response](const runtime::Principal&) {
     if (absl::Status s = CheckRequest(*request, {{"id", &request->id()}}); !s.ok()) return s;
     const auto catalog = catalog_.Snapshot();
-    const domain::Plan* plan = catalog->FindPlan(request->id());
+    const domain::Plan* plan = catalog->FindPlanInForce(request->id());
+    if (plan == nullptr && catalog->IsRetired(request->id())) {
+      return absl::NotFoundError(absl::StrCat(
+          "plan '", request->id(),
+          "' is retired: gone from the configuration, it only escalates its open incidents"));
+    }
     if (plan == nullptr) return absl::NotFoundError(absl::StrCat("no plan '", request->id(), "'"));
     *response = codec::PlanToProto(*plan);
     return absl::OkStatus();

@@ -3,6 +3,8 @@
 // alert raised there afterwards is handled by the changed plan, a stale
 // expected_version is refused and changes nothing, the change survives
 // SIGKILL and restart — and an edited config file wins over it again.
+// A plan removed from the file by a deploy is retired: its open incident
+// is still paged, by the restarted binary, until acknowledged.
 
 #include <gtest/gtest.h>
 
@@ -10,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/strip.h"
 #include "tests/integration/alerts/alerts_stack.h"
 #include "tests/integration/alerts/plans.h"
 #include "tests/support/service_client.h"
@@ -110,6 +113,98 @@ TEST(AlertsPlanChangesTest, AnUpsertIsSharedDurableAndGuardedByItsVersion) {
   (*stack)->KillService(0);
   ASSERT_TRUE((*stack)->StartService(0).ok());
   EXPECT_EQ(Shown(*(*stack)->Alerts(0), "page"), "3 Paging test (file)");
+}
+
+// "retiring" is the plan the deploy removes; "stays" keeps the high risk
+// test-risk planned (the file is refused otherwise).
+constexpr char kRetiringPlans[] = R"yaml(
+plans:
+  - id: stays
+    name: Stays
+    risk: test-risk
+    level: III
+    triggers:
+      - matchers: ['alertname="StaysTest"']
+    escalation:
+      - {notify: ["user:first"], targets: [sink], ack_timeout: 1h}
+  - id: retiring
+    name: Retiring
+    risk: test-risk
+    level: II
+    triggers:
+      - matchers: ['alertname="RetiringTest"']
+    group_by: [case]
+    steps:
+      - {title: Look, owner: noc, expected_minutes: 1}
+    escalation:
+      - {notify: ["user:first"], targets: [sink], ack_timeout: 4s}
+      - {notify: ["user:second"], targets: [sink], ack_timeout: 1h}
+)yaml";
+
+// AcknowledgeIncident / ResolveIncident of `id`.
+absl::Status Command(av1::AlertService::Stub& stub, const std::string& id, bool resolve) {
+  av1::IncidentCommand command;
+  command.set_id(id);
+  command.set_request_id(testing::Unique("cmd"));
+  av1::Incident incident;
+  grpc::Status s = resolve ? stub.ResolveIncident(Ctx().get(), command, &incident)
+                           : stub.AcknowledgeIncident(Ctx().get(), command, &incident);
+  return absl::Status(static_cast<absl::StatusCode>(s.error_code()), s.error_message());
+}
+
+TEST(AlertsPlanChangesTest, APlanRemovedFromTheFileKeepsPagingItsOpenIncident) {
+  auto stack = AlertsStack::Start({.name = "alerts-plan-retired", .plans = kRetiringPlans});
+  ASSERT_TRUE(stack.ok()) << stack.status();
+  absl::StatusOr<av1::RaiseAlertResponse> raised =
+      Raise(*(*stack)->Alerts(0), {{"alertname", "RetiringTest"}, {"case", "r1"}});
+  ASSERT_TRUE(raised.ok()) << raised.status();
+  ASSERT_EQ(raised->decisions_size(), 1);
+  ASSERT_EQ(raised->decisions(0).outcome(), av1::OUTCOME_OPENED);
+  const std::string id = raised->decisions(0).incident_id();
+
+  // A deploy removes the plan from the file, well before tier 2 is due.
+  (*stack)->KillService(0);
+  const std::string file = testing::ReadFile((*stack)->config_file());
+  const size_t plan_at = file.find("  - id: retiring\n");
+  ASSERT_NE(plan_at, std::string::npos);
+  ASSERT_TRUE(testing::WriteTextFile((*stack)->config_file(), file.substr(0, plan_at)).ok());
+  ASSERT_TRUE((*stack)->StartService(0).ok());
+  auto stub = (*stack)->Alerts(0);
+  const std::string log_file = absl::StrCat((*stack)->dir(), "/alerts-0-1.log");
+  const std::string log = testing::ReadFile(log_file);
+  EXPECT_NE(log.find("plan gone from the configuration is retired"), std::string::npos) << log;
+  EXPECT_NE(log.find("\"open_incidents\":1"), std::string::npos) << log;
+
+  // The restarted replica pages tier 2 when it falls due.
+  EXPECT_TRUE(
+      testing::Await([&] { return !(*stack)->Pages(id, "escalated").empty(); }, absl::Seconds(20)))
+      << testing::ReadFile(log_file);
+  av1::GetIncidentRequest get;
+  get.set_id(id);
+  av1::Incident incident;
+  ASSERT_TRUE(stub->GetIncident(Ctx().get(), get, &incident).ok());
+  EXPECT_EQ(incident.tier(), 1);
+  ASSERT_EQ(incident.steps_size(), 1);
+  EXPECT_EQ(incident.steps(0).title(), "Look") << "the retired plan's steps";
+
+  // It takes no new alert, and is no plan in force.
+  absl::StatusOr<av1::RaiseAlertResponse> again =
+      Raise(*stub, {{"alertname", "RetiringTest"}, {"case", "r2"}});
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->decisions_size(), 0);
+  const std::string shown = Shown(*stub, "retiring");
+  EXPECT_NE(shown.find("NOT_FOUND"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("retired"), std::string::npos) << shown;
+
+  // Acknowledged and resolved: none of its incidents is open, it is dropped.
+  EXPECT_TRUE(Command(*stub, id, /*resolve=*/false).ok());
+  EXPECT_TRUE(Command(*stub, id, /*resolve=*/true).ok());
+  EXPECT_TRUE(testing::Await(
+      [&] { return testing::ReadFile(log_file).find("retired plan dropped") != std::string::npos; },
+      absl::Seconds(5)));
+  EXPECT_EQ(absl::StripAsciiWhitespace(
+                (*stack)->redis().Cli({"HEXISTS", "{sqms:alerts}:known-plans", "retiring"})),
+            "0");
 }
 
 }  // namespace

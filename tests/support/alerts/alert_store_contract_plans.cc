@@ -184,5 +184,39 @@ TEST_P(AlertStoreContractTest, PlansAreListedById) {
   EXPECT_THAT(ids, ElementsAre("a-plan", "b-plan"));
 }
 
+// The last known plans (app/plan_changes.h, "Retired plans"): kept apart
+// from the plans changed through UpsertPlan.
+TEST_P(AlertStoreContractTest, ALastKnownPlanIsKeptWholeAndReplacedByTheNext) {
+  EXPECT_THAT(ValueOf(store().ListKnownPlans()), IsEmpty());
+  domain::Plan plan = SamplePlan("safety");
+  plan.version = 3;
+  ASSERT_TRUE(store().PutKnownPlan(plan).ok());
+  std::vector<ports::StoredPlan> known = ValueOf(store().ListKnownPlans());
+  ASSERT_EQ(known.size(), 1u);
+  EXPECT_EQ(known[0].problem, "");
+  EXPECT_EQ(known[0].plan.escalation[0].targets, plan.escalation[0].targets);
+  EXPECT_EQ(known[0].plan.triggers[0].count, 3);
+  EXPECT_EQ(known[0].plan.ack_expiry, absl::Minutes(30));
+  EXPECT_THAT(Describe(known), ElementsAre("safety v3 seed= name=Safety complaint"));
+  EXPECT_THAT(ValueOf(store().ListPlans()), IsEmpty()) << "not a plan changed through the API";
+
+  plan.version = 1;  // whatever its version: the last one installed
+  plan.name = "older";
+  ASSERT_TRUE(store().PutKnownPlan(plan).ok());
+  EXPECT_THAT(Describe(ValueOf(store().ListKnownPlans())),
+              ElementsAre("safety v1 seed= name=older"));
+}
+
+TEST_P(AlertStoreContractTest, ALastKnownPlanIsDroppedByIdAndListedById) {
+  for (const char* id : {"b-plan", "a-plan", "c-plan"}) {
+    ASSERT_TRUE(store().PutKnownPlan(SamplePlan(id)).ok());
+  }
+  ASSERT_TRUE(store().DropKnownPlan("c-plan").ok());
+  ASSERT_TRUE(store().DropKnownPlan("never-known").ok());
+  std::vector<std::string> ids;
+  for (const ports::StoredPlan& s : ValueOf(store().ListKnownPlans())) ids.push_back(s.id);
+  EXPECT_THAT(ids, ElementsAre("a-plan", "b-plan"));
+}
+
 }  // namespace
 }  // namespace sqms::alerts::testing

@@ -251,6 +251,28 @@ absl::StatusOr<ports::WriteOutcome> InMemoryAlertStore::WritePlan(ports::PlanWri
   return ports::WriteOutcome::kWritten;
 }
 
+absl::StatusOr<std::vector<ports::StoredPlan>> InMemoryAlertStore::ListKnownPlans() {
+  absl::MutexLock lock(&mu_);
+  std::vector<ports::StoredPlan> out;
+  for (const auto& [id, plan] : known_plans_) {
+    out.push_back(ports::StoredPlan{
+        .id = id, .version = plan.version, .seed = "", .plan = plan, .problem = ""});
+  }
+  return out;
+}
+
+absl::Status InMemoryAlertStore::PutKnownPlan(const domain::Plan& plan) {
+  absl::MutexLock lock(&mu_);
+  known_plans_[plan.id] = plan;
+  return absl::OkStatus();
+}
+
+absl::Status InMemoryAlertStore::DropKnownPlan(const std::string& id) {
+  absl::MutexLock lock(&mu_);
+  known_plans_.erase(id);
+  return absl::OkStatus();
+}
+
 int InMemoryAlertStore::writes() const {
   absl::MutexLock lock(&mu_);
   return writes_;

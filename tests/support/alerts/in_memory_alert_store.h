@@ -60,6 +60,9 @@ class InMemoryAlertStore final : public ports::AlertStore {
                             absl::Duration within) override;
   absl::StatusOr<std::vector<ports::StoredPlan>> ListPlans() override;
   absl::StatusOr<ports::WriteOutcome> WritePlan(ports::PlanWrite& write) override;
+  absl::StatusOr<std::vector<ports::StoredPlan>> ListKnownPlans() override;
+  absl::Status PutKnownPlan(const domain::Plan& plan) override;
+  absl::Status DropKnownPlan(const std::string& id) override;
 
   // The durable timers (id → due), as the timers' sorted set holds them.
   std::map<std::string, absl::Time> Timers() const;
@@ -90,6 +93,7 @@ class InMemoryAlertStore final : public ports::AlertStore {
   // window key → member → score (Unix ms).
   std::map<std::string, std::map<std::string, int64_t>> windows_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, ports::StoredPlan> plans_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, domain::Plan> known_plans_ ABSL_GUARDED_BY(mu_);
   int writes_ ABSL_GUARDED_BY(mu_) = 0;
 };
 

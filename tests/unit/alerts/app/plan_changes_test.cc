@@ -139,6 +139,37 @@ TEST_F(PlanChangesTest, ATierThatWouldPageNobodyIsRefusedAndNotStored) {
   EXPECT_EQ(r0_.Plan("safety").escalation[1].targets, std::vector<std::string>{"sink"});
 }
 
+// requirements.md §3.1: a high or critical risk has a plan. The file is
+// checked at load; plans cannot be deleted through the API, so only a
+// change of a plan's risk could leave one without.
+TEST_F(PlanChangesTest, AnUpsertMayNotTakeTheLastPlanAwayFromAHighOrCriticalRisk) {
+  CatalogData config = Config();
+  config.risks.push_back({.id = "outages", .name = "Outages", .probability = 4, .impact = 5});
+  config.risks.push_back({.id = "minor", .name = "Minor", .probability = 1, .impact = 2});
+  for (domain::Plan& p : config.plans) {
+    if (p.id == "outage") p.risk_id = "outages";
+  }
+  Replica r(store_, config);
+  domain::Plan moved = r.Plan("outage");
+  moved.risk_id = "minor";
+  absl::StatusOr<domain::Plan> refused = r.plans.Upsert(moved, 1);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  const std::vector<runtime::FieldViolation> violations =
+      runtime::FieldViolations(refused.status());
+  ASSERT_EQ(violations.size(), 1u);
+  EXPECT_EQ(violations[0].field, "plan.risk_id");
+  EXPECT_EQ(violations[0].description,
+            "risk 'outages' is critical (score 20) and would have no plan left (plan outage is "
+            "its last): a high or critical risk needs one");
+  EXPECT_TRUE(store_.ListPlans()->empty());
+  EXPECT_EQ(r.Plan("outage").risk_id, "outages");
+
+  // The high risk test-risk keeps three other plans: one may move.
+  domain::Plan manual = r.Plan("manual");
+  manual.risk_id = "minor";
+  EXPECT_EQ(Upsert(r, manual, 1).risk_id, "minor");
+}
+
 TEST_F(PlanChangesTest, AnEditedConfigFileWinsUntilTheNextUpsert) {
   Upsert(r0_, Renamed(r0_, "manual", "From the API"), 1);
   CatalogData edited = Config();

@@ -261,6 +261,48 @@ TEST(LoadSettingsTest, ErrorsNameTheKeyAndTheProblem) {
   for (const Case& c : cases) EXPECT_EQ(ErrorFor(c.yaml), c.error) << c.yaml;
 }
 
+// requirements.md §3.1: the product decides which risks get a plan.
+std::string WithRisk(const std::string& risk) {
+  return Minimal({{"probability: 3, impact: 5}\n",
+                   absl::StrCat("probability: 3, impact: 5}\n", "  - ", risk, "\n")}});
+}
+
+TEST(LoadSettingsTest, ACriticalRiskWithoutAPlanIsRefused) {
+  EXPECT_EQ(ErrorFor(WithRisk("{id: mass-delay, name: Mass delay, probability: 4, impact: 5}")),
+            "risks[1]: risk 'mass-delay' is critical (score 20) and has no plan: a high or "
+            "critical risk needs one (a plan with risk: mass-delay)");
+}
+
+TEST(LoadSettingsTest, AHighRiskWithoutAPlanIsRefused) {
+  EXPECT_EQ(ErrorFor(WithRisk("{id: mass-delay, name: Mass delay, probability: 3, impact: 4}")),
+            "risks[1]: risk 'mass-delay' is high (score 12) and has no plan: a high or "
+            "critical risk needs one (a plan with risk: mass-delay)");
+  EXPECT_EQ(
+      ErrorFor(Minimal({{"risk: safety-incident", "risk: other"},
+                        {"risks:\n", "risks:\n  - {id: other, probability: 1, impact: 1}\n"}})),
+      "risks[1]: risk 'safety-incident' is high (score 15) and has no plan: a high or "
+      "critical risk needs one (a plan with risk: safety-incident)")
+      << "its plan moved to another risk";
+}
+
+TEST(LoadSettingsTest, AMediumOrLowRiskNeedsNoPlan) {
+  auto s = LoadSettings(Write(WithRisk(
+      "{id: equipment-fault, probability: 3, impact: 3}\n  - {id: drizzle, probability: 2, "
+      "impact: 2}")));
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->risks.size(), 3u);
+  EXPECT_EQ(s->plans.size(), 1u);
+}
+
+TEST(LoadSettingsTest, ACriticalRiskWithAPlanLoads) {
+  auto s =
+      LoadSettings(Write(Minimal({{"probability: 3, impact: 5", "probability: 5, impact: 5"}})));
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->risks.size(), 1u);
+  EXPECT_EQ(domain::RiskLevelOf(domain::RiskScore(s->risks[0])), domain::RiskLevel::kCritical);
+  EXPECT_EQ(s->plans[0].risk_id, "safety-incident");
+}
+
 TEST(LoadSettingsTest, AckExpiryAndCountingTriggers) {
   auto s = LoadSettings(Write(
       Minimal({{"    level: I\n", "    level: I\n    ack_expiry: 1h30m\n    auto_resolve: false\n"},

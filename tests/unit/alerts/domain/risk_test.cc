@@ -30,5 +30,12 @@ TEST(RiskTest, LevelNames) {
   EXPECT_EQ(RiskLevelName(RiskLevelOf(RiskScore({"x", "x", 4, 5}))), "critical");
 }
 
+TEST(RiskTest, HighAndCriticalRisksNeedAPlanMediumAndLowDoNot) {
+  EXPECT_TRUE(NeedsPlan({"x", "x", 4, 5}));   // 20 critical
+  EXPECT_TRUE(NeedsPlan({"x", "x", 2, 5}));   // 10 high
+  EXPECT_FALSE(NeedsPlan({"x", "x", 3, 3}));  // 9 medium
+  EXPECT_FALSE(NeedsPlan({"x", "x", 1, 4}));  // 4 low
+}
+
 }  // namespace
 }  // namespace sqms::alerts::domain
