@@ -212,6 +212,7 @@ Table PlansTable(const av1::ListPlansResponse& response) {
     std::vector<std::string> flags;
     if (p.auto_resolve()) flags.push_back("auto-resolve");
     if (p.outage()) flags.push_back("outage");
+    if (p.retired()) flags.push_back("retired");
     table.AddRow({p.id(), Truncate(p.name(), kTitleWidth), p.level(), p.risk_id(),
                   absl::StrCat(p.triggers_size()), absl::StrCat(p.steps_size()),
                   absl::StrCat(p.escalation_size()), absl::StrJoin(flags, ",")});
@@ -226,6 +227,10 @@ std::string PlanDetail(const av1::Plan& p) {
   AddLine("level", p.level(), out);
   AddLine("risk", p.risk_id(), out);
   AddLine("version", absl::StrCat(p.version()), out);
+  if (p.retired()) {
+    AddLine("retired", "yes: gone from the configuration, it only escalates its open incidents",
+            out);
+  }
   AddLine("group by", p.group_by().empty() ? "(one incident per plan)"
                                            : absl::StrJoin(p.group_by(), ", "),
           out);

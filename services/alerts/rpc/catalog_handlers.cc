@@ -14,11 +14,16 @@ namespace sqms::alerts::rpc {
 grpc::ServerUnaryReactor* AlertsGrpcService::ListPlans(grpc::CallbackServerContext* call,
                                                        const pb::ListPlansRequest* /*request*/,
                                                        pb::ListPlansResponse* response) {
-  // The plans in force; retired ones (app/plan_changes.h) are not listed:
-  // sqms.alerts.v1.Plan has no field to mark them.
+  // The plans in force, then the retired ones (app/plan_changes.h), marked.
   return Run(call, Method::kListPlans, [this, response](const runtime::Principal&) {
-    for (const domain::Plan& plan : catalog_.Snapshot()->plans) {
+    const auto catalog = catalog_.Snapshot();
+    for (const domain::Plan& plan : catalog->plans) {
       *response->add_plans() = codec::PlanToProto(plan);
+    }
+    for (const domain::Plan& plan : catalog->retired_plans) {
+      pb::Plan* listed = response->add_plans();
+      *listed = codec::PlanToProto(plan);
+      listed->set_retired(true);
     }
     return absl::OkStatus();
   });
@@ -29,15 +34,12 @@ grpc::ServerUnaryReactor* AlertsGrpcService::GetPlan(grpc::CallbackServerContext
                                                      pb::Plan* response) {
   return Run(call, Method::kGetPlan, [this, request, response](const runtime::Principal&) {
     if (absl::Status s = CheckRequest(*request, {{"id", &request->id()}}); !s.ok()) return s;
+    // In force, or retired (marked): the chain its open incidents follow.
     const auto catalog = catalog_.Snapshot();
-    const domain::Plan* plan = catalog->FindPlanInForce(request->id());
-    if (plan == nullptr && catalog->IsRetired(request->id())) {
-      return absl::NotFoundError(absl::StrCat(
-          "plan '", request->id(),
-          "' is retired: gone from the configuration, it only escalates its open incidents"));
-    }
+    const domain::Plan* plan = catalog->FindPlan(request->id());
     if (plan == nullptr) return absl::NotFoundError(absl::StrCat("no plan '", request->id(), "'"));
     *response = codec::PlanToProto(*plan);
+    response->set_retired(catalog->IsRetired(request->id()));
     return absl::OkStatus();
   });
 }

@@ -192,9 +192,17 @@ TEST(AlertsPlanChangesTest, APlanRemovedFromTheFileKeepsPagingItsOpenIncident) {
       Raise(*stub, {{"alertname", "RetiringTest"}, {"case", "r2"}});
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ(again->decisions_size(), 0);
-  const std::string shown = Shown(*stub, "retiring");
-  EXPECT_NE(shown.find("NOT_FOUND"), std::string::npos) << shown;
-  EXPECT_NE(shown.find("retired"), std::string::npos) << shown;
+  // Shown, marked retired: the chain its open incident follows.
+  absl::StatusOr<av1::Plan> shown = GetPlan(*stub, "retiring");
+  ASSERT_TRUE(shown.ok()) << shown.status();
+  EXPECT_TRUE(shown->retired());
+  EXPECT_EQ(shown->escalation_size(), 2);
+  av1::ListPlansResponse listed;
+  ASSERT_TRUE(stub->ListPlans(Ctx().get(), av1::ListPlansRequest(), &listed).ok());
+  int retired = 0;
+  for (const av1::Plan& p : listed.plans()) retired += p.retired() ? 1 : 0;
+  EXPECT_EQ(retired, 1);
+  EXPECT_TRUE(listed.plans(listed.plans_size() - 1).retired()) << "listed after those in force";
 
   // Acknowledged and resolved: none of its incidents is open, it is dropped.
   EXPECT_TRUE(Command(*stub, id, /*resolve=*/false).ok());
