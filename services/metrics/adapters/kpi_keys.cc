@@ -50,7 +50,8 @@ constexpr std::string_view kCellSlots[] = {
     "resolution_bucket_28800", "resolution_bucket_86400", "resolution_bucket_172800",
     "resolution_bucket_259200", "resolution_bucket_432000", "resolution_bucket_604800",
     "resolution_bucket_1209600", "resolution_bucket_2592000", "resolution_bucket_inf",
-    "first_response_deadlines", "resolution_deadlines",
+    "first_response_deadlines", "resolution_deadlines", "first_response_deadlines_met",
+    "resolution_deadlines_met",
 };
 static_assert(std::size(kCellSlots) == kCellSlotCount,
               "every counter and event type needs its slot: append it to kCellSlots");

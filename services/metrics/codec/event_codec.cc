@@ -114,8 +114,9 @@ absl::StatusOr<std::vector<Event>> DecodeComplaintEvent(std::string_view payload
       break;
     case ev::COMPLAINT_EVENT_TYPE_RESOLVED: {
       const cpb::SlaDeadline* resolution = Deadline(c, cpb::SLA_TARGET_RESOLUTION);
-      // Met now, or before this resolution: by the first one, which a
-      // reopen undid (a re-resolution decides no deadline).
+      // Met now — a reopen starts a new cycle with a fresh resolution
+      // deadline (complaints' lifecycle.h) — or, from a producer that kept
+      // the met one, before: then this resolution decides no deadline.
       const bool met = MetNow(resolution, now);
       const bool met_before = resolution != nullptr && resolution->has_met_at() && !met;
       add(domain::ComplaintResolved{

@@ -1,5 +1,7 @@
 #include "services/metrics/config/metrics_config.h"
 
+#include <algorithm>
+#include <iterator>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -72,6 +74,15 @@ absl::Status Validate(const ServiceConfig& config) {
 }
 
 namespace {
+
+// "call_platform, backbone_network, …": the contact events' platforms.
+std::string ContactPlatformList() {
+  std::string out;
+  for (std::string_view id : domain::kContactPlatforms) {
+    absl::StrAppend(&out, out.empty() ? "" : ", ", std::string(id));
+  }
+  return out;
+}
 
 // Reads one section of the file into `out`; each returns the first error.
 class Loader {
@@ -272,19 +283,31 @@ class Loader {
         if (!id.ok()) return id.status();
         for (const domain::ReliabilityPlatform& p : platforms) {
           if (p.id == *id) {
-            return r_.Error(YamlReader::Join(path, "id"), absl::StrCat("'", *id, "' is listed twice"));
+            return r_.Error(YamlReader::Join(path, "id"),
+                            absl::StrCat("'", *id, "' is listed twice"));
           }
         }
         auto from = r_.Scalar(list[i]["outages_from"], YamlReader::Join(path, "outages_from"));
         if (!from.ok()) return from.status();
         if (*from != "contact" && *from != "incidents") {
-          return r_.Error(YamlReader::Join(path, "outages_from"),
-                          absl::StrCat("'", *from, "' is not contact or incidents (one source per "
-                                       "platform, so that an outage reported both ways counts once)"));
+          return r_.Error(
+              YamlReader::Join(path, "outages_from"),
+              absl::StrCat("'", *from,
+                           "' is not contact or incidents (one source per "
+                           "platform, so that an outage reported both ways counts once)"));
+        }
+        if (*from == "contact" &&
+            std::find(std::begin(domain::kContactPlatforms), std::end(domain::kContactPlatforms),
+                      *id) == std::end(domain::kContactPlatforms)) {
+          return r_.Error(
+              YamlReader::Join(path, "id"),
+              absl::StrCat("'", *id, "' is no platform contact events name (",
+                           ContactPlatformList(), "); outages_from: incidents takes any label"));
         }
         platforms.push_back({.id = *id,
-                             .outages_from = *from == "contact" ? domain::OutageSource::kContact
-                                                                : domain::OutageSource::kIncidents});
+                             .outages_from = *from == "contact"
+                                                 ? domain::OutageSource::kContact
+                                                 : domain::OutageSource::kIncidents});
       }
       out.bases.platforms = static_cast<int>(platforms.size());
       out.policy.reliability_platforms = std::move(platforms);

@@ -52,6 +52,8 @@ constexpr std::array<std::string_view, kCounterCount> kCounterNames = {
     "first_resolutions_revoked",
     "first_response_deadlines",
     "resolution_deadlines",
+    "first_response_deadlines_met",
+    "resolution_deadlines_met",
     "first_response_bucket_300",
     "first_response_bucket_900",
     "first_response_bucket_1800",
@@ -182,6 +184,7 @@ void AddComplaint(const EventBody& body, Collector& c) {
     c.Add(Counter::kFirstResponseSeconds, NonNegative(first->seconds));
     c.AddIf(first->sla == SlaMet::kOnTime, Counter::kFirstResponsesOnTime);
     c.AddIf(first->sla != SlaMet::kLateAfterBreach, Counter::kFirstResponseDeadlines);
+    c.AddIf(first->sla == SlaMet::kOnTime, Counter::kFirstResponseDeadlinesMet);
     c.Add(BucketCounter(Counter::kFirstResponseBucket0, DurationBucketOf(first->seconds)));
   } else if (const auto* resolved = std::get_if<ComplaintResolved>(&body)) {
     c.Add(Counter::kResolutions);
@@ -189,6 +192,7 @@ void AddComplaint(const EventBody& body, Collector& c) {
     c.AddIf(resolved->sla == SlaMet::kOnTime, Counter::kResolutionsOnTime);
     c.AddIf(resolved->sla.has_value() && *resolved->sla != SlaMet::kLateAfterBreach,
             Counter::kResolutionDeadlines);
+    c.AddIf(resolved->sla == SlaMet::kOnTime, Counter::kResolutionDeadlinesMet);
     c.Add(BucketCounter(Counter::kResolutionBucket0, DurationBucketOf(resolved->seconds)));
     c.AddIf(resolved->reopens_before == 0, Counter::kFirstResolutions);
   } else if (std::holds_alternative<ComplaintResolutionRevoked>(body)) {
@@ -225,9 +229,8 @@ void AddIncident(const EventBody& body, const ContributionPolicy& policy, Collec
 
 std::vector<ReliabilityPlatform> DefaultReliabilityPlatforms() {
   std::vector<ReliabilityPlatform> out;
-  for (const char* id :
-       {"call_platform", "backbone_network", "business_support", "regional_system"}) {
-    out.push_back({.id = id, .outages_from = OutageSource::kContact});
+  for (std::string_view id : kContactPlatforms) {
+    out.push_back({.id = std::string(id), .outages_from = OutageSource::kContact});
   }
   return out;
 }

@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -61,12 +62,18 @@ enum class Counter : int {
   // by the reopen to the window of the resolution it revokes.
   kFirstResolutions,
   kFirstResolutionsRevoked,
-  // SLA compliance's bases: each complaint's first-response (resolution)
-  // deadline once it is decided — met on time, breached, or met late with
-  // no breach reported (event.h SlaMet). An overdue complaint still
-  // unanswered counts as missed from its breach on, not only once answered.
+  // SLA compliance's bases: each first-response (resolution) deadline once
+  // it is decided — met on time, breached, or met late with no breach
+  // reported (event.h SlaMet). An overdue complaint still unanswered counts
+  // as missed from its breach on, not only once answered. A reopen starts
+  // a new handling cycle with a resolution deadline of its own.
   kFirstResponseDeadlines,
   kResolutionDeadlines,
+  // Of those, the ones met on time: counted only with the two above, so a
+  // window never has a numerator without its denominator (the older
+  // first_responses_on_time and resolutions_on_time began before them).
+  kFirstResponseDeadlinesMet,
+  kResolutionDeadlinesMet,
   // Duration histograms (duration_buckets.h): first responses and
   // resolutions by the bucket their seconds fall in, kDurationBucketCount
   // contiguous counters each, from bucket 0 (<= 5 min) to +inf.
@@ -116,6 +123,10 @@ struct ReliabilityPlatform {
   std::string id;
   OutageSource outages_from = OutageSource::kContact;
 };
+// The platforms contact events name (sqms.events.v1.Platform, as the codec
+// spells them): the handbook's four.
+inline constexpr std::string_view kContactPlatforms[] = {"call_platform", "backbone_network",
+                                                         "business_support", "regional_system"};
 // The handbook's four, their outages from the contact events.
 std::vector<ReliabilityPlatform> DefaultReliabilityPlatforms();
 

@@ -69,8 +69,8 @@ enum class SlaMet {
 struct ComplaintFirstResponse { int64_t seconds = 0; SlaMet sla = SlaMet::kOnTime; };
 // Resolved: working seconds from receipt, as above (a resolution after a
 // reopen counts from the original receipt), what it decided about the
-// resolution deadline (nothing, after a reopen: the first resolution met
-// it), and how often the complaint was reopened before (0: its first
+// resolution deadline of its cycle (a reopen sets a new one; nothing when
+// the deadline was met before), and how often the complaint was reopened before (0: its first
 // resolution, the one first-contact resolution counts).
 struct ComplaintResolved {
   int64_t seconds = 0;

@@ -79,15 +79,15 @@ constexpr KpiDefinition kKpis[] = {
      D::kHigherIsBetter},
     // SLA compliance over deadlines decided, so a complaint overdue and
     // still unanswered counts as missed from its breach, not only once (or
-    // if ever) answered; each complaint's deadline once (a re-resolution
-    // after a reopen decides nothing).
+    // if ever) answered; each deadline once (a reopen's new handling cycle
+    // has a resolution deadline of its own).
     {"first_response_on_time", "On-time first response rate 按时响应率",
-     "first responses on time / first-response deadlines decided (met, or breached) × 100 %",
-     F::kRatio, C::kFirstResponsesOnTime, C::kFirstResponseDeadlines, std::nullopt,
+     "first-response deadlines met on time / decided (met, or breached) × 100 %", F::kRatio,
+     C::kFirstResponseDeadlinesMet, C::kFirstResponseDeadlines, std::nullopt,
      kFirstResponseSlaSources, U::kPercent, D::kHigherIsBetter},
     {"resolution_on_time", "On-time resolution rate 按时办结率",
-     "resolutions on time / resolution deadlines decided (met, or breached) × 100 %", F::kRatio,
-     C::kResolutionsOnTime, C::kResolutionDeadlines, std::nullopt, kResolutionSlaSources,
+     "resolution deadlines met on time / decided (met, or breached) × 100 %", F::kRatio,
+     C::kResolutionDeadlinesMet, C::kResolutionDeadlines, std::nullopt, kResolutionSlaSources,
      U::kPercent, D::kHigherIsBetter},
     {"mean_first_response_time", "Average response time 平均响应时长",
      "Σ first-response seconds / first responses", F::kMean, C::kFirstResponseSeconds,

@@ -153,7 +153,9 @@ TEST(ComplaintCodecTest, AResolutionSaysWhatItDecidedAboutItsDeadline) {
   AddMetDeadline(cpb::SLA_TARGET_RESOLUTION, absl::Hours(1), true, e);
   EXPECT_EQ(DecodeResolved(e).sla, domain::SlaMet::kLateAfterBreach);
 
-  // Resolved again after a reopen: the deadline was met at kResolved.
+  // Resolved again while the deadline still reads met at kResolved (the
+  // complaints service sets a fresh one at a reopen; a producer that kept
+  // it): this resolution decides nothing.
   SetTime(kReopened + absl::Hours(1), e.mutable_occurred_at());
   e.mutable_complaint()->set_reopen_count(1);
   EXPECT_EQ(DecodeResolved(e).sla, std::nullopt);

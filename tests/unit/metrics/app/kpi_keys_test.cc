@@ -43,7 +43,7 @@ constexpr std::string_view kStoredLayout[] = {
     "resolution_bucket_86400", "resolution_bucket_172800", "resolution_bucket_259200",
     "resolution_bucket_432000", "resolution_bucket_604800", "resolution_bucket_1209600",
     "resolution_bucket_2592000", "resolution_bucket_inf", "first_response_deadlines",
-    "resolution_deadlines",
+    "resolution_deadlines", "first_response_deadlines_met", "resolution_deadlines_met",
 };
 
 TEST(KpiKeysTest, TheCellLayoutKeepsEverySlotItHasStored) {

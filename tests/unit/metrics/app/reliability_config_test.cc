@@ -63,14 +63,21 @@ TEST(ReliabilityConfigTest, ErrorsNameTheFileTheKeyAndTheProblem) {
   EXPECT_EQ(ErrorOf("reliability: {platforms: 4}\n"),
             file + ": reliability.platforms: must be a non-empty list of {id, outages_from}");
   EXPECT_EQ(ErrorOf("reliability:\n  platforms:\n    - {id: call_platform, outages_from: both}\n"),
-            file + ": reliability.platforms[0].outages_from: 'both' is not contact or incidents "
-                   "(one source per platform, so that an outage reported both ways counts once)");
-  EXPECT_EQ(ErrorOf("reliability:\n  platforms:\n    - {id: a, outages_from: contact}\n"
+            file +
+                ": reliability.platforms[0].outages_from: 'both' is not contact or incidents "
+                "(one source per platform, so that an outage reported both ways counts once)");
+  EXPECT_EQ(ErrorOf("reliability:\n  platforms:\n    - {id: a, outages_from: incidents}\n"
                     "    - {id: a, outages_from: incidents}\n"),
             file + ": reliability.platforms[1].id: 'a' is listed twice");
-  EXPECT_EQ(ErrorOf("reliability:\n  platforms:\n    - {id: a}\n").find(
-                file + ": reliability.platforms[0]"),
+  EXPECT_EQ(ErrorOf("reliability:\n  platforms:\n    - {id: a}\n")
+                .find(file + ": reliability.platforms[0]"),
             0u);
+  EXPECT_EQ(
+      ErrorOf("reliability:\n  platforms:\n    - {id: call-platform, outages_from: contact}\n"),
+      file +
+          ": reliability.platforms[0].id: 'call-platform' is no platform contact events "
+          "name (call_platform, backbone_network, business_support, regional_system); "
+          "outages_from: incidents takes any label");
   EXPECT_EQ(ErrorOf("reliability: {hours_per_day: 25}\n"),
             file + ": reliability.hours_per_day: must be in 1..24");
 }

@@ -171,6 +171,7 @@ TEST(ContributionsTest, NegativeDurationsCountAsZero) {
   EXPECT_THAT(Contributions(On(ComplaintResolved{-5, SlaMet::kOnTime, 0}), Policy()),
               ElementsAre(Inc(Counter::kResolutions, 1), Inc(Counter::kResolutionsOnTime, 1),
                           Inc(Counter::kResolutionDeadlines, 1),
+                          Inc(Counter::kResolutionDeadlinesMet, 1),
                           Inc(Counter::kResolutionBucket0, 1),
                           Inc(Counter::kFirstResolutions, 1)));
 }
@@ -256,6 +257,7 @@ TEST(ContributionsTest, ComplaintFirstResponse) {
                           Inc(Counter::kFirstResponseSeconds, 3600),
                           Inc(Counter::kFirstResponsesOnTime, 1),
                           Inc(Counter::kFirstResponseDeadlines, 1),
+                          Inc(Counter::kFirstResponseDeadlinesMet, 1),
                           Inc(BucketCounter(Counter::kFirstResponseBucket0, 3), 1)));
 }
 
@@ -281,6 +283,7 @@ TEST(ContributionsTest, ComplaintResolved) {
               ElementsAre(Inc(Counter::kResolutions, 1), Inc(Counter::kResolutionSeconds, 7200),
                           Inc(Counter::kResolutionsOnTime, 1),
                           Inc(Counter::kResolutionDeadlines, 1),
+                          Inc(Counter::kResolutionDeadlinesMet, 1),
                           Inc(BucketCounter(Counter::kResolutionBucket0, 4), 1),
                           Inc(Counter::kFirstResolutions, 1)));
   EXPECT_THAT(Contributions(On(ComplaintResolved{7200, SlaMet::kLate, 0}), Policy()),
@@ -297,9 +300,10 @@ TEST(ContributionsTest, ComplaintResolved) {
                           Inc(Counter::kFirstResolutions, 1)));
 }
 
-TEST(ContributionsTest, AResolutionAfterAReopenDecidesNoDeadline) {
-  // The first resolution met (or missed) the deadline; this one counts as a
-  // resolution only — neither on time nor missed a second time.
+TEST(ContributionsTest, AResolutionOfAnAlreadyMetDeadlineDecidesNothing) {
+  // The deadline was met before (a producer that keeps it over a reopen);
+  // this one counts as a resolution only — neither on time nor missed a
+  // second time.
   EXPECT_THAT(Contributions(On(ComplaintResolved{7200, std::nullopt, 1}), Policy()),
               ElementsAre(Inc(Counter::kResolutions, 1), Inc(Counter::kResolutionSeconds, 7200),
                           Inc(BucketCounter(Counter::kResolutionBucket0, 4), 1)));
