@@ -39,7 +39,9 @@
 // triggers or steps — and an error is logged; with no page recorded there
 // is nobody to page, the error says so and its escalation timers fail
 // (and are retried) until the plan is back. Open incidents are read at
-// the first refresh and afterwards only while a plan is retired.
+// the first refresh, at every refresh while a plan is retired, and
+// otherwise about once a minute (every 60 refreshes): an incident opened by
+// an older replica that records no last known plans is found within that.
 //
 // Thread-safe. Upsert and Refresh are serialised (a mutex held over the
 // store call), so a refresh that read before an upsert never installs the
@@ -140,6 +142,7 @@ class PlanChanges {
   // Stand-ins of plans nobody recorded, kept while their incidents are open.
   std::map<std::string, domain::Plan> stand_ins_ ABSL_GUARDED_BY(mu_);
   bool open_incidents_read_ ABSL_GUARDED_BY(mu_) = false;
+  int refreshes_since_read_ ABSL_GUARDED_BY(mu_) = 0;
   std::set<std::string> retired_ ABSL_GUARDED_BY(mu_);    // logged as retired
   std::set<std::string> uncovered_ ABSL_GUARDED_BY(mu_);  // risks logged without a plan
 };

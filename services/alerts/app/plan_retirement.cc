@@ -16,6 +16,13 @@ namespace {
 // gauge reads them all the same way.
 constexpr int kMaxOpen = 100000;
 
+// With nothing retired, open incidents are still read every this many
+// refreshes (about a minute): an incident opened by a replica that does
+// not record last known plans (an older version during a rolling deploy),
+// or whose plan another replica dropped just before, would otherwise never
+// be given a plan, and its escalation timer would fail until then.
+constexpr int kRefreshesBetweenReads = 60;
+
 void AddOnce(std::vector<std::string>& list, std::string entry) {
   if (std::find(list.begin(), list.end(), entry) == list.end()) list.push_back(std::move(entry));
 }
@@ -87,10 +94,13 @@ absl::StatusOr<std::vector<domain::Plan>> PlanChanges::Retired(
     if (!is_in_force(k.id)) gone[k.id] = &k;
   }
   std::erase_if(stand_ins_, [&](const auto& entry) { return is_in_force(entry.first); });
-  // Nothing retired, nothing to check: no read of every open incident.
-  if (open_incidents_read_ && gone.empty() && stand_ins_.empty() && retired_.empty()) {
+  // Nothing retired, nothing to check: no read of every open incident —
+  // but for one every kRefreshesBetweenReads refreshes.
+  if (open_incidents_read_ && gone.empty() && stand_ins_.empty() && retired_.empty() &&
+      ++refreshes_since_read_ < kRefreshesBetweenReads) {
     return std::vector<domain::Plan>{};
   }
+  refreshes_since_read_ = 0;
   auto listed = store_.List({.active_only = true, .plan_id = "", .limit = kMaxOpen});
   if (!listed.ok()) return listed.status();
   open_incidents_read_ = true;

@@ -201,6 +201,26 @@ TEST_F(PlanRetirementTest, APlanNobodyRecordedPagesThroughAStandInFromItsPages) 
                                      "repeated 0.0 sink", "repeated 0.0 robot"));
 }
 
+TEST_F(PlanRetirementTest, AnIncidentAnOlderReplicaOpensLaterIsFoundWithinAMinute) {
+  // The new replica starts without plan "safety" and reads no open
+  // incident; then an older replica (one that records no last known plans,
+  // during a rolling deploy) opens one under "safety".
+  RestartWithout("safety");
+  std::vector<domain::Plan> without_safety = catalog_.Snapshot()->plans;
+  catalog_.ReplacePlans(TestCatalog().plans, {});
+  OpenSafety("S1");
+  catalog_.ReplacePlans(std::move(without_safety), {});
+  // Refreshes with nothing retired skip the read of every open incident …
+  for (int i = 0; i < 59; ++i) Refresh();
+  EXPECT_FALSE(catalog_.Snapshot()->IsRetired("safety"));
+  // … but not for more than about a minute: the incident gets its stand-in.
+  ::testing::internal::CaptureStderr();
+  Refresh();
+  EXPECT_THAT(::testing::internal::GetCapturedStderr(),
+              HasSubstr("stand-in rebuilt from their pages"));
+  EXPECT_TRUE(catalog_.Snapshot()->IsRetired("safety"));
+}
+
 TEST_F(PlanRetirementTest, AnIncidentWhosePlanIsNotKnownKeepsItsEscalationTimer) {
   const std::string id = OpenSafety("S1");
   // The plans refresh has not run (Redis unreachable at start-up).
