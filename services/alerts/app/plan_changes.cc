@@ -1,6 +1,7 @@
 #include "services/alerts/app/plan_changes.h"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -90,15 +91,23 @@ absl::Status PlanChanges::Refresh() {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<std::vector<ports::StoredPlan>> stored = store_.ListPlans();
   if (!stored.ok()) return stored.status();
-  absl::StatusOr<std::vector<ports::StoredPlan>> known = store_.ListKnownPlans();
-  if (!known.ok()) return known.status();
   const std::shared_ptr<const CatalogData> catalog = catalog_.Snapshot();
   std::vector<domain::Plan> plans = InForce(*stored, *catalog);
-  absl::StatusOr<std::vector<domain::Plan>> retired = Retired(plans, *known, *catalog);
-  if (!retired.ok()) return retired.status();
+  // The last known plans are read with the open incidents, when a
+  // retirement check is due; between checks nothing is retired.
+  std::optional<std::vector<ports::StoredPlan>> known;
+  std::vector<domain::Plan> retired;
+  if (RetirementCheckDue()) {
+    absl::StatusOr<std::vector<ports::StoredPlan>> read = store_.ListKnownPlans();
+    if (!read.ok()) return read.status();
+    known = *std::move(read);
+    absl::StatusOr<std::vector<domain::Plan>> checked = Retired(plans, *known, *catalog);
+    if (!checked.ok()) return checked.status();
+    retired = *std::move(checked);
+  }
   WarnUncoveredRisks(plans, *catalog);
-  catalog_.ReplacePlans(plans, *std::move(retired));
-  return RecordKnown(plans, *known);
+  catalog_.ReplacePlans(plans, std::move(retired));
+  return RecordKnown(plans, known ? &*known : nullptr);
 }
 
 std::vector<domain::Plan> PlanChanges::InForce(const std::vector<ports::StoredPlan>& stored,
@@ -177,18 +186,23 @@ std::string PlanChanges::RecordKey(const domain::Plan& plan) const {
 }
 
 absl::Status PlanChanges::RecordKnown(const std::vector<domain::Plan>& in_force,
-                                      const std::vector<ports::StoredPlan>& known) {
+                                      const std::vector<ports::StoredPlan>* known) {
   std::map<std::string, const ports::StoredPlan*> by_id;
-  for (const ports::StoredPlan& k : known) by_id[k.id] = &k;
+  if (known != nullptr) {
+    for (const ports::StoredPlan& k : *known) by_id[k.id] = &k;
+  }
   absl::Status first_error;
   for (const domain::Plan& plan : in_force) {
     const std::string key = RecordKey(plan);
     const auto there = by_id.find(plan.id);
     const auto mine = recorded_.find(plan.id);
+    const bool mine_current = mine != recorded_.end() && mine->second == key;
+    // Not read this refresh: as this replica last recorded it.
+    if (known == nullptr && mine_current) continue;
     if (there != by_id.end()) {
       // Recorded by this replica: a different plan there is another
       // replica's (a rolling deploy), not to be fought over every second.
-      if (mine != recorded_.end() && mine->second == key) continue;
+      if (mine_current) continue;
       const ports::StoredPlan& k = *there->second;
       if (mine == recorded_.end() && k.problem.empty() && RecordKey(k.plan) == key) {
         recorded_[plan.id] = key;

@@ -23,8 +23,8 @@
 // Retired plans: an open incident keeps its plan after the configuration
 // lost it. Every refresh records the plans in force in the store as the
 // last known plans (ports::AlertStore::PutKnownPlan; a plan is written
-// when the store lacks it or this replica's plan of that id changed since
-// it last recorded it). A last known plan no longer in force — removed
+// when this replica's plan of that id changed since it last recorded it,
+// or a retirement check — which reads them — finds the store lacking it). A last known plan no longer in force — removed
 // from the config file, or only the store had it and it no longer
 // validates — while incidents opened under it are still open (triggered,
 // acknowledged or mitigating; drills too) is installed as retired
@@ -85,9 +85,10 @@ class PlanChanges {
   // replica's catalog on return. Store errors are returned as they are.
   absl::StatusOr<domain::Plan> Upsert(domain::Plan plan, int64_t expected_version);
 
-  // Reads the stored and the last known plans, installs the plans in
-  // force and the retired plans into the catalog, then records the plans
-  // in force as last known. On a store error while reading nothing
+  // Reads the stored plans (and, when a retirement check is due, the last
+  // known plans and open incidents), installs the plans in force and the
+  // retired plans into the catalog, then records the plans in force as
+  // last known. On a store error while reading nothing
   // changes and the error is returned; an error recording them is
   // returned after the plans were installed (recorded at the next
   // refresh).
@@ -113,6 +114,10 @@ class PlanChanges {
   // it has one again).
   void WarnUncoveredRisks(const std::vector<domain::Plan>& in_force, const CatalogData& catalog)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // plan_retirement.cc: whether this refresh reads the last known plans
+  // and the open incidents (Retired): at the first, at every one while a
+  // plan is retired, else every 60th.
+  bool RetirementCheckDue() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // plan_retirement.cc: the retired plans given the plans in force and the
   // last known ones; drops those none of whose incidents is open.
   absl::StatusOr<std::vector<domain::Plan>> Retired(const std::vector<domain::Plan>& in_force,
@@ -123,9 +128,11 @@ class PlanChanges {
   // when none was recorded.
   absl::StatusOr<std::optional<domain::Plan>> StandIn(const std::string& id,
                                                       const OpenIncidents& open);
-  // Records `in_force` as the last known plans (see above).
+  // Records `in_force` as the last known plans (see above); `known` is
+  // the store's, when this refresh read them (else nullptr: only what this
+  // replica recorded is compared).
   absl::Status RecordKnown(const std::vector<domain::Plan>& in_force,
-                           const std::vector<ports::StoredPlan>& known)
+                           const std::vector<ports::StoredPlan>* known)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // "<version>|<fingerprint>": a plan as recorded.
   std::string RecordKey(const domain::Plan& plan) const;

@@ -82,6 +82,17 @@ void WarnRetired(const domain::Plan& plan, size_t open_incidents, const CatalogD
 
 }  // namespace
 
+bool PlanChanges::RetirementCheckDue() {
+  // Nothing retired, nothing to check every refresh — but once every
+  // kRefreshesBetweenReads refreshes.
+  if (open_incidents_read_ && stand_ins_.empty() && retired_.empty() &&
+      ++refreshes_since_read_ < kRefreshesBetweenReads) {
+    return false;
+  }
+  refreshes_since_read_ = 0;
+  return true;
+}
+
 absl::StatusOr<std::vector<domain::Plan>> PlanChanges::Retired(
     const std::vector<domain::Plan>& in_force, const std::vector<ports::StoredPlan>& known,
     const CatalogData& catalog) {
@@ -94,13 +105,6 @@ absl::StatusOr<std::vector<domain::Plan>> PlanChanges::Retired(
     if (!is_in_force(k.id)) gone[k.id] = &k;
   }
   std::erase_if(stand_ins_, [&](const auto& entry) { return is_in_force(entry.first); });
-  // Nothing retired, nothing to check: no read of every open incident —
-  // but for one every kRefreshesBetweenReads refreshes.
-  if (open_incidents_read_ && gone.empty() && stand_ins_.empty() && retired_.empty() &&
-      ++refreshes_since_read_ < kRefreshesBetweenReads) {
-    return std::vector<domain::Plan>{};
-  }
-  refreshes_since_read_ = 0;
   auto listed = store_.List({.active_only = true, .plan_id = "", .limit = kMaxOpen});
   if (!listed.ok()) return listed.status();
   open_incidents_read_ = true;
@@ -132,6 +136,7 @@ absl::StatusOr<std::vector<domain::Plan>> PlanChanges::Retired(
   for (const auto& entry : gone) {
     if (orphans.contains(entry.first)) continue;
     if (absl::Status s = store_.DropKnownPlan(entry.first); !s.ok()) return s;
+    recorded_.erase(entry.first);
   }
   std::erase_if(stand_ins_, [&](const auto& entry) { return !orphans.contains(entry.first); });
   std::erase_if(retired_, [&](const std::string& id) {
