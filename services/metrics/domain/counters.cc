@@ -175,6 +175,16 @@ void AddCall(const Event& e, const ContributionPolicy& policy, Collector& c) {
   }
 }
 
+// What meeting a deadline decided (nothing: nullopt): on time adds to
+// `on_time` (the older counter), `deadlines` and `met`; late adds to
+// `deadlines` unless its breach did already.
+void AddDeadline(std::optional<SlaMet> sla, Counter on_time, Counter deadlines, Counter met,
+                 Collector& c) {
+  c.AddIf(sla == SlaMet::kOnTime, on_time);
+  c.AddIf(sla.has_value() && *sla != SlaMet::kLateAfterBreach, deadlines);
+  c.AddIf(sla == SlaMet::kOnTime, met);
+}
+
 void AddComplaint(const EventBody& body, Collector& c) {
   if (const auto* submitted = std::get_if<ComplaintSubmitted>(&body)) {
     c.Add(Counter::kComplaints);
@@ -182,17 +192,14 @@ void AddComplaint(const EventBody& body, Collector& c) {
   } else if (const auto* first = std::get_if<ComplaintFirstResponse>(&body)) {
     c.Add(Counter::kFirstResponses);
     c.Add(Counter::kFirstResponseSeconds, NonNegative(first->seconds));
-    c.AddIf(first->sla == SlaMet::kOnTime, Counter::kFirstResponsesOnTime);
-    c.AddIf(first->sla != SlaMet::kLateAfterBreach, Counter::kFirstResponseDeadlines);
-    c.AddIf(first->sla == SlaMet::kOnTime, Counter::kFirstResponseDeadlinesMet);
+    AddDeadline(first->sla, Counter::kFirstResponsesOnTime, Counter::kFirstResponseDeadlines,
+                Counter::kFirstResponseDeadlinesMet, c);
     c.Add(BucketCounter(Counter::kFirstResponseBucket0, DurationBucketOf(first->seconds)));
   } else if (const auto* resolved = std::get_if<ComplaintResolved>(&body)) {
     c.Add(Counter::kResolutions);
     c.Add(Counter::kResolutionSeconds, NonNegative(resolved->seconds));
-    c.AddIf(resolved->sla == SlaMet::kOnTime, Counter::kResolutionsOnTime);
-    c.AddIf(resolved->sla.has_value() && *resolved->sla != SlaMet::kLateAfterBreach,
-            Counter::kResolutionDeadlines);
-    c.AddIf(resolved->sla == SlaMet::kOnTime, Counter::kResolutionDeadlinesMet);
+    AddDeadline(resolved->sla, Counter::kResolutionsOnTime, Counter::kResolutionDeadlines,
+                Counter::kResolutionDeadlinesMet, c);
     c.Add(BucketCounter(Counter::kResolutionBucket0, DurationBucketOf(resolved->seconds)));
     c.AddIf(resolved->reopens_before == 0, Counter::kFirstResolutions);
   } else if (std::holds_alternative<ComplaintResolutionRevoked>(body)) {
