@@ -80,6 +80,8 @@ void ComplaintTally::Merge(ComplaintTally&& other) {
   duplicates += other.duplicates;
   errors += other.errors;
   latencies_ns.insert(latencies_ns.end(), other.latencies_ns.begin(), other.latencies_ns.end());
+  answered_at_ns.insert(answered_at_ns.end(), other.answered_at_ns.begin(),
+                        other.answered_at_ns.end());
   for (const auto& [into, from] :
        {std::pair{&by_category, &other.by_category}, std::pair{&by_priority, &other.by_priority},
         std::pair{&by_department, &other.by_department}, std::pair{&by_channel, &other.by_channel},
@@ -118,8 +120,13 @@ ComplaintRun RunComplaints(const LoadOptions& options) {
         RunPipelinedStream<cv1::SubmitComplaintRequest, cv1::StreamComplaintsResponse>(
             *stream, PlanFor(options, count),
             [&generator](int64_t, cv1::SubmitComplaintRequest* r) { generator.Next(r); },
-            [&tally, &options](const cv1::StreamComplaintsResponse& r, int64_t latency_ns) {
+            [&tally, &options, start](const cv1::StreamComplaintsResponse& r, int64_t latency_ns) {
               tally.latencies_ns.push_back(latency_ns);
+              if (!options.latency_log.empty()) {
+                tally.answered_at_ns.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                                   std::chrono::steady_clock::now() - start)
+                                                   .count());
+              }
               tally.Add(r, options.detailed);
             });
     tally.sent = outcome.sent;

@@ -24,6 +24,9 @@ struct LoadOptions {
   double rate_per_s = 0;       // over all streams; 0: as fast as possible
   GeneratorOptions generator;  // per-stream seeds and prefixes derive from it
   bool detailed = false;       // keep per-category counts and ids (demo)
+  // Bench: write one line per answer here, "<answered at ms> <latency ms>",
+  // the time since the run started (to see when slow answers came).
+  std::string latency_log;
 };
 
 // What the complaint streams got back, summed over streams.
@@ -34,6 +37,9 @@ struct ComplaintTally {
   int64_t duplicates = 0;  // accepted and linked to an earlier complaint
   int64_t errors = 0;      // per-item errors and requests lost with a stream
   std::vector<int64_t> latencies_ns;
+  // Only with LoadOptions::latency_log: when each answer arrived, ns since
+  // the run started, in the order of latencies_ns (for a latency log).
+  std::vector<int64_t> answered_at_ns;
   // Only when LoadOptions::detailed.
   std::map<std::string, int64_t> by_category, by_priority, by_department, by_channel;
   std::map<std::string, int64_t> error_codes;

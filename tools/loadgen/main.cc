@@ -68,6 +68,8 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   app.add_option("--ids-out", ids_out, "demo: write accepted complaint ids to this file");
+  app.add_option("--latency-log", options.latency_log,
+                 "bench: write '<answered at ms> <latency ms>' per answer to this file");
   int64_t base_unix_seconds = 0;
   app.add_option("--base-unix-seconds", base_unix_seconds,
                  "event times fall in the 90 minutes after this (0: from 3 h ago)")

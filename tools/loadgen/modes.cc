@@ -11,6 +11,18 @@ namespace sqms::loadgen {
 
 namespace {
 
+// One line per answer, in answer order per stream: "<answered at ms> <latency ms>".
+absl::Status WriteLatencyLog(const std::string& path, const ComplaintTally& tally) {
+  std::ofstream out(path);
+  for (size_t i = 0; i < tally.answered_at_ns.size() && i < tally.latencies_ns.size(); ++i) {
+    out << static_cast<double>(tally.answered_at_ns[i]) / 1e6 << ' '
+        << static_cast<double>(tally.latencies_ns[i]) / 1e6 << '\n';
+  }
+  out.close();
+  if (!out) return absl::UnavailableError("cannot write the latency log " + path);
+  return absl::OkStatus();
+}
+
 void PrintCounts(const std::string& title, const std::map<std::string, int64_t>& counts) {
   tools::Table table({title, "COUNT"});
   for (const auto& [key, count] : counts) table.AddRow({key, std::to_string(count)});
@@ -89,11 +101,18 @@ int RunBench(const LoadOptions& options) {
   report.sent = run.tally.sent;
   report.accepted = run.tally.accepted;
   report.replayed = run.tally.replayed;
+  report.duplicates = run.tally.duplicates;
   report.errors = run.tally.errors;
   report.seconds = run.seconds;
   report.streams = options.streams;
   report.inflight = options.inflight;
   report.target_rate_per_s = options.rate_per_s;
+  if (!options.latency_log.empty()) {
+    if (absl::Status written = WriteLatencyLog(options.latency_log, run.tally); !written.ok()) {
+      std::cerr << "error: " << written.message() << std::endl;
+      return 1;
+    }
+  }
   report.latencies_ns = std::move(run.tally.latencies_ns);
   std::cout << report.ToJson() << std::endl;
   return run.failures.empty() ? 0 : 1;

@@ -34,6 +34,7 @@ std::string BenchReport::ToJson() {
       {"p99_ms", Milliseconds(Percentile(latencies_ns, 0.99))},
       {"p999_ms", Milliseconds(Percentile(latencies_ns, 0.999))},
       {"replayed", replayed},
+      {"duplicates", duplicates},
       {"streams", streams},
       {"inflight", inflight},
       {"target_rate_per_s", target_rate_per_s},

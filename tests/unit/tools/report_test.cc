@@ -22,12 +22,14 @@ TEST(BenchReportTest, JsonHasTheContractKeys) {
   report.sent = 1000;
   report.accepted = 990;
   report.errors = 10;
+  report.duplicates = 40;
   report.seconds = 0.5;
   report.latencies_ns = {1'000'000, 2'000'000, 3'000'000};
   auto json = nlohmann::json::parse(report.ToJson());
   EXPECT_EQ(json["sent"], 1000);
   EXPECT_EQ(json["accepted"], 990);
   EXPECT_EQ(json["errors"], 10);
+  EXPECT_EQ(json["duplicates"], 40);
   EXPECT_DOUBLE_EQ(json["throughput_per_s"].get<double>(), 1980.0);
   EXPECT_DOUBLE_EQ(json["p50_ms"].get<double>(), 2.0);
   EXPECT_DOUBLE_EQ(json["p99_ms"].get<double>(), 3.0);
