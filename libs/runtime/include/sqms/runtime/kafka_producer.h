@@ -30,7 +30,16 @@ struct KafkaRecord {
 struct KafkaProducerOptions {
   std::string brokers;                          // bootstrap.servers
   std::string client_id = "sqms";
-  std::chrono::milliseconds linger{5};
+  // linger.ms. Not librdkafka's 5 ms: an idempotent producer allows 5
+  // requests in flight per partition, and librdkafka 2.0.2 (Debian 12;
+  // upstream unchanged) busy-polls its broker threads while a partition
+  // has 5 in flight and a batch whose linger expired. With 5 ms, a broker
+  // answering slower than ~25 ms (here devkafka, short of CPU) set off
+  // spins of ~0.4 s in which the service answered no request (the
+  // intake's p99 at half load, docs/benchmarks.md); with 50 ms it takes
+  // answers slower than ~250 ms. It costs at most 50 ms of delivery
+  // latency; Kafka Streams lingers 100 ms by default.
+  std::chrono::milliseconds linger{50};
   std::chrono::milliseconds message_timeout{0}; // 0 = retry forever
   // Extra librdkafka properties (e.g. security.protocol); applied last.
   std::map<std::string, std::string> properties;
