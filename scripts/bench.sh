@@ -645,8 +645,8 @@ main() {
   # The two runs before grew the AOF, so Redis's automatic rewrite (a forked
   # child that takes most of a core for ~5 s here) tends to start just
   # before or during this short run, which then measures the rewrite and
-  # not the service (docs/benchmarks.md, "The half-max tail"). Compact it
-  # first; the runs above report the rewrites they overlapped.
+  # not the service (docs/benchmarks.md, "the half-max tail attributed").
+  # Compact it first; the runs above report the rewrites they overlapped.
   compact_aof
   # Informational: a failure here is reported, not fatal.
   half_json="$(run_load halfmax "$half_n" "$half_rate")" ||
