@@ -116,6 +116,7 @@ ComplaintRun RunComplaints(const LoadOptions& options) {
     ComplaintTally& tally = tallies[static_cast<size_t>(i)];
     int64_t count = ShareOf(options.complaints, options.streams, i);
     tally.latencies_ns.reserve(static_cast<size_t>(count));
+    if (!options.latency_log.empty()) tally.answered_at_ns.reserve(static_cast<size_t>(count));
     StreamOutcome outcome =
         RunPipelinedStream<cv1::SubmitComplaintRequest, cv1::StreamComplaintsResponse>(
             *stream, PlanFor(options, count),

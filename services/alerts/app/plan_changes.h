@@ -24,7 +24,8 @@
 // lost it. Every refresh records the plans in force in the store as the
 // last known plans (ports::AlertStore::PutKnownPlan; a plan is written
 // when this replica's plan of that id changed since it last recorded it,
-// or a retirement check — which reads them — finds the store lacking it). A last known plan no longer in force — removed
+// or a retirement check — which reads them — finds the store lacking it).
+// A last known plan no longer in force — removed
 // from the config file, or only the store had it and it no longer
 // validates — while incidents opened under it are still open (triggered,
 // acknowledged or mitigating; drills too) is installed as retired

@@ -1,9 +1,8 @@
 #include "services/metrics/config/metrics_config.h"
 
-#include <algorithm>
-#include <iterator>
 #include <set>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/str_cat.h"
 #include "services/metrics/config/cardinality_limits.h"
 #include "services/metrics/config/surge_rules.h"
@@ -75,7 +74,8 @@ absl::Status Validate(const ServiceConfig& config) {
 
 namespace {
 
-// "call_platform, backbone_network, …": the contact events' platforms.
+// "call_platform, backbone_network, …": the contact events' platforms
+// (absl::StrJoin here does not take std::string_view elements).
 std::string ContactPlatformList() {
   std::string out;
   for (std::string_view id : domain::kContactPlatforms) {
@@ -296,9 +296,7 @@ class Loader {
                            "' is not contact or incidents (one source per "
                            "platform, so that an outage reported both ways counts once)"));
         }
-        if (*from == "contact" &&
-            std::find(std::begin(domain::kContactPlatforms), std::end(domain::kContactPlatforms),
-                      *id) == std::end(domain::kContactPlatforms)) {
+        if (*from == "contact" && !absl::c_linear_search(domain::kContactPlatforms, *id)) {
           return r_.Error(
               YamlReader::Join(path, "id"),
               absl::StrCat("'", *id, "' is no platform contact events name (",
