@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <set>
 
 #include "absl/strings/numbers.h"
@@ -163,9 +164,10 @@ absl::StatusOr<std::vector<mv1::RankingKpi>> ParseRankingKpis(std::string_view v
     }
     double weight = 1;
     if (item.find('=') != std::string_view::npos &&
-        (!absl::SimpleAtod(split.second, &weight) || !(weight > 0))) {
-      return FlagError("--kpi", value, "weight of " + std::string(parts.first) + " must be a " +
-                                           "number > 0, not \"" + std::string(parts.second) + "\"");
+        (!absl::SimpleAtod(split.second, &weight) || !(weight > 0) || !std::isfinite(weight))) {
+      return FlagError("--kpi", value,
+                       "weight of " + std::string(parts.first) + " must be a finite number > 0, " +
+                           "not \"" + std::string(parts.second) + "\"");
     }
     mv1::RankingKpi& kpi = kpis.emplace_back();
     kpi.set_kpi(std::string(parts.first));

@@ -1,6 +1,7 @@
 #include "services/metrics/app/kpi_queries.h"
 
 #include <algorithm>
+#include <cmath>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -40,6 +41,11 @@ absl::StatusOr<Window> KpiQueries::Resolve(const PeriodSpec& period,
     std::string problem = absl::StrCat("'", period.label, "' is not a ");
     absl::StrAppend(&problem, std::string(domain::WindowSizeName(*period.size)), " label");
     return runtime::InvalidArgument({{path + ".label", std::move(problem)}});
+  }
+  if (!domain::Covered(*w)) {
+    return runtime::InvalidArgument(
+        {{path + ".label", absl::StrCat("'", period.label,
+                                        "' is outside the time KPIs cover (1970 to 8999)")}});
   }
   return *w;
 }
@@ -219,8 +225,8 @@ absl::StatusOr<RankResult> KpiQueries::Rank(const RankRequest& request) {
   if (request.kpis.empty()) violations.push_back({"kpis", "at least one KPI"});
   for (size_t i = 0; i < request.kpis.size(); ++i) {
     kpis.push_back(KpiOf(request.kpis[i].first, absl::StrCat("kpis[", i, "].kpi"), violations));
-    if (!(request.kpis[i].second > 0)) {
-      violations.push_back({absl::StrCat("kpis[", i, "].weight"), "must be > 0"});
+    if (const double w = request.kpis[i].second; !(w > 0) || !std::isfinite(w)) {
+      violations.push_back({absl::StrCat("kpis[", i, "].weight"), "must be finite and > 0"});
     }
   }
   if (request.bottom_n < 0) violations.push_back({"bottom_n", "must be >= 0"});

@@ -5,7 +5,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/util/time_util.h"
+#include "services/metrics/codec/event_time.h"
 #include "services/metrics/domain/reopen.h"
 #include "sqms/events/v1/complaint_event.pb.h"
 #include "sqms/events/v1/contact_event.pb.h"
@@ -16,10 +16,6 @@ namespace {
 namespace ev = ::sqms::events::v1;
 namespace cpb = ::sqms::complaints::v1;
 using domain::Event;
-
-absl::Time ToTime(const google::protobuf::Timestamp& t) {
-  return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
-}
 
 // "CHANNEL_HOTLINE" → "hotline": the enum value's name without its prefix.
 std::string EnumValueName(std::string name, std::string_view prefix) {
@@ -92,12 +88,11 @@ absl::StatusOr<std::vector<Event>> DecodeComplaintEvent(std::string_view payload
   if (!e.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
     return absl::InvalidArgumentError("sqms.complaints.v1: the payload is not a ComplaintEvent");
   }
-  if (!e.has_occurred_at()) {
-    return absl::InvalidArgumentError(absl::StrCat("complaint event ", e.event_id(),
-                                                   ": occurred_at is not set"));
-  }
+  const absl::StatusOr<absl::Time> occurred_at =
+      EventTime(e.has_occurred_at(), e.occurred_at(), "complaint event", e.event_id());
+  if (!occurred_at.ok()) return occurred_at.status();
   const cpb::Complaint& c = e.complaint();
-  const absl::Time now = ToTime(e.occurred_at());
+  const absl::Time now = *occurred_at;
   std::vector<Event> out;
   auto add = [&](domain::EventBody body) {
     out.push_back({.id = e.event_id(), .occurred_at = now, .dimensions = ComplaintDimensions(c),
@@ -171,12 +166,11 @@ absl::StatusOr<std::vector<Event>> DecodeContactEvent(std::string_view payload) 
   if (!e.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
     return absl::InvalidArgumentError("sqms.contact.v1: the payload is not a ContactEvent");
   }
-  if (!e.has_occurred_at()) {
-    return absl::InvalidArgumentError(absl::StrCat("contact event ", e.event_id(),
-                                                   ": occurred_at is not set"));
-  }
+  const absl::StatusOr<absl::Time> occurred_at =
+      EventTime(e.has_occurred_at(), e.occurred_at(), "contact event", e.event_id());
+  if (!occurred_at.ok()) return occurred_at.status();
   Event out{.id = e.event_id(),
-            .occurred_at = ToTime(e.occurred_at()),
+            .occurred_at = *occurred_at,
             .dimensions = {.department = e.department(),
                            .channel = e.channel(),
                            .category = e.category(),

@@ -3,16 +3,13 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "services/metrics/codec/event_time.h"
 #include "sqms/events/v1/incident_event.pb.h"
 
 namespace sqms::metrics::codec {
 namespace {
 
 namespace ev = ::sqms::events::v1;
-
-absl::Time ToTime(const google::protobuf::Timestamp& t) {
-  return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
-}
 
 std::string Label(const ev::IncidentEvent& e, const std::string& name) {
   auto it = e.labels().find(name);
@@ -26,10 +23,9 @@ absl::StatusOr<domain::IncidentChange> DecodeIncidentEvent(std::string_view payl
   if (!e.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
     return absl::InvalidArgumentError("sqms.incidents.v1: the payload is not an IncidentEvent");
   }
-  if (!e.has_occurred_at()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("incident event ", e.event_id(), ": occurred_at is not set"));
-  }
+  const absl::StatusOr<absl::Time> occurred_at =
+      EventTime(e.has_occurred_at(), e.occurred_at(), "incident event", e.event_id());
+  if (!occurred_at.ok()) return occurred_at.status();
   if (e.incident_id().empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat("incident event ", e.event_id(), ": incident_id is empty"));
@@ -37,7 +33,7 @@ absl::StatusOr<domain::IncidentChange> DecodeIncidentEvent(std::string_view payl
   domain::IncidentChange out;
   out.event_id = e.event_id();
   out.incident_id = e.incident_id();
-  out.occurred_at = ToTime(e.occurred_at());
+  out.occurred_at = *occurred_at;
   out.drill = e.drill();
   out.outage = e.outage();
   out.dimensions.department = Label(e, "department");

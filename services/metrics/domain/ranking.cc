@@ -147,12 +147,18 @@ int TierOf(double probit, const std::vector<double>& thresholds) {
 std::vector<RankedUnit> Score(const RankingInput& input) {
   const size_t n = input.units.size();
   const double m = static_cast<double>(input.columns.size());
-  double total_weight = 0;
-  for (const RankingColumn& column : input.columns) total_weight += column.weight;
+  // Weights relative to the largest first, so that summing large finite
+  // weights (1e308 + 1e308) cannot overflow to inf and turn every share to 0.
+  double max_weight = 0;
+  for (const RankingColumn& column : input.columns) {
+    max_weight = std::max(max_weight, column.weight);
+  }
+  double total_share = 0;
+  for (const RankingColumn& column : input.columns) total_share += column.weight / max_weight;
   std::vector<RankedUnit> units(n);
   for (size_t i = 0; i < n; ++i) units[i].unit = input.units[i];
   for (const RankingColumn& column : input.columns) {
-    const double w = column.weight / total_weight;
+    const double w = column.weight / max_weight / total_share;
     const std::vector<double> ranks = AverageRanks(column.values, column.direction);
     const std::vector<double> scores = Normalised(column.values, column.direction);
     for (size_t i = 0; i < n; ++i) {

@@ -189,6 +189,10 @@ std::optional<Window> ParseWindowLabel(std::string_view label, WindowSize size,
   return w;
 }
 
+bool Covered(absl::Time t) { return t >= kCoveredFrom && t < kCoveredUntil; }
+
+bool Covered(const Window& w) { return w.start >= kCoveredFrom && w.end <= kCoveredUntil; }
+
 std::string_view BandOf(absl::Time t, std::span<const DayBand> bands,
                         const absl::TimeZone& zone) {
   const absl::CivilSecond local = absl::ToCivilSecond(t, zone);

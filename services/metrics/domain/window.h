@@ -37,6 +37,19 @@ struct Window {
   bool operator==(const Window&) const = default;
 };
 
+// The time KPIs cover: event times and windows lie in [kCoveredFrom,
+// kCoveredUntil), 1970-01-01T00:00:00Z to 9000-01-01T00:00:00Z. That is
+// well inside what the API's timestamps carry (google.protobuf.Timestamp:
+// years 1 to 9999), so the windows next to a covered one — a comparison's
+// previous period, the period after a range — can be encoded too. The
+// event decoders refuse an event dated outside; queries refuse a period
+// label outside.
+inline constexpr absl::Time kCoveredFrom = absl::UnixEpoch();
+inline constexpr absl::Time kCoveredUntil = absl::FromUnixSeconds(221845392000);  // 9000-01-01
+// Whether `t`, or all of `w`, lies in the covered time.
+bool Covered(absl::Time t);
+bool Covered(const Window& w);
+
 // The window of `size` that contains `t` in `zone` (start <= t < end).
 Window WindowOf(absl::Time t, WindowSize size, const absl::TimeZone& zone);
 // The window right after / before `w`.

@@ -5,10 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <map>
 #include <optional>
 #include <random>
 #include <thread>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
@@ -376,6 +378,56 @@ TEST_F(MetricsKpiTest, BadQueriesAreRefusedNamingTheField) {
   mv1::QueryKpisResponse out;
   grpc::Status s = stub->QueryKpis(Ctx().get(), q, &out);
   EXPECT_EQ(testing::ViolationFields(s), std::vector<std::string>{"kpis[1]"});
+}
+
+// Year 1 in Asia/Shanghai starts before the earliest google.protobuf.Timestamp:
+// such a label once aborted the process while the answer was encoded.
+TEST_F(MetricsKpiTest, PeriodsOutsideTheCoveredTimeAreRefusedAndTheServiceLivesOn) {
+  auto stub = stack_->Metrics();
+  for (auto [size, label] : std::vector<std::pair<mv1::WindowSize, std::string>>{
+           {mv1::WINDOW_SIZE_DAY, "0001-01-01"},
+           {mv1::WINDOW_SIZE_MONTH, "0001-01"},
+           {mv1::WINDOW_SIZE_DAY, "1969-12-31"},
+           {mv1::WINDOW_SIZE_QUARTER, "9999-Q4"}}) {
+    mv1::GetKpiRequest r = Get("answer_rate", DayStart(), "");
+    r.mutable_period()->set_size(size);
+    r.mutable_period()->set_label(label);
+    mv1::KpiValue v;
+    grpc::Status s = stub->GetKpi(Ctx().get(), r, &v);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << label;
+    EXPECT_EQ(testing::ViolationFields(s), std::vector<std::string>{"period.label"}) << label;
+    mv1::KpiExplanation why;
+    s = stub->ExplainKpi(Ctx().get(), r, &why);
+    EXPECT_EQ(testing::ViolationFields(s), std::vector<std::string>{"period.label"}) << label;
+  }
+  mv1::QueryKpisRequest q;
+  q.add_kpis("answer_rate");
+  q.set_size(mv1::WINDOW_SIZE_DAY);
+  q.set_from("0001-01-01");
+  q.set_to("0001-01-02");
+  q.set_compare_previous(true);
+  mv1::QueryKpisResponse out;
+  grpc::Status s = stub->QueryKpis(Ctx().get(), q, &out);
+  EXPECT_EQ(testing::ViolationFields(s), (std::vector<std::string>{"from", "to"}));
+
+  mv1::KpiValue v;
+  EXPECT_TRUE(stub->GetKpi(Ctx().get(), Get("answer_rate", DayStart(), ""), &v).ok());
+}
+
+TEST_F(MetricsKpiTest, ARankingWeightMustBeFinite) {
+  auto stub = stack_->Metrics();
+  mv1::RankUnitsRequest r;
+  r.mutable_period()->set_size(mv1::WINDOW_SIZE_DAY);
+  r.mutable_period()->set_label(DayLabel(DayStart()));
+  r.set_dimension("department");
+  r.add_kpis()->set_kpi("answer_rate");
+  r.mutable_kpis(0)->set_weight(std::numeric_limits<double>::infinity());
+  r.add_kpis()->set_kpi("abandonment_rate");
+  r.mutable_kpis(1)->set_weight(1);
+  mv1::RankUnitsResponse out;
+  grpc::Status s = stub->RankUnits(Ctx().get(), r, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << testing::StatusText(s);
+  EXPECT_EQ(testing::ViolationFields(s), std::vector<std::string>{"kpis[0].weight"});
 }
 
 TEST_F(MetricsKpiTest, EverySeriesExistsAtZeroFromStartUp) {

@@ -159,7 +159,10 @@ TEST(KpiArgsTest, RankRejectsBadFlags) {
   flags.by = "department";
   flags.kpis = "answer_rate=0";
   EXPECT_THAT(BuildRankUnitsRequest(flags),
-              FailsNaming("--kpi \"answer_rate=0\": weight of answer_rate must be a number > 0"));
+              FailsNaming("--kpi \"answer_rate=0\": weight of answer_rate must be a finite "
+                          "number > 0"));
+  flags.kpis = "answer_rate=inf";
+  EXPECT_THAT(BuildRankUnitsRequest(flags), FailsNaming("not \"inf\""));
   flags.kpis = "answer_rate=heavy";
   EXPECT_THAT(BuildRankUnitsRequest(flags), FailsNaming("not \"heavy\""));
   flags.kpis = "=2";

@@ -6,7 +6,11 @@
 #include <gtest/gtest.h>
 
 #include "services/metrics/codec/event_codec.h"
+#include "services/metrics/codec/incident_codec.h"
+#include "services/metrics/domain/window.h"
 #include "sqms/events/v1/complaint_event.pb.h"
+#include "sqms/events/v1/contact_event.pb.h"
+#include "sqms/events/v1/incident_event.pb.h"
 
 namespace sqms::metrics::codec {
 namespace {
@@ -175,6 +179,37 @@ TEST(ComplaintCodecTest, ABreachSaysWhichDeadline) {
     EXPECT_EQ(std::get<domain::ComplaintSlaBreached>((*events)[0].body).target, kind)
         << cpb::SlaTarget_Name(target);
   }
+}
+
+// An event dated outside the time KPIs cover (domain::Covered) cannot be
+// put in a window any query can encode: refused by every decoder, like an
+// event without a time.
+TEST(EventTimeTest, EveryDecoderRefusesAnEventDatedOutsideTheCoveredTime) {
+  for (absl::Time at : {absl::FromUnixSeconds(-62135596800),  // 0001-01-01T00:00:00Z
+                        absl::FromUnixSeconds(-1), domain::kCoveredUntil}) {
+    const std::string complaint =
+        Payload(ev::COMPLAINT_EVENT_TYPE_SUBMITTED, at, 0, /*with_resolution=*/false);
+    const auto c = DecodeComplaintEvent(complaint);
+    EXPECT_EQ(c.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(c.status().message(), ::testing::HasSubstr("outside the time KPIs cover"));
+
+    ev::ContactEvent contact;
+    contact.set_event_id("contact-1");
+    SetTime(at, contact.mutable_occurred_at());
+    contact.mutable_call_offered();
+    const auto k = DecodeContactEvent(contact.SerializeAsString());
+    EXPECT_EQ(k.status().code(), absl::StatusCode::kInvalidArgument);
+
+    ev::IncidentEvent incident;
+    incident.set_event_id("incident-1");
+    incident.set_incident_id("inc-1");
+    SetTime(at, incident.mutable_occurred_at());
+    const auto i = DecodeIncidentEvent(incident.SerializeAsString());
+    EXPECT_EQ(i.status().code(), absl::StatusCode::kInvalidArgument);
+  }
+  const std::string in_range = Payload(ev::COMPLAINT_EVENT_TYPE_SUBMITTED,
+                                       domain::kCoveredFrom, 0, /*with_resolution=*/false);
+  EXPECT_TRUE(DecodeComplaintEvent(in_range).ok());
 }
 
 }  // namespace

@@ -140,6 +140,25 @@ TEST(RankTest, HandExampleRanksAndRatios) {
   EXPECT_NEAR(Find(*r, "central").weighted_score, 1.0 / 3, 1e-12);
 }
 
+// 1e308 + 1e308 overflows to inf: summed as they are, such weights once
+// made every share 0 and every unit tie.
+TEST(RankTest, HugeWeightsRankAsTheirRatio) {
+  RankingInput small = HandExample();
+  RankingInput huge = HandExample();
+  for (size_t j = 0; j < huge.columns.size(); ++j) {
+    huge.columns[j].weight = small.columns[j].weight / 2 * 1.7e308;  // sum: inf
+  }
+  const absl::StatusOr<Ranking> a = Rank(small);
+  const absl::StatusOr<Ranking> b = Rank(huge);
+  ASSERT_TRUE(a.ok()) << a.status();
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_EQ(Order(*b), Order(*a));
+  for (const RankedUnit& u : a->units) {
+    EXPECT_NEAR(Find(*b, u.unit).wrsr, u.wrsr, 1e-12) << u.unit;
+    EXPECT_NEAR(Find(*b, u.unit).weighted_score, u.weighted_score, 1e-12) << u.unit;
+  }
+}
+
 TEST(RankTest, HandExampleProbitRegressionAndTiers) {
   const absl::StatusOr<Ranking> r = Rank(HandExample());
   ASSERT_TRUE(r.ok()) << r.status();

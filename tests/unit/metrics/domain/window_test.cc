@@ -27,6 +27,23 @@ absl::Time Sh(int y, int mo, int d, int h = 0, int mi = 0, int s = 0) {
 
 Window W(WindowSize size, absl::Time start, absl::Time end) { return Window{size, start, end}; }
 
+TEST(CoveredTest, From1970UpTo9000) {
+  EXPECT_TRUE(Covered(Utc(1970, 1, 1)));
+  EXPECT_FALSE(Covered(Utc(1970, 1, 1) - absl::Nanoseconds(1)));
+  EXPECT_TRUE(Covered(Utc(8999, 12, 31, 23, 59, 59)));
+  EXPECT_FALSE(Covered(Utc(9000, 1, 1)));
+  EXPECT_EQ(kCoveredUntil, Utc(9000, 1, 1));
+  // A window is covered when all of it is: Shanghai's first day of 1970
+  // began eight hours before the epoch.
+  EXPECT_FALSE(Covered(WindowOf(Utc(1970, 1, 1), WindowSize::kDay, kShanghai)));
+  EXPECT_TRUE(Covered(WindowOf(Utc(1970, 1, 2), WindowSize::kDay, kShanghai)));
+  // The last quarter of 8999 ends at 9000-01-01 local time: still covered
+  // east of Greenwich, not west of it.
+  EXPECT_TRUE(Covered(WindowOf(Utc(8999, 12, 1), WindowSize::kQuarter, kBerlin)));
+  EXPECT_FALSE(
+      Covered(WindowOf(Utc(8999, 12, 1), WindowSize::kQuarter, Zone("America/New_York"))));
+}
+
 TEST(WindowSizeTest, NamesRoundTripSmallestFirst) {
   ASSERT_EQ(AllWindowSizes().size(), 6u);
   EXPECT_EQ(AllWindowSizes().front(), WindowSize::kMinute);
