@@ -129,7 +129,16 @@ absl::Status Escalator::ExpireAck(const std::string& incident_id, int64_t seq) {
   ports::IncidentWrite write;
   write.incident = incident;
   write.expected_version = incident.version;
-  write.incident.state = domain::IncidentState::kTriggered;
+  auto triggered = domain::Apply(incident.state, domain::IncidentCommandKind::kReopenAck);
+  if (!triggered.ok()) return absl::OkStatus();  // checked above; nothing to expire
+  write.incident.state = *triggered;
+  // The acknowledgement is over, not just the state: an incident paging
+  // again has no one holding it, and showing the old acknowledger as
+  // current would tell the on-call person someone is on it. Who
+  // acknowledged and when stays in the timeline.
+  write.incident.acknowledged_at = absl::InfinitePast();
+  write.incident.acknowledged_by.clear();
+  write.incident.acknowledged_tier = -1;
   write.incident.escalation_seq += 1;
   changes::AddTimeline(write.incident, now, "system", "ack-expired",
                        "acknowledgement expired (plan ack_expiry): paging again");

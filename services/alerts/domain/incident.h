@@ -1,7 +1,10 @@
 #pragma once
 // The incident lifecycle: triggered → acknowledged → mitigating → resolved
 // → closed (with a review). An acknowledgement holds until resolution; only
-// a plan's ack_expiry returns an acknowledged incident to triggered. The
+// a plan's ack_expiry returns an acknowledged incident to triggered — and
+// then the incident has no current acknowledgement any more (no
+// acknowledged_at / _by / _tier; the timeline keeps who acknowledged it and
+// when) until someone acknowledges it again. The
 // store applies these checks inside its atomic scripts too; this is the
 // one statement of the rules, for the app layer and the tests.
 

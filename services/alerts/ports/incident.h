@@ -44,7 +44,9 @@ struct Incident {
   domain::Labels labels;        // group labels
   domain::Labels first_alert;   // the first alert's labels (inhibition source)
   absl::Time opened_at;
-  absl::Time acknowledged_at = absl::InfinitePast();  // InfinitePast: not yet
+  // The current acknowledgement: InfinitePast / "" / -1 until one, and
+  // again after its ack_expiry (domain/incident.h).
+  absl::Time acknowledged_at = absl::InfinitePast();
   std::string acknowledged_by;
   int acknowledged_tier = -1;
   absl::Time resolved_at = absl::InfinitePast();

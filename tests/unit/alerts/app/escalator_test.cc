@@ -125,6 +125,35 @@ TEST_F(EscalatorTest, AnExpiredAcknowledgementReturnsTheIncidentToTriggeredAndPa
                                                  kT0 + absl::Minutes(37))));
 }
 
+// A paging incident must not show someone as holding it: the expired
+// acknowledgement is history (the timeline), not the current one.
+TEST_F(EscalatorTest, AnExpiredAcknowledgementIsNoLongerTheCurrentOne) {
+  clock_.Advance(absl::Minutes(2));
+  ASSERT_TRUE(commands_.Acknowledge(id_, Ctx("ack-1", "alice"), "on it").ok());
+  clock_.Advance(absl::Minutes(30));
+  ASSERT_EQ(FireDueTimers(), 1);
+
+  ports::Incident i = Incident(id_);
+  EXPECT_EQ(i.state, domain::IncidentState::kTriggered);
+  EXPECT_EQ(i.acknowledged_at, absl::InfinitePast());
+  EXPECT_EQ(i.acknowledged_by, "");
+  EXPECT_EQ(i.acknowledged_tier, -1);
+  std::vector<std::string> history;
+  for (const ports::TimelineEntry& e : i.timeline) {
+    if (e.kind == "acknowledged" || e.kind == "ack-expired") {
+      history.push_back(
+          absl::StrCat(e.kind, " ", e.actor, " +", absl::ToInt64Minutes(e.at - kT0), "m"));
+    }
+  }
+  EXPECT_THAT(history, ElementsAre("acknowledged alice +2m", "ack-expired system +32m"));
+
+  // The next acknowledgement is the current one again.
+  auto again = commands_.Acknowledge(id_, Ctx("ack-2", "bob"), "");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->acknowledged_at, kT0 + absl::Minutes(32));
+  EXPECT_EQ(again->acknowledged_by, "bob");
+}
+
 TEST_F(EscalatorTest, AnAlertJoiningAnAcknowledgedIncidentKeepsItsAckExpiry) {
   ASSERT_TRUE(commands_.Acknowledge(id_, Ctx("ack-1"), "").ok());
   clock_.Advance(absl::Minutes(10));
