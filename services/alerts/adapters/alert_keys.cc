@@ -11,6 +11,9 @@ std::string GroupKey(std::string_view group) { return absl::StrCat(kKeyPrefix, "
 std::string CommandKey(std::string_view request_id) {
   return SeenKey(absl::StrCat("cmd|", std::string(request_id)));
 }
+std::string RequestKey(std::string_view request_id) {
+  return absl::StrCat(kKeyPrefix, ":request:", std::string(request_id));
+}
 std::string DeliveryKey(std::string_view id) { return absl::StrCat(kKeyPrefix, ":dlv:", std::string(id)); }
 std::string DeliveryLogKey(std::string_view id) {
   return absl::StrCat(kKeyPrefix, ":dlv:", std::string(id), ":log");

@@ -9,6 +9,8 @@
 //   {sqms:alerts}:active          set: ids of active incidents
 //   {sqms:alerts}:group:<key>     string: the group's current incident id
 //   {sqms:alerts}:seen:cmd|<req>  string: a command already applied (24 h)
+//   {sqms:alerts}:request:<req>   string: the fingerprint of the command the
+//                                 request id came with first (8 days)
 //   {sqms:alerts}:dlv:<id>        hash: doc (JSON), status, attempts, last_*
 //   {sqms:alerts}:dlv:<id>:log    list: every attempt (JSON), newest first
 //   {sqms:alerts}:timers          zset: durable timers (esc|, ackx|, dlv|)
@@ -39,6 +41,7 @@ std::string IncidentsKey();
 std::string ActiveKey();
 std::string GroupKey(std::string_view group);
 std::string CommandKey(std::string_view request_id);
+std::string RequestKey(std::string_view request_id);
 std::string DeliveryKey(std::string_view id);
 std::string DeliveryLogKey(std::string_view id);
 std::string TimersKey();

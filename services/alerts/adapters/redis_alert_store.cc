@@ -95,6 +95,21 @@ return 1
   return script;
 }
 
+// KEYS: 1 request id's binding. ARGV: 1 fingerprint, 2 ttl s. Returns the
+// fingerprint bound: the one held, else ARGV[1], bound now.
+const runtime::LuaScript& BindScript() {
+  static const runtime::LuaScript script(R"lua(
+local held = redis.call('GET', KEYS[1])
+if held then return held end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return ARGV[1]
+)lua");
+  return script;
+}
+
+// Outlives every record kept under a request id (ports/alert_store.h).
+constexpr int64_t kRequestBindingSeconds = 8 * 24 * 3600;
+
 // KEYS: 1 window. ARGV: 1 member, 2 at ms, 3 within ms.
 const runtime::LuaScript& CountScript() {
   static const runtime::LuaScript script(R"lua(
@@ -295,6 +310,15 @@ absl::StatusOr<std::optional<std::string>> RedisAlertStore::Seen(const std::stri
 
 absl::Status RedisAlertStore::MarkSeen(const std::string& alert_id, const std::string& answer) {
   return redis_.Command({"SET", SeenKey(alert_id), answer, "EX", "604800"}).status();
+}
+
+absl::StatusOr<std::string> RedisAlertStore::BindRequest(const std::string& request_id,
+                                                         const std::string& fingerprint) {
+  auto reply = redis_.Eval(BindScript(), {RequestKey(request_id)},
+                           {fingerprint, std::to_string(kRequestBindingSeconds)});
+  if (!reply.ok()) return reply.status();
+  if (reply->IsNil() || reply->str.empty()) return Unexpected(*reply, "request id binding");
+  return reply->str;
 }
 
 absl::StatusOr<int> RedisAlertStore::Count(const std::string& key, const std::string& member,

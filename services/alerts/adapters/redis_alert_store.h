@@ -38,6 +38,8 @@ class RedisAlertStore final : public ports::AlertStore {
   absl::StatusOr<std::vector<domain::Silence>> ListSilences() override;
   absl::StatusOr<std::optional<std::string>> Seen(const std::string& alert_id) override;
   absl::Status MarkSeen(const std::string& alert_id, const std::string& answer) override;
+  absl::StatusOr<std::string> BindRequest(const std::string& request_id,
+                                          const std::string& fingerprint) override;
   absl::StatusOr<int> Count(const std::string& key, const std::string& member, absl::Time at,
                             absl::Duration within) override;
   // redis_alert_store_plans.cc

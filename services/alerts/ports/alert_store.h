@@ -48,7 +48,8 @@ struct IncidentWrite {
   bool claim_group = false;
   bool release_group = false;  // remove the group key if it points here
   // A command's request id: when already recorded the write is not applied
-  // (kReplayed); otherwise recorded with it (kept 24 h).
+  // (kReplayed); otherwise recorded with it (kept 24 h). Which command an id
+  // belongs to is settled before, by BindRequest.
   std::string request_id;
 };
 
@@ -123,6 +124,17 @@ class AlertStore {
   // is decided again on its next delivery: app/alert_processor.h).
   virtual absl::StatusOr<std::optional<std::string>> Seen(const std::string& alert_id) = 0;
   virtual absl::Status MarkSeen(const std::string& alert_id, const std::string& answer) = 0;
+
+  // Request ids (app/request_ids.h): binds `request_id` to `fingerprint`
+  // (a hash of the command it came with) unless it is bound already — one
+  // atomic step — and returns the fingerprint it is bound to: `fingerprint`
+  // itself for the first use and for a retry of the same command, another
+  // one when the id came with a different command before. A binding is
+  // never replaced; it is kept 8 days, longer than anything recorded under
+  // a request id (a command record 24 h, a RaiseAlert answer 7 days), so no
+  // record is ever read on behalf of a command it does not belong to.
+  virtual absl::StatusOr<std::string> BindRequest(const std::string& request_id,
+                                                  const std::string& fingerprint) = 0;
 
   // Counting triggers: adds `member` at `at` to the window `key`, drops
   // members older than at − within, returns how many remain. Idempotent

@@ -1,6 +1,7 @@
 // The AlertStore contract, part 1: incident writes (compare-and-set,
-// replay by request id, the group index) and List. Part 2 (deliveries,
-// seen alerts, counting windows, silences) is alert_store_contract_more.cc.
+// replay by request id, the group index), request id bindings and List.
+// Part 2 (deliveries, seen alerts, counting windows, silences) is
+// alert_store_contract_more.cc.
 
 #include "tests/support/alerts/alert_store_contract.h"
 
@@ -135,6 +136,26 @@ TEST_P(AlertStoreContractTest, ARequestIdIsRecordedOnlyWhenItsWriteIsApplied) {
   ports::IncidentWrite retry = UpdateOf(create.incident);
   retry.request_id = "req-1";
   EXPECT_EQ(ValueOf(store().Write(retry)), WriteOutcome::kWritten);
+}
+
+TEST_P(AlertStoreContractTest, ARequestIdStaysBoundToTheFirstFingerprintItCameWith) {
+  EXPECT_EQ(ValueOf(store().BindRequest("req-1", "fp-ack-inc-a")), "fp-ack-inc-a");
+  // A retry of the same command.
+  EXPECT_EQ(ValueOf(store().BindRequest("req-1", "fp-ack-inc-a")), "fp-ack-inc-a");
+  // Another command under the same id: the first binding stands.
+  EXPECT_EQ(ValueOf(store().BindRequest("req-1", "fp-resolve-inc-a")), "fp-ack-inc-a");
+  EXPECT_EQ(ValueOf(store().BindRequest("req-1", "fp-ack-inc-a")), "fp-ack-inc-a");
+  EXPECT_EQ(ValueOf(store().BindRequest("req-2", "fp-resolve-inc-a")), "fp-resolve-inc-a");
+}
+
+TEST_P(AlertStoreContractTest, ABindingIsNotACommandRecord) {
+  // Bound before its command is applied: the write is still the first.
+  ASSERT_EQ(ValueOf(store().BindRequest("req-1", "fp")), "fp");
+  EXPECT_EQ(ValueOf(store().Seen("cmd|req-1")), std::nullopt);
+  ports::IncidentWrite create = CreateOf(SampleIncident("inc-a"));
+  create.request_id = "req-1";
+  EXPECT_EQ(ValueOf(store().Write(create)), WriteOutcome::kWritten);
+  EXPECT_EQ(ValueOf(store().BindRequest("req-1", "fp")), "fp");
 }
 
 TEST_P(AlertStoreContractTest, ClaimingAGroupPointsItAtTheIncident) {

@@ -176,6 +176,13 @@ absl::Status InMemoryAlertStore::MarkSeen(const std::string& alert_id, const std
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::string> InMemoryAlertStore::BindRequest(const std::string& request_id,
+                                                            const std::string& fingerprint) {
+  absl::MutexLock lock(&mu_);
+  // emplace keeps the first binding, as SET-if-absent does in Redis.
+  return requests_.emplace(request_id, fingerprint).first->second;
+}
+
 absl::StatusOr<int> InMemoryAlertStore::Count(const std::string& key, const std::string& member,
                                               absl::Time at, absl::Duration within) {
   absl::MutexLock lock(&mu_);

@@ -14,10 +14,10 @@
 // plan never comes back with a `problem`); the version in force is
 // domain::ChoosePlanSource's, as in the Redis script.
 //
-// Not modelled: the 24 h / 7 day expiry of request ids and seen records,
-// the real-time expiry of a counting window's key, the delivery attempt
-// log. Times are kept as given (Redis rounds them to milliseconds; the
-// counting window is computed in milliseconds here too).
+// Not modelled: the 24 h / 7 day / 8 day expiry of request ids, seen
+// records and request id bindings, the real-time expiry of a counting
+// window's key, the delivery attempt log. Times are kept as given (Redis rounds them to
+// milliseconds; the counting window is computed in milliseconds here too).
 //
 // Thread-safe: every method may be called from any thread.
 
@@ -56,6 +56,8 @@ class InMemoryAlertStore final : public ports::AlertStore {
   absl::StatusOr<std::vector<domain::Silence>> ListSilences() override;
   absl::StatusOr<std::optional<std::string>> Seen(const std::string& alert_id) override;
   absl::Status MarkSeen(const std::string& alert_id, const std::string& answer) override;
+  absl::StatusOr<std::string> BindRequest(const std::string& request_id,
+                                          const std::string& fingerprint) override;
   absl::StatusOr<int> Count(const std::string& key, const std::string& member, absl::Time at,
                             absl::Duration within) override;
   absl::StatusOr<std::vector<ports::StoredPlan>> ListPlans() override;
@@ -86,6 +88,7 @@ class InMemoryAlertStore final : public ports::AlertStore {
   std::set<std::string> active_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, std::string> groups_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, std::string> seen_ ABSL_GUARDED_BY(mu_);  // alert ids and "cmd|<req>"
+  std::map<std::string, std::string> requests_ ABSL_GUARDED_BY(mu_);  // request id → fingerprint
   std::map<std::string, ports::Delivery> deliveries_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, absl::Time> timers_ ABSL_GUARDED_BY(mu_);
   std::vector<QueuedEvent> events_ ABSL_GUARDED_BY(mu_);
