@@ -9,7 +9,9 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "services/alerts/app/escalator.h"
+#include "services/alerts/app/request_ids.h"
 #include "services/alerts/domain/inhibition.h"
+#include "services/alerts/domain/request_fingerprint.h"
 
 namespace sqms::alerts::app {
 namespace {
@@ -162,6 +164,15 @@ absl::StatusOr<ProcessResult> AlertProcessor::Process(const domain::Alert& alert
     stats_.Decided(result.decisions[i].outcome);
   }
   return result;
+}
+
+absl::StatusOr<ProcessResult> AlertProcessor::Raise(const domain::Alert& alert,
+                                                    const CommandContext& ctx) {
+  if (auto s = BindRequestId(store_, ctx.request_id, domain::CanonicalRaise(alert, ctx.actor));
+      !s.ok()) {
+    return s;
+  }
+  return Process(alert);
 }
 
 absl::StatusOr<Decision> AlertProcessor::ForPlan(const domain::Plan& plan,

@@ -68,6 +68,13 @@ class AlertProcessor {
   // Thread-safe. An error (store unreachable) leaves any partial progress
   // safe to redo: call again with the same alert.
   absl::StatusOr<ProcessResult> Process(const domain::Alert& alert);
+  // RaiseAlert: `alert` (its id made of ctx.request_id) from ctx.actor.
+  // Binds the request id to the alert first (request_ids.h): the same id
+  // with other labels, annotations, status or drill flag, or used for any
+  // other command, is FAILED_PRECONDITION on "request_id" and processes
+  // nothing; a retry of the same alert is Process's, answered from its
+  // record. Thread-safe.
+  absl::StatusOr<ProcessResult> Raise(const domain::Alert& alert, const CommandContext& ctx);
 
  private:
   absl::StatusOr<Decision> ForPlan(const domain::Plan& plan, const domain::Trigger& trigger,

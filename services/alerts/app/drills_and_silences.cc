@@ -5,6 +5,8 @@
 #include "absl/strings/str_cat.h"
 #include "services/alerts/app/escalator.h"
 #include "services/alerts/app/incident_commands.h"
+#include "services/alerts/app/request_ids.h"
+#include "services/alerts/domain/request_fingerprint.h"
 #include "sqms/runtime/field_violation.h"
 #include "sqms/runtime/ids.h"
 
@@ -22,6 +24,13 @@ absl::StatusOr<ports::Incident> IncidentCommands::StartDrill(const std::string& 
         {{"plan_id", catalog->IsRetired(plan_id)
                          ? absl::StrCat("plan \"", plan_id, "\" is retired (gone from the config)")
                          : absl::StrCat("no plan \"", plan_id, "\"")}});
+  }
+  // Before the id below is looked at: a drill found under it is then this
+  // very command's, never what another command left under the request id.
+  if (auto s =
+          BindRequestId(store_, ctx.request_id, domain::CanonicalDrill(plan_id, labels, ctx.actor));
+      !s.ok()) {
+    return s;
   }
   // The id follows from the request id, so a retry finds its own drill.
   const std::string id = absl::StrCat("drill-", domain::Fingerprint({{"request_id", ctx.request_id}}));
@@ -118,10 +127,15 @@ absl::StatusOr<domain::Silence> IncidentCommands::CreateSilence(domain::Silence 
                                                                 const CommandContext& ctx) {
   if (ctx.request_id.empty()) return runtime::InvalidArgument({{"request_id", "required"}});
   const absl::Time now = clock_.Now();
+  // The silence as asked for, before the service fills in its defaults.
+  const std::string canonical = domain::CanonicalSilence(silence, ctx.actor);
   silence.id = absl::StrCat("sil-", domain::Fingerprint({{"request_id", ctx.request_id}}));
   silence.created_by = ctx.actor;
   if (silence.starts_at == absl::InfinitePast()) silence.starts_at = now;
   if (auto s = domain::ValidateSilence(silence); !s.ok()) return s;
+  // Before the id is looked up: the silence found under it is then this
+  // very request's, never one created with the id for other matchers.
+  if (auto s = BindRequestId(store_, ctx.request_id, canonical); !s.ok()) return s;
   auto existing = store_.ListSilences();
   if (!existing.ok()) return existing.status();
   for (const domain::Silence& s : *existing) {

@@ -4,6 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/alerts/app/escalator.h"
+#include "services/alerts/app/request_ids.h"
+#include "services/alerts/domain/request_fingerprint.h"
 #include "sqms/runtime/field_violation.h"
 #include "sqms/runtime/ids.h"
 
@@ -75,10 +77,19 @@ absl::StatusOr<std::vector<ports::Delivery>> IncidentCommands::Deliveries(
 
 absl::StatusOr<ports::Incident> IncidentCommands::Change(const std::string& id,
                                                          const CommandContext& ctx,
+                                                         std::string_view kind,
+                                                         const std::string& payload,
                                                          const Mutation& mutate, bool* written) {
   if (written != nullptr) *written = false;
   if (auto s = Required(id, "id"); !s.ok()) return s;
   if (auto s = Required(ctx.request_id, "request_id"); !s.ok()) return s;
+  // Settles which command the id names before its record is read: a record
+  // found below is then this command's own, never another incident's.
+  if (auto s = BindRequestId(store_, ctx.request_id,
+                             domain::CanonicalIncidentCommand(kind, id, ctx.actor, payload));
+      !s.ok()) {
+    return s;
+  }
   // A retry of a command that landed gets the incident as it is, not an
   // error about the state the command itself produced. The record is written
   // in the same script as the command's effect, which also refuses a replay
@@ -116,19 +127,22 @@ absl::StatusOr<ports::Incident> IncidentCommands::Acknowledge(const std::string&
                                                               const CommandContext& ctx,
                                                               const std::string& comment) {
   bool written = false;
-  auto result = Change(id, ctx, [&](ports::IncidentWrite& w) -> absl::Status {
-    ports::Incident& i = w.incident;
-    if (auto s = Transition(i, domain::IncidentCommandKind::kAcknowledge); !s.ok()) return s;
-    const absl::Time now = clock_.Now();
-    RecordAcknowledgement(w, ctx.actor, now, comment);
-    auto catalog = catalog_.Snapshot();
-    if (const domain::Plan* plan = catalog->FindPlan(i.plan_id);
-        plan != nullptr && plan->ack_expiry > absl::ZeroDuration()) {
-      w.schedule.push_back({changes::AckExpiryTimer(i.id, i.escalation_seq),
-                            now + plan->ack_expiry});
-    }
-    return absl::OkStatus();
-  }, &written);
+  auto result = Change(
+      id, ctx, "acknowledge", comment,
+      [&](ports::IncidentWrite& w) -> absl::Status {
+        ports::Incident& i = w.incident;
+        if (auto s = Transition(i, domain::IncidentCommandKind::kAcknowledge); !s.ok()) return s;
+        const absl::Time now = clock_.Now();
+        RecordAcknowledgement(w, ctx.actor, now, comment);
+        auto catalog = catalog_.Snapshot();
+        if (const domain::Plan* plan = catalog->FindPlan(i.plan_id);
+            plan != nullptr && plan->ack_expiry > absl::ZeroDuration()) {
+          w.schedule.push_back(
+              {changes::AckExpiryTimer(i.id, i.escalation_seq), now + plan->ack_expiry});
+        }
+        return absl::OkStatus();
+      },
+      &written);
   if (written) stats_.Acknowledged(*result);
   return result;
 }
@@ -138,19 +152,22 @@ absl::StatusOr<ports::Incident> IncidentCommands::Mitigate(const std::string& id
                                                            const std::string& comment) {
   bool written = false;
   bool acknowledged = false;  // by the attempt that was written
-  auto result = Change(id, ctx, [&](ports::IncidentWrite& w) -> absl::Status {
-    ports::Incident& i = w.incident;
-    acknowledged = i.state == domain::IncidentState::kTriggered;
-    if (auto s = Transition(i, domain::IncidentCommandKind::kMitigate); !s.ok()) return s;
-    const absl::Time now = clock_.Now();
-    // Mitigating implies someone has it: the acknowledgement it skips is
-    // recorded as an Acknowledge would (an acknowledged incident has no
-    // escalation pending: its acknowledgement cancelled it).
-    if (acknowledged) RecordAcknowledgement(w, ctx.actor, now, "by moving it to mitigating");
-    changes::AddTimeline(i, now, ctx.actor, "mitigating", comment);
-    w.events.push_back(ports::IncidentEventKind::kMitigating);
-    return absl::OkStatus();
-  }, &written);
+  auto result = Change(
+      id, ctx, "mitigate", comment,
+      [&](ports::IncidentWrite& w) -> absl::Status {
+        ports::Incident& i = w.incident;
+        acknowledged = i.state == domain::IncidentState::kTriggered;
+        if (auto s = Transition(i, domain::IncidentCommandKind::kMitigate); !s.ok()) return s;
+        const absl::Time now = clock_.Now();
+        // Mitigating implies someone has it: the acknowledgement it skips is
+        // recorded as an Acknowledge would (an acknowledged incident has no
+        // escalation pending: its acknowledgement cancelled it).
+        if (acknowledged) RecordAcknowledgement(w, ctx.actor, now, "by moving it to mitigating");
+        changes::AddTimeline(i, now, ctx.actor, "mitigating", comment);
+        w.events.push_back(ports::IncidentEventKind::kMitigating);
+        return absl::OkStatus();
+      },
+      &written);
   if (written && acknowledged) stats_.Acknowledged(*result);
   return result;
 }
@@ -159,15 +176,19 @@ absl::StatusOr<ports::Incident> IncidentCommands::Resolve(const std::string& id,
                                                           const CommandContext& ctx,
                                                           const std::string& comment) {
   bool written = false;
-  auto result = Change(id, ctx, [&](ports::IncidentWrite& w) -> absl::Status {
-    if (auto s = domain::Apply(w.incident.state, domain::IncidentCommandKind::kResolve); !s.ok()) {
-      return s.status();
-    }
-    auto catalog = catalog_.Snapshot();
-    changes::Resolve(catalog->FindPlan(w.incident.plan_id), clock_.Now(), ctx.actor,
-                     comment.empty() ? "resolved" : comment, w);
-    return absl::OkStatus();
-  }, &written);
+  auto result = Change(
+      id, ctx, "resolve", comment,
+      [&](ports::IncidentWrite& w) -> absl::Status {
+        if (auto s = domain::Apply(w.incident.state, domain::IncidentCommandKind::kResolve);
+            !s.ok()) {
+          return s.status();
+        }
+        auto catalog = catalog_.Snapshot();
+        changes::Resolve(catalog->FindPlan(w.incident.plan_id), clock_.Now(), ctx.actor,
+                         comment.empty() ? "resolved" : comment, w);
+        return absl::OkStatus();
+      },
+      &written);
   if (written) stats_.Resolved(*result);
   return result;
 }
@@ -176,7 +197,7 @@ absl::StatusOr<ports::Incident> IncidentCommands::Close(const std::string& id,
                                                         const CommandContext& ctx,
                                                         const std::string& review) {
   if (auto s = Required(review, "review"); !s.ok()) return s;
-  return Change(id, ctx, [&](ports::IncidentWrite& w) -> absl::Status {
+  return Change(id, ctx, "close", review, [&](ports::IncidentWrite& w) -> absl::Status {
     ports::Incident& i = w.incident;
     if (auto s = Transition(i, domain::IncidentCommandKind::kClose); !s.ok()) return s;
     const absl::Time now = clock_.Now();
@@ -190,7 +211,8 @@ absl::StatusOr<ports::Incident> IncidentCommands::Close(const std::string& id,
 
 absl::StatusOr<ports::Incident> IncidentCommands::CompleteStep(const std::string& id,
                                                                const CommandContext& ctx, int step) {
-  return Change(id, ctx, [&](ports::IncidentWrite& w) -> absl::Status {
+  const std::string payload = absl::StrCat(step);
+  return Change(id, ctx, "complete_step", payload, [&](ports::IncidentWrite& w) -> absl::Status {
     ports::Incident& i = w.incident;
     if (step < 0 || step >= static_cast<int>(i.steps.size())) {
       return runtime::InvalidArgument(
@@ -214,7 +236,7 @@ absl::StatusOr<ports::Incident> IncidentCommands::AddNote(const std::string& id,
                                                           const CommandContext& ctx,
                                                           const std::string& text) {
   if (auto s = Required(text, "text"); !s.ok()) return s;
-  return Change(id, ctx, [&](ports::IncidentWrite& w) -> absl::Status {
+  return Change(id, ctx, "add_note", text, [&](ports::IncidentWrite& w) -> absl::Status {
     changes::AddTimeline(w.incident, clock_.Now(), ctx.actor, "note", text);
     return absl::OkStatus();
   });

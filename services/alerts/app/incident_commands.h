@@ -5,11 +5,16 @@
 // of a command that landed returns the incident as it is, changing nothing.
 // Illegal transitions are FAILED_PRECONDITION ("cannot acknowledge a
 // resolved incident"); an unknown incident NOT_FOUND; bad input
-// INVALID_ARGUMENT naming the field.
+// INVALID_ARGUMENT naming the field. A request id names one command: the
+// same id with a different command (kind, incident, plan, payload or
+// actor) is FAILED_PRECONDITION on field "request_id" and changes nothing
+// (request_ids.h) — for every command here that takes one, drills and
+// silences included.
 
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -100,11 +105,15 @@ class IncidentCommands {
 
  private:
   using Mutation = std::function<absl::Status(ports::IncidentWrite&)>;
-  // Reads, applies `mutate` to a copy, writes with compare-and-set; retries
-  // on a conflict (re-reading and re-deciding), returns the stored incident.
-  // `written` (if given) says whether this call wrote it — false for a
-  // retry of a command that had landed — so milestones are observed once.
+  // The command `kind` with `payload` (its comment, review, step or text):
+  // binds the request id to it (request_ids.h: FAILED_PRECONDITION when the
+  // id came with another command), then reads, applies `mutate` to a copy,
+  // writes with compare-and-set; retries on a conflict (re-reading and
+  // re-deciding), returns the stored incident. `written` (if given) says
+  // whether this call wrote it — false for a retry of a command that had
+  // landed — so milestones are observed once.
   absl::StatusOr<ports::Incident> Change(const std::string& id, const CommandContext& ctx,
+                                         std::string_view kind, const std::string& payload,
                                          const Mutation& mutate, bool* written = nullptr);
 
   ports::AlertStore& store_;

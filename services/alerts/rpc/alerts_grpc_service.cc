@@ -37,10 +37,11 @@ void AlertsGrpcService::Encode(const ports::Incident& incident, pb::Incident* ou
 grpc::ServerUnaryReactor* AlertsGrpcService::RaiseAlert(grpc::CallbackServerContext* call,
                                                         const pb::RaiseAlertRequest* request,
                                                         pb::RaiseAlertResponse* response) {
-  return Run(call, Method::kRaiseAlert, [this, request, response](const runtime::Principal&) {
+  return Run(call, Method::kRaiseAlert, [this, request, response](const runtime::Principal& p) {
     absl::StatusOr<domain::Alert> alert = AlertFromRequest(*request, clock_.Now());
     if (!alert.ok()) return alert.status();
-    absl::StatusOr<app::ProcessResult> result = processor_.Process(*alert);
+    absl::StatusOr<app::ProcessResult> result =
+        processor_.Raise(*alert, {.actor = p.subject, .request_id = request->request_id()});
     if (!result.ok()) return result.status();
     *response = codec::ProcessResultToProto(*result);
     return absl::OkStatus();
