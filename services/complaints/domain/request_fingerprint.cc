@@ -2,27 +2,11 @@
 
 #include <string_view>
 
-#include "absl/strings/str_cat.h"
+#include "sqms/runtime/canonical_fields.h"
 
 namespace sqms::complaints::domain {
-namespace {
 
-// Length-prefixed, so "ab"+"c" and "a"+"bc" differ.
-class Canon {
- public:
-  Canon& Add(std::string_view name, std::string_view value) {
-    out_.append(name).append("=").append(std::to_string(value.size())).append(":");
-    out_.append(value).append(";");
-    return *this;
-  }
-  Canon& Add(std::string_view name, int64_t value) { return Add(name, absl::StrCat(value)); }
-  std::string Take() { return std::move(out_); }
-
- private:
-  std::string out_;
-};
-
-}  // namespace
+using Canon = runtime::CanonicalFields;
 
 std::string CanonicalSubmission(const Submission& s) {
   Canon c;
@@ -40,8 +24,7 @@ std::string CanonicalSubmission(const Submission& s) {
       .Add("location.station", s.location.station)
       .Add("location.line", s.location.line)
       .Add("location.service_number", s.location.service_number)
-      // Absent and the epoch differ: "" vs "0".
-      .Add("occurred_at", s.occurred_at ? absl::StrCat(absl::ToUnixNanos(*s.occurred_at)) : "")
+      .AddTime("occurred_at", s.occurred_at)
       .Add("category", static_cast<int64_t>(s.category))
       .Add("urgency", static_cast<int64_t>(s.urgency))
       .Add("importance", static_cast<int64_t>(s.importance));
