@@ -15,10 +15,13 @@ namespace {
 
 std::vector<domain::PlanViolation> Violations(const domain::Plan& plan,
                                               const CatalogData& catalog) {
-  std::vector<std::string> risks, targets;
+  // The check the config file's plans passed at start-up, against the same ids.
+  std::vector<std::string> risks, targets, rotations;
   for (const domain::Risk& r : catalog.risks) risks.push_back(r.id);
   for (const notify::Target& t : catalog.targets) targets.push_back(t.id);
-  return domain::ValidatePlan(plan, risks, targets);
+  for (const domain::Rotation& r : catalog.rotations) rotations.push_back(r.id);
+  return domain::ValidatePlan(
+      plan, domain::PlanReferences{.risks = risks, .targets = targets, .rotations = rotations});
 }
 
 // The problem when `plan` in place of the plan in force of its id would

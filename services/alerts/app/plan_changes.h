@@ -11,10 +11,10 @@
 // own version of that plan is edited; then the file's wins (at the stored
 // version + 1) until the next change through the API. A plan created
 // through the API that the file lacks is kept. A stored plan that does not
-// decode or no longer validates (e.g. names a target removed from the
-// file) is logged (once per version) and the file's plan of that id stays
-// in force, at the stored plan's version, so an UpsertPlan decided on it
-// can repair it.
+// decode or no longer validates (e.g. names a target or rotation removed
+// from the file, or breaks a limit a later release added) is logged (once
+// per version) and the file's plan of that id stays in force, at the
+// stored plan's version, so an UpsertPlan decided on it can repair it.
 //
 // An UpsertPlan may not move the last plan of a high or critical risk to
 // another risk (requirements.md §3.1; the file is checked at load, and
@@ -76,14 +76,17 @@ class PlanChanges {
   // `store` and `catalog`; both must outlive this.
   PlanChanges(ports::AlertStore& store, Catalog& catalog, PlanFingerprint fingerprint);
 
-  // Validates `plan` (domain::ValidatePlan against the catalog's risks and
-  // targets; a risk_id change that leaves a high or critical risk without
-  // a plan in force: INVALID_ARGUMENT with field violations
-  // "plan.<field>"), then writes it. `expected_version`: 0 = create (the id must be unknown),
-  // else the version in force being replaced; ABORTED ("plan <id> is at
-  // version <n>, not <expected>") when it moved, and nothing changes. The
-  // result carries the stored version (expected_version + 1); it is in this
-  // replica's catalog on return. Store errors are returned as they are.
+  // Validates `plan` — domain::ValidatePlan against the catalog's risks,
+  // targets and rotations, the check the config file's plans passed at
+  // start-up; and a risk_id change that leaves a high or critical risk
+  // without a plan in force — INVALID_ARGUMENT with field violations
+  // "plan.<field>" ("plan.escalation[0].notify[0]",
+  // "plan.steps[0].expected_minutes"), then writes it. `expected_version`:
+  // 0 = create (the id must be unknown), else the version in force being
+  // replaced; ABORTED ("plan <id> is at version <n>, not <expected>") when
+  // it moved, and nothing changes. The result carries the stored version
+  // (expected_version + 1); it is in this replica's catalog on return.
+  // Store errors are returned as they are.
   absl::StatusOr<domain::Plan> Upsert(domain::Plan plan, int64_t expected_version);
 
   // Reads the stored plans (and, when a retirement check is due, the last
@@ -105,8 +108,8 @@ class PlanChanges {
   // The plans in force: the file's merged with `stored` (see above).
   std::vector<domain::Plan> InForce(const std::vector<ports::StoredPlan>& stored,
                                     const CatalogData& catalog) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // The problem with `plan` against the catalog's risks and targets ("" if
-  // none): "<field>: <problem>; …".
+  // The problem with `plan` against the catalog's risks, targets and
+  // rotations ("" if none): "<field>: <problem>; …".
   std::string Problems(const domain::Plan& plan, const CatalogData& catalog) const;
   // Logs a stored plan not put in force, once per id, version and problem.
   void Reject(const ports::StoredPlan& stored, const std::string& problem)

@@ -107,7 +107,8 @@ absl::StatusOr<domain::Plan> PlanFromProto(const pb::Plan& in) {
   plan.version = in.version();
 
   Violations domain_violations;
-  for (domain::PlanViolation& v : domain::ValidatePlan(plan, {}, {})) {
+  // References are left to app::PlanChanges, which has the configuration.
+  for (domain::PlanViolation& v : domain::ValidatePlan(plan, domain::PlanReferences{})) {
     domain_violations.push_back({absl::StrCat(kPrefix, v.field), std::move(v.problem)});
   }
   for (int i = 0; i < in.known_issue_categories_size(); ++i) {

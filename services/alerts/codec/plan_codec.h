@@ -19,8 +19,8 @@ namespace sqms::alerts::codec {
 // field violation named by its path in the request ("plan.level",
 // "plan.triggers[0].matchers[1].op", "plan.escalation[0].ack_timeout_seconds"):
 // the codec's own (level, matchers) and domain::ValidatePlan's. References
-// (risk_id, targets) are not checked against the catalog here;
-// app::PlanChanges::Upsert does that.
+// (risk_id, targets, "rotation:<id>") are not checked against the catalog
+// here; app::PlanChanges::Upsert does that.
 absl::StatusOr<domain::Plan> PlanFromProto(const ::sqms::alerts::v1::Plan& in);
 
 // A fingerprint of everything in `plan` but its version: 16 hex digits of

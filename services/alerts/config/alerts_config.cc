@@ -97,10 +97,6 @@ std::vector<std::string> IdsOf(const auto& items) {
   return ids;
 }
 
-bool Contains(const std::vector<std::string>& ids, const std::string& id) {
-  return std::find(ids.begin(), ids.end(), id) != ids.end();
-}
-
 // Reads the sections of the file into `out`; each returns the first error.
 class Loader {
  public:
@@ -248,25 +244,20 @@ class Loader {
           v_.Span(node, path, "resolve_after", plan.resolve_after, true)}) {
       if (!s.ok()) return s;
     }
-    if (!Contains(IdsOf(out.risks), plan.risk_id)) {
-      return r_.Error(YamlReader::Join(path, "risk"),
-                      absl::StrCat("unknown risk '", plan.risk_id, "'"));
-    }
     auto parsed = domain::ParseResponseLevel(level);
     if (!parsed) {
       return r_.Error(YamlReader::Join(path, "level"),
                       absl::StrCat("'", level, "' is not a response level (I, II, III or IV)"));
     }
     plan.level = *parsed;
-    for (absl::Status s : {PlanLists(node, path, plan, out), Check(plan, path, out)}) {
+    for (absl::Status s : {PlanLists(node, path, plan), Check(plan, path, out)}) {
       if (!s.ok()) return s;
     }
     out.plans.push_back(std::move(plan));
     return absl::OkStatus();
   }
 
-  absl::Status PlanLists(const YAML::Node& node, const std::string& path, domain::Plan& plan,
-                         const AlertsSettings& out) {
+  absl::Status PlanLists(const YAML::Node& node, const std::string& path, domain::Plan& plan) {
     for (const char* key : {"triggers", "escalation"}) {
       if (auto s = r_.Require(node, path, key); !s.ok()) return s;
     }
@@ -283,7 +274,7 @@ class Loader {
       return absl::OkStatus();
     };
     auto tier = [&](const YAML::Node& n, const std::string& p) {
-      auto t = v_.Tier(n, p, IdsOf(out.rotations), IdsOf(out.targets));
+      auto t = v_.Tier(n, p);
       if (!t.ok()) return t.status();
       plan.escalation.push_back(*std::move(t));
       return absl::OkStatus();
@@ -297,9 +288,14 @@ class Loader {
     return absl::OkStatus();
   }
 
-  // The domain's own rules, reported under the file's key names.
+  // The domain's own rules — the very check UpsertPlan applies (through
+  // app::PlanChanges), references and limits included — reported under
+  // the file's key names. The readers above only parse.
   absl::Status Check(const domain::Plan& plan, const std::string& path, const AlertsSettings& out) {
-    auto violations = domain::ValidatePlan(plan, IdsOf(out.risks), IdsOf(out.targets));
+    auto violations =
+        domain::ValidatePlan(plan, domain::PlanReferences{.risks = IdsOf(out.risks),
+                                                          .targets = IdsOf(out.targets),
+                                                          .rotations = IdsOf(out.rotations)});
     for (size_t i = 0; i < plan.known_issue_categories.size(); ++i) {
       if (!codec::IsComplaintCategory(plan.known_issue_categories[i])) {
         violations.push_back({absl::StrCat("known_issue_categories[", i, "]"),

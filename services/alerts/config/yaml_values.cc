@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -149,6 +150,19 @@ absl::Status YamlValues::Int(const YAML::Node& map, const std::string& path, con
   if (!n.ok()) return n.status();
   if (*n != std::floor(*n) || *n < lo || *n > hi) {
     return r_.Error(Field(path, key), absl::StrCat("must be a whole number in ", lo, "..", hi));
+  }
+  into = static_cast<int>(*n);
+  return absl::OkStatus();
+}
+
+absl::Status YamlValues::Whole(const YAML::Node& map, const std::string& path, const char* key,
+                               int& into) const {
+  if (!map[key]) return absl::OkStatus();
+  auto n = r_.Number(map[key], Field(path, key));
+  if (!n.ok()) return n.status();
+  if (*n != std::floor(*n) || *n < std::numeric_limits<int>::min() ||
+      *n > std::numeric_limits<int>::max()) {
+    return r_.Error(Field(path, key), "must be a whole number");
   }
   into = static_cast<int>(*n);
   return absl::OkStatus();
@@ -305,8 +319,8 @@ absl::StatusOr<domain::Trigger> YamlValues::Trigger(const YAML::Node& node,
   auto matchers = Matchers(node["matchers"], Field(path, "matchers"));
   if (!matchers.ok()) return matchers.status();
   t.matchers = *std::move(matchers);
-  for (absl::Status s : {Int(node, path, "count", 0, 1000000, t.count, false),
-                         Span(node, path, "within", t.within, false)}) {
+  for (absl::Status s :
+       {Whole(node, path, "count", t.count), Span(node, path, "within", t.within, false)}) {
     if (!s.ok()) return s;
   }
   return t;
@@ -318,15 +332,14 @@ absl::StatusOr<domain::Step> YamlValues::Step(const YAML::Node& node,
   domain::Step step;
   for (absl::Status s :
        {Text(node, path, "title", step.title, true), Text(node, path, "owner", step.owner_role),
-        Int(node, path, "expected_minutes", 0, 10080, step.expected_minutes, false)}) {
+        Whole(node, path, "expected_minutes", step.expected_minutes)}) {
     if (!s.ok()) return s;
   }
   return step;
 }
 
-absl::StatusOr<domain::Tier> YamlValues::Tier(const YAML::Node& node, const std::string& path,
-                                              const std::vector<std::string>& rotations,
-                                              const std::vector<std::string>& targets) const {
+absl::StatusOr<domain::Tier> YamlValues::Tier(const YAML::Node& node,
+                                              const std::string& path) const {
   if (auto s = r_.CheckMap(node, path, {"notify", "targets", "ack_timeout", "repeats"}); !s.ok()) {
     return s;
   }
@@ -334,24 +347,8 @@ absl::StatusOr<domain::Tier> YamlValues::Tier(const YAML::Node& node, const std:
   for (absl::Status s : {Names(node, path, "notify", tier.notify, false),
                          Names(node, path, "targets", tier.targets, false),
                          Span(node, path, "ack_timeout", tier.ack_timeout, false),
-                         Int(node, path, "repeats", 0, 100, tier.repeats, false)}) {
+                         Whole(node, path, "repeats", tier.repeats)}) {
     if (!s.ok()) return s;
-  }
-  auto unknown = [&](const std::vector<std::string>& known, const std::string& id) {
-    return std::find(known.begin(), known.end(), id) == known.end();
-  };
-  for (size_t i = 0; i < tier.notify.size(); ++i) {
-    const std::string& entry = tier.notify[i];
-    if (entry.starts_with("rotation:") && unknown(rotations, entry.substr(9))) {
-      return r_.Error(YamlReader::Index(Field(path, "notify"), i),
-                      absl::StrCat("unknown rotation '", entry.substr(9), "'"));
-    }
-  }
-  for (size_t i = 0; i < tier.targets.size(); ++i) {
-    if (unknown(targets, tier.targets[i])) {
-      return r_.Error(YamlReader::Index(Field(path, "targets"), i),
-                      absl::StrCat("unknown target '", tier.targets[i], "'"));
-    }
   }
   return tier;
 }

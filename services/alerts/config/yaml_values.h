@@ -46,6 +46,10 @@ class YamlValues {
                     std::string& into, bool required = false) const;
   absl::Status Int(const YAML::Node& map, const std::string& path, const char* key, int lo, int hi,
                    int& into, bool required) const;
+  // Optional; any whole number an int holds — for values whose bounds
+  // domain::ValidatePlan checks (a trigger's count, a step's minutes, …).
+  absl::Status Whole(const YAML::Node& map, const std::string& path, const char* key,
+                     int& into) const;
   absl::Status Positive(const YAML::Node& map, const std::string& path, const char* key,
                         double& into) const;
   absl::Status Bool(const YAML::Node& map, const std::string& path, const char* key,
@@ -70,12 +74,12 @@ class YamlValues {
   absl::StatusOr<std::vector<domain::Matcher>> Matchers(const YAML::Node& node,
                                                         const std::string& path) const;
 
+  // A plan's parts, parsed only: their limits and references (a count, a
+  // step's expected_minutes, "rotation:<id>", target ids) are left to
+  // domain::ValidatePlan, the one check UpsertPlan applies too.
   absl::StatusOr<domain::Trigger> Trigger(const YAML::Node& node, const std::string& path) const;
   absl::StatusOr<domain::Step> Step(const YAML::Node& node, const std::string& path) const;
-  // Checks "rotation:<id>" against `rotations` and target ids against `targets`.
-  absl::StatusOr<domain::Tier> Tier(const YAML::Node& node, const std::string& path,
-                                    const std::vector<std::string>& rotations,
-                                    const std::vector<std::string>& targets) const;
+  absl::StatusOr<domain::Tier> Tier(const YAML::Node& node, const std::string& path) const;
 
  private:
   absl::StatusOr<std::string> HeaderValue(const YAML::Node& node, const std::string& path) const;

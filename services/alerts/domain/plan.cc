@@ -17,7 +17,6 @@ constexpr std::array<std::pair<ResponseLevel, std::string_view>, 4> kLevelNames{
     {ResponseLevel::kIII, "III"},
     {ResponseLevel::kIV, "IV"},
 }};
-constexpr int kMaxRepeats = 100;
 constexpr size_t kMaxValueBytes = 1024;
 
 bool IsId(std::string_view id) {
@@ -28,8 +27,9 @@ bool IsId(std::string_view id) {
   });
 }
 
-bool Contains(const std::vector<std::string>& ids, const std::string& id) {
-  return std::find(ids.begin(), ids.end(), id) != ids.end();
+// Whether `id` is unknown to `known` (nullopt: not checked, never unknown).
+bool Unknown(const std::optional<std::vector<std::string>>& known, std::string_view id) {
+  return known && std::find(known->begin(), known->end(), id) == known->end();
 }
 
 std::string At(const std::string& path, size_t i) { return absl::StrCat(path, "[", i, "]"); }
@@ -57,7 +57,9 @@ void CheckTrigger(const Trigger& trigger, const std::string& path, Checker& c) {
     c.Add(path + ".matchers",
           "would match every alert (each matcher matches an alert without labels)");
   }
-  if (trigger.count < 0) c.Add(path + ".count", "must not be negative");
+  if (trigger.count < 0 || trigger.count > kMaxTriggerCount) {
+    c.Add(path + ".count", absl::StrCat("must be in 0..", kMaxTriggerCount));
+  }
   if (trigger.within < absl::ZeroDuration()) {
     c.Add(path + ".within_seconds", "must not be negative");
   } else if (trigger.count > 1 && trigger.within == absl::ZeroDuration()) {
@@ -65,15 +67,24 @@ void CheckTrigger(const Trigger& trigger, const std::string& path, Checker& c) {
   }
 }
 
-void CheckNotify(const std::string& entry, const std::string& path, Checker& c) {
-  for (std::string_view prefix : {"user:", "role:", "rotation:"}) {
+void CheckNotify(const std::string& entry, const std::string& path, const PlanReferences& known,
+                 Checker& c) {
+  constexpr std::string_view kRotation = "rotation:";
+  if (entry.starts_with(kRotation) && entry.size() > kRotation.size()) {
+    // A page to a rotation nobody configured would reach no one on call.
+    const std::string id = entry.substr(kRotation.size());
+    if (Unknown(known.rotations, id)) {
+      c.Add(path, absl::StrCat("unknown rotation '", id, "'"));
+    }
+    return;
+  }
+  for (std::string_view prefix : {"user:", "role:"}) {
     if (entry.starts_with(prefix) && entry.size() > prefix.size()) return;
   }
   c.Add(path, absl::StrCat("'", entry, "' is not user:<id>, role:<role> or rotation:<id>"));
 }
 
-void CheckTier(const Tier& tier, const std::string& path,
-               const std::vector<std::string>& known_targets, Checker& c) {
+void CheckTier(const Tier& tier, const std::string& path, const PlanReferences& known, Checker& c) {
   // Pages go out only through targets (webhooks); notify names the people
   // a page is addressed to. Without a target the tier would page nobody.
   if (tier.targets.empty()) {
@@ -81,10 +92,10 @@ void CheckTier(const Tier& tier, const std::string& path,
           "at least one target is required (the people in notify are reached through targets)");
   }
   for (size_t k = 0; k < tier.notify.size(); ++k) {
-    CheckNotify(tier.notify[k], At(path + ".notify", k), c);
+    CheckNotify(tier.notify[k], At(path + ".notify", k), known, c);
   }
   for (size_t k = 0; k < tier.targets.size(); ++k) {
-    if (!known_targets.empty() && !Contains(known_targets, tier.targets[k])) {
+    if (Unknown(known.targets, tier.targets[k])) {
       c.Add(At(path + ".targets", k), absl::StrCat("unknown target '", tier.targets[k], "'"));
     }
   }
@@ -96,14 +107,14 @@ void CheckTier(const Tier& tier, const std::string& path,
   }
 }
 
-void CheckHeader(const Plan& plan, const std::vector<std::string>& known_risks, Checker& c) {
+void CheckHeader(const Plan& plan, const PlanReferences& known, Checker& c) {
   if (!IsId(plan.id)) {
     c.Add("id", absl::StrCat("'", plan.id, "' is not an id (a-z, 0-9 and '-', at most 64)"));
   }
   if (plan.name.empty()) c.Add("name", "is required");
   if (plan.risk_id.empty()) {
     c.Add("risk_id", "is required");
-  } else if (!known_risks.empty() && !Contains(known_risks, plan.risk_id)) {
+  } else if (Unknown(known.risks, plan.risk_id)) {
     c.Add("risk_id", absl::StrCat("unknown risk '", plan.risk_id, "'"));
   }
   if (ResponseLevelName(plan.level).empty()) c.Add("level", "must be I, II, III or IV");
@@ -131,8 +142,9 @@ void CheckSteps(const Plan& plan, Checker& c) {
     if (step.title.empty()) c.Add(At("steps", i) + ".title", "is required");
     // requirements.md §3.2: "ordered steps with owners".
     if (step.owner_role.empty()) c.Add(At("steps", i) + ".owner_role", "is required");
-    if (step.expected_minutes < 0) {
-      c.Add(At("steps", i) + ".expected_minutes", "must not be negative");
+    if (step.expected_minutes < 0 || step.expected_minutes > kMaxExpectedMinutes) {
+      c.Add(At("steps", i) + ".expected_minutes",
+            absl::StrCat("must be in 0..", kMaxExpectedMinutes, " (at most a week)"));
     }
   }
 }
@@ -153,11 +165,9 @@ std::optional<ResponseLevel> ParseResponseLevel(std::string_view text) {
   return std::nullopt;
 }
 
-std::vector<PlanViolation> ValidatePlan(const Plan& plan,
-                                        const std::vector<std::string>& known_risks,
-                                        const std::vector<std::string>& known_targets) {
+std::vector<PlanViolation> ValidatePlan(const Plan& plan, const PlanReferences& known) {
   Checker c;
-  CheckHeader(plan, known_risks, c);
+  CheckHeader(plan, known, c);
   if (plan.triggers.empty()) c.Add("triggers", "at least one trigger is required");
   for (size_t i = 0; i < plan.triggers.size(); ++i) {
     CheckTrigger(plan.triggers[i], At("triggers", i), c);
@@ -166,7 +176,7 @@ std::vector<PlanViolation> ValidatePlan(const Plan& plan,
   CheckSteps(plan, c);
   if (plan.escalation.empty()) c.Add("escalation", "at least one tier is required");
   for (size_t i = 0; i < plan.escalation.size(); ++i) {
-    CheckTier(plan.escalation[i], At("escalation", i), known_targets, c);
+    CheckTier(plan.escalation[i], At("escalation", i), known, c);
   }
   return c.Take();
 }

@@ -20,18 +20,24 @@ enum class ResponseLevel { kI = 1, kII = 2, kIII = 3, kIV = 4 };
 std::string_view ResponseLevelName(ResponseLevel level);  // "I" … "IV"
 std::optional<ResponseLevel> ParseResponseLevel(std::string_view text);
 
+// The limits ValidatePlan holds a plan to — the one set for the config file
+// (config/alerts_config.cc) and UpsertPlan (app/plan_changes.cc) alike.
+inline constexpr int kMaxTriggerCount = 1000000;
+inline constexpr int kMaxExpectedMinutes = 7 * 24 * 60;  // a week
+inline constexpr int kMaxRepeats = 100;
+
 struct Trigger {
   std::vector<Matcher> matchers;  // all must match; at least one
   // Counting trigger: activates when `count` matching alerts of one group
   // arrived within `within`. count ≤ 1: every matching alert activates.
-  int count = 0;
+  int count = 0;  // 0..kMaxTriggerCount
   absl::Duration within = absl::ZeroDuration();
 };
 
 struct Step {
   std::string title;       // required
   std::string owner_role;  // required: who does it (requirements.md §3.2)
-  int expected_minutes = 0;
+  int expected_minutes = 0;  // 0..kMaxExpectedMinutes; 0: no time set
 };
 
 struct Tier {
@@ -42,7 +48,7 @@ struct Tier {
   // people in `notify` only through the tier's targets.
   std::vector<std::string> targets;
   absl::Duration ack_timeout = absl::Minutes(5);  // > 0
-  int repeats = 0;  // extra notifications of this tier before the next, ≥ 0
+  int repeats = 0;  // extra notifications of this tier before the next, 0..kMaxRepeats
 };
 
 struct Plan {
@@ -76,11 +82,23 @@ struct PlanViolation {
   std::string field;
   std::string problem;
 };
-// Every violation (empty: valid). `known_risks` / `known_targets`, when
-// non-empty, are the ids a reference must name.
-std::vector<PlanViolation> ValidatePlan(const Plan& plan,
-                                        const std::vector<std::string>& known_risks,
-                                        const std::vector<std::string>& known_targets);
+
+// The ids a plan's references must name: its risk_id a risk, each of a
+// tier's targets a target, each "rotation:<id>" in a tier's notify a
+// rotation. A list left nullopt is not checked — codec::PlanFromProto has
+// no configuration to check against; the config loader and
+// app::PlanChanges pass all three. An empty list knows no ids: every
+// reference of that kind is unknown.
+struct PlanReferences {
+  std::optional<std::vector<std::string>> risks;
+  std::optional<std::vector<std::string>> targets;
+  std::optional<std::vector<std::string>> rotations;
+};
+
+// Every violation (empty: valid), in the order of the plan's fields. The
+// one check of a plan, whether it comes from the config file or UpsertPlan,
+// so that the two cannot accept different plans.
+std::vector<PlanViolation> ValidatePlan(const Plan& plan, const PlanReferences& known);
 
 // The index of the first trigger of `plan` that matches `labels`, or -1.
 int MatchingTrigger(const Plan& plan, const Labels& labels);

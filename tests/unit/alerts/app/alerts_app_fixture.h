@@ -18,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -96,6 +97,21 @@ inline CatalogData TestCatalog() {
   return c;
 }
 
+// TestCatalog() with the risk and the targets its plans name, as a loaded
+// config file has them. PlanChanges validates plans against the catalog's
+// ids (a catalog without them knows no risk or target): tests that change
+// plans through it use this one.
+inline CatalogData ConfiguredCatalog() {
+  CatalogData c = TestCatalog();
+  c.risks = {{.id = "test-risk", .name = "Test risk", .probability = 3, .impact = 4}};
+  for (const char* id : {"sink", "robot"}) {
+    notify::Target t;
+    t.id = id;
+    c.targets.push_back(t);
+  }
+  return c;
+}
+
 class RecordingAlertStats final : public AlertStats {
  public:
   void Received(const std::string& source) override { received.push_back(source); }
@@ -114,8 +130,10 @@ class RecordingIncidentStats final : public IncidentStats {
 
 class AlertsAppTest : public ::testing::Test {
  protected:
-  AlertsAppTest()
-      : catalog_(TestCatalog()),
+  AlertsAppTest() : AlertsAppTest(TestCatalog()) {}
+  // With `catalog` in place of TestCatalog(), e.g. ConfiguredCatalog().
+  explicit AlertsAppTest(CatalogData catalog)
+      : catalog_(std::move(catalog)),
         processor_(store_, catalog_, clock_, alert_stats_, incident_stats_, [this] { ++wakes_; }),
         commands_(store_, catalog_, clock_, incident_stats_, [this] { ++wakes_; }),
         escalator_(store_, catalog_, clock_, [this] { ++wakes_; }) {}

@@ -22,6 +22,9 @@ using ::testing::Pair;
 
 class EscalatorTest : public AlertsAppTest {
  protected:
+  // With the risk and targets of its plans: EscalatorPlanChangeTest changes
+  // them through PlanChanges, which validates against them.
+  EscalatorTest() : AlertsAppTest(ConfiguredCatalog()) {}
   void SetUp() override { id_ = OpenSafety(); }
   std::string Esc(int seq) const { return absl::StrCat("esc|", id_, "|", seq); }
   std::string id_;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "services/alerts/app/plan_changes.h"
+#include "absl/strings/str_cat.h"
 #include "services/alerts/codec/plan_codec.h"
 #include "tests/unit/alerts/app/alerts_app_fixture.h"
 
@@ -15,15 +16,14 @@ namespace sqms::alerts::app::testing {
 namespace {
 
 // The fixture's plans, with the risks and targets they name.
-CatalogData Config() {
-  CatalogData c = TestCatalog();
-  c.risks = {{.id = "test-risk", .name = "Test risk", .probability = 3, .impact = 4}};
-  for (const char* id : {"sink", "robot"}) {
-    notify::Target t;
-    t.id = id;
-    c.targets.push_back(t);
-  }
-  return c;
+CatalogData Config() { return ConfiguredCatalog(); }
+
+// A rotation "noc" (the fixture's catalog has none).
+domain::Rotation Noc() {
+  domain::Rotation noc;
+  noc.id = "noc";
+  noc.members = {"li"};
+  return noc;
 }
 
 // One sqms-alerts replica's plans: its catalog (from `config`) and its
@@ -46,6 +46,10 @@ struct Replica {
 
 class PlanChangesTest : public AlertsAppTest {
  protected:
+  // catalog_ (the fixture's processor reads it) knows the risks and targets
+  // of its plans, as a loaded config file does: plans validate against it.
+  PlanChangesTest() : AlertsAppTest(ConfiguredCatalog()) {}
+
   // The file's plan `id` of replica `r`, renamed.
   static domain::Plan Renamed(const Replica& r, const std::string& id, const std::string& name) {
     domain::Plan plan = r.Plan(id);
@@ -127,6 +131,28 @@ TEST_F(PlanChangesTest, AnInvalidPlanIsRefusedNamingTheFieldsAndNotStored) {
               ::testing::ElementsAre("plan.risk_id", "plan.escalation[0].targets[1]"));
   EXPECT_TRUE(store_.ListPlans()->empty());
   EXPECT_EQ(r0_.Plan("manual").risk_id, "test-risk");
+}
+
+// docs/alerts.md: plans from the API are validated as at start-up — the
+// rotations a tier pages and the limits of alerts.yaml included.
+TEST_F(PlanChangesTest, APlanStartUpWouldRefuseIsRefusedNamingTheFields) {
+  CatalogData config = Config();
+  config.rotations.push_back(Noc());
+  Replica r(store_, config);
+  domain::Plan plan = r.Plan("manual");
+  plan.escalation[0].notify = {"rotation:nosuch", "rotation:noc"};
+  plan.steps.push_back({.title = "Call", .owner_role = "duty", .expected_minutes = 99999});
+  absl::StatusOr<domain::Plan> refused = r.plans.Upsert(plan, 1);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(Fields(refused.status()),
+              ::testing::ElementsAre(
+                  absl::StrCat("plan.steps[", plan.steps.size() - 1, "].expected_minutes"),
+                  "plan.escalation[0].notify[0]"));
+  EXPECT_TRUE(store_.ListPlans()->empty());
+
+  plan.escalation[0].notify = {"rotation:noc"};
+  plan.steps.back().expected_minutes = 30;
+  EXPECT_EQ(Upsert(r, plan, 1).version, 2) << "a known rotation and minutes in range";
 }
 
 TEST_F(PlanChangesTest, ATierThatWouldPageNobodyIsRefusedAndNotStored) {
@@ -211,6 +237,23 @@ TEST_F(PlanChangesTest, AStoredPlanThatNoLongerValidatesLeavesTheFilesPlanInForc
   EXPECT_EQ(restarted.catalog.Snapshot()->FindPlan("api-only"), nullptr);
 
   EXPECT_EQ(Upsert(restarted, Renamed(restarted, "manual", "Repaired"), 2).version, 3);
+}
+
+// A plan stored before a rotation left the file (or before this release
+// checked rotations) is logged and the file's plan stays, as for a target.
+TEST_F(PlanChangesTest, AStoredPlanNamingARotationNoLongerConfiguredLeavesTheFilesPlan) {
+  CatalogData with_noc = Config();
+  with_noc.rotations.push_back(Noc());
+  Replica before(store_, with_noc);
+  domain::Plan pages_noc = before.Plan("manual");
+  pages_noc.name = "Pages the NOC";
+  pages_noc.escalation[0].notify = {"rotation:noc"};
+  Upsert(before, pages_noc, 1);
+
+  Replica restarted(store_, Config());  // the file no longer has rotation noc
+  restarted.Refresh();
+  EXPECT_EQ(restarted.Plan("manual").name, "Plan manual") << "the file's";
+  EXPECT_EQ(restarted.Plan("manual").version, 2) << "at the stored version, to repair it";
 }
 
 TEST_F(PlanChangesTest, AnAlertAfterTheChangeIsHandledByTheChangedPlan) {

@@ -25,6 +25,9 @@ using ::testing::IsEmpty;
 
 class PlanRetirementTest : public AlertsAppTest {
  protected:
+  // With the risk and targets of its plans, against which an UpsertPlan
+  // is validated.
+  PlanRetirementTest() : AlertsAppTest(ConfiguredCatalog()) {}
   // The replica before the deploy: the fixture's plans, recorded as last
   // known by its first refresh.
   void StartBefore() {

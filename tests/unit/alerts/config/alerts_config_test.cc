@@ -200,6 +200,19 @@ TEST(LoadSettingsTest, ErrorsNameTheKeyAndTheProblem) {
        "are reached through targets)"},
       {Minimal({{"rotation:noc", "rotation:night"}}),
        "plans[0].escalation[0].notify[0]: unknown rotation 'night'"},
+      // The limits are domain::ValidatePlan's, as for UpsertPlan.
+      {Minimal({{"    escalation:\n",
+                 "    steps:\n      - {title: Call, owner: duty, expected_minutes: 99999}\n"
+                 "    escalation:\n"}}),
+       "plans[0].steps[0].expected_minutes: must be in 0..10080 (at most a week)"},
+      {Minimal({{"    escalation:\n",
+                 "    steps:\n      - {title: Call, owner: duty, expected_minutes: 1.5}\n"
+                 "    escalation:\n"}}),
+       "plans[0].steps[0].expected_minutes: must be a whole number"},
+      {Minimal({{"'category=\"safety\"']", "'category=\"safety\"']\n        count: 1000001"}}),
+       "plans[0].triggers[0].count: must be in 0..1000000"},
+      {Minimal({{"ack_timeout: 30s", "ack_timeout: 30s, repeats: 101"}}),
+       "plans[0].escalation[0].repeats: must be in 0..100"},
       {Minimal({{"'category=\"safety\"'", "'category safety'"}}),
        "plans[0].triggers[0].matchers[1]: 'category safety' is not a matcher (label op \"value\", "
        "op one of = != =~ !~)"},
