@@ -107,6 +107,15 @@ absl::StatusOr<domain::Silence> SilenceFromProto(const pb::Silence& in) {
   domain::Silence out;
   out.id = in.id();
   out.matchers = MatchersFromProto(in.matchers(), "silence.matchers", &violations);
+  // A time the service cannot hold is refused, not stored cut short.
+  bool times_ok = true;
+  for (const auto& [field, ts] : {std::pair{"silence.starts_at", &in.starts_at()},
+                                  std::pair{"silence.ends_at", &in.ends_at()}}) {
+    if (std::string problem = TimestampProblem(*ts); !problem.empty()) {
+      violations.push_back({field, std::move(problem)});
+      times_ok = false;
+    }
+  }
   if (in.has_starts_at()) out.starts_at = FromTimestamp(in.starts_at());
   if (in.has_ends_at()) {
     out.ends_at = FromTimestamp(in.ends_at());
@@ -114,7 +123,7 @@ absl::StatusOr<domain::Silence> SilenceFromProto(const pb::Silence& in) {
     violations.push_back(
         {"silence.ends_at", "is required (only a recurring window may be open-ended)"});
   }
-  if (in.has_starts_at() && in.has_ends_at() && out.ends_at <= out.starts_at) {
+  if (times_ok && in.has_starts_at() && in.has_ends_at() && out.ends_at <= out.starts_at) {
     violations.push_back({"silence.ends_at", "must be after starts_at"});
   }
   out.created_by = in.created_by();

@@ -18,6 +18,8 @@ namespace sqms::alerts::codec {
 // them on creation; state ignored), or INVALID_ARGUMENT
 // carrying every problem as a field violation: "silence.matchers[0].value",
 // "silence.recurrence.weekdays[1]", "silence.recurrence.start",
+// "silence.starts_at" / "silence.ends_at" (outside the range a timestamp
+// may name, codec/timestamp_codec.h: e.g. 9999-12-31 is the last day),
 // "silence.ends_at" (unset without a recurrence), then
 // domain::ValidateSilence's ("silence.matchers", "silence.ends_at", …).
 absl::StatusOr<domain::Silence> SilenceFromProto(const ::sqms::alerts::v1::Silence& in);

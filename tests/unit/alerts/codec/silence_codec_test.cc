@@ -1,5 +1,7 @@
 #include "services/alerts/codec/silence_codec.h"
 
+#include <cstdint>
+
 #include "gtest/gtest.h"
 #include "services/alerts/codec/timestamp_codec.h"
 #include "tests/unit/alerts/codec/field_paths.h"
@@ -104,6 +106,31 @@ TEST(SilenceCodecTest, OneOffSilenceNeedsAnEnd) {
   EXPECT_EQ(Fields(SilenceFromProto(proto).status()), std::set<std::string>{"silence.ends_at"});
   ToTimestamp(kStart + absl::Minutes(1), proto.mutable_ends_at());
   EXPECT_TRUE(SilenceFromProto(proto).ok());
+}
+
+// A time past what a timestamp may name is refused naming its field, not
+// kept cut short (the store holds Unix milliseconds; the wire
+// google.protobuf.Timestamp ends with 9999).
+TEST(SilenceCodecTest, TimesBeyondTheTimestampRangeAreRefused) {
+  pb::Silence proto = Window();
+  proto.clear_recurrence();
+  proto.mutable_ends_at()->set_seconds(253402300799);  // 9999-12-31T23:59:59Z: the last one
+  absl::StatusOr<domain::Silence> last = SilenceFromProto(proto);
+  ASSERT_TRUE(last.ok()) << last.status();
+  EXPECT_EQ(SilenceToProto(*last, kStart).ends_at().seconds(), 253402300799);
+
+  proto.mutable_ends_at()->set_seconds(253402300800);  // 10000-01-01
+  EXPECT_EQ(BadRequestFields(SilenceFromProto(proto).status()),
+            std::set<std::string>{"silence.ends_at"});
+  proto.mutable_ends_at()->set_seconds(INT64_MAX / 1000);  // past the store's milliseconds
+  EXPECT_EQ(Fields(SilenceFromProto(proto).status()), std::set<std::string>{"silence.ends_at"});
+  proto.mutable_ends_at()->set_seconds(253402300799);
+  proto.mutable_ends_at()->set_nanos(-1);
+  EXPECT_EQ(Fields(SilenceFromProto(proto).status()), std::set<std::string>{"silence.ends_at"});
+
+  pb::Silence early = Window();
+  early.mutable_starts_at()->set_seconds(-62135596801);  // before 0001-01-01
+  EXPECT_EQ(Fields(SilenceFromProto(early).status()), std::set<std::string>{"silence.starts_at"});
 }
 
 TEST(SilenceCodecTest, DomainRulesAreFieldViolationsToo) {
