@@ -14,6 +14,10 @@ namespace {
 namespace av1 = ::sqms::alerts::v1;
 
 constexpr int kMaxWindowMinutes = 7 * 24 * 60;  // Recurrence.duration_minutes
+// The last instant a google.protobuf.Timestamp holds, as the service checks
+// it (services/alerts/codec/timestamp_codec.h).
+const absl::Time kLastTimestamp =
+    absl::FromUnixSeconds(253402300799) + absl::Nanoseconds(999'999'999);
 constexpr std::array<std::string_view, 7> kWeekdays = {"mon", "tue", "wed", "thu",
                                                         "fri", "sat", "sun"};
 // Longest first: "=~" must not be read as "=" followed by a value "~…".
@@ -105,9 +109,17 @@ absl::Status AddEnd(const SilenceCreateFlags& flags, absl::Time now, av1::Silenc
         "be open-ended)");
   }
   if (ends != absl::InfinitePast()) {
-    const int64_t nanos = absl::ToUnixNanos(ends);
-    silence.mutable_ends_at()->set_seconds(nanos / 1'000'000'000);
-    silence.mutable_ends_at()->set_nanos(static_cast<int32_t>(nanos % 1'000'000'000));
+    // Not through Unix nanoseconds: an int64 of them ends in 2262, and a
+    // later time would be sent (and kept) cut short without a word.
+    if (ends > kLastTimestamp) {
+      return FlagError(flags.until.empty() ? "--ends" : "--until",
+                       flags.until.empty() ? flags.ends : flags.until,
+                       "is after 9999-12-31T23:59:59Z, the last time a silence may end");
+    }
+    const int64_t seconds = absl::ToUnixSeconds(ends);  // floors: nanos stay non-negative
+    silence.mutable_ends_at()->set_seconds(seconds);
+    silence.mutable_ends_at()->set_nanos(
+        static_cast<int32_t>(absl::ToInt64Nanoseconds(ends - absl::FromUnixSeconds(seconds))));
   }
   return absl::OkStatus();
 }

@@ -133,6 +133,29 @@ TEST(AlertsArgsTest, OneOffSilenceEndsAfterADurationOrAtATime) {
   EXPECT_EQ(r->silence().ends_at().seconds(), absl::ToUnixSeconds(kNow + absl::Hours(2)));
 }
 
+// Not through Unix nanoseconds, which end in 2262: a far end is sent as
+// given, and one past what a timestamp holds is named.
+TEST(AlertsArgsTest, AFarSilenceEndIsSentAsGivenNotCutShort) {
+  SilenceCreateFlags flags = OneOff();
+  flags.until = "9999-12-31T23:59:59Z";
+  absl::StatusOr<av1::CreateSilenceRequest> r = BuildCreateSilenceRequest(flags, kNow);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->silence().ends_at().seconds(), 253402300799);
+  EXPECT_EQ(r->silence().ends_at().nanos(), 0);
+  flags.until = "2300-01-01T00:00:00.25+08:00";
+  r = BuildCreateSilenceRequest(flags, kNow);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->silence().ends_at().seconds(), 10413792000 - 8 * 3600);
+  EXPECT_EQ(r->silence().ends_at().nanos(), 250000000);
+
+  flags.until = "10000-01-01T00:00:00Z";
+  EXPECT_THAT(BuildCreateSilenceRequest(flags, kNow),
+              FailsNaming("--until \"10000-01-01T00:00:00Z\": is after 9999-12-31T23:59:59Z"));
+  flags.until = "";
+  flags.ends = "inf";
+  EXPECT_THAT(BuildCreateSilenceRequest(flags, kNow), FailsNaming("--ends \"inf\""));
+}
+
 TEST(AlertsArgsTest, BadSilencesAreNamed) {
   SilenceCreateFlags flags = OneOff();
   EXPECT_THAT(BuildCreateSilenceRequest(flags, kNow),
