@@ -134,10 +134,34 @@ std::string Compared(double now, double previous) {
                       ")");
 }
 
+// Whether unfinished step `s` of `r` is missed, by the service's own count
+// rather than this machine's clock (docs/alerts.md, drills): once the drill
+// is resolved every unfinished step is; while it runs, those past their
+// expected minutes. The service counted those at one instant, so they are
+// the r.missed_steps() unfinished timed steps expected soonest (steps
+// expected at the same minute are missed together or not at all).
+bool Missed(const av1::DrillReport& r, const av1::DrillStep& s) {
+  if (r.seconds_to_resolve() >= 0) return true;
+  if (s.expected_minutes() <= 0) return false;  // no time set: due only at the end
+  int due_no_later = 0;
+  for (const av1::DrillStep& other : r.steps()) {
+    if (!other.done() && other.expected_minutes() > 0 &&
+        other.expected_minutes() <= s.expected_minutes()) {
+      ++due_no_later;
+    }
+  }
+  return due_no_later <= r.missed_steps();
+}
+
+std::string StepResult(const av1::DrillReport& r, const av1::DrillStep& s) {
+  if (s.done()) return s.late() ? "late" : "on time";
+  return Missed(r, s) ? "missed" : "pending";  // pending: the drill runs, not yet due
+}
+
 void DrillStepsSection(const av1::DrillReport& r, std::string& out) {
   Table table({"#", "STEP", "EXPECTED", "TAKEN", "RESULT"});
   for (const av1::DrillStep& s : r.steps()) {
-    const std::string result = !s.done() ? "missed" : s.late() ? "late" : "on time";
+    const std::string result = StepResult(r, s);
     table.AddRow({absl::StrCat(s.index()), Truncate(s.title(), 60),
                   SecondsText(s.expected_minutes() * 60.0),
                   s.done() ? SecondsText(s.minutes_taken() * 60) : "-", result});

@@ -381,6 +381,39 @@ TEST_F(AlertsViewTest, DrillReportShowsTimesStepsAndNoEarlierDrill) {
             "previous drill: none (the first drill of this plan)\n");
 }
 
+// docs/alerts.md: missed steps are those not done by the drill's end, or,
+// while it runs, past their expected minutes — as the service counted them.
+TEST_F(AlertsViewTest, WhileADrillRunsAStepNotYetDueIsPendingNotMissed) {
+  av1::DrillReport r = Report();
+  r.set_missed_steps(0);  // 30 minutes for "Report" have not passed yet
+  EXPECT_THAT(DrillReportText(r), HasSubstr("steps (0 missed of 3):\n"
+                                            "  #  STEP     EXPECTED  TAKEN   RESULT\n"
+                                            "  0  Confirm  5m        4m      on time\n"
+                                            "  1  Scene    15m       20m30s  late\n"
+                                            "  2  Report   30m       -       pending\n"));
+
+  // Two more unfinished: one past due with "Report", one with no time set.
+  for (auto [title, expected] : {std::pair{"Call back", 60}, std::pair{"Debrief", 0}}) {
+    av1::DrillStep* s = r.add_steps();
+    s->set_index(r.steps_size() - 1);
+    s->set_title(title);
+    s->set_expected_minutes(expected);
+    s->set_minutes_taken(-1);
+  }
+  r.set_missed_steps(1);
+  std::string out = DrillReportText(r);
+  EXPECT_THAT(out, HasSubstr("  2  Report     30m       -       missed\n"));
+  EXPECT_THAT(out, HasSubstr("  3  Call back  1h        -       pending\n"));
+  EXPECT_THAT(out, HasSubstr("  4  Debrief    0s        -       pending\n"));
+
+  r.set_seconds_to_resolve(5400);  // ended: every unfinished step is missed
+  r.set_missed_steps(3);
+  out = DrillReportText(r);
+  EXPECT_THAT(out, HasSubstr("steps (3 missed of 5)"));
+  EXPECT_THAT(out, HasSubstr("  3  Call back  1h        -       missed\n"));
+  EXPECT_THAT(out, HasSubstr("  4  Debrief    0s        -       missed\n"));
+}
+
 TEST_F(AlertsViewTest, DrillReportComparesWithThePreviousDrill) {
   av1::DrillReport r = Report();
   r.set_seconds_to_resolve(1800);
