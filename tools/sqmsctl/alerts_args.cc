@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -26,6 +28,16 @@ constexpr std::array<std::string_view, 4> kMatchOps = {"!~", "=~", "!=", "="};
 absl::Status FlagError(std::string_view flag, std::string_view value, std::string_view problem) {
   return absl::InvalidArgumentError(std::string(flag) + " \"" + std::string(value) +
                                     "\": " + std::string(problem));
+}
+
+// `value` as a whole number in lo..hi (no sign but '-', no spaces).
+std::optional<int> WholeNumber(std::string_view value, int lo, int hi) {
+  int n = 0;
+  if (value.empty() || value[0] == '+' || value[0] == ' ' ||
+      !absl::SimpleAtoi(std::string(value), &n) || n < lo || n > hi) {
+    return std::nullopt;
+  }
+  return n;
 }
 
 bool IsLabelName(std::string_view name) {
@@ -59,7 +71,7 @@ bool IsTimeOfDay(std::string_view text) {
 // The --weekly/--start/--minutes window, when --start is given.
 absl::Status AddRecurrence(const SilenceCreateFlags& flags, av1::Silence& silence) {
   if (flags.start.empty()) {
-    if (!flags.weekly.empty() || flags.minutes != 0) {
+    if (!flags.weekly.empty() || !flags.minutes.empty()) {
       return absl::InvalidArgumentError(
           "--weekly and --minutes need --start HH:MM (a maintenance window, e.g. --weekly "
           "mon,sun --start 01:00 --minutes 120)");
@@ -69,8 +81,14 @@ absl::Status AddRecurrence(const SilenceCreateFlags& flags, av1::Silence& silenc
   if (!IsTimeOfDay(flags.start)) {
     return FlagError("--start", flags.start, "not a time of day HH:MM (00:00..23:59)");
   }
-  if (flags.minutes < 1 || flags.minutes > kMaxWindowMinutes) {
-    return FlagError("--minutes", std::to_string(flags.minutes),
+  if (flags.minutes.empty()) {
+    return absl::InvalidArgumentError(
+        "--minutes is required with --start: the window's length, 1..10080 minutes (e.g. "
+        "--start 01:00 --minutes 120)");
+  }
+  const std::optional<int> minutes = WholeNumber(flags.minutes, 1, kMaxWindowMinutes);
+  if (!minutes) {
+    return FlagError("--minutes", flags.minutes,
                      "the window's length must be 1..10080 minutes (at most 7 days)");
   }
   av1::Recurrence* recurrence = silence.mutable_recurrence();
@@ -80,7 +98,7 @@ absl::Status AddRecurrence(const SilenceCreateFlags& flags, av1::Silence& silenc
     for (std::string& day : *days) recurrence->add_weekdays(std::move(day));
   }
   recurrence->set_start(flags.start);
-  recurrence->set_duration_minutes(flags.minutes);
+  recurrence->set_duration_minutes(*minutes);
   return absl::OkStatus();
 }
 
@@ -196,6 +214,22 @@ absl::StatusOr<std::vector<std::string>> ParseWeekdays(std::string_view value) {
     for (int i = first; i <= last; ++i) add(i);
   }
   return days;
+}
+
+absl::StatusOr<int> ParseIncidentLimit(std::string_view value) {
+  constexpr int kMaxLimit = 1000;  // ListIncidentsRequest.limit, as the service bounds it
+  const std::optional<int> limit = WholeNumber(value, 1, kMaxLimit);
+  if (!limit) return FlagError("--limit", value, "not a whole number in 1..1000 (how many)");
+  return *limit;
+}
+
+absl::StatusOr<int> ParseStepNumber(std::string_view value) {
+  const std::optional<int> step = WholeNumber(value, 0, std::numeric_limits<int32_t>::max());
+  if (!step) {
+    return FlagError("N", value,
+                     "not a step number (a whole number from 0: # in sqmsctl incident get)");
+  }
+  return *step;
 }
 
 absl::StatusOr<av1::RaiseAlertRequest> BuildRaiseAlertRequest(const RaiseFlags& flags) {

@@ -69,11 +69,21 @@ struct SilenceCreateFlags {
   std::string until;                  // an RFC 3339 time
   std::string weekly;                 // weekdays (ParseWeekdays)
   std::string start;                  // "HH:MM", service's zone
-  int minutes = 0;                    // the window's length, 1..10080
+  std::string minutes;                // the window's length, 1..10080; required with --start
   std::string comment;                // required
 };
 absl::StatusOr<alerts::v1::CreateSilenceRequest> BuildCreateSilenceRequest(
     const SilenceCreateFlags& flags, absl::Time now);
+
+// `sqmsctl incident list --limit N`: N in 1..1000, e.g.
+//   --limit "0": not a whole number in 1..1000 (how many incidents to list)
+absl::StatusOr<int> ParseIncidentLimit(std::string_view value);
+
+// `sqmsctl incident step ID N`: N, a step's number from 0 (# in
+// `incident get`), e.g.
+//   N "-1": not a step number (a whole number from 0: # in sqmsctl incident get)
+// Whether the plan has that step is the service's to say.
+absl::StatusOr<int> ParseStepNumber(std::string_view value);
 
 // `sqmsctl plan apply FILE`: `json` is the file's text, one Plan in proto
 // JSON as `sqmsctl plan get ID -o json` prints it (field names in either

@@ -7,6 +7,7 @@
 // or a fresh UUID per invocation, reused by sqmsctl's own retries when the
 // outcome is unknown (UNAVAILABLE, DEADLINE_EXCEEDED), so that a retry
 // never applies twice.
+#include <functional>
 #include <iostream>
 #include <iterator>
 #include <memory>
@@ -92,11 +93,17 @@ void RegisterIncidentList(CLI::App& incident, Cli& cli) {
                          "only triggered, acknowledged or mitigating ones");
   cmd->add_option_function<std::string>(
       "--plan", [request](const std::string& v) { request->set_plan_id(v); }, "only this plan's");
-  cmd->add_option_function<int>(
-         "--limit", [request](int v) { request->set_limit(v); }, "how many (1..1000, default 100)")
-      ->check(CLI::Range(1, 1000));
-  cmd->callback([&cli, request] {
-    cli.run = [&cli, request] {
+  // A string, checked in alerts_args so that a bad value is named as every
+  // other flag is (CLI11's own range message is not).
+  auto limit = std::make_shared<std::string>();
+  cmd->add_option("--limit", *limit, "how many (1..1000, default 100)");
+  cmd->callback([&cli, request, limit] {
+    cli.run = [&cli, request, limit] {
+      if (!limit->empty()) {
+        absl::StatusOr<int> n = ParseIncidentLimit(*limit);
+        if (!n.ok()) return ReportUsageError(n.status());
+        request->set_limit(*n);
+      }
       return CallAndPrint(cli.global, &Stub::ListIncidents, *request, false,
                           [](const av1::ListIncidentsResponse& response) {
                             Table table = IncidentsTable(response);
@@ -137,17 +144,23 @@ const TransitionCommand kTransitions[] = {
 // A subcommand taking ID and --request-id that sends `request` (its other
 // fields set by the options the caller adds) through rpc and prints the
 // incident after the change.
+// `prepare` (if given) runs first and may refuse the flags: its error is
+// printed as a usage error and nothing is sent.
 template <typename Request>
 CLI::App* AddIncidentCommand(CLI::App& incident, Cli& cli, const char* name, const char* help,
-                             Rpc<Request, av1::Incident> rpc, std::shared_ptr<Request> request) {
+                             Rpc<Request, av1::Incident> rpc, std::shared_ptr<Request> request,
+                             std::function<absl::Status()> prepare = nullptr) {
   auto request_id = std::make_shared<RequestIdFlag>();
   CLI::App* cmd = incident.add_subcommand(name, help);
   cmd->add_option_function<std::string>(
          "id", [request](const std::string& v) { request->set_id(v); }, "incident id")
       ->required();
   request_id->Register(*cmd);
-  cmd->callback([&cli, request_id, rpc, request] {
-    cli.run = [&cli, request_id, rpc, request] {
+  cmd->callback([&cli, request_id, rpc, request, prepare] {
+    cli.run = [&cli, request_id, rpc, request, prepare] {
+      if (prepare) {
+        if (absl::Status s = prepare(); !s.ok()) return ReportUsageError(s);
+      }
       request->set_request_id(request_id->RequestId());
       return CallAndPrint(cli.global, rpc, *request, true, ChangedIncident);
     };
@@ -175,13 +188,18 @@ void RegisterClose(CLI::App& incident, Cli& cli) {
 
 void RegisterStep(CLI::App& incident, Cli& cli) {
   auto request = std::make_shared<av1::CompleteStepRequest>();
+  // A string, checked in alerts_args: a bad N is named as every flag is.
+  auto step = std::make_shared<std::string>();
+  auto prepare = [request, step]() -> absl::Status {
+    absl::StatusOr<int> n = ParseStepNumber(*step);
+    if (!n.ok()) return n.status();
+    request->set_step(*n);
+    return absl::OkStatus();
+  };
   AddIncidentCommand(incident, cli, "step", "mark a step of the plan done", &Stub::CompleteStep,
-                     request)
-      ->add_option_function<int>(
-          "step", [request](int v) { request->set_step(v); },
-          "the step's number (# in incident get, from 0)")
-      ->required()
-      ->check(CLI::NonNegativeNumber);
+                     request, prepare)
+      ->add_option("step", *step, "the step's number N (# in incident get, from 0)")
+      ->required();
 }
 
 void RegisterNote(CLI::App& incident, Cli& cli) {
