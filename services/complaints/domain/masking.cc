@@ -87,6 +87,27 @@ size_t NumberEnd(std::string_view text, size_t b, bool* separated) {
   return i;
 }
 
+// A complaint id (CMP-YYYYMMDD-<12 of 0-9A-Z>, RedisKeys::NewId) starting
+// at `b`, standing alone: returns its end, or b. Agents copy ids to look
+// cases up, so their date must not be taken for a phone number; the shape is
+// exact (a real month and day, twelve characters) so that nothing else
+// hides behind the prefix. Either case: an agent may type it in lower case.
+size_t ComplaintIdEnd(std::string_view text, size_t b) {
+  constexpr size_t kSize = 4 + 8 + 1 + 12;
+  if (b > 0 && IsAsciiAlnum(text[b - 1])) return b;
+  std::string_view id = text.substr(b, kSize);
+  if (id.size() != kSize || absl::AsciiStrToUpper(std::string(id.substr(0, 4))) != "CMP-" ||
+      id[12] != '-') {
+    return b;
+  }
+  if (b + kSize < text.size() && IsAsciiAlnum(text[b + kSize])) return b;
+  if (!std::all_of(id.begin() + 4, id.begin() + 12, IsDigit)) return b;
+  if (!std::all_of(id.begin() + 13, id.end(), IsAsciiAlnum)) return b;
+  const int month = (id[8] - '0') * 10 + (id[9] - '0');
+  const int day = (id[10] - '0') * 10 + (id[11] - '0');
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31 ? b + kSize : b;
+}
+
 void FindNumbers(std::string_view text, std::vector<Span>& spans) {
   std::vector<Span> found;
   size_t next_email = 0;
@@ -94,6 +115,10 @@ void FindNumbers(std::string_view text, std::vector<Span>& spans) {
     while (next_email < spans.size() && spans[next_email].end <= i) ++next_email;
     if (next_email < spans.size() && spans[next_email].begin <= i) {
       i = spans[next_email].end;
+      continue;
+    }
+    if (size_t id_end = ComplaintIdEnd(text, i); id_end != i) {
+      i = id_end;
       continue;
     }
     bool starts = (IsDigit(text[i]) || text[i] == '+') && (i == 0 || !IsAsciiAlnum(text[i - 1]));

@@ -13,7 +13,8 @@ std::string MaskPhone(std::string_view phone);        // 13812345678 → 138****
 std::string MaskEmail(std::string_view email);        // zhang@x.com → z***@x.com
 std::string MaskIdNumber(std::string_view id);        // keep first 3 and last 4
 std::string MaskName(std::string_view name);          // 张三 → 张*, John Smith → J*** S****
-// Masks phone numbers, e-mail addresses and ID numbers found in free text.
+// Masks phone numbers, e-mail addresses and ID numbers found in free text;
+// complaint ids (CMP-YYYYMMDD-<12 of 0-9A-Z>) are left as they are.
 std::string MaskText(std::string_view text);
 Complainant MaskComplainant(const Complainant& complainant);
 // The complaint as an agent may see it: complainant masked, PII in title,

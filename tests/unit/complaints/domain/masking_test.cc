@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
+
 namespace sqms::complaints::domain {
 namespace {
 
@@ -36,6 +38,20 @@ TEST(MaskingTest, MaskTextFindsPersonalData) {
       {"", ""},
   };
   for (const Case& c : cases) EXPECT_EQ(MaskText(c.in), c.out) << c.in;
+}
+
+// Complaint ids (CMP-YYYYMMDD-<12 of 0-9A-Z>, see RedisKeys::NewId) are
+// what an agent copies to look a case up: their date is not a phone number.
+TEST(MaskingTest, MaskTextKeepsComplaintIds) {
+  for (const char* id : {"CMP-20261205-00R1W0X01WA7", "CMP-20261205-00GJSEB267TP",
+                         "CMP-20261205-031380013800", "cmp-20261205-00r1w0x01wa7"}) {
+    const std::string note = absl::StrCat("same as ", id, ", 见", id, "。");
+    EXPECT_EQ(MaskText(note), note) << id;
+  }
+  EXPECT_EQ(MaskText("duplicate of CMP-20261205-00GJSEB267TP"),
+            "duplicate of CMP-20261205-00GJSEB267TP");
+  // Only the exact shape is an id: anything else is judged as free text.
+  EXPECT_EQ(MaskText("CMP-13800138000"), "CMP-138****8000");
 }
 
 TEST(MaskingTest, MaskForAgent) {
