@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "services/complaints/domain/text_numbers.h"
 
 namespace sqms::complaints::domain {
 namespace {
@@ -17,14 +18,20 @@ bool IsDomainChar(char c) { return IsAsciiAlnum(c) || c == '.' || c == '-'; }
 
 // Keeps the first `head` and last `tail` digits, masks the digits between;
 // other characters (+, -, spaces) are kept. All digits masked when too short.
-std::string MaskDigits(std::string_view s, size_t head, size_t tail) {
-  size_t total = static_cast<size_t>(std::count_if(s.begin(), s.end(), IsDigit));
-  if (total <= head + tail) head = tail = 0;
+// With `final_x`, an X or x right after the last digit counts as a digit
+// (ID numbers: 11010519491231002X).
+std::string MaskDigits(std::string_view s, size_t head, size_t tail, bool final_x = false) {
   std::string out(s);
+  const bool x = final_x && out.size() >= 2 && (out.back() == 'X' || out.back() == 'x') &&
+                 IsDigit(out[out.size() - 2]);
+  auto counts = [&](size_t i) { return IsDigit(out[i]) || (x && i + 1 == out.size()); };
+  size_t total = 0;
+  for (size_t i = 0; i < out.size(); ++i) total += counts(i) ? 1 : 0;
+  if (total <= head + tail) head = tail = 0;
   size_t seen = 0;
-  for (char& c : out) {
-    if (!IsDigit(c)) continue;
-    if (seen >= head && seen < total - tail) c = '*';
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (!counts(i)) continue;
+    if (seen >= head && seen < total - tail) out[i] = '*';
     ++seen;
   }
   return out;
@@ -36,9 +43,54 @@ size_t CodePointLength(char lead) {
   return c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
 }
 
+// Text with full-width forms (U+FF01..U+FF5E: １３８, ＋, （, ＠, Ｘ), the
+// ideographic and no-break spaces and the Unicode dashes replaced by their
+// ASCII forms, so that numbers and addresses typed on a Chinese keyboard are
+// found like ASCII ones; `source[i]` is the byte of the original text that
+// byte i came from (one entry more, for the end).
+struct FoldedText {
+  std::string text;
+  std::vector<size_t> source;
+};
+
+FoldedText FoldWidth(std::string_view in) {
+  FoldedText f;
+  f.text.reserve(in.size());
+  f.source.reserve(in.size() + 1);
+  auto byte = [&](size_t i) -> unsigned char {
+    return i < in.size() ? static_cast<unsigned char>(in[i]) : 0;
+  };
+  for (size_t i = 0; i < in.size();) {
+    const unsigned char a = byte(i), b = byte(i + 1), c = byte(i + 2);
+    char ascii = 0;
+    size_t len = 1;
+    if (a == 0xEF && (b == 0xBC || b == 0xBD) && c >= 0x80 && c <= 0xBF) {
+      const int code = 0xFF00 + (b - 0xBC) * 0x40 + (c - 0x80);  // U+FF00..U+FF7F
+      if (code >= 0xFF01 && code <= 0xFF5E) {
+        ascii = static_cast<char>(code - 0xFEE0);
+        len = 3;
+      }
+    } else if (a == 0xE3 && b == 0x80 && c == 0x80) {  // U+3000
+      ascii = ' ';
+      len = 3;
+    } else if (a == 0xC2 && b == 0xA0) {  // U+00A0
+      ascii = ' ';
+      len = 2;
+    } else if ((a == 0xE2 && b == 0x80 && c >= 0x90 && c <= 0x95) ||  // U+2010..U+2015
+               (a == 0xE2 && b == 0x88 && c == 0x92)) {               // U+2212
+      ascii = '-';
+      len = 3;
+    }
+    f.text.push_back(ascii != 0 ? ascii : static_cast<char>(a));
+    f.source.push_back(i);
+    i += len;
+  }
+  f.source.push_back(in.size());
+  return f;
+}
+
 struct Span {
-  size_t begin;
-  size_t end;
+  TextRange range;
   std::string replacement;
 };
 
@@ -53,96 +105,9 @@ void FindEmails(std::string_view text, std::vector<Span>& spans) {
     std::string_view domain = text.substr(at + 1, e - at - 1);
     size_t dot = domain.rfind('.');
     if (b == at || dot == domain.npos || dot == 0 || dot + 2 > domain.size()) continue;
-    if (!spans.empty() && spans.back().end > b) continue;
-    spans.push_back({b, e, MaskEmail(text.substr(b, e - b))});
+    if (!spans.empty() && spans.back().range.end > b) continue;
+    spans.push_back({{b, e}, MaskEmail(text.substr(b, e - b))});
   }
-}
-
-// A number token starting at `b`: digits; '+' or a leading '0' allow single
-// '-'/' ' separators (+86 138 1234 5678, 010-12345678); an 18th character
-// may be X (ID numbers). Returns the end, or b when not a number.
-size_t NumberEnd(std::string_view text, size_t b, bool* separated) {
-  const bool plus = text[b] == '+';
-  size_t i = plus ? b + 1 : b;
-  if (i >= text.size() || !IsDigit(text[i])) return b;
-  const bool allow_sep = plus || text[i] == '0';
-  size_t digits = 0;
-  *separated = false;
-  while (i < text.size()) {
-    if (IsDigit(text[i])) {
-      ++digits;
-      ++i;
-    } else if (allow_sep && (text[i] == '-' || text[i] == ' ') && i + 1 < text.size() &&
-               IsDigit(text[i + 1])) {
-      *separated = true;
-      ++i;
-    } else {
-      break;
-    }
-  }
-  if (!plus && !*separated && digits == 17 && i < text.size() &&
-      (text[i] == 'X' || text[i] == 'x')) {
-    ++i;
-  }
-  return i;
-}
-
-// A complaint id (CMP-YYYYMMDD-<12 of 0-9A-Z>, RedisKeys::NewId) starting
-// at `b`, standing alone: returns its end, or b. Agents copy ids to look
-// cases up, so their date must not be taken for a phone number; the shape is
-// exact (a real month and day, twelve characters) so that nothing else
-// hides behind the prefix. Either case: an agent may type it in lower case.
-size_t ComplaintIdEnd(std::string_view text, size_t b) {
-  constexpr size_t kSize = 4 + 8 + 1 + 12;
-  if (b > 0 && IsAsciiAlnum(text[b - 1])) return b;
-  std::string_view id = text.substr(b, kSize);
-  if (id.size() != kSize || absl::AsciiStrToUpper(std::string(id.substr(0, 4))) != "CMP-" ||
-      id[12] != '-') {
-    return b;
-  }
-  if (b + kSize < text.size() && IsAsciiAlnum(text[b + kSize])) return b;
-  if (!std::all_of(id.begin() + 4, id.begin() + 12, IsDigit)) return b;
-  if (!std::all_of(id.begin() + 13, id.end(), IsAsciiAlnum)) return b;
-  const int month = (id[8] - '0') * 10 + (id[9] - '0');
-  const int day = (id[10] - '0') * 10 + (id[11] - '0');
-  return month >= 1 && month <= 12 && day >= 1 && day <= 31 ? b + kSize : b;
-}
-
-void FindNumbers(std::string_view text, std::vector<Span>& spans) {
-  std::vector<Span> found;
-  size_t next_email = 0;
-  for (size_t i = 0; i < text.size();) {
-    while (next_email < spans.size() && spans[next_email].end <= i) ++next_email;
-    if (next_email < spans.size() && spans[next_email].begin <= i) {
-      i = spans[next_email].end;
-      continue;
-    }
-    if (size_t id_end = ComplaintIdEnd(text, i); id_end != i) {
-      i = id_end;
-      continue;
-    }
-    bool starts = (IsDigit(text[i]) || text[i] == '+') && (i == 0 || !IsAsciiAlnum(text[i - 1]));
-    bool separated = false;
-    size_t e = starts ? NumberEnd(text, i, &separated) : i;
-    if (e == i) {
-      ++i;
-      continue;
-    }
-    std::string_view token = text.substr(i, e - i);
-    size_t digits = static_cast<size_t>(std::count_if(token.begin(), token.end(), IsDigit));
-    bool bounded = e == text.size() || !IsAsciiAlnum(text[e]);
-    bool id_like = token[0] != '+' && !separated &&
-                   (token.size() == 18 || (token.size() == 15 && digits == 15));
-    if (bounded && id_like) {
-      found.push_back({i, e, MaskIdNumber(token)});
-    } else if (bounded && digits >= 7 && digits <= 20) {
-      found.push_back({i, e, MaskDigits(token, 3, 4)});
-    }
-    i = e;
-  }
-  spans.insert(spans.end(), found.begin(), found.end());
-  std::sort(spans.begin(), spans.end(),
-            [](const Span& a, const Span& b) { return a.begin < b.begin; });
 }
 
 }  // namespace
@@ -184,17 +149,27 @@ std::string MaskName(std::string_view name) {
 }
 
 std::string MaskText(std::string_view text) {
+  const FoldedText folded = FoldWidth(text);
   std::vector<Span> spans;
-  FindEmails(text, spans);
-  FindNumbers(text, spans);
+  FindEmails(folded.text, spans);
+  std::vector<TextRange> emails;
+  for (const Span& s : spans) emails.push_back(s.range);
+  for (const TextRange& r : FindPersonalNumbers(folded.text, emails)) {
+    spans.push_back({r, MaskDigits(std::string_view(folded.text).substr(r.begin, r.end - r.begin),
+                                   3, 4, /*final_x=*/true)});
+  }
   if (spans.empty()) return std::string(text);
+  std::sort(spans.begin(), spans.end(),
+            [](const Span& a, const Span& b) { return a.range.begin < b.range.begin; });
+  // Between the spans the original text, full width and all.
   std::string out;
   out.reserve(text.size());
   size_t pos = 0;
   for (const Span& s : spans) {
-    out.append(text.substr(pos, s.begin - pos));
+    const size_t begin = folded.source[s.range.begin];
+    out.append(text.substr(pos, begin - pos));
     out += s.replacement;
-    pos = s.end;
+    pos = folded.source[s.range.end];
   }
   out.append(text.substr(pos));
   return out;

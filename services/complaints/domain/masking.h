@@ -13,8 +13,12 @@ std::string MaskPhone(std::string_view phone);        // 13812345678 → 138****
 std::string MaskEmail(std::string_view email);        // zhang@x.com → z***@x.com
 std::string MaskIdNumber(std::string_view id);        // keep first 3 and last 4
 std::string MaskName(std::string_view name);          // 张三 → 张*, John Smith → J*** S****
-// Masks phone numbers, e-mail addresses and ID numbers found in free text;
-// complaint ids (CMP-YYYYMMDD-<12 of 0-9A-Z>) are left as they are.
+// Masks phone numbers, e-mail addresses and ID numbers found in free text:
+// each number FindPersonalNumbers (text_numbers.h) returns, as a whole
+// (first 3 and last 4 digits kept, an ID's X counted as a digit), and each
+// address as MaskEmail. Full-width forms are found like ASCII ones; a masked
+// number or address comes back in ASCII, the rest of the text as it was.
+// Complaint ids, dates and letter-prefixed codes are left as they are.
 std::string MaskText(std::string_view text);
 Complainant MaskComplainant(const Complainant& complainant);
 // The complaint as an agent may see it: complainant masked, PII in title,
