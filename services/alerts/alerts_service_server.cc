@@ -202,8 +202,8 @@ absl::StatusOr<std::unique_ptr<AlertsServiceServer>> AlertsServiceServer::Start(
   p->rpc = std::make_unique<rpc::AlertsGrpcService>(*p->processor, *p->commands, *p->catalog,
                                                     *p->plans, p->clock, *p->auth, *p->pool,
                                                     *p->rpc_metrics, p->watch_hub);
-  auto server = runtime::GrpcServer::Start(runtime::GrpcServerOptionsFrom(config.common),
-                                           {p->rpc.get()});
+  auto server = runtime::GrpcServer::Start(
+      runtime::GrpcServerOptionsFrom(config.common, p->rpc_metrics.get()), {p->rpc.get()});
   if (!server.ok()) return server.status();
   p->server = *std::move(server);
   p->outbox.relay->Start();

@@ -238,8 +238,9 @@ absl::StatusOr<std::unique_ptr<ComplaintsServer>> ComplaintsServer::Start(
       static_cast<size_t>(config.workers) + static_cast<size_t>(config.worker_queue));
   p->contact_rpc =
       std::make_unique<rpc::ContactGrpcService>(*p->contact, *p->auth, *p->pool, *p->rpc_metrics);
-  auto server = runtime::GrpcServer::Start(runtime::GrpcServerOptionsFrom(config.common),
-                                           {p->complaint_rpc.get(), p->contact_rpc.get()});
+  auto server = runtime::GrpcServer::Start(
+      runtime::GrpcServerOptionsFrom(config.common, p->rpc_metrics.get()),
+      {p->complaint_rpc.get(), p->contact_rpc.get()});
   if (!server.ok()) return server.status();
   p->server = *std::move(server);
 

@@ -131,8 +131,8 @@ absl::StatusOr<std::unique_ptr<MetricsServiceServer>> MetricsServiceServer::Star
   p->rpc = std::make_unique<rpc::MetricsGrpcService>(*p->queries, *p->monitor, *p->watcher,
                                                      p->watch_hub, *p->auth, *p->pool,
                                                      *p->rpc_metrics);
-  auto server = runtime::GrpcServer::Start(runtime::GrpcServerOptionsFrom(config.common),
-                                           {p->rpc.get()});
+  auto server = runtime::GrpcServer::Start(
+      runtime::GrpcServerOptionsFrom(config.common, p->rpc_metrics.get()), {p->rpc.get()});
   if (!server.ok()) return server.status();
   p->server = *std::move(server);
   p->consumer->Start();

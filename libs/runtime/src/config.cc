@@ -166,10 +166,11 @@ KafkaProducerOptions KafkaProducerOptionsFrom(const CommonConfig& config, std::s
   return options;
 }
 
-GrpcServerOptions GrpcServerOptionsFrom(const CommonConfig& config) {
+GrpcServerOptions GrpcServerOptionsFrom(const CommonConfig& config, RpcMetrics* rpc_metrics) {
   GrpcServerOptions options;
   options.bind_address = config.grpc_listen;
   options.drain_timeout = std::chrono::seconds(config.drain_seconds);
+  options.rpc_metrics = rpc_metrics;
   return options;
 }
 

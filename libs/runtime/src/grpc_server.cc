@@ -56,10 +56,10 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   // take half the traffic; a busy port must fail start-up instead.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   for (grpc::Service* service : services) builder.RegisterService(service);
-  // Requests that fail to parse (invalid UTF-8) answer INVALID_ARGUMENT
-  // naming the field, not gRPC's bare UNIMPLEMENTED.
+  // Requests that fail to parse answer INVALID_ARGUMENT (naming the field
+  // when it held invalid UTF-8), not gRPC's bare UNIMPLEMENTED.
   InstallProtobufParseErrorCapture();
-  builder.experimental().SetInterceptorCreators(ParseErrorInterceptors());
+  builder.experimental().SetInterceptorCreators(ParseErrorInterceptors(options.rpc_metrics));
 
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {

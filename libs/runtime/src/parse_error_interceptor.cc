@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <mutex>
 #include <optional>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/stubs/logging.h"
@@ -15,6 +17,7 @@
 #include "sqms/runtime/grpc_status.h"
 #include "absl/time/clock.h"
 #include "sqms/runtime/log.h"
+#include "sqms/runtime/metrics.h"
 #include "sqms/runtime/parse_failure.h"
 
 namespace sqms::runtime {
@@ -92,39 +95,68 @@ const google::protobuf::Descriptor* RequestType(const char* method) {
   return m == nullptr ? nullptr : m->input_type();
 }
 
-// Created for every call, so it only keeps the method name (valid for the
-// call); the request type is looked up on the rare call whose request did
-// not parse.
+// Created for every call, so it only keeps the method name and its start
+// (valid for the call); the request type is looked up on the rare call
+// whose request did not parse.
 class ParseErrorInterceptor final : public grpc::experimental::Interceptor {
  public:
-  explicit ParseErrorInterceptor(const char* method) : method_(method) {}
+  ParseErrorInterceptor(const char* method, RpcMetrics* metrics)
+      : method_(method), metrics_(metrics), start_(std::chrono::steady_clock::now()) {}
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(
-            grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS) &&
-        !failed_field.empty()) {
+            grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS)) {
       const grpc::Status status = methods->GetSendStatus();
-      if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED && status.error_message().empty()) {
-        methods->ModifySendStatus(ToGrpcStatus(InvalidArgument(
-            {{ApiFieldPath(RequestType(method_), failed_field), "is not valid UTF-8"}})));
+      const google::protobuf::Descriptor* request = nullptr;
+      if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED &&
+          status.error_message().empty()) {
+        request = RequestType(method_);
       }
-      failed_field.clear();
-      DropShared(failed_seq);
+      if (request != nullptr) {
+        const FieldViolation violation =
+            failed_field.empty()
+                ? FieldViolation{"request",
+                                 absl::StrCat("does not parse as ", request->full_name())}
+                : FieldViolation{ApiFieldPath(request, failed_field), "is not valid UTF-8"};
+        methods->ModifySendStatus(ToGrpcStatus(InvalidArgument({violation})));
+        Count();
+      }
+      if (!failed_field.empty()) {
+        failed_field.clear();
+        DropShared(failed_seq);
+      }
     }
     methods->Proceed();
   }
 
  private:
+  // sqms_rpc_requests_total{service, method, code="INVALID_ARGUMENT"}.
+  void Count() const {
+    if (metrics_ == nullptr) return;
+    // "/pkg.Service/Method"
+    const std::string_view path(method_);
+    const size_t slash = path.rfind('/');
+    if (path.empty() || slash == 0 || slash == std::string_view::npos) return;
+    metrics_->Observe(std::string(path.substr(1, slash - 1)), std::string(path.substr(slash + 1)),
+                      "INVALID_ARGUMENT", std::chrono::steady_clock::now() - start_);
+  }
+
   const char* method_;  // "/pkg.Service/Method"
+  RpcMetrics* metrics_;
+  const std::chrono::steady_clock::time_point start_;
 };
 
 class ParseErrorInterceptorFactory final
     : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
+  explicit ParseErrorInterceptorFactory(RpcMetrics* metrics) : metrics_(metrics) {}
   grpc::experimental::Interceptor* CreateServerInterceptor(
       grpc::experimental::ServerRpcInfo* info) override {
-    return new ParseErrorInterceptor(info->method());
+    return new ParseErrorInterceptor(info->method(), metrics_);
   }
+
+ private:
+  RpcMetrics* metrics_;
 };
 
 // CamelCase → snake_case: "SlaClock" → "sla_clock".
@@ -178,9 +210,9 @@ std::string ApiFieldPath(const google::protobuf::Descriptor* request,
 }
 
 std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
-ParseErrorInterceptors() {
+ParseErrorInterceptors(RpcMetrics* metrics) {
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> out;
-  out.push_back(std::make_unique<ParseErrorInterceptorFactory>());
+  out.push_back(std::make_unique<ParseErrorInterceptorFactory>(metrics));
   return out;
 }
 

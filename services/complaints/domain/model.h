@@ -159,7 +159,8 @@ struct SignalEvidence {
 };
 struct TriageExplanation {
   std::string config_version;
-  // "submitted" | "decisive" | "model_safety" | "best_score" | "model" | "default"
+  // "submitted" | "decisive" | "model_safety" | "model_safety_sentence" |
+  // "best_score" | "combined" | "model" | "default" (triage.h)
   std::string category_rule;
   Category suggested_category = Category::kUnspecified;  // the rules' choice, override or not
   std::vector<CategoryScore> scores;      // categories with evidence, best first

@@ -4,6 +4,7 @@
 #include <fasttext/fasttext.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -132,7 +133,10 @@ std::vector<domain::CategoryProbability> FastTextClassifier::Predict(
   for (const auto& [probability, label] : predictions) {
     domain::Category category =
         domain::CategoryFromName(std::string_view(label).substr(kLabelPrefix.size()));
-    if (category != domain::Category::kUnspecified) out.push_back({category, probability});
+    // fastText returns exp(log p) in float: a sure answer can read
+    // 1.000008. A probability is at most 1.
+    const double p = std::min<double>(probability, 1.0);
+    if (category != domain::Category::kUnspecified) out.push_back({category, p});
   }
   return out;
 }

@@ -2,6 +2,11 @@
 // the field, and nothing written.
 
 #include <functional>
+#include <future>
+#include <string>
+#include <vector>
+
+#include "grpcpp/generic/generic_stub.h"
 
 #include "tests/integration/complaints/service_fixture.h"
 
@@ -9,6 +14,7 @@ namespace sqms::complaints::it {
 namespace {
 
 using ::testing::Contains;
+using ::testing::HasSubstr;
 
 struct SubmissionCase {
   const char* name;
@@ -169,6 +175,40 @@ TEST_F(ValidationTest, WellFormedUnknownIdIsNotFound) {
   auto ctx = Ctx(Role::kSupervisor);
   grpc::Status status = stub().GetComplaint(ctx.get(), get, &out);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND) << StatusText(status);
+}
+
+// Bytes that are no SubmitComplaintRequest: gRPC 1.51 answers them before
+// any handler runs, with a bare UNIMPLEMENTED, as if the method did not
+// exist. The service says what is wrong instead, and counts the call.
+TEST_F(ValidationTest, ARequestThatDoesNotParseIsInvalidArgumentAndCounted) {
+  const std::string series =
+      "sqms_rpc_requests_total{code=\"INVALID_ARGUMENT\",method=\"SubmitComplaint\","
+      "service=\"sqms.complaints.v1.ComplaintService\"} ";
+  auto count = [&]() -> double {
+    const std::string text = stack().ScrapeMetrics();
+    const size_t at = text.find(series);
+    return at == std::string::npos ? -1 : std::stod(text.substr(at + series.size()));
+  };
+  const double before = count();
+  ASSERT_GE(before, 0) << "the series exists from start-up";
+
+  grpc::GenericStub generic(stack().Channel());
+  // Field 1 as a varint that never ends: not protobuf.
+  const std::string bytes("\x08\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff", 12);
+  grpc::Slice slice(bytes);
+  grpc::ByteBuffer request(&slice, 1);
+  grpc::ByteBuffer response;
+  auto ctx = Ctx(Role::kSupervisor);
+  std::promise<grpc::Status> done;
+  generic.UnaryCall(ctx.get(), "/sqms.complaints.v1.ComplaintService/SubmitComplaint",
+                    grpc::StubOptions(), &request, &response,
+                    [&](grpc::Status s) { done.set_value(std::move(s)); });
+  const grpc::Status status = done.get_future().get();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << StatusText(status);
+  EXPECT_EQ(ViolationFields(status), std::vector<std::string>{"request"});
+  EXPECT_THAT(status.error_message(),
+              HasSubstr("does not parse as sqms.complaints.v1.SubmitComplaintRequest"));
+  EXPECT_EQ(count(), before + 1);
 }
 
 }  // namespace

@@ -111,7 +111,7 @@ TEST_F(ConfigTest, DerivedOptionsReadThePasswordFile) {
   config.redis_password_file = "/nonexistent/pw";
   EXPECT_NE(RedisOptionsFrom(config).status().message().find("--redis-password-file"),
             std::string::npos);
-  EXPECT_EQ(GrpcServerOptionsFrom(config).drain_timeout, std::chrono::seconds(10));
+  EXPECT_EQ(GrpcServerOptionsFrom(config, nullptr).drain_timeout, std::chrono::seconds(10));
   EXPECT_EQ(KafkaProducerOptionsFrom(config, "complaints").client_id, "complaints");
 }
 

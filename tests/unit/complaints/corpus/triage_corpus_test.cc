@@ -122,6 +122,30 @@ Report Measure(const std::vector<Item>& items, bool show_text) {
   return r;
 }
 
+// fastText computes a probability as exp(log p) in float: a sure answer
+// read 1.000008 in an explanation once ("G101 列车晚点两小时，没有广播通知").
+TEST(TriageCorpusTest, ModelProbabilitiesAreProbabilities) {
+  const domain::Triage& triage = testing::ShippedTriage();
+  std::vector<Item> items = Load("heldout.jsonl");
+  domain::Submission reported;
+  reported.title = "G101 列车晚点两小时，没有广播通知";
+  reported.content = reported.title;
+  std::vector<domain::Submission> submissions = {reported};
+  for (const Item& item : items) {
+    domain::Submission s;
+    s.title = item.title;
+    s.content = item.content;
+    submissions.push_back(std::move(s));
+  }
+  for (const domain::Submission& s : submissions) {
+    const domain::Assessment a = triage.Assess(s);
+    for (const auto& [category, probability] : a.explanation.model) {
+      EXPECT_GE(probability, 0) << s.title;
+      EXPECT_LE(probability, 1) << s.title;
+    }
+  }
+}
+
 TEST(TriageCorpusTest, HeldOutMeetsTheTargets) {
   std::vector<Item> items = Load("heldout.jsonl");
   ASSERT_GE(items.size(), 200u);

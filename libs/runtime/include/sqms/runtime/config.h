@@ -41,7 +41,8 @@ absl::Status Validate(const CommonConfig& config);
 // Derived option structs (call after Validate).
 absl::StatusOr<RedisOptions> RedisOptionsFrom(const CommonConfig& config);
 KafkaProducerOptions KafkaProducerOptionsFrom(const CommonConfig& config, std::string client_id);
-GrpcServerOptions GrpcServerOptionsFrom(const CommonConfig& config);
+// `rpc_metrics`: GrpcServerOptions::rpc_metrics (borrowed; may be null).
+GrpcServerOptions GrpcServerOptionsFrom(const CommonConfig& config, RpcMetrics* rpc_metrics);
 
 // Registers one service-specific flag `--<flag>` with its variable
 // SQMS_<FLAG> (dashes become underscores), as the common flags are.

@@ -16,6 +16,8 @@ namespace grpc { class Service; class Server; class HealthCheckServiceInterface;
 
 namespace sqms::runtime {
 
+class RpcMetrics;
+
 struct GrpcServerOptions {
   std::string bind_address = "0.0.0.0:0";   // port 0 = any free port
   int max_receive_message_bytes = 4 << 20;
@@ -23,6 +25,10 @@ struct GrpcServerOptions {
   std::chrono::seconds keepalive_time{30};
   std::chrono::seconds keepalive_timeout{10};
   std::chrono::seconds drain_timeout{10};     // SIGTERM: finish RPCs for this long
+  // Counts the calls answered before any handler ran — a request that does
+  // not parse (parse_error_interceptor.h) — in sqms_rpc_requests_total like
+  // the rest. Not owned; null: not counted.
+  RpcMetrics* rpc_metrics = nullptr;
 };
 
 class GrpcServer {

@@ -53,6 +53,7 @@
 #include <utility>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/support/server_callback.h"
@@ -203,12 +204,17 @@ class OrderedBidiReactor final : public grpc::ServerBidiReactor<Request, Respons
     });
   }
 
-  // Answers the next sequence with INVALID_ARGUMENT naming `field`.
+  // Answers the next sequence with INVALID_ARGUMENT naming `field`: the
+  // string field protobuf found invalid UTF-8 in, or "request" for an item
+  // that did not parse without a field named.
   void AnswerBadItemLocked(const std::string& field) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     suspect_ = false;
     const int64_t sequence = next_read_++;
     ++in_flight_;
-    const absl::Status status = InvalidArgument({{field, "is not valid UTF-8"}});
+    const absl::Status status = InvalidArgument(
+        {{field, field == "request"
+                     ? absl::StrCat("does not parse as ", Request::descriptor()->full_name())
+                     : std::string("is not valid UTF-8")}});
     Response response;
     answer_(sequence, status, response);
     ready_.emplace(sequence, std::move(response));
