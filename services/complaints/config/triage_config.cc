@@ -5,10 +5,12 @@
 #include <set>
 #include <sstream>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "services/complaints/config/holiday_files.h"
 #include "services/complaints/config/triage_text_rules.h"
+#include "services/complaints/domain/validation.h"
 #include "sqms/runtime/yaml_reader.h"
 #include "sqms/runtime/config.h"
 
@@ -25,6 +27,17 @@ using domain::Category;
 using domain::Level;
 using domain::Priority;
 using domain::TriageConfig;
+
+// Routing names are what complaints carry as their department: the same ids
+// as AssignComplaint and contact events (docs/api.md, "Department ids"), in
+// validation.h's words.
+absl::Status CheckDepartment(const YamlReader& r, const std::string& path,
+                             const std::string& department) {
+  if (department.empty()) return r.Error(path, "must not be empty");
+  std::vector<runtime::FieldViolation> bad;
+  domain::CheckDepartmentId(bad, path, department);
+  return bad.empty() ? absl::OkStatus() : r.Error(path, bad.front().description);
+}
 
 #define SQMS_RETURN_IF_ERROR(expr)           \
   do {                                       \
@@ -194,7 +207,7 @@ absl::Status Loader::Routing(const YAML::Node& node, TriageConfig& out) {
   SQMS_RETURN_IF_ERROR(r_.CheckMap(node, "routing", {"default", "rules"}));
   if (node["default"]) {
     SQMS_ASSIGN_OR_RETURN(department, r_.Scalar(node["default"], "routing.default"));
-    if (department.empty()) return r_.Error("routing.default", "must not be empty");
+    SQMS_RETURN_IF_ERROR(CheckDepartment(r_, "routing.default", department));
     out.default_department = department;
   }
   if (!node["rules"]) return absl::OkStatus();
@@ -211,7 +224,7 @@ absl::Status Loader::Rule(const YAML::Node& node, const std::string& path, Triag
   SQMS_RETURN_IF_ERROR(r_.Require(node, path, "department"));
   domain::RoutingRule rule;
   SQMS_ASSIGN_OR_RETURN(department, r_.Scalar(node["department"], YamlReader::Join(path, "department")));
-  if (department.empty()) return r_.Error(YamlReader::Join(path, "department"), "must not be empty");
+  SQMS_RETURN_IF_ERROR(CheckDepartment(r_, YamlReader::Join(path, "department"), department));
   rule.department = department;
   if (node["category"]) {
     SQMS_ASSIGN_OR_RETURN(category, Named(node["category"], YamlReader::Join(path, "category"),

@@ -42,6 +42,8 @@ class Checker {
     violations_.push_back({std::string(field), std::move(description)});
   }
   absl::Status Done() { return runtime::InvalidArgument(std::move(violations_)); }
+  // For the shared checks of validation.h.
+  std::vector<FieldViolation>& violations() { return violations_; }
 
  private:
   std::vector<FieldViolation> violations_;
@@ -57,16 +59,6 @@ void CheckTime(Checker& check, absl::Time at, absl::Time now, const ContactLimit
   }
 }
 
-// [a-z0-9] then [a-z0-9<extra>]*.
-bool IsIdentifier(std::string_view s, std::string_view extra) {
-  auto base = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
-  if (s.empty() || !base(s[0])) return false;
-  for (char c : s.substr(1)) {
-    if (!base(c) && extra.find(c) == std::string_view::npos) return false;
-  }
-  return true;
-}
-
 void CheckSurvey(Checker& check, const ContactEvent& e, const ContactLimits& limits) {
   if (e.csat) check.Range("survey_answered.csat", *e.csat, 1, 5);
   if (e.nps) check.Range("survey_answered.nps", *e.nps, 0, 10);
@@ -76,7 +68,7 @@ void CheckSurvey(Checker& check, const ContactEvent& e, const ContactLimits& lim
   } else {
     bool bad_key = false;
     for (const auto& [key, score] : e.csi) {
-      if (!IsIdentifier(key, "_-") || key.size() > limits.max_csi_key) {
+      if (!IsLowercaseId(key, "_-") || key.size() > limits.max_csi_key) {
         bad_key = true;  // named once, below: the key is what is wrong, not echoed
       } else {
         check.Range(absl::StrCat("survey_answered.csi[", key, "]"), score, 1, 5);
@@ -165,10 +157,6 @@ std::string_view ContactKindName(ContactKind kind) {
   return index < std::size(kNames) ? kNames[index] : kNames[0];
 }
 
-bool IsDepartmentId(std::string_view id, size_t max) {
-  return id.size() <= max && IsIdentifier(id, "-");
-}
-
 absl::Status ValidateContactEvent(const ContactEvent& e, absl::Time now,
                                   const ContactLimits& limits) {
   Checker check;
@@ -176,11 +164,7 @@ absl::Status ValidateContactEvent(const ContactEvent& e, absl::Time now,
   check.Text("contact_id", e.contact_id, limits.max_id, /*required=*/true);
   CheckTime(check, e.occurred_at, now, limits);
   check.Text("channel", e.channel, limits.max_short_field);
-  if (!e.department.empty() && !IsDepartmentId(e.department, limits.max_department)) {
-    check.Add("department",
-              absl::StrCat("must be a department id: lowercase letters, digits and '-', at most ",
-                           limits.max_department, " characters (e.g. ticketing-center)"));
-  }
+  CheckDepartmentId(check.violations(), "department", e.department, limits.max_department);
   check.Text("agent", e.agent, limits.max_short_field);
   check.Text("region", e.region, limits.max_short_field);
   check.Text("station", e.station, limits.max_short_field);

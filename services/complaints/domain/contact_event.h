@@ -77,10 +77,6 @@ struct ContactLimits {
   absl::Duration max_outage = absl::Hours(24 * 30);
 };
 
-// Whether `id` has the form of a department id, the one vocabulary of both
-// topics (triage.yaml's routing): [a-z0-9][a-z0-9-]*, at most `max` bytes.
-bool IsDepartmentId(std::string_view id, size_t max = 64);
-
 // OK, or INVALID_ARGUMENT carrying one runtime::FieldViolation per bad field
 // (proto paths: "contact_id", "occurred_at", "department",
 // "call_answered.wait_seconds", "survey_answered.csat",
@@ -89,7 +85,7 @@ bool IsDepartmentId(std::string_view id, size_t max = 64);
 // earlier events is CompleteContactEvent's, contact_record.h):
 // - kind set; contact_id required; ids ≤ max_id; occurred_at set and within
 //   [now - max_past, now + max_future_skew];
-// - department, when given, a department id (IsDepartmentId);
+// - department, when given, a department id (validation.h, IsDepartmentId);
 // - waits (call_answered, call_abandoned) and handle times (call_ended)
 //   present and in [0, max_duration];
 // - consultation_created: category and agent present;

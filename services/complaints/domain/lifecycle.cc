@@ -187,7 +187,7 @@ ValidationLimits UnboundedLimits() {
   constexpr size_t kMax = static_cast<size_t>(-1);
   ValidationLimits limits;
   limits.max_title = limits.max_content = limits.max_short_field = kMax;
-  limits.max_idempotency_key = kMax;
+  limits.max_idempotency_key = limits.max_department = kMax;
   return limits;
 }
 

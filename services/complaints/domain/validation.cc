@@ -142,6 +142,28 @@ void CheckText(std::vector<runtime::FieldViolation>& out, std::string field,
   }
 }
 
+bool IsLowercaseId(std::string_view s, std::string_view extra) {
+  auto base = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  if (s.empty() || !base(s[0])) return false;
+  for (char c : s.substr(1)) {
+    if (!base(c) && extra.find(c) == std::string_view::npos) return false;
+  }
+  return true;
+}
+
+bool IsDepartmentId(std::string_view id, size_t max) {
+  return id.size() <= max && IsLowercaseId(id, "-");
+}
+
+void CheckDepartmentId(std::vector<runtime::FieldViolation>& out, std::string field,
+                       std::string_view value, size_t max) {
+  if (value.empty() || IsDepartmentId(value, max)) return;
+  out.push_back(
+      {std::move(field),
+       absl::StrCat("must be a department id: lowercase letters, digits and '-', at most ", max,
+                    " characters (e.g. ticketing-center)")});
+}
+
 bool IsValidUtf8(std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {
@@ -204,7 +226,9 @@ absl::Status ValidateCommand(const Command& command, const ValidationLimits& lim
       if (command.department.empty() && command.assignee.empty()) {
         out.push_back({"department", "department or assignee is required"});
       }
-      CheckText(out, "department", command.department, shortf, false);
+      // Stored and published as the complaint's department: the same ids
+      // as routing and contact events, or the KPIs split one unit in two.
+      CheckDepartmentId(out, "department", command.department, limits.max_department);
       CheckText(out, "assignee", command.assignee, shortf, false);
       break;
     case CommandKind::kResolve:

@@ -4,6 +4,10 @@
 // FieldViolation per bad field (sqms/runtime/field_violation.h); field names
 // are proto paths of the API ("complainant.phone").
 
+#include <string>
+#include <string_view>
+#include <vector>
+
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "services/complaints/domain/lifecycle.h"
@@ -15,7 +19,8 @@ namespace sqms::complaints::domain {
 struct ValidationLimits {
   size_t max_title = 200;           // characters (UTF-8 code points)
   size_t max_content = 8000;
-  size_t max_short_field = 128;     // names, stations, departments ...
+  size_t max_short_field = 128;      // names, stations, filters ...
+  size_t max_department = 64;        // department ids (IsDepartmentId)
   size_t max_idempotency_key = 128;  // also lifecycle request ids
   absl::Duration max_past = absl::Hours(24 * 365);  // occurred_at no older
   absl::Duration max_future_skew = absl::Minutes(5);
@@ -33,7 +38,8 @@ absl::Status ValidateSubmission(const Submission& submission, absl::Time now,
 // the same limits as a submission.
 absl::Status ValidateTriageText(const Submission& submission, const ValidationLimits& limits = {});
 
-// Payload checks per command kind (assign needs department or assignee,
+// Payload checks per command kind (assign needs department or assignee, a
+// department given is a department id (CheckDepartmentId),
 // resolve needs findings/root_cause/corrective_action, reply a message,
 // follow-up score 1..5, add_note needs a note); note and text lengths; valid
 // UTF-8. Field names as in the API: "department", "assignee", "findings",
@@ -44,6 +50,20 @@ absl::Status ValidateTriageText(const Submission& submission, const ValidationLi
 absl::Status ValidateCommand(const Command& command, const ValidationLimits& limits = {});
 
 bool IsValidUtf8(std::string_view s);
+
+// Whether `s` is [a-z0-9] followed by [a-z0-9] or characters of `extra`:
+// the form of the API's ids (department ids; CSI dimension ids with "_-").
+bool IsLowercaseId(std::string_view s, std::string_view extra);
+
+// Whether `id` has the form of a department id — the one vocabulary of
+// complaints (AssignComplaint), contact events and triage.yaml's routing,
+// never a display name ("票务中心"): [a-z0-9][a-z0-9-]*, at most `max` bytes.
+bool IsDepartmentId(std::string_view id, size_t max = ValidationLimits{}.max_department);
+
+// A department field's check: when `value` is not empty and not a department
+// id (IsDepartmentId), appends the violation for `field` to `out`.
+void CheckDepartmentId(std::vector<runtime::FieldViolation>& out, std::string field,
+                       std::string_view value, size_t max = ValidationLimits{}.max_department);
 
 // A text field's check: valid UTF-8, at most `max` code points, and — when
 // `required` — not blank; appends the violation for `field` to `out`.

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "services/complaints/app/contact_intake.h"
+#include "services/complaints/domain/validation.h"
 #include "sqms/events/v1/contact_event.pb.h"
 #include "sqms/runtime/field_violation.h"
 #include "tests/unit/complaints/in_memory_contact_event_store.h"

@@ -133,6 +133,15 @@ TEST(TriageConfigTest, EachBadKeyIsNamed) {
        "t.yaml: routing.rules[0].department: is required"},
       {"calendar:\n", "routing:\n  rules:\n    - {department: x}\ncalendar:\n",
        "t.yaml: routing.rules[0]: needs a category, region or station"},
+      // Routing names are the department ids complaints carry, never display names.
+      {"calendar:\n",
+       "routing:\n  rules:\n    - {category: safety, department: Safety Office}\n"
+       "calendar:\n",
+       "t.yaml: routing.rules[0].department: must be a department id: lowercase letters, digits "
+       "and '-', at most 64 characters (e.g. ticketing-center)"},
+      {"calendar:\n", "routing:\n  default: 客服中心\ncalendar:\n",
+       "t.yaml: routing.default: must be a department id: lowercase letters, digits and '-', at "
+       "most 64 characters (e.g. ticketing-center)"},
       {"calendar:\n",
        "priority_matrix:\n  low: {low: P4, medium: P3, high: P3}\n"
        "  medium: {low: P3, medium: P3, high: P2}\n  high: {low: P2, medium: P2, high: P9}\n"

@@ -145,6 +145,22 @@ TEST_F(ExecuteTest, BadArgumentsAreNamed) {
             absl::StatusCode::kNotFound);
 }
 
+// Department ids are one vocabulary (docs/api.md): a display name or free
+// text would be stored, published and counted as a department of its own.
+TEST_F(ExecuteTest, AnAssignmentToSomethingNotADepartmentIdIsRefusedWithoutWriting) {
+  for (const char* department : {"Not A Dept!", "票务中心", "Ticketing-Center", "ticketing_center",
+                                 "-ticketing", "ticketing center"}) {
+    domain::Command assign = MakeCommand(CommandKind::kAssign);
+    assign.department = department;
+    auto result = service_->Execute(id_, 0, assign);
+    ASSERT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument) << department;
+    EXPECT_THAT(Fields(result.status()), ElementsAre("department")) << department;
+  }
+  EXPECT_EQ(repo_.updates(), 0);
+  EXPECT_EQ(StoredVersion(id_), 1);
+  EXPECT_THAT(EventTypes(id_), ElementsAre(EventType::kSubmitted));
+}
+
 TEST_F(ExecuteTest, StoreUnavailablePropagates) {
   repo_.SetDown(absl::UnavailableError("redis down"));
   EXPECT_EQ(service_->Execute(id_, 0, MakeCommand(CommandKind::kAssign)).status().code(),

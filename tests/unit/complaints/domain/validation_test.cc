@@ -4,6 +4,8 @@
 
 #include <functional>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "sqms/runtime/field_violation.h"
 #include "tests/unit/complaints/domain/test_config.h"
@@ -152,6 +154,36 @@ TEST(ValidationTest, CommandPayloads) {
   EXPECT_EQ(Fields(ValidateCommand(note)), std::set<std::string>{"command.note"});
   note.note = "\xc0\xaf";  // overlong
   EXPECT_EQ(Fields(ValidateCommand(note)), std::set<std::string>{"command.note"});
+}
+
+TEST(ValidationTest, AnAssignedDepartmentIsADepartmentId) {
+  Command assign = Cmd(CommandKind::kAssign);
+  for (const char* good : {"ticketing-center", "9x", "beijing-south-station"}) {
+    assign.department = good;
+    EXPECT_TRUE(ValidateCommand(assign).ok()) << good;
+  }
+  assign.department = std::string(64, 'a');
+  EXPECT_TRUE(ValidateCommand(assign).ok());
+  for (const std::string& bad :
+       {std::string("Not A Dept!"), std::string("票务中心"), std::string("Ticketing-Center"),
+        std::string("ticketing_center"), std::string("-ticketing"), std::string(65, 'a')}) {
+    assign.department = bad;
+    EXPECT_EQ(Fields(ValidateCommand(assign)), std::set<std::string>{"department"}) << bad;
+  }
+}
+
+TEST(ValidationTest, DepartmentIds) {
+  EXPECT_TRUE(IsDepartmentId("ticketing-center"));
+  EXPECT_TRUE(IsDepartmentId(std::string(64, 'a')));
+  EXPECT_FALSE(IsDepartmentId(std::string(65, 'a')));
+  EXPECT_FALSE(IsDepartmentId(""));
+  EXPECT_FALSE(IsDepartmentId("a b"));
+  std::vector<runtime::FieldViolation> out;
+  CheckDepartmentId(out, "department", "");  // not given: not this check's business
+  EXPECT_TRUE(out.empty());
+  CheckDepartmentId(out, "filter.department", "Ops");
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].field, "filter.department");
 }
 
 TEST(ValidationTest, Utf8) {
