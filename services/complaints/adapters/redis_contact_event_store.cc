@@ -1,6 +1,9 @@
 #include "services/complaints/adapters/redis_contact_event_store.h"
 
+#include <optional>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -13,30 +16,59 @@ namespace {
 
 using domain::ContactRecord;
 
+// An optional time stored as unix ms ("" = none).
+absl::Status ParseMillis(const std::string& text, std::optional<absl::Time>& out) {
+  if (text.empty()) return absl::OkStatus();
+  int64_t ms = 0;
+  if (!absl::SimpleAtoi(text, &ms)) {
+    return absl::InternalError("redis contact script: malformed outage time");
+  }
+  out = absl::FromUnixMillis(ms);
+  return absl::OkStatus();
+}
+
 // The script's record fields: ch dept reg stn line (domain::kContactDimensions
-// order) and os, from `elements[first]` on.
+// order), os op oe, from `elements[first]` on.
 absl::StatusOr<ContactRecord> ParseRecord(const std::vector<runtime::RedisReply>& elements,
                                           size_t first) {
   constexpr size_t kDimensions = std::size(domain::kContactDimensions);
-  if (elements.size() != first + kDimensions + 1) {
+  if (elements.size() != first + kDimensions + 3) {
     return absl::InternalError("redis contact script: malformed record");
   }
   ContactRecord record;
   for (size_t i = 0; i < kDimensions; ++i) {
     record.*domain::kContactDimensions[i].record = elements[first + i].str;
   }
-  const std::string& started = elements[first + kDimensions].str;
-  if (!started.empty()) {
-    int64_t ms = 0;
-    if (!absl::SimpleAtoi(started, &ms)) {
-      return absl::InternalError("redis contact script: malformed outage start");
+  const size_t outage = first + kDimensions;
+  if (absl::Status s = ParseMillis(elements[outage].str, record.outage_started_at); !s.ok()) {
+    return s;
+  }
+  const std::string& platform = elements[outage + 1].str;
+  int number = 0;
+  if (!platform.empty()) {
+    if (!absl::SimpleAtoi(platform, &number) || number < 0 || number > domain::kPlatformMax) {
+      return absl::InternalError("redis contact script: malformed outage platform");
     }
-    record.outage_started_at = absl::FromUnixMillis(ms);
+    record.outage_platform = static_cast<domain::Platform>(number);
+  }
+  if (absl::Status s = ParseMillis(elements[outage + 2].str, record.outage_ended_at); !s.ok()) {
+    return s;
   }
   return record;
 }
 
 std::string Millis(absl::Time t) { return std::to_string(absl::ToUnixMillis(t)); }
+std::string Millis(const std::optional<absl::Time>& t) { return t ? Millis(*t) : ""; }
+
+// The outage an outage end was completed from, as the script compares it:
+// "os/op/oe", each "" when none (ParseRecord's inverse).
+std::string OutageBasis(const ContactRecord& basis) {
+  const std::string platform = basis.outage_platform == domain::Platform::kUnspecified
+                                   ? ""
+                                   : std::to_string(static_cast<int>(basis.outage_platform));
+  return absl::StrCat(Millis(basis.outage_started_at), "/", platform, "/",
+                      Millis(basis.outage_ended_at));
+}
 
 }  // namespace
 
@@ -72,15 +104,17 @@ absl::StatusOr<ports::AppendOutcome> RedisContactEventStore::Append(
   for (const domain::ContactDimension& d : domain::kContactDimensions) {
     argv.push_back(event.*d.event);
   }
-  // The outage start the duration was computed from must still be the one
-  // stored; only outage ends depend on it.
-  std::string outage_basis;
-  if (event.kind == domain::ContactKind::kOutageEnded) {
-    outage_basis = basis.outage_started_at ? Millis(*basis.outage_started_at) : "none";
-  }
-  argv.push_back(std::move(outage_basis));
-  argv.push_back(event.kind == domain::ContactKind::kOutageStarted ? Millis(event.occurred_at)
-                                                                   : "");
+  // The outage the end was completed from (its duration, platform and
+  // "not ended yet") must still be the one stored; only outage ends depend
+  // on it.
+  const bool starts = event.kind == domain::ContactKind::kOutageStarted;
+  const bool ends = event.kind == domain::ContactKind::kOutageEnded;
+  argv.push_back(ends ? OutageBasis(basis) : "");
+  argv.push_back(starts ? Millis(event.occurred_at) : "");
+  argv.push_back(starts && event.platform != domain::Platform::kUnspecified
+                     ? std::to_string(static_cast<int>(event.platform))
+                     : "");
+  argv.push_back(ends ? Millis(event.occurred_at) : "");
   auto reply = redis_.Eval(scripts::AppendContactEvent(),
                            {keys_.ContactSeen(shard, event.event_id), keys_.Outbox(shard),
                             keys_.Contact(shard, event.contact_id)},

@@ -26,7 +26,8 @@
 //   sqms:{c3}:contact-seen:<id>    string contact event ids seen (TTL: idempotency_ttl)
 //   sqms:{c3}:contact:<contact id> hash  what one contact's events share: dept stn
 //                                        reg ch line (the first non-empty value of
-//                                        each), os (first outage start, unix ms)
+//                                        each), os op (first outage start, unix ms,
+//                                        and its platform), oe (outage end, unix ms)
 //                                        (TTL: idempotency_ttl, renewed per event)
 //
 // Contact keys live in the shard of their contact id (ShardOfSeed), so one

@@ -145,16 +145,18 @@ end
 )lua";
 
 // The contact record's hash fields, in domain::kContactDimensions order, then
-// the outage start (unix ms). Shared by the two contact scripts.
+// the outage: start (unix ms), the start's platform (number), end (unix ms).
+// Shared by the two contact scripts.
 constexpr char kContactFields[] = R"lua(
-local fields = {'ch', 'dept', 'reg', 'stn', 'line', 'os'}
+local fields = {'ch', 'dept', 'reg', 'stn', 'line', 'os', 'op', 'oe'}
 local function record(cur, out)
-  for i = 1, 6 do out[#out + 1] = cur[i] or '' end
+  for i = 1, 8 do out[#out + 1] = cur[i] or '' end
   return out
 end
 )lua";
 
-// KEYS: seen contact. Returns {seen 0|1, ch, dept, reg, stn, line, os} ('' = none).
+// KEYS: seen contact. Returns {seen 0|1, ch, dept, reg, stn, line, os, op, oe}
+// ('' = none).
 constexpr char kLoadContact[] = R"lua(
 local cur = redis.call('HMGET', KEYS[2], unpack(fields))
 return record(cur, {redis.call('EXISTS', KEYS[1])})
@@ -162,14 +164,18 @@ return record(cur, {redis.call('EXISTS', KEYS[1])})
 
 // KEYS: seen outbox contact; ARGV: 1 ttl_ms, 2 topic, 3 key, 4 id, 5 type,
 //       6 time, 7 payload, 8 traceparent, 9 tracestate, 10..14 the event's
-//       ch dept reg stn line, 15 outage start the event was completed from
-//       ('' = not an outage end, 'none', or unix ms), 16 outage start to
-//       record ('' = none: not an outage start)
-// Returns {'seen'} | {'stale', ch, dept, reg, stn, line, os} | {'appended'}.
+//       ch dept reg stn line, 15 the outage the event was completed from,
+//       "os/op/oe" ('' parts = none; the whole '' = not an outage end),
+//       16 outage start and 17 its platform to record ('' = not an outage
+//       start), 18 outage end to record ('' = not an outage end)
+// Returns {'seen'} | {'stale', ch, dept, reg, stn, line, os, op, oe} | {'appended'}.
 constexpr char kAppendContact[] = R"lua(
 if redis.call('EXISTS', KEYS[1]) == 1 then return {'seen'} end
 local cur = redis.call('HMGET', KEYS[3], unpack(fields))
-local stale = ARGV[15] ~= '' and ARGV[15] ~= (cur[6] or 'none')
+-- An outage end is completed from the whole outage: its start gives the
+-- duration, its platform must match, and an outage ended already refuses it.
+local outage = (cur[6] or '') .. '/' .. (cur[7] or '') .. '/' .. (cur[8] or '')
+local stale = ARGV[15] ~= '' and ARGV[15] ~= outage
 for i = 1, 5 do
   if cur[i] and cur[i] ~= ARGV[9 + i] then stale = true end
 end
@@ -178,7 +184,8 @@ redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
 for i = 1, 5 do
   if not cur[i] and ARGV[9 + i] ~= '' then redis.call('HSET', KEYS[3], fields[i], ARGV[9 + i]) end
 end
-if ARGV[16] ~= '' and not cur[6] then redis.call('HSET', KEYS[3], 'os', ARGV[16]) end
+if ARGV[16] ~= '' and not cur[6] then redis.call('HSET', KEYS[3], 'os', ARGV[16], 'op', ARGV[17]) end
+if ARGV[18] ~= '' and not cur[8] then redis.call('HSET', KEYS[3], 'oe', ARGV[18]) end
 -- Renewed by every event; a contact with nothing to remember has no record.
 redis.call('PEXPIRE', KEYS[3], ARGV[1])
 redis.call('XADD', KEYS[2], '*', 'topic', ARGV[2], 'key', ARGV[3], 'id', ARGV[4],

@@ -28,8 +28,11 @@ class ContactIntake {
   // domain::ValidateContactEvent's checks, then domain::CompleteContactEvent's
   // against the contact's record (a dimension differing from the contact's
   // earlier events; an outage end with neither a known start nor
-  // outage_seconds). A later event inherits the dimensions it omits; an
-  // outage end gets its duration from the recorded start when there is one.
+  // outage_seconds, less than 1 s after its start, or on another platform).
+  // FAILED_PRECONDITION naming "contact_id" for a second outage end of one
+  // contact (an outage ends once) — nothing stored. A later event inherits
+  // the dimensions it omits; an outage end gets its duration from the
+  // recorded start when there is one.
   // A retried event id is acknowledged (duplicate) without these record
   // checks. UNAVAILABLE when the store is down (retry with the returned/same
   // event_id); ABORTED when the contact's record changed under every attempt

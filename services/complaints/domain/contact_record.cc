@@ -11,6 +11,16 @@ namespace sqms::complaints::domain {
 
 absl::Status CompleteContactEvent(const ContactRecord& record, ContactEvent& event,
                                   const ContactLimits& limits) {
+  if (event.kind == ContactKind::kOutageEnded && record.outage_ended_at) {
+    // Not the sender's input to fix: the outage is over, and a second end
+    // would count its time again. A retry of the first end never gets here.
+    const std::string ended = absl::StrCat(
+        "this outage already ended at ",
+        absl::FormatTime(absl::RFC3339_sec, *record.outage_ended_at, absl::UTCTimeZone()),
+        " (another outage_ended): an outage ends once");
+    return runtime::WithFieldViolations(absl::FailedPreconditionError(ended),
+                                        {{"contact_id", ended}});
+  }
   std::vector<runtime::FieldViolation> violations;
   for (const ContactDimension& d : kContactDimensions) {
     const std::string& known = record.*d.record;
@@ -24,10 +34,18 @@ absl::Status CompleteContactEvent(const ContactRecord& record, ContactEvent& eve
     }
   }
   if (event.kind == ContactKind::kOutageEnded) {
+    if (record.outage_platform != Platform::kUnspecified &&
+        event.platform != record.outage_platform) {
+      violations.push_back({"outage_ended.platform",
+                            "differs from the platform of the outage's start: one outage, one "
+                            "platform"});
+    }
     if (record.outage_started_at) {
       const absl::Duration lasted = event.occurred_at - *record.outage_started_at;
-      if (lasted < absl::ZeroDuration()) {
-        violations.push_back({"occurred_at", "is before the outage's start"});
+      // Durations are whole seconds, at least 1: an end less than a second
+      // after the start would be published as a 0 s outage.
+      if (lasted < absl::Seconds(1)) {
+        violations.push_back({"occurred_at", "must be at least 1 s after the outage's start"});
       } else if (lasted > limits.max_outage) {
         violations.push_back({"outage_ended.outage_seconds",
                               "the outage since its recorded start is too long"});
@@ -49,7 +67,9 @@ bool AgreesWith(const ContactEvent& event, const ContactRecord& basis,
     if (!known.empty() && known != event.*d.event) return false;
   }
   return event.kind != ContactKind::kOutageEnded ||
-         basis.outage_started_at == stored.outage_started_at;
+         (basis.outage_started_at == stored.outage_started_at &&
+          basis.outage_platform == stored.outage_platform &&
+          basis.outage_ended_at == stored.outage_ended_at);
 }
 
 void Remember(const ContactEvent& event, ContactRecord& record) {
@@ -59,6 +79,10 @@ void Remember(const ContactEvent& event, ContactRecord& record) {
   }
   if (event.kind == ContactKind::kOutageStarted && !record.outage_started_at) {
     record.outage_started_at = event.occurred_at;
+    record.outage_platform = event.platform;
+  }
+  if (event.kind == ContactKind::kOutageEnded && !record.outage_ended_at) {
+    record.outage_ended_at = event.occurred_at;
   }
 }
 

@@ -23,6 +23,12 @@ struct ContactRecord {
   std::string line;
   // occurred_at of the contact's first outage_started.
   std::optional<absl::Time> outage_started_at;
+  // The platform of that start; kUnspecified when none is recorded (also a
+  // start recorded before platforms were kept: then any platform agrees).
+  Platform outage_platform = Platform::kUnspecified;
+  // occurred_at of the contact's accepted outage_ended: an outage ends once,
+  // or the reliability KPI counts its time twice.
+  std::optional<absl::Time> outage_ended_at;
 
   bool operator==(const ContactRecord&) const = default;
 };
@@ -48,25 +54,31 @@ inline constexpr ContactDimension kContactDimensions[] = {
 //   value is refused: INVALID_ARGUMENT naming the field ("department", ...)
 //   — a call is counted under one unit, and which of two values is right is
 //   the sender's to say;
+// - outage_ended of an outage whose end is recorded already: FAILED_PRECONDITION
+//   naming "contact_id", checked first (a retry of that end is recognised by
+//   its event_id before this, see ports::ContactEventStore);
 // - outage_ended: outage_seconds = occurred_at − the recorded start (whole
 //   seconds), replacing what was sent; INVALID_ARGUMENT "occurred_at" when
-//   the end is before the start, "outage_ended.outage_seconds" when the
-//   result exceeds limits.max_outage or when no start is recorded and none
-//   was sent.
+//   the end is less than 1 s after the start (durations are 1 s..max_outage),
+//   "outage_ended.platform" when it differs from the recorded start's,
+//   "outage_ended.outage_seconds" when the result exceeds limits.max_outage
+//   or when no start is recorded and none was sent.
 // On error `event` is unspecified. Pure and thread-safe.
 absl::Status CompleteContactEvent(const ContactRecord& record, ContactEvent& event,
                                   const ContactLimits& limits = {});
 
 // Whether a completed `event` may be appended on top of `stored`: each of its
 // dimensions equals the stored one, or none is stored (an empty one only when
-// none is stored); for outage_ended, `stored`'s outage start is the one it
-// was completed from (`basis`). The store's compare-and-set rule.
+// none is stored); for outage_ended, `stored`'s outage (start, platform,
+// end) is the one it was completed from (`basis`). The store's
+// compare-and-set rule.
 bool AgreesWith(const ContactEvent& event, const ContactRecord& basis,
                 const ContactRecord& stored);
 
 // `record` after `event` was appended: dimensions not yet known are taken
-// from the event; an outage_started records its time unless a start is
-// recorded already (the first start wins).
+// from the event; an outage_started records its time and platform unless a
+// start is recorded already (the first start wins); an outage_ended records
+// its time.
 void Remember(const ContactEvent& event, ContactRecord& record);
 
 }  // namespace sqms::complaints::domain

@@ -211,5 +211,40 @@ TEST_F(ContactRulesTest, AnOutageEndGetsItsDurationFromTheStoredStart) {
   EXPECT_EQ(published[1].outage_ended().outage_seconds(), 600);
 }
 
+// The reliability KPI sums outage time: one outage, one end, through the
+// real gateway and Redis script. A retry of the end is still acknowledged.
+TEST_F(ContactRulesTest, AnOutageEndsOnceAtLeastASecondAfterItsStartOnItsPlatform) {
+  const std::string outage = Unique("outage");
+  ev::ContactEvent started = Bare(outage, absl::Seconds(900));
+  started.mutable_outage_started()->set_platform(ev::PLATFORM_BACKBONE_NETWORK);
+  ev::ContactEvent at_start = Bare(outage, absl::Seconds(900));
+  at_start.mutable_outage_ended()->set_platform(ev::PLATFORM_BACKBONE_NETWORK);
+  ev::ContactEvent elsewhere = Bare(outage, absl::Seconds(300));
+  elsewhere.mutable_outage_ended()->set_platform(ev::PLATFORM_CALL_PLATFORM);
+  ev::ContactEvent ended = Bare(outage, absl::Seconds(300));
+  ended.mutable_outage_ended()->set_platform(ev::PLATFORM_BACKBONE_NETWORK);
+  ev::ContactEvent again = Bare(outage, absl::Seconds(120));  // another end
+  again.mutable_outage_ended()->set_platform(ev::PLATFORM_BACKBONE_NETWORK);
+  again.mutable_outage_ended()->set_outage_seconds(780);
+  auto acks = Send({started, at_start, elsewhere, ended, again, ended});
+  ASSERT_EQ(acks.size(), 6u);
+  EXPECT_EQ(acks[0].status().code(), 0) << Code(acks[0]);
+  EXPECT_EQ(acks[1].status().code(), static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT))
+      << Code(acks[1]);
+  EXPECT_THAT(ViolationFields(acks[1].status()), ElementsAre("occurred_at"));
+  EXPECT_EQ(acks[2].status().code(), static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT))
+      << Code(acks[2]);
+  EXPECT_THAT(ViolationFields(acks[2].status()), ElementsAre("outage_ended.platform"));
+  EXPECT_EQ(acks[3].status().code(), 0) << Code(acks[3]);
+  EXPECT_EQ(acks[4].status().code(), static_cast<int>(grpc::StatusCode::FAILED_PRECONDITION))
+      << Code(acks[4]);
+  EXPECT_THAT(ViolationFields(acks[4].status()), ElementsAre("contact_id"));
+  EXPECT_EQ(acks[5].status().code(), 0) << Code(acks[5]);  // the retry
+
+  auto published = Published(outage, ended.event_id());
+  ASSERT_EQ(published.size(), 2u);
+  EXPECT_EQ(published[1].outage_ended().outage_seconds(), 600);
+}
+
 }  // namespace
 }  // namespace sqms::complaints::it

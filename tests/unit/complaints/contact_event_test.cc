@@ -199,6 +199,24 @@ class ContactIntakeTest : public ::testing::Test {
     return e;
   }
 
+  // An outage of `contact_id` on the backbone network, started at `at`.
+  static ContactEvent OutageStart(std::string event_id, std::string contact_id, absl::Time at) {
+    ContactEvent e = Valid();
+    e.event_id = std::move(event_id);
+    e.contact_id = std::move(contact_id);
+    e.kind = ContactKind::kOutageStarted;
+    e.wait_seconds.reset();
+    e.platform = domain::Platform::kBackboneNetwork;
+    e.occurred_at = at;
+    return e;
+  }
+  // Its end at `at`, outage_seconds not sent.
+  static ContactEvent OutageEnd(std::string event_id, std::string contact_id, absl::Time at) {
+    ContactEvent e = OutageStart(std::move(event_id), std::move(contact_id), at);
+    e.kind = ContactKind::kOutageEnded;
+    return e;
+  }
+
   testing::InMemoryContactEventStore store_;
   FixedClock clock_;
   app::ContactIntake intake_{store_, clock_};
@@ -293,33 +311,68 @@ TEST_F(ContactIntakeTest, AConflictingDimensionIsRefusedNamingTheField) {
 }
 
 TEST_F(ContactIntakeTest, AnOutageEndGetsItsDurationFromTheRecordedStart) {
-  ContactEvent started = Valid();
-  started.event_id = "o-1";
-  started.contact_id = "outage-1";
-  started.kind = ContactKind::kOutageStarted;
-  started.platform = domain::Platform::kBackboneNetwork;
-  started.occurred_at = kNow - absl::Minutes(50);
-  ASSERT_TRUE(intake_.Accept(started).ok());
-  ContactEvent ended = started;
-  ended.event_id = "o-2";
-  ended.kind = ContactKind::kOutageEnded;
-  ended.occurred_at = kNow - absl::Minutes(20);  // outage_seconds not sent
+  ASSERT_TRUE(intake_.Accept(OutageStart("o-1", "outage-1", kNow - absl::Minutes(50))).ok());
+  ContactEvent ended = OutageEnd("o-2", "outage-1", kNow - absl::Minutes(20));
+  ended.outage_seconds = 5;  // known start: the server's figure wins over the one sent
   ASSERT_TRUE(intake_.Accept(ended).ok());
   EXPECT_EQ(store_.Stored("o-2").outage_seconds, 1800);
   // A retry is acknowledged, not published again.
   absl::StatusOr<app::ContactAccepted> again = intake_.Accept(ended);
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_TRUE(again->duplicate);
+  EXPECT_EQ(store_.Published().size(), 2u);
 
-  // Known start: the server's figure wins over the one sent.
-  ended.event_id = "o-3";
-  ended.outage_seconds = 5;
+  ASSERT_TRUE(intake_.Accept(OutageStart("o-3", "outage-3", kNow - absl::Minutes(50))).ok());
+  ContactEvent before = OutageEnd("o-4", "outage-3", kNow - absl::Hours(1));
+  EXPECT_THAT(BadFields(intake_.Accept(before).status()), ::testing::ElementsAre("occurred_at"));
+}
+
+// The reliability KPI sums outage time: a second end of one outage would
+// count it twice. A retry of the first end (same event_id) is still a retry.
+TEST_F(ContactIntakeTest, AnOutageEndsOnce) {
+  ASSERT_TRUE(intake_.Accept(OutageStart("o-1", "outage-1", kNow - absl::Minutes(50))).ok());
+  const ContactEvent ended = OutageEnd("o-2", "outage-1", kNow - absl::Minutes(20));
   ASSERT_TRUE(intake_.Accept(ended).ok());
-  EXPECT_EQ(store_.Stored("o-3").outage_seconds, 1800);
+  for (absl::Duration at : {absl::Minutes(10), absl::Minutes(20)}) {
+    for (bool sends_seconds : {false, true}) {
+      ContactEvent second = OutageEnd("o-3", "outage-1", kNow - at);
+      if (sends_seconds) second.outage_seconds = 60;
+      absl::Status refused = intake_.Accept(second).status();
+      EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition) << refused;
+      EXPECT_THAT(BadFields(refused), ::testing::ElementsAre("contact_id"));
+    }
+  }
+  EXPECT_EQ(store_.Published().size(), 2u);
+  absl::StatusOr<app::ContactAccepted> retry = intake_.Accept(ended);
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_TRUE(retry->duplicate);
 
-  ended.event_id = "o-4";
-  ended.occurred_at = kNow - absl::Hours(1);
-  EXPECT_THAT(BadFields(intake_.Accept(ended).status()), ::testing::ElementsAre("occurred_at"));
+  // Without a known start, the first end (with its duration) ends it too.
+  ContactEvent sent = OutageEnd("o-8", "outage-8", kNow - absl::Minutes(5));
+  sent.outage_seconds = 600;
+  ASSERT_TRUE(intake_.Accept(sent).ok());
+  sent.event_id = "o-9";
+  EXPECT_EQ(intake_.Accept(sent).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store_.Published().size(), 3u);
+}
+
+TEST_F(ContactIntakeTest, AnOutageEndMustFollowItsStartOnItsPlatform) {
+  const absl::Time start = kNow - absl::Minutes(50);
+  ASSERT_TRUE(intake_.Accept(OutageStart("o-1", "outage-1", start)).ok());
+  absl::Status at_start = intake_.Accept(OutageEnd("o-2", "outage-1", start)).status();
+  EXPECT_EQ(at_start.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(BadFields(at_start), ::testing::ElementsAre("occurred_at"));
+
+  ContactEvent elsewhere = OutageEnd("o-3", "outage-1", kNow - absl::Minutes(20));
+  elsewhere.platform = domain::Platform::kCallPlatform;
+  absl::Status refused = intake_.Accept(elsewhere).status();
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(BadFields(refused), ::testing::ElementsAre("outage_ended.platform"));
+  EXPECT_EQ(store_.Published().size(), 1u);
+
+  // Refused ends did not end it.
+  ASSERT_TRUE(intake_.Accept(OutageEnd("o-4", "outage-1", start + absl::Seconds(1))).ok());
+  EXPECT_EQ(store_.Stored("o-4").outage_seconds, 1);
 }
 
 TEST_F(ContactIntakeTest, AnOutageEndWithoutAKnownStartMustSendItsDuration) {

@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "sqms/runtime/field_violation.h"
 
 namespace sqms::complaints::domain {
@@ -99,6 +102,100 @@ TEST(ContactRecordTest, TheStoreAppendsOnlyWhatAgreesWithItsRecord) {
   started.outage_started_at = kT;
   EXPECT_FALSE(AgreesWith(end, ContactRecord{}, started));  // a start arrived meanwhile
   EXPECT_TRUE(AgreesWith(end, started, started));
+}
+
+// Field names of `s`'s violations, in order.
+std::vector<std::string> Fields(const absl::Status& s) {
+  std::vector<std::string> fields;
+  for (const auto& v : runtime::FieldViolations(s)) fields.push_back(v.field);
+  return fields;
+}
+
+ContactEvent Outage(ContactKind kind, absl::Time at, Platform platform) {
+  ContactEvent e;
+  e.contact_id = "outage-1";
+  e.kind = kind;
+  e.occurred_at = at;
+  e.platform = platform;
+  return e;
+}
+
+// A start on the backbone at kT, recorded.
+ContactRecord Started() {
+  ContactRecord r;
+  Remember(Outage(ContactKind::kOutageStarted, kT, Platform::kBackboneNetwork), r);
+  return r;
+}
+
+TEST(ContactRecordTest, AnOutageEndsOnce) {
+  ContactRecord r = Started();
+  ContactEvent end =
+      Outage(ContactKind::kOutageEnded, kT + absl::Minutes(10), Platform::kBackboneNetwork);
+  ASSERT_TRUE(CompleteContactEvent(r, end).ok());
+  Remember(end, r);
+  EXPECT_EQ(r.outage_ended_at, kT + absl::Minutes(10));
+
+  // Another end (later, or even the same time): its time would count twice.
+  ContactEvent again =
+      Outage(ContactKind::kOutageEnded, kT + absl::Minutes(20), Platform::kBackboneNetwork);
+  const absl::Status s = CompleteContactEvent(r, again);
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
+  EXPECT_EQ(Fields(s), std::vector<std::string>{"contact_id"});
+  EXPECT_EQ(CompleteContactEvent(r, end).code(), absl::StatusCode::kFailedPrecondition);
+
+  // Also when no start was known and the first end sent its duration.
+  ContactRecord no_start;
+  ContactEvent sent = Outage(ContactKind::kOutageEnded, kT, Platform::kCallPlatform);
+  sent.outage_seconds = 60;
+  Remember(sent, no_start);
+  EXPECT_EQ(CompleteContactEvent(no_start, sent).code(), absl::StatusCode::kFailedPrecondition);
+  // A later start does not reopen it; other kinds are not concerned.
+  Remember(Outage(ContactKind::kOutageStarted, kT, Platform::kCallPlatform), no_start);
+  EXPECT_TRUE(no_start.outage_ended_at.has_value());
+  ContactEvent answered = Answered();
+  EXPECT_TRUE(CompleteContactEvent(r, answered).ok());
+}
+
+TEST(ContactRecordTest, AnEndMustBeAtLeastASecondAfterItsStart) {
+  for (absl::Duration after : {absl::ZeroDuration(), absl::Milliseconds(999), -absl::Seconds(1)}) {
+    ContactEvent end = Outage(ContactKind::kOutageEnded, kT + after, Platform::kBackboneNetwork);
+    const absl::Status s = CompleteContactEvent(Started(), end);
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << after;
+    EXPECT_EQ(Fields(s), std::vector<std::string>{"occurred_at"}) << after;
+  }
+  ContactEvent end =
+      Outage(ContactKind::kOutageEnded, kT + absl::Seconds(1), Platform::kBackboneNetwork);
+  ASSERT_TRUE(CompleteContactEvent(Started(), end).ok());
+  EXPECT_EQ(end.outage_seconds, 1);
+}
+
+TEST(ContactRecordTest, AnEndIsOnItsStartsPlatform) {
+  ContactEvent end =
+      Outage(ContactKind::kOutageEnded, kT + absl::Minutes(3), Platform::kCallPlatform);
+  const absl::Status s = CompleteContactEvent(Started(), end);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Fields(s), std::vector<std::string>{"outage_ended.platform"});
+  // A start recorded without its platform (before platforms were kept).
+  ContactRecord old;
+  old.outage_started_at = kT;
+  EXPECT_TRUE(CompleteContactEvent(old, end).ok());
+  // A second start on another platform does not change the first's.
+  ContactRecord r = Started();
+  Remember(Outage(ContactKind::kOutageStarted, kT, Platform::kCallPlatform), r);
+  EXPECT_EQ(r.outage_platform, Platform::kBackboneNetwork);
+}
+
+TEST(ContactRecordTest, AnEndIsAppendedOnlyOnTheOutageItWasCompletedFrom) {
+  ContactEvent end =
+      Outage(ContactKind::kOutageEnded, kT + absl::Minutes(3), Platform::kBackboneNetwork);
+  const ContactRecord started = Started();
+  ContactRecord ended = started;
+  ended.outage_ended_at = kT + absl::Minutes(2);  // another end won meanwhile
+  EXPECT_TRUE(AgreesWith(end, started, started));
+  EXPECT_FALSE(AgreesWith(end, started, ended));
+  ContactRecord other_platform = started;
+  other_platform.outage_platform = Platform::kCallPlatform;
+  EXPECT_FALSE(AgreesWith(end, started, other_platform));
 }
 
 }  // namespace

@@ -1,0 +1,140 @@
+#pragma once
+// The contract of ports::ContactEventStore, as typed tests every
+// implementation runs: the in-memory fake (tests/unit/complaints,
+// in_memory_contact_event_store_contract_test.cc) and the Redis store against
+// a real redis-server
+// (tests/integration/complaints/redis_contact_event_store_contract_test.cc).
+// The intake's unit tests trust the fake only as far as these hold for both.
+//
+// Instantiate with a traits type T:
+//   struct T { static std::unique_ptr<ContactStoreEnv> Make(); };
+//   INSTANTIATE_TYPED_TEST_SUITE_P(Name, ContactEventStoreContract, ::testing::Types<T>);
+// Times are whole seconds: the Redis store keeps milliseconds.
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "services/complaints/domain/contact_record.h"
+#include "services/complaints/ports/contact_event_store.h"
+
+namespace sqms::complaints::contract {
+
+class ContactStoreEnv {
+ public:
+  virtual ~ContactStoreEnv() = default;
+  virtual ports::ContactEventStore& store() = 0;
+};
+
+template <typename Traits>
+class ContactEventStoreContract : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    env_ = Traits::Make();
+    ASSERT_NE(env_, nullptr);
+  }
+  ports::ContactEventStore& store() { return env_->store(); }
+
+  // An outage event of `contact_id`, `seconds` after a fixed start.
+  domain::ContactEvent Outage(const std::string& contact_id, domain::ContactKind kind,
+                              int64_t seconds,
+                              domain::Platform platform = domain::Platform::kBackboneNetwork) {
+    domain::ContactEvent e;
+    e.event_id = absl::StrCat("ev-", ++events_);
+    e.contact_id = contact_id;
+    e.kind = kind;
+    e.occurred_at = absl::FromUnixSeconds(1'790'000'000 + seconds);
+    e.platform = platform;
+    if (kind == domain::ContactKind::kOutageEnded) e.outage_seconds = seconds;
+    return e;
+  }
+
+  ports::AppendResult Append(const domain::ContactEvent& e, const domain::ContactRecord& basis) {
+    auto outcome = store().Append(e, basis);
+    EXPECT_TRUE(outcome.ok()) << outcome.status();
+    return outcome.ok() ? outcome->result : ports::AppendResult::kStale;
+  }
+
+  domain::ContactRecord Record(const std::string& contact_id) {
+    auto lookup = store().Load(contact_id, "no-such-event");
+    EXPECT_TRUE(lookup.ok()) << lookup.status();
+    return lookup.ok() ? lookup->record : domain::ContactRecord{};
+  }
+
+ private:
+  std::unique_ptr<ContactStoreEnv> env_;
+  int events_ = 0;
+};
+
+TYPED_TEST_SUITE_P(ContactEventStoreContract);
+
+TYPED_TEST_P(ContactEventStoreContract, AnEventIdIsAppendedOnce) {
+  auto start = this->Outage("outage-a", domain::ContactKind::kOutageStarted, 0);
+  start.department = "network-operations";
+  EXPECT_EQ(this->Append(start, {}), ports::AppendResult::kAppended);
+  EXPECT_EQ(this->Append(start, {}), ports::AppendResult::kDuplicate);
+  auto lookup = this->store().Load("outage-a", start.event_id);
+  ASSERT_TRUE(lookup.ok()) << lookup.status();
+  EXPECT_TRUE(lookup->seen);
+  EXPECT_EQ(lookup->record.department, "network-operations");
+}
+
+TYPED_TEST_P(ContactEventStoreContract, TheFirstStartIsRecordedWithItsPlatform) {
+  EXPECT_EQ(this->Append(this->Outage("outage-b", domain::ContactKind::kOutageStarted, 0), {}),
+            ports::AppendResult::kAppended);
+  const domain::ContactRecord started = this->Record("outage-b");
+  EXPECT_EQ(started.outage_started_at, absl::FromUnixSeconds(1'790'000'000));
+  EXPECT_EQ(started.outage_platform, domain::Platform::kBackboneNetwork);
+  EXPECT_EQ(started.outage_ended_at, std::nullopt);
+  // A second start (another platform) changes nothing.
+  EXPECT_EQ(this->Append(this->Outage("outage-b", domain::ContactKind::kOutageStarted, 60,
+                                      domain::Platform::kCallPlatform),
+                         {}),
+            ports::AppendResult::kAppended);
+  EXPECT_EQ(this->Record("outage-b"), started);
+}
+
+TYPED_TEST_P(ContactEventStoreContract, AnEndIsAppendedOnlyOnTheOutageItWasCompletedFrom) {
+  auto start = this->Outage("outage-c", domain::ContactKind::kOutageStarted, 0);
+  ASSERT_EQ(this->Append(start, {}), ports::AppendResult::kAppended);
+
+  // Completed without the start (it was not known): completed again.
+  auto end = this->Outage("outage-c", domain::ContactKind::kOutageEnded, 600);
+  auto stale = this->store().Append(end, {});
+  ASSERT_TRUE(stale.ok()) << stale.status();
+  EXPECT_EQ(stale->result, ports::AppendResult::kStale);
+  const domain::ContactRecord started = stale->current;
+  EXPECT_EQ(started.outage_platform, domain::Platform::kBackboneNetwork);
+
+  EXPECT_EQ(this->Append(end, started), ports::AppendResult::kAppended);
+  EXPECT_EQ(this->Record("outage-c").outage_ended_at, absl::FromUnixSeconds(1'790'000'600));
+
+  // Another end completed from the same (not yet ended) outage lost the race:
+  // it is told the outage ended. The first end's retry is a duplicate.
+  auto second = this->Outage("outage-c", domain::ContactKind::kOutageEnded, 900);
+  auto lost = this->store().Append(second, started);
+  ASSERT_TRUE(lost.ok()) << lost.status();
+  EXPECT_EQ(lost->result, ports::AppendResult::kStale);
+  EXPECT_EQ(lost->current.outage_ended_at, absl::FromUnixSeconds(1'790'000'600));
+  EXPECT_EQ(this->Append(end, started), ports::AppendResult::kDuplicate);
+}
+
+TYPED_TEST_P(ContactEventStoreContract, AnEndWithoutAStartIsRecordedToo) {
+  auto end = this->Outage("outage-d", domain::ContactKind::kOutageEnded, 120);
+  ASSERT_EQ(this->Append(end, {}), ports::AppendResult::kAppended);
+  const domain::ContactRecord ended = this->Record("outage-d");
+  EXPECT_EQ(ended.outage_ended_at, absl::FromUnixSeconds(1'790'000'120));
+  EXPECT_EQ(ended.outage_started_at, std::nullopt);
+  auto again = this->Outage("outage-d", domain::ContactKind::kOutageEnded, 240);
+  EXPECT_EQ(this->Append(again, {}), ports::AppendResult::kStale);
+}
+
+REGISTER_TYPED_TEST_SUITE_P(ContactEventStoreContract, AnEventIdIsAppendedOnce,
+                            TheFirstStartIsRecordedWithItsPlatform,
+                            AnEndIsAppendedOnlyOnTheOutageItWasCompletedFrom,
+                            AnEndWithoutAStartIsRecordedToo);
+
+}  // namespace sqms::complaints::contract
