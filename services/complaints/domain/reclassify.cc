@@ -63,6 +63,17 @@ absl::StatusOr<std::string> Reclassify(Complaint& c, const Command& command,
     return runtime::InvalidArgument({{"priority", "a safety complaint is always P1"}});
   }
 
+  if (category == c.category && priority == c.priority) {
+    // A command that changes nothing must not cost a version, an audit entry
+    // and an event; telling the agent (rather than a silent OK) shows that a
+    // stale view or a wrong pick did nothing. A retry of a reclassification
+    // that did apply is answered by its request id before this (Execute).
+    const std::string already =
+        absl::StrCat("already category ", std::string(CategoryName(c.category)), ", priority ",
+                     PriorityName(c.priority), ": nothing to reclassify");
+    const char* field = command.category == Category::kUnspecified ? "priority" : "category";
+    return runtime::WithFieldViolations(absl::FailedPreconditionError(already), {{field, already}});
+  }
   std::string note;
   if (category != c.category) {
     note = absl::StrCat("category: ", std::string(CategoryName(c.category)), " → ",
@@ -77,7 +88,6 @@ absl::StatusOr<std::string> Reclassify(Complaint& c, const Command& command,
     c.priority = priority;
     RecomputeDeadlines(c, triage);
   }
-  if (note.empty()) note = "no change";
   return note;
 }
 

@@ -16,6 +16,10 @@
 //   reopened cycle is kept), plus the open time of the new calendar spent
 //   paused (sla_clock.h, PausedOpenTime); a moment already past fires at
 //   once. Emitted at-risk/breach flags stay.
+// - Nothing to change (the category and the resulting priority are the
+//   complaint's): FAILED_PRECONDITION "already category …, priority …",
+//   with a violation on "category" ("priority" when only a priority was
+//   given) — no version, audit entry or event.
 // Returns the audit note, e.g. "category: billing → ticketing; priority:
 // P3 → P2"; the complaint is unchanged on error.
 

@@ -119,6 +119,34 @@ TEST_F(ComplaintServiceTest, ASafetyComplaintCannotBeLoweredBelowP1) {
   EXPECT_EQ(StoredVersion(c.id), c.version);  // nothing written
 }
 
+// A reclassification that changes nothing is refused: no version, no audit
+// entry, no event. A retry of one that did change answers its first outcome.
+TEST_F(ComplaintServiceTest, ReclassifyingToWhatItIsAlreadyIsRefusedWithoutWriting) {
+  domain::Complaint c = Submitted(HygieneReport());
+  ASSERT_EQ(c.priority, Priority::kP3);
+  auto same = service_->Execute(c.id, 0, Reclassify(Category::kHygiene));
+  EXPECT_EQ(same.status().code(), absl::StatusCode::kFailedPrecondition) << same.status();
+  EXPECT_THAT(same.status().message(), HasSubstr("already category hygiene, priority P3"));
+  EXPECT_THAT(Fields(same.status()), ElementsAre("category"));
+  auto same_priority =
+      service_->Execute(c.id, 0, Reclassify(Category::kUnspecified, Priority::kP3));
+  EXPECT_EQ(same_priority.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(Fields(same_priority.status()), ElementsAre("priority"));
+  EXPECT_EQ(StoredVersion(c.id), c.version);
+  EXPECT_THAT(AuditActions(c.id), ElementsAre("submit"));
+  EXPECT_THAT(EventTypes(c.id), ElementsAre(EventType::kSubmitted));
+  EXPECT_TRUE(reclassified_.empty());
+
+  domain::Command facilities = Reclassify(Category::kFacilities);
+  facilities.request_id = "req-reclassify-1";
+  auto first = service_->Execute(c.id, 0, facilities);
+  ASSERT_TRUE(first.ok()) << first.status();
+  auto retry = service_->Execute(c.id, 0, facilities);  // now a no-op, but recorded
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_EQ(retry->version, first->version);
+  EXPECT_EQ(StoredVersion(c.id), c.version + 1);
+}
+
 TEST_F(ComplaintServiceTest, ReclassifyNeedsACategoryOrAPriority) {
   domain::Complaint c = Submitted(HygieneReport());
   auto after = service_->Execute(c.id, 0, Reclassify(Category::kUnspecified));
