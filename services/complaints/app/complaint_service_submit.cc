@@ -156,7 +156,13 @@ void ComplaintService::LinkDuplicate(ports::NewComplaint& record, const std::str
   const std::string note = absl::StrCat("duplicate of ", first);
   domain::Event linked{domain::EventType::kDuplicateLinked, now, actor, c.status, c.status,
                        domain::SlaTarget::kUnspecified, note};
-  c.audit.push_back({now, actor, "duplicate_linked", c.status, c.status, note, c.version});
+  // One change, one version, one audit entry (docs/api.md): the link is
+  // part of the submission, so the submit entry of this version says it.
+  if (!c.audit.empty() && c.audit.back().version == c.version) {
+    c.audit.back().note = note;
+  } else {
+    c.audit.push_back({now, actor, "duplicate_linked", c.status, c.status, note, c.version});
+  }
   record.events.push_back({runtime::NewEventId(), std::move(linked)});
 }
 
