@@ -8,6 +8,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
+#include "sqms/runtime/well_formed.h"
 #include "tools/sqmsctl/jsonl.h"
 
 namespace sqms::tools {
@@ -17,9 +18,9 @@ namespace av1 = ::sqms::alerts::v1;
 
 constexpr int kMaxWindowMinutes = 7 * 24 * 60;  // Recurrence.duration_minutes
 // The last instant a google.protobuf.Timestamp holds, as the service checks
-// it (services/alerts/codec/timestamp_codec.h).
+// it (runtime/well_formed.h).
 const absl::Time kLastTimestamp =
-    absl::FromUnixSeconds(253402300799) + absl::Nanoseconds(999'999'999);
+    absl::FromUnixSeconds(runtime::kMaxTimestampSeconds) + absl::Nanoseconds(999'999'999);
 constexpr std::array<std::string_view, 7> kWeekdays = {"mon", "tue", "wed", "thu",
                                                         "fri", "sat", "sun"};
 // Longest first: "=~" must not be read as "=" followed by a value "~…".

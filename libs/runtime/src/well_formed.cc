@@ -17,15 +17,11 @@ using google::protobuf::Message;
 using google::protobuf::Reflection;
 using Violations = std::vector<FieldViolation>;
 
-// google.protobuf.Timestamp's documented range.
-constexpr int64_t kMinSeconds = -62135596800;  // 0001-01-01T00:00:00Z
-constexpr int64_t kMaxSeconds = 253402300799;  // 9999-12-31T23:59:59Z
-
 void Walk(const Message& m, const std::string& prefix, Violations& out);
 
 void CheckTimestamp(const google::protobuf::Timestamp& t, const std::string& path,
                     Violations& out) {
-  if (t.seconds() < kMinSeconds || t.seconds() > kMaxSeconds) {
+  if (t.seconds() < kMinTimestampSeconds || t.seconds() > kMaxTimestampSeconds) {
     out.push_back({path + ".seconds", "must be within 0001-01-01 and 9999-12-31"});
   }
   if (t.nanos() < 0 || t.nanos() > 999'999'999) {

@@ -27,13 +27,13 @@ absl::StatusOr<ports::Incident> IncidentCommands::StartDrill(const std::string& 
   }
   // Before the id below is looked at: a drill found under it is then this
   // very command's, never what another command left under the request id.
-  if (auto s =
-          BindRequestId(store_, ctx.request_id, domain::CanonicalDrill(plan_id, labels, ctx.actor));
-      !s.ok()) {
-    return s;
-  }
-  // The id follows from the request id, so a retry finds its own drill.
-  const std::string id = absl::StrCat("drill-", domain::Fingerprint({{"request_id", ctx.request_id}}));
+  const std::string canonical = domain::CanonicalDrill(plan_id, labels, ctx.actor);
+  if (auto s = BindRequestId(store_, ctx.request_id, canonical); !s.ok()) return s;
+  // The id follows from the request id and the command, so a retry finds
+  // its own drill — also after the binding expired (drills are kept for
+  // good), when the id may come again with another command.
+  const std::string id = absl::StrCat(
+      "drill-", domain::Fingerprint({{"request_id", ctx.request_id}, {"command", canonical}}));
   if (auto existing = store_.Get(id); !existing.ok() || existing->has_value()) {
     if (!existing.ok()) return existing.status();
     return **existing;
@@ -129,7 +129,10 @@ absl::StatusOr<domain::Silence> IncidentCommands::CreateSilence(domain::Silence 
   const absl::Time now = clock_.Now();
   // The silence as asked for, before the service fills in its defaults.
   const std::string canonical = domain::CanonicalSilence(silence, ctx.actor);
-  silence.id = absl::StrCat("sil-", domain::Fingerprint({{"request_id", ctx.request_id}}));
+  // Of the request id and the command, as a drill's (StartDrill): silences
+  // are kept for good, their request ids' bindings 8 days.
+  silence.id = absl::StrCat(
+      "sil-", domain::Fingerprint({{"request_id", ctx.request_id}, {"command", canonical}}));
   silence.created_by = ctx.actor;
   if (silence.starts_at == absl::InfinitePast()) silence.starts_at = now;
   if (auto s = domain::ValidateSilence(silence); !s.ok()) return s;

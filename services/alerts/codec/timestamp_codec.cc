@@ -3,15 +3,9 @@
 #include <cstdint>
 #include <string>
 
+#include "sqms/runtime/well_formed.h"
+
 namespace sqms::alerts::codec {
-namespace {
-
-// google/protobuf/timestamp.proto: 0001-01-01T00:00:00Z and
-// 9999-12-31T23:59:59Z in Unix seconds.
-constexpr int64_t kMinSeconds = -62135596800;
-constexpr int64_t kMaxSeconds = 253402300799;
-
-}  // namespace
 
 void ToTimestamp(absl::Time t, google::protobuf::Timestamp* out) {
   if (!IsFinite(t)) return;
@@ -27,7 +21,8 @@ absl::Time FromTimestamp(const google::protobuf::Timestamp& ts) {
 
 std::string TimestampProblem(const google::protobuf::Timestamp& ts) {
   if (ts.nanos() < 0 || ts.nanos() > 999'999'999) return "nanos must be 0..999999999";
-  if (ts.seconds() < kMinSeconds || ts.seconds() > kMaxSeconds) {
+  if (ts.seconds() < runtime::kMinTimestampSeconds ||
+      ts.seconds() > runtime::kMaxTimestampSeconds) {
     return "must be within 0001-01-01T00:00:00Z..9999-12-31T23:59:59Z";
   }
   return "";

@@ -1,9 +1,12 @@
 #include "services/metrics/codec/incident_codec.h"
 
+#include <optional>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "services/metrics/codec/event_time.h"
+#include "services/metrics/domain/outage.h"
+#include "services/metrics/domain/window.h"
 #include "sqms/events/v1/incident_event.pb.h"
 
 namespace sqms::metrics::codec {
@@ -46,9 +49,33 @@ absl::StatusOr<domain::IncidentChange> DecodeIncidentEvent(std::string_view payl
   out.dimensions.level = e.level();
   out.platform = Label(e, "platform");
   if (out.platform.empty()) out.platform = Label(e, "service");
-  if (e.has_opened_at()) out.opened_at = ToTime(e.opened_at());
-  if (e.has_acknowledged_at()) out.acknowledged_at = ToTime(e.acknowledged_at());
-  if (e.has_resolved_at()) out.resolved_at = ToTime(e.resolved_at());
+  // The milestones date the events they count (MTTA at the acknowledgement,
+  // an outage's pieces from its opening): covered, like occurred_at.
+  auto milestone = [&](bool has, const google::protobuf::Timestamp& t, const char* field,
+                       std::optional<absl::Time>& into) {
+    if (!has) return absl::OkStatus();
+    into = ToTime(t);
+    if (domain::Covered(*into)) return absl::OkStatus();
+    return absl::InvalidArgumentError(
+        absl::StrCat("incident event ", e.event_id(), ": ", field, " ",
+                     absl::FormatTime(*into, absl::UTCTimeZone()),
+                     " is outside the time KPIs cover (1970 to 8999)"));
+  };
+  for (absl::Status s : {milestone(e.has_opened_at(), e.opened_at(), "opened_at", out.opened_at),
+                         milestone(e.has_acknowledged_at(), e.acknowledged_at(), "acknowledged_at",
+                                   out.acknowledged_at),
+                         milestone(e.has_resolved_at(), e.resolved_at(), "resolved_at",
+                                   out.resolved_at)}) {
+    if (!s.ok()) return s;
+  }
+  // An outage is cut into one piece per minute: a year's limit, as for the
+  // outages of sqms.contact.v1 (domain/outage.h).
+  if (out.outage && out.opened_at && out.resolved_at &&
+      *out.resolved_at - *out.opened_at > domain::kMaxOutage) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("incident event ", e.event_id(), ": an outage from opened_at to resolved_at ",
+                     "is longer than ", absl::FormatDuration(domain::kMaxOutage)));
+  }
   return out;
 }
 

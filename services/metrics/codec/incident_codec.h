@@ -19,8 +19,10 @@
 
 namespace sqms::metrics::codec {
 
-// INVALID_ARGUMENT when the payload does not parse, or lacks its event
-// time or incident id.
+// INVALID_ARGUMENT when the payload does not parse, lacks its event time
+// or incident id, carries a time outside the time KPIs cover
+// (domain::Covered: occurred_at, opened_at, acknowledged_at, resolved_at),
+// or an outage from opened_at to resolved_at longer than domain::kMaxOutage.
 absl::StatusOr<domain::IncidentChange> DecodeIncidentEvent(std::string_view payload);
 
 }  // namespace sqms::metrics::codec

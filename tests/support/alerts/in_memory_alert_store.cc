@@ -183,6 +183,11 @@ absl::StatusOr<std::string> InMemoryAlertStore::BindRequest(const std::string& r
   return requests_.emplace(request_id, fingerprint).first->second;
 }
 
+void InMemoryAlertStore::ExpireRequestBindings() {
+  absl::MutexLock lock(&mu_);
+  requests_.clear();
+}
+
 absl::StatusOr<int> InMemoryAlertStore::Count(const std::string& key, const std::string& member,
                                               absl::Time at, absl::Duration within) {
   absl::MutexLock lock(&mu_);

@@ -66,6 +66,8 @@ class InMemoryAlertStore final : public ports::AlertStore {
   absl::Status PutKnownPlan(const domain::Plan& plan) override;
   absl::Status DropKnownPlan(const std::string& id) override;
 
+  // Forgets every request id binding, as Redis does after their 8 days.
+  void ExpireRequestBindings();
   // The durable timers (id → due), as the timers' sorted set holds them.
   std::map<std::string, absl::Time> Timers() const;
   // The timers due at `now` (due ≤ now), earliest first.

@@ -58,6 +58,17 @@ TEST_F(DrillTest, ARetriedStartReturnsTheSameDrill) {
   EXPECT_THAT(store_.List({}).value(), SizeIs(1));
 }
 
+// Drills are kept for good, request id bindings 8 days: an id reused after
+// that starts a drill of its own instead of answering with the first.
+TEST_F(DrillTest, AnIdReusedAfterItsBindingExpiredStartsItsOwnDrill) {
+  const std::string first = StartDrill("drill-1");
+  store_.ExpireRequestBindings();
+  auto other = commands_.StartDrill("safety", {{"station", "S2"}}, Ctx("drill-1"));
+  ASSERT_TRUE(other.ok()) << other.status();
+  EXPECT_NE(other->id, first);
+  EXPECT_THAT(store_.List({}).value(), SizeIs(2));
+}
+
 TEST_F(DrillTest, AnUnknownPlanNamesThePlanIdField) {
   auto drill = commands_.StartDrill("no-such-plan", {}, Ctx("drill-1"));
   EXPECT_EQ(drill.status().code(), absl::StatusCode::kInvalidArgument);
@@ -188,6 +199,21 @@ TEST_F(SilencesTest, CreateIsIdempotentPerRequestId) {
             absl::StatusCode::kFailedPrecondition);
   domain::Silence other = Create(StationSilence("S1", absl::Hours(1)), "sil-2");
   EXPECT_NE(other.id, first.id);
+}
+
+// Silences are kept for good, request id bindings 8 days: an id reused
+// after that must not find the first silence and answer it as its own.
+TEST_F(SilencesTest, AnIdReusedAfterItsBindingExpiredCreatesItsOwnSilence) {
+  domain::Silence first = Create(StationSilence("S1", absl::Hours(1)), "maint-1");
+  store_.ExpireRequestBindings();
+  domain::Silence other = Create(StationSilence("S2", absl::Hours(1)), "maint-1");
+  EXPECT_NE(other.id, first.id);
+  ASSERT_EQ(other.matchers.size(), 1u);
+  EXPECT_EQ(other.matchers[0].ToString(), StationSilence("S2", absl::Hours(1)).matchers[0].ToString());
+  EXPECT_THAT(Listed(true), SizeIs(2));
+  // The first command retried still finds its own.
+  store_.ExpireRequestBindings();
+  EXPECT_EQ(Create(StationSilence("S1", absl::Hours(1)), "maint-1").id, first.id);
 }
 
 TEST_F(SilencesTest, ASilenceThatWouldMuteEverythingIsRefused) {

@@ -7,6 +7,7 @@
 
 #include "services/metrics/codec/event_codec.h"
 #include "services/metrics/codec/incident_codec.h"
+#include "services/metrics/domain/outage.h"
 #include "services/metrics/domain/window.h"
 #include "sqms/events/v1/complaint_event.pb.h"
 #include "sqms/events/v1/contact_event.pb.h"
@@ -210,6 +211,29 @@ TEST(EventTimeTest, EveryDecoderRefusesAnEventDatedOutsideTheCoveredTime) {
   const std::string in_range = Payload(ev::COMPLAINT_EVENT_TYPE_SUBMITTED,
                                        domain::kCoveredFrom, 0, /*with_resolution=*/false);
   EXPECT_TRUE(DecodeComplaintEvent(in_range).ok());
+}
+
+// An incident's milestones date what it counts: an outage opened in year 1
+// was once cut into a piece per minute until the consumer ran out of memory.
+TEST(EventTimeTest, AnIncidentsMilestonesAreCoveredAndItsOutageAYearAtMost) {
+  const absl::Time now = absl::FromUnixSeconds(1'790'000'000);
+  auto incident = [&](absl::Time opened, absl::Time resolved) {
+    ev::IncidentEvent e;
+    e.set_event_id("incident-1");
+    e.set_incident_id("inc-1");
+    e.set_outage(true);
+    SetTime(now, e.mutable_occurred_at());
+    SetTime(opened, e.mutable_opened_at());
+    SetTime(resolved, e.mutable_resolved_at());
+    return DecodeIncidentEvent(e.SerializeAsString());
+  };
+  EXPECT_TRUE(incident(now - absl::Hours(2), now).ok());
+  const auto year_one = incident(absl::FromUnixSeconds(-62135596800), now);
+  EXPECT_EQ(year_one.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(year_one.status().message(), ::testing::HasSubstr("opened_at"));
+  const auto too_long = incident(now - domain::kMaxOutage - absl::Seconds(1), now);
+  EXPECT_EQ(too_long.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(incident(now - domain::kMaxOutage, now).ok());
 }
 
 }  // namespace

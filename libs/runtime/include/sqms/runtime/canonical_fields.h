@@ -32,9 +32,19 @@ class CanonicalFields {
   CanonicalFields& Add(std::string_view name, int64_t value) {
     return Add(name, absl::StrCat(value));
   }
-  // A time as Unix nanoseconds, or "" when absent: absent and the epoch differ.
+  // A time as Unix nanoseconds, or "" when absent: absent and the epoch
+  // differ. Outside what int64 nanoseconds hold (about 1678 to 2261),
+  // where absl::ToUnixNanos saturates, as "<seconds>s<nanoseconds>n", so
+  // distinct times never encode alike.
   CanonicalFields& AddTime(std::string_view name, std::optional<absl::Time> t) {
-    return Add(name, t.has_value() ? absl::StrCat(absl::ToUnixNanos(*t)) : std::string());
+    if (!t.has_value()) return Add(name, std::string_view());
+    constexpr int64_t kNanosSecondsLimit = 9'000'000'000;  // < 2^63 ns in seconds
+    const int64_t seconds = absl::ToUnixSeconds(*t);
+    if (seconds > -kNanosSecondsLimit && seconds < kNanosSecondsLimit) {
+      return Add(name, absl::StrCat(absl::ToUnixNanos(*t)));
+    }
+    const int64_t nanos = absl::ToInt64Nanoseconds(*t - absl::FromUnixSeconds(seconds));
+    return Add(name, absl::StrCat(seconds, "s", nanos, "n"));
   }
   // The encoding so far; the object is empty afterwards.
   std::string Take() { return std::move(out_); }

@@ -6,6 +6,7 @@
 // longer than kMaxRepeated. What a field means (required, length limits,
 // formats, ranges) stays with each service's validation. Pure, thread-safe.
 
+#include <cstdint>
 #include <string>
 
 #include "absl/status/status.h"
@@ -14,6 +15,12 @@
 namespace sqms::runtime {
 
 inline constexpr int kMaxRepeated = 32;
+
+// google.protobuf.Timestamp's documented range in Unix seconds:
+// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z. The one copy of these
+// bounds: services and tools that check a time against them use these.
+inline constexpr int64_t kMinTimestampSeconds = -62135596800;
+inline constexpr int64_t kMaxTimestampSeconds = 253402300799;
 
 // OK, or INVALID_ARGUMENT with one FieldViolation per malformed field,
 // named by its proto path ("filter.statuses[2]", "period.label"); `prefix`
