@@ -186,6 +186,7 @@ absl::StatusOr<std::string> InMemoryAlertStore::BindRequest(const std::string& r
 void InMemoryAlertStore::ExpireRequestBindings() {
   absl::MutexLock lock(&mu_);
   requests_.clear();
+  seen_.clear();
 }
 
 absl::StatusOr<int> InMemoryAlertStore::Count(const std::string& key, const std::string& member,
