@@ -423,7 +423,10 @@ walk_lifecycles() {
   ctl triage explain "不是安全问题，就是厕所太脏了"
 
   say "An agent overrides triage: recorded from → to and counted by category pair"
-  ctl reclassify "$c" --category facilities --note "it is the broken flush" | first 5
+  # Triage filed it under facilities (the broken flush); the agent makes it
+  # a cleaning matter first. (The same category again is refused: nothing
+  # to reclassify.)
+  ctl reclassify "$c" --category hygiene --note "dirty first: cleaning before the repair" | first 5
   curl -fsS "127.0.0.1:$METRICS_PORT/metrics" | grep '^sqms_complaints_triage_overrides_total' |
     grep -v ' 0$' || true
 
