@@ -52,6 +52,12 @@ size_t CountLines(const std::string& text) {
 
 }  // namespace
 
+runtime::RedisOptions RedisServer::ClientOptions() const {
+  runtime::RedisOptions options;
+  options.port = port_;
+  return options;
+}
+
 absl::StatusOr<std::unique_ptr<RedisServer>> RedisServer::Start(const std::string& dir) {
   absl::Status last;
   for (int attempt = 0; attempt < 3; ++attempt) {  // the free port may be taken meanwhile

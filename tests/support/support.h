@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "sqms/runtime/kafka_consumer.h"
+#include "sqms/runtime/redis_client.h"
 
 namespace sqms::testing {
 
@@ -62,6 +63,9 @@ class RedisServer {
   static absl::StatusOr<std::unique_ptr<RedisServer>> Start(const std::string& dir);
   int port() const { return port_; }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+  // A runtime::RedisClient's options for this server (one-Redis mode,
+  // defaults otherwise).
+  runtime::RedisOptions ClientOptions() const;
   void Stop();                    // SHUTDOWN-like: SIGTERM, wait
   absl::Status Restart();         // same port and data: what was acked survives
   // Runs redis-cli against it; returns stdout.

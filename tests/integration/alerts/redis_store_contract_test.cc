@@ -28,16 +28,10 @@ sqms::testing::RedisServer* Redis() {
   return server.get();
 }
 
-runtime::RedisOptions OptionsFor(int port) {
-  runtime::RedisOptions options;
-  options.port = port;
-  return options;
-}
-
 // A store and the client it borrows; counts the relay wake-ups.
 struct RedisStoreParts {
-  explicit RedisStoreParts(int port)
-      : client(OptionsFor(port)), store(client, "sqms.incidents.v1", [this] { ++wakes; }) {}
+  explicit RedisStoreParts(const sqms::testing::RedisServer& server)
+      : client(server.ClientOptions()), store(client, "sqms.incidents.v1", [this] { ++wakes; }) {}
   runtime::RedisClient client;
   adapters::RedisAlertStore store;
   int wakes = 0;
@@ -48,7 +42,7 @@ std::shared_ptr<RedisStoreParts> NewRedisStore() {
   sqms::testing::RedisServer* redis = Redis();
   if (redis == nullptr) return nullptr;
   EXPECT_EQ(redis->Cli({"FLUSHALL"}), "OK\n");
-  return std::make_shared<RedisStoreParts>(redis->port());
+  return std::make_shared<RedisStoreParts>(*redis);
 }
 
 INSTANTIATE_TEST_SUITE_P(Redis, AlertStoreContractTest,

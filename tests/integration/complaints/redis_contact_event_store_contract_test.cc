@@ -32,14 +32,9 @@ class RedisContactEnv final : public contract::ContactStoreEnv {
  private:
   explicit RedisContactEnv(std::unique_ptr<testing::RedisServer> server)
       : server_(std::move(server)),
-        redis_(Options(*server_)),
+        redis_(server_->ClientOptions()),
         keys_(4),
         store_(redis_, keys_, "sqms.contact.v1", absl::Hours(24)) {}
-  static runtime::RedisOptions Options(const testing::RedisServer& server) {
-    runtime::RedisOptions options;
-    options.port = server.port();
-    return options;
-  }
   std::unique_ptr<testing::RedisServer> server_;
   runtime::RedisClient redis_;
   adapters::RedisKeys keys_;

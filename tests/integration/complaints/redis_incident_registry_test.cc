@@ -28,13 +28,8 @@ class RedisRegistryEnv final : public contract::RegistryEnv {
 
  private:
   explicit RedisRegistryEnv(std::unique_ptr<testing::RedisServer> server)
-      : server_(std::move(server)), redis_(Options(*server_)), keys_(4),
+      : server_(std::move(server)), redis_(server_->ClientOptions()), keys_(4),
         registry_(redis_, keys_) {}
-  static runtime::RedisOptions Options(const testing::RedisServer& server) {
-    runtime::RedisOptions options;
-    options.port = server.port();
-    return options;
-  }
   std::unique_ptr<testing::RedisServer> server_;
   runtime::RedisClient redis_;
   adapters::RedisKeys keys_;

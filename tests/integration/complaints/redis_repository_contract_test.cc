@@ -31,13 +31,8 @@ class RedisEnv final : public contract::RepositoryEnv {
 
  private:
   explicit RedisEnv(std::unique_ptr<testing::RedisServer> server)
-      : server_(std::move(server)), redis_(Options(*server_)), keys_(4),
+      : server_(std::move(server)), redis_(server_->ClientOptions()), keys_(4),
         repo_(redis_, keys_, "sqms.complaints.v1") {}
-  static runtime::RedisOptions Options(const testing::RedisServer& server) {
-    runtime::RedisOptions options;
-    options.port = server.port();
-    return options;
-  }
   std::unique_ptr<testing::RedisServer> server_;
   runtime::RedisClient redis_;
   adapters::RedisKeys keys_;
