@@ -1,6 +1,7 @@
 #include "services/complaints/domain/masking.h"
 
 #include <algorithm>
+#include <optional>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -53,7 +54,11 @@ struct FoldedText {
   std::vector<size_t> source;
 };
 
-FoldedText FoldWidth(std::string_view in) {
+// nullopt when `in` holds none of the lead bytes of those forms (ASCII
+// text, and Chinese text without full-width punctuation), which is then
+// searched as it is, without a copy or a map.
+std::optional<FoldedText> FoldWidth(std::string_view in) {
+  if (in.find_first_of("\xEF\xE3\xC2\xE2") == std::string_view::npos) return std::nullopt;
   FoldedText f;
   f.text.reserve(in.size());
   f.source.reserve(in.size() + 1);
@@ -149,14 +154,16 @@ std::string MaskName(std::string_view name) {
 }
 
 std::string MaskText(std::string_view text) {
-  const FoldedText folded = FoldWidth(text);
+  const std::optional<FoldedText> folded = FoldWidth(text);
+  const std::string_view search = folded ? std::string_view(folded->text) : text;
+  auto source = [&](size_t i) { return folded ? folded->source[i] : i; };
   std::vector<Span> spans;
-  FindEmails(folded.text, spans);
+  FindEmails(search, spans);
   std::vector<TextRange> emails;
   for (const Span& s : spans) emails.push_back(s.range);
-  for (const TextRange& r : FindPersonalNumbers(folded.text, emails)) {
-    spans.push_back({r, MaskDigits(std::string_view(folded.text).substr(r.begin, r.end - r.begin),
-                                   3, 4, /*final_x=*/true)});
+  for (const TextRange& r : FindPersonalNumbers(search, emails)) {
+    spans.push_back(
+        {r, MaskDigits(search.substr(r.begin, r.end - r.begin), 3, 4, /*final_x=*/true)});
   }
   if (spans.empty()) return std::string(text);
   std::sort(spans.begin(), spans.end(),
@@ -166,10 +173,10 @@ std::string MaskText(std::string_view text) {
   out.reserve(text.size());
   size_t pos = 0;
   for (const Span& s : spans) {
-    const size_t begin = folded.source[s.range.begin];
+    const size_t begin = source(s.range.begin);
     out.append(text.substr(pos, begin - pos));
     out += s.replacement;
-    pos = folded.source[s.range.end];
+    pos = source(s.range.end);
   }
   out.append(text.substr(pos));
   return out;

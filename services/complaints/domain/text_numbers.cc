@@ -22,9 +22,12 @@ int TwoDigits(std::string_view s, size_t at) { return (s[at] - '0') * 10 + (s[at
 // prefix; either case, as an agent may type it in lower case.
 size_t ComplaintIdEnd(std::string_view text, size_t b) {
   constexpr size_t kSize = 4 + 8 + 1 + 12;
+  // Tried at every byte: the first one decides for nearly all of them.
+  if (absl::ascii_toupper(static_cast<unsigned char>(text[b])) != 'C') return b;
   if (b > 0 && IsAlnum(text[b - 1])) return b;
   std::string_view id = text.substr(b, kSize);
-  if (id.size() != kSize || absl::AsciiStrToUpper(std::string(id.substr(0, 4))) != "CMP-" ||
+  if (id.size() != kSize || absl::ascii_toupper(static_cast<unsigned char>(id[1])) != 'M' ||
+      absl::ascii_toupper(static_cast<unsigned char>(id[2])) != 'P' || id[3] != '-' ||
       id[12] != '-') {
     return b;
   }
