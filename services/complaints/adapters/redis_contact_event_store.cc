@@ -59,15 +59,16 @@ absl::StatusOr<ContactRecord> ParseRecord(const std::vector<runtime::RedisReply>
 
 std::string Millis(absl::Time t) { return std::to_string(absl::ToUnixMillis(t)); }
 std::string Millis(const std::optional<absl::Time>& t) { return t ? Millis(*t) : ""; }
+// A platform as stored: its enum number, "" when unspecified.
+std::string PlatformText(domain::Platform p) {
+  return p == domain::Platform::kUnspecified ? "" : std::to_string(static_cast<int>(p));
+}
 
 // The outage an outage end was completed from, as the script compares it:
 // "os/op/oe", each "" when none (ParseRecord's inverse).
 std::string OutageBasis(const ContactRecord& basis) {
-  const std::string platform = basis.outage_platform == domain::Platform::kUnspecified
-                                   ? ""
-                                   : std::to_string(static_cast<int>(basis.outage_platform));
-  return absl::StrCat(Millis(basis.outage_started_at), "/", platform, "/",
-                      Millis(basis.outage_ended_at));
+  return absl::StrCat(Millis(basis.outage_started_at), "/", PlatformText(basis.outage_platform),
+                      "/", Millis(basis.outage_ended_at));
 }
 
 }  // namespace
@@ -111,9 +112,7 @@ absl::StatusOr<ports::AppendOutcome> RedisContactEventStore::Append(
   const bool ends = event.kind == domain::ContactKind::kOutageEnded;
   argv.push_back(ends ? OutageBasis(basis) : "");
   argv.push_back(starts ? Millis(event.occurred_at) : "");
-  argv.push_back(starts && event.platform != domain::Platform::kUnspecified
-                     ? std::to_string(static_cast<int>(event.platform))
-                     : "");
+  argv.push_back(starts ? PlatformText(event.platform) : "");
   argv.push_back(ends ? Millis(event.occurred_at) : "");
   auto reply = redis_.Eval(scripts::AppendContactEvent(),
                            {keys_.ContactSeen(shard, event.event_id), keys_.Outbox(shard),
