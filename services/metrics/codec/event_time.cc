@@ -9,6 +9,15 @@ absl::Time ToTime(const google::protobuf::Timestamp& t) {
   return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
 }
 
+absl::StatusOr<absl::Time> CoveredTime(const google::protobuf::Timestamp& t, const char* field,
+                                       const char* kind, const std::string& event_id) {
+  const absl::Time time = ToTime(t);
+  if (domain::Covered(time)) return time;
+  return absl::InvalidArgumentError(absl::StrCat(
+      kind, " ", event_id, ": ", field, " ", absl::FormatTime(time, absl::UTCTimeZone()),
+      " is outside the time KPIs cover (1970 to 8999)"));
+}
+
 absl::StatusOr<absl::Time> EventTime(bool has_occurred_at,
                                      const google::protobuf::Timestamp& occurred_at,
                                      const char* kind, const std::string& event_id) {
@@ -16,13 +25,7 @@ absl::StatusOr<absl::Time> EventTime(bool has_occurred_at,
     return absl::InvalidArgumentError(
         absl::StrCat(kind, " ", event_id, ": occurred_at is not set"));
   }
-  const absl::Time t = ToTime(occurred_at);
-  if (!domain::Covered(t)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        kind, " ", event_id, ": occurred_at ", absl::FormatTime(t, absl::UTCTimeZone()),
-        " is outside the time KPIs cover (1970 to 8999)"));
-  }
-  return t;
+  return CoveredTime(occurred_at, "occurred_at", kind, event_id);
 }
 
 }  // namespace sqms::metrics::codec

@@ -14,6 +14,12 @@ namespace sqms::metrics::codec {
 // A Timestamp as an absl::Time (no range check).
 absl::Time ToTime(const google::protobuf::Timestamp& t);
 
+// Field `field` of event `event_id` of `kind` ("complaint event", ...):
+// INVALID_ARGUMENT "<kind> <event_id>: <field> <time> is outside the time
+// KPIs cover (1970 to 8999)" when not domain::Covered.
+absl::StatusOr<absl::Time> CoveredTime(const google::protobuf::Timestamp& t, const char* field,
+                                       const char* kind, const std::string& event_id);
+
 // `occurred_at` of event `event_id` of `kind` ("complaint event", ...):
 // INVALID_ARGUMENT "<kind> <event_id>: occurred_at is not set" when
 // `has_occurred_at` is false, "...: occurred_at <time> is outside the time

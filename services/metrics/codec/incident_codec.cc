@@ -6,7 +6,6 @@
 #include "absl/strings/str_cat.h"
 #include "services/metrics/codec/event_time.h"
 #include "services/metrics/domain/outage.h"
-#include "services/metrics/domain/window.h"
 #include "sqms/events/v1/incident_event.pb.h"
 
 namespace sqms::metrics::codec {
@@ -54,12 +53,10 @@ absl::StatusOr<domain::IncidentChange> DecodeIncidentEvent(std::string_view payl
   auto milestone = [&](bool has, const google::protobuf::Timestamp& t, const char* field,
                        std::optional<absl::Time>& into) {
     if (!has) return absl::OkStatus();
-    into = ToTime(t);
-    if (domain::Covered(*into)) return absl::OkStatus();
-    return absl::InvalidArgumentError(
-        absl::StrCat("incident event ", e.event_id(), ": ", field, " ",
-                     absl::FormatTime(*into, absl::UTCTimeZone()),
-                     " is outside the time KPIs cover (1970 to 8999)"));
+    absl::StatusOr<absl::Time> time = CoveredTime(t, field, "incident event", e.event_id());
+    if (!time.ok()) return time.status();
+    into = *time;
+    return absl::OkStatus();
   };
   for (absl::Status s : {milestone(e.has_opened_at(), e.opened_at(), "opened_at", out.opened_at),
                          milestone(e.has_acknowledged_at(), e.acknowledged_at(), "acknowledged_at",
