@@ -90,6 +90,33 @@ runtime::MetricsServer::GaugeSeries OpenIncidents(ports::AlertStore& store) {
   return out;
 }
 
+// The plan health gauges (app/plan_changes.h, "What is wrong now"), as the
+// last refresh of this replica found them: each replica checks the stored
+// plans against its own configuration, so a rolling deploy shows per
+// instance which configuration refuses a plan.
+void AddPlanHealthGauges(runtime::MetricsServer& metrics, const app::PlanChanges& plans) {
+  using Field = int app::PlanChanges::Health::*;
+  const struct {
+    const char* name;
+    const char* help;
+    Field field;
+  } gauges[] = {
+      {"sqms_alerts_stored_plans_invalid",
+       "Plans changed through UpsertPlan that no longer validate here and are not in force",
+       &app::PlanChanges::Health::stored_plans_invalid},
+      {"sqms_alerts_risks_without_plan", "High or critical risks that no plan in force covers",
+       &app::PlanChanges::Health::risks_without_plan},
+      {"sqms_alerts_plans_retired",
+       "Plans gone from the configuration, kept only for their open incidents",
+       &app::PlanChanges::Health::plans_retired},
+  };
+  for (const auto& g : gauges) {
+    metrics.AddComputedGauge(g.name, g.help, [&plans, field = g.field] {
+      return runtime::MetricsServer::GaugeSeries{{{}, static_cast<double>(plans.health().*field)}};
+    });
+  }
+}
+
 // Bearer tokens, one per line (blank lines and # comments skipped).
 absl::StatusOr<runtime::HttpAuth> WebhookAuth(const std::string& path) {
   runtime::HttpAuth auth;
@@ -247,6 +274,7 @@ absl::Status AlertsServiceServer::StartRelay(const config::ServiceConfig& config
 
 void AlertsServiceServer::StartPlanRefresh(Parts& p) {
   p.plans = std::make_unique<app::PlanChanges>(*p.store, *p.catalog, &codec::PlanFingerprint);
+  AddPlanHealthGauges(*p.metrics, *p.plans);
   // The stored plans in force before the first alert is handled; should
   // Redis not answer yet, the config file's serve until the next refresh.
   if (absl::Status s = p.plans->Refresh(); !s.ok()) {

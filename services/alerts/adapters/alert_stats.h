@@ -10,7 +10,9 @@
 //   sqms_notifications_total{target,outcome}    delivered, retried, failed, cancelled
 //   sqms_notification_latency_seconds{target}   histogram: one HTTP attempt
 // Open incidents by level (sqms_incidents_open{level,drill}) are read from
-// the store at scrape time (alerts_service_server.cc). Thread-safe.
+// the store at scrape time, the plan health gauges (sqms_alerts_stored_
+// plans_invalid, sqms_alerts_risks_without_plan, sqms_alerts_plans_retired)
+// from app::PlanChanges::health() (alerts_service_server.cc). Thread-safe.
 
 #include <string>
 #include <vector>

@@ -95,7 +95,8 @@ absl::Status PlanChanges::Refresh() {
   absl::StatusOr<std::vector<ports::StoredPlan>> stored = store_.ListPlans();
   if (!stored.ok()) return stored.status();
   const std::shared_ptr<const CatalogData> catalog = catalog_.Snapshot();
-  std::vector<domain::Plan> plans = InForce(*stored, *catalog);
+  int invalid = 0;
+  std::vector<domain::Plan> plans = InForce(*stored, *catalog, invalid);
   // The last known plans are read with the open incidents, when a
   // retirement check is due; between checks nothing is retired.
   std::optional<std::vector<ports::StoredPlan>> known;
@@ -109,12 +110,23 @@ absl::Status PlanChanges::Refresh() {
     retired = *std::move(checked);
   }
   WarnUncoveredRisks(plans, *catalog);
+  {
+    absl::MutexLock health_lock(&health_mu_);
+    health_ = Health{.stored_plans_invalid = invalid,
+                     .risks_without_plan = static_cast<int>(uncovered_.size()),
+                     .plans_retired = static_cast<int>(retired.size())};
+  }
   catalog_.ReplacePlans(plans, std::move(retired));
   return RecordKnown(plans, known ? &*known : nullptr);
 }
 
+PlanChanges::Health PlanChanges::health() const {
+  absl::MutexLock lock(&health_mu_);
+  return health_;
+}
+
 std::vector<domain::Plan> PlanChanges::InForce(const std::vector<ports::StoredPlan>& stored,
-                                               const CatalogData& catalog) {
+                                               const CatalogData& catalog, int& invalid) {
   std::map<std::string, const ports::StoredPlan*> by_id;
   for (const ports::StoredPlan& s : stored) by_id[s.id] = &s;
   std::vector<domain::Plan> plans;
@@ -132,6 +144,7 @@ std::vector<domain::Plan> PlanChanges::InForce(const std::vector<ports::StoredPl
           in_force = s.plan;
         } else {
           Reject(s, problem);
+          ++invalid;
         }
       }
     }
@@ -144,6 +157,7 @@ std::vector<domain::Plan> PlanChanges::InForce(const std::vector<ports::StoredPl
       plans.push_back(s.plan);
     } else {
       Reject(s, problem);
+      ++invalid;
     }
   }
   return plans;

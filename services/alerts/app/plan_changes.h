@@ -44,10 +44,17 @@
 // otherwise about once a minute (every 60 refreshes): an incident opened by
 // an older replica that records no last known plans is found within that.
 //
+// What is wrong now, for operators (Health; sqms-alerts exports it as the
+// sqms_alerts_stored_plans_invalid, sqms_alerts_risks_without_plan and
+// sqms_alerts_plans_retired gauges, which the rules in
+// deploy/prometheus/rules/alerts.rules.yml alert on): a log line once is
+// easy to miss, and a plan out of force pages nobody when its risk strikes.
+//
 // Thread-safe. Upsert and Refresh are serialised (a mutex held over the
 // store call), so a refresh that read before an upsert never installs the
 // older plan after it. Both block on the store: call them from worker
-// threads, not from a gRPC callback or the Redis I/O thread.
+// threads, not from a gRPC callback or the Redis I/O thread. health()
+// never blocks on the store.
 
 #include <cstdint>
 #include <functional>
@@ -98,6 +105,19 @@ class PlanChanges {
   // refresh).
   absl::Status Refresh();
 
+  // As the last successful Refresh found it (all 0 before the first).
+  struct Health {
+    // Stored plans (changed through UpsertPlan) not in force because they
+    // no longer decode or validate against this replica's configuration:
+    // the config file's plan of that id is in force instead, or none.
+    int stored_plans_invalid = 0;
+    // High or critical risks (domain::NeedsPlan) no plan in force covers.
+    int risks_without_plan = 0;
+    // Plans gone from the configuration, kept for their open incidents.
+    int plans_retired = 0;
+  };
+  Health health() const;
+
  private:
   struct ConfigPlan {
     domain::Plan plan;
@@ -105,9 +125,11 @@ class PlanChanges {
   };
   using OpenIncidents = std::vector<const ports::Incident*>;
 
-  // The plans in force: the file's merged with `stored` (see above).
+  // The plans in force: the file's merged with `stored` (see above);
+  // `invalid` counts the stored plans left out as invalid.
   std::vector<domain::Plan> InForce(const std::vector<ports::StoredPlan>& stored,
-                                    const CatalogData& catalog) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+                                    const CatalogData& catalog, int& invalid)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The problem with `plan` against the catalog's risks, targets and
   // rotations ("" if none): "<field>: <problem>; …".
   std::string Problems(const domain::Plan& plan, const CatalogData& catalog) const;
@@ -156,6 +178,9 @@ class PlanChanges {
   int refreshes_since_read_ ABSL_GUARDED_BY(mu_) = 0;
   std::set<std::string> retired_ ABSL_GUARDED_BY(mu_);    // logged as retired
   std::set<std::string> uncovered_ ABSL_GUARDED_BY(mu_);  // risks logged without a plan
+  // Its own mutex: a scrape must not wait for a Refresh blocked on the store.
+  mutable absl::Mutex health_mu_;
+  Health health_ ABSL_GUARDED_BY(health_mu_);
 };
 
 }  // namespace sqms::alerts::app

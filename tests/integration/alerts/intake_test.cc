@@ -256,6 +256,9 @@ TEST(AlertsIntakeTest, EverySeriesExistsAtZeroFromStartUp) {
            "sqms_incidents_acknowledged_seconds_count{drill=\"false\",level=\"II\"} 0",
            "sqms_incidents_resolved_seconds_count{drill=\"true\",level=\"IV\"} 0",
            "sqms_timers_fired_total{timers=\"alerts\"} 0",
+           "sqms_alerts_stored_plans_invalid 0",
+           "sqms_alerts_risks_without_plan 0",
+           "sqms_alerts_plans_retired 0",
        }) {
     EXPECT_NE(text.find(series), std::string::npos) << series;
   }

@@ -115,6 +115,49 @@ TEST(AlertsPlanChangesTest, AnUpsertIsSharedDurableAndGuardedByItsVersion) {
   EXPECT_EQ(Shown(*(*stack)->Alerts(0), "page"), "3 Paging test (file)");
 }
 
+// A plan created through the API pages target "robot"; a deploy drops
+// that target from the file. The plan cannot be in force any more: the
+// restarted replica says so on /metrics (a log line alone is easy to miss),
+// and again once the plan is repaired.
+TEST(AlertsPlanChangesTest, AStoredPlanTheFileNoLongerAllowsShowsOnTheHealthGauge) {
+  auto stack = AlertsStack::Start({.name = "alerts-plan-invalid", .plans = kPlans});
+  ASSERT_TRUE(stack.ok()) << stack.status();
+  absl::StatusOr<av1::Plan> race = GetPlan(*(*stack)->Alerts(0), "race");
+  ASSERT_TRUE(race.ok()) << race.status();
+  av1::Plan api_only = *race;
+  api_only.set_id("api-robot");
+  api_only.set_version(0);
+  ASSERT_TRUE(UpsertPlan(*(*stack)->Alerts(0), api_only, 0).ok());
+  EXPECT_NE((*stack)->ScrapeMetrics().find("sqms_alerts_stored_plans_invalid 0"),
+            std::string::npos);
+
+  // The deploy: target robot and the file's plans naming it (safety, race) go.
+  (*stack)->KillService(0);
+  std::string file = testing::ReadFile((*stack)->config_file());
+  const size_t robot = file.find("  - {id: robot");
+  ASSERT_NE(robot, std::string::npos);
+  file.erase(robot, file.find('\n', robot) - robot + 1);
+  file = absl::StrReplaceAll(file, {{"targets: [sink, robot]", "targets: [sink]"},
+                                    {"targets: [robot]", "targets: [sink]"}});
+  ASSERT_TRUE(testing::WriteTextFile((*stack)->config_file(), file).ok());
+  ASSERT_TRUE((*stack)->StartService(0).ok());
+  EXPECT_NE((*stack)->ScrapeMetrics().find("sqms_alerts_stored_plans_invalid 1"),
+            std::string::npos);
+  EXPECT_NE(testing::ReadFile(absl::StrCat((*stack)->dir(), "/alerts-0-1.log"))
+                .find("stored plan is invalid and the config file has none"),
+            std::string::npos);
+
+  // Repaired through the API at its stored version: in force, the gauge back at 0.
+  api_only.mutable_escalation(0)->set_targets(0, "sink");
+  ASSERT_TRUE(UpsertPlan(*(*stack)->Alerts(0), api_only, 1).ok());
+  EXPECT_TRUE(testing::Await(
+      [&] {
+        return (*stack)->ScrapeMetrics().find("sqms_alerts_stored_plans_invalid 0") !=
+               std::string::npos;
+      },
+      absl::Seconds(5)));
+}
+
 // "retiring" is the plan the deploy removes; "stays" keeps the high risk
 // test-risk planned (the file is refused otherwise).
 constexpr char kRetiringPlans[] = R"yaml(
@@ -203,6 +246,7 @@ TEST(AlertsPlanChangesTest, APlanRemovedFromTheFileKeepsPagingItsOpenIncident) {
   for (const av1::Plan& p : listed.plans()) retired += p.retired() ? 1 : 0;
   EXPECT_EQ(retired, 1);
   EXPECT_TRUE(listed.plans(listed.plans_size() - 1).retired()) << "listed after those in force";
+  EXPECT_NE((*stack)->ScrapeMetrics().find("sqms_alerts_plans_retired 1"), std::string::npos);
 
   // Acknowledged and resolved: none of its incidents is open, it is dropped.
   EXPECT_TRUE(Command(*stub, id, /*resolve=*/false).ok());
@@ -213,6 +257,11 @@ TEST(AlertsPlanChangesTest, APlanRemovedFromTheFileKeepsPagingItsOpenIncident) {
   EXPECT_EQ(absl::StripAsciiWhitespace(
                 (*stack)->redis().Cli({"HEXISTS", "{sqms:alerts}:known-plans", "retiring"})),
             "0");
+  EXPECT_TRUE(testing::Await(
+      [&] {
+        return (*stack)->ScrapeMetrics().find("sqms_alerts_plans_retired 0") != std::string::npos;
+      },
+      absl::Seconds(5)));
 }
 
 }  // namespace

@@ -239,6 +239,46 @@ TEST_F(PlanChangesTest, AStoredPlanThatNoLongerValidatesLeavesTheFilesPlanInForc
   EXPECT_EQ(Upsert(restarted, Renamed(restarted, "manual", "Repaired"), 2).version, 3);
 }
 
+// The gauges an SRE is paged by (sqms_alerts_stored_plans_invalid,
+// sqms_alerts_risks_without_plan): a log line once is easy to miss.
+TEST_F(PlanChangesTest, HealthCountsTheStoredPlansOutOfForceAndTheRisksLeftWithoutPlan) {
+  domain::Plan uses_robot = r0_.Plan("manual");
+  uses_robot.escalation[0].targets = {"robot"};
+  Upsert(r0_, uses_robot, 1);
+  uses_robot.id = "api-only";
+  Upsert(r0_, uses_robot, 0);
+  CatalogData without_robot = Config();
+  without_robot.targets.pop_back();
+  // A critical risk no plan names.
+  without_robot.risks.push_back({.id = "flood", .name = "Flood", .probability = 5, .impact = 5});
+  Replica restarted(store_, without_robot);
+  EXPECT_EQ(restarted.plans.health().stored_plans_invalid, 0) << "nothing read yet";
+
+  restarted.Refresh();
+  PlanChanges::Health health = restarted.plans.health();
+  EXPECT_EQ(health.stored_plans_invalid, 2) << "manual (the file's in force) and api-only";
+  EXPECT_EQ(health.risks_without_plan, 1) << "flood";
+  EXPECT_EQ(health.plans_retired, 0);
+  restarted.Refresh();
+  EXPECT_EQ(restarted.plans.health().stored_plans_invalid, 2) << "counted again, not once";
+
+  Upsert(restarted, Renamed(restarted, "manual", "Repaired"), 2);
+  domain::Plan flood_plan = restarted.Plan("manual");
+  flood_plan.id = "flood-plan";
+  flood_plan.risk_id = "flood";
+  Upsert(restarted, flood_plan, 0);
+  restarted.Refresh();
+  health = restarted.plans.health();
+  EXPECT_EQ(health.stored_plans_invalid, 1) << "api-only";
+  EXPECT_EQ(health.risks_without_plan, 0);
+
+  // The plan only the store has is repaired at its stored version.
+  uses_robot.escalation[0].targets = {"sink"};
+  Upsert(restarted, uses_robot, 1);
+  restarted.Refresh();
+  EXPECT_EQ(restarted.plans.health().stored_plans_invalid, 0);
+}
+
 // A plan stored before a rotation left the file (or before this release
 // checked rotations) is logged and the file's plan stays, as for a target.
 TEST_F(PlanChangesTest, AStoredPlanNamingARotationNoLongerConfiguredLeavesTheFilesPlan) {

@@ -80,6 +80,7 @@ TEST_F(PlanRetirementTest, AnOpenIncidentKeepsEscalatingAfterItsPlanLeftTheConfi
   const auto catalog = catalog_.Snapshot();
   EXPECT_TRUE(catalog->IsRetired("safety"));
   EXPECT_EQ(catalog->FindPlanInForce("safety"), nullptr) << "not among the plans in force";
+  EXPECT_EQ(after_->health().plans_retired, 1);
 
   // The chain as the plan had it: tier 1 again after 5 min, tier 2 after 10.
   clock_.Advance(absl::Minutes(5));
