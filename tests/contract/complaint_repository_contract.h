@@ -13,6 +13,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <memory>
 #include <utility>
 #include <set>
@@ -23,6 +24,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "services/complaints/ports/complaint_repository.h"
+#include "sqms/runtime/field_violation.h"
 
 namespace sqms::complaints::contract {
 
@@ -253,6 +255,59 @@ TYPED_TEST_P(ComplaintRepositoryContract, ListFiltersAndPages) {
   EXPECT_EQ(this->repo().List(query).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+// A page token continues the query that returned it (AIP-158): page_size
+// may change between pages; a token sent with other filters is refused, not
+// read as a position in the other query.
+TYPED_TEST_P(ComplaintRepositoryContract, AListPageTokenIsBoundToItsQuery) {
+  const std::string station = absl::StrCat("bound-", this->repo().NewId("", this->env_->Now()));
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) {
+    ports::NewComplaint r = this->Record();
+    r.complaint.location.station = station;
+    r.complaint.received_at = this->env_->Now() + absl::Seconds(i);
+    ASSERT_TRUE(this->repo().Create(r).ok());
+    ids.push_back(r.complaint.id);
+  }
+  ports::ListQuery query;
+  query.station = station;
+  query.statuses = {domain::Status::kReceived};
+  query.page_size = 2;
+  auto first = this->repo().List(query);
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ(first->complaints.size(), 2u);
+  ASSERT_FALSE(first->next_page_token.empty());
+
+  // The same filters with another page size: the next page, from where the first stopped.
+  ports::ListQuery next = query;
+  next.page_token = first->next_page_token;
+  next.page_size = 3;
+  auto rest = this->repo().List(next);
+  ASSERT_TRUE(rest.ok()) << rest.status();
+  std::vector<std::string> seen;
+  for (const auto& c : first->complaints) seen.push_back(c.id);
+  for (const auto& c : rest->complaints) seen.push_back(c.id);
+  EXPECT_EQ(seen, ids);
+
+  // Any one filter changed, with the token: refused on page_token.
+  const std::vector<std::function<void(ports::ListQuery&)>> changes = {
+      [](ports::ListQuery& q) { q.station = absl::StrCat(q.station, "-other"); },
+      [](ports::ListQuery& q) { q.statuses.push_back(domain::Status::kAssigned); },
+      [](ports::ListQuery& q) { q.created_after = absl::UnixEpoch(); },
+      [](ports::ListQuery& q) { q.complainant_key = "ck-someone"; },
+  };
+  for (size_t i = 0; i < changes.size(); ++i) {
+    ports::ListQuery changed = next;
+    changes[i](changed);
+    auto refused = this->repo().List(changed);
+    ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument) << "change " << i;
+    const std::vector<runtime::FieldViolation> violations =
+        runtime::FieldViolations(refused.status());
+    ASSERT_EQ(violations.size(), 1u) << refused.status();
+    EXPECT_EQ(violations[0].field, "page_token");
+    EXPECT_THAT(violations[0].description, ::testing::HasSubstr("belongs to another query"));
+  }
+}
+
 TYPED_TEST_P(ComplaintRepositoryContract, ListFindsAComplainantsComplaintsByKey) {
   const std::string key = absl::StrCat("ck-", this->repo().NewId("", this->env_->Now()));
   std::set<std::string> theirs;
@@ -470,7 +525,7 @@ REGISTER_TYPED_TEST_SUITE_P(ComplaintRepositoryContract, NewIdsAreDistinct,
                             UpdateIsACompareAndSetOnTheVersion,
                             ARecordedRequestIdChangesNothingTheSecondTime, ListFiltersAndPages,
                             CountsFollowEachComplaintsStatusAndPriority,
-                            ListFindsAComplainantsComplaintsByKey,
+                            AListPageTokenIsBoundToItsQuery, ListFindsAComplainantsComplaintsByKey,
                             ListFindsTheComplaintsOfAKnownIssueAndItSurvivesAWrite,
                             ListInNextDueOrderIsAQueueMostUrgentFirst);
 

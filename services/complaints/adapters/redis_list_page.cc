@@ -2,55 +2,20 @@
 
 #include <algorithm>
 #include <optional>
-#include <tuple>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "services/complaints/adapters/list_page_token.h"
 #include "services/complaints/adapters/redis_scripts.h"
 #include "services/complaints/codec/complaint_codec.h"
-#include "sqms/runtime/field_violation.h"
 
 namespace sqms::complaints::adapters {
 namespace {
 
-// A position in (received_ms, id) or (next due ms, id) order.
-struct Position {
-  int64_t ms = 0;
-  std::string id;
-  bool operator<(const Position& o) const { return std::tie(ms, id) < std::tie(o.ms, o.id); }
-  bool operator<=(const Position& o) const { return !(o < *this); }
-};
-
 struct Match {
-  Position at;
+  PagePosition at;
   std::string record;
 };
-
-// A token names its order ("v1:" received, "d1:" next due): a token of one
-// order given with the other is refused, not misread.
-std::string TokenPrefix(ports::ListOrder order) {
-  return order == ports::ListOrder::kNextDue ? "d1:" : "v1:";
-}
-
-std::string EncodeToken(const Position& p, ports::ListOrder order) {
-  return absl::WebSafeBase64Escape(absl::StrCat(TokenPrefix(order), p.ms, ":", p.id));
-}
-
-absl::StatusOr<std::optional<Position>> DecodeToken(const std::string& token,
-                                                    ports::ListOrder order) {
-  if (token.empty()) return std::optional<Position>();
-  std::string raw;
-  Position p;
-  if (absl::WebSafeBase64Unescape(token, &raw) && raw.rfind(TokenPrefix(order), 0) == 0) {
-    size_t colon = raw.find(':', 3);
-    if (colon != std::string::npos && absl::SimpleAtoi(raw.substr(3, colon - 3), &p.ms)) {
-      p.id = raw.substr(colon + 1);
-      return std::optional<Position>(p);
-    }
-  }
-  return runtime::InvalidArgument({{"page_token", "not a token from next_page_token"}});
-}
 
 template <typename E>
 std::string CsvSet(const std::vector<E>& values) {
@@ -63,7 +28,7 @@ std::string CsvSet(const std::vector<E>& values) {
 // In received order the created range is the scan's score range; in due
 // order the scores are due times, and the range is checked on each record.
 std::vector<std::string> ShardArgs(const RedisKeys& keys, int shard, const ports::ListQuery& q,
-                                   const std::optional<Position>& cursor) {
+                                   const std::optional<PagePosition>& cursor) {
   const bool by_due = q.order == ports::ListOrder::kNextDue;
   const std::string after =
       q.created_after ? std::to_string(absl::ToUnixMillis(*q.created_after)) : "";
@@ -115,11 +80,11 @@ bool MatchesUnindexed(const ports::ListQuery& q, const domain::Complaint& c) {
 absl::StatusOr<ports::ListPage> ListAcrossShards(runtime::RedisClient& redis,
                                                  const RedisKeys& keys,
                                                  const ports::ListQuery& query) {
-  auto cursor = DecodeToken(query.page_token, query.order);
+  auto cursor = DecodePageToken(query);
   if (!cursor.ok()) return cursor.status();
 
   std::vector<Match> matches;
-  std::optional<Position> bound;  // smallest position a shard stopped at early
+  std::optional<PagePosition> bound;  // smallest position a shard stopped at early
   for (int shard = 0; shard < keys.shards(); ++shard) {
     const std::string index = query.order == ports::ListOrder::kNextDue ? keys.Due(shard)
                                                                         : keys.Received(shard);
@@ -148,7 +113,7 @@ absl::StatusOr<ports::ListPage> ListAcrossShards(runtime::RedisClient& redis,
         return absl::InternalError(
             absl::StrCat("redis list script: bad score ", reply->elements[2].str));
       }
-      Position stop{static_cast<int64_t>(score), reply->elements[3].str};
+      PagePosition stop{static_cast<int64_t>(score), reply->elements[3].str};
       if (!bound || stop < *bound) bound = stop;
     }
   }
@@ -156,7 +121,7 @@ absl::StatusOr<ports::ListPage> ListAcrossShards(runtime::RedisClient& redis,
   std::sort(matches.begin(), matches.end(),
             [](const Match& a, const Match& b) { return a.at < b.at; });
   ports::ListPage page;
-  std::optional<Position> last;
+  std::optional<PagePosition> last;
   size_t taken = 0;
   size_t examined = 0;
   for (const Match& m : matches) {
@@ -172,9 +137,9 @@ absl::StatusOr<ports::ListPage> ListAcrossShards(runtime::RedisClient& redis,
   // A full page continues after its last complaint; a page cut short by a
   // shard's scan limit continues where that shard stopped.
   if (static_cast<int>(taken) == query.page_size && (examined < matches.size() || bound)) {
-    page.next_page_token = EncodeToken(*last, query.order);
+    page.next_page_token = EncodePageToken(query, *last);
   } else if (bound) {
-    page.next_page_token = EncodeToken(*bound, query.order);
+    page.next_page_token = EncodePageToken(query, *bound);
   }
   return page;
 }

@@ -3,7 +3,8 @@
 // index in (received_ms, id) order — or its `due` index in (next due ms,
 // id) order — from the cursor and filters; the pages
 // are merged, and the next cursor never skips an unscanned complaint (it is
-// the smallest position any shard stopped at early).
+// the smallest position any shard stopped at early). The cursor travels in
+// a page token bound to its query (list_page_token.h).
 
 #include "absl/status/statusor.h"
 #include "services/complaints/adapters/redis_keys.h"

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "tests/unit/complaints/app/complaint_service_fixture.h"
 
 namespace sqms::complaints::app::testing {
@@ -433,6 +434,39 @@ TEST_F(ComplaintServiceTest, ListPagesInReceiveOrderWithFilters) {
 
   repo_.SetDown(absl::UnavailableError("redis down"));
   EXPECT_EQ(service_->List(ports::ListQuery{}).status().code(), absl::StatusCode::kUnavailable);
+}
+
+// The store sees the complainant's key, not the phone: the token of one
+// complainant's history continues it, and is refused with another phone.
+TEST_F(ComplaintServiceTest, AComplainantsHistoryTokenContinuesOnlyTheirHistory) {
+  std::vector<std::string> theirs;
+  for (int i = 0; i < 3; ++i) {
+    domain::Submission s = HygieneReport("13900139000");
+    s.location.station = absl::StrCat("Station ", i);  // no duplicates
+    theirs.push_back(Submitted(s).id);
+    clock_.Advance(absl::Seconds(1));
+  }
+  Submitted(HygieneReport("13700137000"));
+
+  ports::ListQuery q;
+  q.complainant_phone = "139 0013 9000";
+  q.page_size = 2;
+  auto first = service_->List(q);
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ(first->complaints.size(), 2u);
+  ASSERT_FALSE(first->next_page_token.empty());
+
+  q.page_token = first->next_page_token;
+  q.complainant_phone = "13900139000";  // the same phone, written otherwise
+  auto rest = service_->List(q);
+  ASSERT_TRUE(rest.ok()) << rest.status();
+  ASSERT_EQ(rest->complaints.size(), 1u);
+  EXPECT_EQ(rest->complaints[0].id, theirs[2]);
+
+  q.complainant_phone = "13700137000";
+  auto other = service_->List(q);
+  ASSERT_EQ(other.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(Fields(other.status()), ElementsAre("page_token"));
 }
 
 }  // namespace

@@ -5,20 +5,15 @@
 #include <tuple>
 #include <utility>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
+#include "services/complaints/adapters/list_page_token.h"
 #include "sqms/runtime/field_violation.h"
 
 namespace sqms::complaints::app::testing {
 namespace {
 
 constexpr char kIdPrefix[] = "CMP-";
-// A page token names its order: one from another order is refused.
-std::string TokenPrefix(ports::ListOrder order) {
-  return order == ports::ListOrder::kNextDue ? "mem1d|" : "mem1|";
-}
 
 absl::Status CheckId(const std::string& id) {
   int64_t n = 0;
@@ -39,27 +34,6 @@ bool InSet(const std::vector<T>& set, T v) {
 
 // (received_at or next due, id): the list order and the page position.
 using Position = std::pair<absl::Time, std::string>;
-
-std::string EncodeToken(const Position& p, ports::ListOrder order) {
-  return absl::WebSafeBase64Escape(
-      absl::StrCat(TokenPrefix(order), absl::ToUnixMillis(p.first), "|", p.second));
-}
-
-absl::StatusOr<std::optional<Position>> DecodeToken(const std::string& token,
-                                                    ports::ListOrder order) {
-  if (token.empty()) return std::optional<Position>();
-  std::string raw;
-  const std::string prefix = TokenPrefix(order);
-  if (absl::WebSafeBase64Unescape(token, &raw) && raw.rfind(prefix, 0) == 0) {
-    std::vector<std::string> parts =
-        absl::StrSplit(raw.substr(prefix.size()), absl::MaxSplits('|', 1));
-    int64_t ms = 0;
-    if (parts.size() == 2 && absl::SimpleAtoi(parts[0], &ms)) {
-      return std::optional<Position>(Position{absl::FromUnixMillis(ms), parts[1]});
-    }
-  }
-  return runtime::InvalidArgument({{"page_token", "not a token from next_page_token"}});
-}
 
 }  // namespace
 
@@ -229,8 +203,10 @@ bool InMemoryComplaintRepository::Matches(const ports::ListQuery& q, const Recor
 
 absl::StatusOr<ports::ListPage> InMemoryComplaintRepository::List(const ports::ListQuery& query) {
   if (auto s = Enter(Op::kList); !s.ok()) return s;
-  auto after = DecodeToken(query.page_token, query.order);
-  if (!after.ok()) return after.status();
+  auto token = adapters::DecodePageToken(query);
+  if (!token.ok()) return token.status();
+  std::optional<Position> after;
+  if (*token) after = Position{absl::FromUnixMillis((*token)->ms), (*token)->id};
   absl::MutexLock lock(&mu_);
   std::vector<std::pair<Position, const Record*>> matching;
   for (const auto& [id, record] : records_) {
@@ -240,7 +216,7 @@ absl::StatusOr<ports::ListPage> InMemoryComplaintRepository::List(const ports::L
       if (!due) continue;
       p.first = absl::FromUnixMillis(absl::ToUnixMillis(*due));  // ms, as the store keeps it
     }
-    if (*after && !(**after < p)) continue;
+    if (after && !(*after < p)) continue;
     if (Matches(query, record)) matching.push_back({std::move(p), &record});
   }
   std::sort(matching.begin(), matching.end(),
@@ -249,7 +225,9 @@ absl::StatusOr<ports::ListPage> InMemoryComplaintRepository::List(const ports::L
   const size_t n = std::min(matching.size(), static_cast<size_t>(std::max(query.page_size, 0)));
   for (size_t i = 0; i < n; ++i) page.complaints.push_back(matching[i].second->complaint);
   if (n > 0 && n < matching.size()) {
-    page.next_page_token = EncodeToken(matching[n - 1].first, query.order);
+    const Position& last = matching[n - 1].first;
+    page.next_page_token =
+        adapters::EncodePageToken(query, {absl::ToUnixMillis(last.first), last.second});
   }
   return page;
 }

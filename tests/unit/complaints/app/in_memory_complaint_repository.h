@@ -20,8 +20,9 @@
 //    Not part of the port: runtime::DurableTimers owns the Redis timer sets;
 //    DueTimers/DropTimer below let a test play its loop (DropTimer removes
 //    only what no write re-set since DueTimers, like its completion).
-//  - List: by (received_at, id), every filter of ListQuery, an opaque page
-//    token (INVALID_ARGUMENT "page_token" for a foreign one).
+//  - List: by (received_at, id), every filter of ListQuery, the store's
+//    page tokens (adapters/list_page_token.h: bound to their query;
+//    INVALID_ARGUMENT "page_token" for a foreign one or another query's).
 //  - Ids: "CMP-<n>" from NewId; any other id is INVALID_ARGUMENT "id".
 //  - The asynchronous operations call back inline, on the calling thread,
 //    before they return (allowed by the port); the blocking forms are the
