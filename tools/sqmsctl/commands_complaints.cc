@@ -191,7 +191,8 @@ int List(const GlobalOptions& global, const ListFlags& flags) {
   for (const cv1::Complaint& complaint : response.complaints()) rows.push_back(&complaint);
   std::cout << ComplaintListTable(rows).Render() << rows.size() << " complaint(s)";
   if (!response.next_page_token().empty()) {
-    std::cout << "; more with --page-token " << response.next_page_token() << " or --all";
+    std::cout << "; more: the same command with --page-token " << response.next_page_token()
+              << " (a token continues only its own filters and --sort), or --all";
   }
   std::cout << std::endl;
   return kExitOk;
@@ -204,7 +205,8 @@ void RegisterList(CLI::App& app, Cli& cli) {
   cmd->add_option("--page-size", flags->page_size, "1..500")
       ->check(CLI::Range(1, 500))
       ->capture_default_str();
-  cmd->add_option("--page-token", flags->page_token, "continue from a previous page");
+  cmd->add_option("--page-token", flags->page_token,
+                  "continue a previous list: repeat its filters and --sort");
   cmd->add_flag("--all", flags->all, "follow page tokens to the end");
   cmd->add_option("--sort", flags->sort,
                   "received (when received) or due: the queue by its next SLA deadline, "
