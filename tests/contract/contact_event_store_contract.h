@@ -52,8 +52,9 @@ class ContactEventStoreContract : public ::testing::Test {
     return e;
   }
 
+  // Appended with the fingerprint "fp-<event id>".
   ports::AppendResult Append(const domain::ContactEvent& e, const domain::ContactRecord& basis) {
-    auto outcome = store().Append(e, basis);
+    auto outcome = store().Append(e, basis, absl::StrCat("fp-", e.event_id));
     EXPECT_TRUE(outcome.ok()) << outcome.status();
     return outcome.ok() ? outcome->result : ports::AppendResult::kStale;
   }
@@ -82,6 +83,35 @@ TYPED_TEST_P(ContactEventStoreContract, AnEventIdIsAppendedOnce) {
   EXPECT_EQ(lookup->record.department, "network-operations");
 }
 
+// The intake tells a retry from an event id reused for another event by
+// the fingerprint kept with the id.
+TYPED_TEST_P(ContactEventStoreContract, ASeenEventIdReportsTheFingerprintItWasAppendedWith) {
+  auto start = this->Outage("outage-f", domain::ContactKind::kOutageStarted, 0);
+  ASSERT_EQ(this->Append(start, {}), ports::AppendResult::kAppended);
+  auto again = this->store().Append(start, {}, "another");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->result, ports::AppendResult::kDuplicate);
+  EXPECT_EQ(again->fingerprint, absl::StrCat("fp-", start.event_id)) << "the first one's";
+  auto lookup = this->store().Load("outage-f", start.event_id);
+  ASSERT_TRUE(lookup.ok()) << lookup.status();
+  EXPECT_TRUE(lookup->seen);
+  EXPECT_EQ(lookup->fingerprint, absl::StrCat("fp-", start.event_id));
+  auto unseen = this->store().Load("outage-f", "no-such-event");
+  ASSERT_TRUE(unseen.ok()) << unseen.status();
+  EXPECT_FALSE(unseen->seen);
+  EXPECT_EQ(unseen->fingerprint, "");
+
+  // Appended without one: unknown, as an id stored before fingerprints were.
+  auto unknown = this->Outage("outage-f", domain::ContactKind::kOutageEnded, 60);
+  auto appended = this->store().Append(unknown, this->Record("outage-f"), "");
+  ASSERT_TRUE(appended.ok()) << appended.status();
+  ASSERT_EQ(appended->result, ports::AppendResult::kAppended);
+  auto repeated = this->store().Append(unknown, {}, "fp");
+  ASSERT_TRUE(repeated.ok()) << repeated.status();
+  EXPECT_EQ(repeated->result, ports::AppendResult::kDuplicate);
+  EXPECT_EQ(repeated->fingerprint, "");
+}
+
 TYPED_TEST_P(ContactEventStoreContract, TheFirstStartIsRecordedWithItsPlatform) {
   EXPECT_EQ(this->Append(this->Outage("outage-b", domain::ContactKind::kOutageStarted, 0), {}),
             ports::AppendResult::kAppended);
@@ -103,7 +133,7 @@ TYPED_TEST_P(ContactEventStoreContract, AnEndIsAppendedOnlyOnTheOutageItWasCompl
 
   // Completed without the start (it was not known): completed again.
   auto end = this->Outage("outage-c", domain::ContactKind::kOutageEnded, 600);
-  auto stale = this->store().Append(end, {});
+  auto stale = this->store().Append(end, {}, "fp");
   ASSERT_TRUE(stale.ok()) << stale.status();
   EXPECT_EQ(stale->result, ports::AppendResult::kStale);
   const domain::ContactRecord started = stale->current;
@@ -115,7 +145,7 @@ TYPED_TEST_P(ContactEventStoreContract, AnEndIsAppendedOnlyOnTheOutageItWasCompl
   // Another end completed from the same (not yet ended) outage lost the race:
   // it is told the outage ended. The first end's retry is a duplicate.
   auto second = this->Outage("outage-c", domain::ContactKind::kOutageEnded, 900);
-  auto lost = this->store().Append(second, started);
+  auto lost = this->store().Append(second, started, "fp");
   ASSERT_TRUE(lost.ok()) << lost.status();
   EXPECT_EQ(lost->result, ports::AppendResult::kStale);
   EXPECT_EQ(lost->current.outage_ended_at, absl::FromUnixSeconds(1'790'000'600));
@@ -133,6 +163,7 @@ TYPED_TEST_P(ContactEventStoreContract, AnEndWithoutAStartIsRecordedToo) {
 }
 
 REGISTER_TYPED_TEST_SUITE_P(ContactEventStoreContract, AnEventIdIsAppendedOnce,
+                            ASeenEventIdReportsTheFingerprintItWasAppendedWith,
                             TheFirstStartIsRecordedWithItsPlatform,
                             AnEndIsAppendedOnlyOnTheOutageItWasCompletedFrom,
                             AnEndWithoutAStartIsRecordedToo);

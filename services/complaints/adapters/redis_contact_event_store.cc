@@ -57,6 +57,10 @@ absl::StatusOr<ContactRecord> ParseRecord(const std::vector<runtime::RedisReply>
   return record;
 }
 
+// The fingerprint a "seen" marker holds: "" for a marker written before
+// fingerprints were kept ("1").
+std::string SeenFingerprint(const std::string& marker) { return marker == "1" ? "" : marker; }
+
 std::string Millis(absl::Time t) { return std::to_string(absl::ToUnixMillis(t)); }
 std::string Millis(const std::optional<absl::Time>& t) { return t ? Millis(*t) : ""; }
 // A platform as stored: its enum number, "" when unspecified.
@@ -91,11 +95,12 @@ absl::StatusOr<ports::ContactLookup> RedisContactEventStore::Load(const std::str
   }
   absl::StatusOr<ContactRecord> record = ParseRecord(reply->elements, 1);
   if (!record.ok()) return record.status();
-  return ports::ContactLookup{reply->elements[0].integer == 1, *std::move(record)};
+  const std::string& seen = reply->elements[0].str;
+  return ports::ContactLookup{!seen.empty(), SeenFingerprint(seen), *std::move(record)};
 }
 
 absl::StatusOr<ports::AppendOutcome> RedisContactEventStore::Append(
-    const domain::ContactEvent& event, const ContactRecord& basis) {
+    const domain::ContactEvent& event, const ContactRecord& basis, const std::string& fingerprint) {
   const int shard = keys_.ShardOfSeed(event.contact_id);
   std::vector<std::string> argv = {
       std::to_string(absl::ToInt64Milliseconds(ttl_)), topic_, event.contact_id, event.event_id,
@@ -114,6 +119,8 @@ absl::StatusOr<ports::AppendOutcome> RedisContactEventStore::Append(
   argv.push_back(starts ? Millis(event.occurred_at) : "");
   argv.push_back(starts ? PlatformText(event.platform) : "");
   argv.push_back(ends ? Millis(event.occurred_at) : "");
+  // An empty fingerprint is stored as an old marker: unknown.
+  argv.push_back(fingerprint.empty() ? "1" : fingerprint);
   auto reply = redis_.Eval(scripts::AppendContactEvent(),
                            {keys_.ContactSeen(shard, event.event_id), keys_.Outbox(shard),
                             keys_.Contact(shard, event.contact_id)},
@@ -125,13 +132,17 @@ absl::StatusOr<ports::AppendOutcome> RedisContactEventStore::Append(
   const std::string& result = reply->elements[0].str;
   if (result == "appended") {
     if (on_commit_) on_commit_();
-    return ports::AppendOutcome{ports::AppendResult::kAppended, {}};
+    return ports::AppendOutcome{ports::AppendResult::kAppended, {}, ""};
   }
-  if (result == "seen") return ports::AppendOutcome{ports::AppendResult::kDuplicate, {}};
+  if (result == "seen") {
+    return ports::AppendOutcome{ports::AppendResult::kDuplicate, {},
+                                SeenFingerprint(reply->elements.size() > 1 ? reply->elements[1].str
+                                                                           : "")};
+  }
   if (result != "stale") return absl::InternalError("redis contact script: unknown result " + result);
   absl::StatusOr<ContactRecord> current = ParseRecord(reply->elements, 1);
   if (!current.ok()) return current.status();
-  return ports::AppendOutcome{ports::AppendResult::kStale, *std::move(current)};
+  return ports::AppendOutcome{ports::AppendResult::kStale, *std::move(current), ""};
 }
 
 }  // namespace sqms::complaints::adapters

@@ -1,6 +1,8 @@
 #pragma once
 // ports::ContactEventStore on Redis (key schema: redis_keys.h). One script
-// checks the "seen" marker of the event id and the contact's record
+// checks the "seen" marker of the event id (its value: the event's
+// fingerprint; "1" for markers written before fingerprints were kept) and
+// the contact's record
 // (sqms:{cN}:contact:<contact id>), then sets the marker, updates the record
 // and appends the event to the outbox of the contact's shard — atomically,
 // so events of one contact stay in order on Kafka and the record never
@@ -28,7 +30,8 @@ class RedisContactEventStore final : public ports::ContactEventStore {
   absl::StatusOr<ports::ContactLookup> Load(const std::string& contact_id,
                                             const std::string& event_id) override;
   absl::StatusOr<ports::AppendOutcome> Append(const domain::ContactEvent& event,
-                                              const domain::ContactRecord& basis) override;
+                                              const domain::ContactRecord& basis,
+                                              const std::string& fingerprint) override;
 
  private:
   runtime::RedisClient& redis_;

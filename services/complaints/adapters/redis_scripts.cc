@@ -155,11 +155,11 @@ local function record(cur, out)
 end
 )lua";
 
-// KEYS: seen contact. Returns {seen 0|1, ch, dept, reg, stn, line, os, op, oe}
-// ('' = none).
+// KEYS: seen contact. Returns {seen marker ('' = not seen), ch, dept, reg,
+// stn, line, os, op, oe} ('' = none).
 constexpr char kLoadContact[] = R"lua(
 local cur = redis.call('HMGET', KEYS[2], unpack(fields))
-return record(cur, {redis.call('EXISTS', KEYS[1])})
+return record(cur, {redis.call('GET', KEYS[1]) or ''})
 )lua";
 
 // KEYS: seen outbox contact; ARGV: 1 ttl_ms, 2 topic, 3 key, 4 id, 5 type,
@@ -167,10 +167,13 @@ return record(cur, {redis.call('EXISTS', KEYS[1])})
 //       ch dept reg stn line, 15 the outage the event was completed from,
 //       "os/op/oe" ('' parts = none; the whole '' = not an outage end),
 //       16 outage start and 17 its platform to record ('' = not an outage
-//       start), 18 outage end to record ('' = not an outage end)
-// Returns {'seen'} | {'stale', ch, dept, reg, stn, line, os, op, oe} | {'appended'}.
+//       start), 18 outage end to record ('' = not an outage end),
+//       19 the event's fingerprint (the seen marker's value)
+// Returns {'seen', marker} | {'stale', ch, dept, reg, stn, line, os, op, oe}
+// | {'appended'}.
 constexpr char kAppendContact[] = R"lua(
-if redis.call('EXISTS', KEYS[1]) == 1 then return {'seen'} end
+local seen = redis.call('GET', KEYS[1])
+if seen then return {'seen', seen} end
 local cur = redis.call('HMGET', KEYS[3], unpack(fields))
 -- An outage end is completed from the whole outage: its start gives the
 -- duration, its platform must match, and an outage ended already refuses it.
@@ -180,7 +183,7 @@ for i = 1, 5 do
   if cur[i] and cur[i] ~= ARGV[9 + i] then stale = true end
 end
 if stale then return record(cur, {'stale'}) end
-redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
+redis.call('SET', KEYS[1], ARGV[19], 'PX', ARGV[1])
 for i = 1, 5 do
   if not cur[i] and ARGV[9 + i] ~= '' then redis.call('HSET', KEYS[3], fields[i], ARGV[9 + i]) end
 end

@@ -2,7 +2,11 @@
 
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "services/complaints/domain/contact_record.h"
+#include "services/complaints/domain/request_fingerprint.h"
+#include "sqms/runtime/field_violation.h"
+#include "sqms/runtime/hmac.h"
 #include "sqms/runtime/ids.h"
 
 namespace sqms::complaints::app {
@@ -12,16 +16,40 @@ namespace {
 // that changes this often under one event is a client bug, not contention.
 constexpr int kMaxAttempts = 4;
 
+// Hex digits of the HMAC kept per event id (128 bits): one per event for
+// `idempotency.ttl`, so short, and still never alike by chance.
+constexpr size_t kFingerprintHex = 32;
+
 }  // namespace
 
 ContactIntake::ContactIntake(ports::ContactEventStore& store, const runtime::Clock& clock,
-                             domain::ContactLimits limits)
-    : store_(store), clock_(clock), limits_(std::move(limits)) {}
+                             std::string pii_key, domain::ContactLimits limits)
+    : store_(store), clock_(clock), pii_key_(std::move(pii_key)), limits_(std::move(limits)) {}
+
+absl::StatusOr<ContactAccepted> ContactIntake::Duplicate(std::string event_id,
+                                                         const std::string& sent,
+                                                         const std::string& stored) {
+  if (!stored.empty() && stored != sent) {
+    return runtime::WithFieldViolations(
+        absl::FailedPreconditionError(absl::StrCat(
+            "event_id \"", event_id,
+            "\" was already used for a different event; a retry must resend the same event, "
+            "a new event needs a new event_id")),
+        {{"event_id", "already used for a different event"}});
+  }
+  return ContactAccepted{std::move(event_id), true};
+}
 
 absl::StatusOr<ContactAccepted> ContactIntake::Accept(domain::ContactEvent event) {
   absl::Status valid = domain::ValidateContactEvent(event, clock_.Now(), limits_);
   if (!valid.ok()) return valid;
   if (event.event_id.empty()) event.event_id = runtime::NewEventId();
+  // Of the event as sent: completion below fills in what the contact's
+  // record knows, which may have changed by the time a retry comes.
+  const std::string fingerprint =
+      runtime::HmacSha256Hex(pii_key_,
+                             absl::StrCat("contact-event|", domain::CanonicalContactEvent(event)))
+          .substr(0, kFingerprintHex);
 
   // First assume nothing is stored: most events agree with their contact's
   // record (they send every dimension), and then one round trip does it.
@@ -36,18 +64,18 @@ absl::StatusOr<ContactAccepted> ContactIntake::Accept(domain::ContactEvent event
       // this is a retry, which is acknowledged whatever the record says).
       absl::StatusOr<ports::ContactLookup> lookup = store_.Load(event.contact_id, event.event_id);
       if (!lookup.ok()) return lookup.status();
-      if (lookup->seen) return ContactAccepted{std::move(event.event_id), true};
+      if (lookup->seen) return Duplicate(std::move(event.event_id), fingerprint, lookup->fingerprint);
       basis = std::move(lookup->record);
       known = true;
       continue;
     }
-    absl::StatusOr<ports::AppendOutcome> outcome = store_.Append(complete, basis);
+    absl::StatusOr<ports::AppendOutcome> outcome = store_.Append(complete, basis, fingerprint);
     if (!outcome.ok()) return outcome.status();
     switch (outcome->result) {
       case ports::AppendResult::kAppended:
         return ContactAccepted{std::move(event.event_id), false};
       case ports::AppendResult::kDuplicate:
-        return ContactAccepted{std::move(event.event_id), true};
+        return Duplicate(std::move(event.event_id), fingerprint, outcome->fingerprint);
       case ports::AppendResult::kStale:
         basis = std::move(outcome->current);
         known = true;

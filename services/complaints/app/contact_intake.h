@@ -20,8 +20,10 @@ struct ContactAccepted {
 
 class ContactIntake {
  public:
-  // `store` and `clock` must outlive this object.
-  ContactIntake(ports::ContactEventStore& store, const runtime::Clock& clock,
+  // `store` and `clock` must outlive this object. `pii_key` keys the
+  // events' fingerprints (an HMAC, as the complaints' request fingerprints:
+  // a stored one does not let anyone test guesses of what an event said).
+  ContactIntake(ports::ContactEventStore& store, const runtime::Clock& clock, std::string pii_key,
                 domain::ContactLimits limits = {});
 
   // INVALID_ARGUMENT (field violations) for a bad event — nothing stored:
@@ -34,7 +36,11 @@ class ContactIntake {
   // the dimensions it omits; an outage end gets its duration from the
   // recorded start when there is one.
   // A retried event id is acknowledged (duplicate) without these record
-  // checks. UNAVAILABLE when the store is down (retry with the returned/same
+  // checks — when it is the same event: the id is kept with a fingerprint
+  // of the event as sent (domain::CanonicalContactEvent), and an event id
+  // reused for a different event is FAILED_PRECONDITION naming "event_id"
+  // (nothing stored; a new event needs a new id). Ids stored before
+  // fingerprints were kept are acknowledged as before. UNAVAILABLE when the store is down (retry with the returned/same
   // event_id); ABORTED when the contact's record changed under every attempt
   // (concurrent writers of one contact; retry). An empty event_id gets a
   // UUID v4 (runtime::NewEventId). One store round trip when the event
@@ -44,8 +50,14 @@ class ContactIntake {
   absl::StatusOr<ContactAccepted> Accept(domain::ContactEvent event);
 
  private:
+  // A duplicate of `event_id` stored with `stored` (a fingerprint, "" =
+  // unknown): acknowledged when it is the event fingerprinted `sent`.
+  static absl::StatusOr<ContactAccepted> Duplicate(std::string event_id, const std::string& sent,
+                                                   const std::string& stored);
+
   ports::ContactEventStore& store_;
   const runtime::Clock& clock_;
+  const std::string pii_key_;
   domain::ContactLimits limits_;
 };
 

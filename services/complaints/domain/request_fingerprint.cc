@@ -1,6 +1,9 @@
 #include "services/complaints/domain/request_fingerprint.h"
 
+#include <optional>
 #include <string_view>
+
+#include "absl/strings/str_cat.h"
 
 #include "sqms/runtime/canonical_fields.h"
 
@@ -50,6 +53,39 @@ std::string CanonicalCommand(const std::string& complaint_id, int64_t expected_v
       .Add("comment", command.comment)
       .Add("category", static_cast<int64_t>(command.category))
       .Add("priority", static_cast<int64_t>(command.priority));
+  return c.Take();
+}
+
+std::string CanonicalContactEvent(const ContactEvent& e) {
+  Canon c;
+  c.Add("kind", std::string(ContactKindName(e.kind)))
+      .Add("contact_id", e.contact_id)
+      .AddTime("occurred_at", e.occurred_at)
+      .Add("channel", e.channel)
+      .Add("department", e.department)
+      .Add("region", e.region)
+      .Add("station", e.station)
+      .Add("line", e.line)
+      .Add("agent", e.agent)
+      .Add("category", e.category)
+      .Add("drill", e.drill ? 1 : 0)
+      .Add("queue", e.queue)
+      .Add("wait_seconds", e.wait_seconds.has_value() ? std::to_string(*e.wait_seconds) : "")
+      .Add("handle_seconds", e.handle_seconds.has_value() ? std::to_string(*e.handle_seconds) : "")
+      .Add("resolved_first_contact", e.resolved_first_contact ? 1 : 0)
+      .Add("dispatched_work_order", e.dispatched_work_order ? 1 : 0)
+      .Add("topic", e.topic)
+      .Add("work_order_id", e.work_order_id)
+      .Add("unsatisfied", e.unsatisfied.has_value() ? (*e.unsatisfied ? "1" : "0") : "")
+      .Add("csat", e.csat.has_value() ? std::to_string(*e.csat) : "")
+      .Add("nps", e.nps.has_value() ? std::to_string(*e.nps) : "")
+      .Add("csi", static_cast<int64_t>(e.csi.size()));
+  for (const auto& [dimension, score] : e.csi) c.Add(absl::StrCat("csi.", dimension), score);
+  c.Add("comment", e.comment)
+      .Add("platform", static_cast<int64_t>(e.platform))
+      .Add("description", e.description)
+      .Add("outage_seconds",
+           e.outage_seconds.has_value() ? std::to_string(*e.outage_seconds) : "");
   return c.Take();
 }
 

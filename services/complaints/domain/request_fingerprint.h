@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <string>
 
+#include "services/complaints/domain/contact_event.h"
 #include "services/complaints/domain/lifecycle.h"
 #include "services/complaints/domain/model.h"
 
@@ -26,5 +27,10 @@ std::string CanonicalSubmission(const Submission& submission);
 // kind, actor and payload; not `now` and not `request_id`.
 std::string CanonicalCommand(const std::string& complaint_id, int64_t expected_version,
                              const Command& command);
+
+// A contact event as its sender sent it (before CompleteContactEvent fills
+// in what the contact's record knows): every field but event_id, which the
+// fingerprint is stored under.
+std::string CanonicalContactEvent(const ContactEvent& event);
 
 }  // namespace sqms::complaints::domain

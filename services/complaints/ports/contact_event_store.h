@@ -14,6 +14,9 @@ namespace sqms::complaints::ports {
 
 struct ContactLookup {
   bool seen = false;              // the event id was appended before (within the TTL)
+  // When seen: the fingerprint it was appended with ("" when unknown: an
+  // event appended before fingerprints were kept).
+  std::string fingerprint;
   domain::ContactRecord record;   // empty when none is stored (new contact, or expired)
 };
 
@@ -26,21 +29,25 @@ enum class AppendResult {
 struct AppendOutcome {
   AppendResult result = AppendResult::kAppended;
   domain::ContactRecord current;  // kStale: the record as stored now
+  std::string fingerprint;        // kDuplicate: as ContactLookup::fingerprint
 };
 
 class ContactEventStore {
  public:
   virtual ~ContactEventStore() = default;
 
-  // Whether `event_id` was seen, and the record of `contact_id`.
+  // Whether `event_id` was seen (and its fingerprint), and the record of
+  // `contact_id`.
   // UNAVAILABLE / DEADLINE_EXCEEDED when the store is down or slow.
   // Thread-safe.
   virtual absl::StatusOr<ContactLookup> Load(const std::string& contact_id,
                                              const std::string& event_id) = 0;
 
   // Appends a validated, completed event whose event_id is set, keyed by its
-  // contact id, in one atomic step:
-  // 1. event id seen before (within the TTL) → kDuplicate;
+  // contact id, in one atomic step; `fingerprint` (of the event as sent,
+  // app::ContactIntake) is kept with the event id:
+  // 1. event id seen before (within the TTL) → kDuplicate, with the
+  //    fingerprint it was appended with;
   // 2. !domain::AgreesWith(event, basis, stored record) → kStale with the
   //    stored record (the caller completes the event again from it);
   // 3. else the event goes to the outbox, the record becomes
@@ -49,7 +56,8 @@ class ContactEventStore {
   // encoded on the topic is the adapter's business. UNAVAILABLE when the
   // store is down. Thread-safe.
   virtual absl::StatusOr<AppendOutcome> Append(const domain::ContactEvent& event,
-                                               const domain::ContactRecord& basis) = 0;
+                                               const domain::ContactRecord& basis,
+                                               const std::string& fingerprint) = 0;
 };
 
 }  // namespace sqms::complaints::ports

@@ -169,6 +169,33 @@ TEST_F(ContactRulesTest, AConflictingDimensionIsRefusedAndNothingIsPublished) {
   EXPECT_EQ(published[1].department(), "customer-service");
 }
 
+// A gateway that reuses an event id for another event is refused on that
+// field; the first event stands, its exact retry is acknowledged, and only
+// it is published.
+TEST_F(ContactRulesTest, AnEventIdReusedForADifferentEventIsRefusedNamingIt) {
+  const std::string call = Unique("call");
+  ev::ContactEvent offered = ValidContactEvent();
+  offered.set_contact_id(call);
+  ev::ContactEvent reused = Bare(call, absl::Seconds(1));
+  reused.set_event_id(offered.event_id());
+  reused.mutable_call_answered()->set_wait_seconds(5);
+  ev::ContactEvent marker = Bare(call, absl::Seconds(0));
+  marker.mutable_call_abandoned()->set_wait_seconds(6);
+  auto acks = Send({offered, reused, offered, marker});
+  ASSERT_EQ(acks.size(), 4u);
+  EXPECT_EQ(acks[0].status().code(), 0) << Code(acks[0]);
+  EXPECT_EQ(acks[1].status().code(), static_cast<int>(grpc::StatusCode::FAILED_PRECONDITION))
+      << Code(acks[1]);
+  EXPECT_THAT(ViolationFields(acks[1].status()), ElementsAre("event_id"));
+  EXPECT_EQ(acks[2].status().code(), 0) << Code(acks[2]);  // the retry
+  EXPECT_EQ(acks[3].status().code(), 0) << Code(acks[3]);
+
+  auto published = Published(call, marker.event_id());
+  ASSERT_EQ(published.size(), 2u);
+  EXPECT_TRUE(published[0].has_call_offered());
+  EXPECT_EQ(published[1].event_id(), marker.event_id());
+}
+
 TEST_F(ContactRulesTest, DisplayNamesAreNotDepartmentIds) {
   ev::ContactEvent named = ValidContactEvent();
   named.set_department("票务中心");

@@ -219,7 +219,7 @@ class ContactIntakeTest : public ::testing::Test {
 
   testing::InMemoryContactEventStore store_;
   FixedClock clock_;
-  app::ContactIntake intake_{store_, clock_};
+  app::ContactIntake intake_{store_, clock_, "test-pii-key"};
 };
 
 TEST_F(ContactIntakeTest, AcceptsOnceMakesIdsAndRejectsBadEvents) {
@@ -248,6 +248,51 @@ TEST_F(ContactIntakeTest, AcceptsOnceMakesIdsAndRejectsBadEvents) {
 
   store_.SetAvailable(false);
   EXPECT_EQ(intake_.Accept(Valid()).status().code(), absl::StatusCode::kUnavailable);
+}
+
+// A client that retries after a timeout resends the same event; one that
+// reuses an event id for another event must be told, not acknowledged with
+// the first event's outcome while its own is dropped.
+TEST_F(ContactIntakeTest, AnEventIdReusedForADifferentEventIsRefusedNamingIt) {
+  ContactEvent sent = Full("client-2");
+  ASSERT_TRUE(intake_.Accept(sent).ok());
+  const size_t published = store_.Published().size();
+
+  ContactEvent changed = sent;
+  changed.agent = "agent-7";
+  absl::StatusOr<app::ContactAccepted> refused = intake_.Accept(changed);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition) << refused.status();
+  EXPECT_THAT(BadFields(refused.status()), ::testing::ElementsAre("event_id"));
+  EXPECT_EQ(store_.Published().size(), published) << "nothing written";
+
+  absl::StatusOr<app::ContactAccepted> retried = intake_.Accept(sent);
+  ASSERT_TRUE(retried.ok()) << retried.status();
+  EXPECT_TRUE(retried->duplicate);
+}
+
+// The fingerprint is of the event as sent: a retry that omitted a dimension
+// the contact's record learned since is still the same event.
+TEST_F(ContactIntakeTest, ARetryIsTheSameEventWhateverTheRecordLearnedSince) {
+  ContactEvent first = Valid();  // no department, station, region or line
+  first.event_id = "client-3";
+  ASSERT_TRUE(intake_.Accept(first).ok());
+  ASSERT_TRUE(intake_.Accept(Full("client-4")).ok());
+  absl::StatusOr<app::ContactAccepted> retried = intake_.Accept(first);
+  ASSERT_TRUE(retried.ok()) << retried.status();
+  EXPECT_TRUE(retried->duplicate);
+}
+
+// An event that needs the record read first (an outage end without its
+// duration) meets a reused id on that path too.
+TEST_F(ContactIntakeTest, AReusedIdIsRefusedAlsoWhenTheRecordIsReadFirst) {
+  const absl::Time start = kNow - absl::Minutes(30);
+  ASSERT_TRUE(intake_.Accept(OutageStart("o-start", "outage-9", start)).ok());
+  ContactEvent end = OutageEnd("o-end", "outage-9", start + absl::Minutes(10));
+  ASSERT_TRUE(intake_.Accept(end).ok());
+  const int loads = store_.loads();
+  end.occurred_at += absl::Minutes(1);
+  EXPECT_EQ(intake_.Accept(end).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_GT(store_.loads(), loads) << "refused after reading the record";
 }
 
 TEST_F(ContactIntakeTest, AnEventThatSendsTheContactsDimensionsTakesOneRoundTrip) {
@@ -394,11 +439,11 @@ TEST_F(ContactIntakeTest, AnOutageEndWithoutAKnownStartMustSendItsDuration) {
 // contact each time): the event is not published on a stale basis.
 class ChurningStore : public testing::InMemoryContactEventStore {
  public:
-  absl::StatusOr<ports::AppendOutcome> Append(const ContactEvent&,
-                                              const domain::ContactRecord&) override {
+  absl::StatusOr<ports::AppendOutcome> Append(const ContactEvent&, const domain::ContactRecord&,
+                                              const std::string&) override {
     domain::ContactRecord moved;
     moved.line = "line-" + std::to_string(++attempts);
-    return ports::AppendOutcome{ports::AppendResult::kStale, moved};
+    return ports::AppendOutcome{ports::AppendResult::kStale, moved, ""};
   }
   int attempts = 0;
 };
@@ -406,7 +451,7 @@ class ChurningStore : public testing::InMemoryContactEventStore {
 TEST(ContactIntakeRaceTest, ARecordChangingUnderEveryAttemptIsAbortedNotPublished) {
   ChurningStore store;
   FixedClock clock;
-  app::ContactIntake intake(store, clock);
+  app::ContactIntake intake(store, clock, "test-pii-key");
   EXPECT_EQ(intake.Accept(Valid()).status().code(), absl::StatusCode::kAborted);
   EXPECT_EQ(store.attempts, 4);
 }

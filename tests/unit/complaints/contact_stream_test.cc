@@ -29,14 +29,15 @@ namespace cpb = ::sqms::contact::v1;
 class SlowStore : public complaints::testing::InMemoryContactEventStore {
  public:
   absl::StatusOr<ports::AppendOutcome> Append(const domain::ContactEvent& event,
-                                              const domain::ContactRecord& basis) override {
+                                              const domain::ContactRecord& basis,
+                                              const std::string& fingerprint) override {
     int delay_us = 0;
     {
       std::lock_guard<std::mutex> lock(random_mu_);
       delay_us = static_cast<int>(random_() % 2000);
     }
     std::this_thread::sleep_for(std::chrono::microseconds(delay_us));
-    return InMemoryContactEventStore::Append(event, basis);
+    return InMemoryContactEventStore::Append(event, basis, fingerprint);
   }
 
  private:
@@ -65,7 +66,7 @@ class ContactStreamTest : public ::testing::Test {
 
   SlowStore store_;
   runtime::SystemClock clock_;
-  app::ContactIntake intake_{store_, clock_};
+  app::ContactIntake intake_{store_, clock_, "test-pii-key"};
   runtime::WorkerPool pool_{4};
   prometheus::Registry registry_;
   runtime::RpcMetrics metrics_{registry_};

@@ -21,25 +21,30 @@ class InMemoryContactEventStore : public ports::ContactEventStore {
     if (!up_) return absl::UnavailableError("store down");
     ++loads_;
     auto record = records_.find(contact_id);
+    auto seen = fingerprints_.find(event_id);
     return ports::ContactLookup{
-        seen_.count(event_id) > 0,
+        seen != fingerprints_.end(), seen == fingerprints_.end() ? "" : seen->second,
         record == records_.end() ? domain::ContactRecord{} : record->second};
   }
 
   absl::StatusOr<ports::AppendOutcome> Append(const domain::ContactEvent& event,
-                                              const domain::ContactRecord& basis) override {
+                                              const domain::ContactRecord& basis,
+                                              const std::string& fingerprint) override {
     absl::MutexLock lock(&mu_);
     if (!up_) return absl::UnavailableError("store down");
     ++appends_;
-    if (seen_.count(event.event_id)) return ports::AppendOutcome{ports::AppendResult::kDuplicate, {}};
+    if (auto seen = fingerprints_.find(event.event_id); seen != fingerprints_.end()) {
+      return ports::AppendOutcome{ports::AppendResult::kDuplicate, {}, seen->second};
+    }
     domain::ContactRecord& record = records_[event.contact_id];
     if (!domain::AgreesWith(event, basis, record)) {
-      return ports::AppendOutcome{ports::AppendResult::kStale, record};
+      return ports::AppendOutcome{ports::AppendResult::kStale, record, ""};
     }
     domain::Remember(event, record);
     seen_[event.event_id] = event;
+    fingerprints_[event.event_id] = fingerprint;  // "" stays unknown, as in Redis
     published_.push_back(codec::EncodeContactEvent(event));
-    return ports::AppendOutcome{ports::AppendResult::kAppended, {}};
+    return ports::AppendOutcome{ports::AppendResult::kAppended, {}, ""};
   }
 
   void SetAvailable(bool up) {
@@ -75,6 +80,7 @@ class InMemoryContactEventStore : public ports::ContactEventStore {
   int loads_ ABSL_GUARDED_BY(mu_) = 0;
   int appends_ ABSL_GUARDED_BY(mu_) = 0;
   std::map<std::string, domain::ContactEvent> seen_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, std::string> fingerprints_ ABSL_GUARDED_BY(mu_);  // event id →
   std::map<std::string, domain::ContactRecord> records_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> published_ ABSL_GUARDED_BY(mu_);
 };

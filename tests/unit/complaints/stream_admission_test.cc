@@ -34,7 +34,8 @@ class GatedStore : public ports::ContactEventStore {
     return ports::ContactLookup{};
   }
   absl::StatusOr<ports::AppendOutcome> Append(const domain::ContactEvent&,
-                                              const domain::ContactRecord&) override {
+                                              const domain::ContactRecord&,
+                                              const std::string&) override {
     appends.fetch_add(1);
     gate.WaitForNotification();
     return ports::AppendOutcome{};
@@ -77,7 +78,7 @@ class StreamAdmissionTest : public ::testing::Test {
 
   GatedStore store_;
   runtime::SystemClock clock_;
-  app::ContactIntake intake_{store_, clock_};
+  app::ContactIntake intake_{store_, clock_, "test-pii-key"};
   prometheus::Registry registry_;
   runtime::RpcMetrics metrics_{registry_};
   std::unique_ptr<runtime::TokenAuthenticator> auth_ =

@@ -70,7 +70,7 @@ TEST(ShippedExamplesTest, ContactEventsAreAcceptedByTheIntakeWhenReplayedNow) {
   ShiftToNow(events, absl::Now());
   complaints::testing::InMemoryContactEventStore store;
   ShortlyAfter clock;
-  complaints::app::ContactIntake intake(store, clock);
+  complaints::app::ContactIntake intake(store, clock, "test-pii-key");
   for (const auto& event : events) {
     absl::StatusOr<complaints::app::ContactAccepted> accepted =
         intake.Accept(codec::FromProto(event));
