@@ -13,6 +13,7 @@
 #include "services/complaints/domain/reclassify.h"
 #include "services/complaints/domain/sla_clock.h"
 #include "services/complaints/domain/validation.h"
+#include "sqms/runtime/field_violation.h"
 
 namespace sqms::complaints::domain {
 namespace {
@@ -108,6 +109,18 @@ std::string AssignChange(const Complaint& c, const Command& command) {
   from_to("department", c.department, command.department);
   from_to("assignee", c.assignee, command.assignee);
   return absl::StrJoin(parts, "; ");
+}
+
+// An assignment that changes nothing (see the header): FAILED_PRECONDITION
+// naming what it sent, which the complaint has already.
+absl::Status UnchangedAssignment(const Complaint& c, const Command& command) {
+  std::vector<std::string> parts;
+  if (!command.department.empty()) parts.push_back(absl::StrCat("department ", c.department));
+  if (!command.assignee.empty()) parts.push_back(absl::StrCat("assignee ", c.assignee));
+  const std::string already =
+      absl::StrCat("already assigned to ", absl::StrJoin(parts, ", "), ": nothing to assign");
+  const char* field = command.department.empty() ? "assignee" : "department";
+  return runtime::WithFieldViolations(absl::FailedPreconditionError(already), {{field, already}});
 }
 
 Event MakeEvent(EventType type, const Command& command, Status from, Status to) {
@@ -283,7 +296,13 @@ absl::StatusOr<std::vector<Event>> Apply(Complaint& complaint, const Command& co
     if (!note.ok()) return note.status();
     change = *std::move(note);
   }
-  if (command.kind == CommandKind::kAssign) change = AssignChange(complaint, command);
+  if (command.kind == CommandKind::kAssign) {
+    change = AssignChange(complaint, command);
+    // Like a reclassification that changes nothing (reclassify.cc): no
+    // version, audit entry or event. A retry of an assignment that did apply
+    // is answered by its request id (Execute), not refused here.
+    if (change.empty() && from == *to) return UnchangedAssignment(complaint, command);
+  }
   ApplyEffects(complaint, command, triage);
   complaint.status = *to;
   complaint.version += 1;

@@ -4,7 +4,13 @@
 // in, and only when it succeeds (on error the complaint is untouched).
 //
 // Transitions (command: from → to):
-//   assign:          RECEIVED, ASSIGNED, IN_PROGRESS → ASSIGNED
+//   assign:          RECEIVED, ASSIGNED, IN_PROGRESS → ASSIGNED; on an
+//                    ASSIGNED complaint that has the department and assignee
+//                    sent already it changes nothing: FAILED_PRECONDITION
+//                    "already assigned to department …, assignee …: nothing
+//                    to assign" with a violation on "department" ("assignee"
+//                    when only an assignee was sent) — no version, audit
+//                    entry or event (RECEIVED and IN_PROGRESS change status)
 //   start_handling:  ASSIGNED → IN_PROGRESS           (meets first response)
 //   wait_customer:   IN_PROGRESS → WAITING_CUSTOMER   (pauses the SLA clock)
 //   resume:          WAITING_CUSTOMER → IN_PROGRESS   (shifts unmet due times)
@@ -99,7 +105,9 @@ Created CreateComplaint(const Submission& submission, const std::string& id,
 
 // Applies a command. On success bumps version, sets updated_at, appends one
 // audit entry and returns the events (at least one).
-// FAILED_PRECONDITION for an illegal transition (naming the current status);
+// FAILED_PRECONDITION for an illegal transition (naming the current status)
+// and for a command that changes nothing (an assignment, above; a
+// reclassification, reclassify.h);
 // INVALID_ARGUMENT (with field violations) for a missing payload field.
 absl::StatusOr<std::vector<Event>> Apply(Complaint& complaint, const Command& command,
                                          const Triage& triage);

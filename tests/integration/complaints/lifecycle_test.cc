@@ -5,6 +5,7 @@
 #include <latch>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "tests/integration/complaints/service_fixture.h"
 
 namespace sqms::complaints::it {
@@ -245,6 +246,56 @@ TEST_F(LifecycleTest, ConcurrentTransitionsWithSameExpectedVersionOneWins) {
     EXPECT_EQ(got.version(), 2);  // exactly one change landed
     EXPECT_EQ(got.audit_size(), 2);
   }
+}
+
+// An assignment to where the complaint is already changes nothing and is
+// refused, through the real store: a retry of the first assignment (its
+// request id recorded in Redis) still answers its first outcome, a new
+// request is FAILED_PRECONDITION on `department`; no version, entry or event.
+TEST_F(LifecycleTest, AnAssignmentThatChangesNothingIsRefusedButItsRetryIsAnswered) {
+  v1::Complaint c = SubmitOk(stub(), ValidSubmission("same-assignment"));
+  auto assign = [&](const std::string& request_id, v1::Complaint* out) {
+    v1::AssignComplaintRequest r;
+    *r.mutable_command() = Cmd(c.id(), 0, "dispatching");
+    r.mutable_command()->set_request_id(request_id);
+    r.set_department("facilities-maintenance");
+    r.set_assignee(Subject(Role::kAgent));
+    auto ctx = Ctx(Role::kSupervisor);
+    return stub().AssignComplaint(ctx.get(), r, out);
+  };
+  const std::string first_id = Unique("assign-1");
+  v1::Complaint first;
+  grpc::Status applied = assign(first_id, &first);
+  ASSERT_TRUE(applied.ok()) << StatusText(applied);
+  ASSERT_EQ(first.version(), 2);
+
+  v1::Complaint retried;
+  grpc::Status retry = assign(first_id, &retried);
+  ASSERT_TRUE(retry.ok()) << StatusText(retry);
+  EXPECT_EQ(retried.version(), 2);
+  EXPECT_EQ(retried.status(), v1::STATUS_ASSIGNED);
+
+  v1::Complaint unused;
+  grpc::Status refused = assign(Unique("assign-2"), &unused);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << StatusText(refused);
+  EXPECT_THAT(refused.error_message(),
+              ::testing::HasSubstr(absl::StrCat("already assigned to department "
+                                                "facilities-maintenance, assignee ",
+                                                Subject(Role::kAgent))));
+  EXPECT_EQ(ViolationFields(refused), std::vector<std::string>{"department"});
+
+  v1::Complaint got = Get(c.id());
+  EXPECT_EQ(got.version(), 2);
+  EXPECT_EQ(got.audit_size(), 2);
+  // Nothing published for the refusal: the next change's event follows the
+  // assignment's directly.
+  c = Simple(&Stub::StartHandling, got, Role::kAgent, "start");
+  std::vector<ReadEvent> events = EventsOf(c.id(), 3);
+  std::vector<ev::ComplaintEventType> got_types;
+  for (const auto& e : events) got_types.push_back(e.event.type());
+  EXPECT_THAT(got_types, ElementsAreArray({ev::COMPLAINT_EVENT_TYPE_SUBMITTED,
+                                           ev::COMPLAINT_EVENT_TYPE_ASSIGNED,
+                                           ev::COMPLAINT_EVENT_TYPE_HANDLING_STARTED}));
 }
 
 TEST_F(LifecycleTest, StaleExpectedVersionIsAborted) {

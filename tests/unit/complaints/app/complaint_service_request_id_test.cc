@@ -52,6 +52,29 @@ TEST_F(RequestIdTest, ARetryReturnsTheFirstOutcomeAndWritesNothing) {
   EXPECT_THAT(AuditActions(id_), ElementsAre("submit", "assign", "start_handling"));
 }
 
+// An assignment that changes nothing is refused by the domain, but a retry
+// of one that did apply (its request id recorded) still answers the first
+// outcome: the request id is looked up before the refusal is returned.
+TEST_F(RequestIdTest, ARetriedAssignmentIsAnsweredAndANewOneThatChangesNothingIsRefused) {
+  auto first = service_->Execute(id_, 0, Assign("rid-1"));
+  ASSERT_TRUE(first.ok()) << first.status();
+  clock_.Advance(absl::Minutes(1));
+  auto retry = service_->Execute(id_, 0, Assign("rid-1"));
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_EQ(retry->version, first->version);
+  EXPECT_EQ(retry->updated_at, first->updated_at);
+
+  auto again = service_->Execute(id_, 0, Assign("rid-2"));
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kFailedPrecondition) << again.status();
+  EXPECT_THAT(std::string(again.status().message()),
+              HasSubstr("already assigned to department safety-office, assignee wang"));
+  EXPECT_THAT(Fields(again.status()), ElementsAre("department"));
+  EXPECT_EQ(repo_.updates(), 1);
+  EXPECT_EQ(StoredVersion(id_), first->version);
+  EXPECT_THAT(EventTypes(id_), ElementsAre(EventType::kSubmitted, EventType::kAssigned));
+  EXPECT_THAT(AuditActions(id_), ElementsAre("submit", "assign"));
+}
+
 TEST_F(RequestIdTest, TheSameRequestIdWithAnotherCommandIsRefused) {
   ASSERT_TRUE(service_->Execute(id_, 1, Assign("rid-1")).ok());
   domain::Command other = MakeCommand(CommandKind::kEscalate);

@@ -102,7 +102,11 @@ TEST_F(LifecycleTest, EveryStatusTimesEveryCommand) {
       SCOPED_TRACE(std::string(CommandName(kind)) + " in " + std::string(StatusName(from)));
       Complaint c = InStatus(from);
       const Complaint before = c;
-      auto events = Apply(c, MakeCommand(kind, t0_ + absl::Hours(1)), triage_);
+      Command command = MakeCommand(kind, t0_ + absl::Hours(1));
+      // Not triage's department: an assignment that changes nothing is
+      // refused (AnAssignmentThatChangesNothingIsRefused).
+      if (kind == CommandKind::kAssign) command.department = "billing-center";
+      auto events = Apply(c, command, triage_);
       std::optional<Status> expected = Expected(kind, from);
       if (expected) {
         ++legal;
@@ -281,6 +285,46 @@ TEST_F(LifecycleTest, AssignRecordsFromAndTo) {
   EXPECT_EQ(c.audit.back().action, "assign");
   EXPECT_EQ(c.audit.back().note,
             "department: ticketing-center → billing-center; assignee: agent-7 → agent-9 (note)");
+}
+
+// Like a reclassification that changes nothing: no version, audit entry or
+// event, and the refusal names what the complaint has already.
+TEST_F(LifecycleTest, AnAssignmentThatChangesNothingIsRefused) {
+  Complaint c = InStatus(Status::kReceived);
+  Command assign = MakeCommand(CommandKind::kAssign, t0_);
+  assign.department = "ticketing-center";  // the triage's: RECEIVED → ASSIGNED is the change
+  assign.assignee = "agent-7";
+  ASSERT_TRUE(Apply(c, assign, triage_).ok());
+  const Complaint assigned = c;
+
+  assign.now = t0_ + absl::Minutes(5);
+  auto again = Apply(c, assign, triage_);
+  ASSERT_EQ(again.status().code(), absl::StatusCode::kFailedPrecondition) << again.status();
+  EXPECT_EQ(again.status().message(),
+            "already assigned to department ticketing-center, assignee agent-7: nothing to assign");
+  auto violations = runtime::FieldViolations(again.status());
+  ASSERT_EQ(violations.size(), 1u);
+  EXPECT_EQ(violations[0].field, "department");
+  EXPECT_EQ(c.version, assigned.version);
+  EXPECT_EQ(c.audit.size(), assigned.audit.size());
+  EXPECT_EQ(c.updated_at, assigned.updated_at);
+
+  Command same_assignee = assign;
+  same_assignee.department.clear();
+  auto only_assignee = Apply(c, same_assignee, triage_);
+  ASSERT_EQ(only_assignee.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(only_assignee.status().message(),
+            "already assigned to assignee agent-7: nothing to assign");
+  violations = runtime::FieldViolations(only_assignee.status());
+  ASSERT_EQ(violations.size(), 1u);
+  EXPECT_EQ(violations[0].field, "assignee");
+  EXPECT_EQ(c.version, assigned.version);
+
+  // Handing an IN_PROGRESS complaint back to the same people changes its status.
+  c.status = Status::kInProgress;
+  ASSERT_TRUE(Apply(c, assign, triage_).ok());
+  EXPECT_EQ(c.status, Status::kAssigned);
+  EXPECT_EQ(c.version, assigned.version + 1);
 }
 
 TEST_F(LifecycleTest, Names) {
