@@ -119,12 +119,34 @@ TYPED_TEST_P(ContactEventStoreContract, TheFirstStartIsRecordedWithItsPlatform) 
   EXPECT_EQ(started.outage_started_at, absl::FromUnixSeconds(1'790'000'000));
   EXPECT_EQ(started.outage_platform, domain::Platform::kBackboneNetwork);
   EXPECT_EQ(started.outage_ended_at, std::nullopt);
-  // A second start (another platform) changes nothing.
-  EXPECT_EQ(this->Append(this->Outage("outage-b", domain::ContactKind::kOutageStarted, 60,
-                                      domain::Platform::kCallPlatform),
-                         {}),
+  // A second start on its platform changes nothing (the first start wins).
+  EXPECT_EQ(this->Append(this->Outage("outage-b", domain::ContactKind::kOutageStarted, 60), {}),
             ports::AppendResult::kAppended);
   EXPECT_EQ(this->Record("outage-b"), started);
+}
+
+// One outage, one platform: a start on another platform than the recorded
+// start's is stale (the caller refuses it from the record), in the same
+// atomic step as the event, so nothing is written; the first start's retry
+// is still a duplicate.
+TYPED_TEST_P(ContactEventStoreContract, AStartOnAnotherPlatformIsStaleAndWritesNothing) {
+  const auto start = this->Outage("outage-e", domain::ContactKind::kOutageStarted, 0);
+  ASSERT_EQ(this->Append(start, {}), ports::AppendResult::kAppended);
+  const domain::ContactRecord started = this->Record("outage-e");
+
+  const auto elsewhere = this->Outage("outage-e", domain::ContactKind::kOutageStarted, 60,
+                                      domain::Platform::kCallPlatform);
+  auto outcome = this->store().Append(elsewhere, {}, "fp");
+  ASSERT_TRUE(outcome.ok()) << outcome.status();
+  EXPECT_EQ(outcome->result, ports::AppendResult::kStale);
+  EXPECT_EQ(outcome->current.outage_platform, domain::Platform::kBackboneNetwork);
+  EXPECT_EQ(outcome->current, started);
+  EXPECT_EQ(this->Record("outage-e"), started);
+  auto lookup = this->store().Load("outage-e", elsewhere.event_id);
+  ASSERT_TRUE(lookup.ok()) << lookup.status();
+  EXPECT_FALSE(lookup->seen);
+
+  EXPECT_EQ(this->Append(start, {}), ports::AppendResult::kDuplicate);
 }
 
 TYPED_TEST_P(ContactEventStoreContract, AnEndIsAppendedOnlyOnTheOutageItWasCompletedFrom) {
@@ -165,6 +187,7 @@ TYPED_TEST_P(ContactEventStoreContract, AnEndWithoutAStartIsRecordedToo) {
 REGISTER_TYPED_TEST_SUITE_P(ContactEventStoreContract, AnEventIdIsAppendedOnce,
                             ASeenEventIdReportsTheFingerprintItWasAppendedWith,
                             TheFirstStartIsRecordedWithItsPlatform,
+                            AStartOnAnotherPlatformIsStaleAndWritesNothing,
                             AnEndIsAppendedOnlyOnTheOutageItWasCompletedFrom,
                             AnEndWithoutAStartIsRecordedToo);
 

@@ -167,7 +167,8 @@ return record(cur, {redis.call('GET', KEYS[1]) or ''})
 //       ch dept reg stn line, 15 the outage the event was completed from,
 //       "os/op/oe" ('' parts = none; the whole '' = not an outage end),
 //       16 outage start and 17 its platform to record ('' = not an outage
-//       start), 18 outage end to record ('' = not an outage end),
+//       start; a start recorded on another platform makes it stale),
+//       18 outage end to record ('' = not an outage end),
 //       19 the event's fingerprint (the seen marker's value)
 // Returns {'seen', marker} | {'stale', ch, dept, reg, stn, line, os, op, oe}
 // | {'appended'}.
@@ -179,6 +180,9 @@ local cur = redis.call('HMGET', KEYS[3], unpack(fields))
 -- duration, its platform must match, and an outage ended already refuses it.
 local outage = (cur[6] or '') .. '/' .. (cur[7] or '') .. '/' .. (cur[8] or '')
 local stale = ARGV[15] ~= '' and ARGV[15] ~= outage
+-- An outage start on another platform than the recorded start's is not this
+-- outage's: the caller refuses it once it sees the record.
+if ARGV[16] ~= '' and cur[7] and cur[7] ~= '' and cur[7] ~= ARGV[17] then stale = true end
 for i = 1, 5 do
   if cur[i] and cur[i] ~= ARGV[9 + i] then stale = true end
 end

@@ -32,9 +32,10 @@ class ContactIntake {
   // earlier events; an outage end with neither a known start nor
   // outage_seconds, less than 1 s after its start, or on another platform).
   // FAILED_PRECONDITION naming "contact_id" for a second outage end of one
-  // contact (an outage ends once) — nothing stored. A later event inherits
-  // the dimensions it omits; an outage end gets its duration from the
-  // recorded start when there is one.
+  // contact (an outage ends once), and for an outage start on another
+  // platform than the contact's recorded start — nothing stored. A later
+  // event inherits the dimensions it omits; an outage end gets its duration
+  // from the recorded start when there is one.
   // A retried event id is acknowledged (duplicate) without these record
   // checks — when it is the same event: the id is kept with a fingerprint
   // of the event as sent (domain::CanonicalContactEvent), and an event id

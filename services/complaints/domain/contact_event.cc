@@ -157,6 +157,15 @@ std::string_view ContactKindName(ContactKind kind) {
   return index < std::size(kNames) ? kNames[index] : kNames[0];
 }
 
+std::string_view PlatformName(Platform platform) {
+  static constexpr std::string_view kNames[] = {
+      "PLATFORM_UNSPECIFIED", "PLATFORM_CALL_PLATFORM", "PLATFORM_BACKBONE_NETWORK",
+      "PLATFORM_BUSINESS_SUPPORT", "PLATFORM_REGIONAL_SYSTEM"};
+  static_assert(std::size(kNames) == kPlatformMax + 1);
+  const size_t index = static_cast<size_t>(platform);
+  return index < std::size(kNames) ? kNames[index] : kNames[0];
+}
+
 absl::Status ValidateContactEvent(const ContactEvent& e, absl::Time now,
                                   const ContactLimits& limits) {
   Checker check;

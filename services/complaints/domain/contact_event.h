@@ -28,6 +28,9 @@ inline constexpr int kPlatformMax = 4;
 // "call_offered", "call_answered", ... ("unspecified" out of range): the
 // suffix of the CloudEvents type "sqms.contact.v1.<name>".
 std::string_view ContactKindName(ContactKind kind);
+// The proto enum value name: "PLATFORM_BACKBONE_NETWORK", ...
+// ("PLATFORM_UNSPECIFIED" out of range).
+std::string_view PlatformName(Platform platform);
 
 struct ContactEvent {
   std::string event_id;       // "" = the server makes one

@@ -21,6 +21,19 @@ absl::Status CompleteContactEvent(const ContactRecord& record, ContactEvent& eve
     return runtime::WithFieldViolations(absl::FailedPreconditionError(ended),
                                         {{"contact_id", ended}});
   }
+  if (event.kind == ContactKind::kOutageStarted && record.outage_started_at &&
+      record.outage_platform != Platform::kUnspecified &&
+      event.platform != record.outage_platform) {
+    // Not a retry (that is recognised by its event_id before this) and not
+    // the same outage: one outage, one platform, as for its end.
+    const std::string started = absl::StrCat(
+        "this outage already started on ", std::string(PlatformName(record.outage_platform)),
+        " at ", absl::FormatTime(absl::RFC3339_sec, *record.outage_started_at, absl::UTCTimeZone()),
+        " (another outage_started, on ", std::string(PlatformName(event.platform)),
+        "): one outage, one platform");
+    return runtime::WithFieldViolations(absl::FailedPreconditionError(started),
+                                        {{"contact_id", started}});
+  }
   std::vector<runtime::FieldViolation> violations;
   for (const ContactDimension& d : kContactDimensions) {
     const std::string& known = record.*d.record;
@@ -65,6 +78,10 @@ bool AgreesWith(const ContactEvent& event, const ContactRecord& basis,
   for (const ContactDimension& d : kContactDimensions) {
     const std::string& known = stored.*d.record;
     if (!known.empty() && known != event.*d.event) return false;
+  }
+  if (event.kind == ContactKind::kOutageStarted) {
+    return stored.outage_platform == Platform::kUnspecified ||
+           stored.outage_platform == event.platform;
   }
   return event.kind != ContactKind::kOutageEnded ||
          (basis.outage_started_at == stored.outage_started_at &&

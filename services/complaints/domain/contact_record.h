@@ -57,6 +57,11 @@ inline constexpr ContactDimension kContactDimensions[] = {
 // - outage_ended of an outage whose end is recorded already: FAILED_PRECONDITION
 //   naming "contact_id", checked first (a retry of that end is recognised by
 //   its event_id before this, see ports::ContactEventStore);
+// - outage_started of an outage whose start is recorded on another platform:
+//   FAILED_PRECONDITION naming "contact_id" ("this outage already started on
+//   PLATFORM_… at …"), checked first too; another start on the recorded
+//   platform (or on any, when the start's platform is not recorded) is
+//   accepted and changes nothing (the first start wins, Remember);
 // - outage_ended: outage_seconds = occurred_at − the recorded start (whole
 //   seconds), replacing what was sent; INVALID_ARGUMENT "occurred_at" when
 //   the end is less than 1 s after the start (durations are 1 s..max_outage),
@@ -70,8 +75,9 @@ absl::Status CompleteContactEvent(const ContactRecord& record, ContactEvent& eve
 // Whether a completed `event` may be appended on top of `stored`: each of its
 // dimensions equals the stored one, or none is stored (an empty one only when
 // none is stored); for outage_ended, `stored`'s outage (start, platform,
-// end) is the one it was completed from (`basis`). The store's
-// compare-and-set rule.
+// end) is the one it was completed from (`basis`); for outage_started, no
+// start is stored on another platform (CompleteContactEvent refuses it once
+// the caller re-completes from `stored`). The store's compare-and-set rule.
 bool AgreesWith(const ContactEvent& event, const ContactRecord& basis,
                 const ContactRecord& stored);
 

@@ -2,7 +2,8 @@
 // (docs/api.md, "Contact events"): durations required, survey answers
 // published only when present, one set of dimensions per contact (inherited
 // by later events, a different value refused), department ids only,
-// consultations with category and agent, outage durations from the start.
+// consultations with category and agent, outage durations from the start,
+// one platform per outage.
 
 #include <map>
 
@@ -270,6 +271,34 @@ TEST_F(ContactRulesTest, AnOutageEndsOnceAtLeastASecondAfterItsStartOnItsPlatfor
 
   auto published = Published(outage, ended.event_id());
   ASSERT_EQ(published.size(), 2u);
+  EXPECT_EQ(published[1].outage_ended().outage_seconds(), 600);
+}
+
+// One outage, one platform, through the real gateway and Redis script: a
+// start on another platform is refused naming the platform it started on,
+// nothing is published; a retry of the first start is still acknowledged.
+TEST_F(ContactRulesTest, AnOutageStartsOnOnePlatform) {
+  const std::string outage = Unique("outage");
+  ev::ContactEvent started = Bare(outage, absl::Seconds(900));
+  started.mutable_outage_started()->set_platform(ev::PLATFORM_BACKBONE_NETWORK);
+  ev::ContactEvent elsewhere = Bare(outage, absl::Seconds(600));
+  elsewhere.mutable_outage_started()->set_platform(ev::PLATFORM_CALL_PLATFORM);
+  ev::ContactEvent ended = Bare(outage, absl::Seconds(300));
+  ended.mutable_outage_ended()->set_platform(ev::PLATFORM_BACKBONE_NETWORK);
+  auto acks = Send({started, elsewhere, started, ended});
+  ASSERT_EQ(acks.size(), 4u);
+  EXPECT_EQ(acks[0].status().code(), 0) << Code(acks[0]);
+  EXPECT_EQ(acks[1].status().code(), static_cast<int>(grpc::StatusCode::FAILED_PRECONDITION))
+      << Code(acks[1]);
+  EXPECT_THAT(ViolationFields(acks[1].status()), ElementsAre("contact_id"));
+  EXPECT_THAT(acks[1].status().message(),
+              ::testing::HasSubstr("already started on PLATFORM_BACKBONE_NETWORK"));
+  EXPECT_EQ(acks[2].status().code(), 0) << Code(acks[2]);  // the retry
+  EXPECT_EQ(acks[3].status().code(), 0) << Code(acks[3]);
+
+  auto published = Published(outage, ended.event_id());
+  ASSERT_EQ(published.size(), 2u);
+  EXPECT_EQ(published[0].outage_started().platform(), ev::PLATFORM_BACKBONE_NETWORK);
   EXPECT_EQ(published[1].outage_ended().outage_seconds(), 600);
 }
 

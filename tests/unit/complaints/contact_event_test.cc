@@ -420,6 +420,29 @@ TEST_F(ContactIntakeTest, AnOutageEndMustFollowItsStartOnItsPlatform) {
   EXPECT_EQ(store_.Stored("o-4").outage_seconds, 1);
 }
 
+// One outage, one platform: a start on another platform than the recorded
+// start's is refused like a second end, also when the intake first assumed
+// nothing was stored; the first start's retry is still acknowledged.
+TEST_F(ContactIntakeTest, AnOutageStartsOnOnePlatform) {
+  const ContactEvent start = OutageStart("o-1", "outage-1", kNow - absl::Minutes(50));
+  ASSERT_TRUE(intake_.Accept(start).ok());
+  ContactEvent elsewhere = OutageStart("o-2", "outage-1", kNow - absl::Minutes(40));
+  elsewhere.platform = domain::Platform::kCallPlatform;
+  absl::Status refused = intake_.Accept(elsewhere).status();
+  EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition) << refused;
+  EXPECT_THAT(BadFields(refused), ::testing::ElementsAre("contact_id"));
+  EXPECT_THAT(std::string(refused.message()),
+              ::testing::HasSubstr("already started on PLATFORM_BACKBONE_NETWORK"));
+  EXPECT_EQ(store_.Published().size(), 1u);
+
+  absl::StatusOr<app::ContactAccepted> retry = intake_.Accept(start);
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_TRUE(retry->duplicate);
+  // Another start on its platform is accepted as before (the first wins).
+  ASSERT_TRUE(intake_.Accept(OutageStart("o-3", "outage-1", kNow - absl::Minutes(45))).ok());
+  EXPECT_EQ(store_.Published().size(), 2u);
+}
+
 TEST_F(ContactIntakeTest, AnOutageEndWithoutAKnownStartMustSendItsDuration) {
   ContactEvent ended = Valid();
   ended.event_id = "o-9";

@@ -198,5 +198,33 @@ TEST(ContactRecordTest, AnEndIsAppendedOnlyOnTheOutageItWasCompletedFrom) {
   EXPECT_FALSE(AgreesWith(end, started, other_platform));
 }
 
+// One outage, one platform: a start on another platform than the recorded
+// start's is refused like a second end (FAILED_PRECONDITION on contact_id,
+// naming the platform it started on), and the store treats it as stale.
+TEST(ContactRecordTest, AnOutageStartsOnOnePlatform) {
+  const ContactRecord r = Started();
+  ContactEvent elsewhere =
+      Outage(ContactKind::kOutageStarted, kT + absl::Minutes(1), Platform::kCallPlatform);
+  const absl::Status s = CompleteContactEvent(r, elsewhere);
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
+  EXPECT_EQ(Fields(s), std::vector<std::string>{"contact_id"});
+  EXPECT_EQ(s.message(),
+            "this outage already started on PLATFORM_BACKBONE_NETWORK at 2026-09-21T14:13:20+00:00 "
+            "(another outage_started, on PLATFORM_CALL_PLATFORM): one outage, one platform");
+  EXPECT_FALSE(AgreesWith(elsewhere, ContactRecord{}, r));
+  EXPECT_TRUE(AgreesWith(elsewhere, ContactRecord{}, ContactRecord{}));
+
+  // Another start on its platform changes nothing and is not refused; nor is
+  // any start when the recorded one has no platform (before they were kept).
+  ContactEvent again =
+      Outage(ContactKind::kOutageStarted, kT + absl::Minutes(1), Platform::kBackboneNetwork);
+  EXPECT_TRUE(CompleteContactEvent(r, again).ok());
+  EXPECT_TRUE(AgreesWith(again, ContactRecord{}, r));
+  ContactRecord old;
+  old.outage_started_at = kT;
+  EXPECT_TRUE(CompleteContactEvent(old, elsewhere).ok());
+  EXPECT_TRUE(AgreesWith(elsewhere, ContactRecord{}, old));
+}
+
 }  // namespace
 }  // namespace sqms::complaints::domain
