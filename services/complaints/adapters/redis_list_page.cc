@@ -66,12 +66,7 @@ std::vector<std::string> ShardArgs(const RedisKeys& keys, int shard, const ports
 bool MatchesUnindexed(const ports::ListQuery& q, const domain::Complaint& c) {
   if (!q.assignee.empty() && c.assignee != q.assignee) return false;
   if (q.escalated_only && c.escalation_level <= 0) return false;
-  if (q.sla_at_risk_only &&
-      std::none_of(c.sla.deadlines.begin(), c.sla.deadlines.end(), [](const auto& d) {
-        return d.at_risk && !d.breached && !d.met_at.has_value();
-      })) {
-    return false;
-  }
+  if (q.sla_at_risk_only && !c.sla.AnyAtRisk()) return false;
   return true;
 }
 

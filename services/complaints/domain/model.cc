@@ -19,6 +19,12 @@ bool SlaClock::AnyBreached() const {
                      [](const SlaDeadline& d) { return d.breached; });
 }
 
+bool SlaClock::AnyAtRisk() const {
+  return std::any_of(deadlines.begin(), deadlines.end(), [](const SlaDeadline& d) {
+    return d.at_risk && !d.breached && !d.met_at.has_value();
+  });
+}
+
 std::optional<absl::Time> NextDue(const Complaint& complaint) {
   if (complaint.status == Status::kClosed) return std::nullopt;
   std::optional<absl::Time> next;

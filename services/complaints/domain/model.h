@@ -92,6 +92,10 @@ struct SlaClock {
   SlaDeadline* Find(SlaTarget target);
   const SlaDeadline* Find(SlaTarget target) const;
   bool AnyBreached() const;
+  // A deadline at risk now: its at-risk moment has fired (at_risk, set by
+  // the SLA timer; the clock alone does not count) and it is neither
+  // breached nor met. What ListComplaints' sla_at_risk_only selects.
+  bool AnyAtRisk() const;
 };
 
 struct Resolution {

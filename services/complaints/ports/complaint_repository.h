@@ -97,8 +97,8 @@ struct ListQuery {
   std::optional<absl::Time> created_before;  // exclusive
   bool sla_breached_only = false;
   std::string assignee;        // "" = any; the rpc layer has resolved "me"
-  bool sla_at_risk_only = false;
-  bool escalated_only = false;
+  bool sla_at_risk_only = false;  // domain::SlaClock::AnyAtRisk
+  bool escalated_only = false;    // escalation_level > 0
   // The caller's history: the request's phone, which ComplaintService::List
   // turns into `complainant_key` (the keyed hash stored with each complaint)
   // and clears; a store filters on the key only and never sees the phone.
