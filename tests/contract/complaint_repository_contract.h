@@ -109,6 +109,37 @@ class ComplaintRepositoryContract : public ::testing::Test {
     return ids;
   }
 
+  // One complaint per shape, at `station`, received a second apart in that
+  // order, each as its shape leaves it; returns their ids (fails the test on
+  // an error).
+  std::vector<std::string> CreateAtStation(
+      const std::string& station,
+      const std::vector<std::function<void(domain::Complaint&)>>& shapes) {
+    const absl::Time start = env_->Now();
+    std::vector<std::string> ids;
+    for (size_t i = 0; i < shapes.size(); ++i) {
+      ports::NewComplaint r = Record();
+      r.complaint.location.station = station;
+      r.complaint.received_at = start + absl::Seconds(static_cast<int64_t>(i));
+      shapes[i](r.complaint);
+      auto created = repo().Create(r);
+      EXPECT_TRUE(created.ok()) << created.status();
+      ids.push_back(r.complaint.id);
+    }
+    return ids;
+  }
+
+  // `query` lists exactly `want`, in order, whether read in one page or a
+  // complaint per page (each token followed with the same query, so a page
+  // the store cut short still continues to the end).
+  void ExpectListed(ports::ListQuery query, const std::vector<std::string>& want) {
+    for (int page_size : {500, 1}) {
+      SCOPED_TRACE(absl::StrCat("page_size ", page_size));
+      query.page_size = page_size;
+      EXPECT_EQ(ListAllIds(query), want);
+    }
+  }
+
   std::unique_ptr<RepositoryEnv> env_;
   int stations_ = 0;
 };
@@ -410,6 +441,100 @@ TYPED_TEST_P(ComplaintRepositoryContract, ListInNextDueOrderIsAQueueMostUrgentFi
   EXPECT_EQ(this->repo().List(query).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+// The filters a store may check on the record rather than an index
+// (assignee, escalated, at risk) select exactly their complaints, and a
+// query paged a complaint at a time still reaches the last of them.
+TYPED_TEST_P(ComplaintRepositoryContract, ListFiltersByAssignee) {
+  const std::string station = absl::StrCat("assignee-", this->repo().NewId("", this->env_->Now()));
+  auto assigned = [](const std::string& who) {
+    return [who](domain::Complaint& c) { c.assignee = who; };
+  };
+  const std::vector<std::string> ids = this->CreateAtStation(
+      station, {assigned("agent-b"), assigned("agent-a"), assigned(""), assigned("agent-a2"),
+                assigned("agent-a"), assigned("agent-b")});
+  ports::ListQuery query;
+  query.station = station;
+  query.assignee = "agent-a";
+  this->ExpectListed(query, {ids[1], ids[4]});
+  query.assignee = "agent-b";
+  this->ExpectListed(query, {ids[0], ids[5]});
+}
+
+// Escalated: an escalation level above 0.
+TYPED_TEST_P(ComplaintRepositoryContract, ListFiltersEscalatedOnly) {
+  const std::string station = absl::StrCat("escalated-", this->repo().NewId("", this->env_->Now()));
+  auto level = [](int n) { return [n](domain::Complaint& c) { c.escalation_level = n; }; };
+  const std::vector<std::string> ids =
+      this->CreateAtStation(station, {level(0), level(1), level(0), level(0), level(2), level(0)});
+  ports::ListQuery query;
+  query.station = station;
+  query.escalated_only = true;
+  this->ExpectListed(query, {ids[1], ids[4]});
+  query.escalated_only = false;
+  this->ExpectListed(query, ids);
+}
+
+// At risk (domain::SlaClock::AnyAtRisk): a deadline whose at-risk moment has
+// fired (its flag, set by the SLA timer, not the clock) and that is neither
+// breached nor met.
+TYPED_TEST_P(ComplaintRepositoryContract, ListFiltersSlaAtRiskOnly) {
+  const std::string station = absl::StrCat("at-risk-", this->repo().NewId("", this->env_->Now()));
+  const absl::Time now = this->env_->Now();
+  auto deadline = [now](bool at_risk, bool breached, bool met) {
+    domain::SlaDeadline d;
+    d.target = domain::SlaTarget::kFirstResponse;
+    d.at_risk_at = now - absl::Hours(1);
+    d.due = now + absl::Hours(1);
+    d.at_risk = at_risk;
+    d.breached = breached;
+    if (met) d.met_at = now;
+    return d;
+  };
+  auto with = [](std::vector<domain::SlaDeadline> deadlines) {
+    return [deadlines](domain::Complaint& c) { c.sla.deadlines = deadlines; };
+  };
+  domain::SlaDeadline resolution = deadline(/*at_risk=*/true, false, false);
+  resolution.target = domain::SlaTarget::kResolution;
+  const std::vector<std::string> ids = this->CreateAtStation(
+      station, {
+                   with({}),                                          // no deadlines
+                   with({deadline(true, false, false)}),              // at risk
+                   with({deadline(false, false, false)}),             // moment passed, not fired
+                   with({deadline(true, true, false)}),               // breached
+                   with({deadline(true, false, true)}),               // met
+                   with({deadline(false, false, true), resolution}),  // another deadline at risk
+                   with({deadline(false, false, false)}),             // nothing fired
+               });
+  ports::ListQuery query;
+  query.station = station;
+  query.sla_at_risk_only = true;
+  this->ExpectListed(query, {ids[1], ids[5]});
+}
+
+// The filters combine: a complaint is listed only when it passes each.
+TYPED_TEST_P(ComplaintRepositoryContract, ListCombinesAssigneeEscalatedAndAtRisk) {
+  const std::string station = absl::StrCat("combined-", this->repo().NewId("", this->env_->Now()));
+  auto shape = [](const std::string& who, int level, bool at_risk) {
+    return [who, level, at_risk](domain::Complaint& c) {
+      c.assignee = who;
+      c.escalation_level = level;
+      domain::SlaDeadline d;
+      d.target = domain::SlaTarget::kFirstResponse;
+      d.at_risk = at_risk;
+      c.sla.deadlines.push_back(d);
+    };
+  };
+  const std::vector<std::string> ids = this->CreateAtStation(
+      station, {shape("agent-a", 1, true), shape("agent-b", 1, true), shape("agent-a", 0, true),
+                shape("agent-a", 1, false), shape("agent-a", 2, true)});
+  ports::ListQuery query;
+  query.station = station;
+  query.assignee = "agent-a";
+  query.escalated_only = true;
+  query.sla_at_risk_only = true;
+  this->ExpectListed(query, {ids[0], ids[4]});
+}
+
 // The store may hold complaints of other tests: counts are compared as
 // differences.
 TYPED_TEST_P(ComplaintRepositoryContract, CountsFollowEachComplaintsStatusAndPriority) {
@@ -527,6 +652,8 @@ REGISTER_TYPED_TEST_SUITE_P(ComplaintRepositoryContract, NewIdsAreDistinct,
                             CountsFollowEachComplaintsStatusAndPriority,
                             AListPageTokenIsBoundToItsQuery, ListFindsAComplainantsComplaintsByKey,
                             ListFindsTheComplaintsOfAKnownIssueAndItSurvivesAWrite,
-                            ListInNextDueOrderIsAQueueMostUrgentFirst);
+                            ListInNextDueOrderIsAQueueMostUrgentFirst, ListFiltersByAssignee,
+                            ListFiltersEscalatedOnly, ListFiltersSlaAtRiskOnly,
+                            ListCombinesAssigneeEscalatedAndAtRisk);
 
 }  // namespace sqms::complaints::contract

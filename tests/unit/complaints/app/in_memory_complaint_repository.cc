@@ -196,6 +196,9 @@ bool InMemoryComplaintRepository::Matches(const ports::ListQuery& q, const Recor
          (!q.created_after || c.received_at >= *q.created_after) &&
          (!q.created_before || c.received_at < *q.created_before) &&
          (!q.sla_breached_only || c.sla.AnyBreached()) &&
+         (q.assignee.empty() || q.assignee == c.assignee) &&
+         (!q.sla_at_risk_only || c.sla.AnyAtRisk()) &&
+         (!q.escalated_only || c.escalation_level > 0) &&
          (q.complainant_key.empty() || q.complainant_key == r.complainant_key) &&
          (q.incident_id.empty() ||
           (c.known_issue && c.known_issue->incident_id == q.incident_id));
