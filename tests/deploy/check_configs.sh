@@ -15,6 +15,8 @@
 #     ConfigMap alerts-config
 #   - the kustomize copies of the triage, metrics and alerts configs match
 #     the services' defaults
+#   - every department the shipped triage config routes to is one of the
+#     metrics config's departments (else its series read "other")
 #   - every Grafana dashboard is valid JSON with uid, title and panels, and
 #     every PromQL expression in it parses, and every recording rule it reads
 #     is defined in deploy/prometheus/rules/
@@ -76,6 +78,40 @@ find_yaml_python() {
   done
   echo "check_configs: no python3 with PyYAML; install python3-yaml (scripts/install-deps.sh)" >&2
   exit 1
+}
+
+# The departments services/complaints/config/triage.yaml routes to, each in
+# services/metrics/config/metrics.yaml's `departments` (the ids that bound
+# the `department` label of the KPI series: one not listed shows as
+# "other" on the dashboards).
+routed_departments_are_known() {
+  local py="$1"
+  "$py" - "$REPO_ROOT/services/complaints/config/triage.yaml" \
+    "$REPO_ROOT/services/metrics/config/metrics.yaml" <<'PY'
+import sys, yaml
+triage = yaml.safe_load(open(sys.argv[1]))
+metrics = yaml.safe_load(open(sys.argv[2]))
+known = {d["id"] for d in metrics.get("departments", [])}
+routed = set()
+def walk(node):
+    if isinstance(node, dict):
+        if isinstance(node.get("department"), str):
+            routed.add(node["department"])
+        for v in node.values():
+            walk(v)
+    elif isinstance(node, list):
+        for v in node:
+            walk(v)
+walk(triage)
+default = (triage.get("routing") or {}).get("default")
+if isinstance(default, str):
+    routed.add(default)
+missing = sorted(routed - known)
+if not routed:
+    sys.exit("no department found in " + sys.argv[1])
+if missing:
+    sys.exit("routed by triage.yaml but not in metrics.yaml departments: " + ", ".join(missing))
+PY
 }
 
 check_prometheus_config() {
@@ -277,6 +313,7 @@ main() {
   check "triage config copy in deploy/k8s is current" bash "$DEPLOY/k8s/sync-triage.sh" --check
   check "metrics config copy in deploy/k8s is current" bash "$DEPLOY/k8s/sync-metrics.sh" --check
   check "alerts config copy in deploy/k8s is current" bash "$DEPLOY/k8s/sync-alerts.sh" --check
+  check "triage's departments are metrics departments" routed_departments_are_known "$py"
 
   local json
   for json in "$DEPLOY"/grafana/dashboards/*.json; do
