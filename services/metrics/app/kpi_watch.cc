@@ -58,6 +58,11 @@ absl::StatusOr<WatchSpec> CheckWatch(const WatchRequest& request,
   const std::optional<domain::Dimension> dimension =
       DimensionOf(request.dimension, "dimension", violations);
   if (request.size && dimension) CheckKept(kept, *request.size, *dimension, "dimension", violations);
+  for (size_t i = 0; dimension && i < request.kpis.size(); ++i) {
+    if (const domain::KpiDefinition* kpi = domain::FindKpi(request.kpis[i])) {
+      CheckBreakdown(*kpi, *dimension, absl::StrCat("kpis[", i, "]"), violations);
+    }
+  }
   if (request.previous_windows < 0 || request.previous_windows > kMaxWatchPreviousWindows) {
     violations.push_back({"previous_windows", absl::StrCat(request.previous_windows,
                                                            " is not in 0..",

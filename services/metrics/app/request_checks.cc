@@ -1,6 +1,7 @@
 #include "services/metrics/app/request_checks.h"
 
 #include "absl/strings/str_cat.h"
+#include "services/metrics/domain/kpi_breakdown.h"
 
 namespace sqms::metrics::app {
 
@@ -33,6 +34,12 @@ void CheckKept(const domain::WindowDimensions& kept, domain::WindowSize size,
                                            "' is not kept for ",
                                            std::string(domain::WindowSizeName(size)),
                                            " windows (kept: ", kept.KeptNames(size), ")")});
+}
+
+void CheckBreakdown(const domain::KpiDefinition& kpi, domain::Dimension dimension,
+                    const std::string& path, std::vector<runtime::FieldViolation>& violations) {
+  std::string why = domain::WhyNotBrokenDownBy(kpi, dimension);
+  if (!why.empty()) violations.push_back({path, std::move(why)});
 }
 
 }  // namespace sqms::metrics::app

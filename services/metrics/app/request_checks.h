@@ -32,4 +32,10 @@ void CheckKept(const domain::WindowDimensions& kept, domain::WindowSize size,
                domain::Dimension dimension, const std::string& path,
                std::vector<runtime::FieldViolation>& violations);
 
+// A violation at `path` (the KPI's own field, e.g. "kpis[1]") when `kpi`
+// is not broken down by `dimension` (domain/kpi_breakdown.h): "answer_rate
+// is not broken down by agent: call_offered events carry no agent".
+void CheckBreakdown(const domain::KpiDefinition& kpi, domain::Dimension dimension,
+                    const std::string& path, std::vector<runtime::FieldViolation>& violations);
+
 }  // namespace sqms::metrics::app

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/metrics/config/cardinality_limits.h"
 #include "services/metrics/config/surge_rules.h"
+#include "services/metrics/domain/kpi_breakdown.h"
 #include "sqms/runtime/yaml_reader.h"
 
 namespace sqms::metrics::config {
@@ -122,10 +123,17 @@ class Loader {
       if (auto s = CheckKept(out, t.window, t.dimension, YamlReader::Index("targets", i)); !s.ok()) {
         return s;
       }
+      if (auto s = CheckBreakdown(t.kpi, t.dimension, YamlReader::Index("targets", i)); !s.ok()) {
+        return s;
+      }
     }
     for (size_t i = 0; i < out.surges.size(); ++i) {
       const domain::SurgeRule& rule = out.surges[i];
       if (auto s = CheckKept(out, rule.window, rule.dimension, YamlReader::Index("surges", i));
+          !s.ok()) {
+        return s;
+      }
+      if (auto s = CheckBreakdown(rule.kpi, rule.dimension, YamlReader::Index("surges", i));
           !s.ok()) {
         return s;
       }
@@ -394,6 +402,17 @@ class Loader {
                     absl::StrCat("'", dimension, "' is not kept for ", name,
                                  " windows (window_dimensions.", name, ": ",
                                  out.window_dimensions.KeptNames(size), ")"));
+  }
+
+  // A target or surge rule (at `path`) of a KPI on a dimension it is broken
+  // down by (domain/kpi_breakdown.h): answer rate by agent means nothing.
+  absl::Status CheckBreakdown(const std::string& kpi_name, const std::string& dimension,
+                              const std::string& path) {
+    const domain::KpiDefinition* kpi = domain::FindKpi(kpi_name);
+    const std::optional<domain::Dimension> d = domain::ParseDimension(dimension);
+    if (kpi == nullptr || !d) return absl::OkStatus();  // refused where they are read
+    const std::string why = domain::WhyNotBrokenDownBy(*kpi, *d);
+    return why.empty() ? absl::OkStatus() : r_.Error(YamlReader::Join(path, "dimension"), why);
   }
 
   absl::Status Targets(const YAML::Node& node, MetricsSettings& out) {

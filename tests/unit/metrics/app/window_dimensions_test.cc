@@ -70,6 +70,20 @@ TEST(WindowDimensionsConfigTest, ErrorsNameTheFileTheKeyAndTheProblem) {
             std::string::npos);
 }
 
+// domain/kpi_breakdown.h: a KPI whose events cannot name a unit of the
+// dimension (calls offered carry no agent) is refused by it, in the file
+// and in every read.
+TEST(WindowDimensionsConfigTest, ATargetOrSurgeOfAKpiNotBrokenDownByItsDimensionIsRefused) {
+  EXPECT_NE(ErrorOf("targets:\n  - {kpi: answer_rate, dimension: agent, window: day, "
+                    "threshold: 90}\n")
+                .find("targets[0].dimension: answer_rate is not broken down by agent: "
+                      "call_offered events carry no agent"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("surges:\n  - {kpi: complaint_volume, dimension: plan}\n")
+                .find("surges[0].dimension: complaint_volume is not broken down by plan"),
+            std::string::npos);
+}
+
 TEST(WindowDimensionsConfigTest, TheShippedFileKeepsWhatItsTargetsAndSurgesUse) {
   auto settings =
       config::LoadSettings(sqms::testing::SourceFile("services/metrics/config/metrics.yaml"));
@@ -90,10 +104,10 @@ class KeptDimensionQueryTest : public ::testing::Test {
     for (const auto& v : runtime::FieldViolations(status)) out += v.field + ": " + v.description;
     return out;
   }
-  // answer_rate of `dimension` ("" = total) in the current window of `size`.
+  // average_speed_of_answer of `dimension` ("" = total) in the current window of `size`.
   static app::KpiRequest Get(WindowSize size, const std::string& dimension) {
     app::KpiRequest r;
-    r.kpi = "answer_rate";
+    r.kpi = "average_speed_of_answer";  // broken down by agent (kpi_breakdown.h)
     r.period.size = size;
     r.dimension = dimension;
     if (!dimension.empty()) r.unit = "a-1";
@@ -111,7 +125,7 @@ TEST_F(KeptDimensionQueryTest, EveryReadOfANotKeptDimensionIsRefusedOnDimension)
   EXPECT_EQ(Violation(queries_->Explain(Get(WindowSize::kMinute, "agent")).status()), expected);
 
   app::RangeRequest range;
-  range.kpis = {"answer_rate"};
+  range.kpis = {"average_speed_of_answer"};
   range.size = WindowSize::kMinute;
   range.from = "2026-12-02T10:05";
   range.dimension = "agent";
@@ -120,11 +134,11 @@ TEST_F(KeptDimensionQueryTest, EveryReadOfANotKeptDimensionIsRefusedOnDimension)
   app::RankRequest rank;
   rank.period.size = WindowSize::kMinute;
   rank.dimension = "agent";
-  rank.kpis = {{"answer_rate", 1.0}};
+  rank.kpis = {{"average_speed_of_answer", 1.0}};
   EXPECT_EQ(Violation(queries_->Rank(rank).status()), expected);
 
   app::WatchRequest watch;
-  watch.kpis = {"answer_rate"};
+  watch.kpis = {"average_speed_of_answer"};
   watch.size = WindowSize::kMinute;
   watch.dimension = "agent";
   EXPECT_EQ(Violation(app::CheckWatch(watch, queries_->config().window_dimensions).status()),
@@ -135,6 +149,17 @@ TEST_F(KeptDimensionQueryTest, EveryReadOfANotKeptDimensionIsRefusedOnDimension)
   EXPECT_TRUE(queries_->Get(Get(WindowSize::kHour, "agent")).ok());
   watch.size = WindowSize::kHour;
   EXPECT_TRUE(app::CheckWatch(watch, queries_->config().window_dimensions).ok());
+}
+
+TEST_F(KeptDimensionQueryTest, AKpiNotBrokenDownByTheDimensionIsRefusedOnItsField) {
+  app::WatchRequest watch;
+  watch.kpis = {"average_speed_of_answer", "answer_rate"};
+  watch.size = WindowSize::kHour;
+  watch.dimension = "agent";
+  const absl::Status refused =
+      app::CheckWatch(watch, queries_->config().window_dimensions).status();
+  EXPECT_EQ(Violation(refused),
+            "kpis[1]: answer_rate is not broken down by agent: call_offered events carry no agent");
 }
 
 }  // namespace
