@@ -87,6 +87,7 @@ absl::StatusOr<Explanation> KpiQueries::Explain(const KpiRequest& request) {
   std::vector<FieldViolation> violations;
   const domain::KpiDefinition* kpi = KpiOf(request.kpi, "kpi", violations);
   const std::optional<Dimension> dimension = DimensionOf(request.dimension, "dimension", violations);
+  if (kpi != nullptr && dimension) CheckBreakdown(*kpi, *dimension, "kpi", violations);
   const std::string unit =
       UnitOf(dimension.value_or(Dimension::kTotal), request.unit, true, violations);
   absl::StatusOr<Window> window = Resolve(request.period, "period");
@@ -148,6 +149,11 @@ absl::StatusOr<std::vector<KpiResult>> KpiQueries::Query(const RangeRequest& req
     kpis.push_back(KpiOf(request.kpis[i], absl::StrCat("kpis[", i, "]"), violations));
   }
   const std::optional<Dimension> dimension = DimensionOf(request.dimension, "dimension", violations);
+  for (size_t i = 0; dimension && i < kpis.size(); ++i) {
+    if (kpis[i] != nullptr) {
+      CheckBreakdown(*kpis[i], *dimension, absl::StrCat("kpis[", i, "]"), violations);
+    }
+  }
   if (!request.size) violations.push_back({"size", "required"});
   if (request.size && dimension) {
     CheckKept(config_.window_dimensions, *request.size, *dimension, "dimension", violations);
@@ -225,6 +231,9 @@ absl::StatusOr<RankResult> KpiQueries::Rank(const RankRequest& request) {
   if (request.kpis.empty()) violations.push_back({"kpis", "at least one KPI"});
   for (size_t i = 0; i < request.kpis.size(); ++i) {
     kpis.push_back(KpiOf(request.kpis[i].first, absl::StrCat("kpis[", i, "].kpi"), violations));
+    if (kpis.back() != nullptr && dimension) {
+      CheckBreakdown(*kpis.back(), *dimension, absl::StrCat("kpis[", i, "].kpi"), violations);
+    }
     if (const double w = request.kpis[i].second; !(w > 0) || !std::isfinite(w)) {
       violations.push_back({absl::StrCat("kpis[", i, "].weight"), "must be finite and > 0"});
     }

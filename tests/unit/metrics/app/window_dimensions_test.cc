@@ -160,6 +160,26 @@ TEST_F(KeptDimensionQueryTest, AKpiNotBrokenDownByTheDimensionIsRefusedOnItsFiel
       app::CheckWatch(watch, queries_->config().window_dimensions).status();
   EXPECT_EQ(Violation(refused),
             "kpis[1]: answer_rate is not broken down by agent: call_offered events carry no agent");
+
+  app::KpiRequest get = Get(WindowSize::kHour, "agent");
+  get.kpi = "answer_rate";
+  EXPECT_EQ(Violation(queries_->Get(get).status()),
+            "kpi: answer_rate is not broken down by agent: call_offered events carry no agent");
+  app::RangeRequest range;
+  range.kpis = {"complaint_volume"};
+  range.size = WindowSize::kDay;
+  range.from = "2026-12-02";
+  range.dimension = "plan";
+  EXPECT_EQ(Violation(queries_->Query(range).status()),
+            "kpis[0]: complaint_volume is not broken down by plan: complaint_submitted events "
+            "carry no plan");
+  app::RankRequest rank;
+  rank.period.size = WindowSize::kDay;
+  rank.dimension = "agent";
+  rank.kpis = {{"average_speed_of_answer", 1.0}, {"service_level", 1.0}};
+  EXPECT_EQ(Violation(queries_->Rank(rank).status()),
+            "kpis[1].kpi: service_level is not broken down by agent: call_abandoned events carry "
+            "no agent");
 }
 
 }  // namespace
