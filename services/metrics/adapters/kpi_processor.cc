@@ -10,6 +10,7 @@
 #include "services/metrics/adapters/kpi_processor_stats.h"
 #include "services/metrics/codec/event_codec.h"
 #include "services/metrics/codec/incident_codec.h"
+#include "services/metrics/domain/counted_at.h"
 #include "services/metrics/domain/outage.h"
 #include "sqms/runtime/log.h"
 
@@ -124,11 +125,11 @@ uint32_t KpiProcessor::LateSizes(absl::Time at, absl::Time watermark) const {
   return late;
 }
 
-void KpiProcessor::Add(domain::Event& event, uint32_t late_sizes) {
+void KpiProcessor::Add(domain::Event& event, absl::Time counted_at, uint32_t late_sizes) {
   // Before the dimensions move into the grain: contributions may read them.
   const std::vector<domain::Increment> contributions =
       domain::Contributions(event, options_.policy);
-  Grain grain{.minute = absl::ToUnixSeconds(event.occurred_at) / 60,
+  Grain grain{.minute = absl::ToUnixSeconds(counted_at) / 60,
               .dimensions = std::move(event.dimensions),
               .drill = event.drill,
               .late_sizes = late_sizes};
@@ -194,10 +195,13 @@ absl::Status KpiProcessor::Process(const runtime::ConsumedRecord& record,
     // Against the watermark so far, the record's earlier events included: a
     // reopen's revocation dated at the resolution (reopen.h), an outage's
     // pieces before its resolution or end (incident.h, outage.h), correct
-    // the windows that closed by the record's own time.
-    const uint32_t late_sizes = LateSizes(event.occurred_at, it->second);
+    // the windows that closed by the record's own time. A call's answer or
+    // abandonment counts at its offer (counted_at.h), so it too may correct
+    // a window closed meanwhile; the watermark stays the latest occurred_at.
+    const absl::Time counted_at = domain::CountedAt(event);
+    const uint32_t late_sizes = LateSizes(counted_at, it->second);
     late = late || late_sizes != 0;
-    Add(event, late_sizes);
+    Add(event, counted_at, late_sizes);
     if (event.occurred_at > it->second) it->second = event.occurred_at;
   }
   dirty_watermarks_[field] = it->second;

@@ -4,8 +4,9 @@
 // Redis together with the offsets of exactly the records they came from.
 //
 // In memory, records are summed at the finest grain only — per minute of
-// event time, full set of dimensions, drill flag and lateness — so a record
-// costs one map update whatever the number of windows and dimensions.
+// event time (domain/counted_at.h: a call's answer or abandonment at the
+// call's offer), full set of dimensions, drill flag and lateness — so a
+// record costs one map update whatever the number of windows and dimensions.
 // TakeDelta rolls those sums up into every window size and the dimensions
 // it keeps (cell_roll_up.h; options.window_dimensions; kpi_keys.h) as one
 // vector per cell (HADDVECTOR: a cell's counters and event types in one hash
@@ -24,14 +25,17 @@
 //
 // Late events: per partition the latest event time seen is its watermark
 // (persisted with every checkpoint, reloaded on assign). An event whose
-// window of some size ended more than `grace` before the watermark — the
-// latest event time seen before it, the earlier events of its own record
-// included — is late for that size: it is still counted — never dropped —
-// and the window's `_late` counter and, once per checkpoint, its `_rev`
-// revision increase. So a reopen's revocation of a first-contact
-// resolution (domain/reopen.h: the reopen, then the revocation dated at the
-// resolution) corrects the resolution's windows that had closed by the
-// reopen, as does an outage's downtime those closed by its resolution.
+// window of some size — the window of the time it counts at
+// (domain/counted_at.h), not necessarily of its occurred_at — ended more
+// than `grace` before the watermark — the latest event time seen before
+// it, the earlier events of its own record included — is late for that
+// size: it is still counted — never dropped — and the window's `_late`
+// counter and, once per checkpoint, its `_rev` revision increase. So a
+// reopen's revocation of a first-contact resolution (domain/reopen.h: the
+// reopen, then the revocation dated at the resolution) corrects the
+// resolution's windows that had closed by the reopen, as does an outage's
+// downtime those closed by its resolution, and a call's answer or
+// abandonment those of the call's offer.
 //
 // Cardinality (domain/cardinality.h): each input partition admits up to a
 // limit of values per dimension; the excess counts under "other" and in
@@ -119,8 +123,9 @@ class KpiProcessor final : public runtime::CheckpointedProcessor {
   void Fold(const std::string& partition_field, const runtime::TopicPartition& tp,
             domain::Event& event);
   uint32_t LateSizes(absl::Time at, absl::Time watermark) const;
-  // Moves the event's dimensions into its grain.
-  void Add(domain::Event& event, uint32_t late_sizes);
+  // Moves the event's dimensions into its grain, the minute of
+  // `counted_at` (domain::CountedAt of the event).
+  void Add(domain::Event& event, absl::Time counted_at, uint32_t late_sizes);
 
   runtime::RedisClient& redis_;
   const KpiProcessorOptions options_;

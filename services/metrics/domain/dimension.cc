@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "services/metrics/domain/counted_at.h"
+
 namespace sqms::metrics::domain {
 namespace {
 
@@ -38,7 +40,7 @@ std::optional<Dimension> ParseDimension(std::string_view name) {
 
 std::string DimensionValue(const Event& event, Dimension d, std::span<const DayBand> bands,
                            const absl::TimeZone& zone) {
-  const std::string_view band = d == Dimension::kBand ? BandOf(event.occurred_at, bands, zone) : "";
+  const std::string_view band = d == Dimension::kBand ? BandOf(CountedAt(event), bands, zone) : "";
   return std::string(DimensionValueOf(event.dimensions, d, band));
 }
 
@@ -77,8 +79,9 @@ std::vector<Cell> CellsOf(const Event& event, std::span<const WindowSize> sizes,
   }
   std::vector<Cell> cells;
   cells.reserve(sizes.size() * kDimensions.size());
+  const absl::Time at = CountedAt(event);
   for (WindowSize size : sizes) {
-    const Window window = WindowOf(event.occurred_at, size, zone);
+    const Window window = WindowOf(at, size, zone);
     for (size_t i = 0; i < kDimensions.size(); ++i) {
       if (!values[i].empty()) cells.push_back(Cell{window, kDimensions[i], values[i]});
     }

@@ -30,11 +30,12 @@ std::optional<Dimension> ParseDimension(std::string_view name);
 inline constexpr std::string_view kUnknownUnit = "unknown";
 
 // The value an event has in `d`: "all" for the total, "unknown" when the
-// event does not say, the band's name for kBand. Plan and level are the
-// incident events' own dimensions: "" (the event is not counted in `d` at
-// all) when the event carries neither a plan nor a level, so complaints and
-// calls do not fill a "plan|unknown" unit; "unknown" for the one missing
-// when the other is given.
+// event does not say, for kBand the name of the band of the time it counts
+// at (CountedAt, counted_at.h). Plan and level are the incident events'
+// own dimensions: "" (the event is not counted in `d` at all) when the
+// event carries neither a plan nor a level, so complaints and calls do not
+// fill a "plan|unknown" unit; "unknown" for the one missing when the other
+// is given.
 std::string DimensionValue(const Event& event, Dimension d, std::span<const DayBand> bands,
                            const absl::TimeZone& zone);
 // The same for an event with these dimensions in time-of-day band `band`
@@ -50,9 +51,10 @@ struct Cell {
 };
 
 // Every cell `event` counts in: for each window size in `sizes`, the
-// window containing occurred_at, and for each dimension its value (those
-// whose value is "" left out). Sizes in the order given, within each the
-// dimensions in AllDimensions() order.
+// window containing the time it counts at (CountedAt, counted_at.h: its
+// occurred_at; a call's answer or abandonment, the call's offer), and for
+// each dimension its value (those whose value is "" left out). Sizes in
+// the order given, within each the dimensions in AllDimensions() order.
 std::vector<Cell> CellsOf(const Event& event, std::span<const WindowSize> sizes,
                           std::span<const DayBand> bands, const absl::TimeZone& zone);
 

@@ -115,7 +115,7 @@ using EventBody =
 
 struct Event {
   std::string id;           // the CloudEvents id; duplicates are dropped before this
-  absl::Time occurred_at;   // event time: the window it counts in
+  absl::Time occurred_at;   // event time; its windows are those of CountedAt (counted_at.h)
   Dimensions dimensions;
   bool drill = false;       // aggregated apart, never in official KPIs
   EventBody body;

@@ -1,7 +1,8 @@
 // sqms-metrics against real Redis and devkafka: the KPIs it serves equal an
 // independent recompute from the events produced, duplicates count once, a
-// late event corrects its closed window, a SIGKILL loses and doubles
-// nothing, bad queries name their field, and every series exists at start.
+// late event corrects its closed window, a call answered after midnight
+// counts in the day it was offered, a SIGKILL loses and doubles nothing,
+// bad queries name their field, and every series exists at start.
 
 #include <gtest/gtest.h>
 
@@ -208,6 +209,43 @@ TEST_F(MetricsKpiTest, ALateEventCorrectsItsClosedWindowAndRaisesTheRevision) {
   EXPECT_EQ(why.late_events(), 1);
   EXPECT_EQ(why.events_by_type().at("call_answered"), 1);
   EXPECT_EQ(why.counters().at("calls_offered"), 1);
+}
+
+TEST_F(MetricsKpiTest, ACallAnsweredAfterMidnightCountsInTheDayItWasOffered) {
+  // luggage-services: 2 calls offered on `day`, both answered, one of them
+  // 10 s after midnight (Shanghai has no DST: the next day starts 24 h on).
+  const absl::Time day = DayStart();
+  const absl::Time next_day = day + absl::Hours(24);
+  const std::string department = "luggage-services";
+  std::vector<ev::ContactEvent> events;
+  events.push_back(Contact("midnight-a", day + absl::Hours(10), department));
+  events.back().mutable_call_offered();
+  events.push_back(Contact("midnight-a", day + absl::Hours(10) + absl::Seconds(4), department));
+  events.back().mutable_call_answered()->set_wait_seconds(4);
+  events.push_back(Contact("midnight-b", next_day - absl::Seconds(10), department));
+  events.back().mutable_call_offered();
+  events.push_back(Contact("midnight-b", next_day + absl::Seconds(10), department));
+  events.back().mutable_call_answered()->set_wait_seconds(20);
+  ASSERT_TRUE(stack_->Produce(events).ok());
+
+  mv1::KpiValue v;
+  EXPECT_TRUE(Await(
+      [&] {
+        auto stub = stack_->Metrics();
+        return stub->GetKpi(Ctx().get(), Get("answer_rate", day, department), &v).ok() &&
+               v.numerator() == 2 && v.denominator() == 2;
+      },
+      absl::Seconds(30)))
+      << "day 1: " << v.numerator() << "/" << v.denominator();
+  EXPECT_TRUE(v.has_value());
+  EXPECT_DOUBLE_EQ(v.value(), 100.0);
+  // Both answers are counted by now, and none of them in the next day.
+  mv1::KpiValue next;
+  auto stub = stack_->Metrics();
+  ASSERT_TRUE(stub->GetKpi(Ctx().get(), Get("answer_rate", next_day, department), &next).ok());
+  EXPECT_FALSE(next.has_value());
+  EXPECT_EQ(next.numerator(), 0);
+  EXPECT_EQ(next.denominator(), 0);
 }
 
 TEST_F(MetricsKpiTest, AReopenRevokesTheFirstContactResolutionOfItsClosedWindow) {

@@ -1,9 +1,10 @@
 // adapters::KpiProcessor without Redis: records in, the checkpoint's state
 // delta out, applied to an in-memory store, then the KPIs computed from it
 // as a query would. Covers the first-contact revocation (a correction of a
-// closed window), the p90's buckets and the cardinality fold. (OnAssigned
-// reads Redis, so these tests start from an empty partition state; the
-// integration tests cover loading it.)
+// closed window), the p90's buckets, the cardinality fold and calls
+// counted in the windows of their offer. (OnAssigned reads Redis, so these
+// tests start from an empty partition state; the integration tests cover
+// loading it.)
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -12,8 +13,11 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "prometheus/registry.h"
 #include "services/metrics/adapters/kpi_keys.h"
 #include "sqms/runtime/checkpoint_store.h"
@@ -24,6 +28,7 @@
 #include "sqms/events/v1/complaint_event.pb.h"
 #include "sqms/events/v1/contact_event.pb.h"
 #include "tests/support/metric_value.h"
+#include "tests/unit/metrics/shanghai.h"
 
 namespace sqms::metrics::adapters {
 namespace {
@@ -539,6 +544,154 @@ TEST_F(KpiProcessorTest, AContactOutageCountsInEveryDayItSpanned) {
   };
   EXPECT_EQ(store_.Slot(hour_key(end - absl::Hours(2)), Dimension::kTotal, "all", outage), 3600);
   EXPECT_EQ(store_.Slot(hour_key(end - absl::Hours(1)), Dimension::kTotal, "all", outage), 3600);
+}
+
+// Calls: a call's answer and abandonment count in the windows of the
+// call's offer (domain/counted_at.h), in Asia/Shanghai as shipped.
+class KpiProcessorCallTest : public KpiProcessorTest {
+ protected:
+  KpiProcessorCallTest() { Processor({}, {}, testing::Shanghai()); }
+
+  static ev::ContactEvent Call(const std::string& id, absl::Time at) {
+    ev::ContactEvent e;
+    e.set_event_id(absl::StrCat(id, "@", absl::ToUnixSeconds(at)));
+    e.set_contact_id(id);
+    e.set_department("luggage-services");
+    e.set_channel("hotline");
+    SetTime(at, e.mutable_occurred_at());
+    return e;
+  }
+  static ev::ContactEvent Offered(const std::string& id, absl::Time at) {
+    ev::ContactEvent e = Call(id, at);
+    e.mutable_call_offered();
+    return e;
+  }
+  static ev::ContactEvent Answered(const std::string& id, absl::Time at, int64_t wait) {
+    ev::ContactEvent e = Call(id, at);
+    e.mutable_call_answered()->set_wait_seconds(wait);
+    return e;
+  }
+  static ev::ContactEvent Abandoned(const std::string& id, absl::Time at, int64_t wait) {
+    ev::ContactEvent e = Call(id, at);
+    e.mutable_call_abandoned()->set_wait_seconds(wait);
+    return e;
+  }
+
+  // Processes `events` (one partition, in this order) as one checkpoint.
+  void CheckpointCalls(const std::vector<ev::ContactEvent>& events) {
+    for (const ev::ContactEvent& e : events) {
+      runtime::ConsumedRecord r;
+      r.topic = "sqms.contact.v1";
+      r.partition = 0;
+      r.offset = offset_++;
+      r.key = e.contact_id();
+      r.value = e.SerializeAsString();
+      ASSERT_TRUE(processor_->Process(r, absl::NotFoundError("")).ok());
+    }
+    store_.Apply(processor_->TakeDelta());
+    processor_->OnCheckpointWritten();
+  }
+
+  // The key of the window of `size` containing `at`, in Shanghai.
+  static std::string Key(absl::Time at, WindowSize size = WindowSize::kDay) {
+    return WindowKey(domain::WindowOf(at, size, testing::Shanghai()), false);
+  }
+  int64_t Count(absl::Time at, Counter counter, WindowSize size = WindowSize::kDay,
+                Dimension d = Dimension::kTotal, const std::string& unit = "all") const {
+    return store_.Slot(Key(at, size), d, unit, CounterSlot(counter));
+  }
+  domain::KpiValue CallKpi(std::string_view name, absl::Time at, WindowSize size = WindowSize::kDay,
+                           Dimension d = Dimension::kTotal, const std::string& unit = "all") const {
+    domain::CounterValues counters{};
+    for (int c = 0; c < domain::kCounterCount; ++c) {
+      counters[c] = Count(at, static_cast<Counter>(c), size, d, unit);
+    }
+    return domain::Compute(*domain::FindKpi(name), counters);
+  }
+};
+
+TEST_F(KpiProcessorCallTest, ACallAnsweredAfterMidnightCountsInTheDayItWasOffered) {
+  // The reviewer's case: luggage-services, 2 calls offered on 2026-12-04,
+  // both answered, one 10 s after midnight.
+  const absl::Time day1 = testing::ShanghaiAt(4, 12, 0);
+  const absl::Time day2 = testing::ShanghaiAt(5, 12, 0);
+  CheckpointCalls({Offered("a", testing::ShanghaiAt(4, 10, 0)),
+                   Answered("a", testing::ShanghaiAt(4, 10, 0, 4), 4),
+                   Offered("b", testing::ShanghaiAt(4, 23, 59, 50)),
+                   Answered("b", testing::ShanghaiAt(5, 0, 0, 10), 20)});
+  for (const auto& [d, unit] :
+       {std::pair(Dimension::kTotal, std::string("all")),
+        std::pair(Dimension::kDepartment, std::string("luggage-services"))}) {
+    SCOPED_TRACE(unit);
+    const domain::KpiValue answer = CallKpi("answer_rate", day1, WindowSize::kDay, d, unit);
+    EXPECT_THAT(answer.value, ::testing::Optional(100.0));
+    EXPECT_EQ(answer.numerator, 2);
+    EXPECT_EQ(answer.denominator, 2);
+    EXPECT_THAT(CallKpi("average_speed_of_answer", day1, WindowSize::kDay, d, unit).value,
+                ::testing::Optional(12.0));
+    EXPECT_THAT(CallKpi("service_level", day1, WindowSize::kDay, d, unit).value,
+                ::testing::Optional(100.0));
+    // Day 2 has no calls: no "answered 1 / offered 0".
+    EXPECT_EQ(CallKpi("answer_rate", day2, WindowSize::kDay, d, unit).value, std::nullopt);
+    EXPECT_EQ(Count(day2, Counter::kCallsAnswered, WindowSize::kDay, d, unit), 0);
+    EXPECT_EQ(Count(day2, Counter::kServiceLevelCalls, WindowSize::kDay, d, unit), 0);
+    EXPECT_EQ(Count(day2, Counter::kAnswerWaitSeconds, WindowSize::kDay, d, unit), 0);
+  }
+  // Its lineage and its minute and hour are the offer's too.
+  EXPECT_EQ(store_.Events(Key(day1), Dimension::kTotal, "all", "call_answered"), 2);
+  EXPECT_EQ(Count(testing::ShanghaiAt(4, 23, 59), Counter::kCallsAnswered, WindowSize::kMinute), 1);
+  EXPECT_EQ(Count(testing::ShanghaiAt(4, 23, 0), Counter::kCallsAnswered, WindowSize::kHour), 1);
+  EXPECT_EQ(Count(testing::ShanghaiAt(5, 0, 0), Counter::kCallsAnswered, WindowSize::kHour), 0);
+}
+
+TEST_F(KpiProcessorCallTest, ACallAbandonedAfterMidnightCountsInTheDayItWasOffered) {
+  const absl::Time day1 = testing::ShanghaiAt(4, 12, 0);
+  const absl::Time day2 = testing::ShanghaiAt(5, 12, 0);
+  CheckpointCalls({Offered("a", testing::ShanghaiAt(4, 23, 59, 50)),
+                   Abandoned("a", testing::ShanghaiAt(5, 0, 0, 10), 20)});
+  const domain::KpiValue abandoned = CallKpi("abandonment_rate", day1);
+  EXPECT_THAT(abandoned.value, ::testing::Optional(100.0));
+  EXPECT_EQ(abandoned.numerator, 1);
+  EXPECT_EQ(abandoned.denominator, 1);
+  EXPECT_THAT(CallKpi("answer_rate", day1).value, ::testing::Optional(0.0));
+  // Abandoned after S (5 s): in the service level's base, not in time.
+  EXPECT_THAT(CallKpi("service_level", day1).value, ::testing::Optional(0.0));
+  EXPECT_EQ(CallKpi("abandonment_rate", day2).value, std::nullopt);
+  EXPECT_EQ(Count(day2, Counter::kCallsAbandoned), 0);
+  EXPECT_EQ(Count(day2, Counter::kServiceLevelCalls), 0);
+}
+
+TEST_F(KpiProcessorCallTest, ACallAcrossTheMonthsEndCountsInTheMonthItWasOffered) {
+  const absl::Time november =
+      absl::FromCivil(absl::CivilSecond(2026, 11, 30, 23, 59, 50), testing::Shanghai());
+  const absl::Time december = testing::ShanghaiAt(1, 0, 0, 10);
+  CheckpointCalls({Offered("a", november), Answered("a", december, 20), Offered("b", november),
+                   Abandoned("b", december + absl::Seconds(5), 25)});
+  const domain::KpiValue answer = CallKpi("answer_rate", november, WindowSize::kMonth);
+  EXPECT_THAT(answer.value, ::testing::Optional(50.0));
+  EXPECT_EQ(answer.denominator, 2);
+  EXPECT_THAT(CallKpi("abandonment_rate", november, WindowSize::kMonth).value,
+              ::testing::Optional(50.0));
+  for (WindowSize size : {WindowSize::kDay, WindowSize::kMonth}) {
+    EXPECT_EQ(Count(december, Counter::kCallsAnswered, size), 0);
+    EXPECT_EQ(Count(december, Counter::kCallsAbandoned, size), 0);
+    EXPECT_EQ(CallKpi("answer_rate", december, size).value, std::nullopt);
+  }
+}
+
+TEST_F(KpiProcessorCallTest, AnAbandonmentOfACallOfAClosedDayCorrectsThatDay) {
+  // Offered 23:50; a call at 00:20 closes the day (end + 5 min grace);
+  // the first caller hangs up at 00:21 after 31 minutes.
+  const absl::Time day1 = testing::ShanghaiAt(4, 12, 0);
+  CheckpointCalls(
+      {Offered("a", testing::ShanghaiAt(4, 23, 50)), Offered("b", testing::ShanghaiAt(5, 0, 20))});
+  ASSERT_EQ(store_.Field(Key(day1), std::string(kRevisionField)), 0);
+  CheckpointCalls({Abandoned("a", testing::ShanghaiAt(5, 0, 21), 31 * 60)});
+  EXPECT_THAT(CallKpi("abandonment_rate", day1).value, ::testing::Optional(100.0));
+  EXPECT_EQ(store_.Field(Key(day1), std::string(kLateField)), 1);
+  EXPECT_EQ(store_.Field(Key(day1), std::string(kRevisionField)), 1)
+      << "a correction of a closed window raises its revision like a late event";
+  EXPECT_EQ(Count(testing::ShanghaiAt(5, 12, 0), Counter::kCallsAbandoned), 0);
 }
 
 }  // namespace

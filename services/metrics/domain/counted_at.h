@@ -1,0 +1,29 @@
+#pragma once
+// When an event counts: the time that picks its windows. A KPI's
+// numerator and denominator must cover the same things, so an event that
+// completes something begun earlier counts where that began when the
+// KPI's denominator is counted there.
+
+#include "absl/time/time.h"
+#include "services/metrics/domain/event.h"
+
+namespace sqms::metrics::domain {
+
+// The time `event` counts at — the windows (and the time-of-day band) it
+// is filed in: its occurred_at, except a call's answer (CallAnswered) or
+// abandonment (CallAbandoned), which counts at the call's offer,
+// occurred_at − wait_seconds (a negative wait taken as 0), so that the
+// numerator and denominator of answer rate, abandonment rate, service
+// level and average speed of answer cover the same calls: a call offered
+// at 23:59:50 and answered at 00:00:10 counts both in the day it was
+// offered. A call's end (CallEnded) counts at its occurred_at: average
+// handle time is ended calls' handle seconds over ended calls, both from
+// call_ended, so it is consistent as it is.
+//
+// Pure; never fails; never after occurred_at. Never before kCoveredFrom
+// (window.h) unless occurred_at is: a wait reaching back before 1970
+// counts at kCoveredFrom, so an event the decoders accepted (covered
+// occurred_at) is always counted in covered windows.
+absl::Time CountedAt(const Event& event);
+
+}  // namespace sqms::metrics::domain
