@@ -52,6 +52,7 @@ constexpr std::string_view kCellSlots[] = {
     "resolution_bucket_1209600", "resolution_bucket_2592000", "resolution_bucket_inf",
     "first_response_deadlines", "resolution_deadlines", "first_response_deadlines_met",
     "resolution_deadlines_met",
+    "#complaint_handled", "complaints_original", "complaints_handled",
 };
 static_assert(std::size(kCellSlots) == kCellSlotCount,
               "every counter and event type needs its slot: append it to kCellSlots");

@@ -1,6 +1,7 @@
 #include "services/metrics/codec/event_codec.h"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 
 #include "absl/strings/ascii.h"
@@ -71,6 +72,26 @@ domain::SlaMet Met(const cpb::SlaDeadline* d) {
   return domain::SlaMet::kLate;
 }
 
+// The ComplaintHandled of a resolution at `now` of `c` (event.h): its first
+// resolution (no reopen before, as first_resolutions counts it) of a
+// complaint that is not a linked duplicate, dated at the complaint's
+// receipt. Nothing for other resolutions, or when the snapshot says it was
+// received after this resolution (it is in no known window); INVALID_ARGUMENT
+// when received_at is missing or outside the time KPIs cover.
+absl::StatusOr<std::optional<absl::Time>> HandledAt(const ev::ComplaintEvent& e, absl::Time now) {
+  const cpb::Complaint& c = e.complaint();
+  if (c.reopen_count() != 0 || !c.duplicate_of().empty()) return std::nullopt;
+  if (!c.has_received_at()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("complaint event ", e.event_id(), ": complaint.received_at is not set"));
+  }
+  absl::StatusOr<absl::Time> received =
+      CoveredTime(c.received_at(), "complaint.received_at", "complaint event", e.event_id());
+  if (!received.ok()) return received.status();
+  if (*received > now) return std::nullopt;
+  return *received;
+}
+
 domain::SlaTargetKind TargetKind(cpb::SlaTarget target) {
   switch (target) {
     case cpb::SLA_TARGET_FIRST_RESPONSE: return domain::SlaTargetKind::kFirstResponse;
@@ -118,6 +139,15 @@ absl::StatusOr<std::vector<Event>> DecodeComplaintEvent(std::string_view payload
           .seconds = HandlingSeconds(c, met ? resolution : nullptr, now),
           .sla = met_before ? std::nullopt : std::optional(Met(resolution)),
           .reopens_before = c.reopen_count()});
+      absl::StatusOr<std::optional<absl::Time>> handled_at = HandledAt(e, now);
+      if (!handled_at.ok()) return handled_at.status();
+      if (handled_at->has_value()) {
+        out.push_back({.id = e.event_id(),
+                       .occurred_at = **handled_at,
+                       .dimensions = ComplaintDimensions(c),
+                       .drill = false,
+                       .body = domain::ComplaintHandled{}});
+      }
       break;
     }
     case ev::COMPLAINT_EVENT_TYPE_REPLIED: add(domain::ComplaintReplied{}); break;

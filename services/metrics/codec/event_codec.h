@@ -14,8 +14,13 @@ namespace sqms::metrics::codec {
 // change no KPI reads (assigned, note added, ...), more than one when one
 // change completes several things (a resolution that is also the first
 // response; a complaint's first reopen, which also revokes its first-contact
-// resolution — an event dated at that resolution, domain/reopen.h).
-// INVALID_ARGUMENT when the payload does not parse or lacks its event time.
+// resolution — an event dated at that resolution, domain/reopen.h; a
+// complaint's first resolution, when it is not a linked duplicate, which
+// also makes a ComplaintHandled dated at the complaint's received_at, the
+// handling rate's cohort: domain/event.h).
+// INVALID_ARGUMENT when the payload does not parse or lacks its event time,
+// or for such a first resolution, when the complaint's received_at is
+// missing or outside the time KPIs cover.
 absl::StatusOr<std::vector<domain::Event>> DecodeComplaintEvent(std::string_view payload);
 
 // The same for one sqms.contact.v1 payload (an outage's start counts for

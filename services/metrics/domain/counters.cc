@@ -84,6 +84,8 @@ constexpr std::array<std::string_view, kCounterCount> kCounterNames = {
     "resolution_bucket_1209600",
     "resolution_bucket_2592000",
     "resolution_bucket_inf",
+    "complaints_original",
+    "complaints_handled",
 };
 
 // The codec validates durations; a negative one must still not subtract
@@ -189,6 +191,7 @@ void AddComplaint(const EventBody& body, Collector& c) {
   if (const auto* submitted = std::get_if<ComplaintSubmitted>(&body)) {
     c.Add(Counter::kComplaints);
     c.AddIf(submitted->duplicate, Counter::kComplaintsDuplicate);
+    c.AddIf(!submitted->duplicate, Counter::kComplaintsOriginal);
   } else if (const auto* first = std::get_if<ComplaintFirstResponse>(&body)) {
     c.Add(Counter::kFirstResponses);
     c.Add(Counter::kFirstResponseSeconds, NonNegative(first->seconds));
@@ -204,6 +207,8 @@ void AddComplaint(const EventBody& body, Collector& c) {
     c.AddIf(resolved->reopens_before == 0, Counter::kFirstResolutions);
   } else if (std::holds_alternative<ComplaintResolutionRevoked>(body)) {
     c.Add(Counter::kFirstResolutionsRevoked);
+  } else if (std::holds_alternative<ComplaintHandled>(body)) {
+    c.Add(Counter::kComplaintsHandled);
   } else if (std::holds_alternative<ComplaintReplied>(body)) {
     c.Add(Counter::kReplies);
   } else if (const auto* follow_up = std::get_if<ComplaintFollowedUp>(&body)) {

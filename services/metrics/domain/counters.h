@@ -81,6 +81,12 @@ enum class Counter : int {
   kFirstResponseBucketInf = kFirstResponseBucket0 + kDurationBucketCount - 1,
   kResolutionBucket0,
   kResolutionBucketInf = kResolutionBucket0 + kDurationBucketCount - 1,
+  // The handling rate's cohort (kpi.cc): complaints that are not linked
+  // duplicates, counted at submission, and of those the ones handled (first
+  // resolution), counted in the windows of their receipt (ComplaintHandled).
+  // Appended: counters are never inserted before others.
+  kComplaintsOriginal,
+  kComplaintsHandled,
   kCount  // not a counter: the number of them
 };
 inline constexpr int kCounterCount = static_cast<int>(Counter::kCount);

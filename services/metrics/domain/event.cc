@@ -29,6 +29,7 @@ constexpr std::string_view NameOf() {
   else if constexpr (std::is_same_v<T, ComplaintResolutionRevoked>) {
     return "complaint_resolution_revoked";
   }
+  else if constexpr (std::is_same_v<T, ComplaintHandled>) return "complaint_handled";
   else {
     static_assert(std::is_same_v<T, IncidentOutage>, "a body type without a name");
     return "incident_outage";

@@ -90,6 +90,13 @@ struct ComplaintReopened {
 // it counts in the resolution's windows (a correction when they are
 // closed). Made by reopen.h from a ComplaintReopened, never decoded.
 struct ComplaintResolutionRevoked {};
+// A complaint that is not a linked duplicate was handled (its first
+// resolution): dated at the complaint's receipt, not at the resolution, so
+// it counts in the windows of the complaint's cohort — the handling rate is
+// the share of a period's complaints handled so far, and a later resolution
+// corrects the receipt's windows when they have closed. Made by the codec
+// beside the first ComplaintResolved of an original complaint.
+struct ComplaintHandled {};
 // An SLA deadline passed unmet (reported once per deadline). The first
 // response's and the resolution's count as missed in their on-time rates.
 enum class SlaTargetKind { kFirstResponse, kResolution, kOther };
@@ -111,7 +118,9 @@ using EventBody =
                  ConsultationDispatched, SurveyAnswered, OutageEnded, ComplaintSubmitted,
                  ComplaintFirstResponse, ComplaintResolved, ComplaintReplied, ComplaintFollowedUp,
                  ComplaintReopened, ComplaintSlaBreached, IncidentAcknowledged,
-                 IncidentResolved, IncidentOutage, ComplaintResolutionRevoked>;
+                 IncidentResolved, IncidentOutage, ComplaintResolutionRevoked,
+                 // New alternatives at the end: kpi_keys.cc appends each one's slot.
+                 ComplaintHandled>;
 
 struct Event {
   std::string id;           // the CloudEvents id; duplicates are dropped before this

@@ -23,7 +23,7 @@ constexpr std::string_view kConsultationSources[] = {"consultation_created",
 constexpr std::string_view kSurveySources[] = {"survey_answered"};
 constexpr std::string_view kOutageSources[] = {"outage_ended", "incident_outage"};
 constexpr std::string_view kSubmittedSources[] = {"complaint_submitted"};
-constexpr std::string_view kHandlingSources[] = {"complaint_submitted", "complaint_resolved"};
+constexpr std::string_view kHandlingSources[] = {"complaint_submitted", "complaint_handled"};
 constexpr std::string_view kFirstResponseSources[] = {"complaint_first_response"};
 constexpr std::string_view kResolvedSources[] = {"complaint_resolved"};
 constexpr std::string_view kFirstResponseSlaSources[] = {"complaint_first_response",
@@ -71,12 +71,16 @@ constexpr KpiDefinition kKpis[] = {
      "(complaints − linked duplicates) / volume base × 10,000", F::kPerTenThousand,
      C::kComplaints, std::nullopt, C::kComplaintsDuplicate, kSubmittedSources, U::kCount,
      D::kLowerIsBetter},
-    // Each complaint once: its first resolution, not a re-resolution after
-    // a reopen. Duplicates are complaints of their own, handled too.
+    // A cohort: of the complaints received in the window (linked
+    // duplicates excluded, as in complaint_volume), the share handled so far
+    // — each once, at its first resolution, counted in the window of its
+    // receipt (event.h ComplaintHandled). So numerator and denominator are
+    // the same complaints: at most 100 %, and rising as they are resolved.
     {"handling_rate", "Complaint handling rate 处理率",
-     "complaints resolved (first resolutions) / complaints × 100 %", F::kRatio,
-     C::kFirstResolutions, C::kComplaints, std::nullopt, kHandlingSources, U::kPercent,
-     D::kHigherIsBetter},
+     "complaints received and handled (first resolution) so far / complaints received "
+     "(linked duplicates excluded) × 100 %",
+     F::kRatio, C::kComplaintsHandled, C::kComplaintsOriginal, std::nullopt, kHandlingSources,
+     U::kPercent, D::kHigherIsBetter},
     // SLA compliance over deadlines decided, so a complaint overdue and
     // still unanswered counts as missed from its breach, not only once (or
     // if ever) answered; each deadline once (a reopen's new handling cycle

@@ -284,6 +284,64 @@ TEST_F(MetricsKpiTest, AReopenRevokesTheFirstContactResolutionOfItsClosedWindow)
   EXPECT_EQ(after.revision(), 1) << "the correction is visible";
 }
 
+TEST_F(MetricsKpiTest, AComplaintResolvedDaysLaterCountsHandledInTheDayItWasReceived) {
+  // The handling rate is a cohort (docs/kpis.md): hr-1 and its linked
+  // duplicate hr-2 are received late on `day` and resolved two days later;
+  // hr-3 is received that later day and not resolved. The resolution
+  // corrects `day` (closed by then) and leaves the later day at its own
+  // complaint, 0 of 1; the duplicate counts on neither side.
+  const absl::Time day = DayStart();
+  const absl::Time received = day + absl::Hours(22);
+  const absl::Time resolved = day + absl::Hours(58);
+  auto change = [&](const std::string& id, ev::ComplaintEventType type, absl::Time at,
+                    const std::string& duplicate_of) {
+    ev::ComplaintEvent e = Complaint(id, type, at, "ticketing-center");
+    *e.mutable_complaint()->mutable_received_at() = Ts(id == "hr-3" ? at : received);
+    e.mutable_complaint()->set_duplicate_of(duplicate_of);
+    return e;
+  };
+  ASSERT_TRUE(stack_
+                  ->Produce({change("hr-1", ev::COMPLAINT_EVENT_TYPE_SUBMITTED, received, ""),
+                             change("hr-2", ev::COMPLAINT_EVENT_TYPE_SUBMITTED, received, "hr-1"),
+                             change("hr-3", ev::COMPLAINT_EVENT_TYPE_SUBMITTED,
+                                    resolved - absl::Hours(1), "")})
+                  .ok());
+  ASSERT_EQ(
+      AwaitSample(*stack_, Get("handling_rate", resolved, "ticketing-center"), 1).denominator(), 1);
+  mv1::KpiValue before = AwaitSample(*stack_, Get("handling_rate", day, "ticketing-center"), 1);
+  EXPECT_NEAR(before.value(), 0.0, 1e-9);
+  EXPECT_EQ(before.denominator(), 1) << "the linked duplicate is not a complaint of its own";
+  EXPECT_EQ(before.revision(), 0);
+
+  ASSERT_TRUE(stack_
+                  ->Produce({change("hr-1", ev::COMPLAINT_EVENT_TYPE_RESOLVED, resolved, ""),
+                             change("hr-2", ev::COMPLAINT_EVENT_TYPE_RESOLVED, resolved, "hr-1")})
+                  .ok());
+  mv1::KpiValue after;
+  ASSERT_TRUE(Await(
+      [&] {
+        auto stub = stack_->Metrics();
+        return stub->GetKpi(Ctx().get(), Get("handling_rate", day, "ticketing-center"), &after)
+                   .ok() &&
+               after.numerator() == 1;
+      },
+      absl::Seconds(30)));
+  EXPECT_NEAR(after.value(), 100.0, 1e-9);
+  EXPECT_EQ(after.denominator(), 1);
+  EXPECT_EQ(after.revision(), 1) << "the correction is visible";
+  EXPECT_TRUE(after.closed());
+  // Both resolutions are in (mean_resolution_time counts them at the
+  // resolution): the later day still reads its own complaint only.
+  AwaitSample(*stack_, Get("mean_resolution_time", resolved, "ticketing-center"), 2);
+  mv1::KpiValue later;
+  auto stub = stack_->Metrics();
+  ASSERT_TRUE(
+      stub->GetKpi(Ctx().get(), Get("handling_rate", resolved, "ticketing-center"), &later).ok());
+  EXPECT_NEAR(later.value(), 0.0, 1e-9);
+  EXPECT_EQ(later.numerator(), 0);
+  EXPECT_EQ(later.denominator(), 1);
+}
+
 TEST_F(MetricsKpiTest, AnOverdueComplaintCountsAsMissedFromItsBreachAndOnlyOnce) {
   // Two complaints due for a first response at 09:00. "on-time" is answered
   // at 08:30; "overdue" is not: its breach at 09:00 is a miss while it is

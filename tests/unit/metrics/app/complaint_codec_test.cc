@@ -1,9 +1,12 @@
 // codec/event_codec.h for what first-contact resolution and the p90s read
 // of sqms.complaints.v1: the reopen count at a resolution, and a reopen's
-// revocation dated at the resolution it reopens (domain/reopen.h).
+// revocation dated at the resolution it reopens (domain/reopen.h); and for
+// the handling rate, a first resolution's handled event dated at receipt.
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 #include "services/metrics/codec/event_codec.h"
 #include "services/metrics/codec/incident_codec.h"
@@ -46,7 +49,7 @@ TEST(ComplaintCodecTest, AResolutionCarriesTheReopensBeforeIt) {
   auto first = DecodeComplaintEvent(
       Payload(ev::COMPLAINT_EVENT_TYPE_RESOLVED, kResolved, 0, true));
   ASSERT_TRUE(first.ok()) << first.status();
-  ASSERT_EQ(first->size(), 1u);
+  ASSERT_EQ(first->size(), 2u) << "the resolution, and the complaint handled";
   const auto* resolved = std::get_if<domain::ComplaintResolved>(&(*first)[0].body);
   ASSERT_NE(resolved, nullptr);
   EXPECT_EQ(resolved->seconds, 3 * 3600);
@@ -86,6 +89,84 @@ TEST(ComplaintCodecTest, OtherReopensRevokeNothing) {
   EXPECT_EQ(std::get<domain::ComplaintReopened>((*unknown)[0].body).resolved_at, std::nullopt);
 }
 
+// The handling rate's cohort (domain/event.h ComplaintHandled): a
+// complaint's first resolution also counts it handled in the windows of its
+// receipt, with the resolution's id and dimensions.
+TEST(ComplaintCodecTest, AFirstResolutionOfAnOriginalIsHandledAtItsReceipt) {
+  auto events =
+      DecodeComplaintEvent(Payload(ev::COMPLAINT_EVENT_TYPE_RESOLVED, kResolved, 0, true));
+  ASSERT_TRUE(events.ok()) << events.status();
+  ASSERT_EQ(events->size(), 2u);
+  EXPECT_EQ((*events)[0].occurred_at, kResolved);
+  const domain::Event& handled = (*events)[1];
+  EXPECT_TRUE(std::holds_alternative<domain::ComplaintHandled>(handled.body));
+  EXPECT_EQ(handled.occurred_at, kReceived);
+  EXPECT_EQ(handled.id, "evt-1");
+  EXPECT_EQ(handled.dimensions.department, "ticketing-center");
+  EXPECT_FALSE(handled.drill);
+}
+
+// Handled once: a re-resolution after a reopen is not the first; a linked
+// duplicate is not counted as a complaint of its own (requirements §1).
+TEST(ComplaintCodecTest, AReResolutionAndADuplicatesResolutionAreNotHandledAgain) {
+  auto handled = [](const absl::StatusOr<std::vector<domain::Event>>& events) {
+    return std::count_if(events->begin(), events->end(), [](const domain::Event& e) {
+      return std::holds_alternative<domain::ComplaintHandled>(e.body);
+    });
+  };
+  auto first = DecodeComplaintEvent(Payload(ev::COMPLAINT_EVENT_TYPE_RESOLVED, kResolved, 0, true));
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(handled(first), 1) << "the original's first resolution, once";
+
+  auto again = DecodeComplaintEvent(
+      Payload(ev::COMPLAINT_EVENT_TYPE_RESOLVED, kReopened + absl::Hours(1), 1, true));
+  ASSERT_TRUE(again.ok()) << again.status();
+  ASSERT_EQ(again->size(), 1u);
+  EXPECT_TRUE(std::holds_alternative<domain::ComplaintResolved>((*again)[0].body));
+  EXPECT_EQ(handled(again), 0);
+
+  ev::ComplaintEvent e;
+  e.ParseFromString(Payload(ev::COMPLAINT_EVENT_TYPE_RESOLVED, kResolved, 0, true));
+  e.mutable_complaint()->set_duplicate_of("c-0");
+  auto duplicate = DecodeComplaintEvent(e.SerializeAsString());
+  ASSERT_TRUE(duplicate.ok()) << duplicate.status();
+  ASSERT_EQ(duplicate->size(), 1u);
+  EXPECT_TRUE(std::holds_alternative<domain::ComplaintResolved>((*duplicate)[0].body));
+  EXPECT_EQ(handled(duplicate), 0);
+
+  // Nor does anything but a resolution count a complaint handled.
+  for (ev::ComplaintEventType type :
+       {ev::COMPLAINT_EVENT_TYPE_SUBMITTED, ev::COMPLAINT_EVENT_TYPE_REPLIED,
+        ev::COMPLAINT_EVENT_TYPE_CLOSED, ev::COMPLAINT_EVENT_TYPE_FOLLOWED_UP}) {
+    auto other = DecodeComplaintEvent(Payload(type, kResolved, 0, true));
+    ASSERT_TRUE(other.ok()) << other.status();
+    EXPECT_EQ(handled(other), 0) << ev::ComplaintEventType_Name(type);
+  }
+}
+
+// The receipt dates what the first resolution counts, so it is checked
+// like an event time: missing or outside the covered time refuses the
+// event; received after the resolution it is in no known window.
+TEST(ComplaintCodecTest, AFirstResolutionNeedsAReceiptInTheCoveredTime) {
+  ev::ComplaintEvent e;
+  e.ParseFromString(Payload(ev::COMPLAINT_EVENT_TYPE_RESOLVED, kResolved, 0, true));
+  e.mutable_complaint()->clear_received_at();
+  auto missing = DecodeComplaintEvent(e.SerializeAsString());
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(missing.status().message(), ::testing::HasSubstr("received_at is not set"));
+
+  SetTime(absl::FromUnixSeconds(-1), e.mutable_complaint()->mutable_received_at());
+  auto outside = DecodeComplaintEvent(e.SerializeAsString());
+  EXPECT_EQ(outside.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(outside.status().message(),
+              ::testing::HasSubstr("complaint.received_at 1969-12-31T23:59:59+00:00 is outside"));
+
+  SetTime(kResolved + absl::Seconds(1), e.mutable_complaint()->mutable_received_at());
+  auto after = DecodeComplaintEvent(e.SerializeAsString());
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(after->size(), 1u);
+}
+
 // A resolution whose SLA clock measured working time, with the first
 // response met by the same change: both take the clock's figures, not the
 // wall time since receipt (3 h here, 600 s of it paused).
@@ -104,7 +185,7 @@ TEST(ComplaintCodecTest, DurationsAreTheWorkingTimeTheSlaClockMeasured) {
   }
   auto events = DecodeComplaintEvent(e.SerializeAsString());
   ASSERT_TRUE(events.ok()) << events.status();
-  ASSERT_EQ(events->size(), 2u);
+  ASSERT_EQ(events->size(), 3u) << "first response, resolution, handled";
   EXPECT_EQ(std::get<domain::ComplaintFirstResponse>((*events)[0].body).seconds, 1800);
   EXPECT_EQ(std::get<domain::ComplaintResolved>((*events)[1].body).seconds, 5400);
 
@@ -113,7 +194,7 @@ TEST(ComplaintCodecTest, DurationsAreTheWorkingTimeTheSlaClockMeasured) {
   for (auto& d : *sla->mutable_deadlines()) d.clear_met_after_working_seconds();
   events = DecodeComplaintEvent(e.SerializeAsString());
   ASSERT_TRUE(events.ok());
-  ASSERT_EQ(events->size(), 2u);
+  ASSERT_EQ(events->size(), 3u);
   EXPECT_EQ(std::get<domain::ComplaintFirstResponse>((*events)[0].body).seconds, 3 * 3600 - 600);
   EXPECT_EQ(std::get<domain::ComplaintResolved>((*events)[1].body).seconds, 3 * 3600 - 600);
 }
@@ -131,8 +212,8 @@ void AddMetDeadline(cpb::SlaTarget target, absl::Duration due_after, bool breach
 domain::ComplaintResolved DecodeResolved(const ev::ComplaintEvent& e) {
   auto events = DecodeComplaintEvent(e.SerializeAsString());
   EXPECT_TRUE(events.ok()) << events.status();
-  EXPECT_EQ(events->size(), 1u);
-  return std::get<domain::ComplaintResolved>(events->back().body);
+  EXPECT_EQ(events->size(), e.complaint().reopen_count() == 0 ? 2u : 1u);
+  return std::get<domain::ComplaintResolved>(events->front().body);
 }
 
 // Each deadline is decided once: met in time, met late (a miss, unless its

@@ -44,6 +44,7 @@ constexpr std::string_view kStoredLayout[] = {
     "resolution_bucket_432000", "resolution_bucket_604800", "resolution_bucket_1209600",
     "resolution_bucket_2592000", "resolution_bucket_inf", "first_response_deadlines",
     "resolution_deadlines", "first_response_deadlines_met", "resolution_deadlines_met",
+    "#complaint_handled", "complaints_original", "complaints_handled",
 };
 
 TEST(KpiKeysTest, TheCellLayoutKeepsEverySlotItHasStored) {

@@ -115,9 +115,12 @@ class Store {
     auto h = hashes_.find(key);
     return h != hashes_.end() && h->second.contains(field);
   }
-  domain::CounterValues Counters(absl::Time at, Dimension d, const std::string& unit) const {
+  // The counters of the window of `size` (by default the day) at `at`.
+  domain::CounterValues Counters(absl::Time at, Dimension d, const std::string& unit,
+                                 WindowSize size = WindowSize::kDay) const {
     domain::CounterValues out{};
-    const std::string key = DayKey(at);
+    const std::string key =
+        WindowKey(domain::WindowOf(at, size, absl::UTCTimeZone()), false);
     for (int c = 0; c < domain::kCounterCount; ++c) {
       out[c] = Slot(key, d, unit, CounterSlot(static_cast<Counter>(c)));
     }
@@ -149,7 +152,33 @@ struct Change {
   int reopen_count = 0;
   std::optional<absl::Time> resolved_at = std::nullopt;
   std::string station = "";
+  std::string duplicate_of = "";
 };
+
+// Complaint `id` received (submitted) at `at`, a linked duplicate of
+// `duplicate_of` unless that is empty.
+Change Submitted(const std::string& id, absl::Time at, const std::string& duplicate_of = "") {
+  Change c;
+  c.complaint = id;
+  c.type = ev::COMPLAINT_EVENT_TYPE_SUBMITTED;
+  c.at = at;
+  c.received = at;
+  c.duplicate_of = duplicate_of;
+  return c;
+}
+
+// The resolution at `at` of complaint `id` received at `received`, after
+// `reopens` reopens.
+Change Resolved(const std::string& id, absl::Time at, absl::Time received,
+                const std::string& duplicate_of = "", int reopens = 0) {
+  Change c;
+  c.complaint = id;
+  c.at = at;
+  c.received = received;
+  c.reopen_count = reopens;
+  c.duplicate_of = duplicate_of;
+  return c;
+}
 
 runtime::ConsumedRecord Record(const Change& change, int64_t offset) {
   ev::ComplaintEvent e;
@@ -162,6 +191,7 @@ runtime::ConsumedRecord Record(const Change& change, int64_t offset) {
   c->mutable_location()->set_station(change.station);
   SetTime(change.received, c->mutable_received_at());
   c->set_reopen_count(change.reopen_count);
+  c->set_duplicate_of(change.duplicate_of);
   if (change.resolved_at) SetTime(*change.resolved_at, c->mutable_resolution()->mutable_resolved_at());
   runtime::ConsumedRecord r;
   r.topic = kTopic;
@@ -406,6 +436,84 @@ TEST_F(KpiProcessorTest, AReopenOfAComplaintNeverResolvedInAKnownWindowCountsNot
   }
   EXPECT_FALSE(store_.Has(Store::DayKey(kDay), std::string(kRevisionField)));
   EXPECT_EQ(Kpi(store_, "first_contact_resolution", kDay).value, std::nullopt);
+}
+
+// The handling rate is a cohort (kpi.cc): a minute's figure is the share of
+// the complaints received in it that have been handled so far, however
+// many older complaints are resolved in it.
+TEST_F(KpiProcessorTest, AMinutesHandlingRateReadsTheComplaintsReceivedInIt) {
+  Processor();
+  const absl::Time m = kDay + absl::Hours(9);  // minute M, 09:00
+  const absl::Time m1 = m + absl::Minutes(1);  // minute M + 1
+  Checkpoint({Submitted("a", m), Submitted("b", m + absl::Seconds(10)),
+              Submitted("c", m + absl::Seconds(20)), Submitted("d", m1),
+              Resolved("a", m1 + absl::Seconds(5), m), Resolved("b", m1 + absl::Seconds(6), m),
+              Resolved("c", m1 + absl::Seconds(7), m)});
+  auto rate = [&](absl::Time at) {
+    return domain::Compute(*domain::FindKpi("handling_rate"),
+                           store_.Counters(at, Dimension::kTotal, "all", WindowSize::kMinute));
+  };
+  // M + 1 has 1 new complaint and 3 resolutions of M's: it reads its own
+  // cohort (0 of 1 handled), never 300 %.
+  const domain::KpiValue later = rate(m1);
+  EXPECT_THAT(later.value, ::testing::Optional(0.0));
+  EXPECT_EQ(later.numerator, 0);
+  EXPECT_EQ(later.denominator, 1);
+  // M's three complaints, resolved in M + 1, count handled in M.
+  const domain::KpiValue first = rate(m);
+  EXPECT_THAT(first.value, ::testing::Optional(100.0));
+  EXPECT_EQ(first.numerator, 3);
+  EXPECT_EQ(first.denominator, 3);
+  EXPECT_EQ(store_.Field(WindowKey(domain::WindowOf(m, WindowSize::kMinute, absl::UTCTimeZone()),
+                                   false),
+                         "total|all|#complaint_handled"),
+            3);
+}
+
+// Linked duplicates are not counted twice (requirements §1): neither among
+// the complaints received nor among those handled — the report's day, C2 a
+// duplicate of C1, read 2 / 4 where complaint_volume read 3.
+TEST_F(KpiProcessorTest, LinkedDuplicatesAreLeftOutOfTheHandlingRate) {
+  Processor();
+  const absl::Time day = kDay + absl::Hours(8);
+  Checkpoint({Submitted("C1", day), Submitted("C2", day + absl::Minutes(5), "C1"),
+              Submitted("C3", day + absl::Minutes(10)), Submitted("C4", day + absl::Minutes(15)),
+              Resolved("C1", day + absl::Hours(2), day),
+              Resolved("C3", day + absl::Hours(3), day + absl::Minutes(10))});
+  domain::KpiValue v = Kpi(store_, "handling_rate", kDay);
+  EXPECT_THAT(v.value, ::testing::Optional(::testing::DoubleNear(100.0 * 2 / 3, 1e-9)));
+  EXPECT_EQ(v.denominator, Kpi(store_, "complaint_volume", kDay).numerator);
+  // The duplicate's resolution changes nothing.
+  Checkpoint({Resolved("C2", day + absl::Hours(4), day + absl::Minutes(5), "C1")});
+  v = Kpi(store_, "handling_rate", kDay);
+  EXPECT_EQ(v.numerator, 2);
+  EXPECT_EQ(v.denominator, 3);
+  // Nor does a re-resolution after a reopen: C1 is handled once.
+  Checkpoint({Resolved("C1", day + absl::Hours(5), day, "", 1)});
+  EXPECT_EQ(Kpi(store_, "handling_rate", kDay).numerator, 2);
+}
+
+// Complaints received late in a day and resolved days later count in the
+// day they were received, as a correction of that closed window; the day of
+// the resolution is not inflated.
+TEST_F(KpiProcessorTest, ALaterResolutionCorrectsTheClosedWindowOfTheReceipt) {
+  Processor();
+  const absl::Time received = kDay + absl::Hours(23);
+  const absl::Time resolved = kDay + absl::Hours(50);  // two days later
+  Checkpoint({Submitted("late-1", received), Submitted("late-2", received + absl::Minutes(1)),
+              Submitted("next-1", resolved - absl::Hours(1))});
+  EXPECT_THAT(Kpi(store_, "handling_rate", kDay).value, ::testing::Optional(0.0));
+  EXPECT_EQ(store_.Field(Store::DayKey(kDay), std::string(kRevisionField)), 0);
+
+  Checkpoint({Resolved("late-1", resolved, received)});
+  const domain::KpiValue day = Kpi(store_, "handling_rate", kDay);
+  EXPECT_THAT(day.value, ::testing::Optional(50.0));
+  EXPECT_EQ(store_.Field(Store::DayKey(kDay), std::string(kRevisionField)), 1)
+      << "a correction of a closed window raises its revision like a late event";
+  EXPECT_EQ(store_.Field(Store::DayKey(kDay), std::string(kLateField)), 1);
+  const domain::KpiValue later = Kpi(store_, "handling_rate", resolved);
+  EXPECT_THAT(later.value, ::testing::Optional(0.0)) << "its own complaint is not handled";
+  EXPECT_EQ(later.denominator, 1);
 }
 
 TEST_F(KpiProcessorTest, ResolutionSecondsFillTheBucketsThatP90Reads) {

@@ -57,6 +57,9 @@ TEST(CounterNameTest, IsTheEnumInSnakeCaseWithoutTheK) {
   EXPECT_EQ(CounterName(Counter::kNpsDetractors), "nps_detractors");
   EXPECT_EQ(CounterName(Counter::kSlaBreaches), "sla_breaches");
   EXPECT_EQ(CounterName(Counter::kFirstResolutionsRevoked), "first_resolutions_revoked");
+  EXPECT_EQ(CounterName(Counter::kComplaintsOriginal), "complaints_original");
+  EXPECT_EQ(CounterName(Counter::kComplaintsHandled), "complaints_handled");
+  EXPECT_EQ(ParseCounter("complaints_handled"), Counter::kComplaintsHandled);
 }
 
 TEST(CounterNameTest, BucketsAreNamedByTheirUpperBound) {
@@ -244,10 +247,17 @@ TEST(ContributionsTest, OutageEndedAddsItsSeconds) {
 }
 
 TEST(ContributionsTest, ComplaintSubmitted) {
+  // An original complaint is also the handling rate's cohort; a linked
+  // duplicate is not (it is not counted twice).
   EXPECT_THAT(Contributions(On(ComplaintSubmitted{}), Policy()),
-              ElementsAre(Inc(Counter::kComplaints, 1)));
+              ElementsAre(Inc(Counter::kComplaints, 1), Inc(Counter::kComplaintsOriginal, 1)));
   EXPECT_THAT(Contributions(On(ComplaintSubmitted{true}), Policy()),
               ElementsAre(Inc(Counter::kComplaints, 1), Inc(Counter::kComplaintsDuplicate, 1)));
+}
+
+TEST(ContributionsTest, AHandledComplaintCountsInItsCohortOnly) {
+  EXPECT_THAT(Contributions(On(ComplaintHandled{}), Policy()),
+              ElementsAre(Inc(Counter::kComplaintsHandled, 1)));
 }
 
 TEST(ContributionsTest, ComplaintFirstResponse) {
