@@ -27,6 +27,14 @@ std::string UnitOf(Dimension dimension, const std::string& unit, bool required,
   return unit;
 }
 
+// Whether `unit` counted any event in its window: a counter or an event type.
+bool CountedAnything(const ports::UnitAggregate& unit) {
+  return std::any_of(unit.counters.begin(), unit.counters.end(),
+                     [](int64_t c) { return c != 0; }) ||
+         std::any_of(unit.events_by_type.begin(), unit.events_by_type.end(),
+                     [](const auto& e) { return e.second != 0; });
+}
+
 }  // namespace
 
 KpiQueries::KpiQueries(ports::KpiReader& reader, const runtime::Clock& clock, QueryConfig config)
@@ -50,9 +58,10 @@ absl::StatusOr<Window> KpiQueries::Resolve(const PeriodSpec& period,
   return *w;
 }
 
-domain::Bases BasesFor(const BaseConfig& config, const Window& window, Dimension dimension,
-                       const std::string& unit) {
-  const int64_t seconds = absl::ToInt64Seconds(window.end - window.start);
+domain::Bases BasesFor(const BaseConfig& config, const Window& window, absl::Time now,
+                       Dimension dimension, const std::string& unit) {
+  const absl::Time until = std::clamp(now, window.start, window.end);
+  const int64_t seconds = absl::ToInt64Seconds(until - window.start);
   domain::Bases bases;
   bases.scheduled_seconds = static_cast<int64_t>(config.platforms) * config.hours_per_day * 3600 *
                             seconds / kSecondsPerDay;
@@ -62,6 +71,20 @@ domain::Bases BasesFor(const BaseConfig& config, const Window& window, Dimension
     }
   }
   return bases;
+}
+
+domain::KpiValue UnitValue(const BaseConfig& config, const domain::KpiDefinition& kpi,
+                           const Window& window, absl::Time now, Dimension dimension,
+                           const std::string& unit, const ports::WindowAggregate& aggregate) {
+  // Nothing can have happened in it yet: even a count of 0 would claim a fact.
+  if (window.start > now) return domain::KpiValue{};
+  auto it = aggregate.units.find(unit);
+  const bool counted = it != aggregate.units.end() && CountedAnything(it->second);
+  if (kpi.form == domain::Form::kScheduleShare && dimension != Dimension::kTotal && !counted) {
+    return domain::KpiValue{};
+  }
+  return domain::Compute(kpi, counted ? it->second.counters : domain::CounterValues{},
+                         BasesFor(config, window, now, dimension, unit));
 }
 
 KpiResult KpiQueries::Result(const domain::KpiDefinition& kpi, const Window& window,
@@ -75,11 +98,7 @@ KpiResult KpiQueries::Result(const domain::KpiDefinition& kpi, const Window& win
   r.unit = unit;
   r.revision = aggregate.revision;
   r.closed = window.end + config_.grace <= clock_.Now();
-  domain::CounterValues counters{};
-  if (auto it = aggregate.units.find(unit); it != aggregate.units.end()) {
-    counters = it->second.counters;
-  }
-  r.value = domain::Compute(kpi, counters, BasesFor(config_.bases, window, dimension, unit));
+  r.value = UnitValue(config_.bases, kpi, window, clock_.Now(), dimension, unit, aggregate);
   return r;
 }
 

@@ -49,9 +49,31 @@ struct QueryConfig {
   domain::WindowDimensions window_dimensions;
 };
 
-// The configured bases of `unit` of `dimension` for `window`.
-domain::Bases BasesFor(const BaseConfig& config, const domain::Window& window,
+// The configured bases of `unit` of `dimension` for the part of `window`
+// elapsed by `now` — all of a window that has ended, none of one that has
+// not begun, the time so far of the open one — pro rata of a day: the
+// scheduled seconds, and the volume where one is configured for the unit.
+domain::Bases BasesFor(const BaseConfig& config, const domain::Window& window, absl::Time now,
                        domain::Dimension dimension, const std::string& unit);
+
+// `kpi` of `unit` of `dimension` in `window` from the window's stored
+// `aggregate` (a unit absent from it counted nothing) as of `now` — what
+// the queries and the target monitor report (docs/kpis.md "No sample, no
+// value"):
+// - a window that has not begun by `now` has no value for any KPI, counts
+//   included (numerator and denominator 0);
+// - the bases are those of the elapsed part (BasesFor);
+// - system reliability of a unit of a dimension (not the total) that
+//   counted nothing in the window — absent from `aggregate`, or there with
+//   no counter and no event — has no value and denominator 0: there is no
+//   sample to say it was reliable. The total keeps its value (the
+//   platforms' reliability is defined with or without events), and a unit
+//   that counted anything keeps its 100 % when no outage was counted.
+// Pure.
+domain::KpiValue UnitValue(const BaseConfig& config, const domain::KpiDefinition& kpi,
+                           const domain::Window& window, absl::Time now,
+                           domain::Dimension dimension, const std::string& unit,
+                           const ports::WindowAggregate& aggregate);
 
 // A period as the request gives it: a size and a label ("" = the current).
 struct PeriodSpec {
@@ -135,8 +157,9 @@ class KpiQueries {
   const QueryConfig& config() const { return config_; }
 
   // `kpi` of `unit` in `window` from the window's stored `aggregate` (a unit
-  // absent from it counted nothing), as Get answers it without comparison;
-  // `closed` as of the clock's now. Pure but for the clock; thread-safe.
+  // absent from it counted nothing), as Get answers it without comparison:
+  // the value is UnitValue's and `closed` as of the clock's now. Pure but
+  // for the clock; thread-safe.
   KpiResult Result(const domain::KpiDefinition& kpi, const domain::Window& window,
                    domain::Dimension dimension, const std::string& unit,
                    const ports::WindowAggregate& aggregate) const;

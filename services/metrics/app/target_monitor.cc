@@ -40,15 +40,6 @@ absl::StatusOr<std::vector<std::string>> TargetMonitor::RecentEvents(int limit) 
   return store_.RecentEvents(limit);
 }
 
-namespace {
-
-domain::CounterValues CountersOf(const ports::WindowAggregate& aggregate, const std::string& unit) {
-  auto it = aggregate.units.find(unit);
-  return it == aggregate.units.end() ? domain::CounterValues{} : it->second.counters;
-}
-
-}  // namespace
-
 absl::StatusOr<int> TargetMonitor::Evaluate(const domain::Target& target) {
   const domain::KpiDefinition* kpi = domain::FindKpi(target.kpi);
   const std::optional<domain::Dimension> dimension = domain::ParseDimension(target.dimension);
@@ -90,8 +81,8 @@ absl::StatusOr<int> TargetMonitor::Evaluate(const domain::Target& target) {
                         .at = now});
     };
     if (previous_closed && status.last_closed != previous_label) {
-      const domain::KpiValue closed = domain::Compute(
-          *kpi, CountersOf((*aggregates)[1], unit), BasesFor(config_.bases, previous, *dimension, unit));
+      const domain::KpiValue closed =
+          UnitValue(config_.bases, *kpi, previous, now, *dimension, unit, (*aggregates)[1]);
       if (closed.value && closed.denominator >= target.min_sample) {
         next.misses = domain::Meets(target, *kpi, *closed.value) ? 0 : next.misses + 1;
         if (next.misses == target.consecutive_misses) {
@@ -100,8 +91,8 @@ absl::StatusOr<int> TargetMonitor::Evaluate(const domain::Target& target) {
       }
       next.last_closed = previous_label;
     }
-    const domain::KpiValue value = domain::Compute(
-        *kpi, CountersOf((*aggregates)[0], unit), BasesFor(config_.bases, current, *dimension, unit));
+    const domain::KpiValue value =
+        UnitValue(config_.bases, *kpi, current, now, *dimension, unit, (*aggregates)[0]);
     const domain::TargetDecision decision = domain::Evaluate(target, *kpi, status.state, value);
     next.state = decision.state;
     if (decision.transition == domain::TargetTransition::kBreached) {
