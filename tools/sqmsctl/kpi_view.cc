@@ -22,25 +22,50 @@ std::string Printf(const char* format, double v) {
   return buffer;
 }
 
-// The magnitude of v in the unit's precision, without a sign.
-std::string Magnitude(double v, const std::string& unit) {
-  const double a = std::fabs(v);
-  if (unit == "percent") return Printf("%.1f", a);
-  if (unit == "seconds") return a >= 10 ? Printf("%.0f", a) : Printf("%.1f", a);
-  if (unit == "count") return Printf("%.0f", a);
-  if (unit == "score") {
-    std::string s = Printf("%.1f", a);
-    if (s.size() > 2 && s.compare(s.size() - 2, 2, ".0") == 0) s.resize(s.size() - 2);
-    return s;
-  }
-  return Printf("%.4g", a);
+// How a value is brought to the unit's precision: to the nearest, halves
+// away from zero (printf would round them to even: −6.25 → "−6.2"); or
+// down / up, toward the side of a target the value is on.
+enum class Rounding { kNearest, kDown, kUp };
+
+// The decimals `unit` shows for a magnitude `a`; -1: "%.4g" (a unit not known).
+int DecimalsOf(double a, const std::string& unit) {
+  if (unit == "percent" || unit == "score") return 2;
+  if (unit == "seconds") return a >= 10 ? 0 : 1;
+  if (unit == "count") return 0;
+  return -1;
 }
 
-// True when v shows as a non-zero number in the unit's precision: "−0.0"
+// v rounded to `decimals` places as `rounding` says. A v that is already
+// on the grid (but for binary noise) stays there whichever the direction.
+double Rounded(double v, int decimals, Rounding rounding) {
+  const double scale = std::pow(10.0, decimals);
+  const double x = v * scale;
+  const double nearest = std::round(x);  // halves away from zero
+  if (rounding == Rounding::kNearest || std::fabs(x - nearest) < 1e-6) return nearest / scale;
+  return (rounding == Rounding::kDown ? std::floor(x) : std::ceil(x)) / scale;
+}
+
+// The magnitude of v in the unit's precision, without a sign.
+std::string Magnitude(double v, const std::string& unit, Rounding rounding = Rounding::kNearest) {
+  const int decimals = DecimalsOf(std::fabs(v), unit);
+  if (decimals < 0) return Printf("%.4g", std::fabs(v));
+  // Rounded first, so printf only prints a number already on its grid.
+  char buffer[64];
+  std::snprintf(buffer, sizeof(buffer), "%.*f", decimals,
+                std::fabs(Rounded(v, decimals, rounding)));
+  std::string s = buffer;
+  if (unit == "score" && s.find('.') != std::string::npos) {
+    s.erase(s.find_last_not_of('0') + 1);
+    if (s.back() == '.') s.pop_back();
+  }
+  return s;
+}
+
+// True when v shows as a non-zero number in the unit's precision: "−0.00"
 // must not happen.
-bool ShowsNegative(double v, const std::string& unit) {
+bool ShowsNegative(double v, const std::string& unit, Rounding rounding = Rounding::kNearest) {
   if (!(v < 0)) return false;
-  const std::string m = Magnitude(v, unit);
+  const std::string m = Magnitude(v, unit, rounding);
   return m.find_first_not_of("0.") != std::string::npos;
 }
 
@@ -119,8 +144,28 @@ KpiCatalog CatalogOf(const mv1::ListKpiDefinitionsResponse& response) {
   return catalog;
 }
 
+namespace {
+
+std::string Number(double v, const std::string& unit, Rounding rounding) {
+  return (ShowsNegative(v, unit, rounding) ? kMinus : "") + Magnitude(v, unit, rounding) +
+         Suffix(unit);
+}
+
+}  // namespace
+
 std::string FormatKpiNumber(double number, const std::string& unit) {
-  return (ShowsNegative(number, unit) ? kMinus : "") + Magnitude(number, unit) + Suffix(unit);
+  return Number(number, unit, Rounding::kNearest);
+}
+
+std::pair<std::string, std::string> FormatKpiAgainstTarget(double value, double threshold,
+                                                           const std::string& unit) {
+  std::pair<std::string, std::string> out = {FormatKpiNumber(value, unit),
+                                             FormatKpiNumber(threshold, unit)};
+  if (value == threshold || out.first != out.second) return out;
+  // Each toward its own side: floor(v) < ceil(t) whenever v < t.
+  const Rounding value_side = value < threshold ? Rounding::kDown : Rounding::kUp;
+  const Rounding threshold_side = value < threshold ? Rounding::kUp : Rounding::kDown;
+  return {Number(value, unit, value_side), Number(threshold, unit, threshold_side)};
 }
 
 std::string FormatKpiChange(double change, const std::string& unit) {
@@ -259,10 +304,12 @@ Table KpiBreachesTable(const metrics::v1::ListBreachesResponse& response,
     std::string type = ::sqms::events::v1::KpiEventType_Name(e.type());
     type = absl::AsciiStrToLower(type.substr(std::string("KPI_EVENT_TYPE_").size()));
     const char* side = e.direction() == "lower_is_better" ? "≤ " : "≥ ";
+    auto [value, threshold] =
+        e.has_value() ? FormatKpiAgainstTarget(e.value(), e.threshold(), unit)
+                      : std::make_pair(std::string("-"), FormatKpiNumber(e.threshold(), unit));
     table.AddRow({FormatTimestamp(e.occurred_at()), type, e.kpi(),
-                  absl::StrCat(e.dimension(), "=", e.unit()), e.period(),
-                  e.has_value() ? FormatKpiNumber(e.value(), unit) : "-",
-                  side + FormatKpiNumber(e.threshold(), unit), absl::StrCat(e.sample())});
+                  absl::StrCat(e.dimension(), "=", e.unit()), e.period(), value, side + threshold,
+                  absl::StrCat(e.sample())});
   }
   return table;
 }

@@ -6,16 +6,19 @@
 // missing from the catalog is shown as a bare number.
 //
 // Numbers by the KPI's unit (KpiDefinition.unit):
-//   percent  one decimal and " %"        "92.4 %"
-//   seconds  whole seconds from 10 s up  "37 s", "4.5 s"
-//   count    whole                       "1204"
-//   score    one decimal, ".0" dropped   "−12", "81.5"
-// Negative numbers take the minus sign U+2212 ("−12"); no value (the
-// denominator was 0) is "-".
+//   percent  two decimals and " %"                   "92.44 %"
+//   seconds  whole seconds from 10 s up               "37 s", "4.5 s"
+//   count    whole                                    "1204"
+//   score    two decimals, trailing zeros dropped     "−12", "81.5", "−6.25"
+// Rounded to the nearest, halves away from zero (−6.25 at one decimal
+// would be "−6.3", not printf's "−6.2"). Negative numbers take the minus
+// sign U+2212 ("−12"); no value (the denominator was 0) is "-". JSON
+// output carries the exact numbers; only these texts round.
 #pragma once
 
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sqms/metrics/v1/service.pb.h"
@@ -30,6 +33,14 @@ KpiCatalog CatalogOf(const metrics::v1::ListKpiDefinitionsResponse& response);
 // `number` in `unit` as above ("percent", "seconds", "count", "score";
 // anything else: up to 4 significant digits).
 std::string FormatKpiNumber(double number, const std::string& unit);
+
+// A value and its target's threshold, as FormatKpiNumber unless both would
+// print the same while the value is not the threshold: then each is rounded
+// toward its own side (a value below the threshold down, the threshold up,
+// and the reverse above), so that a miss never reads as the target met:
+// 94.999 against 95 is "94.99 %" and "95.00 %". {value, threshold}.
+std::pair<std::string, std::string> FormatKpiAgainstTarget(double value, double threshold,
+                                                           const std::string& unit);
 
 // A change in the KPI's unit, always signed: "+1.2 pp" (percentage points),
 // "−3 s", "+5".

@@ -158,7 +158,7 @@ TEST_F(KpiCommandsTest, GetSendsTheRequestWithTheTokenAndShowsTheValueInItsUnit)
                  "--unit ticketing-center --compare previous");
   EXPECT_EQ(r.code, kExitOk) << r.err;
   EXPECT_THAT(r.out, HasSubstr("answer_rate — Call answer rate 接通率"));
-  EXPECT_THAT(r.out, HasSubstr("value:       92.4 % (924/1000)"));
+  EXPECT_THAT(r.out, HasSubstr("value:       92.40 % (924/1000)"));
   // The definitions first (for the unit), then the value.
   EXPECT_EQ(service_.calls(), "ListKpiDefinitions;GetKpi;");
   EXPECT_EQ(service_.authorization(), "Bearer t0k");

@@ -65,8 +65,8 @@ mv1::KpiValue Value(const std::string& kpi, const std::string& unit, double valu
 }
 
 TEST_F(KpiViewTest, NumbersInTheirUnitsWithARealMinusSign) {
-  EXPECT_EQ(FormatKpiNumber(92.44, "percent"), "92.4 %");
-  EXPECT_EQ(FormatKpiNumber(100, "percent"), "100.0 %");
+  EXPECT_EQ(FormatKpiNumber(92.44, "percent"), "92.44 %");
+  EXPECT_EQ(FormatKpiNumber(100, "percent"), "100.00 %");
   EXPECT_EQ(FormatKpiNumber(37.4, "seconds"), "37 s");
   EXPECT_EQ(FormatKpiNumber(4.46, "seconds"), "4.5 s");
   EXPECT_EQ(FormatKpiNumber(-12, "score"), "\u221212");
@@ -74,15 +74,38 @@ TEST_F(KpiViewTest, NumbersInTheirUnitsWithARealMinusSign) {
   EXPECT_EQ(FormatKpiNumber(1204, "count"), "1204");
   EXPECT_EQ(FormatKpiNumber(0.123456, "unknown"), "0.1235");
   // A negative that rounds to zero shows no sign.
-  EXPECT_EQ(FormatKpiNumber(-0.01, "percent"), "0.0 %");
+  EXPECT_EQ(FormatKpiNumber(-0.001, "percent"), "0.00 %");
+}
+
+TEST_F(KpiViewTest, TwoDecimalsAndHalvesRoundAwayFromZero) {
+  EXPECT_EQ(FormatKpiNumber(94.952, "percent"), "94.95 %") << "not 95.0 % beside a 95 % target";
+  EXPECT_EQ(FormatKpiNumber(-6.25, "score"), "\u22126.25") << "NPS −6.25 is not −6.2";
+  EXPECT_EQ(FormatKpiNumber(-6.125, "score"), "\u22126.13") << "a half away from zero, not to even";
+  EXPECT_EQ(FormatKpiNumber(0.125, "percent"), "0.13 %");
+  EXPECT_EQ(FormatKpiNumber(2.5, "count"), "3");
+  EXPECT_EQ(FormatKpiNumber(0.25, "seconds"), "0.3 s");
+}
+
+TEST_F(KpiViewTest, AValueOnTheWrongSideOfItsTargetNeverPrintsAsTheTarget) {
+  EXPECT_EQ(FormatKpiAgainstTarget(94.999, 95, "percent"),
+            std::make_pair(std::string("94.99 %"), std::string("95.00 %")));
+  EXPECT_EQ(FormatKpiAgainstTarget(3600.4, 3600, "seconds"),
+            std::make_pair(std::string("3601 s"), std::string("3600 s")));
+  EXPECT_EQ(FormatKpiAgainstTarget(-10.001, -10, "score"),
+            std::make_pair(std::string("\u221210.01"), std::string("\u221210")));
+  // Otherwise as FormatKpiNumber, and a value equal to its threshold as it is.
+  EXPECT_EQ(FormatKpiAgainstTarget(94.952, 95, "percent"),
+            std::make_pair(std::string("94.95 %"), std::string("95.00 %")));
+  EXPECT_EQ(FormatKpiAgainstTarget(95, 95, "percent"),
+            std::make_pair(std::string("95.00 %"), std::string("95.00 %")));
 }
 
 TEST_F(KpiViewTest, ChangesAreSignedAndPercentagesInPoints) {
-  EXPECT_EQ(FormatKpiChange(-1.25, "percent"), "\u22121.2 pp");
+  EXPECT_EQ(FormatKpiChange(-1.25, "percent"), "\u22121.25 pp");
   EXPECT_EQ(FormatKpiChange(3, "seconds"), "+3.0 s");
   EXPECT_EQ(FormatKpiChange(-30, "seconds"), "\u221230 s");
   EXPECT_EQ(FormatKpiChange(5, "count"), "+5");
-  EXPECT_EQ(FormatKpiChange(0, "percent"), "+0.0 pp");
+  EXPECT_EQ(FormatKpiChange(0, "percent"), "+0.00 pp");
 }
 
 TEST_F(KpiViewTest, DefinitionsTable) {
@@ -99,14 +122,14 @@ TEST_F(KpiViewTest, DefinitionsTable) {
 TEST_F(KpiViewTest, CellShowsCountsRevisionAndChangeOnRequest) {
   const KpiCatalog catalog = CatalogOf(Definitions());
   mv1::KpiValue v = Value("answer_rate", "ticketing-center", 92.4, 924, 1000);
-  EXPECT_EQ(KpiCell(v, catalog, false), "92.4 %");
-  EXPECT_EQ(KpiCell(v, catalog, true), "92.4 % (924/1000)");
+  EXPECT_EQ(KpiCell(v, catalog, false), "92.40 %");
+  EXPECT_EQ(KpiCell(v, catalog, true), "92.40 % (924/1000)");
   v.set_revision(2);
   v.mutable_comparison()->set_baseline_label("2026-12-01");
   v.mutable_comparison()->set_baseline_value(93.6);
   v.mutable_comparison()->set_change(-1.2);
   v.mutable_comparison()->set_significant(true);
-  EXPECT_EQ(KpiCell(v, catalog, false), "92.4 % r2 Δ\u22121.2 pp*");
+  EXPECT_EQ(KpiCell(v, catalog, false), "92.40 % r2 Δ\u22121.20 pp*");
   // No sample: the denominator was 0.
   mv1::KpiValue empty = Value("answer_rate", "x", 0, 0, 0);
   empty.clear_value();
@@ -127,10 +150,10 @@ TEST_F(KpiViewTest, ValueDetailShowsTheWindowInTheOperatorsZone) {
   EXPECT_THAT(text, HasSubstr("period:      2026-12-02 (day, 2026-12-02T00:00:00+08:00 → "
                               "2026-12-03T00:00:00+08:00, closed)\n"));
   EXPECT_THAT(text, HasSubstr("unit:        department ticketing-center\n"));
-  EXPECT_THAT(text, HasSubstr("value:       92.4 % (924/1000)\n"));
+  EXPECT_THAT(text, HasSubstr("value:       92.40 % (924/1000)\n"));
   EXPECT_THAT(text, HasSubstr("revision:    r1 (corrected by late events"));
-  EXPECT_THAT(text, HasSubstr("baseline:    2026-12-01: 93.6 %\n"));
-  EXPECT_THAT(text, HasSubstr("change:      \u22121.2 pp (not significant)\n"));
+  EXPECT_THAT(text, HasSubstr("baseline:    2026-12-01: 93.60 %\n"));
+  EXPECT_THAT(text, HasSubstr("change:      \u22121.20 pp (not significant)\n"));
 }
 
 TEST_F(KpiViewTest, ValueDetailWithoutSampleOrComparison) {
@@ -161,9 +184,9 @@ TEST_F(KpiViewTest, QueryTableHasOneRowPerPeriodAndUnitAndOneColumnPerKpi) {
                                     CatalogOf(Definitions()), false);
   EXPECT_EQ(table.Render(),
             "PERIOD      DEPARTMENT        answer_rate  average_answer_seconds\n"
-            "2026-12-02  customer-service  92.4 %       37 s\n"
-            "2026-12-02  ticketing-center  88.0 %       12 s r2\n"
-            "2026-12-03  customer-service  95.0 %       -\n");
+            "2026-12-02  customer-service  92.40 %      37 s\n"
+            "2026-12-02  ticketing-center  88.00 %      12 s r2\n"
+            "2026-12-03  customer-service  95.00 %      -\n");
 }
 
 TEST_F(KpiViewTest, QueryTableWithCountsAndTheTotal) {
@@ -200,8 +223,8 @@ TEST_F(KpiViewTest, RankingTableFlagsTheWorstAndNamesTheExcluded) {
   *worst->add_values() = Value("nps", "ticketing-center", -5, 0, 0);
   EXPECT_EQ(RankUnitsText(r, {"answer_rate", "nps"}, CatalogOf(Definitions())),
             "POS  UNIT              WRSR   TIER  FLAGGED  answer_rate  nps\n"
-            "1    customer-service  0.833  3              95.5 %       31\n"
-            "2    ticketing-center  0.167  1     yes      80.0 %       \u22125\n"
+            "1    customer-service  0.833  3              95.50 %      31\n"
+            "2    ticketing-center  0.167  1     yes      80.00 %      \u22125\n"
             "RSR = a + b·probit: a = 0.500, b = 0.100; tier 1 is the worst\n"
             "not ranked (no value for some KPI): night-shift\n");
 }
@@ -221,7 +244,7 @@ TEST_F(KpiViewTest, ExplainShowsEverythingBehindTheValue) {
   e.set_late_events(3);
   e.set_revision(2);
   const std::string text = ExplainKpiText(e);
-  EXPECT_THAT(text, HasSubstr("value:       92.4 % (924/1000)\n"));
+  EXPECT_THAT(text, HasSubstr("value:       92.40 % (924/1000)\n"));
   EXPECT_THAT(text, HasSubstr("formula:     answered / offered × 100 %\n"));
   EXPECT_THAT(text, HasSubstr("numerator:   calls_answered = 924\n"));
   EXPECT_THAT(text, HasSubstr("denominator: calls_offered = 1000\n"));
@@ -269,9 +292,22 @@ TEST_F(KpiViewTest, BreachesTableShowsEachEventAgainstItsTarget) {
   const std::string text = KpiBreachesTable(r, CatalogOf(Definitions())).Render();
   EXPECT_THAT(text, HasSubstr("breached"));
   EXPECT_THAT(text, HasSubstr("department=ticketing-center"));
-  EXPECT_THAT(text, HasSubstr("75.0 %"));
-  EXPECT_THAT(text, HasSubstr("≥ 90.0 %"));
+  EXPECT_THAT(text, HasSubstr("75.00 %"));
+  EXPECT_THAT(text, HasSubstr("≥ 90.00 %"));
   EXPECT_THAT(text, HasSubstr("2026-12-02T01:00:00+08:00"));
+}
+
+TEST_F(KpiViewTest, ABreachJustBelowItsTargetDoesNotReadAsMet) {
+  mv1::ListBreachesResponse r;
+  ::sqms::events::v1::KpiEvent* e = r.add_events();
+  e->set_type(::sqms::events::v1::KPI_EVENT_TYPE_BREACHED);
+  e->set_kpi("answer_rate");
+  e->set_value(94.999);
+  e->set_threshold(95);
+  e->set_direction("higher_is_better");
+  const std::string text = KpiBreachesTable(r, CatalogOf(Definitions())).Render();
+  EXPECT_THAT(text, HasSubstr("94.99 %"));
+  EXPECT_THAT(text, HasSubstr("≥ 95.00 %"));
 }
 
 }  // namespace
