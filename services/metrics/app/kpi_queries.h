@@ -152,6 +152,9 @@ class KpiQueries {
   absl::StatusOr<KpiResult> Get(const KpiRequest& request);
   absl::StatusOr<Explanation> Explain(const KpiRequest& request);
   absl::StatusOr<std::vector<KpiResult>> Query(const RangeRequest& request);
+  // A valid request for a period in which fewer than 2 units have a value
+  // for every KPI is FAILED_PRECONDITION ("cannot rank the <dimension>
+  // units of this period: ..."): the data, not the request, is the problem.
   absl::StatusOr<RankResult> Rank(const RankRequest& request);
 
   const QueryConfig& config() const { return config_; }

@@ -46,5 +46,22 @@ TEST(KpiRankingTest, TheUnknownAndOtherBucketsAreNeverRankedNorFlagged) {
   EXPECT_THAT(ranked->excluded, UnorderedElementsAre("unknown", "other"));
 }
 
+TEST(KpiRankingTest, APeriodWithFewerThanTwoRankableUnitsIsAFailedPrecondition) {
+  sqms::testing::FakeClock clock(absl::FromUnixSeconds(1'796'191'200));
+  testing::StubKpiReader reader;
+  const domain::Window today =
+      domain::WindowOf(clock.Now(), domain::WindowSize::kDay, absl::UTCTimeZone());
+  reader.Set(today, "a", domain::Counter::kCallsOffered, 10);
+  reader.Set(today, "unknown", domain::Counter::kCallsOffered, 10);  // a bucket, no unit
+  app::KpiQueries queries(reader, clock, app::QueryConfig{});
+  app::RankRequest request;
+  request.period.size = domain::WindowSize::kDay;
+  request.dimension = "department";
+  request.kpis = {{"answer_rate", 1.0}};
+  auto ranked = queries.Rank(request);
+  // The request is valid (docs/api.md: INVALID_ARGUMENT is for input to fix).
+  EXPECT_EQ(ranked.status().code(), absl::StatusCode::kFailedPrecondition) << ranked.status();
+}
+
 }  // namespace
 }  // namespace sqms::metrics
