@@ -85,8 +85,14 @@ std::string ValueText(const mv1::KpiValue& v, const std::string& unit) {
   return v.has_value() ? FormatKpiNumber(v.value(), unit) : "-";
 }
 
+// An integer with the minus sign U+2212: a net numerator (NPS: promoters −
+// detractors) can be negative.
+std::string Integer(int64_t n) {
+  return n < 0 ? kMinus + std::to_string(-static_cast<uint64_t>(n)) : std::to_string(n);
+}
+
 std::string CountsText(const mv1::KpiValue& v) {
-  return std::to_string(v.numerator()) + "/" + std::to_string(v.denominator());
+  return Integer(v.numerator()) + "/" + Integer(v.denominator());
 }
 
 std::string UnitText(const std::string& dimension, const std::string& unit) {
@@ -275,7 +281,7 @@ std::string ExplainKpiText(const mv1::KpiExplanation& e) {
   ValueLines(v, d.title(), d.unit(), out);
   ComparisonLines(v, d.unit(), out);
   Line("formula", d.formula(), out);
-  Line("numerator", d.numerator() + " = " + std::to_string(v.numerator()), out);
+  Line("numerator", d.numerator() + " = " + Integer(v.numerator()), out);
   if (!d.denominator().empty()) {
     Line("denominator", d.denominator() + " = " + std::to_string(v.denominator()), out);
   }

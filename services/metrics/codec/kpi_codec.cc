@@ -1,5 +1,8 @@
 #include "services/metrics/codec/kpi_codec.h"
 
+#include <utility>
+
+#include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace sqms::metrics::codec {
@@ -75,7 +78,11 @@ void ToProto(const domain::KpiDefinition& kpi, pb::KpiDefinition* out) {
   out->set_name(std::string(kpi.name));
   out->set_title(std::string(kpi.title));
   out->set_formula(std::string(kpi.formula));
-  out->set_numerator(std::string(domain::CounterName(kpi.numerator)));
+  std::string numerator(domain::CounterName(kpi.numerator));
+  if (kpi.numerator2) {  // reported net (domain::KpiValue::numerator)
+    absl::StrAppend(&numerator, " − ", std::string(domain::CounterName(*kpi.numerator2)));
+  }
+  out->set_numerator(std::move(numerator));
   if (kpi.denominator) out->set_denominator(std::string(domain::CounterName(*kpi.denominator)));
   for (std::string_view source : kpi.sources) out->add_sources(std::string(source));
   out->set_unit(std::string(UnitName(kpi.unit)));

@@ -236,6 +236,8 @@ KpiValue Compute(const KpiDefinition& kpi, const CounterValues& counters, const 
                         static_cast<double>(out.denominator),
                         static_cast<double>(out.numerator2));
   }
+  // Net promoters, so that value = numerator / denominator × 100 as for a ratio.
+  if (kpi.form == Form::kNps) out.numerator -= out.numerator2;
   return out;
 }
 

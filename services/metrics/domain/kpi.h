@@ -57,9 +57,12 @@ const KpiDefinition* FindKpi(std::string_view name);
 
 struct KpiValue {
   std::optional<double> value;  // none when the denominator is 0 (no sample)
+  // The numerator counter, net of numerator2 where the KPI subtracts one:
+  // kNps promoters − detractors (value = numerator / denominator × 100),
+  // kCount and kPerTenThousand the count less linked duplicates.
   int64_t numerator = 0;
   int64_t denominator = 0;      // the sample size; for kCount, the count
-  int64_t numerator2 = 0;
+  int64_t numerator2 = 0;       // the subtracted counter (NPS: detractors)
 };
 
 // What some KPIs divide by that no event carries, for one window and unit,

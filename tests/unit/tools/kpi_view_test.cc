@@ -191,14 +191,14 @@ TEST_F(KpiViewTest, QueryTableHasOneRowPerPeriodAndUnitAndOneColumnPerKpi) {
 
 TEST_F(KpiViewTest, QueryTableWithCountsAndTheTotal) {
   mv1::QueryKpisResponse r;
-  mv1::KpiValue v = Value("nps", "all", -12, 30, 250);
+  mv1::KpiValue v = Value("nps", "all", -12, -30, 250);  // net promoters: −30 / 250 × 100
   v.set_dimension("total");
   *r.add_values() = v;
   const std::string text =
       KpiQueryTable(r, {"nps"}, "", CatalogOf(Definitions()), true).Render();
   EXPECT_EQ(text,
             "PERIOD      UNIT  nps\n"
-            "2026-12-02  all   \u221212 (30/250)\n");
+            "2026-12-02  all   \u221212 (\u221230/250)\n");
 }
 
 TEST_F(KpiViewTest, RankingTableFlagsTheWorstAndNamesTheExcluded) {

@@ -186,7 +186,7 @@ TEST(KpiComputeTest, NpsIsPromotersMinusDetractors) {
                                    .Set(Counter::kNpsPromoters, 90)
                                    .Set(Counter::kNpsDetractors, 30));
   EXPECT_THAT(v.value, Optional(DoubleNear(30.0, 1e-9)));
-  EXPECT_EQ(v.numerator, 90);
+  EXPECT_EQ(v.numerator, 60) << "net promoters: value = numerator / denominator × 100";
   EXPECT_EQ(v.numerator2, 30);
   EXPECT_EQ(v.denominator, 200);
   // More detractors than promoters goes negative.
