@@ -81,12 +81,9 @@ domain::SlaMet Met(const cpb::SlaDeadline* d) {
 absl::StatusOr<std::optional<absl::Time>> HandledAt(const ev::ComplaintEvent& e, absl::Time now) {
   const cpb::Complaint& c = e.complaint();
   if (c.reopen_count() != 0 || !c.duplicate_of().empty()) return std::nullopt;
-  if (!c.has_received_at()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("complaint event ", e.event_id(), ": complaint.received_at is not set"));
-  }
-  absl::StatusOr<absl::Time> received =
-      CoveredTime(c.received_at(), "complaint.received_at", "complaint event", e.event_id());
+  absl::StatusOr<absl::Time> received = RequiredTime(
+      c.has_received_at(), c.received_at(), "complaint.received_at", "complaint event",
+      e.event_id());
   if (!received.ok()) return received.status();
   if (*received > now) return std::nullopt;
   return *received;

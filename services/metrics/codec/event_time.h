@@ -20,6 +20,13 @@ absl::Time ToTime(const google::protobuf::Timestamp& t);
 absl::StatusOr<absl::Time> CoveredTime(const google::protobuf::Timestamp& t, const char* field,
                                        const char* kind, const std::string& event_id);
 
+// A time field an event must carry, e.g. "complaint.received_at":
+// INVALID_ARGUMENT "<kind> <event_id>: <field> is not set" when `has` is
+// false, else CoveredTime's.
+absl::StatusOr<absl::Time> RequiredTime(bool has, const google::protobuf::Timestamp& t,
+                                        const char* field, const char* kind,
+                                        const std::string& event_id);
+
 // `occurred_at` of event `event_id` of `kind` ("complaint event", ...):
 // INVALID_ARGUMENT "<kind> <event_id>: occurred_at is not set" when
 // `has_occurred_at` is false, "...: occurred_at <time> is outside the time
