@@ -1,6 +1,5 @@
 #include "services/complaints/domain/request_fingerprint.h"
 
-#include <optional>
 #include <string_view>
 
 #include "absl/strings/str_cat.h"
@@ -70,22 +69,21 @@ std::string CanonicalContactEvent(const ContactEvent& e) {
       .Add("category", e.category)
       .Add("drill", e.drill ? 1 : 0)
       .Add("queue", e.queue)
-      .Add("wait_seconds", e.wait_seconds.has_value() ? std::to_string(*e.wait_seconds) : "")
-      .Add("handle_seconds", e.handle_seconds.has_value() ? std::to_string(*e.handle_seconds) : "")
+      .AddOptional("wait_seconds", e.wait_seconds)
+      .AddOptional("handle_seconds", e.handle_seconds)
       .Add("resolved_first_contact", e.resolved_first_contact ? 1 : 0)
       .Add("dispatched_work_order", e.dispatched_work_order ? 1 : 0)
       .Add("topic", e.topic)
       .Add("work_order_id", e.work_order_id)
-      .Add("unsatisfied", e.unsatisfied.has_value() ? (*e.unsatisfied ? "1" : "0") : "")
-      .Add("csat", e.csat.has_value() ? std::to_string(*e.csat) : "")
-      .Add("nps", e.nps.has_value() ? std::to_string(*e.nps) : "")
+      .AddOptional("unsatisfied", e.unsatisfied)
+      .AddOptional("csat", e.csat)
+      .AddOptional("nps", e.nps)
       .Add("csi", static_cast<int64_t>(e.csi.size()));
   for (const auto& [dimension, score] : e.csi) c.Add(absl::StrCat("csi.", dimension), score);
   c.Add("comment", e.comment)
       .Add("platform", static_cast<int64_t>(e.platform))
       .Add("description", e.description)
-      .Add("outage_seconds",
-           e.outage_seconds.has_value() ? std::to_string(*e.outage_seconds) : "");
+      .AddOptional("outage_seconds", e.outage_seconds);
   return c.Take();
 }
 

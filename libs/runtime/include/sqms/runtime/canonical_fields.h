@@ -32,6 +32,11 @@ class CanonicalFields {
   CanonicalFields& Add(std::string_view name, int64_t value) {
     return Add(name, absl::StrCat(value));
   }
+  // An optional number (a bool as 0/1), or "" when absent: absent and 0
+  // differ.
+  CanonicalFields& AddOptional(std::string_view name, std::optional<int64_t> value) {
+    return value.has_value() ? Add(name, *value) : Add(name, std::string_view());
+  }
   // A time as Unix nanoseconds, or "" when absent: absent and the epoch
   // differ. Outside what int64 nanoseconds hold (about 1678 to 2261),
   // where absl::ToUnixNanos saturates, as "<seconds>s<nanoseconds>n", so
