@@ -192,6 +192,10 @@ void ToProtoNoAudit(const domain::Complaint& c, pb::Complaint* out) {
   ToProto(c.sla, out->mutable_sla());
   out->set_duplicate_of(c.duplicate_of);
   if (c.known_issue) ToProto(*c.known_issue, out->mutable_known_issue());
+  if (!c.received_as.department.empty()) {
+    out->mutable_received_as()->set_department(c.received_as.department);
+    out->mutable_received_as()->set_category(Cast<pb::Category>(c.received_as.category));
+  }
   ToProtoOutcome(c, out);
   out->set_escalation_level(c.escalation_level);
   out->set_reopen_count(c.reopen_count);
@@ -233,6 +237,8 @@ domain::Complaint FromProtoComplaint(const pb::Complaint& p) {
   c.sla = FromProto(p.sla());
   c.duplicate_of = p.duplicate_of();
   if (p.has_known_issue()) c.known_issue = FromProto(p.known_issue());
+  c.received_as = {.department = p.received_as().department(),
+                   .category = Cast<domain::Category>(p.received_as().category())};
   FromProtoOutcome(p, c);
   c.escalation_level = p.escalation_level();
   c.reopen_count = p.reopen_count();

@@ -255,6 +255,7 @@ Created CreateComplaint(const Submission& submission, const std::string& id,
   c.priority = a.priority;
   c.department = a.department;
   c.triage = std::move(a.explanation);
+  c.received_as = {.department = c.department, .category = c.category};
   c.title = submission.title;
   c.content = submission.content;
   c.complainant = submission.complainant;

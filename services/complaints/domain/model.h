@@ -177,6 +177,14 @@ struct TriageExplanation {
   std::vector<std::pair<Category, double>> model;
 };
 
+// What a complaint was received as (types.proto ReceivedAs): set by
+// CreateComplaint, never changed.
+struct ReceivedAs {
+  std::string department;
+  Category category = Category::kUnspecified;
+  bool operator==(const ReceivedAs&) const = default;
+};
+
 struct Complaint {
   std::string id;
   int64_t version = 0;  // 1 after submission, +1 per change
@@ -200,6 +208,8 @@ struct Complaint {
   SlaClock sla;
   std::string duplicate_of;
   std::optional<KnownIssue> known_issue;  // linked at submission, or never
+  // Empty (department "") in complaints stored before the field existed.
+  ReceivedAs received_as;
   Resolution resolution;
   std::string reply;
   std::optional<absl::Time> replied_at;

@@ -37,6 +37,20 @@ domain::Dimensions ComplaintDimensions(const cpb::Complaint& c) {
           .level = {}};
 }
 
+// The dimensions `c` was counted under at its receipt (ComplaintSubmitted):
+// its department and category then (types.proto ReceivedAs), the rest as
+// now. A complaint stored before ReceivedAs existed: as now.
+domain::Dimensions ReceivedDimensions(const cpb::Complaint& c) {
+  domain::Dimensions d = ComplaintDimensions(c);
+  if (!c.has_received_as() || c.received_as().department().empty()) return d;
+  d.department = c.received_as().department();
+  d.category = EnumValueName(cpb::Category_Name(c.received_as().category()), "CATEGORY_");
+  // Submitted complaints have no assignee: the handling rate is not
+  // broken down by agent (kpi_breakdown.h), and its cohort has none.
+  d.agent.clear();
+  return d;
+}
+
 const cpb::SlaDeadline* Deadline(const cpb::Complaint& c, cpb::SlaTarget target) {
   for (const cpb::SlaDeadline& d : c.sla().deadlines()) {
     if (d.target() == target) return &d;
@@ -141,7 +155,7 @@ absl::StatusOr<std::vector<Event>> DecodeComplaintEvent(std::string_view payload
       if (handled_at->has_value()) {
         out.push_back({.id = e.event_id(),
                        .occurred_at = **handled_at,
-                       .dimensions = ComplaintDimensions(c),
+                       .dimensions = ReceivedDimensions(c),
                        .drill = false,
                        .body = domain::ComplaintHandled{}});
       }

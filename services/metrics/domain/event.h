@@ -91,11 +91,13 @@ struct ComplaintReopened {
 // closed). Made by reopen.h from a ComplaintReopened, never decoded.
 struct ComplaintResolutionRevoked {};
 // A complaint that is not a linked duplicate was handled (its first
-// resolution): dated at the complaint's receipt, not at the resolution, so
-// it counts in the windows of the complaint's cohort — the handling rate is
-// the share of a period's complaints handled so far, and a later resolution
-// corrects the receipt's windows when they have closed. Made by the codec
-// beside the first ComplaintResolved of an original complaint.
+// resolution): dated at the complaint's receipt, not at the resolution, and
+// under the department and category it was received as (not those it was
+// moved to since), so it counts in the cells of the complaint's cohort —
+// the handling rate is the share of a period's complaints handled so far,
+// and a later resolution corrects the receipt's windows when they have
+// closed. Made by the codec beside the first ComplaintResolved of an
+// original complaint.
 struct ComplaintHandled {};
 // An SLA deadline passed unmet (reported once per deadline). The first
 // response's and the resolution's count as missed in their on-time rates.

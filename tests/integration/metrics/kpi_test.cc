@@ -342,6 +342,42 @@ TEST_F(MetricsKpiTest, AComplaintResolvedDaysLaterCountsHandledInTheDayItWasRece
   EXPECT_EQ(later.denominator(), 1);
 }
 
+TEST_F(MetricsKpiTest, AComplaintMovedToAnotherDepartmentCountsHandledWhereItWasReceived) {
+  // mv-1 is received by the ticketing center, reassigned to the billing
+  // center and resolved there: the ticketing center received it and has
+  // handled it (1 of 1); the billing center received none, so its handling
+  // rate has no value rather than 1 of 0.
+  const absl::Time day = DayStart();
+  const absl::Time received = day + absl::Hours(9);
+  auto change = [&](ev::ComplaintEventType type, absl::Time at, const std::string& department) {
+    ev::ComplaintEvent e = Complaint("mv-1", type, at, department);
+    *e.mutable_complaint()->mutable_received_at() = Ts(received);
+    auto* received_as = e.mutable_complaint()->mutable_received_as();
+    received_as->set_department("ticketing-center");
+    received_as->set_category(::sqms::complaints::v1::CATEGORY_TICKETING);
+    return e;
+  };
+  ASSERT_TRUE(
+      stack_
+          ->Produce(
+              {change(ev::COMPLAINT_EVENT_TYPE_SUBMITTED, received, "ticketing-center"),
+               change(ev::COMPLAINT_EVENT_TYPE_RESOLVED, day + absl::Hours(11), "billing-center")})
+          .ok());
+  AwaitSample(*stack_, Get("mean_resolution_time", day, "billing-center"), 1);
+  mv1::KpiValue received_by;
+  mv1::KpiValue moved_to;
+  auto stub = stack_->Metrics();
+  ASSERT_TRUE(
+      stub->GetKpi(Ctx().get(), Get("handling_rate", day, "ticketing-center"), &received_by).ok());
+  EXPECT_EQ(received_by.numerator(), 1);
+  EXPECT_EQ(received_by.denominator(), 1);
+  ASSERT_TRUE(
+      stub->GetKpi(Ctx().get(), Get("handling_rate", day, "billing-center"), &moved_to).ok());
+  EXPECT_FALSE(moved_to.has_value());
+  EXPECT_EQ(moved_to.numerator(), 0);
+  EXPECT_EQ(moved_to.denominator(), 0);
+}
+
 TEST_F(MetricsKpiTest, AnOverdueComplaintCountsAsMissedFromItsBreachAndOnlyOnce) {
   // Two complaints due for a first response at 09:00. "on-time" is answered
   // at 08:30; "overdue" is not: its breach at 09:00 is a miss while it is

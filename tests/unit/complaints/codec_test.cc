@@ -54,6 +54,7 @@ domain::Complaint FullComplaint() {
   c.escalation_level = 1;
   c.reopen_count = 2;
   c.idempotency_key = "key-1";
+  c.received_as = {.department = "dispatch", .category = domain::Category::kTimeliness};
   c.audit.push_back({kT0, "agent-7", "submit", domain::Status::kUnspecified,
                      domain::Status::kReceived, std::string("note ") + kPhone, 1});
   return c;
@@ -86,6 +87,7 @@ TEST(ComplaintCodecTest, StoredRoundTripKeepsEverythingButAudit) {
   EXPECT_EQ(back->follow_up.at, std::nullopt);
   EXPECT_EQ(back->closed_at, std::nullopt);
   EXPECT_EQ(back->reopen_count, 2);
+  EXPECT_EQ(back->received_as, c.received_as);
   EXPECT_EQ(EncodeStored(*back), EncodeStored(c));
 }
 

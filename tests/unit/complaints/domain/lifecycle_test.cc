@@ -171,6 +171,25 @@ TEST_F(LifecycleTest, CreateComplaint) {
   EXPECT_EQ(c.audit[0].action, "submit");
   EXPECT_EQ(c.audit[0].to, Status::kReceived);
   EXPECT_EQ(c.sla.deadlines.size(), 2u);
+  EXPECT_EQ(c.received_as.department, "ticketing-center");
+  EXPECT_EQ(c.received_as.category, Category::kTicketing);
+}
+
+// What a complaint was received as stays when it is moved: the metrics
+// service counts its handling in the department that received it.
+TEST_F(LifecycleTest, ReceivedAsOutlivesAssignmentAndReclassification) {
+  Complaint c = CreateComplaint(ValidSubmission(), "c-1", "agent-1", t0_, triage_).complaint;
+  Command reclassify = MakeCommand(CommandKind::kReclassify, t0_ + absl::Minutes(1));
+  reclassify.category = Category::kBilling;
+  reclassify.priority = Priority::kUnspecified;
+  ASSERT_TRUE(Apply(c, reclassify, triage_).ok());
+  Command assign = MakeCommand(CommandKind::kAssign, t0_ + absl::Minutes(2));
+  assign.department = "dispatch-center";
+  ASSERT_TRUE(Apply(c, assign, triage_).ok());
+  EXPECT_EQ(c.category, Category::kBilling);
+  EXPECT_EQ(c.department, "dispatch-center");
+  EXPECT_EQ(c.received_as,
+            (ReceivedAs{.department = "ticketing-center", .category = Category::kTicketing}));
 }
 
 TEST_F(LifecycleTest, FullLifecycle) {

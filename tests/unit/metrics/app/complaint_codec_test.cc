@@ -106,6 +106,37 @@ TEST(ComplaintCodecTest, AFirstResolutionOfAnOriginalIsHandledAtItsReceipt) {
   EXPECT_FALSE(handled.drill);
 }
 
+// A complaint received by one department and category, then reassigned
+// and reclassified, is handled in the cells it was received in: the
+// handling rate's numerator and denominator are one cohort. Without
+// ReceivedAs (a complaint stored before it), the dimensions as now.
+TEST(ComplaintCodecTest, AMovedComplaintIsHandledWhereItWasReceived) {
+  ev::ComplaintEvent e;
+  ASSERT_TRUE(e.ParseFromString(Payload(ev::COMPLAINT_EVENT_TYPE_RESOLVED, kResolved, 0, true)));
+  cpb::Complaint* c = e.mutable_complaint();
+  c->set_department("billing-center");
+  c->set_category(cpb::CATEGORY_BILLING);
+  c->set_assignee("agent-7");
+  c->mutable_received_as()->set_department("ticketing-center");
+  c->mutable_received_as()->set_category(cpb::CATEGORY_TICKETING);
+  auto events = DecodeComplaintEvent(e.SerializeAsString());
+  ASSERT_TRUE(events.ok()) << events.status();
+  ASSERT_EQ(events->size(), 2u);
+  const domain::Dimensions& resolved = (*events)[0].dimensions;
+  EXPECT_EQ(resolved.department, "billing-center") << "a resolution counts where it happened";
+  EXPECT_EQ(resolved.category, "billing");
+  const domain::Dimensions& handled = (*events)[1].dimensions;
+  EXPECT_EQ(handled.department, "ticketing-center");
+  EXPECT_EQ(handled.category, "ticketing");
+  EXPECT_EQ(handled.agent, "") << "a received complaint has no agent";
+
+  c->clear_received_as();
+  auto old = DecodeComplaintEvent(e.SerializeAsString());
+  ASSERT_TRUE(old.ok()) << old.status();
+  ASSERT_EQ(old->size(), 2u);
+  EXPECT_EQ((*old)[1].dimensions.department, "billing-center");
+}
+
 // Handled once: a re-resolution after a reopen is not the first; a linked
 // duplicate is not counted as a complaint of its own (requirements §1).
 TEST(ComplaintCodecTest, AReResolutionAndADuplicatesResolutionAreNotHandledAgain) {
