@@ -111,46 +111,55 @@ absl::Status Escalator::Escalate(const std::string& incident_id, int64_t seq) {
 }
 
 absl::Status Escalator::ExpireAck(const std::string& incident_id, int64_t seq) {
-  auto current = store_.Get(incident_id);
-  if (!current.ok()) return current.status();
-  if (!current->has_value()) return absl::OkStatus();
-  const ports::Incident& incident = **current;
-  // Only the acknowledgement that scheduled this timer expires: mitigating
-  // or resolving makes it moot, and so does a newer ack (after an expiry,
-  // which moved seq on). Joined alerts, notes and steps change the version
-  // but not seq: the acknowledgement still expires.
-  if (incident.state != domain::IncidentState::kAcknowledged || incident.escalation_seq != seq) {
-    return absl::OkStatus();
+  // A conflict is another change landing between the read and the write (a
+  // note, a joined alert): re-read and decide again, as Escalate does. The
+  // timer is done once this returns OK, so giving up would leave the
+  // incident acknowledged for good, paging nobody.
+  for (int attempt = 0; attempt < 10; ++attempt) {
+    auto current = store_.Get(incident_id);
+    if (!current.ok()) return current.status();
+    if (!current->has_value()) return absl::OkStatus();
+    const ports::Incident& incident = **current;
+    // Only the acknowledgement that scheduled this timer expires: mitigating
+    // or resolving makes it moot, and so does a newer ack (after an expiry,
+    // which moved seq on). Joined alerts, notes and steps change the version
+    // but not seq: the acknowledgement still expires.
+    if (incident.state != domain::IncidentState::kAcknowledged || incident.escalation_seq != seq) {
+      return absl::OkStatus();
+    }
+    auto catalog = catalog_.Snapshot();
+    const domain::Plan* plan = catalog->FindPlan(incident.plan_id);
+    if (plan == nullptr) return UnknownPlan(incident);
+    const absl::Time now = clock_.Now();
+    ports::IncidentWrite write;
+    write.incident = incident;
+    write.expected_version = incident.version;
+    auto triggered = domain::Apply(incident.state, domain::IncidentCommandKind::kReopenAck);
+    if (!triggered.ok()) return absl::OkStatus();  // checked above; nothing to expire
+    write.incident.state = *triggered;
+    // The acknowledgement is over, not just the state: an incident paging
+    // again has no one holding it, and showing the old acknowledger as
+    // current would tell the on-call person someone is on it. Who
+    // acknowledged and when stays in the timeline.
+    write.incident.acknowledged_at = absl::InfinitePast();
+    write.incident.acknowledged_by.clear();
+    write.incident.acknowledged_tier = -1;
+    write.incident.escalation_seq += 1;
+    changes::AddTimeline(write.incident, now, "system", "ack-expired",
+                         "acknowledgement expired (plan ack_expiry): paging again");
+    // The tier it was at, mapped onto the plan in force (it may have changed).
+    changes::Page(*plan, *catalog, domain::ClampStep(plan->escalation, write.incident.step),
+                  "repeated", now, write);
+    changes::ScheduleNext(*plan, now, write);
+    write.events.push_back(ports::IncidentEventKind::kEscalated);
+    auto outcome = store_.Write(write);
+    if (!outcome.ok()) return outcome.status();
+    if (*outcome == ports::WriteOutcome::kWritten) {
+      if (wake_) wake_();
+      return absl::OkStatus();
+    }
   }
-  auto catalog = catalog_.Snapshot();
-  const domain::Plan* plan = catalog->FindPlan(incident.plan_id);
-  if (plan == nullptr) return UnknownPlan(incident);
-  const absl::Time now = clock_.Now();
-  ports::IncidentWrite write;
-  write.incident = incident;
-  write.expected_version = incident.version;
-  auto triggered = domain::Apply(incident.state, domain::IncidentCommandKind::kReopenAck);
-  if (!triggered.ok()) return absl::OkStatus();  // checked above; nothing to expire
-  write.incident.state = *triggered;
-  // The acknowledgement is over, not just the state: an incident paging
-  // again has no one holding it, and showing the old acknowledger as
-  // current would tell the on-call person someone is on it. Who
-  // acknowledged and when stays in the timeline.
-  write.incident.acknowledged_at = absl::InfinitePast();
-  write.incident.acknowledged_by.clear();
-  write.incident.acknowledged_tier = -1;
-  write.incident.escalation_seq += 1;
-  changes::AddTimeline(write.incident, now, "system", "ack-expired",
-                       "acknowledgement expired (plan ack_expiry): paging again");
-  // The tier it was at, mapped onto the plan in force (it may have changed).
-  changes::Page(*plan, *catalog, domain::ClampStep(plan->escalation, write.incident.step),
-                "repeated", now, write);
-  changes::ScheduleNext(*plan, now, write);
-  write.events.push_back(ports::IncidentEventKind::kEscalated);
-  auto outcome = store_.Write(write);
-  if (!outcome.ok()) return outcome.status();
-  if (*outcome == ports::WriteOutcome::kWritten && wake_) wake_();
-  return absl::OkStatus();  // a conflict: a newer change decided already
+  return absl::AbortedError(absl::StrCat("incident ", incident_id, " kept changing; retried"));
 }
 
 }  // namespace sqms::alerts::app

@@ -45,7 +45,18 @@ absl::StatusOr<std::vector<ports::Incident>> InMemoryAlertStore::List(
   return out;
 }
 
+void InMemoryAlertStore::BeforeNextWrite(std::function<void()> hook) {
+  absl::MutexLock lock(&mu_);
+  before_next_write_ = std::move(hook);
+}
+
 absl::StatusOr<ports::WriteOutcome> InMemoryAlertStore::Write(ports::IncidentWrite& w) {
+  std::function<void()> hook;
+  {
+    absl::MutexLock lock(&mu_);
+    hook.swap(before_next_write_);
+  }
+  if (hook) hook();
   absl::MutexLock lock(&mu_);
   ports::Incident& inc = w.incident;
   // The order of RedisAlertStore's script: replay, version, group.

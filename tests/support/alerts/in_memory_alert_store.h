@@ -22,6 +22,7 @@
 // Thread-safe: every method may be called from any thread.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -84,6 +85,10 @@ class InMemoryAlertStore final : public ports::AlertStore {
   std::vector<ports::IncidentEventKind> EventKinds(const std::string& incident_id) const;
   // How many Write calls were applied (kWritten).
   int writes() const;
+  // Runs `hook` once, at the start of the next Write, before its
+  // compare-and-set: a change another replica makes between a caller's read
+  // and its write. The hook may call Write itself.
+  void BeforeNextWrite(std::function<void()> hook);
 
  private:
   mutable absl::Mutex mu_;
@@ -101,6 +106,7 @@ class InMemoryAlertStore final : public ports::AlertStore {
   std::map<std::string, ports::StoredPlan> plans_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, domain::Plan> known_plans_ ABSL_GUARDED_BY(mu_);
   int writes_ ABSL_GUARDED_BY(mu_) = 0;
+  std::function<void()> before_next_write_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace sqms::alerts::testing

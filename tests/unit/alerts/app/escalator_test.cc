@@ -168,6 +168,21 @@ TEST_F(EscalatorTest, AnAlertJoiningAnAcknowledgedIncidentKeepsItsAckExpiry) {
       << "more alerts or a note are no reason to stop the acknowledgement expiring";
 }
 
+// Another replica's change between the expiry's read and its write (a note,
+// a joined alert) is no reason to drop it: the timer is done once its
+// handler returns OK, so a lost write would leave the incident acknowledged
+// for good, paging nobody.
+TEST_F(EscalatorTest, AnAckExpiryRacingAnotherChangeStillExpires) {
+  ASSERT_TRUE(commands_.Acknowledge(id_, Ctx("ack-1"), "").ok());
+  clock_.Advance(absl::Minutes(30));
+  store_.BeforeNextWrite(
+      [&] { ASSERT_TRUE(commands_.AddNote(id_, Ctx("note-1"), "still looking").ok()); });
+  EXPECT_EQ(FireDueTimers(), 1);
+  EXPECT_EQ(Incident(id_).state, domain::IncidentState::kTriggered);
+  EXPECT_THAT(Pages(id_), ElementsAre("triggered 0.0 sink", "triggered 0.0 robot",
+                                      "repeated 0.0 sink", "repeated 0.0 robot"));
+}
+
 TEST_F(EscalatorTest, AnAckExpiryFiredAgainAfterANewAcknowledgementDoesNothing) {
   ASSERT_TRUE(commands_.Acknowledge(id_, Ctx("ack-1"), "").ok());
   const std::string expiry = IncidentTimers().begin()->first;
