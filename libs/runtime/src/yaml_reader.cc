@@ -76,8 +76,16 @@ absl::Status YamlReader::Error(std::string_view path, std::string_view problem) 
 absl::Status YamlReader::CheckMap(const YAML::Node& node, const std::string& path,
                                   std::initializer_list<std::string_view> allowed) const {
   if (!node.IsMap()) return Error(path.empty() ? "(top level)" : path, "must be a map");
+  // yaml-cpp keeps both entries of a repeated key and node[key] reads the
+  // first: the second (usually the edit) would be ignored without a word.
+  const std::vector<std::string> keys = Keys(node);
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (std::find(keys.begin(), keys.begin() + i, keys[i]) != keys.begin() + i) {
+      return Error(Join(path, keys[i]), "is given twice");
+    }
+  }
   if (allowed.size() == 0) return absl::OkStatus();
-  for (const std::string& key : Keys(node)) {
+  for (const std::string& key : keys) {
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
       std::string expected;
       for (std::string_view a : allowed) absl::StrAppend(&expected, expected.empty() ? "" : ", ", std::string(a));

@@ -270,6 +270,16 @@ TEST(LoadSettingsTest, ErrorsNameTheKeyAndTheProblem) {
       {Minimal({{"    level: I\n", "    level: I\n    known_issue_categories: [safety, saftey]\n"}}),
        "plans[0].known_issue_categories[1]: 'saftey' is not a complaint category (safety, "
        "timeliness, …)"},
+      // A repeated key: yaml-cpp reads the first, so the second (the edit)
+      // would be ignored.
+      {Minimal({{"time_zone: Asia/Shanghai", "time_zone: Asia/Shanghai\ntime_zone: UTC"}}),
+       "time_zone: is given twice"},
+      {Minimal({{"    escalation:\n",
+                 "    escalation:\n      - {notify: [\"rotation:noc\"], targets: [ops-webhook]}\n"
+                 "    escalation:\n"}}),
+       "plans[0].escalation: is given twice"},
+      {Minimal({{"ack_timeout: 30s", "ack_timeout: 30s, ack_timeout: 1h"}}),
+       "plans[0].escalation[0].ack_timeout: is given twice"},
   };
   for (const Case& c : cases) EXPECT_EQ(ErrorFor(c.yaml), c.error) << c.yaml;
 }
