@@ -97,6 +97,11 @@ void CheckTier(const Tier& tier, const std::string& path, const PlanReferences& 
   for (size_t k = 0; k < tier.targets.size(); ++k) {
     if (Unknown(known.targets, tier.targets[k])) {
       c.Add(At(path + ".targets", k), absl::StrCat("unknown target '", tier.targets[k], "'"));
+    } else if (std::find(tier.targets.begin(), tier.targets.begin() + k, tier.targets[k]) !=
+               tier.targets.begin() + k) {
+      // Each target is one delivery with its own X-SQMS-Delivery: the same
+      // people would be paged twice per notification.
+      c.Add(At(path + ".targets", k), absl::StrCat("'", tier.targets[k], "' is listed twice"));
     }
   }
   if (tier.ack_timeout <= absl::ZeroDuration()) {

@@ -128,6 +128,13 @@ TEST(ValidatePlanTest, NamesTheGroupStepAndTierFields) {
                   Violation("escalation[3].repeats", "must be in 0..100")));
 }
 
+TEST(ValidatePlanTest, ATargetListedTwiceInATierIsRefused) {
+  Plan p = SafetyPlan();
+  p.escalation[0].targets = {"ops-webhook", "ops-webhook"};
+  EXPECT_THAT(ValidatePlan(p, kKnown),
+              ElementsAre(Violation("escalation[0].targets[1]", "'ops-webhook' is listed twice")));
+}
+
 TEST(ValidatePlanTest, ATierWithPeopleButNoTargetIsRefused) {
   Plan p = SafetyPlan();
   p.escalation[1].targets.clear();  // notify role:duty-manager, through nothing
