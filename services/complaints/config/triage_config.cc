@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/complaints/config/holiday_files.h"
+#include "services/complaints/config/triage_departments.h"
 #include "services/complaints/config/triage_text_rules.h"
 #include "services/complaints/domain/validation.h"
 #include "sqms/runtime/yaml_reader.h"
@@ -30,7 +31,8 @@ using domain::TriageConfig;
 
 // Routing names are what complaints carry as their department: the same ids
 // as AssignComplaint and contact events (docs/api.md, "Department ids"), in
-// validation.h's words.
+// validation.h's words; that each is listed in `departments` is checked
+// once routing is read (triage_departments.h).
 absl::Status CheckDepartment(const YamlReader& r, const std::string& path,
                              const std::string& department) {
   if (department.empty()) return r.Error(path, "must not be empty");
@@ -123,10 +125,11 @@ class Loader {
 };
 
 absl::StatusOr<TriageConfig> Loader::Load(const YAML::Node& root) {
-  SQMS_RETURN_IF_ERROR(r_.CheckMap(root, "", {"categories", "default_category", "negation", "model",
-                                              "signals", "urgency", "priority_matrix", "routing",
-                                              "sla", "calendar", "duplicates", "idempotency"}));
-  for (std::string_view key : {"categories", "sla", "calendar"}) {
+  SQMS_RETURN_IF_ERROR(r_.CheckMap(root, "",
+                                   {"categories", "default_category", "negation", "model",
+                                    "signals", "urgency", "priority_matrix", "departments",
+                                    "routing", "sla", "calendar", "duplicates", "idempotency"}));
+  for (std::string_view key : {"categories", "departments", "sla", "calendar"}) {
     SQMS_RETURN_IF_ERROR(r_.Require(root, "", key));
   }
   TriageConfig out;
@@ -141,7 +144,10 @@ absl::StatusOr<TriageConfig> Loader::Load(const YAML::Node& root) {
   if (root["signals"]) SQMS_RETURN_IF_ERROR(LoadSignals(r_, root["signals"], out));
   if (root["urgency"]) SQMS_RETURN_IF_ERROR(Urgency(root["urgency"], out));
   if (root["priority_matrix"]) SQMS_RETURN_IF_ERROR(Matrix(root["priority_matrix"], out));
+  SQMS_RETURN_IF_ERROR(LoadDepartments(r_, root["departments"], out));
   if (root["routing"]) SQMS_RETURN_IF_ERROR(Routing(root["routing"], out));
+  SQMS_RETURN_IF_ERROR(CheckRoutedDepartmentsListed(
+      r_, out, root["routing"] && root["routing"]["default"].IsDefined()));
   SQMS_RETURN_IF_ERROR(Calendar(root["calendar"], out));  // before sla: business_day
   SQMS_RETURN_IF_ERROR(Sla(root["sla"], out));
   SQMS_RETURN_IF_ERROR(Windows(root, out));

@@ -122,6 +122,14 @@ struct AuditEntry {
   int64_t version = 0;
 };
 
+// A department complaints are dispatched to (config: triage.yaml
+// `departments`): the one list every department a request names — an
+// assignment, a contact event — and every routing rule must come from.
+struct Department {
+  std::string id;    // a department id (validation.h, IsDepartmentId): "ticketing-center"
+  std::string name;  // for people: "票务中心"
+};
+
 // Triage's routing rule (config: routing.rules).
 struct RoutingRule {
   Category category = Category::kUnspecified;  // kUnspecified = any

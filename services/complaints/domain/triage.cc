@@ -133,7 +133,9 @@ Triage::Triage(TriageConfig config, const TextNormalizer& normalizer,
       categories_(CategoryMatcher(config_, normalizer)),
       signals_(SignalMatcher(config_, normalizer)),
       business_(config_.calendar),
-      always_(AlwaysOpen(config_.calendar)) {}
+      always_(AlwaysOpen(config_.calendar)) {
+  for (const auto& d : config_.departments) department_ids_.insert(d.id);
+}
 
 Assessment Triage::Assess(const Submission& submission) const {
   Assessment a;

@@ -39,7 +39,9 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/time/time.h"
@@ -120,6 +122,11 @@ struct TriageConfig {
   Priority priority_matrix[3][3] = {{Priority::kP4, Priority::kP3, Priority::kP3},
                                     {Priority::kP3, Priority::kP3, Priority::kP2},
                                     {Priority::kP2, Priority::kP2, Priority::kP1}};
+  // The departments of the service, in the config's order: every routing
+  // rule, the default department and every department a request names must
+  // be one of them (the loader checks the first two; Triage::HasDepartment
+  // the last). Ids are unique.
+  std::vector<Department> departments;
   std::vector<RoutingRule> routing;        // most specific match wins
   std::string default_department = "customer-service";
   std::map<Priority, SlaPolicy> sla;       // all four priorities required
@@ -154,6 +161,8 @@ class Triage {
     std::optional<RoutingRule> rule;
     return Route(category, location, &rule);
   }
+  // Whether `id` is one of config().departments (exact match).
+  bool HasDepartment(std::string_view id) const { return department_ids_.contains(id); }
   // Title and content as the rules see them (normalised).
   std::string NormalizedText(const Submission& submission) const;
   // The policy of `priority`; a fallback (4h / 72h / 72h, business hours)
@@ -178,6 +187,7 @@ class Triage {
   std::unique_ptr<TermMatcher> signals_;     // owner: index into config_.signals
   BusinessCalendar business_;
   BusinessCalendar always_;
+  std::set<std::string, std::less<>> department_ids_;  // of config_.departments
 };
 
 }  // namespace sqms::complaints::domain

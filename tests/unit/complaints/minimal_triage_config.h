@@ -6,6 +6,8 @@ namespace sqms::complaints::testing {
 
 inline constexpr char kMinimalTriageConfig[] = R"(categories:
   - {name: safety, keywords: [fire], importance: high}
+departments:
+  - {id: customer-service, name: 客服中心}
 sla:
   P1: {first_response: 30m, resolution: 4h, follow_up: 1d, clock: 24x7}
   P2: {first_response: 2h, resolution: 1d, follow_up: 2d}

@@ -81,6 +81,7 @@ TEST(TriageConfigTest, ShippedDefaultClassifiesRealComplaints) {
     EXPECT_EQ(a.category, c.category) << c.text;
     EXPECT_EQ(a.priority, c.priority) << c.text;
     EXPECT_EQ(a.department, c.department) << c.text;
+    EXPECT_TRUE(triage.HasDepartment(a.department)) << c.text;
   }
 }
 
@@ -88,6 +89,9 @@ TEST(TriageConfigTest, MinimalConfigLoadsWithDefaults) {
   auto config = LoadTriageConfigFromString(kMinimal, "t.yaml");
   ASSERT_TRUE(config.ok()) << config.status();
   EXPECT_EQ(config->default_department, "customer-service");
+  ASSERT_EQ(config->departments.size(), 1u);
+  EXPECT_EQ(config->departments[0].id, "customer-service");
+  EXPECT_EQ(config->departments[0].name, "客服中心");
   // Default business day is 8h.
   EXPECT_EQ(config->sla.at(Priority::kP2).resolution, absl::Hours(8));
   EXPECT_EQ(config->importance_by_category.at(Category::kSafety), domain::Level::kHigh);
@@ -142,6 +146,30 @@ TEST(TriageConfigTest, EachBadKeyIsNamed) {
       {"calendar:\n", "routing:\n  default: 客服中心\ncalendar:\n",
        "t.yaml: routing.default: must be a department id: lowercase letters, digits and '-', at "
        "most 64 characters (e.g. ticketing-center)"},
+      // One list of departments, and routing names only listed ones.
+      {"departments:\n  - {id: customer-service, name: 客服中心}\n", "",
+       "t.yaml: departments: is required"},
+      {"  - {id: customer-service, name: 客服中心}\n", "",
+       "t.yaml: departments: must be a non-empty list of {id, name}"},
+      {"{id: customer-service,", "{id: Customer Service,",
+       "t.yaml: departments[0].id: must be a department id: lowercase letters, digits and '-'"},
+      {"  - {id: customer-service, name: 客服中心}\n",
+       "  - {id: customer-service, name: 客服中心}\n  - {id: customer-service, name: 客服}\n",
+       R"(t.yaml: departments[1].id: department "customer-service" listed twice)"},
+      {"name: 客服中心}", "name: \" \"}", "t.yaml: departments[0].name: must not be blank"},
+      {"{id: customer-service, name: 客服中心}", "{id: customer-service}",
+       "t.yaml: departments[0].name: is required"},
+      {"name: 客服中心}", "name: 客服中心, head: wang}",
+       "t.yaml: departments[0].head: unknown key"},
+      {"calendar:\n",
+       "routing:\n  rules:\n    - {category: safety, department: safety-office}\ncalendar:\n",
+       R"(t.yaml: routing.rules[0].department: department "safety-office" is not one of )"
+       "departments (list it there, with its name)"},
+      {"calendar:\n", "routing:\n  default: no-such-dept\ncalendar:\n",
+       R"(t.yaml: routing.default: department "no-such-dept" is not one of departments)"},
+      {"{id: customer-service,", "{id: ticketing-center,",
+       R"(t.yaml: routing.default: department "customer-service" (the default when )"
+       "routing.default is unset) is not one of departments"},
       {"calendar:\n",
        "priority_matrix:\n  low: {low: P4, medium: P3, high: P3}\n"
        "  medium: {low: P3, medium: P3, high: P2}\n  high: {low: P2, medium: P2, high: P9}\n"
