@@ -210,7 +210,8 @@ absl::StatusOr<std::unique_ptr<ComplaintsServer>> ComplaintsServer::Start(
   p->complaints = std::make_unique<app::ComplaintService>(
       *p->repository, *p->triage, p->clock, p->pii_key, observer, domain::ValidationLimits{},
       p->known_issues.get());
-  p->contact = std::make_unique<app::ContactIntake>(*p->contact_store, p->clock, p->pii_key);
+  p->contact =
+      std::make_unique<app::ContactIntake>(*p->contact_store, p->clock, p->pii_key, *p->triage);
   // SLA timers: the sets the complaint scripts write (member = complaint id).
   runtime::DurableTimersOptions sla_timers;
   sla_timers.name = "sla";

@@ -1,10 +1,12 @@
 #include "services/complaints/app/contact_intake.h"
 
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "services/complaints/domain/contact_record.h"
 #include "services/complaints/domain/request_fingerprint.h"
+#include "services/complaints/domain/validation.h"
 #include "sqms/runtime/field_violation.h"
 #include "sqms/runtime/hmac.h"
 #include "sqms/runtime/ids.h"
@@ -23,8 +25,13 @@ constexpr size_t kFingerprintHex = 32;
 }  // namespace
 
 ContactIntake::ContactIntake(ports::ContactEventStore& store, const runtime::Clock& clock,
-                             std::string pii_key, domain::ContactLimits limits)
-    : store_(store), clock_(clock), pii_key_(std::move(pii_key)), limits_(std::move(limits)) {}
+                             std::string pii_key, const TriageSource& triage,
+                             domain::ContactLimits limits)
+    : store_(store),
+      clock_(clock),
+      pii_key_(std::move(pii_key)),
+      triage_(triage),
+      limits_(std::move(limits)) {}
 
 absl::StatusOr<ContactAccepted> ContactIntake::Duplicate(std::string event_id,
                                                          const std::string& sent,
@@ -43,6 +50,9 @@ absl::StatusOr<ContactAccepted> ContactIntake::Duplicate(std::string event_id,
 absl::StatusOr<ContactAccepted> ContactIntake::Accept(domain::ContactEvent event) {
   absl::Status valid = domain::ValidateContactEvent(event, clock_.Now(), limits_);
   if (!valid.ok()) return valid;
+  std::vector<runtime::FieldViolation> unlisted;
+  domain::CheckListedDepartment(unlisted, "department", event.department, *triage_.Current());
+  if (!unlisted.empty()) return runtime::InvalidArgument(std::move(unlisted));
   if (event.event_id.empty()) event.event_id = runtime::NewEventId();
   // Of the event as sent: completion below fills in what the contact's
   // record knows, which may have changed by the time a retry comes.

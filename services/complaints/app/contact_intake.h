@@ -7,6 +7,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "services/complaints/app/triage_source.h"
 #include "services/complaints/domain/contact_event.h"
 #include "services/complaints/ports/contact_event_store.h"
 #include "sqms/runtime/clock.h"
@@ -20,14 +21,18 @@ struct ContactAccepted {
 
 class ContactIntake {
  public:
-  // `store` and `clock` must outlive this object. `pii_key` keys the
-  // events' fingerprints (an HMAC, as the complaints' request fingerprints:
-  // a stored one does not let anyone test guesses of what an event said).
+  // `store`, `clock` and `triage` must outlive this object. `pii_key` keys
+  // the events' fingerprints (an HMAC, as the complaints' request
+  // fingerprints: a stored one does not let anyone test guesses of what an
+  // event said). `triage` holds the departments an event may name.
   ContactIntake(ports::ContactEventStore& store, const runtime::Clock& clock, std::string pii_key,
-                domain::ContactLimits limits = {});
+                const TriageSource& triage, domain::ContactLimits limits = {});
 
   // INVALID_ARGUMENT (field violations) for a bad event — nothing stored:
-  // domain::ValidateContactEvent's checks, then domain::CompleteContactEvent's
+  // domain::ValidateContactEvent's checks, a department that is not one of
+  // the triage config's departments (domain::CheckListedDepartment; the
+  // metrics service would count it under "other"), then
+  // domain::CompleteContactEvent's
   // against the contact's record (a dimension differing from the contact's
   // earlier events; an outage end with neither a known start nor
   // outage_seconds, less than 1 s after its start, or on another platform).
@@ -59,6 +64,7 @@ class ContactIntake {
   ports::ContactEventStore& store_;
   const runtime::Clock& clock_;
   const std::string pii_key_;
+  const TriageSource& triage_;
   domain::ContactLimits limits_;
 };
 

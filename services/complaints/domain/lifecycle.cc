@@ -284,6 +284,13 @@ Created CreateComplaint(const Submission& submission, const std::string& id,
 absl::StatusOr<std::vector<Event>> Apply(Complaint& complaint, const Command& command,
                                          const Triage& triage) {
   if (absl::Status s = ValidateCommand(command, UnboundedLimits()); !s.ok()) return s;
+  if (command.kind == CommandKind::kAssign) {
+    // Against the snapshot this command applies with: a department a reload
+    // just removed is refused, one it just added is accepted.
+    std::vector<runtime::FieldViolation> unlisted;
+    CheckListedDepartment(unlisted, "department", command.department, triage);
+    if (!unlisted.empty()) return runtime::InvalidArgument(std::move(unlisted));
+  }
   const Status from = complaint.status;
   std::optional<Status> to = TargetStatus(command, from);
   if (!to) {

@@ -108,7 +108,10 @@ Created CreateComplaint(const Submission& submission, const std::string& id,
 // FAILED_PRECONDITION for an illegal transition (naming the current status)
 // and for a command that changes nothing (an assignment, above; a
 // reclassification, reclassify.h);
-// INVALID_ARGUMENT (with field violations) for a missing payload field.
+// INVALID_ARGUMENT (with field violations) for a missing payload field,
+// and for an assignment to a department that is not one of `triage`'s
+// (CheckListedDepartment, violation on "department") — checked before the
+// transition, and the complaint is left untouched.
 absl::StatusOr<std::vector<Event>> Apply(Complaint& complaint, const Command& command,
                                          const Triage& triage);
 

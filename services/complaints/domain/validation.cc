@@ -164,6 +164,15 @@ void CheckDepartmentId(std::vector<runtime::FieldViolation>& out, std::string fi
                     " characters (e.g. ticketing-center)")});
 }
 
+void CheckListedDepartment(std::vector<runtime::FieldViolation>& out, std::string field,
+                           std::string_view value, const Triage& triage) {
+  if (value.empty() || triage.HasDepartment(value)) return;
+  out.push_back(
+      {std::move(field),
+       absl::StrCat("unknown department \"", std::string(value),
+                    "\": not one of the departments of the triage config (departments)")});
+}
+
 bool IsValidUtf8(std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {

@@ -12,6 +12,7 @@
 #include "absl/time/time.h"
 #include "services/complaints/domain/lifecycle.h"
 #include "services/complaints/domain/model.h"
+#include "services/complaints/domain/triage.h"
 #include "sqms/runtime/field_violation.h"
 
 namespace sqms::complaints::domain {
@@ -64,6 +65,15 @@ bool IsDepartmentId(std::string_view id, size_t max = ValidationLimits{}.max_dep
 // id (IsDepartmentId), appends the violation for `field` to `out`.
 void CheckDepartmentId(std::vector<runtime::FieldViolation>& out, std::string field,
                        std::string_view value, size_t max = ValidationLimits{}.max_department);
+
+// A department field's membership check — the one place a department a
+// request names is held against the service's list (triage.yaml
+// `departments`, Triage::HasDepartment): when `value` is not empty and not
+// one of `triage`'s departments, appends a violation for `field` that names
+// the value. Callers run CheckDepartmentId first and stop at its violation,
+// so a malformed id is reported for its form, once.
+void CheckListedDepartment(std::vector<runtime::FieldViolation>& out, std::string field,
+                           std::string_view value, const Triage& triage);
 
 // A text field's check: valid UTF-8, at most `max` code points, and — when
 // `required` — not blank; appends the violation for `field` to `out`.

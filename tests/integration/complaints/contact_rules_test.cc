@@ -197,12 +197,17 @@ TEST_F(ContactRulesTest, AnEventIdReusedForADifferentEventIsRefusedNamingIt) {
   EXPECT_EQ(published[1].event_id(), marker.event_id());
 }
 
-TEST_F(ContactRulesTest, DisplayNamesAreNotDepartmentIds) {
+// Display names are not department ids, nor is an id the complaints
+// service does not list (the metrics service would count it as "other").
+TEST_F(ContactRulesTest, DisplayNamesAndUnlistedIdsAreNotDepartments) {
   ev::ContactEvent named = ValidContactEvent();
   named.set_department("票务中心");
   ev::ContactEvent upper = ValidContactEvent();
   upper.set_department("Ticketing-Center");
-  auto acks = Send({named, upper});
+  ev::ContactEvent unlisted = ValidContactEvent();
+  unlisted.set_department("no-such-dept");
+  auto acks = Send({named, upper, unlisted});
+  ASSERT_EQ(acks.size(), 3u);
   for (const auto& ack : acks) {
     EXPECT_EQ(ack.status().code(), static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT));
     EXPECT_THAT(ViolationFields(ack.status()), ElementsAre("department"));

@@ -54,7 +54,7 @@ class ListTest : public StackTest {
 TEST_F(ListTest, FiltersSelectExactlyTheMatchingComplaints) {
   const std::string region = Unique("Region");
   const std::string station = Unique("Station");
-  const std::string department = Unique("dept");
+  const std::string department = "luggage-services";  // one of triage.yaml's departments
   auto make = [&](v1::Category category, v1::Channel channel, v1::Level level,
                   const std::string& at_station) {
     v1::SubmitComplaintRequest r = ValidSubmission("list");

@@ -58,8 +58,9 @@ std::vector<Step> EveryCommand() {
   };
   auto reply = [](v1::ReplyRequest& r) { r.set_message("Repaired; we apologise."); };
   return {
-      Nested<v1::AssignComplaintRequest>("assign", &S::AssignComplaint,
-                                         [](auto& r) { r.set_department("facilities"); }),
+      Nested<v1::AssignComplaintRequest>(
+          "assign", &S::AssignComplaint,
+          [](auto& r) { r.set_department("facilities-maintenance"); }),
       Plain("start", &S::StartHandling),
       Plain("wait", &S::WaitOnCustomer),
       Plain("resume", &S::ResumeHandling),

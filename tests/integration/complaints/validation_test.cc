@@ -8,6 +8,8 @@
 
 #include "grpcpp/generic/generic_stub.h"
 
+#include "sqms/runtime/field_violation.h"
+#include "sqms/runtime/grpc_status.h"
 #include "tests/integration/complaints/service_fixture.h"
 
 namespace sqms::complaints::it {
@@ -146,6 +148,50 @@ TEST_F(ValidationTest, FollowUpScoreOutOfRangeNamesIt) {
   ASSERT_TRUE(stub().GetComplaint(ctx.get(), get, &after).ok());
   EXPECT_EQ(after.version(), c.version());
   EXPECT_EQ(after.status(), v1::STATUS_REPLIED);
+}
+
+// A well-formed department id that is not one of triage.yaml's departments
+// would put the complaint in no one's queue: refused naming the field and
+// the value, and the complaint is as it was — same version, no audit entry.
+TEST_F(ValidationTest, AssignToAnUnlistedDepartmentNamesItAndChangesNothing) {
+  v1::Complaint c = SubmitOk(stub(), ValidSubmission("unlisted"));
+  auto read = [&] {
+    v1::GetComplaintRequest get;
+    get.set_id(c.id());
+    v1::Complaint out;
+    auto ctx = Ctx(Role::kSupervisor);
+    grpc::Status s = stub().GetComplaint(ctx.get(), get, &out);
+    EXPECT_TRUE(s.ok()) << StatusText(s);
+    return out;
+  };
+  const v1::Complaint before = read();
+
+  v1::AssignComplaintRequest assign;
+  *assign.mutable_command() = Cmd(c.id(), c.version());
+  assign.set_department("no-such-dept");
+  assign.set_assignee("agent-ann");
+  v1::Complaint out;
+  auto ctx = Ctx(Role::kSupervisor);
+  grpc::Status status = stub().AssignComplaint(ctx.get(), assign, &out);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << StatusText(status);
+  const auto violations = runtime::FieldViolations(runtime::FromGrpcStatus(status));
+  ASSERT_EQ(violations.size(), 1u) << StatusText(status);
+  EXPECT_EQ(violations[0].field, "department");
+  EXPECT_THAT(violations[0].description, HasSubstr("\"no-such-dept\""));
+
+  const v1::Complaint after = read();
+  EXPECT_EQ(after.version(), before.version());
+  EXPECT_EQ(after.status(), v1::STATUS_RECEIVED);
+  EXPECT_EQ(after.department(), before.department());
+  EXPECT_EQ(after.assignee(), before.assignee());
+  EXPECT_EQ(after.audit_size(), before.audit_size());
+
+  // A listed one is assigned.
+  assign.set_department("luggage-services");
+  auto ctx2 = Ctx(Role::kSupervisor);
+  status = stub().AssignComplaint(ctx2.get(), assign, &out);
+  ASSERT_TRUE(status.ok()) << StatusText(status);
+  EXPECT_EQ(out.department(), "luggage-services");
 }
 
 TEST_F(ValidationTest, MalformedIdNamesIt) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "services/complaints/domain/validation.h"
 #include "sqms/events/v1/contact_event.pb.h"
 #include "sqms/runtime/field_violation.h"
+#include "tests/unit/complaints/domain/test_config.h"
 #include "tests/unit/complaints/in_memory_contact_event_store.h"
 
 namespace sqms::complaints {
@@ -219,8 +221,30 @@ class ContactIntakeTest : public ::testing::Test {
 
   testing::InMemoryContactEventStore store_;
   FixedClock clock_;
-  app::ContactIntake intake_{store_, clock_, "test-pii-key"};
+  // Its departments include ticketing-center and billing-center.
+  app::TriageSource triage_{
+      std::make_shared<const domain::Triage>(domain::test_support::TestTriageConfig())};
+  app::ContactIntake intake_{store_, clock_, "test-pii-key", triage_};
 };
+
+// A department the complaints service does not list would be counted under
+// "other" by the metrics service: refused, naming the value, nothing stored.
+TEST_F(ContactIntakeTest, AnUnlistedDepartmentIsRefusedNamingItAndNothingIsStored) {
+  ContactEvent e = Full("client-unlisted");
+  e.department = "no-such-dept";
+  absl::StatusOr<app::ContactAccepted> refused = intake_.Accept(e);
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  const auto violations = runtime::FieldViolations(refused.status());
+  ASSERT_EQ(violations.size(), 1u);
+  EXPECT_EQ(violations[0].field, "department");
+  EXPECT_THAT(violations[0].description, ::testing::HasSubstr("\"no-such-dept\""));
+  EXPECT_EQ(store_.size(), 0u);
+
+  e.department = "No Such Dept";  // malformed: its form is the one violation
+  EXPECT_EQ(runtime::FieldViolations(intake_.Accept(e).status()).size(), 1u);
+  e.department = "billing-center";
+  EXPECT_TRUE(intake_.Accept(e).ok());
+}
 
 TEST_F(ContactIntakeTest, AcceptsOnceMakesIdsAndRejectsBadEvents) {
   absl::StatusOr<app::ContactAccepted> made = intake_.Accept(Valid());
@@ -474,7 +498,9 @@ class ChurningStore : public testing::InMemoryContactEventStore {
 TEST(ContactIntakeRaceTest, ARecordChangingUnderEveryAttemptIsAbortedNotPublished) {
   ChurningStore store;
   FixedClock clock;
-  app::ContactIntake intake(store, clock, "test-pii-key");
+  app::TriageSource triage(
+      std::make_shared<const domain::Triage>(domain::test_support::TestTriageConfig()));
+  app::ContactIntake intake(store, clock, "test-pii-key", triage);
   EXPECT_EQ(intake.Accept(Valid()).status().code(), absl::StatusCode::kAborted);
   EXPECT_EQ(store.attempts, 4);
 }

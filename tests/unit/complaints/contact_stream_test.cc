@@ -17,6 +17,7 @@
 #include "services/complaints/codec/complaint_codec.h"
 #include "services/complaints/rpc/contact_grpc_service.h"
 #include "sqms/contact/v1/service.grpc.pb.h"
+#include "tests/unit/complaints/domain/test_config.h"
 #include "tests/unit/complaints/in_memory_contact_event_store.h"
 
 namespace sqms::complaints::rpc {
@@ -66,7 +67,9 @@ class ContactStreamTest : public ::testing::Test {
 
   SlowStore store_;
   runtime::SystemClock clock_;
-  app::ContactIntake intake_{store_, clock_, "test-pii-key"};
+  app::TriageSource triage_{
+      std::make_shared<const domain::Triage>(domain::test_support::TestTriageConfig())};
+  app::ContactIntake intake_{store_, clock_, "test-pii-key", triage_};
   runtime::WorkerPool pool_{4};
   prometheus::Registry registry_;
   runtime::RpcMetrics metrics_{registry_};

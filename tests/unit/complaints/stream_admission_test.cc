@@ -19,6 +19,7 @@
 #include "services/complaints/rpc/contact_grpc_service.h"
 #include "sqms/contact/v1/service.grpc.pb.h"
 #include "tests/support/support.h"
+#include "tests/unit/complaints/domain/test_config.h"
 
 namespace sqms::complaints::rpc {
 namespace {
@@ -78,7 +79,9 @@ class StreamAdmissionTest : public ::testing::Test {
 
   GatedStore store_;
   runtime::SystemClock clock_;
-  app::ContactIntake intake_{store_, clock_, "test-pii-key"};
+  app::TriageSource triage_{
+      std::make_shared<const domain::Triage>(domain::test_support::TestTriageConfig())};
+  app::ContactIntake intake_{store_, clock_, "test-pii-key", triage_};
   prometheus::Registry registry_;
   runtime::RpcMetrics metrics_{registry_};
   std::unique_ptr<runtime::TokenAuthenticator> auth_ =

@@ -7,11 +7,13 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <memory>
 
 #include "absl/time/clock.h"
 #include "services/complaints/app/contact_intake.h"
 #include "services/complaints/codec/complaint_codec.h"
 #include "services/complaints/codec/contact_codec.h"
+#include "services/complaints/config/triage_config.h"
 #include "services/complaints/domain/contact_event.h"
 #include "services/complaints/domain/validation.h"
 #include "sqms/complaints/v1/service.pb.h"
@@ -70,7 +72,12 @@ TEST(ShippedExamplesTest, ContactEventsAreAcceptedByTheIntakeWhenReplayedNow) {
   ShiftToNow(events, absl::Now());
   complaints::testing::InMemoryContactEventStore store;
   ShortlyAfter clock;
-  complaints::app::ContactIntake intake(store, clock, "test-pii-key");
+  // The shipped triage config: the examples name only its departments.
+  auto config = complaints::config::LoadTriageConfig(
+      (fs::path(SQMS_TEST_SOURCE_DIR) / "services/complaints/config/triage.yaml").string());
+  ASSERT_TRUE(config.ok()) << config.status();
+  complaints::app::TriageSource triage(std::make_shared<const domain::Triage>(*std::move(config)));
+  complaints::app::ContactIntake intake(store, clock, "test-pii-key", triage);
   for (const auto& event : events) {
     absl::StatusOr<complaints::app::ContactAccepted> accepted =
         intake.Accept(codec::FromProto(event));

@@ -161,6 +161,26 @@ TEST_F(ExecuteTest, AnAssignmentToSomethingNotADepartmentIdIsRefusedWithoutWriti
   EXPECT_THAT(EventTypes(id_), ElementsAre(EventType::kSubmitted));
 }
 
+// A well-formed id that is not one of triage.yaml's departments would put
+// the complaint in no one's queue: refused, naming the value, nothing written.
+TEST_F(ExecuteTest, AnAssignmentToAnUnlistedDepartmentIsRefusedWithoutWriting) {
+  domain::Command assign = MakeCommand(CommandKind::kAssign);
+  assign.department = "no-such-dept";
+  auto result = service_->Execute(id_, 0, assign);
+  ASSERT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+  const auto violations = runtime::FieldViolations(result.status());
+  ASSERT_EQ(violations.size(), 1u);
+  EXPECT_EQ(violations[0].field, "department");
+  EXPECT_THAT(violations[0].description, HasSubstr("\"no-such-dept\""));
+  EXPECT_EQ(repo_.updates(), 0);
+  EXPECT_EQ(StoredVersion(id_), 1);
+  EXPECT_THAT(EventTypes(id_), ElementsAre(EventType::kSubmitted));
+  EXPECT_EQ(repo_.Get(id_, /*with_audit=*/true)->audit.size(), 1u);  // the submission's
+
+  assign.department = "ticketing-center";  // listed
+  EXPECT_TRUE(service_->Execute(id_, 0, assign).ok());
+}
+
 TEST_F(ExecuteTest, StoreUnavailablePropagates) {
   repo_.SetDown(absl::UnavailableError("redis down"));
   EXPECT_EQ(service_->Execute(id_, 0, MakeCommand(CommandKind::kAssign)).status().code(),

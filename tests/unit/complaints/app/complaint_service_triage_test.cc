@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "services/complaints/app/complaint_service.h"
 #include "services/complaints/config/triage_reloader.h"
 #include "sqms/runtime/field_violation.h"
@@ -225,6 +226,42 @@ TEST_F(TriageReloadTest, ABadConfigIsRefusedNamingTheKeyAndTheOldRulesStay) {
   // Refused once, reported once, however often it is checked.
   EXPECT_FALSE(reloader.CheckNow().ok());
   EXPECT_EQ(rejected_, 1);
+}
+
+// The department list reloads with the routing that uses it: one file, one
+// swap, so a rule never names a department the list in force lacks.
+TEST_F(TriageReloadTest, ADepartmentAddedByAReloadIsAssignableAndRoutingMustListIt) {
+  config::TriageReloader reloader = Reloader();
+  const std::string id = Submitted(HygieneReport()).id;
+  domain::Command assign = MakeCommand(CommandKind::kAssign);
+  assign.department = "lost-and-found";
+  auto before = service_->Execute(id, 0, assign);
+  ASSERT_EQ(before.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(Fields(before.status()), ElementsAre("department"));
+
+  // Routed to before it is listed: refused, the rules in force stay.
+  const std::string old_version = triage_->Current()->config().version;
+  std::string text = sqms::testing::ShippedTriageText();
+  const std::string luggage = "department: luggage-services}";
+  text.replace(text.find(luggage), luggage.size(), "department: lost-and-found}");
+  Write(text);
+  auto refused = reloader.CheckNow();
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(refused.status().message()),
+              HasSubstr(absl::StrCat(path_, ": routing.rules[7].department: department ",
+                                     "\"lost-and-found\" is not one of departments")));
+  EXPECT_EQ(triage_->Current()->config().version, old_version);
+
+  const std::string listed = "departments:\n";
+  text.replace(text.find(listed), listed.size(),
+               "departments:\n  - {id: lost-and-found, name: 失物招领}\n");
+  Write(text);
+  auto applied = reloader.CheckNow();
+  ASSERT_TRUE(applied.ok()) << applied.status();
+  EXPECT_TRUE(*applied);
+  auto after = service_->Execute(id, 0, assign);
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(after->department, "lost-and-found");
 }
 
 TEST_F(TriageReloadTest, AChangedHolidayFileIsANewVersionAndApplied) {

@@ -306,6 +306,26 @@ TEST_F(LifecycleTest, AssignRecordsFromAndTo) {
             "department: ticketing-center → billing-center; assignee: agent-7 → agent-9 (note)");
 }
 
+// A department not in triage's list (triage.yaml `departments`) would be a
+// queue no one reads: refused before the transition, the complaint untouched.
+TEST_F(LifecycleTest, AnAssignmentToAnUnlistedDepartmentChangesNothing) {
+  for (Status from : {Status::kReceived, Status::kClosed}) {
+    Complaint c = InStatus(from);
+    const Complaint before = c;
+    Command assign = MakeCommand(CommandKind::kAssign, t0_);
+    assign.department = "no-such-dept";
+    auto events = Apply(c, assign, triage_);
+    ASSERT_EQ(events.status().code(), absl::StatusCode::kInvalidArgument);
+    const auto violations = runtime::FieldViolations(events.status());
+    ASSERT_EQ(violations.size(), 1u);
+    EXPECT_EQ(violations[0].field, "department");
+    EXPECT_EQ(c.version, before.version);
+    EXPECT_EQ(c.status, before.status);
+    EXPECT_EQ(c.department, before.department);
+    EXPECT_EQ(c.audit.size(), before.audit.size());
+  }
+}
+
 // Like a reclassification that changes nothing: no version, audit entry or
 // event, and the refusal names what the complaint has already.
 TEST_F(LifecycleTest, AnAssignmentThatChangesNothingIsRefused) {

@@ -26,7 +26,7 @@ Command Cmd(CommandKind kind, absl::Time now) {
   c.kind = kind;
   c.actor = "agent-1";
   c.now = now;
-  c.department = "d";
+  c.department = "billing-center";  // one of TestTriageConfig's departments
   c.findings = c.root_cause = c.corrective_action = "x";
   c.reply = "done";
   c.score = 4;

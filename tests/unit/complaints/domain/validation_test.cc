@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "sqms/runtime/field_violation.h"
 #include "tests/unit/complaints/domain/test_config.h"
 
@@ -184,6 +185,23 @@ TEST(ValidationTest, DepartmentIds) {
   CheckDepartmentId(out, "filter.department", "Ops");
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].field, "filter.department");
+}
+
+TEST(ValidationTest, AListedDepartmentIsOneOfTheTriageConfigsDepartments) {
+  const Triage triage(test_support::TestTriageConfig());
+  std::vector<runtime::FieldViolation> out;
+  CheckListedDepartment(out, "department", "ticketing-center", triage);
+  CheckListedDepartment(out, "department", "", triage);  // not given: not this check's business
+  EXPECT_TRUE(out.empty());
+  // Exact ids: a well-formed id is not enough, nor a prefix of a listed one.
+  for (const char* unlisted : {"no-such-dept", "ticketing", "ticketing-center-2"}) {
+    out.clear();
+    CheckListedDepartment(out, "department", unlisted, triage);
+    ASSERT_EQ(out.size(), 1u) << unlisted;
+    EXPECT_EQ(out[0].field, "department");
+    EXPECT_NE(out[0].description.find(absl::StrCat("\"", unlisted, "\"")), std::string::npos)
+        << out[0].description;
+  }
 }
 
 TEST(ValidationTest, Utf8) {
