@@ -15,8 +15,11 @@
 #     ConfigMap alerts-config
 #   - the kustomize copies of the triage, metrics and alerts configs match
 #     the services' defaults
-#   - every department the shipped triage config routes to is one of the
-#     metrics config's departments (else its series read "other")
+#   - the complaints service's departments (triage.yaml `departments`) and
+#     the metrics config's are the same ids (one vocabulary: an id only the
+#     complaints list has reads "other" on the dashboards, one only metrics
+#     has is a department no complaint can reach), and every department
+#     triage.yaml routes to is listed
 #   - every Grafana dashboard is valid JSON with uid, title and panels, and
 #     every PromQL expression in it parses, and every recording rule it reads
 #     is defined in deploy/prometheus/rules/
@@ -80,37 +83,43 @@ find_yaml_python() {
   exit 1
 }
 
-# The departments services/complaints/config/triage.yaml routes to, each in
-# services/metrics/config/metrics.yaml's `departments` (the ids that bound
-# the `department` label of the KPI series: one not listed shows as
-# "other" on the dashboards).
-routed_departments_are_known() {
+# services/complaints/config/triage.yaml's `departments` (every department
+# a complaint or contact event may name) and services/metrics/config/
+# metrics.yaml's `departments` (the ids that bound the `department` label of
+# the KPI series) have the same ids; and every department triage.yaml routes
+# to (routing.default, routing.rules[].department) is in its own list, as
+# the service's loader also insists.
+departments_agree() {
   local py="$1"
   "$py" - "$REPO_ROOT/services/complaints/config/triage.yaml" \
     "$REPO_ROOT/services/metrics/config/metrics.yaml" <<'PY'
 import sys, yaml
-triage = yaml.safe_load(open(sys.argv[1]))
-metrics = yaml.safe_load(open(sys.argv[2]))
-known = {d["id"] for d in metrics.get("departments", [])}
-routed = set()
-def walk(node):
-    if isinstance(node, dict):
-        if isinstance(node.get("department"), str):
-            routed.add(node["department"])
-        for v in node.values():
-            walk(v)
-    elif isinstance(node, list):
-        for v in node:
-            walk(v)
-walk(triage)
-default = (triage.get("routing") or {}).get("default")
-if isinstance(default, str):
-    routed.add(default)
-missing = sorted(routed - known)
-if not routed:
-    sys.exit("no department found in " + sys.argv[1])
-if missing:
-    sys.exit("routed by triage.yaml but not in metrics.yaml departments: " + ", ".join(missing))
+triage_path, metrics_path = sys.argv[1], sys.argv[2]
+triage = yaml.safe_load(open(triage_path, encoding="utf-8"))
+metrics = yaml.safe_load(open(metrics_path, encoding="utf-8"))
+def ids(doc, path):
+    listed = [d.get("id") for d in (doc.get("departments") or []) if isinstance(d, dict)]
+    if not listed:
+        sys.exit(f"no departments listed in {path}")
+    return set(listed)
+complaints = ids(triage, triage_path)
+known = ids(metrics, metrics_path)
+problems = []
+if complaints - known:
+    problems.append("in triage.yaml departments but not in metrics.yaml departments: "
+                    + ", ".join(sorted(complaints - known)))
+if known - complaints:
+    problems.append("in metrics.yaml departments but not in triage.yaml departments: "
+                    + ", ".join(sorted(known - complaints)))
+routing = triage.get("routing") or {}
+routed = {r.get("department") for r in routing.get("rules") or []}
+routed.add(routing.get("default", "customer-service"))
+if routed - complaints:
+    problems.append("routed to by triage.yaml but not in its departments: "
+                    + ", ".join(sorted(str(d) for d in routed - complaints)))
+if problems:
+    sys.exit("\n".join(problems))
+print(f"{len(complaints)} departments, the same in both; {len(routed)} routed to, all listed")
 PY
 }
 
@@ -313,7 +322,7 @@ main() {
   check "triage config copy in deploy/k8s is current" bash "$DEPLOY/k8s/sync-triage.sh" --check
   check "metrics config copy in deploy/k8s is current" bash "$DEPLOY/k8s/sync-metrics.sh" --check
   check "alerts config copy in deploy/k8s is current" bash "$DEPLOY/k8s/sync-alerts.sh" --check
-  check "triage's departments are metrics departments" routed_departments_are_known "$py"
+  check "complaints and metrics list the same departments" departments_agree "$py"
 
   local json
   for json in "$DEPLOY"/grafana/dashboards/*.json; do
