@@ -32,10 +32,10 @@ class ContactIntake {
   // domain::ValidateContactEvent's checks, a department that is not one of
   // the triage config's departments (domain::CheckListedDepartment; the
   // metrics service would count it under "other"), then
-  // domain::CompleteContactEvent's
-  // against the contact's record (a dimension differing from the contact's
-  // earlier events; an outage end with neither a known start nor
-  // outage_seconds, less than 1 s after its start, or on another platform).
+  // domain::CompleteContactEvent's against the contact's record (a
+  // dimension differing from the contact's earlier events; an outage end
+  // with neither a known start nor outage_seconds, less than 1 s after its
+  // start, or on another platform).
   // FAILED_PRECONDITION naming "contact_id" for a second outage end of one
   // contact (an outage ends once), and for an outage start on another
   // platform than the contact's recorded start — nothing stored. A later

@@ -1,15 +1,16 @@
 #pragma once
 // Loads the triage configuration (categories and keywords, urgency,
 // importance, priority matrix, departments, routing, SLA per priority,
-// business calendar, duplicate window, idempotency TTL) from YAML. The shipped default is
-// services/complaints/config/triage.yaml, which documents every key.
+// business calendar, duplicate window, idempotency TTL) from YAML. The
+// shipped default is services/complaints/config/triage.yaml, which documents
+// every key.
 //
 // Strict: unknown keys, unknown names (category, level, priority, weekday),
 // a missing `departments` list, a routing rule or default department not in
 // it, a missing SLA priority, bad durations, time zones, hours or dates are
-// all errors. Durations are "30m", "4h", "2d", "45s" or combinations ("1h30m"); on a
-// business-hours SLA clock "d" means one business day of open time
-// (calendar.business_day, default 8h), on a 24x7 clock 24 hours.
+// all errors. Durations are "30m", "4h", "2d", "45s" or combinations
+// ("1h30m"); on a business-hours SLA clock "d" means one business day of
+// open time (calendar.business_day, default 8h), on a 24x7 clock 24 hours.
 //
 // Thread-safe (no shared state). Never throws.
 

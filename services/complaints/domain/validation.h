@@ -40,7 +40,8 @@ absl::Status ValidateSubmission(const Submission& submission, absl::Time now,
 absl::Status ValidateTriageText(const Submission& submission, const ValidationLimits& limits = {});
 
 // Payload checks per command kind (assign needs department or assignee, a
-// department given is a department id (CheckDepartmentId),
+// department given is a department id (CheckDepartmentId; that it is a
+// listed one is Apply's CheckListedDepartment, which needs the triage),
 // resolve needs findings/root_cause/corrective_action, reply a message,
 // follow-up score 1..5, add_note needs a note); note and text lengths; valid
 // UTF-8. Field names as in the API: "department", "assignee", "findings",
