@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "absl/status/status.h"
 #include "sqms/alerts/v1/service.grpc.pb.h"
@@ -85,7 +86,10 @@ std::unique_ptr<alerts::v1::AlertService::Stub> NewAlertsStub(const GlobalOption
 // with a note on stderr. Only for requests carrying a request id (AIP-155):
 // the retry must be the same request, so the service answers it with the
 // first outcome instead of applying it twice. Returns the last status.
-grpc::Status CallWithRetries(const ClientOptions& client,
+// When it is still unknown, says on stderr how to learn it: run the command
+// again with `retry_with`, the flags that make the rerun the same request
+// (its request id, and e.g. an absolute time in place of a relative one).
+grpc::Status CallWithRetries(const ClientOptions& client, std::string_view retry_with,
                              const std::function<grpc::Status(grpc::ClientContext&)>& call);
 
 // Prints the failure to stderr; returns kExitFailure.

@@ -14,6 +14,8 @@
 #include <optional>
 #include <string>
 
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "sqms/runtime/ids.h"
 #include "tools/sqmsctl/alerts_args.h"
 #include "tools/sqmsctl/alerts_view.h"
@@ -29,20 +31,31 @@ using Stub = av1::AlertService::Stub;
 template <typename Request, typename Response>
 using Rpc = grpc::Status (Stub::*)(grpc::ClientContext*, const Request&, Response*);
 
-// Calls rpc once (a read) or with CallWithRetries (a command carrying a
-// request id) and prints the answer as JSON or through `render`. Returns
-// the exit code.
+// How a call is made: once (a read), or as a command that is safe to retry
+// (CallWithRetries), rerun by hand with `retry_with` (commands.h).
+struct Retry {
+  bool command = false;
+  std::string retry_with;
+};
+const Retry kRead{.command = false, .retry_with = ""};
+// A command carrying `request_id`.
+Retry Command(const std::string& request_id) {
+  return {.command = true, .retry_with = absl::StrCat("--request-id ", request_id)};
+}
+
+// Calls rpc once (a read) or with CallWithRetries (a command) and prints
+// the answer as JSON or through `render`. Returns the exit code.
 template <typename Request, typename Response, typename Render>
 int CallAndPrint(const GlobalOptions& global, Rpc<Request, Response> rpc, const Request& request,
-                 bool command, Render render) {
+                 const Retry& retry, Render render) {
   std::unique_ptr<Stub> stub = NewAlertsStub(global);
   Response response;
   auto call = [&](grpc::ClientContext& context) {
     return ((*stub).*rpc)(&context, request, &response);
   };
   grpc::Status status;
-  if (command) {
-    status = CallWithRetries(global.client, call);
+  if (retry.command) {
+    status = CallWithRetries(global.client, retry.retry_with, call);
   } else {
     grpc::ClientContext context;
     PrepareContext(global.client, true, context);
@@ -104,7 +117,7 @@ void RegisterIncidentList(CLI::App& incident, Cli& cli) {
         if (!n.ok()) return ReportUsageError(n.status());
         request->set_limit(*n);
       }
-      return CallAndPrint(cli.global, &Stub::ListIncidents, *request, false,
+      return CallAndPrint(cli.global, &Stub::ListIncidents, *request, kRead,
                           [](const av1::ListIncidentsResponse& response) {
                             Table table = IncidentsTable(response);
                             return table.Render() + std::to_string(table.row_count()) +
@@ -123,7 +136,7 @@ void RegisterIncidentGet(CLI::App& incident, Cli& cli) {
       ->required();
   cmd->callback([&cli, request] {
     cli.run = [&cli, request] {
-      return CallAndPrint(cli.global, &Stub::GetIncident, *request, false,
+      return CallAndPrint(cli.global, &Stub::GetIncident, *request, kRead,
                           [](const av1::Incident& i) { return IncidentDetail(i, true); });
     };
   });
@@ -162,7 +175,8 @@ CLI::App* AddIncidentCommand(CLI::App& incident, Cli& cli, const char* name, con
         if (absl::Status s = prepare(); !s.ok()) return ReportUsageError(s);
       }
       request->set_request_id(request_id->RequestId());
-      return CallAndPrint(cli.global, rpc, *request, true, ChangedIncident);
+      return CallAndPrint(cli.global, rpc, *request, Command(request->request_id()),
+                          ChangedIncident);
     };
   });
   return cmd;
@@ -225,7 +239,8 @@ void RegisterRaise(CLI::App& incident, Cli& cli) {
       absl::StatusOr<av1::RaiseAlertRequest> request = BuildRaiseAlertRequest(*flags);
       if (!request.ok()) return ReportUsageError(request.status());
       request->set_request_id(request_id->RequestId());
-      return CallAndPrint(cli.global, &Stub::RaiseAlert, *request, true, RaiseAlertText);
+      return CallAndPrint(cli.global, &Stub::RaiseAlert, *request, Command(request->request_id()),
+                          RaiseAlertText);
     };
   });
 }
@@ -250,7 +265,7 @@ void RegisterPlanAndRisk(CLI::App& app, Cli& cli) {
   plan->require_subcommand(1);
   plan->add_subcommand("list", "every plan")->callback([&cli] {
     cli.run = [&cli] {
-      return CallAndPrint(cli.global, &Stub::ListPlans, av1::ListPlansRequest(), false,
+      return CallAndPrint(cli.global, &Stub::ListPlans, av1::ListPlansRequest(), kRead,
                           [](const av1::ListPlansResponse& r) { return PlansTable(r).Render(); });
     };
   });
@@ -262,7 +277,7 @@ void RegisterPlanAndRisk(CLI::App& app, Cli& cli) {
       ->required();
   get_cmd->callback([&cli, get] {
     cli.run = [&cli, get] {
-      return CallAndPrint(cli.global, &Stub::GetPlan, *get, false, PlanDetail);
+      return CallAndPrint(cli.global, &Stub::GetPlan, *get, kRead, PlanDetail);
     };
   });
 
@@ -288,7 +303,7 @@ void RegisterPlanAndRisk(CLI::App& app, Cli& cli) {
       if (!text.ok()) return ReportUsageError(text.status());
       auto request = BuildUpsertPlanRequest(apply->file, *text, apply->expected_version);
       if (!request.ok()) return ReportUsageError(request.status());
-      return CallAndPrint(cli.global, &Stub::UpsertPlan, *request, false, PlanDetail);
+      return CallAndPrint(cli.global, &Stub::UpsertPlan, *request, kRead, PlanDetail);
     };
   });
 
@@ -296,7 +311,7 @@ void RegisterPlanAndRisk(CLI::App& app, Cli& cli) {
   risk->require_subcommand(1);
   risk->add_subcommand("list", "every risk, highest score first")->callback([&cli] {
     cli.run = [&cli] {
-      return CallAndPrint(cli.global, &Stub::ListRisks, av1::ListRisksRequest(), false,
+      return CallAndPrint(cli.global, &Stub::ListRisks, av1::ListRisksRequest(), kRead,
                           [](const av1::ListRisksResponse& r) { return RisksTable(r).Render(); });
     };
   });
@@ -333,7 +348,17 @@ void RegisterSilenceCreate(CLI::App& silence, Cli& cli) {
           BuildCreateSilenceRequest(*flags, absl::Now());
       if (!request.ok()) return ReportUsageError(request.status());
       request->set_request_id(request_id->RequestId());
-      return CallAndPrint(cli.global, &Stub::CreateSilence, *request, true, SilenceText);
+      Retry retry = Command(request->request_id());
+      if (!flags->ends.empty()) {
+        // --ends counts from now: a rerun would ask for another end.
+        const google::protobuf::Timestamp& ends = request->silence().ends_at();
+        const absl::Time until =
+            absl::FromUnixSeconds(ends.seconds()) + absl::Nanoseconds(ends.nanos());
+        absl::StrAppend(&retry.retry_with, " --until ",
+                        absl::FormatTime(absl::RFC3339_full, until, absl::UTCTimeZone()),
+                        " in place of --ends");
+      }
+      return CallAndPrint(cli.global, &Stub::CreateSilence, *request, retry, SilenceText);
     };
   });
 }
@@ -347,10 +372,9 @@ void RegisterSilence(CLI::App& app, Cli& cli) {
                               "expired ones too");
   list_cmd->callback([&cli, list] {
     cli.run = [&cli, list] {
-      return CallAndPrint(cli.global, &Stub::ListSilences, *list, false,
-                          [](const av1::ListSilencesResponse& r) {
-                            return SilencesTable(r).Render();
-                          });
+      return CallAndPrint(
+          cli.global, &Stub::ListSilences, *list, kRead,
+          [](const av1::ListSilencesResponse& r) { return SilencesTable(r).Render(); });
     };
   });
   RegisterSilenceCreate(*silence, cli);
@@ -362,7 +386,8 @@ void RegisterSilence(CLI::App& app, Cli& cli) {
   expire_cmd->callback([&cli, expire] {
     cli.run = [&cli, expire] {
       // Expiring twice ends in the same state: safe to retry without an id.
-      return CallAndPrint(cli.global, &Stub::ExpireSilence, *expire, true, SilenceText);
+      return CallAndPrint(cli.global, &Stub::ExpireSilence, *expire,
+                          Retry{.command = true, .retry_with = "nothing else"}, SilenceText);
     };
   });
 }
@@ -384,7 +409,8 @@ void RegisterDrill(CLI::App& app, Cli& cli) {
       absl::StatusOr<av1::StartDrillRequest> request = BuildStartDrillRequest(*flags);
       if (!request.ok()) return ReportUsageError(request.status());
       request->set_request_id(request_id->RequestId());
-      return CallAndPrint(cli.global, &Stub::StartDrill, *request, true, ChangedIncident);
+      return CallAndPrint(cli.global, &Stub::StartDrill, *request, Command(request->request_id()),
+                          ChangedIncident);
     };
   });
   auto report = std::make_shared<av1::GetDrillReportRequest>();
@@ -396,7 +422,7 @@ void RegisterDrill(CLI::App& app, Cli& cli) {
       ->required();
   report_cmd->callback([&cli, report] {
     cli.run = [&cli, report] {
-      return CallAndPrint(cli.global, &Stub::GetDrillReport, *report, false, DrillReportText);
+      return CallAndPrint(cli.global, &Stub::GetDrillReport, *report, kRead, DrillReportText);
     };
   });
 }

@@ -70,7 +70,7 @@ std::unique_ptr<alerts::v1::AlertService::Stub> NewAlertsStub(const GlobalOption
   return alerts::v1::AlertService::NewStub(MakeChannel(options));
 }
 
-grpc::Status CallWithRetries(const ClientOptions& client,
+grpc::Status CallWithRetries(const ClientOptions& client, std::string_view retry_with,
                              const std::function<grpc::Status(grpc::ClientContext&)>& call) {
   constexpr int kAttempts = 3;  // first call + 2 retries with the same request id
   grpc::Status status;
@@ -80,7 +80,12 @@ grpc::Status CallWithRetries(const ClientOptions& client,
     status = call(context);
     const bool unknown = status.error_code() == grpc::StatusCode::UNAVAILABLE ||
                          status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
-    if (!unknown || attempt == kAttempts) break;
+    if (!unknown) break;
+    if (attempt == kAttempts) {
+      std::cerr << "the outcome is unknown: to learn it, run the command again with " << retry_with
+                << " (the service applies it at most once)\n";
+      break;
+    }
     std::cerr << "retrying (" << status.error_message() << ") with the same request id\n";
     std::this_thread::sleep_for(std::chrono::milliseconds(200 * attempt));
   }

@@ -4,6 +4,7 @@
 // with the same request id (AIP-155), so a retry never applies twice.
 #include <iostream>
 
+#include "absl/strings/str_cat.h"
 #include "sqms/runtime/ids.h"
 #include "tools/sqmsctl/commands.h"
 #include "tools/sqmsctl/flags.h"
@@ -48,6 +49,14 @@ CLI::App* AddCommand(CLI::App& app, const std::string& name, const std::string& 
   return cmd;
 }
 
+// The common part of a lifecycle request: the request itself, or its
+// `command` (AssignRequest, ResolveRequest, …).
+const cv1::LifecycleRequest& CommandOf(const cv1::LifecycleRequest& request) { return request; }
+template <typename Request>
+const cv1::LifecycleRequest& CommandOf(const Request& request) {
+  return request.command();
+}
+
 // Calls one unary lifecycle RPC and prints its result.
 template <typename Request>
 int Call(const GlobalOptions& global,
@@ -55,9 +64,10 @@ int Call(const GlobalOptions& global,
          const Request& request) {
   cv1::Complaint complaint;
   auto stub = NewComplaintStub(global);
-  grpc::Status status = CallWithRetries(global.client, [&](grpc::ClientContext& context) {
-    return ((*stub).*rpc)(&context, request, &complaint);
-  });
+  const std::string retry_with = absl::StrCat("--request-id ", CommandOf(request).request_id());
+  grpc::Status status = CallWithRetries(
+      global.client, retry_with,
+      [&](grpc::ClientContext& context) { return ((*stub).*rpc)(&context, request, &complaint); });
   if (!status.ok()) return ReportRpcError(status);
   PrintComplaint(global, complaint, false);
   return kExitOk;
