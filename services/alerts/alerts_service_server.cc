@@ -308,6 +308,9 @@ absl::Status AlertsServiceServer::StartIntake(const config::ServiceConfig& confi
   if (!auth.ok()) return auth.status();
   auto options_http = WebhookOptions(config.webhook_listen);
   if (!options_http.ok()) return options_http.status();
+  // sqms_http_requests_total{server="webhook"}: a rotated token shows as 401s.
+  options_http->name = "webhook";
+  options_http->metrics = &p.metrics->registry();
   p.webhook = std::make_unique<runtime::HttpServer>(*options_http);
   adapters::RegisterAlertmanagerReceiver(*p.webhook, *auth, sink);
   return p.webhook->Start();

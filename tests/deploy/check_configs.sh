@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Validates the deployment configuration with the real tools:
-#   - promtool check config   on a rendered deploy/prometheus/prometheus.yml
+#   - promtool check config   on a rendered deploy/prometheus/prometheus.yml,
+#     which scrapes the alerts service and Alertmanager
 #   - promtool check rules    on deploy/prometheus/rules/*.rules.yml
 #   - promtool test rules     on deploy/prometheus/rules/*.test.yml, and every
 #     *.rules.yml has its *.rules.test.yml
@@ -131,6 +132,9 @@ check_prometheus_config() {
   promtool check config "$WORK_DIR/prometheus/prometheus.yml" || return 1
   grep -q 'job_name: sqms-alerts' "$WORK_DIR/prometheus/prometheus.yml" ||
     { echo "no sqms-alerts scrape job"; return 1; }
+  # SqmsAlertmanagerWebhookFailing reads Alertmanager's own metrics.
+  grep -A2 'job_name: alertmanager' "$WORK_DIR/prometheus/prometheus.yml" |
+    grep -q 'targets: \["127.0.0.1:9093"\]' || { echo "Alertmanager is not scraped"; return 1; }
 }
 
 # Every rule file has promtool unit tests beside it.

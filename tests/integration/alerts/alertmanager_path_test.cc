@@ -10,7 +10,9 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -169,9 +171,35 @@ TEST(AlertmanagerPathTest, TheWebhookRefusesARequestWithoutTheToken) {
   request.url = absl::StrCat("http://127.0.0.1:", (*stack)->webhook_port(), "/api/v1/alertmanager");
   request.headers = {{"Content-Type", "application/json"}};
   request.body = R"({"version": "4", "status": "firing", "alerts": []})";
+  request.headers.emplace_back("Authorization", "Bearer rotated-away-0123");
   auto response = http.SendAndWait(request);
   ASSERT_TRUE(response.ok()) << response.status();
   EXPECT_EQ(response->status, 401) << response->body;
+
+  // Not silent: counted (SqmsAlertsWebhookUnauthorized reads it) and logged
+  // with why, never with the token.
+  const std::string counted =
+      "sqms_http_requests_total{code=\"401\",route=\"/api/v1/alertmanager\",server=\"webhook\"} 1";
+  EXPECT_TRUE(Await([&] { return absl::StrContains((*stack)->ScrapeMetrics(), counted); },
+                    absl::Seconds(10)))
+      << (*stack)->ScrapeMetrics();
+  const std::string log_path = absl::StrCat((*stack)->dir(), "/alerts-0-0.log");
+  auto log_text = [&] {
+    std::ifstream in(log_path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  };
+  EXPECT_TRUE(Await(
+      [&] {
+        const std::string text = log_text();
+        return absl::StrContains(text, "\"msg\":\"http request refused\"") &&
+               absl::StrContains(text, "\"reason\":\"wrong credentials\"") &&
+               absl::StrContains(text, "\"path\":\"/api/v1/alertmanager\"");
+      },
+      absl::Seconds(10)))
+      << log_text();
+  EXPECT_FALSE(absl::StrContains(log_text(), "rotated-away-0123"));
 }
 
 }  // namespace

@@ -259,6 +259,11 @@ TEST(AlertsIntakeTest, EverySeriesExistsAtZeroFromStartUp) {
            "sqms_alerts_stored_plans_invalid 0",
            "sqms_alerts_risks_without_plan 0",
            "sqms_alerts_plans_retired 0",
+           // The webhook's answers (a wrong token is a 401 here).
+           "sqms_http_requests_total{code=\"200\",route=\"/api/v1/alertmanager\",server=\"webhook\"} 0",
+           "sqms_http_requests_total{code=\"401\",route=\"/api/v1/alertmanager\",server=\"webhook\"} 0",
+           "sqms_http_requests_total{code=\"413\",route=\"/api/v1/alertmanager\",server=\"webhook\"} 0",
+           "sqms_http_requests_total{code=\"503\",route=\"/api/v1/alertmanager\",server=\"webhook\"} 0",
        }) {
     EXPECT_NE(text.find(series), std::string::npos) << series;
   }

@@ -1,16 +1,35 @@
 // HttpServer on port 0, called with HttpClient: routing, auth, body limit,
-// and Stop() with a slow request in flight.
+// Stop() with a slow request in flight, and what an operator sees of the
+// answers: the request counter and the rate-limited refusal log.
 
 #include "sqms/runtime/http/http_server.h"
 
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <fstream>
 #include <memory>
+#include <set>
+#include <sstream>
+#include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "prometheus/registry.h"
 #include "sqms/runtime/http/http_client.h"
+#include "sqms/runtime/log.h"
+#include "tests/support/metric_value.h"
 #include "tests/support/support.h"
 
 namespace sqms::runtime {
@@ -187,6 +206,186 @@ TEST_F(HttpServerTest, StopLetsTheRequestInFlightFinish) {
   HttpRequest after;
   after.url = "http://127.0.0.1:" + std::to_string(port) + "/slow";
   EXPECT_EQ(client_.SendAndWait(after).status().code(), absl::StatusCode::kUnavailable);
+}
+
+// What the server counts and logs. fd 2 goes to a file for the test's
+// lifetime; the answer may reach the client before its line is written, so
+// every check awaits.
+class HttpServerObservabilityTest : public HttpServerTest {
+ protected:
+  void SetUp() override {
+    log_path_ = absl::StrCat(::testing::TempDir(), "/http-server-log-", getpid(), "-",
+                             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    const int fd = ::open(log_path_.c_str(), O_CREAT | O_TRUNC | O_WRONLY, 0600);
+    ASSERT_GE(fd, 0);
+    saved_stderr_ = ::dup(STDERR_FILENO);
+    ::dup2(fd, STDERR_FILENO);
+    ::close(fd);
+    log::Init("http-test", log::Level::kInfo);
+  }
+  void TearDown() override {
+    server_.reset();
+    ::dup2(saved_stderr_, STDERR_FILENO);
+    ::close(saved_stderr_);
+  }
+
+  void StartObserved(HttpServerOptions options) {
+    options.name = "webhook";
+    options.metrics = &registry_;
+    StartServer(std::move(options));
+  }
+
+  double Count(const std::string& route, const std::string& code) {
+    return sqms::testing::MetricValue(registry_, "sqms_http_requests_total",
+                                      {{"server", "webhook"}, {"route", route}, {"code", code}});
+  }
+  bool AwaitCount(const std::string& route, const std::string& code, double expected) {
+    return sqms::testing::Await([&] { return Count(route, code) == expected; }, absl::Seconds(10));
+  }
+
+  // The refusal lines written so far.
+  std::vector<nlohmann::json> Refusals() {
+    std::ifstream in(log_path_);
+    std::vector<nlohmann::json> out;
+    for (std::string line; std::getline(in, line);) {
+      auto json = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+      if (json.is_object() && json.value("msg", "") == "http request refused") {
+        out.push_back(json);
+      }
+    }
+    return out;
+  }
+  std::string LogText() {
+    std::ifstream in(log_path_);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+
+  prometheus::Registry registry_;
+  std::string log_path_;
+  int saved_stderr_ = -1;
+};
+
+TEST_F(HttpServerObservabilityTest, EveryRouteAndCodeIsCountedFromZero) {
+  StartObserved(WithAuth());
+  for (const char* route : {"/hook", "/healthz"}) {
+    for (const char* code : {"200", "400", "401", "405", "411", "413", "500", "503"}) {
+      EXPECT_EQ(Count(route, code), 0) << route << " " << code;
+    }
+  }
+  EXPECT_EQ(Count("unmatched", "404"), 0);
+  EXPECT_EQ(Count("unmatched", "400"), 0);
+
+  auto wrong =
+      client_.SendAndWait(Request("POST", "/hook", {{"Authorization", "Bearer old"}}, "{}"));
+  ASSERT_TRUE(wrong.ok()) << wrong.status();
+  EXPECT_EQ(wrong->status, 401);
+  auto good = client_.SendAndWait(
+      Request("POST", "/hook", {{"Authorization", "Bearer first-token"}}, "{}"));
+  ASSERT_TRUE(good.ok()) << good.status();
+  auto unknown = client_.SendAndWait(Request("GET", "/nope/secret-path"));
+  ASSERT_TRUE(unknown.ok()) << unknown.status();
+  EXPECT_EQ(unknown->status, 404);
+  EXPECT_TRUE(AwaitCount("/hook", "401", 1));
+  EXPECT_TRUE(AwaitCount("/hook", "200", 1));
+  EXPECT_TRUE(AwaitCount("unmatched", "404", 1)) << "an unknown path is no label of its own";
+  EXPECT_EQ(sqms::testing::MetricValue(registry_, "sqms_http_requests_total",
+                                       {{"route", "/nope/secret-path"}}),
+            0);
+}
+
+TEST_F(HttpServerObservabilityTest, ARefusedRequestIsLoggedWithWhyButNeverTheCredential) {
+  HttpServerOptions options = WithAuth();
+  options.max_body_bytes = 16;
+  StartObserved(options);
+  const std::string rotated = "Bearer rotated-away-token-0123";
+  for (const HttpHeaders& headers : {HttpHeaders{}, HttpHeaders{{"Authorization", rotated}},
+                                     HttpHeaders{{"Authorization", "Digest username=x"}}}) {
+    auto r = client_.SendAndWait(Request("POST", "/hook", headers, "{}"));
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(r->status, 401);
+  }
+  auto large = client_.SendAndWait(
+      Request("POST", "/hook", {{"Authorization", "Bearer first-token"}}, std::string(17, 'x')));
+  ASSERT_TRUE(large.ok()) << large.status();
+  EXPECT_EQ(large->status, 413);
+
+  ASSERT_TRUE(sqms::testing::Await([&] { return Refusals().size() == 4; }, absl::Seconds(10)))
+      << LogText();
+  // Each refusal closes its connection, so the four are answered on
+  // workers of their own, in any order.
+  std::multiset<std::pair<int, std::string>> refused;
+  for (const nlohmann::json& line : Refusals()) {
+    SCOPED_TRACE(line.dump());
+    EXPECT_EQ(line["level"], "warn");
+    EXPECT_EQ(line["event"], "security");
+    EXPECT_EQ(line["server"], "webhook");
+    EXPECT_EQ(line["method"], "POST");
+    EXPECT_EQ(line["route"], "/hook");
+    EXPECT_EQ(line["path"], "/hook");
+    EXPECT_EQ(line["remote"], "127.0.0.1");
+    refused.emplace(line["code"].get<int>(), line["reason"].get<std::string>());
+  }
+  EXPECT_EQ(refused,
+            (std::multiset<std::pair<int, std::string>>{{401, "missing credentials"},
+                                                        {401, "unsupported authorization scheme"},
+                                                        {401, "wrong credentials"},
+                                                        {413, "body over 16 bytes"}}));
+  EXPECT_FALSE(absl::StrContains(LogText(), "rotated-away-token")) << "a credential was logged";
+}
+
+TEST_F(HttpServerObservabilityTest, AnAcceptedRequestIsNotLogged) {
+  StartObserved(WithAuth());
+  auto good = client_.SendAndWait(
+      Request("POST", "/hook", {{"Authorization", "Bearer first-token"}}, "{}"));
+  ASSERT_TRUE(good.ok()) << good.status();
+  // An answer is counted after its line (if any) was written.
+  ASSERT_TRUE(AwaitCount("/hook", "200", 1));
+  EXPECT_TRUE(Refusals().empty()) << LogText();
+}
+
+TEST_F(HttpServerObservabilityTest, ABodySlowerThanTheReadTimeoutIsCountedAndLogged) {
+  HttpServerOptions options;
+  options.read_timeout = std::chrono::seconds(1);
+  StartObserved(options);
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(server_->port()));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  const std::string partial =
+      "POST /hook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10\r\n\r\nabc";
+  ASSERT_EQ(::send(fd, partial.data(), partial.size(), 0), static_cast<ssize_t>(partial.size()));
+  std::string answer;
+  char buffer[512];
+  for (ssize_t n; (n = ::recv(fd, buffer, sizeof(buffer), 0)) > 0;) answer.append(buffer, n);
+  ::close(fd);
+  EXPECT_TRUE(absl::StartsWith(answer, "HTTP/1.1 400")) << answer;
+  EXPECT_TRUE(AwaitCount("/hook", "400", 1));
+  ASSERT_TRUE(sqms::testing::Await([&] { return Refusals().size() == 1; }, absl::Seconds(10)))
+      << LogText();
+  EXPECT_EQ(Refusals()[0]["reason"],
+            "request body not read (malformed, or slower than the read timeout)");
+}
+
+TEST_F(HttpServerObservabilityTest, AFloodOfRefusalsIsLoggedAtTheLimitedRate) {
+  StartObserved(WithAuth());
+  constexpr int kRequests = kHttpRefusalLogBurst + 30;
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < kRequests; ++i) {
+    auto r = client_.SendAndWait(Request("POST", "/hook", {}, "{}"));
+    ASSERT_TRUE(r.ok()) << r.status();
+  }
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_TRUE(AwaitCount("/hook", "401", kRequests)) << "every refusal is counted";
+  const size_t limit =
+      static_cast<size_t>(kHttpRefusalLogBurst + kHttpRefusalLogPerSecond * (elapsed + 1));
+  EXPECT_GE(Refusals().size(), static_cast<size_t>(kHttpRefusalLogBurst));
+  EXPECT_LE(Refusals().size(), limit);
 }
 
 }  // namespace

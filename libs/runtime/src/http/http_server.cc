@@ -8,12 +8,24 @@
 #include <chrono>
 #include <exception>
 #include <map>
+#include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/synchronization/mutex.h"
+#include "prometheus/counter.h"
+#include "prometheus/family.h"
+#include "prometheus/registry.h"
+#include "sqms/runtime/log.h"
+#include "sqms/runtime/log_rate_limiter.h"
+#include "sqms/runtime/metrics.h"
 
 namespace sqms::runtime {
 namespace {
@@ -39,6 +51,85 @@ void Reply(httplib::Response& res, int status, std::string body) {
   res.set_content(std::move(body), "text/plain; charset=utf-8");
 }
 
+// Set on the worker thread once a handler produced the answer: cpp-httplib
+// reads, routes and answers a request on one thread, and its logger (where
+// answers are counted) has no other way to tell a handler's 400 from its
+// own.
+thread_local bool answered_by_handler = false;
+
+// A path as logged: an unknown one is whatever the peer sent.
+constexpr size_t kLoggedPathMax = 200;
+
+// sqms_http_requests_total{server,route,code} (http_server.h). Thread-safe.
+class HttpServerStats {
+ public:
+  HttpServerStats(prometheus::Registry* registry, std::string server)
+      : server_(std::move(server)),
+        requests_(prometheus::BuildCounter()
+                      .Name("sqms_http_requests_total")
+                      .Help("HTTP requests answered, by server, route and status code")
+                      .Register(RegistryOr(registry, own_registry_))) {}
+
+  // The series known in advance, at 0.
+  void Declare(const std::vector<std::string>& routes) {
+    for (const std::string& route : routes) {
+      for (int code : kHttpCountedCodes) Counter(route, code);
+    }
+    for (int code : {400, 404}) Counter(kHttpUnmatchedRoute, code);
+  }
+
+  void Count(const std::string& route, int status) { Counter(route, status).Increment(); }
+
+ private:
+  prometheus::Counter& Counter(const std::string& route, int code) {
+    absl::MutexLock lock(&mu_);
+    auto [it, added] = counters_.try_emplace({route, code}, nullptr);
+    if (added) {
+      it->second =
+          &requests_.Add({{"server", server_}, {"route", route}, {"code", std::to_string(code)}});
+    }
+    return *it->second;
+  }
+
+  std::shared_ptr<prometheus::Registry> own_registry_;  // when none was given
+  const std::string server_;
+  prometheus::Family<prometheus::Counter>& requests_;
+  absl::Mutex mu_;
+  std::map<std::pair<std::string, int>, prometheus::Counter*> counters_ ABSL_GUARDED_BY(mu_);
+};
+
+// Why the server itself answered `status`, for the refusal log; "" for an
+// answer that is not a refusal.
+std::string RefusalReason(const httplib::Request& req, int status, bool route_known,
+                          size_t max_body_bytes) {
+  switch (status) {
+    case 401: {
+      const std::string header = req.get_header_value("Authorization");
+      if (header.empty()) return "missing credentials";
+      if (!absl::StartsWithIgnoreCase(header, "Bearer ") &&
+          !absl::StartsWithIgnoreCase(header, "Basic ")) {
+        return "unsupported authorization scheme";
+      }
+      return "wrong credentials";
+    }
+    case 400:
+      return route_known ? "request body not read (malformed, or slower than the read timeout)"
+                         : "malformed request";
+    case 404:
+      return "unknown path";
+    case 405:
+      return "method not allowed";
+    case 411:
+      return "body without Content-Length";
+    case 413:
+      return absl::StrCat("body over ", max_body_bytes, " bytes");
+    case 500:
+      return "handler failed";
+    default:
+      return status >= 400 ? "refused" : "";
+  }
+}
+
 }  // namespace
 
 std::string_view HttpServerRequest::Header(std::string_view name) const {
@@ -50,7 +141,10 @@ std::string_view HttpServerRequest::Header(std::string_view name) const {
 
 class HttpServer::Impl {
  public:
-  explicit Impl(HttpServerOptions options) : options_(std::move(options)) {}
+  explicit Impl(HttpServerOptions options)
+      : options_(std::move(options)),
+        stats_(options_.metrics, options_.name),
+        refusal_log_(kHttpRefusalLogPerSecond, kHttpRefusalLogBurst) {}
   ~Impl() { Stop(); }
 
   void Handle(std::string method, std::string path, Handler handler,
@@ -63,6 +157,9 @@ class HttpServer::Impl {
     std::lock_guard<std::mutex> lock(mu_);
     if (started_) return absl::FailedPreconditionError("http server: already started");
     Configure();
+    std::vector<std::string> paths;
+    for (const auto& [path, routes] : routes_) paths.push_back(path);
+    stats_.Declare(paths);
     const std::string where = absl::StrCat(options_.host, ":", options_.port);
     port_ = options_.port == 0 ? server_.bind_to_any_port(options_.host)
                                : (server_.bind_to_port(options_.host, options_.port)
@@ -107,6 +204,8 @@ class HttpServer::Impl {
     server_.set_keep_alive_max_count(static_cast<size_t>(std::max(1, options_.keep_alive_max_requests)));
     const size_t threads = static_cast<size_t>(std::max(1, options_.worker_threads));
     server_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    server_.set_logger(
+        [this](const httplib::Request& req, const httplib::Response& res) { Answered(req, res); });
     server_.set_pre_routing_handler(
         [this](const httplib::Request& req, httplib::Response& res) { return Precheck(req, res); });
     auto dispatch = [this](const httplib::Request& req, httplib::Response& res) {
@@ -162,9 +261,43 @@ class HttpServer::Impl {
     return R::Handled;
   }
 
+  // Every answer written (cpp-httplib's logger, on the worker thread):
+  // counted; logged when the server refused the request itself.
+  void Answered(const httplib::Request& req, const httplib::Response& res) {
+    const bool by_handler = std::exchange(answered_by_handler, false);
+    const bool route_known = routes_.contains(req.path);
+    const std::string route = route_known ? req.path : std::string(kHttpUnmatchedRoute);
+    // Counted after the line is written: whoever sees the count sees the line.
+    if (!by_handler || res.status == 500) LogRefusal(req, res.status, route);
+    stats_.Count(route, res.status);
+  }
+
+  void LogRefusal(const httplib::Request& req, int status, const std::string& route) {
+    const std::string reason =
+        RefusalReason(req, status, route != kHttpUnmatchedRoute, options_.max_body_bytes);
+    if (reason.empty()) return;
+    const LogRateLimiter::Decision decision = refusal_log_.Acquire();
+    if (!decision.write) return;
+    if (decision.suppressed > 0) {
+      log::Warn(
+          "suppressed refused requests",
+          {{"event", "security"}, {"server", options_.name}, {"suppressed", decision.suppressed}});
+    }
+    // Never the Authorization header: the reason says what was wrong with it.
+    log::Warn("http request refused", {{"event", "security"},
+                                       {"server", options_.name},
+                                       {"method", req.method},
+                                       {"route", route},
+                                       {"path", req.path.substr(0, kLoggedPathMax)},
+                                       {"remote", req.remote_addr},
+                                       {"code", status},
+                                       {"reason", reason}});
+  }
+
   void Dispatch(const httplib::Request& req, httplib::Response& res) const {
     const Route* route = Find(req, res);
     if (route == nullptr) return;
+    answered_by_handler = true;
     HttpServerRequest request;
     request.method = req.method;
     request.path = req.path;
@@ -189,6 +322,8 @@ class HttpServer::Impl {
   }
 
   const HttpServerOptions options_;
+  HttpServerStats stats_;
+  LogRateLimiter refusal_log_;
   std::map<std::string, std::vector<Route>> routes_;  // written only before Start
   httplib::Server server_;
   std::mutex mu_;  // Start / Stop

@@ -4,6 +4,27 @@
 // threads, a request body limit, read/write timeouts, keep-alive, and bearer
 // or basic authentication per route or server-wide. No third-party type
 // appears here (cpp-httplib lives behind the pimpl).
+//
+// Every answer is counted, and every request the server refuses itself is
+// logged, so a caller whose credentials were rotated away is seen at once:
+//
+//   sqms_http_requests_total{server,route,code}
+//       answers by route (the registered path; "unmatched" for any other)
+//       and HTTP status code. Created at 0 at Start() for every route and
+//       each of kHttpCountedCodes (and "unmatched" with 400 and 404);
+//       other codes a handler answers appear at their first use.
+//   {"msg":"http request refused","event":"security", server, method,
+//    route, path, remote, code, reason}
+//       a warn line for each request refused before (or instead of) its
+//       handler: 401 (reason "missing credentials", "unsupported
+//       authorization scheme" or "wrong credentials"; never the credential),
+//       404, 405, 411, 413, a 400 when the request or its body could not be
+//       read (malformed, or the peer sent it slower than read_timeout) and
+//       a 500 (the handler threw or answered 500). Rate-limited per server (kHttpRefusalLog*;
+//       what is dropped is counted in a "suppressed refused requests" line
+//       written before the next one). Answers a handler gives itself
+//       (e.g. its own 400 or 503) are counted, not logged: the handler logs
+//       what it knows of them.
 
 #include <chrono>
 #include <cstddef>
@@ -18,7 +39,19 @@
 #include "absl/status/status.h"
 #include "sqms/runtime/http/http_auth.h"
 
+namespace prometheus {
+class Registry;
+}  // namespace prometheus
+
 namespace sqms::runtime {
+
+// The codes whose series exist at 0 from Start() for every route.
+inline constexpr int kHttpCountedCodes[] = {200, 400, 401, 405, 411, 413, 500, 503};
+// The route label of a request to a path no route is registered for.
+inline constexpr char kHttpUnmatchedRoute[] = "unmatched";
+// Refusal log lines per server: a token bucket (log_rate_limiter.h).
+inline constexpr double kHttpRefusalLogPerSecond = 5;
+inline constexpr int kHttpRefusalLogBurst = 10;
 
 struct HttpServerRequest {
   std::string method;
@@ -55,6 +88,11 @@ struct HttpServerOptions {
   // a free one.
   int worker_threads = 4;
   HttpAuth auth;                      // server-wide; a route may override it
+  // The `server` label of the request counter and the log lines' "server".
+  std::string name = "http";
+  // Where sqms_http_requests_total is registered; null: a private registry
+  // (counted, not exported). Must outlive the server.
+  prometheus::Registry* metrics = nullptr;
 };
 
 class HttpServer {
