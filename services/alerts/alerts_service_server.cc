@@ -300,6 +300,7 @@ absl::Status AlertsServiceServer::StartIntake(const config::ServiceConfig& confi
   options.complaints_topic = config.complaints_topic;
   options.kpi_topic = config.kpi_topic;
   options.client_id = absl::StrCat("sqms-alerts-", instance);
+  options.metrics = &p.metrics->registry();  // sqms_consumer_lag
   auto consumer = adapters::EventConsumer::Create(std::move(options), sink);
   if (!consumer.ok()) return consumer.status();
   p.consumer = *std::move(consumer);

@@ -144,6 +144,9 @@ absl::Status CheckpointingConsumer::Impl::Init() {
   }
   KafkaConsumerOptions kafka = options_.kafka;
   kafka.commit_offsets = false;  // Redis holds the offsets
+  // sqms_consumer_lag is the loop's: on_assign gives it every partition's
+  // start (the offset stored in Redis), and it follows each record handled.
+  kafka.metrics = options_.metrics;
   KafkaConsumerHooks hooks;
   hooks.on_assign = [this](const std::vector<TopicPartition>& p) { return OnAssign(p); };
   hooks.on_revoke = [this](const std::vector<TopicPartition>& p) { OnRevoke(p); };
@@ -178,7 +181,6 @@ absl::StatusOr<std::map<TopicPartition, int64_t>> CheckpointingConsumer::Impl::O
         options_.kafka.auto_offset_reset == "latest" ? kOffsetEnd : kOffsetBeginning;
     start[c.partition] = c.next_offset.value_or(reset);
     owned_.insert_or_assign(c.partition, std::move(owned));
-    metrics_.AddPartition(c.partition);
   }
   if (auto s = processor_.OnAssigned(partitions); !s.ok()) return s;
   log::Info("exactly-once consumer: partitions claimed",
@@ -190,7 +192,6 @@ void CheckpointingConsumer::Impl::OnRevoke(const std::vector<TopicPartition>& pa
   WriteCheckpoint(/*wait=*/true);  // every owned partition: the delta cannot be split
   for (const auto& tp : partitions) {
     owned_.erase(tp);
-    metrics_.RemovePartition(tp);
   }
   processor_.OnRevoked(partitions);
 }
@@ -380,14 +381,6 @@ void CheckpointingConsumer::Impl::UpdateGauges(SteadyClock::time_point now) {
   metrics_.SetCheckpointAge(policy_.pending() == 0 && !in_flight_.has_value()
                                 ? std::chrono::nanoseconds::zero()
                                 : now - last_written_);
-  for (const auto& [tp, owned] : owned_) {
-    auto marks = loop_->Watermarks(tp);
-    if (!marks.ok()) continue;
-    auto [low, high] = *marks;
-    std::optional<int64_t> position = owned.next;
-    if (!position.has_value() && low >= 0) position = low;
-    if (position.has_value()) metrics_.SetLag(tp, std::max<int64_t>(0, high - *position));
-  }
 }
 
 absl::StatusOr<std::unique_ptr<CheckpointingConsumer>> CheckpointingConsumer::Create(

@@ -45,10 +45,6 @@ CheckpointingConsumerMetrics::CheckpointingConsumerMetrics(prometheus::Registry*
                        .Name("sqms_consumer_checkpoints_total")
                        .Help("Checkpoint writes (state delta + offsets) by outcome")
                        .Register(RegistryOr(registry, own_registry_))),
-      lag_(prometheus::BuildGauge()
-               .Name("sqms_consumer_lag")
-               .Help("High watermark minus the next offset to process, per assigned partition")
-               .Register(RegistryOr(registry, own_registry_))),
       duration_(prometheus::BuildHistogram()
                     .Name("sqms_consumer_checkpoint_duration_seconds")
                     .Help("Duration of one checkpoint write")
@@ -89,25 +85,6 @@ void CheckpointingConsumerMetrics::CountCheckpoint(
 
 void CheckpointingConsumerMetrics::SetCheckpointAge(std::chrono::nanoseconds age) {
   age_.Set(std::chrono::duration<double>(age).count());
-}
-
-void CheckpointingConsumerMetrics::AddPartition(const TopicPartition& partition) {
-  if (lags_.contains(partition)) return;
-  lags_[partition] = &lag_.Add({{"group", group_},
-                                {"topic", partition.topic},
-                                {"partition", std::to_string(partition.partition)}});
-}
-
-void CheckpointingConsumerMetrics::RemovePartition(const TopicPartition& partition) {
-  auto it = lags_.find(partition);
-  if (it == lags_.end()) return;
-  lag_.Remove(it->second);
-  lags_.erase(it);
-}
-
-void CheckpointingConsumerMetrics::SetLag(const TopicPartition& partition, int64_t lag) {
-  auto it = lags_.find(partition);
-  if (it != lags_.end()) it->second->Set(static_cast<double>(lag));
 }
 
 }  // namespace sqms::runtime

@@ -1,6 +1,7 @@
 #pragma once
 // The exactly-once consumer's Prometheus series (names in
-// checkpointing_consumer.h). Private to sqms_runtime; loop thread only,
+// checkpointing_consumer.h; its lag is KafkaConsumerLoop's). Private to
+// sqms_runtime; loop thread only,
 // except that prometheus-cpp's metrics are themselves thread-safe.
 
 #include <chrono>
@@ -33,22 +34,16 @@ class CheckpointingConsumerMetrics {
   // `duration`: of the write; none for a checkpoint that was never sent.
   void CountCheckpoint(Checkpoint outcome, std::optional<std::chrono::nanoseconds> duration);
   void SetCheckpointAge(std::chrono::nanoseconds age);
-  // Lag series exist while the partition is assigned.
-  void AddPartition(const TopicPartition& partition);
-  void RemovePartition(const TopicPartition& partition);
-  void SetLag(const TopicPartition& partition, int64_t lag);
 
  private:
   std::shared_ptr<prometheus::Registry> own_registry_;  // when none was given
   const std::string group_;
   prometheus::Family<prometheus::Counter>& records_;
   prometheus::Family<prometheus::Counter>& checkpoints_;
-  prometheus::Family<prometheus::Gauge>& lag_;
   std::map<std::pair<std::string, Record>, prometheus::Counter*> record_counters_;
   std::map<Checkpoint, prometheus::Counter*> checkpoint_counters_;
   prometheus::Histogram& duration_;
   prometheus::Gauge& age_;
-  std::map<TopicPartition, prometheus::Gauge*> lags_;
 };
 
 }  // namespace sqms::runtime

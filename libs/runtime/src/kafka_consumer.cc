@@ -8,6 +8,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "kafka_consumer_lag.h"
 #include "kafka_dead_letter.h"
 #include "rdkafka_handles.h"
 
@@ -20,6 +21,10 @@ constexpr int kPollTimeoutMs = 100;
 // stream in full flow has records queued and never waits for it.
 constexpr int kCaughtUpPollMs = 10;
 constexpr int kSeekTimeoutMs = 5000;
+// The committed offsets of newly assigned partitions, for their lag.
+constexpr int kCommittedTimeoutMs = 2000;
+// How often the lag gauges are updated (from cached watermarks).
+constexpr std::chrono::milliseconds kLagInterval{500};
 
 std::vector<TopicPartition> ToVector(const rd_kafka_topic_partition_list_t* list) {
   std::vector<TopicPartition> out;
@@ -85,7 +90,12 @@ std::optional<std::string> ConsumedRecord::Header(const std::string& name) const
 class KafkaConsumerLoop::Impl {
  public:
   Impl(KafkaConsumerOptions options, KafkaConsumerHooks hooks, Handler handler)
-      : options_(std::move(options)), hooks_(std::move(hooks)), handler_(std::move(handler)) {}
+      : options_(std::move(options)), hooks_(std::move(hooks)), handler_(std::move(handler)) {
+    if (options_.metrics != nullptr) {
+      lag_ = std::make_unique<ConsumerLag>(*options_.metrics, options_.group_id,
+                                           options_.auto_offset_reset == "latest");
+    }
+  }
 
   ~Impl() {
     Stop();
@@ -129,6 +139,10 @@ class KafkaConsumerLoop::Impl {
   // Waits `wait` (unless stopping), then seeks back to `rec`.
   void Retry(const ConsumedRecord& rec, std::chrono::milliseconds wait);
   void MarkDone(const ConsumedRecord& rec);
+  // The lag bookkeeping of newly assigned partitions (their start offsets as
+  // given to librdkafka) and the periodic update; no-ops without metrics.
+  void TrackAssigned(const rd_kafka_topic_partition_list_t* partitions);
+  void UpdateLag();
   void MaybeCommit();
   void CommitSync();
   bool SleepUnlessStopping(std::chrono::milliseconds duration);
@@ -160,6 +174,8 @@ class KafkaConsumerLoop::Impl {
   bool closed_ = false;
   // Every record is read into this one (Handle), so its buffers are reused.
   ConsumedRecord record_;
+  std::unique_ptr<ConsumerLag> lag_;  // null without options_.metrics
+  std::chrono::steady_clock::time_point last_lag_{};
 };
 
 absl::Status KafkaConsumerLoop::Impl::Init() {
@@ -226,6 +242,7 @@ void KafkaConsumerLoop::Impl::Assign(rd_kafka_topic_partition_list_t* partitions
     auto it = start.find({tp.topic, tp.partition});
     tp.offset = it == start.end() ? RD_KAFKA_OFFSET_INVALID : it->second;
   }
+  TrackAssigned(partitions);
   if (Cooperative()) {
     rdkafka::ErrorHandle error(rd_kafka_incremental_assign(rk_.get(), partitions));
     if (error) ReportError(absl::UnavailableError(rd_kafka_error_string(error.get())));
@@ -239,6 +256,7 @@ void KafkaConsumerLoop::Impl::Revoke(rd_kafka_topic_partition_list_t* partitions
   CommitSync();
   for (int i = 0; i < partitions->cnt; ++i) {
     failures_.erase({partitions->elems[i].topic, partitions->elems[i].partition});
+    if (lag_ != nullptr) lag_->Remove({partitions->elems[i].topic, partitions->elems[i].partition});
   }
   if (Cooperative()) {
     rdkafka::ErrorHandle error(rd_kafka_incremental_unassign(rk_.get(), partitions));
@@ -264,6 +282,7 @@ void KafkaConsumerLoop::Impl::Run() {
     }
     timeout_ms = msg == nullptr ? kPollTimeoutMs : kCaughtUpPollMs;
     MaybeCommit();
+    UpdateLag();
     if (msg == nullptr && hooks_.on_idle) hooks_.on_idle();
     if (hooks_.on_tick) hooks_.on_tick();
   }
@@ -275,6 +294,7 @@ void KafkaConsumerLoop::Impl::Run() {
 void KafkaConsumerLoop::Impl::Handle(const rd_kafka_message_t& msg) {
   ConsumedRecord& rec = record_;
   ReadRecord(msg, &rec);
+  if (lag_ != nullptr) lag_->InHand({rec.topic, rec.partition}, rec.offset);
   absl::Status status = handler_(rec);
   if (status.ok()) {
     MarkDone(rec);
@@ -315,6 +335,7 @@ void KafkaConsumerLoop::Impl::Retry(const ConsumedRecord& rec, std::chrono::mill
 
 void KafkaConsumerLoop::Impl::MarkDone(const ConsumedRecord& rec) {
   failures_.erase({rec.topic, rec.partition});
+  if (lag_ != nullptr) lag_->InHand({rec.topic, rec.partition}, rec.offset + 1);
   transient_backoff_ = options_.retry_backoff;
   if (!options_.commit_offsets) return;
   auto list = OnePartition(rec.topic, rec.partition, rec.offset + 1);
@@ -322,6 +343,40 @@ void KafkaConsumerLoop::Impl::MarkDone(const ConsumedRecord& rec) {
   if (err == RD_KAFKA_RESP_ERR_NO_ERROR) err = list->elems[0].err;
   // A partition revoked meanwhile refuses the store; its new owner redelivers.
   if (err == RD_KAFKA_RESP_ERR_NO_ERROR) commit_pending_ = true;
+}
+
+void KafkaConsumerLoop::Impl::TrackAssigned(const rd_kafka_topic_partition_list_t* partitions) {
+  if (lag_ == nullptr) return;
+  // Partitions starting at the group's committed offset: read it now (one
+  // round trip to the coordinator), so an idle partition's lag is right
+  // before any record arrives. Failing that, the lag is known from the
+  // first record on.
+  rdkafka::PartitionList committed(rd_kafka_topic_partition_list_new(partitions->cnt));
+  for (int i = 0; i < partitions->cnt; ++i) {
+    const auto& tp = partitions->elems[i];
+    lag_->Add({tp.topic, tp.partition}, tp.offset);
+    if (tp.offset == RD_KAFKA_OFFSET_INVALID) {
+      rd_kafka_topic_partition_list_add(committed.get(), tp.topic, tp.partition);
+    }
+  }
+  if (committed->cnt == 0) return;
+  rd_kafka_resp_err_t err = rd_kafka_committed(rk_.get(), committed.get(), kCommittedTimeoutMs);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    ReportError(rdkafka::ToStatus(err, "kafka committed offsets (consumer lag)"));
+    return;
+  }
+  for (int i = 0; i < committed->cnt; ++i) {
+    const auto& tp = committed->elems[i];
+    if (tp.err == RD_KAFKA_RESP_ERR_NO_ERROR) lag_->Committed({tp.topic, tp.partition}, tp.offset);
+  }
+}
+
+void KafkaConsumerLoop::Impl::UpdateLag() {
+  if (lag_ == nullptr) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_lag_ < kLagInterval) return;
+  last_lag_ = now;
+  lag_->Update([this](const TopicPartition& tp) { return Watermarks(tp); });
 }
 
 void KafkaConsumerLoop::Impl::MaybeCommit() {

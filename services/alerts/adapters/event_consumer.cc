@@ -59,6 +59,7 @@ absl::StatusOr<std::unique_ptr<EventConsumer>> EventConsumer::Create(
   // transient, and those wait for the store rather than dead-letter.
   loop_options.is_transient = runtime::IsTransientError;
   loop_options.properties = options.properties;
+  loop_options.metrics = options.metrics;
 
   runtime::KafkaConsumerHooks hooks;
   hooks.on_error = on_error ? std::move(on_error) : [](const absl::Status& status) {

@@ -25,10 +25,12 @@
 //  - Records of other types (a complaint assigned, a KPI event of an
 //    unknown type) are skipped: handler OK, committed.
 //
-// Metrics: the runtime loop exports none, and this class adds none: every
-// alert that reaches the processor is counted there (AlertStats::Received
-// by source, Decided by outcome); consumer and dead-letter errors go to
-// `on_error` (default: a warning log line).
+// Metrics: the runtime loop exports sqms_consumer_lag{group,topic,partition}
+// on `metrics` (kafka_consumer.h), so a stalled partition shows — and
+// SqmsAlertsConsumerLagHigh pages. This class adds none: every alert that
+// reaches the processor is counted there (AlertStats::Received by source,
+// Decided by outcome); consumer and dead-letter errors go to `on_error`
+// (default: a warning log line).
 
 #include <chrono>
 #include <functional>
@@ -60,6 +62,9 @@ struct EventConsumerOptions {
   std::chrono::milliseconds retry_backoff{200};
   // Extra librdkafka properties (security.protocol, …), applied last.
   std::map<std::string, std::string> properties;
+  // Where the loop's sqms_consumer_lag is registered; null: not tracked.
+  // Must outlive the consumer.
+  prometheus::Registry* metrics = nullptr;
 };
 
 // One record, start to end: ce_id header, conversion by topic, sink. OK when

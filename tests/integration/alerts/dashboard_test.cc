@@ -213,6 +213,9 @@ TEST_F(IncidentsDashboardTest, ThePanelsShowWhatTheServiceDid) {
   EXPECT_TRUE(AwaitValue(
       "sum(rate(sqms_rpc_requests_total{job=\"sqms-alerts\",method=\"RaiseAlert\",code=\"OK\"}[1m]))",
       positive));
+  // The Kafka intake's lag, per assigned partition, caught up.
+  EXPECT_TRUE(AwaitValue("max(sqms_consumer_lag{job=\"sqms-alerts\",topic=\"sqms.complaints.v1\"})",
+                         [](double v) { return v == 0; }));
   EXPECT_TRUE(Values("ALERTS{alertname=\"SqmsAlertsTimersLate\"}").empty());
 }
 

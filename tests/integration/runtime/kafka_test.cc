@@ -12,8 +12,10 @@
 #include "absl/synchronization/mutex.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "prometheus/registry.h"
 #include "sqms/runtime/kafka_consumer.h"
 #include "sqms/runtime/kafka_producer.h"
+#include "tests/support/metric_value.h"
 #include "tests/support/support.h"
 
 namespace sqms::runtime {
@@ -371,6 +373,66 @@ TEST_F(KafkaTest, TransientErrorsWaitWithBackoffAndNeverDeadLetter) {
   EXPECT_EQ(seen.values(), (std::vector<std::string>{"unit#1", "unit#2"}))
       << "in order, once, nothing dead-lettered";
   EXPECT_EQ(reported.load(), 6) << "each transient error reported";
+}
+
+// The number of sqms_consumer_lag series of `group` in `registry`.
+size_t LagSeries(prometheus::Registry& registry, const std::string& group) {
+  size_t n = 0;
+  for (const auto& family : registry.Collect()) {
+    if (family.name != "sqms_consumer_lag") continue;
+    for (const auto& metric : family.metric) {
+      for (const auto& label : metric.label) {
+        if (label.name == "group" && label.value == group) ++n;
+      }
+    }
+  }
+  return n;
+}
+
+// A record the handler cannot get past (a store outage: transient, retried
+// for good) holds its partition: the lag is every record from it on, for as
+// long as it lasts, and goes back to 0 once the record is done.
+TEST_F(KafkaTest, LagCountsTheRecordsFromTheOneInHandWhileItIsRetried) {
+  const std::string topic = "lag-topic";
+  const std::string group = "lag-group";
+  ProduceAll(topic, Values("lag", 1, 10));  // one key: one partition, offsets 0..9
+  prometheus::Registry registry;
+  std::atomic<bool> outage{true};
+  Seen seen;
+  KafkaConsumerOptions options;
+  options.brokers = kafka_->bootstrap();
+  options.group_id = group;
+  options.topics = {topic};
+  options.properties["session.timeout.ms"] = "6000";
+  options.retry_backoff = std::chrono::milliseconds(20);
+  options.is_transient = IsTransientError;
+  options.metrics = &registry;
+  auto loop =
+      KafkaConsumerLoop::Create(options, {}, [&](const ConsumedRecord& record) -> absl::Status {
+        if (record.value == "lag0#3" && outage) return absl::UnavailableError("store down");
+        seen.Add(record);
+        return absl::OkStatus();
+      });
+  ASSERT_TRUE(loop.ok()) << loop.status();
+  (*loop)->Start();
+  auto lag = [&] {
+    return sqms::testing::MetricValue(registry, "sqms_consumer_lag", {{"group", group}});
+  };
+
+  // Offsets 3..9 wait behind the record in hand.
+  EXPECT_TRUE(Await([&] { return lag() == 7; }, absl::Seconds(30))) << lag();
+  EXPECT_EQ(seen.values().size(), 3u);
+  EXPECT_GT(LagSeries(registry, group), 0u) << "a series per assigned partition";
+  outage = false;
+  EXPECT_TRUE(Await([&] { return seen.values().size() == 10 && lag() == 0; }, absl::Seconds(30)))
+      << lag();
+  // Produced while caught up: counted until handled.
+  ProduceAll(topic, Values("lag", 1, 2));
+  EXPECT_TRUE(Await([&] { return seen.values().size() == 12 && lag() == 0; }, absl::Seconds(30)))
+      << lag();
+
+  (*loop)->Stop();
+  EXPECT_EQ(LagSeries(registry, group), 0u) << "a revoked partition keeps no series";
 }
 
 TEST(KafkaTransientTest, TheStoreErrorsThatMayPassByThemselvesAreTransient) {

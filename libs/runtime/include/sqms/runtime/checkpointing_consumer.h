@@ -57,7 +57,8 @@
 //   sqms_consumer_checkpoint_duration_seconds{group}   (histogram, per write)
 //   sqms_consumer_checkpoint_age_seconds{group}        (since the last written, while
 //                                                       records wait; 0 when none wait)
-//   sqms_consumer_lag{group,topic,partition}           (high watermark − next)
+//   sqms_consumer_lag{group,topic,partition}           (high watermark − next;
+//                                                       KafkaConsumerLoop's, kafka_consumer.h)
 
 #include <chrono>
 #include <cstddef>

@@ -4,6 +4,19 @@
 // OK for that record, and rebalance hooks let a service load its own state
 // and seek to offsets it stored itself (the metrics service's exactly-once
 // checkpoints). Poison records go to a dead-letter topic after N attempts.
+//
+// Lag (when KafkaConsumerOptions::metrics is set), for every consumer built
+// on the loop — the plain one and CheckpointingConsumer alike:
+//   sqms_consumer_lag{group,topic,partition}
+//       high watermark − the next offset to process, per assigned partition;
+//       the series exists (at 0) from the assignment and is removed at
+//       revoke. Updated on the loop thread every 500 ms, also while the
+//       handler retries a record: a stalled partition shows as lag that
+//       grows with every record produced. The next offset to process is the
+//       record in hand, else the one after the last record done, else the
+//       start on_assign gave, else the group's committed offset (read once
+//       at assignment), else — nothing committed — the low watermark
+//       (auto_offset_reset "earliest") or no lag ("latest", kOffsetEnd).
 
 #include <atomic>
 #include <chrono>
@@ -19,6 +32,10 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "sqms/runtime/kafka_producer.h"
+
+namespace prometheus {
+class Registry;
+}  // namespace prometheus
 
 namespace sqms::runtime {
 
@@ -71,6 +88,9 @@ struct KafkaConsumerOptions {
   // Extra librdkafka properties (e.g. security.protocol); applied last, also
   // to the dead-letter producer.
   std::map<std::string, std::string> properties;
+  // Where sqms_consumer_lag is registered (see the top of this file); null:
+  // lag is not tracked. Must outlive the loop.
+  prometheus::Registry* metrics = nullptr;
 };
 
 // Logical offsets on_assign may return: the partition's first retained
