@@ -90,6 +90,14 @@ runtime::MetricsServer::GaugeSeries OpenIncidents(ports::AlertStore& store) {
   return out;
 }
 
+// sqms_alerts_muted_kept: kept muted alerts (app/alert_processor.h), read
+// from the store at scrape (the same on every replica); 0 when none or
+// unreadable, as sqms_incidents_open.
+runtime::MetricsServer::GaugeSeries KeptMuted(ports::AlertStore& store) {
+  auto kept = store.ListMuted();
+  return {{{}, kept.ok() ? static_cast<double>(kept->size()) : 0.0}};
+}
+
 // The plan health gauges (app/plan_changes.h, "What is wrong now"), as the
 // last refresh of this replica found them: each replica checks the stored
 // plans against its own configuration, so a rolling deploy shows per
@@ -209,12 +217,18 @@ absl::StatusOr<std::unique_ptr<AlertsServiceServer>> AlertsServiceServer::Start(
                                     .clock = &p->clock},
       [parts](const runtime::DueTimer& timer) -> absl::Status {
         if (timer.id.rfind("dlv|", 0) == 0) return parts->dispatcher->OnTimer(timer.id);
+        if (app::AlertProcessor::IsMutedTimer(timer.id)) return parts->processor->OnTimer(timer.id);
         return parts->escalator->OnTimer(timer.id);
       });
   p->timers_ptr = p->timers.get();
   p->metrics->AddComputedGauge("sqms_incidents_open",
                                "Active incidents (triggered, acknowledged, mitigating) by level",
                                [store = p->store.get()] { return OpenIncidents(*store); });
+  p->metrics->AddComputedGauge(
+      "sqms_alerts_muted_kept",
+      "Firing alerts muted by a silence or an inhibiting incident, kept to be decided again "
+      "when the mute ends",
+      [store = p->store.get()] { return KeptMuted(*store); });
   if (auto s = StartIntake(config, instance, *p); !s.ok()) return s;
 
   p->pool = std::make_unique<runtime::WorkerPool>(config.workers,

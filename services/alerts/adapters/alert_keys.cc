@@ -22,6 +22,7 @@ std::string TimersKey() { return absl::StrCat(kKeyPrefix, ":timers"); }
 std::string OutboxKey() { return absl::StrCat(kKeyPrefix, ":outbox"); }
 std::string OutboxLeaseKey() { return absl::StrCat(kKeyPrefix, ":outbox:lease"); }
 std::string SilencesKey() { return absl::StrCat(kKeyPrefix, ":silences"); }
+std::string MutedKey() { return absl::StrCat(kKeyPrefix, ":muted"); }
 std::string SeenKey(std::string_view alert_id) { return absl::StrCat(kKeyPrefix, ":seen:", std::string(alert_id)); }
 std::string CountKey(std::string_view key) { return absl::StrCat(kKeyPrefix, ":count:", std::string(key)); }
 std::string PlanKey(std::string_view id) { return absl::StrCat(kKeyPrefix, ":plan:", std::string(id)); }

@@ -13,11 +13,15 @@
 //                                 request id came with first (8 days)
 //   {sqms:alerts}:dlv:<id>        hash: doc (JSON), status, attempts, last_*
 //   {sqms:alerts}:dlv:<id>:log    list: every attempt (JSON), newest first
-//   {sqms:alerts}:timers          zset: durable timers (esc|, ackx|, dlv|)
+//   {sqms:alerts}:timers          zset: durable timers (esc|, ackx|, quiet|,
+//                                 dlv|, muted|, unmute|)
 //   {sqms:alerts}:outbox          stream: events for sqms.incidents.v1
 //   {sqms:alerts}:outbox:lease    the relay's lease
 //   {sqms:alerts}:silences        hash: id → JSON
 //   {sqms:alerts}:seen:<alert>    string: an alert's first answer (7 days)
+//   {sqms:alerts}:muted           hash: fingerprint → a kept muted alert
+//                                 (JSON; its timer "muted|<fingerprint>"
+//                                 in the timers zset)
 //   {sqms:alerts}:count:<key>     zset: a counting trigger's window
 //   {sqms:alerts}:plan:<id>       hash: doc (sqms.alerts.v1.Plan bytes),
 //                                 version, seed — a plan changed through
@@ -48,6 +52,7 @@ std::string TimersKey();
 std::string OutboxKey();
 std::string OutboxLeaseKey();
 std::string SilencesKey();
+std::string MutedKey();
 std::string SeenKey(std::string_view alert_id);
 std::string CountKey(std::string_view key);
 std::string PlanKey(std::string_view id);

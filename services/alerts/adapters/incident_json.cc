@@ -226,4 +226,40 @@ absl::StatusOr<domain::Silence> DecodeSilence(const std::string& text) {
   });
 }
 
+std::string EncodeMutedAlert(const ports::MutedAlert& m) {
+  json mutes = json::array();
+  for (const ports::MutedAlert::Mute& mute : m.mutes) {
+    mutes.push_back(
+        {{"plan", mute.plan_id}, {"silence", mute.silence_id}, {"inhibited_by", mute.inhibited_by}});
+  }
+  const domain::Alert& a = m.alert;
+  json j = {{"fingerprint", m.fingerprint}, {"id", a.id},
+            {"source", a.source},           {"labels", LabelsJson(a.labels)},
+            {"annotations", LabelsJson(a.annotations)}, {"mutes", mutes}};
+  PutTime(j, "at", a.at);
+  PutTime(j, "kept", m.kept_at);
+  return j.dump();
+}
+
+absl::StatusOr<ports::MutedAlert> DecodeMutedAlert(const std::string& text) {
+  return Guarded("muted alert", [&]() -> absl::StatusOr<ports::MutedAlert> {
+    const json j = json::parse(text);
+    ports::MutedAlert m;
+    m.fingerprint = j.at("fingerprint").get<std::string>();
+    m.alert.id = j.at("id").get<std::string>();
+    m.alert.source = Get<std::string>(j, "source", "");
+    m.alert.labels = JsonLabels(j, "labels");
+    m.alert.annotations = JsonLabels(j, "annotations");
+    m.alert.firing = true;  // only firing alerts are kept
+    m.alert.drill = false;  // drills are never muted
+    m.alert.at = GetTime(j, "at", absl::InfinitePast());
+    m.kept_at = GetTime(j, "kept", absl::InfinitePast());
+    for (const json& mute : j.at("mutes")) {
+      m.mutes.push_back({mute.at("plan").get<std::string>(), Get<std::string>(mute, "silence", ""),
+                         Get<std::string>(mute, "inhibited_by", "")});
+    }
+    return m;
+  });
+}
+
 }  // namespace sqms::alerts::adapters

@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "services/alerts/domain/silence.h"
+#include "services/alerts/ports/alert_store.h"
 #include "services/alerts/ports/incident.h"
 
 namespace sqms::alerts::adapters {
@@ -23,5 +24,9 @@ absl::StatusOr<ports::Delivery> DecodeDelivery(const std::string& json);
 // Silences (in the silences hash).
 std::string EncodeSilence(const domain::Silence& silence);
 absl::StatusOr<domain::Silence> DecodeSilence(const std::string& json);
+
+// Kept muted alerts (in the muted hash).
+std::string EncodeMutedAlert(const ports::MutedAlert& muted);
+absl::StatusOr<ports::MutedAlert> DecodeMutedAlert(const std::string& json);
 
 }  // namespace sqms::alerts::adapters

@@ -8,6 +8,7 @@
 // one after the other, so exactly one of them sees the version it read.
 // A plan change is one script too: compare-and-set on the version in force
 // (domain/plan_source.h), then the plan (redis_alert_store_plans.cc).
+// A kept muted alert and its timer: one script (redis_alert_store_muted.cc).
 //
 // Threads: any, except the Redis client's I/O thread (calls block).
 
@@ -36,6 +37,12 @@ class RedisAlertStore final : public ports::AlertStore {
   absl::Status RecordAttempt(const ports::Delivery& after, absl::Time retry_at) override;
   absl::Status PutSilence(const domain::Silence& silence) override;
   absl::StatusOr<std::vector<domain::Silence>> ListSilences() override;
+  // redis_alert_store_muted.cc
+  absl::Status KeepMuted(const ports::MutedAlert& muted, absl::Time due) override;
+  absl::StatusOr<std::optional<ports::MutedAlert>> GetMuted(const std::string& fingerprint) override;
+  absl::StatusOr<std::vector<ports::MutedAlert>> ListMuted() override;
+  absl::Status DropMuted(const std::string& fingerprint) override;
+  absl::Status WakeMuted(const std::string& fingerprint, absl::Time at) override;
   absl::StatusOr<std::optional<std::string>> Seen(const std::string& alert_id) override;
   absl::Status MarkSeen(const std::string& alert_id, const std::string& answer) override;
   absl::StatusOr<std::string> BindRequest(const std::string& request_id,

@@ -8,22 +8,15 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "services/alerts/app/alert_processor_internal.h"
 #include "services/alerts/app/escalator.h"
 #include "services/alerts/app/request_ids.h"
 #include "services/alerts/domain/inhibition.h"
 #include "services/alerts/domain/request_fingerprint.h"
 
 namespace sqms::alerts::app {
-namespace {
+namespace internal {
 
-constexpr int kMaxAttempts = 10;  // writes lost to concurrent changes before giving up
-constexpr size_t kMaxLinked = 1000;
-
-constexpr std::string_view kOutcomeNames[] = {"opened",    "grouped",  "duplicate",
-                                              "silenced",  "inhibited", "resolved",
-                                              "no_incident", "counted"};
-
-// The recorded answer of an alert: one line per decision, fields tab-separated.
 std::string EncodeAnswer(const ProcessResult& r) {
   std::vector<std::string> lines = {r.fingerprint};
   for (const Decision& d : r.decisions) {
@@ -49,19 +42,12 @@ ProcessResult DecodeAnswer(const std::string& text) {
 }
 
 // Silenced and inhibited are no final answer for an alert id: the silence
-// ends, the inhibiting incident resolves, and Alertmanager re-sends a
-// still-firing alert under the same id. Every other decision stands.
-bool IsFinal(const Decision& d) {
-  return d.outcome != Outcome::kSilenced && d.outcome != Outcome::kInhibited;
+// ends, the inhibiting incident resolves, and the alert is decided again —
+// when Alertmanager re-sends it, or, for a kept one, when its mute ends.
+// Every other decision stands.
+bool IsMuted(const Decision& d) {
+  return d.outcome == Outcome::kSilenced || d.outcome == Outcome::kInhibited;
 }
-
-// What may mute a firing alert now: the silences, and the active real
-// incidents when an inhibition rule could target these labels at all (most
-// alerts match no rule's target, and the list is a read of every incident).
-struct Mutes {
-  std::vector<domain::Silence> silences;
-  std::vector<domain::ActiveIncident> active;
-};
 
 absl::StatusOr<Mutes> LoadMutes(ports::AlertStore& store, const CatalogData& catalog,
                                 const domain::Labels& labels) {
@@ -80,6 +66,25 @@ absl::StatusOr<Mutes> LoadMutes(ports::AlertStore& store, const CatalogData& cat
   }
   return out;
 }
+
+}  // namespace internal
+
+namespace {
+
+using internal::DecodeAnswer;
+using internal::EncodeAnswer;
+using internal::IsMuted;
+using internal::LoadMutes;
+using internal::Mutes;
+
+bool IsFinal(const Decision& d) { return !IsMuted(d); }
+
+constexpr int kMaxAttempts = 10;  // writes lost to concurrent changes before giving up
+constexpr size_t kMaxLinked = 1000;
+
+constexpr std::string_view kOutcomeNames[] = {"opened",    "grouped",  "duplicate",
+                                              "silenced",  "inhibited", "resolved",
+                                              "no_incident", "counted"};
 
 // The plans a trigger of which matches the alert's labels, with that
 // trigger's index — but those `decided` already for this alert id. A
@@ -134,6 +139,7 @@ absl::StatusOr<ProcessResult> AlertProcessor::Process(const domain::Alert& alert
   auto seen = store_.Seen(alert.id);
   if (!seen.ok()) return seen.status();
   ProcessResult result;
+  bool was_muted = false;
   if (seen->has_value()) {
     result = DecodeAnswer(**seen);
     if (std::all_of(result.decisions.begin(), result.decisions.end(), IsFinal)) return result;
@@ -141,9 +147,16 @@ absl::StatusOr<ProcessResult> AlertProcessor::Process(const domain::Alert& alert
     // the final decisions stand (no second incident).
     std::erase_if(result.decisions, [](const Decision& d) { return !IsFinal(d); });
     result.replayed = false;
+    was_muted = true;
   }
   stats_.Received(alert.source);
   result.fingerprint = domain::Fingerprint(alert.labels);
+  if (!alert.firing && !alert.drill) {
+    // Over: a kept muted alert of these labels is not decided again. Before
+    // the group is read below, so a kept alert opening meanwhile is either
+    // seen there (and resolved) or sees this drop (muted_alerts.cc).
+    if (auto s = store_.DropMuted(result.fingerprint); !s.ok()) return s;
+  }
   auto catalog = catalog_.Snapshot();
   const auto pending = PlansToDecide(*catalog, alert, result.decisions);
   Mutes mutes;
@@ -158,6 +171,11 @@ absl::StatusOr<ProcessResult> AlertProcessor::Process(const domain::Alert& alert
                             mutes.silences, mutes.active);
     if (!decision.ok()) return decision.status();
     result.decisions.push_back(*std::move(decision));
+  }
+  if (alert.firing && !alert.drill && !ResendsWhileFiring(alert.source)) {
+    if (auto s = KeepOrDrop(alert, result.fingerprint, result.decisions, was_muted, mutes); !s.ok()) {
+      return s;
+    }
   }
   if (auto s = store_.MarkSeen(alert.id, EncodeAnswer(result)); !s.ok()) return s;
   for (size_t i = first_new; i < result.decisions.size(); ++i) {

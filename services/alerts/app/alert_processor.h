@@ -15,6 +15,24 @@
 // for afresh (and records the new answer); the plans it opened, joined or
 // counted for keep their recorded decision. Two replicas opening one group
 // race on the group index: one opens, the other joins.
+//
+// Kept muted alerts. Kafka events (sqms.complaints.v1, sqms.kpi.v1) are
+// delivered once — the metrics service emits a breach once and its
+// recovery once — and RaiseAlert is one call per alert (a retry under the
+// same request id is a retry, not a re-send), so only Alertmanager's
+// alerts come again while they fire. A firing alert of any other source
+// muted for a plan is kept (ports::MutedAlert: the alert and what muted it
+// for which plan) with a durable timer "muted|<fingerprint>" due when its
+// silence or maintenance window ends (none for an inhibition). When the
+// timer fires (one replica at a time) the plans it was muted for are
+// decided again, as a re-sent alert's would be: it opens or joins the
+// incident, or stays kept, muted by whatever mutes it now; its recorded
+// answer is replaced. The mute's end wakes it early: a resolved incident
+// (every resolution writes timer "unmute|<incident>", due at once, in the
+// same script) wakes the alerts it inhibited, and an expired silence those
+// it silenced. A resolved alert (same labels, e.g. a KPI's recovery) drops
+// the kept one: nothing opens for a breach that is over. Drills are never
+// muted, so never kept.
 
 #include <functional>
 #include <string>
@@ -29,10 +47,27 @@
 
 namespace sqms::alerts::app {
 
+namespace internal {
+struct Mutes;
+}  // namespace internal
+
 enum class Outcome {
   kOpened, kGrouped, kDuplicate, kSilenced, kInhibited, kResolved, kNoIncident, kCounted
 };
 std::string_view OutcomeName(Outcome outcome);  // "opened", …
+
+// Whether the source sends a firing alert again while it fires (only
+// Alertmanager does): a muted alert of any other source is kept.
+bool ResendsWhileFiring(const std::string& source);
+
+// The timer every resolution of a real incident writes: wakes the alerts it
+// inhibited (AlertProcessor::OnTimer).
+std::string UnmuteTimer(const std::string& incident_id);
+
+// Wakes the alerts kept for silence `silence_id` (it was expired early):
+// they are decided again at once. Thread-safe.
+absl::Status WakeSilencedBy(ports::AlertStore& store, const std::string& silence_id,
+                            absl::Time now);
 
 struct Decision {
   std::string plan_id;
@@ -76,7 +111,30 @@ class AlertProcessor {
   // record. Thread-safe.
   absl::StatusOr<ProcessResult> Raise(const domain::Alert& alert, const CommandContext& ctx);
 
+  // Kept muted alerts (above). The handler of the durable timers
+  // "muted|<fingerprint>" (decide the kept alert again; OK when it is gone)
+  // and "unmute|<incident>" (wake the alerts the incident inhibited); OK
+  // for other ids. Idempotent: a timer fired twice finds the alert gone,
+  // kept again, or already in its incident (kDuplicate). An error (store
+  // unreachable): retried by the timers. Thread-safe.
+  absl::Status OnTimer(const std::string& timer_id);
+  static bool IsMutedTimer(std::string_view timer_id);
+
  private:
+  // A firing alert's decisions are in: keep it when it was muted for a plan
+  // (and its source does not re-send it), drop it when `was_muted` and no
+  // longer; its timer is due when the first silence of those in `read`
+  // (what decided it) muting it ends. Then, should a mute have ended
+  // between `read` and the keep, wakes it at once (that end's wake-up may
+  // have looked before it was kept).
+  absl::Status KeepOrDrop(const domain::Alert& alert, const std::string& fingerprint,
+                          const std::vector<Decision>& decisions, bool was_muted,
+                          const internal::Mutes& read);
+  absl::Status Redecide(const std::string& fingerprint);
+  absl::Status WakeInhibitedBy(const std::string& incident_id);
+  // Replaces the recorded answer of `alert_id` for the plans in `decisions`.
+  absl::Status Rerecord(const std::string& alert_id, const std::string& fingerprint,
+                        const std::vector<Decision>& decisions);
   absl::StatusOr<Decision> ForPlan(const domain::Plan& plan, const domain::Trigger& trigger,
                                    const CatalogData& catalog,
                                    const domain::Alert& alert, const std::string& fingerprint,

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "services/alerts/app/alert_processor.h"
 #include "services/alerts/app/escalator.h"
 #include "services/alerts/app/incident_commands.h"
 #include "services/alerts/app/request_ids.h"
@@ -175,6 +176,10 @@ absl::StatusOr<domain::Silence> IncidentCommands::ExpireSilence(const std::strin
     s.ends_at = now;
     if (s.starts_at > now) s.starts_at = now;
     if (auto st = store_.PutSilence(s); !st.ok()) return st;
+    // Ended early: the alerts it kept muted are decided again now, not at
+    // its old end. After the write, so an alert kept meanwhile is either
+    // seen here or sees the silence ended (alert_processor.h).
+    if (auto st = WakeSilencedBy(store_, s.id, now); !st.ok()) return st;
     return s;
   }
   return absl::NotFoundError(absl::StrCat("silence ", id, " not found"));

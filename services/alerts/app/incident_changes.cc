@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/alerts/app/alert_processor.h"
 #include "services/alerts/app/escalator.h"
 #include "services/alerts/domain/rotation.h"
 #include "sqms/runtime/ids.h"
@@ -130,6 +131,10 @@ void Resolve(const domain::Plan* plan, absl::Time now, const std::string& actor,
   i.state = domain::IncidentState::kResolved;
   i.resolved_at = now;
   write.cancel.push_back(EscalationTimer(i.id, i.escalation_seq));
+  // In the same write, so no resolution ever forgets the alerts it
+  // inhibited: they are decided again (alert_processor.h, "Kept muted
+  // alerts"). Drills inhibit nothing.
+  if (!i.drill) write.schedule.push_back({UnmuteTimer(i.id), now});
   i.next_escalation_at = absl::InfiniteFuture();
   write.release_group = true;
   write.events.push_back(ports::IncidentEventKind::kResolved);

@@ -26,6 +26,19 @@ bool InWindow(const Recurrence& r, absl::Time t, absl::TimeZone zone) {
   return false;
 }
 
+// The latest end of a window of `r` open at `t`; `t` when none is.
+absl::Time WindowEnd(const Recurrence& r, absl::Time t, absl::TimeZone zone) {
+  const absl::CivilDay today(zone.At(t).cs);
+  absl::Time end = t;
+  for (int back = 0; back <= kMaxWindowDays; ++back) {
+    const absl::CivilDay day = today - back;
+    if (!OnWeekday(r, day)) continue;
+    const absl::Time start = absl::FromCivil(absl::CivilMinute(day) + r.start_minute, zone);
+    if (start <= t && t < start + r.duration) end = std::max(end, start + r.duration);
+  }
+  return end;
+}
+
 }  // namespace
 
 std::string_view SilenceStateName(SilenceState state) {
@@ -47,6 +60,11 @@ bool Mutes(const Silence& silence, const Labels& labels, absl::Time t, absl::Tim
   if (StateAt(silence, t) != SilenceState::kActive) return false;
   if (!MatchesAll(silence.matchers, labels)) return false;
   return !silence.recurrence || InWindow(*silence.recurrence, t, zone);
+}
+
+absl::Time MuteEndsAt(const Silence& silence, absl::Time t, absl::TimeZone zone) {
+  if (!silence.recurrence) return silence.ends_at;
+  return std::min(silence.ends_at, WindowEnd(*silence.recurrence, t, zone));
 }
 
 const Silence* MutedBy(const std::vector<Silence>& silences, const Labels& labels, absl::Time t,

@@ -45,6 +45,12 @@ SilenceState StateAt(const Silence& silence, absl::Time t);
 // at 01:00 local time as absl resolves it).
 bool Mutes(const Silence& silence, const Labels& labels, absl::Time t, absl::TimeZone zone);
 
+// When `silence`, muting at `t`, stops muting: ends_at for a one-off
+// silence; for a recurring one the end of the window open at `t` (the
+// latest, should windows overlap), never after ends_at. A next window is
+// not looked at: whoever waits for this moment decides again then.
+absl::Time MuteEndsAt(const Silence& silence, absl::Time t, absl::TimeZone zone);
+
 // The first silence that mutes `labels`, or nullptr.
 const Silence* MutedBy(const std::vector<Silence>& silences, const Labels& labels, absl::Time t,
                        absl::TimeZone zone);

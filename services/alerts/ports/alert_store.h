@@ -18,6 +18,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "services/alerts/domain/alert.h"
 #include "services/alerts/domain/plan.h"
 #include "services/alerts/domain/silence.h"
 #include "services/alerts/ports/incident.h"
@@ -91,6 +92,22 @@ struct PlanWrite {
   int64_t current_version = 0;   // out, on kConflict: the version in force
 };
 
+// A firing alert muted for one plan or more, from a source that does not
+// re-send it (app/alert_processor.h, "Kept muted alerts"): kept until its
+// mutes end, then decided again; dropped when it resolves. One per
+// fingerprint (a newer one with the same labels replaces it).
+struct MutedAlert {
+  std::string fingerprint;
+  domain::Alert alert;
+  struct Mute {
+    std::string plan_id;
+    std::string silence_id;    // muted by this silence, or
+    std::string inhibited_by;  // by this active incident
+  };
+  std::vector<Mute> mutes;  // at least one
+  absl::Time kept_at;
+};
+
 class AlertStore {
  public:
   virtual ~AlertStore() = default;
@@ -124,6 +141,21 @@ class AlertStore {
   // is decided again on its next delivery: app/alert_processor.h).
   virtual absl::StatusOr<std::optional<std::string>> Seen(const std::string& alert_id) = 0;
   virtual absl::Status MarkSeen(const std::string& alert_id, const std::string& answer) = 0;
+
+  // Kept muted alerts, by fingerprint. KeepMuted stores `muted` (replacing
+  // the one of its fingerprint) and, in the same atomic step, puts its
+  // durable timer "muted|<fingerprint>" at `due` — or removes the timer
+  // when `due` is InfiniteFuture (a mute with no known end: an inhibiting
+  // incident, whose resolution wakes it). DropMuted removes the alert and
+  // its timer in one step; OK when there is none.
+  virtual absl::Status KeepMuted(const MutedAlert& muted, absl::Time due) = 0;
+  virtual absl::StatusOr<std::optional<MutedAlert>> GetMuted(const std::string& fingerprint) = 0;
+  virtual absl::StatusOr<std::vector<MutedAlert>> ListMuted() = 0;
+  virtual absl::Status DropMuted(const std::string& fingerprint) = 0;
+  // Moves the timer of the kept alert `fingerprint` to `at` in one step
+  // with the check that it is kept; nothing when it is not (a wake-up
+  // never brings back an alert dropped meanwhile).
+  virtual absl::Status WakeMuted(const std::string& fingerprint, absl::Time at) = 0;
 
   // Request ids (app/request_ids.h): binds `request_id` to `fingerprint`
   // (a hash of the command it came with) unless it is bound already — one

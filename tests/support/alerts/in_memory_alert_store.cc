@@ -174,6 +174,48 @@ absl::StatusOr<std::vector<domain::Silence>> InMemoryAlertStore::ListSilences() 
   return out;
 }
 
+absl::Status InMemoryAlertStore::KeepMuted(const ports::MutedAlert& muted, absl::Time due) {
+  absl::MutexLock lock(&mu_);
+  muted_.insert_or_assign(muted.fingerprint, muted);
+  const std::string timer = absl::StrCat("muted|", muted.fingerprint);
+  if (due == absl::InfiniteFuture()) {
+    timers_.erase(timer);
+  } else {
+    timers_[timer] = absl::FromUnixMillis(absl::ToUnixMillis(due));  // Redis keeps ms
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<ports::MutedAlert>> InMemoryAlertStore::GetMuted(
+    const std::string& fingerprint) {
+  absl::MutexLock lock(&mu_);
+  auto it = muted_.find(fingerprint);
+  if (it == muted_.end()) return std::nullopt;
+  return std::optional<ports::MutedAlert>(it->second);
+}
+
+absl::StatusOr<std::vector<ports::MutedAlert>> InMemoryAlertStore::ListMuted() {
+  absl::MutexLock lock(&mu_);
+  std::vector<ports::MutedAlert> out;
+  for (const auto& [fingerprint, muted] : muted_) out.push_back(muted);
+  return out;
+}
+
+absl::Status InMemoryAlertStore::DropMuted(const std::string& fingerprint) {
+  absl::MutexLock lock(&mu_);
+  muted_.erase(fingerprint);
+  timers_.erase(absl::StrCat("muted|", fingerprint));
+  return absl::OkStatus();
+}
+
+absl::Status InMemoryAlertStore::WakeMuted(const std::string& fingerprint, absl::Time at) {
+  absl::MutexLock lock(&mu_);
+  if (muted_.contains(fingerprint)) {
+    timers_[absl::StrCat("muted|", fingerprint)] = absl::FromUnixMillis(absl::ToUnixMillis(at));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::optional<std::string>> InMemoryAlertStore::Seen(const std::string& alert_id) {
   absl::MutexLock lock(&mu_);
   auto it = seen_.find(alert_id);

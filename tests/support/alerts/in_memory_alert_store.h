@@ -7,7 +7,7 @@
 // ids share the "seen" records (Seen("cmd|<request id>")), as in Redis.
 //
 // What Redis keeps in its sorted sets and stream is open to tests: the
-// durable timers (esc|, ackx|, dlv| → due) so a test can fire them, and the
+// durable timers (esc|, ackx|, quiet|, dlv|, muted|, unmute| → due) so a test can fire them, and the
 // events every write queued for sqms.incidents.v1, in order.
 //
 // Plans are kept as domain::Plan values (nothing to decode, so a stored
@@ -55,6 +55,11 @@ class InMemoryAlertStore final : public ports::AlertStore {
   absl::Status RecordAttempt(const ports::Delivery& after, absl::Time retry_at) override;
   absl::Status PutSilence(const domain::Silence& silence) override;
   absl::StatusOr<std::vector<domain::Silence>> ListSilences() override;
+  absl::Status KeepMuted(const ports::MutedAlert& muted, absl::Time due) override;
+  absl::StatusOr<std::optional<ports::MutedAlert>> GetMuted(const std::string& fingerprint) override;
+  absl::StatusOr<std::vector<ports::MutedAlert>> ListMuted() override;
+  absl::Status DropMuted(const std::string& fingerprint) override;
+  absl::Status WakeMuted(const std::string& fingerprint, absl::Time at) override;
   absl::StatusOr<std::optional<std::string>> Seen(const std::string& alert_id) override;
   absl::Status MarkSeen(const std::string& alert_id, const std::string& answer) override;
   absl::StatusOr<std::string> BindRequest(const std::string& request_id,
@@ -101,6 +106,7 @@ class InMemoryAlertStore final : public ports::AlertStore {
   std::map<std::string, absl::Time> timers_ ABSL_GUARDED_BY(mu_);
   std::vector<QueuedEvent> events_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, domain::Silence> silences_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, ports::MutedAlert> muted_ ABSL_GUARDED_BY(mu_);  // by fingerprint
   // window key → member → score (Unix ms).
   std::map<std::string, std::map<std::string, int64_t>> windows_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, ports::StoredPlan> plans_ ABSL_GUARDED_BY(mu_);

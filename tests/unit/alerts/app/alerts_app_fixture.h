@@ -199,7 +199,8 @@ class AlertsAppTest : public ::testing::Test {
     }
     return out;
   }
-  // The escalation and ack-expiry timers (esc|, ackx|), id → due.
+  // Every timer but the deliveries' (esc|, ackx|, quiet|, muted|, unmute|),
+  // id → due.
   std::map<std::string, absl::Time> IncidentTimers() const {
     std::map<std::string, absl::Time> out;
     for (const auto& [id, due] : store_.Timers()) {
@@ -208,14 +209,16 @@ class AlertsAppTest : public ::testing::Test {
     return out;
   }
 
-  // One pass of the durable timers over esc| and ackx| timers due now, as
+  // One pass of the durable timers over the timers due now but dlv| (esc|,
+  // ackx|, quiet|; muted| and unmute| to the processor), as
   // runtime::DurableTimers runs them: OK removes the timer unless the
   // handler re-scheduled it. Returns how many fired.
   int FireDueTimers() {
     int fired = 0;
     for (const auto& [id, due] : IncidentTimers()) {
       if (due > clock_.Now()) continue;
-      absl::Status s = escalator_.OnTimer(id);
+      absl::Status s = AlertProcessor::IsMutedTimer(id) ? processor_.OnTimer(id)
+                                                        : escalator_.OnTimer(id);
       EXPECT_TRUE(s.ok()) << id << ": " << s;
       if (s.ok()) store_.CompleteTimer(id, due);
       ++fired;

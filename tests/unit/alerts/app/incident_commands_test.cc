@@ -123,7 +123,10 @@ TEST_F(IncidentCommandsTest, ResolveSendsResolvedNoticesAndReleasesTheGroup) {
   EXPECT_EQ(i.resolved_at, kT0 + absl::Minutes(7));
   EXPECT_THAT(Pages(id_), ElementsAre("triggered 0.0 sink", "triggered 0.0 robot",
                                       "resolved 0.0 sink", "resolved 0.0 robot"));
-  EXPECT_THAT(IncidentTimers(), IsEmpty());
+  // The escalation is cancelled; only the wake-up of the alerts it may
+  // have inhibited is left.
+  EXPECT_THAT(IncidentTimers(),
+              ElementsAre(::testing::Pair(UnmuteTimer(id_), kT0 + absl::Minutes(7))));
   EXPECT_EQ(store_.FindGroup("safety|station=S1").value(), "");
   EXPECT_THAT(incident_stats_.resolved, ElementsAre(id_));
 }

@@ -92,6 +92,24 @@ TEST(MutesTest, AWindowCrossingMidnightCountsOnTheNextDay) {
   EXPECT_FALSE(Mutes(s, kAlert, Local(2026, 3, 8, 23, 30), kShanghai));  // Sunday evening
 }
 
+TEST(MuteEndsAtTest, AOneOffSilenceEndsAtItsEnd) {
+  Silence s = ComplaintsSilence();
+  s.starts_at = Local(2026, 3, 8, 1, 0);
+  s.ends_at = Local(2026, 3, 8, 3, 0);
+  EXPECT_EQ(MuteEndsAt(s, Local(2026, 3, 8, 2, 0), kShanghai), s.ends_at);
+}
+
+TEST(MuteEndsAtTest, AMaintenanceWindowEndsAtTheEndOfTheWindowOpenNow) {
+  Silence s = SundayMaintenance();
+  EXPECT_EQ(MuteEndsAt(s, Local(2026, 3, 8, 1, 30), kShanghai), Local(2026, 3, 8, 3, 0));
+  // Across midnight: the window begun the day before.
+  s.recurrence = Recurrence{{absl::Weekday::saturday}, 23 * 60, absl::Hours(2)};
+  EXPECT_EQ(MuteEndsAt(s, Local(2026, 3, 8, 0, 30), kShanghai), Local(2026, 3, 8, 1, 0));
+  // Never after the silence itself ends.
+  s.ends_at = Local(2026, 3, 8, 0, 45);
+  EXPECT_EQ(MuteEndsAt(s, Local(2026, 3, 8, 0, 30), kShanghai), s.ends_at);
+}
+
 TEST(MutesTest, NoWeekdaysMeansEveryDay) {
   Silence s = ComplaintsSilence();
   s.recurrence = Recurrence{{}, 23 * 60, absl::Hours(2)};

@@ -1,0 +1,98 @@
+// RedisAlertStore: kept muted alerts (app/alert_processor.h, "Kept muted
+// alerts"). One hash (alert_keys.h: MutedKey), fingerprint → JSON; each
+// alert's durable timer "muted|<fingerprint>" lives in the timers zset and
+// is written in the same script as the alert, so neither is ever left
+// without the other.
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "services/alerts/adapters/alert_keys.h"
+#include "services/alerts/adapters/incident_json.h"
+#include "services/alerts/adapters/redis_alert_store.h"
+
+namespace sqms::alerts::adapters {
+namespace {
+
+// KEYS: 1 muted hash, 2 timers. ARGV: 1 fingerprint, 2 doc, 3 timer id,
+// 4 due ms ("" = no timer).
+const runtime::LuaScript& KeepScript() {
+  static const runtime::LuaScript script(R"lua(
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+if ARGV[4] == '' then redis.call('ZREM', KEYS[2], ARGV[3])
+else redis.call('ZADD', KEYS[2], ARGV[4], ARGV[3]) end
+return 1
+)lua");
+  return script;
+}
+
+// KEYS: 1 muted hash, 2 timers. ARGV: 1 fingerprint, 2 timer id.
+const runtime::LuaScript& DropScript() {
+  static const runtime::LuaScript script(R"lua(
+redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('ZREM', KEYS[2], ARGV[2])
+return 1
+)lua");
+  return script;
+}
+
+// KEYS: 1 muted hash, 2 timers. ARGV: 1 fingerprint, 2 timer id, 3 at ms.
+const runtime::LuaScript& WakeScript() {
+  static const runtime::LuaScript script(R"lua(
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2])
+return 1
+)lua");
+  return script;
+}
+
+std::string Timer(const std::string& fingerprint) { return absl::StrCat("muted|", fingerprint); }
+
+}  // namespace
+
+absl::Status RedisAlertStore::KeepMuted(const ports::MutedAlert& muted, absl::Time due) {
+  const std::string due_ms =
+      due == absl::InfiniteFuture() ? "" : std::to_string(absl::ToUnixMillis(due));
+  return redis_
+      .Eval(KeepScript(), {MutedKey(), TimersKey()},
+            {muted.fingerprint, EncodeMutedAlert(muted), Timer(muted.fingerprint), due_ms})
+      .status();
+}
+
+absl::StatusOr<std::optional<ports::MutedAlert>> RedisAlertStore::GetMuted(
+    const std::string& fingerprint) {
+  auto reply = redis_.Command({"HGET", MutedKey(), fingerprint});
+  if (!reply.ok()) return reply.status();
+  if (reply->IsNil()) return std::nullopt;
+  auto muted = DecodeMutedAlert(reply->str);
+  if (!muted.ok()) return muted.status();
+  return std::optional<ports::MutedAlert>(*std::move(muted));
+}
+
+absl::StatusOr<std::vector<ports::MutedAlert>> RedisAlertStore::ListMuted() {
+  auto reply = redis_.Command({"HGETALL", MutedKey()});
+  if (!reply.ok()) return reply.status();
+  std::vector<ports::MutedAlert> out;
+  for (size_t i = 1; i < reply->elements.size(); i += 2) {
+    auto muted = DecodeMutedAlert(reply->elements[i].str);
+    if (!muted.ok()) return muted.status();
+    out.push_back(*std::move(muted));
+  }
+  return out;
+}
+
+absl::Status RedisAlertStore::DropMuted(const std::string& fingerprint) {
+  return redis_.Eval(DropScript(), {MutedKey(), TimersKey()}, {fingerprint, Timer(fingerprint)})
+      .status();
+}
+
+absl::Status RedisAlertStore::WakeMuted(const std::string& fingerprint, absl::Time at) {
+  return redis_
+      .Eval(WakeScript(), {MutedKey(), TimersKey()},
+            {fingerprint, Timer(fingerprint), std::to_string(absl::ToUnixMillis(at))})
+      .status();
+}
+
+}  // namespace sqms::alerts::adapters

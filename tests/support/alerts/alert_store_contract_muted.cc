@@ -1,0 +1,104 @@
+// The AlertStore contract, part 4: kept muted alerts (KeepMuted, GetMuted,
+// ListMuted, DropMuted).
+
+#include <gmock/gmock.h>
+
+#include <string>
+#include <vector>
+
+#include "tests/support/alerts/alert_store_contract.h"
+#include "tests/support/alerts/contract_helpers.h"
+
+namespace sqms::alerts::testing {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAre;
+
+// A KPI breach of answer_rate at department D, muted for plan "answer" by
+// incident inc-outage.
+ports::MutedAlert AnswerRateBreach(const std::string& fingerprint, const std::string& department) {
+  ports::MutedAlert m;
+  m.fingerprint = fingerprint;
+  m.alert.id = "evt-1";
+  m.alert.source = "metrics";
+  m.alert.labels = {{"alertname", "kpi_breached"}, {"kpi", "answer_rate"},
+                    {"department", department}};
+  m.alert.annotations = {{"value", "71.5"}, {"threshold", "90"}};
+  m.alert.at = kT0;
+  m.mutes = {{.plan_id = "answer", .silence_id = "", .inhibited_by = "inc-outage"}};
+  m.kept_at = kT0 + absl::Seconds(1);
+  return m;
+}
+
+TEST_P(AlertStoreContractTest, AKeptMutedAlertRoundTrips) {
+  ports::MutedAlert kept = AnswerRateBreach("fp-1", "ticketing");
+  kept.mutes.push_back({.plan_id = "manual", .silence_id = "sil-1", .inhibited_by = ""});
+  ASSERT_TRUE(store().KeepMuted(kept, absl::InfiniteFuture()).ok());
+
+  std::optional<ports::MutedAlert> got = ValueOf(store().GetMuted("fp-1"));
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->fingerprint, "fp-1");
+  EXPECT_EQ(got->alert.id, "evt-1");
+  EXPECT_EQ(got->alert.source, "metrics");
+  EXPECT_EQ(got->alert.labels, kept.alert.labels);
+  EXPECT_EQ(got->alert.annotations, kept.alert.annotations);
+  EXPECT_TRUE(got->alert.firing);
+  EXPECT_FALSE(got->alert.drill);
+  EXPECT_EQ(got->alert.at, kT0);
+  EXPECT_EQ(got->kept_at, kT0 + absl::Seconds(1));
+  ASSERT_EQ(got->mutes.size(), 2u);
+  EXPECT_EQ(got->mutes[0].plan_id, "answer");
+  EXPECT_EQ(got->mutes[0].inhibited_by, "inc-outage");
+  EXPECT_EQ(got->mutes[0].silence_id, "");
+  EXPECT_EQ(got->mutes[1].plan_id, "manual");
+  EXPECT_EQ(got->mutes[1].silence_id, "sil-1");
+  EXPECT_EQ(ValueOf(store().GetMuted("fp-none")), std::nullopt);
+}
+
+TEST_P(AlertStoreContractTest, KeepingAMutedAlertAgainReplacesItByFingerprint) {
+  ASSERT_TRUE(store().KeepMuted(AnswerRateBreach("fp-1", "ticketing"), kT0).ok());
+  ASSERT_TRUE(store().KeepMuted(AnswerRateBreach("fp-2", "hotline"), kT0).ok());
+  ports::MutedAlert again = AnswerRateBreach("fp-1", "ticketing");
+  again.mutes = {{.plan_id = "answer", .silence_id = "sil-9", .inhibited_by = ""}};
+  ASSERT_TRUE(store().KeepMuted(again, kT0 + absl::Hours(1)).ok());
+
+  std::vector<ports::MutedAlert> all = ValueOf(store().ListMuted());
+  std::vector<std::string> fingerprints;
+  for (const ports::MutedAlert& m : all) {
+    fingerprints.push_back(m.fingerprint);
+    if (m.fingerprint == "fp-1") {
+      ASSERT_EQ(m.mutes.size(), 1u);
+      EXPECT_EQ(m.mutes[0].silence_id, "sil-9");
+    }
+  }
+  EXPECT_THAT(fingerprints, UnorderedElementsAre("fp-1", "fp-2"));
+}
+
+TEST_P(AlertStoreContractTest, ADroppedMutedAlertIsGoneAndDroppingNoneIsOk) {
+  ASSERT_TRUE(store().KeepMuted(AnswerRateBreach("fp-1", "ticketing"), kT0).ok());
+  ASSERT_TRUE(store().KeepMuted(AnswerRateBreach("fp-2", "hotline"), kT0).ok());
+  ASSERT_TRUE(store().DropMuted("fp-1").ok());
+  ASSERT_TRUE(store().DropMuted("fp-1").ok());
+  ASSERT_TRUE(store().DropMuted("fp-none").ok());
+
+  EXPECT_EQ(ValueOf(store().GetMuted("fp-1")), std::nullopt);
+  std::vector<std::string> left;
+  for (const ports::MutedAlert& m : ValueOf(store().ListMuted())) left.push_back(m.fingerprint);
+  EXPECT_THAT(left, ElementsAre("fp-2"));
+  ASSERT_TRUE(store().DropMuted("fp-2").ok());
+  EXPECT_THAT(ValueOf(store().ListMuted()), IsEmpty());
+}
+
+TEST_P(AlertStoreContractTest, WakingAnAlertNotKeptKeepsNothing) {
+  ASSERT_TRUE(store().KeepMuted(AnswerRateBreach("fp-1", "ticketing"), absl::InfiniteFuture()).ok());
+  ASSERT_TRUE(store().WakeMuted("fp-1", kT0).ok());
+  ASSERT_TRUE(store().DropMuted("fp-1").ok());
+  ASSERT_TRUE(store().WakeMuted("fp-1", kT0).ok()) << "dropped meanwhile";
+  EXPECT_EQ(ValueOf(store().GetMuted("fp-1")), std::nullopt);
+  EXPECT_THAT(ValueOf(store().ListMuted()), IsEmpty());
+}
+
+}  // namespace
+}  // namespace sqms::alerts::testing

@@ -1,0 +1,195 @@
+// Kept muted alerts (alert_processor.h): a firing alert from a source that
+// sends it once (Kafka events, RaiseAlert), muted by a silence, a
+// maintenance window or an inhibiting incident, is decided again when the
+// mute ends — and dropped when it resolves first.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "tests/unit/alerts/app/alerts_app_fixture.h"
+
+namespace sqms::alerts::app::testing {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using ::testing::SizeIs;
+
+class MutedAlertsTest : public AlertsAppTest {
+ protected:
+  // A complaint event of category safety at S1, delivered once.
+  domain::Alert Event(const std::string& id = "evt-1") const { return Safety(id, "S1", "c-1"); }
+  std::string Fingerprint() const { return domain::Fingerprint(Event().labels); }
+  std::string MutedTimer() const { return absl::StrCat("muted|", Fingerprint()); }
+
+  // Opens an outage incident at S1: it inhibits S1's complaint alerts.
+  std::string OpenOutage() {
+    Decision d = Decide(WithLabels("o1", {{"alertname", "SqmsDown"}, {"station", "S1"}}, kT0));
+    EXPECT_EQ(d.outcome, Outcome::kOpened);
+    return d.incident_id;
+  }
+  std::string Silence(absl::Time ends_at, std::optional<domain::Recurrence> recurrence = {}) {
+    domain::Silence s;
+    s.matchers = {M("station", "=", "S1")};
+    s.ends_at = ends_at;
+    s.recurrence = std::move(recurrence);
+    auto created = commands_.CreateSilence(s, Ctx(absl::StrCat("sil-", absl::ToUnixMillis(ends_at))));
+    EXPECT_TRUE(created.ok()) << created.status();
+    return created.ok() ? created->id : "";
+  }
+  std::vector<ports::Incident> ActiveSafety() {
+    return store_.List({.active_only = true, .plan_id = "safety", .limit = 10}).value();
+  }
+  std::vector<ports::MutedAlert> Kept() { return store_.ListMuted().value(); }
+  // Fires due timers until none is due (a wake-up makes another due now).
+  void FireUntilQuiet() {
+    for (int pass = 0; pass < 5 && FireDueTimers() > 0; ++pass) {
+    }
+  }
+};
+
+TEST_F(MutedAlertsTest, AnInhibitedEventOpensItsIncidentOnceTheInhibitingIncidentResolves) {
+  const std::string outage = OpenOutage();
+  Decision d = Decide(Event());
+  ASSERT_EQ(d.outcome, Outcome::kInhibited);
+  ASSERT_THAT(Kept(), SizeIs(1));
+  EXPECT_EQ(Kept()[0].mutes[0].inhibited_by, outage);
+  EXPECT_EQ(store_.Timers().count(MutedTimer()), 0u) << "no end known: the resolution wakes it";
+
+  FireUntilQuiet();
+  EXPECT_THAT(ActiveSafety(), IsEmpty()) << "still inhibited";
+
+  ASSERT_TRUE(commands_.Resolve(outage, Ctx("res-1"), "back").ok());
+  FireUntilQuiet();
+
+  std::vector<ports::Incident> opened = ActiveSafety();
+  ASSERT_THAT(opened, SizeIs(1)) << "the event is never delivered again: it opens now";
+  EXPECT_THAT(Kept(), IsEmpty());
+  EXPECT_EQ(store_.Timers().count(MutedTimer()), 0u);
+  ProcessResult redelivered = Process(Event());
+  EXPECT_TRUE(redelivered.replayed) << "the recorded answer is the new one";
+  ASSERT_THAT(redelivered.decisions, SizeIs(1));
+  EXPECT_EQ(redelivered.decisions[0].outcome, Outcome::kOpened);
+  EXPECT_EQ(redelivered.decisions[0].incident_id, opened[0].id);
+  EXPECT_THAT(alert_stats_.decided,
+              ElementsAre(Outcome::kOpened, Outcome::kInhibited, Outcome::kOpened));
+}
+
+TEST_F(MutedAlertsTest, ASilencedEventOpensItsIncidentWhenTheSilenceEnds) {
+  Silence(kT0 + absl::Hours(1));
+  ASSERT_EQ(Decide(Event()).outcome, Outcome::kSilenced);
+  EXPECT_EQ(store_.Timers().at(MutedTimer()), kT0 + absl::Hours(1));
+
+  clock_.Advance(absl::Minutes(59));
+  FireUntilQuiet();
+  EXPECT_THAT(ActiveSafety(), IsEmpty());
+  clock_.Advance(absl::Minutes(1));
+  FireUntilQuiet();
+  EXPECT_THAT(ActiveSafety(), SizeIs(1));
+  EXPECT_THAT(Kept(), IsEmpty());
+}
+
+TEST_F(MutedAlertsTest, ASilenceExpiredEarlyWakesItsEventsAtOnce) {
+  const std::string silence = Silence(absl::InfiniteFuture());
+  ASSERT_EQ(Decide(Event()).outcome, Outcome::kSilenced);
+  EXPECT_EQ(store_.Timers().count(MutedTimer()), 0u) << "a silence without end";
+
+  clock_.Advance(absl::Minutes(10));
+  ASSERT_TRUE(commands_.ExpireSilence(silence).ok());
+  FireUntilQuiet();
+  EXPECT_THAT(ActiveSafety(), SizeIs(1));
+}
+
+TEST_F(MutedAlertsTest, AMaintenanceWindowWakesItsEventsWhenTheWindowCloses) {
+  // Every day 20:00–21:00 UTC; kT0 is 20:26:40.
+  Silence(absl::InfiniteFuture(), domain::Recurrence{{}, 20 * 60, absl::Hours(1)});
+  ASSERT_EQ(Decide(Event()).outcome, Outcome::kSilenced);
+  const absl::Time closes = kT0 + absl::Seconds(33 * 60 + 20);
+  EXPECT_EQ(store_.Timers().at(MutedTimer()), closes);
+
+  clock_.Advance(closes - kT0);
+  FireUntilQuiet();
+  EXPECT_THAT(ActiveSafety(), SizeIs(1));
+}
+
+TEST_F(MutedAlertsTest, AnEventStillMutedBySomethingElseStaysKept) {
+  const std::string outage = OpenOutage();
+  Silence(kT0 + absl::Hours(1));
+  ASSERT_EQ(Decide(Event()).outcome, Outcome::kSilenced);
+
+  clock_.Advance(absl::Hours(1));
+  FireUntilQuiet();
+  EXPECT_THAT(ActiveSafety(), IsEmpty());
+  ASSERT_THAT(Kept(), SizeIs(1));
+  EXPECT_EQ(Kept()[0].mutes[0].inhibited_by, outage) << "the outage still inhibits it";
+
+  ASSERT_TRUE(commands_.Resolve(outage, Ctx("res-1"), "back").ok());
+  FireUntilQuiet();
+  EXPECT_THAT(ActiveSafety(), SizeIs(1));
+}
+
+TEST_F(MutedAlertsTest, AResolutionWhileKeptDropsTheEvent) {
+  Silence(kT0 + absl::Hours(1));
+  ASSERT_EQ(Decide(Event()).outcome, Outcome::kSilenced);
+  EXPECT_EQ(Decide(Resolved(Event(), "evt-2")).outcome, Outcome::kNoIncident);
+  EXPECT_THAT(Kept(), IsEmpty());
+  EXPECT_EQ(store_.Timers().count(MutedTimer()), 0u);
+
+  clock_.Advance(absl::Hours(2));
+  FireUntilQuiet();
+  EXPECT_THAT(store_.List({}).value(), IsEmpty()) << "nothing opens for a breach that is over";
+}
+
+TEST_F(MutedAlertsTest, AResolutionRacingTheDecisionResolvesWhatItOpened) {
+  Silence(kT0 + absl::Hours(1));
+  ASSERT_EQ(Decide(Event()).outcome, Outcome::kSilenced);
+  clock_.Advance(absl::Hours(1));
+  // The resolution lands between the timer's read and its incident write.
+  store_.BeforeNextWrite([this] { (void)processor_.Process(Resolved(Event(), "evt-2")); });
+  FireUntilQuiet();
+
+  EXPECT_THAT(ActiveSafety(), IsEmpty());
+  EXPECT_THAT(Kept(), IsEmpty());
+}
+
+TEST_F(MutedAlertsTest, TwoReplicasDecidingOneEventOpenOneIncident) {
+  Silence(kT0 + absl::Hours(1));
+  ASSERT_EQ(Decide(Event()).outcome, Outcome::kSilenced);
+  clock_.Advance(absl::Hours(1));
+  AlertProcessor other(store_, catalog_, clock_, alert_stats_, incident_stats_, [] {});
+  // A claim expired mid-decision: the other replica decides it meanwhile.
+  store_.BeforeNextWrite([&] { ASSERT_TRUE(other.OnTimer(MutedTimer()).ok()); });
+  ASSERT_TRUE(processor_.OnTimer(MutedTimer()).ok());
+  ASSERT_TRUE(processor_.OnTimer(MutedTimer()).ok()) << "fired again: nothing kept";
+
+  ASSERT_THAT(ActiveSafety(), SizeIs(1));
+  EXPECT_EQ(ActiveSafety()[0].alerts_total, 1);
+  EXPECT_THAT(Kept(), IsEmpty());
+}
+
+TEST_F(MutedAlertsTest, RaisedAlertsAreKeptAlertmanagerAlertsAreNot) {
+  Silence(kT0 + absl::Hours(1));
+  domain::Alert raised = Event("api|req-1");
+  raised.source = "api";
+  ASSERT_EQ(Decide(raised).outcome, Outcome::kSilenced);
+  EXPECT_THAT(Kept(), SizeIs(1)) << "RaiseAlert is one call per alert";
+
+  domain::Alert am = Safety("am|x", "S1", "c-2");
+  am.source = "alertmanager";
+  ASSERT_EQ(Decide(am).outcome, Outcome::kSilenced);
+  EXPECT_THAT(Kept(), SizeIs(1)) << "Alertmanager re-sends while it fires";
+}
+
+TEST_F(MutedAlertsTest, AKeptEventDecidedOnARedeliveryIsNoLongerKept) {
+  const std::string outage = OpenOutage();
+  ASSERT_EQ(Decide(Event()).outcome, Outcome::kInhibited);
+  ASSERT_TRUE(commands_.Resolve(outage, Ctx("res-1"), "back").ok());
+  // Kafka redelivers the event (a rebalance) before the wake-up fired.
+  EXPECT_EQ(Decide(Event()).outcome, Outcome::kOpened);
+  EXPECT_THAT(Kept(), IsEmpty());
+  FireUntilQuiet();
+  EXPECT_THAT(ActiveSafety(), SizeIs(1));
+}
+
+}  // namespace
+}  // namespace sqms::alerts::app::testing
