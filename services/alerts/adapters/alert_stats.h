@@ -12,7 +12,8 @@
 // Open incidents by level (sqms_incidents_open{level,drill}) are read from
 // the store at scrape time, the plan health gauges (sqms_alerts_stored_
 // plans_invalid, sqms_alerts_risks_without_plan, sqms_alerts_plans_retired)
-// from app::PlanChanges::health() (alerts_service_server.cc). Thread-safe.
+// from app::PlanChanges::health(), the kept muted alerts (sqms_alerts_muted_
+// kept) from the store at scrape (alerts_service_server.cc). Thread-safe.
 
 #include <string>
 #include <vector>

@@ -264,6 +264,7 @@ TEST(AlertsIntakeTest, EverySeriesExistsAtZeroFromStartUp) {
            "sqms_http_requests_total{code=\"401\",route=\"/api/v1/alertmanager\",server=\"webhook\"} 0",
            "sqms_http_requests_total{code=\"413\",route=\"/api/v1/alertmanager\",server=\"webhook\"} 0",
            "sqms_http_requests_total{code=\"503\",route=\"/api/v1/alertmanager\",server=\"webhook\"} 0",
+           "sqms_alerts_muted_kept 0",
        }) {
     EXPECT_NE(text.find(series), std::string::npos) << series;
   }

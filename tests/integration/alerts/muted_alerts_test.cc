@@ -1,0 +1,74 @@
+// Kept muted alerts through the real binary: a complaint event from Kafka
+// (delivered once) muted by a silence is kept in Redis across a SIGKILL
+// and opens its incident when the silence is expired.
+
+#include <gtest/gtest.h>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/time_util.h"
+#include "tests/integration/alerts/alerts_stack.h"
+#include "tests/integration/alerts/plans.h"
+
+namespace sqms::alerts::it {
+namespace {
+
+std::vector<av1::Incident> SafetyIncidents(av1::AlertService::Stub& stub) {
+  av1::ListIncidentsRequest request;
+  request.set_plan_id("safety");
+  request.set_limit(100);
+  av1::ListIncidentsResponse response;
+  if (!stub.ListIncidents(Ctx().get(), request, &response).ok()) return {};
+  return {response.incidents().begin(), response.incidents().end()};
+}
+
+bool Scraped(const AlertsStack& stack, const std::string& series) {
+  return stack.ScrapeMetrics().find(series) != std::string::npos;
+}
+
+TEST(AlertsMutedTest, AMutedEventIsKeptAcrossAKillAndOpensWhenItsSilenceIsExpired) {
+  auto stack = AlertsStack::Start({.name = "alerts-muted", .plans = kPlans});
+  ASSERT_TRUE(stack.ok()) << stack.status();
+  auto stub = (*stack)->Alerts();
+  av1::CreateSilenceRequest create;
+  create.set_request_id(testing::Unique("silence"));
+  auto* m = create.mutable_silence()->add_matchers();
+  m->set_label("station");
+  m->set_op("=");
+  m->set_value("beijing-south");
+  create.mutable_silence()->set_comment("platform works");
+  *create.mutable_silence()->mutable_ends_at() =
+      google::protobuf::util::TimeUtil::SecondsToTimestamp(absl::ToUnixSeconds(absl::Now()) + 3600);
+  av1::Silence silence;
+  ASSERT_TRUE(stub->CreateSilence(Ctx().get(), create, &silence).ok());
+
+  ASSERT_TRUE((*stack)->Produce({Submitted("C-1", "safety", 1, "beijing-south")}).ok());
+  ASSERT_TRUE(testing::Await(
+      [&] { return Scraped(**stack, "sqms_alerts_decisions_total{outcome=\"silenced\"} 1"); },
+      absl::Seconds(30)));
+  EXPECT_TRUE(Scraped(**stack, "sqms_alerts_muted_kept 1"));
+  EXPECT_TRUE(SafetyIncidents(*stub).empty());
+
+  // The event is committed and never comes again; the kept alert is in Redis.
+  (*stack)->KillService();
+  ASSERT_TRUE((*stack)->StartService().ok());
+  stub = (*stack)->Alerts();
+  EXPECT_TRUE(Scraped(**stack, "sqms_alerts_muted_kept 1"));
+  EXPECT_TRUE(SafetyIncidents(*stub).empty());
+
+  av1::ExpireSilenceRequest expire;
+  expire.set_id(silence.id());
+  ASSERT_TRUE(stub->ExpireSilence(Ctx().get(), expire, &silence).ok());
+  std::vector<av1::Incident> opened;
+  ASSERT_TRUE(testing::Await([&] { return (opened = SafetyIncidents(*stub)).size() == 1; },
+                             absl::Seconds(30)))
+      << "the kept event opens its incident once the silence ended";
+  EXPECT_EQ(opened[0].labels().at("station"), "beijing-south");
+  ASSERT_TRUE(testing::Await([&] { return !(*stack)->Pages(opened[0].id(), "triggered").empty(); },
+                             absl::Seconds(10)));
+  EXPECT_TRUE(testing::Await([&] { return Scraped(**stack, "sqms_alerts_muted_kept 0"); },
+                             absl::Seconds(10)));
+  EXPECT_EQ(SafetyIncidents(*stub).size(), 1u) << "decided once";
+}
+
+}  // namespace
+}  // namespace sqms::alerts::it
