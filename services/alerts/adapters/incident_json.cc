@@ -229,13 +229,17 @@ absl::StatusOr<domain::Silence> DecodeSilence(const std::string& text) {
 std::string EncodeMutedAlert(const ports::MutedAlert& m) {
   json mutes = json::array();
   for (const ports::MutedAlert::Mute& mute : m.mutes) {
-    mutes.push_back(
-        {{"plan", mute.plan_id}, {"silence", mute.silence_id}, {"inhibited_by", mute.inhibited_by}});
+    mutes.push_back({{"plan", mute.plan_id},
+                     {"silence", mute.silence_id},
+                     {"inhibited_by", mute.inhibited_by}});
   }
   const domain::Alert& a = m.alert;
-  json j = {{"fingerprint", m.fingerprint}, {"id", a.id},
-            {"source", a.source},           {"labels", LabelsJson(a.labels)},
-            {"annotations", LabelsJson(a.annotations)}, {"mutes", mutes}};
+  json j = {{"fingerprint", m.fingerprint},
+            {"id", a.id},
+            {"source", a.source},
+            {"labels", LabelsJson(a.labels)},
+            {"annotations", LabelsJson(a.annotations)},
+            {"mutes", mutes}};
   PutTime(j, "at", a.at);
   PutTime(j, "kept", m.kept_at);
   return j.dump();

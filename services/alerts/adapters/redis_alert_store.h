@@ -39,7 +39,8 @@ class RedisAlertStore final : public ports::AlertStore {
   absl::StatusOr<std::vector<domain::Silence>> ListSilences() override;
   // redis_alert_store_muted.cc
   absl::Status KeepMuted(const ports::MutedAlert& muted, absl::Time due) override;
-  absl::StatusOr<std::optional<ports::MutedAlert>> GetMuted(const std::string& fingerprint) override;
+  absl::StatusOr<std::optional<ports::MutedAlert>> GetMuted(
+      const std::string& fingerprint) override;
   absl::StatusOr<std::vector<ports::MutedAlert>> ListMuted() override;
   absl::Status DropMuted(const std::string& fingerprint) override;
   absl::Status WakeMuted(const std::string& fingerprint, absl::Time at) override;

@@ -173,7 +173,8 @@ absl::StatusOr<ProcessResult> AlertProcessor::Process(const domain::Alert& alert
     result.decisions.push_back(*std::move(decision));
   }
   if (alert.firing && !alert.drill && !ResendsWhileFiring(alert.source)) {
-    if (auto s = KeepOrDrop(alert, result.fingerprint, result.decisions, was_muted, mutes); !s.ok()) {
+    if (auto s = KeepOrDrop(alert, result.fingerprint, result.decisions, was_muted, mutes);
+        !s.ok()) {
       return s;
     }
   }

@@ -45,10 +45,9 @@ bool StillMuted(const ports::MutedAlert& kept, const internal::Mutes& mutes, abs
     if (!mute.silence_id.empty()) {
       const domain::Silence* s = FindSilence(mutes.silences, mute.silence_id);
       if (s == nullptr || !domain::Mutes(*s, kept.alert.labels, now, zone)) return false;
-    } else if (std::none_of(mutes.active.begin(), mutes.active.end(),
-                            [&](const domain::ActiveIncident& i) {
-                              return i.id == mute.inhibited_by;
-                            })) {
+    } else if (std::none_of(
+                   mutes.active.begin(), mutes.active.end(),
+                   [&](const domain::ActiveIncident& i) { return i.id == mute.inhibited_by; })) {
       return false;
     }
   }
@@ -142,8 +141,8 @@ absl::Status AlertProcessor::Redecide(const std::string& fingerprint) {
     const domain::Plan* plan = catalog->FindPlanInForce(mute.plan_id);
     const int trigger = plan == nullptr ? -1 : domain::MatchingTrigger(*plan, alert.labels);
     if (trigger < 0) continue;
-    auto d = ForPlan(*plan, plan->triggers[trigger], *catalog, alert, fingerprint,
-                     mutes->silences, mutes->active);
+    auto d = ForPlan(*plan, plan->triggers[trigger], *catalog, alert, fingerprint, mutes->silences,
+                     mutes->active);
     if (!d.ok()) return d.status();
     decisions.push_back(*std::move(d));
   }

@@ -23,8 +23,8 @@ ports::MutedAlert AnswerRateBreach(const std::string& fingerprint, const std::st
   m.fingerprint = fingerprint;
   m.alert.id = "evt-1";
   m.alert.source = "metrics";
-  m.alert.labels = {{"alertname", "kpi_breached"}, {"kpi", "answer_rate"},
-                    {"department", department}};
+  m.alert.labels = {
+      {"alertname", "kpi_breached"}, {"kpi", "answer_rate"}, {"department", department}};
   m.alert.annotations = {{"value", "71.5"}, {"threshold", "90"}};
   m.alert.at = kT0;
   m.mutes = {{.plan_id = "answer", .silence_id = "", .inhibited_by = "inc-outage"}};
@@ -92,7 +92,8 @@ TEST_P(AlertStoreContractTest, ADroppedMutedAlertIsGoneAndDroppingNoneIsOk) {
 }
 
 TEST_P(AlertStoreContractTest, WakingAnAlertNotKeptKeepsNothing) {
-  ASSERT_TRUE(store().KeepMuted(AnswerRateBreach("fp-1", "ticketing"), absl::InfiniteFuture()).ok());
+  ASSERT_TRUE(
+      store().KeepMuted(AnswerRateBreach("fp-1", "ticketing"), absl::InfiniteFuture()).ok());
   ASSERT_TRUE(store().WakeMuted("fp-1", kT0).ok());
   ASSERT_TRUE(store().DropMuted("fp-1").ok());
   ASSERT_TRUE(store().WakeMuted("fp-1", kT0).ok()) << "dropped meanwhile";

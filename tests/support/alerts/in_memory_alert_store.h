@@ -7,8 +7,8 @@
 // ids share the "seen" records (Seen("cmd|<request id>")), as in Redis.
 //
 // What Redis keeps in its sorted sets and stream is open to tests: the
-// durable timers (esc|, ackx|, quiet|, dlv|, muted|, unmute| → due) so a test can fire them, and the
-// events every write queued for sqms.incidents.v1, in order.
+// durable timers (esc|, ackx|, quiet|, dlv|, muted|, unmute| → due) so a test can fire them, and
+// the events every write queued for sqms.incidents.v1, in order.
 //
 // Plans are kept as domain::Plan values (nothing to decode, so a stored
 // plan never comes back with a `problem`); the version in force is
@@ -56,7 +56,8 @@ class InMemoryAlertStore final : public ports::AlertStore {
   absl::Status PutSilence(const domain::Silence& silence) override;
   absl::StatusOr<std::vector<domain::Silence>> ListSilences() override;
   absl::Status KeepMuted(const ports::MutedAlert& muted, absl::Time due) override;
-  absl::StatusOr<std::optional<ports::MutedAlert>> GetMuted(const std::string& fingerprint) override;
+  absl::StatusOr<std::optional<ports::MutedAlert>> GetMuted(
+      const std::string& fingerprint) override;
   absl::StatusOr<std::vector<ports::MutedAlert>> ListMuted() override;
   absl::Status DropMuted(const std::string& fingerprint) override;
   absl::Status WakeMuted(const std::string& fingerprint, absl::Time at) override;

@@ -217,8 +217,8 @@ class AlertsAppTest : public ::testing::Test {
     int fired = 0;
     for (const auto& [id, due] : IncidentTimers()) {
       if (due > clock_.Now()) continue;
-      absl::Status s = AlertProcessor::IsMutedTimer(id) ? processor_.OnTimer(id)
-                                                        : escalator_.OnTimer(id);
+      absl::Status s =
+          AlertProcessor::IsMutedTimer(id) ? processor_.OnTimer(id) : escalator_.OnTimer(id);
       EXPECT_TRUE(s.ok()) << id << ": " << s;
       if (s.ok()) store_.CompleteTimer(id, due);
       ++fired;

@@ -33,7 +33,8 @@ class MutedAlertsTest : public AlertsAppTest {
     s.matchers = {M("station", "=", "S1")};
     s.ends_at = ends_at;
     s.recurrence = std::move(recurrence);
-    auto created = commands_.CreateSilence(s, Ctx(absl::StrCat("sil-", absl::ToUnixMillis(ends_at))));
+    auto created =
+        commands_.CreateSilence(s, Ctx(absl::StrCat("sil-", absl::ToUnixMillis(ends_at))));
     EXPECT_TRUE(created.ok()) << created.status();
     return created.ok() ? created->id : "";
   }
