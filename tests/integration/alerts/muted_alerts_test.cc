@@ -8,6 +8,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "tests/integration/alerts/alerts_stack.h"
 #include "tests/integration/alerts/plans.h"
+#include "tests/support/service_client.h"
 
 namespace sqms::alerts::it {
 namespace {
