@@ -277,9 +277,10 @@ absl::StatusOr<ports::WriteOutcome> AlertProcessor::Join(const ports::Incident& 
   write.incident.alerts_total += 1;
   if (write.incident.quiet_since != absl::InfinitePast()) {
     // A flap: the quiet spell ends, its timer finds it so and does nothing.
-    write.incident.quiet_since = absl::InfinitePast();
     changes::AddTimeline(write.incident, clock_.Now(), "system", "flap",
                          "an alert fired again before the incident resolved (flap protection)");
+    changes::ResumeEscalation(clock_.Now(), write);
+    write.incident.quiet_since = absl::InfinitePast();
   }
   if (auto c = alert.labels.find("complaint_id");
       c != alert.labels.end() && write.incident.linked_complaints.size() < kMaxLinked) {

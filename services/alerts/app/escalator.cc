@@ -81,6 +81,24 @@ absl::Status Escalator::Escalate(const std::string& incident_id, int64_t seq) {
     if (incident.state != domain::IncidentState::kTriggered || incident.escalation_seq != seq) {
       return absl::OkStatus();  // acknowledged, resolved, or this step already applied
     }
+    const absl::Time now = clock_.Now();
+    if (incident.quiet_since != absl::InfinitePast()) {
+      // Flap protection's quiet spell: every alert resolved, so paging or
+      // escalating now only wakes people for nothing. The step is held, not
+      // dropped: next_escalation_at stays, and an alert firing again
+      // resumes the escalation with the time it had left (AlertProcessor::
+      // Join); otherwise the quiet timer resolves the incident.
+      ports::IncidentWrite write;
+      write.incident = incident;
+      write.expected_version = incident.version;
+      changes::AddTimeline(write.incident, now, "system", "escalation-held",
+                           "no acknowledgement, but every alert is resolved: nobody paged while "
+                           "the incident is quiet (flap protection)");
+      auto outcome = store_.Write(write);
+      if (!outcome.ok()) return outcome.status();
+      if (*outcome == ports::WriteOutcome::kWritten) return absl::OkStatus();
+      continue;
+    }
     auto catalog = catalog_.Snapshot();
     const domain::Plan* plan = catalog->FindPlan(incident.plan_id);
     if (plan == nullptr) return UnknownPlan(incident);
@@ -88,7 +106,6 @@ absl::Status Escalator::Escalate(const std::string& incident_id, int64_t seq) {
     // last step: DueStep maps the step onto it, so this always pages.
     std::optional<domain::EscalationStep> next = domain::DueStep(plan->escalation, incident.step);
     if (!next) return absl::OkStatus();  // no tiers at all (ValidatePlan refuses that)
-    const absl::Time now = clock_.Now();
     ports::IncidentWrite write;
     write.incident = incident;
     write.expected_version = incident.version;

@@ -16,7 +16,10 @@
 // configuration: the incident follows the retired plan
 // (CatalogData::FindPlan, app/plan_changes.h); should this replica know no
 // plan of the incident at all, the timer fails (UNAVAILABLE) and is
-// retried — never dropped.
+// retried — never dropped. While flap protection keeps the incident quiet
+// (quiet_since set: every alert resolved, resolution pending) a due step
+// pages nobody: it is held, with a timeline entry, and resumes when an
+// alert fires again (changes::ResumeEscalation).
 
 #include <functional>
 #include <string>
@@ -75,6 +78,13 @@ void Page(const domain::Plan& plan, const CatalogData& catalog, domain::Escalati
           const std::string& kind, absl::Time now, ports::IncidentWrite& write);
 // Schedules the step after incident.step (or nothing at the chain's end).
 void ScheduleNext(const domain::Plan& plan, absl::Time notified_at, ports::IncidentWrite& write);
+// Flap protection: write.incident's quiet spell ends at `now` (call before
+// clearing quiet_since). A triggered incident's escalation, held while it
+// was quiet (Escalator pages nobody then), resumes with the time its step
+// had left when the spell began: the pending timer is replaced by one of
+// the next seq, due that much after `now` (at once if it was overdue).
+// Nothing for an incident not triggered or at its chain's end.
+void ResumeEscalation(absl::Time now, ports::IncidentWrite& write);
 // "resolved" notices to every target of tiers 0..incident.step.tier.
 void NotifyResolved(const domain::Plan& plan, absl::Time now, ports::IncidentWrite& write);
 // A new incident of `plan` for `alert` (id, title, level, steps, labels),

@@ -1,6 +1,7 @@
 // The pieces every incident change is made of (escalator.h, namespace
 // changes): pages for a tier, the next escalation timer, resolved notices,
 // timeline entries.
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -71,6 +72,28 @@ void ScheduleNext(const domain::Plan& plan, absl::Time notified_at, ports::Incid
   }
   incident.next_escalation_at = *due;
   write.schedule.push_back({EscalationTimer(incident.id, incident.escalation_seq), *due});
+}
+
+void ResumeEscalation(absl::Time now, ports::IncidentWrite& write) {
+  ports::Incident& incident = write.incident;
+  if (incident.state != domain::IncidentState::kTriggered ||
+      incident.quiet_since == absl::InfinitePast() ||
+      incident.next_escalation_at == absl::InfiniteFuture()) {
+    return;
+  }
+  // The escalation clock stops while every alert is resolved: otherwise an
+  // alert that resolves just before each ack timeout would never escalate
+  // past the first tier.
+  const absl::Duration left =
+      std::max(incident.next_escalation_at - incident.quiet_since, absl::ZeroDuration());
+  write.cancel.push_back(EscalationTimer(incident.id, incident.escalation_seq));
+  incident.escalation_seq += 1;
+  incident.next_escalation_at = now + left;
+  write.schedule.push_back(
+      {EscalationTimer(incident.id, incident.escalation_seq), incident.next_escalation_at});
+  AddTimeline(incident, now, "system", "escalation-resumed",
+              absl::StrCat("an alert fires again: the next escalation is due in ",
+                           absl::FormatDuration(left)));
 }
 
 void NotifyResolved(const domain::Plan& plan, absl::Time now, ports::IncidentWrite& write) {

@@ -10,7 +10,10 @@
 namespace sqms::alerts::app::testing {
 namespace {
 
+using ::testing::Contains;
+using ::testing::ElementsAre;
 using ::testing::IsEmpty;
+using ::testing::Pair;
 
 class FlapProtectionTest : public AlertsAppTest {
  protected:
@@ -18,14 +21,48 @@ class FlapProtectionTest : public AlertsAppTest {
     CatalogData data = TestCatalog();
     domain::Plan flappy = MakePlan("flappy", {M("alertname", "=", "Flappy")}, {"service"});
     flappy.resolve_after = absl::Minutes(5);
+    // As the shipped outage plan: 5 min with one repeat, then the duty
+    // manager; resolving 10 min after its last alert resolved.
+    domain::Plan outage =
+        MakePlan("platform", {M("alertname", "=", "PlatformOutage")}, {"service"});
+    outage.escalation = {MakeTier({"user:first"}, {"sink"}, absl::Minutes(5), 1),
+                         MakeTier({"role:duty-manager"}, {"sink"}, absl::Minutes(10), 0)};
+    outage.resolve_after = absl::Minutes(10);
     std::vector<domain::Plan> plans = data.plans;
     plans.push_back(flappy);
+    plans.push_back(outage);
     catalog_.ReplacePlans(std::move(plans));
   }
   domain::Alert Flappy(const std::string& id, bool firing) {
     domain::Alert a = WithLabels(id, {{"alertname", "Flappy"}, {"service", "ivr"}}, clock_.Now());
     a.firing = firing;
     return a;
+  }
+  domain::Alert Outage(const std::string& id, bool firing) {
+    domain::Alert a =
+        WithLabels(id, {{"alertname", "PlatformOutage"}, {"service", "quiet1"}}, clock_.Now());
+    a.firing = firing;
+    return a;
+  }
+  // Pages (not resolved notices) of `id`, as Pages() shows them.
+  std::vector<std::string> PagesSent(const std::string& id) {
+    std::vector<std::string> out;
+    for (const std::string& page : Pages(id)) {
+      if (!page.starts_with("resolved ")) out.push_back(page);
+    }
+    return out;
+  }
+  std::vector<std::string> TimelineKinds(const std::string& id) {
+    std::vector<std::string> out;
+    for (const ports::TimelineEntry& e : Incident(id).timeline) out.push_back(e.kind);
+    return out;
+  }
+  std::map<std::string, absl::Time> EscalationTimers() const {
+    std::map<std::string, absl::Time> out;
+    for (const auto& [id, due] : IncidentTimers()) {
+      if (id.starts_with("esc|")) out.emplace(id, due);
+    }
+    return out;
   }
   std::vector<std::string> QuietTimers() const {
     std::vector<std::string> out;
@@ -83,6 +120,77 @@ TEST_F(FlapProtectionTest, WithoutResolveAfterTheLastResolutionResolvesAtOnce) {
   ASSERT_EQ(Decide(Resolved(Safety("open-S1", "S1", "c-1"), "r1")).outcome, Outcome::kResolved);
   EXPECT_EQ(Incident(id).state, domain::IncidentState::kResolved);
   EXPECT_THAT(QuietTimers(), IsEmpty());
+}
+
+TEST_F(FlapProtectionTest, AQuietIncidentEscalatesNobodyAndResolves) {
+  const Decision opened = Decide(Outage("f1", true));
+  ASSERT_EQ(opened.outcome, Outcome::kOpened);
+  clock_.Advance(absl::Minutes(5));
+  FireDueTimers();  // tier 1 again, the alert still firing
+  clock_.Advance(absl::Minutes(1));
+  ASSERT_EQ(Decide(Outage("r1", false)).outcome, Outcome::kResolved);
+
+  clock_.Advance(absl::Minutes(4));  // tier 2 was due now
+  FireDueTimers();
+  EXPECT_THAT(PagesSent(opened.incident_id), ElementsAre("triggered 0.0 sink", "repeated 0.1 sink"))
+      << "the duty manager is not paged for a resolved alert";
+  EXPECT_THAT(TimelineKinds(opened.incident_id), Contains("escalation-held"));
+  EXPECT_EQ(Incident(opened.incident_id).state, domain::IncidentState::kTriggered);
+
+  clock_.Advance(absl::Minutes(6));  // the quiet spell's 10 min
+  FireDueTimers();
+  EXPECT_EQ(Incident(opened.incident_id).state, domain::IncidentState::kResolved);
+  EXPECT_THAT(PagesSent(opened.incident_id),
+              ElementsAre("triggered 0.0 sink", "repeated 0.1 sink"));
+  EXPECT_THAT(IncidentTimers(), IsEmpty());
+}
+
+TEST_F(FlapProtectionTest, AnAlertFiringAgainResumesTheHeldEscalation) {
+  const Decision opened = Decide(Outage("f1", true));
+  clock_.Advance(absl::Minutes(5));
+  FireDueTimers();
+  clock_.Advance(absl::Minutes(1));  // 4 min left before tier 2
+  ASSERT_EQ(Decide(Outage("r1", false)).outcome, Outcome::kResolved);
+  clock_.Advance(absl::Minutes(6));
+  FireDueTimers();  // held
+  clock_.Advance(absl::Minutes(1));
+  ASSERT_EQ(Decide(Outage("f2", true)).outcome, Outcome::kGrouped);
+  EXPECT_THAT(TimelineKinds(opened.incident_id), Contains("escalation-resumed"));
+  const ports::Incident refired = Incident(opened.incident_id);
+  EXPECT_EQ(refired.next_escalation_at, clock_.Now() + absl::Minutes(4));
+  EXPECT_THAT(EscalationTimers(),
+              ElementsAre(Pair(changes::EscalationTimer(refired.id, refired.escalation_seq),
+                               clock_.Now() + absl::Minutes(4))))
+      << "a re-firing incident has its escalation timer again";
+
+  clock_.Advance(absl::Minutes(4) - absl::Seconds(1));
+  FireDueTimers();
+  EXPECT_THAT(PagesSent(opened.incident_id),
+              ElementsAre("triggered 0.0 sink", "repeated 0.1 sink"));
+  clock_.Advance(absl::Seconds(1));
+  FireDueTimers();
+  EXPECT_THAT(PagesSent(opened.incident_id),
+              ElementsAre("triggered 0.0 sink", "repeated 0.1 sink", "escalated 1.0 sink"))
+      << "from the step it had reached";
+}
+
+TEST_F(FlapProtectionTest, TheEscalationClockStopsWhileQuietEvenIfItsTimerHadNotFired) {
+  const Decision opened = Decide(Outage("f1", true));
+  clock_.Advance(absl::Minutes(5));
+  FireDueTimers();
+  clock_.Advance(absl::Minutes(1));
+  ASSERT_EQ(Decide(Outage("r1", false)).outcome, Outcome::kResolved);
+  clock_.Advance(absl::Minutes(1));
+  ASSERT_EQ(Decide(Outage("f2", true)).outcome, Outcome::kGrouped);
+
+  clock_.Advance(absl::Minutes(3));  // tier 2's first due time: quiet for 1 min of it
+  FireDueTimers();
+  EXPECT_THAT(PagesSent(opened.incident_id),
+              ElementsAre("triggered 0.0 sink", "repeated 0.1 sink"));
+  clock_.Advance(absl::Minutes(1));
+  FireDueTimers();
+  EXPECT_THAT(PagesSent(opened.incident_id),
+              ElementsAre("triggered 0.0 sink", "repeated 0.1 sink", "escalated 1.0 sink"));
 }
 
 }  // namespace
