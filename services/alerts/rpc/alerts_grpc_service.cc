@@ -38,6 +38,9 @@ grpc::ServerUnaryReactor* AlertsGrpcService::RaiseAlert(grpc::CallbackServerCont
                                                         const pb::RaiseAlertRequest* request,
                                                         pb::RaiseAlertResponse* response) {
   return Run(call, Method::kRaiseAlert, [this, request, response](const runtime::Principal& p) {
+    if (request->drill()) {
+      if (absl::Status s = AuthorizeDrillAlert(p); !s.ok()) return s;
+    }
     absl::StatusOr<domain::Alert> alert = AlertFromRequest(*request, clock_.Now());
     if (!alert.ok()) return alert.status();
     absl::StatusOr<app::ProcessResult> result =

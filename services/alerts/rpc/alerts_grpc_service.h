@@ -43,6 +43,8 @@ class AlertsGrpcService final : public pb::AlertService::CallbackService {
 
   // labels (at least one) and request_id required; the alert's id is
   // "api|<request_id>", so a retry is answered with the first outcome.
+  // drill=true starts a drill: PERMISSION_DENIED for a role StartDrill
+  // refuses (AuthorizeDrillAlert), before anything is read or written.
   grpc::ServerUnaryReactor* RaiseAlert(grpc::CallbackServerContext* call,
                                        const pb::RaiseAlertRequest* request,
                                        pb::RaiseAlertResponse* response) override;

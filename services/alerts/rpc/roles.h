@@ -12,9 +12,14 @@
 //   StartDrill, CreateSilence,                      x         x
 //     ExpireSilence
 //   UpsertPlan                                                x
+//
+// RaiseAlert with drill=true starts a drill as StartDrill does (real
+// pages, marked [DRILL]), so it needs StartDrill's roles too: one rule for
+// drills, however they are started (AuthorizeDrillAlert).
 
 #include <string_view>
 
+#include "absl/status/status.h"
 #include "sqms/runtime/auth.h"
 #include "sqms/runtime/rpc_call.h"
 
@@ -32,6 +37,10 @@ inline constexpr int kMethodCount = 19;
 
 // The roles allowed to call `method`. Thread-safe (constant table).
 const runtime::Roles& AllowedRoles(Method method);
+// RaiseAlert's check for an alert with drill=true, after AllowedRoles:
+// OK when `principal` may call StartDrill, otherwise PERMISSION_DENIED
+// saying why and which roles may. Thread-safe.
+absl::Status AuthorizeDrillAlert(const runtime::Principal& principal);
 // The RPC name as in the proto, e.g. "RaiseAlert" (metrics label).
 std::string_view MethodName(Method method);
 // The method as runtime::RunUnary / AdmitStream take it.

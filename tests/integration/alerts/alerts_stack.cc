@@ -16,6 +16,7 @@ namespace {
 
 constexpr char kToken[] = "tok-supervisor";
 constexpr char kAdminToken[] = "tok-admin";
+constexpr char kServiceToken[] = "tok-service";
 
 std::string Config(const AlertsStackOptions& options, int sink_port) {
   return absl::StrCat(
@@ -48,7 +49,7 @@ absl::StatusOr<std::unique_ptr<AlertsStack>> AlertsStack::Start(const AlertsStac
   if (auto s = testing::WriteTextFile(
           stack->tokens_file_,
           absl::StrCat(kToken, " sup-sue supervisor\ntok-agent agent-ann agent\n", kAdminToken,
-                       " admin-ada admin\n"));
+                       " admin-ada admin\n", kServiceToken, " mon-max service\n"));
       !s.ok()) {
     return s;
   }
@@ -206,6 +207,10 @@ std::unique_ptr<grpc::ClientContext> Ctx(absl::Duration deadline) {
 
 std::unique_ptr<grpc::ClientContext> AdminCtx(absl::Duration deadline) {
   return testing::CallContext(kAdminToken, deadline);
+}
+
+std::unique_ptr<grpc::ClientContext> ServiceCtx(absl::Duration deadline) {
+  return testing::CallContext(kServiceToken, deadline);
 }
 
 absl::StatusOr<av1::RaiseAlertResponse> Raise(av1::AlertService::Stub& stub,

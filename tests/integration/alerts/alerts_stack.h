@@ -88,6 +88,8 @@ class AlertsStack {
 std::unique_ptr<grpc::ClientContext> Ctx(absl::Duration deadline = absl::Seconds(10));
 // The same with the admin's token (UpsertPlan).
 std::unique_ptr<grpc::ClientContext> AdminCtx(absl::Duration deadline = absl::Seconds(10));
+// The same with a monitoring client's token (role service).
+std::unique_ptr<grpc::ClientContext> ServiceCtx(absl::Duration deadline = absl::Seconds(10));
 
 // RaiseAlert with `labels` and a fresh request id; the response or the error.
 absl::StatusOr<av1::RaiseAlertResponse> Raise(av1::AlertService::Stub& stub,

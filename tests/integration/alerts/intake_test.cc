@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "google/protobuf/util/time_util.h"
@@ -203,6 +204,34 @@ TEST(AlertsIntakeTest, ADrillIsMarkedEverywhereAndReportedStepByStep) {
   EXPECT_FALSE(report.steps(1).done());
   EXPECT_EQ(report.missed_steps(), 1);
   EXPECT_GE(report.seconds_to_resolve(), report.seconds_to_acknowledge());
+}
+
+TEST(AlertsIntakeTest, ADrillAlertNeedsTheRoleADrillNeeds) {
+  auto stack = AlertsStack::Start({.name = "alerts-drill-role", .plans = kPlans});
+  ASSERT_TRUE(stack.ok()) << stack.status();
+  auto stub = (*stack)->Alerts();
+  av1::RaiseAlertRequest raise;
+  (*raise.mutable_labels())["alertname"] = "PageTest";
+  (*raise.mutable_labels())["case"] = "drill-by-monitoring";
+  raise.set_request_id(testing::Unique("raise"));
+  raise.set_drill(true);
+  av1::RaiseAlertResponse response;
+  const grpc::Status refused = stub->RaiseAlert(ServiceCtx().get(), raise, &response);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::PERMISSION_DENIED) << refused.error_message();
+  EXPECT_TRUE(absl::StrContains(refused.error_message(), "drill")) << refused.error_message();
+  av1::ListIncidentsRequest list;
+  av1::ListIncidentsResponse incidents;
+  ASSERT_TRUE(stub->ListIncidents(Ctx().get(), list, &incidents).ok());
+  EXPECT_EQ(incidents.incidents_size(), 0) << "no drill opened";
+
+  raise.set_drill(false);
+  raise.set_request_id(testing::Unique("raise"));
+  const grpc::Status real = stub->RaiseAlert(ServiceCtx().get(), raise, &response);
+  EXPECT_TRUE(real.ok()) << "monitoring raises real alerts: " << real.error_message();
+  raise.set_drill(true);
+  raise.set_request_id(testing::Unique("raise"));
+  const grpc::Status drill = stub->RaiseAlert(Ctx().get(), raise, &response);
+  EXPECT_TRUE(drill.ok()) << "a supervisor may: " << drill.error_message();
 }
 
 TEST(AlertsIntakeTest, WatchIncidentsStreamsEveryChangeAsItHappens) {
