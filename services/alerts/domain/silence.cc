@@ -1,6 +1,8 @@
 #include "services/alerts/domain/silence.h"
 
 #include <algorithm>
+#include <string>
+#include <vector>
 
 namespace sqms::alerts::domain {
 namespace {
@@ -37,6 +39,42 @@ absl::Time WindowEnd(const Recurrence& r, absl::Time t, absl::TimeZone zone) {
     if (start <= t && t < start + r.duration) end = std::max(end, start + r.duration);
   }
   return end;
+}
+
+// Every plan's trigger needs an alertname, so a silence mutes every alert
+// a plan could see when each matcher on alertname takes any name and each
+// other one takes an alert without its label (as the empty-set check
+// does). A regex's "any name" is judged on probe names — identifiers,
+// digits, punctuation, spaces, CJK, the longest value allowed — as
+// deciding it for every string would need an automaton: `.+`,
+// `[A-Za-z0-9_]+|.+`, `!=""` and `!~"^$"` take them all; a matcher that
+// names an alert or a prefix does not, nor `\S+` (no "x y").
+bool MutesEveryPlan(const std::vector<Matcher>& matchers) {
+  static const char* const kProbes[] = {"a",
+                                        "Z",
+                                        "0",
+                                        "_",
+                                        "-",
+                                        ".",
+                                        " ",
+                                        "x y",
+                                        "PlatformOutage",
+                                        "complaint_submitted",
+                                        "kpi_breached",
+                                        "SqmsDown",
+                                        "演练"};
+  static const std::string kLongest(1024, 'z');
+  for (const Matcher& m : matchers) {
+    if (m.label() != "alertname") {
+      if (!m.Matches(Labels{})) return false;
+      continue;
+    }
+    for (const char* probe : kProbes) {
+      if (!m.Matches(Labels{{"alertname", probe}})) return false;
+    }
+    if (!m.Matches(Labels{{"alertname", kLongest}})) return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -83,6 +121,11 @@ absl::Status ValidateSilence(const Silence& silence) {
     return absl::InvalidArgumentError(
         "silence.matchers: would mute every alert (each matcher matches an alert without "
         "labels; add one that requires a label value)");
+  }
+  if (MutesEveryPlan(silence.matchers)) {
+    return absl::InvalidArgumentError(
+        "silence.matchers: would mute every alert of every plan (every plan's alerts have an "
+        "alertname, and these matchers take any; name the alerts to silence)");
   }
   if (silence.ends_at <= silence.starts_at) {
     return absl::InvalidArgumentError("silence.ends_at: must be after starts_at");

@@ -58,8 +58,10 @@ const Silence* MutedBy(const std::vector<Silence>& silences, const Labels& label
 // OK or INVALID_ARGUMENT naming the field ("silence.matchers",
 // "silence.ends_at", "silence.recurrence.duration_minutes"): at least one
 // matcher, and not all of them match the empty label set (a silence must
-// not mute everything); ends_at after starts_at; a recurrence's start in
-// 0..1439 and duration in (0, 7 days].
+// not mute everything), nor every alert with an alertname — every plan's
+// alerts have one (`alertname=~".+"`, `alertname!=""`, with or without
+// matchers that an alert lacking their label passes); ends_at after starts_at; a recurrence's start
+// in 0..1439 and duration in (0, 7 days].
 absl::Status ValidateSilence(const Silence& silence);
 
 }  // namespace sqms::alerts::domain

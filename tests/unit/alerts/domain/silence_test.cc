@@ -170,6 +170,34 @@ TEST(ValidateSilenceTest, RefusesASilenceThatMutesEverything) {
   EXPECT_TRUE(ValidateSilence(s).ok());
 }
 
+TEST(ValidateSilenceTest, RefusesASilenceThatTakesEveryAlertname) {
+  // Every plan's trigger needs an alertname: these mute every plan.
+  const std::vector<std::vector<Matcher>> every_plan = {
+      {M("alertname", "=~", ".+")},     {M("alertname", "!=", "")},
+      {M("alertname", "!~", "^$")},     {M("alertname", "=~", "[A-Za-z0-9_]+|.+")},
+      {M("alertname", "=~", "(?s).+")}, {M("alertname", "=~", ".+"), M("region", "!=", "north")},
+  };
+  for (const std::vector<Matcher>& matchers : every_plan) {
+    Silence s = ComplaintsSilence();
+    s.matchers = matchers;
+    const absl::Status status = ValidateSilence(s);
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << matchers[0].ToString();
+    EXPECT_THAT(status.message(), HasSubstr("silence.matchers: would mute every alert"))
+        << matchers[0].ToString();
+  }
+  const std::vector<std::vector<Matcher>> some = {
+      {M("alertname", "=~", "Sqms.+")},
+      {M("alertname", "=~", "\\S+")},  // not a name with a space
+      {M("alertname", "=~", ".+"), M("service", "=", "complaints")},
+      {M("alertname", "=", "PlatformOutage")},
+  };
+  for (const std::vector<Matcher>& matchers : some) {
+    Silence s = ComplaintsSilence();
+    s.matchers = matchers;
+    EXPECT_TRUE(ValidateSilence(s).ok()) << matchers[0].ToString() << ": " << ValidateSilence(s);
+  }
+}
+
 TEST(ValidateSilenceTest, TimesAndRecurrence) {
   Silence s = ComplaintsSilence();
   EXPECT_TRUE(ValidateSilence(s).ok());
