@@ -91,6 +91,7 @@ absl::Status WebhookDispatcher::OnTimer(const std::string& timer_id) {
   const domain::Plan* plan = catalog->FindPlan(claim->incident.plan_id);
   notify::Notification n =
       NotificationFor(claim->delivery, claim->incident, plan ? plan->name : claim->incident.plan_id, now);
+  n.zone = catalog->zone;
   runtime::HttpRequest request;
   request.method = "POST";
   request.url = target.url;

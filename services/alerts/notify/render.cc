@@ -18,13 +18,15 @@ namespace {
 
 using nlohmann::json;
 
-// RFC 3339 in UTC: whole seconds for people, milliseconds for machines (as
-// the logs and CloudEvents carry them).
-std::string Rfc3339(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
-}
+// RFC 3339 in UTC with milliseconds, for machines (as the logs and
+// CloudEvents carry them).
 std::string Rfc3339Millis(absl::Time t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", t, absl::UTCTimeZone());
+}
+// For people: the local time of `zone` with its offset, as sqmsctl shows
+// it ("2026-12-06 08:26:56 +08:00"), so nobody converts from UTC.
+std::string LocalTime(absl::Time t, absl::TimeZone zone) {
+  return absl::FormatTime("%Y-%m-%d %H:%M:%S %Ez", t, zone);
 }
 
 // A title with a line break would break the line-per-field layout.
@@ -72,7 +74,7 @@ std::vector<Field> Fields(const Notification& n) {
       {"Recipients", absl::StrJoin(n.recipients, ", ")},
       {"Labels", LabelsText(n)},
       {"Incident", absl::StrCat(n.incident_id, " (version ", n.version, ")")},
-      {"Opened", Rfc3339(n.opened_at)},
+      {"Opened", LocalTime(n.opened_at, n.zone)},
       {"Delivery", n.delivery_id},
   };
   std::erase_if(all, [](const Field& f) { return f.value.empty(); });

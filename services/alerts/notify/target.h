@@ -57,6 +57,9 @@ struct Notification {
   absl::Time opened_at;
   absl::Time sent_at;
   int64_t version = 0;       // the incident version this delivery was decided at
+  // The operator's zone (time_zone): the robots' texts, read by people,
+  // show times in it with the offset; the generic JSON stays UTC.
+  absl::TimeZone zone = absl::UTCTimeZone();
 };
 
 // The request body for `kind` (valid JSON, UTF-8).

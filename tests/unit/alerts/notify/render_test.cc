@@ -102,9 +102,22 @@ TEST(RenderBodyTest, RobotTextCarriesTheIncident) {
     EXPECT_THAT(text, HasSubstr("user:zhang, role:duty-manager"));
     EXPECT_THAT(text, HasSubstr("region=east, service=broadband"));
     EXPECT_THAT(text, HasSubstr("inc-7"));
-    EXPECT_THAT(text, HasSubstr("2026-03-09T08:30:00Z"));
+    EXPECT_THAT(text, HasSubstr("2026-03-09 08:30:00 +00:00"));
     EXPECT_THAT(text, Not(HasSubstr("DRILL")));
   }
+}
+
+TEST(RenderBodyTest, RobotTextShowsTheOperatorsLocalTime) {
+  Notification n = Sample();
+  ASSERT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &n.zone));
+  for (TargetKind kind : kRobots) {
+    SCOPED_TRACE(TargetKindName(kind));
+    const std::string text = RobotText(kind, n);
+    EXPECT_THAT(text, HasSubstr("2026-03-09 16:30:00 +08:00"));
+    EXPECT_THAT(text, Not(HasSubstr("08:30:00")));
+  }
+  const json generic = Parse(TargetKind::kGeneric, n);
+  EXPECT_EQ(generic["opened_at"], "2026-03-09T08:30:00.000Z") << "machines read UTC";
 }
 
 TEST(RenderBodyTest, DrillTextStartsWithTheMarker) {
