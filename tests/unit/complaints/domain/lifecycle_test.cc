@@ -184,10 +184,10 @@ TEST_F(LifecycleTest, ReceivedAsOutlivesAssignmentAndReclassification) {
   reclassify.priority = Priority::kUnspecified;
   ASSERT_TRUE(Apply(c, reclassify, triage_).ok());
   Command assign = MakeCommand(CommandKind::kAssign, t0_ + absl::Minutes(2));
-  assign.department = "dispatch-center";
+  assign.department = "customer-service";
   ASSERT_TRUE(Apply(c, assign, triage_).ok());
   EXPECT_EQ(c.category, Category::kBilling);
-  EXPECT_EQ(c.department, "dispatch-center");
+  EXPECT_EQ(c.department, "customer-service");
   EXPECT_EQ(c.received_as,
             (ReceivedAs{.department = "ticketing-center", .category = Category::kTicketing}));
 }
