@@ -1,5 +1,6 @@
 #include "services/alerts/app/escalator.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "absl/strings/numbers.h"
@@ -151,6 +152,23 @@ absl::Status Escalator::ExpireAck(const std::string& incident_id, int64_t seq) {
     ports::IncidentWrite write;
     write.incident = incident;
     write.expected_version = incident.version;
+    if (incident.quiet_since != absl::InfinitePast()) {
+      // Flap protection's quiet spell, as in Escalate: every alert resolved,
+      // so paging again now wakes people for nothing. The expiry waits for
+      // the spell's end: resolved by then, this timer finds nothing to
+      // expire; an alert firing again meanwhile, the acknowledgement
+      // expires then (at most resolve_after late).
+      const absl::Time at =
+          std::max(incident.quiet_since + plan->resolve_after, now + absl::Seconds(1));
+      write.schedule.push_back({changes::AckExpiryTimer(incident.id, seq), at});
+      changes::AddTimeline(write.incident, now, "system", "ack-expiry-held",
+                           "acknowledgement expired, but every alert is resolved: nobody paged "
+                           "while the incident is quiet (flap protection)");
+      auto outcome = store_.Write(write);
+      if (!outcome.ok()) return outcome.status();
+      if (*outcome == ports::WriteOutcome::kWritten) return absl::OkStatus();
+      continue;
+    }
     auto triggered = domain::Apply(incident.state, domain::IncidentCommandKind::kReopenAck);
     if (!triggered.ok()) return absl::OkStatus();  // checked above; nothing to expire
     write.incident.state = *triggered;

@@ -28,6 +28,7 @@ class FlapProtectionTest : public AlertsAppTest {
     outage.escalation = {MakeTier({"user:first"}, {"sink"}, absl::Minutes(5), 1),
                          MakeTier({"role:duty-manager"}, {"sink"}, absl::Minutes(10), 0)};
     outage.resolve_after = absl::Minutes(10);
+    outage.ack_expiry = absl::Minutes(30);
     std::vector<domain::Plan> plans = data.plans;
     plans.push_back(flappy);
     plans.push_back(outage);
@@ -144,6 +145,48 @@ TEST_F(FlapProtectionTest, AQuietIncidentEscalatesNobodyAndResolves) {
               ElementsAre("triggered 0.0 sink", "repeated 0.1 sink"));
   FireDueTimers();  // the resolution's wake of the alerts it muted (unmute|)
   EXPECT_THAT(IncidentTimers(), IsEmpty());
+}
+
+// An acknowledgement that runs out while the incident is quiet pages
+// nobody: resolved by the spell's end, the incident is never paged again.
+TEST_F(FlapProtectionTest, AnAckExpiringWhileQuietPagesNobody) {
+  const Decision opened = Decide(Outage("f1", true));
+  ASSERT_TRUE(commands_.Acknowledge(opened.incident_id, Ctx("ack-1"), "on it").ok());
+  clock_.Advance(absl::Minutes(25));
+  ASSERT_EQ(Decide(Outage("r1", false)).outcome, Outcome::kResolved);
+
+  clock_.Advance(absl::Minutes(5));  // the 30 min ack_expiry
+  FireDueTimers();
+  EXPECT_EQ(Incident(opened.incident_id).state, domain::IncidentState::kAcknowledged);
+  EXPECT_THAT(TimelineKinds(opened.incident_id), Contains("ack-expiry-held"));
+
+  clock_.Advance(absl::Minutes(5));  // the quiet spell's 10 min
+  FireDueTimers();
+  clock_.Advance(absl::Seconds(1));
+  FireDueTimers();  // what is left: the expiry held past the spell, the unmute wake
+  EXPECT_EQ(Incident(opened.incident_id).state, domain::IncidentState::kResolved);
+  EXPECT_THAT(PagesSent(opened.incident_id), ElementsAre("triggered 0.0 sink"))
+      << "nobody paged again for an acknowledgement that ran out while every alert was resolved";
+  EXPECT_THAT(IncidentTimers(), IsEmpty());
+}
+
+// The alert firing again before the spell ends: the acknowledgement, run
+// out meanwhile, expires at the spell's end and pages again.
+TEST_F(FlapProtectionTest, AnAckHeldWhileQuietExpiresOnceAnAlertFiresAgain) {
+  const Decision opened = Decide(Outage("f1", true));
+  ASSERT_TRUE(commands_.Acknowledge(opened.incident_id, Ctx("ack-1"), "on it").ok());
+  clock_.Advance(absl::Minutes(25));
+  ASSERT_EQ(Decide(Outage("r1", false)).outcome, Outcome::kResolved);
+  clock_.Advance(absl::Minutes(5));
+  FireDueTimers();  // held
+  clock_.Advance(absl::Minutes(1));
+  ASSERT_EQ(Decide(Outage("f2", true)).outcome, Outcome::kGrouped);
+
+  clock_.Advance(absl::Minutes(4));  // the spell would have ended
+  FireDueTimers();
+  EXPECT_EQ(Incident(opened.incident_id).state, domain::IncidentState::kTriggered);
+  EXPECT_THAT(PagesSent(opened.incident_id),
+              ElementsAre("triggered 0.0 sink", "repeated 0.0 sink"));
 }
 
 TEST_F(FlapProtectionTest, AnAlertFiringAgainResumesTheHeldEscalation) {
