@@ -294,7 +294,6 @@ void KafkaConsumerLoop::Impl::Run() {
 void KafkaConsumerLoop::Impl::Handle(const rd_kafka_message_t& msg) {
   ConsumedRecord& rec = record_;
   ReadRecord(msg, &rec);
-  if (lag_ != nullptr) lag_->InHand({rec.topic, rec.partition}, rec.offset);
   absl::Status status = handler_(rec);
   if (status.ok()) {
     MarkDone(rec);
@@ -335,7 +334,7 @@ void KafkaConsumerLoop::Impl::Retry(const ConsumedRecord& rec, std::chrono::mill
 
 void KafkaConsumerLoop::Impl::MarkDone(const ConsumedRecord& rec) {
   failures_.erase({rec.topic, rec.partition});
-  if (lag_ != nullptr) lag_->InHand({rec.topic, rec.partition}, rec.offset + 1);
+  if (lag_ != nullptr) lag_->Done(rec.topic, rec.partition, rec.offset + 1);
   transient_backoff_ = options_.retry_backoff;
   if (!options_.commit_offsets) return;
   auto list = OnePartition(rec.topic, rec.partition, rec.offset + 1);

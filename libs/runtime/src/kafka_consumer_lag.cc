@@ -35,15 +35,20 @@ void ConsumerLag::Committed(const TopicPartition& partition, int64_t offset) {
   }
 }
 
-void ConsumerLag::InHand(const TopicPartition& partition, int64_t next) {
-  auto it = partitions_.find(partition);
-  if (it != partitions_.end()) it->second.next = next;
+void ConsumerLag::Done(const std::string& topic, int32_t partition, int64_t next) {
+  if (last_ == partitions_.end() || last_->first.partition != partition ||
+      last_->first.topic != topic) {
+    last_ = partitions_.find(TopicPartition{topic, partition});
+    if (last_ == partitions_.end()) return;
+  }
+  last_->second.next = next;
 }
 
 void ConsumerLag::Remove(const TopicPartition& partition) {
   auto it = partitions_.find(partition);
   if (it == partitions_.end()) return;
   family_.Remove(it->second.gauge);
+  if (last_ == it) last_ = partitions_.end();
   partitions_.erase(it);
 }
 
