@@ -22,11 +22,12 @@
 // alert fires again (changes::ResumeEscalation).
 
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
-#include "services/alerts/domain/alert.h"
 #include "services/alerts/app/catalog.h"
+#include "services/alerts/domain/alert.h"
 #include "services/alerts/ports/alert_store.h"
 #include "sqms/runtime/clock.h"
 
@@ -55,6 +56,21 @@ class Escalator {
   absl::Status ResolveQuiet(const std::string& incident_id, int64_t quiet_ms);
   absl::Status Escalate(const std::string& incident_id, int64_t seq);
   absl::Status ExpireAck(const std::string& incident_id, int64_t seq);
+
+  // One timer's change: from the incident as read now, the write to make
+  // (IncidentWrite with the incident and its version filled in), or
+  // nullopt when there is nothing to do (acknowledged, resolved, or this
+  // step applied meanwhile).
+  using Decide = std::function<absl::StatusOr<std::optional<ports::IncidentWrite>>(
+      const ports::Incident& incident, ports::IncidentWrite write)>;
+  // Reads the incident, writes what `decide` makes of it at the version
+  // read, and when another change landed in between (a conflict) reads and
+  // decides again, up to 10 times; then ABORTED, and the durable timers
+  // retry: a timer is done once this returns OK, so giving up silently
+  // could leave an incident paging nobody. Returns the write made (nullopt:
+  // none — the incident is gone, or `decide` saw nothing to do).
+  absl::StatusOr<std::optional<ports::IncidentWrite>> Change(const std::string& incident_id,
+                                                             const Decide& decide);
 
   ports::AlertStore& store_;
   const Catalog& catalog_;
