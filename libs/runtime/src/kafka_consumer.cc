@@ -198,6 +198,13 @@ absl::Status KafkaConsumerLoop::Impl::Init() {
   // whole time), at the cost of an idle fetch every 100 ms (librdkafka's
   // default: 500 ms). Overridable through `properties`.
   fixed.emplace("fetch.wait.max.ms", "100");
+  // Prefetch is bounded by bytes (queued.max.messages.kbytes, 64 MiB), not
+  // by librdkafka's default of 100,000 records: once that many wait in the
+  // consumer queue, librdkafka 2.0 stops fetching and looks again only a
+  // second later (no fetch.queue.backoff.ms before 2.1), so a consumer that
+  // works through a backlog faster than 100,000 records a second sat idle
+  // for the rest of each second (docs/benchmarks.md, sixteenth session).
+  fixed.emplace("queued.min.messages", "1000000");
   if (auto s = rdkafka::SetProperties(conf.get(), fixed); !s.ok()) return s;
   if (auto s = rdkafka::SetProperties(conf.get(), options_.properties); !s.ok()) return s;
   rd_kafka_conf_set_opaque(conf.get(), this);
