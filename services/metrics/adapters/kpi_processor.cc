@@ -188,21 +188,25 @@ absl::Status KpiProcessor::Process(const runtime::ConsumedRecord& record,
   }
   const std::string field = PartitionField(record.topic, record.partition);
   auto [it, inserted] = watermarks_.try_emplace(field, absl::InfinitePast());
+  // The watermark first takes in the record's own time (its events' latest
+  // occurred_at), then every event is judged against it: what the record
+  // counts at an earlier time — a reopen's revocation dated at the
+  // resolution (reopen.h), a reopen or follow-up or a call's answer or
+  // abandonment counted where it began (counted_at.h), an outage's pieces
+  // before its resolution or end (incident.h, outage.h) — corrects the
+  // windows that closed by the record's own time, whichever of its events
+  // comes first. The watermark stays the latest occurred_at.
+  for (const domain::Event& event : *decoded) {
+    if (event.occurred_at > it->second) it->second = event.occurred_at;
+  }
   bool late = false;
   const runtime::TopicPartition tp{record.topic, record.partition};
   for (domain::Event& event : *decoded) {
     Fold(field, tp, event);
-    // Against the watermark so far, the record's earlier events included: a
-    // reopen's revocation dated at the resolution (reopen.h), an outage's
-    // pieces before its resolution or end (incident.h, outage.h), correct
-    // the windows that closed by the record's own time. A call's answer or
-    // abandonment counts at its offer (counted_at.h), so it too may correct
-    // a window closed meanwhile; the watermark stays the latest occurred_at.
     const absl::Time counted_at = domain::CountedAt(event);
     const uint32_t late_sizes = LateSizes(counted_at, it->second);
     late = late || late_sizes != 0;
     Add(event, counted_at, late_sizes);
-    if (event.occurred_at > it->second) it->second = event.occurred_at;
   }
   dirty_watermarks_[field] = it->second;
   if (stats_) stats_->Event(record.topic, decoded->empty() ? "ignored" : late ? "late" : "counted");

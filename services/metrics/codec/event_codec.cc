@@ -103,6 +103,12 @@ absl::StatusOr<std::optional<absl::Time>> HandledAt(const ev::ComplaintEvent& e,
   return *received;
 }
 
+// The snapshot's resolution time, when it has one.
+std::optional<absl::Time> ResolvedAt(const cpb::Complaint& c) {
+  if (!c.resolution().has_resolved_at()) return std::nullopt;
+  return ToTime(c.resolution().resolved_at());
+}
+
 domain::SlaTargetKind TargetKind(cpb::SlaTarget target) {
   switch (target) {
     case cpb::SLA_TARGET_FIRST_RESPONSE: return domain::SlaTargetKind::kFirstResponse;
@@ -163,16 +169,16 @@ absl::StatusOr<std::vector<Event>> DecodeComplaintEvent(std::string_view payload
     }
     case ev::COMPLAINT_EVENT_TYPE_REPLIED: add(domain::ComplaintReplied{}); break;
     case ev::COMPLAINT_EVENT_TYPE_FOLLOWED_UP:
-      add(domain::ComplaintFollowedUp{.satisfied = c.follow_up().satisfied()});
+      // A follow-up, like a reopen, leaves the resolution it follows in the
+      // snapshot: both count at it (counted_at.h).
+      add(domain::ComplaintFollowedUp{.satisfied = c.follow_up().satisfied(),
+                                      .resolved_at = ResolvedAt(c)});
       break;
-    case ev::COMPLAINT_EVENT_TYPE_REOPENED: {
-      // A reopen leaves the resolution it reopens in the snapshot.
-      std::optional<absl::Time> resolved_at;
-      if (c.resolution().has_resolved_at()) resolved_at = ToTime(c.resolution().resolved_at());
-      add(domain::ComplaintReopened{.reopen_count = c.reopen_count(), .resolved_at = resolved_at});
+    case ev::COMPLAINT_EVENT_TYPE_REOPENED:
+      add(domain::ComplaintReopened{.reopen_count = c.reopen_count(),
+                                    .resolved_at = ResolvedAt(c)});
       if (auto revoked = domain::RevocationOf(out.back())) out.push_back(*std::move(revoked));
       break;
-    }
     case ev::COMPLAINT_EVENT_TYPE_SLA_BREACHED:
       add(domain::ComplaintSlaBreached{.target = TargetKind(e.sla_target())});
       break;

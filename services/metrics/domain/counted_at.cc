@@ -1,6 +1,7 @@
 #include "services/metrics/domain/counted_at.h"
 
 #include <algorithm>
+#include <optional>
 #include <variant>
 
 #include "services/metrics/domain/window.h"
@@ -16,9 +17,21 @@ int64_t WaitSeconds(const EventBody& body) {
   return 0;
 }
 
+// The resolution a reopen or follow-up belongs to; nullopt for any other
+// event or when it does not say.
+std::optional<absl::Time> ResolvedAt(const EventBody& body) {
+  if (const auto* reopened = std::get_if<ComplaintReopened>(&body)) return reopened->resolved_at;
+  if (const auto* followed = std::get_if<ComplaintFollowedUp>(&body)) return followed->resolved_at;
+  return std::nullopt;
+}
+
 }  // namespace
 
 absl::Time CountedAt(const Event& event) {
+  if (const std::optional<absl::Time> resolved = ResolvedAt(event.body)) {
+    const bool known = *resolved <= event.occurred_at && *resolved >= kCoveredFrom;
+    return known ? *resolved : event.occurred_at;
+  }
   const int64_t wait = std::max<int64_t>(WaitSeconds(event.body), 0);
   if (wait == 0) return event.occurred_at;
   // absl saturates at InfinitePast rather than overflowing; an absurd wait

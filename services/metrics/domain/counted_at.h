@@ -20,6 +20,15 @@ namespace sqms::metrics::domain {
 // handle time is ended calls' handle seconds over ended calls, both from
 // call_ended, so it is consistent as it is.
 //
+// Likewise a complaint's reopen (ComplaintReopened) and follow-up
+// (ComplaintFollowedUp) count at the resolution they follow, their
+// resolved_at: reopen rate and follow-up coverage divide by a window's
+// resolutions, so each reads the share of that window's resolutions
+// reopened, or followed up, so far — at most 100 %, where counting them on
+// their own day read 200 % for a day with 2 reopens of earlier
+// resolutions and 1 resolution. Without a resolved_at, or with one after
+// occurred_at or before kCoveredFrom, at occurred_at.
+//
 // Pure; never fails; never after occurred_at. Never before kCoveredFrom
 // (window.h) unless occurred_at is: a wait reaching back before 1970
 // counts at kCoveredFrom, so an event the decoders accepted (covered

@@ -78,10 +78,16 @@ struct ComplaintResolved {
   int32_t reopens_before = 0;
 };
 struct ComplaintReplied {};
-struct ComplaintFollowedUp { bool satisfied = false; };
+// Followed up: and when the resolution it follows happened (none when the
+// complaint does not say); it counts there (counted_at.h).
+struct ComplaintFollowedUp {
+  bool satisfied = false;
+  std::optional<absl::Time> resolved_at = std::nullopt;
+};
 // Reopened: the reopens so far, this one included, and when the resolution
 // it reopens happened (none when the complaint does not say). reopen.h
-// derives the first-contact revocation from them.
+// derives the first-contact revocation from them; it counts at that
+// resolution (counted_at.h).
 struct ComplaintReopened {
   int32_t reopen_count = 0;
   std::optional<absl::Time> resolved_at = std::nullopt;

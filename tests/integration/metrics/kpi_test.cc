@@ -282,6 +282,22 @@ TEST_F(MetricsKpiTest, AReopenRevokesTheFirstContactResolutionOfItsClosedWindow)
   EXPECT_NEAR(after.value(), 0.0, 1e-9);
   EXPECT_EQ(after.denominator(), 1);
   EXPECT_EQ(after.revision(), 1) << "the correction is visible";
+
+  // The reopen counts in the reopen rate of the resolution's day, not of
+  // its own: 1 of that day's 1 resolution (docs/kpis.md).
+  mv1::KpiValue reopen_rate;
+  auto stub = stack_->Metrics();
+  ASSERT_TRUE(
+      stub->GetKpi(Ctx().get(), Get("reopen_rate", day, "ticketing-center"), &reopen_rate).ok());
+  EXPECT_EQ(reopen_rate.numerator(), 1);
+  EXPECT_EQ(reopen_rate.denominator(), 1);
+  EXPECT_NEAR(reopen_rate.value(), 100.0, 1e-9);
+  mv1::KpiValue reopen_day;
+  ASSERT_TRUE(stub->GetKpi(Ctx().get(),
+                           Get("reopen_rate", day + absl::Hours(57), "ticketing-center"),
+                           &reopen_day)
+                  .ok());
+  EXPECT_EQ(reopen_day.numerator(), 0);
 }
 
 TEST_F(MetricsKpiTest, AComplaintResolvedDaysLaterCountsHandledInTheDayItWasReceived) {

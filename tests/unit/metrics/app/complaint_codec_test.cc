@@ -1,7 +1,9 @@
 // codec/event_codec.h for what first-contact resolution and the p90s read
 // of sqms.complaints.v1: the reopen count at a resolution, and a reopen's
-// revocation dated at the resolution it reopens (domain/reopen.h); and for
-// the handling rate, a first resolution's handled event dated at receipt.
+// revocation dated at the resolution it reopens (domain/reopen.h); for
+// the handling rate, a first resolution's handled event dated at receipt;
+// and for reopen rate and follow-up coverage, the resolution a reopen or a
+// follow-up belongs to.
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -87,6 +89,23 @@ TEST(ComplaintCodecTest, OtherReopensRevokeNothing) {
   ASSERT_TRUE(unknown.ok());
   ASSERT_EQ(unknown->size(), 1u);
   EXPECT_EQ(std::get<domain::ComplaintReopened>((*unknown)[0].body).resolved_at, std::nullopt);
+}
+
+// A follow-up says which resolution it follows, as a reopen does: it
+// counts there (domain/counted_at.h).
+TEST(ComplaintCodecTest, AFollowUpCarriesTheResolutionItFollows) {
+  const absl::Time followed_up = kResolved + absl::Hours(30);
+  auto events =
+      DecodeComplaintEvent(Payload(ev::COMPLAINT_EVENT_TYPE_FOLLOWED_UP, followed_up, 0, true));
+  ASSERT_TRUE(events.ok()) << events.status();
+  ASSERT_EQ(events->size(), 1u);
+  EXPECT_EQ((*events)[0].occurred_at, followed_up);
+  EXPECT_EQ(std::get<domain::ComplaintFollowedUp>((*events)[0].body).resolved_at, kResolved);
+
+  auto unknown =
+      DecodeComplaintEvent(Payload(ev::COMPLAINT_EVENT_TYPE_FOLLOWED_UP, followed_up, 0, false));
+  ASSERT_TRUE(unknown.ok()) << unknown.status();
+  EXPECT_EQ(std::get<domain::ComplaintFollowedUp>((*unknown)[0].body).resolved_at, std::nullopt);
 }
 
 // The handling rate's cohort (domain/event.h ComplaintHandled): a

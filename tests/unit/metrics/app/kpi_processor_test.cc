@@ -408,16 +408,79 @@ TEST_F(KpiProcessorTest, AReopenTwoDaysLaterRevokesTheFirstContactResolutionOfIt
   EXPECT_EQ(w.denominator, 2);
   EXPECT_EQ(store_.Field(Store::DayKey(kDay), std::string(kRevisionField)), 1)
       << "a correction of a closed window raises its revision like a late event";
-  EXPECT_EQ(store_.Field(Store::DayKey(kDay), std::string(kLateField)), 1);
   EXPECT_EQ(store_.Events(Store::DayKey(kDay), Dimension::kDepartment, "ticketing-center",
                           "complaint_resolution_revoked"),
             1);
-  // The reopen itself counts where it happened, and revokes nothing there.
-  EXPECT_EQ(Kpi(store_, "reopen_rate", reopened).numerator, 1);
+  EXPECT_EQ(store_.Field(Store::DayKey(kDay), std::string(kLateField)), 2)
+      << "the revocation and the reopen itself, both dated at the resolution";
+  // The reopen counts in the reopen rate of its resolution's day too (the
+  // rate's cohort, docs/kpis.md), and nothing where it happened.
+  const domain::KpiValue rate = Kpi(store_, "reopen_rate", kDay);
+  EXPECT_EQ(rate.numerator, 1);
+  EXPECT_EQ(rate.denominator, 2);
+  EXPECT_EQ(Kpi(store_, "reopen_rate", reopened).numerator, 0);
   EXPECT_EQ(store_.Counters(reopened, Dimension::kTotal, "all")[static_cast<int>(
                 Counter::kFirstResolutionsRevoked)],
             0);
   EXPECT_FALSE(store_.Has(Store::DayKey(reopened), std::string(kRevisionField)));
+}
+
+// Reopen rate and follow-up coverage divide by a window's resolutions, and
+// count their numerators there: two complaints resolved on one day and
+// reopened two days later (one by its unsatisfied follow-up), when a third
+// is resolved, read 2 of 2 on the first day and 0 of 1 on the later one —
+// not 200 % there, as they did when a reopen counted on its own day.
+TEST_F(KpiProcessorTest, ReopenRateAndFollowUpCoverageCountTheResolutionsOfTheirWindow) {
+  Processor();
+  const absl::Time resolved = kDay + absl::Hours(10);
+  const absl::Time later = kDay + absl::Hours(57);
+  Checkpoint({Resolved("c-1", resolved, kDay), Resolved("c-2", resolved, kDay)});
+  Change reopen1{.complaint = "c-1",
+                 .type = ev::COMPLAINT_EVENT_TYPE_REOPENED,
+                 .at = later,
+                 .received = kDay,
+                 .reopen_count = 1,
+                 .resolved_at = resolved};
+  Change reopen2 = reopen1;
+  reopen2.complaint = "c-2";
+  // c-2's follow-up found the customer unsatisfied, which reopened it.
+  Change follow_up{.complaint = "c-2",
+                   .type = ev::COMPLAINT_EVENT_TYPE_FOLLOWED_UP,
+                   .at = later,
+                   .received = kDay,
+                   .resolved_at = resolved};
+  Checkpoint({reopen1, reopen2, follow_up, Resolved("c-3", later, later - absl::Hours(2))});
+
+  const domain::KpiValue first_day = Kpi(store_, "reopen_rate", kDay);
+  EXPECT_EQ(first_day.numerator, 2);
+  EXPECT_EQ(first_day.denominator, 2);
+  EXPECT_THAT(first_day.value, ::testing::Optional(100.0));
+  const domain::KpiValue later_day = Kpi(store_, "reopen_rate", later);
+  EXPECT_EQ(later_day.numerator, 0);
+  EXPECT_EQ(later_day.denominator, 1);
+  EXPECT_THAT(later_day.value, ::testing::Optional(0.0));
+
+  EXPECT_THAT(Kpi(store_, "follow_up_coverage", kDay).value, ::testing::Optional(50.0));
+  EXPECT_THAT(Kpi(store_, "follow_up_coverage", later).value, ::testing::Optional(0.0));
+}
+
+// Without a resolution time no later than itself, a follow-up or reopen
+// is in no known cohort and counts where it happened, as before.
+TEST_F(KpiProcessorTest, AFollowUpWithoutAKnownResolutionCountsOnItsOwnDay) {
+  Processor();
+  const absl::Time at = kDay + absl::Hours(57);
+  Checkpoint({{.complaint = "c-5",
+               .type = ev::COMPLAINT_EVENT_TYPE_FOLLOWED_UP,
+               .at = at,
+               .received = kDay,
+               .resolved_at = std::nullopt},
+              {.complaint = "c-6",
+               .type = ev::COMPLAINT_EVENT_TYPE_FOLLOWED_UP,
+               .at = at,
+               .received = kDay,
+               .resolved_at = at + absl::Hours(1)}});
+  EXPECT_EQ(Kpi(store_, "follow_up_coverage", at).numerator, 2);
+  EXPECT_EQ(Kpi(store_, "follow_up_coverage", kDay).numerator, 0);
 }
 
 TEST_F(KpiProcessorTest, AReopenOfAComplaintNeverResolvedInAKnownWindowCountsNothing) {
@@ -428,13 +491,15 @@ TEST_F(KpiProcessorTest, AReopenOfAComplaintNeverResolvedInAKnownWindowCountsNot
               // A second reopen: its resolution was not a first one.
               {.complaint = "c-8", .type = ev::COMPLAINT_EVENT_TYPE_REOPENED, .at = reopened,
                .received = kDay, .reopen_count = 2, .resolved_at = kDay + absl::Hours(10)}});
-  EXPECT_EQ(Kpi(store_, "reopen_rate", reopened).numerator, 2);
+  // Each still counts as a reopen: c-9 where it happened (no resolution
+  // time), c-8 in its resolution's day.
+  EXPECT_EQ(Kpi(store_, "reopen_rate", reopened).numerator, 1);
+  EXPECT_EQ(Kpi(store_, "reopen_rate", kDay).numerator, 1);
   for (absl::Time day : {kDay, reopened}) {
     EXPECT_EQ(store_.Counters(day, Dimension::kTotal, "all")[static_cast<int>(
                   Counter::kFirstResolutionsRevoked)],
               0);
   }
-  EXPECT_FALSE(store_.Has(Store::DayKey(kDay), std::string(kRevisionField)));
   EXPECT_EQ(Kpi(store_, "first_contact_resolution", kDay).value, std::nullopt);
 }
 
@@ -800,6 +865,19 @@ TEST_F(KpiProcessorCallTest, AnAbandonmentOfACallOfAClosedDayCorrectsThatDay) {
   EXPECT_EQ(store_.Field(Key(day1), std::string(kRevisionField)), 1)
       << "a correction of a closed window raises its revision like a late event";
   EXPECT_EQ(Count(testing::ShanghaiAt(5, 12, 0), Counter::kCallsAbandoned), 0);
+}
+
+// The record's own time closes windows before its events are judged: an
+// answer at 00:21 after a 31-minute wait is the first the partition hears
+// of the new day, and it still corrects the day its call was offered in
+// (end + 5 min grace passed by 00:21), as a late event does.
+TEST_F(KpiProcessorCallTest, AnAnswerThatIsTheFirstNewsOfTheNextDayCorrectsTheClosedDay) {
+  const absl::Time day1 = testing::ShanghaiAt(4, 12, 0);
+  CheckpointCalls({Offered("a", testing::ShanghaiAt(4, 23, 50))});
+  CheckpointCalls({Answered("a", testing::ShanghaiAt(5, 0, 21), 31 * 60)});
+  EXPECT_THAT(CallKpi("answer_rate", day1).value, ::testing::Optional(100.0));
+  EXPECT_EQ(store_.Field(Key(day1), std::string(kLateField)), 1);
+  EXPECT_EQ(store_.Field(Key(day1), std::string(kRevisionField)), 1);
 }
 
 }  // namespace

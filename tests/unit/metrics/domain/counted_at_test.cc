@@ -1,12 +1,14 @@
 // domain/counted_at.h: the time each kind of event counts at — a call's
-// answer and abandonment at the call's offer, everything else at its
-// occurred_at — and the cells that puts it in.
+// answer and abandonment at the call's offer, a complaint's reopen and
+// follow-up at its resolution, everything else at its occurred_at — and
+// the cells that puts it in.
 
 #include "services/metrics/domain/counted_at.h"
 
 #include <gtest/gtest.h>
 
 #include <limits>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -58,6 +60,29 @@ TEST(CountedAtTest, EachKindCountsAtItsOccurredAtButACallsAnswerOrAbandonmentAtI
       {ComplaintResolutionRevoked{}, kAfterMidnight}};
   for (const auto& [body, expected] : cases) {
     EXPECT_EQ(CountedAt(At(kAfterMidnight, body)), expected) << EventTypeName(body);
+  }
+}
+
+// Reopen rate and follow-up coverage divide by a window's resolutions: a
+// reopen and a follow-up count at the resolution they follow.
+TEST(CountedAtTest, AReopenOrFollowUpCountsAtItsResolution) {
+  const absl::Time resolved = kAfterMidnight - absl::Hours(30);
+  EXPECT_EQ(
+      CountedAt(At(kAfterMidnight, ComplaintReopened{.reopen_count = 2, .resolved_at = resolved})),
+      resolved);
+  EXPECT_EQ(CountedAt(At(kAfterMidnight,
+                         ComplaintFollowedUp{.satisfied = true, .resolved_at = resolved})),
+            resolved);
+  // Not known: none, after the event, or before the covered time.
+  for (std::optional<absl::Time> unknown :
+       {std::optional<absl::Time>(), std::optional(kAfterMidnight + absl::Seconds(1)),
+        std::optional(kCoveredFrom - absl::Seconds(1))}) {
+    EXPECT_EQ(
+        CountedAt(At(kAfterMidnight, ComplaintReopened{.reopen_count = 1, .resolved_at = unknown})),
+        kAfterMidnight);
+    EXPECT_EQ(CountedAt(At(kAfterMidnight,
+                           ComplaintFollowedUp{.satisfied = false, .resolved_at = unknown})),
+              kAfterMidnight);
   }
 }
 
