@@ -262,6 +262,7 @@ absl::StatusOr<std::unique_ptr<ComplaintsServer>> ComplaintsServer::Start(
     adapters::IncidentConsumerOptions consumer_options;
     consumer_options.brokers = config.common.kafka_brokers;
     consumer_options.topic = config.incidents_topic;
+    consumer_options.metrics = &p->metrics->registry();  // sqms_consumer_lag
     auto consumer = adapters::StartIncidentConsumer(
         std::move(consumer_options),
         [complaints = p->complaints.get()](const domain::IncidentChange& change) {

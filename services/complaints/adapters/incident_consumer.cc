@@ -31,6 +31,7 @@ absl::StatusOr<std::unique_ptr<runtime::KafkaConsumerLoop>> StartIncidentConsume
   loop.retry_backoff = options.retry_backoff;
   loop.is_transient = runtime::IsTransientError;
   loop.properties = std::move(options.properties);
+  loop.metrics = options.metrics;
   runtime::KafkaConsumerHooks hooks;
   hooks.on_error = on_error ? std::move(on_error) : [](const absl::Status& status) {
     runtime::log::Warn("incident consumer error", {{"error", std::string(status.message())}});

@@ -19,6 +19,12 @@
 //    complaints are skipped (committed).
 // Runs on the loop's thread; consumer errors go to `on_error` (default: a
 // warning log line).
+//
+// Metrics: with `metrics` set, the runtime loop exports
+// sqms_consumer_lag{group,topic,partition} (kafka_consumer.h) of this group,
+// so a consumer held up — Redis down, a record retried — shows as lag and
+// SqmsComplaintsConsumerLagHigh warns: the incidents' complaints wait
+// unlinked meanwhile.
 
 #include <functional>
 #include <map>
@@ -42,6 +48,9 @@ struct IncidentConsumerOptions {
   int max_attempts = 5;
   std::chrono::milliseconds retry_backoff{200};
   std::map<std::string, std::string> properties;  // extra librdkafka properties
+  // Where the loop's sqms_consumer_lag is registered; null: not tracked.
+  // Must outlive the consumer.
+  prometheus::Registry* metrics = nullptr;
 };
 
 // One record: decode, then the sink. OK for a record with nothing to apply;

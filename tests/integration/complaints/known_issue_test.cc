@@ -3,12 +3,17 @@
 // complaints link to the incident — on the complaint, in its events and in
 // ListComplaints(filter.incident_id) — with no SLA timer while it is
 // active; its resolution releases each of them once and their timers come
-// back. Drills and other places link nothing.
+// back. Drills and other places link nothing. The consumer's lag is
+// exported per assigned partition.
 
+#include <map>
 #include <memory>
 #include <string>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/complaints/adapters/redis_keys.h"
 #include "sqms/events/v1/incident_event.pb.h"
@@ -21,6 +26,29 @@ namespace sqms::complaints::it {
 namespace {
 
 constexpr char kIncidentsTopic[] = "sqms.incidents.v1";
+constexpr int kIncidentsPartitions = 4;  // as devkafka creates the topic
+
+// The sqms_consumer_lag series of a scrape: their labels ("group=...,
+// partition=...,topic=...") → value.
+std::map<std::string, double> LagSeries(const std::string& metrics) {
+  std::map<std::string, double> series;
+  for (absl::string_view line : absl::StrSplit(metrics, '\n')) {
+    if (!absl::ConsumePrefix(&line, "sqms_consumer_lag{")) continue;
+    const size_t end = line.rfind("} ");
+    double value = 0;
+    if (end == absl::string_view::npos || !absl::SimpleAtod(line.substr(end + 2), &value)) {
+      continue;
+    }
+    series[std::string(line.substr(0, end))] = value;
+  }
+  return series;
+}
+
+// The labels of the incident consumer's series of `partition`.
+std::string IncidentLagLabels(int partition) {
+  return absl::StrCat("group=\"sqms-complaints-incidents\",partition=\"", partition, "\",topic=\"",
+                      kIncidentsTopic, "\"");
+}
 
 class KnownIssueTest : public StackTest {
  protected:
@@ -180,6 +208,39 @@ TEST_F(KnownIssueTest, ADrillLinksNothing) {
       },
       absl::Seconds(20)));
   EXPECT_EQ(c.known_issue().incident_id(), real) << "never the drill";
+}
+
+TEST_F(KnownIssueTest, TheIncidentConsumerExportsItsLagPerAssignedPartition) {
+  // The only replica is assigned every partition: a series each, from then on.
+  std::map<std::string, double> lag;
+  auto all_assigned = [&] {
+    lag = LagSeries(stack().ScrapeMetrics());
+    for (int partition = 0; partition < kIncidentsPartitions; ++partition) {
+      if (!lag.contains(IncidentLagLabels(partition))) return false;
+    }
+    return true;
+  };
+  ASSERT_TRUE(testing::Await(all_assigned, absl::Seconds(30), absl::Milliseconds(100)))
+      << stack().ScrapeMetrics();
+  EXPECT_EQ(lag.size(), static_cast<size_t>(kIncidentsPartitions))
+      << "the incident consumer's only: the watch feed's per-process group exports none";
+
+  // An incident applied (a complaint links to it): every partition caught up.
+  const std::string station = Unique("Wuhan ");
+  const std::string incident = Unique("inc-");
+  Publish(Incident(incident, station, "triggered"));
+  ASSERT_TRUE(testing::Await([&] { return SubmitOk(stub(), Smoke(station)).has_known_issue(); },
+                             absl::Seconds(20)));
+  EXPECT_TRUE(testing::Await(
+      [&] {
+        if (!all_assigned()) return false;
+        for (const auto& [labels, value] : lag) {
+          if (value != 0) return false;
+        }
+        return true;
+      },
+      absl::Seconds(10), absl::Milliseconds(100)))
+      << stack().ScrapeMetrics();
 }
 
 }  // namespace
