@@ -25,6 +25,9 @@ std::string SilencesKey() { return absl::StrCat(kKeyPrefix, ":silences"); }
 std::string MutedKey() { return absl::StrCat(kKeyPrefix, ":muted"); }
 std::string SeenKey(std::string_view alert_id) { return absl::StrCat(kKeyPrefix, ":seen:", std::string(alert_id)); }
 std::string CountKey(std::string_view key) { return absl::StrCat(kKeyPrefix, ":count:", std::string(key)); }
+std::string CountComplaintsKey(std::string_view key) {
+  return absl::StrCat(kKeyPrefix, ":count-complaints:", std::string(key));
+}
 std::string PlanKey(std::string_view id) { return absl::StrCat(kKeyPrefix, ":plan:", std::string(id)); }
 std::string PlansKey() { return absl::StrCat(kKeyPrefix, ":plans"); }
 std::string KnownPlansKey() { return absl::StrCat(kKeyPrefix, ":known-plans"); }

@@ -23,6 +23,11 @@
 //                                 (JSON; its timer "muted|<fingerprint>"
 //                                 in the timers zset)
 //   {sqms:alerts}:count:<key>     zset: a counting trigger's window
+//                                 (alert fingerprint → counted at, ms)
+//   {sqms:alerts}:count-complaints:<key>
+//                                 hash: fingerprint → complaint id of the
+//                                 window's members that have one; trimmed
+//                                 and expiring with the zset (one script)
 //   {sqms:alerts}:plan:<id>       hash: doc (sqms.alerts.v1.Plan bytes),
 //                                 version, seed — a plan changed through
 //                                 UpsertPlan (never expires)
@@ -55,6 +60,7 @@ std::string SilencesKey();
 std::string MutedKey();
 std::string SeenKey(std::string_view alert_id);
 std::string CountKey(std::string_view key);
+std::string CountComplaintsKey(std::string_view key);
 std::string PlanKey(std::string_view id);
 std::string PlansKey();
 std::string KnownPlansKey();

@@ -110,17 +110,6 @@ return ARGV[1]
 // Outlives every record kept under a request id (ports/alert_store.h).
 constexpr int64_t kRequestBindingSeconds = 8 * 24 * 3600;
 
-// KEYS: 1 window. ARGV: 1 member, 2 at ms, 3 within ms.
-const runtime::LuaScript& CountScript() {
-  static const runtime::LuaScript script(R"lua(
-redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. (tonumber(ARGV[2]) - tonumber(ARGV[3])))
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-return redis.call('ZCARD', KEYS[1])
-)lua");
-  return script;
-}
-
 std::string Ms(absl::Time t) { return std::to_string(absl::ToUnixMillis(t)); }
 
 absl::Status Unexpected(const runtime::RedisReply& reply, const char* what) {
@@ -319,14 +308,6 @@ absl::StatusOr<std::string> RedisAlertStore::BindRequest(const std::string& requ
   if (!reply.ok()) return reply.status();
   if (reply->IsNil() || reply->str.empty()) return Unexpected(*reply, "request id binding");
   return reply->str;
-}
-
-absl::StatusOr<int> RedisAlertStore::Count(const std::string& key, const std::string& member,
-                                           absl::Time at, absl::Duration within) {
-  auto reply = redis_.Eval(CountScript(), {CountKey(key)},
-                           {member, Ms(at), std::to_string(absl::ToInt64Milliseconds(within))});
-  if (!reply.ok()) return reply.status();
-  return static_cast<int>(reply->integer);
 }
 
 }  // namespace sqms::alerts::adapters

@@ -9,11 +9,15 @@
 // A plan change is one script too: compare-and-set on the version in force
 // (domain/plan_source.h), then the plan (redis_alert_store_plans.cc).
 // A kept muted alert and its timer: one script (redis_alert_store_muted.cc).
+// A counting trigger's window and the complaint ids of its members: one
+// script per Count, trimming both (redis_alert_store_count.cc).
 //
 // Threads: any, except the Redis client's I/O thread (calls block).
 
+#include <cstddef>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "services/alerts/ports/alert_store.h"
 #include "sqms/runtime/redis_client.h"
@@ -48,8 +52,13 @@ class RedisAlertStore final : public ports::AlertStore {
   absl::Status MarkSeen(const std::string& alert_id, const std::string& answer) override;
   absl::StatusOr<std::string> BindRequest(const std::string& request_id,
                                           const std::string& fingerprint) override;
-  absl::StatusOr<int> Count(const std::string& key, const std::string& member, absl::Time at,
+  // redis_alert_store_count.cc
+  absl::StatusOr<int> Count(const std::string& key, const std::string& member,
+                            const std::string& complaint_id, absl::Time at,
                             absl::Duration within) override;
+  absl::StatusOr<std::vector<std::string>> CountedComplaints(const std::string& key, absl::Time at,
+                                                             absl::Duration within,
+                                                             size_t limit) override;
   // redis_alert_store_plans.cc
   absl::StatusOr<std::vector<ports::StoredPlan>> ListPlans() override;
   absl::StatusOr<ports::WriteOutcome> WritePlan(ports::PlanWrite& write) override;

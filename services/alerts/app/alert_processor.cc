@@ -12,6 +12,7 @@
 #include "services/alerts/app/escalator.h"
 #include "services/alerts/app/request_ids.h"
 #include "services/alerts/domain/inhibition.h"
+#include "services/alerts/domain/linked_complaints.h"
 #include "services/alerts/domain/request_fingerprint.h"
 
 namespace sqms::alerts::app {
@@ -117,6 +118,12 @@ std::string TitleHint(const domain::Alert& alert) {
   return it == alert.labels.end() ? "" : it->second;
 }
 
+// The complaint an alert was raised for ("" when none).
+std::string ComplaintOf(const domain::Alert& alert) {
+  auto it = alert.labels.find("complaint_id");
+  return it == alert.labels.end() ? "" : it->second;
+}
+
 std::string GroupKeyFor(const domain::Plan& plan, const domain::Labels& group, bool drill) {
   return absl::StrCat(drill ? "drill|" : "", domain::GroupKey(plan, group));
 }
@@ -219,18 +226,23 @@ absl::StatusOr<Decision> AlertProcessor::ForPlan(const domain::Plan& plan,
   // A counting trigger activates the plan at its count; alerts of a group
   // whose incident is already active join it either way.
   bool may_open = true;
+  std::optional<CountedIn> counted;
   if (trigger.count > 1 && !alert.drill) {
-    const std::string window = GroupKeyFor(plan, domain::GroupLabels(plan, alert.labels), false);
-    auto n = store_.Count(window, fingerprint, alert.at, trigger.within);
+    counted = CountedIn{.window = GroupKeyFor(plan, domain::GroupLabels(plan, alert.labels), false),
+                        .at = alert.at,
+                        .within = trigger.within};
+    auto n =
+        store_.Count(counted->window, fingerprint, ComplaintOf(alert), alert.at, trigger.within);
     if (!n.ok()) return n.status();
     may_open = *n >= trigger.count;
   }
-  return Fire(plan, catalog, alert, fingerprint, may_open);
+  return Fire(plan, catalog, alert, fingerprint, may_open, counted);
 }
 
 absl::StatusOr<Decision> AlertProcessor::Fire(const domain::Plan& plan, const CatalogData& catalog,
                                               const domain::Alert& alert,
-                                              const std::string& fingerprint, bool may_open) {
+                                              const std::string& fingerprint, bool may_open,
+                                              const std::optional<CountedIn>& counted) {
   Decision decision{.plan_id = plan.id, .outcome = Outcome::kCounted, .incident_id = "",
                     .silence_id = "", .inhibited_by = ""};
   const domain::Labels group = domain::GroupLabels(plan, alert.labels);
@@ -250,7 +262,7 @@ absl::StatusOr<Decision> AlertProcessor::Fire(const domain::Plan& plan, const Ca
     } else if (!may_open) {
       return decision;  // kCounted: below the trigger's count
     } else {
-      outcome = Open(plan, catalog, alert, fingerprint, decision);
+      outcome = Open(plan, catalog, alert, fingerprint, counted, decision);
     }
     if (!outcome.ok()) return outcome.status();
     if (*outcome == ports::WriteOutcome::kWritten) return decision;
@@ -292,11 +304,16 @@ absl::StatusOr<ports::WriteOutcome> AlertProcessor::Join(const ports::Incident& 
   return store_.Write(write);
 }
 
-absl::StatusOr<ports::WriteOutcome> AlertProcessor::Open(const domain::Plan& plan,
-                                                         const CatalogData& catalog,
-                                                         const domain::Alert& alert,
-                                                         const std::string& fingerprint,
-                                                         Decision& decision) {
+absl::StatusOr<ports::WriteOutcome> AlertProcessor::Open(
+    const domain::Plan& plan, const CatalogData& catalog, const domain::Alert& alert,
+    const std::string& fingerprint, const std::optional<CountedIn>& counted, Decision& decision) {
+  // A surge links every complaint counted in its window, not only the last.
+  std::vector<std::string> surge;
+  if (counted) {
+    auto ids = store_.CountedComplaints(counted->window, counted->at, counted->within, kMaxLinked);
+    if (!ids.ok()) return ids.status();
+    surge = *std::move(ids);
+  }
   const absl::Time now = clock_.Now();
   const domain::Labels group = domain::GroupLabels(plan, alert.labels);
   ports::IncidentWrite write;
@@ -304,9 +321,7 @@ absl::StatusOr<ports::WriteOutcome> AlertProcessor::Open(const domain::Plan& pla
                                         alert.labels, TitleHint(alert), alert.drill, now);
   write.incident.alerts[fingerprint] = true;
   write.incident.alerts_total = 1;
-  if (auto c = alert.labels.find("complaint_id"); c != alert.labels.end()) {
-    write.incident.linked_complaints.push_back(c->second);
-  }
+  write.incident.linked_complaints = domain::LinkedOnOpening(surge, ComplaintOf(alert), kMaxLinked);
   write.claim_group = true;
   changes::Page(plan, catalog, {0, 0}, "triggered", now, write);
   changes::ScheduleNext(plan, now, write);

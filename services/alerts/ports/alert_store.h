@@ -11,6 +11,7 @@
 // force, so an open incident keeps its plan after the configuration lost it
 // (app/plan_changes.h, "Retired plans").
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -170,11 +171,28 @@ class AlertStore {
   virtual absl::StatusOr<std::string> BindRequest(const std::string& request_id,
                                                   const std::string& fingerprint) = 0;
 
-  // Counting triggers: adds `member` at `at` to the window `key`, drops
-  // members older than at − within, returns how many remain. Idempotent
-  // per member.
+  // Counting triggers: adds `member` (an alert's fingerprint) at `at` to
+  // the window `key` with the complaint id of its alert (`complaint_id`; ""
+  // when it has none), drops the members older than at − within together
+  // with their complaint ids, and returns how many members remain — one
+  // atomic step. Idempotent per member: a member counted again counts once,
+  // at its latest `at`, with its latest complaint id. A window and its
+  // complaint ids are kept no longer than `within` after its last Count
+  // (memory is bounded by the members inside the window). The member stays
+  // the fingerprint and the complaint id is kept beside it (in Redis a hash
+  // member → complaint id next to the window's sorted set, alert_keys.h).
   virtual absl::StatusOr<int> Count(const std::string& key, const std::string& member,
-                                    absl::Time at, absl::Duration within) = 0;
+                                    const std::string& complaint_id, absl::Time at,
+                                    absl::Duration within) = 0;
+  // The complaint ids of the members of window `key` still inside it at
+  // `at` (counted at or after at − within): oldest member first (members of
+  // one time by member, as Redis orders them), each id once (at its oldest
+  // member), members without one skipped; at most `limit`. Only reads: what
+  // an incident a counting trigger opens links (app/alert_processor.h).
+  virtual absl::StatusOr<std::vector<std::string>> CountedComplaints(const std::string& key,
+                                                                     absl::Time at,
+                                                                     absl::Duration within,
+                                                                     size_t limit) = 0;
 
   // Plans changed through UpsertPlan (the config file's are not stored
   // until changed), by id; one that does not decode comes with `problem`.

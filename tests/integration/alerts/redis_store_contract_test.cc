@@ -4,10 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "services/alerts/adapters/redis_alert_store.h"
 #include "tests/support/alerts/alert_store_contract.h"
 #include "tests/support/alerts/contract_helpers.h"
@@ -88,6 +91,30 @@ TEST(RedisAlertStoreTest, AnUndecodableStoredPlanIsListedWithItsProblem) {
   EXPECT_EQ(plans[0].version, 4);
   EXPECT_EQ(plans[0].plan.id, "broken");
   EXPECT_FALSE(plans[0].problem.empty());
+}
+
+// Beyond the port: memory stays bounded by the window — the complaint ids
+// beside a window (alert_keys.h) go with the members Count drops, both
+// keys expire together, and members without an id store none.
+TEST(RedisAlertStoreTest, AWindowsComplaintIdsLeaveWithItsMembers) {
+  std::shared_ptr<RedisStoreParts> parts = NewRedisStore();
+  ASSERT_NE(parts, nullptr);
+  const absl::Duration within = absl::Minutes(10);
+  ASSERT_EQ(ValueOf(parts->store.Count("w", "a", "c-a", kT0, within)), 1);
+  ASSERT_EQ(ValueOf(parts->store.Count("w", "b", "c-b", kT0 + absl::Minutes(1), within)), 2);
+  const std::string ids = "{sqms:alerts}:count-complaints:w";
+  EXPECT_EQ(Redis()->Cli({"HLEN", ids}), "2\n");
+  ASSERT_EQ(ValueOf(parts->store.Count("w", "c", "", kT0 + absl::Minutes(11), within)), 2);
+
+  EXPECT_EQ(Redis()->Cli({"ZCARD", "{sqms:alerts}:count:w"}), "2\n");
+  EXPECT_EQ(Redis()->Cli({"HKEYS", ids}), "b\n") << "a left the window; c has no id";
+  for (const std::string& key : {std::string("{sqms:alerts}:count:w"), ids}) {
+    int64_t ttl_ms = 0;
+    std::string pttl = Redis()->Cli({"PTTL", key});
+    ASSERT_TRUE(absl::SimpleAtoi(absl::StripTrailingAsciiWhitespace(pttl), &ttl_ms)) << pttl;
+    EXPECT_GT(ttl_ms, 0) << key;
+    EXPECT_LE(ttl_ms, absl::ToInt64Milliseconds(within)) << key;
+  }
 }
 
 }  // namespace

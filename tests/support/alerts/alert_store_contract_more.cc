@@ -1,5 +1,5 @@
 // The AlertStore contract, part 2: deliveries (claim, cancel, attempts),
-// seen alerts, counting windows and silences.
+// seen alerts and silences (counting windows: alert_store_contract_counting.cc).
 
 #include <gmock/gmock.h>
 
@@ -155,37 +155,6 @@ TEST_P(AlertStoreContractTest, MarkingAnAlertAgainReplacesItsAnswer) {
   ASSERT_TRUE(store().MarkSeen("alert-1", "fp\nsafety\t3\t\tsil-1\t").ok());
   ASSERT_TRUE(store().MarkSeen("alert-1", "fp\nsafety\t0\tinc-a\t\t").ok());
   EXPECT_EQ(ValueOf(store().Seen("alert-1")), "fp\nsafety\t0\tinc-a\t\t");
-}
-
-TEST_P(AlertStoreContractTest, CountCountsDistinctMembersInTheWindow) {
-  const absl::Duration within = absl::Minutes(10);
-  EXPECT_EQ(ValueOf(store().Count("w", "a", kT0, within)), 1);
-  EXPECT_EQ(ValueOf(store().Count("w", "b", kT0 + absl::Minutes(1), within)), 2);
-  EXPECT_EQ(ValueOf(store().Count("w", "c", kT0 + absl::Minutes(2), within)), 3);
-}
-
-TEST_P(AlertStoreContractTest, CountIsIdempotentPerMember) {
-  const absl::Duration within = absl::Minutes(10);
-  EXPECT_EQ(ValueOf(store().Count("w", "a", kT0, within)), 1);
-  EXPECT_EQ(ValueOf(store().Count("w", "a", kT0, within)), 1);
-  EXPECT_EQ(ValueOf(store().Count("w", "a", kT0 + absl::Minutes(1), within)), 1);
-}
-
-TEST_P(AlertStoreContractTest, CountDropsMembersOlderThanTheWindow) {
-  const absl::Duration within = absl::Minutes(10);
-  ASSERT_EQ(ValueOf(store().Count("w", "a", kT0, within)), 1);
-  ASSERT_EQ(ValueOf(store().Count("w", "b", kT0 + absl::Minutes(1), within)), 2);
-  // At +11 min the window starts at +1 min: "a" is out, "b" (exactly at
-  // the start) still in.
-  EXPECT_EQ(ValueOf(store().Count("w", "c", kT0 + absl::Minutes(11), within)), 2);
-  EXPECT_EQ(ValueOf(store().Count("w", "d", kT0 + absl::Minutes(30), within)), 1);
-}
-
-TEST_P(AlertStoreContractTest, CountWindowsAreIndependentPerKey) {
-  const absl::Duration within = absl::Minutes(10);
-  ASSERT_EQ(ValueOf(store().Count("w1", "a", kT0, within)), 1);
-  EXPECT_EQ(ValueOf(store().Count("w2", "a", kT0, within)), 1);
-  EXPECT_EQ(ValueOf(store().Count("w2", "b", kT0, within)), 2);
 }
 
 domain::Matcher M(const std::string& label, const std::string& op, const std::string& value) {

@@ -243,14 +243,38 @@ void InMemoryAlertStore::ExpireRequestBindings() {
 }
 
 absl::StatusOr<int> InMemoryAlertStore::Count(const std::string& key, const std::string& member,
-                                              absl::Time at, absl::Duration within) {
+                                              const std::string& complaint_id, absl::Time at,
+                                              absl::Duration within) {
   absl::MutexLock lock(&mu_);
-  std::map<std::string, int64_t>& window = windows_[key];
+  std::map<std::string, Counted>& window = windows_[key];
   const int64_t at_ms = absl::ToUnixMillis(at);
-  window[member] = at_ms;  // ZADD: a member counts once, at its latest time
+  // ZADD and HSET: a member counts once, at its latest time and complaint id.
+  window[member] = {.at_ms = at_ms, .complaint_id = complaint_id};
   const int64_t oldest = at_ms - absl::ToInt64Milliseconds(within);
-  std::erase_if(window, [oldest](const auto& entry) { return entry.second < oldest; });
+  std::erase_if(window, [oldest](const auto& entry) { return entry.second.at_ms < oldest; });
   return static_cast<int>(window.size());
+}
+
+absl::StatusOr<std::vector<std::string>> InMemoryAlertStore::CountedComplaints(
+    const std::string& key, absl::Time at, absl::Duration within, size_t limit) {
+  absl::MutexLock lock(&mu_);
+  auto window = windows_.find(key);
+  if (window == windows_.end()) return std::vector<std::string>{};
+  const int64_t oldest = absl::ToUnixMillis(at) - absl::ToInt64Milliseconds(within);
+  // Redis's order: by score, then by member.
+  std::vector<std::pair<int64_t, std::string>> inside;  // (score, member)
+  for (const auto& [member, counted] : window->second) {
+    if (counted.at_ms >= oldest) inside.emplace_back(counted.at_ms, member);
+  }
+  std::sort(inside.begin(), inside.end());
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  for (const auto& [at_ms, member] : inside) {
+    const std::string& id = window->second.at(member).complaint_id;
+    if (out.size() >= limit) break;
+    if (!id.empty() && seen.insert(id).second) out.push_back(id);
+  }
+  return out;
 }
 
 std::map<std::string, absl::Time> InMemoryAlertStore::Timers() const {

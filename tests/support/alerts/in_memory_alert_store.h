@@ -21,6 +21,7 @@
 //
 // Thread-safe: every method may be called from any thread.
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -65,8 +66,12 @@ class InMemoryAlertStore final : public ports::AlertStore {
   absl::Status MarkSeen(const std::string& alert_id, const std::string& answer) override;
   absl::StatusOr<std::string> BindRequest(const std::string& request_id,
                                           const std::string& fingerprint) override;
-  absl::StatusOr<int> Count(const std::string& key, const std::string& member, absl::Time at,
+  absl::StatusOr<int> Count(const std::string& key, const std::string& member,
+                            const std::string& complaint_id, absl::Time at,
                             absl::Duration within) override;
+  absl::StatusOr<std::vector<std::string>> CountedComplaints(const std::string& key, absl::Time at,
+                                                             absl::Duration within,
+                                                             size_t limit) override;
   absl::StatusOr<std::vector<ports::StoredPlan>> ListPlans() override;
   absl::StatusOr<ports::WriteOutcome> WritePlan(ports::PlanWrite& write) override;
   absl::StatusOr<std::vector<ports::StoredPlan>> ListKnownPlans() override;
@@ -108,8 +113,13 @@ class InMemoryAlertStore final : public ports::AlertStore {
   std::vector<QueuedEvent> events_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, domain::Silence> silences_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, ports::MutedAlert> muted_ ABSL_GUARDED_BY(mu_);  // by fingerprint
-  // window key → member → score (Unix ms).
-  std::map<std::string, std::map<std::string, int64_t>> windows_ ABSL_GUARDED_BY(mu_);
+  // A counting window's member: its score (Unix ms) and complaint id.
+  struct Counted {
+    int64_t at_ms = 0;
+    std::string complaint_id;  // "" = none
+  };
+  // window key → member → what it was counted with.
+  std::map<std::string, std::map<std::string, Counted>> windows_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, ports::StoredPlan> plans_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, domain::Plan> known_plans_ ABSL_GUARDED_BY(mu_);
   int writes_ ABSL_GUARDED_BY(mu_) = 0;
