@@ -178,12 +178,6 @@ class OrderedBidiReactor final : public grpc::ServerBidiReactor<Request, Respons
   struct Action {
     bool read = false;
     bool write = false;
-    // The response after this one is ready too, so this write is sent with
-    // gRPC's buffer hint: it completes at once and goes on the wire with the
-    // next (unhinted) one — one socket write for a run of ready responses
-    // instead of one each. Only then: a hinted write with nothing behind it
-    // would wait for a write that may not come.
-    bool more_ready = false;
     bool finish = false;
   };
 
@@ -349,11 +343,7 @@ class OrderedBidiReactor final : public grpc::ServerBidiReactor<Request, Respons
       action = NextLocked();
     }
     if (action.read) this->StartRead(&read_buf_);
-    if (action.write) {
-      grpc::WriteOptions options;
-      if (action.more_ready) options.set_buffer_hint();
-      this->StartWrite(&write_buf_, options);
-    }
+    if (action.write) this->StartWrite(&write_buf_);
     if (action.finish) this->Finish(final_status_);
   }
 
@@ -368,7 +358,6 @@ class OrderedBidiReactor final : public grpc::ServerBidiReactor<Request, Respons
       write_buf_ = std::move(next->second);
       ready_.erase(next);
       writing_ = action.write = true;
-      action.more_ready = ready_.contains(next_write_ + 1);
     }
     if (!writing_ && (broken_ || (reads_done_ && in_flight_ == 0))) {
       final_status_ = broken_ ? grpc::Status::CANCELLED : grpc::Status::OK;
