@@ -203,7 +203,7 @@ absl::Status KafkaConsumerLoop::Impl::Init() {
   // consumer queue, librdkafka 2.0 stops fetching and looks again only a
   // second later (no fetch.queue.backoff.ms before 2.1), so a consumer that
   // works through a backlog faster than 100,000 records a second sat idle
-  // for the rest of each second (docs/benchmarks.md, sixteenth session).
+  // for the rest of each second (docs/benchmarks.md, fifteenth session).
   fixed.emplace("queued.min.messages", "1000000");
   if (auto s = rdkafka::SetProperties(conf.get(), fixed); !s.ok()) return s;
   if (auto s = rdkafka::SetProperties(conf.get(), options_.properties); !s.ok()) return s;
