@@ -37,8 +37,7 @@ absl::Status Escalator::OnTimer(const std::string& timer_id) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::optional<ports::IncidentWrite>> Escalator::Change(
-    const std::string& incident_id, const Decide& decide) {
+Escalator::Written Escalator::Change(const std::string& incident_id, const Decide& decide) {
   for (int attempt = 0; attempt < 10; ++attempt) {
     auto current = store_.Get(incident_id);
     if (!current.ok()) return current.status();
@@ -51,16 +50,17 @@ absl::StatusOr<std::optional<ports::IncidentWrite>> Escalator::Change(
     if (!write.ok() || !write->has_value()) return write;
     auto outcome = store_.Write(**write);
     if (!outcome.ok()) return outcome.status();
-    if (*outcome == ports::WriteOutcome::kWritten) return write;
+    if (*outcome == ports::WriteOutcome::kWritten) {
+      if (!(*write)->deliveries.empty() && wake_) wake_();
+      return write;
+    }
   }
   return absl::AbortedError(absl::StrCat("incident ", incident_id, " kept changing; retried"));
 }
 
 absl::Status Escalator::ResolveQuiet(const std::string& incident_id, int64_t quiet_ms) {
   auto written = Change(
-      incident_id,
-      [&](const ports::Incident& incident,
-          ports::IncidentWrite write) -> absl::StatusOr<std::optional<ports::IncidentWrite>> {
+      incident_id, [&](const ports::Incident& incident, ports::IncidentWrite write) -> Written {
         if (!domain::IsActive(incident.state) || incident.FiringAlerts() > 0 ||
             incident.quiet_since == absl::InfinitePast() ||
             absl::ToUnixMillis(incident.quiet_since) != quiet_ms) {
@@ -78,114 +78,109 @@ absl::Status Escalator::ResolveQuiet(const std::string& incident_id, int64_t qui
         return write;
       });
   if (!written.ok()) return written.status();
-  if (written->has_value()) {
-    if (resolved_) resolved_((*written)->incident);
-    if (wake_) wake_();
-  }
+  if (written->has_value() && resolved_) resolved_((*written)->incident);
   return absl::OkStatus();
 }
 
 absl::Status Escalator::Escalate(const std::string& incident_id, int64_t seq) {
-  auto written = Change(
-      incident_id,
-      [&](const ports::Incident& incident,
-          ports::IncidentWrite write) -> absl::StatusOr<std::optional<ports::IncidentWrite>> {
-        if (incident.state != domain::IncidentState::kTriggered || incident.escalation_seq != seq) {
-          return std::nullopt;  // acknowledged, resolved, or this step already applied
-        }
-        const absl::Time now = clock_.Now();
-        if (incident.quiet_since != absl::InfinitePast()) {
-          // Flap protection's quiet spell: every alert resolved, so paging or
-          // escalating now only wakes people for nothing. The step is held,
-          // not dropped: next_escalation_at stays, and an alert firing again
-          // resumes the escalation with the time it had left
-          // (AlertProcessor::Join); otherwise the quiet timer resolves the
-          // incident.
-          changes::AddTimeline(write.incident, now, "system", "escalation-held",
-                               "no acknowledgement, but every alert is resolved: nobody paged "
-                               "while the incident is quiet (flap protection)");
-          return write;
-        }
-        auto catalog = catalog_.Snapshot();
-        const domain::Plan* plan = catalog->FindPlan(incident.plan_id);
-        if (plan == nullptr) return UnknownPlan(incident);
-        // By the plan in force, which may have changed since the incident's
-        // last step: DueStep maps the step onto it, so this always pages.
-        std::optional<domain::EscalationStep> next =
-            domain::DueStep(plan->escalation, incident.step);
-        if (!next) return std::nullopt;  // no tiers at all (ValidatePlan refuses that)
-        write.incident.escalation_seq = seq + 1;
-        const bool repeat = next->tier == incident.step.tier;
-        changes::Page(*plan, *catalog, *next, repeat ? "repeated" : "escalated", now, write);
-        changes::AddTimeline(
-            write.incident, now, "system", "escalated",
-            absl::StrCat("no acknowledgement: tier ", next->tier + 1,
-                         repeat ? absl::StrCat(" again (", next->repeat, ")") : ""));
-        changes::ScheduleNext(*plan, now, write);
-        write.events.push_back(ports::IncidentEventKind::kEscalated);
-        return write;
-      });
-  if (!written.ok()) return written.status();
-  if (written->has_value() && !(*written)->deliveries.empty() && wake_) wake_();
-  return absl::OkStatus();
+  return Change(incident_id,
+                [&](const ports::Incident& incident, ports::IncidentWrite write) -> Written {
+                  if (incident.state != domain::IncidentState::kTriggered ||
+                      incident.escalation_seq != seq) {
+                    return std::nullopt;  // acknowledged, resolved, or this step already applied
+                  }
+                  const absl::Time now = clock_.Now();
+                  if (incident.quiet_since != absl::InfinitePast()) {
+                    // Flap protection's quiet spell: every alert resolved, so paging or
+                    // escalating now only wakes people for nothing. The step is held,
+                    // not dropped: next_escalation_at stays, and an alert firing again
+                    // resumes the escalation with the time it had left
+                    // (AlertProcessor::Join); otherwise the quiet timer resolves the
+                    // incident.
+                    changes::AddTimeline(
+                        write.incident, now, "system", "escalation-held",
+                        "no acknowledgement, but every alert is resolved: nobody paged "
+                        "while the incident is quiet (flap protection)");
+                    return write;
+                  }
+                  auto catalog = catalog_.Snapshot();
+                  const domain::Plan* plan = catalog->FindPlan(incident.plan_id);
+                  if (plan == nullptr) return UnknownPlan(incident);
+                  // By the plan in force, which may have changed since the incident's
+                  // last step: DueStep maps the step onto it, so this always pages.
+                  std::optional<domain::EscalationStep> next =
+                      domain::DueStep(plan->escalation, incident.step);
+                  if (!next) return std::nullopt;  // no tiers at all (ValidatePlan refuses that)
+                  write.incident.escalation_seq = seq + 1;
+                  const bool repeat = next->tier == incident.step.tier;
+                  changes::Page(*plan, *catalog, *next, repeat ? "repeated" : "escalated", now,
+                                write);
+                  changes::AddTimeline(
+                      write.incident, now, "system", "escalated",
+                      absl::StrCat("no acknowledgement: tier ", next->tier + 1,
+                                   repeat ? absl::StrCat(" again (", next->repeat, ")") : ""));
+                  changes::ScheduleNext(*plan, now, write);
+                  write.events.push_back(ports::IncidentEventKind::kEscalated);
+                  return write;
+                })
+      .status();
 }
 
 absl::Status Escalator::ExpireAck(const std::string& incident_id, int64_t seq) {
-  auto written = Change(
-      incident_id,
-      [&](const ports::Incident& incident,
-          ports::IncidentWrite write) -> absl::StatusOr<std::optional<ports::IncidentWrite>> {
-        // Only the acknowledgement that scheduled this timer expires:
-        // mitigating or resolving makes it moot, and so does a newer ack
-        // (after an expiry, which moved seq on). Joined alerts, notes and
-        // steps change the version but not seq: the acknowledgement still
-        // expires.
-        if (incident.state != domain::IncidentState::kAcknowledged ||
-            incident.escalation_seq != seq) {
-          return std::nullopt;
-        }
-        auto catalog = catalog_.Snapshot();
-        const domain::Plan* plan = catalog->FindPlan(incident.plan_id);
-        if (plan == nullptr) return UnknownPlan(incident);
-        const absl::Time now = clock_.Now();
-        if (incident.quiet_since != absl::InfinitePast()) {
-          // Flap protection's quiet spell, as in Escalate: every alert
-          // resolved, so paging again now wakes people for nothing. The
-          // expiry waits for the spell's end: resolved by then, this timer
-          // finds nothing to expire; an alert firing again meanwhile, the
-          // acknowledgement expires then (at most resolve_after late).
-          const absl::Time at =
-              std::max(incident.quiet_since + plan->resolve_after, now + absl::Seconds(1));
-          write.schedule.push_back({changes::AckExpiryTimer(incident.id, seq), at});
-          changes::AddTimeline(write.incident, now, "system", "ack-expiry-held",
-                               "acknowledgement expired, but every alert is resolved: nobody "
-                               "paged while the incident is quiet (flap protection)");
-          return write;
-        }
-        auto triggered = domain::Apply(incident.state, domain::IncidentCommandKind::kReopenAck);
-        if (!triggered.ok()) return std::nullopt;  // checked above; nothing to expire
-        write.incident.state = *triggered;
-        // The acknowledgement is over, not just the state: an incident
-        // paging again has no one holding it, and showing the old
-        // acknowledger as current would tell the on-call person someone is
-        // on it. Who acknowledged and when stays in the timeline.
-        write.incident.acknowledged_at = absl::InfinitePast();
-        write.incident.acknowledged_by.clear();
-        write.incident.acknowledged_tier = -1;
-        write.incident.escalation_seq += 1;
-        changes::AddTimeline(write.incident, now, "system", "ack-expired",
-                             "acknowledgement expired (plan ack_expiry): paging again");
-        // The tier it was at, mapped onto the plan in force (it may have
-        // changed).
-        changes::Page(*plan, *catalog, domain::ClampStep(plan->escalation, write.incident.step),
-                      "repeated", now, write);
-        changes::ScheduleNext(*plan, now, write);
-        write.events.push_back(ports::IncidentEventKind::kEscalated);
-        return write;
-      });
-  if (!written.ok()) return written.status();
-  if (written->has_value() && !(*written)->deliveries.empty() && wake_) wake_();
-  return absl::OkStatus();
+  return Change(incident_id,
+                [&](const ports::Incident& incident, ports::IncidentWrite write) -> Written {
+                  // Only the acknowledgement that scheduled this timer expires:
+                  // mitigating or resolving makes it moot, and so does a newer ack
+                  // (after an expiry, which moved seq on). Joined alerts, notes and
+                  // steps change the version but not seq: the acknowledgement still
+                  // expires.
+                  if (incident.state != domain::IncidentState::kAcknowledged ||
+                      incident.escalation_seq != seq) {
+                    return std::nullopt;
+                  }
+                  auto catalog = catalog_.Snapshot();
+                  const domain::Plan* plan = catalog->FindPlan(incident.plan_id);
+                  if (plan == nullptr) return UnknownPlan(incident);
+                  const absl::Time now = clock_.Now();
+                  if (incident.quiet_since != absl::InfinitePast()) {
+                    // Flap protection's quiet spell, as in Escalate: every alert
+                    // resolved, so paging again now wakes people for nothing. The
+                    // expiry waits for the spell's end: resolved by then, this timer
+                    // finds nothing to expire; an alert firing again meanwhile, the
+                    // acknowledgement expires then (at most resolve_after late).
+                    const absl::Time at = std::max(incident.quiet_since + plan->resolve_after,
+                                                   now + absl::Seconds(1));
+                    write.schedule.push_back({changes::AckExpiryTimer(incident.id, seq), at});
+                    changes::AddTimeline(
+                        write.incident, now, "system", "ack-expiry-held",
+                        "acknowledgement expired, but every alert is resolved: nobody "
+                        "paged while the incident is quiet (flap protection)");
+                    return write;
+                  }
+                  auto triggered =
+                      domain::Apply(incident.state, domain::IncidentCommandKind::kReopenAck);
+                  if (!triggered.ok()) return std::nullopt;  // checked above; nothing to expire
+                  write.incident.state = *triggered;
+                  // The acknowledgement is over, not just the state: an incident
+                  // paging again has no one holding it, and showing the old
+                  // acknowledger as current would tell the on-call person someone is
+                  // on it. Who acknowledged and when stays in the timeline.
+                  write.incident.acknowledged_at = absl::InfinitePast();
+                  write.incident.acknowledged_by.clear();
+                  write.incident.acknowledged_tier = -1;
+                  write.incident.escalation_seq += 1;
+                  changes::AddTimeline(write.incident, now, "system", "ack-expired",
+                                       "acknowledgement expired (plan ack_expiry): paging again");
+                  // The tier it was at, mapped onto the plan in force (it may have
+                  // changed).
+                  changes::Page(*plan, *catalog,
+                                domain::ClampStep(plan->escalation, write.incident.step),
+                                "repeated", now, write);
+                  changes::ScheduleNext(*plan, now, write);
+                  write.events.push_back(ports::IncidentEventKind::kEscalated);
+                  return write;
+                })
+      .status();
 }
 
 }  // namespace sqms::alerts::app

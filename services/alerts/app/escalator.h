@@ -57,20 +57,22 @@ class Escalator {
   absl::Status Escalate(const std::string& incident_id, int64_t seq);
   absl::Status ExpireAck(const std::string& incident_id, int64_t seq);
 
+  // The write a timer makes (nullopt: none), or why it cannot decide yet.
+  using Written = absl::StatusOr<std::optional<ports::IncidentWrite>>;
   // One timer's change: from the incident as read now, the write to make
   // (IncidentWrite with the incident and its version filled in), or
   // nullopt when there is nothing to do (acknowledged, resolved, or this
   // step applied meanwhile).
-  using Decide = std::function<absl::StatusOr<std::optional<ports::IncidentWrite>>(
-      const ports::Incident& incident, ports::IncidentWrite write)>;
+  using Decide =
+      std::function<Written(const ports::Incident& incident, ports::IncidentWrite write)>;
   // Reads the incident, writes what `decide` makes of it at the version
   // read, and when another change landed in between (a conflict) reads and
   // decides again, up to 10 times; then ABORTED, and the durable timers
   // retry: a timer is done once this returns OK, so giving up silently
-  // could leave an incident paging nobody. Returns the write made (nullopt:
-  // none — the incident is gone, or `decide` saw nothing to do).
-  absl::StatusOr<std::optional<ports::IncidentWrite>> Change(const std::string& incident_id,
-                                                             const Decide& decide);
+  // could leave an incident paging nobody. A write with deliveries wakes
+  // the timers to send them now. Returns the write made (nullopt: none —
+  // the incident is gone, or `decide` saw nothing to do).
+  Written Change(const std::string& incident_id, const Decide& decide);
 
   ports::AlertStore& store_;
   const Catalog& catalog_;
