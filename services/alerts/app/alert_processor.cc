@@ -128,6 +128,15 @@ std::string GroupKeyFor(const domain::Plan& plan, const domain::Labels& group, b
   return absl::StrCat(drill ? "drill|" : "", domain::GroupKey(plan, group));
 }
 
+// Whether `alert` is counted by `trigger` (drills never are), and the
+// counting window it is counted in: its group's, as a real alert.
+bool Counts(const domain::Trigger& trigger, const domain::Alert& alert) {
+  return trigger.count > 1 && !alert.drill;
+}
+std::string CountWindow(const domain::Plan& plan, const domain::Alert& alert) {
+  return GroupKeyFor(plan, domain::GroupLabels(plan, alert.labels), false);
+}
+
 }  // namespace
 
 std::string_view OutcomeName(Outcome outcome) { return kOutcomeNames[static_cast<int>(outcome)]; }
@@ -226,23 +235,20 @@ absl::StatusOr<Decision> AlertProcessor::ForPlan(const domain::Plan& plan,
   // A counting trigger activates the plan at its count; alerts of a group
   // whose incident is already active join it either way.
   bool may_open = true;
-  std::optional<CountedIn> counted;
-  if (trigger.count > 1 && !alert.drill) {
-    counted = CountedIn{.window = GroupKeyFor(plan, domain::GroupLabels(plan, alert.labels), false),
-                        .at = alert.at,
-                        .within = trigger.within};
-    auto n =
-        store_.Count(counted->window, fingerprint, ComplaintOf(alert), alert.at, trigger.within);
+  if (Counts(trigger, alert)) {
+    auto n = store_.Count(CountWindow(plan, alert), fingerprint, ComplaintOf(alert), alert.at,
+                          trigger.within);
     if (!n.ok()) return n.status();
     may_open = *n >= trigger.count;
   }
-  return Fire(plan, catalog, alert, fingerprint, may_open, counted);
+  return Fire(plan, trigger, catalog, alert, fingerprint, may_open);
 }
 
-absl::StatusOr<Decision> AlertProcessor::Fire(const domain::Plan& plan, const CatalogData& catalog,
+absl::StatusOr<Decision> AlertProcessor::Fire(const domain::Plan& plan,
+                                              const domain::Trigger& trigger,
+                                              const CatalogData& catalog,
                                               const domain::Alert& alert,
-                                              const std::string& fingerprint, bool may_open,
-                                              const std::optional<CountedIn>& counted) {
+                                              const std::string& fingerprint, bool may_open) {
   Decision decision{.plan_id = plan.id, .outcome = Outcome::kCounted, .incident_id = "",
                     .silence_id = "", .inhibited_by = ""};
   const domain::Labels group = domain::GroupLabels(plan, alert.labels);
@@ -262,7 +268,7 @@ absl::StatusOr<Decision> AlertProcessor::Fire(const domain::Plan& plan, const Ca
     } else if (!may_open) {
       return decision;  // kCounted: below the trigger's count
     } else {
-      outcome = Open(plan, catalog, alert, fingerprint, counted, decision);
+      outcome = Open(plan, trigger, catalog, alert, fingerprint, decision);
     }
     if (!outcome.ok()) return outcome.status();
     if (*outcome == ports::WriteOutcome::kWritten) return decision;
@@ -294,9 +300,9 @@ absl::StatusOr<ports::WriteOutcome> AlertProcessor::Join(const ports::Incident& 
     changes::ResumeEscalation(clock_.Now(), write);
     write.incident.quiet_since = absl::InfinitePast();
   }
-  if (auto c = alert.labels.find("complaint_id");
-      c != alert.labels.end() && write.incident.linked_complaints.size() < kMaxLinked) {
-    write.incident.linked_complaints.push_back(c->second);
+  if (std::string c = ComplaintOf(alert);
+      !c.empty() && write.incident.linked_complaints.size() < kMaxLinked) {
+    write.incident.linked_complaints.push_back(std::move(c));
   }
   changes::AddTimeline(write.incident, clock_.Now(), "system", "alert",
                        absl::StrCat(TitleHint(alert), " (", fingerprint, ")"));
@@ -305,12 +311,13 @@ absl::StatusOr<ports::WriteOutcome> AlertProcessor::Join(const ports::Incident& 
 }
 
 absl::StatusOr<ports::WriteOutcome> AlertProcessor::Open(
-    const domain::Plan& plan, const CatalogData& catalog, const domain::Alert& alert,
-    const std::string& fingerprint, const std::optional<CountedIn>& counted, Decision& decision) {
+    const domain::Plan& plan, const domain::Trigger& trigger, const CatalogData& catalog,
+    const domain::Alert& alert, const std::string& fingerprint, Decision& decision) {
   // A surge links every complaint counted in its window, not only the last.
   std::vector<std::string> surge;
-  if (counted) {
-    auto ids = store_.CountedComplaints(counted->window, counted->at, counted->within, kMaxLinked);
+  if (Counts(trigger, alert)) {
+    auto ids =
+        store_.CountedComplaints(CountWindow(plan, alert), alert.at, trigger.within, kMaxLinked);
     if (!ids.ok()) return ids.status();
     surge = *std::move(ids);
   }

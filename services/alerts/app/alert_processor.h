@@ -35,7 +35,6 @@
 // muted, so never kept.
 
 #include <functional>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -141,25 +140,17 @@ class AlertProcessor {
                                    const domain::Alert& alert, const std::string& fingerprint,
                                    const std::vector<domain::Silence>& silences,
                                    const std::vector<domain::ActiveIncident>& active);
-  // The counting window an alert was counted in (AlertStore::Count's key,
-  // at and within): an incident it opens links the window's complaints.
-  struct CountedIn {
-    std::string window;
-    absl::Time at;
-    absl::Duration within;
-  };
-  // `counted`: none for a trigger that does not count (and for drills).
-  absl::StatusOr<Decision> Fire(const domain::Plan& plan, const CatalogData& catalog,
-                                const domain::Alert& alert, const std::string& fingerprint,
-                                bool may_open, const std::optional<CountedIn>& counted);
+  // `trigger`: the plan's trigger the alert matched; an incident a
+  // counting trigger opens links the complaints of its window.
+  absl::StatusOr<Decision> Fire(const domain::Plan& plan, const domain::Trigger& trigger,
+                                const CatalogData& catalog, const domain::Alert& alert,
+                                const std::string& fingerprint, bool may_open);
   absl::StatusOr<ports::WriteOutcome> Join(const ports::Incident& incident,
                                            const domain::Alert& alert,
                                            const std::string& fingerprint, Decision& decision);
-  absl::StatusOr<ports::WriteOutcome> Open(const domain::Plan& plan, const CatalogData& catalog,
-                                           const domain::Alert& alert,
-                                           const std::string& fingerprint,
-                                           const std::optional<CountedIn>& counted,
-                                           Decision& decision);
+  absl::StatusOr<ports::WriteOutcome> Open(const domain::Plan& plan, const domain::Trigger& trigger,
+                                           const CatalogData& catalog, const domain::Alert& alert,
+                                           const std::string& fingerprint, Decision& decision);
   absl::StatusOr<Decision> Resolve(const domain::Plan& plan, const CatalogData& catalog,
                                    const domain::Alert& alert, const std::string& fingerprint);
 
