@@ -41,16 +41,16 @@ constexpr std::string_view kIncidentResolvedSources[] = {"incident_resolved"};
 
 // The catalogue, in the order of docs/kpis.md and the API. One row per KPI.
 constexpr KpiDefinition kKpis[] = {
-    {"answer_rate", "Call answer rate 接通率", "calls answered / calls offered × 100 %", F::kRatio,
-     C::kCallsAnswered, C::kCallsOffered, std::nullopt, kAnswerSources, U::kPercent,
+    {"answer_rate", "Call answer rate 接通率", "calls answered / calls offered × 100 %",
+     F::kRatio, C::kCallsAnswered, C::kCallsOffered, std::nullopt, kAnswerSources, U::kPercent,
      D::kHigherIsBetter},
     {"satisfaction_rate", "Phone service satisfaction rate 服务满意率",
      "(1 − unsatisfied ratings / ratings) × 100 %", F::kOneMinusRatio, C::kRatingsUnsatisfied,
      C::kRatings, std::nullopt, kSurveySources, U::kPercent, D::kHigherIsBetter},
     {"one_time_answer_rate", "One-time answer rate 咨询一次答复率",
-     "(1 − consultations dispatched as work orders / consultations) × 100 %", F::kOneMinusRatio,
-     C::kConsultationsDispatched, C::kConsultations, std::nullopt, kConsultationSources,
-     U::kPercent, D::kHigherIsBetter},
+     "(1 − consultations dispatched as work orders / consultations) × 100 %",
+     F::kOneMinusRatio, C::kConsultationsDispatched, C::kConsultations, std::nullopt,
+     kConsultationSources, U::kPercent, D::kHigherIsBetter},
     {"system_reliability", "System reliability 系统可靠率",
      "(1 − outage seconds / scheduled seconds) × 100 %", F::kScheduleShare, C::kOutageSeconds,
      std::nullopt, std::nullopt, kOutageSources, U::kPercent, D::kHigherIsBetter},
@@ -68,8 +68,9 @@ constexpr KpiDefinition kKpis[] = {
      C::kComplaints, std::nullopt, C::kComplaintsDuplicate, kSubmittedSources, U::kCount,
      D::kLowerIsBetter},
     {"complaint_rate", "Complaint rate 投诉率",
-     "(complaints − linked duplicates) / volume base × 10,000", F::kPerTenThousand, C::kComplaints,
-     std::nullopt, C::kComplaintsDuplicate, kSubmittedSources, U::kCount, D::kLowerIsBetter},
+     "(complaints − linked duplicates) / volume base × 10,000", F::kPerTenThousand,
+     C::kComplaints, std::nullopt, C::kComplaintsDuplicate, kSubmittedSources, U::kCount,
+     D::kLowerIsBetter},
     // A cohort: of the complaints received in the window (linked
     // duplicates excluded, as in complaint_volume), the share handled so far
     // — each once, at its first resolution, counted in the window of its
@@ -121,19 +122,19 @@ constexpr KpiDefinition kKpis[] = {
      F::kRatio, C::kFollowUps, C::kResolutions, std::nullopt, kFollowUpSources, U::kPercent,
      D::kHigherIsBetter},
     {"follow_up_satisfaction", "Follow-up satisfaction 回访满意率",
-     "satisfied follow-ups / follow-ups × 100 %", F::kRatio, C::kFollowUpsSatisfied, C::kFollowUps,
-     std::nullopt, kFollowUpOnlySources, U::kPercent, D::kHigherIsBetter},
+     "satisfied follow-ups / follow-ups × 100 %", F::kRatio, C::kFollowUpsSatisfied,
+     C::kFollowUps, std::nullopt, kFollowUpOnlySources, U::kPercent, D::kHigherIsBetter},
     {"duplicate_share", "Duplicate complaint share 重复投诉占比",
      "duplicate complaints / complaints × 100 %", F::kRatio, C::kComplaintsDuplicate,
      C::kComplaints, std::nullopt, kSubmittedSources, U::kPercent, D::kLowerIsBetter},
     {"sla_breaches", "SLA breaches 超时件数", "SLA breaches", F::kCount, C::kSlaBreaches,
      std::nullopt, std::nullopt, kBreachSources, U::kCount, D::kLowerIsBetter},
     {"abandonment_rate", "Call abandonment rate 呼损率", "calls abandoned / calls offered × 100 %",
-     F::kRatio, C::kCallsAbandoned, C::kCallsOffered, std::nullopt, kAbandonSources, U::kPercent,
-     D::kLowerIsBetter},
+     F::kRatio, C::kCallsAbandoned, C::kCallsOffered, std::nullopt, kAbandonSources,
+     U::kPercent, D::kLowerIsBetter},
     {"average_speed_of_answer", "Average speed of answer 平均应答时长",
-     "Σ answer wait seconds / calls answered", F::kMean, C::kAnswerWaitSeconds, C::kCallsAnswered,
-     std::nullopt, kAnsweredSources, U::kSeconds, D::kLowerIsBetter},
+     "Σ answer wait seconds / calls answered", F::kMean, C::kAnswerWaitSeconds,
+     C::kCallsAnswered, std::nullopt, kAnsweredSources, U::kSeconds, D::kLowerIsBetter},
     {"service_level", "Service level 服务水平",
      "answered within T s / (answered + abandoned after S s) × 100 %", F::kRatio,
      C::kCallsAnsweredInTime, C::kServiceLevelCalls, std::nullopt, kServiceLevelSources,
@@ -144,11 +145,13 @@ constexpr KpiDefinition kKpis[] = {
     // Incidents (sqms.incidents.v1); drills are the same KPIs queried with
     // the drill flag, never part of these.
     {"mtta", "Mean time to acknowledge MTTA 平均确认时长",
-     "Σ (acknowledged_at − opened_at) / incidents acknowledged", F::kMean, C::kAcknowledgeSeconds,
-     C::kIncidentsAcknowledged, std::nullopt, kIncidentAckSources, U::kSeconds, D::kLowerIsBetter},
+     "Σ (acknowledged_at − opened_at) / incidents acknowledged", F::kMean,
+     C::kAcknowledgeSeconds, C::kIncidentsAcknowledged, std::nullopt, kIncidentAckSources,
+     U::kSeconds, D::kLowerIsBetter},
     {"mttr", "Mean time to resolve MTTR 平均恢复时长",
      "Σ (resolved_at − opened_at) / incidents resolved", F::kMean, C::kRestoreSeconds,
-     C::kIncidentsResolved, std::nullopt, kIncidentResolvedSources, U::kSeconds, D::kLowerIsBetter},
+     C::kIncidentsResolved, std::nullopt, kIncidentResolvedSources, U::kSeconds,
+     D::kLowerIsBetter},
 };
 
 int64_t Read(const CounterValues& counters, Counter counter) {
