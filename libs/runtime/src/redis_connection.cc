@@ -2,11 +2,9 @@
 
 #include <hiredis/hiredis.h>
 #include <poll.h>
-#include <sys/socket.h>
 #include <sys/time.h>
 
 #include <cerrno>
-#include <cstring>
 
 #include "absl/strings/str_cat.h"
 
@@ -96,49 +94,26 @@ absl::Status RedisConnection::SetTimeout(std::chrono::milliseconds timeout) {
 }
 
 absl::Status RedisConnection::Append(const std::vector<std::string>& argv) {
-  // RESP, written here in one pass onto the batch's buffer: hiredis's own
-  // formatting runs an sdscatfmt per argument (a metrics checkpoint sends
-  // over 100,000 arguments), and its output buffer costs a copy of every
-  // command and a memmove of the rest after each partial write (both showed
-  // in the complaints service's profile).
-  if (context_->err != 0) return Error("append");
-  size_t size = pending_.size() + 16;
+  // RESP, written here in one pass into a reused buffer: hiredis's own
+  // formatting runs an sdscatfmt per argument, and a metrics checkpoint
+  // sends over 100,000 arguments (it showed in the service's profile).
+  size_t size = 16;
   for (const std::string& arg : argv) size += arg.size() + 24;
-  pending_.reserve(size);
-  absl::StrAppend(&pending_, "*", argv.size(), "\r\n");
+  resp_.clear();
+  resp_.reserve(size);
+  absl::StrAppend(&resp_, "*", argv.size(), "\r\n");
   for (const std::string& arg : argv) {
-    absl::StrAppend(&pending_, "$", arg.size(), "\r\n");
-    pending_.append(arg).append("\r\n");
+    absl::StrAppend(&resp_, "$", arg.size(), "\r\n");
+    resp_.append(arg).append("\r\n");
   }
-  return absl::OkStatus();
-}
-
-absl::Status RedisConnection::Flush() {
-  size_t sent = 0;
-  while (sent < pending_.size()) {
-    const ssize_t n =
-        ::send(context_->fd, pending_.data() + sent, pending_.size() - sent, MSG_NOSIGNAL);
-    if (n > 0) {
-      sent += static_cast<size_t>(n);
-    } else if (n < 0 && errno == EINTR) {
-      continue;
-    } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      return absl::UnavailableError("redis: deadline exceeded");  // the send timeout
-    } else {
-      return absl::UnavailableError(
-          absl::StrCat("redis: write: ", n < 0 ? std::strerror(errno) : "connection closed"));
-    }
-  }
-  pending_.clear();
-  if (pending_.capacity() > (size_t{1} << 20)) pending_ = std::string();  // a rare big one
-  return absl::OkStatus();
+  const bool appended =
+      redisAppendFormattedCommand(context_, resp_.data(), resp_.size()) == REDIS_OK;
+  if (resp_.capacity() > (size_t{1} << 20)) resp_ = std::string();  // a rare big one: let it go
+  return appended ? absl::OkStatus() : Error("append");
 }
 
 absl::StatusOr<RedisReply> RedisConnection::GetReply(std::chrono::milliseconds timeout) {
   if (auto s = SetTimeout(timeout); !s.ok()) return s;
-  if (!pending_.empty()) {
-    if (auto s = Flush(); !s.ok()) return s;
-  }
   void* raw = nullptr;
   errno = 0;
   if (redisGetReply(context_, &raw) != REDIS_OK) return Error("I/O");

@@ -24,9 +24,7 @@ class RedisConnection {
   RedisConnection(const RedisConnection&) = delete;
   RedisConnection& operator=(const RedisConnection&) = delete;
 
-  // Buffers one command (no I/O yet; the commands appended before the next
-  // GetReply go out in one socket write). UNAVAILABLE if the context is
-  // broken.
+  // Buffers one command (no I/O yet). UNAVAILABLE if the context is broken.
   absl::Status Append(const std::vector<std::string>& argv);
   // True when nothing is waiting to be read on the socket, as it must be
   // between batches; false means the peer closed it (or sent garbage).
@@ -39,14 +37,11 @@ class RedisConnection {
  private:
   explicit RedisConnection(redisContext* context) : context_(context) {}
   absl::Status SetTimeout(std::chrono::milliseconds timeout);
-  // Writes all of pending_ to the socket (blocking, within the socket's
-  // send timeout); hiredis's output buffer stays empty.
-  absl::Status Flush();
   absl::Status Error(const char* what) const;
 
   redisContext* context_;  // owned; freed with redisFree
   std::chrono::milliseconds timeout_{-1};  // the socket timeout currently set
-  std::string pending_;  // the commands appended since the last flush, in RESP; reused
+  std::string resp_;  // the command in RESP, reused: no allocation per command
 };
 
 }  // namespace sqms::runtime::internal
