@@ -27,12 +27,21 @@ inline std::vector<std::string> TrainingFiles() {
   return files;
 }
 
-inline const domain::Triage& ShippedTriage() {
+inline const text::IcuOpenccNormalizer& ShippedNormalizer() {
   static const auto normalizer = text::IcuOpenccNormalizer::Create();
-  static const auto classifier = text::FastTextClassifier::Train(TrainingFiles(), **normalizer);
+  return **normalizer;
+}
+
+inline const text::FastTextClassifier& ShippedClassifier() {
+  static const auto classifier =
+      text::FastTextClassifier::Train(TrainingFiles(), ShippedNormalizer());
+  return **classifier;
+}
+
+inline const domain::Triage& ShippedTriage() {
   static const auto config = config::LoadTriageConfig(
       sqms::testing::SourceFile("services/complaints/config/triage.yaml"));
-  static const domain::Triage triage(*config, **normalizer, classifier->get());
+  static const domain::Triage triage(*config, ShippedNormalizer(), &ShippedClassifier());
   return triage;
 }
 

@@ -146,6 +146,37 @@ TEST(TriageCorpusTest, ModelProbabilitiesAreProbabilities) {
   }
 }
 
+// FastTextClassifier::Predict reads the model's input ids itself
+// (fasttext_classifier.h): on every corpus text, and on texts with no
+// token, unknown words only, or a token that looks like a label, it answers
+// exactly as fastText's own predictLine does.
+TEST(TriageCorpusTest, ModelPredictsAsFastTextReadsTheLine) {
+  const text::FastTextClassifier& model = testing::ShippedClassifier();
+  std::vector<std::string> texts = {"", "。！", "zzzq qqzz unseenword", "__label__safety 起火了",
+                                    "Fire! 车厢冒烟, smoke in carriage 3"};
+  std::vector<Item> items = Load("heldout.jsonl");
+  for (const std::string& file : testing::TrainingFiles()) {
+    for (Item& item : Load(std::filesystem::path(file).filename())) {
+      items.push_back(std::move(item));
+    }
+  }
+  for (const Item& item : items) {
+    texts.push_back(testing::ShippedNormalizer().Normalize(item.title + "\n" + item.content));
+  }
+  ASSERT_GE(texts.size(), 1900u);
+  for (const std::string& text : texts) {
+    for (int k : {1, 3, 20}) {
+      const auto fast = model.Predict(text, k);
+      const auto line = model.PredictLine(text, k);
+      ASSERT_EQ(fast.size(), line.size()) << text;
+      for (size_t i = 0; i < fast.size(); ++i) {
+        EXPECT_EQ(fast[i].category, line[i].category) << text;
+        EXPECT_EQ(fast[i].probability, line[i].probability) << text;
+      }
+    }
+  }
+}
+
 TEST(TriageCorpusTest, HeldOutMeetsTheTargets) {
   std::vector<Item> items = Load("heldout.jsonl");
   ASSERT_GE(items.size(), 200u);
