@@ -235,6 +235,7 @@ absl::StatusOr<std::unique_ptr<AlertsServiceServer>> AlertsServiceServer::Start(
                                                   static_cast<size_t>(config.worker_queue));
   auto feed = adapters::StartIncidentWatchFeed(
       config.common.kafka_brokers, config.incidents_topic, *p->commands, *p->catalog,
+      [hub = &p->watch_hub] { return hub->subscribers() > 0; },
       [hub = &p->watch_hub](std::shared_ptr<const rpc::pb::Incident> incident) {
         hub->Publish(std::move(incident));
       });

@@ -22,6 +22,7 @@ KafkaWatchFeed::~KafkaWatchFeed() { loop_->Stop(); }
 absl::StatusOr<std::unique_ptr<KafkaWatchFeed>> KafkaWatchFeed::Start(const std::string& brokers,
                                                                       const std::string& topic,
                                                                       std::string_view group_prefix,
+                                                                      Watched watched,
                                                                       OnRecord on_record) {
   KafkaConsumerOptions options;
   options.brokers = brokers;
@@ -34,8 +35,9 @@ absl::StatusOr<std::unique_ptr<KafkaWatchFeed>> KafkaWatchFeed::Start(const std:
   hooks.on_error = [](const absl::Status& status) {
     log::Warn("watch feed consumer error", {{"error", status.ToString()}});
   };
-  auto handler = [on_record = std::move(on_record)](const ConsumedRecord& record) {
-    on_record(record);
+  auto handler = [watched = std::move(watched),
+                  on_record = std::move(on_record)](const ConsumedRecord& record) {
+    if (watched()) on_record(record);
     return absl::OkStatus();
   };
   auto loop = KafkaConsumerLoop::Create(std::move(options), std::move(hooks), std::move(handler));

@@ -20,10 +20,12 @@ namespace sqms::alerts::adapters {
 
 using PublishIncident = std::function<void(std::shared_ptr<const ::sqms::alerts::v1::Incident>)>;
 
-// `commands` and `catalog` must outlive the feed; `publish` runs on the
-// feed's consumer thread and must not block.
+// `commands` and `catalog` must outlive the feed; `watched` and `publish`
+// run on the feed's consumer thread and must not block. While `watched`
+// says nobody watches, changes are passed over: no incident is read.
 absl::StatusOr<std::unique_ptr<runtime::KafkaWatchFeed>> StartIncidentWatchFeed(
     const std::string& brokers, const std::string& topic, app::IncidentCommands& commands,
-    const app::Catalog& catalog, PublishIncident publish);
+    const app::Catalog& catalog, runtime::KafkaWatchFeed::Watched watched,
+    PublishIncident publish);
 
 }  // namespace sqms::alerts::adapters

@@ -33,8 +33,9 @@ bool MatchesFilter(const ::sqms::complaints::v1::ComplaintFilter& filter,
 WatchHub::Filter WatchFilter(::sqms::complaints::v1::ComplaintFilter filter);
 
 // One per process: consumes the complaint events topic into a WatchHub
-// (runtime/kafka_watch_feed.h: its own group, from "latest"; an
-// undecodable record is logged and skipped).
+// (runtime/kafka_watch_feed.h: its own group, from "latest"; records are
+// decoded only while the hub has subscribers; an undecodable record is
+// logged and skipped).
 struct KafkaWatchFeed {
   // Starts consuming; `hub` must outlive the feed. INVALID_ARGUMENT for bad
   // consumer configuration (e.g. empty brokers).

@@ -2,6 +2,7 @@
 // broker outages, redelivery after handler failures, on_assign seeks and the
 // dead-letter topic.
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <set>
@@ -15,6 +16,7 @@
 #include "prometheus/registry.h"
 #include "sqms/runtime/kafka_consumer.h"
 #include "sqms/runtime/kafka_producer.h"
+#include "sqms/runtime/kafka_watch_feed.h"
 #include "tests/support/metric_value.h"
 #include "tests/support/support.h"
 
@@ -268,6 +270,47 @@ TEST_F(KafkaTest, EachRecordReachesTheHandlerWithOnlyItsOwnKeyValueAndHeaders) {
     }
     EXPECT_EQ(found, 1) << "value of " << want.value.size() << " bytes";
   }
+}
+
+// A watch feed reads nothing for nobody: records that arrive while
+// `watched` says no one watches never reach on_record, and once someone
+// does, the next ones do.
+TEST_F(KafkaTest, WatchFeedPassesOverRecordsWhileNobodyWatches) {
+  std::atomic<bool> watching{false};
+  std::atomic<int> asked{0};
+  absl::Mutex mu;
+  std::vector<std::string> handed;
+  auto feed = KafkaWatchFeed::Start(
+      kafka_->bootstrap(), "sqms.kpi.v1", "test-watch",
+      [&] {
+        ++asked;
+        return watching.load();
+      },
+      [&](const ConsumedRecord& record) {
+        absl::MutexLock lock(&mu);
+        handed.push_back(record.value);
+      });
+  ASSERT_TRUE(feed.ok()) << feed.status();
+  // The feed starts at "latest" once it has joined its group: produce until
+  // it has passed over a few records.
+  ASSERT_TRUE(Await(
+      [&] {
+        ProduceAll("sqms.kpi.v1", {"unwatched#0"});
+        return asked.load() >= 3;
+      },
+      absl::Seconds(60)));
+  {
+    absl::MutexLock lock(&mu);
+    EXPECT_THAT(handed, IsEmpty());
+  }
+  watching = true;
+  ASSERT_TRUE(Await(
+      [&] {
+        ProduceAll("sqms.kpi.v1", {"watched#0"});
+        absl::MutexLock lock(&mu);
+        return std::find(handed.begin(), handed.end(), "watched#0") != handed.end();
+      },
+      absl::Seconds(30)));
 }
 
 TEST_F(KafkaTest, OnIdleRunsOnceEveryRecordSoFarIsHandled) {
