@@ -52,14 +52,26 @@ absl::StatusOr<ContactAccepted> ContactIntake::Accept(domain::ContactEvent event
   if (!valid.ok()) return valid;
   std::vector<runtime::FieldViolation> unlisted;
   domain::CheckListedDepartment(unlisted, "department", event.department, *triage_.Current());
-  if (!unlisted.empty()) return runtime::InvalidArgument(std::move(unlisted));
-  if (event.event_id.empty()) event.event_id = runtime::NewEventId();
+  const bool id_sent = !event.event_id.empty();
+  if (!id_sent) event.event_id = runtime::NewEventId();
   // Of the event as sent: completion below fills in what the contact's
   // record knows, which may have changed by the time a retry comes.
   const std::string fingerprint =
       runtime::HmacSha256Hex(pii_key_,
                              absl::StrCat("contact-event|", domain::CanonicalContactEvent(event)))
           .substr(0, kFingerprintHex);
+  if (!unlisted.empty()) {
+    // A retry of an event accepted before its department left the list is
+    // acknowledged like any retry: its first outcome stands. Anything else
+    // (or a store that cannot say) is refused, and nothing is written.
+    if (id_sent) {
+      absl::StatusOr<ports::ContactLookup> lookup = store_.Load(event.contact_id, event.event_id);
+      if (lookup.ok() && lookup->seen) {
+        return Duplicate(std::move(event.event_id), fingerprint, lookup->fingerprint);
+      }
+    }
+    return runtime::InvalidArgument(std::move(unlisted));
+  }
 
   // First assume nothing is stored: most events agree with their contact's
   // record (they send every dimension), and then one round trip does it.

@@ -246,6 +246,37 @@ TEST_F(ContactIntakeTest, AnUnlistedDepartmentIsRefusedNamingItAndNothingIsStore
   EXPECT_TRUE(intake_.Accept(e).ok());
 }
 
+// A client that retries after a timeout resends its event as it was; if
+// the department it names left the list in between (a triage config
+// reload), the retry is still acknowledged, not refused as bad input —
+// while a new event naming that department is refused.
+TEST_F(ContactIntakeTest, ARetryIsAcknowledgedAfterItsDepartmentLeftTheList) {
+  ContactEvent sent = Full("client-before-reload");
+  sent.department = "billing-center";
+  ASSERT_TRUE(intake_.Accept(sent).ok());
+  const size_t published = store_.Published().size();
+
+  domain::TriageConfig reloaded = domain::test_support::TestTriageConfig();
+  std::erase_if(reloaded.departments,
+                [](const domain::Department& d) { return d.id == "billing-center"; });
+  triage_.Replace(std::make_shared<const domain::Triage>(reloaded));
+
+  absl::StatusOr<app::ContactAccepted> retried = intake_.Accept(sent);
+  ASSERT_TRUE(retried.ok()) << retried.status();
+  EXPECT_TRUE(retried->duplicate);
+
+  ContactEvent changed = sent;  // the same id for another event: still told so
+  changed.agent = "agent-9";
+  EXPECT_THAT(BadFields(intake_.Accept(changed).status()), ::testing::ElementsAre("event_id"));
+
+  ContactEvent fresh = sent;
+  fresh.event_id = "client-after-reload";
+  absl::StatusOr<app::ContactAccepted> refused = intake_.Accept(fresh);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(BadFields(refused.status()), ::testing::ElementsAre("department"));
+  EXPECT_EQ(store_.Published().size(), published) << "nothing written";
+}
+
 TEST_F(ContactIntakeTest, AcceptsOnceMakesIdsAndRejectsBadEvents) {
   absl::StatusOr<app::ContactAccepted> made = intake_.Accept(Valid());
   ASSERT_TRUE(made.ok()) << made.status();
