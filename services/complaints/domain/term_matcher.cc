@@ -1,6 +1,7 @@
 #include "services/complaints/domain/term_matcher.h"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "absl/container/inlined_vector.h"
@@ -250,8 +251,22 @@ bool TermMatcher::MatchesAt(const Term& term, std::string_view text, size_t pos,
   return true;
 }
 
+TermMatcher::TextCues TermMatcher::CuesIn(std::string_view text) const {
+  TextCues out;
+  for (const std::string& word : negation_.contrast) {
+    if (!word.empty() && text.find(word) != std::string_view::npos) out.contrast.push_back(&word);
+  }
+  for (const std::string& pseudo : negation_.pseudo) {
+    if (!pseudo.empty() && text.find(pseudo) != std::string_view::npos) {
+      out.pseudo.push_back(&pseudo);
+    }
+  }
+  return out;
+}
+
 std::vector<TermMatcher::Match> TermMatcher::FindAll(std::string_view text) const {
   std::vector<Match> out;
+  std::optional<TextCues> cues;  // looked for at the first match
   size_t pos = 0;
   while (pos < text.size()) {
     const Term* best = nullptr;
@@ -279,14 +294,16 @@ std::vector<TermMatcher::Match> TermMatcher::FindAll(std::string_view text) cons
       }
       continue;
     }
-    out.push_back({best, pos, best_end, NegationCue(text, pos, best_end, best->absence_negates)});
+    if (!cues) cues = CuesIn(text);
+    out.push_back(
+        {best, pos, best_end, NegationCue(text, pos, best_end, best->absence_negates, *cues)});
     pos = best_end;
   }
   return out;
 }
 
 std::string TermMatcher::NegationCue(std::string_view text, size_t begin, size_t end,
-                                     bool absence) const {
+                                     bool absence, const TextCues& cues) const {
   // The clause around the match.
   // Back to the nearest clause mark (a mark may be several bytes; one that
   // ends exactly at `begin` still counts), forward to the next one.
@@ -308,23 +325,23 @@ std::string TermMatcher::NegationCue(std::string_view text, size_t begin, size_t
   std::string_view after = text.substr(end, clause_end - end);
   // A contrast word starts a new thought: only what follows it (before the
   // term) or precedes it (after the term) can negate.
-  for (const std::string& word : negation_.contrast) {
-    if (word.empty()) continue;
-    if (size_t at = RFindWord(before, word); at != std::string_view::npos) {
-      before.remove_prefix(at + word.size());
+  for (const std::string* word : cues.contrast) {
+    if (size_t at = RFindWord(before, *word); at != std::string_view::npos) {
+      before.remove_prefix(at + word->size());
     }
-    if (size_t at = FindWord(after, word); at != std::string_view::npos) {
+    if (size_t at = FindWord(after, *word); at != std::string_view::npos) {
       after = after.substr(0, at);
     }
   }
   // Pseudo-cues are blanked out (copies only when one occurs).
   std::string before_copy, after_copy;
   for (auto [region, copy] : {std::pair{&before, &before_copy}, std::pair{&after, &after_copy}}) {
-    for (const std::string& pseudo : negation_.pseudo) {
-      if (pseudo.empty() || region->find(pseudo) == std::string_view::npos) continue;
+    for (const std::string* pseudo : cues.pseudo) {
+      if (region->find(*pseudo) == std::string_view::npos) continue;
       if (copy->empty()) *copy = std::string(*region);
-      for (size_t at = copy->find(pseudo); at != std::string::npos; at = copy->find(pseudo, at)) {
-        copy->replace(at, pseudo.size(), std::string(pseudo.size(), '\x01'));
+      for (size_t at = copy->find(*pseudo); at != std::string::npos;
+           at = copy->find(*pseudo, at)) {
+        copy->replace(at, pseudo->size(), std::string(pseudo->size(), '\x01'));
       }
       *region = *copy;
     }

@@ -60,8 +60,18 @@ class TermMatcher {
   std::vector<Match> FindAll(std::string_view text) const;
 
  private:
+  // The contrast words and pseudo-cues found anywhere in one text, in the
+  // configured order: no other can stand in a clause of it, so NegationCue
+  // looks for these only (found once per text, not twice per match).
+  struct TextCues {
+    std::vector<const std::string*> contrast;
+    std::vector<const std::string*> pseudo;
+  };
+  TextCues CuesIn(std::string_view text) const;
+
   bool MatchesAt(const Term& term, std::string_view text, size_t pos, size_t* end) const;
-  std::string NegationCue(std::string_view text, size_t begin, size_t end, bool absence) const;
+  std::string NegationCue(std::string_view text, size_t begin, size_t end, bool absence,
+                          const TextCues& cues) const;
 
   // Negation cues indexed like the terms, so a clause is scanned once for
   // all of them instead of once per cue.
