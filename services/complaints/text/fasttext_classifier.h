@@ -6,17 +6,19 @@
 // a fixed seed, so the same files always give the same model; 1,720 items
 // train in about 1.3 s.
 //
-// Prediction feeds fastText's model the ids its Dictionary::getLine would
-// read from the tokens (fastText 0.9.2: each known token's id, the
-// end-of-line token "</s>", then every word n-gram's bucket), without
-// fastText's stream and per-character reads, looking tokens up in an index
-// of the model's words of its own (fastText's word table has 30 million
-// slots, 120 MB: a cache miss per token), and brings the rows of the input
-// matrix (40 MB at the shipped 200,000 buckets × dim 50) into cache before
-// the model sums them. PredictLine is fastText's own path; a test holds
-// the two equal on the whole corpus. A model with sub-words (maxn > 0)
-// predicts through PredictLine. Triage's model step: 15.5 µs a complaint
-// through predictLine, 11 µs this way (bench/triage_bench, alternated).
+// Prediction does fastText's predictLine by other means, for speed:
+//  - it computes the input ids Dictionary::getLine would read from the
+//    tokens: each known token's id, the end-of-line token "</s>", then
+//    every word n-gram's bucket, hashed as fastText 0.9.2 hashes them;
+//  - it looks tokens up in its own index of the model's words: fastText's
+//    word table has 30 million slots (120 MB), a cache miss per token;
+//  - it prefetches the rows of the input matrix (40 MB at the shipped
+//    200,000 buckets × dim 50) before fastText's own predict sums them.
+// PredictLine keeps fastText's path. TriageCorpusTest holds the two equal
+// on the whole corpus, so a fastText that reads lines differently fails
+// there. A model with sub-words (maxn > 0) predicts through PredictLine.
+// Triage's model step took 15.5 µs a complaint through predictLine and
+// takes 11 µs this way (bench/triage_bench, alternated runs).
 //
 // Thread-safe after Train() returns (prediction is const in fastText).
 
