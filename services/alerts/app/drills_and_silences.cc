@@ -1,4 +1,5 @@
-// IncidentCommands: drills (StartDrill, Report) and silences.
+// IncidentCommands: drills (StartDrill, Report), silences and the kept
+// muted alerts they hold.
 #include <algorithm>
 #include <utility>
 
@@ -183,6 +184,29 @@ absl::StatusOr<domain::Silence> IncidentCommands::ExpireSilence(const std::strin
     return s;
   }
   return absl::NotFoundError(absl::StrCat("silence ", id, " not found"));
+}
+
+absl::StatusOr<std::vector<ports::MutedAlert>> IncidentCommands::ListMutedAlerts(
+    const MutedAlertFilter& filter) {
+  if (!filter.silence_id.empty() && !filter.inhibited_by.empty()) {
+    return runtime::InvalidArgument(
+        {{"inhibited_by", "cannot be set with silence_id: a mute has one cause"}});
+  }
+  auto kept = store_.ListMuted();
+  if (!kept.ok()) return kept.status();
+  auto selected = [&filter](const ports::MutedAlert::Mute& m) {
+    return (filter.plan_id.empty() || m.plan_id == filter.plan_id) &&
+           (filter.silence_id.empty() || m.silence_id == filter.silence_id) &&
+           (filter.inhibited_by.empty() || m.inhibited_by == filter.inhibited_by);
+  };
+  std::vector<ports::MutedAlert> out;
+  for (ports::MutedAlert& k : *kept) {
+    if (std::any_of(k.mutes.begin(), k.mutes.end(), selected)) out.push_back(std::move(k));
+  }
+  std::sort(out.begin(), out.end(), [](const ports::MutedAlert& a, const ports::MutedAlert& b) {
+    return a.kept_at < b.kept_at || (a.kept_at == b.kept_at && a.fingerprint < b.fingerprint);
+  });
+  return out;
 }
 
 }  // namespace sqms::alerts::app

@@ -29,6 +29,14 @@ struct CommandContext {
   std::string request_id;  // required (field "request_id")
 };
 
+// Which kept muted alerts ListMutedAlerts lists: those with one mute for
+// which every filter set ("" = any) holds.
+struct MutedAlertFilter {
+  std::string plan_id;
+  std::string silence_id;    // the alerts this silence holds
+  std::string inhibited_by;  // the alerts this incident inhibits
+};
+
 struct DrillReport {
   std::string incident_id;
   std::string plan_id;
@@ -102,6 +110,13 @@ class IncidentCommands {
   absl::StatusOr<domain::Silence> CreateSilence(domain::Silence silence, const CommandContext& ctx);
   absl::StatusOr<std::vector<domain::Silence>> ListSilences(bool include_expired);
   absl::StatusOr<domain::Silence> ExpireSilence(const std::string& id);
+
+  // The kept muted alerts (alert_processor.h, "Kept muted alerts") that
+  // `filter` selects, each with all its mutes, oldest kept first (kept_at,
+  // then fingerprint). Both silence_id and inhibited_by set:
+  // INVALID_ARGUMENT on field "inhibited_by" (a mute has one cause). Only
+  // reads; an alert whose mute ended is listed until it is decided again.
+  absl::StatusOr<std::vector<ports::MutedAlert>> ListMutedAlerts(const MutedAlertFilter& filter);
 
  private:
   using Mutation = std::function<absl::Status(ports::IncidentWrite&)>;

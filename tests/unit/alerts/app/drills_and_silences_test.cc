@@ -1,9 +1,11 @@
-// IncidentCommands' drills (StartDrill, Report) and silences (create, list,
-// expire), with a FakeClock: every duration in a drill report is the fake
-// clock's.
+// IncidentCommands' drills (StartDrill, Report), silences (create, list,
+// expire) and the kept muted alerts they hold (ListMutedAlerts), with a
+// FakeClock: every duration in a drill report is the fake clock's.
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 #include "tests/unit/alerts/app/alerts_app_fixture.h"
 
@@ -269,6 +271,113 @@ TEST_F(SilencesTest, ARecurringSilenceMutesOnlyInsideItsWindow) {
 
   clock_.Advance(absl::Hours(1));  // 21:26
   EXPECT_EQ(Decide(Safety("a2", "S1", "c-2")).outcome, Outcome::kOpened);
+}
+
+class MutedListTest : public SilencesTest {
+ protected:
+  // The fingerprints ListMutedAlerts(filter) answers, in its order.
+  std::vector<std::string> Muted(const MutedAlertFilter& filter) {
+    auto kept = commands_.ListMutedAlerts(filter);
+    EXPECT_TRUE(kept.ok()) << kept.status();
+    std::vector<std::string> out;
+    for (const ports::MutedAlert& k : kept.value_or(std::vector<ports::MutedAlert>{})) {
+      out.push_back(k.fingerprint);
+    }
+    return out;
+  }
+  static std::string FingerprintOf(const domain::Alert& alert) {
+    return domain::Fingerprint(alert.labels);
+  }
+  // Opens an outage incident at `station`: it inhibits its complaint alerts.
+  std::string OpenOutage(const std::string& station) {
+    Decision d = Decide(WithLabels(absl::StrCat("outage-", station),
+                                   {{"alertname", "SqmsDown"}, {"station", station}},
+                                   clock_.Now()));
+    EXPECT_EQ(d.outcome, Outcome::kOpened);
+    return d.incident_id;
+  }
+};
+
+TEST_F(MutedListTest, ListsTheKeptAlertsOldestFirstWithWhatMutesThem) {
+  const domain::Silence silence = Create(StationSilence("S1", absl::Hours(1)), "sil-1");
+  const domain::Alert first = Safety("a1", "S1", "c-1");
+  ASSERT_EQ(Decide(first).outcome, Outcome::kSilenced);
+  clock_.Advance(absl::Minutes(1));
+  const std::string outage = OpenOutage("S2");
+  const domain::Alert inhibited = Safety("a2", "S2", "c-2");
+  ASSERT_EQ(Decide(inhibited).outcome, Outcome::kInhibited);
+  clock_.Advance(absl::Minutes(1));
+  const domain::Alert second = Safety("a3", "S1", "c-3");
+  ASSERT_EQ(Decide(second).outcome, Outcome::kSilenced);
+
+  auto kept = commands_.ListMutedAlerts({});
+  ASSERT_TRUE(kept.ok()) << kept.status();
+  ASSERT_THAT(*kept, SizeIs(3));
+  EXPECT_EQ((*kept)[0].fingerprint, FingerprintOf(first));
+  EXPECT_EQ((*kept)[0].kept_at, kT0);
+  EXPECT_EQ((*kept)[0].alert.labels.at("complaint_id"), "c-1");
+  ASSERT_THAT((*kept)[0].mutes, SizeIs(1));
+  EXPECT_EQ((*kept)[0].mutes[0].plan_id, "safety");
+  EXPECT_EQ((*kept)[0].mutes[0].silence_id, silence.id);
+  EXPECT_EQ((*kept)[0].mutes[0].inhibited_by, "");
+  EXPECT_EQ((*kept)[1].fingerprint, FingerprintOf(inhibited));
+  ASSERT_THAT((*kept)[1].mutes, SizeIs(1));
+  EXPECT_EQ((*kept)[1].mutes[0].inhibited_by, outage);
+  EXPECT_EQ((*kept)[1].mutes[0].silence_id, "");
+  EXPECT_EQ((*kept)[2].fingerprint, FingerprintOf(second));
+  EXPECT_EQ((*kept)[2].kept_at, kT0 + absl::Minutes(2));
+}
+
+TEST_F(MutedListTest, FiltersSelectByOneMute) {
+  const domain::Silence silence = Create(StationSilence("S1", absl::Hours(1)), "sil-1");
+  const domain::Alert silenced = Safety("a1", "S1", "c-1");
+  ASSERT_EQ(Decide(silenced).outcome, Outcome::kSilenced);
+  const std::string outage = OpenOutage("S2");
+  const domain::Alert inhibited = Safety("a2", "S2", "c-2");
+  ASSERT_EQ(Decide(inhibited).outcome, Outcome::kInhibited);
+
+  EXPECT_THAT(Muted({.plan_id = "", .silence_id = silence.id, .inhibited_by = ""}),
+              ElementsAre(FingerprintOf(silenced)));
+  EXPECT_THAT(Muted({.plan_id = "", .silence_id = "", .inhibited_by = outage}),
+              ElementsAre(FingerprintOf(inhibited)));
+  EXPECT_THAT(Muted({.plan_id = "safety", .silence_id = "", .inhibited_by = ""}), SizeIs(2));
+  EXPECT_THAT(Muted({.plan_id = "safety", .silence_id = silence.id, .inhibited_by = ""}),
+              ElementsAre(FingerprintOf(silenced)));
+  EXPECT_THAT(Muted({.plan_id = "answer", .silence_id = silence.id, .inhibited_by = ""}),
+              IsEmpty());
+  EXPECT_THAT(Muted({.plan_id = "", .silence_id = "sil-none", .inhibited_by = ""}), IsEmpty());
+}
+
+TEST_F(MutedListTest, AKeptAlertOfOneTimeIsOrderedByFingerprint) {
+  Create(StationSilence("S1", absl::Hours(1)), "sil-1");
+  const domain::Alert a = Safety("a1", "S1", "c-1");
+  const domain::Alert b = Safety("a2", "S1", "c-2");
+  ASSERT_EQ(Decide(a).outcome, Outcome::kSilenced);
+  ASSERT_EQ(Decide(b).outcome, Outcome::kSilenced);
+  std::vector<std::string> expected = {FingerprintOf(a), FingerprintOf(b)};
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(Muted({}), expected);
+}
+
+TEST_F(MutedListTest, ASilenceAndAnIncidentTogetherNameTheInhibitedByField) {
+  auto kept = commands_.ListMutedAlerts(
+      {.plan_id = "", .silence_id = "sil-1", .inhibited_by = "INC-1"});
+  EXPECT_EQ(kept.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(Fields(kept.status()), ElementsAre("inhibited_by"));
+}
+
+TEST_F(MutedListTest, AnAlertDecidedAgainAfterItsSilenceExpiredIsNoLongerListed) {
+  const domain::Silence silence = Create(StationSilence("S1", absl::Hours(1)), "sil-1");
+  ASSERT_EQ(Decide(Safety("a1", "S1", "c-1")).outcome, Outcome::kSilenced);
+  ASSERT_THAT(Muted({.plan_id = "", .silence_id = silence.id, .inhibited_by = ""}), SizeIs(1));
+
+  clock_.Advance(absl::Minutes(10));
+  ASSERT_TRUE(commands_.ExpireSilence(silence.id).ok());
+  for (int pass = 0; pass < 5 && FireDueTimers() > 0; ++pass) {
+  }
+  EXPECT_THAT(Muted({}), IsEmpty());
+  EXPECT_THAT(store_.List({.active_only = true, .plan_id = "safety", .limit = 10}).value(),
+              SizeIs(1));
 }
 
 }  // namespace
