@@ -116,6 +116,12 @@ class AlertsGrpcService final : public pb::AlertService::CallbackService {
   grpc::ServerUnaryReactor* ExpireSilence(grpc::CallbackServerContext* call,
                                           const pb::ExpireSilenceRequest* request,
                                           pb::Silence* response) override;
+  // The kept muted alerts the filters select (app::IncidentCommands::
+  // ListMutedAlerts); silence_id with inhibited_by is INVALID_ARGUMENT
+  // "inhibited_by".
+  grpc::ServerUnaryReactor* ListMutedAlerts(grpc::CallbackServerContext* call,
+                                            const pb::ListMutedAlertsRequest* request,
+                                            pb::ListMutedAlertsResponse* response) override;
 
  private:
   using Command = std::function<absl::StatusOr<ports::Incident>(const app::CommandContext&)>;

@@ -1,8 +1,9 @@
-// Plans, risks, drills and silences of AlertsGrpcService.
+// Plans, risks, drills, silences and kept muted alerts of AlertsGrpcService.
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "services/alerts/codec/incident_codec.h"
+#include "services/alerts/codec/muted_alert_codec.h"
 #include "services/alerts/codec/plan_codec.h"
 #include "services/alerts/codec/silence_codec.h"
 #include "services/alerts/rpc/alerts_grpc_service.h"
@@ -142,6 +143,20 @@ grpc::ServerUnaryReactor* AlertsGrpcService::ExpireSilence(grpc::CallbackServerC
     absl::StatusOr<domain::Silence> expired = commands_.ExpireSilence(request->id());
     if (!expired.ok()) return expired.status();
     *response = codec::SilenceToProto(*expired, clock_.Now());
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* AlertsGrpcService::ListMutedAlerts(
+    grpc::CallbackServerContext* call, const pb::ListMutedAlertsRequest* request,
+    pb::ListMutedAlertsResponse* response) {
+  return Run(call, Method::kListMutedAlerts, [this, request, response](const runtime::Principal&) {
+    if (absl::Status s = CheckRequest(*request, {}); !s.ok()) return s;
+    auto kept = commands_.ListMutedAlerts({.plan_id = request->plan_id(),
+                                           .silence_id = request->silence_id(),
+                                           .inhibited_by = request->inhibited_by()});
+    if (!kept.ok()) return kept.status();
+    for (const ports::MutedAlert& k : *kept) *response->add_alerts() = codec::MutedAlertToProto(k);
     return absl::OkStatus();
   });
 }

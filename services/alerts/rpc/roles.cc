@@ -55,6 +55,9 @@ const MethodInfo& Info(Method method) {
       {Method::kListSilences, "ListSilences",
        {Role::kAgent, Role::kSupervisor, Role::kAdmin, Role::kService}},
       {Method::kExpireSilence, "ExpireSilence", {Role::kSupervisor, Role::kAdmin}},
+      // Who may see the silences may see what they hold.
+      {Method::kListMutedAlerts, "ListMutedAlerts",
+       {Role::kAgent, Role::kSupervisor, Role::kAdmin, Role::kService}},
   };
   return kTable[static_cast<int>(method)];
 }

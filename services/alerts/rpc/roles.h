@@ -6,7 +6,8 @@
 //   RaiseAlert                                      x         x       x
 //   GetIncident, ListIncidents,            x        x         x       x
 //     WatchIncidents, ListPlans, GetPlan,
-//     ListRisks, GetDrillReport, ListSilences
+//     ListRisks, GetDrillReport, ListSilences,
+//     ListMutedAlerts
 //   Acknowledge/Mitigate/Resolve/Close-    x        x         x
 //     Incident, CompleteStep, AddNote
 //   StartDrill, CreateSilence,                      x         x
@@ -31,9 +32,9 @@ enum class Method {
   kRaiseAlert, kGetIncident, kListIncidents, kAcknowledgeIncident, kMitigateIncident,
   kResolveIncident, kCloseIncident, kCompleteStep, kAddNote, kWatchIncidents, kListPlans,
   kGetPlan, kUpsertPlan, kListRisks, kStartDrill, kGetDrillReport, kCreateSilence,
-  kListSilences, kExpireSilence
+  kListSilences, kExpireSilence, kListMutedAlerts
 };
-inline constexpr int kMethodCount = 19;
+inline constexpr int kMethodCount = 20;
 
 // The roles allowed to call `method`. Thread-safe (constant table).
 const runtime::Roles& AllowedRoles(Method method);

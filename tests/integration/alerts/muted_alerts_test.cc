@@ -1,6 +1,7 @@
 // Kept muted alerts through the real binary: a complaint event from Kafka
 // (delivered once) muted by a silence is kept in Redis across a SIGKILL
-// and opens its incident when the silence is expired.
+// and opens its incident when the silence is expired; ListMutedAlerts
+// shows a raised alert a silence holds, until it is decided again.
 
 #include <gtest/gtest.h>
 
@@ -20,6 +21,14 @@ std::vector<av1::Incident> SafetyIncidents(av1::AlertService::Stub& stub) {
   av1::ListIncidentsResponse response;
   if (!stub.ListIncidents(Ctx().get(), request, &response).ok()) return {};
   return {response.incidents().begin(), response.incidents().end()};
+}
+
+// ListMutedAlerts with `request`; empty on an error (the caller awaits).
+std::vector<av1::MutedAlert> Muted(av1::AlertService::Stub& stub,
+                                   const av1::ListMutedAlertsRequest& request) {
+  av1::ListMutedAlertsResponse response;
+  if (!stub.ListMutedAlerts(Ctx().get(), request, &response).ok()) return {};
+  return {response.alerts().begin(), response.alerts().end()};
 }
 
 bool Scraped(const AlertsStack& stack, const std::string& series) {
@@ -69,6 +78,70 @@ TEST(AlertsMutedTest, AMutedEventIsKeptAcrossAKillAndOpensWhenItsSilenceIsExpire
   EXPECT_TRUE(testing::Await([&] { return Scraped(**stack, "sqms_alerts_muted_kept 0"); },
                              absl::Seconds(10)));
   EXPECT_EQ(SafetyIncidents(*stub).size(), 1u) << "decided once";
+}
+
+TEST(AlertsMutedTest, ListMutedAlertsShowsARaisedAlertItsSilenceHoldsUntilItIsDecidedAgain) {
+  auto stack = AlertsStack::Start({.name = "alerts-muted-list", .plans = kPlans});
+  ASSERT_TRUE(stack.ok()) << stack.status();
+  auto stub = (*stack)->Alerts();
+  av1::CreateSilenceRequest create;
+  create.set_request_id(testing::Unique("silence"));
+  auto* m = create.mutable_silence()->add_matchers();
+  m->set_label("case");
+  m->set_op("=");
+  m->set_value("muted-list");
+  create.mutable_silence()->set_comment("planned work");
+  *create.mutable_silence()->mutable_ends_at() =
+      google::protobuf::util::TimeUtil::SecondsToTimestamp(absl::ToUnixSeconds(absl::Now()) + 3600);
+  av1::Silence silence;
+  ASSERT_TRUE(stub->CreateSilence(Ctx().get(), create, &silence).ok());
+  auto raised = Raise(*stub, {{"alertname", "PageTest"}, {"case", "muted-list"}});
+  ASSERT_TRUE(raised.ok()) << raised.status();
+  ASSERT_EQ(raised->decisions_size(), 1);
+  ASSERT_EQ(raised->decisions(0).outcome(), av1::OUTCOME_SILENCED);
+
+  av1::ListMutedAlertsRequest by_silence;
+  by_silence.set_silence_id(silence.id());
+  std::vector<av1::MutedAlert> kept = Muted(*stub, by_silence);
+  ASSERT_EQ(kept.size(), 1u) << "RaiseAlert is one call per alert: it is kept";
+  EXPECT_EQ(kept[0].fingerprint(), raised->fingerprint());
+  EXPECT_EQ(kept[0].labels().at("case"), "muted-list");
+  EXPECT_EQ(kept[0].source(), "api");
+  EXPECT_TRUE(kept[0].has_kept_at());
+  ASSERT_EQ(kept[0].mutes_size(), 1);
+  EXPECT_EQ(kept[0].mutes(0).plan_id(), "page");
+  EXPECT_EQ(kept[0].mutes(0).silence_id(), silence.id());
+  EXPECT_EQ(kept[0].mutes(0).inhibited_by(), "");
+  av1::ListMutedAlertsRequest other;
+  other.set_silence_id("sil-none");
+  EXPECT_TRUE(Muted(*stub, other).empty());
+
+  av1::ListMutedAlertsRequest both = by_silence;
+  both.set_inhibited_by("INC-1");
+  av1::ListMutedAlertsResponse refused;
+  grpc::Status status = stub->ListMutedAlerts(Ctx().get(), both, &refused);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("inhibited_by"), std::string::npos)
+      << status.error_message();
+
+  av1::ExpireSilenceRequest expire;
+  expire.set_id(silence.id());
+  ASSERT_TRUE(stub->ExpireSilence(Ctx().get(), expire, &silence).ok());
+  av1::ListIncidentsRequest page;
+  page.set_plan_id("page");
+  page.set_limit(10);
+  av1::ListIncidentsResponse opened;
+  ASSERT_TRUE(testing::Await(
+      [&] {
+        opened.Clear();
+        return stub->ListIncidents(Ctx().get(), page, &opened).ok() &&
+               opened.incidents_size() == 1;
+      },
+      absl::Seconds(30)))
+      << "the kept alert opens its incident once the silence ended";
+  EXPECT_TRUE(testing::Await([&] { return Muted(*stub, av1::ListMutedAlertsRequest()).empty(); },
+                             absl::Seconds(10)))
+      << "decided again: no longer kept";
 }
 
 }  // namespace
