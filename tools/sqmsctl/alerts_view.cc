@@ -309,6 +309,21 @@ Table SilencesTable(const av1::ListSilencesResponse& response) {
   return table;
 }
 
+Table MutedAlertsTable(const av1::ListMutedAlertsResponse& response) {
+  Table table({"FINGERPRINT", "KEPT", "SOURCE", "MUTED BY", "LABELS"});
+  for (const av1::MutedAlert& a : response.alerts()) {
+    std::vector<std::string> mutes;
+    for (const av1::MutedAlert::Mute& m : a.mutes()) {
+      mutes.push_back(absl::StrCat(m.plan_id(), ": ",
+                                   m.silence_id().empty() ? "inhibited by " + m.inhibited_by()
+                                                          : "silence " + m.silence_id()));
+    }
+    table.AddRow({a.fingerprint(), FormatTimestamp(a.kept_at()), a.source(),
+                  absl::StrJoin(mutes, "; "), Truncate(LabelsText(a.labels()), kTextWidth)});
+  }
+  return table;
+}
+
 std::string DrillReportText(const av1::DrillReport& r) {
   std::string out;
   AddLine("incident", r.incident_id(), out);

@@ -1,6 +1,6 @@
 // Human renderings of sqms.alerts.v1 answers for `sqmsctl incident | plan |
-// risk | silence | drill`. Pure: no I/O, no RPC; times through
-// FormatTimestamp (the operator's zone).
+// risk | silence | drill` (`silence muted` too). Pure: no I/O, no RPC;
+// times through FormatTimestamp (the operator's zone).
 //
 // Conventions:
 //   tiers     from 1, as the service's timeline and pages count them
@@ -72,6 +72,12 @@ Table RisksTable(const alerts::v1::ListRisksResponse& response);
 // WINDOW ("mon,sun 01:00 for 2h", "daily 01:00 for 2h" or "-"), BY,
 // COMMENT (truncated).
 Table SilencesTable(const alerts::v1::ListSilencesResponse& response);
+
+// One row per kept muted alert, in the answer's order (oldest kept first):
+// FINGERPRINT, KEPT, SOURCE, MUTED BY (per plan "safety: silence sil-1",
+// "outage: inhibited by INC-7", joined by "; "), LABELS ("k=v, k=v" by
+// name, truncated).
+Table MutedAlertsTable(const alerts::v1::ListMutedAlertsResponse& response);
 
 // The drill report: incident, plan, start, time to acknowledge and the tier
 // it was acknowledged at, time to resolve, the tiers notified (TIER,

@@ -363,6 +363,33 @@ void RegisterSilenceCreate(CLI::App& silence, Cli& cli) {
   });
 }
 
+// The alerts the service keeps while a silence or an incident mutes them
+// (amtool alert query --silenced).
+void RegisterSilenceMuted(CLI::App& silence, Cli& cli) {
+  auto request = std::make_shared<av1::ListMutedAlertsRequest>();
+  CLI::App* cmd = silence.add_subcommand(
+      "muted", "muted alerts the service keeps, decided again when their mute ends");
+  cmd->add_option_function<std::string>(
+      "--silence", [request](const std::string& v) { request->set_silence_id(v); },
+      "only those this silence holds");
+  cmd->add_option_function<std::string>(
+      "--incident", [request](const std::string& v) { request->set_inhibited_by(v); },
+      "only those this incident inhibits");
+  cmd->add_option_function<std::string>(
+      "--plan", [request](const std::string& v) { request->set_plan_id(v); },
+      "only those muted for this plan");
+  cmd->callback([&cli, request] {
+    cli.run = [&cli, request] {
+      return CallAndPrint(cli.global, &Stub::ListMutedAlerts, *request, kRead,
+                          [](const av1::ListMutedAlertsResponse& response) {
+                            Table table = MutedAlertsTable(response);
+                            return table.Render() + std::to_string(table.row_count()) +
+                                   " muted alert(s)\n";
+                          });
+    };
+  });
+}
+
 void RegisterSilence(CLI::App& app, Cli& cli) {
   CLI::App* silence = app.add_subcommand("silence", "silences and maintenance windows");
   silence->require_subcommand(1);
@@ -378,6 +405,7 @@ void RegisterSilence(CLI::App& app, Cli& cli) {
     };
   });
   RegisterSilenceCreate(*silence, cli);
+  RegisterSilenceMuted(*silence, cli);
   auto expire = std::make_shared<av1::ExpireSilenceRequest>();
   CLI::App* expire_cmd = silence->add_subcommand("expire", "end a silence now");
   expire_cmd->add_option_function<std::string>(

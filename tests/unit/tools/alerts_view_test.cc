@@ -6,6 +6,8 @@
 #include <google/protobuf/util/time_util.h>
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
+
 namespace sqms::tools {
 namespace {
 
@@ -331,6 +333,28 @@ TEST_F(AlertsViewTest, SilencesShowTheirWindow) {
                              "2026-12-02T12:00:00+08:00  -"));
   EXPECT_THAT(out, HasSubstr("never                      mon,sun 01:00 for 2h  zhang"));
   EXPECT_THAT(out, HasSubstr("never                      daily 01:00 for 2h    zhang"));
+}
+
+TEST_F(AlertsViewTest, MutedAlertsShowWhatMutesThemForWhichPlan) {
+  av1::ListMutedAlertsResponse response;
+  av1::MutedAlert* a = response.add_alerts();
+  a->set_fingerprint("9f2c41d07be5a113");
+  *a->mutable_kept_at() = At(60);
+  a->set_source("complaints");
+  (*a->mutable_labels())["station"] = "北京南";
+  (*a->mutable_labels())["alertname"] = "complaint_submitted";
+  av1::MutedAlert::Mute* silenced = a->add_mutes();
+  silenced->set_plan_id("safety");
+  silenced->set_silence_id("sil-1");
+  av1::MutedAlert::Mute* inhibited = a->add_mutes();
+  inhibited->set_plan_id("outage");
+  inhibited->set_inhibited_by("INC-7");
+  const std::string out = MutedAlertsTable(response).Render();
+  EXPECT_THAT(out, StartsWith("FINGERPRINT       KEPT                       SOURCE      MUTED BY"));
+  EXPECT_THAT(out, HasSubstr(absl::StrCat(
+                       "9f2c41d07be5a113  2026-12-02T10:01:00+08:00  complaints  ",
+                       "safety: silence sil-1; outage: inhibited by INC-7  ",
+                       "alertname=complaint_submitted, station=北京南\n")));
 }
 
 av1::DrillReport Report() {
