@@ -228,6 +228,25 @@ absl::StatusOr<av1::RaiseAlertResponse> Raise(av1::AlertService::Stub& stub,
   return response;
 }
 
+absl::StatusOr<av1::Silence> Silence(av1::AlertService::Stub& stub, const std::string& label,
+                                     const std::string& value, const std::string& comment) {
+  av1::CreateSilenceRequest create;
+  create.set_request_id(testing::Unique("silence"));
+  av1::Matcher* m = create.mutable_silence()->add_matchers();
+  m->set_label(label);
+  m->set_op("=");
+  m->set_value(value);
+  create.mutable_silence()->set_comment(comment);
+  *create.mutable_silence()->mutable_ends_at() =
+      google::protobuf::util::TimeUtil::SecondsToTimestamp(absl::ToUnixSeconds(absl::Now()) + 3600);
+  av1::Silence silence;
+  grpc::Status status = stub.CreateSilence(Ctx().get(), create, &silence);
+  if (!status.ok()) {
+    return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
+  }
+  return silence;
+}
+
 ev::ComplaintEvent Submitted(const std::string& complaint_id, const std::string& category,
                              int priority, const std::string& station) {
   ev::ComplaintEvent e;

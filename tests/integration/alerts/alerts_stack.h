@@ -96,6 +96,11 @@ absl::StatusOr<av1::RaiseAlertResponse> Raise(av1::AlertService::Stub& stub,
                                               const std::map<std::string, std::string>& labels,
                                               bool resolved = false);
 
+// CreateSilence (as the supervisor, a fresh request id) of the alerts whose
+// `label` equals `value`, from now for an hour; the silence or the error.
+absl::StatusOr<av1::Silence> Silence(av1::AlertService::Stub& stub, const std::string& label,
+                                     const std::string& value, const std::string& comment);
+
 // A submitted complaint of `category` ("safety" …) and priority (1–4) at
 // `station`, as the complaints service publishes it.
 ev::ComplaintEvent Submitted(const std::string& complaint_id, const std::string& category,

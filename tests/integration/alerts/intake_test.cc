@@ -12,7 +12,6 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
-#include "google/protobuf/util/time_util.h"
 #include "sqms/runtime/http/http_client.h"
 #include "tests/integration/alerts/alerts_stack.h"
 #include "tests/integration/alerts/plans.h"
@@ -92,18 +91,9 @@ TEST(AlertsIntakeTest, ASilencedAlertOpensNothingAndAnExpiredSilenceMutesNoMore)
   auto stack = AlertsStack::Start({.name = "alerts-silence", .plans = kPlans});
   ASSERT_TRUE(stack.ok()) << stack.status();
   auto stub = (*stack)->Alerts();
-  av1::CreateSilenceRequest create;
-  create.set_request_id(testing::Unique("silence"));
-  auto* m = create.mutable_silence()->add_matchers();
-  m->set_label("case");
-  m->set_op("=");
-  m->set_value("maintenance");
-  create.mutable_silence()->set_comment("planned work");
-  *create.mutable_silence()->mutable_ends_at() =
-      google::protobuf::util::TimeUtil::SecondsToTimestamp(absl::ToUnixSeconds(absl::Now()) + 3600);
-  av1::Silence silence;
-  grpc::Status created = stub->CreateSilence(Ctx().get(), create, &silence);
-  ASSERT_TRUE(created.ok()) << created.error_message();
+  absl::StatusOr<av1::Silence> created = Silence(*stub, "case", "maintenance", "planned work");
+  ASSERT_TRUE(created.ok()) << created.status();
+  av1::Silence silence = *created;
   EXPECT_EQ(silence.state(), "active");
   EXPECT_EQ(silence.created_by(), "sup-sue");
   auto muted = Raise(*stub, {{"alertname", "PageTest"}, {"case", "maintenance"}});

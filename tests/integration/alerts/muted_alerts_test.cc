@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/util/time_util.h"
 #include "tests/integration/alerts/alerts_stack.h"
 #include "tests/integration/alerts/plans.h"
 #include "tests/support/service_client.h"
@@ -39,17 +38,10 @@ TEST(AlertsMutedTest, AMutedEventIsKeptAcrossAKillAndOpensWhenItsSilenceIsExpire
   auto stack = AlertsStack::Start({.name = "alerts-muted", .plans = kPlans});
   ASSERT_TRUE(stack.ok()) << stack.status();
   auto stub = (*stack)->Alerts();
-  av1::CreateSilenceRequest create;
-  create.set_request_id(testing::Unique("silence"));
-  auto* m = create.mutable_silence()->add_matchers();
-  m->set_label("station");
-  m->set_op("=");
-  m->set_value("beijing-south");
-  create.mutable_silence()->set_comment("platform works");
-  *create.mutable_silence()->mutable_ends_at() =
-      google::protobuf::util::TimeUtil::SecondsToTimestamp(absl::ToUnixSeconds(absl::Now()) + 3600);
-  av1::Silence silence;
-  ASSERT_TRUE(stub->CreateSilence(Ctx().get(), create, &silence).ok());
+  absl::StatusOr<av1::Silence> created =
+      Silence(*stub, "station", "beijing-south", "platform works");
+  ASSERT_TRUE(created.ok()) << created.status();
+  av1::Silence silence = *created;
 
   ASSERT_TRUE((*stack)->Produce({Submitted("C-1", "safety", 1, "beijing-south")}).ok());
   ASSERT_TRUE(testing::Await(
@@ -84,17 +76,9 @@ TEST(AlertsMutedTest, ListMutedAlertsShowsARaisedAlertItsSilenceHoldsUntilItIsDe
   auto stack = AlertsStack::Start({.name = "alerts-muted-list", .plans = kPlans});
   ASSERT_TRUE(stack.ok()) << stack.status();
   auto stub = (*stack)->Alerts();
-  av1::CreateSilenceRequest create;
-  create.set_request_id(testing::Unique("silence"));
-  auto* m = create.mutable_silence()->add_matchers();
-  m->set_label("case");
-  m->set_op("=");
-  m->set_value("muted-list");
-  create.mutable_silence()->set_comment("planned work");
-  *create.mutable_silence()->mutable_ends_at() =
-      google::protobuf::util::TimeUtil::SecondsToTimestamp(absl::ToUnixSeconds(absl::Now()) + 3600);
-  av1::Silence silence;
-  ASSERT_TRUE(stub->CreateSilence(Ctx().get(), create, &silence).ok());
+  absl::StatusOr<av1::Silence> created = Silence(*stub, "case", "muted-list", "planned work");
+  ASSERT_TRUE(created.ok()) << created.status();
+  av1::Silence silence = *created;
   auto raised = Raise(*stub, {{"alertname", "PageTest"}, {"case", "muted-list"}});
   ASSERT_TRUE(raised.ok()) << raised.status();
   ASSERT_EQ(raised->decisions_size(), 1);
