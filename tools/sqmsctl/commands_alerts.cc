@@ -378,13 +378,23 @@ void RegisterSilenceMuted(CLI::App& silence, Cli& cli) {
   cmd->add_option_function<std::string>(
       "--plan", [request](const std::string& v) { request->set_plan_id(v); },
       "only those muted for this plan");
-  cmd->callback([&cli, request] {
-    cli.run = [&cli, request] {
+  auto limit = std::make_shared<std::string>();  // checked as incident list's
+  cmd->add_option("--limit", *limit, "how many (1..1000, default 100)");
+  cmd->callback([&cli, request, limit] {
+    cli.run = [&cli, request, limit] {
+      if (!limit->empty()) {
+        absl::StatusOr<int> n = ParseIncidentLimit(*limit);
+        if (!n.ok()) return ReportUsageError(n.status());
+        request->set_limit(*n);
+      }
       return CallAndPrint(cli.global, &Stub::ListMutedAlerts, *request, kRead,
                           [](const av1::ListMutedAlertsResponse& response) {
                             Table table = MutedAlertsTable(response);
-                            return table.Render() + std::to_string(table.row_count()) +
-                                   " muted alert(s)\n";
+                            std::string shown = std::to_string(table.row_count());
+                            if (response.matched() > static_cast<int>(table.row_count())) {
+                              shown += " of " + std::to_string(response.matched());
+                            }
+                            return table.Render() + shown + " muted alert(s)\n";
                           });
     };
   });

@@ -69,7 +69,7 @@ grpc::ServerUnaryReactor* AlertsGrpcService::ListIncidents(
     grpc::CallbackServerContext* call, const pb::ListIncidentsRequest* request,
     pb::ListIncidentsResponse* response) {
   return Run(call, Method::kListIncidents, [this, request, response](const runtime::Principal&) {
-    absl::StatusOr<int> limit = IncidentLimit(request->limit());
+    absl::StatusOr<int> limit = ListLimit(request->limit());
     if (!limit.ok()) return limit.status();
     auto incidents = commands_.List({.active_only = request->active_only(),
                                      .plan_id = request->plan_id(), .limit = *limit});

@@ -152,11 +152,19 @@ grpc::ServerUnaryReactor* AlertsGrpcService::ListMutedAlerts(
     pb::ListMutedAlertsResponse* response) {
   return Run(call, Method::kListMutedAlerts, [this, request, response](const runtime::Principal&) {
     if (absl::Status s = CheckRequest(*request, {}); !s.ok()) return s;
+    absl::StatusOr<int> limit = ListLimit(request->limit());
+    if (!limit.ok()) return limit.status();
     auto kept = commands_.ListMutedAlerts({.plan_id = request->plan_id(),
                                            .silence_id = request->silence_id(),
                                            .inhibited_by = request->inhibited_by()});
     if (!kept.ok()) return kept.status();
-    for (const ports::MutedAlert& k : *kept) *response->add_alerts() = codec::MutedAlertToProto(k);
+    // Bounded like every list, so the answer stays far below gRPC's message
+    // size limit however many alerts a wide silence holds.
+    response->set_matched(static_cast<int32_t>(kept->size()));
+    for (const ports::MutedAlert& k : *kept) {
+      if (response->alerts_size() == *limit) break;
+      *response->add_alerts() = codec::MutedAlertToProto(k);
+    }
     return absl::OkStatus();
   });
 }

@@ -78,7 +78,7 @@ absl::StatusOr<domain::Alert> AlertFromRequest(const pb::RaiseAlertRequest& requ
   return alert;
 }
 
-absl::StatusOr<int> IncidentLimit(int32_t limit) {
+absl::StatusOr<int> ListLimit(int32_t limit) {
   if (limit == 0) return kDefaultLimit;
   if (limit < 0 || limit > kMaxLimit) {
     return runtime::InvalidArgument(

@@ -42,7 +42,8 @@ absl::StatusOr<domain::Labels> CheckWithLabels(
 absl::StatusOr<domain::Alert> AlertFromRequest(const ::sqms::alerts::v1::RaiseAlertRequest& request,
                                                absl::Time now);
 
-// ListIncidents' limit: 0 → 100; outside 0..1000 INVALID_ARGUMENT "limit".
-absl::StatusOr<int> IncidentLimit(int32_t limit);
+// A list's limit (ListIncidents, ListMutedAlerts): 0 → 100; outside
+// 0..1000 INVALID_ARGUMENT "limit".
+absl::StatusOr<int> ListLimit(int32_t limit);
 
 }  // namespace sqms::alerts::rpc

@@ -100,6 +100,23 @@ TEST(AlertsMutedTest, ListMutedAlertsShowsARaisedAlertItsSilenceHoldsUntilItIsDe
   other.set_silence_id("sil-none");
   EXPECT_TRUE(Muted(*stub, other).empty());
 
+  // A second alert the silence holds: the answer stops at `limit`, and
+  // `matched` counts every alert that matched.
+  auto second = Raise(*stub, {{"alertname", "PageTest"}, {"case", "muted-list"}, {"part", "2"}});
+  ASSERT_TRUE(second.ok()) << second.status();
+  av1::ListMutedAlertsRequest one = by_silence;
+  one.set_limit(1);
+  av1::ListMutedAlertsResponse bounded;
+  ASSERT_TRUE(stub->ListMutedAlerts(Ctx().get(), one, &bounded).ok());
+  EXPECT_EQ(bounded.alerts_size(), 1);
+  EXPECT_EQ(bounded.matched(), 2);
+  EXPECT_EQ(Muted(*stub, by_silence).size(), 2u) << "the default limit is 100";
+  one.set_limit(1001);
+  grpc::Status too_many = stub->ListMutedAlerts(Ctx().get(), one, &bounded);
+  EXPECT_EQ(too_many.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(too_many.error_message().find("limit"), std::string::npos)
+      << too_many.error_message();
+
   av1::ListMutedAlertsRequest both = by_silence;
   both.set_inhibited_by("INC-1");
   av1::ListMutedAlertsResponse refused;
@@ -122,7 +139,7 @@ TEST(AlertsMutedTest, ListMutedAlertsShowsARaisedAlertItsSilenceHoldsUntilItIsDe
                opened.incidents_size() == 1;
       },
       absl::Seconds(30)))
-      << "the kept alert opens its incident once the silence ended";
+      << "the kept alerts open their incident (grouped by case) once the silence ended";
   EXPECT_TRUE(testing::Await([&] { return Muted(*stub, av1::ListMutedAlertsRequest()).empty(); },
                              absl::Seconds(10)))
       << "decided again: no longer kept";
