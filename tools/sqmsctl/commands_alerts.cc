@@ -90,6 +90,26 @@ struct RequestIdFlag {
   }
 };
 
+// --limit on a list: a string, checked in alerts_args so that a bad value
+// is named as every other flag is (CLI11's own range message is not).
+struct LimitFlag {
+  std::string value;
+
+  void Register(CLI::App& cmd) {
+    cmd.add_option("--limit", value, "how many (1..1000, default 100)");
+  }
+  // Sets the limit of `request` when the flag was given; the usage error,
+  // reported, when it is bad.
+  template <typename Request>
+  std::optional<int> Apply(Request& request) const {
+    if (value.empty()) return std::nullopt;
+    absl::StatusOr<int> n = ParseIncidentLimit(value);
+    if (!n.ok()) return ReportUsageError(n.status());
+    request.set_limit(*n);
+    return std::nullopt;
+  }
+};
+
 // Adds "--label k=v" (repeatable, one pair per occurrence) to cmd.
 void AddLabelOption(CLI::App& cmd, const std::string& name, std::vector<std::string>& values,
                     const std::string& help) {
@@ -106,17 +126,11 @@ void RegisterIncidentList(CLI::App& incident, Cli& cli) {
                          "only triggered, acknowledged or mitigating ones");
   cmd->add_option_function<std::string>(
       "--plan", [request](const std::string& v) { request->set_plan_id(v); }, "only this plan's");
-  // A string, checked in alerts_args so that a bad value is named as every
-  // other flag is (CLI11's own range message is not).
-  auto limit = std::make_shared<std::string>();
-  cmd->add_option("--limit", *limit, "how many (1..1000, default 100)");
+  auto limit = std::make_shared<LimitFlag>();
+  limit->Register(*cmd);
   cmd->callback([&cli, request, limit] {
     cli.run = [&cli, request, limit] {
-      if (!limit->empty()) {
-        absl::StatusOr<int> n = ParseIncidentLimit(*limit);
-        if (!n.ok()) return ReportUsageError(n.status());
-        request->set_limit(*n);
-      }
+      if (std::optional<int> refused = limit->Apply(*request)) return *refused;
       return CallAndPrint(cli.global, &Stub::ListIncidents, *request, kRead,
                           [](const av1::ListIncidentsResponse& response) {
                             Table table = IncidentsTable(response);
@@ -378,15 +392,11 @@ void RegisterSilenceMuted(CLI::App& silence, Cli& cli) {
   cmd->add_option_function<std::string>(
       "--plan", [request](const std::string& v) { request->set_plan_id(v); },
       "only those muted for this plan");
-  auto limit = std::make_shared<std::string>();  // checked as incident list's
-  cmd->add_option("--limit", *limit, "how many (1..1000, default 100)");
+  auto limit = std::make_shared<LimitFlag>();
+  limit->Register(*cmd);
   cmd->callback([&cli, request, limit] {
     cli.run = [&cli, request, limit] {
-      if (!limit->empty()) {
-        absl::StatusOr<int> n = ParseIncidentLimit(*limit);
-        if (!n.ok()) return ReportUsageError(n.status());
-        request->set_limit(*n);
-      }
+      if (std::optional<int> refused = limit->Apply(*request)) return *refused;
       return CallAndPrint(cli.global, &Stub::ListMutedAlerts, *request, kRead,
                           [](const av1::ListMutedAlertsResponse& response) {
                             Table table = MutedAlertsTable(response);
