@@ -1,6 +1,7 @@
 #include "services/complaints/domain/text_classifier.h"
 
 #include <algorithm>
+#include <functional>
 
 #include "services/complaints/domain/utf8.h"
 
@@ -12,18 +13,14 @@ bool IsWordByte(char c) { return IsAsciiWordChar(c) || c == '\'' || c == '-'; }
 
 }  // namespace
 
-std::string ModelTokens(std::string_view text) {
-  std::string out;
-  auto add = [&out](std::string_view token) {
-    if (!out.empty()) out += ' ';
-    out.append(token);
-  };
+void ForEachModelToken(std::string_view text,
+                       const std::function<void(std::string_view token)>& fn) {
   for (size_t i = 0; i < text.size();) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
     if (IsWordByte(text[i])) {
       size_t end = i;
       while (end < text.size() && IsWordByte(text[end])) ++end;
-      add(text.substr(i, end - i));
+      fn(text.substr(i, end - i));
       i = end;
       continue;
     }
@@ -35,10 +32,18 @@ std::string ModelTokens(std::string_view text) {
       // not words.
       const bool punctuation = (c == 0xE3 && static_cast<unsigned char>(text[i + 1]) == 0x80) ||
                                (c == 0xEF && static_cast<unsigned char>(text[i + 1]) == 0xBC);
-      if (!punctuation) add(text.substr(i, n));
+      if (!punctuation) fn(text.substr(i, n));
     }
     i += n;
   }
+}
+
+std::string ModelTokens(std::string_view text) {
+  std::string out;
+  ForEachModelToken(text, [&out](std::string_view token) {
+    if (!out.empty()) out += ' ';
+    out.append(token);
+  });
   return out;
 }
 

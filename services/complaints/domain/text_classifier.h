@@ -4,6 +4,7 @@
 // triage.h decides when the model's answer counts. Implementations are
 // immutable after construction and thread-safe.
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,8 +28,13 @@ class TextClassifier {
 };
 
 // The model's view of a normalised text: every CJK character and every ASCII
-// word (letters, digits, ' and -) is a token; tokens are joined by single
-// spaces, everything else dropped. Training and prediction both use it.
+// word (letters, digits, ' and -) is a token, everything else dropped.
+// fn(token) for each, in order; a token is a view into `normalized_text`
+// and holds no whitespace.
+void ForEachModelToken(std::string_view normalized_text,
+                       const std::function<void(std::string_view token)>& fn);
+// The tokens joined by single spaces: the line fastText trains on and
+// reads (training and prediction both use it).
 std::string ModelTokens(std::string_view normalized_text);
 
 }  // namespace sqms::complaints::domain

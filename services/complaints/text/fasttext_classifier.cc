@@ -173,12 +173,7 @@ std::vector<int32_t> FastTextClassifier::InputIds(std::string_view normalized_te
       hashes.push_back(static_cast<int32_t>(dict_->hash(std::string(token))));
     }
   };
-  const std::string tokens = domain::ModelTokens(normalized_text);
-  for (size_t at = 0; at < tokens.size();) {
-    const size_t end = std::min(tokens.find(' ', at), tokens.size());
-    read(std::string_view(tokens).substr(at, end - at));
-    at = end + 1;
-  }
+  domain::ForEachModelToken(normalized_text, read);
   read(fasttext::Dictionary::EOS);
   for (size_t i = 0; i < hashes.size(); ++i) {
     uint64_t h = static_cast<uint64_t>(static_cast<int64_t>(hashes[i]));

@@ -92,7 +92,7 @@ class FastTextClassifier final : public domain::TextClassifier {
  private:
   FastTextClassifier(std::unique_ptr<fasttext::FastText> model, int examples);
   // The input ids of `normalized_text`, as Dictionary::getLine reads them
-  // from ModelTokens(normalized_text) + "\n".
+  // from ModelTokens(normalized_text) + "\n" (its tokens, then "</s>").
   std::vector<int32_t> InputIds(std::string_view normalized_text) const;
 
   std::unique_ptr<fasttext::FastText> model_;
