@@ -93,6 +93,7 @@ void ComplaintGenerator::Fill(const Issue& issue, cv1::SubmitComplaintRequest* r
                                    : cv1::LEVEL_UNSPECIFIED);
   bool keyed = !rng_.Chance(options_.without_key_share);
   request->set_idempotency_key(keyed ? options_.id_prefix + "-c" + std::to_string(generated_) : "");
+  request->set_view(options_.view);
 }
 
 void ComplaintGenerator::Next(cv1::SubmitComplaintRequest* request) {

@@ -23,6 +23,9 @@ struct GeneratorOptions {
   double duplicate_share = 0.05;              // same person + issue + station, new key
   double retry_share = 0.02;                  // the previous request again, same key
   double without_key_share = 0.1;             // no idempotency key at all
+  // What each answer carries: a call-center gateway needs the outcome (id,
+  // category, priority, department), not the text it sent.
+  complaints::v1::ComplaintView view = complaints::v1::COMPLAINT_VIEW_BASIC;
 };
 
 class ComplaintGenerator {

@@ -63,6 +63,11 @@ int main(int argc, char** argv) {
                  "share of retried submissions (same idempotency key)")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
+  std::string view = "basic";
+  app.add_option("--view", view,
+                 "what each answer carries: basic (the outcome) or full (the complaint)")
+      ->check(CLI::IsMember({"basic", "full"}))
+      ->capture_default_str();
   app.add_option("--connect-timeout", options.client.timeout_seconds,
                  "seconds to wait for the server")
       ->check(CLI::NonNegativeNumber)
@@ -80,6 +85,8 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 2;
   }
   bool bench = mode == "bench";
+  options.generator.view = view == "full" ? sqms::complaints::v1::COMPLAINT_VIEW_FULL
+                                          : sqms::complaints::v1::COMPLAINT_VIEW_BASIC;
   if (options.complaints < 0) options.complaints = bench ? 100000 : 200;
   if (options.contact_events < 0) options.contact_events = bench ? 0 : 300;
   options.generator.id_prefix = "lg" + (run_id.empty() ? DefaultRunId() : run_id);

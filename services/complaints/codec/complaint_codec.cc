@@ -160,16 +160,9 @@ void ToProto(const domain::KnownIssue& k, pb::KnownIssue* out) {
   if (Known(k.released_at)) WriteTime(*k.released_at, out->mutable_released_at());
 }
 
-domain::KnownIssue FromProto(const pb::KnownIssue& p) {
-  return {.incident_id = p.incident_id(),
-          .title = p.title(),
-          .plan_id = p.plan_id(),
-          .level = p.level(),
-          .linked_at = TimeOrPast(p.has_linked_at(), p.linked_at()),
-          .released_at = OptionalTime(p.has_released_at(), p.released_at())};
-}
+}  // namespace
 
-void ToProtoNoAudit(const domain::Complaint& c, pb::Complaint* out) {
+void ToBasicProto(const domain::Complaint& c, pb::Complaint* out) {
   out->set_id(c.id);
   out->set_version(c.version);
   out->set_status(Cast<pb::Status>(c.status));
@@ -180,13 +173,7 @@ void ToProtoNoAudit(const domain::Complaint& c, pb::Complaint* out) {
   out->set_importance(Cast<pb::Level>(c.importance));
   out->set_priority(Cast<pb::Priority>(c.priority));
   out->set_department(c.department);
-  codec::ToProto(c.triage, out->mutable_triage());
   out->set_assignee(c.assignee);
-  out->set_title(c.title);
-  out->set_content(c.content);
-  ToProto(c.complainant, out->mutable_complainant());
-  ToProto(c.location, out->mutable_location());
-  if (Known(c.occurred_at)) WriteTime(c.occurred_at, out->mutable_occurred_at());
   if (Known(c.received_at)) WriteTime(c.received_at, out->mutable_received_at());
   if (Known(c.updated_at)) WriteTime(c.updated_at, out->mutable_updated_at());
   ToProto(c.sla, out->mutable_sla());
@@ -196,10 +183,31 @@ void ToProtoNoAudit(const domain::Complaint& c, pb::Complaint* out) {
     out->mutable_received_as()->set_department(c.received_as.department);
     out->mutable_received_as()->set_category(Cast<pb::Category>(c.received_as.category));
   }
-  ToProtoOutcome(c, out);
   out->set_escalation_level(c.escalation_level);
   out->set_reopen_count(c.reopen_count);
   out->set_idempotency_key(c.idempotency_key);
+}
+
+namespace {
+
+domain::KnownIssue FromProto(const pb::KnownIssue& p) {
+  return {.incident_id = p.incident_id(),
+          .title = p.title(),
+          .plan_id = p.plan_id(),
+          .level = p.level(),
+          .linked_at = TimeOrPast(p.has_linked_at(), p.linked_at()),
+          .released_at = OptionalTime(p.has_released_at(), p.released_at())};
+}
+
+void ToProtoNoAudit(const domain::Complaint& c, pb::Complaint* out) {
+  ToBasicProto(c, out);
+  codec::ToProto(c.triage, out->mutable_triage());
+  out->set_title(c.title);
+  out->set_content(c.content);
+  ToProto(c.complainant, out->mutable_complainant());
+  ToProto(c.location, out->mutable_location());
+  if (Known(c.occurred_at)) WriteTime(c.occurred_at, out->mutable_occurred_at());
+  ToProtoOutcome(c, out);
 }
 
 void FromProtoOutcome(const pb::Complaint& p, domain::Complaint& c) {

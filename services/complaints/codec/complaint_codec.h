@@ -19,6 +19,9 @@ namespace pb = ::sqms::complaints::v1;
 
 // API.
 void ToProto(const domain::Complaint& complaint, pb::Complaint* out);  // with audit
+// COMPLAINT_VIEW_BASIC (service.proto): the outcome and state, without text,
+// personal data or triage evidence, so there is nothing to mask.
+void ToBasicProto(const domain::Complaint& complaint, pb::Complaint* out);
 domain::Submission FromProto(const pb::SubmitComplaintRequest& request);
 domain::Location LocationFromProto(const pb::Location& location);
 ports::ListQuery FromProto(const pb::ListComplaintsRequest& request);

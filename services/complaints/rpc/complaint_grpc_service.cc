@@ -48,11 +48,15 @@ void ComplaintGrpcService::SubmitAsync(const pb::SubmitComplaintRequest& request
                                        std::function<void(absl::Status)> done) {
   if (absl::Status s = CheckWellFormed(request); !s.ok()) return done(s);
   app_.SubmitAsync(codec::FromProto(request), principal.subject,
-                   [out, role = principal.role,
+                   [out, role = principal.role, basic = request.view() == pb::COMPLAINT_VIEW_BASIC,
                     done = std::move(done)](absl::StatusOr<app::SubmitResult> result) {
                      if (!result.ok()) return done(result.status());
-                     ComplaintForRole(result->complaint, role, View::kSummary,
-                                      out->mutable_complaint());
+                     if (basic) {
+                       codec::ToBasicProto(result->complaint, out->mutable_complaint());
+                     } else {
+                       ComplaintForRole(result->complaint, role, View::kSummary,
+                                        out->mutable_complaint());
+                     }
                      out->set_replayed(result->replayed);
                      done(absl::OkStatus());
                    });

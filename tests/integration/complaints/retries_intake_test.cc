@@ -68,6 +68,42 @@ TEST_F(RetriesIntakeTest, SameKeyWithAChangedBodyIsRefusedAndCreatesNothing) {
   EXPECT_THAT(IdsIn(region), ElementsAre(created.complaint().id()));
 }
 
+// The view shapes the answer only: a retry that asks for another view is
+// the same request, and replays.
+TEST_F(RetriesIntakeTest, ARetryAskingForAnotherViewReplaysTheComplaint) {
+  v1::SubmitComplaintRequest full = ValidSubmission("view-retry");
+  const std::string region = Unique("region");
+  full.mutable_location()->set_region(region);
+  full.set_view(v1::COMPLAINT_VIEW_FULL);
+  v1::SubmitComplaintResponse created;
+  ASSERT_TRUE(Submit(full, Role::kService, &created).ok());
+  EXPECT_EQ(created.complaint().title(), full.title());
+  EXPECT_TRUE(created.complaint().has_triage());
+
+  v1::SubmitComplaintRequest basic = full;
+  basic.set_view(v1::COMPLAINT_VIEW_BASIC);
+  v1::SubmitComplaintResponse again;
+  grpc::Status s = Submit(basic, Role::kService, &again);
+  ASSERT_TRUE(s.ok()) << StatusText(s);
+  EXPECT_TRUE(again.replayed());
+  EXPECT_EQ(again.complaint().id(), created.complaint().id());
+  EXPECT_EQ(again.complaint().category(), created.complaint().category());
+  EXPECT_EQ(again.complaint().priority(), created.complaint().priority());
+  EXPECT_EQ(again.complaint().department(), created.complaint().department());
+  EXPECT_EQ(again.complaint().title(), "");
+  EXPECT_FALSE(again.complaint().has_complainant());
+  EXPECT_FALSE(again.complaint().has_triage());
+  EXPECT_THAT(IdsIn(region), ElementsAre(created.complaint().id()));
+
+  // A view the schema does not know is refused, naming the field.
+  v1::SubmitComplaintRequest unknown = full;
+  unknown.set_view(static_cast<v1::ComplaintView>(7));
+  v1::SubmitComplaintResponse refused;
+  s = Submit(unknown, Role::kService, &refused);
+  ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << StatusText(s);
+  EXPECT_THAT(ViolationFields(s), ElementsAre("view"));
+}
+
 TEST_F(RetriesIntakeTest, TwoSubjectsWithTheSameKeyGetTwoComplaints) {
   v1::SubmitComplaintRequest request = ValidSubmission("two-subjects");
   const std::string region = Unique("region");

@@ -91,6 +91,40 @@ TEST(ComplaintCodecTest, StoredRoundTripKeepsEverythingButAudit) {
   EXPECT_EQ(EncodeStored(*back), EncodeStored(c));
 }
 
+// The basic view is the full one without text, personal data, triage
+// evidence, outcome and audit: everything else is there, unchanged.
+TEST(ComplaintCodecTest, TheBasicViewIsTheFullOneWithoutTextOrPersonalData) {
+  domain::Complaint c = FullComplaint();
+  c.known_issue = domain::KnownIssue{.incident_id = "inc-1", .title = "outage",
+                                     .plan_id = "plan-1", .level = "II", .linked_at = kT0,
+                                     .released_at = std::nullopt};
+  pb::Complaint basic;
+  ToBasicProto(c, &basic);
+  EXPECT_EQ(basic.title(), "");
+  EXPECT_EQ(basic.content(), "");
+  EXPECT_FALSE(basic.has_complainant());
+  EXPECT_FALSE(basic.has_location());
+  EXPECT_FALSE(basic.has_triage());
+  EXPECT_FALSE(basic.has_resolution());
+  EXPECT_EQ(basic.reply(), "");
+  EXPECT_EQ(basic.audit_size(), 0);
+
+  pb::Complaint full;
+  ToProto(c, &full);
+  for (int field : {pb::Complaint::kTitleFieldNumber, pb::Complaint::kContentFieldNumber,
+                    pb::Complaint::kComplainantFieldNumber, pb::Complaint::kLocationFieldNumber,
+                    pb::Complaint::kOccurredAtFieldNumber, pb::Complaint::kTriageFieldNumber,
+                    pb::Complaint::kResolutionFieldNumber, pb::Complaint::kReplyFieldNumber,
+                    pb::Complaint::kRepliedAtFieldNumber, pb::Complaint::kFollowUpFieldNumber,
+                    pb::Complaint::kClosedAtFieldNumber, pb::Complaint::kAuditFieldNumber}) {
+    full.GetReflection()->ClearField(&full, pb::Complaint::descriptor()->FindFieldByNumber(field));
+  }
+  EXPECT_EQ(basic.SerializeAsString(), full.SerializeAsString());
+  EXPECT_EQ(basic.known_issue().incident_id(), "inc-1");
+  EXPECT_EQ(basic.sla().deadlines_size(), 2);
+  EXPECT_EQ(basic.idempotency_key(), "key-1");
+}
+
 TEST(ComplaintCodecTest, UnsetTimesStayUnset) {
   domain::Complaint c;  // paused_since and deadlines default to "never"
   c.sla.deadlines.push_back({});
