@@ -28,11 +28,11 @@ end
 if redis.call('EXISTS', KEYS[1]) == 1 then return {'collision', ''} end
 local first = redis.call('GET', KEYS[4]) or ''
 if first ~= '' then return {'raced', first} end
--- The record: 12 fields and "counted", the idempotency key it was created
+-- The record: 13 fields and "counted", the idempotency key it was created
 -- under, and the shard's count of complaints by status and priority.
 redis.call('HSET', KEYS[1], 'v', '1', 'pb', ARGV[2], 'st', '1', 'cat', '10',
   'pri', '2', 'dept', ARGV[3], 'ch', '3', 'reg', ARGV[4], 'stn', ARGV[5],
-  'brk', '0', 'ts', ARGV[7], 'ck', ARGV[6], 'cn', '1')
+  'brk', '0', 'ts', ARGV[7], 'ck', ARGV[6], 'inc', '', 'cn', '1')
 redis.call('HINCRBY', KEYS[8], '1:2', 1)
 if keyed then redis.call('HSET', KEYS[1], 'ik', KEYS[3]) end
 redis.call('ZADD', KEYS[5], ARGV[7], id)

@@ -63,13 +63,14 @@ readonly TARGET_THROUGHPUT=20000   # complaints/s sustained
 readonly TARGET_RATE=10000         # complaints/s offered for the latency target
 readonly TARGET_P99_MS=25
 
-# Sizes of the baseline values, measured from the service's writes for the
-# loadgen bench corpus (MONITOR over a run): the HSET's 12 fields ~480 B of
-# which the protobuf record ~360 B, the outbox payload ~430 B, the Kafka
-# record (payload + key + CloudEvents headers) ~600 B.
-RECORD_BYTES="${BENCH_RECORD_BYTES:-360}"
-PAYLOAD_BYTES="${BENCH_PAYLOAD_BYTES:-430}"
-EVENT_BYTES="${BENCH_EVENT_BYTES:-600}"
+# Sizes of the baseline values, the medians of the service's writes for the
+# loadgen bench corpus (bench/value_sizes.py over a run's AOF, 2026-12-06,
+# since the record and the event carry the triage explanation): the
+# protobuf record 573 B, the outbox payload 671 B; the Kafka record is that
+# payload + key (25 B) + CloudEvents headers (~250 B).
+RECORD_BYTES="${BENCH_RECORD_BYTES:-573}"
+PAYLOAD_BYTES="${BENCH_PAYLOAD_BYTES:-671}"
+EVENT_BYTES="${BENCH_EVENT_BYTES:-950}"
 DRAIN_TIMEOUT="${BENCH_DRAIN_TIMEOUT:-120}"
 readonly SHARDS=4                  # the service's default --shards
 readonly KAFKA_TOPIC="sqms.contact.v1"  # 12 partitions like the complaints topic; unread here
