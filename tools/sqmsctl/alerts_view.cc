@@ -297,12 +297,20 @@ Table RisksTable(const av1::ListRisksResponse& response) {
   return table;
 }
 
+// A recurring silence is live ("active") between its windows too; the
+// state says whether it mutes now.
+std::string SilenceStateText(const av1::Silence& s) {
+  if (s.state() != "active" || !s.has_recurrence()) return s.state();
+  return s.muting() ? "active, in window" : "active, between windows";
+}
+
 Table SilencesTable(const av1::ListSilencesResponse& response) {
   Table table({"ID", "STATE", "MATCHERS", "STARTS", "ENDS", "WINDOW", "BY", "COMMENT"});
   for (const av1::Silence& s : response.silences()) {
     std::vector<std::string> matchers;
     for (const av1::Matcher& m : s.matchers()) matchers.push_back(MatcherText(m));
-    table.AddRow({s.id(), s.state(), absl::StrJoin(matchers, ", "), FormatTimestamp(s.starts_at()),
+    table.AddRow({s.id(), SilenceStateText(s), absl::StrJoin(matchers, ", "),
+                  FormatTimestamp(s.starts_at()),
                   s.has_ends_at() ? FormatTimestamp(s.ends_at()) : "never", WindowText(s),
                   s.created_by(), Truncate(s.comment(), kTitleWidth)});
   }

@@ -83,7 +83,7 @@ domain::Recurrence RecurrenceFromProto(const pb::Recurrence& in, Violations* vio
 
 }  // namespace
 
-pb::Silence SilenceToProto(const domain::Silence& silence, absl::Time now) {
+pb::Silence SilenceToProto(const domain::Silence& silence, absl::Time now, absl::TimeZone zone) {
   pb::Silence out;
   out.set_id(silence.id);
   for (const domain::Matcher& m : silence.matchers) MatcherToProto(m, out.add_matchers());
@@ -99,6 +99,7 @@ pb::Silence SilenceToProto(const domain::Silence& silence, absl::Time now) {
     rec->set_duration_minutes(static_cast<int32_t>(absl::ToInt64Minutes(r.duration)));
   }
   out.set_state(std::string(domain::SilenceStateName(domain::StateAt(silence, now))));
+  out.set_muting(domain::MutingAt(silence, now, zone));
   return out;
 }
 

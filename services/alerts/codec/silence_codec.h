@@ -12,7 +12,10 @@
 namespace sqms::alerts::codec {
 
 // `state` is the silence's state at `now` (domain::StateAt).
-::sqms::alerts::v1::Silence SilenceToProto(const domain::Silence& silence, absl::Time now);
+// `state` and `muting` as of `now`; a recurring silence's windows are local
+// times in `zone`.
+::sqms::alerts::v1::Silence SilenceToProto(const domain::Silence& silence, absl::Time now,
+                                           absl::TimeZone zone);
 
 // The silence `in` describes (id and created_by copied — the app overwrites
 // them on creation; state ignored), or INVALID_ARGUMENT

@@ -94,10 +94,13 @@ SilenceState StateAt(const Silence& silence, absl::Time t) {
   return SilenceState::kActive;
 }
 
-bool Mutes(const Silence& silence, const Labels& labels, absl::Time t, absl::TimeZone zone) {
+bool MutingAt(const Silence& silence, absl::Time t, absl::TimeZone zone) {
   if (StateAt(silence, t) != SilenceState::kActive) return false;
-  if (!MatchesAll(silence.matchers, labels)) return false;
   return !silence.recurrence || InWindow(*silence.recurrence, t, zone);
+}
+
+bool Mutes(const Silence& silence, const Labels& labels, absl::Time t, absl::TimeZone zone) {
+  return MatchesAll(silence.matchers, labels) && MutingAt(silence, t, zone);
 }
 
 absl::Time MuteEndsAt(const Silence& silence, absl::Time t, absl::TimeZone zone) {

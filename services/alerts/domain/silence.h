@@ -38,6 +38,10 @@ std::string_view SilenceStateName(SilenceState state);  // "pending", "active", 
 // between windows (it is live); Mutes() says whether a window is open now.
 SilenceState StateAt(const Silence& silence, absl::Time t);
 
+// Whether `silence` mutes whatever it matches at `t`: active and, for a
+// recurring one, `t` inside a window (see Mutes).
+bool MutingAt(const Silence& silence, absl::Time t, absl::TimeZone zone);
+
 // Whether `silence` mutes `labels` at `t`: active, every matcher matches,
 // and for a recurring one `t` lies in a window (a window that began on the
 // previous day and runs past midnight counts). Windows are local times in

@@ -116,7 +116,7 @@ grpc::ServerUnaryReactor* AlertsGrpcService::CreateSilence(grpc::CallbackServerC
         absl::StatusOr<domain::Silence> created = commands_.CreateSilence(
             *std::move(silence), {.actor = who.subject, .request_id = request_id});
         if (!created.ok()) return created.status();
-        *response = codec::SilenceToProto(*created, clock_.Now());
+        *response = codec::SilenceToProto(*created, clock_.Now(), catalog_.Snapshot()->zone);
         return absl::OkStatus();
       });
 }
@@ -128,8 +128,9 @@ grpc::ServerUnaryReactor* AlertsGrpcService::ListSilences(grpc::CallbackServerCo
     auto silences = commands_.ListSilences(request->include_expired());
     if (!silences.ok()) return silences.status();
     const absl::Time now = clock_.Now();
+    const absl::TimeZone zone = catalog_.Snapshot()->zone;
     for (const domain::Silence& s : *silences) {
-      *response->add_silences() = codec::SilenceToProto(s, now);
+      *response->add_silences() = codec::SilenceToProto(s, now, zone);
     }
     return absl::OkStatus();
   });
@@ -142,7 +143,7 @@ grpc::ServerUnaryReactor* AlertsGrpcService::ExpireSilence(grpc::CallbackServerC
     if (absl::Status s = CheckRequest(*request, {{"id", &request->id()}}); !s.ok()) return s;
     absl::StatusOr<domain::Silence> expired = commands_.ExpireSilence(request->id());
     if (!expired.ok()) return expired.status();
-    *response = codec::SilenceToProto(*expired, clock_.Now());
+    *response = codec::SilenceToProto(*expired, clock_.Now(), catalog_.Snapshot()->zone);
     return absl::OkStatus();
   });
 }

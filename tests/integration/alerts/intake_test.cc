@@ -5,6 +5,8 @@
 // naming the file and key; every series exists at 0 from start-up.
 
 #include <atomic>
+#include <map>
+#include <string>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -12,6 +14,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "sqms/runtime/http/http_client.h"
 #include "tests/integration/alerts/alerts_stack.h"
 #include "tests/integration/alerts/plans.h"
@@ -87,6 +91,55 @@ TEST(AlertsIntakeTest, AlertmanagersWebhookOpensAnIncidentAndItsResolutionResolv
   EXPECT_NE(refused->body.find("version"), std::string::npos) << refused->body;
 }
 
+// Windows are local times in the stack's zone (Asia/Shanghai): one that
+// opened ten minutes ago mutes now, one that opens in two hours does not
+// yet, though both are live ("active"); only the open one silences.
+TEST(AlertsIntakeTest, ARecurringSilenceMutesOnlyWhileItsWindowIsOpen) {
+  auto stack = AlertsStack::Start({.name = "alerts-window", .plans = kPlans});
+  ASSERT_TRUE(stack.ok()) << stack.status();
+  auto stub = (*stack)->Alerts();
+  absl::TimeZone shanghai;
+  ASSERT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &shanghai));
+  auto window = [&](const std::string& value, absl::Duration from_now) {
+    const absl::CivilMinute start = absl::ToCivilMinute(absl::Now() + from_now, shanghai);
+    av1::CreateSilenceRequest create;
+    create.set_request_id(testing::Unique("window"));
+    av1::Matcher* m = create.mutable_silence()->add_matchers();
+    m->set_label("case");
+    m->set_op("=");
+    m->set_value(value);
+    create.mutable_silence()->set_comment("nightly work");
+    av1::Recurrence* every_day = create.mutable_silence()->mutable_recurrence();
+    every_day->set_start(absl::FormatCivilTime(start).substr(11, 5));  // "HH:MM"
+    every_day->set_duration_minutes(60);
+    av1::Silence silence;
+    grpc::Status status = stub->CreateSilence(Ctx().get(), create, &silence);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return silence;
+  };
+  const av1::Silence open = window("window-open", -absl::Minutes(10));
+  const av1::Silence later = window("window-later", absl::Hours(2));
+  EXPECT_EQ(open.state(), "active");
+  EXPECT_TRUE(open.muting());
+  EXPECT_EQ(later.state(), "active");
+  EXPECT_FALSE(later.muting());
+
+  av1::ListSilencesResponse listed;
+  ASSERT_TRUE(stub->ListSilences(Ctx().get(), av1::ListSilencesRequest(), &listed).ok());
+  std::map<std::string, bool> muting;
+  for (const av1::Silence& s : listed.silences()) muting[s.id()] = s.muting();
+  EXPECT_EQ(muting, (std::map<std::string, bool>{{open.id(), true}, {later.id(), false}}));
+
+  auto muted = Raise(*stub, {{"alertname", "PageTest"}, {"case", "window-open"}});
+  ASSERT_TRUE(muted.ok());
+  ASSERT_EQ(muted->decisions_size(), 1);
+  EXPECT_EQ(muted->decisions(0).outcome(), av1::OUTCOME_SILENCED);
+  auto paged = Raise(*stub, {{"alertname", "PageTest"}, {"case", "window-later"}});
+  ASSERT_TRUE(paged.ok());
+  ASSERT_EQ(paged->decisions_size(), 1);
+  EXPECT_NE(paged->decisions(0).outcome(), av1::OUTCOME_SILENCED);
+}
+
 TEST(AlertsIntakeTest, ASilencedAlertOpensNothingAndAnExpiredSilenceMutesNoMore) {
   auto stack = AlertsStack::Start({.name = "alerts-silence", .plans = kPlans});
   ASSERT_TRUE(stack.ok()) << stack.status();
@@ -95,6 +148,7 @@ TEST(AlertsIntakeTest, ASilencedAlertOpensNothingAndAnExpiredSilenceMutesNoMore)
   ASSERT_TRUE(created.ok()) << created.status();
   av1::Silence silence = *created;
   EXPECT_EQ(silence.state(), "active");
+  EXPECT_TRUE(silence.muting());
   EXPECT_EQ(silence.created_by(), "sup-sue");
   auto muted = Raise(*stub, {{"alertname", "PageTest"}, {"case", "maintenance"}});
   ASSERT_TRUE(muted.ok());
@@ -106,6 +160,7 @@ TEST(AlertsIntakeTest, ASilencedAlertOpensNothingAndAnExpiredSilenceMutesNoMore)
   expire.set_id(silence.id());
   ASSERT_TRUE(stub->ExpireSilence(Ctx().get(), expire, &silence).ok());
   EXPECT_EQ(silence.state(), "expired");
+  EXPECT_FALSE(silence.muting());
   auto opened = Raise(*stub, {{"alertname", "PageTest"}, {"case", "maintenance"}});
   ASSERT_TRUE(opened.ok());
   EXPECT_EQ(opened->decisions(0).outcome(), av1::OUTCOME_OPENED);

@@ -328,9 +328,20 @@ TEST_F(AlertsViewTest, SilencesShowTheirWindow) {
   *daily = *weekly;
   daily->set_id("S-3");
   daily->mutable_recurrence()->clear_weekdays();
+  av1::Silence* open = response.add_silences();
+  *open = *daily;
+  open->set_id("S-4");
+  open->set_state("active");
+  open->set_muting(true);
+  av1::Silence* closed = response.add_silences();
+  *closed = *open;
+  closed->set_id("S-5");
+  closed->set_muting(false);
   const std::string out = SilencesTable(response).Render();
-  EXPECT_THAT(out, HasSubstr("S-1  active   station=~\"北京.*\"  2026-12-02T10:00:00+08:00  "
-                             "2026-12-02T12:00:00+08:00  -"));
+  EXPECT_THAT(out, HasSubstr("S-4  active, in window  "));
+  EXPECT_THAT(out, HasSubstr("S-5  active, between windows  "));
+  EXPECT_THAT(out, HasSubstr("S-1  active                   station=~\"北京.*\"  "
+                             "2026-12-02T10:00:00+08:00  2026-12-02T12:00:00+08:00  -"));
   EXPECT_THAT(out, HasSubstr("never                      mon,sun 01:00 for 2h  zhang"));
   EXPECT_THAT(out, HasSubstr("never                      daily 01:00 for 2h    zhang"));
 }

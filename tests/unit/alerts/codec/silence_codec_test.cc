@@ -14,6 +14,7 @@ using testing::BadRequestFields;
 using testing::Fields;
 
 const absl::Time kStart = absl::FromUnixSeconds(1'700'000'000);
+const absl::TimeZone kUtc = absl::UTCTimeZone();
 
 pb::Matcher* AddMatcher(pb::Silence& s, std::string label, std::string op, std::string value) {
   pb::Matcher* m = s.add_matchers();
@@ -52,7 +53,7 @@ TEST(SilenceCodecTest, RecurringWindowRoundTrips) {
 
   silence->id = "sil-1";
   silence->created_by = "li";
-  const pb::Silence out = SilenceToProto(*silence, kStart + absl::Hours(1));
+  const pb::Silence out = SilenceToProto(*silence, kStart + absl::Hours(1), kUtc);
   EXPECT_EQ(out.id(), "sil-1");
   EXPECT_EQ(out.created_by(), "li");
   EXPECT_EQ(out.starts_at().seconds(), 1'700'000'000);
@@ -69,10 +70,35 @@ TEST(SilenceCodecTest, StateFollowsTheClock) {
   domain::Silence silence = *SilenceFromProto(Window());
   silence.recurrence.reset();
   silence.ends_at = kStart + absl::Hours(2);
-  EXPECT_EQ(SilenceToProto(silence, kStart - absl::Seconds(1)).state(), "pending");
-  EXPECT_EQ(SilenceToProto(silence, kStart).state(), "active");
-  EXPECT_EQ(SilenceToProto(silence, kStart + absl::Hours(2)).state(), "expired");
-  EXPECT_EQ(SilenceToProto(silence, kStart).ends_at().seconds(), 1'700'000'000 + 7200);
+  EXPECT_EQ(SilenceToProto(silence, kStart - absl::Seconds(1), kUtc).state(), "pending");
+  EXPECT_EQ(SilenceToProto(silence, kStart, kUtc).state(), "active");
+  EXPECT_EQ(SilenceToProto(silence, kStart + absl::Hours(2), kUtc).state(), "expired");
+  EXPECT_EQ(SilenceToProto(silence, kStart, kUtc).ends_at().seconds(), 1'700'000'000 + 7200);
+}
+
+// kStart is a Tuesday, 22:13:20 UTC; the window is Sundays and Wednesdays
+// 01:30-03:30. Between windows a recurring silence is live ("active") but
+// mutes nothing; a one-off silence mutes whenever it is active.
+TEST(SilenceCodecTest, MutingSaysWhetherAWindowIsOpenNow) {
+  const domain::Silence recurring = *SilenceFromProto(Window());
+  const pb::Silence between = SilenceToProto(recurring, kStart + absl::Hours(1), kUtc);
+  EXPECT_EQ(between.state(), "active");
+  EXPECT_FALSE(between.muting());
+  const pb::Silence inside =
+      SilenceToProto(recurring, kStart + absl::Minutes(210), kUtc);  // Wed 01:43
+  EXPECT_EQ(inside.state(), "active");
+  EXPECT_TRUE(inside.muting());
+  // The same moment is 09:43 in Shanghai: outside the window there.
+  EXPECT_FALSE(SilenceToProto(recurring, kStart + absl::Minutes(210),
+                              absl::FixedTimeZone(8 * 3600))
+                   .muting());
+
+  domain::Silence one_off = recurring;
+  one_off.recurrence.reset();
+  one_off.ends_at = kStart + absl::Hours(2);
+  EXPECT_FALSE(SilenceToProto(one_off, kStart - absl::Seconds(1), kUtc).muting());
+  EXPECT_TRUE(SilenceToProto(one_off, kStart + absl::Hours(1), kUtc).muting());
+  EXPECT_FALSE(SilenceToProto(one_off, kStart + absl::Hours(2), kUtc).muting());
 }
 
 TEST(SilenceCodecTest, UnsetStartMeansFromNow) {
@@ -81,7 +107,7 @@ TEST(SilenceCodecTest, UnsetStartMeansFromNow) {
   absl::StatusOr<domain::Silence> silence = SilenceFromProto(proto);
   ASSERT_TRUE(silence.ok()) << silence.status();
   EXPECT_EQ(silence->starts_at, absl::InfinitePast());
-  EXPECT_FALSE(SilenceToProto(*silence, kStart).has_starts_at());
+  EXPECT_FALSE(SilenceToProto(*silence, kStart, kUtc).has_starts_at());
 }
 
 TEST(SilenceCodecTest, ReportsEveryProblemWithItsPath) {
@@ -117,7 +143,7 @@ TEST(SilenceCodecTest, TimesBeyondTheTimestampRangeAreRefused) {
   proto.mutable_ends_at()->set_seconds(253402300799);  // 9999-12-31T23:59:59Z: the last one
   absl::StatusOr<domain::Silence> last = SilenceFromProto(proto);
   ASSERT_TRUE(last.ok()) << last.status();
-  EXPECT_EQ(SilenceToProto(*last, kStart).ends_at().seconds(), 253402300799);
+  EXPECT_EQ(SilenceToProto(*last, kStart, kUtc).ends_at().seconds(), 253402300799);
 
   proto.mutable_ends_at()->set_seconds(253402300800);  // 10000-01-01
   EXPECT_EQ(BadRequestFields(SilenceFromProto(proto).status()),
