@@ -1,7 +1,6 @@
 #include "services/complaints/domain/text_classifier.h"
 
 #include <algorithm>
-#include <functional>
 
 #include "services/complaints/domain/utf8.h"
 
@@ -13,8 +12,7 @@ bool IsWordByte(char c) { return IsAsciiWordChar(c) || c == '\'' || c == '-'; }
 
 }  // namespace
 
-void ForEachModelToken(std::string_view text,
-                       const std::function<void(std::string_view token)>& fn) {
+void ForEachModelToken(std::string_view text, absl::FunctionRef<void(std::string_view token)> fn) {
   for (size_t i = 0; i < text.size();) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
     if (IsWordByte(text[i])) {

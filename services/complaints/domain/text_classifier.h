@@ -4,11 +4,11 @@
 // triage.h decides when the model's answer counts. Implementations are
 // immutable after construction and thread-safe.
 
-#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "services/complaints/domain/model.h"
 
 namespace sqms::complaints::domain {
@@ -32,7 +32,7 @@ class TextClassifier {
 // fn(token) for each, in order; a token is a view into `normalized_text`
 // and holds no whitespace.
 void ForEachModelToken(std::string_view normalized_text,
-                       const std::function<void(std::string_view token)>& fn);
+                       absl::FunctionRef<void(std::string_view token)> fn);
 // The tokens joined by single spaces: the line fastText trains on and
 // reads (training and prediction both use it).
 std::string ModelTokens(std::string_view normalized_text);
