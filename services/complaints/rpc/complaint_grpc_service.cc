@@ -24,7 +24,9 @@ constexpr size_t kMaxPageToken = 512;
 
 void ComplaintForRole(const domain::Complaint& complaint, runtime::Role role, View view,
                       pb::Complaint* out) {
-  if (view == View::kDetail && SeesPersonalData(role)) {
+  if (view == View::kBasic) {
+    codec::ToBasicProto(complaint, out);
+  } else if (view == View::kDetail && SeesPersonalData(role)) {
     codec::ToProto(complaint, out);
   } else {
     codec::ToProto(domain::MaskForAgent(complaint), out);
@@ -48,15 +50,12 @@ void ComplaintGrpcService::SubmitAsync(const pb::SubmitComplaintRequest& request
                                        std::function<void(absl::Status)> done) {
   if (absl::Status s = CheckWellFormed(request); !s.ok()) return done(s);
   app_.SubmitAsync(codec::FromProto(request), principal.subject,
-                   [out, role = principal.role, basic = request.view() == pb::COMPLAINT_VIEW_BASIC,
+                   [out, role = principal.role,
+                    view = request.view() == pb::COMPLAINT_VIEW_BASIC ? View::kBasic
+                                                                      : View::kSummary,
                     done = std::move(done)](absl::StatusOr<app::SubmitResult> result) {
                      if (!result.ok()) return done(result.status());
-                     if (basic) {
-                       codec::ToBasicProto(result->complaint, out->mutable_complaint());
-                     } else {
-                       ComplaintForRole(result->complaint, role, View::kSummary,
-                                        out->mutable_complaint());
-                     }
+                     ComplaintForRole(result->complaint, role, view, out->mutable_complaint());
                      out->set_replayed(result->replayed);
                      done(absl::OkStatus());
                    });

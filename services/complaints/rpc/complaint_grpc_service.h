@@ -131,7 +131,9 @@ class ComplaintGrpcService final : public pb::ComplaintService::CallbackService 
 // personal data unmasked for roles that may see it (SeesPersonalData).
 // kSummary is every other response: masked for everyone, no audit trail —
 // privacy by default, unmasking is a deliberate look at one complaint.
-enum class View { kDetail, kSummary };
+// kBasic is an intake answer's COMPLAINT_VIEW_BASIC: the outcome and state
+// only, with nothing to mask.
+enum class View { kDetail, kSummary, kBasic };
 void ComplaintForRole(const domain::Complaint& complaint, runtime::Role role, View view,
                       pb::Complaint* out);
 
