@@ -160,36 +160,6 @@ void ToProto(const domain::KnownIssue& k, pb::KnownIssue* out) {
   if (Known(k.released_at)) WriteTime(*k.released_at, out->mutable_released_at());
 }
 
-}  // namespace
-
-void ToBasicProto(const domain::Complaint& c, pb::Complaint* out) {
-  out->set_id(c.id);
-  out->set_version(c.version);
-  out->set_status(Cast<pb::Status>(c.status));
-  out->set_channel(Cast<pb::Channel>(c.channel));
-  out->set_category(Cast<pb::Category>(c.category));
-  out->set_category_overridden(c.category_overridden);
-  out->set_urgency(Cast<pb::Level>(c.urgency));
-  out->set_importance(Cast<pb::Level>(c.importance));
-  out->set_priority(Cast<pb::Priority>(c.priority));
-  out->set_department(c.department);
-  out->set_assignee(c.assignee);
-  if (Known(c.received_at)) WriteTime(c.received_at, out->mutable_received_at());
-  if (Known(c.updated_at)) WriteTime(c.updated_at, out->mutable_updated_at());
-  ToProto(c.sla, out->mutable_sla());
-  out->set_duplicate_of(c.duplicate_of);
-  if (c.known_issue) ToProto(*c.known_issue, out->mutable_known_issue());
-  if (!c.received_as.department.empty()) {
-    out->mutable_received_as()->set_department(c.received_as.department);
-    out->mutable_received_as()->set_category(Cast<pb::Category>(c.received_as.category));
-  }
-  out->set_escalation_level(c.escalation_level);
-  out->set_reopen_count(c.reopen_count);
-  out->set_idempotency_key(c.idempotency_key);
-}
-
-namespace {
-
 domain::KnownIssue FromProto(const pb::KnownIssue& p) {
   return {.incident_id = p.incident_id(),
           .title = p.title(),
@@ -288,6 +258,32 @@ void ToProto(absl::Time t, google::protobuf::Timestamp* out) {
 void ToProto(const domain::Complaint& complaint, pb::Complaint* out) {
   ToProtoNoAudit(complaint, out);
   for (const domain::AuditEntry& e : complaint.audit) ToProto(e, out->add_audit());
+}
+
+void ToBasicProto(const domain::Complaint& c, pb::Complaint* out) {
+  out->set_id(c.id);
+  out->set_version(c.version);
+  out->set_status(Cast<pb::Status>(c.status));
+  out->set_channel(Cast<pb::Channel>(c.channel));
+  out->set_category(Cast<pb::Category>(c.category));
+  out->set_category_overridden(c.category_overridden);
+  out->set_urgency(Cast<pb::Level>(c.urgency));
+  out->set_importance(Cast<pb::Level>(c.importance));
+  out->set_priority(Cast<pb::Priority>(c.priority));
+  out->set_department(c.department);
+  out->set_assignee(c.assignee);
+  if (Known(c.received_at)) WriteTime(c.received_at, out->mutable_received_at());
+  if (Known(c.updated_at)) WriteTime(c.updated_at, out->mutable_updated_at());
+  ToProto(c.sla, out->mutable_sla());
+  out->set_duplicate_of(c.duplicate_of);
+  if (c.known_issue) ToProto(*c.known_issue, out->mutable_known_issue());
+  if (!c.received_as.department.empty()) {
+    out->mutable_received_as()->set_department(c.received_as.department);
+    out->mutable_received_as()->set_category(Cast<pb::Category>(c.received_as.category));
+  }
+  out->set_escalation_level(c.escalation_level);
+  out->set_reopen_count(c.reopen_count);
+  out->set_idempotency_key(c.idempotency_key);
 }
 
 domain::Submission FromProto(const pb::SubmitComplaintRequest& r) {
