@@ -11,8 +11,7 @@
 
 namespace sqms::alerts::codec {
 
-// `state` is the silence's state at `now` (domain::StateAt).
-// `state` and `muting` as of `now`; a recurring silence's windows are local
+// `state` (domain::StateAt) and `muting` (domain::MutingAt) as of `now`; a recurring silence's windows are local
 // times in `zone`.
 ::sqms::alerts::v1::Silence SilenceToProto(const domain::Silence& silence, absl::Time now,
                                            absl::TimeZone zone);

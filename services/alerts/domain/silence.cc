@@ -100,7 +100,7 @@ bool MutingAt(const Silence& silence, absl::Time t, absl::TimeZone zone) {
 }
 
 bool Mutes(const Silence& silence, const Labels& labels, absl::Time t, absl::TimeZone zone) {
-  return MatchesAll(silence.matchers, labels) && MutingAt(silence, t, zone);
+  return MutingAt(silence, t, zone) && MatchesAll(silence.matchers, labels);
 }
 
 absl::Time MuteEndsAt(const Silence& silence, absl::Time t, absl::TimeZone zone) {
