@@ -111,7 +111,6 @@ ComplaintRun RunComplaints(const LoadOptions& options) {
     auto stub = cv1::ComplaintService::NewStub(tools::MakeDedicatedChannel(options.client));
     grpc::ClientContext context;
     tools::PrepareContext(options.client, false, context);
-    auto stream = stub->StreamComplaints(&context);
     ComplaintGenerator generator(StreamGenerator(options, i));
     ComplaintTally& tally = tallies[static_cast<size_t>(i)];
     int64_t count = ShareOf(options.complaints, options.streams, i);
@@ -119,7 +118,9 @@ ComplaintRun RunComplaints(const LoadOptions& options) {
     if (!options.latency_log.empty()) tally.answered_at_ns.reserve(static_cast<size_t>(count));
     StreamOutcome outcome =
         RunPipelinedStream<cv1::SubmitComplaintRequest, cv1::StreamComplaintsResponse>(
-            *stream, PlanFor(options, count),
+            context,
+            [&stub](grpc::ClientContext* c, auto* r) { stub->async()->StreamComplaints(c, r); },
+            PlanFor(options, count),
             [&generator](int64_t, cv1::SubmitComplaintRequest* r) { generator.Next(r); },
             [&tally, &options, start](const cv1::StreamComplaintsResponse& r, int64_t latency_ns) {
               tally.latencies_ns.push_back(latency_ns);
@@ -151,12 +152,13 @@ ContactRun RunContactEvents(const LoadOptions& options) {
         contact::v1::ContactEventService::NewStub(tools::MakeDedicatedChannel(options.client));
     grpc::ClientContext context;
     tools::PrepareContext(options.client, false, context);
-    auto stream = stub->StreamContactEvents(&context);
     int64_t count = ShareOf(options.contact_events, options.streams, i);
     ContactGenerator generator(StreamGenerator(options, i), count, i == 0);
     ContactRun mine;
     StreamOutcome outcome = RunPipelinedStream<ContactEvent, ContactEventAck>(
-        *stream, PlanFor(options, count),
+        context,
+        [&stub](grpc::ClientContext* c, auto* r) { stub->async()->StreamContactEvents(c, r); },
+        PlanFor(options, count),
         [&generator](int64_t, ContactEvent* e) { generator.Next(e); },
         [&mine](const ContactEventAck& ack, int64_t) {
           if (ack.status().code() == 0) {

@@ -1,6 +1,6 @@
 // Running the simulated load against a server: complaint submissions over K
 // StreamComplaints streams and contact events over K StreamContactEvents
-// streams, one writer and one reader thread per stream.
+// streams, each driven through gRPC's callback API (pipelined_stream.h).
 #pragma once
 
 #include <cstdint>
