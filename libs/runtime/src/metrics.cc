@@ -112,11 +112,49 @@ RpcMetrics::RpcMetrics(prometheus::Registry& registry)
                    .Help("gRPC call latency, by service and method")
                    .Register(registry)) {}
 
-void RpcMetrics::Observe(const std::string& service, const std::string& method,
-                         const std::string& code, std::chrono::nanoseconds latency) {
-  requests_.Add({{"service", service}, {"method", method}, {"code", code}}).Increment();
-  latency_.Add({{"service", service}, {"method", method}}, LatencyBuckets())
-      .Observe(std::chrono::duration<double>(latency).count());
+void RpcMetrics::Observe(std::string_view service, std::string_view method, std::string_view code,
+                         std::chrono::nanoseconds latency) {
+  const absl::string_view s(service.data(), service.size());
+  const absl::string_view m(method.data(), method.size());
+  const absl::string_view c(code.data(), code.size());
+  Series series;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    series = Find(s, m, c);
+  }
+  if (series.first == nullptr) {
+    absl::MutexLock lock(&mu_);
+    series = Add(s, m, c);
+  }
+  series.first->Increment();
+  series.second->Observe(std::chrono::duration<double>(latency).count());
+}
+
+RpcMetrics::Series RpcMetrics::Find(absl::string_view service, absl::string_view method,
+                                    absl::string_view code) const {
+  const auto by_service = series_.find(service);
+  if (by_service == series_.end()) return {};
+  const auto by_method = by_service->second.find(method);
+  if (by_method == by_service->second.end()) return {};
+  const auto requests = by_method->second.requests.find(code);
+  if (requests == by_method->second.requests.end()) return {};
+  return {requests->second, by_method->second.latency};
+}
+
+RpcMetrics::Series RpcMetrics::Add(absl::string_view service, absl::string_view method,
+                                   absl::string_view code) {
+  MethodSeries& series = series_[service][method];
+  const std::string service_name(service), method_name(method);
+  if (series.latency == nullptr) {
+    series.latency =
+        &latency_.Add({{"service", service_name}, {"method", method_name}}, LatencyBuckets());
+  }
+  prometheus::Counter*& requests = series.requests[code];
+  if (requests == nullptr) {
+    requests = &requests_.Add(
+        {{"service", service_name}, {"method", method_name}, {"code", std::string(code)}});
+  }
+  return {requests, series.latency};
 }
 
 absl::Status RpcMetrics::DeclareService(std::string_view full_service_name) {
@@ -128,12 +166,10 @@ absl::Status RpcMetrics::DeclareService(std::string_view full_service_name) {
   }
   auto declare = [&](const std::string& method) {
     // Every canonical code, 0 (OK) .. 16 (UNAUTHENTICATED).
+    absl::MutexLock lock(&mu_);
     for (int code = 0; code <= 16; ++code) {
-      requests_.Add({{"service", service_name},
-                     {"method", method},
-                     {"code", absl::StatusCodeToString(static_cast<absl::StatusCode>(code))}});
+      Add(service_name, method, absl::StatusCodeToString(static_cast<absl::StatusCode>(code)));
     }
-    latency_.Add({{"service", service_name}, {"method", method}}, LatencyBuckets());
   };
   for (int i = 0; i < service->method_count(); ++i) {
     const google::protobuf::MethodDescriptor* method = service->method(i);

@@ -12,7 +12,11 @@
 #include <utility>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "prometheus/collectable.h"
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
@@ -74,12 +78,32 @@ class RpcMetrics {
   // rate() and ratio panels read 0, not "No data", on an idle system.
   absl::Status DeclareService(std::string_view full_service_name);
   // Records one finished call. `code` is the grpc::StatusCode name, e.g. "OK".
-  void Observe(const std::string& service, const std::string& method, const std::string& code,
+  // After a series' first call, finds it without building label maps (a
+  // stream item of the intake is one call).
+  void Observe(std::string_view service, std::string_view method, std::string_view code,
                std::chrono::nanoseconds latency);
 
  private:
+  // One method's series, by status code name.
+  struct MethodSeries {
+    prometheus::Histogram* latency = nullptr;
+    absl::flat_hash_map<std::string, prometheus::Counter*> requests;
+  };
+  using Series = std::pair<prometheus::Counter*, prometheus::Histogram*>;
+  // The cached series of (service, method, code); {nullptr, nullptr} if none.
+  // (absl::string_view: the maps' heterogeneous lookup takes no std::string_view.)
+  Series Find(absl::string_view service, absl::string_view method, absl::string_view code) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Creates the series (at 0) if needed, and caches it.
+  Series Add(absl::string_view service, absl::string_view method, absl::string_view code)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
   prometheus::Family<prometheus::Counter>& requests_;
   prometheus::Family<prometheus::Histogram>& latency_;
+  mutable absl::Mutex mu_;
+  // service -> method -> series
+  absl::flat_hash_map<std::string, absl::flat_hash_map<std::string, MethodSeries>> series_
+      ABSL_GUARDED_BY(mu_);
 };
 
 // Latency buckets shared by all services, in seconds (0.5 ms .. 10 s).
