@@ -49,11 +49,12 @@ std::string RedisComplaintRepository::NewId(const std::string& seed, absl::Time 
   return keys_.NewId(keys_.ShardOfSeed(seed), now);
 }
 
-void RedisComplaintRepository::AppendFields(const domain::Complaint& c,
-                                            const std::string& complainant_key,
-                                            std::vector<std::string>& args) const {
+codec::pb::Complaint RedisComplaintRepository::AppendFields(const domain::Complaint& c,
+                                                            const std::string& complainant_key,
+                                                            std::vector<std::string>& args) const {
+  codec::pb::Complaint stored = codec::StoredProto(c);
   args.push_back(std::to_string(c.version));
-  args.push_back(codec::EncodeStored(c));
+  args.push_back(stored.SerializeAsString());
   args.push_back(Int(static_cast<int>(c.status)));
   args.push_back(Int(static_cast<int>(c.category)));
   args.push_back(Int(static_cast<int>(c.priority)));
@@ -65,9 +66,11 @@ void RedisComplaintRepository::AppendFields(const domain::Complaint& c,
   args.push_back(Ms(c.received_at));
   args.push_back(complainant_key);
   args.push_back(c.known_issue ? c.known_issue->incident_id : "");
+  return stored;
 }
 
-void RedisComplaintRepository::AppendTail(const domain::Complaint& c, int64_t since_version,
+void RedisComplaintRepository::AppendTail(const domain::Complaint& c, codec::pb::Complaint stored,
+                                          int64_t since_version,
                                           const std::vector<domain::SlaTimer>& timers,
                                           const std::vector<ports::PendingEvent>& events,
                                           const std::string& complainant_key,
@@ -89,13 +92,16 @@ void RedisComplaintRepository::AppendTail(const domain::Complaint& c, int64_t si
   // The request that caused the events (none for timer-fired ones).
   const runtime::TraceContext& trace = runtime::CurrentTraceContext();
   const std::string traceparent = trace.Traceparent();
-  for (const auto& e : events) {
+  for (size_t i = 0; i < events.size(); ++i) {
+    const ports::PendingEvent& e = events[i];
     args.push_back(topic_);
     args.push_back(c.id);
     args.push_back(e.event_id);
     args.push_back(codec::CloudEventType(e.event.type));
     args.push_back(Ms(e.event.at));
-    args.push_back(codec::EncodeEvent(c, e, complainant_key));
+    // The last event takes the record's proto; any before it, a copy.
+    args.push_back(codec::EncodeEvent(i + 1 == events.size() ? std::move(stored) : stored, e,
+                                      complainant_key));
     args.push_back(traceparent);
     args.push_back(trace.tracestate);
   }
@@ -114,13 +120,13 @@ void RedisComplaintRepository::CreateAsync(const ports::NewComplaint& record,
       keys_.Dedup(*shard, record.fingerprint), keys_.Received(*shard),
       keys_.Timers(*shard), keys_.Outbox(*shard), keys_.Counts(*shard), keys_.Due(*shard)};
   std::vector<std::string> args = {c.id};
-  AppendFields(c, record.complainant_key, args);
+  codec::pb::Complaint stored = AppendFields(c, record.complainant_key, args);
   args.push_back(record.idempotency_scope.empty() ? ""
                                                   : keys_.Idempotency(record.idempotency_scope));
   args.push_back(record.fingerprint.empty() ? "0" : "1");
   args.push_back(std::to_string(absl::ToInt64Milliseconds(record.duplicate_window)));
   args.push_back(record.expected_first);
-  AppendTail(c, 0, record.timers, record.events, record.complainant_key, args);
+  AppendTail(c, std::move(stored), 0, record.timers, record.events, record.complainant_key, args);
 
   redis_.EvalAsync(
       scripts::CreateComplaint(), keys, args,
@@ -223,9 +229,9 @@ absl::StatusOr<bool> RedisComplaintRepository::Update(const ports::ComplaintUpda
                                          keys_.Requests(*shard, c.id), keys_.Counts(*shard),
                                          keys_.Due(*shard)};
   std::vector<std::string> args = {c.id, std::to_string(update.expected_version)};
-  AppendFields(c, update.complainant_key, args);
-  AppendTail(c, update.expected_version, update.timers, update.events, update.complainant_key,
-             args);
+  codec::pb::Complaint stored = AppendFields(c, update.complainant_key, args);
+  AppendTail(c, std::move(stored), update.expected_version, update.timers, update.events,
+             update.complainant_key, args);
   args.push_back(update.request_id);
   args.push_back(update.request_fingerprint);
   args.push_back(std::to_string(

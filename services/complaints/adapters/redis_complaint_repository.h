@@ -13,6 +13,7 @@
 #include <string>
 
 #include "services/complaints/adapters/redis_keys.h"
+#include "services/complaints/codec/complaint_codec.h"
 #include "services/complaints/ports/complaint_repository.h"
 #include "sqms/runtime/redis_client.h"
 
@@ -47,9 +48,11 @@ class RedisComplaintRepository final : public ports::ComplaintRepository {
  private:
   // Appends the write arguments shared by create and update: the 12 record
   // fields, then audit entries newer than `since_version`, timers, events.
-  void AppendFields(const domain::Complaint& c, const std::string& complainant_key,
-                    std::vector<std::string>& args) const;
-  void AppendTail(const domain::Complaint& c, int64_t since_version,
+  // AppendFields returns the record's proto, which AppendTail's events take.
+  codec::pb::Complaint AppendFields(const domain::Complaint& c,
+                                    const std::string& complainant_key,
+                                    std::vector<std::string>& args) const;
+  void AppendTail(const domain::Complaint& c, codec::pb::Complaint stored, int64_t since_version,
                   const std::vector<domain::SlaTimer>& timers,
                   const std::vector<ports::PendingEvent>& events,
                   const std::string& complainant_key, std::vector<std::string>& args) const;

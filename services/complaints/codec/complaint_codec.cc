@@ -327,10 +327,14 @@ ports::ListQuery FromProto(const pb::ListComplaintsRequest& r) {
   return q;
 }
 
-std::string EncodeStored(const domain::Complaint& complaint) {
+pb::Complaint StoredProto(const domain::Complaint& complaint) {
   pb::Complaint p;
   ToProtoNoAudit(complaint, &p);
-  return p.SerializeAsString();
+  return p;
+}
+
+std::string EncodeStored(const domain::Complaint& complaint) {
+  return StoredProto(complaint).SerializeAsString();
 }
 
 absl::StatusOr<domain::Complaint> DecodeStored(const std::string& bytes) {
@@ -351,27 +355,27 @@ absl::StatusOr<domain::AuditEntry> DecodeAudit(const std::string& bytes) {
   return FromProto(p);
 }
 
-void ToEventProto(const domain::Complaint& after, const ports::PendingEvent& event,
-                  const std::string& complainant_key, ev::ComplaintEvent* out) {
+std::string EncodeEvent(pb::Complaint stored, const ports::PendingEvent& event,
+                        const std::string& complainant_key) {
   const domain::Event& e = event.event;
-  out->set_event_id(event.event_id);
-  out->set_type(Cast<ev::ComplaintEventType>(e.type));
-  if (Known(e.at)) WriteTime(e.at, out->mutable_occurred_at());
-  out->set_actor(e.actor);
-  out->set_from_status(Cast<pb::Status>(e.from));
-  out->set_to_status(Cast<pb::Status>(e.to));
-  out->set_sla_target(Cast<pb::SlaTarget>(e.sla_target));
-  ToProtoNoAudit(after, out->mutable_complaint());
-  MaskFreeText(out->mutable_complaint());
-  out->set_complainant_key(complainant_key);
-  out->set_note(domain::MaskText(e.note));
+  ev::ComplaintEvent out;
+  out.set_event_id(event.event_id);
+  out.set_type(Cast<ev::ComplaintEventType>(e.type));
+  if (Known(e.at)) WriteTime(e.at, out.mutable_occurred_at());
+  out.set_actor(e.actor);
+  out.set_from_status(Cast<pb::Status>(e.from));
+  out.set_to_status(Cast<pb::Status>(e.to));
+  out.set_sla_target(Cast<pb::SlaTarget>(e.sla_target));
+  *out.mutable_complaint() = std::move(stored);
+  MaskFreeText(out.mutable_complaint());
+  out.set_complainant_key(complainant_key);
+  out.set_note(domain::MaskText(e.note));
+  return out.SerializeAsString();
 }
 
 std::string EncodeEvent(const domain::Complaint& after, const ports::PendingEvent& event,
                         const std::string& complainant_key) {
-  ev::ComplaintEvent p;
-  ToEventProto(after, event, complainant_key, &p);
-  return p.SerializeAsString();
+  return EncodeEvent(StoredProto(after), event, complainant_key);
 }
 
 std::string CloudEventType(domain::EventType type) {

@@ -26,7 +26,9 @@ domain::Submission FromProto(const pb::SubmitComplaintRequest& request);
 domain::Location LocationFromProto(const pb::Location& location);
 ports::ListQuery FromProto(const pb::ListComplaintsRequest& request);
 
-// Storage: the complaint without its audit trail, and one audit entry.
+// Storage: the complaint without its audit trail (StoredProto; EncodeStored
+// serializes it), and one audit entry.
+pb::Complaint StoredProto(const domain::Complaint& complaint);
 std::string EncodeStored(const domain::Complaint& complaint);
 absl::StatusOr<domain::Complaint> DecodeStored(const std::string& bytes);  // DATA_LOSS if corrupt
 std::string EncodeAudit(const domain::AuditEntry& entry);
@@ -36,8 +38,10 @@ absl::StatusOr<domain::AuditEntry> DecodeAudit(const std::string& bytes);
 // (complainant emptied, title/content/note masked, no audit).
 std::string EncodeEvent(const domain::Complaint& after, const ports::PendingEvent& event,
                         const std::string& complainant_key);
-void ToEventProto(const domain::Complaint& after, const ports::PendingEvent& event,
-                  const std::string& complainant_key, ::sqms::events::v1::ComplaintEvent* out);
+// The same from `stored`, StoredProto(after), which it takes over: a write
+// that stores a complaint and its event builds the complaint's proto once.
+std::string EncodeEvent(pb::Complaint stored, const ports::PendingEvent& event,
+                        const std::string& complainant_key);
 // CloudEvents type, e.g. "sqms.complaints.v1.submitted", "...sla_breached".
 std::string CloudEventType(domain::EventType type);
 

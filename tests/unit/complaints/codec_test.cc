@@ -201,6 +201,19 @@ TEST(ComplaintCodecTest, EventCarriesNoPersonalData) {
   EXPECT_EQ(event.complaint().sla().deadlines_size(), 2);
 }
 
+TEST(ComplaintCodecTest, AnEventFromTheStoredProtoIsTheEventFromTheComplaint) {
+  ports::PendingEvent pending{"ev-1", {}};
+  pending.event.type = domain::EventType::kSubmitted;
+  pending.event.at = kT0;
+  pending.event.note = std::string("from ") + kPhone;
+  const domain::Complaint c = FullComplaint();
+  const pb::Complaint stored = StoredProto(c);
+  EXPECT_EQ(stored.SerializeAsString(), EncodeStored(c));
+  // The stored proto has the complainant; the event built from it must not.
+  EXPECT_TRUE(stored.has_complainant());
+  EXPECT_EQ(EncodeEvent(stored, pending, "hmac-key"), EncodeEvent(c, pending, "hmac-key"));
+}
+
 TEST(ComplaintCodecTest, CloudEventTypes) {
   EXPECT_EQ(CloudEventType(domain::EventType::kSubmitted), "sqms.complaints.v1.submitted");
   EXPECT_EQ(CloudEventType(domain::EventType::kSlaBreached), "sqms.complaints.v1.sla_breached");
