@@ -2,10 +2,12 @@
 
 #include <fstream>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "grpcpp/server_context.h"
 
@@ -59,6 +61,14 @@ Roles::Roles(std::initializer_list<Role> roles) {
   for (Role role : roles) bits_ |= 1u << static_cast<int>(role);
 }
 
+std::string Roles::Names() const {
+  std::vector<std::string> names;
+  for (const auto& [role, name] : kRoleNames) {
+    if (Contains(role)) names.emplace_back(name);
+  }
+  return names.empty() ? "no role" : absl::StrJoin(names, " or ");
+}
+
 absl::StatusOr<std::unique_ptr<TokenAuthenticator>> TokenAuthenticator::FromFile(
     const std::string& path) {
   std::ifstream in(path);
@@ -107,8 +117,9 @@ absl::StatusOr<Principal> TokenAuthenticator::Authorize(const grpc::CallbackServ
       Authenticate(std::string_view(it->second.data(), it->second.size()));
   if (!principal.ok()) return principal.status();
   if (!allowed.Contains(principal->role)) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("role '", Sv(RoleName(principal->role)), "' may not call this method"));
+    return absl::PermissionDeniedError(absl::StrCat("role '", Sv(RoleName(principal->role)),
+                                                    "' may not call this method (needs ",
+                                                    allowed.Names(), ")"));
   }
   return principal;
 }

@@ -1,10 +1,8 @@
 #include "services/alerts/rpc/roles.h"
 
 #include <string>
-#include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 
 namespace sqms::alerts::rpc {
 namespace {
@@ -69,14 +67,10 @@ const runtime::Roles& AllowedRoles(Method method) { return Info(method).roles; }
 absl::Status AuthorizeDrillAlert(const runtime::Principal& principal) {
   const runtime::Roles& drills = AllowedRoles(Method::kStartDrill);
   if (drills.Contains(principal.role)) return absl::OkStatus();
-  std::vector<std::string> may;
-  for (Role role : {Role::kAgent, Role::kSupervisor, Role::kAdmin, Role::kService}) {
-    if (drills.Contains(role)) may.emplace_back(runtime::RoleName(role));
-  }
   return absl::PermissionDeniedError(
       absl::StrCat("a drill alert (drill=true) starts a drill, which pages real people: that needs "
                    "role ",
-                   absl::StrJoin(may, " or "), " (as StartDrill), not ",
+                   drills.Names(), " (as StartDrill), not ",
                    std::string(runtime::RoleName(principal.role))));
 }
 

@@ -33,6 +33,14 @@ TEST(RolesTest, Contains) {
   EXPECT_FALSE(roles.Contains(Role::kService));
 }
 
+TEST(RolesTest, NamesListsTheMembersInTheEnumsOrder) {
+  EXPECT_EQ((Roles{Role::kAdmin, Role::kSupervisor}.Names()), "supervisor or admin");
+  EXPECT_EQ((Roles{Role::kService}.Names()), "service");
+  EXPECT_EQ((Roles{Role::kAgent, Role::kSupervisor, Role::kAdmin, Role::kService}.Names()),
+            "agent or supervisor or admin or service");
+  EXPECT_EQ((Roles{}.Names()), "no role");
+}
+
 TEST(TokenAuthenticatorTest, ParsesFileWithCommentsAndBlankLines) {
   std::string path = WriteTemp("tokens-ok", "# tokens\n\n  t1 alice agent\nt2\tbob  admin\n");
   auto auth = TokenAuthenticator::FromFile(path);

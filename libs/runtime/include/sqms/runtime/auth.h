@@ -28,6 +28,9 @@ class Roles {
  public:
   Roles(std::initializer_list<Role> roles);
   bool Contains(Role role) const { return (bits_ >> static_cast<int>(role)) & 1u; }
+  // The members' names for a message, in the enum's order: "supervisor or
+  // admin"; "no role" when empty.
+  std::string Names() const;
 
  private:
   unsigned bits_ = 0;
