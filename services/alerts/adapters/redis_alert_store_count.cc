@@ -17,13 +17,21 @@ namespace sqms::alerts::adapters {
 namespace {
 
 // KEYS: 1 window zset, 2 its complaint ids hash. ARGV: 1 member, 2 at ms,
-// 3 within ms, 4 complaint id ("" = none). The members dropped are read
-// before they are removed so their complaint ids go too (HDEL in chunks:
-// unpack has a limit).
+// 3 within ms, 4 complaint id ("" = none). The window ends at its newest
+// time, `at` or a later member's; a member older than its start is too
+// late and changes nothing (0). The members dropped are read before they
+// are removed so their complaint ids go too (HDEL in chunks: unpack has a
+// limit). ZADD GT: a member counted again never moves back in time.
 const runtime::LuaScript& CountScript() {
   static const runtime::LuaScript script(R"lua(
-local cut = '(' .. (tonumber(ARGV[2]) - tonumber(ARGV[3]))
-redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+local at = tonumber(ARGV[2])
+local newest = at
+local top = redis.call('ZRANGE', KEYS[1], 0, 0, 'REV', 'WITHSCORES')
+if top[2] and tonumber(top[2]) > newest then newest = tonumber(top[2]) end
+local start = newest - tonumber(ARGV[3])
+if at < start then return 0 end
+local cut = '(' .. start
+redis.call('ZADD', KEYS[1], 'GT', ARGV[2], ARGV[1])
 if ARGV[4] ~= '' then redis.call('HSET', KEYS[2], ARGV[1], ARGV[4])
 else redis.call('HDEL', KEYS[2], ARGV[1]) end
 local gone = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', cut)

@@ -173,10 +173,15 @@ class AlertStore {
 
   // Counting triggers: adds `member` (an alert's fingerprint) at `at` to
   // the window `key` with the complaint id of its alert (`complaint_id`; ""
-  // when it has none), drops the members older than at − within together
-  // with their complaint ids, and returns how many members remain — one
-  // atomic step. Idempotent per member: a member counted again counts once,
-  // at its latest `at`, with its latest complaint id. A window and its
+  // when it has none), drops the members older than newest − within (newest:
+  // the latest time in the window, `at` included) together with their
+  // complaint ids, and returns how many members remain — one atomic step.
+  // So the members counted always lie within `within` of each other, also
+  // when `at` is not the latest (an alert kept while muted and decided
+  // again hours later, at its own time). A member older than newest −
+  // within is too late for the window: it is not added, nothing changes,
+  // and the answer is 0. Idempotent per member: a member counted again
+  // counts once, at its latest `at`, with its latest complaint id. A window and its
   // complaint ids are kept no longer than `within` after its last Count
   // (memory is bounded by the members inside the window). The member stays
   // the fingerprint and the complaint id is kept beside it (in Redis a hash

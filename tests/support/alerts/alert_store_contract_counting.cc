@@ -1,5 +1,6 @@
 // The AlertStore contract, part 5: counting windows — Count (distinct
-// members inside the window, idempotent per member) and the complaint ids
+// members within `within` of the window's newest, idempotent per member,
+// late members refused) and the complaint ids
 // kept with their members (CountedComplaints: oldest first, each once,
 // dropped with their members).
 
@@ -42,6 +43,38 @@ TEST_P(AlertStoreContractTest, CountDropsMembersOlderThanTheWindow) {
   // the start) still in.
   EXPECT_EQ(ValueOf(store().Count("w", "c", "", At(11), kWithin)), 2);
   EXPECT_EQ(ValueOf(store().Count("w", "d", "", At(30), kWithin)), 1);
+}
+
+TEST_P(AlertStoreContractTest, ALateMemberCountsWithinTheWindowOfTheNewest) {
+  ASSERT_EQ(ValueOf(store().Count("w", "a", "c-a", At(30), kWithin)), 1);
+  // Earlier than "a" but inside its window (+20 .. +30 min): counts.
+  EXPECT_EQ(ValueOf(store().Count("w", "b", "c-b", At(25), kWithin)), 2);
+  EXPECT_EQ(ValueOf(store().Count("w", "c", "c-c", At(20), kWithin)), 3)
+      << "exactly at the window's start is inside";
+  // Before +20 min: too late, it changes nothing.
+  EXPECT_EQ(ValueOf(store().Count("w", "d", "c-d", At(15), kWithin)), 0);
+  EXPECT_THAT(ValueOf(store().CountedComplaints("w", At(30), kWithin, 10)),
+              ElementsAre("c-c", "c-b", "c-a"));
+  EXPECT_EQ(ValueOf(store().Count("w", "e", "", At(31), kWithin)), 3) << "c left, d never came";
+}
+
+TEST_P(AlertStoreContractTest, AMemberCountedLateDoesNotStretchTheWindow) {
+  // Two alerts at +115 and +118 min; then an alert kept since +0 (muted)
+  // is decided again and counted at its own time. Counting it with the
+  // two would be three alerts within 10 minutes that lie two hours apart.
+  ASSERT_EQ(ValueOf(store().Count("w", "b", "c-b", At(115), kWithin)), 1);
+  ASSERT_EQ(ValueOf(store().Count("w", "c", "c-c", At(118), kWithin)), 2);
+  EXPECT_EQ(ValueOf(store().Count("w", "a", "c-a", At(0), kWithin)), 0);
+  EXPECT_THAT(ValueOf(store().CountedComplaints("w", At(0), kWithin, 10)),
+              ElementsAre("c-b", "c-c"));
+}
+
+TEST_P(AlertStoreContractTest, AMemberCountedAgainAtAnEarlierTimeKeepsItsLatest) {
+  ASSERT_EQ(ValueOf(store().Count("w", "a", "c-a", At(5), kWithin)), 1);
+  ASSERT_EQ(ValueOf(store().Count("w", "b", "c-b", At(6), kWithin)), 2);
+  ASSERT_EQ(ValueOf(store().Count("w", "a", "c-a", At(0), kWithin)), 2);
+  // The window is now +4 .. +14 min: "a" is still at +5, so inside.
+  EXPECT_EQ(ValueOf(store().Count("w", "c", "c-c", At(14), kWithin)), 3);
 }
 
 TEST_P(AlertStoreContractTest, CountWindowsAreIndependentPerKey) {

@@ -248,9 +248,15 @@ absl::StatusOr<int> InMemoryAlertStore::Count(const std::string& key, const std:
   absl::MutexLock lock(&mu_);
   std::map<std::string, Counted>& window = windows_[key];
   const int64_t at_ms = absl::ToUnixMillis(at);
-  // ZADD and HSET: a member counts once, at its latest time and complaint id.
-  window[member] = {.at_ms = at_ms, .complaint_id = complaint_id};
-  const int64_t oldest = at_ms - absl::ToInt64Milliseconds(within);
+  // The window ends at its newest time; a member before its start is late.
+  int64_t newest = at_ms;
+  for (const auto& [m, counted] : window) newest = std::max(newest, counted.at_ms);
+  const int64_t oldest = newest - absl::ToInt64Milliseconds(within);
+  if (at_ms < oldest) return 0;
+  // ZADD GT and HSET: a member counts once, at its latest time, with the
+  // complaint id of its latest Count.
+  auto [it, added] = window.try_emplace(member, Counted{at_ms, complaint_id});
+  if (!added) it->second = {std::max(it->second.at_ms, at_ms), complaint_id};
   std::erase_if(window, [oldest](const auto& entry) { return entry.second.at_ms < oldest; });
   return static_cast<int>(window.size());
 }
