@@ -332,6 +332,19 @@ Table MutedAlertsTable(const av1::ListMutedAlertsResponse& response) {
   return table;
 }
 
+std::string MutedAlertsText(const av1::ListMutedAlertsResponse& response) {
+  const Table table = MutedAlertsTable(response);
+  std::string out = table.Render() + std::to_string(table.row_count());
+  if (response.matched() > static_cast<int>(table.row_count())) {
+    absl::StrAppend(&out, " of ", response.matched());
+  }
+  absl::StrAppend(&out, " muted alert(s)\n");
+  if (!response.next_page_token().empty()) {
+    absl::StrAppend(&out, "next page: --page-token ", response.next_page_token(), "\n");
+  }
+  return out;
+}
+
 std::string DrillReportText(const av1::DrillReport& r) {
   std::string out;
   AddLine("incident", r.incident_id(), out);

@@ -78,6 +78,9 @@ Table SilencesTable(const alerts::v1::ListSilencesResponse& response);
 // "outage: inhibited by INC-7", joined by "; "), LABELS ("k=v, k=v" by
 // name, truncated).
 Table MutedAlertsTable(const alerts::v1::ListMutedAlertsResponse& response);
+// That table, then "N muted alert(s)" ("N of M" when more matched), then
+// "next page: --page-token T" when a next page follows.
+std::string MutedAlertsText(const alerts::v1::ListMutedAlertsResponse& response);
 
 // The drill report: incident, plan, start, time to acknowledge and the tier
 // it was acknowledged at, time to resolve, the tiers notified (TIER,

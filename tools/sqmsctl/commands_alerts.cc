@@ -392,6 +392,9 @@ void RegisterSilenceMuted(CLI::App& silence, Cli& cli) {
   cmd->add_option_function<std::string>(
       "--plan", [request](const std::string& v) { request->set_plan_id(v); },
       "only those muted for this plan");
+  cmd->add_option_function<std::string>(
+      "--page-token", [request](const std::string& v) { request->set_page_token(v); },
+      "the page after an earlier answer (its footer names the token; same filters)");
   auto limit = std::make_shared<LimitFlag>();
   limit->Register(*cmd);
   cmd->callback([&cli, request, limit] {
@@ -399,12 +402,7 @@ void RegisterSilenceMuted(CLI::App& silence, Cli& cli) {
       if (std::optional<int> refused = limit->Apply(*request)) return *refused;
       return CallAndPrint(cli.global, &Stub::ListMutedAlerts, *request, kRead,
                           [](const av1::ListMutedAlertsResponse& response) {
-                            Table table = MutedAlertsTable(response);
-                            std::string shown = std::to_string(table.row_count());
-                            if (response.matched() > static_cast<int>(table.row_count())) {
-                              shown += " of " + std::to_string(response.matched());
-                            }
-                            return table.Render() + shown + " muted alert(s)\n";
+                            return MutedAlertsText(response);
                           });
     };
   });

@@ -7,6 +7,7 @@
 #include "services/alerts/codec/plan_codec.h"
 #include "services/alerts/codec/silence_codec.h"
 #include "services/alerts/rpc/alerts_grpc_service.h"
+#include "services/alerts/rpc/muted_page.h"
 #include "services/alerts/rpc/request_checks.h"
 #include "sqms/runtime/well_formed.h"
 
@@ -155,17 +156,21 @@ grpc::ServerUnaryReactor* AlertsGrpcService::ListMutedAlerts(
     if (absl::Status s = CheckRequest(*request, {}); !s.ok()) return s;
     absl::StatusOr<int> limit = ListLimit(request->limit());
     if (!limit.ok()) return limit.status();
-    auto kept = commands_.ListMutedAlerts({.plan_id = request->plan_id(),
-                                           .silence_id = request->silence_id(),
-                                           .inhibited_by = request->inhibited_by()});
+    const app::MutedAlertFilter filter{.plan_id = request->plan_id(),
+                                       .silence_id = request->silence_id(),
+                                       .inhibited_by = request->inhibited_by()};
+    auto kept = commands_.ListMutedAlerts(filter);
     if (!kept.ok()) return kept.status();
     // Bounded like every list, so the answer stays far below gRPC's message
-    // size limit however many alerts a wide silence holds.
+    // size limit however many alerts a wide silence holds; the rest come
+    // page by page.
+    absl::StatusOr<MutedPage> page = PageOfMuted(*kept, filter, request->page_token(), *limit);
+    if (!page.ok()) return page.status();
     response->set_matched(static_cast<int32_t>(kept->size()));
-    for (const ports::MutedAlert& k : *kept) {
-      if (response->alerts_size() == *limit) break;
-      *response->add_alerts() = codec::MutedAlertToProto(k);
+    for (const ports::MutedAlert* k : page->alerts) {
+      *response->add_alerts() = codec::MutedAlertToProto(*k);
     }
+    response->set_next_page_token(page->next_page_token);
     return absl::OkStatus();
   });
 }

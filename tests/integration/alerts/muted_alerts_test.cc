@@ -110,6 +110,21 @@ TEST(AlertsMutedTest, ListMutedAlertsShowsARaisedAlertItsSilenceHoldsUntilItIsDe
   ASSERT_TRUE(stub->ListMutedAlerts(Ctx().get(), one, &bounded).ok());
   EXPECT_EQ(bounded.alerts_size(), 1);
   EXPECT_EQ(bounded.matched(), 2);
+  // The other one on the next page, with the same filters only.
+  ASSERT_FALSE(bounded.next_page_token().empty());
+  av1::ListMutedAlertsRequest next = one;
+  next.set_page_token(bounded.next_page_token());
+  av1::ListMutedAlertsResponse second_page;
+  ASSERT_TRUE(stub->ListMutedAlerts(Ctx().get(), next, &second_page).ok());
+  ASSERT_EQ(second_page.alerts_size(), 1);
+  EXPECT_NE(second_page.alerts(0).fingerprint(), bounded.alerts(0).fingerprint());
+  EXPECT_EQ(second_page.matched(), 2);
+  EXPECT_EQ(second_page.next_page_token(), "") << "nothing after the last";
+  av1::ListMutedAlertsRequest elsewhere = next;
+  elsewhere.set_silence_id("sil-none");
+  grpc::Status wrong = stub->ListMutedAlerts(Ctx().get(), elsewhere, &second_page);
+  EXPECT_EQ(wrong.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(wrong.error_message().find("page_token"), std::string::npos) << wrong.error_message();
   EXPECT_EQ(Muted(*stub, by_silence).size(), 2u) << "the default limit is 100";
   one.set_limit(1001);
   grpc::Status too_many = stub->ListMutedAlerts(Ctx().get(), one, &bounded);

@@ -13,6 +13,7 @@ namespace {
 
 namespace av1 = ::sqms::alerts::v1;
 using google::protobuf::util::TimeUtil;
+using ::testing::EndsWith;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
@@ -366,6 +367,18 @@ TEST_F(AlertsViewTest, MutedAlertsShowWhatMutesThemForWhichPlan) {
                        "9f2c41d07be5a113  2026-12-02T10:01:00+08:00  complaints  ",
                        "safety: silence sil-1; outage: inhibited by INC-7  ",
                        "alertname=complaint_submitted, station=北京南\n")));
+}
+
+TEST_F(AlertsViewTest, MutedAlertsTextCountsThePageAndNamesTheNextToken) {
+  av1::ListMutedAlertsResponse response;
+  response.add_alerts()->set_fingerprint("9f2c41d07be5a113");
+  response.set_matched(3);
+  response.set_next_page_token("bTE6YWJj");
+  const std::string out = MutedAlertsText(response);
+  EXPECT_THAT(out, HasSubstr("\n1 of 3 muted alert(s)\nnext page: --page-token bTE6YWJj\n"));
+  response.set_matched(1);
+  response.clear_next_page_token();
+  EXPECT_THAT(MutedAlertsText(response), EndsWith("\n1 muted alert(s)\n"));
 }
 
 av1::DrillReport Report() {
