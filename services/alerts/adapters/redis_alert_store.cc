@@ -169,17 +169,36 @@ absl::StatusOr<std::vector<ports::Incident>> RedisAlertStore::Load(
 }
 
 absl::StatusOr<std::vector<ports::Incident>> RedisAlertStore::List(const ports::ListFilter& filter) {
-  auto ids = filter.active_only ? redis_.Command({"SMEMBERS", ActiveKey()})
-                                : redis_.Command({"ZREVRANGE", IncidentsKey(), "0", "4999"});
-  if (!ids.ok()) return ids.status();
-  std::vector<std::string> wanted;
-  for (const runtime::RedisReply& e : ids->elements) wanted.push_back(e.str);
-  auto incidents = Load(wanted);
-  if (!incidents.ok()) return incidents.status();
   std::vector<ports::Incident> out;
-  for (ports::Incident& i : *incidents) {
-    if (!filter.plan_id.empty() && i.plan_id != filter.plan_id) continue;
-    out.push_back(std::move(i));
+  // Keeps the loaded incidents of filter.plan_id ("" = any).
+  auto keep = [&](std::vector<std::string> ids) -> absl::Status {
+    auto incidents = Load(ids);
+    if (!incidents.ok()) return incidents.status();
+    for (ports::Incident& i : *incidents) {
+      if (filter.plan_id.empty() || i.plan_id == filter.plan_id) out.push_back(std::move(i));
+    }
+    return absl::OkStatus();
+  };
+  if (filter.active_only) {
+    auto ids = redis_.Command({"SMEMBERS", ActiveKey()});
+    if (!ids.ok()) return ids.status();
+    std::vector<std::string> wanted;
+    for (const runtime::RedisReply& e : ids->elements) wanted.push_back(e.str);
+    if (absl::Status s = keep(std::move(wanted)); !s.ok()) return s;
+  } else {
+    // Newest first, a chunk at a time, until `limit` incidents of the plan
+    // are found or the history ends: a plan's incidents behind thousands
+    // of newer ones of other plans are listed too.
+    constexpr int kChunk = 1000;
+    for (int start = 0; static_cast<int>(out.size()) < filter.limit; start += kChunk) {
+      auto ids = redis_.Command({"ZREVRANGE", IncidentsKey(), std::to_string(start),
+                                 std::to_string(start + kChunk - 1)});
+      if (!ids.ok()) return ids.status();
+      if (ids->elements.empty()) break;
+      std::vector<std::string> wanted;
+      for (const runtime::RedisReply& e : ids->elements) wanted.push_back(e.str);
+      if (absl::Status s = keep(std::move(wanted)); !s.ok()) return s;
+    }
   }
   std::sort(out.begin(), out.end(), [](const ports::Incident& a, const ports::Incident& b) {
     return a.opened_at > b.opened_at || (a.opened_at == b.opened_at && a.id > b.id);

@@ -116,6 +116,8 @@ class AlertStore {
   virtual absl::StatusOr<std::optional<Incident>> Get(const std::string& id) = 0;
   // The incident the group key points at ("" when none).
   virtual absl::StatusOr<std::string> FindGroup(const std::string& group_key) = 0;
+  // Newest opened first (then by id), at most filter.limit, of
+  // filter.plan_id when set, however far back in the history they are.
   virtual absl::StatusOr<std::vector<Incident>> List(const ListFilter& filter) = 0;
   // Applies `write` atomically (see IncidentWrite). On kWritten,
   // write.incident.version is the stored version.

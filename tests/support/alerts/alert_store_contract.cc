@@ -248,6 +248,25 @@ TEST_P(AlertStoreContractTest, ListByPlanKeepsOnlyThatPlansIncidents) {
               IsEmpty());
 }
 
+TEST_P(AlertStoreContractTest, ListByPlanFindsItsIncidentsBehindThousandsOfNewerOnes) {
+  ports::Incident old = SampleIncident("inc-old");
+  old.opened_at = kT0;
+  ports::IncidentWrite first = CreateOf(old);
+  ASSERT_EQ(ValueOf(store().Write(first)), WriteOutcome::kWritten);
+  for (int n = 1; n <= 5100; ++n) {  // more than Redis used to read (5,000)
+    ports::Incident i = SampleIncident(absl::StrCat("inc-", n));
+    i.plan_id = "outage";
+    i.group_key = absl::StrCat("outage|n=", n);
+    i.opened_at = kT0 + absl::Seconds(n);
+    ports::IncidentWrite w = CreateOf(i);
+    ASSERT_EQ(ValueOf(store().Write(w)), WriteOutcome::kWritten) << n;
+  }
+  EXPECT_THAT(Ids(ValueOf(store().List({.active_only = false, .plan_id = "safety", .limit = 10}))),
+              ElementsAre("inc-old"));
+  EXPECT_THAT(Ids(ValueOf(store().List({.active_only = false, .plan_id = "outage", .limit = 2}))),
+              ElementsAre("inc-5100", "inc-5099"));
+}
+
 TEST_P(AlertStoreContractTest, ListLimitKeepsTheNewest) {
   CreateThree(store());
   EXPECT_THAT(Ids(ValueOf(store().List({.active_only = false, .plan_id = "", .limit = 2}))),
