@@ -56,7 +56,7 @@ class StreamService : public grpc::Service {
                                             StringValue& response, Reactor::ItemDone done) {
                    response.set_value(request.value());
                    absl::MutexLock lock(&mu_);
-                   parked_.push_back(std::move(done));
+                   parked_.emplace_back(request.value(), std::move(done));
                  };
                  spec.answer = [](int64_t sequence, const absl::Status& status,
                                   StringValue& response) {
@@ -74,27 +74,38 @@ class StreamService : public grpc::Service {
     absl::MutexLock lock(&mu_);
     return static_cast<int>(parked_.size());
   }
+  // The completion of the index-th item parked.
   Reactor::ItemDone Take(size_t index) {
     absl::MutexLock lock(&mu_);
-    Reactor::ItemDone done = std::move(parked_[index]);
-    parked_[index] = nullptr;
+    Reactor::ItemDone done = std::move(parked_[index].second);
+    parked_[index].second = nullptr;
     return done;
+  }
+  // The completion of the item `value`. Items read back to back may park in
+  // another order: on the gRPC thread the next read starts while an item is
+  // being handled, and two gRPC threads may run two items at once.
+  Reactor::ItemDone Take(const std::string& value) {
+    absl::MutexLock lock(&mu_);
+    for (auto& [parked_value, done] : parked_) {
+      if (parked_value == value && done) return std::move(done);
+    }
+    return nullptr;
   }
   // Completes every item not completed yet (CANCELLED).
   void CompleteRest() {
-    std::vector<Reactor::ItemDone> rest;
+    std::vector<std::pair<std::string, Reactor::ItemDone>> rest;
     {
       absl::MutexLock lock(&mu_);
       rest.swap(parked_);
     }
-    for (auto& done : rest) {
+    for (auto& [value, done] : rest) {
       if (done) done(absl::CancelledError("test over"));
     }
   }
 
  private:
   absl::Mutex mu_;
-  std::vector<Reactor::ItemDone> parked_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::pair<std::string, Reactor::ItemDone>> parked_ ABSL_GUARDED_BY(mu_);
   const CallSupport support_;
   TrackedPool pool_;  // last: waits for the tasks and completions
 };
@@ -155,7 +166,8 @@ TEST_P(OrderedStreamAsyncTest, AnswersInReadOrderHoweverTheCompletionsCome) {
   for (const char* value : {"a", "b", "c"}) ASSERT_TRUE(stream->Write(Item(value)));
   // One pool thread, three items pending at once: none holds a thread.
   ASSERT_TRUE(Await([&] { return service_->parked() == 3; }, absl::Seconds(10)));
-  Reactor::ItemDone a = service_->Take(0), b = service_->Take(1), c = service_->Take(2);
+  Reactor::ItemDone a = service_->Take("a"), b = service_->Take("b"), c = service_->Take("c");
+  ASSERT_TRUE(a && b && c);
   std::thread io([&] {
     c(absl::OkStatus());
     a(absl::OkStatus());
