@@ -137,8 +137,8 @@ class ParseErrorInterceptor final : public grpc::experimental::Interceptor {
     const std::string_view path(method_);
     const size_t slash = path.rfind('/');
     if (path.empty() || slash == 0 || slash == std::string_view::npos) return;
-    metrics_->Observe(std::string(path.substr(1, slash - 1)), std::string(path.substr(slash + 1)),
-                      "INVALID_ARGUMENT", std::chrono::steady_clock::now() - start_);
+    metrics_->Observe(path.substr(1, slash - 1), path.substr(slash + 1), "INVALID_ARGUMENT",
+                      std::chrono::steady_clock::now() - start_);
   }
 
   const char* method_;  // "/pkg.Service/Method"

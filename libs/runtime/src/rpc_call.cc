@@ -71,10 +71,10 @@ std::string StatusCodeName(int code) {
 
 void CallSupport::Observe(const RpcMethod& method, std::string_view suffix, int code,
                           std::chrono::steady_clock::time_point start) const {
-  std::string name(method.name);
-  name.append(suffix.data(), suffix.size());
-  metrics.Observe(std::string(method.service), name, StatusCodeName(code),
-                  std::chrono::steady_clock::now() - start);
+  // RpcMetrics takes views: the name is built only for a suffix (".item").
+  const std::string suffixed = suffix.empty() ? "" : std::string(method.name).append(suffix);
+  metrics.Observe(method.service, suffix.empty() ? std::string_view(method.name) : suffixed,
+                  StatusCodeName(code), std::chrono::steady_clock::now() - start);
 }
 
 void LogServerError(const RpcMethod& method, const absl::Status& status) {
