@@ -79,7 +79,8 @@ runtime::MetricsServer::GaugeSeries OpenIncidents(ports::AlertStore& store) {
   for (const char* level : {"I", "II", "III", "IV"}) {
     for (const char* drill : {"false", "true"}) counts[{level, drill}] = 0;
   }
-  auto active = store.List({.active_only = true, .plan_id = "", .limit = 100000});
+  auto active =
+      store.List({.active_only = true, .plan_id = "", .limit = 100000, .after = std::nullopt});
   if (active.ok()) {
     for (const ports::Incident& i : *active) counts[{i.level, i.drill ? "true" : "false"}] += 1;
   }

@@ -335,7 +335,7 @@ TYPED_TEST_P(ComplaintRepositoryContract, AListPageTokenIsBoundToItsQuery) {
         runtime::FieldViolations(refused.status());
     ASSERT_EQ(violations.size(), 1u) << refused.status();
     EXPECT_EQ(violations[0].field, "page_token");
-    EXPECT_THAT(violations[0].description, ::testing::HasSubstr("belongs to another query"));
+    EXPECT_THAT(violations[0].description, ::testing::HasSubstr("belongs to other filters"));
   }
 }
 

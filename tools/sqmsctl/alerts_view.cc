@@ -332,16 +332,28 @@ Table MutedAlertsTable(const av1::ListMutedAlertsResponse& response) {
   return table;
 }
 
+namespace {
+
+// The footer of a list with more pages.
+std::string NextPageLine(const std::string& token) {
+  return token.empty() ? "" : absl::StrCat("next page: --page-token ", token, "\n");
+}
+
+}  // namespace
+
+std::string IncidentsText(const av1::ListIncidentsResponse& response) {
+  const Table table = IncidentsTable(response);
+  return absl::StrCat(table.Render(), table.row_count(), " incident(s)\n",
+                      NextPageLine(response.next_page_token()));
+}
+
 std::string MutedAlertsText(const av1::ListMutedAlertsResponse& response) {
   const Table table = MutedAlertsTable(response);
   std::string out = table.Render() + std::to_string(table.row_count());
   if (response.matched() > static_cast<int>(table.row_count())) {
     absl::StrAppend(&out, " of ", response.matched());
   }
-  absl::StrAppend(&out, " muted alert(s)\n");
-  if (!response.next_page_token().empty()) {
-    absl::StrAppend(&out, "next page: --page-token ", response.next_page_token(), "\n");
-  }
+  absl::StrAppend(&out, " muted alert(s)\n", NextPageLine(response.next_page_token()));
   return out;
 }
 

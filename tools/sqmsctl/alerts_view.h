@@ -39,6 +39,9 @@ std::string SecondsText(double seconds);
 // that does not start "[DRILL]"), OPENED, TIER (tier,
 // " r<repeat>" when repeated), FIRING (firing/total alerts).
 Table IncidentsTable(const alerts::v1::ListIncidentsResponse& response);
+// That table, then "N incident(s)", then "next page: --page-token T" when a
+// next page follows.
+std::string IncidentsText(const alerts::v1::ListIncidentsResponse& response);
 
 // "key: value" lines: id, title, state (drill, outage), level, plan, risk,
 // group labels, opened / acknowledged (by) / resolved / closed, tier and

@@ -126,17 +126,17 @@ void RegisterIncidentList(CLI::App& incident, Cli& cli) {
                          "only triggered, acknowledged or mitigating ones");
   cmd->add_option_function<std::string>(
       "--plan", [request](const std::string& v) { request->set_plan_id(v); }, "only this plan's");
+  cmd->add_option_function<std::string>(
+      "--page-token", [request](const std::string& v) { request->set_page_token(v); },
+      "the page after an earlier answer (its footer names the token; same --active and --plan)");
   auto limit = std::make_shared<LimitFlag>();
   limit->Register(*cmd);
   cmd->callback([&cli, request, limit] {
     cli.run = [&cli, request, limit] {
       if (std::optional<int> refused = limit->Apply(*request)) return *refused;
-      return CallAndPrint(cli.global, &Stub::ListIncidents, *request, kRead,
-                          [](const av1::ListIncidentsResponse& response) {
-                            Table table = IncidentsTable(response);
-                            return table.Render() + std::to_string(table.row_count()) +
-                                   " incident(s)\n";
-                          });
+      return CallAndPrint(
+          cli.global, &Stub::ListIncidents, *request, kRead,
+          [](const av1::ListIncidentsResponse& response) { return IncidentsText(response); });
     };
   });
 }

@@ -170,12 +170,14 @@ absl::StatusOr<std::vector<ports::Incident>> RedisAlertStore::Load(
 
 absl::StatusOr<std::vector<ports::Incident>> RedisAlertStore::List(const ports::ListFilter& filter) {
   std::vector<ports::Incident> out;
-  // Keeps the loaded incidents of filter.plan_id ("" = any).
+  // Keeps the loaded incidents of filter.plan_id ("" = any) after filter.after.
   auto keep = [&](std::vector<std::string> ids) -> absl::Status {
     auto incidents = Load(ids);
     if (!incidents.ok()) return incidents.status();
     for (ports::Incident& i : *incidents) {
-      if (filter.plan_id.empty() || i.plan_id == filter.plan_id) out.push_back(std::move(i));
+      if (!filter.plan_id.empty() && i.plan_id != filter.plan_id) continue;
+      if (filter.after && !(ports::ListPosition(i) < *filter.after)) continue;
+      out.push_back(std::move(i));
     }
     return absl::OkStatus();
   };
@@ -186,13 +188,15 @@ absl::StatusOr<std::vector<ports::Incident>> RedisAlertStore::List(const ports::
     for (const runtime::RedisReply& e : ids->elements) wanted.push_back(e.str);
     if (absl::Status s = keep(std::move(wanted)); !s.ok()) return s;
   } else {
-    // Newest first, a chunk at a time, until `limit` incidents of the plan
-    // are found or the history ends: a plan's incidents behind thousands
-    // of newer ones of other plans are listed too.
+    // Newest first from the position (its own millisecond included: ties
+    // are left to `keep`), a chunk at a time, until `limit` incidents of
+    // the plan are found or the history ends: a plan's incidents behind
+    // thousands of newer ones of other plans are listed too.
     constexpr int kChunk = 1000;
+    const std::string from = filter.after ? std::to_string(filter.after->at) : "+inf";
     for (int start = 0; static_cast<int>(out.size()) < filter.limit; start += kChunk) {
-      auto ids = redis_.Command({"ZREVRANGE", IncidentsKey(), std::to_string(start),
-                                 std::to_string(start + kChunk - 1)});
+      auto ids = redis_.Command({"ZREVRANGEBYSCORE", IncidentsKey(), from, "-inf", "LIMIT",
+                                 std::to_string(start), std::to_string(kChunk)});
       if (!ids.ok()) return ids.status();
       if (ids->elements.empty()) break;
       std::vector<std::string> wanted;
@@ -201,7 +205,7 @@ absl::StatusOr<std::vector<ports::Incident>> RedisAlertStore::List(const ports::
     }
   }
   std::sort(out.begin(), out.end(), [](const ports::Incident& a, const ports::Incident& b) {
-    return a.opened_at > b.opened_at || (a.opened_at == b.opened_at && a.id > b.id);
+    return ports::ListPosition(b) < ports::ListPosition(a);
   });
   if (static_cast<int>(out.size()) > filter.limit) out.resize(filter.limit);
   return out;

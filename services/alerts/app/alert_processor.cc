@@ -60,7 +60,8 @@ absl::StatusOr<Mutes> LoadMutes(ports::AlertStore& store, const CatalogData& cat
       catalog.inhibit_rules.begin(), catalog.inhibit_rules.end(),
       [&](const domain::InhibitRule& r) { return domain::MatchesAll(r.target, labels); });
   if (!inhibitable) return out;
-  auto incidents = store.List({.active_only = true, .plan_id = "", .limit = 10000});
+  auto incidents =
+      store.List({.active_only = true, .plan_id = "", .limit = 10000, .after = std::nullopt});
   if (!incidents.ok()) return incidents.status();
   for (const ports::Incident& i : *incidents) {
     if (!i.drill) out.active.push_back({i.id, i.first_alert});

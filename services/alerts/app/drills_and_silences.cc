@@ -113,7 +113,8 @@ absl::StatusOr<DrillReport> IncidentCommands::Report(const std::string& incident
     }
     r.steps.push_back(std::move(step));
   }
-  auto previous = store_.List({.active_only = false, .plan_id = incident->plan_id, .limit = 1000});
+  auto previous = store_.List(
+      {.active_only = false, .plan_id = incident->plan_id, .limit = 1000, .after = std::nullopt});
   if (!previous.ok()) return previous.status();
   for (const ports::Incident& p : *previous) {  // newest first
     if (!p.drill || p.id == incident->id || p.opened_at >= incident->opened_at) continue;

@@ -105,7 +105,8 @@ absl::StatusOr<std::vector<domain::Plan>> PlanChanges::Retired(
     if (!is_in_force(k.id)) gone[k.id] = &k;
   }
   std::erase_if(stand_ins_, [&](const auto& entry) { return is_in_force(entry.first); });
-  auto listed = store_.List({.active_only = true, .plan_id = "", .limit = kMaxOpen});
+  auto listed =
+      store_.List({.active_only = true, .plan_id = "", .limit = kMaxOpen, .after = std::nullopt});
   if (!listed.ok()) return listed.status();
   open_incidents_read_ = true;
   std::map<std::string, OpenIncidents> orphans;  // plan id not in force → its open incidents

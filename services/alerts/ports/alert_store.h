@@ -23,6 +23,7 @@
 #include "services/alerts/domain/plan.h"
 #include "services/alerts/domain/silence.h"
 #include "services/alerts/ports/incident.h"
+#include "sqms/runtime/page_token.h"
 
 namespace sqms::alerts::ports {
 
@@ -64,10 +65,20 @@ struct DeliveryClaim {
   Incident incident;  // kClaimed: the incident as it is now
 };
 
+// List's order: newest opened first, then by id, both descending. An
+// incident's position in it is (opened_at in Unix ms, id), the position a
+// ListIncidents page token holds.
+inline runtime::PagePosition ListPosition(const Incident& i) {
+  return {absl::ToUnixMillis(i.opened_at), i.id};
+}
+
 struct ListFilter {
   bool active_only = false;
   std::string plan_id;   // "" = any
   int limit = 100;
+  // Only the incidents after this position (the last of a page before);
+  // nullopt: from the newest.
+  std::optional<runtime::PagePosition> after;
 };
 
 // A plan changed through UpsertPlan, as stored.
@@ -116,8 +127,9 @@ class AlertStore {
   virtual absl::StatusOr<std::optional<Incident>> Get(const std::string& id) = 0;
   // The incident the group key points at ("" when none).
   virtual absl::StatusOr<std::string> FindGroup(const std::string& group_key) = 0;
-  // Newest opened first (then by id), at most filter.limit, of
-  // filter.plan_id when set, however far back in the history they are.
+  // In List's order (ListPosition), at most filter.limit, of
+  // filter.plan_id when set, after filter.after when set, however far back
+  // in the history they are.
   virtual absl::StatusOr<std::vector<Incident>> List(const ListFilter& filter) = 0;
   // Applies `write` atomically (see IncidentWrite). On kWritten,
   // write.incident.version is the stored version.

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "services/alerts/codec/incident_codec.h"
+#include "services/alerts/rpc/incident_page.h"
 #include "services/alerts/rpc/request_checks.h"
 #include "sqms/runtime/fan_out_reactor.h"
 #include "sqms/runtime/grpc_status.h"
@@ -71,9 +72,18 @@ grpc::ServerUnaryReactor* AlertsGrpcService::ListIncidents(
   return Run(call, Method::kListIncidents, [this, request, response](const runtime::Principal&) {
     absl::StatusOr<int> limit = ListLimit(request->limit());
     if (!limit.ok()) return limit.status();
+    absl::StatusOr<std::optional<runtime::PagePosition>> after = IncidentPageAfter(*request);
+    if (!after.ok()) return after.status();
+    // One more than the page: whether another page follows.
     auto incidents = commands_.List({.active_only = request->active_only(),
-                                     .plan_id = request->plan_id(), .limit = *limit});
+                                     .plan_id = request->plan_id(),
+                                     .limit = *limit + 1,
+                                     .after = *std::move(after)});
     if (!incidents.ok()) return incidents.status();
+    if (static_cast<int>(incidents->size()) > *limit) {
+      incidents->resize(*limit);
+      response->set_next_page_token(IncidentPageToken(*request, incidents->back()));
+    }
     for (const ports::Incident& incident : *incidents) Encode(incident, response->add_incidents());
     return absl::OkStatus();
   });

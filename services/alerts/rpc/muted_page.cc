@@ -1,72 +1,31 @@
 #include "services/alerts/rpc/muted_page.h"
 
-#include <cstdint>
 #include <optional>
 #include <tuple>
 
-#include "absl/strings/escaping.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "absl/time/time.h"
-#include "sqms/runtime/field_violation.h"
-#include "sqms/runtime/hmac.h"
+#include "sqms/runtime/page_token.h"
 
 namespace sqms::alerts::rpc {
 namespace {
 
-constexpr char kVersion[] = "m1";
-constexpr char kFiltersKey[] = "sqms.alerts.v1.ListMutedAlerts";
+constexpr std::string_view kKind = "m1";
+constexpr std::string_view kPurpose = "sqms.alerts.v1.ListMutedAlerts";
+constexpr std::string_view kResend =
+    "the plan_id, silence_id and inhibited_by of the request whose answer it came in";
 
-// 16 hex digits of HMAC-SHA256 over the filters, each ended by a NUL (none
-// can hold one: they are proto3 strings compared as sent).
-std::string FiltersFingerprint(const app::MutedAlertFilter& f) {
+// The filters, each ended by a NUL (none can hold one: they are proto3
+// strings compared as sent).
+std::string Filters(const app::MutedAlertFilter& f) {
   const std::string nul(1, '\0');
-  const std::string canonical =
-      absl::StrCat(f.plan_id, nul, f.silence_id, nul, f.inhibited_by, nul);
-  return runtime::HmacSha256Hex(kFiltersKey, canonical).substr(0, 16);
+  return runtime::PageFilters(kPurpose,
+                              absl::StrCat(f.plan_id, nul, f.silence_id, nul, f.inhibited_by, nul));
 }
 
-struct Position {
-  int64_t kept_at_ns = 0;
-  std::string fingerprint;
-};
-
-bool After(const ports::MutedAlert& a, const Position& p) {
-  const int64_t ns = absl::ToUnixNanos(a.kept_at);
-  return std::tie(ns, a.fingerprint) > std::tie(p.kept_at_ns, p.fingerprint);
-}
-
-std::string Encode(const app::MutedAlertFilter& filter, const ports::MutedAlert& last) {
-  return absl::WebSafeBase64Escape(absl::StrCat(kVersion, ":", FiltersFingerprint(filter), ":",
-                                                absl::ToUnixNanos(last.kept_at), ":",
-                                                last.fingerprint));
-}
-
-absl::Status Refused(std::string_view why) {
-  return runtime::InvalidArgument({{"page_token", std::string(why)}});
-}
-
-absl::StatusOr<std::optional<Position>> Decode(const app::MutedAlertFilter& filter,
-                                               std::string_view token) {
-  if (token.empty()) return std::nullopt;
-  std::string raw;
-  if (token.size() > 1024 ||
-      !absl::WebSafeBase64Unescape(absl::string_view(token.data(), token.size()), &raw)) {
-    return Refused("not a token from next_page_token");
-  }
-  std::vector<std::string> parts = absl::StrSplit(raw, absl::MaxSplits(':', 3));
-  Position p;
-  if (parts.size() != 4 || parts[0] != kVersion || !absl::SimpleAtoi(parts[2], &p.kept_at_ns)) {
-    return Refused("not a token from next_page_token");
-  }
-  if (parts[1] != FiltersFingerprint(filter)) {
-    return Refused(
-        "belongs to other filters: send it with the plan_id, silence_id and inhibited_by of the "
-        "request whose answer it came in");
-  }
-  p.fingerprint = std::move(parts[3]);
-  return p;
+// A kept alert's position: (kept_at in Unix ns, fingerprint).
+runtime::PagePosition PositionOf(const ports::MutedAlert& a) {
+  return {absl::ToUnixNanos(a.kept_at), a.fingerprint};
 }
 
 }  // namespace
@@ -74,13 +33,17 @@ absl::StatusOr<std::optional<Position>> Decode(const app::MutedAlertFilter& filt
 absl::StatusOr<MutedPage> PageOfMuted(const std::vector<ports::MutedAlert>& matched,
                                       const app::MutedAlertFilter& filter,
                                       std::string_view page_token, int limit) {
-  absl::StatusOr<std::optional<Position>> after = Decode(filter, page_token);
+  const std::string filters = Filters(filter);
+  absl::StatusOr<std::optional<runtime::PagePosition>> after =
+      runtime::DecodePageToken(page_token, kKind, filters, kResend);
   if (!after.ok()) return after.status();
   MutedPage page;
   for (const ports::MutedAlert& a : matched) {
-    if (*after && !After(a, **after)) continue;
+    if (*after && !(PositionOf(a) > **after)) continue;
     if (static_cast<int>(page.alerts.size()) == limit) {
-      page.next_page_token = Encode(filter, *page.alerts.back());
+      page.next_page_token = runtime::EncodePageToken({.kind = std::string(kKind),
+                                                       .filters = filters,
+                                                       .after = PositionOf(*page.alerts.back())});
       break;
     }
     page.alerts.push_back(&a);

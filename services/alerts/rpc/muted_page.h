@@ -4,6 +4,7 @@
 // time. A page token is the position of the last alert of its page, bound
 // to the filters of the request that got it:
 //   base64url("m1:<filters' fingerprint>:<kept_at, Unix ns>:<fingerprint>")
+// (the runtime's keyset page token, sqms/runtime/page_token.h).
 // The next page lists what comes after that position, so an alert kept or
 // decided again between two pages moves no other alert to another page.
 // The fingerprint catches a token sent with other filters; it does not

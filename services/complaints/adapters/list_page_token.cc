@@ -7,11 +7,8 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "sqms/runtime/canonical_fields.h"
-#include "sqms/runtime/field_violation.h"
-#include "sqms/runtime/hmac.h"
 
 namespace sqms::complaints::adapters {
 namespace {
@@ -19,10 +16,12 @@ namespace {
 // Not a secret: it only keeps these hashes apart from every other HMAC of
 // the suite (as "sqms-idempotency" does for idempotency keys).
 constexpr std::string_view kFingerprintKey = "sqms-list-page-token";
-constexpr size_t kFingerprintDigits = 16;
+constexpr std::string_view kResend = "the same filters and order as the request that returned it";
 
-// The order letter of a token: "v" received, "d" next due.
-char OrderLetter(ports::ListOrder order) { return order == ports::ListOrder::kNextDue ? 'd' : 'v'; }
+// The kind of a token: "v2" received order, "d2" next due.
+std::string_view Kind(ports::ListOrder order) {
+  return order == ports::ListOrder::kNextDue ? "d2" : "v2";
+}
 
 // A set filter, canonical: sorted, without repeats.
 template <typename E>
@@ -35,40 +34,21 @@ std::string SetOf(const std::vector<E>& values) {
   return absl::StrJoin(v, ",");
 }
 
-absl::Status NotAToken() {
-  return runtime::InvalidArgument({{"page_token", "not a token from next_page_token"}});
-}
-
-// A token as read: its order, its fingerprint ("" in the unbound v1 form)
-// and its position.
-struct ParsedToken {
-  char order = 'v';
-  std::string fingerprint;
-  PagePosition at;
-};
-
-std::optional<ParsedToken> Parse(const std::string& token) {
+// A token of the form before the binding, "v1:<ms>:<id>" or "d1:<ms>:<id>":
+// its order letter and position.
+std::optional<std::pair<char, PagePosition>> ParseUnbound(const std::string& token) {
   std::string raw;
-  if (!absl::WebSafeBase64Unescape(token, &raw) || raw.size() < 3 || raw[2] != ':') {
+  if (!absl::WebSafeBase64Unescape(token, &raw) || raw.size() < 3 || raw[1] != '1' ||
+      raw[2] != ':' || (raw[0] != 'v' && raw[0] != 'd')) {
     return std::nullopt;
   }
-  ParsedToken t;
-  t.order = raw[0];
-  if (t.order != 'v' && t.order != 'd') return std::nullopt;
-  size_t at = 3;  // the position, after the prefix (and the fingerprint)
-  if (raw[1] == '2') {
-    at += kFingerprintDigits + 1;
-    if (raw.size() < at || raw[at - 1] != ':') return std::nullopt;
-    t.fingerprint = raw.substr(3, kFingerprintDigits);
-  } else if (raw[1] != '1') {
+  const size_t colon = raw.find(':', 3);
+  PagePosition at;
+  if (colon == std::string::npos || !absl::SimpleAtoi(raw.substr(3, colon - 3), &at.at)) {
     return std::nullopt;
   }
-  const size_t colon = raw.find(':', at);
-  if (colon == std::string::npos || !absl::SimpleAtoi(raw.substr(at, colon - at), &t.at.ms)) {
-    return std::nullopt;
-  }
-  t.at.id = raw.substr(colon + 1);
-  return t;
+  at.key = raw.substr(colon + 1);
+  return std::make_pair(raw[0], std::move(at));
 }
 
 }  // namespace
@@ -91,27 +71,30 @@ std::string ListQueryFingerprint(const ports::ListQuery& q) {
       .Add("escalated_only", q.escalated_only ? 1 : 0)
       .Add("complainant_key", q.complainant_key)
       .Add("incident_id", q.incident_id);
-  return runtime::HmacSha256Hex(kFingerprintKey, c.Take()).substr(0, kFingerprintDigits);
+  return runtime::PageFilters(kFingerprintKey, c.Take());
 }
 
 std::string EncodePageToken(const ports::ListQuery& query, const PagePosition& after) {
-  const std::string prefix(1, OrderLetter(query.order));
-  return absl::WebSafeBase64Escape(
-      absl::StrCat(prefix, "2:", ListQueryFingerprint(query), ":", after.ms, ":", after.id));
+  return runtime::EncodePageToken({.kind = std::string(Kind(query.order)),
+                                   .filters = ListQueryFingerprint(query),
+                                   .after = after});
 }
 
 absl::StatusOr<std::optional<PagePosition>> DecodePageToken(const ports::ListQuery& query) {
   if (query.page_token.empty()) return std::optional<PagePosition>();
-  std::optional<ParsedToken> token = Parse(query.page_token);
-  if (!token) return NotAToken();
-  if (token->order != OrderLetter(query.order) ||
-      (!token->fingerprint.empty() && token->fingerprint != ListQueryFingerprint(query))) {
-    return runtime::InvalidArgument(
-        {{"page_token",
-          "belongs to another query: send the same filters and order as the request that "
-          "returned it"}});
+  if (std::optional<runtime::PageToken> token = runtime::ParsePageToken(query.page_token)) {
+    if (token->kind != "v2" && token->kind != "d2") return runtime::NotAPageToken();
+    // A token of the other order is one of another query, like one of
+    // other filters.
+    if (token->kind != Kind(query.order) || token->filters != ListQueryFingerprint(query)) {
+      return runtime::PageTokenOfOtherFilters(kResend);
+    }
+    return std::optional<PagePosition>(std::move(token->after));
   }
-  return std::optional<PagePosition>(std::move(token->at));
+  std::optional<std::pair<char, PagePosition>> unbound = ParseUnbound(query.page_token);
+  if (!unbound) return runtime::NotAPageToken();
+  if (unbound->first != Kind(query.order)[0]) return runtime::PageTokenOfOtherFilters(kResend);
+  return std::optional<PagePosition>(std::move(unbound->second));
 }
 
 }  // namespace sqms::complaints::adapters

@@ -3,39 +3,33 @@
 // writes and reads (the Redis store, redis_list_page.cc, and the in-memory
 // fake of the tests), so both refuse the same tokens.
 //
-// A token is bound to the query that returned it (AIP-158): it is
+// A token is the runtime's keyset page token (sqms/runtime/page_token.h),
+// bound to the query that returned it (AIP-158):
 //   base64url("<v2|d2>:<query fingerprint>:<position ms>:<position id>")
-// — the order ("v" received, "d" next due), ListQueryFingerprint of the
-// query, and the keyset position the next page continues after. Sent with
-// a query whose filters or order differ, it is refused; page_size may
-// change between pages.
+// — its kind names the order ("v2" received, "d2" next due), then
+// ListQueryFingerprint of the query and the keyset position the next page
+// continues after. Sent with a query whose filters or order differ, it is
+// refused; page_size may change between pages.
 //
 // Tokens of the form before the binding, "v1:"/"d1:" + ms + ":" + id (no
 // fingerprint), come from replicas not yet upgraded: they are accepted as
 // before, with only their order checked, so a client paging across a
 // rolling upgrade continues; the token of its next page is bound.
 //
-// The fingerprint catches a token resent with the wrong query; it does not
-// authenticate (a client can make a token for any query it may send
-// anyway, and see nothing more with it). Pure functions, thread-safe.
+// Pure functions, thread-safe.
 
-#include <cstdint>
 #include <optional>
 #include <string>
-#include <tuple>
 
 #include "absl/status/statusor.h"
 #include "services/complaints/ports/complaint_repository.h"
+#include "sqms/runtime/page_token.h"
 
 namespace sqms::complaints::adapters {
 
-// A position in the query's order: (received ms, id) or (next due ms, id).
-struct PagePosition {
-  int64_t ms = 0;
-  std::string id;
-  bool operator<(const PagePosition& o) const { return std::tie(ms, id) < std::tie(o.ms, o.id); }
-  bool operator<=(const PagePosition& o) const { return !(o < *this); }
-};
+// A position in the query's order: `at` the received (or next due) time in
+// ms, `key` the complaint id.
+using runtime::PagePosition;
 
 // 16 lower-case hex digits (64 bits of HMAC-SHA256) of the canonical
 // encoding of `query`'s filters and order: every field of ports::ListQuery
@@ -53,7 +47,7 @@ std::string EncodePageToken(const ports::ListQuery& query, const PagePosition& a
 // The position `query.page_token` continues after; nullopt for an empty
 // token (the first page). INVALID_ARGUMENT with a violation on
 // "page_token": "not a token from next_page_token" when it is not a page
-// token; "belongs to another query: ..." when it is the token of a query
+// token; "belongs to other filters: ..." when it is the token of a query
 // with other filters or another order.
 absl::StatusOr<std::optional<PagePosition>> DecodePageToken(const ports::ListQuery& query);
 

@@ -36,9 +36,9 @@ std::vector<std::string> ShardArgs(const RedisKeys& keys, int shard, const ports
       q.created_before ? std::to_string(absl::ToUnixMillis(*q.created_before)) : "";
   int64_t min_ms = !by_due && q.created_after ? absl::ToUnixMillis(*q.created_after) : 0;
   std::string cursor_id;
-  if (cursor && cursor->ms >= min_ms) {
-    min_ms = cursor->ms;
-    cursor_id = cursor->id;
+  if (cursor && cursor->at >= min_ms) {
+    min_ms = cursor->at;
+    cursor_id = cursor->key;
   }
   return {keys.ComplaintPrefix(shard),
           std::to_string(min_ms),
@@ -92,12 +92,12 @@ absl::StatusOr<ports::ListPage> ListAcrossShards(runtime::RedisClient& redis,
     const auto& found = reply->elements[0].elements;
     for (size_t i = 0; i + 2 < found.size(); i += 3) {
       Match m;
-      m.at.id = found[i].str;
+      m.at.key = found[i].str;
       double score = 0;
       if (!absl::SimpleAtod(found[i + 1].str, &score)) {
         return absl::InternalError(absl::StrCat("redis list script: bad score ", found[i + 1].str));
       }
-      m.at.ms = static_cast<int64_t>(score);
+      m.at.at = static_cast<int64_t>(score);
       m.record = found[i + 2].str;
       matches.push_back(std::move(m));
     }

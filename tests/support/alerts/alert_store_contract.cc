@@ -228,7 +228,8 @@ TEST_P(AlertStoreContractTest, ListIsNewestFirst) {
 
 TEST_P(AlertStoreContractTest, ListActiveOnlyLeavesOutResolvedIncidents) {
   CreateThree(store());
-  EXPECT_THAT(Ids(ValueOf(store().List({.active_only = true, .plan_id = "", .limit = 100}))),
+  EXPECT_THAT(Ids(ValueOf(store().List(
+                  {.active_only = true, .plan_id = "", .limit = 100, .after = std::nullopt}))),
               ElementsAre("inc-3", "inc-1"));
 
   // Resolving one later takes it out of the active list too.
@@ -236,15 +237,19 @@ TEST_P(AlertStoreContractTest, ListActiveOnlyLeavesOutResolvedIncidents) {
   ports::IncidentWrite resolve = UpdateOf(three);
   resolve.incident.state = domain::IncidentState::kResolved;
   ASSERT_EQ(ValueOf(store().Write(resolve)), WriteOutcome::kWritten);
-  EXPECT_THAT(Ids(ValueOf(store().List({.active_only = true, .plan_id = "", .limit = 100}))),
+  EXPECT_THAT(Ids(ValueOf(store().List(
+                  {.active_only = true, .plan_id = "", .limit = 100, .after = std::nullopt}))),
               ElementsAre("inc-1"));
 }
 
 TEST_P(AlertStoreContractTest, ListByPlanKeepsOnlyThatPlansIncidents) {
   CreateThree(store());
-  EXPECT_THAT(Ids(ValueOf(store().List({.active_only = false, .plan_id = "safety", .limit = 100}))),
-              ElementsAre("inc-2", "inc-1"));
-  EXPECT_THAT(Ids(ValueOf(store().List({.active_only = false, .plan_id = "none", .limit = 100}))),
+  EXPECT_THAT(
+      Ids(ValueOf(store().List(
+          {.active_only = false, .plan_id = "safety", .limit = 100, .after = std::nullopt}))),
+      ElementsAre("inc-2", "inc-1"));
+  EXPECT_THAT(Ids(ValueOf(store().List(
+                  {.active_only = false, .plan_id = "none", .limit = 100, .after = std::nullopt}))),
               IsEmpty());
 }
 
@@ -261,16 +266,50 @@ TEST_P(AlertStoreContractTest, ListByPlanFindsItsIncidentsBehindThousandsOfNewer
     ports::IncidentWrite w = CreateOf(i);
     ASSERT_EQ(ValueOf(store().Write(w)), WriteOutcome::kWritten) << n;
   }
-  EXPECT_THAT(Ids(ValueOf(store().List({.active_only = false, .plan_id = "safety", .limit = 10}))),
-              ElementsAre("inc-old"));
-  EXPECT_THAT(Ids(ValueOf(store().List({.active_only = false, .plan_id = "outage", .limit = 2}))),
+  EXPECT_THAT(
+      Ids(ValueOf(store().List(
+          {.active_only = false, .plan_id = "safety", .limit = 10, .after = std::nullopt}))),
+      ElementsAre("inc-old"));
+  EXPECT_THAT(Ids(ValueOf(store().List(
+                  {.active_only = false, .plan_id = "outage", .limit = 2, .after = std::nullopt}))),
               ElementsAre("inc-5100", "inc-5099"));
 }
 
 TEST_P(AlertStoreContractTest, ListLimitKeepsTheNewest) {
   CreateThree(store());
-  EXPECT_THAT(Ids(ValueOf(store().List({.active_only = false, .plan_id = "", .limit = 2}))),
+  EXPECT_THAT(Ids(ValueOf(store().List(
+                  {.active_only = false, .plan_id = "", .limit = 2, .after = std::nullopt}))),
               ElementsAre("inc-3", "inc-2"));
+}
+
+// Paging: from the position of a page's last incident, the next page
+// holds each incident once, in the same order, incidents opened in one
+// millisecond included (ordered by id), on the whole history and on the
+// active ones alike.
+TEST_P(AlertStoreContractTest, ListAfterAPositionContinuesWhereThePageEnded) {
+  for (const std::string id : {"inc-a", "inc-b", "inc-c", "inc-d", "inc-e"}) {
+    ports::Incident i = SampleIncident(id);
+    i.group_key = absl::StrCat("safety|", id);
+    // a, b and c in one millisecond (sub-millisecond apart), d and e later.
+    i.opened_at =
+        id < "inc-d" ? kT0 + absl::Microseconds(id[4] - 'a') : kT0 + absl::Seconds(id[4] - 'a');
+    ports::IncidentWrite w = CreateOf(i);
+    ASSERT_EQ(ValueOf(store().Write(w)), WriteOutcome::kWritten) << id;
+  }
+  for (const bool active_only : {false, true}) {
+    std::vector<std::string> seen;
+    std::optional<runtime::PagePosition> after;
+    for (int page = 0; page < 5; ++page) {
+      std::vector<ports::Incident> listed = ValueOf(store().List(
+          {.active_only = active_only, .plan_id = "safety", .limit = 2, .after = after}));
+      if (listed.empty()) break;
+      EXPECT_LE(listed.size(), 2u);
+      for (const ports::Incident& i : listed) seen.push_back(i.id);
+      after = ports::ListPosition(listed.back());
+    }
+    EXPECT_THAT(seen, ElementsAre("inc-e", "inc-d", "inc-c", "inc-b", "inc-a"))
+        << "active_only " << active_only;
+  }
 }
 
 }  // namespace

@@ -36,10 +36,11 @@ absl::StatusOr<std::vector<ports::Incident>> InMemoryAlertStore::List(
   for (const auto& [id, incident] : incidents_) {
     if (filter.active_only && !active_.contains(id)) continue;
     if (!filter.plan_id.empty() && incident.plan_id != filter.plan_id) continue;
+    if (filter.after && !(ports::ListPosition(incident) < *filter.after)) continue;
     out.push_back(incident);
   }
   std::sort(out.begin(), out.end(), [](const ports::Incident& a, const ports::Incident& b) {
-    return a.opened_at > b.opened_at || (a.opened_at == b.opened_at && a.id > b.id);
+    return ports::ListPosition(b) < ports::ListPosition(a);
   });
   if (static_cast<int>(out.size()) > filter.limit) out.resize(std::max(0, filter.limit));
   return out;

@@ -62,8 +62,8 @@ TEST(ListPageTokenTest, TheSameQueryContinuesAtItsPositionWhateverThePageSize) {
   auto position = Resend(Filtered(), again);
   ASSERT_TRUE(position.ok()) << position.status();
   ASSERT_TRUE(position->has_value());
-  EXPECT_EQ((*position)->ms, 1'780'000'123'456);
-  EXPECT_EQ((*position)->id, "CMP-42");
+  EXPECT_EQ((*position)->at, 1'780'000'123'456);
+  EXPECT_EQ((*position)->key, "CMP-42");
 }
 
 TEST(ListPageTokenTest, EveryFilterAndTheOrderArePartOfTheQuery) {
@@ -90,15 +90,15 @@ TEST(ListPageTokenTest, EveryFilterAndTheOrderArePartOfTheQuery) {
     EXPECT_NE(ListQueryFingerprint(other), ListQueryFingerprint(Filtered())) << field;
     auto refused = Resend(Filtered(), other);
     EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument) << field;
-    EXPECT_THAT(Description(refused.status()), HasSubstr("page_token: belongs to another query"))
+    EXPECT_THAT(Description(refused.status()), HasSubstr("page_token: belongs to other filters"))
         << field;
   }
   ports::ListQuery by_due = Filtered();
   by_due.order = ports::ListOrder::kNextDue;
   EXPECT_THAT(Description(Resend(Filtered(), by_due).status()),
-              HasSubstr("page_token: belongs to another query"));
+              HasSubstr("page_token: belongs to other filters"));
   EXPECT_THAT(Description(Resend(by_due, Filtered()).status()),
-              HasSubstr("page_token: belongs to another query"));
+              HasSubstr("page_token: belongs to other filters"));
 }
 
 TEST(ListPageTokenTest, ASetFiltersOrderAndRepeatsAreTheSameQuery) {
@@ -147,8 +147,8 @@ TEST(ListPageTokenTest, AnUnboundTokenOfTheReleaseBeforeIsReadInItsOrder) {
   auto position = DecodePageToken(q);
   ASSERT_TRUE(position.ok()) << position.status();
   ASSERT_TRUE(position->has_value());
-  EXPECT_EQ((*position)->ms, 1'780'000'123'456);
-  EXPECT_EQ((*position)->id, "CMP-42");
+  EXPECT_EQ((*position)->at, 1'780'000'123'456);
+  EXPECT_EQ((*position)->key, "CMP-42");
 
   q.order = ports::ListOrder::kNextDue;
   EXPECT_EQ(DecodePageToken(q).status().code(), absl::StatusCode::kInvalidArgument);

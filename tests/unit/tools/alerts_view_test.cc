@@ -381,6 +381,16 @@ TEST_F(AlertsViewTest, MutedAlertsTextCountsThePageAndNamesTheNextToken) {
   EXPECT_THAT(MutedAlertsText(response), EndsWith("\n1 muted alert(s)\n"));
 }
 
+TEST_F(AlertsViewTest, IncidentsTextCountsThePageAndNamesTheNextToken) {
+  av1::ListIncidentsResponse response;
+  response.add_incidents()->set_id("INC-1");
+  response.set_next_page_token("aTE6YWJj");
+  EXPECT_THAT(IncidentsText(response),
+              EndsWith("\n1 incident(s)\nnext page: --page-token aTE6YWJj\n"));
+  response.clear_next_page_token();
+  EXPECT_THAT(IncidentsText(response), EndsWith("\n1 incident(s)\n"));
+}
+
 av1::DrillReport Report() {
   av1::DrillReport r;
   r.set_incident_id("INC-9");

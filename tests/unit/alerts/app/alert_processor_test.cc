@@ -166,8 +166,10 @@ TEST_F(AlertProcessorTest, AnInhibitedAlertResentAfterTheOutageResolvedOpensTheI
   Decision again = Decide(Safety("am|a1", "S1", "c-1"));
   EXPECT_EQ(again.outcome, Outcome::kOpened);
   EXPECT_EQ(again.incident_id, resent.incident_id);
-  EXPECT_THAT(store_.List({.active_only = true, .plan_id = "safety", .limit = 10}).value(),
-              SizeIs(1));
+  EXPECT_THAT(
+      store_.List({.active_only = true, .plan_id = "safety", .limit = 10, .after = std::nullopt})
+          .value(),
+      SizeIs(1));
 }
 
 TEST_F(AlertProcessorTest, LabelsAbsentOnBothSidesNeverCountAsEqual) {

@@ -376,8 +376,10 @@ TEST_F(MutedListTest, AnAlertDecidedAgainAfterItsSilenceExpiredIsNoLongerListed)
   for (int pass = 0; pass < 5 && FireDueTimers() > 0; ++pass) {
   }
   EXPECT_THAT(Muted({}), IsEmpty());
-  EXPECT_THAT(store_.List({.active_only = true, .plan_id = "safety", .limit = 10}).value(),
-              SizeIs(1));
+  EXPECT_THAT(
+      store_.List({.active_only = true, .plan_id = "safety", .limit = 10, .after = std::nullopt})
+          .value(),
+      SizeIs(1));
 }
 
 }  // namespace

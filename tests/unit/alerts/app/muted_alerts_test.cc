@@ -39,7 +39,9 @@ class MutedAlertsTest : public AlertsAppTest {
     return created.ok() ? created->id : "";
   }
   std::vector<ports::Incident> ActiveSafety() {
-    return store_.List({.active_only = true, .plan_id = "safety", .limit = 10}).value();
+    return store_
+        .List({.active_only = true, .plan_id = "safety", .limit = 10, .after = std::nullopt})
+        .value();
   }
   std::vector<ports::MutedAlert> Kept() { return store_.ListMuted().value(); }
   // Fires due timers until none is due (a wake-up makes another due now).

@@ -209,7 +209,7 @@ absl::StatusOr<ports::ListPage> InMemoryComplaintRepository::List(const ports::L
   auto token = adapters::DecodePageToken(query);
   if (!token.ok()) return token.status();
   std::optional<Position> after;
-  if (*token) after = Position{absl::FromUnixMillis((*token)->ms), (*token)->id};
+  if (*token) after = Position{absl::FromUnixMillis((*token)->at), (*token)->key};
   absl::MutexLock lock(&mu_);
   std::vector<std::pair<Position, const Record*>> matching;
   for (const auto& [id, record] : records_) {
