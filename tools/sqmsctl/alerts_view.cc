@@ -181,7 +181,7 @@ std::string MatcherText(const av1::Matcher& m) {
 std::string TriggerText(const av1::Trigger& t) {
   std::vector<std::string> matchers;
   for (const av1::Matcher& m : t.matchers()) matchers.push_back(MatcherText(m));
-  std::string out = "{" + absl::StrJoin(matchers, ", ") + "}";
+  std::string out = absl::StrCat("{", absl::StrJoin(matchers, ", "), "}");
   if (t.count() > 1) {
     absl::StrAppend(&out, " ×", t.count(), " within ", SecondsText(t.within_seconds()));
   }
