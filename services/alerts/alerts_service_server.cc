@@ -48,6 +48,7 @@ struct AlertsServiceServer::Parts {
   std::unique_ptr<adapters::RedisAlertStore> store;
   std::unique_ptr<app::PlanChanges> plans;  // the plans in force into `catalog`
   std::unique_ptr<runtime::PeriodicTask> plan_refresh;
+  std::unique_ptr<runtime::PeriodicTask> silence_pruning;
   std::unique_ptr<runtime::HttpClient> http;
   // Set once the timers exist; the app wakes them after writing deliveries.
   runtime::DurableTimers* timers_ptr = nullptr;
@@ -70,6 +71,9 @@ namespace {
 
 // How soon a plan changed on another replica is in force here.
 constexpr absl::Duration kPlanRefreshPeriod = absl::Seconds(1);
+// How often expired silences past their retention are deleted (by every
+// replica: a silence deleted twice is deleted once).
+constexpr absl::Duration kSilencePruningPeriod = absl::Hours(1);
 
 // sqms_incidents_open{level,drill}: active incidents by response level, read
 // from the store at scrape (the same figure on every replica); every level
@@ -222,6 +226,17 @@ absl::StatusOr<std::unique_ptr<AlertsServiceServer>> AlertsServiceServer::Start(
         return parts->escalator->OnTimer(timer.id);
       });
   p->timers_ptr = p->timers.get();
+  p->silence_pruning = std::make_unique<runtime::PeriodicTask>(
+      kSilencePruningPeriod,
+      [commands = p->commands.get(), retention = absl::Hours(24) * config.silence_retention_days] {
+        absl::StatusOr<int> pruned = commands->PruneSilences(retention);
+        if (!pruned.ok()) {
+          runtime::log::Warn("pruning expired silences failed",
+                             {{"error", std::string(pruned.status().message())}});
+        } else if (*pruned > 0) {
+          runtime::log::Info("expired silences deleted", {{"count", *pruned}});
+        }
+      });
   p->metrics->AddComputedGauge("sqms_incidents_open",
                                "Active incidents (triggered, acknowledged, mitigating) by level",
                                [store = p->store.get()] { return OpenIncidents(*store); });
@@ -251,6 +266,7 @@ absl::StatusOr<std::unique_ptr<AlertsServiceServer>> AlertsServiceServer::Start(
   p->server = *std::move(server);
   p->outbox.relay->Start();
   p->plan_refresh->Start();
+  p->silence_pruning->Start();
   p->timers->Start();
   p->consumer->Start();
   const int webhook_port = p->webhook ? p->webhook->port() : 0;
@@ -347,6 +363,7 @@ void AlertsServiceServer::Shutdown() {
   parts_->watch_feed.reset();
   parts_->timers->Stop();
   parts_->plan_refresh->Stop();
+  parts_->silence_pruning->Stop();
   parts_->outbox.relay->Stop(std::chrono::seconds(5));  // the rest waits in Redis
   parts_->metrics->StopComputedGauges();
 }

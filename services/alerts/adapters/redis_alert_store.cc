@@ -297,22 +297,6 @@ absl::Status RedisAlertStore::RecordAttempt(const ports::Delivery& d, absl::Time
   return reply.status();
 }
 
-absl::Status RedisAlertStore::PutSilence(const domain::Silence& silence) {
-  return redis_.Command({"HSET", SilencesKey(), silence.id, EncodeSilence(silence)}).status();
-}
-
-absl::StatusOr<std::vector<domain::Silence>> RedisAlertStore::ListSilences() {
-  auto reply = redis_.Command({"HGETALL", SilencesKey()});
-  if (!reply.ok()) return reply.status();
-  std::vector<domain::Silence> out;
-  for (size_t i = 1; i < reply->elements.size(); i += 2) {
-    auto s = DecodeSilence(reply->elements[i].str);
-    if (!s.ok()) return s.status();
-    out.push_back(*std::move(s));
-  }
-  return out;
-}
-
 absl::StatusOr<std::optional<std::string>> RedisAlertStore::Seen(const std::string& alert_id) {
   auto reply = redis_.Command({"GET", SeenKey(alert_id)});
   if (!reply.ok()) return reply.status();

@@ -39,8 +39,10 @@ class RedisAlertStore final : public ports::AlertStore {
   absl::StatusOr<ports::DeliveryClaim> ClaimDelivery(const std::string& id,
                                                      absl::Time retry_at) override;
   absl::Status RecordAttempt(const ports::Delivery& after, absl::Time retry_at) override;
+  // redis_alert_store_silences.cc
   absl::Status PutSilence(const domain::Silence& silence) override;
   absl::StatusOr<std::vector<domain::Silence>> ListSilences() override;
+  absl::StatusOr<int> PruneSilences(absl::Time ended_before) override;
   // redis_alert_store_muted.cc
   absl::Status KeepMuted(const ports::MutedAlert& muted, absl::Time due) override;
   absl::StatusOr<std::optional<ports::MutedAlert>> GetMuted(

@@ -187,6 +187,10 @@ absl::StatusOr<domain::Silence> IncidentCommands::ExpireSilence(const std::strin
   return absl::NotFoundError(absl::StrCat("silence ", id, " not found"));
 }
 
+absl::StatusOr<int> IncidentCommands::PruneSilences(absl::Duration retention) {
+  return store_.PruneSilences(clock_.Now() - retention);
+}
+
 absl::StatusOr<std::vector<ports::MutedAlert>> IncidentCommands::ListMutedAlerts(
     const MutedAlertFilter& filter) {
   if (!filter.silence_id.empty() && !filter.inhibited_by.empty()) {

@@ -110,6 +110,10 @@ class IncidentCommands {
   absl::StatusOr<domain::Silence> CreateSilence(domain::Silence silence, const CommandContext& ctx);
   absl::StatusOr<std::vector<domain::Silence>> ListSilences(bool include_expired);
   absl::StatusOr<domain::Silence> ExpireSilence(const std::string& id);
+  // Deletes the silences that ended more than `retention` ago (as
+  // Alertmanager's --data.retention does): every alert decision reads the
+  // silences, so they must not pile up for ever. Returns how many.
+  absl::StatusOr<int> PruneSilences(absl::Duration retention);
 
   // The kept muted alerts (alert_processor.h, "Kept muted alerts") that
   // `filter` selects, each with all its mutes, oldest kept first (kept_at,

@@ -37,6 +37,9 @@ void AddFlags(CLI::App& app, ServiceConfig& config) {
   runtime::AddFlag(app, "workers", config.workers, "Threads that run requests (1..1024)");
   runtime::AddFlag(app, "worker-queue", config.worker_queue,
                    "Requests waiting for a worker before new ones are refused (1..1000000)");
+  runtime::AddFlag(app, "silence-retention-days", config.silence_retention_days,
+                   "Days an expired silence is kept (and listed by silence list --all) before it "
+                   "is deleted (8..3650: at least the 8 days a request id is bound)");
 }
 
 absl::Status Validate(const ServiceConfig& config) {
@@ -47,7 +50,8 @@ absl::Status Validate(const ServiceConfig& config) {
     return runtime::ConfigError(flag, absl::StrCat(value, " is not in ", lo, "..", hi));
   };
   for (absl::Status s : {range("workers", config.workers, 1, 1024),
-                         range("worker-queue", config.worker_queue, 1, 1000000)}) {
+                         range("worker-queue", config.worker_queue, 1, 1000000),
+                         range("silence-retention-days", config.silence_retention_days, 8, 3650)}) {
     if (!s.ok()) return s;
   }
   for (auto [flag, value] :

@@ -50,6 +50,10 @@ struct ServiceConfig {
   std::string webhook_tokens_file;
   int workers = 4;
   int worker_queue = 256;
+  // Days an expired silence stays listed (`silence list --all`) before it
+  // is deleted; at least the 8 days a request id stays bound to its
+  // command, so a retried CreateSilence always finds its silence.
+  int silence_retention_days = 14;
 };
 
 void AddFlags(CLI::App& app, ServiceConfig& config);

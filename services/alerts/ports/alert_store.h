@@ -147,9 +147,12 @@ class AlertStore {
   // timer; "pending" moves it to `retry_at`.
   virtual absl::Status RecordAttempt(const Delivery& after, absl::Time retry_at) = 0;
 
-  // Silences, by id.
+  // Silences, by id: every one put and not pruned, expired ones included.
   virtual absl::Status PutSilence(const domain::Silence& silence) = 0;
   virtual absl::StatusOr<std::vector<domain::Silence>> ListSilences() = 0;
+  // Deletes the silences that ended before `ended_before`, except one put
+  // again meanwhile; returns how many it deleted.
+  virtual absl::StatusOr<int> PruneSilences(absl::Time ended_before) = 0;
 
   // Alerts already handled: the recorded answer for `alert_id`, or nullopt.
   // MarkSeen records it, replacing an earlier answer (an alert muted before

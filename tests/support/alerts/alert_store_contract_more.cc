@@ -222,5 +222,28 @@ TEST_P(AlertStoreContractTest, PuttingASilenceAgainReplacesItById) {
   EXPECT_THAT(ids, UnorderedElementsAre("sil-1", "sil-2"));
 }
 
+// Pruning deletes what ended before the cut, and nothing else: not a
+// silence ending at the cut or later, not an open-ended window.
+TEST_P(AlertStoreContractTest, PruningDeletesOnlyTheSilencesEndedBeforeTheCut) {
+  const absl::Time cut = kT0 + absl::Hours(24 * 14);
+  std::vector<std::pair<std::string, absl::Time>> silences = {
+      {"ended-long-ago", kT0},
+      {"ended-just-before", cut - absl::Seconds(1)},
+      {"ends-at-the-cut", cut},
+      {"ends-later", cut + absl::Hours(1)},
+      {"open-ended", absl::InfiniteFuture()}};
+  for (const auto& [id, ends_at] : silences) {
+    domain::Silence s = MaintenanceWindow();
+    s.id = id;
+    s.ends_at = ends_at;
+    ASSERT_TRUE(store().PutSilence(s).ok()) << id;
+  }
+  EXPECT_EQ(ValueOf(store().PruneSilences(cut)), 2);
+  std::vector<std::string> left;
+  for (const domain::Silence& x : ValueOf(store().ListSilences())) left.push_back(x.id);
+  EXPECT_THAT(left, UnorderedElementsAre("ends-at-the-cut", "ends-later", "open-ended"));
+  EXPECT_EQ(ValueOf(store().PruneSilences(cut)), 0) << "nothing more to delete";
+}
+
 }  // namespace
 }  // namespace sqms::alerts::testing

@@ -175,6 +175,12 @@ absl::StatusOr<std::vector<domain::Silence>> InMemoryAlertStore::ListSilences() 
   return out;
 }
 
+absl::StatusOr<int> InMemoryAlertStore::PruneSilences(absl::Time ended_before) {
+  absl::MutexLock lock(&mu_);
+  return static_cast<int>(std::erase_if(
+      silences_, [&](const auto& entry) { return entry.second.ends_at < ended_before; }));
+}
+
 absl::Status InMemoryAlertStore::KeepMuted(const ports::MutedAlert& muted, absl::Time due) {
   absl::MutexLock lock(&mu_);
   muted_.insert_or_assign(muted.fingerprint, muted);

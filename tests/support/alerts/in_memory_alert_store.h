@@ -56,6 +56,7 @@ class InMemoryAlertStore final : public ports::AlertStore {
   absl::Status RecordAttempt(const ports::Delivery& after, absl::Time retry_at) override;
   absl::Status PutSilence(const domain::Silence& silence) override;
   absl::StatusOr<std::vector<domain::Silence>> ListSilences() override;
+  absl::StatusOr<int> PruneSilences(absl::Time ended_before) override;
   absl::Status KeepMuted(const ports::MutedAlert& muted, absl::Time due) override;
   absl::StatusOr<std::optional<ports::MutedAlert>> GetMuted(
       const std::string& fingerprint) override;

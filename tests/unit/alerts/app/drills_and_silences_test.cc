@@ -203,7 +203,8 @@ TEST_F(SilencesTest, CreateIsIdempotentPerRequestId) {
   EXPECT_NE(other.id, first.id);
 }
 
-// Silences are kept for good, request id bindings 8 days: an id reused
+// Silences are kept past their request ids' bindings (8 days; a silence
+// until its retention after its end, 14 days by default): an id reused
 // after that must not find the first silence and answer it as its own.
 TEST_F(SilencesTest, AnIdReusedAfterItsBindingExpiredCreatesItsOwnSilence) {
   domain::Silence first = Create(StationSilence("S1", absl::Hours(1)), "maint-1");
@@ -216,6 +217,21 @@ TEST_F(SilencesTest, AnIdReusedAfterItsBindingExpiredCreatesItsOwnSilence) {
   // The first command retried still finds its own.
   store_.ExpireRequestBindings();
   EXPECT_EQ(Create(StationSilence("S1", absl::Hours(1)), "maint-1").id, first.id);
+}
+
+// Like Alertmanager's --data.retention: an expired silence is deleted once
+// it ended longer ago than the retention, not a second before; a live one
+// never.
+TEST_F(SilencesTest, PruningDeletesSilencesThatEndedLongerAgoThanTheRetention) {
+  Create(StationSilence("S1", absl::Hours(1)), "sil-1");
+  domain::Silence live = Create(StationSilence("S2", absl::Hours(24 * 30)), "sil-2");
+  const absl::Duration retention = absl::Hours(24 * 14);
+  clock_.Set(kT0 + absl::Hours(1) + retention);
+  EXPECT_EQ(commands_.PruneSilences(retention).value_or(-1), 0);
+  EXPECT_THAT(Listed(true), SizeIs(2));
+  clock_.Advance(absl::Seconds(1));
+  EXPECT_EQ(commands_.PruneSilences(retention).value_or(-1), 1);
+  EXPECT_THAT(Listed(true), ElementsAre(live.id));
 }
 
 TEST_F(SilencesTest, ASilenceThatWouldMuteEverythingIsRefused) {

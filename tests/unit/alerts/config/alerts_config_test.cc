@@ -386,6 +386,7 @@ TEST(ServiceConfigTest, FlagsAndDefaults) {
   EXPECT_EQ(c.incidents_topic, "inc");
   EXPECT_EQ(c.group, "sqms-alerts");
   EXPECT_EQ(c.kpi_topic, "sqms.kpi.v1");
+  EXPECT_EQ(c.silence_retention_days, 14);
   EXPECT_TRUE(Validate(c).ok()) << Validate(c);
 }
 
@@ -401,6 +402,12 @@ TEST(ServiceConfigTest, ValidateNamesTheFlag) {
       Validate(Parse({"--tokens-file", "t", "--config", "a", "--webhook-listen", ""})).ok());
   EXPECT_EQ(Validate(Parse({"--tokens-file", "t", "--config", "a", "--kpi-topic", ""})).message(),
             "config: --kpi-topic (SQMS_KPI_TOPIC): is empty");
+  // Shorter than a request id's binding: a retried CreateSilence could
+  // create its silence again.
+  EXPECT_EQ(
+      Validate(Parse({"--tokens-file", "t", "--config", "a", "--silence-retention-days", "7"}))
+          .message(),
+      "config: --silence-retention-days (SQMS_SILENCE_RETENTION_DAYS): 7 is not in 8..3650");
 }
 
 }  // namespace
