@@ -32,6 +32,7 @@ class RepositoryEnv {
  public:
   virtual ~RepositoryEnv() = default;
   virtual ports::ComplaintRepository& repo() = 0;
+  // Whole milliseconds, as ComplaintService::Now gives the store its times.
   virtual absl::Time Now() = 0;
 };
 
@@ -395,6 +396,38 @@ TYPED_TEST_P(ComplaintRepositoryContract, ListFindsTheComplaintsOfAKnownIssueAnd
   EXPECT_EQ(this->ListAllIds(query).size(), 2u) << "released complaints stay listed";
 }
 
+// Received times are whole milliseconds; a created_after (inclusive) or
+// created_before (exclusive) inside a millisecond compares as the instant
+// it is, in both orders (Redis used to floor both bounds).
+TYPED_TEST_P(ComplaintRepositoryContract, ACreatedBoundInsideAMillisecondComparesExactly) {
+  const std::string station = absl::StrCat("range-", this->repo().NewId("", this->env_->Now()));
+  const absl::Time at = absl::FromUnixMillis(absl::ToUnixMillis(this->env_->Now()));
+  ports::NewComplaint r = this->Record();
+  r.complaint.location.station = station;
+  r.complaint.received_at = at;
+  domain::SlaDeadline due;  // listed in the next-due order too
+  due.target = domain::SlaTarget::kFirstResponse;
+  due.due = at + absl::Hours(1);
+  r.complaint.sla.deadlines.push_back(due);
+  ASSERT_TRUE(this->repo().Create(r).ok());
+  const absl::Duration half = absl::Microseconds(500);
+  for (ports::ListOrder order : {ports::ListOrder::kReceived, ports::ListOrder::kNextDue}) {
+    SCOPED_TRACE(order == ports::ListOrder::kNextDue ? "next due" : "received");
+    ports::ListQuery query;
+    query.station = station;
+    query.order = order;
+    query.created_after = at - half;
+    EXPECT_EQ(this->ListAllIds(query).size(), 1u) << "after: received later than the bound";
+    query.created_after = at + half;
+    EXPECT_EQ(this->ListAllIds(query).size(), 0u) << "after: received before the bound";
+    query.created_after.reset();
+    query.created_before = at + half;
+    EXPECT_EQ(this->ListAllIds(query).size(), 1u) << "before: received before the bound";
+    query.created_before = at - half;
+    EXPECT_EQ(this->ListAllIds(query).size(), 0u) << "before: received after the bound";
+  }
+}
+
 TYPED_TEST_P(ComplaintRepositoryContract, ListInNextDueOrderIsAQueueMostUrgentFirst) {
   const std::string station = absl::StrCat("due-", this->repo().NewId("", this->env_->Now()));
   const absl::Time now = this->env_->Now();
@@ -654,6 +687,7 @@ REGISTER_TYPED_TEST_SUITE_P(ComplaintRepositoryContract, NewIdsAreDistinct,
                             ListFindsTheComplaintsOfAKnownIssueAndItSurvivesAWrite,
                             ListInNextDueOrderIsAQueueMostUrgentFirst, ListFiltersByAssignee,
                             ListFiltersEscalatedOnly, ListFiltersSlaAtRiskOnly,
-                            ListCombinesAssigneeEscalatedAndAtRisk);
+                            ListCombinesAssigneeEscalatedAndAtRisk,
+                            ACreatedBoundInsideAMillisecondComparesExactly);
 
 }  // namespace sqms::complaints::contract

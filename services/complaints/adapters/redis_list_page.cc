@@ -25,16 +25,21 @@ std::string CsvSet(const std::vector<E>& values) {
   return out;
 }
 
+int64_t CeilMillis(absl::Time t) {
+  const int64_t floor = absl::ToUnixMillis(t);
+  return absl::FromUnixMillis(floor) < t ? floor + 1 : floor;
+}
+
 // In received order the created range is the scan's score range; in due
 // order the scores are due times, and the range is checked on each record.
 std::vector<std::string> ShardArgs(const RedisKeys& keys, int shard, const ports::ListQuery& q,
                                    const std::optional<PagePosition>& cursor) {
   const bool by_due = q.order == ports::ListOrder::kNextDue;
-  const std::string after =
-      q.created_after ? std::to_string(absl::ToUnixMillis(*q.created_after)) : "";
-  const std::string before =
-      q.created_before ? std::to_string(absl::ToUnixMillis(*q.created_before)) : "";
-  int64_t min_ms = !by_due && q.created_after ? absl::ToUnixMillis(*q.created_after) : 0;
+  // Received times are whole milliseconds: a bound inside a millisecond
+  // (created_after inclusive, created_before exclusive) is its next one.
+  const std::string after = q.created_after ? std::to_string(CeilMillis(*q.created_after)) : "";
+  const std::string before = q.created_before ? std::to_string(CeilMillis(*q.created_before)) : "";
+  int64_t min_ms = !by_due && q.created_after ? CeilMillis(*q.created_after) : 0;
   std::string cursor_id;
   if (cursor && cursor->at >= min_ms) {
     min_ms = cursor->at;

@@ -93,6 +93,8 @@ struct ListQuery {
   domain::Channel channel = domain::Channel::kUnspecified;
   std::string region;
   std::string station;
+  // On received_at, which is whole milliseconds (ComplaintService::Now);
+  // a bound may be finer.
   std::optional<absl::Time> created_after;   // inclusive
   std::optional<absl::Time> created_before;  // exclusive
   bool sla_breached_only = false;

@@ -135,12 +135,12 @@ TEST_F(ListTest, FiltersSelectExactlyTheMatchingComplaints) {
   {
     // created range [c2.received_at, c3.received_at): computed from the
     // stored times, so equal milliseconds cannot make the test flaky. Two
-    // received in one instant get the range of that instant (an empty
-    // range is refused: created_before must be after created_after).
+    // received in one instant get the range of that millisecond (an
+    // empty range is refused: created_before must be after created_after).
     auto f = at_station();
     *f.mutable_created_after() = c2.received_at();
     *f.mutable_created_before() =
-        std::max(c3.received_at(), c2.received_at() + TimeUtil::NanosecondsToDuration(1));
+        std::max(c3.received_at(), c2.received_at() + TimeUtil::MillisecondsToDuration(1));
     std::vector<std::string> expected;
     for (const auto* c : {&c1, &c2, &c3}) {
       if (c->received_at() >= f.created_after() && c->received_at() < f.created_before()) {

@@ -27,7 +27,7 @@ class RedisEnv final : public contract::RepositoryEnv {
     return std::unique_ptr<RedisEnv>(new RedisEnv(*std::move(server)));
   }
   ports::ComplaintRepository& repo() override { return repo_; }
-  absl::Time Now() override { return absl::Now(); }
+  absl::Time Now() override { return absl::FromUnixMillis(absl::ToUnixMillis(absl::Now())); }
 
  private:
   explicit RedisEnv(std::unique_ptr<testing::RedisServer> server)
