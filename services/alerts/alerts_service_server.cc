@@ -48,12 +48,12 @@ struct AlertsServiceServer::Parts {
   std::unique_ptr<adapters::RedisAlertStore> store;
   std::unique_ptr<app::PlanChanges> plans;  // the plans in force into `catalog`
   std::unique_ptr<runtime::PeriodicTask> plan_refresh;
-  std::unique_ptr<runtime::PeriodicTask> silence_pruning;
   std::unique_ptr<runtime::HttpClient> http;
   // Set once the timers exist; the app wakes them after writing deliveries.
   runtime::DurableTimers* timers_ptr = nullptr;
   std::unique_ptr<app::AlertProcessor> processor;
   std::unique_ptr<app::IncidentCommands> commands;
+  std::unique_ptr<runtime::PeriodicTask> silence_pruning;  // runs `commands`
   std::unique_ptr<app::Escalator> escalator;
   std::unique_ptr<adapters::WebhookDispatcher> dispatcher;
   std::unique_ptr<runtime::DurableTimers> timers;

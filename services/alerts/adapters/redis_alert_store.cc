@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "services/alerts/adapters/alert_keys.h"
@@ -170,8 +171,12 @@ absl::StatusOr<std::vector<ports::Incident>> RedisAlertStore::Load(
 
 absl::StatusOr<std::vector<ports::Incident>> RedisAlertStore::List(const ports::ListFilter& filter) {
   std::vector<ports::Incident> out;
+  // Each id once: an incident opened between two chunk reads shifts the
+  // offsets, and the next chunk starts with the last one read.
+  absl::flat_hash_set<std::string> seen;
   // Keeps the loaded incidents of filter.plan_id ("" = any) after filter.after.
   auto keep = [&](std::vector<std::string> ids) -> absl::Status {
+    std::erase_if(ids, [&](const std::string& id) { return !seen.insert(id).second; });
     auto incidents = Load(ids);
     if (!incidents.ok()) return incidents.status();
     for (ports::Incident& i : *incidents) {

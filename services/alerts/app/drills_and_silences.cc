@@ -133,7 +133,8 @@ absl::StatusOr<domain::Silence> IncidentCommands::CreateSilence(domain::Silence 
   // The silence as asked for, before the service fills in its defaults.
   const std::string canonical = domain::CanonicalSilence(silence, ctx.actor);
   // Of the request id and the command, as a drill's (StartDrill): silences
-  // are kept for good, their request ids' bindings 8 days.
+  // are kept at least 8 days after they end, their request ids' bindings
+  // 8 days.
   silence.id = absl::StrCat(
       "sil-", domain::Fingerprint({{"request_id", ctx.request_id}, {"command", canonical}}));
   silence.created_by = ctx.actor;

@@ -182,9 +182,9 @@ class AlertStore {
   // one when the id came with a different command before. A binding is
   // never replaced; it is kept 8 days, longer than anything recorded under
   // a request id alone (a command record 24 h, a RaiseAlert answer 7 days;
-  // silences and drills, kept for good, are found by the request id and
-  // the command together), so no record is ever read on behalf of a
-  // command it does not belong to.
+  // drills, kept for good, and silences, kept at least 8 days after they
+  // end, are found by the request id and the command together), so no
+  // record is ever read on behalf of a command it does not belong to.
   virtual absl::StatusOr<std::string> BindRequest(const std::string& request_id,
                                                   const std::string& fingerprint) = 0;
 
