@@ -134,20 +134,27 @@ absl::StatusOr<domain::Silence> IncidentCommands::CreateSilence(domain::Silence 
   const std::string canonical = domain::CanonicalSilence(silence, ctx.actor);
   // Of the request id and the command, as a drill's (StartDrill): silences
   // are kept at least 8 days after they end, their request ids' bindings
-  // 8 days.
+  // 8 days. A silence under this id is this very command's (the id is made
+  // of both): a retry gets it, whenever it comes, even once it ended.
   silence.id = absl::StrCat(
       "sil-", domain::Fingerprint({{"request_id", ctx.request_id}, {"command", canonical}}));
-  silence.created_by = ctx.actor;
-  if (silence.starts_at == absl::InfinitePast()) silence.starts_at = now;
-  if (auto s = domain::ValidateSilence(silence); !s.ok()) return s;
-  // Before the id is looked up: the silence found under it is then this
-  // very request's, never one created with the id for other matchers.
-  if (auto s = BindRequestId(store_, ctx.request_id, canonical); !s.ok()) return s;
   auto existing = store_.ListSilences();
   if (!existing.ok()) return existing.status();
   for (const domain::Silence& s : *existing) {
     if (s.id == silence.id) return s;  // a retry of this request
   }
+  silence.created_by = ctx.actor;
+  if (silence.starts_at == absl::InfinitePast()) silence.starts_at = now;
+  if (auto s = domain::ValidateSilence(silence); !s.ok()) return s;
+  // An ended silence mutes nothing and would only wait for its pruning (as
+  // Alertmanager, which refuses an end in the past).
+  if (silence.ends_at <= now) {
+    return runtime::InvalidArgument(
+        {{"silence.ends_at", "must be in the future: a silence that has ended mutes nothing"}});
+  }
+  // The request id names this command from now on: the same id with
+  // another command is refused (BindRequestId).
+  if (auto s = BindRequestId(store_, ctx.request_id, canonical); !s.ok()) return s;
   if (auto s = store_.PutSilence(silence); !s.ok()) return s;
   return silence;
 }

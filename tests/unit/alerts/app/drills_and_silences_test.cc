@@ -234,6 +234,21 @@ TEST_F(SilencesTest, PruningDeletesSilencesThatEndedLongerAgoThanTheRetention) {
   EXPECT_THAT(Listed(true), ElementsAre(live.id));
 }
 
+TEST_F(SilencesTest, ASilenceThatHasEndedIsRefusedButARetryFindsItsOwn) {
+  domain::Silence ended = StationSilence("S1", absl::Hours(1));
+  ended.starts_at = kT0 - absl::Hours(2);
+  ended.ends_at = kT0;  // ends now: already over
+  auto refused = commands_.CreateSilence(ended, Ctx("sil-ended", "ops"));
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(refused.status().message(), HasSubstr("silence.ends_at: must be in the future"));
+  EXPECT_THAT(Listed(true), IsEmpty());
+
+  // Created live, then retried after it ended: the retry gets its silence.
+  domain::Silence live = Create(StationSilence("S2", absl::Hours(1)), "sil-live");
+  clock_.Advance(absl::Hours(2));
+  EXPECT_EQ(Create(StationSilence("S2", absl::Hours(1)), "sil-live").id, live.id);
+}
+
 TEST_F(SilencesTest, ASilenceThatWouldMuteEverythingIsRefused) {
   domain::Silence s;
   s.matchers = {M("station", "!=", "S1")};  // matches alerts without a station
