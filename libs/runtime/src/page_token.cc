@@ -55,14 +55,21 @@ absl::Status PageTokenOfOtherFilters(std::string_view resend) {
                                    absl::string_view(resend.data(), resend.size()))}});
 }
 
-absl::StatusOr<std::optional<PagePosition>> DecodePageToken(std::string_view text,
-                                                            std::string_view kind,
-                                                            std::string_view filters,
-                                                            std::string_view resend) {
+std::string PageTokens::Encode(std::string_view canonical_filters,
+                               const PagePosition& after) const {
+  return EncodePageToken({.kind = std::string(kind_),
+                          .filters = PageFilters(purpose_, canonical_filters),
+                          .after = after});
+}
+
+absl::StatusOr<std::optional<PagePosition>> PageTokens::Decode(
+    std::string_view text, std::string_view canonical_filters) const {
   if (text.empty()) return std::optional<PagePosition>();
   std::optional<PageToken> token = ParsePageToken(text);
-  if (!token || token->kind != kind) return NotAPageToken();
-  if (token->filters != filters) return PageTokenOfOtherFilters(resend);
+  if (!token || token->kind != kind_) return NotAPageToken();
+  if (token->filters != PageFilters(purpose_, canonical_filters)) {
+    return PageTokenOfOtherFilters(resend_);
+  }
   return std::optional<PagePosition>(std::move(token->after));
 }
 

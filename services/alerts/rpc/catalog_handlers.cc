@@ -159,18 +159,20 @@ grpc::ServerUnaryReactor* AlertsGrpcService::ListMutedAlerts(
     const app::MutedAlertFilter filter{.plan_id = request->plan_id(),
                                        .silence_id = request->silence_id(),
                                        .inhibited_by = request->inhibited_by()};
+    absl::StatusOr<std::optional<runtime::PagePosition>> after =
+        MutedPageAfter(filter, request->page_token());
+    if (!after.ok()) return after.status();
     auto kept = commands_.ListMutedAlerts(filter);
     if (!kept.ok()) return kept.status();
     // Bounded like every list, so the answer stays far below gRPC's message
     // size limit however many alerts a wide silence holds; the rest come
     // page by page.
-    absl::StatusOr<MutedPage> page = PageOfMuted(*kept, filter, request->page_token(), *limit);
-    if (!page.ok()) return page.status();
+    const MutedPage page = PageOfMuted(*kept, filter, *after, *limit);
     response->set_matched(static_cast<int32_t>(kept->size()));
-    for (const ports::MutedAlert* k : page->alerts) {
+    for (const ports::MutedAlert* k : page.alerts) {
       *response->add_alerts() = codec::MutedAlertToProto(*k);
     }
-    response->set_next_page_token(page->next_page_token);
+    response->set_next_page_token(page.next_page_token);
     return absl::OkStatus();
   });
 }

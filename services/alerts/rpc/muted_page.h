@@ -10,6 +10,7 @@
 // The fingerprint catches a token sent with other filters; it does not
 // authenticate (a client may list those filters anyway). Pure functions.
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "services/alerts/app/incident_commands.h"
 #include "services/alerts/ports/alert_store.h"
+#include "sqms/runtime/page_token.h"
 
 namespace sqms::alerts::rpc {
 
@@ -25,12 +27,18 @@ struct MutedPage {
   std::string next_page_token;                   // "" when nothing follows
 };
 
+// The position `page_token` continues after; nullopt for "" (the first
+// page). INVALID_ARGUMENT with a violation on "page_token" when it is not a
+// token from next_page_token, or is one of other filters. Checked before
+// the kept alerts are read.
+absl::StatusOr<std::optional<runtime::PagePosition>> MutedPageAfter(
+    const app::MutedAlertFilter& filter, std::string_view page_token);
+
 // The page of `matched` (sorted oldest kept first, all that matched
-// `filter`) after `page_token` ("": the first), at most `limit` alerts.
-// INVALID_ARGUMENT with a violation on "page_token" when it is not a token
-// from next_page_token, or is one of other filters.
-absl::StatusOr<MutedPage> PageOfMuted(const std::vector<ports::MutedAlert>& matched,
-                                      const app::MutedAlertFilter& filter,
-                                      std::string_view page_token, int limit);
+// `filter`) after `after` (MutedPageAfter; nullopt: the first), at most
+// `limit` alerts.
+MutedPage PageOfMuted(const std::vector<ports::MutedAlert>& matched,
+                      const app::MutedAlertFilter& filter,
+                      const std::optional<runtime::PagePosition>& after, int limit);
 
 }  // namespace sqms::alerts::rpc

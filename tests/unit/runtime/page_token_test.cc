@@ -32,13 +32,17 @@ TEST(PageTokenTest, ThePositionComesBackWithItsKindAndFilters) {
   EXPECT_EQ(read->filters, filters);
   EXPECT_EQ(read->after, sent.after);
 
-  auto decoded = DecodePageToken(EncodePageToken(sent), "i1", filters, "the plan");
+  constexpr PageTokens kTokens{"i1", "test-list", "the plan"};
+  auto decoded = kTokens.Decode(EncodePageToken(sent), "plan=3:abc;");
   ASSERT_TRUE(decoded.ok()) << decoded.status();
   EXPECT_EQ(**decoded, sent.after);
+  auto again = kTokens.Decode(kTokens.Encode("plan=3:abc;", sent.after), "plan=3:abc;");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(**again, sent.after);
 }
 
 TEST(PageTokenTest, NoTokenIsTheFirstPage) {
-  auto first = DecodePageToken("", "i1", PageFilters("test-list", ""), "the plan");
+  auto first = PageTokens("i1", "test-list", "the plan").Decode("", "");
   ASSERT_TRUE(first.ok());
   EXPECT_FALSE(first->has_value());
 }
@@ -55,7 +59,7 @@ TEST(PageTokenTest, FiltersAreShortHexStableAndApartPerPurpose) {
 TEST(PageTokenTest, ATokenOfOtherFiltersIsRefusedSayingWhatToSend) {
   const std::string token = EncodePageToken(
       {.kind = "i1", .filters = PageFilters("test-list", "a"), .after = {.at = 1, .key = "k"}});
-  auto refused = DecodePageToken(token, "i1", PageFilters("test-list", "b"), "the same plan_id");
+  auto refused = PageTokens("i1", "test-list", "the same plan_id").Decode(token, "b");
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(Violation(refused.status()),
             "page_token: belongs to other filters: send it with the same plan_id");
@@ -69,7 +73,7 @@ TEST(PageTokenTest, WhatIsNotATokenOfTheKindIsSaidSo) {
         absl::WebSafeBase64Escape(":" + filters + ":1:k"),
         EncodePageToken({.kind = "m1", .filters = filters, .after = {.at = 1, .key = "k"}}),
         std::string(2000, 'A')}) {
-    auto refused = DecodePageToken(text, "i1", filters, "the plan");
+    auto refused = PageTokens("i1", "test-list", "the plan").Decode(text, "a");
     EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument) << text;
     EXPECT_EQ(Violation(refused.status()), "page_token: not a token from next_page_token") << text;
   }

@@ -32,6 +32,15 @@ std::vector<ports::MutedAlert> Kept() {
   return out;
 }
 
+// The page a request gets: its token read (MutedPageAfter), then the page.
+absl::StatusOr<MutedPage> Page(const std::vector<ports::MutedAlert>& kept,
+                               const app::MutedAlertFilter& filter, std::string_view token,
+                               int limit) {
+  absl::StatusOr<std::optional<runtime::PagePosition>> after = MutedPageAfter(filter, token);
+  if (!after.ok()) return after.status();
+  return PageOfMuted(kept, filter, *after, limit);
+}
+
 std::vector<std::string> Fingerprints(const MutedPage& page) {
   std::vector<std::string> out;
   for (const ports::MutedAlert* k : page.alerts) out.push_back(k->fingerprint);
@@ -45,7 +54,7 @@ TEST(MutedPageTest, PagesListEveryAlertOnceInOrder) {
   std::string token;
   int pages = 0;
   do {
-    absl::StatusOr<MutedPage> page = PageOfMuted(kept, filter, token, 2);
+    absl::StatusOr<MutedPage> page = Page(kept, filter, token, 2);
     ASSERT_TRUE(page.ok()) << page.status();
     for (const std::string& f : Fingerprints(*page)) seen.push_back(f);
     token = page->next_page_token;
@@ -57,18 +66,18 @@ TEST(MutedPageTest, PagesListEveryAlertOnceInOrder) {
 
 TEST(MutedPageTest, AFullLastPageHasNoNextToken) {
   const std::vector<ports::MutedAlert> kept = Kept();
-  absl::StatusOr<MutedPage> all = PageOfMuted(kept, {}, "", 5);
+  absl::StatusOr<MutedPage> all = Page(kept, {}, "", 5);
   ASSERT_TRUE(all.ok()) << all.status();
   EXPECT_EQ(all->alerts.size(), 5u);
   EXPECT_EQ(all->next_page_token, "");
-  absl::StatusOr<MutedPage> none = PageOfMuted({}, {}, "", 5);
+  absl::StatusOr<MutedPage> none = Page({}, {}, "", 5);
   ASSERT_TRUE(none.ok()) << none.status();
   EXPECT_TRUE(none->alerts.empty());
 }
 
 TEST(MutedPageTest, ANextPageStartsAfterItsTokenWhateverWasKeptMeanwhile) {
   std::vector<ports::MutedAlert> kept = Kept();
-  absl::StatusOr<MutedPage> first = PageOfMuted(kept, {}, "", 2);  // f1, a2
+  absl::StatusOr<MutedPage> first = Page(kept, {}, "", 2);  // f1, a2
   ASSERT_TRUE(first.ok()) << first.status();
   const std::string token = first->next_page_token;
   // f1 decided again (gone); a newer alert kept.
@@ -77,7 +86,7 @@ TEST(MutedPageTest, ANextPageStartsAfterItsTokenWhateverWasKeptMeanwhile) {
   newer.fingerprint = "f5";
   newer.kept_at = kT0 + absl::Seconds(9);
   kept.push_back(newer);
-  absl::StatusOr<MutedPage> second = PageOfMuted(kept, {}, token, 10);
+  absl::StatusOr<MutedPage> second = Page(kept, {}, token, 10);
   ASSERT_TRUE(second.ok()) << second.status();
   EXPECT_EQ(Fingerprints(*second), (std::vector<std::string>{"b2", "f3", "f4", "f5"}));
 }
@@ -85,20 +94,20 @@ TEST(MutedPageTest, ANextPageStartsAfterItsTokenWhateverWasKeptMeanwhile) {
 TEST(MutedPageTest, ATokenOfOtherFiltersOrNoTokenAtAllIsRefusedNamingIt) {
   const std::vector<ports::MutedAlert> kept = Kept();
   const app::MutedAlertFilter mine{.plan_id = "", .silence_id = "sil-1", .inhibited_by = ""};
-  absl::StatusOr<MutedPage> first = PageOfMuted(kept, mine, "", 1);
+  absl::StatusOr<MutedPage> first = Page(kept, mine, "", 1);
   ASSERT_TRUE(first.ok()) << first.status();
   ASSERT_FALSE(first->next_page_token.empty());
   for (const app::MutedAlertFilter& other :
        {app::MutedAlertFilter{.plan_id = "", .silence_id = "sil-2", .inhibited_by = ""},
         app::MutedAlertFilter{}, app::MutedAlertFilter{.plan_id = "sil-1", .silence_id = "",
                                                         .inhibited_by = ""}}) {
-    absl::StatusOr<MutedPage> page = PageOfMuted(kept, other, first->next_page_token, 1);
+    absl::StatusOr<MutedPage> page = Page(kept, other, first->next_page_token, 1);
     EXPECT_EQ(page.status().code(), absl::StatusCode::kInvalidArgument);
     EXPECT_THAT(page.status().message(), HasSubstr("page_token"));
     EXPECT_THAT(page.status().message(), HasSubstr("other filters"));
   }
   for (const std::string bad : {"not base64!", "bTE6", "eDE6YWJjZGVmMDEyMzQ1Njc4OToxOmYx", "YQ"}) {
-    absl::StatusOr<MutedPage> page = PageOfMuted(kept, mine, bad, 1);
+    absl::StatusOr<MutedPage> page = Page(kept, mine, bad, 1);
     EXPECT_EQ(page.status().code(), absl::StatusCode::kInvalidArgument) << bad;
     EXPECT_THAT(page.status().message(), HasSubstr("page_token")) << bad;
   }

@@ -62,13 +62,26 @@ absl::Status NotAPageToken();
 //   must be the same as in the request whose answer held the token.
 absl::Status PageTokenOfOtherFilters(std::string_view resend);
 
-// The position of `text` for a request whose filters are `filters`
-// (PageFilters of them) and whose tokens are of `kind`: nullopt for ""
-// (the first page); NotAPageToken() when it is not a token of `kind`;
-// PageTokenOfOtherFilters(resend) when it is one of other filters.
-absl::StatusOr<std::optional<PagePosition>> DecodePageToken(std::string_view text,
-                                                            std::string_view kind,
-                                                            std::string_view filters,
-                                                            std::string_view resend);
+// The tokens of one list: its kind, the HMAC purpose of its filters and
+// what a refusal tells the client to resend. A constant per list:
+//   constexpr runtime::PageTokens kTokens{"i1", "sqms.alerts.v1.ListIncidents",
+//                                         "the active_only and plan_id of ..."};
+class PageTokens {
+ public:
+  constexpr PageTokens(std::string_view kind, std::string_view purpose, std::string_view resend)
+      : kind_(kind), purpose_(purpose), resend_(resend) {}
+
+  // The token of the page after `after` of a request with these filters.
+  std::string Encode(std::string_view canonical_filters, const PagePosition& after) const;
+  // The position `text` continues after, for a request whose filters are
+  // `canonical_filters`: nullopt for "" (the first page); NotAPageToken()
+  // when it is not a token of this kind; PageTokenOfOtherFilters(resend)
+  // when it is one of other filters.
+  absl::StatusOr<std::optional<PagePosition>> Decode(std::string_view text,
+                                                     std::string_view canonical_filters) const;
+
+ private:
+  std::string_view kind_, purpose_, resend_;  // literals
+};
 
 }  // namespace sqms::runtime
