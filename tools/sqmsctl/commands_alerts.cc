@@ -43,6 +43,17 @@ Retry Command(const std::string& request_id) {
   return {.command = true, .retry_with = absl::StrCat("--request-id ", request_id)};
 }
 
+// Prints an answer as JSON or through `render`; the exit code.
+template <typename Response, typename Render>
+int PrintAnswer(const GlobalOptions& global, const Response& response, Render render) {
+  if (global.format() == OutputFormat::kJson) {
+    std::cout << ToJson(response) << std::endl;
+  } else {
+    std::cout << render(response);
+  }
+  return kExitOk;
+}
+
 // Calls rpc once (a read) or with CallWithRetries (a command) and prints
 // the answer as JSON or through `render`. Returns the exit code.
 template <typename Request, typename Response, typename Render>
@@ -62,12 +73,29 @@ int CallAndPrint(const GlobalOptions& global, Rpc<Request, Response> rpc, const 
     status = call(context);
   }
   if (!status.ok()) return ReportRpcError(status);
-  if (global.format() == OutputFormat::kJson) {
-    std::cout << ToJson(response) << std::endl;
-  } else {
-    std::cout << render(response);
-  }
-  return kExitOk;
+  return PrintAnswer(global, response, render);
+}
+
+// A paged list (AIP-158): one page, or with `all` every page from the
+// request's page_token to the end, printed as one answer (the pages' items
+// in order, as protobuf's MergeFrom appends them; next_page_token empty).
+// A page that fails ends the command with its error, nothing printed.
+template <typename Request, typename Response, typename Render>
+int ListAndPrint(const GlobalOptions& global, Rpc<Request, Response> rpc, Request request, bool all,
+                 Render render) {
+  std::unique_ptr<Stub> stub = NewAlertsStub(global);
+  Response response;
+  do {
+    grpc::ClientContext context;
+    PrepareContext(global.client, true, context);
+    Response page;
+    grpc::Status status = ((*stub).*rpc)(&context, request, &page);
+    if (!status.ok()) return ReportRpcError(status);
+    response.MergeFrom(page);
+    response.set_next_page_token(page.next_page_token());
+    request.set_page_token(page.next_page_token());
+  } while (all && !request.page_token().empty());
+  return PrintAnswer(global, response, render);
 }
 
 std::string ChangedIncident(const av1::Incident& incident) {
@@ -131,11 +159,13 @@ void RegisterIncidentList(CLI::App& incident, Cli& cli) {
       "the page after an earlier answer (its footer names the token; same --active and --plan)");
   auto limit = std::make_shared<LimitFlag>();
   limit->Register(*cmd);
-  cmd->callback([&cli, request, limit] {
-    cli.run = [&cli, request, limit] {
+  auto all = std::make_shared<bool>(false);
+  cmd->add_flag("--all", *all, "follow page tokens to the end (--limit: the page size)");
+  cmd->callback([&cli, request, limit, all] {
+    cli.run = [&cli, request, limit, all] {
       if (std::optional<int> refused = limit->Apply(*request)) return *refused;
-      return CallAndPrint(
-          cli.global, &Stub::ListIncidents, *request, kRead,
+      return ListAndPrint(
+          cli.global, &Stub::ListIncidents, *request, *all,
           [](const av1::ListIncidentsResponse& response) { return IncidentsText(response); });
     };
   });
@@ -397,13 +427,14 @@ void RegisterSilenceMuted(CLI::App& silence, Cli& cli) {
       "the page after an earlier answer (its footer names the token; same filters)");
   auto limit = std::make_shared<LimitFlag>();
   limit->Register(*cmd);
-  cmd->callback([&cli, request, limit] {
-    cli.run = [&cli, request, limit] {
+  auto all = std::make_shared<bool>(false);
+  cmd->add_flag("--all", *all, "follow page tokens to the end (--limit: the page size)");
+  cmd->callback([&cli, request, limit, all] {
+    cli.run = [&cli, request, limit, all] {
       if (std::optional<int> refused = limit->Apply(*request)) return *refused;
-      return CallAndPrint(cli.global, &Stub::ListMutedAlerts, *request, kRead,
-                          [](const av1::ListMutedAlertsResponse& response) {
-                            return MutedAlertsText(response);
-                          });
+      return ListAndPrint(
+          cli.global, &Stub::ListMutedAlerts, *request, *all,
+          [](const av1::ListMutedAlertsResponse& response) { return MutedAlertsText(response); });
     };
   });
 }
