@@ -78,7 +78,8 @@ int CallAndPrint(const GlobalOptions& global, Rpc<Request, Response> rpc, const 
 
 // A paged list (AIP-158): one page, or with `all` every page from the
 // request's page_token to the end, printed as one answer (the pages' items
-// in order, as protobuf's MergeFrom appends them; next_page_token empty).
+// in order, as protobuf's MergeFrom appends them; the last page's
+// next_page_token, so empty after `all`).
 // A page that fails ends the command with its error, nothing printed.
 template <typename Request, typename Response, typename Render>
 int ListAndPrint(const GlobalOptions& global, Rpc<Request, Response> rpc, Request request, bool all,
