@@ -8,9 +8,9 @@
 //   {sqms:alerts}:incidents       zset: id → opened ms (newest first lists)
 //   {sqms:alerts}:active          set: ids of active incidents
 //   {sqms:alerts}:group:<key>     string: the group's current incident id
-//   {sqms:alerts}:seen:cmd|<req>  string: a command already applied (24 h)
+//   {sqms:alerts}:seen:cmd|<req>  string: a command already applied (8 days)
 //   {sqms:alerts}:request:<req>   string: the fingerprint of the command the
-//                                 request id came with first (8 days)
+//                                 request id came with first (8 days 1 h)
 //   {sqms:alerts}:dlv:<id>        hash: doc (JSON), status, attempts, last_*
 //   {sqms:alerts}:dlv:<id>:log    list: every attempt (JSON), newest first
 //   {sqms:alerts}:timers          zset: durable timers (esc|, ackx|, quiet|,
@@ -18,7 +18,7 @@
 //   {sqms:alerts}:outbox          stream: events for sqms.incidents.v1
 //   {sqms:alerts}:outbox:lease    the relay's lease
 //   {sqms:alerts}:silences        hash: id → JSON
-//   {sqms:alerts}:seen:<alert>    string: an alert's first answer (7 days)
+//   {sqms:alerts}:seen:<alert>    string: an alert's first answer (8 days)
 //   {sqms:alerts}:muted           hash: fingerprint → a kept muted alert
 //                                 (JSON; its timer "muted|<fingerprint>"
 //                                 in the timers zset)
@@ -38,12 +38,21 @@
 //                                 gone from the configuration; dropped
 //                                 when none of its incidents is open
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace sqms::alerts::adapters {
 
 inline constexpr char kKeyPrefix[] = "{sqms:alerts}";
+
+// How long what a request id recorded is kept (a command's record, a raised
+// alert's answer): a retry within it gets the first outcome.
+inline constexpr int64_t kRequestRecordSeconds = 8 * 24 * 3600;
+// A request id's binding outlives every record written under it (written
+// after it, within a request's deadline) by an hour, so no record is ever
+// read on behalf of a command it does not belong to (ports/alert_store.h).
+inline constexpr int64_t kRequestBindingSeconds = kRequestRecordSeconds + 3600;
 
 std::string IncidentKey(std::string_view id);
 std::string IncidentsKey();

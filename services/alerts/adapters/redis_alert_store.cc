@@ -23,7 +23,7 @@ namespace {
 // Returns {"ok", version} | {"conflict"} | {"group", holder} | {"replayed"}.
 const runtime::LuaScript& WriteScript() {
   static const runtime::LuaScript script(R"lua(
-if ARGV[9] == '1' and redis.call('EXISTS', KEYS[5]) == 1 then return {'replayed'} end
+if ARGV[9] ~= '0' and redis.call('EXISTS', KEYS[5]) == 1 then return {'replayed'} end
 local version = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
 if version ~= tonumber(ARGV[1]) then return {'conflict'} end
 if ARGV[7] == '1' then
@@ -36,7 +36,7 @@ version = version + 1
 redis.call('HSET', KEYS[1], 'doc', ARGV[2], 'state', ARGV[3], 'version', version)
 redis.call('ZADD', KEYS[2], ARGV[5], ARGV[4])
 if ARGV[6] == '1' then redis.call('SADD', KEYS[3], ARGV[4]) else redis.call('SREM', KEYS[3], ARGV[4]) end
-if ARGV[9] == '1' then redis.call('SET', KEYS[5], version, 'EX', 86400) end
+if ARGV[9] ~= '0' then redis.call('SET', KEYS[5], version, 'EX', ARGV[9]) end
 local a = 14
 for i = 1, tonumber(ARGV[10]) do
   redis.call('HSET', KEYS[7 + i], 'doc', ARGV[a], 'status', 'pending', 'attempts', 0)
@@ -107,9 +107,6 @@ return ARGV[1]
 )lua");
   return script;
 }
-
-// Outlives every record kept under a request id (ports/alert_store.h).
-constexpr int64_t kRequestBindingSeconds = 8 * 24 * 3600;
 
 std::string Ms(absl::Time t) { return std::to_string(absl::ToUnixMillis(t)); }
 
@@ -223,12 +220,19 @@ absl::StatusOr<ports::WriteOutcome> RedisAlertStore::Write(ports::IncidentWrite&
                                    GroupKey(inc.group_key), CommandKey(w.request_id),
                                    TimersKey(), OutboxKey()};
   std::vector<std::string> args = {
-      std::to_string(w.expected_version), EncodeIncident(inc),
-      std::string(domain::IncidentStateName(inc.state)), inc.id, Ms(inc.opened_at),
-      domain::IsActive(inc.state) ? "1" : "0", w.claim_group ? "1" : "0",
-      w.release_group ? "1" : "0", w.request_id.empty() ? "0" : "1",
-      std::to_string(w.deliveries.size()), std::to_string(w.schedule.size()),
-      std::to_string(w.cancel.size()), std::to_string(w.events.size())};
+      std::to_string(w.expected_version),
+      EncodeIncident(inc),
+      std::string(domain::IncidentStateName(inc.state)),
+      inc.id,
+      Ms(inc.opened_at),
+      domain::IsActive(inc.state) ? "1" : "0",
+      w.claim_group ? "1" : "0",
+      w.release_group ? "1" : "0",
+      w.request_id.empty() ? "0" : std::to_string(kRequestRecordSeconds),
+      std::to_string(w.deliveries.size()),
+      std::to_string(w.schedule.size()),
+      std::to_string(w.cancel.size()),
+      std::to_string(w.events.size())};
   for (const ports::Delivery& d : w.deliveries) {
     keys.push_back(DeliveryKey(d.id));
     args.insert(args.end(), {EncodeDelivery(d), absl::StrCat("dlv|", d.id), Ms(d.created_at)});
@@ -310,7 +314,9 @@ absl::StatusOr<std::optional<std::string>> RedisAlertStore::Seen(const std::stri
 }
 
 absl::Status RedisAlertStore::MarkSeen(const std::string& alert_id, const std::string& answer) {
-  return redis_.Command({"SET", SeenKey(alert_id), answer, "EX", "604800"}).status();
+  return redis_
+      .Command({"SET", SeenKey(alert_id), answer, "EX", std::to_string(kRequestRecordSeconds)})
+      .status();
 }
 
 absl::StatusOr<std::string> RedisAlertStore::BindRequest(const std::string& request_id,

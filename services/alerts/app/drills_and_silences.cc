@@ -182,13 +182,17 @@ absl::StatusOr<domain::Silence> IncidentCommands::ExpireSilence(const std::strin
   for (domain::Silence& s : *all) {
     if (s.id != id) continue;
     const absl::Time now = clock_.Now();
-    if (domain::StateAt(s, now) == domain::SilenceState::kExpired) return s;  // already
-    s.ends_at = now;
-    if (s.starts_at > now) s.starts_at = now;
-    if (auto st = store_.PutSilence(s); !st.ok()) return st;
+    if (domain::StateAt(s, now) != domain::SilenceState::kExpired) {
+      s.ends_at = now;
+      if (s.starts_at > now) s.starts_at = now;
+      if (auto st = store_.PutSilence(s); !st.ok()) return st;
+    }
     // Ended early: the alerts it kept muted are decided again now, not at
     // its old end. After the write, so an alert kept meanwhile is either
-    // seen here or sees the silence ended (alert_processor.h).
+    // seen here or sees the silence ended (alert_processor.h). Also when it
+    // had already ended: a retry after an attempt that wrote the end and
+    // failed before these wake-ups (Redis gone meanwhile) finishes them;
+    // waking an alert again only moves its timer to now (WakeMuted).
     if (auto st = WakeSilencedBy(store_, s.id, now); !st.ok()) return st;
     return s;
   }

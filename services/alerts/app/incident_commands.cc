@@ -75,14 +75,17 @@ absl::StatusOr<std::vector<ports::Delivery>> IncidentCommands::Deliveries(
   return out;
 }
 
-absl::StatusOr<ports::Incident> IncidentCommands::Change(const std::string& id,
-                                                         const CommandContext& ctx,
-                                                         std::string_view kind,
-                                                         const std::string& payload,
-                                                         const Mutation& mutate, bool* written) {
+absl::StatusOr<ports::Incident> IncidentCommands::Change(
+    const std::string& id, const CommandContext& ctx, std::string_view kind,
+    const std::string& payload, const Mutation& mutate, bool* written, const ArgumentCheck& check) {
   if (written != nullptr) *written = false;
   if (auto s = Required(id, "id"); !s.ok()) return s;
   if (auto s = Required(ctx.request_id, "request_id"); !s.ok()) return s;
+  auto current = Get(id);
+  if (!current.ok()) return current.status();
+  if (check) {
+    if (absl::Status s = check(*current); !s.ok()) return s;
+  }
   // Settles which command the id names before its record is read: a record
   // found below is then this command's own, never another incident's.
   if (auto s = BindRequestId(store_, ctx.request_id,
@@ -98,7 +101,7 @@ absl::StatusOr<ports::Incident> IncidentCommands::Change(const std::string& id,
   if (!replay.ok()) return replay.status();
   if (replay->has_value()) return Get(id);
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
-    auto current = Get(id);
+    if (attempt > 0) current = Get(id);
     if (!current.ok()) return current.status();
     ports::IncidentWrite write;
     write.incident = *current;
@@ -212,12 +215,15 @@ absl::StatusOr<ports::Incident> IncidentCommands::Close(const std::string& id,
 absl::StatusOr<ports::Incident> IncidentCommands::CompleteStep(const std::string& id,
                                                                const CommandContext& ctx, int step) {
   const std::string payload = absl::StrCat(step);
-  return Change(id, ctx, "complete_step", payload, [&](ports::IncidentWrite& w) -> absl::Status {
+  // An incident's steps never change: a step it does not have is refused
+  // before the request id is bound (Change).
+  auto has_step = [step](const ports::Incident& i) -> absl::Status {
+    if (step >= 0 && step < static_cast<int>(i.steps.size())) return absl::OkStatus();
+    return runtime::InvalidArgument(
+        {{"step", absl::StrCat("no step ", step, "; the plan has ", i.steps.size())}});
+  };
+  auto complete = [&](ports::IncidentWrite& w) -> absl::Status {
     ports::Incident& i = w.incident;
-    if (step < 0 || step >= static_cast<int>(i.steps.size())) {
-      return runtime::InvalidArgument(
-          {{"step", absl::StrCat("no step ", step, "; the plan has ", i.steps.size())}});
-    }
     if (i.state == domain::IncidentState::kClosed) {
       return absl::FailedPreconditionError("cannot complete a step of a closed incident");
     }
@@ -229,7 +235,8 @@ absl::StatusOr<ports::Incident> IncidentCommands::CompleteStep(const std::string
     changes::AddTimeline(i, now, ctx.actor, "step", absl::StrCat("step ", step + 1, " done"));
     w.events.push_back(ports::IncidentEventKind::kStepCompleted);
     return absl::OkStatus();
-  });
+  };
+  return Change(id, ctx, "complete_step", payload, complete, nullptr, has_step);
 }
 
 absl::StatusOr<ports::Incident> IncidentCommands::AddNote(const std::string& id,

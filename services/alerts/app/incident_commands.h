@@ -124,16 +124,24 @@ class IncidentCommands {
 
  private:
   using Mutation = std::function<absl::Status(ports::IncidentWrite&)>;
+  using ArgumentCheck = std::function<absl::Status(const ports::Incident&)>;
   // The command `kind` with `payload` (its comment, review, step or text):
-  // binds the request id to it (request_ids.h: FAILED_PRECONDITION when the
-  // id came with another command), then reads, applies `mutate` to a copy,
-  // writes with compare-and-set; retries on a conflict (re-reading and
-  // re-deciding), returns the stored incident. `written` (if given) says
-  // whether this call wrote it — false for a retry of a command that had
-  // landed — so milestones are observed once.
+  // reads the incident (NOT_FOUND) and runs `check` on it — refusals of the
+  // command's arguments that no change of the incident's state alters (a
+  // step its plan does not have) — so a refused command binds nothing and
+  // its corrected form may reuse the request id; then binds the request id
+  // to the command (request_ids.h: FAILED_PRECONDITION when the id came
+  // with another command), applies `mutate` to a copy, writes with
+  // compare-and-set; retries on a conflict (re-reading and re-deciding),
+  // returns the stored incident. A refusal by `mutate` (a transition the
+  // state does not allow) comes after the binding: a retry of a command
+  // that landed sees the state it produced and must get its first outcome.
+  // `written` (if given) says whether this call wrote it — false for a
+  // retry of a command that had landed — so milestones are observed once.
   absl::StatusOr<ports::Incident> Change(const std::string& id, const CommandContext& ctx,
                                          std::string_view kind, const std::string& payload,
-                                         const Mutation& mutate, bool* written = nullptr);
+                                         const Mutation& mutate, bool* written = nullptr,
+                                         const ArgumentCheck& check = nullptr);
 
   ports::AlertStore& store_;
   const Catalog& catalog_;

@@ -51,7 +51,7 @@ struct IncidentWrite {
   bool claim_group = false;
   bool release_group = false;  // remove the group key if it points here
   // A command's request id: when already recorded the write is not applied
-  // (kReplayed); otherwise recorded with it (kept 24 h). Which command an id
+  // (kReplayed); otherwise recorded with it (kept 8 days). Which command an id
   // belongs to is settled before, by BindRequest.
   std::string request_id;
 };
@@ -180,11 +180,12 @@ class AlertStore {
   // atomic step — and returns the fingerprint it is bound to: `fingerprint`
   // itself for the first use and for a retry of the same command, another
   // one when the id came with a different command before. A binding is
-  // never replaced; it is kept 8 days, longer than anything recorded under
-  // a request id alone (a command record 24 h, a RaiseAlert answer 7 days;
-  // drills, kept for good, and silences, kept at least 8 days after they
-  // end, are found by the request id and the command together), so no
-  // record is ever read on behalf of a command it does not belong to.
+  // never replaced; it is kept 8 days and an hour, longer than anything
+  // recorded under a request id alone (a command record and a RaiseAlert
+  // answer, 8 days: a retry within them gets the first outcome; drills,
+  // kept for good, and silences, kept at least 8 days after they end, are
+  // found by the request id and the command together), so no record is
+  // ever read on behalf of a command it does not belong to.
   virtual absl::StatusOr<std::string> BindRequest(const std::string& request_id,
                                                   const std::string& fingerprint) = 0;
 

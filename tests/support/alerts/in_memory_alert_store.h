@@ -79,8 +79,9 @@ class InMemoryAlertStore final : public ports::AlertStore {
   absl::Status PutKnownPlan(const domain::Plan& plan) override;
   absl::Status DropKnownPlan(const std::string& id) override;
 
-  // What Redis has forgotten 8 days on: every request id binding and every
-  // record kept under an id (a command's 24 h, a raised alert's 7 days).
+  // What Redis has forgotten 8 days and an hour on: every request id
+  // binding and every record kept under an id (a command's and a raised
+  // alert's, 8 days).
   void ExpireRequestBindings();
   // The durable timers (id → due), as the timers' sorted set holds them.
   std::map<std::string, absl::Time> Timers() const;

@@ -187,6 +187,20 @@ TEST_F(IncidentCommandsTest, CompleteStepOutsideThePlanNamesTheStepField) {
   }
 }
 
+TEST_F(IncidentCommandsTest, ARefusedStepOrUnknownIncidentLeavesTheRequestIdForTheCorrectedOne) {
+  auto bad_step = commands_.CompleteStep(id_, Ctx("req-1"), 7);
+  ASSERT_EQ(bad_step.status().code(), absl::StatusCode::kInvalidArgument);
+  auto unknown = commands_.CompleteStep("inc-none", Ctx("req-1"), 1);
+  ASSERT_EQ(unknown.status().code(), absl::StatusCode::kNotFound);
+
+  ports::Incident i = Ok(commands_.CompleteStep(id_, Ctx("req-1"), 1));
+  EXPECT_TRUE(i.steps[1].done);
+  // Now bound: the same id with another step is another command.
+  auto other = commands_.CompleteStep(id_, Ctx("req-1"), 0);
+  EXPECT_EQ(other.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(Fields(other.status()), ElementsAre("request_id"));
+}
+
 TEST_F(IncidentCommandsTest, CompletingADoneStepIsAFailedPrecondition) {
   Ok(commands_.CompleteStep(id_, Ctx("step-a"), 0));
   auto again = commands_.CompleteStep(id_, Ctx("step-b"), 0);

@@ -103,6 +103,26 @@ TEST_F(MutedAlertsTest, ASilenceExpiredEarlyWakesItsEventsAtOnce) {
   EXPECT_THAT(ActiveSafety(), SizeIs(1));
 }
 
+TEST_F(MutedAlertsTest, ARetriedExpiryWakesWhatAnAttemptThatFailedAfterItsWriteLeftMuted) {
+  const std::string silence_id = Silence(absl::InfiniteFuture());
+  ASSERT_EQ(Decide(Event()).outcome, Outcome::kSilenced);
+  clock_.Advance(absl::Minutes(10));
+  // The first attempt wrote the end, then lost Redis before its wake-ups.
+  std::vector<domain::Silence> stored = store_.ListSilences().value();
+  ASSERT_THAT(stored, SizeIs(1));
+  stored[0].ends_at = clock_.Now();
+  ASSERT_TRUE(store_.PutSilence(stored[0]).ok());
+  FireUntilQuiet();
+  ASSERT_THAT(ActiveSafety(), IsEmpty()) << "no timer: the silence had no end";
+
+  auto retried = commands_.ExpireSilence(silence_id);
+  ASSERT_TRUE(retried.ok()) << retried.status();
+  EXPECT_EQ(retried->ends_at, clock_.Now()) << "the end the first attempt wrote";
+  FireUntilQuiet();
+  EXPECT_THAT(ActiveSafety(), SizeIs(1));
+  EXPECT_THAT(Kept(), IsEmpty());
+}
+
 TEST_F(MutedAlertsTest, AMaintenanceWindowWakesItsEventsWhenTheWindowCloses) {
   // Every day 20:00–21:00 UTC; kT0 is 20:26:40.
   Silence(absl::InfiniteFuture(), domain::Recurrence{{}, 20 * 60, absl::Hours(1)});
