@@ -93,6 +93,26 @@ TEST(RedisAlertStoreTest, AnUndecodableStoredPlanIsListedWithItsProblem) {
   EXPECT_FALSE(plans[0].problem.empty());
 }
 
+// Beyond the port: what a request id recorded lives 8 days, so a retry
+// within them gets its first outcome, and its binding an hour longer, so
+// no record outlives the binding it was read under (alert_keys.h).
+TEST(RedisAlertStoreTest, ARequestIdsRecordsLive8DaysAndItsBindingAnHourLonger) {
+  std::shared_ptr<RedisStoreParts> parts = NewRedisStore();
+  ASSERT_NE(parts, nullptr);
+  ASSERT_EQ(ValueOf(parts->store.BindRequest("req-1", "fp")), "fp");
+  ASSERT_TRUE(parts->store.MarkSeen("alert-1", "answer").ok());
+  auto pttl_s = [](const std::string& key) {
+    int64_t ms = 0;
+    std::string reply = Redis()->Cli({"PTTL", key});
+    EXPECT_TRUE(absl::SimpleAtoi(absl::StripTrailingAsciiWhitespace(reply), &ms)) << reply;
+    return ms / 1000;
+  };
+  const int64_t day = 24 * 3600;
+  EXPECT_GT(pttl_s("{sqms:alerts}:seen:alert-1"), 8 * day - 60);
+  EXPECT_LE(pttl_s("{sqms:alerts}:seen:alert-1"), 8 * day);
+  EXPECT_GT(pttl_s("{sqms:alerts}:request:req-1"), 8 * day + 3600 - 60);
+}
+
 // Beyond the port: memory stays bounded by the window — the complaint ids
 // beside a window (alert_keys.h) go with the members Count drops, both
 // keys expire together, and members without an id store none.
