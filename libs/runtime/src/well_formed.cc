@@ -71,8 +71,9 @@ void Walk(const Message& m, const std::string& prefix, Violations& out) {
     const std::string path = prefix + f->name();
     if (f->is_repeated()) {
       const int n = r->FieldSize(m, f);
-      if (n > kMaxRepeated) {
-        out.push_back({path, absl::StrCat("must have at most ", kMaxRepeated, " elements")});
+      const int max = f->is_map() ? kMaxMapEntries : kMaxRepeated;
+      if (n > max) {
+        out.push_back({path, absl::StrCat("must have at most ", max, " elements")});
         continue;
       }
       for (int i = 0; i < n; ++i) {

@@ -111,9 +111,18 @@ std::vector<PlanTrigger> PlansToDecide(const CatalogData& catalog, const domain:
 }
 
 std::string TitleHint(const domain::Alert& alert) {
+  // A title line, not a body: an incident repeats it in its timeline and
+  // in every event, and annotations from Alertmanager are not bounded.
+  constexpr size_t kMaxTitleBytes = 256;
+  auto line = [](const std::string& text) {
+    if (text.size() <= kMaxTitleBytes) return text;
+    size_t cut = kMaxTitleBytes;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    return absl::StrCat(text.substr(0, cut), "…");  // at a UTF-8 character's start
+  };
   for (const char* name : {"title", "summary"}) {
     auto it = alert.annotations.find(name);
-    if (it != alert.annotations.end() && !it->second.empty()) return it->second;
+    if (it != alert.annotations.end() && !it->second.empty()) return line(it->second);
   }
   auto it = alert.labels.find("alertname");
   return it == alert.labels.end() ? "" : it->second;

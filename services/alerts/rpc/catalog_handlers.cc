@@ -50,7 +50,7 @@ grpc::ServerUnaryReactor* AlertsGrpcService::UpsertPlan(grpc::CallbackServerCont
                                                         const pb::UpsertPlanRequest* request,
                                                         pb::Plan* response) {
   return Run(call, Method::kUpsertPlan, [this, request, response](const runtime::Principal&) {
-    if (absl::Status s = runtime::CheckWellFormed(*request); !s.ok()) return s;
+    if (absl::Status s = CheckRequest(*request, {}); !s.ok()) return s;
     absl::StatusOr<domain::Plan> plan = codec::PlanFromProto(request->plan());
     if (!plan.ok()) return plan.status();
     absl::StatusOr<domain::Plan> stored =

@@ -17,9 +17,65 @@ using codec::Violations;
 constexpr int kDefaultLimit = 100;
 constexpr int kMaxLimit = 1000;
 
+void CheckText(const std::string& value, const std::string& path, size_t max, Violations& out) {
+  if (value.size() > max) {
+    out.push_back({path, absl::StrCat("must be at most ", max, " bytes (has ", value.size(), ")")});
+  }
+}
+
+// Every string of `m` (nested messages and map values too) within
+// kMaxTextBytes, a request_id within kMaxRequestIdBytes.
+void CheckTextSizes(const google::protobuf::Message& m, const std::string& prefix,
+                    Violations& out) {
+  using google::protobuf::FieldDescriptor;
+  const google::protobuf::Reflection* r = m.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  r->ListFields(m, &fields);
+  for (const FieldDescriptor* f : fields) {
+    const std::string path = prefix + f->name();
+    const size_t max = f->name() == "request_id" ? kMaxRequestIdBytes : kMaxTextBytes;
+    if (f->is_map()) {  // key (1), value (2); named by its key, as labels are
+      const FieldDescriptor* key = f->message_type()->map_key();
+      const FieldDescriptor* value = f->message_type()->map_value();
+      for (int i = 0; i < r->FieldSize(m, f); ++i) {
+        const google::protobuf::Message& entry = r->GetRepeatedMessage(m, f, i);
+        const google::protobuf::Reflection* er = entry.GetReflection();
+        if (key->cpp_type() != FieldDescriptor::CPPTYPE_STRING) continue;
+        const std::string k = er->GetString(entry, key);
+        CheckText(k, absl::StrCat(path, "[", k.substr(0, 64), "]"), kMaxTextBytes, out);
+        if (value->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
+          CheckText(er->GetString(entry, value), absl::StrCat(path, "[", k.substr(0, 64), "]"),
+                    kMaxTextBytes, out);
+        } else if (value->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+          CheckTextSizes(er->GetMessage(entry, value),
+                         absl::StrCat(path, "[", k.substr(0, 64), "]."), out);
+        }
+      }
+    } else if (f->cpp_type() == FieldDescriptor::CPPTYPE_STRING &&
+               f->type() == FieldDescriptor::TYPE_STRING) {
+      if (f->is_repeated()) {
+        for (int i = 0; i < r->FieldSize(m, f); ++i) {
+          CheckText(r->GetRepeatedString(m, f, i), absl::StrCat(path, "[", i, "]"), max, out);
+        }
+      } else {
+        CheckText(r->GetString(m, f), path, max, out);
+      }
+    } else if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+      if (f->is_repeated()) {
+        for (int i = 0; i < r->FieldSize(m, f); ++i) {
+          CheckTextSizes(r->GetRepeatedMessage(m, f, i), absl::StrCat(path, "[", i, "]."), out);
+        }
+      } else {
+        CheckTextSizes(r->GetMessage(m, f), path + ".", out);
+      }
+    }
+  }
+}
+
 Violations Collect(const google::protobuf::Message& request,
                    std::initializer_list<RequiredField> required) {
   Violations out = runtime::FieldViolations(runtime::CheckWellFormed(request));
+  CheckTextSizes(request, "", out);
   for (const auto& [field, value] : required) {
     if (value->empty()) out.push_back({std::string(field), "is required"});
   }

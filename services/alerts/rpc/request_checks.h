@@ -24,8 +24,17 @@ namespace sqms::alerts::rpc {
 // A request's field name and its string value.
 using RequiredField = std::pair<std::string_view, const std::string*>;
 
-// runtime::CheckWellFormed(request), and each of `required` non-empty
-// ("is required").
+// What one string of a request may hold: a request_id, and any other text
+// (a comment, note, review, annotation, matcher value, plan text). An
+// incident carries its texts into every event on sqms.incidents.v1 and
+// every answer, so a megabyte note would make it unreadable to clients
+// with gRPC's default 4 MB limit and its events too large for Kafka.
+inline constexpr size_t kMaxRequestIdBytes = 128;
+inline constexpr size_t kMaxTextBytes = 8192;
+
+// runtime::CheckWellFormed(request), every string of it within the sizes
+// above (a map value named by its key: "annotations[summary]"), and each
+// of `required` non-empty ("is required").
 absl::Status CheckRequest(const google::protobuf::Message& request,
                           std::initializer_list<RequiredField> required);
 

@@ -272,6 +272,21 @@ TEST_F(AlertProcessorTest, AResolvedAlertWithoutAnIncidentDecidesNoIncident) {
   EXPECT_EQ(store_.writes(), 0);
 }
 
+TEST_F(AlertProcessorTest, ALongSummaryBecomesATitleLineCutAtACharacter) {
+  domain::Alert alert = Safety("a1", "S1", "c-1");
+  std::string summary;
+  for (int i = 0; i < 1000; ++i) summary += "故障";  // 6,000 bytes, 3 a character
+  alert.annotations["summary"] = summary;
+  Decision d = Decide(alert);
+  ASSERT_EQ(d.outcome, Outcome::kOpened);
+  const std::string title = Incident(d.incident_id).title;
+  ASSERT_TRUE(title.ends_with("故…")) << title;
+  EXPECT_LT(title.size(), 400u);
+  const size_t hint = title.find("故障");
+  ASSERT_NE(hint, std::string::npos);
+  EXPECT_EQ((title.size() - hint - std::string("…").size()) % 3, 0u) << "whole characters";
+}
+
 TEST_F(AlertProcessorTest, DrillAlertsNeverJoinRealIncidents) {
   const std::string real = OpenSafety();
   domain::Alert drill = Safety("d1", "S1", "c-1");

@@ -2,9 +2,10 @@
 // Checks any request message by reflection, so every field of every request
 // of every service gets the same checks: enum values the schema does not
 // know (proto3 enums are open and keep them), Timestamps outside
-// 0001-01-01..9999-12-31 or with nanos outside [0, 1e9), and repeated fields
-// longer than kMaxRepeated. What a field means (required, length limits,
-// formats, ranges) stays with each service's validation. Pure, thread-safe.
+// 0001-01-01..9999-12-31 or with nanos outside [0, 1e9), repeated fields
+// longer than kMaxRepeated and maps with more than kMaxMapEntries entries. What a field means
+// (required, length limits, formats, ranges) stays with each service's validation. Pure,
+// thread-safe.
 
 #include <cstdint>
 #include <string>
@@ -15,6 +16,9 @@
 namespace sqms::runtime {
 
 inline constexpr int kMaxRepeated = 32;
+// A map is a set of labels or scores: as many as an alert may carry
+// (Prometheus practice; the alerts service's domain allows 64 labels).
+inline constexpr int kMaxMapEntries = 64;
 
 // google.protobuf.Timestamp's documented range in Unix seconds:
 // 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z. The one copy of these
