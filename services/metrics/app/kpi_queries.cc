@@ -166,6 +166,9 @@ absl::StatusOr<std::vector<KpiResult>> KpiQueries::Query(const RangeRequest& req
   }
   for (size_t i = 0; i < request.kpis.size(); ++i) {
     kpis.push_back(KpiOf(request.kpis[i], absl::StrCat("kpis[", i, "]"), violations));
+    CheckNotRepeated(
+        request.kpis, i, [](const std::string& k) { return k; }, absl::StrCat("kpis[", i, "]"),
+        violations);
   }
   const std::optional<Dimension> dimension = DimensionOf(request.dimension, "dimension", violations);
   for (size_t i = 0; dimension && i < kpis.size(); ++i) {
@@ -250,6 +253,10 @@ absl::StatusOr<RankResult> KpiQueries::Rank(const RankRequest& request) {
   if (request.kpis.empty()) violations.push_back({"kpis", "at least one KPI"});
   for (size_t i = 0; i < request.kpis.size(); ++i) {
     kpis.push_back(KpiOf(request.kpis[i].first, absl::StrCat("kpis[", i, "].kpi"), violations));
+    // Twice would count it twice in the score.
+    CheckNotRepeated(
+        request.kpis, i, [](const auto& k) { return k.first; }, absl::StrCat("kpis[", i, "].kpi"),
+        violations);
     if (kpis.back() != nullptr && dimension) {
       CheckBreakdown(*kpis.back(), *dimension, absl::StrCat("kpis[", i, "].kpi"), violations);
     }

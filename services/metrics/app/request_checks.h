@@ -4,10 +4,12 @@
 // instead of failing at once, so one answer lists every bad field. Pure,
 // thread-safe.
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "services/metrics/domain/dimension.h"
 #include "services/metrics/domain/kpi.h"
 #include "services/metrics/domain/window_dimensions.h"
@@ -24,6 +26,20 @@ std::optional<domain::Dimension> DimensionOf(const std::string& name, const std:
 // ("required" when empty, "unknown KPI '…'" otherwise).
 const domain::KpiDefinition* KpiOf(const std::string& name, const std::string& path,
                                    std::vector<runtime::FieldViolation>& violations);
+
+// A violation at `path` when items[i] names what an earlier item named
+// (`name_of` gives an item's name): "already listed at index j". A KPI
+// asked twice would be answered twice, or weigh twice in a ranking.
+template <typename Items, typename NameOf>
+void CheckNotRepeated(const Items& items, size_t i, NameOf name_of, const std::string& path,
+                      std::vector<runtime::FieldViolation>& violations) {
+  for (size_t j = 0; j < i; ++j) {
+    if (name_of(items[j]) == name_of(items[i])) {
+      violations.push_back({path, absl::StrCat("already listed at index ", j)});
+      return;
+    }
+  }
+}
 
 // A violation at `path` when windows of `size` are not kept by `dimension`
 // (metrics.yaml `window_dimensions`): "'agent' is not kept for minute

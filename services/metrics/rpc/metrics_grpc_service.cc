@@ -1,6 +1,8 @@
 #include "services/metrics/rpc/metrics_grpc_service.h"
 
+#include "services/metrics/app/request_checks.h"
 #include "services/metrics/codec/kpi_codec.h"
+#include "sqms/runtime/field_violation.h"
 #include "sqms/runtime/grpc_status.h"
 #include "sqms/runtime/well_formed.h"
 
@@ -98,6 +100,13 @@ grpc::ServerUnaryReactor* MetricsGrpcService::ListBreaches(grpc::CallbackServerC
                                                            const pb::ListBreachesRequest* request,
                                                            pb::ListBreachesResponse* response) {
   return Run(call, "ListBreaches", [this, request, response](const runtime::Principal&) {
+    // A misspelt KPI is refused as every other RPC refuses it: an empty
+    // list would read as "no breaches".
+    if (!request->kpi().empty()) {
+      std::vector<runtime::FieldViolation> violations;
+      app::KpiOf(request->kpi(), "kpi", violations);
+      if (!violations.empty()) return runtime::InvalidArgument(std::move(violations));
+    }
     const int limit = request->limit() == 0 ? 50 : request->limit();
     // A bad limit goes through as it is, to be refused naming the field.
     const bool valid = limit >= 1 && limit <= 1000;

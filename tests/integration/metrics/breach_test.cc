@@ -92,6 +92,11 @@ TEST(MetricsBreachTest, ABreachAndItsRecoveryArePublishedOnceByTwoReplicas) {
   request.set_limit(1001);
   grpc::Status refused = stub->ListBreaches(Ctx().get(), request, &listed);
   EXPECT_EQ(testing::ViolationFields(refused), std::vector<std::string>{"limit"});
+  request.set_limit(0);
+  request.set_kpi("answer_rat");
+  grpc::Status misspelt = stub->ListBreaches(Ctx().get(), request, &listed);
+  EXPECT_EQ(misspelt.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << misspelt.error_message();
+  EXPECT_EQ(testing::ViolationFields(misspelt), std::vector<std::string>{"kpi"});
 }
 
 }  // namespace

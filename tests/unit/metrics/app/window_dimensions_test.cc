@@ -182,5 +182,18 @@ TEST_F(KeptDimensionQueryTest, AKpiNotBrokenDownByTheDimensionIsRefusedOnItsFiel
             "no agent");
 }
 
+TEST_F(KeptDimensionQueryTest, AKpiListedTwiceIsRefusedOnItsSecondPlace) {
+  app::RangeRequest range;
+  range.kpis = {"answer_rate", "complaint_volume", "answer_rate"};
+  range.size = WindowSize::kDay;
+  range.from = "2026-12-02";
+  EXPECT_EQ(Violation(queries_->Query(range).status()), "kpis[2]: already listed at index 0");
+  app::RankRequest rank;
+  rank.period.size = WindowSize::kDay;
+  rank.dimension = "department";
+  rank.kpis = {{"answer_rate", 1.0}, {"answer_rate", 2.0}};
+  EXPECT_EQ(Violation(queries_->Rank(rank).status()), "kpis[1].kpi: already listed at index 0");
+}
+
 }  // namespace
 }  // namespace sqms::metrics
