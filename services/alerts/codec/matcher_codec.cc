@@ -21,6 +21,7 @@ std::vector<domain::Matcher> MatchersFromProto(
     const google::protobuf::RepeatedPtrField<::sqms::alerts::v1::Matcher>& in,
     const std::string& path, Violations* violations) {
   std::vector<domain::Matcher> out;
+  bool refused = false;
   for (int i = 0; i < in.size(); ++i) {
     const ::sqms::alerts::v1::Matcher& m = in.Get(i);
     const std::string at = absl::StrCat(path, "[", i, "]");
@@ -36,14 +37,21 @@ std::vector<domain::Matcher> MatchersFromProto(
           {at + ".op", absl::StrCat("'", m.op(), "' is not a matcher operator (=, !=, =~, !~)")});
       ok = false;
     }
-    if (!ok) continue;
+    if (!ok) {
+      refused = true;
+      continue;
+    }
     absl::StatusOr<domain::Matcher> matcher = domain::Matcher::Make(m.label(), m.op(), m.value());
     if (!matcher.ok()) {
       violations->push_back({at + ".value", std::string(matcher.status().message())});
+      refused = true;
       continue;
     }
     out.push_back(*std::move(matcher));
   }
+  // None when one was refused: the domain's checks of what is left would
+  // name a later matcher by its index in the shortened list.
+  if (refused) out.clear();
   return out;
 }
 

@@ -101,6 +101,28 @@ TEST(PlanCodecTest, ReportsEveryProblemWithItsPath) {
   EXPECT_EQ(BadRequestFields(plan.status()), expected);
 }
 
+TEST(PlanCodecTest, AMatcherAfterARefusedOneIsNamedByItsOwnIndex) {
+  pb::Plan proto = PlanToProto(SamplePlan());
+  pb::Trigger* trigger = proto.mutable_triggers(0);
+  trigger->clear_matchers();
+  pb::Matcher* bad = trigger->add_matchers();
+  bad->set_label("alertname");
+  bad->set_op("==");
+  bad->set_value("x");
+  pb::Matcher* fine = trigger->add_matchers();
+  fine->set_label("region");
+  fine->set_op("=");
+  fine->set_value(std::string(2048, 'r'));  // too long, for the domain's check
+  absl::StatusOr<domain::Plan> plan = PlanFromProto(proto);
+  ASSERT_EQ(plan.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Fields(plan.status()), (std::set<std::string>{"plan.triggers[0].matchers[0].op"}))
+      << "never matchers[0].value: the long value is matchers[1]'s";
+
+  bad->set_op("=");
+  plan = PlanFromProto(proto);
+  EXPECT_EQ(Fields(plan.status()), (std::set<std::string>{"plan.triggers[0].matchers[1].value"}));
+}
+
 TEST(PlanCodecTest, DomainRulesComeWithThePlanPrefix) {
   pb::Plan proto;
   proto.set_id("Not An Id");
