@@ -41,6 +41,7 @@ class RedisAlertStore final : public ports::AlertStore {
   absl::Status RecordAttempt(const ports::Delivery& after, absl::Time retry_at) override;
   // redis_alert_store_silences.cc
   absl::Status PutSilence(const domain::Silence& silence) override;
+  absl::StatusOr<domain::Silence> AddSilence(const domain::Silence& silence) override;
   absl::StatusOr<std::vector<domain::Silence>> ListSilences() override;
   absl::StatusOr<int> PruneSilences(absl::Time ended_before) override;
   // redis_alert_store_muted.cc

@@ -29,6 +29,16 @@ return n
   return script;
 }
 
+// KEYS: 1 silences hash. ARGV: 1 id, 2 JSON. Stores the JSON unless the id
+// is stored; returns the JSON stored.
+const runtime::LuaScript& AddScript() {
+  static const runtime::LuaScript script(R"lua(
+if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then return ARGV[2] end
+return redis.call('HGET', KEYS[1], ARGV[1])
+)lua");
+  return script;
+}
+
 // A silence as stored: its JSON, and what it decodes to.
 struct Stored {
   std::string json;
@@ -51,6 +61,13 @@ absl::StatusOr<std::vector<Stored>> ReadAll(runtime::RedisClient& redis) {
 
 absl::Status RedisAlertStore::PutSilence(const domain::Silence& silence) {
   return redis_.Command({"HSET", SilencesKey(), silence.id, EncodeSilence(silence)}).status();
+}
+
+absl::StatusOr<domain::Silence> RedisAlertStore::AddSilence(const domain::Silence& silence) {
+  auto reply = redis_.Eval(AddScript(), {SilencesKey()}, {silence.id, EncodeSilence(silence)});
+  if (!reply.ok()) return reply.status();
+  if (reply->IsNil()) return absl::InternalError("silence add: unexpected nil reply");
+  return DecodeSilence(reply->str);
 }
 
 absl::StatusOr<std::vector<domain::Silence>> RedisAlertStore::ListSilences() {

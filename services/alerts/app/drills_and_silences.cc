@@ -155,8 +155,8 @@ absl::StatusOr<domain::Silence> IncidentCommands::CreateSilence(domain::Silence 
   // The request id names this command from now on: the same id with
   // another command is refused (BindRequestId).
   if (auto s = BindRequestId(store_, ctx.request_id, canonical); !s.ok()) return s;
-  if (auto s = store_.PutSilence(silence); !s.ok()) return s;
-  return silence;
+  // Added, not put: an attempt racing this one may have stored it first.
+  return store_.AddSilence(silence);
 }
 
 absl::StatusOr<std::vector<domain::Silence>> IncidentCommands::ListSilences(bool include_expired) {

@@ -148,7 +148,13 @@ class AlertStore {
   virtual absl::Status RecordAttempt(const Delivery& after, absl::Time retry_at) = 0;
 
   // Silences, by id: every one put and not pruned, expired ones included.
+  // PutSilence writes `silence` over the one with its id (an expiry).
   virtual absl::Status PutSilence(const domain::Silence& silence) = 0;
+  // Stores `silence` unless one with its id is stored, in one atomic step,
+  // and returns the one stored: `silence`, or the one already there. So
+  // racing attempts of one CreateSilence answer alike, and a late attempt
+  // never brings back, unexpired, a silence expired meanwhile.
+  virtual absl::StatusOr<domain::Silence> AddSilence(const domain::Silence& silence) = 0;
   virtual absl::StatusOr<std::vector<domain::Silence>> ListSilences() = 0;
   // Deletes the silences that ended before `ended_before`, except one put
   // again meanwhile; returns how many it deleted.

@@ -222,6 +222,23 @@ TEST_P(AlertStoreContractTest, PuttingASilenceAgainReplacesItById) {
   EXPECT_THAT(ids, UnorderedElementsAre("sil-1", "sil-2"));
 }
 
+TEST_P(AlertStoreContractTest, AddingASilenceKeepsTheOneStoredUnderItsId) {
+  domain::Silence first = MaintenanceWindow();
+  first.starts_at = kT0;
+  EXPECT_EQ(ValueOf(store().AddSilence(first)).starts_at, kT0);
+  domain::Silence racing = first;
+  racing.starts_at = kT0 + absl::Seconds(1);  // another attempt's "now"
+  EXPECT_EQ(ValueOf(store().AddSilence(racing)).starts_at, kT0);
+
+  first.ends_at = kT0 + absl::Minutes(5);  // expired meanwhile
+  ASSERT_TRUE(store().PutSilence(first).ok());
+  EXPECT_EQ(ValueOf(store().AddSilence(racing)).ends_at, kT0 + absl::Minutes(5))
+      << "a late attempt does not bring it back";
+  std::vector<domain::Silence> all = ValueOf(store().ListSilences());
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].ends_at, kT0 + absl::Minutes(5));
+}
+
 // Pruning deletes what ended before the cut, and nothing else: not a
 // silence ending at the cut or later, not an open-ended window.
 TEST_P(AlertStoreContractTest, PruningDeletesOnlyTheSilencesEndedBeforeTheCut) {

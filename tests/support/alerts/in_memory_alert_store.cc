@@ -168,6 +168,11 @@ absl::Status InMemoryAlertStore::PutSilence(const domain::Silence& silence) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<domain::Silence> InMemoryAlertStore::AddSilence(const domain::Silence& silence) {
+  absl::MutexLock lock(&mu_);
+  return silences_.try_emplace(silence.id, silence).first->second;
+}
+
 absl::StatusOr<std::vector<domain::Silence>> InMemoryAlertStore::ListSilences() {
   absl::MutexLock lock(&mu_);
   std::vector<domain::Silence> out;

@@ -55,6 +55,7 @@ class InMemoryAlertStore final : public ports::AlertStore {
                                                      absl::Time retry_at) override;
   absl::Status RecordAttempt(const ports::Delivery& after, absl::Time retry_at) override;
   absl::Status PutSilence(const domain::Silence& silence) override;
+  absl::StatusOr<domain::Silence> AddSilence(const domain::Silence& silence) override;
   absl::StatusOr<std::vector<domain::Silence>> ListSilences() override;
   absl::StatusOr<int> PruneSilences(absl::Time ended_before) override;
   absl::Status KeepMuted(const ports::MutedAlert& muted, absl::Time due) override;
