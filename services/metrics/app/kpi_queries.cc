@@ -19,10 +19,18 @@ namespace {
 
 constexpr int64_t kSecondsPerDay = 86400;
 
-// The unit within `dimension`: "all" for the total, else required.
+// The unit within `dimension`: "all" for the total (a unit named with the
+// total is refused: a department read as the whole would mislead), else
+// required.
 std::string UnitOf(Dimension dimension, const std::string& unit, bool required,
                    std::vector<FieldViolation>& violations) {
-  if (dimension == Dimension::kTotal) return "all";
+  if (dimension == Dimension::kTotal) {
+    if (!unit.empty() && unit != "all") {
+      violations.push_back(
+          {"unit", absl::StrCat("'", unit, "' needs its dimension; the total's only unit is all")});
+    }
+    return "all";
+  }
   if (unit.empty() && required) violations.push_back({"unit", "required for this dimension"});
   return unit;
 }
@@ -108,7 +116,7 @@ absl::StatusOr<Explanation> KpiQueries::Explain(const KpiRequest& request) {
   const std::optional<Dimension> dimension = DimensionOf(request.dimension, "dimension", violations);
   if (kpi != nullptr && dimension) CheckBreakdown(*kpi, *dimension, "kpi", violations);
   const std::string unit =
-      UnitOf(dimension.value_or(Dimension::kTotal), request.unit, true, violations);
+      dimension ? UnitOf(*dimension, request.unit, true, violations) : request.unit;
   absl::StatusOr<Window> window = Resolve(request.period, "period");
   if (!window.ok()) {
     for (auto& v : runtime::FieldViolations(window.status())) violations.push_back(std::move(v));
@@ -176,6 +184,7 @@ absl::StatusOr<std::vector<KpiResult>> KpiQueries::Query(const RangeRequest& req
       CheckBreakdown(*kpis[i], *dimension, absl::StrCat("kpis[", i, "]"), violations);
     }
   }
+  if (dimension) UnitOf(*dimension, request.unit, /*required=*/false, violations);
   if (!request.size) violations.push_back({"size", "required"});
   if (request.size && dimension) {
     CheckKept(config_.window_dimensions, *request.size, *dimension, "dimension", violations);
@@ -185,8 +194,14 @@ absl::StatusOr<std::vector<KpiResult>> KpiQueries::Query(const RangeRequest& req
 
   auto first = Resolve({request.size, request.from}, "");
   auto last = Resolve({request.size, request.to.empty() ? request.from : request.to}, "");
-  if (!first.ok()) violations.push_back({"from", std::string(first.status().message())});
-  if (!last.ok()) violations.push_back({"to", std::string(last.status().message())});
+  // Resolve names the label of a period ("<path>.label"); here the label
+  // is the field itself: its problem, under from or to.
+  auto problem = [](const absl::Status& status) {
+    std::vector<FieldViolation> v = runtime::FieldViolations(status);
+    return v.empty() ? std::string(status.message()) : v.front().description;
+  };
+  if (!first.ok()) violations.push_back({"from", problem(first.status())});
+  if (!last.ok() && !request.to.empty()) violations.push_back({"to", problem(last.status())});
   if (first.ok() && last.ok() && last->start < first->start) {
     violations.push_back({"to", "before from"});
   }

@@ -182,6 +182,26 @@ TEST_F(KeptDimensionQueryTest, AKpiNotBrokenDownByTheDimensionIsRefusedOnItsFiel
             "no agent");
 }
 
+TEST_F(KeptDimensionQueryTest, AUnitWithTheTotalAndABadRangeLabelAreRefusedOnTheirFields) {
+  app::KpiRequest get = Get(WindowSize::kHour, "");
+  get.unit = "ticketing-center";
+  EXPECT_EQ(Violation(queries_->Get(get).status()),
+            "unit: 'ticketing-center' needs its dimension; the total's only unit is all");
+  get.unit = "all";
+  EXPECT_TRUE(queries_->Get(get).ok());
+
+  app::RangeRequest range;
+  range.kpis = {"answer_rate"};
+  range.size = WindowSize::kDay;
+  range.from = "2026-12-01";
+  range.unit = "ticketing-center";
+  EXPECT_EQ(Violation(queries_->Query(range).status()),
+            "unit: 'ticketing-center' needs its dimension; the total's only unit is all");
+  range.unit = "";
+  range.from = "2026-13-01";
+  EXPECT_EQ(Violation(queries_->Query(range).status()), "from: '2026-13-01' is not a day label");
+}
+
 TEST_F(KeptDimensionQueryTest, AKpiListedTwiceIsRefusedOnItsSecondPlace) {
   app::RangeRequest range;
   range.kpis = {"answer_rate", "complaint_volume", "answer_rate"};
