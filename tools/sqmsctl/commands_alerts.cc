@@ -326,10 +326,10 @@ void RegisterPlanAndRisk(CLI::App& app, Cli& cli) {
     };
   });
 
-  // plan apply: UpsertPlan from a file (admin). Sent once, not retried: the
-  // write is a compare-and-set on the version, so a retry of one that
-  // landed would be refused as stale — after a lost answer, `plan get`
-  // tells whether it applied.
+  // plan apply: UpsertPlan from a file (admin). Sent once: the write is a
+  // compare-and-set on the version; a rerun after a lost answer is
+  // answered as the write was while the plan is still what it wrote
+  // (PlanChanges::Upsert), else refused as stale — `plan get` tells.
   struct ApplyFlags {
     std::string file;
     std::optional<int64_t> expected_version;

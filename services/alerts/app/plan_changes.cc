@@ -66,6 +66,9 @@ absl::StatusOr<domain::Plan> PlanChanges::Upsert(domain::Plan plan, int64_t expe
   absl::MutexLock lock(&mu_);
   const std::shared_ptr<const CatalogData> catalog = catalog_.Snapshot();
   std::vector<runtime::FieldViolation> violations;
+  if (expected_version < 0) {
+    violations.push_back({"expected_version", "must be >= 0 (0 creates the plan)"});
+  }
   for (const domain::PlanViolation& v : Violations(plan, *catalog)) {
     violations.push_back({absl::StrCat("plan.", v.field), v.problem});
   }
@@ -83,11 +86,29 @@ absl::StatusOr<domain::Plan> PlanChanges::Upsert(domain::Plan plan, int64_t expe
   absl::StatusOr<ports::WriteOutcome> outcome = store_.WritePlan(write);
   if (!outcome.ok()) return outcome.status();
   if (*outcome != ports::WriteOutcome::kWritten) {
-    return absl::AbortedError(absl::StrCat("plan ", write.plan.id, " is at version ",
-                                           write.current_version, ", not ", expected_version));
+    absl::StatusOr<std::optional<domain::Plan>> landed = Landed(write.plan, expected_version);
+    if (!landed.ok()) return landed.status();
+    if (!landed->has_value()) {
+      return absl::AbortedError(absl::StrCat("plan ", write.plan.id, " is at version ",
+                                             write.current_version, ", not ", expected_version));
+    }
+    write.plan = **std::move(landed);
   }
   catalog_.ReplacePlans(With(catalog->plans, write.plan));
   return write.plan;
+}
+
+absl::StatusOr<std::optional<domain::Plan>> PlanChanges::Landed(const domain::Plan& plan,
+                                                                int64_t expected_version) {
+  absl::StatusOr<std::vector<ports::StoredPlan>> stored = store_.ListPlans();
+  if (!stored.ok()) return stored.status();
+  for (const ports::StoredPlan& s : *stored) {
+    if (s.id == plan.id && s.problem.empty() && s.version == expected_version + 1 &&
+        fingerprint_(s.plan) == fingerprint_(plan)) {
+      return std::optional<domain::Plan>(s.plan);
+    }
+  }
+  return std::optional<domain::Plan>();
 }
 
 absl::Status PlanChanges::Refresh() {

@@ -91,9 +91,12 @@ class PlanChanges {
   // "plan.steps[0].expected_minutes"), then writes it. `expected_version`:
   // 0 = create (the id must be unknown), else the version in force being
   // replaced; ABORTED ("plan <id> is at version <n>, not <expected>") when
-  // it moved, and nothing changes. The result carries the stored version
-  // (expected_version + 1); it is in this replica's catalog on return.
-  // Store errors are returned as they are.
+  // it moved, and nothing changes — unless the plan stored one version on
+  // is this very plan (a retry of a write whose answer was lost, or the
+  // same change made twice), which is answered as the write was. A
+  // negative expected_version is INVALID_ARGUMENT on "expected_version".
+  // The result carries the stored version (expected_version + 1); it is in
+  // this replica's catalog on return. Store errors are returned as they are.
   absl::StatusOr<domain::Plan> Upsert(domain::Plan plan, int64_t expected_version);
 
   // Reads the stored plans (and, when a retirement check is due, the last
@@ -162,6 +165,12 @@ class PlanChanges {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // "<version>|<fingerprint>": a plan as recorded.
   std::string RecordKey(const domain::Plan& plan) const;
+
+  // After a refused write: the plan stored at expected_version + 1 when it
+  // has `plan`'s content (fingerprint_), else none.
+  absl::StatusOr<std::optional<domain::Plan>> Landed(const domain::Plan& plan,
+                                                     int64_t expected_version)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   ports::AlertStore& store_;
   Catalog& catalog_;

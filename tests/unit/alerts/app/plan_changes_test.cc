@@ -107,6 +107,32 @@ TEST_F(PlanChangesTest, AStaleVersionIsAbortedAndChangesNothing) {
   EXPECT_EQ((*store_.ListPlans())[0].version, 2);
 }
 
+TEST_F(PlanChangesTest, ARetryOfAWriteThatLandedIsAnsweredAsTheWriteWas) {
+  Upsert(r0_, Renamed(r0_, "manual", "Manual v2"), 1);
+  // The answer was lost; the client retries, through another replica.
+  domain::Plan retried = Upsert(r1_, Renamed(r1_, "manual", "Manual v2"), 1);
+  EXPECT_EQ(retried.version, 2);
+  EXPECT_EQ(retried.name, "Manual v2");
+  EXPECT_EQ(r1_.Plan("manual").version, 2) << "in force on the replica that answered";
+  EXPECT_EQ((*store_.ListPlans())[0].version, 2) << "written once";
+
+  domain::Plan extra = r0_.Plan("manual");
+  extra.id = "extra";
+  EXPECT_EQ(Upsert(r0_, extra, 0).version, 1);
+  EXPECT_EQ(Upsert(r0_, extra, 0).version, 1) << "a create retried";
+
+  // Once it moved on, the retry cannot tell its write from another's.
+  Upsert(r0_, Renamed(r0_, "manual", "Manual v3"), 2);
+  EXPECT_EQ(r1_.plans.Upsert(Renamed(r1_, "manual", "Manual v2"), 1).status().code(),
+            absl::StatusCode::kAborted);
+}
+
+TEST_F(PlanChangesTest, ANegativeExpectedVersionIsRefusedOnItsField) {
+  absl::StatusOr<domain::Plan> refused = r0_.plans.Upsert(Renamed(r0_, "manual", "x"), -1);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(Fields(refused.status()), ::testing::ElementsAre("expected_version"));
+}
+
 TEST_F(PlanChangesTest, CreateIsForNewPlansOnly) {
   absl::StatusOr<domain::Plan> known = r0_.plans.Upsert(Renamed(r0_, "manual", "again"), 0);
   EXPECT_EQ(known.status().code(), absl::StatusCode::kAborted);
