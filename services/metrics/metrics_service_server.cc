@@ -72,7 +72,8 @@ runtime::MetricsServer::GaugeSeries CurrentKpis(app::KpiQueries& queries, const 
       for (std::string_view name : kGaugeKpis) {
         const domain::KpiDefinition* kpi = domain::FindKpi(name);
         if (kpi == nullptr) continue;
-        domain::KpiValue v = domain::Compute(*kpi, unit.counters);
+        // The current window: open.
+        domain::KpiValue v = domain::Compute(*kpi, unit.counters, {}, domain::Settlement::kOpen);
         if (!v.value) continue;
         out.push_back({{{"kpi", std::string(name)},
                         {"window", std::string(domain::WindowSizeName(size))},

@@ -282,7 +282,13 @@ std::string ExplainKpiText(const mv1::KpiExplanation& e) {
   ComparisonLines(v, d.unit(), out);
   Line("formula", d.formula(), out);
   Line("numerator", d.numerator() + " = " + Integer(v.numerator()), out);
-  if (!d.denominator().empty()) {
+  if (!v.closed() && !d.open_denominator().empty()) {
+    Line("denominator",
+         d.open_denominator() + " = " + std::to_string(v.denominator()) +
+             " (calls with an outcome while the window is open; " + d.denominator() +
+             " once it closes)",
+         out);
+  } else if (!d.denominator().empty()) {
     Line("denominator", d.denominator() + " = " + std::to_string(v.denominator()), out);
   }
   if (!d.sources().empty()) Line("sources", absl::StrJoin(d.sources(), ", "), out);

@@ -83,7 +83,8 @@ domain::Bases BasesFor(const BaseConfig& config, const Window& window, absl::Tim
 
 domain::KpiValue UnitValue(const BaseConfig& config, const domain::KpiDefinition& kpi,
                            const Window& window, absl::Time now, Dimension dimension,
-                           const std::string& unit, const ports::WindowAggregate& aggregate) {
+                           const std::string& unit, const ports::WindowAggregate& aggregate,
+                           domain::Settlement settlement) {
   // Nothing can have happened in it yet: even a count of 0 would claim a fact.
   if (window.start > now) return domain::KpiValue{};
   auto it = aggregate.units.find(unit);
@@ -92,7 +93,7 @@ domain::KpiValue UnitValue(const BaseConfig& config, const domain::KpiDefinition
     return domain::KpiValue{};
   }
   return domain::Compute(kpi, counted ? it->second.counters : domain::CounterValues{},
-                         BasesFor(config, window, now, dimension, unit));
+                         BasesFor(config, window, now, dimension, unit), settlement);
 }
 
 KpiResult KpiQueries::Result(const domain::KpiDefinition& kpi, const Window& window,
@@ -106,7 +107,8 @@ KpiResult KpiQueries::Result(const domain::KpiDefinition& kpi, const Window& win
   r.unit = unit;
   r.revision = aggregate.revision;
   r.closed = window.end + config_.grace <= clock_.Now();
-  r.value = UnitValue(config_.bases, kpi, window, clock_.Now(), dimension, unit, aggregate);
+  r.value = UnitValue(config_.bases, kpi, window, clock_.Now(), dimension, unit, aggregate,
+                      r.closed ? domain::Settlement::kClosed : domain::Settlement::kOpen);
   return r;
 }
 

@@ -68,12 +68,15 @@ domain::Bases BasesFor(const BaseConfig& config, const domain::Window& window, a
 //   no counter and no event — has no value and denominator 0: there is no
 //   sample to say it was reliable. The total keeps its value (the
 //   platforms' reliability is defined with or without events), and a unit
-//   that counted anything keeps its 100 % when no outage was counted.
+//   that counted anything keeps its 100 % when no outage was counted;
+// - `settlement` kOpen for a window whose end and grace have not passed:
+//   the answer and abandonment rates then divide by the calls with an
+//   outcome (domain::Settlement).
 // Pure.
 domain::KpiValue UnitValue(const BaseConfig& config, const domain::KpiDefinition& kpi,
                            const domain::Window& window, absl::Time now,
                            domain::Dimension dimension, const std::string& unit,
-                           const ports::WindowAggregate& aggregate);
+                           const ports::WindowAggregate& aggregate, domain::Settlement settlement);
 
 // A period as the request gives it: a size and a label ("" = the current).
 struct PeriodSpec {

@@ -84,6 +84,12 @@ void ToProto(const domain::KpiDefinition& kpi, pb::KpiDefinition* out) {
   }
   out->set_numerator(std::move(numerator));
   if (kpi.denominator) out->set_denominator(std::string(domain::CounterName(*kpi.denominator)));
+  if (domain::OpenWindowOutcome(kpi).has_value()) {
+    // In the counters' fixed order, whichever the numerator is.
+    out->set_open_denominator(
+        absl::StrCat(std::string(domain::CounterName(domain::Counter::kCallsAnswered)), " + ",
+                     std::string(domain::CounterName(domain::Counter::kCallsAbandoned))));
+  }
   for (std::string_view source : kpi.sources) out->add_sources(std::string(source));
   out->set_unit(std::string(UnitName(kpi.unit)));
   out->set_direction(kpi.direction == domain::Direction::kHigherIsBetter

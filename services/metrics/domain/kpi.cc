@@ -221,7 +221,15 @@ const KpiDefinition* FindKpi(std::string_view name) {
   return nullptr;
 }
 
-KpiValue Compute(const KpiDefinition& kpi, const CounterValues& counters, const Bases& bases) {
+std::optional<Counter> OpenWindowOutcome(const KpiDefinition& kpi) {
+  if (kpi.denominator != Counter::kCallsOffered) return std::nullopt;
+  if (kpi.numerator == Counter::kCallsAnswered) return Counter::kCallsAbandoned;
+  if (kpi.numerator == Counter::kCallsAbandoned) return Counter::kCallsAnswered;
+  return std::nullopt;
+}
+
+KpiValue Compute(const KpiDefinition& kpi, const CounterValues& counters, const Bases& bases,
+                 Settlement settlement) {
   if (kpi.form == Form::kP90) return Percentile(kpi, counters);
   KpiValue out;
   out.numerator = Read(counters, kpi.numerator);
@@ -231,6 +239,10 @@ KpiValue Compute(const KpiDefinition& kpi, const CounterValues& counters, const 
     out.numerator -= out.numerator2;  // a net count
   }
   out.denominator = DenominatorOf(kpi, counters, bases, out.numerator);
+  if (const std::optional<Counter> other = OpenWindowOutcome(kpi);
+      other && settlement == Settlement::kOpen) {
+    out.denominator = out.numerator + Read(counters, *other);
+  }
   if (kpi.form == Form::kCount) {
     out.value = static_cast<double>(out.numerator);
   } else if (out.denominator > 0) {

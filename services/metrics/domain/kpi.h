@@ -74,12 +74,30 @@ struct Bases {
   std::optional<int64_t> volume;
 };
 
+// Whether a window's calls all have their outcome. While a window is open
+// (its end and the grace period not yet passed) some of its calls are
+// still waiting in the queue: neither answered nor abandoned yet. Counting
+// them as not answered would read an answer rate low — and breach its
+// target — at the start of every window, then recover as the queue
+// empties. So while open, the KPIs that divide by calls offered (answer
+// rate, abandonment rate) divide by the calls with an outcome, answered +
+// abandoned; once closed, by every call offered, the handbook's formula
+// (a call whose outcome never came then counts as offered only).
+enum class Settlement { kClosed, kOpen };
+
+// The counter that, with the KPI's numerator, makes its denominator while
+// the window is open (above): calls abandoned for the answer rate, calls
+// answered for the abandonment rate; nullopt for every other KPI.
+std::optional<Counter> OpenWindowOutcome(const KpiDefinition& kpi);
+
 // For kPerTenThousand and kScheduleShare `denominator` in the result is the
 // base used (0 and no value when the base is not configured). For kP90
 // `denominator` is the number of observations in the histogram (the
 // sample), `numerator` those in the buckets up to and including the one the
 // percentile lies in, and the value the interpolated seconds
 // (PercentileOfBuckets; in the +inf bucket its lower bound, 30 days).
-KpiValue Compute(const KpiDefinition& kpi, const CounterValues& counters, const Bases& bases = {});
+// `settlement` as above (kOpen changes only the KPIs OpenWindowOutcome names).
+KpiValue Compute(const KpiDefinition& kpi, const CounterValues& counters, const Bases& bases = {},
+                 Settlement settlement = Settlement::kClosed);
 
 }  // namespace sqms::metrics::domain

@@ -16,7 +16,8 @@ constexpr char kTargets[] =
     "  - {kpi: answer_rate, dimension: department, window: day, threshold: 90,"
     " min_sample: 10, hysteresis: 2}\n";
 
-// `answered` of `calls` answered, now, in `department`.
+// `answered` of `calls` answered, now, in `department`, the others
+// abandoned: while the day is open a call counts once it has an outcome.
 std::vector<ev::ContactEvent> Calls(const std::string& department, int calls, int answered) {
   std::vector<ev::ContactEvent> out;
   const absl::Time now = absl::Now();
@@ -24,9 +25,11 @@ std::vector<ev::ContactEvent> Calls(const std::string& department, int calls, in
     const std::string id = testing::Unique("breach-call");
     out.push_back(Contact(id, now, department));
     out.back().mutable_call_offered();
+    out.push_back(Contact(id, now, department));
     if (i < answered) {
-      out.push_back(Contact(id, now, department));
       out.back().mutable_call_answered()->set_wait_seconds(3);
+    } else {
+      out.back().mutable_call_abandoned()->set_wait_seconds(40);
     }
   }
   return out;

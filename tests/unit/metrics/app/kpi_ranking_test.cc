@@ -27,6 +27,7 @@ TEST(KpiRankingTest, TheUnknownAndOtherBucketsAreNeverRankedNorFlagged) {
                                        {"unknown", 10}, {"other", 5}}) {
     reader.Set(today, unit, domain::Counter::kCallsOffered, 100);
     reader.Set(today, unit, domain::Counter::kCallsAnswered, answered);
+    reader.Set(today, unit, domain::Counter::kCallsAbandoned, 100 - answered);
   }
   app::KpiQueries queries(reader, clock, app::QueryConfig{});
   app::RankRequest request;

@@ -70,9 +70,11 @@ class KpiWatcherTest : public ::testing::Test {
     for (int i = 0; i < days_back; ++i) w = domain::PreviousWindow(w, config_.zone);
     return w;
   }
+  // Calls with their outcomes: those not answered were abandoned.
   void Calls(const domain::Window& w, const std::string& unit, int64_t offered, int64_t answered) {
     reader_.stub.Set(w, unit, Counter::kCallsOffered, offered);
     reader_.stub.Set(w, unit, Counter::kCallsAnswered, answered);
+    reader_.stub.Set(w, unit, Counter::kCallsAbandoned, offered - answered);
   }
 
   QueryConfig config_;

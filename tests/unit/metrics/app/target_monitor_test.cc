@@ -17,11 +17,13 @@ namespace {
 using domain::Counter;
 using ports::TargetEventType;
 
-// Calls offered and answered in `w` for `unit`.
+// Calls offered and answered in `w` for `unit`, the rest abandoned (by
+// default: every call has its outcome) or still queuing (`waiting`).
 void SetCalls(testing::StubKpiReader& reader, const domain::Window& w, const std::string& unit,
-              int64_t offered, int64_t answered) {
+              int64_t offered, int64_t answered, int64_t waiting = 0) {
   reader.Set(w, unit, Counter::kCallsOffered, offered);
   reader.Set(w, unit, Counter::kCallsAnswered, answered);
+  reader.Set(w, unit, Counter::kCallsAbandoned, offered - answered - waiting);
 }
 
 class TargetMonitorTest : public ::testing::Test {
@@ -60,6 +62,32 @@ TEST_F(TargetMonitorTest, ABreachIsPublishedOnceHoweverOftenItIsEvaluated) {
   EXPECT_EQ(Published()[0].unit, "ticketing-center");
   EXPECT_EQ(Published()[0].period, "2026-12-02");
   EXPECT_DOUBLE_EQ(*Published()[0].value.value, 75.0);
+}
+
+// At 00:03 thirty calls were offered, 24 answered and 6 still queue: the
+// open day has lost none, so no breach — until they abandon.
+TEST_F(TargetMonitorTest, CallsStillQueuingInTheOpenWindowAreNotCountedAsLost) {
+  SetCalls(reader_, Today(), "ticketing-center", 30, 24, /*waiting=*/6);
+  ASSERT_EQ(*monitor_->EvaluateOnce(), 0);
+  EXPECT_TRUE(Published().empty());
+  SetCalls(reader_, Today(), "ticketing-center", 30, 24);  // the six abandoned
+  ASSERT_EQ(*monitor_->EvaluateOnce(), 1);
+  EXPECT_DOUBLE_EQ(*Published()[0].value.value, 80.0);
+  EXPECT_EQ(Published()[0].value.denominator, 30);
+}
+
+TEST_F(TargetMonitorTest, AClosedWindowCountsEveryCallOffered) {
+  const domain::Window day1 = Today();
+  SetCalls(reader_, day1, "customer-service", 50, 40, /*waiting=*/10);  // never got an outcome
+  clock_.Advance(absl::Hours(24));
+  ASSERT_TRUE(monitor_->EvaluateOnce().ok());  // day 1 closed: 80 %, one miss
+  const domain::Window day2 = Today();
+  SetCalls(reader_, day2, "customer-service", 50, 40, /*waiting=*/10);
+  clock_.Advance(absl::Hours(24));
+  ASSERT_TRUE(monitor_->EvaluateOnce().ok());  // day 2 closed: two misses
+  ASSERT_FALSE(Published().empty());
+  EXPECT_EQ(Published().back().type, TargetEventType::kMissedRepeatedly);
+  EXPECT_DOUBLE_EQ(*Published().back().value.value, 80.0);
 }
 
 TEST_F(TargetMonitorTest, ASmallSampleDecidesNothing) {

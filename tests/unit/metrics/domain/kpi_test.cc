@@ -129,6 +129,27 @@ TEST(KpiComputeTest, AnswerRate) {
   EXPECT_EQ(v.denominator, 400);
 }
 
+// While the window is open a call still queuing has no outcome: the answer
+// and abandonment rates divide by answered + abandoned; nothing else
+// changes.
+TEST(KpiComputeTest, AnOpenWindowDividesTheCallRatesByTheCallsWithAnOutcome) {
+  const CounterValues calls = Counters()
+                                  .Set(Counter::kCallsOffered, 30)
+                                  .Set(Counter::kCallsAnswered, 24)
+                                  .Set(Counter::kCallsAbandoned, 1)
+                                  .values();
+  const KpiValue answer = Compute(*FindKpi("answer_rate"), calls, {}, Settlement::kOpen);
+  EXPECT_THAT(answer.value, Optional(DoubleNear(96.0, 1e-9)));
+  EXPECT_EQ(answer.denominator, 25);
+  const KpiValue abandon = Compute(*FindKpi("abandonment_rate"), calls, {}, Settlement::kOpen);
+  EXPECT_THAT(abandon.value, Optional(DoubleNear(4.0, 1e-9)));
+  EXPECT_EQ(Compute(*FindKpi("answer_rate"), calls).denominator, 30) << "closed: offered";
+  for (const KpiDefinition& kpi : KpiDefinitions()) {
+    if (kpi.name == "answer_rate" || kpi.name == "abandonment_rate") continue;
+    EXPECT_FALSE(OpenWindowOutcome(kpi).has_value()) << kpi.name;
+  }
+}
+
 // 95598: (1 − "unsatisfied" / all ratings) × 100 %; 200 ratings with 6
 // unsatisfied is 97 %.
 TEST(KpiComputeTest, SatisfactionRateIs95598Definition) {
