@@ -263,6 +263,19 @@ TEST_F(KpiViewTest, ExplainShowsEverythingBehindTheValue) {
                               "  call_offered   1000\n"));
 }
 
+TEST_F(KpiViewTest, ExplainOfAnOpenWindowNamesTheDenominatorItsValueUsed) {
+  mv1::KpiExplanation e;
+  *e.mutable_definition() = Definitions().kpis(0);
+  e.mutable_definition()->set_open_denominator("calls_answered + calls_abandoned");
+  *e.mutable_value() = Value("answer_rate", "ticketing-center", 96.0, 24, 25);
+  e.mutable_value()->set_closed(false);
+  EXPECT_THAT(ExplainKpiText(e),
+              HasSubstr("denominator: calls_answered + calls_abandoned = 25 (calls with an "
+                        "outcome while the window is open; calls_offered once it closes)\n"));
+  e.mutable_value()->set_closed(true);
+  EXPECT_THAT(ExplainKpiText(e), HasSubstr("denominator: calls_offered = 25\n"));
+}
+
 TEST_F(KpiViewTest, ExplainOfACountHasNoDenominatorLine) {
   mv1::KpiExplanation e;
   *e.mutable_definition() = Definition("complaints", "count", mv1::DIRECTION_LOWER_IS_BETTER);
