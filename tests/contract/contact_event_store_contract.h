@@ -184,11 +184,52 @@ TYPED_TEST_P(ContactEventStoreContract, AnEndWithoutAStartIsRecordedToo) {
   EXPECT_EQ(this->Append(again, {}), ports::AppendResult::kStale);
 }
 
+// A dispatch is dated and filed by its consultation's record: the first
+// creation is recorded with its agent and category, and a dispatch is
+// appended only on the consultation it was completed from (or none).
+TYPED_TEST_P(ContactEventStoreContract,
+             ADispatchIsAppendedOnlyOnTheConsultationItWasCompletedFrom) {
+  auto consultation = [&](domain::ContactKind kind, int64_t seconds, const std::string& agent) {
+    auto e = this->Outage("cons-a", kind, seconds);
+    e.platform = domain::Platform::kUnspecified;
+    e.outage_seconds.reset();
+    e.agent = agent;
+    e.category = agent.empty() ? "" : "ticketing";
+    return e;
+  };
+  ASSERT_EQ(this->Append(consultation(domain::ContactKind::kConsultationCreated, 0, "agent-a"), {}),
+            ports::AppendResult::kAppended);
+  const domain::ContactRecord created = this->Record("cons-a");
+  EXPECT_EQ(created.consultation_created_at, absl::FromUnixSeconds(1'790'000'000));
+  EXPECT_EQ(created.consultation_agent, "agent-a");
+  EXPECT_EQ(created.consultation_category, "ticketing");
+  // Another creation changes nothing (the first one wins).
+  ASSERT_EQ(
+      this->Append(consultation(domain::ContactKind::kConsultationCreated, 60, "agent-b"), {}),
+      ports::AppendResult::kAppended);
+  EXPECT_EQ(this->Record("cons-a"), created);
+
+  // Completed without the consultation (it was not known): completed again.
+  const auto dispatch = consultation(domain::ContactKind::kConsultationDispatched, 600, "");
+  auto stale = this->store().Append(dispatch, {}, "fp");
+  ASSERT_TRUE(stale.ok()) << stale.status();
+  EXPECT_EQ(stale->result, ports::AppendResult::kStale);
+  EXPECT_EQ(stale->current, created);
+  EXPECT_EQ(this->Append(dispatch, created), ports::AppendResult::kAppended);
+
+  // A dispatch of a consultation never recorded, completed from none.
+  auto unknown = consultation(domain::ContactKind::kConsultationDispatched, 600, "");
+  unknown.contact_id = "cons-b";
+  EXPECT_EQ(this->Append(unknown, {}), ports::AppendResult::kAppended);
+  EXPECT_EQ(this->Record("cons-b").consultation_created_at, std::nullopt);
+}
+
 REGISTER_TYPED_TEST_SUITE_P(ContactEventStoreContract, AnEventIdIsAppendedOnce,
                             ASeenEventIdReportsTheFingerprintItWasAppendedWith,
                             TheFirstStartIsRecordedWithItsPlatform,
                             AStartOnAnotherPlatformIsStaleAndWritesNothing,
                             AnEndIsAppendedOnlyOnTheOutageItWasCompletedFrom,
-                            AnEndWithoutAStartIsRecordedToo);
+                            AnEndWithoutAStartIsRecordedToo,
+                            ADispatchIsAppendedOnlyOnTheConsultationItWasCompletedFrom);
 
 }  // namespace sqms::complaints::contract

@@ -21,18 +21,18 @@ absl::Status ParseMillis(const std::string& text, std::optional<absl::Time>& out
   if (text.empty()) return absl::OkStatus();
   int64_t ms = 0;
   if (!absl::SimpleAtoi(text, &ms)) {
-    return absl::InternalError("redis contact script: malformed outage time");
+    return absl::InternalError("redis contact script: malformed record time");
   }
   out = absl::FromUnixMillis(ms);
   return absl::OkStatus();
 }
 
 // The script's record fields: ch dept reg stn line (domain::kContactDimensions
-// order), os op oe, from `elements[first]` on.
+// order), os op oe, cc cag ccat, from `elements[first]` on.
 absl::StatusOr<ContactRecord> ParseRecord(const std::vector<runtime::RedisReply>& elements,
                                           size_t first) {
   constexpr size_t kDimensions = std::size(domain::kContactDimensions);
-  if (elements.size() != first + kDimensions + 3) {
+  if (elements.size() != first + kDimensions + 6) {
     return absl::InternalError("redis contact script: malformed record");
   }
   ContactRecord record;
@@ -54,6 +54,13 @@ absl::StatusOr<ContactRecord> ParseRecord(const std::vector<runtime::RedisReply>
   if (absl::Status s = ParseMillis(elements[outage + 2].str, record.outage_ended_at); !s.ok()) {
     return s;
   }
+  const size_t consultation = outage + 3;
+  if (absl::Status s = ParseMillis(elements[consultation].str, record.consultation_created_at);
+      !s.ok()) {
+    return s;
+  }
+  record.consultation_agent = elements[consultation + 1].str;
+  record.consultation_category = elements[consultation + 2].str;
   return record;
 }
 
@@ -121,6 +128,18 @@ absl::StatusOr<ports::AppendOutcome> RedisContactEventStore::Append(
   argv.push_back(ends ? Millis(event.occurred_at) : "");
   // An empty fingerprint is stored as an old marker: unknown.
   argv.push_back(fingerprint.empty() ? "1" : fingerprint);
+  // A dispatch was completed from its consultation as the basis recorded it
+  // (or from none), which must still be the one stored; a creation records
+  // its consultation unless one is recorded.
+  const bool dispatches = event.kind == domain::ContactKind::kConsultationDispatched;
+  const bool creates = event.kind == domain::ContactKind::kConsultationCreated;
+  argv.push_back(dispatches ? "1" : "");
+  argv.push_back(dispatches ? Millis(basis.consultation_created_at) : "");
+  argv.push_back(dispatches ? basis.consultation_agent : "");
+  argv.push_back(dispatches ? basis.consultation_category : "");
+  argv.push_back(creates ? Millis(event.occurred_at) : "");
+  argv.push_back(creates ? event.agent : "");
+  argv.push_back(creates ? event.category : "");
   auto reply = redis_.Eval(scripts::AppendContactEvent(),
                            {keys_.ContactSeen(shard, event.event_id), keys_.Outbox(shard),
                             keys_.Contact(shard, event.contact_id)},

@@ -27,7 +27,9 @@
 //   sqms:{c3}:contact:<contact id> hash  what one contact's events share: dept stn
 //                                        reg ch line (the first non-empty value of
 //                                        each), os op (first outage start, unix ms,
-//                                        and its platform), oe (outage end, unix ms)
+//                                        and its platform), oe (outage end, unix ms),
+//                                        cc cag ccat (first consultation_created:
+//                                        unix ms, agent, category)
 //                                        (TTL: idempotency_ttl, renewed per event)
 //
 // Contact keys live in the shard of their contact id (ShardOfSeed), so one

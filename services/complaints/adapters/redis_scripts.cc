@@ -145,18 +145,19 @@ end
 )lua";
 
 // The contact record's hash fields, in domain::kContactDimensions order, then
-// the outage: start (unix ms), the start's platform (number), end (unix ms).
+// the outage: start (unix ms), the start's platform (number), end (unix ms),
+// then the consultation: creation (unix ms), its agent and its category.
 // Shared by the two contact scripts.
 constexpr char kContactFields[] = R"lua(
-local fields = {'ch', 'dept', 'reg', 'stn', 'line', 'os', 'op', 'oe'}
+local fields = {'ch', 'dept', 'reg', 'stn', 'line', 'os', 'op', 'oe', 'cc', 'cag', 'ccat'}
 local function record(cur, out)
-  for i = 1, 8 do out[#out + 1] = cur[i] or '' end
+  for i = 1, 11 do out[#out + 1] = cur[i] or '' end
   return out
 end
 )lua";
 
 // KEYS: seen contact. Returns {seen marker ('' = not seen), ch, dept, reg,
-// stn, line, os, op, oe} ('' = none).
+// stn, line, os, op, oe, cc, cag, ccat} ('' = none).
 constexpr char kLoadContact[] = R"lua(
 local cur = redis.call('HMGET', KEYS[2], unpack(fields))
 return record(cur, {redis.call('GET', KEYS[1]) or ''})
@@ -169,9 +170,13 @@ return record(cur, {redis.call('GET', KEYS[1]) or ''})
 //       16 outage start and 17 its platform to record ('' = not an outage
 //       start; a start recorded on another platform makes it stale),
 //       18 outage end to record ('' = not an outage end),
-//       19 the event's fingerprint (the seen marker's value)
-// Returns {'seen', marker} | {'stale', ch, dept, reg, stn, line, os, op, oe}
-// | {'appended'}.
+//       19 the event's fingerprint (the seen marker's value),
+//       20 '1' for a consultation dispatch ('' = not one), 21..23 the
+//       consultation it was completed from: cc cag ccat ('' = none),
+//       24..26 a consultation creation to record: cc cag ccat ('' = not a
+//       creation)
+// Returns {'seen', marker} | {'stale', ch, dept, reg, stn, line, os, op, oe,
+// cc, cag, ccat} | {'appended'}.
 constexpr char kAppendContact[] = R"lua(
 local seen = redis.call('GET', KEYS[1])
 if seen then return {'seen', seen} end
@@ -183,6 +188,13 @@ local stale = ARGV[15] ~= '' and ARGV[15] ~= outage
 -- An outage start on another platform than the recorded start's is not this
 -- outage's: the caller refuses it once it sees the record.
 if ARGV[16] ~= '' and cur[7] and cur[7] ~= '' and cur[7] ~= ARGV[17] then stale = true end
+-- A dispatch is dated and filed by its consultation: the one it was
+-- completed from (or none) must still be the one stored.
+if ARGV[20] ~= '' then
+  for i = 9, 11 do
+    if (cur[i] or '') ~= ARGV[12 + i] then stale = true end
+  end
+end
 for i = 1, 5 do
   if cur[i] and cur[i] ~= ARGV[9 + i] then stale = true end
 end
@@ -193,6 +205,9 @@ for i = 1, 5 do
 end
 if ARGV[16] ~= '' and not cur[6] then redis.call('HSET', KEYS[3], 'os', ARGV[16], 'op', ARGV[17]) end
 if ARGV[18] ~= '' and not cur[8] then redis.call('HSET', KEYS[3], 'oe', ARGV[18]) end
+if ARGV[24] ~= '' and not cur[9] then
+  redis.call('HSET', KEYS[3], 'cc', ARGV[24], 'cag', ARGV[25], 'ccat', ARGV[26])
+end
 -- Renewed by every event; a contact with nothing to remember has no record.
 redis.call('PEXPIRE', KEYS[3], ARGV[1])
 redis.call('XADD', KEYS[2], '*', 'topic', ARGV[2], 'key', ARGV[3], 'id', ARGV[4],

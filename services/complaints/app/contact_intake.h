@@ -35,22 +35,27 @@ class ContactIntake {
   // domain::CompleteContactEvent's against the contact's record (a
   // dimension differing from the contact's earlier events; an outage end
   // with neither a known start nor outage_seconds, less than 1 s after its
-  // start, or on another platform).
+  // start, or on another platform; a consultation dispatch with another
+  // agent or category than its recorded consultation's, or dated before
+  // it).
   // FAILED_PRECONDITION naming "contact_id" for a second outage end of one
   // contact (an outage ends once), and for an outage start on another
   // platform than the contact's recorded start — nothing stored. A later
   // event inherits the dimensions it omits; an outage end gets its duration
-  // from the recorded start when there is one.
+  // from the recorded start when there is one; a consultation dispatch gets
+  // its consultation's creation time, agent and category when its
+  // consultation_created is recorded.
   // A retried event id is acknowledged (duplicate) without these record
   // checks — when it is the same event: the id is kept with a fingerprint
   // of the event as sent (domain::CanonicalContactEvent), and an event id
   // reused for a different event is FAILED_PRECONDITION naming "event_id"
   // (nothing stored; a new event needs a new id). Ids stored before
-  // fingerprints were kept are acknowledged as before. UNAVAILABLE when the store is down (retry with the returned/same
-  // event_id); ABORTED when the contact's record changed under every attempt
+  // fingerprints were kept are acknowledged as before. UNAVAILABLE when the store is down (retry
+  // with the returned/same event_id); ABORTED when the contact's record changed under every attempt
   // (concurrent writers of one contact; retry). An empty event_id gets a
   // UUID v4 (runtime::NewEventId). One store round trip when the event
-  // agrees with what is stored; more when it omits what the record knows.
+  // agrees with what is stored; more when it omits what the record knows
+  // (a dispatch of a recorded consultation always: it is completed from it).
   // Thread-safe; blocks on the store (call from worker threads, not gRPC
   // callback threads).
   absl::StatusOr<ContactAccepted> Accept(domain::ContactEvent event);

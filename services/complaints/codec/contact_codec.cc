@@ -48,6 +48,8 @@ void PayloadFromProto(const ev::ContactEvent& p, domain::ContactEvent& e) {
       e.topic = p.consultation_created().topic();
       break;
     case ev::ContactEvent::kConsultationDispatched:
+      // consultation_created_at is the gateway's to set (CompleteContactEvent),
+      // not the sender's: what a client sends there is ignored.
       e.work_order_id = p.consultation_dispatched().work_order_id();
       break;
     case ev::ContactEvent::kSurveyAnswered:
@@ -104,9 +106,14 @@ void PayloadToProto(const domain::ContactEvent& e, ev::ContactEvent* p) {
     case ContactKind::kConsultationCreated:
       p->mutable_consultation_created()->set_topic(e.topic);
       break;
-    case ContactKind::kConsultationDispatched:
-      p->mutable_consultation_dispatched()->set_work_order_id(e.work_order_id);
+    case ContactKind::kConsultationDispatched: {
+      ev::ConsultationDispatched* d = p->mutable_consultation_dispatched();
+      d->set_work_order_id(e.work_order_id);
+      if (e.consultation_created_at) {
+        ToProto(*e.consultation_created_at, d->mutable_consultation_created_at());
+      }
       break;
+    }
     case ContactKind::kSurveyAnswered:
       SurveyToProto(e, p->mutable_survey_answered());
       break;

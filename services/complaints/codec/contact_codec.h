@@ -13,7 +13,9 @@ namespace sqms::complaints::codec {
 // The oneof `kind` becomes ContactKind; an unset occurred_at becomes
 // absl::InfinitePast() (rejected by ValidateContactEvent). Presence is kept:
 // an unset duration or survey answer stays std::nullopt; outage_seconds 0
-// (proto3 without presence) becomes std::nullopt, "not sent".
+// (proto3 without presence) becomes std::nullopt, "not sent". A dispatch's
+// consultation_created_at is not read: the gateway sets it from the
+// contact's record (domain::CompleteContactEvent).
 domain::ContactEvent FromProto(const ::sqms::events::v1::ContactEvent& event);
 // As stored and published: the survey comment and outage description go
 // through domain::MaskText (no personal data on Kafka); only the answers and

@@ -42,8 +42,10 @@ struct ContactEvent {
   std::string region;
   std::string station;
   std::string line;           // line / route
-  std::string agent;
-  std::string category;       // required for consultation_created
+  std::string agent;          // required for consultation_created
+  // Required for consultation_created; a consultation_dispatched gets both
+  // from its consultation (contact_record.h).
+  std::string category;
   bool drill = false;         // an event of a drill: passed through unchanged
   ContactKind kind = ContactKind::kUnspecified;
   // Payload of `kind`; only the fields of that kind are meaningful.
@@ -54,6 +56,10 @@ struct ContactEvent {
   bool dispatched_work_order = false;      // call_ended
   std::string topic;                       // consultation_created
   std::string work_order_id;               // consultation_dispatched
+  // consultation_dispatched: when its consultation was created, set by
+  // CompleteContactEvent from the contact's record (never from the sender);
+  // nullopt when the record knows no consultation_created.
+  std::optional<absl::Time> consultation_created_at;
   // survey_answered: each answer present only when asked and answered.
   std::optional<bool> unsatisfied;         // 95598 definition
   std::optional<int> csat;                 // 1..5

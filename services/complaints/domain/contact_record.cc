@@ -1,5 +1,6 @@
 #include "services/complaints/domain/contact_record.h"
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -8,6 +9,53 @@
 #include "sqms/runtime/field_violation.h"
 
 namespace sqms::complaints::domain {
+namespace {
+
+// The consultation a dispatch sends out, as the record knows it.
+struct Consultation {
+  std::optional<absl::Time> created_at;
+  std::string agent;
+  std::string category;
+  bool operator==(const Consultation&) const = default;
+};
+Consultation ConsultationOf(const ContactRecord& r) {
+  return {r.consultation_created_at, r.consultation_agent, r.consultation_category};
+}
+
+// A dispatch is dated, and filed under the agent and category, of its
+// consultation (CompleteContactEvent's contract).
+void CompleteDispatch(const ContactRecord& record, ContactEvent& event,
+                      std::vector<runtime::FieldViolation>& violations) {
+  event.consultation_created_at = record.consultation_created_at;
+  if (!record.consultation_created_at) return;
+  const struct {
+    const char* field;
+    std::string ContactEvent::*event;
+    const std::string& known;
+  } owned[] = {{"agent", &ContactEvent::agent, record.consultation_agent},
+               {"category", &ContactEvent::category, record.consultation_category}};
+  for (const auto& o : owned) {
+    std::string& sent = event.*o.event;
+    if (sent.empty()) {
+      sent = o.known;
+    } else if (sent != o.known) {
+      violations.push_back({o.field, absl::StrCat("differs from its consultation's (\"", o.known,
+                                                  "\"): a dispatch counts under its "
+                                                  "consultation's ",
+                                                  o.field)});
+    }
+  }
+  if (event.occurred_at < *record.consultation_created_at) {
+    violations.push_back(
+        {"occurred_at",
+         absl::StrCat("is before its consultation's creation (",
+                      absl::FormatTime(absl::RFC3339_sec, *record.consultation_created_at,
+                                       absl::UTCTimeZone()),
+                      ")")});
+  }
+}
+
+}  // namespace
 
 absl::Status CompleteContactEvent(const ContactRecord& record, ContactEvent& event,
                                   const ContactLimits& limits) {
@@ -70,6 +118,9 @@ absl::Status CompleteContactEvent(const ContactRecord& record, ContactEvent& eve
                             "is required: no outage_started of this contact_id is known"});
     }
   }
+  if (event.kind == ContactKind::kConsultationDispatched) {
+    CompleteDispatch(record, event, violations);
+  }
   return runtime::InvalidArgument(std::move(violations));
 }
 
@@ -82,6 +133,9 @@ bool AgreesWith(const ContactEvent& event, const ContactRecord& basis,
   if (event.kind == ContactKind::kOutageStarted) {
     return stored.outage_platform == Platform::kUnspecified ||
            stored.outage_platform == event.platform;
+  }
+  if (event.kind == ContactKind::kConsultationDispatched) {
+    return ConsultationOf(basis) == ConsultationOf(stored);
   }
   return event.kind != ContactKind::kOutageEnded ||
          (basis.outage_started_at == stored.outage_started_at &&
@@ -100,6 +154,11 @@ void Remember(const ContactEvent& event, ContactRecord& record) {
   }
   if (event.kind == ContactKind::kOutageEnded && !record.outage_ended_at) {
     record.outage_ended_at = event.occurred_at;
+  }
+  if (event.kind == ContactKind::kConsultationCreated && !record.consultation_created_at) {
+    record.consultation_created_at = event.occurred_at;
+    record.consultation_agent = event.agent;
+    record.consultation_category = event.category;
   }
 }
 

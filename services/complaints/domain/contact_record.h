@@ -2,8 +2,9 @@
 // What the gateway remembers of one contact (call, consultation, outage)
 // between its events, and how an event is completed from it: one call, one
 // set of dimensions (the KPIs count every event of a call under the same
-// department, station, region, channel and line), and an outage's duration
-// computed from its recorded start. Pure.
+// department, station, region, channel and line), an outage's duration
+// computed from its recorded start, and a consultation's dispatch dated,
+// and filed under the agent and category, of its consultation. Pure.
 
 #include <optional>
 #include <string>
@@ -29,6 +30,13 @@ struct ContactRecord {
   // occurred_at of the contact's accepted outage_ended: an outage ends once,
   // or the reliability KPI counts its time twice.
   std::optional<absl::Time> outage_ended_at;
+  // occurred_at, agent and category of the contact's first
+  // consultation_created (all three or none: a creation carries both): the
+  // one-time answer rate counts a dispatch in its consultation's windows,
+  // under its agent and category.
+  std::optional<absl::Time> consultation_created_at;
+  std::string consultation_agent;
+  std::string consultation_category;
 
   bool operator==(const ContactRecord&) const = default;
 };
@@ -67,7 +75,15 @@ inline constexpr ContactDimension kContactDimensions[] = {
 //   the end is less than 1 s after the start (durations are 1 s..max_outage),
 //   "outage_ended.platform" when it differs from the recorded start's,
 //   "outage_ended.outage_seconds" when the result exceeds limits.max_outage
-//   or when no start is recorded and none was sent.
+//   or when no start is recorded and none was sent;
+// - consultation_dispatched: consultation_created_at = the recorded
+//   creation (nullopt when none is recorded: then the dispatch is published
+//   as sent, and the metrics service counts it at its own time); with a
+//   recorded creation, an agent or category the dispatch omits is filled
+//   from its consultation's, and one that differs is refused:
+//   INVALID_ARGUMENT "agent" / "category" (the one-time answer rate by agent
+//   or category divides each unit's dispatches by its consultations); an
+//   occurred_at before the creation: INVALID_ARGUMENT "occurred_at".
 // On error `event` is unspecified. Pure and thread-safe.
 absl::Status CompleteContactEvent(const ContactRecord& record, ContactEvent& event,
                                   const ContactLimits& limits = {});
@@ -75,7 +91,9 @@ absl::Status CompleteContactEvent(const ContactRecord& record, ContactEvent& eve
 // Whether a completed `event` may be appended on top of `stored`: each of its
 // dimensions equals the stored one, or none is stored (an empty one only when
 // none is stored); for outage_ended, `stored`'s outage (start, platform,
-// end) is the one it was completed from (`basis`); for outage_started, no
+// end) is the one it was completed from (`basis`); for
+// consultation_dispatched, `stored`'s consultation (creation, agent,
+// category) is `basis`'s, none included; for outage_started, no
 // start is stored on another platform (CompleteContactEvent refuses it once
 // the caller re-completes from `stored`). The store's compare-and-set rule.
 bool AgreesWith(const ContactEvent& event, const ContactRecord& basis,
@@ -84,7 +102,8 @@ bool AgreesWith(const ContactEvent& event, const ContactRecord& basis,
 // `record` after `event` was appended: dimensions not yet known are taken
 // from the event; an outage_started records its time and platform unless a
 // start is recorded already (the first start wins); an outage_ended records
-// its time.
+// its time; a consultation_created records its time, agent and category
+// unless a creation is recorded already (the first creation wins).
 void Remember(const ContactEvent& event, ContactRecord& record);
 
 }  // namespace sqms::complaints::domain

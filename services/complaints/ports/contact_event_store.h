@@ -2,7 +2,8 @@
 // Durable intake of call-center contact events: appended to the outbox with
 // idempotency on the event id, relayed to Kafka topic sqms.contact.v1, and
 // the contact's record (domain::ContactRecord: its dimensions, an outage's
-// start, platform and end) kept beside it in the same atomic write.
+// start, platform and end, a consultation's creation, agent and category)
+// kept beside it in the same atomic write.
 
 #include <string>
 

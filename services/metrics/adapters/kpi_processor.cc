@@ -191,8 +191,9 @@ absl::Status KpiProcessor::Process(const runtime::ConsumedRecord& record,
   // The watermark first takes in the record's own time (its events' latest
   // occurred_at), then every event is judged against it: what the record
   // counts at an earlier time — a reopen's revocation dated at the
-  // resolution (reopen.h), a reopen or follow-up or a call's answer or
-  // abandonment counted where it began (counted_at.h), an outage's pieces
+  // resolution (reopen.h), a reopen or follow-up, a call's answer or
+  // abandonment or a consultation's dispatch counted where it began
+  // (counted_at.h), an outage's pieces
   // before its resolution or end (incident.h, outage.h) — corrects the
   // windows that closed by the record's own time, whichever of its events
   // comes first. The watermark stays the latest occurred_at.

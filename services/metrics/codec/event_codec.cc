@@ -241,9 +241,15 @@ absl::StatusOr<std::vector<Event>> DecodeContactEvent(std::string_view payload) 
       out.body = domain::CallEnded{.handle_seconds = e.call_ended().handle_seconds()};
       break;
     case ev::ContactEvent::kConsultationCreated: out.body = domain::ConsultationCreated{}; break;
-    case ev::ContactEvent::kConsultationDispatched:
-      out.body = domain::ConsultationDispatched{};
+    case ev::ContactEvent::kConsultationDispatched: {
+      const ev::ConsultationDispatched& d = e.consultation_dispatched();
+      // Absent from older producers' events: then it counts at its own time.
+      out.body = domain::ConsultationDispatched{
+          .created_at = d.has_consultation_created_at()
+                            ? std::optional(ToTime(d.consultation_created_at()))
+                            : std::nullopt};
       break;
+    }
     case ev::ContactEvent::kSurveyAnswered: out.body = Survey(e.survey_answered()); break;
     case ev::ContactEvent::kOutageEnded:
       out.body = domain::OutageEnded{.platform = PlatformName(e.outage_ended().platform()),

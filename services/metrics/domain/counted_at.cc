@@ -17,20 +17,25 @@ int64_t WaitSeconds(const EventBody& body) {
   return 0;
 }
 
-// The resolution a reopen or follow-up belongs to; nullopt for any other
-// event or when it does not say.
-std::optional<absl::Time> ResolvedAt(const EventBody& body) {
+// When what the event completes began, as the event says it: the
+// resolution a reopen or follow-up belongs to, the creation of the
+// consultation a dispatch sends out; nullopt for any other event or when it
+// does not say.
+std::optional<absl::Time> BegunAt(const EventBody& body) {
   if (const auto* reopened = std::get_if<ComplaintReopened>(&body)) return reopened->resolved_at;
   if (const auto* followed = std::get_if<ComplaintFollowedUp>(&body)) return followed->resolved_at;
+  if (const auto* dispatched = std::get_if<ConsultationDispatched>(&body)) {
+    return dispatched->created_at;
+  }
   return std::nullopt;
 }
 
 }  // namespace
 
 absl::Time CountedAt(const Event& event) {
-  if (const std::optional<absl::Time> resolved = ResolvedAt(event.body)) {
-    const bool known = *resolved <= event.occurred_at && *resolved >= kCoveredFrom;
-    return known ? *resolved : event.occurred_at;
+  if (const std::optional<absl::Time> begun = BegunAt(event.body)) {
+    const bool known = *begun <= event.occurred_at && *begun >= kCoveredFrom;
+    return known ? *begun : event.occurred_at;
   }
   const int64_t wait = std::max<int64_t>(WaitSeconds(event.body), 0);
   if (wait == 0) return event.occurred_at;

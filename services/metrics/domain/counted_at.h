@@ -29,6 +29,16 @@ namespace sqms::metrics::domain {
 // resolutions and 1 resolution. Without a resolved_at, or with one after
 // occurred_at or before kCoveredFrom, at occurred_at.
 //
+// And a consultation's dispatch (ConsultationDispatched) counts at its
+// consultation's creation, its created_at: the one-time answer rate divides
+// a window's dispatches by its consultations (consultation_created, at its
+// occurred_at), so a consultation created at 23:50 and dispatched at 00:30
+// counts dispatched in the day it was created, not as a dispatch of a day
+// that has no such consultation. Without a created_at (an event of a
+// producer older than the field, or of a consultation the contact gateway
+// knew no creation of), or with one after occurred_at or before
+// kCoveredFrom, at occurred_at.
+//
 // Pure; never fails; never after occurred_at. Never before kCoveredFrom
 // (window.h) unless occurred_at is: a wait reaching back before 1970
 // counts at kCoveredFrom, so an event the decoders accepted (covered

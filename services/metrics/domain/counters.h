@@ -111,7 +111,8 @@ std::optional<Counter> ParseCounter(std::string_view name);
 using CounterValues = std::array<int64_t, kCounterCount>;
 
 // Service-level thresholds of one channel (requirements §2 "service level":
-// answered within T s / offered, abandons shorter than S s excluded).
+// answered within T s / (answered + abandoned after S s or more): abandons
+// shorter than S s are left out of both).
 struct ServiceLevelPolicy {
   int64_t answer_within_seconds = 20;  // T
   int64_t short_abandon_seconds = 5;   // S

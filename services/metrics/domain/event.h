@@ -38,7 +38,12 @@ struct CallAnswered { int64_t wait_seconds = 0; };
 struct CallAbandoned { int64_t wait_seconds = 0; };
 struct CallEnded { int64_t handle_seconds = 0; };
 struct ConsultationCreated {};
-struct ConsultationDispatched {};                // went out as a work order
+// A consultation went out as a work order; and when the consultation was
+// created (none when the event does not say): it counts there
+// (counted_at.h).
+struct ConsultationDispatched {
+  std::optional<absl::Time> created_at = std::nullopt;
+};
 // Each answer present only when it was asked and answered.
 struct SurveyAnswered {
   std::optional<bool> unsatisfied;               // the 95598 "unsatisfied" answer

@@ -16,25 +16,25 @@ namespace sqms::metrics::domain {
 enum class Direction { kHigherIsBetter, kLowerIsBetter };
 
 enum class Unit {
-  kPercent,   // 0..100
+  kPercent,  // 0..100
   kSeconds,
   kCount,
-  kScore,     // NPS −100..100, CSI 0..100
+  kScore,  // NPS −100..100, CSI 20..100
 };
 
 // How the value is computed from numerator n, denominator d (and n2):
 enum class Form {
-  kRatio,          // n / d × 100
-  kOneMinusRatio,  // (1 − n / d) × 100
-  kMean,           // n / d
-  kCount,          // n, less n2 when the KPI has one (d unused)
-  kNps,            // (n − n2) / d × 100
-  kIndex,          // n / d × 20  (a 1..5 weighted mean on a 0..100 scale)
-  kPerTenThousand, // n (less n2 when set) / base × 10,000 (base: Bases::volume; none
-                   // configured → no value)
-  kScheduleShare,  // (1 − n / Bases::scheduled_seconds) × 100 (system reliability)
-  kP90,            // the 90th percentile of a duration histogram whose bucket 0 is the
-                   // numerator (duration_buckets.h); no denominator counter
+  kRatio,           // n / d × 100
+  kOneMinusRatio,   // (1 − n / d) × 100
+  kMean,            // n / d
+  kCount,           // n, less n2 when the KPI has one (d unused)
+  kNps,             // (n − n2) / d × 100
+  kIndex,           // n / d × 20  (a 1..5 weighted mean × 20: 20..100)
+  kPerTenThousand,  // n (less n2 when set) / base × 10,000 (base: Bases::volume; none
+                    // configured → no value)
+  kScheduleShare,   // (1 − n / Bases::scheduled_seconds) × 100 (system reliability)
+  kP90,             // the 90th percentile of a duration histogram whose bucket 0 is the
+                    // numerator (duration_buckets.h); no denominator counter
 };
 
 struct KpiDefinition {

@@ -2,7 +2,8 @@
 // (docs/api.md, "Contact events"): durations required, survey answers
 // published only when present, one set of dimensions per contact (inherited
 // by later events, a different value refused), department ids only,
-// consultations with category and agent, outage durations from the start,
+// consultations with category and agent, a dispatch dated and filed as its
+// consultation, outage durations from the start,
 // one platform per outage.
 
 #include <map>
@@ -228,6 +229,41 @@ TEST_F(ContactRulesTest, AConsultationNeedsItsCategoryAndAgent) {
   EXPECT_THAT(ViolationFields(acks[0].status()),
               ::testing::UnorderedElementsAre("category", "agent"));
   EXPECT_EQ(acks[1].status().code(), 0) << Code(acks[1]);
+}
+
+// The one-time answer rate counts a dispatch in its consultation's period
+// and units: through the real gateway and Redis script, a dispatch that
+// omits them is published with its consultation's agent, category and
+// creation time; one naming another agent is refused.
+TEST_F(ContactRulesTest, ADispatchIsPublishedAsItsConsultations) {
+  const std::string consultation = Unique("cons");
+  ev::ContactEvent created = Bare(consultation, absl::Seconds(900));
+  created.set_department("customer-service");
+  created.set_category("ticketing");
+  created.set_agent("agent-3");
+  created.mutable_consultation_created()->set_topic("退改签规则");
+  ev::ContactEvent elsewhere = Bare(consultation, absl::Seconds(300));
+  elsewhere.set_agent("agent-4");
+  elsewhere.mutable_consultation_dispatched()->set_work_order_id("wo-x");
+  ev::ContactEvent dispatched = Bare(consultation, absl::Seconds(300));
+  dispatched.mutable_consultation_dispatched()->set_work_order_id("wo-1");
+  auto acks = Send({created, elsewhere, dispatched});
+  ASSERT_EQ(acks.size(), 3u);
+  EXPECT_EQ(acks[0].status().code(), 0) << Code(acks[0]);
+  EXPECT_EQ(acks[1].status().code(), static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT))
+      << Code(acks[1]);
+  EXPECT_THAT(ViolationFields(acks[1].status()), ElementsAre("agent"));
+  EXPECT_EQ(acks[2].status().code(), 0) << Code(acks[2]);
+
+  auto published = Published(consultation, dispatched.event_id());
+  ASSERT_EQ(published.size(), 2u);
+  const ev::ContactEvent& out = published[1];
+  EXPECT_EQ(out.agent(), "agent-3");
+  EXPECT_EQ(out.category(), "ticketing");
+  EXPECT_EQ(out.department(), "customer-service");
+  ASSERT_TRUE(out.consultation_dispatched().has_consultation_created_at());
+  EXPECT_EQ(out.consultation_dispatched().consultation_created_at().seconds(),
+            created.occurred_at().seconds());
 }
 
 TEST_F(ContactRulesTest, AnOutageEndGetsItsDurationFromTheStoredStart) {

@@ -880,5 +880,97 @@ TEST_F(KpiProcessorCallTest, AnAnswerThatIsTheFirstNewsOfTheNextDayCorrectsTheCl
   EXPECT_EQ(store_.Field(Key(day1), std::string(kRevisionField)), 1);
 }
 
+// Consultations: a dispatch counts in the windows of its consultation's
+// creation (consultation_created_at, set by the contact gateway).
+class KpiProcessorConsultationTest : public KpiProcessorCallTest {
+ protected:
+  static absl::Time On(int month, int day, int hour, int minute) {
+    return absl::FromCivil(absl::CivilSecond(2026, month, day, hour, minute, 0),
+                           testing::Shanghai());
+  }
+  static ev::ContactEvent Created(const std::string& id, absl::Time at) {
+    ev::ContactEvent e = Call(id, at);
+    e.set_agent("agent-a");
+    e.set_category("ticketing");
+    e.mutable_consultation_created()->set_topic("refund rules");
+    return e;
+  }
+  // Dispatched at `at`; `created` unset: an older producer's event.
+  static ev::ContactEvent Dispatched(const std::string& id, absl::Time at,
+                                     std::optional<absl::Time> created) {
+    ev::ContactEvent e = Call(id, at);
+    e.set_agent("agent-a");
+    e.set_category("ticketing");
+    ev::ConsultationDispatched* d = e.mutable_consultation_dispatched();
+    d->set_work_order_id(id + "-wo");
+    if (created) SetTime(*created, d->mutable_consultation_created_at());
+    return e;
+  }
+};
+
+// The reviewer's case: 10 consultations created 2026-03-31 23:00–23:45, 2
+// dispatched at 23:55 and 4 at 00:30 on 04-01, 4 more consultations on
+// 04-01 not dispatched. Dated at the dispatch, 03-31 read 80 % and 04-01
+// 0 % (4 dispatched of 4 created); each day's own consultations give 40 %
+// and 100 %. The 00:30 dispatches come after 03-31 closed (end + 5 min
+// grace): they correct it, as any late event does.
+TEST_F(KpiProcessorConsultationTest, ADispatchCountsInThePeriodOfItsConsultation) {
+  const absl::Time march31 = On(3, 31, 12, 0);
+  const absl::Time april1 = On(4, 1, 12, 0);
+  std::vector<ev::ContactEvent> first;
+  for (int i = 0; i < 10; ++i) {
+    first.push_back(Created(absl::StrCat("c", i), On(3, 31, 23, 5 * i)));
+  }
+  for (int i = 0; i < 2; ++i) {
+    first.push_back(Dispatched(absl::StrCat("c", i), On(3, 31, 23, 55), On(3, 31, 23, 5 * i)));
+  }
+  CheckpointCalls(first);
+  ASSERT_EQ(store_.Field(Key(march31), std::string(kRevisionField)), 0);
+
+  std::vector<ev::ContactEvent> second;
+  for (int i = 2; i < 6; ++i) {
+    second.push_back(Dispatched(absl::StrCat("c", i), On(4, 1, 0, 30), On(3, 31, 23, 5 * i)));
+  }
+  for (int i = 0; i < 4; ++i) {
+    second.push_back(Created(absl::StrCat("d", i), On(4, 1, 9, 10 * i)));
+  }
+  CheckpointCalls(second);
+
+  for (const auto& [d, unit] : {std::pair(Dimension::kTotal, std::string("all")),
+                                std::pair(Dimension::kAgent, std::string("agent-a")),
+                                std::pair(Dimension::kCategory, std::string("ticketing"))}) {
+    SCOPED_TRACE(unit);
+    const domain::KpiValue day1 =
+        CallKpi("one_time_answer_rate", march31, WindowSize::kDay, d, unit);
+    EXPECT_THAT(day1.value, ::testing::Optional(::testing::DoubleNear(40.0, 1e-9)));
+    EXPECT_EQ(day1.numerator, 6);
+    EXPECT_EQ(day1.denominator, 10);
+    const domain::KpiValue day2 =
+        CallKpi("one_time_answer_rate", april1, WindowSize::kDay, d, unit);
+    EXPECT_THAT(day2.value, ::testing::Optional(100.0));
+    EXPECT_EQ(day2.numerator, 0);
+    EXPECT_EQ(day2.denominator, 4);
+  }
+  // A month's end too: March has all 10 and their 6 dispatches.
+  EXPECT_THAT(CallKpi("one_time_answer_rate", march31, WindowSize::kMonth).value,
+              ::testing::Optional(::testing::DoubleNear(40.0, 1e-9)));
+  EXPECT_EQ(Count(april1, Counter::kConsultationsDispatched, WindowSize::kMonth), 0);
+  // The hour of the creation, and the lineage.
+  EXPECT_EQ(Count(On(3, 31, 23, 0), Counter::kConsultationsDispatched, WindowSize::kHour), 6);
+  EXPECT_EQ(store_.Events(Key(march31), Dimension::kTotal, "all", "consultation_dispatched"), 6);
+  EXPECT_EQ(store_.Field(Key(march31), std::string(kLateField)), 4);
+  EXPECT_EQ(store_.Field(Key(march31), std::string(kRevisionField)), 1)
+      << "a correction of a closed window raises its revision like a late event";
+}
+
+// A dispatch from a producer older than consultation_created_at counts at
+// its own time, as before.
+TEST_F(KpiProcessorConsultationTest, ADispatchWithoutItsCreationCountsAtItsOwnTime) {
+  CheckpointCalls(
+      {Created("c", On(3, 31, 23, 50)), Dispatched("c", On(4, 1, 0, 30), std::nullopt)});
+  EXPECT_EQ(Count(On(3, 31, 12, 0), Counter::kConsultationsDispatched), 0);
+  EXPECT_EQ(Count(On(4, 1, 12, 0), Counter::kConsultationsDispatched), 1);
+}
+
 }  // namespace
 }  // namespace sqms::metrics::adapters

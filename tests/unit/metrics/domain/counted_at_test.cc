@@ -1,7 +1,7 @@
 // domain/counted_at.h: the time each kind of event counts at — a call's
 // answer and abandonment at the call's offer, a complaint's reopen and
-// follow-up at its resolution, everything else at its occurred_at — and
-// the cells that puts it in.
+// follow-up at its resolution, a consultation's dispatch at its creation,
+// everything else at its occurred_at — and the cells that puts it in.
 
 #include "services/metrics/domain/counted_at.h"
 
@@ -82,6 +82,23 @@ TEST(CountedAtTest, AReopenOrFollowUpCountsAtItsResolution) {
         kAfterMidnight);
     EXPECT_EQ(CountedAt(At(kAfterMidnight,
                            ComplaintFollowedUp{.satisfied = false, .resolved_at = unknown})),
+              kAfterMidnight);
+  }
+}
+
+// The one-time answer rate divides a window's dispatches by its
+// consultations: a dispatch counts at its consultation's creation.
+TEST(CountedAtTest, ADispatchCountsAtItsConsultationsCreation) {
+  const absl::Time created = ShanghaiAt(4, 23, 50);
+  EXPECT_EQ(CountedAt(At(kAfterMidnight, ConsultationDispatched{.created_at = created})), created);
+  EXPECT_EQ(CountedAt(At(kAfterMidnight, ConsultationDispatched{.created_at = kAfterMidnight})),
+            kAfterMidnight);
+  // Not known: none (an older producer's event), after the dispatch, or
+  // before the covered time — at the dispatch's own time.
+  for (std::optional<absl::Time> unknown :
+       {std::optional<absl::Time>(), std::optional(kAfterMidnight + absl::Seconds(1)),
+        std::optional(kCoveredFrom - absl::Seconds(1))}) {
+    EXPECT_EQ(CountedAt(At(kAfterMidnight, ConsultationDispatched{.created_at = unknown})),
               kAfterMidnight);
   }
 }

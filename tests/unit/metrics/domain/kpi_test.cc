@@ -1,11 +1,14 @@
 #include "services/metrics/domain/kpi.h"
 
-#include <set>
-#include <string>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "services/metrics/domain/counters.h"
 #include "services/metrics/domain/event.h"
 
 namespace sqms::metrics::domain {
@@ -218,14 +221,46 @@ TEST(KpiComputeTest, NpsIsPromotersMinusDetractors) {
               Optional(DoubleNear(-100.0, 1e-9)));
 }
 
+// The CSI counters one survey adds under `policy`: {weighted score, weight}.
+std::pair<int64_t, int64_t> CsiOf(const ContributionPolicy& policy,
+                                  std::vector<std::pair<std::string, int>> scores) {
+  SurveyAnswered survey;
+  survey.csi = std::move(scores);
+  const Event e{.id = "survey",
+                .occurred_at = absl::UnixEpoch(),
+                .dimensions = {},
+                .drill = false,
+                .body = survey};
+  std::pair<int64_t, int64_t> out{0, 0};
+  for (const Increment& inc : Contributions(e, policy)) {
+    if (inc.counter == Counter::kCsiWeightedScore) out.first += inc.by;
+    if (inc.counter == Counter::kCsiWeight) out.second += inc.by;
+  }
+  return out;
+}
+
 TEST(KpiComputeTest, CsiIsTheWeightedMeanOnAHundredScale) {
-  // Two surveys (weights 0.5/0.3/0.2): (4, 5, 3) → 4.3 and (5, 5, 5) → 5.0.
-  // Σ w·score ×1000 = 4300 + 5000 = 9300; Σ w ×1000 = 2000.
-  // 9300 / 2000 = 4.65 on 1..5, × 20 = 93.
+  // docs/kpis.md's example, through the contributions: weights speed 0.5,
+  // attitude 0.3, accuracy 0.2; (4, 5, 3) → 0.5·4 + 0.3·5 + 0.2·3 = 4.1 and
+  // (5, 5, 5) → 5.0. Σ w·score ×1000 = 4100 + 5000 = 9100; Σ w ×1000 = 2000.
+  // 9100 / 2000 = 4.55 on 1..5, × 20 = 91.
+  ContributionPolicy policy;
+  policy.csi_weights = {{"speed", 0.5}, {"attitude", 0.3}, {"accuracy", 0.2}};
+  const auto first = CsiOf(policy, {{"accuracy", 3}, {"attitude", 5}, {"speed", 4}});
+  const auto second = CsiOf(policy, {{"accuracy", 5}, {"attitude", 5}, {"speed", 5}});
+  EXPECT_EQ(first, (std::pair<int64_t, int64_t>{4100, 1000}));
+  EXPECT_EQ(second, (std::pair<int64_t, int64_t>{5000, 1000}));
   const KpiValue v = Of("csi", Counters()
-                                   .Set(Counter::kCsiWeightedScore, 9300)
-                                   .Set(Counter::kCsiWeight, 2000));
-  EXPECT_THAT(v.value, Optional(DoubleNear(93.0, 1e-9)));
+                                   .Set(Counter::kCsiWeightedScore, first.first + second.first)
+                                   .Set(Counter::kCsiWeight, first.second + second.second));
+  EXPECT_THAT(v.value, Optional(DoubleNear(91.0, 1e-9)));
+  // Every score 1 is the bottom of the scale: 20, not 0.
+  const auto lowest = CsiOf(policy, {{"accuracy", 1}, {"attitude", 1}, {"speed", 1}});
+  EXPECT_THAT(Of("csi", Counters()
+                            .Set(Counter::kCsiWeightedScore, lowest.first)
+                            .Set(Counter::kCsiWeight, lowest.second))
+                  .value,
+              Optional(DoubleNear(20.0, 1e-9)));
 }
 
 TEST(KpiComputeTest, ComplaintVolumeAlwaysHasAValue) {
