@@ -342,7 +342,8 @@ main() {
       "$REPO_ROOT/scripts/install-deps.sh" "$REPO_ROOT/scripts/lib.sh" \
       "$REPO_ROOT/.ci/run" "$DEPLOY/prometheus/render.sh" \
       "$DEPLOY/k8s/sync-triage.sh" "$DEPLOY/k8s/sync-metrics.sh" "$DEPLOY/k8s/sync-alerts.sh" \
-      "${BASH_SOURCE[0]}"
+      "${BASH_SOURCE[0]}" "$REPO_ROOT/tests/deploy/alertmanager_inhibit_test.sh" \
+      "$REPO_ROOT/tests/deploy/image_libs_test.sh"
   else
     skip "shellcheck" "shellcheck not installed"
   fi
