@@ -16,7 +16,9 @@
 #     port 9095 in Deployment and Service, tokens from Secrets, config from
 #     ConfigMap alerts-config
 #   - the kustomize copies of the triage, metrics and alerts configs match
-#     the services' defaults
+#     the services' defaults (production's alerts copy in all but the
+#     targets' urls)
+#   - the production render's alerts config has no loopback target
 #   - the complaints service's departments (triage.yaml `departments`) and
 #     the metrics config's are the same ids (one vocabulary: an id only the
 #     complaints list has reads "other" on the dashboards, one only metrics
@@ -309,6 +311,43 @@ production_wires_redis() {
     { echo "the Redis password is not mounted into all three Deployments"; return 1; }
 }
 
+# The production render's alerts config names no loopback target: the
+# base's 127.0.0.1 placeholders would send every page to the pod itself.
+# Its urls are real ones or placeholders sqms-alerts refuses (not http(s)).
+# Reads what render_kustomizations rendered.
+production_alerts_targets() {
+  local py="$1" out="$WORK_DIR/kustomize-production.out"
+  [ -s "$out" ] || { echo "the production overlay did not render"; return 1; }
+  "$py" - "$out" <<'PY'
+import ipaddress, sys, urllib.parse, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1], encoding="utf-8")) if d]
+configs = [d for d in docs if d["kind"] == "ConfigMap"
+           and d["metadata"]["name"].startswith("alerts-config")]
+assert len(configs) == 1, f"{len(configs)} alerts-config ConfigMaps"
+dep = next(d for d in docs if d["kind"] == "Deployment" and d["metadata"]["name"] == "alerts")
+volumes = {v["name"]: v for v in dep["spec"]["template"]["spec"]["volumes"]}
+assert volumes["config"]["configMap"]["name"] == configs[0]["metadata"]["name"], "config not mounted"
+targets = yaml.safe_load(configs[0]["data"]["alerts.yaml"]).get("targets") or []
+assert targets, "no targets"
+bad = []
+for t in targets:
+    url = t.get("url", "")
+    host = urllib.parse.urlsplit(url).hostname or ""
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost" or host.endswith(".localhost")
+    if loopback:
+        bad.append(f"target {t.get('id')}: {url} is on loopback")
+    elif not url.startswith(("http://", "https://")):
+        print(f"target {t.get('id')}: placeholder {url} (sqms-alerts refuses it at start-up)")
+    else:
+        print(f"target {t.get('id')}: {url}")
+if bad:
+    sys.exit("\n".join(bad))
+PY
+}
+
 # A recorded series the dashboard reads ("level:metric:operations") that no
 # rule file records would be an empty panel.
 dashboard_records_defined() {
@@ -359,10 +398,11 @@ main() {
   check "kustomize build base and overlays (tools/k8s-render)" render_kustomizations
   check "production overlay: Redis Cluster with its password secret" production_wires_redis
   check "HPAs alone set the replicas (no spec.replicas)" hpa_owns_replicas "$py"
+  check "production overlay: no loopback alert targets" production_alerts_targets "$py"
   check "base: the alerts service (probes, webhook port, secrets, config)" base_deploys_alerts "$py"
   check "triage config copy in deploy/k8s is current" bash "$DEPLOY/k8s/sync-triage.sh" --check
   check "metrics config copy in deploy/k8s is current" bash "$DEPLOY/k8s/sync-metrics.sh" --check
-  check "alerts config copy in deploy/k8s is current" bash "$DEPLOY/k8s/sync-alerts.sh" --check
+  check "alerts config copies in deploy/k8s are current (base, production)" bash "$DEPLOY/k8s/sync-alerts.sh" --check
   check "complaints and metrics list the same departments" departments_agree "$py"
 
   local json
