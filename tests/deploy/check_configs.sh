@@ -19,6 +19,8 @@
 #     the services' defaults (production's alerts copy in all but the
 #     targets' urls)
 #   - the production render's alerts config has no loopback target
+#   - production's topology spread: DoNotSchedule over nodes (alerts: and
+#     zones) with nodeTaintsPolicy Honor and matchLabelKeys pod-template-hash
 #   - the complaints service's departments (triage.yaml `departments`) and
 #     the metrics config's are the same ids (one vocabulary: an id only the
 #     complaints list has reads "other" on the dashboards, one only metrics
@@ -348,6 +350,40 @@ if bad:
 PY
 }
 
+# Production spreads every Deployment hard over nodes, counted per
+# ReplicaSet and over schedulable nodes only (else drains and rollouts
+# stall on DoNotSchedule), and alerts hard over zones (paging survives
+# one). Reads what render_kustomizations rendered.
+production_spreads() {
+  local py="$1" out="$WORK_DIR/kustomize-production.out"
+  [ -s "$out" ] || { echo "the production overlay did not render"; return 1; }
+  "$py" - "$out" <<'PY'
+import sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1], encoding="utf-8")) if d]
+bad = []
+for dep in (d for d in docs if d["kind"] == "Deployment"):
+    name = dep["metadata"]["name"]
+    spread = {c["topologyKey"]: c for c in dep["spec"]["template"]["spec"]["topologySpreadConstraints"]}
+    want = {"kubernetes.io/hostname": "DoNotSchedule",
+            "topology.kubernetes.io/zone": "DoNotSchedule" if name == "alerts" else "ScheduleAnyway"}
+    for key, when in want.items():
+        c = spread.get(key)
+        if c is None:
+            bad.append(f"{name}: no {key} constraint"); continue
+        if c["whenUnsatisfiable"] != when:
+            bad.append(f"{name}: {key} is {c['whenUnsatisfiable']}, not {when}")
+        if c.get("nodeTaintsPolicy") != "Honor":
+            bad.append(f"{name}: {key} lacks nodeTaintsPolicy: Honor")
+        if c.get("matchLabelKeys") != ["pod-template-hash"]:
+            bad.append(f"{name}: {key} lacks matchLabelKeys: [pod-template-hash]")
+        if c["labelSelector"]["matchLabels"].get("app.kubernetes.io/name") != name:
+            bad.append(f"{name}: {key} selects other pods")
+    print(f"{name}: " + ", ".join(f"{k} {c['whenUnsatisfiable']}" for k, c in spread.items()))
+if bad:
+    sys.exit("\n".join(bad))
+PY
+}
+
 # A recorded series the dashboard reads ("level:metric:operations") that no
 # rule file records would be an empty panel.
 dashboard_records_defined() {
@@ -399,6 +435,7 @@ main() {
   check "production overlay: Redis Cluster with its password secret" production_wires_redis
   check "HPAs alone set the replicas (no spec.replicas)" hpa_owns_replicas "$py"
   check "production overlay: no loopback alert targets" production_alerts_targets "$py"
+  check "production overlay: topology spread (nodes hard, alerts' zones hard)" production_spreads "$py"
   check "base: the alerts service (probes, webhook port, secrets, config)" base_deploys_alerts "$py"
   check "triage config copy in deploy/k8s is current" bash "$DEPLOY/k8s/sync-triage.sh" --check
   check "metrics config copy in deploy/k8s is current" bash "$DEPLOY/k8s/sync-metrics.sh" --check
