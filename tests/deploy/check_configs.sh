@@ -7,7 +7,8 @@
 #     *.rules.yml has its *.rules.test.yml
 #   - amtool check-config     on deploy/alertmanager/alertmanager.yml, and
 #     amtool's route test: the suite's alerts reach the alerts service's
-#     webhook and still their severity receiver; others only the latter
+#     webhook and still their severity receiver; others only the latter;
+#     no receiver posts to loopback (placeholders have no integration)
 #   - every YAML file under deploy/ parses (all documents)
 #   - kustomize (pinned in tools/k8s-render) renders base and every overlay,
 #     and the production overlay with the prometheus-operator component
@@ -168,6 +169,13 @@ alertmanager_routes() {
     route sqms-default alertname=Watchdog || return 1
   grep -q 'url: http://alerts.sqms.svc:9095/api/v1/alertmanager' "$config" ||
     { echo "the sqms-alerts receiver does not post to the alerts Service's webhook"; return 1; }
+  # Placeholders are receivers without integrations: a webhook to a closed
+  # loopback port fails every notification and SqmsAlertmanagerWebhookFailing
+  # would page for good.
+  if grep -nE 'url:.*(127\.|localhost)' "$config"; then
+    echo "a receiver posts to loopback (above); leave placeholders without integrations"
+    return 1
+  fi
 }
 
 check_rule_tests() {
