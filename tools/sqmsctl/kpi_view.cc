@@ -184,7 +184,7 @@ std::string KpiCell(const mv1::KpiValue& value, const KpiCatalog& catalog, bool 
   const std::string& unit = UnitOf(catalog, value.kpi());
   std::string cell = ValueText(value, unit);
   if (with_counts) cell += " (" + CountsText(value) + ")";
-  if (value.revision() > 0) cell += " r" + std::to_string(value.revision());
+  if (value.revision() > 0) absl::StrAppend(&cell, " r", value.revision());
   if (value.has_comparison() && value.comparison().has_change()) {
     cell += " Δ" + FormatKpiChange(value.comparison().change(), unit);
     if (value.comparison().significant()) cell += "*";
@@ -211,8 +211,8 @@ std::string KpiValueDetail(const mv1::KpiValue& value, const KpiCatalog& catalog
   std::string out;
   ValueLines(value, title, unit, out);
   if (value.revision() > 0) {
-    Line("revision", "r" + std::to_string(value.revision()) +
-                         " (corrected by late events after the window closed)",
+    Line("revision",
+         absl::StrCat("r", value.revision(), " (corrected by late events after the window closed)"),
          out);
   }
   ComparisonLines(value, unit, out);
@@ -284,19 +284,20 @@ std::string ExplainKpiText(const mv1::KpiExplanation& e) {
   Line("numerator", d.numerator() + " = " + Integer(v.numerator()), out);
   if (!v.closed() && !d.open_denominator().empty()) {
     Line("denominator",
-         d.open_denominator() + " = " + std::to_string(v.denominator()) +
-             " (calls with an outcome while the window is open; " + d.denominator() +
-             " once it closes)",
+         absl::StrCat(d.open_denominator(), " = ", v.denominator(),
+                      " (calls with an outcome while the window is open; ", d.denominator(),
+                      " once it closes)"),
          out);
   } else if (!d.denominator().empty()) {
-    Line("denominator", d.denominator() + " = " + std::to_string(v.denominator()), out);
+    Line("denominator", absl::StrCat(d.denominator(), " = ", v.denominator()), out);
   }
   if (!d.sources().empty()) Line("sources", absl::StrJoin(d.sources(), ", "), out);
   Line("late events", std::to_string(e.late_events()) + " counted after the window closed",
        out);
-  Line("revision", e.revision() > 0 ? "r" + std::to_string(e.revision()) +
-                                          " (corrected by late events after the window closed)"
-                                    : "0 (as first computed)",
+  Line("revision",
+       e.revision() > 0
+           ? absl::StrCat("r", e.revision(), " (corrected by late events after the window closed)")
+           : "0 (as first computed)",
        out);
   if (!e.counters().empty()) {
     out += "counters:\n" + Indented(CountTable("COUNTER", "VALUE", e.counters()), "  ");

@@ -79,7 +79,7 @@ struct Slots {
       content[counters[c]].counter = counter;
     }
     for (size_t e = 0; e < domain::kEventTypeCount; ++e) {
-      event_types[e] = SlotOf("#" + std::string(domain::EventTypeNameAt(e)));
+      event_types[e] = SlotOf(absl::StrCat("#", std::string(domain::EventTypeNameAt(e))));
       content[event_types[e]].event_type = e;
     }
   }

@@ -64,12 +64,12 @@ TEST(RequestChecksTest, AnAnnotationTooLargeIsNamedByItsKey) {
 TEST(RequestChecksTest, SixtyFourLabelsPassAsTheDomainAllowsAndSixtyFiveAreRefused) {
   pb::RaiseAlertRequest request;
   request.set_request_id("req-1");
-  for (int i = 0; i < 64; ++i) (*request.mutable_labels())[absl::StrCat("l", i)] = "v";
+  for (int i = 0; i < 64; ++i) request.mutable_labels()->insert({absl::StrCat("l", i), "v"});
   auto alert = AlertFromRequest(request, absl::UnixEpoch());
   ASSERT_TRUE(alert.ok()) << alert.status();
   EXPECT_EQ(alert->labels.size(), 64u);
 
-  (*request.mutable_labels())["l64"] = "v";
+  request.mutable_labels()->insert({"l64", "v"});
   auto refused = AlertFromRequest(request, absl::UnixEpoch());
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(Fields(refused.status()), ElementsAre("labels"));
