@@ -17,8 +17,6 @@ using runtime::FieldViolation;
 
 namespace {
 
-constexpr int64_t kSecondsPerDay = 86400;
-
 // The unit within `dimension`: "all" for the total (a unit named with the
 // total is refused: a department read as the whole would mislead), else
 // required.
@@ -66,25 +64,41 @@ absl::StatusOr<Window> KpiQueries::Resolve(const PeriodSpec& period,
   return *w;
 }
 
-domain::Bases BasesFor(const BaseConfig& config, const Window& window, absl::Time now,
+double DayShare(absl::Time from, absl::Time to, const absl::TimeZone& zone) {
+  double share = 0;
+  for (Window day = domain::WindowOf(from, domain::WindowSize::kDay, zone); day.start < to;
+       day = domain::NextWindow(day, zone)) {
+    const absl::Duration inside = std::min(to, day.end) - std::max(from, day.start);
+    share += absl::FDivDuration(inside, day.end - day.start);
+  }
+  return share;
+}
+
+domain::Bases BasesFor(const QueryConfig& config, const Window& window, absl::Time now,
                        Dimension dimension, const std::string& unit) {
   const absl::Time until = std::clamp(now, window.start, window.end);
-  const int64_t seconds = absl::ToInt64Seconds(until - window.start);
+  const double days = until > window.start ? DayShare(window.start, until, config.zone) : 0;
+  const BaseConfig& bases_config = config.bases;
   domain::Bases bases;
-  bases.scheduled_seconds = static_cast<int64_t>(config.platforms) * config.hours_per_day * 3600 *
-                            seconds / kSecondsPerDay;
-  for (const VolumeBase& v : config.volumes) {
+  if (bases_config.hours_per_day == 24) {
+    // Around the clock: every second of the window is scheduled.
+    bases.scheduled_seconds =
+        static_cast<int64_t>(bases_config.platforms) * absl::ToInt64Seconds(until - window.start);
+  } else {
+    bases.scheduled_seconds = std::llround(static_cast<double>(bases_config.platforms) *
+                                           bases_config.hours_per_day * 3600 * days);
+  }
+  for (const VolumeBase& v : bases_config.volumes) {
     if (v.dimension == dimension && v.unit == unit && v.per_day > 0) {
-      bases.volume = v.per_day * seconds / kSecondsPerDay;
+      bases.volume = std::llround(static_cast<double>(v.per_day) * days);
     }
   }
   return bases;
 }
 
-domain::KpiValue UnitValue(const BaseConfig& config, const domain::KpiDefinition& kpi,
+domain::KpiValue UnitValue(const QueryConfig& config, const domain::KpiDefinition& kpi,
                            const Window& window, absl::Time now, Dimension dimension,
-                           const std::string& unit, const ports::WindowAggregate& aggregate,
-                           domain::Settlement settlement) {
+                           const std::string& unit, const ports::WindowAggregate& aggregate) {
   // Nothing can have happened in it yet: even a count of 0 would claim a fact.
   if (window.start > now) return domain::KpiValue{};
   auto it = aggregate.units.find(unit);
@@ -92,6 +106,8 @@ domain::KpiValue UnitValue(const BaseConfig& config, const domain::KpiDefinition
   if (kpi.form == domain::Form::kScheduleShare && dimension != Dimension::kTotal && !counted) {
     return domain::KpiValue{};
   }
+  const domain::Settlement settlement =
+      window.end + config.grace <= now ? domain::Settlement::kClosed : domain::Settlement::kOpen;
   return domain::Compute(kpi, counted ? it->second.counters : domain::CounterValues{},
                          BasesFor(config, window, now, dimension, unit), settlement);
 }
@@ -107,8 +123,7 @@ KpiResult KpiQueries::Result(const domain::KpiDefinition& kpi, const Window& win
   r.unit = unit;
   r.revision = aggregate.revision;
   r.closed = window.end + config_.grace <= clock_.Now();
-  r.value = UnitValue(config_.bases, kpi, window, clock_.Now(), dimension, unit, aggregate,
-                      r.closed ? domain::Settlement::kClosed : domain::Settlement::kOpen);
+  r.value = UnitValue(config_, kpi, window, clock_.Now(), dimension, unit, aggregate);
   return r;
 }
 

@@ -34,7 +34,7 @@ struct VolumeBase {
 struct BaseConfig {
   // System reliability: the platforms' scheduled working time is
   // `platforms` (how many ContributionPolicy::reliability_platforms lists)
-  // × `hours_per_day` per day of the window (pro rata below a day).
+  // × `hours_per_day` per calendar day of the window (BasesFor).
   int platforms = 4;
   int hours_per_day = 24;
   std::vector<VolumeBase> volumes;
@@ -51,9 +51,14 @@ struct QueryConfig {
 
 // The configured bases of `unit` of `dimension` for the part of `window`
 // elapsed by `now` — all of a window that has ended, none of one that has
-// not begun, the time so far of the open one — pro rata of a day: the
-// scheduled seconds, and the volume where one is configured for the unit.
-domain::Bases BasesFor(const BaseConfig& config, const domain::Window& window, absl::Time now,
+// not begun, the time so far of the open one: the scheduled seconds, and
+// the volume where one is configured for the unit. Per calendar day of
+// config.zone, each day by the share of it inside that part (a 23-hour
+// day when clocks go forward is one day's volume, as a 25-hour one):
+// volume = per_day × days; scheduled = platforms × hours_per_day × 3,600
+// × days, except around the clock (hours_per_day 24) where every second is
+// scheduled, platforms × the elapsed seconds.
+domain::Bases BasesFor(const QueryConfig& config, const domain::Window& window, absl::Time now,
                        domain::Dimension dimension, const std::string& unit);
 
 // `kpi` of `unit` of `dimension` in `window` from the window's stored
@@ -69,14 +74,14 @@ domain::Bases BasesFor(const BaseConfig& config, const domain::Window& window, a
 //   sample to say it was reliable. The total keeps its value (the
 //   platforms' reliability is defined with or without events), and a unit
 //   that counted anything keeps its 100 % when no outage was counted;
-// - `settlement` kOpen for a window whose end and grace have not passed:
+// - a window whose end plus config.grace has not passed by `now` is open:
 //   the answer and abandonment rates then divide by the calls with an
 //   outcome (domain::Settlement).
 // Pure.
-domain::KpiValue UnitValue(const BaseConfig& config, const domain::KpiDefinition& kpi,
+domain::KpiValue UnitValue(const QueryConfig& config, const domain::KpiDefinition& kpi,
                            const domain::Window& window, absl::Time now,
                            domain::Dimension dimension, const std::string& unit,
-                           const ports::WindowAggregate& aggregate, domain::Settlement settlement);
+                           const ports::WindowAggregate& aggregate);
 
 // A period as the request gives it: a size and a label ("" = the current).
 struct PeriodSpec {

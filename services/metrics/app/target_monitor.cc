@@ -82,8 +82,7 @@ absl::StatusOr<int> TargetMonitor::Evaluate(const domain::Target& target) {
     };
     if (previous_closed && status.last_closed != previous_label) {
       const domain::KpiValue closed =
-          UnitValue(config_.bases, *kpi, previous, now, *dimension, unit, (*aggregates)[1],
-                    domain::Settlement::kClosed);
+          UnitValue(config_, *kpi, previous, now, *dimension, unit, (*aggregates)[1]);
       if (closed.value && closed.denominator >= target.min_sample) {
         next.misses = domain::Meets(target, *kpi, *closed.value) ? 0 : next.misses + 1;
         if (next.misses == target.consecutive_misses) {
@@ -92,8 +91,8 @@ absl::StatusOr<int> TargetMonitor::Evaluate(const domain::Target& target) {
       }
       next.last_closed = previous_label;
     }
-    const domain::KpiValue value = UnitValue(config_.bases, *kpi, current, now, *dimension, unit,
-                                             (*aggregates)[0], domain::Settlement::kOpen);
+    const domain::KpiValue value =
+        UnitValue(config_, *kpi, current, now, *dimension, unit, (*aggregates)[0]);
     const domain::TargetDecision decision = domain::Evaluate(target, *kpi, status.state, value);
     next.state = decision.state;
     if (decision.transition == domain::TargetTransition::kBreached) {
