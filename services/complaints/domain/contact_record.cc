@@ -69,6 +69,17 @@ absl::Status CompleteContactEvent(const ContactRecord& record, ContactEvent& eve
     return runtime::WithFieldViolations(absl::FailedPreconditionError(ended),
                                         {{"contact_id", ended}});
   }
+  if (event.kind == ContactKind::kConsultationCreated && record.consultation_created_at) {
+    // As an outage's second end: a second creation would count the
+    // consultation twice in the one-time answer rate's denominator. A retry
+    // of the first is recognised by its event_id before this.
+    const std::string created = absl::StrCat(
+        "this consultation was already created at ",
+        absl::FormatTime(absl::RFC3339_sec, *record.consultation_created_at, absl::UTCTimeZone()),
+        " (another consultation_created): a contact is one consultation");
+    return runtime::WithFieldViolations(absl::FailedPreconditionError(created),
+                                        {{"contact_id", created}});
+  }
   if (event.kind == ContactKind::kOutageStarted && record.outage_started_at &&
       record.outage_platform != Platform::kUnspecified &&
       event.platform != record.outage_platform) {

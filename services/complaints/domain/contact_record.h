@@ -65,6 +65,9 @@ inline constexpr ContactDimension kContactDimensions[] = {
 // - outage_ended of an outage whose end is recorded already: FAILED_PRECONDITION
 //   naming "contact_id", checked first (a retry of that end is recognised by
 //   its event_id before this, see ports::ContactEventStore);
+// - consultation_created of a contact whose creation is recorded already:
+//   FAILED_PRECONDITION naming "contact_id" (the denominator would count it
+//   twice), checked first too;
 // - outage_started of an outage whose start is recorded on another platform:
 //   FAILED_PRECONDITION naming "contact_id" ("this outage already started on
 //   PLATFORM_… at …"), checked first too; another start on the recorded

@@ -64,6 +64,19 @@ TEST(ContactRecordConsultationTest, TheFirstCreationIsRecordedWithItsAgentAndCat
   EXPECT_EQ(none.consultation_created_at, std::nullopt);
 }
 
+TEST(ContactRecordConsultationTest, ASecondCreationOfOneContactIsRefusedNamingTheContact) {
+  ContactEvent again = Consultation(ContactKind::kConsultationCreated, kCreated + absl::Hours(1));
+  again.agent = "agent-a";
+  again.category = "ticketing";
+  const absl::Status refused = CompleteContactEvent(Created(), again, ContactLimits{});
+  EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Fields(refused), std::vector<std::string>{"contact_id"});
+  ContactEvent first = Consultation(ContactKind::kConsultationCreated, kCreated);
+  first.agent = "agent-a";
+  first.category = "ticketing";
+  EXPECT_TRUE(CompleteContactEvent(ContactRecord{}, first, ContactLimits{}).ok());
+}
+
 // The reviewer's case: a dispatching system that sends no agent. Counted
 // under "unknown", agent A's 10 consultations with 4 dispatched read 100 %.
 TEST(ContactRecordConsultationTest, ADispatchTakesItsConsultationsCreationAgentAndCategory) {
