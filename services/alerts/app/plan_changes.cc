@@ -86,7 +86,8 @@ absl::StatusOr<domain::Plan> PlanChanges::Upsert(domain::Plan plan, int64_t expe
   absl::StatusOr<ports::WriteOutcome> outcome = store_.WritePlan(write);
   if (!outcome.ok()) return outcome.status();
   if (*outcome != ports::WriteOutcome::kWritten) {
-    absl::StatusOr<std::optional<domain::Plan>> landed = Landed(write.plan, expected_version);
+    absl::StatusOr<std::optional<domain::Plan>> landed =
+        Landed(write.plan, expected_version, write.current_version);
     if (!landed.ok()) return landed.status();
     if (!landed->has_value()) {
       return absl::AbortedError(absl::StrCat("plan ", write.plan.id, " is at version ",
@@ -99,12 +100,13 @@ absl::StatusOr<domain::Plan> PlanChanges::Upsert(domain::Plan plan, int64_t expe
 }
 
 absl::StatusOr<std::optional<domain::Plan>> PlanChanges::Landed(const domain::Plan& plan,
-                                                                int64_t expected_version) {
+                                                                int64_t expected_version,
+                                                                int64_t current_version) {
   absl::StatusOr<std::vector<ports::StoredPlan>> stored = store_.ListPlans();
   if (!stored.ok()) return stored.status();
   for (const ports::StoredPlan& s : *stored) {
     if (s.id == plan.id && s.problem.empty() && s.version == expected_version + 1 &&
-        fingerprint_(s.plan) == fingerprint_(plan)) {
+        current_version == expected_version + 1 && fingerprint_(s.plan) == fingerprint_(plan)) {
       return std::optional<domain::Plan>(s.plan);
     }
   }

@@ -167,9 +167,12 @@ class PlanChanges {
   std::string RecordKey(const domain::Plan& plan) const;
 
   // After a refused write: the plan stored at expected_version + 1 when it
-  // has `plan`'s content (fingerprint_), else none.
+  // has `plan`'s content (fingerprint_) and is the version in force
+  // (`current_version`, as the refusal found it: an edited config file may
+  // have put its own plan in force over it), else none.
   absl::StatusOr<std::optional<domain::Plan>> Landed(const domain::Plan& plan,
-                                                     int64_t expected_version)
+                                                     int64_t expected_version,
+                                                     int64_t current_version)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   ports::AlertStore& store_;

@@ -235,6 +235,12 @@ TEST_F(PlanChangesTest, AnEditedConfigFileWinsUntilTheNextUpsert) {
 
   EXPECT_EQ(after_deploy.plans.Upsert(Renamed(after_deploy, "manual", "x"), 2).status().code(),
             absl::StatusCode::kAborted);
+  // The first write retried: stored at 2 still, but the file's 3 is in
+  // force, so it is stale, not landed — nor installed over the file's.
+  EXPECT_EQ(
+      after_deploy.plans.Upsert(Renamed(after_deploy, "manual", "From the API"), 1).status().code(),
+      absl::StatusCode::kAborted);
+  EXPECT_EQ(after_deploy.Plan("manual").name, "Edited in the file");
   Upsert(after_deploy, Renamed(after_deploy, "manual", "From the API again"), 3);
   Replica restarted(store_, edited);
   restarted.Refresh();
