@@ -48,8 +48,9 @@ void PayloadFromProto(const ev::ContactEvent& p, domain::ContactEvent& e) {
       e.topic = p.consultation_created().topic();
       break;
     case ev::ContactEvent::kConsultationDispatched:
-      // consultation_created_at is the gateway's to set (CompleteContactEvent),
-      // not the sender's: what a client sends there is ignored.
+      // consultation_created_at and dispatched_by are the gateway's to set
+      // (CompleteContactEvent), not the sender's: what a client sends there
+      // is ignored.
       e.work_order_id = p.consultation_dispatched().work_order_id();
       break;
     case ev::ContactEvent::kSurveyAnswered:
@@ -112,6 +113,7 @@ void PayloadToProto(const domain::ContactEvent& e, ev::ContactEvent* p) {
       if (e.consultation_created_at) {
         ToProto(*e.consultation_created_at, d->mutable_consultation_created_at());
       }
+      d->set_dispatched_by(e.dispatched_by);
       break;
     }
     case ContactKind::kSurveyAnswered:

@@ -60,6 +60,10 @@ struct ContactEvent {
   // CompleteContactEvent from the contact's record (never from the sender);
   // nullopt when the record knows no consultation_created.
   std::optional<absl::Time> consultation_created_at;
+  // consultation_dispatched: the agent it was sent with when that is not
+  // its consultation's (CompleteContactEvent files it under the
+  // consultation's); never from the sender's dispatched_by.
+  std::string dispatched_by;
   // survey_answered: each answer present only when asked and answered.
   std::optional<bool> unsatisfied;         // 95598 definition
   std::optional<int> csat;                 // 1..5

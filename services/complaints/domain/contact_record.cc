@@ -27,24 +27,15 @@ Consultation ConsultationOf(const ContactRecord& r) {
 void CompleteDispatch(const ContactRecord& record, ContactEvent& event,
                       std::vector<runtime::FieldViolation>& violations) {
   event.consultation_created_at = record.consultation_created_at;
+  event.dispatched_by.clear();
   if (!record.consultation_created_at) return;
-  const struct {
-    const char* field;
-    std::string ContactEvent::*event;
-    const std::string& known;
-  } owned[] = {{"agent", &ContactEvent::agent, record.consultation_agent},
-               {"category", &ContactEvent::category, record.consultation_category}};
-  for (const auto& o : owned) {
-    std::string& sent = event.*o.event;
-    if (sent.empty()) {
-      sent = o.known;
-    } else if (sent != o.known) {
-      violations.push_back({o.field, absl::StrCat("differs from its consultation's (\"", o.known,
-                                                  "\"): a dispatch counts under its "
-                                                  "consultation's ",
-                                                  o.field)});
-    }
+  // Who dispatched it may be another agent (a back office after a
+  // transfer): kept, while the rate counts it under the consultation's.
+  if (!event.agent.empty() && event.agent != record.consultation_agent) {
+    event.dispatched_by = event.agent;
   }
+  event.agent = record.consultation_agent;
+  event.category = record.consultation_category;
   if (event.occurred_at < *record.consultation_created_at) {
     violations.push_back(
         {"occurred_at",

@@ -82,11 +82,11 @@ inline constexpr ContactDimension kContactDimensions[] = {
 // - consultation_dispatched: consultation_created_at = the recorded
 //   creation (nullopt when none is recorded: then the dispatch is published
 //   as sent, and the metrics service counts it at its own time); with a
-//   recorded creation, an agent or category the dispatch omits is filled
-//   from its consultation's, and one that differs is refused:
-//   INVALID_ARGUMENT "agent" / "category" (the one-time answer rate by agent
-//   or category divides each unit's dispatches by its consultations); an
-//   occurred_at before the creation: INVALID_ARGUMENT "occurred_at".
+//   recorded creation, agent and category are its consultation's (the
+//   one-time answer rate by agent or category divides each unit's
+//   dispatches by its consultations), and an agent sent that is not the
+//   consultation's is kept as dispatched_by (else dispatched_by is empty);
+//   an occurred_at before the creation: INVALID_ARGUMENT "occurred_at".
 // On error `event` is unspecified. Pure and thread-safe.
 absl::Status CompleteContactEvent(const ContactRecord& record, ContactEvent& event,
                                   const ContactLimits& limits = {});

@@ -103,23 +103,26 @@ TEST_F(ContactIntakeConsultationTest, ADispatchIsPublishedWithItsConsultationsAg
   EXPECT_EQ(dispatches, (std::map<std::string, int>{{"agent-a|ticketing", 4}}));
 }
 
-TEST_F(ContactIntakeConsultationTest, ADispatchUnderAnotherAgentIsRefusedAndNothingIsStored) {
+TEST_F(ContactIntakeConsultationTest, ADispatchByAnotherAgentIsPublishedUnderItsConsultations) {
   ASSERT_TRUE(intake_.Accept(Created("cons-1", kNow - absl::Hours(1))).ok());
   ContactEvent other = Dispatched("cons-1", kNow - absl::Minutes(5));
   other.agent = "agent-b";
-  const absl::Status refused = intake_.Accept(other).status();
-  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument) << refused;
-  EXPECT_THAT(Fields(refused), ::testing::ElementsAre("agent"));
-  ContactEvent category = Dispatched("cons-1", kNow - absl::Minutes(5));
-  category.category = "refunds";
-  EXPECT_THAT(Fields(intake_.Accept(category).status()), ::testing::ElementsAre("category"));
-  EXPECT_EQ(store_.size(), 1u);
-  // The same agent and category, sent: accepted.
+  other.category = "refunds";
+  ASSERT_TRUE(intake_.Accept(other).ok());
+  events::v1::ContactEvent p;
+  ASSERT_TRUE(p.ParseFromString(store_.Published().back()));
+  EXPECT_EQ(p.agent(), "agent-a");
+  EXPECT_EQ(p.category(), "ticketing");
+  EXPECT_EQ(p.consultation_dispatched().dispatched_by(), "agent-b");
+  // The same agent and category, sent: accepted, nobody else dispatched it.
   ContactEvent same = Dispatched("cons-1", kNow - absl::Minutes(5));
+  same.event_id = "dispatched-again-cons-1";
   same.agent = "agent-a";
   same.category = "ticketing";
   ASSERT_TRUE(intake_.Accept(same).ok());
   EXPECT_EQ(store_.Stored(same.event_id).consultation_created_at, kNow - absl::Hours(1));
+  ASSERT_TRUE(p.ParseFromString(store_.Published().back()));
+  EXPECT_EQ(p.consultation_dispatched().dispatched_by(), "");
   // And its retry is a duplicate, whatever it omits.
   auto retry = intake_.Accept(same);
   ASSERT_TRUE(retry.ok()) << retry.status();

@@ -93,14 +93,21 @@ TEST(ContactRecordConsultationTest, ADispatchTakesItsConsultationsCreationAgentA
   EXPECT_EQ(repeats.consultation_created_at, kCreated);
 }
 
-TEST(ContactRecordConsultationTest, ADispatchUnderAnotherAgentOrCategoryIsRefusedNamingTheField) {
+// A back office dispatching after a transfer: counted under the
+// consultation's agent and category, the dispatching agent kept.
+TEST(ContactRecordConsultationTest, ADispatchByAnotherAgentIsFiledUnderItsConsultationsAndKeptBy) {
   ContactEvent e = Dispatch();
   e.agent = "agent-b";
   e.category = "refunds";
-  const absl::Status s = CompleteContactEvent(Created(), e);
-  ASSERT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(Fields(s), (std::vector<std::string>{"agent", "category"}));
-  EXPECT_NE(s.ToString().find("agent-a"), std::string::npos) << s;
+  e.dispatched_by = "sent-by-client";
+  ASSERT_TRUE(CompleteContactEvent(Created(), e).ok());
+  EXPECT_EQ(e.agent, "agent-a");
+  EXPECT_EQ(e.category, "ticketing");
+  EXPECT_EQ(e.dispatched_by, "agent-b");
+  ContactEvent same = Dispatch();
+  same.agent = "agent-a";
+  ASSERT_TRUE(CompleteContactEvent(Created(), same).ok());
+  EXPECT_EQ(same.dispatched_by, "");
 
   ContactEvent early = Dispatch(-absl::Seconds(1));
   EXPECT_EQ(Fields(CompleteContactEvent(Created(), early)),
