@@ -120,10 +120,14 @@ std::vector<KpiUpdate> Diff(const Figures& before, const Figures& now, absl::Tim
     if (it != before.end() && SameFigures(it->second, result)) continue;
     const bool counts_changed =
         it == before.end() ? CountsAnything(result) : !SameCounts(it->second, result);
+    // Closed already when last read: the close itself (an open window's
+    // answer rate then takes every call offered, domain::Settlement) is
+    // not a correction.
+    const bool was_closed = it == before.end() ? result.closed : it->second.closed;
     out.push_back({.key = key,
                    .result = result,
                    .snapshot = false,
-                   .correction = result.revision > 0 || (result.closed && counts_changed),
+                   .correction = result.revision > 0 || (was_closed && counts_changed),
                    .observed_at = observed_at});
   }
   return out;

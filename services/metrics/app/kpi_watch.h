@@ -98,8 +98,10 @@ struct KpiUpdate {
 
 // The figures of `now` that are new or differ from `before` (value,
 // numerator, denominator, revision or closed), in key order. A change of a
-// window already closed, or whose revision is above 0, is a correction; a
-// figure new to `before` changed when it counted anything.
+// window closed already in `before`, or whose revision is above 0, is a
+// correction (the close itself is not, though an open window's call rates
+// change their denominator at it); a figure new to `before` changed when
+// it counted anything, a correction when it is closed.
 std::vector<KpiUpdate> Diff(const Figures& before, const Figures& now, absl::Time observed_at);
 
 // The figures of `figures` that `spec` covers from `oldest_start` on, as a

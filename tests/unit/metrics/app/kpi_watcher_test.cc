@@ -180,6 +180,30 @@ TEST_F(KpiWatcherTest, ALateEventInAClosedWindowIsACorrectionWithItsRevision) {
   EXPECT_EQ(changes_[0].result.value.numerator, 4);
 }
 
+// A call still queuing when the day closes: the answer rate's denominator
+// becomes every call offered at the close — a change, not a correction.
+TEST_F(KpiWatcherTest, TheCloseOfAWindowIsNoCorrectionThoughItsCallRateChanges) {
+  const domain::Window today = Day();
+  reader_.stub.Set(today, "ticketing-center", Counter::kCallsOffered, 10);
+  reader_.stub.Set(today, "ticketing-center", Counter::kCallsAnswered, 9);  // one queuing
+  auto stream = Open("ticketing-center", 1);
+  ASSERT_TRUE(watcher_->PollOnce().ok());
+  ASSERT_FALSE(stream->snapshot.empty());
+  EXPECT_EQ(stream->snapshot.back().result.value.denominator, 9);
+
+  clock_.Set(today.end + config_.grace);
+  ASSERT_TRUE(watcher_->PollOnce().ok());
+  bool closed_seen = false;
+  for (const KpiUpdate& u : changes_) {
+    if (u.key.start != today.start) continue;
+    closed_seen = true;
+    EXPECT_TRUE(u.result.closed);
+    EXPECT_EQ(u.result.value.denominator, 10);
+    EXPECT_FALSE(u.correction);
+  }
+  EXPECT_TRUE(closed_seen);
+}
+
 TEST_F(KpiWatcherTest, AFailedReadChangesAndDeliversNothing) {
   auto stream = Open("ticketing-center");
   reader_.fail = true;
