@@ -13,8 +13,10 @@ using F = Form;
 using U = Unit;
 
 // The event types each KPI reads (EventTypeName), for lineage.
-constexpr std::string_view kAnswerSources[] = {"call_offered", "call_answered"};
-constexpr std::string_view kAbandonSources[] = {"call_offered", "call_abandoned"};
+// The answer and abandonment rates read both outcomes: while a window is
+// open they divide by the calls with one (Settlement).
+constexpr std::string_view kAnswerSources[] = {"call_offered", "call_answered", "call_abandoned"};
+constexpr std::string_view kAbandonSources[] = {"call_offered", "call_abandoned", "call_answered"};
 constexpr std::string_view kAnsweredSources[] = {"call_answered"};
 constexpr std::string_view kServiceLevelSources[] = {"call_answered", "call_abandoned"};
 constexpr std::string_view kEndedSources[] = {"call_ended"};
