@@ -24,7 +24,8 @@ void CheckText(const std::string& value, const std::string& path, size_t max, Vi
 }
 
 // Every string of `m` (nested messages and map values too) within
-// kMaxTextBytes, a request_id within kMaxRequestIdBytes.
+// kMaxTextBytes, a request_id within kMaxRequestIdBytes, a review within
+// kMaxReviewBytes.
 void CheckTextSizes(const google::protobuf::Message& m, const std::string& prefix,
                     Violations& out) {
   using google::protobuf::FieldDescriptor;
@@ -33,7 +34,9 @@ void CheckTextSizes(const google::protobuf::Message& m, const std::string& prefi
   r->ListFields(m, &fields);
   for (const FieldDescriptor* f : fields) {
     const std::string path = prefix + f->name();
-    const size_t max = f->name() == "request_id" ? kMaxRequestIdBytes : kMaxTextBytes;
+    const size_t max = f->name() == "request_id" ? kMaxRequestIdBytes
+                       : f->name() == "review"   ? kMaxReviewBytes
+                                                 : kMaxTextBytes;
     if (f->is_map()) {  // key (1), value (2); named by its key, as labels are
       const FieldDescriptor* key = f->message_type()->map_key();
       const FieldDescriptor* value = f->message_type()->map_value();

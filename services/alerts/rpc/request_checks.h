@@ -31,6 +31,9 @@ using RequiredField = std::pair<std::string_view, const std::string*>;
 // with gRPC's default 4 MB limit and its events too large for Kafka.
 inline constexpr size_t kMaxRequestIdBytes = 128;
 inline constexpr size_t kMaxTextBytes = 8192;
+// A post-incident review (CloseIncidentRequest.review) is a document, not a
+// line: about 10,000 Chinese characters. An incident holds one.
+inline constexpr size_t kMaxReviewBytes = 32768;
 
 // runtime::CheckWellFormed(request), every string of it within the sizes
 // above (a map value named by its key: "annotations[summary]"), and each

@@ -23,10 +23,7 @@ namespace {
 std::string UnitOf(Dimension dimension, const std::string& unit, bool required,
                    std::vector<FieldViolation>& violations) {
   if (dimension == Dimension::kTotal) {
-    if (!unit.empty() && unit != "all") {
-      violations.push_back(
-          {"unit", absl::StrCat("'", unit, "' needs its dimension; the total's only unit is all")});
-    }
+    CheckTotalUnit(dimension, unit, "unit", violations);
     return "all";
   }
   if (unit.empty() && required) violations.push_back({"unit", "required for this dimension"});

@@ -58,6 +58,7 @@ absl::StatusOr<WatchSpec> CheckWatch(const WatchRequest& request,
   const std::optional<domain::Dimension> dimension =
       DimensionOf(request.dimension, "dimension", violations);
   if (request.size && dimension) CheckKept(kept, *request.size, *dimension, "dimension", violations);
+  if (dimension) CheckTotalUnit(*dimension, request.unit, "unit", violations);
   for (size_t i = 0; dimension && i < request.kpis.size(); ++i) {
     if (const domain::KpiDefinition* kpi = domain::FindKpi(request.kpis[i])) {
       CheckBreakdown(*kpi, *dimension, absl::StrCat("kpis[", i, "]"), violations);

@@ -26,6 +26,13 @@ const domain::KpiDefinition* KpiOf(const std::string& name, const std::string& p
   return kpi;
 }
 
+void CheckTotalUnit(domain::Dimension dimension, const std::string& unit, const std::string& path,
+                    std::vector<runtime::FieldViolation>& violations) {
+  if (dimension != domain::Dimension::kTotal || unit.empty() || unit == "all") return;
+  violations.push_back(
+      {path, absl::StrCat("'", unit, "' needs its dimension; the total's only unit is all")});
+}
+
 void CheckKept(const domain::WindowDimensions& kept, domain::WindowSize size,
                domain::Dimension dimension, const std::string& path,
                std::vector<runtime::FieldViolation>& violations) {

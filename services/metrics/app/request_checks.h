@@ -41,6 +41,12 @@ void CheckNotRepeated(const Items& items, size_t i, NameOf name_of, const std::s
   }
 }
 
+// A violation at `path` when `unit` names a unit for the total dimension,
+// whose only unit is "all" ("" and "all" pass): a department read as the
+// whole would mislead.
+void CheckTotalUnit(domain::Dimension dimension, const std::string& unit, const std::string& path,
+                    std::vector<runtime::FieldViolation>& violations);
+
 // A violation at `path` when windows of `size` are not kept by `dimension`
 // (metrics.yaml `window_dimensions`): "'agent' is not kept for minute
 // windows (kept: total, department, channel)".

@@ -101,6 +101,9 @@ TEST(RedisAlertStoreTest, ARequestIdsRecordsLive8DaysAndItsBindingAnHourLonger) 
   ASSERT_NE(parts, nullptr);
   ASSERT_EQ(ValueOf(parts->store.BindRequest("req-1", "fp")), "fp");
   ASSERT_TRUE(parts->store.MarkSeen("alert-1", "answer").ok());
+  ports::IncidentWrite command = CreateOf(SampleIncident("inc-1"));
+  command.request_id = "req-1";
+  ASSERT_EQ(ValueOf(parts->store.Write(command)), ports::WriteOutcome::kWritten);
   auto pttl_s = [](const std::string& key) {
     int64_t ms = 0;
     std::string reply = Redis()->Cli({"PTTL", key});
@@ -110,6 +113,8 @@ TEST(RedisAlertStoreTest, ARequestIdsRecordsLive8DaysAndItsBindingAnHourLonger) 
   const int64_t day = 24 * 3600;
   EXPECT_GT(pttl_s("{sqms:alerts}:seen:alert-1"), 8 * day - 60);
   EXPECT_LE(pttl_s("{sqms:alerts}:seen:alert-1"), 8 * day);
+  EXPECT_GT(pttl_s("{sqms:alerts}:seen:cmd|req-1"), 8 * day - 60);
+  EXPECT_LE(pttl_s("{sqms:alerts}:seen:cmd|req-1"), 8 * day);
   EXPECT_GT(pttl_s("{sqms:alerts}:request:req-1"), 8 * day + 3600 - 60);
 }
 

