@@ -203,10 +203,13 @@ TYPED_TEST_P(ContactEventStoreContract,
   EXPECT_EQ(created.consultation_created_at, absl::FromUnixSeconds(1'790'000'000));
   EXPECT_EQ(created.consultation_agent, "agent-a");
   EXPECT_EQ(created.consultation_category, "ticketing");
-  // Another creation changes nothing (the first one wins).
-  ASSERT_EQ(
-      this->Append(consultation(domain::ContactKind::kConsultationCreated, 60, "agent-b"), {}),
-      ports::AppendResult::kAppended);
+  // Another creation, completed before the first was recorded (a race):
+  // stale, nothing written — the caller then refuses it on the record.
+  auto again = this->store().Append(
+      consultation(domain::ContactKind::kConsultationCreated, 60, "agent-b"), {}, "fp-again");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->result, ports::AppendResult::kStale);
+  EXPECT_EQ(again->current, created);
   EXPECT_EQ(this->Record("cons-a"), created);
 
   // Completed without the consultation (it was not known): completed again.

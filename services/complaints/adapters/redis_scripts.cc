@@ -195,6 +195,9 @@ if ARGV[20] ~= '' then
     if (cur[i] or '') ~= ARGV[12 + i] then stale = true end
   end
 end
+-- A consultation is created once: a creation racing an accepted one is
+-- refused once the caller sees the record (CompleteContactEvent).
+if ARGV[24] ~= '' and cur[9] and cur[9] ~= '' then stale = true end
 for i = 1, 5 do
   if cur[i] and cur[i] ~= ARGV[9 + i] then stale = true end
 end

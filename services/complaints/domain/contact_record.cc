@@ -132,6 +132,9 @@ bool AgreesWith(const ContactEvent& event, const ContactRecord& basis,
     const std::string& known = stored.*d.record;
     if (!known.empty() && known != event.*d.event) return false;
   }
+  if (event.kind == ContactKind::kConsultationCreated) {
+    return !stored.consultation_created_at;  // created once (CompleteContactEvent)
+  }
   if (event.kind == ContactKind::kOutageStarted) {
     return stored.outage_platform == Platform::kUnspecified ||
            stored.outage_platform == event.platform;

@@ -96,9 +96,10 @@ absl::Status CompleteContactEvent(const ContactRecord& record, ContactEvent& eve
 // none is stored); for outage_ended, `stored`'s outage (start, platform,
 // end) is the one it was completed from (`basis`); for
 // consultation_dispatched, `stored`'s consultation (creation, agent,
-// category) is `basis`'s, none included; for outage_started, no
-// start is stored on another platform (CompleteContactEvent refuses it once
-// the caller re-completes from `stored`). The store's compare-and-set rule.
+// category) is `basis`'s, none included; for consultation_created, no
+// creation is stored; for outage_started, no start is stored on another
+// platform (CompleteContactEvent refuses these two once the caller
+// re-completes from `stored`). The store's compare-and-set rule.
 bool AgreesWith(const ContactEvent& event, const ContactRecord& basis,
                 const ContactRecord& stored);
 

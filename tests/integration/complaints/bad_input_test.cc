@@ -13,6 +13,7 @@
 #include <map>
 #include <set>
 
+#include "absl/strings/str_cat.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "tests/integration/complaints/service_fixture.h"
@@ -37,6 +38,8 @@ const std::map<std::string, std::string> kAcceptsAnyValue = {
     {"call_ended.dispatched_work_order:any", "bool: both values are facts"},
     {"survey_answered.unsatisfied:any", "bool: both values are answers"},
     {"drill:any", "bool: an event is of a drill or it is not (passed through)"},
+    {"consultation_dispatched.dispatched_by:too_long",
+     "the gateway's to set: what a client sends is dropped (CompleteContactEvent)"},
 };
 
 // Fields a method requires (proto3 cannot say so): each also gets its empty
@@ -114,7 +117,7 @@ void GenerateMap(const Chain& chain, const FieldDescriptor* f, const std::string
   out.push_back(Make(chain, f, path + "[k]", "huge_value",
                      entries({{"k", std::numeric_limits<int32_t>::max()}})));
   std::vector<std::pair<std::string, int32_t>> many;
-  for (int k = 0; k < kTooMany; ++k) many.emplace_back("k" + std::to_string(k), 3);
+  for (int k = 0; k < kTooMany; ++k) many.emplace_back(absl::StrCat("k", k), 3);
   out.push_back(Make(chain, f, path, "too_many", entries(many)));
 }
 

@@ -137,9 +137,11 @@ TEST(ContactRecordConsultationTest, ADispatchIsAppendedOnlyOnTheConsultationItWa
   ASSERT_TRUE(CompleteContactEvent(Created(), completed).ok());
   EXPECT_TRUE(AgreesWith(completed, Created(), Created()));
   EXPECT_TRUE(AgreesWith(e, ContactRecord{}, ContactRecord{}));
-  // Other kinds do not depend on the consultation.
+  // A creation only while none is stored: created once.
+  EXPECT_FALSE(AgreesWith(Consultation(ContactKind::kConsultationCreated, kCreated),
+                          ContactRecord{}, Created()));
   EXPECT_TRUE(AgreesWith(Consultation(ContactKind::kConsultationCreated, kCreated), ContactRecord{},
-                         Created()));
+                         ContactRecord{}));
 }
 
 }  // namespace
