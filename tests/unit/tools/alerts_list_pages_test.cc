@@ -15,7 +15,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "tools/sqmsctl/commands.h"
+#include "tests/unit/tools/sqmsctl_harness.h"
 
 namespace sqms::tools {
 namespace {
@@ -98,48 +98,16 @@ class PagedAlertService final : public av1::AlertService::Service {
 
 class AlertsListPagesTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    grpc::ServerBuilder builder;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
-    builder.RegisterService(&service_);
-    server_ = builder.BuildAndStart();
-    ASSERT_NE(server_, nullptr);
-    ASSERT_GT(port_, 0);
-  }
-  void TearDown() override { server_->Shutdown(); }
-
-  struct Result {
-    int code = -1;
-    std::string out;
-    std::string err;
-  };
-
-  // Runs `args` as sqmsctl's command line, pointed at the fake, as main does.
-  Result Run(const std::string& args) {
-    CLI::App app;
-    app.require_subcommand(1);
-    app.fallthrough();
-    Cli cli;
-    RegisterGlobalFlags(app, cli.global);
-    RegisterAlertsCommands(app, cli);
-    app.parse(absl::StrCat(args, " --alerts-addr 127.0.0.1:", port_, " --token t0k"), false);
-    Result result;
-    if (!cli.run) return result;
-    ::testing::internal::CaptureStdout();
-    ::testing::internal::CaptureStderr();
-    result.code = cli.run();
-    result.out = ::testing::internal::GetCapturedStdout();
-    result.err = ::testing::internal::GetCapturedStderr();
-    return result;
+  testing::CliResult Run(const std::string& args) {
+    return testing::RunAlertsCommand(args, server_);
   }
 
   PagedAlertService service_;
-  std::unique_ptr<grpc::Server> server_;
-  int port_ = 0;
+  testing::FakeServer server_{service_};
 };
 
 TEST_F(AlertsListPagesTest, OnePageNamesTheNextPagesToken) {
-  Result r = Run("incident list --plan p1 --limit 2");
+  testing::CliResult r = Run("incident list --plan p1 --limit 2");
   ASSERT_EQ(r.code, kExitOk) << r.err;
   EXPECT_THAT(r.out, HasSubstr("inc-2"));
   EXPECT_THAT(r.out, Not(HasSubstr("inc-3")));
@@ -148,7 +116,7 @@ TEST_F(AlertsListPagesTest, OnePageNamesTheNextPagesToken) {
 }
 
 TEST_F(AlertsListPagesTest, AllFollowsTheTokensFromTheGivenOneWithTheSameFilters) {
-  Result r = Run("incident list --active --plan p1 --limit 2 --page-token 1 --all");
+  testing::CliResult r = Run("incident list --active --plan p1 --limit 2 --page-token 1 --all");
   ASSERT_EQ(r.code, kExitOk) << r.err;
   EXPECT_THAT(r.out, Not(HasSubstr("inc-1 ")));
   for (int i = 2; i <= 5; ++i) EXPECT_THAT(r.out, HasSubstr(absl::StrCat("inc-", i)));
@@ -166,7 +134,7 @@ TEST_F(AlertsListPagesTest, AllFollowsTheTokensFromTheGivenOneWithTheSameFilters
 }
 
 TEST_F(AlertsListPagesTest, AllMutedAlertsCountsEveryOneAsOneAnswer) {
-  Result r = Run("silence muted --silence s1 --limit 2 --all -o json");
+  testing::CliResult r = Run("silence muted --silence s1 --limit 2 --all -o json");
   ASSERT_EQ(r.code, kExitOk) << r.err;
   EXPECT_THAT(r.out, HasSubstr("\"fingerprint\":\"fp-1\""));
   EXPECT_THAT(r.out, HasSubstr("\"fingerprint\":\"fp-5\""));
@@ -176,14 +144,14 @@ TEST_F(AlertsListPagesTest, AllMutedAlertsCountsEveryOneAsOneAnswer) {
   ASSERT_EQ(sent.size(), 3u);
   for (const av1::ListMutedAlertsRequest& request : sent) EXPECT_EQ(request.silence_id(), "s1");
 
-  Result text = Run("silence muted --limit 2 --all");
+  testing::CliResult text = Run("silence muted --limit 2 --all");
   ASSERT_EQ(text.code, kExitOk) << text.err;
   EXPECT_THAT(text.out, HasSubstr("\n5 muted alert(s)\n"));
 }
 
 TEST_F(AlertsListPagesTest, APageThatFailsEndsTheCommandWithItsErrorAndNoRows) {
   service_.FailFrom(4);
-  Result r = Run("incident list --limit 2 --all");
+  testing::CliResult r = Run("incident list --limit 2 --all");
   EXPECT_EQ(r.code, kExitFailure);
   EXPECT_THAT(r.err, HasSubstr("UNAVAILABLE"));
   EXPECT_THAT(r.out, Not(HasSubstr("inc-1")));

@@ -1,7 +1,7 @@
 // sqmsctl kpi end to end against a fake MetricsService on a free local
 // port: what is sent (request, token), what is printed, the exit codes.
-#include <grpcpp/grpcpp.h>
 #include <gmock/gmock.h>
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -9,7 +9,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
-#include "tools/sqmsctl/commands.h"
+#include "tests/unit/tools/sqmsctl_harness.h"
 
 namespace sqms::tools {
 namespace {
@@ -111,51 +111,20 @@ class FakeMetricsService final : public mv1::MetricsService::Service {
 
 class KpiCommandsTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    grpc::ServerBuilder builder;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
-    builder.RegisterService(&service_);
-    server_ = builder.BuildAndStart();
-    ASSERT_NE(server_, nullptr);
-    ASSERT_GT(port_, 0);
-  }
-  void TearDown() override { server_->Shutdown(); }
-
-  struct Result {
-    int code = -1;
-    std::string out;
-    std::string err;
-  };
-
-  // Parses `args` as sqmsctl's command line (pointed at the fake) and runs
-  // the chosen command, as main does.
-  Result Run(const std::string& args) {
-    CLI::App app;
-    app.require_subcommand(1);
-    app.fallthrough();
-    Cli cli;
-    RegisterGlobalFlags(app, cli.global);
-    RegisterKpiCommands(app, cli);
-    app.parse(args + " --metrics-addr 127.0.0.1:" + std::to_string(port_) + " --token t0k",
-              false);
-    Result result;
-    if (!cli.run) return result;
-    ::testing::internal::CaptureStdout();
-    ::testing::internal::CaptureStderr();
-    result.code = cli.run();
-    result.out = ::testing::internal::GetCapturedStdout();
-    result.err = ::testing::internal::GetCapturedStderr();
-    return result;
+  // `args` as sqmsctl's command line, pointed at the fake, run as main does.
+  testing::CliResult Run(const std::string& args) {
+    return testing::RunSqmsctl(absl::StrCat(args, " --metrics-addr ", server_.address()),
+                               [](CLI::App& app, Cli& cli) { RegisterKpiCommands(app, cli); });
   }
 
   FakeMetricsService service_;
-  std::unique_ptr<grpc::Server> server_;
-  int port_ = 0;
+  testing::FakeServer server_{service_};
 };
 
 TEST_F(KpiCommandsTest, GetSendsTheRequestWithTheTokenAndShowsTheValueInItsUnit) {
-  Result r = Run("kpi get answer_rate --period day:2026-12-02 --by department "
-                 "--unit ticketing-center --compare previous");
+  testing::CliResult r =
+      Run("kpi get answer_rate --period day:2026-12-02 --by department "
+          "--unit ticketing-center --compare previous");
   EXPECT_EQ(r.code, kExitOk) << r.err;
   EXPECT_THAT(r.out, HasSubstr("answer_rate — Call answer rate 接通率"));
   EXPECT_THAT(r.out, HasSubstr("value:       92.40 % (924/1000)"));
@@ -172,7 +141,7 @@ TEST_F(KpiCommandsTest, GetSendsTheRequestWithTheTokenAndShowsTheValueInItsUnit)
 }
 
 TEST_F(KpiCommandsTest, JsonIsTheAnswerAsProtoJsonWithoutAskingForDefinitions) {
-  Result r = Run("kpi query answer_rate --period day --from 2026-12-01 -o json");
+  testing::CliResult r = Run("kpi query answer_rate --period day --from 2026-12-01 -o json");
   EXPECT_EQ(r.code, kExitOk) << r.err;
   EXPECT_THAT(r.out, HasSubstr("{\"values\":[{\"kpi\":\"answer_rate\""));
   EXPECT_THAT(r.out, HasSubstr("\"size\":\"WINDOW_SIZE_DAY\""));
@@ -180,32 +149,32 @@ TEST_F(KpiCommandsTest, JsonIsTheAnswerAsProtoJsonWithoutAskingForDefinitions) {
 }
 
 TEST_F(KpiCommandsTest, DefsAndExplainPrintTables) {
-  Result defs = Run("kpi defs");
+  testing::CliResult defs = Run("kpi defs");
   EXPECT_EQ(defs.code, kExitOk) << defs.err;
   EXPECT_THAT(defs.out, HasSubstr("answer_rate  Call answer rate 接通率"));
-  Result explain = Run("kpi explain answer_rate --period day");
+  testing::CliResult explain = Run("kpi explain answer_rate --period day");
   EXPECT_EQ(explain.code, kExitOk) << explain.err;
   EXPECT_THAT(explain.out, HasSubstr("numerator:   calls_answered = 924"));
   EXPECT_THAT(explain.out, HasSubstr("calls_offered  1000"));
 }
 
 TEST_F(KpiCommandsTest, AServiceErrorIsPrintedWithExitCode1) {
-  Result r = Run("kpi rank --period month --by department --kpi speed");
+  testing::CliResult r = Run("kpi rank --period month --by department --kpi speed");
   EXPECT_EQ(r.code, kExitFailure);
   EXPECT_THAT(r.err, HasSubstr("error: INVALID_ARGUMENT: unknown KPI \"speed\""));
   EXPECT_THAT(r.out, Not(HasSubstr("POS")));
 }
 
 TEST_F(KpiCommandsTest, ABadFlagIsNamedWithExitCode2AndNothingIsSent) {
-  Result r = Run("kpi query answer_rate --period day:2026-12-01 --from 2026-12-01");
+  testing::CliResult r = Run("kpi query answer_rate --period day:2026-12-01 --from 2026-12-01");
   EXPECT_EQ(r.code, kExitUsage);
   EXPECT_THAT(r.err, HasSubstr("error: --period \"day:2026-12-01\": a size only here"));
   EXPECT_EQ(service_.calls(), "");
 }
 
 TEST_F(KpiCommandsTest, NoServerIsUnavailableWithExitCode1) {
-  server_->Shutdown();
-  Result r = Run("kpi defs --timeout 2");
+  server_.Shutdown();
+  testing::CliResult r = Run("kpi defs --timeout 2");
   EXPECT_EQ(r.code, kExitFailure);
   EXPECT_THAT(r.err, HasSubstr("error: UNAVAILABLE"));
 }

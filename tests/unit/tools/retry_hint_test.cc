@@ -13,7 +13,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "tools/sqmsctl/commands.h"
+#include "tests/unit/tools/sqmsctl_harness.h"
 
 namespace sqms::tools {
 namespace {
@@ -43,43 +43,12 @@ class UnreachableAlertService final : public av1::AlertService::Service {
 
 class RetryHintTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    grpc::ServerBuilder builder;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
-    builder.RegisterService(&service_);
-    server_ = builder.BuildAndStart();
-    ASSERT_NE(server_, nullptr);
-    ASSERT_GT(port_, 0);
-  }
-  void TearDown() override { server_->Shutdown(); }
-
-  struct Result {
-    int code = -1;
-    std::string err;
-  };
-
-  // Runs `args` as sqmsctl's command line, pointed at the fake, as main does.
-  Result Run(const std::string& args) {
-    CLI::App app;
-    app.require_subcommand(1);
-    app.fallthrough();
-    Cli cli;
-    RegisterGlobalFlags(app, cli.global);
-    RegisterAlertsCommands(app, cli);
-    app.parse(absl::StrCat(args, " --alerts-addr 127.0.0.1:", port_, " --token t0k"), false);
-    Result result;
-    if (!cli.run) return result;
-    ::testing::internal::CaptureStdout();
-    ::testing::internal::CaptureStderr();
-    result.code = cli.run();
-    ::testing::internal::GetCapturedStdout();
-    result.err = ::testing::internal::GetCapturedStderr();
-    return result;
+  testing::CliResult Run(const std::string& args) {
+    return testing::RunAlertsCommand(args, server_);
   }
 
   UnreachableAlertService service_;
-  std::unique_ptr<grpc::Server> server_;
-  int port_ = 0;
+  testing::FakeServer server_{service_};
 };
 
 // The flags stderr tells to rerun with: what follows "run the command again
@@ -95,7 +64,7 @@ std::string RetryFlags(const std::string& err) {
 
 TEST_F(RetryHintTest, ASilenceForADurationIsRerunAsTheSameRequest) {
   const std::string command = "silence create --matcher alertname=kpi_breached --comment upgrade";
-  Result first = Run(absl::StrCat(command, " --ends 2h"));
+  testing::CliResult first = Run(absl::StrCat(command, " --ends 2h"));
   EXPECT_EQ(first.code, kExitFailure);
   EXPECT_THAT(first.err, HasSubstr("the outcome is unknown"));
   std::string flags = RetryFlags(first.err);
@@ -103,7 +72,7 @@ TEST_F(RetryHintTest, ASilenceForADurationIsRerunAsTheSameRequest) {
   flags.erase(flags.find(" in place of --ends"));
   ASSERT_EQ(service_.requests().size(), 3u) << "the first call and sqmsctl's two retries";
 
-  Result rerun = Run(absl::StrCat(command, " ", flags));
+  testing::CliResult rerun = Run(absl::StrCat(command, " ", flags));
   EXPECT_EQ(rerun.code, kExitFailure);
   const std::vector<av1::CreateSilenceRequest> sent = service_.requests();
   ASSERT_EQ(sent.size(), 6u);
@@ -112,7 +81,7 @@ TEST_F(RetryHintTest, ASilenceForADurationIsRerunAsTheSameRequest) {
 }
 
 TEST_F(RetryHintTest, ACommandWithAGeneratedRequestIdNamesIt) {
-  Result first =
+  testing::CliResult first =
       Run("silence create --matcher service=crm --comment x --until 2999-01-01T00:00:00Z");
   EXPECT_EQ(first.code, kExitFailure);
   const std::vector<av1::CreateSilenceRequest> sent = service_.requests();
