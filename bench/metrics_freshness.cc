@@ -6,10 +6,12 @@
 //
 // One WatchKpis stream is opened first (answer_rate, the day window that
 // contains now in the service's zone, by department, every unit) and read
-// on a thread of its own. Every INTERVAL_MS one probe: a call_offered event
-// at `now` in a department of its own ("fresh-<pid>-<i>"), produced as the
-// relay writes it (runtime KafkaProducer, CloudEvents headers). A probe is
-// visible once an update of its department with denominator 1 arrives.
+// on a thread of its own. Every INTERVAL_MS one probe: a call_answered event
+// (wait 0) at `now` in a department of its own ("fresh-<pid>-<i>"), produced
+// as the relay writes it (runtime KafkaProducer, CloudEvents headers). A
+// probe is visible once an update of its department with denominator 1
+// arrives: the open day's answer rate divides by the calls with an outcome
+// (docs/kpis.md, "Open windows"), so a bare call_offered would never show.
 // Latency: from just before Produce() to the arrival of that update (the
 // service's checkpoint interval plus its --watch-poll-interval-ms bound
 // it). Probes not visible within 10 s count as lost; a stream that ends is
@@ -138,11 +140,11 @@ int main(int argc, char** argv) {
       e.mutable_occurred_at()->set_seconds(absl::ToUnixSeconds(absl::Now()));
       e.set_channel("hotline");
       e.set_department(department);
-      e.mutable_call_offered()->set_queue("fresh");
+      e.mutable_call_answered()->set_wait_seconds(0);
       sqms::runtime::CloudEvent ce;
       ce.id = e.event_id();
       ce.source = "//sqms/complaints";
-      ce.type = "sqms.contact.v1.call_offered";
+      ce.type = "sqms.contact.v1.call_answered";
       ce.time = std::chrono::system_clock::now();
       {
         absl::MutexLock lock(&mu);
