@@ -219,6 +219,14 @@ TYPED_TEST_P(ContactEventStoreContract,
   EXPECT_EQ(stale->result, ports::AppendResult::kStale);
   EXPECT_EQ(stale->current, created);
   EXPECT_EQ(this->Append(dispatch, created), ports::AppendResult::kAppended);
+  const domain::ContactRecord dispatched = this->Record("cons-a");
+  EXPECT_EQ(dispatched.consultation_dispatched_at, absl::FromUnixSeconds(1'790'000'600));
+  // Another dispatch completed before that one was recorded: stale.
+  auto twice = consultation(domain::ContactKind::kConsultationDispatched, 900, "");
+  auto racing = this->store().Append(twice, created, "fp-twice");
+  ASSERT_TRUE(racing.ok()) << racing.status();
+  EXPECT_EQ(racing->result, ports::AppendResult::kStale);
+  EXPECT_EQ(racing->current, dispatched);
 
   // A dispatch of a consultation never recorded, completed from none.
   auto unknown = consultation(domain::ContactKind::kConsultationDispatched, 600, "");

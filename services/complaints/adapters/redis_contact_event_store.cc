@@ -28,11 +28,11 @@ absl::Status ParseMillis(const std::string& text, std::optional<absl::Time>& out
 }
 
 // The script's record fields: ch dept reg stn line (domain::kContactDimensions
-// order), os op oe, cc cag ccat, from `elements[first]` on.
+// order), os op oe, cc cag ccat cd, from `elements[first]` on.
 absl::StatusOr<ContactRecord> ParseRecord(const std::vector<runtime::RedisReply>& elements,
                                           size_t first) {
   constexpr size_t kDimensions = std::size(domain::kContactDimensions);
-  if (elements.size() != first + kDimensions + 6) {
+  if (elements.size() != first + kDimensions + 7) {
     return absl::InternalError("redis contact script: malformed record");
   }
   ContactRecord record;
@@ -61,6 +61,11 @@ absl::StatusOr<ContactRecord> ParseRecord(const std::vector<runtime::RedisReply>
   }
   record.consultation_agent = elements[consultation + 1].str;
   record.consultation_category = elements[consultation + 2].str;
+  if (absl::Status s =
+          ParseMillis(elements[consultation + 3].str, record.consultation_dispatched_at);
+      !s.ok()) {
+    return s;
+  }
   return record;
 }
 
@@ -140,6 +145,8 @@ absl::StatusOr<ports::AppendOutcome> RedisContactEventStore::Append(
   argv.push_back(creates ? Millis(event.occurred_at) : "");
   argv.push_back(creates ? event.agent : "");
   argv.push_back(creates ? event.category : "");
+  argv.push_back(dispatches ? Millis(basis.consultation_dispatched_at) : "");
+  argv.push_back(dispatches ? Millis(event.occurred_at) : "");
   auto reply = redis_.Eval(scripts::AppendContactEvent(),
                            {keys_.ContactSeen(shard, event.event_id), keys_.Outbox(shard),
                             keys_.Contact(shard, event.contact_id)},

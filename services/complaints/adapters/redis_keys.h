@@ -29,7 +29,8 @@
 //                                        each), os op (first outage start, unix ms,
 //                                        and its platform), oe (outage end, unix ms),
 //                                        cc cag ccat (first consultation_created:
-//                                        unix ms, agent, category)
+//                                        unix ms, agent, category), cd (first
+//                                        consultation_dispatched, unix ms)
 //                                        (TTL: idempotency_ttl, renewed per event)
 //
 // Contact keys live in the shard of their contact id (ShardOfSeed), so one

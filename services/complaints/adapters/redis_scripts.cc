@@ -146,18 +146,18 @@ end
 
 // The contact record's hash fields, in domain::kContactDimensions order, then
 // the outage: start (unix ms), the start's platform (number), end (unix ms),
-// then the consultation: creation (unix ms), its agent and its category.
-// Shared by the two contact scripts.
+// then the consultation: creation (unix ms), its agent, its category and its
+// dispatch (unix ms). Shared by the two contact scripts.
 constexpr char kContactFields[] = R"lua(
-local fields = {'ch', 'dept', 'reg', 'stn', 'line', 'os', 'op', 'oe', 'cc', 'cag', 'ccat'}
+local fields = {'ch', 'dept', 'reg', 'stn', 'line', 'os', 'op', 'oe', 'cc', 'cag', 'ccat', 'cd'}
 local function record(cur, out)
-  for i = 1, 11 do out[#out + 1] = cur[i] or '' end
+  for i = 1, 12 do out[#out + 1] = cur[i] or '' end
   return out
 end
 )lua";
 
 // KEYS: seen contact. Returns {seen marker ('' = not seen), ch, dept, reg,
-// stn, line, os, op, oe, cc, cag, ccat} ('' = none).
+// stn, line, os, op, oe, cc, cag, ccat, cd} ('' = none).
 constexpr char kLoadContact[] = R"lua(
 local cur = redis.call('HMGET', KEYS[2], unpack(fields))
 return record(cur, {redis.call('GET', KEYS[1]) or ''})
@@ -174,9 +174,10 @@ return record(cur, {redis.call('GET', KEYS[1]) or ''})
 //       20 '1' for a consultation dispatch ('' = not one), 21..23 the
 //       consultation it was completed from: cc cag ccat ('' = none),
 //       24..26 a consultation creation to record: cc cag ccat ('' = not a
-//       creation)
+//       creation), 27 the dispatch the dispatch was completed from: cd
+//       ('' = none), 28 a dispatch to record: cd ('' = not a dispatch)
 // Returns {'seen', marker} | {'stale', ch, dept, reg, stn, line, os, op, oe,
-// cc, cag, ccat} | {'appended'}.
+// cc, cag, ccat, cd} | {'appended'}.
 constexpr char kAppendContact[] = R"lua(
 local seen = redis.call('GET', KEYS[1])
 if seen then return {'seen', seen} end
@@ -194,6 +195,8 @@ if ARGV[20] ~= '' then
   for i = 9, 11 do
     if (cur[i] or '') ~= ARGV[12 + i] then stale = true end
   end
+  -- Dispatched once: one dispatch racing another is refused on the record.
+  if (cur[12] or '') ~= ARGV[27] then stale = true end
 end
 -- A consultation is created once: a creation racing an accepted one is
 -- refused once the caller sees the record (CompleteContactEvent).
@@ -211,6 +214,7 @@ if ARGV[18] ~= '' and not cur[8] then redis.call('HSET', KEYS[3], 'oe', ARGV[18]
 if ARGV[24] ~= '' and not cur[9] then
   redis.call('HSET', KEYS[3], 'cc', ARGV[24], 'cag', ARGV[25], 'ccat', ARGV[26])
 end
+if ARGV[28] ~= '' and not cur[12] then redis.call('HSET', KEYS[3], 'cd', ARGV[28]) end
 -- Renewed by every event; a contact with nothing to remember has no record.
 redis.call('PEXPIRE', KEYS[3], ARGV[1])
 redis.call('XADD', KEYS[2], '*', 'topic', ARGV[2], 'key', ARGV[3], 'id', ARGV[4],

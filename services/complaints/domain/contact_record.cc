@@ -16,10 +16,12 @@ struct Consultation {
   std::optional<absl::Time> created_at;
   std::string agent;
   std::string category;
+  std::optional<absl::Time> dispatched_at;
   bool operator==(const Consultation&) const = default;
 };
 Consultation ConsultationOf(const ContactRecord& r) {
-  return {r.consultation_created_at, r.consultation_agent, r.consultation_category};
+  return {r.consultation_created_at, r.consultation_agent, r.consultation_category,
+          r.consultation_dispatched_at};
 }
 
 // A dispatch is dated, and filed under the agent and category, of its
@@ -70,6 +72,18 @@ absl::Status CompleteContactEvent(const ContactRecord& record, ContactEvent& eve
         " (another consultation_created): a contact is one consultation");
     return runtime::WithFieldViolations(absl::FailedPreconditionError(created),
                                         {{"contact_id", created}});
+  }
+  if (event.kind == ContactKind::kConsultationDispatched && record.consultation_dispatched_at) {
+    // A consultation dispatched twice would count twice among those
+    // dispatched (the one-time answer rate could fall below 0). A retry of
+    // the first dispatch is recognised by its event_id before this.
+    const std::string dispatched =
+        absl::StrCat("this consultation was already dispatched at ",
+                     absl::FormatTime(absl::RFC3339_sec, *record.consultation_dispatched_at,
+                                      absl::UTCTimeZone()),
+                     " (another consultation_dispatched): a consultation counts once");
+    return runtime::WithFieldViolations(absl::FailedPreconditionError(dispatched),
+                                        {{"contact_id", dispatched}});
   }
   if (event.kind == ContactKind::kOutageStarted && record.outage_started_at &&
       record.outage_platform != Platform::kUnspecified &&
@@ -164,6 +178,9 @@ void Remember(const ContactEvent& event, ContactRecord& record) {
     record.consultation_created_at = event.occurred_at;
     record.consultation_agent = event.agent;
     record.consultation_category = event.category;
+  }
+  if (event.kind == ContactKind::kConsultationDispatched && !record.consultation_dispatched_at) {
+    record.consultation_dispatched_at = event.occurred_at;
   }
 }
 

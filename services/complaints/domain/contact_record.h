@@ -37,6 +37,9 @@ struct ContactRecord {
   std::optional<absl::Time> consultation_created_at;
   std::string consultation_agent;
   std::string consultation_category;
+  // occurred_at of the contact's accepted consultation_dispatched: a
+  // consultation counts once among those dispatched as work orders.
+  std::optional<absl::Time> consultation_dispatched_at;
 
   bool operator==(const ContactRecord&) const = default;
 };
@@ -67,7 +70,8 @@ inline constexpr ContactDimension kContactDimensions[] = {
 //   its event_id before this, see ports::ContactEventStore);
 // - consultation_created of a contact whose creation is recorded already:
 //   FAILED_PRECONDITION naming "contact_id" (the denominator would count it
-//   twice), checked first too;
+//   twice), checked first too; likewise consultation_dispatched of one whose
+//   dispatch is recorded (the numerator would, and the rate go below 0);
 // - outage_started of an outage whose start is recorded on another platform:
 //   FAILED_PRECONDITION naming "contact_id" ("this outage already started on
 //   PLATFORM_… at …"), checked first too; another start on the recorded
@@ -96,8 +100,8 @@ absl::Status CompleteContactEvent(const ContactRecord& record, ContactEvent& eve
 // none is stored); for outage_ended, `stored`'s outage (start, platform,
 // end) is the one it was completed from (`basis`); for
 // consultation_dispatched, `stored`'s consultation (creation, agent,
-// category) is `basis`'s, none included; for consultation_created, no
-// creation is stored; for outage_started, no start is stored on another
+// category, dispatch) is `basis`'s, none included; for
+// consultation_created, no creation is stored; for outage_started, no start is stored on another
 // platform (CompleteContactEvent refuses these two once the caller
 // re-completes from `stored`). The store's compare-and-set rule.
 bool AgreesWith(const ContactEvent& event, const ContactRecord& basis,

@@ -235,7 +235,8 @@ TEST_F(ContactRulesTest, AConsultationNeedsItsCategoryAndAgent) {
 // and units: through the real gateway and Redis script, a dispatch that
 // omits them is published with its consultation's agent, category and
 // creation time; one sent by another agent is filed under the
-// consultation's, the sender kept as dispatched_by.
+// consultation's, the sender kept as dispatched_by; a second dispatch of
+// one consultation is refused.
 TEST_F(ContactRulesTest, ADispatchIsPublishedAsItsConsultations) {
   const std::string consultation = Unique("cons");
   ev::ContactEvent created = Bare(consultation, absl::Seconds(900));
@@ -252,14 +253,14 @@ TEST_F(ContactRulesTest, ADispatchIsPublishedAsItsConsultations) {
   ASSERT_EQ(acks.size(), 3u);
   EXPECT_EQ(acks[0].status().code(), 0) << Code(acks[0]);
   EXPECT_EQ(acks[1].status().code(), 0) << Code(acks[1]);
-  EXPECT_EQ(acks[2].status().code(), 0) << Code(acks[2]);
+  EXPECT_EQ(acks[2].status().code(), static_cast<int>(grpc::StatusCode::FAILED_PRECONDITION))
+      << Code(acks[2]);
+  EXPECT_THAT(ViolationFields(acks[2].status()), ElementsAre("contact_id"));
 
-  auto published = Published(consultation, dispatched.event_id());
-  ASSERT_EQ(published.size(), 3u);
-  EXPECT_EQ(published[1].agent(), "agent-3");
-  EXPECT_EQ(published[1].consultation_dispatched().dispatched_by(), "agent-4");
-  const ev::ContactEvent& out = published[2];
-  EXPECT_EQ(out.consultation_dispatched().dispatched_by(), "");
+  auto published = Published(consultation, elsewhere.event_id());
+  ASSERT_EQ(published.size(), 2u);
+  const ev::ContactEvent& out = published[1];
+  EXPECT_EQ(out.consultation_dispatched().dispatched_by(), "agent-4");
   EXPECT_EQ(out.agent(), "agent-3");
   EXPECT_EQ(out.category(), "ticketing");
   EXPECT_EQ(out.department(), "customer-service");

@@ -114,19 +114,26 @@ TEST_F(ContactIntakeConsultationTest, ADispatchByAnotherAgentIsPublishedUnderIts
   EXPECT_EQ(p.agent(), "agent-a");
   EXPECT_EQ(p.category(), "ticketing");
   EXPECT_EQ(p.consultation_dispatched().dispatched_by(), "agent-b");
-  // The same agent and category, sent: accepted, nobody else dispatched it.
-  ContactEvent same = Dispatched("cons-1", kNow - absl::Minutes(5));
-  same.event_id = "dispatched-again-cons-1";
+  // Its retry is a duplicate; another dispatch of it is refused: a
+  // consultation counts once among those dispatched.
+  auto retry = intake_.Accept(other);
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_TRUE(retry->duplicate);
+  ContactEvent again = Dispatched("cons-1", kNow - absl::Minutes(2));
+  again.event_id = "dispatched-again-cons-1";
+  const absl::Status refused = intake_.Accept(again).status();
+  EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition) << refused;
+  EXPECT_THAT(Fields(refused), ::testing::ElementsAre("contact_id"));
+
+  // The consultation's own agent and category, sent: nobody else dispatched it.
+  ASSERT_TRUE(intake_.Accept(Created("cons-2", kNow - absl::Hours(1))).ok());
+  ContactEvent same = Dispatched("cons-2", kNow - absl::Minutes(5));
   same.agent = "agent-a";
   same.category = "ticketing";
   ASSERT_TRUE(intake_.Accept(same).ok());
   EXPECT_EQ(store_.Stored(same.event_id).consultation_created_at, kNow - absl::Hours(1));
   ASSERT_TRUE(p.ParseFromString(store_.Published().back()));
   EXPECT_EQ(p.consultation_dispatched().dispatched_by(), "");
-  // And its retry is a duplicate, whatever it omits.
-  auto retry = intake_.Accept(same);
-  ASSERT_TRUE(retry.ok()) << retry.status();
-  EXPECT_TRUE(retry->duplicate);
 }
 
 // A consultation the gateway knows nothing of (none accepted, or its record

@@ -77,6 +77,22 @@ TEST(ContactRecordConsultationTest, ASecondCreationOfOneContactIsRefusedNamingTh
   EXPECT_TRUE(CompleteContactEvent(ContactRecord{}, first, ContactLimits{}).ok());
 }
 
+TEST(ContactRecordConsultationTest, ASecondDispatchOfOneConsultationIsRefusedNamingTheContact) {
+  ContactRecord r = Created();
+  ContactEvent first = Dispatch();
+  ASSERT_TRUE(CompleteContactEvent(r, first).ok());
+  Remember(first, r);
+  EXPECT_EQ(r.consultation_dispatched_at, kCreated + absl::Minutes(50));
+  ContactEvent again = Dispatch(absl::Hours(2));
+  const absl::Status refused = CompleteContactEvent(r, again);
+  EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Fields(refused), std::vector<std::string>{"contact_id"});
+  // A dispatch completed before the first was recorded (a race) is stale.
+  ContactEvent racing = Dispatch(absl::Hours(2));
+  ASSERT_TRUE(CompleteContactEvent(Created(), racing).ok());
+  EXPECT_FALSE(AgreesWith(racing, Created(), r));
+}
+
 // The reviewer's case: a dispatching system that sends no agent. Counted
 // under "unknown", agent A's 10 consultations with 4 dispatched read 100 %.
 TEST(ContactRecordConsultationTest, ADispatchTakesItsConsultationsCreationAgentAndCategory) {
