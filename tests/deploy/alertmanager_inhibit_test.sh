@@ -83,6 +83,9 @@ main() {
     # As metrics.rules.yml labels them (by job, group, instance).
     alert SqmsMetricsCheckpointAgeCritical critical job=sqms-metrics group=sqms-metrics instance=metrics-0:9465
     alert SqmsMetricsCheckpointAgeHigh warning job=sqms-metrics group=sqms-metrics instance=metrics-0:9465
+    # As alerts.rules.yml labels them (by job, route; no instance).
+    alert SqmsAlertsWebhookUnauthorizedSustained critical job=sqms-alerts route=/api/v1/alertmanager
+    alert SqmsAlertsWebhookUnauthorized warning job=sqms-alerts route=/api/v1/alertmanager
   } | jq -s . >"$WORK_DIR/alerts.json"
   curl -fsS -X POST -H 'Content-Type: application/json' --data @"$WORK_DIR/alerts.json" \
     "$URL/api/v2/alerts" >/dev/null || fail "POST /api/v2/alerts"
@@ -95,6 +98,8 @@ main() {
   done
   [ "$(inhibited SqmsMetricsCheckpointAgeHigh metrics-0:9465)" = "true" ] ||
     fail "SqmsMetricsCheckpointAgeHigh was not inhibited by SqmsMetricsCheckpointAgeCritical"
+  [ "$(inhibited SqmsAlertsWebhookUnauthorized)" = "true" ] ||
+    fail "SqmsAlertsWebhookUnauthorized was not inhibited by its sustained page"
   [ "$(inhibited SqmsOutboxStalled complaints-1:9464)" = "false" ] ||
     fail "another instance's warning was inhibited"
   [ "$(inhibited SqmsComplaintSlaBreachesHigh)" = "false" ] ||

@@ -74,7 +74,15 @@ double DayShare(absl::Time from, absl::Time to, const absl::TimeZone& zone) {
 domain::Bases BasesFor(const QueryConfig& config, const Window& window, absl::Time now,
                        Dimension dimension, const std::string& unit) {
   const absl::Time until = std::clamp(now, window.start, window.end);
-  const double days = until > window.start ? DayShare(window.start, until, config.zone) : 0;
+  // Computed only where a base needs it: a quarter is a loop over 92 days,
+  // and every KPI of every unit asks for its bases.
+  std::optional<double> day_share;
+  auto days = [&] {
+    if (!day_share) {
+      day_share = until > window.start ? DayShare(window.start, until, config.zone) : 0;
+    }
+    return *day_share;
+  };
   const BaseConfig& bases_config = config.bases;
   domain::Bases bases;
   if (bases_config.hours_per_day == 24) {
@@ -83,11 +91,11 @@ domain::Bases BasesFor(const QueryConfig& config, const Window& window, absl::Ti
         static_cast<int64_t>(bases_config.platforms) * absl::ToInt64Seconds(until - window.start);
   } else {
     bases.scheduled_seconds = std::llround(static_cast<double>(bases_config.platforms) *
-                                           bases_config.hours_per_day * 3600 * days);
+                                           bases_config.hours_per_day * 3600 * days());
   }
   for (const VolumeBase& v : bases_config.volumes) {
     if (v.dimension == dimension && v.unit == unit && v.per_day > 0) {
-      bases.volume = std::llround(static_cast<double>(v.per_day) * days);
+      bases.volume = std::llround(static_cast<double>(v.per_day) * days());
     }
   }
   return bases;
@@ -119,8 +127,11 @@ KpiResult KpiQueries::Result(const domain::KpiDefinition& kpi, const Window& win
   r.dimension = dimension;
   r.unit = unit;
   r.revision = aggregate.revision;
-  r.closed = window.end + config_.grace <= clock_.Now();
-  r.value = UnitValue(config_, kpi, window, clock_.Now(), dimension, unit, aggregate);
+  // One reading of the clock: `closed` and the value's open-window rule
+  // (UnitValue) must agree at the boundary.
+  const absl::Time now = clock_.Now();
+  r.closed = window.end + config_.grace <= now;
+  r.value = UnitValue(config_, kpi, window, now, dimension, unit, aggregate);
   return r;
 }
 
