@@ -99,7 +99,7 @@ absl::StatusOr<ports::Incident> IncidentCommands::Change(
   // racing this check (kReplayed below): checked once, not per attempt.
   auto replay = store_.Seen(absl::StrCat("cmd|", ctx.request_id));
   if (!replay.ok()) return replay.status();
-  if (replay->has_value()) return Get(id);
+  if (replay->has_value()) return current;  // as read above, after the command landed
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     if (attempt > 0) current = Get(id);
     if (!current.ok()) return current.status();

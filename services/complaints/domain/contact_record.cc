@@ -48,42 +48,42 @@ void CompleteDispatch(const ContactRecord& record, ContactEvent& event,
   }
 }
 
+// The events a contact has once. Another one (another event_id: a retry
+// of the first is recognised by its event_id before CompleteContactEvent)
+// would count twice: an outage's time in system reliability, a
+// consultation in the one-time answer rate's denominator, or among those
+// dispatched (the rate could fall below 0).
+struct OnceOnly {
+  ContactKind kind;
+  std::optional<absl::Time> ContactRecord::*recorded;
+  const char* what;   // "this outage already ended"
+  const char* event;  // its proto name
+  const char* rule;
+};
+constexpr OnceOnly kOnceOnly[] = {
+    {ContactKind::kOutageEnded, &ContactRecord::outage_ended_at, "this outage already ended",
+     "outage_ended", "an outage ends once"},
+    {ContactKind::kConsultationCreated, &ContactRecord::consultation_created_at,
+     "this consultation was already created", "consultation_created",
+     "a contact is one consultation"},
+    {ContactKind::kConsultationDispatched, &ContactRecord::consultation_dispatched_at,
+     "this consultation was already dispatched", "consultation_dispatched",
+     "a consultation counts once"},
+};
+
 }  // namespace
 
 absl::Status CompleteContactEvent(const ContactRecord& record, ContactEvent& event,
                                   const ContactLimits& limits) {
-  if (event.kind == ContactKind::kOutageEnded && record.outage_ended_at) {
-    // Not the sender's input to fix: the outage is over, and a second end
-    // would count its time again. A retry of the first end never gets here.
-    const std::string ended = absl::StrCat(
-        "this outage already ended at ",
-        absl::FormatTime(absl::RFC3339_sec, *record.outage_ended_at, absl::UTCTimeZone()),
-        " (another outage_ended): an outage ends once");
-    return runtime::WithFieldViolations(absl::FailedPreconditionError(ended),
-                                        {{"contact_id", ended}});
-  }
-  if (event.kind == ContactKind::kConsultationCreated && record.consultation_created_at) {
-    // As an outage's second end: a second creation would count the
-    // consultation twice in the one-time answer rate's denominator. A retry
-    // of the first is recognised by its event_id before this.
-    const std::string created = absl::StrCat(
-        "this consultation was already created at ",
-        absl::FormatTime(absl::RFC3339_sec, *record.consultation_created_at, absl::UTCTimeZone()),
-        " (another consultation_created): a contact is one consultation");
-    return runtime::WithFieldViolations(absl::FailedPreconditionError(created),
-                                        {{"contact_id", created}});
-  }
-  if (event.kind == ContactKind::kConsultationDispatched && record.consultation_dispatched_at) {
-    // A consultation dispatched twice would count twice among those
-    // dispatched (the one-time answer rate could fall below 0). A retry of
-    // the first dispatch is recognised by its event_id before this.
-    const std::string dispatched =
-        absl::StrCat("this consultation was already dispatched at ",
-                     absl::FormatTime(absl::RFC3339_sec, *record.consultation_dispatched_at,
-                                      absl::UTCTimeZone()),
-                     " (another consultation_dispatched): a consultation counts once");
-    return runtime::WithFieldViolations(absl::FailedPreconditionError(dispatched),
-                                        {{"contact_id", dispatched}});
+  for (const OnceOnly& once : kOnceOnly) {
+    const std::optional<absl::Time>& at = record.*once.recorded;
+    if (event.kind != once.kind || !at) continue;
+    // Not the sender's input to fix: counted again, it would count twice.
+    const std::string refused = absl::StrCat(
+        once.what, " at ", absl::FormatTime(absl::RFC3339_sec, *at, absl::UTCTimeZone()),
+        " (another ", once.event, "): ", once.rule);
+    return runtime::WithFieldViolations(absl::FailedPreconditionError(refused),
+                                        {{"contact_id", refused}});
   }
   if (event.kind == ContactKind::kOutageStarted && record.outage_started_at &&
       record.outage_platform != Platform::kUnspecified &&

@@ -20,13 +20,11 @@ namespace {
 // The unit within `dimension`: "all" for the total (a unit named with the
 // total is refused: a department read as the whole would mislead), else
 // required.
-std::string UnitOf(Dimension dimension, const std::string& unit, bool required,
+std::string UnitOf(Dimension dimension, const std::string& unit,
                    std::vector<FieldViolation>& violations) {
-  if (dimension == Dimension::kTotal) {
-    CheckTotalUnit(dimension, unit, "unit", violations);
-    return "all";
-  }
-  if (unit.empty() && required) violations.push_back({"unit", "required for this dimension"});
+  CheckTotalUnit(dimension, unit, "unit", violations);
+  if (dimension == Dimension::kTotal) return "all";
+  if (unit.empty()) violations.push_back({"unit", "required for this dimension"});
   return unit;
 }
 
@@ -140,8 +138,7 @@ absl::StatusOr<Explanation> KpiQueries::Explain(const KpiRequest& request) {
   const domain::KpiDefinition* kpi = KpiOf(request.kpi, "kpi", violations);
   const std::optional<Dimension> dimension = DimensionOf(request.dimension, "dimension", violations);
   if (kpi != nullptr && dimension) CheckBreakdown(*kpi, *dimension, "kpi", violations);
-  const std::string unit =
-      dimension ? UnitOf(*dimension, request.unit, true, violations) : request.unit;
+  const std::string unit = dimension ? UnitOf(*dimension, request.unit, violations) : request.unit;
   absl::StatusOr<Window> window = Resolve(request.period, "period");
   if (!window.ok()) {
     for (auto& v : runtime::FieldViolations(window.status())) violations.push_back(std::move(v));
@@ -209,7 +206,7 @@ absl::StatusOr<std::vector<KpiResult>> KpiQueries::Query(const RangeRequest& req
       CheckBreakdown(*kpis[i], *dimension, absl::StrCat("kpis[", i, "]"), violations);
     }
   }
-  if (dimension) UnitOf(*dimension, request.unit, /*required=*/false, violations);
+  if (dimension) CheckTotalUnit(*dimension, request.unit, "unit", violations);
   if (!request.size) violations.push_back({"size", "required"});
   if (request.size && dimension) {
     CheckKept(config_.window_dimensions, *request.size, *dimension, "dimension", violations);
