@@ -131,15 +131,16 @@ absl::Status LoadModelPolicy(const YamlReader& r, const YAML::Node& node,
 
 absl::Status LoadNegation(const YamlReader& r, const YAML::Node& node, domain::TriageConfig& out) {
   if (auto s = r.CheckMap(node, "negation",
-                          {"before", "absence", "after", "pseudo", "contrast", "window",
+                          {"before", "absence", "after", "pseudo", "contrast", "reported", "window",
                            "after_window"});
       !s.ok()) {
     return s;
   }
   domain::NegationRules& n = out.negation;
-  for (auto [key, list] : {std::pair{"before", &n.before}, std::pair{"absence", &n.absence},
-                           std::pair{"after", &n.after},
-                           std::pair{"pseudo", &n.pseudo}, std::pair{"contrast", &n.contrast}}) {
+  for (auto [key, list] :
+       {std::pair{"before", &n.before}, std::pair{"absence", &n.absence},
+        std::pair{"after", &n.after}, std::pair{"pseudo", &n.pseudo},
+        std::pair{"contrast", &n.contrast}, std::pair{"reported", &n.reported}}) {
     if (auto s = OptionalList(r, node, "negation", key, *list); !s.ok()) return s;
   }
   for (auto [key, field] : {std::pair{"window", &n.window},

@@ -261,6 +261,11 @@ TermMatcher::TextCues TermMatcher::CuesIn(std::string_view text) const {
       out.pseudo.push_back(&pseudo);
     }
   }
+  for (const std::string& word : negation_.reported) {
+    if (!word.empty() && FindWord(text, word) != std::string_view::npos) {
+      out.reported.push_back(&word);
+    }
+  }
   return out;
 }
 
@@ -349,6 +354,13 @@ std::string TermMatcher::NegationCue(std::string_view text, size_t begin, size_t
   std::string cue;
   if (before_cues_.Before(before, negation_.window, &cue)) return cue;
   if (absence && absence_cues_.Before(before, negation_.window, &cue)) return cue;
+  // An after-cue in a clause that reports someone's words is theirs.
+  for (const std::string* word : cues.reported) {
+    if (FindWord(before, *word) != std::string_view::npos ||
+        FindWord(after, *word) != std::string_view::npos) {
+      return "";
+    }
+  }
   if (after_cues_.After(after, negation_.after_window, &cue)) return cue;
   return "";
 }

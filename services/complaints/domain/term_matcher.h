@@ -14,6 +14,9 @@
 // (clauses end at punctuation; a contrast word such as 但/but starts a new
 // one, an English one on word boundaries: "button" holds no "but").
 // Pseudo-cues ("不是第一次", "not only") are never negations.
+// Reported speech: in a clause that reports someone's words (说, said,
+// told …), an `after` cue is theirs, not the writer's concession ("车厢冒烟
+// 乘务员说没问题", "the guard said the smoke is fine"): it negates nothing.
 // Immutable after construction; thread-safe.
 
 #include <cstdint>
@@ -33,6 +36,7 @@ struct NegationRules {
   std::vector<std::string> after;    // 无关, 没问题 …
   std::vector<std::string> pseudo;   // 不是第一次, not only …
   std::vector<std::string> contrast; // 但, 而是, but …
+  std::vector<std::string> reported;  // 说, said, told …: after-cues are someone else's
   int window = 4;                    // tokens between a before-cue and the term
   // Tokens between the term and an after-cue: concessions come at the end of
   // a clause ("晚点四十分钟我也认了", "the delay I can live with").
@@ -60,12 +64,14 @@ class TermMatcher {
   std::vector<Match> FindAll(std::string_view text) const;
 
  private:
-  // The contrast words and pseudo-cues found anywhere in one text, in the
-  // configured order: no other can stand in a clause of it, so NegationCue
-  // looks for these only (found once per text, not twice per match).
+  // The contrast words, pseudo-cues and reported-speech words found
+  // anywhere in one text, in the configured order: no other can stand in a
+  // clause of it, so NegationCue looks for these only (found once per text,
+  // not twice per match).
   struct TextCues {
     std::vector<const std::string*> contrast;
     std::vector<const std::string*> pseudo;
+    std::vector<const std::string*> reported;
   };
   TextCues CuesIn(std::string_view text) const;
 

@@ -35,6 +35,7 @@ NegationRules NormalizeNegation(const NegationRules& in, const TextNormalizer& n
   out.absence = NormalizeAll(in.absence, normalizer);
   out.pseudo = NormalizeAll(in.pseudo, normalizer);
   out.contrast = NormalizeAll(in.contrast, normalizer);
+  out.reported = NormalizeAll(in.reported, normalizer);
   return out;
 }
 
@@ -265,8 +266,15 @@ void Triage::Classify(const Submission& submission, const std::string& text,
   }
   a.category = why.suggested_category;
   if (a.category_overridden) {
-    a.category = submission.category;
-    why.category_rule = "submitted";
+    if (why.suggested_category == Category::kSafety && submission.category != Category::kSafety) {
+      // A submitted category (a form's drop-down, a gateway's guess) never
+      // lowers safety: only an agent's audited reclassification does.
+      a.category_overridden = false;
+      why.category_rule += "_over_submitted";
+    } else {
+      a.category = submission.category;
+      why.category_rule = "submitted";
+    }
   }
 
   for (CategoryScore& s : scores) {

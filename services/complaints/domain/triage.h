@@ -6,7 +6,10 @@
 // configured term found (term_matcher.h: longest match, word boundaries,
 // negation), and each category scores the weights of its distinct,
 // un-negated terms. In order:
-//   1. a submitted category wins (an override);
+//   1. a submitted category wins (an override) — unless the steps below
+//      find safety: a submitted category never lowers safety (the rule
+//      that found it is then named "<rule>_over_submitted", e.g.
+//      "decisive_over_submitted", and category_overridden stays false);
 //   2. a *decisive* category (safety) wins with any evidence of weight >= 1 —
 //      a false alarm costs a supervisor a minute, a miss far more;
 //   3. safety wins when the trained model (if any) gives it at least

@@ -45,8 +45,14 @@ TEST(TermMatcherTest, AOneLetterPrefixTermMatchesWordsStartingWithIt) {
 }
 
 TEST(TermMatcherTest, TheFirstConfiguredCueWithinTheWindowNegates) {
-  NegationRules rules{.before = {"没", "不是"}, .absence = {}, .after = {"无关"},
-                      .pseudo = {}, .contrast = {"但"}, .window = 2, .after_window = 3};
+  NegationRules rules{.before = {"没", "不是"},
+                      .absence = {},
+                      .after = {"无关"},
+                      .pseudo = {},
+                      .contrast = {"但"},
+                      .reported = {},
+                      .window = 2,
+                      .after_window = 3};
   TermMatcher m({T("冒烟")}, rules);
   // Both cues precede the term within the window: the one listed first.
   EXPECT_EQ(Found(m, "不是没冒烟"), (std::vector<std::string>{"冒烟!没"}));
@@ -68,16 +74,28 @@ TEST(TermMatcherTest, TheFirstConfiguredCueWithinTheWindowNegates) {
 TEST(TermMatcherTest, ACueAfterABrokenSequenceStillNegates) {
   // Text that is not valid UTF-8 (a lead byte without its continuation
   // bytes) is scanned byte by byte there: the cue right after it is found.
-  NegationRules rules{.before = {"not", "不是"}, .absence = {}, .after = {}, .pseudo = {},
-                      .contrast = {}, .window = 3, .after_window = 3};
+  NegationRules rules{.before = {"not", "不是"},
+                      .absence = {},
+                      .after = {},
+                      .pseudo = {},
+                      .contrast = {},
+                      .reported = {},
+                      .window = 3,
+                      .after_window = 3};
   TermMatcher m({T("smoke"), T("冒烟")}, rules);
   EXPECT_EQ(Found(m, "\xE4not smoke"), (std::vector<std::string>{"smoke!not"}));
   EXPECT_EQ(Found(m, "\xE4\xB8不是冒烟"), (std::vector<std::string>{"冒烟!不是"}));
 }
 
 TEST(TermMatcherTest, EnglishCuesNegateOnWordBoundariesOnly) {
-  NegationRules rules{.before = {"not"}, .absence = {"no"}, .after = {},
-                      .pseudo = {"not only"}, .contrast = {"but"}, .window = 3, .after_window = 3};
+  NegationRules rules{.before = {"not"},
+                      .absence = {"no"},
+                      .after = {},
+                      .pseudo = {"not only"},
+                      .contrast = {"but"},
+                      .reported = {},
+                      .window = 3,
+                      .after_window = 3};
   TermMatcher m({T("smoke", true), T("delay")}, rules);
   EXPECT_EQ(Found(m, "there was not smoke"), (std::vector<std::string>{"smoke!not"}));
   EXPECT_EQ(Found(m, "there was no smoke"), (std::vector<std::string>{"smoke!no"}));
@@ -89,8 +107,14 @@ TEST(TermMatcherTest, EnglishCuesNegateOnWordBoundariesOnly) {
 }
 
 TEST(TermMatcherTest, AnEnglishContrastWordCutsTheClauseOnWordBoundariesOnly) {
-  NegationRules rules{.before = {"not"}, .absence = {}, .after = {"fine"}, .pseudo = {},
-                      .contrast = {"but"}, .window = 3, .after_window = 3};
+  NegationRules rules{.before = {"not"},
+                      .absence = {},
+                      .after = {"fine"},
+                      .pseudo = {},
+                      .contrast = {"but"},
+                      .reported = {},
+                      .window = 3,
+                      .after_window = 3};
   TermMatcher m({T("smoke")}, rules);
   // Before the term: "but" cuts the cue off; "button" and "rebut" do not.
   EXPECT_EQ(Found(m, "not but smoke"), (std::vector<std::string>{"smoke"}));
@@ -101,6 +125,29 @@ TEST(TermMatcherTest, AnEnglishContrastWordCutsTheClauseOnWordBoundariesOnly) {
   // After the term, the same.
   EXPECT_EQ(Found(m, "smoke but fine"), (std::vector<std::string>{"smoke"}));
   EXPECT_EQ(Found(m, "smoke button fine"), (std::vector<std::string>{"smoke!fine"}));
+}
+
+TEST(TermMatcherTest, AnAfterCueInReportedSpeechIsSomeoneElsesAndNegatesNothing) {
+  NegationRules rules{.before = {"not"},
+                      .absence = {},
+                      .after = {"没问题", "is fine"},
+                      .pseudo = {},
+                      .contrast = {},
+                      .reported = {"说", "said"},
+                      .window = 3,
+                      .after_window = 8};
+  TermMatcher m({T("冒烟"), T("smoke")}, rules);
+  // The writer's own concession negates; the same words reported do not.
+  EXPECT_EQ(Found(m, "冒烟没问题"), (std::vector<std::string>{"冒烟!没问题"}));
+  EXPECT_EQ(Found(m, "车厢冒烟乘务员说没问题"), (std::vector<std::string>{"冒烟"}));
+  EXPECT_EQ(Found(m, "列车员说冒烟没问题"), (std::vector<std::string>{"冒烟"}));
+  EXPECT_EQ(Found(m, "the smoke is fine"), (std::vector<std::string>{"smoke!is fine"}));
+  EXPECT_EQ(Found(m, "the guard said the smoke is fine"), (std::vector<std::string>{"smoke"}));
+  // A before-cue still negates in reported speech; "saidx" is no speech word.
+  EXPECT_EQ(Found(m, "he said not smoke"), (std::vector<std::string>{"smoke!not"}));
+  EXPECT_EQ(Found(m, "saidx the smoke is fine"), (std::vector<std::string>{"smoke!is fine"}));
+  // Only within the clause: a speech word in another clause changes nothing.
+  EXPECT_EQ(Found(m, "he said so. the smoke is fine"), (std::vector<std::string>{"smoke!is fine"}));
 }
 
 }  // namespace

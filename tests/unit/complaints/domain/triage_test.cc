@@ -109,6 +109,24 @@ TEST_F(TriageTest, OverrideWins) {
   EXPECT_EQ(a.importance, Level::kLow);
 }
 
+TEST_F(TriageTest, ASubmittedCategoryNeverLowersSafety) {
+  // A web form's drop-down said hygiene; the text reports smoke.
+  Submission s = Text("插座冒烟", "有焦糊味");
+  s.category = Category::kHygiene;
+  Assessment a = triage_.Assess(s);
+  EXPECT_EQ(a.category, Category::kSafety);
+  EXPECT_FALSE(a.category_overridden);
+  EXPECT_EQ(a.priority, Priority::kP1);
+  EXPECT_EQ(a.explanation.category_rule, "decisive_over_submitted");
+  EXPECT_EQ(a.explanation.suggested_category, Category::kSafety);
+  EXPECT_EQ(a.department, "safety-office");
+  // Raising to safety is the client's to make.
+  Submission raised = Text("车票问题");
+  raised.category = Category::kSafety;
+  EXPECT_EQ(triage_.Assess(raised).category, Category::kSafety);
+  EXPECT_EQ(triage_.Assess(raised).explanation.category_rule, "submitted");
+}
+
 TEST_F(TriageTest, SafetyIsAlwaysP1) {
   Submission s = Text("安全隐患");
   s.urgency = Level::kLow;
