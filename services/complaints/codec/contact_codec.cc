@@ -105,7 +105,7 @@ void PayloadToProto(const domain::ContactEvent& e, ev::ContactEvent* p) {
       break;
     }
     case ContactKind::kConsultationCreated:
-      p->mutable_consultation_created()->set_topic(e.topic);
+      p->mutable_consultation_created()->set_topic(domain::MaskText(e.topic));
       break;
     case ContactKind::kConsultationDispatched: {
       ev::ConsultationDispatched* d = p->mutable_consultation_dispatched();

@@ -17,9 +17,9 @@ namespace sqms::complaints::codec {
 // consultation_created_at is not read: the gateway sets it from the
 // contact's record (domain::CompleteContactEvent).
 domain::ContactEvent FromProto(const ::sqms::events::v1::ContactEvent& event);
-// As stored and published: the survey comment and outage description go
-// through domain::MaskText (no personal data on Kafka); only the answers and
-// durations present in `event` are set.
+// As stored and published: the survey comment, the consultation topic and
+// the outage description go through domain::MaskText (no personal data on
+// Kafka); only the answers and durations present in `event` are set.
 void ToPublishedProto(const domain::ContactEvent& event, ::sqms::events::v1::ContactEvent* out);
 std::string EncodeContactEvent(const domain::ContactEvent& event);
 // CloudEvents type: "sqms.contact.v1.call_offered", ... .

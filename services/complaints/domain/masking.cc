@@ -46,19 +46,54 @@ size_t CodePointLength(char lead) {
 
 // Text with full-width forms (U+FF01..U+FF5E: １３８, ＋, （, ＠, Ｘ), the
 // ideographic and no-break spaces and the Unicode dashes replaced by their
-// ASCII forms, so that numbers and addresses typed on a Chinese keyboard are
-// found like ASCII ones; `source[i]` is the byte of the original text that
-// byte i came from (one entry more, for the end).
+// ASCII forms, and the Chinese numerals of a dictated number (一三八〇〇…,
+// 幺 for 1: speech-to-text writes hotline calls so) by ASCII digits, so that
+// numbers and addresses typed on a Chinese keyboard or dictated are found
+// like ASCII ones; `source[i]` is the byte of the original text that byte i
+// came from (one entry more, for the end). A numeral alone ("第一次") is a
+// one-digit number, far below what is masked.
 struct FoldedText {
   std::string text;
   std::vector<size_t> source;
 };
 
-// nullopt when `in` holds none of the lead bytes of those forms (ASCII
-// text, and Chinese text without full-width punctuation), which is then
-// searched as it is, without a copy or a map.
+// The digit a Chinese numeral of a dictated number stands for, else -1.
+int ChineseDigit(char32_t code_point) {
+  switch (code_point) {
+    case 0x3007:
+    case 0x96F6:
+      return 0;  // 〇 零
+    case 0x4E00:
+    case 0x5E7A:
+      return 1;  // 一 幺
+    case 0x4E8C:
+      return 2;  // 二
+    case 0x4E09:
+      return 3;  // 三
+    case 0x56DB:
+      return 4;  // 四
+    case 0x4E94:
+      return 5;  // 五
+    case 0x516D:
+      return 6;  // 六
+    case 0x4E03:
+      return 7;  // 七
+    case 0x516B:
+      return 8;  // 八
+    case 0x4E5D:
+      return 9;  // 九
+    default:
+      return -1;
+  }
+}
+
+// nullopt for ASCII text, which is then searched as it is, without a copy
+// or a map.
 std::optional<FoldedText> FoldWidth(std::string_view in) {
-  if (in.find_first_of("\xEF\xE3\xC2\xE2") == std::string_view::npos) return std::nullopt;
+  if (std::all_of(in.begin(), in.end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+    return std::nullopt;
+  }
   FoldedText f;
   f.text.reserve(in.size());
   f.source.reserve(in.size() + 1);
@@ -85,6 +120,12 @@ std::optional<FoldedText> FoldWidth(std::string_view in) {
                (a == 0xE2 && b == 0x88 && c == 0x92)) {               // U+2212
       ascii = '-';
       len = 3;
+    } else if ((a & 0xF0) == 0xE0 && (b & 0xC0) == 0x80 && (c & 0xC0) == 0x80) {
+      const char32_t code = ((a & 0x0Fu) << 12) | ((b & 0x3Fu) << 6) | (c & 0x3Fu);
+      if (const int digit = ChineseDigit(code); digit >= 0) {
+        ascii = static_cast<char>('0' + digit);
+        len = 3;
+      }
     }
     f.text.push_back(ascii != 0 ? ascii : static_cast<char>(a));
     f.source.push_back(i);
@@ -205,13 +246,35 @@ Complaint MaskForAgent(const Complaint& complaint) {
   return out;
 }
 
-std::string ComplainantIdentity(const Complainant& c) {
+namespace {
+
+// The phone's digits in China's national form: +86 / 0086 138… is the
+// mobile 138…, +86 10 8888 6666 the landline 010 8888 6666 (the trunk 0
+// restored); other countries keep their code.
+std::string NationalPhone(std::string_view phone) {
   std::string digits;
-  for (char ch : c.phone) {
+  for (char ch : phone) {
     if (IsDigit(ch)) digits += ch;
   }
-  // +86 138... and 138... are the same mobile.
-  if (digits.size() == 13 && digits.starts_with("861")) digits.erase(0, 2);
+  const size_t first = phone.find_first_not_of(" \t");
+  const std::string_view given = phone.substr(std::min(first, phone.size()));
+  const bool international = given.starts_with('+') || given.starts_with("00");
+  if (given.starts_with("00")) digits.erase(0, 2);
+  // 86138… without the '+' as well: before the other spellings were
+  // folded, that one was, so complaints stored then keep their identity.
+  const bool china =
+      digits.starts_with("86") && (international || (digits.size() == 13 && digits[2] == '1'));
+  if (!china) return digits;
+  std::string national = digits.substr(2);
+  const bool mobile = national.size() == 11 && national[0] == '1';
+  if (!mobile && !national.empty() && national[0] != '0') national.insert(0, "0");
+  return national;
+}
+
+}  // namespace
+
+std::string ComplainantIdentity(const Complainant& c) {
+  const std::string digits = NationalPhone(c.phone);
   if (!digits.empty()) return "p:" + digits;
   if (!c.email.empty()) return "e:" + absl::AsciiStrToLower(c.email);
   if (!c.id_number.empty()) return "i:" + absl::AsciiStrToUpper(c.id_number);

@@ -12,7 +12,20 @@ namespace {
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsAlpha(char c) { return absl::ascii_isalpha(static_cast<unsigned char>(c)); }
 bool IsAlnum(char c) { return absl::ascii_isalnum(static_cast<unsigned char>(c)); }
-bool IsSeparator(char c) { return c == '-' || c == ' '; }
+// Between digit groups: what people type or dictate into a number
+// (138-0013-8000, 138.0013.8000, 138/0013/8000, 138 - 0013 - 8000), a run
+// of at most kMaxSeparatorRun of these.
+bool IsSeparator(char c) {
+  return c == '-' || c == ' ' || c == '\t' || c == '.' || c == '/' || c == '_';
+}
+constexpr size_t kMaxSeparatorRun = 3;
+
+// The end of the separator run at `i` when a digit follows it, else i.
+size_t SeparatorRunEnd(std::string_view text, size_t i) {
+  size_t j = i;
+  while (j < text.size() && j - i < kMaxSeparatorRun && IsSeparator(text[j])) ++j;
+  return j > i && j < text.size() && IsDigit(text[j]) ? j : i;
+}
 
 int TwoDigits(std::string_view s, size_t at) { return (s[at] - '0') * 10 + (s[at + 1] - '0'); }
 
@@ -68,8 +81,8 @@ Number ReadNumber(std::string_view text, size_t b) {
     const size_t e = DigitsEnd(text, i);
     n.groups.push_back({i, e});
     n.end = e;
-    if (e + 1 < text.size() && IsSeparator(text[e]) && IsDigit(text[e + 1])) {
-      i = e + 1;
+    if (const size_t next = SeparatorRunEnd(text, e); next > e) {
+      i = next;
     } else {
       break;
     }
@@ -93,7 +106,12 @@ bool IsDateAt(std::string_view text, const Number& n, size_t g) {
   const TextRange& y = n.groups[g];
   const TextRange& m = n.groups[g + 1];
   const TextRange& d = n.groups[g + 2];
-  if (text[y.end] != '-' || text[m.end] != '-' || y.end - y.begin != 4) return false;
+  // One '-', '.' or '/' between the parts (2026-12-06, 2026.12.06, 2026/12/06).
+  auto date_separator = [&](const TextRange& part, const TextRange& next) {
+    const char c = text[part.end];
+    return next.begin == part.end + 1 && (c == '-' || c == '.' || c == '/');
+  };
+  if (!date_separator(y, m) || !date_separator(m, d) || y.end - y.begin != 4) return false;
   if (!(text.substr(y.begin, 2) == "19" || text.substr(y.begin, 2) == "20")) return false;
   auto value = [&](const TextRange& r) {
     return r.end - r.begin == 1   ? text[r.begin] - '0'

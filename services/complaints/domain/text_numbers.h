@@ -21,8 +21,9 @@ struct TextRange {
 // full-width digits, letters, '+', '(', ')', dashes and spaces already their
 // ASCII forms (MaskText does that); other bytes are never part of a number.
 //
-// A number is a run of digits whose groups may be separated by one '-' or
-// ' ' each (138 0013 8000, 138-0013-8000, 0755 8888 6666), optionally after
+// A number is a run of digits whose groups may be separated by up to three
+// of '-', ' ', tab, '.', '/', '_' each (138 0013 8000, 138-0013-8000,
+// 138.0013.8000, 138 - 0013 - 8000, 0755 8888 6666), optionally after
 // '+' (+86 138 0013 8000) or a parenthesised area code ((010) 12345678),
 // with an ID number's final X right after its 17th digit. Whatever digits
 // its groups hold, the whole number is one range, so no grouping shows more
@@ -30,7 +31,8 @@ struct TextRange {
 //  - every number of 7 or more digits (an ID's X counts as a digit), except
 //  - complaint ids CMP-YYYYMMDD-<12 of 0-9A-Z> (either case, a real month
 //    and day), never returned: agents copy them to look cases up;
-//  - dates YYYY-MM-DD (19xx/20xx, month 1-12, day 1-31) inside a number are
+//  - dates YYYY-MM-DD, YYYY.MM.DD or YYYY/MM/DD (19xx/20xx, month 1-12,
+//    day 1-31) inside a number are
 //    cut out, and the digits on either side judged alone ("2026-10-01
 //    10:30" keeps its date). A bare 20261205 is returned: it is also an
 //    8-digit landline number, and when in doubt we mask;

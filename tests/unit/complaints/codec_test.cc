@@ -274,6 +274,20 @@ TEST(ContactCodecTest, RoundTripMasksComments) {
   EXPECT_EQ(published.contact_id(), "call-1");
 }
 
+TEST(ContactCodecTest, AConsultationsTopicIsPublishedMasked) {
+  domain::ContactEvent e;
+  e.event_id = "e-2";
+  e.contact_id = "call-2";
+  e.kind = domain::ContactKind::kConsultationCreated;
+  e.occurred_at = kT0;
+  e.topic = std::string("refund, call back on ") + kPhone;
+  const std::string bytes = EncodeContactEvent(e);
+  EXPECT_EQ(bytes.find(kPhone), std::string::npos);
+  ::sqms::events::v1::ContactEvent published;
+  ASSERT_TRUE(published.ParseFromString(bytes));
+  EXPECT_TRUE(published.consultation_created().topic().starts_with("refund, call back on "));
+}
+
 TEST(ContactCodecTest, AnswersAndDurationsKeepTheirPresence) {
   ::sqms::events::v1::ContactEvent p;
   p.mutable_survey_answered()->set_nps(0);  // asked, answered 0: present

@@ -88,6 +88,16 @@ TEST(MaskingTest, MaskTextMasksGroupedAndPrefixedNumbersWhole) {
       {"13800138000-13900139000", "138********-*******9000"},
       // Near an e-mail address, each is masked by its own rule.
       {"138 0013 8000 zhang@x.com", "138 **** 8000 z***@x.com"},
+      // However it was typed: dots, slashes, underscores, tabs, runs of them.
+      {"138.0013.8000", "138.****.8000"},
+      {"138/0013/8000", "138/****/8000"},
+      {"138_0013_8000", "138_****_8000"},
+      {"138 - 0013 - 8000", "138 - **** - 8000"},
+      {"138  0013 8000", "138  **** 8000"},
+      {"138\t0013\t8000", "138\t****\t8000"},
+      // Dictated: speech-to-text writes the digits as Chinese numerals.
+      {"电话一三八〇〇一三八〇〇〇", "电话138****8000"},
+      {"回电幺三八零零幺三八零零零", "回电138****8000"},
   };
   for (const Case& c : cases) EXPECT_EQ(MaskText(c.in), c.out) << c.in;
 }
@@ -105,6 +115,9 @@ TEST(MaskingTest, MaskTextKeepsCodesDatesAndShortNumbers) {
       {"12306 客服, 10086, 退款 1280.50 元", "12306 客服, 10086, 退款 1280.50 元"},
       {"订单号E123456789 车票 G1234 13800138000", "订单号E123456789 车票 G1234 138****8000"},
       {"5车12A座", "5车12A座"},
+      {"2026.12.05 出发, 2026/12/05 到达", "2026.12.05 出发, 2026/12/05 到达"},
+      {"第一次坐三号车厢, 等了二十分钟", "第一次坐三号车厢, 等了二十分钟"},
+      {"退款 12.5 元 3.5 小时", "退款 12.5 元 3.5 小时"},
       // Cannot be told from an 8-digit landline or a mobile: masked.
       {"20261205", "202*1205"},
       {"E13800138000", "E138****8000"},
@@ -155,6 +168,17 @@ TEST(MaskingTest, ComplainantIdentity) {
   EXPECT_EQ(ComplainantIdentity(c), "p:13812345678");
   c.phone = "13812345678";
   EXPECT_EQ(ComplainantIdentity(c), "p:13812345678");
+  // Any spelling of one number is one caller.
+  for (const char* same : {"0086 138 1234 5678", "+8613812345678", "8613812345678"}) {
+    c.phone = same;
+    EXPECT_EQ(ComplainantIdentity(c), "p:13812345678") << same;
+  }
+  for (const char* landline : {"010-8888-6666", "+86 10 8888 6666", "0086 10 88886666"}) {
+    c.phone = landline;
+    EXPECT_EQ(ComplainantIdentity(c), "p:01088886666") << landline;
+  }
+  c.phone = "+1 415 555 0100";  // another country keeps its code
+  EXPECT_EQ(ComplainantIdentity(c), "p:14155550100");
 }
 
 }  // namespace
