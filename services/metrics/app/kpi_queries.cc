@@ -248,12 +248,27 @@ absl::StatusOr<std::vector<KpiResult>> KpiQueries::Query(const RangeRequest& req
   auto aggregates = reader_.Read(windows, *dimension, request.drill);
   if (!aggregates.ok()) return aggregates.status();
 
+  const bool every_unit = *dimension != Dimension::kTotal && request.unit.empty();
+  size_t values = 0;
+  for (size_t i = 0; i < periods; ++i) {
+    values += kpis.size() * (every_unit ? (*aggregates)[i].units.size() : 1);
+  }
+  if (values > kMaxQueryValues) {
+    return runtime::InvalidArgument(
+        {{every_unit ? "unit" : "to",
+          absl::StrCat("the query would answer ", values, " values (", periods, " periods × ",
+                       kpis.size(), " KPIs", every_unit ? " × every unit of each" : "",
+                       "), at most ", kMaxQueryValues,
+                       ": name a unit, ask for fewer KPIs or a shorter from..to")}});
+  }
+
   std::vector<KpiResult> out;
+  out.reserve(values);
   for (size_t i = 0; i < periods; ++i) {
     std::vector<std::string> units;
     if (*dimension == Dimension::kTotal) {
       units = {"all"};
-    } else if (!request.unit.empty()) {
+    } else if (!every_unit) {
       units = {request.unit};
     } else {
       for (const auto& [unit, _] : (*aggregates)[i].units) units.push_back(unit);

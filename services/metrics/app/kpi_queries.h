@@ -151,6 +151,11 @@ struct RankResult {
 
 inline constexpr int kMaxQueryKpis = 20;
 inline constexpr int kMaxQueryPeriods = 400;
+// Values one Query answers at most (periods × KPIs × the units each period
+// has): past it the query is INVALID_ARGUMENT before a value is computed,
+// on "unit" for a dimension's every unit, else on "to" — so no caller makes
+// a replica build hundreds of MB it could not send (gRPC's 16 MiB limit).
+inline constexpr size_t kMaxQueryValues = 50'000;
 
 class KpiQueries {
  public:
