@@ -113,12 +113,17 @@ absl::Status Escalator::Escalate(const std::string& incident_id, int64_t seq) {
                   if (!next) return std::nullopt;  // no tiers at all (ValidatePlan refuses that)
                   write.incident.escalation_seq = seq + 1;
                   const bool repeat = next->tier == incident.step.tier;
+                  // Past the chain's end the due step is the last one again.
+                  const bool after_end = *next == incident.step;
                   changes::Page(*plan, *catalog, *next, repeat ? "repeated" : "escalated", now,
                                 write);
                   changes::AddTimeline(
                       write.incident, now, "system", "escalated",
                       absl::StrCat("no acknowledgement: tier ", next->tier + 1,
-                                   repeat ? absl::StrCat(" again (", next->repeat, ")") : ""));
+                                   after_end ? " again (the chain has ended: paging the last "
+                                               "tier until someone acknowledges)"
+                                   : repeat  ? absl::StrCat(" again (", next->repeat, ")")
+                                             : ""));
                   changes::ScheduleNext(*plan, now, write);
                   write.events.push_back(ports::IncidentEventKind::kEscalated);
                   return write;

@@ -12,7 +12,9 @@
 // Steps are decided by the plan in force when the timer fires; a plan
 // changed meanwhile (UpsertPlan) with fewer tiers or repeats does not stop
 // the escalation: the incident's step is mapped onto the new chain
-// (domain::DueStep, domain::ClampStep). Nor does a plan gone from the
+// (domain::DueStep, domain::ClampStep). Nor does the chain's end: past
+// its last step the last tier is paged again every its ack_timeout until
+// the incident is acknowledged or resolved. Nor does a plan gone from the
 // configuration: the incident follows the retired plan
 // (CatalogData::FindPlan, app/plan_changes.h); should this replica know no
 // plan of the incident at all, the timer fails (UNAVAILABLE) and is
@@ -94,14 +96,16 @@ std::string QuietTimer(const std::string& incident_id, absl::Time quiet_since);
 // incident's list and to `write`.
 void Page(const domain::Plan& plan, const CatalogData& catalog, domain::EscalationStep step,
           const std::string& kind, absl::Time now, ports::IncidentWrite& write);
-// Schedules the step after incident.step (or nothing at the chain's end).
+// Schedules the step after incident.step, due its tier's ack_timeout after
+// `notified_at` — past the chain's end too (the last tier again: paging
+// stops only at acknowledgement); nothing only for a plan without tiers.
 void ScheduleNext(const domain::Plan& plan, absl::Time notified_at, ports::IncidentWrite& write);
 // Flap protection: write.incident's quiet spell ends at `now` (call before
 // clearing quiet_since). A triggered incident's escalation, held while it
 // was quiet (Escalator pages nobody then), resumes with the time its step
 // had left when the spell began: the pending timer is replaced by one of
 // the next seq, due that much after `now` (at once if it was overdue).
-// Nothing for an incident not triggered or at its chain's end.
+// Nothing for an incident not triggered or with no escalation pending.
 void ResumeEscalation(absl::Time now, ports::IncidentWrite& write);
 // "resolved" notices to every target of tiers 0..incident.step.tier.
 void NotifyResolved(const domain::Plan& plan, absl::Time now, ports::IncidentWrite& write);
