@@ -6,6 +6,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "services/alerts/notify/reply.h"
 #include "sqms/runtime/log.h"
 
 namespace sqms::alerts::adapters {
@@ -120,9 +121,12 @@ void WebhookDispatcher::Record(ports::Delivery d, const notify::Target& target,
   metrics_.NotificationLatency(target.id, absl::ToDoubleSeconds(latency));
   bool ok = false;
   if (response.ok()) {
+    // A robot answers 200 also when it refuses the message: its body decides.
+    notify::ReplyVerdict verdict =
+        notify::JudgeReply(target.kind, response->status, response->body);
     d.last_http_status = response->status;
-    d.last_error = response->status / 100 == 2 ? "" : response->body.substr(0, 200);
-    ok = response->status / 100 == 2;
+    d.last_error = std::move(verdict.error);
+    ok = verdict.delivered;
   } else {
     d.last_http_status = 0;
     d.last_error = std::string(response.status().message());

@@ -6,9 +6,10 @@
 // longer triggered is cancelled in that same atomic step), moves the
 // delivery's timer to now + timeout + a margin as the safety net should this
 // process die mid-send, and hands the request to the HttpClient. The
-// response is recorded on the dispatcher's own thread: delivered (2xx),
-// retried with exponential backoff and jitter, or failed after the
-// target's max_attempts. A slow or failing target holds nothing but its own
+// response is recorded on the dispatcher's own thread: delivered (a 2xx
+// the target's kind accepts — a robot's body must carry its success code,
+// notify/reply.h), retried with exponential backoff and jitter, or failed
+// after the target's max_attempts. A slow or failing target holds nothing but its own
 // deliveries. A target over its rate waits (the timer moves), never drops.
 //
 // At least once: a crash between the send and the record sends again after

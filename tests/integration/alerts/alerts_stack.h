@@ -25,10 +25,16 @@ namespace ev = ::sqms::events::v1;
 
 struct AlertsStackOptions {
   std::string name = "alerts";
-  // The plans file's `plans:` and `inhibit_rules:` (targets "sink" → /hook
-  // and "down" → a path the sink answers 503 are defined by the stack).
+  // The plans file's `plans:` and `inhibit_rules:` (targets "sink" → /hook,
+  // "robot" → /dingtalk, "down" → a path the sink answers 503, and
+  // "refused" → a DingTalk robot answering HTTP 200 with kRefusal are
+  // defined by the stack).
   std::string plans;
 };
+
+// What the sink answers target "refused" (HTTP 200), as a DingTalk robot
+// refusing a message does.
+inline constexpr char kRefusal[] = R"({"errcode":310000,"errmsg":"keywords not in content"})";
 
 // One request the sink received.
 struct SinkRequest {
