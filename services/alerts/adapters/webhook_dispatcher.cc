@@ -45,8 +45,7 @@ notify::Notification NotificationFor(const ports::Delivery& d, const ports::Inci
 
 WebhookDispatcher::WebhookDispatcher(ports::AlertStore& store, const app::Catalog& catalog,
                                      runtime::HttpClient& http, const runtime::Clock& clock,
-                                     AlertMetrics& metrics,
-                                     std::function<void(const std::string&, absl::Time)> reschedule)
+                                     AlertMetrics& metrics, Reschedule reschedule)
     : store_(store),
       catalog_(catalog),
       http_(http),
@@ -78,8 +77,9 @@ absl::Status WebhookDispatcher::OnTimer(const std::string& timer_id) {
     absl::MutexLock lock(&mu_);
     auto [it, added] = limiters_.try_emplace(target.id, target.rate_per_minute);
     if (absl::Duration wait = it->second.Take(now); wait > absl::ZeroDuration()) {
-      reschedule_(timer_id, now + wait);
-      return absl::OkStatus();
+      // Not moved (a Redis blip): the error makes the timers retry this
+      // one; OK would complete it and orphan the pending delivery.
+      return reschedule_(timer_id, now + wait);
     }
   }
   auto claim = store_.ClaimDelivery(id, now + target.timeout + kSafetyMargin);

@@ -34,16 +34,20 @@ namespace sqms::alerts::adapters {
 
 class WebhookDispatcher {
  public:
-  // `reschedule(timer_id, due)` moves a timer (DurableTimers::Schedule).
-  // All borrowed; they must outlive this object.
+  // `reschedule(timer_id, due)` moves a timer (DurableTimers::Schedule) and
+  // says whether it did. All borrowed; they must outlive this object.
+  using Reschedule = std::function<absl::Status(const std::string& timer_id, absl::Time due)>;
   WebhookDispatcher(ports::AlertStore& store, const app::Catalog& catalog,
                     runtime::HttpClient& http, const runtime::Clock& clock, AlertMetrics& metrics,
-                    std::function<void(const std::string&, absl::Time)> reschedule);
+                    Reschedule reschedule);
   // Waits for the results being recorded.
   ~WebhookDispatcher();
 
   // For timer ids "dlv|<delivery id>"; OK for others. An error: the timer
-  // retries.
+  // retries — among them a delivery held back by its target's rate whose
+  // timer could not be moved to when a token is free (`reschedule`'s
+  // error): returning OK would let the timers complete (delete) the timer
+  // and leave the delivery pending with none, never sent.
   absl::Status OnTimer(const std::string& timer_id);
 
  private:
@@ -55,7 +59,7 @@ class WebhookDispatcher {
   runtime::HttpClient& http_;
   const runtime::Clock& clock_;
   AlertMetrics& metrics_;
-  std::function<void(const std::string&, absl::Time)> reschedule_;
+  Reschedule reschedule_;
   absl::Mutex mu_;
   std::map<std::string, notify::RateLimiter> limiters_ ABSL_GUARDED_BY(mu_);
   // Records results off the HTTP client's I/O thread (Redis calls block).
