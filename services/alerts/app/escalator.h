@@ -23,6 +23,7 @@
 // pages nobody: it is held, with a timeline entry, and resumes when an
 // alert fires again (changes::ResumeEscalation).
 
+#include <cstddef>
 #include <functional>
 #include <optional>
 #include <string>
@@ -118,6 +119,15 @@ ports::Incident NewIncident(const domain::Plan& plan, const domain::Labels& grou
 // resolved notices, the event.
 void Resolve(const domain::Plan* plan, absl::Time now, const std::string& actor,
              const std::string& why, ports::IncidentWrite& write);
+// The most entries an incident's timeline keeps.
+inline constexpr size_t kMaxTimeline = 500;
+// Whether `entry` is a joined alert's ("alert", "alert-resolved") rather
+// than a lifecycle entry (opened, notified, escalated, acknowledged, step,
+// note, resolved, …).
+bool IsAlertEntry(const ports::TimelineEntry& entry);
+// Appends an entry. At kMaxTimeline entries one is dropped first: the
+// oldest alert entry; a lifecycle entry only when no alert entry is left
+// (then the oldest after "opened", which is always kept).
 void AddTimeline(ports::Incident& incident, absl::Time at, std::string actor, std::string kind,
                  std::string text);
 }  // namespace changes

@@ -3,6 +3,7 @@
 // timeline entries.
 #include <algorithm>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -107,14 +108,22 @@ void NotifyResolved(const domain::Plan& plan, absl::Time now, ports::IncidentWri
   }
 }
 
+bool IsAlertEntry(const ports::TimelineEntry& entry) {
+  return entry.kind == "alert" || entry.kind == "alert-resolved";
+}
+
 void AddTimeline(ports::Incident& incident, absl::Time at, std::string actor, std::string kind,
                  std::string text) {
-  // Bounded: a flapping source must not grow a document without end.
-  constexpr size_t kMaxTimeline = 500;
-  if (incident.timeline.size() >= kMaxTimeline) {
-    incident.timeline.erase(incident.timeline.begin() + 1);  // keep "opened"
+  // Bounded: a flapping source must not grow a document without end. The
+  // entry to drop is a joined alert's: a mass delay draws hundreds, and the
+  // closing review needs who was paged, who acknowledged, the steps and the
+  // notes. Only with no alert entry left goes the oldest after "opened".
+  std::vector<ports::TimelineEntry>& timeline = incident.timeline;
+  if (timeline.size() >= kMaxTimeline && timeline.size() > 1) {
+    auto oldest_alert = std::find_if(timeline.begin() + 1, timeline.end(), IsAlertEntry);
+    timeline.erase(oldest_alert != timeline.end() ? oldest_alert : timeline.begin() + 1);
   }
-  incident.timeline.push_back({at, std::move(actor), std::move(kind), std::move(text)});
+  timeline.push_back({at, std::move(actor), std::move(kind), std::move(text)});
 }
 
 }  // namespace sqms::alerts::app::changes
