@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "absl/time/clock.h"
 #include "google/protobuf/util/time_util.h"
 #include "sqms/runtime/http/http_client.h"
 #include "tests/support/event_producer.h"
@@ -172,7 +173,10 @@ std::string AlertsStack::ScrapeMetrics(int replica) const {
 
 int AlertsStack::PendingTimers() const {
   int n = -1;
-  if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(redis_->Cli({"ZCARD", "{sqms:alerts}:timers"})),
+  // Scores are due times in Unix ms.
+  const std::string horizon = absl::StrCat(absl::ToUnixMillis(absl::Now() + absl::Minutes(10)));
+  if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(
+                            redis_->Cli({"ZCOUNT", "{sqms:alerts}:timers", "-inf", horizon})),
                         &n)) {
     return -1;
   }

@@ -64,7 +64,10 @@ class AlertsStack {
   int webhook_port(int replica = 0) const { return replicas_[replica].webhook_port; }
   int metrics_port(int replica = 0) const { return replicas_[replica].metrics_port; }
   std::string ScrapeMetrics(int replica = 0) const;
-  // Durable timers (escalations, deliveries) not yet done; -1 if unreadable.
+  // Durable timers (escalations, deliveries) not yet done and due within
+  // ten minutes; -1 if unreadable. A triggered incident always has its
+  // next page scheduled (the last tier repeats until acknowledged): one an
+  // hour away, as the test plans' last tiers have, is not counted.
   int PendingTimers() const;
 
   // Every request the sink received so far, in arrival order.
