@@ -66,6 +66,8 @@ absl::Status Escalator::ResolveQuiet(const std::string& incident_id, int64_t qui
             absl::ToUnixMillis(incident.quiet_since) != quiet_ms) {
           return std::nullopt;  // resolved meanwhile, or an alert fired again
         }
+        auto deliveries = ReadDeliveries(store_, incident);
+        if (!deliveries.ok()) return deliveries.status();
         auto catalog = catalog_.Snapshot();
         const domain::Plan* plan = catalog->FindPlan(incident.plan_id);
         const absl::Time now = clock_.Now();
@@ -74,7 +76,7 @@ absl::Status Escalator::ResolveQuiet(const std::string& incident_id, int64_t qui
             plan, now, "system",
             absl::StrCat("every alert stayed resolved for ",
                          absl::FormatDuration(now - incident.quiet_since), " (flap protection)"),
-            write);
+            changes::PagedTiers(incident, *deliveries), write);
         return write;
       });
   if (!written.ok()) return written.status();

@@ -26,7 +26,9 @@
 #include <cstddef>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "services/alerts/app/catalog.h"
@@ -84,6 +86,11 @@ class Escalator {
   std::function<void(const ports::Incident&)> resolved_;
 };
 
+// The deliveries of `incident` as stored, in its order (one read each;
+// gone ones left out); the store's error if a read fails.
+absl::StatusOr<std::vector<ports::Delivery>> ReadDeliveries(ports::AlertStore& store,
+                                                            const ports::Incident& incident);
+
 // Pure helpers shared by the use cases (incident_changes.cc).
 namespace changes {
 // Timer ids.
@@ -108,17 +115,28 @@ void ScheduleNext(const domain::Plan& plan, absl::Time notified_at, ports::Incid
 // the next seq, due that much after `now` (at once if it was overdue).
 // Nothing for an incident not triggered or with no escalation pending.
 void ResumeEscalation(absl::Time now, ports::IncidentWrite& write);
-// "resolved" notices to every target of tiers 0..incident.step.tier.
-void NotifyResolved(const domain::Plan& plan, absl::Time now, ports::IncidentWrite& write);
+// The tiers actually paged, from the incident's deliveries (as read with
+// it): a tier with a page that went out (attempts > 0: delivered, failed
+// or in flight), or one still pending while the incident is triggered (it
+// may be claimed before a resolution lands). A tier whose pages were all
+// cancelled by an acknowledgement, or are pending behind one (they will
+// be cancelled), was never reached: not in the set.
+std::set<int> PagedTiers(const ports::Incident& incident,
+                         const std::vector<ports::Delivery>& deliveries);
+// "resolved" notices to every target of the tiers in `paged` (within the
+// plan's chain): nobody is told of the end of an incident they never
+// heard of.
+void NotifyResolved(const domain::Plan& plan, absl::Time now, const std::set<int>& paged,
+                    ports::IncidentWrite& write);
 // A new incident of `plan` for `alert` (id, title, level, steps, labels),
 // not yet written: the caller pages tier 0 and writes it.
 ports::Incident NewIncident(const domain::Plan& plan, const domain::Labels& group_labels,
                             const std::string& group_key, const domain::Labels& first_alert,
                             const std::string& title_hint, bool drill, absl::Time now);
 // Resolves write.incident: state, time, timers cancelled, group released,
-// resolved notices, the event.
+// resolved notices to the `paged` tiers (PagedTiers), the event.
 void Resolve(const domain::Plan* plan, absl::Time now, const std::string& actor,
-             const std::string& why, ports::IncidentWrite& write);
+             const std::string& why, const std::set<int>& paged, ports::IncidentWrite& write);
 // The most entries an incident's timeline keeps.
 inline constexpr size_t kMaxTimeline = 500;
 // Whether `entry` is a joined alert's ("alert", "alert-resolved") rather

@@ -2,6 +2,7 @@
 // changes): pages for a tier, the next escalation timer, resolved notices,
 // timeline entries.
 #include <algorithm>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -11,6 +12,21 @@
 #include "services/alerts/app/escalator.h"
 #include "services/alerts/domain/rotation.h"
 #include "sqms/runtime/ids.h"
+
+namespace sqms::alerts::app {
+
+absl::StatusOr<std::vector<ports::Delivery>> ReadDeliveries(ports::AlertStore& store,
+                                                            const ports::Incident& incident) {
+  std::vector<ports::Delivery> out;
+  for (const std::string& id : incident.deliveries) {
+    auto d = store.GetDelivery(id);
+    if (!d.ok()) return d.status();
+    if (d->has_value()) out.push_back(**std::move(d));
+  }
+  return out;
+}
+
+}  // namespace sqms::alerts::app
 
 namespace sqms::alerts::app::changes {
 
@@ -97,9 +113,22 @@ void ResumeEscalation(absl::Time now, ports::IncidentWrite& write) {
                            absl::FormatDuration(left)));
 }
 
-void NotifyResolved(const domain::Plan& plan, absl::Time now, ports::IncidentWrite& write) {
+std::set<int> PagedTiers(const ports::Incident& incident,
+                         const std::vector<ports::Delivery>& deliveries) {
+  const bool triggered = incident.state == domain::IncidentState::kTriggered;
+  std::set<int> paged;
+  for (const ports::Delivery& d : deliveries) {
+    if (!d.IsPage()) continue;
+    if (d.attempts > 0 || (triggered && d.status == "pending")) paged.insert(d.tier);
+  }
+  return paged;
+}
+
+void NotifyResolved(const domain::Plan& plan, absl::Time now, const std::set<int>& paged,
+                    ports::IncidentWrite& write) {
   ports::Incident& incident = write.incident;
-  for (int t = 0; t <= incident.step.tier && t < static_cast<int>(plan.escalation.size()); ++t) {
+  for (int t : paged) {
+    if (t < 0 || t >= static_cast<int>(plan.escalation.size())) continue;
     for (const std::string& target : plan.escalation[t].targets) {
       ports::Delivery d = NewDelivery(incident, target, "resolved", {t, 0}, {}, now);
       incident.deliveries.push_back(d.id);
@@ -158,7 +187,7 @@ ports::Incident NewIncident(const domain::Plan& plan, const domain::Labels& grou
 }
 
 void Resolve(const domain::Plan* plan, absl::Time now, const std::string& actor,
-             const std::string& why, ports::IncidentWrite& write) {
+             const std::string& why, const std::set<int>& paged, ports::IncidentWrite& write) {
   ports::Incident& i = write.incident;
   i.state = domain::IncidentState::kResolved;
   i.resolved_at = now;
@@ -172,7 +201,7 @@ void Resolve(const domain::Plan* plan, absl::Time now, const std::string& actor,
   write.events.push_back(ports::IncidentEventKind::kResolved);
   write.actor = actor;
   AddTimeline(i, now, actor, "resolved", why);
-  if (plan != nullptr) NotifyResolved(*plan, now, write);
+  if (plan != nullptr) NotifyResolved(*plan, now, paged, write);
 }
 
 }  // namespace sqms::alerts::app::changes

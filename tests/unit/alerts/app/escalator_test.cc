@@ -303,6 +303,55 @@ TEST_F(EscalatorPlanChangeTest, AnExpiredAcknowledgementPagesTheTierMappedOntoTh
       << "and escalates on by the new chain";
 }
 
+// Review finding 12: "resolved" went to every tier up to the incident's
+// step, also to a tier whose pages an acknowledgement cancelled before
+// they were sent — telling people of the end of an incident they never
+// heard of. Only the tiers actually paged get it.
+TEST_F(EscalatorTest, ResolvedNoticesGoOnlyToTheTiersActuallyPaged) {
+  // The dispatcher sends what is due: claiming a page counts its attempt.
+  auto send_pending = [&] {
+    for (const ports::Delivery& d : Deliveries(id_)) {
+      if (d.status != "pending") continue;
+      ASSERT_TRUE(store_.ClaimDelivery(d.id, clock_.Now()).ok());
+    }
+  };
+  send_pending();  // tier 0
+  clock_.Advance(absl::Minutes(5));
+  ASSERT_EQ(FireDueTimers(), 1);  // tier 0 again
+  send_pending();
+  clock_.Advance(absl::Minutes(5));
+  ASSERT_EQ(FireDueTimers(), 1);  // tier 1 decided, not yet claimed
+  ASSERT_EQ(Pages(id_).back(), "escalated 1.0 sink");
+  ASSERT_TRUE(commands_.Acknowledge(id_, Ctx("ack-1"), "on it").ok());
+  const std::string tier1 = Deliveries(id_).back().id;
+  auto claim = store_.ClaimDelivery(tier1, clock_.Now());
+  ASSERT_TRUE(claim.ok());
+  ASSERT_EQ(claim->kind, ports::DeliveryClaim::Kind::kCancelled) << "tier 1 was never reached";
+
+  ASSERT_TRUE(commands_.Resolve(id_, Ctx("resolve-1"), "fixed").ok());
+  std::vector<std::string> resolved;
+  for (const std::string& page : Pages(id_)) {
+    if (page.starts_with("resolved")) resolved.push_back(page);
+  }
+  EXPECT_THAT(resolved, ElementsAre("resolved 0.0 sink", "resolved 0.0 robot"));
+}
+
+// A page still pending while the incident is triggered may go out before
+// the resolution lands: its tier is told, rather than left wondering.
+TEST_F(EscalatorTest, ATierWhosePageMayStillGoOutIsToldOfTheResolution) {
+  clock_.Advance(absl::Minutes(5));
+  ASSERT_EQ(FireDueTimers(), 1);
+  clock_.Advance(absl::Minutes(5));
+  ASSERT_EQ(FireDueTimers(), 1);  // tier 1 decided, nothing claimed yet
+  ASSERT_TRUE(commands_.Resolve(id_, Ctx("resolve-1"), "fixed").ok());
+  std::vector<std::string> resolved;
+  for (const std::string& page : Pages(id_)) {
+    if (page.starts_with("resolved")) resolved.push_back(page);
+  }
+  EXPECT_THAT(resolved,
+              ElementsAre("resolved 0.0 sink", "resolved 0.0 robot", "resolved 1.0 sink"));
+}
+
 TEST_F(EscalatorTest, UnknownTimerIdsAreDroppedWithoutError) {
   EXPECT_TRUE(escalator_.OnTimer("other|x|1").ok());
   EXPECT_TRUE(escalator_.OnTimer("esc|no-such-incident|0").ok());
