@@ -206,8 +206,10 @@ absl::StatusOr<std::unique_ptr<AlertsServiceServer>> AlertsServiceServer::Start(
       [stats = p->alert_metrics.get()](const ports::Incident& i) { stats->Resolved(i); });
   p->dispatcher = std::make_unique<adapters::WebhookDispatcher>(
       *p->store, *p->catalog, *p->http, p->clock, *p->alert_metrics,
-      [parts](const std::string& timer, absl::Time due) {
-        if (parts->timers_ptr != nullptr) (void)parts->timers_ptr->Schedule(0, timer, due);
+      [parts](const std::string& timer, absl::Time due) -> absl::Status {
+        if (parts->timers_ptr == nullptr) return absl::UnavailableError("timers not started");
+        // Passed back: a failed move is retried by the timers, never dropped.
+        return parts->timers_ptr->Schedule(0, timer, due);
       });
   p->timers = std::make_unique<runtime::DurableTimers>(
       *p->redis,

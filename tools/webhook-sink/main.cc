@@ -1,10 +1,14 @@
 // webhook-sink: receives the alert notification webhooks (generic JSON,
 // DingTalk, WeCom, Feishu) for the demo and the integration tests. Answers
-// as the robots do ({"errcode":0,"errmsg":"ok"}), appends each request to
-// --out as one JSON line, prints a human summary per request, and fails
-// --fail-path requests with 503 so tests can exercise retries.
+// as the robots do — {"errcode":0,"errmsg":"ok"} (DingTalk, WeCom, generic),
+// {"code":0,"msg":"success",…} to a Feishu body ("msg_type") —, appends
+// each request to --out as one JSON line, prints a human summary per
+// request, fails --fail-path requests with 503 so tests can exercise
+// retries, and answers --body-error paths HTTP 200 with the given body, as
+// a robot refusing a message does (wrong keyword or signature, too fast).
 //
 //   webhook-sink --listen 127.0.0.1:0 --port-file port --out hooks.jsonl
+//   webhook-sink … --body-error '/dingtalk={"errcode":310000,"errmsg":"keywords not in content"}'
 //   curl -d '{"msgtype":"text","text":{"content":"hi"}}' http://127.0.0.1:$(cat port)/hook
 
 #include <fcntl.h>
@@ -12,6 +16,8 @@
 
 #include <cstdio>
 #include <iostream>
+#include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -40,6 +46,7 @@ struct Flags {
   bool quiet = false;
   std::vector<std::string> extra_paths;
   std::vector<std::string> fail_paths;
+  std::vector<std::string> body_errors;  // "PATH=BODY"
   std::string token;
 };
 
@@ -151,19 +158,50 @@ bool WriteAtomically(const std::string& path, const std::string& content) {
   return ok && std::rename(tmp.c_str(), path.c_str()) == 0;
 }
 
-void AddRoutes(const Flags& flags, Recorder& recorder, sqms::runtime::HttpServer& server) {
+// A robot's "accepted" in the format of the request: Feishu bodies carry
+// "msg_type" and get Feishu's answer; the rest DingTalk's and WeCom's.
+std::string SuccessBody(const std::string& request_body) {
+  json body = json::parse(request_body, nullptr, /*allow_exceptions=*/false);
+  if (body.is_object() && body.contains("msg_type")) {
+    return R"({"StatusCode":0,"StatusMessage":"success","code":0,"data":{},"msg":"success"})";
+  }
+  return R"({"errcode":0,"errmsg":"ok"})";
+}
+
+// --body-error "PATH=BODY" flags as path → body; false (naming the flag)
+// on one without "=" or a path not starting with "/".
+bool ParseBodyErrors(const std::vector<std::string>& flags,
+                     std::map<std::string, std::string>* out) {
+  for (const std::string& flag : flags) {
+    size_t eq = flag.find('=');
+    if (eq == std::string::npos || eq == 0 || flag[0] != '/') {
+      std::cerr << "webhook-sink: --body-error '" << flag << "': expected /path=body\n";
+      return false;
+    }
+    (*out)[flag.substr(0, eq)] = flag.substr(eq + 1);
+  }
+  return true;
+}
+
+void AddRoutes(const Flags& flags, const std::map<std::string, std::string>& body_errors,
+               Recorder& recorder, sqms::runtime::HttpServer& server) {
   std::set<std::string> fail(flags.fail_paths.begin(), flags.fail_paths.end());
   std::set<std::string> all = {"/hook", "/dingtalk", "/wecom", "/feishu"};
   all.insert(flags.extra_paths.begin(), flags.extra_paths.end());
   all.insert(fail.begin(), fail.end());
+  for (const auto& [path, body] : body_errors) all.insert(path);
   for (const std::string& path : all) {
     bool fails = fail.contains(path);
-    server.Handle("POST", path, [&recorder, fails](const HttpServerRequest& request) {
+    auto refusal = body_errors.find(path);
+    std::optional<std::string> refuse;
+    if (refusal != body_errors.end()) refuse = refusal->second;
+    server.Handle("POST", path, [&recorder, fails, refuse](const HttpServerRequest& request) {
       HttpServerResponse response;
       response.status = fails ? 503 : 200;
       response.content_type = "application/json";
-      response.body = fails ? R"({"errcode":503,"errmsg":"failing on purpose: --fail-path"})"
-                            : R"({"errcode":0,"errmsg":"ok"})";
+      response.body = fails    ? R"({"errcode":503,"errmsg":"failing on purpose: --fail-path"})"
+                      : refuse ? *refuse
+                               : SuccessBody(request.body);
       recorder.Record(request, response.status);
       return response;
     });
@@ -182,9 +220,14 @@ int main(int argc, char** argv) {
   app.add_flag("--quiet", flags.quiet, "No per-request line on stdout");
   app.add_option("--path", flags.extra_paths, "Accept POSTs on this path too (repeatable)");
   app.add_option("--fail-path", flags.fail_paths, "Answer 503 on this path (repeatable)");
+  app.add_option("--body-error", flags.body_errors,
+                 "Answer HTTP 200 with this body on this path, as a robot refusing a message "
+                 "does: /path={\"errcode\":310000,…} (repeatable)");
   app.add_option("--token", flags.token, "Require \"Authorization: Bearer <token>\" (else 401)");
   CLI11_PARSE(app, argc, argv);
 
+  std::map<std::string, std::string> body_errors;
+  if (!ParseBodyErrors(flags.body_errors, &body_errors)) return 2;
   sqms::runtime::HttpServerOptions options;
   if (!ParseListen(flags.listen, &options.host, &options.port)) {
     std::cerr << "webhook-sink: --listen '" << flags.listen << "': expected host:port\n";
@@ -206,7 +249,7 @@ int main(int argc, char** argv) {
   sqms::runtime::BlockShutdownSignals();
   Recorder recorder(out_fd, flags.quiet);
   sqms::runtime::HttpServer server(options);
-  AddRoutes(flags, recorder, server);
+  AddRoutes(flags, body_errors, recorder, server);
   if (absl::Status started = server.Start(); !started.ok()) {
     std::cerr << "webhook-sink: " << started << "\n";
     return 1;

@@ -6,6 +6,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "services/alerts/notify/reply.h"
 #include "sqms/runtime/log.h"
 
 namespace sqms::alerts::adapters {
@@ -44,8 +45,7 @@ notify::Notification NotificationFor(const ports::Delivery& d, const ports::Inci
 
 WebhookDispatcher::WebhookDispatcher(ports::AlertStore& store, const app::Catalog& catalog,
                                      runtime::HttpClient& http, const runtime::Clock& clock,
-                                     AlertMetrics& metrics,
-                                     std::function<void(const std::string&, absl::Time)> reschedule)
+                                     AlertMetrics& metrics, Reschedule reschedule)
     : store_(store),
       catalog_(catalog),
       http_(http),
@@ -77,8 +77,9 @@ absl::Status WebhookDispatcher::OnTimer(const std::string& timer_id) {
     absl::MutexLock lock(&mu_);
     auto [it, added] = limiters_.try_emplace(target.id, target.rate_per_minute);
     if (absl::Duration wait = it->second.Take(now); wait > absl::ZeroDuration()) {
-      reschedule_(timer_id, now + wait);
-      return absl::OkStatus();
+      // Not moved (a Redis blip): the error makes the timers retry this
+      // one; OK would complete it and orphan the pending delivery.
+      return reschedule_(timer_id, now + wait);
     }
   }
   auto claim = store_.ClaimDelivery(id, now + target.timeout + kSafetyMargin);
@@ -120,9 +121,12 @@ void WebhookDispatcher::Record(ports::Delivery d, const notify::Target& target,
   metrics_.NotificationLatency(target.id, absl::ToDoubleSeconds(latency));
   bool ok = false;
   if (response.ok()) {
+    // A robot answers 200 also when it refuses the message: its body decides.
+    notify::ReplyVerdict verdict =
+        notify::JudgeReply(target.kind, response->status, response->body);
     d.last_http_status = response->status;
-    d.last_error = response->status / 100 == 2 ? "" : response->body.substr(0, 200);
-    ok = response->status / 100 == 2;
+    d.last_error = std::move(verdict.error);
+    ok = verdict.delivered;
   } else {
     d.last_http_status = 0;
     d.last_error = std::string(response.status().message());

@@ -6,9 +6,10 @@
 // longer triggered is cancelled in that same atomic step), moves the
 // delivery's timer to now + timeout + a margin as the safety net should this
 // process die mid-send, and hands the request to the HttpClient. The
-// response is recorded on the dispatcher's own thread: delivered (2xx),
-// retried with exponential backoff and jitter, or failed after the
-// target's max_attempts. A slow or failing target holds nothing but its own
+// response is recorded on the dispatcher's own thread: delivered (a 2xx
+// the target's kind accepts — a robot's body must carry its success code,
+// notify/reply.h), retried with exponential backoff and jitter, or failed
+// after the target's max_attempts. A slow or failing target holds nothing but its own
 // deliveries. A target over its rate waits (the timer moves), never drops.
 //
 // At least once: a crash between the send and the record sends again after
@@ -33,16 +34,20 @@ namespace sqms::alerts::adapters {
 
 class WebhookDispatcher {
  public:
-  // `reschedule(timer_id, due)` moves a timer (DurableTimers::Schedule).
-  // All borrowed; they must outlive this object.
+  // `reschedule(timer_id, due)` moves a timer (DurableTimers::Schedule) and
+  // says whether it did. All borrowed; they must outlive this object.
+  using Reschedule = std::function<absl::Status(const std::string& timer_id, absl::Time due)>;
   WebhookDispatcher(ports::AlertStore& store, const app::Catalog& catalog,
                     runtime::HttpClient& http, const runtime::Clock& clock, AlertMetrics& metrics,
-                    std::function<void(const std::string&, absl::Time)> reschedule);
+                    Reschedule reschedule);
   // Waits for the results being recorded.
   ~WebhookDispatcher();
 
   // For timer ids "dlv|<delivery id>"; OK for others. An error: the timer
-  // retries.
+  // retries — among them a delivery held back by its target's rate whose
+  // timer could not be moved to when a token is free (`reschedule`'s
+  // error): returning OK would let the timers complete (delete) the timer
+  // and leave the delivery pending with none, never sent.
   absl::Status OnTimer(const std::string& timer_id);
 
  private:
@@ -54,7 +59,7 @@ class WebhookDispatcher {
   runtime::HttpClient& http_;
   const runtime::Clock& clock_;
   AlertMetrics& metrics_;
-  std::function<void(const std::string&, absl::Time)> reschedule_;
+  Reschedule reschedule_;
   absl::Mutex mu_;
   std::map<std::string, notify::RateLimiter> limiters_ ABSL_GUARDED_BY(mu_);
   // Records results off the HTTP client's I/O thread (Redis calls block).

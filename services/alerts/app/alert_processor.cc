@@ -384,7 +384,10 @@ absl::StatusOr<Decision> AlertProcessor::Resolve(const domain::Plan& plan,
     // a quiet spell; its timer resolves the incident unless an alert fires.
     const bool resolve_now = last && plan.auto_resolve && plan.resolve_after <= absl::ZeroDuration();
     if (resolve_now) {
-      changes::Resolve(&plan, now, "system", "every alert resolved", write);
+      auto deliveries = ReadDeliveries(store_, incident);
+      if (!deliveries.ok()) return deliveries.status();
+      changes::Resolve(&plan, now, "system", "every alert resolved",
+                       changes::PagedTiers(incident, *deliveries), write);
     } else if (last && plan.auto_resolve) {
       write.incident.quiet_since = now;
       write.schedule.push_back(

@@ -66,6 +66,8 @@ absl::Status Escalator::ResolveQuiet(const std::string& incident_id, int64_t qui
             absl::ToUnixMillis(incident.quiet_since) != quiet_ms) {
           return std::nullopt;  // resolved meanwhile, or an alert fired again
         }
+        auto deliveries = ReadDeliveries(store_, incident);
+        if (!deliveries.ok()) return deliveries.status();
         auto catalog = catalog_.Snapshot();
         const domain::Plan* plan = catalog->FindPlan(incident.plan_id);
         const absl::Time now = clock_.Now();
@@ -74,7 +76,7 @@ absl::Status Escalator::ResolveQuiet(const std::string& incident_id, int64_t qui
             plan, now, "system",
             absl::StrCat("every alert stayed resolved for ",
                          absl::FormatDuration(now - incident.quiet_since), " (flap protection)"),
-            write);
+            changes::PagedTiers(incident, *deliveries), write);
         return write;
       });
   if (!written.ok()) return written.status();
@@ -113,12 +115,17 @@ absl::Status Escalator::Escalate(const std::string& incident_id, int64_t seq) {
                   if (!next) return std::nullopt;  // no tiers at all (ValidatePlan refuses that)
                   write.incident.escalation_seq = seq + 1;
                   const bool repeat = next->tier == incident.step.tier;
+                  // Past the chain's end the due step is the last one again.
+                  const bool after_end = *next == incident.step;
                   changes::Page(*plan, *catalog, *next, repeat ? "repeated" : "escalated", now,
                                 write);
                   changes::AddTimeline(
                       write.incident, now, "system", "escalated",
                       absl::StrCat("no acknowledgement: tier ", next->tier + 1,
-                                   repeat ? absl::StrCat(" again (", next->repeat, ")") : ""));
+                                   after_end ? " again (the chain has ended: paging the last "
+                                               "tier until someone acknowledges)"
+                                   : repeat  ? absl::StrCat(" again (", next->repeat, ")")
+                                             : ""));
                   changes::ScheduleNext(*plan, now, write);
                   write.events.push_back(ports::IncidentEventKind::kEscalated);
                   return write;

@@ -12,7 +12,9 @@
 // Steps are decided by the plan in force when the timer fires; a plan
 // changed meanwhile (UpsertPlan) with fewer tiers or repeats does not stop
 // the escalation: the incident's step is mapped onto the new chain
-// (domain::DueStep, domain::ClampStep). Nor does a plan gone from the
+// (domain::DueStep, domain::ClampStep). Nor does the chain's end: past
+// its last step the last tier is paged again every its ack_timeout until
+// the incident is acknowledged or resolved. Nor does a plan gone from the
 // configuration: the incident follows the retired plan
 // (CatalogData::FindPlan, app/plan_changes.h); should this replica know no
 // plan of the incident at all, the timer fails (UNAVAILABLE) and is
@@ -21,9 +23,12 @@
 // pages nobody: it is held, with a timeline entry, and resumes when an
 // alert fires again (changes::ResumeEscalation).
 
+#include <cstddef>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "services/alerts/app/catalog.h"
@@ -81,6 +86,11 @@ class Escalator {
   std::function<void(const ports::Incident&)> resolved_;
 };
 
+// The deliveries of `incident` as stored, in its order (one read each;
+// gone ones left out); the store's error if a read fails.
+absl::StatusOr<std::vector<ports::Delivery>> ReadDeliveries(ports::AlertStore& store,
+                                                            const ports::Incident& incident);
+
 // Pure helpers shared by the use cases (incident_changes.cc).
 namespace changes {
 // Timer ids.
@@ -94,26 +104,48 @@ std::string QuietTimer(const std::string& incident_id, absl::Time quiet_since);
 // incident's list and to `write`.
 void Page(const domain::Plan& plan, const CatalogData& catalog, domain::EscalationStep step,
           const std::string& kind, absl::Time now, ports::IncidentWrite& write);
-// Schedules the step after incident.step (or nothing at the chain's end).
+// Schedules the step after incident.step, due its tier's ack_timeout after
+// `notified_at` — past the chain's end too (the last tier again: paging
+// stops only at acknowledgement); nothing only for a plan without tiers.
 void ScheduleNext(const domain::Plan& plan, absl::Time notified_at, ports::IncidentWrite& write);
 // Flap protection: write.incident's quiet spell ends at `now` (call before
 // clearing quiet_since). A triggered incident's escalation, held while it
 // was quiet (Escalator pages nobody then), resumes with the time its step
 // had left when the spell began: the pending timer is replaced by one of
 // the next seq, due that much after `now` (at once if it was overdue).
-// Nothing for an incident not triggered or at its chain's end.
+// Nothing for an incident not triggered or with no escalation pending.
 void ResumeEscalation(absl::Time now, ports::IncidentWrite& write);
-// "resolved" notices to every target of tiers 0..incident.step.tier.
-void NotifyResolved(const domain::Plan& plan, absl::Time now, ports::IncidentWrite& write);
+// The tiers actually paged, from the incident's deliveries (as read with
+// it): a tier with a page that went out (attempts > 0: delivered, failed
+// or in flight), or one still pending while the incident is triggered (it
+// may be claimed before a resolution lands). A tier whose pages were all
+// cancelled by an acknowledgement, or are pending behind one (they will
+// be cancelled), was never reached: not in the set.
+std::set<int> PagedTiers(const ports::Incident& incident,
+                         const std::vector<ports::Delivery>& deliveries);
+// "resolved" notices to every target of the tiers in `paged` (within the
+// plan's chain): nobody is told of the end of an incident they never
+// heard of.
+void NotifyResolved(const domain::Plan& plan, absl::Time now, const std::set<int>& paged,
+                    ports::IncidentWrite& write);
 // A new incident of `plan` for `alert` (id, title, level, steps, labels),
 // not yet written: the caller pages tier 0 and writes it.
 ports::Incident NewIncident(const domain::Plan& plan, const domain::Labels& group_labels,
                             const std::string& group_key, const domain::Labels& first_alert,
                             const std::string& title_hint, bool drill, absl::Time now);
 // Resolves write.incident: state, time, timers cancelled, group released,
-// resolved notices, the event.
+// resolved notices to the `paged` tiers (PagedTiers), the event.
 void Resolve(const domain::Plan* plan, absl::Time now, const std::string& actor,
-             const std::string& why, ports::IncidentWrite& write);
+             const std::string& why, const std::set<int>& paged, ports::IncidentWrite& write);
+// The most entries an incident's timeline keeps.
+inline constexpr size_t kMaxTimeline = 500;
+// Whether `entry` is a joined alert's ("alert", "alert-resolved") rather
+// than a lifecycle entry (opened, notified, escalated, acknowledged, step,
+// note, resolved, …).
+bool IsAlertEntry(const ports::TimelineEntry& entry);
+// Appends an entry. At kMaxTimeline entries one is dropped first: the
+// oldest alert entry; a lifecycle entry only when no alert entry is left
+// (then the oldest after "opened", which is always kept).
 void AddTimeline(ports::Incident& incident, absl::Time at, std::string actor, std::string kind,
                  std::string text);
 }  // namespace changes

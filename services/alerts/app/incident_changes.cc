@@ -2,7 +2,9 @@
 // changes): pages for a tier, the next escalation timer, resolved notices,
 // timeline entries.
 #include <algorithm>
+#include <set>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -10,6 +12,21 @@
 #include "services/alerts/app/escalator.h"
 #include "services/alerts/domain/rotation.h"
 #include "sqms/runtime/ids.h"
+
+namespace sqms::alerts::app {
+
+absl::StatusOr<std::vector<ports::Delivery>> ReadDeliveries(ports::AlertStore& store,
+                                                            const ports::Incident& incident) {
+  std::vector<ports::Delivery> out;
+  for (const std::string& id : incident.deliveries) {
+    auto d = store.GetDelivery(id);
+    if (!d.ok()) return d.status();
+    if (d->has_value()) out.push_back(**std::move(d));
+  }
+  return out;
+}
+
+}  // namespace sqms::alerts::app
 
 namespace sqms::alerts::app::changes {
 
@@ -96,9 +113,22 @@ void ResumeEscalation(absl::Time now, ports::IncidentWrite& write) {
                            absl::FormatDuration(left)));
 }
 
-void NotifyResolved(const domain::Plan& plan, absl::Time now, ports::IncidentWrite& write) {
+std::set<int> PagedTiers(const ports::Incident& incident,
+                         const std::vector<ports::Delivery>& deliveries) {
+  const bool triggered = incident.state == domain::IncidentState::kTriggered;
+  std::set<int> paged;
+  for (const ports::Delivery& d : deliveries) {
+    if (!d.IsPage()) continue;
+    if (d.attempts > 0 || (triggered && d.status == "pending")) paged.insert(d.tier);
+  }
+  return paged;
+}
+
+void NotifyResolved(const domain::Plan& plan, absl::Time now, const std::set<int>& paged,
+                    ports::IncidentWrite& write) {
   ports::Incident& incident = write.incident;
-  for (int t = 0; t <= incident.step.tier && t < static_cast<int>(plan.escalation.size()); ++t) {
+  for (int t : paged) {
+    if (t < 0 || t >= static_cast<int>(plan.escalation.size())) continue;
     for (const std::string& target : plan.escalation[t].targets) {
       ports::Delivery d = NewDelivery(incident, target, "resolved", {t, 0}, {}, now);
       incident.deliveries.push_back(d.id);
@@ -107,14 +137,22 @@ void NotifyResolved(const domain::Plan& plan, absl::Time now, ports::IncidentWri
   }
 }
 
+bool IsAlertEntry(const ports::TimelineEntry& entry) {
+  return entry.kind == "alert" || entry.kind == "alert-resolved";
+}
+
 void AddTimeline(ports::Incident& incident, absl::Time at, std::string actor, std::string kind,
                  std::string text) {
-  // Bounded: a flapping source must not grow a document without end.
-  constexpr size_t kMaxTimeline = 500;
-  if (incident.timeline.size() >= kMaxTimeline) {
-    incident.timeline.erase(incident.timeline.begin() + 1);  // keep "opened"
+  // Bounded: a flapping source must not grow a document without end. The
+  // entry to drop is a joined alert's: a mass delay draws hundreds, and the
+  // closing review needs who was paged, who acknowledged, the steps and the
+  // notes. Only with no alert entry left goes the oldest after "opened".
+  std::vector<ports::TimelineEntry>& timeline = incident.timeline;
+  if (timeline.size() >= kMaxTimeline && timeline.size() > 1) {
+    auto oldest_alert = std::find_if(timeline.begin() + 1, timeline.end(), IsAlertEntry);
+    timeline.erase(oldest_alert != timeline.end() ? oldest_alert : timeline.begin() + 1);
   }
-  incident.timeline.push_back({at, std::move(actor), std::move(kind), std::move(text)});
+  timeline.push_back({at, std::move(actor), std::move(kind), std::move(text)});
 }
 
 }  // namespace sqms::alerts::app::changes
@@ -149,7 +187,7 @@ ports::Incident NewIncident(const domain::Plan& plan, const domain::Labels& grou
 }
 
 void Resolve(const domain::Plan* plan, absl::Time now, const std::string& actor,
-             const std::string& why, ports::IncidentWrite& write) {
+             const std::string& why, const std::set<int>& paged, ports::IncidentWrite& write) {
   ports::Incident& i = write.incident;
   i.state = domain::IncidentState::kResolved;
   i.resolved_at = now;
@@ -163,7 +201,7 @@ void Resolve(const domain::Plan* plan, absl::Time now, const std::string& actor,
   write.events.push_back(ports::IncidentEventKind::kResolved);
   write.actor = actor;
   AddTimeline(i, now, actor, "resolved", why);
-  if (plan != nullptr) NotifyResolved(*plan, now, write);
+  if (plan != nullptr) NotifyResolved(*plan, now, paged, write);
 }
 
 }  // namespace sqms::alerts::app::changes

@@ -66,13 +66,7 @@ absl::StatusOr<std::vector<ports::Incident>> IncidentCommands::List(const ports:
 
 absl::StatusOr<std::vector<ports::Delivery>> IncidentCommands::Deliveries(
     const ports::Incident& incident) {
-  std::vector<ports::Delivery> out;
-  for (const std::string& id : incident.deliveries) {
-    auto d = store_.GetDelivery(id);
-    if (!d.ok()) return d.status();
-    if (d->has_value()) out.push_back(**std::move(d));
-  }
-  return out;
+  return ReadDeliveries(store_, incident);
 }
 
 absl::StatusOr<ports::Incident> IncidentCommands::Change(
@@ -186,9 +180,12 @@ absl::StatusOr<ports::Incident> IncidentCommands::Resolve(const std::string& id,
             !s.ok()) {
           return s.status();
         }
+        auto deliveries = ReadDeliveries(store_, w.incident);
+        if (!deliveries.ok()) return deliveries.status();
         auto catalog = catalog_.Snapshot();
         changes::Resolve(catalog->FindPlan(w.incident.plan_id), clock_.Now(), ctx.actor,
-                         comment.empty() ? "resolved" : comment, w);
+                         comment.empty() ? "resolved" : comment,
+                         changes::PagedTiers(w.incident, *deliveries), w);
         return absl::OkStatus();
       },
       &written);

@@ -41,8 +41,10 @@ std::optional<EscalationStep> DueStep(const std::vector<Tier>& chain, Escalation
 
 std::optional<absl::Time> NextDue(const std::vector<Tier>& chain, EscalationStep current,
                                   absl::Time notified_at) {
-  if (!NextStep(chain, current)) return std::nullopt;
-  return notified_at + chain[current.tier].ack_timeout;
+  if (chain.empty()) return std::nullopt;
+  // Past the chain's end too: the last tier is paged again until someone
+  // acknowledges, so there is always a next time.
+  return notified_at + chain[ClampStep(chain, current).tier].ack_timeout;
 }
 
 std::vector<std::pair<EscalationStep, absl::Time>> Schedule(const std::vector<Tier>& chain,
@@ -53,9 +55,8 @@ std::vector<std::pair<EscalationStep, absl::Time>> Schedule(const std::vector<Ti
   absl::Time at = opened_at;
   while (step) {
     out.emplace_back(*step, at);
-    std::optional<absl::Time> due = NextDue(chain, *step, at);
-    step = NextStep(chain, *step);
-    if (due) at = *due;
+    at = at + chain[step->tier].ack_timeout;
+    step = NextStep(chain, *step);  // the chain once: the repeats after its end are not listed
   }
   return out;
 }

@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "absl/time/clock.h"
 #include "google/protobuf/util/time_util.h"
 #include "sqms/runtime/http/http_client.h"
 #include "tests/support/event_producer.h"
@@ -24,11 +25,21 @@ std::string Config(const AlertsStackOptions& options, int sink_port) {
       "risks:\n"
       "  - {id: test-risk, name: Test risk, probability: 3, impact: 4}\n"
       "targets:\n"
-      "  - {id: sink, kind: generic, url: \"http://127.0.0.1:", sink_port, "/hook\","
+      "  - {id: sink, kind: generic, url: \"http://127.0.0.1:",
+      sink_port,
+      "/hook\","
       " max_attempts: 5, retry_initial: 1s, retry_max: 2s, timeout: 5s, rate_per_minute: 60000}\n"
-      "  - {id: robot, kind: dingtalk, url: \"http://127.0.0.1:", sink_port, "/dingtalk\","
+      "  - {id: robot, kind: dingtalk, url: \"http://127.0.0.1:",
+      sink_port,
+      "/dingtalk\","
       " rate_per_minute: 60000}\n"
-      "  - {id: down, kind: generic, url: \"http://127.0.0.1:", sink_port, "/down\","
+      "  - {id: down, kind: generic, url: \"http://127.0.0.1:",
+      sink_port,
+      "/down\","
+      " max_attempts: 3, retry_initial: 1s, retry_max: 1s, timeout: 5s, rate_per_minute: 60000}\n"
+      "  - {id: refused, kind: dingtalk, url: \"http://127.0.0.1:",
+      sink_port,
+      "/refused\","
       " max_attempts: 3, retry_initial: 1s, retry_max: 1s, timeout: 5s, rate_per_minute: 60000}\n",
       options.plans);
 }
@@ -63,7 +74,8 @@ absl::StatusOr<std::unique_ptr<AlertsStack>> AlertsStack::Start(const AlertsStac
   const std::string port_file = stack->dir_ + "/sink.port";
   auto sink = testing::Process::Start(
       {testing::BuildPath("tools/webhook-sink/webhook-sink"), "--listen", "127.0.0.1:0",
-       "--port-file", port_file, "--out", stack->sink_out_, "--quiet", "--fail-path", "/down"},
+       "--port-file", port_file, "--out", stack->sink_out_, "--quiet", "--fail-path", "/down",
+       "--body-error", absl::StrCat("/refused=", kRefusal)},
       stack->dir_ + "/sink.log");
   if (!sink.ok()) return sink.status();
   stack->sink_ = *std::move(sink);
@@ -161,7 +173,10 @@ std::string AlertsStack::ScrapeMetrics(int replica) const {
 
 int AlertsStack::PendingTimers() const {
   int n = -1;
-  if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(redis_->Cli({"ZCARD", "{sqms:alerts}:timers"})),
+  // Scores are due times in Unix ms.
+  const std::string horizon = absl::StrCat(absl::ToUnixMillis(absl::Now() + absl::Minutes(10)));
+  if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(
+                            redis_->Cli({"ZCOUNT", "{sqms:alerts}:timers", "-inf", horizon})),
                         &n)) {
     return -1;
   }

@@ -25,10 +25,16 @@ namespace ev = ::sqms::events::v1;
 
 struct AlertsStackOptions {
   std::string name = "alerts";
-  // The plans file's `plans:` and `inhibit_rules:` (targets "sink" → /hook
-  // and "down" → a path the sink answers 503 are defined by the stack).
+  // The plans file's `plans:` and `inhibit_rules:` (targets "sink" → /hook,
+  // "robot" → /dingtalk, "down" → a path the sink answers 503, and
+  // "refused" → a DingTalk robot answering HTTP 200 with kRefusal are
+  // defined by the stack).
   std::string plans;
 };
+
+// What the sink answers target "refused" (HTTP 200), as a DingTalk robot
+// refusing a message does.
+inline constexpr char kRefusal[] = R"({"errcode":310000,"errmsg":"keywords not in content"})";
 
 // One request the sink received.
 struct SinkRequest {
@@ -58,7 +64,10 @@ class AlertsStack {
   int webhook_port(int replica = 0) const { return replicas_[replica].webhook_port; }
   int metrics_port(int replica = 0) const { return replicas_[replica].metrics_port; }
   std::string ScrapeMetrics(int replica = 0) const;
-  // Durable timers (escalations, deliveries) not yet done; -1 if unreadable.
+  // Durable timers (escalations, deliveries) not yet done and due within
+  // ten minutes; -1 if unreadable. A triggered incident always has its
+  // next page scheduled (the last tier repeats until acknowledged): one an
+  // hour away, as the test plans' last tiers have, is not counted.
   int PendingTimers() const;
 
   // Every request the sink received so far, in arrival order.

@@ -205,6 +205,48 @@ TEST(AlertsIntakeTest, AFailingTargetIsRetriedAndRecordedWhileTheOtherIsDelivere
   }
 }
 
+// DingTalk, WeCom and Feishu robots answer HTTP 200 also when they refuse a
+// message; the errcode in the body decides. A refusal is retried like a 5xx
+// and ends failed — never counted delivered.
+TEST(AlertsIntakeTest, ARobotsHttp200WithAnErrcodeIsRetriedAndEndsFailedNeverDelivered) {
+  auto stack = AlertsStack::Start({.name = "alerts-refused", .plans = kPlans});
+  ASSERT_TRUE(stack.ok()) << stack.status();
+  auto stub = (*stack)->Alerts();
+  auto r = Raise(*stub, {{"alertname", "RefusingRobot"}});
+  ASSERT_TRUE(r.ok());
+  const std::string id = r->decisions(0).incident_id();
+  av1::Incident incident;
+  ASSERT_TRUE(testing::Await(
+      [&] {
+        incident = GetIncident(*stub, id);
+        for (const av1::Delivery& d : incident.deliveries()) {
+          if (d.target() == "refused" && d.status() == "failed") return true;
+        }
+        return false;
+      },
+      absl::Seconds(30)))
+      << incident.DebugString();
+  int refusals_received = 0;
+  for (const SinkRequest& request : (*stack)->SinkRequests()) {
+    refusals_received += request.path == "/refused";
+  }
+  EXPECT_EQ(refusals_received, 3) << "every attempt reached the robot";
+  for (const av1::Delivery& d : incident.deliveries()) {
+    if (d.target() != "refused") continue;
+    EXPECT_EQ(d.attempts(), 3) << "max_attempts";
+    EXPECT_EQ(d.last_http_status(), 200);
+    EXPECT_EQ(d.last_error(), "errcode 310000: keywords not in content");
+  }
+  const std::string metrics = (*stack)->ScrapeMetrics();
+  for (const char* series : {
+           "sqms_notifications_total{outcome=\"delivered\",target=\"refused\"} 0\n",
+           "sqms_notifications_total{outcome=\"retried\",target=\"refused\"} 2\n",
+           "sqms_notifications_total{outcome=\"failed\",target=\"refused\"} 1\n",
+       }) {
+    EXPECT_TRUE(absl::StrContains(metrics, series)) << series << metrics;
+  }
+}
+
 TEST(AlertsIntakeTest, ADrillIsMarkedEverywhereAndReportedStepByStep) {
   auto stack = AlertsStack::Start({.name = "alerts-drill", .plans = kPlans});
   ASSERT_TRUE(stack.ok()) << stack.status();

@@ -1,6 +1,7 @@
 #pragma once
 // The plans the alerts integration tests run with (targets from the stack:
-// "sink" → the sink's /hook, "robot" → /dingtalk, "down" → 503).
+// "sink" → the sink's /hook, "robot" → /dingtalk, "down" → 503, "refused"
+// → a DingTalk robot's 200 with errcode 310000).
 
 namespace sqms::alerts::it {
 
@@ -48,6 +49,14 @@ plans:
       - matchers: ['alertname="FlakyTarget"']
     escalation:
       - {notify: ["user:first"], targets: [down, sink], ack_timeout: 1h}
+  - id: refused
+    name: Refusing robot
+    risk: test-risk
+    level: IV
+    triggers:
+      - matchers: ['alertname="RefusingRobot"']
+    escalation:
+      - {notify: ["user:first"], targets: [refused, sink], ack_timeout: 1h}
   - id: outage
     name: Platform outage
     risk: test-risk

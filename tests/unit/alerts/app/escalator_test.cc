@@ -62,24 +62,54 @@ TEST_F(EscalatorTest, AfterItsRepeatsTheNextTierIsPaged) {
   EXPECT_EQ(all[4].created_at, kT0 + absl::Minutes(10));
 }
 
-TEST_F(EscalatorTest, TheEndOfTheChainSchedulesNothing) {
+// Paging goes on "until someone acknowledges" (docs/alerts.md): past the
+// chain's end the last tier is paged again every its ack_timeout.
+TEST_F(EscalatorTest, AfterTheEndOfTheChainTheLastTierIsPagedAgainEveryItsAckTimeout) {
   clock_.Advance(absl::Minutes(5));
   ASSERT_EQ(FireDueTimers(), 1);
   clock_.Advance(absl::Minutes(5));
-  ASSERT_EQ(FireDueTimers(), 1);  // tier 1, the last, with no repeats
-  EXPECT_THAT(IncidentTimers(), IsEmpty());
-  EXPECT_EQ(Incident(id_).next_escalation_at, absl::InfiniteFuture());
+  ASSERT_EQ(FireDueTimers(), 1);  // tier 1, the last, with no repeats: the chain's end
+  ports::Incident i = Incident(id_);
+  EXPECT_EQ(i.next_escalation_at, kT0 + absl::Minutes(20));
+  EXPECT_THAT(IncidentTimers(), ElementsAre(Pair(Esc(i.escalation_seq), kT0 + absl::Minutes(20))));
 
-  clock_.Advance(absl::Hours(1));
-  EXPECT_EQ(FireDueTimers(), 0);
-  EXPECT_EQ(Deliveries(id_).size(), 5u);
+  clock_.Advance(absl::Minutes(10));
+  EXPECT_EQ(FireDueTimers(), 1);
+  EXPECT_EQ(Pages(id_).back(), "repeated 1.0 sink");
+  EXPECT_EQ(Incident(id_).step, (domain::EscalationStep{1, 0}));
+  EXPECT_EQ(Incident(id_).timeline.back().text,
+            "no acknowledgement: tier 2 again (the chain has ended: paging the last tier until "
+            "someone acknowledges)");
+  EXPECT_EQ(Incident(id_).next_escalation_at, kT0 + absl::Minutes(30));
 }
 
-TEST_F(EscalatorTest, APlanOfOneTierWithoutRepeatsNeverSchedulesAnEscalation) {
+// The review's scenario: one tier, repeats 0, ack_timeout 5 min (plan
+// "manual"). Pages at +5 min, +10 min and, with the timer fired late, at
+// +60 min; after an acknowledgement none.
+TEST_F(EscalatorTest, APlanOfOneTierWithoutRepeatsPagesUntilAcknowledged) {
   Decision d = Decide(WithLabels("m1", {{"alertname", "Manual"}}, kT0));
   ASSERT_EQ(d.outcome, Outcome::kOpened);
-  EXPECT_EQ(IncidentTimers().count(absl::StrCat("esc|", d.incident_id, "|0")), 0u);
-  EXPECT_EQ(Incident(d.incident_id).next_escalation_at, absl::InfiniteFuture());
+  const std::string id = d.incident_id;
+  EXPECT_EQ(Incident(id).next_escalation_at, kT0 + absl::Minutes(5));
+
+  std::vector<std::string> pages;
+  for (absl::Duration at : {absl::Minutes(5), absl::Minutes(10), absl::Minutes(60)}) {
+    clock_.Advance(kT0 + at - clock_.Now());
+    FireDueTimers();  // the "safety" incident of SetUp escalates too
+    const ports::Delivery last = Deliveries(id).back();
+    pages.push_back(
+        absl::StrCat(last.kind, " ", last.tier, " +", absl::ToInt64Minutes(last.created_at - kT0)));
+  }
+  EXPECT_THAT(pages, ElementsAre("repeated 0 +5", "repeated 0 +10", "repeated 0 +60"));
+  EXPECT_EQ(Deliveries(id).size(), 4u) << "the opening page and three repeats";
+
+  ASSERT_TRUE(commands_.Acknowledge(id, Ctx("ack-m1"), "on it").ok());
+  for (int minutes = 0; minutes < 60; ++minutes) {
+    clock_.Advance(absl::Minutes(1));
+    FireDueTimers();
+  }
+  EXPECT_EQ(Deliveries(id).size(), 4u) << "nothing paged after the acknowledgement";
+  EXPECT_EQ(Incident(id).next_escalation_at, absl::InfiniteFuture());
 }
 
 TEST_F(EscalatorTest, ATimerFiredTwiceDoesNothingTheSecondTime) {
@@ -234,8 +264,8 @@ TEST_F(EscalatorPlanChangeTest, FewerRepeatsOfTheCurrentTierMoveOnToTheNextTier)
   ports::Incident i = Incident(id_);
   EXPECT_EQ(i.state, domain::IncidentState::kTriggered);
   EXPECT_EQ(i.step, (domain::EscalationStep{1, 0}));
-  EXPECT_EQ(i.next_escalation_at, absl::InfiniteFuture()) << "the end of the new chain";
-  EXPECT_THAT(IncidentTimers(), IsEmpty());
+  EXPECT_THAT(IncidentTimers(), ElementsAre(Pair(Esc(i.escalation_seq), kT0 + absl::Minutes(20))))
+      << "the end of the new chain: its last tier again after its ack_timeout";
 }
 
 TEST_F(EscalatorPlanChangeTest, ATierRemovedFromTheChainIsReplacedByTheLastOneAndPagedAgain) {
@@ -250,7 +280,8 @@ TEST_F(EscalatorPlanChangeTest, ATierRemovedFromTheChainIsReplacedByTheLastOneAn
   EXPECT_THAT(Pages(id_), ElementsAre("triggered 0.0 sink", "triggered 0.0 robot",
                                       "repeated 0.1 sink", "repeated 0.1 robot",
                                       "repeated 0.0 sink", "repeated 0.0 robot"));
-  EXPECT_EQ(Incident(id_).next_escalation_at, absl::InfiniteFuture());
+  EXPECT_EQ(Incident(id_).next_escalation_at, kT0 + absl::Minutes(15))
+      << "and again after its ack_timeout, until someone acknowledges";
 }
 
 TEST_F(EscalatorPlanChangeTest, AnExpiredAcknowledgementPagesTheTierMappedOntoTheNewChain) {
@@ -270,6 +301,55 @@ TEST_F(EscalatorPlanChangeTest, AnExpiredAcknowledgementPagesTheTierMappedOntoTh
   EXPECT_THAT(IncidentTimers(), ElementsAre(Pair(absl::StrCat("esc|", id_, "|", i.escalation_seq),
                                                  kT0 + absl::Minutes(45))))
       << "and escalates on by the new chain";
+}
+
+// Review finding 12: "resolved" went to every tier up to the incident's
+// step, also to a tier whose pages an acknowledgement cancelled before
+// they were sent — telling people of the end of an incident they never
+// heard of. Only the tiers actually paged get it.
+TEST_F(EscalatorTest, ResolvedNoticesGoOnlyToTheTiersActuallyPaged) {
+  // The dispatcher sends what is due: claiming a page counts its attempt.
+  auto send_pending = [&] {
+    for (const ports::Delivery& d : Deliveries(id_)) {
+      if (d.status != "pending") continue;
+      ASSERT_TRUE(store_.ClaimDelivery(d.id, clock_.Now()).ok());
+    }
+  };
+  send_pending();  // tier 0
+  clock_.Advance(absl::Minutes(5));
+  ASSERT_EQ(FireDueTimers(), 1);  // tier 0 again
+  send_pending();
+  clock_.Advance(absl::Minutes(5));
+  ASSERT_EQ(FireDueTimers(), 1);  // tier 1 decided, not yet claimed
+  ASSERT_EQ(Pages(id_).back(), "escalated 1.0 sink");
+  ASSERT_TRUE(commands_.Acknowledge(id_, Ctx("ack-1"), "on it").ok());
+  const std::string tier1 = Deliveries(id_).back().id;
+  auto claim = store_.ClaimDelivery(tier1, clock_.Now());
+  ASSERT_TRUE(claim.ok());
+  ASSERT_EQ(claim->kind, ports::DeliveryClaim::Kind::kCancelled) << "tier 1 was never reached";
+
+  ASSERT_TRUE(commands_.Resolve(id_, Ctx("resolve-1"), "fixed").ok());
+  std::vector<std::string> resolved;
+  for (const std::string& page : Pages(id_)) {
+    if (page.starts_with("resolved")) resolved.push_back(page);
+  }
+  EXPECT_THAT(resolved, ElementsAre("resolved 0.0 sink", "resolved 0.0 robot"));
+}
+
+// A page still pending while the incident is triggered may go out before
+// the resolution lands: its tier is told, rather than left wondering.
+TEST_F(EscalatorTest, ATierWhosePageMayStillGoOutIsToldOfTheResolution) {
+  clock_.Advance(absl::Minutes(5));
+  ASSERT_EQ(FireDueTimers(), 1);
+  clock_.Advance(absl::Minutes(5));
+  ASSERT_EQ(FireDueTimers(), 1);  // tier 1 decided, nothing claimed yet
+  ASSERT_TRUE(commands_.Resolve(id_, Ctx("resolve-1"), "fixed").ok());
+  std::vector<std::string> resolved;
+  for (const std::string& page : Pages(id_)) {
+    if (page.starts_with("resolved")) resolved.push_back(page);
+  }
+  EXPECT_THAT(resolved,
+              ElementsAre("resolved 0.0 sink", "resolved 0.0 robot", "resolved 1.0 sink"));
 }
 
 TEST_F(EscalatorTest, UnknownTimerIdsAreDroppedWithoutError) {

@@ -220,5 +220,48 @@ TEST_F(IncidentCommandsTest, AnUnknownIncidentIsNotFound) {
   EXPECT_EQ(commands_.Get("inc-none").status().code(), absl::StatusCode::kNotFound);
 }
 
+// Review finding 9: the 500-entry cap dropped the oldest entries after
+// "opened" — with a mass delay's hundreds of joined complaints, exactly who
+// was paged, who acknowledged and the steps the closing review is written
+// from. Joined alerts make room first.
+TEST_F(IncidentCommandsTest, ATimelineFullOfJoinedAlertsKeepsItsLifecycleEntries) {
+  Ok(commands_.Acknowledge(id_, Ctx("ack-1", "alice"), "on my way"));
+  Ok(commands_.CompleteStep(id_, Ctx("step-1"), 0));
+  Ok(commands_.AddNote(id_, Ctx("note-1"), "platform 3 closed"));
+  for (int n = 0; n < 600; ++n) {
+    clock_.Advance(absl::Seconds(1));
+    ASSERT_EQ(Decide(Safety(absl::StrCat("join-", n), "S1", absl::StrCat("c-j", n))).outcome,
+              Outcome::kGrouped);
+  }
+
+  const ports::Incident i = Incident(id_);
+  EXPECT_EQ(i.timeline.size(), 500u);
+  std::vector<std::string> lifecycle;
+  int alerts = 0;
+  for (const ports::TimelineEntry& e : i.timeline) {
+    if (e.kind == "alert") {
+      ++alerts;
+    } else {
+      lifecycle.push_back(e.kind);
+    }
+  }
+  EXPECT_THAT(lifecycle, ElementsAre("opened", "notified", "acknowledged", "step", "note"));
+  EXPECT_EQ(alerts, 495);
+  EXPECT_EQ(i.timeline.back().at, kT0 + absl::Seconds(600)) << "the newest alerts are kept";
+  EXPECT_EQ(i.timeline[5].at, kT0 + absl::Seconds(106)) << "the oldest 105 made room";
+}
+
+// With no alert entry left to drop, the oldest entry after "opened" goes.
+TEST_F(IncidentCommandsTest, ATimelineOfLifecycleEntriesOnlyDropsTheOldestAfterOpened) {
+  for (int n = 0; n < 600; ++n) {
+    Ok(commands_.AddNote(id_, Ctx(absl::StrCat("note-", n)), absl::StrCat("note ", n)));
+  }
+  const ports::Incident i = Incident(id_);
+  ASSERT_EQ(i.timeline.size(), 500u);
+  EXPECT_EQ(i.timeline[0].kind, "opened");
+  EXPECT_EQ(i.timeline[1].text, "note 101");
+  EXPECT_EQ(i.timeline.back().text, "note 599");
+}
+
 }  // namespace
 }  // namespace sqms::alerts::app::testing

@@ -28,10 +28,28 @@ TEST(NextStepTest, RepeatsATierBeforeMovingOn) {
   EXPECT_EQ(NextStep(chain, {2, 1}), (EscalationStep{2, 2}));
 }
 
-TEST(NextStepTest, EndsAfterTheLastTiersLastRepeat) {
+TEST(NextStepTest, TheChainEndsAfterTheLastTiersLastRepeat) {
+  EXPECT_EQ(NextStep(Chain(), {2, 2}), std::nullopt);
+}
+
+// The chain's end is not the end of the paging: the docs and the alert
+// rules promise paging "until someone acknowledges".
+TEST(NextDueTest, PastTheChainsEndTheLastTierIsDueAgainEveryItsAckTimeout) {
   const auto chain = Chain();
-  EXPECT_EQ(NextStep(chain, {2, 2}), std::nullopt);
-  EXPECT_EQ(NextDue(chain, {2, 2}, kOpened), std::nullopt);
+  EXPECT_EQ(DueStep(chain, {2, 2}), (EscalationStep{2, 2}));
+  EXPECT_EQ(NextDue(chain, {2, 2}, kOpened), kOpened + absl::Minutes(15));
+  EXPECT_EQ(NextDue(chain, {2, 2}, kOpened + absl::Minutes(15)), kOpened + absl::Minutes(30));
+
+  const std::vector<Tier> one = {Tier{{"role:noc"}, {}, absl::Minutes(5), 0}};
+  EXPECT_EQ(DueStep(one, {0, 0}), (EscalationStep{0, 0}));
+  EXPECT_EQ(NextDue(one, {0, 0}, kOpened), kOpened + absl::Minutes(5));
+}
+
+TEST(NextDueTest, AStepOutsideTheChainIsDueByTheTierItMapsOnto) {
+  const auto chain = Chain();
+  EXPECT_EQ(NextDue(chain, {3, 0}, kOpened), kOpened + absl::Minutes(15)) << "tier 2";
+  EXPECT_EQ(NextDue(chain, {-1, 0}, kOpened), kOpened + absl::Minutes(5)) << "tier 0";
+  EXPECT_EQ(NextDue({}, {0, 0}, kOpened), std::nullopt) << "no chain, nothing due";
 }
 
 TEST(NextStepTest, AStepOutsideTheChainHasNoSuccessor) {
@@ -41,7 +59,6 @@ TEST(NextStepTest, AStepOutsideTheChainHasNoSuccessor) {
   EXPECT_EQ(NextStep(chain, {1, 1}), std::nullopt);  // tier 1 has no repeats
   EXPECT_EQ(NextStep(chain, {0, -1}), std::nullopt);
   EXPECT_EQ(NextStep({}, {0, 0}), std::nullopt);
-  EXPECT_EQ(NextDue(chain, {3, 0}, kOpened), std::nullopt);
 }
 
 TEST(ClampStepTest, MapsAStepOntoAChainThatNoLongerContainsIt) {
@@ -82,6 +99,8 @@ TEST(NextDueTest, IsTheCurrentTiersAckTimeoutAfterItsNotification) {
   EXPECT_EQ(NextDue(chain, {2, 0}, kOpened), kOpened + absl::Minutes(15));
 }
 
+// The chain once: the last tier's pages after its end (NextDue) go on
+// until an acknowledgement and are not listed.
 TEST(ScheduleTest, ListsEveryStepUntilTheEndOfTheChain) {
   EXPECT_THAT(Schedule(Chain(), kOpened),
               ElementsAre(Pair(EscalationStep{0, 0}, kOpened),
