@@ -41,7 +41,8 @@ class AlertsStack {
  public:
   static absl::StatusOr<std::unique_ptr<AlertsStack>> Start(const AlertsStackOptions& options);
   // The same, the Alertmanager webhook receiver accepting only
-  // `webhook_token` (--webhook-tokens-file); "" = no flag, any request.
+  // `webhook_token` (--webhook-tokens-file); "" = --webhook-insecure-no-auth,
+  // any request.
   static absl::StatusOr<std::unique_ptr<AlertsStack>> Start(const AlertsStackOptions& options,
                                                             const std::string& webhook_token);
   ~AlertsStack();
@@ -75,7 +76,7 @@ class AlertsStack {
     int grpc_port = 0, metrics_port = 0, webhook_port = 0, starts = 0;
   };
   std::string dir_, tokens_file_, config_file_, sink_out_;
-  std::string webhook_tokens_file_;  // "" = no --webhook-tokens-file
+  std::string webhook_tokens_file_;  // "" = --webhook-insecure-no-auth
   int sink_port_ = 0;
   std::unique_ptr<testing::RedisServer> redis_;
   std::unique_ptr<testing::DevKafka> kafka_;
