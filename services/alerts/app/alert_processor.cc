@@ -1,6 +1,7 @@
 #include "services/alerts/app/alert_processor.h"
 
 #include <algorithm>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -80,6 +81,13 @@ using internal::LoadMutes;
 using internal::Mutes;
 
 bool IsFinal(const Decision& d) { return !IsMuted(d); }
+
+// Decisions that put the alert on an incident (and hold while it is active).
+bool OnIncident(const Decision& d) {
+  return !d.incident_id.empty() &&
+         (d.outcome == Outcome::kOpened || d.outcome == Outcome::kGrouped ||
+          d.outcome == Outcome::kDuplicate);
+}
 
 constexpr int kMaxAttempts = 10;  // writes lost to concurrent changes before giving up
 constexpr size_t kMaxLinked = 1000;
@@ -168,12 +176,21 @@ absl::StatusOr<ProcessResult> AlertProcessor::Process(const domain::Alert& alert
   bool was_muted = false;
   if (seen->has_value()) {
     result = DecodeAnswer(**seen);
-    if (std::all_of(result.decisions.begin(), result.decisions.end(), IsFinal)) return result;
-    // Muted at an earlier delivery: those plans are decided again below;
-    // the final decisions stand (no second incident).
-    std::erase_if(result.decisions, [](const Decision& d) { return !IsFinal(d); });
+    auto ended = EndedIncidents(alert, result.decisions);
+    if (!ended.ok()) return ended.status();
+    auto decide_again = [&](const Decision& d) {
+      return !IsFinal(d) || ended->contains(d.incident_id);
+    };
+    if (std::none_of(result.decisions.begin(), result.decisions.end(), decide_again)) {
+      return result;
+    }
+    // Muted at an earlier delivery, or its incident ended while the alert
+    // still fires: those plans are decided again below; the other
+    // decisions stand (no second incident).
+    was_muted = std::any_of(result.decisions.begin(), result.decisions.end(),
+                            [](const Decision& d) { return !IsFinal(d); });
+    std::erase_if(result.decisions, decide_again);
     result.replayed = false;
-    was_muted = true;
   }
   stats_.Received(alert.source);
   result.fingerprint = domain::Fingerprint(alert.labels);
@@ -218,6 +235,21 @@ absl::StatusOr<ProcessResult> AlertProcessor::Raise(const domain::Alert& alert,
     return s;
   }
   return Process(alert);
+}
+
+absl::StatusOr<std::set<std::string>> AlertProcessor::EndedIncidents(
+    const domain::Alert& alert, const std::vector<Decision>& decisions) {
+  std::set<std::string> ended;
+  // Only a source that re-sends a firing alert under the same id: any
+  // other's redelivery is a retry, answered from the record.
+  if (!alert.firing || !ResendsWhileFiring(alert.source)) return ended;
+  for (const Decision& d : decisions) {
+    if (!OnIncident(d) || ended.contains(d.incident_id)) continue;
+    auto found = store_.Get(d.incident_id);
+    if (!found.ok()) return found.status();
+    if (!found->has_value() || !domain::IsActive((*found)->state)) ended.insert(d.incident_id);
+  }
+  return ended;
 }
 
 absl::StatusOr<Decision> AlertProcessor::ForPlan(const domain::Plan& plan,
