@@ -89,6 +89,11 @@ bool OnIncident(const Decision& d) {
           d.outcome == Outcome::kDuplicate);
 }
 
+// The actor of the timeline entries an alert causes.
+std::string ActorOf(const domain::Alert& alert) {
+  return alert.actor.empty() ? std::string("system") : alert.actor;
+}
+
 constexpr int kMaxAttempts = 10;  // writes lost to concurrent changes before giving up
 constexpr size_t kMaxLinked = 1000;
 
@@ -193,7 +198,7 @@ absl::StatusOr<ProcessResult> AlertProcessor::Process(const domain::Alert& alert
     result.replayed = false;
   }
   stats_.Received(alert.source);
-  result.fingerprint = domain::Fingerprint(alert.labels);
+  result.fingerprint = domain::AlertKey(alert.source, alert.labels);
   if (!alert.firing && !alert.drill) {
     // Over: a kept muted alert of these labels is not decided again. Before
     // the group is read below, so a kept alert opening meanwhile is either
@@ -234,7 +239,9 @@ absl::StatusOr<ProcessResult> AlertProcessor::Raise(const domain::Alert& alert,
       !s.ok()) {
     return s;
   }
-  return Process(alert);
+  domain::Alert raised = alert;
+  raised.actor = ctx.actor;
+  return Process(raised);
 }
 
 absl::StatusOr<std::set<std::string>> AlertProcessor::EndedIncidents(
@@ -337,7 +344,7 @@ absl::StatusOr<ports::WriteOutcome> AlertProcessor::Join(const ports::Incident& 
   write.incident.alerts_total += 1;
   if (write.incident.quiet_since != absl::InfinitePast()) {
     // A flap: the quiet spell ends, its timer finds it so and does nothing.
-    changes::AddTimeline(write.incident, clock_.Now(), "system", "flap",
+    changes::AddTimeline(write.incident, clock_.Now(), ActorOf(alert), "flap",
                          "an alert fired again before the incident resolved (flap protection)");
     changes::ResumeEscalation(clock_.Now(), write);
     write.incident.quiet_since = absl::InfinitePast();
@@ -346,7 +353,7 @@ absl::StatusOr<ports::WriteOutcome> AlertProcessor::Join(const ports::Incident& 
       !c.empty() && write.incident.linked_complaints.size() < kMaxLinked) {
     write.incident.linked_complaints.push_back(std::move(c));
   }
-  changes::AddTimeline(write.incident, clock_.Now(), "system", "alert",
+  changes::AddTimeline(write.incident, clock_.Now(), ActorOf(alert), "alert",
                        absl::StrCat(TitleHint(alert), " (", fingerprint, ")"));
   write.events.push_back(ports::IncidentEventKind::kAlertAdded);
   return store_.Write(write);
@@ -409,19 +416,19 @@ absl::StatusOr<Decision> AlertProcessor::Resolve(const domain::Plan& plan,
     write.incident = incident;
     write.expected_version = incident.version;
     write.incident.alerts[fingerprint] = false;
-    changes::AddTimeline(write.incident, now, "system", "alert-resolved",
+    changes::AddTimeline(write.incident, now, ActorOf(alert), "alert-resolved",
                          absl::StrCat(TitleHint(alert), " (", fingerprint, ")"));
     const bool last = write.incident.FiringAlerts() == 0;
     // Flap protection: with resolve_after, the last resolution only starts
     // a quiet spell; its timer resolves the incident unless an alert fires.
     const bool resolve_now = last && plan.auto_resolve && plan.resolve_after <= absl::ZeroDuration();
     if (resolve_now) {
-      changes::Resolve(&plan, now, "system", "every alert resolved", write);
+      changes::Resolve(&plan, now, ActorOf(alert), "every alert resolved", write);
     } else if (last && plan.auto_resolve) {
       write.incident.quiet_since = now;
       write.schedule.push_back(
           {changes::QuietTimer(write.incident.id, now), now + plan.resolve_after});
-      changes::AddTimeline(write.incident, now, "system", "quiet",
+      changes::AddTimeline(write.incident, now, ActorOf(alert), "quiet",
                            absl::StrCat("every alert resolved: resolving after ",
                                         absl::FormatDuration(plan.resolve_after),
                                         " unless one fires again (flap protection)"));

@@ -20,6 +20,13 @@
 // active one). Two replicas opening one group race on the group index: one
 // opens, the other joins.
 //
+// Sources and resolutions. An alert is keyed on its incident by
+// domain::AlertKey(source, labels): a RaiseAlert resolution resolves only
+// RaiseAlert-raised alerts (never an Alertmanager, complaint or KPI alert
+// whose labels it copies), and the timeline entries an alert causes
+// ("alert", "alert-resolved", "quiet", "flap", "resolved") name its actor:
+// RaiseAlert's caller, "system" for the other sources.
+//
 // Kept muted alerts. Kafka events (sqms.complaints.v1, sqms.kpi.v1) are
 // delivered once — the metrics service emits a breach once and its
 // recovery once — and RaiseAlert is one call per alert (a retry under the
