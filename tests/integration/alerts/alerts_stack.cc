@@ -231,6 +231,18 @@ absl::StatusOr<av1::RaiseAlertResponse> Raise(av1::AlertService::Stub& stub,
   return response;
 }
 
+absl::StatusOr<runtime::HttpResponse> PostWebhook(int port, const std::string& body,
+                                                  const std::string& token) {
+  runtime::HttpClient http;
+  runtime::HttpRequest request;
+  request.method = "POST";
+  request.url = absl::StrCat("http://127.0.0.1:", port, "/api/v1/alertmanager");
+  request.headers = {{"Content-Type", "application/json"}};
+  if (!token.empty()) request.headers.emplace_back("Authorization", absl::StrCat("Bearer ", token));
+  request.body = body;
+  return http.SendAndWait(request);
+}
+
 absl::StatusOr<av1::Silence> Silence(av1::AlertService::Stub& stub, const std::string& label,
                                      const std::string& value, const std::string& comment) {
   av1::CreateSilenceRequest create;

@@ -8,8 +8,6 @@
 #include <map>
 #include <string>
 
-#include "absl/strings/str_cat.h"
-#include "sqms/runtime/http/http_client.h"
 #include "tests/integration/alerts/alerts_stack.h"
 #include "tests/integration/alerts/plans.h"
 #include "tests/support/service_client.h"
@@ -43,14 +41,10 @@ av1::Incident Get(av1::AlertService::Stub& stub, const std::string& id) {
 TEST(RaiseResolutionTest, AServiceTokenCannotResolveAnAlertmanagerAlert) {
   auto stack = AlertsStack::Start({.name = "alerts-raise-resolve", .plans = kPlans});
   ASSERT_TRUE(stack.ok()) << stack.status();
-  runtime::HttpClient http;
-  runtime::HttpRequest post;
-  post.method = "POST";
-  post.url = absl::StrCat("http://127.0.0.1:", (*stack)->webhook_port(), "/api/v1/alertmanager");
-  post.body = R"json({"version": "4", "status": "firing", "alerts": [{"status": "firing",
+  auto posted = PostWebhook((*stack)->webhook_port(), R"json({"version": "4", "status": "firing",
+    "alerts": [{"status": "firing",
     "labels": {"alertname": "SqmsComplaintsDown", "service": "complaints"},
-    "startsAt": "2026-12-02T10:00:00Z", "fingerprint": "abababababababab"}]})json";
-  auto posted = http.SendAndWait(post);
+    "startsAt": "2026-12-02T10:00:00Z", "fingerprint": "abababababababab"}]})json");
   ASSERT_TRUE(posted.ok()) << posted.status();
   ASSERT_EQ(posted->status, 200) << posted->body;
   auto stub = (*stack)->Alerts();

@@ -7,9 +7,7 @@
 
 #include <string>
 
-#include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
-#include "sqms/runtime/http/http_client.h"
 #include "tests/integration/alerts/alerts_stack.h"
 #include "tests/integration/alerts/plans.h"
 #include "tests/support/service_client.h"
@@ -27,13 +25,7 @@ constexpr char kFiring[] = R"json({
 
 // The incidents the webhook's answer names.
 std::vector<std::string> PostFiring(int port) {
-  runtime::HttpClient http;
-  runtime::HttpRequest request;
-  request.method = "POST";
-  request.url = absl::StrCat("http://127.0.0.1:", port, "/api/v1/alertmanager");
-  request.headers = {{"Content-Type", "application/json"}};
-  request.body = kFiring;
-  auto response = http.SendAndWait(request);
+  auto response = PostWebhook(port, kFiring);
   EXPECT_TRUE(response.ok()) << response.status();
   if (!response.ok()) return {};
   EXPECT_EQ(response->status, 200) << response->body;

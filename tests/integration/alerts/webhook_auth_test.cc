@@ -7,9 +7,7 @@
 #include <string>
 
 #include "absl/strings/match.h"
-#include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
-#include "sqms/runtime/http/http_client.h"
 #include "tests/integration/alerts/alerts_stack.h"
 #include "tests/integration/alerts/plans.h"
 #include "tests/support/service_client.h"
@@ -48,30 +46,20 @@ TEST(WebhookAuthTest, TheExplicitOptOutStartsWithAWarning) {
       << log;
 }
 
-absl::StatusOr<runtime::HttpResponse> Post(int port, const std::string& body) {
-  runtime::HttpClient http;
-  runtime::HttpRequest request;
-  request.method = "POST";
-  request.url = absl::StrCat("http://127.0.0.1:", port, "/api/v1/alertmanager");
-  request.headers = {{"Content-Type", "application/json"},
-                     {"Authorization", absl::StrCat("Bearer ", kWebhookToken)}};
-  request.body = body;
-  return http.SendAndWait(request);
-}
-
 // A webhook token authenticates monitoring, which over gRPC is the service
 // role: it may raise alerts but not start drills. The drill alert is
 // refused (listed, not retried); the real alert of the same body is taken.
 TEST(WebhookAuthTest, AWebhookDrillAlertIsRefusedAndTheRestOfTheBodyProcessed) {
   auto stack = AlertsStack::Start({.name = "alerts-webhook-drill", .plans = kPlans}, kWebhookToken);
   ASSERT_TRUE(stack.ok()) << stack.status();
-  auto response = Post((*stack)->webhook_port(), R"json({
+  auto response = PostWebhook((*stack)->webhook_port(), R"json({
     "version": "4", "status": "firing", "receiver": "sqms-alerts",
     "alerts": [
       {"status": "firing", "labels": {"alertname": "SqmsComplaintsDown", "service": "drilled",
         "drill": "true"}, "startsAt": "2026-12-02T10:00:00Z", "fingerprint": "d0d0d0d0d0d0d0d0"},
       {"status": "firing", "labels": {"alertname": "SqmsComplaintsDown", "service": "complaints"},
-        "startsAt": "2026-12-02T10:00:00Z", "fingerprint": "c0c0c0c0c0c0c0c0"}]})json");
+        "startsAt": "2026-12-02T10:00:00Z", "fingerprint": "c0c0c0c0c0c0c0c0"}]})json",
+                              kWebhookToken);
   ASSERT_TRUE(response.ok()) << response.status();
   ASSERT_EQ(response->status, 200) << response->body;
   const nlohmann::json body = nlohmann::json::parse(response->body);
