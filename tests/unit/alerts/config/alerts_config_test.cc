@@ -437,6 +437,11 @@ TEST(ServiceConfigTest, TheWebhookListensWithTokensOrTheExplicitOptOut) {
       Parse({"--tokens-file", "t", "--config", "a", "--webhook-insecure-no-auth"});
   EXPECT_TRUE(insecure.webhook_insecure_no_auth);
   EXPECT_TRUE(Validate(insecure).ok()) << Validate(insecure);
+  // The environment, as a ConfigMap sets it.
+  ::setenv("SQMS_WEBHOOK_INSECURE_NO_AUTH", "true", 1);
+  EXPECT_TRUE(Parse({"--tokens-file", "t", "--config", "a"}).webhook_insecure_no_auth);
+  ::unsetenv("SQMS_WEBHOOK_INSECURE_NO_AUTH");
+  EXPECT_FALSE(Parse({"--tokens-file", "t", "--config", "a"}).webhook_insecure_no_auth);
   // Off: nothing to authenticate.
   EXPECT_TRUE(
       Validate(Parse({"--tokens-file", "t", "--config", "a", "--webhook-listen", ""})).ok());
