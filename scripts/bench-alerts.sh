@@ -285,9 +285,12 @@ start_complaints() {
 
 start_alerts() {
   echo "$TOKEN bench supervisor" >"$RUN_DIR/alerts.tokens"
+  # The webhook receiver fails closed: it needs a token file to listen.
+  echo "$TOKEN" >"$RUN_DIR/alerts-webhook.tokens"
   local ready="$RUN_DIR/alerts-ready.json"
   "$BUILD_DIR/services/alerts/sqms-alerts" --config "$RUN_DIR/alerts.yaml" \
     --grpc-listen 127.0.0.1:0 --metrics-listen 127.0.0.1:0 --webhook-listen 127.0.0.1:0 \
+    --webhook-tokens-file "$RUN_DIR/alerts-webhook.tokens" \
     --redis-address "$REDIS_ADDRESS" --kafka-brokers "$KAFKA_BROKERS" \
     --tokens-file "$RUN_DIR/alerts.tokens" --instance-id bench --ready-file "$ready" \
     --log-level warn >"$RUN_DIR/alerts.log" 2>&1 </dev/null &

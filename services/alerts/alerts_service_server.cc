@@ -19,6 +19,7 @@
 #include "services/alerts/app/plan_changes.h"
 #include "services/alerts/codec/plan_codec.h"
 #include "services/alerts/rpc/alerts_grpc_service.h"
+#include "services/alerts/rpc/roles.h"
 #include "sqms/runtime/auth.h"
 #include "sqms/runtime/clock.h"
 #include "sqms/runtime/durable_timers.h"
@@ -130,10 +131,24 @@ void AddPlanHealthGauges(runtime::MetricsServer& metrics, const app::PlanChanges
   }
 }
 
-// Bearer tokens, one per line (blank lines and # comments skipped).
-absl::StatusOr<runtime::HttpAuth> WebhookAuth(const std::string& path) {
+// Bearer tokens, one per line (blank lines and # comments skipped). Fails
+// closed: no file is an error unless the operator opted out explicitly
+// (config::Validate says so first; this holds for a Start without it).
+absl::StatusOr<runtime::HttpAuth> WebhookAuth(const config::ServiceConfig& config) {
   runtime::HttpAuth auth;
-  if (path.empty()) return auth;
+  const std::string& path = config.webhook_tokens_file;
+  if (path.empty()) {
+    if (!config.webhook_insecure_no_auth) {
+      return runtime::ConfigError("webhook-tokens-file",
+                                  "is required while --webhook-listen is set (or give "
+                                  "--webhook-insecure-no-auth)");
+    }
+    runtime::log::Warn(
+        "the Alertmanager webhook receiver accepts every request: no authentication "
+        "(--webhook-insecure-no-auth)",
+        {{"event", "security"}, {"listen", config.webhook_listen}});
+    return auth;
+  }
   std::ifstream in(path);
   if (!in) return runtime::ConfigError("webhook-tokens-file", absl::StrCat("cannot read ", path));
   std::string line;
@@ -143,6 +158,24 @@ absl::StatusOr<runtime::HttpAuth> WebhookAuth(const std::string& path) {
   }
   if (auth.open()) return runtime::ConfigError("webhook-tokens-file", "no token in the file");
   return auth;
+}
+
+// The webhook's sink: RaiseAlert's drill rule (rpc/roles.h) applied to the
+// webhook's caller. A webhook token names no role; it authenticates
+// monitoring (Alertmanager), which is the `service` role over gRPC — and
+// that may not start a drill. A drill alert is refused (PERMISSION_DENIED:
+// the receiver lists it and processes the rest); drills start through
+// StartDrill or RaiseAlert by a supervisor or an admin.
+adapters::AlertSink WebhookSink(adapters::AlertSink sink) {
+  return
+      [sink = std::move(sink)](const domain::Alert& alert) -> absl::StatusOr<app::ProcessResult> {
+        if (alert.drill) {
+          const runtime::Principal webhook{.subject = "alertmanager-webhook",
+                                           .role = runtime::Role::kService};
+          if (absl::Status s = rpc::AuthorizeDrillAlert(webhook); !s.ok()) return s;
+        }
+        return sink(alert);
+      };
 }
 
 absl::StatusOr<runtime::HttpServerOptions> WebhookOptions(const std::string& listen) {
@@ -339,7 +372,7 @@ absl::Status AlertsServiceServer::StartIntake(const config::ServiceConfig& confi
   if (!consumer.ok()) return consumer.status();
   p.consumer = *std::move(consumer);
   if (config.webhook_listen.empty()) return absl::OkStatus();
-  auto auth = WebhookAuth(config.webhook_tokens_file);
+  auto auth = WebhookAuth(config);
   if (!auth.ok()) return auth.status();
   auto options_http = WebhookOptions(config.webhook_listen);
   if (!options_http.ok()) return options_http.status();
@@ -347,7 +380,7 @@ absl::Status AlertsServiceServer::StartIntake(const config::ServiceConfig& confi
   options_http->name = "webhook";
   options_http->metrics = &p.metrics->registry();
   p.webhook = std::make_unique<runtime::HttpServer>(*options_http);
-  adapters::RegisterAlertmanagerReceiver(*p.webhook, *auth, sink);
+  adapters::RegisterAlertmanagerReceiver(*p.webhook, *auth, WebhookSink(sink));
   return p.webhook->Start();
 }
 

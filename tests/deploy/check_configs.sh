@@ -152,6 +152,45 @@ rule_files_have_tests() {
   return "$untested"
 }
 
+# Every alertname a trigger of the shipped plans (services/alerts/config/
+# alerts.yaml) waits for from outside the suite reaches sqms-alerts through
+# the shipped routing: the literal names of `alertname="…"` and of each
+# alternative of `alertname=~"A|B"` (".*" in one stands for "X": Sqms.*Down
+# → SqmsXDown). The names the service raises itself from Kafka events
+# (complaint_*, kpi_*) never pass through Alertmanager and are skipped.
+plan_triggers_routed() {
+  local py="$1" config="$DEPLOY/alertmanager/alertmanager.yml" names name out
+  names="$("$py" - "$REPO_ROOT/services/alerts/config/alerts.yaml" <<'PY'
+import re, sys, yaml
+plans = yaml.safe_load(open(sys.argv[1]))["plans"]
+names = set()
+for plan in plans:
+    for trigger in plan["triggers"]:
+        for matcher in trigger["matchers"]:
+            m = re.fullmatch(r'alertname(=~|=)"(.*)"', matcher)
+            if not m:
+                continue
+            for alt in (m.group(2).split("|") if m.group(1) == "=~" else [m.group(2)]):
+                alt = alt.replace(".*", "X").replace(".+", "X")
+                if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", alt):
+                    sys.exit(f"plan {plan['id']}: cannot test the alertname pattern {alt!r}")
+                if not re.match(r"(complaint|kpi)_", alt):
+                    names.add(alt)
+if not names:
+    sys.exit("no external trigger alertname found in the shipped plans")
+print("\n".join(sorted(names)))
+PY
+)" || { echo "$names"; return 1; }
+  for name in $names; do
+    out="$(amtool config routes test --config.file="$config" "alertname=$name" 2>/dev/null)"
+    case ",$out," in
+      *,sqms-alerts,*) ;;
+      *) echo "plan trigger alertname=$name reaches $out, not sqms-alerts"; return 1 ;;
+    esac
+  done
+  echo "routed to sqms-alerts: $(echo "$names" | tr '\n' ' ')"
+}
+
 # amtool config routes test: the receivers an alert with these labels reaches.
 # The suite's own alerts (Sqms*) go to the alerts service and, continuing,
 # to their severity's receiver; anything else only to the latter.
@@ -165,6 +204,9 @@ alertmanager_routes() {
   route sqms-alerts,sqms-page alertname=SqmsComplaintsDown severity=critical service=complaints &&
     route sqms-alerts,sqms-ticket alertname=SqmsOutboxStalled severity=warning job=sqms-alerts &&
     route sqms-alerts,sqms-default alertname=SqmsSomethingNew &&
+    route sqms-alerts,sqms-page alertname=PlatformOutage severity=critical service=ticketing &&
+    route sqms-alerts,sqms-default alertname=OwnPlanTrigger sqms_plan=own-plan &&
+    route sqms-alerts,sqms-default alertname=SqmsSomethingNew sqms_plan=own-plan &&
     route sqms-page alertname=NodeDown severity=critical &&
     route sqms-default alertname=Watchdog || return 1
   grep -q 'url: http://alerts.sqms.svc:9095/api/v1/alertmanager' "$config" ||
@@ -434,6 +476,8 @@ main() {
   check "every rule file has promtool tests" rule_files_have_tests
   check "amtool check-config" amtool check-config "$DEPLOY/alertmanager/alertmanager.yml"
   check "amtool routes: suite alerts to sqms-alerts and by severity" alertmanager_routes
+  check "amtool routes: the shipped plans' external triggers reach sqms-alerts" \
+    plan_triggers_routed "$py"
   check "YAML parses (deploy/**/*.y*ml)" parse_yaml_files "$py"
   # Always the kustomize pinned in tools/k8s-render (scripts/install-deps.sh
   # installs it from npm), not whatever kubectl a machine happens to have:

@@ -77,6 +77,13 @@ CLI::Option* AddFlag(CLI::App& app, std::string_view flag, int& value, std::stri
   return Add(app, flag, value, std::move(help));
 }
 
+CLI::Option* AddSwitch(CLI::App& app, std::string_view flag, bool& value, std::string help) {
+  std::string env = Key(flag);
+  env = env.substr(env.find('(') + 1);
+  env.pop_back();
+  return app.add_flag(absl::StrCat("--", Sv(flag)), value, std::move(help))->envname(env);
+}
+
 CLI::Option* AddFlag(CLI::App& app, std::string_view flag, std::vector<std::string>& value,
                      std::string help) {
   return Add(app, flag, value, std::move(help))->delimiter(',');

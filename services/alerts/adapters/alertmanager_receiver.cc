@@ -39,8 +39,19 @@ runtime::HttpServerResponse HandleAlertmanagerWebhook(const runtime::HttpServerR
     return Error(400, alerts.status());
   }
   std::vector<std::string> incidents;
+  json refused = json::array();
   for (const domain::Alert& alert : *alerts) {
     absl::StatusOr<app::ProcessResult> result = sink(alert);
+    if (result.status().code() == absl::StatusCode::kPermissionDenied) {
+      // Not the store failing: a retry would be refused again.
+      runtime::log::Warn("alertmanager alert refused",
+                         {{"event", "security"},
+                          {"remote", request.remote_addr},
+                          {"alert_id", alert.id},
+                          {"error", std::string(result.status().message())}});
+      refused.push_back({{"alert", alert.id}, {"error", std::string(result.status().message())}});
+      continue;
+    }
     if (!result.ok()) {
       runtime::log::Warn("alertmanager alert not processed; answering 503 for a retry",
                          {{"alert_id", alert.id},
@@ -54,8 +65,9 @@ runtime::HttpServerResponse HandleAlertmanagerWebhook(const runtime::HttpServerR
       }
     }
   }
-  return JsonResponse(200,
-                      {{"status", "ok"}, {"alerts", alerts->size()}, {"incidents", incidents}});
+  json body = {{"status", "ok"}, {"alerts", alerts->size()}, {"incidents", incidents}};
+  if (!refused.empty()) body["refused"] = std::move(refused);
+  return JsonResponse(200, body);
 }
 
 void RegisterAlertmanagerReceiver(runtime::HttpServer& server, runtime::HttpAuth auth,

@@ -4,9 +4,14 @@
 // route, on an HttpServer the composition root owns.
 //
 //   POST /api/v1/alertmanager   bearer/basic auth as given
-//     200 {"status":"ok","alerts":N,"incidents":["<id>",…]}
+//     200 {"status":"ok","alerts":N,"incidents":["<id>",…]
+//          [,"refused":[{"alert":"<id>","error":"…"},…]]}
 //         every alert of the body was processed; incidents: the distinct
-//         incidents they opened, joined or resolved, in order
+//         incidents they opened, joined or resolved, in order. An alert the
+//         sink refuses with PERMISSION_DENIED (e.g. a drill alert: the
+//         webhook authenticates monitoring, which may not start drills) is
+//         listed under "refused", logged, and not retried; the others are
+//         processed.
 //     400 {"status":"error","error":"<path>: <problem>"}
 //         the body is not a version-4 webhook payload (not retried:
 //         Alertmanager retries only 5xx)

@@ -1,6 +1,7 @@
 #include "services/alerts/app/alert_processor.h"
 
 #include <algorithm>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -80,6 +81,18 @@ using internal::LoadMutes;
 using internal::Mutes;
 
 bool IsFinal(const Decision& d) { return !IsMuted(d); }
+
+// Decisions that put the alert on an incident (and hold while it is active).
+bool OnIncident(const Decision& d) {
+  return !d.incident_id.empty() &&
+         (d.outcome == Outcome::kOpened || d.outcome == Outcome::kGrouped ||
+          d.outcome == Outcome::kDuplicate);
+}
+
+// The actor of the timeline entries an alert causes.
+std::string ActorOf(const domain::Alert& alert) {
+  return alert.actor.empty() ? std::string("system") : alert.actor;
+}
 
 constexpr int kMaxAttempts = 10;  // writes lost to concurrent changes before giving up
 constexpr size_t kMaxLinked = 1000;
@@ -168,15 +181,24 @@ absl::StatusOr<ProcessResult> AlertProcessor::Process(const domain::Alert& alert
   bool was_muted = false;
   if (seen->has_value()) {
     result = DecodeAnswer(**seen);
-    if (std::all_of(result.decisions.begin(), result.decisions.end(), IsFinal)) return result;
-    // Muted at an earlier delivery: those plans are decided again below;
-    // the final decisions stand (no second incident).
-    std::erase_if(result.decisions, [](const Decision& d) { return !IsFinal(d); });
+    auto ended = EndedIncidents(alert, result.decisions);
+    if (!ended.ok()) return ended.status();
+    auto decide_again = [&](const Decision& d) {
+      return !IsFinal(d) || ended->contains(d.incident_id);
+    };
+    if (std::none_of(result.decisions.begin(), result.decisions.end(), decide_again)) {
+      return result;
+    }
+    // Muted at an earlier delivery, or its incident ended while the alert
+    // still fires: those plans are decided again below; the other
+    // decisions stand (no second incident).
+    was_muted = std::any_of(result.decisions.begin(), result.decisions.end(),
+                            [](const Decision& d) { return !IsFinal(d); });
+    std::erase_if(result.decisions, decide_again);
     result.replayed = false;
-    was_muted = true;
   }
   stats_.Received(alert.source);
-  result.fingerprint = domain::Fingerprint(alert.labels);
+  result.fingerprint = domain::AlertKey(alert.source, alert.labels);
   if (!alert.firing && !alert.drill) {
     // Over: a kept muted alert of these labels is not decided again. Before
     // the group is read below, so a kept alert opening meanwhile is either
@@ -217,7 +239,24 @@ absl::StatusOr<ProcessResult> AlertProcessor::Raise(const domain::Alert& alert,
       !s.ok()) {
     return s;
   }
-  return Process(alert);
+  domain::Alert raised = alert;
+  raised.actor = ctx.actor;
+  return Process(raised);
+}
+
+absl::StatusOr<std::set<std::string>> AlertProcessor::EndedIncidents(
+    const domain::Alert& alert, const std::vector<Decision>& decisions) {
+  std::set<std::string> ended;
+  // Only a source that re-sends a firing alert under the same id: any
+  // other's redelivery is a retry, answered from the record.
+  if (!alert.firing || !ResendsWhileFiring(alert.source)) return ended;
+  for (const Decision& d : decisions) {
+    if (!OnIncident(d) || ended.contains(d.incident_id)) continue;
+    auto found = store_.Get(d.incident_id);
+    if (!found.ok()) return found.status();
+    if (!found->has_value() || !domain::IsActive((*found)->state)) ended.insert(d.incident_id);
+  }
+  return ended;
 }
 
 absl::StatusOr<Decision> AlertProcessor::ForPlan(const domain::Plan& plan,
@@ -305,7 +344,7 @@ absl::StatusOr<ports::WriteOutcome> AlertProcessor::Join(const ports::Incident& 
   write.incident.alerts_total += 1;
   if (write.incident.quiet_since != absl::InfinitePast()) {
     // A flap: the quiet spell ends, its timer finds it so and does nothing.
-    changes::AddTimeline(write.incident, clock_.Now(), "system", "flap",
+    changes::AddTimeline(write.incident, clock_.Now(), ActorOf(alert), "flap",
                          "an alert fired again before the incident resolved (flap protection)");
     changes::ResumeEscalation(clock_.Now(), write);
     write.incident.quiet_since = absl::InfinitePast();
@@ -314,7 +353,7 @@ absl::StatusOr<ports::WriteOutcome> AlertProcessor::Join(const ports::Incident& 
       !c.empty() && write.incident.linked_complaints.size() < kMaxLinked) {
     write.incident.linked_complaints.push_back(std::move(c));
   }
-  changes::AddTimeline(write.incident, clock_.Now(), "system", "alert",
+  changes::AddTimeline(write.incident, clock_.Now(), ActorOf(alert), "alert",
                        absl::StrCat(TitleHint(alert), " (", fingerprint, ")"));
   write.events.push_back(ports::IncidentEventKind::kAlertAdded);
   return store_.Write(write);
@@ -377,7 +416,7 @@ absl::StatusOr<Decision> AlertProcessor::Resolve(const domain::Plan& plan,
     write.incident = incident;
     write.expected_version = incident.version;
     write.incident.alerts[fingerprint] = false;
-    changes::AddTimeline(write.incident, now, "system", "alert-resolved",
+    changes::AddTimeline(write.incident, now, ActorOf(alert), "alert-resolved",
                          absl::StrCat(TitleHint(alert), " (", fingerprint, ")"));
     const bool last = write.incident.FiringAlerts() == 0;
     // Flap protection: with resolve_after, the last resolution only starts
@@ -386,13 +425,13 @@ absl::StatusOr<Decision> AlertProcessor::Resolve(const domain::Plan& plan,
     if (resolve_now) {
       auto deliveries = ReadDeliveries(store_, incident);
       if (!deliveries.ok()) return deliveries.status();
-      changes::Resolve(&plan, now, "system", "every alert resolved",
+      changes::Resolve(&plan, now, ActorOf(alert), "every alert resolved",
                        changes::PagedTiers(incident, *deliveries), write);
     } else if (last && plan.auto_resolve) {
       write.incident.quiet_since = now;
       write.schedule.push_back(
           {changes::QuietTimer(write.incident.id, now), now + plan.resolve_after});
-      changes::AddTimeline(write.incident, now, "system", "quiet",
+      changes::AddTimeline(write.incident, now, ActorOf(alert), "quiet",
                            absl::StrCat("every alert resolved: resolving after ",
                                         absl::FormatDuration(plan.resolve_after),
                                         " unless one fires again (flap protection)"));

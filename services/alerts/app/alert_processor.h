@@ -13,8 +13,19 @@
 // inhibiting incident resolves, and Alertmanager re-sends a still-firing
 // alert under the same id. Each delivery decides the plans it was muted
 // for afresh (and records the new answer); the plans it opened, joined or
-// counted for keep their recorded decision. Two replicas opening one group
-// race on the group index: one opens, the other joins.
+// counted for keep their recorded decision — unless the incident a
+// re-sent firing alert opened or joined is no longer active (resolved or
+// closed by hand while the alert kept firing): that plan is decided again
+// too, as a muted one is, and opens a new incident (or joins the group's
+// active one). Two replicas opening one group race on the group index: one
+// opens, the other joins.
+//
+// Sources and resolutions. An alert is keyed on its incident by
+// domain::AlertKey(source, labels): a RaiseAlert resolution resolves only
+// RaiseAlert-raised alerts (never an Alertmanager, complaint or KPI alert
+// whose labels it copies), and the timeline entries an alert causes
+// ("alert", "alert-resolved", "quiet", "flap", "resolved") name its actor:
+// RaiseAlert's caller, "system" for the other sources.
 //
 // Kept muted alerts. Kafka events (sqms.complaints.v1, sqms.kpi.v1) are
 // delivered once — the metrics service emits a breach once and its
@@ -35,6 +46,7 @@
 // muted, so never kept.
 
 #include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -131,6 +143,11 @@ class AlertProcessor {
                           const std::vector<Decision>& decisions, bool was_muted,
                           const internal::Mutes& read);
   absl::Status Redecide(const std::string& fingerprint);
+  // The incidents of `decisions` (a recorded answer of `alert`) that are no
+  // longer active, when `alert` is a firing one its source re-sends (see
+  // above); empty otherwise.
+  absl::StatusOr<std::set<std::string>> EndedIncidents(const domain::Alert& alert,
+                                                       const std::vector<Decision>& decisions);
   absl::Status WakeInhibitedBy(const std::string& incident_id);
   // Replaces the recorded answer of `alert_id` for the plans in `decisions`.
   absl::Status Rerecord(const std::string& alert_id, const std::string& fingerprint,

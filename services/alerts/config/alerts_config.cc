@@ -33,7 +33,11 @@ void AddFlags(CLI::App& app, ServiceConfig& config) {
   runtime::AddFlag(app, "webhook-listen", config.webhook_listen,
                    "host:port of the Alertmanager webhook receiver; empty: off");
   runtime::AddFlag(app, "webhook-tokens-file", config.webhook_tokens_file,
-                   "Bearer tokens the webhook receiver accepts, one per line; empty: no auth");
+                   "Bearer tokens the webhook receiver accepts, one per line; required while "
+                   "--webhook-listen is set (see --webhook-insecure-no-auth)");
+  runtime::AddSwitch(app, "webhook-insecure-no-auth", config.webhook_insecure_no_auth,
+                     "Let the webhook receiver accept requests without a token (a warning at "
+                     "start-up); only where nobody else can reach it");
   runtime::AddFlag(app, "workers", config.workers, "Threads that run requests (1..1024)");
   runtime::AddFlag(app, "worker-queue", config.worker_queue,
                    "Requests waiting for a worker before new ones are refused (1..1000000)");
@@ -41,6 +45,29 @@ void AddFlags(CLI::App& app, ServiceConfig& config) {
                    "Days an expired silence is kept (and listed by silence list --all) before it "
                    "is deleted (8..3650: at least the 8 days a request id is bound)");
 }
+
+namespace {
+
+// The webhook receiver fails closed: listening needs a token file, or the
+// explicit opt-out; never both (which one would hold?).
+absl::Status ValidateWebhookAuth(const ServiceConfig& config) {
+  const bool tokens = !config.webhook_tokens_file.empty();
+  if (config.webhook_insecure_no_auth && tokens) {
+    return runtime::ConfigError("webhook-insecure-no-auth",
+                                "conflicts with --webhook-tokens-file: give one or the other");
+  }
+  if (config.webhook_listen.empty() || tokens || config.webhook_insecure_no_auth) {
+    return absl::OkStatus();
+  }
+  return runtime::ConfigError(
+      "webhook-tokens-file",
+      absl::StrCat("is required while --webhook-listen is set (\"", config.webhook_listen,
+                   "\"): the Alertmanager receiver accepts no request without a token. Give a "
+                   "token file, --webhook-listen= to turn the receiver off, or "
+                   "--webhook-insecure-no-auth to accept unauthenticated requests"));
+}
+
+}  // namespace
 
 absl::Status Validate(const ServiceConfig& config) {
   if (auto s = runtime::Validate(config.common); !s.ok()) return s;
@@ -68,7 +95,7 @@ absl::Status Validate(const ServiceConfig& config) {
                                   absl::StrCat("\"", config.webhook_listen, "\" is not host:port"));
     }
   }
-  return absl::OkStatus();
+  return ValidateWebhookAuth(config);
 }
 
 namespace {

@@ -46,8 +46,13 @@ struct ServiceConfig {
   std::string incidents_topic = "sqms.incidents.v1";
   // Alertmanager's webhook receiver (POST /api/v1/alertmanager); "" = off.
   std::string webhook_listen = "0.0.0.0:9095";
-  // Bearer tokens the receiver accepts, one per line; "" = no auth (tests).
+  // Bearer tokens the receiver accepts, one per line. Required while the
+  // receiver listens: the receiver fails closed (Validate).
   std::string webhook_tokens_file;
+  // The explicit opt-out of that rule: the receiver accepts every request
+  // (a warning at start-up says so). Only for a receiver no one else can
+  // reach; never together with webhook_tokens_file.
+  bool webhook_insecure_no_auth = false;
   int workers = 4;
   int worker_queue = 256;
   // Days an expired silence stays listed (`silence list --all`) before it
@@ -57,6 +62,10 @@ struct ServiceConfig {
 };
 
 void AddFlags(CLI::App& app, ServiceConfig& config);
+// INVALID_ARGUMENT naming the flag, e.g. "config: --webhook-tokens-file
+// (SQMS_WEBHOOK_TOKENS_FILE): is required while --webhook-listen is set …"
+// when the webhook would listen without authentication and
+// --webhook-insecure-no-auth was not given.
 absl::Status Validate(const ServiceConfig& config);
 
 // Reads and checks the YAML file: INVALID_ARGUMENT "<file>: <key>: <problem>",

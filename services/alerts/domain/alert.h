@@ -20,6 +20,9 @@ struct Alert {
   bool firing = true;  // false: resolved
   bool drill = false;
   absl::Time at;       // when it started (firing) or ended (resolved)
+  // Who raised it, for the timeline entries it causes: RaiseAlert's caller
+  // (the token's subject); "" for the other sources ("system").
+  std::string actor;
 };
 
 }  // namespace sqms::alerts::domain

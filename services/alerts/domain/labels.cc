@@ -80,6 +80,11 @@ std::string Fingerprint(const Labels& labels) {
   return hex;
 }
 
+std::string AlertKey(const std::string& source, const Labels& labels) {
+  if (source == "api") return "api:" + Fingerprint(labels);
+  return Fingerprint(labels);
+}
+
 absl::Status ValidateLabels(const Labels& labels) {
   if (labels.size() > kMaxLabels) {
     return absl::InvalidArgumentError(

@@ -21,6 +21,18 @@ using Labels = std::map<std::string, std::string>;  // sorted by name
 // hex digits. Stable across processes and versions: it is stored in Redis.
 std::string Fingerprint(const Labels& labels);
 
+// The key an alert is known by on its incident (ports::Incident::alerts),
+// among kept muted alerts and in counting windows: Fingerprint(labels) for
+// the machine sources ("complaints", "metrics": their alerts carry the
+// label source=complaints|metrics, which the service sets itself;
+// "alertmanager": token-authenticated, labels from the operator's rules),
+// but "api:" + Fingerprint(labels) for RaiseAlert's ("api"), whose labels
+// any caller with a token chooses. So a RaiseAlert resolution resolves only
+// alerts raised through RaiseAlert, never an Alertmanager, complaint or
+// KPI alert whose labels it copies; and an api alert with such labels is
+// an alert of its own (it joins, and resolves, separately).
+std::string AlertKey(const std::string& source, const Labels& labels);
+
 // OK, or INVALID_ARGUMENT naming the first bad label: names
 // [a-zA-Z_][a-zA-Z0-9_]*, at most 64 bytes; values non-empty, valid UTF-8,
 // at most 1024 bytes; at most 64 labels. `what` prefixes the message

@@ -133,8 +133,11 @@ absl::Status AlertsStack::StartService(int replica) {
       "--instance-id", absl::StrCat("alerts-", replica),
       "--ready-file", ready,
       "--log-level", "debug"};
+  // The receiver fails closed: without a token the tests opt out explicitly.
   if (!webhook_tokens_file_.empty()) {
     argv.insert(argv.end(), {"--webhook-tokens-file", webhook_tokens_file_});
+  } else {
+    argv.push_back("--webhook-insecure-no-auth");
   }
   const std::string log = absl::StrCat(dir_, "/alerts-", replica, "-", r.starts++, ".log");
   testing::ReadyPorts ports;
@@ -241,6 +244,18 @@ absl::StatusOr<av1::RaiseAlertResponse> Raise(av1::AlertService::Stub& stub,
     return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
   }
   return response;
+}
+
+absl::StatusOr<runtime::HttpResponse> PostWebhook(int port, const std::string& body,
+                                                  const std::string& token) {
+  runtime::HttpClient http;
+  runtime::HttpRequest request;
+  request.method = "POST";
+  request.url = absl::StrCat("http://127.0.0.1:", port, "/api/v1/alertmanager");
+  request.headers = {{"Content-Type", "application/json"}};
+  if (!token.empty()) request.headers.emplace_back("Authorization", absl::StrCat("Bearer ", token));
+  request.body = body;
+  return http.SendAndWait(request);
 }
 
 absl::StatusOr<av1::Silence> Silence(av1::AlertService::Stub& stub, const std::string& label,

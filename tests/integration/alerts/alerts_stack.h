@@ -5,16 +5,16 @@
 // point at the sink.
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "grpcpp/grpcpp.h"
 #include "sqms/alerts/v1/service.grpc.pb.h"
 #include "sqms/events/v1/complaint_event.pb.h"
+#include "sqms/runtime/http/http_client.h"
 #include "sqms/runtime/kafka_producer.h"
 #include "tests/support/support.h"
 
@@ -47,7 +47,8 @@ class AlertsStack {
  public:
   static absl::StatusOr<std::unique_ptr<AlertsStack>> Start(const AlertsStackOptions& options);
   // The same, the Alertmanager webhook receiver accepting only
-  // `webhook_token` (--webhook-tokens-file); "" = no flag, any request.
+  // `webhook_token` (--webhook-tokens-file); "" = --webhook-insecure-no-auth,
+  // any request.
   static absl::StatusOr<std::unique_ptr<AlertsStack>> Start(const AlertsStackOptions& options,
                                                             const std::string& webhook_token);
   ~AlertsStack();
@@ -84,7 +85,7 @@ class AlertsStack {
     int grpc_port = 0, metrics_port = 0, webhook_port = 0, starts = 0;
   };
   std::string dir_, tokens_file_, config_file_, sink_out_;
-  std::string webhook_tokens_file_;  // "" = no --webhook-tokens-file
+  std::string webhook_tokens_file_;  // "" = --webhook-insecure-no-auth
   int sink_port_ = 0;
   std::unique_ptr<testing::RedisServer> redis_;
   std::unique_ptr<testing::DevKafka> kafka_;
@@ -104,6 +105,11 @@ std::unique_ptr<grpc::ClientContext> ServiceCtx(absl::Duration deadline = absl::
 absl::StatusOr<av1::RaiseAlertResponse> Raise(av1::AlertService::Stub& stub,
                                               const std::map<std::string, std::string>& labels,
                                               bool resolved = false);
+
+// POSTs `body` to the Alertmanager webhook on `port`, with `token` as its
+// bearer token ("" = no Authorization header); the answer or the error.
+absl::StatusOr<runtime::HttpResponse> PostWebhook(int port, const std::string& body,
+                                                  const std::string& token = "");
 
 // CreateSilence (as the supervisor, a fresh request id) of the alerts whose
 // `label` equals `value`, from now for an hour; the silence or the error.

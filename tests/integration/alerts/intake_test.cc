@@ -402,11 +402,11 @@ TEST(AlertsIntakeTest, ABadPlanIsRefusedAtStartNamingTheFileAndKey) {
       "    triggers:\n      - matchers: ['alertname=\"X\"']\n"
       "    escalation:\n      - {targets: [t], ack_timeout: 5m}\n")).ok());
   ASSERT_TRUE(testing::WriteTextFile(dir + "/tokens", "tok sup-sue supervisor\n").ok());
-  auto process = testing::Process::Start(
-      {testing::BuildPath("services/alerts/sqms-alerts"), "--config", file, "--tokens-file",
-       dir + "/tokens", "--redis-address",
-       "127.0.0.1:1", "--kafka-brokers", "127.0.0.1:1"},
-      dir + "/alerts.log");
+  auto process =
+      testing::Process::Start({testing::BuildPath("services/alerts/sqms-alerts"), "--config", file,
+                               "--tokens-file", dir + "/tokens", "--webhook-listen", "",
+                               "--redis-address", "127.0.0.1:1", "--kafka-brokers", "127.0.0.1:1"},
+                              dir + "/alerts.log");
   ASSERT_TRUE(process.ok());
   ASSERT_TRUE(testing::Await([&] { return !(*process)->Running(); }, absl::Seconds(10)));
   EXPECT_NE((*process)->Terminate(), 0) << "a configuration error stops the service";

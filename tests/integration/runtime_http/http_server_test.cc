@@ -388,5 +388,101 @@ TEST_F(HttpServerObservabilityTest, AFloodOfRefusalsIsLoggedAtTheLimitedRate) {
   EXPECT_LE(Refusals().size(), limit);
 }
 
+// A peer that opens a request and never finishes it, sending a little
+// every `pace` (within read_timeout, so no single read times out): the
+// request line and then one header line at a time, or — `in_request_line`
+// — the request line itself a byte at a time. Stops when told or when
+// the server closed the connection.
+class TricklingPeer {
+ public:
+  TricklingPeer(int port, bool in_request_line, std::chrono::milliseconds pace) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = fd_ >= 0 && ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+    if (!connected_) return;
+    Send(in_request_line ? "GET /hea" : "POST /hook HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+    thread_ = std::thread([this, in_request_line, pace] {
+      for (int i = 0; !stop_.WaitForNotificationWithTimeout(absl::FromChrono(pace)); ++i) {
+        if (!Send(in_request_line ? std::string("l") : absl::StrCat("X-Slow-", i, ": b\r\n"))) {
+          return;  // cut by the server
+        }
+      }
+    });
+  }
+  ~TricklingPeer() {
+    stop_.Notify();
+    if (thread_.joinable()) thread_.join();
+    if (fd_ >= 0) ::close(fd_);
+  }
+  bool connected() const { return connected_; }
+
+ private:
+  bool Send(const std::string& bytes) {
+    return ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) ==
+           static_cast<ssize_t>(bytes.size());
+  }
+  int fd_ = -1;
+  bool connected_ = false;
+  absl::Notification stop_;
+  std::thread thread_;
+};
+
+// Security review finding 3: more trickling peers than workers stalled the
+// server (webhook and /healthz) for as long as they kept trickling. Each
+// request must now arrive within request_timeout, so the workers come
+// free and an authenticated request is answered; the cut is logged with
+// the peer's address.
+TEST_F(HttpServerObservabilityTest, TricklingPeersCannotHoldEveryWorker) {
+  HttpServerOptions options = WithAuth();
+  options.worker_threads = 2;
+  options.read_timeout = std::chrono::seconds(2);
+  options.request_timeout = std::chrono::seconds(1);
+  StartObserved(options);
+  std::vector<std::unique_ptr<TricklingPeer>> peers;
+  for (int i = 0; i < options.worker_threads + 2; ++i) {
+    peers.push_back(std::make_unique<TricklingPeer>(server_->port(), /*in_request_line=*/i == 0,
+                                                    std::chrono::milliseconds(300)));
+    ASSERT_TRUE(peers.back()->connected());
+  }
+  // Queued behind the trickling peers (cpp-httplib serves connections in
+  // the order accepted). The timeout is only how long a failure takes.
+  HttpRequest request = Request("POST", "/hook", {{"Authorization", "Bearer first-token"}}, "{}");
+  request.timeout = std::chrono::seconds(30);
+  auto answer = client_.SendAndWait(request);
+  ASSERT_TRUE(answer.ok()) << answer.status();
+  EXPECT_EQ(answer->status, 200);
+  HttpRequest health = Request("GET", "/healthz");
+  health.timeout = std::chrono::seconds(30);
+  auto healthz = client_.SendAndWait(health);
+  ASSERT_TRUE(healthz.ok()) << healthz.status();
+  EXPECT_EQ(healthz->status, 200);
+
+  // Every trickling peer was cut and logged with its address: the one still
+  // in its request line got no answer, the others a 400.
+  const std::string reason =
+      "request not read within 1 s of its first byte (a slow or stalled peer)";
+  auto cut = [&] {
+    std::vector<nlohmann::json> out;
+    for (const nlohmann::json& line : Refusals()) {
+      if (line.value("reason", "") == reason) out.push_back(line);
+    }
+    return out;
+  };
+  ASSERT_TRUE(sqms::testing::Await([&] { return cut().size() == peers.size(); }, absl::Seconds(30)))
+      << LogText();
+  int unanswered = 0;
+  for (const nlohmann::json& line : cut()) {
+    SCOPED_TRACE(line.dump());
+    EXPECT_EQ(line["remote"], "127.0.0.1");
+    EXPECT_EQ(line["event"], "security");
+    if (!line.contains("code")) ++unanswered;
+  }
+  EXPECT_EQ(unanswered, 1);
+  EXPECT_TRUE(AwaitCount("/hook", "400", static_cast<double>(peers.size() - 1)));
+}
+
 }  // namespace
 }  // namespace sqms::runtime

@@ -20,6 +20,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
+#include "deadline_server.h"
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
 #include "prometheus/registry.h"
@@ -29,6 +30,8 @@
 
 namespace sqms::runtime {
 namespace {
+
+using http_internal::DeadlineServer;
 
 struct Route {
   std::string method;
@@ -98,10 +101,17 @@ class HttpServerStats {
   std::map<std::pair<std::string, int>, prometheus::Counter*> counters_ ABSL_GUARDED_BY(mu_);
 };
 
+// The reason of a request cut at its deadline (http_server.h request_timeout).
+std::string CutReason(const HttpServerOptions& options) {
+  return absl::StrCat("request not read within ", options.request_timeout.count(),
+                      " s of its first byte (a slow or stalled peer)");
+}
+
 // Why the server itself answered `status`, for the refusal log; "" for an
 // answer that is not a refusal.
 std::string RefusalReason(const httplib::Request& req, int status, bool route_known,
-                          size_t max_body_bytes) {
+                          const HttpServerOptions& options) {
+  if (status == 400 && DeadlineServer::RequestCut()) return CutReason(options);
   switch (status) {
     case 401: {
       const std::string header = req.get_header_value("Authorization");
@@ -122,7 +132,7 @@ std::string RefusalReason(const httplib::Request& req, int status, bool route_kn
     case 411:
       return "body without Content-Length";
     case 413:
-      return absl::StrCat("body over ", max_body_bytes, " bytes");
+      return absl::StrCat("body over ", options.max_body_bytes, " bytes");
     case 500:
       return "handler failed";
     default:
@@ -144,7 +154,9 @@ class HttpServer::Impl {
   explicit Impl(HttpServerOptions options)
       : options_(std::move(options)),
         stats_(options_.metrics, options_.name),
-        refusal_log_(kHttpRefusalLogPerSecond, kHttpRefusalLogBurst) {}
+        refusal_log_(kHttpRefusalLogPerSecond, kHttpRefusalLogBurst),
+        server_(std::chrono::duration_cast<std::chrono::milliseconds>(options_.request_timeout),
+                [this](const http_internal::Peer& peer) { LogCut(peer); }) {}
   ~Impl() { Stop(); }
 
   void Handle(std::string method, std::string path, Handler handler,
@@ -265,6 +277,9 @@ class HttpServer::Impl {
   // counted; logged when the server refused the request itself.
   void Answered(const httplib::Request& req, const httplib::Response& res) {
     const bool by_handler = std::exchange(answered_by_handler, false);
+    // A request the server could not read leaves the connection where it
+    // cannot tell the next request's start: close it.
+    if (!by_handler && res.status == 400) DeadlineServer::CloseAfterAnswer();
     const bool route_known = routes_.contains(req.path);
     const std::string route = route_known ? req.path : std::string(kHttpUnmatchedRoute);
     // Counted after the line is written: whoever sees the count sees the line.
@@ -272,24 +287,44 @@ class HttpServer::Impl {
     stats_.Count(route, res.status);
   }
 
-  void LogRefusal(const httplib::Request& req, int status, const std::string& route) {
-    const std::string reason =
-        RefusalReason(req, status, route != kHttpUnmatchedRoute, options_.max_body_bytes);
-    if (reason.empty()) return;
+  // Whether a refusal line may be written now (rate limit); writes the
+  // "suppressed" line first when lines were dropped.
+  bool MayLogRefusal() {
     const LogRateLimiter::Decision decision = refusal_log_.Acquire();
-    if (!decision.write) return;
+    if (!decision.write) return false;
     if (decision.suppressed > 0) {
       log::Warn(
           "suppressed refused requests",
           {{"event", "security"}, {"server", options_.name}, {"suppressed", decision.suppressed}});
     }
+    return true;
+  }
+
+  // A request cut at its deadline before its request line arrived: no
+  // answer, so no logger call; still a refusal with the peer named.
+  void LogCut(const http_internal::Peer& peer) {
+    if (!MayLogRefusal()) return;
+    log::Warn("http request refused", {{"event", "security"},
+                                       {"server", options_.name},
+                                       {"remote", peer.address},
+                                       {"remote_port", peer.port},
+                                       {"reason", CutReason(options_)}});
+  }
+
+  void LogRefusal(const httplib::Request& req, int status, const std::string& route) {
+    const std::string reason = RefusalReason(req, status, route != kHttpUnmatchedRoute, options_);
+    if (reason.empty()) return;
+    if (!MayLogRefusal()) return;
+    // cpp-httplib sets remote_addr only once the headers were read.
+    const std::string& remote =
+        req.remote_addr.empty() ? DeadlineServer::CurrentPeer().address : req.remote_addr;
     // Never the Authorization header: the reason says what was wrong with it.
     log::Warn("http request refused", {{"event", "security"},
                                        {"server", options_.name},
                                        {"method", req.method},
                                        {"route", route},
                                        {"path", req.path.substr(0, kLoggedPathMax)},
-                                       {"remote", req.remote_addr},
+                                       {"remote", remote},
                                        {"code", status},
                                        {"reason", reason}});
   }
@@ -325,7 +360,7 @@ class HttpServer::Impl {
   HttpServerStats stats_;
   LogRateLimiter refusal_log_;
   std::map<std::string, std::vector<Route>> routes_;  // written only before Start
-  httplib::Server server_;
+  DeadlineServer server_;
   std::mutex mu_;  // Start / Stop
   bool started_ = false;
   int port_ = 0;

@@ -317,7 +317,7 @@ class MutedListTest : public SilencesTest {
     return out;
   }
   static std::string FingerprintOf(const domain::Alert& alert) {
-    return domain::Fingerprint(alert.labels);
+    return domain::AlertKey(alert.source, alert.labels);
   }
   // Opens an outage incident at `station`: it inhibits its complaint alerts.
   std::string OpenOutage(const std::string& station) {

@@ -378,8 +378,9 @@ ServiceConfig Parse(std::vector<std::string> args) {
 }
 
 TEST(ServiceConfigTest, FlagsAndDefaults) {
-  ServiceConfig c = Parse({"--tokens-file", "t", "--config", "a.yaml", "--webhook-listen",
-                           "127.0.0.1:0", "--workers", "2", "--incidents-topic", "inc"});
+  ServiceConfig c =
+      Parse({"--tokens-file", "t", "--config", "a.yaml", "--webhook-listen", "127.0.0.1:0",
+             "--webhook-tokens-file", "w", "--workers", "2", "--incidents-topic", "inc"});
   EXPECT_EQ(c.config_file, "a.yaml");
   EXPECT_EQ(c.webhook_listen, "127.0.0.1:0");
   EXPECT_EQ(c.workers, 2);
@@ -393,21 +394,63 @@ TEST(ServiceConfigTest, FlagsAndDefaults) {
 TEST(ServiceConfigTest, ValidateNamesTheFlag) {
   EXPECT_EQ(Validate(Parse({"--tokens-file", "t"})).message(),
             "config: --config (SQMS_CONFIG): is required");
-  EXPECT_EQ(Validate(Parse({"--tokens-file", "t", "--config", "a", "--workers", "0"})).message(),
+  EXPECT_EQ(Validate(Parse({"--tokens-file", "t", "--config", "a", "--webhook-listen", "",
+                            "--workers", "0"}))
+                .message(),
             "config: --workers (SQMS_WORKERS): 0 is not in 1..1024");
   EXPECT_EQ(Validate(Parse({"--tokens-file", "t", "--config", "a", "--webhook-listen", "nope"}))
                 .message(),
             "config: --webhook-listen (SQMS_WEBHOOK_LISTEN): \"nope\" is not host:port");
   EXPECT_TRUE(
       Validate(Parse({"--tokens-file", "t", "--config", "a", "--webhook-listen", ""})).ok());
-  EXPECT_EQ(Validate(Parse({"--tokens-file", "t", "--config", "a", "--kpi-topic", ""})).message(),
+  EXPECT_EQ(Validate(Parse({"--tokens-file", "t", "--config", "a", "--webhook-listen", "",
+                            "--kpi-topic", ""}))
+                .message(),
             "config: --kpi-topic (SQMS_KPI_TOPIC): is empty");
   // Shorter than a request id's binding: a retried CreateSilence could
   // create its silence again.
-  EXPECT_EQ(
-      Validate(Parse({"--tokens-file", "t", "--config", "a", "--silence-retention-days", "7"}))
-          .message(),
-      "config: --silence-retention-days (SQMS_SILENCE_RETENTION_DAYS): 7 is not in 8..3650");
+  EXPECT_EQ(Validate(Parse({"--tokens-file", "t", "--config", "a", "--webhook-listen", "",
+                            "--silence-retention-days", "7"}))
+                .message(),
+            "config: --silence-retention-days (SQMS_SILENCE_RETENTION_DAYS): 7 is not in 8..3650");
+}
+
+// The webhook receiver listens by default (0.0.0.0:9095) and fails closed:
+// no token file is a start-up error naming the flag, unless the operator
+// opts out explicitly.
+TEST(ServiceConfigTest, TheWebhookRefusesToListenWithoutTokens) {
+  const absl::Status defaults = Validate(Parse({"--tokens-file", "t", "--config", "a"}));
+  EXPECT_EQ(defaults.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(defaults.message(),
+              HasSubstr("config: --webhook-tokens-file (SQMS_WEBHOOK_TOKENS_FILE): is required "
+                        "while --webhook-listen is set (\"0.0.0.0:9095\")"));
+  EXPECT_THAT(defaults.message(), HasSubstr("--webhook-insecure-no-auth"));
+  EXPECT_FALSE(
+      Validate(Parse({"--tokens-file", "t", "--config", "a", "--webhook-listen", "127.0.0.1:0"}))
+          .ok());
+}
+
+TEST(ServiceConfigTest, TheWebhookListensWithTokensOrTheExplicitOptOut) {
+  EXPECT_TRUE(
+      Validate(Parse({"--tokens-file", "t", "--config", "a", "--webhook-tokens-file", "w"})).ok());
+  ServiceConfig insecure =
+      Parse({"--tokens-file", "t", "--config", "a", "--webhook-insecure-no-auth"});
+  EXPECT_TRUE(insecure.webhook_insecure_no_auth);
+  EXPECT_TRUE(Validate(insecure).ok()) << Validate(insecure);
+  // The environment, as a ConfigMap sets it.
+  ::setenv("SQMS_WEBHOOK_INSECURE_NO_AUTH", "true", 1);
+  EXPECT_TRUE(Parse({"--tokens-file", "t", "--config", "a"}).webhook_insecure_no_auth);
+  ::unsetenv("SQMS_WEBHOOK_INSECURE_NO_AUTH");
+  EXPECT_FALSE(Parse({"--tokens-file", "t", "--config", "a"}).webhook_insecure_no_auth);
+  // Off: nothing to authenticate.
+  EXPECT_TRUE(
+      Validate(Parse({"--tokens-file", "t", "--config", "a", "--webhook-listen", ""})).ok());
+  // Both: which would hold? Refused.
+  EXPECT_EQ(Validate(Parse({"--tokens-file", "t", "--config", "a", "--webhook-tokens-file", "w",
+                            "--webhook-insecure-no-auth"}))
+                .message(),
+            "config: --webhook-insecure-no-auth (SQMS_WEBHOOK_INSECURE_NO_AUTH): conflicts with "
+            "--webhook-tokens-file: give one or the other");
 }
 
 }  // namespace

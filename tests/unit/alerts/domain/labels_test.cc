@@ -34,6 +34,18 @@ TEST(FingerprintTest, SeparatesNameFromValue) {
   EXPECT_NE(Fingerprint({{"a", "b"}}), Fingerprint({{"a", "b"}, {"c", "d"}}));
 }
 
+// RaiseAlert's labels are the caller's choice: its alerts get keys of
+// their own, so an api resolution never matches another source's alert.
+// The machine sources keep the stored fingerprint (open incidents hold it).
+TEST(AlertKeyTest, ApiAlertsAreKeyedApartFromEveryOtherSource) {
+  const Labels labels = {{"alertname", "SqmsComplaintsDown"}, {"service", "complaints"}};
+  for (const char* source : {"alertmanager", "complaints", "metrics"}) {
+    EXPECT_EQ(AlertKey(source, labels), Fingerprint(labels)) << source;
+    EXPECT_NE(AlertKey("api", labels), AlertKey(source, labels)) << source;
+  }
+  EXPECT_EQ(AlertKey("api", labels), "api:" + Fingerprint(labels));
+}
+
 TEST(ValidateLabelsTest, AcceptsOrdinaryLabels) {
   EXPECT_TRUE(ValidateLabels({{"alertname", "kpi_breached"}, {"station", "北京南站"}}).ok());
   EXPECT_TRUE(ValidateLabels({{"_x9", "v"}}).ok());

@@ -48,6 +48,8 @@ GrpcServerOptions GrpcServerOptionsFrom(const CommonConfig& config, RpcMetrics* 
 // SQMS_<FLAG> (dashes become underscores), as the common flags are.
 CLI::Option* AddFlag(CLI::App& app, std::string_view flag, std::string& value, std::string help);
 CLI::Option* AddFlag(CLI::App& app, std::string_view flag, int& value, std::string help);
+// A switch `--<flag>` (no value; SQMS_<FLAG>=true|false in the environment).
+CLI::Option* AddSwitch(CLI::App& app, std::string_view flag, bool& value, std::string help);
 // A list: comma-separated in one value, or the flag repeated.
 CLI::Option* AddFlag(CLI::App& app, std::string_view flag, std::vector<std::string>& value,
                      std::string help);

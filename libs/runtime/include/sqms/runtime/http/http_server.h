@@ -19,9 +19,13 @@
 //       handler: 401 (reason "missing credentials", "unsupported
 //       authorization scheme" or "wrong credentials"; never the credential),
 //       404, 405, 411, 413, a 400 when the request or its body could not be
-//       read (malformed, or the peer sent it slower than read_timeout) and
-//       a 500 (the handler threw or answered 500). Rate-limited per server (kHttpRefusalLog*;
-//       what is dropped is counted in a "suppressed refused requests" line
+//       read (malformed, the peer sent it slower than read_timeout, or not
+//       within request_timeout: reason "request not read within N s …")
+//       and a 500 (the handler threw or answered 500). A request cut at
+//       request_timeout before its request line arrived gets no answer
+//       and is logged the same way (no method, route or code). `remote`
+//       is the peer's address whenever the socket had one. Rate-limited per server
+//       (kHttpRefusalLog*; what is dropped is counted in a "suppressed refused requests" line
 //       written before the next one). Answers a handler gives itself
 //       (e.g. its own 400 or 503) are counted, not logged: the handler logs
 //       what it knows of them.
@@ -78,15 +82,22 @@ struct HttpServerOptions {
   int port = 0;                       // 0: any free port (see port())
   size_t max_body_bytes = 1 << 20;    // larger bodies: 413, handler not called
   // Per socket read / write; a peer idle mid-request longer is disconnected.
-  std::chrono::seconds read_timeout{5};
+  std::chrono::seconds read_timeout{2};
   std::chrono::seconds write_timeout{5};
+  // The whole request — request line, headers, body — must arrive within
+  // this time of its first byte, or the connection is closed (400 when
+  // the request line had come, else no answer). Without it a peer that
+  // trickles its headers a byte at a time holds a worker indefinitely,
+  // before it could be authenticated.
+  std::chrono::seconds request_timeout{5};
   // How long an idle keep-alive connection is kept (it holds a worker), and
   // how many requests one connection may carry.
   std::chrono::seconds keep_alive_timeout{2};
   int keep_alive_max_requests = 100;
-  // Requests are handled on this many threads; further connections wait for
-  // a free one.
-  int worker_threads = 4;
+  // Connections are served on this many threads (an idle keep-alive one
+  // holds its thread up to keep_alive_timeout, a slow request up to
+  // request_timeout); further connections wait for a free one.
+  int worker_threads = 16;
   HttpAuth auth;                      // server-wide; a route may override it
   // The `server` label of the request counter and the log lines' "server".
   std::string name = "http";
