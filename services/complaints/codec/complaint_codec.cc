@@ -6,6 +6,7 @@
 #include "absl/status/status.h"
 #include "services/complaints/codec/enum_labels.h"
 #include "services/complaints/codec/triage_codec.h"
+#include "services/complaints/domain/known_issue.h"
 #include "services/complaints/domain/masking.h"
 
 namespace sqms::complaints::codec {
@@ -156,7 +157,6 @@ void ToProto(const domain::KnownIssue& k, pb::KnownIssue* out) {
   out->set_plan_id(k.plan_id);
   out->set_level(k.level);
   if (Known(k.linked_at)) WriteTime(k.linked_at, out->mutable_linked_at());
-  out->set_held(k.held());  // derived, for API readers
   if (Known(k.released_at)) WriteTime(*k.released_at, out->mutable_released_at());
 }
 
@@ -276,7 +276,10 @@ void ToBasicProto(const domain::Complaint& c, pb::Complaint* out) {
   if (Known(c.updated_at)) WriteTime(c.updated_at, out->mutable_updated_at());
   ToProto(c.sla, out->mutable_sla());
   out->set_duplicate_of(c.duplicate_of);
-  if (c.known_issue) ToProto(*c.known_issue, out->mutable_known_issue());
+  if (c.known_issue) {
+    ToProto(*c.known_issue, out->mutable_known_issue());
+    out->mutable_known_issue()->set_held(domain::SlaHeld(c));  // derived, for API readers
+  }
   if (!c.received_as.department.empty()) {
     out->mutable_received_as()->set_department(c.received_as.department);
     out->mutable_received_as()->set_category(Cast<pb::Category>(c.received_as.category));

@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/complaints/domain/known_issue.h"
 #include "services/complaints/domain/reclassify.h"
 #include "services/complaints/domain/sla_clock.h"
 #include "services/complaints/domain/validation.h"
@@ -339,7 +340,7 @@ absl::StatusOr<std::vector<Event>> Apply(Complaint& complaint, const Command& co
 std::vector<Event> FireDueTimers(Complaint& complaint, absl::Time now) {
   std::vector<Event> events;
   if (complaint.sla.paused || complaint.status == Status::kClosed) return events;
-  if (complaint.known_issue && complaint.known_issue->held()) return events;
+  if (SlaHeld(complaint)) return events;
   auto emit = [&](EventType type, SlaTarget target, std::string_view what) {
     Event e;
     e.type = type;

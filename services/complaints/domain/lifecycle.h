@@ -122,14 +122,15 @@ struct SlaTimer {
   absl::Time at;
 };
 // Timers still to fire for this complaint (none while paused, closed, or
-// held by a known issue: known_issue.h).
+// held by a known issue: known_issue.h, SlaHeld — never a P1 or safety one).
 std::vector<SlaTimer> PendingTimers(const Complaint& complaint);
 
 // Fires due SLA moments at `now`: marks at_risk/breached on each unmet
 // deadline whose moment has passed and returns a kSlaAtRisk/kSlaBreached
 // event per change (empty when nothing is due — a stale timer is a no-op).
 // Bumps version and appends one audit entry when it returns events.
-// Nothing fires while a known issue holds the complaint.
+// Nothing fires while a known issue holds the complaint (SlaHeld; a P1 or
+// safety complaint linked to one fires as any other).
 std::vector<Event> FireDueTimers(Complaint& complaint, absl::Time now);
 
 }  // namespace sqms::complaints::domain

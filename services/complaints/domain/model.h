@@ -139,9 +139,10 @@ struct RoutingRule {
 };
 
 // An active incident of the alerts service this complaint is a known
-// instance of (known_issue.h). While held(), the complaint's SLA timers do
-// not fire: its deadlines run on, and what passed meanwhile is reported
-// when the hold ends.
+// instance of (known_issue.h). While the incident is active and the
+// complaint is neither P1 nor safety (known_issue.h, SlaHeld), the
+// complaint's SLA timers do not fire: its deadlines run on, and what passed
+// meanwhile is reported when the hold ends.
 struct KnownIssue {
   std::string incident_id;
   std::string title;
@@ -149,7 +150,9 @@ struct KnownIssue {
   std::string level;                       // "I" … "IV"
   absl::Time linked_at;
   std::optional<absl::Time> released_at;   // when the incident was resolved
-  bool held() const { return !released_at.has_value(); }
+  // The incident is not resolved yet. Whether that holds the complaint's
+  // SLA escalations depends on the complaint too: SlaHeld.
+  bool active() const { return !released_at.has_value(); }
 };
 
 // Why triage decided what it did (triage.h), stored with the complaint.

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "services/complaints/domain/known_issue.h"
 #include "services/complaints/domain/sla_clock.h"
 #include "sqms/runtime/field_violation.h"
 
@@ -74,6 +75,7 @@ absl::StatusOr<std::string> Reclassify(Complaint& c, const Command& command,
     const char* field = command.category == Category::kUnspecified ? "priority" : "category";
     return runtime::WithFieldViolations(absl::FailedPreconditionError(already), {{field, already}});
   }
+  const bool held = SlaHeld(c);
   std::string note;
   if (category != c.category) {
     note = absl::StrCat("category: ", std::string(CategoryName(c.category)), " → ",
@@ -87,6 +89,12 @@ absl::StatusOr<std::string> Reclassify(Complaint& c, const Command& command,
                     PriorityName(priority));
     c.priority = priority;
     RecomputeDeadlines(c, triage);
+  }
+  // A P1 or safety complaint is never held by a known issue (known_issue.h).
+  if (held != SlaHeld(c)) {
+    absl::StrAppend(&note,
+                    held ? "; known issue hold lifted" : "; SLA escalations held by incident ",
+                    held ? "" : c.known_issue->incident_id);
   }
   return note;
 }

@@ -16,6 +16,9 @@
 //   reopened cycle is kept), plus the open time of the new calendar spent
 //   paused (sla_clock.h, PausedOpenTime); a moment already past fires at
 //   once. Emitted at-risk/breach flags stay.
+// - Known issue: a complaint linked to an active incident is held by it
+//   unless P1 or safety (known_issue.h, SlaHeld); when the change lifts or
+//   brings back the hold, the note says so ("; known issue hold lifted").
 // - Nothing to change (the category and the resulting priority are the
 //   complaint's): FAILED_PRECONDITION "already category …, priority …",
 //   with a violation on "category" ("priority" when only a priority was

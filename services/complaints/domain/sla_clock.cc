@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "services/complaints/domain/known_issue.h"
 #include "services/complaints/domain/lifecycle.h"
 
 namespace sqms::complaints::domain {
@@ -77,7 +78,7 @@ void ResumeClock(SlaClock& clock, absl::Time now, const BusinessCalendar& calend
 std::vector<SlaTimer> PendingTimers(const Complaint& complaint) {
   std::vector<SlaTimer> timers;
   if (complaint.sla.paused || complaint.status == Status::kClosed) return timers;
-  if (complaint.known_issue && complaint.known_issue->held()) return timers;
+  if (SlaHeld(complaint)) return timers;
   for (const SlaDeadline& d : complaint.sla.deadlines) {
     if (d.met_at) continue;
     if (!d.at_risk) timers.push_back({d.target, false, d.at_risk_at});
