@@ -81,6 +81,16 @@ void ToProto(const domain::SlaClock& sla, pb::SlaClock* out) {
   if (sla.paused_working) {
     out->set_paused_working_seconds_total(absl::ToInt64Seconds(*sla.paused_working));
   }
+  if (sla.cycle) {
+    if (Known(sla.cycle->started_at)) {
+      WriteTime(sla.cycle->started_at, out->mutable_cycle_started_at());
+    }
+    out->set_cycle_paused_seconds_before(absl::ToInt64Seconds(sla.cycle->paused_total_before));
+    if (sla.cycle->paused_working_before) {
+      out->set_cycle_paused_working_seconds_before(
+          absl::ToInt64Seconds(*sla.cycle->paused_working_before));
+    }
+  }
 }
 
 domain::SlaClock FromProto(const pb::SlaClock& p) {
@@ -105,6 +115,15 @@ domain::SlaClock FromProto(const pb::SlaClock& p) {
     sla.paused_working = absl::Seconds(p.paused_working_seconds_total());
   } else if (p.paused_seconds_total() > 0) {
     sla.paused_working = std::nullopt;
+  }
+  if (p.has_cycle_started_at()) {  // unset: the first cycle, or reopened before it was stored
+    sla.cycle = domain::SlaCycle{
+        .started_at = TimeOrPast(true, p.cycle_started_at()),
+        .paused_total_before = absl::Seconds(p.cycle_paused_seconds_before()),
+        .paused_working_before = p.has_cycle_paused_working_seconds_before()
+                                     ? std::optional<absl::Duration>(
+                                           absl::Seconds(p.cycle_paused_working_seconds_before()))
+                                     : std::nullopt};
   }
   return sla;
 }

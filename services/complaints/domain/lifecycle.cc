@@ -135,8 +135,12 @@ Event MakeEvent(EventType type, const Command& command, Status from, Status to) 
   return e;
 }
 
-// A new handling cycle (see the header): full resolution target from now.
+// A new handling cycle (see the header): full resolution target from now,
+// remembered (with the pauses so far) for a later change of priority.
 void StartNewCycle(Complaint& c, absl::Time now, const Triage& triage) {
+  c.sla.cycle = SlaCycle{.started_at = now,
+                         .paused_total_before = c.sla.paused_total,
+                         .paused_working_before = c.sla.paused_working};
   const SlaPolicy& policy = triage.Policy(c.priority);
   SetDeadline(c.sla, StartDeadline(SlaTarget::kResolution, now, policy.resolution,
                                    triage.config().at_risk_share,

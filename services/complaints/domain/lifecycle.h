@@ -32,7 +32,9 @@
 // as a ticket-system user expects: reopen_count + 1, closed_at cleared, a
 // fresh resolution deadline of the full policy target counted from the reopen
 // (its at-risk/breach flags reset; earlier breaches stay in the audit trail
-// and the events), and the follow-up deadline dropped until the next reply.
+// and the events; the cycle's start and the pauses so far are kept in
+// SlaClock::cycle for a later change of priority, reclassify.h), and the
+// follow-up deadline dropped until the next reply.
 // follow_up not satisfied emits two events, kFollowedUp then kReopened.
 //
 // One change, one version, one audit entry: every successful Apply or

@@ -78,6 +78,16 @@ struct SlaDeadline {
   bool breached = false;  // breach event emitted
 };
 
+// The handling cycle a reopen started (lifecycle.h): when, and the pause
+// totals at that moment, so that a deadline of the cycle recomputed later
+// (reclassify.h) counts from the reopen and only the pauses after it.
+struct SlaCycle {
+  absl::Time started_at = absl::InfinitePast();
+  absl::Duration paused_total_before = absl::ZeroDuration();  // SlaClock::paused_total then
+  std::optional<absl::Duration> paused_working_before =
+      absl::ZeroDuration();  // paused_working then
+};
+
 struct SlaClock {
   std::vector<SlaDeadline> deadlines;
   bool paused = false;
@@ -88,6 +98,10 @@ struct SlaClock {
   // paused_total. nullopt for a complaint that had paused before this was
   // measured (stored by an older version): its working times are unknown.
   std::optional<absl::Duration> paused_working = absl::ZeroDuration();
+  // The current handling cycle of a reopened complaint; nullopt for the
+  // first one (it starts at received_at) and for a complaint reopened
+  // before cycles were stored (stored by an older version).
+  std::optional<SlaCycle> cycle;
 
   SlaDeadline* Find(SlaTarget target);
   const SlaDeadline* Find(SlaTarget target) const;

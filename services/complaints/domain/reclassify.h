@@ -11,11 +11,15 @@
 //   and the higher of its importance and the new category's.
 // - A safety complaint is always P1: a lower priority is INVALID_ARGUMENT
 //   on "priority".
-// - SLA: when the priority changes, unmet deadlines are recomputed with the
-//   new priority's policy from received_at (the resolution deadline of a
-//   reopened cycle is kept), plus the open time of the new calendar spent
-//   paused (sla_clock.h, PausedOpenTime); a moment already past fires at
-//   once. Emitted at-risk/breach flags stay.
+// - SLA: when the priority changes, each unmet deadline is recomputed with
+//   the new priority's policy and calendar from the moment it started:
+//   first response from received_at; resolution from received_at, or in a
+//   reopened cycle from the reopen (SlaClock::cycle); follow-up from
+//   replied_at. Plus the open time of the new calendar spent in finished
+//   pauses since that start (sla_clock.h, PausedOpenTime /
+//   PausedOpenTimeInCycle). A moment already past fires at once; emitted
+//   at-risk/breach flags stay. A complaint reopened before cycles were
+//   stored (no SlaClock::cycle) keeps its resolution deadline.
 // - Known issue: a complaint linked to an active incident is held by it
 //   unless P1 or safety (known_issue.h, SlaHeld); when the change lifts or
 //   brings back the hold, the note says so ("; known issue hold lifted").

@@ -34,6 +34,15 @@ std::optional<absl::Duration> PausedOpenTime(const SlaClock& clock,
   return clock.paused_working;
 }
 
+std::optional<absl::Duration> PausedOpenTimeInCycle(const SlaClock& clock,
+                                                    const BusinessCalendar& calendar) {
+  std::optional<absl::Duration> paused = PausedOpenTime(clock, calendar);
+  if (!paused || !clock.cycle) return paused;
+  if (calendar.always_open()) return *paused - clock.cycle->paused_total_before;
+  if (!clock.cycle->paused_working_before) return std::nullopt;
+  return *paused - *clock.cycle->paused_working_before;
+}
+
 std::optional<absl::Duration> WorkingTimeSince(const SlaClock& clock, absl::Time received_at,
                                                absl::Time now, const BusinessCalendar& calendar) {
   std::optional<absl::Duration> paused = PausedOpenTime(clock, calendar);
