@@ -105,7 +105,17 @@ absl::StatusOr<std::string> Reclassify(Complaint& c, const Command& command,
                         std::string(CategoryName(category)));
     c.category = category;
     c.category_overridden = true;
-    if (c.status == Status::kReceived) c.department = triage.Department(category, c.location);
+    // Safety goes to the safety category's department whatever the status:
+    // a hazard left in another department's queue reaches nobody who can
+    // act on it. The assignee stays (see the header).
+    if (c.status == Status::kReceived || category == Category::kSafety) {
+      const std::string department = triage.Department(category, c.location);
+      if (department != c.department) {
+        absl::StrAppend(&note, "; department: ", c.department.empty() ? "-" : c.department, " → ",
+                        department);
+        c.department = department;
+      }
+    }
   }
   if (priority != c.priority) {
     absl::StrAppend(&note, note.empty() ? "" : "; ", "priority: ", PriorityName(c.priority), " → ",

@@ -5,7 +5,12 @@
 //
 // - category: set (category_overridden = true); a complaint still RECEIVED
 //   is re-routed to the new category's department (routing rules), an
-//   assigned one keeps its department.
+//   assigned one keeps its department — unless the new category is safety:
+//   then it is re-routed whatever its status (an agent's correction of a
+//   triage miss must reach the safety office as triage would have). Its
+//   status and assignee stay: whoever is handling it keeps it (nobody is
+//   left owning a P1 on a 30-minute clock) until the new department
+//   assigns it. The note names the move ("; department: a → b").
 // - priority: the one given; else, when the category changed, safety → P1
 //   and any other category the priority matrix at the complaint's urgency
 //   and the higher of its importance and the new category's.
@@ -27,8 +32,9 @@
 //   complaint's): FAILED_PRECONDITION "already category …, priority …",
 //   with a violation on "category" ("priority" when only a priority was
 //   given) — no version, audit entry or event.
-// Returns the audit note, e.g. "category: billing → ticketing; priority:
-// P3 → P2"; the complaint is unchanged on error.
+// Returns the audit note, e.g. "category: hygiene → safety; department:
+// onboard-services → safety-office; priority: P3 → P1"; the complaint is
+// unchanged on error.
 
 #include <string>
 #include <string_view>
