@@ -384,14 +384,14 @@ TYPED_TEST_P(ComplaintRepositoryContract, ListFindsTheComplaintsOfAKnownIssueAnd
   ASSERT_TRUE(stored->known_issue.has_value());
   EXPECT_EQ(stored->known_issue->incident_id, incident);
   EXPECT_EQ(stored->known_issue->level, "I");
-  EXPECT_TRUE(stored->known_issue->held());
+  EXPECT_TRUE(stored->known_issue->active());
   ports::ComplaintUpdate u = this->Change(*stored);
   u.complaint.known_issue->released_at = this->env_->Now();
   ASSERT_TRUE(*this->repo().Update(u));
   auto after = this->repo().Get(*linked.begin(), /*with_audit=*/false);
   ASSERT_TRUE(after.ok()) << after.status();
   ASSERT_TRUE(after->known_issue.has_value());
-  EXPECT_FALSE(after->known_issue->held());
+  EXPECT_FALSE(after->known_issue->active());
   EXPECT_TRUE(after->known_issue->released_at.has_value());
   EXPECT_EQ(this->ListAllIds(query).size(), 2u) << "released complaints stay listed";
 }

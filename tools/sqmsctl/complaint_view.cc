@@ -159,8 +159,9 @@ std::string ComplaintDetail(const cv1::Complaint& c, bool with_audit) {
     const cv1::KnownIssue& k = c.known_issue();
     AddLine("known issue",
             k.incident_id() + " (" + k.title() + ", level " + k.level() + "), " +
-                (k.held() ? "SLA escalations held until it is resolved"
-                          : "resolved " + FormatTimestamp(k.released_at())),
+                (k.held()              ? "SLA escalations held until it is resolved"
+                 : k.has_released_at() ? "resolved " + FormatTimestamp(k.released_at())
+                                       : "active; SLA timers run (P1/safety)"),
             out);
   }
   if (c.escalation_level() > 0) AddLine("escalation", std::to_string(c.escalation_level()), out);

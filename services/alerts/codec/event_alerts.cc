@@ -84,15 +84,16 @@ std::string ComplaintPhrase(const Labels& labels) {
 
 std::string ComplaintSummary(ev::ComplaintEventType type, const Labels& labels) {
   std::string phrase = ComplaintPhrase(labels);
-  if (type == ev::COMPLAINT_EVENT_TYPE_SUBMITTED) {
+  if (type == ev::COMPLAINT_EVENT_TYPE_SUBMITTED || type == ev::COMPLAINT_EVENT_TYPE_RECLASSIFIED) {
     std::string where;
     for (const char* name : {"department", "station", "region"}) {
       if (auto it = labels.find(name); it != labels.end()) {
         absl::StrAppend(&where, where.empty() ? "" : ", ", name, " ", it->second);
       }
     }
-    return absl::StrCat(phrase, " submitted", where.empty() ? "" : " (", where,
-                        where.empty() ? "" : ")");
+    return absl::StrCat(phrase,
+                        type == ev::COMPLAINT_EVENT_TYPE_SUBMITTED ? " submitted" : " reclassified",
+                        where.empty() ? "" : " (", where, where.empty() ? "" : ")");
   }
   std::string target = "SLA";
   if (auto it = labels.find("sla_target"); it != labels.end()) {
@@ -102,11 +103,14 @@ std::string ComplaintSummary(ev::ComplaintEventType type, const Labels& labels) 
   return absl::StrCat(phrase, ": ", target, " ", state);
 }
 
-std::string ComplaintAlertName(ev::ComplaintEventType type) {
-  switch (type) {
+// "" when the event raises no alert (event_alerts.h).
+std::string ComplaintAlertName(const ev::ComplaintEvent& e) {
+  switch (e.type()) {
     case ev::COMPLAINT_EVENT_TYPE_SUBMITTED: return "complaint_submitted";
     case ev::COMPLAINT_EVENT_TYPE_SLA_AT_RISK: return "complaint_sla_at_risk";
     case ev::COMPLAINT_EVENT_TYPE_SLA_BREACHED: return "complaint_sla_breached";
+    case ev::COMPLAINT_EVENT_TYPE_RECLASSIFIED:
+      return e.complaint().category() == cpb::CATEGORY_SAFETY ? "complaint_reclassified" : "";
     default: return "";
   }
 }
@@ -155,7 +159,7 @@ absl::StatusOr<std::optional<Alert>> ComplaintEventToAlert(std::string_view payl
   if (!e.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
     return absl::InvalidArgumentError("sqms.complaints.v1: the payload is not a ComplaintEvent");
   }
-  const std::string alertname = ComplaintAlertName(e.type());
+  const std::string alertname = ComplaintAlertName(e);
   if (alertname.empty()) return std::optional<Alert>();
   if (!e.has_occurred_at()) {
     return absl::InvalidArgumentError(
@@ -178,7 +182,8 @@ absl::StatusOr<std::optional<Alert>> ComplaintEventToAlert(std::string_view payl
   Put(labels, "region", c.location().region());
   Put(labels, "channel", EnumLabel(cpb::Channel_Name(c.channel()), "CHANNEL_"));
   Put(labels, "complaint_id", c.id());
-  if (e.type() != ev::COMPLAINT_EVENT_TYPE_SUBMITTED) {
+  if (e.type() == ev::COMPLAINT_EVENT_TYPE_SLA_AT_RISK ||
+      e.type() == ev::COMPLAINT_EVENT_TYPE_SLA_BREACHED) {
     Put(labels, "sla_target", EnumLabel(cpb::SlaTarget_Name(e.sla_target()), "SLA_TARGET_"));
     const cpb::SlaDeadline* d = Deadline(c, e.sla_target());
     if (d != nullptr && d->has_due()) {

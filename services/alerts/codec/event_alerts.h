@@ -25,8 +25,12 @@
 namespace sqms::alerts::codec {
 
 // SUBMITTED → alertname "complaint_submitted", SLA_AT_RISK →
-// "complaint_sla_at_risk", SLA_BREACHED → "complaint_sla_breached"; every
-// other type → nullopt.
+// "complaint_sla_at_risk", SLA_BREACHED → "complaint_sla_breached";
+// RECLASSIFIED of a complaint whose category is now safety →
+// "complaint_reclassified" (an agent's correction of triage into safety
+// must reach the safety plan as a submission would; safety is always P1, so
+// such an event is a reclassification into safety); every other type, and
+// a reclassification to any other category → nullopt.
 //
 // Labels (a label whose value would be empty is left out): alertname,
 // source="complaints", category ("safety", …), priority ("P1".."P4"),

@@ -30,7 +30,7 @@ absl::Status ComplaintService::ApplyIncidentChange(const domain::IncidentChange&
     auto page = repository_.List(query);
     if (!page.ok()) return page.status();
     for (const domain::Complaint& c : page->complaints) {
-      if (!c.known_issue || !c.known_issue->held()) continue;
+      if (!c.known_issue || !c.known_issue->active()) continue;
       if (auto s = ReleaseOne(c.id, change.incident.id); !s.ok()) return s;
     }
     query.page_token = page->next_page_token;

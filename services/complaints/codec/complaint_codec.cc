@@ -6,6 +6,7 @@
 #include "absl/status/status.h"
 #include "services/complaints/codec/enum_labels.h"
 #include "services/complaints/codec/triage_codec.h"
+#include "services/complaints/domain/known_issue.h"
 #include "services/complaints/domain/masking.h"
 
 namespace sqms::complaints::codec {
@@ -80,6 +81,16 @@ void ToProto(const domain::SlaClock& sla, pb::SlaClock* out) {
   if (sla.paused_working) {
     out->set_paused_working_seconds_total(absl::ToInt64Seconds(*sla.paused_working));
   }
+  if (sla.cycle) {
+    if (Known(sla.cycle->started_at)) {
+      WriteTime(sla.cycle->started_at, out->mutable_cycle_started_at());
+    }
+    out->set_cycle_paused_seconds_before(absl::ToInt64Seconds(sla.cycle->paused_total_before));
+    if (sla.cycle->paused_working_before) {
+      out->set_cycle_paused_working_seconds_before(
+          absl::ToInt64Seconds(*sla.cycle->paused_working_before));
+    }
+  }
 }
 
 domain::SlaClock FromProto(const pb::SlaClock& p) {
@@ -104,6 +115,15 @@ domain::SlaClock FromProto(const pb::SlaClock& p) {
     sla.paused_working = absl::Seconds(p.paused_working_seconds_total());
   } else if (p.paused_seconds_total() > 0) {
     sla.paused_working = std::nullopt;
+  }
+  if (p.has_cycle_started_at()) {  // unset: the first cycle, or reopened before it was stored
+    sla.cycle = domain::SlaCycle{
+        .started_at = TimeOrPast(true, p.cycle_started_at()),
+        .paused_total_before = absl::Seconds(p.cycle_paused_seconds_before()),
+        .paused_working_before = p.has_cycle_paused_working_seconds_before()
+                                     ? std::optional<absl::Duration>(
+                                           absl::Seconds(p.cycle_paused_working_seconds_before()))
+                                     : std::nullopt};
   }
   return sla;
 }
@@ -156,7 +176,6 @@ void ToProto(const domain::KnownIssue& k, pb::KnownIssue* out) {
   out->set_plan_id(k.plan_id);
   out->set_level(k.level);
   if (Known(k.linked_at)) WriteTime(k.linked_at, out->mutable_linked_at());
-  out->set_held(k.held());  // derived, for API readers
   if (Known(k.released_at)) WriteTime(*k.released_at, out->mutable_released_at());
 }
 
@@ -276,7 +295,10 @@ void ToBasicProto(const domain::Complaint& c, pb::Complaint* out) {
   if (Known(c.updated_at)) WriteTime(c.updated_at, out->mutable_updated_at());
   ToProto(c.sla, out->mutable_sla());
   out->set_duplicate_of(c.duplicate_of);
-  if (c.known_issue) ToProto(*c.known_issue, out->mutable_known_issue());
+  if (c.known_issue) {
+    ToProto(*c.known_issue, out->mutable_known_issue());
+    out->mutable_known_issue()->set_held(domain::SlaHeld(c));  // derived, for API readers
+  }
   if (!c.received_as.department.empty()) {
     out->mutable_received_as()->set_department(c.received_as.department);
     out->mutable_received_as()->set_category(Cast<pb::Category>(c.received_as.category));

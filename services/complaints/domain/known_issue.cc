@@ -34,6 +34,11 @@ bool Matches(const Complaint& c, const ActiveIncident& incident, absl::Duration 
 
 }  // namespace
 
+bool SlaHeld(const Complaint& complaint) {
+  return complaint.known_issue && complaint.known_issue->active() &&
+         complaint.priority != Priority::kP1 && complaint.category != Category::kSafety;
+}
+
 bool IsPlaceLabel(const std::string& name) {
   return name == "station" || name == "region" || name == "line" || name == "department";
 }
@@ -60,8 +65,9 @@ void LinkKnownIssue(Complaint& complaint, const ActiveIncident& incident,
                                      .level = incident.level,
                                      .linked_at = now,
                                      .released_at = std::nullopt};
-  const std::string note = absl::StrCat("known issue: incident ", incident.id, " (",
-                                        incident.title, "); SLA escalations held");
+  const std::string note =
+      absl::StrCat("known issue: incident ", incident.id, " (", incident.title, "); ",
+                   SlaHeld(complaint) ? "SLA escalations held" : "SLA timers run (P1/safety)");
   complaint.audit.push_back({now, actor, "incident_linked", complaint.status, complaint.status,
                              note, complaint.version});
   events.push_back({EventType::kIncidentLinked, now, actor, complaint.status, complaint.status,
@@ -72,14 +78,15 @@ std::vector<Event> ReleaseKnownIssue(Complaint& complaint, const std::string& in
                                      absl::Time now) {
   std::vector<Event> events;
   if (!complaint.known_issue || complaint.known_issue->incident_id != incident_id ||
-      !complaint.known_issue->held() || complaint.status == Status::kClosed) {
+      !complaint.known_issue->active() || complaint.status == Status::kClosed) {
     return events;
   }
+  const bool was_held = SlaHeld(complaint);
   complaint.known_issue->released_at = now;
   complaint.version += 1;
   complaint.updated_at = now;
-  const std::string note =
-      absl::StrCat("incident ", incident_id, " resolved; SLA escalations resume");
+  const std::string note = absl::StrCat("incident ", incident_id, " resolved",
+                                        was_held ? "; SLA escalations resume" : "");
   complaint.audit.push_back({now, kReleaseActor, "incident_resolved", complaint.status,
                              complaint.status, note, complaint.version});
   events.push_back({EventType::kIncidentResolved, now, kReleaseActor, complaint.status,

@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/complaints/domain/known_issue.h"
 #include "services/complaints/domain/reclassify.h"
 #include "services/complaints/domain/sla_clock.h"
 #include "services/complaints/domain/validation.h"
@@ -134,8 +135,12 @@ Event MakeEvent(EventType type, const Command& command, Status from, Status to) 
   return e;
 }
 
-// A new handling cycle (see the header): full resolution target from now.
+// A new handling cycle (see the header): full resolution target from now,
+// remembered (with the pauses so far) for a later change of priority.
 void StartNewCycle(Complaint& c, absl::Time now, const Triage& triage) {
+  c.sla.cycle = SlaCycle{.started_at = now,
+                         .paused_total_before = c.sla.paused_total,
+                         .paused_working_before = c.sla.paused_working};
   const SlaPolicy& policy = triage.Policy(c.priority);
   SetDeadline(c.sla, StartDeadline(SlaTarget::kResolution, now, policy.resolution,
                                    triage.config().at_risk_share,
@@ -339,7 +344,7 @@ absl::StatusOr<std::vector<Event>> Apply(Complaint& complaint, const Command& co
 std::vector<Event> FireDueTimers(Complaint& complaint, absl::Time now) {
   std::vector<Event> events;
   if (complaint.sla.paused || complaint.status == Status::kClosed) return events;
-  if (complaint.known_issue && complaint.known_issue->held()) return events;
+  if (SlaHeld(complaint)) return events;
   auto emit = [&](EventType type, SlaTarget target, std::string_view what) {
     Event e;
     e.type = type;

@@ -32,7 +32,9 @@
 // as a ticket-system user expects: reopen_count + 1, closed_at cleared, a
 // fresh resolution deadline of the full policy target counted from the reopen
 // (its at-risk/breach flags reset; earlier breaches stay in the audit trail
-// and the events), and the follow-up deadline dropped until the next reply.
+// and the events; the cycle's start and the pauses so far are kept in
+// SlaClock::cycle for a later change of priority, reclassify.h), and the
+// follow-up deadline dropped until the next reply.
 // follow_up not satisfied emits two events, kFollowedUp then kReopened.
 //
 // One change, one version, one audit entry: every successful Apply or
@@ -122,14 +124,15 @@ struct SlaTimer {
   absl::Time at;
 };
 // Timers still to fire for this complaint (none while paused, closed, or
-// held by a known issue: known_issue.h).
+// held by a known issue: known_issue.h, SlaHeld — never a P1 or safety one).
 std::vector<SlaTimer> PendingTimers(const Complaint& complaint);
 
 // Fires due SLA moments at `now`: marks at_risk/breached on each unmet
 // deadline whose moment has passed and returns a kSlaAtRisk/kSlaBreached
 // event per change (empty when nothing is due — a stale timer is a no-op).
 // Bumps version and appends one audit entry when it returns events.
-// Nothing fires while a known issue holds the complaint.
+// Nothing fires while a known issue holds the complaint (SlaHeld; a P1 or
+// safety complaint linked to one fires as any other).
 std::vector<Event> FireDueTimers(Complaint& complaint, absl::Time now);
 
 }  // namespace sqms::complaints::domain

@@ -78,6 +78,16 @@ struct SlaDeadline {
   bool breached = false;  // breach event emitted
 };
 
+// The handling cycle a reopen started (lifecycle.h): when, and the pause
+// totals at that moment, so that a deadline of the cycle recomputed later
+// (reclassify.h) counts from the reopen and only the pauses after it.
+struct SlaCycle {
+  absl::Time started_at = absl::InfinitePast();
+  absl::Duration paused_total_before = absl::ZeroDuration();  // SlaClock::paused_total then
+  std::optional<absl::Duration> paused_working_before =
+      absl::ZeroDuration();  // paused_working then
+};
+
 struct SlaClock {
   std::vector<SlaDeadline> deadlines;
   bool paused = false;
@@ -88,6 +98,10 @@ struct SlaClock {
   // paused_total. nullopt for a complaint that had paused before this was
   // measured (stored by an older version): its working times are unknown.
   std::optional<absl::Duration> paused_working = absl::ZeroDuration();
+  // The current handling cycle of a reopened complaint; nullopt for the
+  // first one (it starts at received_at) and for a complaint reopened
+  // before cycles were stored (stored by an older version).
+  std::optional<SlaCycle> cycle;
 
   SlaDeadline* Find(SlaTarget target);
   const SlaDeadline* Find(SlaTarget target) const;
@@ -139,9 +153,10 @@ struct RoutingRule {
 };
 
 // An active incident of the alerts service this complaint is a known
-// instance of (known_issue.h). While held(), the complaint's SLA timers do
-// not fire: its deadlines run on, and what passed meanwhile is reported
-// when the hold ends.
+// instance of (known_issue.h). While the incident is active and the
+// complaint is neither P1 nor safety (known_issue.h, SlaHeld), the
+// complaint's SLA timers do not fire: its deadlines run on, and what passed
+// meanwhile is reported when the hold ends.
 struct KnownIssue {
   std::string incident_id;
   std::string title;
@@ -149,7 +164,9 @@ struct KnownIssue {
   std::string level;                       // "I" … "IV"
   absl::Time linked_at;
   std::optional<absl::Time> released_at;   // when the incident was resolved
-  bool held() const { return !released_at.has_value(); }
+  // The incident is not resolved yet. Whether that holds the complaint's
+  // SLA escalations depends on the complaint too: SlaHeld.
+  bool active() const { return !released_at.has_value(); }
 };
 
 // Why triage decided what it did (triage.h), stored with the complaint.

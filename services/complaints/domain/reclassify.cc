@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "services/complaints/domain/known_issue.h"
 #include "services/complaints/domain/sla_clock.h"
 #include "sqms/runtime/field_violation.h"
 
@@ -21,30 +22,53 @@ Priority AssessedPriority(const Complaint& c, Category category, const Triage& t
   return config.priority_matrix[static_cast<int>(urgency) - 1][static_cast<int>(importance) - 1];
 }
 
+// `d` restarted at `start` with `target` of open time of `calendar`, plus
+// the open time `paused` spent in finished pauses since `start` (a pause
+// still running shifts it again when it ends). Paused before that was
+// measured (an older version's complaint): the wall time `paused_wall`.
+void Restart(SlaDeadline& d, absl::Time start, absl::Duration target,
+             std::optional<absl::Duration> paused, absl::Duration paused_wall, double share,
+             const BusinessCalendar& calendar) {
+  if (paused) {
+    d.due = calendar.Add(start, target + *paused);
+    d.at_risk_at = calendar.Add(start, target * share + *paused);
+  } else {
+    d.due = calendar.Add(start, target) + paused_wall;
+    d.at_risk_at = calendar.Add(start, target * share) + paused_wall;
+  }
+}
+
 // Unmet deadlines under the new priority's policy (see the header).
 void RecomputeDeadlines(Complaint& c, const Triage& triage) {
   const SlaPolicy& policy = triage.Policy(c.priority);
   const BusinessCalendar& calendar = triage.CalendarFor(c.priority);
   const double share = triage.config().at_risk_share;
+  const std::optional<SlaCycle>& cycle = c.sla.cycle;
   for (SlaDeadline& d : c.sla.deadlines) {
     if (d.met_at) continue;
-    absl::Duration target;
-    if (d.target == SlaTarget::kFirstResponse) {
-      target = policy.first_response;
-    } else if (d.target == SlaTarget::kResolution && c.reopen_count == 0) {
-      target = policy.resolution;
-    } else {
-      continue;  // follow-up runs from the reply; a reopened cycle keeps its own
-    }
-    // Open time from receipt, plus the open time spent in finished pauses
-    // (a pause still running shifts them again when it ends). Paused before
-    // that was measured (an older version's complaint): the wall time.
-    if (const std::optional<absl::Duration> paused = PausedOpenTime(c.sla, calendar)) {
-      d.due = calendar.Add(c.received_at, target + *paused);
-      d.at_risk_at = calendar.Add(c.received_at, target * share + *paused);
-    } else {
-      d.due = calendar.Add(c.received_at, target) + c.sla.paused_total;
-      d.at_risk_at = calendar.Add(c.received_at, target * share) + c.sla.paused_total;
+    switch (d.target) {
+      case SlaTarget::kFirstResponse:
+        Restart(d, c.received_at, policy.first_response, PausedOpenTime(c.sla, calendar),
+                c.sla.paused_total, share, calendar);
+        break;
+      case SlaTarget::kResolution:
+        if (cycle) {  // reopened: the cycle's own deadline, from the reopen
+          Restart(d, cycle->started_at, policy.resolution, PausedOpenTimeInCycle(c.sla, calendar),
+                  c.sla.paused_total - cycle->paused_total_before, share, calendar);
+        } else if (c.reopen_count == 0) {
+          Restart(d, c.received_at, policy.resolution, PausedOpenTime(c.sla, calendar),
+                  c.sla.paused_total, share, calendar);
+        }  // else reopened before cycles were stored: its start is unknown, kept
+        break;
+      case SlaTarget::kFollowUp:
+        // Started by the reply; nothing pauses a replied complaint.
+        if (c.replied_at) {
+          Restart(d, *c.replied_at, policy.follow_up, absl::ZeroDuration(), absl::ZeroDuration(),
+                  share, calendar);
+        }
+        break;
+      case SlaTarget::kUnspecified:
+        break;
     }
   }
 }
@@ -74,19 +98,36 @@ absl::StatusOr<std::string> Reclassify(Complaint& c, const Command& command,
     const char* field = command.category == Category::kUnspecified ? "priority" : "category";
     return runtime::WithFieldViolations(absl::FailedPreconditionError(already), {{field, already}});
   }
+  const bool held = SlaHeld(c);
   std::string note;
   if (category != c.category) {
     note = absl::StrCat("category: ", std::string(CategoryName(c.category)), " → ",
                         std::string(CategoryName(category)));
     c.category = category;
     c.category_overridden = true;
-    if (c.status == Status::kReceived) c.department = triage.Department(category, c.location);
+    // Safety goes to the safety category's department whatever the status:
+    // a hazard left in another department's queue reaches nobody who can
+    // act on it. The assignee stays (see the header).
+    if (c.status == Status::kReceived || category == Category::kSafety) {
+      const std::string department = triage.Department(category, c.location);
+      if (department != c.department) {
+        absl::StrAppend(&note, "; department: ", c.department.empty() ? "-" : c.department, " → ",
+                        department);
+        c.department = department;
+      }
+    }
   }
   if (priority != c.priority) {
     absl::StrAppend(&note, note.empty() ? "" : "; ", "priority: ", PriorityName(c.priority), " → ",
                     PriorityName(priority));
     c.priority = priority;
     RecomputeDeadlines(c, triage);
+  }
+  // A P1 or safety complaint is never held by a known issue (known_issue.h).
+  if (held != SlaHeld(c)) {
+    absl::StrAppend(&note,
+                    held ? "; known issue hold lifted" : "; SLA escalations held by incident ",
+                    held ? "" : c.known_issue->incident_id);
   }
   return note;
 }

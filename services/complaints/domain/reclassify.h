@@ -5,23 +5,36 @@
 //
 // - category: set (category_overridden = true); a complaint still RECEIVED
 //   is re-routed to the new category's department (routing rules), an
-//   assigned one keeps its department.
+//   assigned one keeps its department — unless the new category is safety:
+//   then it is re-routed whatever its status (an agent's correction of a
+//   triage miss must reach the safety office as triage would have). Its
+//   status and assignee stay: whoever is handling it keeps it (nobody is
+//   left owning a P1 on a 30-minute clock) until the new department
+//   assigns it. The note names the move ("; department: a → b").
 // - priority: the one given; else, when the category changed, safety → P1
 //   and any other category the priority matrix at the complaint's urgency
 //   and the higher of its importance and the new category's.
 // - A safety complaint is always P1: a lower priority is INVALID_ARGUMENT
 //   on "priority".
-// - SLA: when the priority changes, unmet deadlines are recomputed with the
-//   new priority's policy from received_at (the resolution deadline of a
-//   reopened cycle is kept), plus the open time of the new calendar spent
-//   paused (sla_clock.h, PausedOpenTime); a moment already past fires at
-//   once. Emitted at-risk/breach flags stay.
+// - SLA: when the priority changes, each unmet deadline is recomputed with
+//   the new priority's policy and calendar from the moment it started:
+//   first response from received_at; resolution from received_at, or in a
+//   reopened cycle from the reopen (SlaClock::cycle); follow-up from
+//   replied_at. Plus the open time of the new calendar spent in finished
+//   pauses since that start (sla_clock.h, PausedOpenTime /
+//   PausedOpenTimeInCycle). A moment already past fires at once; emitted
+//   at-risk/breach flags stay. A complaint reopened before cycles were
+//   stored (no SlaClock::cycle) keeps its resolution deadline.
+// - Known issue: a complaint linked to an active incident is held by it
+//   unless P1 or safety (known_issue.h, SlaHeld); when the change lifts or
+//   brings back the hold, the note says so ("; known issue hold lifted").
 // - Nothing to change (the category and the resulting priority are the
 //   complaint's): FAILED_PRECONDITION "already category …, priority …",
 //   with a violation on "category" ("priority" when only a priority was
 //   given) — no version, audit entry or event.
-// Returns the audit note, e.g. "category: billing → ticketing; priority:
-// P3 → P2"; the complaint is unchanged on error.
+// Returns the audit note, e.g. "category: hygiene → safety; department:
+// onboard-services → safety-office; priority: P3 → P1"; the complaint is
+// unchanged on error.
 
 #include <string>
 #include <string_view>

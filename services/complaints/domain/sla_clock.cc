@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "services/complaints/domain/known_issue.h"
 #include "services/complaints/domain/lifecycle.h"
 
 namespace sqms::complaints::domain {
@@ -31,6 +32,15 @@ std::optional<absl::Duration> PausedOpenTime(const SlaClock& clock,
                                              const BusinessCalendar& calendar) {
   if (calendar.always_open()) return clock.paused_total;
   return clock.paused_working;
+}
+
+std::optional<absl::Duration> PausedOpenTimeInCycle(const SlaClock& clock,
+                                                    const BusinessCalendar& calendar) {
+  std::optional<absl::Duration> paused = PausedOpenTime(clock, calendar);
+  if (!paused || !clock.cycle) return paused;
+  if (calendar.always_open()) return *paused - clock.cycle->paused_total_before;
+  if (!clock.cycle->paused_working_before) return std::nullopt;
+  return *paused - *clock.cycle->paused_working_before;
 }
 
 std::optional<absl::Duration> WorkingTimeSince(const SlaClock& clock, absl::Time received_at,
@@ -77,7 +87,7 @@ void ResumeClock(SlaClock& clock, absl::Time now, const BusinessCalendar& calend
 std::vector<SlaTimer> PendingTimers(const Complaint& complaint) {
   std::vector<SlaTimer> timers;
   if (complaint.sla.paused || complaint.status == Status::kClosed) return timers;
-  if (complaint.known_issue && complaint.known_issue->held()) return timers;
+  if (SlaHeld(complaint)) return timers;
   for (const SlaDeadline& d : complaint.sla.deadlines) {
     if (d.met_at) continue;
     if (!d.at_risk) timers.push_back({d.target, false, d.at_risk_at});

@@ -25,6 +25,12 @@ void RemoveDeadline(SlaClock& clock, SlaTarget target);
 std::optional<absl::Duration> PausedOpenTime(const SlaClock& clock,
                                              const BusinessCalendar& calendar);
 
+// PausedOpenTime of the current handling cycle only: less what had been
+// paused when the cycle started (SlaClock::cycle; all of it for the first
+// cycle). nullopt when unknown (either total unknown).
+std::optional<absl::Duration> PausedOpenTimeInCycle(const SlaClock& clock,
+                                                    const BusinessCalendar& calendar);
+
 // Working time from `received_at` to `now` on `calendar` (the complaint's,
 // by its priority now): its open time in between minus its open time spent
 // paused, a pause still running counted up to `now`. Never negative;

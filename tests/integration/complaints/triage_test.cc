@@ -119,9 +119,61 @@ TEST_F(TriageRpcTest, ReclassifyIsStoredAuditedAndCountedByCategoryPair) {
   const v1::AuditEntry& entry = stored.audit(stored.audit_size() - 1);
   EXPECT_EQ(entry.action(), "reclassify");
   EXPECT_EQ(entry.actor(), Subject(Role::kAgent));
-  EXPECT_EQ(entry.note(), "category: hygiene → facilities (the flush is broken)");
+  EXPECT_THAT(entry.note(), ::testing::StartsWith("category: hygiene → facilities"));
+  EXPECT_THAT(entry.note(), ::testing::EndsWith(" (the flush is broken)"));
   EXPECT_TRUE(testing::Await([&] { return Metrics().find(pair + " 1") != std::string::npos; },
                              absl::Seconds(5)));
+}
+
+// An agent who finds a hazard in a complaint already assigned elsewhere
+// reclassifies it to safety: it moves to the safety office (assignee kept),
+// one audit entry names both changes, and RECLASSIFIED carries the new
+// department for the alerts service's safety plan.
+TEST_F(TriageRpcTest, AnAssignedComplaintReclassifiedToSafetyMovesToTheSafetyOffice) {
+  v1::SubmitComplaintRequest submit = ValidSubmission(Unique("to-safety"));
+  submit.set_title("Dirty toilet");
+  submit.set_content("The toilet in coach 3 was dirty the whole trip.");
+  v1::Complaint c = SubmitOk(*stub_, submit);
+  ASSERT_EQ(c.category(), v1::CATEGORY_HYGIENE);
+  const std::string department = c.department();
+  ASSERT_NE(department, "safety-office");
+
+  v1::AssignComplaintRequest assign;
+  *assign.mutable_command() = Cmd(c.id(), c.version());
+  assign.set_assignee(Subject(Role::kAgent));
+  ASSERT_TRUE(stub_->AssignComplaint(Ctx(Role::kAgent).get(), assign, &c).ok());
+  ASSERT_EQ(c.status(), v1::STATUS_ASSIGNED);
+
+  testing::TopicReader reader(stack_->kafka().bootstrap(), kComplaintsTopic);
+  v1::ReclassifyComplaintRequest request;
+  *request.mutable_command() = Cmd(c.id(), c.version());
+  request.set_category(v1::CATEGORY_SAFETY);
+  v1::Complaint after;
+  grpc::Status status = stub_->ReclassifyComplaint(Ctx(Role::kAgent).get(), request, &after);
+  ASSERT_TRUE(status.ok()) << StatusText(status);
+  EXPECT_EQ(after.department(), "safety-office");
+  EXPECT_EQ(after.assignee(), Subject(Role::kAgent));
+  EXPECT_EQ(after.status(), v1::STATUS_ASSIGNED);
+  EXPECT_EQ(after.priority(), v1::PRIORITY_P1);
+
+  v1::GetComplaintRequest get;
+  get.set_id(c.id());
+  v1::Complaint stored;
+  ASSERT_TRUE(stub_->GetComplaint(Ctx(Role::kSupervisor).get(), get, &stored).ok());
+  ASSERT_EQ(stored.audit_size(), 3) << "submit, assign, one reclassify";
+  EXPECT_EQ(stored.audit(2).note(), "category: hygiene → safety; department: " + department +
+                                        " → safety-office; priority: P3 → P1");
+
+  const auto reclassified = [&](const std::vector<runtime::ConsumedRecord>& records) {
+    return CountType(Decode(records, {c.id()}), ev::COMPLAINT_EVENT_TYPE_RECLASSIFIED) > 0;
+  };
+  const auto records = reader.ReadUntil(reclassified, absl::Seconds(10));
+  ASSERT_TRUE(reclassified(records));
+  for (const ReadEvent& e : Decode(records, {c.id()})) {
+    if (e.event.type() != ev::COMPLAINT_EVENT_TYPE_RECLASSIFIED) continue;
+    EXPECT_EQ(e.event.complaint().category(), v1::CATEGORY_SAFETY);
+    EXPECT_EQ(e.event.complaint().department(), "safety-office");
+  }
 }
 
 TEST_F(TriageRpcTest, AChangedConfigIsAppliedWithoutARestartAndABadOneIsRefused) {

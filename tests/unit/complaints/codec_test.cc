@@ -47,6 +47,9 @@ domain::Complaint FullComplaint() {
   c.sla.paused_since = kT0 + absl::Hours(3);
   c.sla.paused_total = absl::Seconds(600);
   c.sla.paused_working = absl::Seconds(420);
+  c.sla.cycle = domain::SlaCycle{.started_at = kT0 + absl::Hours(1),
+                                 .paused_total_before = absl::Seconds(300),
+                                 .paused_working_before = absl::Seconds(240)};
   c.duplicate_of = "c-0";
   c.resolution = {std::string("called ") + kPhone, "root", "fix", kT0 + absl::Hours(4)};
   c.reply = "sorry";
@@ -82,6 +85,10 @@ TEST(ComplaintCodecTest, StoredRoundTripKeepsEverythingButAudit) {
   EXPECT_EQ(back->sla.paused_since, kT0 + absl::Hours(3));
   EXPECT_EQ(back->sla.paused_total, absl::Seconds(600));
   EXPECT_EQ(back->sla.paused_working, absl::Seconds(420));
+  ASSERT_TRUE(back->sla.cycle.has_value());
+  EXPECT_EQ(back->sla.cycle->started_at, kT0 + absl::Hours(1));
+  EXPECT_EQ(back->sla.cycle->paused_total_before, absl::Seconds(300));
+  EXPECT_EQ(back->sla.cycle->paused_working_before, absl::Seconds(240));
   EXPECT_EQ(back->resolution.resolved_at, kT0 + absl::Hours(4));
   EXPECT_EQ(back->replied_at, kT0 + absl::Hours(5));
   EXPECT_EQ(back->follow_up.at, std::nullopt);
@@ -156,6 +163,20 @@ TEST(ComplaintCodecTest, APauseStoredBeforeItsOpenTimeWasMeasuredIsUnknown) {
   unknown.sla.paused_working = std::nullopt;
   ToProto(unknown, &out);
   EXPECT_FALSE(out.sla().has_paused_working_seconds_total());
+}
+
+TEST(ComplaintCodecTest, AComplaintStoredBeforeCyclesWereStoredHasNone) {
+  pb::Complaint reopened;  // an older version's reopened complaint
+  reopened.set_reopen_count(1);
+  auto back = DecodeStored(reopened.SerializeAsString());
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->sla.cycle, std::nullopt);
+  pb::Complaint unknown_working;
+  unknown_working.mutable_sla()->mutable_cycle_started_at()->set_seconds(1);
+  back = DecodeStored(unknown_working.SerializeAsString());
+  ASSERT_TRUE(back.ok()) << back.status();
+  ASSERT_TRUE(back->sla.cycle.has_value());
+  EXPECT_EQ(back->sla.cycle->paused_working_before, std::nullopt);
 }
 
 TEST(ComplaintCodecTest, CorruptBytesAreDataLoss) {

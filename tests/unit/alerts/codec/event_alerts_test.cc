@@ -121,6 +121,34 @@ TEST(ComplaintEventToAlert, SubmittedHasNoSlaTarget) {
   EXPECT_THAT((*alert)->labels, Not(Contains(Key("sla_target"))));
 }
 
+TEST(ComplaintEventToAlert, AReclassificationIntoSafetyBecomesAnAlertTheSafetyPlanMatches) {
+  ev::ComplaintEvent e = Complaint(ev::COMPLAINT_EVENT_TYPE_RECLASSIFIED);
+  e.set_note("category: hygiene → safety; priority: P3 → P1; department: onboard → ops");
+  auto alert = ComplaintEventToAlert(e.SerializeAsString(), "ce-10");
+  ASSERT_TRUE(alert.ok()) << alert.status();
+  ASSERT_TRUE(alert->has_value()) << "dropped: the safety plan would never fire";
+  const domain::Alert& a = **alert;
+  EXPECT_EQ(a.id, "ce-10");
+  EXPECT_TRUE(a.firing);
+  // complaint_submitted's labels, under its own name.
+  EXPECT_THAT(a.labels,
+              UnorderedElementsAre(Pair("alertname", "complaint_reclassified"),
+                                   Pair("source", "complaints"), Pair("category", "safety"),
+                                   Pair("priority", "P1"), Pair("department", "ops"),
+                                   Pair("station", "Beijing South"), Pair("channel", "hotline"),
+                                   Pair("complaint_id", "C-42")));
+  EXPECT_THAT(a.annotations.at("summary"), HasSubstr("reclassified"));
+}
+
+TEST(ComplaintEventToAlert, AReclassificationToAnotherCategoryRaisesNothing) {
+  ev::ComplaintEvent e = Complaint(ev::COMPLAINT_EVENT_TYPE_RECLASSIFIED);
+  e.mutable_complaint()->set_category(cpb::CATEGORY_HYGIENE);
+  e.mutable_complaint()->set_priority(cpb::PRIORITY_P3);
+  auto alert = ComplaintEventToAlert(e.SerializeAsString(), "ce-11");
+  ASSERT_TRUE(alert.ok()) << alert.status();
+  EXPECT_FALSE(alert->has_value());
+}
+
 TEST(ComplaintEventToAlert, OtherTypesRaiseNothing) {
   for (ev::ComplaintEventType type :
        {ev::COMPLAINT_EVENT_TYPE_ASSIGNED, ev::COMPLAINT_EVENT_TYPE_RESOLVED,

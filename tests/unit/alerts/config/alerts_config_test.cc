@@ -142,6 +142,16 @@ TEST(LoadSettingsTest, TheShippedPlansMatchTheAlertsTheServicesRaise) {
   EXPECT_EQ(trigger("safety-complaint",
                     {{"alertname", "complaint_submitted"}, {"category", "ticketing"}}),
             -1);
+  EXPECT_EQ(trigger("safety-complaint", {{"alertname", "complaint_reclassified"},
+                                         {"source", "complaints"},
+                                         {"category", "safety"},
+                                         {"priority", "P1"},
+                                         {"station", "wuhan"}}),
+            1)
+      << "a reclassification into safety opens the safety plan's incident";
+  EXPECT_EQ(trigger("safety-complaint",
+                    {{"alertname", "complaint_reclassified"}, {"category", "hygiene"}}),
+            -1);
   EXPECT_EQ(trigger("p1-sla-breach", {{"alertname", "complaint_sla_breached"}, {"priority", "P1"}}),
             0);
   EXPECT_EQ(trigger("p1-sla-breach", {{"alertname", "complaint_sla_breached"}, {"priority", "P2"}}),

@@ -1,7 +1,7 @@
 // ComplaintService and known issues: a new complaint matching an active
-// incident is linked in its creating write and sets no SLA timers; the
-// incident's resolution releases every linked complaint once, and their
-// timers come back.
+// incident is linked in its creating write and sets no SLA timers (unless
+// it is P1 or safety: linked, timers kept); the incident's resolution
+// releases every linked complaint once, and their timers come back.
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -11,6 +11,7 @@
 #include <string>
 
 #include "services/complaints/app/known_issues.h"
+#include "services/complaints/domain/known_issue.h"
 #include "tests/unit/complaints/app/complaint_service_fixture.h"
 #include "tests/unit/complaints/app/in_memory_incident_registry.h"
 
@@ -31,7 +32,7 @@ class KnownIssuesServiceTest : public ComplaintServiceTest {
                                                   &known_);
   }
 
-  // An incident of the safety plan at SafetyReport()'s station.
+  // An incident at SafetyReport()'s station explaining safety and delays.
   domain::IncidentChange Opened(const std::string& id) const {
     domain::IncidentChange change;
     change.incident.id = id;
@@ -39,7 +40,7 @@ class KnownIssuesServiceTest : public ComplaintServiceTest {
     change.incident.plan_id = "safety-complaint";
     change.incident.level = "I";
     change.incident.labels = {{"station", "Beijing South"}};
-    change.incident.categories = {domain::Category::kSafety};
+    change.incident.categories = {domain::Category::kSafety, domain::Category::kTimeliness};
     change.incident.opened_at = opened_at_;
     return change;
   }
@@ -47,6 +48,16 @@ class KnownIssuesServiceTest : public ComplaintServiceTest {
     domain::IncidentChange change = Opened(id);
     change.ended = true;
     return change;
+  }
+  // A delay at SafetyReport()'s station: timeliness, not P1.
+  static domain::Submission DelayReport(std::string idempotency_key = "",
+                                        std::string phone = "13800138000") {
+    domain::Submission s = SafetyReport(std::move(idempotency_key));
+    s.title = "Train delayed";
+    s.content = "G101 left Beijing South two hours late and nobody told us why.";
+    s.category = domain::Category::kTimeliness;
+    s.complainant.phone = std::move(phone);
+    return s;
   }
   bool HasTimer(const std::string& id) const {
     auto timers = repo_.timers();
@@ -68,10 +79,11 @@ TEST_F(KnownIssuesServiceTest, WithoutAnActiveIncidentNothingIsLinked) {
 
 TEST_F(KnownIssuesServiceTest, AMatchingComplaintIsLinkedInItsCreatingWriteWithoutTimers) {
   ASSERT_TRUE(service_->ApplyIncidentChange(Opened("inc-1")).ok());
-  const domain::Complaint linked = Submitted(SafetyReport());
+  const domain::Complaint linked = Submitted(DelayReport());
+  ASSERT_NE(linked.priority, domain::Priority::kP1);
   ASSERT_TRUE(linked.known_issue.has_value());
   EXPECT_EQ(linked.known_issue->incident_id, "inc-1");
-  EXPECT_TRUE(linked.known_issue->held());
+  EXPECT_TRUE(domain::SlaHeld(linked));
   EXPECT_EQ(linked.version, 1);
   EXPECT_THAT(EventTypes(linked.id), ElementsAre(EventType::kSubmitted, EventType::kIncidentLinked));
   EXPECT_THAT(AuditActions(linked.id), ElementsAre("submit", "incident_linked"));
@@ -84,19 +96,20 @@ TEST_F(KnownIssuesServiceTest, AMatchingComplaintIsLinkedInItsCreatingWriteWitho
 
 TEST_F(KnownIssuesServiceTest, ResolutionReleasesEachLinkedComplaintOnceAndItsTimersReturn) {
   ASSERT_TRUE(service_->ApplyIncidentChange(Opened("inc-1")).ok());
-  const std::string a = Submitted(SafetyReport()).id;
-  domain::Submission other = SafetyReport();
-  other.complainant.phone = "13700137000";  // another person: not a duplicate
-  const std::string b = Submitted(other).id;
+  const std::string a = Submitted(DelayReport()).id;
+  // Another person (not a duplicate), and a safety report: linked, not held.
+  const std::string b = Submitted(DelayReport("", "13700137000")).id;
+  const std::string safety = Submitted(SafetyReport()).id;
   ASSERT_FALSE(HasTimer(a));
+  ASSERT_TRUE(HasTimer(safety));
 
-  clock_.Advance(absl::Hours(5));  // past every P1 deadline
+  clock_.Advance(absl::Hours(24 * 14));  // past every deadline
   ASSERT_TRUE(service_->ApplyIncidentChange(Ended("inc-1")).ok());
   for (const std::string& id : {a, b}) {
     auto c = service_->Get(id);
     ASSERT_TRUE(c.ok()) << c.status();
     ASSERT_TRUE(c->known_issue.has_value());
-    EXPECT_FALSE(c->known_issue->held()) << id;
+    EXPECT_FALSE(c->known_issue->active()) << id;
     EXPECT_EQ(c->version, 2);
     EXPECT_TRUE(HasTimer(id)) << "timers resume: the missed deadlines fire next";
     const std::vector<EventType> events = EventTypes(id);
@@ -107,7 +120,7 @@ TEST_F(KnownIssuesServiceTest, ResolutionReleasesEachLinkedComplaintOnceAndItsTi
   ASSERT_TRUE(service_->ApplyIncidentChange(Ended("inc-1")).ok());
   ASSERT_TRUE(service_->ApplyIncidentChange(Opened("inc-1")).ok()) << "a late opening";
   EXPECT_EQ(StoredVersion(a), 2);
-  EXPECT_FALSE(Submitted(SafetyReport("k-after")).known_issue.has_value())
+  EXPECT_FALSE(Submitted(DelayReport("k-after")).known_issue.has_value())
       << "an ended incident is never revived by a late event";
 }
 
@@ -115,14 +128,25 @@ TEST_F(KnownIssuesServiceTest, AStoreOutageIsReportedForARetryThatThenCompletes)
   registry_.FailNext();
   EXPECT_EQ(service_->ApplyIncidentChange(Opened("inc-1")).code(), absl::StatusCode::kUnavailable);
   ASSERT_TRUE(service_->ApplyIncidentChange(Opened("inc-1")).ok());
-  const std::string id = Submitted(SafetyReport()).id;
+  const std::string id = Submitted(DelayReport()).id;
   repo_.SetDown(absl::UnavailableError("down"));
   EXPECT_EQ(service_->ApplyIncidentChange(Ended("inc-1")).code(), absl::StatusCode::kUnavailable);
   repo_.SetDown(absl::OkStatus());
   ASSERT_TRUE(service_->ApplyIncidentChange(Ended("inc-1")).ok()) << "the retry";
   auto c = service_->Get(id);
   ASSERT_TRUE(c.ok());
-  EXPECT_FALSE(c->known_issue->held());
+  EXPECT_FALSE(c->known_issue->active());
+}
+
+TEST_F(KnownIssuesServiceTest, ASafetyComplaintIsLinkedButKeepsItsTimers) {
+  ASSERT_TRUE(service_->ApplyIncidentChange(Opened("inc-1")).ok());
+  const domain::Complaint c = Submitted(SafetyReport());
+  ASSERT_EQ(c.priority, domain::Priority::kP1);
+  ASSERT_TRUE(c.known_issue.has_value()) << "listed with the incident for its bulk reply";
+  EXPECT_EQ(c.known_issue->incident_id, "inc-1");
+  EXPECT_FALSE(domain::SlaHeld(c));
+  EXPECT_THAT(EventTypes(c.id), ElementsAre(EventType::kSubmitted, EventType::kIncidentLinked));
+  EXPECT_TRUE(HasTimer(c.id)) << "a P1 safety complaint's SLA timers are never held";
 }
 
 TEST_F(KnownIssuesServiceTest, WithoutKnownIssuesAChangeIsRefused) {

@@ -89,7 +89,8 @@ TEST_F(ComplaintServiceTest, ReclassifyIsAnAuditedOverrideWithOneVersionAndOneEv
   const domain::AuditEntry& entry = stored->audit.back();
   EXPECT_EQ(entry.action, "reclassify");
   EXPECT_EQ(entry.actor, "agent-7");
-  EXPECT_EQ(entry.note, "category: hygiene → facilities");
+  EXPECT_EQ(entry.note,
+            "category: hygiene → facilities; department: onboard-services → east-china-facilities");
   EXPECT_EQ(entry.version, after->version);
   ASSERT_EQ(reclassified_.size(), 1u);
   EXPECT_EQ(reclassified_[0].from_category, Category::kHygiene);
@@ -109,7 +110,9 @@ TEST_F(ComplaintServiceTest, ReclassifyToSafetyMakesItP1AndTightensTheSla) {
   EXPECT_EQ(first->due, c.received_at + absl::Minutes(30));
   auto stored = repo_.Get(c.id, /*with_audit=*/true);
   ASSERT_TRUE(stored.ok());
-  EXPECT_EQ(stored->audit.back().note, "category: hygiene → safety; priority: P3 → P1");
+  EXPECT_EQ(stored->audit.back().note,
+            "category: hygiene → safety; department: onboard-services → safety-office; priority: "
+            "P3 → P1");
 }
 
 TEST_F(ComplaintServiceTest, ASafetyComplaintCannotBeLoweredBelowP1) {

@@ -192,6 +192,47 @@ TEST_F(LifecycleTest, ReceivedAsOutlivesAssignmentAndReclassification) {
             (ReceivedAs{.department = "ticketing-center", .category = Category::kTicketing}));
 }
 
+// An agent's correction of a triage miss into safety must reach the safety
+// office whatever the status: one change, one audit entry naming both.
+TEST_F(LifecycleTest, ReclassifyingToSafetyReRoutesAnAssignedOrInProgressComplaint) {
+  for (bool started : {false, true}) {
+    SCOPED_TRACE(started ? "IN_PROGRESS" : "ASSIGNED");
+    Complaint c = CreateComplaint(ValidSubmission(), "c-1", "agent-1", t0_, triage_).complaint;
+    Command assign = MakeCommand(CommandKind::kAssign, t0_ + absl::Minutes(1));
+    assign.assignee = "agent.li";
+    ASSERT_TRUE(Apply(c, assign, triage_).ok());
+    if (started) MustApply(c, CommandKind::kStartHandling, t0_ + absl::Minutes(2));
+    const Status status = c.status;
+    const size_t audited = c.audit.size();
+    ASSERT_EQ(c.department, "ticketing-center");
+
+    Command safety = MakeCommand(CommandKind::kReclassify, t0_ + absl::Minutes(3));
+    safety.note = "";
+    safety.category = Category::kSafety;
+    auto events = Apply(c, safety, triage_);
+    ASSERT_TRUE(events.ok()) << events.status();
+    EXPECT_EQ(c.department, "safety-office");
+    EXPECT_EQ(c.assignee, "agent.li") << "whoever handles it keeps it until safety assigns it";
+    EXPECT_EQ(c.status, status);
+    EXPECT_EQ(c.priority, Priority::kP1);
+    ASSERT_EQ(c.audit.size(), audited + 1);
+    EXPECT_EQ(c.audit.back().note,
+              "category: ticketing → safety; department: ticketing-center → safety-office; "
+              "priority: P3 → P1");
+    ASSERT_EQ(events->size(), 1u);
+    EXPECT_EQ(events->front().type, EventType::kReclassified);
+  }
+}
+
+TEST_F(LifecycleTest, ReclassifyingAnAssignedComplaintToAnotherCategoryKeepsItsDepartment) {
+  Complaint c = CreateComplaint(ValidSubmission(), "c-1", "agent-1", t0_, triage_).complaint;
+  MustApply(c, CommandKind::kAssign, t0_ + absl::Minutes(1));
+  Command billing = MakeCommand(CommandKind::kReclassify, t0_ + absl::Minutes(2));
+  billing.category = Category::kBilling;
+  ASSERT_TRUE(Apply(c, billing, triage_).ok());
+  EXPECT_EQ(c.department, "ticketing-center");
+}
+
 TEST_F(LifecycleTest, FullLifecycle) {
   Complaint c = CreateComplaint(ValidSubmission(), "c-1", "agent-1", t0_, triage_).complaint;
   absl::Time t = t0_;

@@ -213,6 +213,93 @@ TEST_F(SlaClockTest, AComplaintPausedBeforePausesWereMeasuredInOpenTimeHasNoWork
   EXPECT_FALSE(resolution->met_after_working.has_value());
 }
 
+// After a reopen the resolution deadline is the cycle's: a changed
+// priority recomputes it from the reopen under the new policy, counting
+// only the pauses of that cycle (docs/api.md, "a changed priority").
+TEST_F(SlaClockTest, ReclassifiedAfterAReopenTheResolutionRunsFromTheReopenUnderTheNewPolicy) {
+  // P3 ticketing (business hours) received Monday 09:00, paused 15 min in
+  // its first cycle, resolved and replied; the follow-up is not satisfied
+  // on Tuesday 10:00 (the reopen R), then it waits on the customer 11:00 to
+  // 13:00 (2 h) and a supervisor makes it safety (P1, 24x7) at 13:30.
+  Complaint c = Create("退票问题", At(2026, 11, 16, 9));
+  ASSERT_EQ(c.priority, Priority::kP3);
+  Start(c, At(2026, 11, 16, 9));
+  Do(c, CommandKind::kWaitOnCustomer, At(2026, 11, 16, 9, 30));
+  Do(c, CommandKind::kResume, At(2026, 11, 16, 9, 45));
+  Do(c, CommandKind::kResolve, At(2026, 11, 16, 10));
+  Do(c, CommandKind::kReply, At(2026, 11, 16, 10, 30));
+  const absl::Time reopen = At(2026, 11, 17, 10);
+  Command unsatisfied = Cmd(CommandKind::kFollowUp, reopen);
+  unsatisfied.satisfied = false;
+  ASSERT_TRUE(Apply(c, unsatisfied, triage_).ok());
+  ASSERT_EQ(c.reopen_count, 1);
+  ASSERT_TRUE(c.sla.cycle.has_value());
+  EXPECT_EQ(c.sla.cycle->started_at, reopen);
+  Do(c, CommandKind::kWaitOnCustomer, reopen + absl::Hours(1));
+  Do(c, CommandKind::kResume, reopen + absl::Hours(3));
+
+  Command safety = Cmd(CommandKind::kReclassify, reopen + absl::Hours(3) + absl::Minutes(30));
+  safety.category = Category::kSafety;
+  ASSERT_TRUE(Apply(c, safety, triage_).ok());
+  ASSERT_EQ(c.priority, Priority::kP1);
+  const SlaDeadline* resolution = c.sla.Find(SlaTarget::kResolution);
+  ASSERT_NE(resolution, nullptr);
+  // 4 h from the reopen on the 24x7 clock, plus the 2 h paused since (not
+  // the first cycle's 15 min).
+  EXPECT_EQ(resolution->due, reopen + absl::Hours(6));
+  EXPECT_EQ(resolution->at_risk_at, reopen + absl::Hours(3) + absl::Minutes(12) + absl::Hours(2));
+  EXPECT_TRUE(FireDueTimers(c, reopen + absl::Hours(6)).size() >= 1u) << "breaches then";
+  EXPECT_TRUE(c.sla.Find(SlaTarget::kResolution)->breached);
+}
+
+TEST_F(SlaClockTest, LoweredAfterAReopenTheResolutionRunsFromTheReopenOnTheNewCalendar) {
+  // P1 (24x7) reopened Monday 10:00, lowered to P3 at 10:30: 28.5 h of
+  // business hours from the reopen, not the 4 h of P1's clock kept.
+  Complaint c = Create("fire alarm", At(2026, 11, 16, 9));
+  ASSERT_EQ(c.priority, Priority::kP1);
+  Start(c, At(2026, 11, 16, 9));
+  Do(c, CommandKind::kResolve, At(2026, 11, 16, 9, 30));
+  const absl::Time reopen = At(2026, 11, 16, 10);
+  Do(c, CommandKind::kReopen, reopen);
+  Command lower = Cmd(CommandKind::kReclassify, reopen + absl::Minutes(30));
+  lower.category = Category::kTicketing;
+  lower.priority = Priority::kP3;
+  ASSERT_TRUE(Apply(c, lower, triage_).ok());
+  EXPECT_EQ(c.sla.Find(SlaTarget::kResolution)->due,
+            triage_.BusinessHours().Add(reopen, absl::Hours(28) + absl::Minutes(30)));
+}
+
+TEST_F(SlaClockTest, ReclassifiedAfterTheReplyTheFollowUpRunsFromTheReplyUnderTheNewPolicy) {
+  // P3 replied Monday 11:00 (follow-up 28 h of business hours), raised to
+  // P1 at 12:00: P1's follow-up is 24 h on the 24x7 clock from the reply.
+  Complaint c = Create("退票问题", At(2026, 11, 16, 9));
+  Start(c, At(2026, 11, 16, 9));
+  Do(c, CommandKind::kResolve, At(2026, 11, 16, 10));
+  const absl::Time replied = At(2026, 11, 16, 11);
+  Do(c, CommandKind::kReply, replied);
+  Command raise = Cmd(CommandKind::kReclassify, At(2026, 11, 16, 12));
+  raise.priority = Priority::kP1;
+  ASSERT_TRUE(Apply(c, raise, triage_).ok());
+  const SlaDeadline* follow_up = c.sla.Find(SlaTarget::kFollowUp);
+  ASSERT_NE(follow_up, nullptr);
+  EXPECT_EQ(follow_up->due, replied + absl::Hours(24));
+  EXPECT_EQ(follow_up->at_risk_at, replied + absl::Hours(24) * 0.8);
+}
+
+TEST_F(SlaClockTest, AComplaintReopenedBeforeCyclesWereStoredKeepsItsResolutionDeadline) {
+  // As an older version stored it: reopened, its cycle's start unknown.
+  Complaint c = Create("退票问题", At(2026, 11, 16, 9));
+  Start(c, At(2026, 11, 16, 9));
+  Do(c, CommandKind::kResolve, At(2026, 11, 16, 10));
+  Do(c, CommandKind::kReopen, At(2026, 11, 16, 11));
+  c.sla.cycle.reset();
+  const absl::Time kept = c.sla.Find(SlaTarget::kResolution)->due;
+  Command raise = Cmd(CommandKind::kReclassify, At(2026, 11, 16, 12));
+  raise.priority = Priority::kP1;
+  ASSERT_TRUE(Apply(c, raise, triage_).ok());
+  EXPECT_EQ(c.sla.Find(SlaTarget::kResolution)->due, kept);
+}
+
 TEST_F(SlaClockTest, PendingTimers) {
   absl::Time t0 = At(2026, 11, 22, 10);
   Complaint c = Create("fire alarm", t0);
