@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "grpcpp/server_context.h"
+#include "secret_digest.h"
 
 namespace sqms::runtime {
 namespace {
@@ -89,7 +90,9 @@ absl::StatusOr<std::unique_ptr<TokenAuthenticator>> TokenAuthenticator::FromFile
 std::unique_ptr<TokenAuthenticator> TokenAuthenticator::FromMap(
     std::map<std::string, Principal> tokens) {
   auto auth = std::unique_ptr<TokenAuthenticator>(new TokenAuthenticator());
-  for (auto& [token, principal] : tokens) auth->tokens_.emplace(token, std::move(principal));
+  for (auto& [token, principal] : tokens) {
+    auth->tokens_.emplace(internal::DigestOfSecret(token), std::move(principal));
+  }
   return auth;
 }
 
@@ -102,7 +105,7 @@ absl::StatusOr<Principal> TokenAuthenticator::Authenticate(
     return absl::UnauthenticatedError("missing bearer token");
   }
   std::string_view token = Sv(absl::StripAsciiWhitespace(Sv(header.substr(kBearer.size()))));
-  auto it = tokens_.find(token);
+  auto it = tokens_.find(internal::DigestOfSecret(token));
   if (it == tokens_.end()) return absl::UnauthenticatedError("unknown bearer token");
   return it->second;
 }

@@ -6,6 +6,7 @@
 #include <array>
 #include <string>
 
+#include "../secret_digest.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
@@ -14,15 +15,10 @@
 namespace sqms::runtime {
 namespace {
 
-using Digest = std::array<unsigned char, SHA256_DIGEST_LENGTH>;
-
 // Comparing digests makes the comparison independent of the secrets'
 // lengths; CRYPTO_memcmp does not stop at the first differing byte.
-Digest Sha256(std::string_view s) {
-  Digest d;
-  SHA256(reinterpret_cast<const unsigned char*>(s.data()), s.size(), d.data());
-  return d;
-}
+using Digest = internal::SecretDigest;
+Digest Sha256(std::string_view s) { return internal::DigestOfSecret(s); }
 
 // Checks every candidate (no early exit), so the time taken does not tell
 // which one matched.
