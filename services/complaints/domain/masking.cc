@@ -6,6 +6,7 @@
 
 #include "absl/strings/ascii.h"
 #include "services/complaints/domain/text_numbers.h"
+#include "services/complaints/domain/utf8.h"
 
 namespace sqms::complaints::domain {
 namespace {
@@ -36,12 +37,6 @@ std::string MaskDigits(std::string_view s, size_t head, size_t tail, bool final_
     ++seen;
   }
   return out;
-}
-
-// Length in bytes of the UTF-8 code point starting with `lead`.
-size_t CodePointLength(char lead) {
-  auto c = static_cast<unsigned char>(lead);
-  return c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
 }
 
 // Text with full-width forms (U+FF01..U+FF5E: １３８, ＋, （, ＠, Ｘ), the
@@ -164,7 +159,7 @@ std::string MaskEmail(std::string_view email) {
   size_t at = email.rfind('@');
   if (at == email.npos) return email.empty() ? "" : "***";
   if (at == 0) return std::string("***") + std::string(email.substr(at));
-  size_t first = CodePointLength(email[0]);
+  size_t first = Utf8Length(static_cast<unsigned char>(email[0]));
   return std::string(email.substr(0, std::min(first, at))) + "***" +
          std::string(email.substr(at));
 }
@@ -179,7 +174,7 @@ std::string MaskName(std::string_view name) {
   std::string out;
   bool word_start = true;
   for (size_t i = 0; i < name.size();) {
-    size_t len = std::min(CodePointLength(name[i]), name.size() - i);
+    size_t len = std::min(Utf8Length(static_cast<unsigned char>(name[i])), name.size() - i);
     if (name[i] == ' ') {
       out += ' ';
       word_start = true;
