@@ -360,13 +360,15 @@ bool CheckpointingConsumer::Impl::Settle(bool block) {
 
 void CheckpointingConsumer::Impl::Halt(const absl::Status& why) {
   halted_ = true;
+  log::Error("exactly-once consumer: stopping, checkpoint refused; in-memory state dropped",
+             {{"group", options_.kafka.group_id}, {"error", why.ToString()}});
+  // OnFenced before status(): whoever sees status() fail sees a processor
+  // that has already dropped its state.
+  processor_.OnFenced(why);
   {
     absl::MutexLock lock(&mu_);
     status_ = why;
   }
-  log::Error("exactly-once consumer: stopping, checkpoint refused; in-memory state dropped",
-             {{"group", options_.kafka.group_id}, {"error", why.ToString()}});
-  processor_.OnFenced(why);
   loop_->RequestStop();
 }
 

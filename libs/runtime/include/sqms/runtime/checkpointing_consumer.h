@@ -150,7 +150,8 @@ class CheckpointingConsumer {
   // thread except the loop's.
   void Stop();
   // OK while running or after a clean Stop; ABORTED once fenced, or the
-  // error that stopped the consumer. Thread-safe.
+  // error that stopped the consumer. Turns non-OK only after the `fenced`
+  // counter and processor.OnFenced have run. Thread-safe.
   absl::Status status() const;
 
  private:
