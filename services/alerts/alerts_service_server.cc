@@ -380,7 +380,11 @@ absl::Status AlertsServiceServer::StartIntake(const config::ServiceConfig& confi
   options_http->name = "webhook";
   options_http->metrics = &p.metrics->registry();
   p.webhook = std::make_unique<runtime::HttpServer>(*options_http);
-  adapters::RegisterAlertmanagerReceiver(*p.webhook, *auth, WebhookSink(sink));
+  adapters::RegisterAlertmanagerReceiver(
+      *p.webhook, *auth, WebhookSink(sink),
+      [stats = p.alert_metrics.get()](const std::string& reason) {
+        stats->WebhookRefused(reason);
+      });
   return p.webhook->Start();
 }
 

@@ -1,5 +1,6 @@
 #include "services/alerts/adapters/alert_stats.h"
 
+#include "services/alerts/adapters/alertmanager_receiver.h"
 #include "sqms/runtime/metrics.h"
 
 namespace sqms::alerts::adapters {
@@ -33,6 +34,10 @@ AlertMetrics::AlertMetrics(prometheus::Registry& registry, const std::vector<std
                      .Name("sqms_alerts_decisions_total")
                      .Help("What became of each alert for each plan it matched")
                      .Register(registry)),
+      webhook_refused_(prometheus::BuildCounter()
+                           .Name("sqms_alerts_webhook_refused_total")
+                           .Help("Alerts of Alertmanager notifications refused, by reason")
+                           .Register(registry)),
       mtta_(prometheus::BuildHistogram()
                 .Name("sqms_incidents_acknowledged_seconds")
                 .Help("Time from opening to acknowledgement (MTTA), by level; drills apart")
@@ -51,6 +56,9 @@ AlertMetrics::AlertMetrics(prometheus::Registry& registry, const std::vector<std
                                 .Register(registry)) {
   for (const char* s : kSources) received_.Add({{"source", s}});
   for (app::Outcome o : kOutcomes) decisions_.Add({{"outcome", std::string(app::OutcomeName(o))}});
+  for (const char* reason : {kRefusedInvalid, kRefusedForbidden}) {
+    webhook_refused_.Add({{"reason", reason}});
+  }
   for (const char* level : kLevels) {
     for (const char* drill : {"false", "true"}) {
       mtta_.Add({{"level", level}, {"drill", drill}}, ResponseBuckets());
@@ -65,6 +73,10 @@ AlertMetrics::AlertMetrics(prometheus::Registry& registry, const std::vector<std
 
 void AlertMetrics::Received(const std::string& source) {
   received_.Add({{"source", source}}).Increment();
+}
+
+void AlertMetrics::WebhookRefused(const std::string& reason) {
+  webhook_refused_.Add({{"reason", reason}}).Increment();
 }
 
 void AlertMetrics::Decided(app::Outcome outcome) {

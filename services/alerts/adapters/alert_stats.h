@@ -5,6 +5,8 @@
 //   sqms_alerts_received_total{source}          source: complaints, metrics, api, alertmanager
 //   sqms_alerts_decisions_total{outcome}        opened, grouped, duplicate, silenced,
 //                                               inhibited, resolved, no_incident, counted
+//   sqms_alerts_webhook_refused_total{reason}   Alertmanager alerts refused: invalid
+//                                               (unreadable), forbidden (e.g. drills)
 //   sqms_incidents_acknowledged_seconds{level,drill}   histogram: MTTA
 //   sqms_incidents_resolved_seconds{level,drill}       histogram: MTTR
 //   sqms_notifications_total{target,outcome}    delivered, retried, failed, cancelled
@@ -37,6 +39,10 @@ class AlertMetrics final : public app::AlertStats, public app::IncidentStats {
   void Acknowledged(const ports::Incident& incident) override;
   void Resolved(const ports::Incident& incident) override;
 
+  // An alert of an Alertmanager notification refused; reason: "invalid",
+  // "forbidden" (adapters/alertmanager_receiver.h).
+  void WebhookRefused(const std::string& reason);
+
   // outcome: "delivered", "retried", "failed", "cancelled".
   void Notification(const std::string& target, const std::string& outcome);
   void NotificationLatency(const std::string& target, double seconds);
@@ -44,6 +50,7 @@ class AlertMetrics final : public app::AlertStats, public app::IncidentStats {
  private:
   prometheus::Family<prometheus::Counter>& received_;
   prometheus::Family<prometheus::Counter>& decisions_;
+  prometheus::Family<prometheus::Counter>& webhook_refused_;
   prometheus::Family<prometheus::Histogram>& mtta_;
   prometheus::Family<prometheus::Histogram>& mttr_;
   prometheus::Family<prometheus::Counter>& notifications_;

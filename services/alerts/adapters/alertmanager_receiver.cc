@@ -29,18 +29,28 @@ runtime::HttpServerResponse Error(int status, const absl::Status& error) {
 }  // namespace
 
 runtime::HttpServerResponse HandleAlertmanagerWebhook(const runtime::HttpServerRequest& request,
-                                                      const AlertSink& sink) {
-  absl::StatusOr<std::vector<domain::Alert>> alerts =
+                                                      const AlertSink& sink,
+                                                      const RefusedAlertCounter& refused_count) {
+  absl::StatusOr<codec::AlertmanagerNotification> notification =
       codec::ParseAlertmanagerWebhook(request.body);
-  if (!alerts.ok()) {
-    runtime::log::Warn("alertmanager webhook refused",
+  if (!notification.ok()) {
+    runtime::log::Warn(
+        "alertmanager webhook refused",
+        {{"remote", request.remote_addr}, {"error", std::string(notification.status().message())}});
+    return Error(400, notification.status());
+  }
+  json refused = json::array();
+  for (const codec::InvalidAlert& invalid : notification->invalid) {
+    // Not retried: the same alert would be unreadable again.
+    runtime::log::Warn("alertmanager alert refused: not a valid alert",
                        {{"remote", request.remote_addr},
-                        {"error", std::string(alerts.status().message())}});
-    return Error(400, alerts.status());
+                        {"alert", invalid.path},
+                        {"error", std::string(invalid.error.message())}});
+    refused.push_back({{"alert", invalid.path}, {"error", std::string(invalid.error.message())}});
+    refused_count(kRefusedInvalid);
   }
   std::vector<std::string> incidents;
-  json refused = json::array();
-  for (const domain::Alert& alert : *alerts) {
+  for (const domain::Alert& alert : notification->alerts) {
     absl::StatusOr<app::ProcessResult> result = sink(alert);
     if (result.status().code() == absl::StatusCode::kPermissionDenied) {
       // Not the store failing: a retry would be refused again.
@@ -50,6 +60,7 @@ runtime::HttpServerResponse HandleAlertmanagerWebhook(const runtime::HttpServerR
                           {"alert_id", alert.id},
                           {"error", std::string(result.status().message())}});
       refused.push_back({{"alert", alert.id}, {"error", std::string(result.status().message())}});
+      refused_count(kRefusedForbidden);
       continue;
     }
     if (!result.ok()) {
@@ -65,17 +76,20 @@ runtime::HttpServerResponse HandleAlertmanagerWebhook(const runtime::HttpServerR
       }
     }
   }
-  json body = {{"status", "ok"}, {"alerts", alerts->size()}, {"incidents", incidents}};
+  json body = {{"status", "ok"},
+               {"alerts", notification->alerts.size() + notification->invalid.size()},
+               {"incidents", incidents}};
   if (!refused.empty()) body["refused"] = std::move(refused);
   return JsonResponse(200, body);
 }
 
 void RegisterAlertmanagerReceiver(runtime::HttpServer& server, runtime::HttpAuth auth,
-                                  AlertSink sink) {
+                                  AlertSink sink, RefusedAlertCounter refused_count) {
   server.Handle(
       "POST", kAlertmanagerWebhookPath,
-      [sink = std::move(sink)](const runtime::HttpServerRequest& request) {
-        return HandleAlertmanagerWebhook(request, sink);
+      [sink = std::move(sink),
+       refused_count = std::move(refused_count)](const runtime::HttpServerRequest& request) {
+        return HandleAlertmanagerWebhook(request, sink, refused_count);
       },
       std::move(auth));
   server.Handle(

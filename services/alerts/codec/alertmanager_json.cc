@@ -134,7 +134,7 @@ absl::StatusOr<Alert> ParseAlert(const json& item, const std::string& path) {
 
 }  // namespace
 
-absl::StatusOr<std::vector<Alert>> ParseAlertmanagerWebhook(std::string_view body) {
+absl::StatusOr<AlertmanagerNotification> ParseAlertmanagerWebhook(std::string_view body) {
   json root;
   try {
     root = json::parse(body.begin(), body.end());
@@ -152,12 +152,16 @@ absl::StatusOr<std::vector<Alert>> ParseAlertmanagerWebhook(std::string_view bod
   const json* alerts = Member(root, "alerts");
   if (alerts == nullptr) return Invalid("alerts", "is required");
   if (!alerts->is_array()) return Invalid("alerts", "is not an array");
-  std::vector<Alert> out;
-  out.reserve(alerts->size());
+  AlertmanagerNotification out;
+  out.alerts.reserve(alerts->size());
   for (size_t i = 0; i < alerts->size(); ++i) {
-    absl::StatusOr<Alert> alert = ParseAlert((*alerts)[i], absl::StrCat("alerts[", i, "]"));
-    if (!alert.ok()) return alert.status();
-    out.push_back(*std::move(alert));
+    std::string path = absl::StrCat("alerts[", i, "]");
+    absl::StatusOr<Alert> alert = ParseAlert((*alerts)[i], path);
+    if (alert.ok()) {
+      out.alerts.push_back(*std::move(alert));
+    } else {
+      out.invalid.push_back({.path = std::move(path), .error = alert.status()});
+    }
   }
   return out;
 }

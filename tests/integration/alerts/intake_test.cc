@@ -373,6 +373,8 @@ TEST(AlertsIntakeTest, EverySeriesExistsAtZeroFromStartUp) {
            "sqms_alerts_received_total{source=\"alertmanager\"} 0",
            "sqms_alerts_decisions_total{outcome=\"silenced\"} 0",
            "sqms_alerts_decisions_total{outcome=\"inhibited\"} 0",
+           "sqms_alerts_webhook_refused_total{reason=\"invalid\"} 0",
+           "sqms_alerts_webhook_refused_total{reason=\"forbidden\"} 0",
            "sqms_incidents_open{drill=\"false\",level=\"I\"} 0",
            "sqms_notifications_total{outcome=\"failed\",target=\"down\"} 0",
            "sqms_incidents_acknowledged_seconds_count{drill=\"false\",level=\"II\"} 0",
@@ -382,10 +384,14 @@ TEST(AlertsIntakeTest, EverySeriesExistsAtZeroFromStartUp) {
            "sqms_alerts_risks_without_plan 0",
            "sqms_alerts_plans_retired 0",
            // The webhook's answers (a wrong token is a 401 here).
-           "sqms_http_requests_total{code=\"200\",route=\"/api/v1/alertmanager\",server=\"webhook\"} 0",
-           "sqms_http_requests_total{code=\"401\",route=\"/api/v1/alertmanager\",server=\"webhook\"} 0",
-           "sqms_http_requests_total{code=\"413\",route=\"/api/v1/alertmanager\",server=\"webhook\"} 0",
-           "sqms_http_requests_total{code=\"503\",route=\"/api/v1/alertmanager\",server=\"webhook\"} 0",
+           "sqms_http_requests_total{code=\"200\",route=\"/api/v1/"
+           "alertmanager\",server=\"webhook\"} 0",
+           "sqms_http_requests_total{code=\"401\",route=\"/api/v1/"
+           "alertmanager\",server=\"webhook\"} 0",
+           "sqms_http_requests_total{code=\"413\",route=\"/api/v1/"
+           "alertmanager\",server=\"webhook\"} 0",
+           "sqms_http_requests_total{code=\"503\",route=\"/api/v1/"
+           "alertmanager\",server=\"webhook\"} 0",
            "sqms_alerts_muted_kept 0",
        }) {
     EXPECT_NE(text.find(series), std::string::npos) << series;

@@ -1,6 +1,7 @@
 #include "services/alerts/codec/alertmanager_json.h"
 
 #include <string>
+#include <vector>
 
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
@@ -61,11 +62,13 @@ constexpr char kGoodAlert[] =
     R"({"status":"firing","labels":{"alertname":"A"},"startsAt":"2026-12-02T00:00:00Z"})";
 
 TEST(ParseAlertmanagerWebhook, DocumentedPayload) {
-  auto alerts = ParseAlertmanagerWebhook(kPayload);
-  ASSERT_TRUE(alerts.ok()) << alerts.status();
-  ASSERT_EQ(alerts->size(), 2u);
+  auto parsed = ParseAlertmanagerWebhook(kPayload);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_TRUE(parsed->invalid.empty());
+  const std::vector<domain::Alert>& alerts = parsed->alerts;
+  ASSERT_EQ(alerts.size(), 2u);
 
-  const domain::Alert& firing = (*alerts)[0];
+  const domain::Alert& firing = alerts[0];
   EXPECT_EQ(firing.id, "am|1a30ba71cca2921f|2026-12-02T13:08:45.828Z|firing");
   EXPECT_EQ(firing.source, "alertmanager");
   EXPECT_TRUE(firing.firing);
@@ -82,7 +85,7 @@ TEST(ParseAlertmanagerWebhook, DocumentedPayload) {
                   Pair("generator_url",
                        "http://prometheus.example.org:9090/graph?g0.expr=probe_success+%3D%3D+0")));
 
-  const domain::Alert& resolved = (*alerts)[1];
+  const domain::Alert& resolved = alerts[1];
   EXPECT_EQ(resolved.id, "am|77b1c2d3e4f5a6b7|2026-12-02T12:00:00+08:00|resolved");
   EXPECT_FALSE(resolved.firing);
   EXPECT_TRUE(resolved.drill);
@@ -93,17 +96,18 @@ TEST(ParseAlertmanagerWebhook, DocumentedPayload) {
 }
 
 TEST(ParseAlertmanagerWebhook, MissingFingerprintUsesOurs) {
-  auto alerts = ParseAlertmanagerWebhook(WithAlert(kGoodAlert));
-  ASSERT_TRUE(alerts.ok()) << alerts.status();
-  ASSERT_EQ(alerts->size(), 1u);
-  EXPECT_EQ((*alerts)[0].id, "am|" + domain::Fingerprint({{"alertname", "A"}}) +
-                                 "|2026-12-02T00:00:00Z|firing");
+  auto parsed = ParseAlertmanagerWebhook(WithAlert(kGoodAlert));
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  ASSERT_EQ(parsed->alerts.size(), 1u);
+  EXPECT_EQ(parsed->alerts[0].id,
+            "am|" + domain::Fingerprint({{"alertname", "A"}}) + "|2026-12-02T00:00:00Z|firing");
 }
 
 TEST(ParseAlertmanagerWebhook, EmptyAlertListIsFine) {
-  auto alerts = ParseAlertmanagerWebhook(R"({"version":"4","alerts":[]})");
-  ASSERT_TRUE(alerts.ok()) << alerts.status();
-  EXPECT_TRUE(alerts->empty());
+  auto parsed = ParseAlertmanagerWebhook(R"({"version":"4","alerts":[]})");
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_TRUE(parsed->alerts.empty());
+  EXPECT_TRUE(parsed->invalid.empty());
 }
 
 TEST(ParseAlertmanagerWebhook, OnlyVersionFour) {
@@ -121,51 +125,74 @@ struct BadCase {
   std::string path;
 };
 
-TEST(ParseAlertmanagerWebhook, ErrorsNameTheJsonPath) {
+TEST(ParseAlertmanagerWebhook, AnUnreadableBodyIsRefusedNamingItsPath) {
   const BadCase cases[] = {
       {"not json", "body: "},
       {"[1,2]", "body: "},
       {R"({"version":"4"})", "alerts: "},
       {R"({"version":"4","alerts":{}})", "alerts: "},
-      {WithAlert(std::string(kGoodAlert) + ",[]"), "alerts[1]: "},
-      {WithAlert(R"({"labels":{"alertname":"A"},"startsAt":"2026-12-02T00:00:00Z"})"),
-       "alerts[0].status: "},
-      {WithAlert(R"({"status":"pending","labels":{"alertname":"A"},"startsAt":"x"})"),
-       "alerts[0].status: "},
-      {WithAlert(R"({"status":"firing","startsAt":"2026-12-02T00:00:00Z"})"),
-       "alerts[0].labels: "},
-      {WithAlert(R"({"status":"firing","labels":[],"startsAt":"2026-12-02T00:00:00Z"})"),
-       "alerts[0].labels: "},
-      {WithAlert(std::string(kGoodAlert) + "," +
-                 R"({"status":"firing","labels":{"alertname":"B","bad-name":"x"},)"
-                 R"("startsAt":"2026-12-02T00:00:00Z"})"),
-       "alerts[1].labels: "},
-      {WithAlert(R"({"status":"firing","labels":{"alertname":"A","team":""},)"
-                 R"("startsAt":"2026-12-02T00:00:00Z"})"),
-       "alerts[0].labels.team: "},
-      {WithAlert(R"({"status":"firing","labels":{"alertname":1},)"
-                 R"("startsAt":"2026-12-02T00:00:00Z"})"),
-       "alerts[0].labels.alertname: "},
-      {WithAlert(R"({"status":"firing","labels":{"alertname":"A"},"annotations":{"x":2},)"
-                 R"("startsAt":"2026-12-02T00:00:00Z"})"),
-       "alerts[0].annotations.x: "},
-      {WithAlert(R"({"status":"firing","labels":{"alertname":"A"}})"), "alerts[0].startsAt: "},
-      {WithAlert(R"({"status":"firing","labels":{"alertname":"A"},"startsAt":"yesterday"})"),
-       "alerts[0].startsAt: "},
-      {WithAlert(R"({"status":"resolved","labels":{"alertname":"A"},)"
-                 R"("startsAt":"2026-12-02T00:00:00Z"})"),
-       "alerts[0].endsAt: "},
-      {WithAlert(R"({"status":"resolved","labels":{"alertname":"A"},)"
-                 R"("startsAt":"2026-12-02T00:00:00Z","endsAt":"0001-01-01T00:00:00Z"})"),
-       "alerts[0].endsAt: "},
-      {WithAlert(R"({"status":"firing","labels":{"alertname":"A"},)"
-                 R"("startsAt":"2026-12-02T00:00:00Z","fingerprint":7})"),
-       "alerts[0].fingerprint: "},
   };
   for (const BadCase& c : cases) {
-    auto alerts = ParseAlertmanagerWebhook(c.body);
-    EXPECT_EQ(alerts.status().code(), absl::StatusCode::kInvalidArgument) << c.body;
-    EXPECT_THAT(std::string(alerts.status().message()), StartsWith(c.path)) << c.body;
+    auto parsed = ParseAlertmanagerWebhook(c.body);
+    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument) << c.body;
+    EXPECT_THAT(std::string(parsed.status().message()), StartsWith(c.path)) << c.body;
+  }
+}
+
+// Each bad alert is set apart with the JSON path of its problem; the good
+// alert beside it (first or last in the group) is still read.
+TEST(ParseAlertmanagerWebhook, AnUnreadableAlertIsSetApartNamingItsPathAndTheOthersAreRead) {
+  const BadCase cases[] = {
+      {"[]", "alerts[N]: "},
+      {R"({"labels":{"alertname":"A"},"startsAt":"2026-12-02T00:00:00Z"})", "alerts[N].status: "},
+      {R"({"status":"pending","labels":{"alertname":"A"},"startsAt":"x"})", "alerts[N].status: "},
+      {R"({"status":"firing","startsAt":"2026-12-02T00:00:00Z"})", "alerts[N].labels: "},
+      {R"({"status":"firing","labels":[],"startsAt":"2026-12-02T00:00:00Z"})",
+       "alerts[N].labels: "},
+      {R"({"status":"firing","labels":{"alertname":"B","bad-name":"x"},)"
+       R"("startsAt":"2026-12-02T00:00:00Z"})",
+       "alerts[N].labels: "},
+      {R"({"status":"firing","labels":{"alertname":"A","team":""},)"
+       R"("startsAt":"2026-12-02T00:00:00Z"})",
+       "alerts[N].labels.team: "},
+      {R"({"status":"firing","labels":{"alertname":"A","error":")" + std::string(1025, 'x') +
+           R"("},"startsAt":"2026-12-02T00:00:00Z"})",
+       "alerts[N].labels.error: "},
+      {R"({"status":"firing","labels":{"alertname":1},)"
+       R"("startsAt":"2026-12-02T00:00:00Z"})",
+       "alerts[N].labels.alertname: "},
+      {R"({"status":"firing","labels":{"alertname":"A"},"annotations":{"x":2},)"
+       R"("startsAt":"2026-12-02T00:00:00Z"})",
+       "alerts[N].annotations.x: "},
+      {R"({"status":"firing","labels":{"alertname":"A"}})", "alerts[N].startsAt: "},
+      {R"({"status":"firing","labels":{"alertname":"A"},"startsAt":"yesterday"})",
+       "alerts[N].startsAt: "},
+      {R"({"status":"resolved","labels":{"alertname":"A"},)"
+       R"("startsAt":"2026-12-02T00:00:00Z"})",
+       "alerts[N].endsAt: "},
+      {R"({"status":"resolved","labels":{"alertname":"A"},)"
+       R"("startsAt":"2026-12-02T00:00:00Z","endsAt":"0001-01-01T00:00:00Z"})",
+       "alerts[N].endsAt: "},
+      {R"({"status":"firing","labels":{"alertname":"A"},)"
+       R"("startsAt":"2026-12-02T00:00:00Z","fingerprint":7})",
+       "alerts[N].fingerprint: "},
+  };
+  for (const BadCase& c : cases) {
+    for (const bool bad_first : {true, false}) {
+      const std::string body = bad_first ? WithAlert(c.body + "," + kGoodAlert)
+                                         : WithAlert(std::string(kGoodAlert) + "," + c.body);
+      const std::string index = bad_first ? "0" : "1";
+      auto parsed = ParseAlertmanagerWebhook(body);
+      ASSERT_TRUE(parsed.ok()) << parsed.status() << " " << body;
+      ASSERT_EQ(parsed->alerts.size(), 1u) << body;
+      EXPECT_THAT(parsed->alerts[0].labels, UnorderedElementsAre(Pair("alertname", "A")));
+      ASSERT_EQ(parsed->invalid.size(), 1u) << body;
+      EXPECT_EQ(parsed->invalid[0].path, "alerts[" + index + "]");
+      EXPECT_EQ(parsed->invalid[0].error.code(), absl::StatusCode::kInvalidArgument);
+      std::string path = c.path;
+      path.replace(path.find('N'), 1, index);
+      EXPECT_THAT(std::string(parsed->invalid[0].error.message()), StartsWith(path)) << body;
+    }
   }
 }
 
@@ -173,7 +200,7 @@ TEST(ParseAlertmanagerWebhook, RedeliveryHasTheSameIdsAndAChangeHasNew) {
   auto first = ParseAlertmanagerWebhook(kPayload);
   auto again = ParseAlertmanagerWebhook(kPayload);
   ASSERT_TRUE(first.ok() && again.ok());
-  EXPECT_EQ((*first)[0].id, (*again)[0].id);
+  EXPECT_EQ(first->alerts[0].id, again->alerts[0].id);
   // The same alert once resolved: same labels, another id.
   auto resolved = ParseAlertmanagerWebhook(WithAlert(
       R"({"status":"resolved","labels":{"alertname":"A"},"startsAt":"2026-12-02T00:00:00Z",)"
@@ -181,10 +208,12 @@ TEST(ParseAlertmanagerWebhook, RedeliveryHasTheSameIdsAndAChangeHasNew) {
   auto firing = ParseAlertmanagerWebhook(WithAlert(kGoodAlert));
   ASSERT_TRUE(resolved.ok()) << resolved.status();
   ASSERT_TRUE(firing.ok()) << firing.status();
-  EXPECT_NE((*resolved)[0].id, (*firing)[0].id);
-  EXPECT_EQ((*resolved)[0].labels, (*firing)[0].labels);
-  EXPECT_THAT((*resolved)[0].id, HasSubstr("|resolved"));
-  EXPECT_THAT((*firing)[0].labels, Contains(Pair("alertname", "A")));
+  ASSERT_EQ(resolved->alerts.size(), 1u);
+  ASSERT_EQ(firing->alerts.size(), 1u);
+  EXPECT_NE(resolved->alerts[0].id, firing->alerts[0].id);
+  EXPECT_EQ(resolved->alerts[0].labels, firing->alerts[0].labels);
+  EXPECT_THAT(resolved->alerts[0].id, HasSubstr("|resolved"));
+  EXPECT_THAT(firing->alerts[0].labels, Contains(Pair("alertname", "A")));
 }
 
 }  // namespace
