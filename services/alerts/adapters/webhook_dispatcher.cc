@@ -119,26 +119,33 @@ void WebhookDispatcher::Record(ports::Delivery d, const notify::Target& target,
   const absl::Time now = clock_.Now();
   d.last_latency_ms = absl::ToInt64Milliseconds(latency);
   metrics_.NotificationLatency(target.id, absl::ToDoubleSeconds(latency));
-  bool ok = false;
+  notify::ReplyVerdict verdict;
   if (response.ok()) {
     // A robot answers 200 also when it refuses the message: its body decides.
-    notify::ReplyVerdict verdict =
-        notify::JudgeReply(target.kind, response->status, response->body);
+    verdict = notify::JudgeReply(target.kind, response->status, response->body,
+                                 response->Header("retry-after"));
     d.last_http_status = response->status;
-    d.last_error = std::move(verdict.error);
-    ok = verdict.delivered;
   } else {
+    verdict.error = std::string(response.status().message());
     d.last_http_status = 0;
-    d.last_error = std::string(response.status().message());
   }
+  d.last_error = verdict.error;
+  const bool ok = verdict.delivered;
   absl::Time retry_at = now;
   if (ok) {
     d.status = "delivered";
-  } else if (d.attempts >= target.max_attempts) {
-    d.status = "failed";
   } else {
-    d.status = "pending";
-    retry_at = now + notify::RetryDelay(target, d.attempts, UnitRandom());
+    const notify::NextAttempt next =
+        notify::AfterFailedAttempt(target, d.attempts, verdict, d.created_at, now, UnitRandom());
+    d.status = next.give_up ? "failed" : "pending";
+    retry_at = next.retry_at;
+  }
+  if (verdict.throttled > absl::ZeroDuration()) {
+    // The target blocks for a while: this replica's other deliveries to it
+    // wait too instead of prolonging the block.
+    absl::MutexLock lock(&mu_);
+    auto [it, added] = limiters_.try_emplace(target.id, target.rate_per_minute);
+    it->second.PauseUntil(now + verdict.throttled);
   }
   metrics_.Notification(target.id, ok ? "delivered" : d.status == "failed" ? "failed" : "retried");
   if (absl::Status s = store_.RecordAttempt(d, retry_at); !s.ok()) {

@@ -59,7 +59,10 @@ RateLimiter::RateLimiter(double rate_per_minute)
       capacity_(std::max(1.0, rate_per_minute / 6)),
       tokens_(capacity_) {}
 
+void RateLimiter::PauseUntil(absl::Time until) { paused_until_ = std::max(paused_until_, until); }
+
 absl::Duration RateLimiter::Take(absl::Time now) {
+  if (now < paused_until_) return paused_until_ - now;
   // A clock that steps back refills nothing (and does not move last_ back).
   if (last_ != absl::InfinitePast() && now > last_) {
     double elapsed = absl::ToDoubleSeconds(now - last_);

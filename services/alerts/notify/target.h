@@ -80,12 +80,16 @@ class RateLimiter {
   // Takes a token at `now` and returns zero, or returns how long until one
   // is available (taking nothing).
   absl::Duration Take(absl::Time now);
+  // The target asked us to wait: Take gives no token before `until` (a
+  // later pause extends it, an earlier one changes nothing).
+  void PauseUntil(absl::Time until);
 
  private:
   double rate_per_second_;
   double capacity_;
   double tokens_;
   absl::Time last_ = absl::InfinitePast();
+  absl::Time paused_until_ = absl::InfinitePast();
 };
 
 }  // namespace sqms::alerts::notify

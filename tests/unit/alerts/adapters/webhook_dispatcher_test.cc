@@ -34,7 +34,7 @@ class Receiver {
     server_.Handle("POST", "/hook", [this](const runtime::HttpServerRequest&) {
       ++received_;
       runtime::HttpServerResponse response;
-      response.status = 200;
+      response.status = answer_.load();
       response.content_type = "application/json";
       response.body = "{}";
       return response;
@@ -44,6 +44,7 @@ class Receiver {
   std::string Url() const { return absl::StrCat("http://127.0.0.1:", server_.port(), "/hook"); }
 
   std::atomic<int> received_{0};
+  std::atomic<int> answer_{200};  // the HTTP status the receiver answers
 
  private:
   static runtime::HttpServerOptions Options() {
@@ -123,6 +124,27 @@ TEST_F(WebhookDispatcherTest, ADeliveryOverTheRateWaitsForTheNextToken) {
                           ::testing::Pair(absl::StrCat("dlv|", second), kT0 + absl::Seconds(10))));
   EXPECT_EQ(received_.load(), 1);
   EXPECT_EQ(Status(second), "pending");
+}
+
+// A target answering 429 (no Retry-After: a minute) is throttled: the page
+// stays pending, and this replica sends the target nothing else until the
+// minute is over (the bucket alone would have allowed the next in 10 s).
+TEST_F(WebhookDispatcherTest, AThrottledTargetGetsNothingMoreUntilItsWaitIsOver) {
+  answer_ = 429;
+  const std::string first = OpenOutage("S1");
+  const std::string second = OpenOutage("S2");
+  ASSERT_TRUE(dispatcher_.OnTimer(absl::StrCat("dlv|", first)).ok());
+  ASSERT_TRUE(sqms::testing::Await(
+      [&] {
+        auto d = store_.GetDelivery(first);
+        return d.ok() && d->has_value() && (*d)->last_http_status == 429;
+      },
+      absl::Seconds(10)));
+  EXPECT_EQ(Status(first), "pending");
+  ASSERT_TRUE(dispatcher_.OnTimer(absl::StrCat("dlv|", second)).ok());
+  EXPECT_THAT(moved_, ::testing::ElementsAre(
+                          ::testing::Pair(absl::StrCat("dlv|", second), kT0 + absl::Minutes(1))));
+  EXPECT_EQ(received_.load(), 1);
 }
 
 // Review finding 11: the move's error was dropped and OK returned, so the

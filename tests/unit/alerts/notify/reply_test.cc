@@ -102,5 +102,88 @@ TEST(JudgeReplyTest, ALongErrorIsCutOnACharacterBoundary) {
   EXPECT_EQ((v.error.size() - 15) % 3, 0u);
 }
 
+// The robots' "too fast" answers and HTTP 429 are throttles, each with how
+// long the target blocks; every other refusal is none.
+TEST(JudgeReplyTest, ARobotsTooFastAnswerIsAThrottleOfTheTimeItBlocks) {
+  EXPECT_EQ(JudgeReply(TargetKind::kDingTalk, 200, R"({"errcode":130101,"errmsg":"send too fast"})")
+                .throttled,
+            absl::Minutes(10));
+  EXPECT_EQ(JudgeReply(TargetKind::kDingTalk, 200, R"({"errcode":410100})").throttled,
+            absl::Minutes(10));
+  EXPECT_EQ(JudgeReply(TargetKind::kWeCom, 200, R"({"errcode":45009})").throttled,
+            absl::Minutes(1));
+  EXPECT_EQ(
+      JudgeReply(TargetKind::kFeishu, 200, R"({"code":9499,"msg":"Too Many Request"})").throttled,
+      absl::Minutes(1));
+  EXPECT_EQ(JudgeReply(TargetKind::kFeishu, 200, R"({"code":11232})").throttled, absl::Minutes(1));
+  // Codes of one robot mean nothing to another, and other refusals are no throttle.
+  EXPECT_EQ(JudgeReply(TargetKind::kWeCom, 200, R"({"errcode":130101})").throttled,
+            absl::ZeroDuration());
+  EXPECT_EQ(JudgeReply(TargetKind::kDingTalk, 200, R"({"errcode":310000})").throttled,
+            absl::ZeroDuration());
+  EXPECT_EQ(JudgeReply(TargetKind::kGeneric, 503, "").throttled, absl::ZeroDuration());
+}
+
+TEST(JudgeReplyTest, A429IsAThrottleForItsRetryAfterOrAMinute) {
+  for (TargetKind kind : {TargetKind::kGeneric, TargetKind::kDingTalk, TargetKind::kFeishu}) {
+    const ReplyVerdict v = JudgeReply(kind, 429, "slow down", "30");
+    EXPECT_FALSE(v.delivered);
+    EXPECT_EQ(v.throttled, absl::Seconds(30));
+  }
+  EXPECT_EQ(JudgeReply(TargetKind::kGeneric, 429, "").throttled, absl::Minutes(1));
+  EXPECT_EQ(JudgeReply(TargetKind::kGeneric, 429, "", "Wed, 21 Oct 2026 07:28:00 GMT").throttled,
+            absl::Minutes(1));
+  EXPECT_EQ(JudgeReply(TargetKind::kGeneric, 429, "", "0").throttled, absl::Minutes(1));
+  EXPECT_EQ(JudgeReply(TargetKind::kGeneric, 429, "", "86400").throttled, absl::Minutes(1));
+}
+
+Target DingTalkRobot() {
+  Target t;
+  t.id = "duty-group";
+  t.kind = TargetKind::kDingTalk;
+  t.max_attempts = 5;
+  t.retry_initial = absl::Seconds(1);
+  t.retry_max = absl::Minutes(5);
+  return t;
+}
+
+absl::Time Created() { return absl::FromUnixSeconds(1'800'000'000); }
+
+// A storm: the robot blocks for 10 minutes. Its attempts are spent, yet the
+// page waits out the block instead of failing, and is not sent again before
+// the block ends.
+TEST(AfterFailedAttemptTest, AThrottledPageWaitsOutTheBlockInsteadOfFailing) {
+  const ReplyVerdict throttle =
+      JudgeReply(TargetKind::kDingTalk, 200, R"({"errcode":130101,"errmsg":"send too fast"})");
+  absl::Time now = Created();
+  for (int attempt = 1; attempt <= 5; ++attempt) {
+    const NextAttempt next =
+        AfterFailedAttempt(DingTalkRobot(), attempt, throttle, Created(), now, 0.5);
+    ASSERT_FALSE(next.give_up) << attempt;
+    EXPECT_GE(next.retry_at, now + absl::Minutes(10)) << attempt;
+    now = next.retry_at;
+  }
+}
+
+TEST(AfterFailedAttemptTest, AThrottleHoldsADeliveryOnlyWithinThePatience) {
+  const ReplyVerdict throttle = JudgeReply(TargetKind::kWeCom, 200, R"({"errcode":45009})");
+  const absl::Time late = Created() + kThrottlePatience;
+  EXPECT_TRUE(AfterFailedAttempt(DingTalkRobot(), 5, throttle, Created(), late, 0.5).give_up);
+  EXPECT_FALSE(AfterFailedAttempt(DingTalkRobot(), 4, throttle, Created(), late, 0.5).give_up);
+  // A delivery stored before creation times were kept: the attempts decide.
+  EXPECT_TRUE(AfterFailedAttempt(DingTalkRobot(), 5, throttle, absl::InfinitePast(), Created(), 0.5)
+                  .give_up);
+}
+
+TEST(AfterFailedAttemptTest, OtherFailuresAreRetriedWithBackoffUpToMaxAttempts) {
+  const ReplyVerdict refused = JudgeReply(TargetKind::kDingTalk, 200, R"({"errcode":310000})");
+  const NextAttempt first =
+      AfterFailedAttempt(DingTalkRobot(), 1, refused, Created(), Created(), 0.0);
+  EXPECT_FALSE(first.give_up);
+  EXPECT_EQ(first.retry_at, Created() + RetryDelay(DingTalkRobot(), 1, 0.0));
+  EXPECT_FALSE(AfterFailedAttempt(DingTalkRobot(), 4, refused, Created(), Created(), 0.0).give_up);
+  EXPECT_TRUE(AfterFailedAttempt(DingTalkRobot(), 5, refused, Created(), Created(), 0.0).give_up);
+}
+
 }  // namespace
 }  // namespace sqms::alerts::notify

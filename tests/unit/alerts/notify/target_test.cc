@@ -93,6 +93,15 @@ TEST(RateLimiterTest, BurstsUpToCapacityThenWaits) {
   EXPECT_EQ(limiter.Take(T0() + absl::Milliseconds(250)), absl::Milliseconds(750));
 }
 
+TEST(RateLimiterTest, APauseGivesNoTokenUntilItEnds) {
+  RateLimiter limiter(60);  // a full bucket
+  limiter.PauseUntil(T0() + absl::Minutes(10));
+  limiter.PauseUntil(T0() + absl::Minutes(1));  // an earlier end changes nothing
+  EXPECT_EQ(limiter.Take(T0()), absl::Minutes(10));
+  EXPECT_EQ(limiter.Take(T0() + absl::Minutes(9)), absl::Minutes(1));
+  EXPECT_EQ(limiter.Take(T0() + absl::Minutes(10)), absl::ZeroDuration());
+}
+
 TEST(RateLimiterTest, WaitingTheAnswerYieldsAToken) {
   RateLimiter limiter(7);  // capacity 1 (7/6 rounds nothing up), 7 a minute
   absl::Time now = T0();
