@@ -38,6 +38,8 @@ notify::Notification NotificationFor(const ports::Delivery& d, const ports::Inci
   n.labels.assign(i.labels.begin(), i.labels.end());
   n.recipients = d.recipients;
   n.opened_at = i.opened_at;
+  n.acknowledged_by = i.acknowledged_by;
+  n.acknowledged_at = i.acknowledged_at;
   n.sent_at = now;
   n.version = d.decided_version;
   return n;

@@ -89,7 +89,7 @@ absl::StatusOr<DrillReport> IncidentCommands::Report(const std::string& incident
   for (const std::string& id : incident->deliveries) {
     auto d = store_.GetDelivery(id);
     if (!d.ok()) return d.status();
-    if (!d->has_value() || (*d)->kind == "resolved") continue;
+    if (!d->has_value() || !(*d)->IsPage()) continue;
     auto [it, added] = tiers.emplace((*d)->tier, (*d)->created_at);
     if (!added) it->second = std::min(it->second, (*d)->created_at);
   }

@@ -123,11 +123,12 @@ void ResumeEscalation(absl::Time now, ports::IncidentWrite& write);
 // be cancelled), was never reached: not in the set.
 std::set<int> PagedTiers(const ports::Incident& incident,
                          const std::vector<ports::Delivery>& deliveries);
-// "resolved" notices to every target of the tiers in `paged` (within the
-// plan's chain): nobody is told of the end of an incident they never
-// heard of.
-void NotifyResolved(const domain::Plan& plan, absl::Time now, const std::set<int>& paged,
-                    ports::IncidentWrite& write);
+// Notices of `kind` ("acknowledged", "resolved") to every target of the
+// tiers in `paged` (within the plan's chain): everyone paged learns that
+// someone has the incident, or that it ended; nobody is told of an
+// incident they never heard of.
+void NotifyPagedTiers(const domain::Plan& plan, const std::string& kind, absl::Time now,
+                      const std::set<int>& paged, ports::IncidentWrite& write);
 // A new incident of `plan` for `alert` (id, title, level, steps, labels),
 // not yet written: the caller pages tier 0 and writes it.
 ports::Incident NewIncident(const domain::Plan& plan, const domain::Labels& group_labels,

@@ -124,13 +124,13 @@ std::set<int> PagedTiers(const ports::Incident& incident,
   return paged;
 }
 
-void NotifyResolved(const domain::Plan& plan, absl::Time now, const std::set<int>& paged,
-                    ports::IncidentWrite& write) {
+void NotifyPagedTiers(const domain::Plan& plan, const std::string& kind, absl::Time now,
+                      const std::set<int>& paged, ports::IncidentWrite& write) {
   ports::Incident& incident = write.incident;
   for (int t : paged) {
     if (t < 0 || t >= static_cast<int>(plan.escalation.size())) continue;
     for (const std::string& target : plan.escalation[t].targets) {
-      ports::Delivery d = NewDelivery(incident, target, "resolved", {t, 0}, {}, now);
+      ports::Delivery d = NewDelivery(incident, target, kind, {t, 0}, {}, now);
       incident.deliveries.push_back(d.id);
       write.deliveries.push_back(std::move(d));
     }
@@ -201,7 +201,7 @@ void Resolve(const domain::Plan* plan, absl::Time now, const std::string& actor,
   write.events.push_back(ports::IncidentEventKind::kResolved);
   write.actor = actor;
   AddTimeline(i, now, actor, "resolved", why);
-  if (plan != nullptr) NotifyResolved(*plan, now, paged, write);
+  if (plan != nullptr) NotifyPagedTiers(*plan, "resolved", now, paged, write);
 }
 
 }  // namespace sqms::alerts::app::changes

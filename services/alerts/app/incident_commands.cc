@@ -31,10 +31,14 @@ absl::Status Transition(ports::Incident& incident, domain::IncidentCommandKind c
 // (Mitigate of a triggered incident): who, when, at which tier; the
 // pending escalation dies in this same write (a timer that fires later
 // finds the incident no longer triggered and does nothing); the timeline
-// entry and the ACKNOWLEDGED event. The caller observes the MTTA once the
-// write landed.
-void RecordAcknowledgement(ports::IncidentWrite& w, const std::string& actor, absl::Time now,
-                           const std::string& text) {
+// entry, the ACKNOWLEDGED event, and an "acknowledged" notice to the
+// targets of every tier paged so far (changes::PagedTiers, `deliveries`
+// as read with the incident), so that those who were paged stop working
+// on what someone already has. The caller observes the MTTA once the write
+// landed.
+void RecordAcknowledgement(ports::IncidentWrite& w, const domain::Plan* plan,
+                           const std::vector<ports::Delivery>& deliveries, const std::string& actor,
+                           absl::Time now, const std::string& text) {
   ports::Incident& i = w.incident;
   i.acknowledged_at = now;
   i.acknowledged_by = actor;
@@ -43,6 +47,9 @@ void RecordAcknowledgement(ports::IncidentWrite& w, const std::string& actor, ab
   i.next_escalation_at = absl::InfiniteFuture();
   changes::AddTimeline(i, now, actor, "acknowledged", text);
   w.events.push_back(ports::IncidentEventKind::kAcknowledged);
+  if (plan != nullptr) {
+    changes::NotifyPagedTiers(*plan, "acknowledged", now, changes::PagedTiers(i, deliveries), w);
+  }
 }
 
 }  // namespace
@@ -129,11 +136,13 @@ absl::StatusOr<ports::Incident> IncidentCommands::Acknowledge(const std::string&
       [&](ports::IncidentWrite& w) -> absl::Status {
         ports::Incident& i = w.incident;
         if (auto s = Transition(i, domain::IncidentCommandKind::kAcknowledge); !s.ok()) return s;
+        auto deliveries = ReadDeliveries(store_, i);
+        if (!deliveries.ok()) return deliveries.status();
         const absl::Time now = clock_.Now();
-        RecordAcknowledgement(w, ctx.actor, now, comment);
         auto catalog = catalog_.Snapshot();
-        if (const domain::Plan* plan = catalog->FindPlan(i.plan_id);
-            plan != nullptr && plan->ack_expiry > absl::ZeroDuration()) {
+        const domain::Plan* plan = catalog->FindPlan(i.plan_id);
+        RecordAcknowledgement(w, plan, *deliveries, ctx.actor, now, comment);
+        if (plan != nullptr && plan->ack_expiry > absl::ZeroDuration()) {
           w.schedule.push_back(
               {changes::AckExpiryTimer(i.id, i.escalation_seq), now + plan->ack_expiry});
         }
@@ -159,7 +168,13 @@ absl::StatusOr<ports::Incident> IncidentCommands::Mitigate(const std::string& id
         // Mitigating implies someone has it: the acknowledgement it skips is
         // recorded as an Acknowledge would (an acknowledged incident has no
         // escalation pending: its acknowledgement cancelled it).
-        if (acknowledged) RecordAcknowledgement(w, ctx.actor, now, "by moving it to mitigating");
+        if (acknowledged) {
+          auto deliveries = ReadDeliveries(store_, i);
+          if (!deliveries.ok()) return deliveries.status();
+          auto catalog = catalog_.Snapshot();
+          RecordAcknowledgement(w, catalog->FindPlan(i.plan_id), *deliveries, ctx.actor, now,
+                                "by moving it to mitigating");
+        }
         changes::AddTimeline(i, now, ctx.actor, "mitigating", comment);
         w.events.push_back(ports::IncidentEventKind::kMitigating);
         return absl::OkStatus();

@@ -75,6 +75,10 @@ std::vector<Field> Fields(const Notification& n) {
       {"Labels", LabelsText(n)},
       {"Incident", absl::StrCat(n.incident_id, " (version ", n.version, ")")},
       {"Opened", LocalTime(n.opened_at, n.zone)},
+      {"Acknowledged",
+       n.acknowledged_by.empty()
+           ? ""
+           : absl::StrCat("by ", n.acknowledged_by, " at ", LocalTime(n.acknowledged_at, n.zone))},
       {"Delivery", n.delivery_id},
   };
   std::erase_if(all, [](const Field& f) { return f.value.empty(); });
@@ -111,6 +115,9 @@ json GenericJson(const Notification& n) {
       {"labels", labels},
       {"recipients", n.recipients},
       {"opened_at", Rfc3339Millis(n.opened_at)},
+      {"acknowledged_by", n.acknowledged_by},
+      {"acknowledged_at",
+       n.acknowledged_by.empty() ? json(nullptr) : json(Rfc3339Millis(n.acknowledged_at))},
       {"sent_at", Rfc3339Millis(n.sent_at)},
       {"version", n.version},
   };

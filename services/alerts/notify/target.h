@@ -38,8 +38,8 @@ struct Target {
   absl::Duration timeout = absl::Seconds(5);
 };
 
-// What one delivery says. `kind`: "triggered" (tier 0), "escalated",
-// "repeated", "acknowledged", "resolved".
+// What one delivery says. `kind`: pages "triggered" (tier 0), "escalated",
+// "repeated"; notices to the tiers paged "acknowledged", "resolved".
 struct Notification {
   std::string delivery_id;   // unique; receivers may dedupe on it (also a header)
   std::string kind;
@@ -55,6 +55,10 @@ struct Notification {
   std::vector<std::pair<std::string, std::string>> labels;
   std::vector<std::string> recipients;  // people / roles notified
   absl::Time opened_at;
+  // Who acknowledged the incident and when ("" / InfinitePast while nobody
+  // has): what an "acknowledged" notice is about.
+  std::string acknowledged_by;
+  absl::Time acknowledged_at = absl::InfinitePast();
   absl::Time sent_at;
   int64_t version = 0;       // the incident version this delivery was decided at
   // The operator's zone (time_zone): the robots' texts, read by people,

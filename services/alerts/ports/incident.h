@@ -80,7 +80,7 @@ struct Delivery {
   std::string id;
   std::string incident_id;
   std::string target;
-  std::string kind;  // triggered, escalated, repeated, resolved
+  std::string kind;  // pages: triggered, escalated, repeated; notices: acknowledged, resolved
   int tier = 0;
   int repeat = 0;
   std::vector<std::string> recipients;
@@ -94,8 +94,9 @@ struct Delivery {
   int64_t last_latency_ms = 0;
   absl::Time created_at;
 
-  // Pages stop at acknowledgement; "resolved" notices do not.
-  bool IsPage() const { return kind != "resolved"; }
+  // Pages stop at acknowledgement; the notices ("acknowledged", "resolved")
+  // to the tiers already paged do not.
+  bool IsPage() const { return kind != "resolved" && kind != "acknowledged"; }
 };
 
 }  // namespace sqms::alerts::ports

@@ -174,6 +174,9 @@ TEST(AlertsEscalationTest, AcknowledgementsRacingTheTimerNeverLetAPageThroughAft
   int escalated = 0;
   for (const SinkRequest& r : (*stack)->SinkRequests()) {
     if (r.path != "/hook") continue;
+    // Notices ("acknowledged") are decided by the acknowledgement itself.
+    const std::string kind = r.body.value("kind", "");
+    if (kind == "acknowledged" || kind == "resolved") continue;
     const std::string id = r.body.value("incident_id", "");
     ASSERT_TRUE(ack_version.count(id)) << id;
     EXPECT_LT(r.body.value("version", int64_t{0}), ack_version[id])

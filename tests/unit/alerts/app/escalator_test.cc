@@ -322,8 +322,8 @@ TEST_F(EscalatorTest, ResolvedNoticesGoOnlyToTheTiersActuallyPaged) {
   clock_.Advance(absl::Minutes(5));
   ASSERT_EQ(FireDueTimers(), 1);  // tier 1 decided, not yet claimed
   ASSERT_EQ(Pages(id_).back(), "escalated 1.0 sink");
-  ASSERT_TRUE(commands_.Acknowledge(id_, Ctx("ack-1"), "on it").ok());
   const std::string tier1 = Deliveries(id_).back().id;
+  ASSERT_TRUE(commands_.Acknowledge(id_, Ctx("ack-1"), "on it").ok());
   auto claim = store_.ClaimDelivery(tier1, clock_.Now());
   ASSERT_TRUE(claim.ok());
   ASSERT_EQ(claim->kind, ports::DeliveryClaim::Kind::kCancelled) << "tier 1 was never reached";
@@ -334,6 +334,12 @@ TEST_F(EscalatorTest, ResolvedNoticesGoOnlyToTheTiersActuallyPaged) {
     if (page.starts_with("resolved")) resolved.push_back(page);
   }
   EXPECT_THAT(resolved, ElementsAre("resolved 0.0 sink", "resolved 0.0 robot"));
+  // So was the acknowledgement: tier 0 heard of it, tier 1 did not.
+  std::vector<std::string> acknowledged;
+  for (const std::string& page : Pages(id_)) {
+    if (page.starts_with("acknowledged")) acknowledged.push_back(page);
+  }
+  EXPECT_THAT(acknowledged, ElementsAre("acknowledged 0.0 sink", "acknowledged 0.0 robot"));
 }
 
 // A page still pending while the incident is triggered may go out before

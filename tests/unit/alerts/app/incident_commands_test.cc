@@ -44,6 +44,41 @@ TEST_F(IncidentCommandsTest, AcknowledgeRecordsWhoWhenAndAtWhichTier) {
   EXPECT_THAT(incident_stats_.acknowledged, ElementsAre(id_));
 }
 
+// The tier-0 page went out (claimed: attempts > 0); everyone it reached
+// learns who has the incident. The notices are not pages: the
+// acknowledgement does not cancel them.
+TEST_F(IncidentCommandsTest, AcknowledgingTellsTheTiersPagedWhoHasIt) {
+  for (const ports::Delivery& d : Deliveries(id_)) {
+    ASSERT_TRUE(store_.ClaimDelivery(d.id, clock_.Now()).ok());
+  }
+  Ok(commands_.Acknowledge(id_, Ctx("ack-1", "alice"), "on my way"));
+  EXPECT_THAT(Pages(id_), ElementsAre("triggered 0.0 sink", "triggered 0.0 robot",
+                                      "acknowledged 0.0 sink", "acknowledged 0.0 robot"));
+  for (const ports::Delivery& d : Deliveries(id_)) {
+    if (d.kind != "acknowledged") continue;
+    EXPECT_FALSE(d.IsPage());
+    auto claim = store_.ClaimDelivery(d.id, clock_.Now());
+    ASSERT_TRUE(claim.ok()) << claim.status();
+    EXPECT_EQ(claim->kind, ports::DeliveryClaim::Kind::kClaimed) << d.target;
+  }
+}
+
+// Pages still pending at the acknowledgement are cancelled unsent: their
+// tier never heard of the incident and hears nothing of its acknowledgement.
+TEST_F(IncidentCommandsTest, AcknowledgingBeforeAnyPageWentOutNotifiesNobody) {
+  Ok(commands_.Acknowledge(id_, Ctx("ack-1", "alice"), ""));
+  EXPECT_THAT(Pages(id_), ElementsAre("triggered 0.0 sink", "triggered 0.0 robot"));
+}
+
+TEST_F(IncidentCommandsTest, MitigatingATriggeredIncidentTellsTheTiersPagedToo) {
+  for (const ports::Delivery& d : Deliveries(id_)) {
+    ASSERT_TRUE(store_.ClaimDelivery(d.id, clock_.Now()).ok());
+  }
+  Ok(commands_.Mitigate(id_, Ctx("mitigate-1", "bob"), "rerouting"));
+  EXPECT_THAT(Pages(id_), ElementsAre("triggered 0.0 sink", "triggered 0.0 robot",
+                                      "acknowledged 0.0 sink", "acknowledged 0.0 robot"));
+}
+
 TEST_F(IncidentCommandsTest, AcknowledgingAnAcknowledgedIncidentIsAFailedPrecondition) {
   Ok(commands_.Acknowledge(id_, Ctx("ack-1"), ""));
   auto again = commands_.Acknowledge(id_, Ctx("ack-2", "bob"), "");

@@ -191,7 +191,31 @@ TEST(RenderBodyTest, GenericBodyHasEveryField) {
   EXPECT_EQ(body["opened_at"], "2026-03-09T08:30:00.000Z");
   EXPECT_EQ(body["sent_at"], "2026-03-09T08:45:00.000Z");
   EXPECT_EQ(body["version"], 5);
-  EXPECT_EQ(body.size(), 16u);
+  EXPECT_EQ(body["acknowledged_by"], "");
+  EXPECT_TRUE(body["acknowledged_at"].is_null());
+  EXPECT_EQ(body.size(), 18u);
+}
+
+// An "acknowledged" notice says who has the incident and since when, in
+// the operator's zone for people and in UTC for machines.
+TEST(RenderBodyTest, AnAcknowledgedNoticeNamesWhoAndWhen) {
+  Notification n = Sample();
+  n.kind = "acknowledged";
+  n.state = "acknowledged";
+  n.acknowledged_by = "alice";
+  n.acknowledged_at = At(8, 41);
+  absl::TimeZone shanghai;
+  ASSERT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &shanghai));
+  n.zone = shanghai;
+  for (TargetKind kind : {TargetKind::kDingTalk, TargetKind::kWeCom, TargetKind::kFeishu}) {
+    EXPECT_THAT(RobotText(kind, n), HasSubstr("by alice at 2026-03-09 16:41:00 +08:00"));
+  }
+  json body = Parse(TargetKind::kGeneric, n);
+  EXPECT_EQ(body["kind"], "acknowledged");
+  EXPECT_EQ(body["acknowledged_by"], "alice");
+  EXPECT_EQ(body["acknowledged_at"], "2026-03-09T08:41:00.000Z");
+  // Nobody has acknowledged a page: it says nothing about it.
+  EXPECT_THAT(RobotText(TargetKind::kDingTalk, Sample()), Not(HasSubstr("Acknowledged")));
 }
 
 TEST(RenderBodyTest, GenericBodyWithoutLabelsHasAnEmptyObject) {
