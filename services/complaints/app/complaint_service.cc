@@ -177,7 +177,7 @@ absl::StatusOr<bool> ComplaintService::FireTimer(const std::string& complaint_id
   }
   if (!complaint.ok()) return complaint.status();
   const int64_t loaded = complaint->version;
-  std::vector<domain::Event> events = domain::FireDueTimers(*complaint, now);
+  std::vector<domain::Event> events = domain::FireDueTimers(*complaint, now, *triage_.Current());
   // Stale: the state moved on since the timer was set (its write re-set it).
   if (events.empty()) return false;
   ports::ComplaintUpdate update;

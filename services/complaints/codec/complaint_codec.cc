@@ -77,6 +77,7 @@ void ToProto(const domain::SlaClock& sla, pb::SlaClock* out) {
   }
   out->set_paused(sla.paused);
   if (Known(sla.paused_since)) WriteTime(sla.paused_since, out->mutable_paused_since());
+  if (Known(sla.wait_until)) WriteTime(sla.wait_until, out->mutable_wait_until());
   out->set_paused_seconds_total(absl::ToInt64Seconds(sla.paused_total));
   if (sla.paused_working) {
     out->set_paused_working_seconds_total(absl::ToInt64Seconds(*sla.paused_working));
@@ -109,6 +110,7 @@ domain::SlaClock FromProto(const pb::SlaClock& p) {
   }
   sla.paused = p.paused();
   sla.paused_since = TimeOrPast(p.has_paused_since(), p.paused_since());
+  if (p.has_wait_until()) sla.wait_until = TimeOrPast(true, p.wait_until());
   sla.paused_total = absl::Seconds(p.paused_seconds_total());
   // Stored before it was measured: known (zero) only if it never paused.
   if (p.has_paused_working_seconds_total()) {

@@ -252,10 +252,20 @@ absl::Status Loader::Rule(const YAML::Node& node, const std::string& path, Triag
 absl::Status Loader::Sla(const YAML::Node& node, TriageConfig& out) {
   SQMS_RETURN_IF_ERROR(r_.CheckMap(node, "sla", {}));
   for (const std::string& key : YamlReader::Keys(node)) {
-    if (key != "at_risk_share" && !ByName(kPriorities, key)) {
+    if (key != "at_risk_share" && key != "max_customer_wait" && !ByName(kPriorities, key)) {
       return r_.Error(YamlReader::Join("sla", key),
-                      absl::StrCat("unknown priority (use at_risk_share, ", Names(kPriorities), ")"));
+                      absl::StrCat("unknown priority (use at_risk_share, max_customer_wait, ",
+                                   Names(kPriorities), ")"));
     }
+  }
+  if (node["max_customer_wait"]) {
+    // Wall time: "3d" is 72 hours whatever the calendar.
+    SQMS_ASSIGN_OR_RETURN(
+        wait, r_.Duration(node["max_customer_wait"], "sla.max_customer_wait", absl::Hours(24)));
+    if (!(wait > absl::ZeroDuration() && wait <= absl::Hours(24 * 90))) {
+      return r_.Error("sla.max_customer_wait", "must be more than 0 and at most 90d");
+    }
+    out.max_customer_wait = wait;
   }
   if (node["at_risk_share"]) {
     SQMS_ASSIGN_OR_RETURN(share, r_.Number(node["at_risk_share"], "sla.at_risk_share"));

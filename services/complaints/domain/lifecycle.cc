@@ -176,9 +176,13 @@ void ApplyEffects(Complaint& c, const Command& command, const Triage& triage) {
     case CommandKind::kStartHandling:
       Meet(c, SlaTarget::kFirstResponse, now, triage);
       break;
-    case CommandKind::kWaitOnCustomer: PauseClock(c.sla, now); break;
+    case CommandKind::kWaitOnCustomer:
+      PauseClock(c.sla, now);
+      c.sla.wait_until = now + triage.config().max_customer_wait;
+      break;
     case CommandKind::kResume:
       ResumeClock(c.sla, now, triage.CalendarFor(c.priority), triage.BusinessHours());
+      c.sla.wait_until = absl::InfiniteFuture();
       break;
     case CommandKind::kResolve:
       c.resolution = {command.findings, command.root_cause, command.corrective_action, now};
@@ -341,8 +345,38 @@ absl::StatusOr<std::vector<Event>> Apply(Complaint& complaint, const Command& co
   return events;
 }
 
-std::vector<Event> FireDueTimers(Complaint& complaint, absl::Time now) {
+namespace {
+
+// The customer did not answer within max_customer_wait: the complaint is
+// back IN_PROGRESS with its clock running, as a resume by the timer.
+std::vector<Event> EndCustomerWait(Complaint& complaint, absl::Time now, const Triage& triage) {
+  const absl::Duration waited = now - complaint.sla.paused_since;
+  ResumeClock(complaint.sla, now, triage.CalendarFor(complaint.priority), triage.BusinessHours());
+  complaint.sla.wait_until = absl::InfiniteFuture();
+  Event e;
+  e.type = EventType::kResumed;
+  e.at = now;
+  e.actor = kTimerActor;
+  e.from = complaint.status;
+  e.to = complaint.status = Status::kInProgress;
+  e.note = absl::StrCat("no answer from the customer in ", absl::FormatDuration(waited),
+                        ": waiting ended, the SLA clock runs again");
+  complaint.version += 1;
+  complaint.updated_at = now;
+  Audit(complaint, e, "wait_expired");
+  return {e};
+}
+
+}  // namespace
+
+std::vector<Event> FireDueTimers(Complaint& complaint, absl::Time now, const Triage& triage) {
   std::vector<Event> events;
+  if (complaint.sla.paused && complaint.status == Status::kWaitingCustomer &&
+      now >= complaint.sla.wait_until) {
+    // One change, one entry: deadlines due after the resume fire on the
+    // next timer (the store schedules it from PendingTimers at once).
+    return EndCustomerWait(complaint, now, triage);
+  }
   if (complaint.sla.paused || complaint.status == Status::kClosed) return events;
   if (SlaHeld(complaint)) return events;
   auto emit = [&](EventType type, SlaTarget target, std::string_view what) {
@@ -376,6 +410,17 @@ std::vector<Event> FireDueTimers(Complaint& complaint, absl::Time now) {
   for (const Event& e : events) {
     notes.push_back(e.note);
     breached = breached || e.type == EventType::kSlaBreached;
+  }
+  // A breach escalates (requirements §1): each target newly breached climbs
+  // one tier, up to the top; a level people set higher stays.
+  const int newly_breached =
+      static_cast<int>(std::count_if(events.begin(), events.end(), [](const Event& e) {
+        return e.type == EventType::kSlaBreached;
+      }));
+  if (newly_breached > 0 && complaint.escalation_level < kTopEscalationLevel) {
+    complaint.escalation_level =
+        std::min(kTopEscalationLevel, complaint.escalation_level + newly_breached);
+    notes.push_back(absl::StrCat("escalated to level ", complaint.escalation_level));
   }
   audited.note = absl::StrJoin(notes, "; ");
   Audit(complaint, audited, breached ? "sla_breached" : "sla_at_risk");

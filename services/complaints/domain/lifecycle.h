@@ -123,16 +123,30 @@ struct SlaTimer {
   bool breach = false;  // false: at-risk
   absl::Time at;
 };
-// Timers still to fire for this complaint (none while paused, closed, or
-// held by a known issue: known_issue.h, SlaHeld — never a P1 or safety one).
+// Timers still to fire for this complaint (none while closed, or held by a
+// known issue: known_issue.h, SlaHeld — never a P1 or safety one). While
+// waiting on the customer only the wait's end (target kUnspecified, at
+// wait_until), when it has one.
 std::vector<SlaTimer> PendingTimers(const Complaint& complaint);
+
+// The top of the escalation tiers a breach climbs: 1 = supervisor, 2 = admin
+// (requirements: "escalation climbs these tiers").
+inline constexpr int kTopEscalationLevel = 2;
 
 // Fires due SLA moments at `now`: marks at_risk/breached on each unmet
 // deadline whose moment has passed and returns a kSlaAtRisk/kSlaBreached
 // event per change (empty when nothing is due — a stale timer is a no-op).
 // Bumps version and appends one audit entry when it returns events.
+// A breach escalates: each target newly breached raises escalation_level by
+// one, up to kTopEscalationLevel (a level set higher by hand stays), noted
+// in the audit entry ("…; escalated to level 1"); the kSlaBreached events
+// carry the escalated complaint.
 // Nothing fires while a known issue holds the complaint (SlaHeld; a P1 or
 // safety complaint linked to one fires as any other).
-std::vector<Event> FireDueTimers(Complaint& complaint, absl::Time now);
+// A wait on the customer past its wait_until ends instead (and nothing else
+// in that call): WAITING_CUSTOMER → IN_PROGRESS, the clock resumed as by
+// kResume, one kResumed event and the audit entry "wait_expired" (actor
+// "sla-timer"). `triage`: the calendars the resume counts in.
+std::vector<Event> FireDueTimers(Complaint& complaint, absl::Time now, const Triage& triage);
 
 }  // namespace sqms::complaints::domain

@@ -92,6 +92,10 @@ struct SlaClock {
   std::vector<SlaDeadline> deadlines;
   bool paused = false;
   absl::Time paused_since = absl::InfinitePast();
+  // While waiting on the customer: when the wait ends by itself (paused_since
+  // + max_customer_wait); InfiniteFuture otherwise, and for a wait stored
+  // before waits ended (it lasts until resumed by hand).
+  absl::Time wait_until = absl::InfiniteFuture();
   absl::Duration paused_total = absl::ZeroDuration();  // wall time spent paused
   // Open time of the business-hours calendar (the one of every priority
   // not on a 24x7 clock) spent in finished pauses; on a 24x7 clock that is

@@ -86,6 +86,11 @@ void ResumeClock(SlaClock& clock, absl::Time now, const BusinessCalendar& calend
 
 std::vector<SlaTimer> PendingTimers(const Complaint& complaint) {
   std::vector<SlaTimer> timers;
+  if (complaint.sla.paused && complaint.status == Status::kWaitingCustomer &&
+      complaint.sla.wait_until != absl::InfiniteFuture()) {
+    timers.push_back({SlaTarget::kUnspecified, false, complaint.sla.wait_until});
+    return timers;
+  }
   if (complaint.sla.paused || complaint.status == Status::kClosed) return timers;
   if (SlaHeld(complaint)) return timers;
   for (const SlaDeadline& d : complaint.sla.deadlines) {

@@ -134,6 +134,10 @@ struct TriageConfig {
   std::string default_department = "customer-service";
   std::map<Priority, SlaPolicy> sla;       // all four priorities required
   double at_risk_share = 0.8;              // in (0, 1)
+  // How long (wall time) waiting on the customer pauses the SLA clock: then
+  // the complaint returns to IN_PROGRESS by itself and its clock runs again
+  // (lifecycle.h FireDueTimers). In (0, 90 days].
+  absl::Duration max_customer_wait = absl::Hours(72);
   BusinessCalendarSpec calendar;
   absl::Duration duplicate_window = absl::Hours(24);
   absl::Duration idempotency_ttl = absl::Hours(24);

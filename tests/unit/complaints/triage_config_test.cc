@@ -38,6 +38,7 @@ TEST(TriageConfigTest, ShippedDefaultLoads) {
   EXPECT_EQ(config->sla.at(Priority::kP2).resolution, absl::Hours(9) + absl::Minutes(30));
   EXPECT_EQ(config->sla.at(Priority::kP4).resolution, 5 * (absl::Hours(9) + absl::Minutes(30)));
   EXPECT_DOUBLE_EQ(config->at_risk_share, 0.8);
+  EXPECT_EQ(config->max_customer_wait, absl::Hours(72));  // "3d": wall time, not business days
   EXPECT_EQ(config->calendar.zone.name(), "Asia/Shanghai");
   EXPECT_TRUE(config->calendar.holidays.contains(absl::CivilDay(2026, 10, 1)));
   EXPECT_TRUE(config->calendar.extra_workdays.contains(absl::CivilDay(2026, 10, 10)));
@@ -112,9 +113,11 @@ TEST(TriageConfigTest, EachBadKeyIsNamed) {
       {"  P3: {first_response: 4h, resolution: 3d, follow_up: 3d}\n", "",
        "t.yaml: sla.P3: is required"},
       {"sla:\n", "sla:\n  P5: {first_response: 1h}\n",
-       "t.yaml: sla.P5: unknown priority (use at_risk_share, P1, P2, P3, P4)"},
+       "t.yaml: sla.P5: unknown priority (use at_risk_share, max_customer_wait, P1, P2, P3, P4)"},
       {"sla:\n", "sla:\n  at_risk_share: 1.5\n",
        "t.yaml: sla.at_risk_share: must be between 0 and 1 (exclusive)"},
+      {"sla:\n", "sla:\n  max_customer_wait: 91d\n",
+       "t.yaml: sla.max_customer_wait: must be more than 0 and at most 90d"},
       {"clock: 24x7", "clock: weekly",
        R"(t.yaml: sla.P1.clock: "weekly" is not a clock (use business, 24x7))"},
       {"Asia/Shanghai", "Mars/Olympus",

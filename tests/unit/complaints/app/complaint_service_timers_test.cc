@@ -147,7 +147,9 @@ TEST_F(TimersTest, PausedComplaintIsNotBreached) {
   }
   clock_.Set(t0_ + absl::Hours(1));
   ASSERT_TRUE(service_->Execute(id_, 0, MakeCommand(CommandKind::kWaitOnCustomer)).ok());
-  EXPECT_THAT(repo_.timers(), IsEmpty()) << "a paused clock has no timers";
+  // A paused clock has no SLA timers: only the wait's own end (72 h).
+  const auto wait_end = ::testing::ElementsAre(Pair(t0_ + absl::Hours(1 + 72), ::testing::_));
+  EXPECT_THAT(repo_.timers(), wait_end);
 
   // A timer the scan saw just before the pause committed is stale too.
   repo_.PlantTimer(id_, SlaTarget::kResolution, /*breach=*/true, t0_ + absl::Hours(4));
@@ -155,7 +157,7 @@ TEST_F(TimersTest, PausedComplaintIsNotBreached) {
   EXPECT_EQ(Fire(), 0);
   EXPECT_THAT(SlaEvents(id_), IsEmpty());
   EXPECT_THAT(breached_, IsEmpty());
-  EXPECT_THAT(repo_.timers(), IsEmpty());
+  EXPECT_THAT(repo_.timers(), wait_end);
   EXPECT_FALSE(repo_.Get(id_, false)->sla.Find(SlaTarget::kResolution)->breached);
 
   // Resumed after 9h paused, the 3h left at the pause run from now.
@@ -166,6 +168,28 @@ TEST_F(TimersTest, PausedComplaintIsNotBreached) {
   clock_.Set(t0_ + absl::Hours(13));
   EXPECT_EQ(Fire(), 1);
   EXPECT_THAT(breached_, ElementsAre(Pair(id_, SlaTarget::kResolution)));
+}
+
+// Nobody resumed it: 72 h after the wait began the store's timer brings
+// the complaint back IN_PROGRESS, its SLA timers again in the store.
+TEST_F(TimersTest, AWaitNobodyEndsIsEndedByItsTimer) {
+  for (CommandKind kind : {CommandKind::kAssign, CommandKind::kStartHandling}) {
+    ASSERT_TRUE(service_->Execute(id_, 0, MakeCommand(kind)).ok());
+  }
+  clock_.Set(t0_ + absl::Hours(1));
+  ASSERT_TRUE(service_->Execute(id_, 0, MakeCommand(CommandKind::kWaitOnCustomer)).ok());
+  clock_.Set(t0_ + absl::Hours(73) - absl::Milliseconds(1));
+  EXPECT_EQ(Fire(), 0);
+  EXPECT_EQ(repo_.Get(id_, false)->status, domain::Status::kWaitingCustomer);
+  clock_.Set(t0_ + absl::Hours(73));
+  EXPECT_EQ(Fire(), 1);
+  auto complaint = repo_.Get(id_, /*with_audit=*/true);
+  ASSERT_TRUE(complaint.ok());
+  EXPECT_EQ(complaint->status, domain::Status::kInProgress);
+  EXPECT_FALSE(complaint->sla.paused);
+  EXPECT_EQ(complaint->audit.back().action, "wait_expired");
+  ASSERT_FALSE(repo_.timers().empty());
+  EXPECT_GT(repo_.timers().front().first, t0_ + absl::Hours(73)) << "the resolution's, pushed back";
 }
 
 TEST_F(TimersTest, StateMovingOnBetweenScanAndReadIsNotFired) {

@@ -133,7 +133,7 @@ TEST_F(KnownIssueTest, ALinkedComplaintHasNoTimersAndFiresNothingWhileHeld) {
   EXPECT_THAT(c.complaint.audit.back().note, ::testing::HasSubstr("SLA escalations held"));
 
   EXPECT_TRUE(PendingTimers(c.complaint).empty());
-  EXPECT_TRUE(FireDueTimers(c.complaint, t0_ + absl::Hours(24 * 7)).empty())
+  EXPECT_TRUE(FireDueTimers(c.complaint, t0_ + absl::Hours(24 * 7), triage_).empty())
       << "no breach is reported while the incident is active";
   EXPECT_FALSE(c.complaint.sla.AnyBreached());
 }
@@ -158,7 +158,7 @@ TEST_F(KnownIssueTest, ReleaseEndsTheHoldOnceAndTheMissedDeadlinesFireThen) {
   EXPECT_TRUE(ReleaseKnownIssue(c.complaint, "inc-1", resolved).empty()) << "idempotent";
 
   EXPECT_FALSE(PendingTimers(c.complaint).empty()) << "the timers resume";
-  std::vector<Event> fired = FireDueTimers(c.complaint, resolved);
+  std::vector<Event> fired = FireDueTimers(c.complaint, resolved, triage_);
   EXPECT_TRUE(std::any_of(fired.begin(), fired.end(), [](const Event& e) {
     return e.type == EventType::kSlaBreached;
   })) << "a deadline that passed during the hold is reported now";
@@ -190,7 +190,7 @@ TEST_F(KnownIssueTest, ASafetyComplaintIsLinkedButItsP1TimersRunAndItBreaches) {
            t.at == t0_ + absl::Hours(3) + absl::Minutes(30);
   })) << "the 30-minute P1 first response";
   const std::vector<Event> fired =
-      FireDueTimers(c.complaint, t0_ + absl::Hours(3) + absl::Minutes(30));
+      FireDueTimers(c.complaint, t0_ + absl::Hours(3) + absl::Minutes(30), triage_);
   EXPECT_TRUE(Breached(fired, SlaTarget::kFirstResponse))
       << "breached while the incident is active";
 
@@ -223,7 +223,7 @@ TEST_F(KnownIssueTest, ReclassifyingAHeldComplaintToP1LiftsTheHoldAndAMissedDead
   EXPECT_TRUE(c.complaint.known_issue->active()) << "still linked";
   EXPECT_THAT(c.complaint.audit.back().note, ::testing::HasSubstr("known issue hold lifted"));
   EXPECT_FALSE(PendingTimers(c.complaint).empty());
-  EXPECT_TRUE(Breached(FireDueTimers(c.complaint, raise.now), SlaTarget::kFirstResponse));
+  EXPECT_TRUE(Breached(FireDueTimers(c.complaint, raise.now, triage_), SlaTarget::kFirstResponse));
 }
 
 }  // namespace

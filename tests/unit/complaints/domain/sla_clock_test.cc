@@ -248,7 +248,7 @@ TEST_F(SlaClockTest, ReclassifiedAfterAReopenTheResolutionRunsFromTheReopenUnder
   // the first cycle's 15 min).
   EXPECT_EQ(resolution->due, reopen + absl::Hours(6));
   EXPECT_EQ(resolution->at_risk_at, reopen + absl::Hours(3) + absl::Minutes(12) + absl::Hours(2));
-  EXPECT_TRUE(FireDueTimers(c, reopen + absl::Hours(6)).size() >= 1u) << "breaches then";
+  EXPECT_TRUE(FireDueTimers(c, reopen + absl::Hours(6), triage_).size() >= 1u) << "breaches then";
   EXPECT_TRUE(c.sla.Find(SlaTarget::kResolution)->breached);
 }
 
@@ -314,7 +314,10 @@ TEST_F(SlaClockTest, PendingTimers) {
   Start(c, t0 + absl::Minutes(1));  // first response met
   EXPECT_EQ(PendingTimers(c).size(), 2u);
   Do(c, CommandKind::kWaitOnCustomer, t0 + absl::Minutes(2));
-  EXPECT_TRUE(PendingTimers(c).empty());  // paused
+  timers = PendingTimers(c);  // paused: only the wait's end
+  ASSERT_EQ(timers.size(), 1u);
+  EXPECT_EQ(timers[0].target, SlaTarget::kUnspecified);
+  EXPECT_EQ(timers[0].at, t0 + absl::Minutes(2) + triage_.config().max_customer_wait);
   Do(c, CommandKind::kResume, t0 + absl::Minutes(3));
   EXPECT_EQ(PendingTimers(c).size(), 2u);
   Do(c, CommandKind::kResolve, t0 + absl::Minutes(4));
@@ -333,10 +336,10 @@ TEST_F(SlaClockTest, FireDueTimersAtRiskThenBreach) {
   Complaint c = Create("fire alarm", t0);
   const int64_t v = c.version;
 
-  EXPECT_TRUE(FireDueTimers(c, t0 + absl::Minutes(10)).empty());  // nothing due yet
+  EXPECT_TRUE(FireDueTimers(c, t0 + absl::Minutes(10), triage_).empty());  // nothing due yet
   EXPECT_EQ(c.version, v);
 
-  std::vector<Event> events = FireDueTimers(c, t0 + absl::Minutes(24));
+  std::vector<Event> events = FireDueTimers(c, t0 + absl::Minutes(24), triage_);
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].type, EventType::kSlaAtRisk);
   EXPECT_EQ(events[0].sla_target, SlaTarget::kFirstResponse);
@@ -345,10 +348,10 @@ TEST_F(SlaClockTest, FireDueTimersAtRiskThenBreach) {
   EXPECT_TRUE(c.sla.Find(SlaTarget::kFirstResponse)->at_risk);
 
   // The same timer delivered again (e.g. after a restart) is a no-op.
-  EXPECT_TRUE(FireDueTimers(c, t0 + absl::Minutes(25)).empty());
+  EXPECT_TRUE(FireDueTimers(c, t0 + absl::Minutes(25), triage_).empty());
   EXPECT_EQ(c.version, v + 1);
 
-  events = FireDueTimers(c, t0 + absl::Minutes(30));
+  events = FireDueTimers(c, t0 + absl::Minutes(30), triage_);
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].type, EventType::kSlaBreached);
   EXPECT_EQ(c.audit.back().action, "sla_breached");
@@ -356,10 +359,38 @@ TEST_F(SlaClockTest, FireDueTimersAtRiskThenBreach) {
   EXPECT_EQ(PendingTimers(c).size(), 2u);  // only the resolution timers remain
 }
 
+// Requirements §1: "a breached target is an event that escalates". Being at
+// risk escalates nothing; each breach climbs a tier, up to the top.
+TEST_F(SlaClockTest, EachBreachEscalatesOneTierUpToTheTop) {
+  absl::Time t0 = At(2026, 11, 22, 10);
+  Complaint c = Create("fire alarm", t0);
+  FireDueTimers(c, t0 + absl::Minutes(24), triage_);  // first response at risk
+  EXPECT_EQ(c.escalation_level, 0);
+  FireDueTimers(c, t0 + absl::Minutes(30), triage_);  // first response breached
+  EXPECT_EQ(c.escalation_level, 1);
+  EXPECT_EQ(c.audit.back().note, "first_response breached; escalated to level 1");
+  std::vector<Event> events = FireDueTimers(c, t0 + absl::Hours(5), triage_);  // resolution
+  ASSERT_FALSE(events.empty());
+  EXPECT_EQ(c.escalation_level, kTopEscalationLevel);
+  EXPECT_EQ(c.audit.back().note, "resolution at risk; resolution breached; escalated to level 2");
+}
+
+TEST_F(SlaClockTest, ABreachNeverLowersALevelSetHigherByHand) {
+  absl::Time t0 = At(2026, 11, 22, 10);
+  Complaint c = Create("fire alarm", t0);
+  for (int i = 0; i < 3; ++i) Do(c, CommandKind::kEscalate, t0 + absl::Minutes(1));
+  ASSERT_EQ(c.escalation_level, 3);
+  FireDueTimers(c, t0 + absl::Hours(5), triage_);
+  EXPECT_EQ(c.escalation_level, 3);
+  EXPECT_EQ(c.audit.back().note,
+            "first_response at risk; first_response breached; resolution at risk; "
+            "resolution breached");
+}
+
 TEST_F(SlaClockTest, FireDueTimersLateEmitsAtRiskBeforeBreach) {
   absl::Time t0 = At(2026, 11, 22, 10);
   Complaint c = Create("fire alarm", t0);
-  std::vector<Event> events = FireDueTimers(c, t0 + absl::Hours(5));
+  std::vector<Event> events = FireDueTimers(c, t0 + absl::Hours(5), triage_);
   ASSERT_EQ(events.size(), 4u);
   EXPECT_EQ(events[0].type, EventType::kSlaAtRisk);
   EXPECT_EQ(events[1].type, EventType::kSlaBreached);
@@ -370,16 +401,63 @@ TEST_F(SlaClockTest, FireDueTimersLateEmitsAtRiskBeforeBreach) {
   EXPECT_EQ(c.audit[1].version, 2);
   EXPECT_EQ(c.audit[1].note,
             "first_response at risk; first_response breached; resolution at risk; "
-            "resolution breached");
+            "resolution breached; escalated to level 2");
+  EXPECT_EQ(c.escalation_level, 2);
 }
 
 TEST_F(SlaClockTest, NoTimersFireWhilePausedOrForMetTargets) {
   absl::Time t0 = At(2026, 11, 22, 10);
   Complaint c = Create("fire alarm", t0);
   Start(c, t0 + absl::Minutes(1));
-  EXPECT_TRUE(FireDueTimers(c, t0 + absl::Minutes(40)).empty());  // first response met
+  EXPECT_TRUE(FireDueTimers(c, t0 + absl::Minutes(40), triage_).empty());  // first response met
   Do(c, CommandKind::kWaitOnCustomer, t0 + absl::Hours(1));
-  EXPECT_TRUE(FireDueTimers(c, t0 + absl::Hours(10)).empty());  // paused
+  EXPECT_TRUE(FireDueTimers(c, t0 + absl::Hours(10), triage_).empty());  // paused
+}
+
+// Waiting on the customer pauses the clock for at most max_customer_wait
+// (72 h in the test config): then the complaint is back IN_PROGRESS by
+// itself and its clock runs again — an agent cannot park a complaint there
+// for ever and never breach.
+TEST_F(SlaClockTest, AWaitOnTheCustomerEndsByItselfAfterTheMaximumWait) {
+  absl::Time t0 = At(2026, 11, 22, 10);
+  Complaint c = Create("fire alarm", t0);
+  Start(c, t0 + absl::Minutes(1));
+  const absl::Time waited = t0 + absl::Minutes(10);
+  Do(c, CommandKind::kWaitOnCustomer, waited);
+  const absl::Time ends = waited + triage_.config().max_customer_wait;
+  EXPECT_EQ(c.sla.wait_until, ends);
+  const absl::Time due_while_paused = c.sla.Find(SlaTarget::kResolution)->due;
+  std::vector<SlaTimer> timers = PendingTimers(c);
+  ASSERT_EQ(timers.size(), 1u);
+  EXPECT_EQ(timers[0].at, ends);
+
+  EXPECT_TRUE(FireDueTimers(c, ends - absl::Seconds(1), triage_).empty());
+  const int64_t v = c.version;
+  std::vector<Event> events = FireDueTimers(c, ends, triage_);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].type, EventType::kResumed);
+  EXPECT_EQ(events[0].from, Status::kWaitingCustomer);
+  EXPECT_EQ(events[0].to, Status::kInProgress);
+  EXPECT_EQ(c.status, Status::kInProgress);
+  EXPECT_FALSE(c.sla.paused);
+  EXPECT_EQ(c.sla.wait_until, absl::InfiniteFuture());
+  EXPECT_EQ(c.version, v + 1);
+  EXPECT_EQ(c.audit.back().action, "wait_expired");
+  EXPECT_EQ(c.audit.back().actor, "sla-timer");
+  // The 72 h paused count for the deadline (pushed back), and it runs again.
+  EXPECT_GT(c.sla.Find(SlaTarget::kResolution)->due, due_while_paused);
+  EXPECT_FALSE(PendingTimers(c).empty());
+  EXPECT_TRUE(FireDueTimers(c, ends, triage_).empty()) << "the same timer again is a no-op";
+}
+
+TEST_F(SlaClockTest, ResumingByHandEndsTheWaitAndItsTimer) {
+  absl::Time t0 = At(2026, 11, 22, 10);
+  Complaint c = Create("fire alarm", t0);
+  Start(c, t0 + absl::Minutes(1));
+  Do(c, CommandKind::kWaitOnCustomer, t0 + absl::Minutes(10));
+  Do(c, CommandKind::kResume, t0 + absl::Hours(2));
+  EXPECT_EQ(c.sla.wait_until, absl::InfiniteFuture());
+  for (const SlaTimer& t : PendingTimers(c)) EXPECT_NE(t.target, SlaTarget::kUnspecified);
 }
 
 }  // namespace
