@@ -33,17 +33,19 @@ ContactIntake::ContactIntake(ports::ContactEventStore& store, const runtime::Clo
       triage_(triage),
       limits_(std::move(limits)) {}
 
+absl::Status ContactIntake::ReusedEventId(const std::string& event_id) {
+  return runtime::WithFieldViolations(
+      absl::FailedPreconditionError(absl::StrCat(
+          "event_id \"", event_id,
+          "\" was already used for a different event; a retry must resend the same event, "
+          "a new event needs a new event_id")),
+      {{"event_id", "already used for a different event"}});
+}
+
 absl::StatusOr<ContactAccepted> ContactIntake::Duplicate(std::string event_id,
                                                          const std::string& sent,
                                                          const std::string& stored) {
-  if (!stored.empty() && stored != sent) {
-    return runtime::WithFieldViolations(
-        absl::FailedPreconditionError(absl::StrCat(
-            "event_id \"", event_id,
-            "\" was already used for a different event; a retry must resend the same event, "
-            "a new event needs a new event_id")),
-        {{"event_id", "already used for a different event"}});
-  }
+  if (!stored.empty() && stored != sent) return ReusedEventId(event_id);
   return ContactAccepted{std::move(event_id), true};
 }
 
@@ -73,6 +75,25 @@ absl::StatusOr<ContactAccepted> ContactIntake::Accept(domain::ContactEvent event
     return runtime::InvalidArgument(std::move(unlisted));
   }
 
+  // The seen marker lives in the contact's shard: a retry that changed its
+  // contact id would find none there and be appended a second time. The
+  // event id's own binding to its contact catches it first.
+  bool bound_here = false;
+  if (id_sent) {
+    absl::StatusOr<ports::EventIdBinding> binding =
+        store_.BindEventId(event.event_id, event.contact_id);
+    if (!binding.ok()) return binding.status();
+    if (binding->contact_id != event.contact_id) return ReusedEventId(event.event_id);
+    bound_here = binding->created;
+  }
+  // A refused event wrote nothing; neither does its binding stay, so the
+  // sender may correct it and resend it under its id (best effort: else it
+  // expires with the TTL).
+  auto refused = [&](absl::Status status) {
+    if (bound_here) store_.ReleaseEventId(event.event_id, event.contact_id).IgnoreError();
+    return status;
+  };
+
   // First assume nothing is stored: most events agree with their contact's
   // record (they send every dimension), and then one round trip does it.
   domain::ContactRecord basis;
@@ -80,7 +101,7 @@ absl::StatusOr<ContactAccepted> ContactIntake::Accept(domain::ContactEvent event
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     domain::ContactEvent complete = event;
     absl::Status completed = domain::CompleteContactEvent(basis, complete, limits_);
-    if (!completed.ok() && known) return completed;
+    if (!completed.ok() && known) return refused(completed);
     if (!completed.ok()) {
       // Judged against an assumed record: read the real one (and whether
       // this is a retry, which is acknowledged whatever the record says).
@@ -104,7 +125,8 @@ absl::StatusOr<ContactAccepted> ContactIntake::Accept(domain::ContactEvent event
         break;
     }
   }
-  return absl::AbortedError("the contact's record changed during every attempt; retry the event");
+  return refused(
+      absl::AbortedError("the contact's record changed during every attempt; retry the event"));
 }
 
 }  // namespace sqms::complaints::app
