@@ -103,13 +103,14 @@ int SubmitOne(const GlobalOptions& global, SubmitFlags flags) {
   return kExitOk;
 }
 
-// The key of a file line that has none: derived from the line's number and
-// request, so a rerun of the same file (after a broken stream or a lost
-// answer) sends the same keys and the service replays what it accepted
-// instead of creating it twice; an edited line is a new request, a new key.
-// FNV-1a (64 bits): stable across runs and builds, unlike absl::Hash; the
-// key only has to tell an edited line from the line as it was.
-std::string FileLineKey(int line, const cv1::SubmitComplaintRequest& request) {
+// The key of a file line that has none: derived from its request alone, so
+// a rerun of the file (after a broken stream or a lost answer; also with
+// lines removed, added or moved around it) sends the same key for the same
+// line and the service replays what it accepted instead of creating it
+// twice; an edited line is a new request, a new key. Two identical lines
+// are one submission. FNV-1a (64 bits): stable across runs and builds,
+// unlike absl::Hash; the key only has to tell requests apart.
+std::string FileLineKey(const cv1::SubmitComplaintRequest& request) {
   std::string bytes;
   {
     google::protobuf::io::StringOutputStream stream(&bytes);
@@ -119,7 +120,7 @@ std::string FileLineKey(int line, const cv1::SubmitComplaintRequest& request) {
   }
   uint64_t hash = 0xcbf29ce484222325ULL;
   for (unsigned char c : bytes) hash = (hash ^ c) * 0x100000001b3ULL;
-  return absl::StrCat("sqmsctl-", line, "-", absl::Hex(hash, absl::kZeroPad16));
+  return absl::StrCat("sqmsctl-", absl::Hex(hash, absl::kZeroPad16));
 }
 
 int SubmitFile(const GlobalOptions& global, const std::string& path) {
@@ -132,7 +133,7 @@ int SubmitFile(const GlobalOptions& global, const std::string& path) {
   std::vector<cv1::SubmitComplaintRequest>& requests = file->messages;
   for (size_t i = 0; i < requests.size(); ++i) {
     if (requests[i].idempotency_key().empty()) {
-      requests[i].set_idempotency_key(FileLineKey(file->lines[i], requests[i]));
+      requests[i].set_idempotency_key(FileLineKey(requests[i]));
     }
   }
   Table table = SubmitResultTable();

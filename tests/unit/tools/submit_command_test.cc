@@ -207,6 +207,17 @@ TEST_F(SubmitFileTest, ARerunOfTheFileSendsTheSameKeysAndMakesNoSecondComplaint)
   EXPECT_EQ(service.complaints(), 2);
   EXPECT_THAT(rerun.out, HasSubstr("replayed"));
   EXPECT_THAT(first.out, HasSubstr(sent[0].idempotency_key())) << "the key is shown";
+
+  // The operator drops the lines that went through and reruns the rest:
+  // the line that moved up keeps its key.
+  {
+    std::ofstream out(path_);
+    out << R"({"channel":"web","title":"rejected","content":"x","complainant":{"phone":"1"}})"
+        << "\n";
+  }
+  RunComplaintCommand(command, server);
+  ASSERT_EQ(service.sent().size(), 7u);
+  EXPECT_EQ(service.sent()[6].idempotency_key(), sent[1].idempotency_key());
 }
 
 TEST_F(SubmitFileTest, ARejectedLineIsReportedInFullWithItsLineNumber) {
