@@ -235,9 +235,42 @@ TYPED_TEST_P(ContactEventStoreContract,
   EXPECT_EQ(this->Record("cons-b").consultation_created_at, std::nullopt);
 }
 
+// An event id is bound to one contact whatever shard or slot the contacts'
+// records live in, so the intake recognises a retry that changed its
+// contact id; a binding released for its contact frees the id.
+TYPED_TEST_P(ContactEventStoreContract, AnEventIdIsBoundToOneContact) {
+  ports::ContactEventStore& store = this->store();
+  // Contacts many apart, so that with shards some are in another shard.
+  for (int other = 0; other < 8; ++other) {
+    const std::string id = absl::StrCat("bound-ev-", other);
+    auto first = store.BindEventId(id, "call-first");
+    ASSERT_TRUE(first.ok()) << first.status();
+    EXPECT_TRUE(first->created);
+    EXPECT_EQ(first->contact_id, "call-first");
+    auto moved = store.BindEventId(id, absl::StrCat("call-other-", other));
+    ASSERT_TRUE(moved.ok()) << moved.status();
+    EXPECT_FALSE(moved->created);
+    EXPECT_EQ(moved->contact_id, "call-first") << "the first binding stands";
+    auto again = store.BindEventId(id, "call-first");
+    ASSERT_TRUE(again.ok()) << again.status();
+    EXPECT_FALSE(again->created);
+    EXPECT_EQ(again->contact_id, "call-first");
+
+    EXPECT_TRUE(store.ReleaseEventId(id, "call-elsewhere").ok());
+    auto kept = store.BindEventId(id, "call-elsewhere");
+    ASSERT_TRUE(kept.ok()) << kept.status();
+    EXPECT_EQ(kept->contact_id, "call-first") << "released only for its own contact";
+    EXPECT_TRUE(store.ReleaseEventId(id, "call-first").ok());
+    auto freed = store.BindEventId(id, "call-elsewhere");
+    ASSERT_TRUE(freed.ok()) << freed.status();
+    EXPECT_TRUE(freed->created);
+    EXPECT_EQ(freed->contact_id, "call-elsewhere");
+  }
+}
+
 REGISTER_TYPED_TEST_SUITE_P(ContactEventStoreContract, AnEventIdIsAppendedOnce,
                             ASeenEventIdReportsTheFingerprintItWasAppendedWith,
-                            TheFirstStartIsRecordedWithItsPlatform,
+                            AnEventIdIsBoundToOneContact, TheFirstStartIsRecordedWithItsPlatform,
                             AStartOnAnotherPlatformIsStaleAndWritesNothing,
                             AnEndIsAppendedOnlyOnTheOutageItWasCompletedFrom,
                             AnEndWithoutAStartIsRecordedToo,

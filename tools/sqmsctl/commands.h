@@ -83,12 +83,14 @@ std::unique_ptr<alerts::v1::AlertService::Stub> NewAlertsStub(const GlobalOption
 
 // Runs `call` with a fresh context (token, deadline) per attempt, retrying
 // up to twice when the outcome is unknown (UNAVAILABLE, DEADLINE_EXCEEDED),
-// with a note on stderr. Only for requests carrying a request id (AIP-155):
-// the retry must be the same request, so the service answers it with the
-// first outcome instead of applying it twice. Returns the last status.
+// with a note on stderr. Only for requests carrying a request id (AIP-155)
+// or an idempotency key (submit): the retry must be the same request, so
+// the service answers it with the first outcome instead of applying it
+// twice. Returns the last status.
 // When it is still unknown, says on stderr how to learn it: run the command
 // again with `retry_with`, the flags that make the rerun the same request
-// (its request id, and e.g. an absolute time in place of a relative one).
+// (its request id or key, and e.g. an absolute time in place of a relative
+// one).
 grpc::Status CallWithRetries(const ClientOptions& client, std::string_view retry_with,
                              const std::function<grpc::Status(grpc::ClientContext&)>& call);
 

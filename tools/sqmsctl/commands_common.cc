@@ -72,7 +72,7 @@ std::unique_ptr<alerts::v1::AlertService::Stub> NewAlertsStub(const GlobalOption
 
 grpc::Status CallWithRetries(const ClientOptions& client, std::string_view retry_with,
                              const std::function<grpc::Status(grpc::ClientContext&)>& call) {
-  constexpr int kAttempts = 3;  // first call + 2 retries with the same request id
+  constexpr int kAttempts = 3;  // first call + 2 retries as the same request
   grpc::Status status;
   for (int attempt = 1; attempt <= kAttempts; ++attempt) {
     grpc::ClientContext context;
@@ -86,7 +86,7 @@ grpc::Status CallWithRetries(const ClientOptions& client, std::string_view retry
                 << " (the service applies it at most once)\n";
       break;
     }
-    std::cerr << "retrying (" << status.error_message() << ") with the same request id\n";
+    std::cerr << "retrying (" << status.error_message() << ") as the same request\n";
     std::this_thread::sleep_for(std::chrono::milliseconds(200 * attempt));
   }
   return status;

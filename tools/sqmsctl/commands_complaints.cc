@@ -1,10 +1,17 @@
 // submit, get, list, watch.
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
+#include <cstdint>
 #include <iostream>
 
+#include "absl/strings/str_cat.h"
+#include "sqms/runtime/ids.h"
 #include "tools/sqmsctl/commands.h"
 #include "tools/sqmsctl/complaint_view.h"
 #include "tools/sqmsctl/flags.h"
 #include "tools/sqmsctl/jsonl.h"
+#include "tools/sqmsctl/rpc_error.h"
 
 namespace sqms::tools {
 
@@ -60,23 +67,60 @@ void RegisterSubmitFlags(CLI::App& cmd, SubmitFlags& f) {
   cmd.add_option("--urgency", f.urgency, "low, medium, high")->check(EnumValidator<cv1::Level>());
   cmd.add_option("--importance", f.importance, "low, medium, high")
       ->check(EnumValidator<cv1::Level>());
-  cmd.add_option("--idempotency-key", f.idempotency_key, "retry-safe submission key");
+  cmd.add_option("--idempotency-key", f.idempotency_key,
+                 "retry key; default: a new UUID, printed and reused by this invocation's own "
+                 "retries. Pass the printed one to rerun a submission whose outcome is unknown");
 }
 
-int SubmitOne(const GlobalOptions& global, const SubmitFlags& flags) {
-  grpc::ClientContext context;
-  PrepareContext(global.client, true, context);
+// Without a key, a submission retried after a lost answer (sqmsctl's own
+// retry, or the operator's rerun) would create a second complaint: the
+// service can only replay what a key names. So every invocation sends one,
+// a new UUID unless --idempotency-key chose it, and prints it.
+int SubmitOne(const GlobalOptions& global, SubmitFlags flags) {
+  if (flags.idempotency_key.empty()) flags.idempotency_key = runtime::NewEventId();
+  const cv1::SubmitComplaintRequest request = flags.ToProto();
   cv1::SubmitComplaintResponse response;
+  auto stub = NewComplaintStub(global);
   grpc::Status status =
-      NewComplaintStub(global)->SubmitComplaint(&context, flags.ToProto(), &response);
+      CallWithRetries(global.client, absl::StrCat("--idempotency-key ", request.idempotency_key()),
+                      [&](grpc::ClientContext& context) {
+                        response.Clear();
+                        return stub->SubmitComplaint(&context, request, &response);
+                      });
   if (!status.ok()) return ReportRpcError(status);
+  // As sent: the complaint's copy is masked for agents and services (free
+  // text; a UUID may hold a run of 7 digits). On stderr with -o json, which
+  // keeps stdout the service's answer.
+  const std::string key_line = absl::StrCat("idempotency key: ", request.idempotency_key());
   if (global.format() == OutputFormat::kJson) {
+    std::cerr << key_line << std::endl;
     std::cout << ToJson(response) << std::endl;
     return kExitOk;
   }
+  std::cout << key_line << "\n";
   if (response.replayed()) std::cout << "replayed: idempotency key seen before\n";
   std::cout << ComplaintDetail(response.complaint(), false);
   return kExitOk;
+}
+
+// The key of a file line that has none: derived from its request alone, so
+// a rerun of the file (after a broken stream or a lost answer; also with
+// lines removed, added or moved around it) sends the same key for the same
+// line and the service replays what it accepted instead of creating it
+// twice; an edited line is a new request, a new key. Two identical lines
+// are one submission. FNV-1a (64 bits): stable across runs and builds,
+// unlike absl::Hash; the key only has to tell requests apart.
+std::string FileLineKey(const cv1::SubmitComplaintRequest& request) {
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    request.SerializeToCodedStream(&coded);  // the key field is empty here
+  }
+  uint64_t hash = 0xcbf29ce484222325ULL;
+  for (unsigned char c : bytes) hash = (hash ^ c) * 0x100000001b3ULL;
+  return absl::StrCat("sqmsctl-", absl::Hex(hash, absl::kZeroPad16));
 }
 
 int SubmitFile(const GlobalOptions& global, const std::string& path) {
@@ -86,7 +130,12 @@ int SubmitFile(const GlobalOptions& global, const std::string& path) {
   for (const BadLine& bad : file->bad) {
     std::cerr << "error: " << FormatBadLine(path, bad) << " (not sent)" << std::endl;
   }
-  const std::vector<cv1::SubmitComplaintRequest>& requests = file->messages;
+  std::vector<cv1::SubmitComplaintRequest>& requests = file->messages;
+  for (size_t i = 0; i < requests.size(); ++i) {
+    if (requests[i].idempotency_key().empty()) {
+      requests[i].set_idempotency_key(FileLineKey(requests[i]));
+    }
+  }
   Table table = SubmitResultTable();
   size_t failed = 0;
   size_t answered = 0;
@@ -99,10 +148,20 @@ int SubmitFile(const GlobalOptions& global, const std::string& path) {
         *stream, requests, [&](const cv1::StreamComplaintsResponse& response) {
           ++answered;
           failed += response.has_error() ? 1 : 0;
+          const size_t seq = static_cast<size_t>(response.sequence());
+          const bool known = seq < requests.size();
+          const int line = known ? file->lines[seq] : 0;
+          if (response.has_error()) {
+            // In full: the table cell is cut to its width, and the fields
+            // to fix come last.
+            std::cerr << "error: " << path << ":" << line << ": "
+                      << FormatRpcStatus(response.error()) << std::endl;
+          }
           if (global.format() == OutputFormat::kJson) {
             std::cout << ToJson(response) << std::endl;
           } else {
-            AddSubmitResult(response, table);
+            AddSubmitResult(response, line, known ? requests[seq].idempotency_key() : std::string(),
+                            table);
           }
         });
   }

@@ -174,14 +174,16 @@ std::string ComplaintDetail(const cv1::Complaint& c, bool with_audit) {
 }
 
 Table SubmitResultTable() {
-  return Table({"SEQ", "RESULT", "ID", "CATEGORY", "PRI", "DEPARTMENT", "DETAIL"});
+  return Table({"LINE", "SEQ", "RESULT", "ID", "CATEGORY", "PRI", "DEPARTMENT", "KEY", "DETAIL"});
 }
 
-void AddSubmitResult(const cv1::StreamComplaintsResponse& response, Table& table) {
+void AddSubmitResult(const cv1::StreamComplaintsResponse& response, int line,
+                     const std::string& key, Table& table) {
   std::string seq = std::to_string(response.sequence());
+  std::string at = line > 0 ? std::to_string(line) : "-";
   if (response.has_error()) {
     std::string detail = FormatRpcStatus(response.error());
-    table.AddRow({seq, StatusCodeName(response.error().code()), "", "", "", "",
+    table.AddRow({at, seq, StatusCodeName(response.error().code()), "", "", "", "", key,
                   Truncate(detail.substr(detail.find(": ") + 2), 100)});
     return;
   }
@@ -189,8 +191,8 @@ void AddSubmitResult(const cv1::StreamComplaintsResponse& response, Table& table
   std::string result = response.accepted().replayed() ? "replayed"
                        : c.duplicate_of().empty()     ? "accepted"
                                                       : "duplicate";
-  table.AddRow({seq, result, c.id(), EnumShortName(c.category()), EnumShortName(c.priority()),
-                c.department(), c.duplicate_of()});
+  table.AddRow({at, seq, result, c.id(), EnumShortName(c.category()), EnumShortName(c.priority()),
+                c.department(), key, c.duplicate_of()});
 }
 
 namespace {

@@ -30,11 +30,15 @@ Table ComplaintListTable(const std::vector<const complaints::v1::Complaint*>& co
 // when with_audit and the trail is not empty.
 std::string ComplaintDetail(const complaints::v1::Complaint& complaint, bool with_audit);
 
-// Header and row of a submission result (SEQ, RESULT, ID, CATEGORY, PRI,
-// DEPARTMENT, DETAIL) where RESULT is accepted, replayed, duplicate or the
-// error code, and DETAIL the duplicate_of id or the error message.
+// Header and row of a submission result (LINE, SEQ, RESULT, ID, CATEGORY,
+// PRI, DEPARTMENT, KEY, DETAIL) where LINE is the file line the request came
+// from (SEQ counts only the lines sent), RESULT is accepted, replayed,
+// duplicate or the error code, KEY the idempotency key sent (to rerun the
+// line as the same request) and DETAIL the duplicate_of id or the error
+// message, cut to the cell's width.
 Table SubmitResultTable();
-void AddSubmitResult(const complaints::v1::StreamComplaintsResponse& response, Table& table);
+void AddSubmitResult(const complaints::v1::StreamComplaintsResponse& response, int line,
+                     const std::string& key, Table& table);
 
 // Lines for events printed as they arrive: fixed columns, each at least as
 // wide as its longest usual value and always followed by two spaces, so

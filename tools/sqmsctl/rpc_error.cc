@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "google/rpc/error_details.pb.h"
 
 namespace sqms::tools {
@@ -34,9 +36,18 @@ std::string FormatRpcStatus(const google::rpc::Status& status) {
   std::string out = StatusCodeName(status.code()) + ": " + status.message();
   for (const google::protobuf::Any& detail : status.details()) {
     google::rpc::BadRequest bad_request;
-    if (!detail.UnpackTo(&bad_request)) continue;
-    for (const auto& violation : bad_request.field_violations()) {
-      out += "\n  field " + violation.field() + ": " + violation.description();
+    google::rpc::RetryInfo retry;
+    if (detail.UnpackTo(&bad_request)) {
+      for (const auto& violation : bad_request.field_violations()) {
+        out += "\n  field " + violation.field() + ": " + violation.description();
+      }
+    } else if (detail.UnpackTo(&retry) && retry.has_retry_delay()) {
+      // A busy server refused the call before any work: the operator needs
+      // to know that a rerun is safe, and when.
+      const absl::Duration delay = absl::Seconds(retry.retry_delay().seconds()) +
+                                   absl::Nanoseconds(retry.retry_delay().nanos());
+      out += absl::StrCat("\n  retry after ", absl::FormatDuration(delay),
+                          ": refused before any work, nothing was done");
     }
   }
   return out;

@@ -15,8 +15,9 @@ namespace sqms::tools {
 std::string StatusCodeName(int code);
 
 // Renders "CODE: message" followed by one indented line per field violation
-// ("  field <name>: <description>") found in status.details. No trailing
-// newline.
+// ("  field <name>: <description>") found in status.details, and for a
+// google.rpc.RetryInfo (a busy server: RESOURCE_EXHAUSTED) "  retry after
+// <delay>: refused before any work, nothing was done". No trailing newline.
 std::string FormatRpcStatus(const google::rpc::Status& status);
 
 // Same for a failed call: parses status.error_details() as google.rpc.Status

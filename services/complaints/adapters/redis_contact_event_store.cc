@@ -1,5 +1,6 @@
 #include "services/complaints/adapters/redis_contact_event_store.h"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
@@ -169,6 +170,26 @@ absl::StatusOr<ports::AppendOutcome> RedisContactEventStore::Append(
   absl::StatusOr<ContactRecord> current = ParseRecord(reply->elements, 1);
   if (!current.ok()) return current.status();
   return ports::AppendOutcome{ports::AppendResult::kStale, *std::move(current), ""};
+}
+
+absl::StatusOr<ports::EventIdBinding> RedisContactEventStore::BindEventId(
+    const std::string& event_id, const std::string& contact_id) {
+  auto reply =
+      redis_.Command({"SET", keys_.ContactEventBinding(event_id), contact_id, "NX", "GET", "PX",
+                      std::to_string(std::max<int64_t>(1, absl::ToInt64Milliseconds(ttl_)))});
+  if (!reply.ok()) return reply.status();
+  if (reply->type == runtime::RedisReply::Type::kError) {
+    return absl::InternalError(absl::StrCat("redis SET NX GET: ", reply->str));
+  }
+  if (reply->IsNil()) return ports::EventIdBinding{contact_id, true};
+  return ports::EventIdBinding{reply->str, false};
+}
+
+absl::Status RedisContactEventStore::ReleaseEventId(const std::string& event_id,
+                                                    const std::string& contact_id) {
+  auto reply = redis_.Eval(scripts::ReleaseContactEventId(), {keys_.ContactEventBinding(event_id)},
+                           {contact_id});
+  return reply.ok() ? absl::OkStatus() : reply.status();
 }
 
 }  // namespace sqms::complaints::adapters

@@ -32,6 +32,10 @@ class RedisContactEventStore final : public ports::ContactEventStore {
   absl::StatusOr<ports::AppendOutcome> Append(const domain::ContactEvent& event,
                                               const domain::ContactRecord& basis,
                                               const std::string& fingerprint) override;
+  // SET NX GET on the binding's own slot (RedisKeys::ContactEventBinding).
+  absl::StatusOr<ports::EventIdBinding> BindEventId(const std::string& event_id,
+                                                    const std::string& contact_id) override;
+  absl::Status ReleaseEventId(const std::string& event_id, const std::string& contact_id) override;
 
  private:
   runtime::RedisClient& redis_;

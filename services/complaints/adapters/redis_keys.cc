@@ -84,6 +84,12 @@ std::string RedisKeys::OutboxLease(int shard) const { return Tag(shard) + "outbo
 std::string RedisKeys::ContactSeen(int shard, const std::string& event_id) const {
   return absl::StrCat(Tag(shard), "contact-seen:", event_id);
 }
+std::string RedisKeys::ContactEventBinding(const std::string& event_id) const {
+  return absl::StrCat(prefix_,
+                      ":{e:", runtime::HmacSha256Hex("sqms-contact-event", event_id).substr(0, 32),
+                      "}:contact-event");
+}
+
 std::string RedisKeys::Contact(int shard, const std::string& contact_id) const {
   return absl::StrCat(Tag(shard), "contact:", contact_id);
 }

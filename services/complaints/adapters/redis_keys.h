@@ -45,6 +45,12 @@
 //   sqms:{i:<hash>}:idem           string "<request fingerprint>\t<complaint id>"
 //                                        (TTL: idempotency_ttl)
 //
+// Contact event ids likewise, hashed from the event id alone, so a retry
+// that changed its contact id (and so its shard) still finds it:
+//
+//   sqms:{e:<hash>}:contact-event  string the contact id the event id is bound
+//                                        to (TTL: idempotency_ttl)
+//
 // The alerts service's active incidents (known issues), shared by every
 // replica, in one slot of their own:
 //
@@ -84,6 +90,8 @@ class RedisKeys {
   std::string Outbox(int shard) const;
   std::string OutboxLease(int shard) const;
   std::string ContactSeen(int shard, const std::string& event_id) const;
+  // The event id's binding to its contact, in a slot of its own.
+  std::string ContactEventBinding(const std::string& event_id) const;
   std::string Contact(int shard, const std::string& contact_id) const;
   std::string ActiveIncidents() const;
   std::string EndedIncident(const std::string& incident_id) const;

@@ -241,6 +241,13 @@ const runtime::LuaScript& LoadContact() {
   static const auto* script = new runtime::LuaScript(std::string(kContactFields) + kLoadContact);
   return *script;
 }
+const runtime::LuaScript& ReleaseContactEventId() {
+  static const auto* script = new runtime::LuaScript(R"lua(
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+)lua");
+  return *script;
+}
 const runtime::LuaScript& AppendContactEvent() {
   static const auto* script = new runtime::LuaScript(std::string(kContactFields) + kAppendContact);
   return *script;

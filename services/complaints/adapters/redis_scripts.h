@@ -26,5 +26,8 @@ const runtime::LuaScript& LoadContact();
 // outbox with the record's update. Returns {'seen'} | {'stale', record...} |
 // {'appended'}.
 const runtime::LuaScript& AppendContactEvent();
+// Deletes a contact event id's binding (KEYS[1]) only while it is still to
+// the contact ARGV[1]. Returns 1 when deleted, else 0.
+const runtime::LuaScript& ReleaseContactEventId();
 
 }  // namespace sqms::complaints::adapters::scripts

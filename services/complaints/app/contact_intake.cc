@@ -3,13 +3,13 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "services/complaints/domain/contact_record.h"
 #include "services/complaints/domain/request_fingerprint.h"
 #include "services/complaints/domain/validation.h"
 #include "sqms/runtime/field_violation.h"
 #include "sqms/runtime/hmac.h"
-#include "sqms/runtime/ids.h"
 
 namespace sqms::complaints::app {
 namespace {
@@ -33,17 +33,30 @@ ContactIntake::ContactIntake(ports::ContactEventStore& store, const runtime::Clo
       triage_(triage),
       limits_(std::move(limits)) {}
 
+std::string ContactIntake::DerivedEventId(const std::string& canonical) const {
+  const std::string h =
+      runtime::HmacSha256Hex(pii_key_, absl::StrCat("contact-event-id|", canonical));
+  // UUID layout, version 8 (RFC 9562: custom) and the RFC 4122 variant, so
+  // the id has the form of every other event id (CloudEvents ce_id).
+  static constexpr char kHex[] = "0123456789abcdef";
+  const int variant = (absl::ascii_isdigit(h[16]) ? h[16] - '0' : h[16] - 'a' + 10) & 0x3;
+  return absl::StrCat(h.substr(0, 8), "-", h.substr(8, 4), "-8", h.substr(13, 3), "-",
+                      std::string(1, kHex[0x8 | variant]), h.substr(17, 3), "-", h.substr(20, 12));
+}
+
+absl::Status ContactIntake::ReusedEventId(const std::string& event_id) {
+  return runtime::WithFieldViolations(
+      absl::FailedPreconditionError(absl::StrCat(
+          "event_id \"", event_id,
+          "\" was already used for a different event; a retry must resend the same event, "
+          "a new event needs a new event_id")),
+      {{"event_id", "already used for a different event"}});
+}
+
 absl::StatusOr<ContactAccepted> ContactIntake::Duplicate(std::string event_id,
                                                          const std::string& sent,
                                                          const std::string& stored) {
-  if (!stored.empty() && stored != sent) {
-    return runtime::WithFieldViolations(
-        absl::FailedPreconditionError(absl::StrCat(
-            "event_id \"", event_id,
-            "\" was already used for a different event; a retry must resend the same event, "
-            "a new event needs a new event_id")),
-        {{"event_id", "already used for a different event"}});
-  }
+  if (!stored.empty() && stored != sent) return ReusedEventId(event_id);
   return ContactAccepted{std::move(event_id), true};
 }
 
@@ -53,25 +66,46 @@ absl::StatusOr<ContactAccepted> ContactIntake::Accept(domain::ContactEvent event
   std::vector<runtime::FieldViolation> unlisted;
   domain::CheckListedDepartment(unlisted, "department", event.department, *triage_.Current());
   const bool id_sent = !event.event_id.empty();
-  if (!id_sent) event.event_id = runtime::NewEventId();
-  // Of the event as sent: completion below fills in what the contact's
-  // record knows, which may have changed by the time a retry comes.
+  // Of the event as sent (every field but event_id): completion below fills
+  // in what the contact's record knows, which may have changed by the time
+  // a retry comes.
+  const std::string canonical = domain::CanonicalContactEvent(event);
   const std::string fingerprint =
-      runtime::HmacSha256Hex(pii_key_,
-                             absl::StrCat("contact-event|", domain::CanonicalContactEvent(event)))
+      runtime::HmacSha256Hex(pii_key_, absl::StrCat("contact-event|", canonical))
           .substr(0, kFingerprintHex);
+  // A sender without ids retries after a timeout with the same event and
+  // no id: a random id would publish it twice. Derived from the event, the
+  // retry gets the id of its first attempt and is acknowledged as it.
+  if (!id_sent) event.event_id = DerivedEventId(canonical);
   if (!unlisted.empty()) {
     // A retry of an event accepted before its department left the list is
     // acknowledged like any retry: its first outcome stands. Anything else
     // (or a store that cannot say) is refused, and nothing is written.
-    if (id_sent) {
-      absl::StatusOr<ports::ContactLookup> lookup = store_.Load(event.contact_id, event.event_id);
-      if (lookup.ok() && lookup->seen) {
-        return Duplicate(std::move(event.event_id), fingerprint, lookup->fingerprint);
-      }
+    absl::StatusOr<ports::ContactLookup> lookup = store_.Load(event.contact_id, event.event_id);
+    if (lookup.ok() && lookup->seen) {
+      return Duplicate(std::move(event.event_id), fingerprint, lookup->fingerprint);
     }
     return runtime::InvalidArgument(std::move(unlisted));
   }
+
+  // The seen marker lives in the contact's shard: a retry that changed its
+  // contact id would find none there and be appended a second time. The
+  // event id's own binding to its contact catches it first.
+  bool bound_here = false;
+  if (id_sent) {
+    absl::StatusOr<ports::EventIdBinding> binding =
+        store_.BindEventId(event.event_id, event.contact_id);
+    if (!binding.ok()) return binding.status();
+    if (binding->contact_id != event.contact_id) return ReusedEventId(event.event_id);
+    bound_here = binding->created;
+  }
+  // A refused event wrote nothing; neither does its binding stay, so the
+  // sender may correct it and resend it under its id (best effort: else it
+  // expires with the TTL).
+  auto refused = [&](absl::Status status) {
+    if (bound_here) store_.ReleaseEventId(event.event_id, event.contact_id).IgnoreError();
+    return status;
+  };
 
   // First assume nothing is stored: most events agree with their contact's
   // record (they send every dimension), and then one round trip does it.
@@ -80,7 +114,7 @@ absl::StatusOr<ContactAccepted> ContactIntake::Accept(domain::ContactEvent event
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     domain::ContactEvent complete = event;
     absl::Status completed = domain::CompleteContactEvent(basis, complete, limits_);
-    if (!completed.ok() && known) return completed;
+    if (!completed.ok() && known) return refused(completed);
     if (!completed.ok()) {
       // Judged against an assumed record: read the real one (and whether
       // this is a retry, which is acknowledged whatever the record says).
@@ -104,7 +138,8 @@ absl::StatusOr<ContactAccepted> ContactIntake::Accept(domain::ContactEvent event
         break;
     }
   }
-  return absl::AbortedError("the contact's record changed during every attempt; retry the event");
+  return refused(
+      absl::AbortedError("the contact's record changed during every attempt; retry the event"));
 }
 
 }  // namespace sqms::complaints::app

@@ -49,18 +49,30 @@ class ContactIntake {
   // checks — when it is the same event: the id is kept with a fingerprint
   // of the event as sent (domain::CanonicalContactEvent), and an event id
   // reused for a different event is FAILED_PRECONDITION naming "event_id"
-  // (nothing stored; a new event needs a new id). Ids stored before
+  // (nothing stored; a new event needs a new id) — also when it names
+  // another contact: the id is bound to its contact first
+  // (ports::ContactEventStore::BindEventId; released again when the event
+  // is refused, so a corrected event may reuse it). Ids stored before
   // fingerprints were kept are acknowledged as before. UNAVAILABLE when the store is down (retry
   // with the returned/same event_id); ABORTED when the contact's record changed under every attempt
-  // (concurrent writers of one contact; retry). An empty event_id gets a
-  // UUID v4 (runtime::NewEventId). One store round trip when the event
-  // agrees with what is stored; more when it omits what the record knows
-  // (a dispatch of a recorded consultation always: it is completed from it).
+  // (concurrent writers of one contact; retry). An empty event_id gets one
+  // derived from the event (DerivedEventId): a retry of an event sent
+  // without an id is recognised as its first attempt, and two events alike
+  // in every field are one. One store round trip when the event
+  // agrees with what is stored, plus the binding of a sent event id; more
+  // when it omits what the record knows (a dispatch of a recorded
+  // consultation always: it is completed from it).
   // Thread-safe; blocks on the store (call from worker threads, not gRPC
   // callback threads).
   absl::StatusOr<ContactAccepted> Accept(domain::ContactEvent event);
 
  private:
+  // The id of an event sent without one: a UUID-shaped (version 8) keyed
+  // hash of `canonical` (domain::CanonicalContactEvent), the same for every
+  // attempt of the event.
+  std::string DerivedEventId(const std::string& canonical) const;
+  // FAILED_PRECONDITION naming "event_id": used for a different event.
+  static absl::Status ReusedEventId(const std::string& event_id);
   // A duplicate of `event_id` stored with `stored` (a fingerprint, "" =
   // unknown): acknowledged when it is the event fingerprinted `sent`.
   static absl::StatusOr<ContactAccepted> Duplicate(std::string event_id, const std::string& sent,

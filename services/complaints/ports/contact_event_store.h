@@ -27,6 +27,12 @@ enum class AppendResult {
   kStale,      // the record disagrees with the event: nothing written; see `current`
 };
 
+// What BindEventId found.
+struct EventIdBinding {
+  std::string contact_id;  // the contact the event id is bound to
+  bool created = false;    // bound by this call (it was free)
+};
+
 struct AppendOutcome {
   AppendResult result = AppendResult::kAppended;
   domain::ContactRecord current;  // kStale: the record as stored now
@@ -59,6 +65,24 @@ class ContactEventStore {
   virtual absl::StatusOr<AppendOutcome> Append(const domain::ContactEvent& event,
                                                const domain::ContactRecord& basis,
                                                const std::string& fingerprint) = 0;
+
+  // Binds `event_id` to `contact_id` for the TTL unless it is bound already,
+  // in one atomic step, wherever the contacts' records live: returns the
+  // contact it is bound to (`contact_id` and created=true when it was
+  // free). Append's seen marker lives with the contact (one atomic write
+  // with its record and outbox), so only this binding recognises a retry
+  // that changed its contact id as another event; without it that retry
+  // would be appended again under another contact. UNAVAILABLE /
+  // DEADLINE_EXCEEDED when the store is down or slow. Thread-safe.
+  virtual absl::StatusOr<EventIdBinding> BindEventId(const std::string& event_id,
+                                                     const std::string& contact_id) = 0;
+
+  // Undoes BindEventId(event_id, contact_id) when the event was refused and
+  // nothing was appended, so that the sender may correct it and resend it
+  // under its id: deletes the binding only when it is still to
+  // `contact_id`. Thread-safe.
+  virtual absl::Status ReleaseEventId(const std::string& event_id,
+                                      const std::string& contact_id) = 0;
 };
 
 }  // namespace sqms::complaints::ports

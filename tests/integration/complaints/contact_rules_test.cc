@@ -8,6 +8,7 @@
 
 #include <map>
 
+#include "services/complaints/adapters/redis_keys.h"
 #include "tests/integration/complaints/service_fixture.h"
 
 namespace sqms::complaints::it {
@@ -196,6 +197,55 @@ TEST_F(ContactRulesTest, AnEventIdReusedForADifferentEventIsRefusedNamingIt) {
   ASSERT_EQ(published.size(), 2u);
   EXPECT_TRUE(published[0].has_call_offered());
   EXPECT_EQ(published[1].event_id(), marker.event_id());
+}
+
+// A CTI retry that changed the contact id (a reconnect that made a new
+// session id) under the same event id is another event: refused on
+// event_id, not published a second time under the other contact — also
+// when that contact's record lives in another shard than the first's,
+// where the first attempt's seen marker is not. A refused event leaves no
+// binding: corrected, it may be resent under its id.
+TEST_F(ContactRulesTest, AnEventIdReusedForAnotherContactIsRefusedNamingIt) {
+  const adapters::RedisKeys keys(StackOptions{}.shards);
+  const std::string call = Unique("call");
+  std::string elsewhere = Unique("call");
+  while (keys.ShardOfSeed(elsewhere) == keys.ShardOfSeed(call)) elsewhere = Unique("call");
+  ev::ContactEvent offered = ValidContactEvent();
+  offered.set_contact_id(call);
+  ev::ContactEvent moved = offered;
+  moved.set_contact_id(elsewhere);
+  ev::ContactEvent conflicting = Bare(call, absl::Seconds(1));
+  conflicting.set_department("billing-center");  // the call's is customer-service
+  conflicting.mutable_call_answered()->set_wait_seconds(5);
+  ev::ContactEvent corrected = conflicting;
+  corrected.set_contact_id(elsewhere);
+  ev::ContactEvent marker = Bare(elsewhere, absl::Seconds(0));
+  marker.mutable_call_abandoned()->set_wait_seconds(6);
+  // One stream after the other: a stream keeps order per contact only, and
+  // the client resends after it saw the answer.
+  std::vector<contact::v1::ContactEventAck> acks;
+  for (const auto& batch : std::vector<std::vector<ev::ContactEvent>>{
+           {offered}, {moved, offered}, {conflicting}, {corrected, marker}}) {
+    for (auto& ack : Send(batch)) acks.push_back(std::move(ack));
+  }
+  ASSERT_EQ(acks.size(), 6u);
+  EXPECT_EQ(acks[0].status().code(), 0) << Code(acks[0]);
+  EXPECT_EQ(acks[1].status().code(), static_cast<int>(grpc::StatusCode::FAILED_PRECONDITION))
+      << Code(acks[1]);
+  EXPECT_THAT(ViolationFields(acks[1].status()), ElementsAre("event_id"));
+  EXPECT_EQ(acks[2].status().code(), 0) << Code(acks[2]) << " (the exact retry)";
+  EXPECT_EQ(acks[3].status().code(), static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT))
+      << Code(acks[3]);
+  EXPECT_EQ(acks[4].status().code(), 0) << Code(acks[4]) << " (corrected, its id freed)";
+  EXPECT_EQ(acks[5].status().code(), 0) << Code(acks[5]);
+
+  auto there = Published(elsewhere, marker.event_id());
+  ASSERT_EQ(there.size(), 2u) << "the corrected event and the marker, not the moved offer";
+  EXPECT_EQ(there[0].event_id(), corrected.event_id());
+  EXPECT_TRUE(there[0].has_call_answered());
+  auto here = Published(call, offered.event_id());
+  ASSERT_EQ(here.size(), 1u);
+  EXPECT_TRUE(here[0].has_call_offered());
 }
 
 // Display names are not department ids, nor is an id the complaints

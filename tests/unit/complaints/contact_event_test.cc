@@ -280,14 +280,17 @@ TEST_F(ContactIntakeTest, ARetryIsAcknowledgedAfterItsDepartmentLeftTheList) {
 TEST_F(ContactIntakeTest, AcceptsOnceMakesIdsAndRejectsBadEvents) {
   absl::StatusOr<app::ContactAccepted> made = intake_.Accept(Valid());
   ASSERT_TRUE(made.ok()) << made.status();
-  // The suite's one event-id form (runtime::NewEventId): a UUID v4.
-  EXPECT_THAT(made->event_id, ::testing::MatchesRegex(
-                                  "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"));
+  // The suite's event-id form, a UUID: version 8, derived from the event.
+  EXPECT_THAT(made->event_id,
+              ::testing::MatchesRegex(
+                  "[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"));
   EXPECT_FALSE(made->duplicate);
   const ContactEvent stored = store_.Stored(made->event_id);
   EXPECT_EQ(stored.kind, Valid().kind);
   EXPECT_EQ(stored.contact_id, "call-1");
-  EXPECT_NE(intake_.Accept(Valid())->event_id, made->event_id);
+  ContactEvent other = Valid();
+  other.wait_seconds = 7;  // another event: another id
+  EXPECT_NE(intake_.Accept(other)->event_id, made->event_id);
 
   ContactEvent sent = Valid();
   sent.event_id = "client-1";
@@ -323,6 +326,26 @@ TEST_F(ContactIntakeTest, AnEventIdReusedForADifferentEventIsRefusedNamingIt) {
   absl::StatusOr<app::ContactAccepted> retried = intake_.Accept(sent);
   ASSERT_TRUE(retried.ok()) << retried.status();
   EXPECT_TRUE(retried->duplicate);
+}
+
+// A CTI that sends no event ids retries after a timeout with the same event
+// and no id: it gets the id of its first attempt and is acknowledged, not
+// published twice (a random id per attempt counted the call twice).
+TEST_F(ContactIntakeTest, AnEventSentWithoutAnIdIsRecognisedWhenRetried) {
+  absl::StatusOr<app::ContactAccepted> first = intake_.Accept(Valid());
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_FALSE(first->duplicate);
+  absl::StatusOr<app::ContactAccepted> retried = intake_.Accept(Valid());
+  ASSERT_TRUE(retried.ok()) << retried.status();
+  EXPECT_TRUE(retried->duplicate);
+  EXPECT_EQ(retried->event_id, first->event_id);
+  EXPECT_EQ(store_.Published().size(), 1u);
+
+  // The same event sent with that id, as the ack told it, is the same too.
+  ContactEvent with_id = Valid();
+  with_id.event_id = first->event_id;
+  EXPECT_TRUE(intake_.Accept(with_id)->duplicate);
+  EXPECT_EQ(store_.Published().size(), 1u);
 }
 
 // The fingerprint is of the event as sent: a retry that omitted a dimension

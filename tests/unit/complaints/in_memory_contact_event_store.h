@@ -47,6 +47,23 @@ class InMemoryContactEventStore : public ports::ContactEventStore {
     return ports::AppendOutcome{ports::AppendResult::kAppended, {}, ""};
   }
 
+  absl::StatusOr<ports::EventIdBinding> BindEventId(const std::string& event_id,
+                                                    const std::string& contact_id) override {
+    absl::MutexLock lock(&mu_);
+    if (!up_) return absl::UnavailableError("store down");
+    auto [it, created] = bindings_.emplace(event_id, contact_id);
+    return ports::EventIdBinding{it->second, created};
+  }
+
+  absl::Status ReleaseEventId(const std::string& event_id, const std::string& contact_id) override {
+    absl::MutexLock lock(&mu_);
+    if (!up_) return absl::UnavailableError("store down");
+    if (auto it = bindings_.find(event_id); it != bindings_.end() && it->second == contact_id) {
+      bindings_.erase(it);
+    }
+    return absl::OkStatus();
+  }
+
   void SetAvailable(bool up) {
     absl::MutexLock lock(&mu_);
     up_ = up;
@@ -82,6 +99,7 @@ class InMemoryContactEventStore : public ports::ContactEventStore {
   std::map<std::string, domain::ContactEvent> seen_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, std::string> fingerprints_ ABSL_GUARDED_BY(mu_);  // event id →
   std::map<std::string, domain::ContactRecord> records_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, std::string> bindings_ ABSL_GUARDED_BY(mu_);  // event id → contact id
   std::vector<std::string> published_ ABSL_GUARDED_BY(mu_);
 };
 

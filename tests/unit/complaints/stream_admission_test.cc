@@ -41,6 +41,13 @@ class GatedStore : public ports::ContactEventStore {
     gate.WaitForNotification();
     return ports::AppendOutcome{};
   }
+  absl::StatusOr<ports::EventIdBinding> BindEventId(const std::string&,
+                                                    const std::string& contact_id) override {
+    return ports::EventIdBinding{contact_id, true};
+  }
+  absl::Status ReleaseEventId(const std::string&, const std::string&) override {
+    return absl::OkStatus();
+  }
   std::atomic<int> appends{0};
   absl::Notification gate;
 };

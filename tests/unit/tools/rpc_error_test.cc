@@ -43,5 +43,19 @@ TEST(RpcErrorTest, ReadsGrpcErrorDetails) {
             "UNAVAILABLE: down");
 }
 
+// RESOURCE_EXHAUSTED from a busy server carries when to retry; without it
+// the operator cannot tell a refusal before any work from a failure.
+TEST(RpcErrorTest, ShowsTheRetryDelayOfABusyServer) {
+  google::rpc::RetryInfo retry;
+  retry.mutable_retry_delay()->set_nanos(100'000'000);
+  google::rpc::Status status;
+  status.set_code(8);
+  status.set_message("server busy: worker queue is full");
+  status.add_details()->PackFrom(retry);
+  EXPECT_EQ(FormatRpcStatus(status),
+            "RESOURCE_EXHAUSTED: server busy: worker queue is full\n"
+            "  retry after 100ms: refused before any work, nothing was done");
+}
+
 }  // namespace
 }  // namespace sqms::tools
