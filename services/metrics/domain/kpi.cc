@@ -71,8 +71,8 @@ constexpr KpiDefinition kKpis[] = {
      D::kLowerIsBetter},
     {"complaint_rate", "Complaint rate 投诉率",
      "(complaints − linked duplicates) / volume base × 10,000", F::kPerTenThousand,
-     C::kComplaints, std::nullopt, C::kComplaintsDuplicate, kSubmittedSources, U::kCount,
-     D::kLowerIsBetter},
+     C::kComplaints, std::nullopt, C::kComplaintsDuplicate, kSubmittedSources,
+     U::kPerTenThousand, D::kLowerIsBetter},
     // A cohort: of the complaints received in the window (linked
     // duplicates excluded, as in complaint_volume), the share handled so far
     // — each once, at its first resolution, counted in the window of its
