@@ -29,7 +29,8 @@ enum class Rounding { kNearest, kDown, kUp };
 
 // The decimals `unit` shows for a magnitude `a`; -1: "%.4g" (a unit not known).
 int DecimalsOf(double a, const std::string& unit) {
-  if (unit == "percent" || unit == "score") return 2;
+  // A rate per 10,000 (the complaint rate) is a fraction most days.
+  if (unit == "percent" || unit == "score" || unit == "per_10000") return 2;
   if (unit == "seconds") return a >= 10 ? 0 : 1;
   if (unit == "count") return 0;
   return -1;
@@ -72,6 +73,7 @@ bool ShowsNegative(double v, const std::string& unit, Rounding rounding = Roundi
 std::string Suffix(const std::string& unit) {
   if (unit == "percent") return " %";
   if (unit == "seconds") return " s";
+  if (unit == "per_10000") return " \u2031";  // "‱", per ten thousand
   return "";
 }
 

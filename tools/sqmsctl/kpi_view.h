@@ -10,6 +10,7 @@
 //   seconds  whole seconds from 10 s up               "37 s", "4.5 s"
 //   count    whole                                    "1204"
 //   score    two decimals, trailing zeros dropped     "−12", "81.5", "−6.25"
+//   per_10000  two decimals and " ‱" (per 10,000)     "0.35 ‱"
 // Rounded to the nearest, halves away from zero (−6.25 at one decimal
 // would be "−6.3", not printf's "−6.2"). Negative numbers take the minus
 // sign U+2212 ("−12"); no value (the denominator was 0) is "-". JSON
@@ -30,8 +31,8 @@ using KpiCatalog = std::map<std::string, metrics::v1::KpiDefinition, std::less<>
 
 KpiCatalog CatalogOf(const metrics::v1::ListKpiDefinitionsResponse& response);
 
-// `number` in `unit` as above ("percent", "seconds", "count", "score";
-// anything else: up to 4 significant digits).
+// `number` in `unit` as above ("percent", "seconds", "count", "score",
+// "per_10000" as "0.35 ‱"; anything else: up to 4 significant digits).
 std::string FormatKpiNumber(double number, const std::string& unit);
 
 // A value and its target's threshold, as FormatKpiNumber unless both would

@@ -38,6 +38,7 @@ std::string_view UnitName(domain::Unit unit) {
     case domain::Unit::kSeconds: return "seconds";
     case domain::Unit::kCount: return "count";
     case domain::Unit::kScore: return "score";
+    case domain::Unit::kPerTenThousand: return "per_10000";
   }
   return "";
 }

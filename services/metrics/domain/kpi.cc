@@ -71,8 +71,8 @@ constexpr KpiDefinition kKpis[] = {
      D::kLowerIsBetter},
     {"complaint_rate", "Complaint rate 投诉率",
      "(complaints − linked duplicates) / volume base × 10,000", F::kPerTenThousand,
-     C::kComplaints, std::nullopt, C::kComplaintsDuplicate, kSubmittedSources, U::kCount,
-     D::kLowerIsBetter},
+     C::kComplaints, std::nullopt, C::kComplaintsDuplicate, kSubmittedSources,
+     U::kPerTenThousand, D::kLowerIsBetter},
     // A cohort: of the complaints received in the window (linked
     // duplicates excluded, as in complaint_volume), the share handled so far
     // — each once, at its first resolution, counted in the window of its
@@ -160,24 +160,28 @@ int64_t Read(const CounterValues& counters, Counter counter) {
   return counters[static_cast<size_t>(counter)];
 }
 
-// The value for n / d; d > 0.
+// The value for n / d; d > 0. Each form is one division of exact
+// integers (exact in doubles below 2^53), so the value is the double
+// nearest the exact figure: 7 abandoned of 100 is 7, the threshold "7"
+// itself, where n / d × 100 rounded twice and read 7.000000000000001 — a
+// breach of "≤ 7 %" at the threshold (docs/kpis.md, "Targets").
 double ValueOf(Form form, double n, double d, double n2) {
   switch (form) {
     case Form::kRatio:
-      return n / d * 100.0;
+      return n * 100.0 / d;
     case Form::kOneMinusRatio:
     case Form::kScheduleShare:
-      return (1.0 - n / d) * 100.0;
+      return (d - n) * 100.0 / d;
     case Form::kMean:
       return n / d;
     case Form::kCount:
       return n;
     case Form::kNps:
-      return (n - n2) / d * 100.0;
+      return (n - n2) * 100.0 / d;
     case Form::kIndex:
-      return n / d * 20.0;
+      return n * 20.0 / d;
     case Form::kPerTenThousand:
-      return n / d * 10000.0;
+      return n * 10000.0 / d;
     case Form::kP90:
       break;  // not a ratio: Percentile
   }

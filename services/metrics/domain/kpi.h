@@ -20,6 +20,10 @@ enum class Unit {
   kSeconds,
   kCount,
   kScore,  // NPS −100..100, CSI 20..100
+  // Per 10,000 of a volume base (the complaint rate): a fraction most days
+  // (35 complaints of 1,000,000 passengers is 0.35), so never shown as a
+  // whole count.
+  kPerTenThousand,
 };
 
 // How the value is computed from numerator n, denominator d (and n2):

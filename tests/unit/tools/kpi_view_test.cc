@@ -77,6 +77,16 @@ TEST_F(KpiViewTest, NumbersInTheirUnitsWithARealMinusSign) {
   EXPECT_EQ(FormatKpiNumber(-0.001, "percent"), "0.00 %");
 }
 
+// The complaint rate per 10,000 passengers is a fraction most days: as a
+// count it printed 0.35 as "0".
+TEST_F(KpiViewTest, RatesPerTenThousandKeepTheirDecimals) {
+  EXPECT_EQ(FormatKpiNumber(0.35, "per_10000"), "0.35 \u2031");
+  EXPECT_EQ(FormatKpiNumber(12, "per_10000"), "12.00 \u2031");
+  EXPECT_EQ(FormatKpiChange(-0.1, "per_10000"), "\u22120.10 \u2031");
+  EXPECT_EQ(FormatKpiAgainstTarget(0.499, 0.5, "per_10000"),
+            std::make_pair(std::string("0.49 \u2031"), std::string("0.50 \u2031")));
+}
+
 TEST_F(KpiViewTest, TwoDecimalsAndHalvesRoundAwayFromZero) {
   EXPECT_EQ(FormatKpiNumber(94.952, "percent"), "94.95 %") << "not 95.0 % beside a 95 % target";
   EXPECT_EQ(FormatKpiNumber(-6.25, "score"), "\u22126.25") << "NPS −6.25 is not −6.2";
