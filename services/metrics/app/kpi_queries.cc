@@ -85,10 +85,11 @@ domain::Bases BasesFor(const QueryConfig& config, const Window& window, absl::Ti
   domain::Bases bases;
   if (bases_config.hours_per_day == 24) {
     // Around the clock: every second of the window is scheduled.
-    bases.scheduled_seconds = absl::ToInt64Seconds(until - window.start);
-  } else {
     bases.scheduled_seconds =
-        std::llround(static_cast<double>(bases_config.hours_per_day) * 3600 * days());
+        static_cast<int64_t>(bases_config.platforms) * absl::ToInt64Seconds(until - window.start);
+  } else {
+    bases.scheduled_seconds = std::llround(static_cast<double>(bases_config.platforms) *
+                                           bases_config.hours_per_day * 3600 * days());
   }
   for (const VolumeBase& v : bases_config.volumes) {
     if (v.dimension == dimension && v.unit == unit && v.per_day > 0) {

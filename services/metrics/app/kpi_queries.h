@@ -32,10 +32,10 @@ struct VolumeBase {
   int64_t per_day = 0;  // passengers / subscribers per day
 };
 struct BaseConfig {
-  // System reliability (requirements §2): 1 − the listed platforms' outage
-  // time / the scheduled working time, `hours_per_day` per calendar day of
-  // the window (BasesFor) — once for all platforms, not once per platform:
-  // an hour of one platform's outage in a day is 1 − 1/24.
+  // System reliability: the platforms' scheduled working time is
+  // `platforms` (how many ContributionPolicy::reliability_platforms lists)
+  // × `hours_per_day` per calendar day of the window (BasesFor).
+  int platforms = 4;
   int hours_per_day = 24;
   std::vector<VolumeBase> volumes;
 };
@@ -55,11 +55,9 @@ struct QueryConfig {
 // the volume where one is configured for the unit. Per calendar day of
 // config.zone, each day by the share of it inside that part (a 23-hour
 // day when clocks go forward is one day's volume, as a 25-hour one):
-// volume = per_day × days; scheduled = hours_per_day × 3,600 × days,
-// except around the clock (hours_per_day 24) where every second is
-// scheduled, the elapsed seconds. The scheduled working time is the
-// system's, one for all reliability platforms: their outage times add up
-// over it (requirements §2), never divided by their number.
+// volume = per_day × days; scheduled = platforms × hours_per_day × 3,600
+// × days, except around the clock (hours_per_day 24) where every second is
+// scheduled, platforms × the elapsed seconds.
 domain::Bases BasesFor(const QueryConfig& config, const domain::Window& window, absl::Time now,
                        domain::Dimension dimension, const std::string& unit);
 

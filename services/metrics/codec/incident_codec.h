@@ -8,8 +8,8 @@
 // plan id and the response level are the `plan` and `level` dimensions.
 // Its `platform` label (else its `service` label) is the outage's platform,
 // kept as contact outages keep theirs (lineage): system reliability has no
-// platform dimension — its base is the scheduled working time, one for all
-// configured platforms (metrics.yaml `reliability`), so an outage counts in
+// platform dimension — its base is the scheduled time of all configured
+// platforms together (metrics.yaml `reliability`), so an outage counts in
 // the total and in the units its labels name.
 
 #include <string_view>

@@ -315,6 +315,7 @@ class Loader {
                                                  ? domain::OutageSource::kContact
                                                  : domain::OutageSource::kIncidents});
       }
+      out.bases.platforms = static_cast<int>(platforms.size());
       out.policy.reliability_platforms = std::move(platforms);
     }
     return absl::OkStatus();

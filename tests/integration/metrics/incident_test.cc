@@ -25,7 +25,7 @@ constexpr const char* kReliability =
     "    - {id: backbone_network, outages_from: contact}\n"
     "    - {id: business_support, outages_from: contact}\n"
     "    - {id: regional_system, outages_from: contact}\n";
-constexpr int64_t kScheduledPerDay = 24 * 3600;  // the scheduled day, one for all platforms
+constexpr int64_t kScheduledPerDay = 4 * 24 * 3600;
 
 google::protobuf::Timestamp Ts(absl::Time t) {
   google::protobuf::Timestamp ts;

@@ -17,6 +17,7 @@ class BasesTest : public ::testing::Test {
  protected:
   BasesTest() {
     absl::LoadTimeZone("Europe/Berlin", &config_.zone);
+    config_.bases.platforms = 4;
     config_.bases.volumes.push_back(
         {.dimension = Dimension::kTotal, .unit = "all", .per_day = 24'000});
   }
@@ -37,11 +38,11 @@ TEST_F(BasesTest, ADayWhenTheClocksGoForwardIsOneDaysVolumeAndItsRealSeconds) {
   ASSERT_EQ(spring.end - spring.start, absl::Hours(23));
   const domain::Bases closed = Of(spring, spring.end + absl::Hours(1));
   EXPECT_EQ(closed.volume, 24'000) << "not 23/24 of it";
-  EXPECT_EQ(closed.scheduled_seconds, 23 * 3600) << "around the clock: the seconds it has";
+  EXPECT_EQ(closed.scheduled_seconds, 4 * 23 * 3600) << "around the clock: the seconds it has";
 
   config_.bases.hours_per_day = 12;
-  EXPECT_EQ(Of(spring, spring.end).scheduled_seconds, 12 * 3600) << "a working day";
-  EXPECT_EQ(Of(Day(2026, 10, 25), absl::InfiniteFuture()).scheduled_seconds, 12 * 3600)
+  EXPECT_EQ(Of(spring, spring.end).scheduled_seconds, 4 * 12 * 3600) << "a working day";
+  EXPECT_EQ(Of(Day(2026, 10, 25), absl::InfiniteFuture()).scheduled_seconds, 4 * 12 * 3600)
       << "25 hours, still one working day";
 }
 
@@ -49,7 +50,7 @@ TEST_F(BasesTest, TheOpenWindowHasTheShareOfItsDaysElapsed) {
   const domain::Window day = Day(2026, 12, 2);
   const domain::Bases half = Of(day, day.start + absl::Hours(12));
   EXPECT_EQ(half.volume, 12'000);
-  EXPECT_EQ(half.scheduled_seconds, 12 * 3600);
+  EXPECT_EQ(half.scheduled_seconds, 4 * 12 * 3600);
   EXPECT_EQ(Of(day, day.start - absl::Hours(1)).volume, 0) << "not begun";
 
   const domain::Window month =

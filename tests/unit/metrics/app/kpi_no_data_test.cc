@@ -24,7 +24,7 @@ using ::testing::DoubleNear;
 using ::testing::ElementsAre;
 using ::testing::Optional;
 
-constexpr int64_t kScheduledPerDay = 86400;  // the default 24 h a day
+constexpr int64_t kScheduledPerDay = 4 * 86400;  // the default 4 platforms × 24 h
 
 class KpiNoDataTest : public ::testing::Test {
  protected:
@@ -55,7 +55,7 @@ class KpiNoDataTest : public ::testing::Test {
 TEST_F(KpiNoDataTest, AUnitThatCountedNothingHasNoReliability) {
   const domain::Window yesterday = Day(-1);
   reader_.Set(yesterday, "calls-only", Counter::kCallsOffered, 3);
-  reader_.Set(yesterday, "down", Counter::kOutageSeconds, 864);
+  reader_.Set(yesterday, "down", Counter::kOutageSeconds, 3456);
 
   const domain::KpiValue never_seen = Get("system_reliability", yesterday, "department", "nobody");
   EXPECT_EQ(never_seen.value, std::nullopt);
@@ -81,9 +81,9 @@ TEST_F(KpiNoDataTest, AWindowNotBegunHasNoValueForAnyKpi) {
 }
 
 TEST_F(KpiNoDataTest, TheOpenWindowsScheduledTimeIsTheTimeElapsed) {
-  reader_.Set(Day(0), "all", Counter::kOutageSeconds, 216);
+  reader_.Set(Day(0), "all", Counter::kOutageSeconds, 864);
   const domain::KpiValue today = Get("system_reliability", Day(0));
-  EXPECT_EQ(today.denominator, 6 * 3600) << "6 of 24 hours elapsed";
+  EXPECT_EQ(today.denominator, 4 * 6 * 3600) << "6 of 24 hours elapsed";
   EXPECT_THAT(today.value, Optional(DoubleNear(99.0, 1e-9)));
   EXPECT_EQ(Get("system_reliability", Day(-1)).denominator, kScheduledPerDay);
 }

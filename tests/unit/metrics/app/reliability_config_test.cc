@@ -31,6 +31,7 @@ TEST(ReliabilityConfigTest, LeftOutMeansTheHandbooksFourPlatformsFromContactEven
   EXPECT_EQ(platforms[0].id, "call_platform");
   EXPECT_EQ(platforms[3].id, "regional_system");
   for (const auto& p : platforms) EXPECT_EQ(p.outages_from, OutageSource::kContact) << p.id;
+  EXPECT_EQ(settings->bases.platforms, 4);
   EXPECT_EQ(settings->bases.hours_per_day, 24);
 }
 
@@ -46,6 +47,7 @@ TEST(ReliabilityConfigTest, TheListedPlatformsAndTheirSourcesSetTheScheduledBase
   ASSERT_EQ(platforms.size(), 2u);
   EXPECT_EQ(platforms[1].id, "ticket-office-system");
   EXPECT_EQ(platforms[1].outages_from, OutageSource::kIncidents);
+  EXPECT_EQ(settings->bases.platforms, 2) << "scheduled time is per listed platform";
   EXPECT_EQ(settings->bases.hours_per_day, 18);
 }
 
@@ -53,6 +55,7 @@ TEST(ReliabilityConfigTest, TheShippedFileTakesEachPlatformFromOneSource) {
   auto settings = LoadSettings(sqms::testing::SourceFile("services/metrics/config/metrics.yaml"));
   ASSERT_TRUE(settings.ok()) << settings.status();
   EXPECT_EQ(settings->policy.reliability_platforms.size(), 4u);
+  EXPECT_EQ(settings->bases.platforms, 4);
 }
 
 TEST(ReliabilityConfigTest, ErrorsNameTheFileTheKeyAndTheProblem) {

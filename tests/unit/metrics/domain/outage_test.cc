@@ -47,14 +47,14 @@ TEST(SpreadOutageTest, AnOutageAcrossMidnightCountsInBothDays) {
   EXPECT_EQ(
       OutageBy(*pieces, WindowSize::kHour),
       (std::map<absl::Time, int64_t>{{ShanghaiAt(1, 23, 0), 3600}, {ShanghaiAt(2, 0, 0), 3600}}));
-  // So the day's reliability is (1 − 3,600 / 86,400 s scheduled) on both days.
+  // So the day's reliability is (1 − 3,600 / 4 platforms × 86,400 s) on both days.
   const KpiDefinition* reliability = FindKpi("system_reliability");
   CounterValues day{};
   day[static_cast<size_t>(Counter::kOutageSeconds)] =
       OutageBy(*pieces, WindowSize::kDay)[ShanghaiAt(1, 0, 0)];
   Bases bases;
-  bases.scheduled_seconds = 86400;
-  EXPECT_NEAR(*Compute(*reliability, day, bases).value, 95.833, 0.001);
+  bases.scheduled_seconds = 4 * 86400;
+  EXPECT_NEAR(*Compute(*reliability, day, bases).value, 98.958, 0.001);
 }
 
 TEST(SpreadOutageTest, EachMinuteGetsAtMostItsOwnSecondsAndThePiecesAddUp) {
