@@ -352,6 +352,13 @@ bool CheckpointingConsumer::Impl::Settle(bool block) {
     // An unknown outcome is retried as it is: the script finds its offsets
     // already stored and writes nothing twice (RedisCheckpointStore::Write).
     // From here on the loop waits for it, as the old synchronous path did.
+    // No on_tick runs while it waits: keep the gauges moving here, so the
+    // checkpoint age and the lag show the stall (SqmsMetricsCheckpointAge*,
+    // SqmsMetricsConsumerLagHigh) instead of their values from before it.
+    if (const auto now = SteadyClock::now(); now - last_gauges_ >= kGaugeInterval) {
+      UpdateGauges(now);
+    }
+    loop_->UpdateLag();
     std::this_thread::sleep_for(options_.kafka.retry_backoff);
     Send(in_flight);
     block = true;

@@ -10,6 +10,8 @@
 #include "absl/synchronization/mutex.h"
 #include "kafka_consumer_lag.h"
 #include "kafka_dead_letter.h"
+#include "prometheus/counter.h"
+#include "prometheus/family.h"
 #include "rdkafka_handles.h"
 
 namespace sqms::runtime {
@@ -94,6 +96,13 @@ class KafkaConsumerLoop::Impl {
     if (options_.metrics != nullptr) {
       lag_ = std::make_unique<ConsumerLag>(*options_.metrics, options_.group_id,
                                            options_.auto_offset_reset == "latest");
+      dead_lettered_ = &prometheus::BuildCounter()
+                            .Name("sqms_consumer_dead_lettered_total")
+                            .Help("Records that failed every attempt and went to the "
+                                  "dead-letter topic <topic>.dlq; the loop moved past them")
+                            .Register(*options_.metrics);
+      // At 0 from the start, so increase() sees the first one.
+      for (const auto& topic : options_.topics) DeadLettered(topic);
     }
   }
 
@@ -129,6 +138,16 @@ class KafkaConsumerLoop::Impl {
     if (thread_.joinable()) thread_.join();
   }
 
+  // sqms_consumer_dead_lettered_total{group,topic} of `topic` (created at 0
+  // when new); null without metrics. Loop thread only, once running.
+  prometheus::Counter* DeadLettered(const std::string& topic) {
+    if (dead_lettered_ == nullptr) return nullptr;
+    return &dead_lettered_->Add({{"group", options_.group_id}, {"topic", topic}});
+  }
+
+  // Loop thread only; at most every kLagInterval.
+  void UpdateLag();
+
  private:
   static void OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                           rd_kafka_topic_partition_list_t* partitions, void* opaque);
@@ -140,9 +159,8 @@ class KafkaConsumerLoop::Impl {
   void Retry(const ConsumedRecord& rec, std::chrono::milliseconds wait);
   void MarkDone(const ConsumedRecord& rec);
   // The lag bookkeeping of newly assigned partitions (their start offsets as
-  // given to librdkafka) and the periodic update; no-ops without metrics.
+  // given to librdkafka); a no-op without metrics, as UpdateLag is.
   void TrackAssigned(const rd_kafka_topic_partition_list_t* partitions);
-  void UpdateLag();
   void MaybeCommit();
   void CommitSync();
   bool SleepUnlessStopping(std::chrono::milliseconds duration);
@@ -175,6 +193,7 @@ class KafkaConsumerLoop::Impl {
   // Every record is read into this one (Handle), so its buffers are reused.
   ConsumedRecord record_;
   std::unique_ptr<ConsumerLag> lag_;  // null without options_.metrics
+  prometheus::Family<prometheus::Counter>* dead_lettered_ = nullptr;  // likewise
   std::chrono::steady_clock::time_point last_lag_{};
 };
 
@@ -321,6 +340,7 @@ void KafkaConsumerLoop::Impl::Handle(const rd_kafka_message_t& msg) {
   if (dead_letters_ != nullptr && attempts >= options_.max_attempts) {
     absl::Status written = dead_letters_->Write(rec, status, stopping_);
     if (written.ok()) {
+      if (prometheus::Counter* counter = DeadLettered(rec.topic)) counter->Increment();
       if (hooks_.on_dead_lettered) hooks_.on_dead_lettered(rec);
       MarkDone(rec);
       return;
@@ -426,6 +446,7 @@ KafkaConsumerLoop::~KafkaConsumerLoop() = default;
 void KafkaConsumerLoop::Start() { impl_->Start(); }
 void KafkaConsumerLoop::Stop() { impl_->Stop(); }
 void KafkaConsumerLoop::RequestStop() { impl_->RequestStop(); }
+void KafkaConsumerLoop::UpdateLag() { impl_->UpdateLag(); }
 absl::StatusOr<std::pair<int64_t, int64_t>> KafkaConsumerLoop::Watermarks(
     const TopicPartition& partition) const {
   return impl_->Watermarks(partition);

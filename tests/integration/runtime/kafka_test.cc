@@ -108,8 +108,10 @@ class KafkaTest : public ::testing::Test {
 
   std::unique_ptr<KafkaConsumerLoop> Loop(const std::string& topic, const std::string& group,
                                           KafkaConsumerHooks hooks,
-                                          KafkaConsumerLoop::Handler handler) {
+                                          KafkaConsumerLoop::Handler handler,
+                                          prometheus::Registry* metrics = nullptr) {
     KafkaConsumerOptions options;
+    options.metrics = metrics;
     options.brokers = kafka_->bootstrap();
     options.group_id = group;
     options.topics = {topic};
@@ -366,13 +368,25 @@ TEST_F(KafkaTest, PoisonRecordGoesToDeadLetterTopicAfterMaxAttempts) {
   ProduceAll("sqms.contact.v1", {"call#good1", "call#poison", "call#good2"});
   Seen seen;
   std::vector<absl::Status> errors;
-  auto loop = Loop("sqms.contact.v1", "g-dlq", {}, [&](const ConsumedRecord& rec) {
-    seen.Add(rec);
-    if (rec.value == "call#poison") return absl::InvalidArgumentError("cannot parse");
-    return absl::OkStatus();
-  });
+  prometheus::Registry registry;
+  const std::map<std::string, std::string> dead_lettered = {{"group", "g-dlq"},
+                                                            {"topic", "sqms.contact.v1"}};
+  auto loop = Loop(
+      "sqms.contact.v1", "g-dlq", {},
+      [&](const ConsumedRecord& rec) {
+        seen.Add(rec);
+        if (rec.value == "call#poison") return absl::InvalidArgumentError("cannot parse");
+        return absl::OkStatus();
+      },
+      &registry);
+  auto counted = [&] {
+    return sqms::testing::MetricValue(registry, "sqms_consumer_dead_lettered_total", dead_lettered);
+  };
+  // The counter an operator's alert reads exists at 0 before anything failed.
+  EXPECT_EQ(counted(), 0);
   ASSERT_TRUE(Await([&] { return seen.Count("call#good2") == 1; }, absl::Seconds(30)));
   loop->Stop();
+  EXPECT_EQ(counted(), 1);
   EXPECT_EQ(seen.Count("call#poison"), 3u);
   EXPECT_EQ(seen.Count("call#good1"), 1u);
   TopicReader dlq(kafka_->bootstrap(), "sqms.contact.v1.dlq");

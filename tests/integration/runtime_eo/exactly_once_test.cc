@@ -296,20 +296,49 @@ TEST_F(ExactlyOnceTest, ASmallWindowKeepsEachPartitionsNewestIdsThoughTrimmedMid
 
 TEST_F(ExactlyOnceTest, RedisOutageDelaysCheckpointsButLosesNothing) {
   const std::string topic = "sqms.incidents.v1";  // 4 partitions
+  prometheus::Registry registry;
   CountingProcessor counter(std::string(kPrefix) + ":counts");
-  auto consumer = CheckpointingConsumer::Create(Options("eo-outage", topic, "one"), *redis_, counter);
+  CheckpointingConsumerOptions options = Options("eo-outage", topic, "one");
+  options.metrics = &registry;
+  auto consumer = CheckpointingConsumer::Create(options, *redis_, counter);
   ASSERT_TRUE(consumer.ok()) << consumer.status();
   (*consumer)->Start();
   Produce(topic, 0, 200);
   ASSERT_TRUE(Await([&] { return StoredOffsetsTotal() == 200; }, absl::Seconds(60)));
   redis_server_->Stop();
-  Produce(topic, 200, 200);
+  Produce(topic, 200, 1000);
   ASSERT_TRUE(Await([&] { return counter.processed() >= 201; }, absl::Seconds(60)));
+
+  // The loop thread waits in the checkpoint's retries: the gauges an
+  // operator's alerts read still move (the age grows, the records the
+  // brokers hold show as lag), they do not keep their values from before.
+  const std::map<std::string, std::string> group = {{"group", "eo-outage"}};
+  EXPECT_TRUE(Await(
+      [&] { return MetricValue(registry, "sqms_consumer_checkpoint_age_seconds", group) >= 3; },
+      absl::Seconds(20)))
+      << "checkpoint age "
+      << MetricValue(registry, "sqms_consumer_checkpoint_age_seconds", group);
+  EXPECT_GT(MetricValue(registry, "sqms_consumer_checkpoints_total",
+                        {{"group", "eo-outage"}, {"outcome", "failed"}}),
+            0);
+  // Every record not processed yet (the one in hand, whose checkpoint
+  // waits, counts as not done: lag + processed may be one more).
+  EXPECT_TRUE(Await(
+      [&] {
+        return MetricValue(registry, "sqms_consumer_lag", group) + counter.processed() >= 1200;
+      },
+      absl::Seconds(20)))
+      << "lag " << MetricValue(registry, "sqms_consumer_lag", group) << ", processed "
+      << counter.processed();
+
   ASSERT_TRUE(redis_server_->Restart().ok());
-  ASSERT_TRUE(Await([&] { return StoredOffsetsTotal() == 400; }, absl::Seconds(60)));
+  ASSERT_TRUE(Await([&] { return StoredOffsetsTotal() == 1200; }, absl::Seconds(60)));
+  EXPECT_TRUE(Await(
+      [&] { return MetricValue(registry, "sqms_consumer_checkpoint_age_seconds", group) < 1; },
+      absl::Seconds(10)));
   (*consumer)->Stop();
   EXPECT_TRUE((*consumer)->status().ok()) << (*consumer)->status();
-  EXPECT_EQ(CountsTotal(), 400);
+  EXPECT_EQ(CountsTotal(), 1200);
 }
 
 }  // namespace

@@ -59,6 +59,8 @@
 //                                                       records wait; 0 when none wait)
 //   sqms_consumer_lag{group,topic,partition}           (high watermark − next;
 //                                                       KafkaConsumerLoop's, kafka_consumer.h)
+// The age and the lag are updated every 500 ms, also while a checkpoint is
+// retried through a Redis outage (the loop thread waits for it then).
 
 #include <chrono>
 #include <cstddef>

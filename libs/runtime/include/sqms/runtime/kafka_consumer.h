@@ -5,8 +5,8 @@
 // and seek to offsets it stored itself (the metrics service's exactly-once
 // checkpoints). Poison records go to a dead-letter topic after N attempts.
 //
-// Lag (when KafkaConsumerOptions::metrics is set), for every consumer built
-// on the loop — the plain one and CheckpointingConsumer alike:
+// Metrics (when KafkaConsumerOptions::metrics is set), for every consumer
+// built on the loop — the plain one and CheckpointingConsumer alike:
 //   sqms_consumer_lag{group,topic,partition}
 //       high watermark − the next offset to process, per assigned partition;
 //       the series exists (at 0) from the assignment and is removed at
@@ -17,6 +17,10 @@
 //       start on_assign gave, else the group's committed offset (read once
 //       at assignment), else — nothing committed — the low watermark
 //       (auto_offset_reset "earliest") or no lag ("latest", kOffsetEnd).
+//   sqms_consumer_dead_lettered_total{group,topic}
+//       records that failed max_attempts times and were written to
+//       `<topic>.dlq`: the loop moved past them, unhandled. At 0 for every
+//       subscribed topic from construction.
 
 #include <atomic>
 #include <chrono>
@@ -88,8 +92,9 @@ struct KafkaConsumerOptions {
   // Extra librdkafka properties (e.g. security.protocol); applied last, also
   // to the dead-letter producer.
   std::map<std::string, std::string> properties;
-  // Where sqms_consumer_lag is registered (see the top of this file); null:
-  // lag is not tracked. Must outlive the loop.
+  // Where sqms_consumer_lag and sqms_consumer_dead_lettered_total are
+  // registered (see the top of this file); null: neither is tracked. Must
+  // outlive the loop.
   prometheus::Registry* metrics = nullptr;
 };
 
@@ -159,6 +164,14 @@ class KafkaConsumerLoop {
   // once; the loop then leaves the group as in Stop(). Any thread, including
   // the loop's own (from the handler or a hook). Stop() still joins.
   void RequestStop();
+
+  // Refreshes sqms_consumer_lag now (at most every 500 ms; nothing without
+  // KafkaConsumerOptions::metrics), as the loop does after every poll. For a
+  // hook that waits long on the loop thread (CheckpointingConsumer retrying
+  // a checkpoint through a Redis outage): the lag keeps growing with what
+  // the brokers hold instead of keeping its last value. Loop thread only
+  // (the handler or a hook).
+  void UpdateLag();
 
   // The partition's low and high watermark offsets as last seen by the
   // consumer (cached from fetches, no broker round trip; low is -1 while
