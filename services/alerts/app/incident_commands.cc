@@ -32,14 +32,16 @@ absl::Status Transition(ports::Incident& incident, domain::IncidentCommandKind c
 // pending escalation dies in this same write (a timer that fires later
 // finds the incident no longer triggered and does nothing); the timeline
 // entry, the ACKNOWLEDGED event, and an "acknowledged" notice to the
-// targets of every tier paged so far (changes::PagedTiers, `deliveries`
-// as read with the incident), so that those who were paged stop working
-// on what someone already has. The caller observes the MTTA once the write
-// landed.
-void RecordAcknowledgement(ports::IncidentWrite& w, const domain::Plan* plan,
-                           const std::vector<ports::Delivery>& deliveries, const std::string& actor,
-                           absl::Time now, const std::string& text) {
+// targets of every tier paged so far (changes::PagedTiers, the deliveries
+// read from `store` now), so that those who were paged stop working on
+// what someone already has. The store's error when they cannot be read.
+// The caller observes the MTTA once the write landed.
+absl::Status RecordAcknowledgement(ports::AlertStore& store, ports::IncidentWrite& w,
+                                   const domain::Plan* plan, const std::string& actor,
+                                   absl::Time now, const std::string& text) {
   ports::Incident& i = w.incident;
+  auto deliveries = ReadDeliveries(store, i);
+  if (!deliveries.ok()) return deliveries.status();
   i.acknowledged_at = now;
   i.acknowledged_by = actor;
   i.acknowledged_tier = i.step.tier;
@@ -48,8 +50,9 @@ void RecordAcknowledgement(ports::IncidentWrite& w, const domain::Plan* plan,
   changes::AddTimeline(i, now, actor, "acknowledged", text);
   w.events.push_back(ports::IncidentEventKind::kAcknowledged);
   if (plan != nullptr) {
-    changes::NotifyPagedTiers(*plan, "acknowledged", now, changes::PagedTiers(i, deliveries), w);
+    changes::NotifyPagedTiers(*plan, "acknowledged", now, changes::PagedTiers(i, *deliveries), w);
   }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -136,12 +139,12 @@ absl::StatusOr<ports::Incident> IncidentCommands::Acknowledge(const std::string&
       [&](ports::IncidentWrite& w) -> absl::Status {
         ports::Incident& i = w.incident;
         if (auto s = Transition(i, domain::IncidentCommandKind::kAcknowledge); !s.ok()) return s;
-        auto deliveries = ReadDeliveries(store_, i);
-        if (!deliveries.ok()) return deliveries.status();
         const absl::Time now = clock_.Now();
         auto catalog = catalog_.Snapshot();
         const domain::Plan* plan = catalog->FindPlan(i.plan_id);
-        RecordAcknowledgement(w, plan, *deliveries, ctx.actor, now, comment);
+        if (auto s = RecordAcknowledgement(store_, w, plan, ctx.actor, now, comment); !s.ok()) {
+          return s;
+        }
         if (plan != nullptr && plan->ack_expiry > absl::ZeroDuration()) {
           w.schedule.push_back(
               {changes::AckExpiryTimer(i.id, i.escalation_seq), now + plan->ack_expiry});
@@ -169,11 +172,12 @@ absl::StatusOr<ports::Incident> IncidentCommands::Mitigate(const std::string& id
         // recorded as an Acknowledge would (an acknowledged incident has no
         // escalation pending: its acknowledgement cancelled it).
         if (acknowledged) {
-          auto deliveries = ReadDeliveries(store_, i);
-          if (!deliveries.ok()) return deliveries.status();
           auto catalog = catalog_.Snapshot();
-          RecordAcknowledgement(w, catalog->FindPlan(i.plan_id), *deliveries, ctx.actor, now,
-                                "by moving it to mitigating");
+          if (auto s = RecordAcknowledgement(store_, w, catalog->FindPlan(i.plan_id), ctx.actor,
+                                             now, "by moving it to mitigating");
+              !s.ok()) {
+            return s;
+          }
         }
         changes::AddTimeline(i, now, ctx.actor, "mitigating", comment);
         w.events.push_back(ports::IncidentEventKind::kMitigating);

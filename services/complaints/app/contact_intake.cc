@@ -3,13 +3,13 @@
 #include <utility>
 #include <vector>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "services/complaints/domain/contact_record.h"
 #include "services/complaints/domain/request_fingerprint.h"
 #include "services/complaints/domain/validation.h"
 #include "sqms/runtime/field_violation.h"
 #include "sqms/runtime/hmac.h"
+#include "sqms/runtime/ids.h"
 
 namespace sqms::complaints::app {
 namespace {
@@ -32,17 +32,6 @@ ContactIntake::ContactIntake(ports::ContactEventStore& store, const runtime::Clo
       pii_key_(std::move(pii_key)),
       triage_(triage),
       limits_(std::move(limits)) {}
-
-std::string ContactIntake::DerivedEventId(const std::string& canonical) const {
-  const std::string h =
-      runtime::HmacSha256Hex(pii_key_, absl::StrCat("contact-event-id|", canonical));
-  // UUID layout, version 8 (RFC 9562: custom) and the RFC 4122 variant, so
-  // the id has the form of every other event id (CloudEvents ce_id).
-  static constexpr char kHex[] = "0123456789abcdef";
-  const int variant = (absl::ascii_isdigit(h[16]) ? h[16] - '0' : h[16] - 'a' + 10) & 0x3;
-  return absl::StrCat(h.substr(0, 8), "-", h.substr(8, 4), "-8", h.substr(13, 3), "-",
-                      std::string(1, kHex[0x8 | variant]), h.substr(17, 3), "-", h.substr(20, 12));
-}
 
 absl::Status ContactIntake::ReusedEventId(const std::string& event_id) {
   return runtime::WithFieldViolations(
@@ -69,14 +58,13 @@ absl::StatusOr<ContactAccepted> ContactIntake::Accept(domain::ContactEvent event
   // Of the event as sent (every field but event_id): completion below fills
   // in what the contact's record knows, which may have changed by the time
   // a retry comes.
-  const std::string canonical = domain::CanonicalContactEvent(event);
-  const std::string fingerprint =
-      runtime::HmacSha256Hex(pii_key_, absl::StrCat("contact-event|", canonical))
-          .substr(0, kFingerprintHex);
+  const std::string digest = runtime::HmacSha256Hex(
+      pii_key_, absl::StrCat("contact-event|", domain::CanonicalContactEvent(event)));
+  const std::string fingerprint = digest.substr(0, kFingerprintHex);
   // A sender without ids retries after a timeout with the same event and
   // no id: a random id would publish it twice. Derived from the event, the
   // retry gets the id of its first attempt and is acknowledged as it.
-  if (!id_sent) event.event_id = DerivedEventId(canonical);
+  if (!id_sent) event.event_id = runtime::EventIdFromDigest(digest);
   if (!unlisted.empty()) {
     // A retry of an event accepted before its department left the list is
     // acknowledged like any retry: its first outcome stands. Anything else

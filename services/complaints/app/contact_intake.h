@@ -56,7 +56,8 @@ class ContactIntake {
   // fingerprints were kept are acknowledged as before. UNAVAILABLE when the store is down (retry
   // with the returned/same event_id); ABORTED when the contact's record changed under every attempt
   // (concurrent writers of one contact; retry). An empty event_id gets one
-  // derived from the event (DerivedEventId): a retry of an event sent
+  // derived from the event (runtime::EventIdFromDigest of its keyed
+  // fingerprint's digest): a retry of an event sent
   // without an id is recognised as its first attempt, and two events alike
   // in every field are one. One store round trip when the event
   // agrees with what is stored, plus the binding of a sent event id; more
@@ -67,10 +68,6 @@ class ContactIntake {
   absl::StatusOr<ContactAccepted> Accept(domain::ContactEvent event);
 
  private:
-  // The id of an event sent without one: a UUID-shaped (version 8) keyed
-  // hash of `canonical` (domain::CanonicalContactEvent), the same for every
-  // attempt of the event.
-  std::string DerivedEventId(const std::string& canonical) const;
   // FAILED_PRECONDITION naming "event_id": used for a different event.
   static absl::Status ReusedEventId(const std::string& event_id);
   // A duplicate of `event_id` stored with `stored` (a fingerprint, "" =

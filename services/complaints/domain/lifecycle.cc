@@ -406,24 +406,20 @@ std::vector<Event> FireDueTimers(Complaint& complaint, absl::Time now, const Tri
   // One change, one entry: the worst moment names it, the note lists all.
   Event audited = events.front();
   std::vector<std::string> notes;
-  bool breached = false;
+  int breaches = 0;
   for (const Event& e : events) {
     notes.push_back(e.note);
-    breached = breached || e.type == EventType::kSlaBreached;
+    breaches += e.type == EventType::kSlaBreached ? 1 : 0;
   }
   // A breach escalates (requirements §1): each target newly breached climbs
   // one tier, up to the top; a level people set higher stays.
-  const int newly_breached =
-      static_cast<int>(std::count_if(events.begin(), events.end(), [](const Event& e) {
-        return e.type == EventType::kSlaBreached;
-      }));
-  if (newly_breached > 0 && complaint.escalation_level < kTopEscalationLevel) {
+  if (breaches > 0 && complaint.escalation_level < kTopEscalationLevel) {
     complaint.escalation_level =
-        std::min(kTopEscalationLevel, complaint.escalation_level + newly_breached);
+        std::min(kTopEscalationLevel, complaint.escalation_level + breaches);
     notes.push_back(absl::StrCat("escalated to level ", complaint.escalation_level));
   }
   audited.note = absl::StrJoin(notes, "; ");
-  Audit(complaint, audited, breached ? "sla_breached" : "sla_at_risk");
+  Audit(complaint, audited, breaches > 0 ? "sla_breached" : "sla_at_risk");
   return events;
 }
 
