@@ -93,6 +93,7 @@ WARMUP_N=2000
 
 RUN_DIR=""
 SERVICE_PID=""
+PROBE_PID=""  # bench/stall_probe.py during a load run
 STACK_UP=0
 REDIS_PORT=""
 REDIS_HOST=""
@@ -178,6 +179,7 @@ stop_service() {
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
+  [ -z "$PROBE_PID" ] || kill -TERM "$PROBE_PID" 2>/dev/null || true
   stop_service
   if [ "$STACK_UP" -eq 1 ]; then
     bash "$REPO_ROOT/scripts/stack.sh" down --run-dir "$RUN_DIR" >/dev/null 2>&1 ||
@@ -281,6 +283,11 @@ run_load() {
   local rewrites_before rewrite_at_start
   rewrites_before="$(aof_info aof_rewrites)"
   rewrite_at_start="$(aof_info aof_rewrite_in_progress)"
+  redis_cmd SLOWLOG RESET >/dev/null
+  redis_cmd CONFIG SET latency-monitor-threshold 10 >/dev/null
+  redis_cmd LATENCY RESET >/dev/null
+  python3 "$REPO_ROOT/bench/stall_probe.py" "$RUN_DIR/machine-stalls-$label.txt" &
+  PROBE_PID=$!
   t0="$(date +%s.%N)"
   # Each run draws a corpus of its own (the seed follows from the label).
   # With one seed for all, a later run repeats the earlier runs'
@@ -309,10 +316,16 @@ run_load() {
   t1="$(date +%s.%N)"
   after="$(cpu_snapshot)"
   local rewrites=$(($(aof_info aof_rewrites) - rewrites_before + rewrite_at_start))
+  redis_cmd --json SLOWLOG GET 1000 >"$RUN_DIR/slowlog-$label.json"
+  redis_cmd --json LATENCY LATEST >"$RUN_DIR/latency-events-$label.json"
+  kill -TERM "$PROBE_PID" && wait "$PROBE_PID" || true
+  PROBE_PID=""
   drain="$(await_drained)" || die "$label: the outbox did not drain"
   log "$label: $(cat "$out")"
   log "$label: outbox drained ${drain}s after the last reply"
-  python3 - "$out" "$drain" "$t0" "$t1" "$lg_cpu" "$(loadavg)" "$rewrites" <<PY
+  python3 - "$out" "$drain" "$t0" "$t1" "$lg_cpu" "$(loadavg)" "$rewrites" \
+    "$RUN_DIR/slowlog-$label.json" "$RUN_DIR/latency-events-$label.json" \
+    "$RUN_DIR/machine-stalls-$label.txt" <<PY
 import json, sys
 report = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1])
 before = dict(l.split() for l in """$before""".splitlines())
@@ -329,6 +342,27 @@ report["loadavg_after"] = sys.argv[6]
 # AOF rewrites that ran during the load (started, or running at its start):
 # each forks a child that takes most of a core for seconds on this machine.
 report["aof_rewrites"] = int(sys.argv[7])
+# Redis's own stalls during the load, so that a latency tail can be told
+# apart from the service's: the latency monitor's worst of each event
+# (commands, fork, AOF write and fsync … of 10 ms or more: LATENCY LATEST
+# rows [event, unix time, latest ms, max ms]) and the SLOWLOG's scripts
+# ([id, unix time, µs, [command, args…], client, name]; a script's own
+# commands are logged apart too) — time Redis ran nothing else.
+report["redis_stalls_ms"] = {e[0]: e[3] for e in json.load(open(sys.argv[9]))}
+slow = json.load(open(sys.argv[8], errors="replace"))
+scripts = [e for e in slow if e[3][0].upper() in ("EVALSHA", "EVAL")]
+report["redis_slow_scripts"] = {
+    "count": len(scripts),
+    "over_100ms": sum(1 for e in scripts if e[2] >= 100000),
+    "longest_ms": round(max((e[2] for e in scripts), default=0) / 1000, 1),
+}
+# The whole machine's stalls (bench/stall_probe.py): gaps of 20 ms or more
+# in which not even a sleeping probe was run.
+gaps = [float(l.split()[1]) for l in open(sys.argv[10]) if l.strip()]
+report["machine_stalls"] = {
+    "over_50ms": sum(1 for g in gaps if g >= 50),
+    "longest_ms": round(max(gaps, default=0.0), 1),
+}
 print(json.dumps(report))
 PY
 }
@@ -413,6 +447,11 @@ redis_eval_once() {
 
 # A field of Redis's INFO persistence, e.g. aof_rewrites (rewrites started
 # since Redis started) or aof_rewrite_in_progress.
+# One redis-cli command against the bench's Redis (db 0).
+redis_cmd() {
+  redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" "$@"
+}
+
 aof_info() {
   redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" INFO persistence | tr -d '\r' |
     sed -n "s/^$1://p"
@@ -557,6 +596,14 @@ with open(sys.argv[1], "w") as f:
 
 def row(name, value, unit, ceiling="", ratio=""):
     print(f"  {name:<38} {value:>12} {unit:<14} {ceiling:>14} {ratio:>8}")
+def redis_slow(run):
+    # Redis's own stalls in the run (latency monitor, >= 10 ms): a tail as
+    # long as these was Redis running nothing, not the service.
+    stalls = run.get("redis_stalls_ms", {})
+    worst = ", ".join(f"{k} {v}" for k, v in sorted(stalls.items(), key=lambda kv: -kv[1])[:3])
+    row("  Redis stalls (worst, ms)", worst or "none >= 10", "")
+    m = run.get("machine_stalls", {"over_50ms": 0, "longest_ms": 0})
+    row("  machine stalls >= 50 ms / longest", f"{m['over_50ms']} / {m['longest_ms']:.0f}", "- / ms")
 print()
 print(f"SQMS bench  commit {result['commit']}  nproc {result['nproc']}  "
       f"load {result['loadavg_before']} -> {result['loadavg_after']}")
@@ -571,16 +618,19 @@ row("  outbox drain after last reply", f"{max_run['drain_s']:.2f}", "s")
 row("  end to end (incl. drain)", f"{max_run['end_to_end_per_s']:,.0f}", "complaints/s")
 row("  p50 / p99 / p99.9", f"{max_run['p50_ms']:.1f}/{max_run['p99_ms']:.1f}/{max_run['p999_ms']:.1f}", "ms")
 row("  AOF rewrites during the run", f"{max_run['aof_rewrites']}", "")
+redis_slow(max_run)
 row("service at 10,000/s offered", f"{rate_run['throughput_per_s']:,.0f}", "complaints/s")
 row("  p50 / p99 / p99.9", f"{rate_run['p50_ms']:.1f}/{rate_run['p99_ms']:.1f}/{rate_run['p999_ms']:.1f}", "ms")
 row("  outbox drain after last reply", f"{rate_run['drain_s']:.2f}", "s")
 row("  AOF rewrites during the run", f"{rate_run['aof_rewrites']}", "")
+redis_slow(rate_run)
 if "error" in half_run:
     row(f"service at {half_run['target_rate_per_s']:,.0f}/s (half max)", "failed", "")
 else:
     row(f"service at {half_run['target_rate_per_s']:,.0f}/s (half max)", f"{half_run['throughput_per_s']:,.0f}", "complaints/s")
     row("  p50 / p99 / p99.9", f"{half_run['p50_ms']:.1f}/{half_run['p99_ms']:.1f}/{half_run['p999_ms']:.1f}", "ms")
     row("  AOF rewrites during the run (AOF compacted before)", f"{half_run['aof_rewrites']}", "")
+    redis_slow(half_run)
 row("triage per complaint, rules + model", f"{triage['rules_and_model_us_per_complaint']:.1f}", "us",
     f"{triage['normalize_us_per_complaint']:.1f}", f"{triage['normalize_us_per_complaint']/triage['rules_and_model_us_per_complaint']:.3f}")
 row("  rules only", f"{triage['rules_us_per_complaint']:.1f}", "us",
