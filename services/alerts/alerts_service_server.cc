@@ -367,7 +367,9 @@ absl::Status AlertsServiceServer::StartIntake(const config::ServiceConfig& confi
   options.complaints_topic = config.complaints_topic;
   options.kpi_topic = config.kpi_topic;
   options.client_id = absl::StrCat("sqms-alerts-", instance);
-  options.metrics = &p.metrics->registry();  // sqms_consumer_lag
+  options.first_start_lookback = std::chrono::minutes(config.first_start_lookback_minutes);
+  options.properties["session.timeout.ms"] = std::to_string(config.session_timeout_ms);
+  options.metrics = &p.metrics->registry();  // sqms_consumer_lag, …_passed_over_total
   auto consumer = adapters::EventConsumer::Create(std::move(options), sink);
   if (!consumer.ok()) return consumer.status();
   p.consumer = *std::move(consumer);

@@ -10,6 +10,7 @@
 #include "absl/synchronization/mutex.h"
 #include "kafka_consumer_lag.h"
 #include "kafka_dead_letter.h"
+#include "kafka_first_start.h"
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
 #include "rdkafka_handles.h"
@@ -23,7 +24,8 @@ constexpr int kPollTimeoutMs = 100;
 // stream in full flow has records queued and never waits for it.
 constexpr int kCaughtUpPollMs = 10;
 constexpr int kSeekTimeoutMs = 5000;
-// The committed offsets of newly assigned partitions, for their lag.
+// The committed offsets of newly assigned partitions, for their lag and
+// first starts.
 constexpr int kCommittedTimeoutMs = 2000;
 // How often the lag gauges are updated (from cached watermarks).
 constexpr std::chrono::milliseconds kLagInterval{500};
@@ -104,6 +106,10 @@ class KafkaConsumerLoop::Impl {
       // At 0 from the start, so increase() sees the first one.
       for (const auto& topic : options_.topics) DeadLettered(topic);
     }
+    if (options_.first_start_lookback.has_value() && options_.commit_offsets) {
+      first_start_ = std::make_unique<FirstStart>(*options_.first_start_lookback, options_.metrics,
+                                                  options_.group_id, options_.topics);
+    }
   }
 
   ~Impl() {
@@ -158,9 +164,21 @@ class KafkaConsumerLoop::Impl {
   // Waits `wait` (unless stopping), then seeks back to `rec`.
   void Retry(const ConsumedRecord& rec, std::chrono::milliseconds wait);
   void MarkDone(const ConsumedRecord& rec);
+  // The group's committed offsets of newly assigned partitions that start
+  // there (no start from on_assign), negative for one never committed;
+  // read (one round trip to the coordinator) only for the lag or a first
+  // start. Empty, the error reported, when the coordinator does not answer.
+  std::map<TopicPartition, int64_t> ReadCommitted(
+      const rd_kafka_topic_partition_list_t* partitions);
   // The lag bookkeeping of newly assigned partitions (their start offsets as
   // given to librdkafka); a no-op without metrics, as UpdateLag is.
-  void TrackAssigned(const rd_kafka_topic_partition_list_t* partitions);
+  void TrackAssigned(const rd_kafka_topic_partition_list_t* partitions,
+                     const std::map<TopicPartition, int64_t>& committed);
+  // The first starts (first_start_lookback) of the partitions just assigned
+  // that the group never committed (`committed` < 0). One holding records
+  // passes over the old ones (FirstStart); an empty one has its start
+  // committed at once, so what arrives later is never passed over.
+  void BeginFirstStarts(const std::map<TopicPartition, int64_t>& committed);
   void MaybeCommit();
   void CommitSync();
   bool SleepUnlessStopping(std::chrono::milliseconds duration);
@@ -193,6 +211,7 @@ class KafkaConsumerLoop::Impl {
   // Every record is read into this one (Handle), so its buffers are reused.
   ConsumedRecord record_;
   std::unique_ptr<ConsumerLag> lag_;  // null without options_.metrics
+  std::unique_ptr<FirstStart> first_start_;  // null without first_start_lookback
   prometheus::Family<prometheus::Counter>* dead_lettered_ = nullptr;  // likewise
   std::chrono::steady_clock::time_point last_lag_{};
 };
@@ -268,21 +287,56 @@ void KafkaConsumerLoop::Impl::Assign(rd_kafka_topic_partition_list_t* partitions
     auto it = start.find({tp.topic, tp.partition});
     tp.offset = it == start.end() ? RD_KAFKA_OFFSET_INVALID : it->second;
   }
-  TrackAssigned(partitions);
+  const std::map<TopicPartition, int64_t> committed = ReadCommitted(partitions);
+  TrackAssigned(partitions, committed);
   if (Cooperative()) {
     rdkafka::ErrorHandle error(rd_kafka_incremental_assign(rk_.get(), partitions));
     if (error) ReportError(absl::UnavailableError(rd_kafka_error_string(error.get())));
   } else {
     ReportError(rdkafka::ToStatus(rd_kafka_assign(rk_.get(), partitions), "kafka assign"));
   }
+  BeginFirstStarts(committed);
+}
+
+void KafkaConsumerLoop::Impl::BeginFirstStarts(const std::map<TopicPartition, int64_t>& committed) {
+  if (first_start_ == nullptr) return;
+  const auto now = std::chrono::system_clock::now();
+  rdkafka::PartitionList empty(rd_kafka_topic_partition_list_new(0));
+  for (const auto& [partition, offset] : committed) {
+    if (offset >= 0) continue;  // committed: read on from there, whatever the age
+    int64_t low = -1;
+    int64_t high = -1;
+    rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
+        rk_.get(), partition.topic.c_str(), partition.partition, &low, &high, kCommittedTimeoutMs);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      // Unknown whether it holds old records: handle them all rather than
+      // risk passing over one that is not.
+      ReportError(rdkafka::ToStatus(err, "kafka watermarks (first start)"));
+      continue;
+    }
+    if (low == high) {
+      // Nothing to pass over. Commit the start, so that records produced
+      // from now on count as read from a committed partition — also after
+      // a restart long after they were produced.
+      rd_kafka_topic_partition_list_add(empty.get(), partition.topic.c_str(), partition.partition)
+          ->offset = high;
+      continue;
+    }
+    first_start_->Begin(partition, now);
+  }
+  if (empty->cnt == 0) return;
+  rd_kafka_resp_err_t err = rd_kafka_commit(rk_.get(), empty.get(), /*async=*/0);
+  ReportError(rdkafka::ToStatus(err, "kafka commit (first start of empty partitions)"));
 }
 
 void KafkaConsumerLoop::Impl::Revoke(rd_kafka_topic_partition_list_t* partitions) {
   if (hooks_.on_revoke) hooks_.on_revoke(ToVector(partitions));
   CommitSync();
   for (int i = 0; i < partitions->cnt; ++i) {
-    failures_.erase({partitions->elems[i].topic, partitions->elems[i].partition});
-    if (lag_ != nullptr) lag_->Remove({partitions->elems[i].topic, partitions->elems[i].partition});
+    const TopicPartition tp{partitions->elems[i].topic, partitions->elems[i].partition};
+    failures_.erase(tp);
+    if (lag_ != nullptr) lag_->Remove(tp);
+    if (first_start_ != nullptr) first_start_->End(tp);
   }
   if (Cooperative()) {
     rdkafka::ErrorHandle error(rd_kafka_incremental_unassign(rk_.get(), partitions));
@@ -320,6 +374,10 @@ void KafkaConsumerLoop::Impl::Run() {
 void KafkaConsumerLoop::Impl::Handle(const rd_kafka_message_t& msg) {
   ConsumedRecord& rec = record_;
   ReadRecord(msg, &rec);
+  if (first_start_ != nullptr && first_start_->PassOver(rec)) {
+    MarkDone(rec);
+    return;
+  }
   absl::Status status = handler_(rec);
   if (status.ok()) {
     MarkDone(rec);
@@ -371,30 +429,41 @@ void KafkaConsumerLoop::Impl::MarkDone(const ConsumedRecord& rec) {
   if (err == RD_KAFKA_RESP_ERR_NO_ERROR) commit_pending_ = true;
 }
 
-void KafkaConsumerLoop::Impl::TrackAssigned(const rd_kafka_topic_partition_list_t* partitions) {
-  if (lag_ == nullptr) return;
-  // Partitions starting at the group's committed offset: read it now (one
-  // round trip to the coordinator), so an idle partition's lag is right
-  // before any record arrives. Failing that, the lag is known from the
-  // first record on.
+std::map<TopicPartition, int64_t> KafkaConsumerLoop::Impl::ReadCommitted(
+    const rd_kafka_topic_partition_list_t* partitions) {
+  std::map<TopicPartition, int64_t> out;
+  if (lag_ == nullptr && first_start_ == nullptr) return out;
   rdkafka::PartitionList committed(rd_kafka_topic_partition_list_new(partitions->cnt));
   for (int i = 0; i < partitions->cnt; ++i) {
     const auto& tp = partitions->elems[i];
-    lag_->Add({tp.topic, tp.partition}, tp.offset);
     if (tp.offset == RD_KAFKA_OFFSET_INVALID) {
       rd_kafka_topic_partition_list_add(committed.get(), tp.topic, tp.partition);
     }
   }
-  if (committed->cnt == 0) return;
+  if (committed->cnt == 0) return out;
   rd_kafka_resp_err_t err = rd_kafka_committed(rk_.get(), committed.get(), kCommittedTimeoutMs);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    ReportError(rdkafka::ToStatus(err, "kafka committed offsets (consumer lag)"));
-    return;
+    ReportError(rdkafka::ToStatus(err, "kafka committed offsets (consumer lag, first start)"));
+    return out;
   }
   for (int i = 0; i < committed->cnt; ++i) {
     const auto& tp = committed->elems[i];
-    if (tp.err == RD_KAFKA_RESP_ERR_NO_ERROR) lag_->Committed({tp.topic, tp.partition}, tp.offset);
+    if (tp.err == RD_KAFKA_RESP_ERR_NO_ERROR) out[{tp.topic, tp.partition}] = tp.offset;
   }
+  return out;
+}
+
+void KafkaConsumerLoop::Impl::TrackAssigned(const rd_kafka_topic_partition_list_t* partitions,
+                                            const std::map<TopicPartition, int64_t>& committed) {
+  if (lag_ == nullptr) return;
+  // Partitions starting at the group's committed offset know it now, so an
+  // idle partition's lag is right before any record arrives. Failing that,
+  // the lag is known from the first record on.
+  for (int i = 0; i < partitions->cnt; ++i) {
+    lag_->Add({partitions->elems[i].topic, partitions->elems[i].partition},
+              partitions->elems[i].offset);
+  }
+  for (const auto& [partition, offset] : committed) lag_->Committed(partition, offset);
 }
 
 void KafkaConsumerLoop::Impl::UpdateLag() {

@@ -72,13 +72,19 @@ class KafkaProducer::Impl {
                           value.data(), static_cast<ssize_t>(value.size()));
     }
     auto callback = std::make_unique<DeliveryCallback>(std::move(delivered));
+    // 0: librdkafka stamps the record with the time it is produced.
+    const int64_t timestamp_ms = record.timestamp
+                                     ? std::chrono::duration_cast<std::chrono::milliseconds>(
+                                           record.timestamp->time_since_epoch())
+                                           .count()
+                                     : 0;
     ++outstanding_;
     rd_kafka_resp_err_t err = rd_kafka_producev(
-        rk_.get(), RD_KAFKA_V_TOPIC(record.topic.c_str()),
-        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+        rk_.get(), RD_KAFKA_V_TOPIC(record.topic.c_str()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
         RD_KAFKA_V_KEY(record.key.data(), record.key.size()),
         RD_KAFKA_V_VALUE(record.value.data(), record.value.size()),
-        RD_KAFKA_V_HEADERS(headers.get()), RD_KAFKA_V_OPAQUE(callback.get()), RD_KAFKA_V_END);
+        RD_KAFKA_V_HEADERS(headers.get()), RD_KAFKA_V_TIMESTAMP(timestamp_ms),
+        RD_KAFKA_V_OPAQUE(callback.get()), RD_KAFKA_V_END);
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
       --outstanding_;
       return ProduceError(err, record.topic);

@@ -44,15 +44,20 @@ absl::StatusOr<std::unique_ptr<EventConsumer>> EventConsumer::Create(
         " is below 1 (poison records are dead-lettered, never retried forever)"));
   }
   if (!sink) return absl::InvalidArgumentError("sink: must be set");
+  if (options.first_start_lookback < std::chrono::milliseconds::zero()) {
+    return absl::InvalidArgumentError("first_start_lookback: must not be negative");
+  }
 
   runtime::KafkaConsumerOptions loop_options;
   loop_options.brokers = options.brokers;
   loop_options.group_id = options.group;
   loop_options.topics = {options.complaints_topic, options.kpi_topic};
   loop_options.client_id = options.client_id;
-  // A new group starts at the beginning: an alert raised while the service
-  // was first deployed is still an alert.
+  // A new group starts at the beginning, so an alert raised while the
+  // service was first deployed is still an alert — but not one from before
+  // the lookback: a week of retention holds safety complaints long handled.
   loop_options.auto_offset_reset = "earliest";
+  loop_options.first_start_lookback = options.first_start_lookback;
   loop_options.max_attempts = options.max_attempts;
   loop_options.retry_backoff = options.retry_backoff;
   // Conversion errors are INVALID_ARGUMENT: only the processor's can be

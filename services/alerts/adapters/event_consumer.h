@@ -24,9 +24,17 @@
 //    poison record.
 //  - Records of other types (a complaint assigned, a KPI event of an
 //    unknown type) are skipped: handler OK, committed.
+//  - First start: the group starts at each partition's beginning, but a
+//    partition it never committed passes over its records older than
+//    `first_start_lookback` (runtime: KafkaConsumerOptions), so deploying
+//    the service does not page on the topics' whole retention (a week of
+//    safety complaints long handled). Once the group has committed a
+//    partition, nothing is passed over: what arrives while the service is
+//    down is handled at its restart, however old.
 //
 // Metrics: the runtime loop exports sqms_consumer_lag{group,topic,partition}
-// on `metrics` (kafka_consumer.h), so a stalled partition shows — and
+// and sqms_consumer_passed_over_total{group,topic} on `metrics`
+// (kafka_consumer.h), so a stalled partition shows — and
 // SqmsAlertsConsumerLagHigh pages. This class adds none: every alert that
 // reaches the processor is counted there (AlertStats::Received by source,
 // Decided by outcome); consumer and dead-letter errors go to `on_error`
@@ -59,6 +67,9 @@ struct EventConsumerOptions {
   std::string client_id = "sqms-alerts";
   // Failed attempts of a poison record before it is dead-lettered (≥ 1).
   int max_attempts = 5;
+  // How far back a partition's first start reads (see the top of this
+  // file); ≥ 0.
+  std::chrono::milliseconds first_start_lookback = std::chrono::hours(1);
   std::chrono::milliseconds retry_backoff{200};
   // Extra librdkafka properties (security.protocol, …), applied last.
   std::map<std::string, std::string> properties;

@@ -41,6 +41,12 @@ void AddFlags(CLI::App& app, ServiceConfig& config) {
   runtime::AddFlag(app, "workers", config.workers, "Threads that run requests (1..1024)");
   runtime::AddFlag(app, "worker-queue", config.worker_queue,
                    "Requests waiting for a worker before new ones are refused (1..1000000)");
+  runtime::AddFlag(app, "first-start-lookback-minutes", config.first_start_lookback_minutes,
+                   "On the consumer group's first start, events older than this are passed "
+                   "over, not paged (0..43200); later starts handle everything they missed");
+  runtime::AddFlag(app, "session-timeout-ms", config.session_timeout_ms,
+                   "How soon the consumer group reassigns a dead replica's partitions "
+                   "(6000..300000)");
   runtime::AddFlag(app, "silence-retention-days", config.silence_retention_days,
                    "Days an expired silence is kept (and listed by silence list --all) before it "
                    "is deleted (8..3650: at least the 8 days a request id is bound)");
@@ -76,9 +82,12 @@ absl::Status Validate(const ServiceConfig& config) {
     if (value >= lo && value <= hi) return absl::OkStatus();
     return runtime::ConfigError(flag, absl::StrCat(value, " is not in ", lo, "..", hi));
   };
-  for (absl::Status s : {range("workers", config.workers, 1, 1024),
-                         range("worker-queue", config.worker_queue, 1, 1000000),
-                         range("silence-retention-days", config.silence_retention_days, 8, 3650)}) {
+  for (absl::Status s :
+       {range("workers", config.workers, 1, 1024),
+        range("worker-queue", config.worker_queue, 1, 1000000),
+        range("silence-retention-days", config.silence_retention_days, 8, 3650),
+        range("first-start-lookback-minutes", config.first_start_lookback_minutes, 0, 43200),
+        range("session-timeout-ms", config.session_timeout_ms, 6000, 300000)}) {
     if (!s.ok()) return s;
   }
   for (auto [flag, value] :

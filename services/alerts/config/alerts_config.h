@@ -59,6 +59,15 @@ struct ServiceConfig {
   // is deleted; at least the 8 days a request id stays bound to its
   // command, so a retried CreateSilence always finds its silence.
   int silence_retention_days = 14;
+  // How far back (minutes) the consumer group's first start reads the
+  // complaint and KPI topics: older events are passed over, not paged
+  // (adapters/event_consumer.h). Later starts read on from the group's
+  // offsets, whatever the age of what they find.
+  int first_start_lookback_minutes = 60;
+  // How soon the consumer group gives a dead replica's partitions to
+  // another (librdkafka's session.timeout.ms; its default, 45 s, would
+  // leave a safety complaint unread that long), as the metrics service.
+  int session_timeout_ms = 10000;
 };
 
 void AddFlags(CLI::App& app, ServiceConfig& config);

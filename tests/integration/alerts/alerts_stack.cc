@@ -117,7 +117,7 @@ AlertsStack::~AlertsStack() {
   if (sink_ != nullptr) sink_->Terminate(absl::Seconds(5));
 }
 
-absl::Status AlertsStack::StartService(int replica) {
+absl::Status AlertsStack::StartService(int replica, const std::vector<std::string>& extra_args) {
   Replica& r = replicas_[replica];
   if (r.process != nullptr && r.process->Running()) return absl::OkStatus();
   const std::string ready = absl::StrCat(dir_, "/ready-", replica, ".json");
@@ -139,6 +139,7 @@ absl::Status AlertsStack::StartService(int replica) {
   } else {
     argv.push_back("--webhook-insecure-no-auth");
   }
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   const std::string log = absl::StrCat(dir_, "/alerts-", replica, "-", r.starts++, ".log");
   testing::ReadyPorts ports;
   auto process = testing::StartServiceProcess(argv, log, ready, &ports);
@@ -210,11 +211,13 @@ std::vector<SinkRequest> AlertsStack::Pages(const std::string& incident_id,
   return out;
 }
 
-absl::Status AlertsStack::Produce(const std::vector<ev::ComplaintEvent>& events) {
+absl::Status AlertsStack::Produce(const std::vector<ev::ComplaintEvent>& events,
+                                  std::optional<absl::Time> timestamp) {
   std::vector<runtime::KafkaRecord> records;
   for (const ev::ComplaintEvent& e : events) {
     records.push_back(testing::EventRecord("sqms.complaints.v1", e.complaint().id(), e.event_id(),
                                            e.SerializeAsString(), "sqms.complaints.v1.submitted"));
+    if (timestamp) records.back().timestamp = absl::ToChronoTime(*timestamp);
   }
   return testing::ProduceAll(*producer_, std::move(records));
 }

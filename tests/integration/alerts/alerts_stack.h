@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,7 +54,8 @@ class AlertsStack {
                                                             const std::string& webhook_token);
   ~AlertsStack();
 
-  absl::Status StartService(int replica = 0);
+  // `extra_args`: more flags for this start (e.g. another --group).
+  absl::Status StartService(int replica = 0, const std::vector<std::string>& extra_args = {});
   void KillService(int replica = 0);  // SIGKILL
   int StopService(int replica = 0);   // SIGTERM; the exit status
 
@@ -76,7 +78,9 @@ class AlertsStack {
   // Those of `incident_id` (generic bodies at /hook), optionally of one kind.
   std::vector<SinkRequest> Pages(const std::string& incident_id, const std::string& kind = "") const;
 
-  absl::Status Produce(const std::vector<ev::ComplaintEvent>& events);
+  // Stamped `timestamp` (Kafka CreateTime) when given, else now.
+  absl::Status Produce(const std::vector<ev::ComplaintEvent>& events,
+                       std::optional<absl::Time> timestamp = std::nullopt);
 
  private:
   AlertsStack() = default;

@@ -393,6 +393,9 @@ TEST(AlertsIntakeTest, EverySeriesExistsAtZeroFromStartUp) {
            "sqms_http_requests_total{code=\"503\",route=\"/api/v1/"
            "alertmanager\",server=\"webhook\"} 0",
            "sqms_alerts_muted_kept 0",
+           // The intake's first start (docs/alerts.md).
+           "sqms_consumer_passed_over_total{group=\"sqms-alerts\",topic=\"sqms.complaints.v1\"} 0",
+           "sqms_consumer_passed_over_total{group=\"sqms-alerts\",topic=\"sqms.kpi.v1\"} 0",
        }) {
     EXPECT_NE(text.find(series), std::string::npos) << series;
   }

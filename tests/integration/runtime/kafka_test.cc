@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -95,23 +97,27 @@ class KafkaTest : public ::testing::Test {
     producer_ = std::move(*producer);
   }
 
-  // Produces `values` (key = value's prefix before '#') and awaits every ack.
-  void ProduceAll(const std::string& topic, const std::vector<std::string>& values) {
+  // Produces `values` (key = value's prefix before '#') and awaits every ack;
+  // stamped `timestamp` when given, else the time they are produced.
+  void ProduceAll(const std::string& topic, const std::vector<std::string>& values,
+                  std::optional<std::chrono::system_clock::time_point> timestamp = std::nullopt) {
     Deliveries deliveries;
     for (const auto& value : values) {
-      KafkaRecord rec{topic, value.substr(0, value.find('#')), value, {{"x-test", value}}};
+      KafkaRecord rec{
+          topic, value.substr(0, value.find('#')), value, {{"x-test", value}}, timestamp};
       ASSERT_TRUE(producer_->Produce(std::move(rec), deliveries.Callback()).ok());
     }
     ASSERT_TRUE(Await([&] { return deliveries.AllOk(static_cast<int>(values.size())); },
                       absl::Seconds(30)));
   }
 
-  std::unique_ptr<KafkaConsumerLoop> Loop(const std::string& topic, const std::string& group,
-                                          KafkaConsumerHooks hooks,
-                                          KafkaConsumerLoop::Handler handler,
-                                          prometheus::Registry* metrics = nullptr) {
+  std::unique_ptr<KafkaConsumerLoop> Loop(
+      const std::string& topic, const std::string& group, KafkaConsumerHooks hooks,
+      KafkaConsumerLoop::Handler handler, prometheus::Registry* metrics = nullptr,
+      std::optional<std::chrono::milliseconds> first_start_lookback = std::nullopt) {
     KafkaConsumerOptions options;
     options.metrics = metrics;
+    options.first_start_lookback = first_start_lookback;
     options.brokers = kafka_->bootstrap();
     options.group_id = group;
     options.topics = {topic};
@@ -225,6 +231,54 @@ TEST_F(KafkaTest, CommitsOnlyAfterHandlerSucceededAndResumesThere) {
   loop->Stop();
   for (const auto& value : again.values()) EXPECT_TRUE(value.starts_with("second")) << value;
   EXPECT_EQ(again.values().size(), 40u);
+}
+
+// A new group with a first-start lookback does not handle what was produced
+// long before it started (the alerts service would page on last week's
+// complaints), yet once it has started, nothing it missed while down is
+// passed over, however old — also on a partition that was empty when the
+// group first started.
+TEST_F(KafkaTest, FirstStartPassesOverOnlyRecordsOlderThanTheLookback) {
+  const std::string topic = "sqms.complaints.v1";
+  const auto long_ago = std::chrono::system_clock::now() - std::chrono::hours(3);
+  const auto lookback = std::chrono::milliseconds(std::chrono::hours(1));
+  // 4 keys leave some of the topic's partitions empty.
+  ProduceAll(topic, Values("old", 4, 3), long_ago);
+  ProduceAll(topic, Values("new", 4, 1));
+  prometheus::Registry registry;
+  Seen seen;
+  auto handler = [&](const ConsumedRecord& rec) {
+    seen.Add(rec);
+    return absl::OkStatus();
+  };
+  auto loop = Loop(topic, "g-first", {}, handler, &registry, lookback);
+  ASSERT_TRUE(Await([&] { return seen.values().size() >= 4; }, absl::Seconds(30)));
+  loop->Stop();
+  EXPECT_THAT(seen.values(),
+              ::testing::UnorderedElementsAre("new0#0", "new1#0", "new2#0", "new3#0"));
+  EXPECT_EQ(sqms::testing::MetricValue(registry, "sqms_consumer_passed_over_total",
+                                       {{"group", "g-first"}, {"topic", topic}}),
+            12);
+
+  // Down for a while: records stamped long ago — on the partitions seen
+  // before and on the ones that were empty (40 keys reach them all) — are
+  // all handled at the restart.
+  ProduceAll(topic, Values("missed", 40, 1), long_ago);
+  prometheus::Registry registry_again;
+  Seen again;
+  loop = Loop(
+      topic, "g-first", {},
+      [&](const ConsumedRecord& rec) {
+        again.Add(rec);
+        return absl::OkStatus();
+      },
+      &registry_again, lookback);
+  ASSERT_TRUE(Await([&] { return again.values().size() >= 40; }, absl::Seconds(30)))
+      << again.values().size();
+  loop->Stop();
+  for (const auto& value : again.values()) EXPECT_TRUE(value.starts_with("missed")) << value;
+  EXPECT_EQ(again.values().size(), 40u);
+  EXPECT_EQ(sqms::testing::MetricValue(registry_again, "sqms_consumer_passed_over_total"), 0);
 }
 
 TEST_F(KafkaTest, EachRecordReachesTheHandlerWithOnlyItsOwnKeyValueAndHeaders) {

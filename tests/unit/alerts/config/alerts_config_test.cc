@@ -398,6 +398,8 @@ TEST(ServiceConfigTest, FlagsAndDefaults) {
   EXPECT_EQ(c.group, "sqms-alerts");
   EXPECT_EQ(c.kpi_topic, "sqms.kpi.v1");
   EXPECT_EQ(c.silence_retention_days, 14);
+  EXPECT_EQ(c.first_start_lookback_minutes, 60);
+  EXPECT_EQ(c.session_timeout_ms, 10000);
   EXPECT_TRUE(Validate(c).ok()) << Validate(c);
 }
 
@@ -423,6 +425,14 @@ TEST(ServiceConfigTest, ValidateNamesTheFlag) {
                             "--silence-retention-days", "7"}))
                 .message(),
             "config: --silence-retention-days (SQMS_SILENCE_RETENTION_DAYS): 7 is not in 8..3650");
+  EXPECT_EQ(Validate(Parse({"--tokens-file", "t", "--config", "a", "--webhook-listen", "",
+                            "--first-start-lookback-minutes", "-1"}))
+                .message(),
+            "config: --first-start-lookback-minutes (SQMS_FIRST_START_LOOKBACK_MINUTES): -1 is "
+            "not in 0..43200");
+  EXPECT_TRUE(Validate(Parse({"--tokens-file", "t", "--config", "a", "--webhook-listen", "",
+                              "--first-start-lookback-minutes", "0"}))
+                  .ok());
 }
 
 // The webhook receiver listens by default (0.0.0.0:9095) and fails closed:

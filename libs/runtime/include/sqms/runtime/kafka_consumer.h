@@ -21,6 +21,11 @@
 //       records that failed max_attempts times and were written to
 //       `<topic>.dlq`: the loop moved past them, unhandled. At 0 for every
 //       subscribed topic from construction.
+//   sqms_consumer_passed_over_total{group,topic}
+//       records older than first_start_lookback that a partition's first
+//       start passed over, unhandled (KafkaConsumerOptions). Only with a
+//       first_start_lookback; then at 0 for every subscribed topic from
+//       construction.
 
 #include <atomic>
 #include <chrono>
@@ -68,6 +73,25 @@ struct KafkaConsumerOptions {
   std::string client_id = "sqms";
   // Where to start when neither the group nor on_assign gives an offset.
   std::string auto_offset_reset = "earliest";  // or "latest"
+  // Optional: how far back a partition's first start reads. For a
+  // partition the group has never committed (a new group's first start, or
+  // a partition added since) and that on_assign gives no start for, the
+  // records whose Kafka timestamp is older than this at the assignment are
+  // passed over — committed, never handed to the handler, counted in
+  // sqms_consumer_passed_over_total and logged — up to the first younger
+  // one; from there on every record is handled, whatever its timestamp. A
+  // partition the group has committed is read on from there however old
+  // its records are: a consumer back from an outage handles all it missed.
+  // So that an empty partition counts as committed too, its start is
+  // committed at the assignment. Records without a timestamp, and every
+  // record when the group's offsets or the partition's watermarks cannot be
+  // read at the assignment, are handled. A first start stopped before
+  // anything was committed begins again at the next assignment, its
+  // cut-off counted from then; so does one whose group's offsets the
+  // brokers dropped (offsets.retention.minutes, 7 days by default, after
+  // the group's last member left). nullopt: none is passed over. Ignored
+  // without commit_offsets.
+  std::optional<std::chrono::milliseconds> first_start_lookback;
   // false: offsets are never stored in or committed to Kafka; the caller
   // keeps them itself (CheckpointingConsumer) and on_assign should give every
   // partition's start, since nothing the group committed is current.

@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,6 +26,9 @@ struct KafkaRecord {
   std::string key;
   std::string value;
   KafkaHeaders headers;
+  // The record's timestamp (CreateTime, millisecond precision); unset: the
+  // moment it is produced.
+  std::optional<std::chrono::system_clock::time_point> timestamp = std::nullopt;
 };
 
 struct KafkaProducerOptions {
