@@ -103,7 +103,11 @@ absl::Status LoadSecrets(const config::ServiceConfig& config, std::string& pii_k
                          std::unique_ptr<runtime::TokenAuthenticator>& auth) {
   auto key = runtime::ReadFileToString(config.pii_key_file);
   if (!key.ok()) return ConfigFailure("pii-key-file", key.status());
-  if (key->empty()) return runtime::ConfigError("pii-key-file", "the file is empty");
+  if (auto s = config::ValidatePiiKey(*key); !s.ok()) return s;
+  if (key->size() < config::kPiiKeyRecommendedBytes) {
+    runtime::log::Warn("the PII key is short: an HMAC-SHA256 key should hold at least 32 bytes",
+                       {{"event", "security"}, {"bytes", key->size()}});
+  }
   pii_key = *std::move(key);
   auto tokens = runtime::TokenAuthenticator::FromFile(config.common.tokens_file);
   if (!tokens.ok()) return ConfigFailure("tokens-file", tokens.status());

@@ -1,5 +1,6 @@
 #include "services/complaints/config/service_config.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 
 namespace sqms::complaints::config {
@@ -33,6 +34,17 @@ void AddFlags(CLI::App& app, ServiceConfig& config) {
                    "This replica's name (outbox lease owner); default: host name");
   runtime::AddFlag(app, "ready-file", config.ready_file,
                    "Written with {\"grpc_port\",\"metrics_port\"} once serving");
+}
+
+absl::Status ValidatePiiKey(std::string_view key) {
+  if (key.empty()) return runtime::ConfigError("pii-key-file", "the file is empty");
+  if (absl::StripAsciiWhitespace(absl::string_view(key.data(), key.size())).empty()) {
+    return runtime::ConfigError(
+        "pii-key-file",
+        "the file holds only whitespace; write a random key, e.g. `head -c 32 /dev/urandom | "
+        "od -An -tx1 | tr -d ' \\n' > pii.key`");
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Validate(const ServiceConfig& config) {

@@ -2,7 +2,9 @@
 // The complaints service's configuration: the common flags
 // (runtime::CommonConfig) plus its own, each with an environment variable.
 
+#include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "CLI/CLI.hpp"
@@ -38,5 +40,17 @@ struct ServiceConfig {
 void AddFlags(CLI::App& app, ServiceConfig& config);
 // INVALID_ARGUMENT naming the flag and its variable.
 absl::Status Validate(const ServiceConfig& config);
+
+// The PII key as read from --pii-key-file, before it is used: its bytes are
+// the key as written, a trailing newline included (trimming it would change
+// every complainant hash already stored). INVALID_ARGUMENT naming the flag
+// when it holds nothing but whitespace — a file with only a newline, an
+// unset variable echoed into it —, for every complainant would then hash
+// under a key anyone can guess.
+absl::Status ValidatePiiKey(std::string_view key);
+// HMAC-SHA256 wants a key of at least its output size, 32 bytes (RFC 2104
+// §3); a shorter one is accepted (refusing it would force a key change
+// on a running deployment) and warned about at start-up.
+inline constexpr size_t kPiiKeyRecommendedBytes = 32;
 
 }  // namespace sqms::complaints::config
