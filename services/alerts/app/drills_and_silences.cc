@@ -89,7 +89,9 @@ absl::StatusOr<DrillReport> IncidentCommands::Report(const std::string& incident
   for (const std::string& id : incident->deliveries) {
     auto d = store_.GetDelivery(id);
     if (!d.ok()) return d.status();
-    if (!d->has_value() || !(*d)->IsPage()) continue;
+    // A page the acknowledgement cancelled before it was sent told its tier
+    // nothing: the drill's escalation stopped before reaching it.
+    if (!d->has_value() || !(*d)->IsPage() || (*d)->status == "cancelled") continue;
     auto [it, added] = tiers.emplace((*d)->tier, (*d)->created_at);
     if (!added) it->second = std::min(it->second, (*d)->created_at);
   }

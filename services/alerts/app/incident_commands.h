@@ -43,7 +43,9 @@ struct DrillReport {
   absl::Time started_at;
   std::optional<absl::Duration> to_acknowledge;
   int acknowledged_at_tier = -1;
-  std::vector<std::pair<int, absl::Time>> tiers_notified;  // tier, first notified
+  // Tier, first paged; a tier whose pages were all cancelled unsent (the
+  // acknowledgement came first) was not notified.
+  std::vector<std::pair<int, absl::Time>> tiers_notified;
   struct Step {
     int index = 0;
     std::string title;

@@ -105,6 +105,29 @@ TEST_F(DrillTest, TheReportListsWhenEachTierWasFirstNotified) {
               ElementsAre(Pair(0, kT0), Pair(1, kT0 + absl::Minutes(10))));
 }
 
+// Tier 1's pages were decided, but the acknowledgement came before they
+// went out: the drill's escalation stopped at tier 0.
+TEST_F(DrillTest, ATierWhosePagesWereCancelledUnsentWasNotNotified) {
+  const std::string id = StartDrill("drill-1");
+  for (const ports::Delivery& d : Deliveries(id)) {
+    ASSERT_TRUE(store_.ClaimDelivery(d.id, clock_.Now()).ok());  // tier 0's pages go out
+  }
+  clock_.Advance(absl::Minutes(10));
+  ASSERT_EQ(FireDueTimers(), 1);  // tier 0 again
+  clock_.Advance(absl::Minutes(5));
+  ASSERT_EQ(FireDueTimers(), 1);  // tier 1
+  ASSERT_TRUE(commands_.Acknowledge(id, Ctx("ack-1"), "").ok());
+  int cancelled = 0;
+  for (const ports::Delivery& d : Deliveries(id)) {
+    if (d.tier != 1) continue;
+    auto claim = store_.ClaimDelivery(d.id, clock_.Now());
+    ASSERT_TRUE(claim.ok()) << claim.status();
+    if (claim->kind == ports::DeliveryClaim::Kind::kCancelled) ++cancelled;
+  }
+  ASSERT_GT(cancelled, 0);
+  EXPECT_THAT(Report(id).tiers_notified, ElementsAre(Pair(0, kT0)));
+}
+
 TEST_F(DrillTest, TheReportMarksStepsDoneLateAndCountsMissedOnes) {
   const std::string id = StartDrill("drill-1");
   clock_.Advance(absl::Minutes(4));
