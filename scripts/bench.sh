@@ -318,7 +318,8 @@ run_load() {
   local rewrites=$(($(aof_info aof_rewrites) - rewrites_before + rewrite_at_start))
   redis_cmd --json SLOWLOG GET 1000 >"$RUN_DIR/slowlog-$label.json"
   redis_cmd --json LATENCY LATEST >"$RUN_DIR/latency-events-$label.json"
-  kill -TERM "$PROBE_PID" && wait "$PROBE_PID" || true
+  kill -TERM "$PROBE_PID" 2>/dev/null || true
+  wait "$PROBE_PID" || true
   PROBE_PID=""
   drain="$(await_drained)" || die "$label: the outbox did not drain"
   log "$label: $(cat "$out")"

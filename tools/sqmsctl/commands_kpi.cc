@@ -202,6 +202,9 @@ void RegisterRank(CLI::App& kpi, Cli& cli) {
       ->required();
   cmd->add_option("--bottom", flags->bottom, "how many of the worst units to flag")
       ->capture_default_str();
+  cmd->add_option("--min-sample", flags->min_sample,
+                  "rank only units with at least this sample for every KPI (default: the "
+                  "service's, 30; 0: no minimum)");
   cmd->callback([&cli, flags] { cli.run = [&cli, flags] { return Rank(cli.global, *flags); }; });
 }
 

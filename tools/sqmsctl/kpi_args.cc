@@ -258,6 +258,12 @@ absl::StatusOr<mv1::RankUnitsRequest> BuildRankUnitsRequest(const KpiRankFlags& 
   request.set_dimension(flags.by);
   for (mv1::RankingKpi& kpi : *kpis) *request.add_kpis() = std::move(kpi);
   request.set_bottom_n(flags.bottom);
+  if (flags.min_sample != -1) {
+    if (flags.min_sample < 0) {
+      return FlagError("--min-sample", std::to_string(flags.min_sample), "must be at least 0");
+    }
+    request.set_min_sample(flags.min_sample);
+  }
   return request;
 }
 

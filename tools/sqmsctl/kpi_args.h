@@ -67,12 +67,14 @@ struct KpiQueryFlags {
 };
 absl::StatusOr<metrics::v1::QueryKpisRequest> BuildQueryKpisRequest(const KpiQueryFlags& flags);
 
-// `sqmsctl kpi rank --period SIZE[:LABEL] --by D --kpi NAME[=WEIGHT],… [--bottom N]`.
+// `sqmsctl kpi rank --period SIZE[:LABEL] --by D --kpi NAME[=WEIGHT],… [--bottom N]
+// [--min-sample N]`.
 struct KpiRankFlags {
   std::string period;
   std::string by;      // required, not "total"
   std::string kpis;    // --kpi
   int bottom = 1;      // flagged units, >= 1
+  int min_sample = -1;  // >= 0; -1: not given (the service's default, 30)
 };
 absl::StatusOr<metrics::v1::RankUnitsRequest> BuildRankUnitsRequest(const KpiRankFlags& flags);
 

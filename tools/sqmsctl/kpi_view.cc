@@ -270,8 +270,8 @@ std::string RankUnitsText(const mv1::RankUnitsResponse& response,
   out += "RSR = a + b·probit: a = " + Printf("%.3f", response.a()) + ", b = " +
          Printf("%.3f", response.b()) + "; tier 1 is the worst\n";
   if (!response.excluded().empty()) {
-    out += "not ranked (no value for some KPI): " + absl::StrJoin(response.excluded(), ", ") +
-           "\n";
+    out += "not ranked (no value or too small a sample for some KPI): " +
+           absl::StrJoin(response.excluded(), ", ") + "\n";
   }
   return out;
 }

@@ -317,6 +317,7 @@ absl::StatusOr<RankResult> KpiQueries::Rank(const RankRequest& request) {
     }
   }
   if (request.bottom_n < 0) violations.push_back({"bottom_n", "must be >= 0"});
+  if (request.min_sample < 0) violations.push_back({"min_sample", "must be >= 0"});
   absl::StatusOr<Window> window = Resolve(request.period, "period");
   if (!window.ok()) {
     for (auto& v : runtime::FieldViolations(window.status())) violations.push_back(std::move(v));
@@ -342,7 +343,8 @@ absl::StatusOr<RankResult> KpiQueries::Rank(const RankRequest& request) {
     bool complete = true;
     for (const domain::KpiDefinition* kpi : kpis) {
       values.push_back(Result(*kpi, *window, *dimension, unit, aggregate));
-      complete = complete && values.back().value.value.has_value();
+      complete = complete && values.back().value.value.has_value() &&
+                 values.back().value.denominator >= request.min_sample;
     }
     if (complete) {
       input.units.push_back(unit);

@@ -134,18 +134,26 @@ struct RangeRequest {
   bool drill = false;
 };
 
+// The smallest sample a ranked unit has for each KPI unless the request
+// says otherwise: the targets' and comparisons' default (domain/target.h).
+inline constexpr int64_t kDefaultRankingMinSample = 30;
+
 struct RankRequest {
   PeriodSpec period;
   std::string dimension;
   std::vector<std::pair<std::string, double>> kpis;  // name, weight
   int bottom_n = 1;
+  // A unit whose sample (KpiValue::denominator, as targets count it) for
+  // some KPI is below this is not ranked (listed in `excluded`); >= 0.
+  int64_t min_sample = kDefaultRankingMinSample;
 };
 
 struct RankResult {
   domain::Ranking ranking;
   std::vector<std::vector<KpiResult>> values;  // per ranked unit (ranking order), per KPI
-  // Not ranked: units without a value for some KPI, and the buckets
-  // "unknown" and "other" (domain::IsBucketUnit), which are no units.
+  // Not ranked: units without a value for some KPI or with a sample below
+  // min_sample, and the buckets "unknown" and "other"
+  // (domain::IsBucketUnit), which are no units.
   std::vector<std::string> excluded;
 };
 

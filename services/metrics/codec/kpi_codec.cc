@@ -72,6 +72,7 @@ app::RankRequest FromProto(const pb::RankUnitsRequest& r) {
   app::RankRequest out{.period = PeriodOf(r.period()), .dimension = r.dimension(), .kpis = {},
                        .bottom_n = r.bottom_n()};
   for (const pb::RankingKpi& k : r.kpis()) out.kpis.emplace_back(k.kpi(), k.weight());
+  if (r.has_min_sample()) out.min_sample = r.min_sample();
   return out;
 }
 

@@ -151,6 +151,12 @@ TEST(KpiArgsTest, RankRequestWithWeights) {
   EXPECT_EQ(request->kpis(0).weight(), 2);
   EXPECT_EQ(request->kpis(2).weight(), 1);  // no weight: 1
   EXPECT_EQ(request->bottom_n(), 2);
+  EXPECT_FALSE(request->has_min_sample()) << "not given: the service's default";
+  flags.min_sample = 0;
+  request = BuildRankUnitsRequest(flags);
+  ASSERT_TRUE(request.ok()) << request.status();
+  EXPECT_TRUE(request->has_min_sample());
+  EXPECT_EQ(request->min_sample(), 0);
 }
 
 TEST(KpiArgsTest, RankRejectsBadFlags) {
@@ -175,6 +181,9 @@ TEST(KpiArgsTest, RankRejectsBadFlags) {
   flags.by = "department";
   flags.bottom = 0;
   EXPECT_THAT(BuildRankUnitsRequest(flags), FailsNaming("--bottom \"0\": must be at least 1"));
+  flags.bottom = 1;
+  flags.min_sample = -5;
+  EXPECT_THAT(BuildRankUnitsRequest(flags), FailsNaming("--min-sample \"-5\": must be at least 0"));
 }
 
 TEST(KpiArgsTest, WatchRequestFromFlags) {

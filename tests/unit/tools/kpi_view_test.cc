@@ -236,7 +236,7 @@ TEST_F(KpiViewTest, RankingTableFlagsTheWorstAndNamesTheExcluded) {
             "1    customer-service  0.833  3              95.50 %      31\n"
             "2    ticketing-center  0.167  1     yes      80.00 %      \u22125\n"
             "RSR = a + b·probit: a = 0.500, b = 0.100; tier 1 is the worst\n"
-            "not ranked (no value for some KPI): night-shift\n");
+            "not ranked (no value or too small a sample for some KPI): night-shift\n");
 }
 
 TEST_F(KpiViewTest, ExplainShowsEverythingBehindTheValue) {

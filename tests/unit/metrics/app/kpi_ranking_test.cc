@@ -6,6 +6,8 @@
 
 #include <memory>
 #include <string>
+#include <tuple>
+#include <vector>
 
 #include "services/metrics/app/kpi_queries.h"
 #include "tests/support/fake_clock.h"
@@ -45,6 +47,62 @@ TEST(KpiRankingTest, TheUnknownAndOtherBucketsAreNeverRankedNorFlagged) {
   EXPECT_THAT(order, ElementsAre("a", "c", "b"));
   EXPECT_THAT(flagged, ElementsAre("b")) << "the worst unit, not a bucket";
   EXPECT_THAT(ranked->excluded, UnorderedElementsAre("unknown", "other"));
+}
+
+// A station with five calls, all but one abandoned, has the worst answer
+// rate — on too few calls to tell: not ranked, so not flagged, unless the
+// request lowers the minimum.
+TEST(KpiRankingTest, AUnitWithASampleBelowTheMinimumIsNeitherRankedNorFlagged) {
+  sqms::testing::FakeClock clock(absl::FromUnixSeconds(1'796'191'200));
+  testing::StubKpiReader reader;
+  const domain::Window today =
+      domain::WindowOf(clock.Now(), domain::WindowSize::kDay, absl::UTCTimeZone());
+  for (const auto& [unit, offered, answered] :
+       {std::tuple<std::string, int, int>{"a", 100, 90}, {"b", 30, 24}, {"tiny", 5, 1}}) {
+    reader.Set(today, unit, domain::Counter::kCallsOffered, offered);
+    reader.Set(today, unit, domain::Counter::kCallsAnswered, answered);
+    reader.Set(today, unit, domain::Counter::kCallsAbandoned, offered - answered);
+  }
+  app::KpiQueries queries(reader, clock, app::QueryConfig{});
+  app::RankRequest request;
+  request.period.size = domain::WindowSize::kDay;
+  request.dimension = "department";
+  request.kpis = {{"answer_rate", 1.0}};
+  auto order = [&](const app::RankRequest& r, std::vector<std::string>* flagged) {
+    auto ranked = queries.Rank(r);
+    EXPECT_TRUE(ranked.ok()) << ranked.status();
+    std::vector<std::string> out;
+    if (!ranked.ok()) return out;
+    for (const domain::RankedUnit& u : ranked->ranking.units) {
+      out.push_back(u.unit);
+      if (u.flagged) flagged->push_back(u.unit);
+    }
+    return out;
+  };
+  std::vector<std::string> flagged;
+  EXPECT_EQ(request.min_sample, 30) << "the targets' default";
+  EXPECT_THAT(order(request, &flagged), ElementsAre("a", "b")) << "b's 30 calls are enough";
+  EXPECT_THAT(flagged, ElementsAre("b"));
+  EXPECT_THAT(queries.Rank(request)->excluded, ElementsAre("tiny"));
+
+  request.min_sample = 0;
+  flagged.clear();
+  EXPECT_THAT(order(request, &flagged), ElementsAre("a", "b", "tiny"));
+  EXPECT_THAT(flagged, ElementsAre("tiny"));
+}
+
+TEST(KpiRankingTest, ANegativeMinimumSampleNamesTheField) {
+  sqms::testing::FakeClock clock(absl::FromUnixSeconds(1'796'191'200));
+  testing::StubKpiReader reader;
+  app::KpiQueries queries(reader, clock, app::QueryConfig{});
+  app::RankRequest request;
+  request.period.size = domain::WindowSize::kDay;
+  request.dimension = "department";
+  request.kpis = {{"answer_rate", 1.0}};
+  request.min_sample = -1;
+  auto ranked = queries.Rank(request);
+  EXPECT_EQ(ranked.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(ranked.status().message()), ::testing::HasSubstr("min_sample"));
 }
 
 TEST(KpiRankingTest, APeriodWithFewerThanTwoRankableUnitsIsAFailedPrecondition) {
