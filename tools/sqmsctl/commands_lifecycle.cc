@@ -105,7 +105,8 @@ const SimpleCommand kSimpleCommands[] = {
     {"resume", "resume handling (restarts the SLA clock)", &Stub::ResumeHandling},
     {"close", "close the complaint", &Stub::CloseComplaint},
     {"reopen", "reopen the complaint", &Stub::ReopenComplaint},
-    {"escalate", "escalate one level", &Stub::EscalateComplaint},
+    {"escalate", "escalate one level, up to 2 (admin); an agent escalates to 1 (supervisor) only",
+     &Stub::EscalateComplaint},
 };
 
 void RegisterSimple(CLI::App& app, Cli& cli, const SimpleCommand& spec) {

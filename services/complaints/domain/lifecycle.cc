@@ -124,6 +124,27 @@ absl::Status UnchangedAssignment(const Complaint& c, const Command& command) {
   return runtime::WithFieldViolations(absl::FailedPreconditionError(already), {{field, already}});
 }
 
+// An escalation one tier up (see the header): refused at the top, and past
+// what the actor's role may reach. Checked before anything changes.
+absl::Status CheckEscalation(const Complaint& c, const Command& command) {
+  const int from = c.escalation_level;
+  if (from >= kTopEscalationLevel) {
+    const std::string why = absl::StrCat("already at escalation level ", from, ", the top (",
+                                         kTopEscalationLevel, " = admin): nothing to escalate");
+    return runtime::WithFieldViolations(absl::FailedPreconditionError(why),
+                                        {{"escalation_level", why}});
+  }
+  if (from + 1 > command.escalate_up_to) {
+    const std::string why = absl::StrCat(
+        "your role may escalate up to level ", command.escalate_up_to,
+        " and the complaint is at level ", from,
+        " already: only a supervisor or admin escalates it further, to level ", from + 1);
+    return runtime::WithFieldViolations(absl::PermissionDeniedError("escalation_level: " + why),
+                                        {{"escalation_level", why}});
+  }
+  return absl::OkStatus();
+}
+
 Event MakeEvent(EventType type, const Command& command, Status from, Status to) {
   Event e;
   e.type = type;
@@ -307,7 +328,10 @@ absl::StatusOr<std::vector<Event>> Apply(Complaint& complaint, const Command& co
                                                       " a complaint in status ",
                                                       std::string(StatusName(from))));
   }
-  std::string change;  // what a reclassification changed, for its audit note
+  if (command.kind == CommandKind::kEscalate) {
+    if (absl::Status s = CheckEscalation(complaint, command); !s.ok()) return s;
+  }
+  std::string change;  // what the command changed, for its audit note
   if (command.kind == CommandKind::kReclassify) {
     absl::StatusOr<std::string> note = Reclassify(complaint, command, triage);
     if (!note.ok()) return note.status();
@@ -319,6 +343,10 @@ absl::StatusOr<std::vector<Event>> Apply(Complaint& complaint, const Command& co
     // version, audit entry or event. A retry of an assignment that did apply
     // is answered by its request id (Execute), not refused here.
     if (change.empty() && from == *to) return UnchangedAssignment(complaint, command);
+  }
+  if (command.kind == CommandKind::kEscalate) {
+    change = absl::StrCat("escalation_level: ", complaint.escalation_level, " → ",
+                          complaint.escalation_level + 1);
   }
   ApplyEffects(complaint, command, triage);
   complaint.status = *to;

@@ -187,6 +187,36 @@ TEST_F(LifecycleTest, UnsatisfiedFollowUpReopens) {
   EXPECT_EQ(events[6].event.complaint().version(), got.version());
 }
 
+// An agent who needs a supervisor escalates (to level 1); further up is a
+// supervisor's call, and nobody goes past the top. Refusals write nothing.
+TEST_F(LifecycleTest, AnAgentEscalatesToTheSupervisorTierAndNoFurther) {
+  v1::Complaint c = SubmitOk(stub(), ValidSubmission("escalate"));
+  c = Simple(&Stub::EscalateComplaint, c, Role::kAgent, "customer asks for a supervisor");
+  EXPECT_EQ(c.escalation_level(), 1);
+  {
+    v1::Complaint out;
+    auto ctx = Ctx(Role::kAgent);
+    grpc::Status status = stub().EscalateComplaint(ctx.get(), Cmd(c.id()), &out);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED) << StatusText(status);
+    EXPECT_EQ(ViolationFields(status), std::vector<std::string>{"escalation_level"});
+  }
+  c = Simple(&Stub::EscalateComplaint, Get(c.id()), Role::kSupervisor, "to the admin");
+  EXPECT_EQ(c.escalation_level(), 2);
+  {
+    v1::Complaint out;
+    auto ctx = Ctx(Role::kAdmin);
+    grpc::Status status = stub().EscalateComplaint(ctx.get(), Cmd(c.id()), &out);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << StatusText(status);
+    EXPECT_EQ(ViolationFields(status), std::vector<std::string>{"escalation_level"});
+  }
+  v1::Complaint got = Get(c.id());
+  EXPECT_EQ(got.version(), 3);  // submit, two escalations
+  EXPECT_EQ(got.escalation_level(), 2);
+  ASSERT_EQ(got.audit_size(), 3);
+  EXPECT_EQ(got.audit(1).note(), "escalation_level: 0 → 1 (customer asks for a supervisor)");
+  EXPECT_EQ(got.audit(1).actor(), Subject(Role::kAgent));
+}
+
 TEST_F(LifecycleTest, IllegalTransitionIsFailedPreconditionNamingTheStatus) {
   v1::Complaint c = SubmitOk(stub(), ValidSubmission("illegal"));
   {
