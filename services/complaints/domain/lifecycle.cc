@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "services/complaints/domain/known_issue.h"
 #include "services/complaints/domain/reclassify.h"
 #include "services/complaints/domain/sla_clock.h"
@@ -143,6 +144,17 @@ absl::Status CheckEscalation(const Complaint& c, const Command& command) {
                                         {{"escalation_level", why}});
   }
   return absl::OkStatus();
+}
+
+// Closing a replied complaint skips the follow-up visit: it needs a reason.
+absl::Status CheckCloseReason(Status from, const Command& command) {
+  if (from != Status::kReplied || !absl::StripAsciiWhitespace(command.note).empty()) {
+    return absl::OkStatus();
+  }
+  return runtime::InvalidArgument(
+      {{"note",
+        "closing a complaint in STATUS_REPLIED skips the follow-up visit: give the reason "
+        "(e.g. customer unreachable, declined the follow-up)"}});
 }
 
 Event MakeEvent(EventType type, const Command& command, Status from, Status to) {
@@ -331,6 +343,9 @@ absl::StatusOr<std::vector<Event>> Apply(Complaint& complaint, const Command& co
   if (command.kind == CommandKind::kEscalate) {
     if (absl::Status s = CheckEscalation(complaint, command); !s.ok()) return s;
   }
+  if (command.kind == CommandKind::kClose) {
+    if (absl::Status s = CheckCloseReason(from, command); !s.ok()) return s;
+  }
   std::string change;  // what the command changed, for its audit note
   if (command.kind == CommandKind::kReclassify) {
     absl::StatusOr<std::string> note = Reclassify(complaint, command, triage);
@@ -356,6 +371,9 @@ absl::StatusOr<std::vector<Event>> Apply(Complaint& complaint, const Command& co
   std::vector<Event> events{MakeEvent(EventFor(command.kind), command, from, *to)};
   if (!change.empty()) {
     events.back().note = command.note.empty() ? change : absl::StrCat(change, " (", command.note, ")");
+  }
+  if (command.kind == CommandKind::kClose && from == Status::kReplied) {
+    events.back().note = absl::StrCat("follow-up skipped: ", command.note);
   }
   if (command.kind == CommandKind::kFollowUp && !command.satisfied) {
     Event reopened = MakeEvent(EventType::kReopened, command, from, *to);

@@ -19,7 +19,16 @@
 //                                                     not yet; starts follow-up)
 //   follow_up:       REPLIED → FOLLOWED_UP (satisfied, meets follow-up)
 //                    REPLIED → IN_PROGRESS (not satisfied: reopens)
-//   close:           FOLLOWED_UP, REPLIED → CLOSED
+//   close:           FOLLOWED_UP, REPLIED → CLOSED; from REPLIED the
+//                    follow-up visit is skipped, so a reason is required:
+//                    an empty (or blank) note is INVALID_ARGUMENT on
+//                    "note". The audit
+//                    entry and the kClosed event are noted "follow-up
+//                    skipped: <note>"; the follow-up deadline stays unmet
+//                    and never breaches (nothing fires on a closed
+//                    complaint). Follow-up coverage stays exact: it counts
+//                    follow-ups (kFollowedUp) over resolutions, and a close
+//                    from REPLIED is one not followed up.
 //   reopen:          RESOLVED, REPLIED, FOLLOWED_UP, CLOSED → IN_PROGRESS
 //   escalate:        any but CLOSED → same status, escalation_level + 1:
 //                    one tier up, never a jump, never down. At
@@ -125,7 +134,8 @@ Created CreateComplaint(const Submission& submission, const std::string& id,
 // and for a command that changes nothing (an assignment, above; a
 // reclassification, reclassify.h);
 // PERMISSION_DENIED for an escalation past Command::escalate_up_to;
-// INVALID_ARGUMENT (with field violations) for a missing payload field,
+// INVALID_ARGUMENT (with field violations) for a missing payload field
+// (the note of a close from REPLIED included),
 // and for an assignment to a department that is not one of `triage`'s
 // (CheckListedDepartment, violation on "department") — checked before the
 // transition, and the complaint is left untouched.

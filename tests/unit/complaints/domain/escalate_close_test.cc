@@ -115,5 +115,51 @@ TEST_F(EscalateCloseTest, AClosedComplaintIsNotEscalated) {
   EXPECT_EQ(c.escalation_level, 0);
 }
 
+TEST_F(EscalateCloseTest, ClosingARepliedComplaintWithoutAReasonIsInvalidAndWritesNothing) {
+  Complaint c = Replied();
+  const int64_t version = c.version;
+  const size_t audited = c.audit.size();
+  auto events = Apply(c, Make(CommandKind::kClose, t0_ + absl::Hours(5)), triage_);
+  EXPECT_EQ(events.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Field(events.status()), "note");
+  EXPECT_EQ(c.status, Status::kReplied);
+  EXPECT_EQ(c.version, version);
+  EXPECT_EQ(c.audit.size(), audited);
+  EXPECT_FALSE(c.closed_at.has_value());
+  auto blank = Apply(c, Make(CommandKind::kClose, t0_ + absl::Hours(5), "  "), triage_);
+  EXPECT_EQ(blank.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(c.status, Status::kReplied);
+}
+
+TEST_F(EscalateCloseTest, ClosingARepliedComplaintRecordsTheSkippedFollowUpAndItsReason) {
+  Complaint c = Replied();
+  const absl::Time close_at = t0_ + absl::Hours(5);
+  auto events = Apply(c, Make(CommandKind::kClose, close_at, "customer unreachable"), triage_);
+  ASSERT_TRUE(events.ok()) << events.status();
+  ASSERT_EQ(events->size(), 1u);
+  const Event& closed = events->front();
+  EXPECT_EQ(closed.type, EventType::kClosed);
+  EXPECT_EQ(closed.from, Status::kReplied);
+  EXPECT_EQ(closed.note, "follow-up skipped: customer unreachable");
+  EXPECT_EQ(c.audit.back().action, "close");
+  EXPECT_EQ(c.audit.back().note, "follow-up skipped: customer unreachable");
+  EXPECT_EQ(c.status, Status::kClosed);
+  // The follow-up target stays unmet, and being closed it never breaches.
+  const SlaDeadline* follow_up = c.sla.Find(SlaTarget::kFollowUp);
+  ASSERT_NE(follow_up, nullptr);
+  EXPECT_FALSE(follow_up->met_at.has_value());
+  EXPECT_TRUE(FireDueTimers(c, follow_up->due + absl::Hours(1), triage_).empty());
+  EXPECT_FALSE(c.sla.Find(SlaTarget::kFollowUp)->breached);
+}
+
+TEST_F(EscalateCloseTest, ClosingAFollowedUpComplaintNeedsNoReason) {
+  Complaint c = Replied();
+  ASSERT_TRUE(Apply(c, Make(CommandKind::kFollowUp, t0_ + absl::Hours(5)), triage_).ok());
+  auto events = Apply(c, Make(CommandKind::kClose, t0_ + absl::Hours(6)), triage_);
+  ASSERT_TRUE(events.ok()) << events.status();
+  EXPECT_EQ(events->front().note, "");
+  EXPECT_EQ(c.status, Status::kClosed);
+}
+
 }  // namespace
 }  // namespace sqms::complaints::domain

@@ -327,7 +327,9 @@ TEST_F(SlaClockTest, PendingTimers) {
   ASSERT_EQ(timers.size(), 2u);  // the follow-up deadline
   EXPECT_EQ(timers[1].target, SlaTarget::kFollowUp);
   EXPECT_EQ(timers[1].at, t0 + absl::Minutes(5) + absl::Hours(24));
-  Do(c, CommandKind::kClose, t0 + absl::Minutes(6));
+  Command close = Cmd(CommandKind::kClose, t0 + absl::Minutes(6));
+  close.note = "customer declined the follow-up";  // required from REPLIED
+  ASSERT_TRUE(Apply(c, close, triage_).ok());
   EXPECT_TRUE(PendingTimers(c).empty());  // closed
 }
 
