@@ -103,9 +103,13 @@ const SimpleCommand kSimpleCommands[] = {
     {"start", "start handling", &Stub::StartHandling},
     {"wait", "wait on the customer (pauses the SLA clock)", &Stub::WaitOnCustomer},
     {"resume", "resume handling (restarts the SLA clock)", &Stub::ResumeHandling},
-    {"close", "close the complaint", &Stub::CloseComplaint},
+    {"close",
+     "close the complaint (from REPLIED, skipping the follow-up visit, --note must give the "
+     "reason: customer unreachable, declined the follow-up)",
+     &Stub::CloseComplaint},
     {"reopen", "reopen the complaint", &Stub::ReopenComplaint},
-    {"escalate", "escalate one level", &Stub::EscalateComplaint},
+    {"escalate", "escalate one level, up to 2 (admin); an agent escalates to 1 (supervisor) only",
+     &Stub::EscalateComplaint},
 };
 
 void RegisterSimple(CLI::App& app, Cli& cli, const SimpleCommand& spec) {

@@ -117,8 +117,11 @@ std::string TriageExplanationText(const cv1::TriageExplanation& e, const std::st
   Line(indent, "model", ModelText(e), out);
   Line(indent, "levels", "urgency from " + e.urgency_source() + ", importance from " +
                              e.importance_source(), out);
-  Line(indent, "priority", e.priority_rule() == "safety_always_p1" ? "safety is always P1"
-                                                                   : "priority matrix", out);
+  Line(indent, "priority",
+       e.priority_rule() == "safety_always_p1" ? "safety is always P1"
+       : e.priority_rule() == "agent"          ? "set by an agent (reclassify)"
+                                               : "priority matrix",
+       out);
   Line(indent, "routed by", RouteText(e), out);
   Line(indent, "config", e.config_version(), out);
   return out;

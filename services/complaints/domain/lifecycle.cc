@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "services/complaints/domain/known_issue.h"
 #include "services/complaints/domain/reclassify.h"
 #include "services/complaints/domain/sla_clock.h"
@@ -122,6 +123,38 @@ absl::Status UnchangedAssignment(const Complaint& c, const Command& command) {
       absl::StrCat("already assigned to ", absl::StrJoin(parts, ", "), ": nothing to assign");
   const char* field = command.department.empty() ? "assignee" : "department";
   return runtime::WithFieldViolations(absl::FailedPreconditionError(already), {{field, already}});
+}
+
+// An escalation one tier up (see the header): refused at the top, and past
+// what the actor's role may reach. Checked before anything changes.
+absl::Status CheckEscalation(const Complaint& c, const Command& command) {
+  const int from = c.escalation_level;
+  if (from >= kTopEscalationLevel) {
+    const std::string why = absl::StrCat("already at escalation level ", from, ", the top (",
+                                         kTopEscalationLevel, " = admin): nothing to escalate");
+    return runtime::WithFieldViolations(absl::FailedPreconditionError(why),
+                                        {{"escalation_level", why}});
+  }
+  if (from + 1 > command.escalate_up_to) {
+    const std::string why = absl::StrCat(
+        "your role may escalate up to level ", command.escalate_up_to,
+        " and the complaint is at level ", from,
+        " already: only a supervisor or admin escalates it further, to level ", from + 1);
+    return runtime::WithFieldViolations(absl::PermissionDeniedError("escalation_level: " + why),
+                                        {{"escalation_level", why}});
+  }
+  return absl::OkStatus();
+}
+
+// Closing a replied complaint skips the follow-up visit: it needs a reason.
+absl::Status CheckCloseReason(Status from, const Command& command) {
+  if (from != Status::kReplied || !absl::StripAsciiWhitespace(command.note).empty()) {
+    return absl::OkStatus();
+  }
+  return runtime::InvalidArgument(
+      {{"note",
+        "closing a complaint in STATUS_REPLIED skips the follow-up visit: give the reason "
+        "(e.g. customer unreachable, declined the follow-up)"}});
 }
 
 Event MakeEvent(EventType type, const Command& command, Status from, Status to) {
@@ -307,7 +340,13 @@ absl::StatusOr<std::vector<Event>> Apply(Complaint& complaint, const Command& co
                                                       " a complaint in status ",
                                                       std::string(StatusName(from))));
   }
-  std::string change;  // what a reclassification changed, for its audit note
+  if (command.kind == CommandKind::kEscalate) {
+    if (absl::Status s = CheckEscalation(complaint, command); !s.ok()) return s;
+  }
+  if (command.kind == CommandKind::kClose) {
+    if (absl::Status s = CheckCloseReason(from, command); !s.ok()) return s;
+  }
+  std::string change;  // what the command changed, for its audit note
   if (command.kind == CommandKind::kReclassify) {
     absl::StatusOr<std::string> note = Reclassify(complaint, command, triage);
     if (!note.ok()) return note.status();
@@ -320,6 +359,10 @@ absl::StatusOr<std::vector<Event>> Apply(Complaint& complaint, const Command& co
     // is answered by its request id (Execute), not refused here.
     if (change.empty() && from == *to) return UnchangedAssignment(complaint, command);
   }
+  if (command.kind == CommandKind::kEscalate) {
+    change = absl::StrCat("escalation_level: ", complaint.escalation_level, " → ",
+                          complaint.escalation_level + 1);
+  }
   ApplyEffects(complaint, command, triage);
   complaint.status = *to;
   complaint.version += 1;
@@ -328,6 +371,9 @@ absl::StatusOr<std::vector<Event>> Apply(Complaint& complaint, const Command& co
   std::vector<Event> events{MakeEvent(EventFor(command.kind), command, from, *to)};
   if (!change.empty()) {
     events.back().note = command.note.empty() ? change : absl::StrCat(change, " (", command.note, ")");
+  }
+  if (command.kind == CommandKind::kClose && from == Status::kReplied) {
+    events.back().note = absl::StrCat("follow-up skipped: ", command.note);
   }
   if (command.kind == CommandKind::kFollowUp && !command.satisfied) {
     Event reopened = MakeEvent(EventType::kReopened, command, from, *to);

@@ -19,9 +19,25 @@
 //                                                     not yet; starts follow-up)
 //   follow_up:       REPLIED → FOLLOWED_UP (satisfied, meets follow-up)
 //                    REPLIED → IN_PROGRESS (not satisfied: reopens)
-//   close:           FOLLOWED_UP, REPLIED → CLOSED
+//   close:           FOLLOWED_UP, REPLIED → CLOSED; from REPLIED the
+//                    follow-up visit is skipped, so a reason is required:
+//                    an empty (or blank) note is INVALID_ARGUMENT on
+//                    "note". The audit
+//                    entry and the kClosed event are noted "follow-up
+//                    skipped: <note>"; the follow-up deadline stays unmet
+//                    and never breaches (nothing fires on a closed
+//                    complaint). Follow-up coverage stays exact: it counts
+//                    follow-ups (kFollowedUp) over resolutions, and a close
+//                    from REPLIED is one not followed up.
 //   reopen:          RESOLVED, REPLIED, FOLLOWED_UP, CLOSED → IN_PROGRESS
-//   escalate:        any but CLOSED → same status, escalation_level + 1
+//   escalate:        any but CLOSED → same status, escalation_level + 1:
+//                    one tier up, never a jump, never down. At
+//                    kTopEscalationLevel (or above, set before the cap):
+//                    FAILED_PRECONDITION with a violation on
+//                    "escalation_level"; past the actor's
+//                    Command::escalate_up_to: PERMISSION_DENIED with a
+//                    violation on "escalation_level". Noted
+//                    "escalation_level: 0 → 1".
 //   note:            any → same status
 //   reclassify:      any but CLOSED → same status (reclassify.h: an agent's
 //                    override of category/priority, audited "from → to")
@@ -69,6 +85,10 @@ std::string_view CommandName(CommandKind kind);
 // anything out of range).
 std::string_view StatusName(Status status);
 
+// The top of the escalation tiers a breach or a person climbs: 1 =
+// supervisor, 2 = admin (requirements: "escalation climbs these tiers").
+inline constexpr int kTopEscalationLevel = 2;
+
 struct Command {
   CommandKind kind = CommandKind::kAddNote;
   std::string actor;
@@ -93,6 +113,9 @@ struct Command {
   // kReclassify (at least one set)
   Category category = Category::kUnspecified;
   Priority priority = Priority::kUnspecified;
+  // kEscalate: the highest level this actor may escalate to (the caller's
+  // role decides: rpc/roles.h, EscalationCeiling). Default: the top.
+  int escalate_up_to = kTopEscalationLevel;
 };
 
 // Builds a new complaint from a validated submission: status RECEIVED,
@@ -110,7 +133,9 @@ Created CreateComplaint(const Submission& submission, const std::string& id,
 // FAILED_PRECONDITION for an illegal transition (naming the current status)
 // and for a command that changes nothing (an assignment, above; a
 // reclassification, reclassify.h);
-// INVALID_ARGUMENT (with field violations) for a missing payload field,
+// PERMISSION_DENIED for an escalation past Command::escalate_up_to;
+// INVALID_ARGUMENT (with field violations) for a missing payload field
+// (the note of a close from REPLIED included),
 // and for an assignment to a department that is not one of `triage`'s
 // (CheckListedDepartment, violation on "department") — checked before the
 // transition, and the complaint is left untouched.
@@ -129,16 +154,13 @@ struct SlaTimer {
 // wait_until), when it has one.
 std::vector<SlaTimer> PendingTimers(const Complaint& complaint);
 
-// The top of the escalation tiers a breach climbs: 1 = supervisor, 2 = admin
-// (requirements: "escalation climbs these tiers").
-inline constexpr int kTopEscalationLevel = 2;
-
 // Fires due SLA moments at `now`: marks at_risk/breached on each unmet
 // deadline whose moment has passed and returns a kSlaAtRisk/kSlaBreached
 // event per change (empty when nothing is due — a stale timer is a no-op).
 // Bumps version and appends one audit entry when it returns events.
 // A breach escalates: each target newly breached raises escalation_level by
-// one, up to kTopEscalationLevel (a level set higher by hand stays), noted
+// one, up to kTopEscalationLevel (a level already there, or above it in a
+// complaint stored before escalation was capped, stays), noted
 // in the audit entry ("…; escalated to level 1"); the kSlaBreached events
 // carry the escalated complaint.
 // Nothing fires while a known issue holds the complaint (SlaHeld; a P1 or

@@ -200,7 +200,7 @@ struct TriageExplanation {
   std::vector<SignalEvidence> signals;
   std::string urgency_source;             // "submitted" | "signal:<name>" | "default"
   std::string importance_source;          // "submitted" | "signal:<name>" | "category" | "default"
-  std::string priority_rule;              // "safety_always_p1" | "matrix"
+  std::string priority_rule;              // "safety_always_p1" | "matrix" | "agent" (reclassify.h)
   std::optional<RoutingRule> routing_rule;  // the rule that chose; nullopt: the default
   // The trained model's most probable categories (empty without a model).
   std::vector<std::pair<Category, double>> model;

@@ -1,6 +1,9 @@
 #include "services/complaints/domain/reclassify.h"
 
 #include <algorithm>
+#include <string_view>
+#include <tuple>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "services/complaints/domain/known_issue.h"
@@ -12,14 +15,46 @@ namespace {
 
 std::string PriorityName(Priority p) { return absl::StrCat("P", static_cast<int>(p)); }
 
-Priority AssessedPriority(const Complaint& c, Category category, const Triage& triage) {
+std::string_view LevelName(Level l) {
+  switch (l) {
+    case Level::kLow:
+      return "low";
+    case Level::kMedium:
+      return "medium";
+    case Level::kHigh:
+      return "high";
+    case Level::kUnspecified:
+      break;
+  }
+  return "-";
+}
+
+bool InRange(Level l) { return l == Level::kLow || l == Level::kMedium || l == Level::kHigh; }
+
+// The importance triage gives `category` when nothing else set it (triage.cc,
+// AssessLevels): its configured importance ("category"), else MEDIUM
+// ("default").
+std::pair<Level, std::string> CategoryImportance(Category category, const Triage& triage) {
+  const auto& by_category = triage.config().importance_by_category;
+  auto it = by_category.find(category);
+  if (it != by_category.end() && InRange(it->second)) return {it->second, "category"};
+  return {Level::kMedium, "default"};
+}
+
+// Whether the complaint's importance came from its category (or the default
+// for a category without one), so that a new category re-derives it.
+bool ImportanceFromCategory(const Complaint& c) {
+  return c.triage.importance_source == "category" || c.triage.importance_source == "default";
+}
+
+// A priority from the matrix, or P1 for safety (triage.cc, Assess).
+Priority MatrixPriority(const Complaint& c, Category category, Level importance,
+                        const Triage& triage) {
   if (category == Category::kSafety) return Priority::kP1;
-  const TriageConfig& config = triage.config();
-  auto it = config.importance_by_category.find(category);
-  Level importance = it == config.importance_by_category.end() ? Level::kMedium : it->second;
-  importance = std::max(importance, c.importance);
-  const Level urgency = c.urgency == Level::kUnspecified ? Level::kMedium : c.urgency;
-  return config.priority_matrix[static_cast<int>(urgency) - 1][static_cast<int>(importance) - 1];
+  const Level urgency = InRange(c.urgency) ? c.urgency : Level::kMedium;
+  if (!InRange(importance)) importance = Level::kMedium;
+  return triage.config()
+      .priority_matrix[static_cast<int>(urgency) - 1][static_cast<int>(importance) - 1];
 }
 
 // `d` restarted at `start` with `target` of open time of `calendar`, plus
@@ -79,9 +114,35 @@ absl::StatusOr<std::string> Reclassify(Complaint& c, const Command& command,
                                        const Triage& triage) {
   const Category category =
       command.category == Category::kUnspecified ? c.category : command.category;
+  const bool category_changes = category != c.category;
+  // Importance: re-derived from the new category when it came from the old
+  // one; a submitted or signalled importance stays (see the header).
+  Level importance = c.importance;
+  std::string importance_source = c.triage.importance_source;
+  if (category_changes && ImportanceFromCategory(c)) {
+    std::tie(importance, importance_source) = CategoryImportance(category, triage);
+  }
   Priority priority = command.priority;
+  std::string priority_rule = command.priority == Priority::kUnspecified ? "" : "agent";
   if (priority == Priority::kUnspecified) {
-    priority = category == c.category ? c.priority : AssessedPriority(c, category, triage);
+    if (!category_changes) {
+      priority = c.priority;
+      priority_rule = c.triage.priority_rule;
+    } else if (category == Category::kSafety) {
+      priority = Priority::kP1;
+      priority_rule = "safety_always_p1";
+    } else if (c.triage.priority_rule == "agent") {
+      priority = c.priority;  // an agent's priority stays until an agent changes it
+      priority_rule = "agent";
+    } else {
+      // An importance of unknown origin (stored before importance_source
+      // existed) is never lowered by the new category.
+      const Level basis = ImportanceFromCategory(c) || !importance_source.empty()
+                              ? importance
+                              : std::max(importance, CategoryImportance(category, triage).first);
+      priority = MatrixPriority(c, category, basis, triage);
+      priority_rule = "matrix";
+    }
   }
   if (category == Category::kSafety && priority != Priority::kP1) {
     return runtime::InvalidArgument({{"priority", "a safety complaint is always P1"}});
@@ -117,6 +178,14 @@ absl::StatusOr<std::string> Reclassify(Complaint& c, const Command& command,
       }
     }
   }
+  if (importance != c.importance) {
+    absl::StrAppend(&note, note.empty() ? "" : "; ",
+                    "importance: ", std::string(LevelName(c.importance)), " → ",
+                    std::string(LevelName(importance)));
+    c.importance = importance;
+  }
+  c.triage.importance_source = importance_source;
+  c.triage.priority_rule = priority_rule;
   if (priority != c.priority) {
     absl::StrAppend(&note, note.empty() ? "" : "; ", "priority: ", PriorityName(c.priority), " → ",
                     PriorityName(priority));

@@ -11,9 +11,21 @@
 //   status and assignee stay: whoever is handling it keeps it (nobody is
 //   left owning a P1 on a 30-minute clock) until the new department
 //   assigns it. The note names the move ("; department: a → b").
-// - priority: the one given; else, when the category changed, safety → P1
-//   and any other category the priority matrix at the complaint's urgency
-//   and the higher of its importance and the new category's.
+// - importance, when the category changed: re-derived as triage would
+//   (triage.h) when it came from the old category — importance_source
+//   "category" or "default" — from the new category's importance
+//   ("category"; MEDIUM, "default", for a category without one); one the
+//   submitter set ("submitted") or a text signal raised ("signal:<name>")
+//   stays. The note names the change ("; importance: high → low").
+// - priority: the one given (priority_rule "agent"); else, when the
+//   category changed: safety → P1 ("safety_always_p1"); a priority an agent
+//   set before (priority_rule "agent") stays; otherwise the priority matrix
+//   at the complaint's urgency and its (re-derived) importance ("matrix") —
+//   so moving away from safety re-derives it. An importance of unknown
+//   origin (no importance_source: stored before it existed) counts as the
+//   higher of it and the new category's, never lowering the priority.
+//   The complaint's triage explanation records the new importance_source
+//   and priority_rule.
 // - A safety complaint is always P1: a lower priority is INVALID_ARGUMENT
 //   on "priority".
 // - SLA: when the priority changes, each unmet deadline is recomputed with

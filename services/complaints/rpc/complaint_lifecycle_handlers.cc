@@ -50,6 +50,9 @@ grpc::ServerUnaryReactor* ComplaintGrpcService::RunLifecycle(grpc::CallbackServe
         if (absl::Status s = CheckWellFormed(request); !s.ok()) return s;
         if (auto denied = CheckAssignee(command, principal); !denied.ok()) return denied;
         command.actor = principal.subject;  // the time is the app's (its clock)
+        // How far this caller may escalate; the domain checks it against the
+        // complaint's level inside Execute (PERMISSION_DENIED past it).
+        command.escalate_up_to = EscalationCeiling(principal.role);
         absl::StatusOr<domain::Complaint> after = app_.Execute(id, version, std::move(command));
         if (!after.ok()) return RebaseCommandPaths(after.status(), wrapped);
         ComplaintForRole(*after, principal.role, View::kSummary, response);

@@ -1,5 +1,7 @@
 #include "services/complaints/rpc/roles.h"
 
+#include "services/complaints/domain/lifecycle.h"
+
 namespace sqms::complaints::rpc {
 namespace {
 
@@ -18,36 +20,48 @@ constexpr std::string_view kContactService = "sqms.contact.v1.ContactEventServic
 const MethodInfo& Info(Method method) {
   static const auto* const kTable = new MethodInfo[kMethodCount]{
       // Intake and reads: every role, call-center gateways (service) included.
-      {Method::kSubmitComplaint, "SubmitComplaint",
+      {Method::kSubmitComplaint,
+       "SubmitComplaint",
        {Role::kAgent, Role::kSupervisor, Role::kAdmin, Role::kService}},
-      {Method::kStreamComplaints, "StreamComplaints",
+      {Method::kStreamComplaints,
+       "StreamComplaints",
        {Role::kAgent, Role::kSupervisor, Role::kAdmin, Role::kService}},
-      {Method::kGetComplaint, "GetComplaint",
+      {Method::kGetComplaint,
+       "GetComplaint",
        {Role::kAgent, Role::kSupervisor, Role::kAdmin, Role::kService}},
       {Method::kListComplaints, "ListComplaints", {Role::kAgent, Role::kSupervisor, Role::kAdmin}},
       // Day-to-day handling: agents and up.
-      {Method::kAssignComplaint, "AssignComplaint",
+      {Method::kAssignComplaint,
+       "AssignComplaint",
        {Role::kAgent, Role::kSupervisor, Role::kAdmin}},
       {Method::kStartHandling, "StartHandling", {Role::kAgent, Role::kSupervisor, Role::kAdmin}},
       {Method::kWaitOnCustomer, "WaitOnCustomer", {Role::kAgent, Role::kSupervisor, Role::kAdmin}},
       {Method::kResumeHandling, "ResumeHandling", {Role::kAgent, Role::kSupervisor, Role::kAdmin}},
-      {Method::kResolveComplaint, "ResolveComplaint",
+      {Method::kResolveComplaint,
+       "ResolveComplaint",
        {Role::kAgent, Role::kSupervisor, Role::kAdmin}},
-      {Method::kReplyToComplainant, "ReplyToComplainant",
+      {Method::kReplyToComplainant,
+       "ReplyToComplainant",
        {Role::kAgent, Role::kSupervisor, Role::kAdmin}},
       {Method::kRecordFollowUp, "RecordFollowUp", {Role::kAgent, Role::kSupervisor, Role::kAdmin}},
       // Decisions over a complaint's fate: supervisors and admins.
       {Method::kCloseComplaint, "CloseComplaint", {Role::kSupervisor, Role::kAdmin}},
       {Method::kReopenComplaint, "ReopenComplaint", {Role::kSupervisor, Role::kAdmin}},
-      {Method::kEscalateComplaint, "EscalateComplaint", {Role::kSupervisor, Role::kAdmin}},
+      // Escalation: an agent asks for a supervisor (EscalationCeiling).
+      {Method::kEscalateComplaint,
+       "EscalateComplaint",
+       {Role::kAgent, Role::kSupervisor, Role::kAdmin}},
       {Method::kAddNote, "AddNote", {Role::kAgent, Role::kSupervisor, Role::kAdmin}},
-      {Method::kWatchComplaints, "WatchComplaints",
+      {Method::kWatchComplaints,
+       "WatchComplaints",
        {Role::kAgent, Role::kSupervisor, Role::kAdmin, Role::kService}},
       // Call-center gateways (contact/v1/service.proto: service, supervisor, admin).
-      {Method::kStreamContactEvents, "StreamContactEvents",
+      {Method::kStreamContactEvents,
+       "StreamContactEvents",
        {Role::kSupervisor, Role::kAdmin, Role::kService}},
       // Triage: correcting it is day-to-day work; explaining it creates nothing.
-      {Method::kReclassifyComplaint, "ReclassifyComplaint",
+      {Method::kReclassifyComplaint,
+       "ReclassifyComplaint",
        {Role::kAgent, Role::kSupervisor, Role::kAdmin}},
       {Method::kExplainTriage, "ExplainTriage", {Role::kAgent, Role::kSupervisor, Role::kAdmin}},
   };
@@ -66,6 +80,19 @@ std::string_view ServiceName(Method method) {
 
 runtime::RpcMethod Describe(Method method) {
   return {ServiceName(method), MethodName(method), &AllowedRoles(method)};
+}
+
+int EscalationCeiling(runtime::Role role) {
+  switch (role) {
+    case Role::kAgent:
+      return 1;
+    case Role::kSupervisor:
+    case Role::kAdmin:
+      return domain::kTopEscalationLevel;
+    case Role::kService:
+      break;
+  }
+  return 0;
 }
 
 bool SeesPersonalData(runtime::Role role) {

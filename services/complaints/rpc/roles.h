@@ -12,10 +12,14 @@
 //     command but the three below)
 //   CloseComplaint                       x         x
 //   ReopenComplaint                      x         x
-//   EscalateComplaint                    x         x
+//   EscalateComplaint           x*       x         x
 //   StreamContactEvents                  x         x       x
 //   ReclassifyComplaint         x        x         x
 //   ExplainTriage               x        x         x
+//
+// * an agent escalates to level 1 (supervisor) only, one tier up from 0:
+//   EscalationCeiling. Every escalation is one tier up, never past
+//   domain::kTopEscalationLevel (lifecycle.h).
 
 #include <string_view>
 
@@ -42,6 +46,10 @@ std::string_view ServiceName(Method method);
 // The method as runtime::RunUnary / OpenOrderedStream take it (names for
 // the metrics, AllowedRoles for authorization).
 runtime::RpcMethod Describe(Method method);
+// The highest escalation level `role` may escalate a complaint to
+// (domain::Command::escalate_up_to): 1 (supervisor) for an agent, the top
+// for a supervisor or admin, 0 for anyone else.
+int EscalationCeiling(runtime::Role role);
 // Whether `role` sees complainant personal data unmasked in GetComplaint
 // (every other response is masked for everyone): supervisor and admin only.
 bool SeesPersonalData(runtime::Role role);

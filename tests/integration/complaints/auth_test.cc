@@ -188,11 +188,11 @@ std::vector<RpcCase> Cases() {
        }},
       lifecycle("CloseComplaint", kSenior, v1::STATUS_FOLLOWED_UP, &Stub::CloseComplaint),
       lifecycle("ReopenComplaint", kSenior, v1::STATUS_RESOLVED, &Stub::ReopenComplaint),
-      lifecycle("EscalateComplaint", kSenior, v1::STATUS_RECEIVED, &Stub::EscalateComplaint),
+      lifecycle("EscalateComplaint", kStaff, v1::STATUS_RECEIVED, &Stub::EscalateComplaint),
       lifecycle("AddNote", kStaff, v1::STATUS_RECEIVED, &Stub::AddNote),
-      {"WatchComplaints", kEveryRole,
-       [](AuthTest& t, const Caller& c) { return t.Watch(c); }},
-      {"StreamContactEvents", {Role::kSupervisor, Role::kAdmin, Role::kService},
+      {"WatchComplaints", kEveryRole, [](AuthTest& t, const Caller& c) { return t.Watch(c); }},
+      {"StreamContactEvents",
+       {Role::kSupervisor, Role::kAdmin, Role::kService},
        [](AuthTest& t, const Caller& caller) {
          auto contact = t.stack().Contact();
          auto ctx = caller();

@@ -187,6 +187,67 @@ TEST_F(LifecycleTest, UnsatisfiedFollowUpReopens) {
   EXPECT_EQ(events[6].event.complaint().version(), got.version());
 }
 
+// An agent who needs a supervisor escalates (to level 1); further up is a
+// supervisor's call, and nobody goes past the top. Refusals write nothing.
+TEST_F(LifecycleTest, AnAgentEscalatesToTheSupervisorTierAndNoFurther) {
+  v1::Complaint c = SubmitOk(stub(), ValidSubmission("escalate"));
+  c = Simple(&Stub::EscalateComplaint, c, Role::kAgent, "customer asks for a supervisor");
+  EXPECT_EQ(c.escalation_level(), 1);
+  {
+    v1::Complaint out;
+    auto ctx = Ctx(Role::kAgent);
+    grpc::Status status = stub().EscalateComplaint(ctx.get(), Cmd(c.id()), &out);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED) << StatusText(status);
+    EXPECT_EQ(ViolationFields(status), std::vector<std::string>{"escalation_level"});
+  }
+  c = Simple(&Stub::EscalateComplaint, Get(c.id()), Role::kSupervisor, "to the admin");
+  EXPECT_EQ(c.escalation_level(), 2);
+  {
+    v1::Complaint out;
+    auto ctx = Ctx(Role::kAdmin);
+    grpc::Status status = stub().EscalateComplaint(ctx.get(), Cmd(c.id()), &out);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << StatusText(status);
+    EXPECT_EQ(ViolationFields(status), std::vector<std::string>{"escalation_level"});
+  }
+  v1::Complaint got = Get(c.id());
+  EXPECT_EQ(got.version(), 3);  // submit, two escalations
+  EXPECT_EQ(got.escalation_level(), 2);
+  ASSERT_EQ(got.audit_size(), 3);
+  EXPECT_EQ(got.audit(1).note(), "escalation_level: 0 → 1 (customer asks for a supervisor)");
+  EXPECT_EQ(got.audit(1).actor(), Subject(Role::kAgent));
+}
+
+// Closing before the follow-up visit needs a reason, which the audit entry
+// and the closed event (from STATUS_REPLIED) carry for the follow-up KPIs.
+TEST_F(LifecycleTest, ClosingARepliedComplaintNeedsTheReasonTheFollowUpWasSkipped) {
+  v1::Complaint c = SubmitOk(stub(), ValidSubmission("skip-follow-up"));
+  c = Assign(c, Role::kSupervisor);
+  c = Simple(&Stub::StartHandling, c, Role::kAgent, "start");
+  c = Resolve(c, Role::kAgent);
+  c = Reply(c, Role::kAgent);
+  {
+    v1::Complaint out;
+    auto ctx = Ctx(Role::kSupervisor);
+    grpc::Status status = stub().CloseComplaint(ctx.get(), Cmd(c.id()), &out);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << StatusText(status);
+    EXPECT_EQ(ViolationFields(status), std::vector<std::string>{"note"});
+    EXPECT_EQ(Get(c.id()).version(), c.version());  // nothing written
+  }
+  c = Simple(&Stub::CloseComplaint, c, Role::kSupervisor, "customer unreachable");
+  EXPECT_EQ(c.status(), v1::STATUS_CLOSED);
+  v1::Complaint got = Get(c.id());
+  ASSERT_GT(got.audit_size(), 0);
+  EXPECT_EQ(got.audit(got.audit_size() - 1).note(), "follow-up skipped: customer unreachable");
+
+  std::vector<ReadEvent> events = EventsOf(c.id(), 6);
+  ASSERT_EQ(events.size(), 6u);
+  const ev::ComplaintEvent& closed = events[5].event;
+  EXPECT_EQ(closed.type(), ev::COMPLAINT_EVENT_TYPE_CLOSED);
+  EXPECT_EQ(closed.from_status(), v1::STATUS_REPLIED);
+  EXPECT_EQ(closed.note(), "follow-up skipped: customer unreachable");
+  EXPECT_FALSE(closed.complaint().follow_up().has_at());
+}
+
 TEST_F(LifecycleTest, IllegalTransitionIsFailedPreconditionNamingTheStatus) {
   v1::Complaint c = SubmitOk(stub(), ValidSubmission("illegal"));
   {

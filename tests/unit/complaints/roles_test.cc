@@ -5,6 +5,8 @@
 #include <set>
 #include <string>
 
+#include "services/complaints/domain/lifecycle.h"
+
 namespace sqms::complaints::rpc {
 namespace {
 
@@ -30,7 +32,7 @@ constexpr Row kMatrix[] = {
     {Method::kRecordFollowUp, true, true, true, false},
     {Method::kCloseComplaint, false, true, true, false},
     {Method::kReopenComplaint, false, true, true, false},
-    {Method::kEscalateComplaint, false, true, true, false},
+    {Method::kEscalateComplaint, true, true, true, false},
     {Method::kAddNote, true, true, true, false},
     {Method::kWatchComplaints, true, true, true, true},
     {Method::kStreamContactEvents, false, true, true, true},
@@ -65,6 +67,13 @@ TEST(RolesTest, NamesAreTheProtoRpcNames) {
   EXPECT_EQ(MethodName(Method::kStreamContactEvents), "StreamContactEvents");
   EXPECT_EQ(ServiceName(Method::kAddNote), "sqms.complaints.v1.ComplaintService");
   EXPECT_EQ(ServiceName(Method::kStreamContactEvents), "sqms.contact.v1.ContactEventService");
+}
+
+TEST(RolesTest, AnAgentEscalatesToTheSupervisorTierOnly) {
+  EXPECT_EQ(EscalationCeiling(Role::kAgent), 1);
+  EXPECT_EQ(EscalationCeiling(Role::kSupervisor), domain::kTopEscalationLevel);
+  EXPECT_EQ(EscalationCeiling(Role::kAdmin), domain::kTopEscalationLevel);
+  EXPECT_EQ(EscalationCeiling(Role::kService), 0);
 }
 
 TEST(RolesTest, OnlySupervisorsAndAdminsSeePersonalData) {

@@ -111,8 +111,8 @@ TEST_F(ComplaintServiceTest, ReclassifyToSafetyMakesItP1AndTightensTheSla) {
   auto stored = repo_.Get(c.id, /*with_audit=*/true);
   ASSERT_TRUE(stored.ok());
   EXPECT_EQ(stored->audit.back().note,
-            "category: hygiene → safety; department: onboard-services → safety-office; priority: "
-            "P3 → P1");
+            "category: hygiene → safety; department: onboard-services → safety-office; "
+            "importance: medium → high; priority: P3 → P1");
 }
 
 TEST_F(ComplaintServiceTest, ASafetyComplaintCannotBeLoweredBelowP1) {

@@ -218,7 +218,7 @@ TEST_F(LifecycleTest, ReclassifyingToSafetyReRoutesAnAssignedOrInProgressComplai
     ASSERT_EQ(c.audit.size(), audited + 1);
     EXPECT_EQ(c.audit.back().note,
               "category: ticketing → safety; department: ticketing-center → safety-office; "
-              "priority: P3 → P1");
+              "importance: medium → high; priority: P3 → P1");
     ASSERT_EQ(events->size(), 1u);
     EXPECT_EQ(events->front().type, EventType::kReclassified);
   }

@@ -327,7 +327,9 @@ TEST_F(SlaClockTest, PendingTimers) {
   ASSERT_EQ(timers.size(), 2u);  // the follow-up deadline
   EXPECT_EQ(timers[1].target, SlaTarget::kFollowUp);
   EXPECT_EQ(timers[1].at, t0 + absl::Minutes(5) + absl::Hours(24));
-  Do(c, CommandKind::kClose, t0 + absl::Minutes(6));
+  Command close = Cmd(CommandKind::kClose, t0 + absl::Minutes(6));
+  close.note = "customer declined the follow-up";  // required from REPLIED
+  ASSERT_TRUE(Apply(c, close, triage_).ok());
   EXPECT_TRUE(PendingTimers(c).empty());  // closed
 }
 
@@ -378,10 +380,17 @@ TEST_F(SlaClockTest, EachBreachEscalatesOneTierUpToTheTop) {
 TEST_F(SlaClockTest, ABreachNeverLowersALevelSetHigherByHand) {
   absl::Time t0 = At(2026, 11, 22, 10);
   Complaint c = Create("fire alarm", t0);
-  for (int i = 0; i < 3; ++i) Do(c, CommandKind::kEscalate, t0 + absl::Minutes(1));
-  ASSERT_EQ(c.escalation_level, 3);
+  // By hand up to the top (no further: lifecycle.h), or above it in a
+  // complaint stored before escalation was capped.
+  for (int i = 0; i < kTopEscalationLevel; ++i)
+    Do(c, CommandKind::kEscalate, t0 + absl::Minutes(1));
+  ASSERT_EQ(c.escalation_level, kTopEscalationLevel);
+  Complaint stored_before_the_cap = c;
+  stored_before_the_cap.escalation_level = kTopEscalationLevel + 1;
   FireDueTimers(c, t0 + absl::Hours(5), triage_);
-  EXPECT_EQ(c.escalation_level, 3);
+  FireDueTimers(stored_before_the_cap, t0 + absl::Hours(5), triage_);
+  EXPECT_EQ(c.escalation_level, kTopEscalationLevel);
+  EXPECT_EQ(stored_before_the_cap.escalation_level, kTopEscalationLevel + 1);
   EXPECT_EQ(c.audit.back().note,
             "first_response at risk; first_response breached; resolution at risk; "
             "resolution breached");
