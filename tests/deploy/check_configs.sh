@@ -22,6 +22,14 @@
 #   - the production render's alerts config has no loopback target
 #   - production's topology spread: DoNotSchedule over nodes (alerts: and
 #     zones) with nodeTaintsPolicy Honor and matchLabelKeys pod-template-hash
+#   - network policies, in every render: ingress denied by default; each
+#     Deployment's gRPC port open to the namespace and to namespaces labelled
+#     sqms/grpc-client=true, its metrics port (and alerts' webhook) to
+#     namespace monitoring, nothing else, and every port a policy names is
+#     one of the pod's
+#   - production serves TLS: each Deployment's certificate and key are files
+#     of its own Secret <name>-tls, mounted without subPath (renewals reach
+#     it), and its probes use the plaintext health port, not the TLS one
 #   - the complaints service's departments (triage.yaml `departments`) and
 #     the metrics config's are the same ids (one vocabulary: an id only the
 #     complaints list has reads "other" on the dashboards, one only metrics
@@ -434,6 +442,97 @@ if bad:
 PY
 }
 
+# Ingress is denied in the namespace but for what each service needs: gRPC
+# from the namespace and from namespaces labelled sqms/grpc-client=true,
+# metrics (and alerts' webhook) from namespace monitoring. In every render.
+network_policies() {
+  local py="$1"
+  "$py" - "$WORK_DIR"/kustomize-*.out <<'PY'
+import sys, yaml
+SAME_NAMESPACE = {"podSelector": {}}
+CLIENTS = {"namespaceSelector": {"matchLabels": {"sqms/grpc-client": "true"}}}
+MONITORING = {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}
+WANT = {"grpc": [SAME_NAMESPACE, CLIENTS], "metrics": [MONITORING], "webhook": [MONITORING]}
+bad = []
+for path in sys.argv[1:]:
+    docs = [d for d in yaml.safe_load_all(open(path, encoding="utf-8")) if d]
+    policies = [d for d in docs if d["kind"] == "NetworkPolicy"]
+    if not any(p["spec"]["podSelector"] == {} and p["spec"].get("policyTypes") == ["Ingress"]
+               and not p["spec"].get("ingress") for p in policies):
+        bad.append(f"{path}: no default-deny ingress policy")
+    for dep in (d for d in docs if d["kind"] == "Deployment"):
+        name = dep["metadata"]["name"]
+        pod = dep["spec"]["template"]
+        labels = pod["metadata"]["labels"]
+        ports = {p["name"] for c in pod["spec"]["containers"] for p in c.get("ports", [])}
+        allowed = {}
+        for policy in policies:
+            selector = policy["spec"]["podSelector"].get("matchLabels", {})
+            if not selector.items() <= labels.items():
+                continue
+            for rule in policy["spec"].get("ingress") or []:
+                if not rule.get("from") or not rule.get("ports"):
+                    bad.append(f"{path}: {policy['metadata']['name']} allows any source or port")
+                    continue
+                for port in rule["ports"]:
+                    allowed.setdefault(port["port"], []).extend(rule["from"])
+        for port, peers in allowed.items():
+            if port not in ports:
+                bad.append(f"{path}: {name}: a policy opens port {port!r}, not one of {sorted(ports)}")
+            elif port not in WANT or sorted(map(str, peers)) != sorted(map(str, WANT[port])):
+                bad.append(f"{path}: {name}: port {port} open to {peers}")
+        for port in ("grpc", "metrics") + (("webhook",) if "webhook" in ports else ()):
+            if port not in allowed:
+                bad.append(f"{path}: {name}: port {port} is closed to everyone")
+    print(f"{path}: {len(policies)} policies")
+if bad:
+    sys.exit("\n".join(bad))
+PY
+}
+
+# Production serves TLS on every gRPC port with the Deployment's own
+# certificate, mounted so that renewals reach the pod, and probes the
+# plaintext health listener. Reads what render_kustomizations rendered.
+production_serves_tls() {
+  local py="$1" out="$WORK_DIR/kustomize-production.out"
+  [ -s "$out" ] || { echo "the production overlay did not render"; return 1; }
+  "$py" - "$out" <<'PY'
+import sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1], encoding="utf-8")) if d]
+config_maps = {d["metadata"]["name"]: d.get("data", {}) for d in docs if d["kind"] == "ConfigMap"}
+bad = []
+for dep in (d for d in docs if d["kind"] == "Deployment"):
+    name = dep["metadata"]["name"]
+    pod = dep["spec"]["template"]["spec"]
+    c = pod["containers"][0]
+    env = {}
+    for source in c.get("envFrom", []):
+        env.update(config_maps[source["configMapRef"]["name"]])
+    mounts = {m["mountPath"]: m for m in c.get("volumeMounts", [])}
+    volumes = {v["name"]: v for v in pod["volumes"]}
+    for var in ("SQMS_TLS_CERT_FILE", "SQMS_TLS_KEY_FILE"):
+        path = env.get(var, "")
+        mount = mounts.get(path.rsplit("/", 1)[0])
+        if mount is None:
+            bad.append(f"{name}: {var}={path!r} is not in a mounted volume"); continue
+        secret = volumes[mount["name"]].get("secret", {})
+        if secret.get("secretName") != f"{name}-tls":
+            bad.append(f"{name}: {var} is not from Secret {name}-tls")
+        if "subPath" in mount:
+            bad.append(f"{name}: {mount['mountPath']} uses subPath: renewed files never arrive")
+    ports = {p["name"]: p["containerPort"] for p in c["ports"]}
+    health = env.get("SQMS_GRPC_HEALTH_LISTEN", ":").rsplit(":", 1)[1]
+    if not health.isdigit() or ports.get("grpc-health") != int(health) or int(health) == ports["grpc"]:
+        bad.append(f"{name}: SQMS_GRPC_HEALTH_LISTEN={health!r}, ports {ports}")
+    for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+        if c[probe].get("grpc", {}).get("port") != ports.get("grpc-health"):
+            bad.append(f"{name}: {probe} does not probe the health port {ports.get('grpc-health')}")
+    print(f"{name}: TLS from Secret {name}-tls, probes on {ports.get('grpc-health')}")
+if bad:
+    sys.exit("\n".join(bad))
+PY
+}
+
 # A recorded series the dashboard reads ("level:metric:operations") that no
 # rule file records would be an empty panel.
 dashboard_records_defined() {
@@ -489,6 +588,8 @@ main() {
   check "production overlay: no loopback alert targets" production_alerts_targets "$py"
   check "production overlay: topology spread (nodes hard, alerts' zones hard)" production_spreads "$py"
   check "base: the alerts service (probes, webhook port, secrets, config)" base_deploys_alerts "$py"
+  check "network policies: default deny, each port open to whom it serves" network_policies "$py"
+  check "production overlay: TLS on the gRPC ports, probes in plaintext" production_serves_tls "$py"
   check "triage config copy in deploy/k8s is current" bash "$DEPLOY/k8s/sync-triage.sh" --check
   check "metrics config copy in deploy/k8s is current" bash "$DEPLOY/k8s/sync-metrics.sh" --check
   check "alerts config copies in deploy/k8s are current (base, production)" bash "$DEPLOY/k8s/sync-alerts.sh" --check

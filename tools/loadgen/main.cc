@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "tools/loadgen/modes.h"
+#include "tools/sqmsctl/client.h"
 
 namespace {
 
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
       ->envname("SQMS_SERVER")
       ->capture_default_str();
   app.add_option("--token", options.client.token, "bearer token")->envname("SQMS_TOKEN");
+  sqms::tools::AddTlsFlags(app, options.client.tls);
   app.add_option("--mode", mode, "demo or bench")
       ->check(CLI::IsMember({"demo", "bench"}))
       ->capture_default_str();
@@ -83,6 +85,10 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
+  }
+  if (absl::Status s = sqms::tools::LoadChannelCredentials(options.client); !s.ok()) {
+    std::cerr << "error: " << s.message() << std::endl;
+    return 2;
   }
   bool bench = mode == "bench";
   options.generator.view = view == "full" ? sqms::complaints::v1::COMPLAINT_VIEW_FULL

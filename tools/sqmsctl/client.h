@@ -1,26 +1,62 @@
 // Connection plumbing shared by sqmsctl and sqms-loadgen: one channel to the
-// SQMS gRPC endpoint and per-call contexts carrying the bearer token.
+// SQMS gRPC endpoint (plaintext, or TLS with the --tls flags) and per-call
+// contexts carrying the bearer token.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
 
+#include <CLI/CLI.hpp>
 #include <functional>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/status/status.h"
+
 namespace sqms::tools {
 
-struct ClientOptions {
-  std::string server = "127.0.0.1:50051";  // host:port, plaintext
-  std::string token;                       // bearer token; empty: none sent
-  double timeout_seconds = 10;             // per unary call; <= 0: none
+// How to reach a server that serves TLS (the services' --tls-cert-file).
+struct ClientTls {
+  bool enabled = false;     // --tls: TLS, trusting the system's CA certificates
+  std::string ca_file;      // --tls-ca-file: TLS, trusting only this PEM CA bundle
+  std::string cert_file;    // --tls-cert-file: client certificate (mutual TLS) ...
+  std::string key_file;     // --tls-key-file: ... and its private key; both or neither
+  std::string server_name;  // --tls-server-name: the name the certificate must carry
+                            // (default: the host of the address)
+
+  // Whether any flag asks for TLS (each of the files implies --tls).
+  bool requested() const { return enabled || !ca_file.empty() || !cert_file.empty(); }
 };
 
-// Returns an insecure channel to options.server with message limits large
-// enough for a full ListComplaints page. Never fails; connection errors
-// surface on the first call (UNAVAILABLE).
+struct ClientOptions {
+  std::string server = "127.0.0.1:50051";  // host:port
+  std::string token;                       // bearer token; empty: none sent
+  double timeout_seconds = 10;             // per unary call; <= 0: none
+  ClientTls tls;
+  // Built from `tls` by LoadChannelCredentials; null: plaintext (which
+  // MakeChannel refuses while `tls` asks for TLS).
+  std::shared_ptr<grpc::ChannelCredentials> credentials;
+};
+
+// Registers --tls, --tls-ca-file, --tls-cert-file, --tls-key-file and
+// --tls-server-name on `app`, writing into `tls`. Environment: SQMS_TLS,
+// SQMS_TLS_CA_FILE, SQMS_TLS_SERVER_NAME, and SQMS_CLIENT_TLS_CERT_FILE /
+// SQMS_CLIENT_TLS_KEY_FILE (not SQMS_TLS_CERT_FILE: in a service's
+// environment that is the server's own certificate).
+void AddTlsFlags(CLI::App& app, ClientTls& tls);
+
+// After parsing: reads the files options.tls names and sets
+// options.credentials (left null when TLS is not asked for).
+// INVALID_ARGUMENT naming the flag when a file cannot be read or only one of
+// --tls-cert-file and --tls-key-file is given. Never prints a file's content.
+absl::Status LoadChannelCredentials(ClientOptions& options);
+
+// Returns a channel to options.server with message limits large enough for
+// a full ListComplaints page: over options.credentials, or plaintext when
+// there are none. Never fails; connection errors (a refused handshake too)
+// surface on the first call (UNAVAILABLE). Throws std::logic_error when
+// options.tls asks for TLS but LoadChannelCredentials has not run.
 std::shared_ptr<grpc::Channel> MakeChannel(const ClientOptions& options);
 
 // Like MakeChannel, but with its own TCP connection instead of one shared

@@ -44,8 +44,9 @@ struct Cli {
   std::function<int()> run;
 };
 
-// --server, --metrics-addr, --alerts-addr, --token, -o, --timeout, --utc, --version with
-// their environment variables.
+// --server, --metrics-addr, --alerts-addr, --token, -o, --timeout, the TLS
+// flags (client.h AddTlsFlags), --utc, --version with their environment
+// variables.
 void RegisterGlobalFlags(CLI::App& app, GlobalOptions& global);
 
 // submit, get, list, watch.
@@ -70,6 +71,11 @@ void RegisterAlertsCommands(CLI::App& app, Cli& cli);
 // After parsing: the zone times are shown in (output.h DisplayZoneFor);
 // kExitUsage with the message on stderr when $TZ names no zone.
 int ApplyDisplayZone(const GlobalOptions& global);
+
+// After parsing: the TLS credentials of every service's channel (client.h
+// LoadChannelCredentials); kExitUsage with the message on stderr when a
+// TLS file cannot be read.
+int LoadCredentials(GlobalOptions& global);
 
 // Shared by the command files.
 std::unique_ptr<complaints::v1::ComplaintService::Stub> NewComplaintStub(

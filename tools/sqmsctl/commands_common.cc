@@ -36,6 +36,7 @@ void RegisterGlobalFlags(CLI::App& app, GlobalOptions& global) {
          },
          "seconds per call (default 10; streams: none unless given)")
       ->check(CLI::NonNegativeNumber);
+  AddTlsFlags(app, global.client.tls);
   app.add_flag("--utc", global.utc,
                "show times in UTC (default: $TZ, else Asia/Shanghai, the calendar's zone)");
   app.set_version_flag("--version", std::string("sqmsctl ") + SQMS_VERSION);
@@ -45,6 +46,13 @@ int ApplyDisplayZone(const GlobalOptions& global) {
   absl::StatusOr<absl::TimeZone> zone = DisplayZoneFor(global.utc, std::getenv("TZ"));
   if (!zone.ok()) return ReportUsageError(zone.status());
   SetDisplayZone(*zone);
+  return kExitOk;
+}
+
+int LoadCredentials(GlobalOptions& global) {
+  if (absl::Status s = LoadChannelCredentials(global.client); !s.ok()) {
+    return ReportUsageError(s);
+  }
   return kExitOk;
 }
 

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   }
   if (!cli.run) return kExitUsage;
   if (int code = ApplyDisplayZone(cli.global); code != kExitOk) return code;
+  if (int code = LoadCredentials(cli.global); code != kExitOk) return code;
   try {
     return cli.run();
   } catch (const std::exception& e) {

@@ -10,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "sqms/runtime/tls_files.h"
 
 namespace sqms::runtime {
 namespace {
@@ -67,6 +68,45 @@ absl::Status ParseRedisAddress(const CommonConfig& config, RedisOptions* options
   return absl::OkStatus();
 }
 
+// The file `flag` names, read and passed through `check`: its contents, or
+// INVALID_ARGUMENT naming the flag, the file and what is wrong with it.
+absl::StatusOr<std::string> ReadCheckedFile(std::string_view flag, const std::string& path,
+                                            absl::Status (*check)(std::string_view)) {
+  absl::StatusOr<std::string> contents = ReadFileToString(path);
+  if (!contents.ok()) return Invalid(flag, std::string(contents.status().message()));
+  if (absl::Status s = check(*contents); !s.ok()) {
+    return Invalid(flag, absl::StrCat(path, ": ", s.message()));
+  }
+  return contents;
+}
+
+// Both TLS files or neither, the CA bundle only with them, and each file
+// readable and holding what its flag says.
+absl::Status ValidateTls(const CommonConfig& config) {
+  const bool cert = !config.tls_cert_file.empty();
+  const bool key = !config.tls_key_file.empty();
+  if (cert && !key) return Invalid("tls-key-file", "is required with --tls-cert-file");
+  if (key && !cert) return Invalid("tls-cert-file", "is required with --tls-key-file");
+  if (!cert) {
+    if (config.tls_client_ca_file.empty()) return absl::OkStatus();
+    return Invalid("tls-client-ca-file", "needs --tls-cert-file and --tls-key-file (TLS)");
+  }
+  absl::StatusOr<std::string> cert_pem =
+      ReadCheckedFile("tls-cert-file", config.tls_cert_file, CheckPemCertificates);
+  if (!cert_pem.ok()) return cert_pem.status();
+  absl::StatusOr<std::string> key_pem =
+      ReadCheckedFile("tls-key-file", config.tls_key_file, CheckPemPrivateKey);
+  if (!key_pem.ok()) return key_pem.status();
+  if (!CheckKeyMatchesCertificate(*cert_pem, *key_pem).ok()) {
+    return Invalid("tls-key-file",
+                   absl::StrCat(config.tls_key_file, ": is not the private key of the certificate ",
+                                "in --tls-cert-file (", config.tls_cert_file, ")"));
+  }
+  if (config.tls_client_ca_file.empty()) return absl::OkStatus();
+  return ReadCheckedFile("tls-client-ca-file", config.tls_client_ca_file, CheckPemCertificates)
+      .status();
+}
+
 }  // namespace
 
 CLI::Option* AddFlag(CLI::App& app, std::string_view flag, std::string& value, std::string help) {
@@ -112,6 +152,16 @@ void AddCommonFlags(CLI::App& app, CommonConfig& config) {
   Add(app, "tokens-file", config.tokens_file, "Bearer tokens file: <token> <subject> <role>");
   Add(app, "log-level", config.log_level, "debug, info, warn or error");
   Add(app, "drain-seconds", config.drain_seconds, "On SIGTERM, finish RPCs for this long");
+  Add(app, "tls-cert-file", config.tls_cert_file,
+      "PEM certificate chain of the gRPC port; with --tls-key-file the port serves TLS only "
+      "(both files are re-read every minute: a renewed certificate needs no restart)");
+  Add(app, "tls-key-file", config.tls_key_file,
+      "PEM private key (unencrypted) of --tls-cert-file");
+  Add(app, "tls-client-ca-file", config.tls_client_ca_file,
+      "PEM CA bundle: with TLS, require client certificates it signed (mutual TLS)");
+  Add(app, "grpc-health-listen", config.grpc_health_listen,
+      "host:port of a plaintext listener serving only grpc.health.v1 (probes that cannot "
+      "speak TLS); empty: none");
 }
 
 absl::Status Validate(const CommonConfig& config) {
@@ -119,6 +169,11 @@ absl::Status Validate(const CommonConfig& config) {
                                  "grpc-listen", &config.grpc_listen},
                              {"metrics-listen", &config.metrics_listen}}) {
     if (absl::Status s = CheckHostPort(flag, *value); !s.ok()) return s;
+  }
+  if (!config.grpc_health_listen.empty()) {
+    if (absl::Status s = CheckHostPort("grpc-health-listen", config.grpc_health_listen); !s.ok()) {
+      return s;
+    }
   }
   if (config.redis_mode != "standalone" && config.redis_mode != "cluster") {
     return Invalid("redis-mode",
@@ -147,7 +202,7 @@ absl::Status Validate(const CommonConfig& config) {
   if (config.drain_seconds < 0) {
     return Invalid("drain-seconds", absl::StrCat(config.drain_seconds, " is negative"));
   }
-  return absl::OkStatus();
+  return ValidateTls(config);
 }
 
 absl::StatusOr<RedisOptions> RedisOptionsFrom(const CommonConfig& config) {
@@ -178,6 +233,10 @@ GrpcServerOptions GrpcServerOptionsFrom(const CommonConfig& config, RpcMetrics* 
   options.bind_address = config.grpc_listen;
   options.drain_timeout = std::chrono::seconds(config.drain_seconds);
   options.rpc_metrics = rpc_metrics;
+  options.tls.cert_file = config.tls_cert_file;
+  options.tls.key_file = config.tls_key_file;
+  options.tls.client_ca_file = config.tls_client_ca_file;
+  options.health_bind_address = config.grpc_health_listen;
   return options;
 }
 

@@ -5,14 +5,20 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/security/tls_certificate_provider.h"
+#include "grpcpp/security/tls_credentials_options.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
+#include "sqms/runtime/log.h"
 
 namespace sqms::runtime {
 namespace {
@@ -27,6 +33,47 @@ void AddKeepalive(grpc::ServerBuilder& builder, const GrpcServerOptions& options
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
   // Let clients ping as often as every 10 s without being sent GOAWAY.
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
+}
+
+// The main port's credentials: TLS from files gRPC re-reads every
+// reload_interval (`provider` keeps the reader), or plaintext with a warning.
+std::shared_ptr<grpc::ServerCredentials> Credentials(
+    const GrpcServerOptions& options,
+    std::shared_ptr<grpc::experimental::CertificateProviderInterface>* provider) {
+  const GrpcTlsOptions& tls = options.tls;
+  if (!tls.enabled()) {
+    log::Warn("grpc: the gRPC port is unencrypted (plaintext); set --tls-cert-file and "
+              "--tls-key-file to serve TLS",
+              {{"address", options.bind_address}});
+    return grpc::InsecureServerCredentials();
+  }
+  const bool mutual = !tls.client_ca_file.empty();
+  *provider = std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
+      tls.key_file, tls.cert_file, tls.client_ca_file,
+      static_cast<unsigned int>(std::max<int64_t>(1, tls.reload_interval.count())));
+  grpc::experimental::TlsServerCredentialsOptions credentials(*provider);
+  credentials.watch_identity_key_cert_pairs();
+  if (mutual) {
+    credentials.watch_root_certs();
+    credentials.set_cert_request_type(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  } else {
+    credentials.set_cert_request_type(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+  }
+  // File names only: the key's content is never logged.
+  log::Info("grpc: serving TLS", {{"address", options.bind_address},
+                                  {"cert_file", tls.cert_file},
+                                  {"client_certificates", mutual ? "required" : "not requested"},
+                                  {"client_ca_file", tls.client_ca_file},
+                                  {"reload_seconds", tls.reload_interval.count()}});
+  return grpc::experimental::TlsServerCredentials(credentials);
+}
+
+// A plaintext server with nothing but the default health service.
+std::unique_ptr<grpc::Server> StartHealthServer(const std::string& bind_address, int* port) {
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(bind_address, grpc::InsecureServerCredentials(), port);
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  return builder.BuildAndStart();
 }
 
 sigset_t ShutdownSignals() {
@@ -47,7 +94,7 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   server->drain_timeout_ = options.drain_timeout;
 
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options.bind_address, grpc::InsecureServerCredentials(),
+  builder.AddListeningPort(options.bind_address, Credentials(options, &server->certificates_),
                            &server->port_);
   builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
   builder.SetMaxSendMessageSize(options.max_send_message_bytes);
@@ -66,6 +113,13 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
     return absl::UnavailableError(
         absl::StrCat("grpc: cannot listen on ", options.bind_address));
   }
+  if (!options.health_bind_address.empty()) {
+    server->health_server_ = StartHealthServer(options.health_bind_address, &server->health_port_);
+    if (server->health_server_ == nullptr || server->health_port_ == 0) {
+      return absl::UnavailableError(absl::StrCat("grpc: cannot listen on ",
+                                                 options.health_bind_address, " (health)"));
+    }
+  }
   server->SetServing(true);
   return server;
 }
@@ -74,12 +128,16 @@ GrpcServer::~GrpcServer() {
   if (server_ != nullptr) {
     Shutdown();
     server_->Wait();
+    if (health_server_ != nullptr) health_server_->Wait();
   }
 }
 
 void GrpcServer::SetServing(bool serving) {
-  if (grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService()) {
-    health->SetServingStatus(serving);
+  for (grpc::Server* server : {server_.get(), health_server_.get()}) {
+    if (server == nullptr) continue;
+    if (grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService()) {
+      health->SetServingStatus(serving);
+    }
   }
 }
 
@@ -87,6 +145,8 @@ void GrpcServer::Shutdown() {
   std::call_once(shutdown_once_, [this] {
     SetServing(false);
     server_->Shutdown(std::chrono::system_clock::now() + drain_timeout_);
+    // Probes see NOT_SERVING through the drain, then nothing.
+    if (health_server_ != nullptr) health_server_->Shutdown(std::chrono::system_clock::now());
   });
 }
 

@@ -16,7 +16,8 @@ class ConfigTest : public ::testing::Test {
  protected:
   void TearDown() override {
     for (const char* name : {"SQMS_REDIS_ADDRESS", "SQMS_KAFKA_BROKERS", "KAFKA_BROKERS",
-                             "SQMS_LOG_LEVEL"}) {
+                             "SQMS_LOG_LEVEL", "SQMS_TLS_CLIENT_CA_FILE",
+                             "SQMS_GRPC_HEALTH_LISTEN"}) {
       unsetenv(name);
     }
   }
@@ -79,6 +80,73 @@ TEST_F(ConfigTest, ErrorsNameFlagAndVariable) {
   config = Valid();
   config.grpc_listen = "0.0.0.0:70000";
   EXPECT_EQ(Validate(config).code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(ConfigTest, TlsFlagsAndEnvironment) {
+  setenv("SQMS_TLS_CLIENT_CA_FILE", "/etc/sqms/tls/ca.crt", 1);
+  setenv("SQMS_GRPC_HEALTH_LISTEN", "0.0.0.0:50052", 1);
+  CommonConfig config =
+      Parse({"--tls-cert-file", "/etc/sqms/tls/tls.crt", "--tls-key-file", "/etc/sqms/tls/tls.key"});
+  EXPECT_EQ(config.tls_cert_file, "/etc/sqms/tls/tls.crt");
+  EXPECT_EQ(config.tls_key_file, "/etc/sqms/tls/tls.key");
+  EXPECT_EQ(config.tls_client_ca_file, "/etc/sqms/tls/ca.crt");
+  EXPECT_EQ(config.grpc_health_listen, "0.0.0.0:50052");
+  GrpcServerOptions options = GrpcServerOptionsFrom(config, nullptr);
+  EXPECT_EQ(options.tls.cert_file, "/etc/sqms/tls/tls.crt");
+  EXPECT_EQ(options.tls.key_file, "/etc/sqms/tls/tls.key");
+  EXPECT_EQ(options.tls.client_ca_file, "/etc/sqms/tls/ca.crt");
+  EXPECT_EQ(options.health_bind_address, "0.0.0.0:50052");
+}
+
+TEST_F(ConfigTest, PlaintextByDefault) {
+  CommonConfig config = Parse({});
+  EXPECT_FALSE(GrpcServerOptionsFrom(config, nullptr).tls.enabled());
+  EXPECT_EQ(GrpcServerOptionsFrom(config, nullptr).health_bind_address, "");
+}
+
+TEST_F(ConfigTest, TlsFilesComeInPairs) {
+  CommonConfig config = Valid();
+  config.tls_cert_file = "/etc/sqms/tls/tls.crt";
+  EXPECT_EQ(Validate(config).message(),
+            "config: --tls-key-file (SQMS_TLS_KEY_FILE): is required with --tls-cert-file");
+  config = Valid();
+  config.tls_key_file = "/etc/sqms/tls/tls.key";
+  EXPECT_EQ(Validate(config).message(),
+            "config: --tls-cert-file (SQMS_TLS_CERT_FILE): is required with --tls-key-file");
+  config = Valid();
+  config.tls_client_ca_file = "/etc/sqms/tls/ca.crt";
+  EXPECT_EQ(Validate(config).message(),
+            "config: --tls-client-ca-file (SQMS_TLS_CLIENT_CA_FILE): needs --tls-cert-file and "
+            "--tls-key-file (TLS)");
+}
+
+TEST_F(ConfigTest, UnreadableTlsFilesNameTheirFlag) {
+  CommonConfig config = Valid();
+  config.tls_cert_file = "/nonexistent/tls.crt";
+  config.tls_key_file = "/nonexistent/tls.key";
+  absl::Status status = Validate(config);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(status.message(), "config: --tls-cert-file (SQMS_TLS_CERT_FILE): /nonexistent/tls.crt: "
+                              "No such file or directory");
+}
+
+TEST_F(ConfigTest, TlsFilesMustHoldPem) {
+  const std::string path = ::testing::TempDir() + "/not-pem-" + std::to_string(getpid());
+  std::ofstream(path) << "not a certificate\n";
+  CommonConfig config = Valid();
+  config.tls_cert_file = path;
+  config.tls_key_file = path;
+  EXPECT_EQ(Validate(config).message(),
+            "config: --tls-cert-file (SQMS_TLS_CERT_FILE): " + path + ": holds no PEM certificate");
+}
+
+TEST_F(ConfigTest, HealthListenIsHostPort) {
+  CommonConfig config = Valid();
+  config.grpc_health_listen = "probes";
+  EXPECT_EQ(Validate(config).message(),
+            "config: --grpc-health-listen (SQMS_GRPC_HEALTH_LISTEN): \"probes\" is not host:port");
+  config.grpc_health_listen = "0.0.0.0:50052";
+  EXPECT_TRUE(Validate(config).ok());
 }
 
 TEST_F(ConfigTest, ParseHostPort) {

@@ -20,12 +20,14 @@ struct CliResult {
   std::string err;
 };
 
-// Serves `service` (borrowed; it must outlive this) on 127.0.0.1, port 0.
+// Serves `service` (borrowed; it must outlive this) on 127.0.0.1, port 0,
+// in plaintext unless given other `credentials`.
 class FakeServer {
  public:
-  explicit FakeServer(grpc::Service& service) {
+  explicit FakeServer(grpc::Service& service, std::shared_ptr<grpc::ServerCredentials> credentials =
+                                                  grpc::InsecureServerCredentials()) {
     grpc::ServerBuilder builder;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
+    builder.AddListeningPort("127.0.0.1:0", std::move(credentials), &port_);
     builder.RegisterService(&service);
     server_ = builder.BuildAndStart();
     EXPECT_NE(server_, nullptr);
@@ -48,7 +50,8 @@ class FakeServer {
 };
 
 // Parses `args` (with the token t0k added) after `register_commands` added
-// its commands to a fresh sqmsctl command line, and runs the chosen one.
+// its commands to a fresh sqmsctl command line, loads the TLS credentials
+// as main does, and runs the chosen command.
 template <typename Register>
 CliResult RunSqmsctl(const std::string& args, Register register_commands) {
   CLI::App app;
@@ -62,7 +65,8 @@ CliResult RunSqmsctl(const std::string& args, Register register_commands) {
   if (!cli.run) return result;
   ::testing::internal::CaptureStdout();
   ::testing::internal::CaptureStderr();
-  result.code = cli.run();
+  result.code = LoadCredentials(cli.global);
+  if (result.code == kExitOk) result.code = cli.run();
   result.out = ::testing::internal::GetCapturedStdout();
   result.err = ::testing::internal::GetCapturedStderr();
   return result;

@@ -30,12 +30,21 @@ struct CommonConfig {
   std::string tokens_file;               // required: bearer tokens
   std::string log_level = "info";
   int drain_seconds = 10;
+  // TLS of the gRPC port (GrpcTlsOptions): both files or neither; neither
+  // is plaintext, logged as a warning at start-up.
+  std::string tls_cert_file;       // PEM certificate chain
+  std::string tls_key_file;        // PEM private key of tls_cert_file
+  std::string tls_client_ca_file;  // optional, with TLS: require client certificates (mTLS)
+  std::string grpc_health_listen;  // optional plaintext grpc.health.v1-only host:port (probes)
 };
 
 // Registers the flags (with env names) on `app`, writing into `config`.
 void AddCommonFlags(CLI::App& app, CommonConfig& config);
 
 // Checks every common value; INVALID_ARGUMENT naming flag and env var.
+// Reads the TLS files when they are set: each must be readable and hold
+// what its flag says (a certificate, an unencrypted key of that
+// certificate, a CA bundle), so a bad one fails start-up, not handshakes.
 absl::Status Validate(const CommonConfig& config);
 
 // Derived option structs (call after Validate).

@@ -1,7 +1,8 @@
 #pragma once
 // gRPC server bootstrap shared by all services: callback API services,
 // grpc.health.v1 (default health service), server reflection, message size
-// limits, keepalive, and a graceful drain on SIGTERM/SIGINT.
+// limits, keepalive, TLS (optionally mutual, certificates re-read while
+// running), and a graceful drain on SIGTERM/SIGINT.
 
 #include <chrono>
 #include <memory>
@@ -12,11 +13,33 @@
 
 #include "absl/status/statusor.h"
 
-namespace grpc { class Service; class Server; class HealthCheckServiceInterface; }
+namespace grpc {
+class Service;
+class Server;
+class HealthCheckServiceInterface;
+namespace experimental { class CertificateProviderInterface; }
+}  // namespace grpc
 
 namespace sqms::runtime {
 
 class RpcMetrics;
+
+// TLS of the gRPC port. Start does not look into the files: Validate
+// (config.h) checks them at start-up, naming the flag of a bad one.
+struct GrpcTlsOptions {
+  std::string cert_file;       // PEM certificate chain; empty: plaintext
+  std::string key_file;        // PEM private key of cert_file; set iff cert_file is
+  // PEM CA bundle; set: every client must present a certificate it signed
+  // (mutual TLS), a client without one fails the handshake.
+  std::string client_ca_file;
+  // How often the three files are read again. A certificate replaced in
+  // place (a Kubernetes Secret that cert-manager renewed) is presented to
+  // new connections from the next read on, without a restart; connections
+  // already open keep the session they have.
+  std::chrono::seconds reload_interval{60};
+
+  bool enabled() const { return !cert_file.empty(); }
+};
 
 struct GrpcServerOptions {
   std::string bind_address = "0.0.0.0:0";   // port 0 = any free port
@@ -29,22 +52,34 @@ struct GrpcServerOptions {
   // not parse (parse_error_interceptor.h) — in sqms_rpc_requests_total like
   // the rest. Not owned; null: not counted.
   RpcMetrics* rpc_metrics = nullptr;
+  // Empty: plaintext, and Start logs a warning that the port is unencrypted.
+  // Set: the port serves TLS only; a plaintext client fails the handshake.
+  GrpcTlsOptions tls;
+  // Non-empty: a second, plaintext listener that serves only grpc.health.v1,
+  // with the main port's status (SetServing), for probes that cannot speak
+  // TLS (Kubernetes' gRPC probes). It answers nothing else.
+  std::string health_bind_address;
 };
 
 class GrpcServer {
  public:
   // Builds and starts the server with the default health service (SERVING)
-  // and reflection. Services are not owned and must outlive the server.
-  // UNAVAILABLE when the address cannot be bound.
+  // and reflection, over TLS when options.tls is enabled(), and the health
+  // listener when options.health_bind_address is set. Services are not
+  // owned and must outlive the server. UNAVAILABLE when an address cannot
+  // be bound (or, with TLS, the credentials cannot be built).
   static absl::StatusOr<std::unique_ptr<GrpcServer>> Start(const GrpcServerOptions& options,
                                                            const std::vector<grpc::Service*>& services);
   ~GrpcServer();
 
   int port() const { return port_; }
-  // Health status of the whole server ("" service) — SERVING after Start.
+  // The health listener's port; 0 when there is none.
+  int health_port() const { return health_port_; }
+  // Health status of the whole server ("" service), on the main port and the
+  // health listener — SERVING after Start.
   void SetServing(bool serving);
   // Health NOT_SERVING, stops accepting, waits up to drain_timeout for calls
-  // in flight, cancels the rest. Idempotent; thread-safe (later callers wait
+  // in flight, cancels the rest, then closes the health listener. Idempotent; thread-safe (later callers wait
   // for the first to finish). Must not be called from a gRPC callback. The
   // destructor calls it.
   void Shutdown();
@@ -52,8 +87,13 @@ class GrpcServer {
 
  private:
   GrpcServer() = default;
+  // Reads the TLS files while the server runs; declared first so that it
+  // outlives the servers using it.
+  std::shared_ptr<grpc::experimental::CertificateProviderInterface> certificates_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<grpc::Server> health_server_;  // null without a health listener
   int port_ = 0;
+  int health_port_ = 0;
   std::chrono::seconds drain_timeout_{10};
   std::once_flag shutdown_once_;
 };
