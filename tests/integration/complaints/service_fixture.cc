@@ -113,6 +113,7 @@ absl::Status ComplaintsStack::StartService() {
   if (options_.redis_timeout_ms > 0) {
     argv.insert(argv.end(), {"--redis-timeout-ms", std::to_string(options_.redis_timeout_ms)});
   }
+  argv.insert(argv.end(), options_.extra_args.begin(), options_.extra_args.end());
   const std::string log = absl::StrCat(dir_, "/service-", starts_++, ".log");
   testing::ReadyPorts ports;
   auto process = testing::StartServiceProcess(argv, log, ready_file_, &ports);

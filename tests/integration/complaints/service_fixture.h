@@ -58,6 +58,9 @@ struct StackOptions {
   // no redis-server and redis() must not be called.
   std::string redis_mode;
   std::string redis_address;
+  // More flags for the binary (e.g. the TLS files); its channels stay
+  // plaintext, so a test of TLS makes its own.
+  std::vector<std::string> extra_args;
 };
 
 // Redis + devkafka + the service. Not thread-safe to start/stop; the stubs
