@@ -162,7 +162,8 @@ TEST_F(TriageRpcTest, AnAssignedComplaintReclassifiedToSafetyMovesToTheSafetyOff
   ASSERT_TRUE(stub_->GetComplaint(Ctx(Role::kSupervisor).get(), get, &stored).ok());
   ASSERT_EQ(stored.audit_size(), 3) << "submit, assign, one reclassify";
   EXPECT_EQ(stored.audit(2).note(), "category: hygiene → safety; department: " + department +
-                                        " → safety-office; priority: P3 → P1");
+                                        " → safety-office; importance: medium → high; "
+                                        "priority: P3 → P1");
 
   const auto reclassified = [&](const std::vector<runtime::ConsumedRecord>& records) {
     return CountType(Decode(records, {c.id()}), ev::COMPLAINT_EVENT_TYPE_RECLASSIFIED) > 0;
