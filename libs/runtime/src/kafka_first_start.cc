@@ -28,7 +28,7 @@ prometheus::Counter* FirstStart::Counter(const std::string& topic) {
 
 void FirstStart::Begin(const TopicPartition& partition, std::chrono::system_clock::time_point now) {
   const auto cutoff = now - lookback_;
-  partitions_[partition] = {cutoff, 0};
+  partitions_[partition] = {cutoff, 0, Counter(partition.topic)};
   log::Info(
       "kafka consumer: partition never committed by the group; passing over its records "
       "older than the first-start lookback",
@@ -45,7 +45,7 @@ bool FirstStart::PassOver(const ConsumedRecord& record) {
   const bool known = record.timestamp != std::chrono::system_clock::time_point();
   if (known && record.timestamp < it->second.cutoff) {
     ++it->second.passed_over;
-    if (prometheus::Counter* counter = Counter(record.topic)) counter->Increment();
+    if (it->second.counter != nullptr) it->second.counter->Increment();
     return true;
   }
   log::Info("kafka consumer: first start caught up with the lookback; handling every record",

@@ -45,6 +45,7 @@ class FirstStart {
   struct Partition {
     std::chrono::system_clock::time_point cutoff;
     int64_t passed_over = 0;
+    prometheus::Counter* counter = nullptr;  // its topic's; null without metrics
   };
   prometheus::Counter* Counter(const std::string& topic);
 

@@ -226,6 +226,15 @@ std::unique_ptr<grpc::ClientContext> Ctx(absl::Duration deadline) {
   return testing::CallContext(kToken, deadline);
 }
 
+std::vector<av1::Incident> Incidents(av1::AlertService::Stub& stub, const std::string& plan) {
+  av1::ListIncidentsRequest request;
+  request.set_plan_id(plan);
+  request.set_limit(1000);
+  av1::ListIncidentsResponse response;
+  if (!stub.ListIncidents(Ctx().get(), request, &response).ok()) return {};
+  return {response.incidents().begin(), response.incidents().end()};
+}
+
 std::unique_ptr<grpc::ClientContext> AdminCtx(absl::Duration deadline) {
   return testing::CallContext(kAdminToken, deadline);
 }

@@ -102,6 +102,10 @@ class AlertsStack {
 std::unique_ptr<grpc::ClientContext> Ctx(absl::Duration deadline = absl::Seconds(10));
 // The same with the admin's token (UpsertPlan).
 std::unique_ptr<grpc::ClientContext> AdminCtx(absl::Duration deadline = absl::Seconds(10));
+
+// The incidents of `plan` (ListIncidents, up to 1000); empty on an error
+// (the caller awaits).
+std::vector<av1::Incident> Incidents(av1::AlertService::Stub& stub, const std::string& plan);
 // The same with a monitoring client's token (role service).
 std::unique_ptr<grpc::ClientContext> ServiceCtx(absl::Duration deadline = absl::Seconds(10));
 

@@ -18,15 +18,6 @@
 namespace sqms::alerts::it {
 namespace {
 
-std::vector<av1::Incident> Incidents(av1::AlertService::Stub& stub, const std::string& plan) {
-  av1::ListIncidentsRequest request;
-  request.set_plan_id(plan);
-  request.set_limit(1000);
-  av1::ListIncidentsResponse response;
-  if (!stub.ListIncidents(Ctx().get(), request, &response).ok()) return {};
-  return {response.incidents().begin(), response.incidents().end()};
-}
-
 absl::StatusOr<av1::Incident> Ack(av1::AlertService::Stub& stub, const std::string& id) {
   av1::IncidentCommand command;
   command.set_id(id);

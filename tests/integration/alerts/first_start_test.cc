@@ -21,13 +21,8 @@ namespace {
 // each complaint here is at a station of its own), sorted; empty on an
 // error (the caller awaits).
 std::vector<std::string> SafetyStations(av1::AlertService::Stub& stub) {
-  av1::ListIncidentsRequest request;
-  request.set_plan_id("safety");
-  request.set_limit(100);
-  av1::ListIncidentsResponse response;
-  if (!stub.ListIncidents(Ctx().get(), request, &response).ok()) return {};
   std::vector<std::string> ids;
-  for (const auto& incident : response.incidents()) {
+  for (const av1::Incident& incident : Incidents(stub, "safety")) {
     auto it = incident.labels().find("station");
     ids.push_back(it == incident.labels().end() ? "?" : it->second);
   }

@@ -14,12 +14,7 @@ namespace sqms::alerts::it {
 namespace {
 
 std::vector<av1::Incident> SafetyIncidents(av1::AlertService::Stub& stub) {
-  av1::ListIncidentsRequest request;
-  request.set_plan_id("safety");
-  request.set_limit(100);
-  av1::ListIncidentsResponse response;
-  if (!stub.ListIncidents(Ctx().get(), request, &response).ok()) return {};
-  return {response.incidents().begin(), response.incidents().end()};
+  return Incidents(stub, "safety");
 }
 
 // ListMutedAlerts with `request`; empty on an error (the caller awaits).
