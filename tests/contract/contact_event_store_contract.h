@@ -15,6 +15,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
@@ -235,6 +236,56 @@ TYPED_TEST_P(ContactEventStoreContract,
   EXPECT_EQ(this->Record("cons-b").consultation_created_at, std::nullopt);
 }
 
+// A call's offer, outcome (answered or abandoned: one of them) and end, and
+// a contact's survey, are recorded once: another one, under another event
+// id, is stale in the same atomic step (the caller refuses it from the
+// record) and writes nothing; the first one's retry is a duplicate.
+TYPED_TEST_P(ContactEventStoreContract, ACallsEventsAndItsSurveyAreRecordedOnce) {
+  auto call = [&](domain::ContactKind kind, int64_t seconds) {
+    domain::ContactEvent e = this->Outage("call-once", kind, seconds);
+    e.platform = domain::Platform::kUnspecified;
+    e.outage_seconds.reset();
+    return e;
+  };
+  const domain::ContactKind kinds[] = {
+      domain::ContactKind::kCallOffered, domain::ContactKind::kCallAnswered,
+      domain::ContactKind::kCallEnded, domain::ContactKind::kSurveyAnswered};
+  std::vector<domain::ContactEvent> firsts;
+  for (size_t i = 0; i < std::size(kinds); ++i) {
+    firsts.push_back(call(kinds[i], static_cast<int64_t>(i) * 60));
+    ASSERT_EQ(this->Append(firsts.back(), {}), ports::AppendResult::kAppended) << i;
+  }
+  const domain::ContactRecord recorded = this->Record("call-once");
+  EXPECT_EQ(recorded.call_offered_at, absl::FromUnixSeconds(1'790'000'000));
+  EXPECT_EQ(recorded.call_outcome_at, absl::FromUnixSeconds(1'790'000'060));
+  EXPECT_EQ(recorded.call_outcome, domain::ContactKind::kCallAnswered);
+  EXPECT_EQ(recorded.call_ended_at, absl::FromUnixSeconds(1'790'000'120));
+  EXPECT_EQ(recorded.survey_answered_at, absl::FromUnixSeconds(1'790'000'180));
+
+  for (domain::ContactKind kind :
+       {domain::ContactKind::kCallOffered, domain::ContactKind::kCallAnswered,
+        domain::ContactKind::kCallAbandoned, domain::ContactKind::kCallEnded,
+        domain::ContactKind::kSurveyAnswered}) {
+    const domain::ContactEvent again = call(kind, 600);
+    auto outcome = this->store().Append(again, {}, "fp");
+    ASSERT_TRUE(outcome.ok()) << outcome.status();
+    EXPECT_EQ(outcome->result, ports::AppendResult::kStale) << static_cast<int>(kind);
+    EXPECT_EQ(outcome->current, recorded);
+    auto lookup = this->store().Load("call-once", again.event_id);
+    ASSERT_TRUE(lookup.ok()) << lookup.status();
+    EXPECT_FALSE(lookup->seen) << "nothing written";
+  }
+  EXPECT_EQ(this->Record("call-once"), recorded);
+  for (const domain::ContactEvent& first : firsts) {
+    EXPECT_EQ(this->Append(first, {}), ports::AppendResult::kDuplicate);
+  }
+  // An abandoned call's outcome is recorded as such.
+  domain::ContactEvent abandoned = call(domain::ContactKind::kCallAbandoned, 30);
+  abandoned.contact_id = "call-abandoned";
+  ASSERT_EQ(this->Append(abandoned, {}), ports::AppendResult::kAppended);
+  EXPECT_EQ(this->Record("call-abandoned").call_outcome, domain::ContactKind::kCallAbandoned);
+}
+
 // An event id is bound to one contact whatever shard or slot the contacts'
 // records live in, so the intake recognises a retry that changed its
 // contact id; a binding released for its contact frees the id.
@@ -274,6 +325,7 @@ REGISTER_TYPED_TEST_SUITE_P(ContactEventStoreContract, AnEventIdIsAppendedOnce,
                             AStartOnAnotherPlatformIsStaleAndWritesNothing,
                             AnEndIsAppendedOnlyOnTheOutageItWasCompletedFrom,
                             AnEndWithoutAStartIsRecordedToo,
-                            ADispatchIsAppendedOnlyOnTheConsultationItWasCompletedFrom);
+                            ADispatchIsAppendedOnlyOnTheConsultationItWasCompletedFrom,
+                            ACallsEventsAndItsSurveyAreRecordedOnce);
 
 }  // namespace sqms::complaints::contract

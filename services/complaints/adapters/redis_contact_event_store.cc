@@ -29,11 +29,11 @@ absl::Status ParseMillis(const std::string& text, std::optional<absl::Time>& out
 }
 
 // The script's record fields: ch dept reg stn line (domain::kContactDimensions
-// order), os op oe, cc cag ccat cd, from `elements[first]` on.
+// order), os op oe, cc cag ccat cd, co cx ck cn sv, from `elements[first]` on.
 absl::StatusOr<ContactRecord> ParseRecord(const std::vector<runtime::RedisReply>& elements,
                                           size_t first) {
   constexpr size_t kDimensions = std::size(domain::kContactDimensions);
-  if (elements.size() != first + kDimensions + 7) {
+  if (elements.size() != first + kDimensions + 12) {
     return absl::InternalError("redis contact script: malformed record");
   }
   ContactRecord record;
@@ -67,7 +67,33 @@ absl::StatusOr<ContactRecord> ParseRecord(const std::vector<runtime::RedisReply>
       !s.ok()) {
     return s;
   }
+  const size_t call = consultation + 4;
+  for (auto [at, i] : {std::pair{&ContactRecord::call_offered_at, call},
+                       std::pair{&ContactRecord::call_outcome_at, call + 1},
+                       std::pair{&ContactRecord::call_ended_at, call + 3},
+                       std::pair{&ContactRecord::survey_answered_at, call + 4}}) {
+    if (absl::Status s = ParseMillis(elements[i].str, record.*at); !s.ok()) return s;
+  }
+  if (const std::string& kind = elements[call + 2].str; !kind.empty()) {
+    if (!absl::SimpleAtoi(kind, &number) ||
+        (number != static_cast<int>(domain::ContactKind::kCallAnswered) &&
+         number != static_cast<int>(domain::ContactKind::kCallAbandoned))) {
+      return absl::InternalError("redis contact script: malformed call outcome");
+    }
+    record.call_outcome = static_cast<domain::ContactKind>(number);
+  }
   return record;
+}
+
+// The record's hash field of an event counted once (domain::OnceOnlySlot),
+// "" for the other kinds.
+std::string OnceOnlyField(domain::ContactKind kind) {
+  const auto slot = domain::OnceOnlySlot(kind);
+  if (slot == &ContactRecord::call_offered_at) return "co";
+  if (slot == &ContactRecord::call_outcome_at) return "cx";
+  if (slot == &ContactRecord::call_ended_at) return "cn";
+  if (slot == &ContactRecord::survey_answered_at) return "sv";
+  return "";
 }
 
 // The fingerprint a "seen" marker holds: "" for a marker written before
@@ -148,6 +174,12 @@ absl::StatusOr<ports::AppendOutcome> RedisContactEventStore::Append(
   argv.push_back(creates ? event.category : "");
   argv.push_back(dispatches ? Millis(basis.consultation_dispatched_at) : "");
   argv.push_back(dispatches ? Millis(event.occurred_at) : "");
+  // A call's offer, outcome and end and a survey are recorded once.
+  const std::string once = OnceOnlyField(event.kind);
+  const bool outcome = domain::OnceOnlySlot(event.kind) == &ContactRecord::call_outcome_at;
+  argv.push_back(once);
+  argv.push_back(once.empty() ? "" : Millis(event.occurred_at));
+  argv.push_back(outcome ? std::to_string(static_cast<int>(event.kind)) : "");
   auto reply = redis_.Eval(scripts::AppendContactEvent(),
                            {keys_.ContactSeen(shard, event.event_id), keys_.Outbox(shard),
                             keys_.Contact(shard, event.contact_id)},

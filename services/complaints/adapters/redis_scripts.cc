@@ -147,17 +147,20 @@ end
 // The contact record's hash fields, in domain::kContactDimensions order, then
 // the outage: start (unix ms), the start's platform (number), end (unix ms),
 // then the consultation: creation (unix ms), its agent, its category and its
-// dispatch (unix ms). Shared by the two contact scripts.
+// dispatch (unix ms), then the events counted once (domain::OnceOnlySlot):
+// the call's offer, outcome (unix ms) and the outcome's kind (ContactKind
+// number), its end, the survey (unix ms). Shared by the two contact scripts.
 constexpr char kContactFields[] = R"lua(
-local fields = {'ch', 'dept', 'reg', 'stn', 'line', 'os', 'op', 'oe', 'cc', 'cag', 'ccat', 'cd'}
+local fields = {'ch', 'dept', 'reg', 'stn', 'line', 'os', 'op', 'oe', 'cc', 'cag', 'ccat', 'cd',
+  'co', 'cx', 'ck', 'cn', 'sv'}
 local function record(cur, out)
-  for i = 1, 12 do out[#out + 1] = cur[i] or '' end
+  for i = 1, #fields do out[#out + 1] = cur[i] or '' end
   return out
 end
 )lua";
 
 // KEYS: seen contact. Returns {seen marker ('' = not seen), ch, dept, reg,
-// stn, line, os, op, oe, cc, cag, ccat, cd} ('' = none).
+// stn, line, os, op, oe, cc, cag, ccat, cd, co, cx, ck, cn, sv} ('' = none).
 constexpr char kLoadContact[] = R"lua(
 local cur = redis.call('HMGET', KEYS[2], unpack(fields))
 return record(cur, {redis.call('GET', KEYS[1]) or ''})
@@ -175,9 +178,12 @@ return record(cur, {redis.call('GET', KEYS[1]) or ''})
 //       consultation it was completed from: cc cag ccat ('' = none),
 //       24..26 a consultation creation to record: cc cag ccat ('' = not a
 //       creation), 27 the dispatch the dispatch was completed from: cd
-//       ('' = none), 28 a dispatch to record: cd ('' = not a dispatch)
+//       ('' = none), 28 a dispatch to record: cd ('' = not a dispatch),
+//       29 the field of an event counted once: co, cx, cn or sv ('' =
+//       none; a filled one makes it stale), 30 its time to record, 31 an
+//       outcome's kind to record as ck ('' = not an outcome)
 // Returns {'seen', marker} | {'stale', ch, dept, reg, stn, line, os, op, oe,
-// cc, cag, ccat, cd} | {'appended'}.
+// cc, cag, ccat, cd, co, cx, ck, cn, sv} | {'appended'}.
 constexpr char kAppendContact[] = R"lua(
 local seen = redis.call('GET', KEYS[1])
 if seen then return {'seen', seen} end
@@ -201,6 +207,13 @@ end
 -- A consultation is created once: a creation racing an accepted one is
 -- refused once the caller sees the record (CompleteContactEvent).
 if ARGV[24] ~= '' and cur[9] and cur[9] ~= '' then stale = true end
+-- A call's offer, outcome and end, and a survey, count once: another one
+-- is refused once the caller sees the record.
+local once = nil
+for i = 13, #fields do
+  if fields[i] == ARGV[29] then once = i end
+end
+if once and cur[once] then stale = true end
 for i = 1, 5 do
   if cur[i] and cur[i] ~= ARGV[9 + i] then stale = true end
 end
@@ -215,6 +228,8 @@ if ARGV[24] ~= '' and not cur[9] then
   redis.call('HSET', KEYS[3], 'cc', ARGV[24], 'cag', ARGV[25], 'ccat', ARGV[26])
 end
 if ARGV[28] ~= '' and not cur[12] then redis.call('HSET', KEYS[3], 'cd', ARGV[28]) end
+if once then redis.call('HSET', KEYS[3], ARGV[29], ARGV[30]) end
+if ARGV[31] ~= '' then redis.call('HSET', KEYS[3], 'ck', ARGV[31]) end
 -- Renewed by every event; a contact with nothing to remember has no record.
 redis.call('PEXPIRE', KEYS[3], ARGV[1])
 redis.call('XADD', KEYS[2], '*', 'topic', ARGV[2], 'key', ARGV[3], 'id', ARGV[4],

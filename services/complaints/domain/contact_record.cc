@@ -52,14 +52,16 @@ void CompleteDispatch(const ContactRecord& record, ContactEvent& event,
 // of the first is recognised by its event_id before CompleteContactEvent)
 // would count twice: an outage's time in system reliability, a
 // consultation in the one-time answer rate's denominator, or among those
-// dispatched (the rate could fall below 0).
+// dispatched (the rate could fall below 0), a call among those offered or
+// answered (the answer rate could pass 100 %), a rating in satisfaction.
 struct OnceOnly {
   ContactKind kind;
   std::optional<absl::Time> ContactRecord::*recorded;
-  const char* what;   // "this outage already ended"
+  const char* what;   // "this outage already ended"; nullptr: the call's outcome
   const char* event;  // its proto name
   const char* rule;
 };
+constexpr char kOneOutcome[] = "a call is answered or abandoned once";
 constexpr OnceOnly kOnceOnly[] = {
     {ContactKind::kOutageEnded, &ContactRecord::outage_ended_at, "this outage already ended",
      "outage_ended", "an outage ends once"},
@@ -69,7 +71,24 @@ constexpr OnceOnly kOnceOnly[] = {
     {ContactKind::kConsultationDispatched, &ContactRecord::consultation_dispatched_at,
      "this consultation was already dispatched", "consultation_dispatched",
      "a consultation counts once"},
+    {ContactKind::kCallOffered, &ContactRecord::call_offered_at, "this call was already offered",
+     "call_offered", "a call is offered once"},
+    {ContactKind::kCallAnswered, &ContactRecord::call_outcome_at, nullptr, "call_answered",
+     kOneOutcome},
+    {ContactKind::kCallAbandoned, &ContactRecord::call_outcome_at, nullptr, "call_abandoned",
+     kOneOutcome},
+    {ContactKind::kCallEnded, &ContactRecord::call_ended_at, "this call already ended",
+     "call_ended", "a call ends once"},
+    {ContactKind::kSurveyAnswered, &ContactRecord::survey_answered_at,
+     "this contact's survey was already answered", "survey_answered", "a contact is rated once"},
 };
+
+// What the record holds of `once`'s event, for the refusal.
+std::string Recorded(const OnceOnly& once, const ContactRecord& record) {
+  if (once.what != nullptr) return once.what;
+  return record.call_outcome == ContactKind::kCallAnswered ? "this call was already answered"
+                                                           : "this call was already abandoned";
+}
 
 }  // namespace
 
@@ -79,9 +98,10 @@ absl::Status CompleteContactEvent(const ContactRecord& record, ContactEvent& eve
     const std::optional<absl::Time>& at = record.*once.recorded;
     if (event.kind != once.kind || !at) continue;
     // Not the sender's input to fix: counted again, it would count twice.
-    const std::string refused = absl::StrCat(
-        once.what, " at ", absl::FormatTime(absl::RFC3339_sec, *at, absl::UTCTimeZone()),
-        " (another ", once.event, "): ", once.rule);
+    const std::string refused =
+        absl::StrCat(Recorded(once, record), " at ",
+                     absl::FormatTime(absl::RFC3339_sec, *at, absl::UTCTimeZone()), " (another ",
+                     once.event, "): ", once.rule);
     return runtime::WithFieldViolations(absl::FailedPreconditionError(refused),
                                         {{"contact_id", refused}});
   }
@@ -140,12 +160,29 @@ absl::Status CompleteContactEvent(const ContactRecord& record, ContactEvent& eve
   return runtime::InvalidArgument(std::move(violations));
 }
 
+std::optional<absl::Time> ContactRecord::*OnceOnlySlot(ContactKind kind) {
+  switch (kind) {
+    case ContactKind::kCallOffered:
+      return &ContactRecord::call_offered_at;
+    case ContactKind::kCallAnswered:
+    case ContactKind::kCallAbandoned:
+      return &ContactRecord::call_outcome_at;
+    case ContactKind::kCallEnded:
+      return &ContactRecord::call_ended_at;
+    case ContactKind::kSurveyAnswered:
+      return &ContactRecord::survey_answered_at;
+    default:
+      return nullptr;
+  }
+}
+
 bool AgreesWith(const ContactEvent& event, const ContactRecord& basis,
                 const ContactRecord& stored) {
   for (const ContactDimension& d : kContactDimensions) {
     const std::string& known = stored.*d.record;
     if (!known.empty() && known != event.*d.event) return false;
   }
+  if (auto slot = OnceOnlySlot(event.kind)) return !(stored.*slot).has_value();
   if (event.kind == ContactKind::kConsultationCreated) {
     return !stored.consultation_created_at;  // created once (CompleteContactEvent)
   }
@@ -181,6 +218,10 @@ void Remember(const ContactEvent& event, ContactRecord& record) {
   }
   if (event.kind == ContactKind::kConsultationDispatched && !record.consultation_dispatched_at) {
     record.consultation_dispatched_at = event.occurred_at;
+  }
+  if (auto slot = OnceOnlySlot(event.kind); slot && !(record.*slot)) {
+    record.*slot = event.occurred_at;
+    if (slot == &ContactRecord::call_outcome_at) record.call_outcome = event.kind;
   }
 }
 

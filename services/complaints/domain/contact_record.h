@@ -40,6 +40,15 @@ struct ContactRecord {
   // occurred_at of the contact's accepted consultation_dispatched: a
   // consultation counts once among those dispatched as work orders.
   std::optional<absl::Time> consultation_dispatched_at;
+  // occurred_at of the call's accepted call_offered, of its outcome
+  // (call_answered or call_abandoned: `call_outcome` says which) and of its
+  // call_ended, and of the contact's survey_answered: each counts once in
+  // its KPIs (answer and abandonment rates, handle time, satisfaction).
+  std::optional<absl::Time> call_offered_at;
+  std::optional<absl::Time> call_outcome_at;
+  ContactKind call_outcome = ContactKind::kUnspecified;
+  std::optional<absl::Time> call_ended_at;
+  std::optional<absl::Time> survey_answered_at;
 
   bool operator==(const ContactRecord&) const = default;
 };
@@ -72,6 +81,11 @@ inline constexpr ContactDimension kContactDimensions[] = {
 //   FAILED_PRECONDITION naming "contact_id" (the denominator would count it
 //   twice), checked first too; likewise consultation_dispatched of one whose
 //   dispatch is recorded (the numerator would, and the rate go below 0);
+// - call_offered, call_answered or call_abandoned (one outcome: either),
+//   call_ended and survey_answered of a contact that has that event
+//   recorded already (OnceOnlySlot): FAILED_PRECONDITION naming
+//   "contact_id", checked first too — a second answer would put the answer
+//   rate above 100 %, a second survey count one caller's rating twice;
 // - outage_started of an outage whose start is recorded on another platform:
 //   FAILED_PRECONDITION naming "contact_id" ("this outage already started on
 //   PLATFORM_… at …"), checked first too; another start on the recorded
@@ -101,17 +115,25 @@ absl::Status CompleteContactEvent(const ContactRecord& record, ContactEvent& eve
 // end) is the one it was completed from (`basis`); for
 // consultation_dispatched, `stored`'s consultation (creation, agent,
 // category, dispatch) is `basis`'s, none included; for
-// consultation_created, no creation is stored; for outage_started, no start is stored on another
+// consultation_created, no creation is stored; for the kinds of
+// OnceOnlySlot, none of that kind is stored; for outage_started, no start is stored on another
 // platform (CompleteContactEvent refuses these two once the caller
 // re-completes from `stored`). The store's compare-and-set rule.
 bool AgreesWith(const ContactEvent& event, const ContactRecord& basis,
                 const ContactRecord& stored);
 
+// The record's slot a `kind` of call or survey event fills once (both
+// outcomes share one: a call is answered or abandoned), nullptr for the
+// other kinds (the outage and consultation events have rules of their own).
+std::optional<absl::Time> ContactRecord::*OnceOnlySlot(ContactKind kind);
+
 // `record` after `event` was appended: dimensions not yet known are taken
 // from the event; an outage_started records its time and platform unless a
 // start is recorded already (the first start wins); an outage_ended records
 // its time; a consultation_created records its time, agent and category
-// unless a creation is recorded already (the first creation wins).
+// unless a creation is recorded already (the first creation wins); an
+// event of OnceOnlySlot records its time (and an outcome its kind) unless
+// its slot is filled.
 void Remember(const ContactEvent& event, ContactRecord& record);
 
 }  // namespace sqms::complaints::domain

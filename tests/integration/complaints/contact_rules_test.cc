@@ -90,7 +90,9 @@ TEST_F(ContactRulesTest, SurveyAnswersArePublishedOnlyWhenPresent) {
   partial.clear_call_offered();
   partial.mutable_survey_answered()->set_unsatisfied(false);
   partial.mutable_survey_answered()->set_nps(0);  // asked, answered 0
-  ev::ContactEvent full = partial;
+  ev::ContactEvent full = partial;                // another caller's: a contact is rated once
+  const std::string other_call = Unique("call");
+  full.set_contact_id(other_call);
   full.set_event_id(Unique("evt"));
   full.mutable_survey_answered()->set_csat(4);
   (*full.mutable_survey_answered()->mutable_csi())["attitude"] = 5;
@@ -98,8 +100,10 @@ TEST_F(ContactRulesTest, SurveyAnswersArePublishedOnlyWhenPresent) {
   auto acks = Send({partial, full});
   for (const auto& ack : acks) EXPECT_EQ(ack.status().code(), 0) << Code(ack);
 
-  auto published = Published(call, full.event_id());
-  ASSERT_EQ(published.size(), 2u);
+  auto published = Published(call, partial.event_id());
+  ASSERT_EQ(published.size(), 1u);
+  auto published_full = Published(other_call, full.event_id());
+  ASSERT_EQ(published_full.size(), 1u);
   const ev::SurveyAnswered& p = published[0].survey_answered();
   EXPECT_TRUE(p.has_unsatisfied());
   EXPECT_FALSE(p.unsatisfied());
@@ -107,7 +111,7 @@ TEST_F(ContactRulesTest, SurveyAnswersArePublishedOnlyWhenPresent) {
   EXPECT_EQ(p.nps(), 0);
   EXPECT_FALSE(p.has_csat()) << "not asked stays unset";
   EXPECT_TRUE(p.csi().empty());
-  const ev::SurveyAnswered& f = published[1].survey_answered();
+  const ev::SurveyAnswered& f = published_full[0].survey_answered();
   EXPECT_EQ(f.csat(), 4);
   EXPECT_EQ((std::map<std::string, int32_t>(f.csi().begin(), f.csi().end())),
             (std::map<std::string, int32_t>{{"attitude", 5}, {"speed", 3}}));
@@ -158,7 +162,7 @@ TEST_F(ContactRulesTest, AConflictingDimensionIsRefusedAndNothingIsPublished) {
   moved.set_department("billing-center");
   moved.mutable_call_answered()->set_wait_seconds(5);
   ev::ContactEvent marker = Bare(call, absl::Seconds(0));
-  marker.mutable_call_abandoned()->set_wait_seconds(6);
+  marker.mutable_call_ended()->set_handle_seconds(60);
   auto acks = Send({offered, moved, marker});
   ASSERT_EQ(acks.size(), 3u);
   EXPECT_EQ(acks[0].status().code(), 0) << Code(acks[0]);
@@ -172,6 +176,44 @@ TEST_F(ContactRulesTest, AConflictingDimensionIsRefusedAndNothingIsPublished) {
   EXPECT_EQ(published[1].department(), "customer-service");
 }
 
+// A CTI that reports a transferred call answered twice, or answered and
+// then abandoned, under new event ids: each would count the call again
+// (the answer rate above 100 %). The second outcome is refused naming the
+// contact, nothing of it is published, the call's other events go on.
+TEST_F(ContactRulesTest, ACallHasOneOutcomeAndOneSurvey) {
+  const std::string call = Unique("call");
+  ev::ContactEvent offered = ValidContactEvent();
+  offered.set_contact_id(call);
+  ev::ContactEvent answered = Bare(call, absl::Seconds(3));
+  answered.mutable_call_answered()->set_wait_seconds(5);
+  ev::ContactEvent answered_again = Bare(call, absl::Seconds(2));
+  answered_again.mutable_call_answered()->set_wait_seconds(40);
+  ev::ContactEvent abandoned = Bare(call, absl::Seconds(2));
+  abandoned.mutable_call_abandoned()->set_wait_seconds(40);
+  ev::ContactEvent survey = Bare(call, absl::Seconds(1));
+  survey.mutable_survey_answered()->set_unsatisfied(false);
+  ev::ContactEvent survey_again = Bare(call, absl::Seconds(1));
+  survey_again.mutable_survey_answered()->set_unsatisfied(true);
+  ev::ContactEvent marker = Bare(call, absl::Seconds(0));
+  marker.mutable_call_ended()->set_handle_seconds(60);
+  auto acks = Send({offered, answered, answered_again, abandoned, survey, survey_again, marker});
+  ASSERT_EQ(acks.size(), 7u);
+  for (int ok : {0, 1, 4, 6}) EXPECT_EQ(acks[ok].status().code(), 0) << ok << " " << Code(acks[ok]);
+  for (int refused : {2, 3, 5}) {
+    EXPECT_EQ(acks[refused].status().code(),
+              static_cast<int>(grpc::StatusCode::FAILED_PRECONDITION))
+        << refused << " " << Code(acks[refused]);
+    EXPECT_THAT(ViolationFields(acks[refused].status()), ElementsAre("contact_id"));
+  }
+  EXPECT_THAT(acks[3].status().message(), ::testing::HasSubstr("already answered"));
+
+  auto published = Published(call, marker.event_id());
+  std::vector<std::string> ids;
+  for (const auto& e : published) ids.push_back(e.event_id());
+  EXPECT_THAT(ids, ElementsAre(offered.event_id(), answered.event_id(), survey.event_id(),
+                               marker.event_id()));
+}
+
 // A gateway that reuses an event id for another event is refused on that
 // field; the first event stands, its exact retry is acknowledged, and only
 // it is published.
@@ -183,7 +225,7 @@ TEST_F(ContactRulesTest, AnEventIdReusedForADifferentEventIsRefusedNamingIt) {
   reused.set_event_id(offered.event_id());
   reused.mutable_call_answered()->set_wait_seconds(5);
   ev::ContactEvent marker = Bare(call, absl::Seconds(0));
-  marker.mutable_call_abandoned()->set_wait_seconds(6);
+  marker.mutable_call_ended()->set_handle_seconds(60);
   auto acks = Send({offered, reused, offered, marker});
   ASSERT_EQ(acks.size(), 4u);
   EXPECT_EQ(acks[0].status().code(), 0) << Code(acks[0]);
@@ -220,7 +262,7 @@ TEST_F(ContactRulesTest, AnEventIdReusedForAnotherContactIsRefusedNamingIt) {
   ev::ContactEvent corrected = conflicting;
   corrected.set_contact_id(elsewhere);
   ev::ContactEvent marker = Bare(elsewhere, absl::Seconds(0));
-  marker.mutable_call_abandoned()->set_wait_seconds(6);
+  marker.mutable_call_ended()->set_handle_seconds(60);
   // One stream after the other: a stream keeps order per contact only, and
   // the client resends after it saw the answer.
   std::vector<contact::v1::ContactEventAck> acks;

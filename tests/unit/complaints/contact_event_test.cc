@@ -289,10 +289,11 @@ TEST_F(ContactIntakeTest, AcceptsOnceMakesIdsAndRejectsBadEvents) {
   EXPECT_EQ(stored.kind, Valid().kind);
   EXPECT_EQ(stored.contact_id, "call-1");
   ContactEvent other = Valid();
-  other.wait_seconds = 7;  // another event: another id
+  other.contact_id = "call-2";  // another event: another id
   EXPECT_NE(intake_.Accept(other)->event_id, made->event_id);
 
   ContactEvent sent = Valid();
+  sent.contact_id = "call-3";
   sent.event_id = "client-1";
   EXPECT_FALSE(intake_.Accept(sent)->duplicate);
   absl::StatusOr<app::ContactAccepted> again = intake_.Accept(sent);
@@ -419,9 +420,42 @@ TEST_F(ContactIntakeTest, ADimensionUnknownAtFirstIsTakenFromTheFirstEventThatGi
   EXPECT_EQ(store_.Stored("e-3").line, "京沪高铁");
 }
 
+// A CTI that reports a transferred call as answered twice, or answered and
+// then abandoned, would have it counted twice: the answer rate above
+// 100 %. The second outcome is refused, nothing written; the first one's
+// retry is still acknowledged.
+TEST_F(ContactIntakeTest, ASecondOutcomeOfOneCallIsRefusedNamingTheContact) {
+  ContactEvent answered = Full("e-1");
+  answered.kind = ContactKind::kCallAnswered;
+  answered.wait_seconds = 12;
+  ASSERT_TRUE(intake_.Accept(answered).ok());
+  const size_t published = store_.Published().size();
+  for (ContactKind kind : {ContactKind::kCallAnswered, ContactKind::kCallAbandoned}) {
+    ContactEvent again = answered;
+    again.event_id = "e-2";
+    again.kind = kind;
+    again.wait_seconds = 40;
+    absl::Status refused = intake_.Accept(again).status();
+    EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition) << refused;
+    EXPECT_THAT(BadFields(refused), ::testing::ElementsAre("contact_id"));
+    EXPECT_THAT(std::string(refused.message()), ::testing::HasSubstr("already answered"));
+  }
+  EXPECT_EQ(store_.Published().size(), published) << "nothing written";
+  absl::StatusOr<app::ContactAccepted> retried = intake_.Accept(answered);
+  ASSERT_TRUE(retried.ok()) << retried.status();
+  EXPECT_TRUE(retried->duplicate);
+  // The refused id was released: corrected, it may be sent again.
+  ContactEvent ended = Full("e-2");
+  ended.kind = ContactKind::kCallEnded;
+  ended.handle_seconds = 60;
+  EXPECT_TRUE(intake_.Accept(ended).ok());
+}
+
 TEST_F(ContactIntakeTest, AConflictingDimensionIsRefusedNamingTheField) {
   ASSERT_TRUE(intake_.Accept(Full("e-1")).ok());
   ContactEvent other = Full("e-2");
+  other.kind = ContactKind::kCallAnswered;
+  other.wait_seconds = 3;
   other.department = "billing-center";
   other.station = "上海虹桥";
   absl::Status refused = intake_.Accept(other).status();

@@ -1,0 +1,117 @@
+// A call is offered once, answered or abandoned once, and ends once, and a
+// contact is rated once: a second one under another event id would count
+// twice in the KPIs (an answer rate above 100 %, a caller's rating twice),
+// so CompleteContactEvent refuses it from the record and AgreesWith keeps
+// one that raced the first out of the store. The Redis script implements
+// the same rule (redis_scripts.cc).
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "services/complaints/domain/contact_record.h"
+#include "sqms/runtime/field_violation.h"
+
+namespace sqms::complaints::domain {
+namespace {
+
+const absl::Time kOffered = absl::FromUnixSeconds(1'790'000'000);
+
+ContactEvent Call(ContactKind kind, absl::Duration after) {
+  ContactEvent e;
+  e.contact_id = "call-1";
+  e.kind = kind;
+  e.occurred_at = kOffered + after;
+  e.department = "ticketing-center";
+  return e;
+}
+
+// The call offered, answered after 20 s, ended after 5 min and rated.
+ContactRecord Handled() {
+  ContactRecord r;
+  Remember(Call(ContactKind::kCallOffered, absl::ZeroDuration()), r);
+  Remember(Call(ContactKind::kCallAnswered, absl::Seconds(20)), r);
+  Remember(Call(ContactKind::kCallEnded, absl::Minutes(5)), r);
+  Remember(Call(ContactKind::kSurveyAnswered, absl::Minutes(6)), r);
+  return r;
+}
+
+std::string Refusal(const ContactRecord& r, ContactKind kind) {
+  ContactEvent again = Call(kind, absl::Minutes(30));
+  const absl::Status refused = CompleteContactEvent(r, again);
+  EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition) << refused;
+  const std::vector<runtime::FieldViolation> violations = runtime::FieldViolations(refused);
+  EXPECT_EQ(violations.size(), 1u);
+  if (violations.empty()) return "";
+  EXPECT_EQ(violations[0].field, "contact_id");
+  return violations[0].description;
+}
+
+TEST(ContactRecordCallTest, EachEventOfTheCallIsRecordedWithItsTime) {
+  const ContactRecord r = Handled();
+  EXPECT_EQ(r.call_offered_at, kOffered);
+  EXPECT_EQ(r.call_outcome_at, kOffered + absl::Seconds(20));
+  EXPECT_EQ(r.call_outcome, ContactKind::kCallAnswered);
+  EXPECT_EQ(r.call_ended_at, kOffered + absl::Minutes(5));
+  EXPECT_EQ(r.survey_answered_at, kOffered + absl::Minutes(6));
+  ContactRecord first = r;
+  Remember(Call(ContactKind::kCallAbandoned, absl::Hours(1)), first);
+  EXPECT_EQ(first, r) << "the first outcome wins";
+}
+
+TEST(ContactRecordCallTest, ASecondOfEachIsRefusedNamingTheContactAndWhatItHas) {
+  const ContactRecord r = Handled();
+  EXPECT_EQ(Refusal(r, ContactKind::kCallOffered),
+            "this call was already offered at 2026-09-21T14:13:20+00:00 (another call_offered): "
+            "a call is offered once");
+  EXPECT_EQ(Refusal(r, ContactKind::kCallAnswered),
+            "this call was already answered at 2026-09-21T14:13:40+00:00 (another call_answered): "
+            "a call is answered or abandoned once");
+  EXPECT_EQ(Refusal(r, ContactKind::kCallAbandoned),
+            "this call was already answered at 2026-09-21T14:13:40+00:00 (another "
+            "call_abandoned): a call is answered or abandoned once");
+  EXPECT_EQ(Refusal(r, ContactKind::kCallEnded),
+            "this call already ended at 2026-09-21T14:18:20+00:00 (another call_ended): a call "
+            "ends once");
+  EXPECT_EQ(Refusal(r, ContactKind::kSurveyAnswered),
+            "this contact's survey was already answered at 2026-09-21T14:19:20+00:00 (another "
+            "survey_answered): a contact is rated once");
+
+  ContactRecord abandoned;
+  Remember(Call(ContactKind::kCallAbandoned, absl::Seconds(40)), abandoned);
+  EXPECT_EQ(Refusal(abandoned, ContactKind::kCallAnswered),
+            "this call was already abandoned at 2026-09-21T14:14:00+00:00 (another "
+            "call_answered): a call is answered or abandoned once");
+}
+
+TEST(ContactRecordCallTest, TheFirstOfEachIsAcceptedWhateverElseTheCallHas) {
+  ContactRecord r;
+  for (ContactKind kind :
+       {ContactKind::kCallOffered, ContactKind::kCallAbandoned, ContactKind::kSurveyAnswered}) {
+    ContactEvent e = Call(kind, absl::Seconds(10));
+    ASSERT_TRUE(CompleteContactEvent(r, e).ok()) << static_cast<int>(kind);
+    ASSERT_TRUE(AgreesWith(e, r, r));
+    Remember(e, r);
+  }
+  // The consultation and outage events of a contact have rules of their own.
+  EXPECT_EQ(OnceOnlySlot(ContactKind::kOutageEnded), nullptr);
+  EXPECT_EQ(OnceOnlySlot(ContactKind::kConsultationCreated), nullptr);
+  EXPECT_EQ(OnceOnlySlot(ContactKind::kCallAnswered), OnceOnlySlot(ContactKind::kCallAbandoned));
+}
+
+// Two outcomes completed from an empty record race: the store appends the
+// first and finds the second stale.
+TEST(ContactRecordCallTest, AnEventRacingTheFirstOfItsKindIsStale) {
+  ContactEvent answered = Call(ContactKind::kCallAnswered, absl::Seconds(20));
+  ContactEvent abandoned = Call(ContactKind::kCallAbandoned, absl::Seconds(25));
+  ASSERT_TRUE(CompleteContactEvent(ContactRecord{}, answered).ok());
+  ASSERT_TRUE(CompleteContactEvent(ContactRecord{}, abandoned).ok());
+  ContactRecord stored;
+  ASSERT_TRUE(AgreesWith(answered, ContactRecord{}, stored));
+  Remember(answered, stored);
+  EXPECT_FALSE(AgreesWith(abandoned, ContactRecord{}, stored));
+  EXPECT_TRUE(AgreesWith(Call(ContactKind::kCallEnded, absl::Minutes(3)), ContactRecord{}, stored));
+}
+
+}  // namespace
+}  // namespace sqms::complaints::domain
