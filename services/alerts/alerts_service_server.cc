@@ -398,6 +398,7 @@ AlertsServiceServer::~AlertsServiceServer() { Shutdown(); }
 void AlertsServiceServer::Shutdown() {
   if (parts_->stopped) return;
   parts_->stopped = true;
+  parts_->watch_hub.Close();  // watch streams end now (UNAVAILABLE), not at the drain deadline
   if (parts_->webhook) parts_->webhook->Stop();
   parts_->consumer->Stop();
   parts_->server->Shutdown();

@@ -300,6 +300,7 @@ ComplaintsServer::~ComplaintsServer() { Shutdown(); }
 void ComplaintsServer::Shutdown() {
   if (parts_->stopped) return;
   parts_->stopped = true;
+  parts_->watch_hub.Close();  // watch streams end now (UNAVAILABLE), not at the drain deadline
   parts_->server->Shutdown();          // drain RPCs first: they may still commit
   parts_->timers->Stop();
   if (parts_->incident_consumer) parts_->incident_consumer->Stop();

@@ -240,6 +240,7 @@ MetricsServiceServer::~MetricsServiceServer() { Shutdown(); }
 void MetricsServiceServer::Shutdown() {
   if (parts_->stopped) return;
   parts_->stopped = true;
+  parts_->watch_hub.Close();  // watch streams end now (UNAVAILABLE), not at the drain deadline
   parts_->server->Shutdown();
   parts_->watch_poll->Stop();  // every stream has ended: nothing left to feed
   parts_->evaluation->Stop();

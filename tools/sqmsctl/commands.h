@@ -100,6 +100,17 @@ std::unique_ptr<alerts::v1::AlertService::Stub> NewAlertsStub(const GlobalOption
 grpc::Status CallWithRetries(const ClientOptions& client, std::string_view retry_with,
                              const std::function<grpc::Status(grpc::ClientContext&)>& call);
 
+// Runs a watch until it ends for good. `watch` opens the stream with the
+// context it is given (token; a deadline only when --timeout was given),
+// reads it and returns its status, setting `delivered` when a message
+// arrived. A stream that delivered and then ended UNAVAILABLE — its server
+// shutting down in a rolling deploy; another replica answers — is opened
+// again with a note on stderr, as is each attempt after it that delivers
+// nothing, up to 5 in a row with a growing pause. Returns the last status.
+grpc::Status WatchWithReconnects(
+    const GlobalOptions& global,
+    const std::function<grpc::Status(grpc::ClientContext&, bool& delivered)>& watch);
+
 // Prints the failure to stderr; returns kExitFailure.
 int ReportRpcError(const grpc::Status& status);
 

@@ -100,6 +100,28 @@ grpc::Status CallWithRetries(const ClientOptions& client, std::string_view retry
   return status;
 }
 
+grpc::Status WatchWithReconnects(
+    const GlobalOptions& global,
+    const std::function<grpc::Status(grpc::ClientContext&, bool& delivered)>& watch) {
+  constexpr int kReconnects = 5;  // in a row, without a message between
+  bool connected_once = false;
+  int in_a_row = 0;
+  while (true) {
+    grpc::ClientContext context;
+    PrepareContext(global.client, global.timeout_given, context);
+    bool delivered = false;
+    const grpc::Status status = watch(context, delivered);
+    connected_once = connected_once || delivered;
+    in_a_row = delivered ? 0 : in_a_row + 1;
+    if (status.error_code() != grpc::StatusCode::UNAVAILABLE || !connected_once ||
+        in_a_row >= kReconnects) {
+      return status;
+    }
+    std::cerr << "watch ended (" << status.error_message() << "); reconnecting\n";
+    std::this_thread::sleep_for(std::chrono::milliseconds(500 * in_a_row));
+  }
+}
+
 int ReportRpcError(const grpc::Status& status) {
   std::cerr << "error: " << FormatGrpcError(status) << std::endl;
   return kExitFailure;

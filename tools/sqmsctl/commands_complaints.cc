@@ -281,23 +281,27 @@ struct WatchFlags {
 };
 
 int Watch(const GlobalOptions& global, const WatchFlags& flags) {
-  grpc::ClientContext context;
-  PrepareContext(global.client, global.timeout_given, context);
   cv1::WatchComplaintsRequest request;
   *request.mutable_filter() = flags.filter.ToProto();
-  auto reader = NewComplaintStub(global)->WatchComplaints(&context, request);
+  auto stub = NewComplaintStub(global);
   bool json = global.format() == OutputFormat::kJson;
   if (!json) std::cout << WatchHeader() << std::endl;
-  events::v1::ComplaintEvent event;
   int seen = 0;
-  while (reader->Read(&event)) {
-    std::cout << (json ? ToJson(event) : WatchLine(event)) << std::endl;
-    if (flags.count > 0 && ++seen >= flags.count) {
-      context.TryCancel();
-      break;
-    }
-  }
-  grpc::Status status = reader->Finish();
+  // A live feed: events between two connections are not replayed.
+  const grpc::Status status =
+      WatchWithReconnects(global, [&](grpc::ClientContext& context, bool& delivered) {
+        auto reader = stub->WatchComplaints(&context, request);
+        events::v1::ComplaintEvent event;
+        while (reader->Read(&event)) {
+          delivered = true;
+          std::cout << (json ? ToJson(event) : WatchLine(event)) << std::endl;
+          if (flags.count > 0 && ++seen >= flags.count) {
+            context.TryCancel();
+            break;
+          }
+        }
+        return reader->Finish();
+      });
   bool done = flags.count > 0 && seen >= flags.count;
   return status.ok() || done ? kExitOk : ReportRpcError(status);
 }

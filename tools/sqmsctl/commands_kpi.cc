@@ -224,20 +224,23 @@ int Watch(const GlobalOptions& global, const WatchOptions& options) {
   if (!json) {
     if (grpc::Status s = FetchCatalog(global, *stub, catalog); !s.ok()) return ReportRpcError(s);
   }
-  grpc::ClientContext context;
-  PrepareContext(global.client, global.timeout_given, context);
-  auto reader = stub->WatchKpis(&context, *request);
   if (!json) std::cout << KpiWatchHeader() << std::endl;
-  mv1::KpiUpdate update;
   int seen = 0;
-  while (reader->Read(&update)) {
-    std::cout << (json ? ToJson(update) : KpiWatchLine(update, catalog)) << std::endl;
-    if (options.count > 0 && ++seen >= options.count) {
-      context.TryCancel();
-      break;
-    }
-  }
-  grpc::Status status = reader->Finish();
+  // A reconnected watch starts with a fresh snapshot of the figures.
+  const grpc::Status status =
+      WatchWithReconnects(global, [&](grpc::ClientContext& context, bool& delivered) {
+        auto reader = stub->WatchKpis(&context, *request);
+        mv1::KpiUpdate update;
+        while (reader->Read(&update)) {
+          delivered = true;
+          std::cout << (json ? ToJson(update) : KpiWatchLine(update, catalog)) << std::endl;
+          if (options.count > 0 && ++seen >= options.count) {
+            context.TryCancel();
+            break;
+          }
+        }
+        return reader->Finish();
+      });
   const bool done = options.count > 0 && seen >= options.count;
   return status.ok() || done ? kExitOk : ReportRpcError(status);
 }

@@ -1,6 +1,7 @@
 // WatchComplaints: a watcher with a category filter receives the lifecycle
 // events of matching complaints, in order, masked, and none of the others.
 
+#include <atomic>
 #include <mutex>
 #include <thread>
 
@@ -92,6 +93,31 @@ TEST_F(WatchTest, CategoryFilterDeliversMatchingEventsOnly) {
                                             ev::COMPLAINT_EVENT_TYPE_ASSIGNED,
                                             ev::COMPLAINT_EVENT_TYPE_NOTE_ADDED));
   EXPECT_EQ(count_of(other.id(), ev::COMPLAINT_EVENT_TYPE_UNSPECIFIED), 0);
+}
+
+// A rolling deploy: SIGTERM ends an open watch at once with UNAVAILABLE,
+// the code a client retries on (reaching another replica), instead of
+// holding it until the drain deadline cancels it.
+TEST_F(WatchTest, ShutdownEndsTheStreamWithUnavailable) {
+  auto ctx = Ctx(Role::kAgent, absl::Seconds(60));
+  auto reader = stub().WatchComplaints(ctx.get(), v1::WatchComplaintsRequest());
+  std::atomic<int> received{0};
+  std::thread t([&] {
+    ev::ComplaintEvent e;
+    while (reader->Read(&e)) ++received;
+  });
+  // The watch registers asynchronously: submit until it sees one.
+  ASSERT_TRUE(testing::Await(
+      [&] {
+        Submit(v1::CATEGORY_LUGGAGE, Unique("WatchStation"));
+        return received.load() > 0;
+      },
+      absl::Seconds(10), absl::Milliseconds(300)));
+  EXPECT_EQ(stack().StopService(), 0) << "SIGTERM with an open watch";
+  t.join();
+  const grpc::Status status = reader->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << testing::StatusText(status);
+  EXPECT_THAT(status.error_message(), ::testing::HasSubstr("shutting down"));
 }
 
 }  // namespace

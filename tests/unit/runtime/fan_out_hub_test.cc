@@ -28,6 +28,8 @@ class QueueSink : public Hub::Sink {
     absl::MutexLock lock(&mu_);
     return queue_.Push(event);
   }
+  void Close() override { closes_.fetch_add(1); }
+  int closes() const { return closes_.load(); }
   std::vector<std::string> Drain() {
     absl::MutexLock lock(&mu_);
     std::vector<std::string> out;
@@ -38,6 +40,7 @@ class QueueSink : public Hub::Sink {
  private:
   absl::Mutex mu_;
   DropOldestQueue<Hub::EventPtr> queue_ ABSL_GUARDED_BY(mu_);
+  std::atomic<int> closes_{0};
 };
 
 TEST(DropOldestQueueTest, KeepsTheNewestAndCountsWhatItDrops) {
@@ -113,6 +116,26 @@ TEST(FanOutHubTest, UnsubscribeDuringPublishWaitsForThePushAndEndsDelivery) {
   sink.reset();          // and the sink may be destroyed
   hub.Publish(Ev("z"));
   EXPECT_EQ(hub.subscribers(), 0);
+}
+
+// A server starting to shut down closes its hub: every watch stream, and
+// one that subscribes after, is told once, so it can end at once instead of
+// at the drain deadline.
+TEST(FanOutHubTest, CloseTellsEverySubscriberOnceAndEachLaterOneAtSubscribe) {
+  Hub hub;
+  QueueSink first(4), second(4), later(4);
+  hub.Subscribe({}, first);
+  const uint64_t gone = hub.Subscribe({}, second);
+  hub.Publish(Ev("a"));
+  hub.Unsubscribe(gone);
+  EXPECT_EQ(first.closes(), 0);
+  hub.Close();
+  hub.Close();  // idempotent
+  EXPECT_EQ(first.closes(), 1);
+  EXPECT_EQ(second.closes(), 0) << "unsubscribed before";
+  hub.Subscribe({}, later);
+  EXPECT_EQ(later.closes(), 1) << "closed as it subscribes";
+  EXPECT_EQ(first.Drain(), std::vector<std::string>{"a"}) << "what was queued stays";
 }
 
 }  // namespace

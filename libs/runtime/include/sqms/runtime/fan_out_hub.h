@@ -10,6 +10,11 @@
 // Unsubscribe a barrier: once it returns, the sink is never called again and
 // may be destroyed. So Push must never block, and must not call back into
 // the hub (Subscribe/Unsubscribe/Publish) on the publishing thread.
+//
+// Close (a server shutting down) tells every subscriber, present and
+// later, that no more events will come, so that watch streams end at once
+// with a status their clients retry on another replica instead of being
+// held open until the drain deadline cancels them.
 
 #include <cstddef>
 #include <cstdint>
@@ -69,18 +74,34 @@ class FanOutHub {
    public:
     virtual ~Sink() = default;
     virtual int Push(const EventPtr& event) = 0;
+    // The hub closed: no event will follow; end once what is queued is
+    // delivered. Runs under the hub's lock on the closing thread (or in
+    // Subscribe, for a sink subscribing to a closed hub): never blocks,
+    // never calls back into the hub.
+    virtual void Close() {}
   };
 
   FanOutHub() = default;
   FanOutHub(const FanOutHub&) = delete;
   FanOutHub& operator=(const FanOutHub&) = delete;
 
-  // `sink` receives the events `filter` wants until Unsubscribe(returned id).
+  // `sink` receives the events `filter` wants until Unsubscribe(returned id);
+  // on a closed hub it is closed before this returns.
   uint64_t Subscribe(Filter filter, Sink& sink) {
     absl::MutexLock lock(&mu_);
     const uint64_t id = next_id_++;
     subscribers_.emplace(id, Subscriber{std::move(filter), &sink, 0});
+    if (closed_) sink.Close();
     return id;
+  }
+  // Closes every subscriber (Sink::Close) and every later one. Publish
+  // still reaches them; a sink may ignore what comes after its Close.
+  // Idempotent.
+  void Close() {
+    absl::MutexLock lock(&mu_);
+    if (closed_) return;
+    closed_ = true;
+    for (auto& [id, subscriber] : subscribers_) subscriber.sink->Close();
   }
   // Waits for a Publish in progress; after it returns `sink` is never
   // called again (safe to destroy). Unknown ids are ignored.
@@ -127,6 +148,7 @@ class FanOutHub {
   mutable absl::Mutex mu_;
   uint64_t next_id_ ABSL_GUARDED_BY(mu_) = 1;
   uint64_t dropped_ ABSL_GUARDED_BY(mu_) = 0;
+  bool closed_ ABSL_GUARDED_BY(mu_) = false;
   std::map<uint64_t, Subscriber> subscribers_ ABSL_GUARDED_BY(mu_);
 };
 

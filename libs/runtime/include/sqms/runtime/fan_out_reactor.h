@@ -5,15 +5,19 @@
 // oldest queued events are dropped (counted by the hub) — the publisher is
 // never held up.
 //
-// Ends only when the client cancels (or its deadline passes, or the server
-// shuts down): Finish with CANCELLED. Deletes itself in OnDone after
-// unsubscribing.
+// Ends when the client cancels (or its deadline passes, or the server's
+// drain deadline cancels it): Finish with CANCELLED; or when the hub closes
+// (FanOutHub::Close, a server starting to shut down): once the events
+// queued by then are written, Finish with UNAVAILABLE — the code clients
+// retry on, reaching another replica. Deletes itself in OnDone after
+// unsubscribing; `on_finished` gets the status it finished with.
 //
 // Threads: Push runs on the publishing thread, the reactions on gRPC
 // threads; state is guarded by mu_ and gRPC operations start outside it.
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <utility>
 
 #include "absl/base/thread_annotations.h"
@@ -39,12 +43,19 @@ class FanOutWriteReactor final : public grpc::ServerWriteReactor<Event>,
     subscription_ = hub_.Subscribe(std::move(filter), *this);
   }
 
+  // The status a stream ends with when its hub closes.
+  static grpc::Status ShuttingDown() {
+    return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                        "the server is shutting down; watch again to be served by another replica");
+  }
+
   int Push(const EventPtr& event) override {
     int dropped = 0;
     Action action;
     {
       absl::MutexLock lock(&mu_);
-      if (finished_ || broken_) return 0;
+      // After Close nothing more is queued: the stream ends with what it has.
+      if (finished_ || broken_ || closing_) return 0;
       dropped = queue_.Push(event);
       action = NextLocked();
     }
@@ -63,6 +74,16 @@ class FanOutWriteReactor final : public grpc::ServerWriteReactor<Event>,
     Run(action);
   }
 
+  void Close() override {
+    Action action;
+    {
+      absl::MutexLock lock(&mu_);
+      closing_ = true;
+      action = NextLocked();
+    }
+    Run(action);
+  }
+
   void OnCancel() override {
     Action action;
     {
@@ -74,15 +95,20 @@ class FanOutWriteReactor final : public grpc::ServerWriteReactor<Event>,
   }
 
   void OnDone() override {
-    hub_.Unsubscribe(subscription_);  // no Push runs after this returns
-    on_finished_(grpc::Status::CANCELLED);
+    hub_.Unsubscribe(subscription_);  // no Push or Close runs after this returns
+    grpc::Status status;
+    {
+      absl::MutexLock lock(&mu_);
+      status = finished_with_;
+    }
+    on_finished_(status);
     delete this;
   }
 
  private:
   struct Action {
     const Event* write = nullptr;  // kept alive by writing_
-    bool finish = false;
+    std::optional<grpc::Status> finish;
   };
 
   Action NextLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
@@ -90,18 +116,24 @@ class FanOutWriteReactor final : public grpc::ServerWriteReactor<Event>,
     if (finished_ || writing_ != nullptr) return action;
     if (broken_) {
       queue_.Clear();
-      finished_ = action.finish = true;
+      action.finish = grpc::Status::CANCELLED;
     } else if (std::optional<EventPtr> next = queue_.Pop()) {
       writing_ = std::move(*next);
       action.write = writing_.get();
+    } else if (closing_) {
+      action.finish = ShuttingDown();
+    }
+    if (action.finish) {
+      finished_ = true;
+      finished_with_ = *action.finish;
     }
     return action;
   }
 
-  void Run(Action action) {
+  void Run(const Action& action) {
     // writing_ is only released after this write completes.
     if (action.write != nullptr) this->StartWrite(action.write);
-    if (action.finish) this->Finish(grpc::Status::CANCELLED);
+    if (action.finish) this->Finish(*action.finish);
   }
 
   Hub& hub_;
@@ -112,7 +144,9 @@ class FanOutWriteReactor final : public grpc::ServerWriteReactor<Event>,
   DropOldestQueue<EventPtr> queue_ ABSL_GUARDED_BY(mu_);
   EventPtr writing_ ABSL_GUARDED_BY(mu_);  // alive while written
   bool broken_ ABSL_GUARDED_BY(mu_) = false;  // cancelled or a write failed
+  bool closing_ ABSL_GUARDED_BY(mu_) = false;  // the hub closed
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
+  grpc::Status finished_with_ ABSL_GUARDED_BY(mu_) = grpc::Status::CANCELLED;
 };
 
 }  // namespace sqms::runtime
