@@ -1,5 +1,6 @@
 #include "services/complaints/app/contact_intake.h"
 
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -52,8 +53,9 @@ absl::StatusOr<ContactAccepted> ContactIntake::Duplicate(std::string event_id,
 absl::StatusOr<ContactAccepted> ContactIntake::Accept(domain::ContactEvent event) {
   absl::Status valid = domain::ValidateContactEvent(event, clock_.Now(), limits_);
   if (!valid.ok()) return valid;
+  const std::shared_ptr<const domain::Triage> triage = triage_.Current();
   std::vector<runtime::FieldViolation> unlisted;
-  domain::CheckListedDepartment(unlisted, "department", event.department, *triage_.Current());
+  domain::CheckListedDepartment(unlisted, "department", event.department, *triage);
   const bool id_sent = !event.event_id.empty();
   // Of the event as sent (every field but event_id): completion below fills
   // in what the contact's record knows, which may have changed by the time
@@ -65,6 +67,15 @@ absl::StatusOr<ContactAccepted> ContactIntake::Accept(domain::ContactEvent event
   // no id: a random id would publish it twice. Derived from the event, the
   // retry gets the id of its first attempt and is acknowledged as it.
   if (!id_sent) event.event_id = runtime::EventIdFromDigest(digest);
+  // A switch knows the queue, not the department: a call offered to a
+  // queue the config gives a department is that department's, and the
+  // call's later events inherit it from the contact's record. After the
+  // fingerprint, which is of the event as sent.
+  if (event.kind == domain::ContactKind::kCallOffered && event.department.empty()) {
+    if (const std::string* department = triage->DepartmentOfQueue(event.queue)) {
+      event.department = *department;
+    }
+  }
   if (!unlisted.empty()) {
     // A retry of an event accepted before its department left the list is
     // acknowledged like any retry: its first outcome stands. Anything else

@@ -12,8 +12,9 @@
 
 namespace sqms::complaints::config {
 
-// departments: a non-empty list of {id, name}; each id a department id
-// (domain::IsDepartmentId) listed once, each name not blank. Appends to
+// departments: a non-empty list of {id, name, queues (optional)}; each id a
+// department id (domain::IsDepartmentId) listed once, each name not blank,
+// each queue not blank and in one department only. Appends to
 // out.departments in the file's order.
 absl::Status LoadDepartments(const runtime::YamlReader& r, const YAML::Node& node,
                              domain::TriageConfig& out);

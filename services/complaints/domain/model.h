@@ -146,6 +146,11 @@ struct AuditEntry {
 struct Department {
   std::string id;    // a department id (validation.h, IsDepartmentId): "ticketing-center"
   std::string name;  // for people: "票务中心"
+  // Call-center queues whose calls are this department's: a call_offered
+  // naming one of them and no department is filed under this one (a
+  // switch knows the queue, not the department). Each queue in one
+  // department at most.
+  std::vector<std::string> queues;
 };
 
 // Triage's routing rule (config: routing.rules).

@@ -135,7 +135,10 @@ Triage::Triage(TriageConfig config, const TextNormalizer& normalizer,
       signals_(SignalMatcher(config_, normalizer)),
       business_(config_.calendar),
       always_(AlwaysOpen(config_.calendar)) {
-  for (const auto& d : config_.departments) department_ids_.insert(d.id);
+  for (const auto& d : config_.departments) {
+    department_ids_.insert(d.id);
+    for (const std::string& queue : d.queues) queue_departments_.try_emplace(queue, d.id);
+  }
 }
 
 Assessment Triage::Assess(const Submission& submission) const {

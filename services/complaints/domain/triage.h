@@ -170,6 +170,12 @@ class Triage {
   }
   // Whether `id` is one of config().departments (exact match).
   bool HasDepartment(std::string_view id) const { return department_ids_.contains(id); }
+  // The department whose `queues` list `queue` (exact match); nullptr for
+  // none.
+  const std::string* DepartmentOfQueue(std::string_view queue) const {
+    auto it = queue_departments_.find(queue);
+    return it == queue_departments_.end() ? nullptr : &it->second;
+  }
   // Title and content as the rules see them (normalised).
   std::string NormalizedText(const Submission& submission) const;
   // The policy of `priority`; a fallback (4h / 72h / 72h, business hours)
@@ -195,6 +201,7 @@ class Triage {
   BusinessCalendar business_;
   BusinessCalendar always_;
   std::set<std::string, std::less<>> department_ids_;  // of config_.departments
+  std::map<std::string, std::string, std::less<>> queue_departments_;  // queue → department id
 };
 
 }  // namespace sqms::complaints::domain

@@ -214,6 +214,24 @@ TEST_F(ContactRulesTest, ACallHasOneOutcomeAndOneSurvey) {
                                marker.event_id()));
 }
 
+// The switch sends the offer with its queue only; the shipped triage.yaml
+// gives queue 12306 to customer-service, so the offer — and the answer that
+// follows without a department — are that department's.
+TEST_F(ContactRulesTest, AnOfferToAMappedQueueIsPublishedUnderItsDepartment) {
+  const std::string call = Unique("call");
+  ev::ContactEvent offered = Bare(call, absl::Seconds(2));
+  offered.mutable_call_offered()->set_queue("12306");
+  ev::ContactEvent answered = Bare(call, absl::Seconds(1));
+  answered.mutable_call_answered()->set_wait_seconds(5);
+  auto acks = Send({offered, answered});
+  ASSERT_EQ(acks.size(), 2u);
+  for (const auto& ack : acks) EXPECT_EQ(ack.status().code(), 0) << Code(ack);
+  auto published = Published(call, answered.event_id());
+  ASSERT_EQ(published.size(), 2u);
+  EXPECT_EQ(published[0].department(), "customer-service");
+  EXPECT_EQ(published[1].department(), "customer-service");
+}
+
 // A gateway that reuses an event id for another event is refused on that
 // field; the first event stands, its exact retry is acknowledged, and only
 // it is published.

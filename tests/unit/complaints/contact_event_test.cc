@@ -277,6 +277,45 @@ TEST_F(ContactIntakeTest, ARetryIsAcknowledgedAfterItsDepartmentLeftTheList) {
   EXPECT_EQ(store_.Published().size(), published) << "nothing written";
 }
 
+// A switch reports the offer with its queue and no department; the CRM
+// later reports the answer with the department. Filed under "unknown",
+// the offer would leave the department's answer rate without its
+// denominator. A queue the config gives a department files the offer
+// there, and the call's later events inherit it; a department sent wins.
+TEST_F(ContactIntakeTest, AnOfferToAMappedQueueIsFiledUnderItsDepartment) {
+  domain::TriageConfig config = domain::test_support::TestTriageConfig();
+  for (domain::Department& d : config.departments) {
+    if (d.id == "ticketing-center") d.queues = {"12306"};
+  }
+  triage_.Replace(std::make_shared<const domain::Triage>(config));
+
+  ContactEvent offered = Full("q-1");
+  offered.department.clear();
+  offered.queue = "12306";
+  ASSERT_TRUE(intake_.Accept(offered).ok());
+  EXPECT_EQ(store_.Stored("q-1").department, "ticketing-center");
+  ContactEvent answered = Valid();
+  answered.event_id = "q-2";
+  ASSERT_TRUE(intake_.Accept(answered).ok());
+  EXPECT_EQ(store_.Stored("q-2").department, "ticketing-center") << "inherited";
+  absl::StatusOr<app::ContactAccepted> retried = intake_.Accept(offered);
+  ASSERT_TRUE(retried.ok()) << retried.status();
+  EXPECT_TRUE(retried->duplicate);
+
+  ContactEvent sent = Full("q-3");
+  sent.contact_id = "call-sent";
+  sent.department = "billing-center";
+  sent.queue = "12306";
+  ASSERT_TRUE(intake_.Accept(sent).ok());
+  EXPECT_EQ(store_.Stored("q-3").department, "billing-center") << "a department sent wins";
+  ContactEvent unmapped = Full("q-4");
+  unmapped.contact_id = "call-unmapped";
+  unmapped.department.clear();
+  unmapped.queue = "vip";
+  ASSERT_TRUE(intake_.Accept(unmapped).ok());
+  EXPECT_EQ(store_.Stored("q-4").department, "");
+}
+
 TEST_F(ContactIntakeTest, AcceptsOnceMakesIdsAndRejectsBadEvents) {
   absl::StatusOr<app::ContactAccepted> made = intake_.Accept(Valid());
   ASSERT_TRUE(made.ok()) << made.status();

@@ -50,6 +50,11 @@ TEST(TriageConfigTest, ShippedDefaultLoads) {
   EXPECT_DOUBLE_EQ(config->model.sentence_safety_probability, 0.8);
   EXPECT_DOUBLE_EQ(config->model.rules_win_score, 6);
   EXPECT_GT(config->model.safety_sure_probability, 1);  // unset: never
+  // The general hotlines' queues are the customer service centre's.
+  const domain::Triage triage(*config);
+  ASSERT_NE(triage.DepartmentOfQueue("12306"), nullptr);
+  EXPECT_EQ(*triage.DepartmentOfQueue("12306"), "customer-service");
+  EXPECT_EQ(triage.DepartmentOfQueue("no-such-queue"), nullptr);
 }
 
 TEST(TriageConfigTest, ShippedDefaultClassifiesRealComplaints) {
@@ -164,6 +169,16 @@ TEST(TriageConfigTest, EachBadKeyIsNamed) {
        "t.yaml: departments[0].name: is required"},
       {"name: 客服中心}", "name: 客服中心, head: wang}",
        "t.yaml: departments[0].head: unknown key"},
+      // A call-center queue is one department's.
+      {"name: 客服中心}", "name: 客服中心, queues: 12306}",
+       "t.yaml: departments[0].queues: must be a list of queue names"},
+      {"name: 客服中心}", "name: 客服中心, queues: [12306, \" \"]}",
+       "t.yaml: departments[0].queues[1]: must not be blank"},
+      {"  - {id: customer-service, name: 客服中心}\n",
+       "  - {id: customer-service, name: 客服中心, queues: [\"12306\"]}\n"
+       "  - {id: ticketing-center, name: 票务中心, queues: [vip, \"12306\"]}\n",
+       R"(t.yaml: departments[1].queues[1]: queue "12306" is already department )"
+       R"("customer-service"'s: a queue is one department's)"},
       {"calendar:\n",
        "routing:\n  rules:\n    - {category: safety, department: safety-office}\ncalendar:\n",
        R"(t.yaml: routing.rules[0].department: department "safety-office" is not one of )"

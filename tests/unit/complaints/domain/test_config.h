@@ -55,10 +55,10 @@ inline TriageConfig TestTriageConfig() {
                               {Category::kTicketing, Level::kMedium},
                               {Category::kHygiene, Level::kLow}};
   c.departments = {
-      {"safety-office", "安全办公室"},       {"ticketing-center", "票务中心"},
-      {"north-ticketing", "华北票务"},       {"beijing-south-ticketing", "北京南站票务"},
-      {"beijing-south-station", "北京南站"}, {"north-region", "华北区"},
-      {"billing-center", "计费中心"},        {"customer-service", "客服中心"}};
+      {"safety-office", "安全办公室", {}},       {"ticketing-center", "票务中心", {}},
+      {"north-ticketing", "华北票务", {}},       {"beijing-south-ticketing", "北京南站票务", {}},
+      {"beijing-south-station", "北京南站", {}}, {"north-region", "华北区", {}},
+      {"billing-center", "计费中心", {}},        {"customer-service", "客服中心", {}}};
   c.routing = {
       {Category::kSafety, "", "", "safety-office"},
       {Category::kTicketing, "", "", "ticketing-center"},
