@@ -208,6 +208,35 @@ Table IncidentsTable(const av1::ListIncidentsResponse& response) {
   return table;
 }
 
+namespace {
+// AT, ID, LEVEL, STATE, TIER, FIRING, VERSION, PLAN, then TITLE (unpadded).
+constexpr int kIncidentWatchWidths[] = {25, 21, 5, 12, 6, 6, 7, 24};
+
+std::string IncidentWatchRow(const std::vector<std::string>& cells) {
+  std::string line;
+  for (size_t i = 0; i < cells.size(); ++i) {
+    if (i + 1 == cells.size()) return line + cells[i];
+    line += PadRight(cells[i], kIncidentWatchWidths[i]) + "  ";
+  }
+  return line;
+}
+}  // namespace
+
+std::string IncidentWatchHeader() {
+  return IncidentWatchRow(
+      {"AT", "ID", "LEVEL", "STATE", "TIER", "FIRING", "VERSION", "PLAN", "TITLE"});
+}
+
+std::string IncidentWatchLine(const av1::Incident& i, absl::Time received) {
+  const bool mark = i.drill() && !absl::StartsWith(i.title(), "[DRILL]");
+  google::protobuf::Timestamp at;
+  at.set_seconds(absl::ToUnixSeconds(received));
+  return IncidentWatchRow(
+      {FormatTimestamp(at), i.id(), i.level(), IncidentStateText(i.state()),
+       TierText(i.tier(), i.repeat()), absl::StrCat(i.alerts_firing(), "/", i.alerts_total()),
+       std::to_string(i.version()), i.plan_id(), mark ? i.title() + " [drill]" : i.title()});
+}
+
 std::string IncidentDetail(const av1::Incident& incident, bool full) {
   std::string out;
   IncidentLines(incident, out);

@@ -15,6 +15,7 @@
 
 #include <string>
 
+#include "absl/time/time.h"
 #include "sqms/alerts/v1/service.pb.h"
 #include "tools/sqmsctl/output.h"
 
@@ -42,6 +43,13 @@ Table IncidentsTable(const alerts::v1::ListIncidentsResponse& response);
 // That table, then "N incident(s)", then "next page: --page-token T" when a
 // next page follows.
 std::string IncidentsText(const alerts::v1::ListIncidentsResponse& response);
+
+// Lines for `incident watch`, one per change as it arrives: fixed columns
+// (as `watch`'s), AT (when received, the operator's zone), ID, LEVEL,
+// STATE, TIER, FIRING, VERSION, PLAN, then TITLE (last, unpadded; drills
+// marked as in IncidentsTable).
+std::string IncidentWatchHeader();
+std::string IncidentWatchLine(const alerts::v1::Incident& incident, absl::Time received);
 
 // "key: value" lines: id, title, state (drill, outage), level, plan, risk,
 // group labels, opened / acknowledged (by) / resolved / closed, tier and

@@ -187,6 +187,46 @@ void RegisterIncidentGet(CLI::App& incident, Cli& cli) {
   });
 }
 
+// Prints every change of an incident as it happens (JSON lines with -o
+// json) until interrupted or --count changes were printed; reconnects
+// when its replica shuts down (WatchWithReconnects).
+void RegisterIncidentWatch(CLI::App& incident, Cli& cli) {
+  auto request = std::make_shared<av1::WatchIncidentsRequest>();
+  auto count = std::make_shared<int>(0);
+  CLI::App* cmd = incident.add_subcommand(
+      "watch", "every incident change as it happens (opened, escalated, acknowledged, ...)");
+  cmd->add_flag_callback(
+      "--active", [request] { request->set_active_only(true); },
+      "only triggered, acknowledged or mitigating ones");
+  cmd->add_option("--count", *count, "stop after this many changes (default: until interrupted)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->callback([&cli, request, count] {
+    cli.run = [&cli, request, count] {
+      std::unique_ptr<Stub> stub = NewAlertsStub(cli.global);
+      const bool json = cli.global.format() == OutputFormat::kJson;
+      if (!json) std::cout << IncidentWatchHeader() << std::endl;
+      int seen = 0;
+      const grpc::Status status =
+          WatchWithReconnects(cli.global, [&](grpc::ClientContext& context, bool& delivered) {
+            auto reader = stub->WatchIncidents(&context, *request);
+            av1::Incident incident;
+            while (reader->Read(&incident)) {
+              delivered = true;
+              std::cout << (json ? ToJson(incident) : IncidentWatchLine(incident, absl::Now()))
+                        << std::endl;
+              if (*count > 0 && ++seen >= *count) {
+                context.TryCancel();
+                break;
+              }
+            }
+            return reader->Finish();
+          });
+      const bool done = *count > 0 && seen >= *count;
+      return status.ok() || done ? kExitOk : ReportRpcError(status);
+    };
+  });
+}
+
 struct TransitionCommand {
   const char* name;
   const char* help;
@@ -291,11 +331,12 @@ void RegisterRaise(CLI::App& incident, Cli& cli) {
 }
 
 void RegisterIncident(CLI::App& app, Cli& cli) {
-  CLI::App* incident =
-      app.add_subcommand("incident", "emergency incidents: list, inspect, acknowledge, close");
+  CLI::App* incident = app.add_subcommand(
+      "incident", "emergency incidents: list, inspect, watch, acknowledge, close");
   incident->require_subcommand(1);
   RegisterIncidentList(*incident, cli);
   RegisterIncidentGet(*incident, cli);
+  RegisterIncidentWatch(*incident, cli);
   for (const TransitionCommand& spec : kTransitions) RegisterTransition(*incident, cli, spec);
   RegisterClose(*incident, cli);
   RegisterStep(*incident, cli);

@@ -122,6 +122,20 @@ TEST_F(AlertsViewTest, IncidentsTableHasOneRowPerIncident) {
   EXPECT_THAT(out, HasSubstr("1 r2  2/3"));  // tiers from 1, as the timeline says
 }
 
+TEST_F(AlertsViewTest, IncidentWatchLinesKeepTheirColumns) {
+  const absl::Time received = absl::FromUnixSeconds(kOpened + 90);
+  av1::Incident i = Incident();
+  i.set_version(4);
+  EXPECT_EQ(IncidentWatchHeader(),
+            "AT                         ID                     LEVEL  STATE         TIER    "
+            "FIRING  VERSION  PLAN                      TITLE");
+  EXPECT_EQ(IncidentWatchLine(i, received),
+            "2026-12-02T10:01:30+08:00  INC-20261202-0001      I      acknowledged  2       "
+            "2/3     4        safety-complaint          Safety complaint at 北京南");
+  i.set_drill(true);
+  EXPECT_THAT(IncidentWatchLine(i, received), EndsWith("北京南 [drill]"));
+}
+
 TEST_F(AlertsViewTest, IncidentDetailAfterACommandShowsStateAndSteps) {
   const std::string out = IncidentDetail(Incident(), false);
   EXPECT_THAT(out, StartsWith("id:             INC-20261202-0001\n"
