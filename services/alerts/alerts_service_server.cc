@@ -39,6 +39,7 @@ namespace sqms::alerts {
 // everything outlives what uses it.
 struct AlertsServiceServer::Parts {
   runtime::SystemClock clock;
+  runtime::KafkaConnection kafka;  // brokers and --kafka-properties-file
   std::unique_ptr<app::Catalog> catalog;
   std::unique_ptr<runtime::TokenAuthenticator> auth;
   std::unique_ptr<runtime::MetricsServer> metrics;
@@ -219,6 +220,9 @@ absl::StatusOr<std::unique_ptr<AlertsServiceServer>> AlertsServiceServer::Start(
 
   auto redis_options = runtime::RedisOptionsFrom(config.common);
   if (!redis_options.ok()) return redis_options.status();
+  auto kafka = runtime::KafkaConnectionFrom(config.common);
+  if (!kafka.ok()) return kafka.status();
+  p->kafka = *std::move(kafka);
   p->redis = std::make_unique<runtime::RedisClient>(*redis_options);
   const std::string instance =
       config.instance_id.empty() ? runtime::HostName("sqms-alerts") : config.instance_id;
@@ -285,7 +289,7 @@ absl::StatusOr<std::unique_ptr<AlertsServiceServer>> AlertsServiceServer::Start(
   p->pool = std::make_unique<runtime::WorkerPool>(config.workers,
                                                   static_cast<size_t>(config.worker_queue));
   auto feed = adapters::StartIncidentWatchFeed(
-      config.common.kafka_brokers, config.incidents_topic, *p->commands, *p->catalog,
+      p->kafka, config.incidents_topic, *p->commands, *p->catalog,
       [hub = &p->watch_hub] { return hub->subscribers() > 0; },
       [hub = &p->watch_hub](std::shared_ptr<const rpc::pb::Incident> incident) {
         hub->Publish(std::move(incident));
@@ -325,13 +329,13 @@ absl::StatusOr<std::unique_ptr<AlertsServiceServer>> AlertsServiceServer::Start(
 
 absl::Status AlertsServiceServer::StartRelay(const config::ServiceConfig& config,
                                              const std::string& instance, Parts& p) {
-  auto outbox = runtime::MakeSingleOutboxRelay(
-      *p.redis, config.common, p.metrics->registry(),
-      {.client_id = "sqms-alerts",
-       .source = "//sqms/alerts",
-       .instance = instance,
-       .topic = config.incidents_topic,
-       .keys = {adapters::OutboxKey(), adapters::OutboxLeaseKey()}});
+  auto outbox =
+      runtime::MakeSingleOutboxRelay(*p.redis, p.kafka, p.metrics->registry(),
+                                     {.client_id = "sqms-alerts",
+                                      .source = "//sqms/alerts",
+                                      .instance = instance,
+                                      .topic = config.incidents_topic,
+                                      .keys = {adapters::OutboxKey(), adapters::OutboxLeaseKey()}});
   if (!outbox.ok()) return outbox.status();
   p.outbox = *std::move(outbox);
   p.store = std::make_unique<adapters::RedisAlertStore>(
@@ -362,7 +366,8 @@ absl::Status AlertsServiceServer::StartIntake(const config::ServiceConfig& confi
     return processor->Process(alert);
   };
   adapters::EventConsumerOptions options;
-  options.brokers = config.common.kafka_brokers;
+  options.brokers = p.kafka.brokers;
+  options.properties = p.kafka.properties;  // then the service's own settings
   options.group = config.group;
   options.complaints_topic = config.complaints_topic;
   options.kpi_topic = config.kpi_topic;

@@ -36,6 +36,7 @@ namespace sqms::complaints {
 // everything outlives what uses it.
 struct ComplaintsServer::Parts {
   runtime::SystemClock clock;
+  runtime::KafkaConnection kafka;  // brokers and --kafka-properties-file
   std::unique_ptr<text::IcuOpenccNormalizer> normalizer;
   std::unique_ptr<text::FastTextClassifier> classifier;  // null: rules only
   std::unique_ptr<app::TriageSource> triage;
@@ -156,6 +157,9 @@ absl::StatusOr<std::unique_ptr<ComplaintsServer>> ComplaintsServer::Start(
 
   auto redis_options = runtime::RedisOptionsFrom(config.common);
   if (!redis_options.ok()) return redis_options.status();
+  auto kafka = runtime::KafkaConnectionFrom(config.common);
+  if (!kafka.ok()) return kafka.status();
+  p->kafka = *std::move(kafka);
   adapters::ServiceStats* stats = p->stats.get();
   p->redis = std::make_unique<runtime::RedisClient>(
       *redis_options, [stats](std::chrono::nanoseconds latency) {
@@ -166,15 +170,16 @@ absl::StatusOr<std::unique_ptr<ComplaintsServer>> ComplaintsServer::Start(
   const adapters::RedisKeys* keys = p->keys.get();
   auto relay_made = runtime::OutboxRelay::Create(
       *p->redis,
-      [producer_options = runtime::KafkaProducerOptionsFrom(config.common, "sqms-complaints")] {
+      [producer_options = runtime::KafkaProducerOptionsFrom(p->kafka, "sqms-complaints")] {
         return runtime::KafkaProducer::Create(producer_options);
       },
       p->stats->relay,
       runtime::OutboxRelayOptions{
           .shards = config.shards,
-          .shard_keys = [keys](int shard) {
-            return runtime::OutboxShardKeys{keys->Outbox(shard), keys->OutboxLease(shard)};
-          },
+          .shard_keys =
+              [keys](int shard) {
+                return runtime::OutboxShardKeys{keys->Outbox(shard), keys->OutboxLease(shard)};
+              },
           .owner = runtime::UniqueOwnerId(instance),
           .source = "//sqms/complaints",
           .dead_letter_topic = config.complaints_topic + ".dlq"});
@@ -249,8 +254,7 @@ absl::StatusOr<std::unique_ptr<ComplaintsServer>> ComplaintsServer::Start(
   if (!server.ok()) return server.status();
   p->server = *std::move(server);
 
-  auto feed = adapters::KafkaWatchFeed::Start(config.common.kafka_brokers,
-                                              config.complaints_topic, p->watch_hub);
+  auto feed = adapters::KafkaWatchFeed::Start(p->kafka, config.complaints_topic, p->watch_hub);
   if (!feed.ok()) return feed.status();
   p->watch_feed = *std::move(feed);
   if (p->known_issues != nullptr) {
@@ -264,7 +268,8 @@ absl::StatusOr<std::unique_ptr<ComplaintsServer>> ComplaintsServer::Start(
         });
     p->known_issues_refresh->Start();
     adapters::IncidentConsumerOptions consumer_options;
-    consumer_options.brokers = config.common.kafka_brokers;
+    consumer_options.brokers = p->kafka.brokers;
+    consumer_options.properties = p->kafka.properties;
     consumer_options.topic = config.incidents_topic;
     consumer_options.metrics = &p->metrics->registry();  // sqms_consumer_lag
     auto consumer = adapters::StartIncidentConsumer(

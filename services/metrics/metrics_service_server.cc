@@ -28,6 +28,7 @@ namespace sqms::metrics {
 // everything outlives what uses it.
 struct MetricsServiceServer::Parts {
   runtime::SystemClock clock;
+  runtime::KafkaConnection kafka;  // brokers and --kafka-properties-file
   config::MetricsSettings settings;
   std::unique_ptr<runtime::TokenAuthenticator> auth;
   std::unique_ptr<runtime::MetricsServer> metrics;
@@ -109,6 +110,9 @@ absl::StatusOr<std::unique_ptr<MetricsServiceServer>> MetricsServiceServer::Star
 
   auto redis_options = runtime::RedisOptionsFrom(config.common);
   if (!redis_options.ok()) return redis_options.status();
+  auto kafka = runtime::KafkaConnectionFrom(config.common);
+  if (!kafka.ok()) return kafka.status();
+  p->kafka = *std::move(kafka);
   p->redis = std::make_unique<runtime::RedisClient>(*redis_options);
   const std::string instance =
       config.instance_id.empty() ? runtime::HostName("sqms-metrics") : config.instance_id;
@@ -162,7 +166,8 @@ absl::Status MetricsServiceServer::StartConsumer(const config::ServiceConfig& co
   processor.metrics = &p.metrics->registry();
   p.processor = std::make_unique<adapters::KpiProcessor>(*p.redis, std::move(processor));
   runtime::CheckpointingConsumerOptions options;
-  options.kafka.brokers = config.common.kafka_brokers;
+  options.kafka.brokers = p.kafka.brokers;
+  options.kafka.properties = p.kafka.properties;  // then the service's own settings
   options.kafka.group_id = config.group;
   options.kafka.topics = {config.complaints_topic, config.contact_topic, config.incidents_topic};
   options.kafka.client_id = absl::StrCat("sqms-metrics-", instance);
@@ -183,13 +188,13 @@ absl::Status MetricsServiceServer::StartConsumer(const config::ServiceConfig& co
 
 absl::Status MetricsServiceServer::StartTargets(const config::ServiceConfig& config,
                                                 const std::string& instance, Parts& p) {
-  auto outbox = runtime::MakeSingleOutboxRelay(
-      *p.redis, config.common, p.metrics->registry(),
-      {.client_id = "sqms-metrics",
-       .source = "//sqms/metrics",
-       .instance = instance,
-       .topic = config.kpi_topic,
-       .keys = {adapters::OutboxKey(), adapters::OutboxLeaseKey()}});
+  auto outbox =
+      runtime::MakeSingleOutboxRelay(*p.redis, p.kafka, p.metrics->registry(),
+                                     {.client_id = "sqms-metrics",
+                                      .source = "//sqms/metrics",
+                                      .instance = instance,
+                                      .topic = config.kpi_topic,
+                                      .keys = {adapters::OutboxKey(), adapters::OutboxLeaseKey()}});
   if (!outbox.ok()) return outbox.status();
   p.outbox = *std::move(outbox);
   p.target_store = std::make_unique<adapters::RedisTargetStore>(

@@ -149,6 +149,9 @@ void AddCommonFlags(CLI::App& app, CommonConfig& config) {
   Add(app, "redis-timeout-ms", config.redis_timeout_ms, "Deadline of one Redis command, ms");
   Add(app, "kafka-brokers", config.kafka_brokers,
       "Kafka bootstrap servers host:port[,host:port...] (KAFKA_BROKERS also accepted)");
+  Add(app, "kafka-properties-file", config.kafka_properties_file,
+      "File of librdkafka properties key=value for every Kafka client (TLS: security.protocol, "
+      "ssl.ca.location; SASL: sasl.mechanism, sasl.username, sasl.password); optional");
   Add(app, "tokens-file", config.tokens_file, "Bearer tokens file: <token> <subject> <role>");
   Add(app, "log-level", config.log_level, "debug, info, warn or error");
   Add(app, "drain-seconds", config.drain_seconds, "On SIGTERM, finish RPCs for this long");
@@ -193,6 +196,11 @@ absl::Status Validate(const CommonConfig& config) {
       return s;
     }
   }
+  if (!config.kafka_properties_file.empty()) {
+    if (auto properties = LoadKafkaProperties(config.kafka_properties_file); !properties.ok()) {
+      return Invalid("kafka-properties-file", std::string(properties.status().message()));
+    }
+  }
   if (config.tokens_file.empty()) return Invalid("tokens-file", "is required");
   log::Level level;
   if (!log::ParseLevel(config.log_level, &level)) {
@@ -221,10 +229,24 @@ absl::StatusOr<RedisOptions> RedisOptionsFrom(const CommonConfig& config) {
   return options;
 }
 
-KafkaProducerOptions KafkaProducerOptionsFrom(const CommonConfig& config, std::string client_id) {
+absl::StatusOr<KafkaConnection> KafkaConnectionFrom(const CommonConfig& config) {
+  KafkaConnection kafka{.brokers = config.kafka_brokers, .properties = {}};
+  if (config.kafka_properties_file.empty()) return kafka;
+  absl::StatusOr<KafkaProperties> properties = LoadKafkaProperties(config.kafka_properties_file);
+  if (!properties.ok()) {
+    return absl::Status(properties.status().code(),
+                        absl::StrCat("config: ", Key("kafka-properties-file"), ": ",
+                                     properties.status().message()));
+  }
+  kafka.properties = *std::move(properties);
+  return kafka;
+}
+
+KafkaProducerOptions KafkaProducerOptionsFrom(const KafkaConnection& kafka, std::string client_id) {
   KafkaProducerOptions options;
-  options.brokers = config.kafka_brokers;
+  options.brokers = kafka.brokers;
   options.client_id = std::move(client_id);
+  options.properties = kafka.properties;
   return options;
 }
 

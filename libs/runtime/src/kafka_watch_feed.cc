@@ -19,13 +19,14 @@ KafkaWatchFeed::KafkaWatchFeed(std::unique_ptr<KafkaConsumerLoop> loop) : loop_(
 
 KafkaWatchFeed::~KafkaWatchFeed() { loop_->Stop(); }
 
-absl::StatusOr<std::unique_ptr<KafkaWatchFeed>> KafkaWatchFeed::Start(const std::string& brokers,
+absl::StatusOr<std::unique_ptr<KafkaWatchFeed>> KafkaWatchFeed::Start(const KafkaConnection& kafka,
                                                                       const std::string& topic,
                                                                       std::string_view group_prefix,
                                                                       Watched watched,
                                                                       OnRecord on_record) {
   KafkaConsumerOptions options;
-  options.brokers = brokers;
+  options.brokers = kafka.brokers;
+  options.properties = kafka.properties;
   options.group_id = GroupId(group_prefix);
   options.topics = {topic};
   options.client_id = std::string(group_prefix);

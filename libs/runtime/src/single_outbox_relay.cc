@@ -7,14 +7,14 @@
 namespace sqms::runtime {
 
 absl::StatusOr<SingleOutboxRelay> MakeSingleOutboxRelay(RedisClient& redis,
-                                                        const CommonConfig& common,
+                                                        const KafkaConnection& kafka,
                                                         prometheus::Registry& registry,
                                                         SingleOutboxRelayOptions options) {
   SingleOutboxRelay made;
   made.stats = std::make_unique<OutboxRelayMetrics>(registry);
   auto relay = OutboxRelay::Create(
       redis,
-      [producer = KafkaProducerOptionsFrom(common, options.client_id)] {
+      [producer = KafkaProducerOptionsFrom(kafka, options.client_id)] {
         return KafkaProducer::Create(producer);
       },
       *made.stats,

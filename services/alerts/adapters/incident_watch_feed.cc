@@ -9,11 +9,11 @@
 namespace sqms::alerts::adapters {
 
 absl::StatusOr<std::unique_ptr<runtime::KafkaWatchFeed>> StartIncidentWatchFeed(
-    const std::string& brokers, const std::string& topic, app::IncidentCommands& commands,
-    const app::Catalog& catalog, runtime::KafkaWatchFeed::Watched watched,
-    PublishIncident publish) {
+    const runtime::KafkaConnection& kafka, const std::string& topic,
+    app::IncidentCommands& commands, const app::Catalog& catalog,
+    runtime::KafkaWatchFeed::Watched watched, PublishIncident publish) {
   return runtime::KafkaWatchFeed::Start(
-      brokers, topic, "sqms-alerts-watch", std::move(watched),
+      kafka, topic, "sqms-alerts-watch", std::move(watched),
       [&commands, &catalog, publish = std::move(publish)](const runtime::ConsumedRecord& record) {
         ::sqms::events::v1::IncidentEvent event;
         if (!event.ParseFromString(record.value)) {

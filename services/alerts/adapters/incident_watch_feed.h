@@ -24,8 +24,8 @@ using PublishIncident = std::function<void(std::shared_ptr<const ::sqms::alerts:
 // run on the feed's consumer thread and must not block. While `watched`
 // says nobody watches, changes are passed over: no incident is read.
 absl::StatusOr<std::unique_ptr<runtime::KafkaWatchFeed>> StartIncidentWatchFeed(
-    const std::string& brokers, const std::string& topic, app::IncidentCommands& commands,
-    const app::Catalog& catalog, runtime::KafkaWatchFeed::Watched watched,
-    PublishIncident publish);
+    const runtime::KafkaConnection& kafka, const std::string& topic,
+    app::IncidentCommands& commands, const app::Catalog& catalog,
+    runtime::KafkaWatchFeed::Watched watched, PublishIncident publish);
 
 }  // namespace sqms::alerts::adapters

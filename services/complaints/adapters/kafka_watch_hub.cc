@@ -64,9 +64,9 @@ std::string KafkaWatchFeed::GroupId() {
 }
 
 absl::StatusOr<std::unique_ptr<runtime::KafkaWatchFeed>> KafkaWatchFeed::Start(
-    const std::string& brokers, const std::string& topic, WatchHub& hub) {
+    const runtime::KafkaConnection& kafka, const std::string& topic, WatchHub& hub) {
   return runtime::KafkaWatchFeed::Start(
-      brokers, topic, "sqms-complaints-watch", [&hub] { return hub.subscribers() > 0; },
+      kafka, topic, "sqms-complaints-watch", [&hub] { return hub.subscribers() > 0; },
       [&hub](const runtime::ConsumedRecord& record) {
         auto event = std::make_shared<ev::ComplaintEvent>();
         if (!event->ParseFromString(record.value)) {

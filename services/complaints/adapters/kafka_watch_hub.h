@@ -14,6 +14,7 @@
 #include "sqms/complaints/v1/service.pb.h"
 #include "sqms/events/v1/complaint_event.pb.h"
 #include "sqms/runtime/fan_out_hub.h"
+#include "sqms/runtime/kafka_properties.h"
 #include "sqms/runtime/kafka_watch_feed.h"
 
 namespace sqms::complaints::adapters {
@@ -39,9 +40,8 @@ WatchHub::Filter WatchFilter(::sqms::complaints::v1::ComplaintFilter filter);
 struct KafkaWatchFeed {
   // Starts consuming; `hub` must outlive the feed. INVALID_ARGUMENT for bad
   // consumer configuration (e.g. empty brokers).
-  static absl::StatusOr<std::unique_ptr<runtime::KafkaWatchFeed>> Start(const std::string& brokers,
-                                                                        const std::string& topic,
-                                                                        WatchHub& hub);
+  static absl::StatusOr<std::unique_ptr<runtime::KafkaWatchFeed>> Start(
+      const runtime::KafkaConnection& kafka, const std::string& topic, WatchHub& hub);
   static std::string GroupId();
 };
 

@@ -337,7 +337,8 @@ TEST_F(KafkaTest, WatchFeedPassesOverRecordsWhileNobodyWatches) {
   absl::Mutex mu;
   std::vector<std::string> handed;
   auto feed = KafkaWatchFeed::Start(
-      kafka_->bootstrap(), "sqms.kpi.v1", "test-watch",
+      KafkaConnection{.brokers = kafka_->bootstrap(), .properties = {}}, "sqms.kpi.v1",
+      "test-watch",
       [&] {
         ++asked;
         return watching.load();

@@ -2,11 +2,13 @@
 
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <string>
 #include <vector>
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace sqms::runtime {
@@ -180,7 +182,48 @@ TEST_F(ConfigTest, DerivedOptionsReadThePasswordFile) {
   EXPECT_NE(RedisOptionsFrom(config).status().message().find("--redis-password-file"),
             std::string::npos);
   EXPECT_EQ(GrpcServerOptionsFrom(config, nullptr).drain_timeout, std::chrono::seconds(10));
-  EXPECT_EQ(KafkaProducerOptionsFrom(config, "complaints").client_id, "complaints");
+  absl::StatusOr<KafkaConnection> kafka = KafkaConnectionFrom(config);
+  ASSERT_TRUE(kafka.ok()) << kafka.status();
+  EXPECT_TRUE(kafka->properties.empty()) << "none without --kafka-properties-file";
+  EXPECT_EQ(KafkaProducerOptionsFrom(*kafka, "complaints").client_id, "complaints");
+}
+
+// A secured cluster's settings reach every client from one file; a bad
+// file fails start-up naming the flag, the line and the key — never a
+// value, which may be a password.
+TEST_F(ConfigTest, KafkaPropertiesFileReachesEveryClientAndABadOneFailsStartUp) {
+  CommonConfig config;
+  config.tokens_file = "/etc/tokens";
+  const std::string path = ::testing::TempDir() + "/kafka-" + std::to_string(getpid());
+  std::ofstream(path) << "# the production cluster\nsecurity.protocol = sasl_ssl\n"
+                         "sasl.mechanism=SCRAM-SHA-512\nsasl.username=sqms\n"
+                         "sasl.password=hunter2\n";
+  config.kafka_properties_file = path;
+  EXPECT_TRUE(Validate(config).ok()) << Validate(config);
+  absl::StatusOr<KafkaConnection> kafka = KafkaConnectionFrom(config);
+  ASSERT_TRUE(kafka.ok()) << kafka.status();
+  EXPECT_EQ(kafka->properties.at("security.protocol"), "sasl_ssl");
+  EXPECT_EQ(KafkaProducerOptionsFrom(*kafka, "c").properties.at("sasl.password"), "hunter2");
+
+  std::ofstream(path) << "sasl.password=hunter2\nsasl.mechanizm=PLAIN\n";
+  absl::Status unknown = Validate(config);
+  EXPECT_EQ(unknown.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(unknown.message()),
+              ::testing::HasSubstr("--kafka-properties-file (SQMS_KAFKA_PROPERTIES_FILE)"));
+  EXPECT_THAT(std::string(unknown.message()), ::testing::HasSubstr("sasl.mechanizm"));
+  std::ofstream(path) << "security.protocol=sasl_ssl\nsasl.password\n";
+  EXPECT_THAT(std::string(Validate(config).message()),
+              ::testing::HasSubstr(":2: is not key=value"));
+  std::ofstream(path) << "bootstrap.servers=elsewhere:9092\n";
+  EXPECT_THAT(std::string(Validate(config).message()), ::testing::HasSubstr("use --kafka-brokers"));
+  std::ofstream(path) << "ssl.key.password=hunter2\nssl.key.password=hunter3\n";
+  const std::string twice(Validate(config).message());
+  EXPECT_THAT(twice, ::testing::HasSubstr(":2: ssl.key.password: given twice"));
+  EXPECT_THAT(twice, ::testing::Not(::testing::HasSubstr("hunter")));
+  config.kafka_properties_file = "/nonexistent/kafka.properties";
+  EXPECT_THAT(std::string(Validate(config).message()),
+              ::testing::HasSubstr("/nonexistent/kafka.properties"));
+  std::remove(path.c_str());
 }
 
 TEST_F(ConfigTest, ReadFileToString) {

@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "sqms/runtime/grpc_server.h"
 #include "sqms/runtime/kafka_producer.h"
+#include "sqms/runtime/kafka_properties.h"
 #include "sqms/runtime/log.h"
 #include "sqms/runtime/redis_client.h"
 
@@ -27,6 +28,8 @@ struct CommonConfig {
   std::string redis_password_file;       // optional; secret read from file
   int redis_timeout_ms = 2000;           // per command
   std::string kafka_brokers = "127.0.0.1:9092";  // KAFKA_BROKERS also accepted
+  std::string
+      kafka_properties_file;  // optional: librdkafka properties (TLS, SASL), kafka_properties.h
   std::string tokens_file;               // required: bearer tokens
   std::string log_level = "info";
   int drain_seconds = 10;
@@ -49,7 +52,11 @@ absl::Status Validate(const CommonConfig& config);
 
 // Derived option structs (call after Validate).
 absl::StatusOr<RedisOptions> RedisOptionsFrom(const CommonConfig& config);
-KafkaProducerOptions KafkaProducerOptionsFrom(const CommonConfig& config, std::string client_id);
+// The brokers and the properties of --kafka-properties-file (none without
+// it): what every Kafka client of the service connects with. Errors name
+// the flag (the file is read again; Validate checked it).
+absl::StatusOr<KafkaConnection> KafkaConnectionFrom(const CommonConfig& config);
+KafkaProducerOptions KafkaProducerOptionsFrom(const KafkaConnection& kafka, std::string client_id);
 // `rpc_metrics`: GrpcServerOptions::rpc_metrics (borrowed; may be null).
 GrpcServerOptions GrpcServerOptionsFrom(const CommonConfig& config, RpcMetrics* rpc_metrics);
 

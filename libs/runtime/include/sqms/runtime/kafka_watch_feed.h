@@ -17,6 +17,7 @@
 
 #include "absl/status/statusor.h"
 #include "sqms/runtime/kafka_consumer.h"
+#include "sqms/runtime/kafka_properties.h"
 
 namespace sqms::runtime {
 
@@ -30,11 +31,10 @@ class KafkaWatchFeed {
 
   // Starts consuming `topic` in group GroupId(group_prefix).
   // INVALID_ARGUMENT for bad consumer configuration (e.g. empty brokers).
-  static absl::StatusOr<std::unique_ptr<KafkaWatchFeed>> Start(const std::string& brokers,
+  static absl::StatusOr<std::unique_ptr<KafkaWatchFeed>> Start(const KafkaConnection& kafka,
                                                                const std::string& topic,
                                                                std::string_view group_prefix,
-                                                               Watched watched,
-                                                               OnRecord on_record);
+                                                               Watched watched, OnRecord on_record);
   ~KafkaWatchFeed();  // stops the consumer (joins its thread)
 
   // "<prefix>-<hostname>-<pid>": unique per process.

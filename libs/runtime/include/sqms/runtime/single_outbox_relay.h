@@ -4,7 +4,7 @@
 // (sqms.kpi.v1) and the alerts service (sqms.incidents.v1). It builds what
 // every such service would otherwise assemble by hand: the relay's
 // Prometheus series (outbox_relay_metrics.h, all at 0 from here on), a
-// Kafka producer per the common config, an owner id unique to this
+// Kafka producer per the service's KafkaConnection, an owner id unique to this
 // process, and a dead-letter topic named `<topic>.dlq`. The relay is
 // returned unstarted; its guarantees are OutboxRelay's (outbox_relay.h).
 // A service with sharded outboxes (complaints) builds OutboxRelay itself.
@@ -38,7 +38,7 @@ struct SingleOutboxRelay {
 
 // Fails only as OutboxRelay::Create does.
 absl::StatusOr<SingleOutboxRelay> MakeSingleOutboxRelay(RedisClient& redis,
-                                                        const CommonConfig& common,
+                                                        const KafkaConnection& kafka,
                                                         prometheus::Registry& registry,
                                                         SingleOutboxRelayOptions options);
 
