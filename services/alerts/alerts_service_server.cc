@@ -367,7 +367,7 @@ absl::Status AlertsServiceServer::StartIntake(const config::ServiceConfig& confi
   };
   adapters::EventConsumerOptions options;
   options.brokers = p.kafka.brokers;
-  options.properties = p.kafka.properties;  // then the service's own settings
+  options.properties = p.kafka.properties;  // the service's own below override it
   options.group = config.group;
   options.complaints_topic = config.complaints_topic;
   options.kpi_topic = config.kpi_topic;

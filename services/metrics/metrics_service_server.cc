@@ -167,7 +167,7 @@ absl::Status MetricsServiceServer::StartConsumer(const config::ServiceConfig& co
   p.processor = std::make_unique<adapters::KpiProcessor>(*p.redis, std::move(processor));
   runtime::CheckpointingConsumerOptions options;
   options.kafka.brokers = p.kafka.brokers;
-  options.kafka.properties = p.kafka.properties;  // then the service's own settings
+  options.kafka.properties = p.kafka.properties;  // the service's own below override it
   options.kafka.group_id = config.group;
   options.kafka.topics = {config.complaints_topic, config.contact_topic, config.incidents_topic};
   options.kafka.client_id = absl::StrCat("sqms-metrics-", instance);

@@ -15,6 +15,7 @@
 #include "sqms/complaints/v1/service.grpc.pb.h"
 #include "sqms/contact/v1/service.grpc.pb.h"
 #include "sqms/metrics/v1/service.grpc.pb.h"
+#include "sqms/runtime/watch_established.h"
 #include "tools/sqmsctl/client.h"
 #include "tools/sqmsctl/output.h"
 
@@ -101,15 +102,24 @@ grpc::Status CallWithRetries(const ClientOptions& client, std::string_view retry
                              const std::function<grpc::Status(grpc::ClientContext&)>& call);
 
 // Runs a watch until it ends for good. `watch` opens the stream with the
-// context it is given (token; a deadline only when --timeout was given),
-// reads it and returns its status, setting `delivered` when a message
-// arrived. A stream that delivered and then ended UNAVAILABLE — its server
-// shutting down in a rolling deploy; another replica answers — is opened
-// again with a note on stderr, as is each attempt after it that delivers
-// nothing, up to 5 in a row with a growing pause. Returns the last status.
+// context it is given (token; a deadline only when --timeout was given,
+// per stream), reads it and returns its status, setting `connected` when
+// the stream was established (OpenedWatch). A stream that was established
+// and then ended UNAVAILABLE — its server shutting down in a rolling
+// deploy; another replica answers — is opened again after a pause, with a
+// note on stderr, as is each attempt after it that fails to connect, up to
+// 5 in a row with a growing pause. Returns the last status.
 grpc::Status WatchWithReconnects(
     const GlobalOptions& global,
-    const std::function<grpc::Status(grpc::ClientContext&, bool& delivered)>& watch);
+    const std::function<grpc::Status(grpc::ClientContext&, bool& connected)>& watch);
+
+// Waits for the stream's initial metadata; whether the server established
+// the watch (runtime::WatchEstablished). Call right after opening it.
+template <typename Reader>
+bool OpenedWatch(Reader& reader, const grpc::ClientContext& context) {
+  reader.WaitForInitialMetadata();
+  return runtime::WatchEstablished(context);
+}
 
 // Prints the failure to stderr; returns kExitFailure.
 int ReportRpcError(const grpc::Status& status);

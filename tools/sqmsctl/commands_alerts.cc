@@ -207,11 +207,11 @@ void RegisterIncidentWatch(CLI::App& incident, Cli& cli) {
       if (!json) std::cout << IncidentWatchHeader() << std::endl;
       int seen = 0;
       const grpc::Status status =
-          WatchWithReconnects(cli.global, [&](grpc::ClientContext& context, bool& delivered) {
+          WatchWithReconnects(cli.global, [&](grpc::ClientContext& context, bool& connected) {
             auto reader = stub->WatchIncidents(&context, *request);
+            connected = OpenedWatch(*reader, context);
             av1::Incident incident;
             while (reader->Read(&incident)) {
-              delivered = true;
               std::cout << (json ? ToJson(incident) : IncidentWatchLine(incident, absl::Now()))
                         << std::endl;
               if (*count > 0 && ++seen >= *count) {

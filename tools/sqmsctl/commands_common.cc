@@ -102,23 +102,25 @@ grpc::Status CallWithRetries(const ClientOptions& client, std::string_view retry
 
 grpc::Status WatchWithReconnects(
     const GlobalOptions& global,
-    const std::function<grpc::Status(grpc::ClientContext&, bool& delivered)>& watch) {
-  constexpr int kReconnects = 5;  // in a row, without a message between
+    const std::function<grpc::Status(grpc::ClientContext&, bool& connected)>& watch) {
+  constexpr int kReconnects = 5;  // failed connects in a row
   bool connected_once = false;
   int in_a_row = 0;
   while (true) {
     grpc::ClientContext context;
     PrepareContext(global.client, global.timeout_given, context);
-    bool delivered = false;
-    const grpc::Status status = watch(context, delivered);
-    connected_once = connected_once || delivered;
-    in_a_row = delivered ? 0 : in_a_row + 1;
+    bool connected = false;
+    const grpc::Status status = watch(context, connected);
+    connected_once = connected_once || connected;
+    in_a_row = connected ? 0 : in_a_row + 1;
     if (status.error_code() != grpc::StatusCode::UNAVAILABLE || !connected_once ||
         in_a_row >= kReconnects) {
       return status;
     }
     std::cerr << "watch ended (" << status.error_message() << "); reconnecting\n";
-    std::this_thread::sleep_for(std::chrono::milliseconds(500 * in_a_row));
+    // Also after an established stream: the replica going away may still be
+    // reachable for a moment.
+    std::this_thread::sleep_for(std::chrono::milliseconds(500 * (in_a_row + 1)));
   }
 }
 

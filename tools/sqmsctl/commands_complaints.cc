@@ -289,11 +289,11 @@ int Watch(const GlobalOptions& global, const WatchFlags& flags) {
   int seen = 0;
   // A live feed: events between two connections are not replayed.
   const grpc::Status status =
-      WatchWithReconnects(global, [&](grpc::ClientContext& context, bool& delivered) {
+      WatchWithReconnects(global, [&](grpc::ClientContext& context, bool& connected) {
         auto reader = stub->WatchComplaints(&context, request);
+        connected = OpenedWatch(*reader, context);
         events::v1::ComplaintEvent event;
         while (reader->Read(&event)) {
-          delivered = true;
           std::cout << (json ? ToJson(event) : WatchLine(event)) << std::endl;
           if (flags.count > 0 && ++seen >= flags.count) {
             context.TryCancel();

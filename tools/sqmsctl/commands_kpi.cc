@@ -228,11 +228,11 @@ int Watch(const GlobalOptions& global, const WatchOptions& options) {
   int seen = 0;
   // A reconnected watch starts with a fresh snapshot of the figures.
   const grpc::Status status =
-      WatchWithReconnects(global, [&](grpc::ClientContext& context, bool& delivered) {
+      WatchWithReconnects(global, [&](grpc::ClientContext& context, bool& connected) {
         auto reader = stub->WatchKpis(&context, *request);
+        connected = OpenedWatch(*reader, context);
         mv1::KpiUpdate update;
         while (reader->Read(&update)) {
-          delivered = true;
           std::cout << (json ? ToJson(update) : KpiWatchLine(update, catalog)) << std::endl;
           if (options.count > 0 && ++seen >= options.count) {
             context.TryCancel();

@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "sqms/runtime/config.h"
@@ -24,12 +23,6 @@ constexpr std::string_view kReserved[] = {
     "isolation.level",       "enable.idempotence",       "acks",
     "request.required.acks", "transactional.id",         "enable.partition.eof",
 };
-
-// Keys whose values must not be repeated in an error message.
-bool HoldsSecret(absl::string_view key) {
-  return absl::StrContains(key, "password") || absl::StrContains(key, "secret") ||
-         absl::StrContains(key, ".pem") || absl::StrContains(key, "oauthbearer.config");
-}
 
 }  // namespace
 
@@ -72,11 +65,20 @@ absl::StatusOr<KafkaProperties> LoadKafkaProperties(const std::string& path) {
   std::unique_ptr<rd_kafka_conf_t, decltype(&rd_kafka_conf_destroy)> conf(rd_kafka_conf_new(),
                                                                           rd_kafka_conf_destroy);
   for (const auto& [key, value] : *properties) {
+    // librdkafka's own reason quotes the value, which may be a secret:
+    // only the kind of refusal is told.
     char reason[512] = {0};
-    if (rd_kafka_conf_set(conf.get(), key.c_str(), value.c_str(), reason, sizeof(reason)) !=
-        RD_KAFKA_CONF_OK) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          path, ": ", key, ": ", HoldsSecret(key) ? "librdkafka refused its value" : reason));
+    const rd_kafka_conf_res_t result =
+        rd_kafka_conf_set(conf.get(), key.c_str(), value.c_str(), reason, sizeof(reason));
+    if (result == RD_KAFKA_CONF_UNKNOWN) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ": ", key, ": not a librdkafka property (misspelt?)"));
+    }
+    if (result != RD_KAFKA_CONF_OK) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ": ", key,
+                       ": librdkafka refused its value (see CONFIGURATION.md of librdkafka "
+                       "for what it takes)"));
     }
   }
   return properties;

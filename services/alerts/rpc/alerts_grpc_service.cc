@@ -103,7 +103,7 @@ grpc::ServerWriteReactor<pb::Incident>* AlertsGrpcService::WatchIncidents(
            i.state() == pb::INCIDENT_STATE_MITIGATING;
   };
   return new runtime::FanOutWriteReactor<pb::Incident>(
-      hub_, std::move(filter), [this, method, stream = *admitted](const grpc::Status& s) {
+      *call, hub_, std::move(filter), [this, method, stream = *admitted](const grpc::Status& s) {
         runtime::StreamEnded(support_, method, stream, s.error_code());
       });
 }

@@ -67,15 +67,6 @@ absl::StatusOr<ContactAccepted> ContactIntake::Accept(domain::ContactEvent event
   // no id: a random id would publish it twice. Derived from the event, the
   // retry gets the id of its first attempt and is acknowledged as it.
   if (!id_sent) event.event_id = runtime::EventIdFromDigest(digest);
-  // A switch knows the queue, not the department: a call offered to a
-  // queue the config gives a department is that department's, and the
-  // call's later events inherit it from the contact's record. After the
-  // fingerprint, which is of the event as sent.
-  if (event.kind == domain::ContactKind::kCallOffered && event.department.empty()) {
-    if (const std::string* department = triage->DepartmentOfQueue(event.queue)) {
-      event.department = *department;
-    }
-  }
   if (!unlisted.empty()) {
     // A retry of an event accepted before its department left the list is
     // acknowledged like any retry: its first outcome stands. Anything else
@@ -113,6 +104,16 @@ absl::StatusOr<ContactAccepted> ContactIntake::Accept(domain::ContactEvent event
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     domain::ContactEvent complete = event;
     absl::Status completed = domain::CompleteContactEvent(basis, complete, limits_);
+    // A switch knows the queue, not the department: an offer still without
+    // one — neither sent nor on the contact's record — takes its queue's
+    // (config departments[].queues), and the call's later events inherit
+    // it from the record. The record's wins: the CRM may have named it first.
+    if (completed.ok() && complete.kind == domain::ContactKind::kCallOffered &&
+        complete.department.empty()) {
+      if (const std::string* department = triage->DepartmentOfQueue(complete.queue)) {
+        complete.department = *department;
+      }
+    }
     if (!completed.ok() && known) return refused(completed);
     if (!completed.ok()) {
       // Judged against an assumed record: read the real one (and whether

@@ -168,7 +168,7 @@ ComplaintGrpcService::WatchComplaints(grpc::CallbackServerContext* call,
   }
   pb::ComplaintFilter filter = request->filter();
   filter.set_assignee(ResolveAssignee(filter.assignee(), admitted->principal));
-  return new WatchReactor(watch_hub_, adapters::WatchFilter(std::move(filter)),
+  return new WatchReactor(*call, watch_hub_, adapters::WatchFilter(std::move(filter)),
                           [this, method, stream = *admitted](const grpc::Status& s) {
                             runtime::StreamEnded(support_, method, stream, s.error_code());
                           });

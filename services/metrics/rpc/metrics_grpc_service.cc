@@ -145,7 +145,7 @@ grpc::ServerWriteReactor<pb::KpiUpdate>* MetricsGrpcService::WatchKpis(
   // OnDone runs on_finished before deleting the reactor, and Remove is a
   // barrier: the snapshot callback below never sees a deleted reactor.
   auto* reactor = new KpiWatchReactor(
-      hub_, FilterFor(target),
+      *call, hub_, FilterFor(target),
       [this, method, target, stream = *admitted](const grpc::Status& s) {
         watcher_.Remove(*target);
         runtime::StreamEnded(support_, method, stream, s.error_code());

@@ -4,12 +4,12 @@
 // drills are marked everywhere and reported; bad configuration is refused
 // naming the file and key; every series exists at 0 from start-up.
 
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <map>
 #include <string>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -17,6 +17,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "sqms/runtime/http/http_client.h"
+#include "sqms/runtime/watch_established.h"
 #include "tests/integration/alerts/alerts_stack.h"
 #include "tests/integration/alerts/plans.h"
 #include "tests/support/service_client.h"
@@ -327,7 +328,7 @@ TEST(AlertsIntakeTest, ADrillAlertNeedsTheRoleADrillNeeds) {
   EXPECT_TRUE(drill.ok()) << "a supervisor may: " << drill.error_message();
 }
 
-TEST(AlertsIntakeTest, WatchIncidentsStreamsEveryChangeAsItHappens) {
+TEST(AlertsIntakeTest, WatchIncidentsStreamsEveryChangeAndEndsUnavailableAtShutdown) {
   auto stack = AlertsStack::Start({.name = "alerts-watch", .plans = kPlans});
   ASSERT_TRUE(stack.ok()) << stack.status();
   auto stub = (*stack)->Alerts();
@@ -361,8 +362,11 @@ TEST(AlertsIntakeTest, WatchIncidentsStreamsEveryChangeAsItHappens) {
     acknowledged = seen.id() == id && seen.state() == av1::INCIDENT_STATE_ACKNOWLEDGED;
   }
   EXPECT_TRUE(acknowledged);
-  context->TryCancel();
-  reader->Finish();
+  EXPECT_TRUE(runtime::WatchEstablished(*context)) << "established before any event";
+  // A rolling deploy: the stream ends at once with the code clients retry on.
+  EXPECT_EQ((*stack)->StopService(0), 0);
+  const grpc::Status end = reader->Finish();
+  EXPECT_EQ(end.error_code(), grpc::StatusCode::UNAVAILABLE) << end.error_message();
 }
 
 TEST(AlertsIntakeTest, EverySeriesExistsAtZeroFromStartUp) {

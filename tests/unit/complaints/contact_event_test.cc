@@ -308,6 +308,19 @@ TEST_F(ContactIntakeTest, AnOfferToAMappedQueueIsFiledUnderItsDepartment) {
   sent.queue = "12306";
   ASSERT_TRUE(intake_.Accept(sent).ok());
   EXPECT_EQ(store_.Stored("q-3").department, "billing-center") << "a department sent wins";
+  // The CRM's answer naming the department came first: the record's stands.
+  ContactEvent crm = Valid();
+  crm.event_id = "q-5";
+  crm.contact_id = "call-crm-first";
+  crm.department = "billing-center";
+  ASSERT_TRUE(intake_.Accept(crm).ok());
+  ContactEvent late_offer = Full("q-6");
+  late_offer.contact_id = "call-crm-first";
+  late_offer.department.clear();
+  late_offer.queue = "12306";
+  absl::StatusOr<app::ContactAccepted> late = intake_.Accept(late_offer);
+  ASSERT_TRUE(late.ok()) << late.status();
+  EXPECT_EQ(store_.Stored("q-6").department, "billing-center");
   ContactEvent unmapped = Full("q-4");
   unmapped.contact_id = "call-unmapped";
   unmapped.department.clear();

@@ -211,6 +211,10 @@ TEST_F(ConfigTest, KafkaPropertiesFileReachesEveryClientAndABadOneFailsStartUp) 
   EXPECT_THAT(std::string(unknown.message()),
               ::testing::HasSubstr("--kafka-properties-file (SQMS_KAFKA_PROPERTIES_FILE)"));
   EXPECT_THAT(std::string(unknown.message()), ::testing::HasSubstr("sasl.mechanizm"));
+  std::ofstream(path) << "security.protocol=carrier-pigeon\n";
+  const std::string refused(Validate(config).message());
+  EXPECT_THAT(refused, ::testing::HasSubstr("security.protocol: librdkafka refused its value"));
+  EXPECT_THAT(refused, ::testing::Not(::testing::HasSubstr("pigeon")));
   std::ofstream(path) << "security.protocol=sasl_ssl\nsasl.password\n";
   EXPECT_THAT(std::string(Validate(config).message()),
               ::testing::HasSubstr(":2: is not key=value"));

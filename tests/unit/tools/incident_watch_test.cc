@@ -1,7 +1,7 @@
 // sqmsctl incident watch against a fake alerts service whose first stream
-// ends UNAVAILABLE after one change (its replica shutting down): the
-// command watches again and prints the changes of both streams, one line
-// each, until --count.
+// is established and ends UNAVAILABLE (its replica shutting down) — after
+// one change, or quiet, before any — : the command watches again and
+// prints the changes of both streams, one line each, until --count.
 #include <gmock/gmock.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
@@ -9,6 +9,7 @@
 #include <atomic>
 #include <string>
 
+#include "sqms/runtime/watch_established.h"
 #include "tests/unit/tools/sqmsctl_harness.h"
 
 namespace sqms::tools {
@@ -19,10 +20,19 @@ using ::testing::HasSubstr;
 
 class RestartingAlertService final : public av1::AlertService::Service {
  public:
-  grpc::Status WatchIncidents(grpc::ServerContext*, const av1::WatchIncidentsRequest* request,
+  explicit RestartingAlertService(bool quiet_first = false) : quiet_first_(quiet_first) {}
+
+  grpc::Status WatchIncidents(grpc::ServerContext* context,
+                              const av1::WatchIncidentsRequest* request,
                               grpc::ServerWriter<av1::Incident>* writer) override {
     active_only_ = request->active_only();
     const int stream = ++streams_;
+    // As the service's FanOutWriteReactor: established before any event.
+    context->AddInitialMetadata(runtime::kWatchEstablishedKey, "1");
+    writer->SendInitialMetadata();
+    if (stream == 1 && quiet_first_) {
+      return grpc::Status(grpc::StatusCode::UNAVAILABLE, "the server is shutting down");
+    }
     av1::Incident incident;
     incident.set_id("INC-1");
     incident.set_level("I");
@@ -44,6 +54,7 @@ class RestartingAlertService final : public av1::AlertService::Service {
   bool active_only() const { return active_only_.load(); }
 
  private:
+  const bool quiet_first_;
   std::atomic<int> streams_{0};
   std::atomic<bool> active_only_{false};
 };
@@ -61,6 +72,18 @@ TEST(IncidentWatchTest, PrintsEachChangeAndWatchesAgainWhenItsReplicaShutsDown) 
   EXPECT_THAT(result.out, HasSubstr("INC-1                  I      acknowledged"));
   EXPECT_THAT(result.out, HasSubstr("INC-2 "));
   EXPECT_THAT(result.err, HasSubstr("watch ended (the server is shutting down); reconnecting"));
+}
+
+// The usual case for incident watch: nothing happened while the replica
+// served the stream.
+TEST(IncidentWatchTest, AQuietWatchIsOpenedAgainWhenItsReplicaShutsDown) {
+  RestartingAlertService service(/*quiet_first=*/true);
+  testing::FakeServer server(service);
+  const testing::CliResult result = testing::RunAlertsCommand("incident watch --count 1", server);
+  EXPECT_EQ(result.code, kExitOk) << result.err;
+  EXPECT_EQ(service.streams(), 2);
+  EXPECT_THAT(result.out, HasSubstr("INC-1 "));
+  EXPECT_THAT(result.err, HasSubstr("reconnecting"));
 }
 
 }  // namespace

@@ -24,6 +24,7 @@
 #include "absl/synchronization/mutex.h"
 #include "grpcpp/grpcpp.h"
 #include "sqms/runtime/fan_out_hub.h"
+#include "sqms/runtime/watch_established.h"
 
 namespace sqms::runtime {
 
@@ -36,10 +37,14 @@ class FanOutWriteReactor final : public grpc::ServerWriteReactor<Event>,
   using EventPtr = typename Hub::EventPtr;
   using OnFinished = std::function<void(const grpc::Status& status)>;
 
-  // Subscribes at once. `hub` must outlive the call. Owned by gRPC.
-  FanOutWriteReactor(Hub& hub, typename Hub::Filter filter, OnFinished on_finished,
-                     size_t queue_capacity = kDefaultQueueCapacity)
+  // Subscribes at once and sends the initial metadata (with
+  // kWatchEstablishedKey, which `call` gets) without waiting for an event.
+  // `hub` must outlive the call. Owned by gRPC.
+  FanOutWriteReactor(grpc::CallbackServerContext& call, Hub& hub, typename Hub::Filter filter,
+                     OnFinished on_finished, size_t queue_capacity = kDefaultQueueCapacity)
       : hub_(hub), on_finished_(std::move(on_finished)), queue_(queue_capacity) {
+    call.AddInitialMetadata(kWatchEstablishedKey, "1");
+    this->StartSendInitialMetadata();
     subscription_ = hub_.Subscribe(std::move(filter), *this);
   }
 

@@ -27,8 +27,11 @@ using KafkaProperties = std::map<std::string, std::string>;
 
 struct KafkaConnection {
   std::string brokers;         // bootstrap servers host:port[,host:port...]
-  KafkaProperties properties;  // applied to every producer and consumer, before a
-                               // client's own settings
+  // Given to every producer and consumer as their `properties`: applied
+  // after the client's defaults (so a file may tune e.g. linger.ms or
+  // message.timeout.ms), overridden by what a service sets per client
+  // (e.g. session.timeout.ms from its flag); the reserved keys cannot be set.
+  KafkaProperties properties;
 };
 
 // Parses the text of a properties file named `file` (for messages).
@@ -38,8 +41,8 @@ struct KafkaConnection {
 absl::StatusOr<KafkaProperties> ParseKafkaProperties(std::string_view text, std::string_view file);
 
 // Reads `path`, parses it and has librdkafka accept every property (an
-// unknown key or an invalid value is INVALID_ARGUMENT naming the file, the
-// key and, unless the key holds a secret, librdkafka's reason). NOT_FOUND /
+// unknown key or an invalid value is INVALID_ARGUMENT naming the file and
+// the key, never the value). NOT_FOUND /
 // PERMISSION_DENIED naming the file when it cannot be read.
 absl::StatusOr<KafkaProperties> LoadKafkaProperties(const std::string& path);
 
