@@ -213,12 +213,7 @@ namespace {
 constexpr int kIncidentWatchWidths[] = {25, 21, 5, 12, 6, 6, 7, 24};
 
 std::string IncidentWatchRow(const std::vector<std::string>& cells) {
-  std::string line;
-  for (size_t i = 0; i < cells.size(); ++i) {
-    if (i + 1 == cells.size()) return line + cells[i];
-    line += PadRight(cells[i], kIncidentWatchWidths[i]) + "  ";
-  }
-  return line;
+  return FixedColumns(cells, kIncidentWatchWidths);
 }
 }  // namespace
 

@@ -200,12 +200,7 @@ namespace {
 constexpr int kWatchWidths[] = {25, 28, 25, 31, 3, 16};
 
 std::string WatchRow(const std::vector<std::string>& cells) {
-  std::string line;
-  for (size_t i = 0; i < cells.size(); ++i) {
-    if (i + 1 == cells.size()) return line + cells[i];
-    line += PadRight(cells[i], kWatchWidths[i]) + "  ";
-  }
-  return line;
+  return FixedColumns(cells, kWatchWidths);
 }
 }  // namespace
 

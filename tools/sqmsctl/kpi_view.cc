@@ -334,12 +334,7 @@ namespace {
 constexpr int kKpiWatchWidths[] = {25, 10, 24, 16, 20};
 
 std::string KpiWatchRow(const std::vector<std::string>& cells) {
-  std::string line;
-  for (size_t i = 0; i < cells.size(); ++i) {
-    if (i + 1 == cells.size()) return line + cells[i];
-    line += PadRight(cells[i], kKpiWatchWidths[i]) + "  ";
-  }
-  return line;
+  return FixedColumns(cells, kKpiWatchWidths);
 }
 
 }  // namespace

@@ -80,6 +80,15 @@ std::string PadRight(std::string_view utf8, int width) {
   return out;
 }
 
+std::string FixedColumns(const std::vector<std::string>& cells, std::span<const int> widths) {
+  std::string line;
+  for (size_t i = 0; i < cells.size(); ++i) {
+    if (i + 1 == cells.size() || i >= widths.size()) return line + cells[i];
+    line += PadRight(cells[i], widths[i]) + "  ";
+  }
+  return line;
+}
+
 Table::Table(std::vector<std::string> headers) : headers_(std::move(headers)) {}
 
 void Table::AddRow(std::vector<std::string> cells) {

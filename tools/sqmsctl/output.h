@@ -4,6 +4,7 @@
 #include <google/protobuf/message.h>
 #include <google/protobuf/timestamp.pb.h>
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +27,12 @@ std::string Truncate(std::string_view utf8, int max_width);
 
 // s followed by spaces up to width columns (unchanged when already wider).
 std::string PadRight(std::string_view utf8, int width);
+
+// One line of output printed as it arrives (the watch commands): fixed
+// columns, each cell but the last padded to its width in `widths` and
+// followed by two spaces, so columns never run together; the last cell
+// unpadded. A longer value shifts only its own line.
+std::string FixedColumns(const std::vector<std::string>& cells, std::span<const int> widths);
 
 // A table whose columns are aligned by display width, separated by two
 // spaces, with the header row first. Missing cells render empty, extra cells

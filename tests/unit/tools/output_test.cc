@@ -57,5 +57,13 @@ TEST(ToJsonTest, PrintsProtoJsonOnOneLine) {
   EXPECT_EQ(ToJson(ts), "\"2024-05-01T08:30:00Z\"");
 }
 
+TEST(FixedColumnsTest, PadsEveryCellButTheLastByDisplayWidth) {
+  constexpr int kWidths[] = {4, 3};
+  EXPECT_EQ(FixedColumns({"AT", "北京", "x"}, kWidths), "AT    北京  x");
+  EXPECT_EQ(FixedColumns({"LONGER", "b", "c"}, kWidths), "LONGER  b    c")
+      << "shifts its line only";
+  EXPECT_EQ(FixedColumns({"a"}, kWidths), "a");
+}
+
 }  // namespace
 }  // namespace sqms::tools
