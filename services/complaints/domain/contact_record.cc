@@ -1,6 +1,7 @@
 #include "services/complaints/domain/contact_record.h"
 
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -62,7 +63,9 @@ struct OnceOnly {
   const char* rule;
 };
 constexpr char kOneOutcome[] = "a call is answered or abandoned once";
-constexpr OnceOnly kOnceOnly[] = {
+// The outage's end and the consultation's events: recorded, and compared in
+// the store, by rules of their own (Remember, AgreesWith).
+constexpr OnceOnly kWithOwnRules[] = {
     {ContactKind::kOutageEnded, &ContactRecord::outage_ended_at, "this outage already ended",
      "outage_ended", "an outage ends once"},
     {ContactKind::kConsultationCreated, &ContactRecord::consultation_created_at,
@@ -71,6 +74,10 @@ constexpr OnceOnly kOnceOnly[] = {
     {ContactKind::kConsultationDispatched, &ContactRecord::consultation_dispatched_at,
      "this consultation was already dispatched", "consultation_dispatched",
      "a consultation counts once"},
+};
+// The call's events and the survey: each fills its slot once, nothing more
+// (OnceOnlySlot).
+constexpr OnceOnly kPlain[] = {
     {ContactKind::kCallOffered, &ContactRecord::call_offered_at, "this call was already offered",
      "call_offered", "a call is offered once"},
     {ContactKind::kCallAnswered, &ContactRecord::call_outcome_at, nullptr, "call_answered",
@@ -83,6 +90,17 @@ constexpr OnceOnly kOnceOnly[] = {
      "this contact's survey was already answered", "survey_answered", "a contact is rated once"},
 };
 
+// The rule of `kind`'s events, nullptr for kinds that may repeat.
+const OnceOnly* OnceOnlyOf(ContactKind kind) {
+  for (std::span<const OnceOnly> table :
+       {std::span<const OnceOnly>(kWithOwnRules), std::span<const OnceOnly>(kPlain)}) {
+    for (const OnceOnly& once : table) {
+      if (once.kind == kind) return &once;
+    }
+  }
+  return nullptr;
+}
+
 // What the record holds of `once`'s event, for the refusal.
 std::string Recorded(const OnceOnly& once, const ContactRecord& record) {
   if (once.what != nullptr) return once.what;
@@ -94,14 +112,12 @@ std::string Recorded(const OnceOnly& once, const ContactRecord& record) {
 
 absl::Status CompleteContactEvent(const ContactRecord& record, ContactEvent& event,
                                   const ContactLimits& limits) {
-  for (const OnceOnly& once : kOnceOnly) {
-    const std::optional<absl::Time>& at = record.*once.recorded;
-    if (event.kind != once.kind || !at) continue;
+  if (const OnceOnly* once = OnceOnlyOf(event.kind); once && record.*once->recorded) {
     // Not the sender's input to fix: counted again, it would count twice.
-    const std::string refused =
-        absl::StrCat(Recorded(once, record), " at ",
-                     absl::FormatTime(absl::RFC3339_sec, *at, absl::UTCTimeZone()), " (another ",
-                     once.event, "): ", once.rule);
+    const std::string refused = absl::StrCat(
+        Recorded(*once, record), " at ",
+        absl::FormatTime(absl::RFC3339_sec, *(record.*once->recorded), absl::UTCTimeZone()),
+        " (another ", once->event, "): ", once->rule);
     return runtime::WithFieldViolations(absl::FailedPreconditionError(refused),
                                         {{"contact_id", refused}});
   }
@@ -161,19 +177,10 @@ absl::Status CompleteContactEvent(const ContactRecord& record, ContactEvent& eve
 }
 
 std::optional<absl::Time> ContactRecord::*OnceOnlySlot(ContactKind kind) {
-  switch (kind) {
-    case ContactKind::kCallOffered:
-      return &ContactRecord::call_offered_at;
-    case ContactKind::kCallAnswered:
-    case ContactKind::kCallAbandoned:
-      return &ContactRecord::call_outcome_at;
-    case ContactKind::kCallEnded:
-      return &ContactRecord::call_ended_at;
-    case ContactKind::kSurveyAnswered:
-      return &ContactRecord::survey_answered_at;
-    default:
-      return nullptr;
+  for (const OnceOnly& once : kPlain) {
+    if (once.kind == kind) return once.recorded;
   }
+  return nullptr;
 }
 
 bool AgreesWith(const ContactEvent& event, const ContactRecord& basis,

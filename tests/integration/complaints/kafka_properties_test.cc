@@ -1,7 +1,7 @@
 // --kafka-properties-file with the real binary and devkafka: a service
-// given librdkafka properties (as a secured cluster needs) still publishes
-// every complaint; a bad file stops start-up naming the flag, the line and
-// the key, and never prints a value (it may be a password).
+// given librdkafka properties (as a secured cluster needs) hands them to
+// its producers and consumers and still publishes every complaint; a bad file stops start-up naming
+// the flag, the line and the key, and never prints a value (it may be a password).
 
 #include <fstream>
 
@@ -14,10 +14,11 @@ namespace {
 TEST(KafkaPropertiesTest, AServiceWithAPropertiesFilePublishesItsEvents) {
   const std::string dir = testing::MakeTestDir("complaints-kafka-properties");
   const std::string file = dir + "/kafka.properties";
-  // Accepted by a plaintext broker, and observable only in that nothing
-  // breaks: TLS and SASL need a broker that speaks them.
-  std::ofstream(file) << "# what production would set\nclient.rack = rack-a\n"
-                         "socket.keepalive.enable=true\nmessage.max.bytes=2000000\n";
+  // Accepted by a plaintext broker (TLS and SASL need a broker that speaks
+  // them). One property of each client kind: librdkafka warns when a client
+  // of the other kind gets it, which shows that every client got the file.
+  std::ofstream(file) << "# what production would set\nsocket.keepalive.enable=true\n"
+                         "fetch.wait.max.ms=50\nqueue.buffering.max.kbytes=65536\n";
   StackOptions options;
   options.name = "kafka-properties";
   options.extra_args = {"--kafka-properties-file", file};
@@ -32,6 +33,9 @@ TEST(KafkaPropertiesTest, AServiceWithAPropertiesFilePublishesItsEvents) {
       },
       absl::Seconds(20));
   EXPECT_EQ(CountType(Decode(records, {c.id()}), ev::COMPLAINT_EVENT_TYPE_SUBMITTED), 1u);
+  const std::string log = testing::ReadFile((*stack)->dir() + "/service-0.log");
+  EXPECT_TRUE(absl::StrContains(log, "fetch.wait.max.ms is a consumer property")) << log;
+  EXPECT_TRUE(absl::StrContains(log, "queue.buffering.max.kbytes is a producer property")) << log;
 }
 
 TEST(KafkaPropertiesTest, ABadFileStopsStartUpNamingTheFlagLineAndKey) {

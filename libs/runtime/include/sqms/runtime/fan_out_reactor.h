@@ -79,25 +79,8 @@ class FanOutWriteReactor final : public grpc::ServerWriteReactor<Event>,
     Run(action);
   }
 
-  void Close() override {
-    Action action;
-    {
-      absl::MutexLock lock(&mu_);
-      closing_ = true;
-      action = NextLocked();
-    }
-    Run(action);
-  }
-
-  void OnCancel() override {
-    Action action;
-    {
-      absl::MutexLock lock(&mu_);
-      broken_ = true;
-      action = NextLocked();
-    }
-    Run(action);
-  }
+  void Close() override { RaiseAndStep(&FanOutWriteReactor::closing_); }
+  void OnCancel() override { RaiseAndStep(&FanOutWriteReactor::broken_); }
 
   void OnDone() override {
     hub_.Unsubscribe(subscription_);  // no Push or Close runs after this returns
@@ -133,6 +116,18 @@ class FanOutWriteReactor final : public grpc::ServerWriteReactor<Event>,
       finished_with_ = *action.finish;
     }
     return action;
+  }
+
+  // Sets `flag` (closing_ or broken_, guarded by mu_) and takes the next
+  // step: the end of the stream once nothing is being written.
+  void RaiseAndStep(bool FanOutWriteReactor::*flag) {
+    Action action;
+    {
+      absl::MutexLock lock(&mu_);
+      this->*flag = true;
+      action = NextLocked();
+    }
+    Run(action);
   }
 
   void Run(const Action& action) {
