@@ -29,20 +29,25 @@ end
 return 1
 )lua";
 
-// "<state>|<misses>|<last closed>"; "" for the initial status.
+// "<state>|<misses>|<last closed>|<decided in>"; "" for the initial status.
+// Window labels hold no '|'. A status stored before `decided_in` existed
+// has three parts and reads with "": its next value is judged as a new
+// window's (TargetMonitor).
 std::string Encode(const ports::TargetStatus& s) {
   if (s == ports::TargetStatus{}) return "";
-  return absl::StrCat(static_cast<int>(s.state), "|", s.misses, "|", s.last_closed);
+  return absl::StrCat(static_cast<int>(s.state), "|", s.misses, "|", s.last_closed, "|",
+                      s.decided_in);
 }
 
 ports::TargetStatus Decode(const std::string& text) {
   ports::TargetStatus s;
-  std::vector<std::string> parts = absl::StrSplit(text, absl::MaxSplits('|', 2));
+  std::vector<std::string> parts = absl::StrSplit(text, absl::MaxSplits('|', 3));
   int state = 0;
-  if (parts.size() == 3 && absl::SimpleAtoi(parts[0], &state) && state >= 0 && state <= 2 &&
-      absl::SimpleAtoi(parts[1], &s.misses)) {
+  if ((parts.size() == 3 || parts.size() == 4) && absl::SimpleAtoi(parts[0], &state) &&
+      state >= 0 && state <= 2 && absl::SimpleAtoi(parts[1], &s.misses)) {
     s.state = static_cast<domain::TargetState>(state);
     s.last_closed = parts[2];
+    if (parts.size() == 4) s.decided_in = parts[3];
   }
   return s;
 }

@@ -93,8 +93,13 @@ absl::StatusOr<int> TargetMonitor::Evaluate(const domain::Target& target) {
     }
     const domain::KpiValue value =
         UnitValue(config_, *kpi, current, now, *dimension, unit, (*aggregates)[0]);
-    const domain::TargetDecision decision = domain::Evaluate(target, *kpi, status.state, value);
+    // Hysteresis within a window; a new window is judged on its own (target.h).
+    const bool same_window = status.decided_in == current_label;
+    const domain::TargetDecision decision =
+        same_window ? domain::Evaluate(target, *kpi, status.state, value)
+                    : domain::EvaluateNewWindow(target, *kpi, status.state, value);
     next.state = decision.state;
+    if (decision.decided) next.decided_in = current_label;
     if (decision.transition == domain::TargetTransition::kBreached) {
       event(TargetEventType::kBreached, current_label, value);
     } else if (decision.transition == domain::TargetTransition::kRecovered) {

@@ -25,6 +25,8 @@ struct TargetStatus {
                                 // of a surge rule: the last window that surged
                                 // (and `state` kBreached while that surge is in
                                 // force, kMet once it ended)
+  std::string decided_in;       // label of the window whose value decided `state`
+                                // ("" before any decision; targets only)
   bool operator==(const TargetStatus&) const = default;
 };
 

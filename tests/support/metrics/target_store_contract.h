@@ -29,7 +29,7 @@ inline void ExpectTargetStoreContract(ports::TargetStore& store) {
   ASSERT_TRUE(loaded.ok()) << loaded.status();
   EXPECT_TRUE(loaded->empty());
 
-  ports::TargetStatus breached{domain::TargetState::kBreached, 1, "2026-12-01"};
+  ports::TargetStatus breached{domain::TargetState::kBreached, 1, "2026-12-01", "2026-12-02"};
   auto first = store.Transition(target, "ticketing-center", {}, breached, {SampleEvent()});
   ASSERT_TRUE(first.ok()) << first.status();
   EXPECT_TRUE(*first);
@@ -42,7 +42,7 @@ inline void ExpectTargetStoreContract(ports::TargetStore& store) {
   ASSERT_EQ(loaded->size(), 1u);
   EXPECT_EQ(loaded->at("ticketing-center"), breached);
 
-  ports::TargetStatus met{domain::TargetState::kMet, 0, "2026-12-01"};
+  ports::TargetStatus met{domain::TargetState::kMet, 0, "2026-12-01", ""};
   auto other_unit = store.Transition(target, "customer-service", {}, met, {});
   ASSERT_TRUE(other_unit.ok() && *other_unit);
   auto other_target = store.Load("satisfaction_rate/total/*/month");

@@ -125,6 +125,39 @@ TEST_F(TargetMonitorTest, ATargetMissedInConsecutiveClosedWindowsIsPublishedOnce
   EXPECT_EQ(Published().back().period, domain::WindowLabel(day2, config_.zone));
 }
 
+// Day 1 closes breached (75 %). Day 2 runs at 91 %: it meets the target,
+// within the hysteresis that guards one day's figure — a recovery, for day
+// 2. Had day 2 run at 70 %, its own breach would have been published.
+TEST_F(TargetMonitorTest, ABreachDoesNotOutliveItsWindow) {
+  SetCalls(reader_, Today(), "ticketing-center", 20, 15);
+  ASSERT_EQ(*monitor_->EvaluateOnce(), 1);
+  clock_.Advance(absl::Hours(24));
+  SetCalls(reader_, Today(), "ticketing-center", 5, 5);  // below min_sample: day 1's verdict stands
+  ASSERT_TRUE(monitor_->EvaluateOnce().ok());
+  for (const auto& e : Published()) EXPECT_NE(e.type, TargetEventType::kRecovered);
+  SetCalls(reader_, Today(), "ticketing-center", 100, 91);
+  ASSERT_TRUE(monitor_->EvaluateOnce().ok());
+  ASSERT_EQ(Published().back().type, TargetEventType::kRecovered);
+  EXPECT_EQ(Published().back().period, "2026-12-03");
+  // Within day 2 the hysteresis holds again: 89 % breaches, 91 % does not recover.
+  SetCalls(reader_, Today(), "ticketing-center", 100, 89);
+  ASSERT_EQ(*monitor_->EvaluateOnce(), 1);
+  SetCalls(reader_, Today(), "ticketing-center", 100, 91);
+  ASSERT_EQ(*monitor_->EvaluateOnce(), 0);
+}
+
+TEST_F(TargetMonitorTest, ANewWindowThatAlsoMissesIsBreachedForItself) {
+  SetCalls(reader_, Today(), "ticketing-center", 20, 15);
+  ASSERT_EQ(*monitor_->EvaluateOnce(), 1);
+  clock_.Advance(absl::Hours(24));
+  SetCalls(reader_, Today(), "ticketing-center", 100, 70);
+  ASSERT_TRUE(monitor_->EvaluateOnce().ok());
+  ASSERT_EQ(Published().back().type, TargetEventType::kBreached);
+  EXPECT_EQ(Published().back().period, "2026-12-03");
+  EXPECT_DOUBLE_EQ(*Published().back().value.value, 70.0);
+  ASSERT_EQ(*monitor_->EvaluateOnce(), 0);  // once
+}
+
 TEST(InMemoryTargetStoreTest, KeepsTheTargetStoreContract) {
   testing::InMemoryTargetStore store;
   testing::ExpectTargetStoreContract(store);

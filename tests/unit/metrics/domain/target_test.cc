@@ -130,5 +130,32 @@ TEST(EvaluateTest, NoValueNeverChangesTheState) {
   }
 }
 
+// A new window is judged on its own: yesterday's breach does not make
+// today's 95.5 % (met, within the hysteresis) a breach, and today's own
+// breach is news even though yesterday's was still open.
+TEST(EvaluateNewWindowTest, ANewWindowIsJudgedWithoutTheHysteresis) {
+  const Target t = Satisfaction();
+  const KpiDefinition& kpi = Kpi(t.kpi);
+  ExpectDecision(EvaluateNewWindow(t, kpi, TargetState::kBreached, Value(95.5, 200)),
+                 TargetState::kMet, TargetTransition::kRecovered);
+  ExpectDecision(EvaluateNewWindow(t, kpi, TargetState::kBreached, Value(80, 200)),
+                 TargetState::kBreached, TargetTransition::kBreached);
+  ExpectDecision(EvaluateNewWindow(t, kpi, TargetState::kMet, Value(95.5, 200)), TargetState::kMet,
+                 TargetTransition::kNone);
+  ExpectDecision(EvaluateNewWindow(t, kpi, TargetState::kUnknown, Value(80, 200)),
+                 TargetState::kBreached, TargetTransition::kBreached);
+  EXPECT_TRUE(EvaluateNewWindow(t, kpi, TargetState::kBreached, Value(80, 200)).decided);
+}
+
+// Until the new window has its minimum sample, the last verdict stands.
+TEST(EvaluateNewWindowTest, ASmallSampleKeepsTheCarriedState) {
+  const Target t = Satisfaction();
+  for (TargetState s : {TargetState::kUnknown, TargetState::kMet, TargetState::kBreached}) {
+    const TargetDecision d = EvaluateNewWindow(t, Kpi(t.kpi), s, Value(100, 29));
+    ExpectDecision(d, s, TargetTransition::kNone);
+    EXPECT_FALSE(d.decided);
+  }
+}
+
 }  // namespace
 }  // namespace sqms::metrics::domain
