@@ -48,7 +48,8 @@ void PayloadFromProto(const ev::ContactEvent& p, domain::ContactEvent& e) {
       e.topic = p.consultation_created().topic();
       break;
     case ev::ContactEvent::kConsultationDispatched:
-      // consultation_created_at and dispatched_by are the gateway's to set
+      // consultation_created_at and dispatched_by (and an outcome's
+      // call_offered_at) are the gateway's to set
       // (CompleteContactEvent), not the sender's: what a client sends there
       // is ignored.
       e.work_order_id = p.consultation_dispatched().work_order_id();
@@ -90,11 +91,13 @@ void PayloadToProto(const domain::ContactEvent& e, ev::ContactEvent* p) {
     case ContactKind::kCallAnswered: {
       ev::CallAnswered* c = p->mutable_call_answered();  // selects the kind, even when empty
       if (e.wait_seconds) c->set_wait_seconds(*e.wait_seconds);
+      if (e.call_offered_at) ToProto(*e.call_offered_at, c->mutable_call_offered_at());
       break;
     }
     case ContactKind::kCallAbandoned: {
       ev::CallAbandoned* c = p->mutable_call_abandoned();
       if (e.wait_seconds) c->set_wait_seconds(*e.wait_seconds);
+      if (e.call_offered_at) ToProto(*e.call_offered_at, c->mutable_call_offered_at());
       break;
     }
     case ContactKind::kCallEnded: {

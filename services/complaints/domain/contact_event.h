@@ -51,6 +51,10 @@ struct ContactEvent {
   // Payload of `kind`; only the fields of that kind are meaningful.
   std::string queue;                       // call_offered
   std::optional<int64_t> wait_seconds;     // call_answered, call_abandoned: required
+  // call_answered, call_abandoned: when the call was offered, set by
+  // CompleteContactEvent from the contact's record (never from the
+  // sender); nullopt when the record knows no call_offered.
+  std::optional<absl::Time> call_offered_at;
   std::optional<int64_t> handle_seconds;   // call_ended: required
   bool resolved_first_contact = false;     // call_ended
   bool dispatched_work_order = false;      // call_ended

@@ -173,6 +173,11 @@ absl::Status CompleteContactEvent(const ContactRecord& record, ContactEvent& eve
   if (event.kind == ContactKind::kConsultationDispatched) {
     CompleteDispatch(record, event, violations);
   }
+  // An outcome is dated by its call's offer (the metrics service counts it
+  // in the offer's windows): whole seconds of wait cannot place it there.
+  const bool outcome =
+      event.kind == ContactKind::kCallAnswered || event.kind == ContactKind::kCallAbandoned;
+  event.call_offered_at = outcome ? record.call_offered_at : std::nullopt;
   return runtime::InvalidArgument(std::move(violations));
 }
 

@@ -97,6 +97,9 @@ inline constexpr ContactDimension kContactDimensions[] = {
 //   "outage_ended.platform" when it differs from the recorded start's,
 //   "outage_ended.outage_seconds" when the result exceeds limits.max_outage
 //   or when no start is recorded and none was sent;
+// - call_answered, call_abandoned: call_offered_at = the recorded offer
+//   (nullopt when none is recorded: then the metrics service dates the
+//   outcome by its wait_seconds); for every other kind nullopt;
 // - consultation_dispatched: consultation_created_at = the recorded
 //   creation (nullopt when none is recorded: then the dispatch is published
 //   as sent, and the metrics service counts it at its own time); with a

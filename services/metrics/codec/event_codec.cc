@@ -204,6 +204,13 @@ domain::SurveyAnswered Survey(const ev::SurveyAnswered& s) {
   return out;
 }
 
+// The call's offer as the gateway stamped it on its outcome (absent from
+// older producers' events: then it counts by its wait, counted_at.h).
+template <typename Outcome>
+std::optional<absl::Time> OfferedAt(const Outcome& o) {
+  return o.has_call_offered_at() ? std::optional(ToTime(o.call_offered_at())) : std::nullopt;
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<Event>> DecodeContactEvent(std::string_view payload) {
@@ -232,10 +239,12 @@ absl::StatusOr<std::vector<Event>> DecodeContactEvent(std::string_view payload) 
   switch (e.kind_case()) {
     case ev::ContactEvent::kCallOffered: out.body = domain::CallOffered{}; break;
     case ev::ContactEvent::kCallAnswered:
-      out.body = domain::CallAnswered{.wait_seconds = e.call_answered().wait_seconds()};
+      out.body = domain::CallAnswered{.wait_seconds = e.call_answered().wait_seconds(),
+                                      .offered_at = OfferedAt(e.call_answered())};
       break;
     case ev::ContactEvent::kCallAbandoned:
-      out.body = domain::CallAbandoned{.wait_seconds = e.call_abandoned().wait_seconds()};
+      out.body = domain::CallAbandoned{.wait_seconds = e.call_abandoned().wait_seconds(),
+                                       .offered_at = OfferedAt(e.call_abandoned())};
       break;
     case ev::ContactEvent::kCallEnded:
       out.body = domain::CallEnded{.handle_seconds = e.call_ended().handle_seconds()};

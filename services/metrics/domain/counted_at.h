@@ -11,12 +11,16 @@ namespace sqms::metrics::domain {
 
 // The time `event` counts at — the windows (and the time-of-day band) it
 // is filed in: its occurred_at, except a call's answer (CallAnswered) or
-// abandonment (CallAbandoned), which counts at the call's offer,
-// occurred_at − wait_seconds (a negative wait taken as 0), so that the
-// numerator and denominator of answer rate, abandonment rate, service
+// abandonment (CallAbandoned), which counts at the call's offer, so that
+// the numerator and denominator of answer rate, abandonment rate, service
 // level and average speed of answer cover the same calls: a call offered
 // at 23:59:50 and answered at 00:00:10 counts both in the day it was
-// offered. A call's end (CallEnded) counts at its occurred_at: average
+// offered. The offer's time is the event's offered_at, which the contact
+// gateway stamps from the call's call_offered (exact: the offer's own
+// time); without one (or with one after occurred_at or before
+// kCoveredFrom), occurred_at − wait_seconds (a negative wait taken as 0) —
+// whole seconds, which can miss the offer's window by a fraction of a
+// second at an edge. A call's end (CallEnded) counts at its occurred_at: average
 // handle time is ended calls' handle seconds over ended calls, both from
 // call_ended, so it is consistent as it is.
 //

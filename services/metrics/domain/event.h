@@ -34,8 +34,16 @@ struct Dimensions {
 
 // Call-center contact events (sqms.contact.v1).
 struct CallOffered {};                           // a call asked for an agent
-struct CallAnswered { int64_t wait_seconds = 0; };
-struct CallAbandoned { int64_t wait_seconds = 0; };
+// A call's outcome; and when the call was offered (none when the event does
+// not say): it counts there (counted_at.h).
+struct CallAnswered {
+  int64_t wait_seconds = 0;
+  std::optional<absl::Time> offered_at = std::nullopt;
+};
+struct CallAbandoned {
+  int64_t wait_seconds = 0;
+  std::optional<absl::Time> offered_at = std::nullopt;
+};
 struct CallEnded { int64_t handle_seconds = 0; };
 struct ConsultationCreated {};
 // A consultation went out as a work order; and when the consultation was

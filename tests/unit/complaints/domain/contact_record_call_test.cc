@@ -59,6 +59,31 @@ TEST(ContactRecordCallTest, EachEventOfTheCallIsRecordedWithItsTime) {
   EXPECT_EQ(first, r) << "the first outcome wins";
 }
 
+// The metrics service counts an outcome at its call's offer: the gateway
+// stamps the recorded offer's own time, whatever a client sent, since
+// occurred_at − whole seconds of wait can miss the offer's window.
+TEST(ContactRecordCallTest, AnOutcomeCarriesItsCallsOfferTime) {
+  ContactRecord offered;
+  Remember(Call(ContactKind::kCallOffered, absl::ZeroDuration()), offered);
+  for (ContactKind kind : {ContactKind::kCallAnswered, ContactKind::kCallAbandoned}) {
+    ContactEvent outcome = Call(kind, absl::Milliseconds(10'700));
+    outcome.wait_seconds = 10;
+    outcome.call_offered_at = kOffered + absl::Hours(3);  // a client's value: not the record's
+    ASSERT_TRUE(CompleteContactEvent(offered, outcome).ok());
+    EXPECT_EQ(outcome.call_offered_at, kOffered);
+    ContactEvent unknown = Call(kind, absl::Seconds(10));
+    unknown.wait_seconds = 10;
+    unknown.call_offered_at = kOffered;
+    ASSERT_TRUE(CompleteContactEvent(ContactRecord{}, unknown).ok());
+    EXPECT_EQ(unknown.call_offered_at, std::nullopt) << "no offer recorded: none stamped";
+  }
+  ContactEvent ended = Call(ContactKind::kCallEnded, absl::Minutes(5));
+  ended.handle_seconds = 280;
+  ended.call_offered_at = kOffered;
+  ASSERT_TRUE(CompleteContactEvent(offered, ended).ok());
+  EXPECT_EQ(ended.call_offered_at, std::nullopt) << "only an outcome carries it";
+}
+
 TEST(ContactRecordCallTest, ASecondOfEachIsRefusedNamingTheContactAndWhatItHas) {
   const ContactRecord r = Handled();
   EXPECT_EQ(Refusal(r, ContactKind::kCallOffered),

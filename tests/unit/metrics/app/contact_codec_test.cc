@@ -1,5 +1,6 @@
 // codec::DecodeContactEvent: what the KPIs read of a contact event that the
-// other decoders' tests do not cover — a dispatch's consultation creation.
+// other decoders' tests do not cover — a dispatch's consultation creation,
+// a call outcome's offer.
 #include <gtest/gtest.h>
 
 #include <optional>
@@ -51,6 +52,33 @@ TEST(ContactCodecTest, ADispatchCarriesItsConsultationsCreation) {
 // An older producer's dispatch has none: it counts at its own time.
 TEST(ContactCodecTest, ADispatchWithoutTheCreationHasNone) {
   EXPECT_EQ(CreatedAt(Dispatch()), std::nullopt);
+}
+
+// The offer the gateway stamped on an answer or abandonment, to the
+// nanosecond; none from an older producer.
+TEST(ContactCodecTest, AnOutcomeCarriesItsCallsOffer) {
+  const absl::Time offered = kCreated + absl::Milliseconds(600);
+  ev::ContactEvent answered;
+  answered.set_event_id("answer-1");
+  answered.set_contact_id("call-1");
+  SetTime(kDispatched, answered.mutable_occurred_at());
+  answered.mutable_call_answered()->set_wait_seconds(10);
+  answered.mutable_call_answered()->mutable_call_offered_at()->set_seconds(
+      absl::ToUnixSeconds(kCreated));
+  answered.mutable_call_answered()->mutable_call_offered_at()->set_nanos(600'000'000);
+  auto events = DecodeContactEvent(answered.SerializeAsString());
+  ASSERT_TRUE(events.ok() && events->size() == 1) << events.status();
+  const auto* body = std::get_if<domain::CallAnswered>(&(*events)[0].body);
+  ASSERT_NE(body, nullptr);
+  EXPECT_EQ(body->offered_at, offered);
+
+  ev::ContactEvent abandoned = answered;
+  abandoned.mutable_call_abandoned()->set_wait_seconds(10);  // no offer: an older producer
+  events = DecodeContactEvent(abandoned.SerializeAsString());
+  ASSERT_TRUE(events.ok() && events->size() == 1) << events.status();
+  const auto* left = std::get_if<domain::CallAbandoned>(&(*events)[0].body);
+  ASSERT_NE(left, nullptr);
+  EXPECT_EQ(left->offered_at, std::nullopt);
 }
 
 }  // namespace

@@ -35,6 +35,22 @@ TEST(CountedAtTest, AnAnswerCountsAtTheCallsOffer) {
             ShanghaiAt(4, 23, 59, 50));
 }
 
+// Offered at 23:59:59.6, answered at 00:00:10.3 after a 10 s wait (whole
+// seconds): by the wait it would count at 00:00:00.3, the next day; by the
+// offer the gateway stamped, in the day of the offer.
+TEST(CountedAtTest, AnOutcomeCountsAtTheOfferTheGatewayStamped) {
+  const absl::Time offered = ShanghaiAt(4, 23, 59, 59) + absl::Milliseconds(600);
+  const absl::Time answered = kAfterMidnight + absl::Milliseconds(300);
+  EXPECT_EQ(CountedAt(At(answered, CallAnswered{.wait_seconds = 10, .offered_at = offered})),
+            offered);
+  EXPECT_EQ(CountedAt(At(answered, CallAbandoned{.wait_seconds = 10, .offered_at = offered})),
+            offered);
+  // An offer after the outcome is not plausible: by the wait.
+  EXPECT_EQ(CountedAt(At(answered, CallAnswered{.wait_seconds = 10,
+                                                .offered_at = answered + absl::Seconds(1)})),
+            answered - absl::Seconds(10));
+}
+
 TEST(CountedAtTest, EachKindCountsAtItsOccurredAtButACallsAnswerOrAbandonmentAtItsOffer) {
   // A call's end included: handle time's sum and count both come from it.
   const absl::Time offered = kAfterMidnight - absl::Seconds(600);

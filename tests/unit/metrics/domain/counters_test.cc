@@ -124,36 +124,36 @@ TEST(ContributionsTest, CallOfferedCountsOffered) {
 }
 
 TEST(ContributionsTest, CallAnsweredWithinTCountsInTime) {
-  EXPECT_THAT(Contributions(On(CallAnswered{20}), Policy()),
-              ElementsAre(Inc(Counter::kCallsAnswered, 1), Inc(Counter::kAnswerWaitSeconds, 20),
-                          Inc(Counter::kServiceLevelCalls, 1),
-                          Inc(Counter::kCallsAnsweredInTime, 1)));
+  EXPECT_THAT(
+      Contributions(On(CallAnswered{.wait_seconds = 20}), Policy()),
+      ElementsAre(Inc(Counter::kCallsAnswered, 1), Inc(Counter::kAnswerWaitSeconds, 20),
+                  Inc(Counter::kServiceLevelCalls, 1), Inc(Counter::kCallsAnsweredInTime, 1)));
 }
 
 TEST(ContributionsTest, CallAnsweredAfterTIsInTheBaseButNotInTime) {
-  EXPECT_THAT(Contributions(On(CallAnswered{21}), Policy()),
+  EXPECT_THAT(Contributions(On(CallAnswered{.wait_seconds = 21}), Policy()),
               ElementsAre(Inc(Counter::kCallsAnswered, 1), Inc(Counter::kAnswerWaitSeconds, 21),
                           Inc(Counter::kServiceLevelCalls, 1)));
 }
 
 TEST(ContributionsTest, TheChannelsOwnPolicyAppliesToItsCalls) {
   // 45 s is late on the hotline (T = 20) but in time on the web (T = 60).
-  EXPECT_THAT(Contributions(On(CallAnswered{45}, "web"), Policy()),
-              ElementsAre(Inc(Counter::kCallsAnswered, 1), Inc(Counter::kAnswerWaitSeconds, 45),
-                          Inc(Counter::kServiceLevelCalls, 1),
-                          Inc(Counter::kCallsAnsweredInTime, 1)));
+  EXPECT_THAT(
+      Contributions(On(CallAnswered{.wait_seconds = 45}, "web"), Policy()),
+      ElementsAre(Inc(Counter::kCallsAnswered, 1), Inc(Counter::kAnswerWaitSeconds, 45),
+                  Inc(Counter::kServiceLevelCalls, 1), Inc(Counter::kCallsAnsweredInTime, 1)));
   // An abandon after 7 s is short on the web (S = 10), not on the hotline.
-  EXPECT_THAT(Contributions(On(CallAbandoned{7}, "web"), Policy()),
+  EXPECT_THAT(Contributions(On(CallAbandoned{.wait_seconds = 7}, "web"), Policy()),
               ElementsAre(Inc(Counter::kCallsAbandoned, 1), Inc(Counter::kCallsAbandonedShort, 1)));
-  EXPECT_THAT(Contributions(On(CallAbandoned{7}, "hotline"), Policy()),
+  EXPECT_THAT(Contributions(On(CallAbandoned{.wait_seconds = 7}, "hotline"), Policy()),
               ElementsAre(Inc(Counter::kCallsAbandoned, 1), Inc(Counter::kServiceLevelCalls, 1)));
 }
 
 TEST(ContributionsTest, AnAbandonShorterThanSIsOutOfTheServiceLevel) {
-  EXPECT_THAT(Contributions(On(CallAbandoned{4}), Policy()),
+  EXPECT_THAT(Contributions(On(CallAbandoned{.wait_seconds = 4}), Policy()),
               ElementsAre(Inc(Counter::kCallsAbandoned, 1), Inc(Counter::kCallsAbandonedShort, 1)));
   // Exactly S seconds is no longer short.
-  EXPECT_THAT(Contributions(On(CallAbandoned{5}), Policy()),
+  EXPECT_THAT(Contributions(On(CallAbandoned{.wait_seconds = 5}), Policy()),
               ElementsAre(Inc(Counter::kCallsAbandoned, 1), Inc(Counter::kServiceLevelCalls, 1)));
 }
 
@@ -163,10 +163,10 @@ TEST(ContributionsTest, CallEndedAddsHandleTime) {
 }
 
 TEST(ContributionsTest, NegativeDurationsCountAsZero) {
-  EXPECT_THAT(Contributions(On(CallAnswered{-3}), Policy()),
+  EXPECT_THAT(Contributions(On(CallAnswered{.wait_seconds = -3}), Policy()),
               ElementsAre(Inc(Counter::kCallsAnswered, 1), Inc(Counter::kServiceLevelCalls, 1),
                           Inc(Counter::kCallsAnsweredInTime, 1)));
-  EXPECT_THAT(Contributions(On(CallAbandoned{-3}), Policy()),
+  EXPECT_THAT(Contributions(On(CallAbandoned{.wait_seconds = -3}), Policy()),
               ElementsAre(Inc(Counter::kCallsAbandoned, 1), Inc(Counter::kCallsAbandonedShort, 1)));
   EXPECT_THAT(Contributions(On(CallEnded{-1}), Policy()),
               ElementsAre(Inc(Counter::kCallsEnded, 1)));
