@@ -343,8 +343,11 @@ absl::StatusOr<RankResult> KpiQueries::Rank(const RankRequest& request) {
     bool complete = true;
     for (const domain::KpiDefinition* kpi : kpis) {
       values.push_back(Result(*kpi, *window, *dimension, unit, aggregate));
+      // A count (complaint volume, SLA breaches) is no sample: its
+      // "denominator" is the count itself, and few is good, not unsure.
       complete = complete && values.back().value.value.has_value() &&
-                 values.back().value.denominator >= request.min_sample;
+                 (kpi->form == domain::Form::kCount ||
+                  values.back().value.denominator >= request.min_sample);
     }
     if (complete) {
       input.units.push_back(unit);

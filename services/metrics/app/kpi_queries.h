@@ -145,6 +145,8 @@ struct RankRequest {
   int bottom_n = 1;
   // A unit whose sample (KpiValue::denominator, as targets count it) for
   // some KPI is below this is not ranked (listed in `excluded`); >= 0.
+  // Counts (Form::kCount: complaint volume, SLA breaches) have no sample:
+  // a unit with few complaints is ranked, as the best on that column.
   int64_t min_sample = kDefaultRankingMinSample;
 };
 

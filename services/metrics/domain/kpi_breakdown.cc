@@ -37,6 +37,11 @@ bool BreaksDownBy(const KpiDefinition& kpi, Dimension d) {
 }
 
 std::string WhyNotBrokenDownBy(const KpiDefinition& kpi, Dimension d) {
+  if (kpi.form == Form::kScheduleShare && d == Dimension::kBand) {
+    return absl::StrCat(std::string(kpi.name),
+                        " is not broken down by band: its base, the scheduled working time, is "
+                        "the whole window's, and a band's outage time over it reads too high");
+  }
   for (std::string_view source : kpi.sources) {
     if (CanNameUnit(source, d)) continue;
     const std::string dimension(DimensionName(d));

@@ -14,7 +14,10 @@
 // abandonment, a complaint's submission, an outage or an incident; any
 // other event may carry one. The other dimensions (department, channel,
 // category, region, station, band) are kept for every KPI: the contact
-// gateway gives one set of them per contact (docs/api.md). Pure.
+// gateway gives one set of them per contact (docs/api.md) — except band for
+// system reliability, whose base (Bases::scheduled_seconds) is the whole
+// window's scheduled time: a night band's outage over it would read 66.7 %
+// for a night with every platform down. Pure.
 
 #include <string>
 #include <string_view>

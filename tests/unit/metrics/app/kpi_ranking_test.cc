@@ -91,6 +91,34 @@ TEST(KpiRankingTest, AUnitWithASampleBelowTheMinimumIsNeitherRankedNorFlagged) {
   EXPECT_THAT(flagged, ElementsAre("tiny"));
 }
 
+// Ranked on answer rate and complaint volume: "few" has 12 complaints,
+// which is good, not a sample too small — it is ranked, and best on volume.
+TEST(KpiRankingTest, ACountIsNoSampleAndFewIsRankedAsBest) {
+  sqms::testing::FakeClock clock(absl::FromUnixSeconds(1'796'191'200));
+  testing::StubKpiReader reader;
+  const domain::Window today =
+      domain::WindowOf(clock.Now(), domain::WindowSize::kDay, absl::UTCTimeZone());
+  for (const auto& [unit, complaints] :
+       {std::pair<std::string, int>{"few", 12}, {"many", 80}, {"most", 95}}) {
+    reader.Set(today, unit, domain::Counter::kCallsOffered, 100);
+    reader.Set(today, unit, domain::Counter::kCallsAnswered, 90);
+    reader.Set(today, unit, domain::Counter::kCallsAbandoned, 10);
+    reader.Set(today, unit, domain::Counter::kComplaints, complaints);
+  }
+  app::KpiQueries queries(reader, clock, app::QueryConfig{});
+  app::RankRequest request;
+  request.period.size = domain::WindowSize::kDay;
+  request.dimension = "department";
+  request.kpis = {{"answer_rate", 0.5}, {"complaint_volume", 0.5}};
+  auto ranked = queries.Rank(request);
+  ASSERT_TRUE(ranked.ok()) << ranked.status();
+  EXPECT_TRUE(ranked->excluded.empty());
+  ASSERT_EQ(ranked->ranking.units.size(), 3u);
+  EXPECT_EQ(ranked->ranking.units.front().unit, "few");
+  EXPECT_TRUE(ranked->ranking.units.back().flagged);
+  EXPECT_EQ(ranked->ranking.units.back().unit, "most");
+}
+
 TEST(KpiRankingTest, ANegativeMinimumSampleNamesTheField) {
   sqms::testing::FakeClock clock(absl::FromUnixSeconds(1'796'191'200));
   testing::StubKpiReader reader;
