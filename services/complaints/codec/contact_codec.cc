@@ -105,6 +105,10 @@ void PayloadToProto(const domain::ContactEvent& e, ev::ContactEvent* p) {
       if (e.handle_seconds) c->set_handle_seconds(*e.handle_seconds);
       c->set_resolved_first_contact(e.resolved_first_contact);
       c->set_dispatched_work_order(e.dispatched_work_order);
+      c->set_call_outcome(e.call_outcome == ContactKind::kCallAnswered ? ev::CALL_OUTCOME_ANSWERED
+                          : e.call_outcome == ContactKind::kCallAbandoned
+                              ? ev::CALL_OUTCOME_ABANDONED
+                              : ev::CALL_OUTCOME_UNSPECIFIED);
       break;
     }
     case ContactKind::kConsultationCreated:

@@ -58,6 +58,10 @@ struct ContactEvent {
   std::optional<int64_t> handle_seconds;   // call_ended: required
   bool resolved_first_contact = false;     // call_ended
   bool dispatched_work_order = false;      // call_ended
+  // call_ended: the call's recorded outcome (kCallAnswered, kCallAbandoned;
+  // kUnspecified when none is recorded), set by CompleteContactEvent from
+  // the contact's record (never from the sender).
+  ContactKind call_outcome = ContactKind::kUnspecified;
   std::string topic;                       // consultation_created
   std::string work_order_id;               // consultation_dispatched
   // consultation_dispatched: when its consultation was created, set by

@@ -178,6 +178,11 @@ absl::Status CompleteContactEvent(const ContactRecord& record, ContactEvent& eve
   const bool outcome =
       event.kind == ContactKind::kCallAnswered || event.kind == ContactKind::kCallAbandoned;
   event.call_offered_at = outcome ? record.call_offered_at : std::nullopt;
+  // An end says whether its call was answered: an abandoned call's end is
+  // no handled call (average handle time divides by answered calls).
+  event.call_outcome = event.kind == ContactKind::kCallEnded && record.call_outcome_at
+                           ? record.call_outcome
+                           : ContactKind::kUnspecified;
   return runtime::InvalidArgument(std::move(violations));
 }
 

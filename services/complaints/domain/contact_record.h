@@ -100,6 +100,9 @@ inline constexpr ContactDimension kContactDimensions[] = {
 // - call_answered, call_abandoned: call_offered_at = the recorded offer
 //   (nullopt when none is recorded: then the metrics service dates the
 //   outcome by its wait_seconds); for every other kind nullopt;
+// - call_ended: call_outcome = the recorded outcome (kCallAnswered or
+//   kCallAbandoned; kUnspecified when none is recorded); for every other
+//   kind kUnspecified;
 // - consultation_dispatched: consultation_created_at = the recorded
 //   creation (nullopt when none is recorded: then the dispatch is published
 //   as sent, and the metrics service counts it at its own time); with a

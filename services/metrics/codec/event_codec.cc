@@ -247,7 +247,9 @@ absl::StatusOr<std::vector<Event>> DecodeContactEvent(std::string_view payload) 
                                        .offered_at = OfferedAt(e.call_abandoned())};
       break;
     case ev::ContactEvent::kCallEnded:
-      out.body = domain::CallEnded{.handle_seconds = e.call_ended().handle_seconds()};
+      out.body = domain::CallEnded{
+          .handle_seconds = e.call_ended().handle_seconds(),
+          .abandoned = e.call_ended().call_outcome() == ev::CALL_OUTCOME_ABANDONED};
       break;
     case ev::ContactEvent::kConsultationCreated: out.body = domain::ConsultationCreated{}; break;
     case ev::ContactEvent::kConsultationDispatched: {

@@ -276,8 +276,12 @@ std::vector<Increment> Contributions(const Event& event, const ContributionPolic
              std::holds_alternative<CallAbandoned>(body)) {
     AddCall(event, policy, c);
   } else if (const auto* ended = std::get_if<CallEnded>(&body)) {
-    c.Add(Counter::kCallsEnded);
-    c.Add(Counter::kHandleSeconds, NonNegative(ended->handle_seconds));
+    // Average handle time is over answered calls: an abandoned call's end
+    // (a CTI reports its hang-up too) handled nothing.
+    if (!ended->abandoned) {
+      c.Add(Counter::kCallsEnded);
+      c.Add(Counter::kHandleSeconds, NonNegative(ended->handle_seconds));
+    }
   } else if (std::holds_alternative<ConsultationCreated>(body)) {
     c.Add(Counter::kConsultations);
   } else if (std::holds_alternative<ConsultationDispatched>(body)) {

@@ -44,7 +44,12 @@ struct CallAbandoned {
   int64_t wait_seconds = 0;
   std::optional<absl::Time> offered_at = std::nullopt;
 };
-struct CallEnded { int64_t handle_seconds = 0; };
+// A call's end; `abandoned` when the contact gateway had recorded the call
+// as abandoned: then it is no handled call (counters.cc).
+struct CallEnded {
+  int64_t handle_seconds = 0;
+  bool abandoned = false;
+};
 struct ConsultationCreated {};
 // A consultation went out as a work order; and when the consultation was
 // created (none when the event does not say): it counts there

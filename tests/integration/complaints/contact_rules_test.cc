@@ -212,6 +212,13 @@ TEST_F(ContactRulesTest, ACallHasOneOutcomeAndOneSurvey) {
   for (const auto& e : published) ids.push_back(e.event_id());
   EXPECT_THAT(ids, ElementsAre(offered.event_id(), answered.event_id(), survey.event_id(),
                                marker.event_id()));
+  // The answer is published with its offer's own time, the end with the
+  // call's outcome (what the metrics service dates and counts them by).
+  ASSERT_EQ(published.size(), 4u);
+  EXPECT_EQ(published[1].call_answered().call_offered_at().seconds(),
+            offered.occurred_at().seconds());
+  EXPECT_EQ(published[1].call_answered().call_offered_at().nanos(), offered.occurred_at().nanos());
+  EXPECT_EQ(published[3].call_ended().call_outcome(), ev::CALL_OUTCOME_ANSWERED);
 }
 
 // The switch sends the offer with its queue only; the shipped triage.yaml

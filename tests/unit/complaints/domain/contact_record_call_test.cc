@@ -84,6 +84,26 @@ TEST(ContactRecordCallTest, AnOutcomeCarriesItsCallsOfferTime) {
   EXPECT_EQ(ended.call_offered_at, std::nullopt) << "only an outcome carries it";
 }
 
+// An end says what the call's outcome was, as recorded: the metrics
+// service counts no handled call for an abandoned call's hang-up.
+TEST(ContactRecordCallTest, AnEndCarriesItsCallsOutcome) {
+  for (ContactKind outcome : {ContactKind::kCallAnswered, ContactKind::kCallAbandoned}) {
+    ContactRecord r;
+    Remember(Call(ContactKind::kCallOffered, absl::ZeroDuration()), r);
+    Remember(Call(outcome, absl::Seconds(20)), r);
+    ContactEvent ended = Call(ContactKind::kCallEnded, absl::Minutes(5));
+    ended.handle_seconds = 0;
+    ended.call_outcome = ContactKind::kCallOffered;  // a client's value: not the record's
+    ASSERT_TRUE(CompleteContactEvent(r, ended).ok());
+    EXPECT_EQ(ended.call_outcome, outcome);
+  }
+  ContactEvent unknown = Call(ContactKind::kCallEnded, absl::Minutes(5));
+  unknown.handle_seconds = 280;
+  unknown.call_outcome = ContactKind::kCallAbandoned;
+  ASSERT_TRUE(CompleteContactEvent(ContactRecord{}, unknown).ok());
+  EXPECT_EQ(unknown.call_outcome, ContactKind::kUnspecified) << "no outcome recorded";
+}
+
 TEST(ContactRecordCallTest, ASecondOfEachIsRefusedNamingTheContactAndWhatItHas) {
   const ContactRecord r = Handled();
   EXPECT_EQ(Refusal(r, ContactKind::kCallOffered),

@@ -158,8 +158,18 @@ TEST(ContributionsTest, AnAbandonShorterThanSIsOutOfTheServiceLevel) {
 }
 
 TEST(ContributionsTest, CallEndedAddsHandleTime) {
-  EXPECT_THAT(Contributions(On(CallEnded{300}), Policy()),
+  EXPECT_THAT(Contributions(On(CallEnded{.handle_seconds = 300}), Policy()),
               ElementsAre(Inc(Counter::kCallsEnded, 1), Inc(Counter::kHandleSeconds, 300)));
+}
+
+// A CTI reports an abandoned call's hang-up too (0 s handled): the gateway
+// marks it, and it is no handled call — average handle time divides by
+// answered calls. An end of a call whose outcome was not known counts.
+TEST(ContributionsTest, AnAbandonedCallsEndAddsNoHandledCall) {
+  EXPECT_THAT(Contributions(On(CallEnded{.handle_seconds = 0, .abandoned = true}), Policy()),
+              IsEmpty());
+  EXPECT_THAT(Contributions(On(CallEnded{.handle_seconds = 0, .abandoned = false}), Policy()),
+              ElementsAre(Inc(Counter::kCallsEnded, 1)));
 }
 
 TEST(ContributionsTest, NegativeDurationsCountAsZero) {
@@ -168,7 +178,7 @@ TEST(ContributionsTest, NegativeDurationsCountAsZero) {
                           Inc(Counter::kCallsAnsweredInTime, 1)));
   EXPECT_THAT(Contributions(On(CallAbandoned{.wait_seconds = -3}), Policy()),
               ElementsAre(Inc(Counter::kCallsAbandoned, 1), Inc(Counter::kCallsAbandonedShort, 1)));
-  EXPECT_THAT(Contributions(On(CallEnded{-1}), Policy()),
+  EXPECT_THAT(Contributions(On(CallEnded{.handle_seconds = -1}), Policy()),
               ElementsAre(Inc(Counter::kCallsEnded, 1)));
   EXPECT_THAT(Contributions(On(OutageEnded{"backbone_network", -60}), Policy()), IsEmpty());
   EXPECT_THAT(Contributions(On(ComplaintResolved{-5, SlaMet::kOnTime, 0}), Policy()),
