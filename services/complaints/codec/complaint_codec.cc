@@ -159,6 +159,9 @@ void ToProtoOutcome(const domain::Complaint& c, pb::Complaint* out) {
   r->set_findings(c.resolution.findings);
   r->set_root_cause(c.resolution.root_cause);
   r->set_corrective_action(c.resolution.corrective_action);
+  r->set_department(c.resolution.department);
+  r->set_category(Cast<pb::Category>(c.resolution.category));
+  r->set_assignee(c.resolution.assignee);
   if (Known(c.resolution.resolved_at)) {
     WriteTime(*c.resolution.resolved_at, r->mutable_resolved_at());
   }
@@ -203,8 +206,13 @@ void ToProtoNoAudit(const domain::Complaint& c, pb::Complaint* out) {
 
 void FromProtoOutcome(const pb::Complaint& p, domain::Complaint& c) {
   const pb::Resolution& r = p.resolution();
-  c.resolution = {r.findings(), r.root_cause(), r.corrective_action(),
-                  OptionalTime(r.has_resolved_at(), r.resolved_at())};
+  c.resolution = {.findings = r.findings(),
+                  .root_cause = r.root_cause(),
+                  .corrective_action = r.corrective_action(),
+                  .resolved_at = OptionalTime(r.has_resolved_at(), r.resolved_at()),
+                  .department = r.department(),
+                  .category = Cast<domain::Category>(r.category()),
+                  .assignee = r.assignee()};
   c.reply = p.reply();
   c.replied_at = OptionalTime(p.has_replied_at(), p.replied_at());
   const pb::FollowUp& f = p.follow_up();

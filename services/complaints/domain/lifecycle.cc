@@ -218,7 +218,13 @@ void ApplyEffects(Complaint& c, const Command& command, const Triage& triage) {
       c.sla.wait_until = absl::InfiniteFuture();
       break;
     case CommandKind::kResolve:
-      c.resolution = {command.findings, command.root_cause, command.corrective_action, now};
+      c.resolution = {.findings = command.findings,
+                      .root_cause = command.root_cause,
+                      .corrective_action = command.corrective_action,
+                      .resolved_at = now,
+                      .department = c.department,
+                      .category = c.category,
+                      .assignee = c.assignee};
       Meet(c, SlaTarget::kFirstResponse, now, triage);
       Meet(c, SlaTarget::kResolution, now, triage);
       break;

@@ -121,6 +121,12 @@ struct Resolution {
   std::string root_cause;
   std::string corrective_action;
   std::optional<absl::Time> resolved_at;
+  // The complaint's department, category and assignee when it was resolved
+  // (types.proto Resolution: the metrics service's unit for its follow-up
+  // and reopen); empty in complaints resolved before they were kept.
+  std::string department;
+  Category category = Category::kUnspecified;
+  std::string assignee;
 };
 
 struct FollowUp {

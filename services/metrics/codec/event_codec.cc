@@ -119,6 +119,24 @@ domain::SlaTargetKind TargetKind(cpb::SlaTarget target) {
 
 }  // namespace
 
+// The dimensions `c`'s resolution was counted under (ComplaintResolved, at
+// the time: its department, category and assignee then, types.proto
+// Resolution), for what belongs to that resolution — its follow-up, its
+// reopen and the first-contact resolution a reopen revokes — so that a
+// complaint reclassified after its resolution does not put its reopen
+// under a unit that never counted the resolution (a reopen rate above the
+// unit's resolutions, another unit's reading 0). A resolution stored
+// before it kept them: as now.
+domain::Dimensions ResolvedDimensions(const cpb::Complaint& c) {
+  domain::Dimensions d = ComplaintDimensions(c);
+  const cpb::Resolution& r = c.resolution();
+  if (r.department().empty()) return d;
+  d.department = r.department();
+  d.category = EnumValueName(cpb::Category_Name(r.category()), "CATEGORY_");
+  d.agent = r.assignee();
+  return d;
+}
+
 absl::StatusOr<std::vector<Event>> DecodeComplaintEvent(std::string_view payload) {
   // One message per thread, parsed into again and again: parsing clears it
   // but keeps its strings' buffers, about ten allocations a record fewer.
@@ -135,6 +153,13 @@ absl::StatusOr<std::vector<Event>> DecodeComplaintEvent(std::string_view payload
   auto add = [&](domain::EventBody body) {
     out.push_back({.id = e.event_id(), .occurred_at = now, .dimensions = ComplaintDimensions(c),
                    .drill = false, .body = std::move(body)});
+  };
+  auto add_to_resolution = [&](domain::EventBody body) {
+    out.push_back({.id = e.event_id(),
+                   .occurred_at = now,
+                   .dimensions = ResolvedDimensions(c),
+                   .drill = false,
+                   .body = std::move(body)});
   };
   const cpb::SlaDeadline* first = Deadline(c, cpb::SLA_TARGET_FIRST_RESPONSE);
   if (e.type() != ev::COMPLAINT_EVENT_TYPE_SUBMITTED && MetNow(first, now)) {
@@ -171,12 +196,12 @@ absl::StatusOr<std::vector<Event>> DecodeComplaintEvent(std::string_view payload
     case ev::COMPLAINT_EVENT_TYPE_FOLLOWED_UP:
       // A follow-up, like a reopen, leaves the resolution it follows in the
       // snapshot: both count at it (counted_at.h).
-      add(domain::ComplaintFollowedUp{.satisfied = c.follow_up().satisfied(),
-                                      .resolved_at = ResolvedAt(c)});
+      add_to_resolution(domain::ComplaintFollowedUp{.satisfied = c.follow_up().satisfied(),
+                                                    .resolved_at = ResolvedAt(c)});
       break;
     case ev::COMPLAINT_EVENT_TYPE_REOPENED:
-      add(domain::ComplaintReopened{.reopen_count = c.reopen_count(),
-                                    .resolved_at = ResolvedAt(c)});
+      add_to_resolution(domain::ComplaintReopened{.reopen_count = c.reopen_count(),
+                                                  .resolved_at = ResolvedAt(c)});
       if (auto revoked = domain::RevocationOf(out.back())) out.push_back(*std::move(revoked));
       break;
     case ev::COMPLAINT_EVENT_TYPE_SLA_BREACHED:

@@ -51,7 +51,13 @@ domain::Complaint FullComplaint() {
                                  .paused_total_before = absl::Seconds(300),
                                  .paused_working_before = absl::Seconds(240)};
   c.duplicate_of = "c-0";
-  c.resolution = {std::string("called ") + kPhone, "root", "fix", kT0 + absl::Hours(4)};
+  c.resolution = {.findings = std::string("called ") + kPhone,
+                  .root_cause = "root",
+                  .corrective_action = "fix",
+                  .resolved_at = kT0 + absl::Hours(4),
+                  .department = "ticketing-center",
+                  .category = domain::Category::kTicketing,
+                  .assignee = "agent-7"};
   c.reply = "sorry";
   c.replied_at = kT0 + absl::Hours(5);
   c.escalation_level = 1;
@@ -90,6 +96,9 @@ TEST(ComplaintCodecTest, StoredRoundTripKeepsEverythingButAudit) {
   EXPECT_EQ(back->sla.cycle->paused_total_before, absl::Seconds(300));
   EXPECT_EQ(back->sla.cycle->paused_working_before, absl::Seconds(240));
   EXPECT_EQ(back->resolution.resolved_at, kT0 + absl::Hours(4));
+  EXPECT_EQ(back->resolution.department, "ticketing-center");
+  EXPECT_EQ(back->resolution.category, domain::Category::kTicketing);
+  EXPECT_EQ(back->resolution.assignee, "agent-7");
   EXPECT_EQ(back->replied_at, kT0 + absl::Hours(5));
   EXPECT_EQ(back->follow_up.at, std::nullopt);
   EXPECT_EQ(back->closed_at, std::nullopt);

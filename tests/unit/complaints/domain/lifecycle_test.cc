@@ -247,6 +247,10 @@ TEST_F(LifecycleTest, FullLifecycle) {
   EXPECT_EQ(c.closed_at, t);
   EXPECT_EQ(c.department, "ticketing-center");
   EXPECT_EQ(c.resolution.root_cause, "batch job failed");
+  // The unit it was resolved as: its follow-up and reopen count there.
+  EXPECT_EQ(c.resolution.department, c.department);
+  EXPECT_EQ(c.resolution.category, c.category);
+  EXPECT_EQ(c.resolution.assignee, c.assignee);
   EXPECT_EQ(c.reply, "your refund has been paid");
   EXPECT_EQ(c.follow_up.score, 5);
   ASSERT_EQ(c.audit.size(), 7u);

@@ -156,6 +156,42 @@ TEST(ComplaintCodecTest, AMovedComplaintIsHandledWhereItWasReceived) {
   EXPECT_EQ((*old)[1].dimensions.department, "billing-center");
 }
 
+// Resolved by ticketing (agent-7), then reclassified to hygiene and
+// reassigned, then reopened: the reopen, its revocation of the
+// first-contact resolution and a follow-up belong to the resolution and
+// are filed where it was counted — not under hygiene, which never counted
+// it (a reopen rate of 100 % for a unit with no such resolution).
+TEST(ComplaintCodecTest, AReopenAndAFollowUpAreFiledWhereTheirResolutionWasCounted) {
+  for (ev::ComplaintEventType type :
+       {ev::COMPLAINT_EVENT_TYPE_REOPENED, ev::COMPLAINT_EVENT_TYPE_FOLLOWED_UP}) {
+    ev::ComplaintEvent e;
+    ASSERT_TRUE(e.ParseFromString(Payload(type, kReopened, 1, true)));
+    cpb::Complaint* c = e.mutable_complaint();
+    c->set_department("station-services");
+    c->set_category(cpb::CATEGORY_FACILITIES);
+    c->set_assignee("agent-9");
+    c->mutable_resolution()->set_department("ticketing-center");
+    c->mutable_resolution()->set_category(cpb::CATEGORY_TICKETING);
+    c->mutable_resolution()->set_assignee("agent-7");
+    auto events = DecodeComplaintEvent(e.SerializeAsString());
+    ASSERT_TRUE(events.ok()) << events.status();
+    ASSERT_FALSE(events->empty());
+    for (const domain::Event& event : *events) {
+      EXPECT_EQ(event.dimensions.department, "ticketing-center") << type;
+      EXPECT_EQ(event.dimensions.category, "ticketing") << type;
+      EXPECT_EQ(event.dimensions.agent, "agent-7") << type;
+    }
+    if (type == ev::COMPLAINT_EVENT_TYPE_REOPENED) {
+      EXPECT_EQ(events->size(), 2u) << "the reopen and its revocation";
+    }
+    // A resolution stored before it kept its unit: as now.
+    c->mutable_resolution()->clear_department();
+    events = DecodeComplaintEvent(e.SerializeAsString());
+    ASSERT_TRUE(events.ok()) << events.status();
+    EXPECT_EQ(events->front().dimensions.department, "station-services");
+  }
+}
+
 // Handled once: a re-resolution after a reopen is not the first; a linked
 // duplicate is not counted as a complaint of its own (requirements §1).
 TEST(ComplaintCodecTest, AReResolutionAndADuplicatesResolutionAreNotHandledAgain) {
