@@ -38,7 +38,7 @@ void PrintComplaintSummary(const ComplaintRun& run) {
   const ComplaintTally& t = run.tally;
   std::printf(
       "complaints: %lld sent, %lld accepted (%lld duplicates linked, %lld replayed), "
-      "%lld errors in %.1f s\n\n",
+      "%lld errors in %.2f s\n\n",
       static_cast<long long>(t.sent), static_cast<long long>(t.accepted),
       static_cast<long long>(t.duplicates), static_cast<long long>(t.replayed),
       static_cast<long long>(t.errors), run.seconds);
