@@ -214,7 +214,11 @@ void ApplyEffects(Complaint& c, const Command& command, const Triage& triage) {
       c.sla.wait_until = now + triage.config().max_customer_wait;
       break;
     case CommandKind::kResume:
-      ResumeClock(c.sla, now, triage.CalendarFor(c.priority), triage.BusinessHours());
+      // A wait pauses the clock for at most max_customer_wait: resumed by
+      // hand after it ran out (its timer late or lost), the clock has run
+      // since wait_until.
+      ResumeClock(c.sla, std::min(now, c.sla.wait_until), triage.CalendarFor(c.priority),
+                  triage.BusinessHours());
       c.sla.wait_until = absl::InfiniteFuture();
       break;
     case CommandKind::kResolve:
@@ -401,9 +405,15 @@ namespace {
 
 // The customer did not answer within max_customer_wait: the complaint is
 // back IN_PROGRESS with its clock running, as a resume by the timer.
+// The clock runs again as of wait_until, not as of the timer: a timer that
+// fired late (a Redis failover, a replica down) must not lengthen the
+// pause past max_customer_wait; deadlines already past then fire on the
+// next timer.
 std::vector<Event> EndCustomerWait(Complaint& complaint, absl::Time now, const Triage& triage) {
-  const absl::Duration waited = now - complaint.sla.paused_since;
-  ResumeClock(complaint.sla, now, triage.CalendarFor(complaint.priority), triage.BusinessHours());
+  const absl::Time resumed = std::min(now, complaint.sla.wait_until);
+  const absl::Duration waited = resumed - complaint.sla.paused_since;
+  ResumeClock(complaint.sla, resumed, triage.CalendarFor(complaint.priority),
+              triage.BusinessHours());
   complaint.sla.wait_until = absl::InfiniteFuture();
   Event e;
   e.type = EventType::kResumed;

@@ -459,6 +459,33 @@ TEST_F(SlaClockTest, AWaitOnTheCustomerEndsByItselfAfterTheMaximumWait) {
   EXPECT_TRUE(FireDueTimers(c, ends, triage_).empty()) << "the same timer again is a no-op";
 }
 
+// The pause is at most max_customer_wait however late its end is seen: a
+// wait timer that fires two hours late (a Redis failover), or a resume by
+// hand after the wait ran out, leaves the deadlines where a timer on time
+// would have (already past ones then fire at once).
+TEST_F(SlaClockTest, AWaitEndedLatePausesTheClockNoLongerThanTheMaximum) {
+  absl::Time t0 = At(2026, 11, 22, 10);
+  for (bool by_hand : {false, true}) {
+    Complaint on_time = Create("fire alarm", t0);
+    Start(on_time, t0 + absl::Minutes(1));
+    Do(on_time, CommandKind::kWaitOnCustomer, t0 + absl::Minutes(10));
+    Complaint late = on_time;
+    const absl::Time ends = on_time.sla.wait_until;
+    ASSERT_EQ(FireDueTimers(on_time, ends, triage_).size(), 1u);
+    if (by_hand) {
+      Do(late, CommandKind::kResume, ends + absl::Hours(2));
+    } else {
+      ASSERT_EQ(FireDueTimers(late, ends + absl::Hours(2), triage_).size(), 1u);
+    }
+    EXPECT_EQ(late.sla.Find(SlaTarget::kResolution)->due,
+              on_time.sla.Find(SlaTarget::kResolution)->due)
+        << (by_hand ? "by hand" : "by the timer");
+    EXPECT_EQ(late.sla.paused_total, on_time.sla.paused_total);
+    ASSERT_FALSE(PendingTimers(late).empty());
+    EXPECT_EQ(PendingTimers(late)[0].at, PendingTimers(on_time)[0].at);
+  }
+}
+
 TEST_F(SlaClockTest, ResumingByHandEndsTheWaitAndItsTimer) {
   absl::Time t0 = At(2026, 11, 22, 10);
   Complaint c = Create("fire alarm", t0);
