@@ -1,5 +1,6 @@
 // ComplaintService's intake: SubmitAsync as a chain of continuations on the
 // store's callbacks, and Submit as a wait for it (one implementation).
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -157,9 +158,14 @@ void ComplaintService::LinkDuplicate(ports::NewComplaint& record, const std::str
   domain::Event linked{domain::EventType::kDuplicateLinked, now, actor, c.status, c.status,
                        domain::SlaTarget::kUnspecified, note};
   // One change, one version, one audit entry (docs/api.md): the link is
-  // part of the submission, so the submit entry of this version says it.
-  if (!c.audit.empty() && c.audit.back().version == c.version) {
-    c.audit.back().note = note;
+  // part of the submission, so the submit entry of this version says it —
+  // the submit entry itself, not the last one: a known-issue link
+  // (incident_linked, same version) keeps its own note.
+  auto submit = std::find_if(c.audit.begin(), c.audit.end(), [&](const domain::AuditEntry& e) {
+    return e.action == "submit" && e.version == c.version;
+  });
+  if (submit != c.audit.end()) {
+    submit->note = note;
   } else {
     c.audit.push_back({now, actor, "duplicate_linked", c.status, c.status, note, c.version});
   }

@@ -77,8 +77,10 @@ void LinkKnownIssue(Complaint& complaint, const ActiveIncident& incident,
 std::vector<Event> ReleaseKnownIssue(Complaint& complaint, const std::string& incident_id,
                                      absl::Time now) {
   std::vector<Event> events;
+  // A closed complaint too: it fires no timers now, but a reopen would
+  // start new deadlines, held for ever by a link no later event ends.
   if (!complaint.known_issue || complaint.known_issue->incident_id != incident_id ||
-      !complaint.known_issue->active() || complaint.status == Status::kClosed) {
+      !complaint.known_issue->active()) {
     return events;
   }
   const bool was_held = SlaHeld(complaint);

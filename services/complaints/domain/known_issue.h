@@ -77,8 +77,9 @@ void LinkKnownIssue(Complaint& complaint, const ActiveIncident& incident,
 // so the hold, if SlaHeld) of a complaint linked to it — released_at set,
 // version + 1, an audit entry "incident_resolved" (actor "incidents"), one
 // kIncidentResolved event. Empty (complaint untouched) when it is linked to
-// another incident, released already, or closed (a closed complaint fires
-// no timers anyway). A held complaint's timers then resume: a deadline
+// another incident or released already. A closed complaint is released
+// too: it fires no timers, but a reopen gives it new deadlines that the
+// link must not hold. A held complaint's timers then resume: a deadline
 // that passed meanwhile fires at once.
 std::vector<Event> ReleaseKnownIssue(Complaint& complaint, const std::string& incident_id,
                                      absl::Time now);

@@ -94,6 +94,26 @@ TEST_F(KnownIssuesServiceTest, AMatchingComplaintIsLinkedInItsCreatingWriteWitho
   EXPECT_TRUE(HasTimer(elsewhere.id));
 }
 
+// A second delay report of the same passenger is a duplicate and a known
+// issue: the submit entry says the first, the incident link keeps its own
+// note (why the complaint never breached).
+TEST_F(KnownIssuesServiceTest, ALinkedDuplicateKeepsBothNotes) {
+  const domain::Complaint first = Submitted(DelayReport());
+  clock_.Advance(absl::Minutes(30));
+  ASSERT_TRUE(service_->ApplyIncidentChange(Opened("inc-1")).ok());
+  clock_.Advance(absl::Minutes(30));
+  const domain::Complaint dup = Submitted(DelayReport("k-2"));
+  ASSERT_EQ(dup.duplicate_of, first.id);
+  ASSERT_TRUE(dup.known_issue.has_value());
+  auto stored = repo_.Get(dup.id, /*with_audit=*/true);
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  ASSERT_EQ(stored->audit.size(), 2u);
+  EXPECT_EQ(stored->audit[0].action, "submit");
+  EXPECT_EQ(stored->audit[0].note, "duplicate of " + first.id);
+  EXPECT_EQ(stored->audit[1].action, "incident_linked");
+  EXPECT_THAT(stored->audit[1].note, ::testing::HasSubstr("known issue: incident inc-1"));
+}
+
 TEST_F(KnownIssuesServiceTest, ResolutionReleasesEachLinkedComplaintOnceAndItsTimersReturn) {
   ASSERT_TRUE(service_->ApplyIncidentChange(Opened("inc-1")).ok());
   const std::string a = Submitted(DelayReport()).id;

@@ -164,6 +164,20 @@ TEST_F(KnownIssueTest, ReleaseEndsTheHoldOnceAndTheMissedDeadlinesFireThen) {
   })) << "a deadline that passed during the hold is reported now";
 }
 
+// Closed before its incident is resolved, then reopened: the link ended
+// with the incident, so the reopened complaint's new deadlines run.
+TEST_F(KnownIssueTest, AComplaintClosedBeforeTheIncidentEndsIsReleasedToo) {
+  Created c = SubmitDelay("长沙南", t0_);
+  LinkKnownIssue(c.complaint, Incident("inc-1", t0_), "agent-1", t0_, c.events);
+  c.complaint.status = Status::kClosed;
+  const absl::Time resolved = t0_ + absl::Hours(9);
+  ASSERT_EQ(ReleaseKnownIssue(c.complaint, "inc-1", resolved).size(), 1u);
+  EXPECT_EQ(c.complaint.known_issue->released_at, resolved);
+  EXPECT_EQ(c.complaint.audit.back().action, "incident_resolved");
+  c.complaint.status = Status::kInProgress;  // as a reopen leaves it
+  EXPECT_FALSE(SlaHeld(c.complaint)) << "a reopen's deadlines are not held by an ended incident";
+}
+
 TEST_F(KnownIssueTest, ASafetyComplaintIsLinkedButItsP1TimersRunAndItBreaches) {
   // The incident at 长沙南 was opened for another hazard; a later safety
   // report there is linked (one list, one bulk reply) but never held.
