@@ -1,5 +1,6 @@
 #include "services/alerts/app/incident_commands.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -13,6 +14,16 @@ namespace sqms::alerts::app {
 namespace {
 
 constexpr int kMaxAttempts = 10;
+
+// Whether the acknowledgement just recorded is the incident's first: after
+// an ack_expiry it is acknowledged again, and MTTA counts an incident once
+// (time to its first acknowledgement, as the metrics service's mtta KPI).
+// The timeline keeps every acknowledgement (only joined alerts' entries
+// are dropped when it is full).
+bool FirstAcknowledgement(const ports::Incident& incident) {
+  return std::count_if(incident.timeline.begin(), incident.timeline.end(),
+                       [](const ports::TimelineEntry& e) { return e.kind == "acknowledged"; }) == 1;
+}
 
 absl::Status Required(const std::string& value, const char* field) {
   if (!value.empty()) return absl::OkStatus();
@@ -152,7 +163,7 @@ absl::StatusOr<ports::Incident> IncidentCommands::Acknowledge(const std::string&
         return absl::OkStatus();
       },
       &written);
-  if (written) stats_.Acknowledged(*result);
+  if (written && FirstAcknowledgement(*result)) stats_.Acknowledged(*result);
   return result;
 }
 
@@ -184,7 +195,7 @@ absl::StatusOr<ports::Incident> IncidentCommands::Mitigate(const std::string& id
         return absl::OkStatus();
       },
       &written);
-  if (written && acknowledged) stats_.Acknowledged(*result);
+  if (written && acknowledged && FirstAcknowledgement(*result)) stats_.Acknowledged(*result);
   return result;
 }
 

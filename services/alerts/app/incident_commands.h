@@ -63,7 +63,9 @@ struct DrillReport {
   std::optional<absl::Duration> previous_to_resolve;
 };
 
-// Observes lifecycle milestones for MTTA / MTTR histograms.
+// Observes lifecycle milestones for MTTA / MTTR histograms: Acknowledged
+// once per incident, at its first acknowledgement (not again after an
+// ack_expiry), Resolved at each resolution.
 class IncidentStats {
  public:
   virtual ~IncidentStats() = default;

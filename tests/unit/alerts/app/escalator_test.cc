@@ -185,6 +185,9 @@ TEST_F(EscalatorTest, AnExpiredAcknowledgementIsNoLongerTheCurrentOne) {
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ(again->acknowledged_at, kT0 + absl::Minutes(32));
   EXPECT_EQ(again->acknowledged_by, "bob");
+  // MTTA counts the incident once, at its first acknowledgement (+2m), as
+  // the metrics service's mtta KPI does — not again for bob's.
+  EXPECT_THAT(incident_stats_.acknowledged, ElementsAre(id_));
 }
 
 TEST_F(EscalatorTest, AnAlertJoiningAnAcknowledgedIncidentKeepsItsAckExpiry) {
