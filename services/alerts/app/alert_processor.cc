@@ -123,6 +123,40 @@ std::vector<PlanTrigger> PlansToDecide(const CatalogData& catalog, const domain:
   return out;
 }
 
+// The active incident of plan `plan_id` in which alert `fingerprint` fires:
+// the one its group key names now, or — when the plan's group_by changed
+// since the alert joined, so that the key it gets now names no incident or
+// another — the plan's active incident that holds it, found by a scan of
+// the plan's active incidents (only on such a miss; a plan has a handful).
+// Without it an edited plan's incident never resolved by itself.
+absl::StatusOr<std::optional<ports::Incident>> FiringIncident(ports::AlertStore& store,
+                                                              const std::string& plan_id,
+                                                              const std::string& group_key,
+                                                              const std::string& fingerprint) {
+  constexpr int kMaxScanned = 500;
+  auto fires = [&](const ports::Incident& i) {
+    auto it = i.alerts.find(fingerprint);
+    return domain::IsActive(i.state) && it != i.alerts.end() && it->second;
+  };
+  auto id = store.FindGroup(group_key);
+  if (!id.ok()) return id.status();
+  if (!id->empty()) {
+    auto found = store.Get(*id);
+    if (!found.ok()) return found.status();
+    if (found->has_value() && fires(**found)) return found;
+  }
+  ports::ListFilter filter;
+  filter.active_only = true;
+  filter.plan_id = plan_id;
+  filter.limit = kMaxScanned;
+  auto active = store.List(filter);
+  if (!active.ok()) return active.status();
+  for (ports::Incident& incident : *active) {
+    if (fires(incident)) return std::optional<ports::Incident>(std::move(incident));
+  }
+  return std::optional<ports::Incident>();
+}
+
 std::string TitleHint(const domain::Alert& alert) {
   // A title line, not a body: an incident repeats it in its timeline and
   // in every event, and annotations from Alertmanager are not bounded.
@@ -400,15 +434,10 @@ absl::StatusOr<Decision> AlertProcessor::Resolve(const domain::Plan& plan,
   const std::string key =
       GroupKeyFor(plan, domain::GroupLabels(plan, alert.labels), alert.drill);
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
-    auto id = store_.FindGroup(key);
-    if (!id.ok()) return id.status();
-    if (id->empty()) return decision;
-    auto found = store_.Get(*id);
+    auto found = FiringIncident(store_, plan.id, key, fingerprint);
     if (!found.ok()) return found.status();
-    if (!found->has_value() || !domain::IsActive((*found)->state)) return decision;
+    if (!found->has_value()) return decision;
     const ports::Incident& incident = **found;
-    auto it = incident.alerts.find(fingerprint);
-    if (it == incident.alerts.end() || !it->second) return decision;
     decision.incident_id = incident.id;
     decision.outcome = Outcome::kResolved;
     const absl::Time now = clock_.Now();

@@ -345,5 +345,27 @@ TEST_F(PlanChangesTest, AnAlertAfterTheChangeIsHandledByTheChangedPlan) {
       << "the old trigger no longer matches";
 }
 
+// An outage incident grouped by station is open; an admin regroups the
+// plan by station and region. The alert's resolution gets another group key
+// now, yet resolves the incident it fires in — which otherwise stayed open,
+// paging its last tier until someone resolved it by hand.
+TEST_F(PlanChangesTest, AResolvedAlertResolvesItsIncidentAfterThePlanWasRegrouped) {
+  PlanChanges here(store_, catalog_, &codec::PlanFingerprint);
+  const domain::Alert down =
+      WithLabels("o-1", {{"alertname", "SqmsDown"}, {"station", "S1"}, {"region", "R1"}}, kT0);
+  const Decision opened = Decide(down);
+  ASSERT_EQ(opened.outcome, Outcome::kOpened);
+
+  domain::Plan outage = r0_.Plan("outage");
+  outage.group_by = {"station", "region"};
+  Upsert(r0_, outage, 1);
+  ASSERT_TRUE(here.Refresh().ok());
+
+  const Decision resolved = Decide(Resolved(down, "o-1-resolved"));
+  EXPECT_EQ(resolved.outcome, Outcome::kResolved);
+  EXPECT_EQ(resolved.incident_id, opened.incident_id);
+  EXPECT_FALSE(domain::IsActive(Incident(opened.incident_id).state));
+}
+
 }  // namespace
 }  // namespace sqms::alerts::app::testing
