@@ -56,6 +56,11 @@ json StepsJson(const std::vector<ports::StepRecord>& steps) {
   for (const ports::StepRecord& s : steps) {
     json j = {{"done", s.done}, {"by", s.done_by}};
     PutTime(j, "at", s.done_at);
+    if (s.definition) {
+      j["title"] = s.definition->title;
+      j["owner"] = s.definition->owner_role;
+      j["minutes"] = s.definition->expected_minutes;
+    }
     out.push_back(std::move(j));
   }
   return out;
@@ -141,8 +146,16 @@ absl::StatusOr<ports::Incident> DecodeIncident(const std::string& text) {
     i.alerts_total = Get<int>(j, "alerts_total", 0);
     if (j.contains("linked")) i.linked_complaints = j["linked"].get<std::vector<std::string>>();
     for (const json& s : j.value("steps", json::array())) {
-      i.steps.push_back({Get<bool>(s, "done", false), GetTime(s, "at", absl::InfinitePast()),
-                         Get<std::string>(s, "by", "")});
+      ports::StepRecord record{.done = Get<bool>(s, "done", false),
+                               .done_at = GetTime(s, "at", absl::InfinitePast()),
+                               .done_by = Get<std::string>(s, "by", ""),
+                               .definition = std::nullopt};
+      if (s.contains("title")) {  // a document from before: none
+        record.definition = domain::Step{.title = Get<std::string>(s, "title", ""),
+                                         .owner_role = Get<std::string>(s, "owner", ""),
+                                         .expected_minutes = Get<int>(s, "minutes", 0)};
+      }
+      i.steps.push_back(std::move(record));
     }
     for (const json& e : j.value("timeline", json::array())) {
       i.timeline.push_back({absl::FromUnixMillis(e.at("at").get<int64_t>()),

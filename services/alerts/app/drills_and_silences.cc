@@ -99,9 +99,14 @@ absl::StatusOr<DrillReport> IncidentCommands::Report(const std::string& incident
   for (size_t s = 0; s < incident->steps.size(); ++s) {
     DrillReport::Step step;
     step.index = static_cast<int>(s);
-    if (plan != nullptr && s < plan->steps.size()) {
-      step.title = plan->steps[s].title;
-      step.expected_minutes = plan->steps[s].expected_minutes;
+    // As the drill opened with it (a plan changed since judges nothing).
+    const domain::Step* defined =
+        incident->steps[s].definition
+            ? &*incident->steps[s].definition
+            : (plan != nullptr && s < plan->steps.size() ? &plan->steps[s] : nullptr);
+    if (defined != nullptr) {
+      step.title = defined->title;
+      step.expected_minutes = defined->expected_minutes;
     }
     // expected_minutes 0: the plan sets no time for the step.
     const bool timed = step.expected_minutes > 0;

@@ -180,7 +180,12 @@ ports::Incident NewIncident(const domain::Plan& plan, const domain::Labels& grou
   i.labels = group_labels;
   i.first_alert = first_alert;
   i.opened_at = now;
-  i.steps.resize(plan.steps.size());
+  i.steps.clear();
+  for (const domain::Step& step : plan.steps) {
+    ports::StepRecord record;
+    record.definition = step;  // as opened with: a plan changed later renames nothing here
+    i.steps.push_back(std::move(record));
+  }
   AddTimeline(i, now, "system", "opened",
               absl::StrCat("plan ", plan.id, " activated, level ", i.level));
   return i;

@@ -258,7 +258,10 @@ absl::StatusOr<ports::Incident> IncidentCommands::CompleteStep(const std::string
       return absl::FailedPreconditionError(absl::StrCat("step ", step, " is already done"));
     }
     const absl::Time now = clock_.Now();
-    i.steps[step] = {true, now, ctx.actor};
+    ports::StepRecord& record = i.steps[step];  // its definition stays
+    record.done = true;
+    record.done_at = now;
+    record.done_by = ctx.actor;
     changes::AddTimeline(i, now, ctx.actor, "step", absl::StrCat("step ", step + 1, " done"));
     w.events.push_back(ports::IncidentEventKind::kStepCompleted);
     return absl::OkStatus();

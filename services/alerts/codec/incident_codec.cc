@@ -14,16 +14,27 @@ double SecondsOr(const std::optional<absl::Duration>& d) {
   return d ? absl::ToDoubleSeconds(*d) : -1;
 }
 
+// The incident's steps as it opened with them (StepRecord::definition). A
+// document stored before the definitions were kept: its records joined
+// with the plan in force, as many as the longer has.
 void StepsToProto(const ports::Incident& incident, const domain::Plan* plan, pb::Incident* out) {
-  const size_t planned = plan != nullptr ? plan->steps.size() : 0;
+  const bool recorded = std::all_of(incident.steps.begin(), incident.steps.end(),
+                                    [](const ports::StepRecord& r) { return r.definition; });
+  const size_t planned = plan != nullptr && !recorded ? plan->steps.size() : 0;
   const size_t count = std::max(planned, incident.steps.size());
   for (size_t i = 0; i < count; ++i) {
     pb::StepStatus* step = out->add_steps();
     step->set_index(static_cast<int32_t>(i));
-    if (i < planned) {
-      step->set_title(plan->steps[i].title);
-      step->set_owner_role(plan->steps[i].owner_role);
-      step->set_expected_minutes(plan->steps[i].expected_minutes);
+    const domain::Step* defined = nullptr;
+    if (i < incident.steps.size() && incident.steps[i].definition) {
+      defined = &*incident.steps[i].definition;
+    } else if (i < planned) {
+      defined = &plan->steps[i];
+    }
+    if (defined != nullptr) {
+      step->set_title(defined->title);
+      step->set_owner_role(defined->owner_role);
+      step->set_expected_minutes(defined->expected_minutes);
     }
     if (i < incident.steps.size()) {
       const ports::StepRecord& record = incident.steps[i];

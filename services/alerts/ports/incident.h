@@ -14,6 +14,7 @@
 #include "services/alerts/domain/escalation.h"
 #include "services/alerts/domain/incident.h"
 #include "services/alerts/domain/labels.h"
+#include "services/alerts/domain/plan.h"
 
 namespace sqms::alerts::ports {
 
@@ -28,6 +29,11 @@ struct StepRecord {
   bool done = false;
   absl::Time done_at;
   std::string done_by;
+  // The step as the plan had it when the incident opened (title, owner,
+  // expected minutes): a plan changed since does not rename, reorder or
+  // re-time an open incident's steps. nullopt in documents stored before
+  // it was kept: then the plan in force describes the step.
+  std::optional<domain::Step> definition;
 };
 
 struct Incident {

@@ -345,6 +345,38 @@ TEST_F(PlanChangesTest, AnAlertAfterTheChangeIsHandledByTheChangedPlan) {
       << "the old trigger no longer matches";
 }
 
+// A safety incident is open and its first step done; an admin inserts an
+// "Evacuate the platform" step before it. The open incident keeps the
+// steps it opened with: step 0 is still "Confirm on site", done by alice,
+// and a new incident has the new steps.
+TEST_F(PlanChangesTest, AnOpenIncidentKeepsTheStepsItOpenedWith) {
+  PlanChanges here(store_, catalog_, &codec::PlanFingerprint);
+  const Decision opened = Decide(Safety("s-1", "S1", "c-1"));
+  ASSERT_EQ(opened.outcome, Outcome::kOpened);
+  ASSERT_TRUE(commands_.CompleteStep(opened.incident_id, Ctx("step-1", "alice"), 0).ok());
+
+  domain::Plan safety = r0_.Plan("safety");
+  safety.steps.insert(safety.steps.begin(), {"Evacuate the platform", "duty-manager", 2});
+  Upsert(r0_, safety, 1);
+  ASSERT_TRUE(here.Refresh().ok());
+
+  const ports::Incident open = Incident(opened.incident_id);
+  ASSERT_EQ(open.steps.size(), 2u);
+  ASSERT_TRUE(open.steps[0].definition.has_value());
+  EXPECT_EQ(open.steps[0].definition->title, "Confirm on site");
+  EXPECT_TRUE(open.steps[0].done);
+  EXPECT_EQ(open.steps[0].done_by, "alice");
+  auto step1 = commands_.CompleteStep(opened.incident_id, Ctx("step-2", "bob"), 1);
+  ASSERT_TRUE(step1.ok()) << step1.status();
+  EXPECT_EQ(step1->steps[1].definition->title, "Report") << "completing keeps the definition";
+  EXPECT_FALSE(commands_.CompleteStep(opened.incident_id, Ctx("step-3", "bob"), 2).ok())
+      << "the incident has no third step";
+
+  const Decision other = Decide(Safety("s-2", "S2", "c-2"));
+  ASSERT_EQ(other.outcome, Outcome::kOpened);
+  EXPECT_EQ(Incident(other.incident_id).steps[0].definition->title, "Evacuate the platform");
+}
+
 // An outage incident grouped by station is open; an admin regroups the
 // plan by station and region. The alert's resolution gets another group key
 // now, yet resolves the incident it fires in — which otherwise stayed open,

@@ -105,7 +105,10 @@ TEST(IncidentCodecTest, CarriesTheRecord) {
 
 TEST(IncidentCodecTest, StepsJoinThePlanWithTheRecords) {
   ports::Incident incident = Opened();
-  incident.steps[1] = {.done = true, .done_at = kOpened + absl::Minutes(7), .done_by = "li"};
+  incident.steps[1] = {.done = true,
+                       .done_at = kOpened + absl::Minutes(7),
+                       .done_by = "li",
+                       .definition = std::nullopt};  // a document from before definitions
   pb::Incident out = IncidentToProto(incident, Catalog(), {});
   ASSERT_EQ(out.steps_size(), 2);
   EXPECT_EQ(out.steps(0).index(), 0);
@@ -123,6 +126,25 @@ TEST(IncidentCodecTest, StepsJoinThePlanWithTheRecords) {
   ASSERT_EQ(out.steps_size(), 2);
   EXPECT_EQ(out.steps(1).title(), "");
   EXPECT_TRUE(out.steps(1).done());
+}
+
+// An incident opened with its plan's steps shows those, whatever the plan
+// in force says now (a step inserted, another renamed).
+TEST(IncidentCodecTest, StepsRecordedAtOpeningWinOverThePlanInForce) {
+  ports::Incident incident = Opened();
+  incident.steps[0].definition =
+      domain::Step{.title = "Confirm the report", .owner_role = "duty", .expected_minutes = 5};
+  incident.steps[1].definition =
+      domain::Step{.title = "Report", .owner_role = "duty", .expected_minutes = 30};
+  incident.steps[0].done = true;
+  incident.steps[0].done_by = "alice";
+  pb::Incident out = IncidentToProto(incident, Catalog(), {});  // its plan has other steps
+  ASSERT_EQ(out.steps_size(), 2);
+  EXPECT_EQ(out.steps(0).title(), "Confirm the report");
+  EXPECT_TRUE(out.steps(0).done());
+  EXPECT_EQ(out.steps(0).done_by(), "alice");
+  EXPECT_EQ(out.steps(1).title(), "Report");
+  EXPECT_EQ(out.steps(1).expected_minutes(), 30);
 }
 
 TEST(IncidentCodecTest, StatesMapOneToOne) {
