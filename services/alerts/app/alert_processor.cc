@@ -132,11 +132,14 @@ std::vector<PlanTrigger> PlansToDecide(const CatalogData& catalog, const domain:
 absl::StatusOr<std::optional<ports::Incident>> FiringIncident(ports::AlertStore& store,
                                                               const std::string& plan_id,
                                                               const std::string& group_key,
-                                                              const std::string& fingerprint) {
+                                                              const std::string& fingerprint,
+                                                              bool drill) {
   constexpr int kMaxScanned = 500;
+  // A drill's alert never resolves a real incident, nor a real one a drill
+  // (their fingerprints can be equal: the drill flag is not in them).
   auto fires = [&](const ports::Incident& i) {
     auto it = i.alerts.find(fingerprint);
-    return domain::IsActive(i.state) && it != i.alerts.end() && it->second;
+    return domain::IsActive(i.state) && i.drill == drill && it != i.alerts.end() && it->second;
   };
   auto id = store.FindGroup(group_key);
   if (!id.ok()) return id.status();
@@ -434,7 +437,7 @@ absl::StatusOr<Decision> AlertProcessor::Resolve(const domain::Plan& plan,
   const std::string key =
       GroupKeyFor(plan, domain::GroupLabels(plan, alert.labels), alert.drill);
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
-    auto found = FiringIncident(store_, plan.id, key, fingerprint);
+    auto found = FiringIncident(store_, plan.id, key, fingerprint, alert.drill);
     if (!found.ok()) return found.status();
     if (!found->has_value()) return decision;
     const ports::Incident& incident = **found;

@@ -146,11 +146,17 @@ void AddTimeline(ports::Incident& incident, absl::Time at, std::string actor, st
   // Bounded: a flapping source must not grow a document without end. The
   // entry to drop is a joined alert's: a mass delay draws hundreds, and the
   // closing review needs who was paged, who acknowledged, the steps and the
-  // notes. Only with no alert entry left goes the oldest after "opened".
+  // notes. Only with no alert entry left goes the oldest after "opened"
+  // that is no acknowledgement (the first one decides MTTA, once:
+  // incident_commands.cc).
   std::vector<ports::TimelineEntry>& timeline = incident.timeline;
   if (timeline.size() >= kMaxTimeline && timeline.size() > 1) {
-    auto oldest_alert = std::find_if(timeline.begin() + 1, timeline.end(), IsAlertEntry);
-    timeline.erase(oldest_alert != timeline.end() ? oldest_alert : timeline.begin() + 1);
+    auto drop = std::find_if(timeline.begin() + 1, timeline.end(), IsAlertEntry);
+    if (drop == timeline.end()) {
+      drop = std::find_if(timeline.begin() + 1, timeline.end(),
+                          [](const ports::TimelineEntry& e) { return e.kind != "acknowledged"; });
+    }
+    timeline.erase(drop != timeline.end() ? drop : timeline.begin() + 1);
   }
   timeline.push_back({at, std::move(actor), std::move(kind), std::move(text)});
 }

@@ -18,8 +18,9 @@ constexpr int kMaxAttempts = 10;
 // Whether the acknowledgement just recorded is the incident's first: after
 // an ack_expiry it is acknowledged again, and MTTA counts an incident once
 // (time to its first acknowledgement, as the metrics service's mtta KPI).
-// The timeline keeps every acknowledgement (only joined alerts' entries
-// are dropped when it is full).
+// The timeline keeps every acknowledgement (a full one drops joined alerts'
+// entries first, then the oldest other entries, never an acknowledgement:
+// changes::AddTimeline).
 bool FirstAcknowledgement(const ports::Incident& incident) {
   return std::count_if(incident.timeline.begin(), incident.timeline.end(),
                        [](const ports::TimelineEntry& e) { return e.kind == "acknowledged"; }) == 1;

@@ -98,10 +98,25 @@ absl::StatusOr<ContactAccepted> ContactIntake::Accept(domain::ContactEvent event
   };
 
   // First assume nothing is stored: most events agree with their contact's
-  // record (they send every dimension), and then one round trip does it.
+  // record (they send every dimension), and then one round trip does it —
+  // except a call's outcome and end, which carry what the record knows of
+  // the call (its offer's time, its outcome: CompleteContactEvent) and so
+  // are completed from the stored record. (An offer racing its outcome is
+  // not seen: the outcome then goes out without it and counts by its wait.)
   domain::ContactRecord basis;
   bool known = false;
+  const bool stamped_from_record = event.kind == domain::ContactKind::kCallAnswered ||
+                                   event.kind == domain::ContactKind::kCallAbandoned ||
+                                   event.kind == domain::ContactKind::kCallEnded;
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    if (stamped_from_record && !known) {
+      absl::StatusOr<ports::ContactLookup> lookup = store_.Load(event.contact_id, event.event_id);
+      if (!lookup.ok()) return lookup.status();
+      if (lookup->seen)
+        return Duplicate(std::move(event.event_id), fingerprint, lookup->fingerprint);
+      basis = std::move(lookup->record);
+      known = true;
+    }
     domain::ContactEvent complete = event;
     absl::Status completed = domain::CompleteContactEvent(basis, complete, limits_);
     // A switch knows the queue, not the department: an offer still without

@@ -29,14 +29,16 @@ end
 return 1
 )lua";
 
-// "<state>|<misses>|<last closed>|<decided in>"; "" for the initial status.
-// Window labels hold no '|'. A status stored before `decided_in` existed
-// has three parts and reads with "": its next value is judged as a new
-// window's (TargetMonitor).
+// "<state>|<misses>|<last closed>[|<decided in>]"; "" for the initial
+// status. Window labels hold no '|'. Without a decided_in (a surge rule's
+// status, or one stored before it existed) three parts, byte for byte as
+// before: the compare-and-set compares the encoded text, so a status
+// stored by an older version must encode back to what is stored.
 std::string Encode(const ports::TargetStatus& s) {
   if (s == ports::TargetStatus{}) return "";
-  return absl::StrCat(static_cast<int>(s.state), "|", s.misses, "|", s.last_closed, "|",
-                      s.decided_in);
+  std::string out = absl::StrCat(static_cast<int>(s.state), "|", s.misses, "|", s.last_closed);
+  if (!s.decided_in.empty()) absl::StrAppend(&out, "|", s.decided_in);
+  return out;
 }
 
 ports::TargetStatus Decode(const std::string& text) {

@@ -95,9 +95,16 @@ absl::StatusOr<int> TargetMonitor::Evaluate(const domain::Target& target) {
         UnitValue(config_, *kpi, current, now, *dimension, unit, (*aggregates)[0]);
     // Hysteresis within a window; a new window is judged on its own (target.h).
     const bool same_window = status.decided_in == current_label;
-    const domain::TargetDecision decision =
+    domain::TargetDecision decision =
         same_window ? domain::Evaluate(target, *kpi, status.state, value)
                     : domain::EvaluateNewWindow(target, *kpi, status.state, value);
+    // A status stored before it recorded its window: its breach may be this
+    // window's, published already — not a second time.
+    const bool legacy = status.decided_in.empty() && status.state != domain::TargetState::kUnknown;
+    if (legacy && status.state == domain::TargetState::kBreached &&
+        decision.transition == domain::TargetTransition::kBreached) {
+      decision.transition = domain::TargetTransition::kNone;
+    }
     next.state = decision.state;
     if (decision.decided) next.decided_in = current_label;
     if (decision.transition == domain::TargetTransition::kBreached) {

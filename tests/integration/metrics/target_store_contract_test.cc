@@ -41,6 +41,12 @@ TEST(RedisTargetStoreTest, ReadsAStatusStoredWithoutItsWindow) {
   ASSERT_TRUE(loaded.ok()) << loaded.status();
   const ports::TargetStatus expected{domain::TargetState::kBreached, 1, "2026-12-01", ""};
   EXPECT_EQ(loaded->at("ticketing-center"), expected);
+  // And it can be moved on from: the compare-and-set matches what is stored.
+  const ports::TargetStatus next{domain::TargetState::kMet, 0, "2026-12-01", "2026-12-02"};
+  auto moved = store.Transition(target, "ticketing-center", expected, next, {});
+  ASSERT_TRUE(moved.ok()) << moved.status();
+  EXPECT_TRUE(*moved) << "a status stored by an older version must not be stuck";
+  EXPECT_EQ(store.Load(target)->at("ticketing-center"), next);
 }
 
 }  // namespace

@@ -428,12 +428,19 @@ TEST_F(ContactIntakeTest, AReusedIdIsRefusedAlsoWhenTheRecordIsReadFirst) {
 
 TEST_F(ContactIntakeTest, AnEventThatSendsTheContactsDimensionsTakesOneRoundTrip) {
   ASSERT_TRUE(intake_.Accept(Full("e-1")).ok());
-  ContactEvent answered = Full("e-2");
+  ContactEvent rated = Full("e-2");
+  rated.kind = ContactKind::kSurveyAnswered;
+  rated.unsatisfied = false;
+  ASSERT_TRUE(intake_.Accept(rated).ok());
+  EXPECT_EQ(store_.appends(), 2);
+  EXPECT_EQ(store_.loads(), 0);
+  // A call's answer reads the record first: it carries its offer's time.
+  ContactEvent answered = Full("e-3");
   answered.kind = ContactKind::kCallAnswered;
   answered.wait_seconds = 7;
   ASSERT_TRUE(intake_.Accept(answered).ok());
-  EXPECT_EQ(store_.appends(), 2);
-  EXPECT_EQ(store_.loads(), 0);
+  EXPECT_EQ(store_.appends(), 3);
+  EXPECT_EQ(store_.loads(), 1);
 }
 
 TEST_F(ContactIntakeTest, ALaterEventInheritsTheFirstEventsDimensions) {

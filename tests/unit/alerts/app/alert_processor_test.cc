@@ -304,5 +304,24 @@ TEST_F(AlertProcessorTest, DrillAlertsNeverJoinRealIncidents) {
   EXPECT_EQ(joined.incident_id, real);
 }
 
+// A real outage and its drill fire with the same labels. The drill is
+// resolved by hand; its alert's resolution then finds no drill incident
+// under its key — and must not resolve the real one (same fingerprint).
+TEST_F(AlertProcessorTest, ADrillsResolvedAlertNeverResolvesARealIncident) {
+  const domain::Alert down = WithLabels("o-1", {{"alertname", "SqmsDown"}, {"station", "S1"}}, kT0);
+  const Decision real = Decide(down);
+  ASSERT_EQ(real.outcome, Outcome::kOpened);
+  domain::Alert drill = down;
+  drill.id = "o-1-drill";
+  drill.drill = true;
+  const Decision rehearsed = Decide(drill);
+  ASSERT_EQ(rehearsed.outcome, Outcome::kOpened);
+  ASSERT_TRUE(commands_.Resolve(rehearsed.incident_id, Ctx("res-drill"), "drill over").ok());
+
+  const Decision resolved = Decide(Resolved(drill, "o-1-drill-resolved"));
+  EXPECT_EQ(resolved.outcome, Outcome::kNoIncident);
+  EXPECT_TRUE(domain::IsActive(Incident(real.incident_id).state)) << "the real outage pages on";
+}
+
 }  // namespace
 }  // namespace sqms::alerts::app::testing

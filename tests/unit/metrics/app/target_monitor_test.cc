@@ -158,6 +158,22 @@ TEST_F(TargetMonitorTest, ANewWindowThatAlsoMissesIsBreachedForItself) {
   ASSERT_EQ(*monitor_->EvaluateOnce(), 0);  // once
 }
 
+// A unit breached today by a version that did not record the window: the
+// first evaluation after the upgrade judges today afresh but publishes no
+// second breach of it.
+TEST_F(TargetMonitorTest, AStatusStoredWithoutItsWindowIsNotBreachedTwice) {
+  const std::string id = "answer_rate/department/*/day";
+  const ports::TargetStatus legacy{domain::TargetState::kBreached, 0, "", ""};
+  ASSERT_TRUE(*store_.Transition(id, "ticketing-center", {}, legacy, {}));
+  SetCalls(reader_, Today(), "ticketing-center", 20, 15);
+  ASSERT_TRUE(monitor_->EvaluateOnce().ok());
+  EXPECT_TRUE(Published().empty());
+  ASSERT_EQ(*monitor_->EvaluateOnce(), 0);
+  SetCalls(reader_, Today(), "ticketing-center", 100, 93);
+  ASSERT_EQ(*monitor_->EvaluateOnce(), 1);
+  EXPECT_EQ(Published().back().type, TargetEventType::kRecovered);
+}
+
 TEST(InMemoryTargetStoreTest, KeepsTheTargetStoreContract) {
   testing::InMemoryTargetStore store;
   testing::ExpectTargetStoreContract(store);
