@@ -108,31 +108,28 @@ absl::StatusOr<ContactAccepted> ContactIntake::Accept(domain::ContactEvent event
   const bool stamped_from_record = event.kind == domain::ContactKind::kCallAnswered ||
                                    event.kind == domain::ContactKind::kCallAbandoned ||
                                    event.kind == domain::ContactKind::kCallEnded;
-  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
-    if (stamped_from_record && !known) {
-      absl::StatusOr<ports::ContactLookup> lookup = store_.Load(event.contact_id, event.event_id);
-      if (!lookup.ok()) return lookup.status();
-      if (lookup->seen)
-        return Duplicate(std::move(event.event_id), fingerprint, lookup->fingerprint);
-      basis = std::move(lookup->record);
-      known = true;
-    }
+  // kMaxAttempts appends; reading the record is no attempt.
+  for (int appends = 0; appends < kMaxAttempts;) {
     domain::ContactEvent complete = event;
-    absl::Status completed = domain::CompleteContactEvent(basis, complete, limits_);
-    // A switch knows the queue, not the department: an offer still without
-    // one — neither sent nor on the contact's record — takes its queue's
-    // (config departments[].queues), and the call's later events inherit
-    // it from the record. The record's wins: the CRM may have named it first.
-    if (completed.ok() && complete.kind == domain::ContactKind::kCallOffered &&
-        complete.department.empty()) {
-      if (const std::string* department = triage->DepartmentOfQueue(complete.queue)) {
-        complete.department = *department;
+    absl::Status completed = absl::OkStatus();
+    if (known || !stamped_from_record) {
+      completed = domain::CompleteContactEvent(basis, complete, limits_);
+      // A switch knows the queue, not the department: an offer still without
+      // one — neither sent nor on the contact's record — takes its queue's
+      // (config departments[].queues), and the call's later events inherit
+      // it from the record. The record's wins: the CRM may have named it first.
+      if (completed.ok() && complete.kind == domain::ContactKind::kCallOffered &&
+          complete.department.empty()) {
+        if (const std::string* department = triage->DepartmentOfQueue(complete.queue)) {
+          complete.department = *department;
+        }
       }
+      if (!completed.ok() && known) return refused(completed);
     }
-    if (!completed.ok() && known) return refused(completed);
-    if (!completed.ok()) {
-      // Judged against an assumed record: read the real one (and whether
-      // this is a retry, which is acknowledged whatever the record says).
+    if (!known && (stamped_from_record || !completed.ok())) {
+      // Not judged yet, or judged against an assumed record: read the real
+      // one (and whether this is a retry, which is acknowledged whatever the
+      // record says).
       absl::StatusOr<ports::ContactLookup> lookup = store_.Load(event.contact_id, event.event_id);
       if (!lookup.ok()) return lookup.status();
       if (lookup->seen) return Duplicate(std::move(event.event_id), fingerprint, lookup->fingerprint);
@@ -140,6 +137,7 @@ absl::StatusOr<ContactAccepted> ContactIntake::Accept(domain::ContactEvent event
       known = true;
       continue;
     }
+    ++appends;
     absl::StatusOr<ports::AppendOutcome> outcome = store_.Append(complete, basis, fingerprint);
     if (!outcome.ok()) return outcome.status();
     switch (outcome->result) {

@@ -5,13 +5,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <memory>
 #include <string>
 
-#include "services/complaints/app/contact_intake.h"
-#include "sqms/events/v1/contact_event.pb.h"
-#include "tests/unit/complaints/domain/test_config.h"
-#include "tests/unit/complaints/in_memory_contact_event_store.h"
+#include "tests/unit/complaints/contact_intake_fixture.h"
 
 namespace sqms::complaints {
 namespace {
@@ -19,14 +15,9 @@ namespace {
 using domain::ContactEvent;
 using domain::ContactKind;
 
-const absl::Time kNow = absl::FromUnixSeconds(1'790'000'000);
+const absl::Time kNow = testing::kIntakeNow;
 
-class FixedClock : public runtime::Clock {
- public:
-  absl::Time Now() const override { return kNow; }
-};
-
-class ContactIntakeCallTest : public ::testing::Test {
+class ContactIntakeCallTest : public testing::ContactIntakeFixture {
  protected:
   // An event of call `call` with every dimension, as a CTI sends it.
   static ContactEvent Event(const std::string& id, const std::string& call, ContactKind kind,
@@ -43,17 +34,7 @@ class ContactIntakeCallTest : public ::testing::Test {
     e.line = "g1";
     return e;
   }
-  events::v1::ContactEvent Last() {
-    events::v1::ContactEvent p;
-    EXPECT_TRUE(p.ParseFromString(store_.Published().back()));
-    return p;
-  }
-
-  testing::InMemoryContactEventStore store_;
-  FixedClock clock_;
-  app::TriageSource triage_{
-      std::make_shared<const domain::Triage>(domain::test_support::TestTriageConfig())};
-  app::ContactIntake intake_{store_, clock_, "test-pii-key", triage_};
+  events::v1::ContactEvent Last() { return LastPublished(); }
 };
 
 TEST_F(ContactIntakeCallTest, AnAnswerCarriesItsOffersTimeAndAnEndItsOutcome) {

@@ -13,8 +13,7 @@
 #include "services/complaints/app/contact_intake.h"
 #include "sqms/events/v1/contact_event.pb.h"
 #include "sqms/runtime/field_violation.h"
-#include "tests/unit/complaints/domain/test_config.h"
-#include "tests/unit/complaints/in_memory_contact_event_store.h"
+#include "tests/unit/complaints/contact_intake_fixture.h"
 
 namespace sqms::complaints {
 namespace {
@@ -22,14 +21,9 @@ namespace {
 using domain::ContactEvent;
 using domain::ContactKind;
 
-const absl::Time kNow = absl::FromUnixSeconds(1'790'000'000);
+const absl::Time kNow = testing::kIntakeNow;
 
-class FixedClock : public runtime::Clock {
- public:
-  absl::Time Now() const override { return kNow; }
-};
-
-class ContactIntakeConsultationTest : public ::testing::Test {
+class ContactIntakeConsultationTest : public testing::ContactIntakeFixture {
  protected:
   static ContactEvent Event(std::string event_id, std::string contact_id, ContactKind kind,
                             absl::Time at) {
@@ -65,12 +59,6 @@ class ContactIntakeConsultationTest : public ::testing::Test {
     for (const auto& v : runtime::FieldViolations(s)) fields.push_back(v.field);
     return fields;
   }
-
-  testing::InMemoryContactEventStore store_;
-  FixedClock clock_;
-  app::TriageSource triage_{
-      std::make_shared<const domain::Triage>(domain::test_support::TestTriageConfig())};
-  app::ContactIntake intake_{store_, clock_, "test-pii-key", triage_};
 };
 
 // The reviewer's case: agent A has 10 consultations, 4 dispatched by a
