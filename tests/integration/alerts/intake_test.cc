@@ -332,7 +332,10 @@ TEST(AlertsIntakeTest, WatchIncidentsStreamsEveryChangeAndEndsUnavailableAtShutd
   auto stack = AlertsStack::Start({.name = "alerts-watch", .plans = kPlans});
   ASSERT_TRUE(stack.ok()) << stack.status();
   auto stub = (*stack)->Alerts();
-  auto context = Ctx(absl::Seconds(60));
+  // Long enough for the whole test under the sanitizers (the watch's group
+  // join, up to 30 s of raising, the shutdown): its end must be the
+  // shutdown's UNAVAILABLE, not this deadline (a run under ASan passed 60 s).
+  auto context = Ctx(absl::Seconds(240));
   av1::WatchIncidentsRequest request;
   auto reader = stub->WatchIncidents(context.get(), request);
   // The watch sees changes from its start on; its consumer joins its group
