@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <map>
 #include <utility>
 
@@ -125,6 +126,15 @@ uint32_t KpiProcessor::LateSizes(absl::Time at, absl::Time watermark) const {
   return late;
 }
 
+absl::Time KpiProcessor::WatermarkOf(const runtime::ConsumedRecord& record,
+                                     const std::vector<domain::Event>& events) const {
+  absl::Time latest = absl::InfinitePast();
+  for (const domain::Event& event : events) latest = std::max(latest, event.occurred_at);
+  if (record.timestamp == std::chrono::system_clock::time_point()) return latest;  // none
+  const absl::Time produced = absl::FromChrono(record.timestamp);
+  return std::max(produced, std::min(latest, produced + options_.grace));
+}
+
 void KpiProcessor::Add(domain::Event& event, absl::Time counted_at, uint32_t late_sizes) {
   // Before the dimensions move into the grain: contributions may read them.
   const std::vector<domain::Increment> contributions =
@@ -188,18 +198,16 @@ absl::Status KpiProcessor::Process(const runtime::ConsumedRecord& record,
   }
   const std::string field = PartitionField(record.topic, record.partition);
   auto [it, inserted] = watermarks_.try_emplace(field, absl::InfinitePast());
-  // The watermark first takes in the record's own time (its events' latest
-  // occurred_at), then every event is judged against it: what the record
+  // The watermark first takes in the record's own time (WatermarkOf), then
+  // every event is judged against it: what the record
   // counts at an earlier time — a reopen's revocation dated at the
   // resolution (reopen.h), a reopen or follow-up, a call's answer or
   // abandonment or a consultation's dispatch counted where it began
   // (counted_at.h), an outage's pieces
   // before its resolution or end (incident.h, outage.h) — corrects the
   // windows that closed by the record's own time, whichever of its events
-  // comes first. The watermark stays the latest occurred_at.
-  for (const domain::Event& event : *decoded) {
-    if (event.occurred_at > it->second) it->second = event.occurred_at;
-  }
+  // comes first.
+  it->second = std::max(it->second, WatermarkOf(record, *decoded));
   bool late = false;
   const runtime::TopicPartition tp{record.topic, record.partition};
   for (domain::Event& event : *decoded) {

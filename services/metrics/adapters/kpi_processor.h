@@ -23,17 +23,21 @@
 // by one short field per incident (incidents are few: thousands a year);
 // adding partitions to the topic moves ids and would recount them.
 //
-// Late events: per partition the latest event time seen is its watermark
-// (persisted with every checkpoint, reloaded on assign). An event whose
-// window of some size — the window of the time it counts at
-// (domain/counted_at.h), not necessarily of its occurred_at — ended more
-// than `grace` before the watermark — the latest event time seen before
-// it, the earlier events of its own record included — is late for that
-// size: it is still counted — never dropped — and the window's `_late`
-// counter and, once per checkpoint, its `_rev` revision increase. So a
-// reopen's revocation of a first-contact resolution (domain/reopen.h: the
-// reopen, then the revocation dated at the resolution) corrects the
-// resolution's windows that had closed by the reopen, as does an outage's
+// Late events: each partition has a watermark (persisted with every
+// checkpoint, reloaded on assign), the latest time a record moved it to:
+// its events' latest occurred_at, but at most `grace` after the record's
+// Kafka timestamp (its produce time), and at least that timestamp. So one
+// event dated in the future (a clock set wrong) does not make the events
+// after it late; and a record produced after its windows closed by the
+// clock (queries call a window closed at its end plus grace) corrects them,
+// with no later event needed. A record without a timestamp moves it to its
+// events' latest occurred_at. An event whose window of some size — the
+// window of the time it counts at (domain/counted_at.h), not necessarily of
+// its occurred_at — ended more than `grace` before the watermark, its own
+// record taken in, is late for that size: it is still counted — never dropped — and the window's
+// `_late` counter and, once per checkpoint, its `_rev` revision increase. So a reopen's revocation
+// of a first-contact resolution (domain/reopen.h: the reopen, then the revocation dated at the
+// resolution) corrects the resolution's windows that had closed by the reopen, as does an outage's
 // downtime those closed by its resolution, and a call's answer or
 // abandonment those of the call's offer.
 //
@@ -123,6 +127,10 @@ class KpiProcessor final : public runtime::CheckpointedProcessor {
   void Fold(const std::string& partition_field, const runtime::TopicPartition& tp,
             domain::Event& event);
   uint32_t LateSizes(absl::Time at, absl::Time watermark) const;
+  // The time `record`, whose events are `events`, moves its partition's
+  // watermark to (at least; the watermark never goes back).
+  absl::Time WatermarkOf(const runtime::ConsumedRecord& record,
+                         const std::vector<domain::Event>& events) const;
   // Moves the event's dimensions into its grain, the minute of
   // `counted_at` (domain::CountedAt of the event).
   void Add(domain::Event& event, absl::Time counted_at, uint32_t late_sizes);
@@ -140,7 +148,7 @@ class KpiProcessor final : public runtime::CheckpointedProcessor {
   // delta taken last (exported once it is written).
   std::array<int64_t, domain::kDimensionCount> folded_{};
   std::array<int64_t, domain::kDimensionCount> unexported_folded_{};
-  // "<topic>:<partition>" → latest event time seen (the watermark).
+  // "<topic>:<partition>" → its watermark (above).
   std::map<std::string, absl::Time> watermarks_;
   std::map<std::string, absl::Time> dirty_watermarks_;
   // "<topic>:<partition>" of the incidents topic → incident id → its marks

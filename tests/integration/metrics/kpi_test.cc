@@ -211,6 +211,24 @@ TEST_F(MetricsKpiTest, ALateEventCorrectsItsClosedWindowAndRaisesTheRevision) {
   EXPECT_EQ(why.counters().at("calls_offered"), 1);
 }
 
+// An event that waited (an outbox held while Kafka was down) and is
+// produced after its day closed by the clock corrects that day: no later
+// event is needed to say so.
+TEST_F(MetricsKpiTest, AnEventProducedAfterItsDayClosedIsACorrection) {
+  const absl::Time day = DayStart();
+  ev::ContactEvent held = Contact("held-1", day + absl::Hours(23), "customer-service");
+  held.mutable_call_offered();
+  ASSERT_TRUE(stack_->Produce({held}, absl::Now()).ok());
+  mv1::KpiValue v = AwaitSample(*stack_, Get("answer_rate", day, "customer-service"), 1);
+  EXPECT_TRUE(v.closed());
+  EXPECT_EQ(v.revision(), 1) << "the closed day changed";
+  mv1::KpiExplanation why;
+  auto stub = stack_->Metrics();
+  ASSERT_TRUE(
+      stub->ExplainKpi(Ctx().get(), Get("answer_rate", day, "customer-service"), &why).ok());
+  EXPECT_EQ(why.late_events(), 1);
+}
+
 TEST_F(MetricsKpiTest, ACallAnsweredAfterMidnightCountsInTheDayItWasOffered) {
   // luggage-services: 2 calls offered on `day`, both answered, one of them
   // 10 s after midnight (Shanghai has no DST: the next day starts 24 h on).

@@ -25,10 +25,16 @@ std::string Config(const MetricsStackOptions& options) {
                       "csi_weights: {timeliness: 0.5, attitude: 0.5}\n", options.extra_config);
 }
 
+// Produced at the event's own time (the Kafka timestamp), as a relay
+// producing as things happen would, unless `produced` says when.
 template <typename Event>
 runtime::KafkaRecord Record(const std::string& topic, const std::string& key, const Event& e,
-                            const std::string& type) {
-  return testing::EventRecord(topic, key, e.event_id(), e.SerializeAsString(), type);
+                            const std::string& type, std::optional<absl::Time> produced) {
+  runtime::KafkaRecord record =
+      testing::EventRecord(topic, key, e.event_id(), e.SerializeAsString(), type);
+  const absl::Time at = produced.value_or(absl::FromUnixSeconds(e.occurred_at().seconds()));
+  record.timestamp = absl::ToChronoTime(at);
+  return record;
 }
 
 }  // namespace
@@ -150,10 +156,12 @@ std::string MetricsStack::ScrapeMetrics(int replica) const {
   return response.ok() ? response->body : "";
 }
 
-absl::Status MetricsStack::Produce(const std::vector<ev::ContactEvent>& events) {
+absl::Status MetricsStack::Produce(const std::vector<ev::ContactEvent>& events,
+                                   std::optional<absl::Time> produced) {
   std::vector<runtime::KafkaRecord> records;
   for (const ev::ContactEvent& e : events) {
-    records.push_back(Record("sqms.contact.v1", e.contact_id(), e, "sqms.contact.v1.event"));
+    records.push_back(
+        Record("sqms.contact.v1", e.contact_id(), e, "sqms.contact.v1.event", produced));
   }
   return testing::ProduceAll(*producer_, std::move(records));
 }
@@ -161,8 +169,8 @@ absl::Status MetricsStack::Produce(const std::vector<ev::ContactEvent>& events) 
 absl::Status MetricsStack::Produce(const std::vector<ev::ComplaintEvent>& events) {
   std::vector<runtime::KafkaRecord> records;
   for (const ev::ComplaintEvent& e : events) {
-    records.push_back(
-        Record("sqms.complaints.v1", e.complaint().id(), e, "sqms.complaints.v1.event"));
+    records.push_back(Record("sqms.complaints.v1", e.complaint().id(), e,
+                             "sqms.complaints.v1.event", std::nullopt));
   }
   return testing::ProduceAll(*producer_, std::move(records));
 }
@@ -174,7 +182,7 @@ absl::Status MetricsStack::Produce(const std::vector<ev::IncidentEvent>& events,
     const std::string type =
         ev::IncidentEventType_Name(e.type()).substr(std::string("INCIDENT_EVENT_TYPE_").size());
     records.push_back(Record("sqms.incidents.v1", key.empty() ? e.incident_id() : key, e,
-                             "sqms.incidents.v1." + absl::AsciiStrToLower(type)));
+                             "sqms.incidents.v1." + absl::AsciiStrToLower(type), std::nullopt));
   }
   return testing::ProduceAll(*producer_, std::move(records));
 }

@@ -7,6 +7,7 @@
 // query the service.
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -54,10 +55,12 @@ class MetricsStack {
   std::unique_ptr<mv1::MetricsService::Stub> Metrics(int replica = 0) const;
   std::string ScrapeMetrics(int replica = 0) const;
 
-  // Produces one event with CloudEvents headers (ce_id = its event_id);
-  // waits for every delivery. `ce_id` overrides the id in the header (to
-  // send a duplicate delivery of an event).
-  absl::Status Produce(const std::vector<ev::ContactEvent>& events);
+  // Produces each event with CloudEvents headers (ce_id = its event_id) and
+  // its occurred_at as the record's Kafka timestamp, or `produced` when
+  // given (an event that waited before it was produced); waits for every
+  // delivery.
+  absl::Status Produce(const std::vector<ev::ContactEvent>& events,
+                       std::optional<absl::Time> produced = std::nullopt);
   absl::Status Produce(const std::vector<ev::ComplaintEvent>& events);
   // Keyed by the incident id unless `key` is given (to put events on the
   // partition of another incident's).

@@ -750,8 +750,11 @@ class KpiProcessorCallTest : public KpiProcessorTest {
     return e;
   }
 
-  // Processes `events` (one partition, in this order) as one checkpoint.
-  void CheckpointCalls(const std::vector<ev::ContactEvent>& events) {
+  // Processes `events` (one partition, in this order) as one checkpoint;
+  // their records produced at `produced` (unset: records without a
+  // timestamp).
+  void CheckpointCalls(const std::vector<ev::ContactEvent>& events,
+                       std::optional<absl::Time> produced = std::nullopt) {
     for (const ev::ContactEvent& e : events) {
       runtime::ConsumedRecord r;
       r.topic = "sqms.contact.v1";
@@ -759,6 +762,7 @@ class KpiProcessorCallTest : public KpiProcessorTest {
       r.offset = offset_++;
       r.key = e.contact_id();
       r.value = e.SerializeAsString();
+      if (produced) r.timestamp = absl::ToChronoTime(*produced);
       ASSERT_TRUE(processor_->Process(r, absl::NotFoundError("")).ok());
     }
     store_.Apply(processor_->TakeDelta());
@@ -878,6 +882,49 @@ TEST_F(KpiProcessorCallTest, AnAnswerThatIsTheFirstNewsOfTheNextDayCorrectsTheCl
   EXPECT_THAT(CallKpi("answer_rate", day1).value, ::testing::Optional(100.0));
   EXPECT_EQ(store_.Field(Key(day1), std::string(kLateField)), 1);
   EXPECT_EQ(store_.Field(Key(day1), std::string(kRevisionField)), 1);
+}
+
+// Watermarks and produce times (kpi_processor.h): one CTI with its clock a
+// year ahead must not make every later event of its partition late.
+TEST_F(KpiProcessorCallTest, AnEventDatedInTheFutureDoesNotMakeTheEventsAfterItLate) {
+  const absl::Time noon = testing::ShanghaiAt(4, 12, 0);
+  CheckpointCalls({Offered("a", noon)}, noon);
+  CheckpointCalls({Offered("wrong-clock", noon + absl::Hours(24 * 400))}, noon + absl::Seconds(1));
+  CheckpointCalls({Offered("b", noon + absl::Minutes(1))}, noon + absl::Minutes(1));
+  EXPECT_EQ(Count(noon, Counter::kCallsOffered), 2);
+  for (WindowSize size : {WindowSize::kMinute, WindowSize::kHour, WindowSize::kDay}) {
+    SCOPED_TRACE(static_cast<int>(size));
+    EXPECT_EQ(store_.Field(Key(noon + absl::Minutes(1), size), std::string(kLateField)), 0);
+    EXPECT_EQ(store_.Field(Key(noon + absl::Minutes(1), size), std::string(kRevisionField)), 0);
+  }
+  // The future event itself is counted, where it says it happened.
+  EXPECT_EQ(Count(noon + absl::Hours(24 * 400), Counter::kCallsOffered), 1);
+}
+
+// A complaint held in the outbox while Kafka was down, produced at 00:20:
+// queries have called its day closed since 00:05 (end + 5 min grace), so
+// its arrival is a correction, though it is the partition's latest event.
+TEST_F(KpiProcessorCallTest, ARecordProducedAfterItsDayClosedCorrectsTheDay) {
+  const absl::Time day1 = testing::ShanghaiAt(4, 12, 0);
+  CheckpointCalls({Offered("a", testing::ShanghaiAt(4, 23, 50))}, testing::ShanghaiAt(4, 23, 50));
+  ASSERT_EQ(store_.Field(Key(day1), std::string(kRevisionField)), 0);
+  CheckpointCalls({Offered("b", testing::ShanghaiAt(4, 23, 58))}, testing::ShanghaiAt(5, 0, 20));
+  EXPECT_EQ(Count(day1, Counter::kCallsOffered), 2);
+  EXPECT_EQ(store_.Field(Key(day1), std::string(kLateField)), 1);
+  EXPECT_EQ(store_.Field(Key(day1), std::string(kRevisionField)), 1)
+      << "the closed day changed: its revision says so";
+}
+
+// A producer's clock a little ahead of the relay's (within grace) moves the
+// watermark as far as its events say.
+TEST_F(KpiProcessorCallTest, AnEventAheadOfItsProduceTimeByLessThanGraceMovesTheWatermark) {
+  const absl::Time day1 = testing::ShanghaiAt(4, 12, 0);
+  CheckpointCalls({Offered("a", testing::ShanghaiAt(4, 23, 50))}, testing::ShanghaiAt(4, 23, 50));
+  // Dated 00:06, produced 00:03: the day (end + 5 min) closed by 00:06.
+  CheckpointCalls({Offered("b", testing::ShanghaiAt(5, 0, 6))}, testing::ShanghaiAt(5, 0, 3));
+  CheckpointCalls({Abandoned("a", testing::ShanghaiAt(5, 0, 3), 13 * 60)},
+                  testing::ShanghaiAt(5, 0, 3));
+  EXPECT_EQ(store_.Field(Key(day1), std::string(kLateField)), 1);
 }
 
 // Consultations: a dispatch counts in the windows of its consultation's
