@@ -220,7 +220,7 @@ class ScriptKeys {
 };
 
 absl::Status RedisError(const RedisReply& reply, const char* what) {
-  return absl::InternalError(absl::StrCat("checkpoint ", what, ": redis: ", reply.str));
+  return RedisErrorStatus(reply, absl::StrCat("checkpoint ", what));
 }
 
 // The write script's reply as RedisCheckpointStore::Write reports it.

@@ -138,9 +138,10 @@ absl::Status CheckpointingConsumer::Impl::Init() {
         absl::StrCat("checkpointing consumer dedup_window: at most ", kMaxDedupWindow));
   }
   const std::string& reset = options_.kafka.auto_offset_reset;
-  if (reset != "earliest" && reset != "latest") {
+  if (reset != "earliest") {  // see the header: "latest" could skip records
     return absl::InvalidArgumentError(
-        "kafka property 'auto.offset.reset': must be earliest or latest");
+        "kafka property 'auto.offset.reset': must be earliest (an exactly-once consumer "
+        "reads a partition it never checkpointed from its beginning)");
   }
   KafkaConsumerOptions kafka = options_.kafka;
   kafka.commit_offsets = false;  // Redis holds the offsets
@@ -177,9 +178,7 @@ absl::StatusOr<std::map<TopicPartition, int64_t>> CheckpointingConsumer::Impl::O
   for (auto& c : *claimed) {
     Owned owned{c.epoch, c.next_offset, c.next_offset, EventIdWindow(options_.dedup_window), {}};
     for (auto& id : c.event_ids) owned.window.Add(std::move(id));
-    const int64_t reset =
-        options_.kafka.auto_offset_reset == "latest" ? kOffsetEnd : kOffsetBeginning;
-    start[c.partition] = c.next_offset.value_or(reset);
+    start[c.partition] = c.next_offset.value_or(kOffsetBeginning);
     owned_.insert_or_assign(c.partition, std::move(owned));
   }
   if (auto s = processor_.OnAssigned(partitions); !s.ok()) return s;

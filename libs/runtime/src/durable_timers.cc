@@ -59,7 +59,7 @@ std::string ScoreText(double claim_score) { return absl::StrFormat("%.1f", claim
 
 absl::StatusOr<RedisReply> Checked(absl::StatusOr<RedisReply> reply) {
   if (reply.ok() && reply->type == RedisReply::Type::kError) {
-    return absl::InternalError(absl::StrCat("redis: ", reply->str));
+    return RedisErrorStatus(*reply, "timers");
   }
   return reply;
 }

@@ -4,12 +4,25 @@
 #include <future>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "redis_cluster_router.h"
 #include "redis_pipeline.h"
 #include "redis_slot.h"
 #include "sqms/runtime/hmac.h"
 
 namespace sqms::runtime {
+
+absl::Status RedisErrorStatus(const RedisReply& reply, std::string_view context) {
+  static constexpr std::string_view kRefusedBeforeAnyWrite[] = {
+      "LOADING", "BUSY",    "MASTERDOWN", "NOREPLICAS", "READONLY",
+      "OOM",     "MISCONF", "TRYAGAIN",   "CLUSTERDOWN"};
+  const std::string_view code = std::string_view(reply.str).substr(0, reply.str.find(' '));
+  const std::string message = absl::StrCat(std::string(context), ": redis: ", reply.str);
+  for (std::string_view refused : kRefusedBeforeAnyWrite) {
+    if (code == refused) return absl::UnavailableError(message);
+  }
+  return absl::InternalError(message);
+}
 
 using Clock = std::chrono::steady_clock;
 

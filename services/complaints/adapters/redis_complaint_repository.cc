@@ -28,7 +28,7 @@ std::string Int(int v) { return std::to_string(v); }
 absl::StatusOr<std::vector<std::string>> Strings(absl::StatusOr<RedisReply> reply) {
   if (!reply.ok()) return reply.status();
   if (reply->type == RedisReply::Type::kError) {
-    return absl::InternalError(absl::StrCat("redis script: ", reply->str));
+    return runtime::RedisErrorStatus(*reply, "redis script");
   }
   std::vector<std::string> out;
   for (const auto& e : reply->elements) out.push_back(e.str);
@@ -261,7 +261,7 @@ void RedisComplaintRepository::ReserveAsync(const std::string& scope,
        done = std::move(done)](absl::StatusOr<RedisReply> reply) {
         if (!reply.ok()) return done(reply.status());
         if (reply->type == RedisReply::Type::kError) {
-          return done(absl::InternalError(absl::StrCat("redis SET NX GET: ", reply->str)));
+          return done(runtime::RedisErrorStatus(*reply, "idempotency reservation"));
         }
         if (reply->IsNil()) {
           return done(ports::IdempotencyReservation{request_fingerprint, complaint_id, true});
@@ -301,7 +301,7 @@ absl::StatusOr<ports::StatusCounts> RedisComplaintRepository::CountByStatusAndPr
     if (!answer.ok()) return answer.status();
     const RedisReply& reply = *answer;
     if (reply.type == RedisReply::Type::kError) {
-      return absl::InternalError(absl::StrCat("redis HGETALL counts: ", reply.str));
+      return runtime::RedisErrorStatus(reply, "status counts");
     }
     for (size_t i = 0; i + 1 < reply.elements.size(); i += 2) {
       // "<status>:<priority>" → count, as the scripts write them.

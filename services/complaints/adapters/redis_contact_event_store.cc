@@ -211,7 +211,7 @@ absl::StatusOr<ports::EventIdBinding> RedisContactEventStore::BindEventId(
                       std::to_string(std::max<int64_t>(1, absl::ToInt64Milliseconds(ttl_)))});
   if (!reply.ok()) return reply.status();
   if (reply->type == runtime::RedisReply::Type::kError) {
-    return absl::InternalError(absl::StrCat("redis SET NX GET: ", reply->str));
+    return runtime::RedisErrorStatus(*reply, "event id binding");
   }
   if (reply->IsNil()) return ports::EventIdBinding{contact_id, true};
   return ports::EventIdBinding{reply->str, false};

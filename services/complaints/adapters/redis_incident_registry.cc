@@ -31,7 +31,7 @@ return 1
 absl::Status Checked(const absl::StatusOr<runtime::RedisReply>& reply, const char* what) {
   if (!reply.ok()) return reply.status();
   if (reply->type == runtime::RedisReply::Type::kError) {
-    return absl::InternalError(absl::StrCat("redis ", what, ": ", reply->str));
+    return runtime::RedisErrorStatus(*reply, what);
   }
   return absl::OkStatus();
 }

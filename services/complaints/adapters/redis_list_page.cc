@@ -91,9 +91,10 @@ absl::StatusOr<ports::ListPage> ListAcrossShards(runtime::RedisClient& redis,
     auto reply = redis.Eval(scripts::ListShard(), {index},
                             ShardArgs(keys, shard, query, *cursor));
     if (!reply.ok()) return reply.status();
-    if (reply->type == runtime::RedisReply::Type::kError || reply->elements.size() != 4) {
-      return absl::InternalError(absl::StrCat("redis list script: ", reply->str));
+    if (reply->type == runtime::RedisReply::Type::kError) {
+      return runtime::RedisErrorStatus(*reply, "list script");
     }
+    if (reply->elements.size() != 4) return absl::InternalError("list script: unexpected reply");
     const auto& found = reply->elements[0].elements;
     for (size_t i = 0; i + 2 < found.size(); i += 3) {
       Match m;

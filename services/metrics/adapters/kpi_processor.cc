@@ -77,7 +77,7 @@ absl::Status KpiProcessor::LoadAdmitted(const std::vector<runtime::TopicPartitio
   for (size_t i = 0; i < partitions.size() && i < replies.size(); ++i) {
     if (!replies[i].ok()) return replies[i].status();
     if (replies[i]->type == runtime::RedisReply::Type::kError) {
-      return absl::UnavailableError(absl::StrCat("redis: ", replies[i]->str));
+      return runtime::RedisErrorStatus(*replies[i], "admitted units");
     }
     const runtime::TopicPartition& tp = partitions[i];
     domain::AdmittedValues& admitted = admitted_[PartitionField(tp.topic, tp.partition)];

@@ -71,7 +71,7 @@ absl::StatusOr<std::vector<ports::WindowAggregate>> RedisKpiReader::Read(
   for (auto& reply : replies) {
     if (!reply.ok()) return reply.status();
     if (reply->type == runtime::RedisReply::Type::kError) {
-      return absl::InternalError(absl::StrCat("redis: ", reply->str));
+      return runtime::RedisErrorStatus(*reply, "kpi read");
     }
     out.push_back(Parse(*reply, dimension));
   }

@@ -89,7 +89,7 @@ absl::StatusOr<bool> RedisTargetStore::Transition(const std::string& target_id,
   auto reply = redis_.Eval(*script, {TargetKey(target_id), OutboxKey(), RecentEventsKey()}, args);
   if (!reply.ok()) return reply.status();
   if (reply->type == runtime::RedisReply::Type::kError) {
-    return absl::InternalError(absl::StrCat("redis: ", reply->str));
+    return runtime::RedisErrorStatus(*reply, "target status");
   }
   const bool applied = reply->integer == 1;
   if (applied && !events.empty() && wake_relay_) wake_relay_();

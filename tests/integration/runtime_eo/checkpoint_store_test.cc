@@ -92,6 +92,22 @@ TEST_F(CheckpointStoreTest, RetryOfAWriteThatLandedWritesNothingTwice) {
   EXPECT_EQ(redis_->Command({"LLEN", store.EventIdsKey(kP0)})->integer, 3);
 }
 
+// A refusal before any write (here NOREPLICAS: min-replicas-to-write with
+// no replica) is UNAVAILABLE, to retry, not INTERNAL ("partly applied").
+TEST_F(CheckpointStoreTest, AWriteRedisRefusesBeforeWritingIsUnavailableAndWritesNothing) {
+  RedisCheckpointStore store(*redis_, kPrefix, 4);
+  const int64_t epoch = ClaimP0(store);
+  ASSERT_TRUE(redis_->Command({"CONFIG", "SET", "min-replicas-to-write", "1"}).ok());
+  absl::Status refused = store.Write(Write(epoch, std::nullopt, 10, 5, {"e1"}));
+  ASSERT_TRUE(redis_->Command({"CONFIG", "SET", "min-replicas-to-write", "0"}).ok());
+  EXPECT_EQ(refused.code(), absl::StatusCode::kUnavailable) << refused;
+  EXPECT_THAT(std::string(refused.message()), HasSubstr("NOREPLICAS"));
+  EXPECT_EQ(Counts()["k"], 0);
+  EXPECT_EQ(StoredOffsetsTotal(), 0);
+  ASSERT_TRUE(store.Write(Write(epoch, std::nullopt, 10, 5, {"e1"})).ok()) << "the retry lands";
+  EXPECT_EQ(Counts()["k"], 5);
+}
+
 TEST_F(CheckpointStoreTest, OffsetThatDoesNotContinueIsRefused) {
   RedisCheckpointStore store(*redis_, kPrefix, 4);
   auto claimed = store.Claim({kP0}, "a");

@@ -11,16 +11,17 @@
 #include <thread>
 #include <vector>
 
-#include "tests/support/metric_value.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "prometheus/registry.h"
 #include "sqms/runtime/checkpointing_consumer.h"
 #include "sqms/runtime/kafka_producer.h"
 #include "tests/integration/runtime_eo/eo_fixture.h"
 #include "tests/integration/runtime_eo/helper/counting_processor.h"
+#include "tests/support/metric_value.h"
 
 namespace sqms::runtime {
 namespace {
@@ -339,6 +340,52 @@ TEST_F(ExactlyOnceTest, RedisOutageDelaysCheckpointsButLosesNothing) {
   (*consumer)->Stop();
   EXPECT_TRUE((*consumer)->status().ok()) << (*consumer)->status();
   EXPECT_EQ(CountsTotal(), 1200);
+}
+
+// Redis refuses a script at its first write, having written nothing, while
+// it loads its AOF after a restart (LOADING), lacks the replicas
+// min-replicas-to-write asks for (NOREPLICAS), is a replica mid-failover
+// (READONLY) or is out of memory (OOM): the consumer retries, it does not
+// take the refusal for a half-applied write and stop for good.
+TEST_F(ExactlyOnceTest, ARedisThatRefusesWritesDelaysCheckpointsButLosesNothing) {
+  const std::string topic = "sqms.incidents.v1";
+  prometheus::Registry registry;
+  CountingProcessor counter(std::string(kPrefix) + ":counts");
+  CheckpointingConsumerOptions options = Options("eo-refused", topic, "one");
+  options.metrics = &registry;
+  auto consumer = CheckpointingConsumer::Create(options, *redis_, counter);
+  ASSERT_TRUE(consumer.ok()) << consumer.status();
+  (*consumer)->Start();
+  Produce(topic, 0, 200);
+  ASSERT_TRUE(Await([&] { return StoredOffsetsTotal() == 200; }, absl::Seconds(60)));
+  ASSERT_TRUE(redis_->Command({"CONFIG", "SET", "min-replicas-to-write", "1"}).ok());
+  Produce(topic, 200, 200);
+  EXPECT_TRUE(Await(
+      [&] {
+        return MetricValue(registry, "sqms_consumer_checkpoints_total",
+                           {{"group", "eo-refused"}, {"outcome", "failed"}}) > 0;
+      },
+      absl::Seconds(30)));
+  EXPECT_EQ(StoredOffsetsTotal(), 200) << "no write got through";
+  ASSERT_TRUE(redis_->Command({"CONFIG", "SET", "min-replicas-to-write", "0"}).ok());
+  ASSERT_TRUE(Await([&] { return StoredOffsetsTotal() == 400; }, absl::Seconds(60)))
+      << "the consumer stopped: " << (*consumer)->status();
+  (*consumer)->Stop();
+  EXPECT_TRUE((*consumer)->status().ok()) << (*consumer)->status();
+  EXPECT_EQ(CountsTotal(), 400);
+}
+
+// "latest" is refused: the end of a partition at its assignment is not
+// stored before the first checkpoint, so an owner dying first would leave
+// its successor a later end, and the records in between unread.
+TEST_F(ExactlyOnceTest, AResetToTheLatestOffsetIsRefused) {
+  CountingProcessor counter(std::string(kPrefix) + ":counts");
+  CheckpointingConsumerOptions options = Options("eo-latest", "sqms.incidents.v1", "one");
+  options.kafka.auto_offset_reset = "latest";
+  auto consumer = CheckpointingConsumer::Create(options, *redis_, counter);
+  ASSERT_FALSE(consumer.ok());
+  EXPECT_EQ(consumer.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(consumer.status().message()), ::testing::HasSubstr("auto.offset.reset"));
 }
 
 }  // namespace

@@ -157,7 +157,10 @@ class RedisCheckpointStore {
   //                       entries, indices not increasing or from
   //                       kMaxVectorLength on), or no partition; nothing was
   //                       sent;
-  //   UNAVAILABLE,        Redis unreachable (not run) or no reply in time
+  //   UNAVAILABLE,        Redis unreachable (not run), Redis refused the
+  //                       script before it wrote (LOADING after a restart,
+  //                       NOREPLICAS, READONLY, OOM, ...: RedisErrorStatus
+  //                       in redis_client.h), or no reply in time
   //   DEADLINE_EXCEEDED   (unknown outcome): retry the same Checkpoint;
   //   INTERNAL            Redis failed a write inside the script (e.g.
   //                       WRONGTYPE, a HINCRBY or HADDVECTOR sum beyond

@@ -12,8 +12,12 @@
 // Lifecycle on the loop thread (the only thread that calls the processor):
 //   assign   Claim (epoch+1 per partition, stored offset, dedup window) →
 //            processor.OnAssigned → each partition starts at its stored
-//            offset, or — never checkpointed — at auto_offset_reset
-//            ("earliest"/"latest"); never at an offset the group committed.
+//            offset, or — never checkpointed — at its beginning
+//            (auto_offset_reset must be "earliest"); never at an offset
+//            the group committed. ("latest" is refused: the end at an
+//            assignment is not stored until a record is checkpointed, so
+//            an owner that died before its first checkpoint would leave
+//            the next owner a later end, and the records between unread.)
 //            Redis or OnAssigned failing: retried every retry_backoff, no
 //            record of the partitions is processed meanwhile.
 //   record   duplicate event id (see dedup below) → skipped; otherwise
@@ -118,8 +122,8 @@ class CheckpointedProcessor {
 };
 
 struct CheckpointingConsumerOptions {
-  // brokers, group_id, topics, client_id, auto_offset_reset (the reset point
-  // of a never-checkpointed partition), max_attempts, retry_backoff (also
+  // brokers, group_id, topics, client_id, auto_offset_reset ("earliest":
+  // see the lifecycle above), max_attempts, retry_backoff (also
   // between Redis retries), properties. commit_offsets is forced off.
   KafkaConsumerOptions kafka;
   std::string key_prefix;   // see checkpoint_store.h, e.g. "{sqms:metrics}"

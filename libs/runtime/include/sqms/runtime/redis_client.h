@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -27,6 +28,17 @@ struct RedisReply {
 
   bool IsNil() const { return type == Type::kNil; }
 };
+
+// The status of an error reply (`reply.type == kError`), its text after
+// `context`: UNAVAILABLE for the refusals Redis makes before a command — or
+// a script, at its first write — has written anything, so a retry of the
+// same command is safe: LOADING (a restarted Redis reading its AOF), BUSY
+// (another script runs), MASTERDOWN, NOREPLICAS (min-replicas-to-write not
+// met), READONLY (a replica, e.g. mid-failover), OOM (maxmemory), MISCONF
+// (writes stopped after a failed save), TRYAGAIN and CLUSTERDOWN. INTERNAL
+// for any other: a script's error may follow some of its writes, which
+// Redis does not roll back.
+absl::Status RedisErrorStatus(const RedisReply& reply, std::string_view context);
 
 // One Redis node (also a cluster seed).
 struct RedisNodeAddress {
