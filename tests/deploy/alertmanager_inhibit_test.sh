@@ -86,6 +86,9 @@ main() {
     # As alerts.rules.yml labels them (by job, route; no instance).
     alert SqmsAlertsWebhookUnauthorizedSustained critical job=sqms-alerts route=/api/v1/alertmanager
     alert SqmsAlertsWebhookUnauthorized warning job=sqms-alerts route=/api/v1/alertmanager
+    # An unrelated critical of one instance (as alerts.rules.yml labels it).
+    alert SqmsAlertsRiskWithoutPlan critical job=sqms-alerts instance=alerts-0:9466
+    alert SqmsAlertsTimersFailing warning job=sqms-alerts instance=alerts-0:9466
   } | jq -s . >"$WORK_DIR/alerts.json"
   curl -fsS -X POST -H 'Content-Type: application/json' --data @"$WORK_DIR/alerts.json" \
     "$URL/api/v2/alerts" >/dev/null || fail "POST /api/v2/alerts"
@@ -105,7 +108,9 @@ main() {
   [ "$(inhibited SqmsComplaintSlaBreachesHigh)" = "false" ] ||
     fail "a business-wide P1 alert (no job/instance) inhibited an unrelated warning"
   [ "$(inhibited SqmsComplaintSlaBreachesP1)" = "false" ] || fail "the P1 page itself was inhibited"
-  echo "alertmanager_inhibit_test: ok (instance-scoped inhibition only)"
+  [ "$(inhibited SqmsAlertsTimersFailing alerts-0:9466)" = "false" ] ||
+    fail "an unrelated critical of the instance (SqmsAlertsRiskWithoutPlan) inhibited SqmsAlertsTimersFailing"
+  echo "alertmanager_inhibit_test: ok (a critical mutes only its own warning, on its instance)"
 }
 
 main "$@"
