@@ -9,15 +9,16 @@
 #include "services/complaints/adapters/redis_incident_registry.h"
 #include "services/complaints/adapters/redis_keys.h"
 #include "services/complaints/adapters/service_stats.h"
+#include "services/complaints/adapters/shard_count_check.h"
 #include "services/complaints/app/complaint_service.h"
 #include "services/complaints/app/contact_intake.h"
 #include "services/complaints/app/holiday_coverage.h"
 #include "services/complaints/config/triage_config.h"
 #include "services/complaints/config/triage_reloader.h"
-#include "services/complaints/text/fasttext_classifier.h"
-#include "services/complaints/text/icu_opencc_normalizer.h"
 #include "services/complaints/rpc/complaint_grpc_service.h"
 #include "services/complaints/rpc/contact_grpc_service.h"
+#include "services/complaints/text/fasttext_classifier.h"
+#include "services/complaints/text/icu_opencc_normalizer.h"
 #include "sqms/runtime/auth.h"
 #include "sqms/runtime/clock.h"
 #include "sqms/runtime/durable_timers.h"
@@ -167,6 +168,7 @@ absl::StatusOr<std::unique_ptr<ComplaintsServer>> ComplaintsServer::Start(
       });
   const std::string instance = config.instance_id.empty() ? runtime::HostName("sqms-complaints") : config.instance_id;
   p->keys = std::make_unique<adapters::RedisKeys>(config.shards);
+  if (auto s = adapters::CheckShardCount(*p->redis, *p->keys); !s.ok()) return s;
   const adapters::RedisKeys* keys = p->keys.get();
   auto relay_made = runtime::OutboxRelay::Create(
       *p->redis,

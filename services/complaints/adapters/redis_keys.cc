@@ -56,6 +56,7 @@ std::string RedisKeys::Complaint(int shard, const std::string& id) const {
   return absl::StrCat(ComplaintPrefix(shard), id);
 }
 std::string RedisKeys::ComplaintPrefix(int shard) const { return Tag(shard) + "complaint:"; }
+std::string RedisKeys::ShardCount() const { return prefix_ + ":shards"; }
 std::string RedisKeys::ActiveIncidents() const { return prefix_ + ":{incidents}:active"; }
 std::string RedisKeys::EndedIncident(const std::string& incident_id) const {
   return absl::StrCat(prefix_, ":{incidents}:ended:", incident_id);

@@ -58,6 +58,12 @@
 //   sqms:{incidents}:ended:<id>    string "1": the incident ended (TTL: 7 days),
 //                                        so a redelivered older event cannot
 //                                        revive it
+//
+// The shard count the data was written with, set by the first replica to
+// start (shard_count_check.h); a replica started with another count refuses
+// to start:
+//
+//   sqms:shards                    string N
 
 #include <string>
 
@@ -95,6 +101,7 @@ class RedisKeys {
   std::string Contact(int shard, const std::string& contact_id) const;
   std::string ActiveIncidents() const;
   std::string EndedIncident(const std::string& incident_id) const;
+  std::string ShardCount() const;
   // Prefix of complaint hashes in a shard (List's script appends the id).
   std::string ComplaintPrefix(int shard) const;
 

@@ -77,6 +77,8 @@ class ComplaintsStack {
   int StopService(absl::Duration timeout = absl::Seconds(15));
   absl::Status RestartService() { StopService(); return StartService(); }
   bool ServiceRunning();
+  // --shards of the next StartService.
+  void set_shards(int shards) { options_.shards = shards; }
 
   testing::RedisServer& redis() { return *redis_; }
   testing::DevKafka& kafka() { return *kafka_; }
