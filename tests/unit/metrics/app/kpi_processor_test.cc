@@ -674,6 +674,44 @@ TEST_F(KpiProcessorTest, ValuesBeyondTheLimitFoldIntoOtherAndAreCounted) {
   EXPECT_TRUE(store_.Has(units, "department|ticketing-center"));
 }
 
+// A drill's made-up agents must not use up the official limit: the real
+// agent after them keeps a unit of its own, and the drill's are not folded.
+TEST_F(KpiProcessorTest, DrillValuesNeitherFoldNorUseUpTheLimit) {
+  domain::CardinalityLimits limits;
+  limits[Dimension::kAgent] = 2;
+  Processor(limits);
+  auto offered = [&](const std::string& agent, bool drill) {
+    ev::ContactEvent e;
+    e.set_event_id("call-" + agent);
+    e.set_contact_id("call-" + agent);
+    SetTime(kDay + absl::Hours(9), e.mutable_occurred_at());
+    e.set_department("ticketing-center");
+    e.set_agent(agent);
+    e.set_drill(drill);
+    e.mutable_call_offered();
+    runtime::ConsumedRecord r;
+    r.topic = "sqms.contact.v1";
+    r.offset = offset_++;
+    r.key = e.contact_id();
+    r.value = e.SerializeAsString();
+    ASSERT_TRUE(processor_->Process(r, absl::NotFoundError("")).ok());
+  };
+  for (const char* agent : {"drill-1", "drill-2", "drill-3"}) offered(agent, true);
+  offered("real", false);
+  store_.Apply(processor_->TakeDelta());
+  processor_->OnCheckpointWritten();
+  const int offers = CounterSlot(Counter::kCallsOffered);
+  EXPECT_EQ(store_.Slot(Store::DayKey(kDay), Dimension::kAgent, "real", offers), 1);
+  EXPECT_EQ(store_.Slot(Store::DayKey(kDay), Dimension::kAgent, "other", offers), 0);
+  const std::string drill_day =
+      WindowKey(domain::WindowOf(kDay, WindowSize::kDay, absl::UTCTimeZone()), true);
+  EXPECT_EQ(store_.Slot(drill_day, Dimension::kAgent, "drill-3", offers), 1);
+  EXPECT_EQ(sqms::testing::MetricValue(registry_, "sqms_metrics_dimension_values_folded_total",
+                                       {{"dimension", "agent"}}),
+            0);
+  EXPECT_FALSE(store_.Has(AdmittedUnitsKey("sqms.contact.v1", 0), "agent|drill-1"));
+}
+
 TEST_F(KpiProcessorTest, FoldsOfADeltaNeverWrittenAreNotExported) {
   domain::CardinalityLimits limits;
   limits[Dimension::kStation] = 1;
