@@ -216,7 +216,7 @@ absl::StatusOr<std::unique_ptr<ComplaintsServer>> ComplaintsServer::Start(
   if (!config.incidents_topic.empty()) {
     p->incident_registry = std::make_unique<adapters::RedisIncidentRegistry>(*p->redis, *p->keys);
     p->known_issues = std::make_unique<app::KnownIssues>(
-        *p->incident_registry, absl::Minutes(config.known_issue_lookback_minutes));
+        *p->incident_registry, absl::Minutes(config.known_issue_lookback_minutes), p->clock);
   }
   p->complaints = std::make_unique<app::ComplaintService>(
       *p->repository, *p->triage, p->clock, p->pii_key, observer, domain::ValidationLimits{},
@@ -261,10 +261,16 @@ absl::StatusOr<std::unique_ptr<ComplaintsServer>> ComplaintsServer::Start(
   p->watch_feed = *std::move(feed);
   if (p->known_issues != nullptr) {
     // Other replicas' incident changes reach this one's snapshot within a second.
+    // And the incidents that left the snapshot are released here too, in
+    // case this replica held a complaint for one after it ended (known_issues.h).
     p->known_issues_refresh = std::make_unique<runtime::PeriodicTask>(
-        absl::Seconds(1), [known = p->known_issues.get()] {
+        absl::Seconds(1), [known = p->known_issues.get(), complaints = p->complaints.get()] {
           if (auto s = known->Refresh(); !s.ok()) {
             runtime::log::Warn("known issues: refresh failed",
+                               {{"error", std::string(s.message())}});
+          }
+          if (auto s = complaints->ReleaseLeftIncidents(); !s.ok()) {
+            runtime::log::Warn("known issues: release of an ended incident failed, retrying",
                                {{"error", std::string(s.message())}});
           }
         });

@@ -118,6 +118,12 @@ class ComplaintService {
   // finds nothing held. An error (UNAVAILABLE, …) means "retry the change".
   // FAILED_PRECONDITION without known_issues.
   absl::Status ApplyIncidentChange(const domain::IncidentChange& change);
+  // Runs the same release for the incidents that left this replica's
+  // snapshot a while ago (KnownIssues::TakeLeft): a complaint held through
+  // a snapshot that still had its incident after the ending replica's scan.
+  // Call it periodically (main: after each refresh). A failed release is
+  // handed back and retried by a later call; the first error is returned.
+  absl::Status ReleaseLeftIncidents();
 
  private:
   absl::Time Now() const;  // the clock, truncated to milliseconds
@@ -144,6 +150,8 @@ class ComplaintService {
   // Ends the hold of complaint `id` for `incident_id`, retrying lost
   // compare-and-sets; OK also when there was nothing to do.
   absl::Status ReleaseOne(const std::string& id, const std::string& incident_id);
+  // Releases every complaint held for `incident` (ReleaseOne each).
+  absl::Status ReleaseLinked(const domain::ActiveIncident& incident);
 
   // Retries (complaint_service_retries.cc).
   // "" without a key; else the subject and key, unambiguously joined.

@@ -21,17 +21,32 @@ absl::Status ComplaintService::ApplyIncidentChange(const domain::IncidentChange&
   }
   if (auto s = known_issues_->Record(change); !s.ok()) return s;
   if (!change.ended) return absl::OkStatus();
+  return ReleaseLinked(change.incident);
+}
 
+absl::Status ComplaintService::ReleaseLeftIncidents() {
+  if (known_issues_ == nullptr) return absl::OkStatus();
+  absl::Status first = absl::OkStatus();
+  for (domain::ActiveIncident& incident : known_issues_->TakeLeft()) {
+    absl::Status released = ReleaseLinked(incident);
+    if (released.ok()) continue;
+    if (first.ok()) first = released;
+    known_issues_->ReturnLeft(std::move(incident));
+  }
+  return first;
+}
+
+absl::Status ComplaintService::ReleaseLinked(const domain::ActiveIncident& incident) {
   ports::ListQuery query;
-  query.incident_id = change.incident.id;
-  query.created_after = change.incident.opened_at - kClockMargin;
+  query.incident_id = incident.id;
+  query.created_after = incident.opened_at - kClockMargin;
   query.page_size = kReleasePage;
   do {
     auto page = repository_.List(query);
     if (!page.ok()) return page.status();
     for (const domain::Complaint& c : page->complaints) {
       if (!c.known_issue || !c.known_issue->active()) continue;
-      if (auto s = ReleaseOne(c.id, change.incident.id); !s.ok()) return s;
+      if (auto s = ReleaseOne(c.id, incident.id); !s.ok()) return s;
     }
     query.page_token = page->next_page_token;
   } while (!query.page_token.empty());

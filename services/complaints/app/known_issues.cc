@@ -1,12 +1,16 @@
 #include "services/complaints/app/known_issues.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace sqms::complaints::app {
 
-KnownIssues::KnownIssues(ports::IncidentRegistry& registry, absl::Duration lookback)
+KnownIssues::KnownIssues(ports::IncidentRegistry& registry, absl::Duration lookback,
+                         const runtime::Clock& clock, absl::Duration settle)
     : registry_(registry),
       lookback_(lookback),
+      clock_(clock),
+      settle_(settle),
       snapshot_(std::make_shared<const std::vector<domain::ActiveIncident>>()) {}
 
 std::optional<domain::ActiveIncident> KnownIssues::Match(
@@ -32,9 +36,33 @@ absl::Status KnownIssues::Refresh() {
   auto active = registry_.Active();
   if (!active.ok()) return active.status();
   auto fresh = std::make_shared<const std::vector<domain::ActiveIncident>>(*std::move(active));
+  const absl::Time due = clock_.Now() + settle_;
   absl::MutexLock lock(&mu_);
+  for (const domain::ActiveIncident& was : *snapshot_) {
+    const bool stays = std::any_of(fresh->begin(), fresh->end(),
+                                   [&](const domain::ActiveIncident& i) { return i.id == was.id; });
+    if (!stays) left_.push_back({was, due});
+  }
   snapshot_ = std::move(fresh);
   return absl::OkStatus();
+}
+
+std::vector<domain::ActiveIncident> KnownIssues::TakeLeft() {
+  const absl::Time now = clock_.Now();
+  std::vector<domain::ActiveIncident> out;
+  absl::MutexLock lock(&mu_);
+  std::erase_if(left_, [&](Left& l) {
+    if (l.due > now) return false;
+    out.push_back(std::move(l.incident));
+    return true;
+  });
+  return out;
+}
+
+void KnownIssues::ReturnLeft(domain::ActiveIncident incident) {
+  const absl::Time due = clock_.Now() + settle_;
+  absl::MutexLock lock(&mu_);
+  left_.push_back({std::move(incident), due});
 }
 
 }  // namespace sqms::complaints::app
