@@ -121,9 +121,11 @@ absl::StatusOr<std::unique_ptr<MetricsServiceServer>> MetricsServiceServer::Star
   p->reader = std::make_unique<adapters::RedisKpiReader>(*p->redis);
   p->queries = std::make_unique<app::KpiQueries>(
       *p->reader, p->clock,
-      app::QueryConfig{.zone = p->settings.zone, .grace = p->settings.grace,
+      app::QueryConfig{.zone = p->settings.zone,
+                       .grace = p->settings.grace,
                        .bases = p->settings.bases,
-                       .window_dimensions = p->settings.window_dimensions});
+                       .window_dimensions = p->settings.window_dimensions,
+                       .retention = p->settings.retention});
   if (auto s = StartTargets(config, instance, *p); !s.ok()) return s;
   p->metrics->AddComputedGauge(
       "sqms_kpi_value", "The current day's and month's KPIs per department (store figures)",

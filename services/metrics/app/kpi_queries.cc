@@ -56,7 +56,20 @@ absl::StatusOr<Window> KpiQueries::Resolve(const PeriodSpec& period,
         {{path + ".label", absl::StrCat("'", period.label,
                                         "' is outside the time KPIs cover (1970 to 8999)")}});
   }
+  if (Expired(config_, *w, clock_.Now())) {
+    return runtime::InvalidArgument(
+        {{path + ".label",
+          absl::StrCat("'", period.label, "' is older than ",
+                       std::string(domain::WindowSizeName(*period.size)), " windows are kept (",
+                       absl::FormatDuration(config_.retention[static_cast<int>(*period.size)]),
+                       " after their end: metrics.yaml retention)")}});
+  }
   return *w;
+}
+
+bool Expired(const QueryConfig& config, const Window& window, absl::Time now) {
+  const absl::Duration keep = config.retention[static_cast<int>(window.size)];
+  return keep > absl::ZeroDuration() && window.end + keep <= now;
 }
 
 double DayShare(absl::Time from, absl::Time to, const absl::TimeZone& zone) {
@@ -103,7 +116,7 @@ domain::KpiValue UnitValue(const QueryConfig& config, const domain::KpiDefinitio
                            const Window& window, absl::Time now, Dimension dimension,
                            const std::string& unit, const ports::WindowAggregate& aggregate) {
   // Nothing can have happened in it yet: even a count of 0 would claim a fact.
-  if (window.start > now) return domain::KpiValue{};
+  if (window.start > now || Expired(config, window, now)) return domain::KpiValue{};
   auto it = aggregate.units.find(unit);
   const bool counted = it != aggregate.units.end() && CountedAnything(it->second);
   if (kpi.form == domain::Form::kScheduleShare && dimension != Dimension::kTotal && !counted) {

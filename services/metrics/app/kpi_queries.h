@@ -8,6 +8,7 @@
 // "baseline.label", "kpis[1]", "from", "dimension", ...), checked before
 // anything is read. Thread-safe (the reader is); blocking.
 
+#include <array>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,7 +48,16 @@ struct QueryConfig {
   // A query of a size by a dimension not kept is INVALID_ARGUMENT on its
   // "dimension" (metrics.yaml window_dimensions).
   domain::WindowDimensions window_dimensions;
+  // How long each window size is kept after its end (by WindowSize; zero
+  // or less: for ever), as the processor's expiry (metrics.yaml
+  // retention). A window past it is gone from Redis, so it reads as "no
+  // data", never as 0 complaints and 100 % reliability; a label naming one
+  // is refused.
+  std::array<absl::Duration, 6> retention{};
 };
+
+// Whether `window` is past its size's retention at `now` (config.retention).
+bool Expired(const QueryConfig& config, const domain::Window& window, absl::Time now);
 
 // The configured bases of `unit` of `dimension` for the part of `window`
 // elapsed by `now` — all of a window that has ended, none of one that has
@@ -65,8 +75,9 @@ domain::Bases BasesFor(const QueryConfig& config, const domain::Window& window, 
 // `aggregate` (a unit absent from it counted nothing) as of `now` — what
 // the queries and the target monitor report (docs/kpis.md "No sample, no
 // value"):
-// - a window that has not begun by `now` has no value for any KPI, counts
-//   included (numerator and denominator 0);
+// - a window that has not begun by `now`, or is past its retention
+//   (Expired), has no value for any KPI, counts included (numerator and
+//   denominator 0);
 // - the bases are those of the elapsed part (BasesFor);
 // - system reliability of a unit of a dimension (not the total) that
 //   counted nothing in the window — absent from `aggregate`, or there with

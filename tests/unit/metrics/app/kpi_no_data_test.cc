@@ -70,6 +70,45 @@ TEST_F(KpiNoDataTest, AUnitThatCountedNothingHasNoReliability) {
   EXPECT_EQ(total.denominator, kScheduledPerDay);
 }
 
+// Hours are kept 90 days after their end: an hour 95 days back is gone
+// from Redis. It must not read as 0 complaints and 100 % reliability (the
+// hour had a 30-minute outage and 12 complaints); asked by its label, it is
+// refused naming the retention; in a range or an evaluation, no value.
+TEST_F(KpiNoDataTest, AWindowPastItsRetentionIsRefusedOrHasNoValue) {
+  app::QueryConfig config;
+  config.retention[static_cast<int>(WindowSize::kHour)] = absl::Hours(24 * 90);
+  app::KpiQueries queries(reader_, clock_, config);
+  const domain::Window gone =
+      domain::WindowOf(clock_.Now() - absl::Hours(24 * 95), WindowSize::kHour, absl::UTCTimeZone());
+  const domain::Window kept =
+      domain::WindowOf(clock_.Now() - absl::Hours(24 * 85), WindowSize::kHour, absl::UTCTimeZone());
+  for (const domain::Window& w : {gone, kept}) {
+    reader_.Set(w, "all", Counter::kComplaints, 12);
+  }
+  app::KpiRequest request;
+  request.kpi = "system_reliability";
+  request.period = {WindowSize::kHour, domain::WindowLabel(gone, absl::UTCTimeZone())};
+  auto refused = queries.Get(request);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(refused.status().message()),
+              ::testing::HasSubstr("older than hour windows are kept"));
+  const ports::WindowAggregate stored =
+      reader_.Read({gone}, domain::Dimension::kTotal, false)->front();
+  for (const char* kpi : {"system_reliability", "complaint_volume"}) {
+    EXPECT_EQ(app::UnitValue(config, *domain::FindKpi(kpi), gone, clock_.Now(),
+                             domain::Dimension::kTotal, "all", stored)
+                  .value,
+              std::nullopt)
+        << kpi;
+  }
+  request.period.label = domain::WindowLabel(kept, absl::UTCTimeZone());
+  request.kpi = "complaint_volume";
+  auto still = queries.Get(request);
+  ASSERT_TRUE(still.ok()) << still.status();
+  EXPECT_THAT(still->value.value, Optional(12.0)) << "a window still kept reads as before";
+}
+
 TEST_F(KpiNoDataTest, AWindowNotBegunHasNoValueForAnyKpi) {
   const domain::Window tomorrow = Day(1);
   for (const char* kpi : {"system_reliability", "complaint_volume", "sla_breaches"}) {
