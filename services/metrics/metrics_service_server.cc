@@ -181,6 +181,10 @@ absl::Status MetricsServiceServer::StartConsumer(const config::ServiceConfig& co
   options.checkpoint_interval = std::chrono::milliseconds(config.checkpoint_interval_ms);
   options.checkpoint_idle_interval =
       std::chrono::milliseconds(config.checkpoint_idle_interval_ms);
+  // The largest window: a relay that takes over a dead owner's outbox shard
+  // re-sends what it finds after the lease expires (10 s), and every record
+  // of the partition in between pushes the originals out (docs/metrics.md).
+  options.dedup_window = runtime::CheckpointingConsumer::kMaxDedupWindow;
   options.metrics = &p.metrics->registry();
   auto consumer = runtime::CheckpointingConsumer::Create(std::move(options), *p.redis, *p.processor);
   if (!consumer.ok()) return consumer.status();

@@ -21,7 +21,6 @@ namespace sqms::runtime {
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
-constexpr size_t kMaxDedupWindow = 4096;  // ids pass through Lua's unpack()
 constexpr std::chrono::milliseconds kGaugeInterval{500};
 
 

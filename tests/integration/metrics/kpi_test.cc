@@ -181,6 +181,31 @@ TEST_F(MetricsKpiTest, ADuplicateDeliveryOfAnEventCountsOnce) {
   EXPECT_EQ(AwaitSample(*stack_, Get("answer_rate", day, "ticketing-center"), 3).denominator(), 3);
 }
 
+// A relay taking over a dead owner's outbox shard re-sends after its lease
+// expired: by then the partition has taken other records. 2,000 of them
+// between an event and its re-send: still counted once.
+TEST_F(MetricsKpiTest, ADuplicateTwoThousandRecordsLaterCountsOnce) {
+  const absl::Time day = DayStart();
+  ev::ContactEvent original = Contact("resent", day + absl::Hours(9), "ticketing-center");
+  original.mutable_call_offered();
+  std::vector<ev::ContactEvent> events = {original};
+  for (int i = 0; i < 2000; ++i) {
+    // The same key, so the same partition; answers count no offer.
+    ev::ContactEvent between = Contact("resent", day + absl::Hours(9), "customer-service");
+    between.mutable_call_answered()->set_wait_seconds(1);
+    events.push_back(between);
+  }
+  events.push_back(original);  // the re-send: the same ce_id
+  ASSERT_TRUE(stack_->Produce(events).ok());
+  // After the re-send on its partition (the same key): once it is counted,
+  // so is the re-send, or not.
+  ev::ContactEvent marker = Contact("resent", day + absl::Hours(10), "ticketing-center");
+  marker.mutable_call_offered();
+  ASSERT_TRUE(stack_->Produce({marker}).ok());
+  mv1::KpiValue v = AwaitSample(*stack_, Get("answer_rate", day, "ticketing-center"), 2);
+  EXPECT_EQ(v.denominator(), 2) << "the original and the marker, not the re-send";
+}
+
 TEST_F(MetricsKpiTest, ALateEventCorrectsItsClosedWindowAndRaisesTheRevision) {
   const absl::Time day = DayStart();
   ev::ContactEvent first = Contact("late-1", day + absl::Hours(9), "ticketing-center");

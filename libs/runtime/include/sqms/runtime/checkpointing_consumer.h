@@ -135,13 +135,16 @@ struct CheckpointingConsumerOptions {
   // stream's records reach Redis within a poll, not checkpoint_interval
   // later (checkpoint_policy.h). 0 = off.
   std::chrono::milliseconds checkpoint_idle_interval{0};
-  size_t dedup_window = 1024;                            // ids per partition, 0..4096
+  size_t dedup_window = 1024;                            // ids per partition, 0..kMaxDedupWindow
   std::chrono::milliseconds stop_timeout{10000};         // final checkpoint's retries
   prometheus::Registry* metrics = nullptr;               // null: not exported
 };
 
 class CheckpointingConsumer {
  public:
+  // The largest dedup_window: the ids pass through Lua's unpack().
+  static constexpr size_t kMaxDedupWindow = 4096;
+
   // Borrows `redis` and `processor`, which must outlive the consumer.
   // INVALID_ARGUMENT naming the option when the configuration is rejected.
   static absl::StatusOr<std::unique_ptr<CheckpointingConsumer>> Create(
