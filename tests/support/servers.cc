@@ -71,7 +71,9 @@ absl::StatusOr<std::unique_ptr<RedisServer>> RedisServer::Start(const std::strin
 absl::Status RedisServer::Launch() {
   auto process = Process::Start(
       {"redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1", "--dir", dir_,
-       "--appendonly", "yes", "--appendfsync", "always", "--save", "", "--daemonize", "no"},
+       "--appendonly", "yes", "--appendfsync", "always", "--save", "", "--daemonize", "no",
+       // DEBUG SLEEP: a Redis stall on demand (tests only).
+       "--enable-debug-command", "local"},
       dir_ + "/redis.log");
   if (!process.ok()) return process.status();
   process_ = std::move(*process);

@@ -12,6 +12,7 @@
 #include "sqms/runtime/log.h"
 
 namespace sqms::runtime {
+using timers_internal::ScoreText;
 namespace {
 
 // KEYS: the shard's sorted set. ARGV: 1 now (ms), 2 claim score, 3 limit.
@@ -55,8 +56,6 @@ const LuaScript& RetryScript() {
   return *script;
 }
 
-std::string ScoreText(double claim_score) { return absl::StrFormat("%.1f", claim_score); }
-
 absl::StatusOr<RedisReply> Checked(absl::StatusOr<RedisReply> reply) {
   if (reply.ok() && reply->type == RedisReply::Type::kError) {
     return RedisErrorStatus(*reply, "timers");
@@ -84,9 +83,11 @@ std::vector<int> ShardOrder(int shards, int start) {
   return order;
 }
 
-double ClaimScore(absl::Time now, absl::Duration ttl) {
-  return static_cast<double>(absl::ToUnixMillis(now + ttl)) + 0.5;
+double ClaimScore(absl::Time now, absl::Duration ttl, double fraction) {
+  return static_cast<double>(absl::ToUnixMillis(now + ttl)) + fraction;
 }
+
+std::string ScoreText(double score) { return absl::StrFormat("%.10f", score); }
 
 absl::StatusOr<absl::Time> ParseScore(const std::string& score, double* exact) {
   double value = 0;
@@ -111,6 +112,7 @@ DurableTimers::DurableTimers(RedisClient& redis, DurableTimersOptions options, H
   std::random_device random;
   const int shards = static_cast<int>(options_.shard_keys.size());
   next_start_shard_ = shards == 0 ? 0 : static_cast<int>(random() % shards);  // spreads replicas
+  claim_fraction_ = static_cast<double>(1 + random() % 1023) / 1024;
 }
 
 DurableTimers::~DurableTimers() { Stop(); }
@@ -177,10 +179,14 @@ absl::StatusOr<std::vector<DueTimer>> DurableTimers::Claim(int shard, absl::Time
   if (shard < 0 || shard >= static_cast<int>(options_.shard_keys.size())) {
     return absl::InvalidArgumentError(absl::StrCat("no timer shard ", shard));
   }
-  const double claim = timers_internal::ClaimScore(now, options_.claim_ttl);
+  const double claim = timers_internal::ClaimScore(now, options_.claim_ttl, claim_fraction_);
   auto reply = Checked(redis_.Eval(ClaimScript(), {options_.shard_keys[shard]},
                                    {absl::StrCat(absl::ToUnixMillis(now)), ScoreText(claim),
                                     absl::StrCat(std::max(limit, 1))}));
+  if (absl::IsDeadlineExceeded(reply.status())) {  // it may have run: look for its claims
+    absl::MutexLock lock(&lost_mu_);
+    lost_claims_.push_back({shard, claim, now});
+  }
   if (!reply.ok()) return reply.status();
   std::vector<DueTimer> out;
   const auto& e = reply->elements;
@@ -217,11 +223,38 @@ void DurableTimers::StoreError(const absl::Status& status, const char* step) {
                                               {"error", status.ToString()}});
 }
 
-int DurableTimers::FireDue() {
-  const int shards = static_cast<int>(options_.shard_keys.size());
-  std::vector<int> pending =
-      timers_internal::ShardOrder(shards, next_start_shard_.fetch_add(1));
+int DurableTimers::RecoverLostClaims() {
+  std::vector<LostClaim> lost;
+  {
+    absl::MutexLock lock(&lost_mu_);
+    lost.swap(lost_claims_);
+  }
   int fired = 0;
+  std::vector<LostClaim> again;
+  for (const LostClaim& claim : lost) {
+    // Expired: the timers are claimable as any others now.
+    if (absl::FromUnixMillis(static_cast<int64_t>(claim.score)) <= Now()) continue;
+    const std::string score = ScoreText(claim.score);
+    auto reply =
+        Checked(redis_.Command({"ZRANGEBYSCORE", options_.shard_keys[claim.shard], score, score}));
+    if (!reply.ok()) {
+      StoreError(reply.status(), "recover");
+      again.push_back(claim);
+      continue;
+    }
+    for (const RedisReply& id : reply->elements) {
+      fired += Fire({claim.shard, id.str, claim.claimed_at, claim.score}) ? 1 : 0;
+    }
+  }
+  absl::MutexLock lock(&lost_mu_);
+  lost_claims_.insert(lost_claims_.end(), again.begin(), again.end());
+  return fired;
+}
+
+int DurableTimers::FireDue() {
+  int fired = RecoverLostClaims();
+  const int shards = static_cast<int>(options_.shard_keys.size());
+  std::vector<int> pending = timers_internal::ShardOrder(shards, next_start_shard_.fetch_add(1));
   while (!pending.empty()) {
     std::vector<int> full;  // shards with more due than one batch
     for (int shard : pending) {

@@ -99,6 +99,39 @@ TEST_F(DurableTimersTest, ClaimedButNeverCompletedFiresAgainAfterClaimTtl) {
   ASSERT_TRUE(Await([&] { return Left() == 0; }, absl::Seconds(5)));
 }
 
+// Redis stalls past the client's command timeout (500 ms) with the claim
+// queued behind the stall: the answer is lost but the script runs, and the
+// timer is claimed for claim_ttl. It fires when Redis answers again, not a
+// claim_ttl later.
+TEST_F(DurableTimersTest, AClaimWhoseAnswerWasLostFiresWithoutWaitingForItsTtl) {
+  auto client = Client();
+  FireLog log;
+  DurableTimersOptions options = Options();
+  options.claim_ttl = absl::Seconds(30);
+  auto timers = Timers(*client, log, options);
+  ASSERT_TRUE(timers->Schedule(1, "behind-a-stall", absl::Now() - absl::Milliseconds(10)).ok());
+  // Redis knows the claim script (EVALSHA answers NOSCRIPT, and the
+  // pipeline's EVAL re-send would find the connection dropped).
+  ASSERT_TRUE(timers->Claim(0, absl::Now(), 1).ok());
+  auto staller = Client();
+  std::thread stall([&] { (void)staller->Command({"DEBUG", "SLEEP", "3"}); });
+  // The stall has begun once a probe waits behind it.
+  ASSERT_TRUE(Await([&] { return !probe_->Command({"PING"}).ok(); }, absl::Seconds(5)));
+  auto claimed = timers->Claim(1, absl::Now(), 10);
+  stall.join();
+  ASSERT_EQ(claimed.status().code(), absl::StatusCode::kDeadlineExceeded) << claimed.status();
+  ASSERT_TRUE(Await(
+      [&] { return Score(options.shard_keys[1], "behind-a-stall").find('.') != std::string::npos; },
+      absl::Seconds(5)))
+      << "the claim ran after the stall";
+  const absl::Time answered = absl::Now();
+  timers->Start();
+  ASSERT_TRUE(Await([&] { return log.Calls("behind-a-stall") == 1; }, absl::Seconds(10)));
+  EXPECT_LT(log.FirstCall("behind-a-stall"), answered + absl::Seconds(5))
+      << "fired within a few polls, not after claim_ttl (30 s)";
+  ASSERT_TRUE(Await([&] { return Left() == 0; }, absl::Seconds(5)));
+}
+
 TEST_F(DurableTimersTest, RedisDownAndBackLosesNothing) {
   auto client = Client();
   FireLog log;

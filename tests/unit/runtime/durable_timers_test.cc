@@ -2,11 +2,13 @@
 // pass, the claim score and score parsing. The loop itself is tested
 // against Redis in tests/integration/runtime_timers.
 
+#include "sqms/runtime/durable_timers.h"
+
 #include <cmath>
+#include <cstdlib>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "sqms/runtime/durable_timers.h"
 
 namespace sqms::runtime::timers_internal {
 namespace {
@@ -36,6 +38,20 @@ TEST(DurableTimersClaimScore, IsHalfAMillisecondPastTheClaimEnd) {
   EXPECT_EQ(score, 1764000030123.5);
   // A service writes integer ms: never equal to a claim.
   EXPECT_NE(std::floor(score), score);
+}
+
+// A process's claims carry its own fraction; the text the scripts get
+// must name the score exactly, or a compare-and-set (or the search for a
+// lost claim's timers) would never match.
+TEST(DurableTimersClaimScore, EveryFractionSurvivesItsTextExactly) {
+  for (int64_t ms : {int64_t{1764000000123}, int64_t{7258118400000}}) {  // 2025, 2200
+    for (int k : {1, 512, 1023}) {
+      const double score = ClaimScore(absl::FromUnixMillis(ms), absl::ZeroDuration(), k / 1024.0);
+      EXPECT_EQ(score - static_cast<double>(ms), k / 1024.0) << ms << " " << k;
+      EXPECT_EQ(std::strtod(ScoreText(score).c_str(), nullptr), score) << ScoreText(score);
+      EXPECT_NE(std::floor(score), score);
+    }
+  }
 }
 
 TEST(DurableTimersParseScore, ReadsIntegerAndClaimScores) {

@@ -11,14 +11,15 @@
 //   - To schedule or move a timer in a script: ZADD <shard key> <ms> <id>.
 //     To cancel: ZREM <shard key> <id>. A plain ZADD also overrides a claim
 //     (below): a command that re-schedules a timer being fired wins.
-//   - A FRACTIONAL score (<ms>.5) is a claim: "being fired, until <ms>".
-//     Scripts must only ever write integer scores, so a service's own moment
-//     can never be mistaken for a claim.
+//   - A FRACTIONAL score (<ms>.<f>) is a claim: "being fired, until <ms>",
+//     f a fraction of 1/1024ths fixed per process (so a process can find
+//     its own claims again, below). Scripts must only ever write integer
+//     scores, so a service's own moment can never be mistaken for a claim.
 //
 // Firing (the loop, on its own thread, every poll_period ≤ 250 ms or at
 // Notify()): for each shard key, one Lua script reads up to `batch` members
 // with score ≤ now and, in the same atomic step, moves each to now +
-// claim_ttl + 0.5 (the claim), returning the ids with the scores it saw.
+// claim_ttl + f (the claim), returning the ids with the scores it saw.
 // Redis runs the script alone, so the score seen is the score replaced —
 // two replicas can never claim one timer at the same time. For each claimed
 // timer the loop calls the handler; then:
@@ -28,7 +29,13 @@
 //     to now + backoff (retry_initial doubling to retry_max per failure of
 //     that id in this process), and the loop goes on with the next timer;
 //   - crash, or Redis unreachable between claim and completion → the claim
-//     expires at claim_ttl and any replica claims the timer again.
+//     expires at claim_ttl and any replica claims the timer again;
+//   - the claim's answer lost (DEADLINE_EXCEEDED: a Redis stall longer than
+//     the command timeout; the script may have run) → the next passes look
+//     for members carrying exactly that claim score (ZRANGEBYSCORE) and
+//     fire them, until found or the claim expires: not claim_ttl late. Two
+//     processes drawing the same fraction in the same millisecond could
+//     fire each other's timers so found: harmless, handlers are idempotent.
 // Guarantee: each due timer is fired by exactly one replica at a time,
 // within ~poll_period + one round trip of its moment when Redis is up and
 // handlers are quick; at least once overall. HANDLERS MUST BE IDEMPOTENT
@@ -82,7 +89,8 @@ class DurableTimersMetrics;
 struct DueTimer {
   int shard = 0;        // index into DurableTimersOptions::shard_keys
   std::string id;       // the sorted-set member
-  absl::Time due;       // the moment it was due (an expired claim's end)
+  absl::Time due;       // the moment it was due (an expired claim's end;
+                        // for one recovered after a lost answer: its claim's time)
   double claim_score = 0;  // the claim; Complete/Retry compare against it
 };
 
@@ -143,6 +151,15 @@ class DurableTimers {
   bool Stopping();
   absl::Time Now() const;
   void StoreError(const absl::Status& status, const char* step);
+  // Fires the timers of claims whose answer was lost (above); returns the
+  // handlers that succeeded.
+  int RecoverLostClaims();
+
+  struct LostClaim {
+    int shard;
+    double score;
+    absl::Time claimed_at;
+  };
 
   RedisClient& redis_;
   DurableTimersOptions options_;
@@ -150,6 +167,9 @@ class DurableTimers {
   std::unique_ptr<DurableTimersMetrics> metrics_;
   SystemClock system_clock_;
   std::atomic<int> next_start_shard_{0};  // advanced by one per pass
+  double claim_fraction_ = 0.5;           // this process's, in (0, 1)
+  absl::Mutex lost_mu_;
+  std::vector<LostClaim> lost_claims_ ABSL_GUARDED_BY(lost_mu_);
   // Consecutive failures per "shard\tid" (this process only), for backoff.
   absl::Mutex failures_mu_;
   std::map<std::string, int> failures_ ABSL_GUARDED_BY(failures_mu_);
@@ -167,8 +187,11 @@ namespace timers_internal {
 absl::Duration Backoff(int failures, absl::Duration initial, absl::Duration max);
 // The order one pass visits `shards` shards, starting at `start`.
 std::vector<int> ShardOrder(int shards, int start);
-// Claim score for a claim taken at `now`: integer ms + 0.5.
-double ClaimScore(absl::Time now, absl::Duration ttl);
+// Claim score for a claim taken at `now`: integer ms + `fraction`, a
+// multiple of 1/1024 in (0, 1) (exact in a double for any ms before 2248).
+double ClaimScore(absl::Time now, absl::Duration ttl, double fraction = 0.5);
+// The score as the scripts are given it: exact (ten decimals hold 1/1024ths).
+std::string ScoreText(double score);
 // Score text as Redis writes it → the moment (ms precision, floored).
 absl::StatusOr<absl::Time> ParseScore(const std::string& score, double* exact);
 }  // namespace timers_internal
