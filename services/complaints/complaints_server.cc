@@ -64,6 +64,7 @@ struct ComplaintsServer::Parts {
   adapters::WatchHub watch_hub;
   std::unique_ptr<runtime::KafkaWatchFeed> watch_feed;
   std::unique_ptr<runtime::PeriodicTask> known_issues_refresh;
+  std::unique_ptr<runtime::PeriodicTask> known_issues_release;
   std::unique_ptr<runtime::KafkaConsumerLoop> incident_consumer;
   std::unique_ptr<rpc::ComplaintGrpcService> complaint_rpc;
   std::unique_ptr<rpc::ContactGrpcService> contact_rpc;
@@ -216,7 +217,8 @@ absl::StatusOr<std::unique_ptr<ComplaintsServer>> ComplaintsServer::Start(
   if (!config.incidents_topic.empty()) {
     p->incident_registry = std::make_unique<adapters::RedisIncidentRegistry>(*p->redis, *p->keys);
     p->known_issues = std::make_unique<app::KnownIssues>(
-        *p->incident_registry, absl::Minutes(config.known_issue_lookback_minutes), p->clock);
+        *p->incident_registry, absl::Minutes(config.known_issue_lookback_minutes), p->clock,
+        app::KnownIssues::SettleFor(absl::Milliseconds(config.common.redis_timeout_ms)));
   }
   p->complaints = std::make_unique<app::ComplaintService>(
       *p->repository, *p->triage, p->clock, p->pii_key, observer, domain::ValidationLimits{},
@@ -261,20 +263,25 @@ absl::StatusOr<std::unique_ptr<ComplaintsServer>> ComplaintsServer::Start(
   p->watch_feed = *std::move(feed);
   if (p->known_issues != nullptr) {
     // Other replicas' incident changes reach this one's snapshot within a second.
-    // And the incidents that left the snapshot are released here too, in
-    // case this replica held a complaint for one after it ended (known_issues.h).
-    p->known_issues_refresh = std::make_unique<runtime::PeriodicTask>(
-        absl::Seconds(1), [known = p->known_issues.get(), complaints = p->complaints.get()] {
+    p->known_issues_refresh =
+        std::make_unique<runtime::PeriodicTask>(absl::Seconds(1), [known = p->known_issues.get()] {
           if (auto s = known->Refresh(); !s.ok()) {
             runtime::log::Warn("known issues: refresh failed",
                                {{"error", std::string(s.message())}});
           }
+        });
+    p->known_issues_refresh->Start();
+    // The incidents that left the snapshot are released here too, in case
+    // this replica held a complaint for one after it ended (known_issues.h);
+    // on a task of its own, so that a long release never delays a refresh.
+    p->known_issues_release = std::make_unique<runtime::PeriodicTask>(
+        absl::Seconds(1), [complaints = p->complaints.get()] {
           if (auto s = complaints->ReleaseLeftIncidents(); !s.ok()) {
             runtime::log::Warn("known issues: release of an ended incident failed, retrying",
                                {{"error", std::string(s.message())}});
           }
         });
-    p->known_issues_refresh->Start();
+    p->known_issues_release->Start();
     adapters::IncidentConsumerOptions consumer_options;
     consumer_options.brokers = p->kafka.brokers;
     consumer_options.properties = p->kafka.properties;
@@ -318,6 +325,7 @@ void ComplaintsServer::Shutdown() {
   parts_->timers->Stop();
   if (parts_->incident_consumer) parts_->incident_consumer->Stop();
   if (parts_->known_issues_refresh) parts_->known_issues_refresh->Stop();
+  if (parts_->known_issues_release) parts_->known_issues_release->Stop();
   parts_->triage_reloader->Stop();
   parts_->watch_feed.reset();
   parts_->relay->Stop(std::chrono::seconds(5));  // deliver what it can; the rest waits in Redis

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The shipped Alertmanager config's inhibit rule, proven against a real
-# Alertmanager (Debian's prometheus-alertmanager): a critical alert of an
-# instance mutes that instance's warnings, and nothing else — in particular
-# a business-wide critical alert without job/instance labels (labels absent
-# on both sides count as equal) must not mute aggregated warnings.
+# The shipped Alertmanager config's inhibit rules, proven against a real
+# Alertmanager (Debian's prometheus-alertmanager): a critical alert mutes
+# the warnings it is the sharper form of (by name, on its instance), and
+# nothing else — not another instance's, not an unrelated warning of its
+# instance, and a business-wide critical alert without job/instance labels
+# (labels absent on both sides count as equal) no aggregated warning.
 #   tests/deploy/alertmanager_inhibit_test.sh [repo root]
 set -euo pipefail
 
@@ -89,6 +90,8 @@ main() {
     # An unrelated critical of one instance (as alerts.rules.yml labels it).
     alert SqmsAlertsRiskWithoutPlan critical job=sqms-alerts instance=alerts-0:9466
     alert SqmsAlertsTimersFailing warning job=sqms-alerts instance=alerts-0:9466
+    alert SqmsComplaintsSlaTimersFailing critical job=sqms-complaints instance=complaints-0:9464
+    alert SqmsComplaintsSlaTimersLate warning job=sqms-complaints
   } | jq -s . >"$WORK_DIR/alerts.json"
   curl -fsS -X POST -H 'Content-Type: application/json' --data @"$WORK_DIR/alerts.json" \
     "$URL/api/v2/alerts" >/dev/null || fail "POST /api/v2/alerts"
@@ -108,6 +111,8 @@ main() {
   [ "$(inhibited SqmsComplaintSlaBreachesHigh)" = "false" ] ||
     fail "a business-wide P1 alert (no job/instance) inhibited an unrelated warning"
   [ "$(inhibited SqmsComplaintSlaBreachesP1)" = "false" ] || fail "the P1 page itself was inhibited"
+  [ "$(inhibited SqmsComplaintsSlaTimersLate)" = "true" ] ||
+    fail "SqmsComplaintsSlaTimersLate was not inhibited by SqmsComplaintsSlaTimersFailing"
   [ "$(inhibited SqmsAlertsTimersFailing alerts-0:9466)" = "false" ] ||
     fail "an unrelated critical of the instance (SqmsAlertsRiskWithoutPlan) inhibited SqmsAlertsTimersFailing"
   echo "alertmanager_inhibit_test: ok (a critical mutes only its own warning, on its instance)"

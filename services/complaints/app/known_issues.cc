@@ -47,6 +47,10 @@ absl::Status KnownIssues::Refresh() {
   return absl::OkStatus();
 }
 
+absl::Duration KnownIssues::SettleFor(absl::Duration redis_timeout) {
+  return std::max(kDefaultSettle, 2 * (1 + 3) * redis_timeout);
+}
+
 std::vector<domain::ActiveIncident> KnownIssues::TakeLeft() {
   const absl::Time now = clock_.Now();
   std::vector<domain::ActiveIncident> out;

@@ -36,9 +36,12 @@ class KnownIssues {
               const runtime::Clock& clock, absl::Duration settle = kDefaultSettle);
 
   // Longer than a submission takes from Match to its create in the store
-  // (a reservation and a few create attempts, each bounded by the Redis
-  // command timeout).
+  // with the default Redis command timeout (2 s): SettleFor.
   static constexpr absl::Duration kDefaultSettle = absl::Seconds(15);
+  // The settle time for a Redis command timeout: a submission's reservation
+  // and create attempts (complaint_service_submit.cc: at most 3), each
+  // bounded by it, twice over; at least kDefaultSettle.
+  static absl::Duration SettleFor(absl::Duration redis_timeout);
 
   // The incident `complaint` is a known instance of, per the snapshot.
   // Thread-safe, never blocks on the store.

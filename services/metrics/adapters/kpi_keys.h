@@ -28,7 +28,8 @@
 //                                          the values the partition admitted
 //                                          under the cardinality limit
 //                                          (domain/cardinality.h), written
-//                                          with the counts; kept
+//                                          with the counts; kept. Drill
+//                                          events' sets: topic "<topic>#drill"
 //   {sqms:metrics}:target:<target id>      hash: <unit> → the target's status
 //                                          there (redis_target_store.cc)
 //   {sqms:metrics}:kpi-events             list: the last 1,000 sqms.kpi.v1

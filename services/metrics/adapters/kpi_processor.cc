@@ -27,6 +27,12 @@ std::string PartitionField(const std::string& topic, int32_t partition) {
 
 int SizeIndex(WindowSize size) { return static_cast<int>(size); }
 
+// Drill events fold against sets of their own (kpi_processor.h), kept as
+// those of a topic of this name.
+runtime::TopicPartition DrillSets(const runtime::TopicPartition& tp) {
+  return {tp.topic + "#drill", tp.partition};
+}
+
 // An incident's marks as stored: "a" (acknowledgement counted), "r"
 // (resolution counted), both, or "-" for none.
 std::string EncodeMarks(const domain::IncidentMarks& m) {
@@ -69,17 +75,19 @@ absl::Status KpiProcessor::LoadMarks(const runtime::TopicPartition& tp) {
 
 absl::Status KpiProcessor::LoadAdmitted(const std::vector<runtime::TopicPartition>& partitions) {
   if (partitions.empty()) return absl::OkStatus();
+  std::vector<runtime::TopicPartition> sets = partitions;
+  for (const auto& tp : partitions) sets.push_back(DrillSets(tp));
   std::vector<runtime::RedisClient::Argv> commands;
-  for (const auto& tp : partitions) {
+  for (const auto& tp : sets) {
     commands.push_back({"HGETALL", AdmittedUnitsKey(tp.topic, tp.partition)});
   }
   std::vector<absl::StatusOr<runtime::RedisReply>> replies = redis_.Pipeline(std::move(commands));
-  for (size_t i = 0; i < partitions.size() && i < replies.size(); ++i) {
+  for (size_t i = 0; i < sets.size() && i < replies.size(); ++i) {
     if (!replies[i].ok()) return replies[i].status();
     if (replies[i]->type == runtime::RedisReply::Type::kError) {
       return runtime::RedisErrorStatus(*replies[i], "admitted units");
     }
-    const runtime::TopicPartition& tp = partitions[i];
+    const runtime::TopicPartition& tp = sets[i];
     domain::AdmittedValues& admitted = admitted_[PartitionField(tp.topic, tp.partition)];
     admitted.Clear();
     const auto& elements = replies[i]->elements;
@@ -185,6 +193,7 @@ void KpiProcessor::Fold(const std::string& partition_field, const runtime::Topic
   for (const auto& [dimension, value] : fold.admitted) {
     dirty_admitted_[tp].push_back(domain::AdmittedField(dimension, value));
   }
+  if (event.drill) return;  // sqms_metrics_dimension_values_folded_total is official KPIs'
   for (domain::Dimension d : fold.folded) folded_[static_cast<size_t>(d)] += 1;
 }
 
@@ -211,8 +220,12 @@ absl::Status KpiProcessor::Process(const runtime::ConsumedRecord& record,
   bool late = false;
   const runtime::TopicPartition tp{record.topic, record.partition};
   for (domain::Event& event : *decoded) {
-    // A drill neither folds nor uses up the official limit (kpi_processor.h).
-    if (!event.drill) Fold(field, tp, event);
+    if (event.drill) {  // its own sets: never the official limit (kpi_processor.h)
+      const runtime::TopicPartition drill = DrillSets(tp);
+      Fold(PartitionField(drill.topic, drill.partition), drill, event);
+    } else {
+      Fold(field, tp, event);
+    }
     const absl::Time counted_at = domain::CountedAt(event);
     const uint32_t late_sizes = LateSizes(counted_at, it->second);
     late = late || late_sizes != 0;
@@ -279,6 +292,9 @@ void KpiProcessor::OnRevoked(const std::vector<runtime::TopicPartition>& partiti
     dirty_marks_.erase(tp);
     admitted_.erase(field);
     dirty_admitted_.erase(tp);
+    const runtime::TopicPartition drill = DrillSets(tp);
+    admitted_.erase(PartitionField(drill.topic, drill.partition));
+    dirty_admitted_.erase(drill);
   }
 }
 

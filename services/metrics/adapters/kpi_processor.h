@@ -47,10 +47,11 @@
 // partition, loaded on assign and written in the same checkpoint as the
 // counts it decided (kpi_keys.h), so a replay folds exactly as the first
 // pass did. Like the marks, it is partition state: adding partitions to a
-// topic moves keys to partitions with other sets. Drill events are not
-// folded and admit nothing: a drill with 500 made-up agents must not leave
-// the real agents that come after it under "other" for good (drills are
-// few and kept apart; their cells are the drill's own).
+// topic moves keys to partitions with other sets. Drill events fold
+// against sets of their own, under the same limits (kpi_keys.h: the
+// partition's "<topic>#drill" sets), and are not counted in the folded
+// metric: a drill with 500 made-up agents must not leave the real agents
+// that come after it under "other" for good, and drill cells stay bounded.
 //
 // Threads: every CheckpointedProcessor method runs on the consumer's loop
 // thread (runtime contract); the Prometheus counters are thread-safe.

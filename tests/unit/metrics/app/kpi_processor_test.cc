@@ -675,8 +675,9 @@ TEST_F(KpiProcessorTest, ValuesBeyondTheLimitFoldIntoOtherAndAreCounted) {
 }
 
 // A drill's made-up agents must not use up the official limit: the real
-// agent after them keeps a unit of its own, and the drill's are not folded.
-TEST_F(KpiProcessorTest, DrillValuesNeitherFoldNorUseUpTheLimit) {
+// agent after them keeps a unit of its own. The drill's fold against sets
+// of their own (bounded like the official ones), not counted as folds.
+TEST_F(KpiProcessorTest, DrillValuesFoldApartAndNeverUseUpTheOfficialLimit) {
   domain::CardinalityLimits limits;
   limits[Dimension::kAgent] = 2;
   Processor(limits);
@@ -705,11 +706,14 @@ TEST_F(KpiProcessorTest, DrillValuesNeitherFoldNorUseUpTheLimit) {
   EXPECT_EQ(store_.Slot(Store::DayKey(kDay), Dimension::kAgent, "other", offers), 0);
   const std::string drill_day =
       WindowKey(domain::WindowOf(kDay, WindowSize::kDay, absl::UTCTimeZone()), true);
-  EXPECT_EQ(store_.Slot(drill_day, Dimension::kAgent, "drill-3", offers), 1);
+  EXPECT_EQ(store_.Slot(drill_day, Dimension::kAgent, "drill-1", offers), 1);
+  EXPECT_EQ(store_.Slot(drill_day, Dimension::kAgent, "other", offers), 1) << "drill-3";
+  EXPECT_EQ(store_.Slot(drill_day, Dimension::kAgent, "drill-3", offers), 0);
   EXPECT_EQ(sqms::testing::MetricValue(registry_, "sqms_metrics_dimension_values_folded_total",
                                        {{"dimension", "agent"}}),
             0);
   EXPECT_FALSE(store_.Has(AdmittedUnitsKey("sqms.contact.v1", 0), "agent|drill-1"));
+  EXPECT_TRUE(store_.Has(AdmittedUnitsKey("sqms.contact.v1#drill", 0), "agent|drill-1"));
 }
 
 TEST_F(KpiProcessorTest, FoldsOfADeltaNeverWrittenAreNotExported) {

@@ -37,7 +37,12 @@ struct RedisReply {
 // met), READONLY (a replica, e.g. mid-failover), OOM (maxmemory), MISCONF
 // (writes stopped after a failed save), TRYAGAIN and CLUSTERDOWN. INTERNAL
 // for any other: a script's error may follow some of its writes, which
-// Redis does not roll back.
+// Redis does not roll back. (Redis 7.0 checks READONLY, MISCONF and
+// NOREPLICAS at every write of a script, not only the first; they can
+// follow a write only if that state changes while the script runs, which
+// a script never lets happen unless it runs past busy-reply-threshold, 5 s:
+// ours take milliseconds. Redis 6 reports every script error as ERR:
+// INTERNAL.)
 absl::Status RedisErrorStatus(const RedisReply& reply, std::string_view context);
 
 // One Redis node (also a cluster seed).
