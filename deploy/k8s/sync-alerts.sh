@@ -62,8 +62,10 @@ check() {
 
 main() {
   if [ ! -f "$SOURCE" ]; then
-    echo "sync-alerts: $SOURCE does not exist yet; the base's copy is the default" >&2
-    return 0
+    # A moved or renamed default config would leave the base's copy
+    # unchecked for good.
+    echo "sync-alerts: $SOURCE does not exist" >&2
+    return 1
   fi
   case "${1:-}" in
     --check) check ;;

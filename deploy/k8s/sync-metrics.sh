@@ -12,8 +12,10 @@ readonly COPY="$K8S_DIR/base/metrics/metrics.yaml"
 
 main() {
   if [ ! -f "$SOURCE" ]; then
-    echo "sync-metrics: $SOURCE does not exist yet; the base's copy is the default" >&2
-    return 0
+    # A moved or renamed default config would leave the base's copy
+    # unchecked for good.
+    echo "sync-metrics: $SOURCE does not exist" >&2
+    return 1
   fi
   if [ "${1:-}" = "--check" ]; then
     cmp -s "$SOURCE" "$COPY" || {

@@ -21,8 +21,10 @@ sources() {
 
 main() {
   if [ ! -f "$SOURCE_DIR/triage.yaml" ]; then
-    echo "sync-triage: $SOURCE_DIR/triage.yaml does not exist yet; nothing to sync" >&2
-    return 0
+    # A moved or renamed default config would leave the base's copies
+    # unchecked for good.
+    echo "sync-triage: $SOURCE_DIR/triage.yaml does not exist" >&2
+    return 1
   fi
   local f copy stale=0
   while read -r f; do
