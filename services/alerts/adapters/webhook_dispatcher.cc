@@ -56,7 +56,14 @@ WebhookDispatcher::WebhookDispatcher(ports::AlertStore& store, const app::Catalo
       reschedule_(std::move(reschedule)),
       recorder_(std::make_unique<runtime::WorkerPool>(1)) {}
 
-WebhookDispatcher::~WebhookDispatcher() { recorder_.reset(); }
+WebhookDispatcher::~WebhookDispatcher() {
+  {
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(
+        +[](int* in_flight) { return *in_flight == 0; }, &in_flight_));
+  }
+  recorder_.reset();
+}
 
 absl::Status WebhookDispatcher::OnTimer(const std::string& timer_id) {
   if (!absl::StartsWith(timer_id, "dlv|")) return absl::OkStatus();
@@ -104,6 +111,10 @@ absl::Status WebhookDispatcher::OnTimer(const std::string& timer_id) {
   request.body = notify::RenderBody(target.kind, n);
   request.timeout = std::chrono::milliseconds(absl::ToInt64Milliseconds(target.timeout));
   const auto started = std::chrono::steady_clock::now();
+  {
+    absl::MutexLock lock(&mu_);
+    ++in_flight_;
+  }
   http_.Send(std::move(request), [this, delivery = claim->delivery, target,
                                   started](absl::StatusOr<runtime::HttpResponse> response) mutable {
     const absl::Duration latency = absl::FromChrono(std::chrono::steady_clock::now() - started);
@@ -111,6 +122,8 @@ absl::Status WebhookDispatcher::OnTimer(const std::string& timer_id) {
                        response = std::move(response), latency]() mutable {
       Record(std::move(delivery), target, std::move(response), latency);
     });
+    absl::MutexLock lock(&mu_);  // last: the destructor may go on once this is 0
+    --in_flight_;
   });
   return absl::OkStatus();
 }

@@ -40,7 +40,9 @@ class WebhookDispatcher {
   WebhookDispatcher(ports::AlertStore& store, const app::Catalog& catalog,
                     runtime::HttpClient& http, const runtime::Clock& clock, AlertMetrics& metrics,
                     Reschedule reschedule);
-  // Waits for the results being recorded.
+  // Waits for the requests it sent to answer (each within its target's
+  // timeout; `http` must still be alive) and their results to be recorded:
+  // a callback of a request in flight must not find this object gone.
   ~WebhookDispatcher();
 
   // For timer ids "dlv|<delivery id>"; OK for others. An error: the timer
@@ -62,6 +64,7 @@ class WebhookDispatcher {
   Reschedule reschedule_;
   absl::Mutex mu_;
   std::map<std::string, notify::RateLimiter> limiters_ ABSL_GUARDED_BY(mu_);
+  int in_flight_ ABSL_GUARDED_BY(mu_) = 0;  // requests sent, result not yet submitted
   // Records results off the HTTP client's I/O thread (Redis calls block).
   std::unique_ptr<runtime::WorkerPool> recorder_;
 };

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -33,6 +34,7 @@ class Receiver {
   Receiver() : server_(Options()) {
     server_.Handle("POST", "/hook", [this](const runtime::HttpServerRequest&) {
       ++received_;
+      std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms_.load()));
       runtime::HttpServerResponse response;
       response.status = answer_.load();
       response.content_type = "application/json";
@@ -45,6 +47,7 @@ class Receiver {
 
   std::atomic<int> received_{0};
   std::atomic<int> answer_{200};  // the HTTP status the receiver answers
+  std::atomic<int> delay_ms_{0};  // before it answers
 
  private:
   static runtime::HttpServerOptions Options() {
@@ -116,6 +119,21 @@ class WebhookDispatcherTest : protected Receiver, public AlertsAppTest {
       http_,    clock_,
       metrics_, [this](const std::string& id, absl::Time due) { return Reschedule(id, due); }};
 };
+
+// A graceful stop while a slow target still has a page on the wire: the
+// dispatcher goes only once the answer is in and recorded, so the HTTP
+// client's callback never finds it gone (a use-after-free under ASan).
+TEST_F(WebhookDispatcherTest, ADispatcherDestroyedWithAPageOnTheWireRecordsItsResultFirst) {
+  delay_ms_ = 1000;
+  const std::string page = OpenOutage("S1");
+  auto dispatcher = std::make_unique<WebhookDispatcher>(
+      store_, catalog_, http_, clock_, metrics_,
+      [](const std::string&, absl::Time) { return absl::OkStatus(); });
+  ASSERT_TRUE(dispatcher->OnTimer(absl::StrCat("dlv|", page)).ok());
+  ASSERT_TRUE(sqms::testing::Await([&] { return received_.load() == 1; }, absl::Seconds(10)));
+  dispatcher.reset();
+  EXPECT_EQ(Status(page), "delivered") << "recorded before the dispatcher went";
+}
 
 TEST_F(WebhookDispatcherTest, ADeliveryOverTheRateWaitsForTheNextToken) {
   const std::string second = SendOneAndOpenAnother();
