@@ -287,11 +287,17 @@ absl::StatusOr<std::set<std::string>> AlertProcessor::EndedIncidents(
   // Only a source that re-sends a firing alert under the same id: any
   // other's redelivery is a retry, answered from the record.
   if (!alert.firing || !ResendsWhileFiring(alert.source)) return ended;
+  const std::string fingerprint = domain::AlertKey(alert.source, alert.labels);
   for (const Decision& d : decisions) {
     if (!OnIncident(d) || ended.contains(d.incident_id)) continue;
     auto found = store_.Get(d.incident_id);
     if (!found.ok()) return found.status();
-    if (!found->has_value() || !domain::IsActive((*found)->state)) ended.insert(d.incident_id);
+    if (!found->has_value() || !domain::IsActive((*found)->state)) {
+      ended.insert(d.incident_id);
+      continue;
+    }
+    auto held = (*found)->alerts.find(fingerprint);
+    if (held != (*found)->alerts.end() && !held->second) ended.insert(d.incident_id);
   }
   return ended;
 }

@@ -143,9 +143,13 @@ class AlertProcessor {
                           const std::vector<Decision>& decisions, bool was_muted,
                           const internal::Mutes& read);
   absl::Status Redecide(const std::string& fingerprint);
-  // The incidents of `decisions` (a recorded answer of `alert`) that are no
-  // longer active, when `alert` is a firing one its source re-sends (see
-  // above); empty otherwise.
+  // The incidents of `decisions` (a recorded answer of `alert`) to decide
+  // again, when `alert` is a firing one its source re-sends (see above):
+  // those no longer active, and those still active that hold the alert as
+  // resolved — Alertmanager fires an alert again with its first startsAt
+  // (so its first id) after a resolution caused by a gap in Prometheus's
+  // evaluations; joining it again is a flap, which resumes the escalation
+  // and ends the quiet spell. Empty otherwise.
   absl::StatusOr<std::set<std::string>> EndedIncidents(const domain::Alert& alert,
                                                        const std::vector<Decision>& decisions);
   absl::Status WakeInhibitedBy(const std::string& incident_id);

@@ -87,6 +87,10 @@ absl::Status ReadLabels(const json& item, const std::string& prefix, Alert& aler
 
 // alert.at from startsAt (firing) or endsAt (resolved); returns startsAt as
 // received, for the id.
+// The alert's times; returns what names its notification in its id: the
+// startsAt of a firing one; a resolved one's startsAt and endsAt (an alert
+// firing again with its first startsAt, after a resolution, and resolved
+// again is a second resolution, not a re-send of the first).
 absl::StatusOr<std::string> ReadTimes(const json& item, const std::string& prefix, Alert& alert) {
   absl::StatusOr<std::string> starts_text = RequiredString(item, prefix, "startsAt");
   if (!starts_text.ok()) return starts_text.status();
@@ -102,7 +106,7 @@ absl::StatusOr<std::string> ReadTimes(const json& item, const std::string& prefi
   // Also refuses the zero time ("0001-01-01T00:00:00Z") of a firing alert.
   if (*ends < *starts) return Invalid(ends_path, "is before startsAt");
   alert.at = *ends;
-  return starts_text;
+  return absl::StrCat(*starts_text, "|", *ends_text);
 }
 
 absl::StatusOr<Alert> ParseAlert(const json& item, const std::string& path) {
@@ -119,8 +123,8 @@ absl::StatusOr<Alert> ParseAlert(const json& item, const std::string& path) {
   }
   alert.firing = *status == "firing";
   if (absl::Status s = ReadLabels(item, prefix, alert); !s.ok()) return s;
-  absl::StatusOr<std::string> starts_at = ReadTimes(item, prefix, alert);
-  if (!starts_at.ok()) return starts_at.status();
+  absl::StatusOr<std::string> times = ReadTimes(item, prefix, alert);
+  if (!times.ok()) return times.status();
 
   std::string fingerprint;
   if (const json* fp = Member(item, "fingerprint"); fp != nullptr) {
@@ -128,7 +132,8 @@ absl::StatusOr<Alert> ParseAlert(const json& item, const std::string& path) {
     fingerprint = fp->get<std::string>();
   }
   if (fingerprint.empty()) fingerprint = domain::Fingerprint(alert.labels);
-  alert.id = absl::StrCat("am|", fingerprint, "|", *starts_at, "|", *status);
+  // am|<fp>|<startsAt>|firing, am|<fp>|<startsAt>|<endsAt>|resolved.
+  alert.id = absl::StrCat("am|", fingerprint, "|", *times, "|", *status);
   return alert;
 }
 

@@ -116,6 +116,43 @@ TEST_F(FlapProtectionTest, ItResolvesOnceEveryAlertStayedResolvedLongEnough) {
       << "after the resolution a new alert opens a new incident";
 }
 
+// Alertmanager resolves an alert when Prometheus stops evaluating it for a
+// while (a restart), and fires it again under its first id (the same
+// startsAt) when it is back: a flap, not a replay — the quiet spell ends,
+// and the incident does not resolve during the outage. Resolved again
+// later, the second resolution has an id of its own (its endsAt) and
+// resolves the incident.
+TEST_F(FlapProtectionTest, AnAlertmanagerAlertFiringAgainUnderItsFirstIdIsAFlap) {
+  auto from_alertmanager = [&](const std::string& id, bool firing) {
+    domain::Alert a = Outage(id, firing);
+    a.source = "alertmanager";
+    return a;
+  };
+  const domain::Alert firing = from_alertmanager("am|fp|2026-12-02T10:00:00Z|firing", true);
+  const Decision opened = Decide(firing);
+  ASSERT_EQ(opened.outcome, Outcome::kOpened);
+  clock_.Advance(absl::Minutes(6));
+  ASSERT_EQ(
+      Decide(from_alertmanager("am|fp|2026-12-02T10:00:00Z|2026-12-02T10:06:00Z|resolved", false))
+          .outcome,
+      Outcome::kResolved);
+  clock_.Advance(absl::Minutes(2));
+  ProcessResult again = Process(firing);
+  EXPECT_FALSE(again.replayed) << "decided again: it fires";
+  EXPECT_EQ(Incident(opened.incident_id).quiet_since, absl::InfinitePast());
+  clock_.Advance(absl::Minutes(10));
+  FireDueTimers();
+  EXPECT_EQ(Incident(opened.incident_id).state, domain::IncidentState::kTriggered)
+      << "not resolved while the outage goes on";
+
+  ASSERT_FALSE(
+      Process(from_alertmanager("am|fp|2026-12-02T10:00:00Z|2026-12-02T10:30:00Z|resolved", false))
+          .replayed);
+  clock_.Advance(absl::Minutes(10));
+  FireDueTimers();
+  EXPECT_EQ(Incident(opened.incident_id).state, domain::IncidentState::kResolved);
+}
+
 TEST_F(FlapProtectionTest, WithoutResolveAfterTheLastResolutionResolvesAtOnce) {
   const std::string id = OpenSafety();
   ASSERT_EQ(Decide(Resolved(Safety("open-S1", "S1", "c-1"), "r1")).outcome, Outcome::kResolved);

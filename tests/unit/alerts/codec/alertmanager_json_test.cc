@@ -86,7 +86,10 @@ TEST(ParseAlertmanagerWebhook, DocumentedPayload) {
                        "http://prometheus.example.org:9090/graph?g0.expr=probe_success+%3D%3D+0")));
 
   const domain::Alert& resolved = alerts[1];
-  EXPECT_EQ(resolved.id, "am|77b1c2d3e4f5a6b7|2026-12-02T12:00:00+08:00|resolved");
+  // A resolution is named by its endsAt too: the alert may fire again under
+  // its first startsAt and be resolved a second time.
+  EXPECT_EQ(resolved.id,
+            "am|77b1c2d3e4f5a6b7|2026-12-02T12:00:00+08:00|2026-12-02T12:30:15.5+08:00|resolved");
   EXPECT_FALSE(resolved.firing);
   EXPECT_TRUE(resolved.drill);
   // Resolved: `at` is endsAt (04:30:15.5 UTC).
