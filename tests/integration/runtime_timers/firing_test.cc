@@ -114,7 +114,8 @@ TEST_F(DurableTimersTest, AClaimWhoseAnswerWasLostFiresWithoutWaitingForItsTtl) 
   // pipeline's EVAL re-send would find the connection dropped).
   ASSERT_TRUE(timers->Claim(0, absl::Now(), 1).ok());
   auto staller = Client();
-  std::thread stall([&] { (void)staller->Command({"DEBUG", "SLEEP", "3"}); });
+  // jthread: joined also when an assertion below returns early.
+  std::jthread stall([&] { (void)staller->Command({"DEBUG", "SLEEP", "3"}); });
   // The stall has begun once a probe waits behind it.
   ASSERT_TRUE(Await([&] { return !probe_->Command({"PING"}).ok(); }, absl::Seconds(5)));
   auto claimed = timers->Claim(1, absl::Now(), 10);
