@@ -219,14 +219,10 @@ class ScriptKeys {
   absl::flat_hash_map<std::string, int> index_;
 };
 
-absl::Status RedisError(const RedisReply& reply, const char* what) {
-  return RedisErrorStatus(reply, absl::StrCat("checkpoint ", what));
-}
-
 // The write script's reply as RedisCheckpointStore::Write reports it.
 absl::Status WriteOutcome(const absl::StatusOr<RedisReply>& reply) {
   if (!reply.ok()) return reply.status();
-  if (reply->type == RedisReply::Type::kError) return RedisError(*reply, "write");
+  if (reply->type == RedisReply::Type::kError) return RedisErrorStatus(*reply, "checkpoint write");
   if (reply->type != RedisReply::Type::kArray || reply->elements.empty()) {
     return absl::InternalError("checkpoint write: unexpected reply shape");
   }
@@ -306,7 +302,7 @@ absl::StatusOr<std::vector<ClaimedPartition>> RedisCheckpointStore::Claim(
   }
   auto reply = redis_.Eval(ClaimScript(), keys, args);
   if (!reply.ok()) return reply.status();
-  if (reply->type == RedisReply::Type::kError) return RedisError(*reply, "claim");
+  if (reply->type == RedisReply::Type::kError) return RedisErrorStatus(*reply, "checkpoint claim");
   if (reply->type != RedisReply::Type::kArray || reply->elements.size() != partitions.size()) {
     return absl::InternalError("checkpoint claim: unexpected reply shape");
   }

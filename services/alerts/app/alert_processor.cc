@@ -197,6 +197,12 @@ std::string CountWindow(const domain::Plan& plan, const domain::Alert& alert) {
   return GroupKeyFor(plan, domain::GroupLabels(plan, alert.labels), false);
 }
 
+// Whether `incident` has the alert `fingerprint` joined and resolved.
+bool HoldsAsResolved(const ports::Incident& incident, const std::string& fingerprint) {
+  auto it = incident.alerts.find(fingerprint);
+  return it != incident.alerts.end() && !it->second;
+}
+
 }  // namespace
 
 std::string_view OutcomeName(Outcome outcome) { return kOutcomeNames[static_cast<int>(outcome)]; }
@@ -218,16 +224,17 @@ absl::StatusOr<ProcessResult> AlertProcessor::Process(const domain::Alert& alert
   bool was_muted = false;
   if (seen->has_value()) {
     result = DecodeAnswer(**seen);
-    auto ended = EndedIncidents(alert, result.decisions);
-    if (!ended.ok()) return ended.status();
+    auto again = IncidentsToDecideAgain(alert, result.decisions);
+    if (!again.ok()) return again.status();
     auto decide_again = [&](const Decision& d) {
-      return !IsFinal(d) || ended->contains(d.incident_id);
+      return !IsFinal(d) || again->contains(d.incident_id);
     };
     if (std::none_of(result.decisions.begin(), result.decisions.end(), decide_again)) {
       return result;
     }
-    // Muted at an earlier delivery, or its incident ended while the alert
-    // still fires: those plans are decided again below; the other
+    // Muted at an earlier delivery, or its incident ended (or holds the
+    // alert as resolved) while the alert still fires: those plans are
+    // decided again below; the other
     // decisions stand (no second incident).
     was_muted = std::any_of(result.decisions.begin(), result.decisions.end(),
                             [](const Decision& d) { return !IsFinal(d); });
@@ -281,25 +288,23 @@ absl::StatusOr<ProcessResult> AlertProcessor::Raise(const domain::Alert& alert,
   return Process(raised);
 }
 
-absl::StatusOr<std::set<std::string>> AlertProcessor::EndedIncidents(
+absl::StatusOr<std::set<std::string>> AlertProcessor::IncidentsToDecideAgain(
     const domain::Alert& alert, const std::vector<Decision>& decisions) {
-  std::set<std::string> ended;
+  std::set<std::string> again;
   // Only a source that re-sends a firing alert under the same id: any
   // other's redelivery is a retry, answered from the record.
-  if (!alert.firing || !ResendsWhileFiring(alert.source)) return ended;
+  if (!alert.firing || !ResendsWhileFiring(alert.source)) return again;
   const std::string fingerprint = domain::AlertKey(alert.source, alert.labels);
   for (const Decision& d : decisions) {
-    if (!OnIncident(d) || ended.contains(d.incident_id)) continue;
+    if (!OnIncident(d) || again.contains(d.incident_id)) continue;
     auto found = store_.Get(d.incident_id);
     if (!found.ok()) return found.status();
-    if (!found->has_value() || !domain::IsActive((*found)->state)) {
-      ended.insert(d.incident_id);
-      continue;
+    if (!found->has_value() || !domain::IsActive((*found)->state) ||
+        HoldsAsResolved(**found, fingerprint)) {
+      again.insert(d.incident_id);
     }
-    auto held = (*found)->alerts.find(fingerprint);
-    if (held != (*found)->alerts.end() && !held->second) ended.insert(d.incident_id);
   }
-  return ended;
+  return again;
 }
 
 absl::StatusOr<Decision> AlertProcessor::ForPlan(const domain::Plan& plan,

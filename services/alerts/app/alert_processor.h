@@ -150,8 +150,8 @@ class AlertProcessor {
   // (so its first id) after a resolution caused by a gap in Prometheus's
   // evaluations; joining it again is a flap, which resumes the escalation
   // and ends the quiet spell. Empty otherwise.
-  absl::StatusOr<std::set<std::string>> EndedIncidents(const domain::Alert& alert,
-                                                       const std::vector<Decision>& decisions);
+  absl::StatusOr<std::set<std::string>> IncidentsToDecideAgain(
+      const domain::Alert& alert, const std::vector<Decision>& decisions);
   absl::Status WakeInhibitedBy(const std::string& incident_id);
   // Replaces the recorded answer of `alert_id` for the plans in `decisions`.
   absl::Status Rerecord(const std::string& alert_id, const std::string& fingerprint,

@@ -44,6 +44,11 @@ struct ComplaintObserver {
 
 class ComplaintService {
  public:
+  // A submission's create attempts at most (a duplicate racing in first
+  // costs one); with the idempotency reservation before them, each bounded
+  // by the store's command timeout (KnownIssues::SettleFor).
+  static constexpr int kMaxCreateAttempts = 3;
+
   // `pii_key` keys the HMAC of complainant identities (events, dedup).
   // `triage` is read once per call (its Current() snapshot).
   // `known_issues` (optional): new complaints matching an active incident

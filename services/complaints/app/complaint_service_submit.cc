@@ -16,7 +16,6 @@ namespace sqms::complaints::app {
 namespace {
 
 // A duplicate racing in with its create is re-linked this often.
-constexpr int kMaxCreateAttempts = 3;
 
 }  // namespace
 

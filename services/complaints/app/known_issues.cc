@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "services/complaints/app/complaint_service.h"
+
 namespace sqms::complaints::app {
 
 KnownIssues::KnownIssues(ports::IncidentRegistry& registry, absl::Duration lookback,
@@ -48,7 +50,7 @@ absl::Status KnownIssues::Refresh() {
 }
 
 absl::Duration KnownIssues::SettleFor(absl::Duration redis_timeout) {
-  return std::max(kDefaultSettle, 2 * (1 + 3) * redis_timeout);
+  return std::max(kDefaultSettle, 2 * (1 + ComplaintService::kMaxCreateAttempts) * redis_timeout);
 }
 
 std::vector<domain::ActiveIncident> KnownIssues::TakeLeft() {

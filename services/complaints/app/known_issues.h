@@ -39,7 +39,7 @@ class KnownIssues {
   // with the default Redis command timeout (2 s): SettleFor.
   static constexpr absl::Duration kDefaultSettle = absl::Seconds(15);
   // The settle time for a Redis command timeout: a submission's reservation
-  // and create attempts (complaint_service_submit.cc: at most 3), each
+  // and create attempts (ComplaintService::kMaxCreateAttempts), each
   // bounded by it, twice over; at least kDefaultSettle.
   static absl::Duration SettleFor(absl::Duration redis_timeout);
 

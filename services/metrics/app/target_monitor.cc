@@ -100,8 +100,7 @@ absl::StatusOr<int> TargetMonitor::Evaluate(const domain::Target& target) {
                     : domain::EvaluateNewWindow(target, *kpi, status.state, value);
     // A status stored before it recorded its window: its breach may be this
     // window's, published already — not a second time.
-    const bool legacy = status.decided_in.empty() && status.state != domain::TargetState::kUnknown;
-    if (legacy && status.state == domain::TargetState::kBreached &&
+    if (status.decided_in.empty() && status.state == domain::TargetState::kBreached &&
         decision.transition == domain::TargetTransition::kBreached) {
       decision.transition = domain::TargetTransition::kNone;
     }
