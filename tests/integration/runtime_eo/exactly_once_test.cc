@@ -118,6 +118,27 @@ class ExactlyOnceTest : public EoTest {
     ASSERT_TRUE((*consumer)->status().ok()) << (*consumer)->status();
   }
 
+  // A consumer of `topic` in `group`, exporting to `registry`, started and
+  // caught up with 200 events produced to it, all checkpointed; null (and
+  // the test failed) if not.
+  std::unique_ptr<CheckpointingConsumer> StartCaughtUp(const std::string& group,
+                                                       const std::string& topic,
+                                                       prometheus::Registry& registry,
+                                                       CountingProcessor& counter) {
+    CheckpointingConsumerOptions options = Options(group, topic, "one");
+    options.metrics = &registry;
+    auto consumer = CheckpointingConsumer::Create(options, *redis_, counter);
+    EXPECT_TRUE(consumer.ok()) << consumer.status();
+    if (!consumer.ok()) return nullptr;
+    (*consumer)->Start();
+    Produce(topic, 0, 200);
+    if (!Await([&] { return StoredOffsetsTotal() == 200; }, absl::Seconds(60))) {
+      ADD_FAILURE() << "the first 200 events were not checkpointed";
+      return nullptr;
+    }
+    return *std::move(consumer);
+  }
+
   // The dedup window stored for `partition` of `topic`, oldest first.
   std::vector<std::string> StoredIds(const std::string& topic, int32_t partition) {
     RedisCheckpointStore store(*redis_, kPrefix, 0);
@@ -299,13 +320,8 @@ TEST_F(ExactlyOnceTest, RedisOutageDelaysCheckpointsButLosesNothing) {
   const std::string topic = "sqms.incidents.v1";  // 4 partitions
   prometheus::Registry registry;
   CountingProcessor counter(std::string(kPrefix) + ":counts");
-  CheckpointingConsumerOptions options = Options("eo-outage", topic, "one");
-  options.metrics = &registry;
-  auto consumer = CheckpointingConsumer::Create(options, *redis_, counter);
-  ASSERT_TRUE(consumer.ok()) << consumer.status();
-  (*consumer)->Start();
-  Produce(topic, 0, 200);
-  ASSERT_TRUE(Await([&] { return StoredOffsetsTotal() == 200; }, absl::Seconds(60)));
+  auto consumer = StartCaughtUp("eo-outage", topic, registry, counter);
+  ASSERT_NE(consumer, nullptr);
   redis_server_->Stop();
   Produce(topic, 200, 1000);
   ASSERT_TRUE(Await([&] { return counter.processed() >= 201; }, absl::Seconds(60)));
@@ -337,8 +353,8 @@ TEST_F(ExactlyOnceTest, RedisOutageDelaysCheckpointsButLosesNothing) {
   EXPECT_TRUE(Await(
       [&] { return MetricValue(registry, "sqms_consumer_checkpoint_age_seconds", group) < 1; },
       absl::Seconds(10)));
-  (*consumer)->Stop();
-  EXPECT_TRUE((*consumer)->status().ok()) << (*consumer)->status();
+  consumer->Stop();
+  EXPECT_TRUE(consumer->status().ok()) << consumer->status();
   EXPECT_EQ(CountsTotal(), 1200);
 }
 
@@ -351,13 +367,8 @@ TEST_F(ExactlyOnceTest, ARedisThatRefusesWritesDelaysCheckpointsButLosesNothing)
   const std::string topic = "sqms.incidents.v1";
   prometheus::Registry registry;
   CountingProcessor counter(std::string(kPrefix) + ":counts");
-  CheckpointingConsumerOptions options = Options("eo-refused", topic, "one");
-  options.metrics = &registry;
-  auto consumer = CheckpointingConsumer::Create(options, *redis_, counter);
-  ASSERT_TRUE(consumer.ok()) << consumer.status();
-  (*consumer)->Start();
-  Produce(topic, 0, 200);
-  ASSERT_TRUE(Await([&] { return StoredOffsetsTotal() == 200; }, absl::Seconds(60)));
+  auto consumer = StartCaughtUp("eo-refused", topic, registry, counter);
+  ASSERT_NE(consumer, nullptr);
   ASSERT_TRUE(redis_->Command({"CONFIG", "SET", "min-replicas-to-write", "1"}).ok());
   Produce(topic, 200, 200);
   EXPECT_TRUE(Await(
@@ -369,9 +380,9 @@ TEST_F(ExactlyOnceTest, ARedisThatRefusesWritesDelaysCheckpointsButLosesNothing)
   EXPECT_EQ(StoredOffsetsTotal(), 200) << "no write got through";
   ASSERT_TRUE(redis_->Command({"CONFIG", "SET", "min-replicas-to-write", "0"}).ok());
   ASSERT_TRUE(Await([&] { return StoredOffsetsTotal() == 400; }, absl::Seconds(60)))
-      << "the consumer stopped: " << (*consumer)->status();
-  (*consumer)->Stop();
-  EXPECT_TRUE((*consumer)->status().ok()) << (*consumer)->status();
+      << "the consumer stopped: " << consumer->status();
+  consumer->Stop();
+  EXPECT_TRUE(consumer->status().ok()) << consumer->status();
   EXPECT_EQ(CountsTotal(), 400);
 }
 

@@ -144,57 +144,67 @@ TEST_F(KnownIssuesServiceTest, ResolutionReleasesEachLinkedComplaintOnceAndItsTi
       << "an ended incident is never revived by a late event";
 }
 
-// Replica B's snapshot still has the incident when replica A ends it and
-// runs its release scan: a complaint submitted to B meanwhile is held, and
-// nothing of A's will ever release it. B releases it itself once the
-// incident has left its snapshot and the settle time has passed.
-TEST_F(KnownIssuesServiceTest, AComplaintHeldThroughAStaleSnapshotIsReleasedByItsReplica) {
-  KnownIssues known_b{registry_, absl::Hours(1), clock_, absl::Seconds(15)};
-  ComplaintService replica_b(repo_, *triage_, clock_, "test-pii-key", ComplaintObserver{},
-                             domain::ValidationLimits{}, &known_b);
-  ASSERT_TRUE(service_->ApplyIncidentChange(Opened("inc-1")).ok());
-  ASSERT_TRUE(known_b.Refresh().ok());
-  ASSERT_TRUE(service_->ApplyIncidentChange(Ended("inc-1")).ok());  // A's scan: nothing held
+// Two replicas on one store: replica B's snapshot still has the incident
+// when replica A ends it and runs its release scan, and B takes a matching
+// complaint meanwhile.
+class StaleSnapshotTest : public KnownIssuesServiceTest {
+ protected:
+  void SetUp() override {
+    KnownIssuesServiceTest::SetUp();
+    if (HasFatalFailure()) return;
+    replica_b_ = std::make_unique<ComplaintService>(repo_, *triage_, clock_, "test-pii-key",
+                                                    ComplaintObserver{}, domain::ValidationLimits{},
+                                                    &known_b_);
+  }
+  // B refreshed while inc-1 was active; A ended it (its scan found nothing
+  // held); B, not refreshed since, takes a delay report.
+  absl::StatusOr<SubmitResult> SubmitThroughStaleSnapshot() {
+    EXPECT_TRUE(service_->ApplyIncidentChange(Opened("inc-1")).ok());
+    EXPECT_TRUE(known_b_.Refresh().ok());
+    EXPECT_TRUE(service_->ApplyIncidentChange(Ended("inc-1")).ok());
+    return replica_b_->Submit(DelayReport(), "agent-1");
+  }
 
-  auto submitted = replica_b.Submit(DelayReport(), "agent-1");
+  KnownIssues known_b_{registry_, absl::Hours(1), clock_, absl::Seconds(15)};
+  std::unique_ptr<ComplaintService> replica_b_;
+};
+
+// Nothing of A's will ever release B's complaint: B releases it itself once
+// the incident has left its snapshot and the settle time has passed.
+TEST_F(StaleSnapshotTest, AComplaintHeldThroughAStaleSnapshotIsReleasedByItsReplica) {
+  auto submitted = SubmitThroughStaleSnapshot();
   ASSERT_TRUE(submitted.ok()) << submitted.status();
   const std::string id = submitted->complaint.id;
   ASSERT_TRUE(submitted->complaint.known_issue.has_value());
   ASSERT_TRUE(submitted->complaint.known_issue->active()) << "held through B's stale snapshot";
   ASSERT_FALSE(HasTimer(id));
 
-  ASSERT_TRUE(known_b.Refresh().ok());  // B learns the incident ended
-  ASSERT_TRUE(replica_b.ReleaseLeftIncidents().ok());
+  ASSERT_TRUE(known_b_.Refresh().ok());  // B learns the incident ended
+  ASSERT_TRUE(replica_b_->ReleaseLeftIncidents().ok());
   EXPECT_FALSE(HasTimer(id)) << "not before the settle time";
   clock_.Advance(absl::Seconds(15));
-  ASSERT_TRUE(replica_b.ReleaseLeftIncidents().ok());
+  ASSERT_TRUE(replica_b_->ReleaseLeftIncidents().ok());
   auto c = service_->Get(id);
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_FALSE(c->known_issue->active());
   EXPECT_TRUE(HasTimer(id)) << "its SLA clock runs again";
   const std::vector<EventType> events = EventTypes(id);
   EXPECT_EQ(std::count(events.begin(), events.end(), EventType::kIncidentResolved), 1);
-  ASSERT_TRUE(replica_b.ReleaseLeftIncidents().ok());  // handed out once
+  ASSERT_TRUE(replica_b_->ReleaseLeftIncidents().ok());  // handed out once
   EXPECT_EQ(StoredVersion(id), c->version);
 }
 
 // A release that fails is handed back and retried by a later call.
-TEST_F(KnownIssuesServiceTest, AFailedReleaseOfALeftIncidentIsRetried) {
-  KnownIssues known_b{registry_, absl::Hours(1), clock_, absl::Seconds(15)};
-  ComplaintService replica_b(repo_, *triage_, clock_, "test-pii-key", ComplaintObserver{},
-                             domain::ValidationLimits{}, &known_b);
-  ASSERT_TRUE(service_->ApplyIncidentChange(Opened("inc-1")).ok());
-  ASSERT_TRUE(known_b.Refresh().ok());
-  ASSERT_TRUE(service_->ApplyIncidentChange(Ended("inc-1")).ok());
-  auto submitted = replica_b.Submit(DelayReport(), "agent-1");
+TEST_F(StaleSnapshotTest, AFailedReleaseOfALeftIncidentIsRetried) {
+  auto submitted = SubmitThroughStaleSnapshot();
   ASSERT_TRUE(submitted.ok()) << submitted.status();
-  ASSERT_TRUE(known_b.Refresh().ok());
+  ASSERT_TRUE(known_b_.Refresh().ok());
   clock_.Advance(absl::Seconds(15));
   repo_.SetDown(absl::UnavailableError("down"));
-  EXPECT_EQ(replica_b.ReleaseLeftIncidents().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(replica_b_->ReleaseLeftIncidents().code(), absl::StatusCode::kUnavailable);
   repo_.SetDown(absl::OkStatus());
   clock_.Advance(absl::Seconds(15));
-  ASSERT_TRUE(replica_b.ReleaseLeftIncidents().ok());
+  ASSERT_TRUE(replica_b_->ReleaseLeftIncidents().ok());
   EXPECT_TRUE(HasTimer(submitted->complaint.id));
 }
 
