@@ -60,6 +60,36 @@ std::string DayLabel(absl::Time t) {
   return absl::FormatCivilTime(absl::ToCivilDay(t, zone));
 }
 
+namespace {
+
+// Now, once at least `room` is left before `end_of(now)`.
+absl::Time NowWithRoom(absl::Duration room, absl::Time (*end_of)(absl::Time, absl::TimeZone)) {
+  absl::TimeZone zone;
+  absl::LoadTimeZone(kZone, &zone);
+  absl::Time now = absl::Now();
+  testing::Await(
+      [&] {
+        now = absl::Now();
+        return end_of(now, zone) - now >= room;
+      },
+      room + absl::Seconds(1), absl::Milliseconds(100));
+  return now;
+}
+
+}  // namespace
+
+absl::Time NowWithRoomInHour(absl::Duration room) {
+  return NowWithRoom(room, [](absl::Time t, absl::TimeZone zone) {
+    return absl::FromCivil(absl::ToCivilHour(t, zone) + 1, zone);
+  });
+}
+
+absl::Time NowWithRoomInDay(absl::Duration room) {
+  return NowWithRoom(room, [](absl::Time t, absl::TimeZone zone) {
+    return absl::FromCivil(absl::ToCivilDay(t, zone) + 1, zone);
+  });
+}
+
 absl::StatusOr<std::unique_ptr<MetricsStack>> MetricsStack::Start(
     const MetricsStackOptions& options) {
   auto stack = std::unique_ptr<MetricsStack>(new MetricsStack());

@@ -104,4 +104,13 @@ absl::Time DayStart();
 // The day window's label of `t` in kZone: "2026-11-30".
 std::string DayLabel(absl::Time t);
 
+// Now, with at least `room` left before the current hour (day) in kZone
+// ends: awaited — up to `room` — when less is left. The service judges
+// targets and surges in the window its own clock is in, so a test whose
+// events and evaluations must all fall in the one window it dated them in
+// starts here; otherwise it would fail whenever it ran across the hour's
+// (day's) end.
+absl::Time NowWithRoomInHour(absl::Duration room);
+absl::Time NowWithRoomInDay(absl::Duration room);
+
 }  // namespace sqms::metrics::it

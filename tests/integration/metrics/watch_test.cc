@@ -21,14 +21,16 @@ namespace {
 
 using testing::Await;
 
-// answer_rate of ticketing-center per day: today and the two days before.
+// answer_rate of ticketing-center per day: today and the three days before,
+// so the two days the test writes (DayStart() and the day after) stay
+// watched should midnight pass while it runs.
 mv1::WatchKpisRequest Request() {
   mv1::WatchKpisRequest r;
   r.add_kpis("answer_rate");
   r.set_size(mv1::WINDOW_SIZE_DAY);
   r.set_dimension("department");
   r.set_unit("ticketing-center");
-  r.set_previous_windows(2);
+  r.set_previous_windows(3);
   return r;
 }
 
@@ -120,9 +122,9 @@ TEST_F(MetricsWatchTest, SnapshotThenUpdatesThenALateCorrectionOnEveryReplica) {
   const std::string label = DayLabel(day), next_label = DayLabel(day + absl::Hours(24));
 
   for (const Watch* watch : {&first, &second}) {
-    ASSERT_TRUE(Await([&] { return watch->updates().size() >= 3; }, absl::Seconds(10)));
+    ASSERT_TRUE(Await([&] { return watch->updates().size() >= 4; }, absl::Seconds(10)));
     std::vector<mv1::KpiUpdate> snapshot = watch->updates();
-    ASSERT_EQ(snapshot.size(), 3u) << "one per watched day, nothing else before any event";
+    ASSERT_EQ(snapshot.size(), 4u) << "one per watched day, nothing else before any event";
     for (const mv1::KpiUpdate& u : snapshot) {
       EXPECT_TRUE(u.snapshot());
       EXPECT_EQ(u.value().kpi(), "answer_rate");
@@ -130,17 +132,23 @@ TEST_F(MetricsWatchTest, SnapshotThenUpdatesThenALateCorrectionOnEveryReplica) {
       EXPECT_EQ(u.value().denominator(), 0);
       EXPECT_FALSE(u.value().has_value());
     }
-    EXPECT_EQ(snapshot[0].value().period(), label) << "oldest first";
+    EXPECT_EQ(snapshot[0].value().period(), DayLabel(day - absl::Hours(24))) << "oldest first";
   }
 
   // As kpi_test's late event: the next day's event moves the partition's
   // watermark past the day's end plus grace; the same key keeps all three
-  // on one partition.
+  // on one partition. The next day's call has its outcome: in the five
+  // minutes after midnight that day is still open by the clock, and an open
+  // day's answer rate divides by the calls with an outcome only
+  // (domain::Settlement); a call offered alone would count there 0 times.
   ev::ContactEvent offered = Contact("watch-1", day + absl::Hours(9), "ticketing-center");
   offered.mutable_call_offered();
   ev::ContactEvent next_day = Contact("watch-1", day + absl::Hours(33), "ticketing-center");
   next_day.mutable_call_offered();
-  ASSERT_TRUE(stack_->Produce({offered, next_day}).ok());
+  ev::ContactEvent next_day_abandoned =
+      Contact("watch-1", day + absl::Hours(33) + absl::Seconds(30), "ticketing-center");
+  next_day_abandoned.mutable_call_abandoned()->set_wait_seconds(30);
+  ASSERT_TRUE(stack_->Produce({offered, next_day, next_day_abandoned}).ok());
   for (const Watch* watch : {&first, &second}) {
     auto update = watch->AwaitUpdate(
         ChangeOf(label, [](const mv1::KpiValue& v) { return v.denominator() == 1; }));

@@ -165,11 +165,17 @@ class TriageReloadTest : public ComplaintServiceTest {
     const std::string dir = ::testing::TempDir() + "/triage-reload-" + std::to_string(::getpid());
     std::filesystem::create_directories(dir);
     path_ = dir + "/triage.yaml";
+    // The shipped file, as a ConfigMap would mount it: every holiday file
+    // beside it (the tests below edit 2026's).
+    const std::filesystem::path shipped_dir =
+        sqms::testing::SourceFile("services/complaints/config");
+    for (const auto& entry : std::filesystem::directory_iterator(shipped_dir)) {
+      const std::string name = entry.path().filename().string();
+      if (!name.starts_with("holidays-") || !name.ends_with(".yaml")) continue;
+      std::filesystem::copy_file(entry.path(), dir + "/" + name,
+                                 std::filesystem::copy_options::overwrite_existing);
+    }
     holidays_ = dir + "/holidays-2026.yaml";
-    std::filesystem::copy_file(
-        sqms::testing::SourceFile("services/complaints/config/holidays-2026.yaml"), holidays_,
-        std::filesystem::copy_options::overwrite_existing);
-    // The shipped file, as a ConfigMap would mount it: holiday files beside it.
     std::ifstream shipped(ShippedTriagePath());
     Write(std::string(std::istreambuf_iterator<char>(shipped), {}));
   }
