@@ -55,11 +55,14 @@ absl::StatusOr<int> SurgeMonitor::Evaluate(const domain::SurgeRule& rule) {
   for (const domain::Window& w : domain::BaselineWindows(windows[0], rule.weeks, config_.zone)) {
     windows.push_back(w);
   }
-  auto aggregates = reader_.Read(windows, *dimension, false);
-  if (!aggregates.ok()) return aggregates.status();
+  // The status first, then the figures, as TargetMonitor does (there for
+  // a reason; here `last_closed` alone would keep a stale read from
+  // surging twice).
   const std::string id = RuleId(rule);
   auto statuses = store_.Load(id);
   if (!statuses.ok()) return statuses.status();
+  auto aggregates = reader_.Read(windows, *dimension, false);
+  if (!aggregates.ok()) return aggregates.status();
   const std::string label = domain::WindowLabel(windows[0], config_.zone);
 
   // The units counted in the open window, and those whose surge is still

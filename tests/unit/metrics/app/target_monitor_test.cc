@@ -6,6 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <utility>
+
 #include "tests/support/fake_clock.h"
 #include "tests/support/metrics/in_memory_target_store.h"
 #include "tests/support/metrics/target_store_contract.h"
@@ -31,6 +34,11 @@ class TargetMonitorTest : public ::testing::Test {
   TargetMonitorTest() : clock_(absl::FromUnixSeconds(1796191200)) {  // 2026-12-02 14:00 +08
     absl::LoadTimeZone("Asia/Shanghai", &config_.zone);
     config_.grace = absl::Minutes(5);
+    monitor_ = std::make_unique<TargetMonitor>(reader_, store_, clock_,
+                                               std::vector{AnswerRateTarget()}, config_);
+  }
+  // Answer rate ≥ 90 % per department and day, sample ≥ 10, hysteresis 2.
+  static domain::Target AnswerRateTarget() {
     domain::Target t;
     t.kpi = "answer_rate";
     t.dimension = "department";
@@ -39,7 +47,7 @@ class TargetMonitorTest : public ::testing::Test {
     t.min_sample = 10;
     t.hysteresis = 2;
     t.consecutive_misses = 2;
-    monitor_ = std::make_unique<TargetMonitor>(reader_, store_, clock_, std::vector{t}, config_);
+    return t;
   }
   domain::Window Today() const {
     return domain::WindowOf(clock_.Now(), domain::WindowSize::kDay, config_.zone);
@@ -172,6 +180,45 @@ TEST_F(TargetMonitorTest, AStatusStoredWithoutItsWindowIsNotBreachedTwice) {
   SetCalls(reader_, Today(), "ticketing-center", 100, 93);
   ASSERT_EQ(*monitor_->EvaluateOnce(), 1);
   EXPECT_EQ(Published().back().type, TargetEventType::kRecovered);
+}
+
+// A reader that returns the figures as they were when it was asked, after
+// `meanwhile` ran: a replica that stalled in its read while a checkpoint
+// and another replica's evaluation went by.
+class StallingReader final : public ports::KpiReader {
+ public:
+  explicit StallingReader(ports::KpiReader& inner) : inner_(inner) {}
+  absl::StatusOr<std::vector<ports::WindowAggregate>> Read(
+      const std::vector<domain::Window>& windows, domain::Dimension dimension,
+      bool drill) override {
+    auto read = inner_.Read(windows, dimension, drill);
+    if (meanwhile) std::exchange(meanwhile, nullptr)();
+    return read;
+  }
+  std::function<void()> meanwhile;
+
+ private:
+  ports::KpiReader& inner_;
+};
+
+// Breached at 75 %, then 87.5 % (within the hysteresis): replica B reads
+// that; before its answer comes, 95 % is checkpointed and replica A
+// publishes the recovery. B must not then publish a breach of its stale
+// 87.5 % against the recovered status.
+TEST_F(TargetMonitorTest, AReplicaThatReadStaleFiguresPublishesNoSecondBreach) {
+  SetCalls(reader_, Today(), "ticketing-center", 20, 15);
+  ASSERT_EQ(*monitor_->EvaluateOnce(), 1);
+  SetCalls(reader_, Today(), "ticketing-center", 40, 35);
+  StallingReader stalling(reader_);
+  TargetMonitor replica_b(stalling, store_, clock_, {AnswerRateTarget()}, config_);
+  stalling.meanwhile = [&] {
+    SetCalls(reader_, Today(), "ticketing-center", 100, 95);
+    ASSERT_EQ(*monitor_->EvaluateOnce(), 1) << "replica A: recovered";
+  };
+  ASSERT_TRUE(replica_b.EvaluateOnce().ok());
+  ASSERT_EQ(Published().size(), 2u) << "a breach, a recovery, and nothing from B";
+  EXPECT_EQ(Published()[1].type, TargetEventType::kRecovered);
+  ASSERT_EQ(*replica_b.EvaluateOnce(), 0) << "B, reading again, agrees";
 }
 
 TEST(InMemoryTargetStoreTest, KeepsTheTargetStoreContract) {
