@@ -79,15 +79,20 @@ TEST(AlertsEscalationTest, AcknowledgedInTimeNoSecondTierEverAndLateAckPagesTier
   auto stack = AlertsStack::Start({.name = "alerts-ack", .plans = kPlans});
   ASSERT_TRUE(stack.ok()) << stack.status();
   auto stub = (*stack)->Alerts();
+  // Acknowledged at once: the one call between the open and the ack has
+  // the whole 2 s ack timeout, however slow Redis is beside a build.
   auto acked = Raise(*stub, {{"alertname", "PageTest"}, {"case", "acked"}});
-  auto late = Raise(*stub, {{"alertname", "PageTest"}, {"case", "late"}});
-  ASSERT_TRUE(acked.ok() && late.ok());
-  const std::string a = OpenedIncident(*acked), b = OpenedIncident(*late);
+  ASSERT_TRUE(acked.ok());
+  const std::string a = OpenedIncident(*acked);
   ASSERT_FALSE(a.empty());
-  ASSERT_FALSE(b.empty());
   ASSERT_TRUE(Ack(*stub, a).ok());
-  // The control incident, opened at the same moment, escalates at 2 s: by
-  // the time its tier-2 page arrived, the acknowledged one's would have too.
+  auto late = Raise(*stub, {{"alertname", "PageTest"}, {"case", "late"}});
+  ASSERT_TRUE(late.ok());
+  const std::string b = OpenedIncident(*late);
+  ASSERT_FALSE(b.empty());
+  // The control incident, opened after the first, escalates 2 s after it
+  // opened: by the time its tier-2 page arrived, the acknowledged one's
+  // would have too.
   ASSERT_TRUE(testing::Await([&] { return (*stack)->Pages(b, "escalated").size() == 1; },
                              absl::Seconds(20)));
   auto late_ack = Ack(*stub, b);

@@ -42,16 +42,20 @@ mv1::GetKpiRequest Get(const std::string& kpi, absl::Time day, const std::string
   return r;
 }
 
-// Awaits GetKpi returning `denominator` (the sample), then returns it.
+// Awaits GetKpi returning at least `denominator` (the sample) and
+// `numerator`, then returns it. A KPI whose numerator and denominator come
+// from different records (a call's offer and its answer) needs both: a
+// checkpoint may fall between the two records.
 mv1::KpiValue AwaitSample(MetricsStack& stack, const mv1::GetKpiRequest& request,
-                          int64_t denominator, absl::Duration timeout = absl::Seconds(30)) {
+                          int64_t denominator, int64_t numerator = 0,
+                          absl::Duration timeout = absl::Seconds(30)) {
   mv1::KpiValue last;
   Await([&] {
     auto stub = stack.Metrics();
     mv1::KpiValue v;
     if (!stub->GetKpi(Ctx().get(), request, &v).ok()) return false;
     last = v;
-    return v.denominator() >= denominator;
+    return v.denominator() >= denominator && v.numerator() >= numerator;
   }, timeout, absl::Milliseconds(100));
   return last;
 }
@@ -136,7 +140,8 @@ TEST_F(MetricsKpiTest, KpisEqualAnIndependentRecomputeFromTheEvents) {
 
   for (const auto& [department, e] : expected) {
     SCOPED_TRACE(department);
-    mv1::KpiValue answer = AwaitSample(*stack_, Get("answer_rate", day, department), e.offered);
+    mv1::KpiValue answer =
+        AwaitSample(*stack_, Get("answer_rate", day, department), e.offered, e.answered);
     EXPECT_EQ(answer.numerator(), e.answered);
     EXPECT_EQ(answer.denominator(), e.offered);
     EXPECT_NEAR(answer.value(), 100.0 * e.answered / e.offered, 1e-9);
@@ -145,7 +150,8 @@ TEST_F(MetricsKpiTest, KpisEqualAnIndependentRecomputeFromTheEvents) {
     EXPECT_EQ(satisfaction.denominator(), e.ratings) << "a survey without the question is no rating";
     EXPECT_NEAR(satisfaction.value(), 100.0 * (1 - static_cast<double>(e.unsatisfied) / e.ratings), 1e-9);
 
-    mv1::KpiValue one_time = AwaitSample(*stack_, Get("one_time_answer_rate", day, department), e.consultations);
+    mv1::KpiValue one_time = AwaitSample(*stack_, Get("one_time_answer_rate", day, department),
+                                         e.consultations, e.dispatched);
     EXPECT_NEAR(one_time.value(), 100.0 * (1 - static_cast<double>(e.dispatched) / e.consultations), 1e-9);
 
     mv1::KpiValue asa = AwaitSample(*stack_, Get("average_speed_of_answer", day, department), e.answered);
@@ -501,7 +507,8 @@ TEST_F(MetricsKpiTest, SigkillDuringAStreamLosesAndDoublesNothing) {
   ASSERT_TRUE(stack_->StartService().ok());
   // The group reassigns the dead replica's partitions after its session
   // timeout (10 s), then the restarted one resumes at the checkpoints.
-  mv1::KpiValue v = AwaitSample(*stack_, Get("answer_rate", day, ""), kEvents, absl::Seconds(180));
+  mv1::KpiValue v =
+      AwaitSample(*stack_, Get("answer_rate", day, ""), kEvents, 0, absl::Seconds(180));
   EXPECT_EQ(v.denominator(), kEvents);
   // And it stays there: nothing is counted twice later.
   ev::ContactEvent marker = Contact("kill-marker", day + absl::Hours(23), "ticketing-center");

@@ -28,7 +28,10 @@ TEST_F(RelayTest, AStaleOwnersDeleteIsRefusedAfterATakeover) {
   std::vector<std::string> entry_ids;
   for (const auto& e : ids->elements) entry_ids.push_back(e.elements[0].str);
 
-  OutboxLease a(*redis_, UniqueOwnerId("a"), std::chrono::milliseconds(200));
+  // 2 s: long enough that b's refusal and a's renewal below come before it
+  // expires even with Redis fsyncing every write beside a build; short
+  // enough to await its expiry.
+  OutboxLease a(*redis_, UniqueOwnerId("a"), std::chrono::milliseconds(2000));
   OutboxLease b(*redis_, UniqueOwnerId("b"), std::chrono::milliseconds(10000));
   auto grant_a = a.Acquire(Keys(0));
   ASSERT_TRUE(grant_a.ok() && grant_a->held);
@@ -41,7 +44,7 @@ TEST_F(RelayTest, AStaleOwnersDeleteIsRefusedAfterATakeover) {
   EXPECT_EQ(renewed->token, grant_a->token);
 
   // a stalls past its TTL; b takes the shard with a larger token.
-  ASSERT_TRUE(testing::Await([&] { return LeaseValue().empty(); }, absl::Seconds(5)));
+  ASSERT_TRUE(testing::Await([&] { return LeaseValue().empty(); }, absl::Seconds(10)));
   auto grant_b = b.Acquire(Keys(0));
   ASSERT_TRUE(grant_b.ok() && grant_b->held);
   EXPECT_GT(grant_b->token, grant_a->token);
