@@ -253,7 +253,9 @@ TYPED_TEST_P(ContactEventStoreContract, ACallsEventsAndItsSurveyAreRecordedOnce)
   std::vector<domain::ContactEvent> firsts;
   for (size_t i = 0; i < std::size(kinds); ++i) {
     firsts.push_back(call(kinds[i], static_cast<int64_t>(i) * 60));
-    ASSERT_EQ(this->Append(firsts.back(), {}), ports::AppendResult::kAppended) << i;
+    ASSERT_EQ(this->Append(firsts.back(), this->Record("call-once")),
+              ports::AppendResult::kAppended)
+        << i;
   }
   const domain::ContactRecord recorded = this->Record("call-once");
   EXPECT_EQ(recorded.call_offered_at, absl::FromUnixSeconds(1'790'000'000));
@@ -284,6 +286,42 @@ TYPED_TEST_P(ContactEventStoreContract, ACallsEventsAndItsSurveyAreRecordedOnce)
   abandoned.contact_id = "call-abandoned";
   ASSERT_EQ(this->Append(abandoned, {}), ports::AppendResult::kAppended);
   EXPECT_EQ(this->Record("call-abandoned").call_outcome, domain::ContactKind::kCallAbandoned);
+}
+
+// An outcome is completed from its call's offer and an end from its
+// outcome (domain::AgreesWith): completed before that was recorded — two
+// streams sending a call's events at once — it is stale and writes
+// nothing; completed again from the record, it is appended.
+TYPED_TEST_P(ContactEventStoreContract, AnOutcomeOrEndIsAppendedOnlyOnTheCallItWasCompletedFrom) {
+  auto call = [&](domain::ContactKind kind, int64_t seconds) {
+    domain::ContactEvent e = this->Outage("call-basis", kind, seconds);
+    e.platform = domain::Platform::kUnspecified;
+    e.outage_seconds.reset();
+    return e;
+  };
+  const domain::ContactRecord before = this->Record("call-basis");
+  const domain::ContactEvent abandoned = call(domain::ContactKind::kCallAbandoned, 40);
+  const domain::ContactEvent ended = call(domain::ContactKind::kCallEnded, 40);
+  ASSERT_EQ(this->Append(call(domain::ContactKind::kCallOffered, 0), before),
+            ports::AppendResult::kAppended);
+  const domain::ContactRecord offered = this->Record("call-basis");
+
+  auto stale = [&](const domain::ContactEvent& e, const domain::ContactRecord& basis,
+                   const domain::ContactRecord& current) {
+    auto outcome = this->store().Append(e, basis, "fp");
+    ASSERT_TRUE(outcome.ok()) << outcome.status();
+    EXPECT_EQ(outcome->result, ports::AppendResult::kStale) << static_cast<int>(e.kind);
+    EXPECT_EQ(outcome->current, current);
+    auto lookup = this->store().Load("call-basis", e.event_id);
+    ASSERT_TRUE(lookup.ok()) << lookup.status();
+    EXPECT_FALSE(lookup->seen) << "nothing written";
+  };
+  stale(abandoned, before, offered);  // completed without the offer
+  ASSERT_EQ(this->Append(abandoned, offered), ports::AppendResult::kAppended);
+  const domain::ContactRecord outcome = this->Record("call-basis");
+  EXPECT_EQ(outcome.call_outcome, domain::ContactKind::kCallAbandoned);
+  stale(ended, offered, outcome);  // completed without the outcome
+  ASSERT_EQ(this->Append(ended, outcome), ports::AppendResult::kAppended);
 }
 
 // An event id is bound to one contact whatever shard or slot the contacts'
@@ -326,6 +364,7 @@ REGISTER_TYPED_TEST_SUITE_P(ContactEventStoreContract, AnEventIdIsAppendedOnce,
                             AnEndIsAppendedOnlyOnTheOutageItWasCompletedFrom,
                             AnEndWithoutAStartIsRecordedToo,
                             ADispatchIsAppendedOnlyOnTheConsultationItWasCompletedFrom,
-                            ACallsEventsAndItsSurveyAreRecordedOnce);
+                            ACallsEventsAndItsSurveyAreRecordedOnce,
+                            AnOutcomeOrEndIsAppendedOnlyOnTheCallItWasCompletedFrom);
 
 }  // namespace sqms::complaints::contract

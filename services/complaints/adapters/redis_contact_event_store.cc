@@ -180,6 +180,14 @@ absl::StatusOr<ports::AppendOutcome> RedisContactEventStore::Append(
   argv.push_back(once);
   argv.push_back(once.empty() ? "" : Millis(event.occurred_at));
   argv.push_back(outcome ? std::to_string(static_cast<int>(event.kind)) : "");
+  // An outcome was completed from the call's offer, an end from its
+  // outcome (domain::AgreesWith): that one, or none, must still be stored.
+  const bool ends_call = event.kind == domain::ContactKind::kCallEnded;
+  argv.push_back(outcome ? "co" : ends_call ? "ck" : "");
+  argv.push_back(outcome ? Millis(basis.call_offered_at)
+                 : ends_call && basis.call_outcome != domain::ContactKind::kUnspecified
+                     ? std::to_string(static_cast<int>(basis.call_outcome))
+                     : "");
   auto reply = redis_.Eval(scripts::AppendContactEvent(),
                            {keys_.ContactSeen(shard, event.event_id), keys_.Outbox(shard),
                             keys_.Contact(shard, event.contact_id)},

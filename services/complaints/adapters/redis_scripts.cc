@@ -181,7 +181,10 @@ return record(cur, {redis.call('GET', KEYS[1]) or ''})
 //       ('' = none), 28 a dispatch to record: cd ('' = not a dispatch),
 //       29 the field of an event counted once: co, cx, cn or sv ('' =
 //       none; a filled one makes it stale), 30 its time to record, 31 an
-//       outcome's kind to record as ck ('' = not an outcome)
+//       outcome's kind to record as ck ('' = not an outcome), 32 the
+//       call's field the event was completed from: co for an outcome, ck
+//       for an end ('' = neither), 33 its value then ('' = none; another
+//       one stored makes it stale)
 // Returns {'seen', marker} | {'stale', ch, dept, reg, stn, line, os, op, oe,
 // cc, cag, ccat, cd, co, cx, ck, cn, sv} | {'appended'}.
 constexpr char kAppendContact[] = R"lua(
@@ -214,6 +217,13 @@ for i = 13, #fields do
   if fields[i] == ARGV[29] then once = i end
 end
 if once and cur[once] then stale = true end
+-- An outcome is dated by its call's offer, an end stamped with its outcome:
+-- the one it was completed from (or none) must still be the one stored.
+if ARGV[32] ~= '' then
+  for i = 13, #fields do
+    if fields[i] == ARGV[32] and (cur[i] or '') ~= ARGV[33] then stale = true end
+  end
+end
 for i = 1, 5 do
   if cur[i] and cur[i] ~= ARGV[9 + i] then stale = true end
 end

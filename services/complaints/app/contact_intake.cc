@@ -101,8 +101,8 @@ absl::StatusOr<ContactAccepted> ContactIntake::Accept(domain::ContactEvent event
   // record (they send every dimension), and then one round trip does it —
   // except a call's outcome and end, which carry what the record knows of
   // the call (its offer's time, its outcome: CompleteContactEvent) and so
-  // are completed from the stored record. (An offer racing its outcome is
-  // not seen: the outcome then goes out without it and counts by its wait.)
+  // are completed from the stored record; an offer or outcome recorded
+  // meanwhile makes the append stale, and the event is completed again.
   domain::ContactRecord basis;
   bool known = false;
   const bool stamped_from_record = event.kind == domain::ContactKind::kCallAnswered ||

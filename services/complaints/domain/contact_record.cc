@@ -199,6 +199,14 @@ bool AgreesWith(const ContactEvent& event, const ContactRecord& basis,
     const std::string& known = stored.*d.record;
     if (!known.empty() && known != event.*d.event) return false;
   }
+  // A call's outcome is completed from its offer, its end from its outcome
+  // (CompleteContactEvent): what it was completed from must still be stored.
+  const bool outcome =
+      event.kind == ContactKind::kCallAnswered || event.kind == ContactKind::kCallAbandoned;
+  if (outcome && basis.call_offered_at != stored.call_offered_at) return false;
+  if (event.kind == ContactKind::kCallEnded && basis.call_outcome != stored.call_outcome) {
+    return false;
+  }
   if (auto slot = OnceOnlySlot(event.kind)) return !(stored.*slot).has_value();
   if (event.kind == ContactKind::kConsultationCreated) {
     return !stored.consultation_created_at;  // created once (CompleteContactEvent)

@@ -121,10 +121,12 @@ absl::Status CompleteContactEvent(const ContactRecord& record, ContactEvent& eve
 // end) is the one it was completed from (`basis`); for
 // consultation_dispatched, `stored`'s consultation (creation, agent,
 // category, dispatch) is `basis`'s, none included; for
-// consultation_created, no creation is stored; for the kinds of
-// OnceOnlySlot, none of that kind is stored; for outage_started, no start is stored on another
-// platform (CompleteContactEvent refuses these two once the caller
-// re-completes from `stored`). The store's compare-and-set rule.
+// consultation_created, no creation is stored; for call_answered and
+// call_abandoned, `stored`'s offer is `basis`'s (none included), and for
+// call_ended its outcome (what CompleteContactEvent stamped them with); for
+// the kinds of OnceOnlySlot, none of that kind is stored; for outage_started, no start is stored on
+// another platform (CompleteContactEvent refuses these two once the caller re-completes from
+// `stored`). The store's compare-and-set rule.
 bool AgreesWith(const ContactEvent& event, const ContactRecord& basis,
                 const ContactRecord& stored);
 

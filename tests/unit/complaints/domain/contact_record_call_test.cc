@@ -155,7 +155,24 @@ TEST(ContactRecordCallTest, AnEventRacingTheFirstOfItsKindIsStale) {
   ASSERT_TRUE(AgreesWith(answered, ContactRecord{}, stored));
   Remember(answered, stored);
   EXPECT_FALSE(AgreesWith(abandoned, ContactRecord{}, stored));
-  EXPECT_TRUE(AgreesWith(Call(ContactKind::kCallEnded, absl::Minutes(3)), ContactRecord{}, stored));
+  // An end completed before the outcome was recorded would go out without
+  // it (an abandoned call's end counted as handled): stale; completed from
+  // the record, it agrees.
+  const ContactEvent ended = Call(ContactKind::kCallEnded, absl::Minutes(3));
+  EXPECT_FALSE(AgreesWith(ended, ContactRecord{}, stored));
+  EXPECT_TRUE(AgreesWith(ended, stored, stored));
+}
+
+// An outcome is dated by its call's offer: one completed before the offer
+// was recorded is stale once it is.
+TEST(ContactRecordCallTest, AnOutcomeCompletedBeforeItsOfferWasRecordedIsStale) {
+  ContactRecord stored;
+  Remember(Call(ContactKind::kCallOffered, absl::Seconds(0)), stored);
+  for (ContactKind kind : {ContactKind::kCallAnswered, ContactKind::kCallAbandoned}) {
+    const ContactEvent outcome = Call(kind, absl::Seconds(20));
+    EXPECT_FALSE(AgreesWith(outcome, ContactRecord{}, stored)) << static_cast<int>(kind);
+    EXPECT_TRUE(AgreesWith(outcome, stored, stored)) << static_cast<int>(kind);
+  }
 }
 
 }  // namespace
