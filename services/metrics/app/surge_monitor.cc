@@ -50,17 +50,18 @@ absl::StatusOr<int> SurgeMonitor::Evaluate(const domain::SurgeRule& rule) {
   if (kpi == nullptr || kpi->form != domain::Form::kCount || !dimension) {
     return absl::FailedPreconditionError(absl::StrCat("surge rule ", RuleId(rule), " is invalid"));
   }
+  // The status first, then the clock and the figures, as TargetMonitor
+  // does: a replica that stalled after reading the clock would judge the
+  // hour before against a surge another replica had just published in
+  // this one, and publish it again.
+  const std::string id = RuleId(rule);
+  auto statuses = store_.Load(id);
+  if (!statuses.ok()) return statuses.status();
   const absl::Time now = clock_.Now();
   std::vector<domain::Window> windows = {domain::WindowOf(now, rule.window, config_.zone)};
   for (const domain::Window& w : domain::BaselineWindows(windows[0], rule.weeks, config_.zone)) {
     windows.push_back(w);
   }
-  // The status first, then the figures, as TargetMonitor does (there for
-  // a reason; here `last_closed` alone would keep a stale read from
-  // surging twice).
-  const std::string id = RuleId(rule);
-  auto statuses = store_.Load(id);
-  if (!statuses.ok()) return statuses.status();
   auto aggregates = reader_.Read(windows, *dimension, false);
   if (!aggregates.ok()) return aggregates.status();
   const std::string label = domain::WindowLabel(windows[0], config_.zone);

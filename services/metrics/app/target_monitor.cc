@@ -46,18 +46,18 @@ absl::StatusOr<int> TargetMonitor::Evaluate(const domain::Target& target) {
   if (kpi == nullptr || !dimension) {
     return absl::FailedPreconditionError(absl::StrCat("target ", TargetId(target), " is invalid"));
   }
-  const absl::Time now = clock_.Now();
-  const domain::Window current = domain::WindowOf(now, target.window, config_.zone);
-  const domain::Window previous = domain::PreviousWindow(current, config_.zone);
-  // The status first, then the figures: the figures are then at least as
-  // new as those any replica decided the loaded status on. Read the other
-  // way round, a replica that stalled between the two would judge figures
-  // older than a recovery another replica had just published — and its
-  // compare-and-set, which guards the status only, would let it publish a
-  // second breach.
+  // The status first, then the clock and the figures: they are then at
+  // least as new as those any replica decided the loaded status on. Taken
+  // the other way round, a replica that stalled in between would judge a
+  // window or figures older than a decision another replica had just
+  // published — and its compare-and-set, which guards the status only,
+  // would let it publish a second breach, or a recovery of the day before.
   const std::string id = TargetId(target);
   auto statuses = store_.Load(id);
   if (!statuses.ok()) return statuses.status();
+  const absl::Time now = clock_.Now();
+  const domain::Window current = domain::WindowOf(now, target.window, config_.zone);
+  const domain::Window previous = domain::PreviousWindow(current, config_.zone);
   auto aggregates = reader_.Read({current, previous}, *dimension, false);
   if (!aggregates.ok()) return aggregates.status();
 

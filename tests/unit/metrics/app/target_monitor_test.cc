@@ -221,6 +221,52 @@ TEST_F(TargetMonitorTest, AReplicaThatReadStaleFiguresPublishesNoSecondBreach) {
   ASSERT_EQ(*replica_b.EvaluateOnce(), 0) << "B, reading again, agrees";
 }
 
+// A store whose Load first lets `meanwhile` run: a replica that stalled
+// between deciding to evaluate and loading the status.
+class StallingStore final : public ports::TargetStore {
+ public:
+  explicit StallingStore(ports::TargetStore& inner) : inner_(inner) {}
+  absl::StatusOr<std::map<std::string, ports::TargetStatus>> Load(
+      const std::string& target_id) override {
+    if (meanwhile) std::exchange(meanwhile, nullptr)();
+    return inner_.Load(target_id);
+  }
+  absl::StatusOr<bool> Transition(const std::string& target_id, const std::string& unit,
+                                  const ports::TargetStatus& expected,
+                                  const ports::TargetStatus& next,
+                                  const std::vector<ports::TargetEvent>& events) override {
+    return inner_.Transition(target_id, unit, expected, next, events);
+  }
+  absl::StatusOr<std::vector<std::string>> RecentEvents(int limit) override {
+    return inner_.RecentEvents(limit);
+  }
+  std::function<void()> meanwhile;
+
+ private:
+  ports::TargetStore& inner_;
+};
+
+// Replica B starts its evaluation at 23:59 of day 1 (95 % answered) and
+// stalls; at midnight replica A breaches day 2 (75 %). B must judge the
+// day its clock is in once it has the status — not day 1 against day 2's
+// breach, which would publish a recovery nobody had.
+TEST_F(TargetMonitorTest, AReplicaThatStalledOverMidnightJudgesTheNewDay) {
+  clock_.Advance(absl::Hours(9) + absl::Minutes(59));  // 23:59 of 2026-12-02
+  const domain::Window day1 = Today();
+  SetCalls(reader_, day1, "ticketing-center", 100, 95);
+  StallingStore stalling(store_);
+  TargetMonitor replica_b(reader_, stalling, clock_, {AnswerRateTarget()}, config_);
+  stalling.meanwhile = [&] {
+    clock_.Advance(absl::Minutes(2));
+    SetCalls(reader_, Today(), "ticketing-center", 20, 15);
+    ASSERT_EQ(*monitor_->EvaluateOnce(), 1) << "replica A: day 2 breached";
+  };
+  ASSERT_TRUE(replica_b.EvaluateOnce().ok());
+  ASSERT_EQ(Published().size(), 1u) << "day 2's breach, and nothing from B";
+  EXPECT_EQ(Published()[0].type, TargetEventType::kBreached);
+  EXPECT_EQ(Published()[0].period, "2026-12-03");
+}
+
 TEST(InMemoryTargetStoreTest, KeepsTheTargetStoreContract) {
   testing::InMemoryTargetStore store;
   testing::ExpectTargetStoreContract(store);
