@@ -46,6 +46,7 @@ class RedisAlertStore final : public ports::AlertStore {
   absl::StatusOr<int> PruneSilences(absl::Time ended_before) override;
   // redis_alert_store_muted.cc
   absl::Status KeepMuted(const ports::MutedAlert& muted, absl::Time due) override;
+  absl::StatusOr<bool> KeepMutedIfKept(const ports::MutedAlert& muted, absl::Time due) override;
   absl::StatusOr<std::optional<ports::MutedAlert>> GetMuted(
       const std::string& fingerprint) override;
   absl::StatusOr<std::vector<ports::MutedAlert>> ListMuted() override;
@@ -71,6 +72,8 @@ class RedisAlertStore final : public ports::AlertStore {
 
  private:
   absl::StatusOr<std::vector<ports::Incident>> Load(const std::vector<std::string>& ids);
+  // KeepMuted, or KeepMutedIfKept when `only_if_kept`.
+  absl::StatusOr<bool> Keep(const ports::MutedAlert& muted, absl::Time due, bool only_if_kept);
 
   runtime::RedisClient& redis_;
   std::string topic_;

@@ -17,9 +17,11 @@ namespace sqms::alerts::adapters {
 namespace {
 
 // KEYS: 1 muted hash, 2 timers. ARGV: 1 fingerprint, 2 doc, 3 timer id,
-// 4 due ms ("" = no timer).
+// 4 due ms ("" = no timer), 5 '1' to keep only an alert still kept.
+// Returns 1 when kept, 0 when not (nothing written).
 const runtime::LuaScript& KeepScript() {
   static const runtime::LuaScript script(R"lua(
+if ARGV[5] == '1' and redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 if ARGV[4] == '' then redis.call('ZREM', KEYS[2], ARGV[3])
 else redis.call('ZADD', KEYS[2], ARGV[4], ARGV[3]) end
@@ -52,13 +54,24 @@ std::string Timer(const std::string& fingerprint) { return absl::StrCat("muted|"
 
 }  // namespace
 
-absl::Status RedisAlertStore::KeepMuted(const ports::MutedAlert& muted, absl::Time due) {
+absl::StatusOr<bool> RedisAlertStore::Keep(const ports::MutedAlert& muted, absl::Time due,
+                                           bool only_if_kept) {
   const std::string due_ms =
       due == absl::InfiniteFuture() ? "" : std::to_string(absl::ToUnixMillis(due));
-  return redis_
-      .Eval(KeepScript(), {MutedKey(), TimersKey()},
-            {muted.fingerprint, EncodeMutedAlert(muted), Timer(muted.fingerprint), due_ms})
-      .status();
+  auto reply = redis_.Eval(KeepScript(), {MutedKey(), TimersKey()},
+                           {muted.fingerprint, EncodeMutedAlert(muted), Timer(muted.fingerprint),
+                            due_ms, only_if_kept ? "1" : ""});
+  if (!reply.ok()) return reply.status();
+  return reply->integer == 1;
+}
+
+absl::Status RedisAlertStore::KeepMuted(const ports::MutedAlert& muted, absl::Time due) {
+  return Keep(muted, due, false).status();
+}
+
+absl::StatusOr<bool> RedisAlertStore::KeepMutedIfKept(const ports::MutedAlert& muted,
+                                                      absl::Time due) {
+  return Keep(muted, due, true);
 }
 
 absl::StatusOr<std::optional<ports::MutedAlert>> RedisAlertStore::GetMuted(

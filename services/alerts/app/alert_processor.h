@@ -138,10 +138,12 @@ class AlertProcessor {
   // longer; its timer is due when the first silence of those in `read`
   // (what decided it) muting it ends. Then, should a mute have ended
   // between `read` and the keep, wakes it at once (that end's wake-up may
-  // have looked before it was kept).
+  // have looked before it was kept). `deciding_again` (from its kept copy,
+  // Redecide): kept only while still kept — a resolution that dropped it
+  // meanwhile stays final.
   absl::Status KeepOrDrop(const domain::Alert& alert, const std::string& fingerprint,
                           const std::vector<Decision>& decisions, bool was_muted,
-                          const internal::Mutes& read);
+                          const internal::Mutes& read, bool deciding_again = false);
   absl::Status Redecide(const std::string& fingerprint);
   // The incidents of `decisions` (a recorded answer of `alert`) to decide
   // again, when `alert` is a firing one its source re-sends (see above):

@@ -108,7 +108,7 @@ absl::Status AlertProcessor::WakeInhibitedBy(const std::string& incident_id) {
 
 absl::Status AlertProcessor::KeepOrDrop(const domain::Alert& alert, const std::string& fingerprint,
                                         const std::vector<Decision>& decisions, bool was_muted,
-                                        const internal::Mutes& read) {
+                                        const internal::Mutes& read, bool deciding_again) {
   const absl::Time now = clock_.Now();
   ports::MutedAlert kept{.fingerprint = fingerprint, .alert = alert, .mutes = {}, .kept_at = now};
   for (const Decision& d : decisions) {
@@ -116,7 +116,14 @@ absl::Status AlertProcessor::KeepOrDrop(const domain::Alert& alert, const std::s
   }
   if (kept.mutes.empty()) return was_muted ? store_.DropMuted(fingerprint) : absl::OkStatus();
   auto catalog = catalog_.Snapshot();
-  if (auto s = store_.KeepMuted(kept, DueOf(kept, read.silences, now, catalog->zone)); !s.ok()) {
+  const absl::Time due = DueOf(kept, read.silences, now, catalog->zone);
+  if (deciding_again) {
+    // From the kept copy: its resolution may have dropped it since — that
+    // stays final (nothing would resolve what it opened later).
+    auto still = store_.KeepMutedIfKept(kept, due);
+    if (!still.ok()) return still.status();
+    if (!*still) return absl::OkStatus();
+  } else if (auto s = store_.KeepMuted(kept, due); !s.ok()) {
     return s;
   }
   // A mute that ended between `read` and the keep woke no kept alert (its
@@ -147,7 +154,10 @@ absl::Status AlertProcessor::Redecide(const std::string& fingerprint) {
     decisions.push_back(*std::move(d));
   }
   if (std::any_of(decisions.begin(), decisions.end(), internal::IsMuted)) {
-    if (auto s = KeepOrDrop(alert, fingerprint, decisions, true, *mutes); !s.ok()) return s;
+    if (auto s = KeepOrDrop(alert, fingerprint, decisions, true, *mutes, /*deciding_again=*/true);
+        !s.ok()) {
+      return s;
+    }
   } else {
     // The alert's resolution drops it before reading its group: gone now
     // though this put it in an incident, it resolved meanwhile (the only

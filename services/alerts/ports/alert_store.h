@@ -173,6 +173,11 @@ class AlertStore {
   // incident, whose resolution wakes it). DropMuted removes the alert and
   // its timer in one step; OK when there is none.
   virtual absl::Status KeepMuted(const MutedAlert& muted, absl::Time due) = 0;
+  // KeepMuted in one step with the check that an alert of its fingerprint
+  // is still kept; false, and nothing written, when none is (its
+  // resolution dropped it after it was read: a decision made again from
+  // that copy must not bring it back).
+  virtual absl::StatusOr<bool> KeepMutedIfKept(const MutedAlert& muted, absl::Time due) = 0;
   virtual absl::StatusOr<std::optional<MutedAlert>> GetMuted(const std::string& fingerprint) = 0;
   virtual absl::StatusOr<std::vector<MutedAlert>> ListMuted() = 0;
   virtual absl::Status DropMuted(const std::string& fingerprint) = 0;

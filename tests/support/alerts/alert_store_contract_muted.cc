@@ -91,6 +91,24 @@ TEST_P(AlertStoreContractTest, ADroppedMutedAlertIsGoneAndDroppingNoneIsOk) {
   EXPECT_THAT(ValueOf(store().ListMuted()), IsEmpty());
 }
 
+// A decision made again from a kept copy keeps it only while it is kept:
+// a resolution that dropped it meanwhile stays final.
+TEST_P(AlertStoreContractTest, KeepingIfKeptBringsBackNoDroppedAlert) {
+  ASSERT_TRUE(store().KeepMuted(AnswerRateBreach("fp-1", "ticketing"), kT0).ok());
+  ports::MutedAlert again = AnswerRateBreach("fp-1", "ticketing");
+  again.mutes = {{.plan_id = "answer", .silence_id = "sil-9", .inhibited_by = ""}};
+  EXPECT_TRUE(ValueOf(store().KeepMutedIfKept(again, kT0 + absl::Hours(1))));
+  std::optional<ports::MutedAlert> got = ValueOf(store().GetMuted("fp-1"));
+  ASSERT_TRUE(got.has_value());
+  ASSERT_EQ(got->mutes.size(), 1u);
+  EXPECT_EQ(got->mutes[0].silence_id, "sil-9") << "replaced";
+
+  ASSERT_TRUE(store().DropMuted("fp-1").ok());
+  EXPECT_FALSE(ValueOf(store().KeepMutedIfKept(again, kT0 + absl::Hours(2))));
+  EXPECT_EQ(ValueOf(store().GetMuted("fp-1")), std::nullopt);
+  EXPECT_THAT(ValueOf(store().ListMuted()), IsEmpty());
+}
+
 TEST_P(AlertStoreContractTest, WakingAnAlertNotKeptKeepsNothing) {
   ASSERT_TRUE(
       store().KeepMuted(AnswerRateBreach("fp-1", "ticketing"), absl::InfiniteFuture()).ok());

@@ -186,8 +186,37 @@ absl::StatusOr<int> InMemoryAlertStore::PruneSilences(absl::Time ended_before) {
       silences_, [&](const auto& entry) { return entry.second.ends_at < ended_before; }));
 }
 
-absl::Status InMemoryAlertStore::KeepMuted(const ports::MutedAlert& muted, absl::Time due) {
+void InMemoryAlertStore::BeforeNextKeep(std::function<void()> hook) {
   absl::MutexLock lock(&mu_);
+  before_next_keep_ = std::move(hook);
+}
+
+void InMemoryAlertStore::RunKeepHook() {
+  std::function<void()> hook;
+  {
+    absl::MutexLock lock(&mu_);
+    hook.swap(before_next_keep_);
+  }
+  if (hook) hook();
+}
+
+absl::Status InMemoryAlertStore::KeepMuted(const ports::MutedAlert& muted, absl::Time due) {
+  RunKeepHook();
+  absl::MutexLock lock(&mu_);
+  Keep(muted, due);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> InMemoryAlertStore::KeepMutedIfKept(const ports::MutedAlert& muted,
+                                                         absl::Time due) {
+  RunKeepHook();
+  absl::MutexLock lock(&mu_);
+  if (!muted_.contains(muted.fingerprint)) return false;
+  Keep(muted, due);
+  return true;
+}
+
+void InMemoryAlertStore::Keep(const ports::MutedAlert& muted, absl::Time due) {
   muted_.insert_or_assign(muted.fingerprint, muted);
   const std::string timer = absl::StrCat("muted|", muted.fingerprint);
   if (due == absl::InfiniteFuture()) {
@@ -195,7 +224,6 @@ absl::Status InMemoryAlertStore::KeepMuted(const ports::MutedAlert& muted, absl:
   } else {
     timers_[timer] = absl::FromUnixMillis(absl::ToUnixMillis(due));  // Redis keeps ms
   }
-  return absl::OkStatus();
 }
 
 absl::StatusOr<std::optional<ports::MutedAlert>> InMemoryAlertStore::GetMuted(

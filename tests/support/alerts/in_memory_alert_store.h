@@ -59,6 +59,7 @@ class InMemoryAlertStore final : public ports::AlertStore {
   absl::StatusOr<std::vector<domain::Silence>> ListSilences() override;
   absl::StatusOr<int> PruneSilences(absl::Time ended_before) override;
   absl::Status KeepMuted(const ports::MutedAlert& muted, absl::Time due) override;
+  absl::StatusOr<bool> KeepMutedIfKept(const ports::MutedAlert& muted, absl::Time due) override;
   absl::StatusOr<std::optional<ports::MutedAlert>> GetMuted(
       const std::string& fingerprint) override;
   absl::StatusOr<std::vector<ports::MutedAlert>> ListMuted() override;
@@ -103,8 +104,15 @@ class InMemoryAlertStore final : public ports::AlertStore {
   // compare-and-set: a change another replica makes between a caller's read
   // and its write. The hook may call Write itself.
   void BeforeNextWrite(std::function<void()> hook);
+  // Likewise at the start of the next KeepMuted or KeepMutedIfKept.
+  void BeforeNextKeep(std::function<void()> hook);
 
  private:
+  // Stores `muted` and puts (or removes) its timer.
+  void Keep(const ports::MutedAlert& muted, absl::Time due) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Runs (and clears) the BeforeNextKeep hook, if any.
+  void RunKeepHook() ABSL_LOCKS_EXCLUDED(mu_);
+
   mutable absl::Mutex mu_;
   std::map<std::string, ports::Incident> incidents_ ABSL_GUARDED_BY(mu_);
   std::set<std::string> active_ ABSL_GUARDED_BY(mu_);
@@ -127,6 +135,7 @@ class InMemoryAlertStore final : public ports::AlertStore {
   std::map<std::string, domain::Plan> known_plans_ ABSL_GUARDED_BY(mu_);
   int writes_ ABSL_GUARDED_BY(mu_) = 0;
   std::function<void()> before_next_write_ ABSL_GUARDED_BY(mu_);
+  std::function<void()> before_next_keep_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace sqms::alerts::testing

@@ -175,6 +175,26 @@ TEST_F(MutedAlertsTest, AResolutionRacingTheDecisionResolvesWhatItOpened) {
   EXPECT_THAT(Kept(), IsEmpty());
 }
 
+// Silenced and inhibited; the silence ends and the alert, still inhibited,
+// is kept again — while its resolution drops it. The resolution stays
+// final: when the outage resolves, nothing opens for a breach that is over.
+TEST_F(MutedAlertsTest, AResolutionRacingAKeepAgainStaysFinal) {
+  const std::string outage = OpenOutage();
+  Silence(kT0 + absl::Hours(1));
+  ASSERT_EQ(Decide(Event()).outcome, Outcome::kSilenced);
+  clock_.Advance(absl::Hours(1));
+  store_.BeforeNextKeep([this] {
+    EXPECT_EQ(processor_.Process(Resolved(Event(), "evt-2")).value().decisions[0].outcome,
+              Outcome::kNoIncident);
+  });
+  FireUntilQuiet();
+  EXPECT_THAT(Kept(), IsEmpty()) << "the resolution dropped it";
+
+  ASSERT_TRUE(commands_.Resolve(outage, Ctx("res-1"), "back").ok());
+  FireUntilQuiet();
+  EXPECT_THAT(ActiveSafety(), IsEmpty()) << "nothing opens for a breach that is over";
+}
+
 TEST_F(MutedAlertsTest, TwoReplicasDecidingOneEventOpenOneIncident) {
   Silence(kT0 + absl::Hours(1));
   ASSERT_EQ(Decide(Event()).outcome, Outcome::kSilenced);
