@@ -67,26 +67,31 @@ absl::StatusOr<std::unique_ptr<PrometheusServer>> PrometheusServer::Start(
     }
   }
   if (auto s = WriteTextFile(dir + "/prometheus.yml", Config(jobs, rule_files)); !s.ok()) return s;
-  server->port_ = FreePort();
-  auto process = Process::Start(
-      {"/usr/bin/prometheus", "--config.file=" + dir + "/prometheus.yml",
-       "--storage.tsdb.path=" + dir + "/prometheus-data",
-       absl::StrCat("--web.listen-address=127.0.0.1:", server->port_)},
-      dir + "/prometheus.log");
-  if (!process.ok()) return process.status();
-  server->process_ = *std::move(process);
-  const bool ready = Await(
-      [&] {
-        runtime::HttpRequest request;
-        request.url = absl::StrCat("http://127.0.0.1:", server->port_, "/-/ready");
-        auto response = server->http_.SendAndWait(request);
-        return (response.ok() && response->status == 200) || !server->process_->Running();
-      },
-      absl::Seconds(30), absl::Milliseconds(200));
-  if (!ready || !server->process_->Running()) {
-    return absl::UnavailableError(absl::StrCat("prometheus did not come up; its log:\n", server->Log()));
+  // The free port is handed over, not held: another process may bind it
+  // before Prometheus does, which then exits. Up to three ports are tried.
+  for (int attempt = 1;; ++attempt) {
+    server->port_ = FreePort();
+    auto process =
+        Process::Start({"/usr/bin/prometheus", "--config.file=" + dir + "/prometheus.yml",
+                        "--storage.tsdb.path=" + dir + "/prometheus-data",
+                        absl::StrCat("--web.listen-address=127.0.0.1:", server->port_)},
+                       dir + "/prometheus.log");
+    if (!process.ok()) return process.status();
+    server->process_ = *std::move(process);
+    const bool ready = Await(
+        [&] {
+          runtime::HttpRequest request;
+          request.url = absl::StrCat("http://127.0.0.1:", server->port_, "/-/ready");
+          auto response = server->http_.SendAndWait(request);
+          return (response.ok() && response->status == 200) || !server->process_->Running();
+        },
+        absl::Seconds(30), absl::Milliseconds(200));
+    if (ready && server->process_->Running()) return server;
+    if (server->process_->Running() || attempt == 3) {
+      return absl::UnavailableError(
+          absl::StrCat("prometheus did not come up; its log:\n", server->Log()));
+    }
   }
-  return server;
 }
 
 PrometheusServer::~PrometheusServer() {

@@ -71,7 +71,7 @@ plans:
     name: Flapping check
     risk: test-risk
     level: IV
-    resolve_after: 2s
+    resolve_after: 10s
     triggers:
       - matchers: ['alertname="FlappyCheck"']
     group_by: [case]

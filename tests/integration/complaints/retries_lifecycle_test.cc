@@ -190,12 +190,14 @@ TEST_F(RetriesLifecycleTest, DeadlineExpiredAfterTheWriteTheRetryAppliesNothing)
   v1::Complaint c = SubmitOk(stub(), ValidSubmission("retry-late"));
   // Redis holds every write for 1.5 s (reads go on): the service's update
   // script waits (its Redis timeout is longer) and runs after the client's
-  // 300 ms deadline has passed. CLIENT PAUSE returns once the pause is in
-  // place, so nothing races the call below.
+  // 800 ms deadline has passed. CLIENT PAUSE returns once the pause is in
+  // place, so nothing races the call below. (A shorter deadline could pass
+  // before a worker takes the call on a loaded machine: the service then
+  // drops it unstarted, and nothing is written.)
   ASSERT_EQ(stack().redis().Cli({"CLIENT", "PAUSE", "1500", "WRITE"}), "OK\n");
   const v1::LifecycleRequest request = Command(c, Unique("rid"));
   v1::Complaint lost;
-  auto ctx = Ctx(Role::kSupervisor, absl::Milliseconds(300));
+  auto ctx = Ctx(Role::kSupervisor, absl::Milliseconds(800));
   grpc::Status s = stub().EscalateComplaint(ctx.get(), request, &lost);
   ASSERT_EQ(s.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED) << StatusText(s);
   // The write lands after the client gave up.

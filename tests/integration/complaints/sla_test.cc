@@ -21,6 +21,13 @@ namespace {
 
 using google::protobuf::util::TimeUtil;
 
+// How late an SLA event may come after its moment here. The promise is 1 s
+// (a 250 ms poll and a round trip; sqms_timer_lateness_seconds measures
+// it); the bound is looser so a loaded CI machine (sanitizers, 2 cores,
+// Redis fsyncing every write beside a build) does not fail it, yet far below
+// what a missed wake-up costs (the next claim expiry, 30 s).
+constexpr absl::Duration kLate = absl::Seconds(5);
+
 std::string TinySlaConfig() {
   std::string yaml = testing::ShippedTriageText();
   size_t from = yaml.find("\nsla:\n");
@@ -79,10 +86,10 @@ class SlaTest : public ::testing::Test {
     return std::nullopt;
   }
 
-  // Waits (bounded) for the event and checks it came within 2 s of `moment`.
+  // Waits (bounded) for the event and checks it came within kLate of `moment`.
   std::optional<ReadEvent> Expect(const std::string& id, ev::ComplaintEventType type,
                                   v1::SlaTarget target, absl::Time moment,
-                                  absl::Duration late = absl::Seconds(2)) {
+                                  absl::Duration late = kLate) {
     auto records = reader_->ReadUntil(
         [&](const auto& rs) { return Find(rs, id, type, target).has_value(); },
         std::max(absl::Seconds(5), moment + late + absl::Seconds(5) - absl::Now()));
@@ -154,9 +161,8 @@ TEST_F(SlaTest, AtRiskAndBreachOnTimeAcrossRestartNotWhilePaused) {
   const absl::Duration startup = absl::Now() - restarting;
   for (v1::SlaTarget target : {SLA_TARGET_FIRST_RESPONSE, SLA_TARGET_RESOLUTION}) {
     SCOPED_TRACE(v1::SlaTarget_Name(target));
-    // Due while down: expected within 2 s of being ready again.
-    auto e = Expect(b.id(), COMPLAINT_EVENT_TYPE_SLA_BREACHED, target, restarting,
-                    startup + absl::Seconds(2));
+    // Due while down: expected within kLate of being ready again.
+    auto e = Expect(b.id(), COMPLAINT_EVENT_TYPE_SLA_BREACHED, target, restarting, startup + kLate);
     if (e) {
       EXPECT_GE(T(e->event.occurred_at()), T(b_fr->due()));
     }
@@ -166,9 +172,9 @@ TEST_F(SlaTest, AtRiskAndBreachOnTimeAcrossRestartNotWhilePaused) {
   Expect(a.id(), COMPLAINT_EVENT_TYPE_SLA_BREACHED, SLA_TARGET_RESOLUTION, T(a_res.due()));
 
   // C is paused: past what would have been its due moment, no breach.
-  auto records = reader_->ReadUntil([](const auto&) { return false; },
-                                    std::max(absl::ZeroDuration(),
-                                             T(a_res.due()) + absl::Seconds(2) - absl::Now()));
+  auto records =
+      reader_->ReadUntil([](const auto&) { return false; },
+                         std::max(absl::ZeroDuration(), T(a_res.due()) + kLate - absl::Now()));
   EXPECT_FALSE(Find(records, c.id(), COMPLAINT_EVENT_TYPE_SLA_BREACHED, SLA_TARGET_RESOLUTION))
       << "a paused complaint breached";
 
