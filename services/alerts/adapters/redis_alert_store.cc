@@ -82,13 +82,16 @@ return {'claimed', tostring(attempts), redis.call('HGET', KEYS[3], 'doc') or ''}
 }
 
 // KEYS: 1 delivery, 2 timers, 3 log. ARGV: 1 timer id, 2 status, 3 http
-// status, 4 error, 5 latency ms, 6 retry ms, 7 log entry.
+// status, 4 error, 5 latency ms, 6 retry ms, 7 log entry, 8 the attempt's
+// number (its claim's). Logged always; recorded only while no later claim
+// was made (returns 0 then).
 const runtime::LuaScript& AttemptScript() {
   static const runtime::LuaScript script(R"lua(
-redis.call('HSET', KEYS[1], 'status', ARGV[2], 'last_http_status', ARGV[3], 'last_error', ARGV[4],
-           'last_latency_ms', ARGV[5])
 redis.call('LPUSH', KEYS[3], ARGV[7])
 redis.call('LTRIM', KEYS[3], 0, 99)
+if tonumber(redis.call('HGET', KEYS[1], 'attempts') or '0') ~= tonumber(ARGV[8]) then return 0 end
+redis.call('HSET', KEYS[1], 'status', ARGV[2], 'last_http_status', ARGV[3], 'last_error', ARGV[4],
+           'last_latency_ms', ARGV[5])
 if ARGV[2] == 'pending' then redis.call('ZADD', KEYS[2], ARGV[6], ARGV[1])
 else redis.call('ZREM', KEYS[2], ARGV[1]) end
 return 1
@@ -299,10 +302,10 @@ absl::Status RedisAlertStore::RecordAttempt(const ports::Delivery& d, absl::Time
   const std::string entry = absl::StrCat(
       "{\"at\":", Ms(absl::Now()), ",\"attempt\":", d.attempts, ",\"status\":\"", d.status,
       "\",\"http_status\":", d.last_http_status, ",\"latency_ms\":", d.last_latency_ms, "}");
-  auto reply = redis_.Eval(AttemptScript(), {DeliveryKey(d.id), TimersKey(), DeliveryLogKey(d.id)},
-                           {absl::StrCat("dlv|", d.id), d.status,
-                            std::to_string(d.last_http_status), d.last_error,
-                            std::to_string(d.last_latency_ms), Ms(retry_at), entry});
+  auto reply = redis_.Eval(
+      AttemptScript(), {DeliveryKey(d.id), TimersKey(), DeliveryLogKey(d.id)},
+      {absl::StrCat("dlv|", d.id), d.status, std::to_string(d.last_http_status), d.last_error,
+       std::to_string(d.last_latency_ms), Ms(retry_at), entry, std::to_string(d.attempts)});
   return reply.status();
 }
 

@@ -111,6 +111,28 @@ TEST_P(AlertStoreContractTest, AResolvedNoticeIsClaimedWhateverTheIncidentsState
   EXPECT_EQ(claim.incident.state, domain::IncidentState::kResolved);
 }
 
+// Attempt 1's process stalls past the safety net; attempt 2 is claimed and
+// delivers. Attempt 1's result, coming last, changes nothing: no second
+// send, no "failed" over a delivery.
+TEST_P(AlertStoreContractTest, ALateAttemptsResultDoesNotOverwriteALaterClaims) {
+  CreateWithDeliveries(store());
+  ports::Delivery first = ValueOf(store().ClaimDelivery("dlv-page", kRetryAt)).delivery;
+  ports::Delivery second =
+      ValueOf(store().ClaimDelivery("dlv-page", kRetryAt + absl::Minutes(1))).delivery;
+  ASSERT_EQ(second.attempts, 2);
+  second.status = "delivered";
+  second.last_http_status = 200;
+  ASSERT_TRUE(store().RecordAttempt(second, kRetryAt).ok());
+  first.status = "pending";
+  first.last_http_status = 503;
+  ASSERT_TRUE(store().RecordAttempt(first, kRetryAt + absl::Minutes(2)).ok());
+
+  ports::Delivery stored = ValueOf(store().GetDelivery("dlv-page")).value();
+  EXPECT_EQ(stored.status, "delivered");
+  EXPECT_EQ(stored.last_http_status, 200);
+  EXPECT_EQ(ValueOf(store().ClaimDelivery("dlv-page", kRetryAt)).kind, DeliveryClaim::Kind::kDone);
+}
+
 TEST_P(AlertStoreContractTest, RecordAttemptKeepsTheResultAndTheClaimsAttemptCount) {
   CreateWithDeliveries(store());
   DeliveryClaim claim = ValueOf(store().ClaimDelivery("dlv-page", kRetryAt));

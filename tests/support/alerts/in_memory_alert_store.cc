@@ -146,14 +146,13 @@ absl::StatusOr<ports::DeliveryClaim> InMemoryAlertStore::ClaimDelivery(const std
 absl::Status InMemoryAlertStore::RecordAttempt(const ports::Delivery& after, absl::Time retry_at) {
   absl::MutexLock lock(&mu_);
   auto it = deliveries_.find(after.id);
-  if (it != deliveries_.end()) {
-    // As the Redis script: the status and last_* are recorded; the attempt
-    // count is the claim's.
-    it->second.status = after.status;
-    it->second.last_http_status = after.last_http_status;
-    it->second.last_error = after.last_error;
-    it->second.last_latency_ms = after.last_latency_ms;
-  }
+  // As the Redis script: recorded only while no later claim was made.
+  if (it == deliveries_.end() || it->second.attempts != after.attempts) return absl::OkStatus();
+  // The status and last_* are recorded; the attempt count is the claim's.
+  it->second.status = after.status;
+  it->second.last_http_status = after.last_http_status;
+  it->second.last_error = after.last_error;
+  it->second.last_latency_ms = after.last_latency_ms;
   if (after.status == "pending") {
     timers_[DeliveryTimer(after.id)] = retry_at;
   } else {
