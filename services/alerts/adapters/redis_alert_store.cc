@@ -83,13 +83,17 @@ return {'claimed', tostring(attempts), redis.call('HGET', KEYS[3], 'doc') or ''}
 
 // KEYS: 1 delivery, 2 timers, 3 log. ARGV: 1 timer id, 2 status, 3 http
 // status, 4 error, 5 latency ms, 6 retry ms, 7 log entry, 8 the attempt's
-// number (its claim's). Logged always; recorded only while no later claim
-// was made (returns 0 then).
+// number (its claim's). Logged always. Recorded (returns 1) unless the
+// delivery is gone or delivered already, or — for a result other than
+// "delivered" — a later claim was made: a delivery is a fact whichever
+// attempt reports it; a failure only the latest attempt's to decide.
 const runtime::LuaScript& AttemptScript() {
   static const runtime::LuaScript script(R"lua(
 redis.call('LPUSH', KEYS[3], ARGV[7])
 redis.call('LTRIM', KEYS[3], 0, 99)
-if tonumber(redis.call('HGET', KEYS[1], 'attempts') or '0') ~= tonumber(ARGV[8]) then return 0 end
+local stored = redis.call('HMGET', KEYS[1], 'status', 'attempts')
+if not stored[1] or stored[1] == 'delivered' then return 0 end
+if ARGV[2] ~= 'delivered' and tonumber(stored[2] or '0') ~= tonumber(ARGV[8]) then return 0 end
 redis.call('HSET', KEYS[1], 'status', ARGV[2], 'last_http_status', ARGV[3], 'last_error', ARGV[4],
            'last_latency_ms', ARGV[5])
 if ARGV[2] == 'pending' then redis.call('ZADD', KEYS[2], ARGV[6], ARGV[1])

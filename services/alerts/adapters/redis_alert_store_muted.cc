@@ -62,6 +62,12 @@ absl::StatusOr<bool> RedisAlertStore::Keep(const ports::MutedAlert& muted, absl:
                            {muted.fingerprint, EncodeMutedAlert(muted), Timer(muted.fingerprint),
                             due_ms, only_if_kept ? "1" : ""});
   if (!reply.ok()) return reply.status();
+  if (reply->type == runtime::RedisReply::Type::kError) {
+    return runtime::RedisErrorStatus(*reply, "muted alert keep");
+  }
+  if (reply->type != runtime::RedisReply::Type::kInteger) {
+    return absl::InternalError(absl::StrCat("muted alert keep: unexpected reply ", reply->str));
+  }
   return reply->integer == 1;
 }
 

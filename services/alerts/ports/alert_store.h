@@ -144,10 +144,11 @@ class AlertStore {
   virtual absl::StatusOr<DeliveryClaim> ClaimDelivery(const std::string& id,
                                                       absl::Time retry_at) = 0;
   // Records an attempt's result: status "delivered" / "failed" remove the
-  // timer; "pending" moves it to `retry_at`. Only while `after.attempts` is
-  // still the stored count: a result that comes after a later claim (its
+  // timer; "pending" moves it to `retry_at`. Nothing is recorded over
+  // "delivered". An attempt's result that comes after a later claim (its
   // process stalled past the safety net, which let another attempt go) is
-  // not recorded — that attempt's own result decides.
+  // recorded only if "delivered": the target got it, whichever attempt
+  // says so; a failure or retry is the latest attempt's to decide.
   virtual absl::Status RecordAttempt(const Delivery& after, absl::Time retry_at) = 0;
 
   // Silences, by id: every one put and not pruned, expired ones included.

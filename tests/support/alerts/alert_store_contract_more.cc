@@ -133,6 +133,26 @@ TEST_P(AlertStoreContractTest, ALateAttemptsResultDoesNotOverwriteALaterClaims) 
   EXPECT_EQ(ValueOf(store().ClaimDelivery("dlv-page", kRetryAt)).kind, DeliveryClaim::Kind::kDone);
 }
 
+// The mirror image: attempt 2 fails first (a retry is scheduled), then
+// attempt 1's late 200 arrives. Delivered: no third send, no "failed".
+TEST_P(AlertStoreContractTest, ALateAttemptsDeliveryIsRecordedOverALaterClaimsFailure) {
+  CreateWithDeliveries(store());
+  ports::Delivery first = ValueOf(store().ClaimDelivery("dlv-page", kRetryAt)).delivery;
+  ports::Delivery second =
+      ValueOf(store().ClaimDelivery("dlv-page", kRetryAt + absl::Minutes(1))).delivery;
+  second.status = "pending";
+  second.last_http_status = 503;
+  ASSERT_TRUE(store().RecordAttempt(second, kRetryAt + absl::Minutes(2)).ok());
+  first.status = "delivered";
+  first.last_http_status = 200;
+  ASSERT_TRUE(store().RecordAttempt(first, kRetryAt).ok());
+
+  ports::Delivery stored = ValueOf(store().GetDelivery("dlv-page")).value();
+  EXPECT_EQ(stored.status, "delivered");
+  EXPECT_EQ(stored.last_http_status, 200);
+  EXPECT_EQ(ValueOf(store().ClaimDelivery("dlv-page", kRetryAt)).kind, DeliveryClaim::Kind::kDone);
+}
+
 TEST_P(AlertStoreContractTest, RecordAttemptKeepsTheResultAndTheClaimsAttemptCount) {
   CreateWithDeliveries(store());
   DeliveryClaim claim = ValueOf(store().ClaimDelivery("dlv-page", kRetryAt));

@@ -146,8 +146,12 @@ absl::StatusOr<ports::DeliveryClaim> InMemoryAlertStore::ClaimDelivery(const std
 absl::Status InMemoryAlertStore::RecordAttempt(const ports::Delivery& after, absl::Time retry_at) {
   absl::MutexLock lock(&mu_);
   auto it = deliveries_.find(after.id);
-  // As the Redis script: recorded only while no later claim was made.
-  if (it == deliveries_.end() || it->second.attempts != after.attempts) return absl::OkStatus();
+  // As the Redis script: never over a delivery; a delivery from any
+  // attempt; anything else only from the latest claim's.
+  if (it == deliveries_.end() || it->second.status == "delivered") return absl::OkStatus();
+  if (after.status != "delivered" && it->second.attempts != after.attempts) {
+    return absl::OkStatus();
+  }
   // The status and last_* are recorded; the attempt count is the claim's.
   it->second.status = after.status;
   it->second.last_http_status = after.last_http_status;
