@@ -53,6 +53,15 @@ class ContactEventStoreContract : public ::testing::Test {
     return e;
   }
 
+  // A call's or survey's event of `contact_id`, `seconds` after a fixed start.
+  domain::ContactEvent Call(const std::string& contact_id, domain::ContactKind kind,
+                            int64_t seconds) {
+    domain::ContactEvent e = Outage(contact_id, kind, seconds);
+    e.platform = domain::Platform::kUnspecified;
+    e.outage_seconds.reset();
+    return e;
+  }
+
   // Appended with the fingerprint "fp-<event id>".
   ports::AppendResult Append(const domain::ContactEvent& e, const domain::ContactRecord& basis) {
     auto outcome = store().Append(e, basis, absl::StrCat("fp-", e.event_id));
@@ -242,10 +251,7 @@ TYPED_TEST_P(ContactEventStoreContract,
 // record) and writes nothing; the first one's retry is a duplicate.
 TYPED_TEST_P(ContactEventStoreContract, ACallsEventsAndItsSurveyAreRecordedOnce) {
   auto call = [&](domain::ContactKind kind, int64_t seconds) {
-    domain::ContactEvent e = this->Outage("call-once", kind, seconds);
-    e.platform = domain::Platform::kUnspecified;
-    e.outage_seconds.reset();
-    return e;
+    return this->Call("call-once", kind, seconds);
   };
   const domain::ContactKind kinds[] = {
       domain::ContactKind::kCallOffered, domain::ContactKind::kCallAnswered,
@@ -294,10 +300,7 @@ TYPED_TEST_P(ContactEventStoreContract, ACallsEventsAndItsSurveyAreRecordedOnce)
 // nothing; completed again from the record, it is appended.
 TYPED_TEST_P(ContactEventStoreContract, AnOutcomeOrEndIsAppendedOnlyOnTheCallItWasCompletedFrom) {
   auto call = [&](domain::ContactKind kind, int64_t seconds) {
-    domain::ContactEvent e = this->Outage("call-basis", kind, seconds);
-    e.platform = domain::Platform::kUnspecified;
-    e.outage_seconds.reset();
-    return e;
+    return this->Call("call-basis", kind, seconds);
   };
   const domain::ContactRecord before = this->Record("call-basis");
   const domain::ContactEvent abandoned = call(domain::ContactKind::kCallAbandoned, 40);
