@@ -13,11 +13,6 @@
 #include "sqms/runtime/ids.h"
 
 namespace sqms::complaints::app {
-namespace {
-
-// A duplicate racing in with its create is re-linked this often.
-
-}  // namespace
 
 // What the continuations of one submission share. Each holds a reference
 // (Flow); the last one to finish frees it.

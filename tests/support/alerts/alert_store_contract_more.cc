@@ -112,22 +112,28 @@ TEST_P(AlertStoreContractTest, AResolvedNoticeIsClaimedWhateverTheIncidentsState
 }
 
 // Attempt 1's process stalls past the safety net; attempt 2 is claimed and
-// delivers. Attempt 1's result, coming last, changes nothing: no second
-// send, no "failed" over a delivery.
-TEST_P(AlertStoreContractTest, ALateAttemptsResultDoesNotOverwriteALaterClaims) {
-  CreateWithDeliveries(store());
-  ports::Delivery first = ValueOf(store().ClaimDelivery("dlv-page", kRetryAt)).delivery;
-  ports::Delivery second =
-      ValueOf(store().ClaimDelivery("dlv-page", kRetryAt + absl::Minutes(1))).delivery;
-  ASSERT_EQ(second.attempts, 2);
-  second.status = "delivered";
-  second.last_http_status = 200;
-  ASSERT_TRUE(store().RecordAttempt(second, kRetryAt).ok());
-  first.status = "pending";
-  first.last_http_status = 503;
-  ASSERT_TRUE(store().RecordAttempt(first, kRetryAt + absl::Minutes(2)).ok());
+// records its result (`second`, HTTP `second_http`); then attempt 1's late
+// result (`first`, HTTP `first_http`) comes. Returns the page as stored.
+ports::Delivery ResultsOutOfOrder(ports::AlertStore& store, const std::string& second,
+                                  int second_http, const std::string& first, int first_http) {
+  CreateWithDeliveries(store);
+  ports::Delivery one = ValueOf(store.ClaimDelivery("dlv-page", kRetryAt)).delivery;
+  ports::Delivery two =
+      ValueOf(store.ClaimDelivery("dlv-page", kRetryAt + absl::Minutes(1))).delivery;
+  EXPECT_EQ(two.attempts, 2);
+  two.status = second;
+  two.last_http_status = second_http;
+  EXPECT_TRUE(store.RecordAttempt(two, kRetryAt + absl::Minutes(2)).ok());
+  one.status = first;
+  one.last_http_status = first_http;
+  EXPECT_TRUE(store.RecordAttempt(one, kRetryAt + absl::Minutes(2)).ok());
+  return ValueOf(store.GetDelivery("dlv-page")).value();
+}
 
-  ports::Delivery stored = ValueOf(store().GetDelivery("dlv-page")).value();
+// Attempt 2 delivers; attempt 1's failure, coming last, changes nothing: no
+// second send, no "failed" over a delivery.
+TEST_P(AlertStoreContractTest, ALateAttemptsResultDoesNotOverwriteALaterClaims) {
+  ports::Delivery stored = ResultsOutOfOrder(store(), "delivered", 200, "pending", 503);
   EXPECT_EQ(stored.status, "delivered");
   EXPECT_EQ(stored.last_http_status, 200);
   EXPECT_EQ(ValueOf(store().ClaimDelivery("dlv-page", kRetryAt)).kind, DeliveryClaim::Kind::kDone);
@@ -136,18 +142,7 @@ TEST_P(AlertStoreContractTest, ALateAttemptsResultDoesNotOverwriteALaterClaims) 
 // The mirror image: attempt 2 fails first (a retry is scheduled), then
 // attempt 1's late 200 arrives. Delivered: no third send, no "failed".
 TEST_P(AlertStoreContractTest, ALateAttemptsDeliveryIsRecordedOverALaterClaimsFailure) {
-  CreateWithDeliveries(store());
-  ports::Delivery first = ValueOf(store().ClaimDelivery("dlv-page", kRetryAt)).delivery;
-  ports::Delivery second =
-      ValueOf(store().ClaimDelivery("dlv-page", kRetryAt + absl::Minutes(1))).delivery;
-  second.status = "pending";
-  second.last_http_status = 503;
-  ASSERT_TRUE(store().RecordAttempt(second, kRetryAt + absl::Minutes(2)).ok());
-  first.status = "delivered";
-  first.last_http_status = 200;
-  ASSERT_TRUE(store().RecordAttempt(first, kRetryAt).ok());
-
-  ports::Delivery stored = ValueOf(store().GetDelivery("dlv-page")).value();
+  ports::Delivery stored = ResultsOutOfOrder(store(), "pending", 503, "delivered", 200);
   EXPECT_EQ(stored.status, "delivered");
   EXPECT_EQ(stored.last_http_status, 200);
   EXPECT_EQ(ValueOf(store().ClaimDelivery("dlv-page", kRetryAt)).kind, DeliveryClaim::Kind::kDone);

@@ -27,9 +27,13 @@ class KnownIssuesServiceTest : public ComplaintServiceTest {
   void SetUp() override {
     ComplaintServiceTest::SetUp();
     if (HasFatalFailure()) return;
-    service_ = std::make_unique<ComplaintService>(repo_, *triage_, clock_, "test-pii-key",
-                                                  ComplaintObserver{}, domain::ValidationLimits{},
-                                                  &known_);
+    service_ = ServiceWith(known_);
+  }
+  // A service (a replica) on the fixture's store whose known issues are `known`.
+  std::unique_ptr<ComplaintService> ServiceWith(KnownIssues& known) {
+    return std::make_unique<ComplaintService>(repo_, *triage_, clock_, "test-pii-key",
+                                              ComplaintObserver{}, domain::ValidationLimits{},
+                                              &known);
   }
 
   // An incident at SafetyReport()'s station explaining safety and delays.
@@ -152,9 +156,7 @@ class StaleSnapshotTest : public KnownIssuesServiceTest {
   void SetUp() override {
     KnownIssuesServiceTest::SetUp();
     if (HasFatalFailure()) return;
-    replica_b_ = std::make_unique<ComplaintService>(repo_, *triage_, clock_, "test-pii-key",
-                                                    ComplaintObserver{}, domain::ValidationLimits{},
-                                                    &known_b_);
+    replica_b_ = ServiceWith(known_b_);
   }
   // B refreshed while inc-1 was active; A ended it (its scan found nothing
   // held); B, not refreshed since, takes a delay report.
