@@ -14,18 +14,24 @@ namespace sqms::alerts::adapters {
 namespace {
 
 // KEYS: 1 incident, 2 incidents zset, 3 active set, 4 group key, 5 command
-// key, 6 timers, 7 outbox, then one key per new delivery.
+// key, 6 timers, 7 outbox, then one key per new delivery, then one per
+// page that must still be unclaimed.
 // ARGV: 1 expected version, 2 doc, 3 state, 4 id, 5 opened ms, 6 active
 // (1/0), 7 claim group, 8 release group, 9 request id given, 10 deliveries
-// n, 11 schedule n, 12 cancel n, 13 events n; then per delivery: doc, timer
-// id, due ms; per schedule: timer id, due ms; per cancel: timer id; per
-// event: topic, key, id, type, time ms, payload.
+// n, 11 schedule n, 12 cancel n, 13 events n, 14 unclaimed pages n; then
+// per delivery: doc, timer id, due ms; per schedule: timer id, due ms; per
+// cancel: timer id; per event: topic, key, id, type, time ms, payload.
+// A page claimed since it was read (attempts > 0) is a conflict.
 // Returns {"ok", version} | {"conflict"} | {"group", holder} | {"replayed"}.
 const runtime::LuaScript& WriteScript() {
   static const runtime::LuaScript script(R"lua(
 if ARGV[9] ~= '0' and redis.call('EXISTS', KEYS[5]) == 1 then return {'replayed'} end
 local version = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
 if version ~= tonumber(ARGV[1]) then return {'conflict'} end
+for i = 1, tonumber(ARGV[14]) do
+  local attempts = redis.call('HGET', KEYS[7 + tonumber(ARGV[10]) + i], 'attempts')
+  if attempts and attempts ~= '0' then return {'conflict'} end
+end
 if ARGV[7] == '1' then
   local holder = redis.call('GET', KEYS[4])
   if holder and holder ~= ARGV[4] then return {'group', holder} end
@@ -37,7 +43,7 @@ redis.call('HSET', KEYS[1], 'doc', ARGV[2], 'state', ARGV[3], 'version', version
 redis.call('ZADD', KEYS[2], ARGV[5], ARGV[4])
 if ARGV[6] == '1' then redis.call('SADD', KEYS[3], ARGV[4]) else redis.call('SREM', KEYS[3], ARGV[4]) end
 if ARGV[9] ~= '0' then redis.call('SET', KEYS[5], version, 'EX', ARGV[9]) end
-local a = 14
+local a = 15
 for i = 1, tonumber(ARGV[10]) do
   redis.call('HSET', KEYS[7 + i], 'doc', ARGV[a], 'status', 'pending', 'attempts', 0)
   redis.call('ZADD', KEYS[6], ARGV[a + 2], ARGV[a + 1])
@@ -239,11 +245,13 @@ absl::StatusOr<ports::WriteOutcome> RedisAlertStore::Write(ports::IncidentWrite&
       std::to_string(w.deliveries.size()),
       std::to_string(w.schedule.size()),
       std::to_string(w.cancel.size()),
-      std::to_string(w.events.size())};
+      std::to_string(w.events.size()),
+      std::to_string(w.unclaimed_pages.size())};
   for (const ports::Delivery& d : w.deliveries) {
     keys.push_back(DeliveryKey(d.id));
     args.insert(args.end(), {EncodeDelivery(d), absl::StrCat("dlv|", d.id), Ms(d.created_at)});
   }
+  for (const std::string& page : w.unclaimed_pages) keys.push_back(DeliveryKey(page));
   for (const ports::TimerChange& t : w.schedule) args.insert(args.end(), {t.id, Ms(t.due)});
   for (const std::string& t : w.cancel) args.push_back(t);
   const absl::Time now = absl::Now();

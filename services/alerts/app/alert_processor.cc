@@ -469,7 +469,7 @@ absl::StatusOr<Decision> AlertProcessor::Resolve(const domain::Plan& plan,
       auto deliveries = ReadDeliveries(store_, incident);
       if (!deliveries.ok()) return deliveries.status();
       changes::Resolve(&plan, now, ActorOf(alert), "every alert resolved",
-                       changes::PagedTiers(incident, *deliveries), write);
+                       changes::PagedTiers(*deliveries, write), write);
     } else if (last && plan.auto_resolve) {
       write.incident.quiet_since = now;
       write.schedule.push_back(

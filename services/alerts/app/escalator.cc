@@ -76,7 +76,7 @@ absl::Status Escalator::ResolveQuiet(const std::string& incident_id, int64_t qui
             plan, now, "system",
             absl::StrCat("every alert stayed resolved for ",
                          absl::FormatDuration(now - incident.quiet_since), " (flap protection)"),
-            changes::PagedTiers(incident, *deliveries), write);
+            changes::PagedTiers(*deliveries, write), write);
         return write;
       });
   if (!written.ok()) return written.status();

@@ -115,14 +115,17 @@ void ScheduleNext(const domain::Plan& plan, absl::Time notified_at, ports::Incid
 // the next seq, due that much after `now` (at once if it was overdue).
 // Nothing for an incident not triggered or with no escalation pending.
 void ResumeEscalation(absl::Time now, ports::IncidentWrite& write);
-// The tiers actually paged, from the incident's deliveries (as read with
-// it): a tier with a page that went out (attempts > 0: delivered, failed
-// or in flight), or one still pending while the incident is triggered (it
-// may be claimed before a resolution lands). A tier whose pages were all
-// cancelled by an acknowledgement, or are pending behind one (they will
-// be cancelled), was never reached: not in the set.
-std::set<int> PagedTiers(const ports::Incident& incident,
-                         const std::vector<ports::Delivery>& deliveries);
+// The tiers actually paged, for a write that takes the incident out of
+// triggered (an acknowledgement, a resolution), from its deliveries as
+// read with it: a tier with a page claimed (attempts > 0: delivered,
+// failed or in flight). A page not claimed yet is cancelled by its claim
+// once the write lands (ports::AlertStore::ClaimDelivery) — unless the
+// dispatcher claims it first; so each one is named in
+// write.unclaimed_pages, and the write is refused if one was claimed
+// meanwhile (decided again, it counts then). Everyone paged is told, and
+// nobody is told of an incident they never heard of.
+std::set<int> PagedTiers(const std::vector<ports::Delivery>& deliveries,
+                         ports::IncidentWrite& write);
 // Notices of `kind` ("acknowledged", "resolved") to every target of the
 // tiers in `paged` (within the plan's chain): everyone paged learns that
 // someone has the incident, or that it ended; nobody is told of an

@@ -113,13 +113,16 @@ void ResumeEscalation(absl::Time now, ports::IncidentWrite& write) {
                            absl::FormatDuration(left)));
 }
 
-std::set<int> PagedTiers(const ports::Incident& incident,
-                         const std::vector<ports::Delivery>& deliveries) {
-  const bool triggered = incident.state == domain::IncidentState::kTriggered;
+std::set<int> PagedTiers(const std::vector<ports::Delivery>& deliveries,
+                         ports::IncidentWrite& write) {
   std::set<int> paged;
   for (const ports::Delivery& d : deliveries) {
     if (!d.IsPage()) continue;
-    if (d.attempts > 0 || (triggered && d.status == "pending")) paged.insert(d.tier);
+    if (d.attempts > 0) {
+      paged.insert(d.tier);
+    } else if (d.status == "pending") {
+      write.unclaimed_pages.push_back(d.id);
+    }
   }
   return paged;
 }

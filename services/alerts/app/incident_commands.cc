@@ -62,7 +62,7 @@ absl::Status RecordAcknowledgement(ports::AlertStore& store, ports::IncidentWrit
   changes::AddTimeline(i, now, actor, "acknowledged", text);
   w.events.push_back(ports::IncidentEventKind::kAcknowledged);
   if (plan != nullptr) {
-    changes::NotifyPagedTiers(*plan, "acknowledged", now, changes::PagedTiers(i, *deliveries), w);
+    changes::NotifyPagedTiers(*plan, "acknowledged", now, changes::PagedTiers(*deliveries, w), w);
   }
   return absl::OkStatus();
 }
@@ -216,7 +216,7 @@ absl::StatusOr<ports::Incident> IncidentCommands::Resolve(const std::string& id,
         auto catalog = catalog_.Snapshot();
         changes::Resolve(catalog->FindPlan(w.incident.plan_id), clock_.Now(), ctx.actor,
                          comment.empty() ? "resolved" : comment,
-                         changes::PagedTiers(w.incident, *deliveries), w);
+                         changes::PagedTiers(*deliveries, w), w);
         return absl::OkStatus();
       },
       &written);

@@ -50,6 +50,11 @@ struct IncidentWrite {
   // at another one.
   bool claim_group = false;
   bool release_group = false;  // remove the group key if it points here
+  // Pages (delivery ids) the decision took as not sent yet: pending and
+  // never claimed when it read them. The write is refused (kConflict) when
+  // any of them has been claimed since: the dispatcher started sending it
+  // while the decision assumed it never would (changes::SentTiers).
+  std::vector<std::string> unclaimed_pages;
   // A command's request id: when already recorded the write is not applied
   // (kReplayed); otherwise recorded with it (kept 8 days). Which command an id
   // belongs to is settled before, by BindRequest.

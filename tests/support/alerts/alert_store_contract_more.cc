@@ -101,6 +101,34 @@ TEST_P(AlertStoreContractTest, APageOfAnAcknowledgedIncidentIsCancelledNotClaime
             DeliveryClaim::Kind::kDone);
 }
 
+TEST_P(AlertStoreContractTest, AWriteNamingAnUnclaimedPageIsWrittenWhileItIsUnclaimed) {
+  CreateWithDeliveries(store());
+  ports::IncidentWrite w = UpdateOf(ValueOf(store().Get("inc-a")).value());
+  w.incident.state = domain::IncidentState::kAcknowledged;
+  w.unclaimed_pages = {"dlv-page"};
+  EXPECT_EQ(ValueOf(store().Write(w)), WriteOutcome::kWritten);
+  // Once written, the page is cancelled by its claim, never sent.
+  EXPECT_EQ(ValueOf(store().ClaimDelivery("dlv-page", kRetryAt)).kind,
+            DeliveryClaim::Kind::kCancelled);
+}
+
+TEST_P(AlertStoreContractTest, AWriteNamingAPageClaimedSinceIsAConflictAndChangesNothing) {
+  CreateWithDeliveries(store());
+  ports::IncidentWrite w = UpdateOf(ValueOf(store().Get("inc-a")).value());
+  w.incident.state = domain::IncidentState::kAcknowledged;
+  w.unclaimed_pages = {"dlv-page"};
+  w.deliveries.push_back(SampleDelivery("dlv-ack", "inc-a", "acknowledged"));
+  w.events.push_back(ports::IncidentEventKind::kAcknowledged);
+  ASSERT_EQ(ValueOf(store().ClaimDelivery("dlv-page", kRetryAt)).kind,
+            DeliveryClaim::Kind::kClaimed);  // the dispatcher, in between
+
+  EXPECT_EQ(ValueOf(store().Write(w)), WriteOutcome::kConflict);
+  ports::Incident stored = ValueOf(store().Get("inc-a")).value();
+  EXPECT_EQ(stored.state, domain::IncidentState::kTriggered);
+  EXPECT_EQ(stored.version, 1);
+  EXPECT_EQ(ValueOf(store().GetDelivery("dlv-ack")), std::nullopt);
+}
+
 TEST_P(AlertStoreContractTest, AResolvedNoticeIsClaimedWhateverTheIncidentsState) {
   CreateWithDeliveries(store());
   SetState(store(), "inc-a", domain::IncidentState::kResolved);

@@ -60,13 +60,18 @@ absl::StatusOr<ports::WriteOutcome> InMemoryAlertStore::Write(ports::IncidentWri
   if (hook) hook();
   absl::MutexLock lock(&mu_);
   ports::Incident& inc = w.incident;
-  // The order of RedisAlertStore's script: replay, version, group.
+  // The order of RedisAlertStore's script: replay, version, unclaimed
+  // pages, group.
   if (!w.request_id.empty() && seen_.contains(CommandRecord(w.request_id))) {
     return ports::WriteOutcome::kReplayed;
   }
   auto current = incidents_.find(inc.id);
   const int64_t version = current == incidents_.end() ? 0 : current->second.version;
   if (version != w.expected_version) return ports::WriteOutcome::kConflict;
+  for (const std::string& page : w.unclaimed_pages) {
+    auto d = deliveries_.find(page);
+    if (d != deliveries_.end() && d->second.attempts > 0) return ports::WriteOutcome::kConflict;
+  }
   if (w.claim_group) {
     auto holder = groups_.find(inc.group_key);
     if (holder != groups_.end() && holder->second != inc.id) {

@@ -3,7 +3,8 @@
 // port's contract as RedisAlertStore does (tests/support/alerts/
 // alert_store_contract.h runs the same checks on both): one Write is one
 // atomic step under one mutex — replay by request id first, then the
-// compare-and-set on the version, then the group claim — and the request
+// compare-and-set on the version and the pages that must still be
+// unclaimed, then the group claim — and the request
 // ids share the "seen" records (Seen("cmd|<request id>")), as in Redis.
 //
 // What Redis keeps in its sorted sets and stream is open to tests: the

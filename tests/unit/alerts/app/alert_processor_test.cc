@@ -236,6 +236,7 @@ TEST_F(AlertProcessorTest, ResolvingTheLastAlertResolvesTheIncident) {
 
 TEST_F(AlertProcessorTest, AResolvedIncidentSendsResolvedNoticesToTheTargetsNotified) {
   const std::string id = OpenSafety();
+  ClaimPending(id);  // tier 0's pages go out
   ASSERT_EQ(Decide(Resolved(Safety("open-S1", "S1", "c-1"), "r1")).outcome, Outcome::kResolved);
   EXPECT_THAT(Pages(id), ElementsAre("triggered 0.0 sink", "triggered 0.0 robot",
                                      "resolved 0.0 sink", "resolved 0.0 robot"));

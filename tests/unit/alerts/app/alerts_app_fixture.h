@@ -191,6 +191,16 @@ class AlertsAppTest : public ::testing::Test {
     EXPECT_TRUE(d.ok()) << d.status();
     return d.ok() ? *std::move(d) : std::vector<ports::Delivery>{};
   }
+  // What the dispatcher does first with each pending delivery of `id`:
+  // claims it (a page of a triggered incident goes out; one of an
+  // incident no longer triggered is cancelled).
+  void ClaimPending(const std::string& id) {
+    for (const ports::Delivery& d : Deliveries(id)) {
+      if (d.status != "pending") continue;
+      auto claim = store_.ClaimDelivery(d.id, clock_.Now());
+      EXPECT_TRUE(claim.ok()) << claim.status();
+    }
+  }
   // (kind, tier, target) of each delivery of `id`, in order.
   std::vector<std::string> Pages(const std::string& id) {
     std::vector<std::string> out;

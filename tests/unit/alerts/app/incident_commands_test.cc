@@ -48,9 +48,7 @@ TEST_F(IncidentCommandsTest, AcknowledgeRecordsWhoWhenAndAtWhichTier) {
 // learns who has the incident. The notices are not pages: the
 // acknowledgement does not cancel them.
 TEST_F(IncidentCommandsTest, AcknowledgingTellsTheTiersPagedWhoHasIt) {
-  for (const ports::Delivery& d : Deliveries(id_)) {
-    ASSERT_TRUE(store_.ClaimDelivery(d.id, clock_.Now()).ok());
-  }
+  ClaimPending(id_);
   Ok(commands_.Acknowledge(id_, Ctx("ack-1", "alice"), "on my way"));
   EXPECT_THAT(Pages(id_), ElementsAre("triggered 0.0 sink", "triggered 0.0 robot",
                                       "acknowledged 0.0 sink", "acknowledged 0.0 robot"));
@@ -70,10 +68,25 @@ TEST_F(IncidentCommandsTest, AcknowledgingBeforeAnyPageWentOutNotifiesNobody) {
   EXPECT_THAT(Pages(id_), ElementsAre("triggered 0.0 sink", "triggered 0.0 robot"));
 }
 
-TEST_F(IncidentCommandsTest, MitigatingATriggeredIncidentTellsTheTiersPagedToo) {
+// The dispatcher claims the tier-0 page between the acknowledgement's read
+// of the deliveries (unclaimed: it would be cancelled) and its write. The
+// write is refused, decided again, and the tier the page reached is told.
+TEST_F(IncidentCommandsTest, AnAcknowledgementRacingAPageClaimStillTellsThatTier) {
+  store_.BeforeNextWrite([&] { ClaimPending(id_); });
+  ports::Incident i = Ok(commands_.Acknowledge(id_, Ctx("ack-1", "alice"), "on my way"));
+  EXPECT_EQ(i.state, IncidentState::kAcknowledged);
+  EXPECT_THAT(Pages(id_), ElementsAre("triggered 0.0 sink", "triggered 0.0 robot",
+                                      "acknowledged 0.0 sink", "acknowledged 0.0 robot"));
   for (const ports::Delivery& d : Deliveries(id_)) {
-    ASSERT_TRUE(store_.ClaimDelivery(d.id, clock_.Now()).ok());
+    if (d.kind != "triggered") continue;
+    EXPECT_EQ(d.attempts, 1) << d.target << ": sent, not cancelled";
   }
+  EXPECT_THAT(store_.EventKinds(id_),
+              ElementsAre(IncidentEventKind::kOpened, IncidentEventKind::kAcknowledged));
+}
+
+TEST_F(IncidentCommandsTest, MitigatingATriggeredIncidentTellsTheTiersPagedToo) {
+  ClaimPending(id_);
   Ok(commands_.Mitigate(id_, Ctx("mitigate-1", "bob"), "rerouting"));
   EXPECT_THAT(Pages(id_), ElementsAre("triggered 0.0 sink", "triggered 0.0 robot",
                                       "acknowledged 0.0 sink", "acknowledged 0.0 robot"));
@@ -152,6 +165,7 @@ TEST_F(IncidentCommandsTest, MitigatingAnAcknowledgedIncidentKeepsTheAcknowledge
 }
 
 TEST_F(IncidentCommandsTest, ResolveSendsResolvedNoticesAndReleasesTheGroup) {
+  ClaimPending(id_);  // tier 0's pages went out
   clock_.Advance(absl::Minutes(7));
   ports::Incident i = Ok(commands_.Resolve(id_, Ctx("resolve-1", "carol"), "fixed"));
   EXPECT_EQ(i.state, IncidentState::kResolved);
@@ -164,6 +178,24 @@ TEST_F(IncidentCommandsTest, ResolveSendsResolvedNoticesAndReleasesTheGroup) {
               ElementsAre(::testing::Pair(UnmuteTimer(id_), kT0 + absl::Minutes(7))));
   EXPECT_EQ(store_.FindGroup("safety|station=S1").value(), "");
   EXPECT_THAT(incident_stats_.resolved, ElementsAre(id_));
+}
+
+// Pages still pending at the resolution are cancelled unsent (by their
+// claim): their tier hears nothing of the incident, its end included.
+TEST_F(IncidentCommandsTest, ResolvingBeforeAnyPageWentOutNotifiesNobody) {
+  Ok(commands_.Resolve(id_, Ctx("resolve-1", "carol"), "fixed"));
+  EXPECT_THAT(Pages(id_), ElementsAre("triggered 0.0 sink", "triggered 0.0 robot"));
+  ClaimPending(id_);
+  for (const ports::Delivery& d : Deliveries(id_)) EXPECT_EQ(d.status, "cancelled") << d.target;
+}
+
+// As for an acknowledgement: a page claimed between the resolution's read
+// and its write went out, so its tier is told the incident ended.
+TEST_F(IncidentCommandsTest, AResolutionRacingAPageClaimStillTellsThatTier) {
+  store_.BeforeNextWrite([&] { ClaimPending(id_); });
+  Ok(commands_.Resolve(id_, Ctx("resolve-1", "carol"), "fixed"));
+  EXPECT_THAT(Pages(id_), ElementsAre("triggered 0.0 sink", "triggered 0.0 robot",
+                                      "resolved 0.0 sink", "resolved 0.0 robot"));
 }
 
 TEST_F(IncidentCommandsTest, ResolvingAResolvedIncidentIsAFailedPrecondition) {
