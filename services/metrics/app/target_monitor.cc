@@ -79,6 +79,15 @@ absl::StatusOr<int> TargetMonitor::Evaluate(const domain::Target& target) {
   int published = 0;
   for (const std::string& unit : units) {
     const TargetStatus status = (*statuses)[unit];
+    // Written by a replica whose clock is past `current` (host clocks
+    // differ): decided in a later window, or `current` closed already.
+    // Judged against that, this replica's older window would get a breach,
+    // a recovery or a miss the newer decision settled. The replica ahead
+    // judges; this one waits until its clock gets there.
+    if (domain::NamesLaterWindow(status.decided_in, current, config_.zone) ||
+        domain::NamesLaterWindow(status.last_closed, previous, config_.zone)) {
+      continue;
+    }
     TargetStatus next = status;
     std::vector<TargetEvent> events;
     auto event = [&](TargetEventType type, const std::string& period, const domain::KpiValue& v) {

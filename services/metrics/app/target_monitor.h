@@ -8,7 +8,10 @@
 //
 // Once: the state and its events change in one compare-and-set
 // (ports::TargetStore), so replicas evaluating concurrently publish each
-// event once. Thread-compatible: one caller at a time.
+// event once. A replica whose clock lags another's judges nothing the
+// other already decided in a later window or closed: it leaves that unit
+// alone until its own clock gets there. Thread-compatible: one caller at
+// a time.
 
 #include <string>
 #include <vector>

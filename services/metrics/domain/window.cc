@@ -206,4 +206,9 @@ std::string_view BandOf(absl::Time t, std::span<const DayBand> bands,
   return "other";
 }
 
+bool NamesLaterWindow(std::string_view label, const Window& w, const absl::TimeZone& zone) {
+  const std::optional<Window> named = ParseWindowLabel(label, w.size, zone);
+  return named.has_value() && named->start > w.start;
+}
+
 }  // namespace sqms::metrics::domain

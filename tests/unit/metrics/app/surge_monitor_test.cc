@@ -120,6 +120,24 @@ TEST_F(SurgeMonitorTest, AUnitSurgingWindowAfterWindowNeverEndsInBetween) {
   for (const ports::TargetEvent& e : Published()) EXPECT_EQ(e.type, TargetEventType::kSurge);
 }
 
+// Replica B's clock runs a minute behind replica A's. At A's 15:00:30 the
+// unit surges in hour 15; B, at 14:59:30 with a quiet hour 14, must not
+// publish that hour 15's surge ended.
+TEST_F(SurgeMonitorTest, AReplicaWhoseClockLagsEndsNoSurgeOfALaterWindow) {
+  clock_.Advance(absl::Minutes(59) + absl::Seconds(30));  // 14:59:30
+  sqms::testing::FakeClock lagging(clock_.Now());
+  SurgeMonitor replica_b(reader_, store_, lagging, {rule_}, config_);
+  clock_.Advance(absl::Minutes(1));
+  SetComplaints(WeeksAgo(1), "billing-center", 1);
+  SetComplaints(Hour(), "billing-center", 12);
+  ASSERT_EQ(*monitor_->EvaluateOnce(), 1) << "replica A, at 15:00:30: hour 15 surged";
+  ASSERT_EQ(*replica_b.EvaluateOnce(), 0) << "replica B, at 14:59:30";
+  lagging.Advance(absl::Minutes(1));
+  ASSERT_EQ(*replica_b.EvaluateOnce(), 0) << "replica B, at 15:00:30, agrees";
+  ASSERT_EQ(Published().size(), 1u);
+  EXPECT_EQ(Published()[0].type, TargetEventType::kSurge);
+}
+
 TEST_F(SurgeMonitorTest, ACountWithinTheBaselineRaisesNothing) {
   for (int week = 1; week <= 4; ++week) SetComplaints(WeeksAgo(week), "dispatch-center", 20);
   SetComplaints(Hour(), "dispatch-center", 39);  // < 2 × 20

@@ -267,6 +267,41 @@ TEST_F(TargetMonitorTest, AReplicaThatStalledOverMidnightJudgesTheNewDay) {
   EXPECT_EQ(Published()[0].period, "2026-12-03");
 }
 
+// Replica B's clock runs two minutes behind replica A's. At A's 00:01, A
+// breaches day 2 (75 %); B, at 23:59 of day 1 (95 % answered), must not
+// judge day 1 against day 2's breach and publish a recovery nobody had.
+TEST_F(TargetMonitorTest, AReplicaWhoseClockLagsJudgesNothingDecidedInALaterWindow) {
+  clock_.Advance(absl::Hours(9) + absl::Minutes(59));  // 23:59 of 2026-12-02
+  SetCalls(reader_, Today(), "ticketing-center", 100, 95);
+  sqms::testing::FakeClock lagging(clock_.Now());
+  TargetMonitor replica_b(reader_, store_, lagging, {AnswerRateTarget()}, config_);
+  clock_.Advance(absl::Minutes(2));
+  SetCalls(reader_, Today(), "ticketing-center", 20, 15);
+  ASSERT_EQ(*monitor_->EvaluateOnce(), 1) << "replica A: day 2 breached";
+  ASSERT_EQ(*replica_b.EvaluateOnce(), 0) << "replica B, at 23:59";
+  lagging.Advance(absl::Minutes(2));
+  ASSERT_EQ(*replica_b.EvaluateOnce(), 0) << "replica B, at 00:01, agrees";
+  ASSERT_EQ(Published().size(), 1u);
+  EXPECT_EQ(Published()[0].period, "2026-12-03");
+}
+
+// Replica B's clock runs ten minutes behind, more than the grace. At A's
+// 00:06, A closes day 1 (80 %: a first miss). B, at 23:56 of day 1, must
+// not close day 0 after it: the status would go back to day 0, and A
+// would count day 1's miss again — "missed repeatedly" for one miss.
+TEST_F(TargetMonitorTest, AReplicaWhoseClockLagsPastTheGraceClosesNoWindowAgain) {
+  SetCalls(reader_, Today(), "ticketing-center", 100, 80);
+  clock_.Advance(absl::Hours(10) + absl::Minutes(6));  // 00:06 of 2026-12-03
+  sqms::testing::FakeClock lagging(clock_.Now() - absl::Minutes(10));
+  TargetMonitor replica_b(reader_, store_, lagging, {AnswerRateTarget()}, config_);
+  ASSERT_TRUE(monitor_->EvaluateOnce().ok()) << "replica A: day 1 closed, one miss";
+  ASSERT_EQ(*replica_b.EvaluateOnce(), 0) << "replica B, at 23:56";
+  ASSERT_TRUE(monitor_->EvaluateOnce().ok());
+  for (const ports::TargetEvent& e : Published()) {
+    EXPECT_NE(e.type, TargetEventType::kMissedRepeatedly) << e.period;
+  }
+}
+
 TEST(InMemoryTargetStoreTest, KeepsTheTargetStoreContract) {
   testing::InMemoryTargetStore store;
   testing::ExpectTargetStoreContract(store);

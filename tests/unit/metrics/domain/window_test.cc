@@ -364,6 +364,16 @@ TEST(BandOfTest, UsesTheZonesClock) {
   EXPECT_EQ(BandOf(Utc(2026, 12, 2, 14, 30), kBands, kBerlin), "day");
 }
 
+TEST(NamesLaterWindowTest, OnlyAWellFormedLabelOfALaterWindowOfTheSameSize) {
+  const Window day = WindowOf(Sh(2026, 12, 2, 10), WindowSize::kDay, kShanghai);
+  EXPECT_TRUE(NamesLaterWindow("2026-12-03", day, kShanghai));
+  EXPECT_TRUE(NamesLaterWindow("2027-01-01", day, kShanghai));
+  EXPECT_FALSE(NamesLaterWindow("2026-12-02", day, kShanghai));
+  EXPECT_FALSE(NamesLaterWindow("2026-12-01", day, kShanghai));
+  EXPECT_FALSE(NamesLaterWindow("", day, kShanghai));
+  EXPECT_FALSE(NamesLaterWindow("2026-12-03T10", day, kShanghai)) << "an hour's label";
+}
+
 TEST(BandOfTest, FirstMatchingBandWinsAndNoBandsIsOther) {
   const DayBand overlapping[] = {{"peak", 9 * 60, 11 * 60}, {"day", 8 * 60, 18 * 60}};
   EXPECT_EQ(BandOf(Sh(2026, 12, 2, 10), overlapping, kShanghai), "peak");
