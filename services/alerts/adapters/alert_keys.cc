@@ -23,6 +23,9 @@ std::string OutboxKey() { return absl::StrCat(kKeyPrefix, ":outbox"); }
 std::string OutboxLeaseKey() { return absl::StrCat(kKeyPrefix, ":outbox:lease"); }
 std::string SilencesKey() { return absl::StrCat(kKeyPrefix, ":silences"); }
 std::string MutedKey() { return absl::StrCat(kKeyPrefix, ":muted"); }
+std::string EndedKey(std::string_view fingerprint) {
+  return absl::StrCat(kKeyPrefix, ":ended:", std::string(fingerprint));
+}
 std::string SeenKey(std::string_view alert_id) { return absl::StrCat(kKeyPrefix, ":seen:", std::string(alert_id)); }
 std::string CountKey(std::string_view key) { return absl::StrCat(kKeyPrefix, ":count:", std::string(key)); }
 std::string CountComplaintsKey(std::string_view key) {

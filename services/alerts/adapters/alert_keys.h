@@ -22,6 +22,10 @@
 //   {sqms:alerts}:muted           hash: fingerprint → a kept muted alert
 //                                 (JSON; its timer "muted|<fingerprint>"
 //                                 in the timers zset)
+//   {sqms:alerts}:ended:<fingerprint>
+//                                 string: when the alert last resolved
+//                                 (Unix ms; 8 days): no keep of a firing
+//                                 it ended (ports::AlertStore::KeepMuted)
 //   {sqms:alerts}:count:<key>     zset: a counting trigger's window
 //                                 (alert fingerprint → counted at, ms)
 //   {sqms:alerts}:count-complaints:<key>
@@ -53,6 +57,9 @@ inline constexpr int64_t kRequestRecordSeconds = 8 * 24 * 3600;
 // after it, within a request's deadline) by an hour, so no record is ever
 // read on behalf of a command it does not belong to (ports/alert_store.h).
 inline constexpr int64_t kRequestBindingSeconds = kRequestRecordSeconds + 3600;
+// How long an alert's recorded end (EndedKey) is kept: far longer than a
+// redelivery or a replica's stall can hold back the firing it ends.
+inline constexpr int64_t kAlertEndSeconds = 8 * 24 * 3600;
 
 std::string IncidentKey(std::string_view id);
 std::string IncidentsKey();
@@ -67,6 +74,7 @@ std::string OutboxKey();
 std::string OutboxLeaseKey();
 std::string SilencesKey();
 std::string MutedKey();
+std::string EndedKey(std::string_view fingerprint);
 std::string SeenKey(std::string_view alert_id);
 std::string CountKey(std::string_view key);
 std::string CountComplaintsKey(std::string_view key);

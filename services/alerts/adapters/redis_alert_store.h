@@ -45,12 +45,13 @@ class RedisAlertStore final : public ports::AlertStore {
   absl::StatusOr<std::vector<domain::Silence>> ListSilences() override;
   absl::StatusOr<int> PruneSilences(absl::Time ended_before) override;
   // redis_alert_store_muted.cc
-  absl::Status KeepMuted(const ports::MutedAlert& muted, absl::Time due) override;
+  absl::StatusOr<bool> KeepMuted(const ports::MutedAlert& muted, absl::Time due) override;
   absl::StatusOr<bool> KeepMutedIfKept(const ports::MutedAlert& muted, absl::Time due) override;
   absl::StatusOr<std::optional<ports::MutedAlert>> GetMuted(
       const std::string& fingerprint) override;
   absl::StatusOr<std::vector<ports::MutedAlert>> ListMuted() override;
   absl::Status DropMuted(const std::string& fingerprint) override;
+  absl::Status DropResolved(const std::string& fingerprint, absl::Time ended_at) override;
   absl::Status WakeMuted(const std::string& fingerprint, absl::Time at) override;
   absl::StatusOr<std::optional<std::string>> Seen(const std::string& alert_id) override;
   absl::Status MarkSeen(const std::string& alert_id, const std::string& answer) override;

@@ -12,16 +12,23 @@
 #include "services/alerts/adapters/alert_keys.h"
 #include "services/alerts/adapters/incident_json.h"
 #include "services/alerts/adapters/redis_alert_store.h"
+#include "services/alerts/codec/timestamp_codec.h"
 
 namespace sqms::alerts::adapters {
 namespace {
 
-// KEYS: 1 muted hash, 2 timers. ARGV: 1 fingerprint, 2 doc, 3 timer id,
-// 4 due ms ("" = no timer), 5 '1' to keep only an alert still kept.
-// Returns 1 when kept, 0 when not (nothing written).
+// KEYS: 1 muted hash, 2 timers, 3 the alert's recorded end. ARGV:
+// 1 fingerprint, 2 doc, 3 timer id, 4 due ms ("" = no timer), 5 '1' to
+// keep only an alert still kept, 6 the firing's start ms ("" = not
+// checked against the recorded end). Returns 1 when kept, 0 when not
+// (nothing written).
 const runtime::LuaScript& KeepScript() {
   static const runtime::LuaScript script(R"lua(
 if ARGV[5] == '1' and redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
+if ARGV[6] ~= '' then
+  local ended = redis.call('GET', KEYS[3])
+  if ended and tonumber(ended) >= tonumber(ARGV[6]) then return 0 end
+end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 if ARGV[4] == '' then redis.call('ZREM', KEYS[2], ARGV[3])
 else redis.call('ZADD', KEYS[2], ARGV[4], ARGV[3]) end
@@ -30,11 +37,20 @@ return 1
   return script;
 }
 
-// KEYS: 1 muted hash, 2 timers. ARGV: 1 fingerprint, 2 timer id.
+// KEYS: 1 muted hash, 2 timers, 3 the alert's recorded end. ARGV:
+// 1 fingerprint, 2 timer id, 3 ended ms ("" = record nothing), 4 its ttl s.
 const runtime::LuaScript& DropScript() {
   static const runtime::LuaScript script(R"lua(
 redis.call('HDEL', KEYS[1], ARGV[1])
 redis.call('ZREM', KEYS[2], ARGV[2])
+if ARGV[3] ~= '' then
+  local held = redis.call('GET', KEYS[3])
+  if held and tonumber(held) > tonumber(ARGV[3]) then
+    redis.call('EXPIRE', KEYS[3], ARGV[4])
+  else
+    redis.call('SET', KEYS[3], ARGV[3], 'EX', ARGV[4])
+  end
+end
 return 1
 )lua");
   return script;
@@ -52,15 +68,22 @@ return 1
 
 std::string Timer(const std::string& fingerprint) { return absl::StrCat("muted|", fingerprint); }
 
+std::string FiniteMs(absl::Time t) {
+  return codec::IsFinite(t) ? std::to_string(absl::ToUnixMillis(t)) : std::string();
+}
+
 }  // namespace
 
 absl::StatusOr<bool> RedisAlertStore::Keep(const ports::MutedAlert& muted, absl::Time due,
                                            bool only_if_kept) {
   const std::string due_ms =
       due == absl::InfiniteFuture() ? "" : std::to_string(absl::ToUnixMillis(due));
-  auto reply = redis_.Eval(KeepScript(), {MutedKey(), TimersKey()},
-                           {muted.fingerprint, EncodeMutedAlert(muted), Timer(muted.fingerprint),
-                            due_ms, only_if_kept ? "1" : ""});
+  // Decided again (only_if_kept), the alert was kept once already: its
+  // resolution since then dropped it, which the first check sees.
+  auto reply =
+      redis_.Eval(KeepScript(), {MutedKey(), TimersKey(), EndedKey(muted.fingerprint)},
+                  {muted.fingerprint, EncodeMutedAlert(muted), Timer(muted.fingerprint), due_ms,
+                   only_if_kept ? "1" : "", only_if_kept ? "" : FiniteMs(muted.alert.at)});
   if (!reply.ok()) return reply.status();
   if (reply->type == runtime::RedisReply::Type::kError) {
     return runtime::RedisErrorStatus(*reply, "muted alert keep");
@@ -71,8 +94,8 @@ absl::StatusOr<bool> RedisAlertStore::Keep(const ports::MutedAlert& muted, absl:
   return reply->integer == 1;
 }
 
-absl::Status RedisAlertStore::KeepMuted(const ports::MutedAlert& muted, absl::Time due) {
-  return Keep(muted, due, false).status();
+absl::StatusOr<bool> RedisAlertStore::KeepMuted(const ports::MutedAlert& muted, absl::Time due) {
+  return Keep(muted, due, false);
 }
 
 absl::StatusOr<bool> RedisAlertStore::KeepMutedIfKept(const ports::MutedAlert& muted,
@@ -103,8 +126,18 @@ absl::StatusOr<std::vector<ports::MutedAlert>> RedisAlertStore::ListMuted() {
 }
 
 absl::Status RedisAlertStore::DropMuted(const std::string& fingerprint) {
-  return redis_.Eval(DropScript(), {MutedKey(), TimersKey()}, {fingerprint, Timer(fingerprint)})
-      .status();
+  return DropResolved(fingerprint, absl::InfinitePast());
+}
+
+absl::Status RedisAlertStore::DropResolved(const std::string& fingerprint, absl::Time ended_at) {
+  auto reply = redis_.Eval(
+      DropScript(), {MutedKey(), TimersKey(), EndedKey(fingerprint)},
+      {fingerprint, Timer(fingerprint), FiniteMs(ended_at), std::to_string(kAlertEndSeconds)});
+  if (!reply.ok()) return reply.status();
+  if (reply->type == runtime::RedisReply::Type::kError) {
+    return runtime::RedisErrorStatus(*reply, "muted alert drop");
+  }
+  return absl::OkStatus();
 }
 
 absl::Status RedisAlertStore::WakeMuted(const std::string& fingerprint, absl::Time at) {

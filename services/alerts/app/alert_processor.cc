@@ -247,7 +247,7 @@ absl::StatusOr<ProcessResult> AlertProcessor::Process(const domain::Alert& alert
     // Over: a kept muted alert of these labels is not decided again. Before
     // the group is read below, so a kept alert opening meanwhile is either
     // seen there (and resolved) or sees this drop (muted_alerts.cc).
-    if (auto s = store_.DropMuted(result.fingerprint); !s.ok()) return s;
+    if (auto s = store_.DropResolved(result.fingerprint, alert.at); !s.ok()) return s;
   }
   auto catalog = catalog_.Snapshot();
   const auto pending = PlansToDecide(*catalog, alert, result.decisions);

@@ -42,8 +42,10 @@
 // (every resolution writes timer "unmute|<incident>", due at once, in the
 // same script) wakes the alerts it inhibited, and an expired silence those
 // it silenced. A resolved alert (same labels, e.g. a KPI's recovery) drops
-// the kept one: nothing opens for a breach that is over. Drills are never
-// muted, so never kept.
+// the kept one: nothing opens for a breach that is over. It also records
+// when the alert ended, so a firing it ended that is handled after it —
+// delivered to another replica at the same time, or late — is not kept
+// (ports::AlertStore::KeepMuted). Drills are never muted, so never kept.
 
 #include <functional>
 #include <set>

@@ -123,8 +123,12 @@ absl::Status AlertProcessor::KeepOrDrop(const domain::Alert& alert, const std::s
     auto still = store_.KeepMutedIfKept(kept, due);
     if (!still.ok()) return still.status();
     if (!*still) return absl::OkStatus();
-  } else if (auto s = store_.KeepMuted(kept, due); !s.ok()) {
-    return s;
+  } else {
+    // Its resolution, handled first (delivered to another replica at the
+    // same time, or this firing late), ended it: nothing to keep.
+    auto stored = store_.KeepMuted(kept, due);
+    if (!stored.ok()) return stored.status();
+    if (!*stored) return absl::OkStatus();
   }
   // A mute that ended between `read` and the keep woke no kept alert (its
   // wake-up listed them before this one was there): read again, after.

@@ -179,9 +179,13 @@ class AlertStore {
   // the one of its fingerprint) and, in the same atomic step, puts its
   // durable timer "muted|<fingerprint>" at `due` — or removes the timer
   // when `due` is InfiniteFuture (a mute with no known end: an inhibiting
-  // incident, whose resolution wakes it). DropMuted removes the alert and
-  // its timer in one step; OK when there is none.
-  virtual absl::Status KeepMuted(const MutedAlert& muted, absl::Time due) = 0;
+  // incident, whose resolution wakes it) — unless a resolution of its
+  // fingerprint that ended at or after muted.alert.at was recorded
+  // (DropResolved): handled first, that resolution ends this firing (both
+  // delivered at once to two replicas, or the firing one late). True when
+  // kept; false, and nothing written, when so ended. DropMuted removes
+  // the alert and its timer in one step; OK when there is none.
+  virtual absl::StatusOr<bool> KeepMuted(const MutedAlert& muted, absl::Time due) = 0;
   // KeepMuted in one step with the check that an alert of its fingerprint
   // is still kept; false, and nothing written, when none is (its
   // resolution dropped it after it was read: a decision made again from
@@ -190,6 +194,11 @@ class AlertStore {
   virtual absl::StatusOr<std::optional<MutedAlert>> GetMuted(const std::string& fingerprint) = 0;
   virtual absl::StatusOr<std::vector<MutedAlert>> ListMuted() = 0;
   virtual absl::Status DropMuted(const std::string& fingerprint) = 0;
+  // DropMuted for the resolution of the alert `fingerprint`, and in the
+  // same step records for 8 days that it ended at `ended_at` (the latest
+  // recorded end stays), which KeepMuted checks. Not recorded when
+  // `ended_at` is not finite.
+  virtual absl::Status DropResolved(const std::string& fingerprint, absl::Time ended_at) = 0;
   // Moves the timer of the kept alert `fingerprint` to `at` in one step
   // with the check that it is kept; nothing when it is not (a wake-up
   // never brings back an alert dropped meanwhile).

@@ -1,5 +1,5 @@
 // The AlertStore contract, part 4: kept muted alerts (KeepMuted, GetMuted,
-// ListMuted, DropMuted).
+// ListMuted, DropMuted, DropResolved).
 
 #include <gmock/gmock.h>
 
@@ -107,6 +107,36 @@ TEST_P(AlertStoreContractTest, KeepingIfKeptBringsBackNoDroppedAlert) {
   EXPECT_FALSE(ValueOf(store().KeepMutedIfKept(again, kT0 + absl::Hours(2))));
   EXPECT_EQ(ValueOf(store().GetMuted("fp-1")), std::nullopt);
   EXPECT_THAT(ValueOf(store().ListMuted()), IsEmpty());
+}
+
+// A resolution handled before the firing it ended (two replicas at once,
+// or the firing late): that firing is not kept; a later one is.
+TEST_P(AlertStoreContractTest, AResolutionRecordedFirstEndsTheFiringsThatStartedBeforeIt) {
+  ASSERT_TRUE(store().DropResolved("fp-1", kT0 + absl::Seconds(5)).ok());
+  ports::MutedAlert before = AnswerRateBreach("fp-1", "ticketing");  // started at kT0
+  EXPECT_FALSE(ValueOf(store().KeepMuted(before, kT0 + absl::Hours(1))));
+  before.alert.at = kT0 + absl::Seconds(5);
+  EXPECT_FALSE(ValueOf(store().KeepMuted(before, kT0 + absl::Hours(1)))) << "at its end";
+  EXPECT_EQ(ValueOf(store().GetMuted("fp-1")), std::nullopt);
+
+  ports::MutedAlert after = AnswerRateBreach("fp-1", "ticketing");
+  after.alert.at = kT0 + absl::Seconds(6);
+  EXPECT_TRUE(ValueOf(store().KeepMuted(after, kT0 + absl::Hours(1))));
+  EXPECT_TRUE(ValueOf(store().GetMuted("fp-1")).has_value());
+  EXPECT_TRUE(ValueOf(store().KeepMuted(AnswerRateBreach("fp-2", "billing"), kT0)))
+      << "another fingerprint";
+}
+
+TEST_P(AlertStoreContractTest, AResolutionDropsTheKeptAlertAndKeepsTheLatestEnd) {
+  ASSERT_TRUE(store().KeepMuted(AnswerRateBreach("fp-1", "ticketing"), kT0).ok());
+  ASSERT_TRUE(store().DropResolved("fp-1", kT0 + absl::Seconds(9)).ok());
+  EXPECT_EQ(ValueOf(store().GetMuted("fp-1")), std::nullopt);
+  ASSERT_TRUE(store().DropResolved("fp-1", kT0 + absl::Seconds(2)).ok()) << "an older one, late";
+  ports::MutedAlert firing = AnswerRateBreach("fp-1", "ticketing");
+  firing.alert.at = kT0 + absl::Seconds(8);
+  EXPECT_FALSE(ValueOf(store().KeepMuted(firing, kT0))) << "the latest end stays";
+  ASSERT_TRUE(store().DropResolved("fp-3", absl::InfinitePast()).ok()) << "no end: none recorded";
+  EXPECT_TRUE(ValueOf(store().KeepMuted(AnswerRateBreach("fp-3", "billing"), kT0)));
 }
 
 TEST_P(AlertStoreContractTest, WakingAnAlertNotKeptKeepsNothing) {

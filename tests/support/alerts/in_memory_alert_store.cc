@@ -10,6 +10,7 @@ namespace sqms::alerts::testing {
 namespace {
 
 std::string DeliveryTimer(const std::string& id) { return absl::StrCat("dlv|", id); }
+bool IsFinite(absl::Time t) { return t != absl::InfinitePast() && t != absl::InfiniteFuture(); }
 std::string CommandRecord(const std::string& request_id) {
   return absl::StrCat("cmd|", request_id);
 }
@@ -208,11 +209,17 @@ void InMemoryAlertStore::RunKeepHook() {
   if (hook) hook();
 }
 
-absl::Status InMemoryAlertStore::KeepMuted(const ports::MutedAlert& muted, absl::Time due) {
+absl::StatusOr<bool> InMemoryAlertStore::KeepMuted(const ports::MutedAlert& muted, absl::Time due) {
   RunKeepHook();
   absl::MutexLock lock(&mu_);
+  auto ended = ended_.find(muted.fingerprint);
+  // As Redis: in milliseconds, and only a finite firing time is checked.
+  if (ended != ended_.end() && IsFinite(muted.alert.at) &&
+      absl::ToUnixMillis(ended->second) >= absl::ToUnixMillis(muted.alert.at)) {
+    return false;
+  }
   Keep(muted, due);
-  return absl::OkStatus();
+  return true;
 }
 
 absl::StatusOr<bool> InMemoryAlertStore::KeepMutedIfKept(const ports::MutedAlert& muted,
@@ -253,6 +260,17 @@ absl::Status InMemoryAlertStore::DropMuted(const std::string& fingerprint) {
   absl::MutexLock lock(&mu_);
   muted_.erase(fingerprint);
   timers_.erase(absl::StrCat("muted|", fingerprint));
+  return absl::OkStatus();
+}
+
+absl::Status InMemoryAlertStore::DropResolved(const std::string& fingerprint, absl::Time ended_at) {
+  absl::MutexLock lock(&mu_);
+  muted_.erase(fingerprint);
+  timers_.erase(absl::StrCat("muted|", fingerprint));
+  if (IsFinite(ended_at)) {
+    auto [it, inserted] = ended_.try_emplace(fingerprint, ended_at);
+    if (!inserted) it->second = std::max(it->second, ended_at);
+  }
   return absl::OkStatus();
 }
 

@@ -16,7 +16,7 @@
 // domain::ChoosePlanSource's, as in the Redis script.
 //
 // Not modelled: the 24 h / 7 day / 8 day expiry of request ids, seen
-// records and request id bindings, the real-time expiry of a counting
+// records, request id bindings and recorded ends of alerts, the real-time expiry of a counting
 // window's key, the delivery attempt log. Times are kept as given (Redis rounds them to
 // milliseconds; the counting window is computed in milliseconds here too).
 //
@@ -59,12 +59,13 @@ class InMemoryAlertStore final : public ports::AlertStore {
   absl::StatusOr<domain::Silence> AddSilence(const domain::Silence& silence) override;
   absl::StatusOr<std::vector<domain::Silence>> ListSilences() override;
   absl::StatusOr<int> PruneSilences(absl::Time ended_before) override;
-  absl::Status KeepMuted(const ports::MutedAlert& muted, absl::Time due) override;
+  absl::StatusOr<bool> KeepMuted(const ports::MutedAlert& muted, absl::Time due) override;
   absl::StatusOr<bool> KeepMutedIfKept(const ports::MutedAlert& muted, absl::Time due) override;
   absl::StatusOr<std::optional<ports::MutedAlert>> GetMuted(
       const std::string& fingerprint) override;
   absl::StatusOr<std::vector<ports::MutedAlert>> ListMuted() override;
   absl::Status DropMuted(const std::string& fingerprint) override;
+  absl::Status DropResolved(const std::string& fingerprint, absl::Time ended_at) override;
   absl::Status WakeMuted(const std::string& fingerprint, absl::Time at) override;
   absl::StatusOr<std::optional<std::string>> Seen(const std::string& alert_id) override;
   absl::Status MarkSeen(const std::string& alert_id, const std::string& answer) override;
@@ -125,6 +126,7 @@ class InMemoryAlertStore final : public ports::AlertStore {
   std::vector<QueuedEvent> events_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, domain::Silence> silences_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, ports::MutedAlert> muted_ ABSL_GUARDED_BY(mu_);  // by fingerprint
+  std::map<std::string, absl::Time> ended_ ABSL_GUARDED_BY(mu_);  // DropResolved, by fingerprint
   // A counting window's member: its score (Unix ms) and complaint id.
   struct Counted {
     int64_t at_ms = 0;

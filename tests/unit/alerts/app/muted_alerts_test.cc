@@ -195,6 +195,37 @@ TEST_F(MutedAlertsTest, AResolutionRacingAKeepAgainStaysFinal) {
   EXPECT_THAT(ActiveSafety(), IsEmpty()) << "nothing opens for a breach that is over";
 }
 
+// The firing event and its resolution reach two replicas at once: the
+// resolution is handled between the firing one's decision (silenced) and
+// its keep. It dropped nothing (nothing was kept yet); the keep must not
+// bring back a firing it ended.
+TEST_F(MutedAlertsTest, AResolutionRacingTheFirstKeepStaysFinal) {
+  Silence(kT0 + absl::Hours(1));
+  store_.BeforeNextKeep([this] {
+    EXPECT_EQ(processor_.Process(Resolved(Event(), "evt-2")).value().decisions[0].outcome,
+              Outcome::kNoIncident);
+  });
+  ASSERT_EQ(Decide(Event()).outcome, Outcome::kSilenced);
+  EXPECT_THAT(Kept(), IsEmpty()) << "ended by its resolution";
+  clock_.Advance(absl::Hours(1));
+  FireUntilQuiet();
+  EXPECT_THAT(ActiveSafety(), IsEmpty()) << "nothing opens for a breach that is over";
+}
+
+// A resolution ends the firings that started before it, not a new one.
+TEST_F(MutedAlertsTest, AnAlertFiringAgainAfterItsResolutionIsKept) {
+  Silence(kT0 + absl::Hours(1));
+  ASSERT_EQ(Decide(Event()).outcome, Outcome::kSilenced);
+  Process(Resolved(Event(), "evt-2"));
+  ASSERT_THAT(Kept(), IsEmpty());
+  clock_.Advance(absl::Minutes(10));
+  ASSERT_EQ(Decide(Event("evt-3")).outcome, Outcome::kSilenced);
+  EXPECT_THAT(Kept(), SizeIs(1));
+  clock_.Advance(absl::Minutes(50));
+  FireUntilQuiet();
+  EXPECT_THAT(ActiveSafety(), SizeIs(1)) << "the new firing opens once its silence ends";
+}
+
 TEST_F(MutedAlertsTest, TwoReplicasDecidingOneEventOpenOneIncident) {
   Silence(kT0 + absl::Hours(1));
   ASSERT_EQ(Decide(Event()).outcome, Outcome::kSilenced);
