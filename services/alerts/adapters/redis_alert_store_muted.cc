@@ -38,11 +38,21 @@ return 1
 }
 
 // KEYS: 1 muted hash, 2 timers, 3 the alert's recorded end. ARGV:
-// 1 fingerprint, 2 timer id, 3 ended ms ("" = record nothing), 4 its ttl s.
+// 1 fingerprint, 2 timer id, 3 ended ms ("" = drop whatever is kept and
+// record nothing), 4 its ttl s. A kept alert that started after the end
+// (its JSON's "at", Unix ms) is a newer firing: not dropped.
 const runtime::LuaScript& DropScript() {
   static const runtime::LuaScript script(R"lua(
-redis.call('HDEL', KEYS[1], ARGV[1])
-redis.call('ZREM', KEYS[2], ARGV[2])
+local doc = redis.call('HGET', KEYS[1], ARGV[1])
+local newer = false
+if doc and ARGV[3] ~= '' then
+  local at = cjson.decode(doc)['at']
+  newer = type(at) == 'number' and at > tonumber(ARGV[3])
+end
+if not newer then
+  redis.call('HDEL', KEYS[1], ARGV[1])
+  redis.call('ZREM', KEYS[2], ARGV[2])
+end
 if ARGV[3] ~= '' then
   local held = redis.call('GET', KEYS[3])
   if held and tonumber(held) > tonumber(ARGV[3]) then

@@ -116,7 +116,12 @@ absl::StatusOr<ports::Incident> IncidentCommands::Change(
   auto replay = store_.Seen(absl::StrCat("cmd|", ctx.request_id));
   if (!replay.ok()) return replay.status();
   if (replay->has_value()) return current;  // as read above, after the command landed
-  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+  // Besides kMaxAttempts changes by others, every page the first decision
+  // took as unclaimed may be claimed in between once (and is then counted
+  // as paged, no longer named): a large tier paged just before its
+  // acknowledgement does not use up the attempts.
+  int budget = kMaxAttempts;
+  for (int attempt = 0; attempt < budget; ++attempt) {
     if (attempt > 0) current = Get(id);
     if (!current.ok()) return current.status();
     ports::IncidentWrite write;
@@ -125,6 +130,7 @@ absl::StatusOr<ports::Incident> IncidentCommands::Change(
     write.actor = ctx.actor;
     write.request_id = ctx.request_id;
     if (absl::Status s = mutate(write); !s.ok()) return s;
+    if (attempt == 0) budget += static_cast<int>(write.unclaimed_pages.size());
     auto outcome = store_.Write(write);
     if (!outcome.ok()) return outcome.status();
     switch (*outcome) {

@@ -53,7 +53,7 @@ struct IncidentWrite {
   // Pages (delivery ids) the decision took as not sent yet: pending and
   // never claimed when it read them. The write is refused (kConflict) when
   // any of them has been claimed since: the dispatcher started sending it
-  // while the decision assumed it never would (changes::SentTiers).
+  // while the decision assumed it never would (changes::PagedTiers).
   std::vector<std::string> unclaimed_pages;
   // A command's request id: when already recorded the write is not applied
   // (kReplayed); otherwise recorded with it (kept 8 days). Which command an id
@@ -194,10 +194,12 @@ class AlertStore {
   virtual absl::StatusOr<std::optional<MutedAlert>> GetMuted(const std::string& fingerprint) = 0;
   virtual absl::StatusOr<std::vector<MutedAlert>> ListMuted() = 0;
   virtual absl::Status DropMuted(const std::string& fingerprint) = 0;
-  // DropMuted for the resolution of the alert `fingerprint`, and in the
-  // same step records for 8 days that it ended at `ended_at` (the latest
-  // recorded end stays), which KeepMuted checks. Not recorded when
-  // `ended_at` is not finite.
+  // The resolution of the alert `fingerprint`, which ended at `ended_at`:
+  // DropMuted, unless the kept alert started after `ended_at` (a new
+  // firing, kept before this older resolution was handled), and in the
+  // same step records for 8 days that the alert ended then (the latest
+  // recorded end stays), which KeepMuted checks. With `ended_at` not
+  // finite: DropMuted, nothing recorded.
   virtual absl::Status DropResolved(const std::string& fingerprint, absl::Time ended_at) = 0;
   // Moves the timer of the kept alert `fingerprint` to `at` in one step
   // with the check that it is kept; nothing when it is not (a wake-up

@@ -77,9 +77,9 @@ absl::StatusOr<int> SurgeMonitor::Evaluate(const domain::SurgeRule& rule) {
   for (const std::string& unit : units) {
     const TargetStatus status = (*statuses)[unit];
     if (status.last_closed == label) continue;  // this window already surged
-    // A replica whose clock is ahead (host clocks differ) saw a later
+    // A replica whose clock is ahead (host clocks differ) saw the next
     // window surge: judged from this one, that surge would "end".
-    if (domain::NamesLaterWindow(status.last_closed, windows[0], config_.zone)) continue;
+    if (domain::NamesNextWindow(status.last_closed, windows[0], config_.zone)) continue;
     std::vector<int64_t> history;
     for (size_t i = 1; i < aggregates->size(); ++i) {
       if (!(*aggregates)[i].units.empty()) history.push_back(CountOf(*kpi, (*aggregates)[i], unit));

@@ -80,12 +80,14 @@ absl::StatusOr<int> TargetMonitor::Evaluate(const domain::Target& target) {
   for (const std::string& unit : units) {
     const TargetStatus status = (*statuses)[unit];
     // Written by a replica whose clock is past `current` (host clocks
-    // differ): decided in a later window, or `current` closed already.
+    // differ): decided in the next window, or `current` closed already.
     // Judged against that, this replica's older window would get a breach,
     // a recovery or a miss the newer decision settled. The replica ahead
-    // judges; this one waits until its clock gets there.
-    if (domain::NamesLaterWindow(status.decided_in, current, config_.zone) ||
-        domain::NamesLaterWindow(status.last_closed, previous, config_.zone)) {
+    // judges; this one waits until its clock gets there. (A status further
+    // ahead comes from a clock that is wrong, not skewed: judged as usual,
+    // rather than waited for until that date.)
+    if (domain::NamesNextWindow(status.decided_in, current, config_.zone) ||
+        domain::NamesNextWindow(status.last_closed, previous, config_.zone)) {
       continue;
     }
     TargetStatus next = status;

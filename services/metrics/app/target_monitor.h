@@ -9,7 +9,7 @@
 // Once: the state and its events change in one compare-and-set
 // (ports::TargetStore), so replicas evaluating concurrently publish each
 // event once. A replica whose clock lags another's judges nothing the
-// other already decided in a later window or closed: it leaves that unit
+// other already decided in the next window or closed: it leaves that unit
 // alone until its own clock gets there. Thread-compatible: one caller at
 // a time.
 

@@ -206,9 +206,8 @@ std::string_view BandOf(absl::Time t, std::span<const DayBand> bands,
   return "other";
 }
 
-bool NamesLaterWindow(std::string_view label, const Window& w, const absl::TimeZone& zone) {
-  const std::optional<Window> named = ParseWindowLabel(label, w.size, zone);
-  return named.has_value() && named->start > w.start;
+bool NamesNextWindow(std::string_view label, const Window& w, const absl::TimeZone& zone) {
+  return !label.empty() && label == WindowLabel(NextWindow(w, zone), zone);
 }
 
 }  // namespace sqms::metrics::domain

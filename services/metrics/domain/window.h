@@ -65,9 +65,8 @@ std::string WindowLabel(const Window& w, const absl::TimeZone& zone);
 // a 52-week year, an hour skipped by a clock change).
 std::optional<Window> ParseWindowLabel(std::string_view label, WindowSize size,
                                        const absl::TimeZone& zone);
-// Whether `label` names a window of w's size that starts after `w`; false
-// for "" or any other label ParseWindowLabel refuses.
-bool NamesLaterWindow(std::string_view label, const Window& w, const absl::TimeZone& zone);
+// Whether `label` is the label of the window right after `w` (NextWindow).
+bool NamesNextWindow(std::string_view label, const Window& w, const absl::TimeZone& zone);
 
 // A time-of-day band (e.g. "night" 22:00–06:00), in the zone's local time;
 // `from` may be later than `to` (the band crosses midnight); `from` equal

@@ -139,6 +139,20 @@ TEST_P(AlertStoreContractTest, AResolutionDropsTheKeptAlertAndKeepsTheLatestEnd)
   EXPECT_TRUE(ValueOf(store().KeepMuted(AnswerRateBreach("fp-3", "billing"), kT0)));
 }
 
+// A new firing kept before an older resolution was handled (two
+// replicas at once, or the resolution late): it stays kept.
+TEST_P(AlertStoreContractTest, AResolutionDropsNoFiringThatStartedAfterItsEnd) {
+  ports::MutedAlert newer = AnswerRateBreach("fp-1", "ticketing");
+  newer.alert.at = kT0 + absl::Seconds(10);
+  ASSERT_TRUE(ValueOf(store().KeepMuted(newer, kT0 + absl::Hours(1))));
+  ASSERT_TRUE(store().DropResolved("fp-1", kT0 + absl::Seconds(9)).ok());
+  std::optional<ports::MutedAlert> got = ValueOf(store().GetMuted("fp-1"));
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->alert.at, kT0 + absl::Seconds(10));
+  ASSERT_TRUE(store().DropResolved("fp-1", kT0 + absl::Seconds(10)).ok());
+  EXPECT_EQ(ValueOf(store().GetMuted("fp-1")), std::nullopt) << "ended at its start or later";
+}
+
 TEST_P(AlertStoreContractTest, WakingAnAlertNotKeptKeepsNothing) {
   ASSERT_TRUE(
       store().KeepMuted(AnswerRateBreach("fp-1", "ticketing"), absl::InfiniteFuture()).ok());

@@ -265,8 +265,15 @@ absl::Status InMemoryAlertStore::DropMuted(const std::string& fingerprint) {
 
 absl::Status InMemoryAlertStore::DropResolved(const std::string& fingerprint, absl::Time ended_at) {
   absl::MutexLock lock(&mu_);
-  muted_.erase(fingerprint);
-  timers_.erase(absl::StrCat("muted|", fingerprint));
+  auto kept = muted_.find(fingerprint);
+  // As Redis: a kept alert that started after the end is a newer firing.
+  const bool newer = kept != muted_.end() && IsFinite(ended_at) &&
+                     IsFinite(kept->second.alert.at) &&
+                     absl::ToUnixMillis(kept->second.alert.at) > absl::ToUnixMillis(ended_at);
+  if (!newer) {
+    if (kept != muted_.end()) muted_.erase(kept);
+    timers_.erase(absl::StrCat("muted|", fingerprint));
+  }
   if (IsFinite(ended_at)) {
     auto [it, inserted] = ended_.try_emplace(fingerprint, ended_at);
     if (!inserted) it->second = std::max(it->second, ended_at);

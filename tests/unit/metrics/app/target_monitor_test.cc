@@ -302,6 +302,18 @@ TEST_F(TargetMonitorTest, AReplicaWhoseClockLagsPastTheGraceClosesNoWindowAgain)
   }
 }
 
+// A status decided months ahead came from a clock that was wrong, not
+// skewed: the unit is judged as usual, not left alone until that date.
+TEST_F(TargetMonitorTest, AStatusFromAClockFarAheadDoesNotSilenceTheUnit) {
+  const std::string id = "answer_rate/department/*/day";
+  const ports::TargetStatus ahead{domain::TargetState::kMet, 0, "2027-06-01", "2027-06-02"};
+  ASSERT_TRUE(*store_.Transition(id, "ticketing-center", {}, ahead, {}));
+  SetCalls(reader_, Today(), "ticketing-center", 20, 15);
+  ASSERT_EQ(*monitor_->EvaluateOnce(), 1);
+  EXPECT_EQ(Published()[0].type, TargetEventType::kBreached);
+  EXPECT_EQ(Published()[0].period, "2026-12-02");
+}
+
 TEST(InMemoryTargetStoreTest, KeepsTheTargetStoreContract) {
   testing::InMemoryTargetStore store;
   testing::ExpectTargetStoreContract(store);

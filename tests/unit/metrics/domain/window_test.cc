@@ -364,14 +364,14 @@ TEST(BandOfTest, UsesTheZonesClock) {
   EXPECT_EQ(BandOf(Utc(2026, 12, 2, 14, 30), kBands, kBerlin), "day");
 }
 
-TEST(NamesLaterWindowTest, OnlyAWellFormedLabelOfALaterWindowOfTheSameSize) {
-  const Window day = WindowOf(Sh(2026, 12, 2, 10), WindowSize::kDay, kShanghai);
-  EXPECT_TRUE(NamesLaterWindow("2026-12-03", day, kShanghai));
-  EXPECT_TRUE(NamesLaterWindow("2027-01-01", day, kShanghai));
-  EXPECT_FALSE(NamesLaterWindow("2026-12-02", day, kShanghai));
-  EXPECT_FALSE(NamesLaterWindow("2026-12-01", day, kShanghai));
-  EXPECT_FALSE(NamesLaterWindow("", day, kShanghai));
-  EXPECT_FALSE(NamesLaterWindow("2026-12-03T10", day, kShanghai)) << "an hour's label";
+TEST(NamesNextWindowTest, OnlyTheLabelOfTheWindowRightAfter) {
+  const Window day = WindowOf(Sh(2026, 12, 31, 10), WindowSize::kDay, kShanghai);
+  EXPECT_TRUE(NamesNextWindow("2027-01-01", day, kShanghai));
+  EXPECT_FALSE(NamesNextWindow("2027-01-02", day, kShanghai)) << "further ahead";
+  EXPECT_FALSE(NamesNextWindow("2026-12-31", day, kShanghai));
+  EXPECT_FALSE(NamesNextWindow("2026-12-30", day, kShanghai));
+  EXPECT_FALSE(NamesNextWindow("", day, kShanghai));
+  EXPECT_FALSE(NamesNextWindow("2027-01-01T00", day, kShanghai)) << "an hour's label";
 }
 
 TEST(BandOfTest, FirstMatchingBandWinsAndNoBandsIsOther) {
