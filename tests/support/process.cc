@@ -85,6 +85,27 @@ int FreePort() {
   return port;
 }
 
+absl::StatusOr<ServerProcess> StartOnFreePort(
+    const std::string& name, const std::function<std::vector<std::string>(int port)>& argv,
+    const std::string& log_path, const std::function<bool(int port)>& ready,
+    absl::Duration timeout) {
+  for (int attempt = 1;; ++attempt) {
+    ServerProcess server;
+    server.port = FreePort();
+    auto process = Process::Start(argv(server.port), log_path);
+    if (!process.ok()) return process.status();
+    server.process = *std::move(process);
+    const bool up = Await([&] { return ready(server.port) || !server.process->Running(); }, timeout,
+                          absl::Milliseconds(100));
+    if (up && server.process->Running()) return server;
+    // Still running but not ready is no port clash: do not try again.
+    if (server.process->Running() || attempt == 3) {
+      return absl::UnavailableError(
+          absl::StrCat(name, " did not come up; its log:\n", ReadFile(log_path)));
+    }
+  }
+}
+
 bool Await(const std::function<bool()>& condition, absl::Duration timeout, absl::Duration poll) {
   absl::Time deadline = absl::Now() + timeout;
   for (;;) {

@@ -51,6 +51,14 @@ std::string Config(const std::vector<ScrapeJob>& jobs, const std::vector<std::st
 
 }  // namespace
 
+bool ReadyEndpointUp(int port) {
+  runtime::HttpClient http;
+  runtime::HttpRequest request;
+  request.url = absl::StrCat("http://127.0.0.1:", port, "/-/ready");
+  auto response = http.SendAndWait(request);
+  return response.ok() && response->status == 200;
+}
+
 absl::StatusOr<std::unique_ptr<PrometheusServer>> PrometheusServer::Start(
     const std::string& dir, const std::vector<ScrapeJob>& jobs,
     const std::vector<std::string>& rule_files) {
@@ -67,31 +75,18 @@ absl::StatusOr<std::unique_ptr<PrometheusServer>> PrometheusServer::Start(
     }
   }
   if (auto s = WriteTextFile(dir + "/prometheus.yml", Config(jobs, rule_files)); !s.ok()) return s;
-  // The free port is handed over, not held: another process may bind it
-  // before Prometheus does, which then exits. Up to three ports are tried.
-  for (int attempt = 1;; ++attempt) {
-    server->port_ = FreePort();
-    auto process =
-        Process::Start({"/usr/bin/prometheus", "--config.file=" + dir + "/prometheus.yml",
-                        "--storage.tsdb.path=" + dir + "/prometheus-data",
-                        absl::StrCat("--web.listen-address=127.0.0.1:", server->port_)},
-                       dir + "/prometheus.log");
-    if (!process.ok()) return process.status();
-    server->process_ = *std::move(process);
-    const bool ready = Await(
-        [&] {
-          runtime::HttpRequest request;
-          request.url = absl::StrCat("http://127.0.0.1:", server->port_, "/-/ready");
-          auto response = server->http_.SendAndWait(request);
-          return (response.ok() && response->status == 200) || !server->process_->Running();
-        },
-        absl::Seconds(30), absl::Milliseconds(200));
-    if (ready && server->process_->Running()) return server;
-    if (server->process_->Running() || attempt == 3) {
-      return absl::UnavailableError(
-          absl::StrCat("prometheus did not come up; its log:\n", server->Log()));
-    }
-  }
+  auto started = StartOnFreePort(
+      "prometheus",
+      [&](int port) -> std::vector<std::string> {
+        return {"/usr/bin/prometheus", "--config.file=" + dir + "/prometheus.yml",
+                "--storage.tsdb.path=" + dir + "/prometheus-data",
+                absl::StrCat("--web.listen-address=127.0.0.1:", port)};
+      },
+      dir + "/prometheus.log", ReadyEndpointUp);
+  if (!started.ok()) return started.status();
+  server->port_ = started->port;
+  server->process_ = std::move(started->process);
+  return server;
 }
 
 PrometheusServer::~PrometheusServer() {

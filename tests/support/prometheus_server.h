@@ -17,6 +17,10 @@
 
 namespace sqms::testing {
 
+// Whether http://127.0.0.1:<port>/-/ready answers 200: Prometheus's and
+// Alertmanager's readiness, for StartOnFreePort.
+bool ReadyEndpointUp(int port);
+
 // One scrape job: `name` (the job label), the /metrics port on 127.0.0.1
 // and extra target labels (e.g. service="metrics", as deploy/prometheus has).
 struct ScrapeJob {

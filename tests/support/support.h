@@ -57,6 +57,21 @@ class Process {
   int status_ = 0;
 };
 
+// A server started by StartOnFreePort, and the port it listens on.
+struct ServerProcess {
+  std::unique_ptr<Process> process;
+  int port = 0;
+};
+// Starts `argv(port)` (output to `log_path`) with a port from FreePort(),
+// and waits up to `timeout` for `ready(port)`. The port is handed over, not
+// held: another process may bind it first, and the server then exits
+// before it is ready — another port is tried then, three in all.
+// UNAVAILABLE, naming `name` and quoting the log, when it did not come up.
+absl::StatusOr<ServerProcess> StartOnFreePort(
+    const std::string& name, const std::function<std::vector<std::string>(int port)>& argv,
+    const std::string& log_path, const std::function<bool(int port)>& ready,
+    absl::Duration timeout = absl::Seconds(30));
+
 // Debian's redis-server with AOF (appendfsync always) in `dir`.
 class RedisServer {
  public:

@@ -22,6 +22,7 @@
 #include "sqms/runtime/http/http_client.h"
 #include "tests/integration/alerts/alerts_stack.h"
 #include "tests/integration/alerts/plans.h"
+#include "tests/support/prometheus_server.h"
 #include "tests/support/service_client.h"
 
 namespace sqms::alerts::it {
@@ -39,14 +40,6 @@ std::string AlertmanagerBinary() {
     if (!testing::ReadFile(path).empty()) return path;
   }
   return "";
-}
-
-bool HttpReady(int port) {
-  runtime::HttpClient http;
-  runtime::HttpRequest request;
-  request.url = absl::StrCat("http://127.0.0.1:", port, "/-/ready");
-  auto response = http.SendAndWait(request);
-  return response.ok() && response->status == 200;
 }
 
 // `text` with each pair replaced; fails the test when one is not found
@@ -84,26 +77,27 @@ TEST(AlertmanagerPathTest, AFiringRuleReachesTheServiceThroughAlertmanagerAndOpe
                  {{kShippedUrl, absl::StrCat("http://127.0.0.1:", (*stack)->webhook_port(),
                                              "/api/v1/alertmanager")},
                   {kShippedTokenFile, dir + "/am-token"}})).ok());
-  const int am_port = testing::FreePort();
-  auto alertmanager = testing::Process::Start(
-      {am_binary, "--config.file=" + dir + "/alertmanager.yml", "--storage.path=" + dir + "/am-data",
-       absl::StrCat("--web.listen-address=127.0.0.1:", am_port), "--cluster.listen-address="},
-      dir + "/alertmanager.log");
+  auto alertmanager = testing::StartOnFreePort(
+      "alertmanager",
+      [&](int port) -> std::vector<std::string> {
+        return {am_binary, "--config.file=" + dir + "/alertmanager.yml",
+                "--storage.path=" + dir + "/am-data",
+                absl::StrCat("--web.listen-address=127.0.0.1:", port), "--cluster.listen-address="};
+      },
+      dir + "/alertmanager.log", testing::ReadyEndpointUp);
   ASSERT_TRUE(alertmanager.ok()) << alertmanager.status();
-  ASSERT_TRUE(Await([&] { return HttpReady(am_port) || !(*alertmanager)->Running(); },
-                    absl::Seconds(30), absl::Milliseconds(100)) &&
-              (*alertmanager)->Running())
-      << testing::ReadFile(dir + "/alertmanager.log");
+  const int am_port = alertmanager->port;
 
   // Prometheus: the shipped complaints rules, the complaints job on a port
   // nobody listens on (up == 0), the alerts service scraped as deployed.
   ASSERT_TRUE(testing::WriteTextFile(
-      dir + "/complaints.rules.yml",
-      Substitute(testing::ReadFile(testing::SourcePath("deploy/prometheus/rules/complaints.rules.yml")),
-                 {{"interval: 30s", "interval: 1s"},
-                  {"expr: up{job=\"sqms-complaints\"} == 0\n        for: 2m",
-                   "expr: up{job=\"sqms-complaints\"} == 0\n        for: 1s"}})).ok());
-  const int prometheus_port = testing::FreePort();
+                  dir + "/complaints.rules.yml",
+                  Substitute(testing::ReadFile(testing::SourcePath(
+                                 "deploy/prometheus/rules/complaints.rules.yml")),
+                             {{"interval: 30s", "interval: 1s"},
+                              {"expr: up{job=\"sqms-complaints\"} == 0\n        for: 2m",
+                               "expr: up{job=\"sqms-complaints\"} == 0\n        for: 1s"}}))
+                  .ok());
   ASSERT_TRUE(testing::WriteTextFile(
       dir + "/prometheus.yml",
       absl::StrCat("global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
@@ -117,16 +111,15 @@ TEST(AlertmanagerPathTest, AFiringRuleReachesTheServiceThroughAlertmanagerAndOpe
                    "  - job_name: sqms-alerts\n    static_configs:\n"
                    "      - targets: ['127.0.0.1:", (*stack)->metrics_port(), "']\n"
                    "        labels: {service: alerts}\n")).ok());
-  auto prometheus = testing::Process::Start(
-      {"/usr/bin/prometheus", "--config.file=" + dir + "/prometheus.yml",
-       "--storage.tsdb.path=" + dir + "/prometheus-data",
-       absl::StrCat("--web.listen-address=127.0.0.1:", prometheus_port)},
-      dir + "/prometheus.log");
+  auto prometheus = testing::StartOnFreePort(
+      "prometheus",
+      [&](int port) -> std::vector<std::string> {
+        return {"/usr/bin/prometheus", "--config.file=" + dir + "/prometheus.yml",
+                "--storage.tsdb.path=" + dir + "/prometheus-data",
+                absl::StrCat("--web.listen-address=127.0.0.1:", port)};
+      },
+      dir + "/prometheus.log", testing::ReadyEndpointUp);
   ASSERT_TRUE(prometheus.ok()) << prometheus.status();
-  ASSERT_TRUE(Await([&] { return HttpReady(prometheus_port) || !(*prometheus)->Running(); },
-                    absl::Seconds(30), absl::Milliseconds(200)) &&
-              (*prometheus)->Running())
-      << testing::ReadFile(dir + "/prometheus.log");
 
   // Scrape (1 s), rule (1 s + for 1 s), Alertmanager's group_wait (10 s on
   // the sqms-alerts route), the POST: an incident well within a minute.
@@ -156,8 +149,8 @@ TEST(AlertmanagerPathTest, AFiringRuleReachesTheServiceThroughAlertmanagerAndOpe
   EXPECT_TRUE(Await([&] { return !(*stack)->Pages(incident.id(), "triggered").empty(); },
                     absl::Seconds(10)));
 
-  (*prometheus)->Terminate(absl::Seconds(10));
-  (*alertmanager)->Terminate(absl::Seconds(10));
+  prometheus->process->Terminate(absl::Seconds(10));
+  alertmanager->process->Terminate(absl::Seconds(10));
 }
 
 // The receiver refuses a request without the token Alertmanager is given:
