@@ -39,15 +39,16 @@ return 1
 
 // KEYS: 1 muted hash, 2 timers, 3 the alert's recorded end. ARGV:
 // 1 fingerprint, 2 timer id, 3 ended ms ("" = drop whatever is kept and
-// record nothing), 4 its ttl s. A kept alert that started after the end
-// (its JSON's "at", Unix ms) is a newer firing: not dropped.
+// record nothing), 4 its ttl s, 5 the margin ms. A kept alert that
+// started (its JSON's "at", Unix ms) more than the margin after the end is
+// a newer firing: not dropped.
 const runtime::LuaScript& DropScript() {
   static const runtime::LuaScript script(R"lua(
 local doc = redis.call('HGET', KEYS[1], ARGV[1])
 local newer = false
 if doc and ARGV[3] ~= '' then
   local at = cjson.decode(doc)['at']
-  newer = type(at) == 'number' and at > tonumber(ARGV[3])
+  newer = type(at) == 'number' and at > tonumber(ARGV[3]) + tonumber(ARGV[5])
 end
 if not newer then
   redis.call('HDEL', KEYS[1], ARGV[1])
@@ -142,7 +143,8 @@ absl::Status RedisAlertStore::DropMuted(const std::string& fingerprint) {
 absl::Status RedisAlertStore::DropResolved(const std::string& fingerprint, absl::Time ended_at) {
   auto reply = redis_.Eval(
       DropScript(), {MutedKey(), TimersKey(), EndedKey(fingerprint)},
-      {fingerprint, Timer(fingerprint), FiniteMs(ended_at), std::to_string(kAlertEndSeconds)});
+      {fingerprint, Timer(fingerprint), FiniteMs(ended_at), std::to_string(kAlertEndSeconds),
+       std::to_string(absl::ToInt64Milliseconds(ports::kNewerFiringMargin))});
   if (!reply.ok()) return reply.status();
   if (reply->type == runtime::RedisReply::Type::kError) {
     return runtime::RedisErrorStatus(*reply, "muted alert drop");

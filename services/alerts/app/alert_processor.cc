@@ -244,9 +244,10 @@ absl::StatusOr<ProcessResult> AlertProcessor::Process(const domain::Alert& alert
   stats_.Received(alert.source);
   result.fingerprint = domain::AlertKey(alert.source, alert.labels);
   if (!alert.firing && !alert.drill) {
-    // Over: a kept muted alert of these labels is not decided again. Before
-    // the group is read below, so a kept alert opening meanwhile is either
-    // seen there (and resolved) or sees this drop (muted_alerts.cc).
+    // Over: a kept muted alert of these labels is not decided again (unless
+    // it is a newer firing: ports::AlertStore::DropResolved). Before the
+    // group is read below, so a kept alert opening meanwhile is either seen
+    // there (and resolved) or sees this drop (muted_alerts.cc).
     if (auto s = store_.DropResolved(result.fingerprint, alert.at); !s.ok()) return s;
   }
   auto catalog = catalog_.Snapshot();

@@ -125,6 +125,10 @@ struct MutedAlert {
   absl::Time kept_at;
 };
 
+// How much later than a resolution's end a kept firing must have started
+// for that resolution to leave it kept (AlertStore::DropResolved).
+inline constexpr absl::Duration kNewerFiringMargin = absl::Seconds(5);
+
 class AlertStore {
  public:
   virtual ~AlertStore() = default;
@@ -195,8 +199,10 @@ class AlertStore {
   virtual absl::StatusOr<std::vector<MutedAlert>> ListMuted() = 0;
   virtual absl::Status DropMuted(const std::string& fingerprint) = 0;
   // The resolution of the alert `fingerprint`, which ended at `ended_at`:
-  // DropMuted, unless the kept alert started after `ended_at` (a new
-  // firing, kept before this older resolution was handled), and in the
+  // DropMuted, unless the kept alert started more than kNewerFiringMargin
+  // after `ended_at` (a new firing, kept before this older resolution was
+  // handled; within the margin, host clocks that disagree could make a
+  // firing's own resolution look older than it), and in the
   // same step records for 8 days that the alert ended then (the latest
   // recorded end stays), which KeepMuted checks. With `ended_at` not
   // finite: DropMuted, nothing recorded.

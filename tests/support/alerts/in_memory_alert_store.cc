@@ -266,10 +266,12 @@ absl::Status InMemoryAlertStore::DropMuted(const std::string& fingerprint) {
 absl::Status InMemoryAlertStore::DropResolved(const std::string& fingerprint, absl::Time ended_at) {
   absl::MutexLock lock(&mu_);
   auto kept = muted_.find(fingerprint);
-  // As Redis: a kept alert that started after the end is a newer firing.
+  // As Redis: a kept alert that started more than the margin after the end
+  // is a newer firing.
   const bool newer = kept != muted_.end() && IsFinite(ended_at) &&
                      IsFinite(kept->second.alert.at) &&
-                     absl::ToUnixMillis(kept->second.alert.at) > absl::ToUnixMillis(ended_at);
+                     absl::ToUnixMillis(kept->second.alert.at) >
+                         absl::ToUnixMillis(ended_at + ports::kNewerFiringMargin);
   if (!newer) {
     if (kept != muted_.end()) muted_.erase(kept);
     timers_.erase(absl::StrCat("muted|", fingerprint));
