@@ -311,6 +311,12 @@ alerts_story() {
   say "The safety incident is resolved and closed with its review"
   ctl incident resolve "$safety" --comment "smoke from a brake pad; train inspected" >/dev/null
   ctl incident close "$safety" --review "Cause: overheated brake pad. Change: earlier pad checks." | first 4
+  # The notices go out after the write, from the dispatcher: wait for them
+  # (every tier paged gets one) rather than count before they arrive.
+  deadline=$((SECONDS + 15))
+  until [ "$(notified "$safety" resolved)" -ge 1 ] || [ "$SECONDS" -ge "$deadline" ]; do
+    sleep 0.5
+  done
   echo "a '[resolved]' notice went to the notified targets: $(notified "$safety" resolved)"
   deadline=$((SECONDS + 30))
   until [ "$(ctl get "$known" -o json | jq -r '.knownIssue.held // false')" = false ]; do
