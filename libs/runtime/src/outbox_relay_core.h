@@ -57,6 +57,10 @@ class OutboxRelay::Core {
   void DeadLetter(int shard, const std::string& entry_id, const RedisReply& fields,
                   const std::string& error);
   void DeadLetterById(int shard, const std::string& entry_id, const std::string& error);
+  // Deletes `confirmed` (delivered or dead-lettered entries, by shard) and
+  // every entry whose delete failed before (Redis unreachable, a timeout):
+  // those are retried every round until deleted or the shard's lease is
+  // lost (its next owner sends them again).
   void DeleteConfirmed(const std::map<int, std::vector<std::string>>& confirmed);
   void RecreateProducer();
   void UpdateBacklog();
@@ -79,6 +83,8 @@ class OutboxRelay::Core {
   uint64_t generation_ = 1;
   bool fatal_ = false;                       // recreate the producer
   bool shutting_down_ = false;
+  // Confirmed entries whose delete failed, by shard: deleted next round.
+  std::map<int, std::vector<std::string>> undeleted_;
   Clock::time_point recreate_at_{};
   Clock::time_point backlog_at_{};
   const std::shared_ptr<Inbox> inbox_ = std::make_shared<Inbox>();

@@ -15,7 +15,10 @@ void OutboxRelay::Core::ApplyOutcomes() {
     reports.swap(inbox_->reports);
   }
   if (producer_ != nullptr && !producer_->FatalError().ok()) fatal_ = true;
-  if (reports.empty()) return;
+  if (reports.empty()) {
+    if (!undeleted_.empty()) DeleteConfirmed({});
+    return;
+  }
   std::map<int, std::vector<std::string>> confirmed;
   int64_t delivered = 0;
   int64_t failed = 0;
@@ -107,26 +110,43 @@ void OutboxRelay::Core::DeadLetter(int shard, const std::string& entry_id,
 }
 
 void OutboxRelay::Core::DeleteConfirmed(const std::map<int, std::vector<std::string>>& confirmed) {
+  for (const auto& [shard, ids] : confirmed) {
+    std::vector<std::string>& pending = undeleted_[shard];
+    pending.insert(pending.end(), ids.begin(), ids.end());
+  }
   std::vector<int> shards;
   std::vector<OutboxLease::FencedDelete> deletes;
-  for (const auto& [shard, ids] : confirmed) {
+  for (auto it = undeleted_.begin(); it != undeleted_.end();) {
     // Not held: the next owner sends these again (duplicates, same ce_id).
-    if (shards_[shard].token() == 0) continue;
-    shards.push_back(shard);
-    deletes.push_back({keys_[shard], shards_[shard].token(), ids});
+    if (shards_[it->first].token() == 0) {
+      it = undeleted_.erase(it);
+      continue;
+    }
+    shards.push_back(it->first);
+    deletes.push_back({keys_[it->first], shards_[it->first].token(), it->second});
+    ++it;
   }
   if (deletes.empty()) return;
   // One round trip for every shard's deletes.
   const auto results = lease_.DeleteMany(deletes);
   for (size_t i = 0; i < shards.size(); ++i) {
-    if (absl::IsFailedPrecondition(results[i].status())) {
+    const absl::Status& status = results[i].status();
+    if (status.ok()) {
+      undeleted_.erase(shards[i]);
+    } else if (absl::IsFailedPrecondition(status)) {
       log::Warn("outbox write refused: lease fenced off",
-                {{"shard", shards[i]}, {"token", deletes[i].token},
-                 {"error", results[i].status().ToString()}});
+                {{"shard", shards[i]}, {"token", deletes[i].token}, {"error", status.ToString()}});
       shards_[shards[i]].Lost();
+      undeleted_.erase(shards[i]);
+    } else {
+      // Delivered, but still in the stream: without a retry they would stay
+      // until a rewind or the next owner sent them again, and the backlog
+      // gauges (and SqmsOutboxStalled) would say the outbox is stuck.
+      log::Warn("outbox delete failed: retried next round",
+                {{"shard", shards[i]},
+                 {"entries", static_cast<int64_t>(deletes[i].ids.size())},
+                 {"error", status.ToString()}});
     }
-    // Other errors: the entries stay and are sent again after a rewind or
-    // by the next owner (duplicates, same ce_id).
   }
 }
 

@@ -67,7 +67,9 @@ TEST_F(RelayTest, AStaleOwnersDeleteIsRefusedAfterATakeover) {
 
 class InProcessRelayTest : public RelayTest {
  protected:
-  std::unique_ptr<OutboxRelay> StartRelay(std::map<std::string, std::string> properties = {}) {
+  std::unique_ptr<OutboxRelay> StartRelay(
+      std::map<std::string, std::string> properties = {},
+      std::chrono::milliseconds lease_ttl = std::chrono::milliseconds(2000)) {
     KafkaProducerOptions options;
     options.brokers = kafka_->bootstrap();
     options.properties = std::move(properties);
@@ -77,7 +79,7 @@ class InProcessRelayTest : public RelayTest {
     relay_options.source = "//sqms/relay-test";
     relay_options.dead_letter_topic = kDeadLetters;
     relay_options.dead_letter_max_payload = 1000;
-    relay_options.lease_ttl = std::chrono::milliseconds(2000);
+    relay_options.lease_ttl = lease_ttl;
     relay_options.retry_backoff = std::chrono::milliseconds(50);
     auto relay = OutboxRelay::Create(
         *redis_,
@@ -128,6 +130,32 @@ TEST_F(InProcessRelayTest, AnOversizedEntryGoesToTheDeadLetterTopicWithoutBlocki
   ASSERT_TRUE(testing::Await([&] { return StreamLength() == 0; }, absl::Seconds(20)));
   EXPECT_EQ(stats_.dead_lettered.load(), 1);
   EXPECT_GE(stats_.delivered.load(), 20);
+  relay->Stop(std::chrono::seconds(2));
+}
+
+// Kafka confirms entries while Redis is down, so their delete fails. The
+// lease (60 s) outlives the outage: no takeover and no rewind would ever
+// send them again. Once Redis is back the relay deletes them.
+TEST_F(InProcessRelayTest, ADeleteThatFailedWhileRedisWasDownIsRetriedOnceItIsBack) {
+  auto relay = StartRelay({}, std::chrono::seconds(60));
+  ASSERT_NE(relay, nullptr);
+  Append(0, 5);  // the lease taken and the producer connected
+  ASSERT_TRUE(testing::Await([&] { return StreamLength() == 0; }, absl::Seconds(20)));
+  ASSERT_TRUE(kafka_->AllBrokersDown().ok());
+  Append(5, 15);
+  KafkaProducer* producer = latest_producer_.load();
+  ASSERT_NE(producer, nullptr);
+  ASSERT_TRUE(testing::Await([&] { return producer->OutstandingCount() == 10; }, absl::Seconds(10)))
+      << "the relay hands the entries to the producer, which holds them";
+  redis_server_->Stop();
+  ASSERT_TRUE(kafka_->AllBrokersUp().ok());
+  // Counted in the same step as the delete that fails.
+  ASSERT_TRUE(testing::Await([&] { return stats_.delivered.load() >= 15; }, absl::Seconds(30)));
+
+  ASSERT_TRUE(redis_server_->Restart().ok());
+  EXPECT_TRUE(testing::Await([&] { return StreamLength() == 0; }, absl::Seconds(10)))
+      << StreamLength() << " delivered entries left in the stream";
+  EXPECT_EQ(stats_.failed.load(), 0) << "nothing was sent again";
   relay->Stop(std::chrono::seconds(2));
 }
 

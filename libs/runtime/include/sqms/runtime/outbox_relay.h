@@ -10,6 +10,9 @@
 //  - At least once: an entry is deleted from its stream only after Kafka
 //    confirmed it (idempotent producer, acks=all) or after it was written to
 //    the dead-letter topic. While Kafka is down entries wait in Redis.
+//    A delete that fails (Redis unreachable, a timeout) is retried every
+//    round until it succeeds or the shard's lease is lost, so a delivered
+//    entry does not stay in the stream (and in the backlog gauges).
 //  - Order per key: per shard, entries are handed to the producer in stream
 //    order, and the producer keeps them in order per partition (idempotence,
 //    infinite delivery timeout: transient errors are retried inside
