@@ -85,6 +85,7 @@ class OutboxRelay::Core {
   bool shutting_down_ = false;
   // Confirmed entries whose delete failed, by shard: deleted next round.
   std::map<int, std::vector<std::string>> undeleted_;
+  bool deletes_failing_ = false;  // logged once per outage, not every round
   Clock::time_point recreate_at_{};
   Clock::time_point backlog_at_{};
   const std::shared_ptr<Inbox> inbox_ = std::make_shared<Inbox>();

@@ -133,6 +133,8 @@ void OutboxRelay::Core::DeleteConfirmed(const std::map<int, std::vector<std::str
     const absl::Status& status = results[i].status();
     if (status.ok()) {
       undeleted_.erase(shards[i]);
+      if (deletes_failing_) log::Info("outbox deletes resumed", {{"shard", shards[i]}});
+      deletes_failing_ = false;
     } else if (absl::IsFailedPrecondition(status)) {
       log::Warn("outbox write refused: lease fenced off",
                 {{"shard", shards[i]}, {"token", deletes[i].token}, {"error", status.ToString()}});
@@ -142,10 +144,13 @@ void OutboxRelay::Core::DeleteConfirmed(const std::map<int, std::vector<std::str
       // Delivered, but still in the stream: without a retry they would stay
       // until a rewind or the next owner sent them again, and the backlog
       // gauges (and SqmsOutboxStalled) would say the outbox is stuck.
-      log::Warn("outbox delete failed: retried next round",
-                {{"shard", shards[i]},
-                 {"entries", static_cast<int64_t>(deletes[i].ids.size())},
-                 {"error", status.ToString()}});
+      if (!deletes_failing_) {
+        log::Warn("outbox delete failed: retried every round until it succeeds",
+                  {{"shard", shards[i]},
+                   {"entries", static_cast<int64_t>(deletes[i].ids.size())},
+                   {"error", status.ToString()}});
+      }
+      deletes_failing_ = true;
     }
   }
 }

@@ -36,6 +36,15 @@ void SetState(ports::AlertStore& store, const std::string& id, domain::IncidentS
 
 const absl::Time kRetryAt = kT0 + absl::Seconds(30);
 
+// An acknowledgement of "inc-a" (as stored) decided on its page
+// "dlv-page" being unclaimed.
+ports::IncidentWrite AcknowledgementCountingOnAnUnclaimedPage(ports::AlertStore& store) {
+  ports::IncidentWrite w = UpdateOf(ValueOf(store.Get("inc-a")).value());
+  w.incident.state = domain::IncidentState::kAcknowledged;
+  w.unclaimed_pages = {"dlv-page"};
+  return w;
+}
+
 TEST_P(AlertStoreContractTest, AWrittenDeliveryIsPendingWithNoAttempts) {
   CreateWithDeliveries(store());
   ports::Delivery d = ValueOf(store().GetDelivery("dlv-page")).value();
@@ -103,9 +112,7 @@ TEST_P(AlertStoreContractTest, APageOfAnAcknowledgedIncidentIsCancelledNotClaime
 
 TEST_P(AlertStoreContractTest, AWriteNamingAnUnclaimedPageIsWrittenWhileItIsUnclaimed) {
   CreateWithDeliveries(store());
-  ports::IncidentWrite w = UpdateOf(ValueOf(store().Get("inc-a")).value());
-  w.incident.state = domain::IncidentState::kAcknowledged;
-  w.unclaimed_pages = {"dlv-page"};
+  ports::IncidentWrite w = AcknowledgementCountingOnAnUnclaimedPage(store());
   EXPECT_EQ(ValueOf(store().Write(w)), WriteOutcome::kWritten);
   // Once written, the page is cancelled by its claim, never sent.
   EXPECT_EQ(ValueOf(store().ClaimDelivery("dlv-page", kRetryAt)).kind,
@@ -114,9 +121,7 @@ TEST_P(AlertStoreContractTest, AWriteNamingAnUnclaimedPageIsWrittenWhileItIsUncl
 
 TEST_P(AlertStoreContractTest, AWriteNamingAPageClaimedSinceIsAConflictAndChangesNothing) {
   CreateWithDeliveries(store());
-  ports::IncidentWrite w = UpdateOf(ValueOf(store().Get("inc-a")).value());
-  w.incident.state = domain::IncidentState::kAcknowledged;
-  w.unclaimed_pages = {"dlv-page"};
+  ports::IncidentWrite w = AcknowledgementCountingOnAnUnclaimedPage(store());
   w.deliveries.push_back(SampleDelivery("dlv-ack", "inc-a", "acknowledged"));
   w.events.push_back(ports::IncidentEventKind::kAcknowledged);
   ASSERT_EQ(ValueOf(store().ClaimDelivery("dlv-page", kRetryAt)).kind,
