@@ -367,7 +367,16 @@ TEST(AlertsIntakeTest, WatchIncidentsStreamsEveryChangeAndEndsUnavailableAtShutd
   EXPECT_TRUE(acknowledged);
   EXPECT_TRUE(runtime::WatchEstablished(*context)) << "established before any event";
   // A rolling deploy: the stream ends at once with the code clients retry on.
+  // The client reads on meanwhile, as gRPC asks before Finish: the other
+  // incidents' pages go on changing them, and a client that stopped reading
+  // would hold the server's last writes (flow control) and so the stream's
+  // end, until the call's own deadline.
+  std::thread drain([&] {
+    while (reader->Read(&seen)) {
+    }
+  });
   EXPECT_EQ((*stack)->StopService(0), 0);
+  drain.join();
   const grpc::Status end = reader->Finish();
   EXPECT_EQ(end.error_code(), grpc::StatusCode::UNAVAILABLE) << end.error_message();
 }

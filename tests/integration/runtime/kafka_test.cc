@@ -205,7 +205,10 @@ TEST_F(KafkaTest, OutageOfAllBrokersLosesAndDuplicatesNothing) {
 
 TEST_F(KafkaTest, CommitsOnlyAfterHandlerSucceededAndResumesThere) {
   ProduceAll("sqms.incidents.v1", Values("first", 10, 1));
+  // Everything the loops' handlers touch outlives them, also when an
+  // assertion ends the test early.
   Seen seen;
+  Seen again;
   std::atomic<bool> failed_once{false};
   auto loop = Loop("sqms.incidents.v1", "g-commit", {}, [&](const ConsumedRecord& rec) {
     seen.Add(rec);
@@ -221,7 +224,6 @@ TEST_F(KafkaTest, CommitsOnlyAfterHandlerSucceededAndResumesThere) {
   // 40 keys reach every partition, so an uncommitted old record would be
   // redelivered ahead of the new ones.
   ProduceAll("sqms.incidents.v1", Values("second", 40, 1));
-  Seen again;
   loop = Loop("sqms.incidents.v1", "g-commit", {}, [&](const ConsumedRecord& rec) {
     again.Add(rec);
     return absl::OkStatus();
@@ -245,27 +247,37 @@ TEST_F(KafkaTest, FirstStartPassesOverOnlyRecordsOlderThanTheLookback) {
   // 4 keys leave some of the topic's partitions empty.
   ProduceAll(topic, Values("old", 4, 3), long_ago);
   ProduceAll(topic, Values("new", 4, 1));
+  // Everything the loops touch outlives them, also when an assertion ends
+  // the test early.
   prometheus::Registry registry;
+  prometheus::Registry registry_again;
   Seen seen;
+  Seen again;
   auto handler = [&](const ConsumedRecord& rec) {
     seen.Add(rec);
     return absl::OkStatus();
   };
+  auto passed_over = [&] {
+    return sqms::testing::MetricValue(registry, "sqms_consumer_passed_over_total",
+                                      {{"group", "g-first"}, {"topic", topic}});
+  };
   auto loop = Loop(topic, "g-first", {}, handler, &registry, lookback);
-  ASSERT_TRUE(Await([&] { return seen.values().size() >= 4; }, absl::Seconds(30)));
+  // The old records sit on other partitions than the new ones (other
+  // keys), so the new ones may all be handled before the last old one is
+  // passed over: wait for both. Stopping earlier would leave a partition
+  // uncommitted, and its next start would be a first start again.
+  ASSERT_TRUE(
+      Await([&] { return seen.values().size() >= 4 && passed_over() >= 12; }, absl::Seconds(30)))
+      << seen.values().size() << " handled, " << passed_over() << " passed over";
   loop->Stop();
   EXPECT_THAT(seen.values(),
               ::testing::UnorderedElementsAre("new0#0", "new1#0", "new2#0", "new3#0"));
-  EXPECT_EQ(sqms::testing::MetricValue(registry, "sqms_consumer_passed_over_total",
-                                       {{"group", "g-first"}, {"topic", topic}}),
-            12);
+  EXPECT_EQ(passed_over(), 12);
 
   // Down for a while: records stamped long ago — on the partitions seen
   // before and on the ones that were empty (40 keys reach them all) — are
   // all handled at the restart.
   ProduceAll(topic, Values("missed", 40, 1), long_ago);
-  prometheus::Registry registry_again;
-  Seen again;
   loop = Loop(
       topic, "g-first", {},
       [&](const ConsumedRecord& rec) {
