@@ -75,6 +75,13 @@ auto Guarded(const char* what, F&& decode) -> decltype(decode()) {
   }
 }
 
+// fingerprint → Unix ms (ports::Incident::alert_started).
+json StartsJson(const std::map<std::string, absl::Time>& starts) {
+  json out = json::object();
+  for (const auto& [fingerprint, at] : starts) out[fingerprint] = absl::ToUnixMillis(at);
+  return out;
+}
+
 }  // namespace
 
 std::string EncodeIncident(const ports::Incident& i) {
@@ -97,6 +104,7 @@ std::string EncodeIncident(const ports::Incident& i) {
             {"repeat", i.step.repeat},
             {"seq", i.escalation_seq},
             {"alerts", i.alerts},
+            {"alert_started", StartsJson(i.alert_started)},
             {"alerts_total", i.alerts_total},
             {"linked", i.linked_complaints},
             {"steps", StepsJson(i.steps)},
@@ -143,6 +151,10 @@ absl::StatusOr<ports::Incident> DecodeIncident(const std::string& text) {
     i.escalation_seq = Get<int64_t>(j, "seq", 0);
     i.next_escalation_at = GetTime(j, "next_escalation", absl::InfiniteFuture());
     if (j.contains("alerts")) i.alerts = j["alerts"].get<std::map<std::string, bool>>();
+    for (const auto& [fingerprint, ms] :
+         j.value("alert_started", json::object()).get<std::map<std::string, int64_t>>()) {
+      i.alert_started[fingerprint] = absl::FromUnixMillis(ms);
+    }
     i.alerts_total = Get<int>(j, "alerts_total", 0);
     if (j.contains("linked")) i.linked_complaints = j["linked"].get<std::vector<std::string>>();
     for (const json& s : j.value("steps", json::array())) {

@@ -50,7 +50,8 @@ class RedisAlertStore final : public ports::AlertStore {
   absl::StatusOr<std::optional<ports::MutedAlert>> GetMuted(
       const std::string& fingerprint) override;
   absl::StatusOr<std::vector<ports::MutedAlert>> ListMuted() override;
-  absl::Status DropMuted(const std::string& fingerprint) override;
+  absl::Status DropMuted(const std::string& fingerprint, const std::string& alert_id) override;
+  absl::StatusOr<absl::Time> RecordedEnd(const std::string& fingerprint) override;
   absl::Status DropResolved(const std::string& fingerprint, absl::Time ended_at) override;
   absl::Status WakeMuted(const std::string& fingerprint, absl::Time at) override;
   absl::StatusOr<std::optional<std::string>> Seen(const std::string& alert_id) override;
@@ -75,6 +76,11 @@ class RedisAlertStore final : public ports::AlertStore {
   absl::StatusOr<std::vector<ports::Incident>> Load(const std::vector<std::string>& ids);
   // KeepMuted, or KeepMutedIfKept when `only_if_kept`.
   absl::StatusOr<bool> Keep(const ports::MutedAlert& muted, absl::Time due, bool only_if_kept);
+  // The drop script (redis_alert_store_muted.cc): DropResolved with
+  // `ended_at` (recorded when finite) and `only_id` ""; DropMuted with
+  // `ended_at` InfinitePast and `only_id` the script's id argument.
+  absl::Status Drop(const std::string& fingerprint, absl::Time ended_at,
+                    const std::string& only_id);
 
   runtime::RedisClient& redis_;
   std::string topic_;

@@ -123,23 +123,43 @@ std::vector<PlanTrigger> PlansToDecide(const CatalogData& catalog, const domain:
   return out;
 }
 
+// When the firing of `fingerprint` that `incident` holds started;
+// InfinitePast when unknown (ports::Incident::alert_started).
+absl::Time StartedOf(const ports::Incident& incident, const std::string& fingerprint) {
+  auto it = incident.alert_started.find(fingerprint);
+  return it == incident.alert_started.end() ? absl::InfinitePast() : it->second;
+}
+
+// Records that the firing of `fingerprint` in `incident` started at `at`,
+// when known.
+void NoteStart(ports::Incident& incident, const std::string& fingerprint, absl::Time at) {
+  if (ports::KnownTime(at)) incident.alert_started[fingerprint] = at;
+}
+
 // The active incident of plan `plan_id` in which alert `fingerprint` fires:
 // the one its group key names now, or — when the plan's group_by changed
 // since the alert joined, so that the key it gets now names no incident or
 // another — the plan's active incident that holds it, found by a scan of
 // the plan's active incidents (only on such a miss; a plan has a handful).
-// Without it an edited plan's incident never resolved by itself.
-absl::StatusOr<std::optional<ports::Incident>> FiringIncident(ports::AlertStore& store,
-                                                              const std::string& plan_id,
-                                                              const std::string& group_key,
-                                                              const std::string& fingerprint,
-                                                              bool drill) {
+// Without it an edited plan's incident never resolved by itself. One whose
+// firing of the alert started after `ended_at` (ports::StartedAfterEnd) is
+// not the one a resolution that ended then can end: passed over, and put
+// in `*newer` (the first such).
+absl::StatusOr<std::optional<ports::Incident>> FiringIncident(
+    ports::AlertStore& store, const std::string& plan_id, const std::string& group_key,
+    const std::string& fingerprint, bool drill, absl::Time ended_at,
+    std::optional<ports::Incident>* newer) {
   constexpr int kMaxScanned = 500;
   // A drill's alert never resolves a real incident, nor a real one a drill
   // (their fingerprints can be equal: the drill flag is not in them).
   auto fires = [&](const ports::Incident& i) {
     auto it = i.alerts.find(fingerprint);
-    return domain::IsActive(i.state) && i.drill == drill && it != i.alerts.end() && it->second;
+    if (!domain::IsActive(i.state) || i.drill != drill || it == i.alerts.end() || !it->second) {
+      return false;
+    }
+    if (!ports::StartedAfterEnd(StartedOf(i, fingerprint), ended_at)) return true;
+    if (!newer->has_value()) *newer = i;
+    return false;
   };
   auto id = store.FindGroup(group_key);
   if (!id.ok()) return id.status();
@@ -347,11 +367,15 @@ absl::StatusOr<Decision> AlertProcessor::Fire(const domain::Plan& plan,
                                               const CatalogData& catalog,
                                               const domain::Alert& alert,
                                               const std::string& fingerprint, bool may_open) {
-  Decision decision{.plan_id = plan.id, .outcome = Outcome::kCounted, .incident_id = "",
-                    .silence_id = "", .inhibited_by = ""};
   const domain::Labels group = domain::GroupLabels(plan, alert.labels);
   const std::string key = GroupKeyFor(plan, group, alert.drill);
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    // Anew each attempt: one that lost a race decided nothing.
+    Decision decision{.plan_id = plan.id,
+                      .outcome = Outcome::kCounted,
+                      .incident_id = "",
+                      .silence_id = "",
+                      .inhibited_by = ""};
     auto id = store_.FindGroup(key);
     if (!id.ok()) return id.status();
     absl::StatusOr<ports::WriteOutcome> outcome = ports::WriteOutcome::kConflict;
@@ -382,14 +406,28 @@ absl::StatusOr<ports::WriteOutcome> AlertProcessor::Join(const ports::Incident& 
   decision.incident_id = incident.id;
   auto it = incident.alerts.find(fingerprint);
   if (it != incident.alerts.end() && it->second) {
-    decision.outcome = Outcome::kDuplicate;  // changes nothing: no write
-    return ports::WriteOutcome::kWritten;
+    decision.outcome = Outcome::kDuplicate;
+    // The same firing again (a re-send), or a newer one within the margin:
+    // nothing to write. A newer one (its predecessor's resolution not seen
+    // yet) moves the start on, so that resolution, handled late, leaves
+    // the incident firing.
+    const absl::Time started = StartedOf(incident, fingerprint);
+    if (!ports::StartedAfterEnd(alert.at, started) &&
+        (ports::KnownTime(started) || !ports::KnownTime(alert.at))) {
+      return ports::WriteOutcome::kWritten;
+    }
+    ports::IncidentWrite write;
+    write.incident = incident;
+    write.expected_version = incident.version;
+    NoteStart(write.incident, fingerprint, alert.at);
+    return store_.Write(write);
   }
   decision.outcome = Outcome::kGrouped;
   ports::IncidentWrite write;
   write.incident = incident;
   write.expected_version = incident.version;
   write.incident.alerts[fingerprint] = true;
+  NoteStart(write.incident, fingerprint, alert.at);
   write.incident.alerts_total += 1;
   if (write.incident.quiet_since != absl::InfinitePast()) {
     // A flap: the quiet spell ends, its timer finds it so and does nothing.
@@ -425,6 +463,7 @@ absl::StatusOr<ports::WriteOutcome> AlertProcessor::Open(
   write.incident = changes::NewIncident(plan, group, GroupKeyFor(plan, group, alert.drill),
                                         alert.labels, TitleHint(alert), alert.drill, now);
   write.incident.alerts[fingerprint] = true;
+  NoteStart(write.incident, fingerprint, alert.at);
   write.incident.alerts_total = 1;
   write.incident.linked_complaints = domain::LinkedOnOpening(surge, ComplaintOf(alert), kMaxLinked);
   write.claim_group = true;
@@ -444,18 +483,43 @@ absl::StatusOr<Decision> AlertProcessor::Resolve(const domain::Plan& plan,
                                                  const CatalogData& /*catalog*/,
                                                  const domain::Alert& alert,
                                                  const std::string& fingerprint) {
-  Decision decision{.plan_id = plan.id, .outcome = Outcome::kNoIncident, .incident_id = "",
-                    .silence_id = "", .inhibited_by = ""};
   const std::string key =
       GroupKeyFor(plan, domain::GroupLabels(plan, alert.labels), alert.drill);
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
-    auto found = FiringIncident(store_, plan.id, key, fingerprint, alert.drill);
+    // Anew each attempt: one that lost a race decided nothing.
+    Decision decision{.plan_id = plan.id,
+                      .outcome = Outcome::kNoIncident,
+                      .incident_id = "",
+                      .silence_id = "",
+                      .inhibited_by = ""};
+    // A firing that started after this resolution's end (a new one,
+    // joined before this older resolution was handled) fires on.
+    std::optional<ports::Incident> newer;
+    auto found = FiringIncident(store_, plan.id, key, fingerprint, alert.drill, alert.at, &newer);
     if (!found.ok()) return found.status();
+    const absl::Time now = clock_.Now();
+    if (!found->has_value() && newer.has_value()) {
+      // Said on its timeline, so whoever looks at it sees why it fires on.
+      ports::IncidentWrite write;
+      write.incident = *newer;
+      write.expected_version = newer->version;
+      changes::AddTimeline(
+          write.incident, now, ActorOf(alert), "resolution-passed-over",
+          absl::StrCat(TitleHint(alert), " (", fingerprint, "): a resolution that ended at ",
+                       absl::FormatTime(absl::RFC3339_sec, alert.at, absl::UTCTimeZone()),
+                       ", before the firing this incident holds started (",
+                       absl::FormatTime(absl::RFC3339_sec, StartedOf(*newer, fingerprint),
+                                        absl::UTCTimeZone()),
+                       "), ends an earlier firing, not this one"));
+      auto outcome = store_.Write(write);
+      if (!outcome.ok()) return outcome.status();
+      if (*outcome == ports::WriteOutcome::kWritten) return decision;
+      continue;  // changed meanwhile: look again
+    }
     if (!found->has_value()) return decision;
     const ports::Incident& incident = **found;
     decision.incident_id = incident.id;
     decision.outcome = Outcome::kResolved;
-    const absl::Time now = clock_.Now();
     ports::IncidentWrite write;
     write.incident = incident;
     write.expected_version = incident.version;

@@ -24,8 +24,15 @@
 // domain::AlertKey(source, labels): a RaiseAlert resolution resolves only
 // RaiseAlert-raised alerts (never an Alertmanager, complaint or KPI alert
 // whose labels it copies), and the timeline entries an alert causes
-// ("alert", "alert-resolved", "quiet", "flap", "resolved") name its actor:
-// RaiseAlert's caller, "system" for the other sources.
+// ("alert", "alert-resolved", "quiet", "flap", "resolved",
+// "resolution-passed-over") name its actor: RaiseAlert's caller, "system"
+// for the other sources. An incident records when the firing of each of
+// its alerts started (ports::Incident::alert_started; a firing more than
+// ports::kNewerFiringMargin later than the recorded one moves it on): a
+// resolution that ended before that start, less the margin, ends an
+// earlier firing — handled late (an HA pair of Alertmanagers, a retried
+// delivery) — and leaves the incident firing, with a
+// "resolution-passed-over" entry on its timeline.
 //
 // Kept muted alerts. Kafka events (sqms.complaints.v1, sqms.kpi.v1) are
 // delivered once — the metrics service emits a breach once and its
@@ -45,7 +52,9 @@
 // the kept one: nothing opens for a breach that is over. It also records
 // when the alert ended, so a firing it ended that is handled after it —
 // delivered to another replica at the same time, or late — is not kept
-// (ports::AlertStore::KeepMuted). Drills are never muted, so never kept.
+// (ports::AlertStore::KeepMuted). A decision made again from a kept copy
+// keeps or drops only that alert (its id): a newer one of the same labels
+// kept meanwhile stays kept. Drills are never muted, so never kept.
 
 #include <functional>
 #include <set>
@@ -141,12 +150,18 @@ class AlertProcessor {
   // (what decided it) muting it ends. Then, should a mute have ended
   // between `read` and the keep, wakes it at once (that end's wake-up may
   // have looked before it was kept). `deciding_again` (from its kept copy,
-  // Redecide): kept only while still kept — a resolution that dropped it
-  // meanwhile stays final.
+  // Redecide): kept only while this alert is still the one kept — a
+  // resolution that dropped it meanwhile stays final, and a newer firing of
+  // its labels kept since stays kept.
   absl::Status KeepOrDrop(const domain::Alert& alert, const std::string& fingerprint,
                           const std::vector<Decision>& decisions, bool was_muted,
                           const internal::Mutes& read, bool deciding_again = false);
   absl::Status Redecide(const std::string& fingerprint);
+  // Whether the kept alert `alert`, just decided again from its copy into
+  // an incident, ended meanwhile: no longer kept (its resolution dropped
+  // it), or replaced by another alert of its labels after a resolution
+  // recorded an end at or after its start (AlertStore::RecordedEnd).
+  absl::StatusOr<bool> EndedMeanwhile(const std::string& fingerprint, const domain::Alert& alert);
   // The incidents of `decisions` (a recorded answer of `alert`) to decide
   // again, when `alert` is a firing one its source re-sends (see above):
   // those no longer active, and those still active that hold the alert as

@@ -114,12 +114,16 @@ absl::Status AlertProcessor::KeepOrDrop(const domain::Alert& alert, const std::s
   for (const Decision& d : decisions) {
     if (internal::IsMuted(d)) kept.mutes.push_back({d.plan_id, d.silence_id, d.inhibited_by});
   }
-  if (kept.mutes.empty()) return was_muted ? store_.DropMuted(fingerprint) : absl::OkStatus();
+  if (kept.mutes.empty()) {
+    return was_muted ? store_.DropMuted(fingerprint, alert.id) : absl::OkStatus();
+  }
   auto catalog = catalog_.Snapshot();
   const absl::Time due = DueOf(kept, read.silences, now, catalog->zone);
   if (deciding_again) {
     // From the kept copy: its resolution may have dropped it since — that
-    // stays final (nothing would resolve what it opened later).
+    // stays final (nothing would resolve what it opened later) — and a
+    // newer firing of its labels been kept, which this copy must not
+    // replace.
     auto still = store_.KeepMutedIfKept(kept, due);
     if (!still.ok()) return still.status();
     if (!*still) return absl::OkStatus();
@@ -167,9 +171,9 @@ absl::Status AlertProcessor::Redecide(const std::string& fingerprint) {
     // though this put it in an incident, it resolved meanwhile (the only
     // other dropper, a replica deciding it too, makes this kDuplicate) —
     // resolve it where it went.
-    auto still = store_.GetMuted(fingerprint);
-    if (!still.ok()) return still.status();
-    if (!still->has_value()) {
+    auto ended = EndedMeanwhile(fingerprint, alert);
+    if (!ended.ok()) return ended.status();
+    if (*ended) {
       domain::Alert resolved = alert;
       resolved.firing = false;
       for (const Decision& d : decisions) {
@@ -178,13 +182,29 @@ absl::Status AlertProcessor::Redecide(const std::string& fingerprint) {
         if (auto r = Resolve(*plan, *catalog, resolved, fingerprint); !r.ok()) return r.status();
       }
     }
-    if (auto s = store_.DropMuted(fingerprint); !s.ok()) return s;
+    if (auto s = store_.DropMuted(fingerprint, alert.id); !s.ok()) return s;
   }
   if (auto s = Rerecord(alert.id, fingerprint, decisions); !s.ok()) return s;
   for (const Decision& d : decisions) {
     if (!internal::IsMuted(d)) stats_.Decided(d.outcome);
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<bool> AlertProcessor::EndedMeanwhile(const std::string& fingerprint,
+                                                    const domain::Alert& alert) {
+  auto still = store_.GetMuted(fingerprint);
+  if (!still.ok()) return still.status();
+  if (!still->has_value()) return true;
+  if ((*still)->alert.id == alert.id) return false;
+  // Replaced by another alert of its labels: that alone ends nothing (a
+  // new window's breach, another RaiseAlert, replaces a kept one while it
+  // fires). A resolution that ended at or after this one's start, which
+  // dropped it before the other was kept, does.
+  auto end = store_.RecordedEnd(fingerprint);
+  if (!end.ok()) return end.status();
+  return ports::KnownTime(*end) && ports::KnownTime(alert.at) &&
+         absl::ToUnixMillis(*end) >= absl::ToUnixMillis(alert.at);
 }
 
 absl::Status AlertProcessor::Rerecord(const std::string& alert_id, const std::string& fingerprint,

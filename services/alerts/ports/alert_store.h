@@ -125,9 +125,24 @@ struct MutedAlert {
   absl::Time kept_at;
 };
 
-// How much later than a resolution's end a kept firing must have started
-// for that resolution to leave it kept (AlertStore::DropResolved).
+// How much later than a resolution's end a firing must have started for
+// that resolution to leave it be: kept (AlertStore::DropResolved), or
+// firing in an incident (app/alert_processor.h). Host clocks may disagree
+// by less than this, so a firing's own resolution always ends it.
 inline constexpr absl::Duration kNewerFiringMargin = absl::Seconds(5);
+
+// Whether `t` is a known moment: an alert's start or end not given is
+// stored as none.
+inline bool KnownTime(absl::Time t) {
+  return t != absl::InfinitePast() && t != absl::InfiniteFuture();
+}
+
+// Whether a firing that started at `started` is newer than a resolution
+// that ended at `ended` (kNewerFiringMargin). False when either is unknown:
+// the resolution ends it.
+inline bool StartedAfterEnd(absl::Time started, absl::Time ended) {
+  return KnownTime(started) && KnownTime(ended) && started > ended + kNewerFiringMargin;
+}
 
 class AlertStore {
  public:
@@ -187,25 +202,33 @@ class AlertStore {
   // fingerprint that ended at or after muted.alert.at was recorded
   // (DropResolved): handled first, that resolution ends this firing (both
   // delivered at once to two replicas, or the firing one late). True when
-  // kept; false, and nothing written, when so ended. DropMuted removes
-  // the alert and its timer in one step; OK when there is none.
+  // kept; false, and nothing written, when so ended.
   virtual absl::StatusOr<bool> KeepMuted(const MutedAlert& muted, absl::Time due) = 0;
-  // KeepMuted in one step with the check that an alert of its fingerprint
-  // is still kept; false, and nothing written, when none is (its
-  // resolution dropped it after it was read: a decision made again from
-  // that copy must not bring it back).
+  // KeepMuted in one step with the check that the alert kept under its
+  // fingerprint is still this one (its id is muted.alert.id: a kept alert
+  // comes from a source whose ids name one firing — a Kafka event, a
+  // RaiseAlert request, whose retry keeps its id); false, and nothing
+  // written, when none is kept (its resolution dropped it after it was
+  // read: a decision made again from that copy must not bring it back) or
+  // another is (a newer firing of the same labels, kept since: the old
+  // copy must not replace it).
   virtual absl::StatusOr<bool> KeepMutedIfKept(const MutedAlert& muted, absl::Time due) = 0;
   virtual absl::StatusOr<std::optional<MutedAlert>> GetMuted(const std::string& fingerprint) = 0;
   virtual absl::StatusOr<std::vector<MutedAlert>> ListMuted() = 0;
-  virtual absl::Status DropMuted(const std::string& fingerprint) = 0;
+  // Removes the kept alert `fingerprint` and its timer in one step if it is
+  // the alert `alert_id`; OK, and nothing removed, when none is kept or
+  // another is (a newer firing of the same labels, kept after this one's
+  // decision was read).
+  virtual absl::Status DropMuted(const std::string& fingerprint, const std::string& alert_id) = 0;
+  // The latest end of the alert `fingerprint` that DropResolved recorded
+  // (kept 8 days); InfinitePast when none is.
+  virtual absl::StatusOr<absl::Time> RecordedEnd(const std::string& fingerprint) = 0;
   // The resolution of the alert `fingerprint`, which ended at `ended_at`:
-  // DropMuted, unless the kept alert started more than kNewerFiringMargin
-  // after `ended_at` (a new firing, kept before this older resolution was
-  // handled; within the margin, host clocks that disagree could make a
-  // firing's own resolution look older than it), and in the
-  // same step records for 8 days that the alert ended then (the latest
-  // recorded end stays), which KeepMuted checks. With `ended_at` not
-  // finite: DropMuted, nothing recorded.
+  // removes the kept alert and its timer, unless it started after that end
+  // (StartedAfterEnd: a new firing, kept before this older resolution was
+  // handled), and in the same step records for 8 days that the alert
+  // ended then (the latest recorded end stays), which KeepMuted checks.
+  // With `ended_at` not finite: removes whatever is kept, records nothing.
   virtual absl::Status DropResolved(const std::string& fingerprint, absl::Time ended_at) = 0;
   // Moves the timer of the kept alert `fingerprint` to `at` in one step
   // with the check that it is kept; nothing when it is not (a wake-up

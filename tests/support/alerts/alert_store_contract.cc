@@ -51,6 +51,8 @@ TEST_P(AlertStoreContractTest, CreateStoresTheDocumentAtVersionOne) {
   EXPECT_EQ(got.opened_at, kT0);
   EXPECT_EQ(got.acknowledged_at, absl::InfinitePast());
   EXPECT_EQ(got.alerts, (std::map<std::string, bool>{{"fp-1", true}}));
+  EXPECT_EQ(got.alert_started,
+            (std::map<std::string, absl::Time>{{"fp-1", kT0 - absl::Seconds(30)}}));
   EXPECT_EQ(got.steps.size(), 2u);
 }
 

@@ -1,5 +1,5 @@
 // The AlertStore contract, part 4: kept muted alerts (KeepMuted, GetMuted,
-// ListMuted, DropMuted, DropResolved).
+// ListMuted, DropMuted, DropResolved, RecordedEnd).
 
 #include <gmock/gmock.h>
 
@@ -79,15 +79,15 @@ TEST_P(AlertStoreContractTest, KeepingAMutedAlertAgainReplacesItByFingerprint) {
 TEST_P(AlertStoreContractTest, ADroppedMutedAlertIsGoneAndDroppingNoneIsOk) {
   ASSERT_TRUE(store().KeepMuted(AnswerRateBreach("fp-1", "ticketing"), kT0).ok());
   ASSERT_TRUE(store().KeepMuted(AnswerRateBreach("fp-2", "hotline"), kT0).ok());
-  ASSERT_TRUE(store().DropMuted("fp-1").ok());
-  ASSERT_TRUE(store().DropMuted("fp-1").ok());
-  ASSERT_TRUE(store().DropMuted("fp-none").ok());
+  ASSERT_TRUE(store().DropMuted("fp-1", "evt-1").ok());
+  ASSERT_TRUE(store().DropMuted("fp-1", "evt-1").ok());
+  ASSERT_TRUE(store().DropMuted("fp-none", "evt-1").ok());
 
   EXPECT_EQ(ValueOf(store().GetMuted("fp-1")), std::nullopt);
   std::vector<std::string> left;
   for (const ports::MutedAlert& m : ValueOf(store().ListMuted())) left.push_back(m.fingerprint);
   EXPECT_THAT(left, ElementsAre("fp-2"));
-  ASSERT_TRUE(store().DropMuted("fp-2").ok());
+  ASSERT_TRUE(store().DropMuted("fp-2", "evt-1").ok());
   EXPECT_THAT(ValueOf(store().ListMuted()), IsEmpty());
 }
 
@@ -103,10 +103,50 @@ TEST_P(AlertStoreContractTest, KeepingIfKeptBringsBackNoDroppedAlert) {
   ASSERT_EQ(got->mutes.size(), 1u);
   EXPECT_EQ(got->mutes[0].silence_id, "sil-9") << "replaced";
 
-  ASSERT_TRUE(store().DropMuted("fp-1").ok());
+  ASSERT_TRUE(store().DropMuted("fp-1", "evt-1").ok());
   EXPECT_FALSE(ValueOf(store().KeepMutedIfKept(again, kT0 + absl::Hours(2))));
   EXPECT_EQ(ValueOf(store().GetMuted("fp-1")), std::nullopt);
   EXPECT_THAT(ValueOf(store().ListMuted()), IsEmpty());
+}
+
+// A decision made again from an old firing's kept copy, after its
+// resolution dropped it and a newer firing of the same labels was kept,
+// neither replaces nor drops the newer one; its own alert (same id) it
+// does, whatever its start (a RaiseAlert retry is stamped anew).
+TEST_P(AlertStoreContractTest, KeepingIfKeptAndDroppingTouchOnlyTheSameAlert) {
+  ports::MutedAlert newer = AnswerRateBreach("fp-1", "ticketing");
+  newer.alert.id = "evt-2";
+  newer.alert.at = kT0 + absl::Hours(1);
+  ASSERT_TRUE(ValueOf(store().KeepMuted(newer, kT0 + absl::Hours(3))));
+  ports::MutedAlert old = AnswerRateBreach("fp-1", "ticketing");  // evt-1
+  old.mutes = {{.plan_id = "answer", .silence_id = "sil-9", .inhibited_by = ""}};
+  EXPECT_FALSE(ValueOf(store().KeepMutedIfKept(old, kT0 + absl::Hours(2))));
+  ASSERT_TRUE(store().DropMuted("fp-1", "evt-1").ok());
+  std::optional<ports::MutedAlert> got = ValueOf(store().GetMuted("fp-1"));
+  ASSERT_TRUE(got.has_value()) << "the newer firing stays kept";
+  EXPECT_EQ(got->alert.id, "evt-2");
+  EXPECT_EQ(got->mutes[0].inhibited_by, "inc-outage") << "not replaced";
+
+  ports::MutedAlert retried = newer;
+  retried.alert.at = kT0 + absl::Hours(1) + absl::Seconds(7);
+  retried.mutes = old.mutes;
+  EXPECT_TRUE(ValueOf(store().KeepMutedIfKept(retried, kT0 + absl::Hours(2))));
+  EXPECT_EQ(ValueOf(store().GetMuted("fp-1"))->mutes[0].silence_id, "sil-9");
+  ASSERT_TRUE(store().DropMuted("fp-1", "evt-2").ok());
+  EXPECT_EQ(ValueOf(store().GetMuted("fp-1")), std::nullopt);
+  EXPECT_THAT(ValueOf(store().ListMuted()), IsEmpty());
+}
+
+TEST_P(AlertStoreContractTest, TheRecordedEndIsTheLatestOneInMilliseconds) {
+  EXPECT_EQ(ValueOf(store().RecordedEnd("fp-1")), absl::InfinitePast()) << "none yet";
+  ASSERT_TRUE(store().DropResolved("fp-1", kT0 + absl::Microseconds(9500)).ok());
+  EXPECT_EQ(ValueOf(store().RecordedEnd("fp-1")), kT0 + absl::Milliseconds(9));
+  ASSERT_TRUE(store().DropResolved("fp-1", kT0).ok()) << "an older one, late";
+  EXPECT_EQ(ValueOf(store().RecordedEnd("fp-1")), kT0 + absl::Milliseconds(9));
+  ASSERT_TRUE(store().DropMuted("fp-1", "evt-1").ok());
+  EXPECT_EQ(ValueOf(store().RecordedEnd("fp-1")), kT0 + absl::Milliseconds(9))
+      << "dropping a kept alert records no end";
+  EXPECT_EQ(ValueOf(store().RecordedEnd("fp-2")), absl::InfinitePast());
 }
 
 // A resolution handled before the firing it ended (two replicas at once,
@@ -160,7 +200,7 @@ TEST_P(AlertStoreContractTest, WakingAnAlertNotKeptKeepsNothing) {
   ASSERT_TRUE(
       store().KeepMuted(AnswerRateBreach("fp-1", "ticketing"), absl::InfiniteFuture()).ok());
   ASSERT_TRUE(store().WakeMuted("fp-1", kT0).ok());
-  ASSERT_TRUE(store().DropMuted("fp-1").ok());
+  ASSERT_TRUE(store().DropMuted("fp-1", "evt-1").ok());
   ASSERT_TRUE(store().WakeMuted("fp-1", kT0).ok()) << "dropped meanwhile";
   EXPECT_EQ(ValueOf(store().GetMuted("fp-1")), std::nullopt);
   EXPECT_THAT(ValueOf(store().ListMuted()), IsEmpty());

@@ -36,6 +36,7 @@ inline ports::Incident SampleIncident(const std::string& id) {
   i.first_alert = {{"alertname", "complaint_submitted"}, {"station", "S1"}};
   i.opened_at = kT0;
   i.alerts = {{"fp-1", true}};
+  i.alert_started = {{"fp-1", kT0 - absl::Seconds(30)}};
   i.alerts_total = 1;
   i.steps.resize(2);
   i.timeline.push_back({kT0, "system", "opened", "plan safety activated, level I"});

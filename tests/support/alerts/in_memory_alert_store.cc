@@ -226,7 +226,8 @@ absl::StatusOr<bool> InMemoryAlertStore::KeepMutedIfKept(const ports::MutedAlert
                                                          absl::Time due) {
   RunKeepHook();
   absl::MutexLock lock(&mu_);
-  if (!muted_.contains(muted.fingerprint)) return false;
+  auto kept = muted_.find(muted.fingerprint);
+  if (kept == muted_.end() || kept->second.alert.id != muted.alert.id) return false;
   Keep(muted, due);
   return true;
 }
@@ -256,11 +257,22 @@ absl::StatusOr<std::vector<ports::MutedAlert>> InMemoryAlertStore::ListMuted() {
   return out;
 }
 
-absl::Status InMemoryAlertStore::DropMuted(const std::string& fingerprint) {
+absl::Status InMemoryAlertStore::DropMuted(const std::string& fingerprint,
+                                           const std::string& alert_id) {
   absl::MutexLock lock(&mu_);
-  muted_.erase(fingerprint);
+  auto kept = muted_.find(fingerprint);
+  if (kept == muted_.end() || kept->second.alert.id != alert_id) return absl::OkStatus();
+  muted_.erase(kept);
   timers_.erase(absl::StrCat("muted|", fingerprint));
   return absl::OkStatus();
+}
+
+absl::StatusOr<absl::Time> InMemoryAlertStore::RecordedEnd(const std::string& fingerprint) {
+  absl::MutexLock lock(&mu_);
+  auto it = ended_.find(fingerprint);
+  // As Redis: in milliseconds.
+  return it == ended_.end() ? absl::InfinitePast()
+                            : absl::FromUnixMillis(absl::ToUnixMillis(it->second));
 }
 
 absl::Status InMemoryAlertStore::DropResolved(const std::string& fingerprint, absl::Time ended_at) {

@@ -64,7 +64,8 @@ class InMemoryAlertStore final : public ports::AlertStore {
   absl::StatusOr<std::optional<ports::MutedAlert>> GetMuted(
       const std::string& fingerprint) override;
   absl::StatusOr<std::vector<ports::MutedAlert>> ListMuted() override;
-  absl::Status DropMuted(const std::string& fingerprint) override;
+  absl::Status DropMuted(const std::string& fingerprint, const std::string& alert_id) override;
+  absl::StatusOr<absl::Time> RecordedEnd(const std::string& fingerprint) override;
   absl::Status DropResolved(const std::string& fingerprint, absl::Time ended_at) override;
   absl::Status WakeMuted(const std::string& fingerprint, absl::Time at) override;
   absl::StatusOr<std::optional<std::string>> Seen(const std::string& alert_id) override;

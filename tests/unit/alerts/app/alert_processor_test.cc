@@ -234,6 +234,65 @@ TEST_F(AlertProcessorTest, ResolvingTheLastAlertResolvesTheIncident) {
   EXPECT_THAT(incident_stats_.resolved, ElementsAre(id));
 }
 
+// One alert fires, resolves and fires again; the resolution reaches the
+// service last (an HA pair of Alertmanagers, a retried delivery). Handled
+// late, it ends the firing it followed, not the newer one the incident
+// holds — which its own resolution ends.
+TEST_F(AlertProcessorTest, AnOlderResolutionHandledLateLeavesANewerFiringFiring) {
+  const std::string id = OpenSafety();
+  domain::Alert ended = Resolved(Safety("open-S1", "S1", "c-1"), "r1");
+  ended.at = kT0 + absl::Minutes(1);
+  const std::string fingerprint = domain::Fingerprint(Safety("x", "S1", "c-1").labels);
+  clock_.Advance(absl::Seconds(3));
+  int writes = store_.writes();
+  ASSERT_EQ(Decide(Safety("skewed-S1", "S1", "c-1")).outcome, Outcome::kDuplicate);
+  EXPECT_EQ(store_.writes(), writes) << "within the margin: the same firing, nothing written";
+
+  clock_.Advance(absl::Minutes(2));
+  writes = store_.writes();
+  ASSERT_EQ(Decide(Safety("again-S1", "S1", "c-1")).outcome, Outcome::kDuplicate);
+  EXPECT_EQ(store_.writes(), writes + 1);
+  EXPECT_EQ(Incident(id).alert_started.at(fingerprint), kT0 + absl::Minutes(2) + absl::Seconds(3))
+      << "the newer firing's start";
+  EXPECT_THAT(store_.EventKinds(id), ElementsAre(IncidentEventKind::kOpened)) << "no event";
+
+  clock_.Advance(absl::Minutes(1));
+  EXPECT_EQ(Decide(ended).outcome, Outcome::kNoIncident);
+  EXPECT_EQ(Incident(id).state, domain::IncidentState::kTriggered);
+  EXPECT_EQ(Incident(id).FiringAlerts(), 1);
+  EXPECT_EQ(Incident(id).timeline.back().kind, "resolution-passed-over")
+      << "its timeline says why it fires on";
+
+  EXPECT_EQ(Decide(Resolved(Safety("again-S1", "S1", "c-1"), "r2")).outcome, Outcome::kResolved);
+  EXPECT_EQ(Incident(id).state, domain::IncidentState::kResolved);
+}
+
+// Likewise when the resolution was handled in time and a copy of it comes
+// late: the incident the next firing opened stays open. A resolution that
+// ended less than kNewerFiringMargin before a firing's start (host clocks
+// may disagree by that much) still ends it.
+TEST_F(AlertProcessorTest, ALateCopyOfAResolutionLeavesTheNextFiringsIncidentOpen) {
+  const std::string first = OpenSafety();
+  clock_.Advance(absl::Minutes(1));
+  const domain::Alert ended = Resolved(Safety("open-S1", "S1", "c-1"), "r1");
+  ASSERT_EQ(Decide(ended).outcome, Outcome::kResolved);
+  clock_.Advance(absl::Minutes(1));
+  Decision next = Decide(Safety("again-S1", "S1", "c-1"));
+  ASSERT_EQ(next.outcome, Outcome::kOpened);
+  ASSERT_NE(next.incident_id, first);
+
+  domain::Alert copy = ended;
+  copy.id = "r1-from-the-other-alertmanager";
+  EXPECT_EQ(Decide(copy).outcome, Outcome::kNoIncident);
+  EXPECT_EQ(Incident(next.incident_id).state, domain::IncidentState::kTriggered);
+
+  domain::Alert skewed = ended;
+  skewed.id = "r3";
+  skewed.at = kT0 + absl::Minutes(2) - ports::kNewerFiringMargin;
+  EXPECT_EQ(Decide(skewed).outcome, Outcome::kResolved);
+  EXPECT_EQ(Incident(next.incident_id).state, domain::IncidentState::kResolved);
+}
+
 TEST_F(AlertProcessorTest, AResolvedIncidentSendsResolvedNoticesToTheTargetsNotified) {
   const std::string id = OpenSafety();
   ClaimPending(id);  // tier 0's pages go out

@@ -226,6 +226,87 @@ TEST_F(MutedAlertsTest, AnAlertFiringAgainAfterItsResolutionIsKept) {
   EXPECT_THAT(ActiveSafety(), SizeIs(1)) << "the new firing opens once its silence ends";
 }
 
+// The kept copy is decided again (its silence over) while its resolution
+// drops it and a newer firing of the same labels is kept, muted by another
+// silence: the old decision resolves what it opened itself and leaves the
+// newer firing kept, to open when its own silence ends.
+TEST_F(MutedAlertsTest, ADecisionAgainLeavesANewerFiringKeptMeanwhile) {
+  Silence(kT0 + absl::Hours(1));
+  ASSERT_EQ(Decide(Event()).outcome, Outcome::kSilenced);
+  clock_.Advance(absl::Hours(1));
+  // Between the decision's read and its incident write.
+  store_.BeforeNextWrite([this] {
+    Process(Resolved(Event(), "evt-2"));
+    clock_.Advance(absl::Minutes(1));
+    Silence(kT0 + absl::Hours(3));
+    EXPECT_EQ(Decide(Event("evt-3")).outcome, Outcome::kSilenced);
+  });
+  FireUntilQuiet();
+  ASSERT_THAT(Kept(), SizeIs(1)) << "the newer firing is not dropped";
+  EXPECT_EQ(Kept()[0].alert.id, "evt-3");
+  EXPECT_THAT(ActiveSafety(), IsEmpty()) << "what the ended firing opened is resolved";
+
+  clock_.Advance(absl::Hours(2));
+  FireUntilQuiet();
+  EXPECT_THAT(ActiveSafety(), SizeIs(1)) << "the newer firing opens when its silence ends";
+  EXPECT_THAT(Kept(), IsEmpty());
+}
+
+// A newer alert of the same labels replaces the kept copy without any
+// resolution (a new window's breach while the last one still fires,
+// another RaiseAlert) while the copy is decided again: the incident it
+// opened stays open, and the newer alert joins it when its own silence
+// ends — one incident, paged once.
+TEST_F(MutedAlertsTest, ANewerAlertKeptWithoutAResolutionLeavesTheIncidentOpen) {
+  Silence(kT0 + absl::Hours(1));
+  ASSERT_EQ(Decide(Event()).outcome, Outcome::kSilenced);
+  clock_.Advance(absl::Hours(1));
+  store_.BeforeNextWrite([this] {
+    clock_.Advance(absl::Minutes(1));
+    Silence(kT0 + absl::Hours(3));
+    EXPECT_EQ(Decide(Event("evt-3")).outcome, Outcome::kSilenced);
+  });
+  FireUntilQuiet();
+  ASSERT_THAT(ActiveSafety(), SizeIs(1)) << "nothing ended it";
+  const std::string id = ActiveSafety()[0].id;
+  ASSERT_THAT(Kept(), SizeIs(1));
+  EXPECT_EQ(Kept()[0].alert.id, "evt-3");
+
+  clock_.Advance(absl::Hours(2));
+  FireUntilQuiet();
+  ASSERT_THAT(ActiveSafety(), SizeIs(1));
+  EXPECT_EQ(ActiveSafety()[0].id, id) << "joined, not a second incident";
+  std::vector<std::string> triggered = Pages(id);
+  std::erase_if(triggered, [](const std::string& p) { return !p.starts_with("triggered"); });
+  EXPECT_THAT(triggered, SizeIs(2)) << "tier 0's two targets, paged once (then repeats)";
+  EXPECT_THAT(Kept(), IsEmpty());
+}
+
+// Silenced and inhibited; the silence ends and the old firing, still
+// inhibited, is kept again — while its resolution drops it and a newer
+// firing of the same labels is kept. The old copy does not replace it.
+TEST_F(MutedAlertsTest, AKeepAgainLeavesANewerFiringKeptMeanwhile) {
+  const std::string outage = OpenOutage();
+  Silence(kT0 + absl::Hours(1));
+  ASSERT_EQ(Decide(Event()).outcome, Outcome::kSilenced);
+  clock_.Advance(absl::Hours(1));
+  store_.BeforeNextKeep([this] {
+    Process(Resolved(Event(), "evt-2"));
+    clock_.Advance(absl::Minutes(1));
+    EXPECT_EQ(Decide(Event("evt-3")).outcome, Outcome::kInhibited);
+  });
+  FireUntilQuiet();
+  ASSERT_THAT(Kept(), SizeIs(1));
+  EXPECT_EQ(Kept()[0].alert.id, "evt-3") << "not replaced by the ended firing's copy";
+  EXPECT_EQ(Kept()[0].alert.at, kT0 + absl::Hours(1) + absl::Minutes(1));
+
+  ASSERT_TRUE(commands_.Resolve(outage, Ctx("res-1"), "back").ok());
+  FireUntilQuiet();
+  ASSERT_THAT(ActiveSafety(), SizeIs(1)) << "the newer firing opens";
+  EXPECT_EQ(ActiveSafety()[0].alert_started.at(Fingerprint()),
+            kT0 + absl::Hours(1) + absl::Minutes(1));
+}
+
 TEST_F(MutedAlertsTest, TwoReplicasDecidingOneEventOpenOneIncident) {
   Silence(kT0 + absl::Hours(1));
   ASSERT_EQ(Decide(Event()).outcome, Outcome::kSilenced);
@@ -239,6 +320,26 @@ TEST_F(MutedAlertsTest, TwoReplicasDecidingOneEventOpenOneIncident) {
   ASSERT_THAT(ActiveSafety(), SizeIs(1));
   EXPECT_EQ(ActiveSafety()[0].alerts_total, 1);
   EXPECT_THAT(Kept(), IsEmpty());
+}
+
+// A RaiseAlert retried after its silence ended (stamped anew, by the
+// receiving replica's clock) is decided then; the copy kept at its first
+// call is the same alert (its id) and goes with it: once the incident is
+// resolved by hand, nothing is left to open a second one.
+TEST_F(MutedAlertsTest, ARetriedRaiseDecidedAfterItsSilenceLeavesNoKeptCopy) {
+  Silence(kT0 + absl::Hours(1));
+  domain::Alert raised = Event("api|req-1");
+  raised.source = "api";
+  ASSERT_EQ(Decide(raised).outcome, Outcome::kSilenced);
+  clock_.Advance(absl::Hours(1));
+  raised.at = clock_.Now();
+  Decision d = Decide(raised);
+  ASSERT_EQ(d.outcome, Outcome::kOpened);
+  EXPECT_THAT(Kept(), IsEmpty());
+
+  ASSERT_TRUE(commands_.Resolve(d.incident_id, Ctx("res-1"), "handled").ok());
+  FireUntilQuiet();
+  EXPECT_THAT(ActiveSafety(), IsEmpty()) << "no second incident from a stale copy";
 }
 
 TEST_F(MutedAlertsTest, RaisedAlertsAreKeptAlertmanagerAlertsAreNot) {
