@@ -158,6 +158,9 @@ absl::Status RedisAlertStore::DropMuted(const std::string& fingerprint,
 absl::StatusOr<absl::Time> RedisAlertStore::RecordedEnd(const std::string& fingerprint) {
   auto reply = redis_.Command({"GET", EndedKey(fingerprint)});
   if (!reply.ok()) return reply.status();
+  if (reply->type == runtime::RedisReply::Type::kError) {
+    return runtime::RedisErrorStatus(*reply, "recorded alert end");
+  }
   if (reply->IsNil()) return absl::InfinitePast();
   int64_t ms = 0;
   if (!absl::SimpleAtoi(reply->str, &ms)) {

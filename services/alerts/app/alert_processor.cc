@@ -139,8 +139,9 @@ void NoteStart(ports::Incident& incident, const std::string& fingerprint, absl::
 // The active incident of plan `plan_id` in which alert `fingerprint` fires:
 // the one its group key names now, or — when the plan's group_by changed
 // since the alert joined, so that the key it gets now names no incident or
-// another — the plan's active incident that holds it, found by a scan of
-// the plan's active incidents (only on such a miss; a plan has a handful).
+// another, or one passed over below — the plan's active incident that
+// holds it, found by a scan of the plan's active incidents (only on such a
+// miss; a plan has a handful).
 // Without it an edited plan's incident never resolved by itself. One whose
 // firing of the alert started after `ended_at` (ports::StartedAfterEnd) is
 // not the one a resolution that ended then can end: passed over, and put

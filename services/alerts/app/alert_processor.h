@@ -57,6 +57,7 @@
 // kept meanwhile stays kept. Drills are never muted, so never kept.
 
 #include <functional>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -157,11 +158,14 @@ class AlertProcessor {
                           const std::vector<Decision>& decisions, bool was_muted,
                           const internal::Mutes& read, bool deciding_again = false);
   absl::Status Redecide(const std::string& fingerprint);
-  // Whether the kept alert `alert`, just decided again from its copy into
-  // an incident, ended meanwhile: no longer kept (its resolution dropped
-  // it), or replaced by another alert of its labels after a resolution
-  // recorded an end at or after its start (AlertStore::RecordedEnd).
-  absl::StatusOr<bool> EndedMeanwhile(const std::string& fingerprint, const domain::Alert& alert);
+  // When the kept alert `alert`, just decided again from its copy into an
+  // incident, ended meanwhile: no longer the one kept, and a resolution
+  // recorded an end (AlertStore::RecordedEnd) that it did not start after
+  // (ports::StartedAfterEnd). nullopt when it did not end: still kept, or
+  // dropped by a replica deciding it too, or replaced by a newer alert of
+  // its labels without a resolution.
+  absl::StatusOr<std::optional<absl::Time>> EndedMeanwhile(const std::string& fingerprint,
+                                                           const domain::Alert& alert);
   // The incidents of `decisions` (a recorded answer of `alert`) to decide
   // again, when `alert` is a firing one its source re-sends (see above):
   // those no longer active, and those still active that hold the alert as

@@ -167,15 +167,15 @@ absl::Status AlertProcessor::Redecide(const std::string& fingerprint) {
       return s;
     }
   } else {
-    // The alert's resolution drops it before reading its group: gone now
-    // though this put it in an incident, it resolved meanwhile (the only
-    // other dropper, a replica deciding it too, makes this kDuplicate) —
-    // resolve it where it went.
+    // The alert's resolution drops it before reading its group: ended
+    // meanwhile though this put it in an incident — resolve it where it
+    // went, as its resolution would have.
     auto ended = EndedMeanwhile(fingerprint, alert);
     if (!ended.ok()) return ended.status();
-    if (*ended) {
+    if (ended->has_value()) {
       domain::Alert resolved = alert;
       resolved.firing = false;
+      resolved.at = **ended;
       for (const Decision& d : decisions) {
         const domain::Plan* plan = catalog->FindPlanInForce(d.plan_id);
         if (!Wrote(d) || plan == nullptr) continue;
@@ -191,20 +191,23 @@ absl::Status AlertProcessor::Redecide(const std::string& fingerprint) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<bool> AlertProcessor::EndedMeanwhile(const std::string& fingerprint,
-                                                    const domain::Alert& alert) {
+absl::StatusOr<std::optional<absl::Time>> AlertProcessor::EndedMeanwhile(
+    const std::string& fingerprint, const domain::Alert& alert) {
   auto still = store_.GetMuted(fingerprint);
   if (!still.ok()) return still.status();
-  if (!still->has_value()) return true;
-  if ((*still)->alert.id == alert.id) return false;
-  // Replaced by another alert of its labels: that alone ends nothing (a
-  // new window's breach, another RaiseAlert, replaces a kept one while it
-  // fires). A resolution that ended at or after this one's start, which
-  // dropped it before the other was kept, does.
+  if (still->has_value() && (*still)->alert.id == alert.id) return std::nullopt;
+  // Gone, or replaced by another alert of its labels: neither alone ends
+  // it (a replica deciding it too drops it; a new window's breach, another
+  // RaiseAlert, replaces it while it fires). A resolution that dropped it
+  // — one that recorded an end no older than its start, within the margin,
+  // as DropResolved drops (in milliseconds, as stored) — does.
   auto end = store_.RecordedEnd(fingerprint);
   if (!end.ok()) return end.status();
-  return ports::KnownTime(*end) && ports::KnownTime(alert.at) &&
-         absl::ToUnixMillis(*end) >= absl::ToUnixMillis(alert.at);
+  if (!ports::KnownTime(*end)) return std::nullopt;
+  const absl::Time started =
+      ports::KnownTime(alert.at) ? absl::FromUnixMillis(absl::ToUnixMillis(alert.at)) : alert.at;
+  if (ports::StartedAfterEnd(started, *end)) return std::nullopt;
+  return *end;
 }
 
 absl::Status AlertProcessor::Rerecord(const std::string& alert_id, const std::string& fingerprint,

@@ -68,9 +68,9 @@ struct Incident {
   std::map<std::string, bool> alerts;  // fingerprint → firing
   // fingerprint → when the latest firing it holds started (alert.at), so
   // that an older resolution handled late does not resolve a newer firing
-  // (ports::StartedAfterEnd). Absent when unknown: a drill started by
-  // StartDrill, an incident stored before this was kept; a resolution ends
-  // those.
+  // (ports::StartedAfterEnd). Absent when unknown: an alert without a
+  // time, a drill started by StartDrill, an incident stored before this
+  // was kept; a resolution ends those.
   std::map<std::string, absl::Time> alert_started;
   int alerts_total = 0;                // alerts received, duplicates included
   std::vector<std::string> linked_complaints;

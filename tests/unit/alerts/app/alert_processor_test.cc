@@ -285,6 +285,7 @@ TEST_F(AlertProcessorTest, ALateCopyOfAResolutionLeavesTheNextFiringsIncidentOpe
   copy.id = "r1-from-the-other-alertmanager";
   EXPECT_EQ(Decide(copy).outcome, Outcome::kNoIncident);
   EXPECT_EQ(Incident(next.incident_id).state, domain::IncidentState::kTriggered);
+  EXPECT_EQ(Incident(next.incident_id).timeline.back().kind, "resolution-passed-over");
 
   domain::Alert skewed = ended;
   skewed.id = "r3";

@@ -6,6 +6,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <utility>
+
 #include "tests/unit/alerts/app/alerts_app_fixture.h"
 
 namespace sqms::alerts::app::testing {
@@ -229,14 +231,18 @@ TEST_F(MutedAlertsTest, AnAlertFiringAgainAfterItsResolutionIsKept) {
 // The kept copy is decided again (its silence over) while its resolution
 // drops it and a newer firing of the same labels is kept, muted by another
 // silence: the old decision resolves what it opened itself and leaves the
-// newer firing kept, to open when its own silence ends.
+// newer firing kept, to open when its own silence ends. The resolution is
+// stamped by a clock 3 s behind the firing's: within kNewerFiringMargin it
+// still ends it, here as when it drops a kept copy.
 TEST_F(MutedAlertsTest, ADecisionAgainLeavesANewerFiringKeptMeanwhile) {
   Silence(kT0 + absl::Hours(1));
   ASSERT_EQ(Decide(Event()).outcome, Outcome::kSilenced);
   clock_.Advance(absl::Hours(1));
   // Between the decision's read and its incident write.
   store_.BeforeNextWrite([this] {
-    Process(Resolved(Event(), "evt-2"));
+    domain::Alert resolved = Resolved(Event(), "evt-2");
+    resolved.at = kT0 - absl::Seconds(3);
+    Process(resolved);
     clock_.Advance(absl::Minutes(1));
     Silence(kT0 + absl::Hours(3));
     EXPECT_EQ(Decide(Event("evt-3")).outcome, Outcome::kSilenced);
@@ -340,6 +346,29 @@ TEST_F(MutedAlertsTest, ARetriedRaiseDecidedAfterItsSilenceLeavesNoKeptCopy) {
   ASSERT_TRUE(commands_.Resolve(d.incident_id, Ctx("res-1"), "handled").ok());
   FireUntilQuiet();
   EXPECT_THAT(ActiveSafety(), IsEmpty()) << "no second incident from a stale copy";
+}
+
+// Two replicas decide one kept alert again; the second finds it already
+// in the first one's incident (duplicate) and drops the kept copy before
+// the first looks whether it is still kept. Gone without a resolution, it
+// has not ended: the incident stays open.
+TEST_F(MutedAlertsTest, AReplicaDecidingItTooAfterTheOpenLeavesTheIncidentOpen) {
+  Silence(kT0 + absl::Hours(1));
+  ASSERT_EQ(Decide(Event()).outcome, Outcome::kSilenced);
+  clock_.Advance(absl::Hours(1));
+  AlertProcessor other(store_, catalog_, clock_, alert_stats_, incident_stats_, [] {});
+  bool once = false;
+  // The first replica's wake-up runs right after its opening write.
+  AlertProcessor first(store_, catalog_, clock_, alert_stats_, incident_stats_, [&] {
+    if (!std::exchange(once, true)) {
+      ASSERT_TRUE(other.OnTimer(MutedTimer()).ok());
+    }
+  });
+  ASSERT_TRUE(first.OnTimer(MutedTimer()).ok());
+  ASSERT_TRUE(once);
+  ASSERT_THAT(ActiveSafety(), SizeIs(1)) << "still firing: nothing resolved it";
+  EXPECT_EQ(ActiveSafety()[0].alerts_total, 1);
+  EXPECT_THAT(Kept(), IsEmpty());
 }
 
 TEST_F(MutedAlertsTest, RaisedAlertsAreKeptAlertmanagerAlertsAreNot) {
