@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -154,5 +155,7 @@ absl::Status DevKafka::Command(const std::string& line) {
 
 absl::Status DevKafka::AllBrokersDown() { return Command("down all"); }
 absl::Status DevKafka::AllBrokersUp() { return Command("up all"); }
+void DevKafka::Freeze() { kill(process_->pid(), SIGSTOP); }
+void DevKafka::Thaw() { kill(process_->pid(), SIGCONT); }
 
 }  // namespace sqms::testing

@@ -104,6 +104,11 @@ class DevKafka {
   absl::Status Command(const std::string& line);
   absl::Status AllBrokersDown();
   absl::Status AllBrokersUp();
+  // SIGSTOP / SIGCONT the whole cluster: its connections stay open and
+  // nothing answers — a network partition, unlike AllBrokersDown's refused
+  // connections.
+  void Freeze();
+  void Thaw();
 
  private:
   DevKafka() = default;

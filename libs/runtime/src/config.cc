@@ -155,6 +155,9 @@ void AddCommonFlags(CLI::App& app, CommonConfig& config) {
   Add(app, "tokens-file", config.tokens_file, "Bearer tokens file: <token> <subject> <role>");
   Add(app, "log-level", config.log_level, "debug, info, warn or error");
   Add(app, "drain-seconds", config.drain_seconds, "On SIGTERM, finish RPCs for this long");
+  Add(app, "shutdown-seconds", config.shutdown_seconds,
+      "On SIGTERM, exit (status 3) if shutting down has not finished after this long; more than "
+      "--drain-seconds, less than the pod's grace period after its preStop");
   Add(app, "tls-cert-file", config.tls_cert_file,
       "PEM certificate chain of the gRPC port; with --tls-key-file the port serves TLS only "
       "(both files are re-read every minute: a renewed certificate needs no restart)");
@@ -209,6 +212,11 @@ absl::Status Validate(const CommonConfig& config) {
   }
   if (config.drain_seconds < 0) {
     return Invalid("drain-seconds", absl::StrCat(config.drain_seconds, " is negative"));
+  }
+  if (config.shutdown_seconds <= config.drain_seconds) {
+    return Invalid("shutdown-seconds",
+                   absl::StrCat(config.shutdown_seconds, " leaves no time after --drain-seconds (",
+                                config.drain_seconds, ")"));
   }
   return ValidateTls(config);
 }

@@ -1,16 +1,18 @@
 #include "sqms/runtime/grpc_server.h"
 
-#include "parse_error_interceptor.h"
-
 #include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/time.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
@@ -18,6 +20,7 @@
 #include "grpcpp/security/tls_credentials_options.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
+#include "parse_error_interceptor.h"
 #include "sqms/runtime/log.h"
 
 namespace sqms::runtime {
@@ -175,6 +178,21 @@ absl::Status WriteReadyFile(const std::string& path, int grpc_port, int metrics_
 void BlockShutdownSignals() {
   sigset_t set = ShutdownSignals();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+void ShutdownWithin(std::chrono::seconds deadline, const std::function<void()>& shutdown) {
+  absl::Notification done;
+  std::thread watchdog([&done, deadline] {
+    if (done.WaitForNotificationWithTimeout(absl::FromChrono(deadline))) return;
+    log::Error(
+        "shutdown did not finish in time; exiting without it (a Kafka consumer whose brokers "
+        "vanished can block its close for good)",
+        {{"shutdown_seconds", deadline.count()}, {"exit_status", kShutdownOverran}});
+    std::_Exit(kShutdownOverran);
+  });
+  shutdown();
+  done.Notify();
+  watchdog.join();
 }
 
 int WaitForShutdownSignal() {

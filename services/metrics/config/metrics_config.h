@@ -41,7 +41,13 @@ struct MetricsSettings {
 };
 
 struct ServiceConfig {
-  runtime::CommonConfig common;
+  // The final checkpoint and the group's leave take longer than the other
+  // services' shutdown (deploy/k8s/base/metrics: a 45 s grace period).
+  runtime::CommonConfig common = [] {
+    runtime::CommonConfig defaults;
+    defaults.shutdown_seconds = 39;
+    return defaults;
+  }();
   std::string config_file;             // --config, required
   std::string instance_id;             // "" = the host name
   std::string ready_file;              // written once serving (tests)

@@ -84,6 +84,19 @@ TEST_F(ConfigTest, ErrorsNameFlagAndVariable) {
   EXPECT_EQ(Validate(config).code(), absl::StatusCode::kInvalidArgument);
 }
 
+// The shutdown deadline must leave the drain its time: a deadline inside
+// the drain would cut every SIGTERM short.
+TEST_F(ConfigTest, TheShutdownDeadlineOutlastsTheDrain) {
+  EXPECT_EQ(Parse({"--shutdown-seconds", "40"}).shutdown_seconds, 40);
+  CommonConfig config = Valid();
+  config.shutdown_seconds = config.drain_seconds;
+  EXPECT_EQ(Validate(config).message(),
+            "config: --shutdown-seconds (SQMS_SHUTDOWN_SECONDS): 10 leaves no time after "
+            "--drain-seconds (10)");
+  config.drain_seconds = 1;
+  EXPECT_TRUE(Validate(config).ok());
+}
+
 TEST_F(ConfigTest, TlsFlagsAndEnvironment) {
   setenv("SQMS_TLS_CLIENT_CA_FILE", "/etc/sqms/tls/ca.crt", 1);
   setenv("SQMS_GRPC_HEALTH_LISTEN", "0.0.0.0:50052", 1);

@@ -33,6 +33,12 @@ struct CommonConfig {
   std::string tokens_file;               // required: bearer tokens
   std::string log_level = "info";
   int drain_seconds = 10;
+  // On SIGTERM, how long the whole shutdown may take before the process
+  // exits anyway (status 3, logged): librdkafka 2.0 can block for good
+  // closing a consumer whose brokers vanished meanwhile. Nothing is lost by
+  // exiting then (every service survives SIGKILL). Keep it under the pod's
+  // terminationGracePeriodSeconds less its preStop, so the log says why.
+  int shutdown_seconds = 24;
   // TLS of the gRPC port (GrpcTlsOptions): both files or neither; neither
   // is plaintext, logged as a warning at start-up.
   std::string tls_cert_file;       // PEM certificate chain

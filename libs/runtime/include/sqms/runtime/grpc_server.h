@@ -5,6 +5,7 @@
 // running), and a graceful drain on SIGTERM/SIGINT.
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -109,6 +110,13 @@ void BlockShutdownSignals();
 // BlockShutdownSignals() first) and returns the signal number. Safe to call
 // from one thread at a time.
 int WaitForShutdownSignal();
+
+// Runs `shutdown` (a server's Shutdown) and returns when it is done —
+// unless it has not finished after `deadline`: then logs so at error level
+// and ends the process at once (std::_Exit(kShutdownOverran)), without
+// running destructors or what is left of `shutdown`.
+inline constexpr int kShutdownOverran = 3;
+void ShutdownWithin(std::chrono::seconds deadline, const std::function<void()>& shutdown);
 
 // The machine's host name (a replica's default instance id), or `fallback`.
 std::string HostName(std::string_view fallback);

@@ -11,7 +11,9 @@
 //
 // Exit codes: 0 after a clean shutdown, 2 for bad flags (the message names
 // the flag), 1 when the server does not start (the message names the flag,
-// the file and key, or the component at fault).
+// the file and key, or the component at fault), 3 (kShutdownOverran) when
+// the shutdown overran --shutdown-seconds (`Config` has CommonConfig
+// `common`).
 
 #include <cstdio>
 #include <memory>
@@ -58,7 +60,8 @@ int ServiceMain(int argc, char** argv, const char* name, const char* description
   }
   const int signal = WaitForShutdownSignal();
   log::Info("shutting down", {{"signal", signal}});
-  (*server)->Shutdown();
+  ShutdownWithin(std::chrono::seconds(config.common.shutdown_seconds),
+                 [&] { (*server)->Shutdown(); });
   log::Info("stopped");
   return 0;
 }
