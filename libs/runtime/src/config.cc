@@ -156,8 +156,8 @@ void AddCommonFlags(CLI::App& app, CommonConfig& config) {
   Add(app, "log-level", config.log_level, "debug, info, warn or error");
   Add(app, "drain-seconds", config.drain_seconds, "On SIGTERM, finish RPCs for this long");
   Add(app, "shutdown-seconds", config.shutdown_seconds,
-      "On SIGTERM, exit (status 3) if shutting down has not finished after this long; more than "
-      "--drain-seconds, less than the pod's grace period after its preStop");
+      "On SIGTERM, exit (status 3) if shutting down has not finished after this long; at least "
+      "--drain-seconds + 12, less than the pod's grace period after its preStop");
   Add(app, "tls-cert-file", config.tls_cert_file,
       "PEM certificate chain of the gRPC port; with --tls-key-file the port serves TLS only "
       "(both files are re-read every minute: a renewed certificate needs no restart)");
@@ -213,10 +213,11 @@ absl::Status Validate(const CommonConfig& config) {
   if (config.drain_seconds < 0) {
     return Invalid("drain-seconds", absl::StrCat(config.drain_seconds, " is negative"));
   }
-  if (config.shutdown_seconds <= config.drain_seconds) {
+  if (config.shutdown_seconds < config.drain_seconds + kShutdownAfterDrain) {
     return Invalid("shutdown-seconds",
-                   absl::StrCat(config.shutdown_seconds, " leaves no time after --drain-seconds (",
-                                config.drain_seconds, ")"));
+                   absl::StrCat(config.shutdown_seconds, " leaves less than ", kShutdownAfterDrain,
+                                " s after --drain-seconds (", config.drain_seconds,
+                                ") for the outbox relay's flush and the Kafka clients' close"));
   }
   return ValidateTls(config);
 }

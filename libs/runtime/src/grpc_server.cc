@@ -184,9 +184,15 @@ void ShutdownWithin(std::chrono::seconds deadline, const std::function<void()>& 
   absl::Notification done;
   std::thread watchdog([&done, deadline] {
     if (done.WaitForNotificationWithTimeout(absl::FromChrono(deadline))) return;
+    // The log line waits for the log's lock, which a thread blocked on a
+    // full stderr pipe may hold: exit a second later whatever it does.
+    std::thread([] {
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+      std::_Exit(kShutdownOverran);
+    }).detach();
     log::Error(
-        "shutdown did not finish in time; exiting without it (a Kafka consumer whose brokers "
-        "vanished can block its close for good)",
+        "shutdown did not finish in time; exiting without it (e.g. a Kafka client whose "
+        "brokers stopped answering: librdkafka 2.0 can block its close for good)",
         {{"shutdown_seconds", deadline.count()}, {"exit_status", kShutdownOverran}});
     std::_Exit(kShutdownOverran);
   });

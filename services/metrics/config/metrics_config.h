@@ -45,7 +45,7 @@ struct ServiceConfig {
   // services' shutdown (deploy/k8s/base/metrics: a 45 s grace period).
   runtime::CommonConfig common = [] {
     runtime::CommonConfig defaults;
-    defaults.shutdown_seconds = 39;
+    defaults.shutdown_seconds = 37;
     return defaults;
   }();
   std::string config_file;             // --config, required

@@ -84,16 +84,16 @@ TEST_F(ConfigTest, ErrorsNameFlagAndVariable) {
   EXPECT_EQ(Validate(config).code(), absl::StatusCode::kInvalidArgument);
 }
 
-// The shutdown deadline must leave the drain its time: a deadline inside
-// the drain would cut every SIGTERM short.
-TEST_F(ConfigTest, TheShutdownDeadlineOutlastsTheDrain) {
+// The shutdown deadline must leave the drain its time and what follows it:
+// a tighter one would cut healthy shutdowns short.
+TEST_F(ConfigTest, TheShutdownDeadlineOutlastsTheDrainAndWhatFollows) {
   EXPECT_EQ(Parse({"--shutdown-seconds", "40"}).shutdown_seconds, 40);
   CommonConfig config = Valid();
-  config.shutdown_seconds = config.drain_seconds;
+  config.shutdown_seconds = config.drain_seconds + kShutdownAfterDrain - 1;
   EXPECT_EQ(Validate(config).message(),
-            "config: --shutdown-seconds (SQMS_SHUTDOWN_SECONDS): 10 leaves no time after "
-            "--drain-seconds (10)");
-  config.drain_seconds = 1;
+            "config: --shutdown-seconds (SQMS_SHUTDOWN_SECONDS): 21 leaves less than 12 s after "
+            "--drain-seconds (10) for the outbox relay's flush and the Kafka clients' close");
+  config.drain_seconds -= 1;
   EXPECT_TRUE(Validate(config).ok());
 }
 

@@ -20,6 +20,11 @@
 
 namespace sqms::runtime {
 
+// What a shutdown needs after its RPC drain, at least (CommonConfig::
+// shutdown_seconds): the outbox relay's flush with Kafka down, its
+// producer's and the consumers' close.
+inline constexpr int kShutdownAfterDrain = 12;
+
 struct CommonConfig {
   std::string grpc_listen = "0.0.0.0:50051";
   std::string metrics_listen = "0.0.0.0:9464";
@@ -35,10 +40,13 @@ struct CommonConfig {
   int drain_seconds = 10;
   // On SIGTERM, how long the whole shutdown may take before the process
   // exits anyway (status 3, logged): librdkafka 2.0 can block for good
-  // closing a consumer whose brokers vanished meanwhile. Nothing is lost by
-  // exiting then (every service survives SIGKILL). Keep it under the pod's
+  // closing a consumer whose brokers vanished meanwhile. No acknowledged
+  // data is lost by exiting then (every service survives SIGKILL; the
+  // outbox's unsent events wait in Redis for the next relay). At least
+  // kShutdownAfterDrain more than drain_seconds (the relay's flush and the
+  // consumers' close after the drain); under the pod's
   // terminationGracePeriodSeconds less its preStop, so the log says why.
-  int shutdown_seconds = 24;
+  int shutdown_seconds = 22;
   // TLS of the gRPC port (GrpcTlsOptions): both files or neither; neither
   // is plaintext, logged as a warning at start-up.
   std::string tls_cert_file;       // PEM certificate chain

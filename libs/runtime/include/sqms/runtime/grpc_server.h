@@ -111,10 +111,11 @@ void BlockShutdownSignals();
 // from one thread at a time.
 int WaitForShutdownSignal();
 
-// Runs `shutdown` (a server's Shutdown) and returns when it is done —
-// unless it has not finished after `deadline`: then logs so at error level
-// and ends the process at once (std::_Exit(kShutdownOverran)), without
-// running destructors or what is left of `shutdown`.
+// Runs `shutdown` (a server's Shutdown and destruction) and returns when
+// it is done — unless it has not finished after `deadline`: then logs so at
+// error level and ends the process (std::_Exit(kShutdownOverran); within a
+// second even if the log cannot be written), without running destructors
+// or what is left of `shutdown`.
 inline constexpr int kShutdownOverran = 3;
 void ShutdownWithin(std::chrono::seconds deadline, const std::function<void()>& shutdown);
 

@@ -60,8 +60,12 @@ int ServiceMain(int argc, char** argv, const char* name, const char* description
   }
   const int signal = WaitForShutdownSignal();
   log::Info("shutting down", {{"signal", signal}});
-  ShutdownWithin(std::chrono::seconds(config.common.shutdown_seconds),
-                 [&] { (*server)->Shutdown(); });
+  // The server's destruction too: it destroys Kafka clients, which can
+  // block as their close can.
+  ShutdownWithin(std::chrono::seconds(config.common.shutdown_seconds), [&] {
+    (*server)->Shutdown();
+    server->reset();
+  });
   log::Info("stopped");
   return 0;
 }
