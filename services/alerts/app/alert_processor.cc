@@ -133,7 +133,7 @@ absl::Time StartedOf(const ports::Incident& incident, const std::string& fingerp
 // Records that the firing of `fingerprint` in `incident` started at `at`,
 // when known.
 void NoteStart(ports::Incident& incident, const std::string& fingerprint, absl::Time at) {
-  if (ports::KnownTime(at)) incident.alert_started[fingerprint] = at;
+  if (domain::IsFinite(at)) incident.alert_started[fingerprint] = at;
 }
 
 // The active incident of plan `plan_id` in which alert `fingerprint` fires:
@@ -413,10 +413,9 @@ absl::StatusOr<ports::WriteOutcome> AlertProcessor::Join(const ports::Incident& 
     // yet) moves the start on, so that resolution, handled late, leaves
     // the incident firing.
     const absl::Time started = StartedOf(incident, fingerprint);
-    if (!ports::StartedAfterEnd(alert.at, started) &&
-        (ports::KnownTime(started) || !ports::KnownTime(alert.at))) {
-      return ports::WriteOutcome::kWritten;
-    }
+    const bool moves_on = domain::IsFinite(alert.at) &&
+                          (!domain::IsFinite(started) || ports::StartedAfterEnd(alert.at, started));
+    if (!moves_on) return ports::WriteOutcome::kWritten;
     ports::IncidentWrite write;
     write.incident = incident;
     write.expected_version = incident.version;

@@ -203,9 +203,9 @@ absl::StatusOr<std::optional<absl::Time>> AlertProcessor::EndedMeanwhile(
   // as DropResolved drops (in milliseconds, as stored) — does.
   auto end = store_.RecordedEnd(fingerprint);
   if (!end.ok()) return end.status();
-  if (!ports::KnownTime(*end)) return std::nullopt;
+  if (!domain::IsFinite(*end)) return std::nullopt;
   const absl::Time started =
-      ports::KnownTime(alert.at) ? absl::FromUnixMillis(absl::ToUnixMillis(alert.at)) : alert.at;
+      domain::IsFinite(alert.at) ? absl::FromUnixMillis(absl::ToUnixMillis(alert.at)) : alert.at;
   if (ports::StartedAfterEnd(started, *end)) return std::nullopt;
   return *end;
 }

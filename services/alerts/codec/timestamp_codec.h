@@ -7,13 +7,11 @@
 
 #include "absl/time/time.h"
 #include "google/protobuf/timestamp.pb.h"
+#include "services/alerts/domain/alert.h"
 
 namespace sqms::alerts::codec {
 
-// Whether `t` is a real instant (neither InfinitePast nor InfiniteFuture).
-inline bool IsFinite(absl::Time t) {
-  return t != absl::InfinitePast() && t != absl::InfiniteFuture();
-}
+using domain::IsFinite;  // neither InfinitePast nor InfiniteFuture
 
 // Writes `t` into `*out` (seconds floored, nanos in [0, 1e9)); writes
 // nothing for an infinite `t`. Call sites guard with IsFinite so that the

@@ -25,4 +25,11 @@ struct Alert {
   std::string actor;
 };
 
+// Whether `t` is a real instant: an alert's time, or any time the alerts
+// model keeps, says "none" or "not yet" with InfinitePast and "none due"
+// with InfiniteFuture.
+inline bool IsFinite(absl::Time t) {
+  return t != absl::InfinitePast() && t != absl::InfiniteFuture();
+}
+
 }  // namespace sqms::alerts::domain

@@ -131,17 +131,12 @@ struct MutedAlert {
 // by less than this, so a firing's own resolution always ends it.
 inline constexpr absl::Duration kNewerFiringMargin = absl::Seconds(5);
 
-// Whether `t` is a known moment: an alert's start or end not given is
-// stored as none.
-inline bool KnownTime(absl::Time t) {
-  return t != absl::InfinitePast() && t != absl::InfiniteFuture();
-}
-
 // Whether a firing that started at `started` is newer than a resolution
 // that ended at `ended` (kNewerFiringMargin). False when either is unknown:
 // the resolution ends it.
 inline bool StartedAfterEnd(absl::Time started, absl::Time ended) {
-  return KnownTime(started) && KnownTime(ended) && started > ended + kNewerFiringMargin;
+  return domain::IsFinite(started) && domain::IsFinite(ended) &&
+         started > ended + kNewerFiringMargin;
 }
 
 class AlertStore {

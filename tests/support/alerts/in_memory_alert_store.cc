@@ -10,7 +10,6 @@ namespace sqms::alerts::testing {
 namespace {
 
 std::string DeliveryTimer(const std::string& id) { return absl::StrCat("dlv|", id); }
-bool IsFinite(absl::Time t) { return t != absl::InfinitePast() && t != absl::InfiniteFuture(); }
 std::string CommandRecord(const std::string& request_id) {
   return absl::StrCat("cmd|", request_id);
 }
@@ -214,7 +213,7 @@ absl::StatusOr<bool> InMemoryAlertStore::KeepMuted(const ports::MutedAlert& mute
   absl::MutexLock lock(&mu_);
   auto ended = ended_.find(muted.fingerprint);
   // As Redis: in milliseconds, and only a finite firing time is checked.
-  if (ended != ended_.end() && IsFinite(muted.alert.at) &&
+  if (ended != ended_.end() && domain::IsFinite(muted.alert.at) &&
       absl::ToUnixMillis(ended->second) >= absl::ToUnixMillis(muted.alert.at)) {
     return false;
   }
@@ -280,15 +279,15 @@ absl::Status InMemoryAlertStore::DropResolved(const std::string& fingerprint, ab
   auto kept = muted_.find(fingerprint);
   // As Redis: a kept alert that started more than the margin after the end
   // is a newer firing.
-  const bool newer = kept != muted_.end() && IsFinite(ended_at) &&
-                     IsFinite(kept->second.alert.at) &&
+  const bool newer = kept != muted_.end() && domain::IsFinite(ended_at) &&
+                     domain::IsFinite(kept->second.alert.at) &&
                      absl::ToUnixMillis(kept->second.alert.at) >
                          absl::ToUnixMillis(ended_at + ports::kNewerFiringMargin);
   if (!newer) {
     if (kept != muted_.end()) muted_.erase(kept);
     timers_.erase(absl::StrCat("muted|", fingerprint));
   }
-  if (IsFinite(ended_at)) {
+  if (domain::IsFinite(ended_at)) {
     auto [it, inserted] = ended_.try_emplace(fingerprint, ended_at);
     if (!inserted) it->second = std::max(it->second, ended_at);
   }
